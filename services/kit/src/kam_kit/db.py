@@ -1,0 +1,159 @@
+"""Async SQLAlchemy 2 engines and sessions, one database per service.
+
+SQLite (``sqlite+aiosqlite:///var/<svc>.db``) runs in WAL mode with a busy timeout and foreign keys on;
+PostgreSQL (``postgresql+asyncpg://…``) is chosen by URL. The kit's own tables (outbox, processed events,
+parked events) live in :data:`kit_metadata` and are created by the kit's migration branch (``kam_kit.migrations``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    event,
+    text,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+#: 64-bit on PostgreSQL, INTEGER (rowid alias, autoincrementing) on SQLite.
+BigIntPK = BigInteger().with_variant(Integer(), "sqlite")
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+kit_metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+outbox_table = Table(
+    "kam_outbox",
+    kit_metadata,
+    Column("seq", BigIntPK, primary_key=True, autoincrement=True),
+    Column("event_id", String(36), nullable=False, unique=True),
+    Column("subject", String(255), nullable=False),
+    Column("event_type", String(255), nullable=False),
+    Column("headers", JSON, nullable=False),
+    Column("payload", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("published_at", DateTime(timezone=True), nullable=True),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("last_error", Text, nullable=True),
+)
+Index(
+    "ix_kam_outbox_pending",
+    outbox_table.c.seq,
+    postgresql_where=outbox_table.c.published_at.is_(None),
+    sqlite_where=outbox_table.c.published_at.is_(None),
+)
+
+processed_events_table = Table(
+    "kam_processed_events",
+    kit_metadata,
+    Column("consumer", String(128), primary_key=True),
+    Column("event_id", String(64), primary_key=True),
+    Column("processed_at", DateTime(timezone=True), nullable=False),
+)
+
+parked_events_table = Table(
+    "kam_parked_events",
+    kit_metadata,
+    Column("id", BigIntPK, primary_key=True, autoincrement=True),
+    Column("consumer", String(128), nullable=False),
+    Column("event_id", String(64), nullable=False),
+    Column("subject", String(255), nullable=False),
+    Column("headers", JSON, nullable=False),
+    Column("payload", LargeBinary, nullable=False),
+    Column("error", Text, nullable=False),
+    Column("deliveries", Integer, nullable=False),
+    Column("parked_at", DateTime(timezone=True), nullable=False),
+)
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def _prepare_sqlite_file(url: str) -> None:
+    database = make_url(url).database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> AsyncEngine:
+    """An async engine for a service database, tuned per backend and instrumented for tracing."""
+    if is_sqlite(url):
+        _prepare_sqlite_file(url)
+        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record) -> None:  # pragma: no cover - trivial
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+    else:
+        engine = create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size,
+                                     pool_pre_ping=True)
+    _instrument(engine)
+    return engine
+
+
+def _instrument(engine: AsyncEngine) -> None:
+    try:
+        from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+    except ImportError:  # pragma: no cover - the kit depends on it
+        return
+    SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine, enable_commenter=False)
+
+
+class Database:
+    """A service's database: one engine and a session factory.
+
+    ``async with db.transaction() as session`` is the unit of work: it commits on success and rolls back on
+    any exception; the outbox rows written through that session commit or roll back with it.
+    """
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        self.engine = create_engine(url, echo=echo)
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.after_commit_hooks: list = []
+
+    @property
+    def is_sqlite(self) -> bool:
+        return is_sqlite(self.url)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        async with self.sessions() as session:
+            async with session.begin():
+                yield session
+        for hook in self.after_commit_hooks:
+            hook()
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        async with self.sessions() as session:
+            yield session
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

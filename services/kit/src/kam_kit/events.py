@@ -1,0 +1,115 @@
+"""Event conventions shared by producers and consumers.
+
+An event is a protobuf message published to ``kam.<service>.v1.<MessageName>`` on the producing service's stream
+``KAM_<SERVICE>``. Metadata travels in NATS headers with CloudEvents attribute names (binary content mode,
+``ce-`` prefix), the JetStream de-duplication id ``Nats-Msg-Id`` equals ``ce-id``, and the W3C trace context
+(``traceparent``/``tracestate``) rides along so that one trace spans producer, broker and consumer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+import nats
+from google.protobuf.message import Message
+from nats.aio.client import Client as NATS
+from nats.js import JetStreamContext
+from nats.js.api import RetentionPolicy, StorageType, StreamConfig
+from nats.js.errors import NotFoundError
+
+log = logging.getLogger(__name__)
+
+MSG_ID = "Nats-Msg-Id"
+CE_SPECVERSION = "ce-specversion"
+CE_ID = "ce-id"
+CE_SOURCE = "ce-source"
+CE_TYPE = "ce-type"
+CE_TIME = "ce-time"
+CE_SUBJECT = "ce-subject"
+CONTENT_TYPE = "content-type"
+PROTOBUF = "application/protobuf"
+
+#: How long JetStream remembers a ``Nats-Msg-Id`` to drop a re-published duplicate.
+DUPLICATE_WINDOW_SECONDS = 2 * 60 * 60.0
+
+
+def stream_name(service: str) -> str:
+    return f"KAM_{service.upper()}"
+
+
+def subject_for(service: str, message: Message | type[Message]) -> str:
+    return f"kam.{service}.v1.{message.DESCRIPTOR.name}"
+
+
+def new_event_id() -> str:
+    return str(uuid.uuid4())
+
+
+def event_headers(
+    *, event_id: str, service: str, event_type: str, time: datetime, subject: str | None = None
+) -> dict[str, str]:
+    headers = {
+        MSG_ID: event_id,
+        CE_SPECVERSION: "1.0",
+        CE_ID: event_id,
+        CE_SOURCE: f"kam/{service}",
+        CE_TYPE: event_type,
+        CE_TIME: time.isoformat(),
+        CONTENT_TYPE: PROTOBUF,
+    }
+    if subject:
+        headers[CE_SUBJECT] = subject
+    return headers
+
+
+@dataclass(frozen=True)
+class EventMeta:
+    """What a consumer's handler learns about an event besides its payload."""
+
+    event_id: str
+    event_type: str
+    source: str
+    time: str
+    subject: str
+    resource: str
+    delivery: int
+
+
+async def connect(url: str, name: str, *, retry_forever: bool = True) -> NATS:
+    """Connect to NATS, retrying the first connection too, and reconnecting forever afterwards."""
+    delay = 0.2
+    while True:
+        try:
+            return await nats.connect(
+                url, name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5,
+                connect_timeout=2, allow_reconnect=True,
+            )
+        except Exception as exc:  # noqa: BLE001 - NATS raises several unrelated types here
+            if not retry_forever:
+                raise
+            log.warning("NATS not reachable, retrying", extra={"nats_url": url, "error": str(exc)})
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+
+async def ensure_stream(js: JetStreamContext, service: str, *, replicas: int = 1) -> None:
+    """Create or update the producing service's stream with an explicit de-duplication window."""
+    config = StreamConfig(
+        name=stream_name(service),
+        subjects=[f"kam.{service}.v1.>"],
+        retention=RetentionPolicy.LIMITS,
+        storage=StorageType.FILE,
+        duplicate_window=DUPLICATE_WINDOW_SECONDS,
+        max_age=30 * 24 * 3600.0,
+        num_replicas=replicas,
+    )
+    try:
+        await js.stream_info(config.name)
+    except NotFoundError:
+        await js.add_stream(config)
+    else:
+        await js.update_stream(config)

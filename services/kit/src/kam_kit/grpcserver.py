@@ -1,0 +1,250 @@
+"""grpc.aio server bootstrap shared by every KAM service.
+
+:class:`GrpcServer` serves the registered services plus the standard health service (with a working ``Watch``)
+and server reflection, behind one interceptor that, for every call:
+
+- takes or makes a request id (``x-request-id``, echoed in the initial metadata);
+- applies a default deadline when the client sent none, and refuses calls whose deadline already passed;
+- verifies the caller's signed token (``authorization: Bearer …``) unless the method is public, and makes the
+  caller available as :func:`current_identity`;
+- maps :class:`kam_kit.errors.KamError` to its canonical status with ``google.rpc`` details, and anything else
+  to ``INTERNAL`` without leaking internals;
+- records request counts and latencies.
+
+On :meth:`GrpcServer.stop` health goes ``NOT_SERVING`` first, then in-flight calls get the grace period to end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+import time
+import uuid
+from collections.abc import Callable, Iterable
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from kam_kit import auth, telemetry
+from kam_kit.clock import SYSTEM_CLOCK, Clock
+from kam_kit.errors import KamError, Unauthenticated, internal_status, to_rpc_status
+
+log = logging.getLogger(__name__)
+
+REQUEST_ID_KEY = "x-request-id"
+DEFAULT_DEADLINE_SECONDS = 30.0
+ALWAYS_PUBLIC_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
+
+_identity: contextvars.ContextVar[auth.Identity | None] = contextvars.ContextVar("kam_identity", default=None)
+_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("kam_request_id", default="")
+
+
+def current_identity() -> auth.Identity | None:
+    """The authenticated caller of the RPC being served (None for public methods)."""
+    return _identity.get()
+
+
+def current_request_id() -> str:
+    return _request_id.get()
+
+
+def status_trailer(error: KamError, domain: str) -> tuple[grpc.StatusCode, str, tuple[tuple[str, bytes], ...]]:
+    status = to_rpc_status(error, domain)
+    return error.code, error.message, (("grpc-status-details-bin", status.SerializeToString()),)
+
+
+class KamServerInterceptor(grpc.aio.ServerInterceptor):
+    """Request ids, deadlines, authentication, error mapping and metrics for every unary and streaming call."""
+
+    def __init__(
+        self, *, domain: str, token_secret: str, clock: Clock, public_methods: Iterable[str] = (),
+        default_deadline: float = DEFAULT_DEADLINE_SECONDS,
+    ) -> None:
+        self.domain = domain
+        self.token_secret = token_secret
+        self.clock = clock
+        self.public_methods = set(public_methods)
+        self.default_deadline = default_deadline
+        meter = telemetry.meter()
+        self._count = meter.create_counter("kam.rpc.server.requests", unit="{request}")
+        self._duration = meter.create_histogram("kam.rpc.server.duration", unit="s")
+
+    def _is_public(self, method: str) -> bool:
+        return method in self.public_methods or method.startswith(ALWAYS_PUBLIC_PREFIXES)
+
+    async def intercept_service(self, continuation, handler_call_details):
+        handler = await continuation(handler_call_details)
+        if handler is None:
+            return None
+        method = handler_call_details.method
+        if handler.unary_unary:
+            return grpc.unary_unary_rpc_method_handler(
+                self._wrap_unary(handler.unary_unary, method),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        if handler.unary_stream:
+            return grpc.unary_stream_rpc_method_handler(
+                self._wrap_stream(handler.unary_stream, method),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        if handler.stream_unary:
+            return grpc.stream_unary_rpc_method_handler(
+                self._wrap_unary(handler.stream_unary, method),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        return grpc.stream_stream_rpc_method_handler(
+            self._wrap_stream(handler.stream_stream, method),
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+
+    async def _enter(self, context: grpc.aio.ServicerContext, method: str) -> None:
+        metadata = dict(context.invocation_metadata() or ())
+        request_id = metadata.get(REQUEST_ID_KEY) or str(uuid.uuid4())
+        _request_id.set(request_id)
+        await context.send_initial_metadata(((REQUEST_ID_KEY, request_id),))
+        remaining = context.time_remaining()
+        if remaining is not None and remaining <= 0:
+            await context.abort(grpc.StatusCode.DEADLINE_EXCEEDED, "deadline already exceeded")
+        if self._is_public(method):
+            _identity.set(None)
+            return
+        token = auth.token_from_metadata(metadata.items())
+        if not token:
+            raise Unauthenticated("缺少身份令牌 (missing bearer token)", reason="MISSING_TOKEN")
+        _identity.set(auth.verify_token(token, secret=self.token_secret, clock=self.clock))
+
+    def _budget(self, context: grpc.aio.ServicerContext) -> float:
+        remaining = context.time_remaining()
+        return self.default_deadline if remaining is None else min(remaining, self.default_deadline * 10)
+
+    async def _fail(self, context: grpc.aio.ServicerContext, method: str, exc: BaseException) -> None:
+        if isinstance(exc, KamError):
+            code, message, trailer = status_trailer(exc, self.domain)
+            if code in (grpc.StatusCode.UNAUTHENTICATED, grpc.StatusCode.PERMISSION_DENIED):
+                log.info("call refused", extra={"method": method, "code": code.name, "reason": exc.reason})
+            await context.abort(code, message, trailing_metadata=trailer)
+        if isinstance(exc, TimeoutError):
+            await context.abort(grpc.StatusCode.DEADLINE_EXCEEDED, "处理超时 (deadline exceeded)")
+        log.exception("unhandled error in %s", method, exc_info=exc)
+        status = internal_status(self.domain)
+        await context.abort(
+            grpc.StatusCode.INTERNAL, status.message,
+            trailing_metadata=(("grpc-status-details-bin", status.SerializeToString()),),
+        )
+
+    def _record(self, method: str, started: float, code: str) -> None:
+        attrs = {"rpc.method": method, "rpc.grpc.status_code": code}
+        self._count.add(1, attrs)
+        self._duration.record(time.perf_counter() - started, attrs)
+
+    def _wrap_unary(self, behaviour: Callable, method: str):
+        async def wrapper(request, context):
+            started = time.perf_counter()
+            code = "OK"
+            try:
+                await self._enter(context, method)
+                async with asyncio.timeout(self._budget(context)):
+                    return await behaviour(request, context)
+            except asyncio.CancelledError:
+                code = "CANCELLED"
+                raise
+            except Exception as exc:
+                if _is_abort(exc):
+                    code = "ABORTED_BY_HANDLER"
+                    raise
+                code = getattr(getattr(exc, "code", None), "name", None) or "ERROR"
+                await self._fail(context, method, exc)
+            finally:
+                self._record(method, started, code)
+
+        return wrapper
+
+    def _wrap_stream(self, behaviour: Callable, method: str):
+        async def wrapper(request, context):
+            started = time.perf_counter()
+            code = "OK"
+            try:
+                await self._enter(context, method)
+                async for item in behaviour(request, context):
+                    yield item
+            except asyncio.CancelledError:
+                code = "CANCELLED"
+                raise
+            except Exception as exc:
+                if _is_abort(exc):
+                    raise
+                code = "ERROR"
+                await self._fail(context, method, exc)
+            finally:
+                self._record(method, started, code)
+
+        return wrapper
+
+
+def _is_abort(exc: BaseException) -> bool:
+    # grpc.aio raises AbortError from context.abort(); let it propagate untouched.
+    return type(exc).__name__ == "AbortError"
+
+
+class GrpcServer:
+    """One service's gRPC server: its APIs, health, reflection and the KAM interceptor."""
+
+    def __init__(
+        self,
+        service: str,
+        port: int,
+        *,
+        token_secret: str,
+        clock: Clock = SYSTEM_CLOCK,
+        public_methods: Iterable[str] = (),
+        host: str = "127.0.0.1",
+        max_workers_hint: int = 0,
+    ) -> None:
+        self.service = service
+        self.host = host
+        self.requested_port = port
+        self.port = port
+        self.health = health.aio.HealthServicer()
+        self.interceptor = KamServerInterceptor(
+            domain=f"{service}.kam", token_secret=token_secret, clock=clock, public_methods=public_methods
+        )
+        self.server = grpc.aio.server(
+            interceptors=[self.interceptor],
+            options=[
+                ("grpc.so_reuseport", 0),
+                ("grpc.max_receive_message_length", 16 * 1024 * 1024),
+                ("grpc.keepalive_permit_without_calls", 1),
+            ],
+        )
+        self.service_names: list[str] = []
+        health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
+
+    def add(self, register: Callable[[object, grpc.aio.Server], None], servicer: object, full_name: str) -> None:
+        """Register a servicer, e.g. ``add(add_CustomerServiceServicer_to_server, servicer, "kam.customer.v1.CustomerService")``."""
+        register(servicer, self.server)
+        self.service_names.append(full_name)
+
+    async def start(self) -> None:
+        names = [*self.service_names, health.SERVICE_NAME, reflection.SERVICE_NAME]
+        reflection.enable_server_reflection(names, self.server)
+        self.port = self.server.add_insecure_port(f"{self.host}:{self.requested_port}")
+        if self.port == 0:
+            raise OSError(f"cannot bind gRPC port {self.host}:{self.requested_port}")
+        await self.server.start()
+        for name in ["", *self.service_names]:
+            await self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
+        log.info("gRPC server serving", extra={"port": self.port, "services": self.service_names})
+
+    async def stop(self, grace: float = 5.0) -> None:
+        await self.health.enter_graceful_shutdown()
+        await self.server.stop(grace)
+        log.info("gRPC server stopped")
+
+    async def wait(self) -> None:
+        await self.server.wait_for_termination()

@@ -1,0 +1,56 @@
+"""Per-service Alembic migrations.
+
+Every service database carries two migration branches that Alembic upgrades together (``upgrade heads``):
+
+- ``kit``: the kit's own tables (outbox, processed events, parked events), in ``kam_kit/alembic/kit_versions``;
+- ``<service>``: the service's tables, in ``services/<svc>/src/kam_<svc>/migrations``.
+
+One generic ``env.py`` (``kam_kit/alembic/env.py``) serves all of them, so a service only supplies its
+versions directory and its ``MetaData``. Services apply migrations at start; ``kam-<svc> migrate`` runs the same
+as a separate step (a Kubernetes Job).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import MetaData
+
+from kam_kit.db import kit_metadata
+
+ALEMBIC_DIR = Path(__file__).parent / "alembic"
+KIT_VERSIONS = ALEMBIC_DIR / "kit_versions"
+
+
+def alembic_config(url: str, versions_dir: str | Path, metadata: MetaData | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(ALEMBIC_DIR))
+    config.set_main_option("path_separator", "os")
+    config.set_main_option("version_locations", os.pathsep.join([str(KIT_VERSIONS), str(versions_dir)]))
+    config.attributes["url"] = url
+    targets: Sequence[MetaData] = [kit_metadata] + ([metadata] if metadata is not None else [])
+    config.attributes["metadata"] = targets
+    return config
+
+
+def upgrade(url: str, versions_dir: str | Path, metadata: MetaData | None = None) -> None:
+    """Bring the database to the newest revision of every branch (blocking; runs its own event loop)."""
+    command.upgrade(alembic_config(url, versions_dir, metadata), "heads")
+
+
+async def upgrade_async(url: str, versions_dir: str | Path, metadata: MetaData | None = None) -> None:
+    """:func:`upgrade` from inside a running event loop."""
+    await asyncio.to_thread(upgrade, url, versions_dir, metadata)
+
+
+def revision(url: str, versions_dir: str | Path, metadata: MetaData, message: str, branch: str) -> None:
+    """Autogenerate a new revision on the service's branch (developer command)."""
+    command.revision(
+        alembic_config(url, versions_dir, metadata), message=message, autogenerate=True,
+        head=f"{branch}@head", version_path=str(versions_dir),
+    )

@@ -1,0 +1,222 @@
+"""The transactional outbox.
+
+A service writes its events with :func:`record` through the same ``AsyncSession`` as the change that causes them,
+so both commit or neither does. :class:`OutboxRelay` then publishes pending rows to JetStream in order, in
+batches, with ``Nats-Msg-Id`` = event id (the stream's duplicate window drops a re-publish after a crash between
+publish and mark), and marks them published. A broker outage only delays publishing; nothing is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Sequence
+
+from google.protobuf.message import Message
+from nats.js import JetStreamContext
+from opentelemetry import context as otel_context
+from opentelemetry import propagate, trace
+from opentelemetry.trace import SpanKind
+from sqlalchemy import event, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+from kam_kit import events, telemetry
+from kam_kit.clock import SYSTEM_CLOCK, Clock
+from kam_kit.db import Database, outbox_table
+
+log = logging.getLogger(__name__)
+
+
+def record(
+    session: AsyncSession,
+    message: Message,
+    *,
+    service: str,
+    clock: Clock = SYSTEM_CLOCK,
+    resource: str = "",
+    event_id: str | None = None,
+) -> str:
+    """Queue ``message`` as an event in the caller's transaction; returns the event id.
+
+    The current trace context is stored with it, so the publish span (and through it every consumer) joins the
+    trace of the request that caused the change.
+    """
+    event_id = event_id or events.new_event_id()
+    now = clock.now()
+    headers = events.event_headers(
+        event_id=event_id, service=service, event_type=message.DESCRIPTOR.full_name, time=now, subject=resource
+    )
+    propagate.inject(headers)
+    pending = session.info.setdefault("kam_outbox", [])
+    pending.append(
+        {
+            "event_id": event_id,
+            "subject": events.subject_for(service, message),
+            "event_type": message.DESCRIPTOR.full_name,
+            "headers": headers,
+            "payload": message.SerializeToString(),
+            "created_at": now,
+        }
+    )
+    return event_id
+
+
+@event.listens_for(Session, "before_commit")
+def _write_pending_events(session: Session) -> None:
+    """Insert the events queued by :func:`record` as the last statement of the committing transaction."""
+    pending = session.info.pop("kam_outbox", None)
+    if pending:
+        session.execute(insert(outbox_table), pending)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_pending_events(session: Session) -> None:
+    session.info.pop("kam_outbox", None)
+
+
+class OutboxRelay:
+    """Publishes pending outbox rows to JetStream and marks them published."""
+
+    def __init__(
+        self,
+        db: Database,
+        js: JetStreamContext,
+        *,
+        service: str,
+        batch_size: int = 1000,
+        poll_interval: float = 0.5,
+        publish_timeout: float = 5.0,
+        clock: Clock = SYSTEM_CLOCK,
+    ) -> None:
+        self.db = db
+        self.js = js
+        self.service = service
+        self.batch_size = batch_size
+        self.poll_interval = poll_interval
+        self.publish_timeout = publish_timeout
+        self.clock = clock
+        self._wakeup = asyncio.Event()
+        self._tracer = telemetry.tracer()
+        meter = telemetry.meter()
+        self._published = meter.create_counter(
+            "kam.outbox.published", unit="{event}", description="Events published from the outbox"
+        )
+        self._failures = meter.create_counter(
+            "kam.outbox.publish_failures", unit="{batch}", description="Outbox publish attempts that failed"
+        )
+        self._lag = meter.create_histogram(
+            "kam.outbox.lag", unit="s", description="Time from commit to confirmed publish"
+        )
+        db.after_commit_hooks.append(self.notify)
+
+    def notify(self) -> None:
+        """Wake the relay (called after every commit) so events leave without waiting for the next poll."""
+        self._wakeup.set()
+
+    async def pending_count(self) -> int:
+        async with self.db.read() as session:
+            return int(
+                await session.scalar(
+                    select(func.count()).select_from(outbox_table).where(outbox_table.c.published_at.is_(None))
+                )
+            )
+
+    async def run(self) -> None:
+        """Publish until cancelled; back off while the broker is unreachable."""
+        backoff = 0.1
+        while True:
+            try:
+                published = await self.drain()
+                backoff = 0.1
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - any broker/database failure: retry later
+                self._failures.add(1, {"service": self.service})
+                log.warning("outbox publish failed; will retry", extra={"error": repr(exc), "retry_in": backoff})
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+                continue
+            if published == 0:
+                try:
+                    await asyncio.wait_for(self._wakeup.wait(), timeout=self.poll_interval)
+                except TimeoutError:
+                    pass
+                self._wakeup.clear()
+
+    async def drain(self) -> int:
+        """Publish every pending event now, batch by batch; returns how many were published."""
+        total = 0
+        while True:
+            count = await self.publish_batch()
+            total += count
+            if count < self.batch_size:
+                return total
+
+    async def publish_batch(self) -> int:
+        async with self.db.read() as session:
+            rows = (
+                await session.execute(
+                    select(
+                        outbox_table.c.seq, outbox_table.c.event_id, outbox_table.c.subject,
+                        outbox_table.c.event_type, outbox_table.c.headers, outbox_table.c.payload,
+                        outbox_table.c.created_at,
+                    )
+                    .where(outbox_table.c.published_at.is_(None))
+                    .order_by(outbox_table.c.seq)
+                    .limit(self.batch_size)
+                )
+            ).all()
+        if not rows:
+            return 0
+        results = await asyncio.gather(*(self._publish(row) for row in rows), return_exceptions=True)
+        done = [row.seq for row, result in zip(rows, results, strict=True) if not isinstance(result, BaseException)]
+        failed = [result for result in results if isinstance(result, BaseException)]
+        if done:
+            now = self.clock.now()
+            async with self.db.sessions() as session, session.begin():
+                await session.execute(
+                    update(outbox_table).where(outbox_table.c.seq.in_(done)).values(published_at=now)
+                )
+            self._published.add(len(done), {"service": self.service})
+            self._observe_lag(rows, now)
+        if failed:
+            raise failed[0]
+        return len(done)
+
+    def _observe_lag(self, rows: Sequence, now) -> None:
+        oldest = rows[0].created_at
+        if oldest.tzinfo is None:  # SQLite returns naive datetimes (stored as UTC)
+            oldest = oldest.replace(tzinfo=now.tzinfo)
+        self._lag.record(max(0.0, (now - oldest).total_seconds()), {"service": self.service})
+
+    async def _publish(self, row) -> None:
+        headers = dict(row.headers)
+        parent = propagate.extract(headers)
+        token = otel_context.attach(parent)
+        try:
+            with self._tracer.start_as_current_span(
+                f"{row.subject} publish",
+                kind=SpanKind.PRODUCER,
+                attributes={
+                    "messaging.system": "nats",
+                    "messaging.operation.type": "publish",
+                    "messaging.destination.name": row.subject,
+                    "messaging.message.id": row.event_id,
+                },
+            ) as span:
+                propagate.inject(headers)
+                started = time.perf_counter()
+                ack = await self.js.publish(
+                    row.subject, row.payload, timeout=self.publish_timeout, headers=headers,
+                    stream=events.stream_name(self.service),
+                )
+                span.set_attribute("messaging.nats.stream.sequence", ack.seq)
+                span.set_attribute("kam.outbox.duplicate", bool(ack.duplicate))
+                span.set_attribute("kam.outbox.publish_seconds", time.perf_counter() - started)
+        except Exception as exc:
+            trace.get_current_span().record_exception(exc)
+            raise
+        finally:
+            otel_context.detach(token)

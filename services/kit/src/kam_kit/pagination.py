@@ -1,0 +1,47 @@
+"""AIP-158 pagination helpers: page-size coercion and opaque, tamper-evident keyset page tokens."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+
+from kam_kit.errors import InvalidArgument
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 1000
+
+
+def page_size(requested: int, *, default: int = DEFAULT_PAGE_SIZE, maximum: int = MAX_PAGE_SIZE) -> int:
+    """0 → the default; above the maximum → the maximum; negative → INVALID_ARGUMENT."""
+    if requested < 0:
+        raise InvalidArgument.for_field("page_size", "不能为负数 (must not be negative)")
+    return min(requested or default, maximum)
+
+
+def _sign(body: bytes, secret: bytes) -> bytes:
+    return hmac.new(secret, body, hashlib.sha256).digest()[:8]
+
+
+def encode_token(cursor: dict, *, bound_to: str, secret: bytes) -> str:
+    """An opaque URL-safe token for ``cursor``, valid only with the same query (``bound_to``)."""
+    body = json.dumps({"c": cursor, "q": bound_to}, separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(_sign(body, secret) + body).decode().rstrip("=")
+
+
+def decode_token(token: str, *, bound_to: str, secret: bytes) -> dict | None:
+    """The cursor of a token made by :func:`encode_token` (None for an empty token)."""
+    if not token:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        mac, body = raw[:8], raw[8:]
+        if not hmac.compare_digest(mac, _sign(body, secret)):
+            raise ValueError("bad signature")
+        data = json.loads(body)
+    except (ValueError, json.JSONDecodeError):
+        raise InvalidArgument.for_field("page_token", "无效的分页令牌 (invalid page token)") from None
+    if data.get("q") != bound_to:
+        raise InvalidArgument.for_field("page_token", "分页令牌与查询条件不匹配 (page token does not match the query)")
+    return data["c"]

@@ -1,0 +1,152 @@
+"""Running a KAM service process: migrations, gRPC, outbox relay, consumers, signals, shutdown.
+
+A service describes itself as a :class:`ServiceApp` (its settings, database, servicers, consumers) and hands it
+to :func:`cli_main`, which gives it the ``serve`` and ``migrate`` commands. ``serve``:
+
+1. configures telemetry and JSON logs, logs the (redacted) settings;
+2. applies migrations;
+3. starts the gRPC server (health SERVING);
+4. connects to NATS in the background (retrying; the outbox keeps events safe meanwhile), ensures the service's
+   stream, and runs the outbox relay and the event consumers;
+5. on SIGTERM/SIGINT: health NOT_SERVING, in-flight calls get the grace period, background work stops, the
+   NATS connection drains, telemetry flushes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nats.aio.client import Client as NATS
+from nats.js import JetStreamContext
+from sqlalchemy import MetaData
+
+from kam_kit import events, migrations, telemetry
+from kam_kit.clock import SYSTEM_CLOCK, Clock
+from kam_kit.consumer import EventConsumer
+from kam_kit.db import Database
+from kam_kit.grpcserver import GrpcServer
+from kam_kit.outbox import OutboxRelay
+from kam_kit.settings import ServiceSettings, SettingsError
+
+log = logging.getLogger(__name__)
+
+ConsumerFactory = Callable[[JetStreamContext], EventConsumer]
+
+
+@dataclass
+class ServiceApp:
+    settings: ServiceSettings
+    db: Database
+    metadata: MetaData
+    versions_dir: Path
+    clock: Clock = SYSTEM_CLOCK
+    servicers: list[tuple[Callable, object, str]] = field(default_factory=list)
+    consumers: list[ConsumerFactory] = field(default_factory=list)
+    produces_events: bool = True
+    public_methods: Sequence[str] = ()
+
+    grpc: GrpcServer | None = None
+    nats: NATS | None = None
+    relay: OutboxRelay | None = None
+    _tasks: list[asyncio.Task] = field(default_factory=list)
+
+    @property
+    def service(self) -> str:
+        return self.settings.service
+
+    async def migrate(self) -> None:
+        await migrations.upgrade_async(self.settings.database_url, self.versions_dir, self.metadata)
+
+    async def start(self) -> None:
+        await self.migrate()
+        self.grpc = GrpcServer(
+            self.service, self.settings.grpc_port, token_secret=self.settings.token_secret.reveal(),
+            clock=self.clock, public_methods=self.public_methods, host=self.settings.grpc_host,
+        )
+        for register, servicer, name in self.servicers:
+            self.grpc.add(register, servicer, name)
+        await self.grpc.start()
+        self._tasks.append(asyncio.create_task(self._messaging(), name=f"{self.service}-messaging"))
+
+    async def _messaging(self) -> None:
+        self.nats = await events.connect(self.settings.nats_url, name=f"kam-{self.service}")
+        js = self.nats.jetstream()
+        if self.produces_events:
+            await _retry(lambda: events.ensure_stream(js, self.service), what="ensure stream")
+            self.relay = OutboxRelay(
+                self.db, js, service=self.service, batch_size=self.settings.outbox_batch_size,
+                poll_interval=self.settings.outbox_poll_seconds, clock=self.clock,
+            )
+            self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.service}-outbox"))
+        for factory in self.consumers:
+            consumer = factory(js)
+            self._tasks.append(asyncio.create_task(consumer.run(), name=f"{consumer.name}-consumer"))
+
+    async def stop(self) -> None:
+        if self.grpc is not None:
+            await self.grpc.stop(self.settings.shutdown_grace_seconds)
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        if self.nats is not None and self.nats.is_connected:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.nats.drain(), timeout=5)
+        await self.db.dispose()
+        telemetry.shutdown()
+
+    async def serve_until_signalled(self) -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await self.start()
+        log.info("service started", extra={"settings": self.settings.redacted(), "grpc_port": self.grpc.port})
+        try:
+            await stop.wait()
+        finally:
+            log.info("shutting down")
+            await self.stop()
+
+
+async def _retry(action: Callable, *, what: str) -> None:
+    delay = 0.2
+    while True:
+        try:
+            await action()
+            return
+        except Exception as exc:  # noqa: BLE001
+            log.warning("%s failed; retrying", what, extra={"error": repr(exc)})
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+
+def cli_main(service: str, build: Callable[[ServiceSettings], ServiceApp], argv: Iterable[str] | None = None) -> int:
+    """The ``kam-<service>`` command: ``serve`` (default) or ``migrate``."""
+    parser = argparse.ArgumentParser(prog=f"kam-{service}", description=f"KAM {service} service")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("serve", help="apply migrations and serve gRPC (default)")
+    sub.add_parser("migrate", help="apply database migrations and exit")
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    telemetry.configure(service)
+    try:
+        settings = ServiceSettings.from_env(service)
+    except SettingsError as exc:
+        print(f"kam-{service}: {exc}", file=sys.stderr)
+        return 2
+    app = build(settings)
+    if args.command == "migrate":
+        asyncio.run(app.migrate())
+        log.info("migrations applied")
+        return 0
+    asyncio.run(app.serve_until_signalled())
+    return 0

@@ -1,0 +1,75 @@
+"""OpenTelemetry set-up: traces, metrics and trace-aware logs for one KAM process.
+
+Spans and metrics are exported over OTLP only when ``OTEL_EXPORTER_OTLP_ENDPOINT`` is set (standard ``OTEL_*``
+variables apply). gRPC servers and clients are instrumented here; SQLAlchemy engines in ``kam_kit.db``; NATS
+producer/consumer spans in ``kam_kit.outbox`` and ``kam_kit.consumer``, which carry the W3C context in message
+headers so that one trace follows a request through the broker.
+"""
+
+from __future__ import annotations
+
+import os
+
+from opentelemetry import metrics, trace
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+from kam_kit.logs import configure_logging
+
+_configured: str | None = None
+_tracer_provider: TracerProvider | None = None
+_meter_provider: MeterProvider | None = None
+
+TRACER_NAME = "kam"
+
+
+def configure(service: str, *, version: str = "0.1.0") -> None:
+    """Configure tracing, metrics and JSON logging for the process (call once, early)."""
+    global _configured, _tracer_provider, _meter_provider
+    configure_logging(service)
+    if _configured:
+        return
+    _configured = service
+    resource = Resource.create(
+        {
+            "service.name": os.environ.get("OTEL_SERVICE_NAME", f"kam-{service}"),
+            "service.namespace": "kam",
+            "service.version": version,
+        }
+    )
+    exporting = bool(os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"))
+    _tracer_provider = TracerProvider(resource=resource)
+    readers = []
+    if exporting:
+        from opentelemetry.exporter.otlp.proto.grpc.metric_exporter import OTLPMetricExporter
+        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
+
+        _tracer_provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+        readers.append(PeriodicExportingMetricReader(OTLPMetricExporter()))
+    trace.set_tracer_provider(_tracer_provider)
+    _meter_provider = MeterProvider(resource=resource, metric_readers=readers)
+    metrics.set_meter_provider(_meter_provider)
+
+    from opentelemetry.instrumentation.grpc import GrpcAioInstrumentorClient, GrpcAioInstrumentorServer
+
+    GrpcAioInstrumentorServer().instrument()
+    GrpcAioInstrumentorClient().instrument()
+
+
+def shutdown() -> None:
+    """Flush and stop exporters (called on graceful shutdown)."""
+    if _tracer_provider is not None:
+        _tracer_provider.shutdown()
+    if _meter_provider is not None:
+        _meter_provider.shutdown()
+
+
+def tracer() -> trace.Tracer:
+    return trace.get_tracer(TRACER_NAME)
+
+
+def meter() -> metrics.Meter:
+    return metrics.get_meter(TRACER_NAME)

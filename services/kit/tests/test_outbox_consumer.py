@@ -1,0 +1,204 @@
+"""The outbox and the idempotent consumer against a real JetStream server and real databases."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import nats
+import pytest
+from kam.customer.v1 import customer_pb2, events_pb2
+from kam_kit import events, migrations, outbox
+from kam_kit.clock import ManualClock
+from kam_kit.consumer import EventConsumer, PoisonMessage, Subscription
+from kam_kit.db import Database, outbox_table, parked_events_table, processed_events_table
+from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select, update
+
+EMPTY_VERSIONS = "/nonexistent-kam-versions"
+
+
+def _event(name: str) -> events_pb2.CustomerCreated:
+    return events_pb2.CustomerCreated(customer=customer_pb2.Customer(name=f"customers/{name}", display_name=name))
+
+
+@pytest.fixture
+async def db(database_url, tmp_path):
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    await migrations.upgrade_async(database_url, versions)
+    database = Database(database_url)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+async def js(nats_url):
+    nc = await nats.connect(nats_url)
+    yield nc.jetstream()
+    await nc.drain()
+
+
+@pytest.fixture
+def service() -> str:
+    """A producer name of its own per test, so each test has a stream of its own."""
+    return "t" + uuid.uuid4().hex[:10]
+
+
+async def _count(db: Database, table, *where) -> int:
+    async with db.read() as session:
+        return int(await session.scalar(select(func.count()).select_from(table).where(*where)))
+
+
+async def test_event_is_written_with_the_change_or_not_at_all(db: Database, service: str) -> None:
+    async with db.transaction() as session:
+        outbox.record(session, _event("kept"), service=service)
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as session:
+            outbox.record(session, _event("dropped"), service=service)
+            raise RuntimeError("the change failed")
+    async with db.read() as session:
+        subjects = (await session.scalars(select(outbox_table.c.subject))).all()
+    assert len(subjects) == 1
+    assert events_pb2.CustomerCreated.FromString(
+        (await _payloads(db))[0]).customer.display_name == "kept"
+
+
+async def test_relay_publishes_with_message_id_and_marks_published(db: Database, js, service: str) -> None:
+    clock = ManualClock()
+    async with db.transaction() as session:
+        ids = [outbox.record(session, _event(f"c{i}"), service=service, clock=clock, resource=f"customers/c{i}")
+               for i in range(25)]
+    await events.ensure_stream(js, service)
+    relay = outbox.OutboxRelay(db, js, service=service, batch_size=10, clock=clock)
+    assert await relay.drain() == 25
+    assert await _count(db, outbox_table, outbox_table.c.published_at.is_(None)) == 0
+
+    info = await js.stream_info(events.stream_name(service))
+    assert info.state.messages == 25
+    assert info.config.duplicate_window == events.DUPLICATE_WINDOW_SECONDS
+    first = await js.get_msg(events.stream_name(service), seq=1)
+    assert first.headers[events.MSG_ID] == ids[0]
+    assert first.headers[events.CE_TYPE] == "kam.customer.v1.CustomerCreated"
+    assert first.headers[events.CE_SUBJECT] == "customers/c0"
+    assert first.subject == f"kam.{service}.v1.CustomerCreated"
+    assert events_pb2.CustomerCreated.FromString(first.data).customer.display_name == "c0"
+
+
+async def test_republish_after_crash_before_mark_is_deduplicated(db: Database, js, service: str) -> None:
+    async with db.transaction() as session:
+        for i in range(5):
+            outbox.record(session, _event(f"d{i}"), service=service)
+    await events.ensure_stream(js, service)
+    relay = outbox.OutboxRelay(db, js, service=service)
+    await relay.drain()
+    # A crash between publish and mark leaves the rows pending: they are published again on restart.
+    async with db.transaction() as session:
+        await session.execute(update(outbox_table).values(published_at=None))
+    assert await relay.drain() == 5
+    info = await js.stream_info(events.stream_name(service))
+    assert info.state.messages == 5
+
+
+class _Applied:
+    """A consumer-side table that counts how often each event was applied."""
+
+    metadata = MetaData()
+    table = Table("applied", metadata, Column("id", Integer, primary_key=True), Column("name", String(64)))
+
+
+@pytest.fixture
+async def applied_table(db: Database):
+    async with db.engine.begin() as connection:
+        await connection.run_sync(_Applied.metadata.create_all)
+    return _Applied.table
+
+
+async def _wait_for(predicate, timeout: float = 10.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.05)
+
+
+async def test_consumer_applies_each_event_once_even_when_delivered_twice(
+    db: Database, js, service: str, applied_table
+) -> None:
+    async def handler(session, event, meta) -> None:
+        await session.execute(insert(applied_table).values(name=event.customer.display_name))
+
+    await events.ensure_stream(js, service)
+    headers = events.event_headers(event_id="e-1", service=service, event_type="kam.customer.v1.CustomerCreated",
+                                   time=ManualClock().now())
+    subject = events.subject_for(service, events_pb2.CustomerCreated)
+    await js.publish(subject, _event("once").SerializeToString(), headers=headers)
+    # The same event again under another broker id (as a second producer replica could send it).
+    await js.publish(subject, _event("once").SerializeToString(), headers={**headers, events.MSG_ID: "other"})
+
+    consumer = EventConsumer(db, js, name=f"{service}-c", producer=service,
+                             subscriptions=[Subscription(events_pb2.CustomerCreated, handler, service)])
+    task = asyncio.create_task(consumer.run())
+    try:
+        await _wait_for(lambda: _count(db, processed_events_table))
+        await asyncio.sleep(0.5)
+        assert await _count(db, applied_table) == 1
+        info = await js.consumer_info(events.stream_name(service), consumer.durable)
+        await _wait_for(lambda: _zero_pending(js, service, consumer.durable))
+        assert info.config.max_deliver == consumer.max_deliver
+    finally:
+        task.cancel()
+
+
+async def _zero_pending(js, service: str, durable: str) -> bool:
+    info = await js.consumer_info(events.stream_name(service), durable)
+    return info.num_ack_pending == 0 and info.num_pending == 0
+
+
+async def test_failing_event_is_retried_then_parked_and_the_stream_moves_on(
+    db: Database, js, service: str, applied_table
+) -> None:
+    attempts: dict[str, int] = {}
+
+    async def handler(session, event, meta) -> None:
+        name = event.customer.display_name
+        attempts[name] = attempts.get(name, 0) + 1
+        if name == "poison":
+            raise ValueError("cannot apply")
+        if name == "hopeless":
+            raise PoisonMessage("never applicable")
+        if name == "flaky" and attempts[name] < 2:
+            raise ConnectionError("transient")
+        await session.execute(insert(applied_table).values(name=name))
+
+    async with db.transaction() as session:
+        for name in ("poison", "flaky", "hopeless", "fine"):
+            outbox.record(session, _event(name), service=service)
+    await events.ensure_stream(js, service)
+    await outbox.OutboxRelay(db, js, service=service).drain()
+
+    consumer = EventConsumer(db, js, name=f"{service}-p", producer=service, max_deliver=3,
+                             backoff=(0.05, 0.05), subscriptions=[Subscription(events_pb2.CustomerCreated,
+                                                                              handler, service)])
+    task = asyncio.create_task(consumer.run())
+    try:
+        await _wait_for(lambda: _count_is(db, parked_events_table, 2))
+        await _wait_for(lambda: _count_is(db, applied_table, 2))
+    finally:
+        task.cancel()
+    assert attempts["poison"] == 3
+    assert attempts["hopeless"] == 1
+    assert attempts["flaky"] == 2
+    async with db.read() as session:
+        parked = (await session.execute(select(parked_events_table.c.error, parked_events_table.c.deliveries)
+                                        .order_by(parked_events_table.c.id))).all()
+    by_error = sorted((p.deliveries, "cannot apply" in p.error, "never applicable" in p.error) for p in parked)
+    assert by_error == [(1, False, True), (3, True, False)]
+
+
+async def _count_is(db: Database, table, expected: int) -> bool:
+    return await _count(db, table) == expected
+
+
+async def _payloads(db: Database) -> list[bytes]:
+    async with db.read() as session:
+        return list((await session.scalars(select(outbox_table.c.payload).order_by(outbox_table.c.seq))).all())
