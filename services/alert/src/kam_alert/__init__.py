@@ -1,0 +1,1 @@
+"""KAM alert service: alert rules, transaction monitoring, care reminders, the alert lifecycle."""

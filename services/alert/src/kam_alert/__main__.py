@@ -1,0 +1,11 @@
+from kam_kit.runtime import cli_main
+
+from kam_alert.bootstrap import build
+
+
+def main() -> int:
+    return cli_main("alert", build)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,18 @@
+"""The alert service's gRPC API."""
+
+from __future__ import annotations
+
+from kam.alert.v1 import alert_pb2, alert_service_pb2 as pb, alert_service_pb2_grpc as pb_grpc
+from kam_kit.db import Database
+
+from kam_alert.service_layer.watch import watched_count
+
+
+class AlertServicer(pb_grpc.AlertServiceServicer):
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def GetMonitoringStats(self, request: pb.GetMonitoringStatsRequest, context) -> pb.GetMonitoringStatsResponse:
+        async with self.db.read() as session:
+            count = await watched_count(session)
+        return pb.GetMonitoringStatsResponse(stats=alert_pb2.MonitoringStats(watched_customer_count=count))

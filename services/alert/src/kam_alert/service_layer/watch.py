@@ -1,0 +1,35 @@
+"""Keeps the alert service's customer copy current from customer events."""
+
+from __future__ import annotations
+
+from kam.customer.v1 import customer_pb2, events_pb2
+from kam_kit.events import EventMeta
+from kam_kit.timeconv import aware, from_timestamp
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kam_alert.adapters.orm import WatchedCustomer
+
+Customer = customer_pb2.Customer
+CUSTOMER_EVENTS = (events_pb2.CustomerCreated, events_pb2.CustomerUpdated)
+
+
+async def on_customer_changed(session: AsyncSession, event, meta: EventMeta) -> None:
+    customer = event.customer
+    updated = from_timestamp(customer.update_time)
+    row = await session.get(WatchedCustomer, customer.name)
+    if row is None:
+        row = WatchedCustomer(customer=customer.name)
+        session.add(row)
+    elif updated < aware(row.update_time):
+        return
+    row.display_name = customer.display_name
+    row.type = Customer.Type.Name(customer.type).removeprefix("TYPE_")
+    row.relationship_manager = customer.relationship_manager
+    row.branch = customer.branch
+    row.tier = customer.tier
+    row.update_time = updated
+
+
+async def watched_count(session: AsyncSession) -> int:
+    return int(await session.scalar(select(func.count()).select_from(WatchedCustomer)) or 0)

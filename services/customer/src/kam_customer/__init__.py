@@ -1,0 +1,1 @@
+"""KAM customer service."""

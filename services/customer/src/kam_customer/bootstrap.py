@@ -1,0 +1,29 @@
+"""Wires the customer service together (composition root)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from kam.customer.v1 import customer_service_pb2_grpc
+from kam_kit.clock import SYSTEM_CLOCK, Clock
+from kam_kit.db import Database
+from kam_kit.runtime import ServiceApp
+from kam_kit.settings import ServiceSettings
+
+from kam_customer.adapters.orm import Base
+from kam_customer.entrypoints.grpc_api import CustomerServicer
+from kam_customer.service_layer.customers import CustomerService
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
+    db = Database(settings.database_url)
+    page_secret = hashlib.sha256(b"page:" + settings.token_secret.reveal().encode()).digest()
+    servicer = CustomerServicer(CustomerService(db, clock), page_secret)
+    return ServiceApp(
+        settings=settings, db=db, metadata=Base.metadata, versions_dir=MIGRATIONS, clock=clock,
+        servicers=[(customer_service_pb2_grpc.add_CustomerServiceServicer_to_server, servicer,
+                    "kam.customer.v1.CustomerService")],
+    )

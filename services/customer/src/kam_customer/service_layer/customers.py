@@ -1,0 +1,111 @@
+"""Customer use cases. Each runs in one unit of work; events go through the outbox in the same transaction."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import fields
+
+from kam.customer.v1 import events_pb2
+from kam_kit import outbox
+from kam_kit.clock import Clock
+from kam_kit.db import Database
+from kam_kit.errors import AlreadyExists, Aborted, InvalidArgument, NotFound, Validator
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kam_customer.adapters.orm import CustomerRow
+from kam_customer.adapters.protomap import WRITABLE_FIELDS, customer_to_proto
+from kam_customer.domain import customers as domain
+
+SERVICE = "customer"
+NAME_PREFIX = "customers/"
+
+
+def customer_id_from_name(name: str, field_path: str = "name") -> str:
+    if not name.startswith(NAME_PREFIX) or "/" in name[len(NAME_PREFIX):] or len(name) == len(NAME_PREFIX):
+        raise InvalidArgument.for_field(field_path, "应为 customers/{customer} (must be customers/{customer})")
+    return name[len(NAME_PREFIX):]
+
+
+class CustomerService:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    async def create(self, draft: domain.CustomerDraft, *, customer_id: str = "", request_id: str = "") -> CustomerRow:
+        validator = Validator()
+        domain.validate_customer_id(customer_id, validator)
+        domain.validate_draft(draft, validator)
+        validator.raise_if_any()
+        async with self.db.transaction() as session:
+            if request_id:
+                existing = await session.scalar(select(CustomerRow).where(CustomerRow.request_id == request_id))
+                if existing is not None:
+                    return existing
+            customer_id = customer_id or uuid.uuid4().hex
+            if await session.get(CustomerRow, customer_id) is not None:
+                raise AlreadyExists(f"客户 customers/{customer_id} 已存在 (already exists)")
+            now = self.clock.now()
+            row = CustomerRow(
+                id=customer_id, request_id=request_id or None, version=1, create_time=now, update_time=now,
+                tier="", state="ACTIVE", source="MANUAL",
+                **{f.name: getattr(draft, f.name) for f in fields(draft)},
+            )
+            session.add(row)
+            await session.flush()
+            outbox.record(
+                session, events_pb2.CustomerCreated(customer=customer_to_proto(row)),
+                service=SERVICE, clock=self.clock, resource=f"customers/{row.id}",
+            )
+        return row
+
+    async def get(self, name: str) -> CustomerRow:
+        customer_id = customer_id_from_name(name)
+        async with self.db.read() as session:
+            return await _get(session, customer_id)
+
+    async def list(self, *, offset: int, limit: int, filters: dict[str, str]) -> tuple[list[CustomerRow], int]:
+        conditions = [getattr(CustomerRow, column) == value for column, value in filters.items()]
+        async with self.db.read() as session:
+            rows = (
+                await session.scalars(
+                    select(CustomerRow).where(*conditions).order_by(CustomerRow.create_time, CustomerRow.id)
+                    .offset(offset).limit(limit)
+                )
+            ).all()
+            total = await session.scalar(select(func.count()).select_from(CustomerRow).where(*conditions))
+        return list(rows), int(total or 0)
+
+    async def update(self, draft: domain.CustomerDraft, *, name: str, etag: str, paths: list[str]) -> CustomerRow:
+        customer_id = customer_id_from_name(name, "customer.name")
+        unknown = [p for p in paths if p not in WRITABLE_FIELDS]
+        validator = Validator()
+        for path in unknown:
+            validator.add("update_mask", f"字段 {path} 不可修改 (field {path} cannot be updated)")
+        validator.raise_if_any()
+        async with self.db.transaction() as session:
+            row = await _get(session, customer_id)
+            if etag and etag != domain.etag_for(row.version):
+                raise Aborted(f"客户已被他人修改，请刷新后重试 (etag {etag} is stale)",
+                              metadata={"current_etag": domain.etag_for(row.version)})
+            merged = domain.CustomerDraft(**{f.name: getattr(row, f.name) for f in fields(domain.CustomerDraft)})
+            for path in paths:
+                setattr(merged, path, getattr(draft, path))
+            domain.validate_draft(merged, validator)
+            validator.raise_if_any()
+            for path in paths:
+                setattr(row, path, getattr(draft, path))
+            row.version += 1
+            row.update_time = self.clock.now()
+            await session.flush()
+            event = events_pb2.CustomerUpdated(customer=customer_to_proto(row))
+            event.update_mask.paths.extend(paths)
+            outbox.record(session, event, service=SERVICE, clock=self.clock, resource=f"customers/{row.id}")
+        return row
+
+
+async def _get(session: AsyncSession, customer_id: str) -> CustomerRow:
+    row = await session.get(CustomerRow, customer_id)
+    if row is None:
+        raise NotFound(f"客户 customers/{customer_id} 不存在 (not found)", metadata={"name": f"customers/{customer_id}"})
+    return row

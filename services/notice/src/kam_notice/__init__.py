@@ -1,0 +1,1 @@
+"""KAM notice service: announcements and delivery of every notification."""

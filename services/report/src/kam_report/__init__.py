@@ -1,0 +1,1 @@
+"""KAM report service: the analytical store fed by every service's events; the report center."""

@@ -1,0 +1,27 @@
+"""The report service's analytical store (built only from events)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from kam_kit.db import NAMING_CONVENTION
+from sqlalchemy import DateTime, MetaData, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class CustomerFact(Base):
+    """One row per customer known from ``kam.customer.v1`` events."""
+
+    __tablename__ = "customer_facts"
+
+    customer: Mapped[str] = mapped_column(String(128), primary_key=True)  # customers/{customer}
+    type: Mapped[str] = mapped_column(String(16))
+    branch: Mapped[str] = mapped_column(String(128), default="", index=True)
+    relationship_manager: Mapped[str] = mapped_column(String(128), default="")
+    tier: Mapped[str] = mapped_column(String(64), default="")
+    create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,36 @@
+"""Wires the report service together (composition root)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kam.report.v1 import report_service_pb2_grpc
+from kam_kit.clock import SYSTEM_CLOCK, Clock
+from kam_kit.consumer import EventConsumer, Subscription
+from kam_kit.db import Database
+from kam_kit.runtime import ServiceApp
+from kam_kit.settings import ServiceSettings
+
+from kam_report.adapters.orm import Base
+from kam_report.entrypoints.grpc_api import ReportServicer
+from kam_report.service_layer.projections import CUSTOMER_EVENTS, on_customer_changed
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
+    db = Database(settings.database_url)
+
+    def customer_consumer(js) -> EventConsumer:
+        return EventConsumer(
+            db, js, name="report-customer", producer="customer", clock=clock,
+            max_deliver=settings.consumer_max_deliver,
+            subscriptions=[Subscription(t, on_customer_changed, "customer") for t in CUSTOMER_EVENTS],
+        )
+
+    return ServiceApp(
+        settings=settings, db=db, metadata=Base.metadata, versions_dir=MIGRATIONS, clock=clock,
+        servicers=[(report_service_pb2_grpc.add_ReportServiceServicer_to_server, ReportServicer(db),
+                    "kam.report.v1.ReportService")],
+        consumers=[customer_consumer], produces_events=True,
+    )

@@ -1,0 +1,22 @@
+"""The report service's gRPC API."""
+
+from __future__ import annotations
+
+from kam.report.v1 import report_pb2, report_service_pb2 as pb, report_service_pb2_grpc as pb_grpc
+from kam_kit.db import Database
+from kam_kit.timeconv import to_timestamp
+
+from kam_report.service_layer.projections import customer_stats
+
+
+class ReportServicer(pb_grpc.ReportServiceServicer):
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def GetCustomerStats(self, request: pb.GetCustomerStatsRequest, context) -> pb.GetCustomerStatsResponse:
+        async with self.db.read() as session:
+            total, individual, corporate, updated = await customer_stats(session)
+        stats = report_pb2.CustomerStats(customer_count=total, individual_count=individual, corporate_count=corporate)
+        if updated is not None:
+            stats.update_time.CopyFrom(to_timestamp(updated))
+        return pb.GetCustomerStatsResponse(stats=stats)
