@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import inspect
 import logging
 import time
 import uuid
@@ -143,13 +144,13 @@ class KamServerInterceptor(grpc.aio.ServerInterceptor):
         self._count.add(1, attrs)
         self._duration.record(time.perf_counter() - started, attrs)
 
-    def _wrap_unary(self, behaviour: Callable, method: str):
+    def _wrap_unary(self, behaviour: Callable, method: str, *, bounded: bool = True):
         async def wrapper(request, context):
             started = time.perf_counter()
             code = "OK"
             try:
                 await self._enter(context, method)
-                async with asyncio.timeout(self._budget(context)):
+                async with asyncio.timeout(self._budget(context) if bounded else None):
                     return await behaviour(request, context)
             except asyncio.CancelledError:
                 code = "CANCELLED"
@@ -166,6 +167,10 @@ class KamServerInterceptor(grpc.aio.ServerInterceptor):
         return wrapper
 
     def _wrap_stream(self, behaviour: Callable, method: str):
+        if not inspect.isasyncgenfunction(behaviour):
+            # Streaming handlers written with ``context.write`` (like the health Watch) are plain coroutines.
+            return self._wrap_unary(behaviour, method, bounded=False)
+
         async def wrapper(request, context):
             started = time.perf_counter()
             code = "OK"

@@ -1,0 +1,120 @@
+"""The gRPC bootstrap: health (with Watch), reflection, errors with details, deadlines, graceful shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import grpc
+import pytest
+from google.rpc import error_details_pb2
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+from grpc_status import rpc_status
+from kam.report.v1 import report_pb2, report_service_pb2 as pb, report_service_pb2_grpc as pb_grpc
+from kam_kit import auth
+from kam_kit.clock import ManualClock
+from kam_kit.errors import NotFound
+from kam_kit.grpcserver import GrpcServer, current_identity
+
+SERVICE = "kam.report.v1.ReportService"
+
+
+class Servicer(pb_grpc.ReportServiceServicer):
+    """Behaves according to the caller: shows how identity, errors and slowness surface."""
+
+    def __init__(self) -> None:
+        self.started = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def GetCustomerStats(self, request, context):
+        who = current_identity()
+        if who.subject == "users/missing":
+            raise NotFound("没有数据 (nothing here)", reason="NO_DATA")
+        if who.subject == "users/crash":
+            raise RuntimeError("secret internals: password=hunter2")
+        if who.subject == "users/slow":
+            self.started.set()
+            await self.release.wait()
+        return pb.GetCustomerStatsResponse(stats=report_pb2.CustomerStats(customer_count=len(who.subject)))
+
+
+@pytest.fixture
+async def served(token_secret, free_port):
+    clock = ManualClock()
+    server = GrpcServer("report", free_port(), token_secret=token_secret, clock=clock)
+    servicer = Servicer()
+    server.add(pb_grpc.add_ReportServiceServicer_to_server, servicer, SERVICE)
+    await server.start()
+    channel = grpc.aio.insecure_channel(f"127.0.0.1:{server.port}")
+
+    def md(subject: str) -> tuple:
+        token = auth.issue_token(auth.Identity(subject=subject), secret=token_secret, clock=clock,
+                                 ttl=timedelta(minutes=5))
+        return ((auth.METADATA_KEY, auth.bearer(token)),)
+
+    yield server, servicer, channel, md
+    await channel.close()
+    await server.stop(0)
+
+
+async def test_identity_reaches_the_handler(served) -> None:
+    _, _, channel, md = served
+    reply = await pb_grpc.ReportServiceStub(channel).GetCustomerStats(
+        pb.GetCustomerStatsRequest(), metadata=md("users/abc"), timeout=5)
+    assert reply.stats.customer_count == len("users/abc")
+
+
+async def test_domain_error_carries_error_info_and_internal_errors_leak_nothing(served) -> None:
+    _, _, channel, md = served
+    stub = pb_grpc.ReportServiceStub(channel)
+    with pytest.raises(grpc.aio.AioRpcError) as missing:
+        await stub.GetCustomerStats(pb.GetCustomerStatsRequest(), metadata=md("users/missing"), timeout=5)
+    assert missing.value.code() == grpc.StatusCode.NOT_FOUND
+    info = error_details_pb2.ErrorInfo()
+    rpc_status.from_call(missing.value).details[0].Unpack(info)
+    assert (info.reason, info.domain) == ("NO_DATA", "report.kam")
+
+    with pytest.raises(grpc.aio.AioRpcError) as crash:
+        await stub.GetCustomerStats(pb.GetCustomerStatsRequest(), metadata=md("users/crash"), timeout=5)
+    assert crash.value.code() == grpc.StatusCode.INTERNAL
+    assert "hunter2" not in crash.value.details()
+
+
+async def test_health_check_watch_and_reflection(served) -> None:
+    server, _, channel, _ = served
+    health = health_pb2_grpc.HealthStub(channel)
+    reply = await health.Check(health_pb2.HealthCheckRequest(service=SERVICE), timeout=5)
+    assert reply.status == health_pb2.HealthCheckResponse.SERVING
+
+    watch = health.Watch(health_pb2.HealthCheckRequest(service=SERVICE))
+    first = await watch.read()
+    assert first.status == health_pb2.HealthCheckResponse.SERVING
+    await server.health.set(SERVICE, health_pb2.HealthCheckResponse.NOT_SERVING)
+    second = await watch.read()
+    assert second.status == health_pb2.HealthCheckResponse.NOT_SERVING
+    watch.cancel()
+
+    refl = reflection_pb2_grpc.ServerReflectionStub(channel)
+    responses = refl.ServerReflectionInfo(iter([reflection_pb2.ServerReflectionRequest(list_services="")]))
+    async for response in responses:
+        names = {s.name for s in response.list_services_response.service}
+        break
+    assert {SERVICE, "grpc.health.v1.Health"} <= names
+
+
+async def test_graceful_shutdown_goes_not_serving_and_lets_in_flight_calls_finish(served) -> None:
+    server, servicer, channel, md = served
+    stub = pb_grpc.ReportServiceStub(channel)
+    watch = health_pb2_grpc.HealthStub(channel).Watch(health_pb2.HealthCheckRequest(service=""))
+    assert (await watch.read()).status == health_pb2.HealthCheckResponse.SERVING
+    in_flight = asyncio.ensure_future(
+        stub.GetCustomerStats(pb.GetCustomerStatsRequest(), metadata=md("users/slow"), timeout=10))
+    await servicer.started.wait()
+    stopping = asyncio.create_task(server.stop(grace=5))
+    assert (await watch.read()).status == health_pb2.HealthCheckResponse.NOT_SERVING
+    assert not stopping.done()  # still waiting for the in-flight call
+    servicer.release.set()
+    reply = await in_flight
+    assert reply.stats.customer_count == len("users/slow")
+    await stopping
