@@ -122,7 +122,10 @@ def _instrument(engine: AsyncEngine) -> None:
         from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
     except ImportError:  # pragma: no cover - the kit depends on it
         return
-    SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine, enable_commenter=False)
+    instrumentor = SQLAlchemyInstrumentor()
+    # A service process has one engine; tests and benchmarks that open more trace only the first.
+    if not instrumentor.is_instrumented_by_opentelemetry:
+        instrumentor.instrument(engine=engine.sync_engine, enable_commenter=False)
 
 
 class Database:

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Sequence
 
 from google.protobuf.message import Message
 from nats.js import JetStreamContext
-from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
-from opentelemetry.trace import SpanKind
+from opentelemetry.trace import Span, SpanKind
 from sqlalchemy import event, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
@@ -170,9 +168,12 @@ class OutboxRelay:
             ).all()
         if not rows:
             return 0
-        results = await asyncio.gather(*(self._publish(row) for row in rows), return_exceptions=True)
-        done = [row.seq for row, result in zip(rows, results, strict=True) if not isinstance(result, BaseException)]
-        failed = [result for result in results if isinstance(result, BaseException)]
+        # Pipeline the whole batch (publish_async), then wait for every acknowledgement.
+        pending = [await self._publish(row) for row in rows]
+        await asyncio.wait([future for future, _ in pending], timeout=self.publish_timeout)
+        results = [self._settle(future, span) for future, span in pending]
+        done = [row.seq for row, error in zip(rows, results, strict=True) if error is None]
+        failed = [error for error in results if error is not None]
         if done:
             now = self.clock.now()
             async with self.db.sessions() as session, session.begin():
@@ -191,13 +192,15 @@ class OutboxRelay:
             oldest = oldest.replace(tzinfo=now.tzinfo)
         self._lag.record(max(0.0, (now - oldest).total_seconds()), {"service": self.service})
 
-    async def _publish(self, row) -> None:
+    async def _publish(self, row) -> tuple[asyncio.Future, Span | None]:
+        """Send one event without waiting for its acknowledgement."""
         headers = dict(row.headers)
-        parent = propagate.extract(headers)
-        token = otel_context.attach(parent)
-        try:
-            with self._tracer.start_as_current_span(
+        span = None
+        if "traceparent" in headers:
+            # Join the trace of the request that wrote the event; consumers continue from this producer span.
+            span = self._tracer.start_span(
                 f"{row.subject} publish",
+                context=propagate.extract(headers),
                 kind=SpanKind.PRODUCER,
                 attributes={
                     "messaging.system": "nats",
@@ -205,18 +208,27 @@ class OutboxRelay:
                     "messaging.destination.name": row.subject,
                     "messaging.message.id": row.event_id,
                 },
-            ) as span:
-                propagate.inject(headers)
-                started = time.perf_counter()
-                ack = await self.js.publish(
-                    row.subject, row.payload, timeout=self.publish_timeout, headers=headers,
-                    stream=events.stream_name(self.service),
-                )
+            )
+            propagate.inject(headers, context=trace.set_span_in_context(span))
+        future = await self.js.publish_async(
+            row.subject, row.payload, headers=headers, stream=events.stream_name(self.service)
+        )
+        return future, span
+
+    @staticmethod
+    def _settle(future: asyncio.Future, span: Span | None) -> BaseException | None:
+        """The outcome of one publish once the batch's wait is over (an exception, or None when stored)."""
+        if not future.done():
+            future.cancel()
+            error: BaseException | None = TimeoutError("no acknowledgement from JetStream")
+        else:
+            error = future.exception()
+        if span is not None:
+            if error is not None:
+                span.record_exception(error)
+            else:
+                ack = future.result()
                 span.set_attribute("messaging.nats.stream.sequence", ack.seq)
                 span.set_attribute("kam.outbox.duplicate", bool(ack.duplicate))
-                span.set_attribute("kam.outbox.publish_seconds", time.perf_counter() - started)
-        except Exception as exc:
-            trace.get_current_span().record_exception(exc)
-            raise
-        finally:
-            otel_context.detach(token)
+            span.end()
+        return error
