@@ -1,14 +1,16 @@
 """Wires the notice service together (composition root).
 
-The NoticeService API is declared in protos/kam/notice/v1; its methods are built in the notice issue. Until then the
-service runs on the platform (migrations, outbox stream, health, reflection) and answers UNIMPLEMENTED.
+The AnnouncementService and NotificationService APIs are declared in protos/kam/notice/v1; their methods are
+built in the notice issue. Until then the service runs on the platform (migrations, outbox stream, health,
+reflection) and its methods answer UNIMPLEMENTED.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from kam.notice.v1 import notice_service_pb2_grpc
+from kam.notice.v1 import announcement_service_pb2_grpc as announcements
+from kam.notice.v1 import notification_service_pb2_grpc as notifications
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.db import Database
 from kam_kit.runtime import ServiceApp
@@ -20,9 +22,13 @@ METADATA = MetaData()
 
 
 def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
-    db = Database(settings.database_url)
     return ServiceApp(
-        settings=settings, db=db, metadata=METADATA, versions_dir=MIGRATIONS, clock=clock,
-        servicers=[(notice_service_pb2_grpc.add_NoticeServiceServicer_to_server,
-                    notice_service_pb2_grpc.NoticeServiceServicer(), "kam.notice.v1.NoticeService")],
+        settings=settings, db=Database(settings.database_url), metadata=METADATA, versions_dir=MIGRATIONS,
+        clock=clock,
+        servicers=[
+            (announcements.add_AnnouncementServiceServicer_to_server, announcements.AnnouncementServiceServicer(),
+             "kam.notice.v1.AnnouncementService"),
+            (notifications.add_NotificationServiceServicer_to_server, notifications.NotificationServiceServicer(),
+             "kam.notice.v1.NotificationService"),
+        ],
     )

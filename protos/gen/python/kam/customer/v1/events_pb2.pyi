@@ -1,0 +1,145 @@
+import datetime
+
+from google.protobuf import field_mask_pb2 as _field_mask_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.type import date_pb2 as _date_pb2
+from google.type import money_pb2 as _money_pb2
+from kam.customer.v1 import customer_pb2 as _customer_pb2
+from kam.customer.v1 import scan_pb2 as _scan_pb2
+from kam.customer.v1 import tier_pb2 as _tier_pb2
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class KeyDateKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    KEY_DATE_KIND_UNSPECIFIED: _ClassVar[KeyDateKind]
+    KEY_DATE_KIND_BIRTHDAY: _ClassVar[KeyDateKind]
+    KEY_DATE_KIND_ESTABLISHMENT_ANNIVERSARY: _ClassVar[KeyDateKind]
+    KEY_DATE_KIND_RELATIONSHIP_ANNIVERSARY: _ClassVar[KeyDateKind]
+    KEY_DATE_KIND_DEPOSIT_MATURITY: _ClassVar[KeyDateKind]
+    KEY_DATE_KIND_LOAN_MATURITY: _ClassVar[KeyDateKind]
+    KEY_DATE_KIND_CONTACT_BIRTHDAY: _ClassVar[KeyDateKind]
+KEY_DATE_KIND_UNSPECIFIED: KeyDateKind
+KEY_DATE_KIND_BIRTHDAY: KeyDateKind
+KEY_DATE_KIND_ESTABLISHMENT_ANNIVERSARY: KeyDateKind
+KEY_DATE_KIND_RELATIONSHIP_ANNIVERSARY: KeyDateKind
+KEY_DATE_KIND_DEPOSIT_MATURITY: KeyDateKind
+KEY_DATE_KIND_LOAN_MATURITY: KeyDateKind
+KEY_DATE_KIND_CONTACT_BIRTHDAY: KeyDateKind
+
+class CustomerCreated(_message.Message):
+    __slots__ = ("customer",)
+    CUSTOMER_FIELD_NUMBER: _ClassVar[int]
+    customer: _customer_pb2.Customer
+    def __init__(self, customer: _Optional[_Union[_customer_pb2.Customer, _Mapping]] = ...) -> None: ...
+
+class CustomerUpdated(_message.Message):
+    __slots__ = ("customer", "update_mask")
+    CUSTOMER_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
+    customer: _customer_pb2.Customer
+    update_mask: _field_mask_pb2.FieldMask
+    def __init__(self, customer: _Optional[_Union[_customer_pb2.Customer, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...
+
+class CustomerDeleted(_message.Message):
+    __slots__ = ("customer",)
+    CUSTOMER_FIELD_NUMBER: _ClassVar[int]
+    customer: str
+    def __init__(self, customer: _Optional[str] = ...) -> None: ...
+
+class TierChanged(_message.Message):
+    __slots__ = ("customer", "previous_tier", "tier", "assignment", "branch", "relationship_manager")
+    CUSTOMER_FIELD_NUMBER: _ClassVar[int]
+    PREVIOUS_TIER_FIELD_NUMBER: _ClassVar[int]
+    TIER_FIELD_NUMBER: _ClassVar[int]
+    ASSIGNMENT_FIELD_NUMBER: _ClassVar[int]
+    BRANCH_FIELD_NUMBER: _ClassVar[int]
+    RELATIONSHIP_MANAGER_FIELD_NUMBER: _ClassVar[int]
+    customer: str
+    previous_tier: str
+    tier: str
+    assignment: _tier_pb2.TierAssignment
+    branch: str
+    relationship_manager: str
+    def __init__(self, customer: _Optional[str] = ..., previous_tier: _Optional[str] = ..., tier: _Optional[str] = ..., assignment: _Optional[_Union[_tier_pb2.TierAssignment, _Mapping]] = ..., branch: _Optional[str] = ..., relationship_manager: _Optional[str] = ...) -> None: ...
+
+class AccountOpened(_message.Message):
+    __slots__ = ("account", "relationship_manager")
+    ACCOUNT_FIELD_NUMBER: _ClassVar[int]
+    RELATIONSHIP_MANAGER_FIELD_NUMBER: _ClassVar[int]
+    account: _customer_pb2.Account
+    relationship_manager: str
+    def __init__(self, account: _Optional[_Union[_customer_pb2.Account, _Mapping]] = ..., relationship_manager: _Optional[str] = ...) -> None: ...
+
+class TransactionPosted(_message.Message):
+    __slots__ = ("transaction", "account_type", "tier", "branch", "relationship_manager")
+    TRANSACTION_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    TIER_FIELD_NUMBER: _ClassVar[int]
+    BRANCH_FIELD_NUMBER: _ClassVar[int]
+    RELATIONSHIP_MANAGER_FIELD_NUMBER: _ClassVar[int]
+    transaction: _customer_pb2.Transaction
+    account_type: _customer_pb2.Account.Type
+    tier: str
+    branch: str
+    relationship_manager: str
+    def __init__(self, transaction: _Optional[_Union[_customer_pb2.Transaction, _Mapping]] = ..., account_type: _Optional[_Union[_customer_pb2.Account.Type, str]] = ..., tier: _Optional[str] = ..., branch: _Optional[str] = ..., relationship_manager: _Optional[str] = ...) -> None: ...
+
+class BalanceSnapshot(_message.Message):
+    __slots__ = ("account", "account_type", "balance", "snapshot_time", "customer_assets_under_management")
+    ACCOUNT_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    BALANCE_FIELD_NUMBER: _ClassVar[int]
+    SNAPSHOT_TIME_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_ASSETS_UNDER_MANAGEMENT_FIELD_NUMBER: _ClassVar[int]
+    account: str
+    account_type: _customer_pb2.Account.Type
+    balance: _money_pb2.Money
+    snapshot_time: _timestamp_pb2.Timestamp
+    customer_assets_under_management: _money_pb2.Money
+    def __init__(self, account: _Optional[str] = ..., account_type: _Optional[_Union[_customer_pb2.Account.Type, str]] = ..., balance: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., snapshot_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., customer_assets_under_management: _Optional[_Union[_money_pb2.Money, _Mapping]] = ...) -> None: ...
+
+class KeyDateApproaching(_message.Message):
+    __slots__ = ("customer", "kind", "date", "account", "contact", "amount", "customer_display_name", "tier", "relationship_manager", "branch", "detect_time")
+    CUSTOMER_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_FIELD_NUMBER: _ClassVar[int]
+    CONTACT_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    TIER_FIELD_NUMBER: _ClassVar[int]
+    RELATIONSHIP_MANAGER_FIELD_NUMBER: _ClassVar[int]
+    BRANCH_FIELD_NUMBER: _ClassVar[int]
+    DETECT_TIME_FIELD_NUMBER: _ClassVar[int]
+    customer: str
+    kind: KeyDateKind
+    date: _date_pb2.Date
+    account: str
+    contact: str
+    amount: _money_pb2.Money
+    customer_display_name: str
+    tier: str
+    relationship_manager: str
+    branch: str
+    detect_time: _timestamp_pb2.Timestamp
+    def __init__(self, customer: _Optional[str] = ..., kind: _Optional[_Union[KeyDateKind, str]] = ..., date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., account: _Optional[str] = ..., contact: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., customer_display_name: _Optional[str] = ..., tier: _Optional[str] = ..., relationship_manager: _Optional[str] = ..., branch: _Optional[str] = ..., detect_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ScanCompleted(_message.Message):
+    __slots__ = ("scan_job",)
+    SCAN_JOB_FIELD_NUMBER: _ClassVar[int]
+    scan_job: _scan_pb2.ScanJob
+    def __init__(self, scan_job: _Optional[_Union[_scan_pb2.ScanJob, _Mapping]] = ...) -> None: ...
+
+class TierRuleSetActivated(_message.Message):
+    __slots__ = ("rule_set", "previous_rule_set")
+    RULE_SET_FIELD_NUMBER: _ClassVar[int]
+    PREVIOUS_RULE_SET_FIELD_NUMBER: _ClassVar[int]
+    rule_set: _tier_pb2.TierRuleSet
+    previous_rule_set: str
+    def __init__(self, rule_set: _Optional[_Union[_tier_pb2.TierRuleSet, _Mapping]] = ..., previous_rule_set: _Optional[str] = ...) -> None: ...

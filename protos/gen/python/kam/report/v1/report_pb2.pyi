@@ -1,0 +1,156 @@
+import datetime
+
+from google.api import field_behavior_pb2 as _field_behavior_pb2
+from google.api import resource_pb2 as _resource_pb2
+from google.protobuf import struct_pb2 as _struct_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.type import date_pb2 as _date_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class ReportKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    REPORT_KIND_UNSPECIFIED: _ClassVar[ReportKind]
+    REPORT_KIND_REGIONAL_SALES: _ClassVar[ReportKind]
+    REPORT_KIND_TOP_CUSTOMERS: _ClassVar[ReportKind]
+    REPORT_KIND_TOP_RELATIONSHIP_MANAGERS: _ClassVar[ReportKind]
+    REPORT_KIND_CUSTOMER_SALES: _ClassVar[ReportKind]
+    REPORT_KIND_CROSS_SELLING: _ClassVar[ReportKind]
+    REPORT_KIND_SALES_SUMMARY: _ClassVar[ReportKind]
+    REPORT_KIND_TIER_DISTRIBUTION: _ClassVar[ReportKind]
+    REPORT_KIND_WORK_EFFICIENCY: _ClassVar[ReportKind]
+    REPORT_KIND_DEPOSIT_ANALYSIS: _ClassVar[ReportKind]
+    REPORT_KIND_ALERT_SUMMARY: _ClassVar[ReportKind]
+REPORT_KIND_UNSPECIFIED: ReportKind
+REPORT_KIND_REGIONAL_SALES: ReportKind
+REPORT_KIND_TOP_CUSTOMERS: ReportKind
+REPORT_KIND_TOP_RELATIONSHIP_MANAGERS: ReportKind
+REPORT_KIND_CUSTOMER_SALES: ReportKind
+REPORT_KIND_CROSS_SELLING: ReportKind
+REPORT_KIND_SALES_SUMMARY: ReportKind
+REPORT_KIND_TIER_DISTRIBUTION: ReportKind
+REPORT_KIND_WORK_EFFICIENCY: ReportKind
+REPORT_KIND_DEPOSIT_ANALYSIS: ReportKind
+REPORT_KIND_ALERT_SUMMARY: ReportKind
+
+class CustomerStats(_message.Message):
+    __slots__ = ("customer_count", "individual_count", "corporate_count", "update_time", "key_customer_count", "tier_counts")
+    CUSTOMER_COUNT_FIELD_NUMBER: _ClassVar[int]
+    INDIVIDUAL_COUNT_FIELD_NUMBER: _ClassVar[int]
+    CORPORATE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    KEY_CUSTOMER_COUNT_FIELD_NUMBER: _ClassVar[int]
+    TIER_COUNTS_FIELD_NUMBER: _ClassVar[int]
+    customer_count: int
+    individual_count: int
+    corporate_count: int
+    update_time: _timestamp_pb2.Timestamp
+    key_customer_count: int
+    tier_counts: _containers.RepeatedCompositeFieldContainer[TierCount]
+    def __init__(self, customer_count: _Optional[int] = ..., individual_count: _Optional[int] = ..., corporate_count: _Optional[int] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., key_customer_count: _Optional[int] = ..., tier_counts: _Optional[_Iterable[_Union[TierCount, _Mapping]]] = ...) -> None: ...
+
+class TierCount(_message.Message):
+    __slots__ = ("tier", "customer_count")
+    TIER_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_COUNT_FIELD_NUMBER: _ClassVar[int]
+    tier: str
+    customer_count: int
+    def __init__(self, tier: _Optional[str] = ..., customer_count: _Optional[int] = ...) -> None: ...
+
+class ReportParameters(_message.Message):
+    __slots__ = ("start_date", "end_date", "org_units", "tiers", "top_n", "products")
+    START_DATE_FIELD_NUMBER: _ClassVar[int]
+    END_DATE_FIELD_NUMBER: _ClassVar[int]
+    ORG_UNITS_FIELD_NUMBER: _ClassVar[int]
+    TIERS_FIELD_NUMBER: _ClassVar[int]
+    TOP_N_FIELD_NUMBER: _ClassVar[int]
+    PRODUCTS_FIELD_NUMBER: _ClassVar[int]
+    start_date: _date_pb2.Date
+    end_date: _date_pb2.Date
+    org_units: _containers.RepeatedScalarFieldContainer[str]
+    tiers: _containers.RepeatedScalarFieldContainer[str]
+    top_n: int
+    products: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, start_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., end_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., org_units: _Optional[_Iterable[str]] = ..., tiers: _Optional[_Iterable[str]] = ..., top_n: _Optional[int] = ..., products: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ReportColumn(_message.Message):
+    __slots__ = ("key", "display_name", "type")
+    class Type(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        TYPE_UNSPECIFIED: _ClassVar[ReportColumn.Type]
+        TYPE_STRING: _ClassVar[ReportColumn.Type]
+        TYPE_INTEGER: _ClassVar[ReportColumn.Type]
+        TYPE_DECIMAL: _ClassVar[ReportColumn.Type]
+        TYPE_MONEY: _ClassVar[ReportColumn.Type]
+        TYPE_PERCENT: _ClassVar[ReportColumn.Type]
+        TYPE_DATE: _ClassVar[ReportColumn.Type]
+        TYPE_RESOURCE_NAME: _ClassVar[ReportColumn.Type]
+    TYPE_UNSPECIFIED: ReportColumn.Type
+    TYPE_STRING: ReportColumn.Type
+    TYPE_INTEGER: ReportColumn.Type
+    TYPE_DECIMAL: ReportColumn.Type
+    TYPE_MONEY: ReportColumn.Type
+    TYPE_PERCENT: ReportColumn.Type
+    TYPE_DATE: ReportColumn.Type
+    TYPE_RESOURCE_NAME: ReportColumn.Type
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    key: str
+    display_name: str
+    type: ReportColumn.Type
+    def __init__(self, key: _Optional[str] = ..., display_name: _Optional[str] = ..., type: _Optional[_Union[ReportColumn.Type, str]] = ...) -> None: ...
+
+class ReportRow(_message.Message):
+    __slots__ = ("values",)
+    VALUES_FIELD_NUMBER: _ClassVar[int]
+    values: _containers.RepeatedCompositeFieldContainer[_struct_pb2.Value]
+    def __init__(self, values: _Optional[_Iterable[_Union[_struct_pb2.Value, _Mapping]]] = ...) -> None: ...
+
+class Report(_message.Message):
+    __slots__ = ("name", "kind", "display_name", "parameters", "state", "columns", "rows", "totals", "creator", "create_time", "complete_time", "data_time", "error_message")
+    class State(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        STATE_UNSPECIFIED: _ClassVar[Report.State]
+        STATE_PENDING: _ClassVar[Report.State]
+        STATE_RUNNING: _ClassVar[Report.State]
+        STATE_SUCCEEDED: _ClassVar[Report.State]
+        STATE_FAILED: _ClassVar[Report.State]
+    STATE_UNSPECIFIED: Report.State
+    STATE_PENDING: Report.State
+    STATE_RUNNING: Report.State
+    STATE_SUCCEEDED: Report.State
+    STATE_FAILED: Report.State
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    PARAMETERS_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    COLUMNS_FIELD_NUMBER: _ClassVar[int]
+    ROWS_FIELD_NUMBER: _ClassVar[int]
+    TOTALS_FIELD_NUMBER: _ClassVar[int]
+    CREATOR_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    COMPLETE_TIME_FIELD_NUMBER: _ClassVar[int]
+    DATA_TIME_FIELD_NUMBER: _ClassVar[int]
+    ERROR_MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    kind: ReportKind
+    display_name: str
+    parameters: ReportParameters
+    state: Report.State
+    columns: _containers.RepeatedCompositeFieldContainer[ReportColumn]
+    rows: _containers.RepeatedCompositeFieldContainer[ReportRow]
+    totals: ReportRow
+    creator: str
+    create_time: _timestamp_pb2.Timestamp
+    complete_time: _timestamp_pb2.Timestamp
+    data_time: _timestamp_pb2.Timestamp
+    error_message: str
+    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[ReportKind, str]] = ..., display_name: _Optional[str] = ..., parameters: _Optional[_Union[ReportParameters, _Mapping]] = ..., state: _Optional[_Union[Report.State, str]] = ..., columns: _Optional[_Iterable[_Union[ReportColumn, _Mapping]]] = ..., rows: _Optional[_Iterable[_Union[ReportRow, _Mapping]]] = ..., totals: _Optional[_Union[ReportRow, _Mapping]] = ..., creator: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., complete_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., data_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., error_message: _Optional[str] = ...) -> None: ...

@@ -1,0 +1,188 @@
+import datetime
+
+from google.api import field_behavior_pb2 as _field_behavior_pb2
+from google.api import resource_pb2 as _resource_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.type import date_pb2 as _date_pb2
+from google.type import money_pb2 as _money_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class Priority(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PRIORITY_UNSPECIFIED: _ClassVar[Priority]
+    PRIORITY_LOW: _ClassVar[Priority]
+    PRIORITY_NORMAL: _ClassVar[Priority]
+    PRIORITY_HIGH: _ClassVar[Priority]
+    PRIORITY_URGENT: _ClassVar[Priority]
+PRIORITY_UNSPECIFIED: Priority
+PRIORITY_LOW: Priority
+PRIORITY_NORMAL: Priority
+PRIORITY_HIGH: Priority
+PRIORITY_URGENT: Priority
+
+class Completion(_message.Message):
+    __slots__ = ("handling", "content", "complete_time")
+    HANDLING_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    COMPLETE_TIME_FIELD_NUMBER: _ClassVar[int]
+    handling: str
+    content: str
+    complete_time: _timestamp_pb2.Timestamp
+    def __init__(self, handling: _Optional[str] = ..., content: _Optional[str] = ..., complete_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class Task(_message.Message):
+    __slots__ = ("name", "title", "purpose", "description", "priority", "state", "assigner", "assignee", "org_unit", "due_time", "customer", "campaign", "parent_task", "completion", "create_time", "update_time", "start_time", "close_time", "cancel_reason", "etag")
+    class State(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        STATE_UNSPECIFIED: _ClassVar[Task.State]
+        STATE_OPEN: _ClassVar[Task.State]
+        STATE_IN_PROGRESS: _ClassVar[Task.State]
+        STATE_COMPLETED: _ClassVar[Task.State]
+        STATE_CANCELLED: _ClassVar[Task.State]
+    STATE_UNSPECIFIED: Task.State
+    STATE_OPEN: Task.State
+    STATE_IN_PROGRESS: Task.State
+    STATE_COMPLETED: Task.State
+    STATE_CANCELLED: Task.State
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    PURPOSE_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    PRIORITY_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    ASSIGNER_FIELD_NUMBER: _ClassVar[int]
+    ASSIGNEE_FIELD_NUMBER: _ClassVar[int]
+    ORG_UNIT_FIELD_NUMBER: _ClassVar[int]
+    DUE_TIME_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_FIELD_NUMBER: _ClassVar[int]
+    CAMPAIGN_FIELD_NUMBER: _ClassVar[int]
+    PARENT_TASK_FIELD_NUMBER: _ClassVar[int]
+    COMPLETION_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    CLOSE_TIME_FIELD_NUMBER: _ClassVar[int]
+    CANCEL_REASON_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    title: str
+    purpose: str
+    description: str
+    priority: Priority
+    state: Task.State
+    assigner: str
+    assignee: str
+    org_unit: str
+    due_time: _timestamp_pb2.Timestamp
+    customer: str
+    campaign: str
+    parent_task: str
+    completion: Completion
+    create_time: _timestamp_pb2.Timestamp
+    update_time: _timestamp_pb2.Timestamp
+    start_time: _timestamp_pb2.Timestamp
+    close_time: _timestamp_pb2.Timestamp
+    cancel_reason: str
+    etag: str
+    def __init__(self, name: _Optional[str] = ..., title: _Optional[str] = ..., purpose: _Optional[str] = ..., description: _Optional[str] = ..., priority: _Optional[_Union[Priority, str]] = ..., state: _Optional[_Union[Task.State, str]] = ..., assigner: _Optional[str] = ..., assignee: _Optional[str] = ..., org_unit: _Optional[str] = ..., due_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., customer: _Optional[str] = ..., campaign: _Optional[str] = ..., parent_task: _Optional[str] = ..., completion: _Optional[_Union[Completion, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., close_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cancel_reason: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
+
+class Campaign(_message.Message):
+    __slots__ = ("name", "display_name", "description", "products", "org_units", "target_tiers", "start_date", "end_date", "target_amount", "state", "creator", "progress", "create_time", "update_time", "etag")
+    class State(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        STATE_UNSPECIFIED: _ClassVar[Campaign.State]
+        STATE_DRAFT: _ClassVar[Campaign.State]
+        STATE_ACTIVE: _ClassVar[Campaign.State]
+        STATE_COMPLETED: _ClassVar[Campaign.State]
+        STATE_CANCELLED: _ClassVar[Campaign.State]
+    STATE_UNSPECIFIED: Campaign.State
+    STATE_DRAFT: Campaign.State
+    STATE_ACTIVE: Campaign.State
+    STATE_COMPLETED: Campaign.State
+    STATE_CANCELLED: Campaign.State
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    PRODUCTS_FIELD_NUMBER: _ClassVar[int]
+    ORG_UNITS_FIELD_NUMBER: _ClassVar[int]
+    TARGET_TIERS_FIELD_NUMBER: _ClassVar[int]
+    START_DATE_FIELD_NUMBER: _ClassVar[int]
+    END_DATE_FIELD_NUMBER: _ClassVar[int]
+    TARGET_AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    CREATOR_FIELD_NUMBER: _ClassVar[int]
+    PROGRESS_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    display_name: str
+    description: str
+    products: _containers.RepeatedScalarFieldContainer[str]
+    org_units: _containers.RepeatedScalarFieldContainer[str]
+    target_tiers: _containers.RepeatedScalarFieldContainer[str]
+    start_date: _date_pb2.Date
+    end_date: _date_pb2.Date
+    target_amount: _money_pb2.Money
+    state: Campaign.State
+    creator: str
+    progress: CampaignProgress
+    create_time: _timestamp_pb2.Timestamp
+    update_time: _timestamp_pb2.Timestamp
+    etag: str
+    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., description: _Optional[str] = ..., products: _Optional[_Iterable[str]] = ..., org_units: _Optional[_Iterable[str]] = ..., target_tiers: _Optional[_Iterable[str]] = ..., start_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., end_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., target_amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., state: _Optional[_Union[Campaign.State, str]] = ..., creator: _Optional[str] = ..., progress: _Optional[_Union[CampaignProgress, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ...) -> None: ...
+
+class CampaignProgress(_message.Message):
+    __slots__ = ("activity_count", "customer_count", "converted_count", "converted_amount")
+    ACTIVITY_COUNT_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_COUNT_FIELD_NUMBER: _ClassVar[int]
+    CONVERTED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    CONVERTED_AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    activity_count: int
+    customer_count: int
+    converted_count: int
+    converted_amount: _money_pb2.Money
+    def __init__(self, activity_count: _Optional[int] = ..., customer_count: _Optional[int] = ..., converted_count: _Optional[int] = ..., converted_amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ...) -> None: ...
+
+class CampaignActivity(_message.Message):
+    __slots__ = ("name", "customer", "staff", "org_unit", "outcome", "product", "amount", "notes", "occur_time", "create_time")
+    class Outcome(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        OUTCOME_UNSPECIFIED: _ClassVar[CampaignActivity.Outcome]
+        OUTCOME_CONTACTED: _ClassVar[CampaignActivity.Outcome]
+        OUTCOME_INTERESTED: _ClassVar[CampaignActivity.Outcome]
+        OUTCOME_DECLINED: _ClassVar[CampaignActivity.Outcome]
+        OUTCOME_CONVERTED: _ClassVar[CampaignActivity.Outcome]
+    OUTCOME_UNSPECIFIED: CampaignActivity.Outcome
+    OUTCOME_CONTACTED: CampaignActivity.Outcome
+    OUTCOME_INTERESTED: CampaignActivity.Outcome
+    OUTCOME_DECLINED: CampaignActivity.Outcome
+    OUTCOME_CONVERTED: CampaignActivity.Outcome
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_FIELD_NUMBER: _ClassVar[int]
+    STAFF_FIELD_NUMBER: _ClassVar[int]
+    ORG_UNIT_FIELD_NUMBER: _ClassVar[int]
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    PRODUCT_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    NOTES_FIELD_NUMBER: _ClassVar[int]
+    OCCUR_TIME_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    customer: str
+    staff: str
+    org_unit: str
+    outcome: CampaignActivity.Outcome
+    product: str
+    amount: _money_pb2.Money
+    notes: str
+    occur_time: _timestamp_pb2.Timestamp
+    create_time: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., customer: _Optional[str] = ..., staff: _Optional[str] = ..., org_unit: _Optional[str] = ..., outcome: _Optional[_Union[CampaignActivity.Outcome, str]] = ..., product: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., notes: _Optional[str] = ..., occur_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

@@ -1,0 +1,169 @@
+"""Checks of KAM's proto contract: generated code is fresh, every RPC is mapped to HTTP, buf lint passes."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import kam
+import pytest
+from google.api import annotations_pb2, http_pb2
+from google.protobuf import descriptor
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+PROTOS_DIR = REPO_ROOT / "protos"
+BUF = PROTOS_DIR / "node_modules" / ".bin" / "buf"
+PACKAGES = ("customer", "alert", "task", "notice", "report", "identity")
+
+
+def _pb2_modules() -> list[str]:
+    return sorted(
+        info.name for info in pkgutil.walk_packages(kam.__path__, prefix="kam.") if info.name.endswith("_pb2")
+    )
+
+
+def _services() -> list[descriptor.ServiceDescriptor]:
+    services = []
+    for module_name in _pb2_modules():
+        module = importlib.import_module(module_name)
+        services.extend(module.DESCRIPTOR.services_by_name.values())
+    return services
+
+
+def _methods() -> list[descriptor.MethodDescriptor]:
+    return [method for service in _services() for method in service.methods]
+
+
+def _http_rule(method: descriptor.MethodDescriptor) -> http_pb2.HttpRule:
+    return method.GetOptions().Extensions[annotations_pb2.http]
+
+
+def _resolve_field(message: descriptor.Descriptor, path: str) -> descriptor.FieldDescriptor:
+    """Follow a dotted field path (`customer.name`) through message fields."""
+    field = None
+    for part in path.split("."):
+        assert message is not None, f"{path}: {part} is inside a non-message field"
+        field = message.fields_by_name.get(part)
+        assert field is not None, f"{message.full_name} has no field {part!r} (path {path!r})"
+        message = field.message_type
+    assert field is not None
+    return field
+
+
+def test_generated_code_is_fresh() -> None:
+    result = subprocess.run(
+        [sys.executable, str(PROTOS_DIR / "generate.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_package_has_a_service() -> None:
+    packages = {service.full_name.split(".")[1] for service in _services()}
+    assert packages == set(PACKAGES)
+
+
+@pytest.mark.parametrize("module_name", [m for m in _pb2_modules() if m.endswith("_service_pb2")])
+def test_service_modules_have_grpc_stubs(module_name: str) -> None:
+    module = importlib.import_module(module_name)
+    grpc_module = importlib.import_module(module_name + "_grpc")
+    for service in module.DESCRIPTOR.services_by_name.values():
+        assert hasattr(grpc_module, f"{service.name}Stub")
+        assert hasattr(grpc_module, f"{service.name}Servicer")
+        assert hasattr(grpc_module, f"add_{service.name}Servicer_to_server")
+
+
+@pytest.mark.parametrize("method", _methods(), ids=lambda m: m.full_name)
+def test_every_rpc_has_a_valid_http_rule(method: descriptor.MethodDescriptor) -> None:
+    rule = _http_rule(method)
+    verb = rule.WhichOneof("pattern")
+    assert verb in {"get", "post", "patch", "put", "delete"}, (
+        f"{method.full_name} has no google.api.http rule"
+    )
+    path = getattr(rule, verb)
+    assert path.startswith("/v1/"), path
+    for variable in re.findall(r"\{([^}=]+)(?:=[^}]*)?\}", path):
+        field = _resolve_field(method.input_type, variable)
+        assert field.type == descriptor.FieldDescriptor.TYPE_STRING, f"{variable} in {path} is not a string"
+    if verb in {"get", "delete"}:
+        assert not rule.body, f"{method.full_name}: {verb} must not have a body"
+    else:
+        assert rule.body, f"{method.full_name}: {verb} needs a body ('*' or a field)"
+    if rule.body and rule.body != "*":
+        _resolve_field(method.input_type, rule.body)
+    if rule.response_body:
+        _resolve_field(method.output_type, rule.response_body)
+
+
+def test_http_routes_are_unique() -> None:
+    routes: dict[tuple[str, str], str] = {}
+    for method in _methods():
+        rule = _http_rule(method)
+        verb = rule.WhichOneof("pattern")
+        # Normalise `{customer.name=customers/*}` and `{name=customers/*}` to the same template.
+        template = re.sub(r"\{[^}=]+=([^}]*)\}", r"\1", getattr(rule, verb))
+        key = (verb, template)
+        assert key not in routes, f"{method.full_name} and {routes[key]} share {verb.upper()} {template}"
+        routes[key] = method.full_name
+
+
+def test_skeleton_contract() -> None:
+    """The names other parts of KAM build on (field numbers matter on the wire)."""
+    from kam.alert.v1 import alert_service_pb2
+    from kam.customer.v1 import customer_pb2, customer_service_pb2, events_pb2
+    from kam.identity.v1 import identity_service_pb2
+    from kam.report.v1 import report_service_pb2
+
+    def numbers(message: type) -> dict[str, int]:
+        return {f.name: f.number for f in message.DESCRIPTOR.fields}
+
+    assert numbers(customer_service_pb2.CreateCustomerRequest) == {
+        "customer": 1,
+        "customer_id": 2,
+        "request_id": 3,
+    }
+    assert numbers(customer_service_pb2.ListCustomersResponse) == {
+        "customers": 1,
+        "next_page_token": 2,
+        "total_size": 3,
+    }
+    customer = numbers(customer_pb2.Customer)
+    expected = {"name": 1, "type": 2, "display_name": 3, "id_number": 4, "phone": 5, "branch": 6}
+    assert expected.items() <= customer.items()
+    assert {"relationship_manager", "tier", "create_time", "update_time", "etag"} <= customer.keys()
+    assert customer_pb2.Customer.TYPE_CORPORATE == 2
+    assert numbers(events_pb2.CustomerUpdated) == {"customer": 1, "update_mask": 2}
+    stats = numbers(report_service_pb2.GetCustomerStatsResponse)
+    assert stats == {"stats": 1}
+    assert numbers(identity_service_pb2.LoginResponse) == {"access_token": 1, "expire_time": 2, "user": 3}
+    assert numbers(alert_service_pb2.GetMonitoringStatsResponse) == {"stats": 1}
+
+
+def test_event_files_declare_messages_only() -> None:
+    for module_name in _pb2_modules():
+        if module_name.endswith(".events_pb2"):
+            module = importlib.import_module(module_name)
+            assert not module.DESCRIPTOR.services_by_name, module_name
+            assert module.DESCRIPTOR.message_types_by_name, module_name
+
+
+def test_buf_lint_and_format() -> None:
+    if not BUF.exists():
+        if shutil.which("npm") is None:
+            pytest.skip("buf is not installed (npm ci --prefix protos) and npm is not available")
+        pytest.skip("buf is not installed: run `npm ci --prefix protos` (make test does)")
+    subprocess.run(
+        [sys.executable, str(PROTOS_DIR / "generate.py"), "--third-party"], check=True, capture_output=True
+    )
+    for command in (["lint"], ["format", "--diff", "--exit-code", "--path", "kam"]):
+        result = subprocess.run(
+            [str(BUF), *command], cwd=PROTOS_DIR, capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 0, f"buf {command[0]}:\n{result.stdout}{result.stderr}"
