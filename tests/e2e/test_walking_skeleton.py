@@ -61,7 +61,9 @@ async def test_create_over_rest_is_counted_by_report_in_one_trace(kam_processes,
         created = await client.post("/v1/customers", headers=headers, json={
             "type": "TYPE_INDIVIDUAL", "displayName": "张伟", "idNumber": resident_id(7), "phone": "13812345678"})
         assert created.status_code == 200, created.text
-        assert created.json()["name"].startswith("customers/")
+        customer = created.json()
+        assert customer["name"].startswith("customers/")
+        assert customer["idNumber"] == resident_id(7) and not customer["masked"]  # admin sees PII
 
         stats = await _poll_json(client, "/v1/customerStats", headers, "customerCount", 1)
         assert stats.get("customerCount") in ("1", 1), stats

@@ -44,7 +44,7 @@ def _token(secret: str, *roles: str, clock: ManualClock) -> str:
 @pytest.fixture
 async def stub(app, token_secret):
     channel = grpc.aio.insecure_channel(f"127.0.0.1:{app.grpc.port}")
-    yield pb_grpc.CustomerServiceStub(channel), _token(token_secret, "admin", clock=app.test_clock)
+    yield pb_grpc.CustomerServiceStub(channel), _token(token_secret, "roles/admin", clock=app.test_clock)
     await channel.close()
 
 
@@ -109,7 +109,7 @@ async def test_missing_or_forged_token_is_unauthenticated(stub) -> None:
     with pytest.raises(grpc.aio.AioRpcError) as missing:
         await client.GetCustomer(request, timeout=5)
     assert missing.value.code() == grpc.StatusCode.UNAUTHENTICATED
-    forged = _token("f" * 40, "admin", clock=ManualClock())
+    forged = _token("f" * 40, "roles/admin", clock=ManualClock())
     with pytest.raises(grpc.aio.AioRpcError) as bad:
         await client.GetCustomer(request, metadata=_md(forged), timeout=5)
     assert bad.value.code() == grpc.StatusCode.UNAUTHENTICATED
@@ -138,7 +138,7 @@ async def test_pii_is_masked_for_callers_without_the_right_role(app, stub, token
     created = await client.CreateCustomer(pb.CreateCustomerRequest(customer=Customer(
         type=Customer.TYPE_INDIVIDUAL, display_name="王芳", id_number=VALID_ID, phone="13812345678")),
         metadata=_md(token), timeout=5)
-    viewer = _token(token_secret, "hq_leader", clock=app.test_clock)
+    viewer = _token(token_secret, "roles/head_office_leader", clock=app.test_clock)
     seen = await client.GetCustomer(pb.GetCustomerRequest(name=created.customer.name), metadata=_md(viewer),
                                     timeout=5)
     assert seen.customer.masked

@@ -17,8 +17,8 @@ _PHONE_RE = re.compile(r"^(\+?86)?1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$")
 _CUSTOMER_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 MAX_NAME_LENGTH = 200
 
-#: Roles that may see personal data unmasked (views are audited by the gateway).
-PII_ROLES = frozenset({"admin", "compliance", "relationship_manager", "branch_manager"})
+#: Roles (resource names, as in ``kam.identity.v1.Role``) that may see personal data unmasked.
+PII_ROLES = frozenset({"roles/admin", "roles/compliance", "roles/relationship_manager", "roles/branch_manager"})
 
 
 @dataclass

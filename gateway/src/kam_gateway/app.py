@@ -1,0 +1,220 @@
+"""The gateway's ASGI application: REST/JSON under ``/v1/…`` transcoded to gRPC, plus probes and OpenAPI.
+
+Every ``/v1`` route comes from a ``google.api.http`` annotation (see :mod:`kam_gateway.routes`); there is no
+hand-written handler per method. Server-streaming methods answer with a JSON array of every message.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import Iterable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import grpc
+from google.protobuf.descriptor import ServiceDescriptor
+from google.protobuf.message import Message
+from opentelemetry import propagate
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route as StarletteRoute
+from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Message as AsgiMessage
+
+from kam_gateway import errors
+from kam_gateway.backends import Backend, Channels
+from kam_gateway.openapi import openapi_document
+from kam_gateway.routes import Route, Router, build_routes
+from kam_gateway.transcode import TranscodeError, build_request, message_class, render_response
+
+log = logging.getLogger(__name__)
+
+REQUEST_ID_HEADER = "x-request-id"
+_REQUEST_ID_OK = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
+_ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+
+
+class Gateway:
+    """Routes HTTP requests to backend gRPC methods by their http rules."""
+
+    def __init__(
+        self,
+        services: Iterable[ServiceDescriptor],
+        backends: dict[str, Backend],
+        *,
+        deadline_seconds: float = 10.0,
+    ) -> None:
+        services = list(services)
+        self.channels = Channels(backends)
+        served = [s for s in services if _serves(self.channels, s)]
+        self.routes: list[Route] = build_routes(served)
+        self.router = Router(self.routes)
+        self.deadline_seconds = deadline_seconds
+        self._openapi: dict[str, Any] | None = None
+
+    @property
+    def openapi(self) -> dict[str, Any]:
+        if self._openapi is None:
+            self._openapi = openapi_document(self.routes)
+        return self._openapi
+
+    async def handle(self, request: Request) -> Response:
+        match, allowed = self.router.match(request.method, _raw_path(request))
+        if match is None:
+            if allowed:
+                status, body = 405, errors.error_body(
+                    grpc.StatusCode.UNIMPLEMENTED,
+                    f"不支持的 HTTP 方法 (method {request.method} not allowed; allowed: {', '.join(sorted(allowed))})",
+                )
+                body["error"]["code"] = 405
+                return _json(status, body, headers={"allow": ", ".join(sorted(allowed))})
+            body = errors.error_body(grpc.StatusCode.NOT_FOUND, f"没有此路径 (no route for {request.url.path})")
+            return _json(404, body)
+
+        route = match.route
+        try:
+            grpc_request = build_request(route, match.variables, request.query_params.multi_items(),
+                                         await request.body())
+        except TranscodeError as exc:
+            return _json(*errors.bad_request(exc.message, exc.field))
+
+        metadata = self._outgoing_metadata(request)
+        channel = self.channels.for_service(route.method.containing_service.full_name)
+        deserialize = message_class(route.method.output_type).FromString
+        try:
+            if route.server_streaming:
+                stream = channel.unary_stream(route.grpc_path, request_serializer=_serialize,
+                                              response_deserializer=deserialize)
+                call = stream(grpc_request, timeout=self.deadline_seconds, metadata=metadata)
+                payload: Any = [render_response(route, m) async for m in call]
+            else:
+                unary = channel.unary_unary(route.grpc_path, request_serializer=_serialize,
+                                            response_deserializer=deserialize)
+                reply = await unary(grpc_request, timeout=self.deadline_seconds, metadata=metadata)
+                payload = render_response(route, reply)
+        except grpc.aio.AioRpcError as exc:
+            status, body = errors.from_rpc_error(exc)
+            if status >= 500:
+                log.warning("backend call %s failed: %s %s", route.grpc_path, exc.code().name, exc.details())
+            return _json(status, body)
+        return _json(200, payload)
+
+    @staticmethod
+    def _outgoing_metadata(request: Request) -> grpc.aio.Metadata:
+        metadata = grpc.aio.Metadata()
+        authorization = request.headers.get("authorization")
+        if authorization:
+            metadata["authorization"] = authorization
+        metadata[REQUEST_ID_HEADER] = request.state.request_id
+        # W3C trace context from the current span (the ASGI middleware's, continuing the caller's trace).
+        # When gRPC client instrumentation is on it re-injects the same keys, replacing these values.
+        carrier: dict[str, str] = {}
+        propagate.inject(carrier)
+        for key, value in carrier.items():
+            metadata[key.lower()] = value
+        return metadata
+
+    async def readiness(self) -> tuple[bool, dict[str, str]]:
+        statuses = await self.channels.health()
+        return all(s == "SERVING" for s in statuses.values()), statuses
+
+
+def _serves(channels: Channels, service: ServiceDescriptor) -> bool:
+    try:
+        channels.for_service(service.full_name)
+    except KeyError:
+        return False
+    return True
+
+
+def _raw_path(request: Request) -> str:
+    """The still percent-encoded path (some ASGI clients put the query string in ``raw_path``)."""
+    raw = request.scope.get("raw_path")
+    if not raw:
+        return request.url.path
+    return raw.decode("latin-1").split("?", 1)[0]
+
+
+def _serialize(message: Message) -> bytes:
+    return message.SerializeToString()
+
+
+def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+class RequestIdMiddleware:
+    """Takes ``x-request-id`` from the request (or makes one), exposes it and echoes it in the response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = ""
+        for key, value in scope.get("headers", []):
+            if key == REQUEST_ID_HEADER.encode():
+                incoming = value.decode("latin-1")
+                break
+        request_id = incoming if _REQUEST_ID_OK.fullmatch(incoming) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: AsgiMessage) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k != REQUEST_ID_HEADER.encode()]
+                headers.append((REQUEST_ID_HEADER.encode(), request_id.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+def create_app(gateway: Gateway, *, instrument: bool = True) -> ASGIApp:
+    """The ASGI app; wrapped in OpenTelemetry's ASGI middleware unless ``instrument`` is False."""
+
+    async def healthz(request: Request) -> Response:
+        return _json(200, {"status": "ok"})
+
+    async def readyz(request: Request) -> Response:
+        ready, statuses = await gateway.readiness()
+        if ready:
+            return _json(200, {"status": "ready", "backends": statuses})
+        not_ready = sorted(name for name, s in statuses.items() if s != "SERVING")
+        return _json(503, {"status": "not_ready", "notReady": not_ready, "backends": statuses})
+
+    async def openapi(request: Request) -> Response:
+        return _json(200, gateway.openapi)
+
+    async def transcode(request: Request) -> Response:
+        return await gateway.handle(request)
+
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        return _json(500, errors.error_body(grpc.StatusCode.INTERNAL, "内部错误 (internal error)"))
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette):  # type: ignore[no-untyped-def]
+        yield
+        await gateway.channels.close()
+
+    app = Starlette(
+        routes=[
+            StarletteRoute("/healthz", healthz, methods=["GET"]),
+            StarletteRoute("/readyz", readyz, methods=["GET"]),
+            StarletteRoute("/openapi.json", openapi, methods=["GET"]),
+            StarletteRoute("/{path:path}", transcode, methods=_ALL_METHODS),
+        ],
+        lifespan=lifespan,
+        exception_handlers={Exception: unexpected},
+    )
+    wrapped: ASGIApp = RequestIdMiddleware(app)
+    if instrument:
+        from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
+
+        wrapped = OpenTelemetryMiddleware(wrapped, excluded_urls="healthz,readyz")
+    return wrapped

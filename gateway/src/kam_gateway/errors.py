@@ -1,0 +1,110 @@
+"""gRPC status → HTTP status and Google's JSON error shape.
+
+``{"error": {"code": 400, "status": "INVALID_ARGUMENT", "message": "...", "details": [...]}}`` where the
+details are the ``google.rpc`` messages the service attached (``grpc-status-details-bin``) in their JSON form
+with an ``@type``, e.g. a BadRequest with ``fieldViolations``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+import grpc
+from google.protobuf import any_pb2, json_format
+from google.rpc import error_details_pb2, status_pb2
+
+log = logging.getLogger(__name__)
+
+HTTP_STATUS: dict[grpc.StatusCode, int] = {
+    grpc.StatusCode.OK: 200,
+    grpc.StatusCode.CANCELLED: 499,
+    grpc.StatusCode.UNKNOWN: 500,
+    grpc.StatusCode.INVALID_ARGUMENT: 400,
+    grpc.StatusCode.DEADLINE_EXCEEDED: 504,
+    grpc.StatusCode.NOT_FOUND: 404,
+    grpc.StatusCode.ALREADY_EXISTS: 409,
+    grpc.StatusCode.PERMISSION_DENIED: 403,
+    grpc.StatusCode.UNAUTHENTICATED: 401,
+    grpc.StatusCode.RESOURCE_EXHAUSTED: 429,
+    grpc.StatusCode.FAILED_PRECONDITION: 400,
+    grpc.StatusCode.ABORTED: 409,
+    grpc.StatusCode.OUT_OF_RANGE: 400,
+    grpc.StatusCode.UNIMPLEMENTED: 501,
+    grpc.StatusCode.INTERNAL: 500,
+    grpc.StatusCode.UNAVAILABLE: 503,
+    grpc.StatusCode.DATA_LOSS: 500,
+}
+
+_TRANSPORT_MESSAGES = {
+    grpc.StatusCode.UNAVAILABLE: "后端服务暂不可用，请稍后重试 (backend service unavailable, try again later)",
+    grpc.StatusCode.DEADLINE_EXCEEDED: "后端服务响应超时 (backend service did not answer in time)",
+    grpc.StatusCode.UNKNOWN: "后端服务出错 (backend service error)",
+    grpc.StatusCode.INTERNAL: "内部错误 (internal error)",
+    grpc.StatusCode.CANCELLED: "请求已取消 (request cancelled)",
+    grpc.StatusCode.RESOURCE_EXHAUSTED: "请求过多，请稍后重试 (too many requests)",
+}
+_BY_NUMBER = {code.value[0]: code for code in grpc.StatusCode}
+DETAILS_KEY = "grpc-status-details-bin"
+
+
+def http_status(code: grpc.StatusCode) -> int:
+    return HTTP_STATUS.get(code, 500)
+
+
+def error_body(code: grpc.StatusCode, message: str, details: Iterable[dict[str, Any]] = ()) -> dict[str, Any]:
+    return {
+        "error": {
+            "code": http_status(code),
+            "status": code.name,
+            "message": message,
+            "details": list(details),
+        }
+    }
+
+
+def detail_to_json(detail: any_pb2.Any) -> dict[str, Any]:
+    try:
+        return json_format.MessageToDict(detail)
+    except (json_format.Error, TypeError, KeyError):  # a detail type this gateway does not know
+        return {"@type": detail.type_url}
+
+
+def status_from_metadata(metadata: Iterable[tuple[str, str | bytes]] | None) -> status_pb2.Status | None:
+    for key, value in metadata or ():
+        if key == DETAILS_KEY and isinstance(value, bytes):
+            try:
+                return status_pb2.Status.FromString(value)
+            except Exception:  # noqa: BLE001 - a malformed trailer must not hide the real error
+                log.warning("malformed %s trailer", DETAILS_KEY)
+                return None
+    return None
+
+
+def from_rpc_error(error: grpc.aio.AioRpcError) -> tuple[int, dict[str, Any]]:
+    """HTTP status and body for a failed backend call."""
+    code = error.code()
+    status = status_from_metadata(error.trailing_metadata())
+    if status is not None and _BY_NUMBER.get(status.code) == code:
+        message = status.message or code.name
+        details = [detail_to_json(d) for d in status.details]
+    elif code in _TRANSPORT_MESSAGES:
+        # No service-made status: gRPC's own text names hosts and ports; say it plainly instead.
+        message, details = _TRANSPORT_MESSAGES[code], []
+    else:
+        message, details = error.details() or code.name, []
+    return http_status(code), error_body(code, message, details)
+
+
+def bad_request(message: str, field: str | None = None) -> tuple[int, dict[str, Any]]:
+    details = []
+    if field:
+        packed = any_pb2.Any()
+        packed.Pack(
+            error_details_pb2.BadRequest(
+                field_violations=[error_details_pb2.BadRequest.FieldViolation(field=field, description=message)]
+            )
+        )
+        details.append(detail_to_json(packed))
+    return 400, error_body(grpc.StatusCode.INVALID_ARGUMENT, message, details)

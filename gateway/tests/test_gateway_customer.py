@@ -1,0 +1,106 @@
+"""The real ``kam.customer.v1`` proto behind a plain grpc.aio server (no KAM bootstrap), through the gateway."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import grpc
+import httpx
+import pytest
+from grpc_status import rpc_status
+from gw_testlib import gateway_settings
+from kam.customer.v1 import customer_pb2, customer_service_pb2, customer_service_pb2_grpc
+from kam_gateway.server import GatewayServer
+from kam_kit.errors import KamError, NotFound, Validator, to_rpc_status
+
+
+class CustomerStub(customer_service_pb2_grpc.CustomerServiceServicer):
+    """CreateCustomer/GetCustomer in memory; errors as google.rpc.Status with details."""
+
+    def __init__(self) -> None:
+        self.customers: dict[str, customer_pb2.Customer] = {}
+        self.seen_authorization: list[str] = []
+
+    async def _abort(self, context: grpc.aio.ServicerContext, error: KamError) -> None:
+        await context.abort_with_status(rpc_status.to_status(to_rpc_status(error, "customer.kam")))
+
+    async def CreateCustomer(self, request, context):
+        self.seen_authorization.append(dict(context.invocation_metadata()).get("authorization", ""))
+        v = Validator()
+        v.require(request.customer.display_name, "customer.display_name", "客户名称不能为空 (required)")
+        try:
+            v.raise_if_any()
+        except KamError as exc:
+            await self._abort(context, exc)
+        customer = customer_pb2.Customer()
+        customer.CopyFrom(request.customer)
+        customer.name = f"customers/{request.customer_id or len(self.customers) + 1}"
+        self.customers[customer.name] = customer
+        return customer_service_pb2.CreateCustomerResponse(customer=customer)
+
+    async def GetCustomer(self, request, context):
+        if request.name not in self.customers:
+            await self._abort(context, NotFound(f"客户 {request.name} 不存在 (not found)"))
+        return customer_service_pb2.GetCustomerResponse(customer=self.customers[request.name])
+
+
+@pytest.fixture(scope="module")
+async def customer_backend() -> AsyncIterator[tuple[CustomerStub, int]]:
+    server = grpc.aio.server()
+    stub = CustomerStub()
+    customer_service_pb2_grpc.add_CustomerServiceServicer_to_server(stub, server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    await server.start()
+    yield stub, port
+    await server.stop(0)
+
+
+@pytest.fixture(scope="module")
+async def customer_client(customer_backend, token_secret) -> AsyncIterator[httpx.AsyncClient]:
+    _, port = customer_backend
+    service = customer_service_pb2.DESCRIPTOR.services_by_name["CustomerService"]
+    gw = GatewayServer(gateway_settings(token_secret), services=[service],
+                       environ={"KAM_CUSTOMER_ADDR": f"127.0.0.1:{port}"}, instrument=False)
+    await gw.start()
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{gw.http_port}", timeout=10) as client:
+        yield client
+    await gw.stop()
+
+
+async def test_create_and_get_customer(customer_client: httpx.AsyncClient, customer_backend) -> None:
+    stub, _ = customer_backend
+    r = await customer_client.post(
+        "/v1/customers?customerId=c-001", json={"displayName": "上海某某实业有限公司", "type": "TYPE_CORPORATE"},
+        headers={"authorization": "Bearer abc.def.ghi"},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["name"] == "customers/c-001"  # response_body: "customer"
+    assert r.json()["type"] == "TYPE_CORPORATE"
+    assert stub.seen_authorization[-1] == "Bearer abc.def.ghi"
+
+    r = await customer_client.get("/v1/customers/c-001")
+    assert r.status_code == 200
+    assert r.json()["displayName"] == "上海某某实业有限公司"
+
+
+async def test_empty_display_name_is_400_with_field_violation(customer_client: httpx.AsyncClient) -> None:
+    r = await customer_client.post("/v1/customers", json={"displayName": ""})
+    assert r.status_code == 400
+    error = r.json()["error"]
+    assert error["status"] == "INVALID_ARGUMENT"
+    violations = [v for d in error["details"] for v in d.get("fieldViolations", [])]
+    assert violations == [{"field": "customer.display_name", "description": "客户名称不能为空 (required)"}]
+    info = next(d for d in error["details"] if d["@type"].endswith("google.rpc.ErrorInfo"))
+    assert info["domain"] == "customer.kam"
+
+
+async def test_unknown_customer_is_404(customer_client: httpx.AsyncClient) -> None:
+    r = await customer_client.get("/v1/customers/nope")
+    assert r.status_code == 404
+    assert r.json()["error"]["message"] == "客户 customers/nope 不存在 (not found)"
+
+
+async def test_unimplemented_method_is_501(customer_client: httpx.AsyncClient) -> None:
+    r = await customer_client.get("/v1/customers")
+    assert r.status_code == 501
+    assert r.json()["error"]["status"] == "UNIMPLEMENTED"
