@@ -118,3 +118,18 @@ async def test_graceful_shutdown_goes_not_serving_and_lets_in_flight_calls_finis
     reply = await in_flight
     assert reply.stats.customer_count == len("users/slow")
     await stopping
+
+
+async def test_declared_but_unbuilt_method_is_unimplemented(token_secret, free_port) -> None:
+    server = GrpcServer("report", free_port(), token_secret=token_secret)
+    server.add(pb_grpc.add_ReportServiceServicer_to_server, pb_grpc.ReportServiceServicer(), SERVICE)
+    await server.start()
+    try:
+        token = auth.issue_service_token("t", token_secret)
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{server.port}") as channel:
+            with pytest.raises(grpc.aio.AioRpcError) as caught:
+                await pb_grpc.ReportServiceStub(channel).GetCustomerStats(
+                    pb.GetCustomerStatsRequest(), metadata=((auth.METADATA_KEY, auth.bearer(token)),), timeout=5)
+        assert caught.value.code() == grpc.StatusCode.UNIMPLEMENTED
+    finally:
+        await server.stop(0)

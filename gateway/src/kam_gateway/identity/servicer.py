@@ -51,7 +51,7 @@ class IdentityServicer(identity_service_pb2_grpc.IdentityServiceServicer):
     ) -> identity_service_pb2.GetCurrentUserResponse:
         caller = current_identity()
         if caller is None:
-            raise Unauthenticated("未登录 (not signed in)", reason="MISSING_TOKEN")
+            raise Unauthenticated("未登录 (not signed in)", reason="TOKEN_MISSING")
         return identity_service_pb2.GetCurrentUserResponse(user=self._user(caller))
 
     def _user(self, identity: Identity) -> identity_pb2.User:

@@ -117,7 +117,7 @@ class KamServerInterceptor(grpc.aio.ServerInterceptor):
             return
         token = auth.token_from_metadata(metadata.items())
         if not token:
-            raise Unauthenticated("缺少身份令牌 (missing bearer token)", reason="MISSING_TOKEN")
+            raise Unauthenticated("缺少身份令牌 (missing bearer token)", reason="TOKEN_MISSING")
         _identity.set(auth.verify_token(token, secret=self.token_secret, clock=self.clock))
 
     def _budget(self, context: grpc.aio.ServicerContext) -> float:
@@ -130,6 +130,8 @@ class KamServerInterceptor(grpc.aio.ServerInterceptor):
             if code in (grpc.StatusCode.UNAUTHENTICATED, grpc.StatusCode.PERMISSION_DENIED):
                 log.info("call refused", extra={"method": method, "code": code.name, "reason": exc.reason})
             await context.abort(code, message, trailing_metadata=trailer)
+        if isinstance(exc, NotImplementedError):  # a declared method not built yet (generated base servicer)
+            await context.abort(grpc.StatusCode.UNIMPLEMENTED, "方法尚未实现 (method not implemented)")
         if isinstance(exc, TimeoutError):
             await context.abort(grpc.StatusCode.DEADLINE_EXCEEDED, "处理超时 (deadline exceeded)")
         log.exception("unhandled error in %s", method, exc_info=exc)
