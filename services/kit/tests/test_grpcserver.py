@@ -133,3 +133,17 @@ async def test_declared_but_unbuilt_method_is_unimplemented(token_secret, free_p
         assert caught.value.code() == grpc.StatusCode.UNIMPLEMENTED
     finally:
         await server.stop(0)
+
+
+async def test_an_expired_token_is_refused_even_after_it_was_accepted(served, token_secret) -> None:
+    server, _, channel, _ = served
+    clock = server.interceptor.clock
+    token = auth.issue_token(auth.Identity(subject="users/brief"), secret=token_secret, clock=clock,
+                             ttl=timedelta(minutes=1))
+    stub = pb_grpc.ReportServiceStub(channel)
+    metadata = ((auth.METADATA_KEY, auth.bearer(token)),)
+    await stub.GetCustomerStats(pb.GetCustomerStatsRequest(), metadata=metadata, timeout=5)
+    clock.advance(timedelta(minutes=2))
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.GetCustomerStats(pb.GetCustomerStatsRequest(), metadata=metadata, timeout=5)
+    assert caught.value.code() == grpc.StatusCode.UNAUTHENTICATED

@@ -16,7 +16,7 @@ import argparse
 import os
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -48,6 +48,8 @@ class Identity:
     display_name: str = ""
     roles: tuple[str, ...] = ()
     org_unit: str = ""
+    #: When the token that carried this identity expires (epoch seconds; 0 when not from a token).
+    expires_at: float = field(default=0.0, compare=False)
 
     def __post_init__(self) -> None:
         if not self.subject:
@@ -140,6 +142,7 @@ def verify_token(token: str | None, *, secret: str, clock: Clock) -> Identity:
             display_name=str(claims.get("name", "")),
             roles=tuple(roles),
             org_unit=str(claims.get("org", "")),
+            expires_at=exp,
         )
     except ValueError as exc:
         raise _unauthenticated("身份令牌无效", str(exc), "TOKEN_INVALID") from exc

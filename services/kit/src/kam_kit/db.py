@@ -7,6 +7,8 @@ parked events) live in :data:`kit_metadata` and are created by the kit's migrati
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -140,6 +142,9 @@ class Database:
         self.engine = create_engine(url, echo=echo)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self.after_commit_hooks: list = []
+        self._writer_lock: asyncio.Lock | contextlib.nullcontext = (
+            asyncio.Lock() if is_sqlite(url) else contextlib.nullcontext()
+        )
 
     @property
     def is_sqlite(self) -> bool:
@@ -147,11 +152,22 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        async with self.sessions() as session:
-            async with session.begin():
-                yield session
+        async with self.writing() as session:
+            yield session
         for hook in self.after_commit_hooks:
             hook()
+
+    @asynccontextmanager
+    async def writing(self) -> AsyncIterator[AsyncSession]:
+        """A write transaction without the after-commit hooks (for the kit's own bookkeeping).
+
+        SQLite allows one writer at a time; writers queue on an in-process lock instead of spinning in SQLite's
+        busy handler (which sleeps up to 100 ms per retry and made write latency spiky).
+        """
+        async with self._writer_lock:
+            async with self.sessions() as session:
+                async with session.begin():
+                    yield session
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 REQUEST_ID_KEY = "x-request-id"
 DEFAULT_DEADLINE_SECONDS = 30.0
+TOKEN_CACHE_SECONDS = 300.0
 ALWAYS_PUBLIC_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
 
 _identity: contextvars.ContextVar[auth.Identity | None] = contextvars.ContextVar("kam_identity", default=None)
@@ -68,6 +69,7 @@ class KamServerInterceptor(grpc.aio.ServerInterceptor):
         self.clock = clock
         self.public_methods = set(public_methods)
         self.default_deadline = default_deadline
+        self._verified: dict[str, tuple[auth.Identity, float]] = {}
         meter = telemetry.meter()
         self._count = meter.create_counter("kam.rpc.server.requests", unit="{request}")
         self._duration = meter.create_histogram("kam.rpc.server.duration", unit="s")
@@ -106,9 +108,11 @@ class KamServerInterceptor(grpc.aio.ServerInterceptor):
 
     async def _enter(self, context: grpc.aio.ServicerContext, method: str) -> None:
         metadata = dict(context.invocation_metadata() or ())
-        request_id = metadata.get(REQUEST_ID_KEY) or str(uuid.uuid4())
+        request_id = metadata.get(REQUEST_ID_KEY)
+        if not request_id:  # tell the caller the id we made up; a caller that sent one already knows it
+            request_id = str(uuid.uuid4())
+            await context.send_initial_metadata(((REQUEST_ID_KEY, request_id),))
         _request_id.set(request_id)
-        await context.send_initial_metadata(((REQUEST_ID_KEY, request_id),))
         remaining = context.time_remaining()
         if remaining is not None and remaining <= 0:
             await context.abort(grpc.StatusCode.DEADLINE_EXCEEDED, "deadline already exceeded")
@@ -118,7 +122,19 @@ class KamServerInterceptor(grpc.aio.ServerInterceptor):
         token = auth.token_from_metadata(metadata.items())
         if not token:
             raise Unauthenticated("缺少身份令牌 (missing bearer token)", reason="TOKEN_MISSING")
-        _identity.set(auth.verify_token(token, secret=self.token_secret, clock=self.clock))
+        _identity.set(self._verify(token))
+
+    def _verify(self, token: str) -> auth.Identity:
+        """Verify a token, remembering good ones until they expire (callers reuse one token for many calls)."""
+        now = self.clock.now().timestamp()
+        cached = self._verified.get(token)
+        if cached is not None and cached[1] > now:
+            return cached[0]
+        identity = auth.verify_token(token, secret=self.token_secret, clock=self.clock)
+        if len(self._verified) >= 4096:
+            self._verified.clear()
+        self._verified[token] = (identity, min(identity.expires_at, now + TOKEN_CACHE_SECONDS))
+        return identity
 
     def _budget(self, context: grpc.aio.ServicerContext) -> float:
         remaining = context.time_remaining()
