@@ -10,8 +10,10 @@ from __future__ import annotations
 import asyncio
 import os
 
+import grpc
 import httpx
 import pytest
+from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 from tests.e2e.helpers import resident_id
 from tests.e2e.otlp_collector import Collector
@@ -19,6 +21,27 @@ from tests.e2e.otlp_collector import Collector
 pytestmark = pytest.mark.e2e
 
 SERVICES = ("customer", "alert", "task", "notice", "report", "gateway")
+
+
+EXPECTED_APIS = {
+    "gateway": {"kam.identity.v1.IdentityService"},
+    "customer": {"kam.customer.v1.CustomerService"},
+    "alert": {"kam.alert.v1.AlertService"},
+    "task": {"kam.task.v1.TaskService", "kam.task.v1.CampaignService"},
+    "notice": {"kam.notice.v1.AnnouncementService", "kam.notice.v1.NotificationService"},
+    "report": {"kam.report.v1.ReportService"},
+}
+
+
+async def _reflected_services(address: str) -> set[str]:
+    """What ``grpcurl list`` shows: the services a server describes through reflection."""
+    async with grpc.aio.insecure_channel(address) as channel:
+        stub = reflection_pb2_grpc.ServerReflectionStub(channel)
+        call = stub.ServerReflectionInfo(iter([reflection_pb2.ServerReflectionRequest(list_services="")]),
+                                         timeout=5)
+        async for response in call:
+            return {s.name for s in response.list_services_response.service}
+    return set()
 
 
 @pytest.fixture
@@ -69,6 +92,9 @@ async def test_create_over_rest_is_counted_by_report_in_one_trace(kam_processes,
         assert stats.get("customerCount") in ("1", 1), stats
         alert = await _poll_json(client, "/v1/alertMonitoringStats", headers, "watchedCustomerCount", 1)
         assert alert.get("watchedCustomerCount") in ("1", 1), alert
+
+    for name, api in EXPECTED_APIS.items():
+        assert api <= await _reflected_services(kam.grpc_addr(name)), name
 
     wanted = {("kam-gateway", "kam-customer"), ("kam-customer", "kam-report")}
     loop = asyncio.get_running_loop()

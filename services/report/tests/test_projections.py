@@ -1,0 +1,48 @@
+"""The report service's customer facts, built from customer events, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from kam.customer.v1 import customer_pb2, events_pb2
+from kam_kit import migrations
+from kam_kit.db import Database
+from kam_kit.events import EventMeta
+from kam_kit.timeconv import to_timestamp
+from kam_report.bootstrap import MIGRATIONS
+from kam_report.adapters.orm import Base
+from kam_report.service_layer.projections import customer_stats, on_customer_changed
+
+Customer = customer_pb2.Customer
+META = EventMeta(event_id="e", event_type="", source="kam/customer", time="", subject="", resource="", delivery=1)
+
+
+def _customer(name: str, kind: int, at: datetime, branch: str = "") -> Customer:
+    return Customer(name=name, type=kind, branch=branch, create_time=to_timestamp(at), update_time=to_timestamp(at))
+
+
+@pytest.fixture
+async def db(database_url):
+    await migrations.upgrade_async(database_url, MIGRATIONS, Base.metadata)
+    database = Database(database_url)
+    yield database
+    await database.dispose()
+
+
+async def test_counts_by_type_and_ignores_stale_updates(db: Database) -> None:
+    early, late = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 2, tzinfo=UTC)
+    async with db.transaction() as session:
+        await on_customer_changed(session, events_pb2.CustomerCreated(
+            customer=_customer("customers/a", Customer.TYPE_INDIVIDUAL, early)), META)
+        await on_customer_changed(session, events_pb2.CustomerCreated(
+            customer=_customer("customers/b", Customer.TYPE_CORPORATE, early)), META)
+        await on_customer_changed(session, events_pb2.CustomerUpdated(
+            customer=_customer("customers/b", Customer.TYPE_CORPORATE, late, branch="orgUnits/sh")), META)
+        # An older version of b arriving late must not undo the newer one.
+        await on_customer_changed(session, events_pb2.CustomerUpdated(
+            customer=_customer("customers/b", Customer.TYPE_CORPORATE, early, branch="orgUnits/old")), META)
+    async with db.read() as session:
+        total, individual, corporate, updated = await customer_stats(session)
+    assert (total, individual, corporate) == (2, 1, 1)
+    assert updated.replace(tzinfo=UTC) == late
