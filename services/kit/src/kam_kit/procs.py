@@ -40,6 +40,7 @@ __all__ = [
     "HttpProbe",
     "LogFileSink",
     "NatsServer",
+    "NullSink",
     "Probe",
     "ProcessExitedError",
     "ProcessSpec",
@@ -203,6 +204,16 @@ class TerminalSink:
                 self._stream.flush()
 
         return write
+
+    def log_path(self, name: str) -> Path | None:
+        return None
+
+
+class NullSink:
+    """Drops the lines (the supervisor still keeps each process's last lines in memory for error messages)."""
+
+    def open(self, name: str) -> Callable[[str], None]:
+        return lambda line: None
 
     def log_path(self, name: str) -> Path | None:
         return None
@@ -460,9 +471,11 @@ class Supervisor:
     def kill(self, name: str, sig: int = signal_module.SIGKILL, wait: bool = True) -> None:
         """Send ``sig`` to the process group of ``name`` (a crash, as far as autorestart is concerned)."""
         managed = self._get(name)
+        popen = managed.popen  # the one we signal, even if autorestart launches a successor meanwhile
         managed.signal_group(sig)
-        if wait and sig in (signal_module.SIGKILL, signal_module.SIGTERM):
-            managed.wait_exit(managed.spec.stop_timeout)
+        if wait and popen is not None and sig in (signal_module.SIGKILL, signal_module.SIGTERM):
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                popen.wait(timeout=managed.spec.stop_timeout)
         self._on_event(f"sent {signal_module.Signals(sig).name} to {name}")
 
     def stop(self, name: str, timeout: float | None = None) -> None:
@@ -597,7 +610,8 @@ class NatsServer:
     """A local JetStream-enabled ``nats-server`` on a fixed port and store directory.
 
     Stopping and starting it again keeps the port and the JetStream store, so streams and messages survive.
-    It runs under ``supervisor`` (its output goes to the same sink as the services') or a private one.
+    It runs under ``supervisor`` (its output goes to the same sink as the services') or a private, quiet one
+    (output kept only in memory, shown if it fails to start).
     """
 
     def __init__(
@@ -615,7 +629,7 @@ class NatsServer:
         self.monitor_port = free_port(host)
         self.name = name
         self._own_supervisor = supervisor is None
-        self.supervisor = supervisor or Supervisor(sink=TerminalSink(sys.stderr))
+        self.supervisor = supervisor or Supervisor(sink=NullSink())
         self._autorestart = autorestart
 
     @property

@@ -99,8 +99,11 @@ class ServiceApp:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         if self.nats is not None and self.nats.is_connected:
+            # Acks already sent are flushed; draining the pull subscriptions would wait for their fetches.
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(self.nats.drain(), timeout=5)
+                await self.nats.flush(timeout=1)
+            with contextlib.suppress(Exception):
+                await self.nats.close()
         await self.db.dispose()
         telemetry.shutdown()
 

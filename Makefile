@@ -1,0 +1,82 @@
+# KAM — developer entry points (GNU make). Needs only python3 >= 3.11, node/npm and make; the rest is
+# installed into the repository (uv into var/tools if it is not on PATH, Python packages into .venv, buf
+# into protos/node_modules). Nothing outside the repository is touched.
+#
+#   make run         install, generate code, start NATS + every service + gateway; Ctrl-C stops all
+#   make test        everything .ci/run checks: proto lint/breaking, generated-code freshness, all tests
+#   make test-fast   the tests without the end-to-end ones (-m "not e2e")
+#   make bench       run every tests/bench/bench_*.py script (plain scripts that print their figures)
+#   make lint        ruff
+#   make protos      regenerate protos/gen/python from protos/kam/**.proto
+#   make clean       remove runtime data (var/) and caches; `make distclean` also the venv and node_modules
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+export UV_PYTHON_DOWNLOADS := never
+PYTHON3 ?= python3
+TOOLS := var/tools
+# uv from PATH when present, otherwise our own copy (installed by the rule below).
+ifndef UV
+UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/$(TOOLS)/bin/uv)
+endif
+UV_SYNC_FLAGS := --all-packages $(if $(wildcard uv.lock),--frozen,)
+RUN := $(UV) run --no-sync
+PYTEST_ARGS ?=
+
+.PHONY: help venv install protos lint-protos check-generated run test test-fast bench lint clean distclean
+
+help:
+	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
+
+$(CURDIR)/$(TOOLS)/bin/uv:
+	@echo "uv not found on PATH: installing it into $(TOOLS)"
+	@if $(PYTHON3) -m venv $(TOOLS) 2>/dev/null && $(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv; then \
+	  true; \
+	else \
+	  echo "python3 -m venv/pip unavailable; using the official uv installer"; \
+	  mkdir -p $(TOOLS)/bin; \
+	  curl -LsSf https://astral.sh/uv/install.sh | env UV_INSTALL_DIR=$(CURDIR)/$(TOOLS)/bin UV_NO_MODIFY_PATH=1 sh; \
+	fi
+	@test -x $@
+
+venv install: $(UV) protos/node_modules/.package-lock.json
+	$(UV) sync $(UV_SYNC_FLAGS)
+
+protos/node_modules/.package-lock.json: protos/package.json $(wildcard protos/package-lock.json)
+	npm ci --prefix protos --no-audit --no-fund
+
+protos: install
+	$(RUN) python protos/generate.py
+
+lint-protos: install
+	PYTHON=$(CURDIR)/.venv/bin/python protos/check.sh
+
+check-generated: install
+	$(RUN) python protos/generate.py --check
+
+run: protos
+	$(RUN) python deploy/local/run.py
+
+test: install lint-protos check-generated
+	$(RUN) pytest $(PYTEST_ARGS)
+
+test-fast: install
+	$(RUN) pytest -m "not e2e" $(PYTEST_ARGS)
+
+bench: install
+	@shopt -s nullglob; scripts=(tests/bench/bench_*.py); \
+	if [ $${#scripts[@]} -eq 0 ]; then echo "no benchmarks in tests/bench"; exit 1; fi; \
+	for script in "$${scripts[@]}"; do echo "== $$script"; $(RUN) python "$$script"; done
+
+lint: install
+	$(RUN) ruff check .
+
+clean:
+	rm -rf var/nats var/*.db var/*.db-* var/logs .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -not -path './.venv/*' -not -path '*/node_modules/*' -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf var .venv protos/node_modules

@@ -1,0 +1,197 @@
+"""Start KAM on one machine: NATS, every service and the gateway as supervised processes (``make run``).
+
+Steps: create ``var/``; read ``KAM_TOKEN_SECRET`` or generate ``var/token-secret`` once; start a JetStream
+``nats-server`` (store ``var/nats``, port 4222) unless ``KAM_NATS_URL`` points elsewhere; run every service's
+``migrate``; start customer, alert, task, notice, report and the gateway with ``[name]``-prefixed logs; wait
+until every one is SERVING and the gateway's ``/readyz`` answers 200; print the console URL, gRPC ports and the
+demo logins. A crashed service is restarted with backoff. Ctrl-C (or SIGTERM) stops everything and exits 0.
+
+Configuration is the usual environment (``KAM_<SVC>_GRPC_PORT``, ``KAM_<SVC>_DATABASE_URL``,
+``KAM_GATEWAY_PORT``, ``KAM_DEMO_PASSWORD`` …); see docs and deploy/README.md.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import sys
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from kam_kit.procs import (
+    AllOf,
+    GrpcHealthProbe,
+    HttpProbe,
+    NatsServer,
+    ProcessSpec,
+    Supervisor,
+    TcpProbe,
+    TerminalSink,
+    console_script,
+    free_port,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+VAR = ROOT / "var"
+SERVICES = ("customer", "alert", "task", "notice", "report")
+GRPC_PORTS = {
+    "gateway": 50050,
+    "customer": 50051,
+    "alert": 50052,
+    "task": 50053,
+    "notice": 50054,
+    "report": 50055,
+}
+DEFAULT_NATS_URL = "nats://127.0.0.1:4222"
+DEMO_USERS = (
+    ("admin", "系统管理员", "administrator"),
+    ("hq_leader", "总行领导", "head-office leader"),
+    ("branch_manager", "支行行长", "branch manager"),
+    ("rm_zhang", "客户经理（张）", "relationship manager"),
+    ("compliance", "合规专员", "compliance officer"),
+)
+
+
+def token_secret() -> str:
+    """``KAM_TOKEN_SECRET`` if set, else the secret in ``var/token-secret`` (generated on first run)."""
+    if os.environ.get("KAM_TOKEN_SECRET"):
+        return os.environ["KAM_TOKEN_SECRET"]
+    path = VAR / "token-secret"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48) + "\n")
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def local_nats_port(nats_url: str) -> int | None:
+    """The port to start our own NATS on, or None when ``KAM_NATS_URL`` points to another machine."""
+    parts = urlsplit(nats_url)
+    return (parts.port or 4222) if parts.hostname in ("127.0.0.1", "localhost") else None
+
+
+def choose_nats(env: dict[str, str], say) -> int | None:
+    """The local port to start KAM's NATS on, or None to use the server ``KAM_NATS_URL`` names.
+
+    When the default port 4222 is held by something else (this machine kind runs a system nats-server there),
+    KAM starts its own server on a free port instead of sharing a broker it does not own.
+    """
+    port = local_nats_port(env["KAM_NATS_URL"])
+    if port is None or not TcpProbe(port)():
+        return port
+    if "KAM_NATS_URL" in os.environ:  # the caller pointed us at a running server: use it
+        return None
+    busy, port = port, free_port()
+    env["KAM_NATS_URL"] = f"nats://127.0.0.1:{port}"
+    say(f"端口 {busy} 已被占用，改用 {port} / port {busy} is busy: starting KAM's NATS on {port}")
+    return port
+
+
+def environment() -> dict[str, str]:
+    """The environment every process gets: defaults from ARCHITECTURE.md, overridden by the caller's."""
+    env = {
+        "KAM_NATS_URL": DEFAULT_NATS_URL,
+        "KAM_GATEWAY_PORT": "8080",
+        "KAM_DEMO_PASSWORD": "kam-demo-2026",
+    }
+    for svc, port in GRPC_PORTS.items():
+        env[f"KAM_{svc.upper()}_GRPC_PORT"] = str(port)
+    for svc in GRPC_PORTS:
+        upper = svc.upper()
+        env[f"KAM_{upper}_DATABASE_URL"] = f"sqlite+aiosqlite:///{VAR / f'{svc}.db'}"
+    env.update({k: v for k, v in os.environ.items() if k.startswith(("KAM_", "OTEL_"))})
+    for svc in GRPC_PORTS:
+        upper = svc.upper()
+        env.setdefault(f"KAM_{upper}_ADDR", f"127.0.0.1:{env[f'KAM_{upper}_GRPC_PORT']}")
+    env["KAM_TOKEN_SECRET"] = token_secret()
+    return env
+
+
+def service_spec(name: str, env: dict[str, str]) -> ProcessSpec:
+    probe = GrpcHealthProbe(f"127.0.0.1:{env[f'KAM_{name.upper()}_GRPC_PORT']}")
+    if name == "gateway":
+        probe = AllOf((probe, HttpProbe(f"http://127.0.0.1:{env['KAM_GATEWAY_PORT']}/readyz")))
+    return ProcessSpec(
+        name,
+        [str(console_script(f"kam-{name}")), "serve"],
+        env=env,
+        cwd=ROOT,
+        ready=probe,
+        ready_timeout=120,
+        stop_timeout=15,
+        autorestart=True,
+    )
+
+
+def banner(env: dict[str, str]) -> str:
+    url = f"http://127.0.0.1:{env['KAM_GATEWAY_PORT']}/"
+    lines = [
+        "",
+        "=" * 72,
+        f"  KAM 已启动 / KAM is running:  {url}",
+        "",
+        "  gRPC 端口 / gRPC ports:",
+    ]
+    for svc in ("gateway", *SERVICES):
+        lines.append(f"    {svc:<9} 127.0.0.1:{env[f'KAM_{svc.upper()}_GRPC_PORT']}")
+    lines += ["", f"  NATS: {env['KAM_NATS_URL']}", "", "  演示账号 / demo logins:"]
+    for login, zh, en in DEMO_USERS:
+        lines.append(f"    {login:<16} {zh}（{en}）")
+    lines += [
+        f"  密码 / password: {env['KAM_DEMO_PASSWORD']}   (KAM_DEMO_PASSWORD)",
+        "",
+        "  按 Ctrl-C 停止全部进程 / press Ctrl-C to stop everything",
+        "=" * 72,
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
+def main() -> int:
+    VAR.mkdir(exist_ok=True)
+    os.chdir(ROOT)
+    env = environment()
+    signal.signal(signal.SIGTERM, _interrupt)  # SIGINT already raises KeyboardInterrupt
+
+    def say(message: str) -> None:
+        print(f"[kam] {message}", file=sys.stderr, flush=True)
+
+    nats_port = choose_nats(env, say)
+    supervisor = Supervisor(sink=TerminalSink(), env={**os.environ, **env}, on_event=say)
+    try:
+        if nats_port is not None:
+            NatsServer(VAR / "nats", port=nats_port, supervisor=supervisor, autorestart=True).start()
+        else:
+            say(f"using NATS at {env['KAM_NATS_URL']} (not starting one)")
+        migrations = [
+            ProcessSpec(f"{name}-migrate", [str(console_script(f"kam-{name}")), "migrate"], cwd=ROOT)
+            for name in (*SERVICES, "gateway")
+        ]
+        failed = {name: code for name, code in supervisor.run_all(migrations).items() if code != 0}
+        if failed:
+            raise RuntimeError(f"migrations failed / 数据库迁移失败: {failed}")
+        # all at once (start-up is mostly imports); the gateway is ready once /readyz sees every backend
+        supervisor.start_many(service_spec(name, env) for name in (*SERVICES, "gateway"))
+        print(banner(env), flush=True)
+        threading.Event().wait()  # until Ctrl-C / SIGTERM
+        return 0
+    except KeyboardInterrupt:
+        say("stopping … / 正在停止…")
+        return 0
+    except Exception as exc:  # noqa: BLE001 (report and stop everything we started)
+        say(f"start-up failed: {exc}")
+        return 1
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the shutdown short
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        supervisor.stop_all()
+        say("all processes stopped")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
