@@ -3,7 +3,7 @@
 # into protos/node_modules). Nothing outside the repository is touched.
 #
 #   make run         install, generate code, start NATS + every service + gateway; Ctrl-C stops all
-#   make test        everything .ci/run checks: proto lint/breaking, generated-code freshness, all tests
+#   make test        everything .ci/run checks: ruff, proto lint/breaking, generated-code freshness, all tests
 #   make test-fast   the tests without the end-to-end ones (-m "not e2e")
 #   make bench       run every tests/bench/bench_*.py script (plain scripts that print their figures)
 #   make lint        ruff
@@ -60,7 +60,7 @@ check-generated: install
 run: protos
 	$(RUN) python deploy/local/run.py
 
-test: install lint-protos check-generated
+test: install lint lint-protos check-generated
 	$(RUN) pytest $(PYTEST_ARGS)
 
 test-fast: install

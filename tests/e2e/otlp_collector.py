@@ -26,7 +26,7 @@ class Collector(trace_service_pb2_grpc.TraceServiceServicer, metrics_service_pb2
         self.server: grpc.aio.Server | None = None
         self.port = 0
 
-    async def Export(self, request, context):  # noqa: N802 - both services call their method Export
+    async def Export(self, request, context):
         if isinstance(request, trace_service_pb2.ExportTraceServiceRequest):
             for resource_spans in request.resource_spans:
                 service = next((a.value.string_value for a in resource_spans.resource.attributes

@@ -39,7 +39,7 @@ async def test_producer_killed_between_commit_and_publish(kam_processes, token_s
 
 async def test_broker_down_for_10_seconds_loses_nothing(kam_processes, token_secret) -> None:
     kam = kam_processes("customer", "report")
-    assert await create_customers(kam.grpc_addr("customer"), token_secret, range(0, 100)) == 100
+    assert await create_customers(kam.grpc_addr("customer"), token_secret, range(100)) == 100
     assert await eventually(lambda: report_count(kam.grpc_addr("report"), token_secret), 100) == 100
     await asyncio.to_thread(kam.stop_nats)
     during = asyncio.create_task(create_customers(kam.grpc_addr("customer"), token_secret, range(100, 300)))

@@ -6,9 +6,11 @@ from datetime import timedelta
 
 import grpc
 import pytest
-from grpc_status import rpc_status
 from google.rpc import error_details_pb2
-from kam.customer.v1 import customer_pb2, customer_service_pb2 as pb, customer_service_pb2_grpc as pb_grpc
+from grpc_status import rpc_status
+from kam.customer.v1 import customer_pb2
+from kam.customer.v1 import customer_service_pb2 as pb
+from kam.customer.v1 import customer_service_pb2_grpc as pb_grpc
 from kam_customer.bootstrap import build
 from kam_kit import auth
 from kam_kit.clock import ManualClock

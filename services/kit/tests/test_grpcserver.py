@@ -11,7 +11,9 @@ from google.rpc import error_details_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from grpc_status import rpc_status
-from kam.report.v1 import report_pb2, report_service_pb2 as pb, report_service_pb2_grpc as pb_grpc
+from kam.report.v1 import report_pb2
+from kam.report.v1 import report_service_pb2 as pb
+from kam.report.v1 import report_service_pb2_grpc as pb_grpc
 from kam_kit import auth
 from kam_kit.clock import ManualClock
 from kam_kit.errors import NotFound

@@ -10,8 +10,8 @@ from kam_kit import migrations
 from kam_kit.db import Database
 from kam_kit.events import EventMeta
 from kam_kit.timeconv import to_timestamp
-from kam_report.bootstrap import MIGRATIONS
 from kam_report.adapters.orm import Base
+from kam_report.bootstrap import MIGRATIONS
 from kam_report.service_layer.projections import customer_stats, on_customer_changed
 
 Customer = customer_pb2.Customer

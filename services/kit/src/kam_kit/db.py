@@ -164,10 +164,8 @@ class Database:
         SQLite allows one writer at a time; writers queue on an in-process lock instead of spinning in SQLite's
         busy handler (which sleeps up to 100 ms per retry and made write latency spiky).
         """
-        async with self._writer_lock:
-            async with self.sessions() as session:
-                async with session.begin():
-                    yield session
+        async with self._writer_lock, self.sessions() as session, session.begin():
+            yield session
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:

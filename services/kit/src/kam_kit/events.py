@@ -88,7 +88,7 @@ async def connect(url: str, name: str, *, retry_forever: bool = True) -> NATS:
                 url, name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5,
                 connect_timeout=2, allow_reconnect=True,
             )
-        except Exception as exc:  # noqa: BLE001 - NATS raises several unrelated types here
+        except Exception as exc:
             if not retry_forever:
                 raise
             log.warning("NATS not reachable, retrying", extra={"nats_url": url, "error": str(exc)})

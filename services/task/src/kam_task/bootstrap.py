@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kam.task.v1 import campaign_service_pb2_grpc as campaigns, task_service_pb2_grpc as tasks
+from kam.task.v1 import campaign_service_pb2_grpc as campaigns
+from kam.task.v1 import task_service_pb2_grpc as tasks
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.db import Database
 from kam_kit.runtime import ServiceApp

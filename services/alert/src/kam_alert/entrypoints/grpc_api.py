@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from kam.alert.v1 import alert_pb2, alert_service_pb2 as pb, alert_service_pb2_grpc as pb_grpc
+from kam.alert.v1 import alert_pb2
+from kam.alert.v1 import alert_service_pb2 as pb
+from kam.alert.v1 import alert_service_pb2_grpc as pb_grpc
 from kam_kit.db import Database
 
 from kam_alert.service_layer.watch import watched_count

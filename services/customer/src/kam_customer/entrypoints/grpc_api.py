@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from kam.customer.v1 import customer_pb2, customer_service_pb2 as pb, customer_service_pb2_grpc as pb_grpc
+from kam.customer.v1 import customer_pb2
+from kam.customer.v1 import customer_service_pb2 as pb
+from kam.customer.v1 import customer_service_pb2_grpc as pb_grpc
 from kam_kit import pagination
 from kam_kit.errors import InvalidArgument
 from kam_kit.filtering import parse_equalities
 from kam_kit.grpcserver import current_identity
 
-from kam_customer.adapters.protomap import TYPE_FROM_PROTO, WRITABLE_FIELDS, customer_to_proto, draft_from_proto
+from kam_customer.adapters.protomap import (
+    TYPE_FROM_PROTO,
+    WRITABLE_FIELDS,
+    customer_to_proto,
+    draft_from_proto,
+)
 from kam_customer.domain import customers as domain
 from kam_customer.service_layer.customers import CustomerService
 

@@ -9,7 +9,7 @@ from kam.customer.v1 import events_pb2
 from kam_kit import outbox
 from kam_kit.clock import Clock
 from kam_kit.db import Database
-from kam_kit.errors import AlreadyExists, Aborted, InvalidArgument, NotFound, Validator
+from kam_kit.errors import Aborted, AlreadyExists, InvalidArgument, NotFound, Validator
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from kam.report.v1 import report_pb2, report_service_pb2 as pb, report_service_pb2_grpc as pb_grpc
+from kam.report.v1 import report_pb2
+from kam.report.v1 import report_service_pb2 as pb
+from kam.report.v1 import report_service_pb2_grpc as pb_grpc
 from kam_kit.db import Database
 from kam_kit.timeconv import to_timestamp
 

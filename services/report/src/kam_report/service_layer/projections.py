@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from kam_kit.timeconv import aware, from_timestamp
 from kam.customer.v1 import customer_pb2, events_pb2
 from kam_kit.events import EventMeta
+from kam_kit.timeconv import aware, from_timestamp
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
