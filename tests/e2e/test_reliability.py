@@ -11,8 +11,10 @@ from tests.e2e.helpers import create_customers, eventually, report_count, watche
 pytestmark = pytest.mark.e2e
 
 
-async def test_consumer_killed_while_1000_customers_are_created(kam_processes, token_secret) -> None:
-    kam = kam_processes("customer", "report", "alert")
+async def test_consumer_killed_while_1000_customers_are_created(
+    kam_processes, token_secret, service_databases
+) -> None:
+    kam = kam_processes("customer", "report", "alert", database_urls=service_databases)
     creating = asyncio.create_task(create_customers(kam.grpc_addr("customer"), token_secret, range(1000)))
     # Let part of the stream be consumed, then crash the consumer mid-way.
     for _ in range(300):
@@ -26,8 +28,8 @@ async def test_consumer_killed_while_1000_customers_are_created(kam_processes, t
     assert await eventually(lambda: watched_count(kam.grpc_addr("alert"), token_secret), 1000) == 1000
 
 
-async def test_producer_killed_between_commit_and_publish(kam_processes, token_secret) -> None:
-    kam = kam_processes("customer", "report")
+async def test_producer_killed_between_commit_and_publish(kam_processes, token_secret, service_databases) -> None:
+    kam = kam_processes("customer", "report", database_urls=service_databases)
     # With the broker away, committed events wait in the outbox; then the producer crashes.
     await asyncio.to_thread(kam.stop_nats)
     assert await create_customers(kam.grpc_addr("customer"), token_secret, range(50)) == 50
@@ -37,8 +39,8 @@ async def test_producer_killed_between_commit_and_publish(kam_processes, token_s
     assert await eventually(lambda: report_count(kam.grpc_addr("report"), token_secret), 50) == 50
 
 
-async def test_broker_down_for_10_seconds_loses_nothing(kam_processes, token_secret) -> None:
-    kam = kam_processes("customer", "report")
+async def test_broker_down_for_10_seconds_loses_nothing(kam_processes, token_secret, service_databases) -> None:
+    kam = kam_processes("customer", "report", database_urls=service_databases)
     assert await create_customers(kam.grpc_addr("customer"), token_secret, range(100)) == 100
     assert await eventually(lambda: report_count(kam.grpc_addr("report"), token_secret), 100) == 100
     await asyncio.to_thread(kam.stop_nats)

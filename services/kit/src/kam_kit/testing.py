@@ -23,6 +23,7 @@ Fixtures
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import secrets
 import signal
@@ -157,6 +158,30 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"
     else:
         yield from _fresh_postgres_database(request)
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+    ]
+)
+def service_databases(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
+    """Databases for a whole set of KAM processes (pass to ``kam_processes(..., database_urls=...)``).
+
+    ``sqlite``: an empty mapping (each process gets its SQLite file in the group's tmp dir); ``postgres``: one
+    fresh PostgreSQL database per service and the gateway, dropped afterwards.
+    """
+    if request.param == "sqlite":
+        yield {}
+        return
+    with contextlib.ExitStack() as stack:
+        urls = {}
+        for name in (GATEWAY, *SERVICES):
+            generator = _fresh_postgres_database(request)
+            urls[name] = next(generator)
+            stack.callback(lambda g=generator: next(g, None))
+        yield urls
 
 
 # --------------------------------------------------------------------------------------------- processes
