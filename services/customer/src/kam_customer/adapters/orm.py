@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 from kam_kit.db import NAMING_CONVENTION
-from sqlalchemy import DateTime, Integer, MetaData, String
+from sqlalchemy import Boolean, Date, DateTime, Integer, MetaData, Numeric, String, Text, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -34,3 +35,185 @@ class CustomerRow(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Filled by the scan (source_id = the core system's customer number).
+    source_id: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+    birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    establishment_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    relationship_start_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    key_customer: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), index=True)  # False: candidate
+
+
+# --------------------------------------------------------------------------------------------------------------
+# What the scan copies from the core-banking source (org tree, staff) and keeps about key customers and
+# candidates near a threshold. Amounts are CNY as Numeric(20, 2); dates are the bank's business dates.
+# The scan is the only writer of these tables except contacts/interactions (staff) and credit profiles.
+# --------------------------------------------------------------------------------------------------------------
+
+Money = Numeric(20, 2)
+
+
+class OrgUnitRow(Base):
+    """Head office → branch (分行) → sub-branch (支行), as in the source."""
+
+    __tablename__ = "org_units"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # source org id
+    display_name: Mapped[str] = mapped_column(String(200))
+    parent_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    level: Mapped[str] = mapped_column(String(16))  # HEAD_OFFICE | BRANCH | SUB_BRANCH
+    region: Mapped[str] = mapped_column(String(100), default="")
+
+
+class StaffRow(Base):
+    """Bank staff from the source; relationship managers (客户经理) are assigned to customers."""
+
+    __tablename__ = "staff"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    org_unit_id: Mapped[str] = mapped_column(String(64), index=True)
+    position: Mapped[str] = mapped_column(String(32), default="")
+
+
+class CustomerMetricsRow(Base):
+    """Metrics of one customer as of a scan, computed in the source (pushed-down SQL). Kept for key customers
+    and candidates; ``consolidated_*`` are a corporate group's totals over its members (the parent's row)."""
+
+    __tablename__ = "customer_metrics"
+
+    customer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    as_of: Mapped[date] = mapped_column(Date)
+    scan_id: Mapped[str] = mapped_column(String(64), default="")
+    aum: Mapped[Decimal] = mapped_column(Money, default=0)
+    adb_30: Mapped[Decimal] = mapped_column(Money, default=0)
+    adb_90: Mapped[Decimal] = mapped_column(Money, default=0)
+    adb_365: Mapped[Decimal] = mapped_column(Money, default=0)
+    deposit_balance: Mapped[Decimal] = mapped_column(Money, default=0)
+    wealth_balance: Mapped[Decimal] = mapped_column(Money, default=0)
+    fund_balance: Mapped[Decimal] = mapped_column(Money, default=0)
+    loan_balance: Mapped[Decimal] = mapped_column(Money, default=0)
+    credit_limit: Mapped[Decimal] = mapped_column(Money, default=0)
+    credit_used: Mapped[Decimal] = mapped_column(Money, default=0)
+    product_count: Mapped[int] = mapped_column(Integer, default=0)
+    product_kinds: Mapped[str] = mapped_column(String(200), default="")  # comma-separated account types
+    txn_count_90: Mapped[int] = mapped_column(Integer, default=0)
+    txn_volume_90: Mapped[Decimal] = mapped_column(Money, default=0)
+    contribution: Mapped[Decimal] = mapped_column(Money, default=0)
+    tenure_months: Mapped[int] = mapped_column(Integer, default=0)
+    last_activity: Mapped[date | None] = mapped_column(Date, nullable=True)
+    consolidated_aum: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    consolidated_loan_balance: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+
+
+class AccountRow(Base):
+    __tablename__ = "accounts"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # source account number
+    customer_id: Mapped[str] = mapped_column(String(64), index=True)
+    type: Mapped[str] = mapped_column(String(16))  # DEMAND_DEPOSIT | TIME_DEPOSIT | WEALTH | FUND | LOAN | CREDIT_CARD
+    product: Mapped[str] = mapped_column(String(64), default="")
+    product_display_name: Mapped[str] = mapped_column(String(200), default="")
+    balance: Mapped[Decimal] = mapped_column(Money, default=0)
+    credit_limit: Mapped[Decimal] = mapped_column(Money, default=0)
+    state: Mapped[str] = mapped_column(String(16), default="OPEN")
+    repayment_state: Mapped[str] = mapped_column(String(16), default="")  # loans: NORMAL | OVERDUE | SETTLED
+    org_unit_id: Mapped[str] = mapped_column(String(64), default="")
+    open_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    maturity_date: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
+    balance_update_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class BalanceHistoryRow(Base):
+    """End-of-day balance of a key customer's account on each day it changed (recent window only)."""
+
+    __tablename__ = "balance_history"
+
+    account_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    balance: Mapped[Decimal] = mapped_column(Money)
+
+
+class TransactionRow(Base):
+    """A key customer's transaction, scanned or pushed; ``id`` is the source's transaction id, so a
+    transaction seen both ways is stored (and published) once."""
+
+    __tablename__ = "transactions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[str] = mapped_column(String(64), index=True)
+    customer_id: Mapped[str] = mapped_column(String(64), index=True)
+    direction: Mapped[str] = mapped_column(String(8))  # DEBIT | CREDIT
+    amount: Mapped[Decimal] = mapped_column(Money)
+    balance_after: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    channel: Mapped[str] = mapped_column(String(16), default="")  # COUNTER | ATM | ONLINE | MOBILE | POS
+    cash: Mapped[bool] = mapped_column(Boolean, default=False)
+    counterparty: Mapped[str] = mapped_column(String(200), default="")
+    summary: Mapped[str] = mapped_column(String(200), default="")
+    post_time: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    receive_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    origin: Mapped[str] = mapped_column(String(8))  # SCAN | PUSH
+
+
+class ContactRow(Base):
+    """Key contacts (法定代表人, 财务负责人, 实际控制人, 配偶 …) of a customer."""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(64), index=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(64), default="")
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    id_number: Mapped[str] = mapped_column(String(32), default="")
+    birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    primary: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    origin: Mapped[str] = mapped_column(String(8), default="MANUAL")  # SCAN | MANUAL
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class InteractionRow(Base):
+    """The events timeline: staff interactions (visits, calls, notes) and system entries (tier changes, large
+    transactions)."""
+
+    __tablename__ = "interactions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(64), index=True)
+    type: Mapped[str] = mapped_column(String(16))  # VISIT | CALL | MEETING | MESSAGE | REQUEST | NOTE | SYSTEM
+    summary: Mapped[str] = mapped_column(String(400))
+    details: Mapped[str] = mapped_column(Text, default="")
+    occur_time: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    author: Mapped[str] = mapped_column(String(128), default="")
+    contact_id: Mapped[str] = mapped_column(String(64), default="")
+    related_resource: Mapped[str] = mapped_column(String(200), default="")
+    create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class GroupLinkRow(Base):
+    """Corporate group structure: ``child`` is a subsidiary of ``parent`` with a shareholding."""
+
+    __tablename__ = "group_links"
+
+    parent_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    child_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    shareholding_percent: Mapped[Decimal] = mapped_column(Numeric(7, 4), default=0)
+
+
+class CreditProfileRow(Base):
+    """Credit standing (资信): source rating, limits and usage, overdue history, KAM's score and its factors."""
+
+    __tablename__ = "credit_profiles"
+
+    customer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    rating: Mapped[str] = mapped_column(String(16), default="")
+    score: Mapped[int] = mapped_column(Integer, default=0)
+    credit_limit: Mapped[Decimal] = mapped_column(Money, default=0)
+    credit_used: Mapped[Decimal] = mapped_column(Money, default=0)
+    overdue_count: Mapped[int] = mapped_column(Integer, default=0)
+    overdue_amount: Mapped[Decimal] = mapped_column(Money, default=0)
+    factors: Mapped[str] = mapped_column(Text, default="")  # JSON list of human-readable factors
+    assess_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
