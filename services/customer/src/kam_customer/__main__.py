@@ -1,10 +1,12 @@
 from kam_kit.runtime import cli_main
 
 from kam_customer.bootstrap import build
+from kam_customer.scan.cli import COMMANDS as SCAN_COMMANDS
+from kam_customer.source.cli import COMMANDS as SOURCE_COMMANDS
 
 
 def main() -> int:
-    return cli_main("customer", build)
+    return cli_main("customer", build, commands={**SOURCE_COMMANDS, **SCAN_COMMANDS})
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,6 +52,8 @@ class ServiceApp:
     consumers: list[ConsumerFactory] = field(default_factory=list)
     produces_events: bool = True
     public_methods: Sequence[str] = ()
+    #: Long-running jobs started once gRPC serves (schedulers, feeds); cancelled on shutdown.
+    background: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     grpc: GrpcServer | None = None
     nats: NATS | None = None
@@ -75,6 +77,8 @@ class ServiceApp:
             self.grpc.add(register, servicer, name)
         await self.grpc.start()
         self._tasks.append(asyncio.create_task(self._messaging(), name=f"{self.service}-messaging"))
+        for job in self.background:
+            self._tasks.append(asyncio.create_task(job(), name=f"{self.service}-{getattr(job, '__name__', 'job')}"))
 
     async def _messaging(self) -> None:
         self.nats = await events.connect(self.settings.nats_url, name=f"kam-{self.service}")
@@ -133,13 +137,31 @@ async def _retry(action: Callable, *, what: str) -> None:
             delay = min(delay * 2, 5.0)
 
 
-def cli_main(service: str, build: Callable[[ServiceSettings], ServiceApp], argv: Iterable[str] | None = None) -> int:
-    """The ``kam-<service>`` command: ``serve`` (default) or ``migrate``."""
+@dataclass(frozen=True)
+class Command:
+    """An extra ``kam-<service>`` subcommand (e.g. ``kam-customer scan``)."""
+
+    help: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+def cli_main(
+    service: str,
+    build: Callable[[ServiceSettings], ServiceApp],
+    argv: Iterable[str] | None = None,
+    commands: Mapping[str, Command] | None = None,
+) -> int:
+    """The ``kam-<service>`` command: ``serve`` (default), ``migrate`` and any service-specific ``commands``."""
     parser = argparse.ArgumentParser(prog=f"kam-{service}", description=f"KAM {service} service")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("serve", help="apply migrations and serve gRPC (default)")
     sub.add_parser("migrate", help="apply database migrations and exit")
+    for name, command in (commands or {}).items():
+        command.add_arguments(sub.add_parser(name, help=command.help))
     args = parser.parse_args(list(argv) if argv is not None else None)
+    if commands and args.command in commands:
+        return commands[args.command].run(args)
     telemetry.configure(service)
     try:
         settings = ServiceSettings.from_env(service)
