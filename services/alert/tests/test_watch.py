@@ -9,9 +9,9 @@ from kam.customer.v1 import customer_pb2, events_pb2
 from kam_alert.adapters.orm import Base, WatchedCustomer
 from kam_alert.bootstrap import MIGRATIONS
 from kam_alert.service_layer.watch import on_customer_changed, watched_count
-from kam_kit import migrations
 from kam_kit.db import Database
 from kam_kit.events import EventMeta
+from kam_kit.testing import migrated_database
 from kam_kit.timeconv import to_timestamp
 
 Customer = customer_pb2.Customer
@@ -20,10 +20,8 @@ META = EventMeta(event_id="e", event_type="", source="kam/customer", time="", su
 
 @pytest.fixture
 async def db(database_url):
-    await migrations.upgrade_async(database_url, MIGRATIONS, Base.metadata)
-    database = Database(database_url)
-    yield database
-    await database.dispose()
+    async with migrated_database(database_url, MIGRATIONS, Base.metadata) as database:
+        yield database
 
 
 async def test_customer_copy_follows_the_newest_event(db: Database) -> None:

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 from kam.customer.v1 import customer_pb2, events_pb2
-from kam_kit import migrations
 from kam_kit.db import Database
 from kam_kit.events import EventMeta
+from kam_kit.testing import migrated_database
 from kam_kit.timeconv import to_timestamp
 from kam_report.adapters.orm import Base
 from kam_report.bootstrap import MIGRATIONS
@@ -24,10 +24,8 @@ def _customer(name: str, kind: int, at: datetime, branch: str = "") -> Customer:
 
 @pytest.fixture
 async def db(database_url):
-    await migrations.upgrade_async(database_url, MIGRATIONS, Base.metadata)
-    database = Database(database_url)
-    yield database
-    await database.dispose()
+    async with migrated_database(database_url, MIGRATIONS, Base.metadata) as database:
+        yield database
 
 
 async def test_counts_by_type_and_ignores_stale_updates(db: Database) -> None:

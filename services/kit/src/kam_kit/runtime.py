@@ -30,7 +30,7 @@ from sqlalchemy import MetaData
 
 from kam_kit import events, migrations, telemetry
 from kam_kit.clock import SYSTEM_CLOCK, Clock
-from kam_kit.consumer import EventConsumer
+from kam_kit.consumer import EventConsumer, Subscription
 from kam_kit.db import Database
 from kam_kit.grpcserver import GrpcServer
 from kam_kit.outbox import OutboxRelay
@@ -39,6 +39,22 @@ from kam_kit.settings import ServiceSettings, SettingsError
 log = logging.getLogger(__name__)
 
 ConsumerFactory = Callable[[JetStreamContext], EventConsumer]
+
+
+def consumer(
+    db: Database, *, name: str, producer: str, handlers: Mapping[type, Callable], settings: ServiceSettings,
+    clock: Clock = SYSTEM_CLOCK,
+) -> ConsumerFactory:
+    """A factory for :attr:`ServiceApp.consumers`: applies ``producer``'s events with ``handlers``
+    (message class → handler) as the durable consumer ``name``, once the NATS connection exists."""
+
+    def build(js: JetStreamContext) -> EventConsumer:
+        return EventConsumer(
+            db, js, name=name, producer=producer, clock=clock, max_deliver=settings.consumer_max_deliver,
+            subscriptions=[Subscription(message, handler, producer) for message, handler in handlers.items()],
+        )
+
+    return build
 
 
 @dataclass

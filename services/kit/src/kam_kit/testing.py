@@ -30,7 +30,7 @@ import signal
 import threading
 import time
 import uuid
-from collections.abc import Callable, Coroutine, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -158,6 +158,20 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"
     else:
         yield from _fresh_postgres_database(request)
+
+
+@contextlib.asynccontextmanager
+async def migrated_database(url: str, versions_dir: Path, metadata: Any = None) -> AsyncIterator[Any]:
+    """A :class:`kam_kit.db.Database` on ``url`` with a service's migrations applied (disposed afterwards)."""
+    from kam_kit import migrations
+    from kam_kit.db import Database
+
+    await migrations.upgrade_async(url, versions_dir, metadata)
+    database = Database(url)
+    try:
+        yield database
+    finally:
+        await database.dispose()
 
 
 @pytest.fixture(

@@ -6,9 +6,8 @@ from pathlib import Path
 
 from kam.report.v1 import report_service_pb2_grpc
 from kam_kit.clock import SYSTEM_CLOCK, Clock
-from kam_kit.consumer import EventConsumer, Subscription
 from kam_kit.db import Database
-from kam_kit.runtime import ServiceApp
+from kam_kit.runtime import ServiceApp, consumer
 from kam_kit.settings import ServiceSettings
 
 from kam_report.adapters.orm import Base
@@ -20,17 +19,10 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
     db = Database(settings.database_url)
-
-    def customer_consumer(js) -> EventConsumer:
-        return EventConsumer(
-            db, js, name="report-customer", producer="customer", clock=clock,
-            max_deliver=settings.consumer_max_deliver,
-            subscriptions=[Subscription(t, on_customer_changed, "customer") for t in CUSTOMER_EVENTS],
-        )
-
     return ServiceApp(
         settings=settings, db=db, metadata=Base.metadata, versions_dir=MIGRATIONS, clock=clock,
         servicers=[(report_service_pb2_grpc.add_ReportServiceServicer_to_server, ReportServicer(db),
                     "kam.report.v1.ReportService")],
-        consumers=[customer_consumer], produces_events=True,
+        consumers=[consumer(db, name="report-customer", producer="customer", settings=settings, clock=clock,
+                            handlers=dict.fromkeys(CUSTOMER_EVENTS, on_customer_changed))], produces_events=True,
     )
