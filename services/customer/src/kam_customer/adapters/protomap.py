@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from kam.customer.v1 import customer_pb2
+from datetime import date
+from decimal import Decimal
+
+from google.type import date_pb2, money_pb2
+from kam.customer.v1 import customer_pb2, customer_service_pb2
 from kam_kit.timeconv import to_timestamp
 
-from kam_customer.adapters.orm import CustomerRow
+from kam_customer.adapters.orm import (
+    AccountRow,
+    BalanceHistoryRow,
+    ContactRow,
+    CustomerRow,
+    InteractionRow,
+    TransactionRow,
+)
 from kam_customer.domain import customers as domain
 
 Customer = customer_pb2.Customer
@@ -57,3 +68,128 @@ def customer_to_proto(row: CustomerRow, *, masked: bool = False) -> Customer:
             message.display_name = domain.mask_name(row.display_name)
         message.masked = True
     return message
+
+
+# ---------------------------------------------------------------------------------------------- customer 360
+
+Account = customer_pb2.Account
+Transaction = customer_pb2.Transaction
+Contact = customer_pb2.Contact
+Interaction = customer_pb2.Interaction
+SearchResult = customer_service_pb2.CustomerSearchResult
+
+ACCOUNT_TYPE_TO_PROTO = {
+    "DEMAND_DEPOSIT": Account.TYPE_DEMAND_DEPOSIT, "TIME_DEPOSIT": Account.TYPE_TIME_DEPOSIT,
+    "LOAN": Account.TYPE_LOAN, "WEALTH": Account.TYPE_WEALTH, "CREDIT_CARD": Account.TYPE_CREDIT_CARD,
+    "FUND": Account.TYPE_FUND,
+}
+ACCOUNT_TYPE_FROM_PROTO = {Account.Type.Name(v): k for k, v in ACCOUNT_TYPE_TO_PROTO.items()}
+ACCOUNT_STATE_TO_PROTO = {"OPEN": Account.STATE_OPEN, "FROZEN": Account.STATE_FROZEN,
+                          "DORMANT": Account.STATE_DORMANT, "CLOSED": Account.STATE_CLOSED}
+ACCOUNT_STATE_FROM_PROTO = {Account.State.Name(v): k for k, v in ACCOUNT_STATE_TO_PROTO.items()}
+DIRECTION_TO_PROTO = {"DEBIT": Transaction.DIRECTION_DEBIT, "CREDIT": Transaction.DIRECTION_CREDIT}
+DIRECTION_FROM_PROTO = {Transaction.Direction.Name(v): k for k, v in DIRECTION_TO_PROTO.items()}
+CHANNEL_TO_PROTO = {"COUNTER": Transaction.CHANNEL_COUNTER, "ATM": Transaction.CHANNEL_ATM,
+                    "ONLINE": Transaction.CHANNEL_ONLINE, "MOBILE": Transaction.CHANNEL_MOBILE,
+                    "POS": Transaction.CHANNEL_POS, "THIRD_PARTY": Transaction.CHANNEL_THIRD_PARTY}
+CHANNEL_FROM_PROTO = {Transaction.Channel.Name(v): k for k, v in CHANNEL_TO_PROTO.items()}
+INTERACTION_TYPE_TO_PROTO = {name: Interaction.Type.Value(f"TYPE_{name}") for name in (
+    "VISIT", "CALL", "MEETING", "MESSAGE", "REQUEST", "NOTE", "SYSTEM")}
+INTERACTION_TYPE_FROM_PROTO = {v: k for k, v in INTERACTION_TYPE_TO_PROTO.items()}
+ORIGIN_TO_PROTO = {"SCAN": Contact.ORIGIN_SCAN, "MANUAL": Contact.ORIGIN_MANUAL}
+MATCH_FIELD = {"N": SearchResult.MATCH_FIELD_DISPLAY_NAME, "P": SearchResult.MATCH_FIELD_PINYIN,
+               "I": SearchResult.MATCH_FIELD_PINYIN_INITIALS, "D": SearchResult.MATCH_FIELD_ID_NUMBER,
+               "C": SearchResult.MATCH_FIELD_CREDIT_CODE, "M": SearchResult.MATCH_FIELD_PHONE,
+               "A": SearchResult.MATCH_FIELD_ACCOUNT_NUMBER}
+MATCH_KIND = {"EXACT": SearchResult.MATCH_KIND_EXACT, "PREFIX": SearchResult.MATCH_KIND_PREFIX,
+              "FUZZY": SearchResult.MATCH_KIND_FUZZY}
+
+
+def mask_account_number(value: str) -> str:
+    """``6222020200001234`` → ``6222********1234``."""
+    return value[:4] + "*" * (len(value) - 8) + value[-4:] if len(value) > 8 else "*" * len(value)
+
+
+def money(amount: Decimal | int | None) -> money_pb2.Money:
+    """CNY amount → google.type.Money (units + nanos, same sign)."""
+    value = Decimal(str(amount or 0)).quantize(Decimal("0.01"))
+    units = int(value)
+    return money_pb2.Money(currency_code="CNY", units=units, nanos=int((value - units) * 1_000_000_000))
+
+
+def date_to_proto(value: date | None) -> date_pb2.Date | None:
+    return date_pb2.Date(year=value.year, month=value.month, day=value.day) if value else None
+
+
+def date_from_proto(message: date_pb2.Date) -> date | None:
+    return date(message.year, message.month, message.day) if message.year else None
+
+
+def account_to_proto(row: AccountRow, key: str, *, masked: bool,
+                     history: list[BalanceHistoryRow] | None = None) -> Account:
+    message = Account(
+        name=f"customers/{row.customer_id}/accounts/{key}",
+        account_number=mask_account_number(row.id) if masked else row.id,
+        type=ACCOUNT_TYPE_TO_PROTO.get(row.type, Account.TYPE_UNSPECIFIED), product=row.product,
+        product_display_name=row.product_display_name, balance=money(row.balance),
+        state=ACCOUNT_STATE_TO_PROTO.get(row.state, Account.STATE_UNSPECIFIED),
+        branch=f"orgUnits/{row.org_unit_id}" if row.org_unit_id else "", masked=masked,
+        credit_limit=money(row.credit_limit), repayment_state=row.repayment_state,
+        open_date=date_to_proto(row.open_date), maturity_date=date_to_proto(row.maturity_date),
+    )
+    if row.balance_update_time:
+        message.balance_update_time.CopyFrom(to_timestamp(row.balance_update_time))
+    for point in history or ():
+        message.balance_history.add(date=date_to_proto(point.day), balance=money(point.balance))
+    return message
+
+
+def transaction_to_proto(row: TransactionRow, key: str, *, masked: bool) -> Transaction:
+    message = Transaction(
+        name=f"customers/{row.customer_id}/accounts/{key}/transactions/{row.id}",
+        direction=DIRECTION_TO_PROTO.get(row.direction, Transaction.DIRECTION_UNSPECIFIED),
+        amount=money(row.amount), channel=CHANNEL_TO_PROTO.get(row.channel, Transaction.CHANNEL_UNSPECIFIED),
+        counterparty=domain.mask_name(row.counterparty) if masked else row.counterparty, summary=row.summary,
+        post_time=to_timestamp(row.post_time), receive_time=to_timestamp(row.receive_time),
+    )
+    if row.balance_after is not None:
+        message.balance_after.CopyFrom(money(row.balance_after))
+    return message
+
+
+def contact_to_proto(row: ContactRow, *, masked: bool) -> Contact:
+    message = Contact(
+        name=f"customers/{row.customer_id}/contacts/{row.id}",
+        display_name=domain.mask_name(row.display_name) if masked else row.display_name,
+        title=row.title, phone=domain.mask_phone(row.phone) if masked and row.phone else row.phone,
+        email="***" if masked and row.email else row.email,
+        id_number=domain.mask_id_number(row.id_number) if masked and row.id_number else row.id_number,
+        birth_date=None if masked else date_to_proto(row.birth_date), primary=row.primary, notes=row.notes,
+        create_time=to_timestamp(row.create_time), update_time=to_timestamp(row.update_time),
+        etag=domain.etag_for(row.version), masked=masked,
+        origin=ORIGIN_TO_PROTO.get(row.origin, Contact.ORIGIN_UNSPECIFIED),
+    )
+    return message
+
+
+def interaction_to_proto(entry: InteractionRow | object) -> Interaction:
+    """An interaction row or a timeline entry (same attributes)."""
+    message = Interaction(
+        name=f"customers/{entry.customer_id}/interactions/{entry.id}",
+        type=INTERACTION_TYPE_TO_PROTO.get(entry.type, Interaction.TYPE_UNSPECIFIED), summary=entry.summary,
+        details=entry.details, occur_time=to_timestamp(entry.occur_time), author=entry.author,
+        contact=f"customers/{entry.customer_id}/contacts/{entry.contact_id}" if entry.contact_id else "",
+        related_resource=entry.related_resource, create_time=to_timestamp(entry.create_time),
+    )
+    return message
+
+
+def masked_match(kind: str, value: str, customer: CustomerRow) -> str:
+    """What a masked caller sees of the matched value."""
+    if kind in ("N", "P", "I"):
+        return domain.mask_name(value) if customer.type == domain.INDIVIDUAL else value
+    if kind == "M":
+        return domain.mask_phone(value)
+    if kind == "A":
+        return mask_account_number(value)
+    return domain.mask_id_number(value)

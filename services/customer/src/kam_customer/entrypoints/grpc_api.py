@@ -9,7 +9,10 @@ from kam_kit import pagination
 from kam_kit.errors import InvalidArgument
 from kam_kit.filtering import parse_equalities
 from kam_kit.grpcserver import current_identity
+from kam_kit.timeconv import from_timestamp
 
+from kam_customer.adapters import protomap
+from kam_customer.adapters.orm import AccountRow, TransactionRow
 from kam_customer.adapters.protomap import (
     TYPE_FROM_PROTO,
     WRITABLE_FIELDS,
@@ -17,7 +20,14 @@ from kam_customer.adapters.protomap import (
     draft_from_proto,
 )
 from kam_customer.domain import customers as domain
+from kam_customer.service_layer import filters, names
+from kam_customer.service_layer.accounts import AccountService
+from kam_customer.service_layer.contacts import WRITABLE as CONTACT_FIELDS
+from kam_customer.service_layer.contacts import ContactDraft, ContactService
 from kam_customer.service_layer.customers import CustomerService
+from kam_customer.service_layer.searching import SearchService
+from kam_customer.service_layer.standing import StandingService
+from kam_customer.service_layer.timeline import InteractionDraft, TimelineService
 
 Customer = customer_pb2.Customer
 
@@ -30,6 +40,17 @@ def _type_filter(value: str) -> str:
 
 
 LIST_FILTERS = {"type": _type_filter, "branch": str, "tier": str, "relationship_manager": str}
+ACCOUNT_FILTERS = {
+    "type": filters.Field(AccountRow.type, filters.enum_value(protomap.ACCOUNT_TYPE_FROM_PROTO)),
+    "state": filters.Field(AccountRow.state, filters.enum_value(protomap.ACCOUNT_STATE_FROM_PROTO)),
+    "maturity_date": filters.Field(AccountRow.maturity_date, filters.day, filters.ORDERING),
+}
+TRANSACTION_FILTERS = {
+    "direction": filters.Field(TransactionRow.direction, filters.enum_value(protomap.DIRECTION_FROM_PROTO)),
+    "channel": filters.Field(TransactionRow.channel, filters.enum_value(protomap.CHANNEL_FROM_PROTO)),
+    "post_time": filters.Field(TransactionRow.post_time, filters.timestamp, filters.ORDERING),
+    "amount": filters.Field(TransactionRow.amount, filters.amount, filters.ORDERING),
+}
 
 
 def _masked() -> bool:
@@ -39,10 +60,41 @@ def _masked() -> bool:
     return not domain.may_see_pii(frozenset(identity.roles), identity.kind == "service")
 
 
+def _mask_paths(requested: list[str], message, writable: tuple[str, ...]) -> list[str]:
+    """AIP-134: no mask → every populated writable field; ``*`` → all writable fields."""
+    if not requested:
+        return [name for name in writable if getattr(message, name) not in ("", False, None)
+                and (name != "birth_date" or message.HasField("birth_date"))]
+    return list(writable) if requested == ["*"] else requested
+
+
+class _Pages:
+    """Offset cursors in signed page tokens bound to the request's query."""
+
+    def __init__(self, secret: bytes) -> None:
+        self.secret = secret
+
+    def offset(self, token: str, bound_to: str) -> int:
+        cursor = pagination.decode_token(token, bound_to=bound_to, secret=self.secret)
+        return int(cursor["offset"]) if cursor else 0
+
+    def next(self, offset: int, count: int, more: bool, bound_to: str) -> str:
+        return pagination.encode_token({"offset": offset + count}, bound_to=bound_to, secret=self.secret) if more else ""
+
+
 class CustomerServicer(pb_grpc.CustomerServiceServicer):
     def __init__(self, customers: CustomerService, page_secret: bytes) -> None:
         self.customers = customers
         self.page_secret = page_secret
+        self.pages = _Pages(page_secret)
+        db, clock = customers.db, customers.clock
+        self.accounts = AccountService(db, page_secret)
+        self.contacts = ContactService(db, clock)
+        self.timeline = TimelineService(db, clock)
+        self.standing = StandingService(db, clock)
+        self.searcher = SearchService(db)
+
+    # ------------------------------------------------------------------------------------------ customers
 
     async def CreateCustomer(self, request: pb.CreateCustomerRequest, context) -> pb.CreateCustomerResponse:
         if not request.HasField("customer"):
@@ -53,25 +105,26 @@ class CustomerServicer(pb_grpc.CustomerServiceServicer):
         return pb.CreateCustomerResponse(customer=customer_to_proto(row, masked=_masked()))
 
     async def GetCustomer(self, request: pb.GetCustomerRequest, context) -> pb.GetCustomerResponse:
-        row = await self.customers.get(request.name)
-        return pb.GetCustomerResponse(customer=customer_to_proto(row, masked=_masked()))
+        row = await self.customers.get(request.name, current_identity())
+        message = customer_to_proto(row, masked=_masked())
+        assignment = await self.standing.assignment(row)
+        message.branch_display_name = assignment.branch_display_name
+        message.relationship_manager_display_name = assignment.relationship_manager_display_name
+        return pb.GetCustomerResponse(customer=message)
 
     async def ListCustomers(self, request: pb.ListCustomersRequest, context) -> pb.ListCustomersResponse:
         size = pagination.page_size(request.page_size)
-        filters = parse_equalities(request.filter, LIST_FILTERS)
+        filters_ = parse_equalities(request.filter, LIST_FILTERS)
         if request.order_by:
             raise InvalidArgument.for_field("order_by", "暂不支持排序 (ordering is not supported yet)")
-        cursor = pagination.decode_token(request.page_token, bound_to=request.filter, secret=self.page_secret)
-        offset = int(cursor["offset"]) if cursor else 0
-        rows, total = await self.customers.list(offset=offset, limit=size, filters=filters)
+        offset = self.pages.offset(request.page_token, request.filter)
+        rows, total = await self.customers.list(offset=offset, limit=size, filters=filters_,
+                                                identity=current_identity())
         masked = _masked()
-        next_token = ""
-        if offset + len(rows) < total:
-            next_token = pagination.encode_token({"offset": offset + len(rows)}, bound_to=request.filter,
-                                                 secret=self.page_secret)
         return pb.ListCustomersResponse(
             customers=[customer_to_proto(row, masked=masked) for row in rows],
-            next_page_token=next_token, total_size=total,
+            next_page_token=self.pages.next(offset, len(rows), offset + len(rows) < total, request.filter),
+            total_size=total,
         )
 
     async def UpdateCustomer(self, request: pb.UpdateCustomerRequest, context) -> pb.UpdateCustomerResponse:
@@ -83,6 +136,156 @@ class CustomerServicer(pb_grpc.CustomerServiceServicer):
         elif paths == ["*"]:  # full replacement of the writable fields
             paths = list(WRITABLE_FIELDS)
         row = await self.customers.update(
-            draft_from_proto(request.customer), name=request.customer.name, etag=request.customer.etag, paths=paths
+            draft_from_proto(request.customer), name=request.customer.name, etag=request.customer.etag, paths=paths,
+            identity=current_identity(),
         )
         return pb.UpdateCustomerResponse(customer=customer_to_proto(row, masked=_masked()))
+
+    async def SearchCustomers(self, request: pb.SearchCustomersRequest, context) -> pb.SearchCustomersResponse:
+        size = pagination.page_size(request.page_size, default=20, maximum=100)
+        if request.filter:
+            raise InvalidArgument.for_field("filter", "搜索暂不支持过滤条件 (filters are not supported in search yet)")
+        offset = self.pages.offset(request.page_token, request.query)
+        page, more = await self.searcher.search(current_identity(), request.query, offset=offset, limit=size)
+        masked = _masked()
+        return pb.SearchCustomersResponse(
+            results=[pb.CustomerSearchResult(
+                customer=customer_to_proto(row, masked=masked), match_field=protomap.MATCH_FIELD[hit.kind],
+                score=hit.score, match_kind=protomap.MATCH_KIND[hit.mode],
+                matched_value=protomap.masked_match(hit.kind, hit.term, row) if masked else hit.term,
+            ) for hit, row in page],
+            next_page_token=self.pages.next(offset, size, more, request.query),
+        )
+
+    # ------------------------------------------------------------------------- accounts and transactions
+
+    async def ListAccounts(self, request: pb.ListAccountsRequest, context) -> pb.ListAccountsResponse:
+        (customer_id,) = names.parse(request.parent, ("customers",), "parent")
+        size = pagination.page_size(request.page_size, maximum=500)
+        bound = f"{request.parent}\n{request.filter}\n{request.order_by}"
+        offset = self.pages.offset(request.page_token, bound)
+        rows, total = await self.accounts.list(
+            current_identity(), customer_id, conditions=filters.parse(request.filter, ACCOUNT_FILTERS),
+            order_by=request.order_by, offset=offset, limit=size)
+        masked = _masked()
+        return pb.ListAccountsResponse(
+            accounts=[protomap.account_to_proto(row, self.accounts.key(row.id), masked=masked) for row in rows],
+            next_page_token=self.pages.next(offset, len(rows), offset + len(rows) < total, bound), total_size=total,
+        )
+
+    async def GetAccount(self, request: pb.GetAccountRequest, context) -> pb.GetAccountResponse:
+        row, history = await self.accounts.get(current_identity(), request.name)
+        return pb.GetAccountResponse(account=protomap.account_to_proto(
+            row, self.accounts.key(row.id), masked=_masked(), history=history))
+
+    async def ListTransactions(self, request: pb.ListTransactionsRequest, context) -> pb.ListTransactionsResponse:
+        size = pagination.page_size(request.page_size, maximum=500)
+        bound = f"{request.parent}\n{request.filter}"
+        offset = self.pages.offset(request.page_token, bound)
+        rows = await self.accounts.transactions(
+            current_identity(), request.parent, conditions=filters.parse(request.filter, TRANSACTION_FILTERS),
+            offset=offset, limit=size + 1)
+        masked = _masked()
+        return pb.ListTransactionsResponse(
+            transactions=[protomap.transaction_to_proto(row, key, masked=masked) for row, key in rows[:size]],
+            next_page_token=self.pages.next(offset, size, len(rows) > size, bound),
+        )
+
+    # ------------------------------------------------------------------------------------------- contacts
+
+    @staticmethod
+    def _contact_draft(message: customer_pb2.Contact) -> ContactDraft:
+        return ContactDraft(
+            display_name=message.display_name.strip(), title=message.title.strip(), phone=message.phone.strip(),
+            email=message.email.strip(), id_number=message.id_number.strip().upper(),
+            birth_date=protomap.date_from_proto(message.birth_date) if message.HasField("birth_date") else None,
+            primary=message.primary, notes=message.notes,
+        )
+
+    async def CreateContact(self, request: pb.CreateContactRequest, context) -> pb.CreateContactResponse:
+        if not request.HasField("contact"):
+            raise InvalidArgument.for_field("contact", "必填 (required)")
+        row = await self.contacts.create(current_identity(), request.parent, self._contact_draft(request.contact),
+                                         request_id=request.request_id)
+        return pb.CreateContactResponse(contact=protomap.contact_to_proto(row, masked=_masked()))
+
+    async def GetContact(self, request: pb.GetContactRequest, context) -> pb.GetContactResponse:
+        row = await self.contacts.get(current_identity(), request.name)
+        return pb.GetContactResponse(contact=protomap.contact_to_proto(row, masked=_masked()))
+
+    async def ListContacts(self, request: pb.ListContactsRequest, context) -> pb.ListContactsResponse:
+        size = pagination.page_size(request.page_size, maximum=200)
+        offset = self.pages.offset(request.page_token, request.parent)
+        rows, total = await self.contacts.list(current_identity(), request.parent, offset=offset, limit=size)
+        masked = _masked()
+        return pb.ListContactsResponse(
+            contacts=[protomap.contact_to_proto(row, masked=masked) for row in rows],
+            next_page_token=self.pages.next(offset, len(rows), offset + len(rows) < total, request.parent),
+        )
+
+    async def UpdateContact(self, request: pb.UpdateContactRequest, context) -> pb.UpdateContactResponse:
+        if not request.HasField("contact"):
+            raise InvalidArgument.for_field("contact", "必填 (required)")
+        paths = _mask_paths(list(request.update_mask.paths), request.contact, CONTACT_FIELDS)
+        row = await self.contacts.update(current_identity(), request.contact.name,
+                                         self._contact_draft(request.contact), etag=request.contact.etag, paths=paths)
+        return pb.UpdateContactResponse(contact=protomap.contact_to_proto(row, masked=_masked()))
+
+    async def DeleteContact(self, request: pb.DeleteContactRequest, context) -> pb.DeleteContactResponse:
+        await self.contacts.delete(current_identity(), request.name, etag=request.etag)
+        return pb.DeleteContactResponse()
+
+    # ------------------------------------------------------------------------------------------- timeline
+
+    async def CreateInteraction(self, request: pb.CreateInteractionRequest, context) -> pb.CreateInteractionResponse:
+        if not request.HasField("interaction"):
+            raise InvalidArgument.for_field("interaction", "必填 (required)")
+        message = request.interaction
+        draft = InteractionDraft(
+            type=protomap.INTERACTION_TYPE_FROM_PROTO.get(message.type, ""), summary=message.summary,
+            details=message.details,
+            occur_time=from_timestamp(message.occur_time) if message.HasField("occur_time") else None,
+            contact=message.contact, related_resource=message.related_resource,
+        )
+        row = await self.timeline.create(current_identity(), request.parent, draft, request_id=request.request_id)
+        return pb.CreateInteractionResponse(interaction=protomap.interaction_to_proto(row))
+
+    async def ListInteractions(self, request: pb.ListInteractionsRequest, context) -> pb.ListInteractionsResponse:
+        size = pagination.page_size(request.page_size, maximum=500)
+        bound = f"{request.parent}\n{request.filter}"
+        offset = self.pages.offset(request.page_token, bound)
+        entries = await self.timeline.list(current_identity(), request.parent, filter_text=request.filter,
+                                           offset=offset, limit=size + 1)
+        return pb.ListInteractionsResponse(
+            interactions=[protomap.interaction_to_proto(entry) for entry in entries[:size]],
+            next_page_token=self.pages.next(offset, size, len(entries) > size, bound),
+        )
+
+    # ------------------------------------------------------------------- group structure, credit standing
+
+    async def GetCorporateStructure(self, request: pb.GetCorporateStructureRequest,
+                                    context) -> pb.GetCorporateStructureResponse:
+        structure = await self.standing.corporate_structure(current_identity(), request.name)
+        member = customer_pb2.GroupMember
+        me = f"customers/{structure.customer_id}"
+        return pb.GetCorporateStructureResponse(corporate_structure=customer_pb2.CorporateStructure(
+            name=f"{me}/corporateStructure", group_root=f"customers/{structure.group_root}",
+            parents=[member(customer=f"customers/{link.customer_id}", role=member.ROLE_PARENT,
+                            shareholding_percent=f"{link.shareholding_percent:.2f}", display_name=link.display_name)
+                     for link in structure.parents],
+            subsidiaries=[member(customer=f"customers/{link.customer_id}", role=member.ROLE_SUBSIDIARY,
+                                 parent_customer=me, shareholding_percent=f"{link.shareholding_percent:.2f}",
+                                 display_name=link.display_name) for link in structure.subsidiaries],
+        ))
+
+    async def GetCreditStanding(self, request: pb.GetCreditStandingRequest, context) -> pb.GetCreditStandingResponse:
+        standing = await self.standing.credit_standing(current_identity(), request.name)
+        message = customer_pb2.CreditStanding(
+            name=f"customers/{standing.customer_id}/creditStanding", rating=standing.rating, score=standing.score,
+            credit_limit=protomap.money(standing.credit_limit), credit_used=protomap.money(standing.credit_used),
+            overdue_count=standing.overdue_count, overdue_amount=protomap.money(standing.overdue_amount),
+            factors=standing.factors,
+        )
+        if standing.assess_time:
+            message.assess_time.CopyFrom(protomap.to_timestamp(standing.assess_time))
+        return pb.GetCreditStandingResponse(credit_standing=message)

@@ -7,15 +7,17 @@ from dataclasses import fields
 
 from kam.customer.v1 import events_pb2
 from kam_kit import outbox
+from kam_kit.auth import Identity
 from kam_kit.clock import Clock
 from kam_kit.db import Database
-from kam_kit.errors import Aborted, AlreadyExists, InvalidArgument, NotFound, Validator
+from kam_kit.errors import Aborted, AlreadyExists, InvalidArgument, Validator
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_customer.adapters.orm import CustomerRow
 from kam_customer.adapters.protomap import WRITABLE_FIELDS, customer_to_proto
 from kam_customer.domain import customers as domain
+from kam_customer.search.index import reindex
+from kam_customer.service_layer.scope import scope_for, visible_customer
 
 SERVICE = "customer"
 NAME_PREFIX = "customers/"
@@ -53,20 +55,26 @@ class CustomerService:
             )
             session.add(row)
             await session.flush()
+            await reindex(session, [row.id])
             outbox.record(
                 session, events_pb2.CustomerCreated(customer=customer_to_proto(row)),
                 service=SERVICE, clock=self.clock, resource=f"customers/{row.id}",
             )
         return row
 
-    async def get(self, name: str) -> CustomerRow:
+    async def get(self, name: str, identity: Identity | None = None) -> CustomerRow:
+        """The customer, or NOT_FOUND when it does not exist or is outside the caller's data scope."""
         customer_id = customer_id_from_name(name)
         async with self.db.read() as session:
-            return await _get(session, customer_id)
+            return await visible_customer(session, await scope_for(session, identity), customer_id)
 
-    async def list(self, *, offset: int, limit: int, filters: dict[str, str]) -> tuple[list[CustomerRow], int]:
+    async def list(self, *, offset: int, limit: int, filters: dict[str, str],
+                   identity: Identity | None = None) -> tuple[list[CustomerRow], int]:
         conditions = [getattr(CustomerRow, column) == value for column, value in filters.items()]
         async with self.db.read() as session:
+            restrict = (await scope_for(session, identity)).customer_condition()
+            if restrict is not None:
+                conditions.append(restrict)
             rows = (
                 await session.scalars(
                     select(CustomerRow).where(*conditions).order_by(CustomerRow.create_time, CustomerRow.id)
@@ -76,7 +84,8 @@ class CustomerService:
             total = await session.scalar(select(func.count()).select_from(CustomerRow).where(*conditions))
         return list(rows), int(total or 0)
 
-    async def update(self, draft: domain.CustomerDraft, *, name: str, etag: str, paths: list[str]) -> CustomerRow:
+    async def update(self, draft: domain.CustomerDraft, *, name: str, etag: str, paths: list[str],
+                     identity: Identity | None = None) -> CustomerRow:
         customer_id = customer_id_from_name(name, "customer.name")
         unknown = [p for p in paths if p not in WRITABLE_FIELDS]
         validator = Validator()
@@ -84,7 +93,7 @@ class CustomerService:
             validator.add("update_mask", f"字段 {path} 不可修改 (field {path} cannot be updated)")
         validator.raise_if_any()
         async with self.db.transaction() as session:
-            row = await _get(session, customer_id)
+            row = await visible_customer(session, await scope_for(session, identity), customer_id)
             if etag and etag != domain.etag_for(row.version):
                 raise Aborted(f"客户已被他人修改，请刷新后重试 (etag {etag} is stale)",
                               metadata={"current_etag": domain.etag_for(row.version)})
@@ -98,14 +107,9 @@ class CustomerService:
             row.version += 1
             row.update_time = self.clock.now()
             await session.flush()
+            await reindex(session, [row.id])
             event = events_pb2.CustomerUpdated(customer=customer_to_proto(row))
             event.update_mask.paths.extend(paths)
             outbox.record(session, event, service=SERVICE, clock=self.clock, resource=f"customers/{row.id}")
         return row
 
-
-async def _get(session: AsyncSession, customer_id: str) -> CustomerRow:
-    row = await session.get(CustomerRow, customer_id)
-    if row is None:
-        raise NotFound(f"客户 customers/{customer_id} 不存在 (not found)", metadata={"name": f"customers/{customer_id}"})
-    return row

@@ -1,7 +1,149 @@
-"""``kam-customer`` subcommands of the source part."""
+"""``kam-customer`` subcommands of the source part: ``demo-source`` and ``berka-load``.
+
+    kam-customer demo-source generate [--url URL] [--customers N] [--transactions N] [--seed S]
+                                      [--as-of YYYY-MM-DD] [--force]
+    kam-customer demo-source append   [--url URL] --transactions N [--customers M] [--seed S]
+    kam-customer demo-source live     [--url URL] [--rate R] [--seed S]
+    kam-customer berka-load           [--url URL] [--data DIR]
+
+The default URL is the customer service's source (``KAM_CUSTOMER_SOURCE_URL``, ``sqlite:///var/core-banking.db``).
+``generate`` is idempotent: an already generated source is left alone unless ``--force``. Without ``--as-of`` the
+data ends yesterday (Asia/Shanghai), so a live feed started today continues it.
+"""
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from kam_kit.clock import SYSTEM_CLOCK
 from kam_kit.runtime import Command
 
-COMMANDS: dict[str, Command] = {}
+from kam_customer.settings import CustomerSettings
+
+SIZES = {"tiny": (300, 20_000), "demo": (20_000, 2_000_000), "bench": (1_000_000, 10_000_000)}
+
+
+def _default_url() -> str:
+    return CustomerSettings.from_env().source_url
+
+
+def _say(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def _as_of(value: str | None) -> date:
+    if value:
+        return date.fromisoformat(value)
+    from kam_customer.source.posting import local_naive
+
+    return local_naive(SYSTEM_CLOCK.now()).date() - timedelta(days=1)
+
+
+def _add_demo_arguments(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="action", required=True)
+    gen = sub.add_parser("generate", help="生成演示核心系统数据库 generate the demo core-banking database")
+    gen.add_argument("--url", default=None, help="SQLAlchemy URL (default: KAM_CUSTOMER_SOURCE_URL)")
+    gen.add_argument("--size", choices=sorted(SIZES), default="demo",
+                     help="preset: tiny 300/20k, demo 20k/2M, bench 1M/10M (customers/transactions)")
+    gen.add_argument("--customers", type=int, default=None)
+    gen.add_argument("--transactions", type=int, default=None)
+    gen.add_argument("--seed", type=int, default=42)
+    gen.add_argument("--as-of", dest="as_of", default=None, help="last day of data (default: yesterday)")
+    gen.add_argument("--force", action="store_true", help="replace an existing source")
+    app = sub.add_parser("append", help="追加交易与客户 append transactions and customers")
+    app.add_argument("--url", default=None)
+    app.add_argument("--transactions", type=int, required=True)
+    app.add_argument("--customers", type=int, default=0)
+    app.add_argument("--seed", type=int, default=0)
+    live = sub.add_parser("live", help="实时交易流 keep appending transactions until stopped")
+    live.add_argument("--url", default=None)
+    live.add_argument("--rate", type=float, default=2.0, help="transactions per second")
+    live.add_argument("--seed", type=int, default=0)
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    url = args.url or _default_url()
+    if args.action == "generate":
+        return asyncio.run(_generate(url, args))
+    if args.action == "append":
+        from kam_customer.source.generator import append
+
+        result = asyncio.run(append(url, transactions=args.transactions, customers=args.customers,
+                                    seed=args.seed))
+        _say(f"追加完成 appended {result.transactions} transactions ({result.first_txn_id}…{result.last_txn_id}),"
+             f" {result.customers} customers")
+        return 0
+    return asyncio.run(_live(url, args))
+
+
+async def _generate(url: str, args: argparse.Namespace) -> int:
+    from kam_customer.source.generator import GenParams, generate
+
+    customers, transactions = SIZES[args.size]
+    params = GenParams(
+        customers=args.customers or customers, transactions=args.transactions or transactions, seed=args.seed,
+        as_of=_as_of(args.as_of),
+    )
+    _say(f"生成演示核心系统 generating {params.customers:,} customers / {params.transactions:,} transactions, "
+         f"seed {params.seed}, as of {params.as_of} → {url}")
+    summary = await generate(url, params, force=args.force, progress=_say)
+    if summary.skipped:
+        _say("源数据库已存在，跳过 the source already has data; nothing to do (use --force to regenerate)")
+        return 0
+    total = sum(summary.rows.values())
+    for table, n in summary.rows.items():
+        print(f"  {table:<14} {n:>12,}")
+    _say(f"完成 done: {total:,} rows in {summary.seconds:.1f} s ({total / max(summary.seconds, 1e-9):,.0f} rows/s)")
+    return 0
+
+
+async def _live(url: str, args: argparse.Namespace) -> int:
+    from kam_customer.source.live import LiveFeed
+
+    feed = LiveFeed(url, clock=SYSTEM_CLOCK, rate=args.rate, seed=args.seed)
+    task = asyncio.create_task(feed.run())
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, task.cancel)
+    _say(f"实时交易流已启动 live feed: {args.rate}/s → {url} (Ctrl-C to stop)")
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    _say(f"实时交易流已停止 stopped after {feed.stats.steps} transactions "
+         f"({feed.stats.large_withdrawals} large, {feed.stats.small_withdrawals} small withdrawals)")
+    return 0
+
+
+def _add_berka_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--url", required=True, help="SQLAlchemy URL of the database to (re)fill")
+    parser.add_argument("--data", type=Path, default=None, help="directory of the .asc files")
+
+
+def _run_berka(args: argparse.Namespace) -> int:
+    from kam_customer.source import berka
+
+    try:
+        counts = asyncio.run(berka.load(args.url, args.data, progress=_say))
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"kam-customer berka-load: {exc}", file=sys.stderr)
+        return 2
+    _say(f"完成 loaded {sum(counts.values()):,} rows into {args.url}")
+    return 0
+
+
+COMMANDS: dict[str, Command] = {
+    "demo-source": Command(
+        help="演示核心系统：生成/追加/实时 the demo core-banking source (generate, append, live)",
+        add_arguments=_add_demo_arguments, run=_run_demo,
+    ),
+    "berka-load": Command(
+        help="把 Berka 数据集装入数据库 load shared/data/berka into a database in its own schema",
+        add_arguments=_add_berka_arguments, run=_run_berka,
+    ),
+}

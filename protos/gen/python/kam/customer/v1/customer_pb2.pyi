@@ -15,7 +15,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Customer(_message.Message):
-    __slots__ = ("name", "type", "display_name", "id_number", "phone", "branch", "relationship_manager", "tier", "create_time", "update_time", "etag", "birth_date", "establishment_date", "relationship_start_date", "legal_representative", "industry", "email", "address", "state", "source", "source_id", "metrics", "masked")
+    __slots__ = ("name", "type", "display_name", "id_number", "phone", "branch", "relationship_manager", "tier", "create_time", "update_time", "etag", "birth_date", "establishment_date", "relationship_start_date", "legal_representative", "industry", "email", "address", "state", "source", "source_id", "metrics", "masked", "branch_display_name", "relationship_manager_display_name")
     class Type(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         TYPE_UNSPECIFIED: _ClassVar[Customer.Type]
@@ -65,6 +65,8 @@ class Customer(_message.Message):
     SOURCE_ID_FIELD_NUMBER: _ClassVar[int]
     METRICS_FIELD_NUMBER: _ClassVar[int]
     MASKED_FIELD_NUMBER: _ClassVar[int]
+    BRANCH_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    RELATIONSHIP_MANAGER_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     name: str
     type: Customer.Type
     display_name: str
@@ -88,7 +90,9 @@ class Customer(_message.Message):
     source_id: str
     metrics: CustomerMetrics
     masked: bool
-    def __init__(self, name: _Optional[str] = ..., type: _Optional[_Union[Customer.Type, str]] = ..., display_name: _Optional[str] = ..., id_number: _Optional[str] = ..., phone: _Optional[str] = ..., branch: _Optional[str] = ..., relationship_manager: _Optional[str] = ..., tier: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ..., birth_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., establishment_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., relationship_start_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., legal_representative: _Optional[str] = ..., industry: _Optional[str] = ..., email: _Optional[str] = ..., address: _Optional[str] = ..., state: _Optional[_Union[Customer.State, str]] = ..., source: _Optional[_Union[Customer.Source, str]] = ..., source_id: _Optional[str] = ..., metrics: _Optional[_Union[CustomerMetrics, _Mapping]] = ..., masked: _Optional[bool] = ...) -> None: ...
+    branch_display_name: str
+    relationship_manager_display_name: str
+    def __init__(self, name: _Optional[str] = ..., type: _Optional[_Union[Customer.Type, str]] = ..., display_name: _Optional[str] = ..., id_number: _Optional[str] = ..., phone: _Optional[str] = ..., branch: _Optional[str] = ..., relationship_manager: _Optional[str] = ..., tier: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ..., birth_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., establishment_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., relationship_start_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., legal_representative: _Optional[str] = ..., industry: _Optional[str] = ..., email: _Optional[str] = ..., address: _Optional[str] = ..., state: _Optional[_Union[Customer.State, str]] = ..., source: _Optional[_Union[Customer.Source, str]] = ..., source_id: _Optional[str] = ..., metrics: _Optional[_Union[CustomerMetrics, _Mapping]] = ..., masked: _Optional[bool] = ..., branch_display_name: _Optional[str] = ..., relationship_manager_display_name: _Optional[str] = ...) -> None: ...
 
 class CustomerMetrics(_message.Message):
     __slots__ = ("assets_under_management", "average_daily_balance", "loan_balance", "product_count", "contribution", "tenure_months", "as_of_date", "window_days")
@@ -111,7 +115,7 @@ class CustomerMetrics(_message.Message):
     def __init__(self, assets_under_management: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., average_daily_balance: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., loan_balance: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., product_count: _Optional[int] = ..., contribution: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., tenure_months: _Optional[int] = ..., as_of_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., window_days: _Optional[int] = ...) -> None: ...
 
 class Account(_message.Message):
-    __slots__ = ("name", "account_number", "type", "product", "product_display_name", "balance", "state", "branch", "open_date", "maturity_date", "balance_update_time", "masked")
+    __slots__ = ("name", "account_number", "type", "product", "product_display_name", "balance", "state", "branch", "open_date", "maturity_date", "balance_update_time", "masked", "credit_limit", "repayment_state", "balance_history")
     class Type(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         TYPE_UNSPECIFIED: _ClassVar[Account.Type]
@@ -120,12 +124,14 @@ class Account(_message.Message):
         TYPE_LOAN: _ClassVar[Account.Type]
         TYPE_WEALTH: _ClassVar[Account.Type]
         TYPE_CREDIT_CARD: _ClassVar[Account.Type]
+        TYPE_FUND: _ClassVar[Account.Type]
     TYPE_UNSPECIFIED: Account.Type
     TYPE_DEMAND_DEPOSIT: Account.Type
     TYPE_TIME_DEPOSIT: Account.Type
     TYPE_LOAN: Account.Type
     TYPE_WEALTH: Account.Type
     TYPE_CREDIT_CARD: Account.Type
+    TYPE_FUND: Account.Type
     class State(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         STATE_UNSPECIFIED: _ClassVar[Account.State]
@@ -150,6 +156,9 @@ class Account(_message.Message):
     MATURITY_DATE_FIELD_NUMBER: _ClassVar[int]
     BALANCE_UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     MASKED_FIELD_NUMBER: _ClassVar[int]
+    CREDIT_LIMIT_FIELD_NUMBER: _ClassVar[int]
+    REPAYMENT_STATE_FIELD_NUMBER: _ClassVar[int]
+    BALANCE_HISTORY_FIELD_NUMBER: _ClassVar[int]
     name: str
     account_number: str
     type: Account.Type
@@ -162,7 +171,18 @@ class Account(_message.Message):
     maturity_date: _date_pb2.Date
     balance_update_time: _timestamp_pb2.Timestamp
     masked: bool
-    def __init__(self, name: _Optional[str] = ..., account_number: _Optional[str] = ..., type: _Optional[_Union[Account.Type, str]] = ..., product: _Optional[str] = ..., product_display_name: _Optional[str] = ..., balance: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., state: _Optional[_Union[Account.State, str]] = ..., branch: _Optional[str] = ..., open_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., maturity_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., balance_update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., masked: _Optional[bool] = ...) -> None: ...
+    credit_limit: _money_pb2.Money
+    repayment_state: str
+    balance_history: _containers.RepeatedCompositeFieldContainer[BalancePoint]
+    def __init__(self, name: _Optional[str] = ..., account_number: _Optional[str] = ..., type: _Optional[_Union[Account.Type, str]] = ..., product: _Optional[str] = ..., product_display_name: _Optional[str] = ..., balance: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., state: _Optional[_Union[Account.State, str]] = ..., branch: _Optional[str] = ..., open_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., maturity_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., balance_update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., masked: _Optional[bool] = ..., credit_limit: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., repayment_state: _Optional[str] = ..., balance_history: _Optional[_Iterable[_Union[BalancePoint, _Mapping]]] = ...) -> None: ...
+
+class BalancePoint(_message.Message):
+    __slots__ = ("date", "balance")
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    BALANCE_FIELD_NUMBER: _ClassVar[int]
+    date: _date_pb2.Date
+    balance: _money_pb2.Money
+    def __init__(self, date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., balance: _Optional[_Union[_money_pb2.Money, _Mapping]] = ...) -> None: ...
 
 class Transaction(_message.Message):
     __slots__ = ("name", "direction", "amount", "balance_after", "channel", "counterparty", "summary", "post_time", "receive_time")
@@ -211,7 +231,15 @@ class Transaction(_message.Message):
     def __init__(self, name: _Optional[str] = ..., direction: _Optional[_Union[Transaction.Direction, str]] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., balance_after: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., channel: _Optional[_Union[Transaction.Channel, str]] = ..., counterparty: _Optional[str] = ..., summary: _Optional[str] = ..., post_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., receive_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Contact(_message.Message):
-    __slots__ = ("name", "display_name", "title", "phone", "email", "birth_date", "primary", "notes", "create_time", "update_time", "etag", "masked")
+    __slots__ = ("name", "display_name", "title", "phone", "email", "birth_date", "primary", "notes", "create_time", "update_time", "etag", "masked", "origin", "id_number")
+    class Origin(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        ORIGIN_UNSPECIFIED: _ClassVar[Contact.Origin]
+        ORIGIN_SCAN: _ClassVar[Contact.Origin]
+        ORIGIN_MANUAL: _ClassVar[Contact.Origin]
+    ORIGIN_UNSPECIFIED: Contact.Origin
+    ORIGIN_SCAN: Contact.Origin
+    ORIGIN_MANUAL: Contact.Origin
     NAME_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
@@ -224,6 +252,8 @@ class Contact(_message.Message):
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     ETAG_FIELD_NUMBER: _ClassVar[int]
     MASKED_FIELD_NUMBER: _ClassVar[int]
+    ORIGIN_FIELD_NUMBER: _ClassVar[int]
+    ID_NUMBER_FIELD_NUMBER: _ClassVar[int]
     name: str
     display_name: str
     title: str
@@ -236,7 +266,9 @@ class Contact(_message.Message):
     update_time: _timestamp_pb2.Timestamp
     etag: str
     masked: bool
-    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., title: _Optional[str] = ..., phone: _Optional[str] = ..., email: _Optional[str] = ..., birth_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., primary: _Optional[bool] = ..., notes: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ..., masked: _Optional[bool] = ...) -> None: ...
+    origin: Contact.Origin
+    id_number: str
+    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., title: _Optional[str] = ..., phone: _Optional[str] = ..., email: _Optional[str] = ..., birth_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., primary: _Optional[bool] = ..., notes: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ..., masked: _Optional[bool] = ..., origin: _Optional[_Union[Contact.Origin, str]] = ..., id_number: _Optional[str] = ...) -> None: ...
 
 class Interaction(_message.Message):
     __slots__ = ("name", "type", "summary", "details", "occur_time", "author", "contact", "related_resource", "create_time")
@@ -341,3 +373,15 @@ class CreditStanding(_message.Message):
     factors: _containers.RepeatedScalarFieldContainer[str]
     assess_time: _timestamp_pb2.Timestamp
     def __init__(self, name: _Optional[str] = ..., rating: _Optional[str] = ..., score: _Optional[int] = ..., credit_limit: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., credit_used: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., overdue_count: _Optional[int] = ..., overdue_amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., factors: _Optional[_Iterable[str]] = ..., assess_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CorporateStructure(_message.Message):
+    __slots__ = ("name", "parents", "subsidiaries", "group_root")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PARENTS_FIELD_NUMBER: _ClassVar[int]
+    SUBSIDIARIES_FIELD_NUMBER: _ClassVar[int]
+    GROUP_ROOT_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    parents: _containers.RepeatedCompositeFieldContainer[GroupMember]
+    subsidiaries: _containers.RepeatedCompositeFieldContainer[GroupMember]
+    group_root: str
+    def __init__(self, name: _Optional[str] = ..., parents: _Optional[_Iterable[_Union[GroupMember, _Mapping]]] = ..., subsidiaries: _Optional[_Iterable[_Union[GroupMember, _Mapping]]] = ..., group_root: _Optional[str] = ...) -> None: ...

@@ -110,7 +110,7 @@ class SearchCustomersResponse(_message.Message):
     def __init__(self, results: _Optional[_Iterable[_Union[CustomerSearchResult, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class CustomerSearchResult(_message.Message):
-    __slots__ = ("customer", "match_field", "score")
+    __slots__ = ("customer", "match_field", "score", "match_kind", "matched_value")
     class MatchField(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         MATCH_FIELD_UNSPECIFIED: _ClassVar[CustomerSearchResult.MatchField]
@@ -120,6 +120,7 @@ class CustomerSearchResult(_message.Message):
         MATCH_FIELD_ID_NUMBER: _ClassVar[CustomerSearchResult.MatchField]
         MATCH_FIELD_PHONE: _ClassVar[CustomerSearchResult.MatchField]
         MATCH_FIELD_ACCOUNT_NUMBER: _ClassVar[CustomerSearchResult.MatchField]
+        MATCH_FIELD_CREDIT_CODE: _ClassVar[CustomerSearchResult.MatchField]
     MATCH_FIELD_UNSPECIFIED: CustomerSearchResult.MatchField
     MATCH_FIELD_DISPLAY_NAME: CustomerSearchResult.MatchField
     MATCH_FIELD_PINYIN: CustomerSearchResult.MatchField
@@ -127,13 +128,28 @@ class CustomerSearchResult(_message.Message):
     MATCH_FIELD_ID_NUMBER: CustomerSearchResult.MatchField
     MATCH_FIELD_PHONE: CustomerSearchResult.MatchField
     MATCH_FIELD_ACCOUNT_NUMBER: CustomerSearchResult.MatchField
+    MATCH_FIELD_CREDIT_CODE: CustomerSearchResult.MatchField
+    class MatchKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        MATCH_KIND_UNSPECIFIED: _ClassVar[CustomerSearchResult.MatchKind]
+        MATCH_KIND_EXACT: _ClassVar[CustomerSearchResult.MatchKind]
+        MATCH_KIND_PREFIX: _ClassVar[CustomerSearchResult.MatchKind]
+        MATCH_KIND_FUZZY: _ClassVar[CustomerSearchResult.MatchKind]
+    MATCH_KIND_UNSPECIFIED: CustomerSearchResult.MatchKind
+    MATCH_KIND_EXACT: CustomerSearchResult.MatchKind
+    MATCH_KIND_PREFIX: CustomerSearchResult.MatchKind
+    MATCH_KIND_FUZZY: CustomerSearchResult.MatchKind
     CUSTOMER_FIELD_NUMBER: _ClassVar[int]
     MATCH_FIELD_FIELD_NUMBER: _ClassVar[int]
     SCORE_FIELD_NUMBER: _ClassVar[int]
+    MATCH_KIND_FIELD_NUMBER: _ClassVar[int]
+    MATCHED_VALUE_FIELD_NUMBER: _ClassVar[int]
     customer: _customer_pb2.Customer
     match_field: CustomerSearchResult.MatchField
     score: float
-    def __init__(self, customer: _Optional[_Union[_customer_pb2.Customer, _Mapping]] = ..., match_field: _Optional[_Union[CustomerSearchResult.MatchField, str]] = ..., score: _Optional[float] = ...) -> None: ...
+    match_kind: CustomerSearchResult.MatchKind
+    matched_value: str
+    def __init__(self, customer: _Optional[_Union[_customer_pb2.Customer, _Mapping]] = ..., match_field: _Optional[_Union[CustomerSearchResult.MatchField, str]] = ..., score: _Optional[float] = ..., match_kind: _Optional[_Union[CustomerSearchResult.MatchKind, str]] = ..., matched_value: _Optional[str] = ...) -> None: ...
 
 class ListAccountsRequest(_message.Message):
     __slots__ = ("parent", "page_size", "page_token", "filter", "order_by")
@@ -384,6 +400,18 @@ class DeleteCustomerGroupRequest(_message.Message):
 class DeleteCustomerGroupResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class GetCorporateStructureRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class GetCorporateStructureResponse(_message.Message):
+    __slots__ = ("corporate_structure",)
+    CORPORATE_STRUCTURE_FIELD_NUMBER: _ClassVar[int]
+    corporate_structure: _customer_pb2.CorporateStructure
+    def __init__(self, corporate_structure: _Optional[_Union[_customer_pb2.CorporateStructure, _Mapping]] = ...) -> None: ...
 
 class GetCreditStandingRequest(_message.Message):
     __slots__ = ("name",)

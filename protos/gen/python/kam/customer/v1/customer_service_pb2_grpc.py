@@ -154,6 +154,11 @@ class CustomerServiceStub:
                 request_serializer=kam_dot_customer_dot_v1_dot_customer__service__pb2.GetCreditStandingRequest.SerializeToString,
                 response_deserializer=kam_dot_customer_dot_v1_dot_customer__service__pb2.GetCreditStandingResponse.FromString,
                 _registered_method=True)
+        self.GetCorporateStructure = channel.unary_unary(
+                '/kam.customer.v1.CustomerService/GetCorporateStructure',
+                request_serializer=kam_dot_customer_dot_v1_dot_customer__service__pb2.GetCorporateStructureRequest.SerializeToString,
+                response_deserializer=kam_dot_customer_dot_v1_dot_customer__service__pb2.GetCorporateStructureResponse.FromString,
+                _registered_method=True)
 
 
 class CustomerServiceServicer:
@@ -332,6 +337,13 @@ class CustomerServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetCorporateStructure(self, request, context):
+        """Gets the corporate group structure around a customer: its shareholders and subsidiaries.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CustomerServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -449,6 +461,11 @@ def add_CustomerServiceServicer_to_server(servicer, server):
                     servicer.GetCreditStanding,
                     request_deserializer=kam_dot_customer_dot_v1_dot_customer__service__pb2.GetCreditStandingRequest.FromString,
                     response_serializer=kam_dot_customer_dot_v1_dot_customer__service__pb2.GetCreditStandingResponse.SerializeToString,
+            ),
+            'GetCorporateStructure': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCorporateStructure,
+                    request_deserializer=kam_dot_customer_dot_v1_dot_customer__service__pb2.GetCorporateStructureRequest.FromString,
+                    response_serializer=kam_dot_customer_dot_v1_dot_customer__service__pb2.GetCorporateStructureResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1077,6 +1094,33 @@ class CustomerService:
             '/kam.customer.v1.CustomerService/GetCreditStanding',
             kam_dot_customer_dot_v1_dot_customer__service__pb2.GetCreditStandingRequest.SerializeToString,
             kam_dot_customer_dot_v1_dot_customer__service__pb2.GetCreditStandingResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCorporateStructure(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.customer.v1.CustomerService/GetCorporateStructure',
+            kam_dot_customer_dot_v1_dot_customer__service__pb2.GetCorporateStructureRequest.SerializeToString,
+            kam_dot_customer_dot_v1_dot_customer__service__pb2.GetCorporateStructureResponse.FromString,
             options,
             channel_credentials,
             insecure,

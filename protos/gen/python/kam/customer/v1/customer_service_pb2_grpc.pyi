@@ -96,6 +96,8 @@ class CustomerServiceStub:
     """Deletes a corporate group (the member customers stay)."""
     GetCreditStanding: _grpc.UnaryUnaryMultiCallable[_customer_service_pb2.GetCreditStandingRequest, _customer_service_pb2.GetCreditStandingResponse]
     """Gets a customer's credit standing."""
+    GetCorporateStructure: _grpc.UnaryUnaryMultiCallable[_customer_service_pb2.GetCorporateStructureRequest, _customer_service_pb2.GetCorporateStructureResponse]
+    """Gets the corporate group structure around a customer: its shareholders and subsidiaries."""
 
 @_typing.type_check_only
 class CustomerServiceAsyncStub(CustomerServiceStub):
@@ -165,6 +167,8 @@ class CustomerServiceAsyncStub(CustomerServiceStub):
     """Deletes a corporate group (the member customers stay)."""
     GetCreditStanding: _aio.UnaryUnaryMultiCallable[_customer_service_pb2.GetCreditStandingRequest, _customer_service_pb2.GetCreditStandingResponse]  # type: ignore[assignment]
     """Gets a customer's credit standing."""
+    GetCorporateStructure: _aio.UnaryUnaryMultiCallable[_customer_service_pb2.GetCorporateStructureRequest, _customer_service_pb2.GetCorporateStructureResponse]  # type: ignore[assignment]
+    """Gets the corporate group structure around a customer: its shareholders and subsidiaries."""
 
 class CustomerServiceServicer(metaclass=_abc_1.ABCMeta):
     """The customer 360 API (客户管理): customers, their accounts and transactions, key contacts, the
@@ -369,5 +373,13 @@ class CustomerServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_customer_service_pb2.GetCreditStandingResponse, _abc.Awaitable[_customer_service_pb2.GetCreditStandingResponse]]:
         """Gets a customer's credit standing."""
+
+    @_abc_1.abstractmethod
+    def GetCorporateStructure(
+        self,
+        request: _customer_service_pb2.GetCorporateStructureRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_customer_service_pb2.GetCorporateStructureResponse, _abc.Awaitable[_customer_service_pb2.GetCorporateStructureResponse]]:
+        """Gets the corporate group structure around a customer: its shareholders and subsidiaries."""
 
 def add_CustomerServiceServicer_to_server(servicer: CustomerServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

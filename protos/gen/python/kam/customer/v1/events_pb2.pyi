@@ -76,6 +76,16 @@ class AccountOpened(_message.Message):
     relationship_manager: str
     def __init__(self, account: _Optional[_Union[_customer_pb2.Account, _Mapping]] = ..., relationship_manager: _Optional[str] = ...) -> None: ...
 
+class AccountUpdated(_message.Message):
+    __slots__ = ("account", "relationship_manager", "update_mask")
+    ACCOUNT_FIELD_NUMBER: _ClassVar[int]
+    RELATIONSHIP_MANAGER_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
+    account: _customer_pb2.Account
+    relationship_manager: str
+    update_mask: _field_mask_pb2.FieldMask
+    def __init__(self, account: _Optional[_Union[_customer_pb2.Account, _Mapping]] = ..., relationship_manager: _Optional[str] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...
+
 class TransactionPosted(_message.Message):
     __slots__ = ("transaction", "account_type", "tier", "branch", "relationship_manager")
     TRANSACTION_FIELD_NUMBER: _ClassVar[int]

@@ -25,9 +25,12 @@ _sym_db = _symbol_database.Default()
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
+from google.type import date_pb2 as google_dot_type_dot_date__pb2
+from google.type import money_pb2 as google_dot_type_dot_money__pb2
+from kam.customer.v1 import customer_pb2 as kam_dot_customer_dot_v1_dot_customer__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1akam/customer/v1/scan.proto\x12\x0fkam.customer.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xea\x07\n\x07ScanJob\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12\x31\n\x04mode\x18\x02 \x01(\x0e\x32\x1d.kam.customer.v1.ScanJob.ModeB\x04\xe2\x41\x01\x05\x12\x37\n\x07trigger\x18\x03 \x01(\x0e\x32 .kam.customer.v1.ScanJob.TriggerB\x04\xe2\x41\x01\x03\x12\x33\n\x05state\x18\x04 \x01(\x0e\x32\x1e.kam.customer.v1.ScanJob.StateB\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x63reate_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x34\n\nstart_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x32\n\x08\x65nd_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x1d\n\x0fstart_watermark\x18\x08 \x01(\tB\x04\xe2\x41\x01\x03\x12\x1b\n\rend_watermark\x18\t \x01(\tB\x04\xe2\x41\x01\x03\x12\x1f\n\x11\x63ustomers_scanned\x18\n \x01(\x03\x42\x04\xe2\x41\x01\x03\x12\x1f\n\x11\x63ustomers_changed\x18\x0b \x01(\x03\x42\x04\xe2\x41\x01\x03\x12\x1e\n\x10\x61\x63\x63ounts_changed\x18\x0c \x01(\x03\x42\x04\xe2\x41\x01\x03\x12#\n\x15transactions_ingested\x18\r \x01(\x03\x42\x04\xe2\x41\x01\x03\x12\x1a\n\x0ctier_changes\x18\x0e \x01(\x03\x42\x04\xe2\x41\x01\x03\x12\x1b\n\rerror_message\x18\x0f \x01(\tB\x04\xe2\x41\x01\x03\x12\x15\n\x07\x63reator\x18\x10 \x01(\tB\x04\xe2\x41\x01\x03\"A\n\x04Mode\x12\x14\n\x10MODE_UNSPECIFIED\x10\x00\x12\x14\n\x10MODE_INCREMENTAL\x10\x01\x12\r\n\tMODE_FULL\x10\x02\"m\n\x07Trigger\x12\x17\n\x13TRIGGER_UNSPECIFIED\x10\x00\x12\x15\n\x11TRIGGER_SCHEDULED\x10\x01\x12\x12\n\x0eTRIGGER_MANUAL\x10\x02\x12\x1e\n\x1aTRIGGER_RULE_SET_ACTIVATED\x10\x03\"\x80\x01\n\x05State\x12\x15\n\x11STATE_UNSPECIFIED\x10\x00\x12\x11\n\rSTATE_PENDING\x10\x01\x12\x11\n\rSTATE_RUNNING\x10\x02\x12\x13\n\x0fSTATE_SUCCEEDED\x10\x03\x12\x10\n\x0cSTATE_FAILED\x10\x04\x12\x13\n\x0fSTATE_CANCELLED\x10\x05:A\xea\x41>\n\x14\x63ustomer.kam/ScanJob\x12\x13scanJobs/{scan_job}*\x08scanJobs2\x07scanJobb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1akam/customer/v1/scan.proto\x12\x0fkam.customer.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x17google/type/money.proto\x1a\x1ekam/customer/v1/customer.proto\"\x9d\n\n\x07ScanJob\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12\x31\n\x04mode\x18\x02 \x01(\x0e\x32\x1d.kam.customer.v1.ScanJob.ModeB\x04\xe2\x41\x01\x05\x12\x37\n\x07trigger\x18\x03 \x01(\x0e\x32 .kam.customer.v1.ScanJob.TriggerB\x04\xe2\x41\x01\x03\x12\x33\n\x05state\x18\x04 \x01(\x0e\x32\x1e.kam.customer.v1.ScanJob.StateB\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x63reate_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x34\n\nstart_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x32\n\x08\x65nd_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x1d\n\x0fstart_watermark\x18\x08 \x01(\tB\x04\xe2\x41\x01\x03\x12\x1b\n\rend_watermark\x18\t \x01(\tB\x04\xe2\x41\x01\x03\x12\x1f\n\x11\x63ustomers_scanned\x18\n \x01(\x03\x42\x04\xe2\x41\x01\x03\x12\x1f\n\x11\x63ustomers_changed\x18\x0b \x01(\x03\x42\x04\xe2\x41\x01\x03\x12\x1e\n\x10\x61\x63\x63ounts_changed\x18\x0c \x01(\x03\x42\x04\xe2\x41\x01\x03\x12#\n\x15transactions_ingested\x18\r \x01(\x03\x42\x04\xe2\x41\x01\x03\x12\x1a\n\x0ctier_changes\x18\x0e \x01(\x03\x42\x04\xe2\x41\x01\x03\x12\x1b\n\rerror_message\x18\x0f \x01(\tB\x04\xe2\x41\x01\x03\x12\x15\n\x07\x63reator\x18\x10 \x01(\tB\x04\xe2\x41\x01\x03\x12\x1e\n\x10progress_percent\x18\x11 \x01(\x01\x42\x04\xe2\x41\x01\x03\x12\x13\n\x05phase\x18\x12 \x01(\tB\x04\xe2\x41\x01\x03\x12\x17\n\trows_read\x18\x13 \x01(\x03\x42\x04\xe2\x41\x01\x03\x12\x1d\n\x0frows_per_second\x18\x14 \x01(\x01\x42\x04\xe2\x41\x01\x03\x12 \n\x12\x63ustomers_selected\x18\x15 \x01(\x03\x42\x04\xe2\x41\x01\x03\x12\x16\n\x08\x62\x61\x64_rows\x18\x16 \x01(\x03\x42\x04\xe2\x41\x01\x03\x12\x30\n\x06issues\x18\x17 \x03(\x0b\x32\x1a.kam.customer.v1.ScanIssueB\x04\xe2\x41\x01\x03\x12+\n\nas_of_date\x18\x18 \x01(\x0b\x32\x11.google.type.DateB\x04\xe2\x41\x01\x03\x12\x15\n\x07mapping\x18\x19 \x01(\tB\x04\xe2\x41\x01\x03\"A\n\x04Mode\x12\x14\n\x10MODE_UNSPECIFIED\x10\x00\x12\x14\n\x10MODE_INCREMENTAL\x10\x01\x12\r\n\tMODE_FULL\x10\x02\"\x82\x01\n\x07Trigger\x12\x17\n\x13TRIGGER_UNSPECIFIED\x10\x00\x12\x15\n\x11TRIGGER_SCHEDULED\x10\x01\x12\x12\n\x0eTRIGGER_MANUAL\x10\x02\x12\x1e\n\x1aTRIGGER_RULE_SET_ACTIVATED\x10\x03\x12\x13\n\x0fTRIGGER_STARTUP\x10\x04\"\x80\x01\n\x05State\x12\x15\n\x11STATE_UNSPECIFIED\x10\x00\x12\x11\n\rSTATE_PENDING\x10\x01\x12\x11\n\rSTATE_RUNNING\x10\x02\x12\x13\n\x0fSTATE_SUCCEEDED\x10\x03\x12\x10\n\x0cSTATE_FAILED\x10\x04\x12\x13\n\x0fSTATE_CANCELLED\x10\x05:A\xea\x41>\n\x14\x63ustomer.kam/ScanJob\x12\x13scanJobs/{scan_job}*\x08scanJobs2\x07scanJob\"\\\n\tScanIssue\x12\x0e\n\x06\x65ntity\x18\x01 \x01(\t\x12\r\n\x05\x66ield\x18\x02 \x01(\t\x12\x0f\n\x07problem\x18\x03 \x01(\t\x12\r\n\x05\x63ount\x18\x04 \x01(\x03\x12\x10\n\x08\x65xamples\x18\x05 \x03(\t\"\x86\x03\n\x11SourceTransaction\x12\x1c\n\x0etransaction_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12\x1c\n\x0e\x61\x63\x63ount_number\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12?\n\tdirection\x18\x03 \x01(\x0e\x32&.kam.customer.v1.Transaction.DirectionB\x04\xe2\x41\x01\x02\x12(\n\x06\x61mount\x18\x04 \x01(\x0b\x32\x12.google.type.MoneyB\x04\xe2\x41\x01\x02\x12)\n\rbalance_after\x18\x05 \x01(\x0b\x32\x12.google.type.Money\x12\x35\n\x07\x63hannel\x18\x06 \x01(\x0e\x32$.kam.customer.v1.Transaction.Channel\x12\x0c\n\x04\x63\x61sh\x18\x07 \x01(\x08\x12\x14\n\x0c\x63ounterparty\x18\x08 \x01(\t\x12\x0f\n\x07summary\x18\t \x01(\t\x12\x33\n\tpost_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x02\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -66,14 +69,46 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SCANJOB'].fields_by_name['error_message']._serialized_options = b'\342A\001\003'
   _globals['_SCANJOB'].fields_by_name['creator']._loaded_options = None
   _globals['_SCANJOB'].fields_by_name['creator']._serialized_options = b'\342A\001\003'
+  _globals['_SCANJOB'].fields_by_name['progress_percent']._loaded_options = None
+  _globals['_SCANJOB'].fields_by_name['progress_percent']._serialized_options = b'\342A\001\003'
+  _globals['_SCANJOB'].fields_by_name['phase']._loaded_options = None
+  _globals['_SCANJOB'].fields_by_name['phase']._serialized_options = b'\342A\001\003'
+  _globals['_SCANJOB'].fields_by_name['rows_read']._loaded_options = None
+  _globals['_SCANJOB'].fields_by_name['rows_read']._serialized_options = b'\342A\001\003'
+  _globals['_SCANJOB'].fields_by_name['rows_per_second']._loaded_options = None
+  _globals['_SCANJOB'].fields_by_name['rows_per_second']._serialized_options = b'\342A\001\003'
+  _globals['_SCANJOB'].fields_by_name['customers_selected']._loaded_options = None
+  _globals['_SCANJOB'].fields_by_name['customers_selected']._serialized_options = b'\342A\001\003'
+  _globals['_SCANJOB'].fields_by_name['bad_rows']._loaded_options = None
+  _globals['_SCANJOB'].fields_by_name['bad_rows']._serialized_options = b'\342A\001\003'
+  _globals['_SCANJOB'].fields_by_name['issues']._loaded_options = None
+  _globals['_SCANJOB'].fields_by_name['issues']._serialized_options = b'\342A\001\003'
+  _globals['_SCANJOB'].fields_by_name['as_of_date']._loaded_options = None
+  _globals['_SCANJOB'].fields_by_name['as_of_date']._serialized_options = b'\342A\001\003'
+  _globals['_SCANJOB'].fields_by_name['mapping']._loaded_options = None
+  _globals['_SCANJOB'].fields_by_name['mapping']._serialized_options = b'\342A\001\003'
   _globals['_SCANJOB']._loaded_options = None
   _globals['_SCANJOB']._serialized_options = b'\352A>\n\024customer.kam/ScanJob\022\023scanJobs/{scan_job}*\010scanJobs2\007scanJob'
-  _globals['_SCANJOB']._serialized_start=141
-  _globals['_SCANJOB']._serialized_end=1143
-  _globals['_SCANJOB_MODE']._serialized_start=769
-  _globals['_SCANJOB_MODE']._serialized_end=834
-  _globals['_SCANJOB_TRIGGER']._serialized_start=836
-  _globals['_SCANJOB_TRIGGER']._serialized_end=945
-  _globals['_SCANJOB_STATE']._serialized_start=948
-  _globals['_SCANJOB_STATE']._serialized_end=1076
+  _globals['_SOURCETRANSACTION'].fields_by_name['transaction_id']._loaded_options = None
+  _globals['_SOURCETRANSACTION'].fields_by_name['transaction_id']._serialized_options = b'\342A\001\002'
+  _globals['_SOURCETRANSACTION'].fields_by_name['account_number']._loaded_options = None
+  _globals['_SOURCETRANSACTION'].fields_by_name['account_number']._serialized_options = b'\342A\001\002'
+  _globals['_SOURCETRANSACTION'].fields_by_name['direction']._loaded_options = None
+  _globals['_SOURCETRANSACTION'].fields_by_name['direction']._serialized_options = b'\342A\001\002'
+  _globals['_SOURCETRANSACTION'].fields_by_name['amount']._loaded_options = None
+  _globals['_SOURCETRANSACTION'].fields_by_name['amount']._serialized_options = b'\342A\001\002'
+  _globals['_SOURCETRANSACTION'].fields_by_name['post_time']._loaded_options = None
+  _globals['_SOURCETRANSACTION'].fields_by_name['post_time']._serialized_options = b'\342A\001\002'
+  _globals['_SCANJOB']._serialized_start=222
+  _globals['_SCANJOB']._serialized_end=1531
+  _globals['_SCANJOB_MODE']._serialized_start=1135
+  _globals['_SCANJOB_MODE']._serialized_end=1200
+  _globals['_SCANJOB_TRIGGER']._serialized_start=1203
+  _globals['_SCANJOB_TRIGGER']._serialized_end=1333
+  _globals['_SCANJOB_STATE']._serialized_start=1336
+  _globals['_SCANJOB_STATE']._serialized_end=1464
+  _globals['_SCANISSUE']._serialized_start=1533
+  _globals['_SCANISSUE']._serialized_end=1625
+  _globals['_SOURCETRANSACTION']._serialized_start=1628
+  _globals['_SOURCETRANSACTION']._serialized_end=2018
 # @@protoc_insertion_point(module_scope)

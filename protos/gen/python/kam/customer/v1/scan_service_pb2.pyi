@@ -66,3 +66,43 @@ class CancelScanJobResponse(_message.Message):
     SCAN_JOB_FIELD_NUMBER: _ClassVar[int]
     scan_job: _scan_pb2.ScanJob
     def __init__(self, scan_job: _Optional[_Union[_scan_pb2.ScanJob, _Mapping]] = ...) -> None: ...
+
+class StreamTransactionsRequest(_message.Message):
+    __slots__ = ("transactions",)
+    TRANSACTIONS_FIELD_NUMBER: _ClassVar[int]
+    transactions: _containers.RepeatedCompositeFieldContainer[_scan_pb2.SourceTransaction]
+    def __init__(self, transactions: _Optional[_Iterable[_Union[_scan_pb2.SourceTransaction, _Mapping]]] = ...) -> None: ...
+
+class StreamTransactionsResponse(_message.Message):
+    __slots__ = ("accepted", "duplicates", "ignored", "rejected", "errors")
+    ACCEPTED_FIELD_NUMBER: _ClassVar[int]
+    DUPLICATES_FIELD_NUMBER: _ClassVar[int]
+    IGNORED_FIELD_NUMBER: _ClassVar[int]
+    REJECTED_FIELD_NUMBER: _ClassVar[int]
+    ERRORS_FIELD_NUMBER: _ClassVar[int]
+    accepted: int
+    duplicates: int
+    ignored: int
+    rejected: int
+    errors: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, accepted: _Optional[int] = ..., duplicates: _Optional[int] = ..., ignored: _Optional[int] = ..., rejected: _Optional[int] = ..., errors: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class IngestTransactionsRequest(_message.Message):
+    __slots__ = ("transactions",)
+    TRANSACTIONS_FIELD_NUMBER: _ClassVar[int]
+    transactions: _containers.RepeatedCompositeFieldContainer[_scan_pb2.SourceTransaction]
+    def __init__(self, transactions: _Optional[_Iterable[_Union[_scan_pb2.SourceTransaction, _Mapping]]] = ...) -> None: ...
+
+class IngestTransactionsResponse(_message.Message):
+    __slots__ = ("accepted", "duplicates", "ignored", "rejected", "errors")
+    ACCEPTED_FIELD_NUMBER: _ClassVar[int]
+    DUPLICATES_FIELD_NUMBER: _ClassVar[int]
+    IGNORED_FIELD_NUMBER: _ClassVar[int]
+    REJECTED_FIELD_NUMBER: _ClassVar[int]
+    ERRORS_FIELD_NUMBER: _ClassVar[int]
+    accepted: int
+    duplicates: int
+    ignored: int
+    rejected: int
+    errors: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, accepted: _Optional[int] = ..., duplicates: _Optional[int] = ..., ignored: _Optional[int] = ..., rejected: _Optional[int] = ..., errors: _Optional[_Iterable[str]] = ...) -> None: ...

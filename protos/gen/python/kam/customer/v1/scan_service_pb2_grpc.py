@@ -236,3 +236,133 @@ class ScanService:
             timeout,
             metadata,
             _registered_method=True)
+
+
+class IngestionServiceStub:
+    """Real-time push of the core system's transactions (实时推送). Unlike scanned rows, pushed rows carry no
+    mapping: the sender fills SourceTransaction directly. Only transactions on accounts of customers KAM keeps in
+    detail (key customers and candidates) are stored; others are counted as ignored.
+    """
+
+    def __init__(self, channel):
+        """Constructor.
+
+        Args:
+            channel: A grpc.Channel.
+        """
+        self.StreamTransactions = channel.stream_unary(
+                '/kam.customer.v1.IngestionService/StreamTransactions',
+                request_serializer=kam_dot_customer_dot_v1_dot_scan__service__pb2.StreamTransactionsRequest.SerializeToString,
+                response_deserializer=kam_dot_customer_dot_v1_dot_scan__service__pb2.StreamTransactionsResponse.FromString,
+                _registered_method=True)
+        self.IngestTransactions = channel.unary_unary(
+                '/kam.customer.v1.IngestionService/IngestTransactions',
+                request_serializer=kam_dot_customer_dot_v1_dot_scan__service__pb2.IngestTransactionsRequest.SerializeToString,
+                response_deserializer=kam_dot_customer_dot_v1_dot_scan__service__pb2.IngestTransactionsResponse.FromString,
+                _registered_method=True)
+
+
+class IngestionServiceServicer:
+    """Real-time push of the core system's transactions (实时推送). Unlike scanned rows, pushed rows carry no
+    mapping: the sender fills SourceTransaction directly. Only transactions on accounts of customers KAM keeps in
+    detail (key customers and candidates) are stored; others are counted as ignored.
+    """
+
+    def StreamTransactions(self, request_iterator, context):
+        """Streams transactions into KAM (client streaming); the response counts what was done once the client
+        closes the stream. Each transaction is applied in the stream's order; a transaction id already known (pushed
+        before, or scanned) is counted as a duplicate and not applied again.
+        The HTTP binding is declared for completeness; the gateway does not transcode client streaming (use
+        IngestTransactions over HTTP).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def IngestTransactions(self, request, context):
+        """Ingests one batch of transactions (unary; the same idempotent path as the stream). For HTTP clients.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+
+def add_IngestionServiceServicer_to_server(servicer, server):
+    rpc_method_handlers = {
+            'StreamTransactions': grpc.stream_unary_rpc_method_handler(
+                    servicer.StreamTransactions,
+                    request_deserializer=kam_dot_customer_dot_v1_dot_scan__service__pb2.StreamTransactionsRequest.FromString,
+                    response_serializer=kam_dot_customer_dot_v1_dot_scan__service__pb2.StreamTransactionsResponse.SerializeToString,
+            ),
+            'IngestTransactions': grpc.unary_unary_rpc_method_handler(
+                    servicer.IngestTransactions,
+                    request_deserializer=kam_dot_customer_dot_v1_dot_scan__service__pb2.IngestTransactionsRequest.FromString,
+                    response_serializer=kam_dot_customer_dot_v1_dot_scan__service__pb2.IngestTransactionsResponse.SerializeToString,
+            ),
+    }
+    generic_handler = grpc.method_handlers_generic_handler(
+            'kam.customer.v1.IngestionService', rpc_method_handlers)
+    server.add_generic_rpc_handlers((generic_handler,))
+    server.add_registered_method_handlers('kam.customer.v1.IngestionService', rpc_method_handlers)
+
+
+ # This class is part of an EXPERIMENTAL API.
+class IngestionService:
+    """Real-time push of the core system's transactions (实时推送). Unlike scanned rows, pushed rows carry no
+    mapping: the sender fills SourceTransaction directly. Only transactions on accounts of customers KAM keeps in
+    detail (key customers and candidates) are stored; others are counted as ignored.
+    """
+
+    @staticmethod
+    def StreamTransactions(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(
+            request_iterator,
+            target,
+            '/kam.customer.v1.IngestionService/StreamTransactions',
+            kam_dot_customer_dot_v1_dot_scan__service__pb2.StreamTransactionsRequest.SerializeToString,
+            kam_dot_customer_dot_v1_dot_scan__service__pb2.StreamTransactionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def IngestTransactions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.customer.v1.IngestionService/IngestTransactions',
+            kam_dot_customer_dot_v1_dot_scan__service__pb2.IngestTransactionsRequest.SerializeToString,
+            kam_dot_customer_dot_v1_dot_scan__service__pb2.IngestTransactionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)

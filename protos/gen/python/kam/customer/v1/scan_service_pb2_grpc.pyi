@@ -107,3 +107,70 @@ class ScanServiceServicer(metaclass=_abc_1.ABCMeta):
         """Cancels a pending or running scan. Work already committed stays; the watermark is not advanced."""
 
 def add_ScanServiceServicer_to_server(servicer: ScanServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
+
+class IngestionServiceStub:
+    """Real-time push of the core system's transactions (实时推送). Unlike scanned rows, pushed rows carry no
+    mapping: the sender fills SourceTransaction directly. Only transactions on accounts of customers KAM keeps in
+    detail (key customers and candidates) are stored; others are counted as ignored.
+    """
+
+    @_typing.overload
+    def __new__(cls, channel: _grpc.Channel) -> _Self: ...
+    @_typing.overload
+    def __new__(cls, channel: _aio.Channel) -> IngestionServiceAsyncStub: ...
+    StreamTransactions: _grpc.StreamUnaryMultiCallable[_scan_service_pb2.StreamTransactionsRequest, _scan_service_pb2.StreamTransactionsResponse]
+    """Streams transactions into KAM (client streaming); the response counts what was done once the client
+    closes the stream. Each transaction is applied in the stream's order; a transaction id already known (pushed
+    before, or scanned) is counted as a duplicate and not applied again.
+    The HTTP binding is declared for completeness; the gateway does not transcode client streaming (use
+    IngestTransactions over HTTP).
+    """
+    IngestTransactions: _grpc.UnaryUnaryMultiCallable[_scan_service_pb2.IngestTransactionsRequest, _scan_service_pb2.IngestTransactionsResponse]
+    """Ingests one batch of transactions (unary; the same idempotent path as the stream). For HTTP clients."""
+
+@_typing.type_check_only
+class IngestionServiceAsyncStub(IngestionServiceStub):
+    """Real-time push of the core system's transactions (实时推送). Unlike scanned rows, pushed rows carry no
+    mapping: the sender fills SourceTransaction directly. Only transactions on accounts of customers KAM keeps in
+    detail (key customers and candidates) are stored; others are counted as ignored.
+    """
+
+    def __init__(self, channel: _aio.Channel) -> None: ...
+    StreamTransactions: _aio.StreamUnaryMultiCallable[_scan_service_pb2.StreamTransactionsRequest, _scan_service_pb2.StreamTransactionsResponse]  # type: ignore[assignment]
+    """Streams transactions into KAM (client streaming); the response counts what was done once the client
+    closes the stream. Each transaction is applied in the stream's order; a transaction id already known (pushed
+    before, or scanned) is counted as a duplicate and not applied again.
+    The HTTP binding is declared for completeness; the gateway does not transcode client streaming (use
+    IngestTransactions over HTTP).
+    """
+    IngestTransactions: _aio.UnaryUnaryMultiCallable[_scan_service_pb2.IngestTransactionsRequest, _scan_service_pb2.IngestTransactionsResponse]  # type: ignore[assignment]
+    """Ingests one batch of transactions (unary; the same idempotent path as the stream). For HTTP clients."""
+
+class IngestionServiceServicer(metaclass=_abc_1.ABCMeta):
+    """Real-time push of the core system's transactions (实时推送). Unlike scanned rows, pushed rows carry no
+    mapping: the sender fills SourceTransaction directly. Only transactions on accounts of customers KAM keeps in
+    detail (key customers and candidates) are stored; others are counted as ignored.
+    """
+
+    @_abc_1.abstractmethod
+    def StreamTransactions(
+        self,
+        request_iterator: _MaybeAsyncIterator[_scan_service_pb2.StreamTransactionsRequest],
+        context: _ServicerContext,
+    ) -> _typing.Union[_scan_service_pb2.StreamTransactionsResponse, _abc.Awaitable[_scan_service_pb2.StreamTransactionsResponse]]:
+        """Streams transactions into KAM (client streaming); the response counts what was done once the client
+        closes the stream. Each transaction is applied in the stream's order; a transaction id already known (pushed
+        before, or scanned) is counted as a duplicate and not applied again.
+        The HTTP binding is declared for completeness; the gateway does not transcode client streaming (use
+        IngestTransactions over HTTP).
+        """
+
+    @_abc_1.abstractmethod
+    def IngestTransactions(
+        self,
+        request: _scan_service_pb2.IngestTransactionsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_scan_service_pb2.IngestTransactionsResponse, _abc.Awaitable[_scan_service_pb2.IngestTransactionsResponse]]:
+        """Ingests one batch of transactions (unary; the same idempotent path as the stream). For HTTP clients."""
+
+def add_IngestionServiceServicer_to_server(servicer: IngestionServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

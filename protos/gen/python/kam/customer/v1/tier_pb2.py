@@ -28,7 +28,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from kam.customer.v1 import customer_pb2 as kam_dot_customer_dot_v1_dot_customer__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1akam/customer/v1/tier.proto\x12\x0fkam.customer.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ekam/customer/v1/customer.proto\"\xac\x02\n\x04Tier\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12\x1a\n\x0c\x64isplay_name\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12\x12\n\x04rank\x18\x03 \x01(\x05\x42\x04\xe2\x41\x01\x02\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x1c\n\x0e\x63ustomer_count\x18\x05 \x01(\x03\x42\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x35\n\x0bupdate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x0c\n\x04\x65tag\x18\x08 \x01(\t:1\xea\x41.\n\x11\x63ustomer.kam/Tier\x12\x0ctiers/{tier}*\x05tiers2\x04tier\"\xb7\x02\n\x0fMetricCondition\x12-\n\x06metric\x18\x01 \x01(\x0e\x32\x17.kam.customer.v1.MetricB\x04\xe2\x41\x01\x02\x12\x41\n\x08operator\x18\x02 \x01(\x0e\x32).kam.customer.v1.MetricCondition.OperatorB\x04\xe2\x41\x01\x02\x12\x13\n\x05value\x18\x03 \x01(\tB\x04\xe2\x41\x01\x02\"\x9c\x01\n\x08Operator\x12\x18\n\x14OPERATOR_UNSPECIFIED\x10\x00\x12\"\n\x1eOPERATOR_GREATER_THAN_OR_EQUAL\x10\x01\x12\x19\n\x15OPERATOR_GREATER_THAN\x10\x02\x12\x1f\n\x1bOPERATOR_LESS_THAN_OR_EQUAL\x10\x03\x12\x16\n\x12OPERATOR_LESS_THAN\x10\x04\"\xbc\x01\n\x08TierRule\x12(\n\x04tier\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11\x63ustomer.kam/Tier\x12:\n\nconditions\x18\x02 \x03(\x0b\x32 .kam.customer.v1.MetricConditionB\x04\xe2\x41\x01\x02\x12\x35\n\rcustomer_type\x18\x03 \x01(\x0e\x32\x1e.kam.customer.v1.Customer.Type\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\"\xa1\x04\n\x0bTierRuleSet\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12\x1a\n\x0c\x64isplay_name\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12.\n\x05rules\x18\x03 \x03(\x0b\x32\x19.kam.customer.v1.TierRuleB\x04\xe2\x41\x01\x02\x12\x37\n\x05state\x18\x04 \x01(\x0e\x32\".kam.customer.v1.TierRuleSet.StateB\x04\xe2\x41\x01\x03\x12\x15\n\x07\x63reator\x18\x05 \x01(\tB\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x35\n\x0bupdate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x37\n\ractivate_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x0c\n\x04\x65tag\x18\t \x01(\t\"U\n\x05State\x12\x15\n\x11STATE_UNSPECIFIED\x10\x00\x12\x0f\n\x0bSTATE_DRAFT\x10\x01\x12\x10\n\x0cSTATE_ACTIVE\x10\x02\x12\x12\n\x0eSTATE_ARCHIVED\x10\x03:V\xea\x41S\n\x18\x63ustomer.kam/TierRuleSet\x12\x1ctierRuleSets/{tier_rule_set}*\x0ctierRuleSets2\x0btierRuleSet\"E\n\x0bMetricValue\x12\'\n\x06metric\x18\x01 \x01(\x0e\x32\x17.kam.customer.v1.Metric\x12\r\n\x05value\x18\x02 \x01(\t\"\xe5\x02\n\x0eTierAssignment\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12\x0c\n\x04tier\x18\x02 \x01(\t\x12\x15\n\rprevious_tier\x18\x03 \x01(\t\x12\x10\n\x08rule_set\x18\x04 \x01(\t\x12\x12\n\nrule_index\x18\x05 \x01(\x05\x12\x33\n\rmetric_values\x18\x06 \x03(\x0b\x32\x1c.kam.customer.v1.MetricValue\x12\x13\n\x0b\x65xplanation\x18\x07 \x01(\t\x12/\n\x0b\x61ssign_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp:y\xea\x41v\n\x1b\x63ustomer.kam/TierAssignment\x12\x36\x63ustomers/{customer}/tierAssignments/{tier_assignment}*\x0ftierAssignments2\x0etierAssignment\"L\n\x0eTierTransition\x12\x11\n\tfrom_tier\x18\x01 \x01(\t\x12\x0f\n\x07to_tier\x18\x02 \x01(\t\x12\x16\n\x0e\x63ustomer_count\x18\x03 \x01(\x03*\xcc\x01\n\x06Metric\x12\x16\n\x12METRIC_UNSPECIFIED\x10\x00\x12\"\n\x1eMETRIC_ASSETS_UNDER_MANAGEMENT\x10\x01\x12 \n\x1cMETRIC_AVERAGE_DAILY_BALANCE\x10\x02\x12\x17\n\x13METRIC_LOAN_BALANCE\x10\x03\x12\x18\n\x14METRIC_PRODUCT_COUNT\x10\x04\x12\x17\n\x13METRIC_CONTRIBUTION\x10\x05\x12\x18\n\x14METRIC_TENURE_MONTHS\x10\x06\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1akam/customer/v1/tier.proto\x12\x0fkam.customer.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ekam/customer/v1/customer.proto\"\xac\x02\n\x04Tier\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12\x1a\n\x0c\x64isplay_name\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12\x12\n\x04rank\x18\x03 \x01(\x05\x42\x04\xe2\x41\x01\x02\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x1c\n\x0e\x63ustomer_count\x18\x05 \x01(\x03\x42\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x35\n\x0bupdate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x0c\n\x04\x65tag\x18\x08 \x01(\t:1\xea\x41.\n\x11\x63ustomer.kam/Tier\x12\x0ctiers/{tier}*\x05tiers2\x04tier\"\xcb\x02\n\x0fMetricCondition\x12-\n\x06metric\x18\x01 \x01(\x0e\x32\x17.kam.customer.v1.MetricB\x04\xe2\x41\x01\x02\x12\x41\n\x08operator\x18\x02 \x01(\x0e\x32).kam.customer.v1.MetricCondition.OperatorB\x04\xe2\x41\x01\x02\x12\x13\n\x05value\x18\x03 \x01(\tB\x04\xe2\x41\x01\x02\"\xb0\x01\n\x08Operator\x12\x18\n\x14OPERATOR_UNSPECIFIED\x10\x00\x12\"\n\x1eOPERATOR_GREATER_THAN_OR_EQUAL\x10\x01\x12\x19\n\x15OPERATOR_GREATER_THAN\x10\x02\x12\x1f\n\x1bOPERATOR_LESS_THAN_OR_EQUAL\x10\x03\x12\x16\n\x12OPERATOR_LESS_THAN\x10\x04\x12\x12\n\x0eOPERATOR_EQUAL\x10\x05\"\xab\x02\n\rTierCondition\x12\x33\n\x05match\x18\x01 \x01(\x0e\x32$.kam.customer.v1.TierCondition.Match\x12\x32\n\nconditions\x18\x02 \x03(\x0b\x32\x1e.kam.customer.v1.TierCondition\x12\'\n\x06metric\x18\x03 \x01(\x0e\x32\x17.kam.customer.v1.Metric\x12;\n\x08operator\x18\x04 \x01(\x0e\x32).kam.customer.v1.MetricCondition.Operator\x12\r\n\x05value\x18\x05 \x01(\t\"<\n\x05Match\x12\x15\n\x11MATCH_UNSPECIFIED\x10\x00\x12\r\n\tMATCH_ALL\x10\x01\x12\r\n\tMATCH_ANY\x10\x02\"\xa8\x02\n\x08TierRule\x12(\n\x04tier\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11\x63ustomer.kam/Tier\x12:\n\nconditions\x18\x02 \x03(\x0b\x32 .kam.customer.v1.MetricConditionB\x04\xe2\x41\x01\x02\x12\x35\n\rcustomer_type\x18\x03 \x01(\x0e\x32\x1e.kam.customer.v1.Customer.Type\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x31\n\tcondition\x18\x05 \x01(\x0b\x32\x1e.kam.customer.v1.TierCondition\x12\x19\n\x11tier_display_name\x18\x06 \x01(\t\x12\x1c\n\x14tier_display_name_en\x18\x07 \x01(\t\"\x94\x05\n\x0bTierRuleSet\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12\x1a\n\x0c\x64isplay_name\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12.\n\x05rules\x18\x03 \x03(\x0b\x32\x19.kam.customer.v1.TierRuleB\x04\xe2\x41\x01\x02\x12\x37\n\x05state\x18\x04 \x01(\x0e\x32\".kam.customer.v1.TierRuleSet.StateB\x04\xe2\x41\x01\x03\x12\x15\n\x07\x63reator\x18\x05 \x01(\tB\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x35\n\x0bupdate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x37\n\ractivate_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x0c\n\x04\x65tag\x18\t \x01(\t\x12;\n\rcustomer_type\x18\n \x01(\x0e\x32\x1e.kam.customer.v1.Customer.TypeB\x04\xe2\x41\x01\x02\x12\x15\n\x07version\x18\x0b \x01(\x03\x42\x04\xe2\x41\x01\x03\x12\x1d\n\x15\x64owngrade_after_scans\x18\x0c \x01(\x05\"U\n\x05State\x12\x15\n\x11STATE_UNSPECIFIED\x10\x00\x12\x0f\n\x0bSTATE_DRAFT\x10\x01\x12\x10\n\x0cSTATE_ACTIVE\x10\x02\x12\x12\n\x0eSTATE_ARCHIVED\x10\x03:V\xea\x41S\n\x18\x63ustomer.kam/TierRuleSet\x12\x1ctierRuleSets/{tier_rule_set}*\x0ctierRuleSets2\x0btierRuleSet\"E\n\x0bMetricValue\x12\'\n\x06metric\x18\x01 \x01(\x0e\x32\x17.kam.customer.v1.Metric\x12\r\n\x05value\x18\x02 \x01(\t\"\xad\x05\n\x0eTierAssignment\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12\x0c\n\x04tier\x18\x02 \x01(\t\x12\x15\n\rprevious_tier\x18\x03 \x01(\t\x12\x10\n\x08rule_set\x18\x04 \x01(\t\x12\x12\n\nrule_index\x18\x05 \x01(\x05\x12\x33\n\rmetric_values\x18\x06 \x03(\x0b\x32\x1c.kam.customer.v1.MetricValue\x12\x13\n\x0b\x65xplanation\x18\x07 \x01(\t\x12/\n\x0b\x61ssign_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x36\n\x06reason\x18\t \x01(\x0e\x32&.kam.customer.v1.TierAssignment.Reason\x12\x0c\n\x04scan\x18\n \x01(\t\x12\x18\n\x10rule_set_version\x18\x0b \x01(\x03\x12\x19\n\x11matched_condition\x18\x0c \x01(\t\x12\r\n\x05\x61\x63tor\x18\r \x01(\t\"\xbb\x01\n\x06Reason\x12\x16\n\x12REASON_UNSPECIFIED\x10\x00\x12\x0f\n\x0bREASON_SCAN\x10\x01\x12\x1a\n\x16REASON_HYSTERESIS_HOLD\x10\x02\x12\x1d\n\x19REASON_RULE_SET_ACTIVATED\x10\x03\x12\x13\n\x0fREASON_OVERRIDE\x10\x04\x12\x1b\n\x17REASON_OVERRIDE_REMOVED\x10\x05\x12\x1b\n\x17REASON_OVERRIDE_EXPIRED\x10\x06:y\xea\x41v\n\x1b\x63ustomer.kam/TierAssignment\x12\x36\x63ustomers/{customer}/tierAssignments/{tier_assignment}*\x0ftierAssignments2\x0etierAssignment\"\xc2\x02\n\x0cTierOverride\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12\x12\n\x04tier\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12\x14\n\x06reason\x18\x03 \x01(\tB\x04\xe2\x41\x01\x02\x12\x35\n\x0b\x65xpire_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x02\x12\x15\n\x07\x63reator\x18\x05 \x01(\tB\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03:o\xea\x41l\n\x19\x63ustomer.kam/TierOverride\x12\x32\x63ustomers/{customer}/tierOverrides/{tier_override}*\rtierOverrides2\x0ctierOverride\"\x96\x02\n\x0c\x43ustomerTier\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04tier\x18\x02 \x01(\t\x12\x19\n\x11tier_display_name\x18\x03 \x01(\t\x12\x13\n\x0bgraded_tier\x18\x04 \x01(\t\x12\x14\n\x0cverdict_tier\x18\x05 \x01(\t\x12\x1f\n\x17\x63onsecutive_scans_below\x18\x06 \x01(\x05\x12\x1d\n\x15\x64owngrade_after_scans\x18\x07 \x01(\x05\x12\x33\n\nassignment\x18\x08 \x01(\x0b\x32\x1f.kam.customer.v1.TierAssignment\x12/\n\x08override\x18\t \x01(\x0b\x32\x1d.kam.customer.v1.TierOverride\"G\n\tTierCount\x12\x0c\n\x04tier\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x16\n\x0e\x63ustomer_count\x18\x03 \x01(\x03\"L\n\x0eTierTransition\x12\x11\n\tfrom_tier\x18\x01 \x01(\t\x12\x0f\n\x07to_tier\x18\x02 \x01(\t\x12\x16\n\x0e\x63ustomer_count\x18\x03 \x01(\x03*\xce\x03\n\x06Metric\x12\x16\n\x12METRIC_UNSPECIFIED\x10\x00\x12\"\n\x1eMETRIC_ASSETS_UNDER_MANAGEMENT\x10\x01\x12 \n\x1cMETRIC_AVERAGE_DAILY_BALANCE\x10\x02\x12\x17\n\x13METRIC_LOAN_BALANCE\x10\x03\x12\x18\n\x14METRIC_PRODUCT_COUNT\x10\x04\x12\x17\n\x13METRIC_CONTRIBUTION\x10\x05\x12\x18\n\x14METRIC_TENURE_MONTHS\x10\x06\x12#\n\x1fMETRIC_AVERAGE_DAILY_BALANCE_30\x10\x07\x12$\n METRIC_AVERAGE_DAILY_BALANCE_365\x10\x08\x12\x17\n\x13METRIC_CREDIT_LIMIT\x10\t\x12\x16\n\x12METRIC_CREDIT_USED\x10\n\x12\x1f\n\x1bMETRIC_TRANSACTION_COUNT_90\x10\x0b\x12 \n\x1cMETRIC_TRANSACTION_VOLUME_90\x10\x0c\x12\x1b\n\x17METRIC_CONSOLIDATED_AUM\x10\r\x12$\n METRIC_CONSOLIDATED_LOAN_BALANCE\x10\x0e\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -75,30 +75,60 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_TIERRULESET'].fields_by_name['update_time']._serialized_options = b'\342A\001\003'
   _globals['_TIERRULESET'].fields_by_name['activate_time']._loaded_options = None
   _globals['_TIERRULESET'].fields_by_name['activate_time']._serialized_options = b'\342A\001\003'
+  _globals['_TIERRULESET'].fields_by_name['customer_type']._loaded_options = None
+  _globals['_TIERRULESET'].fields_by_name['customer_type']._serialized_options = b'\342A\001\002'
+  _globals['_TIERRULESET'].fields_by_name['version']._loaded_options = None
+  _globals['_TIERRULESET'].fields_by_name['version']._serialized_options = b'\342A\001\003'
   _globals['_TIERRULESET']._loaded_options = None
   _globals['_TIERRULESET']._serialized_options = b'\352AS\n\030customer.kam/TierRuleSet\022\034tierRuleSets/{tier_rule_set}*\014tierRuleSets2\013tierRuleSet'
   _globals['_TIERASSIGNMENT'].fields_by_name['name']._loaded_options = None
   _globals['_TIERASSIGNMENT'].fields_by_name['name']._serialized_options = b'\342A\001\010'
   _globals['_TIERASSIGNMENT']._loaded_options = None
   _globals['_TIERASSIGNMENT']._serialized_options = b'\352Av\n\033customer.kam/TierAssignment\0226customers/{customer}/tierAssignments/{tier_assignment}*\017tierAssignments2\016tierAssignment'
-  _globals['_METRIC']._serialized_start=2038
-  _globals['_METRIC']._serialized_end=2242
+  _globals['_TIEROVERRIDE'].fields_by_name['name']._loaded_options = None
+  _globals['_TIEROVERRIDE'].fields_by_name['name']._serialized_options = b'\342A\001\010'
+  _globals['_TIEROVERRIDE'].fields_by_name['tier']._loaded_options = None
+  _globals['_TIEROVERRIDE'].fields_by_name['tier']._serialized_options = b'\342A\001\002'
+  _globals['_TIEROVERRIDE'].fields_by_name['reason']._loaded_options = None
+  _globals['_TIEROVERRIDE'].fields_by_name['reason']._serialized_options = b'\342A\001\002'
+  _globals['_TIEROVERRIDE'].fields_by_name['expire_time']._loaded_options = None
+  _globals['_TIEROVERRIDE'].fields_by_name['expire_time']._serialized_options = b'\342A\001\002'
+  _globals['_TIEROVERRIDE'].fields_by_name['creator']._loaded_options = None
+  _globals['_TIEROVERRIDE'].fields_by_name['creator']._serialized_options = b'\342A\001\003'
+  _globals['_TIEROVERRIDE'].fields_by_name['create_time']._loaded_options = None
+  _globals['_TIEROVERRIDE'].fields_by_name['create_time']._serialized_options = b'\342A\001\003'
+  _globals['_TIEROVERRIDE']._loaded_options = None
+  _globals['_TIEROVERRIDE']._serialized_options = b'\352Al\n\031customer.kam/TierOverride\0222customers/{customer}/tierOverrides/{tier_override}*\rtierOverrides2\014tierOverride'
+  _globals['_METRIC']._serialized_start=3590
+  _globals['_METRIC']._serialized_end=4052
   _globals['_TIER']._serialized_start=173
   _globals['_TIER']._serialized_end=473
   _globals['_METRICCONDITION']._serialized_start=476
-  _globals['_METRICCONDITION']._serialized_end=787
+  _globals['_METRICCONDITION']._serialized_end=807
   _globals['_METRICCONDITION_OPERATOR']._serialized_start=631
-  _globals['_METRICCONDITION_OPERATOR']._serialized_end=787
-  _globals['_TIERRULE']._serialized_start=790
-  _globals['_TIERRULE']._serialized_end=978
-  _globals['_TIERRULESET']._serialized_start=981
-  _globals['_TIERRULESET']._serialized_end=1526
-  _globals['_TIERRULESET_STATE']._serialized_start=1353
-  _globals['_TIERRULESET_STATE']._serialized_end=1438
-  _globals['_METRICVALUE']._serialized_start=1528
-  _globals['_METRICVALUE']._serialized_end=1597
-  _globals['_TIERASSIGNMENT']._serialized_start=1600
-  _globals['_TIERASSIGNMENT']._serialized_end=1957
-  _globals['_TIERTRANSITION']._serialized_start=1959
-  _globals['_TIERTRANSITION']._serialized_end=2035
+  _globals['_METRICCONDITION_OPERATOR']._serialized_end=807
+  _globals['_TIERCONDITION']._serialized_start=810
+  _globals['_TIERCONDITION']._serialized_end=1109
+  _globals['_TIERCONDITION_MATCH']._serialized_start=1049
+  _globals['_TIERCONDITION_MATCH']._serialized_end=1109
+  _globals['_TIERRULE']._serialized_start=1112
+  _globals['_TIERRULE']._serialized_end=1408
+  _globals['_TIERRULESET']._serialized_start=1411
+  _globals['_TIERRULESET']._serialized_end=2071
+  _globals['_TIERRULESET_STATE']._serialized_start=1898
+  _globals['_TIERRULESET_STATE']._serialized_end=1983
+  _globals['_METRICVALUE']._serialized_start=2073
+  _globals['_METRICVALUE']._serialized_end=2142
+  _globals['_TIERASSIGNMENT']._serialized_start=2145
+  _globals['_TIERASSIGNMENT']._serialized_end=2830
+  _globals['_TIERASSIGNMENT_REASON']._serialized_start=2520
+  _globals['_TIERASSIGNMENT_REASON']._serialized_end=2707
+  _globals['_TIEROVERRIDE']._serialized_start=2833
+  _globals['_TIEROVERRIDE']._serialized_end=3155
+  _globals['_CUSTOMERTIER']._serialized_start=3158
+  _globals['_CUSTOMERTIER']._serialized_end=3436
+  _globals['_TIERCOUNT']._serialized_start=3438
+  _globals['_TIERCOUNT']._serialized_end=3509
+  _globals['_TIERTRANSITION']._serialized_start=3511
+  _globals['_TIERTRANSITION']._serialized_end=3587
 # @@protoc_insertion_point(module_scope)

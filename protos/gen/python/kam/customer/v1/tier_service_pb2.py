@@ -30,13 +30,21 @@ from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mas
 from kam.customer.v1 import tier_pb2 as kam_dot_customer_dot_v1_dot_tier__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"kam/customer/v1/tier_service.proto\x12\x0fkam.customer.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1akam/customer/v1/tier.proto\"U\n\x11\x43reateTierRequest\x12)\n\x04tier\x18\x01 \x01(\x0b\x32\x15.kam.customer.v1.TierB\x04\xe2\x41\x01\x02\x12\x15\n\x07tier_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\"9\n\x12\x43reateTierResponse\x12#\n\x04tier\x18\x01 \x01(\x0b\x32\x15.kam.customer.v1.Tier\":\n\x0eGetTierRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11\x63ustomer.kam/Tier\"6\n\x0fGetTierResponse\x12#\n\x04tier\x18\x01 \x01(\x0b\x32\x15.kam.customer.v1.Tier\"\x12\n\x10ListTiersRequest\"9\n\x11ListTiersResponse\x12$\n\x05tiers\x18\x01 \x03(\x0b\x32\x15.kam.customer.v1.Tier\"o\n\x11UpdateTierRequest\x12)\n\x04tier\x18\x01 \x01(\x0b\x32\x15.kam.customer.v1.TierB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"9\n\x12UpdateTierResponse\x12#\n\x04tier\x18\x01 \x01(\x0b\x32\x15.kam.customer.v1.Tier\"=\n\x11\x44\x65leteTierRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11\x63ustomer.kam/Tier\"\x14\n\x12\x44\x65leteTierResponse\"i\n\x18\x43reateTierRuleSetRequest\x12\x39\n\rtier_rule_set\x18\x01 \x01(\x0b\x32\x1c.kam.customer.v1.TierRuleSetB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"P\n\x19\x43reateTierRuleSetResponse\x12\x33\n\rtier_rule_set\x18\x01 \x01(\x0b\x32\x1c.kam.customer.v1.TierRuleSet\"H\n\x15GetTierRuleSetRequest\x12/\n\x04name\x18\x01 \x01(\tB!\xe2\x41\x01\x02\xfa\x41\x1a\n\x18\x63ustomer.kam/TierRuleSet\"M\n\x16GetTierRuleSetResponse\x12\x33\n\rtier_rule_set\x18\x01 \x01(\x0b\x32\x1c.kam.customer.v1.TierRuleSet\"P\n\x17ListTierRuleSetsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\"i\n\x18ListTierRuleSetsResponse\x12\x34\n\x0etier_rule_sets\x18\x01 \x03(\x0b\x32\x1c.kam.customer.v1.TierRuleSet\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x86\x01\n\x18UpdateTierRuleSetRequest\x12\x39\n\rtier_rule_set\x18\x01 \x01(\x0b\x32\x1c.kam.customer.v1.TierRuleSetB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"P\n\x19UpdateTierRuleSetResponse\x12\x33\n\rtier_rule_set\x18\x01 \x01(\x0b\x32\x1c.kam.customer.v1.TierRuleSet\"b\n\x1aSimulateTierRuleSetRequest\x12/\n\x04name\x18\x01 \x01(\tB!\xe2\x41\x01\x02\xfa\x41\x1a\n\x18\x63ustomer.kam/TierRuleSet\x12\x13\n\x0bsample_size\x18\x02 \x01(\x05\"\xb7\x01\n\x1bSimulateTierRuleSetResponse\x12\x34\n\x0btransitions\x18\x01 \x03(\x0b\x32\x1f.kam.customer.v1.TierTransition\x12\x17\n\x0f\x65valuated_count\x18\x02 \x01(\x03\x12\x15\n\rchanged_count\x18\x03 \x01(\x03\x12\x32\n\x07samples\x18\x04 \x03(\x0b\x32!.kam.customer.v1.TransitionSample\"I\n\x10TransitionSample\x12\x11\n\tfrom_tier\x18\x01 \x01(\t\x12\x0f\n\x07to_tier\x18\x02 \x01(\t\x12\x11\n\tcustomers\x18\x03 \x03(\t\"[\n\x1a\x41\x63tivateTierRuleSetRequest\x12/\n\x04name\x18\x01 \x01(\tB!\xe2\x41\x01\x02\xfa\x41\x1a\n\x18\x63ustomer.kam/TierRuleSet\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"R\n\x1b\x41\x63tivateTierRuleSetResponse\x12\x33\n\rtier_rule_set\x18\x01 \x01(\x0b\x32\x1c.kam.customer.v1.TierRuleSet\"s\n\x1aListTierAssignmentsRequest\x12.\n\x06parent\x18\x01 \x01(\tB\x1e\xe2\x41\x01\x02\xfa\x41\x17\n\x15\x63ustomer.kam/Customer\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"q\n\x1bListTierAssignmentsResponse\x12\x39\n\x10tier_assignments\x18\x01 \x03(\x0b\x32\x1f.kam.customer.v1.TierAssignment\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2\xe3\x0e\n\x0bTierService\x12\x83\x01\n\nCreateTier\x12\".kam.customer.v1.CreateTierRequest\x1a#.kam.customer.v1.CreateTierResponse\",\xda\x41\x0ctier,tier_id\x82\xd3\xe4\x93\x02\x17\"\t/v1/tiers:\x04tierb\x04tier\x12x\n\x07GetTier\x12\x1f.kam.customer.v1.GetTierRequest\x1a .kam.customer.v1.GetTierResponse\"*\x90\x02\x01\xda\x41\x04name\x82\xd3\xe4\x93\x02\x1a\x12\x12/v1/{name=tiers/*}b\x04tier\x12h\n\tListTiers\x12!.kam.customer.v1.ListTiersRequest\x1a\".kam.customer.v1.ListTiersResponse\"\x14\x90\x02\x01\x82\xd3\xe4\x93\x02\x0b\x12\t/v1/tiers\x12\x95\x01\n\nUpdateTier\x12\".kam.customer.v1.UpdateTierRequest\x1a#.kam.customer.v1.UpdateTierResponse\">\xda\x41\x10tier,update_mask\x82\xd3\xe4\x93\x02%2\x17/v1/{tier.name=tiers/*}:\x04tierb\x04tier\x12x\n\nDeleteTier\x12\".kam.customer.v1.DeleteTierRequest\x1a#.kam.customer.v1.DeleteTierResponse\"!\xda\x41\x04name\x82\xd3\xe4\x93\x02\x14*\x12/v1/{name=tiers/*}\x12\xb2\x01\n\x11\x43reateTierRuleSet\x12).kam.customer.v1.CreateTierRuleSetRequest\x1a*.kam.customer.v1.CreateTierRuleSetResponse\"F\xda\x41\rtier_rule_set\x82\xd3\xe4\x93\x02\x30\"\x10/v1/tierRuleSets:\rtier_rule_setb\rtier_rule_set\x12\x9d\x01\n\x0eGetTierRuleSet\x12&.kam.customer.v1.GetTierRuleSetRequest\x1a\'.kam.customer.v1.GetTierRuleSetResponse\":\x90\x02\x01\xda\x41\x04name\x82\xd3\xe4\x93\x02*\x12\x19/v1/{name=tierRuleSets/*}b\rtier_rule_set\x12\x84\x01\n\x10ListTierRuleSets\x12(.kam.customer.v1.ListTierRuleSetsRequest\x1a).kam.customer.v1.ListTierRuleSetsResponse\"\x1b\x90\x02\x01\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/tierRuleSets\x12\xd5\x01\n\x11UpdateTierRuleSet\x12).kam.customer.v1.UpdateTierRuleSetRequest\x1a*.kam.customer.v1.UpdateTierRuleSetResponse\"i\xda\x41\x19tier_rule_set,update_mask\x82\xd3\xe4\x93\x02G2\'/v1/{tier_rule_set.name=tierRuleSets/*}:\rtier_rule_setb\rtier_rule_set\x12\xa9\x01\n\x13SimulateTierRuleSet\x12+.kam.customer.v1.SimulateTierRuleSetRequest\x1a,.kam.customer.v1.SimulateTierRuleSetResponse\"7\x90\x02\x01\xda\x41\x04name\x82\xd3\xe4\x93\x02\'\"\"/v1/{name=tierRuleSets/*}:simulate:\x01*\x12\xb5\x01\n\x13\x41\x63tivateTierRuleSet\x12+.kam.customer.v1.ActivateTierRuleSetRequest\x1a,.kam.customer.v1.ActivateTierRuleSetResponse\"C\xda\x41\x04name\x82\xd3\xe4\x93\x02\x36\"\"/v1/{name=tierRuleSets/*}:activate:\x01*b\rtier_rule_set\x12\xae\x01\n\x13ListTierAssignments\x12+.kam.customer.v1.ListTierAssignmentsRequest\x1a,.kam.customer.v1.ListTierAssignmentsResponse\"<\x90\x02\x01\xda\x41\x06parent\x82\xd3\xe4\x93\x02*\x12(/v1/{parent=customers/*}/tierAssignments\x1a\x0f\xca\x41\x0c\x63ustomer.kamb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"kam/customer/v1/tier_service.proto\x12\x0fkam.customer.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1akam/customer/v1/tier.proto\",\n\x16GetCustomerTierRequest\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\"O\n\x17GetCustomerTierResponse\x12\x34\n\rcustomer_tier\x18\x01 \x01(\x0b\x32\x1d.kam.customer.v1.CustomerTier\"\x87\x01\n\x19\x43reateTierOverrideRequest\x12.\n\x06parent\x18\x01 \x01(\tB\x1e\xe2\x41\x01\x02\xfa\x41\x17\n\x15\x63ustomer.kam/Customer\x12:\n\rtier_override\x18\x02 \x01(\x0b\x32\x1d.kam.customer.v1.TierOverrideB\x04\xe2\x41\x01\x02\"R\n\x1a\x43reateTierOverrideResponse\x12\x34\n\rtier_override\x18\x01 \x01(\x0b\x32\x1d.kam.customer.v1.TierOverride\"M\n\x19\x44\x65leteTierOverrideRequest\x12\x30\n\x04name\x18\x01 \x01(\tB\"\xe2\x41\x01\x02\xfa\x41\x1b\n\x19\x63ustomer.kam/TierOverride\"\x1c\n\x1a\x44\x65leteTierOverrideResponse\"U\n\x11\x43reateTierRequest\x12)\n\x04tier\x18\x01 \x01(\x0b\x32\x15.kam.customer.v1.TierB\x04\xe2\x41\x01\x02\x12\x15\n\x07tier_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\"9\n\x12\x43reateTierResponse\x12#\n\x04tier\x18\x01 \x01(\x0b\x32\x15.kam.customer.v1.Tier\":\n\x0eGetTierRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11\x63ustomer.kam/Tier\"6\n\x0fGetTierResponse\x12#\n\x04tier\x18\x01 \x01(\x0b\x32\x15.kam.customer.v1.Tier\"\x12\n\x10ListTiersRequest\"9\n\x11ListTiersResponse\x12$\n\x05tiers\x18\x01 \x03(\x0b\x32\x15.kam.customer.v1.Tier\"o\n\x11UpdateTierRequest\x12)\n\x04tier\x18\x01 \x01(\x0b\x32\x15.kam.customer.v1.TierB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"9\n\x12UpdateTierResponse\x12#\n\x04tier\x18\x01 \x01(\x0b\x32\x15.kam.customer.v1.Tier\"=\n\x11\x44\x65leteTierRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11\x63ustomer.kam/Tier\"\x14\n\x12\x44\x65leteTierResponse\"i\n\x18\x43reateTierRuleSetRequest\x12\x39\n\rtier_rule_set\x18\x01 \x01(\x0b\x32\x1c.kam.customer.v1.TierRuleSetB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"P\n\x19\x43reateTierRuleSetResponse\x12\x33\n\rtier_rule_set\x18\x01 \x01(\x0b\x32\x1c.kam.customer.v1.TierRuleSet\"H\n\x15GetTierRuleSetRequest\x12/\n\x04name\x18\x01 \x01(\tB!\xe2\x41\x01\x02\xfa\x41\x1a\n\x18\x63ustomer.kam/TierRuleSet\"M\n\x16GetTierRuleSetResponse\x12\x33\n\rtier_rule_set\x18\x01 \x01(\x0b\x32\x1c.kam.customer.v1.TierRuleSet\"P\n\x17ListTierRuleSetsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\"i\n\x18ListTierRuleSetsResponse\x12\x34\n\x0etier_rule_sets\x18\x01 \x03(\x0b\x32\x1c.kam.customer.v1.TierRuleSet\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x86\x01\n\x18UpdateTierRuleSetRequest\x12\x39\n\rtier_rule_set\x18\x01 \x01(\x0b\x32\x1c.kam.customer.v1.TierRuleSetB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"P\n\x19UpdateTierRuleSetResponse\x12\x33\n\rtier_rule_set\x18\x01 \x01(\x0b\x32\x1c.kam.customer.v1.TierRuleSet\"\x93\x01\n\x1aSimulateTierRuleSetRequest\x12+\n\x04name\x18\x01 \x01(\tB\x1d\xfa\x41\x1a\n\x18\x63ustomer.kam/TierRuleSet\x12\x13\n\x0bsample_size\x18\x02 \x01(\x05\x12\x33\n\rtier_rule_set\x18\x03 \x01(\x0b\x32\x1c.kam.customer.v1.TierRuleSet\"\xe8\x01\n\x1bSimulateTierRuleSetResponse\x12\x34\n\x0btransitions\x18\x01 \x03(\x0b\x32\x1f.kam.customer.v1.TierTransition\x12\x17\n\x0f\x65valuated_count\x18\x02 \x01(\x03\x12\x15\n\rchanged_count\x18\x03 \x01(\x03\x12\x32\n\x07samples\x18\x04 \x03(\x0b\x32!.kam.customer.v1.TransitionSample\x12/\n\x0btier_counts\x18\x05 \x03(\x0b\x32\x1a.kam.customer.v1.TierCount\"I\n\x10TransitionSample\x12\x11\n\tfrom_tier\x18\x01 \x01(\t\x12\x0f\n\x07to_tier\x18\x02 \x01(\t\x12\x11\n\tcustomers\x18\x03 \x03(\t\"[\n\x1a\x41\x63tivateTierRuleSetRequest\x12/\n\x04name\x18\x01 \x01(\tB!\xe2\x41\x01\x02\xfa\x41\x1a\n\x18\x63ustomer.kam/TierRuleSet\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"R\n\x1b\x41\x63tivateTierRuleSetResponse\x12\x33\n\rtier_rule_set\x18\x01 \x01(\x0b\x32\x1c.kam.customer.v1.TierRuleSet\"s\n\x1aListTierAssignmentsRequest\x12.\n\x06parent\x18\x01 \x01(\tB\x1e\xe2\x41\x01\x02\xfa\x41\x17\n\x15\x63ustomer.kam/Customer\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"q\n\x1bListTierAssignmentsResponse\x12\x39\n\x10tier_assignments\x18\x01 \x03(\x0b\x32\x1f.kam.customer.v1.TierAssignment\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2\x84\x13\n\x0bTierService\x12\x83\x01\n\nCreateTier\x12\".kam.customer.v1.CreateTierRequest\x1a#.kam.customer.v1.CreateTierResponse\",\xda\x41\x0ctier,tier_id\x82\xd3\xe4\x93\x02\x17\"\t/v1/tiers:\x04tierb\x04tier\x12x\n\x07GetTier\x12\x1f.kam.customer.v1.GetTierRequest\x1a .kam.customer.v1.GetTierResponse\"*\x90\x02\x01\xda\x41\x04name\x82\xd3\xe4\x93\x02\x1a\x12\x12/v1/{name=tiers/*}b\x04tier\x12h\n\tListTiers\x12!.kam.customer.v1.ListTiersRequest\x1a\".kam.customer.v1.ListTiersResponse\"\x14\x90\x02\x01\x82\xd3\xe4\x93\x02\x0b\x12\t/v1/tiers\x12\x95\x01\n\nUpdateTier\x12\".kam.customer.v1.UpdateTierRequest\x1a#.kam.customer.v1.UpdateTierResponse\">\xda\x41\x10tier,update_mask\x82\xd3\xe4\x93\x02%2\x17/v1/{tier.name=tiers/*}:\x04tierb\x04tier\x12x\n\nDeleteTier\x12\".kam.customer.v1.DeleteTierRequest\x1a#.kam.customer.v1.DeleteTierResponse\"!\xda\x41\x04name\x82\xd3\xe4\x93\x02\x14*\x12/v1/{name=tiers/*}\x12\xb2\x01\n\x11\x43reateTierRuleSet\x12).kam.customer.v1.CreateTierRuleSetRequest\x1a*.kam.customer.v1.CreateTierRuleSetResponse\"F\xda\x41\rtier_rule_set\x82\xd3\xe4\x93\x02\x30\"\x10/v1/tierRuleSets:\rtier_rule_setb\rtier_rule_set\x12\x9d\x01\n\x0eGetTierRuleSet\x12&.kam.customer.v1.GetTierRuleSetRequest\x1a\'.kam.customer.v1.GetTierRuleSetResponse\":\x90\x02\x01\xda\x41\x04name\x82\xd3\xe4\x93\x02*\x12\x19/v1/{name=tierRuleSets/*}b\rtier_rule_set\x12\x84\x01\n\x10ListTierRuleSets\x12(.kam.customer.v1.ListTierRuleSetsRequest\x1a).kam.customer.v1.ListTierRuleSetsResponse\"\x1b\x90\x02\x01\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/tierRuleSets\x12\xd5\x01\n\x11UpdateTierRuleSet\x12).kam.customer.v1.UpdateTierRuleSetRequest\x1a*.kam.customer.v1.UpdateTierRuleSetResponse\"i\xda\x41\x19tier_rule_set,update_mask\x82\xd3\xe4\x93\x02G2\'/v1/{tier_rule_set.name=tierRuleSets/*}:\rtier_rule_setb\rtier_rule_set\x12\xa9\x01\n\x13SimulateTierRuleSet\x12+.kam.customer.v1.SimulateTierRuleSetRequest\x1a,.kam.customer.v1.SimulateTierRuleSetResponse\"7\x90\x02\x01\xda\x41\x04name\x82\xd3\xe4\x93\x02\'\"\"/v1/{name=tierRuleSets/*}:simulate:\x01*\x12\xb5\x01\n\x13\x41\x63tivateTierRuleSet\x12+.kam.customer.v1.ActivateTierRuleSetRequest\x1a,.kam.customer.v1.ActivateTierRuleSetResponse\"C\xda\x41\x04name\x82\xd3\xe4\x93\x02\x36\"\"/v1/{name=tierRuleSets/*}:activate:\x01*b\rtier_rule_set\x12\xae\x01\n\x13ListTierAssignments\x12+.kam.customer.v1.ListTierAssignmentsRequest\x1a,.kam.customer.v1.ListTierAssignmentsResponse\"<\x90\x02\x01\xda\x41\x06parent\x82\xd3\xe4\x93\x02*\x12(/v1/{parent=customers/*}/tierAssignments\x12\xa2\x01\n\x0fGetCustomerTier\x12\'.kam.customer.v1.GetCustomerTierRequest\x1a(.kam.customer.v1.GetCustomerTierResponse\"<\x90\x02\x01\xda\x41\x04name\x82\xd3\xe4\x93\x02,\x12\x1b/v1/{name=customers/*/tier}b\rcustomer_tier\x12\xd2\x01\n\x12\x43reateTierOverride\x12*.kam.customer.v1.CreateTierOverrideRequest\x1a+.kam.customer.v1.CreateTierOverrideResponse\"c\xda\x41\x14parent,tier_override\x82\xd3\xe4\x93\x02\x46\"&/v1/{parent=customers/*}/tierOverrides:\rtier_overrideb\rtier_override\x12\xa4\x01\n\x12\x44\x65leteTierOverride\x12*.kam.customer.v1.DeleteTierOverrideRequest\x1a+.kam.customer.v1.DeleteTierOverrideResponse\"5\xda\x41\x04name\x82\xd3\xe4\x93\x02(*&/v1/{name=customers/*/tierOverrides/*}\x1a\x0f\xca\x41\x0c\x63ustomer.kamb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'kam.customer.v1.tier_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_GETCUSTOMERTIERREQUEST'].fields_by_name['name']._loaded_options = None
+  _globals['_GETCUSTOMERTIERREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002'
+  _globals['_CREATETIEROVERRIDEREQUEST'].fields_by_name['parent']._loaded_options = None
+  _globals['_CREATETIEROVERRIDEREQUEST'].fields_by_name['parent']._serialized_options = b'\342A\001\002\372A\027\n\025customer.kam/Customer'
+  _globals['_CREATETIEROVERRIDEREQUEST'].fields_by_name['tier_override']._loaded_options = None
+  _globals['_CREATETIEROVERRIDEREQUEST'].fields_by_name['tier_override']._serialized_options = b'\342A\001\002'
+  _globals['_DELETETIEROVERRIDEREQUEST'].fields_by_name['name']._loaded_options = None
+  _globals['_DELETETIEROVERRIDEREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\372A\033\n\031customer.kam/TierOverride'
   _globals['_CREATETIERREQUEST'].fields_by_name['tier']._loaded_options = None
   _globals['_CREATETIERREQUEST'].fields_by_name['tier']._serialized_options = b'\342A\001\002'
   _globals['_CREATETIERREQUEST'].fields_by_name['tier_id']._loaded_options = None
@@ -54,7 +62,7 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_UPDATETIERRULESETREQUEST'].fields_by_name['tier_rule_set']._loaded_options = None
   _globals['_UPDATETIERRULESETREQUEST'].fields_by_name['tier_rule_set']._serialized_options = b'\342A\001\002'
   _globals['_SIMULATETIERRULESETREQUEST'].fields_by_name['name']._loaded_options = None
-  _globals['_SIMULATETIERRULESETREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\372A\032\n\030customer.kam/TierRuleSet'
+  _globals['_SIMULATETIERRULESETREQUEST'].fields_by_name['name']._serialized_options = b'\372A\032\n\030customer.kam/TierRuleSet'
   _globals['_ACTIVATETIERRULESETREQUEST'].fields_by_name['name']._loaded_options = None
   _globals['_ACTIVATETIERRULESETREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\372A\032\n\030customer.kam/TierRuleSet'
   _globals['_LISTTIERASSIGNMENTSREQUEST'].fields_by_name['parent']._loaded_options = None
@@ -85,56 +93,74 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_TIERSERVICE'].methods_by_name['ActivateTierRuleSet']._serialized_options = b'\332A\004name\202\323\344\223\0026\"\"/v1/{name=tierRuleSets/*}:activate:\001*b\rtier_rule_set'
   _globals['_TIERSERVICE'].methods_by_name['ListTierAssignments']._loaded_options = None
   _globals['_TIERSERVICE'].methods_by_name['ListTierAssignments']._serialized_options = b'\220\002\001\332A\006parent\202\323\344\223\002*\022(/v1/{parent=customers/*}/tierAssignments'
-  _globals['_CREATETIERREQUEST']._serialized_start=232
-  _globals['_CREATETIERREQUEST']._serialized_end=317
-  _globals['_CREATETIERRESPONSE']._serialized_start=319
-  _globals['_CREATETIERRESPONSE']._serialized_end=376
-  _globals['_GETTIERREQUEST']._serialized_start=378
-  _globals['_GETTIERREQUEST']._serialized_end=436
-  _globals['_GETTIERRESPONSE']._serialized_start=438
-  _globals['_GETTIERRESPONSE']._serialized_end=492
-  _globals['_LISTTIERSREQUEST']._serialized_start=494
-  _globals['_LISTTIERSREQUEST']._serialized_end=512
-  _globals['_LISTTIERSRESPONSE']._serialized_start=514
-  _globals['_LISTTIERSRESPONSE']._serialized_end=571
-  _globals['_UPDATETIERREQUEST']._serialized_start=573
-  _globals['_UPDATETIERREQUEST']._serialized_end=684
-  _globals['_UPDATETIERRESPONSE']._serialized_start=686
-  _globals['_UPDATETIERRESPONSE']._serialized_end=743
-  _globals['_DELETETIERREQUEST']._serialized_start=745
-  _globals['_DELETETIERREQUEST']._serialized_end=806
-  _globals['_DELETETIERRESPONSE']._serialized_start=808
-  _globals['_DELETETIERRESPONSE']._serialized_end=828
-  _globals['_CREATETIERRULESETREQUEST']._serialized_start=830
-  _globals['_CREATETIERRULESETREQUEST']._serialized_end=935
-  _globals['_CREATETIERRULESETRESPONSE']._serialized_start=937
-  _globals['_CREATETIERRULESETRESPONSE']._serialized_end=1017
-  _globals['_GETTIERRULESETREQUEST']._serialized_start=1019
-  _globals['_GETTIERRULESETREQUEST']._serialized_end=1091
-  _globals['_GETTIERRULESETRESPONSE']._serialized_start=1093
-  _globals['_GETTIERRULESETRESPONSE']._serialized_end=1170
-  _globals['_LISTTIERRULESETSREQUEST']._serialized_start=1172
-  _globals['_LISTTIERRULESETSREQUEST']._serialized_end=1252
-  _globals['_LISTTIERRULESETSRESPONSE']._serialized_start=1254
-  _globals['_LISTTIERRULESETSRESPONSE']._serialized_end=1359
-  _globals['_UPDATETIERRULESETREQUEST']._serialized_start=1362
-  _globals['_UPDATETIERRULESETREQUEST']._serialized_end=1496
-  _globals['_UPDATETIERRULESETRESPONSE']._serialized_start=1498
-  _globals['_UPDATETIERRULESETRESPONSE']._serialized_end=1578
-  _globals['_SIMULATETIERRULESETREQUEST']._serialized_start=1580
-  _globals['_SIMULATETIERRULESETREQUEST']._serialized_end=1678
-  _globals['_SIMULATETIERRULESETRESPONSE']._serialized_start=1681
-  _globals['_SIMULATETIERRULESETRESPONSE']._serialized_end=1864
-  _globals['_TRANSITIONSAMPLE']._serialized_start=1866
-  _globals['_TRANSITIONSAMPLE']._serialized_end=1939
-  _globals['_ACTIVATETIERRULESETREQUEST']._serialized_start=1941
-  _globals['_ACTIVATETIERRULESETREQUEST']._serialized_end=2032
-  _globals['_ACTIVATETIERRULESETRESPONSE']._serialized_start=2034
-  _globals['_ACTIVATETIERRULESETRESPONSE']._serialized_end=2116
-  _globals['_LISTTIERASSIGNMENTSREQUEST']._serialized_start=2118
-  _globals['_LISTTIERASSIGNMENTSREQUEST']._serialized_end=2233
-  _globals['_LISTTIERASSIGNMENTSRESPONSE']._serialized_start=2235
-  _globals['_LISTTIERASSIGNMENTSRESPONSE']._serialized_end=2348
-  _globals['_TIERSERVICE']._serialized_start=2351
-  _globals['_TIERSERVICE']._serialized_end=4242
+  _globals['_TIERSERVICE'].methods_by_name['GetCustomerTier']._loaded_options = None
+  _globals['_TIERSERVICE'].methods_by_name['GetCustomerTier']._serialized_options = b'\220\002\001\332A\004name\202\323\344\223\002,\022\033/v1/{name=customers/*/tier}b\rcustomer_tier'
+  _globals['_TIERSERVICE'].methods_by_name['CreateTierOverride']._loaded_options = None
+  _globals['_TIERSERVICE'].methods_by_name['CreateTierOverride']._serialized_options = b'\332A\024parent,tier_override\202\323\344\223\002F\"&/v1/{parent=customers/*}/tierOverrides:\rtier_overrideb\rtier_override'
+  _globals['_TIERSERVICE'].methods_by_name['DeleteTierOverride']._loaded_options = None
+  _globals['_TIERSERVICE'].methods_by_name['DeleteTierOverride']._serialized_options = b'\332A\004name\202\323\344\223\002(*&/v1/{name=customers/*/tierOverrides/*}'
+  _globals['_GETCUSTOMERTIERREQUEST']._serialized_start=232
+  _globals['_GETCUSTOMERTIERREQUEST']._serialized_end=276
+  _globals['_GETCUSTOMERTIERRESPONSE']._serialized_start=278
+  _globals['_GETCUSTOMERTIERRESPONSE']._serialized_end=357
+  _globals['_CREATETIEROVERRIDEREQUEST']._serialized_start=360
+  _globals['_CREATETIEROVERRIDEREQUEST']._serialized_end=495
+  _globals['_CREATETIEROVERRIDERESPONSE']._serialized_start=497
+  _globals['_CREATETIEROVERRIDERESPONSE']._serialized_end=579
+  _globals['_DELETETIEROVERRIDEREQUEST']._serialized_start=581
+  _globals['_DELETETIEROVERRIDEREQUEST']._serialized_end=658
+  _globals['_DELETETIEROVERRIDERESPONSE']._serialized_start=660
+  _globals['_DELETETIEROVERRIDERESPONSE']._serialized_end=688
+  _globals['_CREATETIERREQUEST']._serialized_start=690
+  _globals['_CREATETIERREQUEST']._serialized_end=775
+  _globals['_CREATETIERRESPONSE']._serialized_start=777
+  _globals['_CREATETIERRESPONSE']._serialized_end=834
+  _globals['_GETTIERREQUEST']._serialized_start=836
+  _globals['_GETTIERREQUEST']._serialized_end=894
+  _globals['_GETTIERRESPONSE']._serialized_start=896
+  _globals['_GETTIERRESPONSE']._serialized_end=950
+  _globals['_LISTTIERSREQUEST']._serialized_start=952
+  _globals['_LISTTIERSREQUEST']._serialized_end=970
+  _globals['_LISTTIERSRESPONSE']._serialized_start=972
+  _globals['_LISTTIERSRESPONSE']._serialized_end=1029
+  _globals['_UPDATETIERREQUEST']._serialized_start=1031
+  _globals['_UPDATETIERREQUEST']._serialized_end=1142
+  _globals['_UPDATETIERRESPONSE']._serialized_start=1144
+  _globals['_UPDATETIERRESPONSE']._serialized_end=1201
+  _globals['_DELETETIERREQUEST']._serialized_start=1203
+  _globals['_DELETETIERREQUEST']._serialized_end=1264
+  _globals['_DELETETIERRESPONSE']._serialized_start=1266
+  _globals['_DELETETIERRESPONSE']._serialized_end=1286
+  _globals['_CREATETIERRULESETREQUEST']._serialized_start=1288
+  _globals['_CREATETIERRULESETREQUEST']._serialized_end=1393
+  _globals['_CREATETIERRULESETRESPONSE']._serialized_start=1395
+  _globals['_CREATETIERRULESETRESPONSE']._serialized_end=1475
+  _globals['_GETTIERRULESETREQUEST']._serialized_start=1477
+  _globals['_GETTIERRULESETREQUEST']._serialized_end=1549
+  _globals['_GETTIERRULESETRESPONSE']._serialized_start=1551
+  _globals['_GETTIERRULESETRESPONSE']._serialized_end=1628
+  _globals['_LISTTIERRULESETSREQUEST']._serialized_start=1630
+  _globals['_LISTTIERRULESETSREQUEST']._serialized_end=1710
+  _globals['_LISTTIERRULESETSRESPONSE']._serialized_start=1712
+  _globals['_LISTTIERRULESETSRESPONSE']._serialized_end=1817
+  _globals['_UPDATETIERRULESETREQUEST']._serialized_start=1820
+  _globals['_UPDATETIERRULESETREQUEST']._serialized_end=1954
+  _globals['_UPDATETIERRULESETRESPONSE']._serialized_start=1956
+  _globals['_UPDATETIERRULESETRESPONSE']._serialized_end=2036
+  _globals['_SIMULATETIERRULESETREQUEST']._serialized_start=2039
+  _globals['_SIMULATETIERRULESETREQUEST']._serialized_end=2186
+  _globals['_SIMULATETIERRULESETRESPONSE']._serialized_start=2189
+  _globals['_SIMULATETIERRULESETRESPONSE']._serialized_end=2421
+  _globals['_TRANSITIONSAMPLE']._serialized_start=2423
+  _globals['_TRANSITIONSAMPLE']._serialized_end=2496
+  _globals['_ACTIVATETIERRULESETREQUEST']._serialized_start=2498
+  _globals['_ACTIVATETIERRULESETREQUEST']._serialized_end=2589
+  _globals['_ACTIVATETIERRULESETRESPONSE']._serialized_start=2591
+  _globals['_ACTIVATETIERRULESETRESPONSE']._serialized_end=2673
+  _globals['_LISTTIERASSIGNMENTSREQUEST']._serialized_start=2675
+  _globals['_LISTTIERASSIGNMENTSREQUEST']._serialized_end=2790
+  _globals['_LISTTIERASSIGNMENTSRESPONSE']._serialized_start=2792
+  _globals['_LISTTIERASSIGNMENTSRESPONSE']._serialized_end=2905
+  _globals['_TIERSERVICE']._serialized_start=2908
+  _globals['_TIERSERVICE']._serialized_end=5344
 # @@protoc_insertion_point(module_scope)

@@ -12,6 +12,42 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class GetCustomerTierRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class GetCustomerTierResponse(_message.Message):
+    __slots__ = ("customer_tier",)
+    CUSTOMER_TIER_FIELD_NUMBER: _ClassVar[int]
+    customer_tier: _tier_pb2.CustomerTier
+    def __init__(self, customer_tier: _Optional[_Union[_tier_pb2.CustomerTier, _Mapping]] = ...) -> None: ...
+
+class CreateTierOverrideRequest(_message.Message):
+    __slots__ = ("parent", "tier_override")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    TIER_OVERRIDE_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    tier_override: _tier_pb2.TierOverride
+    def __init__(self, parent: _Optional[str] = ..., tier_override: _Optional[_Union[_tier_pb2.TierOverride, _Mapping]] = ...) -> None: ...
+
+class CreateTierOverrideResponse(_message.Message):
+    __slots__ = ("tier_override",)
+    TIER_OVERRIDE_FIELD_NUMBER: _ClassVar[int]
+    tier_override: _tier_pb2.TierOverride
+    def __init__(self, tier_override: _Optional[_Union[_tier_pb2.TierOverride, _Mapping]] = ...) -> None: ...
+
+class DeleteTierOverrideRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class DeleteTierOverrideResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
 class CreateTierRequest(_message.Message):
     __slots__ = ("tier", "tier_id")
     TIER_FIELD_NUMBER: _ClassVar[int]
@@ -131,24 +167,28 @@ class UpdateTierRuleSetResponse(_message.Message):
     def __init__(self, tier_rule_set: _Optional[_Union[_tier_pb2.TierRuleSet, _Mapping]] = ...) -> None: ...
 
 class SimulateTierRuleSetRequest(_message.Message):
-    __slots__ = ("name", "sample_size")
+    __slots__ = ("name", "sample_size", "tier_rule_set")
     NAME_FIELD_NUMBER: _ClassVar[int]
     SAMPLE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    TIER_RULE_SET_FIELD_NUMBER: _ClassVar[int]
     name: str
     sample_size: int
-    def __init__(self, name: _Optional[str] = ..., sample_size: _Optional[int] = ...) -> None: ...
+    tier_rule_set: _tier_pb2.TierRuleSet
+    def __init__(self, name: _Optional[str] = ..., sample_size: _Optional[int] = ..., tier_rule_set: _Optional[_Union[_tier_pb2.TierRuleSet, _Mapping]] = ...) -> None: ...
 
 class SimulateTierRuleSetResponse(_message.Message):
-    __slots__ = ("transitions", "evaluated_count", "changed_count", "samples")
+    __slots__ = ("transitions", "evaluated_count", "changed_count", "samples", "tier_counts")
     TRANSITIONS_FIELD_NUMBER: _ClassVar[int]
     EVALUATED_COUNT_FIELD_NUMBER: _ClassVar[int]
     CHANGED_COUNT_FIELD_NUMBER: _ClassVar[int]
     SAMPLES_FIELD_NUMBER: _ClassVar[int]
+    TIER_COUNTS_FIELD_NUMBER: _ClassVar[int]
     transitions: _containers.RepeatedCompositeFieldContainer[_tier_pb2.TierTransition]
     evaluated_count: int
     changed_count: int
     samples: _containers.RepeatedCompositeFieldContainer[TransitionSample]
-    def __init__(self, transitions: _Optional[_Iterable[_Union[_tier_pb2.TierTransition, _Mapping]]] = ..., evaluated_count: _Optional[int] = ..., changed_count: _Optional[int] = ..., samples: _Optional[_Iterable[_Union[TransitionSample, _Mapping]]] = ...) -> None: ...
+    tier_counts: _containers.RepeatedCompositeFieldContainer[_tier_pb2.TierCount]
+    def __init__(self, transitions: _Optional[_Iterable[_Union[_tier_pb2.TierTransition, _Mapping]]] = ..., evaluated_count: _Optional[int] = ..., changed_count: _Optional[int] = ..., samples: _Optional[_Iterable[_Union[TransitionSample, _Mapping]]] = ..., tier_counts: _Optional[_Iterable[_Union[_tier_pb2.TierCount, _Mapping]]] = ...) -> None: ...
 
 class TransitionSample(_message.Message):
     __slots__ = ("from_tier", "to_tier", "customers")

@@ -96,6 +96,21 @@ class TierServiceStub:
                 request_serializer=kam_dot_customer_dot_v1_dot_tier__service__pb2.ListTierAssignmentsRequest.SerializeToString,
                 response_deserializer=kam_dot_customer_dot_v1_dot_tier__service__pb2.ListTierAssignmentsResponse.FromString,
                 _registered_method=True)
+        self.GetCustomerTier = channel.unary_unary(
+                '/kam.customer.v1.TierService/GetCustomerTier',
+                request_serializer=kam_dot_customer_dot_v1_dot_tier__service__pb2.GetCustomerTierRequest.SerializeToString,
+                response_deserializer=kam_dot_customer_dot_v1_dot_tier__service__pb2.GetCustomerTierResponse.FromString,
+                _registered_method=True)
+        self.CreateTierOverride = channel.unary_unary(
+                '/kam.customer.v1.TierService/CreateTierOverride',
+                request_serializer=kam_dot_customer_dot_v1_dot_tier__service__pb2.CreateTierOverrideRequest.SerializeToString,
+                response_deserializer=kam_dot_customer_dot_v1_dot_tier__service__pb2.CreateTierOverrideResponse.FromString,
+                _registered_method=True)
+        self.DeleteTierOverride = channel.unary_unary(
+                '/kam.customer.v1.TierService/DeleteTierOverride',
+                request_serializer=kam_dot_customer_dot_v1_dot_tier__service__pb2.DeleteTierOverrideRequest.SerializeToString,
+                response_deserializer=kam_dot_customer_dot_v1_dot_tier__service__pb2.DeleteTierOverrideResponse.FromString,
+                _registered_method=True)
 
 
 class TierServiceServicer:
@@ -190,6 +205,28 @@ class TierServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetCustomerTier(self, request, context):
+        """Gets a customer's current tier with its explanation, hysteresis state and override.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateTierOverride(self, request, context):
+        """Sets a manual tier with reason and expiry (roles/admin or roles/branch_manager; PERMISSION_DENIED
+        otherwise). Replaces the customer's previous override.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteTierOverride(self, request, context):
+        """Removes a manual tier before it expires; the graded tier applies again.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_TierServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -252,6 +289,21 @@ def add_TierServiceServicer_to_server(servicer, server):
                     servicer.ListTierAssignments,
                     request_deserializer=kam_dot_customer_dot_v1_dot_tier__service__pb2.ListTierAssignmentsRequest.FromString,
                     response_serializer=kam_dot_customer_dot_v1_dot_tier__service__pb2.ListTierAssignmentsResponse.SerializeToString,
+            ),
+            'GetCustomerTier': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCustomerTier,
+                    request_deserializer=kam_dot_customer_dot_v1_dot_tier__service__pb2.GetCustomerTierRequest.FromString,
+                    response_serializer=kam_dot_customer_dot_v1_dot_tier__service__pb2.GetCustomerTierResponse.SerializeToString,
+            ),
+            'CreateTierOverride': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateTierOverride,
+                    request_deserializer=kam_dot_customer_dot_v1_dot_tier__service__pb2.CreateTierOverrideRequest.FromString,
+                    response_serializer=kam_dot_customer_dot_v1_dot_tier__service__pb2.CreateTierOverrideResponse.SerializeToString,
+            ),
+            'DeleteTierOverride': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteTierOverride,
+                    request_deserializer=kam_dot_customer_dot_v1_dot_tier__service__pb2.DeleteTierOverrideRequest.FromString,
+                    response_serializer=kam_dot_customer_dot_v1_dot_tier__service__pb2.DeleteTierOverrideResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -580,6 +632,87 @@ class TierService:
             '/kam.customer.v1.TierService/ListTierAssignments',
             kam_dot_customer_dot_v1_dot_tier__service__pb2.ListTierAssignmentsRequest.SerializeToString,
             kam_dot_customer_dot_v1_dot_tier__service__pb2.ListTierAssignmentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCustomerTier(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.customer.v1.TierService/GetCustomerTier',
+            kam_dot_customer_dot_v1_dot_tier__service__pb2.GetCustomerTierRequest.SerializeToString,
+            kam_dot_customer_dot_v1_dot_tier__service__pb2.GetCustomerTierResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateTierOverride(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.customer.v1.TierService/CreateTierOverride',
+            kam_dot_customer_dot_v1_dot_tier__service__pb2.CreateTierOverrideRequest.SerializeToString,
+            kam_dot_customer_dot_v1_dot_tier__service__pb2.CreateTierOverrideResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteTierOverride(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.customer.v1.TierService/DeleteTierOverride',
+            kam_dot_customer_dot_v1_dot_tier__service__pb2.DeleteTierOverrideRequest.SerializeToString,
+            kam_dot_customer_dot_v1_dot_tier__service__pb2.DeleteTierOverrideResponse.FromString,
             options,
             channel_credentials,
             insecure,

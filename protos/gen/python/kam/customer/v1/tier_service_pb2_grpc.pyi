@@ -65,6 +65,14 @@ class TierServiceStub:
     """
     ListTierAssignments: _grpc.UnaryUnaryMultiCallable[_tier_service_pb2.ListTierAssignmentsRequest, _tier_service_pb2.ListTierAssignmentsResponse]
     """Lists a customer's tier decisions, newest first; the first one explains the current tier."""
+    GetCustomerTier: _grpc.UnaryUnaryMultiCallable[_tier_service_pb2.GetCustomerTierRequest, _tier_service_pb2.GetCustomerTierResponse]
+    """Gets a customer's current tier with its explanation, hysteresis state and override."""
+    CreateTierOverride: _grpc.UnaryUnaryMultiCallable[_tier_service_pb2.CreateTierOverrideRequest, _tier_service_pb2.CreateTierOverrideResponse]
+    """Sets a manual tier with reason and expiry (roles/admin or roles/branch_manager; PERMISSION_DENIED
+    otherwise). Replaces the customer's previous override.
+    """
+    DeleteTierOverride: _grpc.UnaryUnaryMultiCallable[_tier_service_pb2.DeleteTierOverrideRequest, _tier_service_pb2.DeleteTierOverrideResponse]
+    """Removes a manual tier before it expires; the graded tier applies again."""
 
 @_typing.type_check_only
 class TierServiceAsyncStub(TierServiceStub):
@@ -103,6 +111,14 @@ class TierServiceAsyncStub(TierServiceStub):
     """
     ListTierAssignments: _aio.UnaryUnaryMultiCallable[_tier_service_pb2.ListTierAssignmentsRequest, _tier_service_pb2.ListTierAssignmentsResponse]  # type: ignore[assignment]
     """Lists a customer's tier decisions, newest first; the first one explains the current tier."""
+    GetCustomerTier: _aio.UnaryUnaryMultiCallable[_tier_service_pb2.GetCustomerTierRequest, _tier_service_pb2.GetCustomerTierResponse]  # type: ignore[assignment]
+    """Gets a customer's current tier with its explanation, hysteresis state and override."""
+    CreateTierOverride: _aio.UnaryUnaryMultiCallable[_tier_service_pb2.CreateTierOverrideRequest, _tier_service_pb2.CreateTierOverrideResponse]  # type: ignore[assignment]
+    """Sets a manual tier with reason and expiry (roles/admin or roles/branch_manager; PERMISSION_DENIED
+    otherwise). Replaces the customer's previous override.
+    """
+    DeleteTierOverride: _aio.UnaryUnaryMultiCallable[_tier_service_pb2.DeleteTierOverrideRequest, _tier_service_pb2.DeleteTierOverrideResponse]  # type: ignore[assignment]
+    """Removes a manual tier before it expires; the graded tier applies again."""
 
 class TierServiceServicer(metaclass=_abc_1.ABCMeta):
     """Grading key customers into tiers (对大客户进行分等级): the tiers, the ordered rules that assign them, the
@@ -210,5 +226,31 @@ class TierServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_tier_service_pb2.ListTierAssignmentsResponse, _abc.Awaitable[_tier_service_pb2.ListTierAssignmentsResponse]]:
         """Lists a customer's tier decisions, newest first; the first one explains the current tier."""
+
+    @_abc_1.abstractmethod
+    def GetCustomerTier(
+        self,
+        request: _tier_service_pb2.GetCustomerTierRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_tier_service_pb2.GetCustomerTierResponse, _abc.Awaitable[_tier_service_pb2.GetCustomerTierResponse]]:
+        """Gets a customer's current tier with its explanation, hysteresis state and override."""
+
+    @_abc_1.abstractmethod
+    def CreateTierOverride(
+        self,
+        request: _tier_service_pb2.CreateTierOverrideRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_tier_service_pb2.CreateTierOverrideResponse, _abc.Awaitable[_tier_service_pb2.CreateTierOverrideResponse]]:
+        """Sets a manual tier with reason and expiry (roles/admin or roles/branch_manager; PERMISSION_DENIED
+        otherwise). Replaces the customer's previous override.
+        """
+
+    @_abc_1.abstractmethod
+    def DeleteTierOverride(
+        self,
+        request: _tier_service_pb2.DeleteTierOverrideRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_tier_service_pb2.DeleteTierOverrideResponse, _abc.Awaitable[_tier_service_pb2.DeleteTierOverrideResponse]]:
+        """Removes a manual tier before it expires; the graded tier applies again."""
 
 def add_TierServiceServicer_to_server(servicer: TierServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -1,0 +1,177 @@
+"""The one idempotent path for transactions, scanned or pushed.
+
+:func:`apply_transactions` inserts transactions keyed by the source transaction id with
+``INSERT … ON CONFLICT DO NOTHING RETURNING id`` (SQLite ≥ 3.35 and PostgreSQL), so a transaction that arrives
+twice — pushed and scanned, pushed twice, or by two replicas at once — is stored once, and TransactionPosted is
+recorded (outbox, same transaction) only for the ids this call inserted.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from types import SimpleNamespace
+
+from kam.customer.v1 import events_pb2, scan_pb2
+from kam_kit import outbox
+from kam_kit.clock import Clock
+from kam_kit.timeconv import aware, from_timestamp
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kam_customer.adapters.orm import AccountRow, CustomerRow, TransactionRow
+from kam_customer.context import SERVICE
+from kam_customer.scan import messages
+
+PUSH, SCAN = "PUSH", "SCAN"
+
+
+@dataclass(frozen=True)
+class IncomingTransaction:
+    id: str
+    account_id: str
+    direction: str  # DEBIT | CREDIT
+    amount: Decimal
+    post_time: datetime  # timezone-aware
+    balance_after: Decimal | None = None
+    channel: str = ""
+    cash: bool = False
+    counterparty: str = ""
+    summary: str = ""
+
+
+@dataclass
+class IngestResult:
+    accepted: int = 0
+    duplicates: int = 0
+    ignored: int = 0
+    rejected: int = 0
+    errors: list[str] = field(default_factory=list)
+    accepted_ids: list[str] = field(default_factory=list)
+
+    def add(self, other: IngestResult) -> None:
+        self.accepted += other.accepted
+        self.duplicates += other.duplicates
+        self.ignored += other.ignored
+        self.rejected += other.rejected
+        self.errors.extend(other.errors[: max(0, 20 - len(self.errors))])
+        self.accepted_ids.extend(other.accepted_ids)
+
+
+def from_proto(message: scan_pb2.SourceTransaction) -> IncomingTransaction:
+    """A pushed transaction; raises ValueError naming the problem when it cannot be read."""
+    if not message.transaction_id.strip():
+        raise ValueError("transaction_id: 缺少交易流水号 (missing)")
+    if not message.account_number.strip():
+        raise ValueError(f"{message.transaction_id}: account_number: 缺少账号 (missing)")
+    direction = messages.DIRECTIONS_FROM_PROTO.get(message.direction)
+    if direction is None:
+        raise ValueError(f"{message.transaction_id}: direction: 借贷方向未指定 (unspecified)")
+    amount = messages.money_value(message.amount)
+    if amount <= 0:
+        raise ValueError(f"{message.transaction_id}: amount: 金额必须为正 (must be positive)")
+    if not message.HasField("post_time"):
+        raise ValueError(f"{message.transaction_id}: post_time: 缺少记账时间 (missing)")
+    return IncomingTransaction(
+        id=message.transaction_id.strip(), account_id=message.account_number.strip(), direction=direction,
+        amount=amount, post_time=from_timestamp(message.post_time),
+        balance_after=messages.money_value(message.balance_after) if message.HasField("balance_after") else None,
+        channel=messages.CHANNELS_FROM_PROTO.get(message.channel, ""), cash=message.cash,
+        counterparty=message.counterparty, summary=message.summary,
+    )
+
+
+def _insert(session: AsyncSession):
+    return (postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert)(
+        TransactionRow.__table__)
+
+
+async def apply_transactions(session: AsyncSession, txns: Sequence[IncomingTransaction], *, origin: str,
+                             clock: Clock) -> IngestResult:
+    """Store the transactions KAM keeps (accounts of customers copied in detail) once each, publish
+    TransactionPosted for the new ones, and (pushed ones) move the account balance forward. The caller commits."""
+    result = IngestResult()
+    if not txns:
+        return result
+    unique: dict[str, IncomingTransaction] = {}
+    for txn in txns:
+        if txn.id in unique:
+            result.duplicates += 1
+        else:
+            unique[txn.id] = txn
+    account_ids = sorted({t.account_id for t in unique.values()})
+    accounts = {
+        row.id: row for row in (await session.scalars(select(AccountRow).where(AccountRow.id.in_(account_ids)))).all()
+    }
+    customers = {
+        row.id: row for row in (await session.scalars(
+            select(CustomerRow).where(CustomerRow.id.in_({a.customer_id for a in accounts.values()})))).all()
+    }
+    now = clock.now()
+    values = []
+    for txn in unique.values():
+        account = accounts.get(txn.account_id)
+        if account is None:
+            result.ignored += 1
+            continue
+        values.append({
+            "id": txn.id, "account_id": txn.account_id, "customer_id": account.customer_id,
+            "direction": txn.direction, "amount": txn.amount, "balance_after": txn.balance_after,
+            "channel": txn.channel, "cash": txn.cash, "counterparty": (txn.counterparty or "")[:200],
+            "summary": (txn.summary or "")[:200], "post_time": txn.post_time, "receive_time": now, "origin": origin,
+        })
+    if not values:
+        return result
+    # executemany (SQLAlchemy's "insertmanyvalues"): batched, compiled once; RETURNING gives the inserted ids.
+    table = TransactionRow.__table__
+    statement = _insert(session).on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id)
+    inserted = set((await session.execute(statement, values)).scalars().all())
+    result.duplicates += len(values) - len(inserted)
+    for value in values:
+        if value["id"] not in inserted:
+            continue
+        result.accepted += 1
+        result.accepted_ids.append(value["id"])
+        account = accounts[value["account_id"]]
+        customer = customers.get(account.customer_id)
+        row = SimpleNamespace(**value)  # (no ORM instance: this path runs for every copied transaction)
+        outbox.record(session, events_pb2.TransactionPosted(
+            transaction=messages.transaction_to_proto(row),
+            account_type=messages.ACCOUNT_TYPES.get(account.type, 0),
+            tier=customer.tier if customer else "", branch=customer.branch if customer else "",
+            relationship_manager=customer.relationship_manager if customer else "",
+        ), service=SERVICE, clock=clock, resource=messages.account_name(account) + f"/transactions/{value['id']}",
+            event_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"txn:{value['id']}")))
+    if origin == PUSH:
+        await _advance_balances(session, [v for v in values if v["id"] in inserted], accounts)
+    return result
+
+
+async def _advance_balances(session: AsyncSession, values: list[dict], accounts: dict[str, AccountRow]) -> None:
+    """A pushed transaction with a balance moves the account's balance forward (never back in time)."""
+    latest: dict[str, dict] = {}
+    for value in values:
+        if value["balance_after"] is None:
+            continue
+        current = latest.get(value["account_id"])
+        if current is None or value["post_time"] >= current["post_time"]:
+            latest[value["account_id"]] = value
+    for account_id, value in latest.items():
+        seen = accounts[account_id].balance_update_time
+        if seen is not None and aware(seen) > aware(value["post_time"]):
+            continue
+        await session.execute(update(AccountRow).where(AccountRow.id == account_id).values(
+            balance=value["balance_after"], balance_update_time=value["post_time"]))
+
+
+def decimal_or_none(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        return None

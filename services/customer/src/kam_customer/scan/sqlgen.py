@@ -1,0 +1,435 @@
+"""SQL generated from a mapping, per dialect (SQLite, PostgreSQL): the pushed-down metrics query, watermark
+queries, audit queries for unreadable rows, and the detail queries for the customers copied into KAM.
+
+Everything heavy runs in the source's own engine as one set-based statement; Python only sees the selected
+customers. Dates are compared as integer *day numbers* (``daynum``) so window arithmetic is the same on every
+engine; the "as of" date and the window starts are bound as day numbers computed in Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from kam_customer.scan.mapping import DATE, LOGICAL_MODEL, TIMESTAMP, Entity, Mapping
+
+AUM_KINDS = ("DEMAND_DEPOSIT", "TIME_DEPOSIT", "WEALTH", "FUND")
+KINDS = ("DEMAND_DEPOSIT", "TIME_DEPOSIT", "WEALTH", "FUND", "LOAN", "CREDIT_CARD")
+WINDOWS = (30, 90, 365)
+DETAIL_DAYS = 90
+
+#: Estimated annual contribution (CNY), a documented proxy (docs/mapping.md): deposit spread + wealth/fund fee +
+#: loan margin + card fee, each a rate on the current balance.
+CONTRIBUTION_RATES = {"deposit": "0.015", "wealth": "0.008", "fund": "0.008", "loan": "0.02", "card": "0.01"}
+
+#: Metric columns the query returns (and ``customer_metrics`` stores), in order.
+METRIC_COLUMNS = (
+    "aum", "adb_30", "adb_90", "adb_365", "deposit_balance", "wealth_balance", "fund_balance", "loan_balance",
+    "credit_limit", "credit_used", "product_count", "txn_count_90", "txn_volume_90", "contribution",
+    "tenure_months",
+)
+
+
+@dataclass(frozen=True)
+class Dialect:
+    name: str  # "sqlite" | "postgresql"
+
+    @property
+    def pg(self) -> bool:
+        return self.name == "postgresql"
+
+    # -- values -------------------------------------------------------------------------------------------
+    def num(self, expr: str) -> str:
+        return f"CAST({expr} AS NUMERIC)"
+
+    def least(self, *args: str) -> str:
+        return f"{'LEAST' if self.pg else 'MIN'}({', '.join(args)})"
+
+    def greatest(self, *args: str) -> str:
+        return f"{'GREATEST' if self.pg else 'MAX'}({', '.join(args)})"
+
+    def date(self, expr: str, fmt: str = "iso", *, timestamp: bool = False) -> str:
+        """A normalised date (SQLite: 'YYYY-MM-DD' text; PostgreSQL: DATE); NULL when unreadable."""
+        if fmt in ("yymmdd", "yyyymmdd"):
+            digits = 6 if fmt == "yymmdd" else 8
+            source = f"SUBSTR(CAST({expr} AS TEXT), 1, {digits})" if timestamp else expr
+            x = f"CAST({source} AS INTEGER)"
+            century = "1900 + " if fmt == "yymmdd" else ""
+            y, m, d = f"({century}{x} / 10000)", f"({x} / 100 % 100)", f"({x} % 100)"
+            ok = f"{m} BETWEEN 1 AND 12 AND {d} BETWEEN 1 AND 31"
+            if self.pg:
+                return f"(CASE WHEN {ok} THEN make_date({y}, {m}, 1) + ({d} - 1) END)"
+            return f"(CASE WHEN {ok} THEN date(printf('%04d-%02d-%02d', {y}, {m}, 1), '+' || ({d} - 1) || ' days') END)"
+        return f"CAST({expr} AS DATE)" if self.pg else f"date({expr})"
+
+    def timestamp(self, expr: str, fmt: str = "iso") -> str:
+        if fmt != "iso":
+            d = self.date(expr, fmt, timestamp=True)
+            return f"CAST({d} AS TIMESTAMP)" if self.pg else f"datetime({d})"
+        return f"CAST({expr} AS TIMESTAMP)" if self.pg else f"datetime({expr})"
+
+    def daynum(self, date_sql: str) -> str:
+        """Integer day number of a normalised date (see :meth:`daynum_of`)."""
+        if self.pg:
+            return f"({date_sql} - DATE '1970-01-01')"
+        return f"CAST(julianday({date_sql}) AS INTEGER)"
+
+    def daynum_of(self, value: date) -> int:
+        # SQLite: julianday() of a date is ordinal + 1721424.5 (truncated by the CAST); PostgreSQL: days since 1970.
+        return value.toordinal() - date(1970, 1, 1).toordinal() if self.pg else value.toordinal() + 1721424
+
+    def date_of(self, daynum: int | None) -> date | None:
+        if daynum is None:
+            return None
+        offset = date(1970, 1, 1).toordinal() if self.pg else -1721424
+        return date.fromordinal(int(daynum) + offset)
+
+    def number_param(self, value):
+        """A bound number: SQLite's driver takes no Decimal (its NUMERIC values are REAL anyway)."""
+        return value if self.pg else float(value)
+
+    def part(self, what: str, date_sql: str) -> str:
+        if self.pg:
+            return f"CAST(EXTRACT({what.upper()} FROM {date_sql}) AS INTEGER)"
+        return f"CAST(strftime('%{ {'year': 'Y', 'month': 'm', 'day': 'd'}[what] }', {date_sql}) AS INTEGER)"
+
+    def date_param(self, name: str) -> str:
+        return f"CAST(:{name} AS DATE)" if self.pg else f"date(:{name})"
+
+
+def dialect_for(url_or_name: str) -> Dialect:
+    name = url_or_name.split("+")[0].split(":")[0]
+    if name.startswith("postgres"):
+        return Dialect("postgresql")
+    if name == "sqlite":
+        return Dialect("sqlite")
+    raise ValueError(f"unsupported source engine {name!r} (SQLite or PostgreSQL)")
+
+
+def sql_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+class SqlBuilder:
+    """Builds the statements for one mapping and dialect."""
+
+    def __init__(self, mapping: Mapping, dialect: Dialect) -> None:
+        self.m = mapping
+        self.d = dialect
+
+    # -- per-field expressions --------------------------------------------------------------------------------
+    def raw(self, entity: Entity, field: str) -> str:
+        return f"({entity.expr(field, self.d.name)})" if entity.has(field) else "NULL"
+
+    def coded(self, entity: Entity, field: str) -> str:
+        """The logical code value of a field (NULL for unknown source values unless ``"*"`` is mapped)."""
+        if not entity.has(field):
+            return "NULL"
+        raw = self.raw(entity, field)
+        table = entity.codes.get(field)
+        if not table:
+            return raw
+        whens = " ".join(f"WHEN {sql_literal(k)} THEN {sql_literal(v)}" for k, v in table.items() if k != "*")
+        other = sql_literal(table["*"]) if "*" in table else "NULL"
+        return f"(CASE CAST({raw} AS TEXT) {whens} ELSE {other} END)"
+
+    def date(self, entity: Entity, field: str) -> str:
+        if not entity.has(field):
+            return "NULL"
+        fmt = entity.formats.get(field, "iso")
+        if LOGICAL_MODEL[entity.name][field].type == TIMESTAMP:
+            return self.d.date(self.raw(entity, field), fmt, timestamp=True)
+        return self.d.date(self.raw(entity, field), fmt)
+
+    def value(self, entity: Entity, field: str) -> str:
+        """Field as selected for detail rows: codes mapped, dates normalised, the rest raw."""
+        spec = LOGICAL_MODEL[entity.name][field]
+        if spec.codes:
+            return self.coded(entity, field)
+        if spec.type == DATE:
+            return self.date(entity, field)
+        if spec.type == TIMESTAMP:
+            if not entity.has(field):
+                return "NULL"
+            return self.d.timestamp(self.raw(entity, field), entity.formats.get(field, "iso"))
+        return self.raw(entity, field)
+
+    def key(self, entity: Entity, field: str) -> str:
+        """A key field for membership tests (``… IN (…)``). SQLite compares the column itself (its affinity
+        converts the text ids, and its index stays usable); PostgreSQL needs both sides as text."""
+        return f"CAST({self.raw(entity, field)} AS TEXT)" if self.d.pg else self.raw(entity, field)
+
+    def from_where(self, entity: Entity, *conditions: str) -> str:
+        where = [c for c in (entity.where_sql(self.d.name), *conditions) if c]
+        return f"FROM {entity.from_}" + (f" WHERE {' AND '.join(f'({c})' for c in where)}" if where else "")
+
+    # -- the pushed-down metrics query ---------------------------------------------------------------------
+    def customer_union(self) -> str:
+        parts = []
+        for entity_name, ctype in (("individual", "INDIVIDUAL"), ("corporate", "CORPORATE")):
+            e = self.m.entity(entity_name)
+            if e is None:
+                continue
+            parts.append(
+                f"SELECT CAST({self.raw(e, 'id')} AS TEXT) AS cust_id, '{ctype}' AS ctype, "
+                f"{self.date(e, 'open_date')} AS open_d {self.from_where(e)}"
+            )
+        return " UNION ALL ".join(parts)
+
+    def seed_ctes(self, seed: str | None) -> tuple[list[str], str | None]:
+        """CTEs restricting the computation to ``seed`` (a SELECT of cust_id) expanded to whole corporate
+        groups (so consolidated figures stay complete). Returns (ctes, name of the restricting CTE)."""
+        if seed is None:
+            return [], None
+        ctes = [f"k_seed(cust_id) AS ({seed})"]
+        link = self.m.entity("group_link")
+        if link is None:
+            return ctes, "k_seed"
+        ctes.append(
+            f"k_links(parent_id, child_id) AS (SELECT CAST({self.raw(link, 'parent_id')} AS TEXT), "
+            f"CAST({self.raw(link, 'child_id')} AS TEXT) {self.from_where(link)})"
+        )
+        ctes.append(
+            "k_anc(cust_id) AS (SELECT cust_id FROM k_seed UNION "
+            "SELECT l.parent_id FROM k_links l JOIN k_anc a ON l.child_id = a.cust_id)"
+        )
+        ctes.append(
+            "k_scope(cust_id) AS (SELECT cust_id FROM k_anc UNION "
+            "SELECT l.child_id FROM k_links l JOIN k_scope s ON l.parent_id = s.cust_id)"
+        )
+        return ctes, "k_scope"
+
+    def metrics_sql(self, *, seed: str | None = None, floors: dict[str, dict[str, object]] | None = None,
+                    after: bool = False) -> str:
+        """One statement computing every metric per customer.
+
+        Binds: ``asof`` (daynum), ``asof1`` (asof + 1), ``w30``/``w90``/``w365`` (first day of each window),
+        ``asof_y``/``asof_m``/``asof_d``, ``after`` (resume key, when ``after``), one ``f_<type>_<metric>`` per
+        floor. ``seed`` restricts the customers (a SELECT of ``cust_id``), expanded to whole groups.
+        """
+        d = self.d
+        acct_e = self.m.entities["account"]
+        txn_e = self.m.entities["transaction"]
+        ctes, scope = self.seed_ctes(seed)
+        in_scope = f"cust_id IN (SELECT cust_id FROM {scope})" if scope else None
+        ctes.append(f"k_cust_all AS ({self.customer_union()})")
+        ctes.append("k_cust AS (SELECT * FROM k_cust_all" + (f" WHERE {in_scope})" if in_scope else ")"))
+        acct_cond = f"{self.key(acct_e, 'customer_id')} IN (SELECT cust_id FROM {scope})" if scope else None
+        ctes.append(
+            "k_acct AS (SELECT "
+            f"CAST({self.raw(acct_e, 'id')} AS TEXT) AS acct_id, CAST({self.raw(acct_e, 'customer_id')} AS TEXT) AS cust_id, "
+            f"{self.coded(acct_e, 'type')} AS kind, COALESCE({d.num(self.raw(acct_e, 'balance'))}, 0) AS bal, "
+            f"COALESCE({d.num(self.raw(acct_e, 'credit_limit'))}, 0) AS lim, "
+            f"{self.coded(acct_e, 'status')} AS status, {self.date(acct_e, 'open_date')} AS open_d "
+            f"{self.from_where(acct_e, acct_cond) if acct_cond else self.from_where(acct_e)})"
+        )
+        txn_acct = f"CAST({self.raw(txn_e, 'account_id')} AS TEXT)"
+        txn_cond = f"{self.key(txn_e, 'account_id')} IN (SELECT acct_id FROM k_acct)" if scope else None
+        txn_day = d.daynum(self.date(txn_e, "time"))
+        ctes.append(
+            f"k_tx AS (SELECT acct_id, SUM(CASE WHEN dn >= :w90 THEN 1 ELSE 0 END) AS n90, "
+            f"SUM(CASE WHEN dn >= :w90 THEN amt ELSE 0 END) AS v90, MAX(dn) AS last_dn FROM ("
+            f"SELECT {txn_acct} AS acct_id, {txn_day} AS dn, {d.num(self.raw(txn_e, 'amount'))} AS amt "
+            f"{self.from_where(txn_e, txn_cond) if txn_cond else self.from_where(txn_e)}) t "
+            f"WHERE dn <= :asof GROUP BY acct_id)"
+        )
+        kinds_sql = ", ".join(f"'{k}'" for k in AUM_KINDS)
+        bh = self.m.entity("balance_history")
+        if bh is not None:
+            bh_acct = f"CAST({self.raw(bh, 'account_id')} AS TEXT)"
+            bh_cond = f"{self.key(bh, 'account_id')} IN (SELECT acct_id FROM k_acct WHERE kind IN ({kinds_sql}))"
+            ctes.append(
+                f"k_bal AS (SELECT acct_id, dn, bal, LEAD(dn) OVER (PARTITION BY acct_id ORDER BY dn) AS next_dn FROM ("
+                f"SELECT {bh_acct} AS acct_id, {d.daynum(self.date(bh, 'day'))} AS dn, "
+                f"{d.num(self.raw(bh, 'balance'))} AS bal {self.from_where(bh, bh_cond)}) h WHERE dn <= :asof)"
+            )
+            held = {
+                w: d.greatest("0", d.least("COALESCE(b.next_dn, :asof1)", ":asof1") + " - " + d.greatest("b.dn", f":w{w}"))
+                for w in WINDOWS
+            }
+            sums = ", ".join(f"SUM(b.bal * {held[w]}) AS s{w}" for w in WINDOWS)
+            ctes.append(
+                f"k_adb AS (SELECT a.cust_id, {sums} FROM k_bal b JOIN k_acct a ON a.acct_id = b.acct_id "
+                f"WHERE b.next_dn IS NULL OR b.next_dn > :w365 GROUP BY a.cust_id)"
+            )
+        else:
+            ctes.append("k_adb AS (SELECT NULL AS cust_id, 0 AS s30, 0 AS s90, 0 AS s365 WHERE 1 = 0)")
+
+        def live_sum(kinds: tuple[str, ...], col: str = "a.bal") -> str:
+            ks = ", ".join(f"'{k}'" for k in kinds)
+            return f"SUM(CASE WHEN a.live = 1 AND a.kind IN ({ks}) THEN {col} ELSE 0 END)"
+
+        kind_flags = ", ".join(
+            f"MAX(CASE WHEN a.live = 1 AND a.kind = '{k}' THEN 1 ELSE 0 END) AS k_{k.lower()}" for k in KINDS
+        )
+        ctes.append(
+            "k_pos AS (SELECT a.cust_id, "
+            f"{live_sum(('DEMAND_DEPOSIT', 'TIME_DEPOSIT'))} AS dep, {live_sum(('WEALTH',))} AS wealth, "
+            f"{live_sum(('FUND',))} AS fund, {live_sum(('LOAN',))} AS loan, {live_sum(('CREDIT_CARD',))} AS card, "
+            f"{live_sum(('LOAN', 'CREDIT_CARD'), 'a.lim')} AS lim, SUM(a.live) AS nprod, {kind_flags}, "
+            "SUM(COALESCE(t.n90, 0)) AS n90, SUM(COALESCE(t.v90, 0)) AS v90, MAX(t.last_dn) AS last_dn, "
+            "MIN(a.open_d) AS first_open "
+            "FROM (SELECT k_acct.*, CASE WHEN status IS NULL OR status <> 'CLOSED' THEN 1 ELSE 0 END AS live FROM k_acct) a "
+            "LEFT JOIN k_tx t ON t.acct_id = a.acct_id GROUP BY a.cust_id)"
+        )
+        r = CONTRIBUTION_RATES
+        open_d = "COALESCE(c.open_d, p.first_open)"
+        tenure = (
+            f"(:asof_y - {d.part('year', open_d)}) * 12 + (:asof_m - {d.part('month', open_d)}) "
+            f"- CASE WHEN :asof_d < {d.part('day', open_d)} THEN 1 ELSE 0 END"
+        )
+        z = lambda col: f"COALESCE({col}, 0)"
+        ctes.append(
+            "k_m AS (SELECT c.cust_id, c.ctype, "
+            f"ROUND({z('p.dep')} + {z('p.wealth')} + {z('p.fund')}, 2) AS aum, "
+            + ", ".join(f"ROUND({z(f'adb.s{w}')} / {w}.0, 2) AS adb_{w}" for w in WINDOWS) + ", "
+            f"ROUND({z('p.dep')}, 2) AS deposit_balance, ROUND({z('p.wealth')}, 2) AS wealth_balance, "
+            f"ROUND({z('p.fund')}, 2) AS fund_balance, ROUND({z('p.loan')}, 2) AS loan_balance, "
+            f"ROUND({z('p.lim')}, 2) AS credit_limit, ROUND({z('p.loan')} + {z('p.card')}, 2) AS credit_used, "
+            f"{z('p.nprod')} AS product_count, {z('p.n90')} AS txn_count_90, ROUND({z('p.v90')}, 2) AS txn_volume_90, "
+            f"ROUND({r['deposit']} * {z('p.dep')} + {r['wealth']} * {z('p.wealth')} + {r['fund']} * {z('p.fund')} "
+            f"+ {r['loan']} * {z('p.loan')} + {r['card']} * {z('p.card')}, 2) AS contribution, "
+            f"CASE WHEN {open_d} IS NULL THEN 0 ELSE {d.greatest('0', tenure)} END AS tenure_months, "
+            "p.last_dn AS last_dn, "
+            + ", ".join(f"{z(f'p.k_{k.lower()}')} AS k_{k.lower()}" for k in KINDS)
+            + " FROM k_cust c LEFT JOIN k_pos p ON p.cust_id = c.cust_id LEFT JOIN k_adb adb ON adb.cust_id = c.cust_id)"
+        )
+        link = self.m.entity("group_link")
+        if link is not None:
+            if not scope:
+                ctes.append(
+                    f"k_links(parent_id, child_id) AS (SELECT CAST({self.raw(link, 'parent_id')} AS TEXT), "
+                    f"CAST({self.raw(link, 'child_id')} AS TEXT) {self.from_where(link)})"
+                )
+            ctes.append(
+                "k_tree(root, member) AS (SELECT parent_id, child_id FROM k_links UNION "
+                "SELECT t.root, l.child_id FROM k_tree t JOIN k_links l ON l.parent_id = t.member)"
+            )
+            ctes.append(
+                "k_grp AS (SELECT r.root AS cust_id, SUM(k_m.aum) AS cons_aum, SUM(k_m.loan_balance) AS cons_loan FROM "
+                "(SELECT DISTINCT root, member FROM k_tree UNION SELECT DISTINCT root, root FROM k_tree) r "
+                "JOIN k_m ON k_m.cust_id = r.member GROUP BY r.root)"
+            )
+            cons = "ROUND(g.cons_aum, 2) AS consolidated_aum, ROUND(g.cons_loan, 2) AS consolidated_loan_balance"
+            join = " LEFT JOIN k_grp g ON g.cust_id = m.cust_id"
+        else:
+            cons, join = "NULL AS consolidated_aum, NULL AS consolidated_loan_balance", ""
+        conditions = []
+        if after:
+            conditions.append("m.cust_id > :after")
+        if floors is not None:
+            conditions.append(self._floor_condition(floors))
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        recursive = "RECURSIVE " if link is not None else ""
+        return (f"WITH {recursive}{', '.join(ctes)} SELECT m.*, {cons} FROM k_m m{join}{where} ORDER BY m.cust_id")
+
+    @staticmethod
+    def floor_param(ctype: str, metric: str) -> str:
+        return f"f_{ctype.lower()}_{metric}"
+
+    def _floor_condition(self, floors: dict[str, dict[str, object]]) -> str:
+        per_type = []
+        for ctype, metrics in sorted(floors.items()):
+            terms = [
+                f"{'g.cons_aum' if metric == 'consolidated_aum' else 'g.cons_loan' if metric == 'consolidated_loan_balance' else 'm.' + metric}"
+                f" >= :{self.floor_param(ctype, metric)}"
+                for metric in sorted(metrics)
+                if self.m.entity("group_link") is not None or not metric.startswith("consolidated_")
+            ]
+            if terms:
+                per_type.append(f"(m.ctype = '{ctype}' AND ({' OR '.join(terms)}))")
+        return "(" + (" OR ".join(per_type) or "1 = 0") + ")"
+
+    # -- incremental -----------------------------------------------------------------------------------------
+    def watermark_sql(self, entity: Entity) -> str:
+        return f"SELECT MAX({entity.watermark_sql(self.d.name)}) {self.from_where(entity)}"
+
+    def changed_customers_sql(self, marks: dict[str, str]) -> str:
+        """SELECT of cust_id touched since the given watermarks (entity name → bind parameter name)."""
+        dialect = self.d.name
+        parts = []
+        for name in ("individual", "corporate"):
+            e = self.m.entity(name)
+            if e is not None and name in marks:
+                cond = f"{e.watermark_sql(dialect)} > :{marks[name]}"
+                parts.append(f"SELECT CAST({self.raw(e, 'id')} AS TEXT) {self.from_where(e, cond)}")
+        acct = self.m.entities["account"]
+        acct_cust = f"CAST({self.raw(acct, 'customer_id')} AS TEXT)"
+        if "account" in marks:
+            cond = f"{acct.watermark_sql(dialect)} > :{marks['account']}"
+            parts.append(f"SELECT {acct_cust} {self.from_where(acct, cond)}")
+        for name in ("transaction", "balance_history"):
+            e = self.m.entity(name)
+            if e is not None and name in marks:
+                cond = f"{e.watermark_sql(dialect)} > :{marks[name]}"
+                ids = f"SELECT CAST({self.raw(e, 'account_id')} AS TEXT) {self.from_where(e, cond)}"
+                in_ids = f"CAST({self.raw(acct, 'id')} AS TEXT) IN ({ids})"
+                parts.append(f"SELECT {acct_cust} {self.from_where(acct, in_ids)}")
+        return " UNION ".join(parts) if parts else "SELECT NULL WHERE 1 = 0"
+
+    # -- detail rows for selected customers ------------------------------------------------------------------
+    def select_fields(self, entity: Entity, fields: list[str]) -> str:
+        return ", ".join(f"{self.value(entity, f)} AS {f}" for f in fields)
+
+    def detail_sql(self, entity: Entity, key_field: str, *, extra: str | None = None, raw_dates: bool = True) -> str:
+        """All mapped fields of ``entity`` where ``key_field`` IN :ids (expanding), with the raw value of each
+        date and coded field beside it (``<field>__raw``) so unreadable values can be reported."""
+        spec = LOGICAL_MODEL[entity.name]
+        fields = [f for f in spec if entity.has(f)]
+        cols = [f"{self.value(entity, f)} AS {f}" for f in fields]
+        if raw_dates:
+            cols += [f"{self.raw(entity, f)} AS {f}__raw" for f in fields
+                     if spec[f].codes or spec[f].type in (DATE, TIMESTAMP)]
+        cond = f"{self.key(entity, key_field)} IN :ids"
+        return f"SELECT {', '.join(cols)} {self.from_where(entity, cond, extra)} ORDER BY 1"
+
+    def newer_condition(self, entity: Entity, param: str) -> str:
+        return f"{entity.watermark_sql(self.d.name)} > :{param}"
+
+    def recent_condition(self, entity: Entity, field: str) -> str:
+        """Rows of the detail window — and rows whose date cannot be read, so they are reported."""
+        day = self.date(entity, field)
+        return f"({self.d.daynum(day)} >= :since OR {day} IS NULL)"
+
+    def all_rows_sql(self, entity: Entity) -> str:
+        spec = LOGICAL_MODEL[entity.name]
+        fields = [f for f in spec if entity.has(f)]
+        cols = [f"{self.value(entity, f)} AS {f}" for f in fields]
+        cols += [f"{self.raw(entity, f)} AS {f}__raw" for f in fields if spec[f].codes or spec[f].type in (DATE, TIMESTAMP)]
+        return f"SELECT {', '.join(cols)} {self.from_where(entity)}"
+
+    def as_of_sql(self) -> str:
+        if self.m.as_of:
+            return f"SELECT {self.m.as_of.get(self.d.name) or self.m.as_of['*']}"
+        txn = self.m.entities["transaction"]
+        return f"SELECT MAX({self.date(txn, 'time')}) {self.from_where(txn)}"
+
+    def audit_sql(self, entity: Entity) -> list[tuple[str, str, str]]:
+        """(field, problem, SQL) audits over a whole entity: unknown codes and unreadable dates. Each SQL
+        returns (raw value, count) groups."""
+        spec = LOGICAL_MODEL[entity.name]
+        out = []
+        for f in spec:
+            if not entity.has(f):
+                continue
+            raw = self.raw(entity, f)
+            if spec[f].codes and f in entity.codes and "*" not in entity.codes[f]:
+                out.append((f, "未知代码 (unknown code)",
+                            f"SELECT CAST({raw} AS TEXT) AS v, COUNT(*) AS n {self.from_where(entity, f'{raw} IS NOT NULL', f'{self.coded(entity, f)} IS NULL')} GROUP BY CAST({raw} AS TEXT) ORDER BY 2 DESC"))
+            elif spec[f].type in (DATE, TIMESTAMP):
+                out.append((f, "无法解析的日期 (unreadable date)",
+                            f"SELECT CAST({raw} AS TEXT) AS v, COUNT(*) AS n {self.from_where(entity, f'{raw} IS NOT NULL', f'{self.date(entity, f)} IS NULL')} GROUP BY CAST({raw} AS TEXT) ORDER BY 2 DESC"))
+        key = "id" if "id" in spec else spec and next(iter(spec))
+        if entity.has(key):
+            out.append((key, "缺少标识 (missing id)",
+                        f"SELECT 'NULL' AS v, COUNT(*) AS n {self.from_where(entity, f'{self.raw(entity, key)} IS NULL')} HAVING COUNT(*) > 0"))
+        return out
+
+
+def window_binds(dialect: Dialect, as_of: date) -> dict[str, int]:
+    asof = dialect.daynum_of(as_of)
+    binds = {"asof": asof, "asof1": asof + 1, "asof_y": as_of.year, "asof_m": as_of.month, "asof_d": as_of.day}
+    for w in WINDOWS:
+        binds[f"w{w}"] = asof - w + 1
+    binds["since"] = dialect.daynum_of(as_of - timedelta(days=DETAIL_DAYS - 1))
+    return binds

@@ -1,0 +1,561 @@
+"""Writing one batch of selected customers (key customers and candidates) into KAM's tables, with events.
+
+Everything for a batch happens in the caller's transaction: customers, metrics, grading, accounts, recent
+balances, transactions (through the idempotent ingestion path), contacts, group links, credit profiles, key
+dates and their events. A batch written twice (a resumed scan) changes nothing the second time and publishes
+nothing twice: every write compares with what KAM already holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from google.protobuf.field_mask_pb2 import FieldMask
+from kam.customer.v1 import events_pb2
+from kam_kit import outbox
+from kam_kit.clock import Clock
+from kam_kit.timeconv import aware
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kam_customer.adapters import protomap
+from kam_customer.adapters.orm import (
+    AccountRow,
+    BalanceHistoryRow,
+    ContactRow,
+    CreditProfileRow,
+    CustomerMetricsRow,
+    CustomerRow,
+    GroupLinkRow,
+    OrgUnitRow,
+    StaffRow,
+)
+from kam_customer.context import SERVICE
+from kam_customer.domain import identifiers
+from kam_customer.scan import ingest, messages
+from kam_customer.scan.issues import Issues
+from kam_customer.scan.orm import AnnouncedKeyDateRow
+from kam_customer.scan.sqlgen import KINDS, METRIC_COLUMNS
+
+CENT = Decimal("0.01")
+KEY_DATE_LEAD_DAYS = 30
+CUSTOMER_FIELDS = ("display_name", "id_number", "phone", "industry", "legal_representative", "branch",
+                   "relationship_manager", "state", "birth_date", "establishment_date", "relationship_start_date")
+ACCOUNT_FIELDS = ("type", "product", "product_display_name", "balance", "credit_limit", "state",
+                  "repayment_state", "org_unit_id", "open_date", "maturity_date")
+ORG_LEVELS = {"HEAD_OFFICE", "BRANCH", "SUB_BRANCH"}
+
+
+def kam_customer_id(source_id: str) -> str:
+    """KAM id of a scanned customer: ``c`` + the source number lowercased, other characters → ``-``."""
+    return "c" + re.sub(r"[^a-z0-9-]", "-", str(source_id).lower())
+
+
+def money(value) -> Decimal:
+    return Decimal(str(value if value is not None else 0)).quantize(CENT)
+
+
+def as_date(value) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def as_datetime(value, tz: ZoneInfo) -> datetime | None:
+    """A source timestamp (naive local business time) → aware UTC."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime(value.year, value.month, value.day)
+    else:
+        try:
+            moment = datetime.fromisoformat(str(value))
+        except ValueError:
+            return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    return moment.astimezone(UTC)
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _insert(session: AsyncSession, table):
+    return (postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert)(table)
+
+
+@dataclass
+class BatchDetails:
+    """The source rows of one batch (already fetched), keyed by source ids."""
+
+    metrics: list[dict]
+    customers: dict[str, dict] = field(default_factory=dict)  # source id → row (+ "ctype")
+    accounts: list[dict] = field(default_factory=list)
+    balances: list[dict] = field(default_factory=list)
+    transactions: list[dict] = field(default_factory=list)
+    relations: list[dict] = field(default_factory=list)
+    ratings: dict[str, dict] = field(default_factory=dict)
+    links: list[dict] = field(default_factory=list)
+
+    @property
+    def row_count(self) -> int:
+        return (len(self.customers) + len(self.accounts) + len(self.balances) + len(self.transactions)
+                + len(self.relations) + len(self.ratings) + len(self.links))
+
+
+@dataclass
+class BatchResult:
+    customers_changed: int = 0
+    accounts_changed: int = 0
+    transactions_ingested: int = 0
+    tier_changes: int = 0
+
+
+class BatchWriter:
+    def __init__(self, *, clock: Clock, scan_id: str, as_of: date, timezone: str, dialect_date_of,
+                 issues: Issues, grade=None, reindex=None, assess=None, audited: frozenset[str] = frozenset()) -> None:
+        self.clock = clock
+        self.scan_id = scan_id
+        self.as_of = as_of
+        self.tz = ZoneInfo(timezone)
+        self.date_of = dialect_date_of
+        self.issues = issues
+        self.grade = grade
+        self.reindex = reindex
+        self.assess = assess
+        #: Entities whose unknown codes / unreadable dates a whole-table audit already counted.
+        self.audited = audited
+
+    # ------------------------------------------------------------------------------------------ org + staff
+    async def write_org(self, session: AsyncSession, org_rows: list[dict], staff_rows: list[dict]) -> None:
+        org_values = []
+        for row in org_rows:
+            if not _text(row.get("id")):
+                continue
+            level = row.get("level") if row.get("level") in ORG_LEVELS else "BRANCH"
+            org_values.append({"id": _text(row["id"]), "display_name": _text(row.get("display_name")),
+                               "parent_id": _text(row.get("parent_id")) or None, "level": level,
+                               "region": _text(row.get("region"))})
+        await self._upsert(session, OrgUnitRow, org_values, ["id"])
+        staff_values = [{"id": _text(r["id"]), "display_name": _text(r.get("display_name")),
+                         "org_unit_id": _text(r.get("org_unit_id")), "position": _text(r.get("position"))}
+                        for r in staff_rows if _text(r.get("id"))]
+        await self._upsert(session, StaffRow, staff_values, ["id"])
+
+    async def _upsert(self, session: AsyncSession, model, values: list[dict], keys: list[str]) -> None:
+        """INSERT … ON CONFLICT DO UPDATE as one executemany (compiled once, sent in batches)."""
+        if not values:
+            return
+        statement = _insert(session, model.__table__)
+        statement = statement.on_conflict_do_update(
+            index_elements=keys, set_={c: statement.excluded[c] for c in values[0] if c not in keys})
+        await session.execute(statement, values)
+
+    # ---------------------------------------------------------------------------------------------- batch
+    async def write_batch(self, session: AsyncSession, details: BatchDetails) -> BatchResult:
+        result = BatchResult()
+        now = self.clock.now()
+        ids = {m["cust_id"]: kam_customer_id(m["cust_id"]) for m in details.metrics}
+        kam_ids = sorted(ids.values())
+        metrics_by_kam = {ids[m["cust_id"]]: m for m in details.metrics}
+        existing = {r.id: r for r in (await session.scalars(
+            select(CustomerRow).where(CustomerRow.id.in_(kam_ids)))).all()}
+        changes = []
+        for source_id, kam_id in ids.items():
+            row = details.customers.get(source_id)
+            if row is None:
+                continue
+            change = self._customer_change(session, kam_id, source_id, row, existing.get(kam_id), now)
+            if change is not None:
+                changes.append(change)
+        await session.flush()
+        for customer, changed in changes:
+            result.customers_changed += 1
+            if changed is None:
+                event = events_pb2.CustomerCreated(customer=protomap.customer_to_proto(customer))
+            else:
+                event = events_pb2.CustomerUpdated(customer=protomap.customer_to_proto(customer),
+                                                   update_mask=FieldMask(paths=changed))
+            outbox.record(session, event, service=SERVICE, clock=self.clock, resource=f"customers/{customer.id}")
+        present = [ids[s] for s in ids if s in details.customers]
+        await self._write_metrics(session, present, metrics_by_kam)
+        if self.grade is not None:
+            summary = await self.grade(session, customer_ids=present, scan_id=self.scan_id, clock=self.clock)
+            result.tier_changes += getattr(summary, "changed", 0)
+        await session.execute(update(CustomerRow).where(CustomerRow.id.in_(present), CustomerRow.tier != "")
+                              .values(key_customer=True))
+        await session.execute(update(CustomerRow).where(CustomerRow.id.in_(present), CustomerRow.tier == "")
+                              .values(key_customer=False))
+        customers = {r.id: r for r in (await session.scalars(
+            select(CustomerRow).where(CustomerRow.id.in_(present)))).all()}
+        accounts = await self._write_accounts(session, details, customers, metrics_by_kam, now, result)
+        await self._write_balances(session, details, accounts)
+        result.transactions_ingested += await self._write_transactions(session, details, accounts)
+        await self._write_contacts(session, details, ids, now)
+        await self._write_links(session, details, ids)
+        await self._write_credit(session, details, ids, accounts, metrics_by_kam, now)
+        await self._key_dates(session, [c for c in customers.values() if c.key_customer], accounts, now)
+        if self.reindex is not None:
+            await self.reindex(session, present)
+        return result
+
+    def _customer_change(self, session, kam_id: str, source_id: str, row: dict, old: CustomerRow | None,
+                         now: datetime) -> tuple[CustomerRow, list[str] | None] | None:
+        """Add or update the customer row; returns (row, changed fields — None when new) or None if unchanged."""
+        individual = row["ctype"] == "INDIVIDUAL"
+        entity = "individual" if individual else "corporate"
+        id_number = _text(row.get("id_number")).upper()
+        if id_number:
+            problem = identifiers.resident_id_problem(id_number) if individual else identifiers.uscc_problem(id_number)
+            if problem:
+                self.issues.add(entity, "id_number", "无效证件号 (invalid id number)", f"{source_id}: {id_number}")
+                id_number = ""
+        self._check_dates(entity, source_id, row, ("birth_date", "establishment_date", "open_date"))
+        status = row.get("status") or "ACTIVE"
+        values = {
+            "display_name": _text(row.get("display_name"))[:200] or source_id,
+            "id_number": id_number, "phone": _text(row.get("phone"))[:32],
+            "industry": _text(row.get("industry"))[:100],
+            "legal_representative": _text(row.get("legal_representative"))[:100],
+            "branch": f"orgUnits/{_text(row['org_unit_id'])}" if _text(row.get("org_unit_id")) else "",
+            "relationship_manager": (f"staff/{_text(row['relationship_manager_id'])}"
+                                     if _text(row.get("relationship_manager_id")) else ""),
+            "state": status, "birth_date": as_date(row.get("birth_date")),
+            "establishment_date": as_date(row.get("establishment_date")),
+            "relationship_start_date": as_date(row.get("open_date")),
+        }
+        if old is None:
+            new = CustomerRow(id=kam_id, type=row["ctype"], email="", address="", tier="", source="CORE_BANKING",
+                              version=1, create_time=now, update_time=now, source_id=source_id,
+                              key_customer=False, request_id=None, **values)
+            session.add(new)
+            return new, None
+        changed = [name for name in CUSTOMER_FIELDS if getattr(old, name) != values[name]]
+        if not changed:
+            return None
+        for name in changed:
+            setattr(old, name, values[name])
+        old.version += 1
+        old.update_time = now
+        return old, changed
+
+    def _check_dates(self, entity: str, key: str, row: dict, fields: tuple[str, ...]) -> None:
+        for name in fields:
+            raw = row.get(f"{name}__raw")
+            if raw not in (None, "") and row.get(name) in (None, "") and entity not in self.audited:
+                self.issues.add(entity, name, "无法解析的日期 (unreadable date)", f"{key}: {raw}")
+
+    def _check_codes(self, entity: str, key: str, row: dict, fields: tuple[str, ...]) -> bool:
+        ok = True
+        for name in fields:
+            raw = row.get(f"{name}__raw")
+            if raw not in (None, "") and row.get(name) in (None, ""):
+                if entity not in self.audited:
+                    self.issues.add(entity, name, "未知代码 (unknown code)", f"{key}: {raw}")
+                ok = False
+        return ok
+
+    async def _write_metrics(self, session, kam_ids: list[str], metrics: dict[str, dict]) -> None:
+        values = []
+        for kam_id in kam_ids:
+            m = metrics[kam_id]
+            value = {"customer_id": kam_id, "as_of": self.as_of, "scan_id": self.scan_id}
+            for column in METRIC_COLUMNS:
+                raw = m.get(column)
+                value[column] = int(raw or 0) if column in ("product_count", "txn_count_90", "tenure_months") \
+                    else money(raw)
+            value["product_kinds"] = ",".join(k for k in KINDS if int(m.get(f"k_{k.lower()}") or 0))
+            value["last_activity"] = self.date_of(m.get("last_dn"))
+            for column in ("consolidated_aum", "consolidated_loan_balance"):
+                value[column] = money(m[column]) if m.get(column) is not None else None
+            values.append(value)
+        await self._upsert(session, CustomerMetricsRow, values, ["customer_id"])
+
+    async def _write_accounts(self, session, details: BatchDetails, customers: dict[str, CustomerRow],
+                              metrics: dict[str, dict], now: datetime, result: BatchResult) -> dict[str, AccountRow]:
+        rows = {}
+        for row in details.accounts:
+            account_id = _text(row.get("id"))
+            owner = kam_customer_id(_text(row.get("customer_id")))
+            if not account_id or owner not in customers:
+                continue
+            self._check_dates("account", account_id, row, ("open_date", "maturity_date"))
+            if not self._check_codes("account", account_id, row, ("type",)):
+                continue
+            self._check_codes("account", account_id, row, ("status", "repayment_status"))
+            rows[account_id] = {
+                "id": account_id, "customer_id": owner, "type": row["type"], "product": _text(row.get("product"))[:64],
+                "product_display_name": _text(row.get("product_display_name"))[:200],
+                "balance": money(row.get("balance")), "credit_limit": money(row.get("credit_limit")),
+                "state": row.get("status") or "OPEN", "repayment_state": row.get("repayment_status") or "",
+                "org_unit_id": _text(row.get("org_unit_id")), "open_date": as_date(row.get("open_date")),
+                "maturity_date": as_date(row.get("maturity_date")),
+                "balance_update_time": as_datetime(row.get("updated"), self.tz),
+                "_overdue_times": int(row.get("overdue_times") or 0),
+            }
+        existing = {r.id: r for r in (await session.scalars(
+            select(AccountRow).where(AccountRow.id.in_(list(rows))))).all()} if rows else {}
+        out: dict[str, AccountRow] = {}
+        for account_id, value in rows.items():
+            overdue = value.pop("_overdue_times")
+            old = existing.get(account_id)
+            customer = customers[value["customer_id"]]
+            aum = metrics.get(customer.id, {}).get("aum")
+            if old is not None and old.balance_update_time and value["balance_update_time"] and \
+                    aware(old.balance_update_time) > value["balance_update_time"]:
+                value["balance"] = old.balance  # a pushed transaction is newer than the scanned balance
+                value["balance_update_time"] = old.balance_update_time
+            if old is None:
+                account = AccountRow(**value)
+                session.add(account)
+                outbox.record(session, events_pb2.AccountOpened(
+                    account=messages.account_to_proto(account),
+                    relationship_manager=customer.relationship_manager),
+                    service=SERVICE, clock=self.clock, resource=messages.account_name(account))
+                self._snapshot(session, account, aum, now)
+                result.accounts_changed += 1
+            else:
+                changed = [name for name in ACCOUNT_FIELDS if getattr(old, name) != value[name]]
+                if old.customer_id != value["customer_id"]:
+                    changed.append("customer_id")
+                for name, new_value in value.items():
+                    setattr(old, name, new_value)
+                account = old
+                if changed:
+                    outbox.record(session, events_pb2.AccountUpdated(
+                        account=messages.account_to_proto(account), relationship_manager=customer.relationship_manager,
+                        update_mask=FieldMask(paths=[_proto_field(c) for c in changed])),
+                        service=SERVICE, clock=self.clock, resource=messages.account_name(account))
+                    if "balance" in changed:
+                        self._snapshot(session, account, aum, now)
+                    result.accounts_changed += 1
+            account._overdue_times = overdue  # type: ignore[attr-defined]
+            out[account_id] = account
+        await session.flush()
+        return out
+
+    def _snapshot(self, session, account: AccountRow, aum, now: datetime) -> None:
+        message = events_pb2.BalanceSnapshot(
+            account=messages.account_name(account), account_type=messages.ACCOUNT_TYPES.get(account.type, 0),
+            balance=messages.money(account.balance), customer_assets_under_management=messages.money(aum))
+        message.snapshot_time.FromDatetime(aware(account.balance_update_time) if account.balance_update_time else now)
+        outbox.record(session, message, service=SERVICE, clock=self.clock, resource=messages.account_name(account))
+
+    async def _write_balances(self, session, details: BatchDetails, accounts: dict[str, AccountRow]) -> None:
+        if not accounts:
+            return
+        since = self.as_of - timedelta(days=89)
+        await session.execute(delete(BalanceHistoryRow).where(
+            BalanceHistoryRow.account_id.in_(list(accounts)), BalanceHistoryRow.day >= since))
+        values = {}
+        for row in details.balances:
+            account_id = _text(row.get("account_id"))
+            day = as_date(row.get("day"))
+            if account_id not in accounts:
+                continue
+            if day is None:
+                self.issues.add("balance_history", "day", "无法解析的日期 (unreadable date)",
+                                f"{account_id}: {row.get('day__raw')}")
+                continue
+            values[(account_id, day)] = {"account_id": account_id, "day": day, "balance": money(row.get("balance"))}
+        if values:
+            await session.execute(insert(BalanceHistoryRow.__table__), list(values.values()))
+
+    async def _write_transactions(self, session, details: BatchDetails, accounts: dict[str, AccountRow]) -> int:
+        incoming = []
+        for row in details.transactions:
+            txn_id = _text(row.get("id"))
+            if not txn_id or _text(row.get("account_id")) not in accounts:
+                continue
+            post_time = as_datetime(row.get("time"), self.tz)
+            if post_time is None:
+                self.issues.add("transaction", "time", "无法解析的日期 (unreadable date)", f"{txn_id}: {row.get('time__raw')}")
+                continue
+            if not self._check_codes("transaction", txn_id, row, ("direction",)):
+                continue
+            self._check_codes("transaction", txn_id, row, ("channel",))
+            amount = ingest.decimal_or_none(row.get("amount"))
+            if amount is None:
+                self.issues.add("transaction", "amount", "无效金额 (invalid amount)", f"{txn_id}: {row.get('amount')}")
+                continue
+            incoming.append(ingest.IncomingTransaction(
+                id=txn_id, account_id=_text(row["account_id"]), direction=row["direction"], amount=abs(amount),
+                post_time=post_time, balance_after=ingest.decimal_or_none(row.get("balance_after")),
+                channel=row.get("channel") or "", cash=row.get("cash") == "YES",
+                counterparty=_text(row.get("counterparty")), summary=_text(row.get("summary"))))
+        result = await ingest.apply_transactions(session, incoming, origin=ingest.SCAN, clock=self.clock)
+        return result.accepted
+
+    async def _write_contacts(self, session, details: BatchDetails, ids: dict[str, str], now: datetime) -> None:
+        wanted: dict[str, dict] = {}
+
+        def add(customer_id: str, slug: str, name, title: str, phone=None, id_number=None, primary=False) -> None:
+            name = _text(name)
+            if not name:
+                return
+            id_number = _text(id_number).upper()
+            birth = None
+            if id_number and identifiers.resident_id_problem(id_number) is None:
+                birth = identifiers.birth_date_from_resident_id(id_number)
+            digest = hashlib.sha1(f"{slug}:{name}".encode()).hexdigest()[:8]
+            contact_id = f"{customer_id}-{slug}-{digest}"[:64]
+            wanted[contact_id] = {"id": contact_id, "customer_id": customer_id, "display_name": name[:100],
+                                  "title": title, "phone": _text(phone)[:32], "id_number": id_number[:32],
+                                  "birth_date": birth, "primary": primary}
+
+        for source_id, row in details.customers.items():
+            if row["ctype"] != "CORPORATE" or source_id not in ids:
+                continue
+            cid = ids[source_id]
+            add(cid, "legal-rep", row.get("legal_representative"), "法定代表人",
+                row.get("legal_representative_phone"), row.get("legal_representative_id_number"), primary=True)
+            add(cid, "finance", row.get("finance_contact"), "财务负责人", row.get("finance_contact_phone"))
+            add(cid, "controller", row.get("controller"), "实际控制人")
+        for row in details.relations:
+            source_id = _text(row.get("customer_id"))
+            if source_id not in ids:
+                continue
+            kind = row.get("kind") or "OTHER"
+            add(ids[source_id], kind.lower(), row.get("display_name"), "配偶" if kind == "SPOUSE" else "关系人",
+                row.get("phone"), row.get("id_number"))
+        customer_ids = sorted(set(ids.values()))
+        existing = {r.id: r for r in (await session.scalars(select(ContactRow).where(
+            ContactRow.customer_id.in_(customer_ids), ContactRow.origin == "SCAN"))).all()}
+        for contact_id, value in wanted.items():
+            old = existing.get(contact_id)
+            if old is None:
+                session.add(ContactRow(email="", notes="", origin="SCAN", version=1, create_time=now, update_time=now,
+                                       **value))
+            elif any(getattr(old, k) != v for k, v in value.items()):
+                for k, v in value.items():
+                    setattr(old, k, v)
+                old.version += 1
+                old.update_time = now
+        gone = [cid for cid in existing if cid not in wanted]
+        if gone:
+            await session.execute(delete(ContactRow).where(ContactRow.id.in_(gone)))
+
+    async def _write_links(self, session, details: BatchDetails, ids: dict[str, str]) -> None:
+        values = {}
+        for row in details.links:
+            parent, child = _text(row.get("parent_id")), _text(row.get("child_id"))
+            if not parent or not child:
+                continue
+            key = (kam_customer_id(parent), kam_customer_id(child))
+            values[key] = {"parent_id": key[0], "child_id": key[1],
+                           "shareholding_percent": Decimal(str(row.get("share_percent") or 0)).quantize(Decimal("0.0001"))}
+        batch = sorted(set(ids.values()))
+        stale = select(GroupLinkRow.parent_id, GroupLinkRow.child_id).where(GroupLinkRow.parent_id.in_(batch))
+        for parent, child in (await session.execute(stale)).all():
+            if (parent, child) not in values:
+                await session.execute(delete(GroupLinkRow).where(GroupLinkRow.parent_id == parent,
+                                                                 GroupLinkRow.child_id == child))
+        await self._upsert(session, GroupLinkRow, list(values.values()), ["parent_id", "child_id"])
+
+    async def _write_credit(self, session, details: BatchDetails, ids: dict[str, str],
+                            accounts: dict[str, AccountRow], metrics: dict[str, dict], now: datetime) -> None:
+        per_customer: dict[str, dict] = {}
+        for account in accounts.values():
+            entry = per_customer.setdefault(account.customer_id, {"overdue_count": 0, "overdue_amount": Decimal(0)})
+            if account.type in ("LOAN", "CREDIT_CARD"):
+                entry["overdue_count"] += getattr(account, "_overdue_times", 0)
+                if account.repayment_state == "OVERDUE":
+                    entry["overdue_amount"] += account.balance
+        values = []
+        for source_id, kam_id in ids.items():
+            if source_id not in details.customers:
+                continue
+            m = metrics.get(kam_id, {})
+            entry = per_customer.get(kam_id, {"overdue_count": 0, "overdue_amount": Decimal(0)})
+            rating = details.ratings.get(source_id, {})
+            profile = CreditProfileRow(
+                customer_id=kam_id, rating=_text(rating.get("rating"))[:16], score=0,
+                credit_limit=money(m.get("credit_limit")), credit_used=money(m.get("credit_used")),
+                overdue_count=entry["overdue_count"], overdue_amount=money(entry["overdue_amount"]),
+                factors="[]", assess_time=now)
+            if self.assess is not None:
+                metrics_row = CustomerMetricsRow(customer_id=kam_id, **{
+                    c: (money(m.get(c)) if c not in ("product_count", "txn_count_90", "tenure_months")
+                        else int(m.get(c) or 0)) for c in METRIC_COLUMNS})
+                score, factors = self.assess(profile, metrics_row)
+                profile.score, profile.factors = int(score), json.dumps(list(factors), ensure_ascii=False)
+            values.append({c.name: getattr(profile, c.name) for c in CreditProfileRow.__table__.columns})
+        await self._upsert(session, CreditProfileRow, values, ["customer_id"])
+
+    async def _key_dates(self, session, customers: list[CustomerRow], accounts: dict[str, AccountRow],
+                         now: datetime) -> None:
+        """KeyDateApproaching once per occurrence for key customers' dates within the lead window."""
+        if not customers:
+            return
+        today = now.astimezone(self.tz).date()
+        horizon = today + timedelta(days=KEY_DATE_LEAD_DAYS)
+        found: list[tuple[CustomerRow, int, date, str, AccountRow | None]] = []
+        kinds = events_pb2.KeyDateKind
+        by_id = {c.id: c for c in customers}
+        for customer in customers:
+            for kind, origin in ((kinds.KEY_DATE_KIND_BIRTHDAY, customer.birth_date),
+                                 (kinds.KEY_DATE_KIND_ESTABLISHMENT_ANNIVERSARY, customer.establishment_date)):
+                day = _next_anniversary(origin, today)
+                if day is not None and day <= horizon:
+                    found.append((customer, kind, day, "", None))
+        for account in accounts.values():
+            customer = by_id.get(account.customer_id)
+            if customer is None or account.maturity_date is None or account.state == "CLOSED":
+                continue
+            if today <= account.maturity_date <= horizon and account.type in ("TIME_DEPOSIT", "LOAN"):
+                kind = kinds.KEY_DATE_KIND_DEPOSIT_MATURITY if account.type == "TIME_DEPOSIT" else \
+                    kinds.KEY_DATE_KIND_LOAN_MATURITY
+                found.append((customer, kind, account.maturity_date, account.id, account))
+        for customer, kind, day, ref, account in found:
+            kind_name = kinds.Name(kind).removeprefix("KEY_DATE_KIND_")
+            statement = _insert(session, AnnouncedKeyDateRow).values(
+                customer_id=customer.id, kind=kind_name, day=day, ref=ref).on_conflict_do_nothing().returning(
+                AnnouncedKeyDateRow.customer_id)
+            if (await session.execute(statement)).first() is None:
+                continue
+            message = events_pb2.KeyDateApproaching(
+                customer=f"customers/{customer.id}", kind=kind, date=messages.pb_date(day),
+                customer_display_name=customer.display_name, tier=customer.tier,
+                relationship_manager=customer.relationship_manager, branch=customer.branch)
+            message.detect_time.FromDatetime(now)
+            if account is not None:
+                message.account = messages.account_name(account)
+                message.amount.CopyFrom(messages.money(account.balance))
+            outbox.record(session, message, service=SERVICE, clock=self.clock, resource=f"customers/{customer.id}",
+                          event_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"keydate:{customer.id}:{kind_name}:{day}:{ref}")))
+
+
+def _proto_field(column: str) -> str:
+    return {"type": "type", "state": "state", "org_unit_id": "branch", "customer_id": "name",
+            "repayment_state": "state", "credit_limit": "balance"}.get(column, column)
+
+
+def _next_anniversary(origin: date | None, today: date) -> date | None:
+    if origin is None:
+        return None
+    for year in (today.year, today.year + 1):
+        try:
+            day = origin.replace(year=year)
+        except ValueError:  # 29 February in a common year → 28 February
+            day = date(year, 2, 28)
+        if day >= today:
+            return day
+    return None

@@ -1,0 +1,103 @@
+"""Running a search-box query against ``search_terms``.
+
+Matching (see :func:`kam_customer.search.text.probes` for which keys a query is tried against):
+
+- EXACT: the whole term equals the query (``张伟``, ``zw``, a full ID/phone/account number);
+- PREFIX: the term starts with the query (a range scan ``[q, q⁺)`` on the index); numbers also match by their
+  tail (``…5678``: reversed terms, so the tail is again a prefix);
+- FUZZY (only when nothing matched exactly or by prefix): the whole term is within one edit (substitution, insertion, deletion or adjacent transposition) of the
+  query: the query's one-edit neighbourhood is generated in Python and looked up by equality (``term IN (…)``),
+  so no extra table and the same SQL on SQLite and PostgreSQL; Chinese queries also match homophones via
+  their pinyin (张玮 → zhangwei).
+
+Ranking: EXACT before PREFIX before FUZZY; within a stage customers with a tier, then other key customers,
+then the rest (``priority``); then by key kind (name, pinyin, initials, ID, credit code, phone, account), then
+term and customer id (stable pages). A customer appears once, with its best match. Each lookup reads at most
+``offset + limit + 1`` rows in rank order, so cost does not grow with the number of matches for unrestricted
+callers; scoped callers read their own branch's matches through the (org_unit|relationship_manager, kind,
+term) indexes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, literal, select, union_all
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kam_customer.search import text
+from kam_customer.search.orm import SearchTermRow as T
+from kam_customer.service_layer.scope import DataScope
+
+PRIORITIES = (0, 1, 2)
+STAGE_BASE = {text.EXACT: 1.0, text.PREFIX: 0.8, text.FUZZY: 0.5}
+KIND_RANK = {k: i for i, k in enumerate((
+    text.NAME, text.PINYIN, text.INITIALS, text.ID_NUMBER, text.CREDIT_CODE, text.PHONE, text.ACCOUNT,
+    text.PHONE_TAIL, text.ACCOUNT_TAIL, text.ID_TAIL))}
+#: How deep a search may page.
+MAX_RESULTS = 500
+
+
+@dataclass(frozen=True)
+class Hit:
+    customer_id: str
+    mode: str  # EXACT | PREFIX | FUZZY
+    kind: str  # the key kind; tails are reported as the key they are the tail of
+    term: str  # the matched term (the full value, not reversed)
+    priority: int
+    score: float
+
+
+async def search(session: AsyncSession, query: str, scope: DataScope, *, limit: int, offset: int = 0) -> list[Hit]:
+    """Hits ``offset .. offset+limit`` (plus one more when there are more, so callers can tell)."""
+    need = min(offset + limit + 1, MAX_RESULTS + 1)
+    seen: dict[str, Hit] = {}
+    ranked: list[Hit] = []
+    probes = text.probes(query)
+    for stage in (text.EXACT, text.PREFIX, text.FUZZY):
+        if stage == text.FUZZY and ranked:
+            break  # typo tolerance is a fallback: only when nothing matched as typed
+        stage_probes = [p for p in probes if p.mode == stage]
+        if not stage_probes:
+            continue
+        found: list[tuple[tuple, Hit]] = []
+        for number, priority, term, customer_id in await _lookup(session, stage_probes, scope, need):
+            probe = stage_probes[number]
+            kind = text.TAIL_OF.get(probe.kind, probe.kind)
+            value = term[::-1] if probe.kind in text.TAIL_OF else term
+            score = round(STAGE_BASE[stage] - 0.05 * priority - 0.005 * KIND_RANK[probe.kind], 4)
+            found.append(((priority, KIND_RANK[probe.kind], term, customer_id),
+                          Hit(customer_id, stage, kind, value, priority, score)))
+        for _, hit in sorted(found, key=lambda pair: pair[0]):
+            if hit.customer_id not in seen:
+                seen[hit.customer_id] = hit
+                ranked.append(hit)
+        if len(ranked) >= need:
+            break
+    return ranked[offset:need]
+
+
+async def _lookup(session: AsyncSession, probes: list[text.Probe], scope: DataScope, need: int) -> list[tuple]:
+    """Every probe of one stage in one statement: a UNION ALL of ordered, limited branches (one per probe, or
+    per probe and priority for unrestricted prefix scans, so each branch is one ordered index range)."""
+    restrict = scope.condition(T.org_unit, T.relationship_manager)
+    branches = []
+    for number, probe in enumerate(probes):
+        if probe.mode == text.FUZZY:
+            condition = and_(T.kind == probe.kind, T.priority.in_(PRIORITIES), T.term.in_(probe.terms))
+        elif probe.mode == text.EXACT:  # priority IN (…) lets both engines probe the primary key per priority
+            condition = and_(T.kind == probe.kind, T.priority.in_(PRIORITIES), T.term == probe.terms[0])
+        else:
+            prefix = probe.terms[0]
+            condition = and_(T.kind == probe.kind, T.term > prefix, T.term < text.prefix_upper_bound(prefix))
+        columns = (literal(number).label("probe"), T.priority, T.term, T.customer_id)
+        if restrict is not None or probe.mode != text.PREFIX:
+            statement = select(*columns).where(condition)
+            if restrict is not None:
+                statement = statement.where(restrict)
+            branches.append(statement.order_by(T.priority, T.term, T.customer_id).limit(need))
+        else:
+            branches += [select(*columns).where(condition, T.priority == priority)
+                         .order_by(T.term, T.customer_id).limit(need) for priority in PRIORITIES]
+    statement = union_all(*(select(branch.subquery()) for branch in branches))
+    return list((await session.execute(statement)).all())

@@ -1,0 +1,29 @@
+"""Resource names of the customer 360 API (``customers/{c}/accounts/{a}`` …) and opaque account keys."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from kam_kit.errors import InvalidArgument
+
+
+def parse(name: str, collections: tuple[str, ...], field_path: str, *, singleton: str = "") -> tuple[str, ...]:
+    """The ids of ``name`` = ``customers/{a}/<collections[1]>/{b}…`` (plus a trailing singleton segment).
+
+    ``parse("customers/c1/contacts/k1", ("customers", "contacts"), "name")`` → ``("c1", "k1")``.
+    """
+    parts = name.split("/")
+    expected = len(collections) * 2 + (1 if singleton else 0)
+    pattern = "/".join(f"{c}/{{{c[:-1]}}}" for c in collections) + (f"/{singleton}" if singleton else "")
+    ok = len(parts) == expected and all(parts[i * 2] == c and parts[i * 2 + 1] for i, c in enumerate(collections))
+    if ok and singleton:
+        ok = parts[-1] == singleton
+    if not ok:
+        raise InvalidArgument.for_field(field_path, f"应为 {pattern} (must be {pattern})")
+    return tuple(parts[i * 2 + 1] for i in range(len(collections)))
+
+
+def account_key(secret: bytes, account_number: str) -> str:
+    """The account's id in resource names: a keyed hash, so names never reveal account numbers."""
+    return hmac.new(secret, b"account:" + account_number.encode(), hashlib.sha256).hexdigest()[:20]

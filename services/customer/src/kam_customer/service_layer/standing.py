@@ -1,0 +1,122 @@
+"""Credit standing (资信), corporate structure (集团结构) and the people/places a customer is assigned to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from kam_kit.auth import Identity
+from kam_kit.clock import Clock
+from kam_kit.db import Database
+from kam_kit.errors import NotFound
+from sqlalchemy import select
+
+from kam_customer.adapters.orm import (
+    CreditProfileRow,
+    CustomerMetricsRow,
+    CustomerRow,
+    GroupLinkRow,
+    OrgUnitRow,
+    StaffRow,
+)
+from kam_customer.service_layer import credit, names
+from kam_customer.service_layer.scope import scope_for, visible_customer
+
+
+@dataclass
+class CreditStanding:
+    customer_id: str
+    rating: str
+    score: int
+    credit_limit: Decimal
+    credit_used: Decimal
+    overdue_count: int
+    overdue_amount: Decimal
+    factors: list[str]
+    assess_time: object
+
+
+@dataclass
+class Link:
+    customer_id: str
+    display_name: str
+    shareholding_percent: Decimal
+
+
+@dataclass
+class Structure:
+    customer_id: str
+    parents: list[Link]
+    subsidiaries: list[Link]
+    group_root: str
+
+
+@dataclass
+class Assignment:
+    branch_display_name: str = ""
+    relationship_manager_display_name: str = ""
+
+
+#: Guard against cycles in bad source data when walking up to the group's root.
+MAX_GROUP_DEPTH = 20
+
+
+class StandingService:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    async def credit_standing(self, identity: Identity | None, name: str) -> CreditStanding:
+        (customer_id,) = names.parse(name, ("customers",), "name", singleton="creditStanding")
+        async with self.db.read() as session:
+            await visible_customer(session, await scope_for(session, identity), customer_id)
+            profile = await session.get(CreditProfileRow, customer_id)
+            metrics = await session.get(CustomerMetricsRow, customer_id)
+        if profile is None:
+            raise NotFound(f"客户 customers/{customer_id} 暂无资信数据 (no credit standing yet)",
+                           metadata={"name": name})
+        # Computed on read, so the score always follows the current formula and the latest metrics.
+        score, factors = credit.assess(profile, metrics)
+        return CreditStanding(
+            customer_id=customer_id, rating=profile.rating, score=score, credit_limit=profile.credit_limit,
+            credit_used=profile.credit_used, overdue_count=profile.overdue_count,
+            overdue_amount=profile.overdue_amount, factors=factors,
+            assess_time=profile.assess_time,
+        )
+
+    async def corporate_structure(self, identity: Identity | None, name: str) -> Structure:
+        (customer_id,) = names.parse(name, ("customers",), "name", singleton="corporateStructure")
+        async with self.db.read() as session:
+            await visible_customer(session, await scope_for(session, identity), customer_id)
+            up = (await session.scalars(select(GroupLinkRow).where(GroupLinkRow.child_id == customer_id)
+                                        .order_by(GroupLinkRow.shareholding_percent.desc(), GroupLinkRow.parent_id))).all()
+            down = (await session.scalars(select(GroupLinkRow).where(GroupLinkRow.parent_id == customer_id)
+                                          .order_by(GroupLinkRow.shareholding_percent.desc(), GroupLinkRow.child_id))).all()
+            root, seen = customer_id, {customer_id}
+            for _ in range(MAX_GROUP_DEPTH):  # the controlling (largest) shareholder, up to the top
+                parent = await session.scalar(select(GroupLinkRow.parent_id).where(GroupLinkRow.child_id == root)
+                                              .order_by(GroupLinkRow.shareholding_percent.desc(),
+                                                        GroupLinkRow.parent_id).limit(1))
+                if parent is None or parent in seen:
+                    break
+                seen.add(parent)
+                root = parent
+            ids = {link.parent_id for link in up} | {link.child_id for link in down}
+            display = dict((await session.execute(select(CustomerRow.id, CustomerRow.display_name)
+                                                  .where(CustomerRow.id.in_(ids)))).all()) if ids else {}
+        return Structure(
+            customer_id=customer_id,
+            parents=[Link(l.parent_id, display.get(l.parent_id, ""), l.shareholding_percent) for l in up],
+            subsidiaries=[Link(l.child_id, display.get(l.child_id, ""), l.shareholding_percent) for l in down],
+            group_root=root,
+        )
+
+    async def assignment(self, customer: CustomerRow) -> Assignment:
+        """Display names of the customer's branch and relationship manager, when KAM knows them."""
+        async with self.db.read() as session:
+            org = await session.get(OrgUnitRow, customer.branch.removeprefix("orgUnits/")) if customer.branch else None
+            staff = None
+            if customer.relationship_manager.startswith("staff/"):
+                staff = await session.get(StaffRow, customer.relationship_manager.removeprefix("staff/"))
+        return Assignment(branch_display_name=org.display_name if org else "",
+                          relationship_manager_display_name=staff.display_name if staff else "")

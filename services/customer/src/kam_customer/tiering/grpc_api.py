@@ -1,0 +1,214 @@
+"""TierService: the tiering part's gRPC API (thin: parse, call the service layer, render)."""
+
+from __future__ import annotations
+
+from kam.customer.v1 import customer_pb2, tier_pb2
+from kam.customer.v1 import tier_service_pb2 as pb
+from kam.customer.v1 import tier_service_pb2_grpc as pb_grpc
+from kam_kit import pagination
+from kam_kit.errors import FieldViolation, InvalidArgument
+from kam_kit.filtering import parse_equalities
+from kam_kit.grpcserver import current_identity
+from kam_kit.timeconv import aware, from_timestamp
+
+from kam_customer.tiering.protomap import (
+    STATE_TO_PROTO,
+    TYPE_FROM_PROTO,
+    assignment_to_proto,
+    document_from_proto,
+    override_to_proto,
+    proto_field_path,
+    rule_set_to_proto,
+    state_assignment,
+)
+from kam_customer.tiering.service import TieringService
+
+
+def _name_id(name: str, collection: str, field_path: str = "name") -> str:
+    prefix = f"{collection}/"
+    rest = name[len(prefix):] if name.startswith(prefix) else ""
+    if not rest or "/" in rest:
+        raise InvalidArgument.for_field(field_path, f"应为 {collection}/{{id}} (must be {collection}/{{id}})")
+    return rest
+
+
+def _customer_id(name: str, field_path: str) -> str:
+    return _name_id(name, "customers", field_path)
+
+
+def _in_request_terms(error: InvalidArgument) -> InvalidArgument:
+    violations = [FieldViolation(proto_field_path(v.field), v.description) for v in error.violations]
+    return InvalidArgument(error.message, violations=violations)
+
+
+def _caller() -> tuple[str, frozenset[str]]:
+    identity = current_identity()
+    if identity is None:
+        return "", frozenset()
+    return identity.subject, frozenset(identity.roles)
+
+
+def _state_filter(value: str) -> str:
+    for state, proto in STATE_TO_PROTO.items():
+        if tier_pb2.TierRuleSet.State.Name(proto) == value:
+            return state
+    raise ValueError("应为 STATE_DRAFT、STATE_ACTIVE 或 STATE_ARCHIVED")
+
+
+def _type_filter(value: str) -> str:
+    for proto, name in TYPE_FROM_PROTO.items():
+        if customer_pb2.Customer.Type.Name(proto) == value:
+            return name
+    raise ValueError("应为 TYPE_INDIVIDUAL 或 TYPE_CORPORATE")
+
+
+LIST_FILTERS = {"state": _state_filter, "customer_type": _type_filter}
+
+
+class TierServicer(pb_grpc.TierServiceServicer):
+    def __init__(self, service: TieringService, page_secret: bytes) -> None:
+        self.service = service
+        self.page_secret = page_secret
+
+    # --- rule sets --------------------------------------------------------------------------------------------
+
+    async def CreateTierRuleSet(self, request, context):
+        if not request.HasField("tier_rule_set"):
+            raise InvalidArgument.for_field("tier_rule_set", "必填 (required)")
+        try:
+            row = await self.service.create_rule_set(
+                document_from_proto(request.tier_rule_set), display_name=request.tier_rule_set.display_name,
+                creator=_caller()[0], request_id=request.request_id)
+        except InvalidArgument as error:
+            raise _in_request_terms(error) from None
+        return pb.CreateTierRuleSetResponse(tier_rule_set=rule_set_to_proto(row))
+
+    async def GetTierRuleSet(self, request, context):
+        row = await self.service.get_rule_set(_name_id(request.name, "tierRuleSets"))
+        return pb.GetTierRuleSetResponse(tier_rule_set=rule_set_to_proto(row))
+
+    async def ListTierRuleSets(self, request, context):
+        size = pagination.page_size(request.page_size, default=50, maximum=200)
+        filters = parse_equalities(request.filter, LIST_FILTERS)
+        cursor = pagination.decode_token(request.page_token, bound_to=request.filter, secret=self.page_secret)
+        offset = int(cursor["offset"]) if cursor else 0
+        rows, total = await self.service.list_rule_sets(state=filters.get("state"),
+                                                        customer_type=filters.get("customer_type"),
+                                                        offset=offset, limit=size)
+        token = ""
+        if offset + len(rows) < total:
+            token = pagination.encode_token({"offset": offset + len(rows)}, bound_to=request.filter,
+                                            secret=self.page_secret)
+        return pb.ListTierRuleSetsResponse(tier_rule_sets=[rule_set_to_proto(r) for r in rows], next_page_token=token)
+
+    async def UpdateTierRuleSet(self, request, context):
+        message = request.tier_rule_set
+        rule_set_id = _name_id(message.name, "tierRuleSets", "tier_rule_set.name")
+        paths = set(request.update_mask.paths) or {"display_name", "rules"}
+        unknown = paths - {"display_name", "rules", "downgrade_after_scans", "*"}
+        if unknown:
+            raise InvalidArgument.for_field("update_mask", f"不可修改的字段 (cannot update): {', '.join(sorted(unknown))}")
+        document = None
+        if paths & {"rules", "downgrade_after_scans", "*"}:
+            current = await self.service.get_rule_set(rule_set_id)
+            merged = tier_pb2.TierRuleSet()
+            merged.CopyFrom(rule_set_to_proto(current))
+            if paths & {"rules", "*"}:
+                del merged.rules[:]
+                merged.rules.extend(message.rules)
+            if paths & {"downgrade_after_scans", "*"}:
+                merged.downgrade_after_scans = message.downgrade_after_scans
+            document = document_from_proto(merged)
+        try:
+            row = await self.service.update_rule_set(
+                rule_set_id, etag=message.etag, document=document,
+                display_name=message.display_name if paths & {"display_name", "*"} else None)
+        except InvalidArgument as error:
+            raise _in_request_terms(error) from None
+        return pb.UpdateTierRuleSetResponse(tier_rule_set=rule_set_to_proto(row))
+
+    async def SimulateTierRuleSet(self, request, context):
+        if request.sample_size < 0:
+            raise InvalidArgument.for_field("sample_size", "不能为负数 (must not be negative)")
+        try:
+            if request.name and request.name != "-":
+                rule_set, result = await self.service.simulate(
+                    rule_set_id=_name_id(request.name, "tierRuleSets"), sample_size=min(request.sample_size, 20))
+            elif request.HasField("tier_rule_set"):
+                rule_set, result = await self.service.simulate(
+                    document=document_from_proto(request.tier_rule_set), sample_size=min(request.sample_size, 20))
+            else:
+                raise InvalidArgument.for_field("name", "请指定规则名称或 tier_rule_set (name or tier_rule_set required)")
+        except InvalidArgument as error:
+            raise _in_request_terms(error) from None
+        response = pb.SimulateTierRuleSetResponse(evaluated_count=result.evaluated, changed_count=result.changed)
+        for (from_tier, to_tier), count in sorted(result.matrix.items()):
+            response.transitions.append(tier_pb2.TierTransition(from_tier=from_tier, to_tier=to_tier,
+                                                                customer_count=count))
+            if (from_tier, to_tier) in result.samples:
+                response.samples.append(pb.TransitionSample(
+                    from_tier=from_tier, to_tier=to_tier,
+                    customers=[f"customers/{c}" for c in result.samples[(from_tier, to_tier)]]))
+        for tier, count in result.tier_counts.items():
+            tier_def = rule_set.tier(tier)
+            response.tier_counts.append(tier_pb2.TierCount(
+                tier=tier, display_name=tier_def.label if tier_def else "未定级", customer_count=count))
+        return response
+
+    async def ActivateTierRuleSet(self, request, context):
+        row, _ = await self.service.activate(_name_id(request.name, "tierRuleSets"), etag=request.etag)
+        return pb.ActivateTierRuleSetResponse(tier_rule_set=rule_set_to_proto(row))
+
+    # --- a customer's tier ------------------------------------------------------------------------------------
+
+    async def ListTierAssignments(self, request, context):
+        customer_id = _customer_id(request.parent, "parent")
+        size = pagination.page_size(request.page_size, default=20, maximum=200)
+        cursor = pagination.decode_token(request.page_token, bound_to=request.parent, secret=self.page_secret)
+        rows = await self.service.history(customer_id, before=int(cursor["before"]) if cursor else None,
+                                          limit=size + 1)
+        token = ""
+        if len(rows) > size:
+            rows = rows[:size]
+            token = pagination.encode_token({"before": rows[-1].seq}, bound_to=request.parent, secret=self.page_secret)
+        return pb.ListTierAssignmentsResponse(tier_assignments=[assignment_to_proto(r) for r in rows],
+                                              next_page_token=token)
+
+    async def GetCustomerTier(self, request, context):
+        parts = request.name.split("/")
+        if len(parts) != 3 or parts[0] != "customers" or not parts[1] or parts[2] != "tier":
+            raise InvalidArgument.for_field("name", "应为 customers/{customer}/tier (must be customers/{customer}/tier)")
+        view = await self.service.customer_tier(parts[1])
+        tier = view.customer.tier or ""
+        tier_def = view.rule_set.tier(tier)
+        message = tier_pb2.CustomerTier(
+            name=request.name, tier=tier, tier_display_name=tier_def.label if tier_def else "",
+            downgrade_after_scans=view.rule_set.downgrade_after_scans)
+        if view.state is not None:
+            message.graded_tier = view.state.graded_tier
+            message.verdict_tier = view.state.verdict_tier
+            message.consecutive_scans_below = view.state.below_count
+            message.assignment.CopyFrom(state_assignment(view.state))
+        if view.override is not None and aware(view.override.expire_time) > self.service.clock.now():
+            message.override.CopyFrom(override_to_proto(view.override))
+        return pb.GetCustomerTierResponse(customer_tier=message)
+
+    async def CreateTierOverride(self, request, context):
+        customer_id = _customer_id(request.parent, "parent")
+        override = request.tier_override
+        actor, roles = _caller()
+        row = await self.service.create_override(
+            customer_id, tier=override.tier, reason=override.reason,
+            expire_time=from_timestamp(override.expire_time) if override.HasField("expire_time") else None,
+            actor=actor, roles=roles)
+        return pb.CreateTierOverrideResponse(tier_override=override_to_proto(row))
+
+    async def DeleteTierOverride(self, request, context):
+        parts = request.name.split("/")
+        if len(parts) != 4 or parts[0] != "customers" or parts[2] != "tierOverrides" or not parts[1] or not parts[3]:
+            raise InvalidArgument.for_field(
+                "name", "应为 customers/{customer}/tierOverrides/{tier_override} (must be that pattern)")
+        actor, roles = _caller()
+        await self.service.delete_override(parts[1], parts[3], actor=actor, roles=roles)
+        return pb.DeleteTierOverrideResponse()
+

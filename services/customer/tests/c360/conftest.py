@@ -1,0 +1,117 @@
+"""A real customer service (gRPC) over a migrated database seeded directly with 360 data."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import grpc
+import pytest
+from kam.customer.v1 import customer_service_pb2_grpc as pb_grpc
+from kam_customer.adapters.orm import (
+    AccountRow,
+    BalanceHistoryRow,
+    ContactRow,
+    CreditProfileRow,
+    CustomerMetricsRow,
+    CustomerRow,
+    GroupLinkRow,
+    InteractionRow,
+    OrgUnitRow,
+    StaffRow,
+    TransactionRow,
+)
+from kam_customer.bootstrap import build
+from kam_customer.search.index import reindex
+from kam_customer.settings import CustomerSettings
+from kam_kit import auth
+from kam_kit.clock import ManualClock
+from kam_kit.settings import ServiceSettings
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+ACCOUNT = "6222020200001234"
+
+
+def customer_settings(tmp: Path) -> CustomerSettings:
+    return CustomerSettings(source_url=f"sqlite:///{tmp / 'none.db'}", mapping_path=tmp / "none.toml",
+                            scan_cron="0 0 1 1 *", scan_on_start=False)
+
+
+async def seed(db) -> None:
+    async with db.transaction() as session:
+        session.add_all([
+            OrgUnitRow(id="head", display_name="总行", parent_id=None, level="HEAD_OFFICE"),
+            OrgUnitRow(id="sh", display_name="上海分行", parent_id="head", level="BRANCH"),
+            OrgUnitRow(id="bj", display_name="北京分行", parent_id="head", level="BRANCH"),
+            StaffRow(id="rm1", display_name="张经理", org_unit_id="sh", position="RM"),
+        ])
+        for cid, kind, name, number, branch in [
+            ("c1", "INDIVIDUAL", "王芳", "11010519491231002X", "sh"),
+            ("g1", "CORPORATE", "某某控股集团有限公司", "91350100M000100Y43", "sh"),
+            ("g2", "CORPORATE", "某某科技有限公司", "91110000100000000X", "bj"),
+        ]:
+            session.add(CustomerRow(id=cid, type=kind, display_name=name, id_number=number, phone="13812345678",
+                                    branch=f"orgUnits/{branch}", relationship_manager="staff/rm1", tier="",
+                                    key_customer=True, source="CORE_BANKING", version=1, create_time=T0,
+                                    update_time=T0))
+        session.add_all([
+            AccountRow(id=ACCOUNT, customer_id="c1", type="DEMAND_DEPOSIT", product="DMD01",
+                       product_display_name="活期储蓄", balance=Decimal("1500000.50"), org_unit_id="sh",
+                       open_date=date(2020, 5, 1)),
+            AccountRow(id="6222020200005555", customer_id="c1", type="TIME_DEPOSIT", product="TD3Y",
+                       product_display_name="三年期整存整取", balance=Decimal(3000000), org_unit_id="sh",
+                       open_date=date(2023, 1, 1), maturity_date=date(2026, 1, 1)),
+            BalanceHistoryRow(account_id=ACCOUNT, day=date(2025, 12, 30), balance=Decimal(1000000)),
+            BalanceHistoryRow(account_id=ACCOUNT, day=date(2025, 12, 31), balance=Decimal("1500000.50")),
+            ContactRow(id="k-scan", customer_id="c1", display_name="李强", title="配偶", phone="13900001111",
+                       origin="SCAN", version=1, create_time=T0, update_time=T0),
+            InteractionRow(id="i-old", customer_id="c1", type="VISIT", summary="上门拜访", occur_time=T0,
+                           author="users/rm1", create_time=T0),
+            GroupLinkRow(parent_id="g1", child_id="g2", shareholding_percent=Decimal(51)),
+            CreditProfileRow(customer_id="c1", rating="AA", credit_limit=Decimal(1000000),
+                             credit_used=Decimal(200000), overdue_count=0, overdue_amount=Decimal(0),
+                             assess_time=T0),
+            CustomerMetricsRow(customer_id="c1", as_of=date(2025, 12, 31), aum=Decimal(4500000),
+                               loan_balance=Decimal(0), tenure_months=68),
+        ])
+        for n, (direction, amount, channel) in enumerate([("DEBIT", "500", "ATM"), ("CREDIT", "80000", "COUNTER"),
+                                                          ("DEBIT", "120000", "ONLINE")]):
+            session.add(TransactionRow(
+                id=f"t{n}", account_id=ACCOUNT, customer_id="c1", direction=direction, amount=Decimal(amount),
+                channel=channel, counterparty="赵六", summary="摘要", post_time=T0 + timedelta(days=n),
+                receive_time=T0 + timedelta(days=n), origin="SCAN"))
+        await reindex(session, ["c1", "g1", "g2"])
+
+
+@pytest.fixture
+async def app(database_url, token_secret, free_port, tmp_path):
+    settings = ServiceSettings.from_env("customer", environ={
+        "KAM_TOKEN_SECRET": token_secret, "KAM_CUSTOMER_DATABASE_URL": database_url,
+        "KAM_CUSTOMER_GRPC_PORT": str(free_port()), "KAM_NATS_URL": "nats://127.0.0.1:1",
+    })
+    clock = ManualClock()
+    service = build(settings, clock, customer_settings=customer_settings(tmp_path))
+    service.produces_events = False
+    await service.start()
+    await seed(service.db)
+    service.test_clock = clock
+    yield service
+    await service.stop()
+
+
+@pytest.fixture
+async def client(app):
+    channel = grpc.aio.insecure_channel(f"127.0.0.1:{app.grpc.port}")
+    yield pb_grpc.CustomerServiceStub(channel)
+    await channel.close()
+
+
+@pytest.fixture
+def md(app, token_secret):
+    """Call metadata for a user: ``md("roles/admin", org_unit=…, subject=…)``."""
+    def make(*roles: str, org_unit: str = "orgUnits/head", subject: str = "users/u1") -> tuple:
+        token = auth.issue_token(auth.Identity(subject=subject, roles=roles, org_unit=org_unit),
+                                 secret=token_secret, clock=app.test_clock, ttl=timedelta(hours=1))
+        return ((auth.METADATA_KEY, auth.bearer(token)),)
+    return make

@@ -1,0 +1,99 @@
+"""Fixtures of the scan tests: a tiny demo-schema source, a migrated KAM database, a scan helper."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from kam_customer.adapters.orm import Base, CustomerMetricsRow, CustomerRow
+from kam_customer.bootstrap import MIGRATIONS
+from kam_customer.scan.jobs import ScanManager
+from kam_customer.scan.mapping import load_mapping
+from kam_customer.scan.runner import ScanRunner
+from kam_customer.settings import DEFAULT_MAPPING
+from kam_kit.clock import ManualClock
+from kam_kit.db import Database, outbox_table
+from kam_kit.migrations import upgrade_async
+from sqlalchemy import func, select, update
+
+from . import tiny_source
+
+FLOORS = {"INDIVIDUAL": {"aum": Decimal(80000)},
+          "CORPORATE": {"aum": Decimal(20000000), "consolidated_aum": Decimal(20000000)}}
+BERKA_MAPPING = Path(DEFAULT_MAPPING).parent / "berka.toml"
+
+
+async def gold_if_million(session, *, customer_ids, scan_id, clock):
+    """A grading stand-in (keeps these tests independent of the tier rules): AUM ≥ 1,000,000 → gold."""
+    rows = (await session.execute(select(CustomerMetricsRow.customer_id, CustomerMetricsRow.aum)
+                                  .where(CustomerMetricsRow.customer_id.in_(customer_ids)))).all()
+    for customer_id, aum in rows:
+        await session.execute(update(CustomerRow).where(CustomerRow.id == customer_id)
+                              .values(tier="tiers/gold" if aum >= 1000000 else ""))
+
+    class Summary:
+        changed = 0
+    return Summary()
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(datetime(2026, 7, 1, 0, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+async def source(tmp_path) -> str:
+    """A SQLite file with the tiny source; returns the scan's (plain) URL."""
+    path = tmp_path / "core.db"
+    await tiny_source.write_source(f"sqlite+aiosqlite:///{path}", tiny_source.tiny())
+    return f"sqlite:///{path}"
+
+
+async def migrated(url: str) -> Database:
+    db = Database(url)
+    await upgrade_async(url, MIGRATIONS, Base.metadata)
+    return db
+
+
+@pytest.fixture
+async def kam(database_url):
+    db = await migrated(database_url)
+    yield db
+    await db.dispose()
+
+
+class Scanner:
+    """Runs scans of one source into one KAM database and waits for them."""
+
+    def __init__(self, db: Database, clock, source_url: str, mapping=DEFAULT_MAPPING, *, batch_size=2,
+                 floors=FLOORS, grade=gold_if_million, after_batch=None) -> None:
+        self.db, self.clock, self.source_url = db, clock, source_url
+        self.mapping, self.batch_size, self.floors, self.grade = mapping, batch_size, floors, grade
+        self.after_batch = after_batch
+
+    def manager(self) -> ScanManager:
+        def runner(mapping):
+            return ScanRunner(self.db, self.clock, mapping, self.source_url, batch_size=self.batch_size,
+                              floors=self.floors, grade=self.grade, after_batch=self.after_batch)
+        return ScanManager(self.db, self.clock, source_url=self.source_url, mapping_path=self.mapping,
+                           runner_factory=runner)
+
+    async def run(self, mode: str | None = "FULL"):
+        return await self.manager().run_to_end(mode=mode)
+
+
+async def outbox_counts(db: Database) -> dict[str, int]:
+    async with db.read() as session:
+        rows = (await session.execute(select(outbox_table.c.event_type, func.count())
+                                      .group_by(outbox_table.c.event_type))).all()
+    return {t.rsplit(".", 1)[-1]: n for t, n in rows}
+
+
+def issues_of(job) -> dict[tuple[str, str], dict]:
+    return {(i["entity"], i["field"]): i for i in json.loads(job.issues)}
+
+
+assert load_mapping(BERKA_MAPPING)  # the shipped mappings are valid

@@ -1,0 +1,159 @@
+"""ScanService and IngestionService on a real gRPC server; scan at start; the CDC subject on real NATS."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import grpc
+import nats
+import pytest
+from google.type import money_pb2
+from kam.customer.v1 import customer_pb2, scan_pb2, scan_service_pb2, scan_service_pb2_grpc
+from kam_customer.adapters.orm import TransactionRow
+from kam_customer.bootstrap import build
+from kam_customer.scan import cdc
+from kam_customer.settings import DEFAULT_MAPPING, CustomerSettings
+from kam_kit import auth
+from kam_kit.clock import ManualClock
+from kam_kit.settings import ServiceSettings
+from kam_kit.timeconv import to_timestamp
+
+ScanJob = scan_pb2.ScanJob
+Txn = customer_pb2.Transaction
+
+
+async def _app(database_url, token_secret, free_port, source, nats_url="nats://127.0.0.1:1"):
+    settings = ServiceSettings.from_env("customer", environ={
+        "KAM_TOKEN_SECRET": token_secret, "KAM_CUSTOMER_DATABASE_URL": database_url,
+        "KAM_CUSTOMER_GRPC_PORT": str(free_port()), "KAM_NATS_URL": nats_url,
+    })
+    clock = ManualClock(datetime(2026, 7, 1, tzinfo=UTC))
+    app = build(settings, clock, CustomerSettings(source_url=source, mapping_path=DEFAULT_MAPPING,
+                                                  scan_cron="0 3 * * *", scan_on_start=True))
+    app.produces_events = False
+    await app.start()
+    app.test_clock = clock
+    return app
+
+
+def _md(secret: str, clock, *roles: str) -> tuple:
+    token = auth.issue_token(auth.Identity(subject="users/u1", roles=roles), secret=secret, clock=clock,
+                             ttl=timedelta(hours=1))
+    return ((auth.METADATA_KEY, auth.bearer(token)),)
+
+
+async def _wait_done(stub, name: str, md) -> ScanJob:
+    for _ in range(400):
+        job = (await stub.GetScanJob(scan_service_pb2.GetScanJobRequest(name=name), metadata=md)).scan_job
+        if job.state in (ScanJob.STATE_SUCCEEDED, ScanJob.STATE_FAILED, ScanJob.STATE_CANCELLED):
+            return job
+        await asyncio.sleep(0.05)
+    raise AssertionError("scan did not finish")
+
+
+async def _start_scan(app) -> None:
+    """Wait for the scan that starts by itself (KAM never scanned) to finish."""
+    from kam_customer.scan.orm import ScanJobRow
+    from sqlalchemy import select
+
+    for _ in range(600):
+        async with app.db.read() as session:
+            states = (await session.scalars(select(ScanJobRow.state))).all()
+        if states and all(s in ("SUCCEEDED", "FAILED") for s in states):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("no scan at start")
+
+
+def _txn(txn_id: str, account: str, units: int = 100) -> scan_pb2.SourceTransaction:
+    return scan_pb2.SourceTransaction(
+        transaction_id=txn_id, account_number=account, direction=Txn.DIRECTION_DEBIT,
+        amount=money_pb2.Money(currency_code="CNY", units=units), channel=Txn.CHANNEL_ATM,
+        post_time=to_timestamp(datetime(2026, 7, 1, 1, 0, tzinfo=UTC)))
+
+
+async def test_scan_service_and_ingestion(database_url, token_secret, free_port, source) -> None:
+    app = await _app(database_url, token_secret, free_port, source)
+    channel = grpc.aio.insecure_channel(f"127.0.0.1:{app.grpc.port}")
+    try:
+        stub = scan_service_pb2_grpc.ScanServiceStub(channel)
+        admin = _md(token_secret, app.test_clock, "roles/admin")
+        # the first full scan ran by itself at start (KAM had never scanned)
+        listed = await _start_scan(app)
+        listed = (await stub.ListScanJobs(scan_service_pb2.ListScanJobsRequest(), metadata=admin)).scan_jobs
+        assert [(j.mode, j.state) for j in listed] == [(ScanJob.MODE_FULL, ScanJob.STATE_SUCCEEDED)]
+        first = listed[0]
+        assert first.customers_selected >= 2 and first.as_of_date.year == 2026 and first.rows_per_second > 0
+        # (how many bad rows are seen depends on which customers the default tier floors select)
+        assert first.bad_rows >= 2 and {i.entity for i in first.issues} >= {"account", "individual"}
+
+        app.test_clock.advance(timedelta(minutes=5))
+        created = (await stub.CreateScanJob(scan_service_pb2.CreateScanJobRequest(request_id="r-1"),
+                                            metadata=admin)).scan_job
+        assert created.state in (ScanJob.STATE_PENDING, ScanJob.STATE_RUNNING)
+        again = (await stub.CreateScanJob(scan_service_pb2.CreateScanJobRequest(request_id="r-1"),
+                                          metadata=admin)).scan_job
+        assert again.name == created.name
+        done = await _wait_done(stub, created.name, admin)
+        assert (done.mode, done.state, done.customers_changed) == (ScanJob.MODE_INCREMENTAL, ScanJob.STATE_SUCCEEDED, 0)
+        page = await stub.ListScanJobs(scan_service_pb2.ListScanJobsRequest(page_size=1, filter="state = STATE_SUCCEEDED"),
+                                       metadata=admin)
+        assert [j.name for j in page.scan_jobs] == [created.name] and page.next_page_token
+
+        with pytest.raises(grpc.aio.AioRpcError) as denied:
+            await stub.CreateScanJob(scan_service_pb2.CreateScanJobRequest(),
+                                     metadata=_md(token_secret, app.test_clock, "roles/relationship_manager"))
+        assert denied.value.code() == grpc.StatusCode.PERMISSION_DENIED
+        with pytest.raises(grpc.aio.AioRpcError) as missing:
+            await stub.GetScanJob(scan_service_pb2.GetScanJobRequest(name="scanJobs/nope"), metadata=admin)
+        assert missing.value.code() == grpc.StatusCode.NOT_FOUND
+        with pytest.raises(grpc.aio.AioRpcError) as bad:
+            await stub.GetScanJob(scan_service_pb2.GetScanJobRequest(name="jobs/1"), metadata=admin)
+        assert bad.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+        ingestion = scan_service_pb2_grpc.IngestionServiceStub(channel)
+
+        async def stream():
+            yield scan_service_pb2.StreamTransactionsRequest(transactions=[_txn("P-1", "A1"), _txn("P-2", "NOPE")])
+            yield scan_service_pb2.StreamTransactionsRequest(transactions=[_txn("P-1", "A1"), _txn("", "A1")])
+
+        result = await ingestion.StreamTransactions(stream(), metadata=admin)
+        assert (result.accepted, result.ignored, result.duplicates, result.rejected) == (1, 1, 1, 1)
+        assert "transaction_id" in result.errors[0]
+        unary = await ingestion.IngestTransactions(scan_service_pb2.IngestTransactionsRequest(
+            transactions=[_txn("P-1", "A1"), _txn("P-3", "A1")]), metadata=admin)
+        assert (unary.accepted, unary.duplicates) == (1, 1)
+    finally:
+        await channel.close()
+        await app.stop()
+
+
+async def test_cdc_subject_feeds_the_same_idempotent_path(database_url, token_secret, free_port, source,
+                                                         nats_url) -> None:
+    app = await _app(database_url, token_secret, free_port, source, nats_url)
+    try:
+        await _start_scan(app)
+        txn_id = f"CDC-{uuid.uuid4().hex[:8]}"  # the broker is shared by the session's tests
+        connection = await nats.connect(nats_url)
+        js = connection.jetstream()
+        for _ in range(2):  # the same transaction twice: applied once
+            await cdc.publish(js, _txn(txn_id, "A1", 300), clock=app.test_clock)
+        await connection.close()
+        for _ in range(200):
+            async with app.db.read() as session:
+                row = await session.get(TransactionRow, txn_id)
+            if row is not None:
+                break
+            await asyncio.sleep(0.05)
+        assert row is not None and row.origin == "PUSH" and row.customer_id == "cp001"
+        async with app.db.read() as session:
+            from kam_kit.db import outbox_table
+            from sqlalchemy import func, select
+            posted = await session.scalar(select(func.count()).select_from(outbox_table).where(
+                outbox_table.c.event_type == "kam.customer.v1.TransactionPosted",
+                outbox_table.c.headers["ce-subject"].as_string().like(f"%/transactions/{txn_id}")))
+        assert posted == 1
+    finally:
+        await app.stop()
