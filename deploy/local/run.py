@@ -48,8 +48,8 @@ DEFAULT_NATS_URL = "nats://127.0.0.1:4222"
 DEMO_USERS = (
     ("admin", "系统管理员", "administrator"),
     ("hq_leader", "总行领导", "head-office leader"),
-    ("branch_manager", "支行行长", "branch manager"),
-    ("rm_zhang", "客户经理（张）", "relationship manager"),
+    ("branch_manager", "北京分行行长", "branch manager"),
+    ("rm_zhang", "东城支行客户经理（张）", "relationship manager"),
     ("compliance", "合规专员", "compliance officer"),
 )
 
@@ -94,6 +94,10 @@ def environment() -> dict[str, str]:
         "KAM_NATS_URL": DEFAULT_NATS_URL,
         "KAM_GATEWAY_PORT": "8080",
         "KAM_DEMO_PASSWORD": "kam-demo-2026",
+        # the demo core-banking source (generated on first start) and how often it is scanned incrementally
+        "KAM_CUSTOMER_SOURCE_URL": f"sqlite:///{VAR / 'core-banking.db'}",
+        "KAM_CUSTOMER_SCAN_CRON": "*/5 * * * *",
+        "KAM_DEMO_LIVE_RATE": "1",
     }
     for svc, port in GRPC_PORTS.items():
         env[f"KAM_{svc.upper()}_GRPC_PORT"] = str(port)
@@ -168,6 +172,12 @@ def main() -> int:
             NatsServer(VAR / "nats", port=nats_port, supervisor=supervisor, autorestart=True).start()
         else:
             say(f"using NATS at {env['KAM_NATS_URL']} (not starting one)")
+        say("演示核心系统数据库 demo core-banking source (first start: about 30 s) …")
+        code = supervisor.run_all([ProcessSpec("demo-source", [
+            str(console_script("kam-customer")), "demo-source", "generate", "--url", env["KAM_CUSTOMER_SOURCE_URL"],
+        ], cwd=ROOT)])["demo-source"]
+        if code != 0:
+            raise RuntimeError(f"demo source generation failed / 演示数据生成失败 (exit {code})")
         migrations = [
             ProcessSpec(f"{name}-migrate", [str(console_script(f"kam-{name}")), "migrate"], cwd=ROOT)
             for name in (*SERVICES, "gateway")
@@ -177,6 +187,11 @@ def main() -> int:
             raise RuntimeError(f"migrations failed / 数据库迁移失败: {failed}")
         # all at once (start-up is mostly imports); the gateway is ready once /readyz sees every backend
         supervisor.start_many(service_spec(name, env) for name in (*SERVICES, "gateway"))
+        # new transactions keep arriving in the source and, in real time, on the CDC subject
+        supervisor.start(ProcessSpec("live", [
+            str(console_script("kam-customer")), "demo-source", "live", "--url", env["KAM_CUSTOMER_SOURCE_URL"],
+            "--rate", env["KAM_DEMO_LIVE_RATE"], "--nats", env["KAM_NATS_URL"],
+        ], env=env, cwd=ROOT, autorestart=True))
         print(banner(env), flush=True)
         threading.Event().wait()  # until Ctrl-C / SIGTERM
         return 0

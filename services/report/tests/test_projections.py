@@ -44,3 +44,30 @@ async def test_counts_by_type_and_ignores_stale_updates(db: Database) -> None:
         total, individual, corporate, updated = await customer_stats(session)
     assert (total, individual, corporate) == (2, 1, 1)
     assert updated.replace(tzinfo=UTC) == late
+
+
+async def test_tier_counts_follow_the_newest_tier_assignment(db: Database) -> None:
+    from kam.customer.v1 import tier_pb2
+    from kam_report.service_layer.projections import on_tier_changed, tier_counts
+
+    t1, t2 = datetime(2026, 2, 1, tzinfo=UTC), datetime(2026, 2, 2, tzinfo=UTC)
+
+    def changed(name: str, tier: str, at: datetime) -> events_pb2.TierChanged:
+        return events_pb2.TierChanged(customer=name, tier=tier,
+                                      assignment=tier_pb2.TierAssignment(tier=tier, assign_time=to_timestamp(at)))
+
+    async with db.transaction() as session:
+        # the tier can arrive before the customer event; the customer event then fills in the rest
+        await on_tier_changed(session, changed("customers/a", "tiers/diamond", t1), META)
+        await on_customer_changed(session, events_pb2.CustomerCreated(
+            customer=_customer("customers/a", Customer.TYPE_INDIVIDUAL, t1)), META)
+        await on_customer_changed(session, events_pb2.CustomerCreated(
+            customer=_customer("customers/b", Customer.TYPE_INDIVIDUAL, t1)), META)
+        await on_tier_changed(session, changed("customers/b", "tiers/gold", t2), META)
+        await on_tier_changed(session, changed("customers/b", "tiers/diamond", t1), META)  # stale: ignored
+        await on_customer_changed(session, events_pb2.CustomerCreated(
+            customer=_customer("customers/c", Customer.TYPE_CORPORATE, t1)), META)
+    async with db.read() as session:
+        assert await tier_counts(session) == [("tiers/diamond", 1), ("tiers/gold", 1)]
+        total, individual, corporate, _ = await customer_stats(session)
+    assert (total, individual, corporate) == (3, 2, 1)

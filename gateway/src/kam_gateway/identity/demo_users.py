@@ -20,8 +20,10 @@ ROLE_BRANCH_MANAGER = "roles/branch_manager"
 ROLE_RELATIONSHIP_MANAGER = "roles/relationship_manager"
 ROLE_COMPLIANCE = "roles/compliance"
 
-HEAD_OFFICE = "orgUnits/head-office"
-DEMO_BRANCH = "orgUnits/branch-shanghai-pudong"
+# Org units of the demo core-banking source (kam-customer demo-source): 0000 总行, 0100 北京分行, 0101 北京东城支行.
+HEAD_OFFICE = "orgUnits/0000"
+DEMO_BRANCH = "orgUnits/0100"
+DEMO_SUB_BRANCH = "orgUnits/0101"
 
 
 @dataclass(frozen=True)
@@ -45,8 +47,8 @@ class DemoUser:
 DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("admin", "系统管理员", (ROLE_ADMIN,), HEAD_OFFICE),
     DemoUser("hq_leader", "总行领导", (ROLE_HEAD_OFFICE_LEADER,), HEAD_OFFICE),
-    DemoUser("branch_manager", "浦东支行行长", (ROLE_BRANCH_MANAGER,), DEMO_BRANCH),
-    DemoUser("rm_zhang", "张经理", (ROLE_RELATIONSHIP_MANAGER,), DEMO_BRANCH),
+    DemoUser("branch_manager", "北京分行行长", (ROLE_BRANCH_MANAGER,), DEMO_BRANCH),
+    DemoUser("rm_zhang", "张经理（东城支行）", (ROLE_RELATIONSHIP_MANAGER,), DEMO_SUB_BRANCH),
     DemoUser("compliance", "合规专员", (ROLE_COMPLIANCE,), HEAD_OFFICE),
 )
 

@@ -71,3 +71,28 @@ async def test_berka_loader_loads_all_tables(database_url: str) -> None:
             assert issued == date(1993, 11, 7)
     finally:
         await engine.dispose()
+
+
+async def test_live_feed_hands_each_posted_transaction_to_the_cdc_hook(tmp_path) -> None:
+    from kam.customer.v1 import customer_pb2
+    from kam_customer.source.cli import source_row_to_proto
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'src.db'}"
+    await generate(url, GenParams(customers=300, transactions=5_000, seed=3, as_of=date(2025, 6, 30)))
+    clock = ManualClock(datetime(2025, 7, 1, 2, 0, tzinfo=UTC))
+    pushed = []
+
+    async def on_posted(rows: list[dict]) -> None:
+        pushed.extend(source_row_to_proto(row) for row in rows)
+
+    async def sleep(seconds: float) -> None:
+        clock.advance(timedelta(seconds=seconds))
+
+    feed = LiveFeed(url, clock=clock, rate=2.0, seed=4, sleep=sleep, on_posted=on_posted)
+    await feed.run(max_steps=10)
+    assert len(pushed) == 10 and len({p.transaction_id for p in pushed}) == 10
+    first = pushed[0]
+    # 10:00 in Shanghai is 02:00 UTC: the message carries the instant, not the local wall time
+    assert first.post_time.ToDatetime(tzinfo=UTC) == datetime(2025, 7, 1, 2, 0, tzinfo=UTC)
+    assert first.amount.currency_code == "CNY" and (first.amount.units or first.amount.nanos)
+    assert first.direction in (customer_pb2.Transaction.DIRECTION_DEBIT, customer_pb2.Transaction.DIRECTION_CREDIT)

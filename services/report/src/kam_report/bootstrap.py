@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kam.customer.v1 import events_pb2
 from kam.report.v1 import report_service_pb2_grpc
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.db import Database
@@ -12,7 +13,7 @@ from kam_kit.settings import ServiceSettings
 
 from kam_report.adapters.orm import Base
 from kam_report.entrypoints.grpc_api import ReportServicer
-from kam_report.service_layer.projections import CUSTOMER_EVENTS, on_customer_changed
+from kam_report.service_layer.projections import CUSTOMER_EVENTS, on_customer_changed, on_tier_changed
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -24,5 +25,6 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
         servicers=[(report_service_pb2_grpc.add_ReportServiceServicer_to_server, ReportServicer(db),
                     "kam.report.v1.ReportService")],
         consumers=[consumer(db, name="report-customer", producer="customer", settings=settings, clock=clock,
-                            handlers=dict.fromkeys(CUSTOMER_EVENTS, on_customer_changed))], produces_events=True,
+                            handlers={**dict.fromkeys(CUSTOMER_EVENTS, on_customer_changed),
+                                      events_pb2.TierChanged: on_tier_changed})], produces_events=True,
     )

@@ -20,6 +20,7 @@ import signal
 import sys
 import time
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from kam_kit.clock import SYSTEM_CLOCK
@@ -66,6 +67,8 @@ def _add_demo_arguments(parser: argparse.ArgumentParser) -> None:
     live.add_argument("--url", default=None)
     live.add_argument("--rate", type=float, default=2.0, help="transactions per second")
     live.add_argument("--seed", type=int, default=0)
+    live.add_argument("--nats", default=None, metavar="URL",
+                      help="also push each transaction on the CDC subject kam.cdc.v1.SourceTransaction (real time)")
 
 
 def _run_demo(args: argparse.Namespace) -> int:
@@ -107,7 +110,20 @@ async def _generate(url: str, args: argparse.Namespace) -> int:
 async def _live(url: str, args: argparse.Namespace) -> int:
     from kam_customer.source.live import LiveFeed
 
-    feed = LiveFeed(url, clock=SYSTEM_CLOCK, rate=args.rate, seed=args.seed)
+    on_posted, nc = None, None
+    if args.nats:
+        from kam_kit import events
+
+        from kam_customer.scan import cdc
+
+        nc = await events.connect(args.nats, name="kam-demo-live")
+        js = nc.jetstream()
+
+        async def on_posted(rows: list[dict]) -> None:
+            for row in rows:
+                await cdc.publish(js, source_row_to_proto(row), clock=SYSTEM_CLOCK)
+
+    feed = LiveFeed(url, clock=SYSTEM_CLOCK, rate=args.rate, seed=args.seed, on_posted=on_posted)
     task = asyncio.create_task(feed.run())
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -117,7 +133,36 @@ async def _live(url: str, args: argparse.Namespace) -> int:
         await task
     _say(f"实时交易流已停止 stopped after {feed.stats.steps} transactions "
          f"({feed.stats.large_withdrawals} large, {feed.stats.small_withdrawals} small withdrawals)")
+    if nc is not None:
+        await nc.close()
     return 0
+
+
+_CHANNELS = {"CTR": "CHANNEL_COUNTER", "ATM": "CHANNEL_ATM", "NET": "CHANNEL_ONLINE", "MOB": "CHANNEL_MOBILE",
+             "POS": "CHANNEL_POS"}
+
+
+def source_row_to_proto(row: dict):
+    """A demo-source ``txn`` row as the CDC message a core system's change feed would send."""
+    from google.type import money_pb2
+    from kam.customer.v1 import customer_pb2, scan_pb2
+    from kam_kit.timeconv import to_timestamp
+
+    from kam_customer.source.posting import SHANGHAI
+
+    def money(value) -> money_pb2.Money:
+        cents = int((Decimal(str(value)) * 100).to_integral_value())
+        return money_pb2.Money(currency_code="CNY", units=cents // 100, nanos=(cents % 100) * 10_000_000)
+
+    txn = customer_pb2.Transaction
+    return scan_pb2.SourceTransaction(
+        transaction_id=row["txn_id"], account_number=row["acct_no"],
+        direction=txn.DIRECTION_DEBIT if row["dc_flag"] == "D" else txn.DIRECTION_CREDIT,
+        amount=money(row["amt"]), balance_after=money(row["bal_after"]),
+        channel=txn.Channel.Value(_CHANNELS.get(row["channel"], "CHANNEL_UNSPECIFIED")),
+        cash=row["cash_flag"] == "Y", counterparty=row.get("cp_name") or "", summary=row.get("memo") or "",
+        post_time=to_timestamp(row["txn_ts"].replace(tzinfo=SHANGHAI)),
+    )
 
 
 def _add_berka_arguments(parser: argparse.ArgumentParser) -> None:

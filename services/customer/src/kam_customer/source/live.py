@@ -45,6 +45,7 @@ class LiveFeed:
         self, url: str | URL, *, clock: Clock, rate: float = 2.0, seed: int = 0, large_share: float = 0.03,
         run_share: float = 0.03, key_balance: int = 500_000_00, key_share: float = 0.3,
         refresh_steps: int = 500, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        on_posted: Callable[[list[dict]], Awaitable[None]] | None = None,
     ) -> None:
         if rate <= 0:
             raise ValueError("rate must be positive")
@@ -58,6 +59,8 @@ class LiveFeed:
         self.key_share = key_share
         self.refresh_steps = refresh_steps
         self.sleep = sleep
+        #: Called with the committed source rows of each step (e.g. to push them on the CDC subject).
+        self.on_posted = on_posted
         self.stats = LiveStats()
         self._engine = bulk.async_engine(url)
         self._key: list[str] = []
@@ -112,6 +115,8 @@ class LiveFeed:
                 kind = "everyday"
                 posting = post.Posting(acct_no, ts, "C", 100_000, "MOB", memo="转入")
             rows = await post.apply(conn, {acct_no: account}, [posting])
+        if self.on_posted is not None:
+            await self.on_posted(rows)
         self.stats.steps += 1
         self.stats.kinds.append(kind)
         if kind == "large":

@@ -22,6 +22,7 @@ class CustomerFact(Base):
     type: Mapped[str] = mapped_column(String(16))
     branch: Mapped[str] = mapped_column(String(128), default="", index=True)
     relationship_manager: Mapped[str] = mapped_column(String(128), default="")
-    tier: Mapped[str] = mapped_column(String(64), default="")
+    tier: Mapped[str] = mapped_column(String(64), default="")  # from TierChanged events
+    tier_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -8,7 +8,7 @@ from kam.report.v1 import report_service_pb2_grpc as pb_grpc
 from kam_kit.db import Database
 from kam_kit.timeconv import to_timestamp
 
-from kam_report.service_layer.projections import customer_stats
+from kam_report.service_layer.projections import customer_stats, tier_counts
 
 
 class ReportServicer(pb_grpc.ReportServiceServicer):
@@ -18,7 +18,12 @@ class ReportServicer(pb_grpc.ReportServiceServicer):
     async def GetCustomerStats(self, request: pb.GetCustomerStatsRequest, context) -> pb.GetCustomerStatsResponse:
         async with self.db.read() as session:
             total, individual, corporate, updated = await customer_stats(session)
-        stats = report_pb2.CustomerStats(customer_count=total, individual_count=individual, corporate_count=corporate)
+            tiers = await tier_counts(session)
+        stats = report_pb2.CustomerStats(
+            customer_count=total, individual_count=individual, corporate_count=corporate,
+            key_customer_count=sum(count for _, count in tiers),
+            tier_counts=[report_pb2.TierCount(tier=tier, customer_count=count) for tier, count in tiers],
+        )
         if updated is not None:
             stats.update_time.CopyFrom(to_timestamp(updated))
         return pb.GetCustomerStatsResponse(stats=stats)

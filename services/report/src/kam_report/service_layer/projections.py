@@ -14,13 +14,13 @@ from kam_report.adapters.orm import CustomerFact
 
 Customer = customer_pb2.Customer
 _TYPES = {Customer.TYPE_INDIVIDUAL: "INDIVIDUAL", Customer.TYPE_CORPORATE: "CORPORATE"}
+PLACEHOLDER = "PENDING"  # a fact known only from a TierChanged so far
 
 
 def _apply(fact: CustomerFact, customer: Customer) -> None:
     fact.type = _TYPES.get(customer.type, "UNSPECIFIED")
     fact.branch = customer.branch
     fact.relationship_manager = customer.relationship_manager
-    fact.tier = customer.tier
     fact.update_time = from_timestamp(customer.update_time)
 
 
@@ -31,9 +31,33 @@ async def on_customer_changed(session: AsyncSession, event, meta: EventMeta) -> 
     if fact is None:
         fact = CustomerFact(customer=customer.name, create_time=from_timestamp(customer.create_time))
         session.add(fact)
-    elif from_timestamp(customer.update_time) < aware(fact.update_time):
+    elif fact.type != PLACEHOLDER and from_timestamp(customer.update_time) < aware(fact.update_time):
         return  # an older version arriving late changes nothing
     _apply(fact, customer)
+
+
+async def on_tier_changed(session: AsyncSession, event: events_pb2.TierChanged, meta: EventMeta) -> None:
+    """The tier is the customer service's verdict; the newest assignment wins whatever order events arrive in."""
+    assigned = from_timestamp(event.assignment.assign_time)
+    fact = await session.get(CustomerFact, event.customer)
+    if fact is None:  # the tier arrived first: keep it; the customer event fills in the rest
+        fact = CustomerFact(customer=event.customer, type=PLACEHOLDER, branch=event.branch,
+                            relationship_manager=event.relationship_manager, create_time=assigned,
+                            update_time=assigned)
+        session.add(fact)
+    elif fact.tier_time is not None and assigned < aware(fact.tier_time):
+        return
+    fact.tier = event.tier
+    fact.tier_time = assigned
+
+
+async def tier_counts(session: AsyncSession) -> list[tuple[str, int]]:
+    """Customers per tier (graded customers only), most first."""
+    rows = await session.execute(
+        select(CustomerFact.tier, func.count()).where(CustomerFact.tier != "").group_by(CustomerFact.tier)
+        .order_by(func.count().desc(), CustomerFact.tier)
+    )
+    return [(tier, int(count)) for tier, count in rows]
 
 
 async def customer_stats(session: AsyncSession) -> tuple[int, int, int, datetime | None]:
