@@ -11,6 +11,7 @@ import re
 import uuid
 from collections.abc import Iterable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import grpc
@@ -19,7 +20,7 @@ from google.protobuf.message import Message
 from opentelemetry import propagate
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route as StarletteRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.types import Message as AsgiMessage
@@ -33,6 +34,8 @@ from kam_gateway.transcode import TranscodeError, build_request, message_class, 
 log = logging.getLogger(__name__)
 
 REQUEST_ID_HEADER = "x-request-id"
+#: The demo console (one static page over the REST API); the full web console comes with the control center.
+CONSOLE_PAGE = Path(__file__).parent / "console" / "index.html"
 _REQUEST_ID_OK = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
 _ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
@@ -190,6 +193,9 @@ def create_app(gateway: Gateway, *, instrument: bool = True) -> ASGIApp:
     async def openapi(request: Request) -> Response:
         return _json(200, gateway.openapi)
 
+    async def console(request: Request) -> Response:
+        return HTMLResponse(CONSOLE_PAGE.read_text(encoding="utf-8"))
+
     async def transcode(request: Request) -> Response:
         return await gateway.handle(request)
 
@@ -207,6 +213,7 @@ def create_app(gateway: Gateway, *, instrument: bool = True) -> ASGIApp:
             StarletteRoute("/healthz", healthz, methods=["GET"]),
             StarletteRoute("/readyz", readyz, methods=["GET"]),
             StarletteRoute("/openapi.json", openapi, methods=["GET"]),
+            StarletteRoute("/", console, methods=["GET"]),
             StarletteRoute("/{path:path}", transcode, methods=_ALL_METHODS),
         ],
         lifespan=lifespan,
