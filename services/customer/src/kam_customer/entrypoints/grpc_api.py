@@ -106,11 +106,19 @@ class CustomerServicer(pb_grpc.CustomerServiceServicer):
 
     async def GetCustomer(self, request: pb.GetCustomerRequest, context) -> pb.GetCustomerResponse:
         row = await self.customers.get(request.name, current_identity())
-        message = customer_to_proto(row, masked=_masked())
-        assignment = await self.standing.assignment(row)
-        message.branch_display_name = assignment.branch_display_name
-        message.relationship_manager_display_name = assignment.relationship_manager_display_name
-        return pb.GetCustomerResponse(customer=message)
+        return pb.GetCustomerResponse(customer=(await self._render([row]))[0])
+
+    async def _render(self, rows: list) -> list:
+        """Customers as messages, masked for the caller, with their branch's and manager's display names."""
+        masked = _masked()
+        names_ = await self.standing.assignments(rows)
+        messages = []
+        for row in rows:
+            message = customer_to_proto(row, masked=masked)
+            message.branch_display_name = names_[row.id].branch_display_name
+            message.relationship_manager_display_name = names_[row.id].relationship_manager_display_name
+            messages.append(message)
+        return messages
 
     async def ListCustomers(self, request: pb.ListCustomersRequest, context) -> pb.ListCustomersResponse:
         size = pagination.page_size(request.page_size)
@@ -120,9 +128,8 @@ class CustomerServicer(pb_grpc.CustomerServiceServicer):
         offset = self.pages.offset(request.page_token, request.filter)
         rows, total = await self.customers.list(offset=offset, limit=size, filters=filters_,
                                                 identity=current_identity())
-        masked = _masked()
         return pb.ListCustomersResponse(
-            customers=[customer_to_proto(row, masked=masked) for row in rows],
+            customers=await self._render(rows),
             next_page_token=self.pages.next(offset, len(rows), offset + len(rows) < total, request.filter),
             total_size=total,
         )
@@ -148,12 +155,13 @@ class CustomerServicer(pb_grpc.CustomerServiceServicer):
         offset = self.pages.offset(request.page_token, request.query)
         page, more = await self.searcher.search(current_identity(), request.query, offset=offset, limit=size)
         masked = _masked()
+        customers = await self._render([row for _, row in page])
         return pb.SearchCustomersResponse(
             results=[pb.CustomerSearchResult(
-                customer=customer_to_proto(row, masked=masked), match_field=protomap.MATCH_FIELD[hit.kind],
+                customer=customer, match_field=protomap.MATCH_FIELD[hit.kind],
                 score=hit.score, match_kind=protomap.MATCH_KIND[hit.mode],
                 matched_value=protomap.masked_match(hit.kind, hit.term, row) if masked else hit.term,
-            ) for hit, row in page],
+            ) for (hit, row), customer in zip(page, customers, strict=True)],
             next_page_token=self.pages.next(offset, size, more, request.query),
         )
 

@@ -113,10 +113,20 @@ class StandingService:
 
     async def assignment(self, customer: CustomerRow) -> Assignment:
         """Display names of the customer's branch and relationship manager, when KAM knows them."""
+        return (await self.assignments([customer]))[customer.id]
+
+    async def assignments(self, customers: list[CustomerRow]) -> dict[str, Assignment]:
+        """:meth:`assignment` for a page of customers, in two queries."""
+        org_ids = {c.branch.removeprefix("orgUnits/") for c in customers if c.branch}
+        staff_ids = {c.relationship_manager.removeprefix("staff/") for c in customers
+                     if c.relationship_manager.startswith("staff/")}
         async with self.db.read() as session:
-            org = await session.get(OrgUnitRow, customer.branch.removeprefix("orgUnits/")) if customer.branch else None
-            staff = None
-            if customer.relationship_manager.startswith("staff/"):
-                staff = await session.get(StaffRow, customer.relationship_manager.removeprefix("staff/"))
-        return Assignment(branch_display_name=org.display_name if org else "",
-                          relationship_manager_display_name=staff.display_name if staff else "")
+            orgs = dict((await session.execute(
+                select(OrgUnitRow.id, OrgUnitRow.display_name).where(OrgUnitRow.id.in_(org_ids)))).all()) if org_ids else {}
+            staff = dict((await session.execute(
+                select(StaffRow.id, StaffRow.display_name).where(StaffRow.id.in_(staff_ids)))).all()) if staff_ids else {}
+        return {c.id: Assignment(
+            branch_display_name=orgs.get(c.branch.removeprefix("orgUnits/"), "") if c.branch else "",
+            relationship_manager_display_name=staff.get(c.relationship_manager.removeprefix("staff/"), "")
+            if c.relationship_manager.startswith("staff/") else "",
+        ) for c in customers}
