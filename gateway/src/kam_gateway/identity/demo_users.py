@@ -48,7 +48,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("admin", "系统管理员", (ROLE_ADMIN,), HEAD_OFFICE),
     DemoUser("hq_leader", "总行领导", (ROLE_HEAD_OFFICE_LEADER,), HEAD_OFFICE),
     DemoUser("branch_manager", "北京分行行长", (ROLE_BRANCH_MANAGER,), DEMO_BRANCH),
-    DemoUser("rm_zhang", "张经理（东城支行）", (ROLE_RELATIONSHIP_MANAGER,), DEMO_SUB_BRANCH),
+    DemoUser("rm_zhang", "张经理", (ROLE_RELATIONSHIP_MANAGER,), DEMO_SUB_BRANCH),
     DemoUser("compliance", "合规专员", (ROLE_COMPLIANCE,), HEAD_OFFICE),
 )
 
