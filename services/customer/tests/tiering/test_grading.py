@@ -278,6 +278,11 @@ async def test_activation_versions_and_regrades(app, tiers, token_secret) -> Non
     draft = (await tiers.CreateTierRuleSet(pb.CreateTierRuleSetRequest(
         tier_rule_set=_candidate("star", "明星", "1000000")), metadata=admin, timeout=10)).tier_rule_set
     assert draft.state == tier_pb2.TierRuleSet.STATE_DRAFT and draft.version == 0
+    for role in ("roles/relationship_manager", "roles/branch_manager"):  # may simulate, not change the rules
+        with pytest.raises(grpc.aio.AioRpcError) as denied:
+            await tiers.ActivateTierRuleSet(pb.ActivateTierRuleSetRequest(name=draft.name, etag=draft.etag),
+                                            metadata=md(app, token_secret, role), timeout=10)
+        assert denied.value.code() == grpc.StatusCode.PERMISSION_DENIED
     with pytest.raises(grpc.aio.AioRpcError) as stale:
         await tiers.ActivateTierRuleSet(pb.ActivateTierRuleSetRequest(name=draft.name, etag="r999"),
                                         metadata=admin, timeout=10)

@@ -6,7 +6,7 @@ from kam.customer.v1 import customer_pb2, tier_pb2
 from kam.customer.v1 import tier_service_pb2 as pb
 from kam.customer.v1 import tier_service_pb2_grpc as pb_grpc
 from kam_kit import pagination
-from kam_kit.errors import FieldViolation, InvalidArgument
+from kam_kit.errors import FieldViolation, InvalidArgument, PermissionDenied
 from kam_kit.filtering import parse_equalities
 from kam_kit.grpcserver import current_identity
 from kam_kit.timeconv import aware, from_timestamp
@@ -41,6 +41,18 @@ def _in_request_terms(error: InvalidArgument) -> InvalidArgument:
     return InvalidArgument(error.message, violations=violations)
 
 
+#: Who may write and activate tier rule sets (simulation is open to every signed-in user).
+RULE_SET_EDITORS = frozenset({"roles/admin", "roles/head_office_leader"})
+
+
+def _require_rule_set_editor() -> None:
+    identity = current_identity()
+    if identity is not None and (identity.kind == "service" or RULE_SET_EDITORS & set(identity.roles)):
+        return
+    raise PermissionDenied("只有管理员或总行领导可以修改定级规则 (rule sets need roles/admin or roles/head_office_leader)",
+                           reason="TIER_RULE_SET_NOT_ALLOWED")
+
+
 def _caller() -> tuple[str, frozenset[str]]:
     identity = current_identity()
     if identity is None:
@@ -73,6 +85,7 @@ class TierServicer(pb_grpc.TierServiceServicer):
     # --- rule sets --------------------------------------------------------------------------------------------
 
     async def CreateTierRuleSet(self, request, context):
+        _require_rule_set_editor()
         if not request.HasField("tier_rule_set"):
             raise InvalidArgument.for_field("tier_rule_set", "必填 (required)")
         try:
@@ -102,6 +115,7 @@ class TierServicer(pb_grpc.TierServiceServicer):
         return pb.ListTierRuleSetsResponse(tier_rule_sets=[rule_set_to_proto(r) for r in rows], next_page_token=token)
 
     async def UpdateTierRuleSet(self, request, context):
+        _require_rule_set_editor()
         message = request.tier_rule_set
         rule_set_id = _name_id(message.name, "tierRuleSets", "tier_rule_set.name")
         paths = set(request.update_mask.paths) or {"display_name", "rules"}
@@ -156,6 +170,7 @@ class TierServicer(pb_grpc.TierServiceServicer):
         return response
 
     async def ActivateTierRuleSet(self, request, context):
+        _require_rule_set_editor()
         row, _ = await self.service.activate(_name_id(request.name, "tierRuleSets"), etag=request.etag)
         return pb.ActivateTierRuleSetResponse(tier_rule_set=rule_set_to_proto(row))
 
