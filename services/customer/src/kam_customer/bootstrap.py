@@ -15,6 +15,7 @@ from kam_customer import scan, search, tiering
 from kam_customer.adapters.orm import Base
 from kam_customer.context import CustomerContext
 from kam_customer.entrypoints.grpc_api import CustomerServicer
+from kam_customer.service_layer import names
 from kam_customer.service_layer.customers import CustomerService
 from kam_customer.settings import CustomerSettings
 
@@ -29,6 +30,7 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK,
         customer_settings=customer_settings or CustomerSettings.from_env(),
         page_secret=hashlib.sha256(b"page:" + settings.token_secret.reveal().encode()).digest(),
     )
+    names.configure_account_names(ctx.page_secret)
     servicer = CustomerServicer(CustomerService(db, clock), ctx.page_secret)
     app = ServiceApp(
         settings=settings, db=db, metadata=Base.metadata, versions_dir=MIGRATIONS, clock=clock,

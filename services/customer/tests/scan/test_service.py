@@ -157,3 +157,27 @@ async def test_cdc_subject_feeds_the_same_idempotent_path(database_url, token_se
         assert posted == 1
     finally:
         await app.stop()
+
+
+async def test_events_name_accounts_as_the_api_does(database_url, token_secret, free_port, source) -> None:
+    """An AccountOpened event's account name resolves through GetAccount (the same opaque key)."""
+    from kam.customer.v1 import customer_service_pb2, customer_service_pb2_grpc, events_pb2
+    from kam_kit.db import outbox_table
+    from sqlalchemy import select
+
+    app = await _app(database_url, token_secret, free_port, source)
+    try:
+        await _start_scan(app)
+        async with app.db.read() as session:
+            payloads = (await session.scalars(select(outbox_table.c.payload).where(
+                outbox_table.c.event_type == "kam.customer.v1.AccountOpened"))).all()
+        assert payloads
+        opened = events_pb2.AccountOpened.FromString(payloads[0]).account
+        assert opened.account_number not in opened.name  # names never reveal account numbers
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{app.grpc.port}") as channel:
+            got = await customer_service_pb2_grpc.CustomerServiceStub(channel).GetAccount(
+                customer_service_pb2.GetAccountRequest(name=opened.name),
+                metadata=_md(token_secret, app.test_clock, "roles/admin"), timeout=10)
+        assert (got.account.name, got.account.account_number) == (opened.name, opened.account_number)
+    finally:
+        await app.stop()

@@ -88,7 +88,7 @@ class CustomerServicer(pb_grpc.CustomerServiceServicer):
         self.page_secret = page_secret
         self.pages = _Pages(page_secret)
         db, clock = customers.db, customers.clock
-        self.accounts = AccountService(db, page_secret)
+        self.accounts = AccountService(db)
         self.contacts = ContactService(db, clock)
         self.timeline = TimelineService(db, clock)
         self.standing = StandingService(db, clock)

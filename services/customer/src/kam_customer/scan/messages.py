@@ -3,30 +3,23 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from decimal import Decimal
 
-from google.type import date_pb2, money_pb2
+from google.type import money_pb2
 from kam.customer.v1 import customer_pb2, scan_pb2
 from kam_kit.timeconv import to_timestamp
+
+from kam_customer.adapters import protomap
+from kam_customer.service_layer import names
 
 Account = customer_pb2.Account
 Transaction = customer_pb2.Transaction
 ScanJob = scan_pb2.ScanJob
 
-ACCOUNT_TYPES = {
-    "DEMAND_DEPOSIT": Account.TYPE_DEMAND_DEPOSIT, "TIME_DEPOSIT": Account.TYPE_TIME_DEPOSIT,
-    "LOAN": Account.TYPE_LOAN, "WEALTH": Account.TYPE_WEALTH, "FUND": Account.TYPE_WEALTH,
-    "CREDIT_CARD": Account.TYPE_CREDIT_CARD,
-}
-ACCOUNT_STATES = {"OPEN": Account.STATE_OPEN, "FROZEN": Account.STATE_FROZEN, "DORMANT": Account.STATE_DORMANT,
-                  "CLOSED": Account.STATE_CLOSED}
-DIRECTIONS = {"DEBIT": Transaction.DIRECTION_DEBIT, "CREDIT": Transaction.DIRECTION_CREDIT}
-DIRECTIONS_FROM_PROTO = {v: k for k, v in DIRECTIONS.items()}
-CHANNELS = {"COUNTER": Transaction.CHANNEL_COUNTER, "ATM": Transaction.CHANNEL_ATM,
-            "ONLINE": Transaction.CHANNEL_ONLINE, "MOBILE": Transaction.CHANNEL_MOBILE,
-            "POS": Transaction.CHANNEL_POS, "THIRD_PARTY": Transaction.CHANNEL_THIRD_PARTY}
-CHANNELS_FROM_PROTO = {v: k for k, v in CHANNELS.items()}
+#: Account/transaction codes ↔ proto enums: one table, shared with the API (adapters.protomap).
+ACCOUNT_TYPES = protomap.ACCOUNT_TYPE_TO_PROTO
+DIRECTIONS_FROM_PROTO = {v: k for k, v in protomap.DIRECTION_TO_PROTO.items()}
+CHANNELS_FROM_PROTO = {v: k for k, v in protomap.CHANNEL_TO_PROTO.items()}
 MODES = {"FULL": ScanJob.MODE_FULL, "INCREMENTAL": ScanJob.MODE_INCREMENTAL}
 TRIGGERS = {"SCHEDULED": ScanJob.TRIGGER_SCHEDULED, "MANUAL": ScanJob.TRIGGER_MANUAL,
             "STARTUP": ScanJob.TRIGGER_STARTUP}
@@ -35,52 +28,26 @@ STATES = {"PENDING": ScanJob.STATE_PENDING, "RUNNING": ScanJob.STATE_RUNNING,
           "CANCELLED": ScanJob.STATE_CANCELLED}
 
 
-def money(amount: Decimal | float | None) -> money_pb2.Money:
-    value = Decimal(str(amount or 0)).quantize(Decimal("0.01"))
-    units = int(value)
-    nanos = int(((value - units) * 1_000_000_000).to_integral_value())
-    return money_pb2.Money(currency_code="CNY", units=units, nanos=nanos)
+money = protomap.money
+pb_date = protomap.date_to_proto
 
 
 def money_value(message: money_pb2.Money) -> Decimal:
     return (Decimal(message.units) + Decimal(message.nanos) / Decimal(1_000_000_000)).quantize(Decimal("0.01"))
 
 
-def pb_date(value: date | None) -> date_pb2.Date | None:
-    return date_pb2.Date(year=value.year, month=value.month, day=value.day) if value else None
-
-
 def account_name(row) -> str:
-    return f"customers/{row.customer_id}/accounts/{row.id}"
+    """The account's resource name, as the API names it."""
+    return names.account_name(row.customer_id, row.id)
 
 
 def account_to_proto(row) -> Account:
-    message = Account(
-        name=account_name(row), account_number=row.id, type=ACCOUNT_TYPES.get(row.type, Account.TYPE_UNSPECIFIED),
-        product=row.product or "", product_display_name=row.product_display_name or "",
-        balance=money(row.balance), state=ACCOUNT_STATES.get(row.state, Account.STATE_UNSPECIFIED),
-        branch=f"orgUnits/{row.org_unit_id}" if row.org_unit_id else "",
-    )
-    if row.open_date:
-        message.open_date.CopyFrom(pb_date(row.open_date))
-    if row.maturity_date:
-        message.maturity_date.CopyFrom(pb_date(row.maturity_date))
-    if row.balance_update_time:
-        message.balance_update_time.CopyFrom(to_timestamp(row.balance_update_time))
-    return message
+    """An account in an event: unmasked (events are for KAM's services), named as in the API."""
+    return protomap.account_to_proto(row, names.account_key(row.id), masked=False)
 
 
 def transaction_to_proto(row) -> Transaction:
-    message = Transaction(
-        name=f"customers/{row.customer_id}/accounts/{row.account_id}/transactions/{row.id}",
-        direction=DIRECTIONS.get(row.direction, Transaction.DIRECTION_UNSPECIFIED), amount=money(row.amount),
-        channel=CHANNELS.get(row.channel, Transaction.CHANNEL_UNSPECIFIED), counterparty=row.counterparty or "",
-        summary=row.summary or "", post_time=to_timestamp(row.post_time),
-        receive_time=to_timestamp(row.receive_time),
-    )
-    if row.balance_after is not None:
-        message.balance_after.CopyFrom(money(row.balance_after))
-    return message
+    return protomap.transaction_to_proto(row, names.account_key(row.account_id), masked=False)
 
 
 def scan_job_to_proto(row) -> ScanJob:

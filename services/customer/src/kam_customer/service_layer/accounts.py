@@ -28,12 +28,12 @@ def order_clause(order_by: str) -> list:
 
 
 class AccountService:
-    def __init__(self, db: Database, key_secret: bytes) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
-        self.key_secret = key_secret
 
-    def key(self, account_number: str) -> str:
-        return names.account_key(self.key_secret, account_number)
+    @staticmethod
+    def key(account_number: str) -> str:
+        return names.account_key(account_number)
 
     async def list(self, identity: Identity | None, customer_id: str, *, conditions: list[ColumnElement[bool]],
                    order_by: str, offset: int, limit: int) -> tuple[list[AccountRow], int]:

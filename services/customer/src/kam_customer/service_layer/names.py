@@ -24,6 +24,21 @@ def parse(name: str, collections: tuple[str, ...], field_path: str, *, singleton
     return tuple(parts[i * 2 + 1] for i in range(len(collections)))
 
 
-def account_key(secret: bytes, account_number: str) -> str:
+_account_secret = b"kam-account-names"
+
+
+def configure_account_names(secret: bytes) -> None:
+    """Set the process-wide key of account names (bootstrap does, from the service's secret), so that the API
+    and the events the scan publishes name an account the same way."""
+    global _account_secret
+    _account_secret = secret
+
+
+def account_key(account_number: str, secret: bytes | None = None) -> str:
     """The account's id in resource names: a keyed hash, so names never reveal account numbers."""
-    return hmac.new(secret, b"account:" + account_number.encode(), hashlib.sha256).hexdigest()[:20]
+    key = _account_secret if secret is None else secret
+    return hmac.new(key, b"account:" + account_number.encode(), hashlib.sha256).hexdigest()[:20]
+
+
+def account_name(customer_id: str, account_number: str) -> str:
+    return f"customers/{customer_id}/accounts/{account_key(account_number)}"
