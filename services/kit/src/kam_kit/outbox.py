@@ -46,7 +46,8 @@ def record(
     headers = events.event_headers(
         event_id=event_id, service=service, event_type=message.DESCRIPTOR.full_name, time=now, subject=resource
     )
-    propagate.inject(headers)
+    if trace.get_current_span().get_span_context().is_valid:  # nothing to carry outside a trace (batch jobs)
+        propagate.inject(headers)
     pending = session.info.setdefault("kam_outbox", [])
     pending.append(
         {
