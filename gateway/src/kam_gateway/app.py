@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 import uuid
 from collections.abc import Iterable
 from contextlib import asynccontextmanager
@@ -32,6 +33,10 @@ from kam_gateway.routes import Route, Router, build_routes
 from kam_gateway.transcode import TranscodeError, build_request, message_class, render_response
 
 log = logging.getLogger(__name__)
+#: One line per HTTP request (method, route template, status, duration, request id). The route *template* is
+#: logged, not the path or query: paths carry account numbers and queries carry search terms (personal data).
+access_log = logging.getLogger("kam_gateway.access")
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 
 REQUEST_ID_HEADER = "x-request-id"
 #: The demo console (one static page over the REST API); the full web console comes with the control center.
@@ -49,6 +54,7 @@ class Gateway:
         backends: dict[str, Backend],
         *,
         deadline_seconds: float = 10.0,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
         services = list(services)
         self.channels = Channels(backends)
@@ -56,6 +62,7 @@ class Gateway:
         self.routes: list[Route] = build_routes(served)
         self.router = Router(self.routes)
         self.deadline_seconds = deadline_seconds
+        self.max_body_bytes = max_body_bytes
         self._openapi: dict[str, Any] | None = None
 
     @property
@@ -78,9 +85,15 @@ class Gateway:
             return _json(404, body)
 
         route = match.route
+        request.state.route = route.template.template
+        body = await self._read_body(request)
+        if body is None:
+            message = f"请求体过大 (request body larger than {self.max_body_bytes} bytes)"
+            too_large = errors.error_body(grpc.StatusCode.INVALID_ARGUMENT, message)
+            too_large["error"]["code"] = 413
+            return _json(413, too_large)
         try:
-            grpc_request = build_request(route, match.variables, request.query_params.multi_items(),
-                                         await request.body())
+            grpc_request = build_request(route, match.variables, request.query_params.multi_items(), body)
         except TranscodeError as exc:
             return _json(*errors.bad_request(exc.message, exc.field))
 
@@ -104,6 +117,19 @@ class Gateway:
                 log.warning("backend call %s failed: %s %s", route.grpc_path, exc.code().name, exc.details())
             return _json(status, body)
         return _json(200, payload)
+
+    async def _read_body(self, request: Request) -> bytes | None:
+        """The request body, or None when it exceeds the limit (declared length or bytes actually sent)."""
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_body_bytes:
+            return None
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                return None
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     @staticmethod
     def _outgoing_metadata(request: Request) -> grpc.aio.Metadata:
@@ -150,7 +176,8 @@ def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> JSON
 
 
 class RequestIdMiddleware:
-    """Takes ``x-request-id`` from the request (or makes one), exposes it and echoes it in the response."""
+    """Takes ``x-request-id`` from the request (or makes one), exposes it, echoes it in the response and writes
+    the access-log line when the response has started."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -165,16 +192,32 @@ class RequestIdMiddleware:
                 incoming = value.decode("latin-1")
                 break
         request_id = incoming if _REQUEST_ID_OK.fullmatch(incoming) else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        started = time.monotonic()
 
         async def send_with_id(message: AsgiMessage) -> None:
             if message["type"] == "http.response.start":
                 headers = [(k, v) for k, v in message.get("headers", []) if k != REQUEST_ID_HEADER.encode()]
                 headers.append((REQUEST_ID_HEADER.encode(), request_id.encode()))
                 message = {**message, "headers": headers}
+                if scope["path"] not in _QUIET_PATHS:
+                    access_log.info("http request", extra={
+                        "http_method": scope["method"], "route": state.get("route", _route_label(scope["path"])),
+                        "status": message["status"], "duration_ms": round((time.monotonic() - started) * 1000, 1),
+                        "request_id": request_id})
             await send(message)
 
         await self.app(scope, receive, send_with_id)
+
+
+#: Probes are polled every few seconds by Kubernetes; logging them would drown the access log.
+_QUIET_PATHS = frozenset({"/healthz", "/readyz"})
+
+
+def _route_label(path: str) -> str:
+    """For requests no http rule matched: fixed pages by path, anything else as ``-`` (never a raw path)."""
+    return path if path in ("/", "/openapi.json") else "-"
 
 
 def create_app(gateway: Gateway, *, instrument: bool = True) -> ASGIApp:

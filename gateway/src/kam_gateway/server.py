@@ -16,7 +16,7 @@ from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.grpcserver import GrpcServer
 from kam_kit.settings import DEFAULT_GRPC_PORTS, Secret, env_float, env_int, env_secret, env_str
 
-from kam_gateway.app import Gateway, create_app
+from kam_gateway.app import DEFAULT_MAX_BODY_BYTES, Gateway, create_app
 from kam_gateway.backends import backends_from_env
 from kam_gateway.identity.demo_users import DemoDirectory
 from kam_gateway.identity.servicer import PUBLIC_METHODS, IdentityServicer, register
@@ -34,6 +34,7 @@ class GatewaySettings:
     token_secret: Secret
     deadline_seconds: float
     shutdown_grace_seconds: float
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> GatewaySettings:
@@ -46,6 +47,7 @@ class GatewaySettings:
             token_secret=env_secret("KAM_TOKEN_SECRET", min_length=MIN_SECRET_LENGTH, environ=environ),
             deadline_seconds=env_float("KAM_GATEWAY_DEADLINE_SECONDS", 10.0, environ=environ),
             shutdown_grace_seconds=env_float("KAM_SHUTDOWN_GRACE_SECONDS", 5.0, environ=environ),
+            max_body_bytes=env_int("KAM_GATEWAY_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, minimum=1, environ=environ),
         )
 
 
@@ -100,7 +102,8 @@ class GatewayServer:
             environ = dict(environ if environ is not None else _os_environ())
             environ["KAM_GATEWAY_GRPC_ADDR"] = f"127.0.0.1:{self.grpc.port}"
         backends = backends_from_env((s.full_name for s in self.services), environ)
-        self.gateway = Gateway(self.services, backends, deadline_seconds=self.settings.deadline_seconds)
+        self.gateway = Gateway(self.services, backends, deadline_seconds=self.settings.deadline_seconds,
+                               max_body_bytes=self.settings.max_body_bytes)
 
         config = uvicorn.Config(
             create_app(self.gateway, instrument=self.instrument),
