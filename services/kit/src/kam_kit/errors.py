@@ -82,6 +82,20 @@ class Aborted(KamError):
     code = grpc.StatusCode.ABORTED
 
 
+def concurrent_conflict(exc: BaseException) -> Aborted | None:
+    """A unique-key violation raised by the database while committing: two requests raced for the same key (a
+    tier rank, a group member, an id). Answered as ``ABORTED`` — retry — instead of an internal error."""
+    from sqlalchemy.exc import IntegrityError
+
+    if not isinstance(exc, IntegrityError):
+        return None
+    original = exc.orig
+    sqlstate = getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
+    if sqlstate == "23505" or "UNIQUE constraint failed" in str(original) or "duplicate key" in str(original):
+        return Aborted("并发冲突：数据刚被他人修改，请重试 (concurrent change, please retry)", reason="CONCURRENT_CHANGE")
+    return None
+
+
 @dataclass
 class FailedPrecondition(KamError):
     reason: str = "FAILED_PRECONDITION"

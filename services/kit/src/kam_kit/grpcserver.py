@@ -30,7 +30,7 @@ from grpc_reflection.v1alpha import reflection
 
 from kam_kit import auth, telemetry
 from kam_kit.clock import SYSTEM_CLOCK, Clock
-from kam_kit.errors import KamError, Unauthenticated, internal_status, to_rpc_status
+from kam_kit.errors import KamError, Unauthenticated, concurrent_conflict, internal_status, to_rpc_status
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +141,7 @@ class KamServerInterceptor(grpc.aio.ServerInterceptor):
         return self.default_deadline if remaining is None else min(remaining, self.default_deadline * 10)
 
     async def _fail(self, context: grpc.aio.ServicerContext, method: str, exc: BaseException) -> None:
+        exc = concurrent_conflict(exc) or exc
         if isinstance(exc, KamError):
             code, message, trailer = status_trailer(exc, self.domain)
             if code in (grpc.StatusCode.UNAUTHENTICATED, grpc.StatusCode.PERMISSION_DENIED):
