@@ -5,11 +5,13 @@ common surnames/given-name characters, resident ID numbers, phones, 1–2 accoun
 of them with a tier) straight into ``customers`` and ``search_terms`` (rows made by the same
 ``kam_customer.search.index.index_rows`` that ``reindex`` uses), then runs a mix of search-box queries through
 the SearchService use case (scope + index lookups + loading the customers, as SearchCustomers does, without gRPC)
-and prints p50/p99 per query kind and overall, plus ``os.cpu_count()``.
+and prints p50/p99 per query kind and overall, plus ``os.cpu_count()``. Each ``--filter`` (SearchCustomers'
+``filter`` syntax) runs the same mix once more with that filter.
 
     uv run python tests/bench/bench_search.py                      # 200,000 customers (quick)
     uv run python tests/bench/bench_search.py --customers 1000000  # the benchmark size
     uv run python tests/bench/bench_search.py --db /tmp/s.db --reuse   # reuse a database built before
+    uv run python tests/bench/bench_search.py --filter 'tier = "tiers/gold"' --filter 'branch = "orgUnits/b07"'
 """
 
 from __future__ import annotations
@@ -28,11 +30,13 @@ from types import SimpleNamespace
 
 from kam_customer.adapters.orm import Base
 from kam_customer.bootstrap import MIGRATIONS
+from kam_customer.entrypoints.grpc_api import LIST_FILTERS
 from kam_customer.search.index import index_rows
 from kam_customer.service_layer.searching import SearchService
 from kam_kit import migrations
 from kam_kit.auth import Identity
 from kam_kit.db import Database
+from kam_kit.filtering import parse_equalities
 
 SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
             "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤单")
@@ -135,16 +139,17 @@ def queries(path: Path, per_kind: int, seed: int) -> list[tuple[str, str]]:
     return out
 
 
-async def measure(path: Path, mix: list[tuple[str, str]], identity: Identity) -> dict[str, list[float]]:
+async def measure(path: Path, mix: list[tuple[str, str]], identity: Identity,
+                  filters: dict[str, object] | None = None) -> dict[str, list[float]]:
     db = Database(f"sqlite+aiosqlite:///{path}")
     service = SearchService(db)
     timings: dict[str, list[float]] = {}
     try:
         for _, query in mix[:20]:  # warm-up
-            await service.search(identity, query, offset=0, limit=20)
+            await service.search(identity, query, offset=0, limit=20, filters=filters)
         for kind, query in mix:
             started = time.perf_counter()
-            await service.search(identity, query, offset=0, limit=20)
+            await service.search(identity, query, offset=0, limit=20, filters=filters)
             timings.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
     finally:
         await db.dispose()
@@ -172,6 +177,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--db", type=Path, default=None, help="database file (default: a temporary one)")
     parser.add_argument("--reuse", action="store_true", help="reuse --db as built by an earlier run")
+    parser.add_argument("--filter", action="append", default=[],
+                        help='also measure with this filter, e.g. \'tier = "tiers/gold"\' (repeatable)')
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = args.db or Path(tmp) / "search.db"
@@ -191,6 +198,10 @@ def main() -> None:
         report("unrestricted caller (roles/admin)", asyncio.run(measure(path, mix, admin)))
         rm = Identity(subject="users/rm001", roles=("roles/relationship_manager",), org_unit="orgUnits/b07")
         report("branch-scoped caller (relationship manager of one of 40 branches)", asyncio.run(measure(path, mix, rm)))
+        for text in args.filter:
+            filters = parse_equalities(text, LIST_FILTERS)
+            report(f"unrestricted caller, filter {text}", asyncio.run(measure(path, mix, admin, filters)))
+            report(f"branch-scoped caller, filter {text}", asyncio.run(measure(path, mix, rm, filters)))
 
 
 if __name__ == "__main__":

@@ -76,8 +76,10 @@ async def test_create_then_get_and_event_in_outbox(app, stub) -> None:
     assert got.customer.display_name == "张伟" and got.customer.id_number == VALID_ID
     async with app.db.read() as session:
         rows = (await session.execute(select(outbox_table.c.event_type, outbox_table.c.subject))).all()
-    assert [(r.event_type, r.subject) for r in rows] == [
+    audit = "kam.customer.v1.PersonalDataAccessed"  # the create's and the get's unmasked responses
+    assert [(r.event_type, r.subject) for r in rows if r.event_type != audit] == [
         ("kam.customer.v1.CustomerCreated", "kam.customer.v1.CustomerCreated")]
+    assert sum(r.event_type == audit for r in rows) == 2
 
 
 async def test_bad_input_names_every_field(stub) -> None:
@@ -138,8 +140,10 @@ async def test_request_id_makes_create_idempotent_and_etag_guards_updates(stub) 
 async def test_pii_is_masked_for_callers_without_the_right_role(app, stub, token_secret) -> None:
     client, token = stub
     created = await client.CreateCustomer(pb.CreateCustomerRequest(customer=Customer(
-        type=Customer.TYPE_INDIVIDUAL, display_name="王芳", id_number=VALID_ID, phone="13812345678")),
+        type=Customer.TYPE_INDIVIDUAL, display_name="王芳", id_number=VALID_ID, phone="13812345678",
+        email="wangfang@example.com", address="上海市浦东新区世纪大道100号")),
         metadata=_md(token), timeout=5)
+    assert created.customer.email == "wangfang@example.com"  # the admin may see it
     viewer = _token(token_secret, "roles/head_office_leader", clock=app.test_clock)
     seen = await client.GetCustomer(pb.GetCustomerRequest(name=created.customer.name), metadata=_md(viewer),
                                     timeout=5)
@@ -147,6 +151,8 @@ async def test_pii_is_masked_for_callers_without_the_right_role(app, stub, token
     assert seen.customer.id_number == "1101**********002X"
     assert seen.customer.phone == "138****5678"
     assert seen.customer.display_name == "王*"
+    assert seen.customer.email == "w***@example.com"
+    assert seen.customer.address == "上海市浦东新****"
 
 
 async def test_list_paginates_and_filters(stub) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from kam.customer.v1 import customer_service_pb2_grpc
+from kam.customer.v1 import audit_service_pb2_grpc, customer_service_pb2_grpc
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.db import Database
 from kam_kit.runtime import ServiceApp
@@ -14,8 +14,9 @@ from kam_kit.settings import ServiceSettings
 from kam_customer import scan, search, tiering
 from kam_customer.adapters.orm import Base
 from kam_customer.context import CustomerContext
+from kam_customer.entrypoints.audit_api import AccessAuditServicer
 from kam_customer.entrypoints.grpc_api import CustomerServicer
-from kam_customer.service_layer import names
+from kam_customer.service_layer import key_dates, names
 from kam_customer.service_layer.customers import CustomerService
 from kam_customer.settings import CustomerSettings
 
@@ -35,8 +36,11 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK,
     app = ServiceApp(
         settings=settings, db=db, metadata=Base.metadata, versions_dir=MIGRATIONS, clock=clock,
         servicers=[(customer_service_pb2_grpc.add_CustomerServiceServicer_to_server, servicer,
-                    "kam.customer.v1.CustomerService")],
+                    "kam.customer.v1.CustomerService"),
+                   (audit_service_pb2_grpc.add_AccessAuditServiceServicer_to_server,
+                    AccessAuditServicer(servicer.access_audit, ctx.page_secret), "kam.customer.v1.AccessAuditService")],
     )
     for part in (tiering, scan, search):
         part.install(app, ctx)
+    key_dates.install(app, ctx)
     return app

@@ -69,15 +69,17 @@ class Scanner:
     """Runs scans of one source into one KAM database and waits for them."""
 
     def __init__(self, db: Database, clock, source_url: str, mapping=DEFAULT_MAPPING, *, batch_size=2,
-                 floors=FLOORS, grade=gold_if_million, after_batch=None) -> None:
+                 floors=FLOORS, grade=gold_if_million, after_batch=None, key_date_lead_days=30) -> None:
         self.db, self.clock, self.source_url = db, clock, source_url
+        self.key_date_lead_days = key_date_lead_days
         self.mapping, self.batch_size, self.floors, self.grade = mapping, batch_size, floors, grade
         self.after_batch = after_batch
 
     def manager(self) -> ScanManager:
         def runner(mapping):
             return ScanRunner(self.db, self.clock, mapping, self.source_url, batch_size=self.batch_size,
-                              floors=self.floors, grade=self.grade, after_batch=self.after_batch)
+                              floors=self.floors, grade=self.grade, after_batch=self.after_batch,
+                              key_date_lead_days=self.key_date_lead_days)
         return ScanManager(self.db, self.clock, source_url=self.source_url, mapping_path=self.mapping,
                            runner_factory=runner)
 

@@ -131,10 +131,18 @@ async def test_key_customers_and_candidates_are_copied_in_detail(kam, clock, sou
         "AA", 2, Decimal("10000000.00"), Decimal("12000000.00"))
     assert orgs == {"H001": "HEAD_OFFICE", "B01": "BRANCH", "S011": "SUB_BRANCH"} and len(staff) == 1
     counts = await outbox_counts(kam)
-    assert counts["CustomerCreated"] == 4 and counts["AccountOpened"] == 9 and counts["TransactionPosted"] == 5
+    assert counts["CustomerCreated"] == 4 and counts["AccountOpened"] == 9
+    assert "TransactionPosted" not in counts  # the first scan is a backfill: history is stored, not announced
     assert counts["BalanceSnapshot"] == 9 and counts["ScanCompleted"] == 1
     # key dates of key customers within 30 days of 2026-07-01: TD maturity, loan maturity, founding anniversary
     assert counts["KeyDateApproaching"] == 3
+
+
+async def test_scans_announce_key_dates_within_the_configured_lead_days(kam, clock, source) -> None:
+    # KAM_CUSTOMER_KEY_DATE_LEAD_DAYS=10 on 2026-07-01: the founding anniversary (07-08) only, not the deposit
+    # (07-15) or loan (07-20) maturities
+    await Scanner(kam, clock, source, key_date_lead_days=10).run()
+    assert (await outbox_counts(kam))["KeyDateApproaching"] == 1
 
 
 async def test_a_second_full_scan_changes_and_publishes_nothing(kam, clock, source) -> None:
@@ -179,6 +187,33 @@ async def test_incremental_scan_changes_only_what_changed(kam, clock, source) ->
     delta = {k: events.get(k, 0) - events_before.get(k, 0) for k in events}
     assert delta["TransactionPosted"] == 1 and delta["CustomerCreated"] == 1 and delta["AccountUpdated"] == 1
     assert delta["AccountOpened"] == 1 and delta.get("CustomerUpdated", 0) == 0
+
+
+@pytest.mark.parametrize("mode", ["FULL", "INCREMENTAL"])
+async def test_history_is_stored_and_only_transactions_after_the_last_scan_are_announced(kam, clock, source,
+                                                                                           mode) -> None:
+    scanner = Scanner(kam, clock, source)
+    first = await scanner.run()
+    assert first.transactions_ingested == 5 and "TransactionPosted" not in await outbox_counts(kam)
+    # P002 (below every floor, not kept) receives a large deposit after the scan and becomes a candidate.
+    async_url = source.replace("sqlite://", "sqlite+aiosqlite://")
+    await tiny_source.add_rows(async_url, txn=[
+        tiny_source._txn(12, "A4", datetime(2026, 7, 1, 10, 0), "C", "100000.00", "105000.00")])
+    engine = create_async_engine(async_url)
+    async with engine.begin() as conn:
+        await conn.execute(text("UPDATE acct SET cur_bal = 105000, upd_ts = '2026-07-01 10:00:00' WHERE acct_no = 'A4'"))
+    await engine.dispose()
+    clock.advance(timedelta(hours=12))
+    job = await scanner.run(mode=mode)
+    assert (job.mode, job.state) == (mode, "SUCCEEDED"), job.error_message
+    async with kam.read() as session:
+        stored = set((await session.scalars(select(TransactionRow.id).where(TransactionRow.customer_id == "cp002"))).all())
+        posted = (await session.scalars(select(outbox_table.c.headers).where(
+            outbox_table.c.event_type == "kam.customer.v1.TransactionPosted"))).all()
+    # Its older transaction is history (the first scan saw it): stored, not announced; the new one is announced.
+    assert stored == {"0000000006", "0000000012"}
+    assert [h["ce-subject"].rsplit("/", 1)[-1] for h in posted] == ["0000000012"]
+    assert posted[0]["ce-subject"].startswith("customers/cp002/accounts/")
 
 
 async def _snapshot(db) -> dict:
@@ -249,7 +284,7 @@ async def test_unreadable_rows_are_counted_with_examples_and_never_stop_the_scan
     issues = issues_of(job)
     assert issues[("individual", "open_date")]["examples"] == ["2021-13-45"]
     assert issues[("account", "type")]["count"] == 1 and issues[("account", "type")]["examples"] == ["ZZ"]
-    assert issues[("individual", "id_number")]["examples"] == ["P004: 110105198001011230"]
+    assert issues[("individual", "id_number")]["examples"] == ["P004: 1101**********1230"]
     assert issues[("transaction", "direction")]["examples"] == ["0000000008: X"]
     assert job.bad_rows == 4
 

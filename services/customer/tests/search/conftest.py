@@ -1,4 +1,5 @@
-"""A small bank for search tests: org tree, customers, accounts, indexed through ``reindex``."""
+"""A small bank for search tests: org tree, customers, accounts, indexed through ``reindex``; ``bank`` is the
+database alone, ``api`` a real customer service (gRPC) over it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from kam_customer.adapters.orm import AccountRow, Base, CustomerRow, OrgUnitRow
 from kam_customer.bootstrap import MIGRATIONS
 from kam_customer.search.index import reindex
+from kam_kit.clock import ManualClock
 from kam_kit.testing import migrated_database
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -45,3 +47,12 @@ async def bank(database_url):
     async with migrated_database(database_url, MIGRATIONS, Base.metadata) as db:
         await seed(db)
         yield db
+
+
+
+@pytest.fixture
+async def api(start_customer_service):
+    """The customer service (gRPC) over the small bank: ``api.client``, ``api.md(*roles, …)``."""
+    api = await start_customer_service(ManualClock(NOW))
+    await seed(api.service.db)
+    return api

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from kam_kit.db import NAMING_CONVENTION
-from sqlalchemy import Boolean, Date, DateTime, Integer, MetaData, Numeric, String, Text, false
+from kam_kit.db import NAMING_CONVENTION, BigIntPK
+from sqlalchemy import Boolean, Date, DateTime, Index, Integer, MetaData, Numeric, String, Text, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -217,3 +217,78 @@ class CreditProfileRow(Base):
     overdue_amount: Mapped[Decimal] = mapped_column(Money, default=0)
     factors: Mapped[str] = mapped_column(Text, default="")  # JSON list of human-readable factors
     assess_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Corporate groups managed in KAM (集团客户认定): staff decide which corporates form a group, unlike the
+# shareholdings copied from the source (``group_links``), which only fill in missing shareholding figures.
+# --------------------------------------------------------------------------------------------------------------
+
+
+class CustomerGroupRow(Base):
+    __tablename__ = "customer_groups"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(200), index=True)
+    relationship_manager: Mapped[str] = mapped_column(String(128), default="", index=True)
+    creator: Mapped[str] = mapped_column(String(128), default="")
+    request_id: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CustomerGroupMemberRow(Base):
+    """One member of a KAM group. ``customer_id`` is the key: a customer belongs to at most one group."""
+
+    __tablename__ = "customer_group_members"
+
+    customer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    group_id: Mapped[str] = mapped_column(String(64), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)  # order as given by the caller
+    role: Mapped[str] = mapped_column(String(16))  # PARENT | SUBSIDIARY | AFFILIATE
+    parent_customer_id: Mapped[str] = mapped_column(String(64), default="")
+    shareholding_percent: Mapped[Decimal | None] = mapped_column(Numeric(7, 4), nullable=True)
+
+
+#: ListTiers/GetTier count customers per tier; DeleteTier checks that nobody holds a tier.
+Index("ix_customers_tier", CustomerRow.tier)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The audit trail of personal-data views (Alembic branch ``audit``): one row per response that showed personal
+# data unmasked, written by ``service_layer/audit.py``. Append-only; ``seq`` orders it (newest first in lists).
+# --------------------------------------------------------------------------------------------------------------
+
+
+class AccessRecordRow(Base):
+    __tablename__ = "access_records"
+
+    seq: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(36), unique=True)  # accessRecords/{id}; also the event id
+    access_time: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor: Mapped[str] = mapped_column(String(128))
+    actor_kind: Mapped[str] = mapped_column(String(8))  # user | service
+    actor_display_name: Mapped[str] = mapped_column(String(200), default="")
+    actor_roles: Mapped[str] = mapped_column(Text, default="")  # space-separated role names
+    actor_org_unit: Mapped[str] = mapped_column(String(128), default="")
+    method: Mapped[str] = mapped_column(String(128))
+    customer_count: Mapped[int] = mapped_column(Integer)
+    data_kinds: Mapped[str] = mapped_column(String(200))  # space-separated kinds (NAME ID_NUMBER …)
+    search_query: Mapped[str] = mapped_column(String(200), default="")
+    request_id: Mapped[str] = mapped_column(String(64), default="")
+    trace_id: Mapped[str] = mapped_column(String(32), default="")
+
+    __table_args__ = (Index("ix_access_records_actor", "actor", "seq"),)
+
+
+class AccessRecordCustomerRow(Base):
+    """The customers of an access record (the first 100), in response order."""
+
+    __tablename__ = "access_record_customers"
+
+    record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_access_record_customers_customer_id", "customer_id", "record_id"),)

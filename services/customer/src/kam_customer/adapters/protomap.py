@@ -64,6 +64,8 @@ def customer_to_proto(row: CustomerRow, *, masked: bool = False) -> Customer:
     if masked:
         message.id_number = domain.mask_id_number(row.id_number)
         message.phone = domain.mask_phone(row.phone)
+        message.email = domain.mask_email(row.email)
+        message.address = domain.mask_address(row.address)
         if row.type == domain.INDIVIDUAL:
             message.display_name = domain.mask_name(row.display_name)
         message.masked = True
@@ -162,7 +164,7 @@ def contact_to_proto(row: ContactRow, *, masked: bool) -> Contact:
         name=f"customers/{row.customer_id}/contacts/{row.id}",
         display_name=domain.mask_name(row.display_name) if masked else row.display_name,
         title=row.title, phone=domain.mask_phone(row.phone) if masked and row.phone else row.phone,
-        email="***" if masked and row.email else row.email,
+        email=domain.mask_email(row.email) if masked else row.email,
         id_number=domain.mask_id_number(row.id_number) if masked and row.id_number else row.id_number,
         birth_date=None if masked else date_to_proto(row.birth_date), primary=row.primary, notes=row.notes,
         create_time=to_timestamp(row.create_time), update_time=to_timestamp(row.update_time),
@@ -193,3 +195,38 @@ def masked_match(kind: str, value: str, customer: CustomerRow) -> str:
     if kind == "A":
         return mask_account_number(value)
     return domain.mask_id_number(value)
+
+
+# ------------------------------------------------------------------------------------------ corporate groups
+
+GroupMember = customer_pb2.GroupMember
+GROUP_ROLE_TO_PROTO = {"PARENT": GroupMember.ROLE_PARENT, "SUBSIDIARY": GroupMember.ROLE_SUBSIDIARY,
+                       "AFFILIATE": GroupMember.ROLE_AFFILIATE}
+GROUP_ROLE_FROM_PROTO = {v: k for k, v in GROUP_ROLE_TO_PROTO.items()}
+
+
+def percent(value: Decimal | None) -> str:
+    """A shareholding as the API writes it (``51.00``); empty when unknown."""
+    return "" if value is None else f"{Decimal(value):.2f}"
+
+
+def group_to_proto(row, members, display_names: dict[str, str]) -> customer_pb2.CustomerGroup:
+    """A ``CustomerGroupRow`` with its ``CustomerGroupMemberRow`` list (in order) as a CustomerGroup."""
+    return customer_pb2.CustomerGroup(
+        name=f"customerGroups/{row.id}", display_name=row.display_name, relationship_manager=row.relationship_manager,
+        create_time=to_timestamp(row.create_time), update_time=to_timestamp(row.update_time),
+        etag=domain.etag_for(row.version),
+        members=[GroupMember(
+            customer=f"customers/{m.customer_id}", role=GROUP_ROLE_TO_PROTO.get(m.role, GroupMember.ROLE_UNSPECIFIED),
+            parent_customer=f"customers/{m.parent_customer_id}" if m.parent_customer_id else "",
+            shareholding_percent=percent(m.shareholding_percent), display_name=display_names.get(m.customer_id, ""),
+        ) for m in members],
+    )
+
+
+def update_paths(requested: list[str], message, writable: tuple[str, ...]) -> list[str]:
+    """The fields an update changes (AIP-134): no mask → every populated writable field of ``message``; ``*`` → all
+    writable fields; else the mask as given (the caller rejects fields that are not writable)."""
+    if not requested:
+        return [path for path in writable if getattr(message, path)]
+    return list(writable) if requested == ["*"] else requested

@@ -73,6 +73,17 @@ def mask_name(value: str) -> str:
     return value[:1] + "*" * (len(value) - 1) if value else value
 
 
+def mask_email(value: str) -> str:
+    """zhang.wei@example.com → z***@example.com (the domain says which organisation, not who)."""
+    local, at, domain_part = value.partition("@")
+    return (local[:1] + "***" + at + domain_part) if at else ("***" if value else value)
+
+
+def mask_address(value: str) -> str:
+    """上海市浦东新区世纪大道100号 → 上海市浦东新**** (the first six characters: province/city/district)."""
+    return value[:6] + "****" if len(value) > 6 else ("****" if value else value)
+
+
 def may_see_pii(roles: tuple[str, ...] | frozenset[str], is_service: bool) -> bool:
     return is_service or bool(PII_ROLES.intersection(roles))
 

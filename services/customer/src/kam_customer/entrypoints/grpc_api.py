@@ -19,9 +19,12 @@ from kam_customer.adapters.protomap import (
     customer_to_proto,
     draft_from_proto,
 )
-from kam_customer.domain import customers as domain
-from kam_customer.service_layer import filters, names
+from kam_customer.entrypoints.audit_api import audited, masked_for_caller
+from kam_customer.entrypoints.groups_api import GroupsApi
+from kam_customer.entrypoints.lifecycle_api import LifecycleApi
+from kam_customer.service_layer import audit, filters, names
 from kam_customer.service_layer.accounts import AccountService
+from kam_customer.service_layer.audit import AccessAudit
 from kam_customer.service_layer.contacts import WRITABLE as CONTACT_FIELDS
 from kam_customer.service_layer.contacts import ContactDraft, ContactService
 from kam_customer.service_layer.customers import CustomerService
@@ -39,7 +42,9 @@ def _type_filter(value: str) -> str:
         raise ValueError("应为 TYPE_INDIVIDUAL 或 TYPE_CORPORATE") from None
 
 
-LIST_FILTERS = {"type": _type_filter, "branch": str, "tier": str, "relationship_manager": str}
+#: ListCustomers and SearchCustomers filters (equalities joined by AND).
+LIST_FILTERS = {"type": _type_filter, "branch": str, "tier": str, "relationship_manager": str,
+                "key_customer": filters.boolean}
 ACCOUNT_FILTERS = {
     "type": filters.Field(AccountRow.type, filters.enum_value(protomap.ACCOUNT_TYPE_FROM_PROTO)),
     "state": filters.Field(AccountRow.state, filters.enum_value(protomap.ACCOUNT_STATE_FROM_PROTO)),
@@ -51,13 +56,6 @@ TRANSACTION_FILTERS = {
     "post_time": filters.Field(TransactionRow.post_time, filters.timestamp, filters.ORDERING),
     "amount": filters.Field(TransactionRow.amount, filters.amount, filters.ORDERING),
 }
-
-
-def _masked() -> bool:
-    identity = current_identity()
-    if identity is None:
-        return True
-    return not domain.may_see_pii(frozenset(identity.roles), identity.kind == "service")
 
 
 def _mask_paths(requested: list[str], message, writable: tuple[str, ...]) -> list[str]:
@@ -82,7 +80,8 @@ class _Pages:
         return pagination.encode_token({"offset": offset + count}, bound_to=bound_to, secret=self.secret) if more else ""
 
 
-class CustomerServicer(pb_grpc.CustomerServiceServicer):
+@audited(pb.DESCRIPTOR.services_by_name["CustomerService"])
+class CustomerServicer(LifecycleApi, GroupsApi, pb_grpc.CustomerServiceServicer):
     def __init__(self, customers: CustomerService, page_secret: bytes) -> None:
         self.customers = customers
         self.page_secret = page_secret
@@ -93,6 +92,7 @@ class CustomerServicer(pb_grpc.CustomerServiceServicer):
         self.timeline = TimelineService(db, clock)
         self.standing = StandingService(db, clock)
         self.searcher = SearchService(db)
+        self.access_audit = AccessAudit(db, clock)
 
     # ------------------------------------------------------------------------------------------ customers
 
@@ -102,7 +102,8 @@ class CustomerServicer(pb_grpc.CustomerServiceServicer):
         row = await self.customers.create(
             draft_from_proto(request.customer), customer_id=request.customer_id, request_id=request.request_id
         )
-        return pb.CreateCustomerResponse(customer=customer_to_proto(row, masked=_masked()))
+        masked = masked_for_caller(audit.customers_shown, [row])
+        return pb.CreateCustomerResponse(customer=customer_to_proto(row, masked=masked))
 
     async def GetCustomer(self, request: pb.GetCustomerRequest, context) -> pb.GetCustomerResponse:
         row = await self.customers.get(request.name, current_identity())
@@ -110,7 +111,7 @@ class CustomerServicer(pb_grpc.CustomerServiceServicer):
 
     async def _render(self, rows: list) -> list:
         """Customers as messages, masked for the caller, with their branch's and manager's display names."""
-        masked = _masked()
+        masked = masked_for_caller(audit.customers_shown, rows)
         names_ = await self.standing.assignments(rows)
         messages = []
         for row in rows:
@@ -123,14 +124,13 @@ class CustomerServicer(pb_grpc.CustomerServiceServicer):
     async def ListCustomers(self, request: pb.ListCustomersRequest, context) -> pb.ListCustomersResponse:
         size = pagination.page_size(request.page_size)
         filters_ = parse_equalities(request.filter, LIST_FILTERS)
-        if request.order_by:
-            raise InvalidArgument.for_field("order_by", "暂不支持排序 (ordering is not supported yet)")
-        offset = self.pages.offset(request.page_token, request.filter)
+        bound = f"{request.filter}\n{request.order_by}"
+        offset = self.pages.offset(request.page_token, bound)
         rows, total = await self.customers.list(offset=offset, limit=size, filters=filters_,
-                                                identity=current_identity())
+                                                order_by=request.order_by, identity=current_identity())
         return pb.ListCustomersResponse(
             customers=await self._render(rows),
-            next_page_token=self.pages.next(offset, len(rows), offset + len(rows) < total, request.filter),
+            next_page_token=self.pages.next(offset, len(rows), offset + len(rows) < total, bound),
             total_size=total,
         )
 
@@ -146,15 +146,18 @@ class CustomerServicer(pb_grpc.CustomerServiceServicer):
             draft_from_proto(request.customer), name=request.customer.name, etag=request.customer.etag, paths=paths,
             identity=current_identity(),
         )
-        return pb.UpdateCustomerResponse(customer=customer_to_proto(row, masked=_masked()))
+        masked = masked_for_caller(audit.customers_shown, [row])
+        return pb.UpdateCustomerResponse(customer=customer_to_proto(row, masked=masked))
 
     async def SearchCustomers(self, request: pb.SearchCustomersRequest, context) -> pb.SearchCustomersResponse:
         size = pagination.page_size(request.page_size, default=20, maximum=100)
-        if request.filter:
-            raise InvalidArgument.for_field("filter", "搜索暂不支持过滤条件 (filters are not supported in search yet)")
-        offset = self.pages.offset(request.page_token, request.query)
-        page, more = await self.searcher.search(current_identity(), request.query, offset=offset, limit=size)
-        masked = _masked()
+        filters_ = parse_equalities(request.filter, LIST_FILTERS)
+        bound = f"{request.query}\n{request.filter}"
+        offset = self.pages.offset(request.page_token, bound)
+        page, more = await self.searcher.search(current_identity(), request.query, offset=offset, limit=size,
+                                                filters=filters_)
+        masked = masked_for_caller(audit.matches_shown, page)
+        audit.searched(request.query)
         customers = await self._render([row for _, row in page])
         return pb.SearchCustomersResponse(
             results=[pb.CustomerSearchResult(
@@ -162,7 +165,7 @@ class CustomerServicer(pb_grpc.CustomerServiceServicer):
                 score=hit.score, match_kind=protomap.MATCH_KIND[hit.mode],
                 matched_value=protomap.masked_match(hit.kind, hit.term, row) if masked else hit.term,
             ) for (hit, row), customer in zip(page, customers, strict=True)],
-            next_page_token=self.pages.next(offset, size, more, request.query),
+            next_page_token=self.pages.next(offset, size, more, bound),
         )
 
     # ------------------------------------------------------------------------- accounts and transactions
@@ -175,7 +178,7 @@ class CustomerServicer(pb_grpc.CustomerServiceServicer):
         rows, total = await self.accounts.list(
             current_identity(), customer_id, conditions=filters.parse(request.filter, ACCOUNT_FILTERS),
             order_by=request.order_by, offset=offset, limit=size)
-        masked = _masked()
+        masked = masked_for_caller(audit.accounts_shown, rows)
         return pb.ListAccountsResponse(
             accounts=[protomap.account_to_proto(row, self.accounts.key(row.id), masked=masked) for row in rows],
             next_page_token=self.pages.next(offset, len(rows), offset + len(rows) < total, bound), total_size=total,
@@ -184,7 +187,7 @@ class CustomerServicer(pb_grpc.CustomerServiceServicer):
     async def GetAccount(self, request: pb.GetAccountRequest, context) -> pb.GetAccountResponse:
         row, history = await self.accounts.get(current_identity(), request.name)
         return pb.GetAccountResponse(account=protomap.account_to_proto(
-            row, self.accounts.key(row.id), masked=_masked(), history=history))
+            row, self.accounts.key(row.id), masked=masked_for_caller(audit.accounts_shown, [row]), history=history))
 
     async def ListTransactions(self, request: pb.ListTransactionsRequest, context) -> pb.ListTransactionsResponse:
         size = pagination.page_size(request.page_size, maximum=500)
@@ -193,7 +196,7 @@ class CustomerServicer(pb_grpc.CustomerServiceServicer):
         rows = await self.accounts.transactions(
             current_identity(), request.parent, conditions=filters.parse(request.filter, TRANSACTION_FILTERS),
             offset=offset, limit=size + 1)
-        masked = _masked()
+        masked = masked_for_caller(audit.transactions_shown, [row for row, _ in rows[:size]])
         return pb.ListTransactionsResponse(
             transactions=[protomap.transaction_to_proto(row, key, masked=masked) for row, key in rows[:size]],
             next_page_token=self.pages.next(offset, size, len(rows) > size, bound),
@@ -215,17 +218,19 @@ class CustomerServicer(pb_grpc.CustomerServiceServicer):
             raise InvalidArgument.for_field("contact", "必填 (required)")
         row = await self.contacts.create(current_identity(), request.parent, self._contact_draft(request.contact),
                                          request_id=request.request_id)
-        return pb.CreateContactResponse(contact=protomap.contact_to_proto(row, masked=_masked()))
+        masked = masked_for_caller(audit.contacts_shown, [row])
+        return pb.CreateContactResponse(contact=protomap.contact_to_proto(row, masked=masked))
 
     async def GetContact(self, request: pb.GetContactRequest, context) -> pb.GetContactResponse:
         row = await self.contacts.get(current_identity(), request.name)
-        return pb.GetContactResponse(contact=protomap.contact_to_proto(row, masked=_masked()))
+        masked = masked_for_caller(audit.contacts_shown, [row])
+        return pb.GetContactResponse(contact=protomap.contact_to_proto(row, masked=masked))
 
     async def ListContacts(self, request: pb.ListContactsRequest, context) -> pb.ListContactsResponse:
         size = pagination.page_size(request.page_size, maximum=200)
         offset = self.pages.offset(request.page_token, request.parent)
         rows, total = await self.contacts.list(current_identity(), request.parent, offset=offset, limit=size)
-        masked = _masked()
+        masked = masked_for_caller(audit.contacts_shown, rows)
         return pb.ListContactsResponse(
             contacts=[protomap.contact_to_proto(row, masked=masked) for row in rows],
             next_page_token=self.pages.next(offset, len(rows), offset + len(rows) < total, request.parent),
@@ -237,7 +242,8 @@ class CustomerServicer(pb_grpc.CustomerServiceServicer):
         paths = _mask_paths(list(request.update_mask.paths), request.contact, CONTACT_FIELDS)
         row = await self.contacts.update(current_identity(), request.contact.name,
                                          self._contact_draft(request.contact), etag=request.contact.etag, paths=paths)
-        return pb.UpdateContactResponse(contact=protomap.contact_to_proto(row, masked=_masked()))
+        masked = masked_for_caller(audit.contacts_shown, [row])
+        return pb.UpdateContactResponse(contact=protomap.contact_to_proto(row, masked=masked))
 
     async def DeleteContact(self, request: pb.DeleteContactRequest, context) -> pb.DeleteContactResponse:
         await self.contacts.delete(current_identity(), request.name, etag=request.etag)

@@ -82,6 +82,7 @@ async def _scan(args: argparse.Namespace) -> int:
                           batch_size=args.batch_size,
                           runner_factory=lambda mapping: ScanRunner(db, SYSTEM_CLOCK, mapping, source_url,
                                                                     batch_size=args.batch_size,
+                                                                    key_date_lead_days=settings.key_date_lead_days,
                                                                     on_progress=bar.update))
     mode = "FULL" if args.full else "INCREMENTAL" if args.incremental else None
     try:

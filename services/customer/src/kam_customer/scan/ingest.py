@@ -3,7 +3,9 @@
 :func:`apply_transactions` inserts transactions keyed by the source transaction id with
 ``INSERT … ON CONFLICT DO NOTHING RETURNING id`` (SQLite ≥ 3.35 and PostgreSQL), so a transaction that arrives
 twice — pushed and scanned, pushed twice, or by two replicas at once — is stored once, and TransactionPosted is
-recorded (outbox, same transaction) only for the ids this call inserted.
+recorded (outbox, same transaction) only for the ids this call inserted — and only for live ones: a scan marks
+the history it copies (transactions the previous successful scan already saw, or every transaction of the first
+scan) ``announce=False``, so a backfill stores them without announcing them (docs/architecture.md §21).
 """
 
 from __future__ import annotations
@@ -23,9 +25,11 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kam_customer.adapters import protomap
 from kam_customer.adapters.orm import AccountRow, CustomerRow, TransactionRow
 from kam_customer.context import SERVICE
 from kam_customer.scan import messages
+from kam_customer.service_layer import names
 
 PUSH, SCAN = "PUSH", "SCAN"
 
@@ -42,6 +46,8 @@ class IncomingTransaction:
     cash: bool = False
     counterparty: str = ""
     summary: str = ""
+    #: False for history a scan backfills: stored, but no TransactionPosted.
+    announce: bool = True
 
 
 @dataclass
@@ -104,13 +110,14 @@ async def apply_transactions(session: AsyncSession, txns: Sequence[IncomingTrans
         else:
             unique[txn.id] = txn
     account_ids = sorted({t.account_id for t in unique.values()})
-    accounts = {
-        row.id: row for row in (await session.scalars(select(AccountRow).where(AccountRow.id.in_(account_ids)))).all()
-    }
-    customers = {
-        row.id: row for row in (await session.scalars(
-            select(CustomerRow).where(CustomerRow.id.in_({a.customer_id for a in accounts.values()})))).all()
-    }
+    # Plain rows (no ORM instances): this path runs for every copied transaction.
+    accounts = {row.id: row for row in (await session.execute(
+        select(AccountRow.id, AccountRow.customer_id, AccountRow.type, AccountRow.balance_update_time)
+        .where(AccountRow.id.in_(account_ids)))).all()}
+    announced = any(t.announce for t in unique.values())
+    customers = {row.id: row for row in (await session.execute(
+        select(CustomerRow.id, CustomerRow.tier, CustomerRow.branch, CustomerRow.relationship_manager)
+        .where(CustomerRow.id.in_({a.customer_id for a in accounts.values()})))).all()} if announced else {}
     now = clock.now()
     values = []
     for txn in unique.values():
@@ -131,20 +138,26 @@ async def apply_transactions(session: AsyncSession, txns: Sequence[IncomingTrans
     statement = _insert(session).on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id)
     inserted = set((await session.execute(statement, values)).scalars().all())
     result.duplicates += len(values) - len(inserted)
+    keys: dict[str, str] = {}
     for value in values:
         if value["id"] not in inserted:
             continue
         result.accepted += 1
         result.accepted_ids.append(value["id"])
+        if not unique[value["id"]].announce:
+            continue
         account = accounts[value["account_id"]]
         customer = customers.get(account.customer_id)
-        row = SimpleNamespace(**value)  # (no ORM instance: this path runs for every copied transaction)
+        row = SimpleNamespace(**value)
+        if account.id not in keys:
+            keys[account.id] = names.account_key(account.id)
+        name = f"customers/{account.customer_id}/accounts/{keys[account.id]}"
         outbox.record(session, events_pb2.TransactionPosted(
-            transaction=messages.transaction_to_proto(row),
+            transaction=protomap.transaction_to_proto(row, keys[account.id], masked=False),
             account_type=messages.ACCOUNT_TYPES.get(account.type, 0),
             tier=customer.tier if customer else "", branch=customer.branch if customer else "",
             relationship_manager=customer.relationship_manager if customer else "",
-        ), service=SERVICE, clock=clock, resource=messages.account_name(account) + f"/transactions/{value['id']}",
+        ), service=SERVICE, clock=clock, resource=f"{name}/transactions/{value['id']}",
             event_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"txn:{value['id']}")))
     if origin == PUSH:
         await _advance_balances(session, [v for v in values if v["id"] in inserted], accounts)

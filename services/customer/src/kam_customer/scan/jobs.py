@@ -23,6 +23,7 @@ from kam_customer.scan.mapping import Mapping, MappingError, load_mapping
 from kam_customer.scan.orm import ScanJobRow
 from kam_customer.scan.runner import FULL, INCREMENTAL, TERMINAL, ScanRunner
 from kam_customer.scan.source import SourceUnavailable, check_source, open_source
+from kam_customer.service_layer import key_dates
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +54,10 @@ class ScanManager:
 
     def __init__(self, db: Database, clock: Clock, *, source_url: str, mapping_path, batch_size: int = 500,
                  floors: dict[str, dict[str, Decimal]] | None = None, page_secret: bytes = b"scan",
-                 runner_factory: Callable[..., ScanRunner] | None = None) -> None:
+                 runner_factory: Callable[..., ScanRunner] | None = None,
+                 key_date_lead_days: int = key_dates.DEFAULT_LEAD_DAYS) -> None:
         self.db = db
+        self.key_date_lead_days = key_date_lead_days
         self.clock = clock
         self.source_url = source_url
         self.mapping_path = mapping_path
@@ -112,7 +115,7 @@ class ScanManager:
         if self.runner_factory is not None:
             return self.runner_factory(mapping)
         return ScanRunner(self.db, self.clock, mapping, self.source_url, batch_size=self.batch_size,
-                          floors=self.floors)
+                          floors=self.floors, key_date_lead_days=self.key_date_lead_days)
 
     async def _run(self, job_id: str) -> None:
         async with self._lock:

@@ -5,15 +5,23 @@ Resumable: every batch commits KAM's changes together with the job's checkpoint 
 done) and counters, so a scan that is killed resumes after its last committed batch and — since every write
 compares with what KAM holds and transactions go through the idempotent path — ends in the same state as an
 uninterrupted scan. The source is only read.
+
+Pipelined: the metrics statement is read by one task, the detail rows of the next batch are fetched by a second
+one (each on its own source connection) while the current batch is written into KAM, so the source's engine and
+KAM's work overlap (bounded queues: at most a few batches in memory).
+
+Transactions the previous successful scan already saw (at or below its transaction watermark — every one on the
+first scan) are history: stored, but announced with no TransactionPosted (docs/architecture.md §21).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -22,7 +30,7 @@ from kam.customer.v1 import events_pb2
 from kam_kit import outbox
 from kam_kit.clock import Clock
 from kam_kit.db import Database
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import RowMapping, bindparam, func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from kam_customer.adapters.orm import CustomerMetricsRow, CustomerRow
@@ -34,6 +42,7 @@ from kam_customer.scan.orm import ScanJobRow
 from kam_customer.scan.source import SourceUnavailable, check_source, open_source, short_reason
 from kam_customer.scan.sqlgen import SqlBuilder, dialect_for, window_binds
 from kam_customer.scan.writer import BatchDetails, BatchWriter, kam_customer_id
+from kam_customer.service_layer import key_dates
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +51,11 @@ TERMINAL = ("SUCCEEDED", "FAILED", "CANCELLED")
 PHASE_ORG, PHASE_DETAILS, PHASE_KNOWN, PHASE_DONE = "ORG", "DETAILS", "KNOWN", "DONE"
 AUDITED = ("org_unit", "staff", "individual", "corporate", "account", "group_link", "relation", "rating")
 CUSTOMER_TYPES = ("INDIVIDUAL", "CORPORATE")
+#: The page cache of KAM's SQLite connection while it writes a batch (SQLite's default is 2 MiB; the batch's
+#: inserts into the indexes of search terms, transactions and events touch far more pages than that).
+SQLITE_CACHE = "PRAGMA cache_size = -65536"
+#: A full scan computes metrics in about this many chunks of consecutive customers (see ScanRunner._chunks).
+CHUNKS = 20
 
 
 def _tiering():
@@ -86,8 +100,10 @@ class ScanRunner:
     def __init__(self, db: Database, clock: Clock, mapping: Mapping, source_url: str, *, batch_size: int = 500,
                  floors: dict[str, dict[str, Decimal]] | None = None,
                  after_batch: Callable[[str, int], Awaitable[None]] | None = None,
-                 on_progress: Callable[[ScanJobRow], None] | None = None, grade=None) -> None:
+                 on_progress: Callable[[ScanJobRow], None] | None = None, grade=None,
+                 key_date_lead_days: int = key_dates.DEFAULT_LEAD_DAYS) -> None:
         self.db = db
+        self.key_date_lead_days = key_date_lead_days
         self.clock = clock
         self.mapping = mapping
         self.source_url = source_url
@@ -186,15 +202,13 @@ class ScanRunner:
                         text(f"SELECT COUNT(*) {self.sql.from_where(entity)}"))).scalar() or 0
         async with self.db.transaction() as session:
             job = await session.get(ScanJobRow, job_id)
-            start = ""
-            if job.mode == INCREMENTAL:
-                last = await session.scalar(
-                    select(ScanJobRow.end_watermark).where(ScanJobRow.state == "SUCCEEDED", ScanJobRow.end_watermark != "")
-                    .order_by(ScanJobRow.end_time.desc()).limit(1))
-                if last:
-                    start = last
-                else:
-                    job.mode = FULL  # nothing to be incremental from
+            # Where the last successful scan ended: an incremental scan starts there; for both modes it tells which
+            # transactions are history (seen before) and which are announced.
+            start = await session.scalar(
+                select(ScanJobRow.end_watermark).where(ScanJobRow.state == "SUCCEEDED", ScanJobRow.end_watermark != "")
+                .order_by(ScanJobRow.end_time.desc()).limit(1)) or ""
+            if job.mode == INCREMENTAL and not start:
+                job.mode = FULL  # nothing to be incremental from
             floors = self.fixed_floors
             if floors is None:
                 floors = {}
@@ -212,7 +226,8 @@ class ScanRunner:
         return BatchWriter(clock=self.clock, scan_id=job.id, as_of=job.as_of, timezone=self.mapping.timezone,
                            dialect_date_of=self.dialect.date_of, issues=issues, grade=self.grade,
                            reindex=self.reindex, assess=self.assess,
-                           audited=frozenset(AUDITED) if job.mode == FULL else frozenset())
+                           audited=frozenset(AUDITED) if job.mode == FULL else frozenset(),
+                           key_date_lead_days=self.key_date_lead_days)
 
     # ------------------------------------------------------------------------------------- org + audit
     async def _org_and_audit(self, engine: AsyncEngine, job: ScanJobRow) -> None:
@@ -259,28 +274,66 @@ class ScanRunner:
             binds.update({f"wm_{name}": start[name] for name in marks})
             sql = self.sql.metrics_sql(seed=self.sql.changed_customers_sql(marks), after=bool(job.checkpoint))
         else:
-            sql = self.sql.metrics_sql(floors=floors, after=bool(job.checkpoint))
             for ctype, metrics in floors.items():
                 for metric, value in metrics.items():
                     binds[SqlBuilder.floor_param(ctype, metric)] = self.dialect.number_param(value)
         if job.checkpoint:
             binds["after"] = job.checkpoint
         expected = await self._expected_selected(job)
-        async with engine.connect() as conn:
-            result = await conn.stream(text(sql), binds)
-            batch: list[dict] = []
-            async for row in result:
-                batch.append(dict(row._mapping))
-                if len(batch) >= self.batch_size:
-                    job = await self._process(engine, job, batch, floors, expected)
-                    batch = []
-            if batch:
-                job = await self._process(engine, job, batch, floors, expected)
+        batches: asyncio.Queue = asyncio.Queue(maxsize=2)
+        fetched: asyncio.Queue = asyncio.Queue(maxsize=1)
+
+        async def read_metrics() -> None:
+            async with engine.connect() as conn:
+                if job.mode == INCREMENTAL:
+                    statements = [(sql, binds)]
+                else:
+                    statements = await self._chunks(conn, job, floors, binds)
+                batch: list[dict] = []
+                for statement, values in statements:
+                    result = await conn.stream(text(statement), values)
+                    async for row in result:
+                        batch.append(dict(row._mapping))
+                        if len(batch) >= self.batch_size:
+                            await batches.put(batch)
+                            batch = []
+                if batch:
+                    await batches.put(batch)
+
+        async def fetch() -> None:
+            while (rows := await _take(batches)) is not None:
+                read, last = len(rows), rows[-1]["cust_id"]  # the source's own order (its collation), not Python's
+                if job.mode == INCREMENTAL:
+                    known = await self._known_ids([kam_customer_id(r["cust_id"]) for r in rows])
+                    rows = [r for r in rows if kam_customer_id(r["cust_id"]) in known or _meets(r, floors)]
+                await fetched.put((await self._fetch_details(engine, rows, job), last, read))
+
+        async with _stages((read_metrics(), batches), (fetch(), fetched)):
+            while (item := await _take(fetched)) is not None:
+                details, last, read = item
+                job = await self._write(job, details, checkpoint=last, read=read, expected=expected)
         async with self.db.transaction() as session:
             current = await session.get(ScanJobRow, job.id)
             current.phase = PHASE_KNOWN  # a no-op for incremental scans
             current.progress = max(current.progress, 90.0)
         self._notify(current)
+
+    async def _chunks(self, conn: AsyncConnection, job: ScanJobRow, floors: dict[str, dict[str, Decimal]],
+                      binds: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+        """A full scan's metrics statement, one per chunk of consecutive customers (about 1/CHUNKS of them,
+        groups expanded inside each). Costs the source about what one statement over everyone costs, but the
+        first rows come after one chunk instead of after the whole source, so copying overlaps computing."""
+        after = job.checkpoint or ""
+        size = max(self.batch_size, job.customers_scanned // CHUNKS)
+        bounds = [after, *(await conn.execute(text(self.sql.chunk_bounds_sql()), {"after": after, "size": size}))
+                  .scalars().all()]
+        statements = []
+        for index, low in enumerate(bounds):
+            last = index == len(bounds) - 1
+            seed = self.sql.chunk_seed_sql(last=last)
+            values = {**binds, "after": low} if last else {**binds, "after": low, "upto": bounds[index + 1]}
+            statements.append((self.sql.metrics_sql(seed=seed, floors=floors, seed_only=True), values))
+        return statements
 
     async def _expected_selected(self, job: ScanJobRow) -> int:
         async with self.db.read() as session:
@@ -289,21 +342,14 @@ class ScanRunner:
                 .order_by(ScanJobRow.end_time.desc()).limit(1))
         return previous or max(1, job.customers_scanned // 10)
 
-    async def _process(self, engine: AsyncEngine, job: ScanJobRow, rows: list[dict],
-                       floors: dict[str, dict[str, Decimal]], expected: int) -> ScanJobRow:
-        read = len(rows)
-        last = rows[-1]["cust_id"]  # the source's own order (its collation), not Python's
-        if job.mode == INCREMENTAL:
-            known = await self._known_ids([kam_customer_id(r["cust_id"]) for r in rows])
-            rows = [r for r in rows if kam_customer_id(r["cust_id"]) in known or _meets(r, floors)]
-        return await self._write(engine, job, rows, checkpoint=last, read=read, expected=expected)
-
-    async def _write(self, engine: AsyncEngine, job: ScanJobRow, rows: list[dict], *, checkpoint: str | None,
-                     read: int, expected: int) -> ScanJobRow:
+    async def _write(self, job: ScanJobRow, details: BatchDetails, *, checkpoint: str | None, read: int,
+                     expected: int) -> ScanJobRow:
         issues = Issues()
-        details = await self._fetch_details(engine, rows, job) if rows else BatchDetails(metrics=[])
+        rows = details.metrics
         writer = self._writer(job, issues)
         async with self.db.transaction() as session:
+            if self.db.engine.dialect.name == "sqlite":
+                await session.execute(text(SQLITE_CACHE))
             result = await writer.write_batch(session, details) if rows else None
             current = await session.get(ScanJobRow, job.id)
             if checkpoint is not None and job.phase == PHASE_DETAILS:
@@ -332,6 +378,8 @@ class ScanRunner:
     async def _fetch_details(self, engine: AsyncEngine, metrics: list[dict], job: ScanJobRow) -> BatchDetails:
         ids = [r["cust_id"] for r in metrics]
         details = BatchDetails(metrics=metrics)
+        if not ids:
+            return details
         since = window_binds(self.dialect, job.as_of)["since"]
         async with engine.connect() as conn:
             for name, ctype in (("individual", "INDIVIDUAL"), ("corporate", "CORPORATE")):
@@ -339,8 +387,7 @@ class ScanRunner:
                 if entity is None:
                     continue
                 for row in await self._rows(conn, self.sql.detail_sql(entity, "id"), ids):
-                    row["ctype"] = ctype
-                    details.customers[str(row["id"])] = row
+                    details.customers[str(row["id"])] = {**row, "ctype": ctype}
             details.accounts = await self._rows(conn, self.sql.detail_sql(self.mapping.entities["account"], "customer_id"), ids)
             account_ids = [str(a["id"]) for a in details.accounts if a.get("id") is not None]
             bh = self.mapping.entity("balance_history")
@@ -349,10 +396,12 @@ class ScanRunner:
                     conn, self.sql.detail_sql(bh, "account_id", extra=self.sql.recent_condition(bh, "day")),
                     account_ids, since=since)
             txn = self.mapping.entities["transaction"]
-            recent = self.sql.detail_sql(txn, "account_id", extra=self.sql.recent_condition(txn, "time"))
+            announce, seen = self._announce(job)
+            recent = self.sql.detail_sql(txn, "account_id", extra=self.sql.recent_condition(txn, "time"),
+                                         columns=(announce,))
             mark = self._txn_mark(job)
             if account_ids and mark is None:
-                details.transactions = await self._rows(conn, recent, account_ids, since=since)
+                details.transactions = await self._rows(conn, recent, account_ids, since=since, **seen)
             elif account_ids:
                 # Incremental: customers KAM already keeps only need the transactions past the watermark; new
                 # ones get the whole recent window.
@@ -360,9 +409,10 @@ class ScanRunner:
                 owners = {str(a["id"]): kam_customer_id(str(a["customer_id"])) for a in details.accounts}
                 old = [a for a in account_ids if owners.get(a) in known]
                 new = [a for a in account_ids if owners.get(a) not in known]
-                newer = self.sql.detail_sql(txn, "account_id", extra=self.sql.newer_condition(txn, "wm_txn"))
-                details.transactions = (await self._rows(conn, newer, old, wm_txn=mark)
-                                        + await self._rows(conn, recent, new, since=since))
+                newer = self.sql.detail_sql(txn, "account_id", extra=self.sql.newer_condition(txn, "wm_txn"),
+                                            columns=(announce,))
+                details.transactions = (await self._rows(conn, newer, old, wm_txn=mark, **seen)
+                                        + await self._rows(conn, recent, new, since=since, **seen))
             rel = self.mapping.entity("relation")
             if rel is not None:
                 details.relations = await self._rows(conn, self.sql.detail_sql(rel, "customer_id"), ids)
@@ -381,6 +431,21 @@ class ScanRunner:
                             details.links.append(row)
         return details
 
+    def _announce(self, job: ScanJobRow) -> tuple[str, dict[str, Any]]:
+        """The ``announce`` column of copied transactions and its binds: 1 past the transaction watermark of the
+        last successful scan (transactions it did not see), 0 for history and for every transaction of the
+        first scan (a backfill). A mapping without a transaction watermark announces every newly stored
+        transaction after the first scan."""
+        txn = self.mapping.entities["transaction"]
+        if not job.start_watermark:
+            return self.sql.announce_column(txn, None), {}
+        if not txn.watermark:
+            return "1 AS announce", {}
+        mark = json.loads(job.start_watermark).get("transaction")
+        if not mark or decode_mark(mark) is None:
+            return self.sql.announce_column(txn, None), {}
+        return self.sql.announce_column(txn, "wm_seen"), {"wm_seen": decode_mark(mark)}
+
     def _txn_mark(self, job: ScanJobRow):
         """The transaction watermark an incremental job starts from (None: copy the recent window)."""
         if job.mode != INCREMENTAL or not self.mapping.entities["transaction"].watermark:
@@ -389,14 +454,14 @@ class ScanRunner:
         return decode_mark(mark) if mark else None
 
     @staticmethod
-    async def _rows(conn: AsyncConnection, sql: str, ids: list[str], **binds: Any) -> list[dict]:
-        out: list[dict] = []
+    async def _rows(conn: AsyncConnection, sql: str, ids: list[str], **binds: Any) -> list[RowMapping]:
+        """The rows (read-only mappings) of ``sql`` for ``ids`` bound as ``:ids``, 2,000 ids per statement."""
+        out: list[RowMapping] = []
         if not ids:
             return out
         statement = text(sql).bindparams(bindparam("ids", expanding=True))
         for start in range(0, len(ids), 2000):
-            result = await conn.execute(statement, {"ids": ids[start:start + 2000], **binds})
-            out.extend(dict(r._mapping) for r in result)
+            out.extend((await conn.execute(statement, {"ids": ids[start:start + 2000], **binds})).mappings())
         return out
 
     # -------------------------------------------------------------------------------------- known refresh
@@ -423,7 +488,8 @@ class ScanRunner:
                     rows = [dict(r._mapping) for r in await conn.execute(text(sql), binds)]
                 wanted = set(pending)
                 rows = [r for r in rows if r["cust_id"] in wanted]
-                job = await self._write(engine, job, rows, checkpoint=None, read=len(rows), expected=1)
+                details = await self._fetch_details(engine, rows, job)
+                job = await self._write(job, details, checkpoint=None, read=len(rows), expected=1)
                 # Customers gone from the source are marked seen too, so the loop ends.
                 await self._mark_gone(job, list(pending))
         async with self.db.transaction() as session:
@@ -439,6 +505,41 @@ class ScanRunner:
                     session.add(CustomerMetricsRow(customer_id=kam_id, as_of=job.as_of, scan_id=job.id))
                 else:
                     row.scan_id = job.id
+
+
+_END = object()
+
+
+async def _take(queue: asyncio.Queue):
+    """The next item of a pipeline stage's queue: None once the stage is done; re-raises the stage's failure."""
+    item = await queue.get()
+    if isinstance(item, BaseException):
+        raise item
+    return None if item is _END else item
+
+
+@contextlib.asynccontextmanager
+async def _stages(*stages: tuple[Coroutine[Any, Any, None], asyncio.Queue]):
+    """Run pipeline stages as tasks: each ends its queue with an end marker, or with its exception; all are
+    cancelled when the consumer leaves (done, failed or cancelled itself)."""
+
+    async def run(stage: Coroutine[Any, Any, None], out: asyncio.Queue) -> None:
+        try:
+            await stage
+        except Exception as exc:  # noqa: BLE001 - handed to the consumer, which raises it
+            await out.put(exc)
+        else:
+            await out.put(_END)
+
+    tasks = [asyncio.create_task(run(stage, out)) for stage, out in stages]
+    try:
+        yield
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
 
 def _quote(value: str) -> str:

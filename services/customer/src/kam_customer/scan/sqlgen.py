@@ -200,12 +200,13 @@ class SqlBuilder:
         return ctes, "k_scope"
 
     def metrics_sql(self, *, seed: str | None = None, floors: dict[str, dict[str, object]] | None = None,
-                    after: bool = False) -> str:
+                    after: bool = False, seed_only: bool = False) -> str:
         """One statement computing every metric per customer.
 
         Binds: ``asof`` (daynum), ``asof1`` (asof + 1), ``w30``/``w90``/``w365`` (first day of each window),
         ``asof_y``/``asof_m``/``asof_d``, ``after`` (resume key, when ``after``), one ``f_<type>_<metric>`` per
-        floor. ``seed`` restricts the customers (a SELECT of ``cust_id``), expanded to whole groups.
+        floor. ``seed`` restricts the customers (a SELECT of ``cust_id``), expanded to whole groups (so that
+        consolidated figures are complete); ``seed_only`` returns the seed's customers only.
         """
         d = self.d
         acct_e = self.m.entities["account"]
@@ -315,6 +316,8 @@ class SqlBuilder:
         else:
             cons, join = "NULL AS consolidated_aum, NULL AS consolidated_loan_balance", ""
         conditions = []
+        if seed_only and seed is not None:
+            conditions.append("m.cust_id IN (SELECT cust_id FROM k_seed)")
         if after:
             conditions.append("m.cust_id > :after")
         if floors is not None:
@@ -322,6 +325,16 @@ class SqlBuilder:
         where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
         recursive = "RECURSIVE " if link is not None else ""
         return (f"WITH {recursive}{', '.join(ctes)} SELECT m.*, {cons} FROM k_m m{join}{where} ORDER BY m.cust_id")
+
+    def chunk_bounds_sql(self) -> str:
+        """Every ``:size``-th customer id after ``:after``, in order: where the chunks of a full scan end."""
+        return (f"SELECT cust_id FROM (SELECT cust_id, ROW_NUMBER() OVER (ORDER BY cust_id) AS n FROM "
+                f"({self.customer_union()}) u WHERE cust_id > :after) c WHERE n % :size = 0 ORDER BY cust_id")
+
+    def chunk_seed_sql(self, *, last: bool) -> str:
+        """SELECT of the customers of one chunk: ids in (``:after``, ``:upto``], or > ``:after`` for the last."""
+        return (f"SELECT cust_id FROM ({self.customer_union()}) u WHERE cust_id > :after"
+                + ("" if last else " AND cust_id <= :upto"))
 
     @staticmethod
     def floor_param(ctype: str, metric: str) -> str:
@@ -371,12 +384,14 @@ class SqlBuilder:
     def select_fields(self, entity: Entity, fields: list[str]) -> str:
         return ", ".join(f"{self.value(entity, f)} AS {f}" for f in fields)
 
-    def detail_sql(self, entity: Entity, key_field: str, *, extra: str | None = None, raw_dates: bool = True) -> str:
+    def detail_sql(self, entity: Entity, key_field: str, *, extra: str | None = None, raw_dates: bool = True,
+                   columns: tuple[str, ...] = ()) -> str:
         """All mapped fields of ``entity`` where ``key_field`` IN :ids (expanding), with the raw value of each
-        date and coded field beside it (``<field>__raw``) so unreadable values can be reported."""
+        date and coded field beside it (``<field>__raw``) so unreadable values can be reported, and ``columns``
+        (further ``<expression> AS <name>``)."""
         spec = LOGICAL_MODEL[entity.name]
         fields = [f for f in spec if entity.has(f)]
-        cols = [f"{self.value(entity, f)} AS {f}" for f in fields]
+        cols = [f"{self.value(entity, f)} AS {f}" for f in fields] + list(columns)
         if raw_dates:
             cols += [f"{self.raw(entity, f)} AS {f}__raw" for f in fields
                      if spec[f].codes or spec[f].type in (DATE, TIMESTAMP)]
@@ -385,6 +400,13 @@ class SqlBuilder:
 
     def newer_condition(self, entity: Entity, param: str) -> str:
         return f"{entity.watermark_sql(self.d.name)} > :{param}"
+
+    def announce_column(self, entity: Entity, param: str | None) -> str:
+        """``announce``: 1 for rows past the watermark bound as ``param`` (rows the previous successful scan did
+        not see), 0 for the rest; with no ``param`` (nothing seen before: a backfill) 0 for every row."""
+        if param is None:
+            return "0 AS announce"
+        return f"CASE WHEN {self.newer_condition(entity, param)} THEN 1 ELSE 0 END AS announce"
 
     def recent_condition(self, entity: Entity, field: str) -> str:
         """Rows of the detail window — and rows whose date cannot be read, so they are reported."""

@@ -4,6 +4,9 @@ Everything for a batch happens in the caller's transaction: customers, metrics, 
 balances, transactions (through the idempotent ingestion path), contacts, group links, credit profiles, key
 dates and their events. A batch written twice (a resumed scan) changes nothing the second time and publishes
 nothing twice: every write compares with what KAM already holds.
+
+Written through SQLAlchemy Core (plain rows, one executemany per table), never ORM instances: a full scan
+copies tens of thousands of customers, and the unit of work would cost more than the copy itself.
 """
 
 from __future__ import annotations
@@ -11,10 +14,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from google.protobuf.field_mask_pb2 import FieldMask
@@ -40,18 +44,20 @@ from kam_customer.adapters.orm import (
 )
 from kam_customer.context import SERVICE
 from kam_customer.domain import identifiers
+from kam_customer.domain.customers import mask_id_number
 from kam_customer.scan import ingest, messages
 from kam_customer.scan.issues import Issues
-from kam_customer.scan.orm import AnnouncedKeyDateRow
 from kam_customer.scan.sqlgen import KINDS, METRIC_COLUMNS
+from kam_customer.service_layer import key_dates
+from kam_customer.service_layer.names import account_key
 
 CENT = Decimal("0.01")
-KEY_DATE_LEAD_DAYS = 30
 CUSTOMER_FIELDS = ("display_name", "id_number", "phone", "industry", "legal_representative", "branch",
                    "relationship_manager", "state", "birth_date", "establishment_date", "relationship_start_date")
 ACCOUNT_FIELDS = ("type", "product", "product_display_name", "balance", "credit_limit", "state",
                   "repayment_state", "org_unit_id", "open_date", "maturity_date")
 ORG_LEVELS = {"HEAD_OFFICE", "BRANCH", "SUB_BRANCH"}
+COUNT_METRICS = ("product_count", "txn_count_90", "tenure_months")
 
 
 def kam_customer_id(source_id: str) -> str:
@@ -108,12 +114,12 @@ class BatchDetails:
 
     metrics: list[dict]
     customers: dict[str, dict] = field(default_factory=dict)  # source id → row (+ "ctype")
-    accounts: list[dict] = field(default_factory=list)
-    balances: list[dict] = field(default_factory=list)
-    transactions: list[dict] = field(default_factory=list)
-    relations: list[dict] = field(default_factory=list)
-    ratings: dict[str, dict] = field(default_factory=dict)
-    links: list[dict] = field(default_factory=list)
+    accounts: list[Mapping] = field(default_factory=list)
+    balances: list[Mapping] = field(default_factory=list)
+    transactions: list[Mapping] = field(default_factory=list)
+    relations: list[Mapping] = field(default_factory=list)
+    ratings: dict[str, Mapping] = field(default_factory=dict)
+    links: list[Mapping] = field(default_factory=list)
 
     @property
     def row_count(self) -> int:
@@ -131,8 +137,10 @@ class BatchResult:
 
 class BatchWriter:
     def __init__(self, *, clock: Clock, scan_id: str, as_of: date, timezone: str, dialect_date_of,
-                 issues: Issues, grade=None, reindex=None, assess=None, audited: frozenset[str] = frozenset()) -> None:
+                 issues: Issues, grade=None, reindex=None, assess=None, audited: frozenset[str] = frozenset(),
+                 key_date_lead_days: int = key_dates.DEFAULT_LEAD_DAYS) -> None:
         self.clock = clock
+        self.key_date_lead_days = key_date_lead_days
         self.scan_id = scan_id
         self.as_of = as_of
         self.tz = ZoneInfo(timezone)
@@ -143,6 +151,7 @@ class BatchWriter:
         self.assess = assess
         #: Entities whose unknown codes / unreadable dates a whole-table audit already counted.
         self.audited = audited
+        self._keys: dict[str, str] = {}
 
     # ------------------------------------------------------------------------------------------ org + staff
     async def write_org(self, session: AsyncSession, org_rows: list[dict], staff_rows: list[dict]) -> None:
@@ -176,17 +185,26 @@ class BatchWriter:
         ids = {m["cust_id"]: kam_customer_id(m["cust_id"]) for m in details.metrics}
         kam_ids = sorted(ids.values())
         metrics_by_kam = {ids[m["cust_id"]]: m for m in details.metrics}
-        existing = {r.id: r for r in (await session.scalars(
-            select(CustomerRow).where(CustomerRow.id.in_(kam_ids)))).all()}
-        changes = []
+        table = CustomerRow.__table__
+        existing = {r.id: r for r in (await session.execute(select(table).where(table.c.id.in_(kam_ids)))).all()}
+        changes, new_rows, updates = [], [], []
         for source_id, kam_id in ids.items():
             row = details.customers.get(source_id)
             if row is None:
                 continue
-            change = self._customer_change(session, kam_id, source_id, row, existing.get(kam_id), now)
+            change = self._customer_change(kam_id, source_id, row, existing.get(kam_id), now)
             if change is not None:
+                customer, changed = change
                 changes.append(change)
-        await session.flush()
+                if changed is None:
+                    new_rows.append(vars(customer))
+                else:
+                    updates.append({"id": kam_id, "version": customer.version, "update_time": now,
+                                    **{name: getattr(customer, name) for name in changed}})
+        if new_rows:
+            await session.execute(insert(table), new_rows)
+        if updates:
+            await session.execute(update(CustomerRow), updates)  # bulk UPDATE by primary key
         for customer, changed in changes:
             result.customers_changed += 1
             if changed is None:
@@ -204,8 +222,7 @@ class BatchWriter:
                               .values(key_customer=True))
         await session.execute(update(CustomerRow).where(CustomerRow.id.in_(present), CustomerRow.tier == "")
                               .values(key_customer=False))
-        customers = {r.id: r for r in (await session.scalars(
-            select(CustomerRow).where(CustomerRow.id.in_(present)))).all()}
+        customers = {r.id: r for r in (await session.execute(select(table).where(table.c.id.in_(present)))).all()}
         accounts = await self._write_accounts(session, details, customers, metrics_by_kam, now, result)
         await self._write_balances(session, details, accounts)
         result.transactions_ingested += await self._write_transactions(session, details, accounts)
@@ -217,16 +234,18 @@ class BatchWriter:
             await self.reindex(session, present)
         return result
 
-    def _customer_change(self, session, kam_id: str, source_id: str, row: dict, old: CustomerRow | None,
-                         now: datetime) -> tuple[CustomerRow, list[str] | None] | None:
-        """Add or update the customer row; returns (row, changed fields — None when new) or None if unchanged."""
+    def _customer_change(self, kam_id: str, source_id: str, row: dict, old, now: datetime,
+                         ) -> tuple[SimpleNamespace, list[str] | None] | None:
+        """The customer as it is to be stored, with the changed fields (None when new), or None if unchanged."""
         individual = row["ctype"] == "INDIVIDUAL"
         entity = "individual" if individual else "corporate"
         id_number = _text(row.get("id_number")).upper()
         if id_number:
             problem = identifiers.resident_id_problem(id_number) if individual else identifiers.uscc_problem(id_number)
             if problem:
-                self.issues.add(entity, "id_number", "无效证件号 (invalid id number)", f"{source_id}: {id_number}")
+                # (examples are shown to whoever reads the scan job: masked like any personal data)
+                self.issues.add(entity, "id_number", "无效证件号 (invalid id number)",
+                                f"{source_id}: {mask_id_number(id_number)}")
                 id_number = ""
         self._check_dates(entity, source_id, row, ("birth_date", "establishment_date", "open_date"))
         status = row.get("status") or "ACTIVE"
@@ -243,19 +262,14 @@ class BatchWriter:
             "relationship_start_date": as_date(row.get("open_date")),
         }
         if old is None:
-            new = CustomerRow(id=kam_id, type=row["ctype"], email="", address="", tier="", source="CORE_BANKING",
-                              version=1, create_time=now, update_time=now, source_id=source_id,
-                              key_customer=False, request_id=None, **values)
-            session.add(new)
-            return new, None
+            return SimpleNamespace(id=kam_id, type=row["ctype"], email="", address="", tier="", source="CORE_BANKING",
+                                   version=1, create_time=now, update_time=now, source_id=source_id,
+                                   key_customer=False, request_id=None, **values), None
         changed = [name for name in CUSTOMER_FIELDS if getattr(old, name) != values[name]]
         if not changed:
             return None
-        for name in changed:
-            setattr(old, name, values[name])
-        old.version += 1
-        old.update_time = now
-        return old, changed
+        current = {**old._asdict(), **{name: values[name] for name in changed}}
+        return SimpleNamespace(**{**current, "version": old.version + 1, "update_time": now}), changed
 
     def _check_dates(self, entity: str, key: str, row: dict, fields: tuple[str, ...]) -> None:
         for name in fields:
@@ -277,11 +291,7 @@ class BatchWriter:
         values = []
         for kam_id in kam_ids:
             m = metrics[kam_id]
-            value = {"customer_id": kam_id, "as_of": self.as_of, "scan_id": self.scan_id}
-            for column in METRIC_COLUMNS:
-                raw = m.get(column)
-                value[column] = int(raw or 0) if column in ("product_count", "txn_count_90", "tenure_months") \
-                    else money(raw)
+            value = {"customer_id": kam_id, "as_of": self.as_of, "scan_id": self.scan_id, **_metric_values(m)}
             value["product_kinds"] = ",".join(k for k in KINDS if int(m.get(f"k_{k.lower()}") or 0))
             value["last_activity"] = self.date_of(m.get("last_dn"))
             for column in ("consolidated_aum", "consolidated_loan_balance"):
@@ -311,9 +321,11 @@ class BatchWriter:
                 "balance_update_time": as_datetime(row.get("updated"), self.tz),
                 "_overdue_times": int(row.get("overdue_times") or 0),
             }
-        existing = {r.id: r for r in (await session.scalars(
-            select(AccountRow).where(AccountRow.id.in_(list(rows))))).all()} if rows else {}
-        out: dict[str, AccountRow] = {}
+        table = AccountRow.__table__
+        existing = {r.id: r for r in (await session.execute(
+            select(table).where(table.c.id.in_(list(rows))))).all()} if rows else {}
+        out: dict[str, SimpleNamespace] = {}
+        new_rows, updates = [], []
         for account_id, value in rows.items():
             overdue = value.pop("_overdue_times")
             old = existing.get(account_id)
@@ -323,41 +335,57 @@ class BatchWriter:
                     aware(old.balance_update_time) > value["balance_update_time"]:
                 value["balance"] = old.balance  # a pushed transaction is newer than the scanned balance
                 value["balance_update_time"] = old.balance_update_time
-            if old is None:
-                account = AccountRow(**value)
-                session.add(account)
-                outbox.record(session, events_pb2.AccountOpened(
-                    account=messages.account_to_proto(account),
-                    relationship_manager=customer.relationship_manager),
-                    service=SERVICE, clock=self.clock, resource=messages.account_name(account))
-                self._snapshot(session, account, aum, now)
-                result.accounts_changed += 1
-            else:
-                changed = [name for name in ACCOUNT_FIELDS if getattr(old, name) != value[name]]
-                if old.customer_id != value["customer_id"]:
-                    changed.append("customer_id")
-                for name, new_value in value.items():
-                    setattr(old, name, new_value)
-                account = old
-                if changed:
-                    outbox.record(session, events_pb2.AccountUpdated(
-                        account=messages.account_to_proto(account), relationship_manager=customer.relationship_manager,
-                        update_mask=FieldMask(paths=[_proto_field(c) for c in changed])),
-                        service=SERVICE, clock=self.clock, resource=messages.account_name(account))
-                    if "balance" in changed:
-                        self._snapshot(session, account, aum, now)
-                    result.accounts_changed += 1
-            account._overdue_times = overdue  # type: ignore[attr-defined]
+            account = SimpleNamespace(**value, _overdue_times=overdue)
             out[account_id] = account
-        await session.flush()
+            if old is None:
+                new_rows.append(value)
+                name = self._account_name(account)
+                outbox.record(session, events_pb2.AccountOpened(
+                    account=self._account_proto(account), relationship_manager=customer.relationship_manager),
+                    service=SERVICE, clock=self.clock, resource=name)
+                self._snapshot(session, account, name, aum, now)
+                result.accounts_changed += 1
+                continue
+            changed = [name for name in ACCOUNT_FIELDS if getattr(old, name) != value[name]]
+            if old.customer_id != value["customer_id"]:
+                changed.append("customer_id")
+            if changed or _time_of(old.balance_update_time) != _time_of(value["balance_update_time"]):
+                updates.append(value)
+            if changed:
+                name = self._account_name(account)
+                outbox.record(session, events_pb2.AccountUpdated(
+                    account=self._account_proto(account), relationship_manager=customer.relationship_manager,
+                    update_mask=FieldMask(paths=[_proto_field(c) for c in changed])),
+                    service=SERVICE, clock=self.clock, resource=name)
+                if "balance" in changed:
+                    self._snapshot(session, account, name, aum, now)
+                result.accounts_changed += 1
+        if new_rows:
+            await session.execute(insert(table), new_rows)
+        if updates:
+            await session.execute(update(AccountRow), updates)  # bulk UPDATE by primary key
         return out
 
-    def _snapshot(self, session, account: AccountRow, aum, now: datetime) -> None:
+    def _account_name(self, account) -> str:
+        return f"customers/{account.customer_id}/accounts/{self._account_key(account.id)}"
+
+    def _account_key(self, account_id: str) -> str:
+        """The account's keyed name part (a hash: computed once per account and batch)."""
+        key = self._keys.get(account_id)
+        if key is None:
+            key = self._keys[account_id] = account_key(account_id)
+        return key
+
+    def _account_proto(self, account):
+        """An account in an event: unmasked (events are for KAM's services), named as in the API."""
+        return protomap.account_to_proto(account, self._account_key(account.id), masked=False)
+
+    def _snapshot(self, session, account, name: str, aum, now: datetime) -> None:
         message = events_pb2.BalanceSnapshot(
-            account=messages.account_name(account), account_type=messages.ACCOUNT_TYPES.get(account.type, 0),
+            account=name, account_type=messages.ACCOUNT_TYPES.get(account.type, 0),
             balance=messages.money(account.balance), customer_assets_under_management=messages.money(aum))
         message.snapshot_time.FromDatetime(aware(account.balance_update_time) if account.balance_update_time else now)
-        outbox.record(session, message, service=SERVICE, clock=self.clock, resource=messages.account_name(account))
+        outbox.record(session, message, service=SERVICE, clock=self.clock, resource=name)
 
     async def _write_balances(self, session, details: BatchDetails, accounts: dict[str, AccountRow]) -> None:
         if not accounts:
@@ -400,7 +428,8 @@ class BatchWriter:
                 id=txn_id, account_id=_text(row["account_id"]), direction=row["direction"], amount=abs(amount),
                 post_time=post_time, balance_after=ingest.decimal_or_none(row.get("balance_after")),
                 channel=row.get("channel") or "", cash=row.get("cash") == "YES",
-                counterparty=_text(row.get("counterparty")), summary=_text(row.get("summary"))))
+                counterparty=_text(row.get("counterparty")), summary=_text(row.get("summary")),
+                announce=bool(row.get("announce", True))))
         result = await ingest.apply_transactions(session, incoming, origin=ingest.SCAN, clock=self.clock)
         return result.accepted
 
@@ -437,18 +466,21 @@ class BatchWriter:
             add(ids[source_id], kind.lower(), row.get("display_name"), "配偶" if kind == "SPOUSE" else "关系人",
                 row.get("phone"), row.get("id_number"))
         customer_ids = sorted(set(ids.values()))
-        existing = {r.id: r for r in (await session.scalars(select(ContactRow).where(
-            ContactRow.customer_id.in_(customer_ids), ContactRow.origin == "SCAN"))).all()}
+        table = ContactRow.__table__
+        existing = {r.id: r for r in (await session.execute(select(table).where(
+            table.c.customer_id.in_(customer_ids), table.c.origin == "SCAN"))).all()}
+        new_rows, updates = [], []
         for contact_id, value in wanted.items():
             old = existing.get(contact_id)
             if old is None:
-                session.add(ContactRow(email="", notes="", origin="SCAN", version=1, create_time=now, update_time=now,
-                                       **value))
+                new_rows.append({"email": "", "notes": "", "origin": "SCAN", "version": 1, "create_time": now,
+                                 "update_time": now, **value})
             elif any(getattr(old, k) != v for k, v in value.items()):
-                for k, v in value.items():
-                    setattr(old, k, v)
-                old.version += 1
-                old.update_time = now
+                updates.append({**value, "version": old.version + 1, "update_time": now})
+        if new_rows:
+            await session.execute(insert(table), new_rows)
+        if updates:
+            await session.execute(update(ContactRow), updates)  # bulk UPDATE by primary key
         gone = [cid for cid in existing if cid not in wanted]
         if gone:
             await session.execute(delete(ContactRow).where(ContactRow.id.in_(gone)))
@@ -486,76 +518,34 @@ class BatchWriter:
             m = metrics.get(kam_id, {})
             entry = per_customer.get(kam_id, {"overdue_count": 0, "overdue_amount": Decimal(0)})
             rating = details.ratings.get(source_id, {})
-            profile = CreditProfileRow(
-                customer_id=kam_id, rating=_text(rating.get("rating"))[:16], score=0,
-                credit_limit=money(m.get("credit_limit")), credit_used=money(m.get("credit_used")),
-                overdue_count=entry["overdue_count"], overdue_amount=money(entry["overdue_amount"]),
-                factors="[]", assess_time=now)
+            profile = {
+                "customer_id": kam_id, "rating": _text(rating.get("rating"))[:16], "score": 0,
+                "credit_limit": money(m.get("credit_limit")), "credit_used": money(m.get("credit_used")),
+                "overdue_count": entry["overdue_count"], "overdue_amount": money(entry["overdue_amount"]),
+                "factors": "[]", "assess_time": now}
             if self.assess is not None:
-                metrics_row = CustomerMetricsRow(customer_id=kam_id, **{
-                    c: (money(m.get(c)) if c not in ("product_count", "txn_count_90", "tenure_months")
-                        else int(m.get(c) or 0)) for c in METRIC_COLUMNS})
-                score, factors = self.assess(profile, metrics_row)
-                profile.score, profile.factors = int(score), json.dumps(list(factors), ensure_ascii=False)
-            values.append({c.name: getattr(profile, c.name) for c in CreditProfileRow.__table__.columns})
+                score, factors = self.assess(SimpleNamespace(**profile), SimpleNamespace(**_metric_values(m)))
+                profile["score"], profile["factors"] = int(score), json.dumps(list(factors), ensure_ascii=False)
+            values.append(profile)
         await self._upsert(session, CreditProfileRow, values, ["customer_id"])
 
     async def _key_dates(self, session, customers: list[CustomerRow], accounts: dict[str, AccountRow],
                          now: datetime) -> None:
-        """KeyDateApproaching once per occurrence for key customers' dates within the lead window."""
-        if not customers:
-            return
-        today = now.astimezone(self.tz).date()
-        horizon = today + timedelta(days=KEY_DATE_LEAD_DAYS)
-        found: list[tuple[CustomerRow, int, date, str, AccountRow | None]] = []
-        kinds = events_pb2.KeyDateKind
-        by_id = {c.id: c for c in customers}
-        for customer in customers:
-            for kind, origin in ((kinds.KEY_DATE_KIND_BIRTHDAY, customer.birth_date),
-                                 (kinds.KEY_DATE_KIND_ESTABLISHMENT_ANNIVERSARY, customer.establishment_date)):
-                day = _next_anniversary(origin, today)
-                if day is not None and day <= horizon:
-                    found.append((customer, kind, day, "", None))
-        for account in accounts.values():
-            customer = by_id.get(account.customer_id)
-            if customer is None or account.maturity_date is None or account.state == "CLOSED":
-                continue
-            if today <= account.maturity_date <= horizon and account.type in ("TIME_DEPOSIT", "LOAN"):
-                kind = kinds.KEY_DATE_KIND_DEPOSIT_MATURITY if account.type == "TIME_DEPOSIT" else \
-                    kinds.KEY_DATE_KIND_LOAN_MATURITY
-                found.append((customer, kind, account.maturity_date, account.id, account))
-        for customer, kind, day, ref, account in found:
-            kind_name = kinds.Name(kind).removeprefix("KEY_DATE_KIND_")
-            statement = _insert(session, AnnouncedKeyDateRow).values(
-                customer_id=customer.id, kind=kind_name, day=day, ref=ref).on_conflict_do_nothing().returning(
-                AnnouncedKeyDateRow.customer_id)
-            if (await session.execute(statement)).first() is None:
-                continue
-            message = events_pb2.KeyDateApproaching(
-                customer=f"customers/{customer.id}", kind=kind, date=messages.pb_date(day),
-                customer_display_name=customer.display_name, tier=customer.tier,
-                relationship_manager=customer.relationship_manager, branch=customer.branch)
-            message.detect_time.FromDatetime(now)
-            if account is not None:
-                message.account = messages.account_name(account)
-                message.amount.CopyFrom(messages.money(account.balance))
-            outbox.record(session, message, service=SERVICE, clock=self.clock, resource=f"customers/{customer.id}",
-                          event_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"keydate:{customer.id}:{kind_name}:{day}:{ref}")))
+        """KeyDateApproaching once per occurrence for key customers' dates within the lead window
+        (:mod:`kam_customer.service_layer.key_dates`, shared with the daily sweep)."""
+        await key_dates.announce_for(session, customers, accounts.values(), clock=self.clock, now=now,
+                                     today=now.astimezone(self.tz).date(), lead_days=self.key_date_lead_days)
+
+
+def _metric_values(m: dict) -> dict:
+    """The stored value of every metric column of one metrics row of the source."""
+    return {c: int(m.get(c) or 0) if c in COUNT_METRICS else money(m.get(c)) for c in METRIC_COLUMNS}
+
+
+def _time_of(value: datetime | None) -> datetime | None:
+    return aware(value) if value is not None else None
 
 
 def _proto_field(column: str) -> str:
     return {"type": "type", "state": "state", "org_unit_id": "branch", "customer_id": "name",
             "repayment_state": "state", "credit_limit": "balance"}.get(column, column)
-
-
-def _next_anniversary(origin: date | None, today: date) -> date | None:
-    if origin is None:
-        return None
-    for year in (today.year, today.year + 1):
-        try:
-            day = origin.replace(year=year)
-        except ValueError:  # 29 February in a common year → 28 February
-            day = date(year, 2, 28)
-        if day >= today:
-            return day
-    return None

@@ -50,7 +50,10 @@ async def reindex(session: AsyncSession, customer_ids: list[str]) -> None:
 async def _reindex_chunk(session: AsyncSession, ids: Sequence[str]) -> None:
     await session.flush()  # the caller's pending customer/account changes must be visible to the selects
     await session.execute(delete(SearchTermRow).where(SearchTermRow.customer_id.in_(ids)))
-    customers = (await session.scalars(select(CustomerRow).where(CustomerRow.id.in_(ids)))).all()
+    customers = (await session.execute(select(  # plain rows (a scan reindexes thousands of customers per batch)
+        CustomerRow.id, CustomerRow.display_name, CustomerRow.type, CustomerRow.id_number, CustomerRow.phone,
+        CustomerRow.tier, CustomerRow.key_customer, CustomerRow.branch, CustomerRow.relationship_manager,
+    ).where(CustomerRow.id.in_(ids)))).all()
     accounts: dict[str, list[str]] = defaultdict(list)
     for customer_id, number in (
         await session.execute(select(AccountRow.customer_id, AccountRow.id).where(AccountRow.customer_id.in_(ids)))
@@ -58,7 +61,7 @@ async def _reindex_chunk(session: AsyncSession, ids: Sequence[str]) -> None:
         accounts[customer_id].append(number)
     rows = [row for customer in customers for row in index_rows(customer, accounts.get(customer.id, ()))]
     if rows:
-        await session.execute(insert(SearchTermRow), rows)
+        await session.execute(insert(SearchTermRow.__table__), rows)  # Core executemany: no ORM bulk path
 
 
 async def reindex_all(session: AsyncSession) -> int:

@@ -16,15 +16,23 @@ term and customer id (stable pages). A customer appears once, with its best matc
 ``offset + limit + 1`` rows in rank order, so cost does not grow with the number of matches for unrestricted
 callers; scoped callers read their own branch's matches through the (org_unit|relationship_manager, kind,
 term) indexes.
+
+Filters (SearchCustomers ``filter``, the equalities of ListCustomers) are applied inside every lookup, before its
+limit, so a page is full whenever enough matches pass the filter: ``branch`` and ``relationship_manager`` on the
+index's own copies; ``type``, ``tier`` and ``key_customer`` on the customer row joined by primary key. ``tier``
+and ``key_customer`` also narrow the priorities probed (a tier means priority 0; ``key_customer = true`` means 0
+or 1), so e.g. ``tier = "tiers/gold"`` reads only the tiered part of the index.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import and_, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kam_customer.adapters.orm import CustomerRow
 from kam_customer.search import text
 from kam_customer.search.orm import SearchTermRow as T
 from kam_customer.service_layer.scope import DataScope
@@ -36,6 +44,8 @@ KIND_RANK = {k: i for i, k in enumerate((
     text.PHONE_TAIL, text.ACCOUNT_TAIL, text.ID_TAIL))}
 #: How deep a search may page.
 MAX_RESULTS = 500
+#: Filters answered by the index's copies of the customer's columns (the others join ``customers``).
+INDEX_COLUMNS = {"branch": T.org_unit, "relationship_manager": T.relationship_manager}
 
 
 @dataclass(frozen=True)
@@ -48,8 +58,10 @@ class Hit:
     score: float
 
 
-async def search(session: AsyncSession, query: str, scope: DataScope, *, limit: int, offset: int = 0) -> list[Hit]:
-    """Hits ``offset .. offset+limit`` (plus one more when there are more, so callers can tell)."""
+async def search(session: AsyncSession, query: str, scope: DataScope, *, limit: int, offset: int = 0,
+                 filters: Mapping[str, object] | None = None) -> list[Hit]:
+    """Hits ``offset .. offset+limit`` (plus one more when there are more, so callers can tell) among the
+    customers whose columns equal ``filters`` (customer column → value)."""
     need = min(offset + limit + 1, MAX_RESULTS + 1)
     seen: dict[str, Hit] = {}
     ranked: list[Hit] = []
@@ -61,7 +73,7 @@ async def search(session: AsyncSession, query: str, scope: DataScope, *, limit: 
         if not stage_probes:
             continue
         found: list[tuple[tuple, Hit]] = []
-        for number, priority, term, customer_id in await _lookup(session, stage_probes, scope, need):
+        for number, priority, term, customer_id in await _lookup(session, stage_probes, scope, need, filters or {}):
             probe = stage_probes[number]
             kind = text.TAIL_OF.get(probe.kind, probe.kind)
             value = term[::-1] if probe.kind in text.TAIL_OF else term
@@ -77,27 +89,45 @@ async def search(session: AsyncSession, query: str, scope: DataScope, *, limit: 
     return ranked[offset:need]
 
 
-async def _lookup(session: AsyncSession, probes: list[text.Probe], scope: DataScope, need: int) -> list[tuple]:
+async def _lookup(session: AsyncSession, probes: list[text.Probe], scope: DataScope, need: int,
+                  filters: Mapping[str, object]) -> list[tuple]:
     """Every probe of one stage in one statement: a UNION ALL of ordered, limited branches (one per probe, or
     per probe and priority for unrestricted prefix scans, so each branch is one ordered index range)."""
-    restrict = scope.condition(T.org_unit, T.relationship_manager)
+    restrict = [c for c in (scope.condition(T.org_unit, T.relationship_manager),) if c is not None]
+    restrict += [INDEX_COLUMNS[name] == value for name, value in filters.items() if name in INDEX_COLUMNS]
+    joined = [getattr(CustomerRow, name) == value for name, value in filters.items() if name not in INDEX_COLUMNS]
+    priorities = _priorities(filters)
+    if not priorities:
+        return []
     branches = []
     for number, probe in enumerate(probes):
         if probe.mode == text.FUZZY:
-            condition = and_(T.kind == probe.kind, T.priority.in_(PRIORITIES), T.term.in_(probe.terms))
+            condition = and_(T.kind == probe.kind, T.priority.in_(priorities), T.term.in_(probe.terms))
         elif probe.mode == text.EXACT:  # priority IN (…) lets both engines probe the primary key per priority
-            condition = and_(T.kind == probe.kind, T.priority.in_(PRIORITIES), T.term == probe.terms[0])
+            condition = and_(T.kind == probe.kind, T.priority.in_(priorities), T.term == probe.terms[0])
         else:
             prefix = probe.terms[0]
             condition = and_(T.kind == probe.kind, T.term > prefix, T.term < text.prefix_upper_bound(prefix))
         columns = (literal(number).label("probe"), T.priority, T.term, T.customer_id)
-        if restrict is not None or probe.mode != text.PREFIX:
-            statement = select(*columns).where(condition)
-            if restrict is not None:
-                statement = statement.where(restrict)
-            branches.append(statement.order_by(T.priority, T.term, T.customer_id).limit(need))
+        statement = select(*columns).where(condition, *restrict)
+        if joined:
+            statement = statement.join(CustomerRow, CustomerRow.id == T.customer_id).where(*joined)
+        if scope.everything and probe.mode == text.PREFIX:
+            branches += [statement.where(T.priority == priority).order_by(T.term, T.customer_id).limit(need)
+                         for priority in priorities]
         else:
-            branches += [select(*columns).where(condition, T.priority == priority)
-                         .order_by(T.term, T.customer_id).limit(need) for priority in PRIORITIES]
+            if probe.mode == text.PREFIX and priorities != PRIORITIES:
+                statement = statement.where(T.priority.in_(priorities))
+            branches.append(statement.order_by(T.priority, T.term, T.customer_id).limit(need))
     statement = union_all(*(select(branch.subquery()) for branch in branches))
     return list((await session.execute(statement)).all())
+
+
+def _priorities(filters: Mapping[str, object]) -> tuple[int, ...]:
+    """The index priorities a filtered customer can have (see :func:`kam_customer.search.index.priority_of`)."""
+    allowed = set(PRIORITIES)
+    if "tier" in filters:
+        allowed &= {0} if filters["tier"] else {1, 2}
+    if "key_customer" in filters:
+        allowed &= {0, 1} if filters["key_customer"] else {0, 2}
+    return tuple(sorted(allowed))

@@ -1,16 +1,20 @@
-"""A small documented extension of :mod:`kam_kit.filtering` for list filters with comparisons.
+"""A small documented extension of :mod:`kam_kit.filtering` for list filters with comparisons, and AIP-132
+``order_by``.
 
-Syntax: terms joined by ``AND``; each term is ``field op value`` with op one of ``=``, ``!=``, ``<``, ``<=``,
-``>``, ``>=``; values are bare words (``DIRECTION_DEBIT``, ``50000``) or double-quoted strings
+Filter syntax: terms joined by ``AND``; each term is ``field op value`` with op one of ``=``, ``!=``, ``<``,
+``<=``, ``>``, ``>=``; values are bare words (``DIRECTION_DEBIT``, ``50000``) or double-quoted strings
 (``"2026-01-01T00:00:00+08:00"``). Each field declares its converter and the operators it accepts. Anything
 else is INVALID_ARGUMENT naming ``filter``.
+
+Order syntax (:func:`order_keys`): ``field [desc]`` items separated by commas (``tier desc, display_name``);
+``asc`` may be written out. Unknown fields and any other syntax are INVALID_ARGUMENT naming ``order_by``.
 """
 
 from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -86,3 +90,29 @@ def enum_value(mapping: Mapping[str, str]) -> Callable[[str], str]:
 def day(value: str) -> date:
     """``YYYY-MM-DD``."""
     return date.fromisoformat(value)
+
+
+def boolean(value: str) -> bool:
+    """``true`` / ``false``."""
+    if value not in ("true", "false"):
+        raise ValueError("应为 true 或 false (must be true or false)")
+    return value == "true"
+
+
+def order_keys(text: str, fields: Collection[str]) -> list[tuple[str, bool]]:
+    """(field, descending) pairs of an AIP-132 ``order_by``; empty for an empty text."""
+    keys: list[tuple[str, bool]] = []
+    if not text.strip():
+        return keys
+    for item in text.split(","):
+        words = item.split()
+        if not words or len(words) > 2 or (len(words) == 2 and words[1] not in ("asc", "desc")):
+            raise InvalidArgument.for_field("order_by", f"无法解析的排序 (cannot parse {item.strip()!r}; "
+                                            "supported: field [desc] [, …])")
+        if words[0] not in fields:
+            raise InvalidArgument.for_field(
+                "order_by", f"不支持按 {words[0]} 排序 (unknown order field; supported: {', '.join(fields)})")
+        if any(name == words[0] for name, _ in keys):
+            raise InvalidArgument.for_field("order_by", f"{words[0]} 重复 (field given twice)")
+        keys.append((words[0], words[-1] == "desc"))
+    return keys

@@ -1,6 +1,8 @@
-"""The SearchCustomers use case: scope the caller, run the query against the index, load the customers."""
+"""The SearchCustomers use case: scope the caller, run the (filtered) query against the index, load the customers."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from kam_kit.auth import Identity
 from kam_kit.db import Database
@@ -18,16 +20,17 @@ class SearchService:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def search(self, identity: Identity | None, query: str, *, offset: int,
-                     limit: int) -> tuple[list[tuple[Hit, CustomerRow]], bool]:
-        """The page of (hit, customer) in rank order and whether more results follow."""
+    async def search(self, identity: Identity | None, query: str, *, offset: int, limit: int,
+                     filters: Mapping[str, object] | None = None) -> tuple[list[tuple[Hit, CustomerRow]], bool]:
+        """The page of (hit, customer) in rank order and whether more results follow. ``filters``: customer
+        column → required value (``type``, ``tier``, ``branch``, ``relationship_manager``, ``key_customer``)."""
         if not query.strip():
             raise InvalidArgument.for_field("query", "请输入搜索内容 (must not be empty)")
         if len(query) > MAX_QUERY_LENGTH:
             raise InvalidArgument.for_field("query", f"最长{MAX_QUERY_LENGTH}个字符 (at most {MAX_QUERY_LENGTH})")
         async with self.db.read() as session:
             scope = await scope_for(session, identity)
-            hits = await search(session, query, scope, limit=limit, offset=offset)
+            hits = await search(session, query, scope, limit=limit, offset=offset, filters=filters or {})
             ids = [hit.customer_id for hit in hits[:limit]]
             rows = {row.id: row for row in (await session.scalars(
                 select(CustomerRow).where(CustomerRow.id.in_(ids)))).all()} if ids else {}

@@ -125,12 +125,14 @@ def _label(rule_set: rules.RuleSet, tier: str) -> str:
 async def _grade_batch(session: AsyncSession, batch: list[Any], active: dict[str, tuple[TierRuleSetRow, rules.RuleSet]],
                        *, scan_id: str, clock: Clock, now: datetime, reason: str, summary: GradeSummary) -> None:
     ids = [row.id for row in batch]
+    state_table = CustomerTierStateRow.__table__
     states = {s.customer_id: s for s in (await session.execute(
-        select(CustomerTierStateRow).where(CustomerTierStateRow.customer_id.in_(ids)))).scalars()}
+        select(state_table).where(state_table.c.customer_id.in_(ids)))).all()}  # plain rows: no unit of work
     overrides = {o.customer_id: o for o in (await session.execute(
         select(TierOverrideRow).where(TierOverrideRow.customer_id.in_(ids), TierOverrideRow.end_time.is_(None))
     )).scalars()}
     new_states: list[dict[str, Any]] = []
+    state_updates: list[dict[str, Any]] = []
     history: list[dict[str, Any]] = []
     changes: list[tuple[Any, dict[str, Any]]] = []  # (customer row, history entry) for tier-in-force changes
     for customer in batch:
@@ -155,8 +157,7 @@ async def _grade_batch(session: AsyncSession, batch: list[Any], active: dict[str
         if state is None:
             new_states.append({"customer_id": customer.id, **values})
         else:
-            for key, value in values.items():
-                setattr(state, key, value)
+            state_updates.append({"customer_id": customer.id, **values})
 
         override = overrides.get(customer.id)
         expired = override is not None and aware(override.expire_time) <= now
@@ -196,12 +197,17 @@ async def _grade_batch(session: AsyncSession, batch: list[Any], active: dict[str
         summary.tier_counts[effective] = summary.tier_counts.get(effective, 0) + 1
 
     if new_states:
-        await session.execute(insert(CustomerTierStateRow), new_states)
+        await session.execute(insert(state_table), new_states)
+    if state_updates:
+        await session.execute(update(CustomerTierStateRow), state_updates)  # bulk UPDATE by primary key
     if history:
-        seqs = (await session.execute(
-            insert(TierHistoryRow).returning(TierHistoryRow.seq, sort_by_parameter_order=True), history)).scalars().all()
-        for entry, seq in zip(history, seqs, strict=True):
-            entry["seq"] = seq
+        # One entry per customer here, so RETURNING is matched by customer (SQLite would insert row by row to
+        # return seqs in parameter order).
+        table = TierHistoryRow.__table__
+        seqs = dict((await session.execute(
+            insert(table).returning(table.c.customer_id, table.c.seq), history)).all())
+        for entry in history:
+            entry["seq"] = seqs[entry["customer_id"]]
     if changes:
         await session.execute(update(CustomerRow), [{"id": c.id, "tier": e["to_tier"]} for c, e in changes])
         summary.changed += len(changes)

@@ -11,6 +11,9 @@ from kam_kit.filtering import parse_equalities
 from kam_kit.grpcserver import current_identity
 from kam_kit.timeconv import aware, from_timestamp
 
+from kam_customer.adapters.protomap import update_paths
+from kam_customer.tiering.catalogue import WRITABLE as TIER_FIELDS
+from kam_customer.tiering.catalogue import TierCatalogue, TierDraft
 from kam_customer.tiering.protomap import (
     STATE_TO_PROTO,
     TYPE_FROM_PROTO,
@@ -20,6 +23,7 @@ from kam_customer.tiering.protomap import (
     proto_field_path,
     rule_set_to_proto,
     state_assignment,
+    tier_to_proto,
 )
 from kam_customer.tiering.service import TieringService
 
@@ -41,7 +45,7 @@ def _in_request_terms(error: InvalidArgument) -> InvalidArgument:
     return InvalidArgument(error.message, violations=violations)
 
 
-#: Who may write and activate tier rule sets (simulation is open to every signed-in user).
+#: Who may write tiers and write and activate rule sets (reads and simulation are open to every signed-in user).
 RULE_SET_EDITORS = frozenset({"roles/admin", "roles/head_office_leader"})
 
 
@@ -49,7 +53,8 @@ def _require_rule_set_editor() -> None:
     identity = current_identity()
     if identity is not None and (identity.kind == "service" or RULE_SET_EDITORS & set(identity.roles)):
         return
-    raise PermissionDenied("只有管理员或总行领导可以修改定级规则 (rule sets need roles/admin or roles/head_office_leader)",
+    raise PermissionDenied("只有管理员或总行领导可以修改等级和定级规则 (tiers and rule sets need roles/admin or "
+                           "roles/head_office_leader)",
                            reason="TIER_RULE_SET_NOT_ALLOWED")
 
 
@@ -77,10 +82,50 @@ def _type_filter(value: str) -> str:
 LIST_FILTERS = {"state": _state_filter, "customer_type": _type_filter}
 
 
+def _tier_draft(message: tier_pb2.Tier) -> TierDraft:
+    return TierDraft(display_name=message.display_name.strip(), rank=message.rank,
+                     description=message.description.strip())
+
+
+def _label(tier: str, catalogue: dict[str, str], rule_set) -> str:
+    """A tier's display name: the catalogue's, else the rule set's (a tier not yet in the catalogue)."""
+    tier_def = rule_set.tier(tier)
+    return catalogue.get(tier) or (tier_def.label if tier_def else "")
+
+
 class TierServicer(pb_grpc.TierServiceServicer):
     def __init__(self, service: TieringService, page_secret: bytes) -> None:
         self.service = service
         self.page_secret = page_secret
+        self.catalogue = TierCatalogue(service.db, service.clock)
+
+    # --- the tier catalogue (writes: the rule-set editors) ----------------------------------------------------
+
+    async def CreateTier(self, request, context):
+        _require_rule_set_editor()
+        view = await self.catalogue.create(request.tier_id.strip(), _tier_draft(request.tier))
+        return pb.CreateTierResponse(tier=tier_to_proto(view.row, view.customer_count))
+
+    async def GetTier(self, request, context):
+        view = await self.catalogue.get(_name_id(request.name, "tiers"))
+        return pb.GetTierResponse(tier=tier_to_proto(view.row, view.customer_count))
+
+    async def ListTiers(self, request, context):
+        views = await self.catalogue.list()
+        return pb.ListTiersResponse(tiers=[tier_to_proto(v.row, v.customer_count) for v in views])
+
+    async def UpdateTier(self, request, context):
+        _require_rule_set_editor()
+        message = request.tier
+        paths = update_paths(list(request.update_mask.paths), message, TIER_FIELDS)
+        view = await self.catalogue.update(_name_id(message.name, "tiers", "tier.name"), _tier_draft(message),
+                                           etag=message.etag, paths=paths)
+        return pb.UpdateTierResponse(tier=tier_to_proto(view.row, view.customer_count))
+
+    async def DeleteTier(self, request, context):
+        _require_rule_set_editor()
+        await self.catalogue.delete(_name_id(request.name, "tiers"))
+        return pb.DeleteTierResponse()
 
     # --- rule sets --------------------------------------------------------------------------------------------
 
@@ -163,10 +208,10 @@ class TierServicer(pb_grpc.TierServiceServicer):
                 response.samples.append(pb.TransitionSample(
                     from_tier=from_tier, to_tier=to_tier,
                     customers=[f"customers/{c}" for c in result.samples[(from_tier, to_tier)]]))
+        labels = await self.catalogue.display_names()
         for tier, count in result.tier_counts.items():
-            tier_def = rule_set.tier(tier)
             response.tier_counts.append(tier_pb2.TierCount(
-                tier=tier, display_name=tier_def.label if tier_def else "未定级", customer_count=count))
+                tier=tier, display_name=_label(tier, labels, rule_set) or "未定级", customer_count=count))
         return response
 
     async def ActivateTierRuleSet(self, request, context):
@@ -195,9 +240,9 @@ class TierServicer(pb_grpc.TierServiceServicer):
             raise InvalidArgument.for_field("name", "应为 customers/{customer}/tier (must be customers/{customer}/tier)")
         view = await self.service.customer_tier(parts[1])
         tier = view.customer.tier or ""
-        tier_def = view.rule_set.tier(tier)
         message = tier_pb2.CustomerTier(
-            name=request.name, tier=tier, tier_display_name=tier_def.label if tier_def else "",
+            name=request.name, tier=tier,
+            tier_display_name=_label(tier, await self.catalogue.display_names(), view.rule_set),
             downgrade_after_scans=view.rule_set.downgrade_after_scans)
         if view.state is not None:
             message.graded_tier = view.state.graded_tier

@@ -93,3 +93,18 @@ class TierOverrideRow(Base):
     end_reason: Mapped[str] = mapped_column(String(32), default="")  # EXPIRED | REMOVED | REPLACED
     # "open" while the override is in force, NULL after it ended: one open override per customer.
     open_key: Mapped[str | None] = mapped_column(String(8), nullable=True, default="open")
+
+
+class TierRow(Base):
+    """The tier catalogue (客户等级): what a tier is called, its rank and service level. Rule sets reference tiers
+    by id (``tiers/<id>``); the rules decide who holds them."""
+
+    __tablename__ = "tiers"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    rank: Mapped[int] = mapped_column(Integer, unique=True)  # 1 = highest
+    description: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)  # etag
+    create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -8,7 +8,7 @@ from kam.customer.v1 import customer_pb2, tier_pb2
 from kam_kit.timeconv import to_timestamp
 
 from kam_customer.tiering import rules
-from kam_customer.tiering.orm import CustomerTierStateRow, TierOverrideRow, TierRuleSetRow
+from kam_customer.tiering.orm import CustomerTierStateRow, TierOverrideRow, TierRow, TierRuleSetRow
 
 Metric = tier_pb2.Metric
 Operator = tier_pb2.MetricCondition.Operator
@@ -160,3 +160,12 @@ def override_to_proto(row: TierOverrideRow) -> tier_pb2.TierOverride:
     return tier_pb2.TierOverride(
         name=f"customers/{row.customer_id}/tierOverrides/{row.id}", tier=row.tier, reason=row.reason,
         expire_time=to_timestamp(row.expire_time), creator=row.actor, create_time=to_timestamp(row.create_time))
+
+
+# --- the tier catalogue ---------------------------------------------------------------------------------------
+
+def tier_to_proto(row: TierRow, customer_count: int) -> tier_pb2.Tier:
+    return tier_pb2.Tier(
+        name=f"tiers/{row.id}", display_name=row.display_name, rank=row.rank, description=row.description,
+        customer_count=customer_count, create_time=to_timestamp(row.create_time),
+        update_time=to_timestamp(row.update_time), etag=etag_for(row.version))

@@ -18,10 +18,17 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_customer.adapters.orm import CustomerMetricsRow, CustomerRow
-from kam_customer.tiering import engine, rules
+from kam_customer.tiering import catalogue, engine, rules
 from kam_customer.tiering.orm import CustomerTierStateRow, TierHistoryRow, TierOverrideRow, TierRuleSetRow
 from kam_customer.tiering.protomap import etag_for, rule_set_to_proto
-from kam_customer.tiering.repository import ACTIVE, DRAFT, RETIRED, active_rule_set, active_rule_sets
+from kam_customer.tiering.repository import (
+    ACTIVE,
+    DRAFT,
+    RETIRED,
+    active_rule_set,
+    active_rule_sets,
+    rule_set_of,
+)
 
 SERVICE = "customer"
 OVERRIDE_ROLES = frozenset({"roles/admin", "roles/branch_manager"})
@@ -53,9 +60,9 @@ class TieringService:
 
     async def create_rule_set(self, document: dict[str, Any], *, display_name: str, creator: str,
                               request_id: str = "", prefix: str = "tier_rule_set") -> TierRuleSetRow:
-        rule_set = rules.parse(document, prefix=prefix)
         now = self.clock.now()
         async with self.db.transaction() as session:
+            rule_set = await catalogue.parse_rule_set(session, document, prefix)
             if request_id:
                 existing = await session.scalar(select(TierRuleSetRow).where(TierRuleSetRow.request_id == request_id))
                 if existing is not None:
@@ -81,8 +88,8 @@ class TieringService:
 
     async def update_rule_set(self, rule_set_id: str, *, etag: str, document: dict[str, Any] | None,
                               display_name: str | None, prefix: str = "tier_rule_set") -> TierRuleSetRow:
-        rule_set = rules.parse(document, prefix=prefix) if document is not None else None
         async with self.db.transaction() as session:
+            rule_set = await catalogue.parse_rule_set(session, document, prefix) if document is not None else None
             row = await self._rule_set_row(session, rule_set_id)
             if row.state != DRAFT:
                 raise FailedPrecondition("只能修改草稿规则 (only drafts can be changed)", reason="RULE_SET_NOT_DRAFT")
@@ -148,6 +155,7 @@ class TieringService:
             row.state, row.version, row.activate_time, row.update_time = ACTIVE, int(latest or 0) + 1, now, now
             row.revision += 1
             await session.flush()
+            await catalogue.register(session, rule_set_of(row), now)  # tiers new to the catalogue join it
             outbox.record(session, events_pb2.TierRuleSetActivated(
                 rule_set=rule_set_to_proto(row), previous_rule_set=f"tierRuleSets/{previous.id}"),
                 service=SERVICE, clock=self.clock, resource=f"tierRuleSets/{row.id}")
@@ -164,7 +172,7 @@ class TieringService:
             if rule_set_id is not None:
                 rule_set = rules.parse((await self._rule_set_row(session, rule_set_id)).definition)
             else:
-                rule_set = rules.parse(document, prefix=prefix)
+                rule_set = await catalogue.parse_rule_set(session, document or {}, prefix)
             for tier in rule_set.tiers:
                 result.tier_counts[tier.name] = 0
             result.tier_counts[""] = 0

@@ -200,7 +200,8 @@ class CustomerServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def DeleteCustomer(self, request, context):
-        """Deletes a manually entered customer. Scanned customers cannot be deleted (`FAILED_PRECONDITION`).
+        """Deletes a manually entered customer. Scanned customers cannot be deleted (`FAILED_PRECONDITION`), nor
+        members of a corporate group. Needs roles/admin, roles/head_office_leader or roles/branch_manager.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -240,7 +241,7 @@ class CustomerServiceServicer:
     def CreateTransaction(self, request, context):
         """Records a transaction pushed in real time by the core-banking system (instead of waiting for the next
         scan). Idempotent: the transaction id is the core-banking reference, and a repeat returns the stored
-        transaction. Publishes TransactionPosted.
+        transaction. Publishes TransactionPosted. For service tokens (the core-banking system) and roles/admin.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -296,7 +297,8 @@ class CustomerServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def CreateCustomerGroup(self, request, context):
-        """Creates a corporate group.
+        """Creates a corporate group. Needs roles/admin, roles/head_office_leader or roles/branch_manager, as do
+        the other writes of groups.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

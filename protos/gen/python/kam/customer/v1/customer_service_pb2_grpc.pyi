@@ -51,7 +51,9 @@ class CustomerServiceStub:
     display_name) cannot be changed here. Fails with `ABORTED` when `customer.etag` is set and stale.
     """
     DeleteCustomer: _grpc.UnaryUnaryMultiCallable[_customer_service_pb2.DeleteCustomerRequest, _customer_service_pb2.DeleteCustomerResponse]
-    """Deletes a manually entered customer. Scanned customers cannot be deleted (`FAILED_PRECONDITION`)."""
+    """Deletes a manually entered customer. Scanned customers cannot be deleted (`FAILED_PRECONDITION`), nor
+    members of a corporate group. Needs roles/admin, roles/head_office_leader or roles/branch_manager.
+    """
     SearchCustomers: _grpc.UnaryUnaryMultiCallable[_customer_service_pb2.SearchCustomersRequest, _customer_service_pb2.SearchCustomersResponse]
     """Searches customers by free text: a Chinese name (张三), its pinyin (zhangsan) or initials (zs), an ID
     number, a phone number or an account number (full or a tail of at least 4 digits). Results are ordered
@@ -68,7 +70,7 @@ class CustomerServiceStub:
     CreateTransaction: _grpc.UnaryUnaryMultiCallable[_customer_service_pb2.CreateTransactionRequest, _customer_service_pb2.CreateTransactionResponse]
     """Records a transaction pushed in real time by the core-banking system (instead of waiting for the next
     scan). Idempotent: the transaction id is the core-banking reference, and a repeat returns the stored
-    transaction. Publishes TransactionPosted.
+    transaction. Publishes TransactionPosted. For service tokens (the core-banking system) and roles/admin.
     """
     CreateContact: _grpc.UnaryUnaryMultiCallable[_customer_service_pb2.CreateContactRequest, _customer_service_pb2.CreateContactResponse]
     """Adds a key contact to a customer."""
@@ -85,7 +87,9 @@ class CustomerServiceStub:
     ListInteractions: _grpc.UnaryUnaryMultiCallable[_customer_service_pb2.ListInteractionsRequest, _customer_service_pb2.ListInteractionsResponse]
     """Lists a customer's timeline, newest first."""
     CreateCustomerGroup: _grpc.UnaryUnaryMultiCallable[_customer_service_pb2.CreateCustomerGroupRequest, _customer_service_pb2.CreateCustomerGroupResponse]
-    """Creates a corporate group."""
+    """Creates a corporate group. Needs roles/admin, roles/head_office_leader or roles/branch_manager, as do
+    the other writes of groups.
+    """
     GetCustomerGroup: _grpc.UnaryUnaryMultiCallable[_customer_service_pb2.GetCustomerGroupRequest, _customer_service_pb2.GetCustomerGroupResponse]
     """Gets a corporate group."""
     ListCustomerGroups: _grpc.UnaryUnaryMultiCallable[_customer_service_pb2.ListCustomerGroupsRequest, _customer_service_pb2.ListCustomerGroupsResponse]
@@ -122,7 +126,9 @@ class CustomerServiceAsyncStub(CustomerServiceStub):
     display_name) cannot be changed here. Fails with `ABORTED` when `customer.etag` is set and stale.
     """
     DeleteCustomer: _aio.UnaryUnaryMultiCallable[_customer_service_pb2.DeleteCustomerRequest, _customer_service_pb2.DeleteCustomerResponse]  # type: ignore[assignment]
-    """Deletes a manually entered customer. Scanned customers cannot be deleted (`FAILED_PRECONDITION`)."""
+    """Deletes a manually entered customer. Scanned customers cannot be deleted (`FAILED_PRECONDITION`), nor
+    members of a corporate group. Needs roles/admin, roles/head_office_leader or roles/branch_manager.
+    """
     SearchCustomers: _aio.UnaryUnaryMultiCallable[_customer_service_pb2.SearchCustomersRequest, _customer_service_pb2.SearchCustomersResponse]  # type: ignore[assignment]
     """Searches customers by free text: a Chinese name (张三), its pinyin (zhangsan) or initials (zs), an ID
     number, a phone number or an account number (full or a tail of at least 4 digits). Results are ordered
@@ -139,7 +145,7 @@ class CustomerServiceAsyncStub(CustomerServiceStub):
     CreateTransaction: _aio.UnaryUnaryMultiCallable[_customer_service_pb2.CreateTransactionRequest, _customer_service_pb2.CreateTransactionResponse]  # type: ignore[assignment]
     """Records a transaction pushed in real time by the core-banking system (instead of waiting for the next
     scan). Idempotent: the transaction id is the core-banking reference, and a repeat returns the stored
-    transaction. Publishes TransactionPosted.
+    transaction. Publishes TransactionPosted. For service tokens (the core-banking system) and roles/admin.
     """
     CreateContact: _aio.UnaryUnaryMultiCallable[_customer_service_pb2.CreateContactRequest, _customer_service_pb2.CreateContactResponse]  # type: ignore[assignment]
     """Adds a key contact to a customer."""
@@ -156,7 +162,9 @@ class CustomerServiceAsyncStub(CustomerServiceStub):
     ListInteractions: _aio.UnaryUnaryMultiCallable[_customer_service_pb2.ListInteractionsRequest, _customer_service_pb2.ListInteractionsResponse]  # type: ignore[assignment]
     """Lists a customer's timeline, newest first."""
     CreateCustomerGroup: _aio.UnaryUnaryMultiCallable[_customer_service_pb2.CreateCustomerGroupRequest, _customer_service_pb2.CreateCustomerGroupResponse]  # type: ignore[assignment]
-    """Creates a corporate group."""
+    """Creates a corporate group. Needs roles/admin, roles/head_office_leader or roles/branch_manager, as do
+    the other writes of groups.
+    """
     GetCustomerGroup: _aio.UnaryUnaryMultiCallable[_customer_service_pb2.GetCustomerGroupRequest, _customer_service_pb2.GetCustomerGroupResponse]  # type: ignore[assignment]
     """Gets a corporate group."""
     ListCustomerGroups: _aio.UnaryUnaryMultiCallable[_customer_service_pb2.ListCustomerGroupsRequest, _customer_service_pb2.ListCustomerGroupsResponse]  # type: ignore[assignment]
@@ -220,7 +228,9 @@ class CustomerServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _customer_service_pb2.DeleteCustomerRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_customer_service_pb2.DeleteCustomerResponse, _abc.Awaitable[_customer_service_pb2.DeleteCustomerResponse]]:
-        """Deletes a manually entered customer. Scanned customers cannot be deleted (`FAILED_PRECONDITION`)."""
+        """Deletes a manually entered customer. Scanned customers cannot be deleted (`FAILED_PRECONDITION`), nor
+        members of a corporate group. Needs roles/admin, roles/head_office_leader or roles/branch_manager.
+        """
 
     @_abc_1.abstractmethod
     def SearchCustomers(
@@ -267,7 +277,7 @@ class CustomerServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_customer_service_pb2.CreateTransactionResponse, _abc.Awaitable[_customer_service_pb2.CreateTransactionResponse]]:
         """Records a transaction pushed in real time by the core-banking system (instead of waiting for the next
         scan). Idempotent: the transaction id is the core-banking reference, and a repeat returns the stored
-        transaction. Publishes TransactionPosted.
+        transaction. Publishes TransactionPosted. For service tokens (the core-banking system) and roles/admin.
         """
 
     @_abc_1.abstractmethod
@@ -332,7 +342,9 @@ class CustomerServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _customer_service_pb2.CreateCustomerGroupRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_customer_service_pb2.CreateCustomerGroupResponse, _abc.Awaitable[_customer_service_pb2.CreateCustomerGroupResponse]]:
-        """Creates a corporate group."""
+        """Creates a corporate group. Needs roles/admin, roles/head_office_leader or roles/branch_manager, as do
+        the other writes of groups.
+        """
 
     @_abc_1.abstractmethod
     def GetCustomerGroup(

@@ -4,6 +4,7 @@ from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.type import date_pb2 as _date_pb2
 from google.type import money_pb2 as _money_pb2
+from kam.customer.v1 import audit_pb2 as _audit_pb2
 from kam.customer.v1 import customer_pb2 as _customer_pb2
 from kam.customer.v1 import scan_pb2 as _scan_pb2
 from kam.customer.v1 import tier_pb2 as _tier_pb2
@@ -115,7 +116,7 @@ class BalanceSnapshot(_message.Message):
     def __init__(self, account: _Optional[str] = ..., account_type: _Optional[_Union[_customer_pb2.Account.Type, str]] = ..., balance: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., snapshot_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., customer_assets_under_management: _Optional[_Union[_money_pb2.Money, _Mapping]] = ...) -> None: ...
 
 class KeyDateApproaching(_message.Message):
-    __slots__ = ("customer", "kind", "date", "account", "contact", "amount", "customer_display_name", "tier", "relationship_manager", "branch", "detect_time")
+    __slots__ = ("customer", "kind", "date", "account", "contact", "amount", "customer_display_name", "tier", "relationship_manager", "branch", "detect_time", "contact_display_name", "contact_title")
     CUSTOMER_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     DATE_FIELD_NUMBER: _ClassVar[int]
@@ -127,6 +128,8 @@ class KeyDateApproaching(_message.Message):
     RELATIONSHIP_MANAGER_FIELD_NUMBER: _ClassVar[int]
     BRANCH_FIELD_NUMBER: _ClassVar[int]
     DETECT_TIME_FIELD_NUMBER: _ClassVar[int]
+    CONTACT_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    CONTACT_TITLE_FIELD_NUMBER: _ClassVar[int]
     customer: str
     kind: KeyDateKind
     date: _date_pb2.Date
@@ -138,7 +141,9 @@ class KeyDateApproaching(_message.Message):
     relationship_manager: str
     branch: str
     detect_time: _timestamp_pb2.Timestamp
-    def __init__(self, customer: _Optional[str] = ..., kind: _Optional[_Union[KeyDateKind, str]] = ..., date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., account: _Optional[str] = ..., contact: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., customer_display_name: _Optional[str] = ..., tier: _Optional[str] = ..., relationship_manager: _Optional[str] = ..., branch: _Optional[str] = ..., detect_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    contact_display_name: str
+    contact_title: str
+    def __init__(self, customer: _Optional[str] = ..., kind: _Optional[_Union[KeyDateKind, str]] = ..., date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., account: _Optional[str] = ..., contact: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., customer_display_name: _Optional[str] = ..., tier: _Optional[str] = ..., relationship_manager: _Optional[str] = ..., branch: _Optional[str] = ..., detect_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., contact_display_name: _Optional[str] = ..., contact_title: _Optional[str] = ...) -> None: ...
 
 class ScanCompleted(_message.Message):
     __slots__ = ("scan_job",)
@@ -153,3 +158,29 @@ class TierRuleSetActivated(_message.Message):
     rule_set: _tier_pb2.TierRuleSet
     previous_rule_set: str
     def __init__(self, rule_set: _Optional[_Union[_tier_pb2.TierRuleSet, _Mapping]] = ..., previous_rule_set: _Optional[str] = ...) -> None: ...
+
+class CustomerGroupCreated(_message.Message):
+    __slots__ = ("customer_group",)
+    CUSTOMER_GROUP_FIELD_NUMBER: _ClassVar[int]
+    customer_group: _customer_pb2.CustomerGroup
+    def __init__(self, customer_group: _Optional[_Union[_customer_pb2.CustomerGroup, _Mapping]] = ...) -> None: ...
+
+class CustomerGroupUpdated(_message.Message):
+    __slots__ = ("customer_group", "update_mask")
+    CUSTOMER_GROUP_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
+    customer_group: _customer_pb2.CustomerGroup
+    update_mask: _field_mask_pb2.FieldMask
+    def __init__(self, customer_group: _Optional[_Union[_customer_pb2.CustomerGroup, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...
+
+class CustomerGroupDeleted(_message.Message):
+    __slots__ = ("customer_group",)
+    CUSTOMER_GROUP_FIELD_NUMBER: _ClassVar[int]
+    customer_group: str
+    def __init__(self, customer_group: _Optional[str] = ...) -> None: ...
+
+class PersonalDataAccessed(_message.Message):
+    __slots__ = ("access_record",)
+    ACCESS_RECORD_FIELD_NUMBER: _ClassVar[int]
+    access_record: _audit_pb2.AccessRecord
+    def __init__(self, access_record: _Optional[_Union[_audit_pb2.AccessRecord, _Mapping]] = ...) -> None: ...

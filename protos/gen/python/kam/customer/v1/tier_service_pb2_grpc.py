@@ -119,7 +119,7 @@ class TierServiceServicer:
     """
 
     def CreateTier(self, request, context):
-        """Creates a tier.
+        """Creates a tier. Writes of tiers need roles/admin or roles/head_office_leader.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

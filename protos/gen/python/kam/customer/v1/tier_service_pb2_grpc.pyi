@@ -36,7 +36,7 @@ class TierServiceStub:
     @_typing.overload
     def __new__(cls, channel: _aio.Channel) -> TierServiceAsyncStub: ...
     CreateTier: _grpc.UnaryUnaryMultiCallable[_tier_service_pb2.CreateTierRequest, _tier_service_pb2.CreateTierResponse]
-    """Creates a tier."""
+    """Creates a tier. Writes of tiers need roles/admin or roles/head_office_leader."""
     GetTier: _grpc.UnaryUnaryMultiCallable[_tier_service_pb2.GetTierRequest, _tier_service_pb2.GetTierResponse]
     """Gets a tier."""
     ListTiers: _grpc.UnaryUnaryMultiCallable[_tier_service_pb2.ListTiersRequest, _tier_service_pb2.ListTiersResponse]
@@ -82,7 +82,7 @@ class TierServiceAsyncStub(TierServiceStub):
 
     def __init__(self, channel: _aio.Channel) -> None: ...
     CreateTier: _aio.UnaryUnaryMultiCallable[_tier_service_pb2.CreateTierRequest, _tier_service_pb2.CreateTierResponse]  # type: ignore[assignment]
-    """Creates a tier."""
+    """Creates a tier. Writes of tiers need roles/admin or roles/head_office_leader."""
     GetTier: _aio.UnaryUnaryMultiCallable[_tier_service_pb2.GetTierRequest, _tier_service_pb2.GetTierResponse]  # type: ignore[assignment]
     """Gets a tier."""
     ListTiers: _aio.UnaryUnaryMultiCallable[_tier_service_pb2.ListTiersRequest, _tier_service_pb2.ListTiersResponse]  # type: ignore[assignment]
@@ -131,7 +131,7 @@ class TierServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _tier_service_pb2.CreateTierRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_tier_service_pb2.CreateTierResponse, _abc.Awaitable[_tier_service_pb2.CreateTierResponse]]:
-        """Creates a tier."""
+        """Creates a tier. Writes of tiers need roles/admin or roles/head_office_leader."""
 
     @_abc_1.abstractmethod
     def GetTier(

@@ -1,0 +1,105 @@
+"""The audit trail's gRPC side: :func:`audited` writes the access record of each call that showed personal data
+unmasked, and :class:`AccessAuditServicer` (``kam.customer.v1.AccessAuditService``) reads the trail."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+
+from google.protobuf.descriptor import ServiceDescriptor
+from kam.customer.v1 import audit_service_pb2 as pb
+from kam.customer.v1 import audit_service_pb2_grpc as pb_grpc
+from kam_kit import pagination
+from kam_kit.errors import PermissionDenied
+from kam_kit.grpcserver import current_identity, current_request_id
+from opentelemetry import trace
+
+from kam_customer.adapters.orm import AccessRecordRow
+from kam_customer.domain import customers as domain
+from kam_customer.service_layer import audit, filters
+from kam_customer.service_layer.audit import AccessAudit, record_to_proto
+
+#: Who may read the trail.
+READERS = frozenset({"roles/compliance", "roles/admin"})
+
+RECORD_FILTERS = {
+    "actor": filters.Field(AccessRecordRow.actor, str),
+    "method": filters.Field(AccessRecordRow.method, str),
+    "access_time": filters.Field(AccessRecordRow.access_time, filters.timestamp, filters.ORDERING),
+    "customer": filters.Field(audit.CustomerColumn(), lambda value: value.removeprefix("customers/")),
+}
+
+
+def masked_for_caller(shown: Callable[[Iterable], None], rows: Iterable) -> bool:
+    """Whether personal data in this response is masked for the caller. When it is not, ``shown(rows)`` notes
+    what the response reveals (``audit.customers_shown`` …) for the access record written before it returns
+    (see ``audit_api.audited``): no unmasked rendering without its audit note."""
+    identity = current_identity()
+    masked = identity is None or not domain.may_see_pii(frozenset(identity.roles), identity.kind == "service")
+    if not masked:
+        shown(rows)
+    return masked
+
+
+def _trace_id() -> str:
+    context = trace.get_current_span().get_span_context()
+    return format(context.trace_id, "032x") if context.is_valid else ""
+
+
+def audited(service: ServiceDescriptor):
+    """Class decorator for a servicer of ``service``: each of its RPCs collects what it shows unmasked (see
+    :mod:`kam_customer.service_layer.audit`) and, before returning, writes the access record through the
+    servicer's ``access_audit`` (an :class:`AccessAudit`). A failed write fails the call."""
+
+    def wrap(behaviour, method: str):
+        @functools.wraps(behaviour)
+        async def call(self, request, context):
+            with audit.collecting() as disclosure:
+                response = await behaviour(self, request, context)
+            await self.access_audit.record(current_identity(), method, disclosure,
+                                           request_id=current_request_id(), trace_id=_trace_id())
+            return response
+
+        return call
+
+    def decorate(cls):
+        for method in service.methods:  # also the ones mixins or the generated base (UNIMPLEMENTED) provide
+            if method.server_streaming:
+                raise TypeError(f"{method.full_name}: streamed responses cannot be audited before they leave")
+            setattr(cls, method.name, wrap(getattr(cls, method.name), method.full_name))
+        return cls
+
+    return decorate
+
+
+def _require_reader() -> None:
+    identity = current_identity()
+    if identity is None or not READERS.intersection(identity.roles):
+        raise PermissionDenied("只有合规或管理员可以查看审计记录 (access records need roles/compliance or roles/admin)",
+                               reason="ACCESS_AUDIT_NOT_ALLOWED")
+
+
+class AccessAuditServicer(pb_grpc.AccessAuditServiceServicer):
+    def __init__(self, access_audit: AccessAudit, page_secret: bytes) -> None:
+        self.access_audit = access_audit
+        self.page_secret = page_secret
+
+    async def GetAccessRecord(self, request: pb.GetAccessRecordRequest, context) -> pb.GetAccessRecordResponse:
+        _require_reader()
+        row, customers = await self.access_audit.get(request.name)
+        return pb.GetAccessRecordResponse(access_record=record_to_proto(row, customers))
+
+    async def ListAccessRecords(self, request: pb.ListAccessRecordsRequest,
+                                context) -> pb.ListAccessRecordsResponse:
+        _require_reader()
+        size = pagination.page_size(request.page_size, maximum=500)
+        conditions = filters.parse(request.filter, RECORD_FILTERS)
+        cursor = pagination.decode_token(request.page_token, bound_to=request.filter, secret=self.page_secret)
+        page, more = await self.access_audit.list(conditions, before_seq=cursor["seq"] if cursor else None,
+                                                  limit=size)
+        token = ""
+        if more:
+            token = pagination.encode_token({"seq": page[-1][0].seq}, bound_to=request.filter,
+                                            secret=self.page_secret)
+        return pb.ListAccessRecordsResponse(
+            access_records=[record_to_proto(row, customers) for row, customers in page], next_page_token=token)

@@ -1,0 +1,49 @@
+"""CustomerService methods for a customer's lifecycle and pushed transactions (a mixin of CustomerServicer)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from kam.customer.v1 import customer_service_pb2 as pb
+from kam_kit.errors import InvalidArgument
+from kam_kit.grpcserver import current_identity
+from kam_kit.timeconv import from_timestamp
+
+from kam_customer.adapters import protomap
+from kam_customer.entrypoints.audit_api import masked_for_caller
+from kam_customer.scan import messages
+from kam_customer.service_layer import audit
+from kam_customer.service_layer.lifecycle import LifecycleService, TransactionDraft
+
+
+class LifecycleApi:
+    """DeleteCustomer and CreateTransaction; expects ``self.customers`` (the CustomerService)."""
+
+    customers: object
+
+    @cached_property
+    def lifecycle(self) -> LifecycleService:
+        return LifecycleService(self.customers.db, self.customers.clock)  # type: ignore[attr-defined]
+
+    async def DeleteCustomer(self, request: pb.DeleteCustomerRequest, context) -> pb.DeleteCustomerResponse:
+        await self.lifecycle.delete(current_identity(), request.name, etag=request.etag)
+        return pb.DeleteCustomerResponse()
+
+    async def CreateTransaction(self, request: pb.CreateTransactionRequest, context) -> pb.CreateTransactionResponse:
+        if not request.HasField("transaction"):
+            raise InvalidArgument.for_field("transaction", "必填 (required)")
+        message = request.transaction
+        draft = TransactionDraft(
+            direction=messages.DIRECTIONS_FROM_PROTO.get(message.direction, ""),
+            amount=messages.money_value(message.amount) if message.HasField("amount") else None,
+            currency=message.amount.currency_code,
+            post_time=from_timestamp(message.post_time) if message.HasField("post_time") else None,
+            balance_after=messages.money_value(message.balance_after) if message.HasField("balance_after") else None,
+            balance_currency=message.balance_after.currency_code,
+            channel=messages.CHANNELS_FROM_PROTO.get(message.channel, ""),
+            counterparty=message.counterparty.strip(), summary=message.summary.strip(),
+        )
+        row, key = await self.lifecycle.create_transaction(current_identity(), request.parent,
+                                                           request.transaction_id.strip(), draft)
+        masked = masked_for_caller(audit.transactions_shown, [row])  # the one masking gate, with its audit note
+        return pb.CreateTransactionResponse(transaction=protomap.transaction_to_proto(row, key, masked=masked))

@@ -1,0 +1,241 @@
+"""The audit trail of personal-data views (个人信息查看审计).
+
+While an RPC runs, every place that renders personal data unmasked notes what it showed (:func:`disclose` and
+the ``*_shown`` helpers below) into the call's :class:`Disclosure`. Before the response leaves,
+:meth:`AccessAudit.record` writes one access record and its ``PersonalDataAccessed`` event in one transaction;
+when that fails the call fails (no unaudited reveal). A response masked for the caller notes nothing and
+writes nothing.
+
+The kinds are the ones a caller without the permission sees masked: an individual's or a contact's name, ID
+numbers, phones, contacts' e-mail and birth date, account numbers and transaction counterparties.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from kam.customer.v1 import audit_pb2, events_pb2
+from kam_kit import outbox
+from kam_kit.auth import Identity
+from kam_kit.clock import Clock
+from kam_kit.db import Database
+from kam_kit.errors import NotFound, Unavailable
+from kam_kit.timeconv import to_timestamp
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from kam_customer.adapters.orm import (
+    AccessRecordCustomerRow,
+    AccessRecordRow,
+    AccountRow,
+    ContactRow,
+    CustomerRow,
+    TransactionRow,
+)
+from kam_customer.domain import customers as domain
+from kam_customer.search.query import Hit
+from kam_customer.service_layer import names
+
+log = logging.getLogger(__name__)
+
+SERVICE = "customer"
+KINDS = ("NAME", "ID_NUMBER", "PHONE", "EMAIL", "BIRTH_DATE", "ACCOUNT_NUMBER", "COUNTERPARTY_NAME", "ADDRESS")
+NAME, ID_NUMBER, PHONE, EMAIL, BIRTH_DATE, ACCOUNT_NUMBER, COUNTERPARTY_NAME, ADDRESS = KINDS
+#: The customers kept per record; ``customer_count`` has them all.
+MAX_CUSTOMERS = 100
+MAX_QUERY = 200
+
+Record = audit_pb2.AccessRecord
+KIND_TO_PROTO = {name: Record.PersonalDataKind.Value(f"PERSONAL_DATA_KIND_{name}") for name in KINDS}
+ACTOR_KIND_TO_PROTO = {"user": Record.ACTOR_KIND_USER, "service": Record.ACTOR_KIND_SERVICE}
+
+
+@dataclass
+class Disclosure:
+    """What one response shows unmasked: the customers (ids, first-seen order) and the kinds of personal data."""
+
+    customers: dict[str, None] = field(default_factory=dict)
+    kinds: set[str] = field(default_factory=set)
+    search_query: str = ""
+
+    def add(self, customer_id: str, kinds: Iterable[str]) -> None:
+        shown = set(kinds)
+        if shown:
+            self.customers.setdefault(customer_id)
+            self.kinds |= shown
+
+
+_current: contextvars.ContextVar[Disclosure | None] = contextvars.ContextVar("kam_disclosure", default=None)
+
+
+@contextmanager
+def collecting() -> Iterator[Disclosure]:
+    """Collect the disclosures of the code run inside (one RPC)."""
+    disclosure = Disclosure()
+    token = _current.set(disclosure)
+    try:
+        yield disclosure
+    finally:
+        _current.reset(token)
+
+
+def disclose(customer_id: str, kinds: Iterable[str]) -> None:
+    """Note that personal data of ``customer_id`` is being shown unmasked (ignored outside :func:`collecting`)."""
+    disclosure = _current.get()
+    if disclosure is not None:
+        disclosure.add(customer_id, kinds)
+
+
+def searched(query: str) -> None:
+    """Note the search query of the current call (kept only if the call shows personal data)."""
+    disclosure = _current.get()
+    if disclosure is not None:
+        disclosure.search_query = query[:MAX_QUERY]
+
+
+def customer_kinds(row: CustomerRow) -> list[str]:
+    return [kind for kind, shown in ((NAME, row.type == domain.INDIVIDUAL and row.display_name),
+                                     (ID_NUMBER, row.id_number), (PHONE, row.phone), (EMAIL, row.email),
+                                     (ADDRESS, row.address)) if shown]
+
+
+def contact_kinds(row: ContactRow) -> list[str]:
+    return [kind for kind, shown in ((NAME, row.display_name), (ID_NUMBER, row.id_number), (PHONE, row.phone),
+                                     (EMAIL, row.email), (BIRTH_DATE, row.birth_date)) if shown]
+
+
+def customers_shown(rows: Iterable[CustomerRow]) -> None:
+    for row in rows:
+        disclose(row.id, customer_kinds(row))
+
+
+def contacts_shown(rows: Iterable[ContactRow]) -> None:
+    for row in rows:
+        disclose(row.customer_id, contact_kinds(row))
+
+
+def accounts_shown(rows: Iterable[AccountRow]) -> None:
+    for row in rows:
+        disclose(row.customer_id, [ACCOUNT_NUMBER])
+
+
+def transactions_shown(rows: Iterable[TransactionRow]) -> None:
+    for row in rows:
+        disclose(row.customer_id, [COUNTERPARTY_NAME] if row.counterparty else [])
+
+
+#: Search match kinds (see kam_customer.search.text) → what the matched value reveals.
+MATCH_KINDS = {"D": ID_NUMBER, "C": ID_NUMBER, "M": PHONE, "A": ACCOUNT_NUMBER}
+
+
+def matches_shown(page: Iterable[tuple[Hit, CustomerRow]]) -> None:
+    """Search results' matched values (``(hit, customer)`` pairs) shown unmasked; a matched name is personal
+    data only for individuals, as when masking."""
+    for hit, customer in page:
+        kind = MATCH_KINDS.get(hit.kind, NAME if customer.type == domain.INDIVIDUAL else "")
+        disclose(customer.id, [kind] if kind else [])
+
+
+def record_to_proto(row: AccessRecordRow, customer_ids: list[str]) -> audit_pb2.AccessRecord:
+    kinds = row.data_kinds.split()
+    return Record(
+        name=f"accessRecords/{row.id}", access_time=to_timestamp(row.access_time), actor=row.actor,
+        actor_kind=ACTOR_KIND_TO_PROTO.get(row.actor_kind, Record.ACTOR_KIND_UNSPECIFIED),
+        actor_display_name=row.actor_display_name, actor_roles=row.actor_roles.split(),
+        actor_org_unit=row.actor_org_unit, method=row.method,
+        customers=[f"customers/{cid}" for cid in customer_ids], customer_count=row.customer_count,
+        personal_data_kinds=sorted(KIND_TO_PROTO[k] for k in kinds if k in KIND_TO_PROTO),
+        search_query=row.search_query, request_id=row.request_id, trace_id=row.trace_id,
+    )
+
+
+class AccessAudit:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    async def record(self, identity: Identity | None, method: str, disclosure: Disclosure, *,
+                     request_id: str = "", trace_id: str = "") -> AccessRecordRow | None:
+        """Write the access record of a response and its event (one transaction); None when nothing was shown.
+
+        Fails with UNAVAILABLE when the record cannot be written: the caller must then not return the data.
+        """
+        if not disclosure.kinds:
+            return None
+        row = AccessRecordRow(
+            id=str(uuid.uuid4()), access_time=self.clock.now(),
+            actor=identity.subject[:128] if identity else "", actor_kind=identity.kind if identity else "service",
+            actor_display_name=identity.display_name[:200] if identity else "",
+            actor_roles=" ".join(identity.roles) if identity else "",
+            actor_org_unit=identity.org_unit[:128] if identity else "", method=method,
+            customer_count=len(disclosure.customers), data_kinds=" ".join(sorted(disclosure.kinds)),
+            search_query=disclosure.search_query, request_id=request_id[:64], trace_id=trace_id,
+        )
+        customer_ids = list(disclosure.customers)[:MAX_CUSTOMERS]
+        try:
+            async with self.db.transaction() as session:
+                session.add(row)
+                session.add_all(AccessRecordCustomerRow(record_id=row.id, position=n, customer_id=cid)
+                                for n, cid in enumerate(customer_ids))
+                event = events_pb2.PersonalDataAccessed(access_record=record_to_proto(row, customer_ids))
+                outbox.record(session, event, service=SERVICE, clock=self.clock, resource=f"accessRecords/{row.id}",
+                              event_id=row.id)
+        except SQLAlchemyError:
+            log.exception("access record not written; the response is withheld", extra={"method": method})
+            raise Unavailable("审计记录写入失败，未返回个人信息 (the access record could not be written; "
+                              "personal data is withheld)", reason="ACCESS_AUDIT_FAILED") from None
+        return row
+
+    async def get(self, name: str) -> tuple[AccessRecordRow, list[str]]:
+        (record_id,) = names.parse(name, ("accessRecords",), "name")
+        async with self.db.read() as session:
+            row = await session.scalar(select(AccessRecordRow).where(AccessRecordRow.id == record_id))
+            if row is None:
+                raise NotFound(f"审计记录 {name} 不存在 (not found)", metadata={"name": name})
+            return row, (await self._customers(session, [row.id]))[row.id]
+
+    async def list(self, conditions: list[ColumnElement[bool]], *, before_seq: int | None,
+                   limit: int) -> tuple[list[tuple[AccessRecordRow, list[str]]], bool]:
+        """Records newest first (below ``before_seq`` when given), and whether more follow."""
+        query = select(AccessRecordRow).where(*conditions)
+        if before_seq is not None:
+            query = query.where(AccessRecordRow.seq < before_seq)
+        async with self.db.read() as session:
+            rows = (await session.scalars(query.order_by(AccessRecordRow.seq.desc()).limit(limit + 1))).all()
+            customers = await self._customers(session, [row.id for row in rows[:limit]])
+        return [(row, customers[row.id]) for row in rows[:limit]], len(rows) > limit
+
+    @staticmethod
+    async def _customers(session, record_ids: list[str]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {record_id: [] for record_id in record_ids}
+        if record_ids:
+            c = AccessRecordCustomerRow
+            for record_id, customer_id in (await session.execute(
+                    select(c.record_id, c.customer_id).where(c.record_id.in_(record_ids))
+                    .order_by(c.record_id, c.position))).all():
+                out[record_id].append(customer_id)
+        return out
+
+
+class CustomerColumn:
+    """The ``customer`` filter field: ``customer = "customers/c1"`` holds when c1 is among a record's customers.
+
+    Stands in for a column in :class:`kam_customer.service_layer.filters.Field` (which applies ``==``/``!=``).
+    """
+
+    def _matching(self, customer_id: str) -> ColumnElement[bool]:
+        c = AccessRecordCustomerRow
+        return AccessRecordRow.id.in_(select(c.record_id).where(c.customer_id == customer_id))
+
+    def __eq__(self, customer_id: object) -> ColumnElement[bool]:  # type: ignore[override]
+        return self._matching(str(customer_id))
+
+    def __ne__(self, customer_id: object) -> ColumnElement[bool]:  # type: ignore[override]
+        return ~self._matching(str(customer_id))
+
+    __hash__ = object.__hash__

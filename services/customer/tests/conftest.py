@@ -1,0 +1,52 @@
+"""Fixtures shared by the customer service's tests."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from types import SimpleNamespace
+
+import grpc
+import pytest
+from kam.customer.v1 import customer_service_pb2_grpc as pb_grpc
+from kam_customer.bootstrap import build
+from kam_customer.settings import CustomerSettings
+from kam_kit import auth
+from kam_kit.clock import ManualClock
+from kam_kit.settings import ServiceSettings
+
+
+@pytest.fixture
+async def start_customer_service(database_url, token_secret, free_port, tmp_path: Path):
+    """``api = await start_customer_service(clock, **customer_settings)``: a real customer service (gRPC; no broker,
+    so events stay in the outbox; no source and no scheduled scans), stopped after the test. ``api.service`` is
+    the app, ``api.channel`` a channel to it, ``api.client`` a CustomerService stub and ``api.md(*roles,
+    org_unit=…, subject=…)`` call metadata with a token issued at the clock's current time."""
+    started: list[SimpleNamespace] = []
+
+    async def start(clock: ManualClock, **customer_settings) -> SimpleNamespace:
+        settings = ServiceSettings.from_env("customer", environ={
+            "KAM_TOKEN_SECRET": token_secret, "KAM_CUSTOMER_DATABASE_URL": database_url,
+            "KAM_CUSTOMER_GRPC_PORT": str(free_port()), "KAM_NATS_URL": "nats://127.0.0.1:1",
+        })
+        service = build(settings, clock, customer_settings=CustomerSettings(**{
+            "source_url": f"sqlite:///{tmp_path / 'none.db'}", "mapping_path": tmp_path / "none.toml",
+            "scan_cron": "0 0 1 1 *", "scan_on_start": False, **customer_settings}))
+        service.produces_events = False
+        await service.start()
+        channel = grpc.aio.insecure_channel(f"127.0.0.1:{service.grpc.port}")
+
+        def md(*roles: str, org_unit: str = "orgUnits/head", subject: str = "users/u1") -> tuple:
+            token = auth.issue_token(auth.Identity(subject=subject, roles=roles or ("roles/admin",), org_unit=org_unit),
+                                     secret=token_secret, clock=clock, ttl=timedelta(hours=1))
+            return ((auth.METADATA_KEY, auth.bearer(token)),)
+
+        api = SimpleNamespace(service=service, clock=clock, channel=channel, md=md,
+                              client=pb_grpc.CustomerServiceStub(channel))
+        started.append(api)
+        return api
+
+    yield start
+    for api in started:
+        await api.channel.close()
+        await api.service.stop()
