@@ -115,16 +115,23 @@ class ServiceApp:
             await self.grpc.stop(self.settings.shutdown_grace_seconds)
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        # Bounded: a task that does not end when cancelled (e.g. stuck in a driver call) must not keep the
+        # process from stopping; it is named in the log instead.
+        tasks = list(self._tasks)
+        if tasks:
+            _, pending = await asyncio.wait(tasks, timeout=STOP_TASKS_SECONDS)
+            for task in pending:
+                log.warning("task did not stop when cancelled", extra={"task": task.get_name()})
         if self.nats is not None and self.nats.is_connected:
             # Acks already sent are flushed; draining the pull subscriptions would wait for their fetches.
             with contextlib.suppress(Exception):
                 await self.nats.flush(timeout=1)
             with contextlib.suppress(Exception):
                 await self.nats.close()
-        await self.db.dispose()
+        try:
+            await asyncio.wait_for(self.db.dispose(), timeout=STOP_TASKS_SECONDS)
+        except TimeoutError:
+            log.warning("database connections did not close in time")
         telemetry.shutdown()
 
     async def serve_until_signalled(self) -> None:
@@ -139,6 +146,10 @@ class ServiceApp:
         finally:
             log.info("shutting down")
             await self.stop()
+
+
+#: How long stopping waits for cancelled background tasks and for the database pool to close.
+STOP_TASKS_SECONDS = 5.0
 
 
 async def _retry(action: Callable, *, what: str) -> None:
