@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import UTC, datetime
 
 import nats
 import pytest
@@ -68,6 +69,10 @@ async def test_relay_publishes_with_message_id_and_marks_published(db: Database,
     async with db.transaction() as session:
         ids = [outbox.record(session, _event(f"c{i}"), service=service, clock=clock, resource=f"customers/c{i}")
                for i in range(25)]
+    async with db.read() as session:
+        stored = (await session.scalars(select(outbox_table.c.headers).order_by(outbox_table.c.seq))).all()
+    # Only what cannot be derived from the row is stored (outside a trace: the resource).
+    assert stored[0] == {events.CE_SUBJECT: "customers/c0"}
     await events.ensure_stream(js, service)
     relay = outbox.OutboxRelay(db, js, service=service, batch_size=10, clock=clock)
     assert await relay.drain() == 25
@@ -80,8 +85,29 @@ async def test_relay_publishes_with_message_id_and_marks_published(db: Database,
     assert first.headers[events.MSG_ID] == ids[0]
     assert first.headers[events.CE_TYPE] == "kam.customer.v1.CustomerCreated"
     assert first.headers[events.CE_SUBJECT] == "customers/c0"
+    assert first.headers[events.CE_ID] == ids[0]
+    assert first.headers[events.CE_SOURCE] == f"kam/{service}"
+    assert first.headers[events.CE_SPECVERSION] == "1.0"
+    assert first.headers[events.CE_TIME] == clock.now().isoformat()
+    assert first.headers[events.CONTENT_TYPE] == events.PROTOBUF
     assert first.subject == f"kam.{service}.v1.CustomerCreated"
     assert events_pb2.CustomerCreated.FromString(first.data).customer.display_name == "c0"
+
+
+async def test_rows_of_an_older_release_with_every_header_stored_publish_unchanged(db: Database, js, service) -> None:
+    headers = events.event_headers(event_id="0f4f1b3e-0000-4000-8000-000000000001", service=service,
+                                   event_type="kam.customer.v1.CustomerCreated",
+                                   time=datetime(2026, 11, 1, 8, 0, tzinfo=UTC), subject="customers/old")
+    async with db.transaction() as session:
+        await session.execute(insert(outbox_table).values(
+            event_id=headers[events.MSG_ID], subject=f"kam.{service}.v1.CustomerCreated",
+            event_type="kam.customer.v1.CustomerCreated", headers=headers,
+            payload=_event("old").SerializeToString(), created_at=datetime(2026, 11, 1, 8, 0, tzinfo=UTC)))
+    await events.ensure_stream(js, service)
+    assert await outbox.OutboxRelay(db, js, service=service).drain() == 1
+    message = await js.get_msg(events.stream_name(service), seq=1)
+    assert {k: v for k, v in message.headers.items() if k != "Nats-Expected-Stream"} == headers
+    assert events_pb2.CustomerCreated.FromString(message.data).customer.display_name == "old"
 
 
 async def test_republish_after_crash_before_mark_is_deduplicated(db: Database, js, service: str) -> None:

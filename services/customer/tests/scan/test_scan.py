@@ -70,6 +70,22 @@ async def test_metrics_equal_an_independent_computation(kam, clock, source) -> N
     assert stored["cp003"].aum == Decimal("90000.00")  # the closed account does not count
 
 
+async def test_a_floor_on_a_transaction_metric_selects_by_it(kam, clock, source) -> None:
+    """By default a full scan's chunks leave the transaction metrics out (computed afterwards for the kept
+    customers only); a candidate floor that names one puts them back into the selecting statement."""
+    expected = _reference()
+    want = {"c" + no.lower() for no, m in expected.items() if m["txn_count_90"] >= 2}
+    assert want and want != SELECTED
+    job = await Scanner(kam, clock, source, floors={"INDIVIDUAL": {"txn_count_90": Decimal(2)},
+                                                    "CORPORATE": {"txn_count_90": Decimal(2)}}).run()
+    assert job.state == "SUCCEEDED", job.error_message
+    stored = await _metrics(kam)
+    assert set(stored) == want
+    for kam_id, row in stored.items():
+        assert row.txn_count_90 == expected[kam_id[1:].upper()]["txn_count_90"]
+        assert row.txn_volume_90 == expected[kam_id[1:].upper()]["txn_volume_90"]
+
+
 async def test_pushed_down_query_equals_hand_written_sql_for_every_customer(source) -> None:
     """The generated statement over all customers vs. a plain aggregate written by hand."""
     mapping = load_mapping(DEFAULT_MAPPING)
@@ -133,7 +149,8 @@ async def test_key_customers_and_candidates_are_copied_in_detail(kam, clock, sou
     counts = await outbox_counts(kam)
     assert counts["CustomerCreated"] == 4 and counts["AccountOpened"] == 9
     assert "TransactionPosted" not in counts  # the first scan is a backfill: history is stored, not announced
-    assert counts["BalanceSnapshot"] == 9 and counts["ScanCompleted"] == 1
+    # An account seen for the first time carries its balance in AccountOpened: no BalanceSnapshot yet.
+    assert "BalanceSnapshot" not in counts and counts["ScanCompleted"] == 1
     # key dates of key customers within 30 days of 2026-07-01: TD maturity, loan maturity, founding anniversary
     assert counts["KeyDateApproaching"] == 3
 
@@ -187,6 +204,8 @@ async def test_incremental_scan_changes_only_what_changed(kam, clock, source) ->
     delta = {k: events.get(k, 0) - events_before.get(k, 0) for k in events}
     assert delta["TransactionPosted"] == 1 and delta["CustomerCreated"] == 1 and delta["AccountUpdated"] == 1
     assert delta["AccountOpened"] == 1 and delta.get("CustomerUpdated", 0) == 0
+    # The known account whose balance moved (A5) gets a snapshot; the new one (A12) only its AccountOpened.
+    assert delta["BalanceSnapshot"] == 1
 
 
 @pytest.mark.parametrize("mode", ["FULL", "INCREMENTAL"])

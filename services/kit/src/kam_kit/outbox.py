@@ -12,16 +12,17 @@ import asyncio
 import logging
 import os
 from collections.abc import Sequence
+from datetime import UTC
 
 from google.protobuf.message import Message
 from nats.js import JetStreamContext
 from opentelemetry import propagate, trace
 from opentelemetry.trace import Span, SpanKind
-from sqlalchemy import event, func, insert, select, update
+from sqlalchemy import event, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from kam_kit import events, telemetry
+from kam_kit import bulk, events, telemetry
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.db import Database, outbox_table
 
@@ -43,10 +44,10 @@ def record(
     trace of the request that caused the change.
     """
     event_id = event_id or _new_event_id()
-    now = clock.now()
-    headers = events.event_headers(
-        event_id=event_id, service=service, event_type=message.DESCRIPTOR.full_name, time=now, subject=resource
-    )
+    now = clock.now().astimezone(UTC)
+    # Only what the relay cannot derive from the row is stored: the event's resource and the trace context.
+    # The CloudEvents headers (id, type, source, time, …) are rebuilt from the row's columns when it is published.
+    headers = {events.CE_SUBJECT: resource} if resource else {}
     if trace.get_current_span().get_span_context().is_valid:  # nothing to carry outside a trace (batch jobs)
         propagate.inject(headers)
     pending = session.info.setdefault("kam_outbox", [])
@@ -86,7 +87,7 @@ def _write_pending_events(session: Session) -> None:
     """Insert the events queued by :func:`record` as the last statement of the committing transaction."""
     pending = session.info.pop("kam_outbox", None)
     if pending:
-        session.execute(insert(outbox_table), pending)
+        bulk.insert_rows_sync(session.connection(), outbox_table, pending)
 
 
 @event.listens_for(Session, "after_rollback")
@@ -212,9 +213,18 @@ class OutboxRelay:
             oldest = oldest.replace(tzinfo=now.tzinfo)
         self._lag.record(max(0.0, (now - oldest).total_seconds()), {"service": self.service})
 
+    def headers_of(self, row) -> dict[str, str]:
+        """The NATS headers of an outbox row: the CloudEvents attributes rebuilt from its columns, then what
+        the row stored (resource and trace context; rows written by older releases stored every header)."""
+        created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+        headers = events.event_headers(event_id=row.event_id, service=self.service, event_type=row.event_type,
+                                       time=created)
+        headers.update(row.headers or {})
+        return headers
+
     async def _publish(self, row) -> tuple[asyncio.Future, Span | None]:
         """Send one event without waiting for its acknowledgement."""
-        headers = dict(row.headers)
+        headers = self.headers_of(row)
         span = None
         if "traceparent" in headers:
             # Join the trace of the request that wrote the event; consumers continue from this producer span.

@@ -112,9 +112,12 @@ def mask_account_number(value: str) -> str:
     return value[:4] + "*" * (len(value) - 8) + value[-4:] if len(value) > 8 else "*" * len(value)
 
 
+_CENT = Decimal("0.01")
+
+
 def money(amount: Decimal | int | None) -> money_pb2.Money:
     """CNY amount → google.type.Money (units + nanos, same sign)."""
-    value = Decimal(str(amount or 0)).quantize(Decimal("0.01"))
+    value = (amount if type(amount) is Decimal else Decimal(str(amount or 0))).quantize(_CENT)
     units = int(value)
     return money_pb2.Money(currency_code="CNY", units=units, nanos=int((value - units) * 1_000_000_000))
 

@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from types import SimpleNamespace
 
 from kam.customer.v1 import events_pb2, scan_pb2
-from kam_kit import outbox
+from kam_kit import bulk, outbox
 from kam_kit.clock import Clock
 from kam_kit.timeconv import aware, from_timestamp
 from sqlalchemy import select, update
@@ -48,6 +48,10 @@ class IncomingTransaction:
     summary: str = ""
     #: False for history a scan backfills: stored, but no TransactionPosted.
     announce: bool = True
+
+
+#: Ids per ``IN`` list when checking which transactions are already stored.
+_ID_CHUNK = 5000
 
 
 @dataclass
@@ -133,10 +137,24 @@ async def apply_transactions(session: AsyncSession, txns: Sequence[IncomingTrans
         })
     if not values:
         return result
-    # executemany (SQLAlchemy's "insertmanyvalues"): batched, compiled once; RETURNING gives the inserted ids.
     table = TransactionRow.__table__
-    statement = _insert(session).on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id)
-    inserted = set((await session.execute(statement, values)).scalars().all())
+    inserted: set[str] = set()
+    # History a scan stores without announcing it: the ids already stored are read first and the rest go in one
+    # plain executemany (no RETURNING needed: nothing is published for them; ON CONFLICT skips a row that a
+    # concurrent writer stored in between).
+    quiet = [v for v in values if not unique[v["id"]].announce] if origin == SCAN else []
+    for start in range(0, len(quiet), _ID_CHUNK):
+        part = quiet[start:start + _ID_CHUNK]
+        stored = set((await session.scalars(select(table.c.id).where(table.c.id.in_([v["id"] for v in part])))).all())
+        fresh = [v for v in part if v["id"] not in stored]
+        await bulk.insert_rows(session, table, fresh, skip_existing=["id"])
+        inserted.update(v["id"] for v in fresh)
+    loud = [v for v in values if unique[v["id"]].announce] if quiet else values
+    if loud:
+        # executemany (SQLAlchemy's "insertmanyvalues"): batched, compiled once; RETURNING gives the inserted
+        # ids, so that exactly the newly stored transactions are announced.
+        statement = _insert(session).on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id)
+        inserted.update((await session.execute(statement, loud)).scalars().all())
     result.duplicates += len(values) - len(inserted)
     keys: dict[str, str] = {}
     for value in values:

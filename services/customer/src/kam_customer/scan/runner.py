@@ -8,7 +8,9 @@ uninterrupted scan. The source is only read.
 
 Pipelined: the metrics statement is read by one task, the detail rows of the next batch are fetched by a second
 one (each on its own source connection) while the current batch is written into KAM, so the source's engine and
-KAM's work overlap (bounded queues: at most a few batches in memory).
+KAM's work overlap. The metrics rows waiting to be copied are buffered generously (up to METRICS_BUFFER_ROWS —
+selected customers' metrics only, a few kB each), so the source's engine keeps computing the next chunks while
+KAM catches up instead of idling on a full queue; detail rows (much larger) are fetched up to two batches ahead.
 
 Transactions the previous successful scan already saw (at or below its transaction watermark — every one on the
 first scan) are history: stored, but announced with no TransactionPosted (docs/architecture.md §21).
@@ -40,7 +42,7 @@ from kam_customer.scan.issues import Issues
 from kam_customer.scan.mapping import Mapping
 from kam_customer.scan.orm import ScanJobRow
 from kam_customer.scan.source import SourceUnavailable, check_source, open_source, short_reason
-from kam_customer.scan.sqlgen import SqlBuilder, dialect_for, window_binds
+from kam_customer.scan.sqlgen import TXN_METRICS, SqlBuilder, dialect_for, window_binds
 from kam_customer.scan.writer import BatchDetails, BatchWriter, kam_customer_id
 from kam_customer.service_layer import key_dates
 
@@ -54,6 +56,9 @@ CUSTOMER_TYPES = ("INDIVIDUAL", "CORPORATE")
 #: The page cache of KAM's SQLite connection while it writes a batch (SQLite's default is 2 MiB; the batch's
 #: inserts into the indexes of search terms, transactions and events touch far more pages than that).
 SQLITE_CACHE = "PRAGMA cache_size = -65536"
+#: Metrics rows (of selected customers) read ahead of the copy, at most: keeps the source's engine busy while KAM
+#: writes (each row is a dict of about 35 numbers: 50,000 rows ≈ 100 MB at worst).
+METRICS_BUFFER_ROWS = 50_000
 #: A full scan computes metrics in about this many chunks of consecutive customers (see ScanRunner._chunks).
 CHUNKS = 20
 
@@ -280,8 +285,9 @@ class ScanRunner:
         if job.checkpoint:
             binds["after"] = job.checkpoint
         expected = await self._expected_selected(job)
-        batches: asyncio.Queue = asyncio.Queue(maxsize=2)
-        fetched: asyncio.Queue = asyncio.Queue(maxsize=1)
+        deferred_txn_metrics = job.mode != INCREMENTAL and not self._floors_need_transactions(floors)
+        batches: asyncio.Queue = asyncio.Queue(maxsize=max(2, METRICS_BUFFER_ROWS // self.batch_size))
+        fetched: asyncio.Queue = asyncio.Queue(maxsize=2)
 
         async def read_metrics() -> None:
             async with engine.connect() as conn:
@@ -306,7 +312,8 @@ class ScanRunner:
                 if job.mode == INCREMENTAL:
                     known = await self._known_ids([kam_customer_id(r["cust_id"]) for r in rows])
                     rows = [r for r in rows if kam_customer_id(r["cust_id"]) in known or _meets(r, floors)]
-                await fetched.put((await self._fetch_details(engine, rows, job), last, read))
+                details = await self._fetch_details(engine, rows, job, txn_metrics=deferred_txn_metrics)
+                await fetched.put((details, last, read))
 
         async with _stages((read_metrics(), batches), (fetch(), fetched)):
             while (item := await _take(fetched)) is not None:
@@ -332,8 +339,16 @@ class ScanRunner:
             last = index == len(bounds) - 1
             seed = self.sql.chunk_seed_sql(last=last)
             values = {**binds, "after": low} if last else {**binds, "after": low, "upto": bounds[index + 1]}
-            statements.append((self.sql.metrics_sql(seed=seed, floors=floors, seed_only=True), values))
+            statements.append((self.sql.metrics_sql(seed=seed, floors=floors, seed_only=True,
+                                                    transactions=self._floors_need_transactions(floors)), values))
         return statements
+
+    @staticmethod
+    def _floors_need_transactions(floors: dict[str, dict[str, Decimal]]) -> bool:
+        """Whether selecting candidates needs the transaction metrics: only if a floor names one. Otherwise a
+        full scan's chunks leave the transactions out (on most sources the costliest part of a customer-seeded
+        statement) and they are computed for the kept customers only, with their details."""
+        return any(metric in TXN_METRICS for metrics in floors.values() for metric in metrics)
 
     async def _expected_selected(self, job: ScanJobRow) -> int:
         async with self.db.read() as session:
@@ -375,13 +390,25 @@ class ScanRunner:
             return set((await session.scalars(select(CustomerRow.id).where(
                 CustomerRow.id.in_(kam_ids), CustomerRow.source == "CORE_BANKING"))).all())
 
-    async def _fetch_details(self, engine: AsyncEngine, metrics: list[dict], job: ScanJobRow) -> BatchDetails:
+    async def _fetch_details(self, engine: AsyncEngine, metrics: list[dict], job: ScanJobRow, *,
+                             txn_metrics: bool = False) -> BatchDetails:
+        """The detail rows of the batch's customers (and, with ``txn_metrics``, their transaction metrics,
+        which the chunked metrics statement left out)."""
         ids = [r["cust_id"] for r in metrics]
         details = BatchDetails(metrics=metrics)
         if not ids:
             return details
         since = window_binds(self.dialect, job.as_of)["since"]
         async with engine.connect() as conn:
+            if txn_metrics:
+                by_id = {str(r["cust_id"]): r for r in metrics}
+                window = self._binds(job)
+                for row in await self._rows(conn, self.sql.txn_metrics_sql(), ids, w90=window["w90"],
+                                            asof=window["asof"]):
+                    target = by_id.get(str(row["cust_id"]))
+                    if target is not None:
+                        target.update(txn_count_90=row["txn_count_90"], txn_volume_90=row["txn_volume_90"],
+                                      last_dn=row["last_dn"])
             for name, ctype in (("individual", "INDIVIDUAL"), ("corporate", "CORPORATE")):
                 entity = self.mapping.entity(name)
                 if entity is None:

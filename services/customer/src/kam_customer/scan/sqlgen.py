@@ -16,6 +16,9 @@ from kam_customer.scan.mapping import DATE, LOGICAL_MODEL, TIMESTAMP, Entity, Ma
 AUM_KINDS = ("DEMAND_DEPOSIT", "TIME_DEPOSIT", "WEALTH", "FUND")
 KINDS = ("DEMAND_DEPOSIT", "TIME_DEPOSIT", "WEALTH", "FUND", "LOAN", "CREDIT_CARD")
 WINDOWS = (30, 90, 365)
+#: Metrics computed from transactions: a full scan leaves them out of its chunked statement unless a candidate
+#: floor names one, and computes them for the kept customers only (:meth:`SqlBuilder.txn_metrics_sql`).
+TXN_METRICS = ("txn_count_90", "txn_volume_90")
 DETAIL_DAYS = 90
 
 #: Estimated annual contribution (CNY), a documented proxy (docs/mapping.md): deposit spread + wealth/fund fee +
@@ -200,40 +203,28 @@ class SqlBuilder:
         return ctes, "k_scope"
 
     def metrics_sql(self, *, seed: str | None = None, floors: dict[str, dict[str, object]] | None = None,
-                    after: bool = False, seed_only: bool = False) -> str:
+                    after: bool = False, seed_only: bool = False, transactions: bool = True) -> str:
         """One statement computing every metric per customer.
 
         Binds: ``asof`` (daynum), ``asof1`` (asof + 1), ``w30``/``w90``/``w365`` (first day of each window),
         ``asof_y``/``asof_m``/``asof_d``, ``after`` (resume key, when ``after``), one ``f_<type>_<metric>`` per
         floor. ``seed`` restricts the customers (a SELECT of ``cust_id``), expanded to whole groups (so that
-        consolidated figures are complete); ``seed_only`` returns the seed's customers only.
+        consolidated figures are complete); ``seed_only`` returns the seed's customers only. Without
+        ``transactions`` the transaction metrics (:data:`TXN_METRICS` and ``last_dn``) come out as 0 / NULL:
+        :meth:`txn_metrics_sql` computes them afterwards for the customers that are kept.
         """
         d = self.d
         acct_e = self.m.entities["account"]
-        txn_e = self.m.entities["transaction"]
         ctes, scope = self.seed_ctes(seed)
         in_scope = f"cust_id IN (SELECT cust_id FROM {scope})" if scope else None
         ctes.append(f"k_cust_all AS ({self.customer_union()})")
         ctes.append("k_cust AS (SELECT * FROM k_cust_all" + (f" WHERE {in_scope})" if in_scope else ")"))
         acct_cond = f"{self.key(acct_e, 'customer_id')} IN (SELECT cust_id FROM {scope})" if scope else None
-        ctes.append(
-            "k_acct AS (SELECT "
-            f"CAST({self.raw(acct_e, 'id')} AS TEXT) AS acct_id, CAST({self.raw(acct_e, 'customer_id')} AS TEXT) AS cust_id, "
-            f"{self.coded(acct_e, 'type')} AS kind, COALESCE({d.num(self.raw(acct_e, 'balance'))}, 0) AS bal, "
-            f"COALESCE({d.num(self.raw(acct_e, 'credit_limit'))}, 0) AS lim, "
-            f"{self.coded(acct_e, 'status')} AS status, {self.date(acct_e, 'open_date')} AS open_d "
-            f"{self.from_where(acct_e, acct_cond) if acct_cond else self.from_where(acct_e)})"
-        )
-        txn_acct = f"CAST({self.raw(txn_e, 'account_id')} AS TEXT)"
-        txn_cond = f"{self.key(txn_e, 'account_id')} IN (SELECT acct_id FROM k_acct)" if scope else None
-        txn_day = d.daynum(self.date(txn_e, "time"))
-        ctes.append(
-            f"k_tx AS (SELECT acct_id, SUM(CASE WHEN dn >= :w90 THEN 1 ELSE 0 END) AS n90, "
-            f"SUM(CASE WHEN dn >= :w90 THEN amt ELSE 0 END) AS v90, MAX(dn) AS last_dn FROM ("
-            f"SELECT {txn_acct} AS acct_id, {txn_day} AS dn, {d.num(self.raw(txn_e, 'amount'))} AS amt "
-            f"{self.from_where(txn_e, txn_cond) if txn_cond else self.from_where(txn_e)}) t "
-            f"WHERE dn <= :asof GROUP BY acct_id)"
-        )
+        ctes.append(self._acct_cte(acct_cond))
+        if transactions:
+            ctes.append(self._tx_cte(scoped=bool(scope)))
+        else:
+            ctes.append("k_tx AS (SELECT NULL AS acct_id, 0 AS n90, 0 AS v90, NULL AS last_dn WHERE 1 = 0)")
         kinds_sql = ", ".join(f"'{k}'" for k in AUM_KINDS)
         bh = self.m.entity("balance_history")
         if bh is not None:
@@ -325,6 +316,42 @@ class SqlBuilder:
         where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
         recursive = "RECURSIVE " if link is not None else ""
         return (f"WITH {recursive}{', '.join(ctes)} SELECT m.*, {cons} FROM k_m m{join}{where} ORDER BY m.cust_id")
+
+    def _acct_cte(self, condition: str | None) -> str:
+        acct_e, d = self.m.entities["account"], self.d
+        return (
+            "k_acct AS (SELECT "
+            f"CAST({self.raw(acct_e, 'id')} AS TEXT) AS acct_id, CAST({self.raw(acct_e, 'customer_id')} AS TEXT) AS cust_id, "
+            f"{self.coded(acct_e, 'type')} AS kind, COALESCE({d.num(self.raw(acct_e, 'balance'))}, 0) AS bal, "
+            f"COALESCE({d.num(self.raw(acct_e, 'credit_limit'))}, 0) AS lim, "
+            f"{self.coded(acct_e, 'status')} AS status, {self.date(acct_e, 'open_date')} AS open_d "
+            f"{self.from_where(acct_e, condition) if condition else self.from_where(acct_e)})"
+        )
+
+    def _tx_cte(self, *, scoped: bool) -> str:
+        """Per account: transactions and volume in the 90-day window, last transaction day (``scoped``: only
+        the accounts of ``k_acct``)."""
+        txn_e, d = self.m.entities["transaction"], self.d
+        txn_acct = f"CAST({self.raw(txn_e, 'account_id')} AS TEXT)"
+        txn_cond = f"{self.key(txn_e, 'account_id')} IN (SELECT acct_id FROM k_acct)" if scoped else None
+        txn_day = d.daynum(self.date(txn_e, "time"))
+        return (
+            f"k_tx AS (SELECT acct_id, SUM(CASE WHEN dn >= :w90 THEN 1 ELSE 0 END) AS n90, "
+            f"SUM(CASE WHEN dn >= :w90 THEN amt ELSE 0 END) AS v90, MAX(dn) AS last_dn FROM ("
+            f"SELECT {txn_acct} AS acct_id, {txn_day} AS dn, {d.num(self.raw(txn_e, 'amount'))} AS amt "
+            f"{self.from_where(txn_e, txn_cond) if txn_cond else self.from_where(txn_e)}) t "
+            f"WHERE dn <= :asof GROUP BY acct_id)"
+        )
+
+    def txn_metrics_sql(self) -> str:
+        """The transaction metrics (:data:`TXN_METRICS`, ``last_dn``) of the customers bound as ``:ids``
+        (expanding), computed exactly as :meth:`metrics_sql` computes them; customers without accounts are left
+        out (their metrics are 0 / NULL). Binds: ``w90``, ``asof``."""
+        acct_e = self.m.entities["account"]
+        ctes = [self._acct_cte(f"{self.key(acct_e, 'customer_id')} IN :ids"), self._tx_cte(scoped=True)]
+        return (f"WITH {', '.join(ctes)} SELECT a.cust_id, COALESCE(SUM(COALESCE(t.n90, 0)), 0) AS txn_count_90, "
+                "ROUND(COALESCE(SUM(COALESCE(t.v90, 0)), 0), 2) AS txn_volume_90, MAX(t.last_dn) AS last_dn "
+                "FROM k_acct a LEFT JOIN k_tx t ON t.acct_id = a.acct_id GROUP BY a.cust_id")
 
     def chunk_bounds_sql(self) -> str:
         """Every ``:size``-th customer id after ``:after``, in order: where the chunks of a full scan end."""

@@ -23,10 +23,10 @@ from zoneinfo import ZoneInfo
 
 from google.protobuf.field_mask_pb2 import FieldMask
 from kam.customer.v1 import events_pb2
-from kam_kit import outbox
+from kam_kit import bulk, outbox
 from kam_kit.clock import Clock
-from kam_kit.timeconv import aware
-from sqlalchemy import delete, insert, select, update
+from kam_kit.timeconv import aware, to_timestamp
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -201,8 +201,7 @@ class BatchWriter:
                 else:
                     updates.append({"id": kam_id, "version": customer.version, "update_time": now,
                                     **{name: getattr(customer, name) for name in changed}})
-        if new_rows:
-            await session.execute(insert(table), new_rows)
+        await bulk.insert_rows(session, table, new_rows)
         if updates:
             await session.execute(update(CustomerRow), updates)  # bulk UPDATE by primary key
         for customer, changed in changes:
@@ -340,10 +339,11 @@ class BatchWriter:
             if old is None:
                 new_rows.append(value)
                 name = self._account_name(account)
+                # The opening balance travels in AccountOpened (balance + balance_update_time): no separate
+                # BalanceSnapshot for an account KAM sees for the first time (docs/architecture.md §21).
                 outbox.record(session, events_pb2.AccountOpened(
                     account=self._account_proto(account), relationship_manager=customer.relationship_manager),
                     service=SERVICE, clock=self.clock, resource=name)
-                self._snapshot(session, account, name, aum, now)
                 result.accounts_changed += 1
                 continue
             changed = [name for name in ACCOUNT_FIELDS if getattr(old, name) != value[name]]
@@ -360,8 +360,7 @@ class BatchWriter:
                 if "balance" in changed:
                     self._snapshot(session, account, name, aum, now)
                 result.accounts_changed += 1
-        if new_rows:
-            await session.execute(insert(table), new_rows)
+        await bulk.insert_rows(session, table, new_rows)
         if updates:
             await session.execute(update(AccountRow), updates)  # bulk UPDATE by primary key
         return out
@@ -384,7 +383,7 @@ class BatchWriter:
         message = events_pb2.BalanceSnapshot(
             account=name, account_type=messages.ACCOUNT_TYPES.get(account.type, 0),
             balance=messages.money(account.balance), customer_assets_under_management=messages.money(aum))
-        message.snapshot_time.FromDatetime(aware(account.balance_update_time) if account.balance_update_time else now)
+        message.snapshot_time.CopyFrom(to_timestamp(account.balance_update_time or now))
         outbox.record(session, message, service=SERVICE, clock=self.clock, resource=name)
 
     async def _write_balances(self, session, details: BatchDetails, accounts: dict[str, AccountRow]) -> None:
@@ -404,8 +403,7 @@ class BatchWriter:
                                 f"{account_id}: {row.get('day__raw')}")
                 continue
             values[(account_id, day)] = {"account_id": account_id, "day": day, "balance": money(row.get("balance"))}
-        if values:
-            await session.execute(insert(BalanceHistoryRow.__table__), list(values.values()))
+        await bulk.insert_rows(session, BalanceHistoryRow.__table__, list(values.values()))
 
     async def _write_transactions(self, session, details: BatchDetails, accounts: dict[str, AccountRow]) -> int:
         incoming = []
@@ -477,8 +475,7 @@ class BatchWriter:
                                  "update_time": now, **value})
             elif any(getattr(old, k) != v for k, v in value.items()):
                 updates.append({**value, "version": old.version + 1, "update_time": now})
-        if new_rows:
-            await session.execute(insert(table), new_rows)
+        await bulk.insert_rows(session, table, new_rows)
         if updates:
             await session.execute(update(ContactRow), updates)  # bulk UPDATE by primary key
         gone = [cid for cid in existing if cid not in wanted]

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import delete, insert, select
+from kam_kit import bulk
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_customer.adapters.orm import AccountRow, CustomerRow
@@ -60,8 +61,7 @@ async def _reindex_chunk(session: AsyncSession, ids: Sequence[str]) -> None:
     ).all():
         accounts[customer_id].append(number)
     rows = [row for customer in customers for row in index_rows(customer, accounts.get(customer.id, ()))]
-    if rows:
-        await session.execute(insert(SearchTermRow.__table__), rows)  # Core executemany: no ORM bulk path
+    await bulk.insert_rows(session, SearchTermRow.__table__, rows)  # one executemany, no per-row SQLAlchemy work
 
 
 async def reindex_all(session: AsyncSession) -> int:

@@ -25,6 +25,7 @@ everyday reading ``danwei`` find the customer. At most :data:`MAX_READINGS` read
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -87,9 +88,15 @@ def has_cjk(text: str) -> bool:
 
 def readings(name: str, *, individual: bool) -> list[list[str]]:
     """Pinyin syllable lists of a name: the default reading first, then the surname reading if different."""
-    name = normalize(name)
+    return [list(r) for r in _readings(normalize(name), individual)]
+
+
+@functools.lru_cache(maxsize=65536)
+def _readings(name: str, individual: bool) -> tuple[tuple[str, ...], ...]:
+    """:func:`readings` of a normalised name, memoised: pypinyin's phrase segmentation is the costliest part of
+    indexing, and people's names repeat (a scan indexes tens of thousands of customers)."""
     if not has_cjk(name):
-        return []
+        return ()
     default = [s for s in lazy_pinyin(name, style=Style.NORMAL, errors="ignore") if s]
     result = [default] if default else []
     if individual:
@@ -101,7 +108,7 @@ def readings(name: str, *, individual: bool) -> list[list[str]]:
                 if variant not in result:
                     result.append(variant)
                 break
-    return result[:MAX_READINGS]
+    return tuple(tuple(r) for r in result[:MAX_READINGS])
 
 
 def _split_compound(surname: str) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 
 from kam_kit.errors import InvalidArgument
@@ -37,7 +36,7 @@ def configure_account_names(secret: bytes) -> None:
 def account_key(account_number: str, secret: bytes | None = None) -> str:
     """The account's id in resource names: a keyed hash, so names never reveal account numbers."""
     key = _account_secret if secret is None else secret
-    return hmac.new(key, b"account:" + account_number.encode(), hashlib.sha256).hexdigest()[:20]
+    return hmac.digest(key, b"account:" + account_number.encode(), "sha256").hex()[:20]
 
 
 def account_name(customer_id: str, account_number: str) -> str:

@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from kam.customer.v1 import events_pb2
-from kam_kit import outbox
+from kam_kit import bulk, outbox
 from kam_kit.clock import Clock
 from kam_kit.timeconv import aware
 from sqlalchemy import insert, select, update
@@ -196,8 +196,7 @@ async def _grade_batch(session: AsyncSession, batch: list[Any], active: dict[str
         summary.evaluated += 1
         summary.tier_counts[effective] = summary.tier_counts.get(effective, 0) + 1
 
-    if new_states:
-        await session.execute(insert(state_table), new_states)
+    await bulk.insert_rows(session, state_table, new_states)
     if state_updates:
         await session.execute(update(CustomerTierStateRow), state_updates)  # bulk UPDATE by primary key
     if history:
