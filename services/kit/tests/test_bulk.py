@@ -132,3 +132,19 @@ async def test_skip_existing_leaves_stored_keys_alone(db):
     assert len(stored) == 20
     assert all(stored[r["id"]] == r["flag"] for r in rows[:10])  # kept as first written
     assert all(stored[r["id"]] == (not r["flag"]) for r in rows[10:])  # the new ones inserted
+
+
+async def test_replace_existing_overwrites_the_given_columns(db):
+    rows = _rows()[:20]
+    async with db.transaction() as session:
+        await bulk.insert_rows(session, BY_BULK, rows[:10])
+    changed = [{**row, "flag": not row["flag"], "doc": {"v": 2}} for row in rows]
+    async with db.transaction() as session:
+        await bulk.insert_rows(session, BY_BULK, changed, replace_existing=["id"])
+        with pytest.raises(ValueError):
+            await bulk.insert_rows(session, BY_BULK, changed, skip_existing=["id"], replace_existing=["id"])
+    async with db.read() as session:
+        stored = {r.id: r for r in (await session.execute(select(BY_BULK))).all()}
+    assert len(stored) == 20
+    assert all(stored[r["id"]].flag == (not r["flag"]) and stored[r["id"]].doc == {"v": 2} for r in rows)
+    assert [stored[r["id"]].seq for r in rows[:10]] == sorted(stored[r["id"]].seq for r in rows[:10])  # same rows

@@ -7,8 +7,8 @@ paramstyle and casts) and its bind processors (so values are stored exactly as a
 but turns each row into a tuple directly.
 
 For inserts whose every non-default column is given in each row (``skip_existing`` adds ``ON CONFLICT (key) DO
-NOTHING``): columns with a Python-side callable default, upserts and ``RETURNING`` stay with SQLAlchemy's own
-``insert``.
+NOTHING``, ``replace_existing`` ``ON CONFLICT (key) DO UPDATE`` of the given columns): columns with a Python-side
+callable default and ``RETURNING`` stay with SQLAlchemy's own ``insert``.
 """
 
 from __future__ import annotations
@@ -53,21 +53,26 @@ class _Plan:
 _plans: dict[tuple, _Plan] = {}
 
 
-def _statement(table: Table, dialect: Dialect, skip_existing: tuple[str, ...]):
-    if not skip_existing:
+def _statement(table: Table, dialect: Dialect, columns: tuple[str, ...], conflict: tuple[str, ...], replace: bool):
+    if not conflict:
         return insert(table)
     if dialect.name not in ("sqlite", "postgresql"):
-        raise ValueError(f"skip_existing is not supported on {dialect.name}")
-    module = postgresql if dialect.name == "postgresql" else sqlite
-    return module.insert(table).on_conflict_do_nothing(index_elements=list(skip_existing))
+        raise ValueError(f"ON CONFLICT is not supported on {dialect.name}")
+    statement = (postgresql if dialect.name == "postgresql" else sqlite).insert(table)
+    if not replace:
+        return statement.on_conflict_do_nothing(index_elements=list(conflict))
+    return statement.on_conflict_do_update(
+        index_elements=list(conflict), set_={c: statement.excluded[c] for c in columns if c not in conflict})
 
 
-def _plan(table: Table, dialect: Dialect, columns: tuple[str, ...], skip_existing: tuple[str, ...] = ()) -> _Plan:
-    key = (id(table), dialect.name, dialect.driver, columns, skip_existing)
+def _plan(table: Table, dialect: Dialect, columns: tuple[str, ...], conflict: tuple[str, ...] = (),
+          replace: bool = False) -> _Plan:
+    key = (id(table), dialect.name, dialect.driver, columns, conflict, replace)
     plan = _plans.get(key)
     if plan is not None:
         return plan
-    compiled = _statement(table, dialect, skip_existing).compile(dialect=dialect, column_keys=list(columns))
+    statement = _statement(table, dialect, columns, conflict, replace)
+    compiled = statement.compile(dialect=dialect, column_keys=list(columns))
     order = list(compiled.positiontup or ())
     if not order:
         raise ValueError(f"{table.name}: insert_rows needs a positional paramstyle, got {dialect.paramstyle}")
@@ -100,13 +105,17 @@ def insert_rows_sync(connection: Connection, table: Table, rows: Sequence[Mappin
 
 
 async def insert_rows(session: AsyncSession, table: Table, rows: Sequence[Mapping], *,
-                      skip_existing: Sequence[str] = ()) -> None:
-    """Insert ``rows`` (mappings with the same keys) into ``table`` in the session's transaction; with
-    ``skip_existing`` (the columns of a unique key) a row whose key is already stored is left out, silently.
+                      skip_existing: Sequence[str] = (), replace_existing: Sequence[str] = ()) -> None:
+    """Insert ``rows`` (mappings with the same keys) into ``table`` in the session's transaction. With
+    ``skip_existing`` (the columns of a unique key) a row whose key is already stored is left out, silently;
+    with ``replace_existing`` it overwrites the stored row's other given columns (an upsert).
 
     Pending ORM changes are not flushed first (callers writing plain rows have none)."""
     if not rows:
         return
+    if skip_existing and replace_existing:
+        raise ValueError("skip_existing and replace_existing exclude each other")
     connection = await session.connection()
-    plan = _plan(table, connection.dialect, tuple(rows[0]), tuple(skip_existing))
+    plan = _plan(table, connection.dialect, tuple(rows[0]), tuple(skip_existing or replace_existing),
+                 bool(replace_existing))
     await connection.exec_driver_sql(plan.sql, plan.parameters(rows))

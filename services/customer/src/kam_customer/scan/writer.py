@@ -27,7 +27,6 @@ from kam_kit import bulk, outbox
 from kam_kit.clock import Clock
 from kam_kit.timeconv import aware, to_timestamp
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_customer.adapters import protomap
@@ -104,10 +103,6 @@ def _text(value) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _insert(session: AsyncSession, table):
-    return (postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert)(table)
-
-
 @dataclass
 class BatchDetails:
     """The source rows of one batch (already fetched), keyed by source ids."""
@@ -170,13 +165,8 @@ class BatchWriter:
         await self._upsert(session, StaffRow, staff_values, ["id"])
 
     async def _upsert(self, session: AsyncSession, model, values: list[dict], keys: list[str]) -> None:
-        """INSERT … ON CONFLICT DO UPDATE as one executemany (compiled once, sent in batches)."""
-        if not values:
-            return
-        statement = _insert(session, model.__table__)
-        statement = statement.on_conflict_do_update(
-            index_elements=keys, set_={c: statement.excluded[c] for c in values[0] if c not in keys})
-        await session.execute(statement, values)
+        """INSERT … ON CONFLICT DO UPDATE as one DBAPI executemany."""
+        await bulk.insert_rows(session, model.__table__, values, replace_existing=keys)
 
     # ---------------------------------------------------------------------------------------------- batch
     async def write_batch(self, session: AsyncSession, details: BatchDetails) -> BatchResult:
