@@ -22,6 +22,7 @@ from kam_customer.adapters.orm import (
 )
 from kam_customer.scan import ingest
 from kam_customer.scan.mapping import load_mapping
+from kam_customer.scan.source import open_source
 from kam_customer.scan.sqlgen import METRIC_COLUMNS, SqlBuilder, dialect_for, window_binds
 from kam_customer.settings import DEFAULT_MAPPING
 from kam_kit.db import outbox_table
@@ -351,6 +352,22 @@ async def test_a_postgresql_source_gives_the_same_metrics(database_url, clock, t
         for column in METRIC_COLUMNS:
             assert getattr(row, column) == expected[kam_id[1:].upper()][column], (kam_id, column)
     assert stored["cc001"].consolidated_aum == Decimal("35000000.00")
+
+
+@pytest.mark.postgres
+async def test_postgresql_source_sessions_are_read_only_and_never_jit_compiled(database_url) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("the source is the PostgreSQL parametrization's database")
+    engine = open_source(database_url.replace("+asyncpg", ""))
+    try:
+        async with engine.connect() as conn:
+            settings = {name: (await conn.execute(text(f"SHOW {name}"))).scalar()
+                        for name in ("default_transaction_read_only", "jit")}
+            assert settings == {"default_transaction_read_only": "on", "jit": "off"}
+            with pytest.raises(Exception, match="read-only transaction"):
+                await conn.execute(text("CREATE TABLE kam_must_not_exist (x INTEGER)"))
+    finally:
+        await engine.dispose()
 
 
 

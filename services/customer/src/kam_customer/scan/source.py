@@ -1,7 +1,9 @@
 """Opening the core-banking source read-only.
 
 SQLite is opened through a ``file:…?mode=ro`` URI (the driver refuses every write); PostgreSQL connections
-start every transaction read-only (``default_transaction_read_only=on``, i.e. ``SET TRANSACTION READ ONLY``).
+start every transaction read-only (``default_transaction_read_only=on``, i.e. ``SET TRANSACTION READ ONLY``) and
+without JIT compilation (``jit=off``: the generated statements carry recursive group CTEs whose row estimates are
+astronomical, so PostgreSQL would spend seconds compiling each chunk's statement for a few thousand rows).
 Plain URLs (``sqlite:///var/core-banking.db``, ``postgresql://…``) are mapped to the async drivers.
 """
 
@@ -32,7 +34,7 @@ def open_source(url: str) -> AsyncEngine:
     if backend == "postgresql":
         return create_async_engine(
             parsed.set(drivername="postgresql+asyncpg"), pool_size=2,
-            connect_args={"timeout": 10, "server_settings": {"default_transaction_read_only": "on"}},
+            connect_args={"timeout": 10, "server_settings": {"default_transaction_read_only": "on", "jit": "off"}},
         )
     raise SourceUnavailable(f"不支持的数据源类型 (unsupported source engine): {backend}")
 
