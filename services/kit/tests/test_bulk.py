@@ -58,6 +58,13 @@ def _rows() -> list[dict]:
          "at": (start + timedelta(minutes=i)).astimezone(SHANGHAI if i % 3 == 0 else UTC),
          "doc": {"客户": f"张伟{i}", "n": i, "tags": ["a", "b"]}, "blob": bytes([i % 256]) * (i % 4 + 1)}
         for i in range(250)
+    ] + [  # the edges of the date and time formats: naive, no microseconds, early years, a date as a time
+        {"id": "s001", "amount": Decimal("0.00"), "flag": True, "day": date(9, 3, 4),
+         "at": datetime(2026, 1, 2, 3, 4, 5), "doc": [], "blob": b""},
+        {"id": "s002", "amount": Decimal("-1.50"), "flag": False, "day": date(2026, 12, 31),
+         "at": datetime(987, 6, 5, 4, 3, 2, 1, tzinfo=SHANGHAI), "doc": None, "blob": b"x"},
+        {"id": "s003", "amount": None, "flag": False, "day": datetime(2026, 5, 6, 7, 8, 9),
+         "at": date(2026, 7, 8), "doc": {"x": None}, "blob": b"y"},
     ]
 
 
@@ -86,7 +93,7 @@ async def test_insert_rows_stores_what_a_core_insert_stores(db):
         await bulk.insert_rows(session, BY_BULK, rows[:100])
         await bulk.insert_rows(session, BY_BULK, rows[100:])  # the compiled plan is reused
     core, bulk_ = await _stored(db, BY_CORE), await _stored(db, BY_BULK)
-    assert len(core[0]) == 250
+    assert len(core[0]) == 253
     assert bulk_ == core  # the same values read back, and the same stored text (formats, JSON, defaults)
     first = core[0][0]
     assert first[-2:] == ("—", "SCAN")  # the Python default and the server default were both applied

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import nats
 import pytest
@@ -62,6 +62,24 @@ async def test_event_is_written_with_the_change_or_not_at_all(db: Database, serv
     assert len(subjects) == 1
     assert events_pb2.CustomerCreated.FromString(
         (await _payloads(db))[0]).customer.display_name == "kept"
+
+
+async def test_event_ids_are_unique_time_ordered_uuids_of_the_recorded_time(db: Database, service: str) -> None:
+    clock = ManualClock(datetime(2026, 11, 29, 1, 2, 3, 456789, tzinfo=UTC))
+    async with db.transaction() as session:
+        for _ in range(300):  # more than one block of pooled randomness, all in the same millisecond
+            outbox.record(session, _event("same"), service=service, clock=clock)
+        clock.advance(timedelta(seconds=1))
+        outbox.record(session, _event("later"), service=service, clock=clock)
+    async with db.read() as session:
+        ids = (await session.scalars(select(outbox_table.c.event_id).where(
+            outbox_table.c.subject.like(f"kam.{service}.%")).order_by(outbox_table.c.seq))).all()
+    parsed = [uuid.UUID(i) for i in ids]
+    assert len(set(ids)) == 301 and all(str(u) == i for u, i in zip(parsed, ids, strict=True))
+    assert {(u.version, u.variant) for u in parsed} == {(7, uuid.RFC_4122)}
+    assert {u.int >> 80 for u in parsed[:300]} == {int(datetime(2026, 11, 29, 1, 2, 3, 456000, tzinfo=UTC)
+                                                          .timestamp() * 1000)}
+    assert (parsed[300].int >> 80) - (parsed[0].int >> 80) == 1000 and max(ids[:300]) < ids[300]
 
 
 async def test_relay_publishes_with_message_id_and_marks_published(db: Database, js, service: str) -> None:

@@ -4,7 +4,8 @@ SQLAlchemy's Core executemany builds a parameter dictionary per row and runs eve
 generic machinery — about ten microseconds a row, which is most of a scan's Python time where it writes hundreds of
 thousands of rows (events, search terms, balances). :func:`insert_rows` keeps SQLAlchemy's SQL (the dialect's own
 paramstyle and casts) and its bind processors (so values are stored exactly as a Core insert would store them)
-but turns each row into a tuple directly.
+but turns the rows into tuples column by column; on SQLite the default date and time formats are produced by
+``isoformat`` (the same text, several times faster).
 
 For inserts whose every non-default column is given in each row (``skip_existing`` adds ``ON CONFLICT (key) DO
 NOTHING``, ``replace_existing`` ``ON CONFLICT (key) DO UPDATE`` of the given columns): columns with a Python-side
@@ -16,6 +17,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Table, insert
@@ -33,21 +35,48 @@ class _Plan:
     processors: tuple[tuple[int, Callable[[Any], Any]], ...]
 
     def parameters(self, rows: Sequence[Mapping]) -> list[tuple]:
+        """The DBAPI parameter tuples of ``rows``, built column by column (each processor mapped over its
+        column in C rather than called from a Python loop per row)."""
         getter, processors = self.getter, self.processors
-        if self.width == 1:
-            values = [[getter(row)] for row in rows]
-        else:
-            values = [list(getter(row)) for row in rows]
         if not self.defaults and not processors:
-            return [tuple(v) for v in values]
-        out = []
-        for value in values:
-            for position, default in self.defaults:
-                value.insert(position, default)
-            for position, process in processors:
-                value[position] = process(value[position])
-            out.append(tuple(value))
-        return out
+            return [(getter(row),) for row in rows] if self.width == 1 else list(map(getter, rows))
+        columns = [list(map(getter, rows))] if self.width == 1 else [list(c) for c in zip(*map(getter, rows))]
+        for position, default in self.defaults:
+            columns.insert(position, [default] * len(rows))
+        for position, process in processors:
+            columns[position] = list(map(process, columns[position]))
+        return list(zip(*columns))
+
+
+def _sqlite_datetime(fallback: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """SQLite's default DATETIME format (``YYYY-MM-DD HH:MM:SS.ffffff``, the zone dropped) through
+    ``datetime.isoformat`` (C) — the same text SQLAlchemy's formatting builds; anything else goes to SQLAlchemy."""
+    def process(value):
+        if type(value) is datetime:
+            if value.tzinfo is not None:
+                value = value.replace(tzinfo=None)
+            return value.isoformat(" ", "microseconds")
+        return fallback(value)
+    return process
+
+
+def _sqlite_date(fallback: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """SQLite's default DATE format (``YYYY-MM-DD``) through ``date.isoformat``; anything else to SQLAlchemy."""
+    def process(value):
+        return value.isoformat() if type(value) is date else fallback(value)
+    return process
+
+
+def _processor(type_, dialect: Dialect) -> Callable[[Any], Any] | None:
+    impl = type_.dialect_impl(dialect)
+    process = impl.bind_processor(dialect)
+    if process is None or dialect.name != "sqlite":
+        return process
+    if isinstance(impl, sqlite.DATETIME) and impl._storage_format == sqlite.DATETIME._storage_format:
+        return _sqlite_datetime(process)
+    if isinstance(impl, sqlite.DATE) and impl._storage_format == sqlite.DATE._storage_format:
+        return _sqlite_date(process)
+    return process
 
 
 _plans: dict[tuple, _Plan] = {}
@@ -87,7 +116,7 @@ def _plan(table: Table, dialect: Dialect, columns: tuple[str, ...], conflict: tu
         defaults.append((position, default.arg))
     processors = []
     for position, name in enumerate(order):
-        process = compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+        process = _processor(compiled.binds[name].type, dialect)
         if process is not None:
             processors.append((position, process))
     plan = _Plan(sql=compiled.string, getter=operator.itemgetter(*given), width=len(given),

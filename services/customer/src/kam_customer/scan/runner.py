@@ -32,7 +32,7 @@ from kam.customer.v1 import events_pb2
 from kam_kit import outbox
 from kam_kit.clock import Clock
 from kam_kit.db import Database
-from sqlalchemy import RowMapping, bindparam, func, select, text
+from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from kam_customer.adapters.orm import CustomerMetricsRow, CustomerRow
@@ -481,14 +481,18 @@ class ScanRunner:
         return decode_mark(mark) if mark else None
 
     @staticmethod
-    async def _rows(conn: AsyncConnection, sql: str, ids: list[str], **binds: Any) -> list[RowMapping]:
-        """The rows (read-only mappings) of ``sql`` for ``ids`` bound as ``:ids``, 2,000 ids per statement."""
-        out: list[RowMapping] = []
+    async def _rows(conn: AsyncConnection, sql: str, ids: list[str], **binds: Any) -> list[dict[str, Any]]:
+        """The rows (plain dicts: the writer reads each field of tens of thousands of them, and a dict's ``get``
+        is several times cheaper than a RowMapping's) of ``sql`` for ``ids`` bound as ``:ids``, 2,000 ids per
+        statement."""
+        out: list[dict[str, Any]] = []
         if not ids:
             return out
         statement = text(sql).bindparams(bindparam("ids", expanding=True))
         for start in range(0, len(ids), 2000):
-            out.extend((await conn.execute(statement, {"ids": ids[start:start + 2000], **binds})).mappings())
+            result = await conn.execute(statement, {"ids": ids[start:start + 2000], **binds})
+            keys = tuple(result.keys())
+            out.extend(dict(zip(keys, row)) for row in result)
         return out
 
     # -------------------------------------------------------------------------------------- known refresh

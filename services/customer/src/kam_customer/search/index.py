@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 
 from kam_kit import bulk
 from sqlalchemy import delete, select
@@ -20,6 +21,7 @@ from kam_customer.search.text import IndexedCustomer, terms_for
 
 #: Customers handled per round trip (bounded IN lists on both engines).
 CHUNK = 500
+_KEY_ORDER = itemgetter(*(c.name for c in SearchTermRow.__table__.primary_key.columns))
 
 
 def priority_of(tier: str, key_customer: bool) -> int:
@@ -61,6 +63,9 @@ async def _reindex_chunk(session: AsyncSession, ids: Sequence[str]) -> None:
     ).all():
         accounts[customer_id].append(number)
     rows = [row for customer in customers for row in index_rows(customer, accounts.get(customer.id, ()))]
+    # In primary-key order: the key's B-tree is then filled page by page instead of at random places (on SQLite
+    # this halves the cost of a scan's biggest insert).
+    rows.sort(key=_KEY_ORDER)
     await bulk.insert_rows(session, SearchTermRow.__table__, rows)  # one executemany, no per-row SQLAlchemy work
 
 
