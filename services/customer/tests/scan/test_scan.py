@@ -27,7 +27,7 @@ from kam_customer.scan.sqlgen import METRIC_COLUMNS, SqlBuilder, dialect_for, wi
 from kam_customer.settings import DEFAULT_MAPPING
 from kam_kit.db import outbox_table
 from kam_kit.timeconv import aware
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from . import tiny_source
@@ -154,6 +154,20 @@ async def test_key_customers_and_candidates_are_copied_in_detail(kam, clock, sou
     assert "BalanceSnapshot" not in counts and counts["ScanCompleted"] == 1
     # key dates of key customers within 30 days of 2026-07-01: TD maturity, loan maturity, founding anniversary
     assert counts["KeyDateApproaching"] == 3
+
+
+async def test_a_scan_sets_the_key_customer_flag_from_the_tier_in_force(kam, clock, source) -> None:
+    scanner = Scanner(kam, clock, source)
+    await scanner.run()
+    async with kam.transaction() as session:  # flags out of step with the tiers (e.g. an earlier release's rows)
+        await session.execute(update(CustomerRow).where(CustomerRow.id == "cp001").values(key_customer=False))
+        await session.execute(update(CustomerRow).where(CustomerRow.id == "cp003").values(key_customer=True))
+    clock.advance(timedelta(hours=1))
+    assert (await scanner.run()).state == "SUCCEEDED"
+    async with kam.read() as session:
+        flags = {r.id: (r.tier != "", r.key_customer) for r in (await session.scalars(select(CustomerRow))).all()}
+    assert flags["cp001"] == (True, True) and flags["cp003"] == (False, False)
+    assert all(has_tier == key for has_tier, key in flags.values())
 
 
 async def test_scans_announce_key_dates_within_the_configured_lead_days(kam, clock, source) -> None:

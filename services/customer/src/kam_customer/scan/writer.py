@@ -207,10 +207,13 @@ class BatchWriter:
         if self.grade is not None:
             summary = await self.grade(session, customer_ids=present, scan_id=self.scan_id, clock=self.clock)
             result.tier_changes += getattr(summary, "changed", 0)
-        await session.execute(update(CustomerRow).where(CustomerRow.id.in_(present), CustomerRow.tier != "")
-                              .values(key_customer=True))
-        await session.execute(update(CustomerRow).where(CustomerRow.id.in_(present), CustomerRow.tier == "")
-                              .values(key_customer=False))
+        # Only the rows whose flag changes are written (a rewrite also moves the row's key_customer index entry).
+        await session.execute(update(CustomerRow).where(
+            CustomerRow.id.in_(present), CustomerRow.tier != "", CustomerRow.key_customer.is_not(True))
+            .values(key_customer=True))
+        await session.execute(update(CustomerRow).where(
+            CustomerRow.id.in_(present), CustomerRow.tier == "", CustomerRow.key_customer.is_not(False))
+            .values(key_customer=False))
         customers = {r.id: r for r in (await session.execute(select(table).where(table.c.id.in_(present)))).all()}
         accounts = await self._write_accounts(session, details, customers, metrics_by_kam, now, result)
         await self._write_balances(session, details, accounts)
