@@ -38,7 +38,7 @@ from kam_customer.scan.mapping import load_mapping
 from kam_customer.scan.runner import ScanRunner
 from kam_customer.scan.source import open_source
 from kam_customer.scan.sqlgen import SqlBuilder, dialect_for, window_binds
-from kam_customer.settings import DEFAULT_MAPPING
+from kam_customer.settings import DEFAULT_MAPPING, DEFAULT_SCAN_BATCH_SIZE
 from kam_customer.source import generator
 from kam_kit.clock import ManualClock
 from kam_kit.db import Database
@@ -133,7 +133,8 @@ async def main() -> None:
     parser.add_argument("--dir", type=Path, default=Path("/tmp/kam-bench-scan"))
     parser.add_argument("--source-url", help="default: a SQLite file in --dir")
     parser.add_argument("--kam-url", help="KAM's database (default: a fresh SQLite file in --dir)")
-    parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument("--batch-size", type=int, default=DEFAULT_SCAN_BATCH_SIZE,
+                        help="customers per batch (default: the service's, KAM_CUSTOMER_SCAN_BATCH_SIZE)")
     args = parser.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
     source = args.source_url or f"sqlite:///{args.dir / f'source-{args.customers}-{args.transactions}.db'}"

@@ -26,7 +26,8 @@ def install(app: ServiceApp, ctx: CustomerContext) -> None:
     settings = ctx.customer_settings
     cron = Cron.parse(settings.scan_cron)
     manager = ScanManager(ctx.db, ctx.clock, source_url=settings.source_url, mapping_path=settings.mapping_path,
-                          page_secret=ctx.page_secret, key_date_lead_days=settings.key_date_lead_days)
+                          page_secret=ctx.page_secret, key_date_lead_days=settings.key_date_lead_days,
+                          batch_size=settings.scan_batch_size)
     app.servicers.append((scan_service_pb2_grpc.add_ScanServiceServicer_to_server, ScanServicer(manager),
                           "kam.customer.v1.ScanService"))
     app.servicers.append((scan_service_pb2_grpc.add_IngestionServiceServicer_to_server,

@@ -46,7 +46,8 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--source-url", help="core-banking source (default KAM_CUSTOMER_SOURCE_URL)")
     parser.add_argument("--mapping", type=Path, help="mapping file (default KAM_CUSTOMER_SOURCE_MAPPING)")
     parser.add_argument("--database-url", help="KAM's database (default KAM_CUSTOMER_DATABASE_URL)")
-    parser.add_argument("--batch-size", type=int, default=500, help="customers per committed batch")
+    parser.add_argument("--batch-size", type=int,
+                        help="customers per committed batch (default KAM_CUSTOMER_SCAN_BATCH_SIZE, 2000)")
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -68,6 +69,7 @@ async def _scan(args: argparse.Namespace) -> int:
 
     settings = CustomerSettings.from_env()
     source_url = args.source_url or settings.source_url
+    batch_size = args.batch_size or settings.scan_batch_size
     mapping_path = args.mapping or settings.mapping_path
     try:
         load_mapping(mapping_path)
@@ -79,9 +81,9 @@ async def _scan(args: argparse.Namespace) -> int:
     await upgrade_async(database_url, MIGRATIONS, Base.metadata)
     bar = ProgressBar()
     manager = ScanManager(db, SYSTEM_CLOCK, source_url=source_url, mapping_path=mapping_path,
-                          batch_size=args.batch_size,
+                          batch_size=batch_size,
                           runner_factory=lambda mapping: ScanRunner(db, SYSTEM_CLOCK, mapping, source_url,
-                                                                    batch_size=args.batch_size,
+                                                                    batch_size=batch_size,
                                                                     key_date_lead_days=settings.key_date_lead_days,
                                                                     on_progress=bar.update))
     mode = "FULL" if args.full else "INCREMENTAL" if args.incremental else None

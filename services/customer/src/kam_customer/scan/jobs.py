@@ -24,6 +24,7 @@ from kam_customer.scan.orm import ScanJobRow
 from kam_customer.scan.runner import FULL, INCREMENTAL, TERMINAL, ScanRunner
 from kam_customer.scan.source import SourceUnavailable, check_source, open_source
 from kam_customer.service_layer import key_dates
+from kam_customer.settings import DEFAULT_SCAN_BATCH_SIZE
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ def job_id_from_name(name: str, field_path: str = "name") -> str:
 class ScanManager:
     """Owns the background scan task of this process (one scan at a time)."""
 
-    def __init__(self, db: Database, clock: Clock, *, source_url: str, mapping_path, batch_size: int = 500,
+    def __init__(self, db: Database, clock: Clock, *, source_url: str, mapping_path, batch_size: int = DEFAULT_SCAN_BATCH_SIZE,
                  floors: dict[str, dict[str, Decimal]] | None = None, page_secret: bytes = b"scan",
                  runner_factory: Callable[..., ScanRunner] | None = None,
                  key_date_lead_days: int = key_dates.DEFAULT_LEAD_DAYS) -> None:

@@ -45,6 +45,7 @@ from kam_customer.scan.source import SourceUnavailable, check_source, open_sourc
 from kam_customer.scan.sqlgen import TXN_METRICS, SqlBuilder, dialect_for, window_binds
 from kam_customer.scan.writer import BatchDetails, BatchWriter, kam_customer_id
 from kam_customer.service_layer import key_dates
+from kam_customer.settings import DEFAULT_SCAN_BATCH_SIZE
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ def decode_mark(mark: list) -> Any:
 class ScanRunner:
     """Runs scan jobs of one mapping against one source."""
 
-    def __init__(self, db: Database, clock: Clock, mapping: Mapping, source_url: str, *, batch_size: int = 500,
+    def __init__(self, db: Database, clock: Clock, mapping: Mapping, source_url: str, *, batch_size: int = DEFAULT_SCAN_BATCH_SIZE,
                  floors: dict[str, dict[str, Decimal]] | None = None,
                  after_batch: Callable[[str, int], Awaitable[None]] | None = None,
                  on_progress: Callable[[ScanJobRow], None] | None = None, grade=None,
@@ -327,13 +328,16 @@ class ScanRunner:
 
     async def _chunks(self, conn: AsyncConnection, job: ScanJobRow, floors: dict[str, dict[str, Decimal]],
                       binds: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-        """A full scan's metrics statement, one per chunk of consecutive customers (about 1/CHUNKS of them,
-        groups expanded inside each). Costs the source about what one statement over everyone costs, but the
+        """A full scan's metrics statement, one per chunk of consecutive customers (about 1/CHUNKS of them, the
+        first chunk a fifth of that; groups expanded inside each). Costs the source about what one statement over everyone costs, but the
         first rows come after one chunk instead of after the whole source, so copying overlaps computing."""
         after = job.checkpoint or ""
         size = max(self.batch_size, job.customers_scanned // CHUNKS)
-        bounds = [after, *(await conn.execute(text(self.sql.chunk_bounds_sql()), {"after": after, "size": size}))
-                  .scalars().all()]
+        # The first chunk is a fifth of the others: the copy cannot start before it is computed.
+        first = max(self.batch_size, size // 5)
+        step = max(1, size // first)
+        fine = (await conn.execute(text(self.sql.chunk_bounds_sql()), {"after": after, "size": first})).scalars().all()
+        bounds = [after, *(b for i, b in enumerate(fine) if i == 0 or (i + 1) % step == 0)]
         statements = []
         for index, low in enumerate(bounds):
             last = index == len(bounds) - 1
