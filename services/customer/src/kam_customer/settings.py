@@ -12,7 +12,7 @@ PACKAGE_DIR = Path(__file__).parent
 DEFAULT_MAPPING = PACKAGE_DIR / "mappings" / "demo.toml"
 #: Selected customers copied (and committed with the scan's checkpoint) per batch. Larger batches amortise each
 #: batch's fixed statements and keep inserts local (docs/performance.md: 1,000 → 2,000 → 5,000 took a 1 M-customer
-#: full scan from 153 s to 134 s to 120 s) at the price of memory (about 100 MB more per 1,000 in flight).
+#: full scan from 153 s to 127–134 s to 120 s) at the price of memory (about 100 MB more per 1,000 in flight).
 DEFAULT_SCAN_BATCH_SIZE = 2000
 
 

@@ -53,8 +53,8 @@ def job_id_from_name(name: str, field_path: str = "name") -> str:
 class ScanManager:
     """Owns the background scan task of this process (one scan at a time)."""
 
-    def __init__(self, db: Database, clock: Clock, *, source_url: str, mapping_path, batch_size: int = DEFAULT_SCAN_BATCH_SIZE,
-                 floors: dict[str, dict[str, Decimal]] | None = None, page_secret: bytes = b"scan",
+    def __init__(self, db: Database, clock: Clock, *, source_url: str, mapping_path,
+                 batch_size: int = DEFAULT_SCAN_BATCH_SIZE, floors: dict[str, dict[str, Decimal]] | None = None, page_secret: bytes = b"scan",
                  runner_factory: Callable[..., ScanRunner] | None = None,
                  key_date_lead_days: int = key_dates.DEFAULT_LEAD_DAYS) -> None:
         self.db = db

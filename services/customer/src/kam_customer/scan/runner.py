@@ -103,8 +103,8 @@ def decode_mark(mark: list) -> Any:
 class ScanRunner:
     """Runs scan jobs of one mapping against one source."""
 
-    def __init__(self, db: Database, clock: Clock, mapping: Mapping, source_url: str, *, batch_size: int = DEFAULT_SCAN_BATCH_SIZE,
-                 floors: dict[str, dict[str, Decimal]] | None = None,
+    def __init__(self, db: Database, clock: Clock, mapping: Mapping, source_url: str, *,
+                 batch_size: int = DEFAULT_SCAN_BATCH_SIZE, floors: dict[str, dict[str, Decimal]] | None = None,
                  after_batch: Callable[[str, int], Awaitable[None]] | None = None,
                  on_progress: Callable[[ScanJobRow], None] | None = None, grade=None,
                  key_date_lead_days: int = key_dates.DEFAULT_LEAD_DAYS) -> None:
@@ -329,8 +329,9 @@ class ScanRunner:
     async def _chunks(self, conn: AsyncConnection, job: ScanJobRow, floors: dict[str, dict[str, Decimal]],
                       binds: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         """A full scan's metrics statement, one per chunk of consecutive customers (about 1/CHUNKS of them, the
-        first chunk a fifth of that; groups expanded inside each). Costs the source about what one statement over everyone costs, but the
-        first rows come after one chunk instead of after the whole source, so copying overlaps computing."""
+        first chunk a fifth of that; groups expanded inside each). Costs the source about what one statement over
+        everyone costs, but the first rows come after one chunk instead of after the whole source, so copying
+        overlaps computing."""
         after = job.checkpoint or ""
         size = max(self.batch_size, job.customers_scanned // CHUNKS)
         # The first chunk is a fifth of the others: the copy cannot start before it is computed.
