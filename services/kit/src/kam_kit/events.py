@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -43,10 +42,6 @@ def stream_name(service: str) -> str:
 
 def subject_for(service: str, message: Message | type[Message]) -> str:
     return f"kam.{service}.v1.{message.DESCRIPTOR.name}"
-
-
-def new_event_id() -> str:
-    return str(uuid.uuid4())
 
 
 def event_headers(
