@@ -22,8 +22,6 @@ from sqlalchemy import (
     Table,
     Text,
     cast,
-    event,
-    func,
     insert,
     select,
     text,
@@ -79,15 +77,6 @@ async def db(database_url):
     await database.dispose()
 
 
-@pytest.fixture(params=["one statement", "many statements"])
-def statement_size(request, monkeypatch) -> str:
-    """On SQLite rows go as multi-row statements: also run with a limit of 3 rows (40 parameters) per statement,
-    so that a batch is split, the last statement is shorter, and keys repeat across statements."""
-    if request.param == "many statements":
-        monkeypatch.setattr(bulk, "SQLITE_MAX_PARAMETERS", 40)
-    return request.param
-
-
 async def _stored(db: Database, table: Table) -> list[tuple]:
     columns = [c for c in table.c if c.name != "seq"]
     async with db.read() as session:
@@ -97,7 +86,7 @@ async def _stored(db: Database, table: Table) -> list[tuple]:
     return [tuple(r) for r in typed], [tuple(r) for r in raw]
 
 
-async def test_insert_rows_stores_what_a_core_insert_stores(db, statement_size):
+async def test_insert_rows_stores_what_a_core_insert_stores(db):
     rows = _rows()
     async with db.transaction() as session:
         await session.execute(insert(BY_CORE), rows)
@@ -138,7 +127,7 @@ async def test_a_column_left_to_a_callable_default_is_refused(db):
         assert (await session.execute(select(CALLABLE_DEFAULT))).all() == [("b", "given")]
 
 
-async def test_skip_existing_leaves_stored_keys_alone(db, statement_size):
+async def test_skip_existing_leaves_stored_keys_alone(db):
     rows = _rows()[:20]
     async with db.transaction() as session:
         await bulk.insert_rows(session, BY_BULK, rows[:10])
@@ -152,7 +141,7 @@ async def test_skip_existing_leaves_stored_keys_alone(db, statement_size):
     assert all(stored[r["id"]] == (not r["flag"]) for r in rows[10:])  # the new ones inserted
 
 
-async def test_replace_existing_overwrites_the_given_columns(db, statement_size):
+async def test_replace_existing_overwrites_the_given_columns(db):
     rows = _rows()[:20]
     async with db.transaction() as session:
         await bulk.insert_rows(session, BY_BULK, rows[:10])
@@ -166,28 +155,3 @@ async def test_replace_existing_overwrites_the_given_columns(db, statement_size)
     assert len(stored) == 20
     assert all(stored[r["id"]].flag == (not r["flag"]) and stored[r["id"]].doc == {"v": 2} for r in rows)
     assert [stored[r["id"]].seq for r in rows[:10]] == sorted(stored[r["id"]].seq for r in rows[:10])  # same rows
-
-
-async def test_on_sqlite_rows_go_as_multi_row_statements(db, monkeypatch):
-    """One DBAPI execution per statement of up to SQLITE_MAX_PARAMETERS parameters (the GIL is released once per
-    statement, not per row); PostgreSQL keeps one executemany."""
-    monkeypatch.setattr(bulk, "SQLITE_MAX_PARAMETERS", 100)
-    calls: list[tuple[str, bool]] = []
-
-    def seen(conn, cursor, statement, parameters, context, executemany):
-        if statement.startswith("INSERT INTO by_bulk"):
-            calls.append((statement, executemany))
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", seen)
-    try:
-        async with db.transaction() as session:
-            await bulk.insert_rows(session, BY_BULK, _rows())  # 253 rows of 8 parameters (note: its default)
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", seen)
-    if db.engine.dialect.name == "sqlite":
-        assert [s.count("(?, ") for s, _ in calls] == [12] * 21 + [1]  # 100 // 8 rows per statement
-        assert not any(many for _, many in calls)
-    else:
-        assert len(calls) == 1 and calls[0][1]
-    async with db.read() as session:
-        assert (await session.scalar(select(func.count()).select_from(BY_BULK))) == 253

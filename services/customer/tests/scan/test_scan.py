@@ -21,11 +21,9 @@ from kam_customer.adapters.orm import (
     TransactionRow,
 )
 from kam_customer.scan import ingest
-from kam_customer.scan import runner as runner_module
 from kam_customer.scan.mapping import load_mapping
 from kam_customer.scan.source import open_source
 from kam_customer.scan.sqlgen import METRIC_COLUMNS, SqlBuilder, dialect_for, window_binds
-from kam_customer.search import index
 from kam_customer.settings import DEFAULT_MAPPING
 from kam_kit.db import outbox_table
 from kam_kit.timeconv import aware
@@ -156,31 +154,6 @@ async def test_key_customers_and_candidates_are_copied_in_detail(kam, clock, sou
     assert "BalanceSnapshot" not in counts and counts["ScanCompleted"] == 1
     # key dates of key customers within 30 days of 2026-07-01: TD maturity, loan maturity, founding anniversary
     assert counts["KeyDateApproaching"] == 3
-
-
-async def test_search_terms_computed_ahead_are_those_of_the_customers_as_stored(kam, clock, source,
-                                                                              monkeypatch) -> None:
-    """The scan computes each batch's search terms while the previous batch is written; they must be keyed by
-    exactly what the index reads back once the batch is stored (invalid ID numbers dropped, skipped accounts left
-    out), or the work is done twice."""
-    prepared: set = set()
-
-    def spy(customers):
-        terms = index.prepare(customers)
-        prepared.update(terms)
-        return terms
-
-    monkeypatch.setattr(runner_module, "prepare_terms", spy)
-    await Scanner(kam, clock, source).run()
-    async with kam.read() as session:
-        customers = (await session.scalars(select(CustomerRow))).all()
-        accounts = (await session.execute(select(AccountRow.customer_id, AccountRow.id))).all()
-    assert len(customers) == 4
-    stored = {index.indexed(c.display_name, c.type, c.id_number, c.phone,
-                            [a for owner, a in accounts if owner == c.id]) for c in customers}
-    assert stored <= prepared
-    assert any(c.id_number == "" for c in customers)  # (the tiny source has an invalid ID number …)
-    assert any(not k.id_number for k in prepared)  # … prepared as stored: without it
 
 
 async def test_a_scan_sets_the_key_customer_flag_from_the_tier_in_force(kam, clock, source) -> None:

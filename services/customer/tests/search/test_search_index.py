@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 from kam_customer.adapters.orm import CustomerRow
-from kam_customer.search.index import indexed, prepare, reindex
+from kam_customer.search.index import reindex
 from kam_customer.search.orm import SearchTermRow
-from kam_customer.search.text import terms_for
 from kam_customer.service_layer.searching import SearchService
 from kam_kit.auth import Identity
 from kam_kit.errors import InvalidArgument
@@ -100,26 +99,6 @@ async def test_reindex_follows_changes_and_removals(bank) -> None:
         left = await session.scalar(select(func.count()).select_from(SearchTermRow)
                                     .where(SearchTermRow.customer_id == "c-zhang3"))
     assert left == 0
-
-
-async def test_terms_computed_ahead_serve_only_the_customer_read_back(bank) -> None:
-    """A scan computes terms ahead (prepare); reindex uses them only where the stored customer is exactly the one
-    they were computed for, whatever the order of its accounts — otherwise it computes the terms itself."""
-    same = indexed("张伟", "INDIVIDUAL", "110105198001011234", "13900001111", ["6222020200009999"])
-    stale = indexed("张伟", "INDIVIDUAL", "110105198001011234", "13900001111", [])  # its account since added
-    assert prepare([same]) == {same: frozenset(terms_for(same))}
-    marked = {same: frozenset({("N", "张伟"), ("N", "ahead")}), stale: frozenset({("N", "stale")})}
-    async with bank.transaction() as session:
-        await reindex(session, ["c-zhang3", "c-zhang"], terms=marked)
-        stored = (await session.execute(select(SearchTermRow.customer_id, SearchTermRow.term)
-                                        .where(SearchTermRow.kind == "N"))).all()
-    assert ("c-zhang3", "ahead") in stored  # the terms computed ahead were used …
-    assert ("c-zhang", "ahead") not in stored and ("c-zhang", "stale") not in stored  # … for that customer only
-    async with bank.transaction() as session:
-        await session.execute(update(CustomerRow).where(CustomerRow.id == "c-zhang3").values(phone="13511112222"))
-        await reindex(session, ["c-zhang3"], terms=marked)  # stored now differs from what was computed ahead
-    assert ("c-zhang3", "EXACT", "M") in await _search(bank, "13511112222")
-    assert ("c-zhang3", "EXACT", "P") in await _search(bank, "zhangwei")
 
 
 async def test_short_numbers_and_empty_queries(bank) -> None:

@@ -7,12 +7,6 @@ paramstyle and casts) and its bind processors (so values are stored exactly as a
 but turns the rows into tuples column by column; on SQLite the default date and time formats are produced by
 ``isoformat`` (the same text, several times faster).
 
-On SQLite the rows go as multi-row ``INSERT … VALUES (…), (…), …`` statements of up to
-:data:`SQLITE_MAX_PARAMETERS` parameters instead of an executemany: the same work for SQLite, but Python's
-``sqlite3`` releases the GIL once per statement instead of once per row, so other threads of the process (the
-event loop's tasks) keep running while thousands of rows are inserted instead of queueing for the GIL behind every
-row. (PostgreSQL's driver pipelines an executemany in one round trip already.)
-
 For inserts whose every non-default column is given in each row (``skip_existing`` adds ``ON CONFLICT (key) DO
 NOTHING``, ``replace_existing`` ``ON CONFLICT (key) DO UPDATE`` of the given columns): columns with a Python-side
 callable default and ``RETURNING`` stay with SQLAlchemy's own ``insert``.
@@ -20,10 +14,7 @@ callable default and ``RETURNING`` stay with SQLAlchemy's own ``insert``.
 
 from __future__ import annotations
 
-import itertools
 import operator
-import re
-import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -34,10 +25,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
-#: Parameters per multi-row statement on SQLite: its default limit since 3.32 (999 before).
-SQLITE_MAX_PARAMETERS = 32_766 if sqlite3.sqlite_version_info >= (3, 32) else 999
-_VALUES = re.compile(r" VALUES (\([?, ]*\))")
-
 
 @dataclass(frozen=True)
 class _Plan:
@@ -46,31 +33,6 @@ class _Plan:
     width: int
     defaults: tuple[tuple[int, Any], ...]  # (position, value) of scalar defaults of columns a row leaves out
     processors: tuple[tuple[int, Callable[[Any], Any]], ...]
-    multirow: bool = False  # SQLite: rows sent as multi-row VALUES statements
-
-    def statements(self, rows: Sequence[Mapping]) -> list[tuple[str, Any]]:
-        """(SQL, parameters) to execute for ``rows``: one executemany, or on SQLite multi-row statements with
-        flat parameter tuples."""
-        parameters = self.parameters(rows)
-        if not self.multirow or len(parameters) == 1:
-            return [(self.sql, parameters)]
-        width = len(parameters[0])
-        per = max(1, SQLITE_MAX_PARAMETERS // width)
-        out = []
-        for start in range(0, len(parameters), per):
-            part = parameters[start:start + per]
-            out.append((self._multirow_sql(len(part)), tuple(itertools.chain.from_iterable(part))))
-        return out
-
-    def _multirow_sql(self, count: int) -> str:
-        key = (self.sql, count)
-        sql = _multirow.get(key)
-        if sql is None:
-            match = _VALUES.search(self.sql)
-            group = match.group(1)
-            sql = _multirow[key] = (self.sql[:match.start(1)] + ", ".join([group] * count)
-                                    + self.sql[match.end(1):])
-        return sql
 
     def parameters(self, rows: Sequence[Mapping]) -> list[tuple]:
         """The DBAPI parameter tuples of ``rows``, built column by column (each processor mapped over its
@@ -118,7 +80,6 @@ def _processor(type_, dialect: Dialect) -> Callable[[Any], Any] | None:
 
 
 _plans: dict[tuple, _Plan] = {}
-_multirow: dict[tuple[str, int], str] = {}
 
 
 def _statement(table: Table, dialect: Dialect, columns: tuple[str, ...], conflict: tuple[str, ...], replace: bool):
@@ -158,9 +119,8 @@ def _plan(table: Table, dialect: Dialect, columns: tuple[str, ...], conflict: tu
         process = _processor(compiled.binds[name].type, dialect)
         if process is not None:
             processors.append((position, process))
-    multirow = dialect.name == "sqlite" and _VALUES.search(compiled.string) is not None
     plan = _Plan(sql=compiled.string, getter=operator.itemgetter(*given), width=len(given),
-                 defaults=tuple(defaults), processors=tuple(processors), multirow=multirow)
+                 defaults=tuple(defaults), processors=tuple(processors))
     _plans[key] = plan
     return plan
 
@@ -170,8 +130,7 @@ def insert_rows_sync(connection: Connection, table: Table, rows: Sequence[Mappin
     if not rows:
         return
     plan = _plan(table, connection.dialect, tuple(rows[0]))
-    for sql, parameters in plan.statements(rows):
-        connection.exec_driver_sql(sql, parameters)
+    connection.exec_driver_sql(plan.sql, plan.parameters(rows))
 
 
 async def insert_rows(session: AsyncSession, table: Table, rows: Sequence[Mapping], *,
@@ -188,5 +147,4 @@ async def insert_rows(session: AsyncSession, table: Table, rows: Sequence[Mappin
     connection = await session.connection()
     plan = _plan(table, connection.dialect, tuple(rows[0]), tuple(skip_existing or replace_existing),
                  bool(replace_existing))
-    for sql, parameters in plan.statements(rows):
-        await connection.exec_driver_sql(sql, parameters)
+    await connection.exec_driver_sql(plan.sql, plan.parameters(rows))

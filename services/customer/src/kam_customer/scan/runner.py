@@ -7,8 +7,8 @@ compares with what KAM holds and transactions go through the idempotent path —
 uninterrupted scan. The source is only read.
 
 Pipelined: the metrics statement is read by one task, the detail rows of the next batch are fetched by a second
-one (each on its own source connection), which also computes the batch's search terms, while the current batch is
-written into KAM, so the source's engine, KAM's SQL and the Python work overlap. The metrics rows waiting to be copied are buffered generously (up to METRICS_BUFFER_ROWS —
+one (each on its own source connection) while the current batch is written into KAM, so the source's engine and
+KAM's work overlap. The metrics rows waiting to be copied are buffered generously (up to METRICS_BUFFER_ROWS —
 selected customers' metrics only, a few kB each), so the source's engine keeps computing the next chunks while
 KAM catches up instead of idling on a full queue; detail rows (much larger) are fetched up to two batches ahead.
 
@@ -43,8 +43,7 @@ from kam_customer.scan.mapping import Mapping
 from kam_customer.scan.orm import ScanJobRow
 from kam_customer.scan.source import SourceUnavailable, check_source, open_source, short_reason
 from kam_customer.scan.sqlgen import TXN_METRICS, SqlBuilder, dialect_for, window_binds
-from kam_customer.scan.writer import BatchDetails, BatchWriter, kam_customer_id, search_keys
-from kam_customer.search.index import prepare as prepare_terms
+from kam_customer.scan.writer import BatchDetails, BatchWriter, kam_customer_id
 from kam_customer.service_layer import key_dates
 from kam_customer.settings import DEFAULT_SCAN_BATCH_SIZE
 
@@ -315,10 +314,6 @@ class ScanRunner:
                     known = await self._known_ids([kam_customer_id(r["cust_id"]) for r in rows])
                     rows = [r for r in rows if kam_customer_id(r["cust_id"]) in known or _meets(r, floors)]
                 details = await self._fetch_details(engine, rows, job, txn_metrics=deferred_txn_metrics)
-                if self.reindex is not None:
-                    # The batch's search terms (pinyin readings: the costliest pure part of a batch) are
-                    # computed here, while KAM writes the previous batch, instead of on the write path.
-                    details.terms = prepare_terms(search_keys(details))
                 await fetched.put((details, last, read))
 
         async with _stages((read_metrics(), batches), (fetch(), fetched)):

@@ -47,8 +47,6 @@ from kam_customer.domain.customers import mask_id_number
 from kam_customer.scan import ingest, messages
 from kam_customer.scan.issues import Issues
 from kam_customer.scan.sqlgen import KINDS, METRIC_COLUMNS
-from kam_customer.search import index
-from kam_customer.search.text import IndexedCustomer
 from kam_customer.service_layer import key_dates
 from kam_customer.service_layer.names import account_key
 
@@ -105,43 +103,6 @@ def _text(value) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _display_name(row: dict, source_id: str) -> str:
-    return _text(row.get("display_name"))[:200] or source_id
-
-
-def _phone(row: dict) -> str:
-    return _text(row.get("phone"))[:32]
-
-
-def _unknown_code(row: dict, name: str) -> bool:
-    """Whether the source has a code in ``name`` that the mapping does not know."""
-    return row.get(f"{name}__raw") not in (None, "") and row.get(name) in (None, "")
-
-
-def _id_number(row: dict) -> tuple[str, str]:
-    """The customer's id number as stored ("" if it fails its check) and the rejected number ("" if none)."""
-    id_number = _text(row.get("id_number")).upper()
-    if id_number:
-        check = identifiers.resident_id_problem if row["ctype"] == "INDIVIDUAL" else identifiers.uscc_problem
-        if check(id_number):
-            return "", id_number
-    return id_number, ""
-
-
-def search_keys(details: BatchDetails) -> list[IndexedCustomer]:
-    """What the search index will read back of the batch's customers once they are written (the key of
-    :func:`kam_customer.search.index.prepare`): a scan computes their terms ahead, off the write path. Anything
-    stored differently (an account the batch skips, one KAM already held) just misses and is computed then."""
-    numbers: dict[str, list[str]] = {}
-    for account in details.accounts:
-        account_id = _text(account.get("id"))
-        if account_id and not _unknown_code(account, "type"):  # (as _write_accounts skips them)
-            numbers.setdefault(_text(account.get("customer_id")), []).append(account_id)
-    return [index.indexed(_display_name(row, source_id), row["ctype"], _id_number(row)[0], _phone(row),
-                          numbers.get(source_id, ()))
-            for source_id, row in details.customers.items()]
-
-
 @dataclass
 class BatchDetails:
     """The source rows of one batch (already fetched), keyed by source ids."""
@@ -154,8 +115,6 @@ class BatchDetails:
     relations: list[Mapping] = field(default_factory=list)
     ratings: dict[str, Mapping] = field(default_factory=dict)
     links: list[Mapping] = field(default_factory=list)
-    #: Search terms computed ahead (:func:`search_keys`, :func:`kam_customer.search.index.prepare`).
-    terms: Mapping = field(default_factory=dict)
 
     @property
     def row_count(self) -> int:
@@ -264,23 +223,27 @@ class BatchWriter:
         await self._write_credit(session, details, ids, accounts, metrics_by_kam, now)
         await self._key_dates(session, [c for c in customers.values() if c.key_customer], accounts, now)
         if self.reindex is not None:
-            await self.reindex(session, present, terms=details.terms)
+            await self.reindex(session, present)
         return result
 
     def _customer_change(self, kam_id: str, source_id: str, row: dict, old, now: datetime,
                          ) -> tuple[SimpleNamespace, list[str] | None] | None:
         """The customer as it is to be stored, with the changed fields (None when new), or None if unchanged."""
-        entity = "individual" if row["ctype"] == "INDIVIDUAL" else "corporate"
-        id_number, rejected = _id_number(row)
-        if rejected:
-            # (examples are shown to whoever reads the scan job: masked like any personal data)
-            self.issues.add(entity, "id_number", "无效证件号 (invalid id number)",
-                            f"{source_id}: {mask_id_number(rejected)}")
+        individual = row["ctype"] == "INDIVIDUAL"
+        entity = "individual" if individual else "corporate"
+        id_number = _text(row.get("id_number")).upper()
+        if id_number:
+            problem = identifiers.resident_id_problem(id_number) if individual else identifiers.uscc_problem(id_number)
+            if problem:
+                # (examples are shown to whoever reads the scan job: masked like any personal data)
+                self.issues.add(entity, "id_number", "无效证件号 (invalid id number)",
+                                f"{source_id}: {mask_id_number(id_number)}")
+                id_number = ""
         self._check_dates(entity, source_id, row, ("birth_date", "establishment_date", "open_date"))
         status = row.get("status") or "ACTIVE"
         values = {
-            "display_name": _display_name(row, source_id),
-            "id_number": id_number, "phone": _phone(row),
+            "display_name": _text(row.get("display_name"))[:200] or source_id,
+            "id_number": id_number, "phone": _text(row.get("phone"))[:32],
             "industry": _text(row.get("industry"))[:100],
             "legal_representative": _text(row.get("legal_representative"))[:100],
             "branch": f"orgUnits/{_text(row['org_unit_id'])}" if _text(row.get("org_unit_id")) else "",
@@ -309,9 +272,10 @@ class BatchWriter:
     def _check_codes(self, entity: str, key: str, row: dict, fields: tuple[str, ...]) -> bool:
         ok = True
         for name in fields:
-            if _unknown_code(row, name):
+            raw = row.get(f"{name}__raw")
+            if raw not in (None, "") and row.get(name) in (None, ""):
                 if entity not in self.audited:
-                    self.issues.add(entity, name, "未知代码 (unknown code)", f"{key}: {row.get(f'{name}__raw')}")
+                    self.issues.add(entity, name, "未知代码 (unknown code)", f"{key}: {raw}")
                 ok = False
         return ok
 

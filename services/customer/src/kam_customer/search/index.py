@@ -8,7 +8,7 @@ one select of the customers, one of their accounts, one bulk insert per chunk.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from operator import itemgetter
 
 from kam_kit import bulk
@@ -29,45 +29,28 @@ def priority_of(tier: str, key_customer: bool) -> int:
     return 0 if tier else (1 if key_customer else 2)
 
 
-Terms = Mapping[IndexedCustomer, frozenset[tuple[str, str]]]
-
-
-def indexed(display_name: str, type_: str, id_number: str, phone: str,
-            account_numbers: Iterable[str]) -> IndexedCustomer:
-    """What the index reads of a customer, account numbers in a canonical order (the key of :func:`prepare`)."""
-    return IndexedCustomer(display_name=display_name, type=type_, id_number=id_number, phone=phone or "",
-                           account_numbers=tuple(sorted(account_numbers)))
-
-
-def prepare(customers: Iterable[IndexedCustomer]) -> dict[IndexedCustomer, frozenset[tuple[str, str]]]:
-    """The terms of customers computed ahead (the costly part: pinyin readings), for :func:`reindex` to use where
-    the customer it reads back is exactly one of these. A scan computes them while KAM writes the previous batch."""
-    return {customer: frozenset(terms_for(customer)) for customer in customers}
-
-
-def index_rows(customer: CustomerRow | object, account_numbers: Iterable[str], terms: Terms | None = None,
-               ) -> list[dict]:
-    """The ``search_terms`` rows of one customer (anything with CustomerRow's attributes); ``terms`` may hold
-    its terms computed ahead (:func:`prepare`)."""
-    key = indexed(customer.display_name, customer.type, customer.id_number, customer.phone, account_numbers)
-    found = terms.get(key) if terms else None
+def index_rows(customer: CustomerRow | object, account_numbers: Iterable[str]) -> list[dict]:
+    """The ``search_terms`` rows of one customer (anything with CustomerRow's attributes)."""
+    indexed = IndexedCustomer(
+        display_name=customer.display_name, type=customer.type, id_number=customer.id_number,
+        phone=customer.phone or "", account_numbers=tuple(account_numbers),
+    )
     priority = priority_of(customer.tier or "", bool(customer.key_customer))
     return [
         {"kind": kind, "priority": priority, "term": term, "customer_id": customer.id,
          "org_unit": customer.branch or "", "relationship_manager": customer.relationship_manager or ""}
-        for kind, term in sorted(found if found is not None else terms_for(key))
+        for kind, term in sorted(terms_for(indexed))
     ]
 
 
-async def reindex(session: AsyncSession, customer_ids: list[str], *, terms: Terms | None = None) -> None:
-    """(Re)build the index rows of ``customer_ids`` in the caller's transaction (``terms``: see
-    :func:`prepare`)."""
+async def reindex(session: AsyncSession, customer_ids: list[str]) -> None:
+    """(Re)build the index rows of ``customer_ids`` in the caller's transaction."""
     ids = sorted(set(customer_ids))
     for start in range(0, len(ids), CHUNK):
-        await _reindex_chunk(session, ids[start:start + CHUNK], terms)
+        await _reindex_chunk(session, ids[start:start + CHUNK])
 
 
-async def _reindex_chunk(session: AsyncSession, ids: Sequence[str], terms: Terms | None) -> None:
+async def _reindex_chunk(session: AsyncSession, ids: Sequence[str]) -> None:
     await session.flush()  # the caller's pending customer/account changes must be visible to the selects
     await session.execute(delete(SearchTermRow).where(SearchTermRow.customer_id.in_(ids)))
     customers = (await session.execute(select(  # plain rows (a scan reindexes thousands of customers per batch)
@@ -79,7 +62,7 @@ async def _reindex_chunk(session: AsyncSession, ids: Sequence[str], terms: Terms
         await session.execute(select(AccountRow.customer_id, AccountRow.id).where(AccountRow.customer_id.in_(ids)))
     ).all():
         accounts[customer_id].append(number)
-    rows = [row for customer in customers for row in index_rows(customer, accounts.get(customer.id, ()), terms)]
+    rows = [row for customer in customers for row in index_rows(customer, accounts.get(customer.id, ()))]
     # In primary-key order: the key's B-tree is then filled page by page instead of at random places (on SQLite
     # this halves the cost of a scan's biggest insert).
     rows.sort(key=_KEY_ORDER)
