@@ -118,7 +118,7 @@ async def _timed_chunks(url: str, manager: ScanManager, job, floors: dict, binds
             started = time.perf_counter()
             rows = 0
             pending = SimpleNamespace(checkpoint="", customers_scanned=job.customers_scanned)
-            for statement, values in await runner._chunks(conn, pending, floors, binds):
+            async for statement, values in runner._chunks(conn, pending, floors, binds):
                 async for _ in await conn.stream(text(statement), values):
                     rows += 1
             return time.perf_counter() - started, rows

@@ -23,7 +23,7 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -42,7 +42,7 @@ from kam_customer.scan.issues import Issues
 from kam_customer.scan.mapping import Mapping
 from kam_customer.scan.orm import ScanJobRow
 from kam_customer.scan.source import SourceUnavailable, check_source, open_source, short_reason
-from kam_customer.scan.sqlgen import TXN_METRICS, SqlBuilder, dialect_for, window_binds
+from kam_customer.scan.sqlgen import TXN_METRICS, KeyRange, SqlBuilder, dialect_for, window_binds
 from kam_customer.scan.writer import BatchDetails, BatchWriter, kam_customer_id
 from kam_customer.service_layer import key_dates
 from kam_customer.settings import DEFAULT_SCAN_BATCH_SIZE
@@ -290,14 +290,17 @@ class ScanRunner:
         batches: asyncio.Queue = asyncio.Queue(maxsize=max(2, METRICS_BUFFER_ROWS // self.batch_size))
         fetched: asyncio.Queue = asyncio.Queue(maxsize=2)
 
+        async def incremental_statement() -> AsyncIterator[tuple[str, dict[str, Any]]]:
+            yield sql, binds
+
         async def read_metrics() -> None:
             async with engine.connect() as conn:
                 if job.mode == INCREMENTAL:
-                    statements = [(sql, binds)]
+                    statements = incremental_statement()
                 else:
-                    statements = await self._chunks(conn, job, floors, binds)
+                    statements = self._chunks(conn, job, floors, binds)
                 batch: list[dict] = []
-                for statement, values in statements:
+                async for statement, values in statements:
                     result = await conn.stream(text(statement), values)
                     async for row in result:
                         batch.append(dict(row._mapping))
@@ -327,11 +330,15 @@ class ScanRunner:
         self._notify(current)
 
     async def _chunks(self, conn: AsyncConnection, job: ScanJobRow, floors: dict[str, dict[str, Decimal]],
-                      binds: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+                      binds: dict[str, Any]) -> AsyncIterator[tuple[str, dict[str, Any]]]:
         """A full scan's metrics statement, one per chunk of consecutive customers (about 1/CHUNKS of them, the
-        first chunk a fifth of that; groups expanded inside each). Costs the source about what one statement over
-        everyone costs, but the first rows come after one chunk instead of after the whole source, so copying
-        overlaps computing."""
+        first chunk a fifth of that; groups expanded inside each), yielded as each is due. Costs the source about
+        what one statement over everyone costs, but the first rows come after one chunk instead of after the
+        whole source, so copying overlaps computing.
+
+        On PostgreSQL a chunk's statement reaches its customers by their id range and the members of their groups
+        outside it by a list read just before (:class:`KeyRange`): seeded by a recursive group query instead,
+        whose row estimate the planner cannot make, PostgreSQL reads every customer and account for each chunk."""
         after = job.checkpoint or ""
         size = max(self.batch_size, job.customers_scanned // CHUNKS)
         # The first chunk is a fifth of the others: the copy cannot start before it is computed.
@@ -339,14 +346,19 @@ class ScanRunner:
         step = max(1, size // first)
         fine = (await conn.execute(text(self.sql.chunk_bounds_sql()), {"after": after, "size": first})).scalars().all()
         bounds = [after, *(b for i, b in enumerate(fine) if i == 0 or (i + 1) % step == 0)]
-        statements = []
+        transactions = self._floors_need_transactions(floors)
         for index, low in enumerate(bounds):
             last = index == len(bounds) - 1
-            seed = self.sql.chunk_seed_sql(last=last)
             values = {**binds, "after": low} if last else {**binds, "after": low, "upto": bounds[index + 1]}
-            statements.append((self.sql.metrics_sql(seed=seed, floors=floors, seed_only=True,
-                                                    transactions=self._floors_need_transactions(floors)), values))
-        return statements
+            if not self.dialect.pg:
+                yield self.sql.metrics_sql(seed=self.sql.chunk_seed_sql(last=last), floors=floors, seed_only=True,
+                                           transactions=transactions), values
+                continue
+            members = self.sql.chunk_members_sql(last=last)
+            bounds_only = {k: v for k, v in values.items() if k in ("after", "upto")}
+            extra = (await conn.execute(text(members), bounds_only)).scalars().all() if members else []
+            yield (self.sql.metrics_sql(key_range=KeyRange(last), floors=floors, transactions=transactions),
+                   {**values, "extra": list(extra)})
 
     @staticmethod
     def _floors_need_transactions(floors: dict[str, dict[str, Decimal]]) -> bool:

@@ -113,6 +113,19 @@ def sql_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+@dataclass(frozen=True)
+class KeyRange:
+    """The customers of one chunk of a full scan: ids in (``:after``, ``:upto``] (``last``: > ``:after``) and,
+    unless ``extra=False``, the ids bound as ``:extra`` (a PostgreSQL text array). Compared as text, as the chunk
+    bounds were computed."""
+
+    last: bool
+
+    def condition(self, column: str, *, extra: bool = True) -> str:
+        within = f"{column} > :after" + ("" if self.last else f" AND {column} <= :upto")
+        return f"(({within}) OR {column} = ANY(CAST(:extra AS TEXT[])))" if extra else within
+
+
 class SqlBuilder:
     """Builds the statements for one mapping and dialect."""
 
@@ -203,26 +216,33 @@ class SqlBuilder:
         return ctes, "k_scope"
 
     def metrics_sql(self, *, seed: str | None = None, floors: dict[str, dict[str, object]] | None = None,
-                    after: bool = False, seed_only: bool = False, transactions: bool = True) -> str:
+                    after: bool = False, seed_only: bool = False, transactions: bool = True,
+                    key_range: KeyRange | None = None) -> str:
         """One statement computing every metric per customer.
 
         Binds: ``asof`` (daynum), ``asof1`` (asof + 1), ``w30``/``w90``/``w365`` (first day of each window),
         ``asof_y``/``asof_m``/``asof_d``, ``after`` (resume key, when ``after``), one ``f_<type>_<metric>`` per
         floor. ``seed`` restricts the customers (a SELECT of ``cust_id``), expanded to whole groups (so that
-        consolidated figures are complete); ``seed_only`` returns the seed's customers only. Without
+        consolidated figures are complete); ``seed_only`` returns the seed's customers only. ``key_range``
+        (PostgreSQL) restricts them instead to a range of ids plus the ids bound as ``extra`` — a chunk and the
+        members of its groups outside it (:meth:`chunk_members_sql`) — and returns the range's customers only;
+        unlike a seed it reaches them through the id indexes. Without
         ``transactions`` the transaction metrics (:data:`TXN_METRICS` and ``last_dn``) come out as 0 / NULL:
         :meth:`txn_metrics_sql` computes them afterwards for the customers that are kept.
         """
         d = self.d
         acct_e = self.m.entities["account"]
         ctes, scope = self.seed_ctes(seed)
-        in_scope = f"cust_id IN (SELECT cust_id FROM {scope})" if scope else None
+        if key_range is not None:
+            in_scope, acct_cond = key_range.condition("cust_id"), key_range.condition(self.key(acct_e, "customer_id"))
+        else:
+            in_scope = f"cust_id IN (SELECT cust_id FROM {scope})" if scope else None
+            acct_cond = f"{self.key(acct_e, 'customer_id')} IN (SELECT cust_id FROM {scope})" if scope else None
         ctes.append(f"k_cust_all AS ({self.customer_union()})")
         ctes.append("k_cust AS (SELECT * FROM k_cust_all" + (f" WHERE {in_scope})" if in_scope else ")"))
-        acct_cond = f"{self.key(acct_e, 'customer_id')} IN (SELECT cust_id FROM {scope})" if scope else None
         ctes.append(self._acct_cte(acct_cond))
         if transactions:
-            ctes.append(self._tx_cte(scoped=bool(scope)))
+            ctes.append(self._tx_cte(scoped=acct_cond is not None))
         else:
             ctes.append("k_tx AS (SELECT NULL AS acct_id, 0 AS n90, 0 AS v90, NULL AS last_dn WHERE 1 = 0)")
         kinds_sql = ", ".join(f"'{k}'" for k in AUM_KINDS)
@@ -309,6 +329,8 @@ class SqlBuilder:
         conditions = []
         if seed_only and seed is not None:
             conditions.append("m.cust_id IN (SELECT cust_id FROM k_seed)")
+        if key_range is not None:
+            conditions.append(key_range.condition("m.cust_id", extra=False))
         if after:
             conditions.append("m.cust_id > :after")
         if floors is not None:
@@ -360,8 +382,17 @@ class SqlBuilder:
 
     def chunk_seed_sql(self, *, last: bool) -> str:
         """SELECT of the customers of one chunk: ids in (``:after``, ``:upto``], or > ``:after`` for the last."""
-        return (f"SELECT cust_id FROM ({self.customer_union()}) u WHERE cust_id > :after"
-                + ("" if last else " AND cust_id <= :upto"))
+        return f"SELECT cust_id FROM ({self.customer_union()}) u WHERE {KeyRange(last).condition('cust_id', extra=False)}"
+
+    def chunk_members_sql(self, *, last: bool) -> str | None:
+        """The customers outside one chunk (binds as :meth:`chunk_seed_sql`) in the corporate groups of those
+        inside it: what a :class:`KeyRange` statement binds as ``extra`` so that its consolidated figures are
+        complete. None when the mapping has no groups (nothing to add)."""
+        if self.m.entity("group_link") is None:
+            return None
+        ctes, scope = self.seed_ctes(self.chunk_seed_sql(last=last))
+        outside = KeyRange(last).condition("cust_id", extra=False)
+        return f"WITH RECURSIVE {', '.join(ctes)} SELECT DISTINCT cust_id FROM {scope} WHERE NOT ({outside})"
 
     @staticmethod
     def floor_param(ctype: str, metric: str) -> str:
