@@ -497,15 +497,15 @@ class ScanRunner:
         mark = json.loads(job.start_watermark or "{}").get("transaction")
         return decode_mark(mark) if mark else None
 
-    @staticmethod
-    async def _rows(conn: AsyncConnection, sql: str, ids: list[str], **binds: Any) -> list[dict[str, Any]]:
+    async def _rows(self, conn: AsyncConnection, sql: str, ids: list[str], **binds: Any) -> list[dict[str, Any]]:
         """The rows (plain dicts: the writer reads each field of tens of thousands of them, and a dict's ``get``
-        is several times cheaper than a RowMapping's) of ``sql`` for ``ids`` bound as ``:ids``, 2,000 ids per
-        statement."""
+        is several times cheaper than a RowMapping's) of ``sql`` for ``ids`` bound as ``:ids``
+        (:meth:`SqlBuilder.in_ids`), 2,000 ids per statement (more, and PostgreSQL's planner starts to prefer
+        reading whole tables to thousands of index probes)."""
         out: list[dict[str, Any]] = []
         if not ids:
             return out
-        statement = text(sql).bindparams(bindparam("ids", expanding=True))
+        statement = text(sql) if self.dialect.pg else text(sql).bindparams(bindparam("ids", expanding=True))
         for start in range(0, len(ids), 2000):
             result = await conn.execute(statement, {"ids": ids[start:start + 2000], **binds})
             keys = tuple(result.keys())

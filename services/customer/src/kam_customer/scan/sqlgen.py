@@ -175,6 +175,11 @@ class SqlBuilder:
         converts the text ids, and its index stays usable); PostgreSQL needs both sides as text."""
         return f"CAST({self.raw(entity, field)} AS TEXT)" if self.d.pg else self.raw(entity, field)
 
+    def in_ids(self, expr: str) -> str:
+        """``expr`` among the ids bound as ``:ids``: an expanding list on SQLite, one text array on PostgreSQL (a
+        single parameter, not a statement of thousands of placeholders to render, parse and plan each time)."""
+        return f"{expr} = ANY(CAST(:ids AS TEXT[]))" if self.d.pg else f"{expr} IN :ids"
+
     def from_where(self, entity: Entity, *conditions: str) -> str:
         where = [c for c in (entity.where_sql(self.d.name), *conditions) if c]
         return f"FROM {entity.from_}" + (f" WHERE {' AND '.join(f'({c})' for c in where)}" if where else "")
@@ -367,10 +372,10 @@ class SqlBuilder:
 
     def txn_metrics_sql(self) -> str:
         """The transaction metrics (:data:`TXN_METRICS`, ``last_dn``) of the customers bound as ``:ids``
-        (expanding), computed exactly as :meth:`metrics_sql` computes them; customers without accounts are left
+        (:meth:`in_ids`), computed exactly as :meth:`metrics_sql` computes them; customers without accounts are left
         out (their metrics are 0 / NULL). Binds: ``w90``, ``asof``."""
         acct_e = self.m.entities["account"]
-        ctes = [self._acct_cte(f"{self.key(acct_e, 'customer_id')} IN :ids"), self._tx_cte(scoped=True)]
+        ctes = [self._acct_cte(self.in_ids(self.key(acct_e, "customer_id"))), self._tx_cte(scoped=True)]
         return (f"WITH {', '.join(ctes)} SELECT a.cust_id, COALESCE(SUM(COALESCE(t.n90, 0)), 0) AS txn_count_90, "
                 "ROUND(COALESCE(SUM(COALESCE(t.v90, 0)), 0), 2) AS txn_volume_90, MAX(t.last_dn) AS last_dn "
                 "FROM k_acct a LEFT JOIN k_tx t ON t.acct_id = a.acct_id GROUP BY a.cust_id")
@@ -444,16 +449,16 @@ class SqlBuilder:
 
     def detail_sql(self, entity: Entity, key_field: str, *, extra: str | None = None, raw_dates: bool = True,
                    columns: tuple[str, ...] = ()) -> str:
-        """All mapped fields of ``entity`` where ``key_field`` IN :ids (expanding), with the raw value of each
-        date and coded field beside it (``<field>__raw``) so unreadable values can be reported, and ``columns``
-        (further ``<expression> AS <name>``)."""
+        """All mapped fields of ``entity`` where ``key_field`` is among ``:ids`` (:meth:`in_ids`), with the raw
+        value of each date and coded field beside it (``<field>__raw``) so unreadable values can be reported, and
+        ``columns`` (further ``<expression> AS <name>``)."""
         spec = LOGICAL_MODEL[entity.name]
         fields = [f for f in spec if entity.has(f)]
         cols = [f"{self.value(entity, f)} AS {f}" for f in fields] + list(columns)
         if raw_dates:
             cols += [f"{self.raw(entity, f)} AS {f}__raw" for f in fields
                      if spec[f].codes or spec[f].type in (DATE, TIMESTAMP)]
-        cond = f"{self.key(entity, key_field)} IN :ids"
+        cond = self.in_ids(self.key(entity, key_field))
         return f"SELECT {', '.join(cols)} {self.from_where(entity, cond, extra)} ORDER BY 1"
 
     def newer_condition(self, entity: Entity, param: str) -> str:
