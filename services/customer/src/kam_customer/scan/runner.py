@@ -29,7 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from kam.customer.v1 import events_pb2
-from kam_kit import outbox
+from kam_kit import heap, outbox
 from kam_kit.clock import Clock
 from kam_kit.db import Database
 from sqlalchemy import bindparam, func, select, text
@@ -127,6 +127,10 @@ class ScanRunner:
 
     # ------------------------------------------------------------------------------------------------ job
     async def run(self, job_id: str) -> ScanJobRow:
+        with heap.bulk_work():  # millions of short-lived rows: let reference counting free them
+            return await self._run(job_id)
+
+    async def _run(self, job_id: str) -> ScanJobRow:
         started = time.monotonic()
         async with self.db.transaction() as session:
             job = await session.get(ScanJobRow, job_id)
