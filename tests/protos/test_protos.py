@@ -70,6 +70,30 @@ def test_every_package_has_a_service() -> None:
     assert packages == set(PACKAGES)
 
 
+@pytest.mark.parametrize("method", _methods(), ids=lambda m: m.full_name)
+def test_every_rpc_declares_who_may_call_it(method: descriptor.MethodDescriptor) -> None:
+    """Fail closed: each rpc names exactly one rule, and a permission it names is in the kit's catalogue and held
+    by some role (or, service-only, grantable to a service token)."""
+    from kam_kit import authz, permissions
+
+    rule = authz.declared_rule(method)
+    assert rule is not None, f"{method.full_name} lacks option (kam.api.v1.authorization)"
+    if rule.permission:
+        assert rule.permission in permissions.PERMISSIONS, f"{method.full_name}: unknown {rule.permission}"
+        holders = [r.name for r in permissions.ROLES.values() if rule.permission in r.permissions]
+        assert holders or rule.permission in permissions.SERVICE_ONLY, rule.permission
+    else:
+        assert rule.public or rule.signed_in
+        assert method.full_name.startswith("kam.identity.v1."), "only sign-in and one's own profile are open"
+
+
+def test_every_permission_is_used_by_some_rpc() -> None:
+    from kam_kit import authz, permissions
+
+    used = {rule.permission for rule in map(authz.declared_rule, _methods()) if rule is not None}
+    assert set(permissions.PERMISSIONS) - used == {"customers.pii.read"}  # the one checked on data, not a method
+
+
 @pytest.mark.parametrize("module_name", [m for m in _pb2_modules() if m.endswith("_service_pb2")])
 def test_service_modules_have_grpc_stubs(module_name: str) -> None:
     module = importlib.import_module(module_name)

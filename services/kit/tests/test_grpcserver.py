@@ -51,7 +51,7 @@ async def served(token_secret, free_port):
     channel = grpc.aio.insecure_channel(f"127.0.0.1:{server.port}")
 
     def md(subject: str) -> tuple:
-        token = auth.issue_token(auth.Identity(subject=subject), secret=token_secret, clock=clock,
+        token = auth.issue_token(auth.Identity(subject=subject, roles=("roles/relationship_manager",)), secret=token_secret, clock=clock,
                                  ttl=timedelta(minutes=5))
         return ((auth.METADATA_KEY, auth.bearer(token)),)
 
@@ -140,7 +140,7 @@ async def test_declared_but_unbuilt_method_is_unimplemented(token_secret, free_p
 async def test_an_expired_token_is_refused_even_after_it_was_accepted(served, token_secret) -> None:
     server, _, channel, _ = served
     clock = server.interceptor.clock
-    token = auth.issue_token(auth.Identity(subject="users/brief"), secret=token_secret, clock=clock,
+    token = auth.issue_token(auth.Identity(subject="users/brief", roles=("roles/relationship_manager",)), secret=token_secret, clock=clock,
                              ttl=timedelta(minutes=1))
     stub = pb_grpc.ReportServiceStub(channel)
     metadata = ((auth.METADATA_KEY, auth.bearer(token)),)

@@ -177,7 +177,7 @@ async def test_only_compliance_and_admins_read_the_trail(trail, md, roles) -> No
         with pytest.raises(grpc.aio.AioRpcError) as denied:
             await call(request, metadata=md(*roles), timeout=5)
         assert denied.value.code() == grpc.StatusCode.PERMISSION_DENIED
-        assert "roles/compliance" in denied.value.details()
+        assert "access_records.read" in denied.value.details()
 
 
 async def test_a_failed_audit_write_fails_the_call_instead_of_returning_data(app, customers, md) -> None:

@@ -63,9 +63,12 @@ def client(api):
 
 @pytest.fixture
 def md(app, token_secret):
-    """Call metadata: ``md("roles/admin", org_unit=…)``; ``md(kind="service")`` for a service token."""
-    def make(*roles: str, org_unit: str = "orgUnits/head", subject: str = "users/u1", kind: str = "user") -> tuple:
-        token = auth.issue_token(auth.Identity(subject=subject, roles=roles, org_unit=org_unit, kind=kind),
+    """Call metadata: ``md("roles/admin", org_unit=…)``; ``md(kind="service", permissions=(…))`` for a service
+    token with exactly those permissions."""
+    def make(*roles: str, org_unit: str = "orgUnits/head", subject: str = "users/u1", kind: str = "user",
+             permissions: tuple[str, ...] = ()) -> tuple:
+        token = auth.issue_token(auth.Identity(subject=subject, roles=roles, org_unit=org_unit, kind=kind,
+                                               permissions=permissions),
                                  secret=token_secret, clock=app.test_clock, ttl=timedelta(hours=1))
         return ((auth.METADATA_KEY, auth.bearer(token)),)
     return make

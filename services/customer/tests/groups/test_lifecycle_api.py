@@ -20,6 +20,9 @@ Transaction = customer_pb2.Transaction
 VALID_ID = "11010519491231002X"
 VALID_USCC = "91350100M000100Y43"
 ADMIN = ("roles/admin",)
+#: The core system: a service token that may push transactions and see what it pushed unmasked.
+CORE = {"kind": "service", "subject": "services/core-banking",
+        "permissions": ("transactions.ingest", "customers.pii.read")}
 
 
 async def _manual(client, md, *, kind=Customer.TYPE_INDIVIDUAL, number=VALID_ID, name="张伟",
@@ -113,7 +116,7 @@ def _parent(account: str = ACCOUNT) -> str:
 
 
 async def test_create_transaction_is_idempotent_and_shares_the_ingestion_path(app, channel, client, md) -> None:
-    service = md(kind="service", subject="services/core-banking")
+    service = md(**CORE)
     request = pb.CreateTransactionRequest(parent=_parent(), transaction_id="CB-20260130-0001", transaction=_txn())
     first = (await client.CreateTransaction(request, metadata=service)).transaction
     assert first.name == f"{_parent()}/transactions/CB-20260130-0001"
@@ -126,7 +129,7 @@ async def test_create_transaction_is_idempotent_and_shares_the_ingestion_path(ap
         scan_pb2.SourceTransaction(transaction_id="CB-20260130-0001", account_number=ACCOUNT,
                                    direction=Transaction.DIRECTION_CREDIT, amount=_txn().amount,
                                    post_time=_txn().post_time)]), metadata=service)
-    assert (pushed.accepted, pushed.duplicates) == (0, 1)
+    assert (pushed.accepted, pushed.duplicates, pushed.ignored) == (1, 0, 0)  # counts reveal nothing
     assert await _count(app, TransactionRow, TransactionRow.id == "CB-20260130-0001") == 1
     posted = [events_pb2.TransactionPosted.FromString(p) for p in await events(app, "TransactionPosted")]
     assert [e.transaction.name for e in posted] == [first.name]
@@ -136,7 +139,7 @@ async def test_create_transaction_is_idempotent_and_shares_the_ingestion_path(ap
 
 async def test_a_scanned_transaction_is_returned_not_stored_again(app, client, md) -> None:
     stored = (await client.CreateTransaction(pb.CreateTransactionRequest(
-        parent=_parent(), transaction_id="scanned-1", transaction=_txn(1)), metadata=md(*ADMIN))).transaction
+        parent=_parent(), transaction_id="scanned-1", transaction=_txn(1)), metadata=md(**CORE))).transaction
     assert stored.amount.units == 80000 and stored.summary == "存入" and stored.counterparty == "赵六"
     assert await events(app, "TransactionPosted") == []
     async with app.db.read() as session:  # the unmasked counterparty is in the access audit trail
@@ -144,36 +147,38 @@ async def test_a_scanned_transaction_is_returned_not_stored_again(app, client, m
     assert [m for m in methods if m.endswith("CreateTransaction")] == ["kam.customer.v1.CustomerService.CreateTransaction"]
     other = await failure(client.CreateTransaction(pb.CreateTransactionRequest(
         parent=_parent(OTHER_ACCOUNT), transaction_id="scanned-1",
-        transaction=_txn()), metadata=md(*ADMIN)))
+        transaction=_txn()), metadata=md(**CORE)))
     assert other.code() == grpc.StatusCode.ALREADY_EXISTS
 
 
 async def test_create_transaction_validation_names_every_field(client, md) -> None:
     bad = Transaction(amount=money_pb2.Money(currency_code="USD", units=-5), counterparty="x" * 201)
     error = await failure(client.CreateTransaction(pb.CreateTransactionRequest(
-        parent=_parent(), transaction_id="a/b", transaction=bad), metadata=md(*ADMIN)))
+        parent=_parent(), transaction_id="a/b", transaction=bad), metadata=md(**CORE)))
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert set(violations(error)) == {"transaction_id", "transaction.direction", "transaction.amount",
                                       "transaction.amount.currency_code", "transaction.post_time",
                                       "transaction.counterparty"}
     future = await failure(client.CreateTransaction(pb.CreateTransactionRequest(
         parent=_parent(), transaction_id="CB-1", transaction=_txn(post_time=T0 + timedelta(days=31))),
-        metadata=md(*ADMIN)))
+        metadata=md(**CORE)))
     assert set(violations(future)) == {"transaction.post_time"}
     missing = await failure(client.CreateTransaction(pb.CreateTransactionRequest(parent=_parent(), transaction_id="CB-1"),
-                                                     metadata=md(*ADMIN)))
+                                                     metadata=md(**CORE)))
     assert set(violations(missing)) == {"transaction"}
 
 
 async def test_create_transaction_permission_and_not_found(client, md) -> None:
     request = pb.CreateTransactionRequest(parent=_parent(), transaction_id="CB-2", transaction=_txn())
-    for role in ("roles/relationship_manager", "roles/head_office_leader"):
-        denied = await failure(client.CreateTransaction(request, metadata=md(role)))
+    # Staff never record transactions, administrators included; nor does a service without the permission.
+    for caller in (md("roles/relationship_manager"), md("roles/head_office_leader"), md(*ADMIN),
+                   md("roles/service", kind="service", subject="services/other")):
+        denied = await failure(client.CreateTransaction(request, metadata=caller))
         assert denied.code() == grpc.StatusCode.PERMISSION_DENIED
     for parent in ("customers/c1/accounts/nope", "customers/zz/accounts/nope"):
         missing = await failure(client.CreateTransaction(pb.CreateTransactionRequest(
-            parent=parent, transaction_id="CB-2", transaction=_txn()), metadata=md(*ADMIN)))
+            parent=parent, transaction_id="CB-2", transaction=_txn()), metadata=md(**CORE)))
         assert missing.code() == grpc.StatusCode.NOT_FOUND
     all_accounts = await failure(client.CreateTransaction(pb.CreateTransactionRequest(
-        parent="customers/c1/accounts", transaction_id="CB-2", transaction=_txn()), metadata=md(*ADMIN)))
+        parent="customers/c1/accounts", transaction_id="CB-2", transaction=_txn()), metadata=md(**CORE)))
     assert set(violations(all_accounts)) == {"parent"}

@@ -49,8 +49,8 @@ async def tiers(app):
     await channel.close()
 
 
-def md(app, token_secret, *roles: str) -> tuple:
-    token = auth.issue_token(auth.Identity(subject="users/u1", roles=roles), secret=token_secret,
+def md(app, token_secret, *roles: str, org_unit: str = "") -> tuple:
+    token = auth.issue_token(auth.Identity(subject="users/u1", roles=roles, org_unit=org_unit), secret=token_secret,
                              clock=app.test_clock, ttl=timedelta(days=30))
     return ((auth.METADATA_KEY, auth.bearer(token)),)
 
@@ -166,7 +166,7 @@ async def test_override_needs_authority_and_expires(app, tiers, token_secret) ->
     request = pb.CreateTierOverrideRequest(parent="customers/o1", tier_override=tier_pb2.TierOverride(
         tier="tiers/diamond", reason="总行特批", expire_time=to_timestamp(expire)))
     with pytest.raises(grpc.aio.AioRpcError) as denied:
-        await tiers.CreateTierOverride(request, metadata=md(app, token_secret, "roles/rm"), timeout=10)
+        await tiers.CreateTierOverride(request, metadata=md(app, token_secret, "roles/relationship_manager", org_unit="orgUnits/b1"), timeout=10)
     assert denied.value.code() == grpc.StatusCode.PERMISSION_DENIED
     assert await tier_of(app, "o1") == "tiers/gold"
     bad = pb.CreateTierOverrideRequest(parent="customers/o1", tier_override=tier_pb2.TierOverride(
@@ -176,15 +176,15 @@ async def test_override_needs_authority_and_expires(app, tiers, token_secret) ->
     assert set(violations(invalid.value)) == {
         "tier_override.tier", "tier_override.reason", "tier_override.expire_time"}
 
-    created = await tiers.CreateTierOverride(request, metadata=md(app, token_secret, "roles/branch_manager"),
-                                             timeout=10)
+    created = await tiers.CreateTierOverride(
+        request, metadata=md(app, token_secret, "roles/branch_manager", org_unit="orgUnits/b1"), timeout=10)
     assert created.tier_override.name.startswith("customers/o1/tierOverrides/")
     assert created.tier_override.creator == "users/u1"
     assert await tier_of(app, "o1") == "tiers/diamond"
     await scan(app, "s2")  # the override holds while in force
     assert await tier_of(app, "o1") == "tiers/diamond"
     got = await tiers.GetCustomerTier(pb.GetCustomerTierRequest(name="customers/o1/tier"),
-                                      metadata=md(app, token_secret, "roles/rm"), timeout=10)
+                                      metadata=md(app, token_secret, "roles/head_office_leader"), timeout=10)
     assert got.customer_tier.tier == "tiers/diamond" and got.customer_tier.graded_tier == "tiers/gold"
     assert got.customer_tier.override.reason == "总行特批"
     assert "金卡" in got.customer_tier.assignment.explanation
@@ -199,7 +199,7 @@ async def test_override_needs_authority_and_expires(app, tiers, token_secret) ->
         override = await session.scalar(select(TierOverrideRow))
     assert override.end_reason == "EXPIRED" and override.end_time is not None
     listed = await tiers.ListTierAssignments(pb.ListTierAssignmentsRequest(parent="customers/o1", page_size=2),
-                                             metadata=md(app, token_secret, "roles/rm"), timeout=10)
+                                             metadata=md(app, token_secret, "roles/head_office_leader"), timeout=10)
     assert [a.reason for a in listed.tier_assignments] == [
         tier_pb2.TierAssignment.REASON_OVERRIDE_EXPIRED, tier_pb2.TierAssignment.REASON_OVERRIDE]
     assert listed.tier_assignments[1].actor == "users/u1" and listed.next_page_token
@@ -246,7 +246,7 @@ async def test_simulation_changes_nothing_and_gives_the_matrix(app, tiers, token
     before = await _snapshot(app)
     response = await tiers.SimulateTierRuleSet(pb.SimulateTierRuleSetRequest(
         name="-", tier_rule_set=_candidate("star", "明星", "2500000"), sample_size=5),
-        metadata=md(app, token_secret, "roles/rm"), timeout=10)
+        metadata=md(app, token_secret, "roles/head_office_leader"), timeout=10)
     assert await _snapshot(app) == before
     assert response.evaluated_count == 5 and response.changed_count == 4
     matrix = {(t.from_tier, t.to_tier): t.customer_count for t in response.transitions}
@@ -278,7 +278,7 @@ async def test_activation_versions_and_regrades(app, tiers, token_secret) -> Non
     draft = (await tiers.CreateTierRuleSet(pb.CreateTierRuleSetRequest(
         tier_rule_set=_candidate("star", "明星", "1000000")), metadata=admin, timeout=10)).tier_rule_set
     assert draft.state == tier_pb2.TierRuleSet.STATE_DRAFT and draft.version == 0
-    for role in ("roles/relationship_manager", "roles/branch_manager"):  # may simulate, not change the rules
+    for role in ("roles/relationship_manager", "roles/branch_manager"):  # may not change the rules
         with pytest.raises(grpc.aio.AioRpcError) as denied:
             await tiers.ActivateTierRuleSet(pb.ActivateTierRuleSetRequest(name=draft.name, etag=draft.etag),
                                             metadata=md(app, token_secret, role), timeout=10)

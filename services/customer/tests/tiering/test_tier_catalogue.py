@@ -50,14 +50,15 @@ async def test_catalogue_is_seeded_and_counts_customers(app, tiers, token_secret
     await put_customer(app, "g", aum=600_000)
     await put_customer(app, "n", aum=10)
     await scan(app)
-    listed = (await tiers.ListTiers(pb.ListTiersRequest(), metadata=md(app, token_secret, "roles/rm"))).tiers
+    leader = md(app, token_secret, "roles/head_office_leader")
+    listed = (await tiers.ListTiers(pb.ListTiersRequest(), metadata=leader)).tiers
     assert [(t.name, t.display_name, t.rank) for t in listed] == SEEDED
     assert {t.name: t.customer_count for t in listed if t.customer_count} == {"tiers/private-banking": 1,
                                                                               "tiers/gold": 1}
     assert all(t.description and t.etag == "r1" for t in listed)
-    gold = (await tiers.GetTier(pb.GetTierRequest(name="tiers/gold"), metadata=md(app, token_secret))).tier
+    gold = (await tiers.GetTier(pb.GetTierRequest(name="tiers/gold"), metadata=leader)).tier
     assert gold == listed[3]
-    missing = await _failure(tiers.GetTier(pb.GetTierRequest(name="tiers/none"), metadata=md(app, token_secret)))
+    missing = await _failure(tiers.GetTier(pb.GetTierRequest(name="tiers/none"), metadata=leader))
     assert missing.code() == grpc.StatusCode.NOT_FOUND
 
 

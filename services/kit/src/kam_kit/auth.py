@@ -7,7 +7,10 @@ checked against the injected :class:`~kam_kit.clock.Clock`, never the wall clock
 
 Command line, for internal systems that call gRPC directly::
 
-    KAM_TOKEN_SECRET=... python -m kam_kit.auth core-banking-feed --ttl-hours 720
+    KAM_TOKEN_SECRET=... python -m kam_kit.auth core-banking-feed --permission transactions.ingest
+
+What a caller may do is :attr:`Identity.granted`: the token's explicit ``perms`` claim, or else what its built-in
+roles grant (:mod:`kam_kit.permissions`); its data scope is :attr:`Identity.data_scope`.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Any
 
 import jwt
 
+from kam_kit import permissions as catalogue
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.errors import Unauthenticated
 
@@ -32,6 +36,8 @@ METADATA_KEY = "authorization"
 MIN_SECRET_LENGTH = 32
 SECRET_ENV = "KAM_TOKEN_SECRET"
 KINDS = ("user", "service")
+#: How far ahead of this clock a token's ``iat``/``nbf`` may be (clock skew between the gateway and a service).
+CLOCK_SKEW = timedelta(seconds=60)
 
 _BEARER = "bearer "
 
@@ -48,6 +54,8 @@ class Identity:
     display_name: str = ""
     roles: tuple[str, ...] = ()
     org_unit: str = ""
+    #: Permissions granted explicitly (the token's ``perms`` claim); empty → what the roles grant.
+    permissions: tuple[str, ...] = ()
     #: When the token that carried this identity expires (epoch seconds; 0 when not from a token).
     expires_at: float = field(default=0.0, compare=False)
 
@@ -56,11 +64,29 @@ class Identity:
             raise ValueError("Identity.subject must not be empty")
         if self.kind not in KINDS:
             raise ValueError(f"Identity.kind must be one of {KINDS}, got {self.kind!r}")
-        # Accept any iterable of roles but keep the dataclass hashable and immutable.
+        # Accept any iterables but keep the dataclass hashable and immutable.
         object.__setattr__(self, "roles", tuple(self.roles))
+        object.__setattr__(self, "permissions", tuple(self.permissions))
+        granted = frozenset(self.permissions) if self.permissions else catalogue.role_permissions(self.roles)
+        if self.kind != "service":
+            granted -= catalogue.SERVICE_ONLY  # never a person, whatever the token says
+        object.__setattr__(self, "_granted", granted)
 
     def has_role(self, role: str) -> bool:
         return role in self.roles
+
+    @property
+    def granted(self) -> frozenset[str]:
+        """Every permission this caller holds."""
+        return self._granted  # type: ignore[attr-defined,no-any-return]
+
+    def can(self, permission: str) -> bool:
+        return permission in self.granted
+
+    @property
+    def data_scope(self) -> str:
+        """``ALL``, ``ORG_UNIT_TREE`` or ``OWN`` (:mod:`kam_kit.permissions`): service identities see everything."""
+        return catalogue.SCOPE_ALL if self.kind == "service" else catalogue.role_scope(self.roles)
 
 
 def _check_secret(secret: str) -> None:
@@ -89,6 +115,8 @@ def issue_token(identity: Identity, *, secret: str, clock: Clock, ttl: timedelta
         "roles": list(identity.roles),
         "org": identity.org_unit,
     }
+    if identity.permissions:
+        claims["perms"] = list(identity.permissions)
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
@@ -129,12 +157,16 @@ def verify_token(token: str | None, *, secret: str, clock: Clock) -> Identity:
         raise _unauthenticated("身份令牌无效", "invalid time claims", "TOKEN_INVALID") from exc
     if now >= exp:
         raise _unauthenticated("身份令牌已过期", "token expired", "TOKEN_EXPIRED")
-    if now < min(iat, nbf):
-        raise _unauthenticated("身份令牌尚未生效", "token not yet valid", "TOKEN_INVALID")
+    skew = CLOCK_SKEW.total_seconds()
+    if nbf > now + skew:
+        raise _unauthenticated("身份令牌尚未生效", "token not yet valid (nbf)", "TOKEN_INVALID")
+    if iat > now + skew:
+        raise _unauthenticated("身份令牌签发时间在未来", "token issued in the future (iat)", "TOKEN_INVALID")
 
-    roles = claims.get("roles", [])
-    if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
-        raise _unauthenticated("身份令牌无效", "invalid roles claim", "TOKEN_INVALID")
+    roles, perms = claims.get("roles", []), claims.get("perms", [])
+    for claim in (roles, perms):
+        if not isinstance(claim, list) or not all(isinstance(item, str) for item in claim):
+            raise _unauthenticated("身份令牌无效", "invalid roles or perms claim", "TOKEN_INVALID")
     try:
         return Identity(
             subject=str(claims["sub"]),
@@ -142,6 +174,7 @@ def verify_token(token: str | None, *, secret: str, clock: Clock) -> Identity:
             display_name=str(claims.get("name", "")),
             roles=tuple(roles),
             org_unit=str(claims.get("org", "")),
+            permissions=tuple(perms),
             expires_at=exp,
         )
     except ValueError as exc:
@@ -168,11 +201,18 @@ def token_from_metadata(metadata: Iterable[tuple[str, str | bytes]] | None) -> s
 
 
 def issue_service_token(
-    name: str, secret: str, ttl: timedelta = timedelta(days=30), *, clock: Clock = SYSTEM_CLOCK
+    name: str, secret: str, ttl: timedelta = timedelta(days=30), *, clock: Clock = SYSTEM_CLOCK,
+    permissions: tuple[str, ...] = (),
 ) -> str:
-    """A token for an internal system (``kind="service"``) calling KAM's gRPC services directly."""
+    """A token for an internal system (``kind="service"``) calling KAM's gRPC services directly: with exactly
+    ``permissions`` when given (least privilege), else the built-in ``roles/service`` bundle (which does not
+    include ``transactions.ingest``)."""
+    unknown = sorted(set(permissions) - catalogue.PERMISSIONS.keys())
+    if unknown:
+        raise ValueError(f"unknown permissions: {', '.join(unknown)} (see docs/api.md, permissions)")
     return issue_token(
-        Identity(subject=f"services/{name}", kind="service", display_name=name, roles=("service",)),
+        Identity(subject=f"services/{name}", kind="service", display_name=name, roles=(catalogue.SERVICE,),
+                 permissions=permissions),
         secret=secret,
         clock=clock,
         ttl=ttl,
@@ -185,10 +225,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("name", help="internal system name, e.g. core-banking-feed")
     parser.add_argument("--ttl-hours", type=float, default=24 * 30, help="validity in hours (default 720)")
+    parser.add_argument("--permission", "-p", action="append", default=[], metavar="PERMISSION",
+                        help="grant exactly this permission (repeatable), e.g. transactions.ingest for the core "
+                             "system's feed; without it the token has the roles/service bundle")
     args = parser.parse_args(argv)
     secret = os.environ.get(SECRET_ENV, "")
     try:
-        print(issue_service_token(args.name, secret, timedelta(hours=args.ttl_hours)))
+        print(issue_service_token(args.name, secret, timedelta(hours=args.ttl_hours),
+                                  permissions=tuple(args.permission)))
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

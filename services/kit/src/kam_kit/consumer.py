@@ -185,6 +185,8 @@ class EventConsumer:
             event_id=event_id, event_type=event_type, source=headers.get(events.CE_SOURCE, ""),
             time=headers.get(events.CE_TIME, ""), subject=msg.subject,
             resource=headers.get(events.CE_SUBJECT, ""), delivery=delivery,
+            authorization=headers.get(events.AUTHORIZATION, ""),
+            publish_time=msg.metadata.timestamp if msg.metadata else None,
         )
         try:
             applied = await self._apply_once(subscription, payload, meta)
@@ -228,6 +230,7 @@ class EventConsumer:
         return True
 
     async def _park(self, msg: Msg, headers, event_id: str, error: str, delivery: int) -> None:
+        headers = {k: v for k, v in headers.items() if k.lower() != events.AUTHORIZATION}  # no secrets at rest
         async with self.db.transaction() as session:
             await session.execute(
                 insert(parked_events_table).values(

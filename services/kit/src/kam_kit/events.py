@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import nats
@@ -30,6 +30,8 @@ CE_TYPE = "ce-type"
 CE_TIME = "ce-time"
 CE_SUBJECT = "ce-subject"
 CONTENT_TYPE = "content-type"
+#: A bearer token on messages published from outside KAM (the CDC feed), verified by the consumer.
+AUTHORIZATION = "authorization"
 PROTOBUF = "application/protobuf"
 
 #: How long JetStream remembers a ``Nats-Msg-Id`` to drop a re-published duplicate.
@@ -72,6 +74,11 @@ class EventMeta:
     subject: str
     resource: str
     delivery: int
+    #: The ``authorization`` header (``Bearer <token>``) of a message published from outside KAM (the CDC feed);
+    #: empty for KAM's own events.
+    authorization: str = field(default="", repr=False)
+    #: When the broker stored the message (JetStream's own timestamp: the sender cannot choose it).
+    publish_time: datetime | None = None
 
 
 async def connect(url: str, name: str, *, retry_forever: bool = True) -> NATS:

@@ -5,8 +5,9 @@ and server reflection, behind one interceptor that, for every call:
 
 - takes or makes a request id (``x-request-id``, echoed in the initial metadata);
 - applies a default deadline when the client sent none, and refuses calls whose deadline already passed;
-- verifies the caller's signed token (``authorization: Bearer …``) unless the method is public, and makes the
-  caller available as :func:`current_identity`;
+- verifies the caller's signed token (``authorization: Bearer …``) unless the method is public, makes the
+  caller available as :func:`current_identity`, and enforces the method's declared authorization (a permission
+  or any signed-in caller, :mod:`kam_kit.authz`) before the handler runs;
 - maps :class:`kam_kit.errors.KamError` to its canonical status with ``google.rpc`` details, and anything else
   to ``INTERNAL`` without leaking internals;
 - records request counts and latencies.
@@ -28,7 +29,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from kam_kit import auth, telemetry
+from kam_kit import auth, authz, telemetry
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.errors import KamError, Unauthenticated, concurrent_conflict, internal_status, to_rpc_status
 
@@ -116,13 +117,16 @@ class KamServerInterceptor(grpc.aio.ServerInterceptor):
         remaining = context.time_remaining()
         if remaining is not None and remaining <= 0:
             await context.abort(grpc.StatusCode.DEADLINE_EXCEEDED, "deadline already exceeded")
-        if self._is_public(method):
+        rule = authz.rule_for(method)
+        if self._is_public(method) or (rule is not None and rule.public):
             _identity.set(None)
             return
         token = auth.token_from_metadata(metadata.items())
         if not token:
             raise Unauthenticated("缺少身份令牌 (missing bearer token)", reason="TOKEN_MISSING")
-        _identity.set(self._verify(token))
+        identity = self._verify(token)
+        authz.require(rule, identity)
+        _identity.set(identity)
 
     def _verify(self, token: str) -> auth.Identity:
         """Verify a token, remembering good ones until they expire (callers reuse one token for many calls)."""

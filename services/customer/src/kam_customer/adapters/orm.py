@@ -121,6 +121,9 @@ class AccountRow(Base):
     open_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     maturity_date: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
     balance_update_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    #: Where ``balance`` came from: ``SCAN`` (the source; authoritative) or ``PUSH`` (a pushed transaction's
+    #: balance_after, provisional: the next scan, incremental or full, reads the account again and its value wins).
+    balance_origin: Mapped[str] = mapped_column(String(8), default="SCAN", server_default="SCAN")
 
 
 class BalanceHistoryRow(Base):

@@ -9,6 +9,7 @@ from google.type import date_pb2, money_pb2
 from kam.customer.v1 import customer_pb2, customer_service_pb2
 from kam_kit.timeconv import to_timestamp
 
+from kam_customer.adapters import pii
 from kam_customer.adapters.orm import (
     AccountRow,
     BalanceHistoryRow,
@@ -61,15 +62,7 @@ def customer_to_proto(row: CustomerRow, *, masked: bool = False) -> Customer:
         state=STATE_TO_PROTO.get(row.state, Customer.STATE_UNSPECIFIED),
         source=SOURCE_TO_PROTO.get(row.source, Customer.SOURCE_UNSPECIFIED),
     )
-    if masked:
-        message.id_number = domain.mask_id_number(row.id_number)
-        message.phone = domain.mask_phone(row.phone)
-        message.email = domain.mask_email(row.email)
-        message.address = domain.mask_address(row.address)
-        if row.type == domain.INDIVIDUAL:
-            message.display_name = domain.mask_name(row.display_name)
-        message.masked = True
-    return message
+    return pii.mask(message) if masked else message
 
 
 # ---------------------------------------------------------------------------------------------- customer 360
@@ -107,11 +100,6 @@ MATCH_KIND = {"EXACT": SearchResult.MATCH_KIND_EXACT, "PREFIX": SearchResult.MAT
               "FUZZY": SearchResult.MATCH_KIND_FUZZY}
 
 
-def mask_account_number(value: str) -> str:
-    """``6222020200001234`` → ``6222********1234``."""
-    return value[:4] + "*" * (len(value) - 8) + value[-4:] if len(value) > 8 else "*" * len(value)
-
-
 _CENT = Decimal("0.01")
 
 
@@ -134,11 +122,11 @@ def account_to_proto(row: AccountRow, key: str, *, masked: bool,
                      history: list[BalanceHistoryRow] | None = None) -> Account:
     message = Account(
         name=f"customers/{row.customer_id}/accounts/{key}",
-        account_number=mask_account_number(row.id) if masked else row.id,
+        account_number=row.id,
         type=ACCOUNT_TYPE_TO_PROTO.get(row.type, Account.TYPE_UNSPECIFIED), product=row.product,
         product_display_name=row.product_display_name, balance=money(row.balance),
         state=ACCOUNT_STATE_TO_PROTO.get(row.state, Account.STATE_UNSPECIFIED),
-        branch=f"orgUnits/{row.org_unit_id}" if row.org_unit_id else "", masked=masked,
+        branch=f"orgUnits/{row.org_unit_id}" if row.org_unit_id else "",
         credit_limit=money(row.credit_limit), repayment_state=row.repayment_state,
         open_date=date_to_proto(row.open_date), maturity_date=date_to_proto(row.maturity_date),
     )
@@ -146,7 +134,7 @@ def account_to_proto(row: AccountRow, key: str, *, masked: bool,
         message.balance_update_time.CopyFrom(to_timestamp(row.balance_update_time))
     for point in history or ():
         message.balance_history.add(date=date_to_proto(point.day), balance=money(point.balance))
-    return message
+    return pii.mask(message) if masked else message
 
 
 def transaction_to_proto(row: TransactionRow, key: str, *, masked: bool) -> Transaction:
@@ -154,27 +142,23 @@ def transaction_to_proto(row: TransactionRow, key: str, *, masked: bool) -> Tran
         name=f"customers/{row.customer_id}/accounts/{key}/transactions/{row.id}",
         direction=DIRECTION_TO_PROTO.get(row.direction, Transaction.DIRECTION_UNSPECIFIED),
         amount=money(row.amount), channel=CHANNEL_TO_PROTO.get(row.channel, Transaction.CHANNEL_UNSPECIFIED),
-        counterparty=domain.mask_name(row.counterparty) if masked else row.counterparty, summary=row.summary,
+        counterparty=row.counterparty, summary=row.summary,
         post_time=to_timestamp(row.post_time), receive_time=to_timestamp(row.receive_time),
     )
     if row.balance_after is not None:
         message.balance_after.CopyFrom(money(row.balance_after))
-    return message
+    return pii.mask(message) if masked else message
 
 
 def contact_to_proto(row: ContactRow, *, masked: bool) -> Contact:
     message = Contact(
         name=f"customers/{row.customer_id}/contacts/{row.id}",
-        display_name=domain.mask_name(row.display_name) if masked else row.display_name,
-        title=row.title, phone=domain.mask_phone(row.phone) if masked and row.phone else row.phone,
-        email=domain.mask_email(row.email) if masked else row.email,
-        id_number=domain.mask_id_number(row.id_number) if masked and row.id_number else row.id_number,
-        birth_date=None if masked else date_to_proto(row.birth_date), primary=row.primary, notes=row.notes,
+        display_name=row.display_name, title=row.title, phone=row.phone, email=row.email,
+        id_number=row.id_number, birth_date=date_to_proto(row.birth_date), primary=row.primary, notes=row.notes,
         create_time=to_timestamp(row.create_time), update_time=to_timestamp(row.update_time),
-        etag=domain.etag_for(row.version), masked=masked,
-        origin=ORIGIN_TO_PROTO.get(row.origin, Contact.ORIGIN_UNSPECIFIED),
+        etag=domain.etag_for(row.version), origin=ORIGIN_TO_PROTO.get(row.origin, Contact.ORIGIN_UNSPECIFIED),
     )
-    return message
+    return pii.mask(message) if masked else message
 
 
 def interaction_to_proto(entry: InteractionRow | object) -> Interaction:
@@ -187,17 +171,6 @@ def interaction_to_proto(entry: InteractionRow | object) -> Interaction:
         related_resource=entry.related_resource, create_time=to_timestamp(entry.create_time),
     )
     return message
-
-
-def masked_match(kind: str, value: str, customer: CustomerRow) -> str:
-    """What a masked caller sees of the matched value."""
-    if kind in ("N", "P", "I"):
-        return domain.mask_name(value) if customer.type == domain.INDIVIDUAL else value
-    if kind == "M":
-        return domain.mask_phone(value)
-    if kind == "A":
-        return mask_account_number(value)
-    return domain.mask_id_number(value)
 
 
 # ------------------------------------------------------------------------------------------ corporate groups
@@ -213,8 +186,10 @@ def percent(value: Decimal | None) -> str:
     return "" if value is None else f"{Decimal(value):.2f}"
 
 
-def group_to_proto(row, members, display_names: dict[str, str]) -> customer_pb2.CustomerGroup:
-    """A ``CustomerGroupRow`` with its ``CustomerGroupMemberRow`` list (in order) as a CustomerGroup."""
+def group_to_proto(row, members, display_names: dict[str, str],
+                   restricted: frozenset[str] = frozenset()) -> customer_pb2.CustomerGroup:
+    """A ``CustomerGroupRow`` with its ``CustomerGroupMemberRow`` list (in order) as a CustomerGroup; members in
+    ``restricted`` are outside the reader's data scope."""
     return customer_pb2.CustomerGroup(
         name=f"customerGroups/{row.id}", display_name=row.display_name, relationship_manager=row.relationship_manager,
         create_time=to_timestamp(row.create_time), update_time=to_timestamp(row.update_time),
@@ -223,6 +198,7 @@ def group_to_proto(row, members, display_names: dict[str, str]) -> customer_pb2.
             customer=f"customers/{m.customer_id}", role=GROUP_ROLE_TO_PROTO.get(m.role, GroupMember.ROLE_UNSPECIFIED),
             parent_customer=f"customers/{m.parent_customer_id}" if m.parent_customer_id else "",
             shareholding_percent=percent(m.shareholding_percent), display_name=display_names.get(m.customer_id, ""),
+            restricted=m.customer_id in restricted,
         ) for m in members],
     )
 

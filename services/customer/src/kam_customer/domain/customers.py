@@ -17,8 +17,8 @@ _PHONE_RE = re.compile(r"^(\+?86)?1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$")
 _CUSTOMER_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 MAX_NAME_LENGTH = 200
 
-#: Roles (resource names, as in ``kam.identity.v1.Role``) that may see personal data unmasked.
-PII_ROLES = frozenset({"roles/admin", "roles/compliance", "roles/relationship_manager", "roles/branch_manager"})
+#: The permission to see personal data unmasked (kam_kit.permissions); every unmasked view is audited.
+PII_PERMISSION = "customers.pii.read"
 
 
 @dataclass
@@ -82,10 +82,6 @@ def mask_email(value: str) -> str:
 def mask_address(value: str) -> str:
     """上海市浦东新区世纪大道100号 → 上海市浦东新**** (the first six characters: province/city/district)."""
     return value[:6] + "****" if len(value) > 6 else ("****" if value else value)
-
-
-def may_see_pii(roles: tuple[str, ...] | frozenset[str], is_service: bool) -> bool:
-    return is_service or bool(PII_ROLES.intersection(roles))
 
 
 def etag_for(version: int) -> str:

@@ -10,7 +10,6 @@ from google.protobuf.descriptor import ServiceDescriptor
 from kam.customer.v1 import audit_service_pb2 as pb
 from kam.customer.v1 import audit_service_pb2_grpc as pb_grpc
 from kam_kit import pagination
-from kam_kit.errors import PermissionDenied
 from kam_kit.grpcserver import current_identity, current_request_id
 from opentelemetry import trace
 
@@ -18,9 +17,6 @@ from kam_customer.adapters.orm import AccessRecordRow
 from kam_customer.domain import customers as domain
 from kam_customer.service_layer import audit, filters
 from kam_customer.service_layer.audit import AccessAudit, record_to_proto
-
-#: Who may read the trail.
-READERS = frozenset({"roles/compliance", "roles/admin"})
 
 RECORD_FILTERS = {
     "actor": filters.Field(AccessRecordRow.actor, str),
@@ -35,7 +31,7 @@ def masked_for_caller(shown: Callable[[Iterable], None], rows: Iterable) -> bool
     what the response reveals (``audit.customers_shown`` …) for the access record written before it returns
     (see ``audit_api.audited``): no unmasked rendering without its audit note."""
     identity = current_identity()
-    masked = identity is None or not domain.may_see_pii(frozenset(identity.roles), identity.kind == "service")
+    masked = identity is None or not identity.can(domain.PII_PERMISSION)
     if not masked:
         shown(rows)
     return masked
@@ -72,26 +68,17 @@ def audited(service: ServiceDescriptor):
     return decorate
 
 
-def _require_reader() -> None:
-    identity = current_identity()
-    if identity is None or not READERS.intersection(identity.roles):
-        raise PermissionDenied("只有合规或管理员可以查看审计记录 (access records need roles/compliance or roles/admin)",
-                               reason="ACCESS_AUDIT_NOT_ALLOWED")
-
-
 class AccessAuditServicer(pb_grpc.AccessAuditServiceServicer):
     def __init__(self, access_audit: AccessAudit, page_secret: bytes) -> None:
         self.access_audit = access_audit
         self.page_secret = page_secret
 
     async def GetAccessRecord(self, request: pb.GetAccessRecordRequest, context) -> pb.GetAccessRecordResponse:
-        _require_reader()
         row, customers = await self.access_audit.get(request.name)
         return pb.GetAccessRecordResponse(access_record=record_to_proto(row, customers))
 
     async def ListAccessRecords(self, request: pb.ListAccessRecordsRequest,
                                 context) -> pb.ListAccessRecordsResponse:
-        _require_reader()
         size = pagination.page_size(request.page_size, maximum=500)
         conditions = filters.parse(request.filter, RECORD_FILTERS)
         cursor = pagination.decode_token(request.page_token, bound_to=request.filter, secret=self.page_secret)

@@ -5,13 +5,12 @@ from __future__ import annotations
 from kam.customer.v1 import customer_pb2
 from kam.customer.v1 import customer_service_pb2 as pb
 from kam.customer.v1 import customer_service_pb2_grpc as pb_grpc
-from kam_kit import pagination
+from kam_kit import pagination, protoconv
 from kam_kit.errors import InvalidArgument
 from kam_kit.filtering import parse_equalities
 from kam_kit.grpcserver import current_identity
-from kam_kit.timeconv import from_timestamp
 
-from kam_customer.adapters import protomap
+from kam_customer.adapters import pii, protomap
 from kam_customer.adapters.orm import AccountRow, TransactionRow
 from kam_customer.adapters.protomap import (
     TYPE_FROM_PROTO,
@@ -100,8 +99,8 @@ class CustomerServicer(LifecycleApi, GroupsApi, pb_grpc.CustomerServiceServicer)
         if not request.HasField("customer"):
             raise InvalidArgument.for_field("customer", "必填 (required)")
         row = await self.customers.create(
-            draft_from_proto(request.customer), customer_id=request.customer_id, request_id=request.request_id
-        )
+            draft_from_proto(request.customer), customer_id=request.customer_id, request_id=request.request_id,
+            identity=current_identity())
         masked = masked_for_caller(audit.customers_shown, [row])
         return pb.CreateCustomerResponse(customer=customer_to_proto(row, masked=masked))
 
@@ -163,7 +162,7 @@ class CustomerServicer(LifecycleApi, GroupsApi, pb_grpc.CustomerServiceServicer)
             results=[pb.CustomerSearchResult(
                 customer=customer, match_field=protomap.MATCH_FIELD[hit.kind],
                 score=hit.score, match_kind=protomap.MATCH_KIND[hit.mode],
-                matched_value=protomap.masked_match(hit.kind, hit.term, row) if masked else hit.term,
+                matched_value=pii.mask_match(hit.kind, hit.term, row.type) if masked else hit.term,
             ) for (hit, row), customer in zip(page, customers, strict=True)],
             next_page_token=self.pages.next(offset, size, more, bound),
         )
@@ -205,11 +204,11 @@ class CustomerServicer(LifecycleApi, GroupsApi, pb_grpc.CustomerServiceServicer)
     # ------------------------------------------------------------------------------------------- contacts
 
     @staticmethod
-    def _contact_draft(message: customer_pb2.Contact) -> ContactDraft:
+    def _contact_draft(message: customer_pb2.Contact, field: str = "contact") -> ContactDraft:
         return ContactDraft(
             display_name=message.display_name.strip(), title=message.title.strip(), phone=message.phone.strip(),
             email=message.email.strip(), id_number=message.id_number.strip().upper(),
-            birth_date=protomap.date_from_proto(message.birth_date) if message.HasField("birth_date") else None,
+            birth_date=protoconv.date_value(message.birth_date, f"{field}.birth_date"),
             primary=message.primary, notes=message.notes,
         )
 
@@ -258,7 +257,8 @@ class CustomerServicer(LifecycleApi, GroupsApi, pb_grpc.CustomerServiceServicer)
         draft = InteractionDraft(
             type=protomap.INTERACTION_TYPE_FROM_PROTO.get(message.type, ""), summary=message.summary,
             details=message.details,
-            occur_time=from_timestamp(message.occur_time) if message.HasField("occur_time") else None,
+            occur_time=protoconv.timestamp_value(message.occur_time, "interaction.occur_time")
+            if message.HasField("occur_time") else None,
             contact=message.contact, related_resource=message.related_resource,
         )
         row = await self.timeline.create(current_identity(), request.parent, draft, request_id=request.request_id)
@@ -285,11 +285,13 @@ class CustomerServicer(LifecycleApi, GroupsApi, pb_grpc.CustomerServiceServicer)
         return pb.GetCorporateStructureResponse(corporate_structure=customer_pb2.CorporateStructure(
             name=f"{me}/corporateStructure", group_root=f"customers/{structure.group_root}",
             parents=[member(customer=f"customers/{link.customer_id}", role=member.ROLE_PARENT,
-                            shareholding_percent=f"{link.shareholding_percent:.2f}", display_name=link.display_name)
+                            shareholding_percent=f"{link.shareholding_percent:.2f}", display_name=link.display_name,
+                            restricted=link.restricted)
                      for link in structure.parents],
             subsidiaries=[member(customer=f"customers/{link.customer_id}", role=member.ROLE_SUBSIDIARY,
                                  parent_customer=me, shareholding_percent=f"{link.shareholding_percent:.2f}",
-                                 display_name=link.display_name) for link in structure.subsidiaries],
+                                 display_name=link.display_name, restricted=link.restricted)
+                          for link in structure.subsidiaries],
         ))
 
     async def GetCreditStanding(self, request: pb.GetCreditStandingRequest, context) -> pb.GetCreditStandingResponse:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from functools import cached_property
 
 from kam.customer.v1 import customer_service_pb2 as pb
-from kam_kit.errors import InvalidArgument
+from kam_kit import protoconv
+from kam_kit.errors import InvalidArgument, Validator
 from kam_kit.grpcserver import current_identity
-from kam_kit.timeconv import from_timestamp
 
 from kam_customer.adapters import protomap
 from kam_customer.entrypoints.audit_api import masked_for_caller
@@ -33,15 +33,19 @@ class LifecycleApi:
         if not request.HasField("transaction"):
             raise InvalidArgument.for_field("transaction", "必填 (required)")
         message = request.transaction
+        v = Validator()
         draft = TransactionDraft(
             direction=messages.DIRECTIONS_FROM_PROTO.get(message.direction, ""),
-            amount=messages.money_value(message.amount) if message.HasField("amount") else None,
-            currency=message.amount.currency_code,
-            post_time=from_timestamp(message.post_time) if message.HasField("post_time") else None,
-            balance_after=messages.money_value(message.balance_after) if message.HasField("balance_after") else None,
-            balance_currency=message.balance_after.currency_code,
+            amount=protoconv.collect(v, protoconv.money_value, message.amount, "transaction.amount",
+                                     positive=True) if message.HasField("amount") else None,
+            post_time=protoconv.collect(v, protoconv.timestamp_value, message.post_time, "transaction.post_time")
+            if message.HasField("post_time") else None,
+            balance_after=protoconv.collect(v, protoconv.money_value, message.balance_after,
+                                            "transaction.balance_after")
+            if message.HasField("balance_after") else None,
             channel=messages.CHANNELS_FROM_PROTO.get(message.channel, ""),
             counterparty=message.counterparty.strip(), summary=message.summary.strip(),
+            unreadable=v.violations,
         )
         row, key = await self.lifecycle.create_transaction(current_identity(), request.parent,
                                                            request.transaction_id.strip(), draft)

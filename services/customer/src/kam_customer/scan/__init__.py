@@ -32,7 +32,8 @@ def install(app: ServiceApp, ctx: CustomerContext) -> None:
                           "kam.customer.v1.ScanService"))
     app.servicers.append((scan_service_pb2_grpc.add_IngestionServiceServicer_to_server,
                           IngestionServicer(ctx.db, ctx.clock), "kam.customer.v1.IngestionService"))
-    app.consumers.append(lambda js: cdc.consumer(ctx.db, js, ctx.clock))
+    secret = ctx.settings.token_secret.reveal()
+    app.consumers.append(lambda js: cdc.consumer(ctx.db, js, ctx.clock, token_secret=secret))
 
     async def scans() -> None:
         try:

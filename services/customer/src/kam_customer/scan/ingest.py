@@ -13,14 +13,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from types import SimpleNamespace
 
 from kam.customer.v1 import events_pb2, scan_pb2
-from kam_kit import bulk, outbox
+from kam_kit import bulk, outbox, protoconv
 from kam_kit.clock import Clock
-from kam_kit.timeconv import aware, from_timestamp
+from kam_kit.errors import InvalidArgument
+from kam_kit.timeconv import aware
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -72,8 +73,13 @@ class IngestResult:
         self.accepted_ids.extend(other.accepted_ids)
 
 
-def from_proto(message: scan_pb2.SourceTransaction) -> IncomingTransaction:
-    """A pushed transaction; raises ValueError naming the problem when it cannot be read."""
+#: How far a pushed post_time may be ahead of KAM's clock (clock skew between the systems).
+MAX_CLOCK_SKEW = timedelta(minutes=5)
+
+
+def from_proto(message: scan_pb2.SourceTransaction, now: datetime) -> IncomingTransaction:
+    """A pushed transaction; raises ValueError naming the problem when it cannot be read (also a post_time
+    more than :data:`MAX_CLOCK_SKEW` after ``now``: a balance from the future would pin the account)."""
     if not message.transaction_id.strip():
         raise ValueError("transaction_id: 缺少交易流水号 (missing)")
     if not message.account_number.strip():
@@ -81,15 +87,22 @@ def from_proto(message: scan_pb2.SourceTransaction) -> IncomingTransaction:
     direction = messages.DIRECTIONS_FROM_PROTO.get(message.direction)
     if direction is None:
         raise ValueError(f"{message.transaction_id}: direction: 借贷方向未指定 (unspecified)")
-    amount = messages.money_value(message.amount)
-    if amount <= 0:
-        raise ValueError(f"{message.transaction_id}: amount: 金额必须为正 (must be positive)")
     if not message.HasField("post_time"):
         raise ValueError(f"{message.transaction_id}: post_time: 缺少记账时间 (missing)")
+    try:
+        amount = protoconv.money_value(message.amount, "amount", positive=True)
+        balance_after = (protoconv.money_value(message.balance_after, "balance_after")
+                         if message.HasField("balance_after") else None)
+        post_time = protoconv.timestamp_value(message.post_time, "post_time")
+    except InvalidArgument as error:
+        problem = error.violations[0]
+        raise ValueError(f"{message.transaction_id}: {problem.field}: {problem.description}") from None
+    if post_time > now + MAX_CLOCK_SKEW:
+        raise ValueError(f"{message.transaction_id}: post_time: 记账时间不能晚于当前时间 (must not be in the future)")
     return IncomingTransaction(
         id=message.transaction_id.strip(), account_id=message.account_number.strip(), direction=direction,
-        amount=amount, post_time=from_timestamp(message.post_time),
-        balance_after=messages.money_value(message.balance_after) if message.HasField("balance_after") else None,
+        amount=amount, post_time=post_time,
+        balance_after=balance_after,
         channel=messages.CHANNELS_FROM_PROTO.get(message.channel, ""), cash=message.cash,
         counterparty=message.counterparty, summary=message.summary,
     )
@@ -183,7 +196,8 @@ async def apply_transactions(session: AsyncSession, txns: Sequence[IncomingTrans
 
 
 async def _advance_balances(session: AsyncSession, values: list[dict], accounts: dict[str, AccountRow]) -> None:
-    """A pushed transaction with a balance moves the account's balance forward (never back in time)."""
+    """A pushed transaction with a balance moves the account's balance forward (never back in time), marked
+    ``PUSH``: provisional until the next scan reads the account from the source, whose balance then wins."""
     latest: dict[str, dict] = {}
     for value in values:
         if value["balance_after"] is None:
@@ -196,7 +210,7 @@ async def _advance_balances(session: AsyncSession, values: list[dict], accounts:
         if seen is not None and aware(seen) > aware(value["post_time"]):
             continue
         await session.execute(update(AccountRow).where(AccountRow.id == account_id).values(
-            balance=value["balance_after"], balance_update_time=value["post_time"]))
+            balance=value["balance_after"], balance_update_time=value["post_time"], balance_origin="PUSH"))
 
 
 def decimal_or_none(value) -> Decimal | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from pathlib import PurePath
 
 from google.type import money_pb2
 from kam.customer.v1 import customer_pb2, scan_pb2
@@ -55,13 +56,13 @@ def scan_job_to_proto(row) -> ScanJob:
         name=f"scanJobs/{row.id}", mode=MODES.get(row.mode, ScanJob.MODE_UNSPECIFIED),
         trigger=TRIGGERS.get(row.trigger, ScanJob.TRIGGER_UNSPECIFIED),
         state=STATES.get(row.state, ScanJob.STATE_UNSPECIFIED), create_time=to_timestamp(row.create_time),
-        start_watermark=row.start_watermark or "", end_watermark=row.end_watermark or "",
         customers_scanned=row.customers_scanned, customers_changed=row.customers_changed,
         accounts_changed=row.accounts_changed, transactions_ingested=row.transactions_ingested,
         tier_changes=row.tier_changes, error_message=row.error_message or "", creator=row.creator or "",
         progress_percent=round(row.progress, 1), phase=row.phase or "", rows_read=row.rows_read,
         rows_per_second=round(row.rows_read / row.run_seconds, 1) if row.run_seconds > 0 else 0.0,
-        customers_selected=row.customers_selected, bad_rows=row.bad_rows, mapping=row.mapping or "",
+        customers_selected=row.customers_selected, bad_rows=row.bad_rows,
+        mapping=PurePath(row.mapping).name if row.mapping else "",
     )
     if row.start_time:
         message.start_time.CopyFrom(to_timestamp(row.start_time))

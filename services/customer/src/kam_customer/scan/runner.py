@@ -35,7 +35,7 @@ from kam_kit.db import Database
 from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from kam_customer.adapters.orm import CustomerMetricsRow, CustomerRow
+from kam_customer.adapters.orm import AccountRow, CustomerMetricsRow, CustomerRow
 from kam_customer.context import SERVICE
 from kam_customer.scan import messages
 from kam_customer.scan.issues import Issues
@@ -278,11 +278,17 @@ class ScanRunner:
     async def _details(self, engine: AsyncEngine, job: ScanJobRow) -> None:
         floors = self._floors(job)
         binds = self._binds(job)
+        expanding: list[str] = []
         if job.mode == INCREMENTAL:
             start = {k: decode_mark(v) for k, v in json.loads(job.start_watermark or "{}").items()}
             marks = {name: f"wm_{name}" for name, v in start.items() if v is not None}
             binds.update({f"wm_{name}": start[name] for name in marks})
-            sql = self.sql.metrics_sql(seed=self.sql.changed_customers_sql(marks), after=bool(job.checkpoint))
+            pushed = await self._pushed_accounts()
+            if pushed:
+                binds["pushed"] = pushed
+                expanding.append("pushed")
+            seed = self.sql.changed_customers_sql(marks, pushed="pushed" if pushed else "")
+            sql = self.sql.metrics_sql(seed=seed, after=bool(job.checkpoint))
         else:
             for ctype, metrics in floors.items():
                 for metric, value in metrics.items():
@@ -305,7 +311,10 @@ class ScanRunner:
                     statements = self._chunks(conn, job, floors, binds)
                 batch: list[dict] = []
                 async for statement, values in statements:
-                    result = await conn.stream(text(statement), values)
+                    clause = text(statement)
+                    if expanding and not self.dialect.pg:
+                        clause = clause.bindparams(*(bindparam(name, expanding=True) for name in expanding))
+                    result = await conn.stream(clause, values)
                     async for row in result:
                         batch.append(dict(row._mapping))
                         if len(batch) >= self.batch_size:
@@ -500,6 +509,12 @@ class ScanRunner:
             return None
         mark = json.loads(job.start_watermark or "{}").get("transaction")
         return decode_mark(mark) if mark else None
+
+    async def _pushed_accounts(self) -> list[str]:
+        """Accounts whose balance a pushed transaction set since the last scan read them (``PUSH``)."""
+        async with self.db.read() as session:
+            return list((await session.scalars(select(AccountRow.id).where(AccountRow.balance_origin == "PUSH")
+                                               .order_by(AccountRow.id))).all())
 
     async def _rows(self, conn: AsyncConnection, sql: str, ids: list[str], **binds: Any) -> list[dict[str, Any]]:
         """The rows (plain dicts: the writer reads each field of tens of thousands of them, and a dict's ``get``

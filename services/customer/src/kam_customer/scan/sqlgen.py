@@ -175,10 +175,11 @@ class SqlBuilder:
         converts the text ids, and its index stays usable); PostgreSQL needs both sides as text."""
         return f"CAST({self.raw(entity, field)} AS TEXT)" if self.d.pg else self.raw(entity, field)
 
-    def in_ids(self, expr: str) -> str:
-        """``expr`` among the ids bound as ``:ids``: an expanding list on SQLite, one text array on PostgreSQL (a
-        single parameter, not a statement of thousands of placeholders to render, parse and plan each time)."""
-        return f"{expr} = ANY(CAST(:ids AS TEXT[]))" if self.d.pg else f"{expr} IN :ids"
+    def in_ids(self, expr: str, param: str = "ids") -> str:
+        """``expr`` among the ids bound as ``:ids`` (or ``param``): an expanding list on SQLite, one text array on
+        PostgreSQL (a single parameter, not a statement of thousands of placeholders to render, parse and plan each
+        time)."""
+        return f"{expr} = ANY(CAST(:{param} AS TEXT[]))" if self.d.pg else f"{expr} IN :{param}"
 
     def from_where(self, entity: Entity, *conditions: str) -> str:
         where = [c for c in (entity.where_sql(self.d.name), *conditions) if c]
@@ -420,8 +421,10 @@ class SqlBuilder:
     def watermark_sql(self, entity: Entity) -> str:
         return f"SELECT MAX({entity.watermark_sql(self.d.name)}) {self.from_where(entity)}"
 
-    def changed_customers_sql(self, marks: dict[str, str]) -> str:
-        """SELECT of cust_id touched since the given watermarks (entity name → bind parameter name)."""
+    def changed_customers_sql(self, marks: dict[str, str], pushed: str = "") -> str:
+        """SELECT of cust_id touched since the given watermarks (entity name → bind parameter name), and — with
+        ``pushed``, a bind parameter of account numbers — the owners of those accounts (accounts whose balance
+        was pushed since the last scan, so that the source's balance replaces the pushed one)."""
         dialect = self.d.name
         parts = []
         for name in ("individual", "corporate"):
@@ -441,6 +444,9 @@ class SqlBuilder:
                 ids = f"SELECT CAST({self.raw(e, 'account_id')} AS TEXT) {self.from_where(e, cond)}"
                 in_ids = f"CAST({self.raw(acct, 'id')} AS TEXT) IN ({ids})"
                 parts.append(f"SELECT {acct_cust} {self.from_where(acct, in_ids)}")
+        if pushed:
+            condition = self.in_ids(f"CAST({self.raw(acct, 'id')} AS TEXT)", pushed)
+            parts.append(f"SELECT {acct_cust} {self.from_where(acct, condition)}")
         return " UNION ".join(parts) if parts else "SELECT NULL WHERE 1 = 0"
 
     # -- detail rows for selected customers ------------------------------------------------------------------

@@ -323,10 +323,9 @@ class BatchWriter:
             old = existing.get(account_id)
             customer = customers[value["customer_id"]]
             aum = metrics.get(customer.id, {}).get("aum")
-            if old is not None and old.balance_update_time and value["balance_update_time"] and \
-                    aware(old.balance_update_time) > value["balance_update_time"]:
-                value["balance"] = old.balance  # a pushed transaction is newer than the scanned balance
-                value["balance_update_time"] = old.balance_update_time
+            # The source wins: a balance pushed since the last scan (balance_origin PUSH) is replaced by what the
+            # source holds now, whatever times the push carried (docs/architecture.md, "pushed balances").
+            value["balance_origin"] = "SCAN"
             account = SimpleNamespace(**value, _overdue_times=overdue)
             out[account_id] = account
             if old is None:
@@ -342,7 +341,8 @@ class BatchWriter:
             changed = [name for name in ACCOUNT_FIELDS if getattr(old, name) != value[name]]
             if old.customer_id != value["customer_id"]:
                 changed.append("customer_id")
-            if changed or _time_of(old.balance_update_time) != _time_of(value["balance_update_time"]):
+            if changed or _time_of(old.balance_update_time) != _time_of(value["balance_update_time"]) \
+                    or old.balance_origin != "SCAN":
                 updates.append(value)
             if changed:
                 name = self._account_name(account)

@@ -29,13 +29,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from kam_kit.scope import DataScope
 from sqlalchemy import and_, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_customer.adapters.orm import CustomerRow
 from kam_customer.search import text
 from kam_customer.search.orm import SearchTermRow as T
-from kam_customer.service_layer.scope import DataScope
 
 PRIORITIES = (0, 1, 2)
 STAGE_BASE = {text.EXACT: 1.0, text.PREFIX: 0.8, text.FUZZY: 0.5}

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, func, select
 
 from kam_customer.adapters.orm import AccountRow, BalanceHistoryRow, TransactionRow
 from kam_customer.service_layer import names
-from kam_customer.service_layer.scope import scope_for, visible_customer
+from kam_customer.service_layer.scope import customer_for
 
 ACCOUNT_ORDER = {
     "open_date": AccountRow.open_date, "maturity_date": AccountRow.maturity_date, "balance": AccountRow.balance,
@@ -39,7 +39,7 @@ class AccountService:
                    order_by: str, offset: int, limit: int) -> tuple[list[AccountRow], int]:
         order = order_clause(order_by)
         async with self.db.read() as session:
-            await visible_customer(session, await scope_for(session, identity), customer_id)
+            await customer_for(session, identity, customer_id)
             where = [AccountRow.customer_id == customer_id, *conditions]
             rows = (await session.scalars(select(AccountRow).where(*where).order_by(*order)
                                           .offset(offset).limit(limit))).all()
@@ -55,7 +55,7 @@ class AccountService:
     async def get(self, identity: Identity | None, name: str) -> tuple[AccountRow, list[BalanceHistoryRow]]:
         customer_id, key = names.parse(name, ("customers", "accounts"), "name")
         async with self.db.read() as session:
-            await visible_customer(session, await scope_for(session, identity), customer_id)
+            await customer_for(session, identity, customer_id)
             account = await self._account(session, customer_id, key)
             history = (await session.scalars(select(BalanceHistoryRow).where(
                 BalanceHistoryRow.account_id == account.id).order_by(BalanceHistoryRow.day))).all()
@@ -66,7 +66,7 @@ class AccountService:
         """Newest first; each with the key of its account (for its name)."""
         customer_id, key = names.parse(parent, ("customers", "accounts"), "parent")
         async with self.db.read() as session:
-            await visible_customer(session, await scope_for(session, identity), customer_id)
+            await customer_for(session, identity, customer_id)
             where = [TransactionRow.customer_id == customer_id, *conditions]
             if key != ALL_ACCOUNTS:
                 where.append(TransactionRow.account_id == (await self._account(session, customer_id, key)).id)

@@ -99,7 +99,8 @@ def searched(query: str) -> None:
 
 
 def customer_kinds(row: CustomerRow) -> list[str]:
-    return [kind for kind, shown in ((NAME, row.type == domain.INDIVIDUAL and row.display_name),
+    name_shown = (row.type == domain.INDIVIDUAL and row.display_name) or row.legal_representative
+    return [kind for kind, shown in ((NAME, name_shown),
                                      (ID_NUMBER, row.id_number), (PHONE, row.phone), (EMAIL, row.email),
                                      (ADDRESS, row.address)) if shown]
 

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kam_customer.adapters.orm import ContactRow
 from kam_customer.domain import customers as domain
 from kam_customer.service_layer import names
-from kam_customer.service_layer.scope import scope_for, visible_customer
+from kam_customer.service_layer.scope import customer_for
 
 MANUAL, SCAN = "MANUAL", "SCAN"
 
@@ -59,7 +59,7 @@ class ContactService:
     async def _contact(self, session: AsyncSession, identity: Identity | None, name: str,
                        field_path: str = "name") -> ContactRow:
         customer_id, contact_id = names.parse(name, ("customers", "contacts"), field_path)
-        await visible_customer(session, await scope_for(session, identity), customer_id)
+        await customer_for(session, identity, customer_id)
         row = await session.get(ContactRow, contact_id)
         if row is None or row.customer_id != customer_id:
             raise NotFound(f"联系人 {name} 不存在 (not found)", metadata={"name": name})
@@ -72,7 +72,7 @@ class ContactService:
         validate(draft, validator)
         validator.raise_if_any()
         async with self.db.transaction() as session:
-            await visible_customer(session, await scope_for(session, identity), customer_id)
+            await customer_for(session, identity, customer_id)
             contact_id = request_contact_id(customer_id, request_id) if request_id else uuid.uuid4().hex
             existing = await session.get(ContactRow, contact_id)
             if existing is not None:
@@ -93,7 +93,7 @@ class ContactService:
     async def list(self, identity: Identity | None, parent: str, *, offset: int, limit: int) -> tuple[list, int]:
         (customer_id,) = names.parse(parent, ("customers",), "parent")
         async with self.db.read() as session:
-            await visible_customer(session, await scope_for(session, identity), customer_id)
+            await customer_for(session, identity, customer_id)
             where = ContactRow.customer_id == customer_id
             rows = (await session.scalars(select(ContactRow).where(where).order_by(
                 ContactRow.primary.desc(), ContactRow.origin.desc(), ContactRow.create_time, ContactRow.id)

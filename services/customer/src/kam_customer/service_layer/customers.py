@@ -10,7 +10,8 @@ from kam_kit import outbox
 from kam_kit.auth import Identity
 from kam_kit.clock import Clock
 from kam_kit.db import Database
-from kam_kit.errors import Aborted, AlreadyExists, InvalidArgument, Validator
+from kam_kit.errors import Aborted, AlreadyExists, FieldViolation, InvalidArgument, Validator
+from kam_kit.scope import DataScope
 from sqlalchemy import ColumnElement, Index, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,7 +20,7 @@ from kam_customer.adapters.protomap import WRITABLE_FIELDS, customer_to_proto
 from kam_customer.domain import customers as domain
 from kam_customer.search.index import reindex
 from kam_customer.service_layer.filters import order_keys
-from kam_customer.service_layer.scope import scope_for, visible_customer
+from kam_customer.service_layer.scope import customer_condition, customer_for, scope_for
 from kam_customer.tiering.orm import TierRuleSetRow
 from kam_customer.tiering.repository import ACTIVE, rule_set_of
 
@@ -50,15 +51,30 @@ class CustomerService:
         self.db = db
         self.clock = clock
 
-    async def create(self, draft: domain.CustomerDraft, *, customer_id: str = "", request_id: str = "") -> CustomerRow:
+    async def create(self, draft: domain.CustomerDraft, *, customer_id: str = "", request_id: str = "",
+                     identity: Identity | None = None) -> CustomerRow:
+        """A new customer; a caller with a limited data scope creates it inside that scope (its branch defaults
+        to the caller's org unit; a branch or manager outside the scope is ``INVALID_ARGUMENT``)."""
         validator = Validator()
         domain.validate_customer_id(customer_id, validator)
         domain.validate_draft(draft, validator)
         validator.raise_if_any()
         async with self.db.transaction() as session:
+            scope = await scope_for(session, identity)
+            if not scope.everything:
+                # Choosing ids is for bank-wide callers (imports, the core system): an id taken by a customer the
+                # caller cannot see would otherwise answer ALREADY_EXISTS and reveal that customer.
+                validator.check(not customer_id, "customer_id", "只有全行数据范围的调用方可以指定客户编号 (only callers "
+                                "with the whole bank in scope may choose the id; leave it empty)")
+                validator.raise_if_any()
+                if not draft.branch and identity is not None:
+                    draft.branch = identity.org_unit
+            _check_in_scope(scope, draft)
             if request_id:
                 existing = await session.scalar(select(CustomerRow).where(CustomerRow.request_id == request_id))
                 if existing is not None:
+                    if not scope.allows(existing):
+                        raise InvalidArgument.for_field("request_id", "该请求编号已被使用 (request_id already used)")
                     return existing
             customer_id = customer_id or uuid.uuid4().hex
             if await session.get(CustomerRow, customer_id) is not None:
@@ -82,14 +98,14 @@ class CustomerService:
         """The customer, or NOT_FOUND when it does not exist or is outside the caller's data scope."""
         customer_id = customer_id_from_name(name)
         async with self.db.read() as session:
-            return await visible_customer(session, await scope_for(session, identity), customer_id)
+            return await customer_for(session, identity, customer_id)
 
     async def list(self, *, offset: int, limit: int, filters: dict[str, object], order_by: str = "",
                    identity: Identity | None = None) -> tuple[list[CustomerRow], int]:
         keys = order_keys(order_by, ORDER_FIELDS) or DEFAULT_ORDER
         conditions = [getattr(CustomerRow, column) == value for column, value in filters.items()]
         async with self.db.read() as session:
-            restrict = (await scope_for(session, identity)).customer_condition()
+            restrict = customer_condition(await scope_for(session, identity))
             if restrict is not None:
                 conditions.append(restrict)
             query = select(CustomerRow).where(*conditions)
@@ -112,7 +128,7 @@ class CustomerService:
             validator.add("update_mask", f"字段 {path} 不可修改 (field {path} cannot be updated)")
         validator.raise_if_any()
         async with self.db.transaction() as session:
-            row = await visible_customer(session, await scope_for(session, identity), customer_id)
+            row = await customer_for(session, identity, customer_id)
             if etag and etag != domain.etag_for(row.version):
                 raise Aborted(f"客户已被他人修改，请刷新后重试 (etag {etag} is stale)",
                               metadata={"current_etag": domain.etag_for(row.version)})
@@ -121,6 +137,7 @@ class CustomerService:
                 setattr(merged, path, getattr(draft, path))
             domain.validate_draft(merged, validator)
             validator.raise_if_any()
+            _check_in_scope(await scope_for(session, identity), merged)
             for path in paths:
                 setattr(row, path, getattr(draft, path))
             row.version += 1
@@ -131,6 +148,17 @@ class CustomerService:
             event.update_mask.paths.extend(paths)
             outbox.record(session, event, service=SERVICE, clock=self.clock, resource=f"customers/{row.id}")
         return row
+
+
+def _check_in_scope(scope: DataScope, draft: domain.CustomerDraft) -> None:
+    """A write must leave the customer inside the caller's data scope (nobody creates or moves a customer where
+    they could not see it)."""
+    if scope.allows(draft):  # type: ignore[arg-type]
+        return
+    raise InvalidArgument(
+        "客户的机构或客户经理不在您的数据范围内 (branch and relationship manager are outside your data scope)",
+        violations=[FieldViolation("customer.branch", "不在您的数据范围内 (outside your data scope)"),
+                    FieldViolation("customer.relationship_manager", "不在您的数据范围内 (outside your data scope)")])
 
 
 async def _order_columns(session: AsyncSession, names: list[str]) -> dict[str, ColumnElement]:

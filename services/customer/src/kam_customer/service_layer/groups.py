@@ -8,9 +8,9 @@ parent → subsidiary link.
 
 Rules: members are corporates the caller can see; each customer belongs to at most one group; at most one
 ``PARENT`` (without ``parent_customer``); every other member names its parent (another member), and every chain
-of parents ends at the ``PARENT``. Writes need ``roles/admin``, ``roles/head_office_leader`` or
-``roles/branch_manager`` (or a service token); a group is visible to callers who can see one of its members or
-who are its relationship manager.
+of parents ends at the ``PARENT``. Writes need the ``customer_groups.manage`` permission (checked by the
+interceptor) and touch only groups the caller can see; a group is visible to callers who can see one of its
+members or who are its relationship manager.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from kam_kit import outbox
 from kam_kit.auth import Identity
 from kam_kit.clock import Clock
 from kam_kit.db import Database
-from kam_kit.errors import Aborted, InvalidArgument, NotFound, Validator
+from kam_kit.errors import Aborted, InvalidArgument, NotFound, PermissionDenied, Validator
+from kam_kit.scope import EVERYTHING, DataScope
 from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,11 +35,9 @@ from kam_customer.adapters.protomap import group_to_proto
 from kam_customer.context import SERVICE
 from kam_customer.domain import customers as domain
 from kam_customer.service_layer import names
-from kam_customer.service_layer.lifecycle import require_role
-from kam_customer.service_layer.scope import DataScope, scope_for
+from kam_customer.service_layer.scope import customer_condition, member_names, scope_for
 
 PARENT, SUBSIDIARY, AFFILIATE = "PARENT", "SUBSIDIARY", "AFFILIATE"
-WRITE_ROLES = frozenset({"roles/admin", "roles/head_office_leader", "roles/branch_manager"})
 WRITABLE = ("display_name", "members", "relationship_manager")
 MAX_MEMBERS = 500
 _STAFF_NAME = re.compile(r"^(users|staff)/[A-Za-z0-9._-]{1,100}$")
@@ -64,19 +63,16 @@ class GroupView:
     row: CustomerGroupRow
     members: list[CustomerGroupMemberRow]
     display_names: dict[str, str]
+    #: Members outside the reader's data scope (shown by name only, ``restricted``).
+    restricted: frozenset[str] = frozenset()
 
     def to_proto(self):
-        return group_to_proto(self.row, self.members, self.display_names)
+        return group_to_proto(self.row, self.members, self.display_names, self.restricted)
 
 
 def group_id_from_name(name: str, field_path: str = "name") -> str:
     (group_id,) = names.parse(name, ("customerGroups",), field_path)
     return group_id
-
-
-def _require_writer(identity: Identity | None) -> None:
-    require_role(identity, WRITE_ROLES, "只有管理员、总行领导或支行行长可以维护集团客户 (corporate groups need roles/admin, "
-                 "roles/head_office_leader or roles/branch_manager)", "CUSTOMER_GROUP_NOT_ALLOWED")
 
 
 def _validate_fields(draft: GroupDraft, paths: tuple[str, ...], v: Validator) -> None:
@@ -110,7 +106,7 @@ class GroupService:
 
     @staticmethod
     def _visible_condition(scope: DataScope) -> ColumnElement[bool] | None:
-        restrict = scope.customer_condition()
+        restrict = customer_condition(scope)
         if restrict is None:
             return None
         members_in_scope = (select(CustomerGroupMemberRow.group_id)
@@ -128,20 +124,28 @@ class GroupService:
         return row
 
     @staticmethod
-    async def _views(session: AsyncSession, rows: list[CustomerGroupRow]) -> list[GroupView]:
+    async def _views(session: AsyncSession, rows: list[CustomerGroupRow],
+                     scope: DataScope = EVERYTHING) -> list[GroupView]:
         ids = [row.id for row in rows]
         members = (await session.scalars(select(CustomerGroupMemberRow).where(
             CustomerGroupMemberRow.group_id.in_(ids)).order_by(CustomerGroupMemberRow.position))).all()
-        customer_ids = {m.customer_id for m in members}
-        display_names = dict((await session.execute(select(CustomerRow.id, CustomerRow.display_name).where(
-            CustomerRow.id.in_(customer_ids)))).all()) if customer_ids else {}
-        return [GroupView(row, [m for m in members if m.group_id == row.id], display_names) for row in rows]
+        names, restricted = await member_names(session, {m.customer_id for m in members}, scope)
+        return [GroupView(row, [m for m in members if m.group_id == row.id], names, restricted) for row in rows]
+
+    async def _whole_group(self, session: AsyncSession, scope: DataScope, row: CustomerGroupRow) -> None:
+        """Writes need every member in the caller's scope: a group that reaches into other branches is changed by
+        someone who sees all of it (a member list is replaced as a whole, which would drop the unseen ones)."""
+        if (await self._views(session, [row], scope))[0].restricted:
+            raise PermissionDenied("集团有成员不在您的数据范围内，只能由能看到全部成员的人员修改 (the group has members "
+                                   "outside your data scope)", reason="GROUP_PARTLY_OUT_OF_SCOPE",
+                                   metadata={"name": f"customerGroups/{row.id}"})
 
     async def get(self, identity: Identity | None, name: str) -> GroupView:
         group_id = group_id_from_name(name)
         async with self.db.read() as session:
-            row = await self._group(session, await scope_for(session, identity), group_id)
-            return (await self._views(session, [row]))[0]
+            scope = await scope_for(session, identity)
+            row = await self._group(session, scope, group_id)
+            return (await self._views(session, [row], scope))[0]
 
     async def list(self, identity: Identity | None, *, filters: dict[str, str], offset: int,
                    limit: int) -> tuple[list[GroupView], int]:
@@ -159,26 +163,27 @@ class GroupService:
             conditions.append(CustomerGroupRow.id.in_(select(CustomerGroupMemberRow.group_id).where(
                 CustomerGroupMemberRow.customer_id == filters["members.customer"])))
         async with self.db.read() as session:
-            restrict = self._visible_condition(await scope_for(session, identity))
+            scope = await scope_for(session, identity)
+            restrict = self._visible_condition(scope)
             if restrict is not None:
                 conditions.append(restrict)
             rows = (await session.scalars(select(CustomerGroupRow).where(*conditions).order_by(
                 CustomerGroupRow.create_time, CustomerGroupRow.id).offset(offset).limit(limit))).all()
             total = await session.scalar(select(func.count()).select_from(CustomerGroupRow).where(*conditions))
-            return await self._views(session, list(rows)), int(total or 0)
+            return await self._views(session, list(rows), scope), int(total or 0)
 
     # --- writes ------------------------------------------------------------------------------------------------
 
     async def create(self, identity: Identity | None, draft: GroupDraft, *, request_id: str = "") -> GroupView:
-        _require_writer(identity)
         v = Validator()
         _validate_fields(draft, WRITABLE, v)
         async with self.db.transaction() as session:
             if request_id:
                 existing = await session.scalar(select(CustomerGroupRow).where(
                     CustomerGroupRow.request_id == request_id))
-                if existing is not None:
-                    return (await self._views(session, [existing]))[0]
+                if existing is not None:  # the first request's group, as the caller may see it
+                    scope = await scope_for(session, identity)
+                    return (await self._views(session, [await self._group(session, scope, existing.id)], scope))[0]
             group_id = uuid.uuid4().hex
             members = await self._members(session, identity, group_id, draft.members, v)
             v.raise_if_any()
@@ -196,7 +201,6 @@ class GroupService:
 
     async def update(self, identity: Identity | None, name: str, draft: GroupDraft, *, etag: str,
                      paths: list[str]) -> GroupView:
-        _require_writer(identity)
         group_id = group_id_from_name(name, "customer_group.name")
         v = Validator()
         for path in paths:
@@ -204,7 +208,9 @@ class GroupService:
         v.raise_if_any()
         _validate_fields(draft, tuple(paths), v)
         async with self.db.transaction() as session:
-            row = await self._group(session, await scope_for(session, identity), group_id)
+            scope = await scope_for(session, identity)
+            row = await self._group(session, scope, group_id)
+            await self._whole_group(session, scope, row)
             if etag and etag != domain.etag_for(row.version):
                 raise Aborted(f"集团已被他人修改，请刷新后重试 (etag {etag} is stale)",
                               metadata={"current_etag": domain.etag_for(row.version)})
@@ -230,10 +236,11 @@ class GroupService:
         return view
 
     async def delete(self, identity: Identity | None, name: str, *, etag: str) -> None:
-        _require_writer(identity)
         group_id = group_id_from_name(name)
         async with self.db.transaction() as session:
-            row = await self._group(session, await scope_for(session, identity), group_id)
+            scope = await scope_for(session, identity)
+            row = await self._group(session, scope, group_id)
+            await self._whole_group(session, scope, row)
             if etag and etag != domain.etag_for(row.version):
                 raise Aborted(f"集团已被他人修改，请刷新后重试 (etag {etag} is stale)",
                               metadata={"current_etag": domain.etag_for(row.version)})

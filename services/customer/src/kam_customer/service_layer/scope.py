@@ -1,90 +1,63 @@
-"""Data scope (数据权限): which customers a caller may see.
+"""Data scope (数据权限) in the customer service: the kit's rules (:mod:`kam_kit.scope`) over the org tree copied
+from the core-banking source (``org_units``), and the checks every read and write of a customer's data makes.
 
-Rules (simple, documented; the gateway owns the org tree and roles, the token carries them):
-
-- callers with ``roles/admin``, ``roles/head_office_leader`` or ``roles/compliance``, service tokens, and
-  in-process calls without an identity see every customer;
-- anyone else sees the customers whose ``branch`` is the caller's ``org_unit`` or a descendant of it in the
-  ``org_units`` tree (``orgUnits/<id>``, parent links copied from the core system), plus the customers whose
-  ``relationship_manager`` is the caller: the token subject itself (``users/rm_zhang``), or the staff record with
-  the same id (``staff/rm_zhang``) since scanned customers name their manager by staff id.
-
-A customer outside the scope is reported as NOT_FOUND (its existence is not leaked).
+A customer outside the scope is reported as NOT_FOUND (its existence is not leaked), for reads and writes alike,
+and every aggregate (counts per tier, statistics, simulations) counts only the customers in the caller's scope.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from kam_kit.auth import Identity
 from kam_kit.errors import NotFound
-from sqlalchemy import ColumnElement, false, or_, select
+from kam_kit.scope import DataScope, needs_tree, resolve
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_customer.adapters.orm import CustomerRow, OrgUnitRow
+from kam_customer.domain.customers import INDIVIDUAL, mask_name
 
-GLOBAL_ROLES = frozenset({"roles/admin", "roles/head_office_leader", "roles/compliance"})
 ORG_PREFIX = "orgUnits/"
 
 
-@dataclass(frozen=True)
-class DataScope:
-    everything: bool
-    branches: frozenset[str] = frozenset()  # org unit resource names
-    managers: frozenset[str] = frozenset()  # relationship manager resource names
-
-    def condition(self, branch_column, manager_column) -> ColumnElement[bool] | None:
-        """A WHERE condition over a (branch, relationship manager) column pair; None when unrestricted."""
-        if self.everything:
-            return None
-        terms = []
-        if self.branches:
-            terms.append(branch_column.in_(sorted(self.branches)))
-        if self.managers:
-            terms.append(manager_column.in_(sorted(self.managers)))
-        return or_(*terms) if terms else false()
-
-    def customer_condition(self) -> ColumnElement[bool] | None:
-        return self.condition(CustomerRow.branch, CustomerRow.relationship_manager)
-
-    def allows(self, customer: CustomerRow) -> bool:
-        return self.everything or customer.branch in self.branches or customer.relationship_manager in self.managers
-
-
-EVERYTHING = DataScope(everything=True)
-
-
-def _descendants(root: str, parents: dict[str, str | None]) -> set[str]:
-    children: dict[str, list[str]] = {}
-    for unit, parent in parents.items():
-        if parent:
-            children.setdefault(parent, []).append(unit)
-    found, stack = {root}, [root]
-    while stack:
-        for child in children.get(stack.pop(), ()):
-            if child not in found:
-                found.add(child)
-                stack.append(child)
-    return found
-
-
 async def scope_for(session: AsyncSession, identity: Identity | None) -> DataScope:
-    """The scope of ``identity`` (reads the org tree; it has hundreds of rows, not millions)."""
-    if identity is None or identity.kind == "service" or GLOBAL_ROLES.intersection(identity.roles):
-        return EVERYTHING
-    branches: set[str] = set()
-    if identity.org_unit:
+    """The scope of ``identity`` (reads the org tree when it needs it; it has hundreds of rows, not millions)."""
+    parents = None
+    if needs_tree(identity):
         parents = dict((await session.execute(select(OrgUnitRow.id, OrgUnitRow.parent_id))).all())
-        root = identity.org_unit.removeprefix(ORG_PREFIX)
-        branches = {ORG_PREFIX + unit for unit in _descendants(root, parents)}
-    managers = {identity.subject, "staff/" + identity.subject.rsplit("/", 1)[-1]}
-    return DataScope(everything=False, branches=frozenset(branches), managers=frozenset(managers))
+    return resolve(identity, parents)
+
+
+def customer_condition(scope: DataScope) -> ColumnElement[bool] | None:
+    """The WHERE condition on customers for ``scope``; None when unrestricted."""
+    return scope.condition(CustomerRow.branch, CustomerRow.relationship_manager)
+
+
+def customer_not_found(customer_id: str) -> NotFound:
+    return NotFound(f"客户 customers/{customer_id} 不存在 (not found)", metadata={"name": f"customers/{customer_id}"})
 
 
 async def visible_customer(session: AsyncSession, scope: DataScope, customer_id: str) -> CustomerRow:
     """The customer if it exists and the scope allows it, else NOT_FOUND (same message either way)."""
     row = await session.get(CustomerRow, customer_id)
     if row is None or not scope.allows(row):
-        raise NotFound(f"客户 customers/{customer_id} 不存在 (not found)",
-                       metadata={"name": f"customers/{customer_id}"})
+        raise customer_not_found(customer_id)
     return row
+
+
+async def customer_for(session: AsyncSession, identity: Identity | None, customer_id: str) -> CustomerRow:
+    """:func:`visible_customer` in ``identity``'s scope: the check every read and write of a customer's data makes."""
+    return await visible_customer(session, await scope_for(session, identity), customer_id)
+
+
+async def member_names(session: AsyncSession, customer_ids: set[str],
+                       scope: DataScope) -> tuple[dict[str, str], frozenset[str]]:
+    """Display names of group companies (corporate-group views and corporate structure) and those outside
+    ``scope``. A company outside the scope is still named — the group's shape is public business-registry data —
+    but marked ``restricted`` and nothing else about it is shown; an individual's name is always masked there."""
+    if not customer_ids:
+        return {}, frozenset()
+    rows = (await session.execute(select(CustomerRow.id, CustomerRow.display_name, CustomerRow.type,
+                                         CustomerRow.branch, CustomerRow.relationship_manager)
+                                  .where(CustomerRow.id.in_(customer_ids)))).all()
+    names = {row.id: row.display_name if row.type != INDIVIDUAL else mask_name(row.display_name) for row in rows}
+    return names, frozenset(row.id for row in rows if not scope.allows(row))

@@ -20,7 +20,7 @@ from kam_customer.adapters.orm import (
     StaffRow,
 )
 from kam_customer.service_layer import credit, names
-from kam_customer.service_layer.scope import scope_for, visible_customer
+from kam_customer.service_layer.scope import customer_for, member_names, scope_for, visible_customer
 
 
 @dataclass
@@ -41,6 +41,8 @@ class Link:
     customer_id: str
     display_name: str
     shareholding_percent: Decimal
+    #: Outside the caller's data scope: named only (see scope.member_names).
+    restricted: bool = False
 
 
 @dataclass
@@ -69,7 +71,7 @@ class StandingService:
     async def credit_standing(self, identity: Identity | None, name: str) -> CreditStanding:
         (customer_id,) = names.parse(name, ("customers",), "name", singleton="creditStanding")
         async with self.db.read() as session:
-            await visible_customer(session, await scope_for(session, identity), customer_id)
+            await customer_for(session, identity, customer_id)
             profile = await session.get(CreditProfileRow, customer_id)
             metrics = await session.get(CustomerMetricsRow, customer_id)
         if profile is None:
@@ -87,7 +89,8 @@ class StandingService:
     async def corporate_structure(self, identity: Identity | None, name: str) -> Structure:
         (customer_id,) = names.parse(name, ("customers",), "name", singleton="corporateStructure")
         async with self.db.read() as session:
-            await visible_customer(session, await scope_for(session, identity), customer_id)
+            scope = await scope_for(session, identity)
+            await visible_customer(session, scope, customer_id)
             up = (await session.scalars(select(GroupLinkRow).where(GroupLinkRow.child_id == customer_id)
                                         .order_by(GroupLinkRow.shareholding_percent.desc(), GroupLinkRow.parent_id))).all()
             down = (await session.scalars(select(GroupLinkRow).where(GroupLinkRow.parent_id == customer_id)
@@ -101,15 +104,15 @@ class StandingService:
                     break
                 seen.add(parent)
                 root = parent
-            ids = {link.parent_id for link in up} | {link.child_id for link in down}
-            display = dict((await session.execute(select(CustomerRow.id, CustomerRow.display_name)
-                                                  .where(CustomerRow.id.in_(ids)))).all()) if ids else {}
-        return Structure(
-            customer_id=customer_id,
-            parents=[Link(l.parent_id, display.get(l.parent_id, ""), l.shareholding_percent) for l in up],
-            subsidiaries=[Link(l.child_id, display.get(l.child_id, ""), l.shareholding_percent) for l in down],
-            group_root=root,
-        )
+            display, restricted = await member_names(
+                session, {link.parent_id for link in up} | {link.child_id for link in down}, scope)
+
+        def link(other: str, percent: Decimal) -> Link:
+            return Link(other, display.get(other, ""), percent, restricted=other in restricted)
+
+        return Structure(customer_id=customer_id, group_root=root,
+                         parents=[link(row.parent_id, row.shareholding_percent) for row in up],
+                         subsidiaries=[link(row.child_id, row.shareholding_percent) for row in down])
 
     async def assignment(self, customer: CustomerRow) -> Assignment:
         """Display names of the customer's branch and relationship manager, when KAM knows them."""

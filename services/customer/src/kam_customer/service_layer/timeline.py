@@ -18,7 +18,7 @@ from sqlalchemy import String, cast, literal, select, union_all
 
 from kam_customer.adapters.orm import InteractionRow
 from kam_customer.service_layer import filters, names
-from kam_customer.service_layer.scope import scope_for, visible_customer
+from kam_customer.service_layer.scope import customer_for
 
 try:  # the tiering part's history; the timeline shows interactions only without it
     from kam_customer.tiering.orm import TierHistoryRow
@@ -87,7 +87,7 @@ class TimelineService:
                 validator.add("interaction.contact", "应为 customers/{customer}/contacts/{contact}")
         validator.raise_if_any()
         async with self.db.transaction() as session:
-            await visible_customer(session, await scope_for(session, identity), customer_id)
+            await customer_for(session, identity, customer_id)
             interaction_id = ("r" + hashlib.sha256(f"{customer_id}\n{request_id}".encode()).hexdigest()[:31]
                               if request_id else uuid.uuid4().hex)
             existing = await session.get(InteractionRow, interaction_id)
@@ -130,7 +130,7 @@ class TimelineService:
             "author": filters.Field(c.author, str),
         })
         async with self.db.read() as session:
-            await visible_customer(session, await scope_for(session, identity), customer_id)
+            await customer_for(session, identity, customer_id)
             rows = (await session.execute(select(merged).where(*conditions)
                                           .order_by(c.occur_time.desc(), c.id.desc()).offset(offset).limit(limit))).all()
         return [self._entry(customer_id, row) for row in rows]

@@ -107,6 +107,22 @@ async def _generate(url: str, args: argparse.Namespace) -> int:
     return 0
 
 
+def _cdc_token() -> str | None:
+    """The token the demo feed signs CDC messages with: ``KAM_CDC_TOKEN``, else one it issues itself from
+    ``KAM_TOKEN_SECRET`` (the demo runs beside KAM; a bank's adapter gets its token from an operator)."""
+    import os
+    from datetime import timedelta
+
+    from kam_kit import auth
+
+    if os.environ.get("KAM_CDC_TOKEN"):
+        return os.environ["KAM_CDC_TOKEN"]
+    secret = os.environ.get(auth.SECRET_ENV, "")
+    if len(secret) < auth.MIN_SECRET_LENGTH:
+        return None
+    return auth.issue_service_token("demo-live-feed", secret, timedelta(days=30), permissions=("transactions.ingest",))
+
+
 async def _live(url: str, args: argparse.Namespace) -> int:
     from kam_customer.source.live import LiveFeed
 
@@ -116,12 +132,17 @@ async def _live(url: str, args: argparse.Namespace) -> int:
 
         from kam_customer.scan import cdc
 
+        token = _cdc_token()
+        if token is None:
+            _say("错误 error: --nats 需要 KAM_CDC_TOKEN（持有 transactions.ingest 的服务令牌）或 KAM_TOKEN_SECRET "
+                 "(--nats needs KAM_CDC_TOKEN, a service token with transactions.ingest, or KAM_TOKEN_SECRET)")
+            return 2
         nc = await events.connect(args.nats, name="kam-demo-live")
         js = nc.jetstream()
 
         async def on_posted(rows: list[dict]) -> None:
             for row in rows:
-                await cdc.publish(js, source_row_to_proto(row), clock=SYSTEM_CLOCK)
+                await cdc.publish(js, source_row_to_proto(row), clock=SYSTEM_CLOCK, token=token)
 
     feed = LiveFeed(url, clock=SYSTEM_CLOCK, rate=args.rate, seed=args.seed, on_posted=on_posted)
     task = asyncio.create_task(feed.run())

@@ -2,7 +2,8 @@
 
 - Rank 1 is the highest; ranks are unique across tiers (both customer types share one catalogue, as they share
   the ``tiers/<id>`` names). A rule set's rule order decides grading; rank orders the catalogue for people.
-- ``customer_count`` is the number of customers holding the tier now (``customers.tier``, overrides included).
+- ``customer_count`` is the number of customers holding the tier now (``customers.tier``, overrides included)
+  among those in the caller's data scope (a relationship manager sees their own counts, not the bank's).
 - A rule naming a catalogue tier may leave its display name empty: the catalogue's is used. A rule naming a tier
   that is not in the catalogue must give a display name (else ``INVALID_ARGUMENT`` on ``rules[i].tier``); such a
   tier is added to the catalogue when the rule set is activated (next free ranks, in rule order), so every tier
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from kam_kit.auth import Identity
 from kam_kit.clock import Clock
 from kam_kit.db import Database
 from kam_kit.errors import Aborted, AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, Validator
@@ -25,6 +27,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_customer.adapters.orm import CustomerRow
+from kam_customer.service_layer.scope import customer_condition, scope_for
 from kam_customer.tiering import rules
 from kam_customer.tiering.orm import CustomerTierStateRow, TierOverrideRow, TierRow
 from kam_customer.tiering.protomap import etag_for
@@ -56,8 +59,12 @@ async def _rank_taken(session: AsyncSession, rank: int, tier_id: str) -> str | N
     return f"tiers/{other}" if other else None
 
 
-async def _counts(session: AsyncSession, tier_ids: list[str] | None = None) -> dict[str, int]:
+async def _counts(session: AsyncSession, identity: Identity | None,
+                  tier_ids: list[str] | None = None) -> dict[str, int]:
     query = select(CustomerRow.tier, func.count()).where(CustomerRow.tier != "").group_by(CustomerRow.tier)
+    restrict = customer_condition(await scope_for(session, identity))
+    if restrict is not None:
+        query = query.where(restrict)
     if tier_ids is not None:
         query = query.where(CustomerRow.tier.in_([f"tiers/{t}" for t in tier_ids]))
     return {tier.removeprefix("tiers/"): int(n) for tier, n in (await session.execute(query)).all()}
@@ -68,8 +75,9 @@ class TierCatalogue:
         self.db = db
         self.clock = clock
 
-    async def _view(self, session: AsyncSession, row: TierRow) -> TierView:
-        return TierView(row, (await _counts(session, [row.id])).get(row.id, 0))
+    @staticmethod
+    async def _view(session: AsyncSession, row: TierRow, identity: Identity | None) -> TierView:
+        return TierView(row, (await _counts(session, identity, [row.id])).get(row.id, 0))
 
     async def _validate(self, session: AsyncSession, tier_id: str, draft: TierDraft, paths: tuple[str, ...]) -> None:
         v = Validator()
@@ -84,7 +92,7 @@ class TierCatalogue:
                     f"最长{MAX_DESCRIPTION}个字符 (at most {MAX_DESCRIPTION})")
         v.raise_if_any()
 
-    async def create(self, tier_id: str, draft: TierDraft) -> TierView:
+    async def create(self, tier_id: str, draft: TierDraft, identity: Identity | None = None) -> TierView:
         if not rules.TIER_ID.match(tier_id):
             raise InvalidArgument.for_field("tier_id", "应匹配 [a-z][a-z0-9-]{1,62} (must match [a-z][a-z0-9-]{1,62})")
         async with self.db.transaction() as session:
@@ -96,19 +104,19 @@ class TierCatalogue:
                           description=draft.description.strip(), version=1, create_time=now, update_time=now)
             session.add(row)
             await session.flush()
-            return await self._view(session, row)
+            return await self._view(session, row, identity)
 
-    async def get(self, tier_id: str) -> TierView:
+    async def get(self, tier_id: str, identity: Identity | None = None) -> TierView:
         async with self.db.read() as session:
             row = await session.get(TierRow, tier_id)
             if row is None:
                 raise _not_found(tier_id)
-            return await self._view(session, row)
+            return await self._view(session, row, identity)
 
-    async def list(self) -> list[TierView]:
+    async def list(self, identity: Identity | None = None) -> list[TierView]:
         async with self.db.read() as session:
             rows = (await session.scalars(select(TierRow).order_by(TierRow.rank))).all()
-            counts = await _counts(session)
+            counts = await _counts(session, identity)
         return [TierView(row, counts.get(row.id, 0)) for row in rows]
 
     async def display_names(self) -> dict[str, str]:
@@ -117,7 +125,8 @@ class TierCatalogue:
             return {f"tiers/{tier_id}": name for tier_id, name in
                     (await session.execute(select(TierRow.id, TierRow.display_name))).all()}
 
-    async def update(self, tier_id: str, draft: TierDraft, *, etag: str, paths: list[str]) -> TierView:
+    async def update(self, tier_id: str, draft: TierDraft, *, etag: str, paths: list[str],
+                     identity: Identity | None = None) -> TierView:
         unknown = [p for p in paths if p not in WRITABLE]
         if unknown:
             raise InvalidArgument.for_field("update_mask", f"不可修改的字段 (cannot update): {', '.join(unknown)}")
@@ -129,7 +138,7 @@ class TierCatalogue:
                 raise Aborted(f"等级已被修改，请刷新后重试 (etag {etag} is stale)",
                               metadata={"current_etag": etag_for(row.version)})
             if not paths:  # nothing to change (AIP-134: no mask and no populated field)
-                return await self._view(session, row)
+                return await self._view(session, row, identity)
             await self._validate(session, tier_id, draft, tuple(paths))
             if "display_name" in paths:
                 row.display_name = draft.display_name.strip()
@@ -140,7 +149,7 @@ class TierCatalogue:
             row.version += 1
             row.update_time = self.clock.now()
             await session.flush()
-            return await self._view(session, row)
+            return await self._view(session, row, identity)
 
     async def delete(self, tier_id: str) -> None:
         name = f"tiers/{tier_id}"

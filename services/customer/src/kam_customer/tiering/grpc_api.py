@@ -5,11 +5,11 @@ from __future__ import annotations
 from kam.customer.v1 import customer_pb2, tier_pb2
 from kam.customer.v1 import tier_service_pb2 as pb
 from kam.customer.v1 import tier_service_pb2_grpc as pb_grpc
-from kam_kit import pagination
-from kam_kit.errors import FieldViolation, InvalidArgument, PermissionDenied
+from kam_kit import pagination, protoconv
+from kam_kit.errors import FieldViolation, InvalidArgument
 from kam_kit.filtering import parse_equalities
 from kam_kit.grpcserver import current_identity
-from kam_kit.timeconv import aware, from_timestamp
+from kam_kit.timeconv import aware
 
 from kam_customer.adapters.protomap import update_paths
 from kam_customer.tiering.catalogue import WRITABLE as TIER_FIELDS
@@ -45,24 +45,9 @@ def _in_request_terms(error: InvalidArgument) -> InvalidArgument:
     return InvalidArgument(error.message, violations=violations)
 
 
-#: Who may write tiers and write and activate rule sets (reads and simulation are open to every signed-in user).
-RULE_SET_EDITORS = frozenset({"roles/admin", "roles/head_office_leader"})
-
-
-def _require_rule_set_editor() -> None:
+def _caller() -> str:
     identity = current_identity()
-    if identity is not None and (identity.kind == "service" or RULE_SET_EDITORS & set(identity.roles)):
-        return
-    raise PermissionDenied("只有管理员或总行领导可以修改等级和定级规则 (tiers and rule sets need roles/admin or "
-                           "roles/head_office_leader)",
-                           reason="TIER_RULE_SET_NOT_ALLOWED")
-
-
-def _caller() -> tuple[str, frozenset[str]]:
-    identity = current_identity()
-    if identity is None:
-        return "", frozenset()
-    return identity.subject, frozenset(identity.roles)
+    return identity.subject if identity is not None else ""
 
 
 def _state_filter(value: str) -> str:
@@ -102,41 +87,37 @@ class TierServicer(pb_grpc.TierServiceServicer):
     # --- the tier catalogue (writes: the rule-set editors) ----------------------------------------------------
 
     async def CreateTier(self, request, context):
-        _require_rule_set_editor()
-        view = await self.catalogue.create(request.tier_id.strip(), _tier_draft(request.tier))
+        view = await self.catalogue.create(request.tier_id.strip(), _tier_draft(request.tier), current_identity())
         return pb.CreateTierResponse(tier=tier_to_proto(view.row, view.customer_count))
 
     async def GetTier(self, request, context):
-        view = await self.catalogue.get(_name_id(request.name, "tiers"))
+        view = await self.catalogue.get(_name_id(request.name, "tiers"), current_identity())
         return pb.GetTierResponse(tier=tier_to_proto(view.row, view.customer_count))
 
     async def ListTiers(self, request, context):
-        views = await self.catalogue.list()
+        views = await self.catalogue.list(current_identity())
         return pb.ListTiersResponse(tiers=[tier_to_proto(v.row, v.customer_count) for v in views])
 
     async def UpdateTier(self, request, context):
-        _require_rule_set_editor()
         message = request.tier
         paths = update_paths(list(request.update_mask.paths), message, TIER_FIELDS)
         view = await self.catalogue.update(_name_id(message.name, "tiers", "tier.name"), _tier_draft(message),
-                                           etag=message.etag, paths=paths)
+                                           etag=message.etag, paths=paths, identity=current_identity())
         return pb.UpdateTierResponse(tier=tier_to_proto(view.row, view.customer_count))
 
     async def DeleteTier(self, request, context):
-        _require_rule_set_editor()
         await self.catalogue.delete(_name_id(request.name, "tiers"))
         return pb.DeleteTierResponse()
 
     # --- rule sets --------------------------------------------------------------------------------------------
 
     async def CreateTierRuleSet(self, request, context):
-        _require_rule_set_editor()
         if not request.HasField("tier_rule_set"):
             raise InvalidArgument.for_field("tier_rule_set", "必填 (required)")
         try:
             row = await self.service.create_rule_set(
                 document_from_proto(request.tier_rule_set), display_name=request.tier_rule_set.display_name,
-                creator=_caller()[0], request_id=request.request_id)
+                creator=_caller(), request_id=request.request_id)
         except InvalidArgument as error:
             raise _in_request_terms(error) from None
         return pb.CreateTierRuleSetResponse(tier_rule_set=rule_set_to_proto(row))
@@ -160,7 +141,6 @@ class TierServicer(pb_grpc.TierServiceServicer):
         return pb.ListTierRuleSetsResponse(tier_rule_sets=[rule_set_to_proto(r) for r in rows], next_page_token=token)
 
     async def UpdateTierRuleSet(self, request, context):
-        _require_rule_set_editor()
         message = request.tier_rule_set
         rule_set_id = _name_id(message.name, "tierRuleSets", "tier_rule_set.name")
         paths = set(request.update_mask.paths) or {"display_name", "rules"}
@@ -192,10 +172,12 @@ class TierServicer(pb_grpc.TierServiceServicer):
         try:
             if request.name and request.name != "-":
                 rule_set, result = await self.service.simulate(
-                    rule_set_id=_name_id(request.name, "tierRuleSets"), sample_size=min(request.sample_size, 20))
+                    rule_set_id=_name_id(request.name, "tierRuleSets"), sample_size=min(request.sample_size, 20),
+                    identity=current_identity())
             elif request.HasField("tier_rule_set"):
                 rule_set, result = await self.service.simulate(
-                    document=document_from_proto(request.tier_rule_set), sample_size=min(request.sample_size, 20))
+                    document=document_from_proto(request.tier_rule_set), sample_size=min(request.sample_size, 20),
+                    identity=current_identity())
             else:
                 raise InvalidArgument.for_field("name", "请指定规则名称或 tier_rule_set (name or tier_rule_set required)")
         except InvalidArgument as error:
@@ -215,7 +197,6 @@ class TierServicer(pb_grpc.TierServiceServicer):
         return response
 
     async def ActivateTierRuleSet(self, request, context):
-        _require_rule_set_editor()
         row, _ = await self.service.activate(_name_id(request.name, "tierRuleSets"), etag=request.etag)
         return pb.ActivateTierRuleSetResponse(tier_rule_set=rule_set_to_proto(row))
 
@@ -225,7 +206,7 @@ class TierServicer(pb_grpc.TierServiceServicer):
         customer_id = _customer_id(request.parent, "parent")
         size = pagination.page_size(request.page_size, default=20, maximum=200)
         cursor = pagination.decode_token(request.page_token, bound_to=request.parent, secret=self.page_secret)
-        rows = await self.service.history(customer_id, before=int(cursor["before"]) if cursor else None,
+        rows = await self.service.history(current_identity(), customer_id, before=int(cursor["before"]) if cursor else None,
                                           limit=size + 1)
         token = ""
         if len(rows) > size:
@@ -238,7 +219,7 @@ class TierServicer(pb_grpc.TierServiceServicer):
         parts = request.name.split("/")
         if len(parts) != 3 or parts[0] != "customers" or not parts[1] or parts[2] != "tier":
             raise InvalidArgument.for_field("name", "应为 customers/{customer}/tier (must be customers/{customer}/tier)")
-        view = await self.service.customer_tier(parts[1])
+        view = await self.service.customer_tier(current_identity(), parts[1])
         tier = view.customer.tier or ""
         message = tier_pb2.CustomerTier(
             name=request.name, tier=tier,
@@ -256,11 +237,10 @@ class TierServicer(pb_grpc.TierServiceServicer):
     async def CreateTierOverride(self, request, context):
         customer_id = _customer_id(request.parent, "parent")
         override = request.tier_override
-        actor, roles = _caller()
         row = await self.service.create_override(
-            customer_id, tier=override.tier, reason=override.reason,
-            expire_time=from_timestamp(override.expire_time) if override.HasField("expire_time") else None,
-            actor=actor, roles=roles)
+            current_identity(), customer_id, tier=override.tier, reason=override.reason,
+            expire_time=protoconv.timestamp_value(override.expire_time, "tier_override.expire_time")
+            if override.HasField("expire_time") else None)
         return pb.CreateTierOverrideResponse(tier_override=override_to_proto(row))
 
     async def DeleteTierOverride(self, request, context):
@@ -268,7 +248,6 @@ class TierServicer(pb_grpc.TierServiceServicer):
         if len(parts) != 4 or parts[0] != "customers" or parts[2] != "tierOverrides" or not parts[1] or not parts[3]:
             raise InvalidArgument.for_field(
                 "name", "应为 customers/{customer}/tierOverrides/{tier_override} (must be that pattern)")
-        actor, roles = _caller()
-        await self.service.delete_override(parts[1], parts[3], actor=actor, roles=roles)
+        await self.service.delete_override(current_identity(), parts[1], parts[3])
         return pb.DeleteTierOverrideResponse()
 

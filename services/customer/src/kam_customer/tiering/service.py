@@ -10,14 +10,16 @@ from typing import Any
 
 from kam.customer.v1 import events_pb2
 from kam_kit import outbox
+from kam_kit.auth import Identity
 from kam_kit.clock import Clock
 from kam_kit.db import Database
-from kam_kit.errors import Aborted, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied, Validator
+from kam_kit.errors import Aborted, FailedPrecondition, InvalidArgument, NotFound, Validator
 from kam_kit.timeconv import aware
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_customer.adapters.orm import CustomerMetricsRow, CustomerRow
+from kam_customer.service_layer.scope import customer_condition, customer_for, scope_for
 from kam_customer.tiering import catalogue, engine, rules
 from kam_customer.tiering.orm import CustomerTierStateRow, TierHistoryRow, TierOverrideRow, TierRuleSetRow
 from kam_customer.tiering.protomap import etag_for, rule_set_to_proto
@@ -31,7 +33,6 @@ from kam_customer.tiering.repository import (
 )
 
 SERVICE = "customer"
-OVERRIDE_ROLES = frozenset({"roles/admin", "roles/branch_manager"})
 
 
 @dataclass
@@ -164,11 +165,14 @@ class TieringService:
         return row, summary
 
     async def simulate(self, *, rule_set_id: str | None = None, document: dict[str, Any] | None = None,
-                       sample_size: int = 0, prefix: str = "tier_rule_set") -> tuple[rules.RuleSet, Simulation]:
-        """Evaluate a rule set (stored, or a document not stored) against every customer of its type with metrics,
-        changing nothing: the rules' verdict (no hysteresis, no overrides) against the tier in force today."""
+                       sample_size: int = 0, prefix: str = "tier_rule_set",
+                       identity: Identity | None = None) -> tuple[rules.RuleSet, Simulation]:
+        """Evaluate a rule set (stored, or a document not stored) against every customer of its type with metrics
+        in the caller's data scope, changing nothing: the rules' verdict (no hysteresis, no overrides) against the
+        tier in force today."""
         result = Simulation()
         async with self.db.read() as session:
+            restrict = customer_condition(await scope_for(session, identity))
             if rule_set_id is not None:
                 rule_set = rules.parse((await self._rule_set_row(session, rule_set_id)).definition)
             else:
@@ -181,6 +185,8 @@ class TieringService:
                      .join(CustomerMetricsRow, CustomerMetricsRow.customer_id == CustomerRow.id)
                      .where(CustomerRow.type == rule_set.customer_type).order_by(CustomerRow.id)
                      .limit(engine.BATCH * 4))
+            if restrict is not None:
+                query = query.where(restrict)
             last = ""
             while True:
                 rows = (await session.execute(query.where(CustomerRow.id > last))).all()
@@ -202,27 +208,27 @@ class TieringService:
 
     # --- a customer's tier ------------------------------------------------------------------------------------
 
-    async def customer_tier(self, customer_id: str) -> CustomerTierView:
+    async def customer_tier(self, identity: Identity | None, customer_id: str) -> CustomerTierView:
         async with self.db.transaction() as session:
-            customer = await _customer(session, customer_id)
+            customer = await customer_for(session, identity, customer_id)
             _, rule_set = await active_rule_set(session, customer.type, self.clock.now())
             state = await session.get(CustomerTierStateRow, customer_id)
             override = await _open_override(session, customer_id)
         return CustomerTierView(customer, state, override, rule_set)
 
-    async def history(self, customer_id: str, *, before: int | None, limit: int) -> list[TierHistoryRow]:
+    async def history(self, identity: Identity | None, customer_id: str, *, before: int | None,
+                      limit: int) -> list[TierHistoryRow]:
         async with self.db.read() as session:
-            await _customer(session, customer_id)
+            await customer_for(session, identity, customer_id)
             query = select(TierHistoryRow).where(TierHistoryRow.customer_id == customer_id)
             if before is not None:
                 query = query.where(TierHistoryRow.seq < before)
             return list((await session.scalars(query.order_by(TierHistoryRow.seq.desc()).limit(limit))).all())
 
-    async def create_override(self, customer_id: str, *, tier: str, reason: str, expire_time: datetime | None,
-                              actor: str, roles: frozenset[str]) -> TierOverrideRow:
-        if not roles & OVERRIDE_ROLES:
-            raise PermissionDenied("只有管理员或支行行长可以人工调整等级 (override needs roles/admin or "
-                                   "roles/branch_manager)", reason="TIER_OVERRIDE_NOT_ALLOWED")
+    async def create_override(self, identity: Identity | None, customer_id: str, *, tier: str, reason: str,
+                              expire_time: datetime | None) -> TierOverrideRow:
+        """A manual tier for a customer in the caller's scope (NOT_FOUND otherwise, as for a read)."""
+        actor = identity.subject if identity is not None else ""
         now = self.clock.now()
         validator = Validator()
         validator.require(reason, "tier_override.reason", "请填写调整原因 (reason required)")
@@ -231,7 +237,7 @@ class TieringService:
         elif aware(expire_time) <= now:
             validator.add("tier_override.expire_time", "到期时间应晚于当前时间 (must be in the future)")
         async with self.db.transaction() as session:
-            customer = await _customer(session, customer_id)
+            customer = await customer_for(session, identity, customer_id)
             _, rule_set = await active_rule_set(session, customer.type, now)
             validator.check(rule_set.tier(tier) is not None, "tier_override.tier",
                             "应为当前规则中的等级，如 " + "、".join(t.name for t in rule_set.tiers))
@@ -250,13 +256,10 @@ class TieringService:
                     f"人工调整为 {label}（原因：{row.reason}；到期：{aware(expire_time).isoformat()}）"})
         return row
 
-    async def delete_override(self, customer_id: str, override_id: str, *, actor: str,
-                              roles: frozenset[str]) -> None:
-        if not roles & OVERRIDE_ROLES:
-            raise PermissionDenied("只有管理员或支行行长可以撤销人工等级 (needs roles/admin or roles/branch_manager)",
-                                   reason="TIER_OVERRIDE_NOT_ALLOWED")
+    async def delete_override(self, identity: Identity | None, customer_id: str, override_id: str) -> None:
+        actor = identity.subject if identity is not None else ""
         async with self.db.transaction() as session:
-            customer = await _customer(session, customer_id)
+            customer = await customer_for(session, identity, customer_id)
             row = await session.get(TierOverrideRow, override_id)
             if row is None or row.customer_id != customer_id or row.end_time is not None:
                 raise NotFound(f"人工等级 customers/{customer_id}/tierOverrides/{override_id} 不存在或已结束 (not found)")
@@ -270,13 +273,6 @@ class TieringService:
                 "matched": state.matched if state is not None else "",
                 "rule_set_id": state.rule_set_id if state is not None else "",
                 "rule_set_version": state.rule_set_version if state is not None else 0})
-
-
-async def _customer(session: AsyncSession, customer_id: str) -> CustomerRow:
-    row = await session.get(CustomerRow, customer_id)
-    if row is None:
-        raise NotFound(f"客户 customers/{customer_id} 不存在 (not found)", metadata={"name": f"customers/{customer_id}"})
-    return row
 
 
 async def _open_override(session: AsyncSession, customer_id: str) -> TierOverrideRow | None:

@@ -30,9 +30,10 @@ from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb
 from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from kam.alert.v1 import alert_pb2 as kam_dot_alert_dot_v1_dot_alert__pb2
+from kam.api.v1 import authorization_pb2 as kam_dot_api_dot_v1_dot_authorization__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n kam/alert/v1/alert_service.proto\x12\x0ckam.alert.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1egoogle/protobuf/duration.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18kam/alert/v1/alert.proto\"_\n\x16\x43reateAlertRuleRequest\x12\x31\n\nalert_rule\x18\x01 \x01(\x0b\x32\x17.kam.alert.v1.AlertRuleB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"F\n\x17\x43reateAlertRuleResponse\x12+\n\nalert_rule\x18\x01 \x01(\x0b\x32\x17.kam.alert.v1.AlertRule\"A\n\x13GetAlertRuleRequest\x12*\n\x04name\x18\x01 \x01(\tB\x1c\xe2\x41\x01\x02\xfa\x41\x15\n\x13\x61lert.kam/AlertRule\"C\n\x14GetAlertRuleResponse\x12+\n\nalert_rule\x18\x01 \x01(\x0b\x32\x17.kam.alert.v1.AlertRule\"N\n\x15ListAlertRulesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\"_\n\x16ListAlertRulesResponse\x12,\n\x0b\x61lert_rules\x18\x01 \x03(\x0b\x32\x17.kam.alert.v1.AlertRule\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"|\n\x16UpdateAlertRuleRequest\x12\x31\n\nalert_rule\x18\x01 \x01(\x0b\x32\x17.kam.alert.v1.AlertRuleB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"F\n\x17UpdateAlertRuleResponse\x12+\n\nalert_rule\x18\x01 \x01(\x0b\x32\x17.kam.alert.v1.AlertRule\"R\n\x16\x44\x65leteAlertRuleRequest\x12*\n\x04name\x18\x01 \x01(\tB\x1c\xe2\x41\x01\x02\xfa\x41\x15\n\x13\x61lert.kam/AlertRule\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"\x19\n\x17\x44\x65leteAlertRuleResponse\"9\n\x0fGetAlertRequest\x12&\n\x04name\x18\x01 \x01(\tB\x18\xe2\x41\x01\x02\xfa\x41\x11\n\x0f\x61lert.kam/Alert\"6\n\x10GetAlertResponse\x12\"\n\x05\x61lert\x18\x01 \x01(\x0b\x32\x13.kam.alert.v1.Alert\"\\\n\x11ListAlertsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\x12\x10\n\x08order_by\x18\x04 \x01(\t\"f\n\x12ListAlertsResponse\x12#\n\x06\x61lerts\x18\x01 \x03(\x0b\x32\x13.kam.alert.v1.Alert\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"O\n\x17\x41\x63knowledgeAlertRequest\x12&\n\x04name\x18\x01 \x01(\tB\x18\xe2\x41\x01\x02\xfa\x41\x11\n\x0f\x61lert.kam/Alert\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\">\n\x18\x41\x63knowledgeAlertResponse\x12\"\n\x05\x61lert\x18\x01 \x01(\x0b\x32\x13.kam.alert.v1.Alert\"\xb6\x01\n\x12SnoozeAlertRequest\x12&\n\x04name\x18\x01 \x01(\tB\x18\xe2\x41\x01\x02\xfa\x41\x11\n\x0f\x61lert.kam/Alert\x12\x32\n\x0fsnooze_duration\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x36\n\x12snooze_expire_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04\x65tag\x18\x04 \x01(\t\"9\n\x13SnoozeAlertResponse\x12\"\n\x05\x61lert\x18\x01 \x01(\x0b\x32\x13.kam.alert.v1.Alert\"a\n\x10StopAlertRequest\x12&\n\x04name\x18\x01 \x01(\tB\x18\xe2\x41\x01\x02\xfa\x41\x11\n\x0f\x61lert.kam/Alert\x12\x17\n\x0fresolution_note\x18\x02 \x01(\t\x12\x0c\n\x04\x65tag\x18\x03 \x01(\t\"7\n\x11StopAlertResponse\x12\"\n\x05\x61lert\x18\x01 \x01(\x0b\x32\x13.kam.alert.v1.Alert\"j\n\x13ResolveAlertRequest\x12&\n\x04name\x18\x01 \x01(\tB\x18\xe2\x41\x01\x02\xfa\x41\x11\n\x0f\x61lert.kam/Alert\x12\x1d\n\x0fresolution_note\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12\x0c\n\x04\x65tag\x18\x03 \x01(\t\":\n\x14ResolveAlertResponse\x12\"\n\x05\x61lert\x18\x01 \x01(\x0b\x32\x13.kam.alert.v1.Alert\"\x1b\n\x19GetMonitoringStatsRequest\"J\n\x1aGetMonitoringStatsResponse\x12,\n\x05stats\x18\x01 \x01(\x0b\x32\x1d.kam.alert.v1.MonitoringStats2\xd6\r\n\x0c\x41lertService\x12\x9b\x01\n\x0f\x43reateAlertRule\x12$.kam.alert.v1.CreateAlertRuleRequest\x1a%.kam.alert.v1.CreateAlertRuleResponse\";\xda\x41\nalert_rule\x82\xd3\xe4\x93\x02(\"\x0e/v1/alertRules:\nalert_ruleb\nalert_rule\x12\x8c\x01\n\x0cGetAlertRule\x12!.kam.alert.v1.GetAlertRuleRequest\x1a\".kam.alert.v1.GetAlertRuleResponse\"5\x90\x02\x01\xda\x41\x04name\x82\xd3\xe4\x93\x02%\x12\x17/v1/{name=alertRules/*}b\nalert_rule\x12v\n\x0eListAlertRules\x12#.kam.alert.v1.ListAlertRulesRequest\x1a$.kam.alert.v1.ListAlertRulesResponse\"\x19\x90\x02\x01\x82\xd3\xe4\x93\x02\x10\x12\x0e/v1/alertRules\x12\xbb\x01\n\x0fUpdateAlertRule\x12$.kam.alert.v1.UpdateAlertRuleRequest\x1a%.kam.alert.v1.UpdateAlertRuleResponse\"[\xda\x41\x16\x61lert_rule,update_mask\x82\xd3\xe4\x93\x02<2\"/v1/{alert_rule.name=alertRules/*}:\nalert_ruleb\nalert_rule\x12\x86\x01\n\x0f\x44\x65leteAlertRule\x12$.kam.alert.v1.DeleteAlertRuleRequest\x1a%.kam.alert.v1.DeleteAlertRuleResponse\"&\xda\x41\x04name\x82\xd3\xe4\x93\x02\x19*\x17/v1/{name=alertRules/*}\x12w\n\x08GetAlert\x12\x1d.kam.alert.v1.GetAlertRequest\x1a\x1e.kam.alert.v1.GetAlertResponse\",\x90\x02\x01\xda\x41\x04name\x82\xd3\xe4\x93\x02\x1c\x12\x13/v1/{name=alerts/*}b\x05\x61lert\x12\x66\n\nListAlerts\x12\x1f.kam.alert.v1.ListAlertsRequest\x1a .kam.alert.v1.ListAlertsResponse\"\x15\x90\x02\x01\x82\xd3\xe4\x93\x02\x0c\x12\n/v1/alerts\x12\x9b\x01\n\x10\x41\x63knowledgeAlert\x12%.kam.alert.v1.AcknowledgeAlertRequest\x1a&.kam.alert.v1.AcknowledgeAlertResponse\"8\xda\x41\x04name\x82\xd3\xe4\x93\x02+\"\x1f/v1/{name=alerts/*}:acknowledge:\x01*b\x05\x61lert\x12\x97\x01\n\x0bSnoozeAlert\x12 .kam.alert.v1.SnoozeAlertRequest\x1a!.kam.alert.v1.SnoozeAlertResponse\"C\xda\x41\x14name,snooze_duration\x82\xd3\xe4\x93\x02&\"\x1a/v1/{name=alerts/*}:snooze:\x01*b\x05\x61lert\x12\x7f\n\tStopAlert\x12\x1e.kam.alert.v1.StopAlertRequest\x1a\x1f.kam.alert.v1.StopAlertResponse\"1\xda\x41\x04name\x82\xd3\xe4\x93\x02$\"\x18/v1/{name=alerts/*}:stop:\x01*b\x05\x61lert\x12\x9b\x01\n\x0cResolveAlert\x12!.kam.alert.v1.ResolveAlertRequest\x1a\".kam.alert.v1.ResolveAlertResponse\"D\xda\x41\x14name,resolution_note\x82\xd3\xe4\x93\x02\'\"\x1b/v1/{name=alerts/*}:resolve:\x01*b\x05\x61lert\x12\x93\x01\n\x12GetMonitoringStats\x12\'.kam.alert.v1.GetMonitoringStatsRequest\x1a(.kam.alert.v1.GetMonitoringStatsResponse\"*\x90\x02\x01\x82\xd3\xe4\x93\x02!\x12\x18/v1/alertMonitoringStatsb\x05stats\x1a\x0c\xca\x41\talert.kamb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n kam/alert/v1/alert_service.proto\x12\x0ckam.alert.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1egoogle/protobuf/duration.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18kam/alert/v1/alert.proto\x1a\x1ekam/api/v1/authorization.proto\"_\n\x16\x43reateAlertRuleRequest\x12\x31\n\nalert_rule\x18\x01 \x01(\x0b\x32\x17.kam.alert.v1.AlertRuleB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"F\n\x17\x43reateAlertRuleResponse\x12+\n\nalert_rule\x18\x01 \x01(\x0b\x32\x17.kam.alert.v1.AlertRule\"A\n\x13GetAlertRuleRequest\x12*\n\x04name\x18\x01 \x01(\tB\x1c\xe2\x41\x01\x02\xfa\x41\x15\n\x13\x61lert.kam/AlertRule\"C\n\x14GetAlertRuleResponse\x12+\n\nalert_rule\x18\x01 \x01(\x0b\x32\x17.kam.alert.v1.AlertRule\"N\n\x15ListAlertRulesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\"_\n\x16ListAlertRulesResponse\x12,\n\x0b\x61lert_rules\x18\x01 \x03(\x0b\x32\x17.kam.alert.v1.AlertRule\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"|\n\x16UpdateAlertRuleRequest\x12\x31\n\nalert_rule\x18\x01 \x01(\x0b\x32\x17.kam.alert.v1.AlertRuleB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"F\n\x17UpdateAlertRuleResponse\x12+\n\nalert_rule\x18\x01 \x01(\x0b\x32\x17.kam.alert.v1.AlertRule\"R\n\x16\x44\x65leteAlertRuleRequest\x12*\n\x04name\x18\x01 \x01(\tB\x1c\xe2\x41\x01\x02\xfa\x41\x15\n\x13\x61lert.kam/AlertRule\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"\x19\n\x17\x44\x65leteAlertRuleResponse\"9\n\x0fGetAlertRequest\x12&\n\x04name\x18\x01 \x01(\tB\x18\xe2\x41\x01\x02\xfa\x41\x11\n\x0f\x61lert.kam/Alert\"6\n\x10GetAlertResponse\x12\"\n\x05\x61lert\x18\x01 \x01(\x0b\x32\x13.kam.alert.v1.Alert\"\\\n\x11ListAlertsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\x12\x10\n\x08order_by\x18\x04 \x01(\t\"f\n\x12ListAlertsResponse\x12#\n\x06\x61lerts\x18\x01 \x03(\x0b\x32\x13.kam.alert.v1.Alert\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"O\n\x17\x41\x63knowledgeAlertRequest\x12&\n\x04name\x18\x01 \x01(\tB\x18\xe2\x41\x01\x02\xfa\x41\x11\n\x0f\x61lert.kam/Alert\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\">\n\x18\x41\x63knowledgeAlertResponse\x12\"\n\x05\x61lert\x18\x01 \x01(\x0b\x32\x13.kam.alert.v1.Alert\"\xb6\x01\n\x12SnoozeAlertRequest\x12&\n\x04name\x18\x01 \x01(\tB\x18\xe2\x41\x01\x02\xfa\x41\x11\n\x0f\x61lert.kam/Alert\x12\x32\n\x0fsnooze_duration\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x36\n\x12snooze_expire_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04\x65tag\x18\x04 \x01(\t\"9\n\x13SnoozeAlertResponse\x12\"\n\x05\x61lert\x18\x01 \x01(\x0b\x32\x13.kam.alert.v1.Alert\"a\n\x10StopAlertRequest\x12&\n\x04name\x18\x01 \x01(\tB\x18\xe2\x41\x01\x02\xfa\x41\x11\n\x0f\x61lert.kam/Alert\x12\x17\n\x0fresolution_note\x18\x02 \x01(\t\x12\x0c\n\x04\x65tag\x18\x03 \x01(\t\"7\n\x11StopAlertResponse\x12\"\n\x05\x61lert\x18\x01 \x01(\x0b\x32\x13.kam.alert.v1.Alert\"j\n\x13ResolveAlertRequest\x12&\n\x04name\x18\x01 \x01(\tB\x18\xe2\x41\x01\x02\xfa\x41\x11\n\x0f\x61lert.kam/Alert\x12\x1d\n\x0fresolution_note\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12\x0c\n\x04\x65tag\x18\x03 \x01(\t\":\n\x14ResolveAlertResponse\x12\"\n\x05\x61lert\x18\x01 \x01(\x0b\x32\x13.kam.alert.v1.Alert\"\x1b\n\x19GetMonitoringStatsRequest\"J\n\x1aGetMonitoringStatsResponse\x12,\n\x05stats\x18\x01 \x01(\x0b\x32\x1d.kam.alert.v1.MonitoringStats2\xd7\x0f\n\x0c\x41lertService\x12\xb3\x01\n\x0f\x43reateAlertRule\x12$.kam.alert.v1.CreateAlertRuleRequest\x1a%.kam.alert.v1.CreateAlertRuleResponse\"S\xda\x41\nalert_rule\xc2\xf3\x18\x14\n\x12\x61lert_rules.manage\x82\xd3\xe4\x93\x02(\"\x0e/v1/alertRules:\nalert_ruleb\nalert_rule\x12\xa2\x01\n\x0cGetAlertRule\x12!.kam.alert.v1.GetAlertRuleRequest\x1a\".kam.alert.v1.GetAlertRuleResponse\"K\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x12\n\x10\x61lert_rules.read\x82\xd3\xe4\x93\x02%\x12\x17/v1/{name=alertRules/*}b\nalert_rule\x12\x8c\x01\n\x0eListAlertRules\x12#.kam.alert.v1.ListAlertRulesRequest\x1a$.kam.alert.v1.ListAlertRulesResponse\"/\x90\x02\x01\xc2\xf3\x18\x12\n\x10\x61lert_rules.read\x82\xd3\xe4\x93\x02\x10\x12\x0e/v1/alertRules\x12\xd3\x01\n\x0fUpdateAlertRule\x12$.kam.alert.v1.UpdateAlertRuleRequest\x1a%.kam.alert.v1.UpdateAlertRuleResponse\"s\xda\x41\x16\x61lert_rule,update_mask\xc2\xf3\x18\x14\n\x12\x61lert_rules.manage\x82\xd3\xe4\x93\x02<2\"/v1/{alert_rule.name=alertRules/*}:\nalert_ruleb\nalert_rule\x12\x9e\x01\n\x0f\x44\x65leteAlertRule\x12$.kam.alert.v1.DeleteAlertRuleRequest\x1a%.kam.alert.v1.DeleteAlertRuleResponse\">\xda\x41\x04name\xc2\xf3\x18\x14\n\x12\x61lert_rules.manage\x82\xd3\xe4\x93\x02\x19*\x17/v1/{name=alertRules/*}\x12\x88\x01\n\x08GetAlert\x12\x1d.kam.alert.v1.GetAlertRequest\x1a\x1e.kam.alert.v1.GetAlertResponse\"=\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\r\n\x0b\x61lerts.read\x82\xd3\xe4\x93\x02\x1c\x12\x13/v1/{name=alerts/*}b\x05\x61lert\x12w\n\nListAlerts\x12\x1f.kam.alert.v1.ListAlertsRequest\x1a .kam.alert.v1.ListAlertsResponse\"&\x90\x02\x01\xc2\xf3\x18\r\n\x0b\x61lerts.read\x82\xd3\xe4\x93\x02\x0c\x12\n/v1/alerts\x12\xae\x01\n\x10\x41\x63knowledgeAlert\x12%.kam.alert.v1.AcknowledgeAlertRequest\x1a&.kam.alert.v1.AcknowledgeAlertResponse\"K\xda\x41\x04name\xc2\xf3\x18\x0f\n\ralerts.handle\x82\xd3\xe4\x93\x02+\"\x1f/v1/{name=alerts/*}:acknowledge:\x01*b\x05\x61lert\x12\xaa\x01\n\x0bSnoozeAlert\x12 .kam.alert.v1.SnoozeAlertRequest\x1a!.kam.alert.v1.SnoozeAlertResponse\"V\xda\x41\x14name,snooze_duration\xc2\xf3\x18\x0f\n\ralerts.handle\x82\xd3\xe4\x93\x02&\"\x1a/v1/{name=alerts/*}:snooze:\x01*b\x05\x61lert\x12\x92\x01\n\tStopAlert\x12\x1e.kam.alert.v1.StopAlertRequest\x1a\x1f.kam.alert.v1.StopAlertResponse\"D\xda\x41\x04name\xc2\xf3\x18\x0f\n\ralerts.handle\x82\xd3\xe4\x93\x02$\"\x18/v1/{name=alerts/*}:stop:\x01*b\x05\x61lert\x12\xae\x01\n\x0cResolveAlert\x12!.kam.alert.v1.ResolveAlertRequest\x1a\".kam.alert.v1.ResolveAlertResponse\"W\xda\x41\x14name,resolution_note\xc2\xf3\x18\x0f\n\ralerts.handle\x82\xd3\xe4\x93\x02\'\"\x1b/v1/{name=alerts/*}:resolve:\x01*b\x05\x61lert\x12\xaf\x01\n\x12GetMonitoringStats\x12\'.kam.alert.v1.GetMonitoringStatsRequest\x1a(.kam.alert.v1.GetMonitoringStatsResponse\"F\x90\x02\x01\xc2\xf3\x18\x18\n\x16\x61lerts.monitoring.read\x82\xd3\xe4\x93\x02!\x12\x18/v1/alertMonitoringStatsb\x05stats\x1a\x0c\xca\x41\talert.kamb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -62,77 +63,77 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ALERTSERVICE']._loaded_options = None
   _globals['_ALERTSERVICE']._serialized_options = b'\312A\talert.kam'
   _globals['_ALERTSERVICE'].methods_by_name['CreateAlertRule']._loaded_options = None
-  _globals['_ALERTSERVICE'].methods_by_name['CreateAlertRule']._serialized_options = b'\332A\nalert_rule\202\323\344\223\002(\"\016/v1/alertRules:\nalert_ruleb\nalert_rule'
+  _globals['_ALERTSERVICE'].methods_by_name['CreateAlertRule']._serialized_options = b'\332A\nalert_rule\302\363\030\024\n\022alert_rules.manage\202\323\344\223\002(\"\016/v1/alertRules:\nalert_ruleb\nalert_rule'
   _globals['_ALERTSERVICE'].methods_by_name['GetAlertRule']._loaded_options = None
-  _globals['_ALERTSERVICE'].methods_by_name['GetAlertRule']._serialized_options = b'\220\002\001\332A\004name\202\323\344\223\002%\022\027/v1/{name=alertRules/*}b\nalert_rule'
+  _globals['_ALERTSERVICE'].methods_by_name['GetAlertRule']._serialized_options = b'\220\002\001\332A\004name\302\363\030\022\n\020alert_rules.read\202\323\344\223\002%\022\027/v1/{name=alertRules/*}b\nalert_rule'
   _globals['_ALERTSERVICE'].methods_by_name['ListAlertRules']._loaded_options = None
-  _globals['_ALERTSERVICE'].methods_by_name['ListAlertRules']._serialized_options = b'\220\002\001\202\323\344\223\002\020\022\016/v1/alertRules'
+  _globals['_ALERTSERVICE'].methods_by_name['ListAlertRules']._serialized_options = b'\220\002\001\302\363\030\022\n\020alert_rules.read\202\323\344\223\002\020\022\016/v1/alertRules'
   _globals['_ALERTSERVICE'].methods_by_name['UpdateAlertRule']._loaded_options = None
-  _globals['_ALERTSERVICE'].methods_by_name['UpdateAlertRule']._serialized_options = b'\332A\026alert_rule,update_mask\202\323\344\223\002<2\"/v1/{alert_rule.name=alertRules/*}:\nalert_ruleb\nalert_rule'
+  _globals['_ALERTSERVICE'].methods_by_name['UpdateAlertRule']._serialized_options = b'\332A\026alert_rule,update_mask\302\363\030\024\n\022alert_rules.manage\202\323\344\223\002<2\"/v1/{alert_rule.name=alertRules/*}:\nalert_ruleb\nalert_rule'
   _globals['_ALERTSERVICE'].methods_by_name['DeleteAlertRule']._loaded_options = None
-  _globals['_ALERTSERVICE'].methods_by_name['DeleteAlertRule']._serialized_options = b'\332A\004name\202\323\344\223\002\031*\027/v1/{name=alertRules/*}'
+  _globals['_ALERTSERVICE'].methods_by_name['DeleteAlertRule']._serialized_options = b'\332A\004name\302\363\030\024\n\022alert_rules.manage\202\323\344\223\002\031*\027/v1/{name=alertRules/*}'
   _globals['_ALERTSERVICE'].methods_by_name['GetAlert']._loaded_options = None
-  _globals['_ALERTSERVICE'].methods_by_name['GetAlert']._serialized_options = b'\220\002\001\332A\004name\202\323\344\223\002\034\022\023/v1/{name=alerts/*}b\005alert'
+  _globals['_ALERTSERVICE'].methods_by_name['GetAlert']._serialized_options = b'\220\002\001\332A\004name\302\363\030\r\n\013alerts.read\202\323\344\223\002\034\022\023/v1/{name=alerts/*}b\005alert'
   _globals['_ALERTSERVICE'].methods_by_name['ListAlerts']._loaded_options = None
-  _globals['_ALERTSERVICE'].methods_by_name['ListAlerts']._serialized_options = b'\220\002\001\202\323\344\223\002\014\022\n/v1/alerts'
+  _globals['_ALERTSERVICE'].methods_by_name['ListAlerts']._serialized_options = b'\220\002\001\302\363\030\r\n\013alerts.read\202\323\344\223\002\014\022\n/v1/alerts'
   _globals['_ALERTSERVICE'].methods_by_name['AcknowledgeAlert']._loaded_options = None
-  _globals['_ALERTSERVICE'].methods_by_name['AcknowledgeAlert']._serialized_options = b'\332A\004name\202\323\344\223\002+\"\037/v1/{name=alerts/*}:acknowledge:\001*b\005alert'
+  _globals['_ALERTSERVICE'].methods_by_name['AcknowledgeAlert']._serialized_options = b'\332A\004name\302\363\030\017\n\ralerts.handle\202\323\344\223\002+\"\037/v1/{name=alerts/*}:acknowledge:\001*b\005alert'
   _globals['_ALERTSERVICE'].methods_by_name['SnoozeAlert']._loaded_options = None
-  _globals['_ALERTSERVICE'].methods_by_name['SnoozeAlert']._serialized_options = b'\332A\024name,snooze_duration\202\323\344\223\002&\"\032/v1/{name=alerts/*}:snooze:\001*b\005alert'
+  _globals['_ALERTSERVICE'].methods_by_name['SnoozeAlert']._serialized_options = b'\332A\024name,snooze_duration\302\363\030\017\n\ralerts.handle\202\323\344\223\002&\"\032/v1/{name=alerts/*}:snooze:\001*b\005alert'
   _globals['_ALERTSERVICE'].methods_by_name['StopAlert']._loaded_options = None
-  _globals['_ALERTSERVICE'].methods_by_name['StopAlert']._serialized_options = b'\332A\004name\202\323\344\223\002$\"\030/v1/{name=alerts/*}:stop:\001*b\005alert'
+  _globals['_ALERTSERVICE'].methods_by_name['StopAlert']._serialized_options = b'\332A\004name\302\363\030\017\n\ralerts.handle\202\323\344\223\002$\"\030/v1/{name=alerts/*}:stop:\001*b\005alert'
   _globals['_ALERTSERVICE'].methods_by_name['ResolveAlert']._loaded_options = None
-  _globals['_ALERTSERVICE'].methods_by_name['ResolveAlert']._serialized_options = b'\332A\024name,resolution_note\202\323\344\223\002\'\"\033/v1/{name=alerts/*}:resolve:\001*b\005alert'
+  _globals['_ALERTSERVICE'].methods_by_name['ResolveAlert']._serialized_options = b'\332A\024name,resolution_note\302\363\030\017\n\ralerts.handle\202\323\344\223\002\'\"\033/v1/{name=alerts/*}:resolve:\001*b\005alert'
   _globals['_ALERTSERVICE'].methods_by_name['GetMonitoringStats']._loaded_options = None
-  _globals['_ALERTSERVICE'].methods_by_name['GetMonitoringStats']._serialized_options = b'\220\002\001\202\323\344\223\002!\022\030/v1/alertMonitoringStatsb\005stats'
-  _globals['_CREATEALERTRULEREQUEST']._serialized_start=290
-  _globals['_CREATEALERTRULEREQUEST']._serialized_end=385
-  _globals['_CREATEALERTRULERESPONSE']._serialized_start=387
-  _globals['_CREATEALERTRULERESPONSE']._serialized_end=457
-  _globals['_GETALERTRULEREQUEST']._serialized_start=459
-  _globals['_GETALERTRULEREQUEST']._serialized_end=524
-  _globals['_GETALERTRULERESPONSE']._serialized_start=526
-  _globals['_GETALERTRULERESPONSE']._serialized_end=593
-  _globals['_LISTALERTRULESREQUEST']._serialized_start=595
-  _globals['_LISTALERTRULESREQUEST']._serialized_end=673
-  _globals['_LISTALERTRULESRESPONSE']._serialized_start=675
-  _globals['_LISTALERTRULESRESPONSE']._serialized_end=770
-  _globals['_UPDATEALERTRULEREQUEST']._serialized_start=772
-  _globals['_UPDATEALERTRULEREQUEST']._serialized_end=896
-  _globals['_UPDATEALERTRULERESPONSE']._serialized_start=898
-  _globals['_UPDATEALERTRULERESPONSE']._serialized_end=968
-  _globals['_DELETEALERTRULEREQUEST']._serialized_start=970
-  _globals['_DELETEALERTRULEREQUEST']._serialized_end=1052
-  _globals['_DELETEALERTRULERESPONSE']._serialized_start=1054
-  _globals['_DELETEALERTRULERESPONSE']._serialized_end=1079
-  _globals['_GETALERTREQUEST']._serialized_start=1081
-  _globals['_GETALERTREQUEST']._serialized_end=1138
-  _globals['_GETALERTRESPONSE']._serialized_start=1140
-  _globals['_GETALERTRESPONSE']._serialized_end=1194
-  _globals['_LISTALERTSREQUEST']._serialized_start=1196
-  _globals['_LISTALERTSREQUEST']._serialized_end=1288
-  _globals['_LISTALERTSRESPONSE']._serialized_start=1290
-  _globals['_LISTALERTSRESPONSE']._serialized_end=1392
-  _globals['_ACKNOWLEDGEALERTREQUEST']._serialized_start=1394
-  _globals['_ACKNOWLEDGEALERTREQUEST']._serialized_end=1473
-  _globals['_ACKNOWLEDGEALERTRESPONSE']._serialized_start=1475
-  _globals['_ACKNOWLEDGEALERTRESPONSE']._serialized_end=1537
-  _globals['_SNOOZEALERTREQUEST']._serialized_start=1540
-  _globals['_SNOOZEALERTREQUEST']._serialized_end=1722
-  _globals['_SNOOZEALERTRESPONSE']._serialized_start=1724
-  _globals['_SNOOZEALERTRESPONSE']._serialized_end=1781
-  _globals['_STOPALERTREQUEST']._serialized_start=1783
-  _globals['_STOPALERTREQUEST']._serialized_end=1880
-  _globals['_STOPALERTRESPONSE']._serialized_start=1882
-  _globals['_STOPALERTRESPONSE']._serialized_end=1937
-  _globals['_RESOLVEALERTREQUEST']._serialized_start=1939
-  _globals['_RESOLVEALERTREQUEST']._serialized_end=2045
-  _globals['_RESOLVEALERTRESPONSE']._serialized_start=2047
-  _globals['_RESOLVEALERTRESPONSE']._serialized_end=2105
-  _globals['_GETMONITORINGSTATSREQUEST']._serialized_start=2107
-  _globals['_GETMONITORINGSTATSREQUEST']._serialized_end=2134
-  _globals['_GETMONITORINGSTATSRESPONSE']._serialized_start=2136
-  _globals['_GETMONITORINGSTATSRESPONSE']._serialized_end=2210
-  _globals['_ALERTSERVICE']._serialized_start=2213
-  _globals['_ALERTSERVICE']._serialized_end=3963
+  _globals['_ALERTSERVICE'].methods_by_name['GetMonitoringStats']._serialized_options = b'\220\002\001\302\363\030\030\n\026alerts.monitoring.read\202\323\344\223\002!\022\030/v1/alertMonitoringStatsb\005stats'
+  _globals['_CREATEALERTRULEREQUEST']._serialized_start=322
+  _globals['_CREATEALERTRULEREQUEST']._serialized_end=417
+  _globals['_CREATEALERTRULERESPONSE']._serialized_start=419
+  _globals['_CREATEALERTRULERESPONSE']._serialized_end=489
+  _globals['_GETALERTRULEREQUEST']._serialized_start=491
+  _globals['_GETALERTRULEREQUEST']._serialized_end=556
+  _globals['_GETALERTRULERESPONSE']._serialized_start=558
+  _globals['_GETALERTRULERESPONSE']._serialized_end=625
+  _globals['_LISTALERTRULESREQUEST']._serialized_start=627
+  _globals['_LISTALERTRULESREQUEST']._serialized_end=705
+  _globals['_LISTALERTRULESRESPONSE']._serialized_start=707
+  _globals['_LISTALERTRULESRESPONSE']._serialized_end=802
+  _globals['_UPDATEALERTRULEREQUEST']._serialized_start=804
+  _globals['_UPDATEALERTRULEREQUEST']._serialized_end=928
+  _globals['_UPDATEALERTRULERESPONSE']._serialized_start=930
+  _globals['_UPDATEALERTRULERESPONSE']._serialized_end=1000
+  _globals['_DELETEALERTRULEREQUEST']._serialized_start=1002
+  _globals['_DELETEALERTRULEREQUEST']._serialized_end=1084
+  _globals['_DELETEALERTRULERESPONSE']._serialized_start=1086
+  _globals['_DELETEALERTRULERESPONSE']._serialized_end=1111
+  _globals['_GETALERTREQUEST']._serialized_start=1113
+  _globals['_GETALERTREQUEST']._serialized_end=1170
+  _globals['_GETALERTRESPONSE']._serialized_start=1172
+  _globals['_GETALERTRESPONSE']._serialized_end=1226
+  _globals['_LISTALERTSREQUEST']._serialized_start=1228
+  _globals['_LISTALERTSREQUEST']._serialized_end=1320
+  _globals['_LISTALERTSRESPONSE']._serialized_start=1322
+  _globals['_LISTALERTSRESPONSE']._serialized_end=1424
+  _globals['_ACKNOWLEDGEALERTREQUEST']._serialized_start=1426
+  _globals['_ACKNOWLEDGEALERTREQUEST']._serialized_end=1505
+  _globals['_ACKNOWLEDGEALERTRESPONSE']._serialized_start=1507
+  _globals['_ACKNOWLEDGEALERTRESPONSE']._serialized_end=1569
+  _globals['_SNOOZEALERTREQUEST']._serialized_start=1572
+  _globals['_SNOOZEALERTREQUEST']._serialized_end=1754
+  _globals['_SNOOZEALERTRESPONSE']._serialized_start=1756
+  _globals['_SNOOZEALERTRESPONSE']._serialized_end=1813
+  _globals['_STOPALERTREQUEST']._serialized_start=1815
+  _globals['_STOPALERTREQUEST']._serialized_end=1912
+  _globals['_STOPALERTRESPONSE']._serialized_start=1914
+  _globals['_STOPALERTRESPONSE']._serialized_end=1969
+  _globals['_RESOLVEALERTREQUEST']._serialized_start=1971
+  _globals['_RESOLVEALERTREQUEST']._serialized_end=2077
+  _globals['_RESOLVEALERTRESPONSE']._serialized_start=2079
+  _globals['_RESOLVEALERTRESPONSE']._serialized_end=2137
+  _globals['_GETMONITORINGSTATSREQUEST']._serialized_start=2139
+  _globals['_GETMONITORINGSTATSREQUEST']._serialized_end=2166
+  _globals['_GETMONITORINGSTATSRESPONSE']._serialized_start=2168
+  _globals['_GETMONITORINGSTATSRESPONSE']._serialized_end=2242
+  _globals['_ALERTSERVICE']._serialized_start=2245
+  _globals['_ALERTSERVICE']._serialized_end=4252
 # @@protoc_insertion_point(module_scope)

@@ -26,10 +26,11 @@ from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.api import client_pb2 as google_dot_api_dot_client__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
+from kam.api.v1 import authorization_pb2 as kam_dot_api_dot_v1_dot_authorization__pb2
 from kam.customer.v1 import audit_pb2 as kam_dot_customer_dot_v1_dot_audit__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#kam/customer/v1/audit_service.proto\x12\x0fkam.customer.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1bkam/customer/v1/audit.proto\"J\n\x16GetAccessRecordRequest\x12\x30\n\x04name\x18\x01 \x01(\tB\"\xe2\x41\x01\x02\xfa\x41\x1b\n\x19\x63ustomer.kam/AccessRecord\"O\n\x17GetAccessRecordResponse\x12\x34\n\raccess_record\x18\x01 \x01(\x0b\x32\x1d.kam.customer.v1.AccessRecord\"Q\n\x18ListAccessRecordsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\"k\n\x19ListAccessRecordsResponse\x12\x35\n\x0e\x61\x63\x63\x65ss_records\x18\x01 \x03(\x0b\x32\x1d.kam.customer.v1.AccessRecord\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2\xd4\x02\n\x12\x41\x63\x63\x65ssAuditService\x12\xa1\x01\n\x0fGetAccessRecord\x12\'.kam.customer.v1.GetAccessRecordRequest\x1a(.kam.customer.v1.GetAccessRecordResponse\";\x90\x02\x01\xda\x41\x04name\x82\xd3\xe4\x93\x02+\x12\x1a/v1/{name=accessRecords/*}b\raccess_record\x12\x88\x01\n\x11ListAccessRecords\x12).kam.customer.v1.ListAccessRecordsRequest\x1a*.kam.customer.v1.ListAccessRecordsResponse\"\x1c\x90\x02\x01\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/accessRecords\x1a\x0f\xca\x41\x0c\x63ustomer.kamb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#kam/customer/v1/audit_service.proto\x12\x0fkam.customer.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1ekam/api/v1/authorization.proto\x1a\x1bkam/customer/v1/audit.proto\"J\n\x16GetAccessRecordRequest\x12\x30\n\x04name\x18\x01 \x01(\tB\"\xe2\x41\x01\x02\xfa\x41\x1b\n\x19\x63ustomer.kam/AccessRecord\"O\n\x17GetAccessRecordResponse\x12\x34\n\raccess_record\x18\x01 \x01(\x0b\x32\x1d.kam.customer.v1.AccessRecord\"Q\n\x18ListAccessRecordsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\"k\n\x19ListAccessRecordsResponse\x12\x35\n\x0e\x61\x63\x63\x65ss_records\x18\x01 \x03(\x0b\x32\x1d.kam.customer.v1.AccessRecord\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2\x86\x03\n\x12\x41\x63\x63\x65ssAuditService\x12\xba\x01\n\x0fGetAccessRecord\x12\'.kam.customer.v1.GetAccessRecordRequest\x1a(.kam.customer.v1.GetAccessRecordResponse\"T\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x15\n\x13\x61\x63\x63\x65ss_records.read\x82\xd3\xe4\x93\x02+\x12\x1a/v1/{name=accessRecords/*}b\raccess_record\x12\xa1\x01\n\x11ListAccessRecords\x12).kam.customer.v1.ListAccessRecordsRequest\x1a*.kam.customer.v1.ListAccessRecordsResponse\"5\x90\x02\x01\xc2\xf3\x18\x15\n\x13\x61\x63\x63\x65ss_records.read\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/accessRecords\x1a\x0f\xca\x41\x0c\x63ustomer.kamb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -41,17 +42,17 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ACCESSAUDITSERVICE']._loaded_options = None
   _globals['_ACCESSAUDITSERVICE']._serialized_options = b'\312A\014customer.kam'
   _globals['_ACCESSAUDITSERVICE'].methods_by_name['GetAccessRecord']._loaded_options = None
-  _globals['_ACCESSAUDITSERVICE'].methods_by_name['GetAccessRecord']._serialized_options = b'\220\002\001\332A\004name\202\323\344\223\002+\022\032/v1/{name=accessRecords/*}b\raccess_record'
+  _globals['_ACCESSAUDITSERVICE'].methods_by_name['GetAccessRecord']._serialized_options = b'\220\002\001\332A\004name\302\363\030\025\n\023access_records.read\202\323\344\223\002+\022\032/v1/{name=accessRecords/*}b\raccess_record'
   _globals['_ACCESSAUDITSERVICE'].methods_by_name['ListAccessRecords']._loaded_options = None
-  _globals['_ACCESSAUDITSERVICE'].methods_by_name['ListAccessRecords']._serialized_options = b'\220\002\001\202\323\344\223\002\023\022\021/v1/accessRecords'
-  _globals['_GETACCESSRECORDREQUEST']._serialized_start=200
-  _globals['_GETACCESSRECORDREQUEST']._serialized_end=274
-  _globals['_GETACCESSRECORDRESPONSE']._serialized_start=276
-  _globals['_GETACCESSRECORDRESPONSE']._serialized_end=355
-  _globals['_LISTACCESSRECORDSREQUEST']._serialized_start=357
-  _globals['_LISTACCESSRECORDSREQUEST']._serialized_end=438
-  _globals['_LISTACCESSRECORDSRESPONSE']._serialized_start=440
-  _globals['_LISTACCESSRECORDSRESPONSE']._serialized_end=547
-  _globals['_ACCESSAUDITSERVICE']._serialized_start=550
-  _globals['_ACCESSAUDITSERVICE']._serialized_end=890
+  _globals['_ACCESSAUDITSERVICE'].methods_by_name['ListAccessRecords']._serialized_options = b'\220\002\001\302\363\030\025\n\023access_records.read\202\323\344\223\002\023\022\021/v1/accessRecords'
+  _globals['_GETACCESSRECORDREQUEST']._serialized_start=232
+  _globals['_GETACCESSRECORDREQUEST']._serialized_end=306
+  _globals['_GETACCESSRECORDRESPONSE']._serialized_start=308
+  _globals['_GETACCESSRECORDRESPONSE']._serialized_end=387
+  _globals['_LISTACCESSRECORDSREQUEST']._serialized_start=389
+  _globals['_LISTACCESSRECORDSREQUEST']._serialized_end=470
+  _globals['_LISTACCESSRECORDSRESPONSE']._serialized_start=472
+  _globals['_LISTACCESSRECORDSRESPONSE']._serialized_end=579
+  _globals['_ACCESSAUDITSERVICE']._serialized_start=582
+  _globals['_ACCESSAUDITSERVICE']._serialized_end=972
 # @@protoc_insertion_point(module_scope)

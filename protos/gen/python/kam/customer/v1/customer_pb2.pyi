@@ -329,7 +329,7 @@ class CustomerGroup(_message.Message):
     def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., members: _Optional[_Iterable[_Union[GroupMember, _Mapping]]] = ..., relationship_manager: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ...) -> None: ...
 
 class GroupMember(_message.Message):
-    __slots__ = ("customer", "role", "parent_customer", "shareholding_percent", "display_name")
+    __slots__ = ("customer", "role", "parent_customer", "shareholding_percent", "display_name", "restricted")
     class Role(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         ROLE_UNSPECIFIED: _ClassVar[GroupMember.Role]
@@ -345,12 +345,14 @@ class GroupMember(_message.Message):
     PARENT_CUSTOMER_FIELD_NUMBER: _ClassVar[int]
     SHAREHOLDING_PERCENT_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    RESTRICTED_FIELD_NUMBER: _ClassVar[int]
     customer: str
     role: GroupMember.Role
     parent_customer: str
     shareholding_percent: str
     display_name: str
-    def __init__(self, customer: _Optional[str] = ..., role: _Optional[_Union[GroupMember.Role, str]] = ..., parent_customer: _Optional[str] = ..., shareholding_percent: _Optional[str] = ..., display_name: _Optional[str] = ...) -> None: ...
+    restricted: bool
+    def __init__(self, customer: _Optional[str] = ..., role: _Optional[_Union[GroupMember.Role, str]] = ..., parent_customer: _Optional[str] = ..., shareholding_percent: _Optional[str] = ..., display_name: _Optional[str] = ..., restricted: _Optional[bool] = ...) -> None: ...
 
 class CreditStanding(_message.Message):
     __slots__ = ("name", "rating", "score", "credit_limit", "credit_used", "overdue_count", "overdue_amount", "factors", "assess_time")

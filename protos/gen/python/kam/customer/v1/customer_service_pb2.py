@@ -27,10 +27,11 @@ from google.api import client_pb2 as google_dot_api_dot_client__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
 from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
+from kam.api.v1 import authorization_pb2 as kam_dot_api_dot_v1_dot_authorization__pb2
 from kam.customer.v1 import customer_pb2 as kam_dot_customer_dot_v1_dot_customer__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&kam/customer/v1/customer_service.proto\x12\x0fkam.customer.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1ekam/customer/v1/customer.proto\"s\n\x15\x43reateCustomerRequest\x12\x31\n\x08\x63ustomer\x18\x01 \x01(\x0b\x32\x19.kam.customer.v1.CustomerB\x04\xe2\x41\x01\x02\x12\x13\n\x0b\x63ustomer_id\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"E\n\x16\x43reateCustomerResponse\x12+\n\x08\x63ustomer\x18\x01 \x01(\x0b\x32\x19.kam.customer.v1.Customer\"B\n\x12GetCustomerRequest\x12,\n\x04name\x18\x01 \x01(\tB\x1e\xe2\x41\x01\x02\xfa\x41\x17\n\x15\x63ustomer.kam/Customer\"B\n\x13GetCustomerResponse\x12+\n\x08\x63ustomer\x18\x01 \x01(\x0b\x32\x19.kam.customer.v1.Customer\"_\n\x14ListCustomersRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\x12\x10\n\x08order_by\x18\x04 \x01(\t\"r\n\x15ListCustomersResponse\x12,\n\tcustomers\x18\x01 \x03(\x0b\x32\x19.kam.customer.v1.Customer\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"{\n\x15UpdateCustomerRequest\x12\x31\n\x08\x63ustomer\x18\x01 \x01(\x0b\x32\x19.kam.customer.v1.CustomerB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"E\n\x16UpdateCustomerResponse\x12+\n\x08\x63ustomer\x18\x01 \x01(\x0b\x32\x19.kam.customer.v1.Customer\"S\n\x15\x44\x65leteCustomerRequest\x12,\n\x04name\x18\x01 \x01(\tB\x1e\xe2\x41\x01\x02\xfa\x41\x17\n\x15\x63ustomer.kam/Customer\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"\x18\n\x16\x44\x65leteCustomerResponse\"d\n\x16SearchCustomersRequest\x12\x13\n\x05query\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x04 \x01(\t\"j\n\x17SearchCustomersResponse\x12\x36\n\x07results\x18\x01 \x03(\x0b\x32%.kam.customer.v1.CustomerSearchResult\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xd3\x04\n\x14\x43ustomerSearchResult\x12+\n\x08\x63ustomer\x18\x01 \x01(\x0b\x32\x19.kam.customer.v1.Customer\x12\x45\n\x0bmatch_field\x18\x02 \x01(\x0e\x32\x30.kam.customer.v1.CustomerSearchResult.MatchField\x12\r\n\x05score\x18\x03 \x01(\x01\x12\x43\n\nmatch_kind\x18\x04 \x01(\x0e\x32/.kam.customer.v1.CustomerSearchResult.MatchKind\x12\x15\n\rmatched_value\x18\x05 \x01(\t\"\xef\x01\n\nMatchField\x12\x1b\n\x17MATCH_FIELD_UNSPECIFIED\x10\x00\x12\x1c\n\x18MATCH_FIELD_DISPLAY_NAME\x10\x01\x12\x16\n\x12MATCH_FIELD_PINYIN\x10\x02\x12\x1f\n\x1bMATCH_FIELD_PINYIN_INITIALS\x10\x03\x12\x19\n\x15MATCH_FIELD_ID_NUMBER\x10\x04\x12\x15\n\x11MATCH_FIELD_PHONE\x10\x05\x12\x1e\n\x1aMATCH_FIELD_ACCOUNT_NUMBER\x10\x06\x12\x1b\n\x17MATCH_FIELD_CREDIT_CODE\x10\x07\"j\n\tMatchKind\x12\x1a\n\x16MATCH_KIND_UNSPECIFIED\x10\x00\x12\x14\n\x10MATCH_KIND_EXACT\x10\x01\x12\x15\n\x11MATCH_KIND_PREFIX\x10\x02\x12\x14\n\x10MATCH_KIND_FUZZY\x10\x03\"\x8e\x01\n\x13ListAccountsRequest\x12.\n\x06parent\x18\x01 \x01(\tB\x1e\xe2\x41\x01\x02\xfa\x41\x17\n\x15\x63ustomer.kam/Customer\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x04 \x01(\t\x12\x10\n\x08order_by\x18\x05 \x01(\t\"o\n\x14ListAccountsResponse\x12*\n\x08\x61\x63\x63ounts\x18\x01 \x03(\x0b\x32\x18.kam.customer.v1.Account\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"@\n\x11GetAccountRequest\x12+\n\x04name\x18\x01 \x01(\tB\x1d\xe2\x41\x01\x02\xfa\x41\x16\n\x14\x63ustomer.kam/Account\"?\n\x12GetAccountResponse\x12)\n\x07\x61\x63\x63ount\x18\x01 \x01(\x0b\x32\x18.kam.customer.v1.Account\"\x7f\n\x17ListTransactionsRequest\x12-\n\x06parent\x18\x01 \x01(\tB\x1d\xe2\x41\x01\x02\xfa\x41\x16\n\x14\x63ustomer.kam/Account\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x04 \x01(\t\"g\n\x18ListTransactionsResponse\x12\x32\n\x0ctransactions\x18\x01 \x03(\x0b\x32\x1c.kam.customer.v1.Transaction\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xa0\x01\n\x18\x43reateTransactionRequest\x12-\n\x06parent\x18\x01 \x01(\tB\x1d\xe2\x41\x01\x02\xfa\x41\x16\n\x14\x63ustomer.kam/Account\x12\x37\n\x0btransaction\x18\x02 \x01(\x0b\x32\x1c.kam.customer.v1.TransactionB\x04\xe2\x41\x01\x02\x12\x1c\n\x0etransaction_id\x18\x03 \x01(\tB\x04\xe2\x41\x01\x02\"N\n\x19\x43reateTransactionResponse\x12\x31\n\x0btransaction\x18\x01 \x01(\x0b\x32\x1c.kam.customer.v1.Transaction\"\x8b\x01\n\x14\x43reateContactRequest\x12.\n\x06parent\x18\x01 \x01(\tB\x1e\xe2\x41\x01\x02\xfa\x41\x17\n\x15\x63ustomer.kam/Customer\x12/\n\x07\x63ontact\x18\x02 \x01(\x0b\x32\x18.kam.customer.v1.ContactB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"B\n\x15\x43reateContactResponse\x12)\n\x07\x63ontact\x18\x01 \x01(\x0b\x32\x18.kam.customer.v1.Contact\"@\n\x11GetContactRequest\x12+\n\x04name\x18\x01 \x01(\tB\x1d\xe2\x41\x01\x02\xfa\x41\x16\n\x14\x63ustomer.kam/Contact\"?\n\x12GetContactResponse\x12)\n\x07\x63ontact\x18\x01 \x01(\x0b\x32\x18.kam.customer.v1.Contact\"l\n\x13ListContactsRequest\x12.\n\x06parent\x18\x01 \x01(\tB\x1e\xe2\x41\x01\x02\xfa\x41\x17\n\x15\x63ustomer.kam/Customer\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"[\n\x14ListContactsResponse\x12*\n\x08\x63ontacts\x18\x01 \x03(\x0b\x32\x18.kam.customer.v1.Contact\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"x\n\x14UpdateContactRequest\x12/\n\x07\x63ontact\x18\x01 \x01(\x0b\x32\x18.kam.customer.v1.ContactB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"B\n\x15UpdateContactResponse\x12)\n\x07\x63ontact\x18\x01 \x01(\x0b\x32\x18.kam.customer.v1.Contact\"Q\n\x14\x44\x65leteContactRequest\x12+\n\x04name\x18\x01 \x01(\tB\x1d\xe2\x41\x01\x02\xfa\x41\x16\n\x14\x63ustomer.kam/Contact\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"\x17\n\x15\x44\x65leteContactResponse\"\x97\x01\n\x18\x43reateInteractionRequest\x12.\n\x06parent\x18\x01 \x01(\tB\x1e\xe2\x41\x01\x02\xfa\x41\x17\n\x15\x63ustomer.kam/Customer\x12\x37\n\x0binteraction\x18\x02 \x01(\x0b\x32\x1c.kam.customer.v1.InteractionB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"N\n\x19\x43reateInteractionResponse\x12\x31\n\x0binteraction\x18\x01 \x01(\x0b\x32\x1c.kam.customer.v1.Interaction\"\x80\x01\n\x17ListInteractionsRequest\x12.\n\x06parent\x18\x01 \x01(\tB\x1e\xe2\x41\x01\x02\xfa\x41\x17\n\x15\x63ustomer.kam/Customer\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x04 \x01(\t\"g\n\x18ListInteractionsResponse\x12\x32\n\x0cinteractions\x18\x01 \x03(\x0b\x32\x1c.kam.customer.v1.Interaction\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"n\n\x1a\x43reateCustomerGroupRequest\x12<\n\x0e\x63ustomer_group\x18\x01 \x01(\x0b\x32\x1e.kam.customer.v1.CustomerGroupB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"U\n\x1b\x43reateCustomerGroupResponse\x12\x36\n\x0e\x63ustomer_group\x18\x01 \x01(\x0b\x32\x1e.kam.customer.v1.CustomerGroup\"L\n\x17GetCustomerGroupRequest\x12\x31\n\x04name\x18\x01 \x01(\tB#\xe2\x41\x01\x02\xfa\x41\x1c\n\x1a\x63ustomer.kam/CustomerGroup\"R\n\x18GetCustomerGroupResponse\x12\x36\n\x0e\x63ustomer_group\x18\x01 \x01(\x0b\x32\x1e.kam.customer.v1.CustomerGroup\"R\n\x19ListCustomerGroupsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\"n\n\x1aListCustomerGroupsResponse\x12\x37\n\x0f\x63ustomer_groups\x18\x01 \x03(\x0b\x32\x1e.kam.customer.v1.CustomerGroup\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x8b\x01\n\x1aUpdateCustomerGroupRequest\x12<\n\x0e\x63ustomer_group\x18\x01 \x01(\x0b\x32\x1e.kam.customer.v1.CustomerGroupB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"U\n\x1bUpdateCustomerGroupResponse\x12\x36\n\x0e\x63ustomer_group\x18\x01 \x01(\x0b\x32\x1e.kam.customer.v1.CustomerGroup\"]\n\x1a\x44\x65leteCustomerGroupRequest\x12\x31\n\x04name\x18\x01 \x01(\tB#\xe2\x41\x01\x02\xfa\x41\x1c\n\x1a\x63ustomer.kam/CustomerGroup\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"\x1d\n\x1b\x44\x65leteCustomerGroupResponse\"V\n\x1cGetCorporateStructureRequest\x12\x36\n\x04name\x18\x01 \x01(\tB(\xe2\x41\x01\x02\xfa\x41!\n\x1f\x63ustomer.kam/CorporateStructure\"a\n\x1dGetCorporateStructureResponse\x12@\n\x13\x63orporate_structure\x18\x01 \x01(\x0b\x32#.kam.customer.v1.CorporateStructure\"N\n\x18GetCreditStandingRequest\x12\x32\n\x04name\x18\x01 \x01(\tB$\xe2\x41\x01\x02\xfa\x41\x1d\n\x1b\x63ustomer.kam/CreditStanding\"U\n\x19GetCreditStandingResponse\x12\x38\n\x0f\x63redit_standing\x18\x01 \x01(\x0b\x32\x1f.kam.customer.v1.CreditStanding2\xf2\x1f\n\x0f\x43ustomerService\x12\xa3\x01\n\x0e\x43reateCustomer\x12&.kam.customer.v1.CreateCustomerRequest\x1a\'.kam.customer.v1.CreateCustomerResponse\"@\xda\x41\x14\x63ustomer,customer_id\x82\xd3\xe4\x93\x02#\"\r/v1/customers:\x08\x63ustomerb\x08\x63ustomer\x12\x8c\x01\n\x0bGetCustomer\x12#.kam.customer.v1.GetCustomerRequest\x1a$.kam.customer.v1.GetCustomerResponse\"2\x90\x02\x01\xda\x41\x04name\x82\xd3\xe4\x93\x02\"\x12\x16/v1/{name=customers/*}b\x08\x63ustomer\x12x\n\rListCustomers\x12%.kam.customer.v1.ListCustomersRequest\x1a&.kam.customer.v1.ListCustomersResponse\"\x18\x90\x02\x01\x82\xd3\xe4\x93\x02\x0f\x12\r/v1/customers\x12\xb5\x01\n\x0eUpdateCustomer\x12&.kam.customer.v1.UpdateCustomerRequest\x1a\'.kam.customer.v1.UpdateCustomerResponse\"R\xda\x41\x14\x63ustomer,update_mask\x82\xd3\xe4\x93\x02\x35\x32\x1f/v1/{customer.name=customers/*}:\x08\x63ustomerb\x08\x63ustomer\x12\x88\x01\n\x0e\x44\x65leteCustomer\x12&.kam.customer.v1.DeleteCustomerRequest\x1a\'.kam.customer.v1.DeleteCustomerResponse\"%\xda\x41\x04name\x82\xd3\xe4\x93\x02\x18*\x16/v1/{name=customers/*}\x12\x85\x01\n\x0fSearchCustomers\x12\'.kam.customer.v1.SearchCustomersRequest\x1a(.kam.customer.v1.SearchCustomersResponse\"\x1f\x90\x02\x01\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/customers:search\x12\x92\x01\n\x0cListAccounts\x12$.kam.customer.v1.ListAccountsRequest\x1a%.kam.customer.v1.ListAccountsResponse\"5\x90\x02\x01\xda\x41\x06parent\x82\xd3\xe4\x93\x02#\x12!/v1/{parent=customers/*}/accounts\x12\x93\x01\n\nGetAccount\x12\".kam.customer.v1.GetAccountRequest\x1a#.kam.customer.v1.GetAccountResponse\"<\x90\x02\x01\xda\x41\x04name\x82\xd3\xe4\x93\x02,\x12!/v1/{name=customers/*/accounts/*}b\x07\x61\x63\x63ount\x12\xad\x01\n\x10ListTransactions\x12(.kam.customer.v1.ListTransactionsRequest\x1a).kam.customer.v1.ListTransactionsResponse\"D\x90\x02\x01\xda\x41\x06parent\x82\xd3\xe4\x93\x02\x32\x12\x30/v1/{parent=customers/*/accounts/*}/transactions\x12\xe2\x01\n\x11\x43reateTransaction\x12).kam.customer.v1.CreateTransactionRequest\x1a*.kam.customer.v1.CreateTransactionResponse\"v\xda\x41!parent,transaction,transaction_id\x82\xd3\xe4\x93\x02L\"0/v1/{parent=customers/*/accounts/*}/transactions:\x0btransactionb\x0btransaction\x12\xac\x01\n\rCreateContact\x12%.kam.customer.v1.CreateContactRequest\x1a&.kam.customer.v1.CreateContactResponse\"L\xda\x41\x0eparent,contact\x82\xd3\xe4\x93\x02\x35\"!/v1/{parent=customers/*}/contacts:\x07\x63ontactb\x07\x63ontact\x12\x93\x01\n\nGetContact\x12\".kam.customer.v1.GetContactRequest\x1a#.kam.customer.v1.GetContactResponse\"<\x90\x02\x01\xda\x41\x04name\x82\xd3\xe4\x93\x02,\x12!/v1/{name=customers/*/contacts/*}b\x07\x63ontact\x12\x92\x01\n\x0cListContacts\x12$.kam.customer.v1.ListContactsRequest\x1a%.kam.customer.v1.ListContactsResponse\"5\x90\x02\x01\xda\x41\x06parent\x82\xd3\xe4\x93\x02#\x12!/v1/{parent=customers/*}/contacts\x12\xb9\x01\n\rUpdateContact\x12%.kam.customer.v1.UpdateContactRequest\x1a&.kam.customer.v1.UpdateContactResponse\"Y\xda\x41\x13\x63ontact,update_mask\x82\xd3\xe4\x93\x02=2)/v1/{contact.name=customers/*/contacts/*}:\x07\x63ontactb\x07\x63ontact\x12\x90\x01\n\rDeleteContact\x12%.kam.customer.v1.DeleteContactRequest\x1a&.kam.customer.v1.DeleteContactResponse\"0\xda\x41\x04name\x82\xd3\xe4\x93\x02#*!/v1/{name=customers/*/contacts/*}\x12\xc8\x01\n\x11\x43reateInteraction\x12).kam.customer.v1.CreateInteractionRequest\x1a*.kam.customer.v1.CreateInteractionResponse\"\\\xda\x41\x12parent,interaction\x82\xd3\xe4\x93\x02\x41\"%/v1/{parent=customers/*}/interactions:\x0binteractionb\x0binteraction\x12\xa2\x01\n\x10ListInteractions\x12(.kam.customer.v1.ListInteractionsRequest\x1a).kam.customer.v1.ListInteractionsResponse\"9\x90\x02\x01\xda\x41\x06parent\x82\xd3\xe4\x93\x02\'\x12%/v1/{parent=customers/*}/interactions\x12\xbd\x01\n\x13\x43reateCustomerGroup\x12+.kam.customer.v1.CreateCustomerGroupRequest\x1a,.kam.customer.v1.CreateCustomerGroupResponse\"K\xda\x41\x0e\x63ustomer_group\x82\xd3\xe4\x93\x02\x34\"\x12/v1/customerGroups:\x0e\x63ustomer_groupb\x0e\x63ustomer_group\x12\xa6\x01\n\x10GetCustomerGroup\x12(.kam.customer.v1.GetCustomerGroupRequest\x1a).kam.customer.v1.GetCustomerGroupResponse\"=\x90\x02\x01\xda\x41\x04name\x82\xd3\xe4\x93\x02-\x12\x1b/v1/{name=customerGroups/*}b\x0e\x63ustomer_group\x12\x8c\x01\n\x12ListCustomerGroups\x12*.kam.customer.v1.ListCustomerGroupsRequest\x1a+.kam.customer.v1.ListCustomerGroupsResponse\"\x1d\x90\x02\x01\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/customerGroups\x12\xe1\x01\n\x13UpdateCustomerGroup\x12+.kam.customer.v1.UpdateCustomerGroupRequest\x1a,.kam.customer.v1.UpdateCustomerGroupResponse\"o\xda\x41\x1a\x63ustomer_group,update_mask\x82\xd3\xe4\x93\x02L2*/v1/{customer_group.name=customerGroups/*}:\x0e\x63ustomer_groupb\x0e\x63ustomer_group\x12\x9c\x01\n\x13\x44\x65leteCustomerGroup\x12+.kam.customer.v1.DeleteCustomerGroupRequest\x1a,.kam.customer.v1.DeleteCustomerGroupResponse\"*\xda\x41\x04name\x82\xd3\xe4\x93\x02\x1d*\x1b/v1/{name=customerGroups/*}\x12\xb4\x01\n\x11GetCreditStanding\x12).kam.customer.v1.GetCreditStandingRequest\x1a*.kam.customer.v1.GetCreditStandingResponse\"H\x90\x02\x01\xda\x41\x04name\x82\xd3\xe4\x93\x02\x38\x12%/v1/{name=customers/*/creditStanding}b\x0f\x63redit_standing\x12\xc8\x01\n\x15GetCorporateStructure\x12-.kam.customer.v1.GetCorporateStructureRequest\x1a..kam.customer.v1.GetCorporateStructureResponse\"P\x90\x02\x01\xda\x41\x04name\x82\xd3\xe4\x93\x02@\x12)/v1/{name=customers/*/corporateStructure}b\x13\x63orporate_structure\x1a\x0f\xca\x41\x0c\x63ustomer.kamb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&kam/customer/v1/customer_service.proto\x12\x0fkam.customer.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1ekam/api/v1/authorization.proto\x1a\x1ekam/customer/v1/customer.proto\"s\n\x15\x43reateCustomerRequest\x12\x31\n\x08\x63ustomer\x18\x01 \x01(\x0b\x32\x19.kam.customer.v1.CustomerB\x04\xe2\x41\x01\x02\x12\x13\n\x0b\x63ustomer_id\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"E\n\x16\x43reateCustomerResponse\x12+\n\x08\x63ustomer\x18\x01 \x01(\x0b\x32\x19.kam.customer.v1.Customer\"B\n\x12GetCustomerRequest\x12,\n\x04name\x18\x01 \x01(\tB\x1e\xe2\x41\x01\x02\xfa\x41\x17\n\x15\x63ustomer.kam/Customer\"B\n\x13GetCustomerResponse\x12+\n\x08\x63ustomer\x18\x01 \x01(\x0b\x32\x19.kam.customer.v1.Customer\"_\n\x14ListCustomersRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\x12\x10\n\x08order_by\x18\x04 \x01(\t\"r\n\x15ListCustomersResponse\x12,\n\tcustomers\x18\x01 \x03(\x0b\x32\x19.kam.customer.v1.Customer\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"{\n\x15UpdateCustomerRequest\x12\x31\n\x08\x63ustomer\x18\x01 \x01(\x0b\x32\x19.kam.customer.v1.CustomerB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"E\n\x16UpdateCustomerResponse\x12+\n\x08\x63ustomer\x18\x01 \x01(\x0b\x32\x19.kam.customer.v1.Customer\"S\n\x15\x44\x65leteCustomerRequest\x12,\n\x04name\x18\x01 \x01(\tB\x1e\xe2\x41\x01\x02\xfa\x41\x17\n\x15\x63ustomer.kam/Customer\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"\x18\n\x16\x44\x65leteCustomerResponse\"d\n\x16SearchCustomersRequest\x12\x13\n\x05query\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x04 \x01(\t\"j\n\x17SearchCustomersResponse\x12\x36\n\x07results\x18\x01 \x03(\x0b\x32%.kam.customer.v1.CustomerSearchResult\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xd3\x04\n\x14\x43ustomerSearchResult\x12+\n\x08\x63ustomer\x18\x01 \x01(\x0b\x32\x19.kam.customer.v1.Customer\x12\x45\n\x0bmatch_field\x18\x02 \x01(\x0e\x32\x30.kam.customer.v1.CustomerSearchResult.MatchField\x12\r\n\x05score\x18\x03 \x01(\x01\x12\x43\n\nmatch_kind\x18\x04 \x01(\x0e\x32/.kam.customer.v1.CustomerSearchResult.MatchKind\x12\x15\n\rmatched_value\x18\x05 \x01(\t\"\xef\x01\n\nMatchField\x12\x1b\n\x17MATCH_FIELD_UNSPECIFIED\x10\x00\x12\x1c\n\x18MATCH_FIELD_DISPLAY_NAME\x10\x01\x12\x16\n\x12MATCH_FIELD_PINYIN\x10\x02\x12\x1f\n\x1bMATCH_FIELD_PINYIN_INITIALS\x10\x03\x12\x19\n\x15MATCH_FIELD_ID_NUMBER\x10\x04\x12\x15\n\x11MATCH_FIELD_PHONE\x10\x05\x12\x1e\n\x1aMATCH_FIELD_ACCOUNT_NUMBER\x10\x06\x12\x1b\n\x17MATCH_FIELD_CREDIT_CODE\x10\x07\"j\n\tMatchKind\x12\x1a\n\x16MATCH_KIND_UNSPECIFIED\x10\x00\x12\x14\n\x10MATCH_KIND_EXACT\x10\x01\x12\x15\n\x11MATCH_KIND_PREFIX\x10\x02\x12\x14\n\x10MATCH_KIND_FUZZY\x10\x03\"\x8e\x01\n\x13ListAccountsRequest\x12.\n\x06parent\x18\x01 \x01(\tB\x1e\xe2\x41\x01\x02\xfa\x41\x17\n\x15\x63ustomer.kam/Customer\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x04 \x01(\t\x12\x10\n\x08order_by\x18\x05 \x01(\t\"o\n\x14ListAccountsResponse\x12*\n\x08\x61\x63\x63ounts\x18\x01 \x03(\x0b\x32\x18.kam.customer.v1.Account\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"@\n\x11GetAccountRequest\x12+\n\x04name\x18\x01 \x01(\tB\x1d\xe2\x41\x01\x02\xfa\x41\x16\n\x14\x63ustomer.kam/Account\"?\n\x12GetAccountResponse\x12)\n\x07\x61\x63\x63ount\x18\x01 \x01(\x0b\x32\x18.kam.customer.v1.Account\"\x7f\n\x17ListTransactionsRequest\x12-\n\x06parent\x18\x01 \x01(\tB\x1d\xe2\x41\x01\x02\xfa\x41\x16\n\x14\x63ustomer.kam/Account\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x04 \x01(\t\"g\n\x18ListTransactionsResponse\x12\x32\n\x0ctransactions\x18\x01 \x03(\x0b\x32\x1c.kam.customer.v1.Transaction\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xa0\x01\n\x18\x43reateTransactionRequest\x12-\n\x06parent\x18\x01 \x01(\tB\x1d\xe2\x41\x01\x02\xfa\x41\x16\n\x14\x63ustomer.kam/Account\x12\x37\n\x0btransaction\x18\x02 \x01(\x0b\x32\x1c.kam.customer.v1.TransactionB\x04\xe2\x41\x01\x02\x12\x1c\n\x0etransaction_id\x18\x03 \x01(\tB\x04\xe2\x41\x01\x02\"N\n\x19\x43reateTransactionResponse\x12\x31\n\x0btransaction\x18\x01 \x01(\x0b\x32\x1c.kam.customer.v1.Transaction\"\x8b\x01\n\x14\x43reateContactRequest\x12.\n\x06parent\x18\x01 \x01(\tB\x1e\xe2\x41\x01\x02\xfa\x41\x17\n\x15\x63ustomer.kam/Customer\x12/\n\x07\x63ontact\x18\x02 \x01(\x0b\x32\x18.kam.customer.v1.ContactB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"B\n\x15\x43reateContactResponse\x12)\n\x07\x63ontact\x18\x01 \x01(\x0b\x32\x18.kam.customer.v1.Contact\"@\n\x11GetContactRequest\x12+\n\x04name\x18\x01 \x01(\tB\x1d\xe2\x41\x01\x02\xfa\x41\x16\n\x14\x63ustomer.kam/Contact\"?\n\x12GetContactResponse\x12)\n\x07\x63ontact\x18\x01 \x01(\x0b\x32\x18.kam.customer.v1.Contact\"l\n\x13ListContactsRequest\x12.\n\x06parent\x18\x01 \x01(\tB\x1e\xe2\x41\x01\x02\xfa\x41\x17\n\x15\x63ustomer.kam/Customer\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"[\n\x14ListContactsResponse\x12*\n\x08\x63ontacts\x18\x01 \x03(\x0b\x32\x18.kam.customer.v1.Contact\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"x\n\x14UpdateContactRequest\x12/\n\x07\x63ontact\x18\x01 \x01(\x0b\x32\x18.kam.customer.v1.ContactB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"B\n\x15UpdateContactResponse\x12)\n\x07\x63ontact\x18\x01 \x01(\x0b\x32\x18.kam.customer.v1.Contact\"Q\n\x14\x44\x65leteContactRequest\x12+\n\x04name\x18\x01 \x01(\tB\x1d\xe2\x41\x01\x02\xfa\x41\x16\n\x14\x63ustomer.kam/Contact\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"\x17\n\x15\x44\x65leteContactResponse\"\x97\x01\n\x18\x43reateInteractionRequest\x12.\n\x06parent\x18\x01 \x01(\tB\x1e\xe2\x41\x01\x02\xfa\x41\x17\n\x15\x63ustomer.kam/Customer\x12\x37\n\x0binteraction\x18\x02 \x01(\x0b\x32\x1c.kam.customer.v1.InteractionB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"N\n\x19\x43reateInteractionResponse\x12\x31\n\x0binteraction\x18\x01 \x01(\x0b\x32\x1c.kam.customer.v1.Interaction\"\x80\x01\n\x17ListInteractionsRequest\x12.\n\x06parent\x18\x01 \x01(\tB\x1e\xe2\x41\x01\x02\xfa\x41\x17\n\x15\x63ustomer.kam/Customer\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x04 \x01(\t\"g\n\x18ListInteractionsResponse\x12\x32\n\x0cinteractions\x18\x01 \x03(\x0b\x32\x1c.kam.customer.v1.Interaction\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"n\n\x1a\x43reateCustomerGroupRequest\x12<\n\x0e\x63ustomer_group\x18\x01 \x01(\x0b\x32\x1e.kam.customer.v1.CustomerGroupB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"U\n\x1b\x43reateCustomerGroupResponse\x12\x36\n\x0e\x63ustomer_group\x18\x01 \x01(\x0b\x32\x1e.kam.customer.v1.CustomerGroup\"L\n\x17GetCustomerGroupRequest\x12\x31\n\x04name\x18\x01 \x01(\tB#\xe2\x41\x01\x02\xfa\x41\x1c\n\x1a\x63ustomer.kam/CustomerGroup\"R\n\x18GetCustomerGroupResponse\x12\x36\n\x0e\x63ustomer_group\x18\x01 \x01(\x0b\x32\x1e.kam.customer.v1.CustomerGroup\"R\n\x19ListCustomerGroupsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\"n\n\x1aListCustomerGroupsResponse\x12\x37\n\x0f\x63ustomer_groups\x18\x01 \x03(\x0b\x32\x1e.kam.customer.v1.CustomerGroup\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x8b\x01\n\x1aUpdateCustomerGroupRequest\x12<\n\x0e\x63ustomer_group\x18\x01 \x01(\x0b\x32\x1e.kam.customer.v1.CustomerGroupB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"U\n\x1bUpdateCustomerGroupResponse\x12\x36\n\x0e\x63ustomer_group\x18\x01 \x01(\x0b\x32\x1e.kam.customer.v1.CustomerGroup\"]\n\x1a\x44\x65leteCustomerGroupRequest\x12\x31\n\x04name\x18\x01 \x01(\tB#\xe2\x41\x01\x02\xfa\x41\x1c\n\x1a\x63ustomer.kam/CustomerGroup\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"\x1d\n\x1b\x44\x65leteCustomerGroupResponse\"V\n\x1cGetCorporateStructureRequest\x12\x36\n\x04name\x18\x01 \x01(\tB(\xe2\x41\x01\x02\xfa\x41!\n\x1f\x63ustomer.kam/CorporateStructure\"a\n\x1dGetCorporateStructureResponse\x12@\n\x13\x63orporate_structure\x18\x01 \x01(\x0b\x32#.kam.customer.v1.CorporateStructure\"N\n\x18GetCreditStandingRequest\x12\x32\n\x04name\x18\x01 \x01(\tB$\xe2\x41\x01\x02\xfa\x41\x1d\n\x1b\x63ustomer.kam/CreditStanding\"U\n\x19GetCreditStandingResponse\x12\x38\n\x0f\x63redit_standing\x18\x01 \x01(\x0b\x32\x1f.kam.customer.v1.CreditStanding2\x83$\n\x0f\x43ustomerService\x12\xb9\x01\n\x0e\x43reateCustomer\x12&.kam.customer.v1.CreateCustomerRequest\x1a\'.kam.customer.v1.CreateCustomerResponse\"V\xda\x41\x14\x63ustomer,customer_id\xc2\xf3\x18\x12\n\x10\x63ustomers.create\x82\xd3\xe4\x93\x02#\"\r/v1/customers:\x08\x63ustomerb\x08\x63ustomer\x12\xa0\x01\n\x0bGetCustomer\x12#.kam.customer.v1.GetCustomerRequest\x1a$.kam.customer.v1.GetCustomerResponse\"F\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x10\n\x0e\x63ustomers.read\x82\xd3\xe4\x93\x02\"\x12\x16/v1/{name=customers/*}b\x08\x63ustomer\x12\x8c\x01\n\rListCustomers\x12%.kam.customer.v1.ListCustomersRequest\x1a&.kam.customer.v1.ListCustomersResponse\",\x90\x02\x01\xc2\xf3\x18\x10\n\x0e\x63ustomers.read\x82\xd3\xe4\x93\x02\x0f\x12\r/v1/customers\x12\xcb\x01\n\x0eUpdateCustomer\x12&.kam.customer.v1.UpdateCustomerRequest\x1a\'.kam.customer.v1.UpdateCustomerResponse\"h\xda\x41\x14\x63ustomer,update_mask\xc2\xf3\x18\x12\n\x10\x63ustomers.update\x82\xd3\xe4\x93\x02\x35\x32\x1f/v1/{customer.name=customers/*}:\x08\x63ustomerb\x08\x63ustomer\x12\x9e\x01\n\x0e\x44\x65leteCustomer\x12&.kam.customer.v1.DeleteCustomerRequest\x1a\'.kam.customer.v1.DeleteCustomerResponse\";\xda\x41\x04name\xc2\xf3\x18\x12\n\x10\x63ustomers.delete\x82\xd3\xe4\x93\x02\x18*\x16/v1/{name=customers/*}\x12\x99\x01\n\x0fSearchCustomers\x12\'.kam.customer.v1.SearchCustomersRequest\x1a(.kam.customer.v1.SearchCustomersResponse\"3\x90\x02\x01\xc2\xf3\x18\x10\n\x0e\x63ustomers.read\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/customers:search\x12\xa6\x01\n\x0cListAccounts\x12$.kam.customer.v1.ListAccountsRequest\x1a%.kam.customer.v1.ListAccountsResponse\"I\x90\x02\x01\xda\x41\x06parent\xc2\xf3\x18\x10\n\x0e\x63ustomers.read\x82\xd3\xe4\x93\x02#\x12!/v1/{parent=customers/*}/accounts\x12\xa7\x01\n\nGetAccount\x12\".kam.customer.v1.GetAccountRequest\x1a#.kam.customer.v1.GetAccountResponse\"P\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x10\n\x0e\x63ustomers.read\x82\xd3\xe4\x93\x02,\x12!/v1/{name=customers/*/accounts/*}b\x07\x61\x63\x63ount\x12\xc1\x01\n\x10ListTransactions\x12(.kam.customer.v1.ListTransactionsRequest\x1a).kam.customer.v1.ListTransactionsResponse\"X\x90\x02\x01\xda\x41\x06parent\xc2\xf3\x18\x10\n\x0e\x63ustomers.read\x82\xd3\xe4\x93\x02\x32\x12\x30/v1/{parent=customers/*/accounts/*}/transactions\x12\xfc\x01\n\x11\x43reateTransaction\x12).kam.customer.v1.CreateTransactionRequest\x1a*.kam.customer.v1.CreateTransactionResponse\"\x8f\x01\xda\x41!parent,transaction,transaction_id\xc2\xf3\x18\x15\n\x13transactions.ingest\x82\xd3\xe4\x93\x02L\"0/v1/{parent=customers/*/accounts/*}/transactions:\x0btransactionb\x0btransaction\x12\xc2\x01\n\rCreateContact\x12%.kam.customer.v1.CreateContactRequest\x1a&.kam.customer.v1.CreateContactResponse\"b\xda\x41\x0eparent,contact\xc2\xf3\x18\x12\n\x10\x63ustomers.update\x82\xd3\xe4\x93\x02\x35\"!/v1/{parent=customers/*}/contacts:\x07\x63ontactb\x07\x63ontact\x12\xa7\x01\n\nGetContact\x12\".kam.customer.v1.GetContactRequest\x1a#.kam.customer.v1.GetContactResponse\"P\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x10\n\x0e\x63ustomers.read\x82\xd3\xe4\x93\x02,\x12!/v1/{name=customers/*/contacts/*}b\x07\x63ontact\x12\xa6\x01\n\x0cListContacts\x12$.kam.customer.v1.ListContactsRequest\x1a%.kam.customer.v1.ListContactsResponse\"I\x90\x02\x01\xda\x41\x06parent\xc2\xf3\x18\x10\n\x0e\x63ustomers.read\x82\xd3\xe4\x93\x02#\x12!/v1/{parent=customers/*}/contacts\x12\xcf\x01\n\rUpdateContact\x12%.kam.customer.v1.UpdateContactRequest\x1a&.kam.customer.v1.UpdateContactResponse\"o\xda\x41\x13\x63ontact,update_mask\xc2\xf3\x18\x12\n\x10\x63ustomers.update\x82\xd3\xe4\x93\x02=2)/v1/{contact.name=customers/*/contacts/*}:\x07\x63ontactb\x07\x63ontact\x12\xa6\x01\n\rDeleteContact\x12%.kam.customer.v1.DeleteContactRequest\x1a&.kam.customer.v1.DeleteContactResponse\"F\xda\x41\x04name\xc2\xf3\x18\x12\n\x10\x63ustomers.update\x82\xd3\xe4\x93\x02#*!/v1/{name=customers/*/contacts/*}\x12\xe1\x01\n\x11\x43reateInteraction\x12).kam.customer.v1.CreateInteractionRequest\x1a*.kam.customer.v1.CreateInteractionResponse\"u\xda\x41\x12parent,interaction\xc2\xf3\x18\x15\n\x13interactions.create\x82\xd3\xe4\x93\x02\x41\"%/v1/{parent=customers/*}/interactions:\x0binteractionb\x0binteraction\x12\xb6\x01\n\x10ListInteractions\x12(.kam.customer.v1.ListInteractionsRequest\x1a).kam.customer.v1.ListInteractionsResponse\"M\x90\x02\x01\xda\x41\x06parent\xc2\xf3\x18\x10\n\x0e\x63ustomers.read\x82\xd3\xe4\x93\x02\'\x12%/v1/{parent=customers/*}/interactions\x12\xd9\x01\n\x13\x43reateCustomerGroup\x12+.kam.customer.v1.CreateCustomerGroupRequest\x1a,.kam.customer.v1.CreateCustomerGroupResponse\"g\xda\x41\x0e\x63ustomer_group\xc2\xf3\x18\x18\n\x16\x63ustomer_groups.manage\x82\xd3\xe4\x93\x02\x34\"\x12/v1/customerGroups:\x0e\x63ustomer_groupb\x0e\x63ustomer_group\x12\xba\x01\n\x10GetCustomerGroup\x12(.kam.customer.v1.GetCustomerGroupRequest\x1a).kam.customer.v1.GetCustomerGroupResponse\"Q\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x10\n\x0e\x63ustomers.read\x82\xd3\xe4\x93\x02-\x12\x1b/v1/{name=customerGroups/*}b\x0e\x63ustomer_group\x12\xa0\x01\n\x12ListCustomerGroups\x12*.kam.customer.v1.ListCustomerGroupsRequest\x1a+.kam.customer.v1.ListCustomerGroupsResponse\"1\x90\x02\x01\xc2\xf3\x18\x10\n\x0e\x63ustomers.read\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/customerGroups\x12\xfe\x01\n\x13UpdateCustomerGroup\x12+.kam.customer.v1.UpdateCustomerGroupRequest\x1a,.kam.customer.v1.UpdateCustomerGroupResponse\"\x8b\x01\xda\x41\x1a\x63ustomer_group,update_mask\xc2\xf3\x18\x18\n\x16\x63ustomer_groups.manage\x82\xd3\xe4\x93\x02L2*/v1/{customer_group.name=customerGroups/*}:\x0e\x63ustomer_groupb\x0e\x63ustomer_group\x12\xb8\x01\n\x13\x44\x65leteCustomerGroup\x12+.kam.customer.v1.DeleteCustomerGroupRequest\x1a,.kam.customer.v1.DeleteCustomerGroupResponse\"F\xda\x41\x04name\xc2\xf3\x18\x18\n\x16\x63ustomer_groups.manage\x82\xd3\xe4\x93\x02\x1d*\x1b/v1/{name=customerGroups/*}\x12\xc8\x01\n\x11GetCreditStanding\x12).kam.customer.v1.GetCreditStandingRequest\x1a*.kam.customer.v1.GetCreditStandingResponse\"\\\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x10\n\x0e\x63ustomers.read\x82\xd3\xe4\x93\x02\x38\x12%/v1/{name=customers/*/creditStanding}b\x0f\x63redit_standing\x12\xdc\x01\n\x15GetCorporateStructure\x12-.kam.customer.v1.GetCorporateStructureRequest\x1a..kam.customer.v1.GetCorporateStructureResponse\"d\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x10\n\x0e\x63ustomers.read\x82\xd3\xe4\x93\x02@\x12)/v1/{name=customers/*/corporateStructure}b\x13\x63orporate_structure\x1a\x0f\xca\x41\x0c\x63ustomer.kamb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -92,155 +93,155 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CUSTOMERSERVICE']._loaded_options = None
   _globals['_CUSTOMERSERVICE']._serialized_options = b'\312A\014customer.kam'
   _globals['_CUSTOMERSERVICE'].methods_by_name['CreateCustomer']._loaded_options = None
-  _globals['_CUSTOMERSERVICE'].methods_by_name['CreateCustomer']._serialized_options = b'\332A\024customer,customer_id\202\323\344\223\002#\"\r/v1/customers:\010customerb\010customer'
+  _globals['_CUSTOMERSERVICE'].methods_by_name['CreateCustomer']._serialized_options = b'\332A\024customer,customer_id\302\363\030\022\n\020customers.create\202\323\344\223\002#\"\r/v1/customers:\010customerb\010customer'
   _globals['_CUSTOMERSERVICE'].methods_by_name['GetCustomer']._loaded_options = None
-  _globals['_CUSTOMERSERVICE'].methods_by_name['GetCustomer']._serialized_options = b'\220\002\001\332A\004name\202\323\344\223\002\"\022\026/v1/{name=customers/*}b\010customer'
+  _globals['_CUSTOMERSERVICE'].methods_by_name['GetCustomer']._serialized_options = b'\220\002\001\332A\004name\302\363\030\020\n\016customers.read\202\323\344\223\002\"\022\026/v1/{name=customers/*}b\010customer'
   _globals['_CUSTOMERSERVICE'].methods_by_name['ListCustomers']._loaded_options = None
-  _globals['_CUSTOMERSERVICE'].methods_by_name['ListCustomers']._serialized_options = b'\220\002\001\202\323\344\223\002\017\022\r/v1/customers'
+  _globals['_CUSTOMERSERVICE'].methods_by_name['ListCustomers']._serialized_options = b'\220\002\001\302\363\030\020\n\016customers.read\202\323\344\223\002\017\022\r/v1/customers'
   _globals['_CUSTOMERSERVICE'].methods_by_name['UpdateCustomer']._loaded_options = None
-  _globals['_CUSTOMERSERVICE'].methods_by_name['UpdateCustomer']._serialized_options = b'\332A\024customer,update_mask\202\323\344\223\00252\037/v1/{customer.name=customers/*}:\010customerb\010customer'
+  _globals['_CUSTOMERSERVICE'].methods_by_name['UpdateCustomer']._serialized_options = b'\332A\024customer,update_mask\302\363\030\022\n\020customers.update\202\323\344\223\00252\037/v1/{customer.name=customers/*}:\010customerb\010customer'
   _globals['_CUSTOMERSERVICE'].methods_by_name['DeleteCustomer']._loaded_options = None
-  _globals['_CUSTOMERSERVICE'].methods_by_name['DeleteCustomer']._serialized_options = b'\332A\004name\202\323\344\223\002\030*\026/v1/{name=customers/*}'
+  _globals['_CUSTOMERSERVICE'].methods_by_name['DeleteCustomer']._serialized_options = b'\332A\004name\302\363\030\022\n\020customers.delete\202\323\344\223\002\030*\026/v1/{name=customers/*}'
   _globals['_CUSTOMERSERVICE'].methods_by_name['SearchCustomers']._loaded_options = None
-  _globals['_CUSTOMERSERVICE'].methods_by_name['SearchCustomers']._serialized_options = b'\220\002\001\202\323\344\223\002\026\022\024/v1/customers:search'
+  _globals['_CUSTOMERSERVICE'].methods_by_name['SearchCustomers']._serialized_options = b'\220\002\001\302\363\030\020\n\016customers.read\202\323\344\223\002\026\022\024/v1/customers:search'
   _globals['_CUSTOMERSERVICE'].methods_by_name['ListAccounts']._loaded_options = None
-  _globals['_CUSTOMERSERVICE'].methods_by_name['ListAccounts']._serialized_options = b'\220\002\001\332A\006parent\202\323\344\223\002#\022!/v1/{parent=customers/*}/accounts'
+  _globals['_CUSTOMERSERVICE'].methods_by_name['ListAccounts']._serialized_options = b'\220\002\001\332A\006parent\302\363\030\020\n\016customers.read\202\323\344\223\002#\022!/v1/{parent=customers/*}/accounts'
   _globals['_CUSTOMERSERVICE'].methods_by_name['GetAccount']._loaded_options = None
-  _globals['_CUSTOMERSERVICE'].methods_by_name['GetAccount']._serialized_options = b'\220\002\001\332A\004name\202\323\344\223\002,\022!/v1/{name=customers/*/accounts/*}b\007account'
+  _globals['_CUSTOMERSERVICE'].methods_by_name['GetAccount']._serialized_options = b'\220\002\001\332A\004name\302\363\030\020\n\016customers.read\202\323\344\223\002,\022!/v1/{name=customers/*/accounts/*}b\007account'
   _globals['_CUSTOMERSERVICE'].methods_by_name['ListTransactions']._loaded_options = None
-  _globals['_CUSTOMERSERVICE'].methods_by_name['ListTransactions']._serialized_options = b'\220\002\001\332A\006parent\202\323\344\223\0022\0220/v1/{parent=customers/*/accounts/*}/transactions'
+  _globals['_CUSTOMERSERVICE'].methods_by_name['ListTransactions']._serialized_options = b'\220\002\001\332A\006parent\302\363\030\020\n\016customers.read\202\323\344\223\0022\0220/v1/{parent=customers/*/accounts/*}/transactions'
   _globals['_CUSTOMERSERVICE'].methods_by_name['CreateTransaction']._loaded_options = None
-  _globals['_CUSTOMERSERVICE'].methods_by_name['CreateTransaction']._serialized_options = b'\332A!parent,transaction,transaction_id\202\323\344\223\002L\"0/v1/{parent=customers/*/accounts/*}/transactions:\013transactionb\013transaction'
+  _globals['_CUSTOMERSERVICE'].methods_by_name['CreateTransaction']._serialized_options = b'\332A!parent,transaction,transaction_id\302\363\030\025\n\023transactions.ingest\202\323\344\223\002L\"0/v1/{parent=customers/*/accounts/*}/transactions:\013transactionb\013transaction'
   _globals['_CUSTOMERSERVICE'].methods_by_name['CreateContact']._loaded_options = None
-  _globals['_CUSTOMERSERVICE'].methods_by_name['CreateContact']._serialized_options = b'\332A\016parent,contact\202\323\344\223\0025\"!/v1/{parent=customers/*}/contacts:\007contactb\007contact'
+  _globals['_CUSTOMERSERVICE'].methods_by_name['CreateContact']._serialized_options = b'\332A\016parent,contact\302\363\030\022\n\020customers.update\202\323\344\223\0025\"!/v1/{parent=customers/*}/contacts:\007contactb\007contact'
   _globals['_CUSTOMERSERVICE'].methods_by_name['GetContact']._loaded_options = None
-  _globals['_CUSTOMERSERVICE'].methods_by_name['GetContact']._serialized_options = b'\220\002\001\332A\004name\202\323\344\223\002,\022!/v1/{name=customers/*/contacts/*}b\007contact'
+  _globals['_CUSTOMERSERVICE'].methods_by_name['GetContact']._serialized_options = b'\220\002\001\332A\004name\302\363\030\020\n\016customers.read\202\323\344\223\002,\022!/v1/{name=customers/*/contacts/*}b\007contact'
   _globals['_CUSTOMERSERVICE'].methods_by_name['ListContacts']._loaded_options = None
-  _globals['_CUSTOMERSERVICE'].methods_by_name['ListContacts']._serialized_options = b'\220\002\001\332A\006parent\202\323\344\223\002#\022!/v1/{parent=customers/*}/contacts'
+  _globals['_CUSTOMERSERVICE'].methods_by_name['ListContacts']._serialized_options = b'\220\002\001\332A\006parent\302\363\030\020\n\016customers.read\202\323\344\223\002#\022!/v1/{parent=customers/*}/contacts'
   _globals['_CUSTOMERSERVICE'].methods_by_name['UpdateContact']._loaded_options = None
-  _globals['_CUSTOMERSERVICE'].methods_by_name['UpdateContact']._serialized_options = b'\332A\023contact,update_mask\202\323\344\223\002=2)/v1/{contact.name=customers/*/contacts/*}:\007contactb\007contact'
+  _globals['_CUSTOMERSERVICE'].methods_by_name['UpdateContact']._serialized_options = b'\332A\023contact,update_mask\302\363\030\022\n\020customers.update\202\323\344\223\002=2)/v1/{contact.name=customers/*/contacts/*}:\007contactb\007contact'
   _globals['_CUSTOMERSERVICE'].methods_by_name['DeleteContact']._loaded_options = None
-  _globals['_CUSTOMERSERVICE'].methods_by_name['DeleteContact']._serialized_options = b'\332A\004name\202\323\344\223\002#*!/v1/{name=customers/*/contacts/*}'
+  _globals['_CUSTOMERSERVICE'].methods_by_name['DeleteContact']._serialized_options = b'\332A\004name\302\363\030\022\n\020customers.update\202\323\344\223\002#*!/v1/{name=customers/*/contacts/*}'
   _globals['_CUSTOMERSERVICE'].methods_by_name['CreateInteraction']._loaded_options = None
-  _globals['_CUSTOMERSERVICE'].methods_by_name['CreateInteraction']._serialized_options = b'\332A\022parent,interaction\202\323\344\223\002A\"%/v1/{parent=customers/*}/interactions:\013interactionb\013interaction'
+  _globals['_CUSTOMERSERVICE'].methods_by_name['CreateInteraction']._serialized_options = b'\332A\022parent,interaction\302\363\030\025\n\023interactions.create\202\323\344\223\002A\"%/v1/{parent=customers/*}/interactions:\013interactionb\013interaction'
   _globals['_CUSTOMERSERVICE'].methods_by_name['ListInteractions']._loaded_options = None
-  _globals['_CUSTOMERSERVICE'].methods_by_name['ListInteractions']._serialized_options = b'\220\002\001\332A\006parent\202\323\344\223\002\'\022%/v1/{parent=customers/*}/interactions'
+  _globals['_CUSTOMERSERVICE'].methods_by_name['ListInteractions']._serialized_options = b'\220\002\001\332A\006parent\302\363\030\020\n\016customers.read\202\323\344\223\002\'\022%/v1/{parent=customers/*}/interactions'
   _globals['_CUSTOMERSERVICE'].methods_by_name['CreateCustomerGroup']._loaded_options = None
-  _globals['_CUSTOMERSERVICE'].methods_by_name['CreateCustomerGroup']._serialized_options = b'\332A\016customer_group\202\323\344\223\0024\"\022/v1/customerGroups:\016customer_groupb\016customer_group'
+  _globals['_CUSTOMERSERVICE'].methods_by_name['CreateCustomerGroup']._serialized_options = b'\332A\016customer_group\302\363\030\030\n\026customer_groups.manage\202\323\344\223\0024\"\022/v1/customerGroups:\016customer_groupb\016customer_group'
   _globals['_CUSTOMERSERVICE'].methods_by_name['GetCustomerGroup']._loaded_options = None
-  _globals['_CUSTOMERSERVICE'].methods_by_name['GetCustomerGroup']._serialized_options = b'\220\002\001\332A\004name\202\323\344\223\002-\022\033/v1/{name=customerGroups/*}b\016customer_group'
+  _globals['_CUSTOMERSERVICE'].methods_by_name['GetCustomerGroup']._serialized_options = b'\220\002\001\332A\004name\302\363\030\020\n\016customers.read\202\323\344\223\002-\022\033/v1/{name=customerGroups/*}b\016customer_group'
   _globals['_CUSTOMERSERVICE'].methods_by_name['ListCustomerGroups']._loaded_options = None
-  _globals['_CUSTOMERSERVICE'].methods_by_name['ListCustomerGroups']._serialized_options = b'\220\002\001\202\323\344\223\002\024\022\022/v1/customerGroups'
+  _globals['_CUSTOMERSERVICE'].methods_by_name['ListCustomerGroups']._serialized_options = b'\220\002\001\302\363\030\020\n\016customers.read\202\323\344\223\002\024\022\022/v1/customerGroups'
   _globals['_CUSTOMERSERVICE'].methods_by_name['UpdateCustomerGroup']._loaded_options = None
-  _globals['_CUSTOMERSERVICE'].methods_by_name['UpdateCustomerGroup']._serialized_options = b'\332A\032customer_group,update_mask\202\323\344\223\002L2*/v1/{customer_group.name=customerGroups/*}:\016customer_groupb\016customer_group'
+  _globals['_CUSTOMERSERVICE'].methods_by_name['UpdateCustomerGroup']._serialized_options = b'\332A\032customer_group,update_mask\302\363\030\030\n\026customer_groups.manage\202\323\344\223\002L2*/v1/{customer_group.name=customerGroups/*}:\016customer_groupb\016customer_group'
   _globals['_CUSTOMERSERVICE'].methods_by_name['DeleteCustomerGroup']._loaded_options = None
-  _globals['_CUSTOMERSERVICE'].methods_by_name['DeleteCustomerGroup']._serialized_options = b'\332A\004name\202\323\344\223\002\035*\033/v1/{name=customerGroups/*}'
+  _globals['_CUSTOMERSERVICE'].methods_by_name['DeleteCustomerGroup']._serialized_options = b'\332A\004name\302\363\030\030\n\026customer_groups.manage\202\323\344\223\002\035*\033/v1/{name=customerGroups/*}'
   _globals['_CUSTOMERSERVICE'].methods_by_name['GetCreditStanding']._loaded_options = None
-  _globals['_CUSTOMERSERVICE'].methods_by_name['GetCreditStanding']._serialized_options = b'\220\002\001\332A\004name\202\323\344\223\0028\022%/v1/{name=customers/*/creditStanding}b\017credit_standing'
+  _globals['_CUSTOMERSERVICE'].methods_by_name['GetCreditStanding']._serialized_options = b'\220\002\001\332A\004name\302\363\030\020\n\016customers.read\202\323\344\223\0028\022%/v1/{name=customers/*/creditStanding}b\017credit_standing'
   _globals['_CUSTOMERSERVICE'].methods_by_name['GetCorporateStructure']._loaded_options = None
-  _globals['_CUSTOMERSERVICE'].methods_by_name['GetCorporateStructure']._serialized_options = b'\220\002\001\332A\004name\202\323\344\223\002@\022)/v1/{name=customers/*/corporateStructure}b\023corporate_structure'
-  _globals['_CREATECUSTOMERREQUEST']._serialized_start=240
-  _globals['_CREATECUSTOMERREQUEST']._serialized_end=355
-  _globals['_CREATECUSTOMERRESPONSE']._serialized_start=357
-  _globals['_CREATECUSTOMERRESPONSE']._serialized_end=426
-  _globals['_GETCUSTOMERREQUEST']._serialized_start=428
-  _globals['_GETCUSTOMERREQUEST']._serialized_end=494
-  _globals['_GETCUSTOMERRESPONSE']._serialized_start=496
-  _globals['_GETCUSTOMERRESPONSE']._serialized_end=562
-  _globals['_LISTCUSTOMERSREQUEST']._serialized_start=564
-  _globals['_LISTCUSTOMERSREQUEST']._serialized_end=659
-  _globals['_LISTCUSTOMERSRESPONSE']._serialized_start=661
-  _globals['_LISTCUSTOMERSRESPONSE']._serialized_end=775
-  _globals['_UPDATECUSTOMERREQUEST']._serialized_start=777
-  _globals['_UPDATECUSTOMERREQUEST']._serialized_end=900
-  _globals['_UPDATECUSTOMERRESPONSE']._serialized_start=902
-  _globals['_UPDATECUSTOMERRESPONSE']._serialized_end=971
-  _globals['_DELETECUSTOMERREQUEST']._serialized_start=973
-  _globals['_DELETECUSTOMERREQUEST']._serialized_end=1056
-  _globals['_DELETECUSTOMERRESPONSE']._serialized_start=1058
-  _globals['_DELETECUSTOMERRESPONSE']._serialized_end=1082
-  _globals['_SEARCHCUSTOMERSREQUEST']._serialized_start=1084
-  _globals['_SEARCHCUSTOMERSREQUEST']._serialized_end=1184
-  _globals['_SEARCHCUSTOMERSRESPONSE']._serialized_start=1186
-  _globals['_SEARCHCUSTOMERSRESPONSE']._serialized_end=1292
-  _globals['_CUSTOMERSEARCHRESULT']._serialized_start=1295
-  _globals['_CUSTOMERSEARCHRESULT']._serialized_end=1890
-  _globals['_CUSTOMERSEARCHRESULT_MATCHFIELD']._serialized_start=1543
-  _globals['_CUSTOMERSEARCHRESULT_MATCHFIELD']._serialized_end=1782
-  _globals['_CUSTOMERSEARCHRESULT_MATCHKIND']._serialized_start=1784
-  _globals['_CUSTOMERSEARCHRESULT_MATCHKIND']._serialized_end=1890
-  _globals['_LISTACCOUNTSREQUEST']._serialized_start=1893
-  _globals['_LISTACCOUNTSREQUEST']._serialized_end=2035
-  _globals['_LISTACCOUNTSRESPONSE']._serialized_start=2037
-  _globals['_LISTACCOUNTSRESPONSE']._serialized_end=2148
-  _globals['_GETACCOUNTREQUEST']._serialized_start=2150
-  _globals['_GETACCOUNTREQUEST']._serialized_end=2214
-  _globals['_GETACCOUNTRESPONSE']._serialized_start=2216
-  _globals['_GETACCOUNTRESPONSE']._serialized_end=2279
-  _globals['_LISTTRANSACTIONSREQUEST']._serialized_start=2281
-  _globals['_LISTTRANSACTIONSREQUEST']._serialized_end=2408
-  _globals['_LISTTRANSACTIONSRESPONSE']._serialized_start=2410
-  _globals['_LISTTRANSACTIONSRESPONSE']._serialized_end=2513
-  _globals['_CREATETRANSACTIONREQUEST']._serialized_start=2516
-  _globals['_CREATETRANSACTIONREQUEST']._serialized_end=2676
-  _globals['_CREATETRANSACTIONRESPONSE']._serialized_start=2678
-  _globals['_CREATETRANSACTIONRESPONSE']._serialized_end=2756
-  _globals['_CREATECONTACTREQUEST']._serialized_start=2759
-  _globals['_CREATECONTACTREQUEST']._serialized_end=2898
-  _globals['_CREATECONTACTRESPONSE']._serialized_start=2900
-  _globals['_CREATECONTACTRESPONSE']._serialized_end=2966
-  _globals['_GETCONTACTREQUEST']._serialized_start=2968
-  _globals['_GETCONTACTREQUEST']._serialized_end=3032
-  _globals['_GETCONTACTRESPONSE']._serialized_start=3034
-  _globals['_GETCONTACTRESPONSE']._serialized_end=3097
-  _globals['_LISTCONTACTSREQUEST']._serialized_start=3099
-  _globals['_LISTCONTACTSREQUEST']._serialized_end=3207
-  _globals['_LISTCONTACTSRESPONSE']._serialized_start=3209
-  _globals['_LISTCONTACTSRESPONSE']._serialized_end=3300
-  _globals['_UPDATECONTACTREQUEST']._serialized_start=3302
-  _globals['_UPDATECONTACTREQUEST']._serialized_end=3422
-  _globals['_UPDATECONTACTRESPONSE']._serialized_start=3424
-  _globals['_UPDATECONTACTRESPONSE']._serialized_end=3490
-  _globals['_DELETECONTACTREQUEST']._serialized_start=3492
-  _globals['_DELETECONTACTREQUEST']._serialized_end=3573
-  _globals['_DELETECONTACTRESPONSE']._serialized_start=3575
-  _globals['_DELETECONTACTRESPONSE']._serialized_end=3598
-  _globals['_CREATEINTERACTIONREQUEST']._serialized_start=3601
-  _globals['_CREATEINTERACTIONREQUEST']._serialized_end=3752
-  _globals['_CREATEINTERACTIONRESPONSE']._serialized_start=3754
-  _globals['_CREATEINTERACTIONRESPONSE']._serialized_end=3832
-  _globals['_LISTINTERACTIONSREQUEST']._serialized_start=3835
-  _globals['_LISTINTERACTIONSREQUEST']._serialized_end=3963
-  _globals['_LISTINTERACTIONSRESPONSE']._serialized_start=3965
-  _globals['_LISTINTERACTIONSRESPONSE']._serialized_end=4068
-  _globals['_CREATECUSTOMERGROUPREQUEST']._serialized_start=4070
-  _globals['_CREATECUSTOMERGROUPREQUEST']._serialized_end=4180
-  _globals['_CREATECUSTOMERGROUPRESPONSE']._serialized_start=4182
-  _globals['_CREATECUSTOMERGROUPRESPONSE']._serialized_end=4267
-  _globals['_GETCUSTOMERGROUPREQUEST']._serialized_start=4269
-  _globals['_GETCUSTOMERGROUPREQUEST']._serialized_end=4345
-  _globals['_GETCUSTOMERGROUPRESPONSE']._serialized_start=4347
-  _globals['_GETCUSTOMERGROUPRESPONSE']._serialized_end=4429
-  _globals['_LISTCUSTOMERGROUPSREQUEST']._serialized_start=4431
-  _globals['_LISTCUSTOMERGROUPSREQUEST']._serialized_end=4513
-  _globals['_LISTCUSTOMERGROUPSRESPONSE']._serialized_start=4515
-  _globals['_LISTCUSTOMERGROUPSRESPONSE']._serialized_end=4625
-  _globals['_UPDATECUSTOMERGROUPREQUEST']._serialized_start=4628
-  _globals['_UPDATECUSTOMERGROUPREQUEST']._serialized_end=4767
-  _globals['_UPDATECUSTOMERGROUPRESPONSE']._serialized_start=4769
-  _globals['_UPDATECUSTOMERGROUPRESPONSE']._serialized_end=4854
-  _globals['_DELETECUSTOMERGROUPREQUEST']._serialized_start=4856
-  _globals['_DELETECUSTOMERGROUPREQUEST']._serialized_end=4949
-  _globals['_DELETECUSTOMERGROUPRESPONSE']._serialized_start=4951
-  _globals['_DELETECUSTOMERGROUPRESPONSE']._serialized_end=4980
-  _globals['_GETCORPORATESTRUCTUREREQUEST']._serialized_start=4982
-  _globals['_GETCORPORATESTRUCTUREREQUEST']._serialized_end=5068
-  _globals['_GETCORPORATESTRUCTURERESPONSE']._serialized_start=5070
-  _globals['_GETCORPORATESTRUCTURERESPONSE']._serialized_end=5167
-  _globals['_GETCREDITSTANDINGREQUEST']._serialized_start=5169
-  _globals['_GETCREDITSTANDINGREQUEST']._serialized_end=5247
-  _globals['_GETCREDITSTANDINGRESPONSE']._serialized_start=5249
-  _globals['_GETCREDITSTANDINGRESPONSE']._serialized_end=5334
-  _globals['_CUSTOMERSERVICE']._serialized_start=5337
-  _globals['_CUSTOMERSERVICE']._serialized_end=9419
+  _globals['_CUSTOMERSERVICE'].methods_by_name['GetCorporateStructure']._serialized_options = b'\220\002\001\332A\004name\302\363\030\020\n\016customers.read\202\323\344\223\002@\022)/v1/{name=customers/*/corporateStructure}b\023corporate_structure'
+  _globals['_CREATECUSTOMERREQUEST']._serialized_start=272
+  _globals['_CREATECUSTOMERREQUEST']._serialized_end=387
+  _globals['_CREATECUSTOMERRESPONSE']._serialized_start=389
+  _globals['_CREATECUSTOMERRESPONSE']._serialized_end=458
+  _globals['_GETCUSTOMERREQUEST']._serialized_start=460
+  _globals['_GETCUSTOMERREQUEST']._serialized_end=526
+  _globals['_GETCUSTOMERRESPONSE']._serialized_start=528
+  _globals['_GETCUSTOMERRESPONSE']._serialized_end=594
+  _globals['_LISTCUSTOMERSREQUEST']._serialized_start=596
+  _globals['_LISTCUSTOMERSREQUEST']._serialized_end=691
+  _globals['_LISTCUSTOMERSRESPONSE']._serialized_start=693
+  _globals['_LISTCUSTOMERSRESPONSE']._serialized_end=807
+  _globals['_UPDATECUSTOMERREQUEST']._serialized_start=809
+  _globals['_UPDATECUSTOMERREQUEST']._serialized_end=932
+  _globals['_UPDATECUSTOMERRESPONSE']._serialized_start=934
+  _globals['_UPDATECUSTOMERRESPONSE']._serialized_end=1003
+  _globals['_DELETECUSTOMERREQUEST']._serialized_start=1005
+  _globals['_DELETECUSTOMERREQUEST']._serialized_end=1088
+  _globals['_DELETECUSTOMERRESPONSE']._serialized_start=1090
+  _globals['_DELETECUSTOMERRESPONSE']._serialized_end=1114
+  _globals['_SEARCHCUSTOMERSREQUEST']._serialized_start=1116
+  _globals['_SEARCHCUSTOMERSREQUEST']._serialized_end=1216
+  _globals['_SEARCHCUSTOMERSRESPONSE']._serialized_start=1218
+  _globals['_SEARCHCUSTOMERSRESPONSE']._serialized_end=1324
+  _globals['_CUSTOMERSEARCHRESULT']._serialized_start=1327
+  _globals['_CUSTOMERSEARCHRESULT']._serialized_end=1922
+  _globals['_CUSTOMERSEARCHRESULT_MATCHFIELD']._serialized_start=1575
+  _globals['_CUSTOMERSEARCHRESULT_MATCHFIELD']._serialized_end=1814
+  _globals['_CUSTOMERSEARCHRESULT_MATCHKIND']._serialized_start=1816
+  _globals['_CUSTOMERSEARCHRESULT_MATCHKIND']._serialized_end=1922
+  _globals['_LISTACCOUNTSREQUEST']._serialized_start=1925
+  _globals['_LISTACCOUNTSREQUEST']._serialized_end=2067
+  _globals['_LISTACCOUNTSRESPONSE']._serialized_start=2069
+  _globals['_LISTACCOUNTSRESPONSE']._serialized_end=2180
+  _globals['_GETACCOUNTREQUEST']._serialized_start=2182
+  _globals['_GETACCOUNTREQUEST']._serialized_end=2246
+  _globals['_GETACCOUNTRESPONSE']._serialized_start=2248
+  _globals['_GETACCOUNTRESPONSE']._serialized_end=2311
+  _globals['_LISTTRANSACTIONSREQUEST']._serialized_start=2313
+  _globals['_LISTTRANSACTIONSREQUEST']._serialized_end=2440
+  _globals['_LISTTRANSACTIONSRESPONSE']._serialized_start=2442
+  _globals['_LISTTRANSACTIONSRESPONSE']._serialized_end=2545
+  _globals['_CREATETRANSACTIONREQUEST']._serialized_start=2548
+  _globals['_CREATETRANSACTIONREQUEST']._serialized_end=2708
+  _globals['_CREATETRANSACTIONRESPONSE']._serialized_start=2710
+  _globals['_CREATETRANSACTIONRESPONSE']._serialized_end=2788
+  _globals['_CREATECONTACTREQUEST']._serialized_start=2791
+  _globals['_CREATECONTACTREQUEST']._serialized_end=2930
+  _globals['_CREATECONTACTRESPONSE']._serialized_start=2932
+  _globals['_CREATECONTACTRESPONSE']._serialized_end=2998
+  _globals['_GETCONTACTREQUEST']._serialized_start=3000
+  _globals['_GETCONTACTREQUEST']._serialized_end=3064
+  _globals['_GETCONTACTRESPONSE']._serialized_start=3066
+  _globals['_GETCONTACTRESPONSE']._serialized_end=3129
+  _globals['_LISTCONTACTSREQUEST']._serialized_start=3131
+  _globals['_LISTCONTACTSREQUEST']._serialized_end=3239
+  _globals['_LISTCONTACTSRESPONSE']._serialized_start=3241
+  _globals['_LISTCONTACTSRESPONSE']._serialized_end=3332
+  _globals['_UPDATECONTACTREQUEST']._serialized_start=3334
+  _globals['_UPDATECONTACTREQUEST']._serialized_end=3454
+  _globals['_UPDATECONTACTRESPONSE']._serialized_start=3456
+  _globals['_UPDATECONTACTRESPONSE']._serialized_end=3522
+  _globals['_DELETECONTACTREQUEST']._serialized_start=3524
+  _globals['_DELETECONTACTREQUEST']._serialized_end=3605
+  _globals['_DELETECONTACTRESPONSE']._serialized_start=3607
+  _globals['_DELETECONTACTRESPONSE']._serialized_end=3630
+  _globals['_CREATEINTERACTIONREQUEST']._serialized_start=3633
+  _globals['_CREATEINTERACTIONREQUEST']._serialized_end=3784
+  _globals['_CREATEINTERACTIONRESPONSE']._serialized_start=3786
+  _globals['_CREATEINTERACTIONRESPONSE']._serialized_end=3864
+  _globals['_LISTINTERACTIONSREQUEST']._serialized_start=3867
+  _globals['_LISTINTERACTIONSREQUEST']._serialized_end=3995
+  _globals['_LISTINTERACTIONSRESPONSE']._serialized_start=3997
+  _globals['_LISTINTERACTIONSRESPONSE']._serialized_end=4100
+  _globals['_CREATECUSTOMERGROUPREQUEST']._serialized_start=4102
+  _globals['_CREATECUSTOMERGROUPREQUEST']._serialized_end=4212
+  _globals['_CREATECUSTOMERGROUPRESPONSE']._serialized_start=4214
+  _globals['_CREATECUSTOMERGROUPRESPONSE']._serialized_end=4299
+  _globals['_GETCUSTOMERGROUPREQUEST']._serialized_start=4301
+  _globals['_GETCUSTOMERGROUPREQUEST']._serialized_end=4377
+  _globals['_GETCUSTOMERGROUPRESPONSE']._serialized_start=4379
+  _globals['_GETCUSTOMERGROUPRESPONSE']._serialized_end=4461
+  _globals['_LISTCUSTOMERGROUPSREQUEST']._serialized_start=4463
+  _globals['_LISTCUSTOMERGROUPSREQUEST']._serialized_end=4545
+  _globals['_LISTCUSTOMERGROUPSRESPONSE']._serialized_start=4547
+  _globals['_LISTCUSTOMERGROUPSRESPONSE']._serialized_end=4657
+  _globals['_UPDATECUSTOMERGROUPREQUEST']._serialized_start=4660
+  _globals['_UPDATECUSTOMERGROUPREQUEST']._serialized_end=4799
+  _globals['_UPDATECUSTOMERGROUPRESPONSE']._serialized_start=4801
+  _globals['_UPDATECUSTOMERGROUPRESPONSE']._serialized_end=4886
+  _globals['_DELETECUSTOMERGROUPREQUEST']._serialized_start=4888
+  _globals['_DELETECUSTOMERGROUPREQUEST']._serialized_end=4981
+  _globals['_DELETECUSTOMERGROUPRESPONSE']._serialized_start=4983
+  _globals['_DELETECUSTOMERGROUPRESPONSE']._serialized_end=5012
+  _globals['_GETCORPORATESTRUCTUREREQUEST']._serialized_start=5014
+  _globals['_GETCORPORATESTRUCTUREREQUEST']._serialized_end=5100
+  _globals['_GETCORPORATESTRUCTURERESPONSE']._serialized_start=5102
+  _globals['_GETCORPORATESTRUCTURERESPONSE']._serialized_end=5199
+  _globals['_GETCREDITSTANDINGREQUEST']._serialized_start=5201
+  _globals['_GETCREDITSTANDINGREQUEST']._serialized_end=5279
+  _globals['_GETCREDITSTANDINGRESPONSE']._serialized_start=5281
+  _globals['_GETCREDITSTANDINGRESPONSE']._serialized_end=5366
+  _globals['_CUSTOMERSERVICE']._serialized_start=5369
+  _globals['_CUSTOMERSERVICE']._serialized_end=9980
 # @@protoc_insertion_point(module_scope)

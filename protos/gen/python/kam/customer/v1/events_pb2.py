@@ -30,45 +30,48 @@ from kam.customer.v1 import audit_pb2 as kam_dot_customer_dot_v1_dot_audit__pb2
 from kam.customer.v1 import customer_pb2 as kam_dot_customer_dot_v1_dot_customer__pb2
 from kam.customer.v1 import scan_pb2 as kam_dot_customer_dot_v1_dot_scan__pb2
 from kam.customer.v1 import tier_pb2 as kam_dot_customer_dot_v1_dot_tier__pb2
+from kam.identity.v1 import identity_pb2 as kam_dot_identity_dot_v1_dot_identity__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ckam/customer/v1/events.proto\x12\x0fkam.customer.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x17google/type/money.proto\x1a\x1bkam/customer/v1/audit.proto\x1a\x1ekam/customer/v1/customer.proto\x1a\x1akam/customer/v1/scan.proto\x1a\x1akam/customer/v1/tier.proto\">\n\x0f\x43ustomerCreated\x12+\n\x08\x63ustomer\x18\x01 \x01(\x0b\x32\x19.kam.customer.v1.Customer\"o\n\x0f\x43ustomerUpdated\x12+\n\x08\x63ustomer\x18\x01 \x01(\x0b\x32\x19.kam.customer.v1.Customer\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"#\n\x0f\x43ustomerDeleted\x12\x10\n\x08\x63ustomer\x18\x01 \x01(\t\"\xa7\x01\n\x0bTierChanged\x12\x10\n\x08\x63ustomer\x18\x01 \x01(\t\x12\x15\n\rprevious_tier\x18\x02 \x01(\t\x12\x0c\n\x04tier\x18\x03 \x01(\t\x12\x33\n\nassignment\x18\x04 \x01(\x0b\x32\x1f.kam.customer.v1.TierAssignment\x12\x0e\n\x06\x62ranch\x18\x05 \x01(\t\x12\x1c\n\x14relationship_manager\x18\x06 \x01(\t\"X\n\rAccountOpened\x12)\n\x07\x61\x63\x63ount\x18\x01 \x01(\x0b\x32\x18.kam.customer.v1.Account\x12\x1c\n\x14relationship_manager\x18\x02 \x01(\t\"\x8a\x01\n\x0e\x41\x63\x63ountUpdated\x12)\n\x07\x61\x63\x63ount\x18\x01 \x01(\x0b\x32\x18.kam.customer.v1.Account\x12\x1c\n\x14relationship_manager\x18\x02 \x01(\t\x12/\n\x0bupdate_mask\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"\xb7\x01\n\x11TransactionPosted\x12\x31\n\x0btransaction\x18\x01 \x01(\x0b\x32\x1c.kam.customer.v1.Transaction\x12\x33\n\x0c\x61\x63\x63ount_type\x18\x02 \x01(\x0e\x32\x1d.kam.customer.v1.Account.Type\x12\x0c\n\x04tier\x18\x03 \x01(\t\x12\x0e\n\x06\x62ranch\x18\x04 \x01(\t\x12\x1c\n\x14relationship_manager\x18\x05 \x01(\t\"\xed\x01\n\x0f\x42\x61lanceSnapshot\x12\x0f\n\x07\x61\x63\x63ount\x18\x01 \x01(\t\x12\x33\n\x0c\x61\x63\x63ount_type\x18\x02 \x01(\x0e\x32\x1d.kam.customer.v1.Account.Type\x12#\n\x07\x62\x61lance\x18\x03 \x01(\x0b\x32\x12.google.type.Money\x12\x31\n\rsnapshot_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12<\n customer_assets_under_management\x18\x05 \x01(\x0b\x32\x12.google.type.Money\"\xfa\x02\n\x12KeyDateApproaching\x12\x10\n\x08\x63ustomer\x18\x01 \x01(\t\x12*\n\x04kind\x18\x02 \x01(\x0e\x32\x1c.kam.customer.v1.KeyDateKind\x12\x1f\n\x04\x64\x61te\x18\x03 \x01(\x0b\x32\x11.google.type.Date\x12\x0f\n\x07\x61\x63\x63ount\x18\x04 \x01(\t\x12\x0f\n\x07\x63ontact\x18\x05 \x01(\t\x12\"\n\x06\x61mount\x18\x06 \x01(\x0b\x32\x12.google.type.Money\x12\x1d\n\x15\x63ustomer_display_name\x18\x07 \x01(\t\x12\x0c\n\x04tier\x18\x08 \x01(\t\x12\x1c\n\x14relationship_manager\x18\t \x01(\t\x12\x0e\n\x06\x62ranch\x18\n \x01(\t\x12/\n\x0b\x64\x65tect_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1c\n\x14\x63ontact_display_name\x18\x0c \x01(\t\x12\x15\n\rcontact_title\x18\r \x01(\t\";\n\rScanCompleted\x12*\n\x08scan_job\x18\x01 \x01(\x0b\x32\x18.kam.customer.v1.ScanJob\"a\n\x14TierRuleSetActivated\x12.\n\x08rule_set\x18\x01 \x01(\x0b\x32\x1c.kam.customer.v1.TierRuleSet\x12\x19\n\x11previous_rule_set\x18\x02 \x01(\t\"N\n\x14\x43ustomerGroupCreated\x12\x36\n\x0e\x63ustomer_group\x18\x01 \x01(\x0b\x32\x1e.kam.customer.v1.CustomerGroup\"\x7f\n\x14\x43ustomerGroupUpdated\x12\x36\n\x0e\x63ustomer_group\x18\x01 \x01(\x0b\x32\x1e.kam.customer.v1.CustomerGroup\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\".\n\x14\x43ustomerGroupDeleted\x12\x16\n\x0e\x63ustomer_group\x18\x01 \x01(\t\"L\n\x14PersonalDataAccessed\x12\x34\n\raccess_record\x18\x01 \x01(\x0b\x32\x1d.kam.customer.v1.AccessRecord*\x8a\x02\n\x0bKeyDateKind\x12\x1d\n\x19KEY_DATE_KIND_UNSPECIFIED\x10\x00\x12\x1a\n\x16KEY_DATE_KIND_BIRTHDAY\x10\x01\x12+\n\'KEY_DATE_KIND_ESTABLISHMENT_ANNIVERSARY\x10\x02\x12*\n&KEY_DATE_KIND_RELATIONSHIP_ANNIVERSARY\x10\x03\x12\"\n\x1eKEY_DATE_KIND_DEPOSIT_MATURITY\x10\x04\x12\x1f\n\x1bKEY_DATE_KIND_LOAN_MATURITY\x10\x05\x12\"\n\x1eKEY_DATE_KIND_CONTACT_BIRTHDAY\x10\x06\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ckam/customer/v1/events.proto\x12\x0fkam.customer.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x17google/type/money.proto\x1a\x1bkam/customer/v1/audit.proto\x1a\x1ekam/customer/v1/customer.proto\x1a\x1akam/customer/v1/scan.proto\x1a\x1akam/customer/v1/tier.proto\x1a\x1ekam/identity/v1/identity.proto\">\n\x0f\x43ustomerCreated\x12+\n\x08\x63ustomer\x18\x01 \x01(\x0b\x32\x19.kam.customer.v1.Customer\"o\n\x0f\x43ustomerUpdated\x12+\n\x08\x63ustomer\x18\x01 \x01(\x0b\x32\x19.kam.customer.v1.Customer\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"#\n\x0f\x43ustomerDeleted\x12\x10\n\x08\x63ustomer\x18\x01 \x01(\t\"\xa7\x01\n\x0bTierChanged\x12\x10\n\x08\x63ustomer\x18\x01 \x01(\t\x12\x15\n\rprevious_tier\x18\x02 \x01(\t\x12\x0c\n\x04tier\x18\x03 \x01(\t\x12\x33\n\nassignment\x18\x04 \x01(\x0b\x32\x1f.kam.customer.v1.TierAssignment\x12\x0e\n\x06\x62ranch\x18\x05 \x01(\t\x12\x1c\n\x14relationship_manager\x18\x06 \x01(\t\"X\n\rAccountOpened\x12)\n\x07\x61\x63\x63ount\x18\x01 \x01(\x0b\x32\x18.kam.customer.v1.Account\x12\x1c\n\x14relationship_manager\x18\x02 \x01(\t\"\x8a\x01\n\x0e\x41\x63\x63ountUpdated\x12)\n\x07\x61\x63\x63ount\x18\x01 \x01(\x0b\x32\x18.kam.customer.v1.Account\x12\x1c\n\x14relationship_manager\x18\x02 \x01(\t\x12/\n\x0bupdate_mask\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"\xb7\x01\n\x11TransactionPosted\x12\x31\n\x0btransaction\x18\x01 \x01(\x0b\x32\x1c.kam.customer.v1.Transaction\x12\x33\n\x0c\x61\x63\x63ount_type\x18\x02 \x01(\x0e\x32\x1d.kam.customer.v1.Account.Type\x12\x0c\n\x04tier\x18\x03 \x01(\t\x12\x0e\n\x06\x62ranch\x18\x04 \x01(\t\x12\x1c\n\x14relationship_manager\x18\x05 \x01(\t\"\xed\x01\n\x0f\x42\x61lanceSnapshot\x12\x0f\n\x07\x61\x63\x63ount\x18\x01 \x01(\t\x12\x33\n\x0c\x61\x63\x63ount_type\x18\x02 \x01(\x0e\x32\x1d.kam.customer.v1.Account.Type\x12#\n\x07\x62\x61lance\x18\x03 \x01(\x0b\x32\x12.google.type.Money\x12\x31\n\rsnapshot_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12<\n customer_assets_under_management\x18\x05 \x01(\x0b\x32\x12.google.type.Money\"\xfa\x02\n\x12KeyDateApproaching\x12\x10\n\x08\x63ustomer\x18\x01 \x01(\t\x12*\n\x04kind\x18\x02 \x01(\x0e\x32\x1c.kam.customer.v1.KeyDateKind\x12\x1f\n\x04\x64\x61te\x18\x03 \x01(\x0b\x32\x11.google.type.Date\x12\x0f\n\x07\x61\x63\x63ount\x18\x04 \x01(\t\x12\x0f\n\x07\x63ontact\x18\x05 \x01(\t\x12\"\n\x06\x61mount\x18\x06 \x01(\x0b\x32\x12.google.type.Money\x12\x1d\n\x15\x63ustomer_display_name\x18\x07 \x01(\t\x12\x0c\n\x04tier\x18\x08 \x01(\t\x12\x1c\n\x14relationship_manager\x18\t \x01(\t\x12\x0e\n\x06\x62ranch\x18\n \x01(\t\x12/\n\x0b\x64\x65tect_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1c\n\x14\x63ontact_display_name\x18\x0c \x01(\t\x12\x15\n\rcontact_title\x18\r \x01(\t\";\n\rScanCompleted\x12*\n\x08scan_job\x18\x01 \x01(\x0b\x32\x18.kam.customer.v1.ScanJob\"a\n\x14TierRuleSetActivated\x12.\n\x08rule_set\x18\x01 \x01(\x0b\x32\x1c.kam.customer.v1.TierRuleSet\x12\x19\n\x11previous_rule_set\x18\x02 \x01(\t\"N\n\x14\x43ustomerGroupCreated\x12\x36\n\x0e\x63ustomer_group\x18\x01 \x01(\x0b\x32\x1e.kam.customer.v1.CustomerGroup\"\x7f\n\x14\x43ustomerGroupUpdated\x12\x36\n\x0e\x63ustomer_group\x18\x01 \x01(\x0b\x32\x1e.kam.customer.v1.CustomerGroup\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\".\n\x14\x43ustomerGroupDeleted\x12\x16\n\x0e\x63ustomer_group\x18\x01 \x01(\t\"L\n\x14PersonalDataAccessed\x12\x34\n\raccess_record\x18\x01 \x01(\x0b\x32\x1d.kam.customer.v1.AccessRecord\"B\n\x14SourceOrgUnitUpdated\x12*\n\x08org_unit\x18\x01 \x01(\x0b\x32\x18.kam.identity.v1.OrgUnit*\x8a\x02\n\x0bKeyDateKind\x12\x1d\n\x19KEY_DATE_KIND_UNSPECIFIED\x10\x00\x12\x1a\n\x16KEY_DATE_KIND_BIRTHDAY\x10\x01\x12+\n\'KEY_DATE_KIND_ESTABLISHMENT_ANNIVERSARY\x10\x02\x12*\n&KEY_DATE_KIND_RELATIONSHIP_ANNIVERSARY\x10\x03\x12\"\n\x1eKEY_DATE_KIND_DEPOSIT_MATURITY\x10\x04\x12\x1f\n\x1bKEY_DATE_KIND_LOAN_MATURITY\x10\x05\x12\"\n\x1eKEY_DATE_KIND_CONTACT_BIRTHDAY\x10\x06\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'kam.customer.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_KEYDATEKIND']._serialized_start=2200
-  _globals['_KEYDATEKIND']._serialized_end=2466
-  _globals['_CUSTOMERCREATED']._serialized_start=282
-  _globals['_CUSTOMERCREATED']._serialized_end=344
-  _globals['_CUSTOMERUPDATED']._serialized_start=346
-  _globals['_CUSTOMERUPDATED']._serialized_end=457
-  _globals['_CUSTOMERDELETED']._serialized_start=459
-  _globals['_CUSTOMERDELETED']._serialized_end=494
-  _globals['_TIERCHANGED']._serialized_start=497
-  _globals['_TIERCHANGED']._serialized_end=664
-  _globals['_ACCOUNTOPENED']._serialized_start=666
-  _globals['_ACCOUNTOPENED']._serialized_end=754
-  _globals['_ACCOUNTUPDATED']._serialized_start=757
-  _globals['_ACCOUNTUPDATED']._serialized_end=895
-  _globals['_TRANSACTIONPOSTED']._serialized_start=898
-  _globals['_TRANSACTIONPOSTED']._serialized_end=1081
-  _globals['_BALANCESNAPSHOT']._serialized_start=1084
-  _globals['_BALANCESNAPSHOT']._serialized_end=1321
-  _globals['_KEYDATEAPPROACHING']._serialized_start=1324
-  _globals['_KEYDATEAPPROACHING']._serialized_end=1702
-  _globals['_SCANCOMPLETED']._serialized_start=1704
-  _globals['_SCANCOMPLETED']._serialized_end=1763
-  _globals['_TIERRULESETACTIVATED']._serialized_start=1765
-  _globals['_TIERRULESETACTIVATED']._serialized_end=1862
-  _globals['_CUSTOMERGROUPCREATED']._serialized_start=1864
-  _globals['_CUSTOMERGROUPCREATED']._serialized_end=1942
-  _globals['_CUSTOMERGROUPUPDATED']._serialized_start=1944
-  _globals['_CUSTOMERGROUPUPDATED']._serialized_end=2071
-  _globals['_CUSTOMERGROUPDELETED']._serialized_start=2073
-  _globals['_CUSTOMERGROUPDELETED']._serialized_end=2119
-  _globals['_PERSONALDATAACCESSED']._serialized_start=2121
-  _globals['_PERSONALDATAACCESSED']._serialized_end=2197
+  _globals['_KEYDATEKIND']._serialized_start=2300
+  _globals['_KEYDATEKIND']._serialized_end=2566
+  _globals['_CUSTOMERCREATED']._serialized_start=314
+  _globals['_CUSTOMERCREATED']._serialized_end=376
+  _globals['_CUSTOMERUPDATED']._serialized_start=378
+  _globals['_CUSTOMERUPDATED']._serialized_end=489
+  _globals['_CUSTOMERDELETED']._serialized_start=491
+  _globals['_CUSTOMERDELETED']._serialized_end=526
+  _globals['_TIERCHANGED']._serialized_start=529
+  _globals['_TIERCHANGED']._serialized_end=696
+  _globals['_ACCOUNTOPENED']._serialized_start=698
+  _globals['_ACCOUNTOPENED']._serialized_end=786
+  _globals['_ACCOUNTUPDATED']._serialized_start=789
+  _globals['_ACCOUNTUPDATED']._serialized_end=927
+  _globals['_TRANSACTIONPOSTED']._serialized_start=930
+  _globals['_TRANSACTIONPOSTED']._serialized_end=1113
+  _globals['_BALANCESNAPSHOT']._serialized_start=1116
+  _globals['_BALANCESNAPSHOT']._serialized_end=1353
+  _globals['_KEYDATEAPPROACHING']._serialized_start=1356
+  _globals['_KEYDATEAPPROACHING']._serialized_end=1734
+  _globals['_SCANCOMPLETED']._serialized_start=1736
+  _globals['_SCANCOMPLETED']._serialized_end=1795
+  _globals['_TIERRULESETACTIVATED']._serialized_start=1797
+  _globals['_TIERRULESETACTIVATED']._serialized_end=1894
+  _globals['_CUSTOMERGROUPCREATED']._serialized_start=1896
+  _globals['_CUSTOMERGROUPCREATED']._serialized_end=1974
+  _globals['_CUSTOMERGROUPUPDATED']._serialized_start=1976
+  _globals['_CUSTOMERGROUPUPDATED']._serialized_end=2103
+  _globals['_CUSTOMERGROUPDELETED']._serialized_start=2105
+  _globals['_CUSTOMERGROUPDELETED']._serialized_end=2151
+  _globals['_PERSONALDATAACCESSED']._serialized_start=2153
+  _globals['_PERSONALDATAACCESSED']._serialized_end=2229
+  _globals['_SOURCEORGUNITUPDATED']._serialized_start=2231
+  _globals['_SOURCEORGUNITUPDATED']._serialized_end=2297
 # @@protoc_insertion_point(module_scope)

@@ -8,6 +8,7 @@ from kam.customer.v1 import audit_pb2 as _audit_pb2
 from kam.customer.v1 import customer_pb2 as _customer_pb2
 from kam.customer.v1 import scan_pb2 as _scan_pb2
 from kam.customer.v1 import tier_pb2 as _tier_pb2
+from kam.identity.v1 import identity_pb2 as _identity_pb2
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
@@ -184,3 +185,9 @@ class PersonalDataAccessed(_message.Message):
     ACCESS_RECORD_FIELD_NUMBER: _ClassVar[int]
     access_record: _audit_pb2.AccessRecord
     def __init__(self, access_record: _Optional[_Union[_audit_pb2.AccessRecord, _Mapping]] = ...) -> None: ...
+
+class SourceOrgUnitUpdated(_message.Message):
+    __slots__ = ("org_unit",)
+    ORG_UNIT_FIELD_NUMBER: _ClassVar[int]
+    org_unit: _identity_pb2.OrgUnit
+    def __init__(self, org_unit: _Optional[_Union[_identity_pb2.OrgUnit, _Mapping]] = ...) -> None: ...

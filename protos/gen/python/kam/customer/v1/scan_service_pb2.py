@@ -26,10 +26,11 @@ from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.api import client_pb2 as google_dot_api_dot_client__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
+from kam.api.v1 import authorization_pb2 as kam_dot_api_dot_v1_dot_authorization__pb2
 from kam.customer.v1 import scan_pb2 as kam_dot_customer_dot_v1_dot_scan__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"kam/customer/v1/scan_service.proto\x12\x0fkam.customer.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1akam/customer/v1/scan.proto\"V\n\x14\x43reateScanJobRequest\x12*\n\x08scan_job\x18\x01 \x01(\x0b\x32\x18.kam.customer.v1.ScanJob\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"C\n\x15\x43reateScanJobResponse\x12*\n\x08scan_job\x18\x01 \x01(\x0b\x32\x18.kam.customer.v1.ScanJob\"@\n\x11GetScanJobRequest\x12+\n\x04name\x18\x01 \x01(\tB\x1d\xe2\x41\x01\x02\xfa\x41\x16\n\x14\x63ustomer.kam/ScanJob\"@\n\x12GetScanJobResponse\x12*\n\x08scan_job\x18\x01 \x01(\x0b\x32\x18.kam.customer.v1.ScanJob\"L\n\x13ListScanJobsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\"\\\n\x14ListScanJobsResponse\x12+\n\tscan_jobs\x18\x01 \x03(\x0b\x32\x18.kam.customer.v1.ScanJob\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"C\n\x14\x43\x61ncelScanJobRequest\x12+\n\x04name\x18\x01 \x01(\tB\x1d\xe2\x41\x01\x02\xfa\x41\x16\n\x14\x63ustomer.kam/ScanJob\"C\n\x15\x43\x61ncelScanJobResponse\x12*\n\x08scan_job\x18\x01 \x01(\x0b\x32\x18.kam.customer.v1.ScanJob\"U\n\x19StreamTransactionsRequest\x12\x38\n\x0ctransactions\x18\x01 \x03(\x0b\x32\".kam.customer.v1.SourceTransaction\"u\n\x1aStreamTransactionsResponse\x12\x10\n\x08\x61\x63\x63\x65pted\x18\x01 \x01(\x03\x12\x12\n\nduplicates\x18\x02 \x01(\x03\x12\x0f\n\x07ignored\x18\x03 \x01(\x03\x12\x10\n\x08rejected\x18\x04 \x01(\x03\x12\x0e\n\x06\x65rrors\x18\x05 \x03(\t\"U\n\x19IngestTransactionsRequest\x12\x38\n\x0ctransactions\x18\x01 \x03(\x0b\x32\".kam.customer.v1.SourceTransaction\"u\n\x1aIngestTransactionsResponse\x12\x10\n\x08\x61\x63\x63\x65pted\x18\x01 \x01(\x03\x12\x12\n\nduplicates\x18\x02 \x01(\x03\x12\x0f\n\x07ignored\x18\x03 \x01(\x03\x12\x10\n\x08rejected\x18\x04 \x01(\x03\x12\x0e\n\x06\x65rrors\x18\x05 \x03(\t2\xd0\x04\n\x0bScanService\x12\x93\x01\n\rCreateScanJob\x12%.kam.customer.v1.CreateScanJobRequest\x1a&.kam.customer.v1.CreateScanJobResponse\"3\xda\x41\x08scan_job\x82\xd3\xe4\x93\x02\"\"\x0c/v1/scanJobs:\x08scan_jobb\x08scan_job\x12\x88\x01\n\nGetScanJob\x12\".kam.customer.v1.GetScanJobRequest\x1a#.kam.customer.v1.GetScanJobResponse\"1\x90\x02\x01\xda\x41\x04name\x82\xd3\xe4\x93\x02!\x12\x15/v1/{name=scanJobs/*}b\x08scan_job\x12t\n\x0cListScanJobs\x12$.kam.customer.v1.ListScanJobsRequest\x1a%.kam.customer.v1.ListScanJobsResponse\"\x17\x90\x02\x01\x82\xd3\xe4\x93\x02\x0e\x12\x0c/v1/scanJobs\x12\x98\x01\n\rCancelScanJob\x12%.kam.customer.v1.CancelScanJobRequest\x1a&.kam.customer.v1.CancelScanJobResponse\"8\xda\x41\x04name\x82\xd3\xe4\x93\x02+\"\x1c/v1/{name=scanJobs/*}:cancel:\x01*b\x08scan_job\x1a\x0f\xca\x41\x0c\x63ustomer.kam2\xcd\x02\n\x10IngestionService\x12\x93\x01\n\x12StreamTransactions\x12*.kam.customer.v1.StreamTransactionsRequest\x1a+.kam.customer.v1.StreamTransactionsResponse\"\"\x82\xd3\xe4\x93\x02\x1c\"\x17/v1/transactions:stream:\x01*(\x01\x12\x91\x01\n\x12IngestTransactions\x12*.kam.customer.v1.IngestTransactionsRequest\x1a+.kam.customer.v1.IngestTransactionsResponse\"\"\x82\xd3\xe4\x93\x02\x1c\"\x17/v1/transactions:ingest:\x01*\x1a\x0f\xca\x41\x0c\x63ustomer.kamb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"kam/customer/v1/scan_service.proto\x12\x0fkam.customer.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1ekam/api/v1/authorization.proto\x1a\x1akam/customer/v1/scan.proto\"V\n\x14\x43reateScanJobRequest\x12*\n\x08scan_job\x18\x01 \x01(\x0b\x32\x18.kam.customer.v1.ScanJob\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"C\n\x15\x43reateScanJobResponse\x12*\n\x08scan_job\x18\x01 \x01(\x0b\x32\x18.kam.customer.v1.ScanJob\"@\n\x11GetScanJobRequest\x12+\n\x04name\x18\x01 \x01(\tB\x1d\xe2\x41\x01\x02\xfa\x41\x16\n\x14\x63ustomer.kam/ScanJob\"@\n\x12GetScanJobResponse\x12*\n\x08scan_job\x18\x01 \x01(\x0b\x32\x18.kam.customer.v1.ScanJob\"L\n\x13ListScanJobsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\"\\\n\x14ListScanJobsResponse\x12+\n\tscan_jobs\x18\x01 \x03(\x0b\x32\x18.kam.customer.v1.ScanJob\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"C\n\x14\x43\x61ncelScanJobRequest\x12+\n\x04name\x18\x01 \x01(\tB\x1d\xe2\x41\x01\x02\xfa\x41\x16\n\x14\x63ustomer.kam/ScanJob\"C\n\x15\x43\x61ncelScanJobResponse\x12*\n\x08scan_job\x18\x01 \x01(\x0b\x32\x18.kam.customer.v1.ScanJob\"U\n\x19StreamTransactionsRequest\x12\x38\n\x0ctransactions\x18\x01 \x03(\x0b\x32\".kam.customer.v1.SourceTransaction\"}\n\x1aStreamTransactionsResponse\x12\x10\n\x08\x61\x63\x63\x65pted\x18\x01 \x01(\x03\x12\x16\n\nduplicates\x18\x02 \x01(\x03\x42\x02\x18\x01\x12\x13\n\x07ignored\x18\x03 \x01(\x03\x42\x02\x18\x01\x12\x10\n\x08rejected\x18\x04 \x01(\x03\x12\x0e\n\x06\x65rrors\x18\x05 \x03(\t\"U\n\x19IngestTransactionsRequest\x12\x38\n\x0ctransactions\x18\x01 \x03(\x0b\x32\".kam.customer.v1.SourceTransaction\"}\n\x1aIngestTransactionsResponse\x12\x10\n\x08\x61\x63\x63\x65pted\x18\x01 \x01(\x03\x12\x16\n\nduplicates\x18\x02 \x01(\x03\x42\x02\x18\x01\x12\x13\n\x07ignored\x18\x03 \x01(\x03\x42\x02\x18\x01\x12\x10\n\x08rejected\x18\x04 \x01(\x03\x12\x0e\n\x06\x65rrors\x18\x05 \x03(\t2\x8f\x05\n\x0bScanService\x12\xa2\x01\n\rCreateScanJob\x12%.kam.customer.v1.CreateScanJobRequest\x1a&.kam.customer.v1.CreateScanJobResponse\"B\xda\x41\x08scan_job\xc2\xf3\x18\x0b\n\tscans.run\x82\xd3\xe4\x93\x02\"\"\x0c/v1/scanJobs:\x08scan_jobb\x08scan_job\x12\x98\x01\n\nGetScanJob\x12\".kam.customer.v1.GetScanJobRequest\x1a#.kam.customer.v1.GetScanJobResponse\"A\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x0c\n\nscans.read\x82\xd3\xe4\x93\x02!\x12\x15/v1/{name=scanJobs/*}b\x08scan_job\x12\x84\x01\n\x0cListScanJobs\x12$.kam.customer.v1.ListScanJobsRequest\x1a%.kam.customer.v1.ListScanJobsResponse\"\'\x90\x02\x01\xc2\xf3\x18\x0c\n\nscans.read\x82\xd3\xe4\x93\x02\x0e\x12\x0c/v1/scanJobs\x12\xa7\x01\n\rCancelScanJob\x12%.kam.customer.v1.CancelScanJobRequest\x1a&.kam.customer.v1.CancelScanJobResponse\"G\xda\x41\x04name\xc2\xf3\x18\x0b\n\tscans.run\x82\xd3\xe4\x93\x02+\"\x1c/v1/{name=scanJobs/*}:cancel:\x01*b\x08scan_job\x1a\x0f\xca\x41\x0c\x63ustomer.kam2\xff\x02\n\x10IngestionService\x12\xac\x01\n\x12StreamTransactions\x12*.kam.customer.v1.StreamTransactionsRequest\x1a+.kam.customer.v1.StreamTransactionsResponse\";\xc2\xf3\x18\x15\n\x13transactions.ingest\x82\xd3\xe4\x93\x02\x1c\"\x17/v1/transactions:stream:\x01*(\x01\x12\xaa\x01\n\x12IngestTransactions\x12*.kam.customer.v1.IngestTransactionsRequest\x1a+.kam.customer.v1.IngestTransactionsResponse\";\xc2\xf3\x18\x15\n\x13transactions.ingest\x82\xd3\xe4\x93\x02\x1c\"\x17/v1/transactions:ingest:\x01*\x1a\x0f\xca\x41\x0c\x63ustomer.kamb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -40,48 +41,56 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETSCANJOBREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\372A\026\n\024customer.kam/ScanJob'
   _globals['_CANCELSCANJOBREQUEST'].fields_by_name['name']._loaded_options = None
   _globals['_CANCELSCANJOBREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\372A\026\n\024customer.kam/ScanJob'
+  _globals['_STREAMTRANSACTIONSRESPONSE'].fields_by_name['duplicates']._loaded_options = None
+  _globals['_STREAMTRANSACTIONSRESPONSE'].fields_by_name['duplicates']._serialized_options = b'\030\001'
+  _globals['_STREAMTRANSACTIONSRESPONSE'].fields_by_name['ignored']._loaded_options = None
+  _globals['_STREAMTRANSACTIONSRESPONSE'].fields_by_name['ignored']._serialized_options = b'\030\001'
+  _globals['_INGESTTRANSACTIONSRESPONSE'].fields_by_name['duplicates']._loaded_options = None
+  _globals['_INGESTTRANSACTIONSRESPONSE'].fields_by_name['duplicates']._serialized_options = b'\030\001'
+  _globals['_INGESTTRANSACTIONSRESPONSE'].fields_by_name['ignored']._loaded_options = None
+  _globals['_INGESTTRANSACTIONSRESPONSE'].fields_by_name['ignored']._serialized_options = b'\030\001'
   _globals['_SCANSERVICE']._loaded_options = None
   _globals['_SCANSERVICE']._serialized_options = b'\312A\014customer.kam'
   _globals['_SCANSERVICE'].methods_by_name['CreateScanJob']._loaded_options = None
-  _globals['_SCANSERVICE'].methods_by_name['CreateScanJob']._serialized_options = b'\332A\010scan_job\202\323\344\223\002\"\"\014/v1/scanJobs:\010scan_jobb\010scan_job'
+  _globals['_SCANSERVICE'].methods_by_name['CreateScanJob']._serialized_options = b'\332A\010scan_job\302\363\030\013\n\tscans.run\202\323\344\223\002\"\"\014/v1/scanJobs:\010scan_jobb\010scan_job'
   _globals['_SCANSERVICE'].methods_by_name['GetScanJob']._loaded_options = None
-  _globals['_SCANSERVICE'].methods_by_name['GetScanJob']._serialized_options = b'\220\002\001\332A\004name\202\323\344\223\002!\022\025/v1/{name=scanJobs/*}b\010scan_job'
+  _globals['_SCANSERVICE'].methods_by_name['GetScanJob']._serialized_options = b'\220\002\001\332A\004name\302\363\030\014\n\nscans.read\202\323\344\223\002!\022\025/v1/{name=scanJobs/*}b\010scan_job'
   _globals['_SCANSERVICE'].methods_by_name['ListScanJobs']._loaded_options = None
-  _globals['_SCANSERVICE'].methods_by_name['ListScanJobs']._serialized_options = b'\220\002\001\202\323\344\223\002\016\022\014/v1/scanJobs'
+  _globals['_SCANSERVICE'].methods_by_name['ListScanJobs']._serialized_options = b'\220\002\001\302\363\030\014\n\nscans.read\202\323\344\223\002\016\022\014/v1/scanJobs'
   _globals['_SCANSERVICE'].methods_by_name['CancelScanJob']._loaded_options = None
-  _globals['_SCANSERVICE'].methods_by_name['CancelScanJob']._serialized_options = b'\332A\004name\202\323\344\223\002+\"\034/v1/{name=scanJobs/*}:cancel:\001*b\010scan_job'
+  _globals['_SCANSERVICE'].methods_by_name['CancelScanJob']._serialized_options = b'\332A\004name\302\363\030\013\n\tscans.run\202\323\344\223\002+\"\034/v1/{name=scanJobs/*}:cancel:\001*b\010scan_job'
   _globals['_INGESTIONSERVICE']._loaded_options = None
   _globals['_INGESTIONSERVICE']._serialized_options = b'\312A\014customer.kam'
   _globals['_INGESTIONSERVICE'].methods_by_name['StreamTransactions']._loaded_options = None
-  _globals['_INGESTIONSERVICE'].methods_by_name['StreamTransactions']._serialized_options = b'\202\323\344\223\002\034\"\027/v1/transactions:stream:\001*'
+  _globals['_INGESTIONSERVICE'].methods_by_name['StreamTransactions']._serialized_options = b'\302\363\030\025\n\023transactions.ingest\202\323\344\223\002\034\"\027/v1/transactions:stream:\001*'
   _globals['_INGESTIONSERVICE'].methods_by_name['IngestTransactions']._loaded_options = None
-  _globals['_INGESTIONSERVICE'].methods_by_name['IngestTransactions']._serialized_options = b'\202\323\344\223\002\034\"\027/v1/transactions:ingest:\001*'
-  _globals['_CREATESCANJOBREQUEST']._serialized_start=198
-  _globals['_CREATESCANJOBREQUEST']._serialized_end=284
-  _globals['_CREATESCANJOBRESPONSE']._serialized_start=286
-  _globals['_CREATESCANJOBRESPONSE']._serialized_end=353
-  _globals['_GETSCANJOBREQUEST']._serialized_start=355
-  _globals['_GETSCANJOBREQUEST']._serialized_end=419
-  _globals['_GETSCANJOBRESPONSE']._serialized_start=421
-  _globals['_GETSCANJOBRESPONSE']._serialized_end=485
-  _globals['_LISTSCANJOBSREQUEST']._serialized_start=487
-  _globals['_LISTSCANJOBSREQUEST']._serialized_end=563
-  _globals['_LISTSCANJOBSRESPONSE']._serialized_start=565
-  _globals['_LISTSCANJOBSRESPONSE']._serialized_end=657
-  _globals['_CANCELSCANJOBREQUEST']._serialized_start=659
-  _globals['_CANCELSCANJOBREQUEST']._serialized_end=726
-  _globals['_CANCELSCANJOBRESPONSE']._serialized_start=728
-  _globals['_CANCELSCANJOBRESPONSE']._serialized_end=795
-  _globals['_STREAMTRANSACTIONSREQUEST']._serialized_start=797
-  _globals['_STREAMTRANSACTIONSREQUEST']._serialized_end=882
-  _globals['_STREAMTRANSACTIONSRESPONSE']._serialized_start=884
-  _globals['_STREAMTRANSACTIONSRESPONSE']._serialized_end=1001
-  _globals['_INGESTTRANSACTIONSREQUEST']._serialized_start=1003
-  _globals['_INGESTTRANSACTIONSREQUEST']._serialized_end=1088
-  _globals['_INGESTTRANSACTIONSRESPONSE']._serialized_start=1090
-  _globals['_INGESTTRANSACTIONSRESPONSE']._serialized_end=1207
-  _globals['_SCANSERVICE']._serialized_start=1210
-  _globals['_SCANSERVICE']._serialized_end=1802
-  _globals['_INGESTIONSERVICE']._serialized_start=1805
-  _globals['_INGESTIONSERVICE']._serialized_end=2138
+  _globals['_INGESTIONSERVICE'].methods_by_name['IngestTransactions']._serialized_options = b'\302\363\030\025\n\023transactions.ingest\202\323\344\223\002\034\"\027/v1/transactions:ingest:\001*'
+  _globals['_CREATESCANJOBREQUEST']._serialized_start=230
+  _globals['_CREATESCANJOBREQUEST']._serialized_end=316
+  _globals['_CREATESCANJOBRESPONSE']._serialized_start=318
+  _globals['_CREATESCANJOBRESPONSE']._serialized_end=385
+  _globals['_GETSCANJOBREQUEST']._serialized_start=387
+  _globals['_GETSCANJOBREQUEST']._serialized_end=451
+  _globals['_GETSCANJOBRESPONSE']._serialized_start=453
+  _globals['_GETSCANJOBRESPONSE']._serialized_end=517
+  _globals['_LISTSCANJOBSREQUEST']._serialized_start=519
+  _globals['_LISTSCANJOBSREQUEST']._serialized_end=595
+  _globals['_LISTSCANJOBSRESPONSE']._serialized_start=597
+  _globals['_LISTSCANJOBSRESPONSE']._serialized_end=689
+  _globals['_CANCELSCANJOBREQUEST']._serialized_start=691
+  _globals['_CANCELSCANJOBREQUEST']._serialized_end=758
+  _globals['_CANCELSCANJOBRESPONSE']._serialized_start=760
+  _globals['_CANCELSCANJOBRESPONSE']._serialized_end=827
+  _globals['_STREAMTRANSACTIONSREQUEST']._serialized_start=829
+  _globals['_STREAMTRANSACTIONSREQUEST']._serialized_end=914
+  _globals['_STREAMTRANSACTIONSRESPONSE']._serialized_start=916
+  _globals['_STREAMTRANSACTIONSRESPONSE']._serialized_end=1041
+  _globals['_INGESTTRANSACTIONSREQUEST']._serialized_start=1043
+  _globals['_INGESTTRANSACTIONSREQUEST']._serialized_end=1128
+  _globals['_INGESTTRANSACTIONSRESPONSE']._serialized_start=1130
+  _globals['_INGESTTRANSACTIONSRESPONSE']._serialized_end=1255
+  _globals['_SCANSERVICE']._serialized_start=1258
+  _globals['_SCANSERVICE']._serialized_end=1913
+  _globals['_INGESTIONSERVICE']._serialized_start=1916
+  _globals['_INGESTIONSERVICE']._serialized_end=2299
 # @@protoc_insertion_point(module_scope)

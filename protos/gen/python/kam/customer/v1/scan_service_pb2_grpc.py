@@ -239,9 +239,12 @@ class ScanService:
 
 
 class IngestionServiceStub:
-    """Real-time push of the core system's transactions (实时推送). Unlike scanned rows, pushed rows carry no
-    mapping: the sender fills SourceTransaction directly. Only transactions on accounts of customers KAM keeps in
-    detail (key customers and candidates) are stored; others are counted as ignored.
+    """Real-time push of the core system's transactions (实时推送), for the core-banking system only: a service
+    token holding `transactions.ingest` (never a staff user). Unlike scanned rows, pushed rows carry no mapping:
+    the sender fills SourceTransaction directly. Only transactions on accounts of customers KAM keeps in detail
+    (key customers and candidates) are stored; the answer counts what was taken and what was unreadable, never
+    which accounts KAM keeps. A pushed `balance_after` is provisional: the next scan reads the account from the
+    source and the source's balance wins.
     """
 
     def __init__(self, channel):
@@ -263,9 +266,12 @@ class IngestionServiceStub:
 
 
 class IngestionServiceServicer:
-    """Real-time push of the core system's transactions (实时推送). Unlike scanned rows, pushed rows carry no
-    mapping: the sender fills SourceTransaction directly. Only transactions on accounts of customers KAM keeps in
-    detail (key customers and candidates) are stored; others are counted as ignored.
+    """Real-time push of the core system's transactions (实时推送), for the core-banking system only: a service
+    token holding `transactions.ingest` (never a staff user). Unlike scanned rows, pushed rows carry no mapping:
+    the sender fills SourceTransaction directly. Only transactions on accounts of customers KAM keeps in detail
+    (key customers and candidates) are stored; the answer counts what was taken and what was unreadable, never
+    which accounts KAM keeps. A pushed `balance_after` is provisional: the next scan reads the account from the
+    source and the source's balance wins.
     """
 
     def StreamTransactions(self, request_iterator, context):
@@ -308,9 +314,12 @@ def add_IngestionServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class IngestionService:
-    """Real-time push of the core system's transactions (实时推送). Unlike scanned rows, pushed rows carry no
-    mapping: the sender fills SourceTransaction directly. Only transactions on accounts of customers KAM keeps in
-    detail (key customers and candidates) are stored; others are counted as ignored.
+    """Real-time push of the core system's transactions (实时推送), for the core-banking system only: a service
+    token holding `transactions.ingest` (never a staff user). Unlike scanned rows, pushed rows carry no mapping:
+    the sender fills SourceTransaction directly. Only transactions on accounts of customers KAM keeps in detail
+    (key customers and candidates) are stored; the answer counts what was taken and what was unreadable, never
+    which accounts KAM keeps. A pushed `balance_after` is provisional: the next scan reads the account from the
+    source and the source's balance wins.
     """
 
     @staticmethod

@@ -109,9 +109,12 @@ class ScanServiceServicer(metaclass=_abc_1.ABCMeta):
 def add_ScanServiceServicer_to_server(servicer: ScanServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
 
 class IngestionServiceStub:
-    """Real-time push of the core system's transactions (实时推送). Unlike scanned rows, pushed rows carry no
-    mapping: the sender fills SourceTransaction directly. Only transactions on accounts of customers KAM keeps in
-    detail (key customers and candidates) are stored; others are counted as ignored.
+    """Real-time push of the core system's transactions (实时推送), for the core-banking system only: a service
+    token holding `transactions.ingest` (never a staff user). Unlike scanned rows, pushed rows carry no mapping:
+    the sender fills SourceTransaction directly. Only transactions on accounts of customers KAM keeps in detail
+    (key customers and candidates) are stored; the answer counts what was taken and what was unreadable, never
+    which accounts KAM keeps. A pushed `balance_after` is provisional: the next scan reads the account from the
+    source and the source's balance wins.
     """
 
     @_typing.overload
@@ -130,9 +133,12 @@ class IngestionServiceStub:
 
 @_typing.type_check_only
 class IngestionServiceAsyncStub(IngestionServiceStub):
-    """Real-time push of the core system's transactions (实时推送). Unlike scanned rows, pushed rows carry no
-    mapping: the sender fills SourceTransaction directly. Only transactions on accounts of customers KAM keeps in
-    detail (key customers and candidates) are stored; others are counted as ignored.
+    """Real-time push of the core system's transactions (实时推送), for the core-banking system only: a service
+    token holding `transactions.ingest` (never a staff user). Unlike scanned rows, pushed rows carry no mapping:
+    the sender fills SourceTransaction directly. Only transactions on accounts of customers KAM keeps in detail
+    (key customers and candidates) are stored; the answer counts what was taken and what was unreadable, never
+    which accounts KAM keeps. A pushed `balance_after` is provisional: the next scan reads the account from the
+    source and the source's balance wins.
     """
 
     def __init__(self, channel: _aio.Channel) -> None: ...
@@ -147,9 +153,12 @@ class IngestionServiceAsyncStub(IngestionServiceStub):
     """Ingests one batch of transactions (unary; the same idempotent path as the stream). For HTTP clients."""
 
 class IngestionServiceServicer(metaclass=_abc_1.ABCMeta):
-    """Real-time push of the core system's transactions (实时推送). Unlike scanned rows, pushed rows carry no
-    mapping: the sender fills SourceTransaction directly. Only transactions on accounts of customers KAM keeps in
-    detail (key customers and candidates) are stored; others are counted as ignored.
+    """Real-time push of the core system's transactions (实时推送), for the core-banking system only: a service
+    token holding `transactions.ingest` (never a staff user). Unlike scanned rows, pushed rows carry no mapping:
+    the sender fills SourceTransaction directly. Only transactions on accounts of customers KAM keeps in detail
+    (key customers and candidates) are stored; the answer counts what was taken and what was unreadable, never
+    which accounts KAM keeps. A pushed `balance_after` is provisional: the next scan reads the account from the
+    source and the source's balance wins.
     """
 
     @_abc_1.abstractmethod

@@ -27,10 +27,11 @@ from google.api import client_pb2 as google_dot_api_dot_client__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
 from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
+from kam.api.v1 import authorization_pb2 as kam_dot_api_dot_v1_dot_authorization__pb2
 from kam.customer.v1 import tier_pb2 as kam_dot_customer_dot_v1_dot_tier__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"kam/customer/v1/tier_service.proto\x12\x0fkam.customer.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1akam/customer/v1/tier.proto\",\n\x16GetCustomerTierRequest\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\"O\n\x17GetCustomerTierResponse\x12\x34\n\rcustomer_tier\x18\x01 \x01(\x0b\x32\x1d.kam.customer.v1.CustomerTier\"\x87\x01\n\x19\x43reateTierOverrideRequest\x12.\n\x06parent\x18\x01 \x01(\tB\x1e\xe2\x41\x01\x02\xfa\x41\x17\n\x15\x63ustomer.kam/Customer\x12:\n\rtier_override\x18\x02 \x01(\x0b\x32\x1d.kam.customer.v1.TierOverrideB\x04\xe2\x41\x01\x02\"R\n\x1a\x43reateTierOverrideResponse\x12\x34\n\rtier_override\x18\x01 \x01(\x0b\x32\x1d.kam.customer.v1.TierOverride\"M\n\x19\x44\x65leteTierOverrideRequest\x12\x30\n\x04name\x18\x01 \x01(\tB\"\xe2\x41\x01\x02\xfa\x41\x1b\n\x19\x63ustomer.kam/TierOverride\"\x1c\n\x1a\x44\x65leteTierOverrideResponse\"U\n\x11\x43reateTierRequest\x12)\n\x04tier\x18\x01 \x01(\x0b\x32\x15.kam.customer.v1.TierB\x04\xe2\x41\x01\x02\x12\x15\n\x07tier_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\"9\n\x12\x43reateTierResponse\x12#\n\x04tier\x18\x01 \x01(\x0b\x32\x15.kam.customer.v1.Tier\":\n\x0eGetTierRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11\x63ustomer.kam/Tier\"6\n\x0fGetTierResponse\x12#\n\x04tier\x18\x01 \x01(\x0b\x32\x15.kam.customer.v1.Tier\"\x12\n\x10ListTiersRequest\"9\n\x11ListTiersResponse\x12$\n\x05tiers\x18\x01 \x03(\x0b\x32\x15.kam.customer.v1.Tier\"o\n\x11UpdateTierRequest\x12)\n\x04tier\x18\x01 \x01(\x0b\x32\x15.kam.customer.v1.TierB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"9\n\x12UpdateTierResponse\x12#\n\x04tier\x18\x01 \x01(\x0b\x32\x15.kam.customer.v1.Tier\"=\n\x11\x44\x65leteTierRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11\x63ustomer.kam/Tier\"\x14\n\x12\x44\x65leteTierResponse\"i\n\x18\x43reateTierRuleSetRequest\x12\x39\n\rtier_rule_set\x18\x01 \x01(\x0b\x32\x1c.kam.customer.v1.TierRuleSetB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"P\n\x19\x43reateTierRuleSetResponse\x12\x33\n\rtier_rule_set\x18\x01 \x01(\x0b\x32\x1c.kam.customer.v1.TierRuleSet\"H\n\x15GetTierRuleSetRequest\x12/\n\x04name\x18\x01 \x01(\tB!\xe2\x41\x01\x02\xfa\x41\x1a\n\x18\x63ustomer.kam/TierRuleSet\"M\n\x16GetTierRuleSetResponse\x12\x33\n\rtier_rule_set\x18\x01 \x01(\x0b\x32\x1c.kam.customer.v1.TierRuleSet\"P\n\x17ListTierRuleSetsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\"i\n\x18ListTierRuleSetsResponse\x12\x34\n\x0etier_rule_sets\x18\x01 \x03(\x0b\x32\x1c.kam.customer.v1.TierRuleSet\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x86\x01\n\x18UpdateTierRuleSetRequest\x12\x39\n\rtier_rule_set\x18\x01 \x01(\x0b\x32\x1c.kam.customer.v1.TierRuleSetB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"P\n\x19UpdateTierRuleSetResponse\x12\x33\n\rtier_rule_set\x18\x01 \x01(\x0b\x32\x1c.kam.customer.v1.TierRuleSet\"\x93\x01\n\x1aSimulateTierRuleSetRequest\x12+\n\x04name\x18\x01 \x01(\tB\x1d\xfa\x41\x1a\n\x18\x63ustomer.kam/TierRuleSet\x12\x13\n\x0bsample_size\x18\x02 \x01(\x05\x12\x33\n\rtier_rule_set\x18\x03 \x01(\x0b\x32\x1c.kam.customer.v1.TierRuleSet\"\xe8\x01\n\x1bSimulateTierRuleSetResponse\x12\x34\n\x0btransitions\x18\x01 \x03(\x0b\x32\x1f.kam.customer.v1.TierTransition\x12\x17\n\x0f\x65valuated_count\x18\x02 \x01(\x03\x12\x15\n\rchanged_count\x18\x03 \x01(\x03\x12\x32\n\x07samples\x18\x04 \x03(\x0b\x32!.kam.customer.v1.TransitionSample\x12/\n\x0btier_counts\x18\x05 \x03(\x0b\x32\x1a.kam.customer.v1.TierCount\"I\n\x10TransitionSample\x12\x11\n\tfrom_tier\x18\x01 \x01(\t\x12\x0f\n\x07to_tier\x18\x02 \x01(\t\x12\x11\n\tcustomers\x18\x03 \x03(\t\"[\n\x1a\x41\x63tivateTierRuleSetRequest\x12/\n\x04name\x18\x01 \x01(\tB!\xe2\x41\x01\x02\xfa\x41\x1a\n\x18\x63ustomer.kam/TierRuleSet\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"R\n\x1b\x41\x63tivateTierRuleSetResponse\x12\x33\n\rtier_rule_set\x18\x01 \x01(\x0b\x32\x1c.kam.customer.v1.TierRuleSet\"s\n\x1aListTierAssignmentsRequest\x12.\n\x06parent\x18\x01 \x01(\tB\x1e\xe2\x41\x01\x02\xfa\x41\x17\n\x15\x63ustomer.kam/Customer\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"q\n\x1bListTierAssignmentsResponse\x12\x39\n\x10tier_assignments\x18\x01 \x03(\x0b\x32\x1f.kam.customer.v1.TierAssignment\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2\x84\x13\n\x0bTierService\x12\x83\x01\n\nCreateTier\x12\".kam.customer.v1.CreateTierRequest\x1a#.kam.customer.v1.CreateTierResponse\",\xda\x41\x0ctier,tier_id\x82\xd3\xe4\x93\x02\x17\"\t/v1/tiers:\x04tierb\x04tier\x12x\n\x07GetTier\x12\x1f.kam.customer.v1.GetTierRequest\x1a .kam.customer.v1.GetTierResponse\"*\x90\x02\x01\xda\x41\x04name\x82\xd3\xe4\x93\x02\x1a\x12\x12/v1/{name=tiers/*}b\x04tier\x12h\n\tListTiers\x12!.kam.customer.v1.ListTiersRequest\x1a\".kam.customer.v1.ListTiersResponse\"\x14\x90\x02\x01\x82\xd3\xe4\x93\x02\x0b\x12\t/v1/tiers\x12\x95\x01\n\nUpdateTier\x12\".kam.customer.v1.UpdateTierRequest\x1a#.kam.customer.v1.UpdateTierResponse\">\xda\x41\x10tier,update_mask\x82\xd3\xe4\x93\x02%2\x17/v1/{tier.name=tiers/*}:\x04tierb\x04tier\x12x\n\nDeleteTier\x12\".kam.customer.v1.DeleteTierRequest\x1a#.kam.customer.v1.DeleteTierResponse\"!\xda\x41\x04name\x82\xd3\xe4\x93\x02\x14*\x12/v1/{name=tiers/*}\x12\xb2\x01\n\x11\x43reateTierRuleSet\x12).kam.customer.v1.CreateTierRuleSetRequest\x1a*.kam.customer.v1.CreateTierRuleSetResponse\"F\xda\x41\rtier_rule_set\x82\xd3\xe4\x93\x02\x30\"\x10/v1/tierRuleSets:\rtier_rule_setb\rtier_rule_set\x12\x9d\x01\n\x0eGetTierRuleSet\x12&.kam.customer.v1.GetTierRuleSetRequest\x1a\'.kam.customer.v1.GetTierRuleSetResponse\":\x90\x02\x01\xda\x41\x04name\x82\xd3\xe4\x93\x02*\x12\x19/v1/{name=tierRuleSets/*}b\rtier_rule_set\x12\x84\x01\n\x10ListTierRuleSets\x12(.kam.customer.v1.ListTierRuleSetsRequest\x1a).kam.customer.v1.ListTierRuleSetsResponse\"\x1b\x90\x02\x01\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/tierRuleSets\x12\xd5\x01\n\x11UpdateTierRuleSet\x12).kam.customer.v1.UpdateTierRuleSetRequest\x1a*.kam.customer.v1.UpdateTierRuleSetResponse\"i\xda\x41\x19tier_rule_set,update_mask\x82\xd3\xe4\x93\x02G2\'/v1/{tier_rule_set.name=tierRuleSets/*}:\rtier_rule_setb\rtier_rule_set\x12\xa9\x01\n\x13SimulateTierRuleSet\x12+.kam.customer.v1.SimulateTierRuleSetRequest\x1a,.kam.customer.v1.SimulateTierRuleSetResponse\"7\x90\x02\x01\xda\x41\x04name\x82\xd3\xe4\x93\x02\'\"\"/v1/{name=tierRuleSets/*}:simulate:\x01*\x12\xb5\x01\n\x13\x41\x63tivateTierRuleSet\x12+.kam.customer.v1.ActivateTierRuleSetRequest\x1a,.kam.customer.v1.ActivateTierRuleSetResponse\"C\xda\x41\x04name\x82\xd3\xe4\x93\x02\x36\"\"/v1/{name=tierRuleSets/*}:activate:\x01*b\rtier_rule_set\x12\xae\x01\n\x13ListTierAssignments\x12+.kam.customer.v1.ListTierAssignmentsRequest\x1a,.kam.customer.v1.ListTierAssignmentsResponse\"<\x90\x02\x01\xda\x41\x06parent\x82\xd3\xe4\x93\x02*\x12(/v1/{parent=customers/*}/tierAssignments\x12\xa2\x01\n\x0fGetCustomerTier\x12\'.kam.customer.v1.GetCustomerTierRequest\x1a(.kam.customer.v1.GetCustomerTierResponse\"<\x90\x02\x01\xda\x41\x04name\x82\xd3\xe4\x93\x02,\x12\x1b/v1/{name=customers/*/tier}b\rcustomer_tier\x12\xd2\x01\n\x12\x43reateTierOverride\x12*.kam.customer.v1.CreateTierOverrideRequest\x1a+.kam.customer.v1.CreateTierOverrideResponse\"c\xda\x41\x14parent,tier_override\x82\xd3\xe4\x93\x02\x46\"&/v1/{parent=customers/*}/tierOverrides:\rtier_overrideb\rtier_override\x12\xa4\x01\n\x12\x44\x65leteTierOverride\x12*.kam.customer.v1.DeleteTierOverrideRequest\x1a+.kam.customer.v1.DeleteTierOverrideResponse\"5\xda\x41\x04name\x82\xd3\xe4\x93\x02(*&/v1/{name=customers/*/tierOverrides/*}\x1a\x0f\xca\x41\x0c\x63ustomer.kamb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"kam/customer/v1/tier_service.proto\x12\x0fkam.customer.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1ekam/api/v1/authorization.proto\x1a\x1akam/customer/v1/tier.proto\",\n\x16GetCustomerTierRequest\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\"O\n\x17GetCustomerTierResponse\x12\x34\n\rcustomer_tier\x18\x01 \x01(\x0b\x32\x1d.kam.customer.v1.CustomerTier\"\x87\x01\n\x19\x43reateTierOverrideRequest\x12.\n\x06parent\x18\x01 \x01(\tB\x1e\xe2\x41\x01\x02\xfa\x41\x17\n\x15\x63ustomer.kam/Customer\x12:\n\rtier_override\x18\x02 \x01(\x0b\x32\x1d.kam.customer.v1.TierOverrideB\x04\xe2\x41\x01\x02\"R\n\x1a\x43reateTierOverrideResponse\x12\x34\n\rtier_override\x18\x01 \x01(\x0b\x32\x1d.kam.customer.v1.TierOverride\"M\n\x19\x44\x65leteTierOverrideRequest\x12\x30\n\x04name\x18\x01 \x01(\tB\"\xe2\x41\x01\x02\xfa\x41\x1b\n\x19\x63ustomer.kam/TierOverride\"\x1c\n\x1a\x44\x65leteTierOverrideResponse\"U\n\x11\x43reateTierRequest\x12)\n\x04tier\x18\x01 \x01(\x0b\x32\x15.kam.customer.v1.TierB\x04\xe2\x41\x01\x02\x12\x15\n\x07tier_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\"9\n\x12\x43reateTierResponse\x12#\n\x04tier\x18\x01 \x01(\x0b\x32\x15.kam.customer.v1.Tier\":\n\x0eGetTierRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11\x63ustomer.kam/Tier\"6\n\x0fGetTierResponse\x12#\n\x04tier\x18\x01 \x01(\x0b\x32\x15.kam.customer.v1.Tier\"\x12\n\x10ListTiersRequest\"9\n\x11ListTiersResponse\x12$\n\x05tiers\x18\x01 \x03(\x0b\x32\x15.kam.customer.v1.Tier\"o\n\x11UpdateTierRequest\x12)\n\x04tier\x18\x01 \x01(\x0b\x32\x15.kam.customer.v1.TierB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"9\n\x12UpdateTierResponse\x12#\n\x04tier\x18\x01 \x01(\x0b\x32\x15.kam.customer.v1.Tier\"=\n\x11\x44\x65leteTierRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11\x63ustomer.kam/Tier\"\x14\n\x12\x44\x65leteTierResponse\"i\n\x18\x43reateTierRuleSetRequest\x12\x39\n\rtier_rule_set\x18\x01 \x01(\x0b\x32\x1c.kam.customer.v1.TierRuleSetB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"P\n\x19\x43reateTierRuleSetResponse\x12\x33\n\rtier_rule_set\x18\x01 \x01(\x0b\x32\x1c.kam.customer.v1.TierRuleSet\"H\n\x15GetTierRuleSetRequest\x12/\n\x04name\x18\x01 \x01(\tB!\xe2\x41\x01\x02\xfa\x41\x1a\n\x18\x63ustomer.kam/TierRuleSet\"M\n\x16GetTierRuleSetResponse\x12\x33\n\rtier_rule_set\x18\x01 \x01(\x0b\x32\x1c.kam.customer.v1.TierRuleSet\"P\n\x17ListTierRuleSetsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\"i\n\x18ListTierRuleSetsResponse\x12\x34\n\x0etier_rule_sets\x18\x01 \x03(\x0b\x32\x1c.kam.customer.v1.TierRuleSet\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x86\x01\n\x18UpdateTierRuleSetRequest\x12\x39\n\rtier_rule_set\x18\x01 \x01(\x0b\x32\x1c.kam.customer.v1.TierRuleSetB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"P\n\x19UpdateTierRuleSetResponse\x12\x33\n\rtier_rule_set\x18\x01 \x01(\x0b\x32\x1c.kam.customer.v1.TierRuleSet\"\x93\x01\n\x1aSimulateTierRuleSetRequest\x12+\n\x04name\x18\x01 \x01(\tB\x1d\xfa\x41\x1a\n\x18\x63ustomer.kam/TierRuleSet\x12\x13\n\x0bsample_size\x18\x02 \x01(\x05\x12\x33\n\rtier_rule_set\x18\x03 \x01(\x0b\x32\x1c.kam.customer.v1.TierRuleSet\"\xe8\x01\n\x1bSimulateTierRuleSetResponse\x12\x34\n\x0btransitions\x18\x01 \x03(\x0b\x32\x1f.kam.customer.v1.TierTransition\x12\x17\n\x0f\x65valuated_count\x18\x02 \x01(\x03\x12\x15\n\rchanged_count\x18\x03 \x01(\x03\x12\x32\n\x07samples\x18\x04 \x03(\x0b\x32!.kam.customer.v1.TransitionSample\x12/\n\x0btier_counts\x18\x05 \x03(\x0b\x32\x1a.kam.customer.v1.TierCount\"I\n\x10TransitionSample\x12\x11\n\tfrom_tier\x18\x01 \x01(\t\x12\x0f\n\x07to_tier\x18\x02 \x01(\t\x12\x11\n\tcustomers\x18\x03 \x03(\t\"[\n\x1a\x41\x63tivateTierRuleSetRequest\x12/\n\x04name\x18\x01 \x01(\tB!\xe2\x41\x01\x02\xfa\x41\x1a\n\x18\x63ustomer.kam/TierRuleSet\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"R\n\x1b\x41\x63tivateTierRuleSetResponse\x12\x33\n\rtier_rule_set\x18\x01 \x01(\x0b\x32\x1c.kam.customer.v1.TierRuleSet\"s\n\x1aListTierAssignmentsRequest\x12.\n\x06parent\x18\x01 \x01(\tB\x1e\xe2\x41\x01\x02\xfa\x41\x17\n\x15\x63ustomer.kam/Customer\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"q\n\x1bListTierAssignmentsResponse\x12\x39\n\x10tier_assignments\x18\x01 \x03(\x0b\x32\x1f.kam.customer.v1.TierAssignment\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2\xa2\x15\n\x0bTierService\x12\x95\x01\n\nCreateTier\x12\".kam.customer.v1.CreateTierRequest\x1a#.kam.customer.v1.CreateTierResponse\">\xda\x41\x0ctier,tier_id\xc2\xf3\x18\x0e\n\x0ctiers.manage\x82\xd3\xe4\x93\x02\x17\"\t/v1/tiers:\x04tierb\x04tier\x12\x88\x01\n\x07GetTier\x12\x1f.kam.customer.v1.GetTierRequest\x1a .kam.customer.v1.GetTierResponse\":\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x0c\n\ntiers.read\x82\xd3\xe4\x93\x02\x1a\x12\x12/v1/{name=tiers/*}b\x04tier\x12x\n\tListTiers\x12!.kam.customer.v1.ListTiersRequest\x1a\".kam.customer.v1.ListTiersResponse\"$\x90\x02\x01\xc2\xf3\x18\x0c\n\ntiers.read\x82\xd3\xe4\x93\x02\x0b\x12\t/v1/tiers\x12\xa7\x01\n\nUpdateTier\x12\".kam.customer.v1.UpdateTierRequest\x1a#.kam.customer.v1.UpdateTierResponse\"P\xda\x41\x10tier,update_mask\xc2\xf3\x18\x0e\n\x0ctiers.manage\x82\xd3\xe4\x93\x02%2\x17/v1/{tier.name=tiers/*}:\x04tierb\x04tier\x12\x8a\x01\n\nDeleteTier\x12\".kam.customer.v1.DeleteTierRequest\x1a#.kam.customer.v1.DeleteTierResponse\"3\xda\x41\x04name\xc2\xf3\x18\x0e\n\x0ctiers.manage\x82\xd3\xe4\x93\x02\x14*\x12/v1/{name=tiers/*}\x12\xc4\x01\n\x11\x43reateTierRuleSet\x12).kam.customer.v1.CreateTierRuleSetRequest\x1a*.kam.customer.v1.CreateTierRuleSetResponse\"X\xda\x41\rtier_rule_set\xc2\xf3\x18\x0e\n\x0ctiers.manage\x82\xd3\xe4\x93\x02\x30\"\x10/v1/tierRuleSets:\rtier_rule_setb\rtier_rule_set\x12\xad\x01\n\x0eGetTierRuleSet\x12&.kam.customer.v1.GetTierRuleSetRequest\x1a\'.kam.customer.v1.GetTierRuleSetResponse\"J\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x0c\n\ntiers.read\x82\xd3\xe4\x93\x02*\x12\x19/v1/{name=tierRuleSets/*}b\rtier_rule_set\x12\x94\x01\n\x10ListTierRuleSets\x12(.kam.customer.v1.ListTierRuleSetsRequest\x1a).kam.customer.v1.ListTierRuleSetsResponse\"+\x90\x02\x01\xc2\xf3\x18\x0c\n\ntiers.read\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/tierRuleSets\x12\xe7\x01\n\x11UpdateTierRuleSet\x12).kam.customer.v1.UpdateTierRuleSetRequest\x1a*.kam.customer.v1.UpdateTierRuleSetResponse\"{\xda\x41\x19tier_rule_set,update_mask\xc2\xf3\x18\x0e\n\x0ctiers.manage\x82\xd3\xe4\x93\x02G2\'/v1/{tier_rule_set.name=tierRuleSets/*}:\rtier_rule_setb\rtier_rule_set\x12\xbb\x01\n\x13SimulateTierRuleSet\x12+.kam.customer.v1.SimulateTierRuleSetRequest\x1a,.kam.customer.v1.SimulateTierRuleSetResponse\"I\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x0e\n\x0ctiers.manage\x82\xd3\xe4\x93\x02\'\"\"/v1/{name=tierRuleSets/*}:simulate:\x01*\x12\xc7\x01\n\x13\x41\x63tivateTierRuleSet\x12+.kam.customer.v1.ActivateTierRuleSetRequest\x1a,.kam.customer.v1.ActivateTierRuleSetResponse\"U\xda\x41\x04name\xc2\xf3\x18\x0e\n\x0ctiers.manage\x82\xd3\xe4\x93\x02\x36\"\"/v1/{name=tierRuleSets/*}:activate:\x01*b\rtier_rule_set\x12\xc2\x01\n\x13ListTierAssignments\x12+.kam.customer.v1.ListTierAssignmentsRequest\x1a,.kam.customer.v1.ListTierAssignmentsResponse\"P\x90\x02\x01\xda\x41\x06parent\xc2\xf3\x18\x10\n\x0e\x63ustomers.read\x82\xd3\xe4\x93\x02*\x12(/v1/{parent=customers/*}/tierAssignments\x12\xb6\x01\n\x0fGetCustomerTier\x12\'.kam.customer.v1.GetCustomerTierRequest\x1a(.kam.customer.v1.GetCustomerTierResponse\"P\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x10\n\x0e\x63ustomers.read\x82\xd3\xe4\x93\x02,\x12\x1b/v1/{name=customers/*/tier}b\rcustomer_tier\x12\xed\x01\n\x12\x43reateTierOverride\x12*.kam.customer.v1.CreateTierOverrideRequest\x1a+.kam.customer.v1.CreateTierOverrideResponse\"~\xda\x41\x14parent,tier_override\xc2\xf3\x18\x17\n\x15tier_overrides.manage\x82\xd3\xe4\x93\x02\x46\"&/v1/{parent=customers/*}/tierOverrides:\rtier_overrideb\rtier_override\x12\xbf\x01\n\x12\x44\x65leteTierOverride\x12*.kam.customer.v1.DeleteTierOverrideRequest\x1a+.kam.customer.v1.DeleteTierOverrideResponse\"P\xda\x41\x04name\xc2\xf3\x18\x17\n\x15tier_overrides.manage\x82\xd3\xe4\x93\x02(*&/v1/{name=customers/*/tierOverrides/*}\x1a\x0f\xca\x41\x0c\x63ustomer.kamb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -70,97 +71,97 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_TIERSERVICE']._loaded_options = None
   _globals['_TIERSERVICE']._serialized_options = b'\312A\014customer.kam'
   _globals['_TIERSERVICE'].methods_by_name['CreateTier']._loaded_options = None
-  _globals['_TIERSERVICE'].methods_by_name['CreateTier']._serialized_options = b'\332A\014tier,tier_id\202\323\344\223\002\027\"\t/v1/tiers:\004tierb\004tier'
+  _globals['_TIERSERVICE'].methods_by_name['CreateTier']._serialized_options = b'\332A\014tier,tier_id\302\363\030\016\n\014tiers.manage\202\323\344\223\002\027\"\t/v1/tiers:\004tierb\004tier'
   _globals['_TIERSERVICE'].methods_by_name['GetTier']._loaded_options = None
-  _globals['_TIERSERVICE'].methods_by_name['GetTier']._serialized_options = b'\220\002\001\332A\004name\202\323\344\223\002\032\022\022/v1/{name=tiers/*}b\004tier'
+  _globals['_TIERSERVICE'].methods_by_name['GetTier']._serialized_options = b'\220\002\001\332A\004name\302\363\030\014\n\ntiers.read\202\323\344\223\002\032\022\022/v1/{name=tiers/*}b\004tier'
   _globals['_TIERSERVICE'].methods_by_name['ListTiers']._loaded_options = None
-  _globals['_TIERSERVICE'].methods_by_name['ListTiers']._serialized_options = b'\220\002\001\202\323\344\223\002\013\022\t/v1/tiers'
+  _globals['_TIERSERVICE'].methods_by_name['ListTiers']._serialized_options = b'\220\002\001\302\363\030\014\n\ntiers.read\202\323\344\223\002\013\022\t/v1/tiers'
   _globals['_TIERSERVICE'].methods_by_name['UpdateTier']._loaded_options = None
-  _globals['_TIERSERVICE'].methods_by_name['UpdateTier']._serialized_options = b'\332A\020tier,update_mask\202\323\344\223\002%2\027/v1/{tier.name=tiers/*}:\004tierb\004tier'
+  _globals['_TIERSERVICE'].methods_by_name['UpdateTier']._serialized_options = b'\332A\020tier,update_mask\302\363\030\016\n\014tiers.manage\202\323\344\223\002%2\027/v1/{tier.name=tiers/*}:\004tierb\004tier'
   _globals['_TIERSERVICE'].methods_by_name['DeleteTier']._loaded_options = None
-  _globals['_TIERSERVICE'].methods_by_name['DeleteTier']._serialized_options = b'\332A\004name\202\323\344\223\002\024*\022/v1/{name=tiers/*}'
+  _globals['_TIERSERVICE'].methods_by_name['DeleteTier']._serialized_options = b'\332A\004name\302\363\030\016\n\014tiers.manage\202\323\344\223\002\024*\022/v1/{name=tiers/*}'
   _globals['_TIERSERVICE'].methods_by_name['CreateTierRuleSet']._loaded_options = None
-  _globals['_TIERSERVICE'].methods_by_name['CreateTierRuleSet']._serialized_options = b'\332A\rtier_rule_set\202\323\344\223\0020\"\020/v1/tierRuleSets:\rtier_rule_setb\rtier_rule_set'
+  _globals['_TIERSERVICE'].methods_by_name['CreateTierRuleSet']._serialized_options = b'\332A\rtier_rule_set\302\363\030\016\n\014tiers.manage\202\323\344\223\0020\"\020/v1/tierRuleSets:\rtier_rule_setb\rtier_rule_set'
   _globals['_TIERSERVICE'].methods_by_name['GetTierRuleSet']._loaded_options = None
-  _globals['_TIERSERVICE'].methods_by_name['GetTierRuleSet']._serialized_options = b'\220\002\001\332A\004name\202\323\344\223\002*\022\031/v1/{name=tierRuleSets/*}b\rtier_rule_set'
+  _globals['_TIERSERVICE'].methods_by_name['GetTierRuleSet']._serialized_options = b'\220\002\001\332A\004name\302\363\030\014\n\ntiers.read\202\323\344\223\002*\022\031/v1/{name=tierRuleSets/*}b\rtier_rule_set'
   _globals['_TIERSERVICE'].methods_by_name['ListTierRuleSets']._loaded_options = None
-  _globals['_TIERSERVICE'].methods_by_name['ListTierRuleSets']._serialized_options = b'\220\002\001\202\323\344\223\002\022\022\020/v1/tierRuleSets'
+  _globals['_TIERSERVICE'].methods_by_name['ListTierRuleSets']._serialized_options = b'\220\002\001\302\363\030\014\n\ntiers.read\202\323\344\223\002\022\022\020/v1/tierRuleSets'
   _globals['_TIERSERVICE'].methods_by_name['UpdateTierRuleSet']._loaded_options = None
-  _globals['_TIERSERVICE'].methods_by_name['UpdateTierRuleSet']._serialized_options = b'\332A\031tier_rule_set,update_mask\202\323\344\223\002G2\'/v1/{tier_rule_set.name=tierRuleSets/*}:\rtier_rule_setb\rtier_rule_set'
+  _globals['_TIERSERVICE'].methods_by_name['UpdateTierRuleSet']._serialized_options = b'\332A\031tier_rule_set,update_mask\302\363\030\016\n\014tiers.manage\202\323\344\223\002G2\'/v1/{tier_rule_set.name=tierRuleSets/*}:\rtier_rule_setb\rtier_rule_set'
   _globals['_TIERSERVICE'].methods_by_name['SimulateTierRuleSet']._loaded_options = None
-  _globals['_TIERSERVICE'].methods_by_name['SimulateTierRuleSet']._serialized_options = b'\220\002\001\332A\004name\202\323\344\223\002\'\"\"/v1/{name=tierRuleSets/*}:simulate:\001*'
+  _globals['_TIERSERVICE'].methods_by_name['SimulateTierRuleSet']._serialized_options = b'\220\002\001\332A\004name\302\363\030\016\n\014tiers.manage\202\323\344\223\002\'\"\"/v1/{name=tierRuleSets/*}:simulate:\001*'
   _globals['_TIERSERVICE'].methods_by_name['ActivateTierRuleSet']._loaded_options = None
-  _globals['_TIERSERVICE'].methods_by_name['ActivateTierRuleSet']._serialized_options = b'\332A\004name\202\323\344\223\0026\"\"/v1/{name=tierRuleSets/*}:activate:\001*b\rtier_rule_set'
+  _globals['_TIERSERVICE'].methods_by_name['ActivateTierRuleSet']._serialized_options = b'\332A\004name\302\363\030\016\n\014tiers.manage\202\323\344\223\0026\"\"/v1/{name=tierRuleSets/*}:activate:\001*b\rtier_rule_set'
   _globals['_TIERSERVICE'].methods_by_name['ListTierAssignments']._loaded_options = None
-  _globals['_TIERSERVICE'].methods_by_name['ListTierAssignments']._serialized_options = b'\220\002\001\332A\006parent\202\323\344\223\002*\022(/v1/{parent=customers/*}/tierAssignments'
+  _globals['_TIERSERVICE'].methods_by_name['ListTierAssignments']._serialized_options = b'\220\002\001\332A\006parent\302\363\030\020\n\016customers.read\202\323\344\223\002*\022(/v1/{parent=customers/*}/tierAssignments'
   _globals['_TIERSERVICE'].methods_by_name['GetCustomerTier']._loaded_options = None
-  _globals['_TIERSERVICE'].methods_by_name['GetCustomerTier']._serialized_options = b'\220\002\001\332A\004name\202\323\344\223\002,\022\033/v1/{name=customers/*/tier}b\rcustomer_tier'
+  _globals['_TIERSERVICE'].methods_by_name['GetCustomerTier']._serialized_options = b'\220\002\001\332A\004name\302\363\030\020\n\016customers.read\202\323\344\223\002,\022\033/v1/{name=customers/*/tier}b\rcustomer_tier'
   _globals['_TIERSERVICE'].methods_by_name['CreateTierOverride']._loaded_options = None
-  _globals['_TIERSERVICE'].methods_by_name['CreateTierOverride']._serialized_options = b'\332A\024parent,tier_override\202\323\344\223\002F\"&/v1/{parent=customers/*}/tierOverrides:\rtier_overrideb\rtier_override'
+  _globals['_TIERSERVICE'].methods_by_name['CreateTierOverride']._serialized_options = b'\332A\024parent,tier_override\302\363\030\027\n\025tier_overrides.manage\202\323\344\223\002F\"&/v1/{parent=customers/*}/tierOverrides:\rtier_overrideb\rtier_override'
   _globals['_TIERSERVICE'].methods_by_name['DeleteTierOverride']._loaded_options = None
-  _globals['_TIERSERVICE'].methods_by_name['DeleteTierOverride']._serialized_options = b'\332A\004name\202\323\344\223\002(*&/v1/{name=customers/*/tierOverrides/*}'
-  _globals['_GETCUSTOMERTIERREQUEST']._serialized_start=232
-  _globals['_GETCUSTOMERTIERREQUEST']._serialized_end=276
-  _globals['_GETCUSTOMERTIERRESPONSE']._serialized_start=278
-  _globals['_GETCUSTOMERTIERRESPONSE']._serialized_end=357
-  _globals['_CREATETIEROVERRIDEREQUEST']._serialized_start=360
-  _globals['_CREATETIEROVERRIDEREQUEST']._serialized_end=495
-  _globals['_CREATETIEROVERRIDERESPONSE']._serialized_start=497
-  _globals['_CREATETIEROVERRIDERESPONSE']._serialized_end=579
-  _globals['_DELETETIEROVERRIDEREQUEST']._serialized_start=581
-  _globals['_DELETETIEROVERRIDEREQUEST']._serialized_end=658
-  _globals['_DELETETIEROVERRIDERESPONSE']._serialized_start=660
-  _globals['_DELETETIEROVERRIDERESPONSE']._serialized_end=688
-  _globals['_CREATETIERREQUEST']._serialized_start=690
-  _globals['_CREATETIERREQUEST']._serialized_end=775
-  _globals['_CREATETIERRESPONSE']._serialized_start=777
-  _globals['_CREATETIERRESPONSE']._serialized_end=834
-  _globals['_GETTIERREQUEST']._serialized_start=836
-  _globals['_GETTIERREQUEST']._serialized_end=894
-  _globals['_GETTIERRESPONSE']._serialized_start=896
-  _globals['_GETTIERRESPONSE']._serialized_end=950
-  _globals['_LISTTIERSREQUEST']._serialized_start=952
-  _globals['_LISTTIERSREQUEST']._serialized_end=970
-  _globals['_LISTTIERSRESPONSE']._serialized_start=972
-  _globals['_LISTTIERSRESPONSE']._serialized_end=1029
-  _globals['_UPDATETIERREQUEST']._serialized_start=1031
-  _globals['_UPDATETIERREQUEST']._serialized_end=1142
-  _globals['_UPDATETIERRESPONSE']._serialized_start=1144
-  _globals['_UPDATETIERRESPONSE']._serialized_end=1201
-  _globals['_DELETETIERREQUEST']._serialized_start=1203
-  _globals['_DELETETIERREQUEST']._serialized_end=1264
-  _globals['_DELETETIERRESPONSE']._serialized_start=1266
-  _globals['_DELETETIERRESPONSE']._serialized_end=1286
-  _globals['_CREATETIERRULESETREQUEST']._serialized_start=1288
-  _globals['_CREATETIERRULESETREQUEST']._serialized_end=1393
-  _globals['_CREATETIERRULESETRESPONSE']._serialized_start=1395
-  _globals['_CREATETIERRULESETRESPONSE']._serialized_end=1475
-  _globals['_GETTIERRULESETREQUEST']._serialized_start=1477
-  _globals['_GETTIERRULESETREQUEST']._serialized_end=1549
-  _globals['_GETTIERRULESETRESPONSE']._serialized_start=1551
-  _globals['_GETTIERRULESETRESPONSE']._serialized_end=1628
-  _globals['_LISTTIERRULESETSREQUEST']._serialized_start=1630
-  _globals['_LISTTIERRULESETSREQUEST']._serialized_end=1710
-  _globals['_LISTTIERRULESETSRESPONSE']._serialized_start=1712
-  _globals['_LISTTIERRULESETSRESPONSE']._serialized_end=1817
-  _globals['_UPDATETIERRULESETREQUEST']._serialized_start=1820
-  _globals['_UPDATETIERRULESETREQUEST']._serialized_end=1954
-  _globals['_UPDATETIERRULESETRESPONSE']._serialized_start=1956
-  _globals['_UPDATETIERRULESETRESPONSE']._serialized_end=2036
-  _globals['_SIMULATETIERRULESETREQUEST']._serialized_start=2039
-  _globals['_SIMULATETIERRULESETREQUEST']._serialized_end=2186
-  _globals['_SIMULATETIERRULESETRESPONSE']._serialized_start=2189
-  _globals['_SIMULATETIERRULESETRESPONSE']._serialized_end=2421
-  _globals['_TRANSITIONSAMPLE']._serialized_start=2423
-  _globals['_TRANSITIONSAMPLE']._serialized_end=2496
-  _globals['_ACTIVATETIERRULESETREQUEST']._serialized_start=2498
-  _globals['_ACTIVATETIERRULESETREQUEST']._serialized_end=2589
-  _globals['_ACTIVATETIERRULESETRESPONSE']._serialized_start=2591
-  _globals['_ACTIVATETIERRULESETRESPONSE']._serialized_end=2673
-  _globals['_LISTTIERASSIGNMENTSREQUEST']._serialized_start=2675
-  _globals['_LISTTIERASSIGNMENTSREQUEST']._serialized_end=2790
-  _globals['_LISTTIERASSIGNMENTSRESPONSE']._serialized_start=2792
-  _globals['_LISTTIERASSIGNMENTSRESPONSE']._serialized_end=2905
-  _globals['_TIERSERVICE']._serialized_start=2908
-  _globals['_TIERSERVICE']._serialized_end=5344
+  _globals['_TIERSERVICE'].methods_by_name['DeleteTierOverride']._serialized_options = b'\332A\004name\302\363\030\027\n\025tier_overrides.manage\202\323\344\223\002(*&/v1/{name=customers/*/tierOverrides/*}'
+  _globals['_GETCUSTOMERTIERREQUEST']._serialized_start=264
+  _globals['_GETCUSTOMERTIERREQUEST']._serialized_end=308
+  _globals['_GETCUSTOMERTIERRESPONSE']._serialized_start=310
+  _globals['_GETCUSTOMERTIERRESPONSE']._serialized_end=389
+  _globals['_CREATETIEROVERRIDEREQUEST']._serialized_start=392
+  _globals['_CREATETIEROVERRIDEREQUEST']._serialized_end=527
+  _globals['_CREATETIEROVERRIDERESPONSE']._serialized_start=529
+  _globals['_CREATETIEROVERRIDERESPONSE']._serialized_end=611
+  _globals['_DELETETIEROVERRIDEREQUEST']._serialized_start=613
+  _globals['_DELETETIEROVERRIDEREQUEST']._serialized_end=690
+  _globals['_DELETETIEROVERRIDERESPONSE']._serialized_start=692
+  _globals['_DELETETIEROVERRIDERESPONSE']._serialized_end=720
+  _globals['_CREATETIERREQUEST']._serialized_start=722
+  _globals['_CREATETIERREQUEST']._serialized_end=807
+  _globals['_CREATETIERRESPONSE']._serialized_start=809
+  _globals['_CREATETIERRESPONSE']._serialized_end=866
+  _globals['_GETTIERREQUEST']._serialized_start=868
+  _globals['_GETTIERREQUEST']._serialized_end=926
+  _globals['_GETTIERRESPONSE']._serialized_start=928
+  _globals['_GETTIERRESPONSE']._serialized_end=982
+  _globals['_LISTTIERSREQUEST']._serialized_start=984
+  _globals['_LISTTIERSREQUEST']._serialized_end=1002
+  _globals['_LISTTIERSRESPONSE']._serialized_start=1004
+  _globals['_LISTTIERSRESPONSE']._serialized_end=1061
+  _globals['_UPDATETIERREQUEST']._serialized_start=1063
+  _globals['_UPDATETIERREQUEST']._serialized_end=1174
+  _globals['_UPDATETIERRESPONSE']._serialized_start=1176
+  _globals['_UPDATETIERRESPONSE']._serialized_end=1233
+  _globals['_DELETETIERREQUEST']._serialized_start=1235
+  _globals['_DELETETIERREQUEST']._serialized_end=1296
+  _globals['_DELETETIERRESPONSE']._serialized_start=1298
+  _globals['_DELETETIERRESPONSE']._serialized_end=1318
+  _globals['_CREATETIERRULESETREQUEST']._serialized_start=1320
+  _globals['_CREATETIERRULESETREQUEST']._serialized_end=1425
+  _globals['_CREATETIERRULESETRESPONSE']._serialized_start=1427
+  _globals['_CREATETIERRULESETRESPONSE']._serialized_end=1507
+  _globals['_GETTIERRULESETREQUEST']._serialized_start=1509
+  _globals['_GETTIERRULESETREQUEST']._serialized_end=1581
+  _globals['_GETTIERRULESETRESPONSE']._serialized_start=1583
+  _globals['_GETTIERRULESETRESPONSE']._serialized_end=1660
+  _globals['_LISTTIERRULESETSREQUEST']._serialized_start=1662
+  _globals['_LISTTIERRULESETSREQUEST']._serialized_end=1742
+  _globals['_LISTTIERRULESETSRESPONSE']._serialized_start=1744
+  _globals['_LISTTIERRULESETSRESPONSE']._serialized_end=1849
+  _globals['_UPDATETIERRULESETREQUEST']._serialized_start=1852
+  _globals['_UPDATETIERRULESETREQUEST']._serialized_end=1986
+  _globals['_UPDATETIERRULESETRESPONSE']._serialized_start=1988
+  _globals['_UPDATETIERRULESETRESPONSE']._serialized_end=2068
+  _globals['_SIMULATETIERRULESETREQUEST']._serialized_start=2071
+  _globals['_SIMULATETIERRULESETREQUEST']._serialized_end=2218
+  _globals['_SIMULATETIERRULESETRESPONSE']._serialized_start=2221
+  _globals['_SIMULATETIERRULESETRESPONSE']._serialized_end=2453
+  _globals['_TRANSITIONSAMPLE']._serialized_start=2455
+  _globals['_TRANSITIONSAMPLE']._serialized_end=2528
+  _globals['_ACTIVATETIERRULESETREQUEST']._serialized_start=2530
+  _globals['_ACTIVATETIERRULESETREQUEST']._serialized_end=2621
+  _globals['_ACTIVATETIERRULESETRESPONSE']._serialized_start=2623
+  _globals['_ACTIVATETIERRULESETRESPONSE']._serialized_end=2705
+  _globals['_LISTTIERASSIGNMENTSREQUEST']._serialized_start=2707
+  _globals['_LISTTIERASSIGNMENTSREQUEST']._serialized_end=2822
+  _globals['_LISTTIERASSIGNMENTSRESPONSE']._serialized_start=2824
+  _globals['_LISTTIERASSIGNMENTSRESPONSE']._serialized_end=2937
+  _globals['_TIERSERVICE']._serialized_start=2940
+  _globals['_TIERSERVICE']._serialized_end=5662
 # @@protoc_insertion_point(module_scope)

@@ -28,10 +28,11 @@ from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior_
 from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
 from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
+from kam.api.v1 import authorization_pb2 as kam_dot_api_dot_v1_dot_authorization__pb2
 from kam.identity.v1 import identity_pb2 as kam_dot_identity_dot_v1_dot_identity__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&kam/identity/v1/identity_service.proto\x12\x0fkam.identity.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ekam/identity/v1/identity.proto\"?\n\x0cLoginRequest\x12\x16\n\x08username\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12\x17\n\x08password\x18\x02 \x01(\tB\x05\xe2\x41\x02\x02\x04\"{\n\rLoginResponse\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x01 \x01(\t\x12/\n\x0b\x65xpire_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12#\n\x04user\x18\x03 \x01(\x0b\x32\x15.kam.identity.v1.User\"\x17\n\x15GetCurrentUserRequest\"=\n\x16GetCurrentUserResponse\x12#\n\x04user\x18\x01 \x01(\x0b\x32\x15.kam.identity.v1.User\"Q\n\x15\x43hangePasswordRequest\x12\x1b\n\x0cold_password\x18\x01 \x01(\tB\x05\xe2\x41\x02\x02\x04\x12\x1b\n\x0cnew_password\x18\x02 \x01(\tB\x05\xe2\x41\x02\x02\x04\"\x18\n\x16\x43hangePasswordResponse\"p\n\x11\x43reateUserRequest\x12)\n\x04user\x18\x01 \x01(\x0b\x32\x15.kam.identity.v1.UserB\x04\xe2\x41\x01\x02\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x1f\n\x10initial_password\x18\x03 \x01(\tB\x05\xe2\x41\x02\x02\x04\"9\n\x12\x43reateUserResponse\x12#\n\x04user\x18\x01 \x01(\x0b\x32\x15.kam.identity.v1.User\":\n\x0eGetUserRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11identity.kam/User\"6\n\x0fGetUserResponse\x12#\n\x04user\x18\x01 \x01(\x0b\x32\x15.kam.identity.v1.User\"I\n\x10ListUsersRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\"f\n\x11ListUsersResponse\x12$\n\x05users\x18\x01 \x03(\x0b\x32\x15.kam.identity.v1.User\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"o\n\x11UpdateUserRequest\x12)\n\x04user\x18\x01 \x01(\x0b\x32\x15.kam.identity.v1.UserB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"9\n\x12UpdateUserResponse\x12#\n\x04user\x18\x01 \x01(\x0b\x32\x15.kam.identity.v1.User\">\n\x12\x44isableUserRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11identity.kam/User\":\n\x13\x44isableUserResponse\x12#\n\x04user\x18\x01 \x01(\x0b\x32\x15.kam.identity.v1.User\"=\n\x11\x45nableUserRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11identity.kam/User\"9\n\x12\x45nableUserResponse\x12#\n\x04user\x18\x01 \x01(\x0b\x32\x15.kam.identity.v1.User\"a\n\x18ResetUserPasswordRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11identity.kam/User\x12\x1b\n\x0cnew_password\x18\x02 \x01(\tB\x05\xe2\x41\x02\x02\x04\"\x1b\n\x19ResetUserPasswordResponse\"]\n\x14\x43reateOrgUnitRequest\x12\x30\n\x08org_unit\x18\x01 \x01(\x0b\x32\x18.kam.identity.v1.OrgUnitB\x04\xe2\x41\x01\x02\x12\x13\n\x0borg_unit_id\x18\x02 \x01(\t\"C\n\x15\x43reateOrgUnitResponse\x12*\n\x08org_unit\x18\x01 \x01(\x0b\x32\x18.kam.identity.v1.OrgUnit\"@\n\x11GetOrgUnitRequest\x12+\n\x04name\x18\x01 \x01(\tB\x1d\xe2\x41\x01\x02\xfa\x41\x16\n\x14identity.kam/OrgUnit\"@\n\x12GetOrgUnitResponse\x12*\n\x08org_unit\x18\x01 \x01(\x0b\x32\x18.kam.identity.v1.OrgUnit\"L\n\x13ListOrgUnitsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\"p\n\x14ListOrgUnitsResponse\x12+\n\torg_units\x18\x01 \x03(\x0b\x32\x18.kam.identity.v1.OrgUnit\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"y\n\x14UpdateOrgUnitRequest\x12\x30\n\x08org_unit\x18\x01 \x01(\x0b\x32\x18.kam.identity.v1.OrgUnitB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"C\n\x15UpdateOrgUnitResponse\x12*\n\x08org_unit\x18\x01 \x01(\x0b\x32\x18.kam.identity.v1.OrgUnit\"Q\n\x14\x44\x65leteOrgUnitRequest\x12+\n\x04name\x18\x01 \x01(\tB\x1d\xe2\x41\x01\x02\xfa\x41\x16\n\x14identity.kam/OrgUnit\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"\x17\n\x15\x44\x65leteOrgUnitResponse\"O\n\x11\x43reateRoleRequest\x12)\n\x04role\x18\x01 \x01(\x0b\x32\x15.kam.identity.v1.RoleB\x04\xe2\x41\x01\x02\x12\x0f\n\x07role_id\x18\x02 \x01(\t\"9\n\x12\x43reateRoleResponse\x12#\n\x04role\x18\x01 \x01(\x0b\x32\x15.kam.identity.v1.Role\":\n\x0eGetRoleRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11identity.kam/Role\"6\n\x0fGetRoleResponse\x12#\n\x04role\x18\x01 \x01(\x0b\x32\x15.kam.identity.v1.Role\"\x12\n\x10ListRolesRequest\"9\n\x11ListRolesResponse\x12$\n\x05roles\x18\x01 \x03(\x0b\x32\x15.kam.identity.v1.Role\"o\n\x11UpdateRoleRequest\x12)\n\x04role\x18\x01 \x01(\x0b\x32\x15.kam.identity.v1.RoleB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"9\n\x12UpdateRoleResponse\x12#\n\x04role\x18\x01 \x01(\x0b\x32\x15.kam.identity.v1.Role\"K\n\x11\x44\x65leteRoleRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11identity.kam/Role\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"\x14\n\x12\x44\x65leteRoleResponse2\xab\x15\n\x0fIdentityService\x12\x61\n\x05Login\x12\x1d.kam.identity.v1.LoginRequest\x1a\x1e.kam.identity.v1.LoginResponse\"\x19\x82\xd3\xe4\x93\x02\x13\"\x0e/v1/auth:login:\x01*\x12\x80\x01\n\x0eGetCurrentUser\x12&.kam.identity.v1.GetCurrentUserRequest\x1a\'.kam.identity.v1.GetCurrentUserResponse\"\x1d\x90\x02\x01\x82\xd3\xe4\x93\x02\x14\x12\x0c/v1/users/meb\x04user\x12\x89\x01\n\x0e\x43hangePassword\x12&.kam.identity.v1.ChangePasswordRequest\x1a\'.kam.identity.v1.ChangePasswordResponse\"&\x82\xd3\xe4\x93\x02 \"\x1b/v1/users/me:changePassword:\x01*\x12\x83\x01\n\nCreateUser\x12\".kam.identity.v1.CreateUserRequest\x1a#.kam.identity.v1.CreateUserResponse\",\xda\x41\x0cuser,user_id\x82\xd3\xe4\x93\x02\x17\"\t/v1/users:\x04userb\x04user\x12x\n\x07GetUser\x12\x1f.kam.identity.v1.GetUserRequest\x1a .kam.identity.v1.GetUserResponse\"*\x90\x02\x01\xda\x41\x04name\x82\xd3\xe4\x93\x02\x1a\x12\x12/v1/{name=users/*}b\x04user\x12h\n\tListUsers\x12!.kam.identity.v1.ListUsersRequest\x1a\".kam.identity.v1.ListUsersResponse\"\x14\x90\x02\x01\x82\xd3\xe4\x93\x02\x0b\x12\t/v1/users\x12\x95\x01\n\nUpdateUser\x12\".kam.identity.v1.UpdateUserRequest\x1a#.kam.identity.v1.UpdateUserResponse\">\xda\x41\x10user,update_mask\x82\xd3\xe4\x93\x02%2\x17/v1/{user.name=users/*}:\x04userb\x04user\x12\x8c\x01\n\x0b\x44isableUser\x12#.kam.identity.v1.DisableUserRequest\x1a$.kam.identity.v1.DisableUserResponse\"2\xda\x41\x04name\x82\xd3\xe4\x93\x02%\"\x1a/v1/{name=users/*}:disable:\x01*b\x04user\x12\x88\x01\n\nEnableUser\x12\".kam.identity.v1.EnableUserRequest\x1a#.kam.identity.v1.EnableUserResponse\"1\xda\x41\x04name\x82\xd3\xe4\x93\x02$\"\x19/v1/{name=users/*}:enable:\x01*b\x04user\x12\x9e\x01\n\x11ResetUserPassword\x12).kam.identity.v1.ResetUserPasswordRequest\x1a*.kam.identity.v1.ResetUserPasswordResponse\"2\xda\x41\x04name\x82\xd3\xe4\x93\x02%\" /v1/{name=users/*}:resetPassword:\x01*\x12\x9f\x01\n\rCreateOrgUnit\x12%.kam.identity.v1.CreateOrgUnitRequest\x1a&.kam.identity.v1.CreateOrgUnitResponse\"?\xda\x41\x14org_unit,org_unit_id\x82\xd3\xe4\x93\x02\"\"\x0c/v1/orgUnits:\x08org_unitb\x08org_unit\x12\x88\x01\n\nGetOrgUnit\x12\".kam.identity.v1.GetOrgUnitRequest\x1a#.kam.identity.v1.GetOrgUnitResponse\"1\x90\x02\x01\xda\x41\x04name\x82\xd3\xe4\x93\x02!\x12\x15/v1/{name=orgUnits/*}b\x08org_unit\x12t\n\x0cListOrgUnits\x12$.kam.identity.v1.ListOrgUnitsRequest\x1a%.kam.identity.v1.ListOrgUnitsResponse\"\x17\x90\x02\x01\x82\xd3\xe4\x93\x02\x0e\x12\x0c/v1/orgUnits\x12\xb1\x01\n\rUpdateOrgUnit\x12%.kam.identity.v1.UpdateOrgUnitRequest\x1a&.kam.identity.v1.UpdateOrgUnitResponse\"Q\xda\x41\x14org_unit,update_mask\x82\xd3\xe4\x93\x02\x34\x32\x1e/v1/{org_unit.name=orgUnits/*}:\x08org_unitb\x08org_unit\x12\x84\x01\n\rDeleteOrgUnit\x12%.kam.identity.v1.DeleteOrgUnitRequest\x1a&.kam.identity.v1.DeleteOrgUnitResponse\"$\xda\x41\x04name\x82\xd3\xe4\x93\x02\x17*\x15/v1/{name=orgUnits/*}\x12\x83\x01\n\nCreateRole\x12\".kam.identity.v1.CreateRoleRequest\x1a#.kam.identity.v1.CreateRoleResponse\",\xda\x41\x0crole,role_id\x82\xd3\xe4\x93\x02\x17\"\t/v1/roles:\x04roleb\x04role\x12x\n\x07GetRole\x12\x1f.kam.identity.v1.GetRoleRequest\x1a .kam.identity.v1.GetRoleResponse\"*\x90\x02\x01\xda\x41\x04name\x82\xd3\xe4\x93\x02\x1a\x12\x12/v1/{name=roles/*}b\x04role\x12h\n\tListRoles\x12!.kam.identity.v1.ListRolesRequest\x1a\".kam.identity.v1.ListRolesResponse\"\x14\x90\x02\x01\x82\xd3\xe4\x93\x02\x0b\x12\t/v1/roles\x12\x95\x01\n\nUpdateRole\x12\".kam.identity.v1.UpdateRoleRequest\x1a#.kam.identity.v1.UpdateRoleResponse\">\xda\x41\x10role,update_mask\x82\xd3\xe4\x93\x02%2\x17/v1/{role.name=roles/*}:\x04roleb\x04role\x12x\n\nDeleteRole\x12\".kam.identity.v1.DeleteRoleRequest\x1a#.kam.identity.v1.DeleteRoleResponse\"!\xda\x41\x04name\x82\xd3\xe4\x93\x02\x14*\x12/v1/{name=roles/*}\x1a\x0f\xca\x41\x0cidentity.kamb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&kam/identity/v1/identity_service.proto\x12\x0fkam.identity.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ekam/api/v1/authorization.proto\x1a\x1ekam/identity/v1/identity.proto\"?\n\x0cLoginRequest\x12\x16\n\x08username\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12\x17\n\x08password\x18\x02 \x01(\tB\x05\xe2\x41\x02\x02\x04\"{\n\rLoginResponse\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x01 \x01(\t\x12/\n\x0b\x65xpire_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12#\n\x04user\x18\x03 \x01(\x0b\x32\x15.kam.identity.v1.User\"\x17\n\x15GetCurrentUserRequest\"=\n\x16GetCurrentUserResponse\x12#\n\x04user\x18\x01 \x01(\x0b\x32\x15.kam.identity.v1.User\"Q\n\x15\x43hangePasswordRequest\x12\x1b\n\x0cold_password\x18\x01 \x01(\tB\x05\xe2\x41\x02\x02\x04\x12\x1b\n\x0cnew_password\x18\x02 \x01(\tB\x05\xe2\x41\x02\x02\x04\"\x18\n\x16\x43hangePasswordResponse\"p\n\x11\x43reateUserRequest\x12)\n\x04user\x18\x01 \x01(\x0b\x32\x15.kam.identity.v1.UserB\x04\xe2\x41\x01\x02\x12\x0f\n\x07user_id\x18\x02 \x01(\t\x12\x1f\n\x10initial_password\x18\x03 \x01(\tB\x05\xe2\x41\x02\x02\x04\"9\n\x12\x43reateUserResponse\x12#\n\x04user\x18\x01 \x01(\x0b\x32\x15.kam.identity.v1.User\":\n\x0eGetUserRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11identity.kam/User\"6\n\x0fGetUserResponse\x12#\n\x04user\x18\x01 \x01(\x0b\x32\x15.kam.identity.v1.User\"I\n\x10ListUsersRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\"f\n\x11ListUsersResponse\x12$\n\x05users\x18\x01 \x03(\x0b\x32\x15.kam.identity.v1.User\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"o\n\x11UpdateUserRequest\x12)\n\x04user\x18\x01 \x01(\x0b\x32\x15.kam.identity.v1.UserB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"9\n\x12UpdateUserResponse\x12#\n\x04user\x18\x01 \x01(\x0b\x32\x15.kam.identity.v1.User\">\n\x12\x44isableUserRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11identity.kam/User\":\n\x13\x44isableUserResponse\x12#\n\x04user\x18\x01 \x01(\x0b\x32\x15.kam.identity.v1.User\"=\n\x11\x45nableUserRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11identity.kam/User\"9\n\x12\x45nableUserResponse\x12#\n\x04user\x18\x01 \x01(\x0b\x32\x15.kam.identity.v1.User\"a\n\x18ResetUserPasswordRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11identity.kam/User\x12\x1b\n\x0cnew_password\x18\x02 \x01(\tB\x05\xe2\x41\x02\x02\x04\"\x1b\n\x19ResetUserPasswordResponse\"]\n\x14\x43reateOrgUnitRequest\x12\x30\n\x08org_unit\x18\x01 \x01(\x0b\x32\x18.kam.identity.v1.OrgUnitB\x04\xe2\x41\x01\x02\x12\x13\n\x0borg_unit_id\x18\x02 \x01(\t\"C\n\x15\x43reateOrgUnitResponse\x12*\n\x08org_unit\x18\x01 \x01(\x0b\x32\x18.kam.identity.v1.OrgUnit\"@\n\x11GetOrgUnitRequest\x12+\n\x04name\x18\x01 \x01(\tB\x1d\xe2\x41\x01\x02\xfa\x41\x16\n\x14identity.kam/OrgUnit\"@\n\x12GetOrgUnitResponse\x12*\n\x08org_unit\x18\x01 \x01(\x0b\x32\x18.kam.identity.v1.OrgUnit\"L\n\x13ListOrgUnitsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\"p\n\x14ListOrgUnitsResponse\x12+\n\torg_units\x18\x01 \x03(\x0b\x32\x18.kam.identity.v1.OrgUnit\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"y\n\x14UpdateOrgUnitRequest\x12\x30\n\x08org_unit\x18\x01 \x01(\x0b\x32\x18.kam.identity.v1.OrgUnitB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"C\n\x15UpdateOrgUnitResponse\x12*\n\x08org_unit\x18\x01 \x01(\x0b\x32\x18.kam.identity.v1.OrgUnit\"Q\n\x14\x44\x65leteOrgUnitRequest\x12+\n\x04name\x18\x01 \x01(\tB\x1d\xe2\x41\x01\x02\xfa\x41\x16\n\x14identity.kam/OrgUnit\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"\x17\n\x15\x44\x65leteOrgUnitResponse\"O\n\x11\x43reateRoleRequest\x12)\n\x04role\x18\x01 \x01(\x0b\x32\x15.kam.identity.v1.RoleB\x04\xe2\x41\x01\x02\x12\x0f\n\x07role_id\x18\x02 \x01(\t\"9\n\x12\x43reateRoleResponse\x12#\n\x04role\x18\x01 \x01(\x0b\x32\x15.kam.identity.v1.Role\":\n\x0eGetRoleRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11identity.kam/Role\"6\n\x0fGetRoleResponse\x12#\n\x04role\x18\x01 \x01(\x0b\x32\x15.kam.identity.v1.Role\"\x12\n\x10ListRolesRequest\"9\n\x11ListRolesResponse\x12$\n\x05roles\x18\x01 \x03(\x0b\x32\x15.kam.identity.v1.Role\"o\n\x11UpdateRoleRequest\x12)\n\x04role\x18\x01 \x01(\x0b\x32\x15.kam.identity.v1.RoleB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"9\n\x12UpdateRoleResponse\x12#\n\x04role\x18\x01 \x01(\x0b\x32\x15.kam.identity.v1.Role\"K\n\x11\x44\x65leteRoleRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11identity.kam/Role\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"\x14\n\x12\x44\x65leteRoleResponse2\xfb\x17\n\x0fIdentityService\x12g\n\x05Login\x12\x1d.kam.identity.v1.LoginRequest\x1a\x1e.kam.identity.v1.LoginResponse\"\x1f\xc2\xf3\x18\x02\x10\x01\x82\xd3\xe4\x93\x02\x13\"\x0e/v1/auth:login:\x01*\x12\x86\x01\n\x0eGetCurrentUser\x12&.kam.identity.v1.GetCurrentUserRequest\x1a\'.kam.identity.v1.GetCurrentUserResponse\"#\x90\x02\x01\xc2\xf3\x18\x02\x18\x01\x82\xd3\xe4\x93\x02\x14\x12\x0c/v1/users/meb\x04user\x12\x8f\x01\n\x0e\x43hangePassword\x12&.kam.identity.v1.ChangePasswordRequest\x1a\'.kam.identity.v1.ChangePasswordResponse\",\xc2\xf3\x18\x02\x18\x01\x82\xd3\xe4\x93\x02 \"\x1b/v1/users/me:changePassword:\x01*\x12\x95\x01\n\nCreateUser\x12\".kam.identity.v1.CreateUserRequest\x1a#.kam.identity.v1.CreateUserResponse\">\xda\x41\x0cuser,user_id\xc2\xf3\x18\x0e\n\x0cusers.manage\x82\xd3\xe4\x93\x02\x17\"\t/v1/users:\x04userb\x04user\x12\x88\x01\n\x07GetUser\x12\x1f.kam.identity.v1.GetUserRequest\x1a .kam.identity.v1.GetUserResponse\":\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x0c\n\nusers.read\x82\xd3\xe4\x93\x02\x1a\x12\x12/v1/{name=users/*}b\x04user\x12x\n\tListUsers\x12!.kam.identity.v1.ListUsersRequest\x1a\".kam.identity.v1.ListUsersResponse\"$\x90\x02\x01\xc2\xf3\x18\x0c\n\nusers.read\x82\xd3\xe4\x93\x02\x0b\x12\t/v1/users\x12\xa7\x01\n\nUpdateUser\x12\".kam.identity.v1.UpdateUserRequest\x1a#.kam.identity.v1.UpdateUserResponse\"P\xda\x41\x10user,update_mask\xc2\xf3\x18\x0e\n\x0cusers.manage\x82\xd3\xe4\x93\x02%2\x17/v1/{user.name=users/*}:\x04userb\x04user\x12\x9e\x01\n\x0b\x44isableUser\x12#.kam.identity.v1.DisableUserRequest\x1a$.kam.identity.v1.DisableUserResponse\"D\xda\x41\x04name\xc2\xf3\x18\x0e\n\x0cusers.manage\x82\xd3\xe4\x93\x02%\"\x1a/v1/{name=users/*}:disable:\x01*b\x04user\x12\x9a\x01\n\nEnableUser\x12\".kam.identity.v1.EnableUserRequest\x1a#.kam.identity.v1.EnableUserResponse\"C\xda\x41\x04name\xc2\xf3\x18\x0e\n\x0cusers.manage\x82\xd3\xe4\x93\x02$\"\x19/v1/{name=users/*}:enable:\x01*b\x04user\x12\xb0\x01\n\x11ResetUserPassword\x12).kam.identity.v1.ResetUserPasswordRequest\x1a*.kam.identity.v1.ResetUserPasswordResponse\"D\xda\x41\x04name\xc2\xf3\x18\x0e\n\x0cusers.manage\x82\xd3\xe4\x93\x02%\" /v1/{name=users/*}:resetPassword:\x01*\x12\xb5\x01\n\rCreateOrgUnit\x12%.kam.identity.v1.CreateOrgUnitRequest\x1a&.kam.identity.v1.CreateOrgUnitResponse\"U\xda\x41\x14org_unit,org_unit_id\xc2\xf3\x18\x12\n\x10org_units.manage\x82\xd3\xe4\x93\x02\"\"\x0c/v1/orgUnits:\x08org_unitb\x08org_unit\x12\x9c\x01\n\nGetOrgUnit\x12\".kam.identity.v1.GetOrgUnitRequest\x1a#.kam.identity.v1.GetOrgUnitResponse\"E\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x10\n\x0eorg_units.read\x82\xd3\xe4\x93\x02!\x12\x15/v1/{name=orgUnits/*}b\x08org_unit\x12\x88\x01\n\x0cListOrgUnits\x12$.kam.identity.v1.ListOrgUnitsRequest\x1a%.kam.identity.v1.ListOrgUnitsResponse\"+\x90\x02\x01\xc2\xf3\x18\x10\n\x0eorg_units.read\x82\xd3\xe4\x93\x02\x0e\x12\x0c/v1/orgUnits\x12\xc7\x01\n\rUpdateOrgUnit\x12%.kam.identity.v1.UpdateOrgUnitRequest\x1a&.kam.identity.v1.UpdateOrgUnitResponse\"g\xda\x41\x14org_unit,update_mask\xc2\xf3\x18\x12\n\x10org_units.manage\x82\xd3\xe4\x93\x02\x34\x32\x1e/v1/{org_unit.name=orgUnits/*}:\x08org_unitb\x08org_unit\x12\x9a\x01\n\rDeleteOrgUnit\x12%.kam.identity.v1.DeleteOrgUnitRequest\x1a&.kam.identity.v1.DeleteOrgUnitResponse\":\xda\x41\x04name\xc2\xf3\x18\x12\n\x10org_units.manage\x82\xd3\xe4\x93\x02\x17*\x15/v1/{name=orgUnits/*}\x12\x95\x01\n\nCreateRole\x12\".kam.identity.v1.CreateRoleRequest\x1a#.kam.identity.v1.CreateRoleResponse\">\xda\x41\x0crole,role_id\xc2\xf3\x18\x0e\n\x0croles.manage\x82\xd3\xe4\x93\x02\x17\"\t/v1/roles:\x04roleb\x04role\x12\x88\x01\n\x07GetRole\x12\x1f.kam.identity.v1.GetRoleRequest\x1a .kam.identity.v1.GetRoleResponse\":\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x0c\n\nroles.read\x82\xd3\xe4\x93\x02\x1a\x12\x12/v1/{name=roles/*}b\x04role\x12x\n\tListRoles\x12!.kam.identity.v1.ListRolesRequest\x1a\".kam.identity.v1.ListRolesResponse\"$\x90\x02\x01\xc2\xf3\x18\x0c\n\nroles.read\x82\xd3\xe4\x93\x02\x0b\x12\t/v1/roles\x12\xa7\x01\n\nUpdateRole\x12\".kam.identity.v1.UpdateRoleRequest\x1a#.kam.identity.v1.UpdateRoleResponse\"P\xda\x41\x10role,update_mask\xc2\xf3\x18\x0e\n\x0croles.manage\x82\xd3\xe4\x93\x02%2\x17/v1/{role.name=roles/*}:\x04roleb\x04role\x12\x8a\x01\n\nDeleteRole\x12\".kam.identity.v1.DeleteRoleRequest\x1a#.kam.identity.v1.DeleteRoleResponse\"3\xda\x41\x04name\xc2\xf3\x18\x0e\n\x0croles.manage\x82\xd3\xe4\x93\x02\x14*\x12/v1/{name=roles/*}\x1a\x0f\xca\x41\x0cidentity.kamb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -81,125 +82,125 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_IDENTITYSERVICE']._loaded_options = None
   _globals['_IDENTITYSERVICE']._serialized_options = b'\312A\014identity.kam'
   _globals['_IDENTITYSERVICE'].methods_by_name['Login']._loaded_options = None
-  _globals['_IDENTITYSERVICE'].methods_by_name['Login']._serialized_options = b'\202\323\344\223\002\023\"\016/v1/auth:login:\001*'
+  _globals['_IDENTITYSERVICE'].methods_by_name['Login']._serialized_options = b'\302\363\030\002\020\001\202\323\344\223\002\023\"\016/v1/auth:login:\001*'
   _globals['_IDENTITYSERVICE'].methods_by_name['GetCurrentUser']._loaded_options = None
-  _globals['_IDENTITYSERVICE'].methods_by_name['GetCurrentUser']._serialized_options = b'\220\002\001\202\323\344\223\002\024\022\014/v1/users/meb\004user'
+  _globals['_IDENTITYSERVICE'].methods_by_name['GetCurrentUser']._serialized_options = b'\220\002\001\302\363\030\002\030\001\202\323\344\223\002\024\022\014/v1/users/meb\004user'
   _globals['_IDENTITYSERVICE'].methods_by_name['ChangePassword']._loaded_options = None
-  _globals['_IDENTITYSERVICE'].methods_by_name['ChangePassword']._serialized_options = b'\202\323\344\223\002 \"\033/v1/users/me:changePassword:\001*'
+  _globals['_IDENTITYSERVICE'].methods_by_name['ChangePassword']._serialized_options = b'\302\363\030\002\030\001\202\323\344\223\002 \"\033/v1/users/me:changePassword:\001*'
   _globals['_IDENTITYSERVICE'].methods_by_name['CreateUser']._loaded_options = None
-  _globals['_IDENTITYSERVICE'].methods_by_name['CreateUser']._serialized_options = b'\332A\014user,user_id\202\323\344\223\002\027\"\t/v1/users:\004userb\004user'
+  _globals['_IDENTITYSERVICE'].methods_by_name['CreateUser']._serialized_options = b'\332A\014user,user_id\302\363\030\016\n\014users.manage\202\323\344\223\002\027\"\t/v1/users:\004userb\004user'
   _globals['_IDENTITYSERVICE'].methods_by_name['GetUser']._loaded_options = None
-  _globals['_IDENTITYSERVICE'].methods_by_name['GetUser']._serialized_options = b'\220\002\001\332A\004name\202\323\344\223\002\032\022\022/v1/{name=users/*}b\004user'
+  _globals['_IDENTITYSERVICE'].methods_by_name['GetUser']._serialized_options = b'\220\002\001\332A\004name\302\363\030\014\n\nusers.read\202\323\344\223\002\032\022\022/v1/{name=users/*}b\004user'
   _globals['_IDENTITYSERVICE'].methods_by_name['ListUsers']._loaded_options = None
-  _globals['_IDENTITYSERVICE'].methods_by_name['ListUsers']._serialized_options = b'\220\002\001\202\323\344\223\002\013\022\t/v1/users'
+  _globals['_IDENTITYSERVICE'].methods_by_name['ListUsers']._serialized_options = b'\220\002\001\302\363\030\014\n\nusers.read\202\323\344\223\002\013\022\t/v1/users'
   _globals['_IDENTITYSERVICE'].methods_by_name['UpdateUser']._loaded_options = None
-  _globals['_IDENTITYSERVICE'].methods_by_name['UpdateUser']._serialized_options = b'\332A\020user,update_mask\202\323\344\223\002%2\027/v1/{user.name=users/*}:\004userb\004user'
+  _globals['_IDENTITYSERVICE'].methods_by_name['UpdateUser']._serialized_options = b'\332A\020user,update_mask\302\363\030\016\n\014users.manage\202\323\344\223\002%2\027/v1/{user.name=users/*}:\004userb\004user'
   _globals['_IDENTITYSERVICE'].methods_by_name['DisableUser']._loaded_options = None
-  _globals['_IDENTITYSERVICE'].methods_by_name['DisableUser']._serialized_options = b'\332A\004name\202\323\344\223\002%\"\032/v1/{name=users/*}:disable:\001*b\004user'
+  _globals['_IDENTITYSERVICE'].methods_by_name['DisableUser']._serialized_options = b'\332A\004name\302\363\030\016\n\014users.manage\202\323\344\223\002%\"\032/v1/{name=users/*}:disable:\001*b\004user'
   _globals['_IDENTITYSERVICE'].methods_by_name['EnableUser']._loaded_options = None
-  _globals['_IDENTITYSERVICE'].methods_by_name['EnableUser']._serialized_options = b'\332A\004name\202\323\344\223\002$\"\031/v1/{name=users/*}:enable:\001*b\004user'
+  _globals['_IDENTITYSERVICE'].methods_by_name['EnableUser']._serialized_options = b'\332A\004name\302\363\030\016\n\014users.manage\202\323\344\223\002$\"\031/v1/{name=users/*}:enable:\001*b\004user'
   _globals['_IDENTITYSERVICE'].methods_by_name['ResetUserPassword']._loaded_options = None
-  _globals['_IDENTITYSERVICE'].methods_by_name['ResetUserPassword']._serialized_options = b'\332A\004name\202\323\344\223\002%\" /v1/{name=users/*}:resetPassword:\001*'
+  _globals['_IDENTITYSERVICE'].methods_by_name['ResetUserPassword']._serialized_options = b'\332A\004name\302\363\030\016\n\014users.manage\202\323\344\223\002%\" /v1/{name=users/*}:resetPassword:\001*'
   _globals['_IDENTITYSERVICE'].methods_by_name['CreateOrgUnit']._loaded_options = None
-  _globals['_IDENTITYSERVICE'].methods_by_name['CreateOrgUnit']._serialized_options = b'\332A\024org_unit,org_unit_id\202\323\344\223\002\"\"\014/v1/orgUnits:\010org_unitb\010org_unit'
+  _globals['_IDENTITYSERVICE'].methods_by_name['CreateOrgUnit']._serialized_options = b'\332A\024org_unit,org_unit_id\302\363\030\022\n\020org_units.manage\202\323\344\223\002\"\"\014/v1/orgUnits:\010org_unitb\010org_unit'
   _globals['_IDENTITYSERVICE'].methods_by_name['GetOrgUnit']._loaded_options = None
-  _globals['_IDENTITYSERVICE'].methods_by_name['GetOrgUnit']._serialized_options = b'\220\002\001\332A\004name\202\323\344\223\002!\022\025/v1/{name=orgUnits/*}b\010org_unit'
+  _globals['_IDENTITYSERVICE'].methods_by_name['GetOrgUnit']._serialized_options = b'\220\002\001\332A\004name\302\363\030\020\n\016org_units.read\202\323\344\223\002!\022\025/v1/{name=orgUnits/*}b\010org_unit'
   _globals['_IDENTITYSERVICE'].methods_by_name['ListOrgUnits']._loaded_options = None
-  _globals['_IDENTITYSERVICE'].methods_by_name['ListOrgUnits']._serialized_options = b'\220\002\001\202\323\344\223\002\016\022\014/v1/orgUnits'
+  _globals['_IDENTITYSERVICE'].methods_by_name['ListOrgUnits']._serialized_options = b'\220\002\001\302\363\030\020\n\016org_units.read\202\323\344\223\002\016\022\014/v1/orgUnits'
   _globals['_IDENTITYSERVICE'].methods_by_name['UpdateOrgUnit']._loaded_options = None
-  _globals['_IDENTITYSERVICE'].methods_by_name['UpdateOrgUnit']._serialized_options = b'\332A\024org_unit,update_mask\202\323\344\223\00242\036/v1/{org_unit.name=orgUnits/*}:\010org_unitb\010org_unit'
+  _globals['_IDENTITYSERVICE'].methods_by_name['UpdateOrgUnit']._serialized_options = b'\332A\024org_unit,update_mask\302\363\030\022\n\020org_units.manage\202\323\344\223\00242\036/v1/{org_unit.name=orgUnits/*}:\010org_unitb\010org_unit'
   _globals['_IDENTITYSERVICE'].methods_by_name['DeleteOrgUnit']._loaded_options = None
-  _globals['_IDENTITYSERVICE'].methods_by_name['DeleteOrgUnit']._serialized_options = b'\332A\004name\202\323\344\223\002\027*\025/v1/{name=orgUnits/*}'
+  _globals['_IDENTITYSERVICE'].methods_by_name['DeleteOrgUnit']._serialized_options = b'\332A\004name\302\363\030\022\n\020org_units.manage\202\323\344\223\002\027*\025/v1/{name=orgUnits/*}'
   _globals['_IDENTITYSERVICE'].methods_by_name['CreateRole']._loaded_options = None
-  _globals['_IDENTITYSERVICE'].methods_by_name['CreateRole']._serialized_options = b'\332A\014role,role_id\202\323\344\223\002\027\"\t/v1/roles:\004roleb\004role'
+  _globals['_IDENTITYSERVICE'].methods_by_name['CreateRole']._serialized_options = b'\332A\014role,role_id\302\363\030\016\n\014roles.manage\202\323\344\223\002\027\"\t/v1/roles:\004roleb\004role'
   _globals['_IDENTITYSERVICE'].methods_by_name['GetRole']._loaded_options = None
-  _globals['_IDENTITYSERVICE'].methods_by_name['GetRole']._serialized_options = b'\220\002\001\332A\004name\202\323\344\223\002\032\022\022/v1/{name=roles/*}b\004role'
+  _globals['_IDENTITYSERVICE'].methods_by_name['GetRole']._serialized_options = b'\220\002\001\332A\004name\302\363\030\014\n\nroles.read\202\323\344\223\002\032\022\022/v1/{name=roles/*}b\004role'
   _globals['_IDENTITYSERVICE'].methods_by_name['ListRoles']._loaded_options = None
-  _globals['_IDENTITYSERVICE'].methods_by_name['ListRoles']._serialized_options = b'\220\002\001\202\323\344\223\002\013\022\t/v1/roles'
+  _globals['_IDENTITYSERVICE'].methods_by_name['ListRoles']._serialized_options = b'\220\002\001\302\363\030\014\n\nroles.read\202\323\344\223\002\013\022\t/v1/roles'
   _globals['_IDENTITYSERVICE'].methods_by_name['UpdateRole']._loaded_options = None
-  _globals['_IDENTITYSERVICE'].methods_by_name['UpdateRole']._serialized_options = b'\332A\020role,update_mask\202\323\344\223\002%2\027/v1/{role.name=roles/*}:\004roleb\004role'
+  _globals['_IDENTITYSERVICE'].methods_by_name['UpdateRole']._serialized_options = b'\332A\020role,update_mask\302\363\030\016\n\014roles.manage\202\323\344\223\002%2\027/v1/{role.name=roles/*}:\004roleb\004role'
   _globals['_IDENTITYSERVICE'].methods_by_name['DeleteRole']._loaded_options = None
-  _globals['_IDENTITYSERVICE'].methods_by_name['DeleteRole']._serialized_options = b'\332A\004name\202\323\344\223\002\024*\022/v1/{name=roles/*}'
-  _globals['_LOGINREQUEST']._serialized_start=273
-  _globals['_LOGINREQUEST']._serialized_end=336
-  _globals['_LOGINRESPONSE']._serialized_start=338
-  _globals['_LOGINRESPONSE']._serialized_end=461
-  _globals['_GETCURRENTUSERREQUEST']._serialized_start=463
-  _globals['_GETCURRENTUSERREQUEST']._serialized_end=486
-  _globals['_GETCURRENTUSERRESPONSE']._serialized_start=488
-  _globals['_GETCURRENTUSERRESPONSE']._serialized_end=549
-  _globals['_CHANGEPASSWORDREQUEST']._serialized_start=551
-  _globals['_CHANGEPASSWORDREQUEST']._serialized_end=632
-  _globals['_CHANGEPASSWORDRESPONSE']._serialized_start=634
-  _globals['_CHANGEPASSWORDRESPONSE']._serialized_end=658
-  _globals['_CREATEUSERREQUEST']._serialized_start=660
-  _globals['_CREATEUSERREQUEST']._serialized_end=772
-  _globals['_CREATEUSERRESPONSE']._serialized_start=774
-  _globals['_CREATEUSERRESPONSE']._serialized_end=831
-  _globals['_GETUSERREQUEST']._serialized_start=833
-  _globals['_GETUSERREQUEST']._serialized_end=891
-  _globals['_GETUSERRESPONSE']._serialized_start=893
-  _globals['_GETUSERRESPONSE']._serialized_end=947
-  _globals['_LISTUSERSREQUEST']._serialized_start=949
-  _globals['_LISTUSERSREQUEST']._serialized_end=1022
-  _globals['_LISTUSERSRESPONSE']._serialized_start=1024
-  _globals['_LISTUSERSRESPONSE']._serialized_end=1126
-  _globals['_UPDATEUSERREQUEST']._serialized_start=1128
-  _globals['_UPDATEUSERREQUEST']._serialized_end=1239
-  _globals['_UPDATEUSERRESPONSE']._serialized_start=1241
-  _globals['_UPDATEUSERRESPONSE']._serialized_end=1298
-  _globals['_DISABLEUSERREQUEST']._serialized_start=1300
-  _globals['_DISABLEUSERREQUEST']._serialized_end=1362
-  _globals['_DISABLEUSERRESPONSE']._serialized_start=1364
-  _globals['_DISABLEUSERRESPONSE']._serialized_end=1422
-  _globals['_ENABLEUSERREQUEST']._serialized_start=1424
-  _globals['_ENABLEUSERREQUEST']._serialized_end=1485
-  _globals['_ENABLEUSERRESPONSE']._serialized_start=1487
-  _globals['_ENABLEUSERRESPONSE']._serialized_end=1544
-  _globals['_RESETUSERPASSWORDREQUEST']._serialized_start=1546
-  _globals['_RESETUSERPASSWORDREQUEST']._serialized_end=1643
-  _globals['_RESETUSERPASSWORDRESPONSE']._serialized_start=1645
-  _globals['_RESETUSERPASSWORDRESPONSE']._serialized_end=1672
-  _globals['_CREATEORGUNITREQUEST']._serialized_start=1674
-  _globals['_CREATEORGUNITREQUEST']._serialized_end=1767
-  _globals['_CREATEORGUNITRESPONSE']._serialized_start=1769
-  _globals['_CREATEORGUNITRESPONSE']._serialized_end=1836
-  _globals['_GETORGUNITREQUEST']._serialized_start=1838
-  _globals['_GETORGUNITREQUEST']._serialized_end=1902
-  _globals['_GETORGUNITRESPONSE']._serialized_start=1904
-  _globals['_GETORGUNITRESPONSE']._serialized_end=1968
-  _globals['_LISTORGUNITSREQUEST']._serialized_start=1970
-  _globals['_LISTORGUNITSREQUEST']._serialized_end=2046
-  _globals['_LISTORGUNITSRESPONSE']._serialized_start=2048
-  _globals['_LISTORGUNITSRESPONSE']._serialized_end=2160
-  _globals['_UPDATEORGUNITREQUEST']._serialized_start=2162
-  _globals['_UPDATEORGUNITREQUEST']._serialized_end=2283
-  _globals['_UPDATEORGUNITRESPONSE']._serialized_start=2285
-  _globals['_UPDATEORGUNITRESPONSE']._serialized_end=2352
-  _globals['_DELETEORGUNITREQUEST']._serialized_start=2354
-  _globals['_DELETEORGUNITREQUEST']._serialized_end=2435
-  _globals['_DELETEORGUNITRESPONSE']._serialized_start=2437
-  _globals['_DELETEORGUNITRESPONSE']._serialized_end=2460
-  _globals['_CREATEROLEREQUEST']._serialized_start=2462
-  _globals['_CREATEROLEREQUEST']._serialized_end=2541
-  _globals['_CREATEROLERESPONSE']._serialized_start=2543
-  _globals['_CREATEROLERESPONSE']._serialized_end=2600
-  _globals['_GETROLEREQUEST']._serialized_start=2602
-  _globals['_GETROLEREQUEST']._serialized_end=2660
-  _globals['_GETROLERESPONSE']._serialized_start=2662
-  _globals['_GETROLERESPONSE']._serialized_end=2716
-  _globals['_LISTROLESREQUEST']._serialized_start=2718
-  _globals['_LISTROLESREQUEST']._serialized_end=2736
-  _globals['_LISTROLESRESPONSE']._serialized_start=2738
-  _globals['_LISTROLESRESPONSE']._serialized_end=2795
-  _globals['_UPDATEROLEREQUEST']._serialized_start=2797
-  _globals['_UPDATEROLEREQUEST']._serialized_end=2908
-  _globals['_UPDATEROLERESPONSE']._serialized_start=2910
-  _globals['_UPDATEROLERESPONSE']._serialized_end=2967
-  _globals['_DELETEROLEREQUEST']._serialized_start=2969
-  _globals['_DELETEROLEREQUEST']._serialized_end=3044
-  _globals['_DELETEROLERESPONSE']._serialized_start=3046
-  _globals['_DELETEROLERESPONSE']._serialized_end=3066
-  _globals['_IDENTITYSERVICE']._serialized_start=3069
-  _globals['_IDENTITYSERVICE']._serialized_end=5800
+  _globals['_IDENTITYSERVICE'].methods_by_name['DeleteRole']._serialized_options = b'\332A\004name\302\363\030\016\n\014roles.manage\202\323\344\223\002\024*\022/v1/{name=roles/*}'
+  _globals['_LOGINREQUEST']._serialized_start=305
+  _globals['_LOGINREQUEST']._serialized_end=368
+  _globals['_LOGINRESPONSE']._serialized_start=370
+  _globals['_LOGINRESPONSE']._serialized_end=493
+  _globals['_GETCURRENTUSERREQUEST']._serialized_start=495
+  _globals['_GETCURRENTUSERREQUEST']._serialized_end=518
+  _globals['_GETCURRENTUSERRESPONSE']._serialized_start=520
+  _globals['_GETCURRENTUSERRESPONSE']._serialized_end=581
+  _globals['_CHANGEPASSWORDREQUEST']._serialized_start=583
+  _globals['_CHANGEPASSWORDREQUEST']._serialized_end=664
+  _globals['_CHANGEPASSWORDRESPONSE']._serialized_start=666
+  _globals['_CHANGEPASSWORDRESPONSE']._serialized_end=690
+  _globals['_CREATEUSERREQUEST']._serialized_start=692
+  _globals['_CREATEUSERREQUEST']._serialized_end=804
+  _globals['_CREATEUSERRESPONSE']._serialized_start=806
+  _globals['_CREATEUSERRESPONSE']._serialized_end=863
+  _globals['_GETUSERREQUEST']._serialized_start=865
+  _globals['_GETUSERREQUEST']._serialized_end=923
+  _globals['_GETUSERRESPONSE']._serialized_start=925
+  _globals['_GETUSERRESPONSE']._serialized_end=979
+  _globals['_LISTUSERSREQUEST']._serialized_start=981
+  _globals['_LISTUSERSREQUEST']._serialized_end=1054
+  _globals['_LISTUSERSRESPONSE']._serialized_start=1056
+  _globals['_LISTUSERSRESPONSE']._serialized_end=1158
+  _globals['_UPDATEUSERREQUEST']._serialized_start=1160
+  _globals['_UPDATEUSERREQUEST']._serialized_end=1271
+  _globals['_UPDATEUSERRESPONSE']._serialized_start=1273
+  _globals['_UPDATEUSERRESPONSE']._serialized_end=1330
+  _globals['_DISABLEUSERREQUEST']._serialized_start=1332
+  _globals['_DISABLEUSERREQUEST']._serialized_end=1394
+  _globals['_DISABLEUSERRESPONSE']._serialized_start=1396
+  _globals['_DISABLEUSERRESPONSE']._serialized_end=1454
+  _globals['_ENABLEUSERREQUEST']._serialized_start=1456
+  _globals['_ENABLEUSERREQUEST']._serialized_end=1517
+  _globals['_ENABLEUSERRESPONSE']._serialized_start=1519
+  _globals['_ENABLEUSERRESPONSE']._serialized_end=1576
+  _globals['_RESETUSERPASSWORDREQUEST']._serialized_start=1578
+  _globals['_RESETUSERPASSWORDREQUEST']._serialized_end=1675
+  _globals['_RESETUSERPASSWORDRESPONSE']._serialized_start=1677
+  _globals['_RESETUSERPASSWORDRESPONSE']._serialized_end=1704
+  _globals['_CREATEORGUNITREQUEST']._serialized_start=1706
+  _globals['_CREATEORGUNITREQUEST']._serialized_end=1799
+  _globals['_CREATEORGUNITRESPONSE']._serialized_start=1801
+  _globals['_CREATEORGUNITRESPONSE']._serialized_end=1868
+  _globals['_GETORGUNITREQUEST']._serialized_start=1870
+  _globals['_GETORGUNITREQUEST']._serialized_end=1934
+  _globals['_GETORGUNITRESPONSE']._serialized_start=1936
+  _globals['_GETORGUNITRESPONSE']._serialized_end=2000
+  _globals['_LISTORGUNITSREQUEST']._serialized_start=2002
+  _globals['_LISTORGUNITSREQUEST']._serialized_end=2078
+  _globals['_LISTORGUNITSRESPONSE']._serialized_start=2080
+  _globals['_LISTORGUNITSRESPONSE']._serialized_end=2192
+  _globals['_UPDATEORGUNITREQUEST']._serialized_start=2194
+  _globals['_UPDATEORGUNITREQUEST']._serialized_end=2315
+  _globals['_UPDATEORGUNITRESPONSE']._serialized_start=2317
+  _globals['_UPDATEORGUNITRESPONSE']._serialized_end=2384
+  _globals['_DELETEORGUNITREQUEST']._serialized_start=2386
+  _globals['_DELETEORGUNITREQUEST']._serialized_end=2467
+  _globals['_DELETEORGUNITRESPONSE']._serialized_start=2469
+  _globals['_DELETEORGUNITRESPONSE']._serialized_end=2492
+  _globals['_CREATEROLEREQUEST']._serialized_start=2494
+  _globals['_CREATEROLEREQUEST']._serialized_end=2573
+  _globals['_CREATEROLERESPONSE']._serialized_start=2575
+  _globals['_CREATEROLERESPONSE']._serialized_end=2632
+  _globals['_GETROLEREQUEST']._serialized_start=2634
+  _globals['_GETROLEREQUEST']._serialized_end=2692
+  _globals['_GETROLERESPONSE']._serialized_start=2694
+  _globals['_GETROLERESPONSE']._serialized_end=2748
+  _globals['_LISTROLESREQUEST']._serialized_start=2750
+  _globals['_LISTROLESREQUEST']._serialized_end=2768
+  _globals['_LISTROLESRESPONSE']._serialized_start=2770
+  _globals['_LISTROLESRESPONSE']._serialized_end=2827
+  _globals['_UPDATEROLEREQUEST']._serialized_start=2829
+  _globals['_UPDATEROLEREQUEST']._serialized_end=2940
+  _globals['_UPDATEROLERESPONSE']._serialized_start=2942
+  _globals['_UPDATEROLERESPONSE']._serialized_end=2999
+  _globals['_DELETEROLEREQUEST']._serialized_start=3001
+  _globals['_DELETEROLEREQUEST']._serialized_end=3076
+  _globals['_DELETEROLERESPONSE']._serialized_start=3078
+  _globals['_DELETEROLERESPONSE']._serialized_end=3098
+  _globals['_IDENTITYSERVICE']._serialized_start=3101
+  _globals['_IDENTITYSERVICE']._serialized_end=6168
 # @@protoc_insertion_point(module_scope)

@@ -27,10 +27,11 @@ from google.api import client_pb2 as google_dot_api_dot_client__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
 from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
+from kam.api.v1 import authorization_pb2 as kam_dot_api_dot_v1_dot_authorization__pb2
 from kam.notice.v1 import notice_pb2 as kam_dot_notice_dot_v1_dot_notice__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(kam/notice/v1/announcement_service.proto\x12\rkam.notice.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1akam/notice/v1/notice.proto\"h\n\x19\x43reateAnnouncementRequest\x12\x37\n\x0c\x61nnouncement\x18\x01 \x01(\x0b\x32\x1b.kam.notice.v1.AnnouncementB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"O\n\x1a\x43reateAnnouncementResponse\x12\x31\n\x0c\x61nnouncement\x18\x01 \x01(\x0b\x32\x1b.kam.notice.v1.Announcement\"H\n\x16GetAnnouncementRequest\x12.\n\x04name\x18\x01 \x01(\tB \xe2\x41\x01\x02\xfa\x41\x19\n\x17notice.kam/Announcement\"L\n\x17GetAnnouncementResponse\x12\x31\n\x0c\x61nnouncement\x18\x01 \x01(\x0b\x32\x1b.kam.notice.v1.Announcement\"c\n\x18ListAnnouncementsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\x12\x10\n\x08order_by\x18\x04 \x01(\t\"|\n\x19ListAnnouncementsResponse\x12\x32\n\rannouncements\x18\x01 \x03(\x0b\x32\x1b.kam.notice.v1.Announcement\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"\x85\x01\n\x19UpdateAnnouncementRequest\x12\x37\n\x0c\x61nnouncement\x18\x01 \x01(\x0b\x32\x1b.kam.notice.v1.AnnouncementB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"O\n\x1aUpdateAnnouncementResponse\x12\x31\n\x0c\x61nnouncement\x18\x01 \x01(\x0b\x32\x1b.kam.notice.v1.Announcement\"Y\n\x19\x44\x65leteAnnouncementRequest\x12.\n\x04name\x18\x01 \x01(\tB \xe2\x41\x01\x02\xfa\x41\x19\n\x17notice.kam/Announcement\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"\x1c\n\x1a\x44\x65leteAnnouncementResponse\"M\n\x1bMarkAnnouncementReadRequest\x12.\n\x04name\x18\x01 \x01(\tB \xe2\x41\x01\x02\xfa\x41\x19\n\x17notice.kam/Announcement\"\x1e\n\x1cMarkAnnouncementReadResponse\"w\n\x1cListAnnouncementReadsRequest\x12\x30\n\x06parent\x18\x01 \x01(\tB \xe2\x41\x01\x02\xfa\x41\x19\n\x17notice.kam/Announcement\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"|\n\x1dListAnnouncementReadsResponse\x12.\n\x05reads\x18\x01 \x03(\x0b\x32\x1f.kam.notice.v1.AnnouncementRead\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\x32\xbd\t\n\x13\x41nnouncementService\x12\xaf\x01\n\x12\x43reateAnnouncement\x12(.kam.notice.v1.CreateAnnouncementRequest\x1a).kam.notice.v1.CreateAnnouncementResponse\"D\xda\x41\x0c\x61nnouncement\x82\xd3\xe4\x93\x02/\"\x11/v1/announcements:\x0c\x61nnouncementb\x0c\x61nnouncement\x12\x9c\x01\n\x0fGetAnnouncement\x12%.kam.notice.v1.GetAnnouncementRequest\x1a&.kam.notice.v1.GetAnnouncementResponse\":\x90\x02\x01\xda\x41\x04name\x82\xd3\xe4\x93\x02*\x12\x1a/v1/{name=announcements/*}b\x0c\x61nnouncement\x12\x84\x01\n\x11ListAnnouncements\x12\'.kam.notice.v1.ListAnnouncementsRequest\x1a(.kam.notice.v1.ListAnnouncementsResponse\"\x1c\x90\x02\x01\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/announcements\x12\xd1\x01\n\x12UpdateAnnouncement\x12(.kam.notice.v1.UpdateAnnouncementRequest\x1a).kam.notice.v1.UpdateAnnouncementResponse\"f\xda\x41\x18\x61nnouncement,update_mask\x82\xd3\xe4\x93\x02\x45\x32\'/v1/{announcement.name=announcements/*}:\x0c\x61nnouncementb\x0c\x61nnouncement\x12\x94\x01\n\x12\x44\x65leteAnnouncement\x12(.kam.notice.v1.DeleteAnnouncementRequest\x1a).kam.notice.v1.DeleteAnnouncementResponse\")\xda\x41\x04name\x82\xd3\xe4\x93\x02\x1c*\x1a/v1/{name=announcements/*}\x12\xa6\x01\n\x14MarkAnnouncementRead\x12*.kam.notice.v1.MarkAnnouncementReadRequest\x1a+.kam.notice.v1.MarkAnnouncementReadResponse\"5\xda\x41\x04name\x82\xd3\xe4\x93\x02(\"#/v1/{name=announcements/*}:markRead:\x01*\x12\xaa\x01\n\x15ListAnnouncementReads\x12+.kam.notice.v1.ListAnnouncementReadsRequest\x1a,.kam.notice.v1.ListAnnouncementReadsResponse\"6\x90\x02\x01\xda\x41\x06parent\x82\xd3\xe4\x93\x02$\x12\"/v1/{parent=announcements/*}/reads\x1a\r\xca\x41\nnotice.kamb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(kam/notice/v1/announcement_service.proto\x12\rkam.notice.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1ekam/api/v1/authorization.proto\x1a\x1akam/notice/v1/notice.proto\"h\n\x19\x43reateAnnouncementRequest\x12\x37\n\x0c\x61nnouncement\x18\x01 \x01(\x0b\x32\x1b.kam.notice.v1.AnnouncementB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"O\n\x1a\x43reateAnnouncementResponse\x12\x31\n\x0c\x61nnouncement\x18\x01 \x01(\x0b\x32\x1b.kam.notice.v1.Announcement\"H\n\x16GetAnnouncementRequest\x12.\n\x04name\x18\x01 \x01(\tB \xe2\x41\x01\x02\xfa\x41\x19\n\x17notice.kam/Announcement\"L\n\x17GetAnnouncementResponse\x12\x31\n\x0c\x61nnouncement\x18\x01 \x01(\x0b\x32\x1b.kam.notice.v1.Announcement\"c\n\x18ListAnnouncementsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\x12\x10\n\x08order_by\x18\x04 \x01(\t\"|\n\x19ListAnnouncementsResponse\x12\x32\n\rannouncements\x18\x01 \x03(\x0b\x32\x1b.kam.notice.v1.Announcement\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"\x85\x01\n\x19UpdateAnnouncementRequest\x12\x37\n\x0c\x61nnouncement\x18\x01 \x01(\x0b\x32\x1b.kam.notice.v1.AnnouncementB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"O\n\x1aUpdateAnnouncementResponse\x12\x31\n\x0c\x61nnouncement\x18\x01 \x01(\x0b\x32\x1b.kam.notice.v1.Announcement\"Y\n\x19\x44\x65leteAnnouncementRequest\x12.\n\x04name\x18\x01 \x01(\tB \xe2\x41\x01\x02\xfa\x41\x19\n\x17notice.kam/Announcement\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"\x1c\n\x1a\x44\x65leteAnnouncementResponse\"M\n\x1bMarkAnnouncementReadRequest\x12.\n\x04name\x18\x01 \x01(\tB \xe2\x41\x01\x02\xfa\x41\x19\n\x17notice.kam/Announcement\"\x1e\n\x1cMarkAnnouncementReadResponse\"w\n\x1cListAnnouncementReadsRequest\x12\x30\n\x06parent\x18\x01 \x01(\tB \xe2\x41\x01\x02\xfa\x41\x19\n\x17notice.kam/Announcement\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"|\n\x1dListAnnouncementReadsResponse\x12.\n\x05reads\x18\x01 \x03(\x0b\x32\x1f.kam.notice.v1.AnnouncementRead\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\x32\xf2\n\n\x13\x41nnouncementService\x12\xca\x01\n\x12\x43reateAnnouncement\x12(.kam.notice.v1.CreateAnnouncementRequest\x1a).kam.notice.v1.CreateAnnouncementResponse\"_\xda\x41\x0c\x61nnouncement\xc2\xf3\x18\x17\n\x15\x61nnouncements.publish\x82\xd3\xe4\x93\x02/\"\x11/v1/announcements:\x0c\x61nnouncementb\x0c\x61nnouncement\x12\xb4\x01\n\x0fGetAnnouncement\x12%.kam.notice.v1.GetAnnouncementRequest\x1a&.kam.notice.v1.GetAnnouncementResponse\"R\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x14\n\x12\x61nnouncements.read\x82\xd3\xe4\x93\x02*\x12\x1a/v1/{name=announcements/*}b\x0c\x61nnouncement\x12\x9c\x01\n\x11ListAnnouncements\x12\'.kam.notice.v1.ListAnnouncementsRequest\x1a(.kam.notice.v1.ListAnnouncementsResponse\"4\x90\x02\x01\xc2\xf3\x18\x14\n\x12\x61nnouncements.read\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/announcements\x12\xed\x01\n\x12UpdateAnnouncement\x12(.kam.notice.v1.UpdateAnnouncementRequest\x1a).kam.notice.v1.UpdateAnnouncementResponse\"\x81\x01\xda\x41\x18\x61nnouncement,update_mask\xc2\xf3\x18\x17\n\x15\x61nnouncements.publish\x82\xd3\xe4\x93\x02\x45\x32\'/v1/{announcement.name=announcements/*}:\x0c\x61nnouncementb\x0c\x61nnouncement\x12\xaf\x01\n\x12\x44\x65leteAnnouncement\x12(.kam.notice.v1.DeleteAnnouncementRequest\x1a).kam.notice.v1.DeleteAnnouncementResponse\"D\xda\x41\x04name\xc2\xf3\x18\x17\n\x15\x61nnouncements.publish\x82\xd3\xe4\x93\x02\x1c*\x1a/v1/{name=announcements/*}\x12\xbe\x01\n\x14MarkAnnouncementRead\x12*.kam.notice.v1.MarkAnnouncementReadRequest\x1a+.kam.notice.v1.MarkAnnouncementReadResponse\"M\xda\x41\x04name\xc2\xf3\x18\x14\n\x12\x61nnouncements.read\x82\xd3\xe4\x93\x02(\"#/v1/{name=announcements/*}:markRead:\x01*\x12\xc5\x01\n\x15ListAnnouncementReads\x12+.kam.notice.v1.ListAnnouncementReadsRequest\x1a,.kam.notice.v1.ListAnnouncementReadsResponse\"Q\x90\x02\x01\xda\x41\x06parent\xc2\xf3\x18\x17\n\x15\x61nnouncements.publish\x82\xd3\xe4\x93\x02$\x12\"/v1/{parent=announcements/*}/reads\x1a\r\xca\x41\nnotice.kamb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -52,47 +53,47 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ANNOUNCEMENTSERVICE']._loaded_options = None
   _globals['_ANNOUNCEMENTSERVICE']._serialized_options = b'\312A\nnotice.kam'
   _globals['_ANNOUNCEMENTSERVICE'].methods_by_name['CreateAnnouncement']._loaded_options = None
-  _globals['_ANNOUNCEMENTSERVICE'].methods_by_name['CreateAnnouncement']._serialized_options = b'\332A\014announcement\202\323\344\223\002/\"\021/v1/announcements:\014announcementb\014announcement'
+  _globals['_ANNOUNCEMENTSERVICE'].methods_by_name['CreateAnnouncement']._serialized_options = b'\332A\014announcement\302\363\030\027\n\025announcements.publish\202\323\344\223\002/\"\021/v1/announcements:\014announcementb\014announcement'
   _globals['_ANNOUNCEMENTSERVICE'].methods_by_name['GetAnnouncement']._loaded_options = None
-  _globals['_ANNOUNCEMENTSERVICE'].methods_by_name['GetAnnouncement']._serialized_options = b'\220\002\001\332A\004name\202\323\344\223\002*\022\032/v1/{name=announcements/*}b\014announcement'
+  _globals['_ANNOUNCEMENTSERVICE'].methods_by_name['GetAnnouncement']._serialized_options = b'\220\002\001\332A\004name\302\363\030\024\n\022announcements.read\202\323\344\223\002*\022\032/v1/{name=announcements/*}b\014announcement'
   _globals['_ANNOUNCEMENTSERVICE'].methods_by_name['ListAnnouncements']._loaded_options = None
-  _globals['_ANNOUNCEMENTSERVICE'].methods_by_name['ListAnnouncements']._serialized_options = b'\220\002\001\202\323\344\223\002\023\022\021/v1/announcements'
+  _globals['_ANNOUNCEMENTSERVICE'].methods_by_name['ListAnnouncements']._serialized_options = b'\220\002\001\302\363\030\024\n\022announcements.read\202\323\344\223\002\023\022\021/v1/announcements'
   _globals['_ANNOUNCEMENTSERVICE'].methods_by_name['UpdateAnnouncement']._loaded_options = None
-  _globals['_ANNOUNCEMENTSERVICE'].methods_by_name['UpdateAnnouncement']._serialized_options = b'\332A\030announcement,update_mask\202\323\344\223\002E2\'/v1/{announcement.name=announcements/*}:\014announcementb\014announcement'
+  _globals['_ANNOUNCEMENTSERVICE'].methods_by_name['UpdateAnnouncement']._serialized_options = b'\332A\030announcement,update_mask\302\363\030\027\n\025announcements.publish\202\323\344\223\002E2\'/v1/{announcement.name=announcements/*}:\014announcementb\014announcement'
   _globals['_ANNOUNCEMENTSERVICE'].methods_by_name['DeleteAnnouncement']._loaded_options = None
-  _globals['_ANNOUNCEMENTSERVICE'].methods_by_name['DeleteAnnouncement']._serialized_options = b'\332A\004name\202\323\344\223\002\034*\032/v1/{name=announcements/*}'
+  _globals['_ANNOUNCEMENTSERVICE'].methods_by_name['DeleteAnnouncement']._serialized_options = b'\332A\004name\302\363\030\027\n\025announcements.publish\202\323\344\223\002\034*\032/v1/{name=announcements/*}'
   _globals['_ANNOUNCEMENTSERVICE'].methods_by_name['MarkAnnouncementRead']._loaded_options = None
-  _globals['_ANNOUNCEMENTSERVICE'].methods_by_name['MarkAnnouncementRead']._serialized_options = b'\332A\004name\202\323\344\223\002(\"#/v1/{name=announcements/*}:markRead:\001*'
+  _globals['_ANNOUNCEMENTSERVICE'].methods_by_name['MarkAnnouncementRead']._serialized_options = b'\332A\004name\302\363\030\024\n\022announcements.read\202\323\344\223\002(\"#/v1/{name=announcements/*}:markRead:\001*'
   _globals['_ANNOUNCEMENTSERVICE'].methods_by_name['ListAnnouncementReads']._loaded_options = None
-  _globals['_ANNOUNCEMENTSERVICE'].methods_by_name['ListAnnouncementReads']._serialized_options = b'\220\002\001\332A\006parent\202\323\344\223\002$\022\"/v1/{parent=announcements/*}/reads'
-  _globals['_CREATEANNOUNCEMENTREQUEST']._serialized_start=236
-  _globals['_CREATEANNOUNCEMENTREQUEST']._serialized_end=340
-  _globals['_CREATEANNOUNCEMENTRESPONSE']._serialized_start=342
-  _globals['_CREATEANNOUNCEMENTRESPONSE']._serialized_end=421
-  _globals['_GETANNOUNCEMENTREQUEST']._serialized_start=423
-  _globals['_GETANNOUNCEMENTREQUEST']._serialized_end=495
-  _globals['_GETANNOUNCEMENTRESPONSE']._serialized_start=497
-  _globals['_GETANNOUNCEMENTRESPONSE']._serialized_end=573
-  _globals['_LISTANNOUNCEMENTSREQUEST']._serialized_start=575
-  _globals['_LISTANNOUNCEMENTSREQUEST']._serialized_end=674
-  _globals['_LISTANNOUNCEMENTSRESPONSE']._serialized_start=676
-  _globals['_LISTANNOUNCEMENTSRESPONSE']._serialized_end=800
-  _globals['_UPDATEANNOUNCEMENTREQUEST']._serialized_start=803
-  _globals['_UPDATEANNOUNCEMENTREQUEST']._serialized_end=936
-  _globals['_UPDATEANNOUNCEMENTRESPONSE']._serialized_start=938
-  _globals['_UPDATEANNOUNCEMENTRESPONSE']._serialized_end=1017
-  _globals['_DELETEANNOUNCEMENTREQUEST']._serialized_start=1019
-  _globals['_DELETEANNOUNCEMENTREQUEST']._serialized_end=1108
-  _globals['_DELETEANNOUNCEMENTRESPONSE']._serialized_start=1110
-  _globals['_DELETEANNOUNCEMENTRESPONSE']._serialized_end=1138
-  _globals['_MARKANNOUNCEMENTREADREQUEST']._serialized_start=1140
-  _globals['_MARKANNOUNCEMENTREADREQUEST']._serialized_end=1217
-  _globals['_MARKANNOUNCEMENTREADRESPONSE']._serialized_start=1219
-  _globals['_MARKANNOUNCEMENTREADRESPONSE']._serialized_end=1249
-  _globals['_LISTANNOUNCEMENTREADSREQUEST']._serialized_start=1251
-  _globals['_LISTANNOUNCEMENTREADSREQUEST']._serialized_end=1370
-  _globals['_LISTANNOUNCEMENTREADSRESPONSE']._serialized_start=1372
-  _globals['_LISTANNOUNCEMENTREADSRESPONSE']._serialized_end=1496
-  _globals['_ANNOUNCEMENTSERVICE']._serialized_start=1499
-  _globals['_ANNOUNCEMENTSERVICE']._serialized_end=2712
+  _globals['_ANNOUNCEMENTSERVICE'].methods_by_name['ListAnnouncementReads']._serialized_options = b'\220\002\001\332A\006parent\302\363\030\027\n\025announcements.publish\202\323\344\223\002$\022\"/v1/{parent=announcements/*}/reads'
+  _globals['_CREATEANNOUNCEMENTREQUEST']._serialized_start=268
+  _globals['_CREATEANNOUNCEMENTREQUEST']._serialized_end=372
+  _globals['_CREATEANNOUNCEMENTRESPONSE']._serialized_start=374
+  _globals['_CREATEANNOUNCEMENTRESPONSE']._serialized_end=453
+  _globals['_GETANNOUNCEMENTREQUEST']._serialized_start=455
+  _globals['_GETANNOUNCEMENTREQUEST']._serialized_end=527
+  _globals['_GETANNOUNCEMENTRESPONSE']._serialized_start=529
+  _globals['_GETANNOUNCEMENTRESPONSE']._serialized_end=605
+  _globals['_LISTANNOUNCEMENTSREQUEST']._serialized_start=607
+  _globals['_LISTANNOUNCEMENTSREQUEST']._serialized_end=706
+  _globals['_LISTANNOUNCEMENTSRESPONSE']._serialized_start=708
+  _globals['_LISTANNOUNCEMENTSRESPONSE']._serialized_end=832
+  _globals['_UPDATEANNOUNCEMENTREQUEST']._serialized_start=835
+  _globals['_UPDATEANNOUNCEMENTREQUEST']._serialized_end=968
+  _globals['_UPDATEANNOUNCEMENTRESPONSE']._serialized_start=970
+  _globals['_UPDATEANNOUNCEMENTRESPONSE']._serialized_end=1049
+  _globals['_DELETEANNOUNCEMENTREQUEST']._serialized_start=1051
+  _globals['_DELETEANNOUNCEMENTREQUEST']._serialized_end=1140
+  _globals['_DELETEANNOUNCEMENTRESPONSE']._serialized_start=1142
+  _globals['_DELETEANNOUNCEMENTRESPONSE']._serialized_end=1170
+  _globals['_MARKANNOUNCEMENTREADREQUEST']._serialized_start=1172
+  _globals['_MARKANNOUNCEMENTREADREQUEST']._serialized_end=1249
+  _globals['_MARKANNOUNCEMENTREADRESPONSE']._serialized_start=1251
+  _globals['_MARKANNOUNCEMENTREADRESPONSE']._serialized_end=1281
+  _globals['_LISTANNOUNCEMENTREADSREQUEST']._serialized_start=1283
+  _globals['_LISTANNOUNCEMENTREADSREQUEST']._serialized_end=1402
+  _globals['_LISTANNOUNCEMENTREADSRESPONSE']._serialized_start=1404
+  _globals['_LISTANNOUNCEMENTREADSRESPONSE']._serialized_end=1528
+  _globals['_ANNOUNCEMENTSERVICE']._serialized_start=1531
+  _globals['_ANNOUNCEMENTSERVICE']._serialized_end=2925
 # @@protoc_insertion_point(module_scope)

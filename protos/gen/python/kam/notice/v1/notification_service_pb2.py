@@ -27,10 +27,11 @@ from google.api import client_pb2 as google_dot_api_dot_client__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
 from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
+from kam.api.v1 import authorization_pb2 as kam_dot_api_dot_v1_dot_authorization__pb2
 from kam.notice.v1 import notice_pb2 as kam_dot_notice_dot_v1_dot_notice__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(kam/notice/v1/notification_service.proto\x12\rkam.notice.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1akam/notice/v1/notice.proto\"}\n\x18ListNotificationsRequest\x12*\n\x06parent\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11identity.kam/User\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x04 \x01(\t\"|\n\x19ListNotificationsResponse\x12\x32\n\rnotifications\x18\x01 \x03(\x0b\x32\x1b.kam.notice.v1.Notification\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"M\n\x1bMarkNotificationReadRequest\x12.\n\x04name\x18\x01 \x01(\tB \xe2\x41\x01\x02\xfa\x41\x19\n\x17notice.kam/Notification\"Q\n\x1cMarkNotificationReadResponse\x12\x31\n\x0cnotification\x18\x01 \x01(\x0b\x32\x1b.kam.notice.v1.Notification\"M\n\x1fMarkAllNotificationsReadRequest\x12*\n\x06parent\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11identity.kam/User\"8\n MarkAllNotificationsReadResponse\x12\x14\n\x0cmarked_count\x18\x01 \x01(\x05\"X\n\x1eGetNotificationSettingsRequest\x12\x36\n\x04name\x18\x01 \x01(\tB(\xe2\x41\x01\x02\xfa\x41!\n\x1fnotice.kam/NotificationSettings\"e\n\x1fGetNotificationSettingsResponse\x12\x42\n\x15notification_settings\x18\x01 \x01(\x0b\x32#.kam.notice.v1.NotificationSettings\"\x9e\x01\n!UpdateNotificationSettingsRequest\x12H\n\x15notification_settings\x18\x01 \x01(\x0b\x32#.kam.notice.v1.NotificationSettingsB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"h\n\"UpdateNotificationSettingsResponse\x12\x42\n\x15notification_settings\x18\x01 \x01(\x0b\x32#.kam.notice.v1.NotificationSettings\"\\\n\x15\x43reateTemplateRequest\x12/\n\x08template\x18\x01 \x01(\x0b\x32\x17.kam.notice.v1.TemplateB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"C\n\x16\x43reateTemplateResponse\x12)\n\x08template\x18\x01 \x01(\x0b\x32\x17.kam.notice.v1.Template\"@\n\x12GetTemplateRequest\x12*\n\x04name\x18\x01 \x01(\tB\x1c\xe2\x41\x01\x02\xfa\x41\x15\n\x13notice.kam/Template\"@\n\x13GetTemplateResponse\x12)\n\x08template\x18\x01 \x01(\x0b\x32\x17.kam.notice.v1.Template\"M\n\x14ListTemplatesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\"p\n\x15ListTemplatesResponse\x12*\n\ttemplates\x18\x01 \x03(\x0b\x32\x17.kam.notice.v1.Template\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"y\n\x15UpdateTemplateRequest\x12/\n\x08template\x18\x01 \x01(\x0b\x32\x17.kam.notice.v1.TemplateB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"C\n\x16UpdateTemplateResponse\x12)\n\x08template\x18\x01 \x01(\x0b\x32\x17.kam.notice.v1.Template\"Q\n\x15\x44\x65leteTemplateRequest\x12*\n\x04name\x18\x01 \x01(\tB\x1c\xe2\x41\x01\x02\xfa\x41\x15\n\x13notice.kam/Template\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"\x18\n\x16\x44\x65leteTemplateResponse\"N\n\x19GetCustomerConsentRequest\x12\x31\n\x04name\x18\x01 \x01(\tB#\xe2\x41\x01\x02\xfa\x41\x1c\n\x1anotice.kam/CustomerConsent\"V\n\x1aGetCustomerConsentResponse\x12\x38\n\x10\x63ustomer_consent\x18\x01 \x01(\x0b\x32\x1e.kam.notice.v1.CustomerConsent\"\x8f\x01\n\x1cUpdateCustomerConsentRequest\x12>\n\x10\x63ustomer_consent\x18\x01 \x01(\x0b\x32\x1e.kam.notice.v1.CustomerConsentB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"Y\n\x1dUpdateCustomerConsentResponse\x12\x38\n\x10\x63ustomer_consent\x18\x01 \x01(\x0b\x32\x1e.kam.notice.v1.CustomerConsent\"\x91\x02\n\x1aSendCustomerMessageRequest\x12\x30\n\x08\x63ustomer\x18\x01 \x01(\tB\x1e\xe2\x41\x01\x02\xfa\x41\x17\n\x15\x63ustomer.kam/Customer\x12.\n\x08template\x18\x02 \x01(\tB\x1c\xe2\x41\x01\x02\xfa\x41\x15\n\x13notice.kam/Template\x12K\n\tvariables\x18\x03 \x03(\x0b\x32\x38.kam.notice.v1.SendCustomerMessageRequest.VariablesEntry\x12\x12\n\nrequest_id\x18\x04 \x01(\t\x1a\x30\n\x0eVariablesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"H\n\x1bSendCustomerMessageResponse\x12)\n\x08\x64\x65livery\x18\x01 \x01(\x0b\x32\x17.kam.notice.v1.Delivery\"@\n\x12GetDeliveryRequest\x12*\n\x04name\x18\x01 \x01(\tB\x1c\xe2\x41\x01\x02\xfa\x41\x15\n\x13notice.kam/Delivery\"@\n\x13GetDeliveryResponse\x12)\n\x08\x64\x65livery\x18\x01 \x01(\x0b\x32\x17.kam.notice.v1.Delivery\"N\n\x15ListDeliveriesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\"r\n\x16ListDeliveriesResponse\x12+\n\ndeliveries\x18\x01 \x03(\x0b\x32\x17.kam.notice.v1.Delivery\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"B\n\x14RetryDeliveryRequest\x12*\n\x04name\x18\x01 \x01(\tB\x1c\xe2\x41\x01\x02\xfa\x41\x15\n\x13notice.kam/Delivery\"B\n\x15RetryDeliveryResponse\x12)\n\x08\x64\x65livery\x18\x01 \x01(\x0b\x32\x17.kam.notice.v1.Delivery2\x82\x16\n\x13NotificationService\x12\x9e\x01\n\x11ListNotifications\x12\'.kam.notice.v1.ListNotificationsRequest\x1a(.kam.notice.v1.ListNotificationsResponse\"6\x90\x02\x01\xda\x41\x06parent\x82\xd3\xe4\x93\x02$\x12\"/v1/{parent=users/*}/notifications\x12\xbc\x01\n\x14MarkNotificationRead\x12*.kam.notice.v1.MarkNotificationReadRequest\x1a+.kam.notice.v1.MarkNotificationReadResponse\"K\xda\x41\x04name\x82\xd3\xe4\x93\x02>\"+/v1/{name=users/*/notifications/*}:markRead:\x01*b\x0cnotification\x12\xbf\x01\n\x18MarkAllNotificationsRead\x12..kam.notice.v1.MarkAllNotificationsReadRequest\x1a/.kam.notice.v1.MarkAllNotificationsReadResponse\"B\xda\x41\x06parent\x82\xd3\xe4\x93\x02\x33\"./v1/{parent=users/*}/notifications:markAllRead:\x01*\x12\xca\x01\n\x17GetNotificationSettings\x12-.kam.notice.v1.GetNotificationSettingsRequest\x1a..kam.notice.v1.GetNotificationSettingsResponse\"P\x90\x02\x01\xda\x41\x04name\x82\xd3\xe4\x93\x02@\x12\'/v1/{name=users/*/notificationSettings}b\x15notification_settings\x12\x9b\x02\n\x1aUpdateNotificationSettings\x12\x30.kam.notice.v1.UpdateNotificationSettingsRequest\x1a\x31.kam.notice.v1.UpdateNotificationSettingsResponse\"\x97\x01\xda\x41!notification_settings,update_mask\x82\xd3\xe4\x93\x02m2=/v1/{notification_settings.name=users/*/notificationSettings}:\x15notification_settingsb\x15notification_settings\x12\x93\x01\n\x0e\x43reateTemplate\x12$.kam.notice.v1.CreateTemplateRequest\x1a%.kam.notice.v1.CreateTemplateResponse\"4\xda\x41\x08template\x82\xd3\xe4\x93\x02#\"\r/v1/templates:\x08templateb\x08template\x12\x88\x01\n\x0bGetTemplate\x12!.kam.notice.v1.GetTemplateRequest\x1a\".kam.notice.v1.GetTemplateResponse\"2\x90\x02\x01\xda\x41\x04name\x82\xd3\xe4\x93\x02\"\x12\x16/v1/{name=templates/*}b\x08template\x12t\n\rListTemplates\x12#.kam.notice.v1.ListTemplatesRequest\x1a$.kam.notice.v1.ListTemplatesResponse\"\x18\x90\x02\x01\x82\xd3\xe4\x93\x02\x0f\x12\r/v1/templates\x12\xb1\x01\n\x0eUpdateTemplate\x12$.kam.notice.v1.UpdateTemplateRequest\x1a%.kam.notice.v1.UpdateTemplateResponse\"R\xda\x41\x14template,update_mask\x82\xd3\xe4\x93\x02\x35\x32\x1f/v1/{template.name=templates/*}:\x08templateb\x08template\x12\x84\x01\n\x0e\x44\x65leteTemplate\x12$.kam.notice.v1.DeleteTemplateRequest\x1a%.kam.notice.v1.DeleteTemplateResponse\"%\xda\x41\x04name\x82\xd3\xe4\x93\x02\x18*\x16/v1/{name=templates/*}\x12\xad\x01\n\x12GetCustomerConsent\x12(.kam.notice.v1.GetCustomerConsentRequest\x1a).kam.notice.v1.GetCustomerConsentResponse\"B\x90\x02\x01\xda\x41\x04name\x82\xd3\xe4\x93\x02\x32\x12\x1e/v1/{name=customers/*/consent}b\x10\x63ustomer_consent\x12\xee\x01\n\x15UpdateCustomerConsent\x12+.kam.notice.v1.UpdateCustomerConsentRequest\x1a,.kam.notice.v1.UpdateCustomerConsentResponse\"z\xda\x41\x1c\x63ustomer_consent,update_mask\x82\xd3\xe4\x93\x02U2//v1/{customer_consent.name=customers/*/consent}:\x10\x63ustomer_consentb\x10\x63ustomer_consent\x12\xbd\x01\n\x13SendCustomerMessage\x12).kam.notice.v1.SendCustomerMessageRequest\x1a*.kam.notice.v1.SendCustomerMessageResponse\"O\xda\x41\x11\x63ustomer,template\x82\xd3\xe4\x93\x02\x35\"&/v1/{customer=customers/*}:sendMessage:\x01*b\x08\x64\x65livery\x12\x89\x01\n\x0bGetDelivery\x12!.kam.notice.v1.GetDeliveryRequest\x1a\".kam.notice.v1.GetDeliveryResponse\"3\x90\x02\x01\xda\x41\x04name\x82\xd3\xe4\x93\x02#\x12\x17/v1/{name=deliveries/*}b\x08\x64\x65livery\x12x\n\x0eListDeliveries\x12$.kam.notice.v1.ListDeliveriesRequest\x1a%.kam.notice.v1.ListDeliveriesResponse\"\x19\x90\x02\x01\x82\xd3\xe4\x93\x02\x10\x12\x0e/v1/deliveries\x12\x95\x01\n\rRetryDelivery\x12#.kam.notice.v1.RetryDeliveryRequest\x1a$.kam.notice.v1.RetryDeliveryResponse\"9\xda\x41\x04name\x82\xd3\xe4\x93\x02,\"\x1d/v1/{name=deliveries/*}:retry:\x01*b\x08\x64\x65livery\x1a\r\xca\x41\nnotice.kamb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(kam/notice/v1/notification_service.proto\x12\rkam.notice.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1ekam/api/v1/authorization.proto\x1a\x1akam/notice/v1/notice.proto\"}\n\x18ListNotificationsRequest\x12*\n\x06parent\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11identity.kam/User\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x04 \x01(\t\"|\n\x19ListNotificationsResponse\x12\x32\n\rnotifications\x18\x01 \x03(\x0b\x32\x1b.kam.notice.v1.Notification\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"M\n\x1bMarkNotificationReadRequest\x12.\n\x04name\x18\x01 \x01(\tB \xe2\x41\x01\x02\xfa\x41\x19\n\x17notice.kam/Notification\"Q\n\x1cMarkNotificationReadResponse\x12\x31\n\x0cnotification\x18\x01 \x01(\x0b\x32\x1b.kam.notice.v1.Notification\"M\n\x1fMarkAllNotificationsReadRequest\x12*\n\x06parent\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11identity.kam/User\"8\n MarkAllNotificationsReadResponse\x12\x14\n\x0cmarked_count\x18\x01 \x01(\x05\"X\n\x1eGetNotificationSettingsRequest\x12\x36\n\x04name\x18\x01 \x01(\tB(\xe2\x41\x01\x02\xfa\x41!\n\x1fnotice.kam/NotificationSettings\"e\n\x1fGetNotificationSettingsResponse\x12\x42\n\x15notification_settings\x18\x01 \x01(\x0b\x32#.kam.notice.v1.NotificationSettings\"\x9e\x01\n!UpdateNotificationSettingsRequest\x12H\n\x15notification_settings\x18\x01 \x01(\x0b\x32#.kam.notice.v1.NotificationSettingsB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"h\n\"UpdateNotificationSettingsResponse\x12\x42\n\x15notification_settings\x18\x01 \x01(\x0b\x32#.kam.notice.v1.NotificationSettings\"\\\n\x15\x43reateTemplateRequest\x12/\n\x08template\x18\x01 \x01(\x0b\x32\x17.kam.notice.v1.TemplateB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"C\n\x16\x43reateTemplateResponse\x12)\n\x08template\x18\x01 \x01(\x0b\x32\x17.kam.notice.v1.Template\"@\n\x12GetTemplateRequest\x12*\n\x04name\x18\x01 \x01(\tB\x1c\xe2\x41\x01\x02\xfa\x41\x15\n\x13notice.kam/Template\"@\n\x13GetTemplateResponse\x12)\n\x08template\x18\x01 \x01(\x0b\x32\x17.kam.notice.v1.Template\"M\n\x14ListTemplatesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\"p\n\x15ListTemplatesResponse\x12*\n\ttemplates\x18\x01 \x03(\x0b\x32\x17.kam.notice.v1.Template\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"y\n\x15UpdateTemplateRequest\x12/\n\x08template\x18\x01 \x01(\x0b\x32\x17.kam.notice.v1.TemplateB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"C\n\x16UpdateTemplateResponse\x12)\n\x08template\x18\x01 \x01(\x0b\x32\x17.kam.notice.v1.Template\"Q\n\x15\x44\x65leteTemplateRequest\x12*\n\x04name\x18\x01 \x01(\tB\x1c\xe2\x41\x01\x02\xfa\x41\x15\n\x13notice.kam/Template\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"\x18\n\x16\x44\x65leteTemplateResponse\"N\n\x19GetCustomerConsentRequest\x12\x31\n\x04name\x18\x01 \x01(\tB#\xe2\x41\x01\x02\xfa\x41\x1c\n\x1anotice.kam/CustomerConsent\"V\n\x1aGetCustomerConsentResponse\x12\x38\n\x10\x63ustomer_consent\x18\x01 \x01(\x0b\x32\x1e.kam.notice.v1.CustomerConsent\"\x8f\x01\n\x1cUpdateCustomerConsentRequest\x12>\n\x10\x63ustomer_consent\x18\x01 \x01(\x0b\x32\x1e.kam.notice.v1.CustomerConsentB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"Y\n\x1dUpdateCustomerConsentResponse\x12\x38\n\x10\x63ustomer_consent\x18\x01 \x01(\x0b\x32\x1e.kam.notice.v1.CustomerConsent\"\x91\x02\n\x1aSendCustomerMessageRequest\x12\x30\n\x08\x63ustomer\x18\x01 \x01(\tB\x1e\xe2\x41\x01\x02\xfa\x41\x17\n\x15\x63ustomer.kam/Customer\x12.\n\x08template\x18\x02 \x01(\tB\x1c\xe2\x41\x01\x02\xfa\x41\x15\n\x13notice.kam/Template\x12K\n\tvariables\x18\x03 \x03(\x0b\x32\x38.kam.notice.v1.SendCustomerMessageRequest.VariablesEntry\x12\x12\n\nrequest_id\x18\x04 \x01(\t\x1a\x30\n\x0eVariablesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"H\n\x1bSendCustomerMessageResponse\x12)\n\x08\x64\x65livery\x18\x01 \x01(\x0b\x32\x17.kam.notice.v1.Delivery\"@\n\x12GetDeliveryRequest\x12*\n\x04name\x18\x01 \x01(\tB\x1c\xe2\x41\x01\x02\xfa\x41\x15\n\x13notice.kam/Delivery\"@\n\x13GetDeliveryResponse\x12)\n\x08\x64\x65livery\x18\x01 \x01(\x0b\x32\x17.kam.notice.v1.Delivery\"N\n\x15ListDeliveriesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\"r\n\x16ListDeliveriesResponse\x12+\n\ndeliveries\x18\x01 \x03(\x0b\x32\x17.kam.notice.v1.Delivery\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"B\n\x14RetryDeliveryRequest\x12*\n\x04name\x18\x01 \x01(\tB\x1c\xe2\x41\x01\x02\xfa\x41\x15\n\x13notice.kam/Delivery\"B\n\x15RetryDeliveryResponse\x12)\n\x08\x64\x65livery\x18\x01 \x01(\x0b\x32\x17.kam.notice.v1.Delivery2\xc0\x19\n\x13NotificationService\x12\xb6\x01\n\x11ListNotifications\x12\'.kam.notice.v1.ListNotificationsRequest\x1a(.kam.notice.v1.ListNotificationsResponse\"N\x90\x02\x01\xda\x41\x06parent\xc2\xf3\x18\x14\n\x12notifications.read\x82\xd3\xe4\x93\x02$\x12\"/v1/{parent=users/*}/notifications\x12\xd4\x01\n\x14MarkNotificationRead\x12*.kam.notice.v1.MarkNotificationReadRequest\x1a+.kam.notice.v1.MarkNotificationReadResponse\"c\xda\x41\x04name\xc2\xf3\x18\x14\n\x12notifications.read\x82\xd3\xe4\x93\x02>\"+/v1/{name=users/*/notifications/*}:markRead:\x01*b\x0cnotification\x12\xd7\x01\n\x18MarkAllNotificationsRead\x12..kam.notice.v1.MarkAllNotificationsReadRequest\x1a/.kam.notice.v1.MarkAllNotificationsReadResponse\"Z\xda\x41\x06parent\xc2\xf3\x18\x14\n\x12notifications.read\x82\xd3\xe4\x93\x02\x33\"./v1/{parent=users/*}/notifications:markAllRead:\x01*\x12\xe2\x01\n\x17GetNotificationSettings\x12-.kam.notice.v1.GetNotificationSettingsRequest\x1a..kam.notice.v1.GetNotificationSettingsResponse\"h\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x14\n\x12notifications.read\x82\xd3\xe4\x93\x02@\x12\'/v1/{name=users/*/notificationSettings}b\x15notification_settings\x12\xb3\x02\n\x1aUpdateNotificationSettings\x12\x30.kam.notice.v1.UpdateNotificationSettingsRequest\x1a\x31.kam.notice.v1.UpdateNotificationSettingsResponse\"\xaf\x01\xda\x41!notification_settings,update_mask\xc2\xf3\x18\x14\n\x12notifications.read\x82\xd3\xe4\x93\x02m2=/v1/{notification_settings.name=users/*/notificationSettings}:\x15notification_settingsb\x15notification_settings\x12\xb6\x01\n\x0e\x43reateTemplate\x12$.kam.notice.v1.CreateTemplateRequest\x1a%.kam.notice.v1.CreateTemplateResponse\"W\xda\x41\x08template\xc2\xf3\x18\x1f\n\x1dnotification_templates.manage\x82\xd3\xe4\x93\x02#\"\r/v1/templates:\x08templateb\x08template\x12\xa9\x01\n\x0bGetTemplate\x12!.kam.notice.v1.GetTemplateRequest\x1a\".kam.notice.v1.GetTemplateResponse\"S\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x1d\n\x1bnotification_templates.read\x82\xd3\xe4\x93\x02\"\x12\x16/v1/{name=templates/*}b\x08template\x12\x95\x01\n\rListTemplates\x12#.kam.notice.v1.ListTemplatesRequest\x1a$.kam.notice.v1.ListTemplatesResponse\"9\x90\x02\x01\xc2\xf3\x18\x1d\n\x1bnotification_templates.read\x82\xd3\xe4\x93\x02\x0f\x12\r/v1/templates\x12\xd4\x01\n\x0eUpdateTemplate\x12$.kam.notice.v1.UpdateTemplateRequest\x1a%.kam.notice.v1.UpdateTemplateResponse\"u\xda\x41\x14template,update_mask\xc2\xf3\x18\x1f\n\x1dnotification_templates.manage\x82\xd3\xe4\x93\x02\x35\x32\x1f/v1/{template.name=templates/*}:\x08templateb\x08template\x12\xa7\x01\n\x0e\x44\x65leteTemplate\x12$.kam.notice.v1.DeleteTemplateRequest\x1a%.kam.notice.v1.DeleteTemplateResponse\"H\xda\x41\x04name\xc2\xf3\x18\x1f\n\x1dnotification_templates.manage\x82\xd3\xe4\x93\x02\x18*\x16/v1/{name=templates/*}\x12\xcb\x01\n\x12GetCustomerConsent\x12(.kam.notice.v1.GetCustomerConsentRequest\x1a).kam.notice.v1.GetCustomerConsentResponse\"`\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x1a\n\x18\x63ustomer_consents.manage\x82\xd3\xe4\x93\x02\x32\x12\x1e/v1/{name=customers/*/consent}b\x10\x63ustomer_consent\x12\x8d\x02\n\x15UpdateCustomerConsent\x12+.kam.notice.v1.UpdateCustomerConsentRequest\x1a,.kam.notice.v1.UpdateCustomerConsentResponse\"\x98\x01\xda\x41\x1c\x63ustomer_consent,update_mask\xc2\xf3\x18\x1a\n\x18\x63ustomer_consents.manage\x82\xd3\xe4\x93\x02U2//v1/{customer_consent.name=customers/*/consent}:\x10\x63ustomer_consentb\x10\x63ustomer_consent\x12\xd9\x01\n\x13SendCustomerMessage\x12).kam.notice.v1.SendCustomerMessageRequest\x1a*.kam.notice.v1.SendCustomerMessageResponse\"k\xda\x41\x11\x63ustomer,template\xc2\xf3\x18\x18\n\x16\x63ustomer_messages.send\x82\xd3\xe4\x93\x02\x35\"&/v1/{customer=customers/*}:sendMessage:\x01*b\x08\x64\x65livery\x12\x9e\x01\n\x0bGetDelivery\x12!.kam.notice.v1.GetDeliveryRequest\x1a\".kam.notice.v1.GetDeliveryResponse\"H\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x11\n\x0f\x64\x65liveries.read\x82\xd3\xe4\x93\x02#\x12\x17/v1/{name=deliveries/*}b\x08\x64\x65livery\x12\x8d\x01\n\x0eListDeliveries\x12$.kam.notice.v1.ListDeliveriesRequest\x1a%.kam.notice.v1.ListDeliveriesResponse\".\x90\x02\x01\xc2\xf3\x18\x11\n\x0f\x64\x65liveries.read\x82\xd3\xe4\x93\x02\x10\x12\x0e/v1/deliveries\x12\xab\x01\n\rRetryDelivery\x12#.kam.notice.v1.RetryDeliveryRequest\x1a$.kam.notice.v1.RetryDeliveryResponse\"O\xda\x41\x04name\xc2\xf3\x18\x12\n\x10\x64\x65liveries.retry\x82\xd3\xe4\x93\x02,\"\x1d/v1/{name=deliveries/*}:retry:\x01*b\x08\x64\x65livery\x1a\r\xca\x41\nnotice.kamb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -72,103 +73,103 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_NOTIFICATIONSERVICE']._loaded_options = None
   _globals['_NOTIFICATIONSERVICE']._serialized_options = b'\312A\nnotice.kam'
   _globals['_NOTIFICATIONSERVICE'].methods_by_name['ListNotifications']._loaded_options = None
-  _globals['_NOTIFICATIONSERVICE'].methods_by_name['ListNotifications']._serialized_options = b'\220\002\001\332A\006parent\202\323\344\223\002$\022\"/v1/{parent=users/*}/notifications'
+  _globals['_NOTIFICATIONSERVICE'].methods_by_name['ListNotifications']._serialized_options = b'\220\002\001\332A\006parent\302\363\030\024\n\022notifications.read\202\323\344\223\002$\022\"/v1/{parent=users/*}/notifications'
   _globals['_NOTIFICATIONSERVICE'].methods_by_name['MarkNotificationRead']._loaded_options = None
-  _globals['_NOTIFICATIONSERVICE'].methods_by_name['MarkNotificationRead']._serialized_options = b'\332A\004name\202\323\344\223\002>\"+/v1/{name=users/*/notifications/*}:markRead:\001*b\014notification'
+  _globals['_NOTIFICATIONSERVICE'].methods_by_name['MarkNotificationRead']._serialized_options = b'\332A\004name\302\363\030\024\n\022notifications.read\202\323\344\223\002>\"+/v1/{name=users/*/notifications/*}:markRead:\001*b\014notification'
   _globals['_NOTIFICATIONSERVICE'].methods_by_name['MarkAllNotificationsRead']._loaded_options = None
-  _globals['_NOTIFICATIONSERVICE'].methods_by_name['MarkAllNotificationsRead']._serialized_options = b'\332A\006parent\202\323\344\223\0023\"./v1/{parent=users/*}/notifications:markAllRead:\001*'
+  _globals['_NOTIFICATIONSERVICE'].methods_by_name['MarkAllNotificationsRead']._serialized_options = b'\332A\006parent\302\363\030\024\n\022notifications.read\202\323\344\223\0023\"./v1/{parent=users/*}/notifications:markAllRead:\001*'
   _globals['_NOTIFICATIONSERVICE'].methods_by_name['GetNotificationSettings']._loaded_options = None
-  _globals['_NOTIFICATIONSERVICE'].methods_by_name['GetNotificationSettings']._serialized_options = b'\220\002\001\332A\004name\202\323\344\223\002@\022\'/v1/{name=users/*/notificationSettings}b\025notification_settings'
+  _globals['_NOTIFICATIONSERVICE'].methods_by_name['GetNotificationSettings']._serialized_options = b'\220\002\001\332A\004name\302\363\030\024\n\022notifications.read\202\323\344\223\002@\022\'/v1/{name=users/*/notificationSettings}b\025notification_settings'
   _globals['_NOTIFICATIONSERVICE'].methods_by_name['UpdateNotificationSettings']._loaded_options = None
-  _globals['_NOTIFICATIONSERVICE'].methods_by_name['UpdateNotificationSettings']._serialized_options = b'\332A!notification_settings,update_mask\202\323\344\223\002m2=/v1/{notification_settings.name=users/*/notificationSettings}:\025notification_settingsb\025notification_settings'
+  _globals['_NOTIFICATIONSERVICE'].methods_by_name['UpdateNotificationSettings']._serialized_options = b'\332A!notification_settings,update_mask\302\363\030\024\n\022notifications.read\202\323\344\223\002m2=/v1/{notification_settings.name=users/*/notificationSettings}:\025notification_settingsb\025notification_settings'
   _globals['_NOTIFICATIONSERVICE'].methods_by_name['CreateTemplate']._loaded_options = None
-  _globals['_NOTIFICATIONSERVICE'].methods_by_name['CreateTemplate']._serialized_options = b'\332A\010template\202\323\344\223\002#\"\r/v1/templates:\010templateb\010template'
+  _globals['_NOTIFICATIONSERVICE'].methods_by_name['CreateTemplate']._serialized_options = b'\332A\010template\302\363\030\037\n\035notification_templates.manage\202\323\344\223\002#\"\r/v1/templates:\010templateb\010template'
   _globals['_NOTIFICATIONSERVICE'].methods_by_name['GetTemplate']._loaded_options = None
-  _globals['_NOTIFICATIONSERVICE'].methods_by_name['GetTemplate']._serialized_options = b'\220\002\001\332A\004name\202\323\344\223\002\"\022\026/v1/{name=templates/*}b\010template'
+  _globals['_NOTIFICATIONSERVICE'].methods_by_name['GetTemplate']._serialized_options = b'\220\002\001\332A\004name\302\363\030\035\n\033notification_templates.read\202\323\344\223\002\"\022\026/v1/{name=templates/*}b\010template'
   _globals['_NOTIFICATIONSERVICE'].methods_by_name['ListTemplates']._loaded_options = None
-  _globals['_NOTIFICATIONSERVICE'].methods_by_name['ListTemplates']._serialized_options = b'\220\002\001\202\323\344\223\002\017\022\r/v1/templates'
+  _globals['_NOTIFICATIONSERVICE'].methods_by_name['ListTemplates']._serialized_options = b'\220\002\001\302\363\030\035\n\033notification_templates.read\202\323\344\223\002\017\022\r/v1/templates'
   _globals['_NOTIFICATIONSERVICE'].methods_by_name['UpdateTemplate']._loaded_options = None
-  _globals['_NOTIFICATIONSERVICE'].methods_by_name['UpdateTemplate']._serialized_options = b'\332A\024template,update_mask\202\323\344\223\00252\037/v1/{template.name=templates/*}:\010templateb\010template'
+  _globals['_NOTIFICATIONSERVICE'].methods_by_name['UpdateTemplate']._serialized_options = b'\332A\024template,update_mask\302\363\030\037\n\035notification_templates.manage\202\323\344\223\00252\037/v1/{template.name=templates/*}:\010templateb\010template'
   _globals['_NOTIFICATIONSERVICE'].methods_by_name['DeleteTemplate']._loaded_options = None
-  _globals['_NOTIFICATIONSERVICE'].methods_by_name['DeleteTemplate']._serialized_options = b'\332A\004name\202\323\344\223\002\030*\026/v1/{name=templates/*}'
+  _globals['_NOTIFICATIONSERVICE'].methods_by_name['DeleteTemplate']._serialized_options = b'\332A\004name\302\363\030\037\n\035notification_templates.manage\202\323\344\223\002\030*\026/v1/{name=templates/*}'
   _globals['_NOTIFICATIONSERVICE'].methods_by_name['GetCustomerConsent']._loaded_options = None
-  _globals['_NOTIFICATIONSERVICE'].methods_by_name['GetCustomerConsent']._serialized_options = b'\220\002\001\332A\004name\202\323\344\223\0022\022\036/v1/{name=customers/*/consent}b\020customer_consent'
+  _globals['_NOTIFICATIONSERVICE'].methods_by_name['GetCustomerConsent']._serialized_options = b'\220\002\001\332A\004name\302\363\030\032\n\030customer_consents.manage\202\323\344\223\0022\022\036/v1/{name=customers/*/consent}b\020customer_consent'
   _globals['_NOTIFICATIONSERVICE'].methods_by_name['UpdateCustomerConsent']._loaded_options = None
-  _globals['_NOTIFICATIONSERVICE'].methods_by_name['UpdateCustomerConsent']._serialized_options = b'\332A\034customer_consent,update_mask\202\323\344\223\002U2//v1/{customer_consent.name=customers/*/consent}:\020customer_consentb\020customer_consent'
+  _globals['_NOTIFICATIONSERVICE'].methods_by_name['UpdateCustomerConsent']._serialized_options = b'\332A\034customer_consent,update_mask\302\363\030\032\n\030customer_consents.manage\202\323\344\223\002U2//v1/{customer_consent.name=customers/*/consent}:\020customer_consentb\020customer_consent'
   _globals['_NOTIFICATIONSERVICE'].methods_by_name['SendCustomerMessage']._loaded_options = None
-  _globals['_NOTIFICATIONSERVICE'].methods_by_name['SendCustomerMessage']._serialized_options = b'\332A\021customer,template\202\323\344\223\0025\"&/v1/{customer=customers/*}:sendMessage:\001*b\010delivery'
+  _globals['_NOTIFICATIONSERVICE'].methods_by_name['SendCustomerMessage']._serialized_options = b'\332A\021customer,template\302\363\030\030\n\026customer_messages.send\202\323\344\223\0025\"&/v1/{customer=customers/*}:sendMessage:\001*b\010delivery'
   _globals['_NOTIFICATIONSERVICE'].methods_by_name['GetDelivery']._loaded_options = None
-  _globals['_NOTIFICATIONSERVICE'].methods_by_name['GetDelivery']._serialized_options = b'\220\002\001\332A\004name\202\323\344\223\002#\022\027/v1/{name=deliveries/*}b\010delivery'
+  _globals['_NOTIFICATIONSERVICE'].methods_by_name['GetDelivery']._serialized_options = b'\220\002\001\332A\004name\302\363\030\021\n\017deliveries.read\202\323\344\223\002#\022\027/v1/{name=deliveries/*}b\010delivery'
   _globals['_NOTIFICATIONSERVICE'].methods_by_name['ListDeliveries']._loaded_options = None
-  _globals['_NOTIFICATIONSERVICE'].methods_by_name['ListDeliveries']._serialized_options = b'\220\002\001\202\323\344\223\002\020\022\016/v1/deliveries'
+  _globals['_NOTIFICATIONSERVICE'].methods_by_name['ListDeliveries']._serialized_options = b'\220\002\001\302\363\030\021\n\017deliveries.read\202\323\344\223\002\020\022\016/v1/deliveries'
   _globals['_NOTIFICATIONSERVICE'].methods_by_name['RetryDelivery']._loaded_options = None
-  _globals['_NOTIFICATIONSERVICE'].methods_by_name['RetryDelivery']._serialized_options = b'\332A\004name\202\323\344\223\002,\"\035/v1/{name=deliveries/*}:retry:\001*b\010delivery'
-  _globals['_LISTNOTIFICATIONSREQUEST']._serialized_start=236
-  _globals['_LISTNOTIFICATIONSREQUEST']._serialized_end=361
-  _globals['_LISTNOTIFICATIONSRESPONSE']._serialized_start=363
-  _globals['_LISTNOTIFICATIONSRESPONSE']._serialized_end=487
-  _globals['_MARKNOTIFICATIONREADREQUEST']._serialized_start=489
-  _globals['_MARKNOTIFICATIONREADREQUEST']._serialized_end=566
-  _globals['_MARKNOTIFICATIONREADRESPONSE']._serialized_start=568
-  _globals['_MARKNOTIFICATIONREADRESPONSE']._serialized_end=649
-  _globals['_MARKALLNOTIFICATIONSREADREQUEST']._serialized_start=651
-  _globals['_MARKALLNOTIFICATIONSREADREQUEST']._serialized_end=728
-  _globals['_MARKALLNOTIFICATIONSREADRESPONSE']._serialized_start=730
-  _globals['_MARKALLNOTIFICATIONSREADRESPONSE']._serialized_end=786
-  _globals['_GETNOTIFICATIONSETTINGSREQUEST']._serialized_start=788
-  _globals['_GETNOTIFICATIONSETTINGSREQUEST']._serialized_end=876
-  _globals['_GETNOTIFICATIONSETTINGSRESPONSE']._serialized_start=878
-  _globals['_GETNOTIFICATIONSETTINGSRESPONSE']._serialized_end=979
-  _globals['_UPDATENOTIFICATIONSETTINGSREQUEST']._serialized_start=982
-  _globals['_UPDATENOTIFICATIONSETTINGSREQUEST']._serialized_end=1140
-  _globals['_UPDATENOTIFICATIONSETTINGSRESPONSE']._serialized_start=1142
-  _globals['_UPDATENOTIFICATIONSETTINGSRESPONSE']._serialized_end=1246
-  _globals['_CREATETEMPLATEREQUEST']._serialized_start=1248
-  _globals['_CREATETEMPLATEREQUEST']._serialized_end=1340
-  _globals['_CREATETEMPLATERESPONSE']._serialized_start=1342
-  _globals['_CREATETEMPLATERESPONSE']._serialized_end=1409
-  _globals['_GETTEMPLATEREQUEST']._serialized_start=1411
-  _globals['_GETTEMPLATEREQUEST']._serialized_end=1475
-  _globals['_GETTEMPLATERESPONSE']._serialized_start=1477
-  _globals['_GETTEMPLATERESPONSE']._serialized_end=1541
-  _globals['_LISTTEMPLATESREQUEST']._serialized_start=1543
-  _globals['_LISTTEMPLATESREQUEST']._serialized_end=1620
-  _globals['_LISTTEMPLATESRESPONSE']._serialized_start=1622
-  _globals['_LISTTEMPLATESRESPONSE']._serialized_end=1734
-  _globals['_UPDATETEMPLATEREQUEST']._serialized_start=1736
-  _globals['_UPDATETEMPLATEREQUEST']._serialized_end=1857
-  _globals['_UPDATETEMPLATERESPONSE']._serialized_start=1859
-  _globals['_UPDATETEMPLATERESPONSE']._serialized_end=1926
-  _globals['_DELETETEMPLATEREQUEST']._serialized_start=1928
-  _globals['_DELETETEMPLATEREQUEST']._serialized_end=2009
-  _globals['_DELETETEMPLATERESPONSE']._serialized_start=2011
-  _globals['_DELETETEMPLATERESPONSE']._serialized_end=2035
-  _globals['_GETCUSTOMERCONSENTREQUEST']._serialized_start=2037
-  _globals['_GETCUSTOMERCONSENTREQUEST']._serialized_end=2115
-  _globals['_GETCUSTOMERCONSENTRESPONSE']._serialized_start=2117
-  _globals['_GETCUSTOMERCONSENTRESPONSE']._serialized_end=2203
-  _globals['_UPDATECUSTOMERCONSENTREQUEST']._serialized_start=2206
-  _globals['_UPDATECUSTOMERCONSENTREQUEST']._serialized_end=2349
-  _globals['_UPDATECUSTOMERCONSENTRESPONSE']._serialized_start=2351
-  _globals['_UPDATECUSTOMERCONSENTRESPONSE']._serialized_end=2440
-  _globals['_SENDCUSTOMERMESSAGEREQUEST']._serialized_start=2443
-  _globals['_SENDCUSTOMERMESSAGEREQUEST']._serialized_end=2716
-  _globals['_SENDCUSTOMERMESSAGEREQUEST_VARIABLESENTRY']._serialized_start=2668
-  _globals['_SENDCUSTOMERMESSAGEREQUEST_VARIABLESENTRY']._serialized_end=2716
-  _globals['_SENDCUSTOMERMESSAGERESPONSE']._serialized_start=2718
-  _globals['_SENDCUSTOMERMESSAGERESPONSE']._serialized_end=2790
-  _globals['_GETDELIVERYREQUEST']._serialized_start=2792
-  _globals['_GETDELIVERYREQUEST']._serialized_end=2856
-  _globals['_GETDELIVERYRESPONSE']._serialized_start=2858
-  _globals['_GETDELIVERYRESPONSE']._serialized_end=2922
-  _globals['_LISTDELIVERIESREQUEST']._serialized_start=2924
-  _globals['_LISTDELIVERIESREQUEST']._serialized_end=3002
-  _globals['_LISTDELIVERIESRESPONSE']._serialized_start=3004
-  _globals['_LISTDELIVERIESRESPONSE']._serialized_end=3118
-  _globals['_RETRYDELIVERYREQUEST']._serialized_start=3120
-  _globals['_RETRYDELIVERYREQUEST']._serialized_end=3186
-  _globals['_RETRYDELIVERYRESPONSE']._serialized_start=3188
-  _globals['_RETRYDELIVERYRESPONSE']._serialized_end=3254
-  _globals['_NOTIFICATIONSERVICE']._serialized_start=3257
-  _globals['_NOTIFICATIONSERVICE']._serialized_end=6075
+  _globals['_NOTIFICATIONSERVICE'].methods_by_name['RetryDelivery']._serialized_options = b'\332A\004name\302\363\030\022\n\020deliveries.retry\202\323\344\223\002,\"\035/v1/{name=deliveries/*}:retry:\001*b\010delivery'
+  _globals['_LISTNOTIFICATIONSREQUEST']._serialized_start=268
+  _globals['_LISTNOTIFICATIONSREQUEST']._serialized_end=393
+  _globals['_LISTNOTIFICATIONSRESPONSE']._serialized_start=395
+  _globals['_LISTNOTIFICATIONSRESPONSE']._serialized_end=519
+  _globals['_MARKNOTIFICATIONREADREQUEST']._serialized_start=521
+  _globals['_MARKNOTIFICATIONREADREQUEST']._serialized_end=598
+  _globals['_MARKNOTIFICATIONREADRESPONSE']._serialized_start=600
+  _globals['_MARKNOTIFICATIONREADRESPONSE']._serialized_end=681
+  _globals['_MARKALLNOTIFICATIONSREADREQUEST']._serialized_start=683
+  _globals['_MARKALLNOTIFICATIONSREADREQUEST']._serialized_end=760
+  _globals['_MARKALLNOTIFICATIONSREADRESPONSE']._serialized_start=762
+  _globals['_MARKALLNOTIFICATIONSREADRESPONSE']._serialized_end=818
+  _globals['_GETNOTIFICATIONSETTINGSREQUEST']._serialized_start=820
+  _globals['_GETNOTIFICATIONSETTINGSREQUEST']._serialized_end=908
+  _globals['_GETNOTIFICATIONSETTINGSRESPONSE']._serialized_start=910
+  _globals['_GETNOTIFICATIONSETTINGSRESPONSE']._serialized_end=1011
+  _globals['_UPDATENOTIFICATIONSETTINGSREQUEST']._serialized_start=1014
+  _globals['_UPDATENOTIFICATIONSETTINGSREQUEST']._serialized_end=1172
+  _globals['_UPDATENOTIFICATIONSETTINGSRESPONSE']._serialized_start=1174
+  _globals['_UPDATENOTIFICATIONSETTINGSRESPONSE']._serialized_end=1278
+  _globals['_CREATETEMPLATEREQUEST']._serialized_start=1280
+  _globals['_CREATETEMPLATEREQUEST']._serialized_end=1372
+  _globals['_CREATETEMPLATERESPONSE']._serialized_start=1374
+  _globals['_CREATETEMPLATERESPONSE']._serialized_end=1441
+  _globals['_GETTEMPLATEREQUEST']._serialized_start=1443
+  _globals['_GETTEMPLATEREQUEST']._serialized_end=1507
+  _globals['_GETTEMPLATERESPONSE']._serialized_start=1509
+  _globals['_GETTEMPLATERESPONSE']._serialized_end=1573
+  _globals['_LISTTEMPLATESREQUEST']._serialized_start=1575
+  _globals['_LISTTEMPLATESREQUEST']._serialized_end=1652
+  _globals['_LISTTEMPLATESRESPONSE']._serialized_start=1654
+  _globals['_LISTTEMPLATESRESPONSE']._serialized_end=1766
+  _globals['_UPDATETEMPLATEREQUEST']._serialized_start=1768
+  _globals['_UPDATETEMPLATEREQUEST']._serialized_end=1889
+  _globals['_UPDATETEMPLATERESPONSE']._serialized_start=1891
+  _globals['_UPDATETEMPLATERESPONSE']._serialized_end=1958
+  _globals['_DELETETEMPLATEREQUEST']._serialized_start=1960
+  _globals['_DELETETEMPLATEREQUEST']._serialized_end=2041
+  _globals['_DELETETEMPLATERESPONSE']._serialized_start=2043
+  _globals['_DELETETEMPLATERESPONSE']._serialized_end=2067
+  _globals['_GETCUSTOMERCONSENTREQUEST']._serialized_start=2069
+  _globals['_GETCUSTOMERCONSENTREQUEST']._serialized_end=2147
+  _globals['_GETCUSTOMERCONSENTRESPONSE']._serialized_start=2149
+  _globals['_GETCUSTOMERCONSENTRESPONSE']._serialized_end=2235
+  _globals['_UPDATECUSTOMERCONSENTREQUEST']._serialized_start=2238
+  _globals['_UPDATECUSTOMERCONSENTREQUEST']._serialized_end=2381
+  _globals['_UPDATECUSTOMERCONSENTRESPONSE']._serialized_start=2383
+  _globals['_UPDATECUSTOMERCONSENTRESPONSE']._serialized_end=2472
+  _globals['_SENDCUSTOMERMESSAGEREQUEST']._serialized_start=2475
+  _globals['_SENDCUSTOMERMESSAGEREQUEST']._serialized_end=2748
+  _globals['_SENDCUSTOMERMESSAGEREQUEST_VARIABLESENTRY']._serialized_start=2700
+  _globals['_SENDCUSTOMERMESSAGEREQUEST_VARIABLESENTRY']._serialized_end=2748
+  _globals['_SENDCUSTOMERMESSAGERESPONSE']._serialized_start=2750
+  _globals['_SENDCUSTOMERMESSAGERESPONSE']._serialized_end=2822
+  _globals['_GETDELIVERYREQUEST']._serialized_start=2824
+  _globals['_GETDELIVERYREQUEST']._serialized_end=2888
+  _globals['_GETDELIVERYRESPONSE']._serialized_start=2890
+  _globals['_GETDELIVERYRESPONSE']._serialized_end=2954
+  _globals['_LISTDELIVERIESREQUEST']._serialized_start=2956
+  _globals['_LISTDELIVERIESREQUEST']._serialized_end=3034
+  _globals['_LISTDELIVERIESRESPONSE']._serialized_start=3036
+  _globals['_LISTDELIVERIESRESPONSE']._serialized_end=3150
+  _globals['_RETRYDELIVERYREQUEST']._serialized_start=3152
+  _globals['_RETRYDELIVERYREQUEST']._serialized_end=3218
+  _globals['_RETRYDELIVERYRESPONSE']._serialized_start=3220
+  _globals['_RETRYDELIVERYRESPONSE']._serialized_end=3286
+  _globals['_NOTIFICATIONSERVICE']._serialized_start=3289
+  _globals['_NOTIFICATIONSERVICE']._serialized_end=6553
 # @@protoc_insertion_point(module_scope)

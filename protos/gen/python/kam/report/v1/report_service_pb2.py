@@ -26,10 +26,11 @@ from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.api import client_pb2 as google_dot_api_dot_client__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
+from kam.api.v1 import authorization_pb2 as kam_dot_api_dot_v1_dot_authorization__pb2
 from kam.report.v1 import report_pb2 as kam_dot_report_dot_v1_dot_report__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"kam/report/v1/report_service.proto\x12\rkam.report.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1akam/report/v1/report.proto\"\x19\n\x17GetCustomerStatsRequest\"G\n\x18GetCustomerStatsResponse\x12+\n\x05stats\x18\x01 \x01(\x0b\x32\x1c.kam.report.v1.CustomerStats\"V\n\x13\x43reateReportRequest\x12+\n\x06report\x18\x01 \x01(\x0b\x32\x15.kam.report.v1.ReportB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"=\n\x14\x43reateReportResponse\x12%\n\x06report\x18\x01 \x01(\x0b\x32\x15.kam.report.v1.Report\"<\n\x10GetReportRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11report.kam/Report\":\n\x11GetReportResponse\x12%\n\x06report\x18\x01 \x01(\x0b\x32\x15.kam.report.v1.Report\"K\n\x12ListReportsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\"j\n\x13ListReportsResponse\x12&\n\x07reports\x18\x01 \x03(\x0b\x32\x15.kam.report.v1.Report\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"M\n\x13\x44\x65leteReportRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11report.kam/Report\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"\x16\n\x14\x44\x65leteReportResponse\"r\n\x13\x45xportReportRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11report.kam/Report\x12\x31\n\x06\x66ormat\x18\x02 \x01(\x0e\x32\x1b.kam.report.v1.ExportFormatB\x04\xe2\x41\x01\x02\"O\n\x14\x45xportReportResponse\x12\x10\n\x08\x66ilename\x18\x01 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x02 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x03 \x01(\x0c*\\\n\x0c\x45xportFormat\x12\x1d\n\x19\x45XPORT_FORMAT_UNSPECIFIED\x10\x00\x12\x15\n\x11\x45XPORT_FORMAT_CSV\x10\x01\x12\x16\n\x12\x45XPORT_FORMAT_XLSX\x10\x02\x32\xad\x06\n\rReportService\x12\x88\x01\n\x10GetCustomerStats\x12&.kam.report.v1.GetCustomerStatsRequest\x1a\'.kam.report.v1.GetCustomerStatsResponse\"#\x90\x02\x01\x82\xd3\xe4\x93\x02\x1a\x12\x11/v1/customerStatsb\x05stats\x12\x85\x01\n\x0c\x43reateReport\x12\".kam.report.v1.CreateReportRequest\x1a#.kam.report.v1.CreateReportResponse\",\xda\x41\x06report\x82\xd3\xe4\x93\x02\x1d\"\x0b/v1/reports:\x06reportb\x06report\x12~\n\tGetReport\x12\x1f.kam.report.v1.GetReportRequest\x1a .kam.report.v1.GetReportResponse\".\x90\x02\x01\xda\x41\x04name\x82\xd3\xe4\x93\x02\x1e\x12\x14/v1/{name=reports/*}b\x06report\x12l\n\x0bListReports\x12!.kam.report.v1.ListReportsRequest\x1a\".kam.report.v1.ListReportsResponse\"\x16\x90\x02\x01\x82\xd3\xe4\x93\x02\r\x12\x0b/v1/reports\x12|\n\x0c\x44\x65leteReport\x12\".kam.report.v1.DeleteReportRequest\x1a#.kam.report.v1.DeleteReportResponse\"#\xda\x41\x04name\x82\xd3\xe4\x93\x02\x16*\x14/v1/{name=reports/*}\x12\x8d\x01\n\x0c\x45xportReport\x12\".kam.report.v1.ExportReportRequest\x1a#.kam.report.v1.ExportReportResponse\"4\x90\x02\x01\xda\x41\x0bname,format\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/{name=reports/*}:export\x1a\r\xca\x41\nreport.kamb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"kam/report/v1/report_service.proto\x12\rkam.report.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1ekam/api/v1/authorization.proto\x1a\x1akam/report/v1/report.proto\"\x19\n\x17GetCustomerStatsRequest\"G\n\x18GetCustomerStatsResponse\x12+\n\x05stats\x18\x01 \x01(\x0b\x32\x1c.kam.report.v1.CustomerStats\"V\n\x13\x43reateReportRequest\x12+\n\x06report\x18\x01 \x01(\x0b\x32\x15.kam.report.v1.ReportB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"=\n\x14\x43reateReportResponse\x12%\n\x06report\x18\x01 \x01(\x0b\x32\x15.kam.report.v1.Report\"<\n\x10GetReportRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11report.kam/Report\":\n\x11GetReportResponse\x12%\n\x06report\x18\x01 \x01(\x0b\x32\x15.kam.report.v1.Report\"K\n\x12ListReportsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\"j\n\x13ListReportsResponse\x12&\n\x07reports\x18\x01 \x03(\x0b\x32\x15.kam.report.v1.Report\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"M\n\x13\x44\x65leteReportRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11report.kam/Report\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"\x16\n\x14\x44\x65leteReportResponse\"r\n\x13\x45xportReportRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11report.kam/Report\x12\x31\n\x06\x66ormat\x18\x02 \x01(\x0e\x32\x1b.kam.report.v1.ExportFormatB\x04\xe2\x41\x01\x02\"O\n\x14\x45xportReportResponse\x12\x10\n\x08\x66ilename\x18\x01 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x02 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x03 \x01(\x0c*\\\n\x0c\x45xportFormat\x12\x1d\n\x19\x45XPORT_FORMAT_UNSPECIFIED\x10\x00\x12\x15\n\x11\x45XPORT_FORMAT_CSV\x10\x01\x12\x16\n\x12\x45XPORT_FORMAT_XLSX\x10\x02\x32\x9f\x07\n\rReportService\x12\x9a\x01\n\x10GetCustomerStats\x12&.kam.report.v1.GetCustomerStatsRequest\x1a\'.kam.report.v1.GetCustomerStatsResponse\"5\x90\x02\x01\xc2\xf3\x18\x0e\n\x0creports.read\x82\xd3\xe4\x93\x02\x1a\x12\x11/v1/customerStatsb\x05stats\x12\x99\x01\n\x0c\x43reateReport\x12\".kam.report.v1.CreateReportRequest\x1a#.kam.report.v1.CreateReportResponse\"@\xda\x41\x06report\xc2\xf3\x18\x10\n\x0ereports.create\x82\xd3\xe4\x93\x02\x1d\"\x0b/v1/reports:\x06reportb\x06report\x12\x90\x01\n\tGetReport\x12\x1f.kam.report.v1.GetReportRequest\x1a .kam.report.v1.GetReportResponse\"@\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x0e\n\x0creports.read\x82\xd3\xe4\x93\x02\x1e\x12\x14/v1/{name=reports/*}b\x06report\x12~\n\x0bListReports\x12!.kam.report.v1.ListReportsRequest\x1a\".kam.report.v1.ListReportsResponse\"(\x90\x02\x01\xc2\xf3\x18\x0e\n\x0creports.read\x82\xd3\xe4\x93\x02\r\x12\x0b/v1/reports\x12\x90\x01\n\x0c\x44\x65leteReport\x12\".kam.report.v1.DeleteReportRequest\x1a#.kam.report.v1.DeleteReportResponse\"7\xda\x41\x04name\xc2\xf3\x18\x10\n\x0ereports.create\x82\xd3\xe4\x93\x02\x16*\x14/v1/{name=reports/*}\x12\x9f\x01\n\x0c\x45xportReport\x12\".kam.report.v1.ExportReportRequest\x1a#.kam.report.v1.ExportReportResponse\"F\x90\x02\x01\xda\x41\x0bname,format\xc2\xf3\x18\x0e\n\x0creports.read\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/{name=reports/*}:export\x1a\r\xca\x41\nreport.kamb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -49,43 +50,43 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_REPORTSERVICE']._loaded_options = None
   _globals['_REPORTSERVICE']._serialized_options = b'\312A\nreport.kam'
   _globals['_REPORTSERVICE'].methods_by_name['GetCustomerStats']._loaded_options = None
-  _globals['_REPORTSERVICE'].methods_by_name['GetCustomerStats']._serialized_options = b'\220\002\001\202\323\344\223\002\032\022\021/v1/customerStatsb\005stats'
+  _globals['_REPORTSERVICE'].methods_by_name['GetCustomerStats']._serialized_options = b'\220\002\001\302\363\030\016\n\014reports.read\202\323\344\223\002\032\022\021/v1/customerStatsb\005stats'
   _globals['_REPORTSERVICE'].methods_by_name['CreateReport']._loaded_options = None
-  _globals['_REPORTSERVICE'].methods_by_name['CreateReport']._serialized_options = b'\332A\006report\202\323\344\223\002\035\"\013/v1/reports:\006reportb\006report'
+  _globals['_REPORTSERVICE'].methods_by_name['CreateReport']._serialized_options = b'\332A\006report\302\363\030\020\n\016reports.create\202\323\344\223\002\035\"\013/v1/reports:\006reportb\006report'
   _globals['_REPORTSERVICE'].methods_by_name['GetReport']._loaded_options = None
-  _globals['_REPORTSERVICE'].methods_by_name['GetReport']._serialized_options = b'\220\002\001\332A\004name\202\323\344\223\002\036\022\024/v1/{name=reports/*}b\006report'
+  _globals['_REPORTSERVICE'].methods_by_name['GetReport']._serialized_options = b'\220\002\001\332A\004name\302\363\030\016\n\014reports.read\202\323\344\223\002\036\022\024/v1/{name=reports/*}b\006report'
   _globals['_REPORTSERVICE'].methods_by_name['ListReports']._loaded_options = None
-  _globals['_REPORTSERVICE'].methods_by_name['ListReports']._serialized_options = b'\220\002\001\202\323\344\223\002\r\022\013/v1/reports'
+  _globals['_REPORTSERVICE'].methods_by_name['ListReports']._serialized_options = b'\220\002\001\302\363\030\016\n\014reports.read\202\323\344\223\002\r\022\013/v1/reports'
   _globals['_REPORTSERVICE'].methods_by_name['DeleteReport']._loaded_options = None
-  _globals['_REPORTSERVICE'].methods_by_name['DeleteReport']._serialized_options = b'\332A\004name\202\323\344\223\002\026*\024/v1/{name=reports/*}'
+  _globals['_REPORTSERVICE'].methods_by_name['DeleteReport']._serialized_options = b'\332A\004name\302\363\030\020\n\016reports.create\202\323\344\223\002\026*\024/v1/{name=reports/*}'
   _globals['_REPORTSERVICE'].methods_by_name['ExportReport']._loaded_options = None
-  _globals['_REPORTSERVICE'].methods_by_name['ExportReport']._serialized_options = b'\220\002\001\332A\013name,format\202\323\344\223\002\035\022\033/v1/{name=reports/*}:export'
-  _globals['_EXPORTFORMAT']._serialized_start=1054
-  _globals['_EXPORTFORMAT']._serialized_end=1146
-  _globals['_GETCUSTOMERSTATSREQUEST']._serialized_start=196
-  _globals['_GETCUSTOMERSTATSREQUEST']._serialized_end=221
-  _globals['_GETCUSTOMERSTATSRESPONSE']._serialized_start=223
-  _globals['_GETCUSTOMERSTATSRESPONSE']._serialized_end=294
-  _globals['_CREATEREPORTREQUEST']._serialized_start=296
-  _globals['_CREATEREPORTREQUEST']._serialized_end=382
-  _globals['_CREATEREPORTRESPONSE']._serialized_start=384
-  _globals['_CREATEREPORTRESPONSE']._serialized_end=445
-  _globals['_GETREPORTREQUEST']._serialized_start=447
-  _globals['_GETREPORTREQUEST']._serialized_end=507
-  _globals['_GETREPORTRESPONSE']._serialized_start=509
-  _globals['_GETREPORTRESPONSE']._serialized_end=567
-  _globals['_LISTREPORTSREQUEST']._serialized_start=569
-  _globals['_LISTREPORTSREQUEST']._serialized_end=644
-  _globals['_LISTREPORTSRESPONSE']._serialized_start=646
-  _globals['_LISTREPORTSRESPONSE']._serialized_end=752
-  _globals['_DELETEREPORTREQUEST']._serialized_start=754
-  _globals['_DELETEREPORTREQUEST']._serialized_end=831
-  _globals['_DELETEREPORTRESPONSE']._serialized_start=833
-  _globals['_DELETEREPORTRESPONSE']._serialized_end=855
-  _globals['_EXPORTREPORTREQUEST']._serialized_start=857
-  _globals['_EXPORTREPORTREQUEST']._serialized_end=971
-  _globals['_EXPORTREPORTRESPONSE']._serialized_start=973
-  _globals['_EXPORTREPORTRESPONSE']._serialized_end=1052
-  _globals['_REPORTSERVICE']._serialized_start=1149
-  _globals['_REPORTSERVICE']._serialized_end=1962
+  _globals['_REPORTSERVICE'].methods_by_name['ExportReport']._serialized_options = b'\220\002\001\332A\013name,format\302\363\030\016\n\014reports.read\202\323\344\223\002\035\022\033/v1/{name=reports/*}:export'
+  _globals['_EXPORTFORMAT']._serialized_start=1086
+  _globals['_EXPORTFORMAT']._serialized_end=1178
+  _globals['_GETCUSTOMERSTATSREQUEST']._serialized_start=228
+  _globals['_GETCUSTOMERSTATSREQUEST']._serialized_end=253
+  _globals['_GETCUSTOMERSTATSRESPONSE']._serialized_start=255
+  _globals['_GETCUSTOMERSTATSRESPONSE']._serialized_end=326
+  _globals['_CREATEREPORTREQUEST']._serialized_start=328
+  _globals['_CREATEREPORTREQUEST']._serialized_end=414
+  _globals['_CREATEREPORTRESPONSE']._serialized_start=416
+  _globals['_CREATEREPORTRESPONSE']._serialized_end=477
+  _globals['_GETREPORTREQUEST']._serialized_start=479
+  _globals['_GETREPORTREQUEST']._serialized_end=539
+  _globals['_GETREPORTRESPONSE']._serialized_start=541
+  _globals['_GETREPORTRESPONSE']._serialized_end=599
+  _globals['_LISTREPORTSREQUEST']._serialized_start=601
+  _globals['_LISTREPORTSREQUEST']._serialized_end=676
+  _globals['_LISTREPORTSRESPONSE']._serialized_start=678
+  _globals['_LISTREPORTSRESPONSE']._serialized_end=784
+  _globals['_DELETEREPORTREQUEST']._serialized_start=786
+  _globals['_DELETEREPORTREQUEST']._serialized_end=863
+  _globals['_DELETEREPORTRESPONSE']._serialized_start=865
+  _globals['_DELETEREPORTRESPONSE']._serialized_end=887
+  _globals['_EXPORTREPORTREQUEST']._serialized_start=889
+  _globals['_EXPORTREPORTREQUEST']._serialized_end=1003
+  _globals['_EXPORTREPORTRESPONSE']._serialized_start=1005
+  _globals['_EXPORTREPORTRESPONSE']._serialized_end=1084
+  _globals['_REPORTSERVICE']._serialized_start=1181
+  _globals['_REPORTSERVICE']._serialized_end=2108
 # @@protoc_insertion_point(module_scope)

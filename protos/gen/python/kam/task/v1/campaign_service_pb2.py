@@ -27,10 +27,11 @@ from google.api import client_pb2 as google_dot_api_dot_client__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
 from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
+from kam.api.v1 import authorization_pb2 as kam_dot_api_dot_v1_dot_authorization__pb2
 from kam.task.v1 import task_pb2 as kam_dot_task_dot_v1_dot_task__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"kam/task/v1/campaign_service.proto\x12\x0bkam.task.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x16kam/task/v1/task.proto\"Z\n\x15\x43reateCampaignRequest\x12-\n\x08\x63\x61mpaign\x18\x01 \x01(\x0b\x32\x15.kam.task.v1.CampaignB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"A\n\x16\x43reateCampaignResponse\x12\'\n\x08\x63\x61mpaign\x18\x01 \x01(\x0b\x32\x15.kam.task.v1.Campaign\">\n\x12GetCampaignRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11task.kam/Campaign\">\n\x13GetCampaignResponse\x12\'\n\x08\x63\x61mpaign\x18\x01 \x01(\x0b\x32\x15.kam.task.v1.Campaign\"_\n\x14ListCampaignsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\x12\x10\n\x08order_by\x18\x04 \x01(\t\"n\n\x15ListCampaignsResponse\x12(\n\tcampaigns\x18\x01 \x03(\x0b\x32\x15.kam.task.v1.Campaign\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"w\n\x15UpdateCampaignRequest\x12-\n\x08\x63\x61mpaign\x18\x01 \x01(\x0b\x32\x15.kam.task.v1.CampaignB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"A\n\x16UpdateCampaignResponse\x12\'\n\x08\x63\x61mpaign\x18\x01 \x01(\x0b\x32\x15.kam.task.v1.Campaign\"O\n\x15LaunchCampaignRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11task.kam/Campaign\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"A\n\x16LaunchCampaignResponse\x12\'\n\x08\x63\x61mpaign\x18\x01 \x01(\x0b\x32\x15.kam.task.v1.Campaign\"Q\n\x17\x43ompleteCampaignRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11task.kam/Campaign\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"C\n\x18\x43ompleteCampaignResponse\x12\'\n\x08\x63\x61mpaign\x18\x01 \x01(\x0b\x32\x15.kam.task.v1.Campaign\"O\n\x15\x43\x61ncelCampaignRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11task.kam/Campaign\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"A\n\x16\x43\x61ncelCampaignResponse\x12\'\n\x08\x63\x61mpaign\x18\x01 \x01(\x0b\x32\x15.kam.task.v1.Campaign\"\x9f\x01\n\x1d\x43reateCampaignActivityRequest\x12*\n\x06parent\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11task.kam/Campaign\x12>\n\x11\x63\x61mpaign_activity\x18\x02 \x01(\x0b\x32\x1d.kam.task.v1.CampaignActivityB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"Z\n\x1e\x43reateCampaignActivityResponse\x12\x38\n\x11\x63\x61mpaign_activity\x18\x01 \x01(\x0b\x32\x1d.kam.task.v1.CampaignActivity\"\x82\x01\n\x1dListCampaignActivitiesRequest\x12*\n\x06parent\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11task.kam/Campaign\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x04 \x01(\t\"\x89\x01\n\x1eListCampaignActivitiesResponse\x12:\n\x13\x63\x61mpaign_activities\x18\x01 \x03(\x0b\x32\x1d.kam.task.v1.CampaignActivity\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\x32\xb5\x0b\n\x0f\x43\x61mpaignService\x12\x8f\x01\n\x0e\x43reateCampaign\x12\".kam.task.v1.CreateCampaignRequest\x1a#.kam.task.v1.CreateCampaignResponse\"4\xda\x41\x08\x63\x61mpaign\x82\xd3\xe4\x93\x02#\"\r/v1/campaigns:\x08\x63\x61mpaignb\x08\x63\x61mpaign\x12\x84\x01\n\x0bGetCampaign\x12\x1f.kam.task.v1.GetCampaignRequest\x1a .kam.task.v1.GetCampaignResponse\"2\x90\x02\x01\xda\x41\x04name\x82\xd3\xe4\x93\x02\"\x12\x16/v1/{name=campaigns/*}b\x08\x63\x61mpaign\x12p\n\rListCampaigns\x12!.kam.task.v1.ListCampaignsRequest\x1a\".kam.task.v1.ListCampaignsResponse\"\x18\x90\x02\x01\x82\xd3\xe4\x93\x02\x0f\x12\r/v1/campaigns\x12\xad\x01\n\x0eUpdateCampaign\x12\".kam.task.v1.UpdateCampaignRequest\x1a#.kam.task.v1.UpdateCampaignResponse\"R\xda\x41\x14\x63\x61mpaign,update_mask\x82\xd3\xe4\x93\x02\x35\x32\x1f/v1/{campaign.name=campaigns/*}:\x08\x63\x61mpaignb\x08\x63\x61mpaign\x12\x94\x01\n\x0eLaunchCampaign\x12\".kam.task.v1.LaunchCampaignRequest\x1a#.kam.task.v1.LaunchCampaignResponse\"9\xda\x41\x04name\x82\xd3\xe4\x93\x02,\"\x1d/v1/{name=campaigns/*}:launch:\x01*b\x08\x63\x61mpaign\x12\x9c\x01\n\x10\x43ompleteCampaign\x12$.kam.task.v1.CompleteCampaignRequest\x1a%.kam.task.v1.CompleteCampaignResponse\";\xda\x41\x04name\x82\xd3\xe4\x93\x02.\"\x1f/v1/{name=campaigns/*}:complete:\x01*b\x08\x63\x61mpaign\x12\x94\x01\n\x0e\x43\x61ncelCampaign\x12\".kam.task.v1.CancelCampaignRequest\x1a#.kam.task.v1.CancelCampaignResponse\"9\xda\x41\x04name\x82\xd3\xe4\x93\x02,\"\x1d/v1/{name=campaigns/*}:cancel:\x01*b\x08\x63\x61mpaign\x12\xdf\x01\n\x16\x43reateCampaignActivity\x12*.kam.task.v1.CreateCampaignActivityRequest\x1a+.kam.task.v1.CreateCampaignActivityResponse\"l\xda\x41\x18parent,campaign_activity\x82\xd3\xe4\x93\x02K\"#/v1/{parent=campaigns/*}/activities:\x11\x63\x61mpaign_activityb\x11\x63\x61mpaign_activity\x12\xaa\x01\n\x16ListCampaignActivities\x12*.kam.task.v1.ListCampaignActivitiesRequest\x1a+.kam.task.v1.ListCampaignActivitiesResponse\"7\x90\x02\x01\xda\x41\x06parent\x82\xd3\xe4\x93\x02%\x12#/v1/{parent=campaigns/*}/activities\x1a\x0b\xca\x41\x08task.kamb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"kam/task/v1/campaign_service.proto\x12\x0bkam.task.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1ekam/api/v1/authorization.proto\x1a\x16kam/task/v1/task.proto\"Z\n\x15\x43reateCampaignRequest\x12-\n\x08\x63\x61mpaign\x18\x01 \x01(\x0b\x32\x15.kam.task.v1.CampaignB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"A\n\x16\x43reateCampaignResponse\x12\'\n\x08\x63\x61mpaign\x18\x01 \x01(\x0b\x32\x15.kam.task.v1.Campaign\">\n\x12GetCampaignRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11task.kam/Campaign\">\n\x13GetCampaignResponse\x12\'\n\x08\x63\x61mpaign\x18\x01 \x01(\x0b\x32\x15.kam.task.v1.Campaign\"_\n\x14ListCampaignsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\x12\x10\n\x08order_by\x18\x04 \x01(\t\"n\n\x15ListCampaignsResponse\x12(\n\tcampaigns\x18\x01 \x03(\x0b\x32\x15.kam.task.v1.Campaign\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"w\n\x15UpdateCampaignRequest\x12-\n\x08\x63\x61mpaign\x18\x01 \x01(\x0b\x32\x15.kam.task.v1.CampaignB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"A\n\x16UpdateCampaignResponse\x12\'\n\x08\x63\x61mpaign\x18\x01 \x01(\x0b\x32\x15.kam.task.v1.Campaign\"O\n\x15LaunchCampaignRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11task.kam/Campaign\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"A\n\x16LaunchCampaignResponse\x12\'\n\x08\x63\x61mpaign\x18\x01 \x01(\x0b\x32\x15.kam.task.v1.Campaign\"Q\n\x17\x43ompleteCampaignRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11task.kam/Campaign\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"C\n\x18\x43ompleteCampaignResponse\x12\'\n\x08\x63\x61mpaign\x18\x01 \x01(\x0b\x32\x15.kam.task.v1.Campaign\"O\n\x15\x43\x61ncelCampaignRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11task.kam/Campaign\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"A\n\x16\x43\x61ncelCampaignResponse\x12\'\n\x08\x63\x61mpaign\x18\x01 \x01(\x0b\x32\x15.kam.task.v1.Campaign\"\x9f\x01\n\x1d\x43reateCampaignActivityRequest\x12*\n\x06parent\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11task.kam/Campaign\x12>\n\x11\x63\x61mpaign_activity\x18\x02 \x01(\x0b\x32\x1d.kam.task.v1.CampaignActivityB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"Z\n\x1e\x43reateCampaignActivityResponse\x12\x38\n\x11\x63\x61mpaign_activity\x18\x01 \x01(\x0b\x32\x1d.kam.task.v1.CampaignActivity\"\x82\x01\n\x1dListCampaignActivitiesRequest\x12*\n\x06parent\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11task.kam/Campaign\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x04 \x01(\t\"\x89\x01\n\x1eListCampaignActivitiesResponse\x12:\n\x13\x63\x61mpaign_activities\x18\x01 \x03(\x0b\x32\x1d.kam.task.v1.CampaignActivity\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\x32\x81\r\n\x0f\x43\x61mpaignService\x12\xa5\x01\n\x0e\x43reateCampaign\x12\".kam.task.v1.CreateCampaignRequest\x1a#.kam.task.v1.CreateCampaignResponse\"J\xda\x41\x08\x63\x61mpaign\xc2\xf3\x18\x12\n\x10\x63\x61mpaigns.manage\x82\xd3\xe4\x93\x02#\"\r/v1/campaigns:\x08\x63\x61mpaignb\x08\x63\x61mpaign\x12\x98\x01\n\x0bGetCampaign\x12\x1f.kam.task.v1.GetCampaignRequest\x1a .kam.task.v1.GetCampaignResponse\"F\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x10\n\x0e\x63\x61mpaigns.read\x82\xd3\xe4\x93\x02\"\x12\x16/v1/{name=campaigns/*}b\x08\x63\x61mpaign\x12\x84\x01\n\rListCampaigns\x12!.kam.task.v1.ListCampaignsRequest\x1a\".kam.task.v1.ListCampaignsResponse\",\x90\x02\x01\xc2\xf3\x18\x10\n\x0e\x63\x61mpaigns.read\x82\xd3\xe4\x93\x02\x0f\x12\r/v1/campaigns\x12\xc3\x01\n\x0eUpdateCampaign\x12\".kam.task.v1.UpdateCampaignRequest\x1a#.kam.task.v1.UpdateCampaignResponse\"h\xda\x41\x14\x63\x61mpaign,update_mask\xc2\xf3\x18\x12\n\x10\x63\x61mpaigns.manage\x82\xd3\xe4\x93\x02\x35\x32\x1f/v1/{campaign.name=campaigns/*}:\x08\x63\x61mpaignb\x08\x63\x61mpaign\x12\xaa\x01\n\x0eLaunchCampaign\x12\".kam.task.v1.LaunchCampaignRequest\x1a#.kam.task.v1.LaunchCampaignResponse\"O\xda\x41\x04name\xc2\xf3\x18\x12\n\x10\x63\x61mpaigns.manage\x82\xd3\xe4\x93\x02,\"\x1d/v1/{name=campaigns/*}:launch:\x01*b\x08\x63\x61mpaign\x12\xb2\x01\n\x10\x43ompleteCampaign\x12$.kam.task.v1.CompleteCampaignRequest\x1a%.kam.task.v1.CompleteCampaignResponse\"Q\xda\x41\x04name\xc2\xf3\x18\x12\n\x10\x63\x61mpaigns.manage\x82\xd3\xe4\x93\x02.\"\x1f/v1/{name=campaigns/*}:complete:\x01*b\x08\x63\x61mpaign\x12\xaa\x01\n\x0e\x43\x61ncelCampaign\x12\".kam.task.v1.CancelCampaignRequest\x1a#.kam.task.v1.CancelCampaignResponse\"O\xda\x41\x04name\xc2\xf3\x18\x12\n\x10\x63\x61mpaigns.manage\x82\xd3\xe4\x93\x02,\"\x1d/v1/{name=campaigns/*}:cancel:\x01*b\x08\x63\x61mpaign\x12\x80\x02\n\x16\x43reateCampaignActivity\x12*.kam.task.v1.CreateCampaignActivityRequest\x1a+.kam.task.v1.CreateCampaignActivityResponse\"\x8c\x01\xda\x41\x18parent,campaign_activity\xc2\xf3\x18\x1c\n\x1a\x63\x61mpaign_activities.create\x82\xd3\xe4\x93\x02K\"#/v1/{parent=campaigns/*}/activities:\x11\x63\x61mpaign_activityb\x11\x63\x61mpaign_activity\x12\xbe\x01\n\x16ListCampaignActivities\x12*.kam.task.v1.ListCampaignActivitiesRequest\x1a+.kam.task.v1.ListCampaignActivitiesResponse\"K\x90\x02\x01\xda\x41\x06parent\xc2\xf3\x18\x10\n\x0e\x63\x61mpaigns.read\x82\xd3\xe4\x93\x02%\x12#/v1/{parent=campaigns/*}/activities\x1a\x0b\xca\x41\x08task.kamb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -58,59 +59,59 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CAMPAIGNSERVICE']._loaded_options = None
   _globals['_CAMPAIGNSERVICE']._serialized_options = b'\312A\010task.kam'
   _globals['_CAMPAIGNSERVICE'].methods_by_name['CreateCampaign']._loaded_options = None
-  _globals['_CAMPAIGNSERVICE'].methods_by_name['CreateCampaign']._serialized_options = b'\332A\010campaign\202\323\344\223\002#\"\r/v1/campaigns:\010campaignb\010campaign'
+  _globals['_CAMPAIGNSERVICE'].methods_by_name['CreateCampaign']._serialized_options = b'\332A\010campaign\302\363\030\022\n\020campaigns.manage\202\323\344\223\002#\"\r/v1/campaigns:\010campaignb\010campaign'
   _globals['_CAMPAIGNSERVICE'].methods_by_name['GetCampaign']._loaded_options = None
-  _globals['_CAMPAIGNSERVICE'].methods_by_name['GetCampaign']._serialized_options = b'\220\002\001\332A\004name\202\323\344\223\002\"\022\026/v1/{name=campaigns/*}b\010campaign'
+  _globals['_CAMPAIGNSERVICE'].methods_by_name['GetCampaign']._serialized_options = b'\220\002\001\332A\004name\302\363\030\020\n\016campaigns.read\202\323\344\223\002\"\022\026/v1/{name=campaigns/*}b\010campaign'
   _globals['_CAMPAIGNSERVICE'].methods_by_name['ListCampaigns']._loaded_options = None
-  _globals['_CAMPAIGNSERVICE'].methods_by_name['ListCampaigns']._serialized_options = b'\220\002\001\202\323\344\223\002\017\022\r/v1/campaigns'
+  _globals['_CAMPAIGNSERVICE'].methods_by_name['ListCampaigns']._serialized_options = b'\220\002\001\302\363\030\020\n\016campaigns.read\202\323\344\223\002\017\022\r/v1/campaigns'
   _globals['_CAMPAIGNSERVICE'].methods_by_name['UpdateCampaign']._loaded_options = None
-  _globals['_CAMPAIGNSERVICE'].methods_by_name['UpdateCampaign']._serialized_options = b'\332A\024campaign,update_mask\202\323\344\223\00252\037/v1/{campaign.name=campaigns/*}:\010campaignb\010campaign'
+  _globals['_CAMPAIGNSERVICE'].methods_by_name['UpdateCampaign']._serialized_options = b'\332A\024campaign,update_mask\302\363\030\022\n\020campaigns.manage\202\323\344\223\00252\037/v1/{campaign.name=campaigns/*}:\010campaignb\010campaign'
   _globals['_CAMPAIGNSERVICE'].methods_by_name['LaunchCampaign']._loaded_options = None
-  _globals['_CAMPAIGNSERVICE'].methods_by_name['LaunchCampaign']._serialized_options = b'\332A\004name\202\323\344\223\002,\"\035/v1/{name=campaigns/*}:launch:\001*b\010campaign'
+  _globals['_CAMPAIGNSERVICE'].methods_by_name['LaunchCampaign']._serialized_options = b'\332A\004name\302\363\030\022\n\020campaigns.manage\202\323\344\223\002,\"\035/v1/{name=campaigns/*}:launch:\001*b\010campaign'
   _globals['_CAMPAIGNSERVICE'].methods_by_name['CompleteCampaign']._loaded_options = None
-  _globals['_CAMPAIGNSERVICE'].methods_by_name['CompleteCampaign']._serialized_options = b'\332A\004name\202\323\344\223\002.\"\037/v1/{name=campaigns/*}:complete:\001*b\010campaign'
+  _globals['_CAMPAIGNSERVICE'].methods_by_name['CompleteCampaign']._serialized_options = b'\332A\004name\302\363\030\022\n\020campaigns.manage\202\323\344\223\002.\"\037/v1/{name=campaigns/*}:complete:\001*b\010campaign'
   _globals['_CAMPAIGNSERVICE'].methods_by_name['CancelCampaign']._loaded_options = None
-  _globals['_CAMPAIGNSERVICE'].methods_by_name['CancelCampaign']._serialized_options = b'\332A\004name\202\323\344\223\002,\"\035/v1/{name=campaigns/*}:cancel:\001*b\010campaign'
+  _globals['_CAMPAIGNSERVICE'].methods_by_name['CancelCampaign']._serialized_options = b'\332A\004name\302\363\030\022\n\020campaigns.manage\202\323\344\223\002,\"\035/v1/{name=campaigns/*}:cancel:\001*b\010campaign'
   _globals['_CAMPAIGNSERVICE'].methods_by_name['CreateCampaignActivity']._loaded_options = None
-  _globals['_CAMPAIGNSERVICE'].methods_by_name['CreateCampaignActivity']._serialized_options = b'\332A\030parent,campaign_activity\202\323\344\223\002K\"#/v1/{parent=campaigns/*}/activities:\021campaign_activityb\021campaign_activity'
+  _globals['_CAMPAIGNSERVICE'].methods_by_name['CreateCampaignActivity']._serialized_options = b'\332A\030parent,campaign_activity\302\363\030\034\n\032campaign_activities.create\202\323\344\223\002K\"#/v1/{parent=campaigns/*}/activities:\021campaign_activityb\021campaign_activity'
   _globals['_CAMPAIGNSERVICE'].methods_by_name['ListCampaignActivities']._loaded_options = None
-  _globals['_CAMPAIGNSERVICE'].methods_by_name['ListCampaignActivities']._serialized_options = b'\220\002\001\332A\006parent\202\323\344\223\002%\022#/v1/{parent=campaigns/*}/activities'
-  _globals['_CREATECAMPAIGNREQUEST']._serialized_start=224
-  _globals['_CREATECAMPAIGNREQUEST']._serialized_end=314
-  _globals['_CREATECAMPAIGNRESPONSE']._serialized_start=316
-  _globals['_CREATECAMPAIGNRESPONSE']._serialized_end=381
-  _globals['_GETCAMPAIGNREQUEST']._serialized_start=383
-  _globals['_GETCAMPAIGNREQUEST']._serialized_end=445
-  _globals['_GETCAMPAIGNRESPONSE']._serialized_start=447
-  _globals['_GETCAMPAIGNRESPONSE']._serialized_end=509
-  _globals['_LISTCAMPAIGNSREQUEST']._serialized_start=511
-  _globals['_LISTCAMPAIGNSREQUEST']._serialized_end=606
-  _globals['_LISTCAMPAIGNSRESPONSE']._serialized_start=608
-  _globals['_LISTCAMPAIGNSRESPONSE']._serialized_end=718
-  _globals['_UPDATECAMPAIGNREQUEST']._serialized_start=720
-  _globals['_UPDATECAMPAIGNREQUEST']._serialized_end=839
-  _globals['_UPDATECAMPAIGNRESPONSE']._serialized_start=841
-  _globals['_UPDATECAMPAIGNRESPONSE']._serialized_end=906
-  _globals['_LAUNCHCAMPAIGNREQUEST']._serialized_start=908
-  _globals['_LAUNCHCAMPAIGNREQUEST']._serialized_end=987
-  _globals['_LAUNCHCAMPAIGNRESPONSE']._serialized_start=989
-  _globals['_LAUNCHCAMPAIGNRESPONSE']._serialized_end=1054
-  _globals['_COMPLETECAMPAIGNREQUEST']._serialized_start=1056
-  _globals['_COMPLETECAMPAIGNREQUEST']._serialized_end=1137
-  _globals['_COMPLETECAMPAIGNRESPONSE']._serialized_start=1139
-  _globals['_COMPLETECAMPAIGNRESPONSE']._serialized_end=1206
-  _globals['_CANCELCAMPAIGNREQUEST']._serialized_start=1208
-  _globals['_CANCELCAMPAIGNREQUEST']._serialized_end=1287
-  _globals['_CANCELCAMPAIGNRESPONSE']._serialized_start=1289
-  _globals['_CANCELCAMPAIGNRESPONSE']._serialized_end=1354
-  _globals['_CREATECAMPAIGNACTIVITYREQUEST']._serialized_start=1357
-  _globals['_CREATECAMPAIGNACTIVITYREQUEST']._serialized_end=1516
-  _globals['_CREATECAMPAIGNACTIVITYRESPONSE']._serialized_start=1518
-  _globals['_CREATECAMPAIGNACTIVITYRESPONSE']._serialized_end=1608
-  _globals['_LISTCAMPAIGNACTIVITIESREQUEST']._serialized_start=1611
-  _globals['_LISTCAMPAIGNACTIVITIESREQUEST']._serialized_end=1741
-  _globals['_LISTCAMPAIGNACTIVITIESRESPONSE']._serialized_start=1744
-  _globals['_LISTCAMPAIGNACTIVITIESRESPONSE']._serialized_end=1881
-  _globals['_CAMPAIGNSERVICE']._serialized_start=1884
-  _globals['_CAMPAIGNSERVICE']._serialized_end=3345
+  _globals['_CAMPAIGNSERVICE'].methods_by_name['ListCampaignActivities']._serialized_options = b'\220\002\001\332A\006parent\302\363\030\020\n\016campaigns.read\202\323\344\223\002%\022#/v1/{parent=campaigns/*}/activities'
+  _globals['_CREATECAMPAIGNREQUEST']._serialized_start=256
+  _globals['_CREATECAMPAIGNREQUEST']._serialized_end=346
+  _globals['_CREATECAMPAIGNRESPONSE']._serialized_start=348
+  _globals['_CREATECAMPAIGNRESPONSE']._serialized_end=413
+  _globals['_GETCAMPAIGNREQUEST']._serialized_start=415
+  _globals['_GETCAMPAIGNREQUEST']._serialized_end=477
+  _globals['_GETCAMPAIGNRESPONSE']._serialized_start=479
+  _globals['_GETCAMPAIGNRESPONSE']._serialized_end=541
+  _globals['_LISTCAMPAIGNSREQUEST']._serialized_start=543
+  _globals['_LISTCAMPAIGNSREQUEST']._serialized_end=638
+  _globals['_LISTCAMPAIGNSRESPONSE']._serialized_start=640
+  _globals['_LISTCAMPAIGNSRESPONSE']._serialized_end=750
+  _globals['_UPDATECAMPAIGNREQUEST']._serialized_start=752
+  _globals['_UPDATECAMPAIGNREQUEST']._serialized_end=871
+  _globals['_UPDATECAMPAIGNRESPONSE']._serialized_start=873
+  _globals['_UPDATECAMPAIGNRESPONSE']._serialized_end=938
+  _globals['_LAUNCHCAMPAIGNREQUEST']._serialized_start=940
+  _globals['_LAUNCHCAMPAIGNREQUEST']._serialized_end=1019
+  _globals['_LAUNCHCAMPAIGNRESPONSE']._serialized_start=1021
+  _globals['_LAUNCHCAMPAIGNRESPONSE']._serialized_end=1086
+  _globals['_COMPLETECAMPAIGNREQUEST']._serialized_start=1088
+  _globals['_COMPLETECAMPAIGNREQUEST']._serialized_end=1169
+  _globals['_COMPLETECAMPAIGNRESPONSE']._serialized_start=1171
+  _globals['_COMPLETECAMPAIGNRESPONSE']._serialized_end=1238
+  _globals['_CANCELCAMPAIGNREQUEST']._serialized_start=1240
+  _globals['_CANCELCAMPAIGNREQUEST']._serialized_end=1319
+  _globals['_CANCELCAMPAIGNRESPONSE']._serialized_start=1321
+  _globals['_CANCELCAMPAIGNRESPONSE']._serialized_end=1386
+  _globals['_CREATECAMPAIGNACTIVITYREQUEST']._serialized_start=1389
+  _globals['_CREATECAMPAIGNACTIVITYREQUEST']._serialized_end=1548
+  _globals['_CREATECAMPAIGNACTIVITYRESPONSE']._serialized_start=1550
+  _globals['_CREATECAMPAIGNACTIVITYRESPONSE']._serialized_end=1640
+  _globals['_LISTCAMPAIGNACTIVITIESREQUEST']._serialized_start=1643
+  _globals['_LISTCAMPAIGNACTIVITIESREQUEST']._serialized_end=1773
+  _globals['_LISTCAMPAIGNACTIVITIESRESPONSE']._serialized_start=1776
+  _globals['_LISTCAMPAIGNACTIVITIESRESPONSE']._serialized_end=1913
+  _globals['_CAMPAIGNSERVICE']._serialized_start=1916
+  _globals['_CAMPAIGNSERVICE']._serialized_end=3581
 # @@protoc_insertion_point(module_scope)

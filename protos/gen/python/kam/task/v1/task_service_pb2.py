@@ -27,10 +27,11 @@ from google.api import client_pb2 as google_dot_api_dot_client__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
 from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
+from kam.api.v1 import authorization_pb2 as kam_dot_api_dot_v1_dot_authorization__pb2
 from kam.task.v1 import task_pb2 as kam_dot_task_dot_v1_dot_task__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ekam/task/v1/task_service.proto\x12\x0bkam.task.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x16kam/task/v1/task.proto\"N\n\x11\x43reateTaskRequest\x12%\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.TaskB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"5\n\x12\x43reateTaskResponse\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\"6\n\x0eGetTaskRequest\x12$\n\x04name\x18\x01 \x01(\tB\x16\xe2\x41\x01\x02\xfa\x41\x0f\n\rtask.kam/Task\"2\n\x0fGetTaskResponse\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\"[\n\x10ListTasksRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\x12\x10\n\x08order_by\x18\x04 \x01(\t\"b\n\x11ListTasksResponse\x12 \n\x05tasks\x18\x01 \x03(\x0b\x32\x11.kam.task.v1.Task\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"k\n\x11UpdateTaskRequest\x12%\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.TaskB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"5\n\x12UpdateTaskResponse\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\"F\n\x10StartTaskRequest\x12$\n\x04name\x18\x01 \x01(\tB\x16\xe2\x41\x01\x02\xfa\x41\x0f\n\rtask.kam/Task\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"4\n\x11StartTaskResponse\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\"|\n\x13\x43ompleteTaskRequest\x12$\n\x04name\x18\x01 \x01(\tB\x16\xe2\x41\x01\x02\xfa\x41\x0f\n\rtask.kam/Task\x12\x31\n\ncompletion\x18\x02 \x01(\x0b\x32\x17.kam.task.v1.CompletionB\x04\xe2\x41\x01\x02\x12\x0c\n\x04\x65tag\x18\x03 \x01(\t\"7\n\x14\x43ompleteTaskResponse\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\"^\n\x11\x43\x61ncelTaskRequest\x12$\n\x04name\x18\x01 \x01(\tB\x16\xe2\x41\x01\x02\xfa\x41\x0f\n\rtask.kam/Task\x12\x15\n\rcancel_reason\x18\x02 \x01(\t\x12\x0c\n\x04\x65tag\x18\x03 \x01(\t\"5\n\x12\x43\x61ncelTaskResponse\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task2\x98\x07\n\x0bTaskService\x12s\n\nCreateTask\x12\x1e.kam.task.v1.CreateTaskRequest\x1a\x1f.kam.task.v1.CreateTaskResponse\"$\xda\x41\x04task\x82\xd3\xe4\x93\x02\x17\"\t/v1/tasks:\x04taskb\x04task\x12p\n\x07GetTask\x12\x1b.kam.task.v1.GetTaskRequest\x1a\x1c.kam.task.v1.GetTaskResponse\"*\x90\x02\x01\xda\x41\x04name\x82\xd3\xe4\x93\x02\x1a\x12\x12/v1/{name=tasks/*}b\x04task\x12`\n\tListTasks\x12\x1d.kam.task.v1.ListTasksRequest\x1a\x1e.kam.task.v1.ListTasksResponse\"\x14\x90\x02\x01\x82\xd3\xe4\x93\x02\x0b\x12\t/v1/tasks\x12\x8d\x01\n\nUpdateTask\x12\x1e.kam.task.v1.UpdateTaskRequest\x1a\x1f.kam.task.v1.UpdateTaskResponse\">\xda\x41\x10task,update_mask\x82\xd3\xe4\x93\x02%2\x17/v1/{task.name=tasks/*}:\x04taskb\x04task\x12|\n\tStartTask\x12\x1d.kam.task.v1.StartTaskRequest\x1a\x1e.kam.task.v1.StartTaskResponse\"0\xda\x41\x04name\x82\xd3\xe4\x93\x02#\"\x18/v1/{name=tasks/*}:start:\x01*b\x04task\x12\x93\x01\n\x0c\x43ompleteTask\x12 .kam.task.v1.CompleteTaskRequest\x1a!.kam.task.v1.CompleteTaskResponse\">\xda\x41\x0fname,completion\x82\xd3\xe4\x93\x02&\"\x1b/v1/{name=tasks/*}:complete:\x01*b\x04task\x12\x8e\x01\n\nCancelTask\x12\x1e.kam.task.v1.CancelTaskRequest\x1a\x1f.kam.task.v1.CancelTaskResponse\"?\xda\x41\x12name,cancel_reason\x82\xd3\xe4\x93\x02$\"\x19/v1/{name=tasks/*}:cancel:\x01*b\x04task\x1a\x0b\xca\x41\x08task.kamb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ekam/task/v1/task_service.proto\x12\x0bkam.task.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1ekam/api/v1/authorization.proto\x1a\x16kam/task/v1/task.proto\"N\n\x11\x43reateTaskRequest\x12%\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.TaskB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"5\n\x12\x43reateTaskResponse\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\"6\n\x0eGetTaskRequest\x12$\n\x04name\x18\x01 \x01(\tB\x16\xe2\x41\x01\x02\xfa\x41\x0f\n\rtask.kam/Task\"2\n\x0fGetTaskResponse\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\"[\n\x10ListTasksRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\x12\x10\n\x08order_by\x18\x04 \x01(\t\"b\n\x11ListTasksResponse\x12 \n\x05tasks\x18\x01 \x03(\x0b\x32\x11.kam.task.v1.Task\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"k\n\x11UpdateTaskRequest\x12%\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.TaskB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"5\n\x12UpdateTaskResponse\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\"F\n\x10StartTaskRequest\x12$\n\x04name\x18\x01 \x01(\tB\x16\xe2\x41\x01\x02\xfa\x41\x0f\n\rtask.kam/Task\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"4\n\x11StartTaskResponse\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\"|\n\x13\x43ompleteTaskRequest\x12$\n\x04name\x18\x01 \x01(\tB\x16\xe2\x41\x01\x02\xfa\x41\x0f\n\rtask.kam/Task\x12\x31\n\ncompletion\x18\x02 \x01(\x0b\x32\x17.kam.task.v1.CompletionB\x04\xe2\x41\x01\x02\x12\x0c\n\x04\x65tag\x18\x03 \x01(\t\"7\n\x14\x43ompleteTaskResponse\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\"^\n\x11\x43\x61ncelTaskRequest\x12$\n\x04name\x18\x01 \x01(\tB\x16\xe2\x41\x01\x02\xfa\x41\x0f\n\rtask.kam/Task\x12\x15\n\rcancel_reason\x18\x02 \x01(\t\x12\x0c\n\x04\x65tag\x18\x03 \x01(\t\"5\n\x12\x43\x61ncelTaskResponse\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task2\x91\x08\n\x0bTaskService\x12\x85\x01\n\nCreateTask\x12\x1e.kam.task.v1.CreateTaskRequest\x1a\x1f.kam.task.v1.CreateTaskResponse\"6\xda\x41\x04task\xc2\xf3\x18\x0e\n\x0ctasks.assign\x82\xd3\xe4\x93\x02\x17\"\t/v1/tasks:\x04taskb\x04task\x12\x80\x01\n\x07GetTask\x12\x1b.kam.task.v1.GetTaskRequest\x1a\x1c.kam.task.v1.GetTaskResponse\":\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x0c\n\ntasks.read\x82\xd3\xe4\x93\x02\x1a\x12\x12/v1/{name=tasks/*}b\x04task\x12p\n\tListTasks\x12\x1d.kam.task.v1.ListTasksRequest\x1a\x1e.kam.task.v1.ListTasksResponse\"$\x90\x02\x01\xc2\xf3\x18\x0c\n\ntasks.read\x82\xd3\xe4\x93\x02\x0b\x12\t/v1/tasks\x12\x9f\x01\n\nUpdateTask\x12\x1e.kam.task.v1.UpdateTaskRequest\x1a\x1f.kam.task.v1.UpdateTaskResponse\"P\xda\x41\x10task,update_mask\xc2\xf3\x18\x0e\n\x0ctasks.assign\x82\xd3\xe4\x93\x02%2\x17/v1/{task.name=tasks/*}:\x04taskb\x04task\x12\x8c\x01\n\tStartTask\x12\x1d.kam.task.v1.StartTaskRequest\x1a\x1e.kam.task.v1.StartTaskResponse\"@\xda\x41\x04name\xc2\xf3\x18\x0c\n\ntasks.work\x82\xd3\xe4\x93\x02#\"\x18/v1/{name=tasks/*}:start:\x01*b\x04task\x12\xa3\x01\n\x0c\x43ompleteTask\x12 .kam.task.v1.CompleteTaskRequest\x1a!.kam.task.v1.CompleteTaskResponse\"N\xda\x41\x0fname,completion\xc2\xf3\x18\x0c\n\ntasks.work\x82\xd3\xe4\x93\x02&\"\x1b/v1/{name=tasks/*}:complete:\x01*b\x04task\x12\xa0\x01\n\nCancelTask\x12\x1e.kam.task.v1.CancelTaskRequest\x1a\x1f.kam.task.v1.CancelTaskResponse\"Q\xda\x41\x12name,cancel_reason\xc2\xf3\x18\x0e\n\x0ctasks.assign\x82\xd3\xe4\x93\x02$\"\x19/v1/{name=tasks/*}:cancel:\x01*b\x04task\x1a\x0b\xca\x41\x08task.kamb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -54,47 +55,47 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_TASKSERVICE']._loaded_options = None
   _globals['_TASKSERVICE']._serialized_options = b'\312A\010task.kam'
   _globals['_TASKSERVICE'].methods_by_name['CreateTask']._loaded_options = None
-  _globals['_TASKSERVICE'].methods_by_name['CreateTask']._serialized_options = b'\332A\004task\202\323\344\223\002\027\"\t/v1/tasks:\004taskb\004task'
+  _globals['_TASKSERVICE'].methods_by_name['CreateTask']._serialized_options = b'\332A\004task\302\363\030\016\n\014tasks.assign\202\323\344\223\002\027\"\t/v1/tasks:\004taskb\004task'
   _globals['_TASKSERVICE'].methods_by_name['GetTask']._loaded_options = None
-  _globals['_TASKSERVICE'].methods_by_name['GetTask']._serialized_options = b'\220\002\001\332A\004name\202\323\344\223\002\032\022\022/v1/{name=tasks/*}b\004task'
+  _globals['_TASKSERVICE'].methods_by_name['GetTask']._serialized_options = b'\220\002\001\332A\004name\302\363\030\014\n\ntasks.read\202\323\344\223\002\032\022\022/v1/{name=tasks/*}b\004task'
   _globals['_TASKSERVICE'].methods_by_name['ListTasks']._loaded_options = None
-  _globals['_TASKSERVICE'].methods_by_name['ListTasks']._serialized_options = b'\220\002\001\202\323\344\223\002\013\022\t/v1/tasks'
+  _globals['_TASKSERVICE'].methods_by_name['ListTasks']._serialized_options = b'\220\002\001\302\363\030\014\n\ntasks.read\202\323\344\223\002\013\022\t/v1/tasks'
   _globals['_TASKSERVICE'].methods_by_name['UpdateTask']._loaded_options = None
-  _globals['_TASKSERVICE'].methods_by_name['UpdateTask']._serialized_options = b'\332A\020task,update_mask\202\323\344\223\002%2\027/v1/{task.name=tasks/*}:\004taskb\004task'
+  _globals['_TASKSERVICE'].methods_by_name['UpdateTask']._serialized_options = b'\332A\020task,update_mask\302\363\030\016\n\014tasks.assign\202\323\344\223\002%2\027/v1/{task.name=tasks/*}:\004taskb\004task'
   _globals['_TASKSERVICE'].methods_by_name['StartTask']._loaded_options = None
-  _globals['_TASKSERVICE'].methods_by_name['StartTask']._serialized_options = b'\332A\004name\202\323\344\223\002#\"\030/v1/{name=tasks/*}:start:\001*b\004task'
+  _globals['_TASKSERVICE'].methods_by_name['StartTask']._serialized_options = b'\332A\004name\302\363\030\014\n\ntasks.work\202\323\344\223\002#\"\030/v1/{name=tasks/*}:start:\001*b\004task'
   _globals['_TASKSERVICE'].methods_by_name['CompleteTask']._loaded_options = None
-  _globals['_TASKSERVICE'].methods_by_name['CompleteTask']._serialized_options = b'\332A\017name,completion\202\323\344\223\002&\"\033/v1/{name=tasks/*}:complete:\001*b\004task'
+  _globals['_TASKSERVICE'].methods_by_name['CompleteTask']._serialized_options = b'\332A\017name,completion\302\363\030\014\n\ntasks.work\202\323\344\223\002&\"\033/v1/{name=tasks/*}:complete:\001*b\004task'
   _globals['_TASKSERVICE'].methods_by_name['CancelTask']._loaded_options = None
-  _globals['_TASKSERVICE'].methods_by_name['CancelTask']._serialized_options = b'\332A\022name,cancel_reason\202\323\344\223\002$\"\031/v1/{name=tasks/*}:cancel:\001*b\004task'
-  _globals['_CREATETASKREQUEST']._serialized_start=220
-  _globals['_CREATETASKREQUEST']._serialized_end=298
-  _globals['_CREATETASKRESPONSE']._serialized_start=300
-  _globals['_CREATETASKRESPONSE']._serialized_end=353
-  _globals['_GETTASKREQUEST']._serialized_start=355
-  _globals['_GETTASKREQUEST']._serialized_end=409
-  _globals['_GETTASKRESPONSE']._serialized_start=411
-  _globals['_GETTASKRESPONSE']._serialized_end=461
-  _globals['_LISTTASKSREQUEST']._serialized_start=463
-  _globals['_LISTTASKSREQUEST']._serialized_end=554
-  _globals['_LISTTASKSRESPONSE']._serialized_start=556
-  _globals['_LISTTASKSRESPONSE']._serialized_end=654
-  _globals['_UPDATETASKREQUEST']._serialized_start=656
-  _globals['_UPDATETASKREQUEST']._serialized_end=763
-  _globals['_UPDATETASKRESPONSE']._serialized_start=765
-  _globals['_UPDATETASKRESPONSE']._serialized_end=818
-  _globals['_STARTTASKREQUEST']._serialized_start=820
-  _globals['_STARTTASKREQUEST']._serialized_end=890
-  _globals['_STARTTASKRESPONSE']._serialized_start=892
-  _globals['_STARTTASKRESPONSE']._serialized_end=944
-  _globals['_COMPLETETASKREQUEST']._serialized_start=946
-  _globals['_COMPLETETASKREQUEST']._serialized_end=1070
-  _globals['_COMPLETETASKRESPONSE']._serialized_start=1072
-  _globals['_COMPLETETASKRESPONSE']._serialized_end=1127
-  _globals['_CANCELTASKREQUEST']._serialized_start=1129
-  _globals['_CANCELTASKREQUEST']._serialized_end=1223
-  _globals['_CANCELTASKRESPONSE']._serialized_start=1225
-  _globals['_CANCELTASKRESPONSE']._serialized_end=1278
-  _globals['_TASKSERVICE']._serialized_start=1281
-  _globals['_TASKSERVICE']._serialized_end=2201
+  _globals['_TASKSERVICE'].methods_by_name['CancelTask']._serialized_options = b'\332A\022name,cancel_reason\302\363\030\016\n\014tasks.assign\202\323\344\223\002$\"\031/v1/{name=tasks/*}:cancel:\001*b\004task'
+  _globals['_CREATETASKREQUEST']._serialized_start=252
+  _globals['_CREATETASKREQUEST']._serialized_end=330
+  _globals['_CREATETASKRESPONSE']._serialized_start=332
+  _globals['_CREATETASKRESPONSE']._serialized_end=385
+  _globals['_GETTASKREQUEST']._serialized_start=387
+  _globals['_GETTASKREQUEST']._serialized_end=441
+  _globals['_GETTASKRESPONSE']._serialized_start=443
+  _globals['_GETTASKRESPONSE']._serialized_end=493
+  _globals['_LISTTASKSREQUEST']._serialized_start=495
+  _globals['_LISTTASKSREQUEST']._serialized_end=586
+  _globals['_LISTTASKSRESPONSE']._serialized_start=588
+  _globals['_LISTTASKSRESPONSE']._serialized_end=686
+  _globals['_UPDATETASKREQUEST']._serialized_start=688
+  _globals['_UPDATETASKREQUEST']._serialized_end=795
+  _globals['_UPDATETASKRESPONSE']._serialized_start=797
+  _globals['_UPDATETASKRESPONSE']._serialized_end=850
+  _globals['_STARTTASKREQUEST']._serialized_start=852
+  _globals['_STARTTASKREQUEST']._serialized_end=922
+  _globals['_STARTTASKRESPONSE']._serialized_start=924
+  _globals['_STARTTASKRESPONSE']._serialized_end=976
+  _globals['_COMPLETETASKREQUEST']._serialized_start=978
+  _globals['_COMPLETETASKREQUEST']._serialized_end=1102
+  _globals['_COMPLETETASKRESPONSE']._serialized_start=1104
+  _globals['_COMPLETETASKRESPONSE']._serialized_end=1159
+  _globals['_CANCELTASKREQUEST']._serialized_start=1161
+  _globals['_CANCELTASKREQUEST']._serialized_end=1255
+  _globals['_CANCELTASKRESPONSE']._serialized_start=1257
+  _globals['_CANCELTASKRESPONSE']._serialized_end=1310
+  _globals['_TASKSERVICE']._serialized_start=1313
+  _globals['_TASKSERVICE']._serialized_end=2354
 # @@protoc_insertion_point(module_scope)

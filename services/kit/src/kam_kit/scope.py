@@ -1,0 +1,84 @@
+"""Data scope (数据范围): which records of customers a caller may see, by org unit and relationship manager.
+
+The rules, one place for every service (each keeps its own copy of the org tree: the customer service from the
+core-banking source, the others from ``SourceOrgUnitUpdated`` events):
+
+- ``ALL`` (:attr:`kam_kit.auth.Identity.data_scope`; administrators, head-office leaders, compliance, service
+  tokens) and in-process calls without an identity: everything;
+- ``ORG_UNIT_TREE`` (branch and relationship managers): records whose ``branch`` is the caller's ``org_unit`` or
+  a descendant of it, plus the customers the caller manages;
+- ``OWN``: only the customers the caller manages — their relationship manager is the token subject
+  (``users/rm_zhang``) or the staff record with the same id (``staff/rm_zhang``; scanned customers name their
+  manager by staff id).
+
+A record outside the scope is reported as ``NOT_FOUND`` and left out of every list and aggregate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, false, or_
+
+from kam_kit.auth import Identity
+from kam_kit.permissions import SCOPE_ALL, SCOPE_ORG_UNIT_TREE
+
+ORG_PREFIX = "orgUnits/"
+
+
+@dataclass(frozen=True)
+class DataScope:
+    everything: bool
+    branches: frozenset[str] = frozenset()  # org unit resource names
+    managers: frozenset[str] = frozenset()  # relationship manager resource names
+
+    def condition(self, branch_column, manager_column) -> ColumnElement[bool] | None:
+        """A WHERE condition over a (branch, relationship manager) column pair; None when unrestricted."""
+        if self.everything:
+            return None
+        terms = []
+        if self.branches:
+            terms.append(branch_column.in_(sorted(self.branches)))
+        if self.managers:
+            terms.append(manager_column.in_(sorted(self.managers)))
+        return or_(*terms) if terms else false()
+
+    def allows(self, record) -> bool:
+        """Whether a record with ``branch`` and ``relationship_manager`` attributes is in scope."""
+        return self.everything or record.branch in self.branches or record.relationship_manager in self.managers
+
+
+EVERYTHING = DataScope(everything=True)
+
+
+def descendants(root: str, parents: Mapping[str, str | None]) -> set[str]:
+    """``root`` and every unit below it (ids without the ``orgUnits/`` prefix; ``parents``: unit → parent)."""
+    children: dict[str, list[str]] = {}
+    for unit, parent in parents.items():
+        if parent:
+            children.setdefault(parent, []).append(unit)
+    found, stack = {root}, [root]
+    while stack:
+        for child in children.get(stack.pop(), ()):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return found
+
+
+def needs_tree(identity: Identity | None) -> bool:
+    """Whether :func:`resolve` needs the org tree for ``identity`` (so callers read it only then)."""
+    return identity is not None and identity.data_scope == SCOPE_ORG_UNIT_TREE and bool(identity.org_unit)
+
+
+def resolve(identity: Identity | None, parents: Mapping[str, str | None] | None = None) -> DataScope:
+    """The scope of ``identity`` given the org tree (``parents``: unit id → parent id, ids without the prefix)."""
+    if identity is None or identity.data_scope == SCOPE_ALL:
+        return EVERYTHING
+    branches: set[str] = set()
+    if needs_tree(identity):
+        root = identity.org_unit.removeprefix(ORG_PREFIX)
+        branches = {ORG_PREFIX + unit for unit in descendants(root, parents or {})}
+    managers = {identity.subject, "staff/" + identity.subject.rsplit("/", 1)[-1]}
+    return DataScope(everything=False, branches=frozenset(branches), managers=frozenset(managers))
