@@ -133,3 +133,46 @@ def test_identity_validates_kind_and_subject() -> None:
     with pytest.raises(ValueError):
         Identity(subject="")
     assert Identity(subject="x", roles=["a"]).roles == ("a",)  # type: ignore[arg-type]
+
+
+def test_item12_a_token_not_valid_before_an_hour_from_now_is_refused() -> None:
+    """Issue 11, item 12: ``nbf`` is checked on its own (it was compared as min(iat, nbf)), and ``iat`` against the
+    clock skew: a token issued now but valid only in an hour, or issued in the future, is refused."""
+    clock = ManualClock()
+    now = int(clock.now().timestamp())
+    base = {"iss": "kam", "aud": "kam", "sub": "users/x", "exp": now + 7200}
+    for claims in ({**base, "iat": now, "nbf": now + 3600}, {**base, "iat": now + 3600, "nbf": now}):
+        with pytest.raises(Unauthenticated) as err:
+            verify_token(jwt.encode(claims, SECRET, algorithm="HS256"), secret=SECRET, clock=clock)
+        assert err.value.reason == "TOKEN_INVALID"
+    skewed = {**base, "iat": now + 30, "nbf": now + 30}  # within the allowed clock skew
+    assert verify_token(jwt.encode(skewed, SECRET, algorithm="HS256"), secret=SECRET, clock=clock).subject == "users/x"
+
+
+def test_permissions_come_from_roles_or_the_explicit_claim() -> None:
+    clock = ManualClock()
+    rm = verify_token(issue_token(Identity(subject="users/rm", roles=("roles/relationship_manager",)), secret=SECRET,
+                                  clock=clock, ttl=timedelta(hours=1)), secret=SECRET, clock=clock)
+    assert rm.can("customers.read") and rm.can("customers.pii.read") and not rm.can("tiers.manage")
+    assert rm.data_scope == "ORG_UNIT_TREE"
+    leader = Identity(subject="users/l", roles=("roles/head_office_leader",))
+    assert leader.data_scope == "ALL" and not leader.can("customers.pii.read")
+    assert Identity(subject="users/n", roles=("roles/nobody",)).granted == frozenset()
+    # A user never holds a service-only permission, whatever the token says; a service does when granted.
+    claimed = Identity(subject="users/u", permissions=("transactions.ingest", "customers.read"))
+    assert claimed.granted == {"customers.read"}
+    feed = verify_token(issue_service_token("feed", SECRET, clock=clock, permissions=("transactions.ingest",)),
+                        secret=SECRET, clock=clock)
+    assert feed.granted == {"transactions.ingest"} and feed.data_scope == "ALL"
+    default = verify_token(issue_service_token("crm", SECRET, clock=clock), secret=SECRET, clock=clock)
+    assert default.can("customers.read") and not default.can("transactions.ingest")
+    with pytest.raises(ValueError, match="unknown permissions"):
+        issue_service_token("x", SECRET, clock=clock, permissions=("customers.fly",))
+
+
+def test_cli_grants_exactly_the_permissions_asked(monkeypatch, capsys) -> None:
+    monkeypatch.setenv("KAM_TOKEN_SECRET", SECRET)
+    assert auth.main(["core", "--permission", "transactions.ingest"]) == 0
+    claims = jwt.decode(capsys.readouterr().out.strip(), SECRET, algorithms=["HS256"], audience="kam")
+    assert claims["perms"] == ["transactions.ingest"] and claims["kind"] == "service"
+    assert auth.main(["core", "--permission", "customers.fly"]) == 2

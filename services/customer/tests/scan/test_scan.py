@@ -349,6 +349,30 @@ async def test_pushed_and_scanned_transaction_is_applied_and_published_once(kam,
     assert (account.balance, account.balance_origin) == (Decimal("600500.00"), "SCAN")
 
 
+async def test_item1_the_next_scan_replaces_a_pushed_balance_by_the_sources(kam, clock, source) -> None:
+    """Issue 11, item 1: a balance pushed with a transaction (even one that claims to be newer than anything in
+    the source) is provisional; the next scan — here an incremental one in which the source did not change at
+    all — reads the account again and the source's balance wins."""
+    scanner = Scanner(kam, clock, source)
+    await scanner.run()
+    bogus = ingest.IncomingTransaction(
+        id="push-bogus", account_id="A1", direction="CREDIT", amount=Decimal("1.00"),
+        post_time=clock.now() + timedelta(minutes=4), balance_after=Decimal("99999999.00"))
+    async with kam.transaction() as session:
+        await ingest.apply_transactions(session, [bogus], origin=ingest.PUSH, clock=clock)
+    async with kam.read() as session:
+        pushed = await session.get(AccountRow, "A1")
+    assert (pushed.balance, pushed.balance_origin) == (Decimal("99999999.00"), "PUSH")  # shown until the scan
+    clock.advance(timedelta(minutes=10))
+    job = await scanner.run(mode="INCREMENTAL")
+    assert job.state == "SUCCEEDED"
+    async with kam.read() as session:
+        account = await session.get(AccountRow, "A1")
+        others = (await session.scalars(select(AccountRow.balance_origin).where(AccountRow.id != "A1"))).all()
+    assert (account.balance, account.balance_origin) == (Decimal("600500.00"), "SCAN")
+    assert set(others) == {"SCAN"}
+
+
 @pytest.mark.postgres
 @pytest.mark.parametrize("batch_size", [1, 2], ids=["a-chunk-per-customer", "two-per-chunk"])
 async def test_a_postgresql_source_gives_the_same_metrics(database_url, clock, tmp_path, batch_size) -> None:

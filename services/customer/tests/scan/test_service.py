@@ -15,7 +15,7 @@ from kam_customer.adapters.orm import TransactionRow
 from kam_customer.bootstrap import build
 from kam_customer.scan import cdc
 from kam_customer.settings import DEFAULT_MAPPING, CustomerSettings
-from kam_kit import auth
+from kam_kit import auth, events
 from kam_kit.clock import SYSTEM_CLOCK, ManualClock
 from kam_kit.settings import ServiceSettings
 from kam_kit.timeconv import to_timestamp
@@ -170,6 +170,54 @@ async def test_cdc_subject_feeds_the_same_idempotent_path(database_url, token_se
                 outbox_table.c.event_type == "kam.customer.v1.TransactionPosted",
                 outbox_table.c.headers["ce-subject"].as_string().like(f"%/transactions/{txn_id}")))
         assert posted == 1
+    finally:
+        await app.stop()
+
+
+async def test_item1_cdc_messages_need_the_core_systems_token(database_url, token_secret, free_port, source,
+                                                             nats_url) -> None:
+    """Issue 11, item 1: the CDC subject is for the core system only. A message without a token, with a staff
+    user's token (even an administrator's), or with a service token lacking transactions.ingest is parked, never
+    applied; the parked copy keeps no token."""
+    from kam_kit.db import parked_events_table
+
+    app = await _app(database_url, token_secret, free_port, source, nats_url)
+    try:
+        await _start_scan(app)
+        connection = await nats.connect(nats_url)
+        js = connection.jetstream()
+        run = uuid.uuid4().hex[:8]  # the broker is shared by the session's tests
+        admin = auth.issue_token(auth.Identity(subject="users/admin", roles=("roles/admin",)), secret=token_secret,
+                                 clock=SYSTEM_CLOCK, ttl=timedelta(hours=1))
+        reader = auth.issue_service_token("reporting", token_secret, clock=SYSTEM_CLOCK)  # roles/service bundle
+        forged = auth.issue_service_token("core", "f" * 40, clock=SYSTEM_CLOCK, permissions=("transactions.ingest",))
+        core = auth.issue_service_token("core", token_secret, clock=SYSTEM_CLOCK, permissions=("transactions.ingest",))
+        refused = {f"NOAUTH-{run}": None, f"USER-{run}": admin, f"READER-{run}": reader, f"FORGED-{run}": forged}
+        for txn_id, token in refused.items():
+            txn = _txn(txn_id, "A1", 300)
+            if token is None:  # published by hand, as anyone with access to the broker could
+                headers = events.event_headers(event_id=f"cdc-{txn_id}", service=cdc.PRODUCER,
+                                               event_type=txn.DESCRIPTOR.full_name, time=SYSTEM_CLOCK.now())
+                await events.ensure_stream(js, cdc.PRODUCER)
+                await js.publish(cdc.SUBJECT, txn.SerializeToString(), headers=headers, stream=cdc.STREAM)
+            else:
+                await cdc.publish(js, txn, clock=app.test_clock, token=token)
+        await cdc.publish(js, _txn(f"CORE-{run}", "A1", 300), clock=app.test_clock, token=core)
+        await connection.close()
+        for _ in range(200):
+            async with app.db.read() as session:
+                applied = await session.get(TransactionRow, f"CORE-{run}")
+                parked = (await session.execute(select(parked_events_table.c.event_id, parked_events_table.c.headers)
+                                                .where(parked_events_table.c.event_id.like(f"cdc-%-{run}")))).all()
+            if applied is not None and len(parked) == len(refused):
+                break
+            await asyncio.sleep(0.05)
+        assert applied is not None
+        assert sorted(event_id for event_id, _ in parked) == sorted(f"cdc-{txn_id}" for txn_id in refused)
+        assert all("authorization" not in {key.lower() for key in headers} for _, headers in parked)
+        async with app.db.read() as session:
+            stored = (await session.scalars(select(TransactionRow.id).where(TransactionRow.id.in_(list(refused))))).all()
+        assert stored == []
     finally:
         await app.stop()
 

@@ -13,7 +13,12 @@ from kam_kit.settings import ServiceSettings
 
 from kam_report.adapters.orm import Base
 from kam_report.entrypoints.grpc_api import ReportServicer
-from kam_report.service_layer.projections import CUSTOMER_EVENTS, on_customer_changed, on_tier_changed
+from kam_report.service_layer.projections import (
+    CUSTOMER_EVENTS,
+    on_customer_changed,
+    on_org_unit_updated,
+    on_tier_changed,
+)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -26,5 +31,7 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
                     "kam.report.v1.ReportService")],
         consumers=[consumer(db, name="report-customer", producer="customer", settings=settings, clock=clock,
                             handlers={**dict.fromkeys(CUSTOMER_EVENTS, on_customer_changed),
-                                      events_pb2.TierChanged: on_tier_changed})], produces_events=True,
+                                      events_pb2.TierChanged: on_tier_changed,
+                                      events_pb2.SourceOrgUnitUpdated: on_org_unit_updated})],
+        produces_events=True,
     )

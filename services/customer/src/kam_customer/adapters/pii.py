@@ -38,6 +38,7 @@ FIELDS: dict[str, str] = {
     f"{_C}Customer.email": EMAIL,
     f"{_C}Customer.address": ADDRESS,
     f"{_C}Customer.legal_representative": PERSON_NAME,
+    f"{_C}Customer.birth_date": BIRTH_DATE,
     f"{_C}Contact.display_name": PERSON_NAME,
     f"{_C}Contact.id_number": ID_NUMBER,
     f"{_C}Contact.phone": PHONE,

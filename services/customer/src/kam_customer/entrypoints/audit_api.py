@@ -26,12 +26,17 @@ RECORD_FILTERS = {
 }
 
 
+def sees_personal_data() -> bool:
+    """Whether the caller may see personal data unmasked (``customers.pii.read``)."""
+    identity = current_identity()
+    return identity is not None and identity.can(domain.PII_PERMISSION)
+
+
 def masked_for_caller(shown: Callable[[Iterable], None], rows: Iterable) -> bool:
     """Whether personal data in this response is masked for the caller. When it is not, ``shown(rows)`` notes
     what the response reveals (``audit.customers_shown`` …) for the access record written before it returns
     (see ``audit_api.audited``): no unmasked rendering without its audit note."""
-    identity = current_identity()
-    masked = identity is None or not identity.can(domain.PII_PERMISSION)
+    masked = not sees_personal_data()
     if not masked:
         shown(rows)
     return masked

@@ -18,7 +18,7 @@ from kam_customer.adapters.protomap import (
     customer_to_proto,
     draft_from_proto,
 )
-from kam_customer.entrypoints.audit_api import audited, masked_for_caller
+from kam_customer.entrypoints.audit_api import audited, masked_for_caller, sees_personal_data
 from kam_customer.entrypoints.groups_api import GroupsApi
 from kam_customer.entrypoints.lifecycle_api import LifecycleApi
 from kam_customer.service_layer import audit, filters, names
@@ -153,10 +153,12 @@ class CustomerServicer(LifecycleApi, GroupsApi, pb_grpc.CustomerServiceServicer)
         filters_ = parse_equalities(request.filter, LIST_FILTERS)
         bound = f"{request.query}\n{request.filter}"
         offset = self.pages.offset(request.page_token, bound)
+        masked = not sees_personal_data()
         page, more = await self.searcher.search(current_identity(), request.query, offset=offset, limit=size,
-                                                filters=filters_)
-        masked = masked_for_caller(audit.matches_shown, page)
-        audit.searched(request.query)
+                                                filters=filters_, masked=masked)
+        if not masked:
+            audit.matches_shown(page)
+        audit.searched(request.query, page, masked=masked)
         customers = await self._render([row for _, row in page])
         return pb.SearchCustomersResponse(
             results=[pb.CustomerSearchResult(

@@ -8,6 +8,7 @@ from pathlib import PurePath
 
 from google.type import money_pb2
 from kam.customer.v1 import customer_pb2, scan_pb2
+from kam.identity.v1.identity_pb2 import OrgUnit
 from kam_kit.timeconv import to_timestamp
 
 from kam_customer.adapters import protomap
@@ -74,3 +75,16 @@ def scan_job_to_proto(row) -> ScanJob:
         message.issues.add(entity=issue["entity"], field=issue["field"], problem=issue["problem"],
                            count=issue["count"], examples=issue["examples"])
     return message
+
+
+_ORG_TYPES = {"HEAD_OFFICE": OrgUnit.TYPE_HEAD_OFFICE, "BRANCH": OrgUnit.TYPE_BRANCH,
+              "SUB_BRANCH": OrgUnit.TYPE_SUB_BRANCH}
+
+
+def org_unit_to_proto(row) -> OrgUnit:
+    """An ``org_units`` row (or its values as a mapping) as the identity API's OrgUnit, named ``orgUnits/{id}``."""
+    get = row.get if isinstance(row, dict) else lambda key: getattr(row, key)
+    parent = get("parent_id")
+    return OrgUnit(name=f"orgUnits/{get('id')}", display_name=get("display_name") or "",
+                   type=_ORG_TYPES.get(get("level"), OrgUnit.TYPE_UNSPECIFIED),
+                   parent=f"orgUnits/{parent}" if parent else "", region=get("region") or "")

@@ -149,7 +149,10 @@ class BatchWriter:
         self._keys: dict[str, str] = {}
 
     # ------------------------------------------------------------------------------------------ org + staff
-    async def write_org(self, session: AsyncSession, org_rows: list[dict], staff_rows: list[dict]) -> None:
+    async def write_org(self, session: AsyncSession, org_rows: list[dict], staff_rows: list[dict], *,
+                        announce_all: bool = False) -> None:
+        """Copy the org tree and staff; publish SourceOrgUnitUpdated for each unit that is new or changed (every
+        unit with ``announce_all``, as full scans do, so that consumers' copies of the tree converge)."""
         org_values = []
         for row in org_rows:
             if not _text(row.get("id")):
@@ -158,6 +161,13 @@ class BatchWriter:
             org_values.append({"id": _text(row["id"]), "display_name": _text(row.get("display_name")),
                                "parent_id": _text(row.get("parent_id")) or None, "level": level,
                                "region": _text(row.get("region"))})
+        table = OrgUnitRow.__table__
+        known = {row.id: row for row in (await session.execute(select(table))).all()}
+        for value in org_values:
+            old = known.get(value["id"])
+            if announce_all or old is None or any(getattr(old, k) != v for k, v in value.items()):
+                outbox.record(session, events_pb2.SourceOrgUnitUpdated(org_unit=messages.org_unit_to_proto(value)),
+                              service=SERVICE, clock=self.clock, resource=f"orgUnits/{value['id']}")
         await self._upsert(session, OrgUnitRow, org_values, ["id"])
         staff_values = [{"id": _text(r["id"]), "display_name": _text(r.get("display_name")),
                          "org_unit_id": _text(r.get("org_unit_id")), "position": _text(r.get("position"))}

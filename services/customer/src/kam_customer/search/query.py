@@ -34,6 +34,7 @@ from sqlalchemy import and_, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_customer.adapters.orm import CustomerRow
+from kam_customer.domain.customers import CORPORATE
 from kam_customer.search import text
 from kam_customer.search.orm import SearchTermRow as T
 
@@ -59,13 +60,16 @@ class Hit:
 
 
 async def search(session: AsyncSession, query: str, scope: DataScope, *, limit: int, offset: int = 0,
-                 filters: Mapping[str, object] | None = None) -> list[Hit]:
+                 filters: Mapping[str, object] | None = None, masked: bool = False) -> list[Hit]:
     """Hits ``offset .. offset+limit`` (plus one more when there are more, so callers can tell) among the
-    customers whose columns equal ``filters`` (customer column → value)."""
+    customers whose columns equal ``filters`` (customer column → value). ``masked``: the caller sees personal
+    data masked, so only what it may see of a value is matched (:func:`text.masked_probe`)."""
     need = min(offset + limit + 1, MAX_RESULTS + 1)
     seen: dict[str, Hit] = {}
     ranked: list[Hit] = []
     probes = text.probes(query)
+    if masked:
+        probes = [kept for kept in map(text.masked_probe, probes) if kept is not None]
     for stage in (text.EXACT, text.PREFIX, text.FUZZY):
         if stage == text.FUZZY and ranked:
             break  # typo tolerance is a fallback: only when nothing matched as typed
@@ -73,7 +77,8 @@ async def search(session: AsyncSession, query: str, scope: DataScope, *, limit: 
         if not stage_probes:
             continue
         found: list[tuple[tuple, Hit]] = []
-        for number, priority, term, customer_id in await _lookup(session, stage_probes, scope, need, filters or {}):
+        for number, priority, term, customer_id in await _lookup(session, stage_probes, scope, need, filters or {},
+                                                                 masked):
             probe = stage_probes[number]
             kind = text.TAIL_OF.get(probe.kind, probe.kind)
             value = term[::-1] if probe.kind in text.TAIL_OF else term
@@ -90,7 +95,7 @@ async def search(session: AsyncSession, query: str, scope: DataScope, *, limit: 
 
 
 async def _lookup(session: AsyncSession, probes: list[text.Probe], scope: DataScope, need: int,
-                  filters: Mapping[str, object]) -> list[tuple]:
+                  filters: Mapping[str, object], masked: bool = False) -> list[tuple]:
     """Every probe of one stage in one statement: a UNION ALL of ordered, limited branches (one per probe, or
     per probe and priority for unrestricted prefix scans, so each branch is one ordered index range)."""
     restrict = [c for c in (scope.condition(T.org_unit, T.relationship_manager),) if c is not None]
@@ -110,8 +115,11 @@ async def _lookup(session: AsyncSession, probes: list[text.Probe], scope: DataSc
             condition = and_(T.kind == probe.kind, T.term > prefix, T.term < text.prefix_upper_bound(prefix))
         columns = (literal(number).label("probe"), T.priority, T.term, T.customer_id)
         statement = select(*columns).where(condition, *restrict)
-        if joined:
-            statement = statement.join(CustomerRow, CustomerRow.id == T.customer_id).where(*joined)
+        on_customer = list(joined)
+        if masked and text.corporates_only(probe):
+            on_customer.append(CustomerRow.type == CORPORATE)
+        if on_customer:
+            statement = statement.join(CustomerRow, CustomerRow.id == T.customer_id).where(*on_customer)
         if scope.everything and probe.mode == text.PREFIX:
             branches += [statement.where(T.priority == priority).order_by(T.term, T.customer_id).limit(need)
                          for priority in priorities]

@@ -244,3 +244,38 @@ def probes(query: str) -> list[Probe]:
 def prefix_upper_bound(prefix: str) -> str:
     """The smallest string greater than every string starting with ``prefix`` (binary / "C" collation)."""
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+#: Characters of each number kind a caller without ``customers.pii.read`` sees at the start and at the end of a
+#: masked value (kam_customer.domain.customers: 1101**********002X, 138****5678, 6222********1234).
+VISIBLE_HEAD = {ID_NUMBER: 4, CREDIT_CODE: 4, PHONE: 3, ACCOUNT: 4}
+VISIBLE_TAIL = 4
+NUMBER_KINDS = (ID_NUMBER, CREDIT_CODE, PHONE, ACCOUNT)
+
+
+def masked_probe(probe: Probe) -> Probe | None:
+    """What of ``probe`` a caller who sees personal data masked may run: a masked value is matched only on what
+    that caller sees of it (a prefix within the visible head, a tail within the visible tail) or as a whole (the
+    full value, which the caller must already know — such lookups are audited); never fuzzily, which would
+    uncover hidden digits one at a time. Names: the whole name or its whole pinyin only (an individual's name shows
+    only its surname); initials, prefixes and typos are kept for corporates (see :func:`corporates_only`).
+    None drops the probe."""
+    if probe.mode == FUZZY and probe.kind in NUMBER_KINDS:
+        return None
+    if probe.mode == PREFIX and probe.kind in VISIBLE_HEAD and len(probe.terms[0]) > VISIBLE_HEAD[probe.kind]:
+        return None
+    if probe.kind in TAIL_OF and len(probe.terms[0]) > VISIBLE_TAIL:
+        return None
+    return probe
+
+
+def corporates_only(probe: Probe) -> bool:
+    """Whether a masked caller's ``probe`` may reach corporates only: name matches other than the whole name or
+    the whole pinyin (an individual's name is personal data; a company's is public)."""
+    return probe.kind in (NAME, PINYIN, INITIALS) and not (probe.mode == EXACT and probe.kind in (NAME, PINYIN))
+
+
+def lookup_kinds(query: str) -> set[str]:
+    """The number kinds (ID number, credit code, phone, account) a query is looked up as: such searches are
+    audited for every caller, even when they find nothing."""
+    return {TAIL_OF.get(p.kind, p.kind) for p in probes(query)} & set(NUMBER_KINDS)

@@ -38,6 +38,7 @@ from kam_customer.adapters.orm import (
     TransactionRow,
 )
 from kam_customer.domain import customers as domain
+from kam_customer.search import text
 from kam_customer.search.query import Hit
 from kam_customer.service_layer import names
 
@@ -91,11 +92,27 @@ def disclose(customer_id: str, kinds: Iterable[str]) -> None:
         disclosure.add(customer_id, kinds)
 
 
-def searched(query: str) -> None:
-    """Note the search query of the current call (kept only if the call shows personal data)."""
+#: Search match kinds (see kam_customer.search.text) → what the matched value reveals.
+MATCH_KINDS = {"D": ID_NUMBER, "C": ID_NUMBER, "M": PHONE, "A": ACCOUNT_NUMBER}
+
+
+def searched(query: str, page: Iterable[tuple[Hit, CustomerRow]], *, masked: bool) -> None:
+    """Note the search query of the current call. It is kept with the record of what the results show unmasked
+    and — for every caller, masked or not, found or not — when the query is looked up as an ID number, a phone or
+    an account number (a lookup of personal data), or when a masked caller found an individual by their whole
+    name (which confirms the name)."""
     disclosure = _current.get()
-    if disclosure is not None:
-        disclosure.search_query = query[:MAX_QUERY]
+    if disclosure is None:
+        return
+    disclosure.search_query = query[:MAX_QUERY]
+    looked_up = {MATCH_KINDS[kind] for kind in text.lookup_kinds(query)}
+    if looked_up:
+        disclosure.kinds |= looked_up
+    for hit, customer in page:
+        if looked_up:
+            disclosure.add(customer.id, looked_up)
+        if masked and hit.kind in ("N", "P", "I") and customer.type == domain.INDIVIDUAL:
+            disclosure.add(customer.id, [NAME])
 
 
 def customer_kinds(row: CustomerRow) -> list[str]:
@@ -128,10 +145,6 @@ def accounts_shown(rows: Iterable[AccountRow]) -> None:
 def transactions_shown(rows: Iterable[TransactionRow]) -> None:
     for row in rows:
         disclose(row.customer_id, [COUNTERPARTY_NAME] if row.counterparty else [])
-
-
-#: Search match kinds (see kam_customer.search.text) → what the matched value reveals.
-MATCH_KINDS = {"D": ID_NUMBER, "C": ID_NUMBER, "M": PHONE, "A": ACCOUNT_NUMBER}
 
 
 def matches_shown(page: Iterable[tuple[Hit, CustomerRow]]) -> None:

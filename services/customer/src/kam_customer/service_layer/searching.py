@@ -21,7 +21,8 @@ class SearchService:
         self.db = db
 
     async def search(self, identity: Identity | None, query: str, *, offset: int, limit: int,
-                     filters: Mapping[str, object] | None = None) -> tuple[list[tuple[Hit, CustomerRow]], bool]:
+                     filters: Mapping[str, object] | None = None,
+                     masked: bool = False) -> tuple[list[tuple[Hit, CustomerRow]], bool]:
         """The page of (hit, customer) in rank order and whether more results follow. ``filters``: customer
         column → required value (``type``, ``tier``, ``branch``, ``relationship_manager``, ``key_customer``)."""
         if not query.strip():
@@ -30,7 +31,8 @@ class SearchService:
             raise InvalidArgument.for_field("query", f"最长{MAX_QUERY_LENGTH}个字符 (at most {MAX_QUERY_LENGTH})")
         async with self.db.read() as session:
             scope = await scope_for(session, identity)
-            hits = await search(session, query, scope, limit=limit, offset=offset, filters=filters or {})
+            hits = await search(session, query, scope, limit=limit, offset=offset, filters=filters or {},
+                                masked=masked)
             ids = [hit.customer_id for hit in hits[:limit]]
             rows = {row.id: row for row in (await session.scalars(
                 select(CustomerRow).where(CustomerRow.id.in_(ids)))).all()} if ids else {}

@@ -26,3 +26,13 @@ class CustomerFact(Base):
     tier_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OrgUnitCopy(Base):
+    """The org tree as the customer service's SourceOrgUnitUpdated events tell it (for data scope)."""
+
+    __tablename__ = "org_units"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # without the orgUnits/ prefix
+    parent_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    display_name: Mapped[str] = mapped_column(String(200))

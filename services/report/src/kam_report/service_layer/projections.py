@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from kam.customer.v1 import customer_pb2, events_pb2
+from kam_kit.auth import Identity
 from kam_kit.events import EventMeta
+from kam_kit.scope import EVERYTHING, ORG_PREFIX, DataScope, needs_tree, resolve
 from kam_kit.timeconv import aware, from_timestamp
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kam_report.adapters.orm import CustomerFact
+from kam_report.adapters.orm import CustomerFact, OrgUnitCopy
 
 Customer = customer_pb2.Customer
 _TYPES = {Customer.TYPE_INDIVIDUAL: "INDIVIDUAL", Customer.TYPE_CORPORATE: "CORPORATE"}
@@ -51,16 +53,43 @@ async def on_tier_changed(session: AsyncSession, event: events_pb2.TierChanged, 
     fact.tier_time = assigned
 
 
-async def tier_counts(session: AsyncSession) -> list[tuple[str, int]]:
-    """Customers per tier (graded customers only), most first."""
+async def on_org_unit_updated(session: AsyncSession, event: events_pb2.SourceOrgUnitUpdated, meta: EventMeta) -> None:
+    """The org tree, for data scope: each event carries the whole unit; the latest one wins (one stream, in order)."""
+    unit = event.org_unit
+    unit_id = unit.name.removeprefix(ORG_PREFIX)
+    row = await session.get(OrgUnitCopy, unit_id)
+    if row is None:
+        row = OrgUnitCopy(id=unit_id)
+        session.add(row)
+    row.parent_id = unit.parent.removeprefix(ORG_PREFIX) or None
+    row.display_name = unit.display_name
+
+
+async def scope_of(session: AsyncSession, identity: Identity | None) -> DataScope:
+    """The caller's data scope over this service's copy of the org tree."""
+    parents = None
+    if needs_tree(identity):
+        parents = dict((await session.execute(select(OrgUnitCopy.id, OrgUnitCopy.parent_id))).all())
+    return resolve(identity, parents)
+
+
+def _in_scope(scope: DataScope) -> list:
+    condition = scope.condition(CustomerFact.branch, CustomerFact.relationship_manager)
+    return [] if condition is None else [condition]
+
+
+async def tier_counts(session: AsyncSession, scope: DataScope = EVERYTHING) -> list[tuple[str, int]]:
+    """Customers per tier (graded customers only) in ``scope``, most first."""
     rows = await session.execute(
-        select(CustomerFact.tier, func.count()).where(CustomerFact.tier != "").group_by(CustomerFact.tier)
-        .order_by(func.count().desc(), CustomerFact.tier)
+        select(CustomerFact.tier, func.count()).where(CustomerFact.tier != "", *_in_scope(scope))
+        .group_by(CustomerFact.tier).order_by(func.count().desc(), CustomerFact.tier)
     )
     return [(tier, int(count)) for tier, count in rows]
 
 
-async def customer_stats(session: AsyncSession) -> tuple[int, int, int, datetime | None]:
+async def customer_stats(session: AsyncSession,
+                         scope: DataScope = EVERYTHING) -> tuple[int, int, int, datetime | None]:
+    """Customers, individuals, corporates in ``scope`` and the time of the latest change among them."""
     row = (
         await session.execute(
             select(
@@ -68,7 +97,7 @@ async def customer_stats(session: AsyncSession) -> tuple[int, int, int, datetime
                 func.coalesce(func.sum(case((CustomerFact.type == "INDIVIDUAL", 1), else_=0)), 0),
                 func.coalesce(func.sum(case((CustomerFact.type == "CORPORATE", 1), else_=0)), 0),
                 func.max(CustomerFact.update_time),
-            ).select_from(CustomerFact)
+            ).select_from(CustomerFact).where(*_in_scope(scope))
         )
     ).one()
     return int(row[0]), int(row[1]), int(row[2]), row[3]
