@@ -191,3 +191,14 @@ def test_buf_lint_and_format() -> None:
             [str(BUF), *command], cwd=PROTOS_DIR, capture_output=True, text=True, check=False
         )
         assert result.returncode == 0, f"buf {command[0]}:\n{result.stdout}{result.stderr}"
+
+
+def test_api_doc_names_each_methods_permission_and_the_role_table_is_current() -> None:
+    """docs/api.md's permission column and permission × role table are what the protos and the kit say
+    (regenerate with ``python tests/protos/api_doc.py --write``)."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    import api_doc
+
+    text = api_doc.DOC.read_text(encoding="utf-8")
+    assert text == api_doc.expected(text), "docs/api.md is stale: run python tests/protos/api_doc.py --write"
+    assert text.count(" | `customers.read` | ") >= 10

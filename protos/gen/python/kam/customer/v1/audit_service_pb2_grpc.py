@@ -27,8 +27,8 @@ if _version_not_supported:
 
 class AccessAuditServiceStub:
     """The audit trail of personal-data views (个人信息查看审计): every response of the customer service that showed
-    personal data unmasked. Readable with `roles/compliance` or `roles/admin` only (`PERMISSION_DENIED`
-    otherwise). The same records are published as `PersonalDataAccessed` events.
+    personal data unmasked, and every lookup of personal data by search. Readable with `access_records.read`
+    (compliance, administrators). The same records are published as `PersonalDataAccessed` events.
     """
 
     def __init__(self, channel):
@@ -51,8 +51,8 @@ class AccessAuditServiceStub:
 
 class AccessAuditServiceServicer:
     """The audit trail of personal-data views (个人信息查看审计): every response of the customer service that showed
-    personal data unmasked. Readable with `roles/compliance` or `roles/admin` only (`PERMISSION_DENIED`
-    otherwise). The same records are published as `PersonalDataAccessed` events.
+    personal data unmasked, and every lookup of personal data by search. Readable with `access_records.read`
+    (compliance, administrators). The same records are published as `PersonalDataAccessed` events.
     """
 
     def GetAccessRecord(self, request, context):
@@ -92,8 +92,8 @@ def add_AccessAuditServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class AccessAuditService:
     """The audit trail of personal-data views (个人信息查看审计): every response of the customer service that showed
-    personal data unmasked. Readable with `roles/compliance` or `roles/admin` only (`PERMISSION_DENIED`
-    otherwise). The same records are published as `PersonalDataAccessed` events.
+    personal data unmasked, and every lookup of personal data by search. Readable with `access_records.read`
+    (compliance, administrators). The same records are published as `PersonalDataAccessed` events.
     """
 
     @staticmethod

@@ -28,8 +28,8 @@ GRPC_VERSION: str
 
 class AccessAuditServiceStub:
     """The audit trail of personal-data views (个人信息查看审计): every response of the customer service that showed
-    personal data unmasked. Readable with `roles/compliance` or `roles/admin` only (`PERMISSION_DENIED`
-    otherwise). The same records are published as `PersonalDataAccessed` events.
+    personal data unmasked, and every lookup of personal data by search. Readable with `access_records.read`
+    (compliance, administrators). The same records are published as `PersonalDataAccessed` events.
     """
 
     @_typing.overload
@@ -44,8 +44,8 @@ class AccessAuditServiceStub:
 @_typing.type_check_only
 class AccessAuditServiceAsyncStub(AccessAuditServiceStub):
     """The audit trail of personal-data views (个人信息查看审计): every response of the customer service that showed
-    personal data unmasked. Readable with `roles/compliance` or `roles/admin` only (`PERMISSION_DENIED`
-    otherwise). The same records are published as `PersonalDataAccessed` events.
+    personal data unmasked, and every lookup of personal data by search. Readable with `access_records.read`
+    (compliance, administrators). The same records are published as `PersonalDataAccessed` events.
     """
 
     def __init__(self, channel: _aio.Channel) -> None: ...
@@ -56,8 +56,8 @@ class AccessAuditServiceAsyncStub(AccessAuditServiceStub):
 
 class AccessAuditServiceServicer(metaclass=_abc_1.ABCMeta):
     """The audit trail of personal-data views (个人信息查看审计): every response of the customer service that showed
-    personal data unmasked. Readable with `roles/compliance` or `roles/admin` only (`PERMISSION_DENIED`
-    otherwise). The same records are published as `PersonalDataAccessed` events.
+    personal data unmasked, and every lookup of personal data by search. Readable with `access_records.read`
+    (compliance, administrators). The same records are published as `PersonalDataAccessed` events.
     """
 
     @_abc_1.abstractmethod

@@ -29,8 +29,9 @@ class CustomerServiceStub:
     """The customer 360 API (客户管理): customers, their accounts and transactions, key contacts, the
     interaction timeline, corporate group structure, credit standing, and customer search.
 
-    Personal data in responses is masked unless the caller's token grants the `customers.unmask`
-    permission; every unmasked read is written to the audit trail.
+    Every method reaches only customers in the caller's data scope (out of scope → `NOT_FOUND`, as if absent).
+    Personal data in responses is masked unless the caller holds `customers.pii.read`; every unmasked read is
+    written to the audit trail.
     """
 
     def __init__(self, channel):
@@ -165,8 +166,9 @@ class CustomerServiceServicer:
     """The customer 360 API (客户管理): customers, their accounts and transactions, key contacts, the
     interaction timeline, corporate group structure, credit standing, and customer search.
 
-    Personal data in responses is masked unless the caller's token grants the `customers.unmask`
-    permission; every unmasked read is written to the audit trail.
+    Every method reaches only customers in the caller's data scope (out of scope → `NOT_FOUND`, as if absent).
+    Personal data in responses is masked unless the caller holds `customers.pii.read`; every unmasked read is
+    written to the audit trail.
     """
 
     def CreateCustomer(self, request, context):
@@ -201,7 +203,7 @@ class CustomerServiceServicer:
 
     def DeleteCustomer(self, request, context):
         """Deletes a manually entered customer. Scanned customers cannot be deleted (`FAILED_PRECONDITION`), nor
-        members of a corporate group. Needs roles/admin, roles/head_office_leader or roles/branch_manager.
+        members of a corporate group.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -241,7 +243,8 @@ class CustomerServiceServicer:
     def CreateTransaction(self, request, context):
         """Records a transaction pushed in real time by the core-banking system (instead of waiting for the next
         scan). Idempotent: the transaction id is the core-banking reference, and a repeat returns the stored
-        transaction. Publishes TransactionPosted. For service tokens (the core-banking system) and roles/admin.
+        transaction. Publishes TransactionPosted. For the core-banking system only (a service token holding
+        `transactions.ingest`; never a staff user).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -297,8 +300,7 @@ class CustomerServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def CreateCustomerGroup(self, request, context):
-        """Creates a corporate group. Needs roles/admin, roles/head_office_leader or roles/branch_manager, as do
-        the other writes of groups.
+        """Creates a corporate group of companies the caller can see.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -481,8 +483,9 @@ class CustomerService:
     """The customer 360 API (客户管理): customers, their accounts and transactions, key contacts, the
     interaction timeline, corporate group structure, credit standing, and customer search.
 
-    Personal data in responses is masked unless the caller's token grants the `customers.unmask`
-    permission; every unmasked read is written to the audit trail.
+    Every method reaches only customers in the caller's data scope (out of scope → `NOT_FOUND`, as if absent).
+    Personal data in responses is masked unless the caller holds `customers.pii.read`; every unmasked read is
+    written to the audit trail.
     """
 
     @staticmethod

@@ -30,8 +30,9 @@ class CustomerServiceStub:
     """The customer 360 API (客户管理): customers, their accounts and transactions, key contacts, the
     interaction timeline, corporate group structure, credit standing, and customer search.
 
-    Personal data in responses is masked unless the caller's token grants the `customers.unmask`
-    permission; every unmasked read is written to the audit trail.
+    Every method reaches only customers in the caller's data scope (out of scope → `NOT_FOUND`, as if absent).
+    Personal data in responses is masked unless the caller holds `customers.pii.read`; every unmasked read is
+    written to the audit trail.
     """
 
     @_typing.overload
@@ -52,7 +53,7 @@ class CustomerServiceStub:
     """
     DeleteCustomer: _grpc.UnaryUnaryMultiCallable[_customer_service_pb2.DeleteCustomerRequest, _customer_service_pb2.DeleteCustomerResponse]
     """Deletes a manually entered customer. Scanned customers cannot be deleted (`FAILED_PRECONDITION`), nor
-    members of a corporate group. Needs roles/admin, roles/head_office_leader or roles/branch_manager.
+    members of a corporate group.
     """
     SearchCustomers: _grpc.UnaryUnaryMultiCallable[_customer_service_pb2.SearchCustomersRequest, _customer_service_pb2.SearchCustomersResponse]
     """Searches customers by free text: a Chinese name (张三), its pinyin (zhangsan) or initials (zs), an ID
@@ -70,7 +71,8 @@ class CustomerServiceStub:
     CreateTransaction: _grpc.UnaryUnaryMultiCallable[_customer_service_pb2.CreateTransactionRequest, _customer_service_pb2.CreateTransactionResponse]
     """Records a transaction pushed in real time by the core-banking system (instead of waiting for the next
     scan). Idempotent: the transaction id is the core-banking reference, and a repeat returns the stored
-    transaction. Publishes TransactionPosted. For service tokens (the core-banking system) and roles/admin.
+    transaction. Publishes TransactionPosted. For the core-banking system only (a service token holding
+    `transactions.ingest`; never a staff user).
     """
     CreateContact: _grpc.UnaryUnaryMultiCallable[_customer_service_pb2.CreateContactRequest, _customer_service_pb2.CreateContactResponse]
     """Adds a key contact to a customer."""
@@ -87,9 +89,7 @@ class CustomerServiceStub:
     ListInteractions: _grpc.UnaryUnaryMultiCallable[_customer_service_pb2.ListInteractionsRequest, _customer_service_pb2.ListInteractionsResponse]
     """Lists a customer's timeline, newest first."""
     CreateCustomerGroup: _grpc.UnaryUnaryMultiCallable[_customer_service_pb2.CreateCustomerGroupRequest, _customer_service_pb2.CreateCustomerGroupResponse]
-    """Creates a corporate group. Needs roles/admin, roles/head_office_leader or roles/branch_manager, as do
-    the other writes of groups.
-    """
+    """Creates a corporate group of companies the caller can see."""
     GetCustomerGroup: _grpc.UnaryUnaryMultiCallable[_customer_service_pb2.GetCustomerGroupRequest, _customer_service_pb2.GetCustomerGroupResponse]
     """Gets a corporate group."""
     ListCustomerGroups: _grpc.UnaryUnaryMultiCallable[_customer_service_pb2.ListCustomerGroupsRequest, _customer_service_pb2.ListCustomerGroupsResponse]
@@ -108,8 +108,9 @@ class CustomerServiceAsyncStub(CustomerServiceStub):
     """The customer 360 API (客户管理): customers, their accounts and transactions, key contacts, the
     interaction timeline, corporate group structure, credit standing, and customer search.
 
-    Personal data in responses is masked unless the caller's token grants the `customers.unmask`
-    permission; every unmasked read is written to the audit trail.
+    Every method reaches only customers in the caller's data scope (out of scope → `NOT_FOUND`, as if absent).
+    Personal data in responses is masked unless the caller holds `customers.pii.read`; every unmasked read is
+    written to the audit trail.
     """
 
     def __init__(self, channel: _aio.Channel) -> None: ...
@@ -127,7 +128,7 @@ class CustomerServiceAsyncStub(CustomerServiceStub):
     """
     DeleteCustomer: _aio.UnaryUnaryMultiCallable[_customer_service_pb2.DeleteCustomerRequest, _customer_service_pb2.DeleteCustomerResponse]  # type: ignore[assignment]
     """Deletes a manually entered customer. Scanned customers cannot be deleted (`FAILED_PRECONDITION`), nor
-    members of a corporate group. Needs roles/admin, roles/head_office_leader or roles/branch_manager.
+    members of a corporate group.
     """
     SearchCustomers: _aio.UnaryUnaryMultiCallable[_customer_service_pb2.SearchCustomersRequest, _customer_service_pb2.SearchCustomersResponse]  # type: ignore[assignment]
     """Searches customers by free text: a Chinese name (张三), its pinyin (zhangsan) or initials (zs), an ID
@@ -145,7 +146,8 @@ class CustomerServiceAsyncStub(CustomerServiceStub):
     CreateTransaction: _aio.UnaryUnaryMultiCallable[_customer_service_pb2.CreateTransactionRequest, _customer_service_pb2.CreateTransactionResponse]  # type: ignore[assignment]
     """Records a transaction pushed in real time by the core-banking system (instead of waiting for the next
     scan). Idempotent: the transaction id is the core-banking reference, and a repeat returns the stored
-    transaction. Publishes TransactionPosted. For service tokens (the core-banking system) and roles/admin.
+    transaction. Publishes TransactionPosted. For the core-banking system only (a service token holding
+    `transactions.ingest`; never a staff user).
     """
     CreateContact: _aio.UnaryUnaryMultiCallable[_customer_service_pb2.CreateContactRequest, _customer_service_pb2.CreateContactResponse]  # type: ignore[assignment]
     """Adds a key contact to a customer."""
@@ -162,9 +164,7 @@ class CustomerServiceAsyncStub(CustomerServiceStub):
     ListInteractions: _aio.UnaryUnaryMultiCallable[_customer_service_pb2.ListInteractionsRequest, _customer_service_pb2.ListInteractionsResponse]  # type: ignore[assignment]
     """Lists a customer's timeline, newest first."""
     CreateCustomerGroup: _aio.UnaryUnaryMultiCallable[_customer_service_pb2.CreateCustomerGroupRequest, _customer_service_pb2.CreateCustomerGroupResponse]  # type: ignore[assignment]
-    """Creates a corporate group. Needs roles/admin, roles/head_office_leader or roles/branch_manager, as do
-    the other writes of groups.
-    """
+    """Creates a corporate group of companies the caller can see."""
     GetCustomerGroup: _aio.UnaryUnaryMultiCallable[_customer_service_pb2.GetCustomerGroupRequest, _customer_service_pb2.GetCustomerGroupResponse]  # type: ignore[assignment]
     """Gets a corporate group."""
     ListCustomerGroups: _aio.UnaryUnaryMultiCallable[_customer_service_pb2.ListCustomerGroupsRequest, _customer_service_pb2.ListCustomerGroupsResponse]  # type: ignore[assignment]
@@ -182,8 +182,9 @@ class CustomerServiceServicer(metaclass=_abc_1.ABCMeta):
     """The customer 360 API (客户管理): customers, their accounts and transactions, key contacts, the
     interaction timeline, corporate group structure, credit standing, and customer search.
 
-    Personal data in responses is masked unless the caller's token grants the `customers.unmask`
-    permission; every unmasked read is written to the audit trail.
+    Every method reaches only customers in the caller's data scope (out of scope → `NOT_FOUND`, as if absent).
+    Personal data in responses is masked unless the caller holds `customers.pii.read`; every unmasked read is
+    written to the audit trail.
     """
 
     @_abc_1.abstractmethod
@@ -229,7 +230,7 @@ class CustomerServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_customer_service_pb2.DeleteCustomerResponse, _abc.Awaitable[_customer_service_pb2.DeleteCustomerResponse]]:
         """Deletes a manually entered customer. Scanned customers cannot be deleted (`FAILED_PRECONDITION`), nor
-        members of a corporate group. Needs roles/admin, roles/head_office_leader or roles/branch_manager.
+        members of a corporate group.
         """
 
     @_abc_1.abstractmethod
@@ -277,7 +278,8 @@ class CustomerServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_customer_service_pb2.CreateTransactionResponse, _abc.Awaitable[_customer_service_pb2.CreateTransactionResponse]]:
         """Records a transaction pushed in real time by the core-banking system (instead of waiting for the next
         scan). Idempotent: the transaction id is the core-banking reference, and a repeat returns the stored
-        transaction. Publishes TransactionPosted. For service tokens (the core-banking system) and roles/admin.
+        transaction. Publishes TransactionPosted. For the core-banking system only (a service token holding
+        `transactions.ingest`; never a staff user).
         """
 
     @_abc_1.abstractmethod
@@ -342,9 +344,7 @@ class CustomerServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _customer_service_pb2.CreateCustomerGroupRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_customer_service_pb2.CreateCustomerGroupResponse, _abc.Awaitable[_customer_service_pb2.CreateCustomerGroupResponse]]:
-        """Creates a corporate group. Needs roles/admin, roles/head_office_leader or roles/branch_manager, as do
-        the other writes of groups.
-        """
+        """Creates a corporate group of companies the caller can see."""
 
     @_abc_1.abstractmethod
     def GetCustomerGroup(

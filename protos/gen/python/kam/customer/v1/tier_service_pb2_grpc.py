@@ -119,21 +119,21 @@ class TierServiceServicer:
     """
 
     def CreateTier(self, request, context):
-        """Creates a tier. Writes of tiers need roles/admin or roles/head_office_leader.
+        """Creates a tier.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetTier(self, request, context):
-        """Gets a tier.
+        """Gets a tier; `customer_count` counts the customers in the caller's data scope.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ListTiers(self, request, context):
-        """Lists tiers by rank (highest first).
+        """Lists tiers by rank (highest first); `customer_count` counts the customers in the caller's data scope.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -183,8 +183,8 @@ class TierServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def SimulateTierRuleSet(self, request, context):
-        """Simulates a rule set against the latest metrics of every customer without changing anything: how many
-        customers would move between tiers (模拟定级).
+        """Simulates a rule set against the latest metrics of every customer in the caller's scope without changing
+        anything: how many customers would move between tiers (模拟定级).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -213,8 +213,8 @@ class TierServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def CreateTierOverride(self, request, context):
-        """Sets a manual tier with reason and expiry (roles/admin or roles/branch_manager; PERMISSION_DENIED
-        otherwise). Replaces the customer's previous override.
+        """Sets a manual tier with reason and expiry on a customer in the caller's scope. Replaces the customer's
+        previous override.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

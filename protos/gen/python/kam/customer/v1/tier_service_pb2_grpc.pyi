@@ -36,11 +36,11 @@ class TierServiceStub:
     @_typing.overload
     def __new__(cls, channel: _aio.Channel) -> TierServiceAsyncStub: ...
     CreateTier: _grpc.UnaryUnaryMultiCallable[_tier_service_pb2.CreateTierRequest, _tier_service_pb2.CreateTierResponse]
-    """Creates a tier. Writes of tiers need roles/admin or roles/head_office_leader."""
+    """Creates a tier."""
     GetTier: _grpc.UnaryUnaryMultiCallable[_tier_service_pb2.GetTierRequest, _tier_service_pb2.GetTierResponse]
-    """Gets a tier."""
+    """Gets a tier; `customer_count` counts the customers in the caller's data scope."""
     ListTiers: _grpc.UnaryUnaryMultiCallable[_tier_service_pb2.ListTiersRequest, _tier_service_pb2.ListTiersResponse]
-    """Lists tiers by rank (highest first)."""
+    """Lists tiers by rank (highest first); `customer_count` counts the customers in the caller's data scope."""
     UpdateTier: _grpc.UnaryUnaryMultiCallable[_tier_service_pb2.UpdateTierRequest, _tier_service_pb2.UpdateTierResponse]
     """Updates a tier's display name, rank or description."""
     DeleteTier: _grpc.UnaryUnaryMultiCallable[_tier_service_pb2.DeleteTierRequest, _tier_service_pb2.DeleteTierResponse]
@@ -56,8 +56,8 @@ class TierServiceStub:
     UpdateTierRuleSet: _grpc.UnaryUnaryMultiCallable[_tier_service_pb2.UpdateTierRuleSetRequest, _tier_service_pb2.UpdateTierRuleSetResponse]
     """Updates a draft rule set (`FAILED_PRECONDITION` for active or archived ones)."""
     SimulateTierRuleSet: _grpc.UnaryUnaryMultiCallable[_tier_service_pb2.SimulateTierRuleSetRequest, _tier_service_pb2.SimulateTierRuleSetResponse]
-    """Simulates a rule set against the latest metrics of every customer without changing anything: how many
-    customers would move between tiers (模拟定级).
+    """Simulates a rule set against the latest metrics of every customer in the caller's scope without changing
+    anything: how many customers would move between tiers (模拟定级).
     """
     ActivateTierRuleSet: _grpc.UnaryUnaryMultiCallable[_tier_service_pb2.ActivateTierRuleSetRequest, _tier_service_pb2.ActivateTierRuleSetResponse]
     """Makes a draft rule set the active one (the previous one is archived) and re-grades every customer.
@@ -68,8 +68,8 @@ class TierServiceStub:
     GetCustomerTier: _grpc.UnaryUnaryMultiCallable[_tier_service_pb2.GetCustomerTierRequest, _tier_service_pb2.GetCustomerTierResponse]
     """Gets a customer's current tier with its explanation, hysteresis state and override."""
     CreateTierOverride: _grpc.UnaryUnaryMultiCallable[_tier_service_pb2.CreateTierOverrideRequest, _tier_service_pb2.CreateTierOverrideResponse]
-    """Sets a manual tier with reason and expiry (roles/admin or roles/branch_manager; PERMISSION_DENIED
-    otherwise). Replaces the customer's previous override.
+    """Sets a manual tier with reason and expiry on a customer in the caller's scope. Replaces the customer's
+    previous override.
     """
     DeleteTierOverride: _grpc.UnaryUnaryMultiCallable[_tier_service_pb2.DeleteTierOverrideRequest, _tier_service_pb2.DeleteTierOverrideResponse]
     """Removes a manual tier before it expires; the graded tier applies again."""
@@ -82,11 +82,11 @@ class TierServiceAsyncStub(TierServiceStub):
 
     def __init__(self, channel: _aio.Channel) -> None: ...
     CreateTier: _aio.UnaryUnaryMultiCallable[_tier_service_pb2.CreateTierRequest, _tier_service_pb2.CreateTierResponse]  # type: ignore[assignment]
-    """Creates a tier. Writes of tiers need roles/admin or roles/head_office_leader."""
+    """Creates a tier."""
     GetTier: _aio.UnaryUnaryMultiCallable[_tier_service_pb2.GetTierRequest, _tier_service_pb2.GetTierResponse]  # type: ignore[assignment]
-    """Gets a tier."""
+    """Gets a tier; `customer_count` counts the customers in the caller's data scope."""
     ListTiers: _aio.UnaryUnaryMultiCallable[_tier_service_pb2.ListTiersRequest, _tier_service_pb2.ListTiersResponse]  # type: ignore[assignment]
-    """Lists tiers by rank (highest first)."""
+    """Lists tiers by rank (highest first); `customer_count` counts the customers in the caller's data scope."""
     UpdateTier: _aio.UnaryUnaryMultiCallable[_tier_service_pb2.UpdateTierRequest, _tier_service_pb2.UpdateTierResponse]  # type: ignore[assignment]
     """Updates a tier's display name, rank or description."""
     DeleteTier: _aio.UnaryUnaryMultiCallable[_tier_service_pb2.DeleteTierRequest, _tier_service_pb2.DeleteTierResponse]  # type: ignore[assignment]
@@ -102,8 +102,8 @@ class TierServiceAsyncStub(TierServiceStub):
     UpdateTierRuleSet: _aio.UnaryUnaryMultiCallable[_tier_service_pb2.UpdateTierRuleSetRequest, _tier_service_pb2.UpdateTierRuleSetResponse]  # type: ignore[assignment]
     """Updates a draft rule set (`FAILED_PRECONDITION` for active or archived ones)."""
     SimulateTierRuleSet: _aio.UnaryUnaryMultiCallable[_tier_service_pb2.SimulateTierRuleSetRequest, _tier_service_pb2.SimulateTierRuleSetResponse]  # type: ignore[assignment]
-    """Simulates a rule set against the latest metrics of every customer without changing anything: how many
-    customers would move between tiers (模拟定级).
+    """Simulates a rule set against the latest metrics of every customer in the caller's scope without changing
+    anything: how many customers would move between tiers (模拟定级).
     """
     ActivateTierRuleSet: _aio.UnaryUnaryMultiCallable[_tier_service_pb2.ActivateTierRuleSetRequest, _tier_service_pb2.ActivateTierRuleSetResponse]  # type: ignore[assignment]
     """Makes a draft rule set the active one (the previous one is archived) and re-grades every customer.
@@ -114,8 +114,8 @@ class TierServiceAsyncStub(TierServiceStub):
     GetCustomerTier: _aio.UnaryUnaryMultiCallable[_tier_service_pb2.GetCustomerTierRequest, _tier_service_pb2.GetCustomerTierResponse]  # type: ignore[assignment]
     """Gets a customer's current tier with its explanation, hysteresis state and override."""
     CreateTierOverride: _aio.UnaryUnaryMultiCallable[_tier_service_pb2.CreateTierOverrideRequest, _tier_service_pb2.CreateTierOverrideResponse]  # type: ignore[assignment]
-    """Sets a manual tier with reason and expiry (roles/admin or roles/branch_manager; PERMISSION_DENIED
-    otherwise). Replaces the customer's previous override.
+    """Sets a manual tier with reason and expiry on a customer in the caller's scope. Replaces the customer's
+    previous override.
     """
     DeleteTierOverride: _aio.UnaryUnaryMultiCallable[_tier_service_pb2.DeleteTierOverrideRequest, _tier_service_pb2.DeleteTierOverrideResponse]  # type: ignore[assignment]
     """Removes a manual tier before it expires; the graded tier applies again."""
@@ -131,7 +131,7 @@ class TierServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _tier_service_pb2.CreateTierRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_tier_service_pb2.CreateTierResponse, _abc.Awaitable[_tier_service_pb2.CreateTierResponse]]:
-        """Creates a tier. Writes of tiers need roles/admin or roles/head_office_leader."""
+        """Creates a tier."""
 
     @_abc_1.abstractmethod
     def GetTier(
@@ -139,7 +139,7 @@ class TierServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _tier_service_pb2.GetTierRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_tier_service_pb2.GetTierResponse, _abc.Awaitable[_tier_service_pb2.GetTierResponse]]:
-        """Gets a tier."""
+        """Gets a tier; `customer_count` counts the customers in the caller's data scope."""
 
     @_abc_1.abstractmethod
     def ListTiers(
@@ -147,7 +147,7 @@ class TierServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _tier_service_pb2.ListTiersRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_tier_service_pb2.ListTiersResponse, _abc.Awaitable[_tier_service_pb2.ListTiersResponse]]:
-        """Lists tiers by rank (highest first)."""
+        """Lists tiers by rank (highest first); `customer_count` counts the customers in the caller's data scope."""
 
     @_abc_1.abstractmethod
     def UpdateTier(
@@ -205,8 +205,8 @@ class TierServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _tier_service_pb2.SimulateTierRuleSetRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_tier_service_pb2.SimulateTierRuleSetResponse, _abc.Awaitable[_tier_service_pb2.SimulateTierRuleSetResponse]]:
-        """Simulates a rule set against the latest metrics of every customer without changing anything: how many
-        customers would move between tiers (模拟定级).
+        """Simulates a rule set against the latest metrics of every customer in the caller's scope without changing
+        anything: how many customers would move between tiers (模拟定级).
         """
 
     @_abc_1.abstractmethod
@@ -241,8 +241,8 @@ class TierServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _tier_service_pb2.CreateTierOverrideRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_tier_service_pb2.CreateTierOverrideResponse, _abc.Awaitable[_tier_service_pb2.CreateTierOverrideResponse]]:
-        """Sets a manual tier with reason and expiry (roles/admin or roles/branch_manager; PERMISSION_DENIED
-        otherwise). Replaces the customer's previous override.
+        """Sets a manual tier with reason and expiry on a customer in the caller's scope. Replaces the customer's
+        previous override.
         """
 
     @_abc_1.abstractmethod
