@@ -188,6 +188,36 @@ async def test_a_second_full_scan_changes_and_publishes_nothing(kam, clock, sour
     assert after == {**before, "ScanCompleted": before["ScanCompleted"] + 1}
 
 
+async def test_scans_publish_the_source_org_tree_as_it_changes(kam, clock, source) -> None:
+    """SourceOrgUnitUpdated for each org unit a scan sees first or sees changed (the tree other services scope
+    their figures by), named and typed as the identity API's OrgUnit."""
+    from kam.customer.v1 import events_pb2
+    from kam.identity.v1 import identity_pb2
+
+    async def published() -> list:
+        async with kam.read() as session:
+            payloads = (await session.scalars(select(outbox_table.c.payload).where(
+                outbox_table.c.event_type == "kam.customer.v1.SourceOrgUnitUpdated"))).all()
+        return [events_pb2.SourceOrgUnitUpdated.FromString(p).org_unit for p in payloads]
+
+    scanner = Scanner(kam, clock, source)
+    await scanner.run()
+    units = {u.name: (u.parent, u.type, u.display_name) for u in await published()}
+    assert units == {
+        "orgUnits/H001": ("", identity_pb2.OrgUnit.TYPE_HEAD_OFFICE, "总行"),
+        "orgUnits/B01": ("orgUnits/H001", identity_pb2.OrgUnit.TYPE_BRANCH, "上海分行"),
+        "orgUnits/S011": ("orgUnits/B01", identity_pb2.OrgUnit.TYPE_SUB_BRANCH, "浦东支行"),
+    }
+    engine = create_async_engine(source.replace("sqlite://", "sqlite+aiosqlite://"))
+    async with engine.begin() as conn:
+        await conn.execute(text("UPDATE org SET org_name = '浦东新区支行' WHERE org_id = 'S011'"))
+    await engine.dispose()
+    clock.advance(timedelta(hours=1))
+    await scanner.run(mode="INCREMENTAL")
+    after = await published()
+    assert len(after) == 4 and after[-1].display_name == "浦东新区支行"
+
+
 async def test_incremental_scan_changes_only_what_changed(kam, clock, source) -> None:
     scanner = Scanner(kam, clock, source)
     full = await scanner.run()

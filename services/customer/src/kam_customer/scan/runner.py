@@ -260,7 +260,7 @@ class ScanRunner:
                             issues.add(name, field_name, problem, str(value), count=int(count))
         writer = self._writer(job, issues)
         async with self.db.transaction() as session:
-            await writer.write_org(session, org, staff, announce_all=job.mode == FULL)
+            await writer.write_org(session, org, staff)
             current = await session.get(ScanJobRow, job.id)
             current.issues = issues.merge_into(current.issues)
             current.bad_rows += issues.total

@@ -149,10 +149,8 @@ class BatchWriter:
         self._keys: dict[str, str] = {}
 
     # ------------------------------------------------------------------------------------------ org + staff
-    async def write_org(self, session: AsyncSession, org_rows: list[dict], staff_rows: list[dict], *,
-                        announce_all: bool = False) -> None:
-        """Copy the org tree and staff; publish SourceOrgUnitUpdated for each unit that is new or changed (every
-        unit with ``announce_all``, as full scans do, so that consumers' copies of the tree converge)."""
+    async def write_org(self, session: AsyncSession, org_rows: list[dict], staff_rows: list[dict]) -> None:
+        """Copy the org tree and staff; publish SourceOrgUnitUpdated for each unit that is new or changed."""
         org_values = []
         for row in org_rows:
             if not _text(row.get("id")):
@@ -165,7 +163,7 @@ class BatchWriter:
         known = {row.id: row for row in (await session.execute(select(table))).all()}
         for value in org_values:
             old = known.get(value["id"])
-            if announce_all or old is None or any(getattr(old, k) != v for k, v in value.items()):
+            if old is None or any(getattr(old, k) != v for k, v in value.items()):
                 outbox.record(session, events_pb2.SourceOrgUnitUpdated(org_unit=messages.org_unit_to_proto(value)),
                               service=SERVICE, clock=self.clock, resource=f"orgUnits/{value['id']}")
         await self._upsert(session, OrgUnitRow, org_values, ["id"])
