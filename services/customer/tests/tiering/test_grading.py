@@ -284,7 +284,7 @@ async def test_activation_versions_and_regrades(app, tiers, token_secret) -> Non
                                             metadata=md(app, token_secret, role), timeout=10)
         assert denied.value.code() == grpc.StatusCode.PERMISSION_DENIED
     with pytest.raises(grpc.aio.AioRpcError) as stale:
-        await tiers.ActivateTierRuleSet(pb.ActivateTierRuleSetRequest(name=draft.name, etag="r999"),
+        await tiers.ActivateTierRuleSet(pb.ActivateTierRuleSetRequest(name=draft.name, etag="v999"),
                                         metadata=admin, timeout=10)
     assert stale.value.code() == grpc.StatusCode.ABORTED
     active = (await tiers.ActivateTierRuleSet(pb.ActivateTierRuleSetRequest(name=draft.name, etag=draft.etag),

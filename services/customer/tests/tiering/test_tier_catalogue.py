@@ -55,7 +55,7 @@ async def test_catalogue_is_seeded_and_counts_customers(app, tiers, token_secret
     assert [(t.name, t.display_name, t.rank) for t in listed] == SEEDED
     assert {t.name: t.customer_count for t in listed if t.customer_count} == {"tiers/private-banking": 1,
                                                                               "tiers/gold": 1}
-    assert all(t.description and t.etag == "r1" for t in listed)
+    assert all(t.description and t.etag == "v1" for t in listed)
     gold = (await tiers.GetTier(pb.GetTierRequest(name="tiers/gold"), metadata=leader)).tier
     assert gold == listed[3]
     missing = await _failure(tiers.GetTier(pb.GetTierRequest(name="tiers/none"), metadata=leader))
@@ -66,7 +66,7 @@ async def test_create_update_and_delete_a_tier(app, tiers, token_secret) -> None
     admin, leader = md(app, token_secret, "roles/admin"), md(app, token_secret, "roles/head_office_leader")
     star = Tier(display_name="明星", rank=8, description="新客户成长计划")
     created = (await tiers.CreateTier(pb.CreateTierRequest(tier=star, tier_id="star"), metadata=admin)).tier
-    assert (created.name, created.rank, created.customer_count, created.etag) == ("tiers/star", 8, 0, "r1")
+    assert (created.name, created.rank, created.customer_count, created.etag) == ("tiers/star", 8, 0, "v1")
     duplicate = await _failure(tiers.CreateTier(pb.CreateTierRequest(tier=star, tier_id="star"), metadata=admin))
     assert duplicate.code() == grpc.StatusCode.ALREADY_EXISTS
     bad = await _failure(tiers.CreateTier(pb.CreateTierRequest(tier=Tier(rank=2), tier_id="moon"), metadata=admin))
@@ -79,13 +79,13 @@ async def test_create_update_and_delete_a_tier(app, tiers, token_secret) -> None
                                                                       tier_id="x-tier"), metadata=md(app, token_secret, role)))
         assert denied.code() == grpc.StatusCode.PERMISSION_DENIED
 
-    rename = Tier(name="tiers/star", display_name="明星客户", rank=1, etag="r9")
+    rename = Tier(name="tiers/star", display_name="明星客户", rank=1, etag="v9")
     mask = field_mask_pb2.FieldMask(paths=["display_name"])
     stale = await _failure(tiers.UpdateTier(pb.UpdateTierRequest(tier=rename, update_mask=mask), metadata=leader))
     assert stale.code() == grpc.StatusCode.ABORTED
     rename.etag = created.etag
     updated = (await tiers.UpdateTier(pb.UpdateTierRequest(tier=rename, update_mask=mask), metadata=leader)).tier
-    assert (updated.display_name, updated.rank, updated.etag) == ("明星客户", 8, "r2")  # rank not in the mask
+    assert (updated.display_name, updated.rank, updated.etag) == ("明星客户", 8, "v2")  # rank not in the mask
     taken = await _failure(tiers.UpdateTier(pb.UpdateTierRequest(tier=Tier(name="tiers/star", rank=1)),
                                             metadata=leader))
     assert set(violations(taken)) == {"tier.rank"}
@@ -94,7 +94,7 @@ async def test_create_update_and_delete_a_tier(app, tiers, token_secret) -> None
     assert set(violations(output_only)) == {"update_mask"}
 
     unchanged = (await tiers.UpdateTier(pb.UpdateTierRequest(tier=Tier(name="tiers/star")), metadata=leader)).tier
-    assert unchanged.etag == "r2"  # nothing populated, nothing changed
+    assert unchanged.etag == "v2"  # nothing populated, nothing changed
     await tiers.DeleteTier(pb.DeleteTierRequest(name="tiers/star"), metadata=admin)
     gone = await _failure(tiers.GetTier(pb.GetTierRequest(name="tiers/star"), metadata=admin))
     assert gone.code() == grpc.StatusCode.NOT_FOUND

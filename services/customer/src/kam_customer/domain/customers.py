@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kam_kit import etags
 from kam_kit.errors import Validator
 
 from kam_customer.domain import identifiers
@@ -84,5 +85,4 @@ def mask_address(value: str) -> str:
     return value[:6] + "****" if len(value) > 6 else ("****" if value else value)
 
 
-def etag_for(version: int) -> str:
-    return f"v{version}"
+etag_for = etags.etag_for  # (kam_kit.etags: one format for every resource)

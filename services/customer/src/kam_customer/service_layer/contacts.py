@@ -8,10 +8,11 @@ import uuid
 from dataclasses import dataclass, fields
 from datetime import date
 
+from kam_kit import etags
 from kam_kit.auth import Identity
 from kam_kit.clock import Clock
 from kam_kit.db import Database
-from kam_kit.errors import Aborted, FailedPrecondition, NotFound, Validator
+from kam_kit.errors import FailedPrecondition, NotFound, Validator
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -136,9 +137,7 @@ class ContactService:
         if row.origin == SCAN:
             raise FailedPrecondition("该联系人来自核心系统，只读 (contacts from the core system are read-only)",
                                      reason="CONTACT_READ_ONLY")
-        if etag and etag != domain.etag_for(row.version):
-            raise Aborted(f"联系人已被他人修改，请刷新后重试 (etag {etag} is stale)",
-                          metadata={"current_etag": domain.etag_for(row.version)})
+        etags.check(etag, row.version, "联系人")
 
     @staticmethod
     async def _clear_primary(session: AsyncSession, customer_id: str, *, keep: str) -> None:

@@ -6,11 +6,11 @@ import uuid
 from dataclasses import fields
 
 from kam.customer.v1 import events_pb2
-from kam_kit import outbox
+from kam_kit import etags, outbox
 from kam_kit.auth import Identity
 from kam_kit.clock import Clock
 from kam_kit.db import Database
-from kam_kit.errors import Aborted, AlreadyExists, FieldViolation, InvalidArgument, Validator
+from kam_kit.errors import AlreadyExists, FieldViolation, InvalidArgument, Validator
 from kam_kit.scope import DataScope
 from sqlalchemy import ColumnElement, Index, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -129,9 +129,7 @@ class CustomerService:
         validator.raise_if_any()
         async with self.db.transaction() as session:
             row = await customer_for(session, identity, customer_id)
-            if etag and etag != domain.etag_for(row.version):
-                raise Aborted(f"客户已被他人修改，请刷新后重试 (etag {etag} is stale)",
-                              metadata={"current_etag": domain.etag_for(row.version)})
+            etags.check(etag, row.version, "客户")
             merged = domain.CustomerDraft(**{f.name: getattr(row, f.name) for f in fields(domain.CustomerDraft)})
             for path in paths:
                 setattr(merged, path, getattr(draft, path))

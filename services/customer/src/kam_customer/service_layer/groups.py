@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from kam.customer.v1 import events_pb2
-from kam_kit import outbox
+from kam_kit import etags, outbox
 from kam_kit.auth import Identity
 from kam_kit.clock import Clock
 from kam_kit.db import Database
-from kam_kit.errors import Aborted, InvalidArgument, NotFound, PermissionDenied, Validator
+from kam_kit.errors import InvalidArgument, NotFound, PermissionDenied, Validator
 from kam_kit.scope import EVERYTHING, DataScope
 from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -211,9 +211,7 @@ class GroupService:
             scope = await scope_for(session, identity)
             row = await self._group(session, scope, group_id)
             await self._whole_group(session, scope, row)
-            if etag and etag != domain.etag_for(row.version):
-                raise Aborted(f"集团已被他人修改，请刷新后重试 (etag {etag} is stale)",
-                              metadata={"current_etag": domain.etag_for(row.version)})
+            etags.check(etag, row.version, "集团")
             if not paths:  # nothing to change (AIP-134: no mask and no populated field)
                 return (await self._views(session, [row]))[0]
             members = await self._members(session, identity, group_id, draft.members, v) if "members" in paths else []
@@ -241,9 +239,7 @@ class GroupService:
             scope = await scope_for(session, identity)
             row = await self._group(session, scope, group_id)
             await self._whole_group(session, scope, row)
-            if etag and etag != domain.etag_for(row.version):
-                raise Aborted(f"集团已被他人修改，请刷新后重试 (etag {etag} is stale)",
-                              metadata={"current_etag": domain.etag_for(row.version)})
+            etags.check(etag, row.version, "集团")
             await session.execute(delete(CustomerGroupMemberRow).where(CustomerGroupMemberRow.group_id == group_id))
             await session.delete(row)
             outbox.record(session, events_pb2.CustomerGroupDeleted(customer_group=f"customerGroups/{group_id}"),

@@ -18,11 +18,11 @@ from datetime import datetime
 from decimal import Decimal
 
 from kam.customer.v1 import events_pb2
-from kam_kit import outbox
+from kam_kit import etags, outbox
 from kam_kit.auth import Identity
 from kam_kit.clock import Clock
 from kam_kit.db import Database
-from kam_kit.errors import Aborted, AlreadyExists, FailedPrecondition, FieldViolation, Validator
+from kam_kit.errors import AlreadyExists, FailedPrecondition, FieldViolation, Validator
 from sqlalchemy import delete
 
 from kam_customer.adapters.orm import (
@@ -34,7 +34,6 @@ from kam_customer.adapters.orm import (
     TransactionRow,
 )
 from kam_customer.context import SERVICE
-from kam_customer.domain import customers as domain
 from kam_customer.scan import ingest
 from kam_customer.search.index import reindex
 from kam_customer.service_layer import names
@@ -100,9 +99,7 @@ class LifecycleService:
                     "该客户来自核心系统，不能在KAM中删除；请在核心系统销户，扫描会同步状态 (customers copied from the "
                     "core-banking system cannot be deleted in KAM; close them in the source)",
                     reason="CUSTOMER_FROM_SOURCE", metadata={"name": name})
-            if etag and etag != domain.etag_for(row.version):
-                raise Aborted(f"客户已被他人修改，请刷新后重试 (etag {etag} is stale)",
-                              metadata={"current_etag": domain.etag_for(row.version)})
+            etags.check(etag, row.version, "客户")
             member = await session.get(CustomerGroupMemberRow, customer_id)
             if member is not None:
                 group = f"customerGroups/{member.group_id}"

@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from kam_kit import etags
 from kam_kit.auth import Identity
 from kam_kit.clock import Clock
 from kam_kit.db import Database
-from kam_kit.errors import Aborted, AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, Validator
+from kam_kit.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, Validator
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,7 +31,6 @@ from kam_customer.adapters.orm import CustomerRow
 from kam_customer.service_layer.scope import customer_condition, scope_for
 from kam_customer.tiering import rules
 from kam_customer.tiering.orm import CustomerTierStateRow, TierOverrideRow, TierRow
-from kam_customer.tiering.protomap import etag_for
 from kam_customer.tiering.repository import active_rule_sets
 
 WRITABLE = ("display_name", "rank", "description")
@@ -134,9 +134,7 @@ class TierCatalogue:
             row = await session.get(TierRow, tier_id)
             if row is None:
                 raise _not_found(tier_id)
-            if etag and etag != etag_for(row.version):
-                raise Aborted(f"等级已被修改，请刷新后重试 (etag {etag} is stale)",
-                              metadata={"current_etag": etag_for(row.version)})
+            etags.check(etag, row.version, "等级")
             if not paths:  # nothing to change (AIP-134: no mask and no populated field)
                 return await self._view(session, row, identity)
             await self._validate(session, tier_id, draft, tuple(paths))

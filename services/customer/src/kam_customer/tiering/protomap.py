@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kam.customer.v1 import customer_pb2, tier_pb2
+from kam_kit import etags
 from kam_kit.timeconv import to_timestamp
 
 from kam_customer.tiering import rules
@@ -48,8 +49,7 @@ STATE_FROM_PROTO = {v: k for k, v in STATE_TO_PROTO.items()}
 REASONS = ("SCAN", "HYSTERESIS_HOLD", "RULE_SET_ACTIVATED", "OVERRIDE", "OVERRIDE_REMOVED", "OVERRIDE_EXPIRED")
 
 
-def etag_for(revision: int) -> str:
-    return f"r{revision}"
+etag_for = etags.etag_for
 
 
 # --- rule sets ------------------------------------------------------------------------------------------------

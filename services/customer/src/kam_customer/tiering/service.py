@@ -9,11 +9,11 @@ from datetime import datetime
 from typing import Any
 
 from kam.customer.v1 import events_pb2
-from kam_kit import outbox
+from kam_kit import etags, outbox
 from kam_kit.auth import Identity
 from kam_kit.clock import Clock
 from kam_kit.db import Database
-from kam_kit.errors import Aborted, FailedPrecondition, InvalidArgument, NotFound, Validator
+from kam_kit.errors import FailedPrecondition, InvalidArgument, NotFound, Validator
 from kam_kit.timeconv import aware
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,7 +22,7 @@ from kam_customer.adapters.orm import CustomerMetricsRow, CustomerRow
 from kam_customer.service_layer.scope import customer_condition, customer_for, scope_for
 from kam_customer.tiering import catalogue, engine, rules
 from kam_customer.tiering.orm import CustomerTierStateRow, TierHistoryRow, TierOverrideRow, TierRuleSetRow
-from kam_customer.tiering.protomap import etag_for, rule_set_to_proto
+from kam_customer.tiering.protomap import rule_set_to_proto
 from kam_customer.tiering.repository import (
     ACTIVE,
     DRAFT,
@@ -108,9 +108,7 @@ class TieringService:
 
     @staticmethod
     def _check_etag(row: TierRuleSetRow, etag: str) -> None:
-        if etag and etag != etag_for(row.revision):
-            raise Aborted(f"规则已被修改，请刷新后重试 (etag {etag} is stale)",
-                          metadata={"current_etag": etag_for(row.revision)})
+        etags.check(etag, row.revision, "定级规则")
 
     @staticmethod
     async def _rule_set_row(session: AsyncSession, rule_set_id: str) -> TierRuleSetRow:
