@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from kam.customer.v1 import audit_service_pb2_grpc, customer_service_pb2_grpc
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.db import Database
 from kam_kit.runtime import ServiceApp
@@ -33,13 +32,8 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK,
     )
     names.configure_account_names(ctx.page_secret)
     servicer = CustomerServicer(CustomerService(db, clock), ctx.page_secret)
-    app = ServiceApp(
-        settings=settings, db=db, metadata=Base.metadata, versions_dir=MIGRATIONS, clock=clock,
-        servicers=[(customer_service_pb2_grpc.add_CustomerServiceServicer_to_server, servicer,
-                    "kam.customer.v1.CustomerService"),
-                   (audit_service_pb2_grpc.add_AccessAuditServiceServicer_to_server,
-                    AccessAuditServicer(servicer.access_audit, ctx.page_secret), "kam.customer.v1.AccessAuditService")],
-    )
+    app = ServiceApp(settings=settings, db=db, metadata=Base.metadata, versions_dir=MIGRATIONS, clock=clock)
+    app.serve(servicer, AccessAuditServicer(servicer.access_audit, ctx.page_secret))
     for part in (tiering, scan, search):
         part.install(app, ctx)
     key_dates.install(app, ctx)

@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import DeclarativeBase
 
 #: 64-bit on PostgreSQL, INTEGER (rowid alias, autoincrementing) on SQLite.
 BigIntPK = BigInteger().with_variant(Integer(), "sqlite")
@@ -43,6 +44,16 @@ NAMING_CONVENTION = {
 }
 
 kit_metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def service_base() -> type[DeclarativeBase]:
+    """A declarative base for one service's tables, with its own MetaData and KAM's constraint names
+    (``Base = service_base()`` in the service's ``adapters/orm.py``)."""
+
+    class Base(DeclarativeBase):
+        metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+    return Base
 
 outbox_table = Table(
     "kam_outbox",

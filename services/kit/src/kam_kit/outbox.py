@@ -64,6 +64,19 @@ def record(
     return event_id
 
 
+class Recorder:
+    """:func:`record` bound to a service and its clock: ``events.record(session, message, resource=…)``."""
+
+    def __init__(self, service: str, clock: Clock = SYSTEM_CLOCK) -> None:
+        self.service = service
+        self.clock = clock
+
+    def record(self, session: AsyncSession, message: Message, *, resource: str = "",
+               event_id: str | None = None) -> str:
+        return record(session, message, service=self.service, clock=self.clock, resource=resource,
+                      event_id=event_id)
+
+
 _random_ids: list[int] = []
 os.register_at_fork(after_in_child=_random_ids.clear)  # a child process never reuses its parent's randomness
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import importlib
 import logging
 import signal
 import sys
@@ -57,14 +58,31 @@ def consumer(
     return build
 
 
+def registration(servicer: object) -> tuple[Callable, str]:
+    """The ``add_<Name>Servicer_to_server`` function and full service name of a servicer, found from the generated
+    ``*_pb2_grpc`` base class it extends (so a service registers a servicer by passing the object alone)."""
+    for cls in type(servicer).__mro__:
+        module = sys.modules.get(cls.__module__)
+        if module is None or not module.__name__.endswith("_pb2_grpc") or not cls.__name__.endswith("Servicer"):
+            continue
+        name = cls.__name__.removesuffix("Servicer")
+        descriptor = importlib.import_module(module.__name__.removesuffix("_grpc")).DESCRIPTOR
+        return getattr(module, f"add_{cls.__name__}_to_server"), descriptor.services_by_name[name].full_name
+    raise TypeError(f"{type(servicer).__name__} does not extend a generated *Servicer class")
+
+
 @dataclass
 class ServiceApp:
+    """A KAM service: its settings, database, gRPC servicers (:meth:`serve`), event consumers (:meth:`consume`)
+    and background jobs. ``produces_events``: it has a stream and an outbox relay; NATS is connected only when it
+    produces or consumes events."""
+
     settings: ServiceSettings
     db: Database
     metadata: MetaData
     versions_dir: Path
     clock: Clock = SYSTEM_CLOCK
-    servicers: list[tuple[Callable, object, str]] = field(default_factory=list)
+    servicers: list[object] = field(default_factory=list)
     consumers: list[ConsumerFactory] = field(default_factory=list)
     produces_events: bool = True
     public_methods: Sequence[str] = ()
@@ -80,6 +98,16 @@ class ServiceApp:
     def service(self) -> str:
         return self.settings.service
 
+    def serve(self, *servicers: object) -> None:
+        """Serve these gRPC servicers (instances of classes extending the generated ``*Servicer`` bases)."""
+        self.servicers.extend(servicers)
+
+    def consume(self, producer: str, handlers: Mapping[type, Callable], *, name: str = "") -> None:
+        """Apply ``producer``'s events with ``handlers`` (message class → ``async handler(session, event, meta)``)
+        through the durable, idempotent consumer ``name`` (default ``<service>-<producer>``)."""
+        self.consumers.append(consumer(self.db, name=name or f"{self.service}-{producer}", producer=producer,
+                                       handlers=handlers, settings=self.settings, clock=self.clock))
+
     async def migrate(self) -> None:
         await migrations.upgrade_async(self.settings.database_url, self.versions_dir, self.metadata)
 
@@ -89,10 +117,14 @@ class ServiceApp:
             self.service, self.settings.grpc_port, token_secret=self.settings.token_secret.reveal(),
             clock=self.clock, public_methods=self.public_methods, host=self.settings.grpc_host,
         )
-        for register, servicer, name in self.servicers:
-            self.grpc.add(register, servicer, name)
+        for servicer in self.servicers:
+            if isinstance(servicer, tuple):  # (register, servicer, name): the older explicit form
+                self.grpc.add(*servicer)
+            else:
+                self.grpc.add(*_swap(registration(servicer), servicer))
         await self.grpc.start()
-        self._tasks.append(asyncio.create_task(self._messaging(), name=f"{self.service}-messaging"))
+        if self.produces_events or self.consumers:
+            self._tasks.append(asyncio.create_task(self._messaging(), name=f"{self.service}-messaging"))
         for job in self.background:
             self._tasks.append(asyncio.create_task(job(), name=f"{self.service}-{getattr(job, '__name__', 'job')}"))
 
@@ -146,6 +178,11 @@ class ServiceApp:
         finally:
             log.info("shutting down")
             await self.stop()
+
+
+def _swap(found: tuple[Callable, str], servicer: object) -> tuple[Callable, object, str]:
+    register, name = found
+    return register, servicer, name
 
 
 #: How long stopping waits for cancelled background tasks and for the database pool to close.

@@ -25,10 +25,5 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
     return ServiceApp(
         settings=settings, db=Database(settings.database_url), metadata=METADATA, versions_dir=MIGRATIONS,
         clock=clock,
-        servicers=[
-            (announcements.add_AnnouncementServiceServicer_to_server, announcements.AnnouncementServiceServicer(),
-             "kam.notice.v1.AnnouncementService"),
-            (notifications.add_NotificationServiceServicer_to_server, notifications.NotificationServiceServicer(),
-             "kam.notice.v1.NotificationService"),
-        ],
+        servicers=[announcements.AnnouncementServiceServicer(), notifications.NotificationServiceServicer()],
     )

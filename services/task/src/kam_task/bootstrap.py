@@ -25,9 +25,5 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
     return ServiceApp(
         settings=settings, db=Database(settings.database_url), metadata=METADATA, versions_dir=MIGRATIONS,
         clock=clock,
-        servicers=[
-            (tasks.add_TaskServiceServicer_to_server, tasks.TaskServiceServicer(), "kam.task.v1.TaskService"),
-            (campaigns.add_CampaignServiceServicer_to_server, campaigns.CampaignServiceServicer(),
-             "kam.task.v1.CampaignService"),
-        ],
+        servicers=[tasks.TaskServiceServicer(), campaigns.CampaignServiceServicer()],
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from kam.customer.v1 import customer_pb2, events_pb2
 from kam_kit.events import EventMeta
-from kam_kit.timeconv import aware, from_timestamp
+from kam_kit.projection import newer_row
+from kam_kit.timeconv import from_timestamp
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,12 +18,9 @@ CUSTOMER_EVENTS = (events_pb2.CustomerCreated, events_pb2.CustomerUpdated)
 async def on_customer_changed(session: AsyncSession, event, meta: EventMeta) -> None:
     customer = event.customer
     updated = from_timestamp(customer.update_time)
-    row = await session.get(WatchedCustomer, customer.name)
+    row = await newer_row(session, WatchedCustomer, customer.name, updated)
     if row is None:
-        row = WatchedCustomer(customer=customer.name)
-        session.add(row)
-    elif updated < aware(row.update_time):
-        return
+        return  # an older version arriving late changes nothing
     row.display_name = customer.display_name
     row.type = Customer.Type.Name(customer.type).removeprefix("TYPE_")
     row.relationship_manager = customer.relationship_manager

@@ -37,6 +37,7 @@ from kam_customer.adapters.orm import (
     CustomerRow,
     TransactionRow,
 )
+from kam_customer.context import SERVICE
 from kam_customer.domain import customers as domain
 from kam_customer.search import text
 from kam_customer.search.query import Hit
@@ -44,7 +45,6 @@ from kam_customer.service_layer import names
 
 log = logging.getLogger(__name__)
 
-SERVICE = "customer"
 KINDS = ("NAME", "ID_NUMBER", "PHONE", "EMAIL", "BIRTH_DATE", "ACCOUNT_NUMBER", "COUNTERPARTY_NAME", "ADDRESS")
 NAME, ID_NUMBER, PHONE, EMAIL, BIRTH_DATE, ACCOUNT_NUMBER, COUNTERPARTY_NAME, ADDRESS = KINDS
 #: The customers kept per record; ``customer_count`` has them all.
@@ -172,6 +172,7 @@ class AccessAudit:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
+        self.events = outbox.Recorder(SERVICE, clock)
 
     async def record(self, identity: Identity | None, method: str, disclosure: Disclosure, *,
                      request_id: str = "", trace_id: str = "") -> AccessRecordRow | None:
@@ -197,8 +198,7 @@ class AccessAudit:
                 session.add_all(AccessRecordCustomerRow(record_id=row.id, position=n, customer_id=cid)
                                 for n, cid in enumerate(customer_ids))
                 event = events_pb2.PersonalDataAccessed(access_record=record_to_proto(row, customer_ids))
-                outbox.record(session, event, service=SERVICE, clock=self.clock, resource=f"accessRecords/{row.id}",
-                              event_id=row.id)
+                self.events.record(session, event, resource=f"accessRecords/{row.id}", event_id=row.id)
         except SQLAlchemyError:
             log.exception("access record not written; the response is withheld", extra={"method": method})
             raise Unavailable("审计记录写入失败，未返回个人信息 (the access record could not be written; "

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_customer.adapters.orm import CustomerMetricsRow, CustomerRow
 from kam_customer.adapters.protomap import WRITABLE_FIELDS, customer_to_proto
+from kam_customer.context import SERVICE
 from kam_customer.domain import customers as domain
 from kam_customer.search.index import reindex
 from kam_customer.service_layer.filters import order_keys
@@ -24,7 +25,6 @@ from kam_customer.service_layer.scope import customer_condition, customer_for, s
 from kam_customer.tiering.orm import TierRuleSetRow
 from kam_customer.tiering.repository import ACTIVE, rule_set_of
 
-SERVICE = "customer"
 NAME_PREFIX = "customers/"
 
 #: ListCustomers ``order_by`` fields (AIP-132). ``tier``: the tier's level in its customer type's active rule set
@@ -50,6 +50,7 @@ class CustomerService:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
+        self.events = outbox.Recorder(SERVICE, clock)
 
     async def create(self, draft: domain.CustomerDraft, *, customer_id: str = "", request_id: str = "",
                      identity: Identity | None = None) -> CustomerRow:
@@ -88,10 +89,8 @@ class CustomerService:
             session.add(row)
             await session.flush()
             await reindex(session, [row.id])
-            outbox.record(
-                session, events_pb2.CustomerCreated(customer=customer_to_proto(row)),
-                service=SERVICE, clock=self.clock, resource=f"customers/{row.id}",
-            )
+            self.events.record(session, events_pb2.CustomerCreated(customer=customer_to_proto(row)),
+                               resource=f"customers/{row.id}")
         return row
 
     async def get(self, name: str, identity: Identity | None = None) -> CustomerRow:
@@ -144,7 +143,7 @@ class CustomerService:
             await reindex(session, [row.id])
             event = events_pb2.CustomerUpdated(customer=customer_to_proto(row))
             event.update_mask.paths.extend(paths)
-            outbox.record(session, event, service=SERVICE, clock=self.clock, resource=f"customers/{row.id}")
+            self.events.record(session, event, resource=f"customers/{row.id}")
         return row
 
 

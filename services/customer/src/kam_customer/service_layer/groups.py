@@ -101,6 +101,7 @@ class GroupService:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
+        self.events = outbox.Recorder(SERVICE, clock)
 
     # --- reads -------------------------------------------------------------------------------------------------
 
@@ -195,8 +196,8 @@ class GroupService:
             session.add_all(members)
             await session.flush()
             view = (await self._views(session, [row]))[0]
-            outbox.record(session, events_pb2.CustomerGroupCreated(customer_group=view.to_proto()),
-                          service=SERVICE, clock=self.clock, resource=f"customerGroups/{row.id}")
+            self.events.record(session, events_pb2.CustomerGroupCreated(customer_group=view.to_proto()),
+                               resource=f"customerGroups/{row.id}")
         return view
 
     async def update(self, identity: Identity | None, name: str, draft: GroupDraft, *, etag: str,
@@ -230,7 +231,7 @@ class GroupService:
             view = (await self._views(session, [row]))[0]
             event = events_pb2.CustomerGroupUpdated(customer_group=view.to_proto())
             event.update_mask.paths.extend(paths)
-            outbox.record(session, event, service=SERVICE, clock=self.clock, resource=f"customerGroups/{row.id}")
+            self.events.record(session, event, resource=f"customerGroups/{row.id}")
         return view
 
     async def delete(self, identity: Identity | None, name: str, *, etag: str) -> None:
@@ -242,8 +243,8 @@ class GroupService:
             etags.check(etag, row.version, "集团")
             await session.execute(delete(CustomerGroupMemberRow).where(CustomerGroupMemberRow.group_id == group_id))
             await session.delete(row)
-            outbox.record(session, events_pb2.CustomerGroupDeleted(customer_group=f"customerGroups/{group_id}"),
-                          service=SERVICE, clock=self.clock, resource=f"customerGroups/{group_id}")
+            self.events.record(session, events_pb2.CustomerGroupDeleted(customer_group=f"customerGroups/{group_id}"),
+                               resource=f"customerGroups/{group_id}")
 
     async def _members(self, session: AsyncSession, identity: Identity | None, group_id: str,
                        drafts: list[MemberDraft], v: Validator) -> list[CustomerGroupMemberRow]:

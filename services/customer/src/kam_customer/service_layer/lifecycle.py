@@ -88,6 +88,7 @@ class LifecycleService:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
+        self.events = outbox.Recorder(SERVICE, clock)
         self.accounts = AccountService(db)
 
     async def delete(self, identity: Identity | None, name: str, *, etag: str) -> None:
@@ -110,8 +111,8 @@ class LifecycleService:
                 await session.execute(delete(table).where(table.customer_id == customer_id))
             await session.delete(row)
             await reindex(session, [customer_id])  # the customer is gone: its search terms are dropped
-            outbox.record(session, events_pb2.CustomerDeleted(customer=f"customers/{customer_id}"),
-                          service=SERVICE, clock=self.clock, resource=f"customers/{customer_id}")
+            self.events.record(session, events_pb2.CustomerDeleted(customer=f"customers/{customer_id}"),
+                               resource=f"customers/{customer_id}")
 
     async def create_transaction(self, identity: Identity | None, parent: str, transaction_id: str,
                                  draft: TransactionDraft) -> tuple[TransactionRow, str]:

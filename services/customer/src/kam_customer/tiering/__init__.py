@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from kam.customer.v1 import tier_service_pb2_grpc
 from kam_kit.runtime import ServiceApp
 
 from kam_customer.context import CustomerContext
@@ -14,6 +13,4 @@ def install(app: ServiceApp, ctx: CustomerContext) -> None:
     from kam_customer.tiering.grpc_api import TierServicer
     from kam_customer.tiering.service import TieringService
 
-    servicer = TierServicer(TieringService(ctx.db, ctx.clock), ctx.page_secret)
-    app.servicers.append((tier_service_pb2_grpc.add_TierServiceServicer_to_server, servicer,
-                          "kam.customer.v1.TierService"))
+    app.serve(TierServicer(TieringService(ctx.db, ctx.clock), ctx.page_secret))

@@ -31,12 +31,12 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_customer.adapters.orm import CustomerMetricsRow, CustomerRow
+from kam_customer.context import SERVICE
 from kam_customer.tiering import rules
 from kam_customer.tiering.orm import CustomerTierStateRow, TierHistoryRow, TierOverrideRow, TierRuleSetRow
 from kam_customer.tiering.protomap import assignment_to_proto
 from kam_customer.tiering.repository import active_rule_set, active_rule_sets
 
-SERVICE = "customer"
 CANDIDATE_RATIO = Decimal("0.8")
 BATCH = 500
 METRIC_COLUMNS = tuple(rules.METRIC_LABELS)

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_customer.adapters.orm import CustomerMetricsRow, CustomerRow
+from kam_customer.context import SERVICE
 from kam_customer.service_layer.scope import customer_condition, customer_for, scope_for
 from kam_customer.tiering import catalogue, engine, rules
 from kam_customer.tiering.orm import CustomerTierStateRow, TierHistoryRow, TierOverrideRow, TierRuleSetRow
@@ -31,8 +32,6 @@ from kam_customer.tiering.repository import (
     active_rule_sets,
     rule_set_of,
 )
-
-SERVICE = "customer"
 
 
 @dataclass
@@ -56,6 +55,7 @@ class TieringService:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
+        self.events = outbox.Recorder(SERVICE, clock)
 
     # --- rule sets --------------------------------------------------------------------------------------------
 
@@ -155,9 +155,9 @@ class TieringService:
             row.revision += 1
             await session.flush()
             await catalogue.register(session, rule_set_of(row), now)  # tiers new to the catalogue join it
-            outbox.record(session, events_pb2.TierRuleSetActivated(
+            self.events.record(session, events_pb2.TierRuleSetActivated(
                 rule_set=rule_set_to_proto(row), previous_rule_set=f"tierRuleSets/{previous.id}"),
-                service=SERVICE, clock=self.clock, resource=f"tierRuleSets/{row.id}")
+                resource=f"tierRuleSets/{row.id}")
             summary = await engine.grade(session, customer_ids=None, scan_id="", clock=self.clock,
                                          reason=engine.ACTIVATION, customer_type=row.customer_type)
         return row, summary

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from kam_kit.db import NAMING_CONVENTION
-from sqlalchemy import DateTime, MetaData, String
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from kam_kit.db import service_base
+from sqlalchemy import DateTime, String
+from sqlalchemy.orm import Mapped, mapped_column
 
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+Base = service_base()
 
 
 class CustomerFact(Base):

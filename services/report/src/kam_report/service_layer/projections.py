@@ -7,6 +7,7 @@ from datetime import datetime
 from kam.customer.v1 import customer_pb2, events_pb2
 from kam_kit.auth import Identity
 from kam_kit.events import EventMeta
+from kam_kit.projection import newer_row
 from kam_kit.scope import EVERYTHING, ORG_PREFIX, DataScope, needs_tree, resolve
 from kam_kit.timeconv import aware, from_timestamp
 from sqlalchemy import case, func, select
@@ -27,14 +28,15 @@ def _apply(fact: CustomerFact, customer: Customer) -> None:
 
 
 async def on_customer_changed(session: AsyncSession, event, meta: EventMeta) -> None:
-    """CustomerCreated and CustomerUpdated both carry the whole customer: upsert its fact row."""
+    """CustomerCreated and CustomerUpdated both carry the whole customer: upsert its fact row (an older version
+    arriving late changes nothing; a placeholder made by an early TierChanged is filled)."""
     customer = event.customer
-    fact = await session.get(CustomerFact, customer.name)
+    fact = await newer_row(session, CustomerFact, customer.name, from_timestamp(customer.update_time),
+                           stale=lambda row: row.type == PLACEHOLDER)
     if fact is None:
-        fact = CustomerFact(customer=customer.name, create_time=from_timestamp(customer.create_time))
-        session.add(fact)
-    elif fact.type != PLACEHOLDER and from_timestamp(customer.update_time) < aware(fact.update_time):
-        return  # an older version arriving late changes nothing
+        return
+    if fact.create_time is None:
+        fact.create_time = from_timestamp(customer.create_time)
     _apply(fact, customer)
 
 
