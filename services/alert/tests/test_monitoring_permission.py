@@ -34,7 +34,9 @@ async def test_item4_monitoring_stats_only_for_bank_wide_roles(database_url, tok
                 call = pb_grpc.AlertServiceStub(channel).GetMonitoringStats(
                     pb.GetMonitoringStatsRequest(), metadata=((auth.METADATA_KEY, auth.bearer(token)),), timeout=10)
                 if allowed:
-                    assert (await call).stats.watched_customer_count == 0
+                    stats = (await call).stats
+                    assert (stats.name, stats.watched_customer_count) == ("alertMonitoringStats", 0)
+                    assert not stats.HasField("last_event_time")
                 else:
                     with pytest.raises(grpc.aio.AioRpcError) as denied:
                         await call

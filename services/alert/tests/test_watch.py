@@ -37,4 +37,5 @@ async def test_customer_copy_follows_the_newest_event(db: Database) -> None:
     async with db.read() as session:
         row = await session.get(WatchedCustomer, "customers/z")
         assert (row.display_name, row.relationship_manager, row.type) == ("赵敏敏", "users/rm_li", "INDIVIDUAL")
-        assert await watched_count(session) == 1
+        count, latest = await watched_count(session)
+        assert count == 1 and latest.replace(tzinfo=UTC) == second

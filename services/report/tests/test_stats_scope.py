@@ -71,7 +71,7 @@ def _tiers(stats) -> dict[str, int]:
 
 async def test_item4_customer_stats_follow_the_callers_scope(report) -> None:
     bank = await report("roles/head_office_leader", org_unit="orgUnits/0000")
-    assert (bank.customer_count, bank.key_customer_count) == (4, 3)
+    assert (bank.name, bank.customer_count, bank.key_customer_count) == ("customerStats", 4, 3)
     branch = await report("roles/branch_manager", org_unit="orgUnits/0100")  # 0100 and its sub-branch 0101
     assert (branch.customer_count, _tiers(branch)) == (2, {"tiers/diamond": 1, "tiers/gold": 1})
     rm = await report("roles/relationship_manager", org_unit="orgUnits/0101", subject="users/rm_zhang")

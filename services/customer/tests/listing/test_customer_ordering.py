@@ -115,3 +115,23 @@ async def test_page_tokens_are_bound_to_filter_and_order(api) -> None:
             await client.ListCustomers(changed, metadata=md, timeout=5)
         assert bad.value.code() == grpc.StatusCode.INVALID_ARGUMENT
         assert bad.value.details().startswith("page_token: ")
+
+
+async def test_filter_implements_the_documented_aip160_subset(api) -> None:
+    """Every field the proto comment names, with its operators; anything else names ``filter``."""
+    client, md = api
+    # k1..k6 were created at 2026-01-01 00:00, 00:01 … (ManualClock starts at 2026-01-01T00:00:00Z)
+    assert await _all(client, md, "", filter_='create_time >= "2026-01-01T00:03:00Z"') == ["k4", "k5", "k6"]
+    assert await _all(client, md, "", filter_='create_time < "2026-01-01T08:02:00+08:00"') == ["k1", "k2"]
+    assert await _all(client, md, "", filter_='type != TYPE_INDIVIDUAL AND update_time > "2026-01-01T00:02:30Z"') \
+        == ["k6"]
+    assert await _all(client, md, "", filter_="state = STATE_ACTIVE AND source = SOURCE_MANUAL AND tier != "
+                      '"tiers/gold"') == ["k2", "k3", "k4", "k6"]
+    assert await _all(client, md, "", filter_='branch = "orgUnits/bj" AND tier = ""') == ["k4", "k6"]
+    assert await _all(client, md, "", filter_="key_customer = false AND source = SOURCE_CORE_BANKING") == []
+    for bad in ("colour = red", "tier < gold", "state = STATE_SLEEPING", 'create_time > "yesterday"',
+                "type = TYPE_INDIVIDUAL OR tier = x"):
+        with pytest.raises(grpc.aio.AioRpcError) as error:
+            await client.ListCustomers(pb.ListCustomersRequest(filter=bad), metadata=md, timeout=5)
+        assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT, bad
+        assert "filter" in error.value.details(), bad

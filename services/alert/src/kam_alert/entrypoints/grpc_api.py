@@ -6,6 +6,7 @@ from kam.alert.v1 import alert_pb2
 from kam.alert.v1 import alert_service_pb2 as pb
 from kam.alert.v1 import alert_service_pb2_grpc as pb_grpc
 from kam_kit.db import Database
+from kam_kit.timeconv import to_timestamp
 
 from kam_alert.service_layer.watch import watched_count
 
@@ -16,5 +17,8 @@ class AlertServicer(pb_grpc.AlertServiceServicer):
 
     async def GetMonitoringStats(self, request: pb.GetMonitoringStatsRequest, context) -> pb.GetMonitoringStatsResponse:
         async with self.db.read() as session:
-            count = await watched_count(session)
-        return pb.GetMonitoringStatsResponse(stats=alert_pb2.MonitoringStats(watched_customer_count=count))
+            count, latest = await watched_count(session)
+        stats = alert_pb2.MonitoringStats(name="alertMonitoringStats", watched_customer_count=count)
+        if latest is not None:
+            stats.last_event_time.CopyFrom(to_timestamp(latest))
+        return pb.GetMonitoringStatsResponse(stats=stats)

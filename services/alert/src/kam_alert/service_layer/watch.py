@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from kam.customer.v1 import customer_pb2, events_pb2
 from kam_kit.events import EventMeta
 from kam_kit.projection import newer_row
@@ -29,5 +31,7 @@ async def on_customer_changed(session: AsyncSession, event, meta: EventMeta) -> 
     row.update_time = updated
 
 
-async def watched_count(session: AsyncSession) -> int:
-    return int(await session.scalar(select(func.count()).select_from(WatchedCustomer)) or 0)
+async def watched_count(session: AsyncSession) -> tuple[int, datetime | None]:
+    """Customers in the projection and the time of the latest change applied to it."""
+    count, latest = (await session.execute(select(func.count(), func.max(WatchedCustomer.update_time)))).one()
+    return int(count or 0), latest

@@ -26,6 +26,8 @@ TYPE_TO_PROTO = {domain.INDIVIDUAL: Customer.TYPE_INDIVIDUAL, domain.CORPORATE: 
 TYPE_FROM_PROTO = {v: k for k, v in TYPE_TO_PROTO.items()}
 STATE_TO_PROTO = {"ACTIVE": Customer.STATE_ACTIVE, "DORMANT": Customer.STATE_DORMANT, "CLOSED": Customer.STATE_CLOSED}
 SOURCE_TO_PROTO = {"CORE_BANKING": Customer.SOURCE_CORE_BANKING, "MANUAL": Customer.SOURCE_MANUAL}
+CUSTOMER_STATE_FROM_PROTO = {Customer.State.Name(v): k for k, v in STATE_TO_PROTO.items()}
+SOURCE_FROM_PROTO = {Customer.Source.Name(v): k for k, v in SOURCE_TO_PROTO.items()}
 
 #: Fields a caller may set (create or update), proto name → draft attribute of the same name.
 WRITABLE_FIELDS = (

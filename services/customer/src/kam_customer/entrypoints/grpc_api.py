@@ -11,7 +11,7 @@ from kam_kit.filtering import parse_equalities
 from kam_kit.grpcserver import current_identity
 
 from kam_customer.adapters import pii, protomap
-from kam_customer.adapters.orm import AccountRow, TransactionRow
+from kam_customer.adapters.orm import AccountRow, CustomerRow, TransactionRow
 from kam_customer.adapters.protomap import (
     TYPE_FROM_PROTO,
     WRITABLE_FIELDS,
@@ -41,9 +41,21 @@ def _type_filter(value: str) -> str:
         raise ValueError("应为 TYPE_INDIVIDUAL 或 TYPE_CORPORATE") from None
 
 
-#: ListCustomers and SearchCustomers filters (equalities joined by AND).
-LIST_FILTERS = {"type": _type_filter, "branch": str, "tier": str, "relationship_manager": str,
-                "key_customer": filters.boolean}
+#: SearchCustomers filters (equalities joined by AND; applied inside each lookup of the search index).
+SEARCH_FILTERS = {"type": _type_filter, "branch": str, "tier": str, "relationship_manager": str,
+                  "key_customer": filters.boolean}
+#: ListCustomers filters (the documented AIP-160 subset: every field takes = and !=; times also <, <=, >, >=).
+LIST_FILTERS = {
+    "type": filters.Field(CustomerRow.type, _type_filter),
+    "state": filters.Field(CustomerRow.state, filters.enum_value(protomap.CUSTOMER_STATE_FROM_PROTO)),
+    "source": filters.Field(CustomerRow.source, filters.enum_value(protomap.SOURCE_FROM_PROTO)),
+    "tier": filters.Field(CustomerRow.tier, str),
+    "branch": filters.Field(CustomerRow.branch, str),
+    "relationship_manager": filters.Field(CustomerRow.relationship_manager, str),
+    "key_customer": filters.Field(CustomerRow.key_customer, filters.boolean),
+    "create_time": filters.Field(CustomerRow.create_time, filters.timestamp, filters.ORDERING),
+    "update_time": filters.Field(CustomerRow.update_time, filters.timestamp, filters.ORDERING),
+}
 ACCOUNT_FILTERS = {
     "type": filters.Field(AccountRow.type, filters.enum_value(protomap.ACCOUNT_TYPE_FROM_PROTO)),
     "state": filters.Field(AccountRow.state, filters.enum_value(protomap.ACCOUNT_STATE_FROM_PROTO)),
@@ -122,10 +134,10 @@ class CustomerServicer(LifecycleApi, GroupsApi, pb_grpc.CustomerServiceServicer)
 
     async def ListCustomers(self, request: pb.ListCustomersRequest, context) -> pb.ListCustomersResponse:
         size = pagination.page_size(request.page_size)
-        filters_ = parse_equalities(request.filter, LIST_FILTERS)
+        conditions = filters.parse(request.filter, LIST_FILTERS)
         bound = f"{request.filter}\n{request.order_by}"
         offset = self.pages.offset(request.page_token, bound)
-        rows, total = await self.customers.list(offset=offset, limit=size, filters=filters_,
+        rows, total = await self.customers.list(offset=offset, limit=size, conditions=conditions,
                                                 order_by=request.order_by, identity=current_identity())
         return pb.ListCustomersResponse(
             customers=await self._render(rows),
@@ -150,7 +162,7 @@ class CustomerServicer(LifecycleApi, GroupsApi, pb_grpc.CustomerServiceServicer)
 
     async def SearchCustomers(self, request: pb.SearchCustomersRequest, context) -> pb.SearchCustomersResponse:
         size = pagination.page_size(request.page_size, default=20, maximum=100)
-        filters_ = parse_equalities(request.filter, LIST_FILTERS)
+        filters_ = parse_equalities(request.filter, SEARCH_FILTERS)
         bound = f"{request.query}\n{request.filter}"
         offset = self.pages.offset(request.page_token, bound)
         masked = not sees_personal_data()

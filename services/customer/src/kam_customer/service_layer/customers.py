@@ -99,10 +99,10 @@ class CustomerService:
         async with self.db.read() as session:
             return await customer_for(session, identity, customer_id)
 
-    async def list(self, *, offset: int, limit: int, filters: dict[str, object], order_by: str = "",
+    async def list(self, *, offset: int, limit: int, conditions: list[ColumnElement[bool]], order_by: str = "",
                    identity: Identity | None = None) -> tuple[list[CustomerRow], int]:
         keys = order_keys(order_by, ORDER_FIELDS) or DEFAULT_ORDER
-        conditions = [getattr(CustomerRow, column) == value for column, value in filters.items()]
+        conditions = list(conditions)
         async with self.db.read() as session:
             restrict = customer_condition(await scope_for(session, identity))
             if restrict is not None:

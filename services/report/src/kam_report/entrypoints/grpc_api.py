@@ -24,7 +24,7 @@ class ReportServicer(pb_grpc.ReportServiceServicer):
             total, individual, corporate, updated = await customer_stats(session, scope)
             tiers = await tier_counts(session, scope)
         stats = report_pb2.CustomerStats(
-            customer_count=total, individual_count=individual, corporate_count=corporate,
+            name="customerStats", customer_count=total, individual_count=individual, corporate_count=corporate,
             key_customer_count=sum(count for _, count in tiers),
             tier_counts=[report_pb2.TierCount(tier=tier, customer_count=count) for tier, count in tiers],
         )

@@ -228,15 +228,17 @@ class Alert(_message.Message):
     def __init__(self, name: _Optional[str] = ..., rule: _Optional[str] = ..., customer: _Optional[str] = ..., account: _Optional[str] = ..., task: _Optional[str] = ..., severity: _Optional[_Union[Severity, str]] = ..., state: _Optional[_Union[Alert.State, str]] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ..., recipients: _Optional[_Iterable[str]] = ..., event_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_notify_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., next_notify_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., notify_count: _Optional[int] = ..., escalation_level: _Optional[int] = ..., snooze_expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledger: _Optional[str] = ..., acknowledge_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolver: _Optional[str] = ..., resolve_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolution_note: _Optional[str] = ..., branch: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
 
 class MonitoringStats(_message.Message):
-    __slots__ = ("watched_customer_count", "enabled_rule_count", "open_alert_count", "evaluated_transaction_count", "last_event_time")
+    __slots__ = ("name", "watched_customer_count", "enabled_rule_count", "open_alert_count", "evaluated_transaction_count", "last_event_time")
+    NAME_FIELD_NUMBER: _ClassVar[int]
     WATCHED_CUSTOMER_COUNT_FIELD_NUMBER: _ClassVar[int]
     ENABLED_RULE_COUNT_FIELD_NUMBER: _ClassVar[int]
     OPEN_ALERT_COUNT_FIELD_NUMBER: _ClassVar[int]
     EVALUATED_TRANSACTION_COUNT_FIELD_NUMBER: _ClassVar[int]
     LAST_EVENT_TIME_FIELD_NUMBER: _ClassVar[int]
+    name: str
     watched_customer_count: int
     enabled_rule_count: int
     open_alert_count: int
     evaluated_transaction_count: int
     last_event_time: _timestamp_pb2.Timestamp
-    def __init__(self, watched_customer_count: _Optional[int] = ..., enabled_rule_count: _Optional[int] = ..., open_alert_count: _Optional[int] = ..., evaluated_transaction_count: _Optional[int] = ..., last_event_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    def __init__(self, name: _Optional[str] = ..., watched_customer_count: _Optional[int] = ..., enabled_rule_count: _Optional[int] = ..., open_alert_count: _Optional[int] = ..., evaluated_transaction_count: _Optional[int] = ..., last_event_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

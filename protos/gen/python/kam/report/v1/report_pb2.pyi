@@ -40,20 +40,22 @@ REPORT_KIND_DEPOSIT_ANALYSIS: ReportKind
 REPORT_KIND_ALERT_SUMMARY: ReportKind
 
 class CustomerStats(_message.Message):
-    __slots__ = ("customer_count", "individual_count", "corporate_count", "update_time", "key_customer_count", "tier_counts")
+    __slots__ = ("name", "customer_count", "individual_count", "corporate_count", "update_time", "key_customer_count", "tier_counts")
+    NAME_FIELD_NUMBER: _ClassVar[int]
     CUSTOMER_COUNT_FIELD_NUMBER: _ClassVar[int]
     INDIVIDUAL_COUNT_FIELD_NUMBER: _ClassVar[int]
     CORPORATE_COUNT_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     KEY_CUSTOMER_COUNT_FIELD_NUMBER: _ClassVar[int]
     TIER_COUNTS_FIELD_NUMBER: _ClassVar[int]
+    name: str
     customer_count: int
     individual_count: int
     corporate_count: int
     update_time: _timestamp_pb2.Timestamp
     key_customer_count: int
     tier_counts: _containers.RepeatedCompositeFieldContainer[TierCount]
-    def __init__(self, customer_count: _Optional[int] = ..., individual_count: _Optional[int] = ..., corporate_count: _Optional[int] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., key_customer_count: _Optional[int] = ..., tier_counts: _Optional[_Iterable[_Union[TierCount, _Mapping]]] = ...) -> None: ...
+    def __init__(self, name: _Optional[str] = ..., customer_count: _Optional[int] = ..., individual_count: _Optional[int] = ..., corporate_count: _Optional[int] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., key_customer_count: _Optional[int] = ..., tier_counts: _Optional[_Iterable[_Union[TierCount, _Mapping]]] = ...) -> None: ...
 
 class TierCount(_message.Message):
     __slots__ = ("tier", "customer_count")
