@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
 import grpc
 import pytest
+from customer_testlib import call_metadata
 from kam.customer.v1 import customer_service_pb2_grpc as pb_grpc
 from kam_customer.bootstrap import build
 from kam_customer.settings import CustomerSettings
-from kam_kit import auth
 from kam_kit.clock import ManualClock
 from kam_kit.settings import ServiceSettings
 
@@ -33,13 +32,16 @@ async def start_customer_service(database_url, token_secret, free_port, tmp_path
             "source_url": f"sqlite:///{tmp_path / 'none.db'}", "mapping_path": tmp_path / "none.toml",
             "scan_cron": "0 0 1 1 *", "scan_on_start": False, **customer_settings}))
         service.produces_events = False
+        service.test_clock = clock
         await service.start()
         channel = grpc.aio.insecure_channel(f"127.0.0.1:{service.grpc.port}")
 
-        def md(*roles: str, org_unit: str = "orgUnits/head", subject: str = "users/u1") -> tuple:
-            token = auth.issue_token(auth.Identity(subject=subject, roles=roles or ("roles/admin",), org_unit=org_unit),
-                                     secret=token_secret, clock=clock, ttl=timedelta(hours=1))
-            return ((auth.METADATA_KEY, auth.bearer(token)),)
+        def md(*roles: str, **caller) -> tuple:
+            """customer_testlib.call_metadata at this service's clock; an administrator when no roles or
+            permissions are given."""
+            if not roles and not caller.get("permissions"):
+                roles = ("roles/admin",)
+            return call_metadata(token_secret, clock, *roles, **caller)
 
         api = SimpleNamespace(service=service, clock=clock, channel=channel, md=md,
                               client=pb_grpc.CustomerServiceStub(channel))

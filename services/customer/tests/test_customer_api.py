@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import grpc
 import pytest
+from customer_testlib import call_metadata
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 from kam.customer.v1 import customer_pb2
 from kam.customer.v1 import customer_service_pb2 as pb
-from kam.customer.v1 import customer_service_pb2_grpc as pb_grpc
-from kam_customer.bootstrap import build
-from kam_kit import auth
 from kam_kit.clock import ManualClock
 from kam_kit.db import outbox_table
-from kam_kit.settings import ServiceSettings
 from sqlalchemy import select
 
 Customer = customer_pb2.Customer
@@ -24,34 +19,18 @@ VALID_USCC = "91350100M000100Y43"
 
 
 @pytest.fixture
-async def app(database_url, token_secret, free_port):
-    settings = ServiceSettings.from_env("customer", environ={
-        "KAM_TOKEN_SECRET": token_secret, "KAM_CUSTOMER_DATABASE_URL": database_url,
-        "KAM_CUSTOMER_GRPC_PORT": str(free_port()), "KAM_NATS_URL": "nats://127.0.0.1:1",
-    })
-    clock = ManualClock()
-    service = build(settings, clock)
-    service.produces_events = False  # no broker in these tests: events stay in the outbox
-    await service.start()
-    service.test_clock = clock
-    yield service
-    await service.stop()
-
-
-def _token(secret: str, *roles: str, clock: ManualClock) -> str:
-    return auth.issue_token(auth.Identity(subject="users/u1", roles=roles), secret=secret, clock=clock,
-                            ttl=timedelta(hours=1))
+async def api(start_customer_service):
+    return await start_customer_service(ManualClock())
 
 
 @pytest.fixture
-async def stub(app, token_secret):
-    channel = grpc.aio.insecure_channel(f"127.0.0.1:{app.grpc.port}")
-    yield pb_grpc.CustomerServiceStub(channel), _token(token_secret, "roles/admin", clock=app.test_clock)
-    await channel.close()
+def app(api):
+    return api.service
 
 
-def _md(token: str) -> tuple:
-    return ((auth.METADATA_KEY, auth.bearer(token)),)
+@pytest.fixture
+def stub(api):
+    return api.client, api.md("roles/admin")
 
 
 def _violations(error: grpc.aio.AioRpcError) -> dict[str, str]:
@@ -69,10 +48,10 @@ async def test_create_then_get_and_event_in_outbox(app, stub) -> None:
     client, token = stub
     created = await client.CreateCustomer(pb.CreateCustomerRequest(customer=Customer(
         type=Customer.TYPE_INDIVIDUAL, display_name="张伟", id_number=VALID_ID, phone="13812345678")),
-        metadata=_md(token), timeout=5)
+        metadata=token, timeout=5)
     assert created.customer.name.startswith("customers/")
     assert created.customer.etag == "v1"
-    got = await client.GetCustomer(pb.GetCustomerRequest(name=created.customer.name), metadata=_md(token), timeout=5)
+    got = await client.GetCustomer(pb.GetCustomerRequest(name=created.customer.name), metadata=token, timeout=5)
     assert got.customer.display_name == "张伟" and got.customer.id_number == VALID_ID
     async with app.db.read() as session:
         rows = (await session.execute(select(outbox_table.c.event_type, outbox_table.c.subject))).all()
@@ -87,7 +66,7 @@ async def test_bad_input_names_every_field(stub) -> None:
     with pytest.raises(grpc.aio.AioRpcError) as caught:
         await client.CreateCustomer(pb.CreateCustomerRequest(customer=Customer(
             type=Customer.TYPE_INDIVIDUAL, display_name="  ", id_number="110105194912310021")),
-            metadata=_md(token), timeout=5)
+            metadata=token, timeout=5)
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     violations = _violations(caught.value)
     assert set(violations) == {"customer.display_name", "customer.id_number"}
@@ -98,12 +77,12 @@ async def test_corporate_credit_code_is_checked(stub) -> None:
     client, token = stub
     ok = await client.CreateCustomer(pb.CreateCustomerRequest(customer=Customer(
         type=Customer.TYPE_CORPORATE, display_name="福建某某科技有限公司", id_number=VALID_USCC)),
-        metadata=_md(token), timeout=5)
+        metadata=token, timeout=5)
     assert ok.customer.type == Customer.TYPE_CORPORATE
     with pytest.raises(grpc.aio.AioRpcError) as caught:
         await client.CreateCustomer(pb.CreateCustomerRequest(customer=Customer(
             type=Customer.TYPE_CORPORATE, display_name="某公司", id_number=VALID_USCC[:-1] + "0")),
-            metadata=_md(token), timeout=5)
+            metadata=token, timeout=5)
     assert set(_violations(caught.value)) == {"customer.id_number"}
 
 
@@ -113,9 +92,9 @@ async def test_missing_or_forged_token_is_unauthenticated(stub) -> None:
     with pytest.raises(grpc.aio.AioRpcError) as missing:
         await client.GetCustomer(request, timeout=5)
     assert missing.value.code() == grpc.StatusCode.UNAUTHENTICATED
-    forged = _token("f" * 40, "roles/admin", clock=ManualClock())
+    forged = call_metadata("f" * 40, ManualClock(), "roles/admin")  # signed with another secret
     with pytest.raises(grpc.aio.AioRpcError) as bad:
-        await client.GetCustomer(request, metadata=_md(forged), timeout=5)
+        await client.GetCustomer(request, metadata=forged, timeout=5)
     assert bad.value.code() == grpc.StatusCode.UNAUTHENTICATED
 
 
@@ -124,29 +103,28 @@ async def test_request_id_makes_create_idempotent_and_etag_guards_updates(stub) 
     request = pb.CreateCustomerRequest(
         customer=Customer(type=Customer.TYPE_INDIVIDUAL, display_name="李娜", id_number=VALID_ID),
         request_id="6f1c7c1e-6f0a-4c39-9a4f-7d1b2f0e5a11")
-    first = await client.CreateCustomer(request, metadata=_md(token), timeout=5)
-    again = await client.CreateCustomer(request, metadata=_md(token), timeout=5)
+    first = await client.CreateCustomer(request, metadata=token, timeout=5)
+    again = await client.CreateCustomer(request, metadata=token, timeout=5)
     assert first.customer.name == again.customer.name
 
     update = pb.UpdateCustomerRequest(customer=Customer(name=first.customer.name, phone="13900001111", etag="v1"))
     update.update_mask.paths.append("phone")
-    updated = await client.UpdateCustomer(update, metadata=_md(token), timeout=5)
+    updated = await client.UpdateCustomer(update, metadata=token, timeout=5)
     assert updated.customer.phone == "13900001111" and updated.customer.etag == "v2"
     with pytest.raises(grpc.aio.AioRpcError) as stale:
-        await client.UpdateCustomer(update, metadata=_md(token), timeout=5)
+        await client.UpdateCustomer(update, metadata=token, timeout=5)
     assert stale.value.code() == grpc.StatusCode.ABORTED
 
 
-async def test_pii_is_masked_for_callers_without_the_right_role(app, stub, token_secret) -> None:
+async def test_pii_is_masked_for_callers_without_the_right_role(api, stub) -> None:
     client, token = stub
     created = await client.CreateCustomer(pb.CreateCustomerRequest(customer=Customer(
         type=Customer.TYPE_INDIVIDUAL, display_name="王芳", id_number=VALID_ID, phone="13812345678",
         email="wangfang@example.com", address="上海市浦东新区世纪大道100号")),
-        metadata=_md(token), timeout=5)
+        metadata=token, timeout=5)
     assert created.customer.email == "wangfang@example.com"  # the admin may see it
-    viewer = _token(token_secret, "roles/head_office_leader", clock=app.test_clock)
-    seen = await client.GetCustomer(pb.GetCustomerRequest(name=created.customer.name), metadata=_md(viewer),
-                                    timeout=5)
+    seen = await client.GetCustomer(pb.GetCustomerRequest(name=created.customer.name),
+                                    metadata=api.md("roles/head_office_leader"), timeout=5)
     assert seen.customer.masked
     assert seen.customer.id_number == "1101**********002X"
     assert seen.customer.phone == "138****5678"
@@ -160,17 +138,17 @@ async def test_list_paginates_and_filters(stub) -> None:
     for i in range(5):
         await client.CreateCustomer(pb.CreateCustomerRequest(customer=Customer(
             type=Customer.TYPE_INDIVIDUAL if i % 2 else Customer.TYPE_CORPORATE,
-            display_name=f"客户{i}", id_number=VALID_ID if i % 2 else VALID_USCC)), metadata=_md(token), timeout=5)
-    page = await client.ListCustomers(pb.ListCustomersRequest(page_size=2), metadata=_md(token), timeout=5)
+            display_name=f"客户{i}", id_number=VALID_ID if i % 2 else VALID_USCC)), metadata=token, timeout=5)
+    page = await client.ListCustomers(pb.ListCustomersRequest(page_size=2), metadata=token, timeout=5)
     seen = [c.name for c in page.customers]
     while page.next_page_token:
         page = await client.ListCustomers(pb.ListCustomersRequest(page_size=2, page_token=page.next_page_token),
-                                          metadata=_md(token), timeout=5)
+                                          metadata=token, timeout=5)
         seen += [c.name for c in page.customers]
     assert len(seen) == len(set(seen)) == 5 and page.total_size == 5
     individuals = await client.ListCustomers(pb.ListCustomersRequest(filter="type = TYPE_INDIVIDUAL"),
-                                             metadata=_md(token), timeout=5)
+                                             metadata=token, timeout=5)
     assert individuals.total_size == 2
     with pytest.raises(grpc.aio.AioRpcError) as bad:
-        await client.ListCustomers(pb.ListCustomersRequest(filter="colour = red"), metadata=_md(token), timeout=5)
+        await client.ListCustomers(pb.ListCustomersRequest(filter="colour = red"), metadata=token, timeout=5)
     assert set(_violations(bad.value)) == {"filter"}

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 from audit_testlib import T0, seed
+from customer_testlib import call_metadata
 from kam.customer.v1 import audit_service_pb2_grpc
-from kam_kit import auth
 from kam_kit.clock import ManualClock
 
 
@@ -16,7 +16,6 @@ from kam_kit.clock import ManualClock
 async def api(start_customer_service):
     api = await start_customer_service(ManualClock(T0 + timedelta(days=30)))
     await seed(api.service.db)
-    api.service.test_clock = api.clock
     return api
 
 
@@ -37,12 +36,8 @@ def trail(api):
 
 @pytest.fixture
 def md(api, token_secret):
-    """Call metadata for a caller: ``md("roles/admin", subject=…, org_unit=…, kind=…)`` (no roles: none — unlike
-    ``api.md``, which defaults to an admin); request id ``req-<subject>``."""
-    def make(*roles: str, subject: str = "users/u1", org_unit: str = "orgUnits/head", kind: str = "user",
-             display_name: str = "") -> tuple:
-        token = auth.issue_token(auth.Identity(subject=subject, kind=kind, roles=roles, org_unit=org_unit,
-                                               display_name=display_name),
-                                 secret=token_secret, clock=api.clock, ttl=timedelta(hours=1))
-        return ((auth.METADATA_KEY, auth.bearer(token)), ("x-request-id", f"req-{subject}"))
+    """Call metadata for a caller, ``md("roles/admin", subject=…, org_unit=…, kind=…)`` (no roles: none), with
+    request id ``req-<subject>`` (customer_testlib.call_metadata)."""
+    def make(*roles: str, subject: str = "users/u1", **caller) -> tuple:
+        return call_metadata(token_secret, api.clock, *roles, subject=subject, request_id=f"req-{subject}", **caller)
     return make

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
-import grpc
 import pytest
-from kam.customer.v1 import customer_service_pb2_grpc as pb_grpc
 from kam_customer.adapters.orm import (
     AccountRow,
     BalanceHistoryRow,
@@ -22,20 +19,11 @@ from kam_customer.adapters.orm import (
     StaffRow,
     TransactionRow,
 )
-from kam_customer.bootstrap import build
 from kam_customer.search.index import reindex
-from kam_customer.settings import CustomerSettings
-from kam_kit import auth
 from kam_kit.clock import ManualClock
-from kam_kit.settings import ServiceSettings
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 ACCOUNT = "6222020200001234"
-
-
-def customer_settings(tmp: Path) -> CustomerSettings:
-    return CustomerSettings(source_url=f"sqlite:///{tmp / 'none.db'}", mapping_path=tmp / "none.toml",
-                            scan_cron="0 0 1 1 *", scan_on_start=False)
 
 
 async def seed(db) -> None:
@@ -85,33 +73,23 @@ async def seed(db) -> None:
 
 
 @pytest.fixture
-async def app(database_url, token_secret, free_port, tmp_path):
-    settings = ServiceSettings.from_env("customer", environ={
-        "KAM_TOKEN_SECRET": token_secret, "KAM_CUSTOMER_DATABASE_URL": database_url,
-        "KAM_CUSTOMER_GRPC_PORT": str(free_port()), "KAM_NATS_URL": "nats://127.0.0.1:1",
-    })
-    clock = ManualClock()
-    service = build(settings, clock, customer_settings=customer_settings(tmp_path))
-    service.produces_events = False
-    await service.start()
-    await seed(service.db)
-    service.test_clock = clock
-    yield service
-    await service.stop()
+async def api(start_customer_service):
+    api = await start_customer_service(ManualClock())
+    await seed(api.service.db)
+    return api
 
 
 @pytest.fixture
-async def client(app):
-    channel = grpc.aio.insecure_channel(f"127.0.0.1:{app.grpc.port}")
-    yield pb_grpc.CustomerServiceStub(channel)
-    await channel.close()
+def app(api):
+    return api.service
 
 
 @pytest.fixture
-def md(app, token_secret):
-    """Call metadata for a user: ``md("roles/admin", org_unit=…, subject=…)``."""
-    def make(*roles: str, org_unit: str = "orgUnits/head", subject: str = "users/u1") -> tuple:
-        token = auth.issue_token(auth.Identity(subject=subject, roles=roles, org_unit=org_unit),
-                                 secret=token_secret, clock=app.test_clock, ttl=timedelta(hours=1))
-        return ((auth.METADATA_KEY, auth.bearer(token)),)
-    return make
+def client(api):
+    return api.client
+
+
+@pytest.fixture
+def md(api):
+    """Call metadata: ``md("roles/admin", org_unit=…, subject=…)`` (customer_testlib.call_metadata)."""
+    return api.md

@@ -10,7 +10,6 @@ import pytest
 from groups_testlib import ACCOUNT, OTHER_ACCOUNT, SCANNED, T0
 from kam_customer.adapters.orm import AccountRow, CustomerRow, GroupLinkRow, OrgUnitRow, TransactionRow
 from kam_customer.search.index import reindex
-from kam_kit import auth
 from kam_kit.clock import ManualClock
 
 
@@ -42,7 +41,6 @@ async def seed(db) -> None:
 async def api(start_customer_service):
     api = await start_customer_service(ManualClock(T0 + timedelta(days=30)))
     await seed(api.service.db)
-    api.service.test_clock = api.clock
     return api
 
 
@@ -62,13 +60,7 @@ def client(api):
 
 
 @pytest.fixture
-def md(app, token_secret):
+def md(api):
     """Call metadata: ``md("roles/admin", org_unit=…)``; ``md(kind="service", permissions=(…))`` for a service
-    token with exactly those permissions."""
-    def make(*roles: str, org_unit: str = "orgUnits/head", subject: str = "users/u1", kind: str = "user",
-             permissions: tuple[str, ...] = ()) -> tuple:
-        token = auth.issue_token(auth.Identity(subject=subject, roles=roles, org_unit=org_unit, kind=kind,
-                                               permissions=permissions),
-                                 secret=token_secret, clock=app.test_clock, ttl=timedelta(hours=1))
-        return ((auth.METADATA_KEY, auth.bearer(token)),)
-    return make
+    token with exactly those permissions (customer_testlib.call_metadata)."""
+    return api.md

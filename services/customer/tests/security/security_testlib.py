@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from customer_testlib import call_metadata
 from kam_customer.adapters.orm import (
     AccountRow,
     ContactRow,
@@ -29,7 +30,6 @@ from kam_customer.search.index import reindex
 from kam_customer.service_layer.names import account_key
 from kam_customer.tiering import engine
 from kam_customer.tiering.orm import TierOverrideRow
-from kam_kit import auth
 from kam_kit.clock import ManualClock
 
 T0 = datetime(2026, 6, 1, tzinfo=UTC)
@@ -82,9 +82,9 @@ SCOPED = ("branch_manager", "rm_zhang")
 
 def metadata(caller: str, secret: str, clock: ManualClock) -> tuple:
     spec = dict(CALLERS[caller])
-    identity = auth.Identity(subject=f"{'services' if spec.get('kind') == 'service' else 'users'}/{caller}", **spec)
-    token = auth.issue_token(identity, secret=secret, clock=clock, ttl=timedelta(hours=2))
-    return ((auth.METADATA_KEY, auth.bearer(token)), ("x-request-id", f"req-{caller}"))
+    roles = spec.pop("roles", ())
+    subject = f"{'services' if spec.get('kind') == 'service' else 'users'}/{caller}"
+    return call_metadata(secret, clock, *roles, subject=subject, request_id=f"req-{caller}", **spec)
 
 
 async def seed(db, clock) -> None:

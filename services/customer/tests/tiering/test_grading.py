@@ -13,13 +13,10 @@ from kam.customer.v1 import customer_pb2, events_pb2, tier_pb2
 from kam.customer.v1 import tier_service_pb2 as pb
 from kam.customer.v1 import tier_service_pb2_grpc as pb_grpc
 from kam_customer.adapters.orm import CustomerMetricsRow, CustomerRow
-from kam_customer.bootstrap import build
 from kam_customer.tiering import engine
 from kam_customer.tiering.orm import CustomerTierStateRow, TierHistoryRow, TierOverrideRow, TierRuleSetRow
-from kam_kit import auth
 from kam_kit.clock import ManualClock
 from kam_kit.db import outbox_table
-from kam_kit.settings import ServiceSettings
 from kam_kit.timeconv import to_timestamp
 from sqlalchemy import delete, select
 
@@ -28,18 +25,10 @@ M = 1_000_000
 
 
 @pytest.fixture
-async def app(database_url, token_secret, free_port):
-    settings = ServiceSettings.from_env("customer", environ={
-        "KAM_TOKEN_SECRET": token_secret, "KAM_CUSTOMER_DATABASE_URL": database_url,
-        "KAM_CUSTOMER_GRPC_PORT": str(free_port()), "KAM_NATS_URL": "nats://127.0.0.1:1",
-    })
-    clock = ManualClock()
-    service = build(settings, clock)
-    service.produces_events = False  # no broker: events stay in the outbox
-    await service.start()
-    service.test_clock = clock
-    yield service
-    await service.stop()
+async def app(start_customer_service):
+    api = await start_customer_service(ManualClock())
+    api.service.md = api.md
+    return api.service
 
 
 @pytest.fixture
@@ -47,12 +36,6 @@ async def tiers(app):
     channel = grpc.aio.insecure_channel(f"127.0.0.1:{app.grpc.port}")
     yield pb_grpc.TierServiceStub(channel)
     await channel.close()
-
-
-def md(app, token_secret, *roles: str, org_unit: str = "") -> tuple:
-    token = auth.issue_token(auth.Identity(subject="users/u1", roles=roles, org_unit=org_unit), secret=token_secret,
-                             clock=app.test_clock, ttl=timedelta(days=30))
-    return ((auth.METADATA_KEY, auth.bearer(token)),)
 
 
 async def put_customer(app, customer_id: str, *, customer_type: str = "INDIVIDUAL", **metrics) -> None:
@@ -159,32 +142,32 @@ async def test_hysteresis_defers_downgrades_and_resets_on_recovery(app) -> None:
     assert await tier_of(app, "d1") == "tiers/private-banking"
 
 
-async def test_override_needs_authority_and_expires(app, tiers, token_secret) -> None:
+async def test_override_needs_authority_and_expires(app, tiers) -> None:
     await put_customer(app, "o1", aum=600_000)
     await scan(app, "s1")
     expire = app.test_clock.now() + timedelta(days=7)
     request = pb.CreateTierOverrideRequest(parent="customers/o1", tier_override=tier_pb2.TierOverride(
         tier="tiers/diamond", reason="总行特批", expire_time=to_timestamp(expire)))
     with pytest.raises(grpc.aio.AioRpcError) as denied:
-        await tiers.CreateTierOverride(request, metadata=md(app, token_secret, "roles/relationship_manager", org_unit="orgUnits/b1"), timeout=10)
+        await tiers.CreateTierOverride(request, metadata=app.md("roles/relationship_manager", org_unit="orgUnits/b1"), timeout=10)
     assert denied.value.code() == grpc.StatusCode.PERMISSION_DENIED
     assert await tier_of(app, "o1") == "tiers/gold"
     bad = pb.CreateTierOverrideRequest(parent="customers/o1", tier_override=tier_pb2.TierOverride(
         tier="tiers/strategic", expire_time=to_timestamp(app.test_clock.now() - timedelta(days=1))))
     with pytest.raises(grpc.aio.AioRpcError) as invalid:
-        await tiers.CreateTierOverride(bad, metadata=md(app, token_secret, "roles/admin"), timeout=10)
+        await tiers.CreateTierOverride(bad, metadata=app.md("roles/admin"), timeout=10)
     assert set(violations(invalid.value)) == {
         "tier_override.tier", "tier_override.reason", "tier_override.expire_time"}
 
     created = await tiers.CreateTierOverride(
-        request, metadata=md(app, token_secret, "roles/branch_manager", org_unit="orgUnits/b1"), timeout=10)
+        request, metadata=app.md("roles/branch_manager", org_unit="orgUnits/b1"), timeout=10)
     assert created.tier_override.name.startswith("customers/o1/tierOverrides/")
     assert created.tier_override.creator == "users/u1"
     assert await tier_of(app, "o1") == "tiers/diamond"
     await scan(app, "s2")  # the override holds while in force
     assert await tier_of(app, "o1") == "tiers/diamond"
     got = await tiers.GetCustomerTier(pb.GetCustomerTierRequest(name="customers/o1/tier"),
-                                      metadata=md(app, token_secret, "roles/head_office_leader"), timeout=10)
+                                      metadata=app.md("roles/head_office_leader"), timeout=10)
     assert got.customer_tier.tier == "tiers/diamond" and got.customer_tier.graded_tier == "tiers/gold"
     assert got.customer_tier.override.reason == "总行特批"
     assert "金卡" in got.customer_tier.assignment.explanation
@@ -199,16 +182,16 @@ async def test_override_needs_authority_and_expires(app, tiers, token_secret) ->
         override = await session.scalar(select(TierOverrideRow))
     assert override.end_reason == "EXPIRED" and override.end_time is not None
     listed = await tiers.ListTierAssignments(pb.ListTierAssignmentsRequest(parent="customers/o1", page_size=2),
-                                             metadata=md(app, token_secret, "roles/head_office_leader"), timeout=10)
+                                             metadata=app.md("roles/head_office_leader"), timeout=10)
     assert [a.reason for a in listed.tier_assignments] == [
         tier_pb2.TierAssignment.REASON_OVERRIDE_EXPIRED, tier_pb2.TierAssignment.REASON_OVERRIDE]
     assert listed.tier_assignments[1].actor == "users/u1" and listed.next_page_token
 
 
-async def test_delete_override_restores_graded_tier(app, tiers, token_secret) -> None:
+async def test_delete_override_restores_graded_tier(app, tiers) -> None:
     await put_customer(app, "o2", aum=600_000)
     await scan(app)
-    admin = md(app, token_secret, "roles/admin")
+    admin = app.md("roles/admin")
     created = await tiers.CreateTierOverride(pb.CreateTierOverrideRequest(
         parent="customers/o2", tier_override=tier_pb2.TierOverride(
             tier="tiers/platinum", reason="临时", expire_time=to_timestamp(app.test_clock.now() + timedelta(days=1)))),
@@ -239,14 +222,14 @@ async def _snapshot(app) -> dict[str, list]:
     return out
 
 
-async def test_simulation_changes_nothing_and_gives_the_matrix(app, tiers, token_secret) -> None:
+async def test_simulation_changes_nothing_and_gives_the_matrix(app, tiers) -> None:
     for cid, aum in {"a": 7 * M, "b": 3 * M, "c": 1_200_000, "d": 600_000, "e": 10}.items():
         await put_customer(app, cid, aum=aum)
     await scan(app)
     before = await _snapshot(app)
     response = await tiers.SimulateTierRuleSet(pb.SimulateTierRuleSetRequest(
         name="-", tier_rule_set=_candidate("star", "明星", "2500000"), sample_size=5),
-        metadata=md(app, token_secret, "roles/head_office_leader"), timeout=10)
+        metadata=app.md("roles/head_office_leader"), timeout=10)
     assert await _snapshot(app) == before
     assert response.evaluated_count == 5 and response.changed_count == 4
     matrix = {(t.from_tier, t.to_tier): t.customer_count for t in response.transitions}
@@ -258,30 +241,30 @@ async def test_simulation_changes_nothing_and_gives_the_matrix(app, tiers, token
     assert samples[("tiers/platinum", "")] == ["customers/c"]
 
 
-async def test_invalid_rule_set_names_the_condition(app, tiers, token_secret) -> None:
+async def test_invalid_rule_set_names_the_condition(app, tiers) -> None:
     candidate = _candidate("star", "明星", "lots")
     candidate.rules[0].condition.conditions.append(tier_pb2.TierCondition(
         metric=Metric.METRIC_CONSOLIDATED_AUM, operator=Op.OPERATOR_GREATER_THAN, value="1"))
     with pytest.raises(grpc.aio.AioRpcError) as caught:
         await tiers.CreateTierRuleSet(pb.CreateTierRuleSetRequest(tier_rule_set=candidate),
-                                      metadata=md(app, token_secret, "roles/admin"), timeout=10)
+                                      metadata=app.md("roles/admin"), timeout=10)
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert set(violations(caught.value)) == {"tier_rule_set.rules[0].condition.conditions[0].value",
                                              "tier_rule_set.rules[0].condition.conditions[1].metric"}
 
 
-async def test_activation_versions_and_regrades(app, tiers, token_secret) -> None:
+async def test_activation_versions_and_regrades(app, tiers) -> None:
     await put_customer(app, "a", aum=3 * M)
     await put_customer(app, "b", aum=600_000)
     await scan(app)
-    admin = md(app, token_secret, "roles/admin")
+    admin = app.md("roles/admin")
     draft = (await tiers.CreateTierRuleSet(pb.CreateTierRuleSetRequest(
         tier_rule_set=_candidate("star", "明星", "1000000")), metadata=admin, timeout=10)).tier_rule_set
     assert draft.state == tier_pb2.TierRuleSet.STATE_DRAFT and draft.version == 0
     for role in ("roles/relationship_manager", "roles/branch_manager"):  # may not change the rules
         with pytest.raises(grpc.aio.AioRpcError) as denied:
             await tiers.ActivateTierRuleSet(pb.ActivateTierRuleSetRequest(name=draft.name, etag=draft.etag),
-                                            metadata=md(app, token_secret, role), timeout=10)
+                                            metadata=app.md(role), timeout=10)
         assert denied.value.code() == grpc.StatusCode.PERMISSION_DENIED
     with pytest.raises(grpc.aio.AioRpcError) as stale:
         await tiers.ActivateTierRuleSet(pb.ActivateTierRuleSetRequest(name=draft.name, etag="v999"),

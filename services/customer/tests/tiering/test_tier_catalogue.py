@@ -12,7 +12,7 @@ from grpc_status import rpc_status
 from kam.customer.v1 import customer_pb2, tier_pb2
 from kam.customer.v1 import tier_service_pb2 as pb
 from kam_kit.timeconv import to_timestamp
-from test_grading import M, Metric, Op, md, put_customer, scan, tier_of, violations
+from test_grading import M, Metric, Op, put_customer, scan, tier_of, violations
 
 Tier = tier_pb2.Tier
 SEEDED = [("tiers/private-banking", "私人银行", 1), ("tiers/diamond", "钻石", 2), ("tiers/platinum", "白金", 3),
@@ -45,12 +45,12 @@ def _rule(tier: str, threshold: str, display_name: str = "") -> tier_pb2.TierRul
         metric=Metric.METRIC_ASSETS_UNDER_MANAGEMENT, operator=Op.OPERATOR_GREATER_THAN_OR_EQUAL, value=threshold))
 
 
-async def test_catalogue_is_seeded_and_counts_customers(app, tiers, token_secret) -> None:
+async def test_catalogue_is_seeded_and_counts_customers(app, tiers) -> None:
     await put_customer(app, "p", aum=7 * M)
     await put_customer(app, "g", aum=600_000)
     await put_customer(app, "n", aum=10)
     await scan(app)
-    leader = md(app, token_secret, "roles/head_office_leader")
+    leader = app.md("roles/head_office_leader")
     listed = (await tiers.ListTiers(pb.ListTiersRequest(), metadata=leader)).tiers
     assert [(t.name, t.display_name, t.rank) for t in listed] == SEEDED
     assert {t.name: t.customer_count for t in listed if t.customer_count} == {"tiers/private-banking": 1,
@@ -62,8 +62,8 @@ async def test_catalogue_is_seeded_and_counts_customers(app, tiers, token_secret
     assert missing.code() == grpc.StatusCode.NOT_FOUND
 
 
-async def test_create_update_and_delete_a_tier(app, tiers, token_secret) -> None:
-    admin, leader = md(app, token_secret, "roles/admin"), md(app, token_secret, "roles/head_office_leader")
+async def test_create_update_and_delete_a_tier(app, tiers) -> None:
+    admin, leader = app.md("roles/admin"), app.md("roles/head_office_leader")
     star = Tier(display_name="明星", rank=8, description="新客户成长计划")
     created = (await tiers.CreateTier(pb.CreateTierRequest(tier=star, tier_id="star"), metadata=admin)).tier
     assert (created.name, created.rank, created.customer_count, created.etag) == ("tiers/star", 8, 0, "v1")
@@ -76,7 +76,7 @@ async def test_create_update_and_delete_a_tier(app, tiers, token_secret) -> None
     assert set(violations(bad_id)) == {"tier_id"}
     for role in ("roles/branch_manager", "roles/relationship_manager"):
         denied = await _failure(tiers.CreateTier(pb.CreateTierRequest(tier=Tier(display_name="x", rank=99),
-                                                                      tier_id="x-tier"), metadata=md(app, token_secret, role)))
+                                                                      tier_id="x-tier"), metadata=app.md(role)))
         assert denied.code() == grpc.StatusCode.PERMISSION_DENIED
 
     rename = Tier(name="tiers/star", display_name="明星客户", rank=1, etag="v9")
@@ -100,8 +100,8 @@ async def test_create_update_and_delete_a_tier(app, tiers, token_secret) -> None
     assert gone.code() == grpc.StatusCode.NOT_FOUND
 
 
-async def test_delete_refuses_tiers_in_use_or_held(app, tiers, token_secret) -> None:
-    admin = md(app, token_secret, "roles/admin")
+async def test_delete_refuses_tiers_in_use_or_held(app, tiers) -> None:
+    admin = app.md("roles/admin")
     await put_customer(app, "a", aum=3 * M)
     await put_customer(app, "o", aum=600_000)
     await scan(app)
@@ -125,8 +125,8 @@ async def test_delete_refuses_tiers_in_use_or_held(app, tiers, token_secret) -> 
     assert "tiers/platinum" not in [t.name for t in listed]
 
 
-async def test_rule_sets_reference_the_catalogue(app, tiers, token_secret) -> None:
-    admin = md(app, token_secret, "roles/admin")
+async def test_rule_sets_reference_the_catalogue(app, tiers) -> None:
+    admin = app.md("roles/admin")
     await tiers.UpdateTier(pb.UpdateTierRequest(tier=Tier(name="tiers/diamond", display_name="钻石客户")),
                            metadata=admin)
     draft = (await tiers.CreateTierRuleSet(pb.CreateTierRuleSetRequest(tier_rule_set=_rule_set(
