@@ -167,17 +167,28 @@ class ServiceApp:
         telemetry.shutdown()
 
     async def serve_until_signalled(self) -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
+        async def started() -> None:
+            await self.start()
+            log.info("service started", extra={"settings": self.settings.redacted(), "grpc_port": self.grpc.port})
+
+        await serve_until_signalled(started, self.stop)
+
+
+async def serve_until_signalled(start: Callable[[], Awaitable[None]], stop: Callable[[], Awaitable[None]]) -> None:
+    """Run a server until SIGTERM or SIGINT, then stop it once (a second signal while stopping changes nothing):
+    the one way KAM's processes — every service and the gateway — serve."""
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stopping.set)
+    try:
+        await start()
+        await stopping.wait()
+    finally:
+        log.info("shutting down")
+        await stop()
         for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
-        await self.start()
-        log.info("service started", extra={"settings": self.settings.redacted(), "grpc_port": self.grpc.port})
-        try:
-            await stop.wait()
-        finally:
-            log.info("shutting down")
-            await self.stop()
+            loop.remove_signal_handler(sig)
 
 
 def _swap(found: tuple[Callable, str], servicer: object) -> tuple[Callable, object, str]:
