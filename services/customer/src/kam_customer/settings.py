@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from kam_kit.settings import env_bool, env_int, env_str
+from kam_kit.settings import SettingsError, env_bool, env_int, env_str
 
 PACKAGE_DIR = Path(__file__).parent
 DEFAULT_MAPPING = PACKAGE_DIR / "mappings" / "demo.toml"
@@ -32,6 +33,9 @@ class CustomerSettings:
     key_date_cron: str = "5 0 * * *"
     #: Selected customers per committed scan batch.
     scan_batch_size: int = DEFAULT_SCAN_BATCH_SIZE
+    #: Exchange rates of scanned accounts' currencies (CNY per unit), e.g. ``{"CZK": Decimal("0.31")}``; a rate
+    #: table the mapping names (``entities.fx_rate``) wins.
+    fx_rates: dict[str, Decimal] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> CustomerSettings:
@@ -45,4 +49,21 @@ class CustomerSettings:
             key_date_cron=env_str("KAM_CUSTOMER_KEY_DATE_CRON", "5 0 * * *", environ=environ),
             scan_batch_size=env_int("KAM_CUSTOMER_SCAN_BATCH_SIZE", DEFAULT_SCAN_BATCH_SIZE, minimum=1,
                                     maximum=20_000, environ=environ),
+            fx_rates=parse_rates(env_str("KAM_CUSTOMER_FX_RATES", "", environ=environ)),
         )
+
+
+def parse_rates(text: str, name: str = "KAM_CUSTOMER_FX_RATES") -> dict[str, Decimal]:
+    """``CZK=0.31,USD=7.1`` → ``{"CZK": Decimal("0.31"), "USD": Decimal("7.1")}`` (CNY per unit; positive)."""
+    rates = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        code, _, rate = item.partition("=")
+        try:
+            value = Decimal(rate.strip())
+        except InvalidOperation:
+            value = Decimal(0)
+        if not code.strip() or not value.is_finite() or value <= 0:
+            raise SettingsError(f"{name}: 汇率应写作 币种=汇率，如 CZK=0.31 (a rate is CURRENCY=CNY per unit, e.g. "
+                                f"CZK=0.31): {item!r}")
+        rates[code.strip()] = value
+    return rates

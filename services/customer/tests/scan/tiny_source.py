@@ -165,6 +165,9 @@ async def add_rows(url: str, **tables: list[dict]) -> None:
 
 # ------------------------------------------------------------------------------------ reference metrics
 AUM_TYPES = {"DMD": "dep", "TD": "dep", "WM": "wealth", "FUND": "fund"}
+#: The codes demo.toml lists (account type and status).
+KNOWN_TYPES = {"DMD", "TD", "WM", "FUND", "LOAN", "CARD"}
+KNOWN_STATES = {"N", "F", "C"}
 CENT = Decimal("0.01")
 
 
@@ -178,7 +181,10 @@ def reference_metrics(data: SourceData, as_of: date = AS_OF) -> dict[str, dict]:
     customers = [(c["cust_no"], c.get("open_dt")) for c in data.cust_indv + data.cust_corp]
     out: dict[str, dict] = {}
     for cust_no, opened in customers:
-        accts = [a for a in data.acct if a["cust_no"] == cust_no]
+        # An account whose type or status the mapping does not list is a bad row: left out, as are
+        # transactions of an unknown direction.
+        accts = [a for a in data.acct if a["cust_no"] == cust_no and prod_type.get(a["prod_cd"]) in KNOWN_TYPES
+                 and a["acct_status"] in KNOWN_STATES]
         live = [a for a in accts if a["acct_status"] != "C"]
         sums = {"dep": D(0), "wealth": D(0), "fund": D(0), "loan": D(0), "card": D(0)}
         limit = D(0)
@@ -205,7 +211,7 @@ def reference_metrics(data: SourceData, as_of: date = AS_OF) -> dict[str, dict]:
                         total += hist[-1][1]
             adb[window] = (total / window).quantize(CENT)
         acct_nos = {a["acct_no"] for a in accts}
-        txns = [t for t in data.txn if t["acct_no"] in acct_nos]
+        txns = [t for t in data.txn if t["acct_no"] in acct_nos and t["dc_flag"] in ("D", "C")]
         recent = [t for t in txns if as_of - timedelta(days=89) <= t["txn_ts"].date() <= as_of]
         first_open = opened or min((a["open_dt"] for a in accts), default=None)
         aum = sums["dep"] + sums["wealth"] + sums["fund"]

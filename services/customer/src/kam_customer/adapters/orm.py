@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from kam_kit.db import NAMING_CONVENTION, BigIntPK
-from sqlalchemy import Boolean, Date, DateTime, Index, Integer, MetaData, Numeric, String, Text, false
+from sqlalchemy import Boolean, Date, DateTime, Index, Integer, MetaData, Numeric, String, Text, false, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -73,6 +73,8 @@ class StaffRow(Base):
     display_name: Mapped[str] = mapped_column(String(100))
     org_unit_id: Mapped[str] = mapped_column(String(64), index=True)
     position: Mapped[str] = mapped_column(String(32), default="")
+    #: False for staff the source marks inactive (left the bank, on leave …).
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class CustomerMetricsRow(Base):
@@ -153,6 +155,9 @@ class TransactionRow(Base):
     counterparty: Mapped[str] = mapped_column(String(200), default="")
     summary: Mapped[str] = mapped_column(String(200), default="")
     post_time: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    #: The source's business date (账务日期) and entry time (入账时间) when the mapping names them (scans only).
+    business_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    entry_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     receive_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     origin: Mapped[str] = mapped_column(String(8))  # SCAN | PUSH
 

@@ -27,7 +27,7 @@ def install(app: ServiceApp, ctx: CustomerContext) -> None:
     cron = Cron.parse(settings.scan_cron)
     manager = ScanManager(ctx.db, ctx.clock, source_url=settings.source_url, mapping_path=settings.mapping_path,
                           page_secret=ctx.page_secret, key_date_lead_days=settings.key_date_lead_days,
-                          batch_size=settings.scan_batch_size)
+                          batch_size=settings.scan_batch_size, fx_rates=settings.fx_rates)
     app.servicers.append((scan_service_pb2_grpc.add_ScanServiceServicer_to_server, ScanServicer(manager),
                           "kam.customer.v1.ScanService"))
     app.servicers.append((scan_service_pb2_grpc.add_IngestionServiceServicer_to_server,

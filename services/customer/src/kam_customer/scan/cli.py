@@ -58,7 +58,7 @@ async def _scan(args: argparse.Namespace) -> int:
     from kam_kit.clock import SYSTEM_CLOCK
     from kam_kit.db import Database
     from kam_kit.migrations import upgrade_async
-    from kam_kit.settings import env_str
+    from kam_kit.settings import SettingsError, env_str
 
     from kam_customer.adapters.orm import Base
     from kam_customer.bootstrap import MIGRATIONS
@@ -67,7 +67,11 @@ async def _scan(args: argparse.Namespace) -> int:
     from kam_customer.scan.runner import ScanRunner
     from kam_customer.settings import CustomerSettings
 
-    settings = CustomerSettings.from_env()
+    try:
+        settings = CustomerSettings.from_env()
+    except SettingsError as exc:
+        print(f"kam-customer scan: {exc}", file=sys.stderr)
+        return 2
     source_url = args.source_url or settings.source_url
     batch_size = args.batch_size or settings.scan_batch_size
     mapping_path = args.mapping or settings.mapping_path
@@ -85,6 +89,7 @@ async def _scan(args: argparse.Namespace) -> int:
                           runner_factory=lambda mapping: ScanRunner(db, SYSTEM_CLOCK, mapping, source_url,
                                                                     batch_size=batch_size,
                                                                     key_date_lead_days=settings.key_date_lead_days,
+                                                                    fx_rates=settings.fx_rates,
                                                                     on_progress=bar.update))
     mode = "FULL" if args.full else "INCREMENTAL" if args.incremental else None
     try:

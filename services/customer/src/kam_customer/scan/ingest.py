@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from types import SimpleNamespace
 
@@ -49,6 +49,9 @@ class IncomingTransaction:
     summary: str = ""
     #: False for history a scan backfills: stored, but no TransactionPosted.
     announce: bool = True
+    #: The source's business date and entry time, when the mapping names them (scans only).
+    business_date: date | None = None
+    entry_time: datetime | None = None
 
 
 #: Ids per ``IN`` list when checking which transactions are already stored.
@@ -147,6 +150,7 @@ async def apply_transactions(session: AsyncSession, txns: Sequence[IncomingTrans
             "direction": txn.direction, "amount": txn.amount, "balance_after": txn.balance_after,
             "channel": txn.channel, "cash": txn.cash, "counterparty": (txn.counterparty or "")[:200],
             "summary": (txn.summary or "")[:200], "post_time": txn.post_time, "receive_time": now, "origin": origin,
+            "business_date": txn.business_date, "entry_time": txn.entry_time,
         })
     if not values:
         return result

@@ -56,8 +56,10 @@ class ScanManager:
     def __init__(self, db: Database, clock: Clock, *, source_url: str, mapping_path,
                  batch_size: int = DEFAULT_SCAN_BATCH_SIZE, floors: dict[str, dict[str, Decimal]] | None = None, page_secret: bytes = b"scan",
                  runner_factory: Callable[..., ScanRunner] | None = None,
-                 key_date_lead_days: int = key_dates.DEFAULT_LEAD_DAYS) -> None:
+                 key_date_lead_days: int = key_dates.DEFAULT_LEAD_DAYS,
+                 fx_rates: dict[str, Decimal] | None = None) -> None:
         self.db = db
+        self.fx_rates = fx_rates or {}
         self.key_date_lead_days = key_date_lead_days
         self.clock = clock
         self.source_url = source_url
@@ -116,14 +118,14 @@ class ScanManager:
         if self.runner_factory is not None:
             return self.runner_factory(mapping)
         return ScanRunner(self.db, self.clock, mapping, self.source_url, batch_size=self.batch_size,
-                          floors=self.floors, key_date_lead_days=self.key_date_lead_days)
+                          floors=self.floors, key_date_lead_days=self.key_date_lead_days, fx_rates=self.fx_rates)
 
     async def _run(self, job_id: str) -> None:
         async with self._lock:
             try:
                 mapping = load_mapping(self.mapping_path)
             except MappingError as exc:
-                await self._fail(job_id, f"映射文件错误 (mapping error): {exc}")
+                await self._fail(job_id, exc.job_message)
                 return
             await self.runner(mapping).run(job_id)
 

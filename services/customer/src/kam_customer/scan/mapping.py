@@ -36,6 +36,10 @@ def _f(type_: str = TEXT, required: bool = False, codes: tuple[str, ...] = ()) -
 
 ACCOUNT_TYPES = ("DEMAND_DEPOSIT", "TIME_DEPOSIT", "WEALTH", "FUND", "LOAN", "CREDIT_CARD")
 CUSTOMER_STATES = ("ACTIVE", "DORMANT", "CLOSED")
+STAFF_STATES = ("ACTIVE", "INACTIVE")
+#: The currency of KAM's figures (metrics, thresholds, copied amounts): amounts in any other currency are
+#: converted at the rate of ``entities.fx_rate`` or of the ``KAM_CUSTOMER_FX_RATES`` setting.
+BASE_CURRENCY = "CNY"
 
 #: KAM's logical source model: entity → field → spec. ``required`` fields must be mapped.
 LOGICAL_MODEL: dict[str, dict[str, FieldSpec]] = {
@@ -45,6 +49,7 @@ LOGICAL_MODEL: dict[str, dict[str, FieldSpec]] = {
     },
     "staff": {
         "id": _f(required=True), "display_name": _f(required=True), "org_unit_id": _f(), "position": _f(),
+        "status": _f(codes=STAFF_STATES),
     },
     "individual": {
         "id": _f(required=True), "display_name": _f(required=True), "id_number": _f(),
@@ -56,8 +61,8 @@ LOGICAL_MODEL: dict[str, dict[str, FieldSpec]] = {
         "id": _f(required=True), "display_name": _f(required=True), "id_number": _f(), "industry": _f(),
         "establishment_date": _f(DATE), "legal_representative": _f(), "legal_representative_id_number": _f(),
         "legal_representative_phone": _f(), "finance_contact": _f(), "finance_contact_phone": _f(),
-        "controller": _f(), "org_unit_id": _f(), "relationship_manager_id": _f(), "open_date": _f(DATE),
-        "status": _f(codes=CUSTOMER_STATES), "updated": _f(TIMESTAMP),
+        "controller": _f(), "phone": _f(), "org_unit_id": _f(), "relationship_manager_id": _f(),
+        "open_date": _f(DATE), "status": _f(codes=CUSTOMER_STATES), "updated": _f(TIMESTAMP),
     },
     "group_link": {"parent_id": _f(required=True), "child_id": _f(required=True), "share_percent": _f(NUMBER)},
     "relation": {
@@ -71,7 +76,7 @@ LOGICAL_MODEL: dict[str, dict[str, FieldSpec]] = {
         "org_unit_id": _f(), "open_date": _f(DATE), "maturity_date": _f(DATE),
         "status": _f(codes=("OPEN", "FROZEN", "DORMANT", "CLOSED")), "balance": _f(NUMBER, required=True),
         "credit_limit": _f(NUMBER), "repayment_status": _f(codes=("NORMAL", "OVERDUE", "SETTLED")),
-        "overdue_times": _f(INTEGER), "updated": _f(TIMESTAMP),
+        "overdue_times": _f(INTEGER), "currency": _f(), "updated": _f(TIMESTAMP),
     },
     "balance_history": {
         "account_id": _f(required=True), "day": _f(DATE, required=True), "balance": _f(NUMBER, required=True),
@@ -82,8 +87,10 @@ LOGICAL_MODEL: dict[str, dict[str, FieldSpec]] = {
         "balance_after": _f(NUMBER),
         "channel": _f(codes=("COUNTER", "ATM", "ONLINE", "MOBILE", "POS", "THIRD_PARTY")),
         "cash": _f(codes=("YES", "NO")), "counterparty": _f(), "summary": _f(),
+        "business_date": _f(DATE), "entry_time": _f(TIMESTAMP),
     },
     "rating": {"customer_id": _f(required=True), "rating": _f(required=True), "rated_date": _f(DATE)},
+    "fx_rate": {"currency": _f(required=True), "rate": _f(NUMBER, required=True), "day": _f(DATE)},
 }
 
 #: Entities a mapping must define (the others are optional: a bank without staff data simply has none).
@@ -97,6 +104,11 @@ class MappingError(ValueError):
     def __init__(self, path: Path | str, entry: str, problem: str) -> None:
         self.path, self.entry, self.problem = str(path), entry, problem
         super().__init__(f"{path}: {entry}: {problem}")
+
+    @property
+    def job_message(self) -> str:
+        """The error message of a scan job that this problem ends."""
+        return f"映射文件错误 (mapping error): {self}"
 
 
 @dataclass(frozen=True)

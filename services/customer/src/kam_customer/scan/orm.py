@@ -45,6 +45,8 @@ class ScanJobRow(Base):
     bad_rows: Mapped[int] = mapped_column(Integer, default=0)
     issues: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of {entity, field, problem, count, examples}
     error_message: Mapped[str] = mapped_column(Text, default="")
+    #: JSON {currency: "CNY per unit"}: the exchange rates fixed at the start (same on resume).
+    rates: Mapped[str] = mapped_column(Text, default="")
 
 
 class AnnouncedKeyDateRow(Base):

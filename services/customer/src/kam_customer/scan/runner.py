@@ -37,13 +37,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from kam_customer.adapters.orm import AccountRow, CustomerMetricsRow, CustomerRow
 from kam_customer.context import SERVICE
-from kam_customer.scan import messages
+from kam_customer.scan import messages, preflight
 from kam_customer.scan.issues import Issues
-from kam_customer.scan.mapping import Mapping
+from kam_customer.scan.mapping import Mapping, MappingError
 from kam_customer.scan.orm import ScanJobRow
 from kam_customer.scan.source import SourceUnavailable, check_source, open_source, short_reason
 from kam_customer.scan.sqlgen import TXN_METRICS, KeyRange, SqlBuilder, dialect_for, window_binds
-from kam_customer.scan.writer import BatchDetails, BatchWriter, kam_customer_id
+from kam_customer.scan.writer import BatchDetails, BatchWriter, as_date, kam_customer_id
 from kam_customer.service_layer import key_dates
 from kam_customer.settings import DEFAULT_SCAN_BATCH_SIZE
 
@@ -107,8 +107,11 @@ class ScanRunner:
                  batch_size: int = DEFAULT_SCAN_BATCH_SIZE, floors: dict[str, dict[str, Decimal]] | None = None,
                  after_batch: Callable[[str, int], Awaitable[None]] | None = None,
                  on_progress: Callable[[ScanJobRow], None] | None = None, grade=None,
-                 key_date_lead_days: int = key_dates.DEFAULT_LEAD_DAYS) -> None:
+                 key_date_lead_days: int = key_dates.DEFAULT_LEAD_DAYS,
+                 fx_rates: dict[str, Decimal] | None = None) -> None:
         self.db = db
+        #: Exchange rates of KAM's setting (currency → CNY per unit); a mapped ``fx_rate`` table's rates win.
+        self.fx_rates = fx_rates or {}
         self.key_date_lead_days = key_date_lead_days
         self.clock = clock
         self.mapping = mapping
@@ -144,9 +147,12 @@ class ScanRunner:
         try:
             engine = open_source(self.source_url)
             await check_source(engine)
+            async with engine.connect() as conn:  # before anything is read or written
+                await preflight.check(conn, self.sql, fixed_rates=bool(self.fx_rates))
             if not job.phase:
                 await self._prepare(engine, job_id)
             job = await self._load(job_id)
+            self.sql = SqlBuilder(self.mapping, self.dialect, self._rates(job))
             if job.phase == PHASE_ORG:
                 await self._org_and_audit(engine, job)
                 job = await self._load(job_id)
@@ -160,6 +166,9 @@ class ScanRunner:
             raise  # killed: the job stays RUNNING with its checkpoint and resumes later
         except SourceUnavailable as exc:
             return await self._finish(job_id, "FAILED", str(exc))
+        except MappingError as exc:  # the message says it all; the traceback is for the debug log
+            log.debug("mapping does not fit the source", exc_info=True, extra={"scan_job": job_id})
+            return await self._finish(job_id, "FAILED", exc.job_message)
         except Exception as exc:
             log.exception("scan failed", extra={"scan_job": job_id})
             return await self._finish(job_id, "FAILED", f"扫描失败 (scan failed): {short_reason(exc)}")
@@ -210,6 +219,7 @@ class ScanRunner:
                 if entity is not None:
                     customers += (await conn.execute(
                         text(f"SELECT COUNT(*) {self.sql.from_where(entity)}"))).scalar() or 0
+            rates = await self._read_rates(conn, as_of)
         async with self.db.transaction() as session:
             job = await session.get(ScanJobRow, job_id)
             # Where the last successful scan ended: an incremental scan starts there; for both modes it tells which
@@ -227,7 +237,28 @@ class ScanRunner:
             job.floors = json.dumps({t: {m: str(v) for m, v in f.items()} for t, f in floors.items()})
             job.as_of, job.start_watermark, job.end_watermark = as_of, start, json.dumps(marks)
             job.customers_scanned = customers
+            job.rates = json.dumps({code: str(rate) for code, rate in sorted(rates.items())})
             job.phase, job.progress = PHASE_ORG, 1.0
+
+    async def _read_rates(self, conn: AsyncConnection, as_of: date) -> dict[str, Decimal]:
+        """KAM's exchange rates, and over them each currency's newest rate on or before ``as_of`` of the mapped
+        ``fx_rate`` table (rows without a day apply to any day; rates that are not positive are left out)."""
+        rates = dict(self.fx_rates)
+        statement = self.sql.rates_sql()
+        if statement is None:
+            return rates
+        newest: dict[str, tuple[date, Decimal]] = {}
+        for currency, rate, day in (await conn.execute(text(statement))).all():
+            code, day = str(currency), as_date(day) or date.min
+            if currency is None or rate is None or Decimal(str(rate)) <= 0 or day > as_of:
+                continue
+            if code not in newest or day >= newest[code][0]:
+                newest[code] = (day, Decimal(str(rate)))
+        return {**rates, **{currency: rate for currency, (_day, rate) in newest.items()}}
+
+    @staticmethod
+    def _rates(job: ScanJobRow) -> dict[str, Decimal]:
+        return {code: Decimal(rate) for code, rate in json.loads(job.rates or "{}").items()}
 
     def _floors(self, job: ScanJobRow) -> dict[str, dict[str, Decimal]]:
         return {t: {m: Decimal(v) for m, v in f.items()} for t, f in json.loads(job.floors or "{}").items()}
@@ -237,7 +268,7 @@ class ScanRunner:
                            dialect_date_of=self.dialect.date_of, issues=issues, grade=self.grade,
                            reindex=self.reindex, assess=self.assess,
                            audited=frozenset(AUDITED) if job.mode == FULL else frozenset(),
-                           key_date_lead_days=self.key_date_lead_days)
+                           key_date_lead_days=self.key_date_lead_days, rates=self._rates(job))
 
     # ------------------------------------------------------------------------------------- org + audit
     async def _org_and_audit(self, engine: AsyncEngine, job: ScanJobRow) -> None:
@@ -454,7 +485,8 @@ class ScanRunner:
                     account_ids, since=since)
             txn = self.mapping.entities["transaction"]
             announce, seen = self._announce(job)
-            recent = self.sql.detail_sql(txn, "account_id", extra=self.sql.recent_condition(txn, "time"),
+            recent = self.sql.detail_sql(txn, "account_id",
+                                         extra=self.sql.recent_condition(txn, self.sql.txn_day_field()),
                                          columns=(announce,))
             mark = self._txn_mark(job)
             if account_ids and mark is None:

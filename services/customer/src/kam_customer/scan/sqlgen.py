@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
-from kam_customer.scan.mapping import DATE, LOGICAL_MODEL, TIMESTAMP, Entity, Mapping
+from kam_customer.scan.mapping import BASE_CURRENCY, DATE, LOGICAL_MODEL, TIMESTAMP, Entity, Mapping
 
 AUM_KINDS = ("DEMAND_DEPOSIT", "TIME_DEPOSIT", "WEALTH", "FUND")
 KINDS = ("DEMAND_DEPOSIT", "TIME_DEPOSIT", "WEALTH", "FUND", "LOAN", "CREDIT_CARD")
@@ -20,6 +21,8 @@ WINDOWS = (30, 90, 365)
 #: floor names one, and computes them for the kept customers only (:meth:`SqlBuilder.txn_metrics_sql`).
 TXN_METRICS = ("txn_count_90", "txn_volume_90")
 DETAIL_DAYS = 90
+#: The problem of an account whose currency has no exchange rate (a bad row).
+NO_RATE = "没有汇率的币种 (currency without an exchange rate)"
 
 #: Estimated annual contribution (CNY), a documented proxy (docs/mapping.md): deposit spread + wealth/fund fee +
 #: loan margin + card fee, each a rate on the current balance.
@@ -129,9 +132,12 @@ class KeyRange:
 class SqlBuilder:
     """Builds the statements for one mapping and dialect."""
 
-    def __init__(self, mapping: Mapping, dialect: Dialect) -> None:
+    def __init__(self, mapping: Mapping, dialect: Dialect, rates: dict[str, Decimal] | None = None) -> None:
         self.m = mapping
         self.d = dialect
+        #: Currency → CNY per unit (:data:`BASE_CURRENCY` is 1): what converts accounts' amounts when the mapping
+        #: names their currency.
+        self.rates = rates or {}
 
     # -- per-field expressions --------------------------------------------------------------------------------
     def raw(self, entity: Entity, field: str) -> str:
@@ -148,6 +154,41 @@ class SqlBuilder:
         whens = " ".join(f"WHEN {sql_literal(k)} THEN {sql_literal(v)}" for k, v in table.items() if k != "*")
         other = sql_literal(table["*"]) if "*" in table else "NULL"
         return f"(CASE CAST({raw} AS TEXT) {whens} ELSE {other} END)"
+
+    def known(self, entity: Entity, field: str) -> str | None:
+        """A condition true unless the field holds a source code its ``codes`` table does not list (a bad row,
+        left out of the metrics); None when every value is readable (no table, or a ``"*"`` fallback)."""
+        if not entity.has(field) or field not in entity.codes or "*" in entity.codes[field]:
+            return None
+        raw, listed = self.raw(entity, field), ", ".join(sql_literal(code) for code in entity.codes[field])
+        return f"({raw} IS NULL OR CAST({raw} AS TEXT) IN ({listed}))"
+
+    def rate(self) -> str | None:
+        """CNY per unit of an account's currency (NULL for a currency without a rate: a bad row); None when the
+        mapping names no currency (every amount is CNY)."""
+        acct = self.m.entities["account"]
+        if not acct.has("currency"):
+            return None
+        whens = " ".join(f"WHEN {sql_literal(code)} THEN {rate:f}" for code, rate in sorted(self.rates.items())
+                         if code != BASE_CURRENCY)
+        return (f"(CASE COALESCE(CAST({self.raw(acct, 'currency')} AS TEXT), '{BASE_CURRENCY}') "
+                f"WHEN '{BASE_CURRENCY}' THEN 1 {whens} END)")
+
+    def rated(self, expr: str, rate: str) -> str:
+        """``expr`` (an amount in the account's currency) in CNY, ``rate`` naming the account's rate column."""
+        return expr if self.rate() is None else f"{expr} * {rate}"
+
+    def txn_day_field(self) -> str:
+        """The transaction field whose day counts in the metrics: the business date (账务日期) when mapped."""
+        return "business_date" if self.m.entities["transaction"].has("business_date") else "time"
+
+    def rates_sql(self) -> str | None:
+        """The source's exchange rates (``entities.fx_rate``): currency, rate, day."""
+        fx = self.m.entity("fx_rate")
+        if fx is None:
+            return None
+        return (f"SELECT CAST({self.raw(fx, 'currency')} AS TEXT) AS currency, {self.d.num(self.raw(fx, 'rate'))} "
+                f"AS rate, {self.date(fx, 'day')} AS day {self.from_where(fx)}")
 
     def date(self, entity: Entity, field: str) -> str:
         if not entity.has(field):
@@ -265,7 +306,7 @@ class SqlBuilder:
                 w: d.greatest("0", d.least("COALESCE(b.next_dn, :asof1)", ":asof1") + " - " + d.greatest("b.dn", f":w{w}"))
                 for w in WINDOWS
             }
-            sums = ", ".join(f"SUM(b.bal * {held[w]}) AS s{w}" for w in WINDOWS)
+            sums = ", ".join(f"SUM({self.rated('b.bal', 'a.rate')} * {held[w]}) AS s{w}" for w in WINDOWS)
             ctes.append(
                 f"k_adb AS (SELECT a.cust_id, {sums} FROM k_bal b JOIN k_acct a ON a.acct_id = b.acct_id "
                 f"WHERE b.next_dn IS NULL OR b.next_dn > :w365 GROUP BY a.cust_id)"
@@ -285,8 +326,8 @@ class SqlBuilder:
             f"{live_sum(('DEMAND_DEPOSIT', 'TIME_DEPOSIT'))} AS dep, {live_sum(('WEALTH',))} AS wealth, "
             f"{live_sum(('FUND',))} AS fund, {live_sum(('LOAN',))} AS loan, {live_sum(('CREDIT_CARD',))} AS card, "
             f"{live_sum(('LOAN', 'CREDIT_CARD'), 'a.lim')} AS lim, SUM(a.live) AS nprod, {kind_flags}, "
-            "SUM(COALESCE(t.n90, 0)) AS n90, SUM(COALESCE(t.v90, 0)) AS v90, MAX(t.last_dn) AS last_dn, "
-            "MIN(a.open_d) AS first_open "
+            f"SUM(COALESCE(t.n90, 0)) AS n90, SUM({self.rated('COALESCE(t.v90, 0)', 'a.rate')}) AS v90, "
+            "MAX(t.last_dn) AS last_dn, MIN(a.open_d) AS first_open "
             "FROM (SELECT k_acct.*, CASE WHEN status IS NULL OR status <> 'CLOSED' THEN 1 ELSE 0 END AS live FROM k_acct) a "
             "LEFT JOIN k_tx t ON t.acct_id = a.acct_id GROUP BY a.cust_id)"
         )
@@ -346,14 +387,19 @@ class SqlBuilder:
         return (f"WITH {recursive}{', '.join(ctes)} SELECT m.*, {cons} FROM k_m m{join}{where} ORDER BY m.cust_id")
 
     def _acct_cte(self, condition: str | None) -> str:
+        """Accounts with their amounts in CNY; accounts with a type or status code the mapping does not list, or
+        a currency without a rate, are bad rows and left out."""
         acct_e, d = self.m.entities["account"], self.d
+        rate = self.rate()
+        bad = [self.known(acct_e, "type"), self.known(acct_e, "status"), f"{rate} IS NOT NULL" if rate else None]
+        conditions = [c for c in (condition, *bad) if c]
+        bal, lim = (f"COALESCE({d.num(self.raw(acct_e, f))}, 0)" for f in ("balance", "credit_limit"))
         return (
             "k_acct AS (SELECT "
             f"CAST({self.raw(acct_e, 'id')} AS TEXT) AS acct_id, CAST({self.raw(acct_e, 'customer_id')} AS TEXT) AS cust_id, "
-            f"{self.coded(acct_e, 'type')} AS kind, COALESCE({d.num(self.raw(acct_e, 'balance'))}, 0) AS bal, "
-            f"COALESCE({d.num(self.raw(acct_e, 'credit_limit'))}, 0) AS lim, "
-            f"{self.coded(acct_e, 'status')} AS status, {self.date(acct_e, 'open_date')} AS open_d "
-            f"{self.from_where(acct_e, condition) if condition else self.from_where(acct_e)})"
+            f"{self.coded(acct_e, 'type')} AS kind, {self.rated(bal, rate)} AS bal, {self.rated(lim, rate)} AS lim, "
+            f"{self.coded(acct_e, 'status')} AS status, {self.date(acct_e, 'open_date')} AS open_d"
+            f"{f', {rate} AS rate' if rate else ''} {self.from_where(acct_e, *conditions)})"
         )
 
     def _tx_cte(self, *, scoped: bool) -> str:
@@ -362,12 +408,13 @@ class SqlBuilder:
         txn_e, d = self.m.entities["transaction"], self.d
         txn_acct = f"CAST({self.raw(txn_e, 'account_id')} AS TEXT)"
         txn_cond = f"{self.key(txn_e, 'account_id')} IN (SELECT acct_id FROM k_acct)" if scoped else None
-        txn_day = d.daynum(self.date(txn_e, "time"))
+        txn_day = d.daynum(self.date(txn_e, self.txn_day_field()))
+        conditions = [c for c in (txn_cond, self.known(txn_e, "direction")) if c]  # unknown direction: a bad row
         return (
             f"k_tx AS (SELECT acct_id, SUM(CASE WHEN dn >= :w90 THEN 1 ELSE 0 END) AS n90, "
             f"SUM(CASE WHEN dn >= :w90 THEN amt ELSE 0 END) AS v90, MAX(dn) AS last_dn FROM ("
             f"SELECT {txn_acct} AS acct_id, {txn_day} AS dn, {d.num(self.raw(txn_e, 'amount'))} AS amt "
-            f"{self.from_where(txn_e, txn_cond) if txn_cond else self.from_where(txn_e)}) t "
+            f"{self.from_where(txn_e, *conditions)}) t "
             f"WHERE dn <= :asof GROUP BY acct_id)"
         )
 
@@ -378,7 +425,8 @@ class SqlBuilder:
         acct_e = self.m.entities["account"]
         ctes = [self._acct_cte(self.in_ids(self.key(acct_e, "customer_id"))), self._tx_cte(scoped=True)]
         return (f"WITH {', '.join(ctes)} SELECT a.cust_id, COALESCE(SUM(COALESCE(t.n90, 0)), 0) AS txn_count_90, "
-                "ROUND(COALESCE(SUM(COALESCE(t.v90, 0)), 0), 2) AS txn_volume_90, MAX(t.last_dn) AS last_dn "
+                f"ROUND(COALESCE(SUM({self.rated('COALESCE(t.v90, 0)', 'a.rate')}), 0), 2) AS txn_volume_90, "
+                "MAX(t.last_dn) AS last_dn "
                 "FROM k_acct a LEFT JOIN k_tx t ON t.acct_id = a.acct_id GROUP BY a.cust_id")
 
     def chunk_bounds_sql(self) -> str:
@@ -491,9 +539,10 @@ class SqlBuilder:
 
     def as_of_sql(self) -> str:
         if self.m.as_of:
-            return f"SELECT {self.m.as_of.get(self.d.name) or self.m.as_of['*']}"
+            as_of = self.m.as_of.get(self.d.name) or self.m.as_of["*"]
+            return as_of if as_of.lstrip()[:6].upper() == "SELECT" else f"SELECT {as_of}"
         txn = self.m.entities["transaction"]
-        return f"SELECT MAX({self.date(txn, 'time')}) {self.from_where(txn)}"
+        return f"SELECT MAX({self.date(txn, self.txn_day_field())}) {self.from_where(txn)}"
 
     def audit_sql(self, entity: Entity) -> list[tuple[str, str, str]]:
         """(field, problem, SQL) audits over a whole entity: unknown codes and unreadable dates. Each SQL
@@ -510,6 +559,11 @@ class SqlBuilder:
             elif spec[f].type in (DATE, TIMESTAMP):
                 out.append((f, "无法解析的日期 (unreadable date)",
                             f"SELECT CAST({raw} AS TEXT) AS v, COUNT(*) AS n {self.from_where(entity, f'{raw} IS NOT NULL', f'{self.date(entity, f)} IS NULL')} GROUP BY CAST({raw} AS TEXT) ORDER BY 2 DESC"))
+        rate = self.rate()
+        if entity.name == "account" and rate is not None:
+            raw = f"CAST({self.raw(entity, 'currency')} AS TEXT)"
+            where = self.from_where(entity, f"{rate} IS NULL")
+            out.append(("currency", NO_RATE, f"SELECT {raw} AS v, COUNT(*) AS n {where} GROUP BY {raw} ORDER BY 2 DESC"))
         key = "id" if "id" in spec else spec and next(iter(spec))
         if entity.has(key):
             out.append((key, "缺少标识 (missing id)",

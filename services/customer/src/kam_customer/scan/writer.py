@@ -46,11 +46,13 @@ from kam_customer.domain import identifiers
 from kam_customer.domain.customers import mask_id_number
 from kam_customer.scan import ingest, messages
 from kam_customer.scan.issues import Issues
-from kam_customer.scan.sqlgen import KINDS, METRIC_COLUMNS
+from kam_customer.scan.mapping import BASE_CURRENCY
+from kam_customer.scan.sqlgen import KINDS, METRIC_COLUMNS, NO_RATE
 from kam_customer.service_layer import key_dates
 from kam_customer.service_layer.names import account_key
 
 CENT = Decimal("0.01")
+ONE = Decimal(1)
 CUSTOMER_FIELDS = ("display_name", "id_number", "phone", "industry", "legal_representative", "branch",
                    "relationship_manager", "state", "birth_date", "establishment_date", "relationship_start_date")
 ACCOUNT_FIELDS = ("type", "product", "product_display_name", "balance", "credit_limit", "state",
@@ -66,6 +68,11 @@ def kam_customer_id(source_id: str) -> str:
 
 def money(value) -> Decimal:
     return Decimal(str(value if value is not None else 0)).quantize(CENT)
+
+
+def converted(value, rate: Decimal) -> Decimal:
+    """A source amount in CNY (``rate``: CNY per unit of its currency), to the cent."""
+    return money(Decimal(str(value if value is not None else 0)) * rate)
 
 
 def as_date(value) -> date | None:
@@ -133,8 +140,11 @@ class BatchResult:
 class BatchWriter:
     def __init__(self, *, clock: Clock, scan_id: str, as_of: date, timezone: str, dialect_date_of,
                  issues: Issues, grade=None, reindex=None, assess=None, audited: frozenset[str] = frozenset(),
-                 key_date_lead_days: int = key_dates.DEFAULT_LEAD_DAYS) -> None:
+                 key_date_lead_days: int = key_dates.DEFAULT_LEAD_DAYS,
+                 rates: dict[str, Decimal] | None = None) -> None:
         self.clock = clock
+        #: Exchange rates (currency → CNY per unit) the scan converts accounts' amounts with.
+        self.rates = rates or {}
         self.key_date_lead_days = key_date_lead_days
         self.scan_id = scan_id
         self.as_of = as_of
@@ -168,7 +178,8 @@ class BatchWriter:
                               service=SERVICE, clock=self.clock, resource=f"orgUnits/{value['id']}")
         await self._upsert(session, OrgUnitRow, org_values, ["id"])
         staff_values = [{"id": _text(r["id"]), "display_name": _text(r.get("display_name")),
-                         "org_unit_id": _text(r.get("org_unit_id")), "position": _text(r.get("position"))}
+                         "org_unit_id": _text(r.get("org_unit_id")), "position": _text(r.get("position")),
+                         "active": r.get("status") != "INACTIVE"}
                         for r in staff_rows if _text(r.get("id"))]
         await self._upsert(session, StaffRow, staff_values, ["id"])
 
@@ -271,6 +282,14 @@ class BatchWriter:
         current = {**old._asdict(), **{name: values[name] for name in changed}}
         return SimpleNamespace(**{**current, "version": old.version + 1, "update_time": now}), changed
 
+    def _rate(self, row: dict) -> Decimal | None:
+        """CNY per unit of an account row's currency: 1 when the mapping names none (or the row has none), None
+        when there is no rate for it (as the metrics statement decides, :meth:`SqlBuilder.rate`)."""
+        if "currency" not in row:
+            return ONE
+        code = BASE_CURRENCY if row["currency"] is None else str(row["currency"])
+        return ONE if code == BASE_CURRENCY else self.rates.get(code)
+
     def _check_dates(self, entity: str, key: str, row: dict, fields: tuple[str, ...]) -> None:
         for name in fields:
             raw = row.get(f"{name}__raw")
@@ -308,18 +327,24 @@ class BatchWriter:
             if not account_id or owner not in customers:
                 continue
             self._check_dates("account", account_id, row, ("open_date", "maturity_date"))
-            if not self._check_codes("account", account_id, row, ("type",)):
+            # An unknown type or status is a bad row (left out of the metrics too), as is a currency without a rate.
+            if not self._check_codes("account", account_id, row, ("type", "status")):
                 continue
-            self._check_codes("account", account_id, row, ("status", "repayment_status"))
+            self._check_codes("account", account_id, row, ("repayment_status",))
+            rate = self._rate(row)
+            if rate is None:
+                if "account" not in self.audited:
+                    self.issues.add("account", "currency", NO_RATE, f"{account_id}: {row.get('currency')}")
+                continue
             rows[account_id] = {
                 "id": account_id, "customer_id": owner, "type": row["type"], "product": _text(row.get("product"))[:64],
                 "product_display_name": _text(row.get("product_display_name"))[:200],
-                "balance": money(row.get("balance")), "credit_limit": money(row.get("credit_limit")),
+                "balance": converted(row.get("balance"), rate), "credit_limit": converted(row.get("credit_limit"), rate),
                 "state": row.get("status") or "OPEN", "repayment_state": row.get("repayment_status") or "",
                 "org_unit_id": _text(row.get("org_unit_id")), "open_date": as_date(row.get("open_date")),
                 "maturity_date": as_date(row.get("maturity_date")),
                 "balance_update_time": as_datetime(row.get("updated"), self.tz),
-                "_overdue_times": int(row.get("overdue_times") or 0),
+                "_overdue_times": int(row.get("overdue_times") or 0), "_rate": rate,
             }
         table = AccountRow.__table__
         existing = {r.id: r for r in (await session.execute(
@@ -327,14 +352,14 @@ class BatchWriter:
         out: dict[str, SimpleNamespace] = {}
         new_rows, updates = [], []
         for account_id, value in rows.items():
-            overdue = value.pop("_overdue_times")
+            overdue, rate = value.pop("_overdue_times"), value.pop("_rate")
             old = existing.get(account_id)
             customer = customers[value["customer_id"]]
             aum = metrics.get(customer.id, {}).get("aum")
             # The source wins: a balance pushed since the last scan (balance_origin PUSH) is replaced by what the
             # source holds now, whatever times the push carried (docs/architecture.md, "pushed balances").
             value["balance_origin"] = "SCAN"
-            account = SimpleNamespace(**value, _overdue_times=overdue)
+            account = SimpleNamespace(**value, _overdue_times=overdue, _rate=rate)
             out[account_id] = account
             if old is None:
                 new_rows.append(value)
@@ -403,7 +428,8 @@ class BatchWriter:
                 self.issues.add("balance_history", "day", "无法解析的日期 (unreadable date)",
                                 f"{account_id}: {row.get('day__raw')}")
                 continue
-            values[(account_id, day)] = {"account_id": account_id, "day": day, "balance": money(row.get("balance"))}
+            values[(account_id, day)] = {"account_id": account_id, "day": day,
+                                         "balance": converted(row.get("balance"), accounts[account_id]._rate)}
         await bulk.insert_rows(session, BalanceHistoryRow.__table__, list(values.values()))
 
     async def _write_transactions(self, session, details: BatchDetails, accounts: dict[str, AccountRow]) -> int:
@@ -423,9 +449,13 @@ class BatchWriter:
             if amount is None:
                 self.issues.add("transaction", "amount", "无效金额 (invalid amount)", f"{txn_id}: {row.get('amount')}")
                 continue
+            rate = accounts[_text(row["account_id"])]._rate
+            balance_after = ingest.decimal_or_none(row.get("balance_after"))
             incoming.append(ingest.IncomingTransaction(
-                id=txn_id, account_id=_text(row["account_id"]), direction=row["direction"], amount=abs(amount),
-                post_time=post_time, balance_after=ingest.decimal_or_none(row.get("balance_after")),
+                id=txn_id, account_id=_text(row["account_id"]), direction=row["direction"],
+                amount=converted(abs(amount), rate), post_time=post_time,
+                balance_after=None if balance_after is None else converted(balance_after, rate),
+                business_date=as_date(row.get("business_date")), entry_time=as_datetime(row.get("entry_time"), self.tz),
                 channel=row.get("channel") or "", cash=row.get("cash") == "YES",
                 counterparty=_text(row.get("counterparty")), summary=_text(row.get("summary")),
                 announce=bool(row.get("announce", True))))

@@ -1,7 +1,7 @@
 """Load the Berka data set (a real Czech bank, PKDD'99) into a database in Berka's own schema.
 
-Tables ``client``, ``account``, ``disp``, ``trans`` (from ``trans_partial.asc``), ``loan``, ``card``,
-``district`` and ``"order"``, with the files' column names. Nothing is transformed beyond types: YYMMDD dates
+Tables ``client``, ``account``, ``disp``, ``trans`` (from ``trans_partial.asc``; indexed by account and date),
+``loan``, ``card``, ``district`` and ``"order"``, with the files' column names. Nothing is transformed beyond types: YYMMDD dates
 become DATE (19YY), ``card.issued`` (``YYMMDD 00:00:00``) becomes DATE, amounts NUMERIC, ids INTEGER, ``?`` and
 empty fields NULL. KAM reads these tables through ``mappings/berka.toml``, unchanged.
 
@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Column, Date, Integer, MetaData, Numeric, Table, Text
+from sqlalchemy import Column, Date, Index, Integer, MetaData, Numeric, Table, Text
 from sqlalchemy.engine import URL
 
 from kam_customer.source import bulk
@@ -45,9 +45,12 @@ account = _table("account", Column("account_id", Integer, primary_key=True), Col
                  Column("frequency", Text), Column("date", Date))
 disp = _table("disp", Column("disp_id", Integer, primary_key=True), Column("client_id", Integer),
               Column("account_id", Integer), Column("type", Text))
+# (an index, as the bank's own tables would have one: the balance chain of mappings/berka.toml joins a day's
+# transactions of an account with each other)
 trans = _table("trans", Column("trans_id", Integer, primary_key=True), Column("account_id", Integer),
                Column("date", Date), Column("type", Text), Column("operation", Text), _money("amount"),
-               _money("balance"), Column("k_symbol", Text), Column("bank", Text), Column("account", Text))
+               _money("balance"), Column("k_symbol", Text), Column("bank", Text), Column("account", Text),
+               Index("ix_trans_account_date", "account_id", "date"))
 loan = _table("loan", Column("loan_id", Integer, primary_key=True), Column("account_id", Integer),
               Column("date", Date), _money("amount"), Column("duration", Integer), _money("payments"),
               Column("status", Text))
