@@ -73,6 +73,7 @@ bench: install
 
 lint: install
 	$(RUN) ruff check .
+	$(RUN) lint-imports --no-cache
 
 clean:
 	rm -rf var/nats var/*.db var/*.db-* var/logs .pytest_cache .ruff_cache

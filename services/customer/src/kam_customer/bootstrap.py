@@ -1,40 +1,79 @@
-"""Wires the customer service together (composition root)."""
+"""Wires the customer service together (composition root): the use cases, the servicers that serve them, the CDC
+consumer and the background jobs, from the settings."""
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-
 from kam_kit.clock import SYSTEM_CLOCK, Clock
+from kam_kit.cron import Cron
 from kam_kit.db import Database
 from kam_kit.runtime import ServiceApp
 from kam_kit.settings import ServiceSettings
 
-from kam_customer import scan, search, tiering
+from kam_customer import keydates, scan, search, tiering  # noqa: F401 - each registers its tables
 from kam_customer.adapters.orm import Base
-from kam_customer.context import CustomerContext
+from kam_customer.context import MIGRATIONS, derive_secret
+from kam_customer.domain.names import AccountNames
+from kam_customer.entrypoints import cdc, jobs
 from kam_customer.entrypoints.audit_api import AccessAuditServicer
-from kam_customer.entrypoints.grpc_api import CustomerServicer
-from kam_customer.service_layer import key_dates, names
+from kam_customer.entrypoints.grpc_api import CustomerServicer, CustomerUseCases
+from kam_customer.entrypoints.ingestion_api import IngestionServicer
+from kam_customer.entrypoints.scan_api import ScanServicer
+from kam_customer.entrypoints.tier_api import TierServicer
+from kam_customer.ingestion.push import PushService
+from kam_customer.keydates.service import KeyDateSweep
+from kam_customer.scan.jobs import ScanManager
+from kam_customer.service_layer.accounts import AccountService
+from kam_customer.service_layer.audit import AccessAudit
+from kam_customer.service_layer.contacts import ContactService
 from kam_customer.service_layer.customers import CustomerService
+from kam_customer.service_layer.groups import GroupService
+from kam_customer.service_layer.lifecycle import LifecycleService
+from kam_customer.service_layer.searching import SearchService
+from kam_customer.service_layer.standing import StandingService
+from kam_customer.service_layer.timeline import TimelineService
 from kam_customer.settings import CustomerSettings
+from kam_customer.tiering.service import TieringService
 
-MIGRATIONS = Path(__file__).parent / "migrations"
+__all__ = ["MIGRATIONS", "build"]
 
 
 def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK,
           customer_settings: CustomerSettings | None = None) -> ServiceApp:
     db = Database(settings.database_url)
-    ctx = CustomerContext(
-        db=db, clock=clock, settings=settings,
-        customer_settings=customer_settings or CustomerSettings.from_env(),
-        page_secret=hashlib.sha256(b"page:" + settings.token_secret.reveal().encode()).digest(),
-    )
-    names.configure_account_names(ctx.page_secret)
-    servicer = CustomerServicer(CustomerService(db, clock), ctx.page_secret)
+    options = customer_settings or CustomerSettings.from_env()
+    token_secret = settings.token_secret.reveal()
+    secret = derive_secret(token_secret)
+    account_names = AccountNames(secret)
+    accounts = AccountService(db, account_names)
+    use_cases = CustomerUseCases(
+        customers=CustomerService(db, clock), accounts=accounts, contacts=ContactService(db, clock),
+        timeline=TimelineService(db, clock), standing=StandingService(db, clock), searcher=SearchService(db),
+        access_audit=AccessAudit(db, clock), groups=GroupService(db, clock), lifecycle=LifecycleService(db, clock),
+        push=PushService(db, clock, accounts, account_names))
+    manager = ScanManager(db, clock, source_url=options.source_url, mapping_path=options.mapping_path,
+                          account_names=account_names, timezone=options.bank_timezone, page_secret=secret,
+                          key_date_lead_days=options.key_date_lead_days, batch_size=options.scan_batch_size,
+                          fx_rates=options.fx_rates)
+    sweep = KeyDateSweep(db, clock, lead_days=options.key_date_lead_days, account_names=account_names,
+                         timezone=options.bank_timezone)
+
     app = ServiceApp(settings=settings, db=db, metadata=Base.metadata, versions_dir=MIGRATIONS, clock=clock)
-    app.serve(servicer, AccessAuditServicer(servicer.access_audit, ctx.page_secret))
-    for part in (tiering, scan, search):
-        part.install(app, ctx)
-    key_dates.install(app, ctx)
+    app.serve(CustomerServicer(use_cases, secret), AccessAuditServicer(use_cases.access_audit, secret),
+              TierServicer(TieringService(db, clock), secret), ScanServicer(manager),
+              IngestionServicer(db, clock, account_names))
+    app.consumers.append(lambda js: cdc.consumer(db, js, clock, token_secret=token_secret,
+                                                 account_names=account_names))
+    scan_cron, sweep_cron = Cron.parse(options.scan_cron), Cron.parse(options.key_date_cron)
+
+    async def scans() -> None:
+        await jobs.scans(manager, scan_cron, clock, scan_on_start=options.scan_on_start,
+                         timezone=options.bank_timezone)
+
+    async def key_date_sweep() -> None:
+        await jobs.key_date_sweeps(sweep, sweep_cron)
+
+    app.background += [scans, key_date_sweep]
+    app.scan_manager = manager  # type: ignore[attr-defined]  # for tests
+    app.key_date_sweep = sweep  # type: ignore[attr-defined]
+    app.account_names = account_names  # type: ignore[attr-defined]
     return app

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kam_kit.settings import SettingsError, env_bool, env_int, env_str
 
@@ -36,6 +37,9 @@ class CustomerSettings:
     #: Exchange rates of scanned accounts' currencies (CNY per unit), e.g. ``{"CZK": Decimal("0.31")}``; a rate
     #: table the mapping names (``entities.fx_rate``) wins.
     fx_rates: dict[str, Decimal] = field(default_factory=dict)
+    #: The bank's time zone (IANA name): its business dates, the cron schedules, key dates, and the source's
+    #: naive timestamps unless the mapping names their zone.
+    bank_timezone: str = "Asia/Shanghai"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> CustomerSettings:
@@ -50,7 +54,17 @@ class CustomerSettings:
             scan_batch_size=env_int("KAM_CUSTOMER_SCAN_BATCH_SIZE", DEFAULT_SCAN_BATCH_SIZE, minimum=1,
                                     maximum=20_000, environ=environ),
             fx_rates=parse_rates(env_str("KAM_CUSTOMER_FX_RATES", "", environ=environ)),
+            bank_timezone=_timezone(env_str("KAM_CUSTOMER_BANK_TIMEZONE", "Asia/Shanghai", environ=environ)),
         )
+
+
+def _timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"KAM_CUSTOMER_BANK_TIMEZONE: 未知时区 (unknown time zone): {name!r}, e.g. Asia/Shanghai") \
+            from None
+    return name
 
 
 def parse_rates(text: str, name: str = "KAM_CUSTOMER_FX_RATES") -> dict[str, Decimal]:

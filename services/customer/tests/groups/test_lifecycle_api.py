@@ -12,7 +12,6 @@ from kam.customer.v1 import customer_pb2, events_pb2, scan_pb2, scan_service_pb2
 from kam.customer.v1 import customer_service_pb2 as pb
 from kam_customer.adapters.orm import AccessRecordRow, AccountRow, ContactRow, TransactionRow
 from kam_customer.search.orm import SearchTermRow
-from kam_customer.service_layer.names import account_key
 from sqlalchemy import func, select
 
 Customer = customer_pb2.Customer
@@ -84,7 +83,7 @@ async def test_delete_is_role_and_scope_checked(client, md) -> None:
                                 metadata=md("roles/branch_manager", org_unit="orgUnits/sh"))
 
 
-async def test_group_member_must_leave_the_group_first(client, md) -> None:
+async def test_group_member_must_leave_the_group_first(app, client, md) -> None:
     corporate = await _manual(client, md, kind=Customer.TYPE_CORPORATE, number=VALID_USCC, name="福建某某科技有限公司")
     group = (await client.CreateCustomerGroup(pb.CreateCustomerGroupRequest(customer_group=customer_pb2.CustomerGroup(
         display_name="某某集团", members=[customer_pb2.GroupMember(customer=corporate.name,
@@ -110,16 +109,16 @@ def _txn(amount: int = 2500, *, post_time=None, balance: int | None = 3500) -> T
     return message
 
 
-def _parent(account: str = ACCOUNT) -> str:
-    """(Names are keyed with the service's secret, configured when the app starts.)"""
-    return f"customers/c1/accounts/{account_key(account)}"
+def _parent(app, account: str = ACCOUNT) -> str:
+    """(Account names are keyed with the service's secret.)"""
+    return app.account_names.name("c1", account)
 
 
 async def test_create_transaction_is_idempotent_and_shares_the_ingestion_path(app, channel, client, md) -> None:
     service = md(**CORE)
-    request = pb.CreateTransactionRequest(parent=_parent(), transaction_id="CB-20260130-0001", transaction=_txn())
+    request = pb.CreateTransactionRequest(parent=_parent(app), transaction_id="CB-20260130-0001", transaction=_txn())
     first = (await client.CreateTransaction(request, metadata=service)).transaction
-    assert first.name == f"{_parent()}/transactions/CB-20260130-0001"
+    assert first.name == f"{_parent(app)}/transactions/CB-20260130-0001"
     assert first.amount.units == 2500 and first.counterparty == "赵六" and first.receive_time.seconds > 0
     second = (await client.CreateTransaction(request, metadata=service)).transaction
     assert second == first
@@ -139,37 +138,37 @@ async def test_create_transaction_is_idempotent_and_shares_the_ingestion_path(ap
 
 async def test_a_scanned_transaction_is_returned_not_stored_again(app, client, md) -> None:
     stored = (await client.CreateTransaction(pb.CreateTransactionRequest(
-        parent=_parent(), transaction_id="scanned-1", transaction=_txn(1)), metadata=md(**CORE))).transaction
+        parent=_parent(app), transaction_id="scanned-1", transaction=_txn(1)), metadata=md(**CORE))).transaction
     assert stored.amount.units == 80000 and stored.summary == "存入" and stored.counterparty == "赵六"
     assert await events(app, "TransactionPosted") == []
     async with app.db.read() as session:  # the unmasked counterparty is in the access audit trail
         methods = (await session.scalars(select(AccessRecordRow.method))).all()
     assert [m for m in methods if m.endswith("CreateTransaction")] == ["kam.customer.v1.CustomerService.CreateTransaction"]
     other = await failure(client.CreateTransaction(pb.CreateTransactionRequest(
-        parent=_parent(OTHER_ACCOUNT), transaction_id="scanned-1",
+        parent=_parent(app, OTHER_ACCOUNT), transaction_id="scanned-1",
         transaction=_txn()), metadata=md(**CORE)))
     assert other.code() == grpc.StatusCode.ALREADY_EXISTS
 
 
-async def test_create_transaction_validation_names_every_field(client, md) -> None:
+async def test_create_transaction_validation_names_every_field(app, client, md) -> None:
     bad = Transaction(amount=money_pb2.Money(currency_code="USD", units=-5), counterparty="x" * 201)
     error = await failure(client.CreateTransaction(pb.CreateTransactionRequest(
-        parent=_parent(), transaction_id="a/b", transaction=bad), metadata=md(**CORE)))
+        parent=_parent(app), transaction_id="a/b", transaction=bad), metadata=md(**CORE)))
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert set(violations(error)) == {"transaction_id", "transaction.direction", "transaction.amount",
                                       "transaction.amount.currency_code", "transaction.post_time",
                                       "transaction.counterparty"}
     future = await failure(client.CreateTransaction(pb.CreateTransactionRequest(
-        parent=_parent(), transaction_id="CB-1", transaction=_txn(post_time=T0 + timedelta(days=31))),
+        parent=_parent(app), transaction_id="CB-1", transaction=_txn(post_time=T0 + timedelta(days=31))),
         metadata=md(**CORE)))
     assert set(violations(future)) == {"transaction.post_time"}
-    missing = await failure(client.CreateTransaction(pb.CreateTransactionRequest(parent=_parent(), transaction_id="CB-1"),
+    missing = await failure(client.CreateTransaction(pb.CreateTransactionRequest(parent=_parent(app), transaction_id="CB-1"),
                                                      metadata=md(**CORE)))
     assert set(violations(missing)) == {"transaction"}
 
 
-async def test_create_transaction_permission_and_not_found(client, md) -> None:
-    request = pb.CreateTransactionRequest(parent=_parent(), transaction_id="CB-2", transaction=_txn())
+async def test_create_transaction_permission_and_not_found(app, client, md) -> None:
+    request = pb.CreateTransactionRequest(parent=_parent(app), transaction_id="CB-2", transaction=_txn())
     # Staff never record transactions, administrators included; nor does a service without the permission.
     for caller in (md("roles/relationship_manager"), md("roles/head_office_leader"), md(*ADMIN),
                    md("roles/service", kind="service", subject="services/other")):

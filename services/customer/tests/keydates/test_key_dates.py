@@ -16,7 +16,7 @@ from kam.customer.v1 import tier_service_pb2 as tier_pb
 from kam.customer.v1 import tier_service_pb2_grpc as tier_grpc
 from kam_customer.adapters.orm import CustomerRow
 from kam_customer.domain.identifiers import resident_id_check_char
-from kam_customer.service_layer.key_dates import Kind, next_anniversary
+from kam_customer.keydates.service import Kind, next_anniversary
 from kam_kit.clock import ManualClock
 from kam_kit.db import outbox_table
 from sqlalchemy import select, update

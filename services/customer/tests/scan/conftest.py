@@ -21,7 +21,8 @@ from kam_customer.adapters.orm import (
     StaffRow,
     TransactionRow,
 )
-from kam_customer.bootstrap import MIGRATIONS
+from kam_customer.context import MIGRATIONS
+from kam_customer.domain.names import AccountNames
 from kam_customer.scan.jobs import ScanManager
 from kam_customer.scan.mapping import load_mapping
 from kam_customer.scan.runner import ScanRunner
@@ -98,6 +99,10 @@ async def kam(database_url):
     await db.dispose()
 
 
+#: How these tests' scans name accounts (a service derives its secret from KAM_TOKEN_SECRET).
+ACCOUNT_NAMES = AccountNames(b"scan-tests")
+
+
 class Scanner:
     """Runs scans of one source into one KAM database and waits for them."""
 
@@ -112,11 +117,12 @@ class Scanner:
 
     def manager(self) -> ScanManager:
         def runner(mapping):
-            return ScanRunner(self.db, self.clock, mapping, self.source_url, batch_size=self.batch_size,
-                              floors=self.floors, grade=self.grade, after_batch=self.after_batch,
-                              key_date_lead_days=self.key_date_lead_days, fx_rates=self.fx_rates)
+            return ScanRunner(self.db, self.clock, mapping, self.source_url, account_names=ACCOUNT_NAMES,
+                              batch_size=self.batch_size, floors=self.floors, grade=self.grade,
+                              after_batch=self.after_batch, key_date_lead_days=self.key_date_lead_days,
+                              fx_rates=self.fx_rates)
         return ScanManager(self.db, self.clock, source_url=self.source_url, mapping_path=self.mapping,
-                           runner_factory=runner)
+                           account_names=ACCOUNT_NAMES, runner_factory=runner)
 
     async def run(self, mode: str | None = "FULL"):
         return await self.manager().run_to_end(mode=mode)

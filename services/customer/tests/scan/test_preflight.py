@@ -6,6 +6,7 @@ the CLI's output either — and KAM stays exactly as it was."""
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -84,12 +85,13 @@ async def test_a_failed_scan_leaves_kam_exactly_as_it_was(scan_source, clock, tm
     assert await snapshot(kam) == before
 
 
-async def test_the_cli_prints_one_paragraph_and_no_traceback(scan_source, tmp_path) -> None:
+async def test_the_cli_prints_one_paragraph_and_no_traceback(scan_source, tmp_path, token_secret) -> None:
     source, _kam = scan_source
     path = _mapping(tmp_path, 'balance = "a.cur_bal"', 'balance = "a.acct_status"')
     process = await asyncio.create_subprocess_exec(
         str(Path(sys.executable).parent / "kam-customer"), "scan", "--full", "--source-url", source,
         "--mapping", str(path), "--database-url", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}",
+        env={**os.environ, "KAM_TOKEN_SECRET": token_secret},
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     out, err = await asyncio.wait_for(process.communicate(), 120)
     output = (out + err).decode()

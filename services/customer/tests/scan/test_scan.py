@@ -20,7 +20,7 @@ from kam_customer.adapters.orm import (
     StaffRow,
     TransactionRow,
 )
-from kam_customer.scan import ingest
+from kam_customer.ingestion import ingest
 from kam_customer.scan.mapping import load_mapping
 from kam_customer.scan.source import open_source
 from kam_customer.scan.sqlgen import METRIC_COLUMNS, SqlBuilder, dialect_for, window_binds
@@ -30,7 +30,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from . import tiny_source
-from .conftest import Scanner, issues_of, migrated, outbox_counts, snapshot
+from .conftest import ACCOUNT_NAMES, Scanner, issues_of, migrated, outbox_counts, snapshot
 
 SELECTED = {"cp001", "cp003", "cp004", "cc001"}
 
@@ -334,9 +334,11 @@ async def test_pushed_and_scanned_transaction_is_applied_and_published_once(kam,
         id="0000000011", account_id="A1", direction="DEBIT", amount=Decimal("100000.00"),
         post_time=datetime(2026, 7, 1, 2, 0, tzinfo=UTC), balance_after=Decimal("500500.00"), channel="COUNTER")
     async with kam.transaction() as session:
-        first = await ingest.apply_transactions(session, [pushed], origin=ingest.PUSH, clock=clock)
+        first = await ingest.apply_transactions(session, [pushed], origin=ingest.PUSH, clock=clock,
+                                           account_names=ACCOUNT_NAMES)
     async with kam.transaction() as session:
-        again = await ingest.apply_transactions(session, [pushed], origin=ingest.PUSH, clock=clock)
+        again = await ingest.apply_transactions(session, [pushed], origin=ingest.PUSH, clock=clock,
+                                           account_names=ACCOUNT_NAMES)
     assert (first.accepted, again.accepted, again.duplicates) == (1, 0, 1)
     await tiny_source.add_rows(source.replace("sqlite://", "sqlite+aiosqlite://"), txn=[
         {**tiny_source._txn(11, "A1", datetime(2026, 7, 1, 10, 0), "D", "100000.00", "500500.00", "CTR")}])
@@ -363,7 +365,8 @@ async def test_item1_the_next_scan_replaces_a_pushed_balance_by_the_sources(kam,
         id="push-bogus", account_id="A1", direction="CREDIT", amount=Decimal("1.00"),
         post_time=clock.now() + timedelta(minutes=4), balance_after=Decimal("99999999.00"))
     async with kam.transaction() as session:
-        await ingest.apply_transactions(session, [bogus], origin=ingest.PUSH, clock=clock)
+        await ingest.apply_transactions(session, [bogus], origin=ingest.PUSH, clock=clock,
+                                           account_names=ACCOUNT_NAMES)
     async with kam.read() as session:
         pushed = await session.get(AccountRow, "A1")
     assert (pushed.balance, pushed.balance_origin) == (Decimal("99999999.00"), "PUSH")  # shown until the scan

@@ -13,7 +13,7 @@ from google.type import money_pb2
 from kam.customer.v1 import customer_pb2, scan_pb2, scan_service_pb2, scan_service_pb2_grpc
 from kam_customer.adapters.orm import TransactionRow
 from kam_customer.bootstrap import build
-from kam_customer.scan import cdc
+from kam_customer.ingestion import cdc
 from kam_customer.settings import DEFAULT_MAPPING, CustomerSettings
 from kam_kit import auth, events
 from kam_kit.clock import SYSTEM_CLOCK, ManualClock
@@ -222,25 +222,70 @@ async def test_item1_cdc_messages_need_the_core_systems_token(database_url, toke
         await app.stop()
 
 
+async def _account_opened(db) -> customer_pb2.Account:
+    from kam.customer.v1 import events_pb2
+    from kam_kit.db import outbox_table
+
+    async with db.read() as session:
+        payloads = (await session.scalars(select(outbox_table.c.payload).where(
+            outbox_table.c.event_type == "kam.customer.v1.AccountOpened"))).all()
+    assert payloads
+    return events_pb2.AccountOpened.FromString(payloads[0]).account
+
+
+async def _get_account(app, token_secret: str, name: str) -> customer_pb2.Account:
+    from kam.customer.v1 import customer_service_pb2, customer_service_pb2_grpc
+
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{app.grpc.port}") as channel:
+        return (await customer_service_pb2_grpc.CustomerServiceStub(channel).GetAccount(
+            customer_service_pb2.GetAccountRequest(name=name),
+            metadata=_md(token_secret, app.test_clock, "roles/admin"), timeout=10)).account
+
+
+async def test_a_cli_scan_names_accounts_as_the_service_does(database_url, token_secret, free_port,
+                                                             source) -> None:
+    """`kam-customer scan` derives the account-name secret from KAM_TOKEN_SECRET as the service does: the
+    service started afterwards on the same database resolves the names the CLI's events carry."""
+    import os
+    import sys
+    from pathlib import Path
+
+    process = await asyncio.create_subprocess_exec(
+        str(Path(sys.executable).parent / "kam-customer"), "scan", "--full", "--source-url", source,
+        "--database-url", database_url, env={**os.environ, "KAM_TOKEN_SECRET": token_secret},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(process.communicate(), 120)
+    assert process.returncode == 0, (out + err).decode()
+    app = await _app(database_url, token_secret, free_port, source)
+    try:
+        opened = await _account_opened(app.db)
+        got = await _get_account(app, token_secret, opened.name)
+        assert (got.name, got.account_number) == (opened.name, opened.account_number)
+    finally:
+        await app.stop()
+
+
+async def test_the_cli_refuses_to_scan_without_the_token_secret(database_url, source) -> None:
+    import os
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if k != "KAM_TOKEN_SECRET"}
+    process = await asyncio.create_subprocess_exec(
+        str(Path(sys.executable).parent / "kam-customer"), "scan", "--source-url", source,
+        "--database-url", database_url, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    _out, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 2 and "KAM_TOKEN_SECRET" in err.decode() and "Traceback" not in err.decode()
+
+
 async def test_events_name_accounts_as_the_api_does(database_url, token_secret, free_port, source) -> None:
     """An AccountOpened event's account name resolves through GetAccount (the same opaque key)."""
-    from kam.customer.v1 import customer_service_pb2, customer_service_pb2_grpc, events_pb2
-    from kam_kit.db import outbox_table
-    from sqlalchemy import select
-
     app = await _app(database_url, token_secret, free_port, source)
     try:
         await _start_scan(app)
-        async with app.db.read() as session:
-            payloads = (await session.scalars(select(outbox_table.c.payload).where(
-                outbox_table.c.event_type == "kam.customer.v1.AccountOpened"))).all()
-        assert payloads
-        opened = events_pb2.AccountOpened.FromString(payloads[0]).account
+        opened = await _account_opened(app.db)
         assert opened.account_number not in opened.name  # names never reveal account numbers
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{app.grpc.port}") as channel:
-            got = await customer_service_pb2_grpc.CustomerServiceStub(channel).GetAccount(
-                customer_service_pb2.GetAccountRequest(name=opened.name),
-                metadata=_md(token_secret, app.test_clock, "roles/admin"), timeout=10)
-        assert (got.account.name, got.account.account_number) == (opened.name, opened.account_number)
+        got = await _get_account(app, token_secret, opened.name)
+        assert (got.name, got.account_number) == (opened.name, opened.account_number)
     finally:
         await app.stop()

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from kam_customer.adapters.orm import AccountRow, Base, CustomerRow, OrgUnitRow
-from kam_customer.bootstrap import MIGRATIONS
+from kam_customer.context import MIGRATIONS
 from kam_customer.search.index import reindex
 from kam_kit.clock import ManualClock
 from kam_kit.testing import migrated_database

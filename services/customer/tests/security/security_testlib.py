@@ -27,7 +27,6 @@ from kam_customer.adapters.orm import (
     TransactionRow,
 )
 from kam_customer.search.index import reindex
-from kam_customer.service_layer.names import account_key
 from kam_customer.tiering import engine
 from kam_customer.tiering.orm import TierOverrideRow
 from kam_kit.clock import ManualClock
@@ -53,10 +52,10 @@ class Side:
     def customer_name(self) -> str:
         return f"customers/{self.customer}"
 
-    def secrets(self) -> list[str]:
+    def secrets(self, account_names) -> list[str]:
         """Values that must never appear in an answer to a caller who may not see this side."""
         return [self.customer, self.corporate, self.person, self.person_id, self.phone, self.company,
-                self.legal_rep, self.account, account_key(self.account), self.contact_name, self.contact_phone]
+                self.legal_rep, self.account, account_names.key(self.account), self.contact_name, self.contact_phone]
 
 
 IN = Side("in", "orgUnits/0101", "staff/rm_zhang", "张伟", "11010519491231002X", "13812345678", "北京某某科技有限公司",

@@ -73,7 +73,7 @@ async def test_item10_impossible_dates_times_and_amounts_in_every_method(bank) -
         permission = authz.declared_rule(method).permission
         caller = "core_banking" if permission == "transactions.ingest" else "admin"
         stub = getattr(bank.stubs[method.containing_service.full_name], method.name)
-        for request in _corrupted(_request(method, IN), path, kind):
+        for request in _corrupted(_request(method, IN, bank.api.service.account_names), path, kind):
             try:
                 if method.client_streaming:
                     async def one(request=request):

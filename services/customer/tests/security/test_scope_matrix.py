@@ -40,7 +40,6 @@ from kam_customer.adapters.orm import (
     TransactionRow,
 )
 from kam_customer.domain.identifiers import resident_id_check_char
-from kam_customer.service_layer.names import account_key
 from kam_customer.tiering.orm import TierOverrideRow
 from kam_kit import authz
 from kam_kit.auth import Identity
@@ -60,9 +59,9 @@ def _valid_resident_id(serial: int) -> str:
     return first17 + resident_id_check_char(first17)
 
 
-def _target(template: str, side: Side) -> str:
+def _target(template: str, side: Side, account_names) -> str:
     """A path template (``customers/*/accounts/*``) with each ``*`` the side's id for that collection."""
-    ids = {"customers": side.customer, "accounts": account_key(side.account), "contacts": side.contact,
+    ids = {"customers": side.customer, "accounts": account_names.key(side.account), "contacts": side.contact,
            "tierOverrides": side.override, "customerGroups": side.group, "tiers": "gold",
            "tierRuleSets": "individual-v1", "scanJobs": f"job-{side.tag}", "accessRecords": f"rec-{side.tag}",
            "interactions": f"i-{side.tag}"}
@@ -135,13 +134,13 @@ BOUND = {"CreateCustomer", "SearchCustomers", "ListCustomers", "CreateCustomerGr
          "IngestTransactions", "StreamTransactions", "ListAccessRecords"}
 
 
-def _request(method, side: Side):
+def _request(method, side: Side, account_names):
     request = method.input_type._concrete_class()
     rule = method.GetOptions().Extensions[annotations_pb2.http]
     path = getattr(rule, rule.WhichOneof("pattern"))
     for variable in path.split("{")[1:]:
         field, _, template = variable.split("}")[0].partition("=")
-        _set(request, field, _target(template, side))
+        _set(request, field, _target(template, side, account_names))
     if rule.body or method.name in BODIES:
         assert method.name in BODIES, f"{method.full_name}: add a valid body to BODIES"
         BODIES[method.name](request, side)
@@ -157,7 +156,7 @@ def _bound(method) -> bool:
 async def _call(bank, method, caller: str, side: Side):
     """(status code, response or None)."""
     stub = bank.stubs[method.containing_service.full_name]
-    request = _request(method, side)
+    request = _request(method, side, bank.api.service.account_names)
     call = getattr(stub, method.name)
     try:
         if method.client_streaming:
@@ -193,11 +192,11 @@ def _identity(caller: str) -> Identity:
     return Identity(subject=f"x/{caller}", **spec)
 
 
-def _leaks(reply, side: Side, *, include_companies: bool) -> list[str]:
+def _leaks(reply, side: Side, account_names, *, include_companies: bool) -> list[str]:
     if reply is None:
         return []
     data = reply.SerializeToString().decode("utf-8", errors="replace")
-    secrets = side.secrets()
+    secrets = side.secrets(account_names)
     if not include_companies:  # an in-scope company's structure names its out-of-scope parent (item 7)
         secrets = [s for s in secrets if s not in (side.company, side.corporate)]
     return [secret for secret in secrets if secret in data]
@@ -206,6 +205,7 @@ def _leaks(reply, side: Side, *, include_companies: bool) -> list[str]:
 @pytest.mark.parametrize("caller", list(CALLERS))
 async def test_items1_to_4_every_method_every_caller_no_leak(bank, caller: str) -> None:
     identity = _identity(caller)
+    names = bank.api.service.account_names
     before = await _out_side(bank)
     problems: list[str] = []
     for method in METHODS:
@@ -226,9 +226,9 @@ async def test_items1_to_4_every_method_every_caller_no_leak(bank, caller: str) 
             if _bound(method) and out[0] != none[0]:
                 problems.append(f"{name}: out of scope {out[0]} but nothing there {none[0]}")
             for label, (_, reply) in (("out", out), ("none", none)):
-                if leaked := _leaks(reply, OUT, include_companies=True):
+                if leaked := _leaks(reply, OUT, names, include_companies=True):
                     problems.append(f"{name} ({label}): answer shows {leaked}")
-            if leaked := _leaks(mine[1], OUT, include_companies=False):
+            if leaked := _leaks(mine[1], OUT, names, include_companies=False):
                 problems.append(f"{name} (in): answer shows {leaked}")
     assert not problems, "\n".join(problems)
     if caller in SCOPED:

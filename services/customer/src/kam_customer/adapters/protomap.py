@@ -86,10 +86,12 @@ ACCOUNT_STATE_TO_PROTO = {"OPEN": Account.STATE_OPEN, "FROZEN": Account.STATE_FR
 ACCOUNT_STATE_FROM_PROTO = {Account.State.Name(v): k for k, v in ACCOUNT_STATE_TO_PROTO.items()}
 DIRECTION_TO_PROTO = {"DEBIT": Transaction.DIRECTION_DEBIT, "CREDIT": Transaction.DIRECTION_CREDIT}
 DIRECTION_FROM_PROTO = {Transaction.Direction.Name(v): k for k, v in DIRECTION_TO_PROTO.items()}
+DIRECTION_FROM_ENUM = {v: k for k, v in DIRECTION_TO_PROTO.items()}
 CHANNEL_TO_PROTO = {"COUNTER": Transaction.CHANNEL_COUNTER, "ATM": Transaction.CHANNEL_ATM,
                     "ONLINE": Transaction.CHANNEL_ONLINE, "MOBILE": Transaction.CHANNEL_MOBILE,
                     "POS": Transaction.CHANNEL_POS, "THIRD_PARTY": Transaction.CHANNEL_THIRD_PARTY}
 CHANNEL_FROM_PROTO = {Transaction.Channel.Name(v): k for k, v in CHANNEL_TO_PROTO.items()}
+CHANNEL_FROM_ENUM = {v: k for k, v in CHANNEL_TO_PROTO.items()}
 INTERACTION_TYPE_TO_PROTO = {name: Interaction.Type.Value(f"TYPE_{name}") for name in (
     "VISIT", "CALL", "MEETING", "MESSAGE", "REQUEST", "NOTE", "SYSTEM")}
 INTERACTION_TYPE_FROM_PROTO = {v: k for k, v in INTERACTION_TYPE_TO_PROTO.items()}

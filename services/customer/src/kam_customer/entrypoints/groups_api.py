@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cached_property
-
 from kam.customer.v1 import customer_pb2
 from kam.customer.v1 import customer_service_pb2 as pb
 from kam_kit import pagination
@@ -12,7 +10,7 @@ from kam_kit.filtering import parse_equalities
 from kam_kit.grpcserver import current_identity
 
 from kam_customer.adapters.protomap import GROUP_ROLE_FROM_PROTO, update_paths
-from kam_customer.service_layer import names
+from kam_customer.domain import names
 from kam_customer.service_layer.groups import WRITABLE, GroupDraft, GroupService, MemberDraft
 
 
@@ -33,14 +31,10 @@ def _draft(message: customer_pb2.CustomerGroup) -> GroupDraft:
 
 
 class GroupsApi:
-    """The CustomerGroup methods; expects ``self.customers`` and ``self.pages`` of CustomerServicer."""
+    """The CustomerGroup methods; expects ``self.groups`` and ``self.pages`` of CustomerServicer."""
 
-    customers: object
+    groups: GroupService
     pages: object
-
-    @cached_property
-    def groups(self) -> GroupService:
-        return GroupService(self.customers.db, self.customers.clock)  # type: ignore[attr-defined]
 
     async def CreateCustomerGroup(self, request: pb.CreateCustomerGroupRequest,
                                   context) -> pb.CreateCustomerGroupResponse:

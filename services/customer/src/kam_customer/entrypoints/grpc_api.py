@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from kam.customer.v1 import customer_pb2
 from kam.customer.v1 import customer_service_pb2 as pb
 from kam.customer.v1 import customer_service_pb2_grpc as pb_grpc
@@ -18,15 +20,19 @@ from kam_customer.adapters.protomap import (
     customer_to_proto,
     draft_from_proto,
 )
+from kam_customer.domain import names
 from kam_customer.entrypoints.audit_api import audited, masked_for_caller, sees_personal_data
 from kam_customer.entrypoints.groups_api import GroupsApi
 from kam_customer.entrypoints.lifecycle_api import LifecycleApi
-from kam_customer.service_layer import audit, filters, names
+from kam_customer.ingestion.push import PushService
+from kam_customer.service_layer import audit, filters
 from kam_customer.service_layer.accounts import AccountService
 from kam_customer.service_layer.audit import AccessAudit
 from kam_customer.service_layer.contacts import WRITABLE as CONTACT_FIELDS
 from kam_customer.service_layer.contacts import ContactDraft, ContactService
 from kam_customer.service_layer.customers import CustomerService
+from kam_customer.service_layer.groups import GroupService
+from kam_customer.service_layer.lifecycle import LifecycleService
 from kam_customer.service_layer.searching import SearchService
 from kam_customer.service_layer.standing import StandingService
 from kam_customer.service_layer.timeline import InteractionDraft, TimelineService
@@ -91,19 +97,36 @@ class _Pages:
         return pagination.encode_token({"offset": offset + count}, bound_to=bound_to, secret=self.secret) if more else ""
 
 
+@dataclass(frozen=True)
+class CustomerUseCases:
+    """The use cases CustomerService serves (built by bootstrap)."""
+
+    customers: CustomerService
+    accounts: AccountService
+    contacts: ContactService
+    timeline: TimelineService
+    standing: StandingService
+    searcher: SearchService
+    access_audit: AccessAudit
+    groups: GroupService
+    lifecycle: LifecycleService
+    push: PushService
+
+
 @audited(pb.DESCRIPTOR.services_by_name["CustomerService"])
 class CustomerServicer(LifecycleApi, GroupsApi, pb_grpc.CustomerServiceServicer):
-    def __init__(self, customers: CustomerService, page_secret: bytes) -> None:
-        self.customers = customers
-        self.page_secret = page_secret
+    def __init__(self, use_cases: CustomerUseCases, page_secret: bytes) -> None:
+        self.customers = use_cases.customers
+        self.accounts = use_cases.accounts
+        self.contacts = use_cases.contacts
+        self.timeline = use_cases.timeline
+        self.standing = use_cases.standing
+        self.searcher = use_cases.searcher
+        self.access_audit = use_cases.access_audit
+        self.groups = use_cases.groups
+        self.lifecycle = use_cases.lifecycle
+        self.push = use_cases.push
         self.pages = _Pages(page_secret)
-        db, clock = customers.db, customers.clock
-        self.accounts = AccountService(db)
-        self.contacts = ContactService(db, clock)
-        self.timeline = TimelineService(db, clock)
-        self.standing = StandingService(db, clock)
-        self.searcher = SearchService(db)
-        self.access_audit = AccessAudit(db, clock)
 
     # ------------------------------------------------------------------------------------------ customers
 

@@ -19,11 +19,12 @@ from kam_kit.filtering import parse_equalities
 from kam_kit.timeconv import aware
 from sqlalchemy import and_, or_, select
 
+from kam_customer.domain.names import AccountNames
+from kam_customer.keydates import service as key_dates
 from kam_customer.scan.mapping import Mapping, MappingError, load_mapping
 from kam_customer.scan.orm import ScanJobRow
 from kam_customer.scan.runner import FULL, INCREMENTAL, TERMINAL, ScanRunner
 from kam_customer.scan.source import SourceUnavailable, check_source, open_source
-from kam_customer.service_layer import key_dates
 from kam_customer.settings import DEFAULT_SCAN_BATCH_SIZE
 
 log = logging.getLogger(__name__)
@@ -53,12 +54,16 @@ def job_id_from_name(name: str, field_path: str = "name") -> str:
 class ScanManager:
     """Owns the background scan task of this process (one scan at a time)."""
 
-    def __init__(self, db: Database, clock: Clock, *, source_url: str, mapping_path,
-                 batch_size: int = DEFAULT_SCAN_BATCH_SIZE, floors: dict[str, dict[str, Decimal]] | None = None, page_secret: bytes = b"scan",
+    def __init__(self, db: Database, clock: Clock, *, source_url: str, mapping_path, account_names: AccountNames,
+                 timezone: str = "Asia/Shanghai",
+                 batch_size: int = DEFAULT_SCAN_BATCH_SIZE, floors: dict[str, dict[str, Decimal]] | None = None,
+                 page_secret: bytes = b"scan",
                  runner_factory: Callable[..., ScanRunner] | None = None,
                  key_date_lead_days: int = key_dates.DEFAULT_LEAD_DAYS,
                  fx_rates: dict[str, Decimal] | None = None) -> None:
         self.db = db
+        self.account_names = account_names
+        self.timezone = timezone
         self.fx_rates = fx_rates or {}
         self.key_date_lead_days = key_date_lead_days
         self.clock = clock
@@ -117,7 +122,9 @@ class ScanManager:
     def runner(self, mapping: Mapping) -> ScanRunner:
         if self.runner_factory is not None:
             return self.runner_factory(mapping)
-        return ScanRunner(self.db, self.clock, mapping, self.source_url, batch_size=self.batch_size,
+        return ScanRunner(self.db, self.clock, mapping, self.source_url, account_names=self.account_names,
+                          timezone=self.timezone,
+                          batch_size=self.batch_size,
                           floors=self.floors, key_date_lead_days=self.key_date_lead_days, fx_rates=self.fx_rates)
 
     async def _run(self, job_id: str) -> None:

@@ -149,7 +149,8 @@ class Mapping:
     #: SQL giving the "as of" business date; default: the newest transaction day.
     as_of: dict[str, str] = field(default_factory=dict)
     #: The time zone of the source's naive timestamps.
-    timezone: str = "Asia/Shanghai"
+    #: The zone of the source's naive timestamps; empty: the bank's (KAM_CUSTOMER_BANK_TIMEZONE).
+    timezone: str = ""
 
     def entity(self, name: str) -> Entity | None:
         return self.entities.get(name)
@@ -177,9 +178,10 @@ def parse_mapping(raw: dict[str, Any], path: str | Path = "<mapping>") -> Mappin
         raise MappingError(path, "mapping", "must be a table")
     for key in set(meta) - {"name", "description", "as_of", "timezone"}:
         raise MappingError(path, f"mapping.{key}", "unknown key (expected name, description, as_of, timezone)")
-    timezone = meta.get("timezone", "Asia/Shanghai")
+    timezone = meta.get("timezone", "")
     try:
-        ZoneInfo(str(timezone))
+        if timezone:
+            ZoneInfo(str(timezone))
     except (ZoneInfoNotFoundError, ValueError):
         raise MappingError(path, "mapping.timezone", f"unknown time zone {timezone!r}") from None
     entities_raw = raw.get("entities")

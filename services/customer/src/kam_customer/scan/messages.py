@@ -12,16 +12,12 @@ from kam.identity.v1.identity_pb2 import OrgUnit
 from kam_kit.timeconv import to_timestamp
 
 from kam_customer.adapters import protomap
-from kam_customer.service_layer import names
 
 Account = customer_pb2.Account
 Transaction = customer_pb2.Transaction
 ScanJob = scan_pb2.ScanJob
 
-#: Account/transaction codes ↔ proto enums: one table, shared with the API (adapters.protomap).
-ACCOUNT_TYPES = protomap.ACCOUNT_TYPE_TO_PROTO
-DIRECTIONS_FROM_PROTO = {v: k for k, v in protomap.DIRECTION_TO_PROTO.items()}
-CHANNELS_FROM_PROTO = {v: k for k, v in protomap.CHANNEL_TO_PROTO.items()}
+
 MODES = {"FULL": ScanJob.MODE_FULL, "INCREMENTAL": ScanJob.MODE_INCREMENTAL}
 TRIGGERS = {"SCHEDULED": ScanJob.TRIGGER_SCHEDULED, "MANUAL": ScanJob.TRIGGER_MANUAL,
             "STARTUP": ScanJob.TRIGGER_STARTUP}
@@ -38,18 +34,7 @@ def money_value(message: money_pb2.Money) -> Decimal:
     return (Decimal(message.units) + Decimal(message.nanos) / Decimal(1_000_000_000)).quantize(Decimal("0.01"))
 
 
-def account_name(row) -> str:
-    """The account's resource name, as the API names it."""
-    return names.account_name(row.customer_id, row.id)
 
-
-def account_to_proto(row) -> Account:
-    """An account in an event: unmasked (events are for KAM's services), named as in the API."""
-    return protomap.account_to_proto(row, names.account_key(row.id), masked=False)
-
-
-def transaction_to_proto(row) -> Transaction:
-    return protomap.transaction_to_proto(row, names.account_key(row.account_id), masked=False)
 
 
 def scan_job_to_proto(row) -> ScanJob:

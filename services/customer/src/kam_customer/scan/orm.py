@@ -1,5 +1,4 @@
-"""The scan's own tables: scan jobs (state, watermarks, checkpoint, counters, issues) and key dates already
-announced (so KeyDateApproaching is published once per occurrence)."""
+"""The scan's own table: scan jobs (state, watermarks, checkpoint, counters, issues)."""
 
 from __future__ import annotations
 
@@ -48,13 +47,3 @@ class ScanJobRow(Base):
     #: JSON {currency: "CNY per unit"}: the exchange rates fixed at the start (same on resume).
     rates: Mapped[str] = mapped_column(Text, default="")
 
-
-class AnnouncedKeyDateRow(Base):
-    """A key date occurrence already announced with KeyDateApproaching."""
-
-    __tablename__ = "scan_key_dates"
-
-    customer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(48), primary_key=True)
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    ref: Mapped[str] = mapped_column(String(128), primary_key=True, default="")  # account / contact id or ""

@@ -37,6 +37,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from kam_customer.adapters.orm import AccountRow, CustomerMetricsRow, CustomerRow
 from kam_customer.context import SERVICE
+from kam_customer.domain.names import AccountNames
+from kam_customer.keydates import service as key_dates
 from kam_customer.scan import messages, preflight
 from kam_customer.scan.issues import Issues
 from kam_customer.scan.mapping import Mapping, MappingError
@@ -44,7 +46,6 @@ from kam_customer.scan.orm import ScanJobRow
 from kam_customer.scan.source import SourceUnavailable, check_source, open_source, short_reason
 from kam_customer.scan.sqlgen import TXN_METRICS, KeyRange, SqlBuilder, dialect_for, window_binds
 from kam_customer.scan.writer import BatchDetails, BatchWriter, as_date, kam_customer_id
-from kam_customer.service_layer import key_dates
 from kam_customer.settings import DEFAULT_SCAN_BATCH_SIZE
 
 log = logging.getLogger(__name__)
@@ -104,12 +105,16 @@ class ScanRunner:
     """Runs scan jobs of one mapping against one source."""
 
     def __init__(self, db: Database, clock: Clock, mapping: Mapping, source_url: str, *,
+                 account_names: AccountNames, timezone: str = "Asia/Shanghai",
                  batch_size: int = DEFAULT_SCAN_BATCH_SIZE, floors: dict[str, dict[str, Decimal]] | None = None,
                  after_batch: Callable[[str, int], Awaitable[None]] | None = None,
                  on_progress: Callable[[ScanJobRow], None] | None = None, grade=None,
                  key_date_lead_days: int = key_dates.DEFAULT_LEAD_DAYS,
                  fx_rates: dict[str, Decimal] | None = None) -> None:
         self.db = db
+        self.account_names = account_names
+        #: The zone of the source's naive timestamps: the mapping's, else the bank's.
+        self.timezone = mapping.timezone or timezone
         #: Exchange rates of KAM's setting (currency → CNY per unit); a mapped ``fx_rate`` table's rates win.
         self.fx_rates = fx_rates or {}
         self.key_date_lead_days = key_date_lead_days
@@ -264,8 +269,9 @@ class ScanRunner:
         return {t: {m: Decimal(v) for m, v in f.items()} for t, f in json.loads(job.floors or "{}").items()}
 
     def _writer(self, job: ScanJobRow, issues: Issues) -> BatchWriter:
-        return BatchWriter(clock=self.clock, scan_id=job.id, as_of=job.as_of, timezone=self.mapping.timezone,
+        return BatchWriter(clock=self.clock, scan_id=job.id, as_of=job.as_of, timezone=self.timezone,
                            dialect_date_of=self.dialect.date_of, issues=issues, grade=self.grade,
+                           account_names=self.account_names,
                            reindex=self.reindex, assess=self.assess,
                            audited=frozenset(AUDITED) if job.mode == FULL else frozenset(),
                            key_date_lead_days=self.key_date_lead_days, rates=self._rates(job))

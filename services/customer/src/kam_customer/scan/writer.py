@@ -44,12 +44,13 @@ from kam_customer.adapters.orm import (
 from kam_customer.context import SERVICE
 from kam_customer.domain import identifiers
 from kam_customer.domain.customers import mask_id_number
-from kam_customer.scan import ingest, messages
+from kam_customer.domain.names import AccountNames
+from kam_customer.ingestion import ingest
+from kam_customer.keydates import service as key_dates
+from kam_customer.scan import messages
 from kam_customer.scan.issues import Issues
 from kam_customer.scan.mapping import BASE_CURRENCY
 from kam_customer.scan.sqlgen import KINDS, METRIC_COLUMNS, NO_RATE
-from kam_customer.service_layer import key_dates
-from kam_customer.service_layer.names import account_key
 
 CENT = Decimal("0.01")
 ONE = Decimal(1)
@@ -139,10 +140,11 @@ class BatchResult:
 
 class BatchWriter:
     def __init__(self, *, clock: Clock, scan_id: str, as_of: date, timezone: str, dialect_date_of,
-                 issues: Issues, grade=None, reindex=None, assess=None, audited: frozenset[str] = frozenset(),
+                 issues: Issues, account_names: AccountNames, grade=None, reindex=None, assess=None, audited: frozenset[str] = frozenset(),
                  key_date_lead_days: int = key_dates.DEFAULT_LEAD_DAYS,
                  rates: dict[str, Decimal] | None = None) -> None:
         self.clock = clock
+        self.account_names = account_names
         #: Exchange rates (currency → CNY per unit) the scan converts accounts' amounts with.
         self.rates = rates or {}
         self.key_date_lead_days = key_date_lead_days
@@ -392,14 +394,10 @@ class BatchWriter:
         return out
 
     def _account_name(self, account) -> str:
-        return f"customers/{account.customer_id}/accounts/{self._account_key(account.id)}"
+        return self.account_names.name(account.customer_id, account.id)
 
     def _account_key(self, account_id: str) -> str:
-        """The account's keyed name part (a hash: computed once per account and batch)."""
-        key = self._keys.get(account_id)
-        if key is None:
-            key = self._keys[account_id] = account_key(account_id)
-        return key
+        return self.account_names.key(account_id)
 
     def _account_proto(self, account):
         """An account in an event: unmasked (events are for KAM's services), named as in the API."""
@@ -407,7 +405,7 @@ class BatchWriter:
 
     def _snapshot(self, session, account, name: str, aum, now: datetime) -> None:
         message = events_pb2.BalanceSnapshot(
-            account=name, account_type=messages.ACCOUNT_TYPES.get(account.type, 0),
+            account=name, account_type=protomap.ACCOUNT_TYPE_TO_PROTO.get(account.type, 0),
             balance=messages.money(account.balance), customer_assets_under_management=messages.money(aum))
         message.snapshot_time.CopyFrom(to_timestamp(account.balance_update_time or now))
         outbox.record(session, message, service=SERVICE, clock=self.clock, resource=name)
@@ -459,7 +457,8 @@ class BatchWriter:
                 channel=row.get("channel") or "", cash=row.get("cash") == "YES",
                 counterparty=_text(row.get("counterparty")), summary=_text(row.get("summary")),
                 announce=bool(row.get("announce", True))))
-        result = await ingest.apply_transactions(session, incoming, origin=ingest.SCAN, clock=self.clock)
+        result = await ingest.apply_transactions(session, incoming, origin=ingest.SCAN, clock=self.clock,
+                                                 account_names=self.account_names)
         return result.accepted
 
     async def _write_contacts(self, session, details: BatchDetails, ids: dict[str, str], now: datetime) -> None:
@@ -560,9 +559,10 @@ class BatchWriter:
     async def _key_dates(self, session, customers: list[CustomerRow], accounts: dict[str, AccountRow],
                          now: datetime) -> None:
         """KeyDateApproaching once per occurrence for key customers' dates within the lead window
-        (:mod:`kam_customer.service_layer.key_dates`, shared with the daily sweep)."""
+        (:mod:`kam_customer.keydates.service`, shared with the daily sweep)."""
         await key_dates.announce_for(session, customers, accounts.values(), clock=self.clock, now=now,
-                                     today=now.astimezone(self.tz).date(), lead_days=self.key_date_lead_days)
+                                     today=now.astimezone(self.tz).date(), lead_days=self.key_date_lead_days,
+                                     account_names=self.account_names)
 
 
 def _metric_values(m: dict) -> dict:

@@ -8,8 +8,8 @@ from kam_kit.errors import InvalidArgument, NotFound
 from sqlalchemy import ColumnElement, func, select
 
 from kam_customer.adapters.orm import AccountRow, BalanceHistoryRow, TransactionRow
-from kam_customer.service_layer import names
-from kam_customer.service_layer.scope import customer_for
+from kam_customer.adapters.scope import customer_for
+from kam_customer.domain import names
 
 ACCOUNT_ORDER = {
     "open_date": AccountRow.open_date, "maturity_date": AccountRow.maturity_date, "balance": AccountRow.balance,
@@ -28,12 +28,9 @@ def order_clause(order_by: str) -> list:
 
 
 class AccountService:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, account_names: names.AccountNames) -> None:
         self.db = db
-
-    @staticmethod
-    def key(account_number: str) -> str:
-        return names.account_key(account_number)
+        self.key = account_names.key
 
     async def list(self, identity: Identity | None, customer_id: str, *, conditions: list[ColumnElement[bool]],
                    order_by: str, offset: int, limit: int) -> tuple[list[AccountRow], int]:
@@ -46,7 +43,8 @@ class AccountService:
             total = await session.scalar(select(func.count()).select_from(AccountRow).where(*where))
         return list(rows), int(total or 0)
 
-    async def _account(self, session, customer_id: str, key: str) -> AccountRow:
+    async def account_by_key(self, session, customer_id: str, key: str) -> AccountRow:
+        """The customer's account whose name key is ``key``, else NOT_FOUND (the caller checked the scope)."""
         for row in (await session.scalars(select(AccountRow).where(AccountRow.customer_id == customer_id))).all():
             if self.key(row.id) == key:
                 return row
@@ -56,7 +54,7 @@ class AccountService:
         customer_id, key = names.parse(name, ("customers", "accounts"), "name")
         async with self.db.read() as session:
             await customer_for(session, identity, customer_id)
-            account = await self._account(session, customer_id, key)
+            account = await self.account_by_key(session, customer_id, key)
             history = (await session.scalars(select(BalanceHistoryRow).where(
                 BalanceHistoryRow.account_id == account.id).order_by(BalanceHistoryRow.day))).all()
         return account, list(history)
@@ -69,7 +67,7 @@ class AccountService:
             await customer_for(session, identity, customer_id)
             where = [TransactionRow.customer_id == customer_id, *conditions]
             if key != ALL_ACCOUNTS:
-                where.append(TransactionRow.account_id == (await self._account(session, customer_id, key)).id)
+                where.append(TransactionRow.account_id == (await self.account_by_key(session, customer_id, key)).id)
             rows = (await session.scalars(select(TransactionRow).where(*where)
                                           .order_by(TransactionRow.post_time.desc(), TransactionRow.id.desc())
                                           .offset(offset).limit(limit))).all()

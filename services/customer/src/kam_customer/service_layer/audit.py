@@ -39,9 +39,9 @@ from kam_customer.adapters.orm import (
 )
 from kam_customer.context import SERVICE
 from kam_customer.domain import customers as domain
+from kam_customer.domain import names
 from kam_customer.search import text
 from kam_customer.search.query import Hit
-from kam_customer.service_layer import names
 
 log = logging.getLogger(__name__)
 

@@ -17,9 +17,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_customer.adapters.orm import ContactRow
+from kam_customer.adapters.scope import customer_for
 from kam_customer.domain import customers as domain
-from kam_customer.service_layer import names
-from kam_customer.service_layer.scope import customer_for
+from kam_customer.domain import names
 
 MANUAL, SCAN = "MANUAL", "SCAN"
 

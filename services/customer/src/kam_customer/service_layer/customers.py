@@ -17,11 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_customer.adapters.orm import CustomerMetricsRow, CustomerRow
 from kam_customer.adapters.protomap import WRITABLE_FIELDS, customer_to_proto
+from kam_customer.adapters.scope import customer_condition, customer_for, scope_for
 from kam_customer.context import SERVICE
 from kam_customer.domain import customers as domain
 from kam_customer.search.index import reindex
 from kam_customer.service_layer.filters import order_keys
-from kam_customer.service_layer.scope import customer_condition, customer_for, scope_for
 from kam_customer.tiering.orm import TierRuleSetRow
 from kam_customer.tiering.repository import ACTIVE, rule_set_of
 

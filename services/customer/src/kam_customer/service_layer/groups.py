@@ -32,10 +32,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_customer.adapters.orm import CustomerGroupMemberRow, CustomerGroupRow, CustomerRow, GroupLinkRow
 from kam_customer.adapters.protomap import group_to_proto
+from kam_customer.adapters.scope import customer_condition, member_names, scope_for
 from kam_customer.context import SERVICE
 from kam_customer.domain import customers as domain
-from kam_customer.service_layer import names
-from kam_customer.service_layer.scope import customer_condition, member_names, scope_for
+from kam_customer.domain import names
 
 PARENT, SUBSIDIARY, AFFILIATE = "PARENT", "SUBSIDIARY", "AFFILIATE"
 WRITABLE = ("display_name", "members", "relationship_manager")

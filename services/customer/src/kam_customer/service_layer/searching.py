@@ -10,8 +10,8 @@ from kam_kit.errors import InvalidArgument
 from sqlalchemy import select
 
 from kam_customer.adapters.orm import CustomerRow
+from kam_customer.adapters.scope import scope_for
 from kam_customer.search.query import Hit, search
-from kam_customer.service_layer.scope import scope_for
 
 MAX_QUERY_LENGTH = 100
 

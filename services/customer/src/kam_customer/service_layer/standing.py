@@ -19,8 +19,9 @@ from kam_customer.adapters.orm import (
     OrgUnitRow,
     StaffRow,
 )
-from kam_customer.service_layer import credit, names
-from kam_customer.service_layer.scope import customer_for, member_names, scope_for, visible_customer
+from kam_customer.adapters.scope import customer_for, member_names, scope_for, visible_customer
+from kam_customer.domain import names
+from kam_customer.service_layer import credit
 
 
 @dataclass

@@ -17,8 +17,9 @@ from kam_kit.errors import InvalidArgument, Validator
 from sqlalchemy import String, cast, literal, select, union_all
 
 from kam_customer.adapters.orm import InteractionRow
-from kam_customer.service_layer import filters, names
-from kam_customer.service_layer.scope import customer_for
+from kam_customer.adapters.scope import customer_for
+from kam_customer.domain import names
+from kam_customer.service_layer import filters
 
 try:  # the tiering part's history; the timeline shows interactions only without it
     from kam_customer.tiering.orm import TierHistoryRow

@@ -130,7 +130,7 @@ async def _live(url: str, args: argparse.Namespace) -> int:
     if args.nats:
         from kam_kit import events
 
-        from kam_customer.scan import cdc
+        from kam_customer.ingestion import cdc
 
         token = _cdc_token()
         if token is None:

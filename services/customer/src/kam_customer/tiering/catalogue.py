@@ -28,7 +28,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_customer.adapters.orm import CustomerRow
-from kam_customer.service_layer.scope import customer_condition, scope_for
+from kam_customer.adapters.scope import customer_condition, scope_for
 from kam_customer.tiering import rules
 from kam_customer.tiering.orm import CustomerTierStateRow, TierOverrideRow, TierRow
 from kam_customer.tiering.repository import active_rule_sets

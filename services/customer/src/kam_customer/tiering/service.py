@@ -19,8 +19,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_customer.adapters.orm import CustomerMetricsRow, CustomerRow
+from kam_customer.adapters.scope import customer_condition, customer_for, scope_for
 from kam_customer.context import SERVICE
-from kam_customer.service_layer.scope import customer_condition, customer_for, scope_for
 from kam_customer.tiering import catalogue, engine, rules
 from kam_customer.tiering.orm import CustomerTierStateRow, TierHistoryRow, TierOverrideRow, TierRuleSetRow
 from kam_customer.tiering.protomap import rule_set_to_proto

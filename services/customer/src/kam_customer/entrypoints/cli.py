@@ -1,4 +1,6 @@
-"""``kam-customer scan``: run one scan now against KAM's database, with a progress bar."""
+"""The customer service's commands besides ``serve`` and ``migrate``: ``kam-customer scan`` (one scan now, with a
+progress bar) and ``kam-customer key-dates`` (the key-date sweep, once). Each derives the account-name secret
+from ``KAM_TOKEN_SECRET`` as the service does, so the events they publish name accounts as the API does."""
 
 from __future__ import annotations
 
@@ -7,8 +9,15 @@ import asyncio
 import shutil
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from kam_kit.runtime import Command
+
+if TYPE_CHECKING:
+    from kam_kit.db import Database
+
+    from kam_customer.domain.names import AccountNames
+    from kam_customer.settings import CustomerSettings
 
 BAR_WIDTH = 30
 
@@ -56,22 +65,15 @@ def _run(args: argparse.Namespace) -> int:
 
 async def _scan(args: argparse.Namespace) -> int:
     from kam_kit.clock import SYSTEM_CLOCK
-    from kam_kit.db import Database
-    from kam_kit.migrations import upgrade_async
-    from kam_kit.settings import SettingsError, env_str
 
-    from kam_customer.adapters.orm import Base
-    from kam_customer.bootstrap import MIGRATIONS
     from kam_customer.scan.jobs import ScanManager
     from kam_customer.scan.mapping import MappingError, load_mapping
     from kam_customer.scan.runner import ScanRunner
-    from kam_customer.settings import CustomerSettings
 
-    try:
-        settings = CustomerSettings.from_env()
-    except SettingsError as exc:
-        print(f"kam-customer scan: {exc}", file=sys.stderr)
+    setup = _setup("scan", args)
+    if setup is None:
         return 2
+    settings, account_names = setup.settings, setup.account_names
     source_url = args.source_url or settings.source_url
     batch_size = args.batch_size or settings.scan_batch_size
     mapping_path = args.mapping or settings.mapping_path
@@ -80,13 +82,13 @@ async def _scan(args: argparse.Namespace) -> int:
     except MappingError as exc:
         print(f"kam-customer scan: {exc}", file=sys.stderr)
         return 2
-    database_url = args.database_url or env_str("KAM_CUSTOMER_DATABASE_URL", "sqlite+aiosqlite:///var/customer.db")
-    db = Database(database_url)  # (creates the directory of a SQLite file)
-    await upgrade_async(database_url, MIGRATIONS, Base.metadata)
+    db = await _migrated(setup.database_url)
     bar = ProgressBar()
     manager = ScanManager(db, SYSTEM_CLOCK, source_url=source_url, mapping_path=mapping_path,
-                          batch_size=batch_size,
+                          batch_size=batch_size, account_names=account_names, timezone=settings.bank_timezone,
                           runner_factory=lambda mapping: ScanRunner(db, SYSTEM_CLOCK, mapping, source_url,
+                                                                    account_names=account_names,
+                                                                    timezone=settings.bank_timezone,
                                                                     batch_size=batch_size,
                                                                     key_date_lead_days=settings.key_date_lead_days,
                                                                     fx_rates=settings.fx_rates,
@@ -109,7 +111,76 @@ async def _scan(args: argparse.Namespace) -> int:
     return 0 if job.state == "SUCCEEDED" else 1
 
 
+class _Setup(NamedTuple):
+    settings: CustomerSettings
+    account_names: AccountNames
+    database_url: str
+
+
+def _setup(command: str, args: argparse.Namespace) -> _Setup | None:
+    """What every command needs, read as the service reads it — the account-name secret from
+    ``KAM_TOKEN_SECRET`` so that the events a command publishes name accounts as the API does — or None after
+    printing why not."""
+    from kam_kit.settings import SettingsError, env_secret, env_str
+
+    from kam_customer.context import derive_secret
+    from kam_customer.domain.names import AccountNames
+    from kam_customer.settings import CustomerSettings
+
+    try:
+        settings = CustomerSettings.from_env()
+        account_names = AccountNames(derive_secret(env_secret("KAM_TOKEN_SECRET", min_length=32).reveal()))
+    except SettingsError as exc:
+        print(f"kam-customer {command}: {exc}", file=sys.stderr)
+        return None
+    database_url = args.database_url or env_str("KAM_CUSTOMER_DATABASE_URL", "sqlite+aiosqlite:///var/customer.db")
+    return _Setup(settings, account_names, database_url)
+
+
+async def _migrated(database_url: str) -> Database:
+    """KAM's database, brought to the current schema (creates the directory of a SQLite file)."""
+    from kam_kit.db import Database
+    from kam_kit.migrations import upgrade_async
+
+    from kam_customer.adapters.orm import Base
+    from kam_customer.context import MIGRATIONS
+
+    db = Database(database_url)
+    await upgrade_async(database_url, MIGRATIONS, Base.metadata)
+    return db
+
+
+def _add_key_date_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--database-url", help="KAM's database (default KAM_CUSTOMER_DATABASE_URL)")
+    parser.add_argument("--lead-days", type=int, help="days ahead (default KAM_CUSTOMER_KEY_DATE_LEAD_DAYS)")
+
+
+def _key_dates(args: argparse.Namespace) -> int:
+    return asyncio.run(_sweep_now(args))
+
+
+async def _sweep_now(args: argparse.Namespace) -> int:
+    from kam_kit.clock import SYSTEM_CLOCK
+
+    from kam_customer.keydates.service import KeyDateSweep
+
+    setup = _setup("key-dates", args)
+    if setup is None:
+        return 2
+    db = await _migrated(setup.database_url)
+    try:
+        sweep = KeyDateSweep(db, SYSTEM_CLOCK, lead_days=args.lead_days or setup.settings.key_date_lead_days,
+                             account_names=setup.account_names, timezone=setup.settings.bank_timezone)
+        announced = await sweep.run_once()
+    finally:
+        await db.dispose()
+    print(f"key dates announced: {announced} (within {sweep.lead_days} days of {sweep.last_run[0]})")
+    return 0
+
+
 COMMANDS: dict[str, Command] = {
+    "key-dates": Command(help="announce key dates within the lead window now (the daily sweep, once)",
+                         add_arguments=_add_key_date_arguments, run=_key_dates),
     "scan": Command(help="scan the core-banking source now (progress bar)", add_arguments=_add_arguments,
                     run=_run),
 }

@@ -17,7 +17,6 @@ so dates are announced without a scan — for customers and contacts staff creat
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import logging
 import uuid
@@ -29,24 +28,21 @@ from zoneinfo import ZoneInfo
 from kam.customer.v1 import events_pb2
 from kam_kit import outbox
 from kam_kit.clock import Clock
+from kam_kit.cron import Cron
 from kam_kit.db import Database
-from kam_kit.runtime import Command, ServiceApp
 from sqlalchemy import or_, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_customer.adapters import protomap
 from kam_customer.adapters.orm import AccountRow, ContactRow, CustomerRow
-from kam_customer.context import SERVICE, CustomerContext
-from kam_customer.domain import identifiers
-from kam_customer.scan.cron import Cron
-from kam_customer.scan.orm import AnnouncedKeyDateRow
-from kam_customer.service_layer import names
+from kam_customer.context import SERVICE
+from kam_customer.domain import identifiers, names
+from kam_customer.keydates.orm import AnnouncedKeyDateRow
 
 log = logging.getLogger(__name__)
 Kind = events_pb2.KeyDateKind
 DEFAULT_LEAD_DAYS = 30
-BANK_TZ = "Asia/Shanghai"
 MATURING = {"TIME_DEPOSIT": Kind.KEY_DATE_KIND_DEPOSIT_MATURITY, "LOAN": Kind.KEY_DATE_KIND_LOAN_MATURITY}
 #: Customers per sweep transaction; occurrences per INSERT statement.
 BATCH = 500
@@ -136,7 +132,8 @@ def _insert(session: AsyncSession):
     return dialect.insert(AnnouncedKeyDateRow.__table__)
 
 
-async def announce(session: AsyncSession, found: Sequence[Occurrence], *, clock: Clock, now: datetime) -> int:
+async def announce(session: AsyncSession, found: Sequence[Occurrence], *, clock: Clock, now: datetime,
+                   account_names: names.AccountNames) -> int:
     """Record the not yet announced ``found`` and queue their events (caller's transaction); returns how many."""
     fresh: set[tuple] = set()
     table = AnnouncedKeyDateRow.__table__
@@ -150,12 +147,12 @@ async def announce(session: AsyncSession, found: Sequence[Occurrence], *, clock:
         fresh.update(tuple(row) for row in (await session.execute(statement)).all())
     announced = [o for o in unique if o.key in fresh]
     for occurrence in announced:
-        outbox.record(session, _event(occurrence, now), service=SERVICE, clock=clock,
+        outbox.record(session, _event(occurrence, now, account_names), service=SERVICE, clock=clock,
                       resource=f"customers/{occurrence.customer.id}", event_id=_event_id(occurrence))
     return len(announced)
 
 
-def _event(occurrence: Occurrence, now: datetime) -> events_pb2.KeyDateApproaching:
+def _event(occurrence: Occurrence, now: datetime, account_names: names.AccountNames) -> events_pb2.KeyDateApproaching:
     customer, account, contact = occurrence.customer, occurrence.account, occurrence.contact
     message = events_pb2.KeyDateApproaching(
         customer=f"customers/{customer.id}", kind=occurrence.kind, date=protomap.date_to_proto(occurrence.day),
@@ -163,7 +160,7 @@ def _event(occurrence: Occurrence, now: datetime) -> events_pb2.KeyDateApproachi
         relationship_manager=customer.relationship_manager, branch=customer.branch)
     message.detect_time.FromDatetime(now)
     if account is not None:
-        message.account = names.account_name(account.customer_id, account.id)
+        message.account = account_names.name(account.customer_id, account.id)
         message.amount.CopyFrom(protomap.money(account.balance))
     if contact is not None:
         message.contact = f"customers/{contact.customer_id}/contacts/{contact.id}"
@@ -178,22 +175,25 @@ def _event_id(occurrence: Occurrence) -> str:
 
 
 async def announce_for(session: AsyncSession, customers: Sequence[CustomerRow], accounts: Iterable[AccountRow], *,
-                       clock: Clock, now: datetime, today: date, lead_days: int = DEFAULT_LEAD_DAYS) -> int:
+                       clock: Clock, now: datetime, today: date, account_names: names.AccountNames,
+                       lead_days: int = DEFAULT_LEAD_DAYS) -> int:
     """Announce the key dates of ``customers`` (key customers), their ``accounts`` and their contacts (read here,
     one query)."""
     if not customers:
         return 0
     contacts = (await session.scalars(select(ContactRow).where(
         ContactRow.customer_id.in_([c.id for c in customers])))).all()
-    return await announce(session, occurrences(customers, accounts, contacts, today, lead_days), clock=clock, now=now)
+    return await announce(session, occurrences(customers, accounts, contacts, today, lead_days), clock=clock, now=now,
+                          account_names=account_names)
 
 
 class KeyDateSweep:
     """Announce the key dates of every key customer (batches of :data:`BATCH`, one transaction each)."""
 
-    def __init__(self, db: Database, clock: Clock, *, lead_days: int = DEFAULT_LEAD_DAYS,
-                 timezone: str = BANK_TZ) -> None:
+    def __init__(self, db: Database, clock: Clock, *, account_names: names.AccountNames, timezone: str,
+                 lead_days: int = DEFAULT_LEAD_DAYS) -> None:
         self.db = db
+        self.account_names = account_names
         self.clock = clock
         self.lead_days = lead_days
         self.tz = ZoneInfo(timezone)
@@ -216,7 +216,8 @@ class KeyDateSweep:
                     AccountRow.customer_id.in_([c.id for c in customers]), AccountRow.type.in_(list(MATURING)),
                     AccountRow.maturity_date >= today, AccountRow.maturity_date <= horizon))).all()
                 announced += await announce_for(session, customers, accounts, clock=self.clock, now=now,
-                                                today=today, lead_days=self.lead_days)
+                                                today=today, lead_days=self.lead_days,
+                                                account_names=self.account_names)
             after = customers[-1].id
         self.last_run = (today, announced)
         return announced
@@ -235,53 +236,3 @@ class KeyDateSweep:
                     log.exception("key-date sweep failed")
                 due = cron.next_after(now)
             await asyncio.sleep(min(poll_seconds, max(0.05, (due - now).total_seconds())))
-
-
-
-def install(app: ServiceApp, ctx: CustomerContext) -> None:
-    """The daily sweep as a background job of the service (``app.key_date_sweep`` for tests)."""
-    settings = ctx.customer_settings
-    sweep = KeyDateSweep(ctx.db, ctx.clock, lead_days=settings.key_date_lead_days)
-    cron = Cron.parse(settings.key_date_cron)
-
-    async def key_date_sweep() -> None:
-        await sweep.run_schedule(cron)
-
-    app.background.append(key_date_sweep)
-    app.key_date_sweep = sweep  # type: ignore[attr-defined]
-
-
-def _add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--database-url", help="KAM's database (default KAM_CUSTOMER_DATABASE_URL)")
-    parser.add_argument("--lead-days", type=int, help="days ahead (default KAM_CUSTOMER_KEY_DATE_LEAD_DAYS)")
-
-
-def _run(args: argparse.Namespace) -> int:
-    return asyncio.run(_sweep_now(args))
-
-
-async def _sweep_now(args: argparse.Namespace) -> int:
-    from kam_kit.clock import SYSTEM_CLOCK
-    from kam_kit.migrations import upgrade_async
-    from kam_kit.settings import env_str
-
-    from kam_customer.adapters.orm import Base
-    from kam_customer.bootstrap import MIGRATIONS
-    from kam_customer.settings import CustomerSettings
-
-    database_url = args.database_url or env_str("KAM_CUSTOMER_DATABASE_URL", "sqlite+aiosqlite:///var/customer.db")
-    db = Database(database_url)
-    try:
-        await upgrade_async(database_url, MIGRATIONS, Base.metadata)
-        sweep = KeyDateSweep(db, SYSTEM_CLOCK, lead_days=args.lead_days or CustomerSettings.from_env().key_date_lead_days)
-        announced = await sweep.run_once()
-    finally:
-        await db.dispose()
-    print(f"key dates announced: {announced} (within {sweep.lead_days} days of {sweep.last_run[0]})")
-    return 0
-
-
-COMMANDS: dict[str, Command] = {
-    "key-dates": Command(help="announce key dates within the lead window now (the daily sweep, once)",
-                         add_arguments=_add_arguments, run=_run),
-}

@@ -1,4 +1,6 @@
-"""Background jobs of the scan part: scan-on-start, the cron schedule, resuming unfinished scans."""
+"""The customer service's background jobs: resuming unfinished scans or the first full scan at start, scans on
+the cron schedule, and the daily key-date sweep — each on the bank's time zone (one setting,
+``KAM_CUSTOMER_BANK_TIMEZONE``)."""
 
 from __future__ import annotations
 
@@ -7,13 +9,13 @@ import logging
 from zoneinfo import ZoneInfo
 
 from kam_kit.clock import Clock
+from kam_kit.cron import Cron
 from kam_kit.errors import FailedPrecondition
 
-from kam_customer.scan.cron import Cron
+from kam_customer.keydates.service import KeyDateSweep
 from kam_customer.scan.jobs import ScanManager
 
 log = logging.getLogger(__name__)
-BANK_TZ = ZoneInfo("Asia/Shanghai")
 
 
 async def start_scans(manager: ScanManager, *, scan_on_start: bool, retry_seconds: float = 30.0) -> None:
@@ -38,11 +40,13 @@ async def start_scans(manager: ScanManager, *, scan_on_start: bool, retry_second
         await asyncio.sleep(retry_seconds)
 
 
-async def run_schedule(manager: ScanManager, cron: Cron, clock: Clock, *, poll_seconds: float = 20.0) -> None:
+async def run_schedule(manager: ScanManager, cron: Cron, clock: Clock, *, timezone: str,
+                       poll_seconds: float = 20.0) -> None:
     """Start a scan (incremental when possible) at every minute matching ``cron`` in the bank's local time."""
-    due = cron.next_after(clock.now().astimezone(BANK_TZ))
+    bank = ZoneInfo(timezone)
+    due = cron.next_after(clock.now().astimezone(bank))
     while True:
-        now = clock.now().astimezone(BANK_TZ)
+        now = clock.now().astimezone(bank)
         if now >= due:
             try:
                 await manager.create(mode=None, trigger="SCHEDULED")
@@ -50,3 +54,17 @@ async def run_schedule(manager: ScanManager, cron: Cron, clock: Clock, *, poll_s
                 log.info("scheduled scan skipped: another scan is running")
             due = cron.next_after(now)
         await asyncio.sleep(min(poll_seconds, max(0.05, (due - now).total_seconds())))
+
+
+async def scans(manager: ScanManager, cron: Cron, clock: Clock, *, scan_on_start: bool, timezone: str) -> None:
+    """The scan job of a serving process: start (resume or first scan), then the schedule; stops the manager."""
+    try:
+        await start_scans(manager, scan_on_start=scan_on_start)
+        await run_schedule(manager, cron, clock, timezone=timezone)
+    finally:
+        await manager.stop()
+
+
+async def key_date_sweeps(sweep: KeyDateSweep, cron: Cron) -> None:
+    """The daily key-date sweep (and one at start)."""
+    await sweep.run_schedule(cron)

@@ -1,11 +1,11 @@
-"""The cron matcher of the scan schedule."""
+"""The cron matcher of the scans' and sweeps' schedules."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 import pytest
-from kam_customer.scan.cron import Cron, CronError
+from kam_kit.cron import Cron, CronError
 
 
 @pytest.mark.parametrize(("expression", "after", "expected"), [

@@ -29,8 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kam_customer.adapters import protomap
 from kam_customer.adapters.orm import AccountRow, CustomerRow, TransactionRow
 from kam_customer.context import SERVICE
-from kam_customer.scan import messages
-from kam_customer.service_layer import names
+from kam_customer.domain import names
 
 PUSH, SCAN = "PUSH", "SCAN"
 
@@ -87,7 +86,7 @@ def from_proto(message: scan_pb2.SourceTransaction, now: datetime) -> IncomingTr
         raise ValueError("transaction_id: 缺少交易流水号 (missing)")
     if not message.account_number.strip():
         raise ValueError(f"{message.transaction_id}: account_number: 缺少账号 (missing)")
-    direction = messages.DIRECTIONS_FROM_PROTO.get(message.direction)
+    direction = protomap.DIRECTION_FROM_ENUM.get(message.direction)
     if direction is None:
         raise ValueError(f"{message.transaction_id}: direction: 借贷方向未指定 (unspecified)")
     if not message.HasField("post_time"):
@@ -106,7 +105,7 @@ def from_proto(message: scan_pb2.SourceTransaction, now: datetime) -> IncomingTr
         id=message.transaction_id.strip(), account_id=message.account_number.strip(), direction=direction,
         amount=amount, post_time=post_time,
         balance_after=balance_after,
-        channel=messages.CHANNELS_FROM_PROTO.get(message.channel, ""), cash=message.cash,
+        channel=protomap.CHANNEL_FROM_ENUM.get(message.channel, ""), cash=message.cash,
         counterparty=message.counterparty, summary=message.summary,
     )
 
@@ -117,7 +116,7 @@ def _insert(session: AsyncSession):
 
 
 async def apply_transactions(session: AsyncSession, txns: Sequence[IncomingTransaction], *, origin: str,
-                             clock: Clock) -> IngestResult:
+                             clock: Clock, account_names: names.AccountNames) -> IngestResult:
     """Store the transactions KAM keeps (accounts of customers copied in detail) once each, publish
     TransactionPosted for the new ones, and (pushed ones) move the account balance forward. The caller commits."""
     result = IngestResult()
@@ -185,11 +184,11 @@ async def apply_transactions(session: AsyncSession, txns: Sequence[IncomingTrans
         customer = customers.get(account.customer_id)
         row = SimpleNamespace(**value)
         if account.id not in keys:
-            keys[account.id] = names.account_key(account.id)
+            keys[account.id] = account_names.key(account.id)
         name = f"customers/{account.customer_id}/accounts/{keys[account.id]}"
         outbox.record(session, events_pb2.TransactionPosted(
             transaction=protomap.transaction_to_proto(row, keys[account.id], masked=False),
-            account_type=messages.ACCOUNT_TYPES.get(account.type, 0),
+            account_type=protomap.ACCOUNT_TYPE_TO_PROTO.get(account.type, 0),
             tier=customer.tier if customer else "", branch=customer.branch if customer else "",
             relationship_manager=customer.relationship_manager if customer else "",
         ), service=SERVICE, clock=clock, resource=f"{name}/transactions/{value['id']}",
