@@ -202,3 +202,28 @@ def test_api_doc_names_each_methods_permission_and_the_role_table_is_current() -
     text = api_doc.DOC.read_text(encoding="utf-8")
     assert text == api_doc.expected(text), "docs/api.md is stale: run python tests/protos/api_doc.py --write"
     assert text.count(" | `customers.read` | ") >= 10
+
+
+def test_the_cdc_feed_message_and_its_deprecated_copy_agree_on_the_wire_and_in_json() -> None:
+    """kam.cdc.v1.SourceTransaction replaced kam.customer.v1.SourceTransaction (deprecated, kept until v2): a
+    sender on either produces the same bytes and JSON, and the feed's enums match the customer API's."""
+    from kam.cdc.v1 import cdc_pb2
+    from kam.customer.v1 import customer_pb2, scan_pb2
+
+    def fields(message) -> dict:
+        return {f.name: (f.number, f.type, f.is_repeated, f.json_name, f.message_type.full_name if f.message_type else "")
+                for f in message.DESCRIPTOR.fields}
+
+    def values(enum) -> dict:
+        return {v.name: v.number for v in enum.values}
+
+    new, old = cdc_pb2.SourceTransaction, scan_pb2.SourceTransaction
+    assert fields(new) == fields(old)
+    assert old.DESCRIPTOR.GetOptions().deprecated and not new.DESCRIPTOR.GetOptions().deprecated
+    transaction = customer_pb2.Transaction.DESCRIPTOR
+    for name in ("Direction", "Channel"):
+        assert values(new.DESCRIPTOR.enum_types_by_name[name]) == values(transaction.enum_types_by_name[name])
+    sample = new(transaction_id="T1", account_number="6222", direction=new.DIRECTION_CREDIT,
+                 channel=new.CHANNEL_MOBILE, cash=True, summary="工资")
+    sample.amount.currency_code, sample.amount.units = "CNY", 12
+    assert old.FromString(sample.SerializeToString()).SerializeToString() == sample.SerializeToString()

@@ -8,7 +8,8 @@ import grpc
 from google.protobuf import timestamp_pb2
 from google.type import money_pb2
 from groups_testlib import ACCOUNT, OTHER_ACCOUNT, T0, events, failure, reason, violations
-from kam.customer.v1 import customer_pb2, events_pb2, scan_pb2, scan_service_pb2, scan_service_pb2_grpc
+from kam.cdc.v1 import cdc_pb2
+from kam.customer.v1 import customer_pb2, events_pb2, scan_service_pb2, scan_service_pb2_grpc
 from kam.customer.v1 import customer_service_pb2 as pb
 from kam_customer.adapters.orm import AccessRecordRow, AccountRow, ContactRow, TransactionRow
 from kam_customer.search.orm import SearchTermRow
@@ -124,10 +125,10 @@ async def test_create_transaction_is_idempotent_and_shares_the_ingestion_path(ap
     assert second == first
     # also pushed through IngestionService: recognised as the same transaction
     ingestion = scan_service_pb2_grpc.IngestionServiceStub(channel)
-    pushed = await ingestion.IngestTransactions(scan_service_pb2.IngestTransactionsRequest(transactions=[
-        scan_pb2.SourceTransaction(transaction_id="CB-20260130-0001", account_number=ACCOUNT,
-                                   direction=Transaction.DIRECTION_CREDIT, amount=_txn().amount,
-                                   post_time=_txn().post_time)]), metadata=service)
+    pushed = await ingestion.IngestTransactions(scan_service_pb2.IngestTransactionsRequest(source_transactions=[
+        cdc_pb2.SourceTransaction(transaction_id="CB-20260130-0001", account_number=ACCOUNT,
+                                  direction=Transaction.DIRECTION_CREDIT, amount=_txn().amount,
+                                  post_time=_txn().post_time)]), metadata=service)
     assert (pushed.accepted, pushed.duplicates, pushed.ignored) == (1, 0, 0)  # counts reveal nothing
     assert await _count(app, TransactionRow, TransactionRow.id == "CB-20260130-0001") == 1
     posted = [events_pb2.TransactionPosted.FromString(p) for p in await events(app, "TransactionPosted")]

@@ -10,6 +10,7 @@ import grpc
 import nats
 import pytest
 from google.type import money_pb2
+from kam.cdc.v1 import cdc_pb2
 from kam.customer.v1 import customer_pb2, scan_pb2, scan_service_pb2, scan_service_pb2_grpc
 from kam_customer.adapters.orm import TransactionRow
 from kam_customer.bootstrap import build
@@ -73,8 +74,8 @@ async def _start_scan(app) -> None:
     raise AssertionError("no scan at start")
 
 
-def _txn(txn_id: str, account: str, units: int = 100) -> scan_pb2.SourceTransaction:
-    return scan_pb2.SourceTransaction(
+def _txn(txn_id: str, account: str, units: int = 100, *, message=cdc_pb2.SourceTransaction):
+    return message(
         transaction_id=txn_id, account_number=account, direction=Txn.DIRECTION_DEBIT,
         amount=money_pb2.Money(currency_code="CNY", units=units), channel=Txn.CHANNEL_ATM,
         post_time=to_timestamp(datetime(2026, 6, 30, 23, 0, tzinfo=UTC)))  # an hour before the clock
@@ -122,8 +123,9 @@ async def test_scan_service_and_ingestion(database_url, token_secret, free_port,
         ingestion = scan_service_pb2_grpc.IngestionServiceStub(channel)
 
         async def stream():
-            yield scan_service_pb2.StreamTransactionsRequest(transactions=[_txn("P-1", "A1"), _txn("P-2", "NOPE")])
-            yield scan_service_pb2.StreamTransactionsRequest(transactions=[_txn("P-1", "A1"), _txn("", "A1")])
+            yield scan_service_pb2.StreamTransactionsRequest(
+                source_transactions=[_txn("P-1", "A1"), _txn("P-2", "NOPE")])
+            yield scan_service_pb2.StreamTransactionsRequest(source_transactions=[_txn("P-1", "A1"), _txn("", "A1")])
 
         core = _service_md(token_secret, app.test_clock, "transactions.ingest")
         result = await ingestion.StreamTransactions(stream(), metadata=core)
@@ -132,11 +134,16 @@ async def test_scan_service_and_ingestion(database_url, token_secret, free_port,
         assert (result.accepted, result.ignored, result.duplicates, result.rejected) == (3, 0, 0, 1)
         assert "transaction_id" in result.errors[0]
         unary = await ingestion.IngestTransactions(scan_service_pb2.IngestTransactionsRequest(
-            transactions=[_txn("P-1", "A1"), _txn("P-3", "A1")]), metadata=core)
+            source_transactions=[_txn("P-1", "A1"), _txn("P-3", "A1")]), metadata=core)
         assert (unary.accepted, unary.duplicates) == (2, 0)
+        # A sender still on the deprecated field (kam.customer.v1.SourceTransaction, the same bytes) is applied.
+        deprecated = await ingestion.IngestTransactions(scan_service_pb2.IngestTransactionsRequest(
+            transactions=[_txn("P-4", "A1", message=scan_pb2.SourceTransaction)],
+            source_transactions=[_txn("P-5", "A1")]), metadata=core)
+        assert (deprecated.accepted, deprecated.rejected) == (2, 0)
         async with app.db.read() as session:  # stored once each, on the kept account only
             stored = (await session.scalars(select(TransactionRow.id).where(TransactionRow.id.like("P-%")))).all()
-        assert sorted(stored) == ["P-1", "P-3"]
+        assert sorted(stored) == ["P-1", "P-3", "P-4", "P-5"]
     finally:
         await channel.close()
         await app.stop()
@@ -155,14 +162,19 @@ async def test_cdc_subject_feeds_the_same_idempotent_path(database_url, token_se
                                         permissions=("transactions.ingest",))
         for _ in range(2):  # the same transaction twice: applied once
             await cdc.publish(js, _txn(txn_id, "A1", 300), clock=app.test_clock, token=core)
+        # An adapter still sending the deprecated type (ce-type kam.customer.v1.SourceTransaction) is applied too.
+        await cdc.publish(js, _txn(f"{txn_id}-old", "A1", 300, message=scan_pb2.SourceTransaction),
+                          clock=app.test_clock, token=core)
         await connection.close()
         for _ in range(200):
             async with app.db.read() as session:
                 row = await session.get(TransactionRow, txn_id)
-            if row is not None:
+                old = await session.get(TransactionRow, f"{txn_id}-old")
+            if row is not None and old is not None:
                 break
             await asyncio.sleep(0.05)
         assert row is not None and row.origin == "PUSH" and row.customer_id == "cp001"
+        assert old is not None and old.origin == "PUSH"
         async with app.db.read() as session:
             from kam_kit.db import outbox_table
             from sqlalchemy import func, select

@@ -35,7 +35,7 @@ async def _status(call) -> grpc.StatusCode:
 # --- 1. ingestion is for the core system only ------------------------------------------------------------------
 
 async def test_item1_staff_cannot_push_transactions_over_rest_or_grpc(bank, rest) -> None:
-    body = {"transactions": [{"transactionId": "evil-1", "accountNumber": OUT.account, "direction": "DIRECTION_DEBIT",
+    body = {"sourceTransactions": [{"transactionId": "evil-1", "accountNumber": OUT.account, "direction": "DIRECTION_DEBIT",
                               "amount": {"currencyCode": "CNY", "units": "1"},
                               "balanceAfter": {"currencyCode": "CNY", "units": "99999999"},
                               "postTime": "2026-06-01T00:00:00Z"}]}
@@ -45,7 +45,7 @@ async def test_item1_staff_cannot_push_transactions_over_rest_or_grpc(bank, rest
         assert reply.json()["error"]["status"] == "PERMISSION_DENIED"
     ingestion = bank.stubs["kam.customer.v1.IngestionService"]
     request = scan_service_pb2.IngestTransactionsRequest()
-    request.transactions.add(transaction_id="evil-2", account_number=OUT.account, direction=1,
+    request.source_transactions.add(transaction_id="evil-2", account_number=OUT.account, direction=1,
                              post_time=to_timestamp(T0)).amount.units = 1
     for caller in ("admin", "service"):  # a service without transactions.ingest neither
         assert await _status(ingestion.IngestTransactions(request, metadata=bank.md(caller))) == \
@@ -66,9 +66,10 @@ async def test_item1_answers_do_not_tell_which_accounts_kam_keeps(bank) -> None:
     answers = []
     for number in (IN.account, NONE.account):  # kept by KAM / not
         request = scan_service_pb2.IngestTransactionsRequest()
-        request.transactions.add(transaction_id=f"probe-{number}", account_number=number, direction=1,
+        request.source_transactions.add(transaction_id=f"probe-{number}", account_number=number, direction=1,
                                  post_time=to_timestamp(T0)).amount.units = 5
-        twice = scan_service_pb2.IngestTransactionsRequest(transactions=[*request.transactions, *request.transactions])
+        twice = scan_service_pb2.IngestTransactionsRequest(
+            source_transactions=[*request.source_transactions, *request.source_transactions])
         answers.append(await ingestion.IngestTransactions(twice, metadata=bank.md("core_banking")))
     assert answers[0] == answers[1] == scan_service_pb2.IngestTransactionsResponse(accepted=2)
 

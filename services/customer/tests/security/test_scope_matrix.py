@@ -22,6 +22,7 @@ import pytest
 from google.api import annotations_pb2
 from google.protobuf import field_mask_pb2
 from google.type import money_pb2
+from kam.cdc.v1 import cdc_pb2
 from kam.customer.v1 import (
     audit_service_pb2,
     customer_pb2,
@@ -80,10 +81,10 @@ def _money(units: int) -> money_pb2.Money:
     return money_pb2.Money(currency_code="CNY", units=units)
 
 
-def _source_transaction(side: Side) -> scan_pb2.SourceTransaction:
-    return scan_pb2.SourceTransaction(transaction_id=f"push-{side.tag}", account_number=side.account,
-                                      direction=Txn.DIRECTION_DEBIT, amount=_money(100),
-                                      balance_after=_money(99_999_999), post_time=to_timestamp(T0))
+def _source_transaction(side: Side) -> cdc_pb2.SourceTransaction:
+    return cdc_pb2.SourceTransaction(transaction_id=f"push-{side.tag}", account_number=side.account,
+                                     direction=Txn.DIRECTION_DEBIT, amount=_money(100),
+                                     balance_after=_money(99_999_999), post_time=to_timestamp(T0))
 
 
 #: A valid body for each method that takes one (the target comes from the path); ``side`` is IN, OUT or NONE.
@@ -125,8 +126,8 @@ BODIES: dict[str, Callable] = {
         tier="tiers/diamond", reason="特批", expire_time=to_timestamp(T0 + timedelta(days=30)))),
     "CreateScanJob": lambda r, s: r.scan_job.MergeFrom(scan_pb2.ScanJob(mode=scan_pb2.ScanJob.MODE_FULL)),
     "CancelScanJob": lambda r, s: None,
-    "IngestTransactions": lambda r, s: r.transactions.append(_source_transaction(s)),
-    "StreamTransactions": lambda r, s: r.transactions.append(_source_transaction(s)),
+    "IngestTransactions": lambda r, s: r.source_transactions.append(_source_transaction(s)),
+    "StreamTransactions": lambda r, s: r.source_transactions.append(_source_transaction(s)),
     "ListAccessRecords": lambda r, s: setattr(r, "filter", f'customer = "customers/{s.customer}"'),
 }
 #: Methods whose target is a customer (by its path or by what the body names): out of scope ≡ not there.

@@ -115,7 +115,7 @@ class EventConsumer:
             ack_wait=self.ack_wait,
             max_deliver=self.max_deliver,
             backoff=steps if len(steps) < self.max_deliver else None,
-            filter_subjects=sorted(sub.subject for sub in self.by_type.values()),
+            filter_subjects=sorted({sub.subject for sub in self.by_type.values()}),  # two types may share one
             max_ack_pending=10_000,
         )
 

@@ -4,6 +4,7 @@ one idempotent ingestion path (durable consumer ``customer-cdc``)."""
 
 from __future__ import annotations
 
+from kam.cdc.v1 import cdc_pb2
 from kam.customer.v1 import scan_pb2
 from kam_kit import auth, events
 from kam_kit.auth import Identity
@@ -38,7 +39,7 @@ def sender(meta: EventMeta, *, token_secret: str) -> Identity:
 
 def consumer(db: Database, js: JetStreamContext, clock: Clock, *, token_secret: str,
              account_names: AccountNames) -> EventConsumer:
-    async def apply(session, message: scan_pb2.SourceTransaction, meta: EventMeta) -> None:
+    async def apply(session, message: cdc_pb2.SourceTransaction | scan_pb2.SourceTransaction, meta: EventMeta) -> None:
         sender(meta, token_secret=token_secret)
         try:
             txn = ingest.from_proto(message, aware(meta.publish_time or clock.now()))
@@ -47,4 +48,6 @@ def consumer(db: Database, js: JetStreamContext, clock: Clock, *, token_secret: 
         await ingest.apply_transactions(session, [txn], origin=ingest.PUSH, clock=clock, account_names=account_names)
 
     return EventConsumer(db, js, name=CONSUMER, producer=PRODUCER, clock=clock,
-                         subscriptions=[Subscription(scan_pb2.SourceTransaction, apply, PRODUCER)])
+                         subscriptions=[Subscription(cdc_pb2.SourceTransaction, apply, PRODUCER),
+                                        # deprecated type name, same bytes, same subject; until v2
+                                        Subscription(scan_pb2.SourceTransaction, apply, PRODUCER)])

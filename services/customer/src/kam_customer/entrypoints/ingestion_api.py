@@ -48,8 +48,14 @@ class IngestionServicer(scan_service_pb2_grpc.IngestionServiceServicer):
     async def StreamTransactions(self, request_iterator, context):
         total = ingest.IngestResult()
         async for request in request_iterator:
-            total.add(await self._apply(request.transactions))
+            total.add(await self._apply(_transactions(request)))
         return scan_service_pb2.StreamTransactionsResponse(**self._counts(total))
 
     async def IngestTransactions(self, request, context):
-        return scan_service_pb2.IngestTransactionsResponse(**self._counts(await self._apply(request.transactions)))
+        return scan_service_pb2.IngestTransactionsResponse(**self._counts(await self._apply(_transactions(request))))
+
+
+def _transactions(request) -> list:
+    """The request's transactions: the deprecated ``transactions`` (same fields and numbers) first, then
+    ``source_transactions``."""
+    return [*request.transactions, *request.source_transactions]

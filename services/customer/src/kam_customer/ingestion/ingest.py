@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from types import SimpleNamespace
 
+from kam.cdc.v1 import cdc_pb2
 from kam.customer.v1 import events_pb2, scan_pb2
 from kam_kit import bulk, outbox, protoconv
 from kam_kit.clock import Clock
@@ -79,8 +80,9 @@ class IngestResult:
 MAX_CLOCK_SKEW = timedelta(minutes=5)
 
 
-def from_proto(message: scan_pb2.SourceTransaction, now: datetime) -> IncomingTransaction:
-    """A pushed transaction; raises ValueError naming the problem when it cannot be read (also a post_time
+def from_proto(message: cdc_pb2.SourceTransaction | scan_pb2.SourceTransaction,
+               now: datetime) -> IncomingTransaction:
+    """A pushed transaction (the feed's message, or the deprecated copy with the same fields and numbers); raises ValueError naming the problem when it cannot be read (also a post_time
     more than :data:`MAX_CLOCK_SKEW` after ``now``: a balance from the future would pin the account)."""
     if not message.transaction_id.strip():
         raise ValueError("transaction_id: 缺少交易流水号 (missing)")

@@ -166,7 +166,7 @@ _CHANNELS = {"CTR": "CHANNEL_COUNTER", "ATM": "CHANNEL_ATM", "NET": "CHANNEL_ONL
 def source_row_to_proto(row: dict):
     """A demo-source ``txn`` row as the CDC message a core system's change feed would send."""
     from google.type import money_pb2
-    from kam.customer.v1 import customer_pb2, scan_pb2
+    from kam.cdc.v1 import cdc_pb2
     from kam_kit.timeconv import to_timestamp
 
     from kam_customer.source.posting import SHANGHAI
@@ -175,8 +175,8 @@ def source_row_to_proto(row: dict):
         cents = int((Decimal(str(value)) * 100).to_integral_value())
         return money_pb2.Money(currency_code="CNY", units=cents // 100, nanos=(cents % 100) * 10_000_000)
 
-    txn = customer_pb2.Transaction
-    return scan_pb2.SourceTransaction(
+    txn = cdc_pb2.SourceTransaction
+    return cdc_pb2.SourceTransaction(
         transaction_id=row["txn_id"], account_number=row["acct_no"],
         direction=txn.DIRECTION_DEBIT if row["dc_flag"] == "D" else txn.DIRECTION_CREDIT,
         amount=money(row["amt"]), balance_after=money(row["bal_after"]),

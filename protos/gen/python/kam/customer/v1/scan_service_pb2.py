@@ -27,10 +27,11 @@ from google.api import client_pb2 as google_dot_api_dot_client__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
 from kam.api.v1 import authorization_pb2 as kam_dot_api_dot_v1_dot_authorization__pb2
+from kam.cdc.v1 import cdc_pb2 as kam_dot_cdc_dot_v1_dot_cdc__pb2
 from kam.customer.v1 import scan_pb2 as kam_dot_customer_dot_v1_dot_scan__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"kam/customer/v1/scan_service.proto\x12\x0fkam.customer.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1ekam/api/v1/authorization.proto\x1a\x1akam/customer/v1/scan.proto\"V\n\x14\x43reateScanJobRequest\x12*\n\x08scan_job\x18\x01 \x01(\x0b\x32\x18.kam.customer.v1.ScanJob\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"C\n\x15\x43reateScanJobResponse\x12*\n\x08scan_job\x18\x01 \x01(\x0b\x32\x18.kam.customer.v1.ScanJob\"@\n\x11GetScanJobRequest\x12+\n\x04name\x18\x01 \x01(\tB\x1d\xe2\x41\x01\x02\xfa\x41\x16\n\x14\x63ustomer.kam/ScanJob\"@\n\x12GetScanJobResponse\x12*\n\x08scan_job\x18\x01 \x01(\x0b\x32\x18.kam.customer.v1.ScanJob\"L\n\x13ListScanJobsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\"\\\n\x14ListScanJobsResponse\x12+\n\tscan_jobs\x18\x01 \x03(\x0b\x32\x18.kam.customer.v1.ScanJob\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"C\n\x14\x43\x61ncelScanJobRequest\x12+\n\x04name\x18\x01 \x01(\tB\x1d\xe2\x41\x01\x02\xfa\x41\x16\n\x14\x63ustomer.kam/ScanJob\"C\n\x15\x43\x61ncelScanJobResponse\x12*\n\x08scan_job\x18\x01 \x01(\x0b\x32\x18.kam.customer.v1.ScanJob\"U\n\x19StreamTransactionsRequest\x12\x38\n\x0ctransactions\x18\x01 \x03(\x0b\x32\".kam.customer.v1.SourceTransaction\"}\n\x1aStreamTransactionsResponse\x12\x10\n\x08\x61\x63\x63\x65pted\x18\x01 \x01(\x03\x12\x16\n\nduplicates\x18\x02 \x01(\x03\x42\x02\x18\x01\x12\x13\n\x07ignored\x18\x03 \x01(\x03\x42\x02\x18\x01\x12\x10\n\x08rejected\x18\x04 \x01(\x03\x12\x0e\n\x06\x65rrors\x18\x05 \x03(\t\"U\n\x19IngestTransactionsRequest\x12\x38\n\x0ctransactions\x18\x01 \x03(\x0b\x32\".kam.customer.v1.SourceTransaction\"}\n\x1aIngestTransactionsResponse\x12\x10\n\x08\x61\x63\x63\x65pted\x18\x01 \x01(\x03\x12\x16\n\nduplicates\x18\x02 \x01(\x03\x42\x02\x18\x01\x12\x13\n\x07ignored\x18\x03 \x01(\x03\x42\x02\x18\x01\x12\x10\n\x08rejected\x18\x04 \x01(\x03\x12\x0e\n\x06\x65rrors\x18\x05 \x03(\t2\x8f\x05\n\x0bScanService\x12\xa2\x01\n\rCreateScanJob\x12%.kam.customer.v1.CreateScanJobRequest\x1a&.kam.customer.v1.CreateScanJobResponse\"B\xda\x41\x08scan_job\xc2\xf3\x18\x0b\n\tscans.run\x82\xd3\xe4\x93\x02\"\"\x0c/v1/scanJobs:\x08scan_jobb\x08scan_job\x12\x98\x01\n\nGetScanJob\x12\".kam.customer.v1.GetScanJobRequest\x1a#.kam.customer.v1.GetScanJobResponse\"A\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x0c\n\nscans.read\x82\xd3\xe4\x93\x02!\x12\x15/v1/{name=scanJobs/*}b\x08scan_job\x12\x84\x01\n\x0cListScanJobs\x12$.kam.customer.v1.ListScanJobsRequest\x1a%.kam.customer.v1.ListScanJobsResponse\"\'\x90\x02\x01\xc2\xf3\x18\x0c\n\nscans.read\x82\xd3\xe4\x93\x02\x0e\x12\x0c/v1/scanJobs\x12\xa7\x01\n\rCancelScanJob\x12%.kam.customer.v1.CancelScanJobRequest\x1a&.kam.customer.v1.CancelScanJobResponse\"G\xda\x41\x04name\xc2\xf3\x18\x0b\n\tscans.run\x82\xd3\xe4\x93\x02+\"\x1c/v1/{name=scanJobs/*}:cancel:\x01*b\x08scan_job\x1a\x0f\xca\x41\x0c\x63ustomer.kam2\xff\x02\n\x10IngestionService\x12\xac\x01\n\x12StreamTransactions\x12*.kam.customer.v1.StreamTransactionsRequest\x1a+.kam.customer.v1.StreamTransactionsResponse\";\xc2\xf3\x18\x15\n\x13transactions.ingest\x82\xd3\xe4\x93\x02\x1c\"\x17/v1/transactions:stream:\x01*(\x01\x12\xaa\x01\n\x12IngestTransactions\x12*.kam.customer.v1.IngestTransactionsRequest\x1a+.kam.customer.v1.IngestTransactionsResponse\";\xc2\xf3\x18\x15\n\x13transactions.ingest\x82\xd3\xe4\x93\x02\x1c\"\x17/v1/transactions:ingest:\x01*\x1a\x0f\xca\x41\x0c\x63ustomer.kamb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"kam/customer/v1/scan_service.proto\x12\x0fkam.customer.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1ekam/api/v1/authorization.proto\x1a\x14kam/cdc/v1/cdc.proto\x1a\x1akam/customer/v1/scan.proto\"V\n\x14\x43reateScanJobRequest\x12*\n\x08scan_job\x18\x01 \x01(\x0b\x32\x18.kam.customer.v1.ScanJob\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"C\n\x15\x43reateScanJobResponse\x12*\n\x08scan_job\x18\x01 \x01(\x0b\x32\x18.kam.customer.v1.ScanJob\"@\n\x11GetScanJobRequest\x12+\n\x04name\x18\x01 \x01(\tB\x1d\xe2\x41\x01\x02\xfa\x41\x16\n\x14\x63ustomer.kam/ScanJob\"@\n\x12GetScanJobResponse\x12*\n\x08scan_job\x18\x01 \x01(\x0b\x32\x18.kam.customer.v1.ScanJob\"L\n\x13ListScanJobsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\"\\\n\x14ListScanJobsResponse\x12+\n\tscan_jobs\x18\x01 \x03(\x0b\x32\x18.kam.customer.v1.ScanJob\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"C\n\x14\x43\x61ncelScanJobRequest\x12+\n\x04name\x18\x01 \x01(\tB\x1d\xe2\x41\x01\x02\xfa\x41\x16\n\x14\x63ustomer.kam/ScanJob\"C\n\x15\x43\x61ncelScanJobResponse\x12*\n\x08scan_job\x18\x01 \x01(\x0b\x32\x18.kam.customer.v1.ScanJob\"\x95\x01\n\x19StreamTransactionsRequest\x12<\n\x0ctransactions\x18\x01 \x03(\x0b\x32\".kam.customer.v1.SourceTransactionB\x02\x18\x01\x12:\n\x13source_transactions\x18\x02 \x03(\x0b\x32\x1d.kam.cdc.v1.SourceTransaction\"}\n\x1aStreamTransactionsResponse\x12\x10\n\x08\x61\x63\x63\x65pted\x18\x01 \x01(\x03\x12\x16\n\nduplicates\x18\x02 \x01(\x03\x42\x02\x18\x01\x12\x13\n\x07ignored\x18\x03 \x01(\x03\x42\x02\x18\x01\x12\x10\n\x08rejected\x18\x04 \x01(\x03\x12\x0e\n\x06\x65rrors\x18\x05 \x03(\t\"\x95\x01\n\x19IngestTransactionsRequest\x12<\n\x0ctransactions\x18\x01 \x03(\x0b\x32\".kam.customer.v1.SourceTransactionB\x02\x18\x01\x12:\n\x13source_transactions\x18\x02 \x03(\x0b\x32\x1d.kam.cdc.v1.SourceTransaction\"}\n\x1aIngestTransactionsResponse\x12\x10\n\x08\x61\x63\x63\x65pted\x18\x01 \x01(\x03\x12\x16\n\nduplicates\x18\x02 \x01(\x03\x42\x02\x18\x01\x12\x13\n\x07ignored\x18\x03 \x01(\x03\x42\x02\x18\x01\x12\x10\n\x08rejected\x18\x04 \x01(\x03\x12\x0e\n\x06\x65rrors\x18\x05 \x03(\t2\x8f\x05\n\x0bScanService\x12\xa2\x01\n\rCreateScanJob\x12%.kam.customer.v1.CreateScanJobRequest\x1a&.kam.customer.v1.CreateScanJobResponse\"B\xda\x41\x08scan_job\xc2\xf3\x18\x0b\n\tscans.run\x82\xd3\xe4\x93\x02\"\"\x0c/v1/scanJobs:\x08scan_jobb\x08scan_job\x12\x98\x01\n\nGetScanJob\x12\".kam.customer.v1.GetScanJobRequest\x1a#.kam.customer.v1.GetScanJobResponse\"A\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x0c\n\nscans.read\x82\xd3\xe4\x93\x02!\x12\x15/v1/{name=scanJobs/*}b\x08scan_job\x12\x84\x01\n\x0cListScanJobs\x12$.kam.customer.v1.ListScanJobsRequest\x1a%.kam.customer.v1.ListScanJobsResponse\"\'\x90\x02\x01\xc2\xf3\x18\x0c\n\nscans.read\x82\xd3\xe4\x93\x02\x0e\x12\x0c/v1/scanJobs\x12\xa7\x01\n\rCancelScanJob\x12%.kam.customer.v1.CancelScanJobRequest\x1a&.kam.customer.v1.CancelScanJobResponse\"G\xda\x41\x04name\xc2\xf3\x18\x0b\n\tscans.run\x82\xd3\xe4\x93\x02+\"\x1c/v1/{name=scanJobs/*}:cancel:\x01*b\x08scan_job\x1a\x0f\xca\x41\x0c\x63ustomer.kam2\xff\x02\n\x10IngestionService\x12\xac\x01\n\x12StreamTransactions\x12*.kam.customer.v1.StreamTransactionsRequest\x1a+.kam.customer.v1.StreamTransactionsResponse\";\xc2\xf3\x18\x15\n\x13transactions.ingest\x82\xd3\xe4\x93\x02\x1c\"\x17/v1/transactions:stream:\x01*(\x01\x12\xaa\x01\n\x12IngestTransactions\x12*.kam.customer.v1.IngestTransactionsRequest\x1a+.kam.customer.v1.IngestTransactionsResponse\";\xc2\xf3\x18\x15\n\x13transactions.ingest\x82\xd3\xe4\x93\x02\x1c\"\x17/v1/transactions:ingest:\x01*\x1a\x0f\xca\x41\x0c\x63ustomer.kamb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -41,10 +42,14 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETSCANJOBREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\372A\026\n\024customer.kam/ScanJob'
   _globals['_CANCELSCANJOBREQUEST'].fields_by_name['name']._loaded_options = None
   _globals['_CANCELSCANJOBREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\372A\026\n\024customer.kam/ScanJob'
+  _globals['_STREAMTRANSACTIONSREQUEST'].fields_by_name['transactions']._loaded_options = None
+  _globals['_STREAMTRANSACTIONSREQUEST'].fields_by_name['transactions']._serialized_options = b'\030\001'
   _globals['_STREAMTRANSACTIONSRESPONSE'].fields_by_name['duplicates']._loaded_options = None
   _globals['_STREAMTRANSACTIONSRESPONSE'].fields_by_name['duplicates']._serialized_options = b'\030\001'
   _globals['_STREAMTRANSACTIONSRESPONSE'].fields_by_name['ignored']._loaded_options = None
   _globals['_STREAMTRANSACTIONSRESPONSE'].fields_by_name['ignored']._serialized_options = b'\030\001'
+  _globals['_INGESTTRANSACTIONSREQUEST'].fields_by_name['transactions']._loaded_options = None
+  _globals['_INGESTTRANSACTIONSREQUEST'].fields_by_name['transactions']._serialized_options = b'\030\001'
   _globals['_INGESTTRANSACTIONSRESPONSE'].fields_by_name['duplicates']._loaded_options = None
   _globals['_INGESTTRANSACTIONSRESPONSE'].fields_by_name['duplicates']._serialized_options = b'\030\001'
   _globals['_INGESTTRANSACTIONSRESPONSE'].fields_by_name['ignored']._loaded_options = None
@@ -65,32 +70,32 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_INGESTIONSERVICE'].methods_by_name['StreamTransactions']._serialized_options = b'\302\363\030\025\n\023transactions.ingest\202\323\344\223\002\034\"\027/v1/transactions:stream:\001*'
   _globals['_INGESTIONSERVICE'].methods_by_name['IngestTransactions']._loaded_options = None
   _globals['_INGESTIONSERVICE'].methods_by_name['IngestTransactions']._serialized_options = b'\302\363\030\025\n\023transactions.ingest\202\323\344\223\002\034\"\027/v1/transactions:ingest:\001*'
-  _globals['_CREATESCANJOBREQUEST']._serialized_start=230
-  _globals['_CREATESCANJOBREQUEST']._serialized_end=316
-  _globals['_CREATESCANJOBRESPONSE']._serialized_start=318
-  _globals['_CREATESCANJOBRESPONSE']._serialized_end=385
-  _globals['_GETSCANJOBREQUEST']._serialized_start=387
-  _globals['_GETSCANJOBREQUEST']._serialized_end=451
-  _globals['_GETSCANJOBRESPONSE']._serialized_start=453
-  _globals['_GETSCANJOBRESPONSE']._serialized_end=517
-  _globals['_LISTSCANJOBSREQUEST']._serialized_start=519
-  _globals['_LISTSCANJOBSREQUEST']._serialized_end=595
-  _globals['_LISTSCANJOBSRESPONSE']._serialized_start=597
-  _globals['_LISTSCANJOBSRESPONSE']._serialized_end=689
-  _globals['_CANCELSCANJOBREQUEST']._serialized_start=691
-  _globals['_CANCELSCANJOBREQUEST']._serialized_end=758
-  _globals['_CANCELSCANJOBRESPONSE']._serialized_start=760
-  _globals['_CANCELSCANJOBRESPONSE']._serialized_end=827
-  _globals['_STREAMTRANSACTIONSREQUEST']._serialized_start=829
-  _globals['_STREAMTRANSACTIONSREQUEST']._serialized_end=914
-  _globals['_STREAMTRANSACTIONSRESPONSE']._serialized_start=916
-  _globals['_STREAMTRANSACTIONSRESPONSE']._serialized_end=1041
-  _globals['_INGESTTRANSACTIONSREQUEST']._serialized_start=1043
-  _globals['_INGESTTRANSACTIONSREQUEST']._serialized_end=1128
-  _globals['_INGESTTRANSACTIONSRESPONSE']._serialized_start=1130
-  _globals['_INGESTTRANSACTIONSRESPONSE']._serialized_end=1255
-  _globals['_SCANSERVICE']._serialized_start=1258
-  _globals['_SCANSERVICE']._serialized_end=1913
-  _globals['_INGESTIONSERVICE']._serialized_start=1916
-  _globals['_INGESTIONSERVICE']._serialized_end=2299
+  _globals['_CREATESCANJOBREQUEST']._serialized_start=252
+  _globals['_CREATESCANJOBREQUEST']._serialized_end=338
+  _globals['_CREATESCANJOBRESPONSE']._serialized_start=340
+  _globals['_CREATESCANJOBRESPONSE']._serialized_end=407
+  _globals['_GETSCANJOBREQUEST']._serialized_start=409
+  _globals['_GETSCANJOBREQUEST']._serialized_end=473
+  _globals['_GETSCANJOBRESPONSE']._serialized_start=475
+  _globals['_GETSCANJOBRESPONSE']._serialized_end=539
+  _globals['_LISTSCANJOBSREQUEST']._serialized_start=541
+  _globals['_LISTSCANJOBSREQUEST']._serialized_end=617
+  _globals['_LISTSCANJOBSRESPONSE']._serialized_start=619
+  _globals['_LISTSCANJOBSRESPONSE']._serialized_end=711
+  _globals['_CANCELSCANJOBREQUEST']._serialized_start=713
+  _globals['_CANCELSCANJOBREQUEST']._serialized_end=780
+  _globals['_CANCELSCANJOBRESPONSE']._serialized_start=782
+  _globals['_CANCELSCANJOBRESPONSE']._serialized_end=849
+  _globals['_STREAMTRANSACTIONSREQUEST']._serialized_start=852
+  _globals['_STREAMTRANSACTIONSREQUEST']._serialized_end=1001
+  _globals['_STREAMTRANSACTIONSRESPONSE']._serialized_start=1003
+  _globals['_STREAMTRANSACTIONSRESPONSE']._serialized_end=1128
+  _globals['_INGESTTRANSACTIONSREQUEST']._serialized_start=1131
+  _globals['_INGESTTRANSACTIONSREQUEST']._serialized_end=1280
+  _globals['_INGESTTRANSACTIONSRESPONSE']._serialized_start=1282
+  _globals['_INGESTTRANSACTIONSRESPONSE']._serialized_end=1407
+  _globals['_SCANSERVICE']._serialized_start=1410
+  _globals['_SCANSERVICE']._serialized_end=2065
+  _globals['_INGESTIONSERVICE']._serialized_start=2068
+  _globals['_INGESTIONSERVICE']._serialized_end=2451
 # @@protoc_insertion_point(module_scope)

@@ -3,6 +3,7 @@ from google.api import client_pb2 as _client_pb2
 from google.api import field_behavior_pb2 as _field_behavior_pb2
 from google.api import resource_pb2 as _resource_pb2
 from kam.api.v1 import authorization_pb2 as _authorization_pb2
+from kam.cdc.v1 import cdc_pb2 as _cdc_pb2
 from kam.customer.v1 import scan_pb2 as _scan_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
@@ -69,10 +70,12 @@ class CancelScanJobResponse(_message.Message):
     def __init__(self, scan_job: _Optional[_Union[_scan_pb2.ScanJob, _Mapping]] = ...) -> None: ...
 
 class StreamTransactionsRequest(_message.Message):
-    __slots__ = ("transactions",)
+    __slots__ = ("transactions", "source_transactions")
     TRANSACTIONS_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_TRANSACTIONS_FIELD_NUMBER: _ClassVar[int]
     transactions: _containers.RepeatedCompositeFieldContainer[_scan_pb2.SourceTransaction]
-    def __init__(self, transactions: _Optional[_Iterable[_Union[_scan_pb2.SourceTransaction, _Mapping]]] = ...) -> None: ...
+    source_transactions: _containers.RepeatedCompositeFieldContainer[_cdc_pb2.SourceTransaction]
+    def __init__(self, transactions: _Optional[_Iterable[_Union[_scan_pb2.SourceTransaction, _Mapping]]] = ..., source_transactions: _Optional[_Iterable[_Union[_cdc_pb2.SourceTransaction, _Mapping]]] = ...) -> None: ...
 
 class StreamTransactionsResponse(_message.Message):
     __slots__ = ("accepted", "duplicates", "ignored", "rejected", "errors")
@@ -89,10 +92,12 @@ class StreamTransactionsResponse(_message.Message):
     def __init__(self, accepted: _Optional[int] = ..., duplicates: _Optional[int] = ..., ignored: _Optional[int] = ..., rejected: _Optional[int] = ..., errors: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class IngestTransactionsRequest(_message.Message):
-    __slots__ = ("transactions",)
+    __slots__ = ("transactions", "source_transactions")
     TRANSACTIONS_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_TRANSACTIONS_FIELD_NUMBER: _ClassVar[int]
     transactions: _containers.RepeatedCompositeFieldContainer[_scan_pb2.SourceTransaction]
-    def __init__(self, transactions: _Optional[_Iterable[_Union[_scan_pb2.SourceTransaction, _Mapping]]] = ...) -> None: ...
+    source_transactions: _containers.RepeatedCompositeFieldContainer[_cdc_pb2.SourceTransaction]
+    def __init__(self, transactions: _Optional[_Iterable[_Union[_scan_pb2.SourceTransaction, _Mapping]]] = ..., source_transactions: _Optional[_Iterable[_Union[_cdc_pb2.SourceTransaction, _Mapping]]] = ...) -> None: ...
 
 class IngestTransactionsResponse(_message.Message):
     __slots__ = ("accepted", "duplicates", "ignored", "rejected", "errors")

@@ -241,7 +241,7 @@ class ScanService:
 class IngestionServiceStub:
     """Real-time push of the core system's transactions (实时推送), for the core-banking system only: a service
     token holding `transactions.ingest` (never a staff user). Unlike scanned rows, pushed rows carry no mapping:
-    the sender fills SourceTransaction directly. Only transactions on accounts of customers KAM keeps in detail
+    the sender fills kam.cdc.v1.SourceTransaction directly. Only transactions on accounts of customers KAM keeps in detail
     (key customers and candidates) are stored; the answer counts what was taken and what was unreadable, never
     which accounts KAM keeps. A pushed `balance_after` is provisional: the next scan reads the account from the
     source and the source's balance wins.
@@ -268,7 +268,7 @@ class IngestionServiceStub:
 class IngestionServiceServicer:
     """Real-time push of the core system's transactions (实时推送), for the core-banking system only: a service
     token holding `transactions.ingest` (never a staff user). Unlike scanned rows, pushed rows carry no mapping:
-    the sender fills SourceTransaction directly. Only transactions on accounts of customers KAM keeps in detail
+    the sender fills kam.cdc.v1.SourceTransaction directly. Only transactions on accounts of customers KAM keeps in detail
     (key customers and candidates) are stored; the answer counts what was taken and what was unreadable, never
     which accounts KAM keeps. A pushed `balance_after` is provisional: the next scan reads the account from the
     source and the source's balance wins.
@@ -316,7 +316,7 @@ def add_IngestionServiceServicer_to_server(servicer, server):
 class IngestionService:
     """Real-time push of the core system's transactions (实时推送), for the core-banking system only: a service
     token holding `transactions.ingest` (never a staff user). Unlike scanned rows, pushed rows carry no mapping:
-    the sender fills SourceTransaction directly. Only transactions on accounts of customers KAM keeps in detail
+    the sender fills kam.cdc.v1.SourceTransaction directly. Only transactions on accounts of customers KAM keeps in detail
     (key customers and candidates) are stored; the answer counts what was taken and what was unreadable, never
     which accounts KAM keeps. A pushed `balance_after` is provisional: the next scan reads the account from the
     source and the source's balance wins.

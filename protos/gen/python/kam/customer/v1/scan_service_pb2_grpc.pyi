@@ -111,7 +111,7 @@ def add_ScanServiceServicer_to_server(servicer: ScanServiceServicer, server: _ty
 class IngestionServiceStub:
     """Real-time push of the core system's transactions (实时推送), for the core-banking system only: a service
     token holding `transactions.ingest` (never a staff user). Unlike scanned rows, pushed rows carry no mapping:
-    the sender fills SourceTransaction directly. Only transactions on accounts of customers KAM keeps in detail
+    the sender fills kam.cdc.v1.SourceTransaction directly. Only transactions on accounts of customers KAM keeps in detail
     (key customers and candidates) are stored; the answer counts what was taken and what was unreadable, never
     which accounts KAM keeps. A pushed `balance_after` is provisional: the next scan reads the account from the
     source and the source's balance wins.
@@ -135,7 +135,7 @@ class IngestionServiceStub:
 class IngestionServiceAsyncStub(IngestionServiceStub):
     """Real-time push of the core system's transactions (实时推送), for the core-banking system only: a service
     token holding `transactions.ingest` (never a staff user). Unlike scanned rows, pushed rows carry no mapping:
-    the sender fills SourceTransaction directly. Only transactions on accounts of customers KAM keeps in detail
+    the sender fills kam.cdc.v1.SourceTransaction directly. Only transactions on accounts of customers KAM keeps in detail
     (key customers and candidates) are stored; the answer counts what was taken and what was unreadable, never
     which accounts KAM keeps. A pushed `balance_after` is provisional: the next scan reads the account from the
     source and the source's balance wins.
@@ -155,7 +155,7 @@ class IngestionServiceAsyncStub(IngestionServiceStub):
 class IngestionServiceServicer(metaclass=_abc_1.ABCMeta):
     """Real-time push of the core system's transactions (实时推送), for the core-banking system only: a service
     token holding `transactions.ingest` (never a staff user). Unlike scanned rows, pushed rows carry no mapping:
-    the sender fills SourceTransaction directly. Only transactions on accounts of customers KAM keeps in detail
+    the sender fills kam.cdc.v1.SourceTransaction directly. Only transactions on accounts of customers KAM keeps in detail
     (key customers and candidates) are stored; the answer counts what was taken and what was unreadable, never
     which accounts KAM keeps. A pushed `balance_after` is provisional: the next scan reads the account from the
     source and the source's balance wins.
