@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import Any
 
 from google.protobuf import descriptor_pool
 from google.protobuf.descriptor import MethodDescriptor
@@ -38,9 +39,10 @@ class Rule:
 def declared_rule(method: MethodDescriptor) -> Rule | None:
     """The method's rule as its proto declares it, or None when it declares none."""
     options = method.GetOptions()
-    if not options.HasExtension(authorization_pb2.authorization):
+    extension: Any = authorization_pb2.authorization  # the generated stub types it as a plain FieldDescriptor
+    if not options.HasExtension(extension):
         return None
-    declared = options.Extensions[authorization_pb2.authorization]
+    declared: authorization_pb2.Authorization = options.Extensions[extension]
     kind = declared.WhichOneof("rule")
     if kind is None:
         return None

@@ -100,8 +100,9 @@ async def connect(url: str, name: str, *, retry_forever: bool = True) -> NATS:
 
 async def ensure_stream(js: JetStreamContext, service: str, *, replicas: int = 1) -> None:
     """Create or update the producing service's stream with an explicit de-duplication window."""
+    name = stream_name(service)
     config = StreamConfig(
-        name=stream_name(service),
+        name=name,
         subjects=[f"kam.{service}.v1.>"],
         retention=RetentionPolicy.LIMITS,
         storage=StorageType.FILE,
@@ -110,7 +111,7 @@ async def ensure_stream(js: JetStreamContext, service: str, *, replicas: int = 1
         num_replicas=replicas,
     )
     try:
-        await js.stream_info(config.name)
+        await js.stream_info(name)
     except NotFoundError:
         await js.add_stream(config)
     else:

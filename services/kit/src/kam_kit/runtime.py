@@ -21,9 +21,10 @@ import importlib
 import logging
 import signal
 import sys
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
@@ -87,7 +88,7 @@ class ServiceApp:
     produces_events: bool = True
     public_methods: Sequence[str] = ()
     #: Long-running jobs started once gRPC serves (schedulers, feeds); cancelled on shutdown.
-    background: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    background: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
 
     grpc: GrpcServer | None = None
     nats: NATS | None = None
@@ -169,7 +170,8 @@ class ServiceApp:
     async def serve_until_signalled(self) -> None:
         async def started() -> None:
             await self.start()
-            log.info("service started", extra={"settings": self.settings.redacted(), "grpc_port": self.grpc.port})
+            port = self.grpc.port if self.grpc is not None else None
+            log.info("service started", extra={"settings": self.settings.redacted(), "grpc_port": port})
 
         await serve_until_signalled(started, self.stop)
 
