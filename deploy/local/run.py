@@ -174,7 +174,7 @@ def main() -> int:
             say(f"using NATS at {env['KAM_NATS_URL']} (not starting one)")
         say("演示核心系统数据库 demo core-banking source (first start: about 30 s) …")
         code = supervisor.run_all([ProcessSpec("demo-source", [
-            str(console_script("kam-customer")), "demo-source", "generate", "--url", env["KAM_CUSTOMER_SOURCE_URL"],
+            str(console_script("kam-demobank")), "generate", "--url", env["KAM_CUSTOMER_SOURCE_URL"],
         ], cwd=ROOT)])["demo-source"]
         if code != 0:
             raise RuntimeError(f"demo source generation failed / 演示数据生成失败 (exit {code})")
@@ -189,7 +189,7 @@ def main() -> int:
         supervisor.start_many(service_spec(name, env) for name in (*SERVICES, "gateway"))
         # new transactions keep arriving in the source and, in real time, on the CDC subject
         supervisor.start(ProcessSpec("live", [
-            str(console_script("kam-customer")), "demo-source", "live", "--url", env["KAM_CUSTOMER_SOURCE_URL"],
+            str(console_script("kam-demobank")), "live", "--url", env["KAM_CUSTOMER_SOURCE_URL"],
             "--rate", env["KAM_DEMO_LIVE_RATE"], "--nats", env["KAM_NATS_URL"],
         ], env=env, cwd=ROOT, autorestart=True))
         print(banner(env), flush=True)

@@ -15,7 +15,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from kam_customer.source.generator import GenParams, generate
+from kam_demobank.generator import GenParams, generate
 
 SIZES = {"demo": (20_000, 2_000_000), "bench": (1_000_000, 10_000_000)}
 

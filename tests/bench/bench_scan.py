@@ -39,7 +39,7 @@ from kam_customer.scan.runner import ScanRunner
 from kam_customer.scan.source import open_source
 from kam_customer.scan.sqlgen import SqlBuilder, dialect_for, window_binds
 from kam_customer.settings import DEFAULT_MAPPING, DEFAULT_SCAN_BATCH_SIZE
-from kam_customer.source import generator
+from kam_demobank import generator
 from kam_kit.clock import ManualClock
 from kam_kit.db import Database
 from kam_kit.migrations import upgrade_async

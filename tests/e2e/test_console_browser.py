@@ -53,7 +53,7 @@ async def browser():
 def core_banking(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A tiny demo core-banking source (300 customers, read-only to the service, so shared by the tests)."""
     url = f"sqlite:///{tmp_path_factory.mktemp('core') / 'core-banking.db'}"
-    subprocess.run([str(procs.console_script("kam-customer")), "demo-source", "generate", "--url", url,
+    subprocess.run([str(procs.console_script("kam-demobank")), "generate", "--url", url,
                     "--size", "tiny"], check=True, capture_output=True, timeout=120)
     return url
 

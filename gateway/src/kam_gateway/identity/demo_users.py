@@ -20,7 +20,7 @@ ROLE_BRANCH_MANAGER = "roles/branch_manager"
 ROLE_RELATIONSHIP_MANAGER = "roles/relationship_manager"
 ROLE_COMPLIANCE = "roles/compliance"
 
-# Org units of the demo core-banking source (kam-customer demo-source): 0000 总行, 0100 北京分行, 0101 北京东城支行.
+# Org units of the demo core-banking source (kam-demobank): 0000 总行, 0100 北京分行, 0101 北京东城支行.
 HEAD_OFFICE = "orgUnits/0000"
 DEMO_BRANCH = "orgUnits/0100"
 DEMO_SUB_BRANCH = "orgUnits/0101"

@@ -2,11 +2,10 @@ from kam_kit.runtime import cli_main
 
 from kam_customer.bootstrap import build
 from kam_customer.entrypoints.cli import COMMANDS
-from kam_customer.source.cli import COMMANDS as SOURCE_COMMANDS
 
 
 def main() -> int:
-    return cli_main("customer", build, commands={**SOURCE_COMMANDS, **COMMANDS})
+    return cli_main("customer", build, commands=COMMANDS)
 
 
 if __name__ == "__main__":

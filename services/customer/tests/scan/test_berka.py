@@ -15,7 +15,7 @@ from kam_customer.adapters.orm import (
     CustomerRow,
     OrgUnitRow,
 )
-from kam_customer.source import berka
+from kam_demobank import berka
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 

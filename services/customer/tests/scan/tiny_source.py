@@ -1,4 +1,4 @@
-"""A tiny core-banking source in the demo schema (kam_customer.source.schema), written row by row, and a
+"""A tiny core-banking source in the demo schema (kam_demobank.schema), written row by row, and a
 reference computation of the metrics in plain Python (day by day — independent of the scan's SQL)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from kam_customer.domain.identifiers import resident_id_check_char, uscc_check_char
-from kam_customer.source import schema
+from kam_demobank import schema
 from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import create_async_engine
 

@@ -1,7 +1,7 @@
 """A deterministic generator of a realistic core-banking database (the demo "source" KAM scans).
 
 ``generate(url, GenParams(customers=20_000, transactions=2_000_000, seed=42, as_of=...))`` fills any SQLite or
-PostgreSQL URL with the schema of :mod:`kam_customer.source.schema`:
+PostgreSQL URL with the schema of :mod:`kam_demobank.schema`:
 
 * an org tree: 总行 → 10 city branches (分行, with regions) → 3-8 sub-branches (支行) each; managers, tellers and
   relationship managers (RMs) per sub-branch and branch;
@@ -23,7 +23,7 @@ parameters give byte-identical data on every run and on every engine.
 
 ``append(url, transactions=N, customers=M, seed=S)`` adds exactly N transactions and M new customers (each with
 one demand account, opened by one of the N transactions when N ≥ M) to an existing source, deterministically
-from its current state (see :mod:`kam_customer.source.posting`).
+from its current state (see :mod:`kam_demobank.posting`).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from itertools import accumulate
 from sqlalchemy import Table
 from sqlalchemy.engine import URL
 
-from kam_customer.source import bulk, people, schema
+from kam_demobank import bulk, people, schema
 
 Progress = Callable[[str], None]
 
@@ -889,7 +889,7 @@ async def append(url: str | URL, *, transactions: int, customers: int = 0, seed:
     """
     from sqlalchemy import func, insert, select
 
-    from kam_customer.source import posting as post
+    from kam_demobank import posting as post
 
     engine = bulk.async_engine(url)
     try:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from kam_customer.source import people, schema
+from kam_demobank import people, schema
 
 #: Business time of the bank: Asia/Shanghai (no daylight saving).
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")

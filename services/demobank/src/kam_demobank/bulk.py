@@ -28,7 +28,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.schema import CreateIndex, CreateTable, DropTable
 
-from kam_customer.source import schema
+from kam_demobank import schema
 
 
 def parse(url: str | URL) -> URL:

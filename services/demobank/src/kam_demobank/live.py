@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from kam_kit.clock import Clock
 from sqlalchemy.engine import URL
 
-from kam_customer.source import bulk
-from kam_customer.source import posting as post
+from kam_demobank import bulk
+from kam_demobank import posting as post
 
 log = logging.getLogger(__name__)
 

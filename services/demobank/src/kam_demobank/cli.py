@@ -1,10 +1,10 @@
-"""``kam-customer`` subcommands of the source part: ``demo-source`` and ``berka-load``.
+"""The ``kam-demobank`` command: the demo core-banking source and the Berka loader.
 
-    kam-customer demo-source generate [--url URL] [--customers N] [--transactions N] [--seed S]
-                                      [--as-of YYYY-MM-DD] [--force]
-    kam-customer demo-source append   [--url URL] --transactions N [--customers M] [--seed S]
-    kam-customer demo-source live     [--url URL] [--rate R] [--seed S]
-    kam-customer berka-load           [--url URL] [--data DIR]
+    kam-demobank generate   [--url URL] [--size tiny|demo|bench] [--customers N] [--transactions N] [--seed S]
+                            [--as-of YYYY-MM-DD] [--force]
+    kam-demobank append     [--url URL] --transactions N [--customers M] [--seed S]
+    kam-demobank live       [--url URL] [--rate R] [--seed S] [--nats URL]
+    kam-demobank berka-load --url URL [--data DIR]
 
 The default URL is the customer service's source (``KAM_CUSTOMER_SOURCE_URL``, ``sqlite:///var/core-banking.db``).
 ``generate`` is idempotent: an already generated source is left alone unless ``--force``. Without ``--as-of`` the
@@ -23,10 +23,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from kam_kit.clock import SYSTEM_CLOCK
-from kam_kit.runtime import Command
-
 from kam_customer.settings import CustomerSettings
+from kam_kit.clock import SYSTEM_CLOCK
 
 SIZES = {"tiny": (300, 20_000), "demo": (20_000, 2_000_000), "bench": (1_000_000, 10_000_000)}
 
@@ -42,12 +40,12 @@ def _say(message: str) -> None:
 def _as_of(value: str | None) -> date:
     if value:
         return date.fromisoformat(value)
-    from kam_customer.source.posting import local_naive
+    from kam_demobank.posting import local_naive
 
     return local_naive(SYSTEM_CLOCK.now()).date() - timedelta(days=1)
 
 
-def _add_demo_arguments(parser: argparse.ArgumentParser) -> None:
+def _add_demo_arguments(parser: argparse.ArgumentParser) -> argparse._SubParsersAction:
     sub = parser.add_subparsers(dest="action", required=True)
     gen = sub.add_parser("generate", help="生成演示核心系统数据库 generate the demo core-banking database")
     gen.add_argument("--url", default=None, help="SQLAlchemy URL (default: KAM_CUSTOMER_SOURCE_URL)")
@@ -69,6 +67,7 @@ def _add_demo_arguments(parser: argparse.ArgumentParser) -> None:
     live.add_argument("--seed", type=int, default=0)
     live.add_argument("--nats", default=None, metavar="URL",
                       help="also push each transaction on the CDC subject kam.cdc.v1.SourceTransaction (real time)")
+    return sub
 
 
 def _run_demo(args: argparse.Namespace) -> int:
@@ -76,7 +75,7 @@ def _run_demo(args: argparse.Namespace) -> int:
     if args.action == "generate":
         return asyncio.run(_generate(url, args))
     if args.action == "append":
-        from kam_customer.source.generator import append
+        from kam_demobank.generator import append
 
         result = asyncio.run(append(url, transactions=args.transactions, customers=args.customers,
                                     seed=args.seed))
@@ -87,7 +86,7 @@ def _run_demo(args: argparse.Namespace) -> int:
 
 
 async def _generate(url: str, args: argparse.Namespace) -> int:
-    from kam_customer.source.generator import GenParams, generate
+    from kam_demobank.generator import GenParams, generate
 
     customers, transactions = SIZES[args.size]
     params = GenParams(
@@ -124,13 +123,12 @@ def _cdc_token() -> str | None:
 
 
 async def _live(url: str, args: argparse.Namespace) -> int:
-    from kam_customer.source.live import LiveFeed
+    from kam_demobank.live import LiveFeed
 
     on_posted, nc = None, None
     if args.nats:
-        from kam_kit import events
-
         from kam_customer.ingestion import cdc
+        from kam_kit import events
 
         token = _cdc_token()
         if token is None:
@@ -169,7 +167,7 @@ def source_row_to_proto(row: dict):
     from kam.cdc.v1 import cdc_pb2
     from kam_kit.timeconv import to_timestamp
 
-    from kam_customer.source.posting import SHANGHAI
+    from kam_demobank.posting import SHANGHAI
 
     def money(value) -> money_pb2.Money:
         cents = int((Decimal(str(value)) * 100).to_integral_value())
@@ -192,24 +190,29 @@ def _add_berka_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_berka(args: argparse.Namespace) -> int:
-    from kam_customer.source import berka
+    from kam_demobank import berka
 
     try:
         counts = asyncio.run(berka.load(args.url, args.data, progress=_say))
     except (FileNotFoundError, ValueError) as exc:
-        print(f"kam-customer berka-load: {exc}", file=sys.stderr)
+        print(f"kam-demobank berka-load: {exc}", file=sys.stderr)
         return 2
     _say(f"完成 loaded {sum(counts.values()):,} rows into {args.url}")
     return 0
 
 
-COMMANDS: dict[str, Command] = {
-    "demo-source": Command(
-        help="演示核心系统：生成/追加/实时 the demo core-banking source (generate, append, live)",
-        add_arguments=_add_demo_arguments, run=_run_demo,
-    ),
-    "berka-load": Command(
-        help="把 Berka 数据集装入数据库 load shared/data/berka into a database in its own schema",
-        add_arguments=_add_berka_arguments, run=_run_berka,
-    ),
-}
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="kam-demobank", description="演示核心系统 the demo core-banking source (development and demos only)")
+    sub = _add_demo_arguments(parser)
+    berka = sub.add_parser("berka-load", help="把 Berka 数据集装入数据库 load shared/data/berka into a database in "
+                                               "its own schema")
+    _add_berka_arguments(berka)
+    args = parser.parse_args(argv)
+    if args.action == "berka-load":
+        return _run_berka(args)
+    return _run_demo(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 from kam_customer.domain.identifiers import birth_date_from_resident_id, resident_id_problem, uscc_problem
-from kam_customer.source import bulk, schema
-from kam_customer.source.generator import GenParams, append, generate
+from kam_demobank import bulk, schema
+from kam_demobank.generator import GenParams, append, generate
 from sqlalchemy import func, select
 
 AS_OF = date(2025, 6, 30)

@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from kam_customer.source import berka, bulk, schema
-from kam_customer.source.generator import GenParams, generate
-from kam_customer.source.live import LiveFeed
-from kam_customer.source.posting import local_naive
+from kam_demobank import berka, bulk, schema
+from kam_demobank.generator import GenParams, generate
+from kam_demobank.live import LiveFeed
+from kam_demobank.posting import local_naive
 from kam_kit.clock import ManualClock
 from sqlalchemy import func, select
 
@@ -75,7 +75,7 @@ async def test_berka_loader_loads_all_tables(database_url: str) -> None:
 
 async def test_live_feed_hands_each_posted_transaction_to_the_cdc_hook(tmp_path) -> None:
     from kam.customer.v1 import customer_pb2
-    from kam_customer.source.cli import source_row_to_proto
+    from kam_demobank.cli import source_row_to_proto
 
     url = f"sqlite+aiosqlite:///{tmp_path / 'src.db'}"
     await generate(url, GenParams(customers=300, transactions=5_000, seed=3, as_of=date(2025, 6, 30)))

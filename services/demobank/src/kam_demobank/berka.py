@@ -20,9 +20,9 @@ from pathlib import Path
 from sqlalchemy import Column, Date, Index, Integer, MetaData, Numeric, Table, Text
 from sqlalchemy.engine import URL
 
-from kam_customer.source import bulk
+from kam_demobank import bulk
 
-REPO_ROOT = Path(__file__).resolve().parents[5]
+REPO_ROOT = Path(__file__).resolve().parents[4]
 
 metadata = MetaData()
 
