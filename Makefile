@@ -3,10 +3,11 @@
 # into protos/node_modules). Nothing outside the repository is touched.
 #
 #   make run         install, generate code, start NATS + every service + gateway; Ctrl-C stops all
-#   make test        everything .ci/run checks: ruff, proto lint/breaking, generated-code freshness, all tests
-#   make test-fast   the tests without the end-to-end ones (-m "not e2e")
+#   make test        everything .ci/run checks: lint, proto lint/breaking, generated-code freshness, every test tier
+#   make test-unit   the unit tier only (tests/unit/ folders: no database, broker or network; seconds)
+#   make test-fast   the unit and service tiers on every core (-m "not e2e" -n auto; a few minutes)
 #   make bench       run every tests/bench/bench_*.py script (plain scripts that print their figures)
-#   make lint        ruff
+#   make lint        ruff check, ruff format --check, import-linter (layers, boundaries), mypy
 #   make protos      regenerate protos/gen/python from protos/kam/**.proto
 #   make clean       remove runtime data (var/) and caches; `make distclean` also the venv and node_modules
 
@@ -25,8 +26,10 @@ endif
 UV_SYNC_FLAGS := --all-packages $(if $(wildcard uv.lock),--frozen,)
 RUN := $(UV) run --no-sync
 PYTEST_ARGS ?=
+# workers for the unit and service tiers (pytest-xdist); each worker starts its own NATS server
+PYTEST_WORKERS ?= auto
 
-.PHONY: help venv install protos lint-protos check-generated run test test-fast bench lint clean distclean
+.PHONY: help venv install protos lint-protos check-generated run test test-unit test-fast bench lint clean distclean
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -60,11 +63,17 @@ check-generated: install
 run: protos
 	$(RUN) python deploy/local/run.py
 
+# the unit and service tiers in parallel, then the end-to-end tier (its tests start every process and share ports
+# and the machine's two cores, so they run one at a time)
 test: install lint lint-protos check-generated
-	$(RUN) pytest $(PYTEST_ARGS)
+	$(RUN) pytest -m "not e2e" -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(RUN) pytest -m e2e $(PYTEST_ARGS)
+
+test-unit: install
+	$(RUN) pytest -m unit $(PYTEST_ARGS)
 
 test-fast: install
-	$(RUN) pytest -m "not e2e" $(PYTEST_ARGS)
+	$(RUN) pytest -m "not e2e" -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench: install
 	@shopt -s nullglob; scripts=(tests/bench/bench_*.py); \
@@ -74,6 +83,7 @@ bench: install
 lint: install
 	$(RUN) ruff check .
 	$(RUN) lint-imports --no-cache
+	$(RUN) mypy
 
 clean:
 	rm -rf var/nats var/*.db var/*.db-* var/logs .pytest_cache .ruff_cache

@@ -78,7 +78,7 @@ class Identity:
     @property
     def granted(self) -> frozenset[str]:
         """Every permission this caller holds."""
-        return self._granted  # type: ignore[attr-defined,no-any-return]
+        return self._granted  # type: ignore[attr-defined]
 
     def can(self, permission: str) -> bool:
         return permission in self.granted
