@@ -52,3 +52,30 @@ async def start_customer_service(database_url, token_secret, free_port, tmp_path
     for api in started:
         await api.channel.close()
         await api.service.stop()
+
+
+# A folder's conftest defines ``api`` (``await start_customer_service(clock)`` plus its seed); these name its parts
+# for the tests of every folder.
+@pytest.fixture
+def app(api):
+    """The customer ServiceApp under test."""
+    return api.service
+
+
+@pytest.fixture
+def client(api):
+    """A CustomerService stub."""
+    return api.client
+
+
+@pytest.fixture
+def channel(api):
+    """A gRPC channel to the service (for the other stubs)."""
+    return api.channel
+
+
+@pytest.fixture
+def md(api):
+    """Call metadata: ``md("roles/admin", org_unit=…, subject=…)``; ``md(kind="service", permissions=(…))`` for a
+    service token with exactly those permissions (customer_testlib.call_metadata)."""
+    return api.md

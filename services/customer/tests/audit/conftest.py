@@ -19,10 +19,6 @@ async def api(start_customer_service):
     return api
 
 
-@pytest.fixture
-def app(api):
-    return api.service
-
 
 @pytest.fixture
 def customers(api):

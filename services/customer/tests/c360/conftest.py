@@ -77,19 +77,3 @@ async def api(start_customer_service):
     api = await start_customer_service(ManualClock())
     await seed(api.service.db)
     return api
-
-
-@pytest.fixture
-def app(api):
-    return api.service
-
-
-@pytest.fixture
-def client(api):
-    return api.client
-
-
-@pytest.fixture
-def md(api):
-    """Call metadata: ``md("roles/admin", org_unit=…, subject=…)`` (customer_testlib.call_metadata)."""
-    return api.md

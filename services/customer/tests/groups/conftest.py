@@ -42,25 +42,3 @@ async def api(start_customer_service):
     api = await start_customer_service(ManualClock(T0 + timedelta(days=30)))
     await seed(api.service.db)
     return api
-
-
-@pytest.fixture
-def app(api):
-    return api.service
-
-
-@pytest.fixture
-def channel(api):
-    return api.channel
-
-
-@pytest.fixture
-def client(api):
-    return api.client
-
-
-@pytest.fixture
-def md(api):
-    """Call metadata: ``md("roles/admin", org_unit=…)``; ``md(kind="service", permissions=(…))`` for a service
-    token with exactly those permissions (customer_testlib.call_metadata)."""
-    return api.md
