@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
+import kam_gateway.identity
 import pytest
 from kam_gateway.identity.adapters.orm import Base, OrgUnitRow
 from kam_gateway.identity.domain.passwords import PasswordHashing
@@ -16,8 +17,6 @@ from kam_gateway.identity.service_layer.users import UserDraft, Users
 from kam_kit import migrations
 from kam_kit.clock import ManualClock
 from kam_kit.db import Database
-
-import kam_gateway.identity
 
 MIGRATIONS = Path(kam_gateway.identity.__file__).parent / "migrations"
 T0 = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)

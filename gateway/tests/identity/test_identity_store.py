@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from conftest import PASSWORD, SECRET
 from kam_gateway.identity.adapters.orm import Base, SessionRow, UserRow
 from kam_gateway.identity.service_layer.directory import OrgUnitDraft, RoleDraft
 from kam_gateway.identity.service_layer.service_accounts import ServiceAccountDraft
@@ -24,6 +23,8 @@ from kam_kit.errors import (
     Unauthenticated,
 )
 from sqlalchemy import MetaData, select, text
+
+from conftest import PASSWORD, SECRET
 
 
 async def outbox_types(db) -> list[str]:
@@ -164,7 +165,7 @@ async def test_a_new_users_password_must_be_changed_and_staff_codes_are_unique(i
 
 
 async def test_update_with_mask_and_etag_and_the_events_it_records(identity) -> None:
-    row, _ = await _user(identity, "rm_li", roles=["relationship_manager"], org_unit="0101")
+    await _user(identity, "rm_li", roles=["relationship_manager"], org_unit="0101")
     updated, roles = await identity.users.update(
         "rm_li", UserDraft(display_name="李经理", roles=["branch_manager"], data_scope="OWN", manager="admin"),
         {"display_name", "roles", "data_scope", "manager"}, etag="v1")
@@ -235,7 +236,7 @@ async def test_custom_roles_grant_what_they_list_and_built_in_roles_are_fixed(id
 
 
 async def test_service_accounts_get_tokens_with_exactly_their_permissions(identity) -> None:
-    row, secret = await identity.accounts.create("core-feed", ServiceAccountDraft(
+    _, secret = await identity.accounts.create("core-feed", ServiceAccountDraft(
         display_name="核心系统交易推送", permissions=["transactions.ingest"]))
     token, _ = await identity.accounts.issue_token("core-feed", secret)
     caller = auth.verify_token(token, secret=SECRET, clock=identity.clock)
