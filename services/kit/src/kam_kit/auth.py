@@ -65,6 +65,8 @@ class Identity:
     scope: str = ""
     #: The sign-in session the token belongs to (empty for service tokens); revoking it revokes the token.
     session_id: str = ""
+    #: When the token that carried this identity was issued (epoch seconds; 0 when not from a token).
+    issued_at: float = field(default=0.0, compare=False)
 
     def __post_init__(self) -> None:
         if not self.subject:
@@ -194,6 +196,7 @@ def verify_token(token: str | None, *, secret: str, clock: Clock) -> Identity:
             staff_code=str(claims.get("staff", "")),
             scope=str(claims.get("scope", "")),
             session_id=str(claims.get("sid", "")),
+            issued_at=iat,
         )
     except ValueError as exc:
         raise _unauthenticated("身份令牌无效", str(exc), "TOKEN_INVALID") from exc
