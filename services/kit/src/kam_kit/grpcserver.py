@@ -55,7 +55,7 @@ def current_request_id() -> str:
 
 def status_trailer(error: KamError, domain: str) -> tuple[grpc.StatusCode, str, tuple[tuple[str, bytes], ...]]:
     status = to_rpc_status(error, domain)
-    return error.code, error.message, (("grpc-status-details-bin", status.SerializeToString()),)
+    return error.code, status.message, (("grpc-status-details-bin", status.SerializeToString()),)
 
 
 class KamServerInterceptor(grpc.aio.ServerInterceptor):
