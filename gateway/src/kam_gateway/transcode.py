@@ -104,8 +104,26 @@ def _set_nested(target: dict[str, Any], fields: list[FieldDescriptor], value: An
 def _parse_into(data: Any, message: Message, field: str | None, what: str) -> None:
     try:
         json_format.ParseDict(data, message)
+    except RecursionError:
+        raise TranscodeError(f"{what}: 嵌套过深 (nested too deeply)", field=field) from None
     except json_format.ParseError as exc:
         raise TranscodeError(f"{what}: {exc}", field=field) from None
+
+
+_JSON_TOKENS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+
+
+def json_depth(body: bytes) -> int:
+    """How deeply the JSON text nests objects and arrays, counted without parsing it (strings skipped)."""
+    depth = deepest = 0
+    for token in _JSON_TOKENS.finditer(body):
+        char = token.group()
+        if char in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in (b"]", b"}"):
+            depth -= 1
+    return deepest
 
 
 def build_request(
@@ -145,6 +163,8 @@ def _apply_body(route: Route, request: Message, body: bytes) -> None:
         data = json.loads(body) if body.strip() else {}
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise TranscodeError(f"请求体不是有效的 JSON (request body is not valid JSON): {exc}") from None
+    except RecursionError:
+        raise TranscodeError("请求体嵌套过深 (request body nested too deeply)") from None
     if route.body == "*":
         if not isinstance(data, dict):
             raise TranscodeError("请求体必须是 JSON 对象 (request body must be a JSON object)")
