@@ -11,8 +11,10 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from google.api import field_behavior_pb2
 from google.protobuf import descriptor_pb2
 from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor
+from kam_kit.authz import declared_rule
 
 from kam_gateway.fieldpath import WELL_KNOWN_SCALARS, is_map, is_repeated, proto_path, resolve_field_path
 from kam_gateway.routes import Route
@@ -146,12 +148,20 @@ class _Schemas:
         schema: dict[str, Any] = {"type": "object", "properties": {}}
         if message.full_name in self.comments:
             schema["description"] = self.comments[message.full_name]
+        required = []
         for field in message.fields:
             prop = self.field(field)
             comment = self.comments.get(f"{message.full_name}.{field.name}")
             if comment and "$ref" not in prop:
                 prop["description"] = comment
+            behaviors = field_behaviors(field)
+            if field_behavior_pb2.OUTPUT_ONLY in behaviors:
+                prop["readOnly"] = True
+            if field_behavior_pb2.REQUIRED in behaviors:
+                required.append(field.json_name)
             schema["properties"][field.json_name] = prop
+        if required:
+            schema["required"] = required
         return schema
 
     def field(self, field: FieldDescriptor) -> dict[str, Any]:
@@ -191,6 +201,13 @@ class _Schemas:
         return schema
 
 
+def field_behaviors(field: FieldDescriptor) -> set[int]:
+    """The field's ``google.api.field_behavior`` values (REQUIRED, OUTPUT_ONLY, …)."""
+    options = field.GetOptions()
+    extension: Any = field_behavior_pb2.field_behavior
+    return set(options.Extensions[extension]) if options is not None else set()
+
+
 def _query_parameters(
     schemas: _Schemas, message: Descriptor, prefix: str, json_prefix: str, bound: set[str], depth: int = 0
 ) -> list[dict[str, Any]]:
@@ -228,6 +245,10 @@ def _operation(schemas: _Schemas, route: Route, index: int) -> dict[str, Any]:
         "summary": method.name,
         "x-grpc-method": f"{service.full_name}/{method.name}",
     }
+    rule = declared_rule(method)
+    if rule is not None:
+        # The proto's ``(kam.api.v1.authorization)``: a permission, "public" or "signed-in".
+        op["x-kam-permission"] = rule.describe()
     comment = schemas.comments.get(method.full_name)
     if comment:
         op["description"] = comment
@@ -276,7 +297,7 @@ def _operation(schemas: _Schemas, route: Route, index: int) -> dict[str, Any]:
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
         },
     }
-    if method.full_name in PUBLIC_METHODS:
+    if method.full_name in PUBLIC_METHODS or (rule is not None and rule.public):
         op["security"] = []
     return op
 
