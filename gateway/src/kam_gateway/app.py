@@ -139,7 +139,7 @@ class Gateway:
         try:
             grpc_request = build_request(route, match.variables, request.query_params.multi_items(), body)
         except TranscodeError as exc:
-            return _json(*errors.bad_request(exc.message, exc.field))
+            return _json(*errors.bad_request(exc.message, *exc.fields, description=exc.description))
 
         metadata = self._outgoing_metadata(request)
         if route.method.containing_service.full_name == IDENTITY_SERVICE and request.client is not None:

@@ -151,13 +151,16 @@ def from_rpc_error(error: grpc.aio.AioRpcError) -> tuple[int, dict[str, Any]]:
     return http_status(code), error_body(code, message, details)
 
 
-def bad_request(message: str, field: str | None = None) -> tuple[int, dict[str, Any]]:
+def bad_request(message: str, *fields: str, description: str | None = None) -> tuple[int, dict[str, Any]]:
+    """400 INVALID_ARGUMENT; a ``BadRequest`` names each field (``description``, by default the message)."""
     details = []
-    if field:
+    if fields:
+        description = description or message
         packed = any_pb2.Any()
         packed.Pack(
             error_details_pb2.BadRequest(
-                field_violations=[error_details_pb2.BadRequest.FieldViolation(field=field, description=message)]
+                field_violations=[error_details_pb2.BadRequest.FieldViolation(field=bounded(f), description=bounded(
+                    description)) for f in fields]
             )
         )
         details.append(detail_to_json(packed))

@@ -16,7 +16,14 @@ from google.protobuf import descriptor_pb2
 from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor
 from kam_kit.authz import declared_rule
 
-from kam_gateway.fieldpath import WELL_KNOWN_SCALARS, is_map, is_repeated, proto_path, resolve_field_path
+from kam_gateway.fieldpath import (
+    WELL_KNOWN_SCALARS,
+    field_behaviors,
+    is_map,
+    is_repeated,
+    proto_path,
+    resolve_field_path,
+)
 from kam_gateway.routes import Route
 
 log = logging.getLogger(__name__)
@@ -201,13 +208,6 @@ class _Schemas:
         return schema
 
 
-def field_behaviors(field: FieldDescriptor) -> set[int]:
-    """The field's ``google.api.field_behavior`` values (REQUIRED, OUTPUT_ONLY, …)."""
-    options = field.GetOptions()
-    extension: Any = field_behavior_pb2.field_behavior
-    return set(options.Extensions[extension]) if options is not None else set()
-
-
 def _query_parameters(
     schemas: _Schemas, message: Descriptor, prefix: str, json_prefix: str, bound: set[str], depth: int = 0
 ) -> list[dict[str, Any]]:
@@ -271,13 +271,14 @@ def _operation(schemas: _Schemas, route: Route, index: int) -> dict[str, Any]:
             entry["description"] = f"字段 {param.field_path} 的其余部分，可含 '/' (rest of {param.field_path})"
         params.append(entry)
 
+    # Not `required`: the gateway reads an empty body as `{}` (the message's required fields are then missing).
     if route.body == "*":
-        op["requestBody"] = {"required": True,
+        op["requestBody"] = {"required": False,
                              "content": {"application/json": {"schema": schemas.ref(input_type)}}}
     elif route.body:
         fields = resolve_field_path(input_type, route.body)
         bound.add(proto_path(fields))
-        op["requestBody"] = {"required": True,
+        op["requestBody"] = {"required": False,
                              "content": {"application/json": {"schema": schemas.field(fields[-1])}}}
     if route.body != "*":
         params += _query_parameters(schemas, input_type, "", "", bound)
