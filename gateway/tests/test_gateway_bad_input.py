@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import json
 import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -268,6 +270,25 @@ async def test_item15_every_gateway_error_is_the_json_error_body(client: httpx.A
     assert_json_error(await client.post("/v1/fail", json={"kind": "not_found"}), 404, "NOT_FOUND")
     assert_json_error(await client.get("/v1/shelves/s1/things", params={"nope": "1"}), 400, "INVALID_ARGUMENT")
     assert_json_error(await client.get("/v1/shelves/s1/things", params={"f": "z" * 9000}), 414, "INVALID_ARGUMENT")
+
+
+@pytest.mark.parametrize("raw", [
+    b"GARBAGE\r\n\r\n",
+    b"GET /v1/inspect HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",
+    b"POST /v1/auth:login HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+], ids=["request-line", "header", "content-length"])
+async def test_item15_unparseable_http_is_the_json_error_body(gateway: GatewayServer, raw: bytes) -> None:
+    # uvicorn answers these itself, before the app: its default is text/plain.
+    reader, writer = await asyncio.open_connection("127.0.0.1", gateway.http_port)
+    writer.write(raw)
+    await writer.drain()
+    answer = await asyncio.wait_for(reader.read(), 5)
+    writer.close()
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400")
+    assert b"content-type: application/json" in head.lower()
+    error = json.loads(body)["error"]
+    assert error["code"] == 400 and error["status"] == "INVALID_ARGUMENT"
 
 
 async def test_item15_throttled_login_is_the_json_error_body(strict: httpx.AsyncClient) -> None:

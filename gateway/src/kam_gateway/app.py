@@ -25,7 +25,7 @@ from kam_kit.errors import Unauthenticated
 from opentelemetry import propagate
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route as StarletteRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -129,7 +129,10 @@ class Gateway:
             if len(value) > self.max_param_chars:
                 return _json(*errors.bad_request(
                     f"参数过长 (value of {name} longer than {self.max_param_chars} characters)", name))
-        body = await self._read_body(request)
+        try:
+            body = await self._read_body(request)
+        except ClientDisconnect:  # nobody left to answer; not an error of ours
+            return _json(*errors.bad_request("客户端已断开 (client disconnected)"))
         if body is None:
             message = f"请求体过大 (request body larger than {self.max_body_bytes} bytes)"
             return _json(*errors.gateway_error(413, grpc.StatusCode.INVALID_ARGUMENT, message))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import h11
 import uvicorn
 from google.protobuf.descriptor import ServiceDescriptor
 from kam_kit.auth import MIN_SECRET_LENGTH
@@ -16,7 +18,9 @@ from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.grpcserver import GrpcServer
 from kam_kit.runtime import serve_until_signalled
 from kam_kit.settings import DEFAULT_GRPC_PORTS, Secret, env_float, env_int, env_secret, env_str
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from kam_gateway import errors
 from kam_gateway.app import (
     DEFAULT_MAX_BODY_BYTES,
     DEFAULT_MAX_JSON_DEPTH,
@@ -81,6 +85,25 @@ class GatewaySettings:
             max_url_chars=env_int("KAM_GATEWAY_MAX_URL_CHARS", DEFAULT_MAX_URL_CHARS, minimum=64, environ=environ),
             login_throttle=throttle,
         )
+
+
+class JsonErrorH11Protocol(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol, answering a request it cannot parse with the JSON error body (uvicorn's own
+    is ``text/plain``) — every error the gateway returns has the documented shape."""
+
+    def send_400_response(self, msg: str) -> None:
+        _, body = errors.bad_request(f"无效的 HTTP 请求 ({msg})")
+        content = json.dumps(body, ensure_ascii=False).encode()
+        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(content)).encode()),
+                   (b"connection", b"close")]
+        try:
+            output = self.conn.send(h11.Response(status_code=400, headers=headers, reason=b"Bad Request"))
+            output += self.conn.send(h11.Data(data=content)) + self.conn.send(h11.EndOfMessage())
+        except h11.LocalProtocolError:  # the connection is past the point of answering
+            self.transport.close()
+            return
+        self.transport.write(output)
+        self.transport.close()
 
 
 class _EmbeddedUvicorn(uvicorn.Server):
@@ -150,6 +173,7 @@ class GatewayServer:
         config = uvicorn.Config(
             create_app(self.gateway, instrument=self.instrument),
             host=self.settings.http_host, port=self.settings.http_port, lifespan="on", log_config=None,
+            http=JsonErrorH11Protocol,
             access_log=False, timeout_graceful_shutdown=int(self.settings.shutdown_grace_seconds) or None,
         )
         self.http = _EmbeddedUvicorn(config)
