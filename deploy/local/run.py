@@ -93,6 +93,7 @@ def environment() -> dict[str, str]:
     env = {
         "KAM_NATS_URL": DEFAULT_NATS_URL,
         "KAM_GATEWAY_PORT": "8080",
+        "KAM_DEMO_MODE": "1",  # the demo users (one per role) exist and need no password change
         "KAM_DEMO_PASSWORD": "kam-demo-2026",
         # the demo core-banking source (generated on first start) and how often it is scanned incrementally
         "KAM_CUSTOMER_SOURCE_URL": f"sqlite:///{VAR / 'core-banking.db'}",

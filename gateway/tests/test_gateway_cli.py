@@ -1,4 +1,5 @@
-"""``kam-gateway serve`` as a real process: serves, then stops cleanly on SIGTERM; ``migrate`` is a no-op."""
+"""``kam-gateway serve`` as a real process: serves (demo mode: the demo users sign in), then stops cleanly on
+SIGTERM; ``migrate`` builds the identity store."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ import httpx
 from kam_kit.procs import free_port
 
 
-def test_serve_answers_and_stops_on_sigterm(token_secret: str) -> None:
+def test_serve_answers_and_stops_on_sigterm(token_secret: str, tmp_path) -> None:
     http_port, grpc_port = free_port(), free_port()
     env = {
         **os.environ, "KAM_TOKEN_SECRET": token_secret, "KAM_GATEWAY_PORT": str(http_port),
-        "KAM_GATEWAY_GRPC_PORT": str(grpc_port), "KAM_DEMO_PASSWORD": "kam-demo-2026",
+        "KAM_GATEWAY_GRPC_PORT": str(grpc_port), "KAM_DEMO_MODE": "1", "KAM_DEMO_PASSWORD": "kam-demo-2026",
+        "KAM_GATEWAY_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'gateway.db'}", "KAM_NATS_URL": "",
     }
     env.pop("KAM_GATEWAY_GRPC_ADDR", None)
     proc = subprocess.Popen([sys.executable, "-m", "kam_gateway", "serve"], env=env,
@@ -55,7 +57,15 @@ def test_serve_without_secret_fails_naming_the_variable() -> None:
     assert "KAM_TOKEN_SECRET" in out.stderr
 
 
-def test_migrate_is_a_no_op() -> None:
-    out = subprocess.run([sys.executable, "-m", "kam_gateway", "migrate"], capture_output=True, text=True, check=False,
-                         timeout=30)
-    assert out.returncode == 0
+def test_migrate_builds_the_identity_store(token_secret: str, tmp_path) -> None:
+    import sqlite3
+
+    database = tmp_path / "gateway.db"
+    env = {**os.environ, "KAM_TOKEN_SECRET": token_secret,
+           "KAM_GATEWAY_DATABASE_URL": f"sqlite+aiosqlite:///{database}"}
+    out = subprocess.run([sys.executable, "-m", "kam_gateway", "migrate"], env=env, capture_output=True, text=True,
+                         check=False, timeout=60)
+    assert out.returncode == 0, out.stderr
+    with sqlite3.connect(database) as connection:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"users", "org_units", "roles", "sessions", "service_accounts", "kam_outbox"} <= tables

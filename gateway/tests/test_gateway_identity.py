@@ -74,11 +74,11 @@ async def test_forged_token_is_rejected(client: httpx.AsyncClient, token_secret:
         assert r.status_code == 401, path
 
 
-def test_demo_directory_has_one_user_per_role_and_checks_the_password() -> None:
+def test_demo_mode_has_one_user_per_role_and_is_off_unless_asked_for() -> None:
     directory = DemoDirectory("pw-123")
     assert {u.username for u in DEMO_USERS} >= {"admin", "hq_leader", "branch_manager", "rm_zhang", "compliance"}
-    assert directory.authenticate("admin", "pw-123") is not None
-    assert directory.authenticate("admin", "pw-1234") is None
-    assert directory.authenticate("ghost", "pw-123") is None
+    assert set(directory.users) == {u.username for u in DEMO_USERS} and directory.password == "pw-123"
     with pytest.raises(ValueError):
         DemoDirectory("")
+    assert DemoDirectory.from_env({}) is None
+    assert DemoDirectory.from_env({"KAM_DEMO_MODE": "1", "KAM_DEMO_PASSWORD": "x"}).password == "x"

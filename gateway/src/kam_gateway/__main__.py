@@ -20,17 +20,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kam-gateway", description="KAM HTTP gateway")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("serve", help="serve HTTP (KAM_GATEWAY_PORT) and the identity gRPC API (default)")
-    sub.add_parser("migrate", help="apply database migrations (the gateway has no tables yet)")
+    sub.add_parser("migrate", help="apply the identity store's database migrations and exit")
     args = parser.parse_args(list(argv) if argv is not None else None)
     telemetry.configure("gateway")
-    if args.command == "migrate":
-        log.info("gateway has no database tables yet; nothing to migrate")
-        return 0
     try:
         settings = GatewaySettings.from_env()
     except SettingsError as exc:
         print(f"kam-gateway: {exc}", file=sys.stderr)
         return 2
+    if args.command == "migrate":
+        from kam_kit import migrations
+
+        from kam_gateway.identity.adapters.orm import Base
+        from kam_gateway.identity.bootstrap import MIGRATIONS
+
+        migrations.upgrade(settings.database_url, MIGRATIONS, Base.metadata)
+        log.info("identity store migrated")
+        return 0
     try:
         asyncio.run(GatewayServer(settings).serve_until_signalled())
     finally:

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -17,7 +18,16 @@ from kam_kit.auth import MIN_SECRET_LENGTH
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.grpcserver import GrpcServer
 from kam_kit.runtime import serve_until_signalled
-from kam_kit.settings import DEFAULT_GRPC_PORTS, Secret, env_float, env_int, env_secret, env_str
+from kam_kit.settings import (
+    DEFAULT_GRPC_PORTS,
+    DEFAULT_NATS_URL,
+    Secret,
+    ServiceSettings,
+    env_float,
+    env_int,
+    env_secret,
+    env_str,
+)
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from kam_gateway import errors
@@ -30,8 +40,10 @@ from kam_gateway.app import (
     create_app,
 )
 from kam_gateway.backends import backends_from_env
+from kam_gateway.identity.bootstrap import IdentityService
+from kam_gateway.identity.bootstrap import build as build_identity
 from kam_gateway.identity.demo_users import DemoDirectory
-from kam_gateway.identity.servicer import PUBLIC_METHODS, IdentityServicer, register
+from kam_gateway.identity.domain.passwords import PasswordHashing
 from kam_gateway.identity.throttle import LoginThrottle, ThrottleSettings
 from kam_gateway.routes import discover_services
 
@@ -52,6 +64,10 @@ class GatewaySettings:
     max_param_chars: int = DEFAULT_MAX_PARAM_CHARS
     max_url_chars: int = DEFAULT_MAX_URL_CHARS
     login_throttle: ThrottleSettings = field(default_factory=ThrottleSettings)
+    #: The identity store; empty: a private temporary SQLite file (embedded use and tests).
+    database_url: str = ""
+    #: NATS for the identity events and the customer service's; empty: none (events wait in the outbox).
+    nats_url: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> GatewaySettings:
@@ -84,6 +100,8 @@ class GatewaySettings:
                                     environ=environ),
             max_url_chars=env_int("KAM_GATEWAY_MAX_URL_CHARS", DEFAULT_MAX_URL_CHARS, minimum=64, environ=environ),
             login_throttle=throttle,
+            database_url=env_str("KAM_GATEWAY_DATABASE_URL", "sqlite+aiosqlite:///var/gateway.db", environ=environ),
+            nats_url=env_str("KAM_NATS_URL", DEFAULT_NATS_URL, environ=environ),
         )
 
 
@@ -126,6 +144,7 @@ class GatewayServer:
         directory: DemoDirectory | None = None,
         instrument: bool = True,
         public_methods: Iterable[str] = (),
+        hashing: PasswordHashing | None = None,
     ) -> None:
         self.settings = settings
         #: Extra gRPC paths the transcoder lets through without a token (test services; KAM's own declare it).
@@ -133,7 +152,11 @@ class GatewayServer:
         self.clock = clock
         self.services = list(services) if services is not None else discover_services()
         self.environ = environ
-        self.directory = directory or DemoDirectory.from_env()
+        #: Demo mode: the demo users to create (``KAM_DEMO_MODE``); None outside demo mode.
+        self.directory = directory if directory is not None else DemoDirectory.from_env(environ)
+        self.hashing = hashing
+        self.identity: IdentityService | None = None
+        self._tmp: tempfile.TemporaryDirectory | None = None
         self.instrument = instrument
         self.grpc: GrpcServer | None = None
         self.throttle: LoginThrottle | None = None
@@ -149,14 +172,21 @@ class GatewayServer:
 
     async def start(self) -> None:
         secret = self.settings.token_secret.reveal()
-        self.grpc = GrpcServer(
-            "gateway", self.settings.grpc_port, token_secret=secret, clock=self.clock,
-            public_methods=PUBLIC_METHODS, host=self.settings.grpc_host,
-        )
+        database_url = self.settings.database_url
+        if not database_url:
+            self._tmp = tempfile.TemporaryDirectory(prefix="kam-gateway-")
+            database_url = f"sqlite+aiosqlite:///{self._tmp.name}/gateway.db"
+        identity_settings = ServiceSettings(
+            service="gateway", grpc_host=self.settings.grpc_host, grpc_port=self.settings.grpc_port,
+            database_url=database_url, nats_url=self.settings.nats_url, token_secret=self.settings.token_secret,
+            shutdown_grace_seconds=self.settings.shutdown_grace_seconds, outbox_poll_seconds=0.5,
+            outbox_batch_size=1000, consumer_max_deliver=5)
         self.throttle = LoginThrottle(self.settings.login_throttle, clock=self.clock)
-        register(self.grpc, IdentityServicer(self.directory, token_secret=secret, clock=self.clock,
-                                             throttle=self.throttle))
-        await self.grpc.start()
+        self.identity = build_identity(identity_settings, self.clock, demo=self.directory, throttle=self.throttle,
+                                       hashing=self.hashing)
+        await self.identity.start()
+        self.grpc = self.identity.app.grpc
+        assert self.grpc is not None
 
         environ = dict(self.environ) if self.environ is not None else None
         if _get(environ, "KAM_GATEWAY_GRPC_ADDR") is None:
@@ -196,8 +226,10 @@ class GatewayServer:
             self.http.should_exit = True
             with contextlib.suppress(asyncio.CancelledError):
                 await self._http_task
-        if self.grpc is not None:
-            await self.grpc.stop(self.settings.shutdown_grace_seconds)
+        if self.identity is not None:
+            await self.identity.app.stop()
+        if self._tmp is not None:
+            self._tmp.cleanup()
 
     async def serve_until_signalled(self) -> None:
         """Serve until SIGTERM/SIGINT, then stop gracefully — the kit's one way of serving."""

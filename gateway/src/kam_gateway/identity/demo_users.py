@@ -5,13 +5,17 @@ Roles and org units are resource names (``roles/<role>``, ``orgUnits/<unit>``), 
 
 from __future__ import annotations
 
-import hmac
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kam_kit.auth import Identity
-from kam_kit.settings import env_str
+from kam_kit.settings import env_bool, env_str
 
 DEMO_PASSWORD_ENV = "KAM_DEMO_PASSWORD"
+DEMO_MODE_ENV = "KAM_DEMO_MODE"
+#: The demo bank's first relationship manager of 北京东城支行 (kam-demobank hires staff in a fixed order, so the
+#: code is the same for every size); ``rm_zhang`` is linked to it.
+DEMO_RM_STAFF_CODE = "E000010"
 DEFAULT_DEMO_PASSWORD = "kam-demo-2026"
 
 ROLE_ADMIN = "roles/admin"
@@ -54,23 +58,18 @@ DEMO_USERS: tuple[DemoUser, ...] = (
 
 
 class DemoDirectory:
-    """Checks demo credentials in constant time (no early exit on an unknown user name)."""
+    """Demo mode: the demo users and their shared password, created in the identity store at start (never
+    overwriting a user that exists) with no forced password change. Outside demo mode there is none."""
 
     def __init__(self, password: str, users: tuple[DemoUser, ...] = DEMO_USERS) -> None:
         if not password:
             raise ValueError(f"{DEMO_PASSWORD_ENV} must not be empty")
-        self._password = password.encode()
+        self.password = password
         self.users = {u.username: u for u in users}
 
     @classmethod
-    def from_env(cls) -> DemoDirectory:
-        return cls(env_str(DEMO_PASSWORD_ENV, DEFAULT_DEMO_PASSWORD))
-
-    def authenticate(self, username: str, password: str) -> DemoUser | None:
-        user = self.users.get(username)
-        password_ok = hmac.compare_digest(password.encode(), self._password)
-        return user if user is not None and password_ok else None
-
-    def get(self, name: str) -> DemoUser | None:
-        """The user with resource name ``users/<username>``."""
-        return self.users.get(name.removeprefix("users/")) if name.startswith("users/") else None
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> DemoDirectory | None:
+        """The demo users when ``KAM_DEMO_MODE`` is on (``make run`` and the tests turn it on), else None."""
+        if not env_bool(DEMO_MODE_ENV, False, environ=environ):
+            return None
+        return cls(env_str(DEMO_PASSWORD_ENV, DEFAULT_DEMO_PASSWORD, environ=environ))

@@ -132,8 +132,10 @@ class ServiceApp:
             else:
                 self.grpc.add(*_swap(registration(servicer), servicer))
         await self.grpc.start()
-        # every service connects: it follows the identity service's revocations even when it has no events
-        self._tasks.append(asyncio.create_task(self._messaging(), name=f"{self.service}-messaging"))
+        # every service connects (it follows the identity service's revocations even when it has no events),
+        # unless it is given no broker at all (an embedded or test instance: events wait in the outbox)
+        if self.settings.nats_url:
+            self._tasks.append(asyncio.create_task(self._messaging(), name=f"{self.service}-messaging"))
         for job in self.background:
             self._tasks.append(asyncio.create_task(job(), name=f"{self.service}-{getattr(job, '__name__', 'job')}"))
 

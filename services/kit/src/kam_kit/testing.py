@@ -232,6 +232,7 @@ class KamProcesses:
             "KAM_NATS_URL": self.nats.url,
             "KAM_TOKEN_SECRET": token_secret,
             "KAM_GATEWAY_PORT": str(self.http_port),
+            "KAM_DEMO_MODE": "1",
         }
         for svc, port in self.ports.items():
             upper = svc.upper()

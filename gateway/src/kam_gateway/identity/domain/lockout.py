@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-MAX_FAILURES = 5
+#: Above the sign-in throttle's free failures (5): the throttle slows a guesser down first (2, 4, 8 … s), the
+#: lock stops one who keeps going.
+MAX_FAILURES = 10
 LOCK_DURATION = timedelta(minutes=15)
 
 

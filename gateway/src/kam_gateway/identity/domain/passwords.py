@@ -28,7 +28,7 @@ _CLASSES = (re.compile(r"[a-z]"), re.compile(r"[A-Z]"), re.compile(r"[0-9]"), re
 COMMON = frozenset({
     "password123", "password1!", "qwerty12345", "1234567890", "12345678910", "abc123456789", "iloveyou123",
     "p@ssw0rd123", "passw0rd!23", "admin12345", "administrator", "welcome123", "letmein12345", "changeme123",
-    "kam-demo-2026", "icbc123456", "bank123456!", "a123456789", "qwer1234!@#$",
+    "icbc123456", "bank123456!", "a123456789", "qwer1234!@#$",
 })
 
 

@@ -82,10 +82,12 @@ class Users:
                 raise _not_found(user_id)
             return row, await roles_of(session, user_id)
 
-    async def list(self, filter_text: str, page_size: int, page_token: str
+    async def list(self, filter_text: str, page_size: int, page_token: str, *,
+                   org_units: frozenset[str] | None = None, only_user: str = ""
                    ) -> tuple[list[tuple[UserRow, tuple[RoleRow, ...]]], str, int]:
         """A page of users by id, filtered by ``org_unit``, ``roles``, ``state``, ``username``, ``display_name``,
-        ``staff_code`` or ``manager`` (equality terms joined by AND)."""
+        ``staff_code`` or ``manager`` (equality terms joined by AND), within the caller's scope: the users of
+        ``org_units`` (None: every unit), or only ``only_user``."""
         size = pagination.page_size(page_size, maximum=500)
         terms = parse_equalities(filter_text, {
             "org_unit": lambda v: v.removeprefix("orgUnits/"), "roles": lambda v: v.removeprefix("roles/"),
@@ -93,6 +95,10 @@ class Users:
             "manager": lambda v: v.removeprefix("users/"),
         })
         query = select(UserRow)
+        if only_user:
+            query = query.where(UserRow.id == only_user)
+        elif org_units is not None:
+            query = query.where(UserRow.org_unit_id.in_(sorted(org_units)))
         columns = {"org_unit": UserRow.org_unit_id, "state": UserRow.state, "username": UserRow.username,
                    "display_name": UserRow.display_name, "staff_code": UserRow.staff_code,
                    "manager": UserRow.manager_id}
@@ -114,8 +120,10 @@ class Users:
 
     # ---- changes
 
-    async def create(self, draft: UserDraft, *, user_id: str, initial_password: str
+    async def create(self, draft: UserDraft, *, user_id: str, initial_password: str, enforce_policy: bool = True
                      ) -> tuple[UserRow, tuple[RoleRow, ...]]:
+        """A new user; ``enforce_policy=False`` only for the demo users (their password is the operator's
+        ``KAM_DEMO_PASSWORD``)."""
         user_id = user_id or draft.username
         v = Validator()
         if v.require(draft.username, "user.username"):
@@ -123,7 +131,10 @@ class Users:
                     "只能包含小写字母、数字和 . _ -，3至32位 (lower-case letters, digits, . _ -; 3 to 32)")
         v.check(not user_id or bool(USERNAME.match(user_id)), "user_id", "格式同用户名 (same form as a username)")
         self._check_fields(v, draft, set(UPDATABLE))
-        self._check_password(v, "initial_password", initial_password, draft)
+        if enforce_policy:
+            self._check_password(v, "initial_password", initial_password, draft)
+        else:
+            v.require(initial_password, "initial_password")
         v.raise_if_any()
         password_hash = await asyncio.to_thread(self.hashing.hash, initial_password)
         now = self.clock.now()
