@@ -69,3 +69,22 @@ def test_migrate_builds_the_identity_store(token_secret: str, tmp_path) -> None:
     with sqlite3.connect(database) as connection:
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"users", "org_units", "roles", "sessions", "service_accounts", "kam_outbox"} <= tables
+
+
+def test_create_admin_makes_a_first_administrator_who_must_change_the_password(token_secret: str, tmp_path) -> None:
+    import sqlite3
+
+    database = tmp_path / "gateway.db"
+    env = {**os.environ, "KAM_TOKEN_SECRET": token_secret,
+           "KAM_GATEWAY_DATABASE_URL": f"sqlite+aiosqlite:///{database}"}
+    weak = subprocess.run([sys.executable, "-m", "kam_gateway", "create-admin", "root"], env=env, input="short\n",
+                          capture_output=True, text=True, check=False, timeout=60)
+    assert weak.returncode == 2 and "initial_password" in weak.stderr
+    made = subprocess.run([sys.executable, "-m", "kam_gateway", "create-admin", "root"], env=env,
+                          input="Kam-Strong-42\n", capture_output=True, text=True, check=False, timeout=60)
+    assert made.returncode == 0, made.stderr
+    with sqlite3.connect(database) as connection:
+        user = connection.execute("SELECT state, password_change_required, password_hash FROM users "
+                                  "WHERE id = 'root'").fetchone()
+        roles = connection.execute("SELECT role_id FROM user_roles WHERE user_id = 'root'").fetchall()
+    assert user[0] == "ACTIVE" and user[1] and user[2].startswith("$argon2id$") and roles == [("admin",)]

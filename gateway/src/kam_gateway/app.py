@@ -31,7 +31,7 @@ from starlette.routing import Route as StarletteRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.types import Message as AsgiMessage
 
-from kam_gateway import errors
+from kam_gateway import errors, sessions
 from kam_gateway.backends import Backend, Channels
 from kam_gateway.identity.servicer import CLIENT_ADDRESS_KEY
 from kam_gateway.identity.servicer import SERVICE_NAME as IDENTITY_SERVICE
@@ -119,12 +119,17 @@ class Gateway:
         route = match.route
         request.state.route = route.template.template
         # Authenticate first: a caller without a valid token learns nothing about what the request should be.
+        token, via_cookie = sessions.bearer_or_cookie(request)
         if route.grpc_path not in self.public_methods:
             try:
-                auth.verify_token(auth.token_from_metadata(request.headers.items()), secret=self.token_secret,
-                                  clock=self.clock)
+                auth.verify_token(token, secret=self.token_secret, clock=self.clock)
             except Unauthenticated as exc:
                 return _json(*errors.unauthenticated(exc.message, exc.reason))
+        public = route.grpc_path in self.public_methods
+        if sessions.needs_csrf(request, route.grpc_path, via_cookie, public) and not sessions.csrf_ok(request):
+            return _json(*errors.forbidden(
+                f"缺少或错误的 CSRF 令牌 (send the {sessions.CSRF_COOKIE} cookie's value in {sessions.CSRF_HEADER})",
+                "CSRF_TOKEN_MISSING"))
         for name, value in [*match.variables.items(), *request.query_params.multi_items()]:
             if len(value) > self.max_param_chars:
                 return _json(*errors.bad_request(
@@ -136,6 +141,8 @@ class Gateway:
         if body is None:
             message = f"请求体过大 (request body larger than {self.max_body_bytes} bytes)"
             return _json(*errors.gateway_error(413, grpc.StatusCode.INVALID_ARGUMENT, message))
+        if route.grpc_path == sessions.REFRESH:
+            body = sessions.refresh_from_cookie(request, body)
         if route.body and json_depth(body) > self.max_json_depth:
             return _json(*errors.bad_request(
                 f"请求体嵌套过深 (request body nested deeper than {self.max_json_depth} levels)"))
@@ -144,7 +151,7 @@ class Gateway:
         except TranscodeError as exc:
             return _json(*errors.bad_request(exc.message, *exc.fields, description=exc.description))
 
-        metadata = self._outgoing_metadata(request)
+        metadata = self._outgoing_metadata(request, token if via_cookie else None)
         if route.method.containing_service.full_name == IDENTITY_SERVICE and request.client is not None:
             metadata[CLIENT_ADDRESS_KEY] = request.client.host  # sign-in throttling per client address
         channel = self.channels.for_service(route.method.containing_service.full_name)
@@ -166,7 +173,22 @@ class Gateway:
                 log.warning("backend call %s failed: %s %s", route.grpc_path, exc.code().name, exc.details())
             retry = errors.retry_after_seconds(body)
             return _json(status, body, headers={"retry-after": str(retry)} if retry is not None else None)
-        return _json(200, payload)
+        return self._answer(request, route.grpc_path, payload)
+
+    def _answer(self, request: Request, grpc_path: str, payload: Any) -> Response:
+        """The JSON answer; sign-in routes of a browser session move tokens into cookies (sessions.py)."""
+        cookie_refresh = grpc_path == sessions.REFRESH and sessions.REFRESH_COOKIE in request.cookies
+        if grpc_path in (sessions.LOGIN, sessions.REFRESH) and (sessions.wants_cookies(request) or cookie_refresh):
+            kept = dict(payload)
+            response = _json(200, {})
+            sessions.set_session_cookies(request, response, kept, self.clock.now())
+            response.body = response.render(kept)
+            response.headers["content-length"] = str(len(response.body))
+            return response
+        response = _json(200, payload)
+        if grpc_path == sessions.LOGOUT:
+            sessions.clear_session_cookies(response)
+        return response
 
     async def _read_body(self, request: Request) -> bytes | None:
         """The request body, or None when it exceeds the limit (declared length or bytes actually sent)."""
@@ -182,9 +204,9 @@ class Gateway:
         return b"".join(chunks)
 
     @staticmethod
-    def _outgoing_metadata(request: Request) -> grpc.aio.Metadata:
+    def _outgoing_metadata(request: Request, cookie_token: str | None = None) -> grpc.aio.Metadata:
         metadata = grpc.aio.Metadata()
-        authorization = request.headers.get("authorization")
+        authorization = request.headers.get("authorization") or (auth.bearer(cookie_token) if cookie_token else "")
         if authorization:
             metadata["authorization"] = authorization
         metadata[REQUEST_ID_HEADER] = request.state.request_id

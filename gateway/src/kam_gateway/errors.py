@@ -106,6 +106,12 @@ def unauthenticated(message: str, reason: str) -> tuple[int, dict[str, Any]]:
     return 401, error_body(grpc.StatusCode.UNAUTHENTICATED, message, [detail_to_json(info)])
 
 
+def forbidden(message: str, reason: str) -> tuple[int, dict[str, Any]]:
+    info = any_pb2.Any()
+    info.Pack(error_details_pb2.ErrorInfo(reason=reason, domain=DOMAIN))
+    return 403, error_body(grpc.StatusCode.PERMISSION_DENIED, message, [detail_to_json(info)])
+
+
 def retry_after_seconds(body: dict[str, Any]) -> int | None:
     """Whole seconds from a ``RetryInfo`` detail of an error body (for the ``Retry-After`` header), if any."""
     for detail in body.get("error", {}).get("details", []):

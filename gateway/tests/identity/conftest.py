@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import kam_gateway.identity
 import pytest
-from kam_gateway.identity.adapters.orm import Base, OrgUnitRow
+from kam_gateway.identity.adapters.orm import Base, OrgUnitRow, UserRow
 from kam_gateway.identity.domain.passwords import PasswordHashing
 from kam_gateway.identity.service_layer.directory import Directory
 from kam_gateway.identity.service_layer.service_accounts import ServiceAccounts
@@ -46,6 +46,8 @@ async def identity(database_url):
                                    origin="KAM", keep_kam_changes=False, version=1, create_time=T0, update_time=T0))
     await ns.users.create(UserDraft(username="admin", display_name="系统管理员", org_unit="0000", roles=["admin"]),
                           user_id="admin", initial_password=PASSWORD)
+    async with db.transaction() as session:  # the administrator has already chosen their own password
+        (await session.get(UserRow, "admin")).password_change_required = False
     try:
         yield ns
     finally:

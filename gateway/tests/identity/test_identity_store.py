@@ -150,17 +150,22 @@ async def test_create_user_validates_every_field_and_reference(identity) -> None
 
 
 async def test_a_new_users_password_must_be_changed_and_staff_codes_are_unique(identity) -> None:
-    row, roles = await _user(identity, "rm_li", roles=["relationship_manager"], org_unit="0101", staff_code="E000001")
+    row, roles = await _user(identity, "rm_li", roles=["relationship_manager"], org_unit="0101", staff_code="E000001",
+                             password_chosen=False)
     assert row.password_change_required and [r.id for r in roles] == ["relationship_manager"]
     with pytest.raises(AlreadyExists):
         await _user(identity, "rm_wu", roles=[], org_unit="0101", staff_code="E000001")
-    li = auth.verify_token((await identity.sign_in.login("rm_li", PASSWORD)).access_token, secret=SECRET,
-                           clock=identity.clock)
+    first = await identity.sign_in.login("rm_li", PASSWORD)
+    li = auth.verify_token(first.access_token, secret=SECRET, clock=identity.clock)
     assert li.staff_code == "E000001" and li.data_scope == "ORG_UNIT_TREE"
+    assert li.password_change_required and li.granted == frozenset()  # nothing but changing the password
     with pytest.raises(InvalidArgument):
         await identity.users.change_password(li, "Wrong-pass-1", "Another-Strong-7")
     await identity.users.change_password(li, PASSWORD, "Another-Strong-7")
     assert not (await identity.users.get("rm_li"))[0].password_change_required
+    refreshed = auth.verify_token((await identity.sign_in.refresh(first.refresh_token)).access_token, secret=SECRET,
+                                  clock=identity.clock)
+    assert not refreshed.password_change_required and refreshed.can("customers.read")
     assert (await identity.sign_in.login("rm_li", "Another-Strong-7")).user.id == "rm_li"
 
 
@@ -294,10 +299,16 @@ async def test_staff_who_leave_the_bank_are_disabled_and_their_sessions_end(iden
             SessionRow.id == grant.session_id))).scalar_one() == "LEFT_THE_BANK"
 
 
-async def _user(identity, username: str, *, roles: list[str], org_unit: str, staff_code: str = ""):
-    return await identity.users.create(UserDraft(username=username, display_name=username, org_unit=org_unit,
-                                                 roles=roles, staff_code=staff_code),
-                                       user_id="", initial_password=PASSWORD)
+async def _user(identity, username: str, *, roles: list[str], org_unit: str, staff_code: str = "",
+                password_chosen: bool = True):
+    """A user created by the administrator; ``password_chosen``: they have since changed the initial password."""
+    created = await identity.users.create(UserDraft(username=username, display_name=username, org_unit=org_unit,
+                                                    roles=roles, staff_code=staff_code),
+                                          user_id="", initial_password=PASSWORD)
+    if password_chosen:
+        async with identity.db.transaction() as session:
+            (await session.get(UserRow, created[0].id)).password_change_required = False
+    return created
 
 
 async def _caller(identity):

@@ -66,6 +66,7 @@ def build(settings: ServiceSettings, clock: Clock, *, demo: DemoDirectory | None
                                 throttle=throttle)
     app = ServiceApp(settings=settings, db=db, metadata=Base.metadata, versions_dir=MIGRATIONS, clock=clock)
     app.serve(servicer)
+    sign_in.local = app.revocations
 
     async def on_org_unit(session: AsyncSession, event: customer_events.SourceOrgUnitUpdated, meta: EventMeta) -> None:
         unit = event.org_unit

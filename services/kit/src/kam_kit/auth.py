@@ -67,6 +67,9 @@ class Identity:
     session_id: str = ""
     #: When the token that carried this identity was issued (epoch seconds; 0 when not from a token).
     issued_at: float = field(default=0.0, compare=False)
+    #: The person must change their password first (a new or reset one): until then they hold no permission,
+    #: only what any signed-in caller may do (change the password, read themselves, sign out).
+    password_change_required: bool = False
 
     def __post_init__(self) -> None:
         if not self.subject:
@@ -81,6 +84,8 @@ class Identity:
         granted = frozenset(self.permissions) if self.permissions else catalogue.role_permissions(self.roles)
         if self.kind != "service":
             granted -= catalogue.SERVICE_ONLY  # never a person, whatever the token says
+        if self.password_change_required:
+            granted = frozenset()
         object.__setattr__(self, "_granted", granted)
 
     def has_role(self, role: str) -> bool:
@@ -134,6 +139,8 @@ def issue_token(identity: Identity, *, secret: str, clock: Clock, ttl: timedelta
     for claim, value in (("staff", identity.staff_code), ("scope", identity.scope), ("sid", identity.session_id)):
         if value:
             claims[claim] = value
+    if identity.password_change_required:
+        claims["pcr"] = True
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
@@ -197,6 +204,7 @@ def verify_token(token: str | None, *, secret: str, clock: Clock) -> Identity:
             scope=str(claims.get("scope", "")),
             session_id=str(claims.get("sid", "")),
             issued_at=iat,
+            password_change_required=claims.get("pcr") is True,
         )
     except ValueError as exc:
         raise _unauthenticated("身份令牌无效", str(exc), "TOKEN_INVALID") from exc

@@ -26,8 +26,9 @@ from kam_kit.clock import Clock
 from kam_kit.db import Database
 from kam_kit.errors import NotFound, ResourceExhausted, Unauthenticated, Validator
 from kam_kit.permissions import SCOPES
+from kam_kit.revocation import Revocations
 from kam_kit.timeconv import aware, to_timestamp
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_gateway.identity.adapters.orm import RoleRow, SessionRow, UserRoleRow, UserRow
@@ -68,7 +69,7 @@ def identity_of(user: UserRow, roles: tuple[RoleRow, ...], session_id: str = "")
         subject=f"users/{user.id}", kind="user", display_name=user.display_name,
         roles=tuple(f"roles/{role.id}" for role in roles), org_unit=f"orgUnits/{user.org_unit_id}",
         permissions=tuple(permissions), staff_code=user.staff_code or "", scope=user.data_scope or widest,
-        session_id=session_id,
+        session_id=session_id, password_change_required=user.password_change_required,
     )
 
 
@@ -90,6 +91,8 @@ class SignIn:
         self.access_ttl = access_ttl
         self.session_ttl = session_ttl
         self.events = outbox.Recorder(SERVICE, clock)
+        #: The hosting process's revocation list, told at once (other processes learn it from the stream).
+        self.local: Revocations | None = None
 
     async def login(self, username: str, password: str, *, client_address: str = "",
                     user_agent: str = "") -> Grant:
@@ -181,6 +184,10 @@ class SignIn:
 
     def _revoke(self, session: AsyncSession, row: SessionRow, now: datetime, reason: str) -> None:
         row.revoke_time, row.revoke_reason = now, reason
+        if self.local is not None:  # this process refuses the tokens as soon as the change commits
+            local, session_id, expire = self.local, row.id, aware(row.expire_time).timestamp()
+            event.listen(session.sync_session, "after_commit",
+                         lambda _: local.revoke_session(session_id, expire), once=True)
         name = f"users/{row.user_id}/sessions/{row.id}"
         self.events.record(session, events_pb2.SessionRevoked(
             session=name, session_id=row.id, expire_time=to_timestamp(aware(row.expire_time))), resource=name)

@@ -1,0 +1,72 @@
+"""Browser sessions over HTTP against the real gateway: tokens in HTTP-only cookies (never in the page's JSON),
+double-submit CSRF on changes, refresh by cookie with rotation, logout clears the cookies and ends the session
+at once; API clients keep bearer tokens."""
+
+from __future__ import annotations
+
+import httpx
+from kam_gateway.server import GatewayServer
+
+BROWSER = {"x-kam-session": "cookie"}
+
+
+async def test_a_browser_session_lives_in_http_only_cookies_with_csrf(gateway: GatewayServer) -> None:
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{gateway.http_port}", timeout=10) as browser:
+        login = await browser.post("/v1/auth:login", headers=BROWSER,
+                                   json={"username": "compliance", "password": "demo-pass"})
+        assert login.status_code == 200, login.text
+        body = login.json()
+        assert "accessToken" not in body and "refreshToken" not in body and body["user"]["username"] == "compliance"
+        set_cookies = login.headers.get_list("set-cookie")
+        access = next(c for c in set_cookies if c.startswith("kam_access="))
+        refresh = next(c for c in set_cookies if c.startswith("kam_refresh="))
+        csrf_cookie = next(c for c in set_cookies if c.startswith("kam_csrf="))
+        for cookie in (access, refresh):
+            assert "httponly" in cookie.lower() and "samesite=strict" in cookie.lower()
+        assert "path=/v1/auth:refresh" in refresh.lower() and "httponly" not in csrf_cookie.lower()
+        csrf = browser.cookies["kam_csrf"]
+
+        me = await browser.get("/v1/users/me")  # a read by cookie needs no CSRF token
+        assert me.status_code == 200 and me.json()["username"] == "compliance"
+
+        change = {"oldPassword": "wrong-one", "newPassword": "Another-Strong-7"}
+        forged = await browser.post("/v1/users/me:changePassword", json=change)
+        assert forged.status_code == 403 and "CSRF_TOKEN_MISSING" in forged.text
+        wrong = await browser.post("/v1/users/me:changePassword", json=change, headers={"x-csrf-token": "nope"})
+        assert wrong.status_code == 403
+        allowed = await browser.post("/v1/users/me:changePassword", json=change, headers={"x-csrf-token": csrf})
+        assert allowed.status_code == 400 and "old_password" in allowed.text  # past CSRF: the service answered
+
+        old_refresh = browser.cookies.get("kam_refresh", path="/v1/auth:refresh")
+        assert (await browser.post("/v1/auth:refresh", json={})).status_code == 403  # cookie refresh needs CSRF
+        refreshed = await browser.post("/v1/auth:refresh", json={}, headers={"x-csrf-token": csrf})
+        assert refreshed.status_code == 200, refreshed.text
+        assert "accessToken" not in refreshed.json()
+        assert browser.cookies.get("kam_refresh", path="/v1/auth:refresh") != old_refresh
+        stale = await httpx.AsyncClient(base_url=browser.base_url).post("/v1/auth:refresh",
+                                                                         json={"refreshToken": old_refresh})
+        assert stale.status_code == 401  # rotated: the old one is a replay, which ends the session …
+
+        again = await browser.post("/v1/auth:login", headers=BROWSER,
+                                   json={"username": "compliance", "password": "demo-pass"})
+        assert again.status_code == 200
+        csrf = browser.cookies["kam_csrf"]
+        access_token = browser.cookies["kam_access"]
+        out = await browser.post("/v1/auth:logout", json={}, headers={"x-csrf-token": csrf})
+        assert out.status_code == 200
+        assert all("max-age=0" in c.lower() or "expires=" in c.lower() for c in out.headers.get_list("set-cookie"))
+        after = await browser.get("/v1/users/me", headers={"authorization": f"Bearer {access_token}"})
+        assert after.status_code == 401 and "TOKEN_REVOKED" in after.text  # … and logout ends it at once
+
+
+async def test_api_clients_keep_bearer_tokens_and_need_no_csrf(client: httpx.AsyncClient) -> None:
+    login = await client.post("/v1/auth:login", json={"username": "hq_leader", "password": "demo-pass"})
+    assert login.status_code == 200
+    body = login.json()
+    assert body["accessToken"] and body["refreshToken"] and not login.headers.get_list("set-cookie")
+    headers = {"authorization": f"Bearer {body['accessToken']}"}
+    r = await client.post("/v1/users/me:changePassword", headers=headers,
+                          json={"oldPassword": "wrong-one", "newPassword": "Another-Strong-7"})
+    assert r.status_code == 400  # no CSRF for a bearer token: a site cannot make a browser send one
+    refreshed = await client.post("/v1/auth:refresh", json={"refreshToken": body["refreshToken"]})
+    assert refreshed.status_code == 200 and refreshed.json()["refreshToken"] != body["refreshToken"]
