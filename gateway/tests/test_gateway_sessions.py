@@ -70,3 +70,38 @@ async def test_api_clients_keep_bearer_tokens_and_need_no_csrf(client: httpx.Asy
     assert r.status_code == 400  # no CSRF for a bearer token: a site cannot make a browser send one
     refreshed = await client.post("/v1/auth:refresh", json={"refreshToken": body["refreshToken"]})
     assert refreshed.status_code == 200 and refreshed.json()["refreshToken"] != body["refreshToken"]
+
+
+async def test_every_answer_carries_the_security_headers(client: httpx.AsyncClient) -> None:
+    for path in ("/healthz", "/openapi.json", "/v1/no-such-route"):
+        r = await client.get(path)
+        assert r.headers["x-content-type-options"] == "nosniff" and r.headers["x-frame-options"] == "DENY"
+        assert r.headers["content-security-policy"].startswith("default-src 'none'")
+        assert "strict-transport-security" not in r.headers  # plain HTTP here
+    page = await client.get("/")
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    behind_tls = await client.get("/healthz", headers={"x-forwarded-proto": "https"})
+    assert behind_tls.headers["strict-transport-security"].startswith("max-age=")
+
+
+async def test_cross_origin_calls_are_allowed_only_for_configured_origins(echo_pb, echo_backend,
+                                                                          token_secret) -> None:
+    import dataclasses
+
+    from gw_testlib import gateway_settings
+    from kam_gateway.server import GatewayServer
+
+    settings = dataclasses.replace(gateway_settings(token_secret), cors_origins=("https://console.bank.example",))
+    server = GatewayServer(settings, services=[echo_pb.service], instrument=False,
+                           environ={"KAM_ECHOTEST_ADDR": f"127.0.0.1:{echo_backend.port}"})
+    await server.start()
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.http_port}", timeout=10) as c:
+            allowed = await c.options("/healthz", headers={
+                "origin": "https://console.bank.example", "access-control-request-method": "GET"})
+            assert allowed.headers["access-control-allow-origin"] == "https://console.bank.example"
+            assert allowed.headers["access-control-allow-credentials"] == "true"
+            other = await c.get("/healthz", headers={"origin": "https://evil.example"})
+            assert "access-control-allow-origin" not in other.headers
+    finally:
+        await server.stop()

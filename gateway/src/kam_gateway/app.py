@@ -283,6 +283,42 @@ class RequestIdMiddleware:
         await self.app(scope, receive, send_with_id)
 
 
+#: What every answer carries: no MIME sniffing, no framing (clickjacking), no referrer to other sites, and a
+#: content policy — nothing at all for API answers; the console page may load only its own resources (its inline
+#: script and style until the console is rebuilt with bundled files, issue 14).
+API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+CONSOLE_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+               "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+class SecurityHeadersMiddleware:
+    """Security headers on every response; ``Strict-Transport-Security`` when the request came over HTTPS."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        forwarded = dict(scope.get("headers", [])).get(b"x-forwarded-proto", b"")
+        https = scope.get("scheme") == "https" or forwarded == b"https"
+        policy = CONSOLE_CSP if scope["path"] == "/" else API_CSP
+
+        async def send_with_headers(message: AsgiMessage) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
+                            (b"referrer-policy", b"same-origin"), (b"content-security-policy", policy.encode())]
+                if https:
+                    headers.append((b"strict-transport-security", HSTS.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 #: Probes are polled every few seconds by Kubernetes; logging them would drown the access log.
 _QUIET_PATHS = frozenset({"/healthz", "/readyz"})
 
@@ -292,8 +328,9 @@ def _route_label(path: str) -> str:
     return path if path in ("/", "/openapi.json") else "-"
 
 
-def create_app(gateway: Gateway, *, instrument: bool = True) -> ASGIApp:
-    """The ASGI app; wrapped in OpenTelemetry's ASGI middleware unless ``instrument`` is False."""
+def create_app(gateway: Gateway, *, instrument: bool = True, cors_origins: Iterable[str] = ()) -> ASGIApp:
+    """The ASGI app; wrapped in OpenTelemetry's ASGI middleware unless ``instrument`` is False. ``cors_origins``:
+    other origins whose pages may call the API (with credentials: the session cookies); none by default."""
 
     async def healthz(request: Request) -> Response:
         return _json(200, {"status": "ok"})
@@ -342,7 +379,17 @@ def create_app(gateway: Gateway, *, instrument: bool = True) -> ASGIApp:
         lifespan=lifespan,
         exception_handlers={HTTPException: http_error, Exception: unexpected},
     )
-    wrapped: ASGIApp = RequestIdMiddleware(app)
+    wrapped: ASGIApp = SecurityHeadersMiddleware(RequestIdMiddleware(app))
+    origins = [origin for origin in cors_origins if origin]
+    if origins:
+        from starlette.middleware.cors import CORSMiddleware
+
+        wrapped = CORSMiddleware(
+            wrapped, allow_origins=origins, allow_credentials=True, max_age=600,
+            allow_methods=["GET", "POST", "PATCH", "PUT", "DELETE"],
+            allow_headers=["authorization", "content-type", "x-csrf-token", "x-kam-session", "x-request-id",
+                           "if-match", "idempotency-key"],
+            expose_headers=["x-request-id", "etag", "retry-after"])
     if instrument:
         from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 

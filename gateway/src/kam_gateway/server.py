@@ -68,6 +68,8 @@ class GatewaySettings:
     database_url: str = ""
     #: NATS for the identity events and the customer service's; empty: none (events wait in the outbox).
     nats_url: str = ""
+    #: Other origins whose pages may call the API (CORS, with the session cookies); none by default.
+    cors_origins: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> GatewaySettings:
@@ -102,6 +104,8 @@ class GatewaySettings:
             login_throttle=throttle,
             database_url=env_str("KAM_GATEWAY_DATABASE_URL", "sqlite+aiosqlite:///var/gateway.db", environ=environ),
             nats_url=env_str("KAM_NATS_URL", DEFAULT_NATS_URL, environ=environ),
+            cors_origins=tuple(o.strip() for o in env_str("KAM_GATEWAY_CORS_ORIGINS", "", environ=environ).split(",")
+                               if o.strip()),
         )
 
 
@@ -201,7 +205,7 @@ class GatewayServer:
         )
 
         config = uvicorn.Config(
-            create_app(self.gateway, instrument=self.instrument),
+            create_app(self.gateway, instrument=self.instrument, cors_origins=self.settings.cors_origins),
             host=self.settings.http_host, port=self.settings.http_port, lifespan="on", log_config=None,
             http=JsonErrorH11Protocol,
             access_log=False, timeout_graceful_shutdown=int(self.settings.shutdown_grace_seconds) or None,
