@@ -21,12 +21,14 @@ class CustomerStub(customer_service_pb2_grpc.CustomerServiceServicer):
     def __init__(self) -> None:
         self.customers: dict[str, customer_pb2.Customer] = {}
         self.seen_authorization: list[str] = []
+        self.request_ids: list[str] = []
 
     async def _abort(self, context: grpc.aio.ServicerContext, error: KamError) -> None:
         await context.abort_with_status(rpc_status.to_status(to_rpc_status(error, "customer.kam")))
 
     async def CreateCustomer(self, request, context):
         self.seen_authorization.append(dict(context.invocation_metadata()).get("authorization", ""))
+        self.request_ids.append(request.request_id)
         v = Validator()
         v.require(request.customer.display_name, "customer.display_name", "客户名称不能为空 (required)")
         try:
@@ -117,3 +119,17 @@ async def test_unimplemented_method_is_501(customer_client: httpx.AsyncClient) -
     r = await customer_client.get("/v1/customers")
     assert r.status_code == 501
     assert r.json()["error"]["status"] == "UNIMPLEMENTED"
+
+
+async def test_idempotency_key_becomes_the_request_id(customer_client: httpx.AsyncClient, customer_backend) -> None:
+    stub, _ = customer_backend
+    body = {"displayName": "某公司", "type": "TYPE_CORPORATE", "idNumber": "91310000MA1FL0000X"}
+    r = await customer_client.post("/v1/customers", json=body, headers={"idempotency-key": "create-7f3a"})
+    assert r.status_code == 200 and stub.request_ids[-1] == "create-7f3a"
+    r = await customer_client.post("/v1/customers?requestId=explicit", json=body,
+                                   headers={"idempotency-key": "ignored"})
+    assert r.status_code == 200 and stub.request_ids[-1] == "explicit"  # the request's own value wins
+    r = await customer_client.get("/v1/customers/c-001", headers={"idempotency-key": "k"})
+    assert r.status_code == 400 and "Idempotency-Key" in r.text      # a read has nothing to de-duplicate
+    r = await customer_client.get("/v1/customers/c-001", headers={"if-match": '"v1"'})
+    assert r.status_code == 400 and "If-Match" in r.text

@@ -105,3 +105,20 @@ async def test_cross_origin_calls_are_allowed_only_for_configured_origins(echo_p
             assert "access-control-allow-origin" not in other.headers
     finally:
         await server.stop()
+
+
+async def test_etag_header_and_if_match_guard_updates(client: httpx.AsyncClient) -> None:
+    login = await client.post("/v1/auth:login", json={"username": "admin", "password": "demo-pass"})
+    admin = {"authorization": f"Bearer {login.json()['accessToken']}"}
+    made = await client.post("/v1/users", headers=admin, json={
+        "username": "etag_test", "displayName": "测试", "orgUnit": "orgUnits/0101",
+        "roles": ["roles/relationship_manager"]}, params={"initialPassword": "Kam-Strong-42"})
+    assert made.status_code == 200, made.text
+    got = await client.get("/v1/users/etag_test", headers=admin)
+    assert got.headers["etag"] == '"v1"'
+    stale = await client.patch("/v1/users/etag_test", headers={**admin, "if-match": '"v0"'},
+                               json={"displayName": "改名"}, params={"updateMask": "display_name"})
+    assert stale.status_code == 409 and "ABORTED" in stale.text
+    fresh = await client.patch("/v1/users/etag_test", headers={**admin, "if-match": got.headers["etag"]},
+                               json={"displayName": "改名"}, params={"updateMask": "display_name"})
+    assert fresh.status_code == 200 and fresh.json()["displayName"] == "改名" and fresh.headers["etag"] == '"v2"'

@@ -151,6 +151,9 @@ class Gateway:
         except TranscodeError as exc:
             return _json(*errors.bad_request(exc.message, *exc.fields, description=exc.description))
 
+        conditional = _apply_conditional_headers(request, route, grpc_request)
+        if conditional is not None:
+            return _json(*errors.bad_request(*conditional))
         metadata = self._outgoing_metadata(request, token if via_cookie else None)
         if route.method.containing_service.full_name == IDENTITY_SERVICE and request.client is not None:
             metadata[CLIENT_ADDRESS_KEY] = request.client.host  # sign-in throttling per client address
@@ -176,6 +179,13 @@ class Gateway:
         return self._answer(request, route.grpc_path, payload)
 
     def _answer(self, request: Request, grpc_path: str, payload: Any) -> Response:
+        response = self._answer_body(request, grpc_path, payload)
+        etag = payload.get("etag") if isinstance(payload, dict) else None
+        if isinstance(etag, str) and etag:
+            response.headers["etag"] = f'"{etag}"'
+        return response
+
+    def _answer_body(self, request: Request, grpc_path: str, payload: Any) -> Response:
         """The JSON answer; sign-in routes of a browser session move tokens into cookies (sessions.py)."""
         cookie_refresh = grpc_path == sessions.REFRESH and sessions.REFRESH_COOKIE in request.cookies
         if grpc_path in (sessions.LOGIN, sessions.REFRESH) and (sessions.wants_cookies(request) or cookie_refresh):
@@ -221,6 +231,41 @@ class Gateway:
     async def readiness(self) -> tuple[bool, dict[str, str]]:
         statuses = await self.channels.health()
         return all(s == "SERVING" for s in statuses.values()), statuses
+
+
+def _apply_conditional_headers(request: Request, route: Route, message: Message) -> tuple[str, str] | None:
+    """``If-Match`` → the resource's ``etag`` (the request's own, or the body resource's: a stale one is the
+    service's ``ABORTED``, HTTP 409); ``Idempotency-Key`` → ``request_id`` (a retried create returns the first
+    result). A value in the body wins over the header; a header the method has no field for is a 400 naming it
+    (so a client never believes a condition was checked when it was not)."""
+    if_match = request.headers.get("if-match", "").strip()
+    if if_match and if_match != "*":
+        if_match = if_match.removeprefix("W/").strip('"')
+        target = _etag_holder(message, route)
+        if target is None:
+            return "此方法不支持 If-Match (this method has no etag to check)", "If-Match"
+        if not target.etag:
+            target.etag = if_match
+    key = request.headers.get("idempotency-key", "").strip()
+    if key:
+        field_name = "request_id"
+        if field_name not in message.DESCRIPTOR.fields_by_name:
+            return "此方法不支持 Idempotency-Key (this method creates nothing)", "Idempotency-Key"
+        if len(key) > 64:
+            return "Idempotency-Key 最长64个字符 (at most 64 characters)", "Idempotency-Key"
+        if not getattr(message, field_name):
+            setattr(message, field_name, key)
+    return None
+
+
+def _etag_holder(message: Message, route: Route) -> Any:
+    if "etag" in message.DESCRIPTOR.fields_by_name:
+        return message
+    if route.body and route.body != "*":
+        field = message.DESCRIPTOR.fields_by_name.get(route.body.split(".")[0])
+        if field is not None and field.message_type is not None and "etag" in field.message_type.fields_by_name:
+            return getattr(message, field.name)
+    return None
 
 
 def _serves(channels: Channels, service: ServiceDescriptor) -> bool:
