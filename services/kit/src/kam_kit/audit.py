@@ -66,15 +66,15 @@ _ACTOR_KIND_TO_PROTO = {"user": audit_pb2.AuditRecord.ACTOR_KIND_USER,
 
 def jsonable(value: Any) -> Any:
     """``value`` as plain JSON data, the form it is stored, hashed and published in: dates and times in ISO 8601
-    (UTC for aware times), decimals as strings, enums by value, sets sorted."""
+    (times in UTC with the offset; a naive time is taken as UTC), decimals as strings, enums by value, sets sorted."""
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else str(value)
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, datetime):
-        return (value.astimezone(UTC) if value.tzinfo else value).isoformat()
+    if isinstance(value, datetime):  # naive ones are UTC (what SQLite gives back for an aware column)
+        return (value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Enum):
