@@ -157,3 +157,60 @@ async def test_the_running_service_seals_its_trail(start_customer_service, token
     # the read, the change, the update's unmasked answer — twice, in commit order
     assert [r.kind for r in rows] == ["view", "change", "view"] * 2
     assert await audit.verify_chain(api.service.db) is None
+
+
+async def test_groups_tiers_and_rule_sets(app, customers, channel, md) -> None:
+    admin = md("roles/admin")
+    Member = customer_pb2.GroupMember
+    group = (await customers.CreateCustomerGroup(pb.CreateCustomerGroupRequest(customer_group=customer_pb2.CustomerGroup(
+        display_name="某某集团", members=[Member(customer="customers/g1", role=Member.ROLE_PARENT)])),
+        metadata=admin, timeout=5)).customer_group
+    renamed = (await customers.UpdateCustomerGroup(pb.UpdateCustomerGroupRequest(
+        customer_group=customer_pb2.CustomerGroup(name=group.name, display_name="某某控股集团", etag=group.etag),
+        update_mask=field_mask_pb2.FieldMask(paths=["display_name"])), metadata=admin, timeout=5)).customer_group
+    await customers.DeleteCustomerGroup(pb.DeleteCustomerGroupRequest(name=group.name, etag=renamed.etag),
+                                        metadata=admin, timeout=5)
+    tiers = tier_service_pb2_grpc.TierServiceStub(channel)
+    tier = (await tiers.CreateTier(tier_service_pb2.CreateTierRequest(tier_id="star", tier=tier_pb2.Tier(
+        display_name="明星", rank=9)), metadata=admin, timeout=10)).tier
+    await tiers.DeleteTier(tier_service_pb2.DeleteTierRequest(name=tier.name), metadata=admin, timeout=10)
+    Metric, Op = tier_pb2.Metric, tier_pb2.MetricCondition.Operator
+    draft = (await tiers.CreateTierRuleSet(tier_service_pb2.CreateTierRuleSetRequest(tier_rule_set=tier_pb2.TierRuleSet(
+        display_name="测试规则", customer_type=Customer.TYPE_INDIVIDUAL, rules=[tier_pb2.TierRule(
+            tier="tiers/star", tier_display_name="明星", condition=tier_pb2.TierCondition(
+                match=tier_pb2.TierCondition.MATCH_ANY, conditions=[tier_pb2.TierCondition(
+                    metric=Metric.METRIC_ASSETS_UNDER_MANAGEMENT, operator=Op.OPERATOR_GREATER_THAN_OR_EQUAL,
+                    value="1000000")]))])), metadata=admin, timeout=10)).tier_rule_set
+    await tiers.ActivateTierRuleSet(tier_service_pb2.ActivateTierRuleSetRequest(name=draft.name, etag=draft.etag),
+                                    metadata=admin, timeout=10)
+    records = await _trail(app)
+    assert [(r.action, r.resource) for r in records] == [
+        ("customerGroups.create", group.name), ("customerGroups.update", group.name),
+        ("customerGroups.delete", group.name), ("tiers.create", "tiers/star"), ("tiers.delete", "tiers/star"),
+        ("tierRuleSets.create", draft.name), ("tierRuleSets.activate", draft.name)]
+    assert records[0].after["members"][0]["customer_id"] == "g1"
+    assert records[1].before["display_name"] == "某某集团" and records[1].after["display_name"] == "某某控股集团"
+    assert "members" not in records[1].after  # unchanged
+    assert records[6].before["state"] == "DRAFT" and records[6].after["state"] == "ACTIVE"
+
+
+async def test_an_ingestion_batch_is_one_record(app, channel, token_secret) -> None:
+    from google.type import money_pb2
+    from kam.cdc.v1 import cdc_pb2
+    from kam.customer.v1 import scan_service_pb2, scan_service_pb2_grpc
+    from kam_kit import auth
+    from kam_kit.timeconv import to_timestamp
+
+    token = auth.issue_service_token("core-banking", token_secret, clock=app.test_clock,
+                                     permissions=("transactions.ingest",))
+    txns = [cdc_pb2.SourceTransaction(
+        transaction_id=f"P-{n}", account_number="6222020200001234",
+        direction=cdc_pb2.SourceTransaction.DIRECTION_DEBIT, amount=money_pb2.Money(currency_code="CNY", units=10),
+        post_time=to_timestamp(NOW - timedelta(hours=1))) for n in range(3)]
+    ingestion = scan_service_pb2_grpc.IngestionServiceStub(channel)
+    await ingestion.IngestTransactions(scan_service_pb2.IngestTransactionsRequest(source_transactions=txns),
+                                       metadata=((auth.METADATA_KEY, auth.bearer(token)),), timeout=10)
+    (record,) = await _trail(app)
+    assert (record.action, record.actor, record.actor_kind) == ("transactions.ingest", "services/core-banking", "service")
+    assert record.details == {"channel": "grpc", "transactions": ["P-0", "P-1", "P-2"], "received": 3,
+                              "stored": 3, "duplicates": 0, "ignored": 0, "rejected": 0}
