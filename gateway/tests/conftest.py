@@ -78,7 +78,7 @@ async def gateway(echo_pb, echo_backend, token_secret) -> AsyncIterator[GatewayS
     from kam_gateway.identity.demo_users import DemoDirectory
 
     server = GatewayServer(gateway_settings(token_secret), services=services, environ=environ,
-                           directory=DemoDirectory("demo-pass"))
+                           directory=DemoDirectory("demo-pass"), public_methods=ECHO_PUBLIC)
     await server.start()
     yield server
     await server.stop()

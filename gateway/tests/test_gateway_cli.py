@@ -37,6 +37,9 @@ def test_serve_answers_and_stops_on_sigterm(token_secret: str) -> None:
         assert login.status_code == 200, login.text
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=15) == 0
+        output = proc.stdout.read().decode() if proc.stdout else ""
+        # Served by the kit's serve_until_signalled, like every service: its shutdown line is logged.
+        assert '"logger": "kam_kit.runtime"' in output and "shutting down" in output, output[-2000:]
     finally:
         if proc.poll() is None:
             proc.kill()

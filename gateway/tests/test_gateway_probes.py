@@ -22,7 +22,8 @@ async def test_readyz_follows_backend_health(echo_pb, token_secret: str) -> None
     port = free_port()
     services = [echo_pb.service]
     gw = GatewayServer(gateway_settings(token_secret), services=services,
-                       environ={"KAM_ECHOTEST_ADDR": f"127.0.0.1:{port}"}, instrument=False)
+                       environ={"KAM_ECHOTEST_ADDR": f"127.0.0.1:{port}"}, instrument=False,
+                       public_methods=ECHO_PUBLIC)
     await gw.start()
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{gw.http_port}", timeout=10) as client:

@@ -173,7 +173,8 @@ def test_skeleton_contract() -> None:
     assert numbers(events_pb2.CustomerUpdated) == {"customer": 1, "update_mask": 2}
     stats = numbers(report_service_pb2.GetCustomerStatsResponse)
     assert stats == {"stats": 1}
-    assert numbers(identity_service_pb2.LoginResponse) == {"access_token": 1, "expire_time": 2, "user": 3}
+    assert numbers(identity_service_pb2.LoginResponse) == {"access_token": 1, "expire_time": 2, "user": 3,
+                                                           "refresh_token": 4, "refresh_expire_time": 5, "session": 6}
     assert numbers(alert_service_pb2.GetMonitoringStatsResponse) == {"stats": 1}
 
 
@@ -209,6 +210,15 @@ def test_api_doc_names_each_methods_permission_and_the_role_table_is_current() -
     text = api_doc.DOC.read_text(encoding="utf-8")
     assert text == api_doc.expected(text), "docs/api.md is stale: run python tests/protos/api_doc.py --write"
     assert text.count(" | `customers.read` | ") >= 10
+    listed = set()
+    service = ""
+    for line in text.splitlines():
+        if header := api_doc._SERVICE_HEADER.match(line):
+            service = header.group(1)
+        elif (row := api_doc._ROW.match(line)) and service:
+            listed.add(f"{service}.{row.group(1)}")
+    missing = sorted(set(api_doc.rules()) - listed)
+    assert not missing, f"docs/api.md lists no row for {missing}"
 
 
 def test_the_cdc_feed_message_and_its_deprecated_copy_agree_on_the_wire_and_in_json() -> None:

@@ -18,9 +18,14 @@ from typing import Any
 import grpc
 from google.protobuf.descriptor import ServiceDescriptor
 from google.protobuf.message import Message
+from kam_kit import auth
+from kam_kit.authz import declared_rule
+from kam_kit.clock import SYSTEM_CLOCK, Clock
+from kam_kit.errors import Unauthenticated
 from opentelemetry import propagate
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route as StarletteRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -28,15 +33,24 @@ from starlette.types import Message as AsgiMessage
 
 from kam_gateway import errors
 from kam_gateway.backends import Backend, Channels
+from kam_gateway.identity.servicer import CLIENT_ADDRESS_KEY
+from kam_gateway.identity.servicer import SERVICE_NAME as IDENTITY_SERVICE
 from kam_gateway.openapi import openapi_document
 from kam_gateway.routes import Route, Router, build_routes
-from kam_gateway.transcode import TranscodeError, build_request, message_class, render_response
+from kam_gateway.transcode import TranscodeError, build_request, json_depth, message_class, render_response
 
 log = logging.getLogger(__name__)
 #: One line per HTTP request (method, route template, status, duration, request id). The route *template* is
 #: logged, not the path or query: paths carry account numbers and queries carry search terms (personal data).
 access_log = logging.getLogger("kam_gateway.access")
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+#: Deepest JSON body accepted (objects and arrays); deeper is a 400 before any parsing (Python's JSON parser
+#: and protobuf's recurse, and a few thousand levels would exhaust the stack).
+DEFAULT_MAX_JSON_DEPTH = 64
+#: Longest path variable or query parameter value (characters, after percent-decoding); longer is a 400 naming it.
+DEFAULT_MAX_PARAM_CHARS = 1024
+#: Longest request target (path and query string, as sent); longer is a 414.
+DEFAULT_MAX_URL_CHARS = 8192
 
 REQUEST_ID_HEADER = "x-request-id"
 #: The demo console (one static page over the REST API); the full web console comes with the control center.
@@ -53,8 +67,14 @@ class Gateway:
         services: Iterable[ServiceDescriptor],
         backends: dict[str, Backend],
         *,
+        token_secret: str,
+        clock: Clock = SYSTEM_CLOCK,
         deadline_seconds: float = 10.0,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        max_json_depth: int = DEFAULT_MAX_JSON_DEPTH,
+        max_param_chars: int = DEFAULT_MAX_PARAM_CHARS,
+        max_url_chars: int = DEFAULT_MAX_URL_CHARS,
+        public_methods: Iterable[str] = (),
     ) -> None:
         services = list(services)
         self.channels = Channels(backends)
@@ -63,6 +83,14 @@ class Gateway:
         self.router = Router(self.routes)
         self.deadline_seconds = deadline_seconds
         self.max_body_bytes = max_body_bytes
+        self.max_json_depth = max_json_depth
+        self.max_param_chars = max_param_chars
+        self.max_url_chars = max_url_chars
+        self.token_secret = token_secret
+        self.clock = clock
+        #: gRPC paths callable without a token: the rpcs whose proto declares ``public`` (sign-in), plus any listed.
+        self.public_methods = set(public_methods) | {
+            r.grpc_path for r in self.routes if (rule := declared_rule(r.method)) is not None and rule.public}
         self._openapi: dict[str, Any] | None = None
 
     @property
@@ -72,32 +100,53 @@ class Gateway:
         return self._openapi
 
     async def handle(self, request: Request) -> Response:
-        match, allowed = self.router.match(request.method, _raw_path(request))
+        raw_path = _raw_path(request)
+        if len(raw_path) + len(request.scope.get("query_string", b"")) > self.max_url_chars:
+            return _json(*errors.gateway_error(
+                414, grpc.StatusCode.INVALID_ARGUMENT,
+                f"请求地址过长 (request URL longer than {self.max_url_chars} characters)"))
+        match, allowed = self.router.match(request.method, raw_path)
         if match is None:
             if allowed:
-                status, body = 405, errors.error_body(
-                    grpc.StatusCode.UNIMPLEMENTED,
+                status, body = errors.gateway_error(
+                    405, grpc.StatusCode.UNIMPLEMENTED,
                     f"不支持的 HTTP 方法 (method {request.method} not allowed; allowed: {', '.join(sorted(allowed))})",
                 )
-                body["error"]["code"] = 405
                 return _json(status, body, headers={"allow": ", ".join(sorted(allowed))})
             body = errors.error_body(grpc.StatusCode.NOT_FOUND, f"没有此路径 (no route for {request.url.path})")
             return _json(404, body)
 
         route = match.route
         request.state.route = route.template.template
-        body = await self._read_body(request)
+        # Authenticate first: a caller without a valid token learns nothing about what the request should be.
+        if route.grpc_path not in self.public_methods:
+            try:
+                auth.verify_token(auth.token_from_metadata(request.headers.items()), secret=self.token_secret,
+                                  clock=self.clock)
+            except Unauthenticated as exc:
+                return _json(*errors.unauthenticated(exc.message, exc.reason))
+        for name, value in [*match.variables.items(), *request.query_params.multi_items()]:
+            if len(value) > self.max_param_chars:
+                return _json(*errors.bad_request(
+                    f"参数过长 (value of {name} longer than {self.max_param_chars} characters)", name))
+        try:
+            body = await self._read_body(request)
+        except ClientDisconnect:  # nobody left to answer; not an error of ours
+            return _json(*errors.bad_request("客户端已断开 (client disconnected)"))
         if body is None:
             message = f"请求体过大 (request body larger than {self.max_body_bytes} bytes)"
-            too_large = errors.error_body(grpc.StatusCode.INVALID_ARGUMENT, message)
-            too_large["error"]["code"] = 413
-            return _json(413, too_large)
+            return _json(*errors.gateway_error(413, grpc.StatusCode.INVALID_ARGUMENT, message))
+        if route.body and json_depth(body) > self.max_json_depth:
+            return _json(*errors.bad_request(
+                f"请求体嵌套过深 (request body nested deeper than {self.max_json_depth} levels)"))
         try:
             grpc_request = build_request(route, match.variables, request.query_params.multi_items(), body)
         except TranscodeError as exc:
-            return _json(*errors.bad_request(exc.message, exc.field))
+            return _json(*errors.bad_request(exc.message, *exc.fields, description=exc.description))
 
         metadata = self._outgoing_metadata(request)
+        if route.method.containing_service.full_name == IDENTITY_SERVICE and request.client is not None:
+            metadata[CLIENT_ADDRESS_KEY] = request.client.host  # sign-in throttling per client address
         channel = self.channels.for_service(route.method.containing_service.full_name)
         deserialize = message_class(route.method.output_type).FromString
         try:
@@ -115,7 +164,8 @@ class Gateway:
             status, body = errors.from_rpc_error(exc)
             if status >= 500:
                 log.warning("backend call %s failed: %s %s", route.grpc_path, exc.code().name, exc.details())
-            return _json(status, body)
+            retry = errors.retry_after_seconds(body)
+            return _json(status, body, headers={"retry-after": str(retry)} if retry is not None else None)
         return _json(200, payload)
 
     async def _read_body(self, request: Request) -> bytes | None:
@@ -242,6 +292,14 @@ def create_app(gateway: Gateway, *, instrument: bool = True) -> ASGIApp:
     async def transcode(request: Request) -> Response:
         return await gateway.handle(request)
 
+    async def http_error(request: Request, exc: Exception) -> Response:
+        # Starlette's own answers (405 on a fixed page, 404…): the same JSON error body as everything else.
+        assert isinstance(exc, HTTPException)
+        code = errors.CODE_FOR_HTTP.get(exc.status_code, grpc.StatusCode.UNKNOWN)
+        status, body = errors.gateway_error(exc.status_code, code, errors.http_reason(exc.status_code))
+        headers = dict(exc.headers or {})
+        return _json(status, body, headers=headers or None)
+
     async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
         return _json(500, errors.error_body(grpc.StatusCode.INTERNAL, "内部错误 (internal error)"))
@@ -260,7 +318,7 @@ def create_app(gateway: Gateway, *, instrument: bool = True) -> ASGIApp:
             StarletteRoute("/{path:path}", transcode, methods=_ALL_METHODS),
         ],
         lifespan=lifespan,
-        exception_handlers={Exception: unexpected},
+        exception_handlers={HTTPException: http_error, Exception: unexpected},
     )
     wrapped: ASGIApp = RequestIdMiddleware(app)
     if instrument:

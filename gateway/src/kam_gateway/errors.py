@@ -8,12 +8,15 @@ with an ``@type``, e.g. a BadRequest with ``fieldViolations``.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Iterable
+from http import HTTPStatus
 from typing import Any
 
 import grpc
 from google.protobuf import any_pb2, json_format
 from google.rpc import error_details_pb2, status_pb2
+from kam_kit.errors import bounded
 
 log = logging.getLogger(__name__)
 
@@ -53,15 +56,66 @@ def http_status(code: grpc.StatusCode) -> int:
     return HTTP_STATUS.get(code, 500)
 
 
+#: The gRPC code named in the body of an error the gateway (or Starlette) answers by HTTP status alone.
+CODE_FOR_HTTP: dict[int, grpc.StatusCode] = {
+    400: grpc.StatusCode.INVALID_ARGUMENT,
+    401: grpc.StatusCode.UNAUTHENTICATED,
+    403: grpc.StatusCode.PERMISSION_DENIED,
+    404: grpc.StatusCode.NOT_FOUND,
+    405: grpc.StatusCode.UNIMPLEMENTED,
+    409: grpc.StatusCode.ABORTED,
+    413: grpc.StatusCode.INVALID_ARGUMENT,
+    414: grpc.StatusCode.INVALID_ARGUMENT,
+    429: grpc.StatusCode.RESOURCE_EXHAUSTED,
+    500: grpc.StatusCode.INTERNAL,
+    501: grpc.StatusCode.UNIMPLEMENTED,
+    503: grpc.StatusCode.UNAVAILABLE,
+    504: grpc.StatusCode.DEADLINE_EXCEEDED,
+}
+DOMAIN = "gateway.kam"
+
+
+def http_reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return f"HTTP {status}"
+
+
 def error_body(code: grpc.StatusCode, message: str, details: Iterable[dict[str, Any]] = ()) -> dict[str, Any]:
     return {
         "error": {
             "code": http_status(code),
             "status": code.name,
-            "message": message,
+            "message": bounded(message),  # may quote a path or value the caller sent
             "details": list(details),
         }
     }
+
+
+def gateway_error(status: int, code: grpc.StatusCode, message: str) -> tuple[int, dict[str, Any]]:
+    """An error answered by the gateway itself whose HTTP status is not the code's usual one (405, 413, 414)."""
+    body = error_body(code, message)
+    body["error"]["code"] = status
+    return status, body
+
+
+def unauthenticated(message: str, reason: str) -> tuple[int, dict[str, Any]]:
+    info = any_pb2.Any()
+    info.Pack(error_details_pb2.ErrorInfo(reason=reason, domain=DOMAIN))
+    return 401, error_body(grpc.StatusCode.UNAUTHENTICATED, message, [detail_to_json(info)])
+
+
+def retry_after_seconds(body: dict[str, Any]) -> int | None:
+    """Whole seconds from a ``RetryInfo`` detail of an error body (for the ``Retry-After`` header), if any."""
+    for detail in body.get("error", {}).get("details", []):
+        if detail.get("@type", "").endswith("/google.rpc.RetryInfo"):
+            delay = str(detail.get("retryDelay", "0s")).removesuffix("s")
+            try:
+                return max(1, math.ceil(float(delay)))
+            except ValueError:
+                return None
+    return None
 
 
 def detail_to_json(detail: any_pb2.Any) -> dict[str, Any]:
@@ -97,13 +151,16 @@ def from_rpc_error(error: grpc.aio.AioRpcError) -> tuple[int, dict[str, Any]]:
     return http_status(code), error_body(code, message, details)
 
 
-def bad_request(message: str, field: str | None = None) -> tuple[int, dict[str, Any]]:
+def bad_request(message: str, *fields: str, description: str | None = None) -> tuple[int, dict[str, Any]]:
+    """400 INVALID_ARGUMENT; a ``BadRequest`` names each field (``description``, by default the message)."""
     details = []
-    if field:
+    if fields:
+        description = description or message
         packed = any_pb2.Any()
         packed.Pack(
             error_details_pb2.BadRequest(
-                field_violations=[error_details_pb2.BadRequest.FieldViolation(field=field, description=message)]
+                field_violations=[error_details_pb2.BadRequest.FieldViolation(field=bounded(f), description=bounded(
+                    description)) for f in fields]
             )
         )
         details.append(detail_to_json(packed))

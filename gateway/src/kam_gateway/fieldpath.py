@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from google.api import field_behavior_pb2
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 
 # Messages whose JSON form is a single string/number, so a path variable or query parameter can set them.
@@ -71,3 +74,13 @@ def resolve_field_path(message: Descriptor, path: str) -> list[FieldDescriptor]:
 
 def proto_path(fields: list[FieldDescriptor]) -> str:
     return ".".join(f.name for f in fields)
+
+
+def field_behaviors(field: FieldDescriptor) -> set[int]:
+    """The field's ``google.api.field_behavior`` values (REQUIRED, OUTPUT_ONLY, …)."""
+    extension: Any = field_behavior_pb2.field_behavior
+    return set(field.GetOptions().Extensions[extension])
+
+
+def is_required(field: FieldDescriptor) -> bool:
+    return field_behavior_pb2.REQUIRED in field_behaviors(field)

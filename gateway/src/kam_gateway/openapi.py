@@ -11,10 +11,19 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from google.api import field_behavior_pb2
 from google.protobuf import descriptor_pb2
 from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor
+from kam_kit.authz import declared_rule
 
-from kam_gateway.fieldpath import WELL_KNOWN_SCALARS, is_map, is_repeated, proto_path, resolve_field_path
+from kam_gateway.fieldpath import (
+    WELL_KNOWN_SCALARS,
+    field_behaviors,
+    is_map,
+    is_repeated,
+    proto_path,
+    resolve_field_path,
+)
 from kam_gateway.routes import Route
 
 log = logging.getLogger(__name__)
@@ -146,12 +155,20 @@ class _Schemas:
         schema: dict[str, Any] = {"type": "object", "properties": {}}
         if message.full_name in self.comments:
             schema["description"] = self.comments[message.full_name]
+        required = []
         for field in message.fields:
             prop = self.field(field)
             comment = self.comments.get(f"{message.full_name}.{field.name}")
             if comment and "$ref" not in prop:
                 prop["description"] = comment
+            behaviors = field_behaviors(field)
+            if field_behavior_pb2.OUTPUT_ONLY in behaviors:
+                prop["readOnly"] = True
+            if field_behavior_pb2.REQUIRED in behaviors:
+                required.append(field.json_name)
             schema["properties"][field.json_name] = prop
+        if required:
+            schema["required"] = required
         return schema
 
     def field(self, field: FieldDescriptor) -> dict[str, Any]:
@@ -228,6 +245,10 @@ def _operation(schemas: _Schemas, route: Route, index: int) -> dict[str, Any]:
         "summary": method.name,
         "x-grpc-method": f"{service.full_name}/{method.name}",
     }
+    rule = declared_rule(method)
+    if rule is not None:
+        # The proto's ``(kam.api.v1.authorization)``: a permission, "public" or "signed-in".
+        op["x-kam-permission"] = rule.describe()
     comment = schemas.comments.get(method.full_name)
     if comment:
         op["description"] = comment
@@ -250,13 +271,14 @@ def _operation(schemas: _Schemas, route: Route, index: int) -> dict[str, Any]:
             entry["description"] = f"字段 {param.field_path} 的其余部分，可含 '/' (rest of {param.field_path})"
         params.append(entry)
 
+    # Not `required`: the gateway reads an empty body as `{}` (the message's required fields are then missing).
     if route.body == "*":
-        op["requestBody"] = {"required": True,
+        op["requestBody"] = {"required": False,
                              "content": {"application/json": {"schema": schemas.ref(input_type)}}}
     elif route.body:
         fields = resolve_field_path(input_type, route.body)
         bound.add(proto_path(fields))
-        op["requestBody"] = {"required": True,
+        op["requestBody"] = {"required": False,
                              "content": {"application/json": {"schema": schemas.field(fields[-1])}}}
     if route.body != "*":
         params += _query_parameters(schemas, input_type, "", "", bound)
@@ -276,7 +298,7 @@ def _operation(schemas: _Schemas, route: Route, index: int) -> dict[str, Any]:
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
         },
     }
-    if method.full_name in PUBLIC_METHODS:
+    if method.full_name in PUBLIC_METHODS or (rule is not None and rule.public):
         op["security"] = []
     return op
 

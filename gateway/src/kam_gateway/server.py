@@ -4,22 +4,35 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
-import signal
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 
+import h11
 import uvicorn
 from google.protobuf.descriptor import ServiceDescriptor
 from kam_kit.auth import MIN_SECRET_LENGTH
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.grpcserver import GrpcServer
+from kam_kit.runtime import serve_until_signalled
 from kam_kit.settings import DEFAULT_GRPC_PORTS, Secret, env_float, env_int, env_secret, env_str
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from kam_gateway.app import DEFAULT_MAX_BODY_BYTES, Gateway, create_app
+from kam_gateway import errors
+from kam_gateway.app import (
+    DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_JSON_DEPTH,
+    DEFAULT_MAX_PARAM_CHARS,
+    DEFAULT_MAX_URL_CHARS,
+    Gateway,
+    create_app,
+)
 from kam_gateway.backends import backends_from_env
 from kam_gateway.identity.demo_users import DemoDirectory
 from kam_gateway.identity.servicer import PUBLIC_METHODS, IdentityServicer, register
+from kam_gateway.identity.throttle import LoginThrottle, ThrottleSettings
 from kam_gateway.routes import discover_services
 
 log = logging.getLogger(__name__)
@@ -35,9 +48,26 @@ class GatewaySettings:
     deadline_seconds: float
     shutdown_grace_seconds: float
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    max_json_depth: int = DEFAULT_MAX_JSON_DEPTH
+    max_param_chars: int = DEFAULT_MAX_PARAM_CHARS
+    max_url_chars: int = DEFAULT_MAX_URL_CHARS
+    login_throttle: ThrottleSettings = field(default_factory=ThrottleSettings)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> GatewaySettings:
+        default = ThrottleSettings()
+        throttle = ThrottleSettings(
+            account_free=env_int("KAM_GATEWAY_LOGIN_FREE_FAILURES", default.account_free, minimum=1,
+                                 environ=environ),
+            base_delay=timedelta(seconds=env_float("KAM_GATEWAY_LOGIN_BASE_DELAY_SECONDS",
+                                                   default.base_delay.total_seconds(), environ=environ)),
+            max_delay=timedelta(seconds=env_float("KAM_GATEWAY_LOGIN_MAX_DELAY_SECONDS",
+                                                  default.max_delay.total_seconds(), environ=environ)),
+            address_max=env_int("KAM_GATEWAY_LOGIN_ADDRESS_MAX_FAILURES", default.address_max, minimum=1,
+                                environ=environ),
+            window=timedelta(seconds=env_float("KAM_GATEWAY_LOGIN_WINDOW_SECONDS", default.window.total_seconds(),
+                                               environ=environ)),
+        )
         return cls(
             http_host=env_str("KAM_GATEWAY_HOST", "127.0.0.1", environ=environ),
             http_port=env_int("KAM_GATEWAY_PORT", 8080, minimum=0, maximum=65535, environ=environ),
@@ -48,7 +78,32 @@ class GatewaySettings:
             deadline_seconds=env_float("KAM_GATEWAY_DEADLINE_SECONDS", 10.0, environ=environ),
             shutdown_grace_seconds=env_float("KAM_SHUTDOWN_GRACE_SECONDS", 5.0, environ=environ),
             max_body_bytes=env_int("KAM_GATEWAY_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, minimum=1, environ=environ),
+            max_json_depth=env_int("KAM_GATEWAY_MAX_JSON_DEPTH", DEFAULT_MAX_JSON_DEPTH, minimum=1, maximum=500,
+                                   environ=environ),
+            max_param_chars=env_int("KAM_GATEWAY_MAX_PARAM_CHARS", DEFAULT_MAX_PARAM_CHARS, minimum=1,
+                                    environ=environ),
+            max_url_chars=env_int("KAM_GATEWAY_MAX_URL_CHARS", DEFAULT_MAX_URL_CHARS, minimum=64, environ=environ),
+            login_throttle=throttle,
         )
+
+
+class JsonErrorH11Protocol(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol, answering a request it cannot parse with the JSON error body (uvicorn's own
+    is ``text/plain``) — every error the gateway returns has the documented shape."""
+
+    def send_400_response(self, msg: str) -> None:
+        _, body = errors.bad_request(f"无效的 HTTP 请求 ({msg})")
+        content = json.dumps(body, ensure_ascii=False).encode()
+        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(content)).encode()),
+                   (b"connection", b"close")]
+        try:
+            output = self.conn.send(h11.Response(status_code=400, headers=headers, reason=b"Bad Request"))
+            output += self.conn.send(h11.Data(data=content)) + self.conn.send(h11.EndOfMessage())
+        except h11.LocalProtocolError:  # the connection is past the point of answering
+            self.transport.close()
+            return
+        self.transport.write(output)
+        self.transport.close()
 
 
 class _EmbeddedUvicorn(uvicorn.Server):
@@ -70,14 +125,18 @@ class GatewayServer:
         environ: Mapping[str, str] | None = None,
         directory: DemoDirectory | None = None,
         instrument: bool = True,
+        public_methods: Iterable[str] = (),
     ) -> None:
         self.settings = settings
+        #: Extra gRPC paths the transcoder lets through without a token (test services; KAM's own declare it).
+        self.public_methods = tuple(public_methods)
         self.clock = clock
         self.services = list(services) if services is not None else discover_services()
         self.environ = environ
         self.directory = directory or DemoDirectory.from_env()
         self.instrument = instrument
         self.grpc: GrpcServer | None = None
+        self.throttle: LoginThrottle | None = None
         self.gateway: Gateway | None = None
         self.http: _EmbeddedUvicorn | None = None
         self._http_task: asyncio.Task[None] | None = None
@@ -94,7 +153,9 @@ class GatewayServer:
             "gateway", self.settings.grpc_port, token_secret=secret, clock=self.clock,
             public_methods=PUBLIC_METHODS, host=self.settings.grpc_host,
         )
-        register(self.grpc, IdentityServicer(self.directory, token_secret=secret, clock=self.clock))
+        self.throttle = LoginThrottle(self.settings.login_throttle, clock=self.clock)
+        register(self.grpc, IdentityServicer(self.directory, token_secret=secret, clock=self.clock,
+                                             throttle=self.throttle))
         await self.grpc.start()
 
         environ = dict(self.environ) if self.environ is not None else None
@@ -102,12 +163,17 @@ class GatewayServer:
             environ = dict(environ if environ is not None else _os_environ())
             environ["KAM_GATEWAY_GRPC_ADDR"] = f"127.0.0.1:{self.grpc.port}"
         backends = backends_from_env((s.full_name for s in self.services), environ)
-        self.gateway = Gateway(self.services, backends, deadline_seconds=self.settings.deadline_seconds,
-                               max_body_bytes=self.settings.max_body_bytes)
+        self.gateway = Gateway(
+            self.services, backends, token_secret=secret, clock=self.clock,
+            deadline_seconds=self.settings.deadline_seconds, max_body_bytes=self.settings.max_body_bytes,
+            max_json_depth=self.settings.max_json_depth, max_param_chars=self.settings.max_param_chars,
+            max_url_chars=self.settings.max_url_chars, public_methods=self.public_methods,
+        )
 
         config = uvicorn.Config(
             create_app(self.gateway, instrument=self.instrument),
             host=self.settings.http_host, port=self.settings.http_port, lifespan="on", log_config=None,
+            http=JsonErrorH11Protocol,
             access_log=False, timeout_graceful_shutdown=int(self.settings.shutdown_grace_seconds) or None,
         )
         self.http = _EmbeddedUvicorn(config)
@@ -134,16 +200,8 @@ class GatewayServer:
             await self.grpc.stop(self.settings.shutdown_grace_seconds)
 
     async def serve_until_signalled(self) -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
-        await self.start()
-        try:
-            await stop.wait()
-        finally:
-            log.info("gateway shutting down")
-            await self.stop()
+        """Serve until SIGTERM/SIGINT, then stop gracefully — the kit's one way of serving."""
+        await serve_until_signalled(self.start, self.stop)
 
 
 def _os_environ() -> Mapping[str, str]:

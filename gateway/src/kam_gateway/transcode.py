@@ -18,17 +18,30 @@ from google.protobuf import json_format, message_factory
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.message import Message
 
-from kam_gateway.fieldpath import WELL_KNOWN_SCALARS, is_map, is_repeated, proto_path, resolve_field_path
+from kam_gateway.fieldpath import (
+    WELL_KNOWN_SCALARS,
+    is_map,
+    is_repeated,
+    is_required,
+    proto_path,
+    resolve_field_path,
+)
 from kam_gateway.routes import Route
 
 
 class TranscodeError(ValueError):
     """The HTTP request does not fit the request message (→ 400 INVALID_ARGUMENT)."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(self, message: str, field: str | None = None, fields: list[str] | None = None,
+                 description: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.description = description or message
+        #: Every field named (a missing-required error names them all); ``[field]`` otherwise.
+        self.fields = fields if fields is not None else ([field] if field else [])
+
+REQUIRED_DESCRIPTION = "必填 (required)"
 
 
 def message_class(descriptor: Descriptor) -> type[Message]:
@@ -104,8 +117,26 @@ def _set_nested(target: dict[str, Any], fields: list[FieldDescriptor], value: An
 def _parse_into(data: Any, message: Message, field: str | None, what: str) -> None:
     try:
         json_format.ParseDict(data, message)
+    except RecursionError:
+        raise TranscodeError(f"{what}: 嵌套过深 (nested too deeply)", field=field) from None
     except json_format.ParseError as exc:
         raise TranscodeError(f"{what}: {exc}", field=field) from None
+
+
+_JSON_TOKENS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+
+
+def json_depth(body: bytes) -> int:
+    """How deeply the JSON text nests objects and arrays, counted without parsing it (strings skipped)."""
+    depth = deepest = 0
+    for token in _JSON_TOKENS.finditer(body):
+        char = token.group()
+        if char in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in (b"]", b"}"):
+            depth -= 1
+    return deepest
 
 
 def build_request(
@@ -115,8 +146,9 @@ def build_request(
     input_type = route.method.input_type
     request = message_class(input_type)()
 
+    data: Any = None
     if route.body:
-        _apply_body(route, request, body)
+        data = _apply_body(route, request, body)
     elif body.strip():
         raise TranscodeError("此方法不接受请求体 (this method takes no request body)")
 
@@ -137,23 +169,92 @@ def build_request(
         _add_param(params, fields, values, key, "查询参数 (query parameter)")
 
     _parse_into(params, request, None, "请求参数无效 (invalid parameters)")
+    given = {path.split(".", 1)[0] for path in variables} | {_proto_name(input_type, k) for k in grouped}
+    missing = missing_required(route, data, given)
+    if missing:
+        raise TranscodeError(f"缺少必填字段 (missing required fields): {', '.join(missing)}", fields=missing,
+                             description=REQUIRED_DESCRIPTION)
     return request
 
 
-def _apply_body(route: Route, request: Message, body: bytes) -> None:
+def _proto_name(message: Descriptor, key: str) -> str:
+    head = key.split(".", 1)[0]
+    for field in message.fields:
+        if head in (field.name, field.json_name):
+            return field.name
+    return head
+
+
+def missing_required(route: Route, data: Any, given: set[str]) -> list[str]:
+    """Fields marked ``REQUIRED`` (``google.api.field_behavior``) absent from the request — the same rule as the
+    OpenAPI document's ``required``: the key must be present (an empty value is the service's to judge).
+
+    Top-level fields may come from the path, the query or the body; inside the body every object's required
+    keys are checked, except on update methods (a request with an ``update_mask``), where fields left out of a
+    partial update are simply not changed.
+    """
+    input_type = route.method.input_type
+    partial = "update_mask" in input_type.fields_by_name
+    missing: list[str] = []
+    if route.body == "*":
+        if isinstance(data, dict):
+            _walk_required(input_type, data, "", missing, given=given, nested=not partial)
+        return missing
+    if route.body:
+        given = given | {route.body.split(".", 1)[0]}
+    for field in input_type.fields:
+        if is_required(field) and field.name not in given:
+            missing.append(field.name)
+    if route.body and not partial and isinstance(data, dict):
+        leaf = resolve_field_path(input_type, route.body)[-1]
+        if leaf.type == FieldDescriptor.TYPE_MESSAGE and not is_map(leaf) and not is_repeated(leaf):
+            _walk_required(leaf.message_type, data, f"{route.body}.", missing)
+    return missing
+
+
+def _walk_required(message: Descriptor, data: dict[str, Any], prefix: str, missing: list[str], *,
+                   given: set[str] = frozenset(), nested: bool = True) -> None:  # type: ignore[assignment]
+    if message.full_name in WELL_KNOWN_SCALARS or message.full_name.startswith("google.protobuf."):
+        return
+    for field in message.fields:
+        value = data.get(field.json_name, data.get(field.name))
+        if value is None:
+            if is_required(field) and field.name not in given:
+                missing.append(prefix + field.name)
+            continue
+        if not nested or field.type != FieldDescriptor.TYPE_MESSAGE or is_map(field):
+            continue
+        if is_repeated(field):
+            if isinstance(value, list):
+                for i, item in enumerate(value):
+                    if isinstance(item, dict):
+                        _walk_required(field.message_type, item, f"{prefix}{field.name}[{i}].", missing)
+        elif isinstance(value, dict):
+            _walk_required(field.message_type, value, f"{prefix}{field.name}.", missing)
+
+
+def _apply_body(route: Route, request: Message, body: bytes) -> Any:
     try:
         data = json.loads(body) if body.strip() else {}
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise TranscodeError(f"请求体不是有效的 JSON (request body is not valid JSON): {exc}") from None
+    except RecursionError:
+        raise TranscodeError("请求体嵌套过深 (request body nested too deeply)") from None
     if route.body == "*":
         if not isinstance(data, dict):
             raise TranscodeError("请求体必须是 JSON 对象 (request body must be a JSON object)")
         _parse_into(data, request, None, "请求体不符合消息格式 (request body does not fit the message)")
-        return
+        return data
     fields = resolve_field_path(request.DESCRIPTOR, route.body)
+    leaf = fields[-1]
+    if (leaf.type == FieldDescriptor.TYPE_MESSAGE and not is_repeated(leaf)
+            and leaf.message_type.full_name not in WELL_KNOWN_SCALARS
+            and not leaf.message_type.full_name.startswith("google.protobuf.") and not isinstance(data, dict)):
+        raise TranscodeError("请求体必须是 JSON 对象 (request body must be a JSON object)", field=route.body)
     wrapped: dict[str, Any] = {}
     _set_nested(wrapped, fields, data)
     _parse_into(wrapped, request, route.body, "请求体不符合消息格式 (request body does not fit the message)")
+    return data
 
 
 def _query_field(route: Route, input_type: Descriptor, key: str, bound: set[str]) -> list[FieldDescriptor]:

@@ -175,7 +175,7 @@ async def test_rest_through_the_gateway(app, md, token_secret) -> None:
     gateway = GatewayServer(GatewaySettings(
         http_host="127.0.0.1", http_port=0, grpc_host="127.0.0.1", grpc_port=0, token_secret=Secret(token_secret),
         deadline_seconds=5, shutdown_grace_seconds=0.5), services=[service],
-        environ={"KAM_CUSTOMER_ADDR": f"127.0.0.1:{app.grpc.port}"}, instrument=False)
+        environ={"KAM_CUSTOMER_ADDR": f"127.0.0.1:{app.grpc.port}"}, instrument=False, clock=app.test_clock)
     await gateway.start()
     headers = {"authorization": dict(md(*ADMIN))["authorization"]}
     try:

@@ -217,6 +217,34 @@ async def test_scans_publish_the_source_org_tree_as_it_changes(kam, clock, sourc
     assert len(after) == 4 and after[-1].display_name == "浦东新区支行"
 
 
+async def test_scans_publish_the_source_staff_as_they_change(kam, clock, source) -> None:
+    """SourceStaffUpdated for each member of staff a scan sees first or sees changed (the identity service
+    imports them as users to activate, linked by staff code); an unchanged rescan publishes none."""
+    from kam.customer.v1 import events_pb2
+
+    async def published() -> list:
+        async with kam.read() as session:
+            payloads = (await session.scalars(select(outbox_table.c.payload).where(
+                outbox_table.c.event_type == "kam.customer.v1.SourceStaffUpdated"))).all()
+        return [events_pb2.SourceStaffUpdated.FromString(p) for p in payloads]
+
+    scanner = Scanner(kam, clock, source)
+    await scanner.run()
+    assert [(s.staff_code, s.display_name, s.org_unit, s.position, s.active, s.phone) for s in await published()] \
+        == [("R1", "陈经理", "orgUnits/S011", "RM", True, "13900000000")]
+    clock.advance(timedelta(hours=1))
+    await scanner.run(mode="INCREMENTAL")
+    assert len(await published()) == 1
+    engine = create_async_engine(source.replace("sqlite://", "sqlite+aiosqlite://"))
+    async with engine.begin() as conn:
+        await conn.execute(text("UPDATE staff SET org_id = 'B01' WHERE staff_id = 'R1'"))
+    await engine.dispose()
+    clock.advance(timedelta(hours=1))
+    await scanner.run(mode="INCREMENTAL")
+    after = await published()
+    assert len(after) == 2 and after[-1].org_unit == "orgUnits/B01"
+
+
 async def test_incremental_scan_changes_only_what_changed(kam, clock, source) -> None:
     scanner = Scanner(kam, clock, source)
     full = await scanner.run()

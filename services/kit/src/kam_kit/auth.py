@@ -58,12 +58,23 @@ class Identity:
     permissions: tuple[str, ...] = ()
     #: When the token that carried this identity expires (epoch seconds; 0 when not from a token).
     expires_at: float = field(default=0.0, compare=False)
+    #: The core-banking staff code (工号) of a person who is a relationship manager there: customers whose
+    #: relationship manager is ``staff/<staff_code>`` are their own (data scope ``OWN``).
+    staff_code: str = ""
+    #: A data scope set for this user (``ALL``, ``ORG_UNIT_TREE``, ``OWN``); empty → the widest of their roles'.
+    scope: str = ""
+    #: The sign-in session the token belongs to (empty for service tokens); revoking it revokes the token.
+    session_id: str = ""
+    #: When the token that carried this identity was issued (epoch seconds; 0 when not from a token).
+    issued_at: float = field(default=0.0, compare=False)
 
     def __post_init__(self) -> None:
         if not self.subject:
             raise ValueError("Identity.subject must not be empty")
         if self.kind not in KINDS:
             raise ValueError(f"Identity.kind must be one of {KINDS}, got {self.kind!r}")
+        if self.scope and self.scope not in catalogue.SCOPES:
+            raise ValueError(f"Identity.scope must be one of {catalogue.SCOPES}, got {self.scope!r}")
         # Accept any iterables but keep the dataclass hashable and immutable.
         object.__setattr__(self, "roles", tuple(self.roles))
         object.__setattr__(self, "permissions", tuple(self.permissions))
@@ -85,8 +96,11 @@ class Identity:
 
     @property
     def data_scope(self) -> str:
-        """``ALL``, ``ORG_UNIT_TREE`` or ``OWN`` (:mod:`kam_kit.permissions`): service identities see everything."""
-        return catalogue.SCOPE_ALL if self.kind == "service" else catalogue.role_scope(self.roles)
+        """``ALL``, ``ORG_UNIT_TREE`` or ``OWN`` (:mod:`kam_kit.permissions`): service identities see everything;
+        a person the scope set for them, else the widest of their roles'."""
+        if self.kind == "service":
+            return catalogue.SCOPE_ALL
+        return self.scope or catalogue.role_scope(self.roles)
 
 
 def _check_secret(secret: str) -> None:
@@ -117,6 +131,9 @@ def issue_token(identity: Identity, *, secret: str, clock: Clock, ttl: timedelta
     }
     if identity.permissions:
         claims["perms"] = list(identity.permissions)
+    for claim, value in (("staff", identity.staff_code), ("scope", identity.scope), ("sid", identity.session_id)):
+        if value:
+            claims[claim] = value
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
@@ -176,6 +193,10 @@ def verify_token(token: str | None, *, secret: str, clock: Clock) -> Identity:
             org_unit=str(claims.get("org", "")),
             permissions=tuple(perms),
             expires_at=exp,
+            staff_code=str(claims.get("staff", "")),
+            scope=str(claims.get("scope", "")),
+            session_id=str(claims.get("sid", "")),
+            issued_at=iat,
         )
     except ValueError as exc:
         raise _unauthenticated("身份令牌无效", str(exc), "TOKEN_INVALID") from exc

@@ -9,10 +9,22 @@ without leaking its message.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import grpc
-from google.protobuf import any_pb2
+from google.protobuf import any_pb2, duration_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
+
+#: Longest message, field path, description or metadata value sent back in a status. Error texts may quote the
+#: caller's input (a resource name, a filter); a 4,000-character value echoed into the ``grpc-message`` and
+#: ``grpc-status-details-bin`` trailers overflows gRPC's 8 KiB metadata limit, which the client then reports as
+#: ``RESOURCE_EXHAUSTED`` instead of the real error.
+MAX_TEXT_CHARS = 300
+
+
+def bounded(text: str, limit: int = MAX_TEXT_CHARS) -> str:
+    """``text`` cut to ``limit`` characters (``…`` marks the cut), so an error never echoes a huge input back."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -115,6 +127,20 @@ class Unauthenticated(KamError):
 
 
 @dataclass
+class ResourceExhausted(KamError):
+    """Too many attempts (throttling): the caller may retry after ``retry_after`` (sent as a ``RetryInfo``)."""
+
+    retry_after: timedelta = timedelta(0)
+    reason: str = "RESOURCE_EXHAUSTED"
+    code = grpc.StatusCode.RESOURCE_EXHAUSTED
+
+    def details(self) -> list:
+        delay = duration_pb2.Duration()
+        delay.FromTimedelta(self.retry_after)
+        return [error_details_pb2.RetryInfo(retry_delay=delay)]
+
+
+@dataclass
 class Unavailable(KamError):
     reason: str = "UNAVAILABLE"
     code = grpc.StatusCode.UNAVAILABLE
@@ -150,13 +176,18 @@ class Validator:
 
 def to_rpc_status(error: KamError, domain: str) -> status_pb2.Status:
     """The ``google.rpc.Status`` for a domain error, with ErrorInfo first and any other details after."""
-    info = error_details_pb2.ErrorInfo(reason=error.reason, domain=domain, metadata=error.metadata)
+    metadata = {key: bounded(value) for key, value in error.metadata.items()}
+    info = error_details_pb2.ErrorInfo(reason=error.reason, domain=domain, metadata=metadata)
     details = []
     for message in [info, *error.details()]:
+        if isinstance(message, error_details_pb2.BadRequest):
+            for violation in message.field_violations:
+                violation.field = bounded(violation.field)
+                violation.description = bounded(violation.description)
         packed = any_pb2.Any()
         packed.Pack(message)
         details.append(packed)
-    return status_pb2.Status(code=error.code.value[0], message=error.message, details=details)
+    return status_pb2.Status(code=error.code.value[0], message=bounded(error.message), details=details)
 
 
 def internal_status(domain: str) -> status_pb2.Status:

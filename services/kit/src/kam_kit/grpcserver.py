@@ -32,6 +32,7 @@ from grpc_reflection.v1alpha import reflection
 from kam_kit import auth, authz, telemetry
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.errors import KamError, Unauthenticated, concurrent_conflict, internal_status, to_rpc_status
+from kam_kit.revocation import Revocations
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ def current_origin() -> tuple[str, str]:
 
 def status_trailer(error: KamError, domain: str) -> tuple[grpc.StatusCode, str, tuple[tuple[str, bytes], ...]]:
     status = to_rpc_status(error, domain)
-    return error.code, error.message, (("grpc-status-details-bin", status.SerializeToString()),)
+    return error.code, status.message, (("grpc-status-details-bin", status.SerializeToString()),)
 
 
 class KamServerInterceptor(grpc.aio.ServerInterceptor):
@@ -70,9 +71,10 @@ class KamServerInterceptor(grpc.aio.ServerInterceptor):
 
     def __init__(
         self, *, domain: str, token_secret: str, clock: Clock, public_methods: Iterable[str] = (),
-        default_deadline: float = DEFAULT_DEADLINE_SECONDS,
+        default_deadline: float = DEFAULT_DEADLINE_SECONDS, revocations: Revocations | None = None,
     ) -> None:
         self.domain = domain
+        self.revocations = revocations
         self.token_secret = token_secret
         self.clock = clock
         self.public_methods = set(public_methods)
@@ -143,11 +145,15 @@ class KamServerInterceptor(grpc.aio.ServerInterceptor):
         now = self.clock.now().timestamp()
         cached = self._verified.get(token)
         if cached is not None and cached[1] > now:
-            return cached[0]
-        identity = auth.verify_token(token, secret=self.token_secret, clock=self.clock)
-        if len(self._verified) >= 4096:
-            self._verified.clear()
-        self._verified[token] = (identity, min(identity.expires_at, now + TOKEN_CACHE_SECONDS))
+            identity = cached[0]
+        else:
+            identity = auth.verify_token(token, secret=self.token_secret, clock=self.clock)
+            if len(self._verified) >= 4096:
+                self._verified.clear()
+            self._verified[token] = (identity, min(identity.expires_at, now + TOKEN_CACHE_SECONDS))
+        if self.revocations is not None and self.revocations.is_revoked(identity):
+            raise Unauthenticated("登录会话已结束，请重新登录 (the session or key was revoked; sign in again)",
+                                  reason="TOKEN_REVOKED")
         return identity
 
     def _budget(self, context: grpc.aio.ServicerContext) -> float:
@@ -243,6 +249,7 @@ class GrpcServer:
         public_methods: Iterable[str] = (),
         host: str = "127.0.0.1",
         max_workers_hint: int = 0,
+        revocations: Revocations | None = None,
     ) -> None:
         self.service = service
         self.host = host
@@ -250,7 +257,8 @@ class GrpcServer:
         self.port = port
         self.health = health.aio.HealthServicer()
         self.interceptor = KamServerInterceptor(
-            domain=f"{service}.kam", token_secret=token_secret, clock=clock, public_methods=public_methods
+            domain=f"{service}.kam", token_secret=token_secret, clock=clock, public_methods=public_methods,
+            revocations=revocations,
         )
         self.server = grpc.aio.server(
             interceptors=[self.interceptor],

@@ -89,6 +89,7 @@ _CATALOGUE = (
     Permission("org_units.manage", "维护机构", "create, change and delete org units"),
     Permission("roles.read", "查看角色", "read roles"),
     Permission("roles.manage", "维护角色", "create, change and delete roles"),
+    Permission("service_accounts.manage", "维护服务账户（内部系统）", "create, rotate and disable service accounts"),
 )
 
 PERMISSIONS: dict[str, Permission] = {p.name: p for p in _CATALOGUE}
@@ -114,7 +115,7 @@ _EVERYONE = ("customers.read", "tiers.read", "alerts.read", "alert_rules.read", 
              "notifications.read", "reports.read", "users.read", "org_units.read", "roles.read")
 _STAFF = (*_EVERYONE, "interactions.create", "alerts.handle", "tasks.read", "tasks.work", "campaigns.read",
           "announcements.publish", "notification_templates.read", "reports.create")
-_ADMINISTRATION = ("users.manage", "org_units.manage", "roles.manage")
+_ADMINISTRATION = ("users.manage", "org_units.manage", "roles.manage", "service_accounts.manage")
 
 ADMIN = "roles/admin"
 HEAD_OFFICE_LEADER = "roles/head_office_leader"

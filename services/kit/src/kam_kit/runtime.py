@@ -7,7 +7,8 @@ to :func:`cli_main`, which gives it the ``serve`` and ``migrate`` commands. ``se
 2. applies migrations;
 3. starts the gRPC server (health SERVING);
 4. connects to NATS in the background (retrying; the outbox keeps events safe meanwhile), ensures the service's
-   stream, and runs the outbox relay and the event consumers;
+   stream, and runs the outbox relay and the event consumers; follows the identity service's revoked sessions
+   and service tokens (:mod:`kam_kit.revocation`), which every call's token is checked against;
 5. on SIGTERM/SIGINT: health NOT_SERVING, in-flight calls get the grace period, background work stops, the
    NATS connection drains, telemetry flushes.
 """
@@ -36,6 +37,7 @@ from kam_kit.consumer import EventConsumer, Subscription
 from kam_kit.db import Database
 from kam_kit.grpcserver import GrpcServer
 from kam_kit.outbox import OutboxRelay
+from kam_kit.revocation import Revocations
 from kam_kit.settings import ServiceSettings, SettingsError
 
 log = logging.getLogger(__name__)
@@ -97,7 +99,12 @@ class ServiceApp:
     nats: NATS | None = None
     relay: OutboxRelay | None = None
     sealer: audit.AuditSealer | None = None
+    #: Revoked sessions and service tokens (kam_kit.revocation), followed from the identity stream.
+    revocations: Revocations = field(init=False)
     _tasks: list[asyncio.Task] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.revocations = Revocations(self.clock)
 
     @property
     def service(self) -> str:
@@ -121,6 +128,7 @@ class ServiceApp:
         self.grpc = GrpcServer(
             self.service, self.settings.grpc_port, token_secret=self.settings.token_secret.reveal(),
             clock=self.clock, public_methods=self.public_methods, host=self.settings.grpc_host,
+            revocations=self.revocations,
         )
         for servicer in self.servicers:
             if isinstance(servicer, tuple):  # (register, servicer, name): the older explicit form
@@ -131,14 +139,15 @@ class ServiceApp:
         if self.seals_audit:
             self.sealer = audit.AuditSealer(self.db, service=self.service, clock=self.clock)
             self._tasks.append(asyncio.create_task(self.sealer.run(), name=f"{self.service}-audit-sealer"))
-        if self.produces_events or self.consumers:
-            self._tasks.append(asyncio.create_task(self._messaging(), name=f"{self.service}-messaging"))
+        # every service connects: it follows the identity service's revocations even when it has no events
+        self._tasks.append(asyncio.create_task(self._messaging(), name=f"{self.service}-messaging"))
         for job in self.background:
             self._tasks.append(asyncio.create_task(job(), name=f"{self.service}-{getattr(job, '__name__', 'job')}"))
 
     async def _messaging(self) -> None:
         self.nats = await events.connect(self.settings.nats_url, name=f"kam-{self.service}")
         js = self.nats.jetstream()
+        self._tasks.append(asyncio.create_task(self.revocations.follow(js), name=f"{self.service}-revocations"))
         if self.produces_events:
             await _retry(lambda: events.ensure_stream(js, self.service), what="ensure stream")
             self.relay = OutboxRelay(

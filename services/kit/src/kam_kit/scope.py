@@ -8,8 +8,12 @@ core-banking source, the others from ``SourceOrgUnitUpdated`` events):
 - ``ORG_UNIT_TREE`` (branch and relationship managers): records whose ``branch`` is the caller's ``org_unit`` or
   a descendant of it, plus the customers the caller manages;
 - ``OWN``: only the customers the caller manages — their relationship manager is the token subject
-  (``users/rm_zhang``) or the staff record with the same id (``staff/rm_zhang``; scanned customers name their
+  (``users/rm_zhang``), the staff record with the same id (``staff/rm_zhang``), or the staff record of the
+  caller's core-banking staff code (the token's ``staff`` claim, ``staff/E000123``; scanned customers name their
   manager by staff id).
+
+A user's own data scope (the token's ``scope`` claim, set per user in the identity service) replaces the one
+their roles give.
 
 A record outside the scope is reported as ``NOT_FOUND`` and left out of every list and aggregate.
 """
@@ -81,4 +85,6 @@ def resolve(identity: Identity | None, parents: Mapping[str, str | None] | None 
         root = identity.org_unit.removeprefix(ORG_PREFIX)
         branches = {ORG_PREFIX + unit for unit in descendants(root, parents or {})}
     managers = {identity.subject, "staff/" + identity.subject.rsplit("/", 1)[-1]}
+    if identity.staff_code:
+        managers.add("staff/" + identity.staff_code)
     return DataScope(everything=False, branches=frozenset(branches), managers=frozenset(managers))

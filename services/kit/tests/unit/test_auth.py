@@ -176,3 +176,21 @@ def test_cli_grants_exactly_the_permissions_asked(monkeypatch, capsys) -> None:
     claims = jwt.decode(capsys.readouterr().out.strip(), SECRET, algorithms=["HS256"], audience="kam")
     assert claims["perms"] == ["transactions.ingest"] and claims["kind"] == "service"
     assert auth.main(["core", "--permission", "customers.fly"]) == 2
+
+
+def test_staff_code_scope_and_session_travel_in_the_token() -> None:
+    clock = ManualClock()
+    person = Identity(subject="users/wang", roles=("roles/relationship_manager",), org_unit="orgUnits/0101",
+                      staff_code="E000123", scope="OWN", session_id="s-1")
+    back = verify_token(issue_token(person, secret=SECRET, clock=clock, ttl=timedelta(minutes=5)),
+                        secret=SECRET, clock=clock)
+    assert (back.staff_code, back.scope, back.session_id, back.data_scope) == ("E000123", "OWN", "s-1", "OWN")
+
+
+def test_a_users_own_scope_replaces_the_roles_and_an_unknown_one_is_refused() -> None:
+    leader = Identity(subject="users/li", roles=("roles/head_office_leader",))
+    assert leader.data_scope == "ALL"
+    assert Identity(subject="users/li", roles=("roles/head_office_leader",), scope="ORG_UNIT_TREE").data_scope \
+        == "ORG_UNIT_TREE"
+    with pytest.raises(ValueError):
+        Identity(subject="users/li", scope="EVERYTHING")

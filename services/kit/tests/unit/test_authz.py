@@ -56,3 +56,11 @@ def test_scope_resolution() -> None:
     assert resolved.allows(Record()) and not scope.resolve(
         Identity(subject="users/x", roles=(permissions.BRANCH_MANAGER,), org_unit="orgUnits/0100"), parents).allows(
             Record())
+
+
+def test_own_scope_covers_the_callers_staff_code() -> None:
+    person = Identity(subject="users/wang", roles=("roles/relationship_manager",), org_unit="orgUnits/0101",
+                      staff_code="E000123", scope="OWN")
+    resolved = scope.resolve(person, {"0101": "0100", "0100": None})
+    assert not resolved.everything and resolved.branches == frozenset()
+    assert {"users/wang", "staff/wang", "staff/E000123"} == resolved.managers

@@ -49,7 +49,7 @@ LOGICAL_MODEL: dict[str, dict[str, FieldSpec]] = {
     },
     "staff": {
         "id": _f(required=True), "display_name": _f(required=True), "org_unit_id": _f(), "position": _f(),
-        "status": _f(codes=STAFF_STATES),
+        "status": _f(codes=STAFF_STATES), "phone": _f(),
     },
     "individual": {
         "id": _f(required=True), "display_name": _f(required=True), "id_number": _f(),

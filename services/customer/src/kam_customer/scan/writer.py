@@ -162,7 +162,9 @@ class BatchWriter:
 
     # ------------------------------------------------------------------------------------------ org + staff
     async def write_org(self, session: AsyncSession, org_rows: list[dict], staff_rows: list[dict]) -> None:
-        """Copy the org tree and staff; publish SourceOrgUnitUpdated for each unit that is new or changed."""
+        """Copy the org tree and staff; publish SourceOrgUnitUpdated / SourceStaffUpdated for each unit and member
+        of staff that is new or changed (the identity service imports them; a phone number alone changing is
+        not a change: KAM keeps no staff phones)."""
         org_values = []
         for row in org_rows:
             if not _text(row.get("id")):
@@ -183,6 +185,17 @@ class BatchWriter:
                          "org_unit_id": _text(r.get("org_unit_id")), "position": _text(r.get("position")),
                          "active": r.get("status") != "INACTIVE"}
                         for r in staff_rows if _text(r.get("id"))]
+        phones = {_text(r["id"]): _text(r.get("phone")) for r in staff_rows if _text(r.get("id"))}
+        staff_table = StaffRow.__table__
+        known_staff = {row.id: row for row in (await session.execute(select(staff_table))).all()}
+        for value in staff_values:
+            old = known_staff.get(value["id"])
+            if old is None or any(getattr(old, k) != v for k, v in value.items()):
+                outbox.record(session, events_pb2.SourceStaffUpdated(
+                    staff_code=value["id"], display_name=value["display_name"],
+                    org_unit=f"orgUnits/{value['org_unit_id']}" if value["org_unit_id"] else "",
+                    position=value["position"], active=value["active"], phone=phones.get(value["id"], "")),
+                    service=SERVICE, clock=self.clock, resource=f"staff/{value['id']}")
         await self._upsert(session, StaffRow, staff_values, ["id"])
 
     async def _upsert(self, session: AsyncSession, model, values: list[dict], keys: list[str]) -> None:

@@ -191,3 +191,19 @@ class SourceOrgUnitUpdated(_message.Message):
     ORG_UNIT_FIELD_NUMBER: _ClassVar[int]
     org_unit: _identity_pb2.OrgUnit
     def __init__(self, org_unit: _Optional[_Union[_identity_pb2.OrgUnit, _Mapping]] = ...) -> None: ...
+
+class SourceStaffUpdated(_message.Message):
+    __slots__ = ("staff_code", "display_name", "org_unit", "position", "active", "phone")
+    STAFF_CODE_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    ORG_UNIT_FIELD_NUMBER: _ClassVar[int]
+    POSITION_FIELD_NUMBER: _ClassVar[int]
+    ACTIVE_FIELD_NUMBER: _ClassVar[int]
+    PHONE_FIELD_NUMBER: _ClassVar[int]
+    staff_code: str
+    display_name: str
+    org_unit: str
+    position: str
+    active: bool
+    phone: str
+    def __init__(self, staff_code: _Optional[str] = ..., display_name: _Optional[str] = ..., org_unit: _Optional[str] = ..., position: _Optional[str] = ..., active: _Optional[bool] = ..., phone: _Optional[str] = ...) -> None: ...

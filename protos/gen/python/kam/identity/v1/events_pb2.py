@@ -23,24 +23,29 @@ _sym_db = _symbol_database.Default()
 
 
 from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from kam.identity.v1 import identity_pb2 as kam_dot_identity_dot_v1_dot_identity__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ckam/identity/v1/events.proto\x12\x0fkam.identity.v1\x1a google/protobuf/field_mask.proto\x1a\x1ekam/identity/v1/identity.proto\"2\n\x0bUserCreated\x12#\n\x04user\x18\x01 \x01(\x0b\x32\x15.kam.identity.v1.User\"c\n\x0bUserUpdated\x12#\n\x04user\x18\x01 \x01(\x0b\x32\x15.kam.identity.v1.User\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"<\n\x0eOrgUnitCreated\x12*\n\x08org_unit\x18\x01 \x01(\x0b\x32\x18.kam.identity.v1.OrgUnit\"m\n\x0eOrgUnitUpdated\x12*\n\x08org_unit\x18\x01 \x01(\x0b\x32\x18.kam.identity.v1.OrgUnit\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"\"\n\x0eOrgUnitDeleted\x12\x10\n\x08org_unit\x18\x01 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ckam/identity/v1/events.proto\x12\x0fkam.identity.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ekam/identity/v1/identity.proto\"2\n\x0bUserCreated\x12#\n\x04user\x18\x01 \x01(\x0b\x32\x15.kam.identity.v1.User\"c\n\x0bUserUpdated\x12#\n\x04user\x18\x01 \x01(\x0b\x32\x15.kam.identity.v1.User\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"<\n\x0eOrgUnitCreated\x12*\n\x08org_unit\x18\x01 \x01(\x0b\x32\x18.kam.identity.v1.OrgUnit\"m\n\x0eOrgUnitUpdated\x12*\n\x08org_unit\x18\x01 \x01(\x0b\x32\x18.kam.identity.v1.OrgUnit\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"\"\n\x0eOrgUnitDeleted\x12\x10\n\x08org_unit\x18\x01 \x01(\t\"f\n\x0eSessionRevoked\x12\x0f\n\x07session\x18\x01 \x01(\t\x12\x12\n\nsession_id\x18\x02 \x01(\t\x12/\n\x0b\x65xpire_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"a\n\x15ServiceAccountRevoked\x12\x17\n\x0fservice_account\x18\x01 \x01(\t\x12/\n\x0brevoke_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'kam.identity.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_USERCREATED']._serialized_start=115
-  _globals['_USERCREATED']._serialized_end=165
-  _globals['_USERUPDATED']._serialized_start=167
-  _globals['_USERUPDATED']._serialized_end=266
-  _globals['_ORGUNITCREATED']._serialized_start=268
-  _globals['_ORGUNITCREATED']._serialized_end=328
-  _globals['_ORGUNITUPDATED']._serialized_start=330
-  _globals['_ORGUNITUPDATED']._serialized_end=439
-  _globals['_ORGUNITDELETED']._serialized_start=441
-  _globals['_ORGUNITDELETED']._serialized_end=475
+  _globals['_USERCREATED']._serialized_start=148
+  _globals['_USERCREATED']._serialized_end=198
+  _globals['_USERUPDATED']._serialized_start=200
+  _globals['_USERUPDATED']._serialized_end=299
+  _globals['_ORGUNITCREATED']._serialized_start=301
+  _globals['_ORGUNITCREATED']._serialized_end=361
+  _globals['_ORGUNITUPDATED']._serialized_start=363
+  _globals['_ORGUNITUPDATED']._serialized_end=472
+  _globals['_ORGUNITDELETED']._serialized_start=474
+  _globals['_ORGUNITDELETED']._serialized_end=508
+  _globals['_SESSIONREVOKED']._serialized_start=510
+  _globals['_SESSIONREVOKED']._serialized_end=612
+  _globals['_SERVICEACCOUNTREVOKED']._serialized_start=614
+  _globals['_SERVICEACCOUNTREVOKED']._serialized_end=711
 # @@protoc_insertion_point(module_scope)

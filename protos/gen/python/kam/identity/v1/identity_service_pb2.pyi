@@ -25,14 +25,20 @@ class LoginRequest(_message.Message):
     def __init__(self, username: _Optional[str] = ..., password: _Optional[str] = ...) -> None: ...
 
 class LoginResponse(_message.Message):
-    __slots__ = ("access_token", "expire_time", "user")
+    __slots__ = ("access_token", "expire_time", "user", "refresh_token", "refresh_expire_time", "session")
     ACCESS_TOKEN_FIELD_NUMBER: _ClassVar[int]
     EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
     USER_FIELD_NUMBER: _ClassVar[int]
+    REFRESH_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    REFRESH_EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
+    SESSION_FIELD_NUMBER: _ClassVar[int]
     access_token: str
     expire_time: _timestamp_pb2.Timestamp
     user: _identity_pb2.User
-    def __init__(self, access_token: _Optional[str] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., user: _Optional[_Union[_identity_pb2.User, _Mapping]] = ...) -> None: ...
+    refresh_token: str
+    refresh_expire_time: _timestamp_pb2.Timestamp
+    session: str
+    def __init__(self, access_token: _Optional[str] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., user: _Optional[_Union[_identity_pb2.User, _Mapping]] = ..., refresh_token: _Optional[str] = ..., refresh_expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., session: _Optional[str] = ...) -> None: ...
 
 class GetCurrentUserRequest(_message.Message):
     __slots__ = ()
@@ -287,3 +293,159 @@ class DeleteRoleRequest(_message.Message):
 class DeleteRoleResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class RefreshSessionRequest(_message.Message):
+    __slots__ = ("refresh_token",)
+    REFRESH_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    refresh_token: str
+    def __init__(self, refresh_token: _Optional[str] = ...) -> None: ...
+
+class RefreshSessionResponse(_message.Message):
+    __slots__ = ("access_token", "expire_time", "refresh_token", "refresh_expire_time")
+    ACCESS_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
+    REFRESH_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    REFRESH_EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
+    access_token: str
+    expire_time: _timestamp_pb2.Timestamp
+    refresh_token: str
+    refresh_expire_time: _timestamp_pb2.Timestamp
+    def __init__(self, access_token: _Optional[str] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., refresh_token: _Optional[str] = ..., refresh_expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class LogoutRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class LogoutResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class IssueServiceTokenRequest(_message.Message):
+    __slots__ = ("client_id", "client_secret")
+    CLIENT_ID_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_SECRET_FIELD_NUMBER: _ClassVar[int]
+    client_id: str
+    client_secret: str
+    def __init__(self, client_id: _Optional[str] = ..., client_secret: _Optional[str] = ...) -> None: ...
+
+class IssueServiceTokenResponse(_message.Message):
+    __slots__ = ("access_token", "expire_time")
+    ACCESS_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
+    access_token: str
+    expire_time: _timestamp_pb2.Timestamp
+    def __init__(self, access_token: _Optional[str] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListSessionsRequest(_message.Message):
+    __slots__ = ("parent",)
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    def __init__(self, parent: _Optional[str] = ...) -> None: ...
+
+class ListSessionsResponse(_message.Message):
+    __slots__ = ("sessions",)
+    SESSIONS_FIELD_NUMBER: _ClassVar[int]
+    sessions: _containers.RepeatedCompositeFieldContainer[_identity_pb2.Session]
+    def __init__(self, sessions: _Optional[_Iterable[_Union[_identity_pb2.Session, _Mapping]]] = ...) -> None: ...
+
+class RevokeSessionRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class RevokeSessionResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class UnlockUserRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class UnlockUserResponse(_message.Message):
+    __slots__ = ("user",)
+    USER_FIELD_NUMBER: _ClassVar[int]
+    user: _identity_pb2.User
+    def __init__(self, user: _Optional[_Union[_identity_pb2.User, _Mapping]] = ...) -> None: ...
+
+class ListPermissionsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListPermissionsResponse(_message.Message):
+    __slots__ = ("permissions",)
+    PERMISSIONS_FIELD_NUMBER: _ClassVar[int]
+    permissions: _containers.RepeatedCompositeFieldContainer[_identity_pb2.Permission]
+    def __init__(self, permissions: _Optional[_Iterable[_Union[_identity_pb2.Permission, _Mapping]]] = ...) -> None: ...
+
+class CreateServiceAccountRequest(_message.Message):
+    __slots__ = ("service_account", "service_account_id")
+    SERVICE_ACCOUNT_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    service_account: _identity_pb2.ServiceAccount
+    service_account_id: str
+    def __init__(self, service_account: _Optional[_Union[_identity_pb2.ServiceAccount, _Mapping]] = ..., service_account_id: _Optional[str] = ...) -> None: ...
+
+class CreateServiceAccountResponse(_message.Message):
+    __slots__ = ("service_account", "client_secret")
+    SERVICE_ACCOUNT_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_SECRET_FIELD_NUMBER: _ClassVar[int]
+    service_account: _identity_pb2.ServiceAccount
+    client_secret: str
+    def __init__(self, service_account: _Optional[_Union[_identity_pb2.ServiceAccount, _Mapping]] = ..., client_secret: _Optional[str] = ...) -> None: ...
+
+class GetServiceAccountRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class GetServiceAccountResponse(_message.Message):
+    __slots__ = ("service_account",)
+    SERVICE_ACCOUNT_FIELD_NUMBER: _ClassVar[int]
+    service_account: _identity_pb2.ServiceAccount
+    def __init__(self, service_account: _Optional[_Union[_identity_pb2.ServiceAccount, _Mapping]] = ...) -> None: ...
+
+class ListServiceAccountsRequest(_message.Message):
+    __slots__ = ("page_size", "page_token")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListServiceAccountsResponse(_message.Message):
+    __slots__ = ("service_accounts", "next_page_token")
+    SERVICE_ACCOUNTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    service_accounts: _containers.RepeatedCompositeFieldContainer[_identity_pb2.ServiceAccount]
+    next_page_token: str
+    def __init__(self, service_accounts: _Optional[_Iterable[_Union[_identity_pb2.ServiceAccount, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class RotateServiceAccountSecretRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class RotateServiceAccountSecretResponse(_message.Message):
+    __slots__ = ("service_account", "client_secret")
+    SERVICE_ACCOUNT_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_SECRET_FIELD_NUMBER: _ClassVar[int]
+    service_account: _identity_pb2.ServiceAccount
+    client_secret: str
+    def __init__(self, service_account: _Optional[_Union[_identity_pb2.ServiceAccount, _Mapping]] = ..., client_secret: _Optional[str] = ...) -> None: ...
+
+class DisableServiceAccountRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class DisableServiceAccountResponse(_message.Message):
+    __slots__ = ("service_account",)
+    SERVICE_ACCOUNT_FIELD_NUMBER: _ClassVar[int]
+    service_account: _identity_pb2.ServiceAccount
+    def __init__(self, service_account: _Optional[_Union[_identity_pb2.ServiceAccount, _Mapping]] = ...) -> None: ...

@@ -135,6 +135,66 @@ class IdentityServiceStub:
                 request_serializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.DeleteRoleRequest.SerializeToString,
                 response_deserializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.DeleteRoleResponse.FromString,
                 _registered_method=True)
+        self.RefreshSession = channel.unary_unary(
+                '/kam.identity.v1.IdentityService/RefreshSession',
+                request_serializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.RefreshSessionRequest.SerializeToString,
+                response_deserializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.RefreshSessionResponse.FromString,
+                _registered_method=True)
+        self.Logout = channel.unary_unary(
+                '/kam.identity.v1.IdentityService/Logout',
+                request_serializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.LogoutRequest.SerializeToString,
+                response_deserializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.LogoutResponse.FromString,
+                _registered_method=True)
+        self.IssueServiceToken = channel.unary_unary(
+                '/kam.identity.v1.IdentityService/IssueServiceToken',
+                request_serializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.IssueServiceTokenRequest.SerializeToString,
+                response_deserializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.IssueServiceTokenResponse.FromString,
+                _registered_method=True)
+        self.ListSessions = channel.unary_unary(
+                '/kam.identity.v1.IdentityService/ListSessions',
+                request_serializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.ListSessionsRequest.SerializeToString,
+                response_deserializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.ListSessionsResponse.FromString,
+                _registered_method=True)
+        self.RevokeSession = channel.unary_unary(
+                '/kam.identity.v1.IdentityService/RevokeSession',
+                request_serializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.RevokeSessionRequest.SerializeToString,
+                response_deserializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.RevokeSessionResponse.FromString,
+                _registered_method=True)
+        self.UnlockUser = channel.unary_unary(
+                '/kam.identity.v1.IdentityService/UnlockUser',
+                request_serializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.UnlockUserRequest.SerializeToString,
+                response_deserializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.UnlockUserResponse.FromString,
+                _registered_method=True)
+        self.ListPermissions = channel.unary_unary(
+                '/kam.identity.v1.IdentityService/ListPermissions',
+                request_serializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.ListPermissionsRequest.SerializeToString,
+                response_deserializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.ListPermissionsResponse.FromString,
+                _registered_method=True)
+        self.CreateServiceAccount = channel.unary_unary(
+                '/kam.identity.v1.IdentityService/CreateServiceAccount',
+                request_serializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.CreateServiceAccountRequest.SerializeToString,
+                response_deserializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.CreateServiceAccountResponse.FromString,
+                _registered_method=True)
+        self.GetServiceAccount = channel.unary_unary(
+                '/kam.identity.v1.IdentityService/GetServiceAccount',
+                request_serializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.GetServiceAccountRequest.SerializeToString,
+                response_deserializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.GetServiceAccountResponse.FromString,
+                _registered_method=True)
+        self.ListServiceAccounts = channel.unary_unary(
+                '/kam.identity.v1.IdentityService/ListServiceAccounts',
+                request_serializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.ListServiceAccountsRequest.SerializeToString,
+                response_deserializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.ListServiceAccountsResponse.FromString,
+                _registered_method=True)
+        self.RotateServiceAccountSecret = channel.unary_unary(
+                '/kam.identity.v1.IdentityService/RotateServiceAccountSecret',
+                request_serializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.RotateServiceAccountSecretRequest.SerializeToString,
+                response_deserializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.RotateServiceAccountSecretResponse.FromString,
+                _registered_method=True)
+        self.DisableServiceAccount = channel.unary_unary(
+                '/kam.identity.v1.IdentityService/DisableServiceAccount',
+                request_serializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.DisableServiceAccountRequest.SerializeToString,
+                response_deserializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.DisableServiceAccountResponse.FromString,
+                _registered_method=True)
 
 
 class IdentityServiceServicer:
@@ -142,8 +202,10 @@ class IdentityServiceServicer:
     """
 
     def Login(self, request, context):
-        """Signs in with a username and password and returns a bearer token. Fails with `UNAUTHENTICATED` on wrong
-        credentials (without telling which part was wrong).
+        """Signs in with a username and password and returns a bearer token and a refresh token for a new session.
+        Fails with `UNAUTHENTICATED` on wrong credentials (without telling which part was wrong), and with
+        `RESOURCE_EXHAUSTED` (HTTP 429 with `Retry-After`) while the account is locked after repeated wrong
+        passwords or the sign-in throttle holds the caller back.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -282,6 +344,94 @@ class IdentityServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RefreshSession(self, request, context):
+        """Exchanges a session's refresh token for a new access token and a new refresh token (the old one stops
+        working: rotation). Fails with `UNAUTHENTICATED` when the session has ended, and ends the session when an
+        already used refresh token is presented again (a stolen token was replayed).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Logout(self, request, context):
+        """Ends the caller's current session: its tokens stop working on every service at once.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def IssueServiceToken(self, request, context):
+        """Gets a token for a service account (OAuth 2.0 client credentials): its client id and secret; the token
+        holds exactly the account's permissions.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListSessions(self, request, context):
+        """Lists a user's sessions that have not ended; `users/me` for the caller's own (which needs no permission).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RevokeSession(self, request, context):
+        """Ends a session (one's own, or anyone's with `users.manage`): its tokens stop working on every service at
+        once.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UnlockUser(self, request, context):
+        """Lifts a sign-in lock after repeated wrong passwords, before it runs out by itself.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListPermissions(self, request, context):
+        """Lists the permission catalogue: what each permission allows and which built-in roles grant it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateServiceAccount(self, request, context):
+        """Creates a service account and returns its secret, which is shown only this once.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetServiceAccount(self, request, context):
+        """Gets a service account (never its secret).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListServiceAccounts(self, request, context):
+        """Lists service accounts.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RotateServiceAccountSecret(self, request, context):
+        """Replaces a service account's secret (the old one stops working) and returns the new one, shown only once.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DisableServiceAccount(self, request, context):
+        """Disables a service account: it gets no more tokens, and the tokens it has stop working.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_IdentityServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -384,6 +534,66 @@ def add_IdentityServiceServicer_to_server(servicer, server):
                     servicer.DeleteRole,
                     request_deserializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.DeleteRoleRequest.FromString,
                     response_serializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.DeleteRoleResponse.SerializeToString,
+            ),
+            'RefreshSession': grpc.unary_unary_rpc_method_handler(
+                    servicer.RefreshSession,
+                    request_deserializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.RefreshSessionRequest.FromString,
+                    response_serializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.RefreshSessionResponse.SerializeToString,
+            ),
+            'Logout': grpc.unary_unary_rpc_method_handler(
+                    servicer.Logout,
+                    request_deserializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.LogoutRequest.FromString,
+                    response_serializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.LogoutResponse.SerializeToString,
+            ),
+            'IssueServiceToken': grpc.unary_unary_rpc_method_handler(
+                    servicer.IssueServiceToken,
+                    request_deserializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.IssueServiceTokenRequest.FromString,
+                    response_serializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.IssueServiceTokenResponse.SerializeToString,
+            ),
+            'ListSessions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSessions,
+                    request_deserializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.ListSessionsRequest.FromString,
+                    response_serializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.ListSessionsResponse.SerializeToString,
+            ),
+            'RevokeSession': grpc.unary_unary_rpc_method_handler(
+                    servicer.RevokeSession,
+                    request_deserializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.RevokeSessionRequest.FromString,
+                    response_serializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.RevokeSessionResponse.SerializeToString,
+            ),
+            'UnlockUser': grpc.unary_unary_rpc_method_handler(
+                    servicer.UnlockUser,
+                    request_deserializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.UnlockUserRequest.FromString,
+                    response_serializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.UnlockUserResponse.SerializeToString,
+            ),
+            'ListPermissions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListPermissions,
+                    request_deserializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.ListPermissionsRequest.FromString,
+                    response_serializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.ListPermissionsResponse.SerializeToString,
+            ),
+            'CreateServiceAccount': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateServiceAccount,
+                    request_deserializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.CreateServiceAccountRequest.FromString,
+                    response_serializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.CreateServiceAccountResponse.SerializeToString,
+            ),
+            'GetServiceAccount': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetServiceAccount,
+                    request_deserializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.GetServiceAccountRequest.FromString,
+                    response_serializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.GetServiceAccountResponse.SerializeToString,
+            ),
+            'ListServiceAccounts': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListServiceAccounts,
+                    request_deserializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.ListServiceAccountsRequest.FromString,
+                    response_serializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.ListServiceAccountsResponse.SerializeToString,
+            ),
+            'RotateServiceAccountSecret': grpc.unary_unary_rpc_method_handler(
+                    servicer.RotateServiceAccountSecret,
+                    request_deserializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.RotateServiceAccountSecretRequest.FromString,
+                    response_serializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.RotateServiceAccountSecretResponse.SerializeToString,
+            ),
+            'DisableServiceAccount': grpc.unary_unary_rpc_method_handler(
+                    servicer.DisableServiceAccount,
+                    request_deserializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.DisableServiceAccountRequest.FromString,
+                    response_serializer=kam_dot_identity_dot_v1_dot_identity__service__pb2.DisableServiceAccountResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -927,6 +1137,330 @@ class IdentityService:
             '/kam.identity.v1.IdentityService/DeleteRole',
             kam_dot_identity_dot_v1_dot_identity__service__pb2.DeleteRoleRequest.SerializeToString,
             kam_dot_identity_dot_v1_dot_identity__service__pb2.DeleteRoleResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RefreshSession(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.identity.v1.IdentityService/RefreshSession',
+            kam_dot_identity_dot_v1_dot_identity__service__pb2.RefreshSessionRequest.SerializeToString,
+            kam_dot_identity_dot_v1_dot_identity__service__pb2.RefreshSessionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Logout(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.identity.v1.IdentityService/Logout',
+            kam_dot_identity_dot_v1_dot_identity__service__pb2.LogoutRequest.SerializeToString,
+            kam_dot_identity_dot_v1_dot_identity__service__pb2.LogoutResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def IssueServiceToken(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.identity.v1.IdentityService/IssueServiceToken',
+            kam_dot_identity_dot_v1_dot_identity__service__pb2.IssueServiceTokenRequest.SerializeToString,
+            kam_dot_identity_dot_v1_dot_identity__service__pb2.IssueServiceTokenResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSessions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.identity.v1.IdentityService/ListSessions',
+            kam_dot_identity_dot_v1_dot_identity__service__pb2.ListSessionsRequest.SerializeToString,
+            kam_dot_identity_dot_v1_dot_identity__service__pb2.ListSessionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RevokeSession(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.identity.v1.IdentityService/RevokeSession',
+            kam_dot_identity_dot_v1_dot_identity__service__pb2.RevokeSessionRequest.SerializeToString,
+            kam_dot_identity_dot_v1_dot_identity__service__pb2.RevokeSessionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UnlockUser(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.identity.v1.IdentityService/UnlockUser',
+            kam_dot_identity_dot_v1_dot_identity__service__pb2.UnlockUserRequest.SerializeToString,
+            kam_dot_identity_dot_v1_dot_identity__service__pb2.UnlockUserResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListPermissions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.identity.v1.IdentityService/ListPermissions',
+            kam_dot_identity_dot_v1_dot_identity__service__pb2.ListPermissionsRequest.SerializeToString,
+            kam_dot_identity_dot_v1_dot_identity__service__pb2.ListPermissionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateServiceAccount(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.identity.v1.IdentityService/CreateServiceAccount',
+            kam_dot_identity_dot_v1_dot_identity__service__pb2.CreateServiceAccountRequest.SerializeToString,
+            kam_dot_identity_dot_v1_dot_identity__service__pb2.CreateServiceAccountResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetServiceAccount(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.identity.v1.IdentityService/GetServiceAccount',
+            kam_dot_identity_dot_v1_dot_identity__service__pb2.GetServiceAccountRequest.SerializeToString,
+            kam_dot_identity_dot_v1_dot_identity__service__pb2.GetServiceAccountResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListServiceAccounts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.identity.v1.IdentityService/ListServiceAccounts',
+            kam_dot_identity_dot_v1_dot_identity__service__pb2.ListServiceAccountsRequest.SerializeToString,
+            kam_dot_identity_dot_v1_dot_identity__service__pb2.ListServiceAccountsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RotateServiceAccountSecret(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.identity.v1.IdentityService/RotateServiceAccountSecret',
+            kam_dot_identity_dot_v1_dot_identity__service__pb2.RotateServiceAccountSecretRequest.SerializeToString,
+            kam_dot_identity_dot_v1_dot_identity__service__pb2.RotateServiceAccountSecretResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DisableServiceAccount(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.identity.v1.IdentityService/DisableServiceAccount',
+            kam_dot_identity_dot_v1_dot_identity__service__pb2.DisableServiceAccountRequest.SerializeToString,
+            kam_dot_identity_dot_v1_dot_identity__service__pb2.DisableServiceAccountResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -34,8 +34,10 @@ class IdentityServiceStub:
     @_typing.overload
     def __new__(cls, channel: _aio.Channel) -> IdentityServiceAsyncStub: ...
     Login: _grpc.UnaryUnaryMultiCallable[_identity_service_pb2.LoginRequest, _identity_service_pb2.LoginResponse]
-    """Signs in with a username and password and returns a bearer token. Fails with `UNAUTHENTICATED` on wrong
-    credentials (without telling which part was wrong).
+    """Signs in with a username and password and returns a bearer token and a refresh token for a new session.
+    Fails with `UNAUTHENTICATED` on wrong credentials (without telling which part was wrong), and with
+    `RESOURCE_EXHAUSTED` (HTTP 429 with `Retry-After`) while the account is locked after repeated wrong
+    passwords or the sign-in throttle holds the caller back.
     """
     GetCurrentUser: _grpc.UnaryUnaryMultiCallable[_identity_service_pb2.GetCurrentUserRequest, _identity_service_pb2.GetCurrentUserResponse]
     """Gets the signed-in caller."""
@@ -75,6 +77,37 @@ class IdentityServiceStub:
     """Updates a role's display name, permissions or data scope."""
     DeleteRole: _grpc.UnaryUnaryMultiCallable[_identity_service_pb2.DeleteRoleRequest, _identity_service_pb2.DeleteRoleResponse]
     """Deletes a role that is not built in and that no user holds."""
+    RefreshSession: _grpc.UnaryUnaryMultiCallable[_identity_service_pb2.RefreshSessionRequest, _identity_service_pb2.RefreshSessionResponse]
+    """Exchanges a session's refresh token for a new access token and a new refresh token (the old one stops
+    working: rotation). Fails with `UNAUTHENTICATED` when the session has ended, and ends the session when an
+    already used refresh token is presented again (a stolen token was replayed).
+    """
+    Logout: _grpc.UnaryUnaryMultiCallable[_identity_service_pb2.LogoutRequest, _identity_service_pb2.LogoutResponse]
+    """Ends the caller's current session: its tokens stop working on every service at once."""
+    IssueServiceToken: _grpc.UnaryUnaryMultiCallable[_identity_service_pb2.IssueServiceTokenRequest, _identity_service_pb2.IssueServiceTokenResponse]
+    """Gets a token for a service account (OAuth 2.0 client credentials): its client id and secret; the token
+    holds exactly the account's permissions.
+    """
+    ListSessions: _grpc.UnaryUnaryMultiCallable[_identity_service_pb2.ListSessionsRequest, _identity_service_pb2.ListSessionsResponse]
+    """Lists a user's sessions that have not ended; `users/me` for the caller's own (which needs no permission)."""
+    RevokeSession: _grpc.UnaryUnaryMultiCallable[_identity_service_pb2.RevokeSessionRequest, _identity_service_pb2.RevokeSessionResponse]
+    """Ends a session (one's own, or anyone's with `users.manage`): its tokens stop working on every service at
+    once.
+    """
+    UnlockUser: _grpc.UnaryUnaryMultiCallable[_identity_service_pb2.UnlockUserRequest, _identity_service_pb2.UnlockUserResponse]
+    """Lifts a sign-in lock after repeated wrong passwords, before it runs out by itself."""
+    ListPermissions: _grpc.UnaryUnaryMultiCallable[_identity_service_pb2.ListPermissionsRequest, _identity_service_pb2.ListPermissionsResponse]
+    """Lists the permission catalogue: what each permission allows and which built-in roles grant it."""
+    CreateServiceAccount: _grpc.UnaryUnaryMultiCallable[_identity_service_pb2.CreateServiceAccountRequest, _identity_service_pb2.CreateServiceAccountResponse]
+    """Creates a service account and returns its secret, which is shown only this once."""
+    GetServiceAccount: _grpc.UnaryUnaryMultiCallable[_identity_service_pb2.GetServiceAccountRequest, _identity_service_pb2.GetServiceAccountResponse]
+    """Gets a service account (never its secret)."""
+    ListServiceAccounts: _grpc.UnaryUnaryMultiCallable[_identity_service_pb2.ListServiceAccountsRequest, _identity_service_pb2.ListServiceAccountsResponse]
+    """Lists service accounts."""
+    RotateServiceAccountSecret: _grpc.UnaryUnaryMultiCallable[_identity_service_pb2.RotateServiceAccountSecretRequest, _identity_service_pb2.RotateServiceAccountSecretResponse]
+    """Replaces a service account's secret (the old one stops working) and returns the new one, shown only once."""
+    DisableServiceAccount: _grpc.UnaryUnaryMultiCallable[_identity_service_pb2.DisableServiceAccountRequest, _identity_service_pb2.DisableServiceAccountResponse]
+    """Disables a service account: it gets no more tokens, and the tokens it has stop working."""
 
 @_typing.type_check_only
 class IdentityServiceAsyncStub(IdentityServiceStub):
@@ -82,8 +115,10 @@ class IdentityServiceAsyncStub(IdentityServiceStub):
 
     def __init__(self, channel: _aio.Channel) -> None: ...
     Login: _aio.UnaryUnaryMultiCallable[_identity_service_pb2.LoginRequest, _identity_service_pb2.LoginResponse]  # type: ignore[assignment]
-    """Signs in with a username and password and returns a bearer token. Fails with `UNAUTHENTICATED` on wrong
-    credentials (without telling which part was wrong).
+    """Signs in with a username and password and returns a bearer token and a refresh token for a new session.
+    Fails with `UNAUTHENTICATED` on wrong credentials (without telling which part was wrong), and with
+    `RESOURCE_EXHAUSTED` (HTTP 429 with `Retry-After`) while the account is locked after repeated wrong
+    passwords or the sign-in throttle holds the caller back.
     """
     GetCurrentUser: _aio.UnaryUnaryMultiCallable[_identity_service_pb2.GetCurrentUserRequest, _identity_service_pb2.GetCurrentUserResponse]  # type: ignore[assignment]
     """Gets the signed-in caller."""
@@ -123,6 +158,37 @@ class IdentityServiceAsyncStub(IdentityServiceStub):
     """Updates a role's display name, permissions or data scope."""
     DeleteRole: _aio.UnaryUnaryMultiCallable[_identity_service_pb2.DeleteRoleRequest, _identity_service_pb2.DeleteRoleResponse]  # type: ignore[assignment]
     """Deletes a role that is not built in and that no user holds."""
+    RefreshSession: _aio.UnaryUnaryMultiCallable[_identity_service_pb2.RefreshSessionRequest, _identity_service_pb2.RefreshSessionResponse]  # type: ignore[assignment]
+    """Exchanges a session's refresh token for a new access token and a new refresh token (the old one stops
+    working: rotation). Fails with `UNAUTHENTICATED` when the session has ended, and ends the session when an
+    already used refresh token is presented again (a stolen token was replayed).
+    """
+    Logout: _aio.UnaryUnaryMultiCallable[_identity_service_pb2.LogoutRequest, _identity_service_pb2.LogoutResponse]  # type: ignore[assignment]
+    """Ends the caller's current session: its tokens stop working on every service at once."""
+    IssueServiceToken: _aio.UnaryUnaryMultiCallable[_identity_service_pb2.IssueServiceTokenRequest, _identity_service_pb2.IssueServiceTokenResponse]  # type: ignore[assignment]
+    """Gets a token for a service account (OAuth 2.0 client credentials): its client id and secret; the token
+    holds exactly the account's permissions.
+    """
+    ListSessions: _aio.UnaryUnaryMultiCallable[_identity_service_pb2.ListSessionsRequest, _identity_service_pb2.ListSessionsResponse]  # type: ignore[assignment]
+    """Lists a user's sessions that have not ended; `users/me` for the caller's own (which needs no permission)."""
+    RevokeSession: _aio.UnaryUnaryMultiCallable[_identity_service_pb2.RevokeSessionRequest, _identity_service_pb2.RevokeSessionResponse]  # type: ignore[assignment]
+    """Ends a session (one's own, or anyone's with `users.manage`): its tokens stop working on every service at
+    once.
+    """
+    UnlockUser: _aio.UnaryUnaryMultiCallable[_identity_service_pb2.UnlockUserRequest, _identity_service_pb2.UnlockUserResponse]  # type: ignore[assignment]
+    """Lifts a sign-in lock after repeated wrong passwords, before it runs out by itself."""
+    ListPermissions: _aio.UnaryUnaryMultiCallable[_identity_service_pb2.ListPermissionsRequest, _identity_service_pb2.ListPermissionsResponse]  # type: ignore[assignment]
+    """Lists the permission catalogue: what each permission allows and which built-in roles grant it."""
+    CreateServiceAccount: _aio.UnaryUnaryMultiCallable[_identity_service_pb2.CreateServiceAccountRequest, _identity_service_pb2.CreateServiceAccountResponse]  # type: ignore[assignment]
+    """Creates a service account and returns its secret, which is shown only this once."""
+    GetServiceAccount: _aio.UnaryUnaryMultiCallable[_identity_service_pb2.GetServiceAccountRequest, _identity_service_pb2.GetServiceAccountResponse]  # type: ignore[assignment]
+    """Gets a service account (never its secret)."""
+    ListServiceAccounts: _aio.UnaryUnaryMultiCallable[_identity_service_pb2.ListServiceAccountsRequest, _identity_service_pb2.ListServiceAccountsResponse]  # type: ignore[assignment]
+    """Lists service accounts."""
+    RotateServiceAccountSecret: _aio.UnaryUnaryMultiCallable[_identity_service_pb2.RotateServiceAccountSecretRequest, _identity_service_pb2.RotateServiceAccountSecretResponse]  # type: ignore[assignment]
+    """Replaces a service account's secret (the old one stops working) and returns the new one, shown only once."""
+    DisableServiceAccount: _aio.UnaryUnaryMultiCallable[_identity_service_pb2.DisableServiceAccountRequest, _identity_service_pb2.DisableServiceAccountResponse]  # type: ignore[assignment]
+    """Disables a service account: it gets no more tokens, and the tokens it has stop working."""
 
 class IdentityServiceServicer(metaclass=_abc_1.ABCMeta):
     """Identity and organisation API served by the gateway (port 50050): sign-in, users, the org tree and roles."""
@@ -133,8 +199,10 @@ class IdentityServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _identity_service_pb2.LoginRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_identity_service_pb2.LoginResponse, _abc.Awaitable[_identity_service_pb2.LoginResponse]]:
-        """Signs in with a username and password and returns a bearer token. Fails with `UNAUTHENTICATED` on wrong
-        credentials (without telling which part was wrong).
+        """Signs in with a username and password and returns a bearer token and a refresh token for a new session.
+        Fails with `UNAUTHENTICATED` on wrong credentials (without telling which part was wrong), and with
+        `RESOURCE_EXHAUSTED` (HTTP 429 with `Retry-After`) while the account is locked after repeated wrong
+        passwords or the sign-in throttle holds the caller back.
         """
 
     @_abc_1.abstractmethod
@@ -288,5 +356,108 @@ class IdentityServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_identity_service_pb2.DeleteRoleResponse, _abc.Awaitable[_identity_service_pb2.DeleteRoleResponse]]:
         """Deletes a role that is not built in and that no user holds."""
+
+    @_abc_1.abstractmethod
+    def RefreshSession(
+        self,
+        request: _identity_service_pb2.RefreshSessionRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_service_pb2.RefreshSessionResponse, _abc.Awaitable[_identity_service_pb2.RefreshSessionResponse]]:
+        """Exchanges a session's refresh token for a new access token and a new refresh token (the old one stops
+        working: rotation). Fails with `UNAUTHENTICATED` when the session has ended, and ends the session when an
+        already used refresh token is presented again (a stolen token was replayed).
+        """
+
+    @_abc_1.abstractmethod
+    def Logout(
+        self,
+        request: _identity_service_pb2.LogoutRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_service_pb2.LogoutResponse, _abc.Awaitable[_identity_service_pb2.LogoutResponse]]:
+        """Ends the caller's current session: its tokens stop working on every service at once."""
+
+    @_abc_1.abstractmethod
+    def IssueServiceToken(
+        self,
+        request: _identity_service_pb2.IssueServiceTokenRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_service_pb2.IssueServiceTokenResponse, _abc.Awaitable[_identity_service_pb2.IssueServiceTokenResponse]]:
+        """Gets a token for a service account (OAuth 2.0 client credentials): its client id and secret; the token
+        holds exactly the account's permissions.
+        """
+
+    @_abc_1.abstractmethod
+    def ListSessions(
+        self,
+        request: _identity_service_pb2.ListSessionsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_service_pb2.ListSessionsResponse, _abc.Awaitable[_identity_service_pb2.ListSessionsResponse]]:
+        """Lists a user's sessions that have not ended; `users/me` for the caller's own (which needs no permission)."""
+
+    @_abc_1.abstractmethod
+    def RevokeSession(
+        self,
+        request: _identity_service_pb2.RevokeSessionRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_service_pb2.RevokeSessionResponse, _abc.Awaitable[_identity_service_pb2.RevokeSessionResponse]]:
+        """Ends a session (one's own, or anyone's with `users.manage`): its tokens stop working on every service at
+        once.
+        """
+
+    @_abc_1.abstractmethod
+    def UnlockUser(
+        self,
+        request: _identity_service_pb2.UnlockUserRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_service_pb2.UnlockUserResponse, _abc.Awaitable[_identity_service_pb2.UnlockUserResponse]]:
+        """Lifts a sign-in lock after repeated wrong passwords, before it runs out by itself."""
+
+    @_abc_1.abstractmethod
+    def ListPermissions(
+        self,
+        request: _identity_service_pb2.ListPermissionsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_service_pb2.ListPermissionsResponse, _abc.Awaitable[_identity_service_pb2.ListPermissionsResponse]]:
+        """Lists the permission catalogue: what each permission allows and which built-in roles grant it."""
+
+    @_abc_1.abstractmethod
+    def CreateServiceAccount(
+        self,
+        request: _identity_service_pb2.CreateServiceAccountRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_service_pb2.CreateServiceAccountResponse, _abc.Awaitable[_identity_service_pb2.CreateServiceAccountResponse]]:
+        """Creates a service account and returns its secret, which is shown only this once."""
+
+    @_abc_1.abstractmethod
+    def GetServiceAccount(
+        self,
+        request: _identity_service_pb2.GetServiceAccountRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_service_pb2.GetServiceAccountResponse, _abc.Awaitable[_identity_service_pb2.GetServiceAccountResponse]]:
+        """Gets a service account (never its secret)."""
+
+    @_abc_1.abstractmethod
+    def ListServiceAccounts(
+        self,
+        request: _identity_service_pb2.ListServiceAccountsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_service_pb2.ListServiceAccountsResponse, _abc.Awaitable[_identity_service_pb2.ListServiceAccountsResponse]]:
+        """Lists service accounts."""
+
+    @_abc_1.abstractmethod
+    def RotateServiceAccountSecret(
+        self,
+        request: _identity_service_pb2.RotateServiceAccountSecretRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_service_pb2.RotateServiceAccountSecretResponse, _abc.Awaitable[_identity_service_pb2.RotateServiceAccountSecretResponse]]:
+        """Replaces a service account's secret (the old one stops working) and returns the new one, shown only once."""
+
+    @_abc_1.abstractmethod
+    def DisableServiceAccount(
+        self,
+        request: _identity_service_pb2.DisableServiceAccountRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_service_pb2.DisableServiceAccountResponse, _abc.Awaitable[_identity_service_pb2.DisableServiceAccountResponse]]:
+        """Disables a service account: it gets no more tokens, and the tokens it has stop working."""
 
 def add_IdentityServiceServicer_to_server(servicer: IdentityServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
