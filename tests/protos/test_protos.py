@@ -19,6 +19,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 PROTOS_DIR = REPO_ROOT / "protos"
 BUF = PROTOS_DIR / "node_modules" / ".bin" / "buf"
 PACKAGES = ("customer", "alert", "task", "notice", "report", "identity")
+#: Packages without a service: the authorization option, the core system's CDC feed, the shared audit record.
+NON_SERVICE_PACKAGES = ("api", "cdc", "audit")
 
 
 def _pb2_modules() -> list[str]:
@@ -68,6 +70,11 @@ def test_generated_code_is_fresh() -> None:
 def test_every_package_has_a_service() -> None:
     packages = {service.full_name.split(".")[1] for service in _services()}
     assert packages == set(PACKAGES)
+
+
+def test_the_packages_without_a_service_are_known() -> None:
+    packages = {name.split(".")[1] for name in _pb2_modules()}
+    assert packages - set(PACKAGES) == set(NON_SERVICE_PACKAGES)
 
 
 @pytest.mark.parametrize("method", _methods(), ids=lambda m: m.full_name)

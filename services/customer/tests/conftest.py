@@ -18,12 +18,13 @@ from kam_kit.settings import ServiceSettings
 @pytest.fixture
 async def start_customer_service(database_url, token_secret, free_port, tmp_path: Path):
     """``api = await start_customer_service(clock, **customer_settings)``: a real customer service (gRPC; no broker,
-    so events stay in the outbox; no source and no scheduled scans), stopped after the test. ``api.service`` is
+    so events stay in the outbox; no source and no scheduled scans; the audit trail is written but not sealed unless
+    ``seal_audit=True``), stopped after the test. ``api.service`` is
     the app, ``api.channel`` a channel to it, ``api.client`` a CustomerService stub and ``api.md(*roles,
     org_unit=…, subject=…)`` call metadata with a token issued at the clock's current time."""
     started: list[SimpleNamespace] = []
 
-    async def start(clock: ManualClock, **customer_settings) -> SimpleNamespace:
+    async def start(clock: ManualClock, *, seal_audit: bool = False, **customer_settings) -> SimpleNamespace:
         settings = ServiceSettings.from_env("customer", environ={
             "KAM_TOKEN_SECRET": token_secret, "KAM_CUSTOMER_DATABASE_URL": database_url,
             "KAM_CUSTOMER_GRPC_PORT": str(free_port()), "KAM_NATS_URL": "nats://127.0.0.1:1",
@@ -32,6 +33,7 @@ async def start_customer_service(database_url, token_secret, free_port, tmp_path
             "source_url": f"sqlite:///{tmp_path / 'none.db'}", "mapping_path": tmp_path / "none.toml",
             "scan_cron": "0 0 1 1 *", "scan_on_start": False, **customer_settings}))
         service.produces_events = False
+        service.seals_audit = seal_audit  # off unless asked: AuditRecorded rows would race the outbox assertions
         service.test_clock = clock
         await service.start()
         channel = grpc.aio.insecure_channel(f"127.0.0.1:{service.grpc.port}")

@@ -2,7 +2,7 @@
 
 SQLite (``sqlite+aiosqlite:///var/<svc>.db``) runs in WAL mode with a busy timeout and foreign keys on;
 PostgreSQL (``postgresql+asyncpg://…``) is chosen by URL. The kit's own tables (outbox, processed events,
-parked events) live in :data:`kit_metadata` and are created by the kit's migration branch (``kam_kit.migrations``).
+parked events, audit records) live in :data:`kit_metadata` and are created by the kit's migration branch (``kam_kit.migrations``).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     event,
     text,
 )
@@ -97,6 +98,44 @@ parked_events_table = Table(
     Column("deliveries", Integer, nullable=False),
     Column("parked_at", DateTime(timezone=True), nullable=False),
 )
+
+#: The audit trail (kam_kit.audit): written in the caller's transaction with ``sequence``/``hash`` empty, sealed
+#: into the service's hash chain after commit by the AuditSealer.
+audit_table = Table(
+    "kam_audit_records",
+    kit_metadata,
+    Column("id", BigIntPK, primary_key=True, autoincrement=True),
+    Column("record_id", String(36), nullable=False, unique=True),
+    Column("service", String(64), nullable=False),
+    Column("kind", String(8), nullable=False),  # change | view
+    Column("occurred_at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("actor_kind", String(8), nullable=False),  # user | service | system
+    Column("actor_display_name", String(200), nullable=False),
+    Column("actor_roles", JSON, nullable=False),
+    Column("actor_org_unit", String(128), nullable=False),
+    Column("action", String(128), nullable=False),
+    Column("resource", String(255), nullable=False),
+    Column("before", JSON, nullable=False),
+    Column("after", JSON, nullable=False),
+    Column("details", JSON, nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("client", String(255), nullable=False),
+    Column("request_id", String(64), nullable=False),
+    Column("trace_id", String(32), nullable=False),
+    Column("sequence", BigInteger, nullable=True),
+    Column("prev_hash", String(64), nullable=True),
+    Column("hash", String(64), nullable=True),
+    Column("sealed_at", DateTime(timezone=True), nullable=True),
+    UniqueConstraint("service", "sequence"),
+)
+Index(
+    "ix_kam_audit_records_unsealed",
+    audit_table.c.id,
+    postgresql_where=audit_table.c.sequence.is_(None),
+    sqlite_where=audit_table.c.sequence.is_(None),
+)
+Index("ix_kam_audit_records_resource", audit_table.c.resource, audit_table.c.id)
 
 
 def is_sqlite(url: str) -> bool:

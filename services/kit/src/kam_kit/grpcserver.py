@@ -43,6 +43,7 @@ ALWAYS_PUBLIC_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
 
 _identity: contextvars.ContextVar[auth.Identity | None] = contextvars.ContextVar("kam_identity", default=None)
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("kam_request_id", default="")
+_origin: contextvars.ContextVar[tuple[str, str]] = contextvars.ContextVar("kam_origin", default=("", ""))
 
 
 def current_identity() -> auth.Identity | None:
@@ -52,6 +53,12 @@ def current_identity() -> auth.Identity | None:
 
 def current_request_id() -> str:
     return _request_id.get()
+
+
+def current_origin() -> tuple[str, str]:
+    """Where the RPC being served comes from: (address, client) — the first ``x-forwarded-for`` hop (set by the
+    gateway) or else the gRPC peer, and the ``x-forwarded-user-agent`` or ``user-agent``; for the audit trail."""
+    return _origin.get()
 
 
 def status_trailer(error: KamError, domain: str) -> tuple[grpc.StatusCode, str, tuple[tuple[str, bytes], ...]]:
@@ -116,6 +123,9 @@ class KamServerInterceptor(grpc.aio.ServerInterceptor):
             request_id = str(uuid.uuid4())
             await context.send_initial_metadata(((REQUEST_ID_KEY, request_id),))
         _request_id.set(request_id)
+        forwarded = metadata.get("x-forwarded-for", "").split(",")[0].strip()
+        client = metadata.get("x-forwarded-user-agent") or metadata.get("user-agent", "")
+        _origin.set(((forwarded or context.peer() or "")[:64], client[:255]))
         remaining = context.time_remaining()
         if remaining is not None and remaining <= 0:
             await context.abort(grpc.StatusCode.DEADLINE_EXCEEDED, "deadline already exceeded")

@@ -31,7 +31,7 @@ from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
 from sqlalchemy import MetaData
 
-from kam_kit import events, migrations, telemetry
+from kam_kit import audit, events, migrations, telemetry
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.consumer import EventConsumer, Subscription
 from kam_kit.db import Database
@@ -92,9 +92,13 @@ class ServiceApp:
     #: Long-running jobs started once gRPC serves (schedulers, feeds); cancelled on shutdown.
     background: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
 
+    #: Seal the audit trail (kam_kit.audit) in this process; every replica may, one at a time.
+    seals_audit: bool = True
+
     grpc: GrpcServer | None = None
     nats: NATS | None = None
     relay: OutboxRelay | None = None
+    sealer: audit.AuditSealer | None = None
     #: Revoked sessions and service tokens (kam_kit.revocation), followed from the identity stream.
     revocations: Revocations = field(init=False)
     _tasks: list[asyncio.Task] = field(default_factory=list)
@@ -132,6 +136,9 @@ class ServiceApp:
             else:
                 self.grpc.add(*_swap(registration(servicer), servicer))
         await self.grpc.start()
+        if self.seals_audit:
+            self.sealer = audit.AuditSealer(self.db, service=self.service, clock=self.clock)
+            self._tasks.append(asyncio.create_task(self.sealer.run(), name=f"{self.service}-audit-sealer"))
         # every service connects (it follows the identity service's revocations even when it has no events),
         # unless it is given no broker at all (an embedded or test instance: events wait in the outbox)
         if self.settings.nats_url:
@@ -234,6 +241,37 @@ class Command:
     run: Callable[[argparse.Namespace], int]
 
 
+def audit_verify_command(service: str) -> Command:
+    """``kam-<service> audit-verify``: walk the service's audit chain; exit 0 when intact, 1 at the first broken
+    link (printed), 2 on bad settings. Reads ``KAM_<SVC>_DATABASE_URL`` like ``serve``."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            settings = ServiceSettings.from_env(service)
+        except SettingsError as exc:
+            print(f"kam-{service}: {exc}", file=sys.stderr)
+            return 2
+        return asyncio.run(_audit_verify(settings.database_url, service))
+
+    return Command(help="verify the audit trail's hash chain (exit 1 at the first broken link)",
+                   add_arguments=lambda parser: None, run=run)
+
+
+async def _audit_verify(url: str, service: str) -> int:
+    db = Database(url)
+    try:
+        broken = await audit.verify_chain(db, service=service)
+        sealed, unsealed = await audit.chain_length(db, service=service)
+    finally:
+        await db.dispose()
+    if broken is not None:
+        print(f"kam-{service}: audit chain BROKEN at sequence {broken.sequence} (record {broken.record_id}): "
+              f"{broken.reason}")
+        return 1
+    print(f"kam-{service}: audit chain intact: {sealed} records sealed, {unsealed} waiting to be sealed")
+    return 0
+
+
 def cli_main(
     service: str,
     build: Callable[[ServiceSettings], ServiceApp],
@@ -241,14 +279,15 @@ def cli_main(
     commands: Mapping[str, Command] | None = None,
 ) -> int:
     """The ``kam-<service>`` command: ``serve`` (default), ``migrate`` and any service-specific ``commands``."""
+    commands = {"audit-verify": audit_verify_command(service), **(commands or {})}
     parser = argparse.ArgumentParser(prog=f"kam-{service}", description=f"KAM {service} service")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("serve", help="apply migrations and serve gRPC (default)")
     sub.add_parser("migrate", help="apply database migrations and exit")
-    for name, command in (commands or {}).items():
+    for name, command in commands.items():
         command.add_arguments(sub.add_parser(name, help=command.help))
     args = parser.parse_args(list(argv) if argv is not None else None)
-    if commands and args.command in commands:
+    if args.command in commands:
         return commands[args.command].run(args)
     telemetry.configure(service)
     try:

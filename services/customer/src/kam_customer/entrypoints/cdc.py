@@ -40,12 +40,14 @@ def sender(meta: EventMeta, *, token_secret: str) -> Identity:
 def consumer(db: Database, js: JetStreamContext, clock: Clock, *, token_secret: str,
              account_names: AccountNames) -> EventConsumer:
     async def apply(session, message: cdc_pb2.SourceTransaction | scan_pb2.SourceTransaction, meta: EventMeta) -> None:
-        sender(meta, token_secret=token_secret)
+        identity = sender(meta, token_secret=token_secret)
         try:
             txn = ingest.from_proto(message, aware(meta.publish_time or clock.now()))
         except ValueError as exc:
             raise PoisonMessage(str(exc)) from None
-        await ingest.apply_transactions(session, [txn], origin=ingest.PUSH, clock=clock, account_names=account_names)
+        result = await ingest.apply_transactions(session, [txn], origin=ingest.PUSH, clock=clock,
+                                                 account_names=account_names)
+        ingest.audit_batch(session, [txn], result, actor=identity, channel="cdc", clock=clock)
 
     return EventConsumer(db, js, name=CONSUMER, producer=PRODUCER, clock=clock,
                          subscriptions=[Subscription(cdc_pb2.SourceTransaction, apply, PRODUCER),

@@ -7,6 +7,7 @@ import logging
 from kam.customer.v1 import scan_service_pb2, scan_service_pb2_grpc
 from kam_kit.clock import Clock
 from kam_kit.db import Database
+from kam_kit.grpcserver import current_identity
 
 from kam_customer.domain.names import AccountNames
 from kam_customer.ingestion import ingest
@@ -34,6 +35,7 @@ class IngestionServicer(scan_service_pb2_grpc.IngestionServiceServicer):
         async with self.db.transaction() as session:
             result.add(await ingest.apply_transactions(session, batch, origin=ingest.PUSH, clock=self.clock,
                                                        account_names=self.account_names))
+            ingest.audit_batch(session, batch, result, actor=current_identity(), channel="grpc", clock=self.clock)
         return result
 
     @staticmethod

@@ -23,7 +23,7 @@ class ScanServicer(scan_service_pb2_grpc.ScanServiceServicer):
     async def CreateScanJob(self, request, context):
         creator = _creator()
         job = await self.manager.create(mode=MODES.get(request.scan_job.mode), trigger="MANUAL", creator=creator,
-                                        request_id=request.request_id)
+                                        request_id=request.request_id, identity=current_identity())
         return scan_service_pb2.CreateScanJobResponse(scan_job=messages.scan_job_to_proto(job))
 
     async def GetScanJob(self, request, context):
@@ -37,5 +37,5 @@ class ScanServicer(scan_service_pb2_grpc.ScanServiceServicer):
                                                      next_page_token=token)
 
     async def CancelScanJob(self, request, context):
-        job = await self.manager.cancel(job_id_from_name(request.name))
+        job = await self.manager.cancel(job_id_from_name(request.name), current_identity())
         return scan_service_pb2.CancelScanJobResponse(scan_job=messages.scan_job_to_proto(job))

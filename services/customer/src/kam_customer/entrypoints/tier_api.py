@@ -106,7 +106,7 @@ class TierServicer(pb_grpc.TierServiceServicer):
         return pb.UpdateTierResponse(tier=tier_to_proto(view.row, view.customer_count))
 
     async def DeleteTier(self, request, context):
-        await self.catalogue.delete(_name_id(request.name, "tiers"))
+        await self.catalogue.delete(_name_id(request.name, "tiers"), current_identity())
         return pb.DeleteTierResponse()
 
     # --- rule sets --------------------------------------------------------------------------------------------
@@ -117,7 +117,7 @@ class TierServicer(pb_grpc.TierServiceServicer):
         try:
             row = await self.service.create_rule_set(
                 document_from_proto(request.tier_rule_set), display_name=request.tier_rule_set.display_name,
-                creator=_caller(), request_id=request.request_id)
+                creator=_caller(), request_id=request.request_id, identity=current_identity())
         except InvalidArgument as error:
             raise _in_request_terms(error) from None
         return pb.CreateTierRuleSetResponse(tier_rule_set=rule_set_to_proto(row))
@@ -161,7 +161,8 @@ class TierServicer(pb_grpc.TierServiceServicer):
         try:
             row = await self.service.update_rule_set(
                 rule_set_id, etag=message.etag, document=document,
-                display_name=message.display_name if paths & {"display_name", "*"} else None)
+                display_name=message.display_name if paths & {"display_name", "*"} else None,
+                identity=current_identity())
         except InvalidArgument as error:
             raise _in_request_terms(error) from None
         return pb.UpdateTierRuleSetResponse(tier_rule_set=rule_set_to_proto(row))
@@ -197,7 +198,8 @@ class TierServicer(pb_grpc.TierServiceServicer):
         return response
 
     async def ActivateTierRuleSet(self, request, context):
-        row, _ = await self.service.activate(_name_id(request.name, "tierRuleSets"), etag=request.etag)
+        row, _ = await self.service.activate(_name_id(request.name, "tierRuleSets"), etag=request.etag,
+                                             identity=current_identity())
         return pb.ActivateTierRuleSetResponse(tier_rule_set=rule_set_to_proto(row))
 
     # --- a customer's tier ------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from types import SimpleNamespace
 from kam.cdc.v1 import cdc_pb2
 from kam.customer.v1 import events_pb2, scan_pb2
 from kam_kit import bulk, outbox, protoconv
+from kam_kit.auth import Identity
 from kam_kit.clock import Clock
 from kam_kit.errors import InvalidArgument
 from kam_kit.timeconv import aware
@@ -29,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_customer.adapters import protomap
 from kam_customer.adapters.orm import AccountRow, CustomerRow, TransactionRow
+from kam_customer.adapters.trail import trail
 from kam_customer.context import SERVICE
 from kam_customer.domain import names
 
@@ -110,6 +112,20 @@ def from_proto(message: cdc_pb2.SourceTransaction | scan_pb2.SourceTransaction,
         channel=protomap.CHANNEL_FROM_ENUM.get(message.channel, ""), cash=message.cash,
         counterparty=message.counterparty, summary=message.summary,
     )
+
+
+#: An ingestion batch's audit record names at most this many transactions (its counts cover them all).
+AUDITED_IDS = 100
+
+
+def audit_batch(session: AsyncSession, txns: Sequence[IncomingTransaction], result: IngestResult, *,
+                actor: Identity | None, channel: str, clock: Clock) -> None:
+    """One audit record for one ingestion batch (a push request, a CDC message): who sent it, through which
+    channel, what was stored, and the first transactions' ids."""
+    trail(clock).change(session, actor=actor, action="transactions.ingest", resource="transactions", details={
+        "channel": channel, "transactions": [txn.id for txn in txns[:AUDITED_IDS]], "received": len(txns),
+        "stored": result.accepted, "duplicates": result.duplicates, "ignored": result.ignored,
+        "rejected": result.rejected})
 
 
 def _insert(session: AsyncSession):

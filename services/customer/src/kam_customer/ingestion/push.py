@@ -18,6 +18,7 @@ from kam_kit.errors import AlreadyExists, FieldViolation, Validator
 
 from kam_customer.adapters.orm import TransactionRow
 from kam_customer.adapters.scope import customer_for
+from kam_customer.adapters.trail import trail, values
 from kam_customer.domain import names
 from kam_customer.ingestion import ingest
 from kam_customer.service_layer.accounts import AccountService
@@ -89,6 +90,11 @@ class PushService:
                     counterparty=draft.counterparty, summary=draft.summary,
                 )], origin=ingest.PUSH, clock=self.clock, account_names=self.account_names)
                 stored = await session.get(TransactionRow, transaction_id)
+                if stored is not None:
+                    trail(self.clock).change(
+                        session, actor=identity, action="transactions.create",
+                        resource=f"customers/{customer_id}/accounts/{key}/transactions/{transaction_id}",
+                        after=values(stored))
             if stored is None or stored.account_id != account.id:
                 raise AlreadyExists(f"流水号 {transaction_id} 已用于其他账户 (the reference is recorded on another "
                                     "account)", metadata={"transaction_id": transaction_id})

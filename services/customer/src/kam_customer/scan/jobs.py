@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from kam_kit import pagination
+from kam_kit.auth import Identity
 from kam_kit.clock import Clock
 from kam_kit.db import Database
 from kam_kit.errors import FailedPrecondition, InvalidArgument, NotFound
@@ -19,6 +20,7 @@ from kam_kit.filtering import parse_equalities
 from kam_kit.timeconv import aware
 from sqlalchemy import and_, or_, select
 
+from kam_customer.adapters.trail import trail, values
 from kam_customer.domain.names import AccountNames
 from kam_customer.keydates import service as key_dates
 from kam_customer.scan.mapping import Mapping, MappingError, load_mapping
@@ -79,7 +81,8 @@ class ScanManager:
         self.idle.set()
 
     # ------------------------------------------------------------------------------------------ create
-    async def create(self, *, mode: str | None, trigger: str, creator: str = "", request_id: str = "") -> ScanJobRow:
+    async def create(self, *, mode: str | None, trigger: str, creator: str = "", request_id: str = "",
+                     identity: Identity | None = None) -> ScanJobRow:
         async with self.db.transaction() as session:
             if request_id:
                 existing = await session.scalar(select(ScanJobRow).where(ScanJobRow.request_id == request_id))
@@ -103,6 +106,9 @@ class ScanManager:
                 error_message="",
             )
             session.add(job)
+            await session.flush()
+            trail(self.clock).change(session, actor=identity, action="scanJobs.create", resource=f"scanJobs/{job.id}",
+                                     after=values(job, exclude=("checkpoint", "issues")))
         self._spawn(job.id)
         return job
 
@@ -184,7 +190,7 @@ class ScanManager:
             await engine.dispose()
         return None
 
-    async def cancel(self, job_id: str) -> ScanJobRow:
+    async def cancel(self, job_id: str, identity: Identity | None = None) -> ScanJobRow:
         task = self._tasks.get(job_id)
         async with self.db.transaction() as session:
             job = await session.get(ScanJobRow, job_id)
@@ -193,7 +199,11 @@ class ScanManager:
             if job.state in TERMINAL:
                 raise FailedPrecondition(f"扫描任务已结束 (scan job already {job.state.lower()})",
                                          reason="SCAN_JOB_FINISHED")
+            before = values(job, exclude=("checkpoint", "issues"))
             job.state, job.end_time = "CANCELLED", self.clock.now()
+            await session.flush()
+            trail(self.clock).change(session, actor=identity, action="scanJobs.cancel", resource=f"scanJobs/{job.id}",
+                                     before=before, after=values(job, exclude=("checkpoint", "issues")))
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -1,5 +1,9 @@
 """The audit trail of personal-data views (个人信息查看审计).
 
+Each access record is also a view record of the service's audit trail (:func:`kam_kit.audit.record_view`, in
+the same transaction): hash-chained and published like every change. ``access_records`` stays the index that
+``AccessAuditService`` searches.
+
 While an RPC runs, every place that renders personal data unmasked notes what it showed (:func:`disclose` and
 the ``*_shown`` helpers below) into the call's :class:`Disclosure`. Before the response leaves,
 :meth:`AccessAudit.record` writes one access record and its ``PersonalDataAccessed`` event in one transaction;
@@ -37,6 +41,7 @@ from kam_customer.adapters.orm import (
     CustomerRow,
     TransactionRow,
 )
+from kam_customer.adapters.trail import trail
 from kam_customer.context import SERVICE
 from kam_customer.domain import customers as domain
 from kam_customer.domain import names
@@ -173,6 +178,7 @@ class AccessAudit:
         self.db = db
         self.clock = clock
         self.events = outbox.Recorder(SERVICE, clock)
+        self.trail = trail(clock)
 
     async def record(self, identity: Identity | None, method: str, disclosure: Disclosure, *,
                      request_id: str = "", trace_id: str = "") -> AccessRecordRow | None:
@@ -199,6 +205,12 @@ class AccessAudit:
                                 for n, cid in enumerate(customer_ids))
                 event = events_pb2.PersonalDataAccessed(access_record=record_to_proto(row, customer_ids))
                 self.events.record(session, event, resource=f"accessRecords/{row.id}", event_id=row.id)
+                # the service's tamper-evident trail (kam_kit.audit), shared with every change it records
+                self.trail.view(session, actor=identity, action="personal_data.view",
+                                resources=[f"customers/{cid}" for cid in customer_ids],
+                                resource_count=row.customer_count, kinds=disclosure.kinds,
+                                query=disclosure.search_query, request_id=row.request_id, trace_id=trace_id,
+                                details={"method": method, "access_record": f"accessRecords/{row.id}"})
         except SQLAlchemyError:
             log.exception("access record not written; the response is withheld", extra={"method": method})
             raise Unavailable("审计记录写入失败，未返回个人信息 (the access record could not be written; "

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_customer.adapters.orm import ContactRow
 from kam_customer.adapters.scope import customer_for
+from kam_customer.adapters.trail import trail, values
 from kam_customer.domain import customers as domain
 from kam_customer.domain import names
 
@@ -52,10 +53,15 @@ def request_contact_id(customer_id: str, request_id: str) -> str:
     return "r" + hashlib.sha256(f"{customer_id}\n{request_id}".encode()).hexdigest()[:31]
 
 
+def _name(row: ContactRow) -> str:
+    return f"customers/{row.customer_id}/contacts/{row.id}"
+
+
 class ContactService:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
+        self.audit = trail(clock)
 
     async def _contact(self, session: AsyncSession, identity: Identity | None, name: str,
                        field_path: str = "name") -> ContactRow:
@@ -85,6 +91,8 @@ class ContactService:
             if draft.primary:
                 await self._clear_primary(session, customer_id, keep=contact_id)
             await session.flush()
+            self.audit.change(session, actor=identity, action="contacts.create", resource=_name(row),
+                              after=values(row))
         return row
 
     async def get(self, identity: Identity | None, name: str) -> ContactRow:
@@ -117,6 +125,7 @@ class ContactService:
                 setattr(merged, path, getattr(draft, path))
             validate(merged, validator)
             validator.raise_if_any()
+            before = values(row)
             for path in paths:
                 setattr(row, path, getattr(draft, path))
             if "primary" in paths and draft.primary:
@@ -124,6 +133,8 @@ class ContactService:
             row.version += 1
             row.update_time = self.clock.now()
             await session.flush()
+            self.audit.change(session, actor=identity, action="contacts.update", resource=_name(row),
+                              before=before, after=values(row))
         return row
 
     async def delete(self, identity: Identity | None, name: str, *, etag: str) -> None:
@@ -131,6 +142,8 @@ class ContactService:
             row = await self._contact(session, identity, name)
             self._check_writable(row, etag)
             await session.delete(row)
+            self.audit.change(session, actor=identity, action="contacts.delete", resource=_name(row),
+                              before=values(row))
 
     @staticmethod
     def _check_writable(row: ContactRow, etag: str) -> None:

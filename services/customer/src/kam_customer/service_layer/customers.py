@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kam_customer.adapters.orm import CustomerMetricsRow, CustomerRow
 from kam_customer.adapters.protomap import WRITABLE_FIELDS, customer_to_proto
 from kam_customer.adapters.scope import customer_condition, customer_for, scope_for
+from kam_customer.adapters.trail import trail, values
 from kam_customer.context import SERVICE
 from kam_customer.domain import customers as domain
 from kam_customer.search.index import reindex
@@ -51,6 +52,7 @@ class CustomerService:
         self.db = db
         self.clock = clock
         self.events = outbox.Recorder(SERVICE, clock)
+        self.audit = trail(clock)
 
     async def create(self, draft: domain.CustomerDraft, *, customer_id: str = "", request_id: str = "",
                      identity: Identity | None = None) -> CustomerRow:
@@ -91,6 +93,8 @@ class CustomerService:
             await reindex(session, [row.id])
             self.events.record(session, events_pb2.CustomerCreated(customer=customer_to_proto(row)),
                                resource=f"customers/{row.id}")
+            self.audit.change(session, actor=identity, action="customers.create", resource=f"customers/{row.id}",
+                              after=values(row))
         return row
 
     async def get(self, name: str, identity: Identity | None = None) -> CustomerRow:
@@ -135,6 +139,7 @@ class CustomerService:
             domain.validate_draft(merged, validator)
             validator.raise_if_any()
             _check_in_scope(await scope_for(session, identity), merged)
+            before = values(row)
             for path in paths:
                 setattr(row, path, getattr(draft, path))
             row.version += 1
@@ -144,6 +149,8 @@ class CustomerService:
             event = events_pb2.CustomerUpdated(customer=customer_to_proto(row))
             event.update_mask.paths.extend(paths)
             self.events.record(session, event, resource=f"customers/{row.id}")
+            self.audit.change(session, actor=identity, action="customers.update", resource=f"customers/{row.id}",
+                              before=before, after=values(row))
         return row
 
 

@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kam_customer.adapters.orm import CustomerGroupMemberRow, CustomerGroupRow, CustomerRow, GroupLinkRow
 from kam_customer.adapters.protomap import group_to_proto
 from kam_customer.adapters.scope import customer_condition, member_names, scope_for
+from kam_customer.adapters.trail import trail, values
 from kam_customer.context import SERVICE
 from kam_customer.domain import customers as domain
 from kam_customer.domain import names
@@ -102,6 +103,7 @@ class GroupService:
         self.db = db
         self.clock = clock
         self.events = outbox.Recorder(SERVICE, clock)
+        self.audit = trail(clock)
 
     # --- reads -------------------------------------------------------------------------------------------------
 
@@ -198,6 +200,8 @@ class GroupService:
             view = (await self._views(session, [row]))[0]
             self.events.record(session, events_pb2.CustomerGroupCreated(customer_group=view.to_proto()),
                                resource=f"customerGroups/{row.id}")
+            self.audit.change(session, actor=identity, action="customerGroups.create",
+                              resource=f"customerGroups/{row.id}", after=_group_values(row, members))
         return view
 
     async def update(self, identity: Identity | None, name: str, draft: GroupDraft, *, etag: str,
@@ -217,6 +221,7 @@ class GroupService:
                 return (await self._views(session, [row]))[0]
             members = await self._members(session, identity, group_id, draft.members, v) if "members" in paths else []
             v.raise_if_any()
+            before = _group_values(row, await _member_rows(session, group_id))
             if "members" in paths:
                 await session.execute(delete(CustomerGroupMemberRow).where(CustomerGroupMemberRow.group_id == group_id))
                 await session.flush()
@@ -232,6 +237,9 @@ class GroupService:
             event = events_pb2.CustomerGroupUpdated(customer_group=view.to_proto())
             event.update_mask.paths.extend(paths)
             self.events.record(session, event, resource=f"customerGroups/{row.id}")
+            self.audit.change(session, actor=identity, action="customerGroups.update",
+                              resource=f"customerGroups/{row.id}", before=before,
+                              after=_group_values(row, await _member_rows(session, group_id)))
         return view
 
     async def delete(self, identity: Identity | None, name: str, *, etag: str) -> None:
@@ -241,8 +249,11 @@ class GroupService:
             row = await self._group(session, scope, group_id)
             await self._whole_group(session, scope, row)
             etags.check(etag, row.version, "集团")
+            before = _group_values(row, await _member_rows(session, group_id))
             await session.execute(delete(CustomerGroupMemberRow).where(CustomerGroupMemberRow.group_id == group_id))
             await session.delete(row)
+            self.audit.change(session, actor=identity, action="customerGroups.delete",
+                              resource=f"customerGroups/{group_id}", before=before)
             self.events.record(session, events_pb2.CustomerGroupDeleted(customer_group=f"customerGroups/{group_id}"),
                                resource=f"customerGroups/{group_id}")
 
@@ -331,6 +342,16 @@ def _reaches_root(customer_id: str, parents: dict[str, str], roots: set[str | No
             return False
         seen.add(current)
     return current in roots
+
+
+async def _member_rows(session: AsyncSession, group_id: str) -> list[CustomerGroupMemberRow]:
+    return list((await session.scalars(select(CustomerGroupMemberRow).where(
+        CustomerGroupMemberRow.group_id == group_id).order_by(CustomerGroupMemberRow.position))).all())
+
+
+def _group_values(row: CustomerGroupRow, members: list[CustomerGroupMemberRow]) -> dict:
+    """A group and its members (in order) as the before/after of its audit record."""
+    return {**values(row), "members": [values(member, exclude=("group_id",)) for member in members]}
 
 
 def _subject(identity: Identity | None) -> str:

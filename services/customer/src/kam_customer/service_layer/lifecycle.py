@@ -22,6 +22,7 @@ from kam_customer.adapters.orm import (
     InteractionRow,
 )
 from kam_customer.adapters.scope import customer_for
+from kam_customer.adapters.trail import trail, values
 from kam_customer.context import SERVICE
 from kam_customer.search.index import reindex
 from kam_customer.service_layer.customers import customer_id_from_name
@@ -33,6 +34,7 @@ class LifecycleService:
         self.db = db
         self.clock = clock
         self.events = outbox.Recorder(SERVICE, clock)
+        self.audit = trail(clock)
 
     async def delete(self, identity: Identity | None, name: str, *, etag: str) -> None:
         customer_id = customer_id_from_name(name)
@@ -49,6 +51,7 @@ class LifecycleService:
                 group = f"customerGroups/{member.group_id}"
                 raise FailedPrecondition(f"客户是集团 {group} 的成员，请先将其移出集团 (remove the customer from the "
                                          "group first)", reason="CUSTOMER_IN_GROUP", metadata={"group": group})
+            before = values(row)
             for table in (ContactRow, InteractionRow, CreditProfileRow, CustomerMetricsRow, TierOverrideRow, TierHistoryRow,
                           CustomerTierStateRow):
                 await session.execute(delete(table).where(table.customer_id == customer_id))
@@ -56,3 +59,5 @@ class LifecycleService:
             await reindex(session, [customer_id])  # the customer is gone: its search terms are dropped
             self.events.record(session, events_pb2.CustomerDeleted(customer=f"customers/{customer_id}"),
                                resource=f"customers/{customer_id}")
+            self.audit.change(session, actor=identity, action="customers.delete", resource=f"customers/{customer_id}",
+                              before=before)

@@ -18,6 +18,7 @@ from sqlalchemy import String, cast, literal, select, union_all
 
 from kam_customer.adapters.orm import InteractionRow
 from kam_customer.adapters.scope import customer_for
+from kam_customer.adapters.trail import trail, values
 from kam_customer.domain import names
 from kam_customer.service_layer import filters
 
@@ -68,6 +69,7 @@ class TimelineService:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
+        self.audit = trail(clock)
 
     async def create(self, identity: Identity | None, parent: str, draft: InteractionDraft, *,
                      request_id: str = "") -> InteractionRow:
@@ -101,6 +103,8 @@ class TimelineService:
             )
             session.add(row)
             await session.flush()
+            self.audit.change(session, actor=identity, action="interactions.create",
+                              resource=f"customers/{customer_id}/interactions/{row.id}", after=values(row))
         return row
 
     async def list(self, identity: Identity | None, parent: str, *, filter_text: str, offset: int,

@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_customer.adapters.orm import CustomerRow
 from kam_customer.adapters.scope import customer_condition, scope_for
+from kam_customer.adapters.trail import trail, values
 from kam_customer.tiering import rules
 from kam_customer.tiering.orm import CustomerTierStateRow, TierOverrideRow, TierRow
 from kam_customer.tiering.repository import active_rule_sets
@@ -74,6 +75,7 @@ class TierCatalogue:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
+        self.audit = trail(clock)
 
     @staticmethod
     async def _view(session: AsyncSession, row: TierRow, identity: Identity | None) -> TierView:
@@ -104,6 +106,8 @@ class TierCatalogue:
                           description=draft.description.strip(), version=1, create_time=now, update_time=now)
             session.add(row)
             await session.flush()
+            self.audit.change(session, actor=identity, action="tiers.create", resource=f"tiers/{row.id}",
+                              after=values(row))
             return await self._view(session, row, identity)
 
     async def get(self, tier_id: str, identity: Identity | None = None) -> TierView:
@@ -138,6 +142,7 @@ class TierCatalogue:
             if not paths:  # nothing to change (AIP-134: no mask and no populated field)
                 return await self._view(session, row, identity)
             await self._validate(session, tier_id, draft, tuple(paths))
+            before = values(row)
             if "display_name" in paths:
                 row.display_name = draft.display_name.strip()
             if "rank" in paths:
@@ -147,9 +152,11 @@ class TierCatalogue:
             row.version += 1
             row.update_time = self.clock.now()
             await session.flush()
+            self.audit.change(session, actor=identity, action="tiers.update", resource=f"tiers/{row.id}",
+                              before=before, after=values(row))
             return await self._view(session, row, identity)
 
-    async def delete(self, tier_id: str) -> None:
+    async def delete(self, tier_id: str, identity: Identity | None = None) -> None:
         name = f"tiers/{tier_id}"
         async with self.db.transaction() as session:
             row = await session.get(TierRow, tier_id)
@@ -171,6 +178,7 @@ class TierCatalogue:
                 raise FailedPrecondition(f"仍有 {holders} 位客户持有该等级，不能删除 (customers hold the tier)",
                                          reason="TIER_HELD", metadata={"customer_count": str(holders)})
             await session.delete(row)
+            self.audit.change(session, actor=identity, action="tiers.delete", resource=name, before=values(row))
 
 
 # --- what rule sets need from the catalogue -------------------------------------------------------------------

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_customer.adapters.orm import CustomerMetricsRow, CustomerRow
 from kam_customer.adapters.scope import customer_condition, customer_for, scope_for
+from kam_customer.adapters.trail import trail, values
 from kam_customer.context import SERVICE
 from kam_customer.tiering import catalogue, engine, rules
 from kam_customer.tiering.orm import CustomerTierStateRow, TierHistoryRow, TierOverrideRow, TierRuleSetRow
@@ -56,11 +57,13 @@ class TieringService:
         self.db = db
         self.clock = clock
         self.events = outbox.Recorder(SERVICE, clock)
+        self.audit = trail(clock)
 
     # --- rule sets --------------------------------------------------------------------------------------------
 
     async def create_rule_set(self, document: dict[str, Any], *, display_name: str, creator: str,
-                              request_id: str = "", prefix: str = "tier_rule_set") -> TierRuleSetRow:
+                              request_id: str = "", prefix: str = "tier_rule_set",
+                              identity: Identity | None = None) -> TierRuleSetRow:
         now = self.clock.now()
         async with self.db.transaction() as session:
             rule_set = await catalogue.parse_rule_set(session, document, prefix)
@@ -74,6 +77,9 @@ class TieringService:
                 display_name=display_name.strip() or f"{rule_set.customer_type} 草稿", definition=rules.to_document(rule_set),
                 creator=creator, revision=1, request_id=request_id or None, create_time=now, update_time=now)
             session.add(row)
+            await session.flush()
+            self.audit.change(session, actor=identity, action="tierRuleSets.create", resource=f"tierRuleSets/{row.id}",
+                              after=values(row))
         return row
 
     async def _check_tier_ids(self, session: AsyncSession, rule_set: rules.RuleSet, prefix: str) -> None:
@@ -88,13 +94,15 @@ class TieringService:
         validator.raise_if_any("定级规则无效 (invalid rule set)")
 
     async def update_rule_set(self, rule_set_id: str, *, etag: str, document: dict[str, Any] | None,
-                              display_name: str | None, prefix: str = "tier_rule_set") -> TierRuleSetRow:
+                              display_name: str | None, prefix: str = "tier_rule_set",
+                              identity: Identity | None = None) -> TierRuleSetRow:
         async with self.db.transaction() as session:
             rule_set = await catalogue.parse_rule_set(session, document, prefix) if document is not None else None
             row = await self._rule_set_row(session, rule_set_id)
             if row.state != DRAFT:
                 raise FailedPrecondition("只能修改草稿规则 (only drafts can be changed)", reason="RULE_SET_NOT_DRAFT")
             self._check_etag(row, etag)
+            before = values(row)
             if rule_set is not None:
                 if rule_set.customer_type != row.customer_type:
                     raise InvalidArgument.for_field(f"{prefix}.customer_type", "不能修改客户类型 (cannot change type)")
@@ -104,6 +112,9 @@ class TieringService:
                 row.display_name = display_name.strip()
             row.revision += 1
             row.update_time = self.clock.now()
+            await session.flush()
+            self.audit.change(session, actor=identity, action="tierRuleSets.update", resource=f"tierRuleSets/{row.id}",
+                              before=before, after=values(row))
         return row
 
     @staticmethod
@@ -137,7 +148,8 @@ class TieringService:
             total = await session.scalar(select(func.count()).select_from(TierRuleSetRow).where(*conditions))
         return list(rows), int(total or 0)
 
-    async def activate(self, rule_set_id: str, *, etag: str) -> tuple[TierRuleSetRow, engine.GradeSummary]:
+    async def activate(self, rule_set_id: str, *, etag: str,
+                       identity: Identity | None = None) -> tuple[TierRuleSetRow, engine.GradeSummary]:
         """Make a draft the ACTIVE rule set of its type (the previous one RETIRED, version = previous + 1) and
         re-grade every customer of that type at once (no hysteresis: a rule change is deliberate)."""
         async with self.db.transaction() as session:
@@ -146,6 +158,7 @@ class TieringService:
                 raise FailedPrecondition("只能启用草稿规则 (only drafts can be activated)", reason="RULE_SET_NOT_DRAFT")
             self._check_etag(row, etag)
             previous, _ = await active_rule_set(session, row.customer_type, self.clock.now())
+            before = values(row, exclude=("definition",))
             latest = await session.scalar(select(func.max(TierRuleSetRow.version)).where(
                 TierRuleSetRow.customer_type == row.customer_type))
             now = self.clock.now()
@@ -160,6 +173,10 @@ class TieringService:
                 resource=f"tierRuleSets/{row.id}")
             summary = await engine.grade(session, customer_ids=None, scan_id="", clock=self.clock,
                                          reason=engine.ACTIVATION, customer_type=row.customer_type)
+            self.audit.change(session, actor=identity, action="tierRuleSets.activate",
+                              resource=f"tierRuleSets/{row.id}", before=before,
+                              after=values(row, exclude=("definition",)),
+                              details={"previous_rule_set": f"tierRuleSets/{previous.id}"})
         return row, summary
 
     async def simulate(self, *, rule_set_id: str | None = None, document: dict[str, Any] | None = None,
@@ -248,6 +265,10 @@ class TieringService:
                                   actor=actor, create_time=now, expire_time=expire_time, open_key="open")
             session.add(row)
             await session.flush()
+            self.audit.change(session, actor=identity, action="tierOverrides.create",
+                              resource=f"customers/{customer_id}/tierOverrides/{row.id}", after=values(row),
+                              details={"replaced": f"customers/{customer_id}/tierOverrides/{previous.id}"}
+                              if previous is not None else None)
             label = rule_set.tier(tier).label  # type: ignore[union-attr]
             await engine.set_tier_in_force(session, customer=customer, tier=tier, clock=self.clock, entry={
                 "reason": "OVERRIDE", "actor": actor, "explanation":
@@ -261,8 +282,12 @@ class TieringService:
             row = await session.get(TierOverrideRow, override_id)
             if row is None or row.customer_id != customer_id or row.end_time is not None:
                 raise NotFound(f"人工等级 customers/{customer_id}/tierOverrides/{override_id} 不存在或已结束 (not found)")
+            before = values(row)
             row.end_time, row.end_reason, row.open_key = self.clock.now(), "REMOVED", None
             await session.flush()
+            self.audit.change(session, actor=identity, action="tierOverrides.delete",
+                              resource=f"customers/{customer_id}/tierOverrides/{override_id}", before=before,
+                              after=values(row))
             state = await session.get(CustomerTierStateRow, customer_id)
             graded = state.graded_tier if state is not None else ""
             await engine.set_tier_in_force(session, customer=customer, tier=graded, clock=self.clock, entry={
