@@ -20,7 +20,7 @@ import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from kam_kit.procs import (
+from kam_devkit.procs import (
     AllOf,
     GrpcHealthProbe,
     HttpProbe,
