@@ -14,11 +14,14 @@ import kam
 import pytest
 from google.api import annotations_pb2, http_pb2
 from google.protobuf import descriptor
+from kam_kit import registry
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PROTOS_DIR = REPO_ROOT / "protos"
 BUF = PROTOS_DIR / "node_modules" / ".bin" / "buf"
-PACKAGES = ("customer", "alert", "task", "notice", "report", "identity")
+# Every registry process serves one proto package (the gateway: identity); cdc and api hold messages and options only.
+PACKAGES = tuple(entry.proto_package for entry in registry.processes({}))
+MESSAGE_ONLY_PACKAGES = ("cdc", "api")
 
 
 def _pb2_modules() -> list[str]:
@@ -68,6 +71,11 @@ def test_generated_code_is_fresh() -> None:
 def test_every_package_has_a_service() -> None:
     packages = {service.full_name.split(".")[1] for service in _services()}
     assert packages == set(PACKAGES)
+
+
+def test_proto_packages_are_the_registry_services_plus_the_message_only_ones() -> None:
+    directories = {path.name for path in (PROTOS_DIR / "kam").iterdir() if path.is_dir()}
+    assert directories == {*PACKAGES, *MESSAGE_ONLY_PACKAGES}
 
 
 @pytest.mark.parametrize("method", _methods(), ids=lambda m: m.full_name)
