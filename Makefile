@@ -8,6 +8,7 @@
 #   make bench       run every tests/bench/bench_*.py script (plain scripts that print their figures)
 #   make lint        ruff
 #   make protos      regenerate protos/gen/python from protos/kam/**.proto
+#   make manifests   regenerate deploy/k8s from kam_kit.registry (deploy/k8s/generate.py)
 #   make clean       remove runtime data (var/) and caches; `make distclean` also the venv and node_modules
 
 SHELL := bash
@@ -26,7 +27,7 @@ UV_SYNC_FLAGS := --all-packages $(if $(wildcard uv.lock),--frozen,)
 RUN := $(UV) run --no-sync
 PYTEST_ARGS ?=
 
-.PHONY: help venv install protos lint-protos check-generated run test test-fast bench lint clean distclean
+.PHONY: help venv install protos manifests lint-protos check-generated run test test-fast bench lint clean distclean
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -51,11 +52,15 @@ protos/node_modules/.package-lock.json: protos/package.json $(wildcard protos/pa
 protos: install
 	$(RUN) python protos/generate.py
 
+manifests: install
+	$(RUN) python deploy/k8s/generate.py
+
 lint-protos: install
 	PYTHON=$(CURDIR)/.venv/bin/python protos/check.sh
 
 check-generated: install
 	$(RUN) python protos/generate.py --check
+	$(RUN) python deploy/k8s/generate.py --check
 
 run: protos
 	$(RUN) python deploy/local/run.py
