@@ -396,7 +396,7 @@ def pdb(services: tuple[Service, ...]) -> str:
 
 def render(services: tuple[Service, ...] | None = None) -> dict[Path, str]:
     """Every generated file (path → text) for these services (default: the registry's)."""
-    services = registry.services() if services is None else services
+    services = registry.services({}) if services is None else services  # the repository's own entries
     files = {BASE / f"{e.name}.yaml": workload(e) for e in (*services, registry.GATEWAY)}
     files[BASE / "config.yaml"] = config(services)
     files[BASE / "secrets.yaml"] = secrets(services)
