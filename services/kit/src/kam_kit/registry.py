@@ -104,8 +104,8 @@ SERVICES: tuple[Service, ...] = (
     ),
     Service("task", 50053, produces_events=True, summary="tasks and marketing campaigns."),
     Service("notice", 50054, produces_events=True, summary="announcements and delivery of notifications."),
-    Service(
-        "report", 50055, produces_events=True, consumes=("customer",),
+    Service(  # publishes nothing (kam.report.v1 has no events): no stream, no outbox relay
+        "report", 50055, produces_events=False, consumes=("customer",),
         summary="analytical store and report center.", heavy=True,
     ),
 )
