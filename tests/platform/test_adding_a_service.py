@@ -53,8 +53,7 @@ def _entry() -> Service:
 
 
 def _extra_services_env(entry: Service) -> str:
-    fields = {k: v for k, v in dataclasses.asdict(entry).items() if k != "extra"}
-    return json.dumps([fields])
+    return json.dumps([dataclasses.asdict(entry)])
 
 
 @pytest.fixture

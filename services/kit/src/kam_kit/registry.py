@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 
 EXTRA_SERVICES_ENV = "KAM_EXTRA_SERVICES"
 
@@ -46,7 +46,6 @@ class Service:
     #: Kubernetes production overlay: replicas, and whether it gets the bigger pods of the heavy lifters
     production_replicas: int = 2
     heavy: bool = False
-    extra: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.name.isidentifier() or not self.name.islower():
