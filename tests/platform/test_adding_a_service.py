@@ -1,5 +1,5 @@
 """docs/adding-a-service.md is true: a throw-away service built from the document's own code blocks, plus its one
-registry entry, starts (gRPC health SERVING, its consumer running against NATS) and appears in ``make run``'s plan.
+registry entry, starts (gRPC health SERVING, migrated, its consumer applying a customer event) and appears in ``make run``'s plan.
 
 The entry is injected with ``KAM_EXTRA_SERVICES`` (the registry's hook for entries outside the repository) instead
 of editing kam_kit/registry.py, and the package is run from its source folder instead of being installed into the
@@ -8,6 +8,7 @@ shared environment; everything else is exactly what the document says.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import os
@@ -15,7 +16,10 @@ import re
 import sqlite3
 import subprocess
 import sys
+import time
+import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -112,3 +116,35 @@ def test_a_service_built_from_the_document_starts_and_answers_health(
     with sqlite3.connect(database) as connection:  # the document's migration ran, with the kit's tables
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"watched_customers", "kam_processed_events"} <= tables
+
+    # its consumer (registry: consumes customer; bootstrap: app.consume) applies a customer service event
+    asyncio.run(_publish_customer_created(kam.nats_url, "customers/42"))
+    deadline = time.monotonic() + 30
+    while True:
+        with sqlite3.connect(database) as connection:
+            rows = connection.execute("SELECT customer FROM watched_customers").fetchall()
+        if rows or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert rows == [("customers/42",)], kam.log_text(NAME)[-3000:]
+
+
+async def _publish_customer_created(nats_url: str, name: str) -> None:
+    from google.protobuf.timestamp_pb2 import Timestamp
+    from kam.customer.v1 import customer_pb2, events_pb2
+    from kam_kit import events
+
+    now = datetime.now(UTC)
+    stamp = Timestamp()
+    stamp.FromDatetime(now)
+    message = events_pb2.CustomerCreated(customer=customer_pb2.Customer(name=name, update_time=stamp,
+                                                                          create_time=stamp))
+    connection = await events.connect(nats_url, "adding-a-service-test", retry_forever=False)
+    try:
+        js = connection.jetstream()
+        await events.ensure_stream(js, "customer")
+        headers = events.event_headers(event_id=str(uuid.uuid4()), service="customer",
+                                       event_type=message.DESCRIPTOR.full_name, time=now, subject=name)
+        await js.publish(events.subject_for("customer", message), message.SerializeToString(), headers=headers)
+    finally:
+        await connection.close()
