@@ -9,6 +9,7 @@
 #   make bench       run every tests/bench/bench_*.py script (plain scripts that print their figures)
 #   make lint        ruff check, ruff format --check, import-linter (layers, boundaries), mypy
 #   make protos      regenerate protos/gen/python from protos/kam/**.proto
+#   make manifests   regenerate deploy/k8s from kam_kit.registry (deploy/k8s/generate.py)
 #   make clean       remove runtime data (var/) and caches; `make distclean` also the venv and node_modules
 
 SHELL := bash
@@ -29,7 +30,7 @@ PYTEST_ARGS ?=
 # workers for the unit and service tiers (pytest-xdist); each worker starts its own NATS server
 PYTEST_WORKERS ?= auto
 
-.PHONY: help venv install protos lint-protos check-generated run test test-unit test-fast bench lint clean distclean
+.PHONY: help venv install protos manifests lint-protos check-generated run test test-unit test-fast bench lint clean distclean
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -54,11 +55,15 @@ protos/node_modules/.package-lock.json: protos/package.json $(wildcard protos/pa
 protos: install
 	$(RUN) python protos/generate.py
 
+manifests: install
+	$(RUN) python deploy/k8s/generate.py
+
 lint-protos: install
 	PYTHON=$(CURDIR)/.venv/bin/python protos/check.sh
 
 check-generated: install
 	$(RUN) python protos/generate.py --check
+	$(RUN) python deploy/k8s/generate.py --check
 
 run: protos
 	$(RUN) python deploy/local/run.py

@@ -1,3 +1,4 @@
-"""Cross-service tests share KAM's pytest plugin (real NATS, databases, processes): see kam_kit.testing."""
+"""Cross-service tests use KAM's pytest plugin (real NATS, databases, processes), kam_devkit.testing, which the
+kam-devkit distribution's ``pytest11`` entry point loads everywhere."""
 
-pytest_plugins = ["kam_kit.testing", "pytester"]
+pytest_plugins = ["pytester"]

@@ -2,16 +2,19 @@
 
 Steps: create ``var/``; read ``KAM_TOKEN_SECRET`` or generate ``var/token-secret`` once; start a JetStream
 ``nats-server`` (store ``var/nats``, port 4222) unless ``KAM_NATS_URL`` points elsewhere; run every service's
-``migrate``; start customer, alert, task, notice, report and the gateway with ``[name]``-prefixed logs; wait
+``migrate``; start every service of ``kam_kit.registry`` (in its order) and the gateway with ``[name]``-prefixed
+logs; wait
 until every one is SERVING and the gateway's ``/readyz`` answers 200; print the console URL, gRPC ports and the
 demo logins. A crashed service is restarted with backoff. Ctrl-C (or SIGTERM) stops everything and exits 0.
 
 Configuration is the usual environment (``KAM_<SVC>_GRPC_PORT``, ``KAM_<SVC>_DATABASE_URL``,
-``KAM_GATEWAY_PORT``, ``KAM_DEMO_PASSWORD`` …); see docs and deploy/README.md.
+``KAM_GATEWAY_PORT``, ``KAM_DEMO_PASSWORD`` …); see docs and deploy/README.md. ``--plan`` prints what would be
+started, with which ports and databases, and starts nothing.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import secrets
 import signal
@@ -20,7 +23,7 @@ import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from kam_kit.procs import (
+from kam_devkit.procs import (
     AllOf,
     GrpcHealthProbe,
     HttpProbe,
@@ -32,18 +35,10 @@ from kam_kit.procs import (
     console_script,
     free_port,
 )
+from kam_kit import registry
 
 ROOT = Path(__file__).resolve().parents[2]
 VAR = ROOT / "var"
-SERVICES = ("customer", "alert", "task", "notice", "report")
-GRPC_PORTS = {
-    "gateway": 50050,
-    "customer": 50051,
-    "alert": 50052,
-    "task": 50053,
-    "notice": 50054,
-    "report": 50055,
-}
 DEFAULT_NATS_URL = "nats://127.0.0.1:4222"
 DEMO_USERS = (
     ("admin", "系统管理员", "administrator"),
@@ -88,7 +83,7 @@ def choose_nats(env: dict[str, str], say) -> int | None:
     return port
 
 
-def environment() -> dict[str, str]:
+def environment(secret: bool = True) -> dict[str, str]:
     """The environment every process gets: defaults from ARCHITECTURE.md, overridden by the caller's."""
     env = {
         "KAM_NATS_URL": DEFAULT_NATS_URL,
@@ -100,26 +95,26 @@ def environment() -> dict[str, str]:
         "KAM_CUSTOMER_SCAN_CRON": "*/5 * * * *",
         "KAM_DEMO_LIVE_RATE": "1",
     }
-    for svc, port in GRPC_PORTS.items():
-        env[f"KAM_{svc.upper()}_GRPC_PORT"] = str(port)
-    for svc in GRPC_PORTS:
-        upper = svc.upper()
-        env[f"KAM_{upper}_DATABASE_URL"] = f"sqlite+aiosqlite:///{VAR / f'{svc}.db'}"
+    processes = registry.processes()
+    for entry in processes:
+        env[entry.env("GRPC_PORT")] = str(entry.grpc_port)
+        env[entry.env("DATABASE_URL")] = f"sqlite+aiosqlite:///{VAR / f'{entry.name}.db'}"
     env.update({k: v for k, v in os.environ.items() if k.startswith(("KAM_", "OTEL_"))})
-    for svc in GRPC_PORTS:
-        upper = svc.upper()
-        env.setdefault(f"KAM_{upper}_ADDR", f"127.0.0.1:{env[f'KAM_{upper}_GRPC_PORT']}")
-    env["KAM_TOKEN_SECRET"] = token_secret()
+    for entry in processes:
+        env.setdefault(entry.env("ADDR"), f"127.0.0.1:{env[entry.env('GRPC_PORT')]}")
+    if secret:
+        env["KAM_TOKEN_SECRET"] = token_secret()
     return env
 
 
 def service_spec(name: str, env: dict[str, str]) -> ProcessSpec:
-    probe = GrpcHealthProbe(f"127.0.0.1:{env[f'KAM_{name.upper()}_GRPC_PORT']}")
-    if name == "gateway":
+    entry = registry.get(name)
+    probe = GrpcHealthProbe(f"127.0.0.1:{env[entry.env('GRPC_PORT')]}")
+    if entry is registry.GATEWAY:
         probe = AllOf((probe, HttpProbe(f"http://127.0.0.1:{env['KAM_GATEWAY_PORT']}/readyz")))
     return ProcessSpec(
         name,
-        [str(console_script(f"kam-{name}")), "serve"],
+        [str(console_script(entry.script)), "serve"],
         env=env,
         cwd=ROOT,
         ready=probe,
@@ -138,8 +133,8 @@ def banner(env: dict[str, str]) -> str:
         "",
         "  gRPC 端口 / gRPC ports:",
     ]
-    for svc in ("gateway", *SERVICES):
-        lines.append(f"    {svc:<9} 127.0.0.1:{env[f'KAM_{svc.upper()}_GRPC_PORT']}")
+    for entry in (registry.GATEWAY, *registry.services()):
+        lines.append(f"    {entry.name:<9} 127.0.0.1:{env[entry.env('GRPC_PORT')]}")
     lines += ["", f"  NATS: {env['KAM_NATS_URL']}", "", "  演示账号 / demo logins:"]
     for login, zh, en in DEMO_USERS:
         lines.append(f"    {login:<16} {zh}（{en}）")
@@ -153,11 +148,36 @@ def banner(env: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
+def plan(env: dict[str, str]) -> str:
+    """What ``main`` would start, in order, without starting anything (``--plan``)."""
+    lines = [f"nats      {env['KAM_NATS_URL']} (started here unless it points to another machine)",
+             "demo      kam-customer demo-source generate, then demo-source live"]
+    for entry in registry.processes():
+        role = "gateway" if entry is registry.GATEWAY else "service"
+        events = []
+        if entry.produces_events:
+            events.append(f"produces KAM_{entry.name.upper()}")
+        if entry.consumes:
+            events.append("consumes " + ", ".join(entry.consumes))
+        lines.append(
+            f"{entry.name:<9} {role:<7} {entry.script} migrate + serve  gRPC 127.0.0.1:"
+            f"{env[entry.env('GRPC_PORT')]}  db {env[entry.env('DATABASE_URL')]}"
+            + (f"  ({'; '.join(events)})" if events else "")
+        )
+    return "\n".join(lines)
+
+
 def _interrupt(*_: object) -> None:
     raise KeyboardInterrupt
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="start KAM on this machine (make run)")
+    parser.add_argument("--plan", action="store_true", help="print what would be started and exit")
+    args = parser.parse_args(argv)
+    if args.plan:
+        print(plan(environment(secret=False)))
+        return 0
     VAR.mkdir(exist_ok=True)
     os.chdir(ROOT)
     env = environment()
@@ -180,14 +200,14 @@ def main() -> int:
         if code != 0:
             raise RuntimeError(f"demo source generation failed / 演示数据生成失败 (exit {code})")
         migrations = [
-            ProcessSpec(f"{name}-migrate", [str(console_script(f"kam-{name}")), "migrate"], cwd=ROOT)
-            for name in (*SERVICES, "gateway")
+            ProcessSpec(f"{entry.name}-migrate", [str(console_script(entry.script)), "migrate"], cwd=ROOT)
+            for entry in registry.processes()
         ]
         failed = {name: code for name, code in supervisor.run_all(migrations).items() if code != 0}
         if failed:
             raise RuntimeError(f"migrations failed / 数据库迁移失败: {failed}")
         # all at once (start-up is mostly imports); the gateway is ready once /readyz sees every backend
-        supervisor.start_many(service_spec(name, env) for name in (*SERVICES, "gateway"))
+        supervisor.start_many(service_spec(entry.name, env) for entry in registry.processes())
         # new transactions keep arriving in the source and, in real time, on the CDC subject
         supervisor.start(ProcessSpec("live", [
             str(console_script("kam-demobank")), "live", "--url", env["KAM_CUSTOMER_SOURCE_URL"],

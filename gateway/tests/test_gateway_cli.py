@@ -10,7 +10,7 @@ import sys
 import time
 
 import httpx
-from kam_kit.procs import free_port
+from kam_devkit.procs import free_port
 
 
 def test_serve_answers_and_stops_on_sigterm(token_secret: str, tmp_path) -> None:

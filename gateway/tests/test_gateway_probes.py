@@ -6,10 +6,10 @@ import asyncio
 
 import httpx
 from gw_testlib import ECHO_PUBLIC, ECHO_SERVICE, gateway_settings, make_echo_servicer
+from kam_devkit.procs import free_port
 from kam_gateway.routes import build_routes, discover_services, http_rule
 from kam_gateway.server import GatewayServer
 from kam_kit.grpcserver import GrpcServer
-from kam_kit.procs import free_port
 
 
 async def test_healthz(client: httpx.AsyncClient) -> None:

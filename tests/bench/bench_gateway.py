@@ -26,7 +26,7 @@ from pathlib import Path
 
 import httpx
 from kam_customer.domain.identifiers import resident_id_check_char
-from kam_kit.testing import KamProcesses
+from kam_devkit.testing import KamProcesses
 
 
 def _resident_id(n: int) -> str:

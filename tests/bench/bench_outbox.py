@@ -20,9 +20,9 @@ from pathlib import Path
 
 import nats
 from kam.customer.v1 import customer_pb2, events_pb2
+from kam_devkit.procs import NatsServer
 from kam_kit import events, migrations, outbox
 from kam_kit.db import Database
-from kam_kit.procs import NatsServer
 
 POSTGRES_ADMIN = os.environ.get("KAM_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
 

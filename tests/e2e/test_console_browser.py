@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from kam_kit import procs
+from kam_devkit import procs
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import async_playwright, expect
 

@@ -14,13 +14,14 @@ import grpc
 import httpx
 import pytest
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+from kam_kit import registry
 
 from tests.e2e.helpers import resident_id
 from tests.e2e.otlp_collector import Collector
 
 pytestmark = pytest.mark.e2e
 
-SERVICES = ("customer", "alert", "task", "notice", "report", "gateway")
+SERVICES = tuple(entry.name for entry in registry.processes({}))
 
 
 EXPECTED_APIS = {

@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from kam_kit.procs import GrpcHealthProbe
-from kam_kit.testing import GATEWAY, SERVICES, KamProcesses
+from kam_devkit.procs import GrpcHealthProbe
+from kam_devkit.testing import GATEWAY, SERVICES, KamProcesses
 
 pytestmark = pytest.mark.e2e
 

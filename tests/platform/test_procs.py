@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from kam_kit.procs import (
+from kam_devkit.procs import (
     GrpcHealthProbe,
     LogFileSink,
     ProcessExitedError,

@@ -14,13 +14,15 @@ import kam
 import pytest
 from google.api import annotations_pb2, http_pb2
 from google.protobuf import descriptor
+from kam_kit import registry
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PROTOS_DIR = REPO_ROOT / "protos"
 BUF = PROTOS_DIR / "node_modules" / ".bin" / "buf"
-PACKAGES = ("customer", "alert", "task", "notice", "report", "identity")
-#: Packages without a service: the authorization option, the core system's CDC feed, the shared audit record.
-NON_SERVICE_PACKAGES = ("api", "cdc", "audit")
+# Every registry process serves one proto package (the gateway: identity); the others hold messages and options
+# only: the authorization option, the core system's CDC feed, the shared audit record.
+PACKAGES = tuple(entry.proto_package for entry in registry.processes({}))
+MESSAGE_ONLY_PACKAGES = ("cdc", "api", "audit")
 
 
 def _pb2_modules() -> list[str]:
@@ -72,9 +74,9 @@ def test_every_package_has_a_service() -> None:
     assert packages == set(PACKAGES)
 
 
-def test_the_packages_without_a_service_are_known() -> None:
-    packages = {name.split(".")[1] for name in _pb2_modules()}
-    assert packages - set(PACKAGES) == set(NON_SERVICE_PACKAGES)
+def test_proto_packages_are_the_registry_services_plus_the_message_only_ones() -> None:
+    directories = {path.name for path in (PROTOS_DIR / "kam").iterdir() if path.is_dir()}
+    assert directories == {*PACKAGES, *MESSAGE_ONLY_PACKAGES}
 
 
 @pytest.mark.parametrize("method", _methods(), ids=lambda m: m.full_name)

@@ -1,8 +1,9 @@
 """Which address serves which gRPC service, the channels to them, and their health.
 
-A service's full name ``kam.<svc>.v1.X`` maps to backend ``<svc>``, reached at ``KAM_<SVC>_ADDR`` (default
-``127.0.0.1:<KAM_<SVC>_GRPC_PORT>``). ``kam.identity.v1`` is served by the gateway's own gRPC server and is
-reached over gRPC like any other backend, at ``KAM_GATEWAY_GRPC_ADDR``.
+A service's full name ``kam.<pkg>.v1.X`` maps to the backend whose :mod:`kam_kit.registry` entry serves proto
+package ``<pkg>`` (``kam.<svc>.v1`` → ``<svc>``), reached at ``KAM_<SVC>_ADDR`` (default
+``127.0.0.1:<KAM_<SVC>_GRPC_PORT>``, the port from the registry). ``kam.identity.v1`` is served by the gateway's own
+gRPC server and is reached over gRPC like any other backend, at ``KAM_GATEWAY_GRPC_ADDR``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from dataclasses import dataclass
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
-from kam_kit.settings import DEFAULT_GRPC_PORTS, SettingsError, env_int, env_str
+from kam_kit import registry
+from kam_kit.settings import SettingsError, env_int, env_str
 
 log = logging.getLogger(__name__)
 
@@ -38,16 +40,19 @@ def backend_name(service_full_name: str) -> str | None:
     parts = service_full_name.split(".")
     if len(parts) < 4 or parts[0] != "kam":
         return None
-    return "gateway" if parts[1] == "identity" else parts[1]
+    entry = registry.by_proto_package(parts[1])
+    return entry.name if entry is not None else parts[1]
 
 
 def address_from_env(backend: str, environ: Mapping[str, str] | None = None) -> str:
     """``KAM_<NAME>_ADDR`` (gateway: ``KAM_GATEWAY_GRPC_ADDR``); required for a backend without a default port."""
     prefix = f"KAM_{backend.upper()}_"
-    key = prefix + ("GRPC_ADDR" if backend == "gateway" else "ADDR")
-    if backend not in DEFAULT_GRPC_PORTS:
+    key = prefix + ("GRPC_ADDR" if backend == registry.GATEWAY.name else "ADDR")
+    try:
+        entry = registry.get(backend, environ)
+    except KeyError:
         return env_str(key, environ=environ)
-    port = env_int(prefix + "GRPC_PORT", DEFAULT_GRPC_PORTS[backend], minimum=1, maximum=65535, environ=environ)
+    port = env_int(entry.env("GRPC_PORT"), entry.grpc_port, minimum=1, maximum=65535, environ=environ)
     return env_str(key, f"127.0.0.1:{port}", environ=environ)
 
 

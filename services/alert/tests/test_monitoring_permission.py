@@ -12,10 +12,10 @@ from kam.alert.v1 import alert_service_pb2_grpc as pb_grpc
 from kam_alert.adapters.orm import Base
 from kam_alert.bootstrap import MIGRATIONS
 from kam_alert.entrypoints.grpc_api import AlertServicer
+from kam_devkit.testing import migrated_database
 from kam_kit import auth
 from kam_kit.clock import ManualClock
 from kam_kit.grpcserver import GrpcServer
-from kam_kit.testing import migrated_database
 
 
 @pytest.mark.parametrize("role, allowed", [

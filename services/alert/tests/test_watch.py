@@ -9,9 +9,9 @@ from kam.customer.v1 import customer_pb2, events_pb2
 from kam_alert.adapters.orm import Base, WatchedCustomer
 from kam_alert.bootstrap import MIGRATIONS
 from kam_alert.service_layer.watch import on_customer_changed, watched_count
+from kam_devkit.testing import migrated_database
 from kam_kit.db import Database
 from kam_kit.events import EventMeta
-from kam_kit.testing import migrated_database
 from kam_kit.timeconv import to_timestamp
 
 Customer = customer_pb2.Customer

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 from kam.customer.v1 import customer_pb2, events_pb2
+from kam_devkit.testing import migrated_database
 from kam_kit.db import Database
 from kam_kit.events import EventMeta
-from kam_kit.testing import migrated_database
 from kam_kit.timeconv import to_timestamp
 from kam_report.adapters.orm import Base
 from kam_report.bootstrap import MIGRATIONS

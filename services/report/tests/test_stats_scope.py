@@ -11,11 +11,11 @@ from kam.customer.v1 import customer_pb2, events_pb2, tier_pb2
 from kam.identity.v1 import identity_pb2
 from kam.report.v1 import report_service_pb2 as pb
 from kam.report.v1 import report_service_pb2_grpc as pb_grpc
+from kam_devkit.testing import migrated_database
 from kam_kit import auth
 from kam_kit.clock import ManualClock
 from kam_kit.events import EventMeta
 from kam_kit.grpcserver import GrpcServer
-from kam_kit.testing import migrated_database
 from kam_kit.timeconv import to_timestamp
 from kam_report.adapters.orm import Base
 from kam_report.bootstrap import MIGRATIONS

@@ -9,8 +9,8 @@ import pytest
 from kam_customer.adapters.orm import AccountRow, Base, CustomerRow, OrgUnitRow
 from kam_customer.context import MIGRATIONS
 from kam_customer.search.index import reindex
+from kam_devkit.testing import migrated_database
 from kam_kit.clock import ManualClock
-from kam_kit.testing import migrated_database
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -31,7 +31,7 @@ from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
 from sqlalchemy import MetaData
 
-from kam_kit import audit, events, migrations, telemetry
+from kam_kit import audit, events, migrations, registry, telemetry
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.consumer import EventConsumer, Subscription
 from kam_kit.db import Database
@@ -77,8 +77,8 @@ def registration(servicer: object) -> tuple[Callable, str]:
 @dataclass
 class ServiceApp:
     """A KAM service: its settings, database, gRPC servicers (:meth:`serve`), event consumers (:meth:`consume`)
-    and background jobs. ``produces_events``: it has a stream and an outbox relay; NATS is connected only when it
-    produces or consumes events."""
+    and background jobs. ``produces_events``: it has a stream and an outbox relay (default: what its
+    :mod:`kam_kit.registry` entry says); NATS is connected only when it produces or consumes events."""
 
     settings: ServiceSettings
     db: Database
@@ -87,7 +87,7 @@ class ServiceApp:
     clock: Clock = SYSTEM_CLOCK
     servicers: list[object] = field(default_factory=list)
     consumers: list[ConsumerFactory] = field(default_factory=list)
-    produces_events: bool = True
+    produces_events: bool | None = None
     public_methods: Sequence[str] = ()
     #: Long-running jobs started once gRPC serves (schedulers, feeds); cancelled on shutdown.
     background: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
@@ -105,6 +105,11 @@ class ServiceApp:
 
     def __post_init__(self) -> None:
         self.revocations = Revocations(self.clock)
+        if self.produces_events is None:
+            try:
+                self.produces_events = registry.get(self.service).produces_events
+            except KeyError:
+                self.produces_events = True
 
     @property
     def service(self) -> str:

@@ -10,14 +10,10 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
-DEFAULT_GRPC_PORTS = {
-    "gateway": 50050,
-    "customer": 50051,
-    "alert": 50052,
-    "task": 50053,
-    "notice": 50054,
-    "report": 50055,
-}
+from kam_kit import registry
+
+#: ``{name: default gRPC port}`` of the gateway and the built-in services, from :mod:`kam_kit.registry`.
+DEFAULT_GRPC_PORTS = registry.default_grpc_ports({})
 DEFAULT_NATS_URL = "nats://127.0.0.1:4222"
 
 
@@ -110,14 +106,14 @@ class ServiceSettings:
 
     @classmethod
     def from_env(cls, service: str, environ: Mapping[str, str] | None = None) -> ServiceSettings:
-        prefix = f"KAM_{service.upper()}_"
+        entry = registry.get(service, environ)
+        prefix = entry.env_prefix
         return cls(
             service=service,
             grpc_host=env_str(prefix + "GRPC_HOST", "127.0.0.1", environ=environ),
-            grpc_port=env_int(prefix + "GRPC_PORT", DEFAULT_GRPC_PORTS[service], minimum=0, maximum=65535,
+            grpc_port=env_int(prefix + "GRPC_PORT", entry.grpc_port, minimum=0, maximum=65535,
                               environ=environ),
-            database_url=env_str(prefix + "DATABASE_URL", f"sqlite+aiosqlite:///var/{service}.db",
-                                 environ=environ),
+            database_url=env_str(prefix + "DATABASE_URL", entry.default_database_url, environ=environ),
             nats_url=env_str("KAM_NATS_URL", DEFAULT_NATS_URL, environ=environ),
             token_secret=env_secret("KAM_TOKEN_SECRET", min_length=32, environ=environ),
             shutdown_grace_seconds=env_float("KAM_SHUTDOWN_GRACE_SECONDS", 5.0, environ=environ),

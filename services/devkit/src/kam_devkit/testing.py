@@ -1,9 +1,9 @@
 """KAM's pytest plugin: real NATS, real databases and real KAM processes for tests.
 
-Load it with ``pytest_plugins = ["kam_kit.testing"]`` in the repository's ``tests/conftest.py`` (or through the
-``pytest11`` entry point named ``kam_kit.testing`` of the kam-kit distribution, which makes it available to
-every test directory, e.g. ``services/<svc>/tests``, without any conftest line; do not put ``pytest_plugins``
-in a nested conftest, pytest rejects that).
+It is loaded through the ``pytest11`` entry point named ``kam_devkit`` of the dev-only kam-devkit distribution,
+which makes it available to every test directory (``tests/``, ``services/<svc>/tests``, ``gateway/tests``)
+without any conftest line. kam-devkit is in the root project's ``dev`` group only: no service's runtime image
+has it.
 
 Fixtures
 --------
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 import secrets
 import signal
@@ -35,12 +36,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kam_kit import registry
 
-from kam_kit import procs
+from kam_devkit import procs
 
-SERVICES: tuple[str, ...] = ("customer", "alert", "task", "notice", "report")
-"""The backend services, in start order. The gateway is started after them."""
-GATEWAY = "gateway"
+SERVICES: tuple[str, ...] = registry.names({})
+"""The backend services in start order, from :mod:`kam_kit.registry`. The gateway is started after them."""
+GATEWAY = registry.GATEWAY.name
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 
 _PROCESS_GROUPS = pytest.StashKey[list["KamProcesses"]]()
@@ -194,7 +196,7 @@ def service_databases(request: pytest.FixtureRequest) -> Iterator[dict[str, str]
         for name in (GATEWAY, *SERVICES):
             generator = _fresh_postgres_database(request)
             urls[name] = next(generator)
-            stack.callback(lambda g=generator: next(g, None))
+            stack.callback(functools.partial(next, generator, None))
         yield urls
 
 
@@ -223,10 +225,14 @@ class KamProcesses:
         self.logs = root / "logs"
         self.supervisor = procs.Supervisor(sink=procs.LogFileSink(self.logs))
         self.nats = procs.NatsServer(root / "nats", supervisor=self.supervisor)
-        self.ports = {svc: procs.free_port() for svc in (GATEWAY, *SERVICES)}
+        #: the backend services this group knows, in start order (the registry's, plus ``KAM_EXTRA_SERVICES``
+        #: from the environment or ``extra_env``)
+        known = {**os.environ, **(extra_env or {})}
+        self.services = registry.names(known)
+        self.ports = {svc: procs.free_port() for svc in (GATEWAY, *self.services)}
         self.http_port = procs.free_port()
         (root / "var").mkdir(parents=True, exist_ok=True)
-        databases = {svc: f"sqlite+aiosqlite:///{root / 'var' / f'{svc}.db'}" for svc in (GATEWAY, *SERVICES)}
+        databases = {svc: f"sqlite+aiosqlite:///{root / 'var' / f'{svc}.db'}" for svc in self.ports}
         databases.update(database_urls or {})
         self.env: dict[str, str] = {
             "KAM_NATS_URL": self.nats.url,
@@ -235,10 +241,10 @@ class KamProcesses:
             "KAM_DEMO_MODE": "1",
         }
         for svc, port in self.ports.items():
-            upper = svc.upper()
-            self.env[f"KAM_{upper}_GRPC_PORT"] = str(port)
-            self.env[f"KAM_{upper}_ADDR"] = f"127.0.0.1:{port}"
-            self.env[f"KAM_{upper}_DATABASE_URL"] = databases[svc]
+            entry = registry.get(svc, known)
+            self.env[entry.env("GRPC_PORT")] = str(port)
+            self.env[entry.env("ADDR")] = f"127.0.0.1:{port}"
+            self.env[entry.env("DATABASE_URL")] = databases[svc]
         self.env.update(extra_env or {})
         self.started: list[str] = []
 
@@ -257,7 +263,7 @@ class KamProcesses:
         return f"127.0.0.1:{self.ports[name]}"
 
     def database_url(self, name: str) -> str:
-        return self.env[f"KAM_{name.upper()}_DATABASE_URL"]
+        return self.env[registry.get(name, self.env).env("DATABASE_URL")]
 
     # --- lifecycle ----------------------------------------------------------------------------------
     def spec(self, name: str) -> procs.ProcessSpec:
@@ -266,7 +272,7 @@ class KamProcesses:
             probe = procs.AllOf((probe, procs.HttpProbe(f"{self.gateway_url}/healthz")))
         return procs.ProcessSpec(
             name,
-            [str(procs.console_script(f"kam-{name}")), "serve"],
+            [str(procs.console_script(registry.get(name, self.env).script)), "serve"],
             env=self.env,
             cwd=self.root,
             ready=probe,
@@ -295,15 +301,15 @@ class KamProcesses:
     def start(self, *names: str) -> None:
         """Start NATS (if not running) and the named services, migrated first. Blocks until all are ready
         (and, when every backend runs, until the gateway's ``/readyz`` answers 200)."""
-        unknown = set(names) - {GATEWAY, *SERVICES}
+        unknown = set(names) - {GATEWAY, *self.services}
         if unknown:
             raise ValueError(f"unknown KAM services: {sorted(unknown)}")
         self.nats.start()
-        ordered = [n for n in (*SERVICES, GATEWAY) if n in names]
+        ordered = [n for n in (*self.services, GATEWAY) if n in names]
         self.migrate(ordered)
         # all at once: the gateway's own health does not wait for backends, and start-up is CPU-bound imports
         self.supervisor.start_many(self.spec(n) for n in ordered)
-        if GATEWAY in names and set(SERVICES) <= set(names):
+        if GATEWAY in names and set(self.services) <= set(names):
             self._wait_http(f"{self.gateway_url}/readyz")
         self.started.extend(ordered)
 
@@ -381,8 +387,9 @@ def kam_processes(
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
-    outcome = yield
+    outcome: Any = yield
     report: pytest.TestReport = outcome.get_result()
     if report.failed and report.when in ("setup", "call"):
-        for index, kam in enumerate(item.stash.get(_PROCESS_GROUPS, [])):
+        groups: list[KamProcesses] = item.stash.get(_PROCESS_GROUPS, [])
+        for index, kam in enumerate(groups):
             report.sections.append((f"KAM processes #{index}", kam.report()))
