@@ -157,7 +157,7 @@ async def test_a_new_users_password_must_be_changed_and_staff_codes_are_unique(i
         await _user(identity, "rm_wu", roles=[], org_unit="0101", staff_code="E000001")
     first = await identity.sign_in.login("rm_li", PASSWORD)
     li = auth.verify_token(first.access_token, secret=SECRET, clock=identity.clock)
-    assert li.staff_code == "E000001" and li.data_scope == "ORG_UNIT_TREE"
+    assert li.staff_code == "E000001" and li.data_scope == "OWN"
     assert li.password_change_required and li.granted == frozenset()  # nothing but changing the password
     with pytest.raises(InvalidArgument):
         await identity.users.change_password(li, "Wrong-pass-1", "Another-Strong-7")

@@ -36,7 +36,7 @@ async def _count(app) -> int:
 async def test_an_unmasked_read_writes_exactly_one_record(app, customers, trail, md, role) -> None:
     app.test_clock.advance(timedelta(minutes=5))
     got = await customers.GetCustomer(pb.GetCustomerRequest(name="customers/c1"), timeout=5, metadata=md(
-        role, subject="users/zhang", org_unit="orgUnits/sh", display_name="张经理"))
+        role, subject="users/zhang", org_unit="orgUnits/sh", display_name="张经理", staff_code="rm1"))
     assert got.customer.id_number == PERSON_ID and not got.customer.masked
 
     (record,) = await _records(trail, md)
@@ -77,7 +77,7 @@ async def test_a_corporate_without_personal_fields_shows_no_name(app, customers,
 
 async def test_search_records_the_query_and_every_customer_shown(app, customers, trail, md) -> None:
     found = await customers.SearchCustomers(pb.SearchCustomersRequest(query="13812345678"),
-                                            metadata=md("roles/relationship_manager"), timeout=5)
+                                            metadata=md("roles/relationship_manager", staff_code="rm1"), timeout=5)
     assert [r.customer.name for r in found.results] == ["customers/c1"]
     assert found.results[0].matched_value == "13812345678"
     (record,) = await _records(trail, md)

@@ -141,7 +141,7 @@ async def test_corporate_structure_and_credit_standing(client, md) -> None:
 
 
 async def test_out_of_scope_is_not_found(client, md) -> None:
-    beijing = md("roles/relationship_manager", org_unit="orgUnits/bj", subject="users/someone")
+    beijing = md("roles/branch_manager", org_unit="orgUnits/bj", subject="users/someone")
     for call in (
         client.GetCustomer(pb.GetCustomerRequest(name="customers/c1"), metadata=beijing),
         client.ListAccounts(pb.ListAccountsRequest(parent="customers/c1"), metadata=beijing),
@@ -154,6 +154,11 @@ async def test_out_of_scope_is_not_found(client, md) -> None:
     assert [c.name for c in visible.customers] == ["customers/g2"]
     mine = md("roles/relationship_manager", org_unit="orgUnits/bj", subject="users/rm1")  # staff/rm1 manages c1
     assert (await client.GetCustomer(pb.GetCustomerRequest(name="customers/c1"), metadata=mine)).customer.name
+    # a relationship manager's scope is their own customers, wherever they are, not their branch's
+    own = await client.ListCustomers(pb.ListCustomersRequest(), metadata=mine)
+    assert sorted(c.name for c in own.customers) == ["customers/c1", "customers/g1", "customers/g2"]  # all rm1's
+    colleague = md("roles/relationship_manager", org_unit="orgUnits/bj", subject="users/someone")
+    assert (await client.ListCustomers(pb.ListCustomersRequest(), metadata=colleague)).customers == []
 
 
 async def test_search_rpc_masks_and_follows_create_and_update(client, md) -> None:

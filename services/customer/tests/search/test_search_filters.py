@@ -42,10 +42,10 @@ async def test_filtered_pages_are_full_and_ranked(bank) -> None:
 
 
 async def test_filters_and_scope_combine(bank) -> None:
-    beijing_rm = Identity(subject="users/other", roles=("roles/relationship_manager",), org_unit="orgUnits/bj")
-    assert await _search(bank, "张伟", {"key_customer": True}, beijing_rm) == [("c-zhangm", "PREFIX")]
+    beijing_manager = Identity(subject="users/other", roles=("roles/branch_manager",), org_unit="orgUnits/bj")
+    assert await _search(bank, "张伟", {"key_customer": True}, beijing_manager) == [("c-zhangm", "PREFIX")]
     # Filtering on a branch outside the caller's scope finds nothing (no leak through the filter).
-    assert await _search(bank, "张伟", {"branch": "orgUnits/sh-pd"}, beijing_rm) == []
+    assert await _search(bank, "张伟", {"branch": "orgUnits/sh-pd"}, beijing_manager) == []
 
 
 async def test_search_rpc_filters_masks_and_binds_page_tokens(api) -> None:

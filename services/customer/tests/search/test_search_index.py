@@ -78,8 +78,10 @@ async def test_ranking_exact_before_prefix_tiered_first(bank) -> None:
 
 
 async def test_scope_branch_subtree_and_own_customers(bank) -> None:
+    beijing = Identity(subject="users/other", roles=("roles/branch_manager",), org_unit="orgUnits/bj")
+    assert [h[0] for h in await _search(bank, "张伟", beijing)] == ["c-zhang3", "c-zhangm"]
     beijing_rm = Identity(subject="users/other", roles=("roles/relationship_manager",), org_unit="orgUnits/bj")
-    assert [h[0] for h in await _search(bank, "张伟", beijing_rm)] == ["c-zhang3", "c-zhangm"]
+    assert await _search(bank, "张伟", beijing_rm) == []  # a relationship manager's scope is their own customers
     shanghai = Identity(subject="users/mgr", roles=("roles/branch_manager",), org_unit="orgUnits/sh")
     assert [h[0] for h in await _search(bank, "张伟", shanghai)] == ["c-zhang"]  # sh-pd is under sh
     own = Identity(subject="users/rm1", roles=("roles/relationship_manager",), org_unit="orgUnits/elsewhere")

@@ -139,7 +139,7 @@ _ROLES = (
         "customer_messages.send", "customer_consents.manage", "deliveries.read"), SCOPE_ORG_UNIT_TREE),
     Role(RELATIONSHIP_MANAGER, "客户经理", _grants(
         *_STAFF, "customers.create", "customers.update", "customers.pii.read", "campaign_activities.create",
-        "customer_messages.send", "customer_consents.manage", "deliveries.read"), SCOPE_ORG_UNIT_TREE),
+        "customer_messages.send", "customer_consents.manage", "deliveries.read"), SCOPE_OWN),
     # The default of a service token issued without ``--permission``: the data APIs, but neither ingestion
     # (grant ``transactions.ingest`` explicitly) nor the audit trail nor user administration.
     Role(SERVICE, "内部系统（服务账户）", _grants(*(

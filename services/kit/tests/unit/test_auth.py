@@ -154,7 +154,7 @@ def test_permissions_come_from_roles_or_the_explicit_claim() -> None:
     rm = verify_token(issue_token(Identity(subject="users/rm", roles=("roles/relationship_manager",)), secret=SECRET,
                                   clock=clock, ttl=timedelta(hours=1)), secret=SECRET, clock=clock)
     assert rm.can("customers.read") and rm.can("customers.pii.read") and not rm.can("tiers.manage")
-    assert rm.data_scope == "ORG_UNIT_TREE"
+    assert rm.data_scope == "OWN"
     leader = Identity(subject="users/l", roles=("roles/head_office_leader",))
     assert leader.data_scope == "ALL" and not leader.can("customers.pii.read")
     assert Identity(subject="users/n", roles=("roles/nobody",)).granted == frozenset()
