@@ -172,3 +172,21 @@ async def test_append_adds_exactly_the_requested_rows(small_source: str) -> None
         assert accounts[no][7] == bal
     for row in await _rows(small_source, schema.cust_indv):
         assert resident_id_problem(row[2]) is None
+
+
+@pytest.mark.parametrize("customers", [300, 20_000])
+async def test_the_demo_relationship_manager_is_the_same_staff_code_at_every_size(customers, tmp_path) -> None:
+    """The gateway's demo user rm_zhang is linked to staff code E000010 (kam_gateway.identity.demo_users): the
+    first relationship manager of 北京东城支行 (0101), whatever the bank's size."""
+    url = f"sqlite:///{tmp_path / 'bank.db'}"
+    await generate(url, GenParams(customers=customers, transactions=2_000, seed=42, as_of=date(2026, 6, 30)))
+    engine = bulk.async_engine(url)
+    async with engine.connect() as conn:
+        first_rm = (await conn.execute(select(schema.staff.c.staff_id).where(
+            schema.staff.c.org_id == "0101", schema.staff.c.post == "RM").order_by(schema.staff.c.staff_id))).first()
+        managed = (await conn.execute(select(func.count()).select_from(schema.cust_indv).where(
+            schema.cust_indv.c.rm_id == "E000010"))).scalar_one()
+    await engine.dispose()
+    assert first_rm[0] == "E000010"
+    if customers >= 20_000:  # the size make run uses: they have customers to see (tiny banks leave most unassigned)
+        assert managed > 0
