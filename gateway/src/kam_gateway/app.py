@@ -292,9 +292,19 @@ def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> JSON
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+#: What every answer carries: no MIME sniffing, no framing (clickjacking), no referrer to other sites, and a
+#: content policy — nothing at all for API answers; the console page may load only its own resources (its inline
+#: script and style until the console is rebuilt with bundled files, issue 14).
+API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+CONSOLE_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+               "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+HSTS = "max-age=31536000; includeSubDomains"
+
+
 class RequestIdMiddleware:
-    """Takes ``x-request-id`` from the request (or makes one), exposes it, echoes it in the response and writes
-    the access-log line when the response has started."""
+    """Takes ``x-request-id`` from the request (or makes one), exposes it, echoes it in the response, adds the
+    security headers (``Strict-Transport-Security`` when the request came over HTTPS) and writes the access-log
+    line when the response has started."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -309,6 +319,12 @@ class RequestIdMiddleware:
                 incoming = value.decode("latin-1")
                 break
         request_id = incoming if _REQUEST_ID_OK.fullmatch(incoming) else uuid.uuid4().hex
+        forwarded = dict(scope.get("headers", [])).get(b"x-forwarded-proto", b"")
+        security = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
+                    (b"referrer-policy", b"same-origin"),
+                    (b"content-security-policy", (CONSOLE_CSP if scope["path"] == "/" else API_CSP).encode())]
+        if scope.get("scheme") == "https" or forwarded == b"https":
+            security.append((b"strict-transport-security", HSTS.encode()))
         state = scope.setdefault("state", {})
         state["request_id"] = request_id
         started = time.monotonic()
@@ -317,7 +333,7 @@ class RequestIdMiddleware:
             if message["type"] == "http.response.start":
                 headers = [(k, v) for k, v in message.get("headers", []) if k != REQUEST_ID_HEADER.encode()]
                 headers.append((REQUEST_ID_HEADER.encode(), request_id.encode()))
-                message = {**message, "headers": headers}
+                message = {**message, "headers": headers + security}
                 if scope["path"] not in _QUIET_PATHS:
                     access_log.info("http request", extra={
                         "http_method": scope["method"], "route": state.get("route", _route_label(scope["path"])),
@@ -328,40 +344,6 @@ class RequestIdMiddleware:
         await self.app(scope, receive, send_with_id)
 
 
-#: What every answer carries: no MIME sniffing, no framing (clickjacking), no referrer to other sites, and a
-#: content policy — nothing at all for API answers; the console page may load only its own resources (its inline
-#: script and style until the console is rebuilt with bundled files, issue 14).
-API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
-CONSOLE_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-               "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
-HSTS = "max-age=31536000; includeSubDomains"
-
-
-class SecurityHeadersMiddleware:
-    """Security headers on every response; ``Strict-Transport-Security`` when the request came over HTTPS."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        forwarded = dict(scope.get("headers", [])).get(b"x-forwarded-proto", b"")
-        https = scope.get("scheme") == "https" or forwarded == b"https"
-        policy = CONSOLE_CSP if scope["path"] == "/" else API_CSP
-
-        async def send_with_headers(message: AsgiMessage) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers += [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
-                            (b"referrer-policy", b"same-origin"), (b"content-security-policy", policy.encode())]
-                if https:
-                    headers.append((b"strict-transport-security", HSTS.encode()))
-                message = {**message, "headers": headers}
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
 
 
 #: Probes are polled every few seconds by Kubernetes; logging them would drown the access log.
@@ -424,7 +406,7 @@ def create_app(gateway: Gateway, *, instrument: bool = True, cors_origins: Itera
         lifespan=lifespan,
         exception_handlers={HTTPException: http_error, Exception: unexpected},
     )
-    wrapped: ASGIApp = SecurityHeadersMiddleware(RequestIdMiddleware(app))
+    wrapped: ASGIApp = RequestIdMiddleware(app)
     origins = [origin for origin in cors_origins if origin]
     if origins:
         from starlette.middleware.cors import CORSMiddleware

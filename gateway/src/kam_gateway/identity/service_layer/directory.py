@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from kam.identity.v1 import events_pb2
-from kam_kit import etags, outbox, pagination, permissions
+from kam_kit import etags, outbox, permissions
 from kam_kit.clock import Clock
 from kam_kit.db import Database
 from kam_kit.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, Validator
@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_gateway.identity.adapters.orm import CORE_BANKING, KAM, OrgUnitRow, RoleRow, UserRoleRow, UserRow
 from kam_gateway.identity.adapters.protomap import ORG_TYPES, org_unit_to_proto, user_to_proto
+from kam_gateway.identity.service_layer.paging import check_mask, page_by_id
 from kam_gateway.identity.service_layer.sign_in import SERVICE, SignIn, roles_of
 
 ORG_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -69,22 +70,14 @@ class Directory:
 
     async def list_org_units(self, filter_text: str, page_size: int, page_token: str
                              ) -> tuple[list[OrgUnitRow], str, int]:
-        size = pagination.page_size(page_size, maximum=500)
         terms = parse_equalities(filter_text, {"parent": lambda v: v.removeprefix("orgUnits/"),
                                                "type": _org_type_filter, "region": str})
         query = select(OrgUnitRow)
         for name, value in terms.items():
             column = {"parent": OrgUnitRow.parent_id, "type": OrgUnitRow.type, "region": OrgUnitRow.region}[name]
             query = query.where(column == value) if value != "" else query.where(column.is_(None))
-        cursor = pagination.decode_token(page_token, bound_to=filter_text, secret=self.page_secret)
-        async with self.db.read() as session:
-            total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
-            if cursor:
-                query = query.where(OrgUnitRow.id > str(cursor.get("after", "")))
-            rows = list((await session.execute(query.order_by(OrgUnitRow.id).limit(size + 1))).scalars())
-        token = pagination.encode_token({"after": rows[size - 1].id}, bound_to=filter_text,
-                                        secret=self.page_secret) if len(rows) > size else ""
-        return rows[:size], token, total
+        return await page_by_id(self.db, query, OrgUnitRow.id, page_size=page_size, page_token=page_token,
+                                bound_to=filter_text, secret=self.page_secret)
 
     async def create_org_unit(self, org_id: str, draft: OrgUnitDraft) -> OrgUnitRow:
         v = Validator()
@@ -107,9 +100,7 @@ class Directory:
         return row
 
     async def update_org_unit(self, org_id: str, draft: OrgUnitDraft, mask: set[str], etag: str) -> OrgUnitRow:
-        unknown = mask - ORG_UPDATABLE
-        if unknown:
-            raise InvalidArgument.for_field("update_mask", f"不能修改 {', '.join(sorted(unknown))} (not updatable)")
+        check_mask(mask, ORG_UPDATABLE)
         v = Validator()
         self._check_org(v, draft, mask)
         v.raise_if_any()
@@ -196,9 +187,7 @@ class Directory:
         return row
 
     async def update_role(self, role_id: str, draft: RoleDraft, mask: set[str], etag: str) -> RoleRow:
-        unknown = mask - ROLE_UPDATABLE
-        if unknown:
-            raise InvalidArgument.for_field("update_mask", f"不能修改 {', '.join(sorted(unknown))} (not updatable)")
+        check_mask(mask, ROLE_UPDATABLE)
         v = Validator()
         self._check_role(v, draft, mask)
         v.raise_if_any()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from kam.identity.v1 import events_pb2
-from kam_kit import outbox, pagination, permissions
+from kam_kit import outbox, permissions
 from kam_kit.auth import Identity, issue_token
 from kam_kit.clock import Clock
 from kam_kit.db import Database
@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_gateway.identity.adapters.orm import ServiceAccountRow
 from kam_gateway.identity.domain.passwords import PasswordHashing
+from kam_gateway.identity.service_layer.paging import page_by_id
 from kam_gateway.identity.service_layer.sign_in import SERVICE
 
 CLIENT_ID = re.compile(r"^[a-z][a-z0-9-]{2,62}$")
@@ -79,16 +80,10 @@ class ServiceAccounts:
         return row
 
     async def list(self, page_size: int, page_token: str) -> tuple[list[ServiceAccountRow], str]:
-        size = pagination.page_size(page_size, maximum=500)
-        cursor = pagination.decode_token(page_token, bound_to="", secret=self.page_secret)
-        query = select(ServiceAccountRow).order_by(ServiceAccountRow.id).limit(size + 1)
-        if cursor:
-            query = query.where(ServiceAccountRow.id > str(cursor.get("after", "")))
-        async with self.db.read() as session:
-            rows = list((await session.execute(query)).scalars())
-        token = pagination.encode_token({"after": rows[size - 1].id}, bound_to="", secret=self.page_secret) \
-            if len(rows) > size else ""
-        return rows[:size], token
+        rows, token, _ = await page_by_id(self.db, select(ServiceAccountRow), ServiceAccountRow.id,
+                                          page_size=page_size, page_token=page_token, bound_to="",
+                                          secret=self.page_secret, count=False)
+        return rows, token
 
     async def rotate(self, client_id: str) -> tuple[ServiceAccountRow, str]:
         secret = secrets.token_urlsafe(32)

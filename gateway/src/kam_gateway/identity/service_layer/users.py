@@ -16,20 +16,21 @@ import re
 from dataclasses import dataclass, field, fields
 
 from kam.identity.v1 import events_pb2
-from kam_kit import etags, outbox, pagination
+from kam_kit import etags, outbox
 from kam_kit.auth import Identity
 from kam_kit.clock import Clock
 from kam_kit.db import Database
 from kam_kit.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, Validator
 from kam_kit.filtering import parse_equalities
 from kam_kit.permissions import SCOPES
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_gateway.identity.adapters.orm import KAM, OrgUnitRow, RoleRow, UserRoleRow, UserRow
 from kam_gateway.identity.adapters.protomap import user_to_proto
 from kam_gateway.identity.domain.passwords import PasswordHashing, policy_problems
+from kam_gateway.identity.service_layer.paging import check_mask, page_by_id
 from kam_gateway.identity.service_layer.sign_in import SERVICE, SignIn, roles_of
 
 USERNAME = re.compile(r"^[a-z0-9._-]{3,32}$")
@@ -88,7 +89,6 @@ class Users:
         """A page of users by id, filtered by ``org_unit``, ``roles``, ``state``, ``username``, ``display_name``,
         ``staff_code`` or ``manager`` (equality terms joined by AND), within the caller's scope: the users of
         ``org_units`` (None: every unit), or only ``only_user``."""
-        size = pagination.page_size(page_size, maximum=500)
         terms = parse_equalities(filter_text, {
             "org_unit": lambda v: v.removeprefix("orgUnits/"), "roles": lambda v: v.removeprefix("roles/"),
             "state": _state_filter, "username": str, "display_name": str, "staff_code": str,
@@ -107,15 +107,10 @@ class Users:
                 query = query.where(UserRow.id.in_(select(UserRoleRow.user_id).where(UserRoleRow.role_id == value)))
             else:
                 query = query.where(columns[name] == value)
-        cursor = pagination.decode_token(page_token, bound_to=filter_text, secret=self.page_secret)
+        rows, token, total = await page_by_id(self.db, query, UserRow.id, page_size=page_size, page_token=page_token,
+                                              bound_to=filter_text, secret=self.page_secret)
         async with self.db.read() as session:
-            total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
-            if cursor:
-                query = query.where(UserRow.id > str(cursor.get("after", "")))
-            rows = (await session.execute(query.order_by(UserRow.id).limit(size + 1))).scalars().all()
-            page = [(row, await roles_of(session, row.id)) for row in rows[:size]]
-        token = pagination.encode_token({"after": rows[size - 1].id}, bound_to=filter_text,
-                                        secret=self.page_secret) if len(rows) > size else ""
+            page = [(row, await roles_of(session, row.id)) for row in rows]
         return page, token, total
 
     # ---- changes
@@ -161,10 +156,7 @@ class Users:
 
     async def update(self, user_id: str, draft: UserDraft, mask: set[str], etag: str
                      ) -> tuple[UserRow, tuple[RoleRow, ...]]:
-        unknown = mask - UPDATABLE
-        if unknown:
-            raise InvalidArgument.for_field("update_mask", f"不能修改 {', '.join(sorted(unknown))} (not updatable; "
-                                                           f"updatable: {', '.join(sorted(UPDATABLE))})")
+        check_mask(mask, UPDATABLE)
         v = Validator()
         self._check_fields(v, draft, mask)
         v.raise_if_any()
