@@ -122,3 +122,15 @@ async def test_etag_header_and_if_match_guard_updates(client: httpx.AsyncClient)
     fresh = await client.patch("/v1/users/etag_test", headers={**admin, "if-match": got.headers["etag"]},
                                json={"displayName": "改名"}, params={"updateMask": "display_name"})
     assert fresh.status_code == 200 and fresh.json()["displayName"] == "改名" and fresh.headers["etag"] == '"v2"'
+
+
+async def test_the_api_page_is_served_from_packaged_files(client: httpx.AsyncClient) -> None:
+    page = await client.get("/docs")
+    assert page.status_code == 200 and "/docs/static/swagger-ui-bundle.js" in page.text
+    assert "script-src 'self';" in page.headers["content-security-policy"]  # no inline script, nothing external
+    assert "http" not in page.text.replace("http-equiv", "")  # no CDN: every resource from this gateway
+    script = await client.get("/docs/static/swagger-ui-bundle.js")
+    assert script.status_code == 200 and "SwaggerUIBundle" in script.text
+    start = await client.get("/docs/init.js")
+    assert start.status_code == 200 and '"/openapi.json"' in start.text
+    assert (await client.get("/docs/static/no-such-file.js")).status_code == 404

@@ -27,9 +27,12 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount
 from starlette.routing import Route as StarletteRoute
+from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.types import Message as AsgiMessage
+from swagger_ui_bundle import swagger_ui_path
 
 from kam_gateway import errors, sessions
 from kam_gateway.backends import Backend, Channels
@@ -55,6 +58,8 @@ DEFAULT_MAX_URL_CHARS = 8192
 REQUEST_ID_HEADER = "x-request-id"
 #: The demo console (one static page over the REST API); the full web console comes with the control center.
 CONSOLE_PAGE = Path(__file__).parent / "console" / "index.html"
+#: The API page (/docs): our page and its start script; Swagger UI's own files from the swagger-ui-bundle package.
+API_DOCS = Path(__file__).parent / "apidocs"
 _REQUEST_ID_OK = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
 _ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
@@ -298,7 +303,16 @@ def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> JSON
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
 CONSOLE_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
                "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+#: Swagger UI sets inline styles; its scripts are files of its own.
+DOCS_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+            "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'")
 HSTS = "max-age=31536000; includeSubDomains"
+
+
+def _policy(path: str) -> str:
+    if path == "/":
+        return CONSOLE_CSP
+    return DOCS_CSP if path == "/docs" or path.startswith("/docs/") else API_CSP
 
 
 class RequestIdMiddleware:
@@ -322,7 +336,7 @@ class RequestIdMiddleware:
         forwarded = dict(scope.get("headers", [])).get(b"x-forwarded-proto", b"")
         security = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
                     (b"referrer-policy", b"same-origin"),
-                    (b"content-security-policy", (CONSOLE_CSP if scope["path"] == "/" else API_CSP).encode())]
+                    (b"content-security-policy", _policy(scope["path"]).encode())]
         if scope.get("scheme") == "https" or forwarded == b"https":
             security.append((b"strict-transport-security", HSTS.encode()))
         state = scope.setdefault("state", {})
@@ -352,7 +366,7 @@ _QUIET_PATHS = frozenset({"/healthz", "/readyz"})
 
 def _route_label(path: str) -> str:
     """For requests no http rule matched: fixed pages by path, anything else as ``-`` (never a raw path)."""
-    return path if path in ("/", "/openapi.json") else "-"
+    return path if path in ("/", "/openapi.json", "/docs") else ("/docs/*" if path.startswith("/docs/") else "-")
 
 
 def create_app(gateway: Gateway, *, instrument: bool = True, cors_origins: Iterable[str] = ()) -> ASGIApp:
@@ -374,6 +388,12 @@ def create_app(gateway: Gateway, *, instrument: bool = True, cors_origins: Itera
 
     async def console(request: Request) -> Response:
         return HTMLResponse(CONSOLE_PAGE.read_text(encoding="utf-8"))
+
+    async def api_docs(request: Request) -> Response:
+        return HTMLResponse((API_DOCS / "index.html").read_text(encoding="utf-8"))
+
+    async def api_docs_script(request: Request) -> Response:
+        return Response((API_DOCS / "init.js").read_text(encoding="utf-8"), media_type="text/javascript")
 
     async def transcode(request: Request) -> Response:
         return await gateway.handle(request)
@@ -401,6 +421,9 @@ def create_app(gateway: Gateway, *, instrument: bool = True, cors_origins: Itera
             StarletteRoute("/readyz", readyz, methods=["GET"]),
             StarletteRoute("/openapi.json", openapi, methods=["GET"]),
             StarletteRoute("/", console, methods=["GET"]),
+            StarletteRoute("/docs", api_docs, methods=["GET"]),
+            StarletteRoute("/docs/init.js", api_docs_script, methods=["GET"]),
+            Mount("/docs/static", app=StaticFiles(directory=str(swagger_ui_path)), name="swagger-ui"),
             StarletteRoute("/{path:path}", transcode, methods=_ALL_METHODS),
         ],
         lifespan=lifespan,
