@@ -75,10 +75,11 @@ async def test_item4_customer_stats_follow_the_callers_scope(report) -> None:
     branch = await report("roles/branch_manager", org_unit="orgUnits/0100")  # 0100 and its sub-branch 0101
     assert (branch.customer_count, _tiers(branch)) == (2, {"tiers/diamond": 1, "tiers/gold": 1})
     rm = await report("roles/relationship_manager", org_unit="orgUnits/0101", subject="users/rm_zhang")
-    # 东城支行's customer c1 and the customer they manage in Shanghai (c4), nothing of c2 or c3
+    # the customers they manage: c1 in 东城支行 and c4 in Shanghai, nothing of c2 or c3
     assert (rm.customer_count, rm.key_customer_count, _tiers(rm)) == (2, 1, {"tiers/diamond": 1})
+    # a relationship manager's scope is their own customers, not their branch's: rm_wu manages none
     stranger = await report("roles/relationship_manager", org_unit="orgUnits/0200", subject="users/rm_wu")
-    assert (stranger.customer_count, _tiers(stranger)) == (2, {"tiers/private-banking": 1})
+    assert (stranger.customer_count, _tiers(stranger)) == (0, {})
 
 
 async def test_item4_customer_stats_need_a_permission(report) -> None:

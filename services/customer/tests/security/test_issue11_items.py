@@ -104,8 +104,12 @@ async def test_item2_writes_keep_customers_inside_the_callers_scope(bank) -> Non
     customers = bank.stubs["kam.customer.v1.CustomerService"]
     create = customers.CreateCustomer(pb.CreateCustomerRequest(customer=customer_pb2.Customer(
         type=customer_pb2.Customer.TYPE_CORPORATE, display_name="新公司", id_number="91350100M000100Y43",
-        branch=OUT.branch)), metadata=bank.md("rm_zhang"))
-    assert await _status(create) == grpc.StatusCode.INVALID_ARGUMENT
+        branch=OUT.branch, relationship_manager=OUT.manager)), metadata=bank.md("rm_zhang"))
+    assert await _status(create) == grpc.StatusCode.INVALID_ARGUMENT  # another manager's customer
+    by_branch = customers.CreateCustomer(pb.CreateCustomerRequest(customer=customer_pb2.Customer(
+        type=customer_pb2.Customer.TYPE_CORPORATE, display_name="新公司", id_number="91350100M000100Y43",
+        branch=OUT.branch)), metadata=bank.md("branch_manager"))
+    assert await _status(by_branch) == grpc.StatusCode.INVALID_ARGUMENT  # a branch outside the manager's tree
     chosen_id = customers.CreateCustomer(pb.CreateCustomerRequest(customer_id=OUT.customer, customer=customer_pb2.Customer(
         type=customer_pb2.Customer.TYPE_CORPORATE, display_name="新公司", id_number="91350100M000100Y43")),
         metadata=bank.md("rm_zhang"))
@@ -122,6 +126,7 @@ async def test_item2_writes_keep_customers_inside_the_callers_scope(bank) -> Non
         type=customer_pb2.Customer.TYPE_CORPORATE, display_name="新公司", id_number="91350100M000100Y43")),
         metadata=bank.md("rm_zhang"))
     assert mine.customer.branch == "orgUnits/0101"  # the caller's own unit by default
+    assert mine.customer.relationship_manager == "users/rm_zhang"  # a relationship manager's new customer is theirs
 
 
 # --- 3. sub-resources are scoped like the customer --------------------------------------------------------------

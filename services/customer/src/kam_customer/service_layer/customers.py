@@ -11,6 +11,7 @@ from kam_kit.auth import Identity
 from kam_kit.clock import Clock
 from kam_kit.db import Database
 from kam_kit.errors import AlreadyExists, FieldViolation, InvalidArgument, Validator
+from kam_kit.permissions import SCOPE_OWN
 from kam_kit.scope import DataScope
 from sqlalchemy import ColumnElement, Index, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -57,7 +58,8 @@ class CustomerService:
     async def create(self, draft: domain.CustomerDraft, *, customer_id: str = "", request_id: str = "",
                      identity: Identity | None = None) -> CustomerRow:
         """A new customer; a caller with a limited data scope creates it inside that scope (its branch defaults
-        to the caller's org unit; a branch or manager outside the scope is ``INVALID_ARGUMENT``)."""
+        to the caller's org unit, and a relationship manager's new customer is theirs; a branch or manager outside
+        the scope is ``INVALID_ARGUMENT``)."""
         validator = Validator()
         domain.validate_customer_id(customer_id, validator)
         domain.validate_draft(draft, validator)
@@ -72,6 +74,10 @@ class CustomerService:
                 validator.raise_if_any()
                 if not draft.branch and identity is not None:
                     draft.branch = identity.org_unit
+                if not draft.relationship_manager and identity is not None and identity.data_scope == SCOPE_OWN:
+                    # a relationship manager's new customer is their own (the core's staff code when linked)
+                    draft.relationship_manager = (f"staff/{identity.staff_code}" if identity.staff_code
+                                                  else identity.subject)
             _check_in_scope(scope, draft)
             if request_id:
                 existing = await session.scalar(select(CustomerRow).where(CustomerRow.request_id == request_id))
