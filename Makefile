@@ -87,6 +87,7 @@ bench: install
 
 lint: install
 	$(RUN) ruff check .
+	$(RUN) ruff format --check .
 	$(RUN) lint-imports --no-cache
 	$(RUN) mypy
 

@@ -15,10 +15,18 @@ from __future__ import annotations
 import pytest
 
 #: Fixtures that start or reach a real process, database or port; a unit test may not use them.
-REAL_FIXTURES = frozenset({
-    "database_url", "service_databases", "nats_server", "nats_url", "free_port", "kam_processes",
-    "start_customer_service", "pytester",
-})
+REAL_FIXTURES = frozenset(
+    {
+        "database_url",
+        "service_databases",
+        "nats_server",
+        "nats_url",
+        "free_port",
+        "kam_processes",
+        "start_customer_service",
+        "pytester",
+    }
+)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -28,7 +36,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             if real or item.get_closest_marker("e2e"):
                 raise pytest.UsageError(
                     f"{item.nodeid}: a unit test (tests/unit/) may not use {', '.join(real) or 'the e2e marker'}; "
-                    "move it to the service tier")
+                    "move it to the service tier"
+                )
             item.add_marker(pytest.mark.unit)
         elif not item.get_closest_marker("e2e"):
             item.add_marker(pytest.mark.service)

@@ -150,8 +150,10 @@ def banner(env: dict[str, str]) -> str:
 
 def plan(env: dict[str, str]) -> str:
     """What ``main`` would start, in order, without starting anything (``--plan``)."""
-    lines = [f"nats      {env['KAM_NATS_URL']} (started here unless it points to another machine)",
-             "demo      kam-customer demo-source generate, then demo-source live"]
+    lines = [
+        f"nats      {env['KAM_NATS_URL']} (started here unless it points to another machine)",
+        "demo      kam-customer demo-source generate, then demo-source live",
+    ]
     for entry in registry.processes():
         role = "gateway" if entry is registry.GATEWAY else "service"
         events = []
@@ -194,9 +196,20 @@ def main(argv: list[str] | None = None) -> int:
         else:
             say(f"using NATS at {env['KAM_NATS_URL']} (not starting one)")
         say("演示核心系统数据库 demo core-banking source (first start: about 30 s) …")
-        code = supervisor.run_all([ProcessSpec("demo-source", [
-            str(console_script("kam-demobank")), "generate", "--url", env["KAM_CUSTOMER_SOURCE_URL"],
-        ], cwd=ROOT)])["demo-source"]
+        code = supervisor.run_all(
+            [
+                ProcessSpec(
+                    "demo-source",
+                    [
+                        str(console_script("kam-demobank")),
+                        "generate",
+                        "--url",
+                        env["KAM_CUSTOMER_SOURCE_URL"],
+                    ],
+                    cwd=ROOT,
+                )
+            ]
+        )["demo-source"]
         if code != 0:
             raise RuntimeError(f"demo source generation failed / 演示数据生成失败 (exit {code})")
         migrations = [
@@ -209,10 +222,24 @@ def main(argv: list[str] | None = None) -> int:
         # all at once (start-up is mostly imports); the gateway is ready once /readyz sees every backend
         supervisor.start_many(service_spec(entry.name, env) for entry in registry.processes())
         # new transactions keep arriving in the source and, in real time, on the CDC subject
-        supervisor.start(ProcessSpec("live", [
-            str(console_script("kam-demobank")), "live", "--url", env["KAM_CUSTOMER_SOURCE_URL"],
-            "--rate", env["KAM_DEMO_LIVE_RATE"], "--nats", env["KAM_NATS_URL"],
-        ], env=env, cwd=ROOT, autorestart=True))
+        supervisor.start(
+            ProcessSpec(
+                "live",
+                [
+                    str(console_script("kam-demobank")),
+                    "live",
+                    "--url",
+                    env["KAM_CUSTOMER_SOURCE_URL"],
+                    "--rate",
+                    env["KAM_DEMO_LIVE_RATE"],
+                    "--nats",
+                    env["KAM_NATS_URL"],
+                ],
+                env=env,
+                cwd=ROOT,
+                autorestart=True,
+            )
+        )
         print(banner(env), flush=True)
         threading.Event().wait()  # until Ctrl-C / SIGTERM
         return 0

@@ -40,10 +40,17 @@ def echo_pb(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     out = tmp_path_factory.mktemp("echo_gen")
     googleapis = _include_dir("google.api", "annotations.proto").parent.parent
     well_known = Path(protoc.__file__).parent / "_proto"
-    rc = protoc.main([
-        "protoc", f"-I{HERE / 'protos'}", f"-I{googleapis}", f"-I{well_known}",
-        f"--python_out={out}", f"--grpc_python_out={out}", str(HERE / "protos/echotest/echo.proto"),
-    ])
+    rc = protoc.main(
+        [
+            "protoc",
+            f"-I{HERE / 'protos'}",
+            f"-I{googleapis}",
+            f"-I{well_known}",
+            f"--python_out={out}",
+            f"--grpc_python_out={out}",
+            str(HERE / "protos/echotest/echo.proto"),
+        ]
+    )
     assert rc == 0, "protoc failed on the test proto"
     sys.path.insert(0, str(out))
     pb2 = importlib.import_module("echotest.echo_pb2")
@@ -60,8 +67,11 @@ def token_secret() -> str:
 async def echo_backend(echo_pb, token_secret) -> AsyncIterator[GrpcServer]:
     """The echo service behind the lead's GrpcServer (auth + KamError → status with details)."""
     server = GrpcServer("echotest", 0, token_secret=token_secret, public_methods=ECHO_PUBLIC)
-    server.add(echo_pb.grpc.add_EchoServiceServicer_to_server, make_echo_servicer(echo_pb.pb2, echo_pb.grpc),
-               ECHO_SERVICE)
+    server.add(
+        echo_pb.grpc.add_EchoServiceServicer_to_server,
+        make_echo_servicer(echo_pb.pb2, echo_pb.grpc),
+        ECHO_SERVICE,
+    )
     await server.start()
     yield server
     await server.stop(0)
@@ -77,8 +87,13 @@ async def gateway(echo_pb, echo_backend, token_secret) -> AsyncIterator[GatewayS
     environ = {"KAM_ECHOTEST_ADDR": f"127.0.0.1:{echo_backend.port}", "KAM_DEMO_PASSWORD": "demo-pass"}
     from kam_gateway.identity.demo_users import DemoDirectory
 
-    server = GatewayServer(gateway_settings(token_secret), services=services, environ=environ,
-                           directory=DemoDirectory("demo-pass"), public_methods=ECHO_PUBLIC)
+    server = GatewayServer(
+        gateway_settings(token_secret),
+        services=services,
+        environ=environ,
+        directory=DemoDirectory("demo-pass"),
+        public_methods=ECHO_PUBLIC,
+    )
     await server.start()
     yield server
     await server.stop()

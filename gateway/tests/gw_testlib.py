@@ -24,7 +24,9 @@ def make_echo_servicer(pb2, pb2_grpc):
 
         async def CreateThing(self, request, context):
             v = errors.Validator()
-            v.require(request.thing.display_name, "thing.display_name", "名称不能为空 (display name is required)")
+            v.require(
+                request.thing.display_name, "thing.display_name", "名称不能为空 (display name is required)"
+            )
             v.check(request.thing.amount >= 0, "thing.amount", "金额不能为负 (amount must not be negative)")
             v.raise_if_any()
             thing = pb2.Thing()
@@ -36,8 +38,9 @@ def make_echo_servicer(pb2, pb2_grpc):
             return pb2.UpdateThingResponse(thing=request.thing, update_mask=request.update_mask)
 
         async def ArchiveThing(self, request, context):
-            return pb2.ArchiveThingResponse(thing=pb2.Thing(name=request.name, tags=["archived"]),
-                                            reason=request.reason)
+            return pb2.ArchiveThingResponse(
+                thing=pb2.Thing(name=request.name, tags=["archived"]), reason=request.reason
+            )
 
         async def DeleteThing(self, request, context):
             from google.protobuf import empty_pb2
@@ -70,13 +73,28 @@ def make_echo_servicer(pb2, pb2_grpc):
     return EchoServicer()
 
 
-ECHO_PUBLIC = {f"/{ECHO_SERVICE}/{m}" for m in (
-    "GetThing", "ListThings", "CreateThing", "UpdateThing", "ArchiveThing", "DeleteThing", "WatchThings", "Fail",
-)}
+ECHO_PUBLIC = {
+    f"/{ECHO_SERVICE}/{m}"
+    for m in (
+        "GetThing",
+        "ListThings",
+        "CreateThing",
+        "UpdateThing",
+        "ArchiveThing",
+        "DeleteThing",
+        "WatchThings",
+        "Fail",
+    )
+}
 
 
 def gateway_settings(token_secret: str, deadline: float = 2.0) -> GatewaySettings:
     return GatewaySettings(
-        http_host="127.0.0.1", http_port=0, grpc_host="127.0.0.1", grpc_port=0,
-        token_secret=Secret(token_secret), deadline_seconds=deadline, shutdown_grace_seconds=0.5,
+        http_host="127.0.0.1",
+        http_port=0,
+        grpc_host="127.0.0.1",
+        grpc_port=0,
+        token_secret=Secret(token_secret),
+        deadline_seconds=deadline,
+        shutdown_grace_seconds=0.5,
     )

@@ -47,14 +47,26 @@ async def strict_gateway(echo_pb, echo_backend, token_secret) -> AsyncIterator[G
 
     services = [echo_pb.service, identity_service_pb2.DESCRIPTOR.services_by_name["IdentityService"]]
     settings = dataclasses.replace(
-        gateway_settings(token_secret), max_param_chars=10_000, max_url_chars=20_000,
-        login_throttle=ThrottleSettings(account_free=5, base_delay=timedelta(seconds=2),
-                                        max_delay=timedelta(minutes=15), address_max=30,
-                                        window=timedelta(minutes=15)))
+        gateway_settings(token_secret),
+        max_param_chars=10_000,
+        max_url_chars=20_000,
+        login_throttle=ThrottleSettings(
+            account_free=5,
+            base_delay=timedelta(seconds=2),
+            max_delay=timedelta(minutes=15),
+            address_max=30,
+            window=timedelta(minutes=15),
+        ),
+    )
     clock = ManualClock()
-    server = GatewayServer(settings, clock=clock, services=services, instrument=False,
-                           environ={"KAM_ECHOTEST_ADDR": f"127.0.0.1:{echo_backend.port}"},
-                           directory=DemoDirectory(PASSWORD))
+    server = GatewayServer(
+        settings,
+        clock=clock,
+        services=services,
+        instrument=False,
+        environ={"KAM_ECHOTEST_ADDR": f"127.0.0.1:{echo_backend.port}"},
+        directory=DemoDirectory(PASSWORD),
+    )
     await server.start()
     server.test_clock = clock  # type: ignore[attr-defined]
     yield server
@@ -87,8 +99,11 @@ async def test_item9_deeply_nested_json_is_a_400(client: httpx.AsyncClient, toke
     error = assert_json_error(r, 400, "INVALID_ARGUMENT")
     assert "64" in error["message"]
     # With a token, on a route taking a body (object nesting, inside a field).
-    r = await client.post("/v1/shelves/s1/things", content=nested(3000),
-                          headers={"authorization": f"Bearer {token}", "content-type": "application/json"})
+    r = await client.post(
+        "/v1/shelves/s1/things",
+        content=nested(3000),
+        headers={"authorization": f"Bearer {token}", "content-type": "application/json"},
+    )
     assert_json_error(r, 400, "INVALID_ARGUMENT")
     r = await client.post("/v1/fail", content=b'{"kind": ' + b"[" * 65 + b"]" * 65 + b"}")
     assert_json_error(r, 400, "INVALID_ARGUMENT")
@@ -97,7 +112,9 @@ async def test_item9_deeply_nested_json_is_a_400(client: httpx.AsyncClient, toke
     assert r.status_code == 200, r.text
 
 
-async def test_item9_deeply_nested_json_without_a_token_on_a_protected_route_is_401(strict: httpx.AsyncClient) -> None:
+async def test_item9_deeply_nested_json_without_a_token_on_a_protected_route_is_401(
+    strict: httpx.AsyncClient,
+) -> None:
     r = await strict.post("/v1/shelves/s1/things", content=nested(5000))
     assert_json_error(r, 401, "UNAUTHENTICATED")
 
@@ -123,18 +140,23 @@ async def test_item11_url_too_long_is_a_414(client: httpx.AsyncClient) -> None:
 
 
 async def test_item11_long_id_reaching_a_service_is_its_own_error_not_429(
-        strict: httpx.AsyncClient, strict_gateway: GatewayServer, token_secret: str) -> None:
+    strict: httpx.AsyncClient, strict_gateway: GatewayServer, token_secret: str
+) -> None:
     # The gateway's limit raised to 10,000: the service echoes the name in its NOT_FOUND message, which used to
     # overflow gRPC's 8 KiB trailer limit and reach the caller as RESOURCE_EXHAUSTED → 429 "too many requests".
     long_name = "x" * 4000
     # The archive binding (``archive/**``) reaches the backend's GetThing, which answers "/missing" names 404.
-    r = await strict.get(f"/v1/archive/{long_name}/missing", headers=strict_token(strict_gateway, token_secret))
+    r = await strict.get(
+        f"/v1/archive/{long_name}/missing", headers=strict_token(strict_gateway, token_secret)
+    )
     error = assert_json_error(r, 404, "NOT_FOUND")
     assert len(error["message"]) <= MAX_TEXT_CHARS
     assert long_name not in r.text
 
 
-async def test_item11_long_id_over_grpc_directly_is_not_found_with_a_bounded_message(echo_pb, echo_backend) -> None:
+async def test_item11_long_id_over_grpc_directly_is_not_found_with_a_bounded_message(
+    echo_pb, echo_backend
+) -> None:
     name = "shelves/s1/things/" + "x" * 4000 + "/missing"
     async with grpc.aio.insecure_channel(f"127.0.0.1:{echo_backend.port}") as channel:
         stub = echo_pb.grpc.EchoServiceStub(channel)
@@ -148,7 +170,8 @@ async def test_item11_long_id_over_grpc_directly_is_not_found_with_a_bounded_mes
 
 
 async def test_item13_forty_wrong_passwords_then_the_right_one_is_throttled(
-        strict: httpx.AsyncClient, strict_gateway: GatewayServer, caplog: pytest.LogCaptureFixture) -> None:
+    strict: httpx.AsyncClient, strict_gateway: GatewayServer, caplog: pytest.LogCaptureFixture
+) -> None:
     clock: ManualClock = strict_gateway.test_clock  # type: ignore[attr-defined]
     # A burst (the clock does not move): after 5 failures every attempt waits for the backoff.
     caplog.set_level(logging.INFO, logger="kam_gateway.audit")
@@ -182,7 +205,9 @@ async def test_item13_forty_wrong_passwords_then_the_right_one_is_throttled(
     assert PASSWORD not in logged and "guess-" not in logged
 
 
-async def test_item13_backoff_doubles_and_is_capped(strict: httpx.AsyncClient, strict_gateway: GatewayServer) -> None:
+async def test_item13_backoff_doubles_and_is_capped(
+    strict: httpx.AsyncClient, strict_gateway: GatewayServer
+) -> None:
     clock: ManualClock = strict_gateway.test_clock  # type: ignore[attr-defined]
     waits = []
     for i in range(9):
@@ -202,7 +227,8 @@ async def test_item13_backoff_doubles_and_is_capped(strict: httpx.AsyncClient, s
 
 
 async def test_item13_one_address_spraying_usernames_is_throttled(
-        strict: httpx.AsyncClient, strict_gateway: GatewayServer) -> None:
+    strict: httpx.AsyncClient, strict_gateway: GatewayServer
+) -> None:
     for i in range(30):
         r = await strict.post("/v1/auth:login", json={"username": f"user{i}", "password": "x"})
         assert r.status_code == 401
@@ -224,7 +250,9 @@ async def test_item13_login_over_grpc_directly_is_throttled_too(strict_gateway: 
         codes = []
         for i in range(7):
             try:
-                await stub.Login(identity_service_pb2.LoginRequest(username="branch_manager", password=f"w{i}"))
+                await stub.Login(
+                    identity_service_pb2.LoginRequest(username="branch_manager", password=f"w{i}")
+                )
             except grpc.aio.AioRpcError as exc:
                 codes.append(exc.code())
     assert codes[:5] == [grpc.StatusCode.UNAUTHENTICATED] * 5
@@ -235,13 +263,17 @@ async def test_item13_login_over_grpc_directly_is_throttled_too(strict_gateway: 
 
 
 async def test_item14_unauthenticated_bad_body_is_401_not_400(
-        strict: httpx.AsyncClient, strict_gateway: GatewayServer, token_secret: str) -> None:
+    strict: httpx.AsyncClient, strict_gateway: GatewayServer, token_secret: str
+) -> None:
     bad = {"content": b"{not json", "headers": {"content-type": "application/json"}}
     r = await strict.post("/v1/shelves/s1/things", **bad)
     error = assert_json_error(r, 401, "UNAUTHENTICATED")
     assert error["details"][0]["reason"] == "TOKEN_MISSING"
-    r = await strict.post("/v1/shelves/s1/things", content=b"{not json",
-                          headers={"content-type": "application/json", "authorization": "Bearer forged.token.x"})
+    r = await strict.post(
+        "/v1/shelves/s1/things",
+        content=b"{not json",
+        headers={"content-type": "application/json", "authorization": "Bearer forged.token.x"},
+    )
     assert_json_error(r, 401, "UNAUTHENTICATED")
     r = await strict.get("/v1/shelves/s1/things", params={"unknownParam": "1"})
     assert_json_error(r, 401, "UNAUTHENTICATED")
@@ -259,7 +291,9 @@ async def test_item14_unauthenticated_bad_body_is_401_not_400(
 # --- item 15 ------------------------------------------------------------------------------------------------------
 
 
-async def test_item15_every_gateway_error_is_the_json_error_body(client: httpx.AsyncClient, token: str) -> None:
+async def test_item15_every_gateway_error_is_the_json_error_body(
+    client: httpx.AsyncClient, token: str
+) -> None:
     assert_json_error(await client.get("/nothing-here"), 404, "NOT_FOUND")
     assert_json_error(await client.get("/v1/nothing-here"), 404, "NOT_FOUND")
     assert_json_error(await client.get("/v1/shelves/s1/things/t1/extra"), 404, "NOT_FOUND")
@@ -273,15 +307,23 @@ async def test_item15_every_gateway_error_is_the_json_error_body(client: httpx.A
     assert_json_error(await client.get("/v1/inspect"), 401, "UNAUTHENTICATED")
     assert_json_error(await client.post("/v1/fail", json={"kind": "crash"}), 500, "INTERNAL")
     assert_json_error(await client.post("/v1/fail", json={"kind": "not_found"}), 404, "NOT_FOUND")
-    assert_json_error(await client.get("/v1/shelves/s1/things", params={"nope": "1"}), 400, "INVALID_ARGUMENT")
-    assert_json_error(await client.get("/v1/shelves/s1/things", params={"f": "z" * 9000}), 414, "INVALID_ARGUMENT")
+    assert_json_error(
+        await client.get("/v1/shelves/s1/things", params={"nope": "1"}), 400, "INVALID_ARGUMENT"
+    )
+    assert_json_error(
+        await client.get("/v1/shelves/s1/things", params={"f": "z" * 9000}), 414, "INVALID_ARGUMENT"
+    )
 
 
-@pytest.mark.parametrize("raw", [
-    b"GARBAGE\r\n\r\n",
-    b"GET /v1/inspect HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",
-    b"POST /v1/auth:login HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
-], ids=["request-line", "header", "content-length"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"GARBAGE\r\n\r\n",
+        b"GET /v1/inspect HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",
+        b"POST /v1/auth:login HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+    ],
+    ids=["request-line", "header", "content-length"],
+)
 async def test_item15_unparseable_http_is_the_json_error_body(gateway: GatewayServer, raw: bytes) -> None:
     # uvicorn answers these itself, before the app: its default is text/plain.
     reader, writer = await asyncio.open_connection("127.0.0.1", gateway.http_port)
@@ -301,4 +343,3 @@ async def test_item15_throttled_login_is_the_json_error_body(strict: httpx.Async
         r = await strict.post("/v1/auth:login", json={"username": "admin", "password": "wrong"})
     assert_json_error(r, 429, "RESOURCE_EXHAUSTED")
     assert "retry-after" in r.headers
-

@@ -62,12 +62,17 @@ async def customer_backend() -> AsyncIterator[tuple[CustomerStub, int]]:
 async def customer_client(customer_backend, token_secret) -> AsyncIterator[httpx.AsyncClient]:
     _, port = customer_backend
     service = customer_service_pb2.DESCRIPTOR.services_by_name["CustomerService"]
-    gw = GatewayServer(gateway_settings(token_secret), services=[service],
-                       environ={"KAM_CUSTOMER_ADDR": f"127.0.0.1:{port}"}, instrument=False)
+    gw = GatewayServer(
+        gateway_settings(token_secret),
+        services=[service],
+        environ={"KAM_CUSTOMER_ADDR": f"127.0.0.1:{port}"},
+        instrument=False,
+    )
     await gw.start()
     token = auth.bearer(auth.issue_service_token("gateway-tests", token_secret))
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{gw.http_port}", timeout=10,
-                                 headers={"authorization": token}) as client:
+    async with httpx.AsyncClient(
+        base_url=f"http://127.0.0.1:{gw.http_port}", timeout=10, headers={"authorization": token}
+    ) as client:
         yield client
     await gw.stop()
 
@@ -75,8 +80,12 @@ async def customer_client(customer_backend, token_secret) -> AsyncIterator[httpx
 async def test_create_and_get_customer(customer_client: httpx.AsyncClient, customer_backend) -> None:
     stub, _ = customer_backend
     r = await customer_client.post(
-        "/v1/customers?customerId=c-001", json={"displayName": "上海某某实业有限公司", "type": "TYPE_CORPORATE",
-                                                   "idNumber": "91310000MA1FL0000X"},
+        "/v1/customers?customerId=c-001",
+        json={
+            "displayName": "上海某某实业有限公司",
+            "type": "TYPE_CORPORATE",
+            "idNumber": "91310000MA1FL0000X",
+        },
     )
     assert r.status_code == 200, r.text
     assert r.json()["name"] == "customers/c-001"  # response_body: "customer"
@@ -89,8 +98,9 @@ async def test_create_and_get_customer(customer_client: httpx.AsyncClient, custo
 
 
 async def test_empty_display_name_is_400_with_field_violation(customer_client: httpx.AsyncClient) -> None:
-    r = await customer_client.post("/v1/customers", json={"displayName": "", "type": "TYPE_CORPORATE",
-                                                          "idNumber": "91310000MA1FL0000X"})
+    r = await customer_client.post(
+        "/v1/customers", json={"displayName": "", "type": "TYPE_CORPORATE", "idNumber": "91310000MA1FL0000X"}
+    )
     assert r.status_code == 400
     error = r.json()["error"]
     assert error["status"] == "INVALID_ARGUMENT"
@@ -121,15 +131,18 @@ async def test_unimplemented_method_is_501(customer_client: httpx.AsyncClient) -
     assert r.json()["error"]["status"] == "UNIMPLEMENTED"
 
 
-async def test_idempotency_key_becomes_the_request_id(customer_client: httpx.AsyncClient, customer_backend) -> None:
+async def test_idempotency_key_becomes_the_request_id(
+    customer_client: httpx.AsyncClient, customer_backend
+) -> None:
     stub, _ = customer_backend
     body = {"displayName": "某公司", "type": "TYPE_CORPORATE", "idNumber": "91310000MA1FL0000X"}
     r = await customer_client.post("/v1/customers", json=body, headers={"idempotency-key": "create-7f3a"})
     assert r.status_code == 200 and stub.request_ids[-1] == "create-7f3a"
-    r = await customer_client.post("/v1/customers?requestId=explicit", json=body,
-                                   headers={"idempotency-key": "ignored"})
+    r = await customer_client.post(
+        "/v1/customers?requestId=explicit", json=body, headers={"idempotency-key": "ignored"}
+    )
     assert r.status_code == 200 and stub.request_ids[-1] == "explicit"  # the request's own value wins
     r = await customer_client.get("/v1/customers/c-001", headers={"idempotency-key": "k"})
-    assert r.status_code == 400 and "Idempotency-Key" in r.text      # a read has nothing to de-duplicate
+    assert r.status_code == 400 and "Idempotency-Key" in r.text  # a read has nothing to de-duplicate
     r = await customer_client.get("/v1/customers/c-001", headers={"if-match": '"v1"'})
     assert r.status_code == 400 and "If-Match" in r.text

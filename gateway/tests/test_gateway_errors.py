@@ -73,7 +73,9 @@ async def test_wrong_method_on_known_path_is_405_json(client: httpx.AsyncClient)
 
 
 async def test_body_that_is_not_json_is_400(client: httpx.AsyncClient) -> None:
-    r = await client.post("/v1/shelves/s1/things", content=b"{not json", headers={"content-type": "application/json"})
+    r = await client.post(
+        "/v1/shelves/s1/things", content=b"{not json", headers={"content-type": "application/json"}
+    )
     assert r.status_code == 400
     assert "JSON" in r.json()["error"]["message"]
 
@@ -107,7 +109,9 @@ async def test_body_that_does_not_fit_names_the_problem(client: httpx.AsyncClien
         ("parent=shelves/other", "parent"),
     ],
 )
-async def test_bad_query_parameter_is_400_naming_it(client: httpx.AsyncClient, query: str, field: str) -> None:
+async def test_bad_query_parameter_is_400_naming_it(
+    client: httpx.AsyncClient, query: str, field: str
+) -> None:
     r = await client.get(f"/v1/shelves/s1/things?{query}")
     assert r.status_code == 400, r.text
     error = r.json()["error"]
@@ -139,14 +143,17 @@ async def test_oversized_streamed_body_without_length_is_413(client: httpx.Async
         for _ in range(20):
             yield b" " * (64 * 1024)  # 1.25 MiB in total, no Content-Length (chunked)
 
-    r = await client.post("/v1/shelves/s1/things", content=chunks(), headers={"content-type": "application/json"})
+    r = await client.post(
+        "/v1/shelves/s1/things", content=chunks(), headers={"content-type": "application/json"}
+    )
     assert r.status_code == 413
 
 
 async def test_access_log_names_the_route_not_the_path_or_query(client: httpx.AsyncClient, caplog) -> None:
     caplog.set_level("INFO", logger="kam_gateway.access")
-    r = await client.get("/v1/shelves/s1/things/6222020200001234", params={"q": "张伟"},
-                         headers={"x-request-id": "req-log-1"})
+    r = await client.get(
+        "/v1/shelves/s1/things/6222020200001234", params={"q": "张伟"}, headers={"x-request-id": "req-log-1"}
+    )
     assert r.status_code == 400  # (q is no field of the request: a 400 is logged like any other answer)
     await client.get("/healthz")
     lines = [rec for rec in caplog.records if rec.name == "kam_gateway.access"]

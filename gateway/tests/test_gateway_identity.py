@@ -64,7 +64,9 @@ async def test_backend_sees_the_bearer_token(client: httpx.AsyncClient, token: s
 
 async def test_forged_token_is_rejected(client: httpx.AsyncClient, token_secret: str) -> None:
     forged = issue_token(
-        Identity(subject="users/admin", roles=("roles/admin",)), secret="x" * 40, clock=SYSTEM_CLOCK,
+        Identity(subject="users/admin", roles=("roles/admin",)),
+        secret="x" * 40,
+        clock=SYSTEM_CLOCK,
         ttl=timedelta(hours=1),
     )
     with pytest.raises(Unauthenticated):
@@ -76,7 +78,13 @@ async def test_forged_token_is_rejected(client: httpx.AsyncClient, token_secret:
 
 def test_demo_mode_has_one_user_per_role_and_is_off_unless_asked_for() -> None:
     directory = DemoDirectory("pw-123")
-    assert {u.username for u in DEMO_USERS} >= {"admin", "hq_leader", "branch_manager", "rm_zhang", "compliance"}
+    assert {u.username for u in DEMO_USERS} >= {
+        "admin",
+        "hq_leader",
+        "branch_manager",
+        "rm_zhang",
+        "compliance",
+    }
     assert set(directory.users) == {u.username for u in DEMO_USERS} and directory.password == "pw-123"
     with pytest.raises(ValueError):
         DemoDirectory("")

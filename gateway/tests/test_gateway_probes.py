@@ -21,9 +21,13 @@ async def test_healthz(client: httpx.AsyncClient) -> None:
 async def test_readyz_follows_backend_health(echo_pb, token_secret: str) -> None:
     port = free_port()
     services = [echo_pb.service]
-    gw = GatewayServer(gateway_settings(token_secret), services=services,
-                       environ={"KAM_ECHOTEST_ADDR": f"127.0.0.1:{port}"}, instrument=False,
-                       public_methods=ECHO_PUBLIC)
+    gw = GatewayServer(
+        gateway_settings(token_secret),
+        services=services,
+        environ={"KAM_ECHOTEST_ADDR": f"127.0.0.1:{port}"},
+        instrument=False,
+        public_methods=ECHO_PUBLIC,
+    )
     await gw.start()
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{gw.http_port}", timeout=10) as client:
@@ -36,8 +40,11 @@ async def test_readyz_follows_backend_health(echo_pb, token_secret: str) -> None
             assert str(port) not in r.json()["error"]["message"]  # no transport internals
 
             backend = GrpcServer("echotest", port, token_secret=token_secret, public_methods=ECHO_PUBLIC)
-            backend.add(echo_pb.grpc.add_EchoServiceServicer_to_server,
-                        make_echo_servicer(echo_pb.pb2, echo_pb.grpc), ECHO_SERVICE)
+            backend.add(
+                echo_pb.grpc.add_EchoServiceServicer_to_server,
+                make_echo_servicer(echo_pb.pb2, echo_pb.grpc),
+                ECHO_SERVICE,
+            )
             await backend.start()
             try:
                 for _ in range(60):  # the channel reconnects with back-off (at most 2 s)
@@ -76,7 +83,9 @@ async def test_openapi_lists_every_http_annotated_method(client: httpx.AsyncClie
     assert archived["operationId"] != doc["paths"]["/v1/shelves/{shelf}/things/{thing}"]["get"]["operationId"]
     patch = doc["paths"]["/v1/shelves/{shelf}/things/{thing}"]["patch"]
     assert [(p["name"], p["x-kam-field"]) for p in patch["parameters"] if p["in"] == "path"] == [
-        ("shelf", "thing.name"), ("thing", "thing.name")]
+        ("shelf", "thing.name"),
+        ("thing", "thing.name"),
+    ]
     assert "updateMask" in {p["name"] for p in patch["parameters"] if p["in"] == "query"}
     listing = {p["name"]: p for p in doc["paths"]["/v1/shelves/{shelf}/things"]["get"]["parameters"]}
     assert {"shelf", "pageSize", "inner.level", "kinds", "readMask", "since"} <= set(listing)
@@ -99,8 +108,12 @@ def test_every_kam_proto_route_compiles() -> None:
     assert any(s.full_name == "kam.identity.v1.IdentityService" for s in services)
     routes = build_routes(services)
     # Client-streaming methods (e.g. IngestionService.StreamTransactions) have no REST form and are skipped.
-    annotated = {m.full_name for s in services for m in s.methods
-                 if http_rule(m) is not None and not m.client_streaming}
+    annotated = {
+        m.full_name
+        for s in services
+        for m in s.methods
+        if http_rule(m) is not None and not m.client_streaming
+    }
     assert {r.method.full_name for r in routes} == annotated
 
 

@@ -12,11 +12,16 @@ BROWSER = {"x-kam-session": "cookie"}
 
 async def test_a_browser_session_lives_in_http_only_cookies_with_csrf(gateway: GatewayServer) -> None:
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{gateway.http_port}", timeout=10) as browser:
-        login = await browser.post("/v1/auth:login", headers=BROWSER,
-                                   json={"username": "compliance", "password": "demo-pass"})
+        login = await browser.post(
+            "/v1/auth:login", headers=BROWSER, json={"username": "compliance", "password": "demo-pass"}
+        )
         assert login.status_code == 200, login.text
         body = login.json()
-        assert "accessToken" not in body and "refreshToken" not in body and body["user"]["username"] == "compliance"
+        assert (
+            "accessToken" not in body
+            and "refreshToken" not in body
+            and body["user"]["username"] == "compliance"
+        )
         set_cookies = login.headers.get_list("set-cookie")
         access = next(c for c in set_cookies if c.startswith("kam_access="))
         refresh = next(c for c in set_cookies if c.startswith("kam_refresh="))
@@ -32,29 +37,41 @@ async def test_a_browser_session_lives_in_http_only_cookies_with_csrf(gateway: G
         change = {"oldPassword": "wrong-one", "newPassword": "Another-Strong-7"}
         forged = await browser.post("/v1/users/me:changePassword", json=change)
         assert forged.status_code == 403 and "CSRF_TOKEN_MISSING" in forged.text
-        wrong = await browser.post("/v1/users/me:changePassword", json=change, headers={"x-csrf-token": "nope"})
+        wrong = await browser.post(
+            "/v1/users/me:changePassword", json=change, headers={"x-csrf-token": "nope"}
+        )
         assert wrong.status_code == 403
-        allowed = await browser.post("/v1/users/me:changePassword", json=change, headers={"x-csrf-token": csrf})
-        assert allowed.status_code == 400 and "old_password" in allowed.text  # past CSRF: the service answered
+        allowed = await browser.post(
+            "/v1/users/me:changePassword", json=change, headers={"x-csrf-token": csrf}
+        )
+        assert (
+            allowed.status_code == 400 and "old_password" in allowed.text
+        )  # past CSRF: the service answered
 
         old_refresh = browser.cookies.get("kam_refresh", path="/v1/auth:refresh")
-        assert (await browser.post("/v1/auth:refresh", json={})).status_code == 403  # cookie refresh needs CSRF
+        assert (
+            await browser.post("/v1/auth:refresh", json={})
+        ).status_code == 403  # cookie refresh needs CSRF
         refreshed = await browser.post("/v1/auth:refresh", json={}, headers={"x-csrf-token": csrf})
         assert refreshed.status_code == 200, refreshed.text
         assert "accessToken" not in refreshed.json()
         assert browser.cookies.get("kam_refresh", path="/v1/auth:refresh") != old_refresh
-        stale = await httpx.AsyncClient(base_url=browser.base_url).post("/v1/auth:refresh",
-                                                                         json={"refreshToken": old_refresh})
+        stale = await httpx.AsyncClient(base_url=browser.base_url).post(
+            "/v1/auth:refresh", json={"refreshToken": old_refresh}
+        )
         assert stale.status_code == 401  # rotated: the old one is a replay, which ends the session …
 
-        again = await browser.post("/v1/auth:login", headers=BROWSER,
-                                   json={"username": "compliance", "password": "demo-pass"})
+        again = await browser.post(
+            "/v1/auth:login", headers=BROWSER, json={"username": "compliance", "password": "demo-pass"}
+        )
         assert again.status_code == 200
         csrf = browser.cookies["kam_csrf"]
         access_token = browser.cookies["kam_access"]
         out = await browser.post("/v1/auth:logout", json={}, headers={"x-csrf-token": csrf})
         assert out.status_code == 200
-        assert all("max-age=0" in c.lower() or "expires=" in c.lower() for c in out.headers.get_list("set-cookie"))
+        assert all(
+            "max-age=0" in c.lower() or "expires=" in c.lower() for c in out.headers.get_list("set-cookie")
+        )
         after = await browser.get("/v1/users/me", headers={"authorization": f"Bearer {access_token}"})
         assert after.status_code == 401 and "TOKEN_REVOKED" in after.text  # … and logout ends it at once
 
@@ -65,8 +82,11 @@ async def test_api_clients_keep_bearer_tokens_and_need_no_csrf(client: httpx.Asy
     body = login.json()
     assert body["accessToken"] and body["refreshToken"] and not login.headers.get_list("set-cookie")
     headers = {"authorization": f"Bearer {body['accessToken']}"}
-    r = await client.post("/v1/users/me:changePassword", headers=headers,
-                          json={"oldPassword": "wrong-one", "newPassword": "Another-Strong-7"})
+    r = await client.post(
+        "/v1/users/me:changePassword",
+        headers=headers,
+        json={"oldPassword": "wrong-one", "newPassword": "Another-Strong-7"},
+    )
     assert r.status_code == 400  # no CSRF for a bearer token: a site cannot make a browser send one
     refreshed = await client.post("/v1/auth:refresh", json={"refreshToken": body["refreshToken"]})
     assert refreshed.status_code == 200 and refreshed.json()["refreshToken"] != body["refreshToken"]
@@ -84,21 +104,30 @@ async def test_every_answer_carries_the_security_headers(client: httpx.AsyncClie
     assert behind_tls.headers["strict-transport-security"].startswith("max-age=")
 
 
-async def test_cross_origin_calls_are_allowed_only_for_configured_origins(echo_pb, echo_backend,
-                                                                          token_secret) -> None:
+async def test_cross_origin_calls_are_allowed_only_for_configured_origins(
+    echo_pb, echo_backend, token_secret
+) -> None:
     import dataclasses
 
     from gw_testlib import gateway_settings
     from kam_gateway.server import GatewayServer
 
-    settings = dataclasses.replace(gateway_settings(token_secret), cors_origins=("https://console.bank.example",))
-    server = GatewayServer(settings, services=[echo_pb.service], instrument=False,
-                           environ={"KAM_ECHOTEST_ADDR": f"127.0.0.1:{echo_backend.port}"})
+    settings = dataclasses.replace(
+        gateway_settings(token_secret), cors_origins=("https://console.bank.example",)
+    )
+    server = GatewayServer(
+        settings,
+        services=[echo_pb.service],
+        instrument=False,
+        environ={"KAM_ECHOTEST_ADDR": f"127.0.0.1:{echo_backend.port}"},
+    )
     await server.start()
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.http_port}", timeout=10) as c:
-            allowed = await c.options("/healthz", headers={
-                "origin": "https://console.bank.example", "access-control-request-method": "GET"})
+            allowed = await c.options(
+                "/healthz",
+                headers={"origin": "https://console.bank.example", "access-control-request-method": "GET"},
+            )
             assert allowed.headers["access-control-allow-origin"] == "https://console.bank.example"
             assert allowed.headers["access-control-allow-credentials"] == "true"
             other = await c.get("/healthz", headers={"origin": "https://evil.example"})
@@ -110,24 +139,44 @@ async def test_cross_origin_calls_are_allowed_only_for_configured_origins(echo_p
 async def test_etag_header_and_if_match_guard_updates(client: httpx.AsyncClient) -> None:
     login = await client.post("/v1/auth:login", json={"username": "admin", "password": "demo-pass"})
     admin = {"authorization": f"Bearer {login.json()['accessToken']}"}
-    made = await client.post("/v1/users", headers=admin, json={
-        "username": "etag_test", "displayName": "测试", "orgUnit": "orgUnits/0101",
-        "roles": ["roles/relationship_manager"]}, params={"initialPassword": "Kam-Strong-42"})
+    made = await client.post(
+        "/v1/users",
+        headers=admin,
+        json={
+            "username": "etag_test",
+            "displayName": "测试",
+            "orgUnit": "orgUnits/0101",
+            "roles": ["roles/relationship_manager"],
+        },
+        params={"initialPassword": "Kam-Strong-42"},
+    )
     assert made.status_code == 200, made.text
     got = await client.get("/v1/users/etag_test", headers=admin)
     assert got.headers["etag"] == '"v1"'
-    stale = await client.patch("/v1/users/etag_test", headers={**admin, "if-match": '"v0"'},
-                               json={"displayName": "改名"}, params={"updateMask": "display_name"})
+    stale = await client.patch(
+        "/v1/users/etag_test",
+        headers={**admin, "if-match": '"v0"'},
+        json={"displayName": "改名"},
+        params={"updateMask": "display_name"},
+    )
     assert stale.status_code == 409 and "ABORTED" in stale.text
-    fresh = await client.patch("/v1/users/etag_test", headers={**admin, "if-match": got.headers["etag"]},
-                               json={"displayName": "改名"}, params={"updateMask": "display_name"})
-    assert fresh.status_code == 200 and fresh.json()["displayName"] == "改名" and fresh.headers["etag"] == '"v2"'
+    fresh = await client.patch(
+        "/v1/users/etag_test",
+        headers={**admin, "if-match": got.headers["etag"]},
+        json={"displayName": "改名"},
+        params={"updateMask": "display_name"},
+    )
+    assert (
+        fresh.status_code == 200 and fresh.json()["displayName"] == "改名" and fresh.headers["etag"] == '"v2"'
+    )
 
 
 async def test_the_api_page_is_served_from_packaged_files(client: httpx.AsyncClient) -> None:
     page = await client.get("/docs")
     assert page.status_code == 200 and "/docs/static/swagger-ui-bundle.js" in page.text
-    assert "script-src 'self';" in page.headers["content-security-policy"]  # no inline script, nothing external
+    assert (
+        "script-src 'self';" in page.headers["content-security-policy"]
+    )  # no inline script, nothing external
     assert "http" not in page.text.replace("http-equiv", "")  # no CDN: every resource from this gateway
     script = await client.get("/docs/static/swagger-ui-bundle.js")
     assert script.status_code == 200 and "SwaggerUIBundle" in script.text

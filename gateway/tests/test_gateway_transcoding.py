@@ -32,10 +32,18 @@ async def test_query_parameters_of_every_kind(client: httpx.AsyncClient) -> None
     r = await client.get(
         "/v1/shelves/s1/things",
         params=[
-            ("pageSize", "25"), ("filter", "tier = 1"), ("kinds", "KIND_CORPORATE"), ("kinds", "2"),
-            ("read_mask", "name,display_name,inner.note"), ("since", "2026-03-01T08:00:00+08:00"),
-            ("inner.level", "3"), ("inner.note", "备注"), ("flag", "true"), ("minAmount", "100"),
-            ("window", "90s"), ("ratio", "0.25"),
+            ("pageSize", "25"),
+            ("filter", "tier = 1"),
+            ("kinds", "KIND_CORPORATE"),
+            ("kinds", "2"),
+            ("read_mask", "name,display_name,inner.note"),
+            ("since", "2026-03-01T08:00:00+08:00"),
+            ("inner.level", "3"),
+            ("inner.note", "备注"),
+            ("flag", "true"),
+            ("minAmount", "100"),
+            ("window", "90s"),
+            ("ratio", "0.25"),
         ],
     )
     assert r.status_code == 200, r.text
@@ -56,13 +64,22 @@ async def test_query_parameters_of_every_kind(client: httpx.AsyncClient) -> None
 async def test_post_with_body_field_and_path_variable(client: httpx.AsyncClient) -> None:
     r = await client.post(
         "/v1/shelves/s1/things?requestId=r-1",
-        json={"displayName": "张三", "kind": "KIND_INDIVIDUAL", "due_time": "2026-05-01T00:00:00Z",
-              "tags": ["vip"], "amount": "42"},
+        json={
+            "displayName": "张三",
+            "kind": "KIND_INDIVIDUAL",
+            "due_time": "2026-05-01T00:00:00Z",
+            "tags": ["vip"],
+            "amount": "42",
+        },
     )
     assert r.status_code == 200, r.text
     assert r.json() == {
-        "name": "shelves/s1/things/r-1", "displayName": "张三", "kind": "KIND_INDIVIDUAL", "amount": "42",
-        "tags": ["vip"], "dueTime": "2026-05-01T00:00:00Z",
+        "name": "shelves/s1/things/r-1",
+        "displayName": "张三",
+        "kind": "KIND_INDIVIDUAL",
+        "amount": "42",
+        "tags": ["vip"],
+        "dueTime": "2026-05-01T00:00:00Z",
     }
 
 
@@ -99,7 +116,9 @@ async def test_server_streaming_answers_a_json_array(client: httpx.AsyncClient) 
 
 
 async def test_request_id_is_forwarded_and_echoed(client: httpx.AsyncClient, token: str) -> None:
-    r = await client.get("/v1/inspect", headers={"x-request-id": "req-123", "authorization": f"Bearer {token}"})
+    r = await client.get(
+        "/v1/inspect", headers={"x-request-id": "req-123", "authorization": f"Bearer {token}"}
+    )
     assert r.status_code == 200, r.text
     assert r.headers["x-request-id"] == "req-123"
     assert r.json()["metadata"]["x-request-id"] == "req-123"

@@ -47,8 +47,9 @@ class _Connection:
 
     async def request(self, method: str, path: str, body: bytes = b"") -> tuple[int, bytes]:
         extra = f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n" if body else ""
-        self.writer.write(f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\n{self.head}{extra}\r\n"
-                          .encode() + body)
+        self.writer.write(
+            f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\n{self.head}{extra}\r\n".encode() + body
+        )
         status_line = await self.reader.readline()
         length = 0
         while (line := await self.reader.readline()) not in (b"\r\n", b""):
@@ -89,8 +90,10 @@ def _report(label: str, latencies: list[float], seconds: float) -> None:
     ordered = sorted(latencies)
     p50 = ordered[len(ordered) // 2] * 1000
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
-    print(f"{label:<42} {len(latencies) / seconds:8,.0f} round trips/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms"
-          f"   ({len(latencies):,} requests, mean {statistics.mean(latencies) * 1000:.1f} ms)")
+    print(
+        f"{label:<42} {len(latencies) / seconds:8,.0f} round trips/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms"
+        f"   ({len(latencies):,} requests, mean {statistics.mean(latencies) * 1000:.1f} ms)"
+    )
 
 
 async def main() -> None:
@@ -98,35 +101,63 @@ async def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--concurrency", type=int, default=16)
     args = parser.parse_args()
-    print(f"# gateway round-trip benchmark: {args.concurrency} concurrent clients, {args.seconds:.0f} s per "
-          f"scenario, {os.cpu_count()} cores (client, gateway and customer service share them)")
+    print(
+        f"# gateway round-trip benchmark: {args.concurrency} concurrent clients, {args.seconds:.0f} s per "
+        f"scenario, {os.cpu_count()} cores (client, gateway and customer service share them)"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         kam = KamProcesses(Path(tmp), secrets.token_urlsafe(32))
         try:
             await asyncio.to_thread(kam.start, "customer", "gateway")
             async with httpx.AsyncClient(base_url=kam.gateway_url, timeout=30) as client:
-                login = await client.post("/v1/auth:login", json={
-                    "username": "admin", "password": os.environ.get("KAM_DEMO_PASSWORD", "kam-demo-2026")})
+                login = await client.post(
+                    "/v1/auth:login",
+                    json={
+                        "username": "admin",
+                        "password": os.environ.get("KAM_DEMO_PASSWORD", "kam-demo-2026"),
+                    },
+                )
                 headers = {"Authorization": f"Bearer {login.json()['accessToken']}"}
                 names = []
                 for n in range(200):
-                    reply = await client.post("/v1/customers", headers=headers, json={
-                        "type": "TYPE_INDIVIDUAL", "displayName": f"客户{n}", "idNumber": _resident_id(n)})
+                    reply = await client.post(
+                        "/v1/customers",
+                        headers=headers,
+                        json={
+                            "type": "TYPE_INDIVIDUAL",
+                            "displayName": f"客户{n}",
+                            "idNumber": _resident_id(n),
+                        },
+                    )
                     names.append(reply.json()["name"])
 
             async def read(connection, worker_id, n):
                 return await connection.request("GET", f"/v1/{names[(worker_id * 7919 + n) % len(names)]}")
 
             async def write(connection, worker_id, n):
-                return await connection.request("POST", "/v1/customers", json.dumps({
-                    "type": "TYPE_INDIVIDUAL", "displayName": f"压测{worker_id}-{n}",
-                    "idNumber": _resident_id(worker_id * 100000 + n)}).encode())
+                return await connection.request(
+                    "POST",
+                    "/v1/customers",
+                    json.dumps(
+                        {
+                            "type": "TYPE_INDIVIDUAL",
+                            "displayName": f"压测{worker_id}-{n}",
+                            "idNumber": _resident_id(worker_id * 100000 + n),
+                        }
+                    ).encode(),
+                )
 
             await _drive(kam.gateway_url, headers, 1.0, args.concurrency, read)  # warm-up
-            _report("GET  /v1/customers/{id} (read, SQLite)",
-                    await _drive(kam.gateway_url, headers, args.seconds, args.concurrency, read), args.seconds)
-            _report("POST /v1/customers (write + outbox, SQLite)",
-                    await _drive(kam.gateway_url, headers, args.seconds, args.concurrency, write), args.seconds)
+            _report(
+                "GET  /v1/customers/{id} (read, SQLite)",
+                await _drive(kam.gateway_url, headers, args.seconds, args.concurrency, read),
+                args.seconds,
+            )
+            _report(
+                "POST /v1/customers (write + outbox, SQLite)",
+                await _drive(kam.gateway_url, headers, args.seconds, args.concurrency, write),
+                args.seconds,
+            )
         finally:
             await asyncio.to_thread(kam.close)
 

@@ -24,14 +24,20 @@ async def run(size: str, url: str) -> None:
     customers, transactions = SIZES[size]
     params = GenParams(customers=customers, transactions=transactions, seed=42, as_of=date(2025, 12, 31))
     started = time.perf_counter()
-    summary = await generate(url, params, force=True,
-                             progress=lambda m: print(f"  {time.perf_counter() - started:7.1f}s {m}", flush=True))
+    summary = await generate(
+        url,
+        params,
+        force=True,
+        progress=lambda m: print(f"  {time.perf_counter() - started:7.1f}s {m}", flush=True),
+    )
     total = sum(summary.rows.values())
     print(f"{size}: {customers:,} customers / {transactions:,} transactions → {url}")
     for table, n in summary.rows.items():
         print(f"  {table:<14} {n:>12,}")
-    print(f"  total {total:,} rows in {summary.seconds:.1f} s = {total / summary.seconds:,.0f} rows/s, "
-          f"{transactions / summary.seconds:,.0f} txn/s; cpu_count={os.cpu_count()}")
+    print(
+        f"  total {total:,} rows in {summary.seconds:.1f} s = {total / summary.seconds:,.0f} rows/s, "
+        f"{transactions / summary.seconds:,.0f} txn/s; cpu_count={os.cpu_count()}"
+    )
     if url.startswith("sqlite"):
         path = Path(url.split("///", 1)[1])
         print(f"  file {path.stat().st_size / 2**20:,.0f} MiB")
@@ -40,7 +46,9 @@ async def run(size: str, url: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", choices=["demo", "bench", "both"], default="demo")
-    parser.add_argument("--dir", type=Path, default=None, help="where the SQLite files go (default: a tmp dir)")
+    parser.add_argument(
+        "--dir", type=Path, default=None, help="where the SQLite files go (default: a tmp dir)"
+    )
     parser.add_argument("--postgres", default=None, help="also generate into this PostgreSQL URL")
     args = parser.parse_args()
     sizes = ["demo", "bench"] if args.size == "both" else [args.size]

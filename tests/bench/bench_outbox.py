@@ -24,13 +24,22 @@ from kam_devkit.procs import NatsServer
 from kam_kit import events, migrations, outbox
 from kam_kit.db import Database
 
-POSTGRES_ADMIN = os.environ.get("KAM_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
+POSTGRES_ADMIN = os.environ.get(
+    "KAM_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
 
 
 def _event(i: int) -> events_pb2.CustomerCreated:
-    return events_pb2.CustomerCreated(customer=customer_pb2.Customer(
-        name=f"customers/c{i}", display_name=f"客户{i}", id_number="11010519491231002X", phone="13812345678",
-        branch="branches/sh01", relationship_manager="users/rm1"))
+    return events_pb2.CustomerCreated(
+        customer=customer_pb2.Customer(
+            name=f"customers/c{i}",
+            display_name=f"客户{i}",
+            id_number="11010519491231002X",
+            phone="13812345678",
+            branch="branches/sh01",
+            relationship_manager="users/rm1",
+        )
+    )
 
 
 async def _fill(db: Database, service: str, count: int) -> None:
@@ -70,8 +79,10 @@ async def bench_raw(nats_url: str, count: int, batch: int) -> float:
     payload = _event(1).SerializeToString()
     started = time.perf_counter()
     for start in range(0, count, batch):
-        futures = [await js.publish_async(subject, payload, headers={events.MSG_ID: f"{start}-{i}"})
-                   for i in range(min(batch, count - start))]
+        futures = [
+            await js.publish_async(subject, payload, headers={events.MSG_ID: f"{start}-{i}"})
+            for i in range(min(batch, count - start))
+        ]
         await asyncio.gather(*futures)
     elapsed = time.perf_counter() - started
     await js.delete_stream(events.stream_name(service))

@@ -71,9 +71,14 @@ pos AS (
 )
 SELECT pos.*, adb.adb_90 FROM pos LEFT JOIN adb ON adb.cust_no = pos.cust_no
 """
-HAND_WRITTEN_PG = (HAND_WRITTEN.replace("julianday(", "(").replace("MAX(0, ", "GREATEST(0, ")
-                   .replace("MIN(COALESCE", "LEAST(COALESCE").replace("MAX(b.bal_dt", "GREATEST(b.bal_dt")
-                   .replace(":end", "CAST(:end AS DATE)").replace(":w90", "CAST(:w90 AS DATE)"))
+HAND_WRITTEN_PG = (
+    HAND_WRITTEN.replace("julianday(", "(")
+    .replace("MAX(0, ", "GREATEST(0, ")
+    .replace("MIN(COALESCE", "LEAST(COALESCE")
+    .replace("MAX(b.bal_dt", "GREATEST(b.bal_dt")
+    .replace(":end", "CAST(:end AS DATE)")
+    .replace(":w90", "CAST(:w90 AS DATE)")
+)
 
 
 def _async(url: str) -> str:
@@ -133,8 +138,12 @@ async def main() -> None:
     parser.add_argument("--dir", type=Path, default=Path("/tmp/kam-bench-scan"))
     parser.add_argument("--source-url", help="default: a SQLite file in --dir")
     parser.add_argument("--kam-url", help="KAM's database (default: a fresh SQLite file in --dir)")
-    parser.add_argument("--batch-size", type=int, default=DEFAULT_SCAN_BATCH_SIZE,
-                        help="customers per batch (default: the service's, KAM_CUSTOMER_SCAN_BATCH_SIZE)")
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=DEFAULT_SCAN_BATCH_SIZE,
+        help="customers per batch (default: the service's, KAM_CUSTOMER_SCAN_BATCH_SIZE)",
+    )
     args = parser.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
     source = args.source_url or f"sqlite:///{args.dir / f'source-{args.customers}-{args.transactions}.db'}"
@@ -155,20 +164,29 @@ async def main() -> None:
     await engine.dispose()
     as_of = datetime.fromisoformat(str(as_of_text)[:10]).date()
     from datetime import timedelta
-    hand_binds = {"end": (as_of + timedelta(days=1)).isoformat(), "w90": (as_of - timedelta(days=89)).isoformat()}
+
+    hand_binds = {
+        "end": (as_of + timedelta(days=1)).isoformat(),
+        "w90": (as_of - timedelta(days=89)).isoformat(),
+    }
     hand_sql = HAND_WRITTEN_PG if dialect.pg else HAND_WRITTEN
     if dialect.pg:
         hand_binds = {k: datetime.fromisoformat(v).date() for k, v in hand_binds.items()}
     await _timed_query(source, hand_sql, hand_binds)  # warm-up (page cache)
     # The baseline is the faster of the server's defaults and the scan's session settings (PostgreSQL: JIT off).
-    timings = {label: await _timed_query(source, hand_sql, hand_binds, as_scanned=as_scanned)
-               for label, as_scanned in (("server defaults", False), ("as the scan connects", True))
-               if dialect.pg or as_scanned}
+    timings = {
+        label: await _timed_query(source, hand_sql, hand_binds, as_scanned=as_scanned)
+        for label, as_scanned in (("server defaults", False), ("as the scan connects", True))
+        if dialect.pg or as_scanned
+    }
     hand_label = min(timings, key=lambda label: timings[label][0])
     hand_seconds, hand_rows = timings[hand_label]
-    print(f"hand-written aggregate query: {hand_seconds:.2f} s ({hand_rows} customers, "
-          f"{source_rows / hand_seconds:,.0f} source rows/s; faster of "
-          + ", ".join(f"{label} {t:.2f} s" for label, (t, _) in timings.items()) + ")")
+    print(
+        f"hand-written aggregate query: {hand_seconds:.2f} s ({hand_rows} customers, "
+        f"{source_rows / hand_seconds:,.0f} source rows/s; faster of "
+        + ", ".join(f"{label} {t:.2f} s" for label, (t, _) in timings.items())
+        + ")"
+    )
 
     kam_url = args.kam_url or f"sqlite+aiosqlite:///{args.dir / 'kam.db'}"
     if not args.kam_url:
@@ -185,15 +203,24 @@ async def main() -> None:
         phases[last["phase"]] = phases.get(last["phase"], 0.0) + now - last["t"]
         last["phase"], last["t"] = job.phase, now
 
-    manager = ScanManager(db, clock, source_url=source, mapping_path=DEFAULT_MAPPING, runner_factory=lambda m: ScanRunner(
-        db, clock, m, source, batch_size=args.batch_size, on_progress=progress))
+    manager = ScanManager(
+        db,
+        clock,
+        source_url=source,
+        mapping_path=DEFAULT_MAPPING,
+        runner_factory=lambda m: ScanRunner(
+            db, clock, m, source, batch_size=args.batch_size, on_progress=progress
+        ),
+    )
     started = time.perf_counter()
     full = await manager.run_to_end(mode="FULL")
     full_seconds = time.perf_counter() - started
     assert full.state == "SUCCEEDED", full.error_message
-    print(f"full scan + grading: {full_seconds:.2f} s, {source_rows / full_seconds:,.0f} source rows/s, "
-          f"ratio to the hand-written query {full_seconds / hand_seconds:.2f}x; selected {full.customers_selected} "
-          f"(key + candidates), tier changes {full.tier_changes}, transactions copied {full.transactions_ingested}")
+    print(
+        f"full scan + grading: {full_seconds:.2f} s, {source_rows / full_seconds:,.0f} source rows/s, "
+        f"ratio to the hand-written query {full_seconds / hand_seconds:.2f}x; selected {full.customers_selected} "
+        f"(key + candidates), tier changes {full.tier_changes}, transactions copied {full.transactions_ingested}"
+    )
     print("  phases (s): " + ", ".join(f"{k or 'prepare'} {v:.2f}" for k, v in phases.items()))
 
     builder = SqlBuilder(mapping, dialect)
@@ -203,24 +230,33 @@ async def main() -> None:
     for ctype, metrics in floors.items():
         for metric, value in metrics.items():
             binds[SqlBuilder.floor_param(ctype, metric)] = dialect.number_param(value)
-    metrics_seconds, selected = await _timed_query(source, builder.metrics_sql(floors={
-        t: dict.fromkeys(m, 0) for t, m in floors.items()}), binds)
-    print(f"pushed-down metrics statement alone: {metrics_seconds:.2f} s ({selected} rows), "
-          f"ratio {metrics_seconds / hand_seconds:.2f}x")
+    metrics_seconds, selected = await _timed_query(
+        source, builder.metrics_sql(floors={t: dict.fromkeys(m, 0) for t, m in floors.items()}), binds
+    )
+    print(
+        f"pushed-down metrics statement alone: {metrics_seconds:.2f} s ({selected} rows), "
+        f"ratio {metrics_seconds / hand_seconds:.2f}x"
+    )
     chunk_seconds, chunk_rows = await _timed_chunks(source, manager, full, floors, binds)
-    print(f"the same, in the full scan's chunks (seeded by customer ranges): {chunk_seconds:.2f} s ({chunk_rows} rows), "
-          f"ratio {chunk_seconds / hand_seconds:.2f}x")
+    print(
+        f"the same, in the full scan's chunks (seeded by customer ranges): {chunk_seconds:.2f} s ({chunk_rows} rows), "
+        f"ratio {chunk_seconds / hand_seconds:.2f}x"
+    )
 
     new_txns = max(1, args.transactions // 100)
-    appended = await generator.append(source, transactions=new_txns, customers=max(1, args.customers // 1000), seed=7)
+    appended = await generator.append(
+        source, transactions=new_txns, customers=max(1, args.customers // 1000), seed=7
+    )
     clock.set(clock.now() + timedelta(hours=1))
     started = time.perf_counter()
     incremental = await manager.run_to_end(mode="INCREMENTAL")
     inc_seconds = time.perf_counter() - started
     assert incremental.state == "SUCCEEDED", incremental.error_message
-    print(f"incremental scan after {new_txns} new transactions (1 %): {inc_seconds:.2f} s; "
-          f"customers re-evaluated {incremental.customers_selected}, changed {incremental.customers_changed}, "
-          f"transactions {incremental.transactions_ingested} ({appended})")
+    print(
+        f"incremental scan after {new_txns} new transactions (1 %): {inc_seconds:.2f} s; "
+        f"customers re-evaluated {incremental.customers_selected}, changed {incremental.customers_changed}, "
+        f"transactions {incremental.transactions_ingested} ({appended})"
+    )
     await db.dispose()
 
 

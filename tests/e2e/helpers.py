@@ -17,7 +17,12 @@ Customer = customer_pb2.Customer
 
 
 def service_metadata(secret: str) -> tuple[tuple[str, str], ...]:
-    return ((auth.METADATA_KEY, auth.bearer(auth.issue_service_token("e2e-tests", secret)),),)
+    return (
+        (
+            auth.METADATA_KEY,
+            auth.bearer(auth.issue_service_token("e2e-tests", secret)),
+        ),
+    )
 
 
 def resident_id(n: int) -> str:
@@ -26,12 +31,17 @@ def resident_id(n: int) -> str:
 
 
 def new_customer(n: int) -> Customer:
-    return Customer(type=Customer.TYPE_INDIVIDUAL, display_name=f"测试客户{n}", id_number=resident_id(n),
-                    phone=f"138{random.randrange(10**8):08d}")
+    return Customer(
+        type=Customer.TYPE_INDIVIDUAL,
+        display_name=f"测试客户{n}",
+        id_number=resident_id(n),
+        phone=f"138{random.randrange(10**8):08d}",
+    )
 
 
-async def create_customers(address: str, secret: str, numbers: range, *, concurrency: int = 20,
-                           request_prefix: str = "") -> int:
+async def create_customers(
+    address: str, secret: str, numbers: range, *, concurrency: int = 20, request_prefix: str = ""
+) -> int:
     """Create customers over gRPC with idempotent request ids, retrying while the service is unreachable."""
     metadata = service_metadata(secret)
     created = 0
@@ -46,7 +56,9 @@ async def create_customers(address: str, secret: str, numbers: range, *, concurr
             while not queue.empty():
                 n = queue.get_nowait()
                 request = customer_service_pb2.CreateCustomerRequest(
-                    customer=new_customer(n), request_id=f"{request_prefix}{n:08d}-0000-4000-8000-000000000000")
+                    customer=new_customer(n),
+                    request_id=f"{request_prefix}{n:08d}-0000-4000-8000-000000000000",
+                )
                 for _ in range(200):
                     try:
                         await stub.CreateCustomer(request, metadata=metadata, timeout=5, wait_for_ready=True)
@@ -64,16 +76,22 @@ async def create_customers(address: str, secret: str, numbers: range, *, concurr
 async def report_count(address: str, secret: str) -> int:
     async with grpc.aio.insecure_channel(address) as channel:
         reply = await report_service_pb2_grpc.ReportServiceStub(channel).GetCustomerStats(
-            report_service_pb2.GetCustomerStatsRequest(), metadata=service_metadata(secret), timeout=5,
-            wait_for_ready=True)
+            report_service_pb2.GetCustomerStatsRequest(),
+            metadata=service_metadata(secret),
+            timeout=5,
+            wait_for_ready=True,
+        )
     return reply.stats.customer_count
 
 
 async def watched_count(address: str, secret: str) -> int:
     async with grpc.aio.insecure_channel(address) as channel:
         reply = await alert_service_pb2_grpc.AlertServiceStub(channel).GetMonitoringStats(
-            alert_service_pb2.GetMonitoringStatsRequest(), metadata=service_metadata(secret), timeout=5,
-            wait_for_ready=True)
+            alert_service_pb2.GetMonitoringStatsRequest(),
+            metadata=service_metadata(secret),
+            timeout=5,
+            wait_for_ready=True,
+        )
     return reply.stats.watched_customer_count
 
 

@@ -29,12 +29,26 @@ class Collector(trace_service_pb2_grpc.TraceServiceServicer, metrics_service_pb2
     async def Export(self, request, context):
         if isinstance(request, trace_service_pb2.ExportTraceServiceRequest):
             for resource_spans in request.resource_spans:
-                service = next((a.value.string_value for a in resource_spans.resource.attributes
-                                if a.key == "service.name"), "")
+                service = next(
+                    (
+                        a.value.string_value
+                        for a in resource_spans.resource.attributes
+                        if a.key == "service.name"
+                    ),
+                    "",
+                )
                 for scope in resource_spans.scope_spans:
                     for span in scope.spans:
-                        self.spans.append(SpanRecord(service, span.name, span.kind, span.trace_id.hex(),
-                                                     span.span_id.hex(), span.parent_span_id.hex()))
+                        self.spans.append(
+                            SpanRecord(
+                                service,
+                                span.name,
+                                span.kind,
+                                span.trace_id.hex(),
+                                span.span_id.hex(),
+                                span.parent_span_id.hex(),
+                            )
+                        )
             return trace_service_pb2.ExportTraceServiceResponse()
         return metrics_service_pb2.ExportMetricsServiceResponse()
 
@@ -60,5 +74,8 @@ class Collector(trace_service_pb2_grpc.TraceServiceServicer, metrics_service_pb2
     def service_edges(spans: list[SpanRecord]) -> set[tuple[str, str]]:
         """(parent service, child service) pairs where a span's parent lives in another service."""
         by_id = {s.span_id: s for s in spans}
-        return {(by_id[s.parent_span_id].service, s.service) for s in spans
-                if s.parent_span_id in by_id and by_id[s.parent_span_id].service != s.service}
+        return {
+            (by_id[s.parent_span_id].service, s.service)
+            for s in spans
+            if s.parent_span_id in by_id and by_id[s.parent_span_id].service != s.service
+        }

@@ -28,8 +28,14 @@ pytestmark = pytest.mark.e2e
 CHROMIUM = Path("/usr/bin/chromium")
 # headless, and nothing that phones home: without the background-networking flags chromium's own connections
 # are refused by a closed network
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 POLL_MS = 5000  # the console's refresh interval (setInterval(overview, 5000) in index.html)
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
@@ -44,7 +50,9 @@ async def browser():
             pytest.fail(f"{reason} (CI=true: the console's browser tests are required)", pytrace=False)
         pytest.skip(reason)
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        browser = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         yield browser
         await browser.close()
 
@@ -53,16 +61,24 @@ async def browser():
 def core_banking(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A tiny demo core-banking source (300 customers, read-only to the service, so shared by the tests)."""
     url = f"sqlite:///{tmp_path_factory.mktemp('core') / 'core-banking.db'}"
-    subprocess.run([str(procs.console_script("kam-demobank")), "generate", "--url", url,
-                    "--size", "tiny"], check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [str(procs.console_script("kam-demobank")), "generate", "--url", url, "--size", "tiny"],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     return url
 
 
 @pytest.fixture
 async def gateway_url(browser, core_banking: str, kam_processes) -> str:
     """Customer + report + gateway, the startup scan done and its key customers counted by the report service."""
-    kam = kam_processes("customer", "report", "gateway", env={
-        "KAM_CUSTOMER_SOURCE_URL": core_banking, "KAM_CUSTOMER_SCAN_ON_START": "true"})
+    kam = kam_processes(
+        "customer",
+        "report",
+        "gateway",
+        env={"KAM_CUSTOMER_SOURCE_URL": core_banking, "KAM_CUSTOMER_SCAN_ON_START": "true"},
+    )
     async with httpx.AsyncClient(base_url=kam.gateway_url, timeout=10) as client:
         headers = {"Authorization": f"Bearer {await _token(client)}"}
         loop = asyncio.get_running_loop()
@@ -133,13 +149,16 @@ class Console:
 
     async def stored(self) -> str:
         return await self.page.evaluate(
-            "() => JSON.stringify({...sessionStorage}) + JSON.stringify({...localStorage}) + document.cookie")
+            "() => JSON.stringify({...sessionStorage}) + JSON.stringify({...localStorage}) + document.cookie"
+        )
 
     async def screenshot(self, path: Path) -> None:
         await self.page.screenshot(path=str(path), full_page=True)
 
 
-async def _assert_signed_out(console: Console, secrets: dict[str, str], token: str, *, by_401: bool = False) -> None:
+async def _assert_signed_out(
+    console: Console, secrets: dict[str, str], token: str, *, by_401: bool = False
+) -> None:
     """The login form alone, no customer data, no token, no requests: ``console.requests`` was cleared when the
     sign-out began; while three poll intervals pass it may get nothing (退出) or only the poll that got the 401."""
     page = console.page
@@ -173,7 +192,8 @@ async def _signed_in(console: Console) -> tuple[dict[str, str], str]:
 
 
 async def test_sign_out_clears_customer_data_stops_polling_and_forgets_the_token(
-        browser, gateway_url: str, tmp_path: Path) -> None:
+    browser, gateway_url: str, tmp_path: Path
+) -> None:
     for label, viewport in (("desktop", DESKTOP), ("390px", PHONE)):
         console = await Console.open(browser, gateway_url, viewport)
         page = console.page

@@ -72,8 +72,9 @@ def no_server_error(ctx, response, case) -> None:
 def test_schemathesis_finds_no_server_error_or_schema_violation(kam_processes) -> None:
     kam = kam_processes(*SERVICES)
     password = os.environ.get("KAM_DEMO_PASSWORD", "kam-demo-2026")
-    login = httpx.post(f"{kam.gateway_url}/v1/auth:login", json={"username": "admin", "password": password},
-                       timeout=10)
+    login = httpx.post(
+        f"{kam.gateway_url}/v1/auth:login", json={"username": "admin", "password": password}, timeout=10
+    )
     assert login.status_code == 200, login.text
     headers = {"Authorization": f"Bearer {login.json()['accessToken']}"}
 
@@ -89,14 +90,24 @@ def test_schemathesis_finds_no_server_error_or_schema_violation(kam_processes) -
             continue
         operations += 1
 
-        @settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None,
-                  phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
-        @given(case=operation.as_strategy(GenerationMode.POSITIVE) | operation.as_strategy(GenerationMode.NEGATIVE))
+        @settings(
+            max_examples=EXAMPLES,
+            derandomize=True,
+            database=None,
+            deadline=None,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(
+            case=operation.as_strategy(GenerationMode.POSITIVE)
+            | operation.as_strategy(GenerationMode.NEGATIVE)
+        )
         def exercise(case) -> None:
             response = case.call(base_url=kam.gateway_url, session=session, headers=headers, timeout=15)
             statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
             case.validate_response(
-                response, checks=[no_server_error, response_schema_conformance, content_type_conformance])
+                response, checks=[no_server_error, response_schema_conformance, content_type_conformance]
+            )
 
         try:
             exercise()

@@ -28,7 +28,9 @@ async def test_consumer_killed_while_1000_customers_are_created(
     assert await eventually(lambda: watched_count(kam.grpc_addr("alert"), token_secret), 1000) == 1000
 
 
-async def test_producer_killed_between_commit_and_publish(kam_processes, token_secret, service_databases) -> None:
+async def test_producer_killed_between_commit_and_publish(
+    kam_processes, token_secret, service_databases
+) -> None:
     kam = kam_processes("customer", "report", database_urls=service_databases)
     # With the broker away, committed events wait in the outbox; then the producer crashes.
     await asyncio.to_thread(kam.stop_nats)
@@ -39,7 +41,9 @@ async def test_producer_killed_between_commit_and_publish(kam_processes, token_s
     assert await eventually(lambda: report_count(kam.grpc_addr("report"), token_secret), 50) == 50
 
 
-async def test_broker_down_for_10_seconds_loses_nothing(kam_processes, token_secret, service_databases) -> None:
+async def test_broker_down_for_10_seconds_loses_nothing(
+    kam_processes, token_secret, service_databases
+) -> None:
     kam = kam_processes("customer", "report", database_urls=service_databases)
     assert await create_customers(kam.grpc_addr("customer"), token_secret, range(100)) == 100
     assert await eventually(lambda: report_count(kam.grpc_addr("report"), token_secret), 100) == 100

@@ -38,8 +38,9 @@ async def _reflected_services(address: str) -> set[str]:
     """What ``grpcurl list`` shows: the services a server describes through reflection."""
     async with grpc.aio.insecure_channel(address) as channel:
         stub = reflection_pb2_grpc.ServerReflectionStub(channel)
-        call = stub.ServerReflectionInfo(iter([reflection_pb2.ServerReflectionRequest(list_services="")]),
-                                         timeout=5)
+        call = stub.ServerReflectionInfo(
+            iter([reflection_pb2.ServerReflectionRequest(list_services="")]), timeout=5
+        )
         async for response in call:
             return {s.name for s in response.list_services_response.service}
     return set()
@@ -75,15 +76,28 @@ async def _poll_json(client, path, headers, key, expected, timeout=30.0):
 
 async def test_create_over_rest_is_counted_by_report_in_one_trace(kam_processes, collector) -> None:
     spans, endpoint = collector
-    kam = kam_processes(*SERVICES, env={
-        "OTEL_EXPORTER_OTLP_ENDPOINT": endpoint, "OTEL_EXPORTER_OTLP_INSECURE": "true",
-        "OTEL_BSP_SCHEDULE_DELAY": "100", "OTEL_METRIC_EXPORT_INTERVAL": "600000",
-    })
+    kam = kam_processes(
+        *SERVICES,
+        env={
+            "OTEL_EXPORTER_OTLP_ENDPOINT": endpoint,
+            "OTEL_EXPORTER_OTLP_INSECURE": "true",
+            "OTEL_BSP_SCHEDULE_DELAY": "100",
+            "OTEL_METRIC_EXPORT_INTERVAL": "600000",
+        },
+    )
     async with httpx.AsyncClient(base_url=kam.gateway_url, timeout=10) as client:
         assert (await client.get("/readyz")).status_code == 200
         headers = await _login(client)
-        created = await client.post("/v1/customers", headers=headers, json={
-            "type": "TYPE_INDIVIDUAL", "displayName": "张伟", "idNumber": resident_id(7), "phone": "13812345678"})
+        created = await client.post(
+            "/v1/customers",
+            headers=headers,
+            json={
+                "type": "TYPE_INDIVIDUAL",
+                "displayName": "张伟",
+                "idNumber": resident_id(7),
+                "phone": "13812345678",
+            },
+        )
         assert created.status_code == 200, created.text
         customer = created.json()
         assert customer["name"].startswith("customers/")
@@ -104,30 +118,47 @@ async def test_create_over_rest_is_counted_by_report_in_one_trace(kam_processes,
     while loop.time() < deadline:
         for trace_spans in spans.traces().values():
             edges = spans.service_edges(trace_spans)
-            if wanted <= edges and any(s.name.endswith("CustomerCreated publish") for s in trace_spans) and any(
-                    s.service == "kam-report" and s.name.endswith("CustomerCreated process") for s in trace_spans):
+            if (
+                wanted <= edges
+                and any(s.name.endswith("CustomerCreated publish") for s in trace_spans)
+                and any(
+                    s.service == "kam-report" and s.name.endswith("CustomerCreated process")
+                    for s in trace_spans
+                )
+            ):
                 return
         await asyncio.sleep(0.3)
-    pytest.fail(f"no trace links gateway → customer → NATS → report; service edges seen: {edges}; "
-                f"{len(spans.spans)} spans from {sorted({s.service for s in spans.spans})}")
+    pytest.fail(
+        f"no trace links gateway → customer → NATS → report; service edges seen: {edges}; "
+        f"{len(spans.spans)} spans from {sorted({s.service for s in spans.spans})}"
+    )
 
 
 async def test_bad_input_over_rest_names_the_field(kam_processes) -> None:
     kam = kam_processes("customer", "gateway")
     async with httpx.AsyncClient(base_url=kam.gateway_url, timeout=10) as client:
         headers = await _login(client)
-        empty = await client.post("/v1/customers", headers=headers, json={
-            "type": "TYPE_INDIVIDUAL", "displayName": "", "idNumber": resident_id(1)})
+        empty = await client.post(
+            "/v1/customers",
+            headers=headers,
+            json={"type": "TYPE_INDIVIDUAL", "displayName": "", "idNumber": resident_id(1)},
+        )
         assert empty.status_code == 400
         fields = [v["field"] for d in empty.json()["error"]["details"] for v in d.get("fieldViolations", [])]
         assert fields == ["customer.display_name"]
-        malformed = await client.post("/v1/customers", headers=headers, json={
-            "type": "TYPE_INDIVIDUAL", "displayName": "李四", "idNumber": "12345"})
+        malformed = await client.post(
+            "/v1/customers",
+            headers=headers,
+            json={"type": "TYPE_INDIVIDUAL", "displayName": "李四", "idNumber": "12345"},
+        )
         assert malformed.status_code == 400
         assert "customer.id_number" in malformed.text
         assert (await client.get("/v1/nothing-here", headers=headers)).status_code == 404
-        not_json = await client.post("/v1/customers", headers=headers, content=b"{not json",
-                                     )
+        not_json = await client.post(
+            "/v1/customers",
+            headers=headers,
+            content=b"{not json",
+        )
         assert not_json.status_code == 400 and not_json.json()["error"]["status"] == "INVALID_ARGUMENT"
         anonymous = await client.get("/v1/customers")
         assert anonymous.status_code == 401

@@ -64,8 +64,11 @@ def _extra_services_env(entry: Service) -> str:
 def risk_service(tmp_path: Path) -> Path:
     """The service's folder written from the document; returns its ``src`` directory."""
     files = _files()
-    assert {f"services/{NAME}/pyproject.toml", f"services/{NAME}/src/kam_{NAME}/bootstrap.py",
-            f"services/{NAME}/src/kam_{NAME}/__main__.py"} <= files.keys(), sorted(files)
+    assert {
+        f"services/{NAME}/pyproject.toml",
+        f"services/{NAME}/src/kam_{NAME}/bootstrap.py",
+        f"services/{NAME}/src/kam_{NAME}/__main__.py",
+    } <= files.keys(), sorted(files)
     assert any("/migrations/" in path for path in files)
     for path, text in files.items():
         target = tmp_path / path
@@ -89,14 +92,20 @@ def test_the_registry_entry_is_the_only_list_the_service_joins() -> None:
     env = {registry.EXTRA_SERVICES_ENV: _extra_services_env(entry)}
     assert registry.get(NAME, env).consumes == entry.consumes
     plan = subprocess.run(
-        [sys.executable, str(ROOT / "deploy" / "local" / "run.py"), "--plan"], capture_output=True, text=True,
-        env={**{k: v for k, v in os.environ.items() if not k.startswith("KAM_")}, **env}, check=True, timeout=60,
+        [sys.executable, str(ROOT / "deploy" / "local" / "run.py"), "--plan"],
+        capture_output=True,
+        text=True,
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("KAM_")}, **env},
+        check=True,
+        timeout=60,
     ).stdout
     assert f"kam-{NAME} migrate + serve" in plan
 
 
 def test_a_service_built_from_the_document_starts_and_answers_health(
-    risk_service: Path, kam_processes: Callable[..., testing.KamProcesses], monkeypatch: pytest.MonkeyPatch,
+    risk_service: Path,
+    kam_processes: Callable[..., testing.KamProcesses],
+    monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
     bin_dir = tmp_path / "bin"
@@ -137,14 +146,22 @@ async def _publish_customer_created(nats_url: str, name: str) -> None:
     now = datetime.now(UTC)
     stamp = Timestamp()
     stamp.FromDatetime(now)
-    message = events_pb2.CustomerCreated(customer=customer_pb2.Customer(name=name, update_time=stamp,
-                                                                          create_time=stamp))
+    message = events_pb2.CustomerCreated(
+        customer=customer_pb2.Customer(name=name, update_time=stamp, create_time=stamp)
+    )
     connection = await events.connect(nats_url, "adding-a-service-test", retry_forever=False)
     try:
         js = connection.jetstream()
         await events.ensure_stream(js, "customer")
-        headers = events.event_headers(event_id=str(uuid.uuid4()), service="customer",
-                                       event_type=message.DESCRIPTOR.full_name, time=now, subject=name)
-        await js.publish(events.subject_for("customer", message), message.SerializeToString(), headers=headers)
+        headers = events.event_headers(
+            event_id=str(uuid.uuid4()),
+            service="customer",
+            event_type=message.DESCRIPTOR.full_name,
+            time=now,
+            subject=name,
+        )
+        await js.publish(
+            events.subject_for("customer", message), message.SerializeToString(), headers=headers
+        )
     finally:
         await connection.close()

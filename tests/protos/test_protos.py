@@ -100,7 +100,9 @@ def test_every_permission_is_used_by_some_rpc() -> None:
     from kam_kit import authz, permissions
 
     used = {rule.permission for rule in map(authz.declared_rule, _methods()) if rule is not None}
-    assert set(permissions.PERMISSIONS) - used == {"customers.pii.read"}  # the one checked on data, not a method
+    assert set(permissions.PERMISSIONS) - used == {
+        "customers.pii.read"
+    }  # the one checked on data, not a method
 
 
 @pytest.mark.parametrize("module_name", [m for m in _pb2_modules() if m.endswith("_service_pb2")])
@@ -175,8 +177,14 @@ def test_skeleton_contract() -> None:
     assert numbers(events_pb2.CustomerUpdated) == {"customer": 1, "update_mask": 2}
     stats = numbers(report_service_pb2.GetCustomerStatsResponse)
     assert stats == {"stats": 1}
-    assert numbers(identity_service_pb2.LoginResponse) == {"access_token": 1, "expire_time": 2, "user": 3,
-                                                           "refresh_token": 4, "refresh_expire_time": 5, "session": 6}
+    assert numbers(identity_service_pb2.LoginResponse) == {
+        "access_token": 1,
+        "expire_time": 2,
+        "user": 3,
+        "refresh_token": 4,
+        "refresh_expire_time": 5,
+        "session": 6,
+    }
     assert numbers(alert_service_pb2.GetMonitoringStatsResponse) == {"stats": 1}
 
 
@@ -230,8 +238,16 @@ def test_the_cdc_feed_message_and_its_deprecated_copy_agree_on_the_wire_and_in_j
     from kam.customer.v1 import customer_pb2, scan_pb2
 
     def fields(message) -> dict:
-        return {f.name: (f.number, f.type, f.is_repeated, f.json_name, f.message_type.full_name if f.message_type else "")
-                for f in message.DESCRIPTOR.fields}
+        return {
+            f.name: (
+                f.number,
+                f.type,
+                f.is_repeated,
+                f.json_name,
+                f.message_type.full_name if f.message_type else "",
+            )
+            for f in message.DESCRIPTOR.fields
+        }
 
     def values(enum) -> dict:
         return {v.name: v.number for v in enum.values}
@@ -242,7 +258,13 @@ def test_the_cdc_feed_message_and_its_deprecated_copy_agree_on_the_wire_and_in_j
     transaction = customer_pb2.Transaction.DESCRIPTOR
     for name in ("Direction", "Channel"):
         assert values(new.DESCRIPTOR.enum_types_by_name[name]) == values(transaction.enum_types_by_name[name])
-    sample = new(transaction_id="T1", account_number="6222", direction=new.DIRECTION_CREDIT,
-                 channel=new.CHANNEL_MOBILE, cash=True, summary="工资")
+    sample = new(
+        transaction_id="T1",
+        account_number="6222",
+        direction=new.DIRECTION_CREDIT,
+        channel=new.CHANNEL_MOBILE,
+        cash=True,
+        summary="工资",
+    )
     sample.amount.currency_code, sample.amount.units = "CNY", 12
     assert old.FromString(sample.SerializeToString()).SerializeToString() == sample.SerializeToString()

@@ -21,11 +21,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("serve", help="serve HTTP (KAM_GATEWAY_PORT) and the identity gRPC API (default)")
     sub.add_parser("migrate", help="apply the identity store's database migrations and exit")
-    admin = sub.add_parser("create-admin", help="create the first administrator (outside demo mode); the password "
-                                                "is read from KAM_ADMIN_PASSWORD or standard input")
+    admin = sub.add_parser(
+        "create-admin",
+        help="create the first administrator (outside demo mode); the password "
+        "is read from KAM_ADMIN_PASSWORD or standard input",
+    )
     admin.add_argument("username")
     admin.add_argument("--display-name", default="系统管理员")
-    admin.add_argument("--org-unit", default="0000", help="org unit id (created as the head office if missing)")
+    admin.add_argument(
+        "--org-unit", default="0000", help="org unit id (created as the head office if missing)"
+    )
     args = parser.parse_args(list(argv) if argv is not None else None)
     telemetry.configure("gateway")
     try:
@@ -65,22 +70,53 @@ async def _create_admin(settings: GatewaySettings, args: argparse.Namespace) -> 
     from kam_gateway.identity.throttle import LoginThrottle
 
     password = os.environ.get("KAM_ADMIN_PASSWORD") or sys.stdin.readline().strip()
-    identity = build(ServiceSettings(
-        service="gateway", grpc_host="127.0.0.1", grpc_port=0, database_url=settings.database_url, nats_url="",
-        token_secret=settings.token_secret, shutdown_grace_seconds=1, outbox_poll_seconds=1, outbox_batch_size=100,
-        consumer_max_deliver=5), SYSTEM_CLOCK, demo=None, throttle=LoginThrottle())
+    identity = build(
+        ServiceSettings(
+            service="gateway",
+            grpc_host="127.0.0.1",
+            grpc_port=0,
+            database_url=settings.database_url,
+            nats_url="",
+            token_secret=settings.token_secret,
+            shutdown_grace_seconds=1,
+            outbox_poll_seconds=1,
+            outbox_batch_size=100,
+            consumer_max_deliver=5,
+        ),
+        SYSTEM_CLOCK,
+        demo=None,
+        throttle=LoginThrottle(),
+    )
     try:
         await identity.app.migrate()
         await identity.directory.sync_built_in_roles()
         async with identity.app.db.transaction() as session:
             if await session.get(OrgUnitRow, args.org_unit) is None:
                 now = SYSTEM_CLOCK.now()
-                session.add(OrgUnitRow(id=args.org_unit, display_name="总行", type="HEAD_OFFICE", parent_id=None,
-                                       region="", origin="KAM", keep_kam_changes=False, version=1, create_time=now,
-                                       update_time=now))
-        await identity.users.create(UserDraft(username=args.username, display_name=args.display_name,
-                                              org_unit=args.org_unit, roles=["admin"]),
-                                    user_id=args.username, initial_password=password)
+                session.add(
+                    OrgUnitRow(
+                        id=args.org_unit,
+                        display_name="总行",
+                        type="HEAD_OFFICE",
+                        parent_id=None,
+                        region="",
+                        origin="KAM",
+                        keep_kam_changes=False,
+                        version=1,
+                        create_time=now,
+                        update_time=now,
+                    )
+                )
+        await identity.users.create(
+            UserDraft(
+                username=args.username,
+                display_name=args.display_name,
+                org_unit=args.org_unit,
+                roles=["admin"],
+            ),
+            user_id=args.username,
+            initial_password=password,
+        )
     except KamError as exc:
         print(f"kam-gateway create-admin: {exc}", file=sys.stderr)
         return 2

@@ -95,7 +95,8 @@ class Gateway:
         self.clock = clock
         #: gRPC paths callable without a token: the rpcs whose proto declares ``public`` (sign-in), plus any listed.
         self.public_methods = set(public_methods) | {
-            r.grpc_path for r in self.routes if (rule := declared_rule(r.method)) is not None and rule.public}
+            r.grpc_path for r in self.routes if (rule := declared_rule(r.method)) is not None and rule.public
+        }
         self._openapi: dict[str, Any] | None = None
 
     @property
@@ -107,18 +108,25 @@ class Gateway:
     async def handle(self, request: Request) -> Response:
         raw_path = _raw_path(request)
         if len(raw_path) + len(request.scope.get("query_string", b"")) > self.max_url_chars:
-            return _json(*errors.gateway_error(
-                414, grpc.StatusCode.INVALID_ARGUMENT,
-                f"请求地址过长 (request URL longer than {self.max_url_chars} characters)"))
+            return _json(
+                *errors.gateway_error(
+                    414,
+                    grpc.StatusCode.INVALID_ARGUMENT,
+                    f"请求地址过长 (request URL longer than {self.max_url_chars} characters)",
+                )
+            )
         match, allowed = self.router.match(request.method, raw_path)
         if match is None:
             if allowed:
                 status, body = errors.gateway_error(
-                    405, grpc.StatusCode.UNIMPLEMENTED,
+                    405,
+                    grpc.StatusCode.UNIMPLEMENTED,
                     f"不支持的 HTTP 方法 (method {request.method} not allowed; allowed: {', '.join(sorted(allowed))})",
                 )
                 return _json(status, body, headers={"allow": ", ".join(sorted(allowed))})
-            body = errors.error_body(grpc.StatusCode.NOT_FOUND, f"没有此路径 (no route for {request.url.path})")
+            body = errors.error_body(
+                grpc.StatusCode.NOT_FOUND, f"没有此路径 (no route for {request.url.path})"
+            )
             return _json(404, body)
 
         route = match.route
@@ -131,14 +139,22 @@ class Gateway:
             except Unauthenticated as exc:
                 return _json(*errors.unauthenticated(exc.message, exc.reason))
         public = route.grpc_path in self.public_methods
-        if sessions.needs_csrf(request, route.grpc_path, via_cookie, public) and not sessions.csrf_ok(request):
-            return _json(*errors.forbidden(
-                f"缺少或错误的 CSRF 令牌 (send the {sessions.CSRF_COOKIE} cookie's value in {sessions.CSRF_HEADER})",
-                "CSRF_TOKEN_MISSING"))
+        if sessions.needs_csrf(request, route.grpc_path, via_cookie, public) and not sessions.csrf_ok(
+            request
+        ):
+            return _json(
+                *errors.forbidden(
+                    f"缺少或错误的 CSRF 令牌 (send the {sessions.CSRF_COOKIE} cookie's value in {sessions.CSRF_HEADER})",
+                    "CSRF_TOKEN_MISSING",
+                )
+            )
         for name, value in [*match.variables.items(), *request.query_params.multi_items()]:
             if len(value) > self.max_param_chars:
-                return _json(*errors.bad_request(
-                    f"参数过长 (value of {name} longer than {self.max_param_chars} characters)", name))
+                return _json(
+                    *errors.bad_request(
+                        f"参数过长 (value of {name} longer than {self.max_param_chars} characters)", name
+                    )
+                )
         try:
             body = await self._read_body(request)
         except ClientDisconnect:  # nobody left to answer; not an error of ours
@@ -149,8 +165,11 @@ class Gateway:
         if route.grpc_path == sessions.REFRESH:
             body = sessions.refresh_from_cookie(request, body)
         if route.body and json_depth(body) > self.max_json_depth:
-            return _json(*errors.bad_request(
-                f"请求体嵌套过深 (request body nested deeper than {self.max_json_depth} levels)"))
+            return _json(
+                *errors.bad_request(
+                    f"请求体嵌套过深 (request body nested deeper than {self.max_json_depth} levels)"
+                )
+            )
         try:
             grpc_request = build_request(route, match.variables, request.query_params.multi_items(), body)
         except TranscodeError as exc:
@@ -166,13 +185,15 @@ class Gateway:
         deserialize = message_class(route.method.output_type).FromString
         try:
             if route.server_streaming:
-                stream = channel.unary_stream(route.grpc_path, request_serializer=_serialize,
-                                              response_deserializer=deserialize)
+                stream = channel.unary_stream(
+                    route.grpc_path, request_serializer=_serialize, response_deserializer=deserialize
+                )
                 call = stream(grpc_request, timeout=self.deadline_seconds, metadata=metadata)
                 payload: Any = [render_response(route, m) async for m in call]
             else:
-                unary = channel.unary_unary(route.grpc_path, request_serializer=_serialize,
-                                            response_deserializer=deserialize)
+                unary = channel.unary_unary(
+                    route.grpc_path, request_serializer=_serialize, response_deserializer=deserialize
+                )
                 reply = await unary(grpc_request, timeout=self.deadline_seconds, metadata=metadata)
                 payload = render_response(route, reply)
         except grpc.aio.AioRpcError as exc:
@@ -193,7 +214,9 @@ class Gateway:
     def _answer_body(self, request: Request, grpc_path: str, payload: Any) -> Response:
         """The JSON answer; sign-in routes of a browser session move tokens into cookies (sessions.py)."""
         cookie_refresh = grpc_path == sessions.REFRESH and sessions.REFRESH_COOKIE in request.cookies
-        if grpc_path in (sessions.LOGIN, sessions.REFRESH) and (sessions.wants_cookies(request) or cookie_refresh):
+        if grpc_path in (sessions.LOGIN, sessions.REFRESH) and (
+            sessions.wants_cookies(request) or cookie_refresh
+        ):
             kept = dict(payload)
             response = _json(200, {})
             sessions.set_session_cookies(request, response, kept, self.clock.now())
@@ -221,7 +244,9 @@ class Gateway:
     @staticmethod
     def _outgoing_metadata(request: Request, cookie_token: str | None = None) -> grpc.aio.Metadata:
         metadata = grpc.aio.Metadata()
-        authorization = request.headers.get("authorization") or (auth.bearer(cookie_token) if cookie_token else "")
+        authorization = request.headers.get("authorization") or (
+            auth.bearer(cookie_token) if cookie_token else ""
+        )
         if authorization:
             metadata["authorization"] = authorization
         metadata[REQUEST_ID_HEADER] = request.state.request_id
@@ -268,7 +293,11 @@ def _etag_holder(message: Message, route: Route) -> Any:
         return message
     if route.body and route.body != "*":
         field = message.DESCRIPTOR.fields_by_name.get(route.body.split(".")[0])
-        if field is not None and field.message_type is not None and "etag" in field.message_type.fields_by_name:
+        if (
+            field is not None
+            and field.message_type is not None
+            and "etag" in field.message_type.fields_by_name
+        ):
             return getattr(message, field.name)
     return None
 
@@ -301,11 +330,15 @@ def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> JSON
 #: content policy — nothing at all for API answers; the console page may load only its own resources (its inline
 #: script and style until the console is rebuilt with bundled files, issue 14).
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
-CONSOLE_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-               "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+CONSOLE_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
 #: Swagger UI sets inline styles; its scripts are files of its own.
-DOCS_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-            "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'")
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
 HSTS = "max-age=31536000; includeSubDomains"
 
 
@@ -334,9 +367,12 @@ class RequestIdMiddleware:
                 break
         request_id = incoming if _REQUEST_ID_OK.fullmatch(incoming) else uuid.uuid4().hex
         forwarded = dict(scope.get("headers", [])).get(b"x-forwarded-proto", b"")
-        security = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
-                    (b"referrer-policy", b"same-origin"),
-                    (b"content-security-policy", _policy(scope["path"]).encode())]
+        security = [
+            (b"x-content-type-options", b"nosniff"),
+            (b"x-frame-options", b"DENY"),
+            (b"referrer-policy", b"same-origin"),
+            (b"content-security-policy", _policy(scope["path"]).encode()),
+        ]
         if scope.get("scheme") == "https" or forwarded == b"https":
             security.append((b"strict-transport-security", HSTS.encode()))
         state = scope.setdefault("state", {})
@@ -349,15 +385,19 @@ class RequestIdMiddleware:
                 headers.append((REQUEST_ID_HEADER.encode(), request_id.encode()))
                 message = {**message, "headers": headers + security}
                 if scope["path"] not in _QUIET_PATHS:
-                    access_log.info("http request", extra={
-                        "http_method": scope["method"], "route": state.get("route", _route_label(scope["path"])),
-                        "status": message["status"], "duration_ms": round((time.monotonic() - started) * 1000, 1),
-                        "request_id": request_id})
+                    access_log.info(
+                        "http request",
+                        extra={
+                            "http_method": scope["method"],
+                            "route": state.get("route", _route_label(scope["path"])),
+                            "status": message["status"],
+                            "duration_ms": round((time.monotonic() - started) * 1000, 1),
+                            "request_id": request_id,
+                        },
+                    )
             await send(message)
 
         await self.app(scope, receive, send_with_id)
-
-
 
 
 #: Probes are polled every few seconds by Kubernetes; logging them would drown the access log.
@@ -366,7 +406,9 @@ _QUIET_PATHS = frozenset({"/healthz", "/readyz"})
 
 def _route_label(path: str) -> str:
     """For requests no http rule matched: fixed pages by path, anything else as ``-`` (never a raw path)."""
-    return path if path in ("/", "/openapi.json", "/docs") else ("/docs/*" if path.startswith("/docs/") else "-")
+    return (
+        path if path in ("/", "/openapi.json", "/docs") else ("/docs/*" if path.startswith("/docs/") else "-")
+    )
 
 
 def create_app(gateway: Gateway, *, instrument: bool = True, cors_origins: Iterable[str] = ()) -> ASGIApp:
@@ -435,14 +477,27 @@ def create_app(gateway: Gateway, *, instrument: bool = True, cors_origins: Itera
         from starlette.middleware.cors import CORSMiddleware
 
         wrapped = CORSMiddleware(
-            wrapped, allow_origins=origins, allow_credentials=True, max_age=600,
+            wrapped,
+            allow_origins=origins,
+            allow_credentials=True,
+            max_age=600,
             allow_methods=["GET", "POST", "PATCH", "PUT", "DELETE"],
-            allow_headers=["authorization", "content-type", "x-csrf-token", "x-kam-session", "x-request-id",
-                           "if-match", "idempotency-key"],
-            expose_headers=["x-request-id", "etag", "retry-after"])
+            allow_headers=[
+                "authorization",
+                "content-type",
+                "x-csrf-token",
+                "x-kam-session",
+                "x-request-id",
+                "if-match",
+                "idempotency-key",
+            ],
+            expose_headers=["x-request-id", "etag", "retry-after"],
+        )
     if instrument:
         from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 
         # One server span per request; per-chunk send/receive spans would double the tracing cost.
-        wrapped = OpenTelemetryMiddleware(wrapped, excluded_urls="healthz,readyz", exclude_spans=["receive", "send"])
+        wrapped = OpenTelemetryMiddleware(
+            wrapped, excluded_urls="healthz,readyz", exclude_spans=["receive", "send"]
+        )
     return wrapped

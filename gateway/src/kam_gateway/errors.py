@@ -165,8 +165,12 @@ def bad_request(message: str, *fields: str, description: str | None = None) -> t
         packed = any_pb2.Any()
         packed.Pack(
             error_details_pb2.BadRequest(
-                field_violations=[error_details_pb2.BadRequest.FieldViolation(field=bounded(f), description=bounded(
-                    description)) for f in fields]
+                field_violations=[
+                    error_details_pb2.BadRequest.FieldViolation(
+                        field=bounded(f), description=bounded(description)
+                    )
+                    for f in fields
+                ]
             )
         )
         details.append(detail_to_json(packed))

@@ -43,7 +43,10 @@ _INT64 = {
 _WKT_SCHEMAS: dict[str, dict[str, Any]] = {
     "google.protobuf.Timestamp": {"type": "string", "format": "date-time"},
     "google.protobuf.Duration": {"type": "string", "pattern": r"^-?\d+(\.\d+)?s$", "examples": ["1.5s"]},
-    "google.protobuf.FieldMask": {"type": "string", "description": "逗号分隔的字段路径 (comma-separated paths)"},
+    "google.protobuf.FieldMask": {
+        "type": "string",
+        "description": "逗号分隔的字段路径 (comma-separated paths)",
+    },
     "google.protobuf.Empty": {"type": "object"},
     "google.protobuf.Struct": {"type": "object", "additionalProperties": True},
     "google.protobuf.Value": {},
@@ -73,12 +76,18 @@ ERROR_SCHEMA: dict[str, Any] = {
             "type": "object",
             "properties": {
                 "code": {"type": "integer", "description": "HTTP status"},
-                "status": {"type": "string", "description": "gRPC canonical code name, e.g. INVALID_ARGUMENT"},
+                "status": {
+                    "type": "string",
+                    "description": "gRPC canonical code name, e.g. INVALID_ARGUMENT",
+                },
                 "message": {"type": "string"},
                 "details": {
                     "type": "array",
-                    "items": {"type": "object", "properties": {"@type": {"type": "string"}},
-                              "additionalProperties": True},
+                    "items": {
+                        "type": "object",
+                        "properties": {"@type": {"type": "string"}},
+                        "additionalProperties": True,
+                    },
                     "description": "google.rpc details, e.g. BadRequest with fieldViolations, ErrorInfo",
                 },
             },
@@ -223,7 +232,9 @@ def _query_parameters(
         message_type = field.message_type if field.type == FieldDescriptor.TYPE_MESSAGE else None
         if message_type is not None and message_type.full_name not in WELL_KNOWN_SCALARS:
             if not is_repeated(field) and depth < 2:
-                params += _query_parameters(schemas, message_type, path + ".", json_path + ".", bound, depth + 1)
+                params += _query_parameters(
+                    schemas, message_type, path + ".", json_path + ".", bound, depth + 1
+                )
             continue
         param: dict[str, Any] = {"name": json_path, "in": "query", "schema": schemas.field(field)}
         comment = schemas.comments.get(f"{message.full_name}.{field.name}")
@@ -261,25 +272,39 @@ def _operation(schemas: _Schemas, route: Route, index: int) -> dict[str, Any]:
         bound.add(proto_path(resolve_field_path(input_type, var.field_path)))
     for param in path_params:
         field = resolve_field_path(input_type, param.field_path)[-1]
-        schema = schemas.field(field) if param.wildcard == "*" and param.name == param.field_path else {
-            "type": "string"}
-        entry: dict[str, Any] = {"name": param.name, "in": "path", "required": True, "schema": schema,
-                                 "x-kam-field": param.field_path}
+        schema = (
+            schemas.field(field)
+            if param.wildcard == "*" and param.name == param.field_path
+            else {"type": "string"}
+        )
+        entry: dict[str, Any] = {
+            "name": param.name,
+            "in": "path",
+            "required": True,
+            "schema": schema,
+            "x-kam-field": param.field_path,
+        }
         if param.name != param.field_path:
             entry["description"] = f"字段 {param.field_path} 的一段 (a segment of field {param.field_path})"
         if param.wildcard == "**":
-            entry["description"] = f"字段 {param.field_path} 的其余部分，可含 '/' (rest of {param.field_path})"
+            entry["description"] = (
+                f"字段 {param.field_path} 的其余部分，可含 '/' (rest of {param.field_path})"
+            )
         params.append(entry)
 
     # Not `required`: the gateway reads an empty body as `{}` (the message's required fields are then missing).
     if route.body == "*":
-        op["requestBody"] = {"required": False,
-                             "content": {"application/json": {"schema": schemas.ref(input_type)}}}
+        op["requestBody"] = {
+            "required": False,
+            "content": {"application/json": {"schema": schemas.ref(input_type)}},
+        }
     elif route.body:
         fields = resolve_field_path(input_type, route.body)
         bound.add(proto_path(fields))
-        op["requestBody"] = {"required": False,
-                             "content": {"application/json": {"schema": schemas.field(fields[-1])}}}
+        op["requestBody"] = {
+            "required": False,
+            "content": {"application/json": {"schema": schemas.field(fields[-1])}},
+        }
     if route.body != "*":
         params += _query_parameters(schemas, input_type, "", "", bound)
     if params:

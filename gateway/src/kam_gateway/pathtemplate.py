@@ -84,7 +84,9 @@ class PathTemplate:
             previous = ""
             for seg in var.segments:
                 if seg in ("*", "**"):
-                    name = _unique(_singular(previous) if previous else var.field_path.replace(".", "_"), taken)
+                    name = _unique(
+                        _singular(previous) if previous else var.field_path.replace(".", "_"), taken
+                    )
                     params.append(PathParameter(name, var.field_path, seg))
                     parts.append("{" + name + "}")
                 else:

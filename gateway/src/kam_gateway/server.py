@@ -75,37 +75,66 @@ class GatewaySettings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> GatewaySettings:
         default = ThrottleSettings()
         throttle = ThrottleSettings(
-            account_free=env_int("KAM_GATEWAY_LOGIN_FREE_FAILURES", default.account_free, minimum=1,
-                                 environ=environ),
-            base_delay=timedelta(seconds=env_float("KAM_GATEWAY_LOGIN_BASE_DELAY_SECONDS",
-                                                   default.base_delay.total_seconds(), environ=environ)),
-            max_delay=timedelta(seconds=env_float("KAM_GATEWAY_LOGIN_MAX_DELAY_SECONDS",
-                                                  default.max_delay.total_seconds(), environ=environ)),
-            address_max=env_int("KAM_GATEWAY_LOGIN_ADDRESS_MAX_FAILURES", default.address_max, minimum=1,
-                                environ=environ),
-            window=timedelta(seconds=env_float("KAM_GATEWAY_LOGIN_WINDOW_SECONDS", default.window.total_seconds(),
-                                               environ=environ)),
+            account_free=env_int(
+                "KAM_GATEWAY_LOGIN_FREE_FAILURES", default.account_free, minimum=1, environ=environ
+            ),
+            base_delay=timedelta(
+                seconds=env_float(
+                    "KAM_GATEWAY_LOGIN_BASE_DELAY_SECONDS",
+                    default.base_delay.total_seconds(),
+                    environ=environ,
+                )
+            ),
+            max_delay=timedelta(
+                seconds=env_float(
+                    "KAM_GATEWAY_LOGIN_MAX_DELAY_SECONDS", default.max_delay.total_seconds(), environ=environ
+                )
+            ),
+            address_max=env_int(
+                "KAM_GATEWAY_LOGIN_ADDRESS_MAX_FAILURES", default.address_max, minimum=1, environ=environ
+            ),
+            window=timedelta(
+                seconds=env_float(
+                    "KAM_GATEWAY_LOGIN_WINDOW_SECONDS", default.window.total_seconds(), environ=environ
+                )
+            ),
         )
         return cls(
             http_host=env_str("KAM_GATEWAY_HOST", "127.0.0.1", environ=environ),
             http_port=env_int("KAM_GATEWAY_PORT", 8080, minimum=0, maximum=65535, environ=environ),
             grpc_host=env_str("KAM_GATEWAY_GRPC_HOST", "127.0.0.1", environ=environ),
-            grpc_port=env_int("KAM_GATEWAY_GRPC_PORT", DEFAULT_GRPC_PORTS["gateway"], minimum=0, maximum=65535,
-                              environ=environ),
+            grpc_port=env_int(
+                "KAM_GATEWAY_GRPC_PORT",
+                DEFAULT_GRPC_PORTS["gateway"],
+                minimum=0,
+                maximum=65535,
+                environ=environ,
+            ),
             token_secret=env_secret("KAM_TOKEN_SECRET", min_length=MIN_SECRET_LENGTH, environ=environ),
             deadline_seconds=env_float("KAM_GATEWAY_DEADLINE_SECONDS", 10.0, environ=environ),
             shutdown_grace_seconds=env_float("KAM_SHUTDOWN_GRACE_SECONDS", 5.0, environ=environ),
-            max_body_bytes=env_int("KAM_GATEWAY_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, minimum=1, environ=environ),
-            max_json_depth=env_int("KAM_GATEWAY_MAX_JSON_DEPTH", DEFAULT_MAX_JSON_DEPTH, minimum=1, maximum=500,
-                                   environ=environ),
-            max_param_chars=env_int("KAM_GATEWAY_MAX_PARAM_CHARS", DEFAULT_MAX_PARAM_CHARS, minimum=1,
-                                    environ=environ),
-            max_url_chars=env_int("KAM_GATEWAY_MAX_URL_CHARS", DEFAULT_MAX_URL_CHARS, minimum=64, environ=environ),
+            max_body_bytes=env_int(
+                "KAM_GATEWAY_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, minimum=1, environ=environ
+            ),
+            max_json_depth=env_int(
+                "KAM_GATEWAY_MAX_JSON_DEPTH", DEFAULT_MAX_JSON_DEPTH, minimum=1, maximum=500, environ=environ
+            ),
+            max_param_chars=env_int(
+                "KAM_GATEWAY_MAX_PARAM_CHARS", DEFAULT_MAX_PARAM_CHARS, minimum=1, environ=environ
+            ),
+            max_url_chars=env_int(
+                "KAM_GATEWAY_MAX_URL_CHARS", DEFAULT_MAX_URL_CHARS, minimum=64, environ=environ
+            ),
             login_throttle=throttle,
-            database_url=env_str("KAM_GATEWAY_DATABASE_URL", "sqlite+aiosqlite:///var/gateway.db", environ=environ),
+            database_url=env_str(
+                "KAM_GATEWAY_DATABASE_URL", "sqlite+aiosqlite:///var/gateway.db", environ=environ
+            ),
             nats_url=env_str("KAM_NATS_URL", DEFAULT_NATS_URL, environ=environ),
-            cors_origins=tuple(o.strip() for o in env_str("KAM_GATEWAY_CORS_ORIGINS", "", environ=environ).split(",")
-                               if o.strip()),
+            cors_origins=tuple(
+                o.strip()
+                for o in env_str("KAM_GATEWAY_CORS_ORIGINS", "", environ=environ).split(",")
+                if o.strip()
+            ),
         )
 
 
@@ -116,8 +145,11 @@ class JsonErrorH11Protocol(H11Protocol):
     def send_400_response(self, msg: str) -> None:
         _, body = errors.bad_request(f"无效的 HTTP 请求 ({msg})")
         content = json.dumps(body, ensure_ascii=False).encode()
-        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(content)).encode()),
-                   (b"connection", b"close")]
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(content)).encode()),
+            (b"connection", b"close"),
+        ]
         try:
             output = self.conn.send(h11.Response(status_code=400, headers=headers, reason=b"Bad Request"))
             output += self.conn.send(h11.Data(data=content)) + self.conn.send(h11.EndOfMessage())
@@ -181,13 +213,21 @@ class GatewayServer:
             self._tmp = tempfile.TemporaryDirectory(prefix="kam-gateway-")
             database_url = f"sqlite+aiosqlite:///{self._tmp.name}/gateway.db"
         identity_settings = ServiceSettings(
-            service="gateway", grpc_host=self.settings.grpc_host, grpc_port=self.settings.grpc_port,
-            database_url=database_url, nats_url=self.settings.nats_url, token_secret=self.settings.token_secret,
-            shutdown_grace_seconds=self.settings.shutdown_grace_seconds, outbox_poll_seconds=0.5,
-            outbox_batch_size=1000, consumer_max_deliver=5)
+            service="gateway",
+            grpc_host=self.settings.grpc_host,
+            grpc_port=self.settings.grpc_port,
+            database_url=database_url,
+            nats_url=self.settings.nats_url,
+            token_secret=self.settings.token_secret,
+            shutdown_grace_seconds=self.settings.shutdown_grace_seconds,
+            outbox_poll_seconds=0.5,
+            outbox_batch_size=1000,
+            consumer_max_deliver=5,
+        )
         self.throttle = LoginThrottle(self.settings.login_throttle, clock=self.clock)
-        self.identity = build_identity(identity_settings, self.clock, demo=self.directory, throttle=self.throttle,
-                                       hashing=self.hashing)
+        self.identity = build_identity(
+            identity_settings, self.clock, demo=self.directory, throttle=self.throttle, hashing=self.hashing
+        )
         await self.identity.start()
         self.grpc = self.identity.app.grpc
         assert self.grpc is not None
@@ -198,17 +238,27 @@ class GatewayServer:
             environ["KAM_GATEWAY_GRPC_ADDR"] = f"127.0.0.1:{self.grpc.port}"
         backends = backends_from_env((s.full_name for s in self.services), environ)
         self.gateway = Gateway(
-            self.services, backends, token_secret=secret, clock=self.clock,
-            deadline_seconds=self.settings.deadline_seconds, max_body_bytes=self.settings.max_body_bytes,
-            max_json_depth=self.settings.max_json_depth, max_param_chars=self.settings.max_param_chars,
-            max_url_chars=self.settings.max_url_chars, public_methods=self.public_methods,
+            self.services,
+            backends,
+            token_secret=secret,
+            clock=self.clock,
+            deadline_seconds=self.settings.deadline_seconds,
+            max_body_bytes=self.settings.max_body_bytes,
+            max_json_depth=self.settings.max_json_depth,
+            max_param_chars=self.settings.max_param_chars,
+            max_url_chars=self.settings.max_url_chars,
+            public_methods=self.public_methods,
         )
 
         config = uvicorn.Config(
             create_app(self.gateway, instrument=self.instrument, cors_origins=self.settings.cors_origins),
-            host=self.settings.http_host, port=self.settings.http_port, lifespan="on", log_config=None,
+            host=self.settings.http_host,
+            port=self.settings.http_port,
+            lifespan="on",
+            log_config=None,
             http=JsonErrorH11Protocol,
-            access_log=False, timeout_graceful_shutdown=int(self.settings.shutdown_grace_seconds) or None,
+            access_log=False,
+            timeout_graceful_shutdown=int(self.settings.shutdown_grace_seconds) or None,
         )
         self.http = _EmbeddedUvicorn(config)
         self._http_task = asyncio.create_task(self.http.serve(), name="gateway-http")
@@ -219,8 +269,12 @@ class GatewayServer:
             await asyncio.sleep(0.01)
         log.info(
             "gateway serving",
-            extra={"http_port": self.http_port, "grpc_port": self.grpc.port, "routes": len(self.gateway.routes),
-                   "backends": {b.name: b.address for b in backends.values()}},
+            extra={
+                "http_port": self.http_port,
+                "grpc_port": self.grpc.port,
+                "routes": len(self.gateway.routes),
+                "backends": {b.name: b.address for b in backends.values()},
+            },
         )
 
     async def stop(self) -> None:

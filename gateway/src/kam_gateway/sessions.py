@@ -93,14 +93,33 @@ def set_session_cookies(request: Request, response: Response, payload: dict[str,
     secure = _secure(request)
     access, refresh = payload.pop("accessToken", ""), payload.pop("refreshToken", "")
     if access:
-        response.set_cookie(ACCESS_COOKIE, access, max_age=_seconds_until(payload.get("expireTime", ""), now),
-                            path="/", httponly=True, samesite="strict", secure=secure)
+        response.set_cookie(
+            ACCESS_COOKIE,
+            access,
+            max_age=_seconds_until(payload.get("expireTime", ""), now),
+            path="/",
+            httponly=True,
+            samesite="strict",
+            secure=secure,
+        )
     if refresh:
-        response.set_cookie(REFRESH_COOKIE, refresh, path=REFRESH_PATH, httponly=True, samesite="strict",
-                            secure=secure, max_age=_seconds_until(payload.get("refreshExpireTime", ""), now))
-    response.set_cookie(CSRF_COOKIE, request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24), path="/",
-                        samesite="strict", secure=secure,
-                        max_age=_seconds_until(payload.get("refreshExpireTime", ""), now) or None)
+        response.set_cookie(
+            REFRESH_COOKIE,
+            refresh,
+            path=REFRESH_PATH,
+            httponly=True,
+            samesite="strict",
+            secure=secure,
+            max_age=_seconds_until(payload.get("refreshExpireTime", ""), now),
+        )
+    response.set_cookie(
+        CSRF_COOKIE,
+        request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24),
+        path="/",
+        samesite="strict",
+        secure=secure,
+        max_age=_seconds_until(payload.get("refreshExpireTime", ""), now) or None,
+    )
 
 
 def clear_session_cookies(response: Response) -> None:

@@ -32,14 +32,20 @@ from kam_gateway.routes import Route
 class TranscodeError(ValueError):
     """The HTTP request does not fit the request message (→ 400 INVALID_ARGUMENT)."""
 
-    def __init__(self, message: str, field: str | None = None, fields: list[str] | None = None,
-                 description: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        field: str | None = None,
+        fields: list[str] | None = None,
+        description: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
         self.description = description or message
         #: Every field named (a missing-required error names them all); ``[field]`` otherwise.
         self.fields = fields if fields is not None else ([field] if field else [])
+
 
 REQUIRED_DESCRIPTION = "必填 (required)"
 
@@ -172,8 +178,11 @@ def build_request(
     given = {path.split(".", 1)[0] for path in variables} | {_proto_name(input_type, k) for k in grouped}
     missing = missing_required(route, data, given)
     if missing:
-        raise TranscodeError(f"缺少必填字段 (missing required fields): {', '.join(missing)}", fields=missing,
-                             description=REQUIRED_DESCRIPTION)
+        raise TranscodeError(
+            f"缺少必填字段 (missing required fields): {', '.join(missing)}",
+            fields=missing,
+            description=REQUIRED_DESCRIPTION,
+        )
     return request
 
 
@@ -212,8 +221,15 @@ def missing_required(route: Route, data: Any, given: set[str]) -> list[str]:
     return missing
 
 
-def _walk_required(message: Descriptor, data: dict[str, Any], prefix: str, missing: list[str], *,
-                   given: set[str] = frozenset(), nested: bool = True) -> None:  # type: ignore[assignment]
+def _walk_required(
+    message: Descriptor,
+    data: dict[str, Any],
+    prefix: str,
+    missing: list[str],
+    *,
+    given: set[str] = frozenset(),
+    nested: bool = True,
+) -> None:  # type: ignore[assignment]
     if message.full_name in WELL_KNOWN_SCALARS or message.full_name.startswith("google.protobuf."):
         return
     for field in message.fields:
@@ -247,9 +263,13 @@ def _apply_body(route: Route, request: Message, body: bytes) -> Any:
         return data
     fields = resolve_field_path(request.DESCRIPTOR, route.body)
     leaf = fields[-1]
-    if (leaf.type == FieldDescriptor.TYPE_MESSAGE and not is_repeated(leaf)
-            and leaf.message_type.full_name not in WELL_KNOWN_SCALARS
-            and not leaf.message_type.full_name.startswith("google.protobuf.") and not isinstance(data, dict)):
+    if (
+        leaf.type == FieldDescriptor.TYPE_MESSAGE
+        and not is_repeated(leaf)
+        and leaf.message_type.full_name not in WELL_KNOWN_SCALARS
+        and not leaf.message_type.full_name.startswith("google.protobuf.")
+        and not isinstance(data, dict)
+    ):
         raise TranscodeError("请求体必须是 JSON 对象 (request body must be a JSON object)", field=route.body)
     wrapped: dict[str, Any] = {}
     _set_nested(wrapped, fields, data)
@@ -268,7 +288,8 @@ def _query_field(route: Route, input_type: Descriptor, key: str, bound: set[str]
     for b in bound:
         if path == b or path.startswith(b + ".") or b.startswith(path + "."):
             raise TranscodeError(
-                f"查询参数与路径或请求体重复 (query parameter already bound by path or body): {key}", field=key
+                f"查询参数与路径或请求体重复 (query parameter already bound by path or body): {key}",
+                field=key,
             )
     return fields
 

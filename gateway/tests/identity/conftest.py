@@ -34,18 +34,40 @@ async def identity(database_url):
     db = Database(database_url)
     clock = ManualClock(T0)
     sign_in = SignIn(db, clock, token_secret=SECRET, hashing=CHEAP)
-    ns = SimpleNamespace(db=db, clock=clock, sign_in=sign_in,
-                         users=Users(db, clock, sign_in=sign_in, hashing=CHEAP),
-                         directory=Directory(db, clock, sign_in=sign_in),
-                         accounts=ServiceAccounts(db, clock, token_secret=SECRET, hashing=CHEAP))
+    ns = SimpleNamespace(
+        db=db,
+        clock=clock,
+        sign_in=sign_in,
+        users=Users(db, clock, sign_in=sign_in, hashing=CHEAP),
+        directory=Directory(db, clock, sign_in=sign_in),
+        accounts=ServiceAccounts(db, clock, token_secret=SECRET, hashing=CHEAP),
+    )
     await ns.directory.sync_built_in_roles()
     async with db.transaction() as session:
-        for org_id, name, kind, parent in (("0000", "总行", "HEAD_OFFICE", None), ("0100", "北京分行", "BRANCH", "0000"),
-                                           ("0101", "东城支行", "SUB_BRANCH", "0100")):
-            session.add(OrgUnitRow(id=org_id, display_name=name, type=kind, parent_id=parent, region="",
-                                   origin="KAM", keep_kam_changes=False, version=1, create_time=T0, update_time=T0))
-    await ns.users.create(UserDraft(username="admin", display_name="系统管理员", org_unit="0000", roles=["admin"]),
-                          user_id="admin", initial_password=PASSWORD)
+        for org_id, name, kind, parent in (
+            ("0000", "总行", "HEAD_OFFICE", None),
+            ("0100", "北京分行", "BRANCH", "0000"),
+            ("0101", "东城支行", "SUB_BRANCH", "0100"),
+        ):
+            session.add(
+                OrgUnitRow(
+                    id=org_id,
+                    display_name=name,
+                    type=kind,
+                    parent_id=parent,
+                    region="",
+                    origin="KAM",
+                    keep_kam_changes=False,
+                    version=1,
+                    create_time=T0,
+                    update_time=T0,
+                )
+            )
+    await ns.users.create(
+        UserDraft(username="admin", display_name="系统管理员", org_unit="0000", roles=["admin"]),
+        user_id="admin",
+        initial_password=PASSWORD,
+    )
     async with db.transaction() as session:  # the administrator has already chosen their own password
         (await session.get(UserRow, "admin")).password_change_required = False
     try:

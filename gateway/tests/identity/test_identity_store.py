@@ -38,14 +38,19 @@ async def test_the_migrations_build_exactly_the_models(identity) -> None:
         table.to_metadata(combined)
 
     def diff(connection):
-        return [d for d in compare_metadata(MigrationContext.configure(connection), combined)
-                if not (d[0] == "remove_table" and d[1].name == "alembic_version")]
+        return [
+            d
+            for d in compare_metadata(MigrationContext.configure(connection), combined)
+            if not (d[0] == "remove_table" and d[1].name == "alembic_version")
+        ]
 
     async with identity.db.engine.connect() as connection:
         assert await connection.run_sync(diff) == []
 
 
-async def test_sign_in_issues_a_token_services_accept_with_the_users_permissions_scope_and_session(identity) -> None:
+async def test_sign_in_issues_a_token_services_accept_with_the_users_permissions_scope_and_session(
+    identity,
+) -> None:
     grant = await identity.sign_in.login("Admin ", PASSWORD, client_address="10.0.0.8", user_agent="UA")
     caller = auth.verify_token(grant.access_token, secret=SECRET, clock=identity.clock)
     assert caller.subject == "users/admin" and caller.roles == ("roles/admin",)
@@ -99,7 +104,7 @@ async def test_refresh_rotates_and_a_replayed_refresh_token_ends_the_session(ide
     with pytest.raises(Unauthenticated):
         await identity.sign_in.refresh(second.refresh_token)  # replayed: ends the session
     with pytest.raises(Unauthenticated):
-        await identity.sign_in.refresh(third.refresh_token)   # so the thief and the owner both sign in again
+        await identity.sign_in.refresh(third.refresh_token)  # so the thief and the owner both sign in again
     assert "kam.identity.v1.SessionRevoked" in await outbox_types(identity.db)
 
 
@@ -136,22 +141,45 @@ async def test_others_sessions_are_an_administrators_business(identity) -> None:
 
 async def test_create_user_validates_every_field_and_reference(identity) -> None:
     with pytest.raises(InvalidArgument) as bad:
-        await identity.users.create(UserDraft(username="X", display_name="", org_unit="", email="no-at",
-                                              phone="abc", data_scope="EVERYTHING"),
-                                    user_id="", initial_password="short")
-    assert {v.field for v in bad.value.violations} >= {"user.username", "user.display_name", "user.org_unit",
-                                                       "user.email", "user.phone", "user.data_scope",
-                                                       "initial_password"}
+        await identity.users.create(
+            UserDraft(
+                username="X",
+                display_name="",
+                org_unit="",
+                email="no-at",
+                phone="abc",
+                data_scope="EVERYTHING",
+            ),
+            user_id="",
+            initial_password="short",
+        )
+    assert {v.field for v in bad.value.violations} >= {
+        "user.username",
+        "user.display_name",
+        "user.org_unit",
+        "user.email",
+        "user.phone",
+        "user.data_scope",
+        "initial_password",
+    }
     with pytest.raises(InvalidArgument) as refs:
-        await identity.users.create(UserDraft(username="wang", display_name="王", org_unit="9999",
-                                              roles=["nope"], manager="ghost"),
-                                    user_id="", initial_password=PASSWORD)
+        await identity.users.create(
+            UserDraft(username="wang", display_name="王", org_unit="9999", roles=["nope"], manager="ghost"),
+            user_id="",
+            initial_password=PASSWORD,
+        )
     assert {v.field for v in refs.value.violations} == {"user.org_unit", "user.roles[0]", "user.manager"}
 
 
 async def test_a_new_users_password_must_be_changed_and_staff_codes_are_unique(identity) -> None:
-    row, roles = await _user(identity, "rm_li", roles=["relationship_manager"], org_unit="0101", staff_code="E000001",
-                             password_chosen=False)
+    row, roles = await _user(
+        identity,
+        "rm_li",
+        roles=["relationship_manager"],
+        org_unit="0101",
+        staff_code="E000001",
+        password_chosen=False,
+    )
     assert row.password_change_required and [r.id for r in roles] == ["relationship_manager"]
     with pytest.raises(AlreadyExists):
         await _user(identity, "rm_wu", roles=[], org_unit="0101", staff_code="E000001")
@@ -163,8 +191,11 @@ async def test_a_new_users_password_must_be_changed_and_staff_codes_are_unique(i
         await identity.users.change_password(li, "Wrong-pass-1", "Another-Strong-7")
     await identity.users.change_password(li, PASSWORD, "Another-Strong-7")
     assert not (await identity.users.get("rm_li"))[0].password_change_required
-    refreshed = auth.verify_token((await identity.sign_in.refresh(first.refresh_token)).access_token, secret=SECRET,
-                                  clock=identity.clock)
+    refreshed = auth.verify_token(
+        (await identity.sign_in.refresh(first.refresh_token)).access_token,
+        secret=SECRET,
+        clock=identity.clock,
+    )
     assert not refreshed.password_change_required and refreshed.can("customers.read")
     assert (await identity.sign_in.login("rm_li", "Another-Strong-7")).user.id == "rm_li"
 
@@ -172,11 +203,20 @@ async def test_a_new_users_password_must_be_changed_and_staff_codes_are_unique(i
 async def test_update_with_mask_and_etag_and_the_events_it_records(identity) -> None:
     await _user(identity, "rm_li", roles=["relationship_manager"], org_unit="0101")
     updated, roles = await identity.users.update(
-        "rm_li", UserDraft(display_name="李经理", roles=["branch_manager"], data_scope="OWN", manager="admin"),
-        {"display_name", "roles", "data_scope", "manager"}, etag="v1")
-    assert (updated.display_name, [r.id for r in roles], updated.data_scope, updated.manager_id, updated.version) \
-        == ("李经理", ["branch_manager"], "OWN", "admin", 2)
+        "rm_li",
+        UserDraft(display_name="李经理", roles=["branch_manager"], data_scope="OWN", manager="admin"),
+        {"display_name", "roles", "data_scope", "manager"},
+        etag="v1",
+    )
+    assert (
+        updated.display_name,
+        [r.id for r in roles],
+        updated.data_scope,
+        updated.manager_id,
+        updated.version,
+    ) == ("李经理", ["branch_manager"], "OWN", "admin", 2)
     from kam_kit.errors import Aborted
+
     with pytest.raises(Aborted):
         await identity.users.update("rm_li", UserDraft(display_name="x"), {"display_name"}, etag="v1")
     with pytest.raises(InvalidArgument):
@@ -213,8 +253,9 @@ async def test_list_users_filters_and_pages(identity) -> None:
 
 
 async def test_the_org_tree_stays_a_tree_and_in_use_units_are_kept(identity) -> None:
-    await identity.directory.create_org_unit("0102", OrgUnitDraft(display_name="西城支行", type="SUB_BRANCH",
-                                                                  parent="0100"))
+    await identity.directory.create_org_unit(
+        "0102", OrgUnitDraft(display_name="西城支行", type="SUB_BRANCH", parent="0100")
+    )
     with pytest.raises(InvalidArgument):
         await identity.directory.update_org_unit("0100", OrgUnitDraft(parent="0102"), {"parent"}, etag="")
     with pytest.raises(FailedPrecondition):
@@ -226,13 +267,16 @@ async def test_the_org_tree_stays_a_tree_and_in_use_units_are_kept(identity) -> 
 
 async def test_custom_roles_grant_what_they_list_and_built_in_roles_are_fixed(identity) -> None:
     with pytest.raises(InvalidArgument):
-        await identity.directory.create_role("ingest", RoleDraft(display_name="x", permissions=["transactions.ingest"],
-                                                                 data_scope="ALL"))
-    await identity.directory.create_role("auditor", RoleDraft(display_name="审计员", permissions=["access_records.read"],
-                                                              data_scope="ALL"))
+        await identity.directory.create_role(
+            "ingest", RoleDraft(display_name="x", permissions=["transactions.ingest"], data_scope="ALL")
+        )
+    await identity.directory.create_role(
+        "auditor", RoleDraft(display_name="审计员", permissions=["access_records.read"], data_scope="ALL")
+    )
     await _user(identity, "audit_1", roles=["auditor"], org_unit="0000")
-    caller = auth.verify_token((await identity.sign_in.login("audit_1", PASSWORD)).access_token, secret=SECRET,
-                               clock=identity.clock)
+    caller = auth.verify_token(
+        (await identity.sign_in.login("audit_1", PASSWORD)).access_token, secret=SECRET, clock=identity.clock
+    )
     assert caller.granted == frozenset({"access_records.read"})
     with pytest.raises(FailedPrecondition):
         await identity.directory.delete_role("auditor")
@@ -241,8 +285,9 @@ async def test_custom_roles_grant_what_they_list_and_built_in_roles_are_fixed(id
 
 
 async def test_service_accounts_get_tokens_with_exactly_their_permissions(identity) -> None:
-    _, secret = await identity.accounts.create("core-feed", ServiceAccountDraft(
-        display_name="核心系统交易推送", permissions=["transactions.ingest"]))
+    _, secret = await identity.accounts.create(
+        "core-feed", ServiceAccountDraft(display_name="核心系统交易推送", permissions=["transactions.ingest"])
+    )
     token, _ = await identity.accounts.issue_token("core-feed", secret)
     caller = auth.verify_token(token, secret=SECRET, clock=identity.clock)
     assert caller.kind == "service" and caller.granted == frozenset({"transactions.ingest"})
@@ -258,53 +303,81 @@ async def test_service_accounts_get_tokens_with_exactly_their_permissions(identi
     assert (await outbox_types(identity.db)).count("kam.identity.v1.ServiceAccountRevoked") == 2
 
 
-async def test_the_cores_branches_and_staff_are_imported_and_kam_changes_win_only_where_kept(identity) -> None:
+async def test_the_cores_branches_and_staff_are_imported_and_kam_changes_win_only_where_kept(
+    identity,
+) -> None:
     async with identity.db.transaction() as session:
-        await identity.directory.import_org_unit(session, "0200", display_name="上海分行", type_="BRANCH",
-                                                 parent="0000", region="上海")
-        await identity.directory.import_staff(session, "E000123", display_name="赵客户经理", org_unit="0101",
-                                              active=True)
+        await identity.directory.import_org_unit(
+            session, "0200", display_name="上海分行", type_="BRANCH", parent="0000", region="上海"
+        )
+        await identity.directory.import_staff(
+            session, "E000123", display_name="赵客户经理", org_unit="0101", active=True
+        )
     page, _, _ = await identity.users.list('staff_code = "E000123"', 10, "")
-    (user, roles), = page
-    assert (user.state, user.origin, [r.id for r in roles]) == ("PENDING_ACTIVATION", "CORE_BANKING",
-                                                                 ["relationship_manager"])
+    ((user, roles),) = page
+    assert (user.state, user.origin, [r.id for r in roles]) == (
+        "PENDING_ACTIVATION",
+        "CORE_BANKING",
+        ["relationship_manager"],
+    )
     with pytest.raises(Unauthenticated):
         await identity.sign_in.login(user.username, PASSWORD)  # not activated
 
     async with identity.db.transaction() as session:  # the core moves them: the import follows
-        await identity.directory.import_staff(session, "E000123", display_name="赵经理", org_unit="0100", active=True)
+        await identity.directory.import_staff(
+            session, "E000123", display_name="赵经理", org_unit="0100", active=True
+        )
     assert (await identity.users.get(user.id))[0].org_unit_id == "0100"
 
-    await identity.users.update(user.id, UserDraft(org_unit="0101", keep_kam_changes=True),
-                                {"org_unit", "keep_kam_changes"}, etag="")
+    await identity.users.update(
+        user.id, UserDraft(org_unit="0101", keep_kam_changes=True), {"org_unit", "keep_kam_changes"}, etag=""
+    )
     async with identity.db.transaction() as session:  # kept: the next import leaves KAM's value
-        await identity.directory.import_staff(session, "E000123", display_name="赵经理", org_unit="0100", active=False)
+        await identity.directory.import_staff(
+            session, "E000123", display_name="赵经理", org_unit="0100", active=False
+        )
     kept = (await identity.users.get(user.id))[0]
     assert (kept.org_unit_id, kept.state) == ("0101", "PENDING_ACTIVATION")
 
 
 async def test_staff_who_leave_the_bank_are_disabled_and_their_sessions_end(identity) -> None:
     async with identity.db.transaction() as session:
-        await identity.directory.import_staff(session, "E000200", display_name="钱经理", org_unit="0101", active=True)
+        await identity.directory.import_staff(
+            session, "E000200", display_name="钱经理", org_unit="0101", active=True
+        )
     admin = await _caller(identity)
     user_id = "e000200"
     await identity.users.set_state(admin, user_id, "ACTIVE")
     await identity.users.reset_password(user_id, PASSWORD)
     grant = await identity.sign_in.login(user_id, PASSWORD)
     async with identity.db.transaction() as session:
-        await identity.directory.import_staff(session, "E000200", display_name="钱经理", org_unit="0101", active=False)
+        await identity.directory.import_staff(
+            session, "E000200", display_name="钱经理", org_unit="0101", active=False
+        )
     async with identity.db.read() as session:
         assert (await session.get(UserRow, user_id)).state == "DISABLED"
-        assert (await session.execute(select(SessionRow.revoke_reason).where(
-            SessionRow.id == grant.session_id))).scalar_one() == "LEFT_THE_BANK"
+        assert (
+            await session.execute(select(SessionRow.revoke_reason).where(SessionRow.id == grant.session_id))
+        ).scalar_one() == "LEFT_THE_BANK"
 
 
-async def _user(identity, username: str, *, roles: list[str], org_unit: str, staff_code: str = "",
-                password_chosen: bool = True):
+async def _user(
+    identity,
+    username: str,
+    *,
+    roles: list[str],
+    org_unit: str,
+    staff_code: str = "",
+    password_chosen: bool = True,
+):
     """A user created by the administrator; ``password_chosen``: they have since changed the initial password."""
-    created = await identity.users.create(UserDraft(username=username, display_name=username, org_unit=org_unit,
-                                                    roles=roles, staff_code=staff_code),
-                                          user_id="", initial_password=PASSWORD)
+    created = await identity.users.create(
+        UserDraft(
+            username=username, display_name=username, org_unit=org_unit, roles=roles, staff_code=staff_code
+        ),
+        user_id="",
+        initial_password=PASSWORD,
+    )
     if password_chosen:
         async with identity.db.transaction() as session:
             (await session.get(UserRow, created[0].id)).password_change_required = False

@@ -12,14 +12,17 @@ CHEAP = {"time_cost": 1, "memory_cost_kib": 8, "parallelism": 1}
 NOW = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("password", "codes"), [
-    ("Kam-Strong-42", set()),
-    ("short1A!", {"TOO_SHORT"}),
-    ("alllowercaseletters", {"TOO_SIMPLE"}),
-    ("zhangwei-Secret1", {"CONTAINS_NAME"}),
-    ("Password123", {"TOO_COMMON"}),
-    ("x" * 129 + "A1", {"TOO_LONG"}),
-])
+@pytest.mark.parametrize(
+    ("password", "codes"),
+    [
+        ("Kam-Strong-42", set()),
+        ("short1A!", {"TOO_SHORT"}),
+        ("alllowercaseletters", {"TOO_SIMPLE"}),
+        ("zhangwei-Secret1", {"CONTAINS_NAME"}),
+        ("Password123", {"TOO_COMMON"}),
+        ("x" * 129 + "A1", {"TOO_LONG"}),
+    ],
+)
 def test_password_policy(password, codes) -> None:
     assert {p.code for p in policy_problems(password, username="zhangwei", display_name="张伟")} == codes
 

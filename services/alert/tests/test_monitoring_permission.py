@@ -18,21 +18,37 @@ from kam_kit.clock import ManualClock
 from kam_kit.grpcserver import GrpcServer
 
 
-@pytest.mark.parametrize("role, allowed", [
-    ("roles/admin", True), ("roles/head_office_leader", True), ("roles/compliance", False),
-    ("roles/branch_manager", False), ("roles/relationship_manager", False)])
-async def test_item4_monitoring_stats_only_for_bank_wide_roles(database_url, token_secret, role, allowed) -> None:
+@pytest.mark.parametrize(
+    "role, allowed",
+    [
+        ("roles/admin", True),
+        ("roles/head_office_leader", True),
+        ("roles/compliance", False),
+        ("roles/branch_manager", False),
+        ("roles/relationship_manager", False),
+    ],
+)
+async def test_item4_monitoring_stats_only_for_bank_wide_roles(
+    database_url, token_secret, role, allowed
+) -> None:
     clock = ManualClock()
     async with migrated_database(database_url, MIGRATIONS, Base.metadata) as db:
         server = GrpcServer("alert", 0, token_secret=token_secret, clock=clock)
         server.add(pb_grpc.add_AlertServiceServicer_to_server, AlertServicer(db), "kam.alert.v1.AlertService")
         await server.start()
-        token = auth.issue_token(auth.Identity(subject="users/x", roles=(role,), org_unit="orgUnits/0101"),
-                                 secret=token_secret, clock=clock, ttl=timedelta(hours=1))
+        token = auth.issue_token(
+            auth.Identity(subject="users/x", roles=(role,), org_unit="orgUnits/0101"),
+            secret=token_secret,
+            clock=clock,
+            ttl=timedelta(hours=1),
+        )
         try:
             async with grpc.aio.insecure_channel(f"127.0.0.1:{server.port}") as channel:
                 call = pb_grpc.AlertServiceStub(channel).GetMonitoringStats(
-                    pb.GetMonitoringStatsRequest(), metadata=((auth.METADATA_KEY, auth.bearer(token)),), timeout=10)
+                    pb.GetMonitoringStatsRequest(),
+                    metadata=((auth.METADATA_KEY, auth.bearer(token)),),
+                    timeout=10,
+                )
                 if allowed:
                     stats = (await call).stats
                     assert (stats.name, stats.watched_customer_count) == ("alertMonitoringStats", 0)

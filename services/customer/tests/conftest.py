@@ -25,15 +25,32 @@ async def start_customer_service(database_url, token_secret, free_port, tmp_path
     started: list[SimpleNamespace] = []
 
     async def start(clock: ManualClock, *, seal_audit: bool = False, **customer_settings) -> SimpleNamespace:
-        settings = ServiceSettings.from_env("customer", environ={
-            "KAM_TOKEN_SECRET": token_secret, "KAM_CUSTOMER_DATABASE_URL": database_url,
-            "KAM_CUSTOMER_GRPC_PORT": str(free_port()), "KAM_NATS_URL": "nats://127.0.0.1:1",
-        })
-        service = build(settings, clock, customer_settings=CustomerSettings(**{
-            "source_url": f"sqlite:///{tmp_path / 'none.db'}", "mapping_path": tmp_path / "none.toml",
-            "scan_cron": "0 0 1 1 *", "scan_on_start": False, **customer_settings}))
+        settings = ServiceSettings.from_env(
+            "customer",
+            environ={
+                "KAM_TOKEN_SECRET": token_secret,
+                "KAM_CUSTOMER_DATABASE_URL": database_url,
+                "KAM_CUSTOMER_GRPC_PORT": str(free_port()),
+                "KAM_NATS_URL": "nats://127.0.0.1:1",
+            },
+        )
+        service = build(
+            settings,
+            clock,
+            customer_settings=CustomerSettings(
+                **{
+                    "source_url": f"sqlite:///{tmp_path / 'none.db'}",
+                    "mapping_path": tmp_path / "none.toml",
+                    "scan_cron": "0 0 1 1 *",
+                    "scan_on_start": False,
+                    **customer_settings,
+                }
+            ),
+        )
         service.produces_events = False
-        service.seals_audit = seal_audit  # off unless asked: AuditRecorded rows would race the outbox assertions
+        service.seals_audit = (
+            seal_audit  # off unless asked: AuditRecorded rows would race the outbox assertions
+        )
         service.test_clock = clock
         await service.start()
         channel = grpc.aio.insecure_channel(f"127.0.0.1:{service.grpc.port}")
@@ -45,8 +62,9 @@ async def start_customer_service(database_url, token_secret, free_port, tmp_path
                 roles = ("roles/admin",)
             return call_metadata(token_secret, clock, *roles, **caller)
 
-        api = SimpleNamespace(service=service, clock=clock, channel=channel, md=md,
-                              client=pb_grpc.CustomerServiceStub(channel))
+        api = SimpleNamespace(
+            service=service, clock=clock, channel=channel, md=md, client=pb_grpc.CustomerServiceStub(channel)
+        )
         started.append(api)
         return api
 

@@ -10,8 +10,9 @@ from kam_kit import runtime
 from kam_kit.clock import ManualClock
 
 
-async def test_stop_names_a_task_that_ignores_cancellation_and_returns(start_customer_service, monkeypatch,
-                                                                       caplog) -> None:
+async def test_stop_names_a_task_that_ignores_cancellation_and_returns(
+    start_customer_service, monkeypatch, caplog
+) -> None:
     monkeypatch.setattr(runtime, "STOP_TASKS_SECONDS", 0.5)
     api = await start_customer_service(ManualClock())
     release = asyncio.Event()
@@ -30,7 +31,8 @@ async def test_stop_names_a_task_that_ignores_cancellation_and_returns(start_cus
     await api.service.stop()
     assert time.monotonic() - started < 5
     assert [r.task for r in caplog.records if r.getMessage() == "task did not stop when cancelled"] == [
-        "customer-stubborn"]
+        "customer-stubborn"
+    ]
     release.set()
     task.cancel()
     await asyncio.wait([task], timeout=1)

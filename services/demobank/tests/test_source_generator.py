@@ -127,9 +127,11 @@ async def test_wealth_is_heavy_tailed(database_url: str) -> None:
     try:
         async with engine.connect() as conn:
             rows = await conn.execute(
-                select(a.c.cust_no, func.sum(a.c.cur_bal)).select_from(a.join(p, a.c.prod_cd == p.c.prod_cd))
+                select(a.c.cust_no, func.sum(a.c.cur_bal))
+                .select_from(a.join(p, a.c.prod_cd == p.c.prod_cd))
                 .where(p.c.prod_type.in_(["DMD", "TD", "WM", "FUND"]), a.c.cust_no.like("10%"))
-                .group_by(a.c.cust_no))
+                .group_by(a.c.cust_no)
+            )
             aum = sorted((Decimal(str(r[1])) for r in rows), reverse=True)
     finally:
         await engine.dispose()
@@ -146,8 +148,10 @@ async def test_append_adds_exactly_the_requested_rows(small_source: str) -> None
         engine = bulk.async_engine(small_source)
         try:
             async with engine.connect() as conn:
-                return {t.name: (await conn.execute(select(func.count()).select_from(t))).scalar()
-                        for t in (schema.txn, schema.cust_indv, schema.cust_corp, schema.acct)}
+                return {
+                    t.name: (await conn.execute(select(func.count()).select_from(t))).scalar()
+                    for t in (schema.txn, schema.cust_indv, schema.cust_corp, schema.acct)
+                }
         finally:
             await engine.dispose()
 
@@ -175,18 +179,32 @@ async def test_append_adds_exactly_the_requested_rows(small_source: str) -> None
 
 
 @pytest.mark.parametrize("customers", [300, 20_000])
-async def test_the_demo_relationship_manager_is_the_same_staff_code_at_every_size(customers, tmp_path) -> None:
+async def test_the_demo_relationship_manager_is_the_same_staff_code_at_every_size(
+    customers, tmp_path
+) -> None:
     """The gateway's demo user rm_zhang is linked to staff code E000010 (kam_gateway.identity.demo_users): the
     first relationship manager of 北京东城支行 (0101), whatever the bank's size."""
     url = f"sqlite:///{tmp_path / 'bank.db'}"
     await generate(url, GenParams(customers=customers, transactions=2_000, seed=42, as_of=date(2026, 6, 30)))
     engine = bulk.async_engine(url)
     async with engine.connect() as conn:
-        first_rm = (await conn.execute(select(schema.staff.c.staff_id).where(
-            schema.staff.c.org_id == "0101", schema.staff.c.post == "RM").order_by(schema.staff.c.staff_id))).first()
-        managed = (await conn.execute(select(func.count()).select_from(schema.cust_indv).where(
-            schema.cust_indv.c.rm_id == "E000010"))).scalar_one()
+        first_rm = (
+            await conn.execute(
+                select(schema.staff.c.staff_id)
+                .where(schema.staff.c.org_id == "0101", schema.staff.c.post == "RM")
+                .order_by(schema.staff.c.staff_id)
+            )
+        ).first()
+        managed = (
+            await conn.execute(
+                select(func.count())
+                .select_from(schema.cust_indv)
+                .where(schema.cust_indv.c.rm_id == "E000010")
+            )
+        ).scalar_one()
     await engine.dispose()
     assert first_rm[0] == "E000010"
-    if customers >= 20_000:  # the size make run uses: they have customers to see (tiny banks leave most unassigned)
+    if (
+        customers >= 20_000
+    ):  # the size make run uses: they have customers to see (tiny banks leave most unassigned)
         assert managed > 0

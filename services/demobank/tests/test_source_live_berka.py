@@ -15,7 +15,9 @@ from sqlalchemy import func, select
 
 
 async def test_live_feed_posts_at_clock_time_with_large_and_small_withdrawals(database_url: str) -> None:
-    await generate(database_url, GenParams(customers=400, transactions=10_000, seed=5, as_of=date(2025, 6, 30)))
+    await generate(
+        database_url, GenParams(customers=400, transactions=10_000, seed=5, as_of=date(2025, 6, 30))
+    )
     clock = ManualClock(datetime(2025, 7, 1, 2, 0, tzinfo=UTC))
     times: list[datetime] = []
 
@@ -31,7 +33,9 @@ async def test_live_feed_posts_at_clock_time_with_large_and_small_withdrawals(da
     t = schema.txn
     try:
         async with engine.connect() as conn:
-            new = (await conn.execute(select(t).where(t.c.txn_id > f"{10_000:014d}").order_by(t.c.txn_id))).all()
+            new = (
+                await conn.execute(select(t).where(t.c.txn_id > f"{10_000:014d}").order_by(t.c.txn_id))
+            ).all()
             acct_bal = dict((await conn.execute(select(schema.acct.c.acct_no, schema.acct.c.cur_bal))).all())
     finally:
         await engine.dispose()
@@ -67,7 +71,9 @@ async def test_berka_loader_loads_all_tables(database_url: str) -> None:
             assert first.date.year in (1993, 1994) and first.type in ("PRIJEM", "VYDAJ", "VYBER")
             jesenik = (await conn.execute(select(berka.district).where(berka.district.c.A1 == 69))).one()
             assert jesenik.A12 is None and jesenik.A2 == "Jesenik"
-            issued = (await conn.execute(select(berka.card.c.issued).where(berka.card.c.card_id == 1005))).scalar()
+            issued = (
+                await conn.execute(select(berka.card.c.issued).where(berka.card.c.card_id == 1005))
+            ).scalar()
             assert issued == date(1993, 11, 7)
     finally:
         await engine.dispose()
@@ -95,4 +101,7 @@ async def test_live_feed_hands_each_posted_transaction_to_the_cdc_hook(tmp_path)
     # 10:00 in Shanghai is 02:00 UTC: the message carries the instant, not the local wall time
     assert first.post_time.ToDatetime(tzinfo=UTC) == datetime(2025, 7, 1, 2, 0, tzinfo=UTC)
     assert first.amount.currency_code == "CNY" and (first.amount.units or first.amount.nanos)
-    assert first.direction in (customer_pb2.Transaction.DIRECTION_DEBIT, customer_pb2.Transaction.DIRECTION_CREDIT)
+    assert first.direction in (
+        customer_pb2.Transaction.DIRECTION_DEBIT,
+        customer_pb2.Transaction.DIRECTION_CREDIT,
+    )

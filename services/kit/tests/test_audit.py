@@ -20,7 +20,9 @@ from sqlalchemy import delete, func, insert, select, update
 
 SERVICE = "svc"
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-ADMIN = Identity(subject="users/admin", roles=("roles/admin",), display_name="管理员", org_unit="orgUnits/head")
+ADMIN = Identity(
+    subject="users/admin", roles=("roles/admin",), display_name="管理员", org_unit="orgUnits/head"
+)
 
 
 @pytest.fixture
@@ -47,32 +49,79 @@ async def _write(db: Database, clock: ManualClock, n: int, *, actor=ADMIN) -> No
     for i in range(n):
         clock.advance(timedelta(seconds=1))
         async with db.transaction() as session:
-            audit.record_change(session, service=SERVICE, actor=actor, action="customers.update",
-                                resource=f"customers/c{i}", before={"phone": "13800000000", "tier": "gold"},
-                                after={"phone": f"1390000000{i}", "tier": "gold"}, clock=clock,
-                                address="10.0.0.1", client="test", request_id=f"r{i}")
+            audit.record_change(
+                session,
+                service=SERVICE,
+                actor=actor,
+                action="customers.update",
+                resource=f"customers/c{i}",
+                before={"phone": "13800000000", "tier": "gold"},
+                after={"phone": f"1390000000{i}", "tier": "gold"},
+                clock=clock,
+                address="10.0.0.1",
+                client="test",
+                request_id=f"r{i}",
+            )
 
 
 async def test_a_change_is_written_with_its_transaction_or_not_at_all(db, clock) -> None:
     async with db.transaction() as session:
         audit.record_change(
-            session, service=SERVICE, actor=ADMIN, action="customers.update", resource="customers/c1",
-            before={"phone": "13800000000", "email": "a@x.cn", "level": 1, "since": date(2020, 1, 2),
-                    "password_hash": "old"},
-            after={"phone": "13900000000", "email": "a@x.cn", "level": 2, "since": date(2020, 1, 2),
-                   "limit": Decimal("1.50"), "password_hash": "new"},
-            clock=clock, address="10.1.2.3", client="kam-gateway", request_id="req-1")
+            session,
+            service=SERVICE,
+            actor=ADMIN,
+            action="customers.update",
+            resource="customers/c1",
+            before={
+                "phone": "13800000000",
+                "email": "a@x.cn",
+                "level": 1,
+                "since": date(2020, 1, 2),
+                "password_hash": "old",
+            },
+            after={
+                "phone": "13900000000",
+                "email": "a@x.cn",
+                "level": 2,
+                "since": date(2020, 1, 2),
+                "limit": Decimal("1.50"),
+                "password_hash": "new",
+            },
+            clock=clock,
+            address="10.1.2.3",
+            client="kam-gateway",
+            request_id="req-1",
+        )
     with pytest.raises(RuntimeError):
         async with db.transaction() as session:
-            audit.record_change(session, service=SERVICE, actor=ADMIN, action="customers.update",
-                                resource="customers/c2", before={}, after={"phone": "1"}, clock=clock)
+            audit.record_change(
+                session,
+                service=SERVICE,
+                actor=ADMIN,
+                action="customers.update",
+                resource="customers/c2",
+                before={},
+                after={"phone": "1"},
+                clock=clock,
+            )
             raise RuntimeError("the change failed")
     (row,) = await _rows(db)
-    assert (row.service, row.kind, row.actor, row.actor_kind, row.actor_display_name, row.actor_roles,
-            row.actor_org_unit) == (SERVICE, "change", "users/admin", "user", "管理员", ["roles/admin"],
-                                    "orgUnits/head")
+    assert (
+        row.service,
+        row.kind,
+        row.actor,
+        row.actor_kind,
+        row.actor_display_name,
+        row.actor_roles,
+        row.actor_org_unit,
+    ) == (SERVICE, "change", "users/admin", "user", "管理员", ["roles/admin"], "orgUnits/head")
     assert (row.action, row.resource, row.address, row.client, row.request_id) == (
-        "customers.update", "customers/c1", "10.1.2.3", "kam-gateway", "req-1")
+        "customers.update",
+        "customers/c1",
+        "10.1.2.3",
+        "kam-gateway",
+        "req-1",
+    )
     # only the changed fields; secrets only as "changed"; values as JSON data
     assert row.before == {"phone": "13800000000", "level": 1, "password_hash": "[redacted]"}
     assert row.after == {"phone": "13900000000", "level": 2, "limit": "1.50", "password_hash": "[redacted]"}
@@ -82,9 +131,16 @@ async def test_a_change_is_written_with_its_transaction_or_not_at_all(db, clock)
 async def test_the_sealer_chains_records_in_order_and_publishes_each_once(db, clock) -> None:
     await _write(db, clock, 3)
     async with db.transaction() as session:
-        audit.record_view(session, service=SERVICE, actor=None, action="personal_data.view",
-                          resources=["customers/c1", "customers/c2"], kinds=["PHONE", "NAME"], query="138",
-                          clock=clock)
+        audit.record_view(
+            session,
+            service=SERVICE,
+            actor=None,
+            action="personal_data.view",
+            resources=["customers/c1", "customers/c2"],
+            kinds=["PHONE", "NAME"],
+            query="138",
+            clock=clock,
+        )
     sealer = audit.AuditSealer(db, service=SERVICE, clock=clock, batch_size=2)
     assert await sealer.seal() == 4
     assert await sealer.seal() == 0  # nothing sealed twice
@@ -93,8 +149,12 @@ async def test_the_sealer_chains_records_in_order_and_publishes_each_once(db, cl
     assert rows[0].prev_hash == audit.GENESIS
     assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(rows))
     assert rows[3].kind == "view" and rows[3].actor_kind == "system"
-    assert rows[3].details == {"resources": ["customers/c1", "customers/c2"], "resource_count": 2,
-                               "kinds": ["NAME", "PHONE"], "query": "138"}
+    assert rows[3].details == {
+        "resources": ["customers/c1", "customers/c2"],
+        "resource_count": 2,
+        "kinds": ["NAME", "PHONE"],
+        "query": "138",
+    }
     async with db.read() as session:
         events = (await session.execute(select(outbox_table).order_by(outbox_table.c.seq))).all()
     assert [e.event_id for e in events] == [r.record_id for r in rows]
@@ -102,7 +162,12 @@ async def test_the_sealer_chains_records_in_order_and_publishes_each_once(db, cl
     assert {e.event_type for e in events} == {"kam.audit.v1.AuditRecorded"}
     record = audit_pb2.AuditRecorded.FromString(events[0].payload).record
     assert (record.service, record.sequence, record.hash, record.prev_hash, record.record_id) == (
-        SERVICE, 1, rows[0].hash, audit.GENESIS, rows[0].record_id)
+        SERVICE,
+        1,
+        rows[0].hash,
+        audit.GENESIS,
+        rows[0].record_id,
+    )
     assert record.kind == audit_pb2.AuditRecord.KIND_CHANGE and record.action == "customers.update"
     assert dict(record.before) == {"phone": "13800000000"} and dict(record.after) == {"phone": "13900000000"}
     assert record.occur_time.ToDatetime(tzinfo=UTC) == T0 + timedelta(seconds=1)
@@ -123,7 +188,9 @@ async def test_records_committed_later_join_the_chain_after_those_already_sealed
 
 async def test_two_sealers_never_seal_a_record_twice(db, clock) -> None:
     await _write(db, clock, 20)
-    sealers = [audit.AuditSealer(Database(db.url), service=SERVICE, clock=clock, batch_size=3) for _ in range(2)]
+    sealers = [
+        audit.AuditSealer(Database(db.url), service=SERVICE, clock=clock, batch_size=3) for _ in range(2)
+    ]
     try:
         results = await asyncio.gather(*(s.seal() for s in sealers), return_exceptions=True)
         for sealer in sealers:  # a sealer that lost a race (SQLite: a stale snapshot) retries, as run() does
@@ -148,8 +215,9 @@ async def _sealed(db, clock, n: int = 5):
 async def test_verify_finds_an_altered_record(db, clock) -> None:
     rows = await _sealed(db, clock)
     async with db.writing() as session:
-        await session.execute(update(audit_table).where(audit_table.c.sequence == 3)
-                              .values(after={"phone": "13700000000"}))
+        await session.execute(
+            update(audit_table).where(audit_table.c.sequence == 3).values(after={"phone": "13700000000"})
+        )
     broken = await audit.verify_chain(db)
     assert broken is not None and (broken.sequence, broken.record_id) == (3, rows[2].record_id)
     assert "altered" in broken.reason

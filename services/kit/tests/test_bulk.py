@@ -32,7 +32,8 @@ metadata = MetaData()
 
 def _table(name: str) -> Table:
     return Table(
-        name, metadata,
+        name,
+        metadata,
         Column("seq", Integer, primary_key=True, autoincrement=True),
         Column("id", String(32), nullable=False, unique=True),
         Column("amount", Numeric(20, 2), nullable=True),
@@ -53,18 +54,44 @@ SHANGHAI = timezone(timedelta(hours=8))
 def _rows() -> list[dict]:
     start = datetime(2026, 11, 28, 9, 30, 0, 123456, tzinfo=UTC)
     return [
-        {"id": f"r{i:03d}", "amount": None if i % 7 == 0 else Decimal(f"{i * 1000}.{i % 100:02d}"),
-         "flag": i % 2 == 0, "day": None if i % 5 == 0 else date(2026, 1, 1) + timedelta(days=i),
-         "at": (start + timedelta(minutes=i)).astimezone(SHANGHAI if i % 3 == 0 else UTC),
-         "doc": {"客户": f"张伟{i}", "n": i, "tags": ["a", "b"]}, "blob": bytes([i % 256]) * (i % 4 + 1)}
+        {
+            "id": f"r{i:03d}",
+            "amount": None if i % 7 == 0 else Decimal(f"{i * 1000}.{i % 100:02d}"),
+            "flag": i % 2 == 0,
+            "day": None if i % 5 == 0 else date(2026, 1, 1) + timedelta(days=i),
+            "at": (start + timedelta(minutes=i)).astimezone(SHANGHAI if i % 3 == 0 else UTC),
+            "doc": {"客户": f"张伟{i}", "n": i, "tags": ["a", "b"]},
+            "blob": bytes([i % 256]) * (i % 4 + 1),
+        }
         for i in range(250)
     ] + [  # the edges of the date and time formats: naive, no microseconds, early years, a date as a time
-        {"id": "s001", "amount": Decimal("0.00"), "flag": True, "day": date(9, 3, 4),
-         "at": datetime(2026, 1, 2, 3, 4, 5), "doc": [], "blob": b""},
-        {"id": "s002", "amount": Decimal("-1.50"), "flag": False, "day": date(2026, 12, 31),
-         "at": datetime(987, 6, 5, 4, 3, 2, 1, tzinfo=SHANGHAI), "doc": None, "blob": b"x"},
-        {"id": "s003", "amount": None, "flag": False, "day": datetime(2026, 5, 6, 7, 8, 9),
-         "at": date(2026, 7, 8), "doc": {"x": None}, "blob": b"y"},
+        {
+            "id": "s001",
+            "amount": Decimal("0.00"),
+            "flag": True,
+            "day": date(9, 3, 4),
+            "at": datetime(2026, 1, 2, 3, 4, 5),
+            "doc": [],
+            "blob": b"",
+        },
+        {
+            "id": "s002",
+            "amount": Decimal("-1.50"),
+            "flag": False,
+            "day": date(2026, 12, 31),
+            "at": datetime(987, 6, 5, 4, 3, 2, 1, tzinfo=SHANGHAI),
+            "doc": None,
+            "blob": b"x",
+        },
+        {
+            "id": "s003",
+            "amount": None,
+            "flag": False,
+            "day": datetime(2026, 5, 6, 7, 8, 9),
+            "at": date(2026, 7, 8),
+            "doc": {"x": None},
+            "blob": b"y",
+        },
     ]
 
 
@@ -81,8 +108,11 @@ async def _stored(db: Database, table: Table) -> list[tuple]:
     columns = [c for c in table.c if c.name != "seq"]
     async with db.read() as session:
         typed = (await session.execute(select(*columns).order_by(table.c.id))).all()
-        raw = (await session.execute(select(*(cast(c, Text) for c in columns if c.name != "blob"))
-                                     .order_by(table.c.id))).all()
+        raw = (
+            await session.execute(
+                select(*(cast(c, Text) for c in columns if c.name != "blob")).order_by(table.c.id)
+            )
+        ).all()
     return [tuple(r) for r in typed], [tuple(r) for r in raw]
 
 
@@ -113,8 +143,12 @@ async def test_insert_rows_on_a_sync_connection_and_in_the_callers_transaction(d
     assert ids == [r["id"] for r in rows]
 
 
-CALLABLE_DEFAULT = Table("callable_default", metadata, Column("id", String(8), primary_key=True),
-                         Column("stamp", String(32), nullable=False, default=lambda: "computed"))
+CALLABLE_DEFAULT = Table(
+    "callable_default",
+    metadata,
+    Column("id", String(8), primary_key=True),
+    Column("stamp", String(32), nullable=False, default=lambda: "computed"),
+)
 
 
 async def test_a_column_left_to_a_callable_default_is_refused(db):
@@ -154,4 +188,6 @@ async def test_replace_existing_overwrites_the_given_columns(db):
         stored = {r.id: r for r in (await session.execute(select(BY_BULK))).all()}
     assert len(stored) == 20
     assert all(stored[r["id"]].flag == (not r["flag"]) and stored[r["id"]].doc == {"v": 2} for r in rows)
-    assert [stored[r["id"]].seq for r in rows[:10]] == sorted(stored[r["id"]].seq for r in rows[:10])  # same rows
+    assert [stored[r["id"]].seq for r in rows[:10]] == sorted(
+        stored[r["id"]].seq for r in rows[:10]
+    )  # same rows

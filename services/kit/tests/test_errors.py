@@ -14,7 +14,9 @@ async def _error(database_url: str, statement: str) -> IntegrityError:
     engine = create_async_engine(database_url)
     try:
         async with engine.begin() as conn:
-            await conn.execute(text("CREATE TABLE ranks (tier VARCHAR(20) NOT NULL, rank INTEGER NOT NULL UNIQUE)"))
+            await conn.execute(
+                text("CREATE TABLE ranks (tier VARCHAR(20) NOT NULL, rank INTEGER NOT NULL UNIQUE)")
+            )
             await conn.execute(text("INSERT INTO ranks VALUES ('diamond', 1)"))
         with pytest.raises(IntegrityError) as caught:
             async with engine.begin() as conn:

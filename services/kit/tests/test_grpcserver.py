@@ -51,8 +51,12 @@ async def served(token_secret, free_port):
     channel = grpc.aio.insecure_channel(f"127.0.0.1:{server.port}")
 
     def md(subject: str) -> tuple:
-        token = auth.issue_token(auth.Identity(subject=subject, roles=("roles/relationship_manager",)), secret=token_secret, clock=clock,
-                                 ttl=timedelta(minutes=5))
+        token = auth.issue_token(
+            auth.Identity(subject=subject, roles=("roles/relationship_manager",)),
+            secret=token_secret,
+            clock=clock,
+            ttl=timedelta(minutes=5),
+        )
         return ((auth.METADATA_KEY, auth.bearer(token)),)
 
     yield server, servicer, channel, md
@@ -63,7 +67,8 @@ async def served(token_secret, free_port):
 async def test_identity_reaches_the_handler(served) -> None:
     _, _, channel, md = served
     reply = await pb_grpc.ReportServiceStub(channel).GetCustomerStats(
-        pb.GetCustomerStatsRequest(), metadata=md("users/abc"), timeout=5)
+        pb.GetCustomerStatsRequest(), metadata=md("users/abc"), timeout=5
+    )
     assert reply.stats.customer_count == len("users/abc")
 
 
@@ -111,7 +116,8 @@ async def test_graceful_shutdown_goes_not_serving_and_lets_in_flight_calls_finis
     watch = health_pb2_grpc.HealthStub(channel).Watch(health_pb2.HealthCheckRequest(service=""))
     assert (await watch.read()).status == health_pb2.HealthCheckResponse.SERVING
     in_flight = asyncio.ensure_future(
-        stub.GetCustomerStats(pb.GetCustomerStatsRequest(), metadata=md("users/slow"), timeout=10))
+        stub.GetCustomerStats(pb.GetCustomerStatsRequest(), metadata=md("users/slow"), timeout=10)
+    )
     await servicer.started.wait()
     stopping = asyncio.create_task(server.stop(grace=5))
     assert (await watch.read()).status == health_pb2.HealthCheckResponse.NOT_SERVING
@@ -131,7 +137,10 @@ async def test_declared_but_unbuilt_method_is_unimplemented(token_secret, free_p
         async with grpc.aio.insecure_channel(f"127.0.0.1:{server.port}") as channel:
             with pytest.raises(grpc.aio.AioRpcError) as caught:
                 await pb_grpc.ReportServiceStub(channel).GetCustomerStats(
-                    pb.GetCustomerStatsRequest(), metadata=((auth.METADATA_KEY, auth.bearer(token)),), timeout=5)
+                    pb.GetCustomerStatsRequest(),
+                    metadata=((auth.METADATA_KEY, auth.bearer(token)),),
+                    timeout=5,
+                )
         assert caught.value.code() == grpc.StatusCode.UNIMPLEMENTED
     finally:
         await server.stop(0)
@@ -140,8 +149,12 @@ async def test_declared_but_unbuilt_method_is_unimplemented(token_secret, free_p
 async def test_an_expired_token_is_refused_even_after_it_was_accepted(served, token_secret) -> None:
     server, _, channel, _ = served
     clock = server.interceptor.clock
-    token = auth.issue_token(auth.Identity(subject="users/brief", roles=("roles/relationship_manager",)), secret=token_secret, clock=clock,
-                             ttl=timedelta(minutes=1))
+    token = auth.issue_token(
+        auth.Identity(subject="users/brief", roles=("roles/relationship_manager",)),
+        secret=token_secret,
+        clock=clock,
+        ttl=timedelta(minutes=1),
+    )
     stub = pb_grpc.ReportServiceStub(channel)
     metadata = ((auth.METADATA_KEY, auth.bearer(token)),)
     await stub.GetCustomerStats(pb.GetCustomerStatsRequest(), metadata=metadata, timeout=5)

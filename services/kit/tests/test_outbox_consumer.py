@@ -19,7 +19,9 @@ EMPTY_VERSIONS = "/nonexistent-kam-versions"
 
 
 def _event(name: str) -> events_pb2.CustomerCreated:
-    return events_pb2.CustomerCreated(customer=customer_pb2.Customer(name=f"customers/{name}", display_name=name))
+    return events_pb2.CustomerCreated(
+        customer=customer_pb2.Customer(name=f"customers/{name}", display_name=name)
+    )
 
 
 @pytest.fixture
@@ -60,11 +62,12 @@ async def test_event_is_written_with_the_change_or_not_at_all(db: Database, serv
     async with db.read() as session:
         subjects = (await session.scalars(select(outbox_table.c.subject))).all()
     assert len(subjects) == 1
-    assert events_pb2.CustomerCreated.FromString(
-        (await _payloads(db))[0]).customer.display_name == "kept"
+    assert events_pb2.CustomerCreated.FromString((await _payloads(db))[0]).customer.display_name == "kept"
 
 
-async def test_event_ids_are_unique_time_ordered_uuids_of_the_recorded_time(db: Database, service: str) -> None:
+async def test_event_ids_are_unique_time_ordered_uuids_of_the_recorded_time(
+    db: Database, service: str
+) -> None:
     clock = ManualClock(datetime(2026, 11, 29, 1, 2, 3, 456789, tzinfo=UTC))
     async with db.transaction() as session:
         for _ in range(300):  # more than one block of pooled randomness, all in the same millisecond
@@ -72,21 +75,29 @@ async def test_event_ids_are_unique_time_ordered_uuids_of_the_recorded_time(db: 
         clock.advance(timedelta(seconds=1))
         outbox.record(session, _event("later"), service=service, clock=clock)
     async with db.read() as session:
-        ids = (await session.scalars(select(outbox_table.c.event_id).where(
-            outbox_table.c.subject.like(f"kam.{service}.%")).order_by(outbox_table.c.seq))).all()
+        ids = (
+            await session.scalars(
+                select(outbox_table.c.event_id)
+                .where(outbox_table.c.subject.like(f"kam.{service}.%"))
+                .order_by(outbox_table.c.seq)
+            )
+        ).all()
     parsed = [uuid.UUID(i) for i in ids]
     assert len(set(ids)) == 301 and all(str(u) == i for u, i in zip(parsed, ids, strict=True))
     assert {(u.version, u.variant) for u in parsed} == {(7, uuid.RFC_4122)}
-    assert {u.int >> 80 for u in parsed[:300]} == {int(datetime(2026, 11, 29, 1, 2, 3, 456000, tzinfo=UTC)
-                                                          .timestamp() * 1000)}
+    assert {u.int >> 80 for u in parsed[:300]} == {
+        int(datetime(2026, 11, 29, 1, 2, 3, 456000, tzinfo=UTC).timestamp() * 1000)
+    }
     assert (parsed[300].int >> 80) - (parsed[0].int >> 80) == 1000 and max(ids[:300]) < ids[300]
 
 
 async def test_relay_publishes_with_message_id_and_marks_published(db: Database, js, service: str) -> None:
     clock = ManualClock()
     async with db.transaction() as session:
-        ids = [outbox.record(session, _event(f"c{i}"), service=service, clock=clock, resource=f"customers/c{i}")
-               for i in range(25)]
+        ids = [
+            outbox.record(session, _event(f"c{i}"), service=service, clock=clock, resource=f"customers/c{i}")
+            for i in range(25)
+        ]
     async with db.read() as session:
         stored = (await session.scalars(select(outbox_table.c.headers).order_by(outbox_table.c.seq))).all()
     # Only what cannot be derived from the row is stored (outside a trace: the resource).
@@ -112,15 +123,27 @@ async def test_relay_publishes_with_message_id_and_marks_published(db: Database,
     assert events_pb2.CustomerCreated.FromString(first.data).customer.display_name == "c0"
 
 
-async def test_rows_of_an_older_release_with_every_header_stored_publish_unchanged(db: Database, js, service) -> None:
-    headers = events.event_headers(event_id="0f4f1b3e-0000-4000-8000-000000000001", service=service,
-                                   event_type="kam.customer.v1.CustomerCreated",
-                                   time=datetime(2026, 11, 1, 8, 0, tzinfo=UTC), subject="customers/old")
+async def test_rows_of_an_older_release_with_every_header_stored_publish_unchanged(
+    db: Database, js, service
+) -> None:
+    headers = events.event_headers(
+        event_id="0f4f1b3e-0000-4000-8000-000000000001",
+        service=service,
+        event_type="kam.customer.v1.CustomerCreated",
+        time=datetime(2026, 11, 1, 8, 0, tzinfo=UTC),
+        subject="customers/old",
+    )
     async with db.transaction() as session:
-        await session.execute(insert(outbox_table).values(
-            event_id=headers[events.MSG_ID], subject=f"kam.{service}.v1.CustomerCreated",
-            event_type="kam.customer.v1.CustomerCreated", headers=headers,
-            payload=_event("old").SerializeToString(), created_at=datetime(2026, 11, 1, 8, 0, tzinfo=UTC)))
+        await session.execute(
+            insert(outbox_table).values(
+                event_id=headers[events.MSG_ID],
+                subject=f"kam.{service}.v1.CustomerCreated",
+                event_type="kam.customer.v1.CustomerCreated",
+                headers=headers,
+                payload=_event("old").SerializeToString(),
+                created_at=datetime(2026, 11, 1, 8, 0, tzinfo=UTC),
+            )
+        )
     await events.ensure_stream(js, service)
     assert await outbox.OutboxRelay(db, js, service=service).drain() == 1
     message = await js.get_msg(events.stream_name(service), seq=1)
@@ -172,15 +195,24 @@ async def test_consumer_applies_each_event_once_even_when_delivered_twice(
         await session.execute(insert(applied_table).values(name=event.customer.display_name))
 
     await events.ensure_stream(js, service)
-    headers = events.event_headers(event_id="e-1", service=service, event_type="kam.customer.v1.CustomerCreated",
-                                   time=ManualClock().now())
+    headers = events.event_headers(
+        event_id="e-1",
+        service=service,
+        event_type="kam.customer.v1.CustomerCreated",
+        time=ManualClock().now(),
+    )
     subject = events.subject_for(service, events_pb2.CustomerCreated)
     await js.publish(subject, _event("once").SerializeToString(), headers=headers)
     # The same event again under another broker id (as a second producer replica could send it).
     await js.publish(subject, _event("once").SerializeToString(), headers={**headers, events.MSG_ID: "other"})
 
-    consumer = EventConsumer(db, js, name=f"{service}-c", producer=service,
-                             subscriptions=[Subscription(events_pb2.CustomerCreated, handler, service)])
+    consumer = EventConsumer(
+        db,
+        js,
+        name=f"{service}-c",
+        producer=service,
+        subscriptions=[Subscription(events_pb2.CustomerCreated, handler, service)],
+    )
     task = asyncio.create_task(consumer.run())
     try:
         await _wait_for(lambda: _count(db, processed_events_table))
@@ -220,9 +252,15 @@ async def test_failing_event_is_retried_then_parked_and_the_stream_moves_on(
     await events.ensure_stream(js, service)
     await outbox.OutboxRelay(db, js, service=service).drain()
 
-    consumer = EventConsumer(db, js, name=f"{service}-p", producer=service, max_deliver=3,
-                             backoff=(0.05, 0.05), subscriptions=[Subscription(events_pb2.CustomerCreated,
-                                                                              handler, service)])
+    consumer = EventConsumer(
+        db,
+        js,
+        name=f"{service}-p",
+        producer=service,
+        max_deliver=3,
+        backoff=(0.05, 0.05),
+        subscriptions=[Subscription(events_pb2.CustomerCreated, handler, service)],
+    )
     task = asyncio.create_task(consumer.run())
     try:
         await _wait_for(lambda: _count_is(db, parked_events_table, 2))
@@ -233,9 +271,16 @@ async def test_failing_event_is_retried_then_parked_and_the_stream_moves_on(
     assert attempts["hopeless"] == 1
     assert attempts["flaky"] == 2
     async with db.read() as session:
-        parked = (await session.execute(select(parked_events_table.c.error, parked_events_table.c.deliveries)
-                                        .order_by(parked_events_table.c.id))).all()
-    by_error = sorted((p.deliveries, "cannot apply" in p.error, "never applicable" in p.error) for p in parked)
+        parked = (
+            await session.execute(
+                select(parked_events_table.c.error, parked_events_table.c.deliveries).order_by(
+                    parked_events_table.c.id
+                )
+            )
+        ).all()
+    by_error = sorted(
+        (p.deliveries, "cannot apply" in p.error, "never applicable" in p.error) for p in parked
+    )
     assert by_error == [(1, False, True), (3, True, False)]
 
 
@@ -245,4 +290,6 @@ async def _count_is(db: Database, table, expected: int) -> bool:
 
 async def _payloads(db: Database) -> list[bytes]:
     async with db.read() as session:
-        return list((await session.scalars(select(outbox_table.c.payload).order_by(outbox_table.c.seq))).all())
+        return list(
+            (await session.scalars(select(outbox_table.c.payload).order_by(outbox_table.c.seq))).all()
+        )

@@ -32,8 +32,9 @@ def test_settings_read_the_registry() -> None:
 
 def test_extra_services_from_the_environment() -> None:
     env = {
-        registry.EXTRA_SERVICES_ENV: json.dumps([{"name": "risk", "grpc_port": 50099, "produces_events": False,
-                                                  "consumes": ["customer"]}]),
+        registry.EXTRA_SERVICES_ENV: json.dumps(
+            [{"name": "risk", "grpc_port": 50099, "produces_events": False, "consumes": ["customer"]}]
+        ),
         "KAM_TOKEN_SECRET": "s" * 40,
     }
     assert registry.names(env)[-1] == "risk"
@@ -41,7 +42,9 @@ def test_extra_services_from_the_environment() -> None:
     assert settings.ServiceSettings.from_env("risk", env).grpc_port == 50099
     with pytest.raises(KeyError, match="no KAM service named 'risk'"):
         registry.get("risk", {})
-    clash = {registry.EXTRA_SERVICES_ENV: json.dumps([{"name": "x", "grpc_port": 50051, "produces_events": 0}])}
+    clash = {
+        registry.EXTRA_SERVICES_ENV: json.dumps([{"name": "x", "grpc_port": 50051, "produces_events": 0}])
+    }
     with pytest.raises(ValueError, match="ports must be unique"):
         registry.services(clash)
     with pytest.raises(ValueError, match="JSON list"):
@@ -55,6 +58,8 @@ def test_service_app_takes_produces_events_from_the_registry(tmp_path) -> None:
     for entry in registry.services({}):
         app = ServiceApp(
             settings=settings.ServiceSettings.from_env(entry.name, {"KAM_TOKEN_SECRET": "s" * 40}),
-            db=Database(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"), metadata=MetaData(), versions_dir=tmp_path,
+            db=Database(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"),
+            metadata=MetaData(),
+            versions_dir=tmp_path,
         )
         assert app.produces_events is entry.produces_events

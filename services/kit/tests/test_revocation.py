@@ -24,8 +24,9 @@ class Servicer(pb_grpc.ReportServiceServicer):
         return pb.GetCustomerStatsResponse(stats=report_pb2.CustomerStats(customer_count=1))
 
 
-async def test_revoked_sessions_and_service_tokens_are_refused_by_every_service(nats_url, token_secret,
-                                                                                free_port) -> None:
+async def test_revoked_sessions_and_service_tokens_are_refused_by_every_service(
+    nats_url, token_secret, free_port
+) -> None:
     clock = ManualClock()
     nc = await events.connect(nats_url, name="identity-test")
     js = nc.jetstream()
@@ -44,12 +45,17 @@ async def test_revoked_sessions_and_service_tokens_are_refused_by_every_service(
     other = token(auth.Identity(**person, session_id="s-other"))
     feed = token(auth.Identity(subject="services/core-feed", kind="service", permissions=("reports.read",)))
     expire = to_timestamp(clock.now() + timedelta(hours=12))
-    await publish(events_pb2.SessionRevoked(session="users/li/sessions/s-early", session_id="s-early",
-                                            expire_time=expire))
+    await publish(
+        events_pb2.SessionRevoked(
+            session="users/li/sessions/s-early", session_id="s-early", expire_time=expire
+        )
+    )
 
     revocations = Revocations(clock)
     follower = asyncio.create_task(revocations.follow(js))
-    server = GrpcServer("report", free_port(), token_secret=token_secret, clock=clock, revocations=revocations)
+    server = GrpcServer(
+        "report", free_port(), token_secret=token_secret, clock=clock, revocations=revocations
+    )
     server.add(pb_grpc.add_ReportServiceServicer_to_server, Servicer(), "kam.report.v1.ReportService")
     await server.start()
     channel = grpc.aio.insecure_channel(f"127.0.0.1:{server.port}")
@@ -72,20 +78,28 @@ async def test_revoked_sessions_and_service_tokens_are_refused_by_every_service(
 
     try:
         await asyncio.wait_for(revocations.caught_up.wait(), 10)
-        assert await refused(early)                     # revoked before the server started: from the history
-        assert not await refused(later)                 # a token is cached by the interceptor …
-        await publish(events_pb2.SessionRevoked(session="users/li/sessions/s-later", session_id="s-later",
-                                                expire_time=expire))
-        assert await eventually_refused(later)          # … and refused as soon as its session is revoked
+        assert await refused(early)  # revoked before the server started: from the history
+        assert not await refused(later)  # a token is cached by the interceptor …
+        await publish(
+            events_pb2.SessionRevoked(
+                session="users/li/sessions/s-later", session_id="s-later", expire_time=expire
+            )
+        )
+        assert await eventually_refused(later)  # … and refused as soon as its session is revoked
         assert not await refused(other) and not await refused(feed)
 
         clock.advance(timedelta(seconds=30))
-        await publish(events_pb2.ServiceAccountRevoked(service_account="serviceAccounts/core-feed",
-                                                       revoke_time=to_timestamp(clock.now())))
-        assert await eventually_refused(feed)           # issued before the revocation
+        await publish(
+            events_pb2.ServiceAccountRevoked(
+                service_account="serviceAccounts/core-feed", revoke_time=to_timestamp(clock.now())
+            )
+        )
+        assert await eventually_refused(feed)  # issued before the revocation
         clock.advance(timedelta(seconds=1))
-        fresh = token(auth.Identity(subject="services/core-feed", kind="service", permissions=("reports.read",)))
-        assert not await refused(fresh)                 # a token got afterwards (new secret) works
+        fresh = token(
+            auth.Identity(subject="services/core-feed", kind="service", permissions=("reports.read",))
+        )
+        assert not await refused(fresh)  # a token got afterwards (new secret) works
     finally:
         follower.cancel()
         await channel.close()
@@ -102,4 +116,3 @@ def test_entries_are_dropped_once_their_tokens_have_expired() -> None:
     clock.advance(timedelta(hours=1, seconds=1))
     revocations.prune()
     assert not revocations.is_revoked(person)
-

@@ -20,8 +20,10 @@ class Stats(report_service_pb2_grpc.ReportServiceServicer):
 
 def test_a_servicer_is_registered_from_its_generated_base() -> None:
     register, name = runtime.registration(Stats())
-    assert (register, name) == (report_service_pb2_grpc.add_ReportServiceServicer_to_server,
-                                "kam.report.v1.ReportService")
+    assert (register, name) == (
+        report_service_pb2_grpc.add_ReportServiceServicer_to_server,
+        "kam.report.v1.ReportService",
+    )
     with pytest.raises(TypeError):
         runtime.registration(object())
 
@@ -42,7 +44,9 @@ def test_each_service_base_has_its_own_metadata_and_naming() -> None:
     assert Base.metadata.naming_convention["pk"] == "pk_%(table_name)s"
 
 
-async def test_projection_applies_only_newer_versions_and_the_recorder_binds_service_and_clock(tmp_path) -> None:
+async def test_projection_applies_only_newer_versions_and_the_recorder_binds_service_and_clock(
+    tmp_path,
+) -> None:
     database = Database(f"sqlite+aiosqlite:///{tmp_path / 'p.db'}")
     async with database.engine.begin() as connection:
         await connection.run_sync(Base.metadata.create_all)
@@ -57,9 +61,11 @@ async def test_projection_applies_only_newer_versions_and_the_recorder_binds_ser
         assert (await session.get(Copy, "k")).value == "same time"  # older skipped, equal applied
     clock = ManualClock(t1)
     from kam.customer.v1 import events_pb2
+
     async with database.transaction() as session:
-        outbox.Recorder("report", clock).record(session, events_pb2.CustomerDeleted(customer="customers/x"),
-                                                resource="customers/x")
+        outbox.Recorder("report", clock).record(
+            session, events_pb2.CustomerDeleted(customer="customers/x"), resource="customers/x"
+        )
     async with database.read() as session:
         row = (await session.execute(select(outbox_table))).one()
     assert row.subject == "kam.report.v1.CustomerDeleted" and row.headers["ce-subject"] == "customers/x"

@@ -23,12 +23,18 @@ from kam_report.entrypoints.grpc_api import ReportServicer
 from kam_report.service_layer.projections import on_customer_changed, on_org_unit_updated, on_tier_changed
 
 T0 = datetime(2026, 6, 1, tzinfo=UTC)
-META = EventMeta(event_id="e", event_type="", source="kam/customer", time="", subject="", resource="", delivery=1)
+META = EventMeta(
+    event_id="e", event_type="", source="kam/customer", time="", subject="", resource="", delivery=1
+)
 Customer = customer_pb2.Customer
 UNITS = (("0000", ""), ("0100", "0000"), ("0101", "0100"), ("0200", "0000"))
 #: (customer, branch, relationship manager, tier)
-CUSTOMERS = (("c1", "0101", "staff/rm_zhang", "tiers/diamond"), ("c2", "0100", "staff/rm_wang", "tiers/gold"),
-             ("c3", "0200", "staff/rm_li", "tiers/private-banking"), ("c4", "0200", "staff/rm_zhang", ""))
+CUSTOMERS = (
+    ("c1", "0101", "staff/rm_zhang", "tiers/diamond"),
+    ("c2", "0100", "staff/rm_wang", "tiers/gold"),
+    ("c3", "0200", "staff/rm_li", "tiers/private-banking"),
+    ("c4", "0200", "staff/rm_zhang", ""),
+)
 
 
 @pytest.fixture
@@ -36,28 +42,60 @@ async def report(database_url, token_secret):
     async with migrated_database(database_url, MIGRATIONS, Base.metadata) as db:
         async with db.transaction() as session:
             for unit, parent in UNITS:
-                await on_org_unit_updated(session, events_pb2.SourceOrgUnitUpdated(org_unit=identity_pb2.OrgUnit(
-                    name=f"orgUnits/{unit}", display_name=unit, parent=f"orgUnits/{parent}" if parent else "")), META)
+                await on_org_unit_updated(
+                    session,
+                    events_pb2.SourceOrgUnitUpdated(
+                        org_unit=identity_pb2.OrgUnit(
+                            name=f"orgUnits/{unit}",
+                            display_name=unit,
+                            parent=f"orgUnits/{parent}" if parent else "",
+                        )
+                    ),
+                    META,
+                )
             for name, branch, manager, tier in CUSTOMERS:
-                await on_customer_changed(session, events_pb2.CustomerCreated(customer=Customer(
-                    name=f"customers/{name}", type=Customer.TYPE_INDIVIDUAL, branch=f"orgUnits/{branch}",
-                    relationship_manager=manager, create_time=to_timestamp(T0), update_time=to_timestamp(T0))), META)
+                await on_customer_changed(
+                    session,
+                    events_pb2.CustomerCreated(
+                        customer=Customer(
+                            name=f"customers/{name}",
+                            type=Customer.TYPE_INDIVIDUAL,
+                            branch=f"orgUnits/{branch}",
+                            relationship_manager=manager,
+                            create_time=to_timestamp(T0),
+                            update_time=to_timestamp(T0),
+                        )
+                    ),
+                    META,
+                )
                 if tier:
-                    await on_tier_changed(session, events_pb2.TierChanged(customer=f"customers/{name}", tier=tier,
-                                                                         assignment=tier_pb2.TierAssignment(
-                                                                             tier=tier, assign_time=to_timestamp(T0))),
-                                          META)
+                    await on_tier_changed(
+                        session,
+                        events_pb2.TierChanged(
+                            customer=f"customers/{name}",
+                            tier=tier,
+                            assignment=tier_pb2.TierAssignment(tier=tier, assign_time=to_timestamp(T0)),
+                        ),
+                        META,
+                    )
         clock = ManualClock(T0)
         server = GrpcServer("report", 0, token_secret=token_secret, clock=clock)
-        server.add(pb_grpc.add_ReportServiceServicer_to_server, ReportServicer(db), "kam.report.v1.ReportService")
+        server.add(
+            pb_grpc.add_ReportServiceServicer_to_server, ReportServicer(db), "kam.report.v1.ReportService"
+        )
         await server.start()
         channel = grpc.aio.insecure_channel(f"127.0.0.1:{server.port}")
 
         async def stats(*roles: str, org_unit: str = "", subject: str = "users/x"):
-            token = auth.issue_token(auth.Identity(subject=subject, roles=roles, org_unit=org_unit), secret=token_secret,
-                                     clock=clock, ttl=timedelta(hours=1))
+            token = auth.issue_token(
+                auth.Identity(subject=subject, roles=roles, org_unit=org_unit),
+                secret=token_secret,
+                clock=clock,
+                ttl=timedelta(hours=1),
+            )
             reply = await pb_grpc.ReportServiceStub(channel).GetCustomerStats(
-                pb.GetCustomerStatsRequest(), metadata=((auth.METADATA_KEY, auth.bearer(token)),), timeout=10)
+                pb.GetCustomerStatsRequest(), metadata=((auth.METADATA_KEY, auth.bearer(token)),), timeout=10
+            )
             return reply.stats
 
         yield stats

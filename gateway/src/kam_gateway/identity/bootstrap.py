@@ -28,8 +28,11 @@ from kam_gateway.identity.throttle import LoginThrottle
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 #: The demo bank's head office, Beijing branch and its first sub-branch (kam-demobank's org codes).
-DEMO_ORG_UNITS = (("0000", "总行", "HEAD_OFFICE", None), ("0100", "北京分行", "BRANCH", "0000"),
-                  ("0101", "北京东城支行", "SUB_BRANCH", "0100"))
+DEMO_ORG_UNITS = (
+    ("0000", "总行", "HEAD_OFFICE", None),
+    ("0100", "北京分行", "BRANCH", "0000"),
+    ("0101", "北京东城支行", "SUB_BRANCH", "0100"),
+)
 
 
 @dataclass
@@ -51,38 +54,69 @@ class IdentityService:
         await self.app.start()
 
 
-def build(settings: ServiceSettings, clock: Clock, *, demo: DemoDirectory | None, throttle: LoginThrottle,
-          hashing: PasswordHashing | None = None) -> IdentityService:
+def build(
+    settings: ServiceSettings,
+    clock: Clock,
+    *,
+    demo: DemoDirectory | None,
+    throttle: LoginThrottle,
+    hashing: PasswordHashing | None = None,
+) -> IdentityService:
     settings = replace(settings, service=SERVICE)
     db = Database(settings.database_url)
     hashing = hashing or PasswordHashing()
     secret = settings.token_secret.reveal()
     sign_in = SignIn(db, clock, token_secret=secret, hashing=hashing)
-    users = Users(db, clock, sign_in=sign_in, hashing=hashing, demo_mode=demo is not None,
-                  page_secret=secret.encode())
+    users = Users(
+        db, clock, sign_in=sign_in, hashing=hashing, demo_mode=demo is not None, page_secret=secret.encode()
+    )
     directory = Directory(db, clock, sign_in=sign_in, page_secret=secret.encode())
     accounts = ServiceAccounts(db, clock, token_secret=secret, hashing=hashing, page_secret=secret.encode())
-    servicer = IdentityServicer(sign_in=sign_in, users=users, directory=directory, accounts=accounts, clock=clock,
-                                throttle=throttle)
+    servicer = IdentityServicer(
+        sign_in=sign_in, users=users, directory=directory, accounts=accounts, clock=clock, throttle=throttle
+    )
     app = ServiceApp(settings=settings, db=db, metadata=Base.metadata, versions_dir=MIGRATIONS, clock=clock)
     app.serve(servicer)
     sign_in.local = app.revocations
 
-    async def on_org_unit(session: AsyncSession, event: customer_events.SourceOrgUnitUpdated, meta: EventMeta) -> None:
+    async def on_org_unit(
+        session: AsyncSession, event: customer_events.SourceOrgUnitUpdated, meta: EventMeta
+    ) -> None:
         unit = event.org_unit
-        await directory.import_org_unit(session, unit.name.removeprefix("orgUnits/"),
-                                        display_name=unit.display_name, type_=ORG_TYPE_NAMES.get(unit.type, ""),
-                                        parent=unit.parent.removeprefix("orgUnits/"), region=unit.region)
+        await directory.import_org_unit(
+            session,
+            unit.name.removeprefix("orgUnits/"),
+            display_name=unit.display_name,
+            type_=ORG_TYPE_NAMES.get(unit.type, ""),
+            parent=unit.parent.removeprefix("orgUnits/"),
+            region=unit.region,
+        )
 
-    async def on_staff(session: AsyncSession, event: customer_events.SourceStaffUpdated, meta: EventMeta) -> None:
-        await directory.import_staff(session, event.staff_code, display_name=event.display_name,
-                                     org_unit=event.org_unit.removeprefix("orgUnits/"), active=event.active,
-                                     phone=event.phone)
+    async def on_staff(
+        session: AsyncSession, event: customer_events.SourceStaffUpdated, meta: EventMeta
+    ) -> None:
+        await directory.import_staff(
+            session,
+            event.staff_code,
+            display_name=event.display_name,
+            org_unit=event.org_unit.removeprefix("orgUnits/"),
+            active=event.active,
+            phone=event.phone,
+        )
 
-    app.consume("customer", {customer_events.SourceOrgUnitUpdated: on_org_unit,
-                             customer_events.SourceStaffUpdated: on_staff})
-    return IdentityService(app=app, servicer=servicer, sign_in=sign_in, users=users, directory=directory,
-                           accounts=accounts, demo=demo)
+    app.consume(
+        "customer",
+        {customer_events.SourceOrgUnitUpdated: on_org_unit, customer_events.SourceStaffUpdated: on_staff},
+    )
+    return IdentityService(
+        app=app,
+        servicer=servicer,
+        sign_in=sign_in,
+        users=users,
+        directory=directory,
+        accounts=accounts,
+        demo=demo,
+    )
 
 
 async def seed_demo(identity: IdentityService) -> None:
@@ -96,17 +130,36 @@ async def seed_demo(identity: IdentityService) -> None:
         for org_id, name, kind, parent in DEMO_ORG_UNITS:
             if await session.get(OrgUnitRow, org_id) is None:
                 now = clock.now()
-                session.add(OrgUnitRow(id=org_id, display_name=name, type=kind, parent_id=parent, region="",
-                                       origin="KAM", keep_kam_changes=False, version=1, create_time=now,
-                                       update_time=now))
+                session.add(
+                    OrgUnitRow(
+                        id=org_id,
+                        display_name=name,
+                        type=kind,
+                        parent_id=parent,
+                        region="",
+                        origin="KAM",
+                        keep_kam_changes=False,
+                        version=1,
+                        create_time=now,
+                        update_time=now,
+                    )
+                )
     for demo in identity.demo.users.values():
         async with identity.app.db.read() as session:
             exists = await session.get(UserRow, demo.username) is not None
         if exists:
             continue
         staff_code = DEMO_RM_STAFF_CODE if demo.username == "rm_zhang" else ""
-        await identity.users.create(UserDraft(
-            username=demo.username, display_name=demo.display_name, org_unit=demo.org_unit.removeprefix("orgUnits/"),
-            roles=[role.removeprefix("roles/") for role in demo.roles], staff_code=staff_code,
-            keep_kam_changes=True), user_id=demo.username, initial_password=identity.demo.password,
-            enforce_policy=False)
+        await identity.users.create(
+            UserDraft(
+                username=demo.username,
+                display_name=demo.display_name,
+                org_unit=demo.org_unit.removeprefix("orgUnits/"),
+                roles=[role.removeprefix("roles/") for role in demo.roles],
+                staff_code=staff_code,
+                keep_kam_changes=True,
+            ),
+            user_id=demo.username,
+            initial_password=identity.demo.password,
+            enforce_policy=False,
+        )

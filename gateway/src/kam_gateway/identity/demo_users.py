@@ -43,7 +43,10 @@ class DemoUser:
 
     def identity(self) -> Identity:
         return Identity(
-            subject=self.name, kind="user", display_name=self.display_name, roles=self.roles,
+            subject=self.name,
+            kind="user",
+            display_name=self.display_name,
+            roles=self.roles,
             org_unit=self.org_unit,
         )
 

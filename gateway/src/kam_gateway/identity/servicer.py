@@ -52,8 +52,16 @@ pb = identity_service_pb2
 
 
 class IdentityServicer(identity_service_pb2_grpc.IdentityServiceServicer):
-    def __init__(self, *, sign_in: SignIn, users: Users, directory: Directory, accounts: ServiceAccounts,
-                 clock: Clock, throttle: LoginThrottle | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        sign_in: SignIn,
+        users: Users,
+        directory: Directory,
+        accounts: ServiceAccounts,
+        clock: Clock,
+        throttle: LoginThrottle | None = None,
+    ) -> None:
         self.sign_in = sign_in
         self.users = users
         self.directory = directory
@@ -73,43 +81,75 @@ class IdentityServicer(identity_service_pb2_grpc.IdentityServiceServicer):
         wait = self.throttle.retry_after(request.username, address)
         if wait is not None:
             seconds = retry_after_seconds(wait)
-            audit_log.warning("login throttled", extra={
-                "event": "login.throttled", "username": username, "client_address": address,
-                "retry_after_seconds": seconds})
+            audit_log.warning(
+                "login throttled",
+                extra={
+                    "event": "login.throttled",
+                    "username": username,
+                    "client_address": address,
+                    "retry_after_seconds": seconds,
+                },
+            )
             raise ResourceExhausted(
                 f"登录尝试过多，请 {seconds} 秒后重试 (too many sign-in attempts, retry in {seconds} s)",
-                reason="LOGIN_THROTTLED", retry_after=timedelta(seconds=seconds),
-                metadata={"retry_after_seconds": str(seconds)})
+                reason="LOGIN_THROTTLED",
+                retry_after=timedelta(seconds=seconds),
+                metadata={"retry_after_seconds": str(seconds)},
+            )
         try:
-            grant = await self.sign_in.login(request.username, request.password, client_address=address,
-                                             user_agent=_metadata(context, USER_AGENT_KEY))
+            grant = await self.sign_in.login(
+                request.username,
+                request.password,
+                client_address=address,
+                user_agent=_metadata(context, USER_AGENT_KEY),
+            )
         except (Unauthenticated, ResourceExhausted) as refused:
             self.throttle.failed(request.username, address)
-            audit_log.warning("login failed", extra={
-                "event": "login.failed", "username": username, "client_address": address,
-                "reason": refused.reason})
+            audit_log.warning(
+                "login failed",
+                extra={
+                    "event": "login.failed",
+                    "username": username,
+                    "client_address": address,
+                    "reason": refused.reason,
+                },
+            )
             raise
         self.throttle.succeeded(request.username)
-        audit_log.info("login succeeded", extra={
-            "event": "login.succeeded", "username": username, "client_address": address,
-            "session": grant.session_id})
+        audit_log.info(
+            "login succeeded",
+            extra={
+                "event": "login.succeeded",
+                "username": username,
+                "client_address": address,
+                "session": grant.session_id,
+            },
+        )
         return pb.LoginResponse(
-            access_token=grant.access_token, expire_time=to_timestamp(grant.access_expire_time),
-            user=user_to_proto(grant.user, grant.roles, with_permissions=True), refresh_token=grant.refresh_token,
+            access_token=grant.access_token,
+            expire_time=to_timestamp(grant.access_expire_time),
+            user=user_to_proto(grant.user, grant.roles, with_permissions=True),
+            refresh_token=grant.refresh_token,
             refresh_expire_time=to_timestamp(grant.refresh_expire_time),
-            session=f"users/{grant.user.id}/sessions/{grant.session_id}")
+            session=f"users/{grant.user.id}/sessions/{grant.session_id}",
+        )
 
     async def RefreshSession(self, request: pb.RefreshSessionRequest, context) -> pb.RefreshSessionResponse:
         grant: Grant = await self.sign_in.refresh(request.refresh_token)
         return pb.RefreshSessionResponse(
-            access_token=grant.access_token, expire_time=to_timestamp(grant.access_expire_time),
-            refresh_token=grant.refresh_token, refresh_expire_time=to_timestamp(grant.refresh_expire_time))
+            access_token=grant.access_token,
+            expire_time=to_timestamp(grant.access_expire_time),
+            refresh_token=grant.refresh_token,
+            refresh_expire_time=to_timestamp(grant.refresh_expire_time),
+        )
 
     async def Logout(self, request: pb.LogoutRequest, context) -> pb.LogoutResponse:
         await self.sign_in.logout(_caller())
         return pb.LogoutResponse()
 
-    async def IssueServiceToken(self, request: pb.IssueServiceTokenRequest, context) -> pb.IssueServiceTokenResponse:
+    async def IssueServiceToken(
+        self, request: pb.IssueServiceTokenRequest, context
+    ) -> pb.IssueServiceTokenResponse:
         token, expire = await self.accounts.issue_token(request.client_id, request.client_secret)
         return pb.IssueServiceTokenResponse(access_token=token, expire_time=to_timestamp(expire))
 
@@ -121,10 +161,17 @@ class IdentityServicer(identity_service_pb2_grpc.IdentityServiceServicer):
                 return pb.GetCurrentUserResponse(user=user_to_proto(row, roles, with_permissions=True))
             except NotFound:
                 pass  # a token issued outside the store (kam_kit.auth's CLI): described from the token
-        return pb.GetCurrentUserResponse(user=identity_pb2.User(
-            name=caller.subject, username=caller.subject.rsplit("/", 1)[-1], display_name=caller.display_name,
-            roles=list(caller.roles), org_unit=caller.org_unit, permissions=sorted(caller.granted),
-            state=identity_pb2.User.STATE_ACTIVE))
+        return pb.GetCurrentUserResponse(
+            user=identity_pb2.User(
+                name=caller.subject,
+                username=caller.subject.rsplit("/", 1)[-1],
+                display_name=caller.display_name,
+                roles=list(caller.roles),
+                org_unit=caller.org_unit,
+                permissions=sorted(caller.granted),
+                state=identity_pb2.User.STATE_ACTIVE,
+            )
+        )
 
     async def ChangePassword(self, request: pb.ChangePasswordRequest, context) -> pb.ChangePasswordResponse:
         await self.users.change_password(_caller(), request.old_password, request.new_password)
@@ -133,21 +180,25 @@ class IdentityServicer(identity_service_pb2_grpc.IdentityServiceServicer):
     async def ListSessions(self, request: pb.ListSessionsRequest, context) -> pb.ListSessionsResponse:
         caller = _caller()
         rows = await self.sign_in.sessions(caller, _id(request.parent, "users/", "parent"))
-        return pb.ListSessionsResponse(sessions=[session_to_proto(row, current_session=caller.session_id)
-                                                 for row in rows])
+        return pb.ListSessionsResponse(
+            sessions=[session_to_proto(row, current_session=caller.session_id) for row in rows]
+        )
 
     async def RevokeSession(self, request: pb.RevokeSessionRequest, context) -> pb.RevokeSessionResponse:
         parts = request.name.split("/")
         if len(parts) != 4 or parts[0] != "users" or parts[2] != "sessions" or not parts[1] or not parts[3]:
-            raise InvalidArgument.for_field("name", "应为 users/{user}/sessions/{session} (must be users/*/sessions/*)")
+            raise InvalidArgument.for_field(
+                "name", "应为 users/{user}/sessions/{session} (must be users/*/sessions/*)"
+            )
         await self.sign_in.revoke(_caller(), parts[1], parts[3])
         return pb.RevokeSessionResponse()
 
     # ---- users
 
     async def CreateUser(self, request: pb.CreateUserRequest, context) -> pb.CreateUserResponse:
-        row, roles = await self.users.create(_user_draft(request.user), user_id=request.user_id,
-                                             initial_password=request.initial_password)
+        row, roles = await self.users.create(
+            _user_draft(request.user), user_id=request.user_id, initial_password=request.initial_password
+        )
         return pb.CreateUserResponse(user=user_to_proto(row, roles))
 
     async def GetUser(self, request: pb.GetUserRequest, context) -> pb.GetUserResponse:
@@ -162,14 +213,22 @@ class IdentityServicer(identity_service_pb2_grpc.IdentityServiceServicer):
     async def ListUsers(self, request: pb.ListUsersRequest, context) -> pb.ListUsersResponse:
         caller = _caller()
         allowed = await self._visible_units(caller)
-        page, token, total = await self.users.list(request.filter, request.page_size, request.page_token,
-                                                   org_units=allowed, only_user=_own_only(caller))
-        return pb.ListUsersResponse(users=[user_to_proto(row, roles) for row, roles in page],
-                                    next_page_token=token, total_size=total)
+        page, token, total = await self.users.list(
+            request.filter,
+            request.page_size,
+            request.page_token,
+            org_units=allowed,
+            only_user=_own_only(caller),
+        )
+        return pb.ListUsersResponse(
+            users=[user_to_proto(row, roles) for row, roles in page], next_page_token=token, total_size=total
+        )
 
     async def UpdateUser(self, request: pb.UpdateUserRequest, context) -> pb.UpdateUserResponse:
         user_id = _id(request.user.name, "users/", "user.name")
-        mask = _mask(request.update_mask.paths, request.user, {"org_unit", "manager", "staff_code", "data_scope"})
+        mask = _mask(
+            request.update_mask.paths, request.user, {"org_unit", "manager", "staff_code", "data_scope"}
+        )
         row, roles = await self.users.update(user_id, _user_draft(request.user), mask, request.user.etag)
         return pb.UpdateUserResponse(user=user_to_proto(row, roles))
 
@@ -181,7 +240,9 @@ class IdentityServicer(identity_service_pb2_grpc.IdentityServiceServicer):
         row, roles = await self.users.set_state(_caller(), _id(request.name, "users/", "name"), "ACTIVE")
         return pb.EnableUserResponse(user=user_to_proto(row, roles))
 
-    async def ResetUserPassword(self, request: pb.ResetUserPasswordRequest, context) -> pb.ResetUserPasswordResponse:
+    async def ResetUserPassword(
+        self, request: pb.ResetUserPasswordRequest, context
+    ) -> pb.ResetUserPasswordResponse:
         await self.users.reset_password(_id(request.name, "users/", "name"), request.new_password)
         return pb.ResetUserPasswordResponse()
 
@@ -196,19 +257,26 @@ class IdentityServicer(identity_service_pb2_grpc.IdentityServiceServicer):
         return pb.CreateOrgUnitResponse(org_unit=org_unit_to_proto(row))
 
     async def GetOrgUnit(self, request: pb.GetOrgUnitRequest, context) -> pb.GetOrgUnitResponse:
-        return pb.GetOrgUnitResponse(org_unit=org_unit_to_proto(
-            await self.directory.get_org_unit(_id(request.name, "orgUnits/", "name"))))
+        return pb.GetOrgUnitResponse(
+            org_unit=org_unit_to_proto(
+                await self.directory.get_org_unit(_id(request.name, "orgUnits/", "name"))
+            )
+        )
 
     async def ListOrgUnits(self, request: pb.ListOrgUnitsRequest, context) -> pb.ListOrgUnitsResponse:
-        rows, token, total = await self.directory.list_org_units(request.filter, request.page_size,
-                                                                 request.page_token)
-        return pb.ListOrgUnitsResponse(org_units=[org_unit_to_proto(row) for row in rows], next_page_token=token,
-                                       total_size=total)
+        rows, token, total = await self.directory.list_org_units(
+            request.filter, request.page_size, request.page_token
+        )
+        return pb.ListOrgUnitsResponse(
+            org_units=[org_unit_to_proto(row) for row in rows], next_page_token=token, total_size=total
+        )
 
     async def UpdateOrgUnit(self, request: pb.UpdateOrgUnitRequest, context) -> pb.UpdateOrgUnitResponse:
         org_id = _id(request.org_unit.name, "orgUnits/", "org_unit.name")
         mask = _mask(request.update_mask.paths, request.org_unit, {"parent", "region"})
-        row = await self.directory.update_org_unit(org_id, _org_draft(request.org_unit), mask, request.org_unit.etag)
+        row = await self.directory.update_org_unit(
+            org_id, _org_draft(request.org_unit), mask, request.org_unit.etag
+        )
         return pb.UpdateOrgUnitResponse(org_unit=org_unit_to_proto(row))
 
     async def DeleteOrgUnit(self, request: pb.DeleteOrgUnitRequest, context) -> pb.DeleteOrgUnitResponse:
@@ -222,7 +290,9 @@ class IdentityServicer(identity_service_pb2_grpc.IdentityServiceServicer):
         return pb.CreateRoleResponse(role=role_to_proto(row))
 
     async def GetRole(self, request: pb.GetRoleRequest, context) -> pb.GetRoleResponse:
-        return pb.GetRoleResponse(role=role_to_proto(await self.directory.get_role(_id(request.name, "roles/", "name"))))
+        return pb.GetRoleResponse(
+            role=role_to_proto(await self.directory.get_role(_id(request.name, "roles/", "name")))
+        )
 
     async def ListRoles(self, request: pb.ListRolesRequest, context) -> pb.ListRolesResponse:
         return pb.ListRolesResponse(roles=[role_to_proto(row) for row in await self.directory.list_roles()])
@@ -237,36 +307,50 @@ class IdentityServicer(identity_service_pb2_grpc.IdentityServiceServicer):
         await self.directory.delete_role(_id(request.name, "roles/", "name"))
         return pb.DeleteRoleResponse()
 
-    async def ListPermissions(self, request: pb.ListPermissionsRequest, context) -> pb.ListPermissionsResponse:
+    async def ListPermissions(
+        self, request: pb.ListPermissionsRequest, context
+    ) -> pb.ListPermissionsResponse:
         return pb.ListPermissionsResponse(permissions=permission_catalogue())
 
     # ---- service accounts
 
-    async def CreateServiceAccount(self, request: pb.CreateServiceAccountRequest, context
-                                   ) -> pb.CreateServiceAccountResponse:
+    async def CreateServiceAccount(
+        self, request: pb.CreateServiceAccountRequest, context
+    ) -> pb.CreateServiceAccountResponse:
         account = request.service_account
-        row, secret = await self.accounts.create(request.service_account_id, ServiceAccountDraft(
-            display_name=account.display_name, permissions=list(account.permissions)))
-        return pb.CreateServiceAccountResponse(service_account=service_account_to_proto(row), client_secret=secret)
+        row, secret = await self.accounts.create(
+            request.service_account_id,
+            ServiceAccountDraft(display_name=account.display_name, permissions=list(account.permissions)),
+        )
+        return pb.CreateServiceAccountResponse(
+            service_account=service_account_to_proto(row), client_secret=secret
+        )
 
-    async def GetServiceAccount(self, request: pb.GetServiceAccountRequest, context) -> pb.GetServiceAccountResponse:
+    async def GetServiceAccount(
+        self, request: pb.GetServiceAccountRequest, context
+    ) -> pb.GetServiceAccountResponse:
         row = await self.accounts.get(_id(request.name, "serviceAccounts/", "name"))
         return pb.GetServiceAccountResponse(service_account=service_account_to_proto(row))
 
-    async def ListServiceAccounts(self, request: pb.ListServiceAccountsRequest, context
-                                  ) -> pb.ListServiceAccountsResponse:
+    async def ListServiceAccounts(
+        self, request: pb.ListServiceAccountsRequest, context
+    ) -> pb.ListServiceAccountsResponse:
         rows, token = await self.accounts.list(request.page_size, request.page_token)
-        return pb.ListServiceAccountsResponse(service_accounts=[service_account_to_proto(r) for r in rows],
-                                              next_page_token=token)
+        return pb.ListServiceAccountsResponse(
+            service_accounts=[service_account_to_proto(r) for r in rows], next_page_token=token
+        )
 
-    async def RotateServiceAccountSecret(self, request: pb.RotateServiceAccountSecretRequest, context
-                                         ) -> pb.RotateServiceAccountSecretResponse:
+    async def RotateServiceAccountSecret(
+        self, request: pb.RotateServiceAccountSecretRequest, context
+    ) -> pb.RotateServiceAccountSecretResponse:
         row, secret = await self.accounts.rotate(_id(request.name, "serviceAccounts/", "name"))
-        return pb.RotateServiceAccountSecretResponse(service_account=service_account_to_proto(row),
-                                                     client_secret=secret)
+        return pb.RotateServiceAccountSecretResponse(
+            service_account=service_account_to_proto(row), client_secret=secret
+        )
 
-    async def DisableServiceAccount(self, request: pb.DisableServiceAccountRequest, context
-                                    ) -> pb.DisableServiceAccountResponse:
+    async def DisableServiceAccount(
+        self, request: pb.DisableServiceAccountRequest, context
+    ) -> pb.DisableServiceAccountResponse:
         row = await self.accounts.disable(_id(request.name, "serviceAccounts/", "name"))
         return pb.DisableServiceAccountResponse(service_account=service_account_to_proto(row))
 
@@ -293,7 +377,9 @@ class IdentityServicer(identity_service_pb2_grpc.IdentityServiceServicer):
 
 def _own_only(caller: Identity) -> str:
     """A caller whose scope is their own records sees only their own user."""
-    return caller.subject.removeprefix("users/") if caller.kind == "user" and caller.data_scope == "OWN" else ""
+    return (
+        caller.subject.removeprefix("users/") if caller.kind == "user" and caller.data_scope == "OWN" else ""
+    )
 
 
 def _caller() -> Identity:
@@ -304,7 +390,7 @@ def _caller() -> Identity:
 
 
 def _id(name: str, prefix: str, field_path: str) -> str:
-    rest = name[len(prefix):] if name.startswith(prefix) else ""
+    rest = name[len(prefix) :] if name.startswith(prefix) else ""
     if not rest or "/" in rest:
         raise InvalidArgument.for_field(field_path, f"应为 {prefix}{{id}} (must be {prefix}{{id}})")
     return rest
@@ -315,28 +401,54 @@ def _mask(paths, message: Message, clearable: set[str]) -> set[str]:
     if paths:
         return set(paths)
     populated = {descriptor.name for descriptor, _ in message.ListFields()}
-    ignored = {"name", "etag", "username", "state", "create_time", "update_time", "last_login_time", "permissions",
-               "password_change_required", "lock_expire_time", "origin", "built_in"}
+    ignored = {
+        "name",
+        "etag",
+        "username",
+        "state",
+        "create_time",
+        "update_time",
+        "last_login_time",
+        "permissions",
+        "password_change_required",
+        "lock_expire_time",
+        "origin",
+        "built_in",
+    }
     return (populated - ignored) | (clearable & populated)
 
 
 def _user_draft(user: identity_pb2.User) -> UserDraft:
     return UserDraft(
-        username=user.username, display_name=user.display_name, org_unit=user.org_unit.removeprefix("orgUnits/"),
-        roles=[role.removeprefix("roles/") for role in user.roles], email=user.email, phone=user.phone,
-        staff_code=user.staff_code, manager=user.manager.removeprefix("users/"),
-        data_scope=SCOPE_NAMES.get(user.data_scope, ""), keep_kam_changes=user.keep_kam_changes)
+        username=user.username,
+        display_name=user.display_name,
+        org_unit=user.org_unit.removeprefix("orgUnits/"),
+        roles=[role.removeprefix("roles/") for role in user.roles],
+        email=user.email,
+        phone=user.phone,
+        staff_code=user.staff_code,
+        manager=user.manager.removeprefix("users/"),
+        data_scope=SCOPE_NAMES.get(user.data_scope, ""),
+        keep_kam_changes=user.keep_kam_changes,
+    )
 
 
 def _org_draft(org: identity_pb2.OrgUnit) -> OrgUnitDraft:
-    return OrgUnitDraft(display_name=org.display_name, type=ORG_TYPE_NAMES.get(org.type, ""),
-                        parent=org.parent.removeprefix("orgUnits/"), region=org.region,
-                        keep_kam_changes=org.keep_kam_changes)
+    return OrgUnitDraft(
+        display_name=org.display_name,
+        type=ORG_TYPE_NAMES.get(org.type, ""),
+        parent=org.parent.removeprefix("orgUnits/"),
+        region=org.region,
+        keep_kam_changes=org.keep_kam_changes,
+    )
 
 
 def _role_draft(role: identity_pb2.Role) -> RoleDraft:
-    return RoleDraft(display_name=role.display_name, permissions=list(role.permissions),
-                     data_scope=SCOPE_NAMES.get(role.data_scope, ""))
+    return RoleDraft(
+        display_name=role.display_name,
+        permissions=list(role.permissions),
+        data_scope=SCOPE_NAMES.get(role.data_scope, ""),
+    )
 
 
 def _metadata(context: grpc.aio.ServicerContext, key: str) -> str:

@@ -81,7 +81,9 @@ class LoginThrottle:
     def succeeded(self, username: str) -> None:
         self._accounts.pop(_account_key(username), None)
 
-    def _recent(self, table: dict[str, _Failures], key: str, now: datetime, *, create: bool = False) -> deque[datetime]:
+    def _recent(
+        self, table: dict[str, _Failures], key: str, now: datetime, *, create: bool = False
+    ) -> deque[datetime]:
         entry = table.get(key)
         if entry is None:
             if not create:

@@ -37,8 +37,9 @@ from kam_customer.tiering.service import TieringService
 __all__ = ["MIGRATIONS", "build"]
 
 
-def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK,
-          customer_settings: CustomerSettings | None = None) -> ServiceApp:
+def build(
+    settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK, customer_settings: CustomerSettings | None = None
+) -> ServiceApp:
     db = Database(settings.database_url)
     options = customer_settings or CustomerSettings.from_env()
     token_secret = settings.token_secret.reveal()
@@ -46,28 +47,54 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK,
     account_names = AccountNames(secret)
     accounts = AccountService(db, account_names)
     use_cases = CustomerUseCases(
-        customers=CustomerService(db, clock), accounts=accounts, contacts=ContactService(db, clock),
-        timeline=TimelineService(db, clock), standing=StandingService(db, clock), searcher=SearchService(db),
-        access_audit=AccessAudit(db, clock), groups=GroupService(db, clock), lifecycle=LifecycleService(db, clock),
-        push=PushService(db, clock, accounts, account_names))
-    manager = ScanManager(db, clock, source_url=options.source_url, mapping_path=options.mapping_path,
-                          account_names=account_names, timezone=options.bank_timezone, page_secret=secret,
-                          key_date_lead_days=options.key_date_lead_days, batch_size=options.scan_batch_size,
-                          fx_rates=options.fx_rates)
-    sweep = KeyDateSweep(db, clock, lead_days=options.key_date_lead_days, account_names=account_names,
-                         timezone=options.bank_timezone)
+        customers=CustomerService(db, clock),
+        accounts=accounts,
+        contacts=ContactService(db, clock),
+        timeline=TimelineService(db, clock),
+        standing=StandingService(db, clock),
+        searcher=SearchService(db),
+        access_audit=AccessAudit(db, clock),
+        groups=GroupService(db, clock),
+        lifecycle=LifecycleService(db, clock),
+        push=PushService(db, clock, accounts, account_names),
+    )
+    manager = ScanManager(
+        db,
+        clock,
+        source_url=options.source_url,
+        mapping_path=options.mapping_path,
+        account_names=account_names,
+        timezone=options.bank_timezone,
+        page_secret=secret,
+        key_date_lead_days=options.key_date_lead_days,
+        batch_size=options.scan_batch_size,
+        fx_rates=options.fx_rates,
+    )
+    sweep = KeyDateSweep(
+        db,
+        clock,
+        lead_days=options.key_date_lead_days,
+        account_names=account_names,
+        timezone=options.bank_timezone,
+    )
 
     app = ServiceApp(settings=settings, db=db, metadata=Base.metadata, versions_dir=MIGRATIONS, clock=clock)
-    app.serve(CustomerServicer(use_cases, secret), AccessAuditServicer(use_cases.access_audit, secret),
-              TierServicer(TieringService(db, clock), secret), ScanServicer(manager),
-              IngestionServicer(db, clock, account_names))
-    app.consumers.append(lambda js: cdc.consumer(db, js, clock, token_secret=token_secret,
-                                                 account_names=account_names))
+    app.serve(
+        CustomerServicer(use_cases, secret),
+        AccessAuditServicer(use_cases.access_audit, secret),
+        TierServicer(TieringService(db, clock), secret),
+        ScanServicer(manager),
+        IngestionServicer(db, clock, account_names),
+    )
+    app.consumers.append(
+        lambda js: cdc.consumer(db, js, clock, token_secret=token_secret, account_names=account_names)
+    )
     scan_cron, sweep_cron = Cron.parse(options.scan_cron), Cron.parse(options.key_date_cron)
 
     async def scans() -> None:
-        await jobs.scans(manager, scan_cron, clock, scan_on_start=options.scan_on_start,
-                         timezone=options.bank_timezone)
+        await jobs.scans(
+            manager, scan_cron, clock, scan_on_start=options.scan_on_start, timezone=options.bank_timezone
+        )
 
     async def key_date_sweep() -> None:
         await jobs.key_date_sweeps(sweep, sweep_cron)

@@ -48,11 +48,17 @@ class CustomerSettings:
             mapping_path=Path(env_str("KAM_CUSTOMER_SOURCE_MAPPING", str(DEFAULT_MAPPING), environ=environ)),
             scan_cron=env_str("KAM_CUSTOMER_SCAN_CRON", "*/15 * * * *", environ=environ),
             scan_on_start=env_bool("KAM_CUSTOMER_SCAN_ON_START", True, environ=environ),
-            key_date_lead_days=env_int("KAM_CUSTOMER_KEY_DATE_LEAD_DAYS", 30, minimum=1, maximum=366,
-                                       environ=environ),
+            key_date_lead_days=env_int(
+                "KAM_CUSTOMER_KEY_DATE_LEAD_DAYS", 30, minimum=1, maximum=366, environ=environ
+            ),
             key_date_cron=env_str("KAM_CUSTOMER_KEY_DATE_CRON", "5 0 * * *", environ=environ),
-            scan_batch_size=env_int("KAM_CUSTOMER_SCAN_BATCH_SIZE", DEFAULT_SCAN_BATCH_SIZE, minimum=1,
-                                    maximum=20_000, environ=environ),
+            scan_batch_size=env_int(
+                "KAM_CUSTOMER_SCAN_BATCH_SIZE",
+                DEFAULT_SCAN_BATCH_SIZE,
+                minimum=1,
+                maximum=20_000,
+                environ=environ,
+            ),
             fx_rates=parse_rates(env_str("KAM_CUSTOMER_FX_RATES", "", environ=environ)),
             bank_timezone=_timezone(env_str("KAM_CUSTOMER_BANK_TIMEZONE", "Asia/Shanghai", environ=environ)),
         )
@@ -62,8 +68,9 @@ def _timezone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise SettingsError(f"KAM_CUSTOMER_BANK_TIMEZONE: 未知时区 (unknown time zone): {name!r}, e.g. Asia/Shanghai") \
-            from None
+        raise SettingsError(
+            f"KAM_CUSTOMER_BANK_TIMEZONE: 未知时区 (unknown time zone): {name!r}, e.g. Asia/Shanghai"
+        ) from None
     return name
 
 
@@ -77,7 +84,9 @@ def parse_rates(text: str, name: str = "KAM_CUSTOMER_FX_RATES") -> dict[str, Dec
         except InvalidOperation:
             value = Decimal(0)
         if not code.strip() or not value.is_finite() or value <= 0:
-            raise SettingsError(f"{name}: 汇率应写作 币种=汇率，如 CZK=0.31 (a rate is CURRENCY=CNY per unit, e.g. "
-                                f"CZK=0.31): {item!r}")
+            raise SettingsError(
+                f"{name}: 汇率应写作 币种=汇率，如 CZK=0.31 (a rate is CURRENCY=CNY per unit, e.g. "
+                f"CZK=0.31): {item!r}"
+            )
         rates[code.strip()] = value
     return rates

@@ -19,7 +19,6 @@ async def api(start_customer_service):
     return api
 
 
-
 @pytest.fixture
 def customers(api):
     return api.client
@@ -34,6 +33,10 @@ def trail(api):
 def md(api, token_secret):
     """Call metadata for a caller, ``md("roles/admin", subject=…, org_unit=…, kind=…)`` (no roles: none), with
     request id ``req-<subject>`` (customer_testlib.call_metadata)."""
+
     def make(*roles: str, subject: str = "users/u1", **caller) -> tuple:
-        return call_metadata(token_secret, api.clock, *roles, subject=subject, request_id=f"req-{subject}", **caller)
+        return call_metadata(
+            token_secret, api.clock, *roles, subject=subject, request_id=f"req-{subject}", **caller
+        )
+
     return make

@@ -22,8 +22,11 @@ GET_CUSTOMER = "kam.customer.v1.CustomerService.GetCustomer"
 
 
 async def _records(trail, md, filter_: str = "") -> list[audit_pb2.AccessRecord]:
-    response = await trail.ListAccessRecords(apb.ListAccessRecordsRequest(filter=filter_, page_size=500),
-                                             metadata=md("roles/compliance", subject="users/auditor"), timeout=5)
+    response = await trail.ListAccessRecords(
+        apb.ListAccessRecordsRequest(filter=filter_, page_size=500),
+        metadata=md("roles/compliance", subject="users/auditor"),
+        timeout=5,
+    )
     return list(response.access_records)
 
 
@@ -35,19 +38,32 @@ async def _count(app) -> int:
 @pytest.mark.parametrize("role", ["roles/admin", "roles/compliance", "roles/relationship_manager"])
 async def test_an_unmasked_read_writes_exactly_one_record(app, customers, trail, md, role) -> None:
     app.test_clock.advance(timedelta(minutes=5))
-    got = await customers.GetCustomer(pb.GetCustomerRequest(name="customers/c1"), timeout=5, metadata=md(
-        role, subject="users/zhang", org_unit="orgUnits/sh", display_name="张经理", staff_code="rm1"))
+    got = await customers.GetCustomer(
+        pb.GetCustomerRequest(name="customers/c1"),
+        timeout=5,
+        metadata=md(
+            role, subject="users/zhang", org_unit="orgUnits/sh", display_name="张经理", staff_code="rm1"
+        ),
+    )
     assert got.customer.id_number == PERSON_ID and not got.customer.masked
 
     (record,) = await _records(trail, md)
     assert record.name.startswith("accessRecords/")
-    assert (record.actor, record.actor_kind, record.actor_display_name, list(record.actor_roles),
-            record.actor_org_unit) == ("users/zhang", audit_pb2.AccessRecord.ACTOR_KIND_USER, "张经理", [role],
-                                       "orgUnits/sh")
+    assert (
+        record.actor,
+        record.actor_kind,
+        record.actor_display_name,
+        list(record.actor_roles),
+        record.actor_org_unit,
+    ) == ("users/zhang", audit_pb2.AccessRecord.ACTOR_KIND_USER, "张经理", [role], "orgUnits/sh")
     assert record.method == GET_CUSTOMER
     assert list(record.customers) == ["customers/c1"] and record.customer_count == 1
-    assert list(record.personal_data_kinds) == [Kind.PERSONAL_DATA_KIND_NAME, Kind.PERSONAL_DATA_KIND_ID_NUMBER,
-                                                Kind.PERSONAL_DATA_KIND_PHONE, Kind.PERSONAL_DATA_KIND_ADDRESS]
+    assert list(record.personal_data_kinds) == [
+        Kind.PERSONAL_DATA_KIND_NAME,
+        Kind.PERSONAL_DATA_KIND_ID_NUMBER,
+        Kind.PERSONAL_DATA_KIND_PHONE,
+        Kind.PERSONAL_DATA_KIND_ADDRESS,
+    ]
     assert record.access_time.ToDatetime().replace(tzinfo=T0.tzinfo) == T0 + timedelta(days=30, minutes=5)
     assert record.request_id == "req-users/zhang"
     assert record.search_query == ""
@@ -70,14 +86,19 @@ async def test_masked_callers_write_nothing(app, customers, md) -> None:
 
 
 async def test_a_corporate_without_personal_fields_shows_no_name(app, customers, trail, md) -> None:
-    await customers.GetCustomer(pb.GetCustomerRequest(name="customers/g1"), metadata=md("roles/admin"), timeout=5)
+    await customers.GetCustomer(
+        pb.GetCustomerRequest(name="customers/g1"), metadata=md("roles/admin"), timeout=5
+    )
     (record,) = await _records(trail, md)
     assert list(record.personal_data_kinds) == [Kind.PERSONAL_DATA_KIND_ID_NUMBER]  # no phone, public name
 
 
 async def test_search_records_the_query_and_every_customer_shown(app, customers, trail, md) -> None:
-    found = await customers.SearchCustomers(pb.SearchCustomersRequest(query="13812345678"),
-                                            metadata=md("roles/relationship_manager", staff_code="rm1"), timeout=5)
+    found = await customers.SearchCustomers(
+        pb.SearchCustomersRequest(query="13812345678"),
+        metadata=md("roles/relationship_manager", staff_code="rm1"),
+        timeout=5,
+    )
     assert [r.customer.name for r in found.results] == ["customers/c1"]
     assert found.results[0].matched_value == "13812345678"
     (record,) = await _records(trail, md)
@@ -86,39 +107,61 @@ async def test_search_records_the_query_and_every_customer_shown(app, customers,
     assert list(record.customers) == ["customers/c1"]
     assert Kind.PERSONAL_DATA_KIND_PHONE in record.personal_data_kinds
 
-    names = await customers.SearchCustomers(pb.SearchCustomersRequest(query="王芳"), metadata=md("roles/admin"),
-                                            timeout=5)
+    names = await customers.SearchCustomers(
+        pb.SearchCustomersRequest(query="王芳"), metadata=md("roles/admin"), timeout=5
+    )
     shown = [r.customer.name for r in names.results]
     assert set(shown) == {"customers/c1", "customers/c2"}
     latest = (await _records(trail, md))[0]  # newest first
     assert latest.search_query == "王芳" and list(latest.customers) == shown and latest.customer_count == 2
 
 
-async def test_contacts_accounts_and_transactions_are_recorded_with_their_kinds(app, customers, trail, md) -> None:
+async def test_contacts_accounts_and_transactions_are_recorded_with_their_kinds(
+    app, customers, trail, md
+) -> None:
     admin = md("roles/admin")
-    contacts = await customers.ListContacts(pb.ListContactsRequest(parent="customers/g1"), metadata=admin, timeout=5)
+    contacts = await customers.ListContacts(
+        pb.ListContactsRequest(parent="customers/g1"), metadata=admin, timeout=5
+    )
     assert contacts.contacts[0].email == "li@example.com"
-    accounts = await customers.ListAccounts(pb.ListAccountsRequest(parent="customers/c1"), metadata=admin, timeout=5)
+    accounts = await customers.ListAccounts(
+        pb.ListAccountsRequest(parent="customers/c1"), metadata=admin, timeout=5
+    )
     assert accounts.accounts[0].account_number == ACCOUNT
-    await customers.ListTransactions(pb.ListTransactionsRequest(parent=accounts.accounts[0].name), metadata=admin,
-                                     timeout=5)
-    await customers.ListInteractions(pb.ListInteractionsRequest(parent="customers/c1"), metadata=admin, timeout=5)
+    await customers.ListTransactions(
+        pb.ListTransactionsRequest(parent=accounts.accounts[0].name), metadata=admin, timeout=5
+    )
+    await customers.ListInteractions(
+        pb.ListInteractionsRequest(parent="customers/c1"), metadata=admin, timeout=5
+    )
 
     by_method = {r.method.rsplit(".", 1)[-1]: r for r in await _records(trail, md)}
     assert set(by_method) == {"ListContacts", "ListAccounts", "ListTransactions"}  # the timeline shows no PII
     assert list(by_method["ListContacts"].customers) == ["customers/g1"]
     assert list(by_method["ListContacts"].personal_data_kinds) == [
-        Kind.PERSONAL_DATA_KIND_NAME, Kind.PERSONAL_DATA_KIND_PHONE, Kind.PERSONAL_DATA_KIND_EMAIL]
+        Kind.PERSONAL_DATA_KIND_NAME,
+        Kind.PERSONAL_DATA_KIND_PHONE,
+        Kind.PERSONAL_DATA_KIND_EMAIL,
+    ]
     assert list(by_method["ListAccounts"].personal_data_kinds) == [Kind.PERSONAL_DATA_KIND_ACCOUNT_NUMBER]
-    assert list(by_method["ListTransactions"].personal_data_kinds) == [Kind.PERSONAL_DATA_KIND_COUNTERPARTY_NAME]
+    assert list(by_method["ListTransactions"].personal_data_kinds) == [
+        Kind.PERSONAL_DATA_KIND_COUNTERPARTY_NAME
+    ]
 
 
 async def test_the_event_is_in_the_outbox_with_the_record(app, customers, trail, md) -> None:
-    await customers.GetCustomer(pb.GetCustomerRequest(name="customers/c1"), metadata=md("roles/admin"), timeout=5)
+    await customers.GetCustomer(
+        pb.GetCustomerRequest(name="customers/c1"), metadata=md("roles/admin"), timeout=5
+    )
     (record,) = await _records(trail, md)
     async with app.db.read() as session:
-        rows = (await session.execute(select(outbox_table.c.event_id, outbox_table.c.payload).where(
-            outbox_table.c.event_type == "kam.customer.v1.PersonalDataAccessed"))).all()
+        rows = (
+            await session.execute(
+                select(outbox_table.c.event_id, outbox_table.c.payload).where(
+                    outbox_table.c.event_type == "kam.customer.v1.PersonalDataAccessed"
+                )
+            )
+        ).all()
     assert len(rows) == 1
     event = events_pb2.PersonalDataAccessed.FromString(rows[0].payload)
     assert event.access_record == record
@@ -126,56 +169,81 @@ async def test_the_event_is_in_the_outbox_with_the_record(app, customers, trail,
 
 
 async def test_list_filters_and_pages(app, customers, trail, md) -> None:
-    for n, (subject, name) in enumerate([("users/a", "customers/c1"), ("users/b", "customers/c2"),
-                                         ("users/a", "customers/g1"), ("users/a", "customers/c2")]):
+    for n, (subject, name) in enumerate(
+        [
+            ("users/a", "customers/c1"),
+            ("users/b", "customers/c2"),
+            ("users/a", "customers/g1"),
+            ("users/a", "customers/c2"),
+        ]
+    ):
         app.test_clock.advance(timedelta(hours=1))
-        await customers.GetCustomer(pb.GetCustomerRequest(name=name), metadata=md("roles/admin", subject=subject),
-                                    timeout=5)
-    await customers.ListContacts(pb.ListContactsRequest(parent="customers/g1"), metadata=md("roles/admin"), timeout=5)
+        await customers.GetCustomer(
+            pb.GetCustomerRequest(name=name), metadata=md("roles/admin", subject=subject), timeout=5
+        )
+    await customers.ListContacts(
+        pb.ListContactsRequest(parent="customers/g1"), metadata=md("roles/admin"), timeout=5
+    )
 
     def actors_and_customers(records):
         return [(r.actor, list(r.customers)) for r in records]
 
     assert actors_and_customers(await _records(trail, md, 'actor = "users/a"')) == [
-        ("users/a", ["customers/c2"]), ("users/a", ["customers/g1"]), ("users/a", ["customers/c1"])]
+        ("users/a", ["customers/c2"]),
+        ("users/a", ["customers/g1"]),
+        ("users/a", ["customers/c1"]),
+    ]
     assert actors_and_customers(await _records(trail, md, 'customer = "customers/c2"')) == [
-        ("users/a", ["customers/c2"]), ("users/b", ["customers/c2"])]
-    assert actors_and_customers(await _records(trail, md, f'method = "{GET_CUSTOMER}" AND customer = "customers/g1"')
-                                ) == [("users/a", ["customers/g1"])]
+        ("users/a", ["customers/c2"]),
+        ("users/b", ["customers/c2"]),
+    ]
+    assert actors_and_customers(
+        await _records(trail, md, f'method = "{GET_CUSTOMER}" AND customer = "customers/g1"')
+    ) == [("users/a", ["customers/g1"])]
     since = (T0 + timedelta(days=30, hours=2)).isoformat()
-    assert len(await _records(trail, md, f'access_time >= "{since}"')) == 4  # 3 reads at +2h..+4h, contacts at +4h
+    assert (
+        len(await _records(trail, md, f'access_time >= "{since}"')) == 4
+    )  # 3 reads at +2h..+4h, contacts at +4h
     assert len(await _records(trail, md, f'access_time < "{since}"')) == 1
 
     seen, token = [], ""
     while True:
-        page = await trail.ListAccessRecords(apb.ListAccessRecordsRequest(page_size=2, page_token=token),
-                                             metadata=md("roles/admin"), timeout=5)
+        page = await trail.ListAccessRecords(
+            apb.ListAccessRecordsRequest(page_size=2, page_token=token), metadata=md("roles/admin"), timeout=5
+        )
         seen += [r.name for r in page.access_records]
         # a view while paging lands on top and shifts nothing (keyset pages)
-        await customers.GetCustomer(pb.GetCustomerRequest(name="customers/c1"), metadata=md("roles/admin"), timeout=5)
+        await customers.GetCustomer(
+            pb.GetCustomerRequest(name="customers/c1"), metadata=md("roles/admin"), timeout=5
+        )
         token = page.next_page_token
         if not token:
             break
     assert len(seen) == 5 and len(set(seen)) == 5
 
-    record = await trail.GetAccessRecord(apb.GetAccessRecordRequest(name=seen[-1]), metadata=md("roles/compliance"),
-                                         timeout=5)
+    record = await trail.GetAccessRecord(
+        apb.GetAccessRecordRequest(name=seen[-1]), metadata=md("roles/compliance"), timeout=5
+    )
     assert record.access_record.name == seen[-1] and list(record.access_record.customers) == ["customers/c1"]
 
     with pytest.raises(grpc.aio.AioRpcError) as bad:
-        await trail.ListAccessRecords(apb.ListAccessRecordsRequest(filter="colour = red"), metadata=md("roles/admin"),
-                                      timeout=5)
+        await trail.ListAccessRecords(
+            apb.ListAccessRecordsRequest(filter="colour = red"), metadata=md("roles/admin"), timeout=5
+        )
     assert bad.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     with pytest.raises(grpc.aio.AioRpcError) as missing:
-        await trail.GetAccessRecord(apb.GetAccessRecordRequest(name="accessRecords/nope"), metadata=md("roles/admin"),
-                                    timeout=5)
+        await trail.GetAccessRecord(
+            apb.GetAccessRecordRequest(name="accessRecords/nope"), metadata=md("roles/admin"), timeout=5
+        )
     assert missing.value.code() == grpc.StatusCode.NOT_FOUND
 
 
 @pytest.mark.parametrize("roles", [("roles/relationship_manager",), ("roles/head_office_leader",), ()])
 async def test_only_compliance_and_admins_read_the_trail(trail, md, roles) -> None:
-    for call, request in [(trail.ListAccessRecords, apb.ListAccessRecordsRequest()),
-                          (trail.GetAccessRecord, apb.GetAccessRecordRequest(name="accessRecords/x"))]:
+    for call, request in [
+        (trail.ListAccessRecords, apb.ListAccessRecordsRequest()),
+        (trail.GetAccessRecord, apb.GetAccessRecordRequest(name="accessRecords/x")),
+    ]:
         with pytest.raises(grpc.aio.AioRpcError) as denied:
             await call(request, metadata=md(*roles), timeout=5)
         assert denied.value.code() == grpc.StatusCode.PERMISSION_DENIED
@@ -186,30 +254,46 @@ async def test_a_failed_audit_write_fails_the_call_instead_of_returning_data(app
     async with app.db.transaction() as session:
         await session.execute(text("DROP TABLE access_record_customers"))
     with pytest.raises(grpc.aio.AioRpcError) as failed:
-        await customers.GetCustomer(pb.GetCustomerRequest(name="customers/c1"), metadata=md("roles/admin"), timeout=5)
+        await customers.GetCustomer(
+            pb.GetCustomerRequest(name="customers/c1"), metadata=md("roles/admin"), timeout=5
+        )
     assert failed.value.code() == grpc.StatusCode.UNAVAILABLE
     assert PERSON_ID not in failed.value.details()
     assert await _count(app) == 0  # the record rolled back with its customers
     async with app.db.read() as session:
         assert await session.scalar(select(func.count()).select_from(outbox_table)) == 0
     # a masked view still works: it needs no record
-    masked = await customers.GetCustomer(pb.GetCustomerRequest(name="customers/c1"),
-                                         metadata=md("roles/head_office_leader"), timeout=5)
+    masked = await customers.GetCustomer(
+        pb.GetCustomerRequest(name="customers/c1"), metadata=md("roles/head_office_leader"), timeout=5
+    )
     assert masked.customer.masked
 
 
 async def test_the_gateway_serves_the_trail(app, customers, md, token_secret) -> None:
-    await customers.GetCustomer(pb.GetCustomerRequest(name="customers/c1"), metadata=md("roles/admin"), timeout=5)
+    await customers.GetCustomer(
+        pb.GetCustomerRequest(name="customers/c1"), metadata=md("roles/admin"), timeout=5
+    )
     gateway = GatewayServer(
-        GatewaySettings(http_host="127.0.0.1", http_port=0, grpc_host="127.0.0.1", grpc_port=0,
-                        token_secret=Secret(token_secret), deadline_seconds=5, shutdown_grace_seconds=0.5),
-        clock=app.test_clock, environ={"KAM_CUSTOMER_ADDR": f"127.0.0.1:{app.grpc.port}"}, instrument=False)
+        GatewaySettings(
+            http_host="127.0.0.1",
+            http_port=0,
+            grpc_host="127.0.0.1",
+            grpc_port=0,
+            token_secret=Secret(token_secret),
+            deadline_seconds=5,
+            shutdown_grace_seconds=0.5,
+        ),
+        clock=app.test_clock,
+        environ={"KAM_CUSTOMER_ADDR": f"127.0.0.1:{app.grpc.port}"},
+        instrument=False,
+    )
     await gateway.start()
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{gateway.http_port}", timeout=10) as http:
             auditor = dict(md("roles/compliance")[:1])
-            listed = await http.get("/v1/accessRecords", params={"filter": 'customer = "customers/c1"'},
-                                    headers=auditor)
+            listed = await http.get(
+                "/v1/accessRecords", params={"filter": 'customer = "customers/c1"'}, headers=auditor
+            )
             assert listed.status_code == 200, listed.text
             (record,) = listed.json()["accessRecords"]
             assert record["method"] == GET_CUSTOMER and record["customers"] == ["customers/c1"]

@@ -15,25 +15,64 @@ from kam_kit.clock import ManualClock
 
 async def seed(db) -> None:
     async with db.transaction() as session:
-        session.add_all([
-            OrgUnitRow(id="head", display_name="总行", parent_id=None, level="HEAD_OFFICE"),
-            OrgUnitRow(id="sh", display_name="上海分行", parent_id="head", level="BRANCH"),
-            OrgUnitRow(id="bj", display_name="北京分行", parent_id="head", level="BRANCH"),
-        ])
+        session.add_all(
+            [
+                OrgUnitRow(id="head", display_name="总行", parent_id=None, level="HEAD_OFFICE"),
+                OrgUnitRow(id="sh", display_name="上海分行", parent_id="head", level="BRANCH"),
+                OrgUnitRow(id="bj", display_name="北京分行", parent_id="head", level="BRANCH"),
+            ]
+        )
         for cid, kind, name, number, branch in SCANNED:
-            session.add(CustomerRow(id=cid, type=kind, display_name=name, id_number=number, phone="13812345678",
-                                    branch=f"orgUnits/{branch}", relationship_manager="staff/rm1", tier="",
-                                    key_customer=True, source="CORE_BANKING", source_id=cid.upper(), version=1,
-                                    create_time=T0, update_time=T0))
-        session.add_all([
-            AccountRow(id=ACCOUNT, customer_id="c1", type="DEMAND_DEPOSIT", balance=Decimal(1000), org_unit_id="sh"),
-            AccountRow(id=OTHER_ACCOUNT, customer_id="c1", type="DEMAND_DEPOSIT", balance=Decimal(5),
-                       org_unit_id="sh"),
-            TransactionRow(id="scanned-1", account_id=ACCOUNT, customer_id="c1", direction="CREDIT",
-                           amount=Decimal(80000), channel="COUNTER", counterparty="赵六", summary="存入",
-                           post_time=T0, receive_time=T0, origin="SCAN"),
-            GroupLinkRow(parent_id="g1", child_id="g2", shareholding_percent=Decimal("51.5")),
-        ])
+            session.add(
+                CustomerRow(
+                    id=cid,
+                    type=kind,
+                    display_name=name,
+                    id_number=number,
+                    phone="13812345678",
+                    branch=f"orgUnits/{branch}",
+                    relationship_manager="staff/rm1",
+                    tier="",
+                    key_customer=True,
+                    source="CORE_BANKING",
+                    source_id=cid.upper(),
+                    version=1,
+                    create_time=T0,
+                    update_time=T0,
+                )
+            )
+        session.add_all(
+            [
+                AccountRow(
+                    id=ACCOUNT,
+                    customer_id="c1",
+                    type="DEMAND_DEPOSIT",
+                    balance=Decimal(1000),
+                    org_unit_id="sh",
+                ),
+                AccountRow(
+                    id=OTHER_ACCOUNT,
+                    customer_id="c1",
+                    type="DEMAND_DEPOSIT",
+                    balance=Decimal(5),
+                    org_unit_id="sh",
+                ),
+                TransactionRow(
+                    id="scanned-1",
+                    account_id=ACCOUNT,
+                    customer_id="c1",
+                    direction="CREDIT",
+                    amount=Decimal(80000),
+                    channel="COUNTER",
+                    counterparty="赵六",
+                    summary="存入",
+                    post_time=T0,
+                    receive_time=T0,
+                    origin="SCAN",
+                ),
+                GroupLinkRow(parent_id="g1", child_id="g2", shareholding_percent=Decimal("51.5")),
+            ]
+        )
         await reindex(session, [row[0] for row in SCANNED])
 
 

@@ -25,7 +25,6 @@ SCANNED = [
 ]
 
 
-
 async def failure(call) -> grpc.aio.AioRpcError:
     with pytest.raises(grpc.aio.AioRpcError) as caught:
         await call
@@ -53,5 +52,12 @@ def reason(error: grpc.aio.AioRpcError) -> str:
 
 async def events(app, event_type: str) -> list[bytes]:
     async with app.db.read() as session:
-        return list((await session.scalars(select(outbox_table.c.payload).where(
-            outbox_table.c.event_type == f"kam.customer.v1.{event_type}"))).all())
+        return list(
+            (
+                await session.scalars(
+                    select(outbox_table.c.payload).where(
+                        outbox_table.c.event_type == f"kam.customer.v1.{event_type}"
+                    )
+                )
+            ).all()
+        )

@@ -35,9 +35,19 @@ async def api(start_customer_service):
     service, client, clock, md = started.service, started.client, started.clock, started.md()
     for cid, name, kind, _, _, branch in CUSTOMERS:
         individual = kind == "INDIVIDUAL"
-        await client.CreateCustomer(pb.CreateCustomerRequest(customer_id=cid, customer=Customer(
-            type=Customer.TYPE_INDIVIDUAL if individual else Customer.TYPE_CORPORATE, display_name=name,
-            id_number=VALID_ID if individual else VALID_USCC, branch=branch)), metadata=md, timeout=5)
+        await client.CreateCustomer(
+            pb.CreateCustomerRequest(
+                customer_id=cid,
+                customer=Customer(
+                    type=Customer.TYPE_INDIVIDUAL if individual else Customer.TYPE_CORPORATE,
+                    display_name=name,
+                    id_number=VALID_ID if individual else VALID_USCC,
+                    branch=branch,
+                ),
+            ),
+            metadata=md,
+            timeout=5,
+        )
         clock.advance(timedelta(minutes=1))
     async with service.db.transaction() as session:  # tiers and metrics come from scans
         for cid, _, _, tier, aum, _ in CUSTOMERS:
@@ -51,8 +61,11 @@ async def _all(client, md, order_by: str, filter_: str = "", page_size: int = 2)
     """Every customer id in order, page by page."""
     ids, token = [], ""
     while True:
-        page = await client.ListCustomers(pb.ListCustomersRequest(
-            order_by=order_by, filter=filter_, page_size=page_size, page_token=token), metadata=md, timeout=5)
+        page = await client.ListCustomers(
+            pb.ListCustomersRequest(order_by=order_by, filter=filter_, page_size=page_size, page_token=token),
+            metadata=md,
+            timeout=5,
+        )
         ids += [c.name.removeprefix("customers/") for c in page.customers]
         assert page.total_size == len(ids) or page.next_page_token
         token = page.next_page_token
@@ -69,9 +82,18 @@ async def test_single_keys_ascending_and_descending_across_pages(api) -> None:
     client, md = api
     assert await _all(client, md, "") == ["k1", "k2", "k3", "k4", "k5", "k6"]  # default: create_time
     assert await _all(client, md, "display_name") == _expected(lambda c: c[1])  # bravo k4 before bravo k5
-    assert await _all(client, md, "display_name desc") == ["k6", "k1", "k3", "k5", "k4", "k2"]  # ties: id desc
+    assert await _all(client, md, "display_name desc") == [
+        "k6",
+        "k1",
+        "k3",
+        "k5",
+        "k4",
+        "k2",
+    ]  # ties: id desc
     assert await _all(client, md, "create_time desc") == ["k6", "k5", "k4", "k3", "k2", "k1"]
-    assert await _all(client, md, "metrics.assets_under_management desc") == _expected(lambda c: c[4] or 0, True)
+    assert await _all(client, md, "metrics.assets_under_management desc") == _expected(
+        lambda c: c[4] or 0, True
+    )
     assert await _all(client, md, "tier desc") == _expected(lambda c: LEVEL[c[3]], True)
     assert await _all(client, md, "tier") == _expected(lambda c: LEVEL[c[3]])
 
@@ -80,22 +102,39 @@ async def test_multiple_keys_with_filter(api) -> None:
     client, md = api
     assert await _all(client, md, "tier desc, display_name desc") == ["k2", "k3", "k1", "k5", "k6", "k4"]
     assert await _all(client, md, " display_name asc ,  assets_under_management desc") == [
-        "k2", "k5", "k4", "k3", "k1", "k6"]
+        "k2",
+        "k5",
+        "k4",
+        "k3",
+        "k1",
+        "k6",
+    ]
     assert await _all(client, md, "tier desc", filter_="type = TYPE_INDIVIDUAL", page_size=1) == [
-        "k2", "k5", "k1", "k4"]
+        "k2",
+        "k5",
+        "k1",
+        "k4",
+    ]
 
 
 async def test_update_time_follows_updates(api) -> None:
     client, md = api
-    await client.UpdateCustomer(pb.UpdateCustomerRequest(
-        customer=Customer(name="customers/k1", display_name="foxtrot"), update_mask={"paths": ["display_name"]}),
-        metadata=md, timeout=5)
+    await client.UpdateCustomer(
+        pb.UpdateCustomerRequest(
+            customer=Customer(name="customers/k1", display_name="foxtrot"),
+            update_mask={"paths": ["display_name"]},
+        ),
+        metadata=md,
+        timeout=5,
+    )
     assert (await _all(client, md, "update_time desc"))[0] == "k1"
     assert (await _all(client, md, "display_name desc"))[0] == "k1"
 
 
-@pytest.mark.parametrize("order_by", ["colour", "display_name sideways", "display_name desc desc",
-                                      "display_name,", "tier, tier desc", "id"])
+@pytest.mark.parametrize(
+    "order_by",
+    ["colour", "display_name sideways", "display_name desc desc", "display_name,", "tier, tier desc", "id"],
+)
 async def test_bad_order_by_is_invalid_argument_naming_it(api, order_by) -> None:
     client, md = api
     with pytest.raises(grpc.aio.AioRpcError) as bad:
@@ -106,11 +145,15 @@ async def test_bad_order_by_is_invalid_argument_naming_it(api, order_by) -> None
 
 async def test_page_tokens_are_bound_to_filter_and_order(api) -> None:
     client, md = api
-    first = await client.ListCustomers(pb.ListCustomersRequest(order_by="display_name", page_size=2),
-                                       metadata=md, timeout=5)
-    for changed in (pb.ListCustomersRequest(order_by="display_name desc", page_token=first.next_page_token),
-                    pb.ListCustomersRequest(order_by="display_name", filter="type = TYPE_CORPORATE",
-                                            page_token=first.next_page_token)):
+    first = await client.ListCustomers(
+        pb.ListCustomersRequest(order_by="display_name", page_size=2), metadata=md, timeout=5
+    )
+    for changed in (
+        pb.ListCustomersRequest(order_by="display_name desc", page_token=first.next_page_token),
+        pb.ListCustomersRequest(
+            order_by="display_name", filter="type = TYPE_CORPORATE", page_token=first.next_page_token
+        ),
+    ):
         with pytest.raises(grpc.aio.AioRpcError) as bad:
             await client.ListCustomers(changed, metadata=md, timeout=5)
         assert bad.value.code() == grpc.StatusCode.INVALID_ARGUMENT
@@ -123,14 +166,21 @@ async def test_filter_implements_the_documented_aip160_subset(api) -> None:
     # k1..k6 were created at 2026-01-01 00:00, 00:01 … (ManualClock starts at 2026-01-01T00:00:00Z)
     assert await _all(client, md, "", filter_='create_time >= "2026-01-01T00:03:00Z"') == ["k4", "k5", "k6"]
     assert await _all(client, md, "", filter_='create_time < "2026-01-01T08:02:00+08:00"') == ["k1", "k2"]
-    assert await _all(client, md, "", filter_='type != TYPE_INDIVIDUAL AND update_time > "2026-01-01T00:02:30Z"') \
-        == ["k6"]
-    assert await _all(client, md, "", filter_="state = STATE_ACTIVE AND source = SOURCE_MANUAL AND tier != "
-                      '"tiers/gold"') == ["k2", "k3", "k4", "k6"]
+    assert await _all(
+        client, md, "", filter_='type != TYPE_INDIVIDUAL AND update_time > "2026-01-01T00:02:30Z"'
+    ) == ["k6"]
+    assert await _all(
+        client, md, "", filter_='state = STATE_ACTIVE AND source = SOURCE_MANUAL AND tier != "tiers/gold"'
+    ) == ["k2", "k3", "k4", "k6"]
     assert await _all(client, md, "", filter_='branch = "orgUnits/bj" AND tier = ""') == ["k4", "k6"]
     assert await _all(client, md, "", filter_="key_customer = false AND source = SOURCE_CORE_BANKING") == []
-    for bad in ("colour = red", "tier < gold", "state = STATE_SLEEPING", 'create_time > "yesterday"',
-                "type = TYPE_INDIVIDUAL OR tier = x"):
+    for bad in (
+        "colour = red",
+        "tier < gold",
+        "state = STATE_SLEEPING",
+        'create_time > "yesterday"',
+        "type = TYPE_INDIVIDUAL OR tier = x",
+    ):
         with pytest.raises(grpc.aio.AioRpcError) as error:
             await client.ListCustomers(pb.ListCustomersRequest(filter=bad), metadata=md, timeout=5)
         assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT, bad

@@ -35,21 +35,32 @@ from sqlalchemy import func, select, update
 
 from . import tiny_source
 
-FLOORS = {"INDIVIDUAL": {"aum": Decimal(80000)},
-          "CORPORATE": {"aum": Decimal(20000000), "consolidated_aum": Decimal(20000000)}}
+FLOORS = {
+    "INDIVIDUAL": {"aum": Decimal(80000)},
+    "CORPORATE": {"aum": Decimal(20000000), "consolidated_aum": Decimal(20000000)},
+}
 BERKA_MAPPING = Path(DEFAULT_MAPPING).parent / "berka.toml"
 
 
 async def gold_if_million(session, *, customer_ids, scan_id, clock):
     """A grading stand-in (keeps these tests independent of the tier rules): AUM ≥ 1,000,000 → gold."""
-    rows = (await session.execute(select(CustomerMetricsRow.customer_id, CustomerMetricsRow.aum)
-                                  .where(CustomerMetricsRow.customer_id.in_(customer_ids)))).all()
+    rows = (
+        await session.execute(
+            select(CustomerMetricsRow.customer_id, CustomerMetricsRow.aum).where(
+                CustomerMetricsRow.customer_id.in_(customer_ids)
+            )
+        )
+    ).all()
     for customer_id, aum in rows:
-        await session.execute(update(CustomerRow).where(CustomerRow.id == customer_id)
-                              .values(tier="tiers/gold" if aum >= 1000000 else ""))
+        await session.execute(
+            update(CustomerRow)
+            .where(CustomerRow.id == customer_id)
+            .values(tier="tiers/gold" if aum >= 1000000 else "")
+        )
 
     class Summary:
         changed = 0
+
     return Summary()
 
 
@@ -83,7 +94,9 @@ async def scan_source(database_url, tmp_path):
 
 def async_url(source: str) -> str:
     """The async driver's URL of a (plain) source URL, to write into the source."""
-    return source.replace("sqlite://", "sqlite+aiosqlite://").replace("postgresql://", "postgresql+asyncpg://")
+    return source.replace("sqlite://", "sqlite+aiosqlite://").replace(
+        "postgresql://", "postgresql+asyncpg://"
+    )
 
 
 async def migrated(url: str) -> Database:
@@ -106,9 +119,20 @@ ACCOUNT_NAMES = AccountNames(b"scan-tests")
 class Scanner:
     """Runs scans of one source into one KAM database and waits for them."""
 
-    def __init__(self, db: Database, clock, source_url: str, mapping=DEFAULT_MAPPING, *, batch_size=2,
-                 floors=FLOORS, grade=gold_if_million, after_batch=None, key_date_lead_days=30,
-                 fx_rates=None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock,
+        source_url: str,
+        mapping=DEFAULT_MAPPING,
+        *,
+        batch_size=2,
+        floors=FLOORS,
+        grade=gold_if_million,
+        after_batch=None,
+        key_date_lead_days=30,
+        fx_rates=None,
+    ) -> None:
         self.db, self.clock, self.source_url = db, clock, source_url
         self.fx_rates = fx_rates
         self.key_date_lead_days = key_date_lead_days
@@ -117,12 +141,28 @@ class Scanner:
 
     def manager(self) -> ScanManager:
         def runner(mapping):
-            return ScanRunner(self.db, self.clock, mapping, self.source_url, account_names=ACCOUNT_NAMES,
-                              batch_size=self.batch_size, floors=self.floors, grade=self.grade,
-                              after_batch=self.after_batch, key_date_lead_days=self.key_date_lead_days,
-                              fx_rates=self.fx_rates)
-        return ScanManager(self.db, self.clock, source_url=self.source_url, mapping_path=self.mapping,
-                           account_names=ACCOUNT_NAMES, runner_factory=runner)
+            return ScanRunner(
+                self.db,
+                self.clock,
+                mapping,
+                self.source_url,
+                account_names=ACCOUNT_NAMES,
+                batch_size=self.batch_size,
+                floors=self.floors,
+                grade=self.grade,
+                after_batch=self.after_batch,
+                key_date_lead_days=self.key_date_lead_days,
+                fx_rates=self.fx_rates,
+            )
+
+        return ScanManager(
+            self.db,
+            self.clock,
+            source_url=self.source_url,
+            mapping_path=self.mapping,
+            account_names=ACCOUNT_NAMES,
+            runner_factory=runner,
+        )
 
     async def run(self, mode: str | None = "FULL"):
         return await self.manager().run_to_end(mode=mode)
@@ -130,8 +170,11 @@ class Scanner:
 
 async def outbox_counts(db: Database) -> dict[str, int]:
     async with db.read() as session:
-        rows = (await session.execute(select(outbox_table.c.event_type, func.count())
-                                      .group_by(outbox_table.c.event_type))).all()
+        rows = (
+            await session.execute(
+                select(outbox_table.c.event_type, func.count()).group_by(outbox_table.c.event_type)
+            )
+        ).all()
     return {t.rsplit(".", 1)[-1]: n for t, n in rows}
 
 
@@ -141,6 +184,7 @@ def issues_of(job) -> dict[tuple[str, str], dict]:
 
 async def snapshot(db) -> dict:
     """KAM's scanned data and events (but ScanCompleted), comparable between two databases."""
+
     def norm(rows, drop=()):
         out = []
         for row in rows:
@@ -151,19 +195,25 @@ async def snapshot(db) -> dict:
 
     async with db.read() as session:
         snap = {
-            "customers": norm((await session.scalars(select(CustomerRow))).all(), ("create_time", "update_time")),
+            "customers": norm(
+                (await session.scalars(select(CustomerRow))).all(), ("create_time", "update_time")
+            ),
             "metrics": norm((await session.scalars(select(CustomerMetricsRow))).all(), ("scan_id",)),
             "accounts": norm((await session.scalars(select(AccountRow))).all()),
             "history": norm((await session.scalars(select(BalanceHistoryRow))).all()),
             "transactions": norm((await session.scalars(select(TransactionRow))).all(), ("receive_time",)),
-            "contacts": norm((await session.scalars(select(ContactRow))).all(), ("create_time", "update_time")),
+            "contacts": norm(
+                (await session.scalars(select(ContactRow))).all(), ("create_time", "update_time")
+            ),
             "links": norm((await session.scalars(select(GroupLinkRow))).all()),
             "credit": norm((await session.scalars(select(CreditProfileRow))).all(), ("assess_time",)),
             "org_units": norm((await session.scalars(select(OrgUnitRow))).all()),
             "staff": norm((await session.scalars(select(StaffRow))).all()),
         }
         events = (await session.execute(select(outbox_table.c.event_type, outbox_table.c.headers))).all()
-    snap["events"] = sorted((t, h.get("ce-subject", "")) for t, h in events if not t.endswith("ScanCompleted"))
+    snap["events"] = sorted(
+        (t, h.get("ce-subject", "")) for t, h in events if not t.endswith("ScanCompleted")
+    )
     return snap
 
 

@@ -43,8 +43,16 @@ async def _raw(source: str) -> tuple[dict, list, list]:
     engine = create_async_engine(async_url(source))
     try:
         async with engine.connect() as conn:
-            owners = dict((await conn.execute(text("SELECT account_id, client_id FROM disp WHERE type = 'OWNER'"))).all())
-            trans = (await conn.execute(text("SELECT account_id, date, trans_id, type, amount, balance FROM trans"))).all()
+            owners = dict(
+                (
+                    await conn.execute(text("SELECT account_id, client_id FROM disp WHERE type = 'OWNER'"))
+                ).all()
+            )
+            trans = (
+                await conn.execute(
+                    text("SELECT account_id, date, trans_id, type, amount, balance FROM trans")
+                )
+            ).all()
             loans = (await conn.execute(text("SELECT account_id, amount, status FROM loan"))).all()
     finally:
         await engine.dispose()
@@ -100,8 +108,9 @@ async def _independent(source: str) -> dict[str, tuple[Decimal, Decimal]]:
 
 
 async def test_berka_is_scanned_through_its_mapping(kam, clock, berka_source) -> None:
-    job = await Scanner(kam, clock, berka_source, mapping=BERKA_MAPPING, batch_size=500, floors=FLOORS,
-                        fx_rates=RATES).run()
+    job = await Scanner(
+        kam, clock, berka_source, mapping=BERKA_MAPPING, batch_size=500, floors=FLOORS, fx_rates=RATES
+    ).run()
     assert job.state == "SUCCEEDED", job.error_message
     assert job.as_of == date(1994, 3, 31)  # the newest day in trans_partial.asc
     assert job.customers_scanned == 5369 and job.bad_rows == 0
@@ -122,8 +131,12 @@ async def test_berka_is_scanned_through_its_mapping(kam, clock, berka_source) ->
     # birth_number is YYMMDD with +50 on the month for women
     births = await _births(berka_source)
     assert customers and all(c.birth_date == births[c.source_id] for c in customers.values())
-    assert any(c.birth_date.month == int(raw[2:4]) - 50 for c in customers.values()
-               for raw in [births.raw[c.source_id]] if int(raw[2:4]) > 50)
+    assert any(
+        c.birth_date.month == int(raw[2:4]) - 50
+        for c in customers.values()
+        for raw in [births.raw[c.source_id]]
+        if int(raw[2:4]) > 50
+    )
 
 
 class _Births(dict):
@@ -151,7 +164,11 @@ async def berka_on_each_engine(database_url, tmp_path):
     """(source URL, KAM database): Berka loaded into the parametrized engine, KAM in SQLite beside it."""
     if not berka.default_data_dir().is_dir():
         pytest.skip("Berka files not available")
-    url = database_url if database_url.startswith("postgresql") else f"sqlite+aiosqlite:///{tmp_path / 'berka.db'}"
+    url = (
+        database_url
+        if database_url.startswith("postgresql")
+        else f"sqlite+aiosqlite:///{tmp_path / 'berka.db'}"
+    )
     source = url.replace("+asyncpg", "").replace("+aiosqlite", "")
     await berka.load(source)
     db = await migrated(f"sqlite+aiosqlite:///{tmp_path / 'kam.db'}")
@@ -164,9 +181,12 @@ async def test_berka_closing_balances_follow_the_balance_chain(berka_on_each_eng
     (which would pick a wrong balance on hundreds of accounts): every copied account balance and every copied
     end-of-day balance equals the chain's, converted to CNY."""
     source, kam = berka_on_each_engine
-    everyone = {"INDIVIDUAL": {"aum": Decimal("0.01"), "loan_balance": Decimal("0.01")}}  # all accounts with money
-    job = await Scanner(kam, clock, source, mapping=BERKA_MAPPING, batch_size=500, floors=everyone,
-                        fx_rates=RATES).run()
+    everyone = {
+        "INDIVIDUAL": {"aum": Decimal("0.01"), "loan_balance": Decimal("0.01")}
+    }  # all accounts with money
+    job = await Scanner(
+        kam, clock, source, mapping=BERKA_MAPPING, batch_size=500, floors=everyone, fx_rates=RATES
+    ).run()
     assert job.state == "SUCCEEDED", job.error_message
     _owners, trans, _loans = await _raw(source)
     closings = _closings(trans)
@@ -181,8 +201,12 @@ async def test_berka_closing_balances_follow_the_balance_chain(berka_on_each_eng
     highest_id_is_wrong = {a for a, day in last_day.items() if by_id[(a, day)][1] != closings[(a, day)]}
     assert len(highest_id_is_wrong) > 800  # what the mapping got wrong before
     async with kam.read() as session:
-        accounts = {r.id: r.balance for r in (await session.scalars(
-            select(AccountRow).where(AccountRow.type == "DEMAND_DEPOSIT"))).all()}
+        accounts = {
+            r.id: r.balance
+            for r in (
+                await session.scalars(select(AccountRow).where(AccountRow.type == "DEMAND_DEPOSIT"))
+            ).all()
+        }
         history = (await session.scalars(select(BalanceHistoryRow))).all()
     checked = {int(a) for a in accounts if int(a) in last_day}
     assert len(checked & highest_id_is_wrong) > 400
@@ -191,7 +215,10 @@ async def test_berka_closing_balances_follow_the_balance_chain(berka_on_each_eng
         assert accounts[str(account_id)] == (chain * CZK).quantize(CENT), account_id
     assert len(history) > 1000
     for row in history:
-        assert row.balance == (closings[(int(row.account_id), row.day)] * CZK).quantize(CENT), (row.account_id, row.day)
+        assert row.balance == (closings[(int(row.account_id), row.day)] * CZK).quantize(CENT), (
+            row.account_id,
+            row.day,
+        )
 
 
 async def test_berka_without_a_rate_fails_before_scanning(kam, clock, berka_source) -> None:

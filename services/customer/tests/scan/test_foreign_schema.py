@@ -20,16 +20,49 @@ from .conftest import Scanner, async_url, issues_of, migrated
 
 meta = MetaData()
 jg = Table("jg", meta, Column("jgh", Text, primary_key=True), Column("jgmc", Text))
-yg = Table("yg", meta, Column("ygh", Text, primary_key=True), Column("xm", Text), Column("jgh", Text),
-           Column("zt", Text))  # 0 在职 (working) | 1 离职 (left)
-kh = Table("kh", meta, Column("khh", Text, primary_key=True), Column("khmc", Text), Column("khlx", Text),
-           Column("sjh", Text), Column("jgh", Text), Column("khjl", Text), Column("khrq", Date))  # khlx G 个人 | Q 企业
-zh = Table("zh", meta, Column("zh", Text, primary_key=True), Column("khh", Text), Column("zhlx", Text),
-           Column("bz", Text), Column("ye", Numeric(20, 2)), Column("zt", Text), Column("khrq", Date))
+yg = Table(
+    "yg",
+    meta,
+    Column("ygh", Text, primary_key=True),
+    Column("xm", Text),
+    Column("jgh", Text),
+    Column("zt", Text),
+)  # 0 在职 (working) | 1 离职 (left)
+kh = Table(
+    "kh",
+    meta,
+    Column("khh", Text, primary_key=True),
+    Column("khmc", Text),
+    Column("khlx", Text),
+    Column("sjh", Text),
+    Column("jgh", Text),
+    Column("khjl", Text),
+    Column("khrq", Date),
+)  # khlx G 个人 | Q 企业
+zh = Table(
+    "zh",
+    meta,
+    Column("zh", Text, primary_key=True),
+    Column("khh", Text),
+    Column("zhlx", Text),
+    Column("bz", Text),
+    Column("ye", Numeric(20, 2)),
+    Column("zt", Text),
+    Column("khrq", Date),
+)
 hl = Table("hl", meta, Column("bz", Text), Column("rq", Date), Column("zhjg", Numeric(12, 6)))  # CNY per unit
-jyls = Table("jyls", meta, Column("lsh", Text, primary_key=True), Column("zh", Text), Column("zwrq", Date),
-             Column("jysj", DateTime), Column("rzsj", DateTime), Column("jdbz", Text), Column("je", Numeric(20, 2)),
-             Column("ye", Numeric(20, 2)))
+jyls = Table(
+    "jyls",
+    meta,
+    Column("lsh", Text, primary_key=True),
+    Column("zh", Text),
+    Column("zwrq", Date),
+    Column("jysj", DateTime),
+    Column("rzsj", DateTime),
+    Column("jdbz", Text),
+    Column("je", Numeric(20, 2)),
+    Column("ye", Numeric(20, 2)),
+)
 
 MAPPING = """
 [mapping]
@@ -74,26 +107,98 @@ codes.direction = { J = "DEBIT", D = "CREDIT" }
 D = Decimal
 ROWS = {
     jg: [{"jgh": "J1", "jgmc": "总行营业部"}],
-    yg: [{"ygh": "Y1", "xm": "张经理", "jgh": "J1", "zt": "0"}, {"ygh": "Y2", "xm": "李经理", "jgh": "J1", "zt": "1"}],
-    kh: [{"khh": "K1", "khmc": "王五", "khlx": "G", "sjh": "13800001111", "jgh": "J1", "khjl": "Y1",
-          "khrq": date(2020, 1, 1)},
-         {"khh": "K2", "khmc": "申城贸易有限公司", "khlx": "Q", "sjh": "021-66668888", "jgh": "J1", "khjl": "Y2",
-          "khrq": date(2015, 1, 1)}],
-    zh: [{"zh": "Z1", "khh": "K1", "zhlx": "HQ", "bz": "CNY", "ye": D("100000.00"), "zt": "0", "khrq": date(2020, 1, 1)},
-         {"zh": "Z2", "khh": "K1", "zhlx": "HQ", "bz": "USD", "ye": D("100000.00"), "zt": "0", "khrq": date(2021, 1, 1)},
-         # no rate for JPY: a bad row, left out of the metrics and not copied
-         {"zh": "Z3", "khh": "K1", "zhlx": "HQ", "bz": "JPY", "ye": D("9000000.00"), "zt": "0", "khrq": date(2021, 1, 1)},
-         {"zh": "Z4", "khh": "K2", "zhlx": "HQ", "bz": None, "ye": D("30000000.00"), "zt": "0", "khrq": date(2015, 1, 1)}],
+    yg: [
+        {"ygh": "Y1", "xm": "张经理", "jgh": "J1", "zt": "0"},
+        {"ygh": "Y2", "xm": "李经理", "jgh": "J1", "zt": "1"},
+    ],
+    kh: [
+        {
+            "khh": "K1",
+            "khmc": "王五",
+            "khlx": "G",
+            "sjh": "13800001111",
+            "jgh": "J1",
+            "khjl": "Y1",
+            "khrq": date(2020, 1, 1),
+        },
+        {
+            "khh": "K2",
+            "khmc": "申城贸易有限公司",
+            "khlx": "Q",
+            "sjh": "021-66668888",
+            "jgh": "J1",
+            "khjl": "Y2",
+            "khrq": date(2015, 1, 1),
+        },
+    ],
+    zh: [
+        {
+            "zh": "Z1",
+            "khh": "K1",
+            "zhlx": "HQ",
+            "bz": "CNY",
+            "ye": D("100000.00"),
+            "zt": "0",
+            "khrq": date(2020, 1, 1),
+        },
+        {
+            "zh": "Z2",
+            "khh": "K1",
+            "zhlx": "HQ",
+            "bz": "USD",
+            "ye": D("100000.00"),
+            "zt": "0",
+            "khrq": date(2021, 1, 1),
+        },
+        # no rate for JPY: a bad row, left out of the metrics and not copied
+        {
+            "zh": "Z3",
+            "khh": "K1",
+            "zhlx": "HQ",
+            "bz": "JPY",
+            "ye": D("9000000.00"),
+            "zt": "0",
+            "khrq": date(2021, 1, 1),
+        },
+        {
+            "zh": "Z4",
+            "khh": "K2",
+            "zhlx": "HQ",
+            "bz": None,
+            "ye": D("30000000.00"),
+            "zt": "0",
+            "khrq": date(2015, 1, 1),
+        },
+    ],
     # the newest USD rate on or before the as-of date (2026-06-29) is 7.1; the one after it is not used
-    hl: [{"bz": "USD", "rq": date(2026, 1, 1), "zhjg": D("7.0")}, {"bz": "USD", "rq": date(2026, 6, 28), "zhjg": D("7.1")},
-         {"bz": "USD", "rq": date(2026, 7, 15), "zhjg": D("9.9")}],
+    hl: [
+        {"bz": "USD", "rq": date(2026, 1, 1), "zhjg": D("7.0")},
+        {"bz": "USD", "rq": date(2026, 6, 28), "zhjg": D("7.1")},
+        {"bz": "USD", "rq": date(2026, 7, 15), "zhjg": D("9.9")},
+    ],
     jyls: [
         # booked at 00:03 after the day it belongs to
-        {"lsh": "L1", "zh": "Z2", "zwrq": date(2026, 6, 29), "jysj": datetime(2026, 6, 29, 23, 58),
-         "rzsj": datetime(2026, 6, 30, 0, 3), "jdbz": "D", "je": D("1000.00"), "ye": D("100000.00")},
+        {
+            "lsh": "L1",
+            "zh": "Z2",
+            "zwrq": date(2026, 6, 29),
+            "jysj": datetime(2026, 6, 29, 23, 58),
+            "rzsj": datetime(2026, 6, 30, 0, 3),
+            "jdbz": "D",
+            "je": D("1000.00"),
+            "ye": D("100000.00"),
+        },
         # after the cut-off of 2026-03-31: business date 2026-04-01, the first day of the 90-day window
-        {"lsh": "L2", "zh": "Z2", "zwrq": date(2026, 4, 1), "jysj": datetime(2026, 3, 31, 23, 30),
-         "rzsj": datetime(2026, 3, 31, 23, 31), "jdbz": "D", "je": D("500.00"), "ye": D("99000.00")},
+        {
+            "lsh": "L2",
+            "zh": "Z2",
+            "zwrq": date(2026, 4, 1),
+            "jysj": datetime(2026, 3, 31, 23, 30),
+            "rzsj": datetime(2026, 3, 31, 23, 31),
+            "jdbz": "D",
+            "je": D("500.00"),
+            "ye": D("99000.00"),
+        },
     ],
 }
 
@@ -101,7 +206,11 @@ ROWS = {
 @pytest.fixture
 async def foreign(database_url, tmp_path):
     """(source URL, KAM database, mapping file): the foreign schema on the parametrized engine."""
-    url = database_url if database_url.startswith("postgresql") else f"sqlite+aiosqlite:///{tmp_path / 'core.db'}"
+    url = (
+        database_url
+        if database_url.startswith("postgresql")
+        else f"sqlite+aiosqlite:///{tmp_path / 'core.db'}"
+    )
     engine = create_async_engine(url)
     async with engine.begin() as conn:
         await conn.run_sync(meta.create_all)
@@ -136,16 +245,26 @@ async def test_a_foreign_schema_is_scanned_in_cny_with_business_dates(foreign, c
     assert issues_of(job)[("account", "currency")]["examples"] == ["JPY"]
     assert (customers["ck2"].phone, customers["ck1"].phone) == ("021-66668888", "13800001111")
     assert staff == {"Y1": True, "Y2": False}
-    assert (l1.amount, l1.balance_after, l1.business_date) == (D("7100.00"), D("710000.00"), date(2026, 6, 29))
+    assert (l1.amount, l1.balance_after, l1.business_date) == (
+        D("7100.00"),
+        D("710000.00"),
+        date(2026, 6, 29),
+    )
     assert aware(l1.post_time) == datetime(2026, 6, 29, 15, 58, tzinfo=UTC)  # 23:58 in Shanghai
     assert aware(l1.entry_time) == datetime(2026, 6, 29, 16, 3, tzinfo=UTC)
 
 
 async def test_without_a_rate_table_kams_setting_gives_the_rates(foreign, clock) -> None:
     source, kam, mapping = foreign
-    mapping.write_text(MAPPING.split("[entities.fx_rate]")[0] + "[entities.transaction]"
-                       + MAPPING.split("[entities.transaction]")[1], encoding="utf-8")
-    job = await Scanner(kam, clock, source, mapping=mapping, fx_rates={"USD": D("7.2"), "JPY": D("0.05")}).run()
+    mapping.write_text(
+        MAPPING.split("[entities.fx_rate]")[0]
+        + "[entities.transaction]"
+        + MAPPING.split("[entities.transaction]")[1],
+        encoding="utf-8",
+    )
+    job = await Scanner(
+        kam, clock, source, mapping=mapping, fx_rates={"USD": D("7.2"), "JPY": D("0.05")}
+    ).run()
     assert job.state == "SUCCEEDED", job.error_message
     async with kam.read() as session:
         k1 = await session.get(CustomerMetricsRow, "ck1")
@@ -153,18 +272,23 @@ async def test_without_a_rate_table_kams_setting_gives_the_rates(foreign, clock)
     # with neither, the foreign currencies cannot be converted: the scan does not start
     failed = await Scanner(kam, clock, source, mapping=mapping).run()
     assert failed.state == "FAILED"
-    assert failed.error_message == (f"映射文件错误 (mapping error): {mapping}: entities.account.columns.currency: "
-                                    "没有汇率 (no exchange rate for JPY, USD): 请映射 entities.fx_rate 或设置 "
-                                    "KAM_CUSTOMER_FX_RATES (map entities.fx_rate or set KAM_CUSTOMER_FX_RATES)")
+    assert failed.error_message == (
+        f"映射文件错误 (mapping error): {mapping}: entities.account.columns.currency: "
+        "没有汇率 (no exchange rate for JPY, USD): 请映射 entities.fx_rate 或设置 "
+        "KAM_CUSTOMER_FX_RATES (map entities.fx_rate or set KAM_CUSTOMER_FX_RATES)"
+    )
 
 
-async def test_a_code_the_mapping_does_not_list_is_a_bad_row_left_out_of_the_metrics(scan_source, clock) -> None:
+async def test_a_code_the_mapping_does_not_list_is_a_bad_row_left_out_of_the_metrics(
+    scan_source, clock
+) -> None:
     """An account status or a transaction direction that demo.toml does not list: the row is reported and left
     out of the metrics (not counted as an OPEN account, nor as a transaction)."""
     source, kam = scan_source
     # P002 holds 5,000 (below every floor); an account of unknown status 'Z' would lift it to 1,005,000
-    await tiny_source.add_rows(async_url(source), acct=[tiny_source._acct("A13", "P002", "DMD01", "1000000.00",
-                                                                          status="Z")])
+    await tiny_source.add_rows(
+        async_url(source), acct=[tiny_source._acct("A13", "P002", "DMD01", "1000000.00", status="Z")]
+    )
     job = await Scanner(kam, clock, source).run()
     assert job.state == "SUCCEEDED", job.error_message
     async with kam.read() as session:

@@ -27,24 +27,49 @@ def _mapping(tmp_path: Path, old: str, new: str) -> Path:
 
 
 BROKEN = {
-    "unknown-column": ('balance = "a.cur_bal"', 'balance = "a.cur_balance"',
-                       "entities.account.columns.balance", "cur_balance"),
-    "unknown-table": ('from = "acct a LEFT JOIN', 'from = "acount a LEFT JOIN', "entities.account.from", "acount"),
-    "text-amount": ('balance = "a.cur_bal"', 'balance = "a.acct_status"',
-                    "entities.account.columns.balance", "应为数值，源列是文本 (must be a number; the source gives text"),
-    "unreadable-dates": ('open_date = "a.open_dt"', 'open_date = "a.acct_status"',
-                         "entities.account.columns.open_date", "date"),
-    "bad-condition": ('from = "txn"', 'from = "txn"\nwhere = "dc_flg IN (\'D\', \'C\')"',
-                      "entities.transaction.where", "dc_flg"),
-    "per-dialect": ('maturity_date = "a.mature_dt"',
-                    'maturity_date = { sqlite = "a.mature_date", postgresql = "a.mature_date" }',
-                    "entities.account.columns.maturity_date.{dialect}", "mature_date"),
+    "unknown-column": (
+        'balance = "a.cur_bal"',
+        'balance = "a.cur_balance"',
+        "entities.account.columns.balance",
+        "cur_balance",
+    ),
+    "unknown-table": (
+        'from = "acct a LEFT JOIN',
+        'from = "acount a LEFT JOIN',
+        "entities.account.from",
+        "acount",
+    ),
+    "text-amount": (
+        'balance = "a.cur_bal"',
+        'balance = "a.acct_status"',
+        "entities.account.columns.balance",
+        "应为数值，源列是文本 (must be a number; the source gives text",
+    ),
+    "unreadable-dates": (
+        'open_date = "a.open_dt"',
+        'open_date = "a.acct_status"',
+        "entities.account.columns.open_date",
+        "date",
+    ),
+    "bad-condition": (
+        'from = "txn"',
+        "from = \"txn\"\nwhere = \"dc_flg IN ('D', 'C')\"",
+        "entities.transaction.where",
+        "dc_flg",
+    ),
+    "per-dialect": (
+        'maturity_date = "a.mature_dt"',
+        'maturity_date = { sqlite = "a.mature_date", postgresql = "a.mature_date" }',
+        "entities.account.columns.maturity_date.{dialect}",
+        "mature_date",
+    ),
 }
 
 
 @pytest.mark.parametrize("case", list(BROKEN))
-async def test_a_mapping_the_source_cannot_serve_fails_naming_file_entry_and_problem(scan_source, clock, tmp_path,
-                                                                                      case) -> None:
+async def test_a_mapping_the_source_cannot_serve_fails_naming_file_entry_and_problem(
+    scan_source, clock, tmp_path, case
+) -> None:
     source, kam = scan_source
     old, new, entry, problem = BROKEN[case]
     dialect = "postgresql" if source.startswith("postgresql") else "sqlite"
@@ -53,7 +78,7 @@ async def test_a_mapping_the_source_cannot_serve_fails_naming_file_entry_and_pro
     assert job.state == "FAILED"
     prefix = f"映射文件错误 (mapping error): {path}: {entry.format(dialect=dialect)}: "
     assert job.error_message.startswith(prefix), job.error_message
-    assert problem in job.error_message[len(prefix):]
+    assert problem in job.error_message[len(prefix) :]
     assert "\n" not in job.error_message and "Traceback" not in job.error_message
     # Nothing was read past the check, nothing written: no org units or staff either.
     assert (job.phase, job.rows_read, job.customers_scanned) == ("", 0, 0)
@@ -76,9 +101,11 @@ async def test_a_failed_scan_leaves_kam_exactly_as_it_was(scan_source, clock, tm
     assert (await Scanner(kam, clock, source).run()).state == "SUCCEEDED"
     before = await snapshot(kam)
     # The source's org names change, and the mapping of accounts breaks.
-    path = _mapping(tmp_path, 'display_name = "org_name"', 'display_name = "org_name || \'!\'"')
-    path.write_text(path.read_text(encoding="utf-8").replace('balance = "a.cur_bal"', 'balance = "a.cur_balance"'),
-                    encoding="utf-8")
+    path = _mapping(tmp_path, 'display_name = "org_name"', "display_name = \"org_name || '!'\"")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('balance = "a.cur_bal"', 'balance = "a.cur_balance"'),
+        encoding="utf-8",
+    )
     clock.advance(timedelta(hours=1))
     job = await Scanner(kam, clock, source, mapping=path).run()
     assert job.state == "FAILED" and "entities.account.columns.balance" in job.error_message
@@ -89,15 +116,26 @@ async def test_the_cli_prints_one_paragraph_and_no_traceback(scan_source, tmp_pa
     source, _kam = scan_source
     path = _mapping(tmp_path, 'balance = "a.cur_bal"', 'balance = "a.acct_status"')
     process = await asyncio.create_subprocess_exec(
-        str(Path(sys.executable).parent / "kam-customer"), "scan", "--full", "--source-url", source,
-        "--mapping", str(path), "--database-url", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}",
+        str(Path(sys.executable).parent / "kam-customer"),
+        "scan",
+        "--full",
+        "--source-url",
+        source,
+        "--mapping",
+        str(path),
+        "--database-url",
+        f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}",
         env={**os.environ, "KAM_TOKEN_SECRET": token_secret},
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     out, err = await asyncio.wait_for(process.communicate(), 120)
     output = (out + err).decode()
     assert process.returncode == 1, output
-    assert "Traceback" not in output and "File \"" not in output
+    assert "Traceback" not in output and 'File "' not in output
     messages = [line for line in err.decode().splitlines() if line.startswith("映射文件错误")]
-    assert messages == [f"映射文件错误 (mapping error): {path}: entities.account.columns.balance: "
-                        + messages[0].split("entities.account.columns.balance: ", 1)[1]]
+    assert messages == [
+        f"映射文件错误 (mapping error): {path}: entities.account.columns.balance: "
+        + messages[0].split("entities.account.columns.balance: ", 1)[1]
+    ]
     assert "FAILED" in out.decode()

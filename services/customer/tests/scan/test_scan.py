@@ -76,8 +76,12 @@ async def test_a_floor_on_a_transaction_metric_selects_by_it(kam, clock, source)
     expected = _reference()
     want = {"c" + no.lower() for no, m in expected.items() if m["txn_count_90"] >= 2}
     assert want and want != SELECTED
-    job = await Scanner(kam, clock, source, floors={"INDIVIDUAL": {"txn_count_90": Decimal(2)},
-                                                    "CORPORATE": {"txn_count_90": Decimal(2)}}).run()
+    job = await Scanner(
+        kam,
+        clock,
+        source,
+        floors={"INDIVIDUAL": {"txn_count_90": Decimal(2)}, "CORPORATE": {"txn_count_90": Decimal(2)}},
+    ).run()
     assert job.state == "SUCCEEDED", job.error_message
     stored = await _metrics(kam)
     assert set(stored) == want
@@ -95,20 +99,31 @@ async def test_pushed_down_query_equals_hand_written_sql_for_every_customer(sour
         async with engine.connect() as conn:
             binds = window_binds(dialect, tiny_source.AS_OF)
             binds.pop("since")
-            generated = {r.cust_id: r for r in await conn.execute(text(SqlBuilder(mapping, dialect).metrics_sql()), binds)}
-            hand = {r.cust_no: r for r in await conn.execute(text(
-                "SELECT c.cust_no, "
-                " (SELECT COALESCE(SUM(a.cur_bal), 0) FROM acct a JOIN prod p ON p.prod_cd = a.prod_cd "
-                "   WHERE a.cust_no = c.cust_no AND a.acct_status <> 'C' AND p.prod_type IN ('DMD','TD','WM','FUND')) AS aum,"
-                " (SELECT COUNT(*) FROM txn t JOIN acct a ON a.acct_no = t.acct_no WHERE a.cust_no = c.cust_no"
-                "   AND date(t.txn_ts) >= '2026-04-02' AND t.dc_flag IN ('D', 'C')) AS n90 "  # unknown direction: bad row
-                "FROM (SELECT cust_no FROM cust_indv UNION ALL SELECT cust_no FROM cust_corp) c"))}
+            generated = {
+                r.cust_id: r
+                for r in await conn.execute(text(SqlBuilder(mapping, dialect).metrics_sql()), binds)
+            }
+            hand = {
+                r.cust_no: r
+                for r in await conn.execute(
+                    text(
+                        "SELECT c.cust_no, "
+                        " (SELECT COALESCE(SUM(a.cur_bal), 0) FROM acct a JOIN prod p ON p.prod_cd = a.prod_cd "
+                        "   WHERE a.cust_no = c.cust_no AND a.acct_status <> 'C' AND p.prod_type IN ('DMD','TD','WM','FUND')) AS aum,"
+                        " (SELECT COUNT(*) FROM txn t JOIN acct a ON a.acct_no = t.acct_no WHERE a.cust_no = c.cust_no"
+                        "   AND date(t.txn_ts) >= '2026-04-02' AND t.dc_flag IN ('D', 'C')) AS n90 "  # unknown direction: bad row
+                        "FROM (SELECT cust_no FROM cust_indv UNION ALL SELECT cust_no FROM cust_corp) c"
+                    )
+                )
+            }
     finally:
         await engine.dispose()
     assert set(generated) == set(hand) == {"P001", "P002", "P003", "P004", "C001", "C002"}
     expected = _reference()
     for cust_no, row in generated.items():
-        assert Decimal(str(row.aum)).quantize(Decimal("0.01")) == Decimal(str(hand[cust_no].aum)).quantize(Decimal("0.01"))
+        assert Decimal(str(row.aum)).quantize(Decimal("0.01")) == Decimal(str(hand[cust_no].aum)).quantize(
+            Decimal("0.01")
+        )
         assert row.txn_count_90 == hand[cust_no].n90
         assert Decimal(str(row.adb_365)).quantize(Decimal("0.01")) == expected[cust_no]["adb_365"], cust_no
 
@@ -121,7 +136,10 @@ async def test_key_customers_and_candidates_are_copied_in_detail(kam, clock, sou
         accounts = {r.id: r for r in (await session.scalars(select(AccountRow))).all()}
         txns = set((await session.scalars(select(TransactionRow.id))).all())
         history = {(r.account_id, r.day) for r in (await session.scalars(select(BalanceHistoryRow))).all()}
-        contacts = {(r.customer_id, r.title, r.display_name) for r in (await session.scalars(select(ContactRow))).all()}
+        contacts = {
+            (r.customer_id, r.title, r.display_name)
+            for r in (await session.scalars(select(ContactRow))).all()
+        }
         links = (await session.scalars(select(GroupLinkRow))).all()
         credit = await session.get(CreditProfileRow, "cc001")
         orgs = {r.id: r.level for r in (await session.scalars(select(OrgUnitRow))).all()}
@@ -129,7 +147,12 @@ async def test_key_customers_and_candidates_are_copied_in_detail(kam, clock, sou
     assert set(customers) == SELECTED
     p001, c001 = customers["cp001"], customers["cc001"]
     assert (p001.type, p001.source, p001.source_id, p001.branch, p001.relationship_manager) == (
-        "INDIVIDUAL", "CORE_BANKING", "P001", "orgUnits/S011", "staff/R1")
+        "INDIVIDUAL",
+        "CORE_BANKING",
+        "P001",
+        "orgUnits/S011",
+        "staff/R1",
+    )
     assert p001.birth_date == date(1980, 1, 1) and p001.relationship_start_date == date(2020, 3, 15)
     assert (p001.tier, p001.key_customer) == ("tiers/gold", True)
     assert (customers["cp003"].tier, customers["cp003"].key_customer) == ("", False)  # a candidate
@@ -140,11 +163,21 @@ async def test_key_customers_and_candidates_are_copied_in_detail(kam, clock, sou
     assert accounts["A11"].state == "CLOSED" and accounts["L1"].repayment_state == "OVERDUE"
     assert txns == {"0000000002", "0000000003", "0000000004", "0000000005", "0000000007"}  # 90 days, readable
     assert ("A1", date(2026, 6, 15)) in history and ("A1", date(2026, 1, 1)) not in history
-    assert {("cc001", "法定代表人", "周建国"), ("cc001", "财务负责人", "吴敏"), ("cc001", "实际控制人", "周建国"),
-            ("cp003", "配偶", "刘强")} <= contacts
-    assert [(l.parent_id, l.child_id, l.shareholding_percent) for l in links] == [("cc001", "cc002", Decimal("60.0000"))]
+    assert {
+        ("cc001", "法定代表人", "周建国"),
+        ("cc001", "财务负责人", "吴敏"),
+        ("cc001", "实际控制人", "周建国"),
+        ("cp003", "配偶", "刘强"),
+    } <= contacts
+    assert [(l.parent_id, l.child_id, l.shareholding_percent) for l in links] == [
+        ("cc001", "cc002", Decimal("60.0000"))
+    ]
     assert (credit.rating, credit.overdue_count, credit.overdue_amount, credit.credit_limit) == (
-        "AA", 2, Decimal("10000000.00"), Decimal("12000000.00"))
+        "AA",
+        2,
+        Decimal("10000000.00"),
+        Decimal("12000000.00"),
+    )
     assert orgs == {"H001": "HEAD_OFFICE", "B01": "BRANCH", "S011": "SUB_BRANCH"} and len(staff) == 1
     counts = await outbox_counts(kam)
     assert counts["CustomerCreated"] == 4 and counts["AccountOpened"] == 9
@@ -158,13 +191,17 @@ async def test_key_customers_and_candidates_are_copied_in_detail(kam, clock, sou
 async def test_a_scan_sets_the_key_customer_flag_from_the_tier_in_force(kam, clock, source) -> None:
     scanner = Scanner(kam, clock, source)
     await scanner.run()
-    async with kam.transaction() as session:  # flags out of step with the tiers (e.g. an earlier release's rows)
+    async with (
+        kam.transaction() as session
+    ):  # flags out of step with the tiers (e.g. an earlier release's rows)
         await session.execute(update(CustomerRow).where(CustomerRow.id == "cp001").values(key_customer=False))
         await session.execute(update(CustomerRow).where(CustomerRow.id == "cp003").values(key_customer=True))
     clock.advance(timedelta(hours=1))
     assert (await scanner.run()).state == "SUCCEEDED"
     async with kam.read() as session:
-        flags = {r.id: (r.tier != "", r.key_customer) for r in (await session.scalars(select(CustomerRow))).all()}
+        flags = {
+            r.id: (r.tier != "", r.key_customer) for r in (await session.scalars(select(CustomerRow))).all()
+        }
     assert flags["cp001"] == (True, True) and flags["cp003"] == (False, False)
     assert all(has_tier == key for has_tier, key in flags.values())
 
@@ -182,7 +219,12 @@ async def test_a_second_full_scan_changes_and_publishes_nothing(kam, clock, sour
     before = await outbox_counts(kam)
     clock.advance(timedelta(hours=1))
     job = await scanner.run()
-    assert (job.state, job.customers_changed, job.accounts_changed, job.transactions_ingested) == ("SUCCEEDED", 0, 0, 0)
+    assert (job.state, job.customers_changed, job.accounts_changed, job.transactions_ingested) == (
+        "SUCCEEDED",
+        0,
+        0,
+        0,
+    )
     after = await outbox_counts(kam)
     assert after == {**before, "ScanCompleted": before["ScanCompleted"] + 1}
 
@@ -195,8 +237,13 @@ async def test_scans_publish_the_source_org_tree_as_it_changes(kam, clock, sourc
 
     async def published() -> list:
         async with kam.read() as session:
-            payloads = (await session.scalars(select(outbox_table.c.payload).where(
-                outbox_table.c.event_type == "kam.customer.v1.SourceOrgUnitUpdated"))).all()
+            payloads = (
+                await session.scalars(
+                    select(outbox_table.c.payload).where(
+                        outbox_table.c.event_type == "kam.customer.v1.SourceOrgUnitUpdated"
+                    )
+                )
+            ).all()
         return [events_pb2.SourceOrgUnitUpdated.FromString(p).org_unit for p in payloads]
 
     scanner = Scanner(kam, clock, source)
@@ -224,14 +271,20 @@ async def test_scans_publish_the_source_staff_as_they_change(kam, clock, source)
 
     async def published() -> list:
         async with kam.read() as session:
-            payloads = (await session.scalars(select(outbox_table.c.payload).where(
-                outbox_table.c.event_type == "kam.customer.v1.SourceStaffUpdated"))).all()
+            payloads = (
+                await session.scalars(
+                    select(outbox_table.c.payload).where(
+                        outbox_table.c.event_type == "kam.customer.v1.SourceStaffUpdated"
+                    )
+                )
+            ).all()
         return [events_pb2.SourceStaffUpdated.FromString(p) for p in payloads]
 
     scanner = Scanner(kam, clock, source)
     await scanner.run()
-    assert [(s.staff_code, s.display_name, s.org_unit, s.position, s.active, s.phone) for s in await published()] \
-        == [("R1", "陈经理", "orgUnits/S011", "RM", True, "13900000000")]
+    assert [
+        (s.staff_code, s.display_name, s.org_unit, s.position, s.active, s.phone) for s in await published()
+    ] == [("R1", "陈经理", "orgUnits/S011", "RM", True, "13900000000")]
     clock.advance(timedelta(hours=1))
     await scanner.run(mode="INCREMENTAL")
     assert len(await published()) == 1
@@ -254,13 +307,19 @@ async def test_incremental_scan_changes_only_what_changed(kam, clock, source) ->
     await tiny_source.add_rows(
         async_url,
         txn=[tiny_source._txn(10, "A5", later, "C", "50000.00", "140000.00")],
-        cust_indv=[{**tiny_source._indv("P005", "孙七", tiny_source.rid("11010519750505123"), date(1975, 5, 5)),
-                    "upd_ts": later}],
+        cust_indv=[
+            {
+                **tiny_source._indv("P005", "孙七", tiny_source.rid("11010519750505123"), date(1975, 5, 5)),
+                "upd_ts": later,
+            }
+        ],
         acct=[{**tiny_source._acct("A12", "P005", "DMD01", "3000000.00"), "upd_ts": later}],
     )
     engine = create_async_engine(async_url)
     async with engine.begin() as conn:
-        await conn.execute(text("UPDATE acct SET cur_bal = 140000, upd_ts = '2026-07-01 10:00:00' WHERE acct_no = 'A5'"))
+        await conn.execute(
+            text("UPDATE acct SET cur_bal = 140000, upd_ts = '2026-07-01 10:00:00' WHERE acct_no = 'A5'")
+        )
     await engine.dispose()
     events_before = await outbox_counts(kam)
     clock.advance(timedelta(hours=12))
@@ -281,26 +340,40 @@ async def test_incremental_scan_changes_only_what_changed(kam, clock, source) ->
 
 
 @pytest.mark.parametrize("mode", ["FULL", "INCREMENTAL"])
-async def test_history_is_stored_and_only_transactions_after_the_last_scan_are_announced(kam, clock, source,
-                                                                                           mode) -> None:
+async def test_history_is_stored_and_only_transactions_after_the_last_scan_are_announced(
+    kam, clock, source, mode
+) -> None:
     scanner = Scanner(kam, clock, source)
     first = await scanner.run()
     assert first.transactions_ingested == 5 and "TransactionPosted" not in await outbox_counts(kam)
     # P002 (below every floor, not kept) receives a large deposit after the scan and becomes a candidate.
     async_url = source.replace("sqlite://", "sqlite+aiosqlite://")
-    await tiny_source.add_rows(async_url, txn=[
-        tiny_source._txn(12, "A4", datetime(2026, 7, 1, 10, 0), "C", "100000.00", "105000.00")])
+    await tiny_source.add_rows(
+        async_url,
+        txn=[tiny_source._txn(12, "A4", datetime(2026, 7, 1, 10, 0), "C", "100000.00", "105000.00")],
+    )
     engine = create_async_engine(async_url)
     async with engine.begin() as conn:
-        await conn.execute(text("UPDATE acct SET cur_bal = 105000, upd_ts = '2026-07-01 10:00:00' WHERE acct_no = 'A4'"))
+        await conn.execute(
+            text("UPDATE acct SET cur_bal = 105000, upd_ts = '2026-07-01 10:00:00' WHERE acct_no = 'A4'")
+        )
     await engine.dispose()
     clock.advance(timedelta(hours=12))
     job = await scanner.run(mode=mode)
     assert (job.mode, job.state) == (mode, "SUCCEEDED"), job.error_message
     async with kam.read() as session:
-        stored = set((await session.scalars(select(TransactionRow.id).where(TransactionRow.customer_id == "cp002"))).all())
-        posted = (await session.scalars(select(outbox_table.c.headers).where(
-            outbox_table.c.event_type == "kam.customer.v1.TransactionPosted"))).all()
+        stored = set(
+            (
+                await session.scalars(select(TransactionRow.id).where(TransactionRow.customer_id == "cp002"))
+            ).all()
+        )
+        posted = (
+            await session.scalars(
+                select(outbox_table.c.headers).where(
+                    outbox_table.c.event_type == "kam.customer.v1.TransactionPosted"
+                )
+            )
+        ).all()
     # Its older transaction is history (the first scan saw it): stored, not announced; the new one is announced.
     assert stored == {"0000000006", "0000000012"}
     assert [h["ce-subject"].rsplit("/", 1)[-1] for h in posted] == ["0000000012"]
@@ -359,23 +432,44 @@ async def test_pushed_and_scanned_transaction_is_applied_and_published_once(kam,
     scanner = Scanner(kam, clock, source)
     await scanner.run()
     pushed = ingest.IncomingTransaction(
-        id="0000000011", account_id="A1", direction="DEBIT", amount=Decimal("100000.00"),
-        post_time=datetime(2026, 7, 1, 2, 0, tzinfo=UTC), balance_after=Decimal("500500.00"), channel="COUNTER")
+        id="0000000011",
+        account_id="A1",
+        direction="DEBIT",
+        amount=Decimal("100000.00"),
+        post_time=datetime(2026, 7, 1, 2, 0, tzinfo=UTC),
+        balance_after=Decimal("500500.00"),
+        channel="COUNTER",
+    )
     async with kam.transaction() as session:
-        first = await ingest.apply_transactions(session, [pushed], origin=ingest.PUSH, clock=clock,
-                                           account_names=ACCOUNT_NAMES)
+        first = await ingest.apply_transactions(
+            session, [pushed], origin=ingest.PUSH, clock=clock, account_names=ACCOUNT_NAMES
+        )
     async with kam.transaction() as session:
-        again = await ingest.apply_transactions(session, [pushed], origin=ingest.PUSH, clock=clock,
-                                           account_names=ACCOUNT_NAMES)
+        again = await ingest.apply_transactions(
+            session, [pushed], origin=ingest.PUSH, clock=clock, account_names=ACCOUNT_NAMES
+        )
     assert (first.accepted, again.accepted, again.duplicates) == (1, 0, 1)
-    await tiny_source.add_rows(source.replace("sqlite://", "sqlite+aiosqlite://"), txn=[
-        {**tiny_source._txn(11, "A1", datetime(2026, 7, 1, 10, 0), "D", "100000.00", "500500.00", "CTR")}])
+    await tiny_source.add_rows(
+        source.replace("sqlite://", "sqlite+aiosqlite://"),
+        txn=[
+            {**tiny_source._txn(11, "A1", datetime(2026, 7, 1, 10, 0), "D", "100000.00", "500500.00", "CTR")}
+        ],
+    )
     job = await scanner.run(mode="INCREMENTAL")
     assert job.state == "SUCCEEDED" and job.transactions_ingested == 0
     async with kam.read() as session:
         rows = (await session.scalars(select(TransactionRow).where(TransactionRow.id == "0000000011"))).all()
-        posted = (await session.execute(select(outbox_table.c.headers).where(
-            outbox_table.c.event_type == "kam.customer.v1.TransactionPosted"))).scalars().all()
+        posted = (
+            (
+                await session.execute(
+                    select(outbox_table.c.headers).where(
+                        outbox_table.c.event_type == "kam.customer.v1.TransactionPosted"
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
         account = await session.get(AccountRow, "A1")
     assert [r.origin for r in rows] == ["PUSH"]
     assert sum(1 for h in posted if h.get("ce-subject", "").endswith("/transactions/0000000011")) == 1
@@ -390,11 +484,17 @@ async def test_item1_the_next_scan_replaces_a_pushed_balance_by_the_sources(kam,
     scanner = Scanner(kam, clock, source)
     await scanner.run()
     bogus = ingest.IncomingTransaction(
-        id="push-bogus", account_id="A1", direction="CREDIT", amount=Decimal("1.00"),
-        post_time=clock.now() + timedelta(minutes=4), balance_after=Decimal("99999999.00"))
+        id="push-bogus",
+        account_id="A1",
+        direction="CREDIT",
+        amount=Decimal("1.00"),
+        post_time=clock.now() + timedelta(minutes=4),
+        balance_after=Decimal("99999999.00"),
+    )
     async with kam.transaction() as session:
-        await ingest.apply_transactions(session, [bogus], origin=ingest.PUSH, clock=clock,
-                                           account_names=ACCOUNT_NAMES)
+        await ingest.apply_transactions(
+            session, [bogus], origin=ingest.PUSH, clock=clock, account_names=ACCOUNT_NAMES
+        )
     async with kam.read() as session:
         pushed = await session.get(AccountRow, "A1")
     assert (pushed.balance, pushed.balance_origin) == (Decimal("99999999.00"), "PUSH")  # shown until the scan
@@ -438,14 +538,15 @@ async def test_postgresql_source_sessions_are_read_only_and_never_jit_compiled(d
     engine = open_source(database_url.replace("+asyncpg", ""))
     try:
         async with engine.connect() as conn:
-            settings = {name: (await conn.execute(text(f"SHOW {name}"))).scalar()
-                        for name in ("default_transaction_read_only", "jit")}
+            settings = {
+                name: (await conn.execute(text(f"SHOW {name}"))).scalar()
+                for name in ("default_transaction_read_only", "jit")
+            }
             assert settings == {"default_transaction_read_only": "on", "jit": "off"}
             with pytest.raises(Exception, match="read-only transaction"):
                 await conn.execute(text("CREATE TABLE kam_must_not_exist (x INTEGER)"))
     finally:
         await engine.dispose()
-
 
 
 async def test_a_cancelled_scan_stops_and_another_can_start(kam, clock, source) -> None:

@@ -27,13 +27,23 @@ Txn = customer_pb2.Transaction
 
 
 async def _app(database_url, token_secret, free_port, source, nats_url="nats://127.0.0.1:1"):
-    settings = ServiceSettings.from_env("customer", environ={
-        "KAM_TOKEN_SECRET": token_secret, "KAM_CUSTOMER_DATABASE_URL": database_url,
-        "KAM_CUSTOMER_GRPC_PORT": str(free_port()), "KAM_NATS_URL": nats_url,
-    })
+    settings = ServiceSettings.from_env(
+        "customer",
+        environ={
+            "KAM_TOKEN_SECRET": token_secret,
+            "KAM_CUSTOMER_DATABASE_URL": database_url,
+            "KAM_CUSTOMER_GRPC_PORT": str(free_port()),
+            "KAM_NATS_URL": nats_url,
+        },
+    )
     clock = ManualClock(datetime(2026, 7, 1, tzinfo=UTC))
-    app = build(settings, clock, CustomerSettings(source_url=source, mapping_path=DEFAULT_MAPPING,
-                                                  scan_cron="0 3 * * *", scan_on_start=True))
+    app = build(
+        settings,
+        clock,
+        CustomerSettings(
+            source_url=source, mapping_path=DEFAULT_MAPPING, scan_cron="0 3 * * *", scan_on_start=True
+        ),
+    )
     app.produces_events = False
     await app.start()
     app.test_clock = clock
@@ -41,8 +51,9 @@ async def _app(database_url, token_secret, free_port, source, nats_url="nats://1
 
 
 def _md(secret: str, clock, *roles: str) -> tuple:
-    token = auth.issue_token(auth.Identity(subject="users/u1", roles=roles), secret=secret, clock=clock,
-                             ttl=timedelta(hours=1))
+    token = auth.issue_token(
+        auth.Identity(subject="users/u1", roles=roles), secret=secret, clock=clock, ttl=timedelta(hours=1)
+    )
     return ((auth.METADATA_KEY, auth.bearer(token)),)
 
 
@@ -76,9 +87,13 @@ async def _start_scan(app) -> None:
 
 def _txn(txn_id: str, account: str, units: int = 100, *, message=cdc_pb2.SourceTransaction):
     return message(
-        transaction_id=txn_id, account_number=account, direction=Txn.DIRECTION_DEBIT,
-        amount=money_pb2.Money(currency_code="CNY", units=units), channel=Txn.CHANNEL_ATM,
-        post_time=to_timestamp(datetime(2026, 6, 30, 23, 0, tzinfo=UTC)))  # an hour before the clock
+        transaction_id=txn_id,
+        account_number=account,
+        direction=Txn.DIRECTION_DEBIT,
+        amount=money_pb2.Money(currency_code="CNY", units=units),
+        channel=Txn.CHANNEL_ATM,
+        post_time=to_timestamp(datetime(2026, 6, 30, 23, 0, tzinfo=UTC)),
+    )  # an hour before the clock
 
 
 async def test_scan_service_and_ingestion(database_url, token_secret, free_port, source) -> None:
@@ -97,21 +112,31 @@ async def test_scan_service_and_ingestion(database_url, token_secret, free_port,
         assert first.bad_rows >= 2 and {i.entity for i in first.issues} >= {"account", "individual"}
 
         app.test_clock.advance(timedelta(minutes=5))
-        created = (await stub.CreateScanJob(scan_service_pb2.CreateScanJobRequest(request_id="r-1"),
-                                            metadata=admin)).scan_job
+        created = (
+            await stub.CreateScanJob(scan_service_pb2.CreateScanJobRequest(request_id="r-1"), metadata=admin)
+        ).scan_job
         assert created.state in (ScanJob.STATE_PENDING, ScanJob.STATE_RUNNING)
-        again = (await stub.CreateScanJob(scan_service_pb2.CreateScanJobRequest(request_id="r-1"),
-                                          metadata=admin)).scan_job
+        again = (
+            await stub.CreateScanJob(scan_service_pb2.CreateScanJobRequest(request_id="r-1"), metadata=admin)
+        ).scan_job
         assert again.name == created.name
         done = await _wait_done(stub, created.name, admin)
-        assert (done.mode, done.state, done.customers_changed) == (ScanJob.MODE_INCREMENTAL, ScanJob.STATE_SUCCEEDED, 0)
-        page = await stub.ListScanJobs(scan_service_pb2.ListScanJobsRequest(page_size=1, filter="state = STATE_SUCCEEDED"),
-                                       metadata=admin)
+        assert (done.mode, done.state, done.customers_changed) == (
+            ScanJob.MODE_INCREMENTAL,
+            ScanJob.STATE_SUCCEEDED,
+            0,
+        )
+        page = await stub.ListScanJobs(
+            scan_service_pb2.ListScanJobsRequest(page_size=1, filter="state = STATE_SUCCEEDED"),
+            metadata=admin,
+        )
         assert [j.name for j in page.scan_jobs] == [created.name] and page.next_page_token
 
         with pytest.raises(grpc.aio.AioRpcError) as denied:
-            await stub.CreateScanJob(scan_service_pb2.CreateScanJobRequest(),
-                                     metadata=_md(token_secret, app.test_clock, "roles/relationship_manager"))
+            await stub.CreateScanJob(
+                scan_service_pb2.CreateScanJobRequest(),
+                metadata=_md(token_secret, app.test_clock, "roles/relationship_manager"),
+            )
         assert denied.value.code() == grpc.StatusCode.PERMISSION_DENIED
         with pytest.raises(grpc.aio.AioRpcError) as missing:
             await stub.GetScanJob(scan_service_pb2.GetScanJobRequest(name="scanJobs/nope"), metadata=admin)
@@ -124,8 +149,11 @@ async def test_scan_service_and_ingestion(database_url, token_secret, free_port,
 
         async def stream():
             yield scan_service_pb2.StreamTransactionsRequest(
-                source_transactions=[_txn("P-1", "A1"), _txn("P-2", "NOPE")])
-            yield scan_service_pb2.StreamTransactionsRequest(source_transactions=[_txn("P-1", "A1"), _txn("", "A1")])
+                source_transactions=[_txn("P-1", "A1"), _txn("P-2", "NOPE")]
+            )
+            yield scan_service_pb2.StreamTransactionsRequest(
+                source_transactions=[_txn("P-1", "A1"), _txn("", "A1")]
+            )
 
         core = _service_md(token_secret, app.test_clock, "transactions.ingest")
         result = await ingestion.StreamTransactions(stream(), metadata=core)
@@ -133,24 +161,35 @@ async def test_scan_service_and_ingestion(database_url, token_secret, free_port,
         # answer does not tell which accounts KAM keeps.
         assert (result.accepted, result.ignored, result.duplicates, result.rejected) == (3, 0, 0, 1)
         assert "transaction_id" in result.errors[0]
-        unary = await ingestion.IngestTransactions(scan_service_pb2.IngestTransactionsRequest(
-            source_transactions=[_txn("P-1", "A1"), _txn("P-3", "A1")]), metadata=core)
+        unary = await ingestion.IngestTransactions(
+            scan_service_pb2.IngestTransactionsRequest(
+                source_transactions=[_txn("P-1", "A1"), _txn("P-3", "A1")]
+            ),
+            metadata=core,
+        )
         assert (unary.accepted, unary.duplicates) == (2, 0)
         # A sender still on the deprecated field (kam.customer.v1.SourceTransaction, the same bytes) is applied.
-        deprecated = await ingestion.IngestTransactions(scan_service_pb2.IngestTransactionsRequest(
-            transactions=[_txn("P-4", "A1", message=scan_pb2.SourceTransaction)],
-            source_transactions=[_txn("P-5", "A1")]), metadata=core)
+        deprecated = await ingestion.IngestTransactions(
+            scan_service_pb2.IngestTransactionsRequest(
+                transactions=[_txn("P-4", "A1", message=scan_pb2.SourceTransaction)],
+                source_transactions=[_txn("P-5", "A1")],
+            ),
+            metadata=core,
+        )
         assert (deprecated.accepted, deprecated.rejected) == (2, 0)
         async with app.db.read() as session:  # stored once each, on the kept account only
-            stored = (await session.scalars(select(TransactionRow.id).where(TransactionRow.id.like("P-%")))).all()
+            stored = (
+                await session.scalars(select(TransactionRow.id).where(TransactionRow.id.like("P-%")))
+            ).all()
         assert sorted(stored) == ["P-1", "P-3", "P-4", "P-5"]
     finally:
         await channel.close()
         await app.stop()
 
 
-async def test_cdc_subject_feeds_the_same_idempotent_path(database_url, token_secret, free_port, source,
-                                                         nats_url) -> None:
+async def test_cdc_subject_feeds_the_same_idempotent_path(
+    database_url, token_secret, free_port, source, nats_url
+) -> None:
     app = await _app(database_url, token_secret, free_port, source, nats_url)
     try:
         await _start_scan(app)
@@ -158,13 +197,18 @@ async def test_cdc_subject_feeds_the_same_idempotent_path(database_url, token_se
         connection = await nats.connect(nats_url)
         js = connection.jetstream()
         # CDC tokens are checked at the broker's own timestamp of the message (wall time, not the test clock).
-        core = auth.issue_service_token("core-cdc", token_secret, clock=SYSTEM_CLOCK,
-                                        permissions=("transactions.ingest",))
+        core = auth.issue_service_token(
+            "core-cdc", token_secret, clock=SYSTEM_CLOCK, permissions=("transactions.ingest",)
+        )
         for _ in range(2):  # the same transaction twice: applied once
             await cdc.publish(js, _txn(txn_id, "A1", 300), clock=app.test_clock, token=core)
         # An adapter still sending the deprecated type (ce-type kam.customer.v1.SourceTransaction) is applied too.
-        await cdc.publish(js, _txn(f"{txn_id}-old", "A1", 300, message=scan_pb2.SourceTransaction),
-                          clock=app.test_clock, token=core)
+        await cdc.publish(
+            js,
+            _txn(f"{txn_id}-old", "A1", 300, message=scan_pb2.SourceTransaction),
+            clock=app.test_clock,
+            token=core,
+        )
         await connection.close()
         for _ in range(200):
             async with app.db.read() as session:
@@ -178,16 +222,23 @@ async def test_cdc_subject_feeds_the_same_idempotent_path(database_url, token_se
         async with app.db.read() as session:
             from kam_kit.db import outbox_table
             from sqlalchemy import func, select
-            posted = await session.scalar(select(func.count()).select_from(outbox_table).where(
-                outbox_table.c.event_type == "kam.customer.v1.TransactionPosted",
-                outbox_table.c.headers["ce-subject"].as_string().like(f"%/transactions/{txn_id}")))
+
+            posted = await session.scalar(
+                select(func.count())
+                .select_from(outbox_table)
+                .where(
+                    outbox_table.c.event_type == "kam.customer.v1.TransactionPosted",
+                    outbox_table.c.headers["ce-subject"].as_string().like(f"%/transactions/{txn_id}"),
+                )
+            )
         assert posted == 1
     finally:
         await app.stop()
 
 
-async def test_item1_cdc_messages_need_the_core_systems_token(database_url, token_secret, free_port, source,
-                                                             nats_url) -> None:
+async def test_item1_cdc_messages_need_the_core_systems_token(
+    database_url, token_secret, free_port, source, nats_url
+) -> None:
     """Issue 11, item 1: the CDC subject is for the core system only. A message without a token, with a staff
     user's token (even an administrator's), or with a service token lacking transactions.ingest is parked, never
     applied; the parked copy keeps no token."""
@@ -199,17 +250,36 @@ async def test_item1_cdc_messages_need_the_core_systems_token(database_url, toke
         connection = await nats.connect(nats_url)
         js = connection.jetstream()
         run = uuid.uuid4().hex[:8]  # the broker is shared by the session's tests
-        admin = auth.issue_token(auth.Identity(subject="users/admin", roles=("roles/admin",)), secret=token_secret,
-                                 clock=SYSTEM_CLOCK, ttl=timedelta(hours=1))
-        reader = auth.issue_service_token("reporting", token_secret, clock=SYSTEM_CLOCK)  # roles/service bundle
-        forged = auth.issue_service_token("core", "f" * 40, clock=SYSTEM_CLOCK, permissions=("transactions.ingest",))
-        core = auth.issue_service_token("core", token_secret, clock=SYSTEM_CLOCK, permissions=("transactions.ingest",))
-        refused = {f"NOAUTH-{run}": None, f"USER-{run}": admin, f"READER-{run}": reader, f"FORGED-{run}": forged}
+        admin = auth.issue_token(
+            auth.Identity(subject="users/admin", roles=("roles/admin",)),
+            secret=token_secret,
+            clock=SYSTEM_CLOCK,
+            ttl=timedelta(hours=1),
+        )
+        reader = auth.issue_service_token(
+            "reporting", token_secret, clock=SYSTEM_CLOCK
+        )  # roles/service bundle
+        forged = auth.issue_service_token(
+            "core", "f" * 40, clock=SYSTEM_CLOCK, permissions=("transactions.ingest",)
+        )
+        core = auth.issue_service_token(
+            "core", token_secret, clock=SYSTEM_CLOCK, permissions=("transactions.ingest",)
+        )
+        refused = {
+            f"NOAUTH-{run}": None,
+            f"USER-{run}": admin,
+            f"READER-{run}": reader,
+            f"FORGED-{run}": forged,
+        }
         for txn_id, token in refused.items():
             txn = _txn(txn_id, "A1", 300)
             if token is None:  # published by hand, as anyone with access to the broker could
-                headers = events.event_headers(event_id=f"cdc-{txn_id}", service=cdc.PRODUCER,
-                                               event_type=txn.DESCRIPTOR.full_name, time=SYSTEM_CLOCK.now())
+                headers = events.event_headers(
+                    event_id=f"cdc-{txn_id}",
+                    service=cdc.PRODUCER,
+                    event_type=txn.DESCRIPTOR.full_name,
+                    time=SYSTEM_CLOCK.now(),
+                )
                 await events.ensure_stream(js, cdc.PRODUCER)
                 await js.publish(cdc.SUBJECT, txn.SerializeToString(), headers=headers, stream=cdc.STREAM)
             else:
@@ -219,8 +289,13 @@ async def test_item1_cdc_messages_need_the_core_systems_token(database_url, toke
         for _ in range(200):
             async with app.db.read() as session:
                 applied = await session.get(TransactionRow, f"CORE-{run}")
-                parked = (await session.execute(select(parked_events_table.c.event_id, parked_events_table.c.headers)
-                                                .where(parked_events_table.c.event_id.like(f"cdc-%-{run}")))).all()
+                parked = (
+                    await session.execute(
+                        select(parked_events_table.c.event_id, parked_events_table.c.headers).where(
+                            parked_events_table.c.event_id.like(f"cdc-%-{run}")
+                        )
+                    )
+                ).all()
             if applied is not None and len(parked) == len(refused):
                 break
             await asyncio.sleep(0.05)
@@ -228,7 +303,9 @@ async def test_item1_cdc_messages_need_the_core_systems_token(database_url, toke
         assert sorted(event_id for event_id, _ in parked) == sorted(f"cdc-{txn_id}" for txn_id in refused)
         assert all("authorization" not in {key.lower() for key in headers} for _, headers in parked)
         async with app.db.read() as session:
-            stored = (await session.scalars(select(TransactionRow.id).where(TransactionRow.id.in_(list(refused))))).all()
+            stored = (
+                await session.scalars(select(TransactionRow.id).where(TransactionRow.id.in_(list(refused))))
+            ).all()
         assert stored == []
     finally:
         await app.stop()
@@ -239,8 +316,13 @@ async def _account_opened(db) -> customer_pb2.Account:
     from kam_kit.db import outbox_table
 
     async with db.read() as session:
-        payloads = (await session.scalars(select(outbox_table.c.payload).where(
-            outbox_table.c.event_type == "kam.customer.v1.AccountOpened"))).all()
+        payloads = (
+            await session.scalars(
+                select(outbox_table.c.payload).where(
+                    outbox_table.c.event_type == "kam.customer.v1.AccountOpened"
+                )
+            )
+        ).all()
     assert payloads
     return events_pb2.AccountOpened.FromString(payloads[0]).account
 
@@ -249,13 +331,18 @@ async def _get_account(app, token_secret: str, name: str) -> customer_pb2.Accoun
     from kam.customer.v1 import customer_service_pb2, customer_service_pb2_grpc
 
     async with grpc.aio.insecure_channel(f"127.0.0.1:{app.grpc.port}") as channel:
-        return (await customer_service_pb2_grpc.CustomerServiceStub(channel).GetAccount(
-            customer_service_pb2.GetAccountRequest(name=name),
-            metadata=_md(token_secret, app.test_clock, "roles/admin"), timeout=10)).account
+        return (
+            await customer_service_pb2_grpc.CustomerServiceStub(channel).GetAccount(
+                customer_service_pb2.GetAccountRequest(name=name),
+                metadata=_md(token_secret, app.test_clock, "roles/admin"),
+                timeout=10,
+            )
+        ).account
 
 
-async def test_a_cli_scan_names_accounts_as_the_service_does(database_url, token_secret, free_port,
-                                                             source) -> None:
+async def test_a_cli_scan_names_accounts_as_the_service_does(
+    database_url, token_secret, free_port, source
+) -> None:
     """`kam-customer scan` derives the account-name secret from KAM_TOKEN_SECRET as the service does: the
     service started afterwards on the same database resolves the names the CLI's events carry."""
     import os
@@ -263,9 +350,17 @@ async def test_a_cli_scan_names_accounts_as_the_service_does(database_url, token
     from pathlib import Path
 
     process = await asyncio.create_subprocess_exec(
-        str(Path(sys.executable).parent / "kam-customer"), "scan", "--full", "--source-url", source,
-        "--database-url", database_url, env={**os.environ, "KAM_TOKEN_SECRET": token_secret},
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        str(Path(sys.executable).parent / "kam-customer"),
+        "scan",
+        "--full",
+        "--source-url",
+        source,
+        "--database-url",
+        database_url,
+        env={**os.environ, "KAM_TOKEN_SECRET": token_secret},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     out, err = await asyncio.wait_for(process.communicate(), 120)
     assert process.returncode == 0, (out + err).decode()
     app = await _app(database_url, token_secret, free_port, source)
@@ -284,8 +379,16 @@ async def test_the_cli_refuses_to_scan_without_the_token_secret(database_url, so
 
     env = {k: v for k, v in os.environ.items() if k != "KAM_TOKEN_SECRET"}
     process = await asyncio.create_subprocess_exec(
-        str(Path(sys.executable).parent / "kam-customer"), "scan", "--source-url", source,
-        "--database-url", database_url, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        str(Path(sys.executable).parent / "kam-customer"),
+        "scan",
+        "--source-url",
+        source,
+        "--database-url",
+        database_url,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     _out, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 2 and "KAM_TOKEN_SECRET" in err.decode() and "Traceback" not in err.decode()
 

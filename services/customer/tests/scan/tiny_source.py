@@ -43,30 +43,88 @@ TS = datetime(2026, 1, 1, 9, 0)
 
 
 def _indv(no, name, id_no, birth, org="S011", opened=date(2020, 3, 15), status="A"):
-    return {"cust_no": no, "cust_name": name, "id_no": id_no, "birth_dt": birth, "gender": "M", "mobile": "13800000000",
-            "org_id": org, "rm_id": "R1", "open_dt": opened, "cust_status": status, "upd_ts": TS}
+    return {
+        "cust_no": no,
+        "cust_name": name,
+        "id_no": id_no,
+        "birth_dt": birth,
+        "gender": "M",
+        "mobile": "13800000000",
+        "org_id": org,
+        "rm_id": "R1",
+        "open_dt": opened,
+        "cust_status": status,
+        "upd_ts": TS,
+    }
 
 
-def _acct(no, cust, prod, bal, *, opened=date(2021, 1, 1), mature=None, status="N", limit=None, repay=None,
-          overdue=0):
-    return {"acct_no": no, "cust_no": cust, "prod_cd": prod, "org_id": "S011", "open_dt": opened, "mature_dt": mature,
-            "acct_status": status, "cur_bal": D(bal), "credit_limit": D(limit) if limit else None,
-            "repay_status": repay, "overdue_times": overdue, "upd_ts": TS}
+def _acct(
+    no,
+    cust,
+    prod,
+    bal,
+    *,
+    opened=date(2021, 1, 1),
+    mature=None,
+    status="N",
+    limit=None,
+    repay=None,
+    overdue=0,
+):
+    return {
+        "acct_no": no,
+        "cust_no": cust,
+        "prod_cd": prod,
+        "org_id": "S011",
+        "open_dt": opened,
+        "mature_dt": mature,
+        "acct_status": status,
+        "cur_bal": D(bal),
+        "credit_limit": D(limit) if limit else None,
+        "repay_status": repay,
+        "overdue_times": overdue,
+        "upd_ts": TS,
+    }
 
 
 def _txn(no, acct, ts, dc, amt, bal, channel="MOB"):
-    return {"txn_id": f"{no:010d}", "acct_no": acct, "txn_ts": ts, "dc_flag": dc, "amt": D(amt), "bal_after": D(bal),
-            "channel": channel, "cash_flag": "N", "cp_name": "对手方", "cp_acct": "6222000011112222", "memo": "转账"}
+    return {
+        "txn_id": f"{no:010d}",
+        "acct_no": acct,
+        "txn_ts": ts,
+        "dc_flag": dc,
+        "amt": D(amt),
+        "bal_after": D(bal),
+        "channel": channel,
+        "cash_flag": "N",
+        "cp_name": "对手方",
+        "cp_acct": "6222000011112222",
+        "memo": "转账",
+    }
 
 
 def tiny() -> SourceData:
     s = SourceData()
     s.org = [
         {"org_id": "H001", "org_name": "总行", "parent_org_id": None, "org_level": "H", "region": "全国"},
-        {"org_id": "B01", "org_name": "上海分行", "parent_org_id": "H001", "org_level": "B", "region": "华东"},
-        {"org_id": "S011", "org_name": "浦东支行", "parent_org_id": "B01", "org_level": "S", "region": "华东"},
+        {
+            "org_id": "B01",
+            "org_name": "上海分行",
+            "parent_org_id": "H001",
+            "org_level": "B",
+            "region": "华东",
+        },
+        {
+            "org_id": "S011",
+            "org_name": "浦东支行",
+            "parent_org_id": "B01",
+            "org_level": "S",
+            "region": "华东",
+        },
     ]
-    s.staff = [{"staff_id": "R1", "staff_name": "陈经理", "org_id": "S011", "post": "RM", "mobile": "13900000000"}]
+    s.staff = [
+        {"staff_id": "R1", "staff_name": "陈经理", "org_id": "S011", "post": "RM", "mobile": "13900000000"}
+    ]
     s.prod = [
         {"prod_cd": "DMD01", "prod_name": "活期储蓄", "prod_type": "DMD"},
         {"prod_cd": "TD1Y", "prod_name": "一年期整存整取", "prod_type": "TD"},
@@ -82,19 +140,53 @@ def tiny() -> SourceData:
         _indv("P004", "赵六", "110105198001011230", date(1980, 1, 1)),  # wrong check digit
     ]
     s.cust_corp = [
-        {"cust_no": "C001", "corp_name": "申城控股集团有限公司", "uscc": uscc("91310000MA1K00001"), "industry": "制造业",
-         "found_dt": date(2005, 7, 8), "legal_rep": "周建国", "legal_rep_id_no": rid("31010419650505123"),
-         "legal_rep_mobile": "13700000001", "fin_contact": "吴敏", "fin_contact_mobile": "13700000002",
-         "controller": "周建国", "org_id": "B01", "rm_id": "R1", "open_dt": date(2010, 5, 1), "cust_status": "A",
-         "upd_ts": TS},
-        {"cust_no": "C002", "corp_name": "申城科技有限公司", "uscc": uscc("91310000MA1K00002"), "industry": "信息技术",
-         "found_dt": date(2015, 3, 3), "legal_rep": "周小明", "legal_rep_id_no": None, "legal_rep_mobile": None,
-         "fin_contact": None, "fin_contact_mobile": None, "controller": "周建国", "org_id": "B01", "rm_id": "R1",
-         "open_dt": date(2016, 1, 1), "cust_status": "A", "upd_ts": TS},
+        {
+            "cust_no": "C001",
+            "corp_name": "申城控股集团有限公司",
+            "uscc": uscc("91310000MA1K00001"),
+            "industry": "制造业",
+            "found_dt": date(2005, 7, 8),
+            "legal_rep": "周建国",
+            "legal_rep_id_no": rid("31010419650505123"),
+            "legal_rep_mobile": "13700000001",
+            "fin_contact": "吴敏",
+            "fin_contact_mobile": "13700000002",
+            "controller": "周建国",
+            "org_id": "B01",
+            "rm_id": "R1",
+            "open_dt": date(2010, 5, 1),
+            "cust_status": "A",
+            "upd_ts": TS,
+        },
+        {
+            "cust_no": "C002",
+            "corp_name": "申城科技有限公司",
+            "uscc": uscc("91310000MA1K00002"),
+            "industry": "信息技术",
+            "found_dt": date(2015, 3, 3),
+            "legal_rep": "周小明",
+            "legal_rep_id_no": None,
+            "legal_rep_mobile": None,
+            "fin_contact": None,
+            "fin_contact_mobile": None,
+            "controller": "周建国",
+            "org_id": "B01",
+            "rm_id": "R1",
+            "open_dt": date(2016, 1, 1),
+            "cust_status": "A",
+            "upd_ts": TS,
+        },
     ]
     s.corp_rel = [{"parent_cust_no": "C001", "child_cust_no": "C002", "share_pct": D("60.0000")}]
-    s.indv_rel = [{"cust_no": "P003", "rel_type": "SPOUSE", "rel_name": "刘强", "rel_id_no": rid("31011519830808123"),
-                   "rel_mobile": "13600000000"}]
+    s.indv_rel = [
+        {
+            "cust_no": "P003",
+            "rel_type": "SPOUSE",
+            "rel_name": "刘强",
+            "rel_id_no": rid("31011519830808123"),
+            "rel_mobile": "13600000000",
+        }
+    ]
     s.cust_rating = [{"cust_no": "C001", "rating": "AA", "rated_dt": date(2026, 1, 1)}]
     s.acct = [
         _acct("A1", "P001", "DMD01", "600500.00"),
@@ -107,8 +199,16 @@ def tiny() -> SourceData:
         _acct("A6", "P004", "DMD01", "200000.00"),
         _acct("A7", "P004", "ODD", "70000.00"),
         _acct("A8", "C001", "DMD01", "30000000.00", opened=date(2010, 5, 1)),
-        _acct("L1", "C001", "LN01", "10000000.00", mature=date(2026, 7, 20), limit="12000000.00", repay="O",
-              overdue=2),
+        _acct(
+            "L1",
+            "C001",
+            "LN01",
+            "10000000.00",
+            mature=date(2026, 7, 20),
+            limit="12000000.00",
+            repay="O",
+            overdue=2,
+        ),
         _acct("A9", "C002", "DMD01", "5000000.00"),
     ]
     s.acct_bal_hist = [
@@ -172,7 +272,9 @@ CENT = Decimal("0.01")
 
 
 def _months(opened: date, as_of: date) -> int:
-    months = (as_of.year - opened.year) * 12 + as_of.month - opened.month - (1 if as_of.day < opened.day else 0)
+    months = (
+        (as_of.year - opened.year) * 12 + as_of.month - opened.month - (1 if as_of.day < opened.day else 0)
+    )
     return max(0, months)
 
 
@@ -183,8 +285,13 @@ def reference_metrics(data: SourceData, as_of: date = AS_OF) -> dict[str, dict]:
     for cust_no, opened in customers:
         # An account whose type or status the mapping does not list is a bad row: left out, as are
         # transactions of an unknown direction.
-        accts = [a for a in data.acct if a["cust_no"] == cust_no and prod_type.get(a["prod_cd"]) in KNOWN_TYPES
-                 and a["acct_status"] in KNOWN_STATES]
+        accts = [
+            a
+            for a in data.acct
+            if a["cust_no"] == cust_no
+            and prod_type.get(a["prod_cd"]) in KNOWN_TYPES
+            and a["acct_status"] in KNOWN_STATES
+        ]
         live = [a for a in accts if a["acct_status"] != "C"]
         sums = {"dep": D(0), "wealth": D(0), "fund": D(0), "loan": D(0), "card": D(0)}
         limit = D(0)
@@ -205,8 +312,11 @@ def reference_metrics(data: SourceData, as_of: date = AS_OF) -> dict[str, dict]:
             for day_offset in range(window):
                 day = as_of - timedelta(days=day_offset)
                 for acct_no in aum_accts:
-                    hist = sorted((h["bal_dt"], h["bal"]) for h in data.acct_bal_hist
-                                  if h["acct_no"] == acct_no and h["bal_dt"] <= day)
+                    hist = sorted(
+                        (h["bal_dt"], h["bal"])
+                        for h in data.acct_bal_hist
+                        if h["acct_no"] == acct_no and h["bal_dt"] <= day
+                    )
                     if hist:
                         total += hist[-1][1]
             adb[window] = (total / window).quantize(CENT)
@@ -215,16 +325,28 @@ def reference_metrics(data: SourceData, as_of: date = AS_OF) -> dict[str, dict]:
         recent = [t for t in txns if as_of - timedelta(days=89) <= t["txn_ts"].date() <= as_of]
         first_open = opened or min((a["open_dt"] for a in accts), default=None)
         aum = sums["dep"] + sums["wealth"] + sums["fund"]
-        contribution = (D("0.015") * sums["dep"] + D("0.008") * (sums["wealth"] + sums["fund"])
-                        + D("0.02") * sums["loan"] + D("0.01") * sums["card"]).quantize(CENT)
+        contribution = (
+            D("0.015") * sums["dep"]
+            + D("0.008") * (sums["wealth"] + sums["fund"])
+            + D("0.02") * sums["loan"]
+            + D("0.01") * sums["card"]
+        ).quantize(CENT)
         out[cust_no] = {
-            "aum": aum.quantize(CENT), "adb_30": adb[30], "adb_90": adb[90], "adb_365": adb[365],
-            "deposit_balance": sums["dep"].quantize(CENT), "wealth_balance": sums["wealth"].quantize(CENT),
-            "fund_balance": sums["fund"].quantize(CENT), "loan_balance": sums["loan"].quantize(CENT),
-            "credit_limit": limit.quantize(CENT), "credit_used": (sums["loan"] + sums["card"]).quantize(CENT),
-            "product_count": len(live), "txn_count_90": len(recent),
+            "aum": aum.quantize(CENT),
+            "adb_30": adb[30],
+            "adb_90": adb[90],
+            "adb_365": adb[365],
+            "deposit_balance": sums["dep"].quantize(CENT),
+            "wealth_balance": sums["wealth"].quantize(CENT),
+            "fund_balance": sums["fund"].quantize(CENT),
+            "loan_balance": sums["loan"].quantize(CENT),
+            "credit_limit": limit.quantize(CENT),
+            "credit_used": (sums["loan"] + sums["card"]).quantize(CENT),
+            "product_count": len(live),
+            "txn_count_90": len(recent),
             "txn_volume_90": sum((t["amt"] for t in recent), D(0)).quantize(CENT),
-            "contribution": contribution, "tenure_months": _months(first_open, as_of) if first_open else 0,
+            "contribution": contribution,
+            "tenure_months": _months(first_open, as_of) if first_open else 0,
             "last_activity": max((t["txn_ts"].date() for t in txns), default=None),
         }
     for link in data.corp_rel:

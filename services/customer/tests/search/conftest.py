@@ -18,27 +18,84 @@ ORG = [("head", None), ("sh", "head"), ("sh-pd", "sh"), ("bj", "head")]
 
 #: id, type, name, id number, phone, branch, rm, tier, key, accounts
 CUSTOMERS = [
-    ("c-zhang", "INDIVIDUAL", "张伟", "11010519491231002X", "13812345678", "sh-pd", "staff/rm1", "tiers/diamond",
-     True, ["6222020200001234"]),
-    ("c-zhang3", "INDIVIDUAL", "张伟", "110105198001011234", "13900001111", "bj", "staff/rm2", "", False,
-     ["6222020200009999"]),
-    ("c-zhangm", "INDIVIDUAL", "张伟明", "320102197505055678", "13700002222", "bj", "staff/rm2", "", True, []),
+    (
+        "c-zhang",
+        "INDIVIDUAL",
+        "张伟",
+        "11010519491231002X",
+        "13812345678",
+        "sh-pd",
+        "staff/rm1",
+        "tiers/diamond",
+        True,
+        ["6222020200001234"],
+    ),
+    (
+        "c-zhang3",
+        "INDIVIDUAL",
+        "张伟",
+        "110105198001011234",
+        "13900001111",
+        "bj",
+        "staff/rm2",
+        "",
+        False,
+        ["6222020200009999"],
+    ),
+    (
+        "c-zhangm",
+        "INDIVIDUAL",
+        "张伟明",
+        "320102197505055678",
+        "13700002222",
+        "bj",
+        "staff/rm2",
+        "",
+        True,
+        [],
+    ),
     ("c-shan", "INDIVIDUAL", "单伟", "440103199002023456", "13600003333", "bj", "staff/rm2", "", False, []),
-    ("c-corp", "CORPORATE", "福建某某科技有限公司", "91350100M000100Y43", "", "bj", "staff/rm2", "tiers/core", True,
-     ["3501000012345678901"]),
+    (
+        "c-corp",
+        "CORPORATE",
+        "福建某某科技有限公司",
+        "91350100M000100Y43",
+        "",
+        "bj",
+        "staff/rm2",
+        "tiers/core",
+        True,
+        ["3501000012345678901"],
+    ),
 ]
 
 
 async def seed(db) -> None:
     async with db.transaction() as session:
-        session.add_all(OrgUnitRow(id=unit, display_name=unit, parent_id=parent, level="BRANCH")
-                        for unit, parent in ORG)
+        session.add_all(
+            OrgUnitRow(id=unit, display_name=unit, parent_id=parent, level="BRANCH") for unit, parent in ORG
+        )
         for cid, kind, name, id_number, phone, branch, rm, tier, key, accounts in CUSTOMERS:
-            session.add(CustomerRow(
-                id=cid, type=kind, display_name=name, id_number=id_number, phone=phone, branch=f"orgUnits/{branch}",
-                relationship_manager=rm, tier=tier, key_customer=key, source="CORE_BANKING", version=1,
-                create_time=NOW, update_time=NOW))
-            session.add_all(AccountRow(id=number, customer_id=cid, type="DEMAND_DEPOSIT") for number in accounts)
+            session.add(
+                CustomerRow(
+                    id=cid,
+                    type=kind,
+                    display_name=name,
+                    id_number=id_number,
+                    phone=phone,
+                    branch=f"orgUnits/{branch}",
+                    relationship_manager=rm,
+                    tier=tier,
+                    key_customer=key,
+                    source="CORE_BANKING",
+                    version=1,
+                    create_time=NOW,
+                    update_time=NOW,
+                )
+            )
+            session.add_all(
+                AccountRow(id=number, customer_id=cid, type="DEMAND_DEPOSIT") for number in accounts
+            )
         await reindex(session, [c[0] for c in CUSTOMERS])
 
 
@@ -47,7 +104,6 @@ async def bank(database_url):
     async with migrated_database(database_url, MIGRATIONS, Base.metadata) as db:
         await seed(db)
         yield db
-
 
 
 @pytest.fixture

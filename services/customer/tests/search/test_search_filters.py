@@ -11,24 +11,29 @@ from kam_kit.auth import Identity
 ADMIN = Identity(subject="users/admin", roles=("roles/admin",), org_unit="orgUnits/head")
 
 
-async def _search(db, query: str, filters: dict, identity: Identity = ADMIN, limit: int = 20, offset: int = 0):
+async def _search(
+    db, query: str, filters: dict, identity: Identity = ADMIN, limit: int = 20, offset: int = 0
+):
     page, _ = await SearchService(db).search(identity, query, offset=offset, limit=limit, filters=filters)
     return [(hit.customer_id, hit.mode) for hit, _ in page]
 
 
-@pytest.mark.parametrize(("query", "filters", "expected"), [
-    ("张伟", {}, [("c-zhang", "EXACT"), ("c-zhang3", "EXACT"), ("c-zhangm", "PREFIX")]),
-    ("张伟", {"tier": ""}, [("c-zhang3", "EXACT"), ("c-zhangm", "PREFIX")]),
-    ("张伟", {"tier": "tiers/diamond"}, [("c-zhang", "EXACT")]),
-    ("张伟", {"key_customer": True}, [("c-zhang", "EXACT"), ("c-zhangm", "PREFIX")]),
-    ("张伟", {"key_customer": False}, [("c-zhang3", "EXACT")]),
-    ("zhangwei", {"branch": "orgUnits/bj"}, [("c-zhang3", "EXACT"), ("c-zhangm", "PREFIX")]),
-    ("zhang", {"relationship_manager": "staff/rm1"}, [("c-zhang", "PREFIX")]),
-    ("fj", {"type": "CORPORATE"}, [("c-corp", "PREFIX")]),
-    ("fjmmkjyxgs", {"type": "INDIVIDUAL"}, []),
-    ("zhangwie", {"branch": "orgUnits/bj", "type": "INDIVIDUAL"}, [("c-zhang3", "FUZZY")]),  # one typo
-    ("13812345678", {"tier": "tiers/core"}, []),
-])
+@pytest.mark.parametrize(
+    ("query", "filters", "expected"),
+    [
+        ("张伟", {}, [("c-zhang", "EXACT"), ("c-zhang3", "EXACT"), ("c-zhangm", "PREFIX")]),
+        ("张伟", {"tier": ""}, [("c-zhang3", "EXACT"), ("c-zhangm", "PREFIX")]),
+        ("张伟", {"tier": "tiers/diamond"}, [("c-zhang", "EXACT")]),
+        ("张伟", {"key_customer": True}, [("c-zhang", "EXACT"), ("c-zhangm", "PREFIX")]),
+        ("张伟", {"key_customer": False}, [("c-zhang3", "EXACT")]),
+        ("zhangwei", {"branch": "orgUnits/bj"}, [("c-zhang3", "EXACT"), ("c-zhangm", "PREFIX")]),
+        ("zhang", {"relationship_manager": "staff/rm1"}, [("c-zhang", "PREFIX")]),
+        ("fj", {"type": "CORPORATE"}, [("c-corp", "PREFIX")]),
+        ("fjmmkjyxgs", {"type": "INDIVIDUAL"}, []),
+        ("zhangwie", {"branch": "orgUnits/bj", "type": "INDIVIDUAL"}, [("c-zhang3", "FUZZY")]),  # one typo
+        ("13812345678", {"tier": "tiers/core"}, []),
+    ],
+)
 async def test_filters_keep_only_matching_customers_in_rank_order(bank, query, filters, expected) -> None:
     assert await _search(bank, query, filters) == expected
 
@@ -50,32 +55,45 @@ async def test_filters_and_scope_combine(bank) -> None:
 
 async def test_search_rpc_filters_masks_and_binds_page_tokens(api) -> None:
     leader = api.md("roles/head_office_leader")  # sees everything, masked
-    found = await api.client.SearchCustomers(pb.SearchCustomersRequest(
-        query="zhangwei", filter='key_customer = true AND type = TYPE_INDIVIDUAL'), metadata=leader)
+    found = await api.client.SearchCustomers(
+        pb.SearchCustomersRequest(query="zhangwei", filter="key_customer = true AND type = TYPE_INDIVIDUAL"),
+        metadata=leader,
+    )
     # A masked caller matches an individual's name only as a whole (张伟), not by a prefix (张伟明 would reveal
     # the hidden characters): c-zhangm is found by callers who see names.
     assert [r.customer.name for r in found.results] == ["customers/c-zhang"]
     assert found.results[0].match_kind == pb.CustomerSearchResult.MATCH_KIND_EXACT
     assert found.results[0].customer.display_name == "张*" and found.results[0].matched_value == "z*******"
     compliance = api.md("roles/compliance")  # sees everything, unmasked
-    found = await api.client.SearchCustomers(pb.SearchCustomersRequest(
-        query="zhangwei", filter='key_customer = true AND type = TYPE_INDIVIDUAL'), metadata=compliance)
+    found = await api.client.SearchCustomers(
+        pb.SearchCustomersRequest(query="zhangwei", filter="key_customer = true AND type = TYPE_INDIVIDUAL"),
+        metadata=compliance,
+    )
     assert [r.customer.name for r in found.results] == ["customers/c-zhang", "customers/c-zhangm"]
     leader = compliance  # paging and filters below need prefix matches on individuals
-    paged = await api.client.SearchCustomers(pb.SearchCustomersRequest(
-        query="zhang", filter='branch = "orgUnits/bj"', page_size=1), metadata=leader)
+    paged = await api.client.SearchCustomers(
+        pb.SearchCustomersRequest(query="zhang", filter='branch = "orgUnits/bj"', page_size=1),
+        metadata=leader,
+    )
     assert [r.customer.name for r in paged.results] == ["customers/c-zhangm"] and paged.next_page_token
-    rest = await api.client.SearchCustomers(pb.SearchCustomersRequest(
-        query="zhang", filter='branch = "orgUnits/bj"', page_size=1, page_token=paged.next_page_token),
-        metadata=leader)
+    rest = await api.client.SearchCustomers(
+        pb.SearchCustomersRequest(
+            query="zhang", filter='branch = "orgUnits/bj"', page_size=1, page_token=paged.next_page_token
+        ),
+        metadata=leader,
+    )
     assert [r.customer.name for r in rest.results] == ["customers/c-zhang3"]
     for request, field in [
         (pb.SearchCustomersRequest(query="zhang", filter="colour = red"), "filter"),
         (pb.SearchCustomersRequest(query="zhang", filter="key_customer = maybe"), "filter"),
         (pb.SearchCustomersRequest(query="zhang", filter="type = TYPE_ROBOT"), "filter"),
         (pb.SearchCustomersRequest(query="zhang", filter="tier > gold"), "filter"),
-        (pb.SearchCustomersRequest(query="zhang", filter='branch = "orgUnits/sh"',
-                                   page_token=paged.next_page_token), "page_token"),
+        (
+            pb.SearchCustomersRequest(
+                query="zhang", filter='branch = "orgUnits/sh"', page_token=paged.next_page_token
+            ),
+            "page_token",
+        ),
     ]:
         with pytest.raises(grpc.aio.AioRpcError) as bad:
             await api.client.SearchCustomers(request, metadata=leader)

@@ -23,7 +23,11 @@ async def bank(start_customer_service, token_secret):
     await seed(api.service.db, clock)
     channel = api.channel
     return SimpleNamespace(
-        api=api, db=api.service.db, clock=clock, secret=token_secret, channel=channel,
+        api=api,
+        db=api.service.db,
+        clock=clock,
+        secret=token_secret,
+        channel=channel,
         stubs={
             "kam.customer.v1.CustomerService": customer_service_pb2_grpc.CustomerServiceStub(channel),
             "kam.customer.v1.TierService": tier_service_pb2_grpc.TierServiceStub(channel),
@@ -45,14 +49,27 @@ async def rest(bank):
     from kam_gateway.server import GatewayServer, GatewaySettings
     from kam_kit.settings import Secret
 
-    services = [module.DESCRIPTOR.services_by_name[name] for module, name in (
-        (identity_service_pb2, "IdentityService"),
-    )] + [stub_service for stub_service in _customer_services()]
-    settings = GatewaySettings(http_host="127.0.0.1", http_port=0, grpc_host="127.0.0.1", grpc_port=0,
-                               token_secret=Secret(bank.secret), deadline_seconds=10, shutdown_grace_seconds=0.5)
-    server = GatewayServer(settings, clock=bank.clock, services=services, instrument=False,
-                           environ={"KAM_CUSTOMER_ADDR": f"127.0.0.1:{bank.api.service.grpc.port}"},
-                           directory=DemoDirectory("demo-pass"))
+    services = [
+        module.DESCRIPTOR.services_by_name[name]
+        for module, name in ((identity_service_pb2, "IdentityService"),)
+    ] + [stub_service for stub_service in _customer_services()]
+    settings = GatewaySettings(
+        http_host="127.0.0.1",
+        http_port=0,
+        grpc_host="127.0.0.1",
+        grpc_port=0,
+        token_secret=Secret(bank.secret),
+        deadline_seconds=10,
+        shutdown_grace_seconds=0.5,
+    )
+    server = GatewayServer(
+        settings,
+        clock=bank.clock,
+        services=services,
+        instrument=False,
+        environ={"KAM_CUSTOMER_ADDR": f"127.0.0.1:{bank.api.service.grpc.port}"},
+        directory=DemoDirectory("demo-pass"),
+    )
     await server.start()
     client = httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.http_port}", timeout=20)
 

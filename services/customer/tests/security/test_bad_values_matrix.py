@@ -29,8 +29,11 @@ def _paths(descriptor, prefix: str = "", depth: int = 0):
         if field.type != FieldDescriptor.TYPE_MESSAGE or depth > 4 or _output_only(field):
             continue
         path = f"{prefix}{field.name}" + ("[0]" if field.is_repeated else "")
-        kind = {"google.type.Date": "date", "google.protobuf.Timestamp": "time",
-                "google.type.Money": "money"}.get(field.message_type.full_name)
+        kind = {
+            "google.type.Date": "date",
+            "google.protobuf.Timestamp": "time",
+            "google.type.Money": "money",
+        }.get(field.message_type.full_name)
         if kind:
             yield path, kind
         elif not field.message_type.full_name.startswith("google."):
@@ -51,12 +54,12 @@ def _corrupted(request, path: str, kind: str):
         if kind == "date":
             target.year, target.month, target.day = BAD_DATES[variant]
         elif kind == "time":
-            target.seconds, target.nanos = ((10 ** 15, 0), (-10 ** 15, 0), (0, 0))[variant]
+            target.seconds, target.nanos = ((10**15, 0), (-(10**15), 0), (0, 0))[variant]
             if variant == 2:
                 target.nanos = -1
         else:
             target.currency_code = "CNY"
-            target.units, target.nanos = ((1, -5), (0, 2_000_000_000), (10 ** 17, 0))[variant]
+            target.units, target.nanos = ((1, -5), (0, 2_000_000_000), (10**17, 0))[variant]
         yield copy
 
 
@@ -76,8 +79,10 @@ async def test_item10_impossible_dates_times_and_amounts_in_every_method(bank) -
         for request in _corrupted(_request(method, IN, bank.api.service.account_names), path, kind):
             try:
                 if method.client_streaming:
+
                     async def one(request=request):
                         yield request
+
                     reply = await stub(one(), metadata=bank.md(caller), timeout=20)
                 else:
                     reply = await stub(request, metadata=bank.md(caller), timeout=20)
@@ -85,14 +90,19 @@ async def test_item10_impossible_dates_times_and_amounts_in_every_method(bank) -
                 if error.code() in INTERNAL:
                     problems.append(f"{method.name} {path}={kind}: {error.code()}")
                 elif error.code() == grpc.StatusCode.INVALID_ARGUMENT and path.split(".")[-1] not in (
-                        error.details() or ""):
-                    problems.append(f"{method.name} {path}: INVALID_ARGUMENT without the field: {error.details()}")
+                    error.details() or ""
+                ):
+                    problems.append(
+                        f"{method.name} {path}: INVALID_ARGUMENT without the field: {error.details()}"
+                    )
                 continue
             # Ingestion answers with counts: the corrupted transaction is rejected, the others (the deprecated
             # field's and the current one's) still taken.
-            sent = len(request.transactions) + len(request.source_transactions) if path.split(".")[0].endswith(
-                "transactions[0]") else 0
+            sent = (
+                len(request.transactions) + len(request.source_transactions)
+                if path.split(".")[0].endswith("transactions[0]")
+                else 0
+            )
             if sent and (reply.rejected, reply.accepted) != (1, sent - 1):
                 problems.append(f"{method.name} {path}: an impossible {kind} was accepted")
     assert not problems, "\n".join(problems)
-

@@ -34,30 +34,55 @@ async def _status(call) -> grpc.StatusCode:
 
 # --- 1. ingestion is for the core system only ------------------------------------------------------------------
 
+
 async def test_item1_staff_cannot_push_transactions_over_rest_or_grpc(bank, rest) -> None:
-    body = {"sourceTransactions": [{"transactionId": "evil-1", "accountNumber": OUT.account, "direction": "DIRECTION_DEBIT",
-                              "amount": {"currencyCode": "CNY", "units": "1"},
-                              "balanceAfter": {"currencyCode": "CNY", "units": "99999999"},
-                              "postTime": "2026-06-01T00:00:00Z"}]}
+    body = {
+        "sourceTransactions": [
+            {
+                "transactionId": "evil-1",
+                "accountNumber": OUT.account,
+                "direction": "DIRECTION_DEBIT",
+                "amount": {"currencyCode": "CNY", "units": "1"},
+                "balanceAfter": {"currencyCode": "CNY", "units": "99999999"},
+                "postTime": "2026-06-01T00:00:00Z",
+            }
+        ]
+    }
     for user in ("rm_zhang", "admin"):  # administrators too: money movements come from the core system
         reply = await rest.client.post("/v1/transactions:ingest", json=body, headers=await rest.login(user))
         assert reply.status_code == 403, reply.text
         assert reply.json()["error"]["status"] == "PERMISSION_DENIED"
     ingestion = bank.stubs["kam.customer.v1.IngestionService"]
     request = scan_service_pb2.IngestTransactionsRequest()
-    request.source_transactions.add(transaction_id="evil-2", account_number=OUT.account, direction=1,
-                             post_time=to_timestamp(T0)).amount.units = 1
+    request.source_transactions.add(
+        transaction_id="evil-2", account_number=OUT.account, direction=1, post_time=to_timestamp(T0)
+    ).amount.units = 1
     for caller in ("admin", "service"):  # a service without transactions.ingest neither
-        assert await _status(ingestion.IngestTransactions(request, metadata=bank.md(caller))) == \
-            grpc.StatusCode.PERMISSION_DENIED
+        assert (
+            await _status(ingestion.IngestTransactions(request, metadata=bank.md(caller)))
+            == grpc.StatusCode.PERMISSION_DENIED
+        )
     # A user token that claims the permission does not get it (service-only).
-    forged = auth.issue_token(auth.Identity(subject="users/rm_zhang", roles=("roles/relationship_manager",),
-                                            permissions=("transactions.ingest",)), secret=bank.secret,
-                              clock=bank.clock, ttl=timedelta(hours=1))
-    assert await _status(ingestion.IngestTransactions(request, metadata=((auth.METADATA_KEY, auth.bearer(forged)),))) \
+    forged = auth.issue_token(
+        auth.Identity(
+            subject="users/rm_zhang",
+            roles=("roles/relationship_manager",),
+            permissions=("transactions.ingest",),
+        ),
+        secret=bank.secret,
+        clock=bank.clock,
+        ttl=timedelta(hours=1),
+    )
+    assert (
+        await _status(
+            ingestion.IngestTransactions(request, metadata=((auth.METADATA_KEY, auth.bearer(forged)),))
+        )
         == grpc.StatusCode.PERMISSION_DENIED
+    )
     admin = await rest.login("admin")
-    account = (await rest.client.get(f"/v1/customers/{OUT.customer}/accounts", headers=admin)).json()["accounts"][0]
+    account = (await rest.client.get(f"/v1/customers/{OUT.customer}/accounts", headers=admin)).json()[
+        "accounts"
+    ][0]
     assert account["balance"]["units"] == "7000000"  # nothing moved
 
 
@@ -66,34 +91,47 @@ async def test_item1_answers_do_not_tell_which_accounts_kam_keeps(bank) -> None:
     answers = []
     for number in (IN.account, NONE.account):  # kept by KAM / not
         request = scan_service_pb2.IngestTransactionsRequest()
-        request.source_transactions.add(transaction_id=f"probe-{number}", account_number=number, direction=1,
-                                 post_time=to_timestamp(T0)).amount.units = 5
+        request.source_transactions.add(
+            transaction_id=f"probe-{number}", account_number=number, direction=1, post_time=to_timestamp(T0)
+        ).amount.units = 5
         twice = scan_service_pb2.IngestTransactionsRequest(
-            source_transactions=[*request.source_transactions, *request.source_transactions])
+            source_transactions=[*request.source_transactions, *request.source_transactions]
+        )
         answers.append(await ingestion.IngestTransactions(twice, metadata=bank.md("core_banking")))
     assert answers[0] == answers[1] == scan_service_pb2.IngestTransactionsResponse(accepted=2)
 
 
 # --- 2. every write checks the target's scope ------------------------------------------------------------------
 
+
 async def test_item2_branch_manager_cannot_override_another_branchs_tier(bank, rest) -> None:
     manager = await rest.login("branch_manager")
     body = {"tier": "tiers/diamond", "reason": "特批", "expireTime": "2026-08-01T00:00:00Z"}
     for side, status in ((OUT, 404), (NONE, 404), (IN, 200)):
-        reply = await rest.client.post(f"/v1/customers/{side.customer}/tierOverrides", json=body, headers=manager)
+        reply = await rest.client.post(
+            f"/v1/customers/{side.customer}/tierOverrides", json=body, headers=manager
+        )
         assert reply.status_code == status, (side.tag, reply.text)
-    out_delete = await rest.client.delete(f"/v1/customers/{OUT.customer}/tierOverrides/{OUT.override}",
-                                          headers=manager)
-    none_delete = await rest.client.delete(f"/v1/customers/{NONE.customer}/tierOverrides/{NONE.override}",
-                                           headers=manager)
+    out_delete = await rest.client.delete(
+        f"/v1/customers/{OUT.customer}/tierOverrides/{OUT.override}", headers=manager
+    )
+    none_delete = await rest.client.delete(
+        f"/v1/customers/{NONE.customer}/tierOverrides/{NONE.override}", headers=manager
+    )
     assert out_delete.status_code == none_delete.status_code == 404
-    assert out_delete.json()["error"]["message"].replace(OUT.customer, "X") == \
-        none_delete.json()["error"]["message"].replace(NONE.customer, "X")
+    assert out_delete.json()["error"]["message"].replace(OUT.customer, "X") == none_delete.json()["error"][
+        "message"
+    ].replace(NONE.customer, "X")
     tiers = bank.stubs["kam.customer.v1.TierService"]
-    grpc_call = tiers.CreateTierOverride(tier_service_pb2.CreateTierOverrideRequest(
-        parent=OUT.customer_name, tier_override=tier_pb2.TierOverride(
-            tier="tiers/gold", reason="x", expire_time=to_timestamp(T0 + timedelta(days=30)))),
-        metadata=bank.md("branch_manager"))
+    grpc_call = tiers.CreateTierOverride(
+        tier_service_pb2.CreateTierOverrideRequest(
+            parent=OUT.customer_name,
+            tier_override=tier_pb2.TierOverride(
+                tier="tiers/gold", reason="x", expire_time=to_timestamp(T0 + timedelta(days=30))
+            ),
+        ),
+        metadata=bank.md("branch_manager"),
+    )
     assert await _status(grpc_call) == grpc.StatusCode.NOT_FOUND
     admin = await rest.login("admin")
     held = (await rest.client.get(f"/v1/customers/{OUT.customer}/tier", headers=admin)).json()
@@ -102,34 +140,81 @@ async def test_item2_branch_manager_cannot_override_another_branchs_tier(bank, r
 
 async def test_item2_writes_keep_customers_inside_the_callers_scope(bank) -> None:
     customers = bank.stubs["kam.customer.v1.CustomerService"]
-    create = customers.CreateCustomer(pb.CreateCustomerRequest(customer=customer_pb2.Customer(
-        type=customer_pb2.Customer.TYPE_CORPORATE, display_name="新公司", id_number="91350100M000100Y43",
-        branch=OUT.branch, relationship_manager=OUT.manager)), metadata=bank.md("rm_zhang"))
+    create = customers.CreateCustomer(
+        pb.CreateCustomerRequest(
+            customer=customer_pb2.Customer(
+                type=customer_pb2.Customer.TYPE_CORPORATE,
+                display_name="新公司",
+                id_number="91350100M000100Y43",
+                branch=OUT.branch,
+                relationship_manager=OUT.manager,
+            )
+        ),
+        metadata=bank.md("rm_zhang"),
+    )
     assert await _status(create) == grpc.StatusCode.INVALID_ARGUMENT  # another manager's customer
-    by_branch = customers.CreateCustomer(pb.CreateCustomerRequest(customer=customer_pb2.Customer(
-        type=customer_pb2.Customer.TYPE_CORPORATE, display_name="新公司", id_number="91350100M000100Y43",
-        branch=OUT.branch)), metadata=bank.md("branch_manager"))
+    by_branch = customers.CreateCustomer(
+        pb.CreateCustomerRequest(
+            customer=customer_pb2.Customer(
+                type=customer_pb2.Customer.TYPE_CORPORATE,
+                display_name="新公司",
+                id_number="91350100M000100Y43",
+                branch=OUT.branch,
+            )
+        ),
+        metadata=bank.md("branch_manager"),
+    )
     assert await _status(by_branch) == grpc.StatusCode.INVALID_ARGUMENT  # a branch outside the manager's tree
-    chosen_id = customers.CreateCustomer(pb.CreateCustomerRequest(customer_id=OUT.customer, customer=customer_pb2.Customer(
-        type=customer_pb2.Customer.TYPE_CORPORATE, display_name="新公司", id_number="91350100M000100Y43")),
-        metadata=bank.md("rm_zhang"))
-    assert await _status(chosen_id) == grpc.StatusCode.INVALID_ARGUMENT  # not ALREADY_EXISTS: no probing by id
-    moved = customers.UpdateCustomer(pb.UpdateCustomerRequest(
-        customer=customer_pb2.Customer(name=IN.customer_name, branch=OUT.branch, relationship_manager=OUT.manager),
-        update_mask={"paths": ["branch", "relationship_manager"]}), metadata=bank.md("rm_zhang"))
+    chosen_id = customers.CreateCustomer(
+        pb.CreateCustomerRequest(
+            customer_id=OUT.customer,
+            customer=customer_pb2.Customer(
+                type=customer_pb2.Customer.TYPE_CORPORATE,
+                display_name="新公司",
+                id_number="91350100M000100Y43",
+            ),
+        ),
+        metadata=bank.md("rm_zhang"),
+    )
+    assert (
+        await _status(chosen_id) == grpc.StatusCode.INVALID_ARGUMENT
+    )  # not ALREADY_EXISTS: no probing by id
+    moved = customers.UpdateCustomer(
+        pb.UpdateCustomerRequest(
+            customer=customer_pb2.Customer(
+                name=IN.customer_name, branch=OUT.branch, relationship_manager=OUT.manager
+            ),
+            update_mask={"paths": ["branch", "relationship_manager"]},
+        ),
+        metadata=bank.md("rm_zhang"),
+    )
     assert await _status(moved) == grpc.StatusCode.INVALID_ARGUMENT  # it would leave the caller's scope
-    kept = await customers.UpdateCustomer(pb.UpdateCustomerRequest(  # still theirs: they manage it
-        customer=customer_pb2.Customer(name=IN.customer_name, branch=OUT.branch),
-        update_mask={"paths": ["branch"]}), metadata=bank.md("rm_zhang"))
+    kept = await customers.UpdateCustomer(
+        pb.UpdateCustomerRequest(  # still theirs: they manage it
+            customer=customer_pb2.Customer(name=IN.customer_name, branch=OUT.branch),
+            update_mask={"paths": ["branch"]},
+        ),
+        metadata=bank.md("rm_zhang"),
+    )
     assert kept.customer.branch == OUT.branch
-    mine = await customers.CreateCustomer(pb.CreateCustomerRequest(customer=customer_pb2.Customer(
-        type=customer_pb2.Customer.TYPE_CORPORATE, display_name="新公司", id_number="91350100M000100Y43")),
-        metadata=bank.md("rm_zhang"))
+    mine = await customers.CreateCustomer(
+        pb.CreateCustomerRequest(
+            customer=customer_pb2.Customer(
+                type=customer_pb2.Customer.TYPE_CORPORATE,
+                display_name="新公司",
+                id_number="91350100M000100Y43",
+            )
+        ),
+        metadata=bank.md("rm_zhang"),
+    )
     assert mine.customer.branch == "orgUnits/0101"  # the caller's own unit by default
-    assert mine.customer.relationship_manager == "users/rm_zhang"  # a relationship manager's new customer is theirs
+    assert (
+        mine.customer.relationship_manager == "users/rm_zhang"
+    )  # a relationship manager's new customer is theirs
 
 
 # --- 3. sub-resources are scoped like the customer --------------------------------------------------------------
+
 
 async def test_item3_out_of_scope_tier_metrics_read_as_not_found(bank, rest) -> None:
     rm = await rest.login("rm_zhang")
@@ -140,11 +225,19 @@ async def test_item3_out_of_scope_tier_metrics_read_as_not_found(bank, rest) -> 
         assert (out.status_code, none.status_code, mine.status_code) == (404, 404, 200), path
         assert "7000000" not in out.text and "assetsUnderManagement" not in out.text
     tiers = bank.stubs["kam.customer.v1.TierService"]
-    assert await _status(tiers.GetCustomerTier(tier_service_pb2.GetCustomerTierRequest(
-        name=f"{OUT.customer_name}/tier"), metadata=bank.md("branch_manager"))) == grpc.StatusCode.NOT_FOUND
+    assert (
+        await _status(
+            tiers.GetCustomerTier(
+                tier_service_pb2.GetCustomerTierRequest(name=f"{OUT.customer_name}/tier"),
+                metadata=bank.md("branch_manager"),
+            )
+        )
+        == grpc.StatusCode.NOT_FOUND
+    )
 
 
 # --- 4. aggregates follow the caller's scope (or are refused) ----------------------------------------------------
+
 
 async def test_item4_tier_counts_simulation_and_stats_follow_the_scope(bank, rest) -> None:
     def counts(reply) -> dict[str, int]:
@@ -162,11 +255,13 @@ async def test_item4_tier_counts_simulation_and_stats_follow_the_scope(bank, res
     simulate = await rest.client.post("/v1/tierRuleSets/individual-v1:simulate", json={}, headers=rm)
     assert simulate.status_code == 403  # a tool for those who change the rules (tiers.manage)
     manager = await rest.login("branch_manager")
-    assert (await rest.client.post("/v1/tierRuleSets/individual-v1:simulate", json={}, headers=manager)).status_code \
-        == 403
+    assert (
+        await rest.client.post("/v1/tierRuleSets/individual-v1:simulate", json={}, headers=manager)
+    ).status_code == 403
 
 
 # --- 5. masked digits cannot be uncovered through search ---------------------------------------------------------
+
 
 async def test_item5_masked_callers_match_only_what_they_see(bank, rest) -> None:
     leader = await rest.login(MASKED_CALLER)
@@ -192,8 +287,11 @@ async def test_item5_masked_callers_match_only_what_they_see(bank, rest) -> None
     reply = await rest.client.get("/v1/customers:search", params={"query": OUT.person_id}, headers=leader)
     assert reply.json()["results"][0]["matchedValue"] == domain.mask_id_number(OUT.person_id)
     async with bank.db.read() as session:
-        queries = (await session.scalars(select(AccessRecordRow.search_query).where(
-            AccessRecordRow.actor == "users/hq_leader"))).all()
+        queries = (
+            await session.scalars(
+                select(AccessRecordRow.search_query).where(AccessRecordRow.actor == "users/hq_leader")
+            )
+        ).all()
     assert OUT.person_id in queries
 
 
@@ -203,9 +301,14 @@ async def test_item5_lookups_of_personal_data_are_audited_for_every_role(bank) -
     for caller in ("admin", "hq_leader", "compliance", "branch_manager", "rm_zhang"):
         for query in (OUT.person_id, "13600009999", NONE.account):  # found (or out of scope) and not found
             await customers.SearchCustomers(pb.SearchCustomersRequest(query=query), metadata=bank.md(caller))
-    records = (await trail.ListAccessRecords(audit_service_pb2.ListAccessRecordsRequest(
-        filter='method = "kam.customer.v1.CustomerService.SearchCustomers"', page_size=100),
-        metadata=bank.md("compliance"))).access_records
+    records = (
+        await trail.ListAccessRecords(
+            audit_service_pb2.ListAccessRecordsRequest(
+                filter='method = "kam.customer.v1.CustomerService.SearchCustomers"', page_size=100
+            ),
+            metadata=bank.md("compliance"),
+        )
+    ).access_records
     seen = {(r.actor, r.search_query) for r in records}
     for caller in ("admin", "hq_leader", "compliance", "branch_manager", "rm_zhang"):
         for query in (OUT.person_id, "13600009999", NONE.account):
@@ -218,12 +321,15 @@ async def test_item5_lookups_of_personal_data_are_audited_for_every_role(bank) -
 
 # --- 6. one masking rule per kind of personal data -----------------------------------------------------------------
 
+
 async def test_item6_legal_representative_is_masked_like_every_person_name(bank, rest) -> None:
     leader = await rest.login(MASKED_CALLER)
     company = (await rest.client.get(f"/v1/customers/{IN.corporate}", headers=leader)).json()
     assert company["legalRepresentative"] == domain.mask_name(IN.legal_rep) != IN.legal_rep
     assert company["displayName"] == IN.company  # a company's name is not personal data
-    shown = (await rest.client.get(f"/v1/customers/{IN.corporate}", headers=await rest.login("compliance"))).json()
+    shown = (
+        await rest.client.get(f"/v1/customers/{IN.corporate}", headers=await rest.login("compliance"))
+    ).json()
     assert shown["legalRepresentative"] == IN.legal_rep
 
 
@@ -246,12 +352,23 @@ def test_item6_every_response_field_is_classified() -> None:
     masking rule or listed as not personal with the reason: a new field cannot slip through unmasked."""
     from test_scope_matrix import METHODS
 
-    unclassified = sorted({field.full_name for method in METHODS for field in _string_fields(method.output_type)
-                           if field.full_name not in pii.FIELDS and field.full_name not in pii.NOT_PERSONAL
-                           and field.message_type is None})
+    unclassified = sorted(
+        {
+            field.full_name
+            for method in METHODS
+            for field in _string_fields(method.output_type)
+            if field.full_name not in pii.FIELDS
+            and field.full_name not in pii.NOT_PERSONAL
+            and field.message_type is None
+        }
+    )
     assert unclassified == []
-    dates = {field.full_name for method in METHODS for field in _string_fields(method.output_type)
-             if field.message_type is not None and field.full_name.endswith("birth_date")}
+    dates = {
+        field.full_name
+        for method in METHODS
+        for field in _string_fields(method.output_type)
+        if field.message_type is not None and field.full_name.endswith("birth_date")
+    }
     assert dates <= set(pii.FIELDS)
 
 
@@ -260,8 +377,17 @@ async def test_item6_every_personal_field_in_every_read_is_masked_for_a_masked_c
     data equals its masking rule's output, and none of the side's raw personal data appears anywhere."""
     from test_scope_matrix import METHODS, _call
 
-    raw = [IN.person, IN.person_id, IN.phone, IN.legal_rep, IN.account, IN.contact_name, IN.contact_phone,
-           "in@example.com", "上海市浦东新区世纪大道100号"]
+    raw = [
+        IN.person,
+        IN.person_id,
+        IN.phone,
+        IN.legal_rep,
+        IN.account,
+        IN.contact_name,
+        IN.contact_phone,
+        "in@example.com",
+        "上海市浦东新区世纪大道100号",
+    ]
     checked = 0
     for method in METHODS:
         if method.name.startswith(("Get", "List", "Search")):
@@ -280,7 +406,7 @@ def _check_masked(message) -> int:
         kind = pii.FIELDS.get(field.full_name)
         if field.type == FieldDescriptor.TYPE_MESSAGE:
             assert kind != pii.BIRTH_DATE, f"{field.full_name} shown to a masked caller"
-            for item in (value if field.is_repeated else [value]):
+            for item in value if field.is_repeated else [value]:
                 count += _check_masked(item)
         elif kind is not None and isinstance(value, str) and value:
             assert "*" in value or kind == pii.CUSTOMER_NAME, f"{field.full_name}: {value!r} not masked"
@@ -290,42 +416,75 @@ def _check_masked(message) -> int:
 
 # --- 7. corporate structure across scopes ------------------------------------------------------------------------
 
+
 async def test_item7_out_of_scope_group_companies_are_named_only(bank, rest) -> None:
     rm = await rest.login("rm_zhang")
     structure = (await rest.client.get(f"/v1/customers/{IN.corporate}/corporateStructure", headers=rm)).json()
     parent = structure["parents"][0]
     assert {k: v for k, v in parent.items() if v} == {
-        "customer": f"customers/{OUT.corporate}", "role": "ROLE_PARENT", "shareholdingPercent": "51.00",
-        "displayName": OUT.company, "restricted": True}
+        "customer": f"customers/{OUT.corporate}",
+        "role": "ROLE_PARENT",
+        "shareholdingPercent": "51.00",
+        "displayName": OUT.company,
+        "restricted": True,
+    }
     assert (await rest.client.get(f"/v1/customers/{OUT.corporate}", headers=rm)).status_code == 404
-    assert (await rest.client.get(f"/v1/customers/{OUT.corporate}/corporateStructure", headers=rm)).status_code == 404
-    everyone = (await rest.client.get(f"/v1/customers/{IN.corporate}/corporateStructure",
-                                      headers=await rest.login("hq_leader"))).json()
+    assert (
+        await rest.client.get(f"/v1/customers/{OUT.corporate}/corporateStructure", headers=rm)
+    ).status_code == 404
+    everyone = (
+        await rest.client.get(
+            f"/v1/customers/{IN.corporate}/corporateStructure", headers=await rest.login("hq_leader")
+        )
+    ).json()
     assert not everyone["parents"][0].get("restricted")
     # A group reaching outside the caller's scope is read-only to them: a member list is replaced as a whole.
     customers = bank.stubs["kam.customer.v1.CustomerService"]
     admin = bank.md("admin")
     for side in (IN, OUT):  # (the seed keeps each company in a group of its own: each may be in one group)
-        await customers.DeleteCustomerGroup(pb.DeleteCustomerGroupRequest(name=f"customerGroups/{side.group}"),
-                                            metadata=admin)
-    group = (await customers.CreateCustomerGroup(pb.CreateCustomerGroupRequest(customer_group=customer_pb2.CustomerGroup(
-        display_name="跨分行集团", members=[
-            customer_pb2.GroupMember(customer=f"customers/{OUT.corporate}", role=customer_pb2.GroupMember.ROLE_PARENT),
-            customer_pb2.GroupMember(customer=f"customers/{IN.corporate}", role=customer_pb2.GroupMember.ROLE_SUBSIDIARY,
-                                     parent_customer=f"customers/{OUT.corporate}")])),
-        metadata=admin))
+        await customers.DeleteCustomerGroup(
+            pb.DeleteCustomerGroupRequest(name=f"customerGroups/{side.group}"), metadata=admin
+        )
+    group = await customers.CreateCustomerGroup(
+        pb.CreateCustomerGroupRequest(
+            customer_group=customer_pb2.CustomerGroup(
+                display_name="跨分行集团",
+                members=[
+                    customer_pb2.GroupMember(
+                        customer=f"customers/{OUT.corporate}", role=customer_pb2.GroupMember.ROLE_PARENT
+                    ),
+                    customer_pb2.GroupMember(
+                        customer=f"customers/{IN.corporate}",
+                        role=customer_pb2.GroupMember.ROLE_SUBSIDIARY,
+                        parent_customer=f"customers/{OUT.corporate}",
+                    ),
+                ],
+            )
+        ),
+        metadata=admin,
+    )
     manager = bank.md("branch_manager")
-    seen = (await customers.GetCustomerGroup(pb.GetCustomerGroupRequest(name=group.customer_group.name),
-                                             metadata=manager)).customer_group
+    seen = (
+        await customers.GetCustomerGroup(
+            pb.GetCustomerGroupRequest(name=group.customer_group.name), metadata=manager
+        )
+    ).customer_group
     assert [m.restricted for m in seen.members] == [True, False]
-    for call in (customers.UpdateCustomerGroup(pb.UpdateCustomerGroupRequest(
-            customer_group=customer_pb2.CustomerGroup(name=seen.name, display_name="改名"),
-            update_mask={"paths": ["display_name"]}), metadata=manager),
-                 customers.DeleteCustomerGroup(pb.DeleteCustomerGroupRequest(name=seen.name), metadata=manager)):
+    for call in (
+        customers.UpdateCustomerGroup(
+            pb.UpdateCustomerGroupRequest(
+                customer_group=customer_pb2.CustomerGroup(name=seen.name, display_name="改名"),
+                update_mask={"paths": ["display_name"]},
+            ),
+            metadata=manager,
+        ),
+        customers.DeleteCustomerGroup(pb.DeleteCustomerGroupRequest(name=seen.name), metadata=manager),
+    ):
         assert await _status(call) == grpc.StatusCode.PERMISSION_DENIED
 
 
 # --- 8. scan jobs: for those who run scans, without server paths or raw watermarks -------------------------------
+
 
 async def test_item8_scan_jobs_only_for_operators_and_without_internals(bank, rest) -> None:
     admin = await rest.login("admin")
@@ -342,20 +501,33 @@ async def test_item8_scan_jobs_only_for_operators_and_without_internals(bank, re
 
 # --- 10. impossible dates are INVALID_ARGUMENT naming the field --------------------------------------------------
 
-@pytest.mark.parametrize("birth", [(2026, 13, 1), (2026, 2, 30), (2147483646, 1, 1), (0, 5, 1)],
-                         ids=["month-13", "feb-30", "year-2147483646", "no-year"])
+
+@pytest.mark.parametrize(
+    "birth",
+    [(2026, 13, 1), (2026, 2, 30), (2147483646, 1, 1), (0, 5, 1)],
+    ids=["month-13", "feb-30", "year-2147483646", "no-year"],
+)
 async def test_item10_impossible_birth_date_is_a_field_violation(bank, rest, birth) -> None:
     year, month, day = birth
-    reply = await rest.client.post(f"/v1/customers/{IN.customer}/contacts", headers=await rest.login("rm_zhang"),
-                                   json={"displayName": "周八", "birthDate": {"year": year, "month": month, "day": day}})
+    reply = await rest.client.post(
+        f"/v1/customers/{IN.customer}/contacts",
+        headers=await rest.login("rm_zhang"),
+        json={"displayName": "周八", "birthDate": {"year": year, "month": month, "day": day}},
+    )
     assert reply.status_code == 400, reply.text
     violations = [v for d in reply.json()["error"]["details"] for v in d.get("fieldViolations", [])]
     assert [v["field"] for v in violations] == ["contact.birth_date"]
     customers = bank.stubs["kam.customer.v1.CustomerService"]
     with pytest.raises(grpc.aio.AioRpcError) as error:
-        await customers.CreateContact(pb.CreateContactRequest(parent=IN.customer_name, contact=customer_pb2.Contact(
-            display_name="周八", birth_date=date_pb2.Date(year=year, month=month, day=day))),
-            metadata=bank.md("rm_zhang"))
+        await customers.CreateContact(
+            pb.CreateContactRequest(
+                parent=IN.customer_name,
+                contact=customer_pb2.Contact(
+                    display_name="周八", birth_date=date_pb2.Date(year=year, month=month, day=day)
+                ),
+            ),
+            metadata=bank.md("rm_zhang"),
+        )
     assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
 
 
@@ -363,36 +535,55 @@ async def test_item10_times_and_amounts_out_of_range_are_field_violations(bank) 
     customers = bank.stubs["kam.customer.v1.CustomerService"]
     tiers = bank.stubs["kam.customer.v1.TierService"]
     far = to_timestamp(T0)
-    far.seconds = 10 ** 15
+    far.seconds = 10**15
     calls = {
-        "interaction.occur_time": customers.CreateInteraction(pb.CreateInteractionRequest(
-            parent=IN.customer_name, interaction=customer_pb2.Interaction(
-                type=customer_pb2.Interaction.TYPE_CALL, summary="x", occur_time=far)), metadata=bank.md("rm_zhang")),
-        "tier_override.expire_time": tiers.CreateTierOverride(tier_service_pb2.CreateTierOverrideRequest(
-            parent=IN.customer_name, tier_override=tier_pb2.TierOverride(tier="tiers/gold", reason="x",
-                                                                         expire_time=far)),
-            metadata=bank.md("branch_manager")),
+        "interaction.occur_time": customers.CreateInteraction(
+            pb.CreateInteractionRequest(
+                parent=IN.customer_name,
+                interaction=customer_pb2.Interaction(
+                    type=customer_pb2.Interaction.TYPE_CALL, summary="x", occur_time=far
+                ),
+            ),
+            metadata=bank.md("rm_zhang"),
+        ),
+        "tier_override.expire_time": tiers.CreateTierOverride(
+            tier_service_pb2.CreateTierOverrideRequest(
+                parent=IN.customer_name,
+                tier_override=tier_pb2.TierOverride(tier="tiers/gold", reason="x", expire_time=far),
+            ),
+            metadata=bank.md("branch_manager"),
+        ),
     }
     for field, call in calls.items():
         with pytest.raises(grpc.aio.AioRpcError) as error:
             await call
-        assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT and field in error.value.details(), field
+        assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT and field in error.value.details(), (
+            field
+        )
 
 
 # --- 12. tokens not yet valid ---------------------------------------------------------------------------------------
+
 
 async def test_item12_a_token_valid_only_in_an_hour_is_refused(bank, rest) -> None:
     from kam_kit.clock import ManualClock
 
     later = ManualClock(bank.clock.now() + timedelta(hours=1))
-    early = auth.issue_token(auth.Identity(subject="users/admin", roles=("roles/admin",)), secret=bank.secret,
-                             clock=later, ttl=timedelta(hours=12))  # iat and nbf an hour ahead
-    reply = await rest.client.get(f"/v1/customers/{IN.customer}", headers={"Authorization": f"Bearer {early}"})
+    early = auth.issue_token(
+        auth.Identity(subject="users/admin", roles=("roles/admin",)),
+        secret=bank.secret,
+        clock=later,
+        ttl=timedelta(hours=12),
+    )  # iat and nbf an hour ahead
+    reply = await rest.client.get(
+        f"/v1/customers/{IN.customer}", headers={"Authorization": f"Bearer {early}"}
+    )
     assert reply.status_code == 401, reply.text
     customers = bank.stubs["kam.customer.v1.CustomerService"]
     with pytest.raises(grpc.aio.AioRpcError) as error:
-        await customers.GetCustomer(pb.GetCustomerRequest(name=IN.customer_name),
-                                    metadata=((auth.METADATA_KEY, auth.bearer(early)),))
+        await customers.GetCustomer(
+            pb.GetCustomerRequest(name=IN.customer_name), metadata=((auth.METADATA_KEY, auth.bearer(early)),)
+        )
     assert error.value.code() == grpc.StatusCode.UNAUTHENTICATED
     async with bank.db.read() as session:  # nothing about the refused call reached the trail
         assert await session.scalar(select(func.count()).select_from(AccessRecordRow)) == 0
@@ -400,9 +591,25 @@ async def test_item12_a_token_valid_only_in_an_hour_is_refused(bank, rest) -> No
 
 def test_masking_rules_are_the_domains() -> None:
     """The walker applies the domain's masking functions (one rule per kind)."""
-    message = customer_pb2.Customer(type=customer_pb2.Customer.TYPE_INDIVIDUAL, display_name=IN.person,
-                                    id_number=IN.person_id, phone=IN.phone, legal_representative="赵六")
+    message = customer_pb2.Customer(
+        type=customer_pb2.Customer.TYPE_INDIVIDUAL,
+        display_name=IN.person,
+        id_number=IN.person_id,
+        phone=IN.phone,
+        legal_representative="赵六",
+    )
     pii.mask(message)
-    assert (message.display_name, message.id_number, message.phone, message.legal_representative, message.masked) == (
-        domain.mask_name(IN.person), domain.mask_id_number(IN.person_id), domain.mask_phone(IN.phone), "赵*", True)
+    assert (
+        message.display_name,
+        message.id_number,
+        message.phone,
+        message.legal_representative,
+        message.masked,
+    ) == (
+        domain.mask_name(IN.person),
+        domain.mask_id_number(IN.person_id),
+        domain.mask_phone(IN.phone),
+        "赵*",
+        True,
+    )
     assert re.fullmatch(r"\d{4}\*+\d{4}", pii.mask_account_number(IN.account))

@@ -50,8 +50,15 @@ from sqlalchemy import select
 
 _FILES = (cpb, tier_service_pb2, scan_service_pb2, audit_service_pb2)
 #: In proto order, except that the in-scope manual tier is removed before another replaces it.
-METHODS = sorted((method for module in _FILES for service in module.DESCRIPTOR.services_by_name.values()
-                  for method in service.methods), key=lambda m: m.name != "DeleteTierOverride")
+METHODS = sorted(
+    (
+        method
+        for module in _FILES
+        for service in module.DESCRIPTOR.services_by_name.values()
+        for method in service.methods
+    ),
+    key=lambda m: m.name != "DeleteTierOverride",
+)
 Txn = customer_pb2.Transaction
 
 
@@ -62,10 +69,18 @@ def _valid_resident_id(serial: int) -> str:
 
 def _target(template: str, side: Side, account_names) -> str:
     """A path template (``customers/*/accounts/*``) with each ``*`` the side's id for that collection."""
-    ids = {"customers": side.customer, "accounts": account_names.key(side.account), "contacts": side.contact,
-           "tierOverrides": side.override, "customerGroups": side.group, "tiers": "gold",
-           "tierRuleSets": "individual-v1", "scanJobs": f"job-{side.tag}", "accessRecords": f"rec-{side.tag}",
-           "interactions": f"i-{side.tag}"}
+    ids = {
+        "customers": side.customer,
+        "accounts": account_names.key(side.account),
+        "contacts": side.contact,
+        "tierOverrides": side.override,
+        "customerGroups": side.group,
+        "tiers": "gold",
+        "tierRuleSets": "individual-v1",
+        "scanJobs": f"job-{side.tag}",
+        "accessRecords": f"rec-{side.tag}",
+        "interactions": f"i-{side.tag}",
+    }
     parts = template.split("/")
     return "/".join(ids[parts[i - 1]] if part == "*" else part for i, part in enumerate(parts))
 
@@ -82,48 +97,100 @@ def _money(units: int) -> money_pb2.Money:
 
 
 def _source_transaction(side: Side) -> cdc_pb2.SourceTransaction:
-    return cdc_pb2.SourceTransaction(transaction_id=f"push-{side.tag}", account_number=side.account,
-                                     direction=Txn.DIRECTION_DEBIT, amount=_money(100),
-                                     balance_after=_money(99_999_999), post_time=to_timestamp(T0))
+    return cdc_pb2.SourceTransaction(
+        transaction_id=f"push-{side.tag}",
+        account_number=side.account,
+        direction=Txn.DIRECTION_DEBIT,
+        amount=_money(100),
+        balance_after=_money(99_999_999),
+        post_time=to_timestamp(T0),
+    )
 
 
 #: A valid body for each method that takes one (the target comes from the path); ``side`` is IN, OUT or NONE.
 BODIES: dict[str, Callable] = {
-    "CreateCustomer": lambda r, s: r.customer.MergeFrom(customer_pb2.Customer(
-        type=customer_pb2.Customer.TYPE_INDIVIDUAL, display_name="新客户", id_number=_valid_resident_id(len(s.tag)),
-        branch=s.branch)),
-    "UpdateCustomer": lambda r, s: (r.customer.MergeFrom(customer_pb2.Customer(industry="金融")),
-                                    r.update_mask.MergeFrom(field_mask_pb2.FieldMask(paths=["industry"]))),
+    "CreateCustomer": lambda r, s: r.customer.MergeFrom(
+        customer_pb2.Customer(
+            type=customer_pb2.Customer.TYPE_INDIVIDUAL,
+            display_name="新客户",
+            id_number=_valid_resident_id(len(s.tag)),
+            branch=s.branch,
+        )
+    ),
+    "UpdateCustomer": lambda r, s: (
+        r.customer.MergeFrom(customer_pb2.Customer(industry="金融")),
+        r.update_mask.MergeFrom(field_mask_pb2.FieldMask(paths=["industry"])),
+    ),
     "SearchCustomers": lambda r, s: setattr(r, "query", s.person),
     "ListCustomers": lambda r, s: setattr(r, "filter", f'branch = "{s.branch}"'),
-    "CreateTransaction": lambda r, s: (setattr(r, "transaction_id", f"tx-{s.tag}"), r.transaction.MergeFrom(Txn(
-        direction=Txn.DIRECTION_CREDIT, amount=_money(10), balance_after=_money(99_999_999),
-        post_time=to_timestamp(T0)))),
-    "CreateContact": lambda r, s: r.contact.MergeFrom(customer_pb2.Contact(display_name="周八", phone="13600001111")),
-    "UpdateContact": lambda r, s: (r.contact.MergeFrom(customer_pb2.Contact(title="子女")),
-                                   r.update_mask.MergeFrom(field_mask_pb2.FieldMask(paths=["title"]))),
-    "CreateInteraction": lambda r, s: r.interaction.MergeFrom(customer_pb2.Interaction(
-        type=customer_pb2.Interaction.TYPE_CALL, summary="电话回访")),
-    "CreateCustomerGroup": lambda r, s: r.customer_group.MergeFrom(customer_pb2.CustomerGroup(
-        display_name="测试集团", members=[customer_pb2.GroupMember(
-            customer=f"customers/{s.corporate}", role=customer_pb2.GroupMember.ROLE_PARENT)])),
-    "UpdateCustomerGroup": lambda r, s: (r.customer_group.MergeFrom(customer_pb2.CustomerGroup(display_name="改名")),
-                                         r.update_mask.MergeFrom(field_mask_pb2.FieldMask(paths=["display_name"]))),
+    "CreateTransaction": lambda r, s: (
+        setattr(r, "transaction_id", f"tx-{s.tag}"),
+        r.transaction.MergeFrom(
+            Txn(
+                direction=Txn.DIRECTION_CREDIT,
+                amount=_money(10),
+                balance_after=_money(99_999_999),
+                post_time=to_timestamp(T0),
+            )
+        ),
+    ),
+    "CreateContact": lambda r, s: r.contact.MergeFrom(
+        customer_pb2.Contact(display_name="周八", phone="13600001111")
+    ),
+    "UpdateContact": lambda r, s: (
+        r.contact.MergeFrom(customer_pb2.Contact(title="子女")),
+        r.update_mask.MergeFrom(field_mask_pb2.FieldMask(paths=["title"])),
+    ),
+    "CreateInteraction": lambda r, s: r.interaction.MergeFrom(
+        customer_pb2.Interaction(type=customer_pb2.Interaction.TYPE_CALL, summary="电话回访")
+    ),
+    "CreateCustomerGroup": lambda r, s: r.customer_group.MergeFrom(
+        customer_pb2.CustomerGroup(
+            display_name="测试集团",
+            members=[
+                customer_pb2.GroupMember(
+                    customer=f"customers/{s.corporate}", role=customer_pb2.GroupMember.ROLE_PARENT
+                )
+            ],
+        )
+    ),
+    "UpdateCustomerGroup": lambda r, s: (
+        r.customer_group.MergeFrom(customer_pb2.CustomerGroup(display_name="改名")),
+        r.update_mask.MergeFrom(field_mask_pb2.FieldMask(paths=["display_name"])),
+    ),
     "ListCustomerGroups": lambda r, s: setattr(r, "filter", f'members.customer = "customers/{s.corporate}"'),
-    "CreateTier": lambda r, s: (setattr(r, "tier_id", f"t-{s.tag}"), r.tier.MergeFrom(tier_pb2.Tier(
-        display_name=f"测试{s.tag}", rank=40 + len(s.tag)))),
-    "UpdateTier": lambda r, s: (r.tier.MergeFrom(tier_pb2.Tier(description="说明")),
-                                r.update_mask.MergeFrom(field_mask_pb2.FieldMask(paths=["description"]))),
-    "CreateTierRuleSet": lambda r, s: r.tier_rule_set.MergeFrom(tier_pb2.TierRuleSet(
-        display_name="草稿", customer_type=customer_pb2.Customer.TYPE_INDIVIDUAL, rules=[tier_pb2.TierRule(
-            tier="tiers/gold", condition=tier_pb2.TierCondition(
-                metric=tier_pb2.Metric.METRIC_ASSETS_UNDER_MANAGEMENT,
-                operator=tier_pb2.MetricCondition.Operator.OPERATOR_GREATER_THAN_OR_EQUAL, value="500000"))])),
+    "CreateTier": lambda r, s: (
+        setattr(r, "tier_id", f"t-{s.tag}"),
+        r.tier.MergeFrom(tier_pb2.Tier(display_name=f"测试{s.tag}", rank=40 + len(s.tag))),
+    ),
+    "UpdateTier": lambda r, s: (
+        r.tier.MergeFrom(tier_pb2.Tier(description="说明")),
+        r.update_mask.MergeFrom(field_mask_pb2.FieldMask(paths=["description"])),
+    ),
+    "CreateTierRuleSet": lambda r, s: r.tier_rule_set.MergeFrom(
+        tier_pb2.TierRuleSet(
+            display_name="草稿",
+            customer_type=customer_pb2.Customer.TYPE_INDIVIDUAL,
+            rules=[
+                tier_pb2.TierRule(
+                    tier="tiers/gold",
+                    condition=tier_pb2.TierCondition(
+                        metric=tier_pb2.Metric.METRIC_ASSETS_UNDER_MANAGEMENT,
+                        operator=tier_pb2.MetricCondition.Operator.OPERATOR_GREATER_THAN_OR_EQUAL,
+                        value="500000",
+                    ),
+                )
+            ],
+        )
+    ),
     "UpdateTierRuleSet": lambda r, s: r.tier_rule_set.MergeFrom(tier_pb2.TierRuleSet(display_name="改名")),
     "SimulateTierRuleSet": lambda r, s: None,
     "ActivateTierRuleSet": lambda r, s: None,
-    "CreateTierOverride": lambda r, s: r.tier_override.MergeFrom(tier_pb2.TierOverride(
-        tier="tiers/diamond", reason="特批", expire_time=to_timestamp(T0 + timedelta(days=30)))),
+    "CreateTierOverride": lambda r, s: r.tier_override.MergeFrom(
+        tier_pb2.TierOverride(
+            tier="tiers/diamond", reason="特批", expire_time=to_timestamp(T0 + timedelta(days=30))
+        )
+    ),
     "CreateScanJob": lambda r, s: r.scan_job.MergeFrom(scan_pb2.ScanJob(mode=scan_pb2.ScanJob.MODE_FULL)),
     "CancelScanJob": lambda r, s: None,
     "IngestTransactions": lambda r, s: r.source_transactions.append(_source_transaction(s)),
@@ -131,8 +198,16 @@ BODIES: dict[str, Callable] = {
     "ListAccessRecords": lambda r, s: setattr(r, "filter", f'customer = "customers/{s.customer}"'),
 }
 #: Methods whose target is a customer (by its path or by what the body names): out of scope ≡ not there.
-BOUND = {"CreateCustomer", "SearchCustomers", "ListCustomers", "CreateCustomerGroup", "ListCustomerGroups",
-         "IngestTransactions", "StreamTransactions", "ListAccessRecords"}
+BOUND = {
+    "CreateCustomer",
+    "SearchCustomers",
+    "ListCustomers",
+    "CreateCustomerGroup",
+    "ListCustomerGroups",
+    "IngestTransactions",
+    "StreamTransactions",
+    "ListAccessRecords",
+}
 
 
 def _request(method, side: Side, account_names):
@@ -161,8 +236,10 @@ async def _call(bank, method, caller: str, side: Side):
     call = getattr(stub, method.name)
     try:
         if method.client_streaming:
+
             async def one():
                 yield request
+
             reply = await call(one(), metadata=bank.md(caller), timeout=20)
         else:
             reply = await call(request, metadata=bank.md(caller), timeout=20)
@@ -173,13 +250,15 @@ async def _call(bank, method, caller: str, side: Side):
 
 async def _out_side(bank) -> dict[str, list]:
     """Everything of the OUT side that a write could change."""
-    tables = {CustomerRow: CustomerRow.id.in_([OUT.customer, OUT.corporate]),
-              ContactRow: ContactRow.customer_id == OUT.customer,
-              InteractionRow: InteractionRow.customer_id == OUT.customer,
-              TransactionRow: TransactionRow.customer_id == OUT.customer,
-              TierOverrideRow: TierOverrideRow.customer_id == OUT.customer,
-              CustomerGroupRow: CustomerGroupRow.id == OUT.group,
-              CustomerGroupMemberRow: CustomerGroupMemberRow.customer_id == OUT.corporate}
+    tables = {
+        CustomerRow: CustomerRow.id.in_([OUT.customer, OUT.corporate]),
+        ContactRow: ContactRow.customer_id == OUT.customer,
+        InteractionRow: InteractionRow.customer_id == OUT.customer,
+        TransactionRow: TransactionRow.customer_id == OUT.customer,
+        TierOverrideRow: TierOverrideRow.customer_id == OUT.customer,
+        CustomerGroupRow: CustomerGroupRow.id == OUT.group,
+        CustomerGroupMemberRow: CustomerGroupMemberRow.customer_id == OUT.corporate,
+    }
     out = {}
     async with bank.db.read() as session:
         for table, where in tables.items():
@@ -221,7 +300,10 @@ async def test_items1_to_4_every_method_every_caller_no_leak(bank, caller: str) 
                 problems.append(f"{name}: without {rule.permission}: {out[0]}, {none[0]}, {mine[0]}")
             continue
         if mine[0] in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.PERMISSION_DENIED) and method.name not in (
-                "GetScanJob", "CancelScanJob", "GetAccessRecord"):  # (no such job or record exists)
+            "GetScanJob",
+            "CancelScanJob",
+            "GetAccessRecord",
+        ):  # (no such job or record exists)
             problems.append(f"{name}: in-scope target answered {mine[0]}")
         if caller in SCOPED:
             if _bound(method) and out[0] != none[0]:

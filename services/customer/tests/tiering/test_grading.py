@@ -42,12 +42,24 @@ async def put_customer(app, customer_id: str, *, customer_type: str = "INDIVIDUA
     now = app.test_clock.now()
     async with app.db.transaction() as session:
         if await session.get(CustomerRow, customer_id) is None:
-            session.add(CustomerRow(id=customer_id, type=customer_type, display_name=customer_id, id_number="x",
-                                    branch="orgUnits/b1", relationship_manager="staff/s1", create_time=now,
-                                    update_time=now))
+            session.add(
+                CustomerRow(
+                    id=customer_id,
+                    type=customer_type,
+                    display_name=customer_id,
+                    id_number="x",
+                    branch="orgUnits/b1",
+                    relationship_manager="staff/s1",
+                    create_time=now,
+                    update_time=now,
+                )
+            )
         await session.execute(delete(CustomerMetricsRow).where(CustomerMetricsRow.customer_id == customer_id))
-        session.add(CustomerMetricsRow(customer_id=customer_id, as_of=date(2026, 1, 1),
-                                       **{k: Decimal(v) for k, v in metrics.items()}))
+        session.add(
+            CustomerMetricsRow(
+                customer_id=customer_id, as_of=date(2026, 1, 1), **{k: Decimal(v) for k, v in metrics.items()}
+            )
+        )
 
 
 async def scan(app, scan_id: str = "scan-1", ids: list[str] | None = None) -> engine.GradeSummary:
@@ -62,14 +74,26 @@ async def tier_of(app, customer_id: str) -> str:
 
 async def history(app, customer_id: str) -> list[TierHistoryRow]:
     async with app.db.read() as session:
-        return list((await session.scalars(select(TierHistoryRow).where(
-            TierHistoryRow.customer_id == customer_id).order_by(TierHistoryRow.seq))).all())
+        return list(
+            (
+                await session.scalars(
+                    select(TierHistoryRow)
+                    .where(TierHistoryRow.customer_id == customer_id)
+                    .order_by(TierHistoryRow.seq)
+                )
+            ).all()
+        )
 
 
 async def tier_events(app) -> list[events_pb2.TierChanged]:
     async with app.db.read() as session:
-        rows = (await session.execute(select(outbox_table.c.payload).where(
-            outbox_table.c.event_type == "kam.customer.v1.TierChanged").order_by(outbox_table.c.seq))).all()
+        rows = (
+            await session.execute(
+                select(outbox_table.c.payload)
+                .where(outbox_table.c.event_type == "kam.customer.v1.TierChanged")
+                .order_by(outbox_table.c.seq)
+            )
+        ).all()
     return [events_pb2.TierChanged.FromString(r.payload) for r in rows]
 
 
@@ -92,10 +116,19 @@ async def test_grading_writes_tiers_history_and_events(app) -> None:
     assert summary.evaluated == 4 and summary.changed == 3
     assert summary.tier_counts == {"tiers/private-banking": 1, "tiers/gold": 1, "": 1, "tiers/core": 1}
     assert [await tier_of(app, c) for c in ("p1", "g1", "n1", "c1")] == [
-        "tiers/private-banking", "tiers/gold", "", "tiers/core"]
+        "tiers/private-banking",
+        "tiers/gold",
+        "",
+        "tiers/core",
+    ]
     [entry] = await history(app, "p1")
     assert (entry.from_tier, entry.to_tier, entry.reason, entry.scan_id, entry.rule_set_version) == (
-        "", "tiers/private-banking", "SCAN", "scan-1", 1)
+        "",
+        "tiers/private-banking",
+        "SCAN",
+        "scan-1",
+        1,
+    )
     assert "资产管理规模 aum ≥ 6,000,000.00 (实际 7,345,210.55)" in entry.explanation
     assert entry.metrics["aum"] == "7345210.55"
     events = await tier_events(app)
@@ -146,28 +179,45 @@ async def test_override_needs_authority_and_expires(app, tiers) -> None:
     await put_customer(app, "o1", aum=600_000)
     await scan(app, "s1")
     expire = app.test_clock.now() + timedelta(days=7)
-    request = pb.CreateTierOverrideRequest(parent="customers/o1", tier_override=tier_pb2.TierOverride(
-        tier="tiers/diamond", reason="总行特批", expire_time=to_timestamp(expire)))
+    request = pb.CreateTierOverrideRequest(
+        parent="customers/o1",
+        tier_override=tier_pb2.TierOverride(
+            tier="tiers/diamond", reason="总行特批", expire_time=to_timestamp(expire)
+        ),
+    )
     with pytest.raises(grpc.aio.AioRpcError) as denied:
-        await tiers.CreateTierOverride(request, metadata=app.md("roles/relationship_manager", org_unit="orgUnits/b1"), timeout=10)
+        await tiers.CreateTierOverride(
+            request, metadata=app.md("roles/relationship_manager", org_unit="orgUnits/b1"), timeout=10
+        )
     assert denied.value.code() == grpc.StatusCode.PERMISSION_DENIED
     assert await tier_of(app, "o1") == "tiers/gold"
-    bad = pb.CreateTierOverrideRequest(parent="customers/o1", tier_override=tier_pb2.TierOverride(
-        tier="tiers/strategic", expire_time=to_timestamp(app.test_clock.now() - timedelta(days=1))))
+    bad = pb.CreateTierOverrideRequest(
+        parent="customers/o1",
+        tier_override=tier_pb2.TierOverride(
+            tier="tiers/strategic", expire_time=to_timestamp(app.test_clock.now() - timedelta(days=1))
+        ),
+    )
     with pytest.raises(grpc.aio.AioRpcError) as invalid:
         await tiers.CreateTierOverride(bad, metadata=app.md("roles/admin"), timeout=10)
     assert set(violations(invalid.value)) == {
-        "tier_override.tier", "tier_override.reason", "tier_override.expire_time"}
+        "tier_override.tier",
+        "tier_override.reason",
+        "tier_override.expire_time",
+    }
 
     created = await tiers.CreateTierOverride(
-        request, metadata=app.md("roles/branch_manager", org_unit="orgUnits/b1"), timeout=10)
+        request, metadata=app.md("roles/branch_manager", org_unit="orgUnits/b1"), timeout=10
+    )
     assert created.tier_override.name.startswith("customers/o1/tierOverrides/")
     assert created.tier_override.creator == "users/u1"
     assert await tier_of(app, "o1") == "tiers/diamond"
     await scan(app, "s2")  # the override holds while in force
     assert await tier_of(app, "o1") == "tiers/diamond"
-    got = await tiers.GetCustomerTier(pb.GetCustomerTierRequest(name="customers/o1/tier"),
-                                      metadata=app.md("roles/head_office_leader"), timeout=10)
+    got = await tiers.GetCustomerTier(
+        pb.GetCustomerTierRequest(name="customers/o1/tier"),
+        metadata=app.md("roles/head_office_leader"),
+        timeout=10,
+    )
     assert got.customer_tier.tier == "tiers/diamond" and got.customer_tier.graded_tier == "tiers/gold"
     assert got.customer_tier.override.reason == "总行特批"
     assert "金卡" in got.customer_tier.assignment.explanation
@@ -176,15 +226,23 @@ async def test_override_needs_authority_and_expires(app, tiers) -> None:
     summary = await scan(app, "s3")
     assert summary.overrides_expired == 1 and await tier_of(app, "o1") == "tiers/gold"
     reasons = [(h.reason, h.from_tier, h.to_tier) for h in await history(app, "o1")]
-    assert reasons == [("SCAN", "", "tiers/gold"), ("OVERRIDE", "tiers/gold", "tiers/diamond"),
-                       ("OVERRIDE_EXPIRED", "tiers/diamond", "tiers/gold")]
+    assert reasons == [
+        ("SCAN", "", "tiers/gold"),
+        ("OVERRIDE", "tiers/gold", "tiers/diamond"),
+        ("OVERRIDE_EXPIRED", "tiers/diamond", "tiers/gold"),
+    ]
     async with app.db.read() as session:
         override = await session.scalar(select(TierOverrideRow))
     assert override.end_reason == "EXPIRED" and override.end_time is not None
-    listed = await tiers.ListTierAssignments(pb.ListTierAssignmentsRequest(parent="customers/o1", page_size=2),
-                                             metadata=app.md("roles/head_office_leader"), timeout=10)
+    listed = await tiers.ListTierAssignments(
+        pb.ListTierAssignmentsRequest(parent="customers/o1", page_size=2),
+        metadata=app.md("roles/head_office_leader"),
+        timeout=10,
+    )
     assert [a.reason for a in listed.tier_assignments] == [
-        tier_pb2.TierAssignment.REASON_OVERRIDE_EXPIRED, tier_pb2.TierAssignment.REASON_OVERRIDE]
+        tier_pb2.TierAssignment.REASON_OVERRIDE_EXPIRED,
+        tier_pb2.TierAssignment.REASON_OVERRIDE,
+    ]
     assert listed.tier_assignments[1].actor == "users/u1" and listed.next_page_token
 
 
@@ -192,22 +250,46 @@ async def test_delete_override_restores_graded_tier(app, tiers) -> None:
     await put_customer(app, "o2", aum=600_000)
     await scan(app)
     admin = app.md("roles/admin")
-    created = await tiers.CreateTierOverride(pb.CreateTierOverrideRequest(
-        parent="customers/o2", tier_override=tier_pb2.TierOverride(
-            tier="tiers/platinum", reason="临时", expire_time=to_timestamp(app.test_clock.now() + timedelta(days=1)))),
-        metadata=admin, timeout=10)
-    await tiers.DeleteTierOverride(pb.DeleteTierOverrideRequest(name=created.tier_override.name), metadata=admin,
-                                   timeout=10)
+    created = await tiers.CreateTierOverride(
+        pb.CreateTierOverrideRequest(
+            parent="customers/o2",
+            tier_override=tier_pb2.TierOverride(
+                tier="tiers/platinum",
+                reason="临时",
+                expire_time=to_timestamp(app.test_clock.now() + timedelta(days=1)),
+            ),
+        ),
+        metadata=admin,
+        timeout=10,
+    )
+    await tiers.DeleteTierOverride(
+        pb.DeleteTierOverrideRequest(name=created.tier_override.name), metadata=admin, timeout=10
+    )
     assert await tier_of(app, "o2") == "tiers/gold"
     assert (await history(app, "o2"))[-1].reason == "OVERRIDE_REMOVED"
 
 
 def _candidate(tier_id: str, zh: str, threshold: str) -> tier_pb2.TierRuleSet:
-    return tier_pb2.TierRuleSet(display_name="测试规则", customer_type=customer_pb2.Customer.TYPE_INDIVIDUAL, rules=[
-        tier_pb2.TierRule(tier=f"tiers/{tier_id}", tier_display_name=zh, condition=tier_pb2.TierCondition(
-            match=tier_pb2.TierCondition.MATCH_ANY, conditions=[tier_pb2.TierCondition(
-                metric=Metric.METRIC_ASSETS_UNDER_MANAGEMENT, operator=Op.OPERATOR_GREATER_THAN_OR_EQUAL,
-                value=threshold)]))])
+    return tier_pb2.TierRuleSet(
+        display_name="测试规则",
+        customer_type=customer_pb2.Customer.TYPE_INDIVIDUAL,
+        rules=[
+            tier_pb2.TierRule(
+                tier=f"tiers/{tier_id}",
+                tier_display_name=zh,
+                condition=tier_pb2.TierCondition(
+                    match=tier_pb2.TierCondition.MATCH_ANY,
+                    conditions=[
+                        tier_pb2.TierCondition(
+                            metric=Metric.METRIC_ASSETS_UNDER_MANAGEMENT,
+                            operator=Op.OPERATOR_GREATER_THAN_OR_EQUAL,
+                            value=threshold,
+                        )
+                    ],
+                ),
+            )
+        ],
+    )
 
 
 async def _snapshot(app) -> dict[str, list]:
@@ -217,7 +299,8 @@ async def _snapshot(app) -> dict[str, list]:
         for table in tables:
             rows = (await session.scalars(select(table))).all()
             out[table.__tablename__] = sorted(
-                repr({c.key: getattr(r, c.key) for c in table.__mapper__.column_attrs}) for r in rows)
+                repr({c.key: getattr(r, c.key) for c in table.__mapper__.column_attrs}) for r in rows
+            )
         out["outbox"] = (await session.execute(select(outbox_table.c.event_id))).all()
     return out
 
@@ -227,30 +310,47 @@ async def test_simulation_changes_nothing_and_gives_the_matrix(app, tiers) -> No
         await put_customer(app, cid, aum=aum)
     await scan(app)
     before = await _snapshot(app)
-    response = await tiers.SimulateTierRuleSet(pb.SimulateTierRuleSetRequest(
-        name="-", tier_rule_set=_candidate("star", "明星", "2500000"), sample_size=5),
-        metadata=app.md("roles/head_office_leader"), timeout=10)
+    response = await tiers.SimulateTierRuleSet(
+        pb.SimulateTierRuleSetRequest(
+            name="-", tier_rule_set=_candidate("star", "明星", "2500000"), sample_size=5
+        ),
+        metadata=app.md("roles/head_office_leader"),
+        timeout=10,
+    )
     assert await _snapshot(app) == before
     assert response.evaluated_count == 5 and response.changed_count == 4
     matrix = {(t.from_tier, t.to_tier): t.customer_count for t in response.transitions}
-    assert matrix == {("tiers/private-banking", "tiers/star"): 1, ("tiers/diamond", "tiers/star"): 1,
-                      ("tiers/platinum", ""): 1, ("tiers/gold", ""): 1, ("", ""): 1}
+    assert matrix == {
+        ("tiers/private-banking", "tiers/star"): 1,
+        ("tiers/diamond", "tiers/star"): 1,
+        ("tiers/platinum", ""): 1,
+        ("tiers/gold", ""): 1,
+        ("", ""): 1,
+    }
     assert {(c.tier, c.display_name, c.customer_count) for c in response.tier_counts} == {
-        ("tiers/star", "明星", 2), ("", "未定级", 3)}
+        ("tiers/star", "明星", 2),
+        ("", "未定级", 3),
+    }
     samples = {(s.from_tier, s.to_tier): list(s.customers) for s in response.samples}
     assert samples[("tiers/platinum", "")] == ["customers/c"]
 
 
 async def test_invalid_rule_set_names_the_condition(app, tiers) -> None:
     candidate = _candidate("star", "明星", "lots")
-    candidate.rules[0].condition.conditions.append(tier_pb2.TierCondition(
-        metric=Metric.METRIC_CONSOLIDATED_AUM, operator=Op.OPERATOR_GREATER_THAN, value="1"))
+    candidate.rules[0].condition.conditions.append(
+        tier_pb2.TierCondition(
+            metric=Metric.METRIC_CONSOLIDATED_AUM, operator=Op.OPERATOR_GREATER_THAN, value="1"
+        )
+    )
     with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await tiers.CreateTierRuleSet(pb.CreateTierRuleSetRequest(tier_rule_set=candidate),
-                                      metadata=app.md("roles/admin"), timeout=10)
+        await tiers.CreateTierRuleSet(
+            pb.CreateTierRuleSetRequest(tier_rule_set=candidate), metadata=app.md("roles/admin"), timeout=10
+        )
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert set(violations(caught.value)) == {"tier_rule_set.rules[0].condition.conditions[0].value",
-                                             "tier_rule_set.rules[0].condition.conditions[1].metric"}
+    assert set(violations(caught.value)) == {
+        "tier_rule_set.rules[0].condition.conditions[0].value",
+        "tier_rule_set.rules[0].condition.conditions[1].metric",
+    }
 
 
 async def test_activation_versions_and_regrades(app, tiers) -> None:
@@ -258,29 +358,43 @@ async def test_activation_versions_and_regrades(app, tiers) -> None:
     await put_customer(app, "b", aum=600_000)
     await scan(app)
     admin = app.md("roles/admin")
-    draft = (await tiers.CreateTierRuleSet(pb.CreateTierRuleSetRequest(
-        tier_rule_set=_candidate("star", "明星", "1000000")), metadata=admin, timeout=10)).tier_rule_set
+    draft = (
+        await tiers.CreateTierRuleSet(
+            pb.CreateTierRuleSetRequest(tier_rule_set=_candidate("star", "明星", "1000000")),
+            metadata=admin,
+            timeout=10,
+        )
+    ).tier_rule_set
     assert draft.state == tier_pb2.TierRuleSet.STATE_DRAFT and draft.version == 0
     for role in ("roles/relationship_manager", "roles/branch_manager"):  # may not change the rules
         with pytest.raises(grpc.aio.AioRpcError) as denied:
-            await tiers.ActivateTierRuleSet(pb.ActivateTierRuleSetRequest(name=draft.name, etag=draft.etag),
-                                            metadata=app.md(role), timeout=10)
+            await tiers.ActivateTierRuleSet(
+                pb.ActivateTierRuleSetRequest(name=draft.name, etag=draft.etag),
+                metadata=app.md(role),
+                timeout=10,
+            )
         assert denied.value.code() == grpc.StatusCode.PERMISSION_DENIED
     with pytest.raises(grpc.aio.AioRpcError) as stale:
-        await tiers.ActivateTierRuleSet(pb.ActivateTierRuleSetRequest(name=draft.name, etag="v999"),
-                                        metadata=admin, timeout=10)
+        await tiers.ActivateTierRuleSet(
+            pb.ActivateTierRuleSetRequest(name=draft.name, etag="v999"), metadata=admin, timeout=10
+        )
     assert stale.value.code() == grpc.StatusCode.ABORTED
-    active = (await tiers.ActivateTierRuleSet(pb.ActivateTierRuleSetRequest(name=draft.name, etag=draft.etag),
-                                              metadata=admin, timeout=10)).tier_rule_set
+    active = (
+        await tiers.ActivateTierRuleSet(
+            pb.ActivateTierRuleSetRequest(name=draft.name, etag=draft.etag), metadata=admin, timeout=10
+        )
+    ).tier_rule_set
     assert active.state == tier_pb2.TierRuleSet.STATE_ACTIVE and active.version == 2
     # re-graded at once, both directions (no hysteresis for a deliberate rule change)
     assert await tier_of(app, "a") == "tiers/star" and await tier_of(app, "b") == ""
     assert (await history(app, "b"))[-1].reason == "RULE_SET_ACTIVATED"
-    listed = await tiers.ListTierRuleSets(pb.ListTierRuleSetsRequest(filter="customer_type = TYPE_INDIVIDUAL"),
-                                          metadata=admin, timeout=10)
+    listed = await tiers.ListTierRuleSets(
+        pb.ListTierRuleSetsRequest(filter="customer_type = TYPE_INDIVIDUAL"), metadata=admin, timeout=10
+    )
     assert {(r.name, r.state) for r in listed.tier_rule_sets} == {
         (draft.name, tier_pb2.TierRuleSet.STATE_ACTIVE),
-        ("tierRuleSets/individual-v1", tier_pb2.TierRuleSet.STATE_ARCHIVED)}
+        ("tierRuleSets/individual-v1", tier_pb2.TierRuleSet.STATE_ARCHIVED),
+    }
     async with app.db.read() as session:
         assert await engine.candidate_floor(session, "INDIVIDUAL") == {"aum": Decimal("800000.00")}
 

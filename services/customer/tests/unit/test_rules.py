@@ -26,16 +26,37 @@ def test_first_matching_tier_wins_with_explanation() -> None:
 
 
 def test_consolidated_metric_falls_back_to_own_figure() -> None:
-    assert rules.evaluate(CORPORATE, {"aum": D("150000000"), "consolidated_aum": None}).tier == "tiers/strategic"
+    assert (
+        rules.evaluate(CORPORATE, {"aum": D("150000000"), "consolidated_aum": None}).tier == "tiers/strategic"
+    )
     assert rules.evaluate(CORPORATE, {"aum": D("1"), "consolidated_aum": D("35000000")}).tier == "tiers/core"
 
 
 def test_nested_groups_and_operators() -> None:
-    rule_set = rules.parse({"customer_type": "INDIVIDUAL", "tiers": [
-        {"id": "vip", "display_name": {"zh-CN": "贵宾"}, "condition": {"match": "all", "conditions": [
-            {"metric": "tenure_months", "op": ">", "value": "12"},
-            {"match": "any", "conditions": [{"metric": "aum", "op": ">=", "value": "100"},
-                                            {"metric": "product_count", "op": "==", "value": "3"}]}]}}]})
+    rule_set = rules.parse(
+        {
+            "customer_type": "INDIVIDUAL",
+            "tiers": [
+                {
+                    "id": "vip",
+                    "display_name": {"zh-CN": "贵宾"},
+                    "condition": {
+                        "match": "all",
+                        "conditions": [
+                            {"metric": "tenure_months", "op": ">", "value": "12"},
+                            {
+                                "match": "any",
+                                "conditions": [
+                                    {"metric": "aum", "op": ">=", "value": "100"},
+                                    {"metric": "product_count", "op": "==", "value": "3"},
+                                ],
+                            },
+                        ],
+                    },
+                }
+            ],
+        }
+    )
     assert rules.evaluate(rule_set, {"tenure_months": D(13), "product_count": D(3)}).tier == "tiers/vip"
     assert rules.evaluate(rule_set, {"tenure_months": D(12), "aum": D(1000)}).tier == ""
     text = rules.evaluate(rule_set, {"tenure_months": D(13), "product_count": D(3)}).matched
@@ -49,12 +70,28 @@ def _violations(document: dict) -> dict[str, str]:
 
 
 def test_validation_names_the_condition() -> None:
-    document = {"customer_type": "INDIVIDUAL", "tiers": [
-        {"id": "a1", "display_name": {"zh-CN": "甲"}, "condition": {"metric": "aum", "op": ">=", "value": "1"}},
-        {"id": "b1", "display_name": {"zh-CN": "乙"}, "condition": {"match": "any", "conditions": [
-            {"metric": "wealth", "op": ">=", "value": "1"},
-            {"metric": "aum", "op": "=>", "value": "x"},
-            {"metric": "consolidated_aum", "op": ">=", "value": "1"}]}}]}
+    document = {
+        "customer_type": "INDIVIDUAL",
+        "tiers": [
+            {
+                "id": "a1",
+                "display_name": {"zh-CN": "甲"},
+                "condition": {"metric": "aum", "op": ">=", "value": "1"},
+            },
+            {
+                "id": "b1",
+                "display_name": {"zh-CN": "乙"},
+                "condition": {
+                    "match": "any",
+                    "conditions": [
+                        {"metric": "wealth", "op": ">=", "value": "1"},
+                        {"metric": "aum", "op": "=>", "value": "x"},
+                        {"metric": "consolidated_aum", "op": ">=", "value": "1"},
+                    ],
+                },
+            },
+        ],
+    }
     assert set(_violations(document)) == {
         "rule_set.tiers[1].condition.conditions[0].metric",
         "rule_set.tiers[1].condition.conditions[1].op",
@@ -64,15 +101,38 @@ def test_validation_names_the_condition() -> None:
 
 
 def test_validation_of_rule_set_shape() -> None:
-    assert set(_violations({"customer_type": "X", "tiers": []})) == {"rule_set.customer_type", "rule_set.tiers"}
-    violations = _violations({"customer_type": "CORPORATE", "downgrade_after_scans": 0, "tiers": [
-        {"id": "Bad", "display_name": {}, "condition": {"match": "some", "conditions": []}},
-        {"id": "ok", "display_name": {"zh-CN": "好"}, "condition": {"match": "all", "conditions": []}},
-        {"id": "ok", "display_name": {"zh-CN": "好"}, "condition": {"metric": "aum", "op": ">", "value": "1"}}]})
+    assert set(_violations({"customer_type": "X", "tiers": []})) == {
+        "rule_set.customer_type",
+        "rule_set.tiers",
+    }
+    violations = _violations(
+        {
+            "customer_type": "CORPORATE",
+            "downgrade_after_scans": 0,
+            "tiers": [
+                {"id": "Bad", "display_name": {}, "condition": {"match": "some", "conditions": []}},
+                {
+                    "id": "ok",
+                    "display_name": {"zh-CN": "好"},
+                    "condition": {"match": "all", "conditions": []},
+                },
+                {
+                    "id": "ok",
+                    "display_name": {"zh-CN": "好"},
+                    "condition": {"metric": "aum", "op": ">", "value": "1"},
+                },
+            ],
+        }
+    )
     assert set(violations) == {
-        "rule_set.downgrade_after_scans", "rule_set.tiers[0].id", "rule_set.tiers[0].display_name",
-        "rule_set.tiers[0].condition.match", "rule_set.tiers[0].condition.conditions",
-        "rule_set.tiers[1].condition.conditions", "rule_set.tiers[2].id"}
+        "rule_set.downgrade_after_scans",
+        "rule_set.tiers[0].id",
+        "rule_set.tiers[0].display_name",
+        "rule_set.tiers[0].condition.match",
+        "rule_set.tiers[0].condition.conditions",
+        "rule_set.tiers[1].condition.conditions",
+        "rule_set.tiers[2].id",
+    }
 
 
 def test_document_round_trip() -> None:
@@ -84,7 +144,9 @@ def test_hysteresis_downgrades_after_n_scans_and_upgrades_at_once() -> None:
     diamond, gold = "tiers/diamond", "tiers/gold"
     first = rules.apply_hysteresis(INDIVIDUAL, diamond, gold, 0)
     assert first == rules.Decision(diamond, 1, "HOLD")
-    assert rules.apply_hysteresis(INDIVIDUAL, diamond, gold, first.below_count) == rules.Decision(gold, 0, "DOWNGRADE")
+    assert rules.apply_hysteresis(INDIVIDUAL, diamond, gold, first.below_count) == rules.Decision(
+        gold, 0, "DOWNGRADE"
+    )
     assert rules.apply_hysteresis(INDIVIDUAL, diamond, diamond, 1) == rules.Decision(diamond, 0, "SAME")
     assert rules.apply_hysteresis(INDIVIDUAL, gold, "tiers/private-banking", 0).change == "UPGRADE"
     assert rules.apply_hysteresis(INDIVIDUAL, None, gold, 0) == rules.Decision(gold, 0, "UPGRADE")
@@ -93,7 +155,10 @@ def test_hysteresis_downgrades_after_n_scans_and_upgrades_at_once() -> None:
 
 def test_candidate_floor_is_lowest_lower_bound_times_ratio() -> None:
     assert rules.candidate_floor(INDIVIDUAL, D("0.8")) == {
-        "aum": D("400000.00"), "adb_90": D("400000.00"), "contribution": D("8000.00")}
+        "aum": D("400000.00"),
+        "adb_90": D("400000.00"),
+        "contribution": D("8000.00"),
+    }
     floors = rules.candidate_floor(CORPORATE, D("0.8"))
     assert floors["consolidated_aum"] == floors["aum"] == D("8000000.00")
     assert floors["contribution"] == D("160000.00")

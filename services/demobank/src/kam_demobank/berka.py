@@ -35,38 +35,103 @@ def _money(name: str) -> Column:
     return Column(name, Numeric(20, 2))
 
 
-district = _table("district", Column("A1", Integer, primary_key=True), Column("A2", Text), Column("A3", Text),
-                  *(Column(f"A{i}", Integer) for i in range(4, 10)), Column("A10", Numeric(6, 2)),
-                  Column("A11", Integer), Column("A12", Numeric(6, 2)), Column("A13", Numeric(6, 2)),
-                  *(Column(f"A{i}", Integer) for i in range(14, 17)))
-client = _table("client", Column("client_id", Integer, primary_key=True), Column("birth_number", Text),
-                Column("district_id", Integer))
-account = _table("account", Column("account_id", Integer, primary_key=True), Column("district_id", Integer),
-                 Column("frequency", Text), Column("date", Date))
-disp = _table("disp", Column("disp_id", Integer, primary_key=True), Column("client_id", Integer),
-              Column("account_id", Integer), Column("type", Text))
+district = _table(
+    "district",
+    Column("A1", Integer, primary_key=True),
+    Column("A2", Text),
+    Column("A3", Text),
+    *(Column(f"A{i}", Integer) for i in range(4, 10)),
+    Column("A10", Numeric(6, 2)),
+    Column("A11", Integer),
+    Column("A12", Numeric(6, 2)),
+    Column("A13", Numeric(6, 2)),
+    *(Column(f"A{i}", Integer) for i in range(14, 17)),
+)
+client = _table(
+    "client",
+    Column("client_id", Integer, primary_key=True),
+    Column("birth_number", Text),
+    Column("district_id", Integer),
+)
+account = _table(
+    "account",
+    Column("account_id", Integer, primary_key=True),
+    Column("district_id", Integer),
+    Column("frequency", Text),
+    Column("date", Date),
+)
+disp = _table(
+    "disp",
+    Column("disp_id", Integer, primary_key=True),
+    Column("client_id", Integer),
+    Column("account_id", Integer),
+    Column("type", Text),
+)
 # (an index, as the bank's own tables would have one: the balance chain of mappings/berka.toml joins a day's
 # transactions of an account with each other)
-trans = _table("trans", Column("trans_id", Integer, primary_key=True), Column("account_id", Integer),
-               Column("date", Date), Column("type", Text), Column("operation", Text), _money("amount"),
-               _money("balance"), Column("k_symbol", Text), Column("bank", Text), Column("account", Text),
-               Index("ix_trans_account_date", "account_id", "date"))
-loan = _table("loan", Column("loan_id", Integer, primary_key=True), Column("account_id", Integer),
-              Column("date", Date), _money("amount"), Column("duration", Integer), _money("payments"),
-              Column("status", Text))
-card = _table("card", Column("card_id", Integer, primary_key=True), Column("disp_id", Integer),
-              Column("type", Text), Column("issued", Date))
-order = _table("order", Column("order_id", Integer, primary_key=True), Column("account_id", Integer),
-               Column("bank_to", Text), Column("account_to", Text), _money("amount"), Column("k_symbol", Text))
+trans = _table(
+    "trans",
+    Column("trans_id", Integer, primary_key=True),
+    Column("account_id", Integer),
+    Column("date", Date),
+    Column("type", Text),
+    Column("operation", Text),
+    _money("amount"),
+    _money("balance"),
+    Column("k_symbol", Text),
+    Column("bank", Text),
+    Column("account", Text),
+    Index("ix_trans_account_date", "account_id", "date"),
+)
+loan = _table(
+    "loan",
+    Column("loan_id", Integer, primary_key=True),
+    Column("account_id", Integer),
+    Column("date", Date),
+    _money("amount"),
+    Column("duration", Integer),
+    _money("payments"),
+    Column("status", Text),
+)
+card = _table(
+    "card",
+    Column("card_id", Integer, primary_key=True),
+    Column("disp_id", Integer),
+    Column("type", Text),
+    Column("issued", Date),
+)
+order = _table(
+    "order",
+    Column("order_id", Integer, primary_key=True),
+    Column("account_id", Integer),
+    Column("bank_to", Text),
+    Column("account_to", Text),
+    _money("amount"),
+    Column("k_symbol", Text),
+)
 
 #: table → file, in load order.
 FILES: dict[Table, str] = {
-    district: "district.asc", client: "client.asc", account: "account.asc", disp: "disp.asc",
-    order: "order.asc", loan: "loan.asc", card: "card.asc", trans: "trans_partial.asc",
+    district: "district.asc",
+    client: "client.asc",
+    account: "account.asc",
+    disp: "disp.asc",
+    order: "order.asc",
+    loan: "loan.asc",
+    card: "card.asc",
+    trans: "trans_partial.asc",
 }
 #: Rows per table in the files shipped in shared/data/berka.
-EXPECTED_ROWS = {"client": 5369, "account": 4500, "disp": 5369, "trans": 49102, "loan": 682, "card": 892,
-                 "district": 77, "order": 6471}
+EXPECTED_ROWS = {
+    "client": 5369,
+    "account": 4500,
+    "disp": 5369,
+    "trans": 49102,
+    "loan": 682,
+    "card": 892,
+    "district": 77,
+    "order": 6471,
+}
 
 
 def default_data_dir() -> Path:
@@ -99,15 +164,23 @@ def read_rows(table: Table, path: Path) -> list[tuple]:
         rows = []
         for line_no, fields in enumerate(reader, start=2):
             try:
-                rows.append(tuple(None if f.strip() in ("", "?") else p(f) for p, f in zip(parsers, fields,
-                                                                                              strict=True)))
+                rows.append(
+                    tuple(
+                        None if f.strip() in ("", "?") else p(f) for p, f in zip(parsers, fields, strict=True)
+                    )
+                )
             except ValueError as exc:
                 raise ValueError(f"{path}:{line_no}: {exc}") from exc
     return rows
 
 
-async def load(url: str | URL, data_dir: Path | None = None, *, force: bool = True,
-               progress: Callable[[str], None] = lambda _: None) -> dict[str, int]:
+async def load(
+    url: str | URL,
+    data_dir: Path | None = None,
+    *,
+    force: bool = True,
+    progress: Callable[[str], None] = lambda _: None,
+) -> dict[str, int]:
     """(Re)create Berka's tables in ``url`` and load the files; returns rows per table."""
     data_dir = data_dir or default_data_dir()
     missing = [f for f in FILES.values() if not (data_dir / f).exists()]

@@ -75,7 +75,9 @@ async def has_data(url: str | URL) -> bool:
         if not path.exists():
             return False
         with sqlite3.connect(path) as conn:
-            found = conn.execute("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='acct'").fetchone()
+            found = conn.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='acct'"
+            ).fetchone()
             return bool(found[0]) and conn.execute("SELECT 1 FROM acct LIMIT 1").fetchone() is not None
     import asyncpg
 
@@ -112,8 +114,13 @@ class SqliteWriter:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.tmp.unlink(missing_ok=True)
         conn = sqlite3.connect(self.tmp, check_same_thread=False, isolation_level=None)
-        for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-400000", "temp_store=MEMORY",
-                       "locking_mode=EXCLUSIVE"):
+        for pragma in (
+            "journal_mode=OFF",
+            "synchronous=OFF",
+            "cache_size=-400000",
+            "temp_store=MEMORY",
+            "locking_mode=EXCLUSIVE",
+        ):
             conn.execute(f"PRAGMA {pragma}")
         for table in self.tables:
             conn.execute(str(CreateTable(table).compile(dialect=self._dialect)))

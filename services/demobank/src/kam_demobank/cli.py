@@ -49,8 +49,12 @@ def _add_demo_arguments(parser: argparse.ArgumentParser) -> argparse._SubParsers
     sub = parser.add_subparsers(dest="action", required=True)
     gen = sub.add_parser("generate", help="生成演示核心系统数据库 generate the demo core-banking database")
     gen.add_argument("--url", default=None, help="SQLAlchemy URL (default: KAM_CUSTOMER_SOURCE_URL)")
-    gen.add_argument("--size", choices=sorted(SIZES), default="demo",
-                     help="preset: tiny 300/20k, demo 20k/2M, bench 1M/10M (customers/transactions)")
+    gen.add_argument(
+        "--size",
+        choices=sorted(SIZES),
+        default="demo",
+        help="preset: tiny 300/20k, demo 20k/2M, bench 1M/10M (customers/transactions)",
+    )
     gen.add_argument("--customers", type=int, default=None)
     gen.add_argument("--transactions", type=int, default=None)
     gen.add_argument("--seed", type=int, default=42)
@@ -65,8 +69,12 @@ def _add_demo_arguments(parser: argparse.ArgumentParser) -> argparse._SubParsers
     live.add_argument("--url", default=None)
     live.add_argument("--rate", type=float, default=2.0, help="transactions per second")
     live.add_argument("--seed", type=int, default=0)
-    live.add_argument("--nats", default=None, metavar="URL",
-                      help="also push each transaction on the CDC subject kam.cdc.v1.SourceTransaction (real time)")
+    live.add_argument(
+        "--nats",
+        default=None,
+        metavar="URL",
+        help="also push each transaction on the CDC subject kam.cdc.v1.SourceTransaction (real time)",
+    )
     return sub
 
 
@@ -77,10 +85,13 @@ def _run_demo(args: argparse.Namespace) -> int:
     if args.action == "append":
         from kam_demobank.generator import append
 
-        result = asyncio.run(append(url, transactions=args.transactions, customers=args.customers,
-                                    seed=args.seed))
-        _say(f"追加完成 appended {result.transactions} transactions ({result.first_txn_id}…{result.last_txn_id}),"
-             f" {result.customers} customers")
+        result = asyncio.run(
+            append(url, transactions=args.transactions, customers=args.customers, seed=args.seed)
+        )
+        _say(
+            f"追加完成 appended {result.transactions} transactions ({result.first_txn_id}…{result.last_txn_id}),"
+            f" {result.customers} customers"
+        )
         return 0
     return asyncio.run(_live(url, args))
 
@@ -90,11 +101,15 @@ async def _generate(url: str, args: argparse.Namespace) -> int:
 
     customers, transactions = SIZES[args.size]
     params = GenParams(
-        customers=args.customers or customers, transactions=args.transactions or transactions, seed=args.seed,
+        customers=args.customers or customers,
+        transactions=args.transactions or transactions,
+        seed=args.seed,
         as_of=_as_of(args.as_of),
     )
-    _say(f"生成演示核心系统 generating {params.customers:,} customers / {params.transactions:,} transactions, "
-         f"seed {params.seed}, as of {params.as_of} → {url}")
+    _say(
+        f"生成演示核心系统 generating {params.customers:,} customers / {params.transactions:,} transactions, "
+        f"seed {params.seed}, as of {params.as_of} → {url}"
+    )
     summary = await generate(url, params, force=args.force, progress=_say)
     if summary.skipped:
         _say("源数据库已存在，跳过 the source already has data; nothing to do (use --force to regenerate)")
@@ -102,7 +117,9 @@ async def _generate(url: str, args: argparse.Namespace) -> int:
     total = sum(summary.rows.values())
     for table, n in summary.rows.items():
         print(f"  {table:<14} {n:>12,}")
-    _say(f"完成 done: {total:,} rows in {summary.seconds:.1f} s ({total / max(summary.seconds, 1e-9):,.0f} rows/s)")
+    _say(
+        f"完成 done: {total:,} rows in {summary.seconds:.1f} s ({total / max(summary.seconds, 1e-9):,.0f} rows/s)"
+    )
     return 0
 
 
@@ -119,7 +136,9 @@ def _cdc_token() -> str | None:
     secret = os.environ.get(auth.SECRET_ENV, "")
     if len(secret) < auth.MIN_SECRET_LENGTH:
         return None
-    return auth.issue_service_token("demo-live-feed", secret, timedelta(days=30), permissions=("transactions.ingest",))
+    return auth.issue_service_token(
+        "demo-live-feed", secret, timedelta(days=30), permissions=("transactions.ingest",)
+    )
 
 
 async def _live(url: str, args: argparse.Namespace) -> int:
@@ -132,8 +151,10 @@ async def _live(url: str, args: argparse.Namespace) -> int:
 
         token = _cdc_token()
         if token is None:
-            _say("错误 error: --nats 需要 KAM_CDC_TOKEN（持有 transactions.ingest 的服务令牌）或 KAM_TOKEN_SECRET "
-                 "(--nats needs KAM_CDC_TOKEN, a service token with transactions.ingest, or KAM_TOKEN_SECRET)")
+            _say(
+                "错误 error: --nats 需要 KAM_CDC_TOKEN（持有 transactions.ingest 的服务令牌）或 KAM_TOKEN_SECRET "
+                "(--nats needs KAM_CDC_TOKEN, a service token with transactions.ingest, or KAM_TOKEN_SECRET)"
+            )
             return 2
         nc = await events.connect(args.nats, name="kam-demo-live")
         js = nc.jetstream()
@@ -150,15 +171,22 @@ async def _live(url: str, args: argparse.Namespace) -> int:
     _say(f"实时交易流已启动 live feed: {args.rate}/s → {url} (Ctrl-C to stop)")
     with contextlib.suppress(asyncio.CancelledError):
         await task
-    _say(f"实时交易流已停止 stopped after {feed.stats.steps} transactions "
-         f"({feed.stats.large_withdrawals} large, {feed.stats.small_withdrawals} small withdrawals)")
+    _say(
+        f"实时交易流已停止 stopped after {feed.stats.steps} transactions "
+        f"({feed.stats.large_withdrawals} large, {feed.stats.small_withdrawals} small withdrawals)"
+    )
     if nc is not None:
         await nc.close()
     return 0
 
 
-_CHANNELS = {"CTR": "CHANNEL_COUNTER", "ATM": "CHANNEL_ATM", "NET": "CHANNEL_ONLINE", "MOB": "CHANNEL_MOBILE",
-             "POS": "CHANNEL_POS"}
+_CHANNELS = {
+    "CTR": "CHANNEL_COUNTER",
+    "ATM": "CHANNEL_ATM",
+    "NET": "CHANNEL_ONLINE",
+    "MOB": "CHANNEL_MOBILE",
+    "POS": "CHANNEL_POS",
+}
 
 
 def source_row_to_proto(row: dict):
@@ -175,11 +203,15 @@ def source_row_to_proto(row: dict):
 
     txn = cdc_pb2.SourceTransaction
     return cdc_pb2.SourceTransaction(
-        transaction_id=row["txn_id"], account_number=row["acct_no"],
+        transaction_id=row["txn_id"],
+        account_number=row["acct_no"],
         direction=txn.DIRECTION_DEBIT if row["dc_flag"] == "D" else txn.DIRECTION_CREDIT,
-        amount=money(row["amt"]), balance_after=money(row["bal_after"]),
+        amount=money(row["amt"]),
+        balance_after=money(row["bal_after"]),
         channel=txn.Channel.Value(_CHANNELS.get(row["channel"], "CHANNEL_UNSPECIFIED")),
-        cash=row["cash_flag"] == "Y", counterparty=row.get("cp_name") or "", summary=row.get("memo") or "",
+        cash=row["cash_flag"] == "Y",
+        counterparty=row.get("cp_name") or "",
+        summary=row.get("memo") or "",
         post_time=to_timestamp(row["txn_ts"].replace(tzinfo=SHANGHAI)),
     )
 
@@ -203,10 +235,14 @@ def _run_berka(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="kam-demobank", description="演示核心系统 the demo core-banking source (development and demos only)")
+        prog="kam-demobank",
+        description="演示核心系统 the demo core-banking source (development and demos only)",
+    )
     sub = _add_demo_arguments(parser)
-    berka = sub.add_parser("berka-load", help="把 Berka 数据集装入数据库 load shared/data/berka into a database in "
-                                               "its own schema")
+    berka = sub.add_parser(
+        "berka-load",
+        help="把 Berka 数据集装入数据库 load shared/data/berka into a database in its own schema",
+    )
     _add_berka_arguments(berka)
     args = parser.parse_args(argv)
     if args.action == "berka-load":

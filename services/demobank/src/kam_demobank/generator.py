@@ -124,12 +124,29 @@ def _lognormal_table(sigma: float, n: int = 4096) -> list[float]:
 class _NormalQuantile:
     """Inverse of the standard normal CDF (Acklam's rational approximation; plenty for simulation)."""
 
-    a = (-3.969683028665376e01, 2.209460984245205e02, -2.759285104469687e02, 1.383577518672690e02,
-         -3.066479806614716e01, 2.506628277459239e00)
-    b = (-5.447609879822406e01, 1.615858368580409e02, -1.556989798598866e02, 6.680131188771972e01,
-         -1.328068155288572e01)
-    c = (-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e00, -2.549732539343734e00,
-         4.374664141464968e00, 2.938163982698783e00)
+    a = (
+        -3.969683028665376e01,
+        2.209460984245205e02,
+        -2.759285104469687e02,
+        1.383577518672690e02,
+        -3.066479806614716e01,
+        2.506628277459239e00,
+    )
+    b = (
+        -5.447609879822406e01,
+        1.615858368580409e02,
+        -1.556989798598866e02,
+        6.680131188771972e01,
+        -1.328068155288572e01,
+    )
+    c = (
+        -7.784894002430293e-03,
+        -3.223964580411365e-01,
+        -2.400758277161838e00,
+        -2.549732539343734e00,
+        4.374664141464968e00,
+        2.938163982698783e00,
+    )
     d = (7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e00, 3.754408661907416e00)
 
     def __call__(self, p: float) -> float:
@@ -137,13 +154,17 @@ class _NormalQuantile:
         if p < 0.02425:
             q = math.sqrt(-2 * math.log(p))
             return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / (
-                (((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
+                (((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1
+            )
         if p > 1 - 0.02425:
             return -self(1 - p)
         q = p - 0.5
         r = q * q
-        return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q / (
-            ((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+        return (
+            (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5])
+            * q
+            / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+        )
 
 
 LOGN_1 = _lognormal_table(1.0)
@@ -265,9 +286,21 @@ class _Builder:
 
     # ------------------------------------------------------------------ accounts
     def _open_account(
-        self, prod_cd: str, ptype: str, cust_no: str, org_id: str, open_dt: date, *, target: int,
-        weight: float, mature_dt: date | None = None, status: str = "N", limit: int | None = None,
-        repay_status: str | None = None, overdue_times: int = 0, start_bal: int | None = None,
+        self,
+        prod_cd: str,
+        ptype: str,
+        cust_no: str,
+        org_id: str,
+        open_dt: date,
+        *,
+        target: int,
+        weight: float,
+        mature_dt: date | None = None,
+        status: str = "N",
+        limit: int | None = None,
+        repay_status: str | None = None,
+        overdue_times: int = 0,
+        start_bal: int | None = None,
         peer: str | None = None,
     ) -> int:
         """Register an account; returns its index. Opening in the window → starts at 0 with an opening event."""
@@ -295,9 +328,20 @@ class _Builder:
         acc.limit.append(limit or 0)
         acc.peer.append(peer)
         acc.last_ts.append(None)
-        acc.static.append((no, cust_no, prod_cd, org_id, open_dt.isoformat(),
-                           mature_dt.isoformat() if mature_dt else None, status,
-                           money(limit) if limit is not None else None, repay_status, overdue_times))
+        acc.static.append(
+            (
+                no,
+                cust_no,
+                prod_cd,
+                org_id,
+                open_dt.isoformat(),
+                mature_dt.isoformat() if mature_dt else None,
+                status,
+                money(limit) if limit is not None else None,
+                repay_status,
+                overdue_times,
+            )
+        )
         return index
 
     def _open_date(self, rnd: Callable[[], float], since: date, in_window: float) -> date:
@@ -310,8 +354,17 @@ class _Builder:
         span = (as_of - lo).days
         return lo + timedelta(days=int(rnd() * (span + 1))) if span > 0 else min(lo, self.p.as_of)
 
-    def _loan(self, rng: random.Random, cust_no: str, org_id: str, since: date, prod_cd: str,
-              principal: int, months: int, peer: str) -> int:
+    def _loan(
+        self,
+        rng: random.Random,
+        cust_no: str,
+        org_id: str,
+        since: date,
+        prod_cd: str,
+        principal: int,
+        months: int,
+        peer: str,
+    ) -> int:
         rnd = rng.random
         as_of, start = self.p.as_of, self.start
         # Loans alive during the window: opened before its start (most) or inside it.
@@ -338,8 +391,18 @@ class _Builder:
             overdue_times = 1 + int(rnd() * 2)
         status = "C" if repay_status == "S" else "N"
         index = self._open_account(
-            prod_cd, "LOAN", cust_no, org_id, open_dt, target=principal, weight=0.0, mature_dt=mature_dt,
-            limit=principal, repay_status=repay_status, overdue_times=overdue_times, start_bal=outstanding,
+            prod_cd,
+            "LOAN",
+            cust_no,
+            org_id,
+            open_dt,
+            target=principal,
+            weight=0.0,
+            mature_dt=mature_dt,
+            limit=principal,
+            repay_status=repay_status,
+            overdue_times=overdue_times,
+            start_bal=outstanding,
             peer=peer,
         )
         if status == "C":  # settled inside the window: balance runs down to zero through its repayments
@@ -360,8 +423,14 @@ class _Builder:
         yield from self._individuals(n_indv)
         yield from self._corporates(n_corp)
 
-    def _person(self, rng: random.Random, area: str, age_lo: int, age_hi: int, gender: str | None = None,
-                ) -> tuple[str, str, date, str]:
+    def _person(
+        self,
+        rng: random.Random,
+        area: str,
+        age_lo: int,
+        age_hi: int,
+        gender: str | None = None,
+    ) -> tuple[str, str, date, str]:
         rnd = rng.random
         gender = gender or ("M" if rnd() < 0.5 else "F")
         age_days = int((age_lo + (age_hi - age_lo) * rnd()) * 365.25)
@@ -400,8 +469,21 @@ class _Builder:
             if aum >= 5_000_000 or rnd() < 0.05:
                 rm_list = self.rms[org_id]
                 rm_id = rm_list[int(rnd() * len(rm_list))]
-            rows.append((cust_no, name, id_no, birth.isoformat(), gender, people.mobile(rng), org_id, rm_id,
-                         open_dt.isoformat(), status, self._ts_between(rnd, open_dt)))
+            rows.append(
+                (
+                    cust_no,
+                    name,
+                    id_no,
+                    birth.isoformat(),
+                    gender,
+                    people.mobile(rng),
+                    org_id,
+                    rm_id,
+                    open_dt.isoformat(),
+                    status,
+                    self._ts_between(rnd, open_dt),
+                )
+            )
             age = (as_of - birth).days / 365.25
             if age >= 25 and rnd() < 0.35:
                 s_gender = "F" if gender == "M" else "M"
@@ -433,11 +515,14 @@ class _Builder:
         return "B"
 
     def _activity(self, rng: random.Random, aum: int, status: str) -> float:
-        a = LOGN_1[int(rng.random() * len(LOGN_1))] * (1.0 + 0.25 * math.log10(max(aum, 1_000_000) / 1_000_000))
+        a = LOGN_1[int(rng.random() * len(LOGN_1))] * (
+            1.0 + 0.25 * math.log10(max(aum, 1_000_000) / 1_000_000)
+        )
         return 0.0 if status == "C" else a * 0.03 if status == "D" else a
 
-    def _individual_accounts(self, rng: random.Random, cust_no: str, org_id: str, open_dt: date, aum: int,
-                             status: str) -> str | None:
+    def _individual_accounts(
+        self, rng: random.Random, cust_no: str, org_id: str, open_dt: date, aum: int, status: str
+    ) -> str | None:
         """Open the individual's accounts; returns 'O' if a credit product is overdue, 'Y' if any, else None."""
         rnd = rng.random
         act = self._activity(rng, aum, status)
@@ -452,8 +537,14 @@ class _Builder:
             shares["FUND"] = rnd() * 0.6
         total = sum(shares.values())
         dmd = self._open_account(
-            "DMD001" if rnd() < 0.5 else "DMD002", "DMD", cust_no, org_id, open_dt,
-            target=max(int(aum * shares["DMD"] / total), 100), weight=act, status=acct_status,
+            "DMD001" if rnd() < 0.5 else "DMD002",
+            "DMD",
+            cust_no,
+            org_id,
+            open_dt,
+            target=max(int(aum * shares["DMD"] / total), 100),
+            weight=act,
+            status=acct_status,
         )
         peer = self.acc.no[dmd]
         self.acc.peer[dmd] = peer
@@ -468,30 +559,77 @@ class _Builder:
                 prod_cd, months = _TD_TERMS[int(rnd() * len(_TD_TERMS))]
                 mature = self.p.as_of + timedelta(days=1 + int(rnd() * months * 30.4))
                 o = min(max(add_months(mature, -months), since), self.p.as_of)
-                self._open_account(prod_cd, "TD", cust_no, org_id, o, target=target, weight=0.0,
-                                   mature_dt=add_months(o, months), status=acct_status, peer=peer)
+                self._open_account(
+                    prod_cd,
+                    "TD",
+                    cust_no,
+                    org_id,
+                    o,
+                    target=target,
+                    weight=0.0,
+                    mature_dt=add_months(o, months),
+                    status=acct_status,
+                    peer=peer,
+                )
             elif ptype == "WM":
                 prod_cd = ("WM001", "WM002", "WM003")[int(rnd() * 3)]
                 o = self._open_date(rnd, since, 0.2)
                 mature = self.p.as_of + timedelta(days=1 + int(rnd() * 365)) if prod_cd == "WM003" else None
-                self._open_account(prod_cd, "WM", cust_no, org_id, o, target=target, weight=act * 0.05,
-                                   mature_dt=mature, status=acct_status, peer=peer)
+                self._open_account(
+                    prod_cd,
+                    "WM",
+                    cust_no,
+                    org_id,
+                    o,
+                    target=target,
+                    weight=act * 0.05,
+                    mature_dt=mature,
+                    status=acct_status,
+                    peer=peer,
+                )
             else:
                 prod_cd = ("FD001", "FD002", "FD003")[int(rnd() * 3)]
                 o = self._open_date(rnd, since, 0.2)
-                self._open_account(prod_cd, "FUND", cust_no, org_id, o, target=target, weight=act * 0.05,
-                                   status=acct_status, peer=peer)
+                self._open_account(
+                    prod_cd,
+                    "FUND",
+                    cust_no,
+                    org_id,
+                    o,
+                    target=target,
+                    weight=act * 0.05,
+                    status=acct_status,
+                    peer=peer,
+                )
         credit: str | None = None
         if status != "C" and rnd() < 0.07:
             age_ok = rnd() < 0.6
             if age_ok:
-                principal = int(min(max(300_000, 1_000_000 * LOGN_1[int(rnd() * 4096)] ** 0.6), 8_000_000)) * 100
-                loan = self._loan(rng, cust_no, org_id, open_dt, "LN001", principal // 10_000 * 10_000,
-                                  (120, 240, 360)[int(rnd() * 3)], peer)
+                principal = (
+                    int(min(max(300_000, 1_000_000 * LOGN_1[int(rnd() * 4096)] ** 0.6), 8_000_000)) * 100
+                )
+                loan = self._loan(
+                    rng,
+                    cust_no,
+                    org_id,
+                    open_dt,
+                    "LN001",
+                    principal // 10_000 * 10_000,
+                    (120, 240, 360)[int(rnd() * 3)],
+                    peer,
+                )
             else:
                 principal = int(min(max(20_000, 80_000 * LOGN_1[int(rnd() * 4096)] ** 0.6), 500_000)) * 100
-                loan = self._loan(rng, cust_no, org_id, open_dt, ("LN002", "LN003")[int(rnd() * 2)],
-                                  principal // 10_000 * 10_000, (12, 24, 36)[int(rnd() * 3)], peer)
+                loan = self._loan(
+                    rng,
+                    cust_no,
+                    org_id,
+                    open_dt,
+                    ("LN002", "LN003")[int(rnd() * 2)],
+                    principal // 10_000 * 10_000,
+                    (12, 24, 36)[int(rnd() * 3)],
+                    peer,
+                )
             credit = "O" if self.acc.static[loan][8] == "O" else "Y"
         if status != "C" and rnd() < (0.6 if rich else 0.25):
             limit = 10_000_00
@@ -505,17 +643,28 @@ class _Builder:
             prod_cd = "CC003" if limit >= 500_000_00 else "CC002" if limit >= 50_000_00 else "CC001"
             o = self._open_date(rnd, open_dt, 0.08)
             self._open_account(
-                prod_cd, "CARD", cust_no, org_id, o, target=limit // 5, weight=act * 0.6, limit=limit,
-                repay_status="O" if overdue else "N", overdue_times=1 + int(rnd() * 3) if overdue else 0,
-                start_bal=int(limit * rnd() * 0.4), peer=peer,
+                prod_cd,
+                "CARD",
+                cust_no,
+                org_id,
+                o,
+                target=limit // 5,
+                weight=act * 0.6,
+                limit=limit,
+                repay_status="O" if overdue else "N",
+                overdue_times=1 + int(rnd() * 3) if overdue else 0,
+                start_bal=int(limit * rnd() * 0.4),
+                peer=peer,
             )
             credit = "O" if overdue or credit == "O" else "Y"
         return credit
 
     def _schedule_salary(self, rng: random.Random, dmd: int, aum: int) -> None:
         rnd = rng.random
-        monthly = min(max(3_000.0, 7_000 * (max(aum, 100) / 1_500_000) ** 0.25 * LOGN_1[int(rnd() * 4096)] ** 0.4),
-                      300_000.0)
+        monthly = min(
+            max(3_000.0, 7_000 * (max(aum, 100) / 1_500_000) ** 0.25 * LOGN_1[int(rnd() * 4096)] ** 0.4),
+            300_000.0,
+        )
         self.salary[dmd] = int(monthly) * 100
         pay_day = (5, 10, 15, 20, 25)[int(rnd() * 5)]
         open_day = self.acc.open_day[dmd]
@@ -566,10 +715,26 @@ class _Builder:
             status = "C" if r < 0.02 else "D" if r < 0.06 else "A"
             open_dt = self._open_date(rnd, max(found, date(2003, 1, 1)), 0.06)
             rm_list = self.rms[org_id] if rnd() < 0.8 else self.rms[org_id[:2] + "00"]
-            rows.append((cust_no, name, people.uscc(rng, area), industry, found.isoformat(), rep_name, rep_id,
-                         people.mobile(rng), fin_name, people.mobile(rng), controller, org_id,
-                         rm_list[int(rnd() * len(rm_list))], open_dt.isoformat(), status,
-                         self._ts_between(rnd, open_dt)))
+            rows.append(
+                (
+                    cust_no,
+                    name,
+                    people.uscc(rng, area),
+                    industry,
+                    found.isoformat(),
+                    rep_name,
+                    rep_id,
+                    people.mobile(rng),
+                    fin_name,
+                    people.mobile(rng),
+                    controller,
+                    org_id,
+                    rm_list[int(rnd() * len(rm_list))],
+                    open_dt.isoformat(),
+                    status,
+                    self._ts_between(rnd, open_dt),
+                )
+            )
             overdue = self._corporate_accounts(rng, cust_no, org_id, open_dt, aum, status)
             ratings.append((cust_no, self._rating(rnd, overdue), self._recent_day(rnd)))
             if len(rows) >= BATCH:
@@ -579,8 +744,9 @@ class _Builder:
         yield schema.corp_rel, links
         yield schema.cust_rating, ratings
 
-    def _corporate_accounts(self, rng: random.Random, cust_no: str, org_id: str, open_dt: date, aum: int,
-                            status: str) -> bool:
+    def _corporate_accounts(
+        self, rng: random.Random, cust_no: str, org_id: str, open_dt: date, aum: int, status: str
+    ) -> bool:
         rnd = rng.random
         act = self._activity(rng, aum, status) * 3
         acct_status = "C" if status == "C" else "F" if rnd() < 0.005 else "N"
@@ -593,9 +759,13 @@ class _Builder:
         peer = None
         for k, share in enumerate(shares):
             index = self._open_account(
-                "DMD101" if k == 0 else "DMD102", "DMD", cust_no, org_id,
+                "DMD101" if k == 0 else "DMD102",
+                "DMD",
+                cust_no,
+                org_id,
                 open_dt if k == 0 else self._open_date(rnd, open_dt, 0.1),
-                target=max(int(aum * share / total), 1_000), weight=act * (1.0 if k == 0 else 0.3),
+                target=max(int(aum * share / total), 1_000),
+                weight=act * (1.0 if k == 0 else 0.3),
                 status=acct_status,
             )
             peer = peer or self.acc.no[index]
@@ -603,17 +773,39 @@ class _Builder:
         if td_share:
             target = max(int(aum * td_share / total) // 1_000_000 * 1_000_000, 1_000_000)
             mature = self.p.as_of + timedelta(days=1 + int(rnd() * 365))
-            self._open_account("TD112", "TD", cust_no, org_id, max(add_months(mature, -12), open_dt),
-                               target=target, weight=0.0, mature_dt=mature, status=acct_status, peer=peer)
+            self._open_account(
+                "TD112",
+                "TD",
+                cust_no,
+                org_id,
+                max(add_months(mature, -12), open_dt),
+                target=target,
+                weight=0.0,
+                mature_dt=mature,
+                status=acct_status,
+                peer=peer,
+            )
         if wm_share:
             target = max(int(aum * wm_share / total) // 1_000_000 * 1_000_000, 1_000_000)
-            self._open_account("WM101", "WM", cust_no, org_id, self._open_date(rnd, open_dt, 0.2),
-                               target=target, weight=act * 0.05, status=acct_status, peer=peer)
+            self._open_account(
+                "WM101",
+                "WM",
+                cust_no,
+                org_id,
+                self._open_date(rnd, open_dt, 0.2),
+                target=target,
+                weight=act * 0.05,
+                status=acct_status,
+                peer=peer,
+            )
         overdue = False
         if status != "C" and rnd() < 0.4:
             principal = max(int(aum * (0.5 + 2.5 * rnd())) // 1_000_000 * 1_000_000, 50_000_000)
-            prod_cd, months = ("LN101", (12, 24, 36)[int(rnd() * 3)]) if rnd() < 0.7 else \
-                ("LN102", (36, 60)[int(rnd() * 2)])
+            prod_cd, months = (
+                ("LN101", (12, 24, 36)[int(rnd() * 3)])
+                if rnd() < 0.7
+                else ("LN102", (36, 60)[int(rnd() * 2)])
+            )
             loan = self._loan(rng, cust_no, org_id, open_dt, prod_cd, principal, months, peer)
             overdue = self.acc.static[loan][8] == "O"
         return overdue
@@ -628,7 +820,7 @@ class _Builder:
         if scheduled > p.transactions:  # tiny sizes: keep the earliest scheduled events only
             keep = p.transactions
             for day in self.sched:
-                del day[max(keep, 0):]
+                del day[max(keep, 0) :]
                 keep -= len(day)
             scheduled = p.transactions
         weights = []
@@ -641,7 +833,15 @@ class _Builder:
             raise ValueError("no active account to post transactions to")
         n_acct = len(acc.no)
         no, kind, bal, target, open_day, limit, peer, last_ts = (
-            acc.no, acc.kind, acc.bal, acc.target, acc.open_day, acc.limit, acc.peer, acc.last_ts)
+            acc.no,
+            acc.kind,
+            acc.bal,
+            acc.target,
+            acc.open_day,
+            acc.limit,
+            acc.peer,
+            acc.last_ts,
+        )
         logn = LOGN_1
         nl = len(logn)
         merchants = people.MERCHANTS
@@ -649,14 +849,17 @@ class _Builder:
         ncp = len(cps)
         salary, installment, final_due = self.salary, self.installment, self.final_due
         txns: list[tuple] = []
-        hist: list[tuple] = [(no[a], self.snapshot_day, money(bal[a])) for a in range(n_acct) if open_day[a] < 0]
+        hist: list[tuple] = [
+            (no[a], self.snapshot_day, money(bal[a])) for a in range(n_acct) if open_day[a] < 0
+        ]
         txn_no = 0
         for d in range(p.days):
             ds = (self.start + timedelta(days=d)).isoformat()
             codes = []
             for code in self.sched[d]:
-                codes.append((business_second(rnd) if code & 7 != EV_REPAY else 3600 + int(rnd() * 3600)) << 32
-                             | code)
+                codes.append(
+                    (business_second(rnd) if code & 7 != EV_REPAY else 3600 + int(rnd() * 3600)) << 32 | code
+                )
             n_random = random_per_day[d]
             if n_random:
                 picks = rng.choices(range(n_acct), cum_weights=cum, k=n_random)
@@ -773,7 +976,9 @@ class _Builder:
                 ts = ds + _TOD[sec]
                 last_ts[a] = ts
                 touched[a] = None
-                txns.append((f"{txn_no:014d}", no[a], ts, dc, amt / 100, b / 100, ch, cash, cp_name, cp_acct, memo))
+                txns.append(
+                    (f"{txn_no:014d}", no[a], ts, dc, amt / 100, b / 100, ch, cash, cp_name, cp_acct, memo)
+                )
             for a in touched:
                 hist.append((no[a], ds, bal[a] / 100))
             if len(txns) >= BATCH:
@@ -812,13 +1017,23 @@ def _counterparties(rng: random.Random, n: int = 4_000) -> list[tuple[str, str, 
             name = people.person_name(rng, "M" if rnd() < 0.5 else "F")
         else:
             _, stems = people.INDUSTRIES[int(rnd() * len(people.INDUSTRIES))]
-            name = people.company_name(rng, cities[int(rnd() * len(cities))], people.brand(rng),
-                                       stems[int(rnd() * len(stems))])
+            name = people.company_name(
+                rng, cities[int(rnd() * len(cities))], people.brand(rng), stems[int(rnd() * len(stems))]
+            )
         _, stems = people.INDUSTRIES[int(rnd() * len(people.INDUSTRIES))]
-        employer = people.company_name(rng, cities[int(rnd() * len(cities))], people.brand(rng),
-                                       stems[int(rnd() * len(stems))])
-        out.append((name, f"6{int(rnd() * 10**18):018d}", credit_memos[int(rnd() * len(credit_memos))],
-                    debit_memos[int(rnd() * len(debit_memos))], employer, f"4{int(rnd() * 10**15):015d}"))
+        employer = people.company_name(
+            rng, cities[int(rnd() * len(cities))], people.brand(rng), stems[int(rnd() * len(stems))]
+        )
+        out.append(
+            (
+                name,
+                f"6{int(rnd() * 10**18):018d}",
+                credit_memos[int(rnd() * len(credit_memos))],
+                debit_memos[int(rnd() * len(debit_memos))],
+                employer,
+                f"4{int(rnd() * 10**15):015d}",
+            )
+        )
     return out
 
 
@@ -829,8 +1044,9 @@ def _noop(_: str) -> None:
     pass
 
 
-async def generate(url: str | URL, params: GenParams, *, force: bool = False,
-                   progress: Progress = _noop) -> GenSummary:
+async def generate(
+    url: str | URL, params: GenParams, *, force: bool = False, progress: Progress = _noop
+) -> GenSummary:
     """Fill ``url`` with a generated bank. Without ``force`` an already generated source is left alone."""
     started = time.perf_counter()
     summary = GenSummary()
@@ -878,8 +1094,9 @@ def branch_area(org_id: str) -> tuple[str, str]:
     return branch.city, branch.districts[max(int(org_id[2:]), 1) - 1][1]
 
 
-async def append(url: str | URL, *, transactions: int, customers: int = 0, seed: int = 0,
-                 at: datetime | None = None) -> AppendSummary:
+async def append(
+    url: str | URL, *, transactions: int, customers: int = 0, seed: int = 0, at: datetime | None = None
+) -> AppendSummary:
     """Add exactly ``transactions`` txn rows and ``customers`` new customers (one demand account each).
 
     Deterministic from ``seed`` and the source's current state. Times start at ``at`` (naive business time) or
@@ -902,16 +1119,31 @@ async def append(url: str | URL, *, transactions: int, customers: int = 0, seed:
             existing = await post.postable_accounts(conn, types=("DMD", "CARD"))
             postings: list[post.Posting] = []
             if customers:
-                subs = [r.org_id for r in await conn.execute(
-                    select(schema.org.c.org_id).where(schema.org.c.org_level == "S").order_by(schema.org.c.org_id))]
+                subs = [
+                    r.org_id
+                    for r in await conn.execute(
+                        select(schema.org.c.org_id)
+                        .where(schema.org.c.org_level == "S")
+                        .order_by(schema.org.c.org_id)
+                    )
+                ]
                 rms = {}
-                for r in await conn.execute(select(schema.staff.c.staff_id, schema.staff.c.org_id)
-                                            .where(schema.staff.c.post == "RM").order_by(schema.staff.c.staff_id)):
+                for r in await conn.execute(
+                    select(schema.staff.c.staff_id, schema.staff.c.org_id)
+                    .where(schema.staff.c.post == "RM")
+                    .order_by(schema.staff.c.staff_id)
+                ):
                     rms.setdefault(r.org_id, []).append(r.staff_id)
-                max_indv = (await conn.execute(select(func.max(schema.cust_indv.c.cust_no)))).scalar() or "1000000000"
-                max_corp = (await conn.execute(select(func.max(schema.cust_corp.c.cust_no)))).scalar() or "2000000000"
-                acct_seq = int((await conn.execute(select(func.max(func.substr(schema.acct.c.acct_no, 3)))))
-                               .scalar() or 0)
+                max_indv = (
+                    await conn.execute(select(func.max(schema.cust_indv.c.cust_no)))
+                ).scalar() or "1000000000"
+                max_corp = (
+                    await conn.execute(select(func.max(schema.cust_corp.c.cust_no)))
+                ).scalar() or "2000000000"
+                acct_seq = int(
+                    (await conn.execute(select(func.max(func.substr(schema.acct.c.acct_no, 3))))).scalar()
+                    or 0
+                )
                 indv_no, corp_no = int(max_indv), int(max_corp)
                 day = ts.date()
                 for k in range(customers):
@@ -925,12 +1157,25 @@ async def append(url: str | URL, *, transactions: int, customers: int = 0, seed:
                         cust_no = str(indv_no)
                         gender = "M" if rnd() < 0.5 else "F"
                         birth = day - timedelta(days=int((20 + 45 * rnd()) * 365.25))
-                        await conn.execute(insert(schema.cust_indv).values(
-                            cust_no=cust_no, cust_name=people.person_name(rng, gender),
-                            id_no=people.resident_id(rng, area, birth, gender), birth_dt=birth, gender=gender,
-                            mobile=people.mobile(rng), org_id=org_id, rm_id=rm_id, open_dt=day, cust_status="A",
-                            upd_ts=stamp))
-                        prod_cd, deposit = "DMD002", int(math.exp(math.log(20_000) + 2.0 * rng.gauss(0, 1)) * 100)
+                        await conn.execute(
+                            insert(schema.cust_indv).values(
+                                cust_no=cust_no,
+                                cust_name=people.person_name(rng, gender),
+                                id_no=people.resident_id(rng, area, birth, gender),
+                                birth_dt=birth,
+                                gender=gender,
+                                mobile=people.mobile(rng),
+                                org_id=org_id,
+                                rm_id=rm_id,
+                                open_dt=day,
+                                cust_status="A",
+                                upd_ts=stamp,
+                            )
+                        )
+                        prod_cd, deposit = (
+                            "DMD002",
+                            int(math.exp(math.log(20_000) + 2.0 * rng.gauss(0, 1)) * 100),
+                        )
                     else:
                         corp_no += 1
                         cust_no = str(corp_no)
@@ -938,25 +1183,60 @@ async def append(url: str | URL, *, transactions: int, customers: int = 0, seed:
                         rep_gender = "M" if rnd() < 0.7 else "F"
                         rep_birth = day - timedelta(days=int((30 + 30 * rnd()) * 365.25))
                         rep = people.person_name(rng, rep_gender)
-                        await conn.execute(insert(schema.cust_corp).values(
-                            cust_no=cust_no, corp_name=people.company_name(
-                                rng, city, people.brand(rng), stems[int(rnd() * len(stems))]),
-                            uscc=people.uscc(rng, area), industry=industry,
-                            found_dt=day - timedelta(days=int(365 * (1 + 20 * rnd()))), legal_rep=rep,
-                            legal_rep_id_no=people.resident_id(rng, area, rep_birth, rep_gender),
-                            legal_rep_mobile=people.mobile(rng), fin_contact=people.person_name(rng, "F"),
-                            fin_contact_mobile=people.mobile(rng), controller=rep, org_id=org_id, rm_id=rm_id,
-                            open_dt=day, cust_status="A", upd_ts=stamp))
-                        prod_cd, deposit = "DMD101", int(math.exp(math.log(300_000) + 2.2 * rng.gauss(0, 1)) * 100)
+                        await conn.execute(
+                            insert(schema.cust_corp).values(
+                                cust_no=cust_no,
+                                corp_name=people.company_name(
+                                    rng, city, people.brand(rng), stems[int(rnd() * len(stems))]
+                                ),
+                                uscc=people.uscc(rng, area),
+                                industry=industry,
+                                found_dt=day - timedelta(days=int(365 * (1 + 20 * rnd()))),
+                                legal_rep=rep,
+                                legal_rep_id_no=people.resident_id(rng, area, rep_birth, rep_gender),
+                                legal_rep_mobile=people.mobile(rng),
+                                fin_contact=people.person_name(rng, "F"),
+                                fin_contact_mobile=people.mobile(rng),
+                                controller=rep,
+                                org_id=org_id,
+                                rm_id=rm_id,
+                                open_dt=day,
+                                cust_status="A",
+                                upd_ts=stamp,
+                            )
+                        )
+                        prod_cd, deposit = (
+                            "DMD101",
+                            int(math.exp(math.log(300_000) + 2.2 * rng.gauss(0, 1)) * 100),
+                        )
                     acct_seq += 1
                     acct_no = f"62{acct_seq:014d}"
-                    await conn.execute(insert(schema.acct).values(
-                        acct_no=acct_no, cust_no=cust_no, prod_cd=prod_cd, org_id=org_id, open_dt=day,
-                        acct_status="N", cur_bal=0, overdue_times=0, upd_ts=stamp))
+                    await conn.execute(
+                        insert(schema.acct).values(
+                            acct_no=acct_no,
+                            cust_no=cust_no,
+                            prod_cd=prod_cd,
+                            org_id=org_id,
+                            open_dt=day,
+                            acct_status="N",
+                            cur_bal=0,
+                            overdue_times=0,
+                            upd_ts=stamp,
+                        )
+                    )
                     if len(postings) < transactions:
                         ts += timedelta(seconds=1 + int(rnd() * 90))
-                        postings.append(post.Posting(acct_no, ts, "C", max(deposit, 100), "CTR",
-                                                     cash="Y" if deposit <= 5_000_000 else "N", memo="开户存入"))
+                        postings.append(
+                            post.Posting(
+                                acct_no,
+                                ts,
+                                "C",
+                                max(deposit, 100),
+                                "CTR",
+                                cash="Y" if deposit <= 5_000_000 else "N",
+                                memo="开户存入",
+                            )
+                        )
             while len(postings) < transactions:
                 if not existing:
                     raise ValueError("the source has no account to post to")
@@ -967,9 +1247,15 @@ async def append(url: str | URL, *, transactions: int, customers: int = 0, seed:
                 sign = 1 if (postings[-1].dc == "C") != account.liability else -1
                 account.bal += sign * postings[-1].amt
             # apply() starts again from the stored balances (the look-ahead above only kept amounts valid)
-            rows = await post.apply(conn, await post.load_accounts(conn, list({p.acct_no for p in postings})),
-                                    postings) if postings else []
+            rows = (
+                await post.apply(
+                    conn, await post.load_accounts(conn, list({p.acct_no for p in postings})), postings
+                )
+                if postings
+                else []
+            )
     finally:
         await engine.dispose()
-    return AppendSummary(len(rows), customers, rows[0]["txn_id"] if rows else None,
-                         rows[-1]["txn_id"] if rows else None)
+    return AppendSummary(
+        len(rows), customers, rows[0]["txn_id"] if rows else None, rows[-1]["txn_id"] if rows else None
+    )

@@ -42,9 +42,18 @@ class LiveStats:
 
 class LiveFeed:
     def __init__(
-        self, url: str | URL, *, clock: Clock, rate: float = 2.0, seed: int = 0, large_share: float = 0.03,
-        run_share: float = 0.03, key_balance: int = 500_000_00, key_share: float = 0.3,
-        refresh_steps: int = 500, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        self,
+        url: str | URL,
+        *,
+        clock: Clock,
+        rate: float = 2.0,
+        seed: int = 0,
+        large_share: float = 0.03,
+        run_share: float = 0.03,
+        key_balance: int = 500_000_00,
+        key_share: float = 0.3,
+        refresh_steps: int = 500,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         on_posted: Callable[[list[dict]], Awaitable[None]] | None = None,
     ) -> None:
         if rate <= 0:
@@ -94,7 +103,9 @@ class LiveFeed:
                 acct_no, kind = self._key[int(rnd() * len(self._key))], "large"
             elif self._key and rnd() < self.run_share:
                 acct_no, kind = self._key[int(rnd() * len(self._key))], "small"
-                self._run = [(acct_no, (2_000 + int(rnd() * 80) * 100) * 100) for _ in range(2 + int(rnd() * 4))]
+                self._run = [
+                    (acct_no, (2_000 + int(rnd() * 80) * 100) * 100) for _ in range(2 + int(rnd() * 4))
+                ]
                 amount = (2_000 + int(rnd() * 80) * 100) * 100
             else:
                 pool = self._key if self._key and rnd() < self.key_share else self._ordinary
@@ -103,12 +114,21 @@ class LiveFeed:
             if kind == "large":
                 amount = min(account.bal, max(LARGE_WITHDRAWAL, int(account.bal * (0.3 + 0.5 * rnd()))))
                 name, cp_acct = post.counterparty(self.rng)
-                posting = post.Posting(acct_no, ts, "D", amount, "NET" if rnd() < 0.5 else "CTR", cp_name=name,
-                                       cp_acct=cp_acct, memo="大额转出")
+                posting = post.Posting(
+                    acct_no,
+                    ts,
+                    "D",
+                    amount,
+                    "NET" if rnd() < 0.5 else "CTR",
+                    cp_name=name,
+                    cp_acct=cp_acct,
+                    memo="大额转出",
+                )
             elif kind == "small":
                 amount = min(amount, account.bal)
-                posting = post.Posting(acct_no, ts, "D", amount, "ATM" if rnd() < 0.7 else "CTR", cash="Y",
-                                       memo="ATM取款")
+                posting = post.Posting(
+                    acct_no, ts, "D", amount, "ATM" if rnd() < 0.7 else "CTR", cash="Y", memo="ATM取款"
+                )
             else:
                 posting = post.everyday_posting(self.rng, account, ts)
             if posting.amt <= 0:  # an emptied account: deposit instead
@@ -137,8 +157,14 @@ class LiveFeed:
                 except Exception:
                     log.exception("live feed step failed; continuing")
                 if self.stats.steps and self.stats.steps % 100 == 0:
-                    log.info("live feed", extra={"steps": self.stats.steps, "large": self.stats.large_withdrawals,
-                                                 "small": self.stats.small_withdrawals})
+                    log.info(
+                        "live feed",
+                        extra={
+                            "steps": self.stats.steps,
+                            "large": self.stats.large_withdrawals,
+                            "small": self.stats.small_withdrawals,
+                        },
+                    )
                 await self.sleep(1.0 / self.rate)
         finally:
             await self.close()

@@ -66,7 +66,8 @@ class Posting:
 def _account_query():
     a, p = schema.acct, schema.prod
     return select(a.c.acct_no, a.c.cust_no, p.c.prod_type, a.c.cur_bal, a.c.acct_status).select_from(
-        a.join(p, a.c.prod_cd == p.c.prod_cd))
+        a.join(p, a.c.prod_cd == p.c.prod_cd)
+    )
 
 
 def _account(row) -> Account:
@@ -76,14 +77,19 @@ def _account(row) -> Account:
 async def load_accounts(conn: AsyncConnection, acct_nos: list[str]) -> dict[str, Account]:
     out: dict[str, Account] = {}
     for i in range(0, len(acct_nos), 500):
-        chunk = acct_nos[i:i + 500]
+        chunk = acct_nos[i : i + 500]
         rows = await conn.execute(_account_query().where(schema.acct.c.acct_no.in_(chunk)))
         out.update((r.acct_no, _account(r)) for r in rows)
     return out
 
 
-async def postable_accounts(conn: AsyncConnection, *, min_balance: int = 0, limit: int | None = None,
-                            types: tuple[str, ...] = ("DMD", "CARD", "WM", "FUND")) -> list[Account]:
+async def postable_accounts(
+    conn: AsyncConnection,
+    *,
+    min_balance: int = 0,
+    limit: int | None = None,
+    types: tuple[str, ...] = ("DMD", "CARD", "WM", "FUND"),
+) -> list[Account]:
     """Normal accounts of the given types, richest first when ``min_balance``/``limit`` are given."""
     query = _account_query().where(schema.acct.c.acct_status == "N", schema.prod.c.prod_type.in_(types))
     if min_balance:
@@ -124,21 +130,34 @@ async def apply(conn: AsyncConnection, accounts: dict[str, Account], postings: l
         if new_bal < 0 and not account.liability:
             raise ValueError(f"posting would overdraw {posting.acct_no}: {account.bal} - {posting.amt}")
         account.bal = new_bal
-        txns.append({
-            "txn_id": f"{seq + k:0{TXN_ID_WIDTH}d}", "acct_no": posting.acct_no, "txn_ts": posting.ts,
-            "dc_flag": posting.dc, "amt": cents_to_decimal(posting.amt), "bal_after": cents_to_decimal(new_bal),
-            "channel": posting.channel, "cash_flag": posting.cash, "cp_name": posting.cp_name,
-            "cp_acct": posting.cp_acct, "memo": posting.memo,
-        })
+        txns.append(
+            {
+                "txn_id": f"{seq + k:0{TXN_ID_WIDTH}d}",
+                "acct_no": posting.acct_no,
+                "txn_ts": posting.ts,
+                "dc_flag": posting.dc,
+                "amt": cents_to_decimal(posting.amt),
+                "bal_after": cents_to_decimal(new_bal),
+                "channel": posting.channel,
+                "cash_flag": posting.cash,
+                "cp_name": posting.cp_name,
+                "cp_acct": posting.cp_acct,
+                "memo": posting.memo,
+            }
+        )
         day_end[(posting.acct_no, posting.ts.date())] = new_bal
     await conn.execute(insert(schema.txn), txns)
     last_ts: dict[str, datetime] = {}
     for posting in postings:
         last_ts[posting.acct_no] = max(posting.ts, last_ts.get(posting.acct_no, posting.ts))
     await conn.execute(
-        update(schema.acct).where(schema.acct.c.acct_no == bindparam("k_acct"))
+        update(schema.acct)
+        .where(schema.acct.c.acct_no == bindparam("k_acct"))
         .values(cur_bal=bindparam("k_bal"), upd_ts=bindparam("k_ts")),
-        [{"k_acct": no, "k_bal": cents_to_decimal(accounts[no].bal), "k_ts": ts} for no, ts in last_ts.items()],
+        [
+            {"k_acct": no, "k_bal": cents_to_decimal(accounts[no].bal), "k_ts": ts}
+            for no, ts in last_ts.items()
+        ],
     )
     await _upsert_day_end(conn, day_end)
     return txns
@@ -149,18 +168,30 @@ async def _upsert_day_end(conn: AsyncConnection, day_end: dict[tuple[str, object
     keys = list(day_end)
     existing: set[tuple[str, object]] = set()
     for i in range(0, len(keys), 200):
-        chunk = keys[i:i + 200]
-        rows = await conn.execute(select(h.c.acct_no, h.c.bal_dt).where(
-            or_(*(and_(h.c.acct_no == no, h.c.bal_dt == day) for no, day in chunk))))
+        chunk = keys[i : i + 200]
+        rows = await conn.execute(
+            select(h.c.acct_no, h.c.bal_dt).where(
+                or_(*(and_(h.c.acct_no == no, h.c.bal_dt == day) for no, day in chunk))
+            )
+        )
         existing.update((r.acct_no, r.bal_dt) for r in rows)
-    updates = [{"k_acct": no, "k_dt": day, "k_bal": cents_to_decimal(bal)}
-               for (no, day), bal in day_end.items() if (no, day) in existing]
-    inserts = [{"acct_no": no, "bal_dt": day, "bal": cents_to_decimal(bal)}
-               for (no, day), bal in day_end.items() if (no, day) not in existing]
+    updates = [
+        {"k_acct": no, "k_dt": day, "k_bal": cents_to_decimal(bal)}
+        for (no, day), bal in day_end.items()
+        if (no, day) in existing
+    ]
+    inserts = [
+        {"acct_no": no, "bal_dt": day, "bal": cents_to_decimal(bal)}
+        for (no, day), bal in day_end.items()
+        if (no, day) not in existing
+    ]
     if updates:
         await conn.execute(
-            update(h).where(h.c.acct_no == bindparam("k_acct"), h.c.bal_dt == bindparam("k_dt"))
-            .values(bal=bindparam("k_bal")), updates)
+            update(h)
+            .where(h.c.acct_no == bindparam("k_acct"), h.c.bal_dt == bindparam("k_dt"))
+            .values(bal=bindparam("k_bal")),
+            updates,
+        )
     if inserts:
         await conn.execute(insert(h), inserts)
 
@@ -182,23 +213,49 @@ def everyday_posting(rng: random.Random, account: Account, ts: datetime) -> Post
     amt = max(int(scale * (0.2 + 2 * rnd() ** 2)), 100)
     if account.prod_type == "CARD":
         if account.bal > 0 and rnd() < 0.25:
-            return Posting(account.acct_no, ts, "C", account.bal, "MOB", memo="信用卡还款", cp_name="本人还款")
-        return Posting(account.acct_no, ts, "D", amt, "POS", cp_name=people.MERCHANTS[int(rnd() * len(
-            people.MERCHANTS))], memo="消费")
+            return Posting(
+                account.acct_no, ts, "C", account.bal, "MOB", memo="信用卡还款", cp_name="本人还款"
+            )
+        return Posting(
+            account.acct_no,
+            ts,
+            "D",
+            amt,
+            "POS",
+            cp_name=people.MERCHANTS[int(rnd() * len(people.MERCHANTS))],
+            memo="消费",
+        )
     if account.prod_type in ("WM", "FUND"):
         if account.bal > 100_000 and rnd() < 0.5:
-            return Posting(account.acct_no, ts, "D", min(account.bal, max(account.bal // 5, 100_000)), "MOB",
-                           cp_name="本人账户", memo="赎回")
-        return Posting(account.acct_no, ts, "C", 100_000 * (1 + int(rnd() * 10)), "MOB", cp_name="本人账户",
-                       memo="申购")
+            return Posting(
+                account.acct_no,
+                ts,
+                "D",
+                min(account.bal, max(account.bal // 5, 100_000)),
+                "MOB",
+                cp_name="本人账户",
+                memo="赎回",
+            )
+        return Posting(
+            account.acct_no, ts, "C", 100_000 * (1 + int(rnd() * 10)), "MOB", cp_name="本人账户", memo="申购"
+        )
     if account.bal >= amt and rnd() < 0.55:
         r = rnd()
         if r < 0.35 and amt <= 500_000:
-            return Posting(account.acct_no, ts, "D", amt, "POS", cp_name=people.MERCHANTS[int(rnd() * len(
-                people.MERCHANTS))], memo="消费")
+            return Posting(
+                account.acct_no,
+                ts,
+                "D",
+                amt,
+                "POS",
+                cp_name=people.MERCHANTS[int(rnd() * len(people.MERCHANTS))],
+                memo="消费",
+            )
         name, no = counterparty(rng)
-        return Posting(account.acct_no, ts, "D", amt, "MOB" if r < 0.8 else "NET", cp_name=name, cp_acct=no,
-                       memo="转账")
+        return Posting(
+            account.acct_no, ts, "D", amt, "MOB" if r < 0.8 else "NET", cp_name=name, cp_acct=no, memo="转账"
+        )
     name, no = counterparty(rng)
-    return Posting(account.acct_no, ts, "C", amt, "MOB" if rnd() < 0.7 else "NET", cp_name=name, cp_acct=no,
-                   memo="转账")
+    return Posting(
+        account.acct_no, ts, "C", amt, "MOB" if rnd() < 0.7 else "NET", cp_name=name, cp_acct=no, memo="转账"
+    )

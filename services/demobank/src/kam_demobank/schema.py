@@ -31,7 +31,8 @@ metadata = MetaData()
 MONEY = Numeric(20, 2)
 
 org = Table(
-    "org", metadata,
+    "org",
+    metadata,
     Column("org_id", Text, primary_key=True),
     Column("org_name", Text, nullable=False),
     Column("parent_org_id", Text),
@@ -40,7 +41,8 @@ org = Table(
 )
 
 staff = Table(
-    "staff", metadata,
+    "staff",
+    metadata,
     Column("staff_id", Text, primary_key=True),
     Column("staff_name", Text, nullable=False),
     Column("org_id", Text, nullable=False),
@@ -50,7 +52,8 @@ staff = Table(
 )
 
 cust_indv = Table(
-    "cust_indv", metadata,
+    "cust_indv",
+    metadata,
     Column("cust_no", Text, primary_key=True),
     Column("cust_name", Text, nullable=False),
     Column("id_no", Text, nullable=False),
@@ -67,7 +70,8 @@ cust_indv = Table(
 )
 
 cust_corp = Table(
-    "cust_corp", metadata,
+    "cust_corp",
+    metadata,
     Column("cust_no", Text, primary_key=True),
     Column("corp_name", Text, nullable=False),
     Column("uscc", Text, nullable=False),
@@ -89,7 +93,8 @@ cust_corp = Table(
 )
 
 corp_rel = Table(
-    "corp_rel", metadata,
+    "corp_rel",
+    metadata,
     Column("parent_cust_no", Text, nullable=False),
     Column("child_cust_no", Text, nullable=False),
     Column("share_pct", Numeric(7, 4), nullable=False),
@@ -98,7 +103,8 @@ corp_rel = Table(
 )
 
 indv_rel = Table(
-    "indv_rel", metadata,
+    "indv_rel",
+    metadata,
     Column("cust_no", Text, nullable=False),
     Column("rel_type", Text, nullable=False),  # SPOUSE
     Column("rel_name", Text),
@@ -108,14 +114,16 @@ indv_rel = Table(
 )
 
 prod = Table(
-    "prod", metadata,
+    "prod",
+    metadata,
     Column("prod_cd", Text, primary_key=True),
     Column("prod_name", Text, nullable=False),
     Column("prod_type", Text, nullable=False),  # DMD | TD | WM | FUND | LOAN | CARD
 )
 
 acct = Table(
-    "acct", metadata,
+    "acct",
+    metadata,
     Column("acct_no", Text, primary_key=True),
     Column("cust_no", Text, nullable=False),
     Column("prod_cd", Text, nullable=False),
@@ -133,7 +141,8 @@ acct = Table(
 )
 
 acct_bal_hist = Table(
-    "acct_bal_hist", metadata,
+    "acct_bal_hist",
+    metadata,
     Column("acct_no", Text, nullable=False),
     Column("bal_dt", Date, nullable=False),
     Column("bal", MONEY, nullable=False),
@@ -142,7 +151,8 @@ acct_bal_hist = Table(
 )
 
 txn = Table(
-    "txn", metadata,
+    "txn",
+    metadata,
     Column("txn_id", Text, primary_key=True),
     Column("acct_no", Text, nullable=False),
     Column("txn_ts", DateTime, nullable=False),
@@ -159,7 +169,8 @@ txn = Table(
 )
 
 cust_rating = Table(
-    "cust_rating", metadata,
+    "cust_rating",
+    metadata,
     Column("cust_no", Text, primary_key=True),
     Column("rating", Text, nullable=False),  # AAA AA A BBB BB B CCC CC C
     Column("rated_dt", Date, nullable=False),
@@ -167,7 +178,17 @@ cust_rating = Table(
 
 #: Load order (parents first; there are no foreign keys, as in many core systems' reporting copies).
 TABLES: tuple[Table, ...] = (
-    org, staff, prod, cust_indv, cust_corp, corp_rel, indv_rel, cust_rating, acct, acct_bal_hist, txn,
+    org,
+    staff,
+    prod,
+    cust_indv,
+    cust_corp,
+    corp_rel,
+    indv_rel,
+    cust_rating,
+    acct,
+    acct_bal_hist,
+    txn,
 )
 
 #: Product types whose balance is owed by the customer (a debit increases it).

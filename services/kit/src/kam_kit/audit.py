@@ -57,12 +57,15 @@ MAX_VIEW_RESOURCES = 100
 SEAL_LOCK_KEY = 0x6B616D5F61756469  # "kam_audi"
 
 _KIND_TO_PROTO = {CHANGE: audit_pb2.AuditRecord.KIND_CHANGE, VIEW: audit_pb2.AuditRecord.KIND_VIEW}
-_ACTOR_KIND_TO_PROTO = {"user": audit_pb2.AuditRecord.ACTOR_KIND_USER,
-                        "service": audit_pb2.AuditRecord.ACTOR_KIND_SERVICE,
-                        "system": audit_pb2.AuditRecord.ACTOR_KIND_SYSTEM}
+_ACTOR_KIND_TO_PROTO = {
+    "user": audit_pb2.AuditRecord.ACTOR_KIND_USER,
+    "service": audit_pb2.AuditRecord.ACTOR_KIND_SERVICE,
+    "system": audit_pb2.AuditRecord.ACTOR_KIND_SYSTEM,
+}
 
 
 # ---------------------------------------------------------------------------------------------------------- writing
+
 
 def jsonable(value: Any) -> Any:
     """``value`` as plain JSON data, the form it is stored, hashed and published in: dates and times in ISO 8601
@@ -100,8 +103,9 @@ def is_secret(field_name: str) -> bool:
     return any(marker in lowered for marker in SECRET_MARKERS)
 
 
-def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any], *,
-                   redact: Iterable[str] = ()) -> tuple[dict[str, Any], dict[str, Any]]:
+def changed_fields(
+    before: Mapping[str, Any], after: Mapping[str, Any], *, redact: Iterable[str] = ()
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Only the fields whose value differs (a field on one side only counts as changed), secrets redacted."""
     redacted = set(redact)
     old, new = jsonable(dict(before)), jsonable(dict(after))
@@ -120,10 +124,20 @@ def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any], *,
 
 def _actor(actor: Identity | None) -> dict[str, Any]:
     if actor is None:
-        return {"actor": "", "actor_kind": "system", "actor_display_name": "", "actor_roles": [],
-                "actor_org_unit": ""}
-    return {"actor": actor.subject[:128], "actor_kind": actor.kind, "actor_display_name": actor.display_name[:200],
-            "actor_roles": list(actor.roles), "actor_org_unit": actor.org_unit[:128]}
+        return {
+            "actor": "",
+            "actor_kind": "system",
+            "actor_display_name": "",
+            "actor_roles": [],
+            "actor_org_unit": "",
+        }
+    return {
+        "actor": actor.subject[:128],
+        "actor_kind": actor.kind,
+        "actor_display_name": actor.display_name[:200],
+        "actor_roles": list(actor.roles),
+        "actor_org_unit": actor.org_unit[:128],
+    }
 
 
 def _current_trace_id() -> str:
@@ -131,15 +145,37 @@ def _current_trace_id() -> str:
     return f"{context.trace_id:032x}" if context.is_valid else ""
 
 
-def _queue(session: AsyncSession, *, service: str, kind: str, actor: Identity | None, action: str, resource: str,
-           before: dict, after: dict, details: dict, address: str | None, client: str | None,
-           request_id: str | None, trace_id: str | None, clock: Clock, record_id: str | None) -> str:
+def _queue(
+    session: AsyncSession,
+    *,
+    service: str,
+    kind: str,
+    actor: Identity | None,
+    action: str,
+    resource: str,
+    before: dict,
+    after: dict,
+    details: dict,
+    address: str | None,
+    client: str | None,
+    request_id: str | None,
+    trace_id: str | None,
+    clock: Clock,
+    record_id: str | None,
+) -> str:
     now = clock.now().astimezone(UTC)
     record_id = record_id or outbox._new_event_id(now)
     origin_address, origin_client = grpcserver.current_origin()
     row = {
-        "record_id": record_id, "service": service, "kind": kind, "occurred_at": now, **_actor(actor),
-        "action": action[:128], "resource": resource[:255], "before": before, "after": after,
+        "record_id": record_id,
+        "service": service,
+        "kind": kind,
+        "occurred_at": now,
+        **_actor(actor),
+        "action": action[:128],
+        "resource": resource[:255],
+        "before": before,
+        "after": after,
         "details": jsonable(details),
         "address": (origin_address if address is None else address)[:64],
         "client": (origin_client if client is None else client)[:255],
@@ -150,11 +186,24 @@ def _queue(session: AsyncSession, *, service: str, kind: str, actor: Identity | 
     return record_id
 
 
-def record_change(session: AsyncSession, *, service: str, actor: Identity | None, action: str, resource: str,
-                  before: Mapping[str, Any] | None = None, after: Mapping[str, Any] | None = None,
-                  details: Mapping[str, Any] | None = None, redact: Iterable[str] = (),
-                  address: str | None = None, client: str | None = None, request_id: str | None = None,
-                  trace_id: str | None = None, clock: Clock = SYSTEM_CLOCK, record_id: str | None = None) -> str:
+def record_change(
+    session: AsyncSession,
+    *,
+    service: str,
+    actor: Identity | None,
+    action: str,
+    resource: str,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    details: Mapping[str, Any] | None = None,
+    redact: Iterable[str] = (),
+    address: str | None = None,
+    client: str | None = None,
+    request_id: str | None = None,
+    trace_id: str | None = None,
+    clock: Clock = SYSTEM_CLOCK,
+    record_id: str | None = None,
+) -> str:
     """Queue the audit record of a change in the caller's transaction; returns its id.
 
     ``before`` is empty for a create, ``after`` for a delete; of the rest only the changed fields are kept.
@@ -162,28 +211,73 @@ def record_change(session: AsyncSession, *, service: str, actor: Identity | None
     the gRPC call being served (:func:`kam_kit.grpcserver.current_origin`, its request id, the current trace).
     """
     kept_before, kept_after = changed_fields(before or {}, after or {}, redact=redact)
-    return _queue(session, service=service, kind=CHANGE, actor=actor, action=action, resource=resource,
-                  before=kept_before, after=kept_after, details=dict(details or {}), address=address,
-                  client=client, request_id=request_id, trace_id=trace_id, clock=clock, record_id=record_id)
+    return _queue(
+        session,
+        service=service,
+        kind=CHANGE,
+        actor=actor,
+        action=action,
+        resource=resource,
+        before=kept_before,
+        after=kept_after,
+        details=dict(details or {}),
+        address=address,
+        client=client,
+        request_id=request_id,
+        trace_id=trace_id,
+        clock=clock,
+        record_id=record_id,
+    )
 
 
-def record_view(session: AsyncSession, *, service: str, actor: Identity | None, action: str,
-                resources: Sequence[str], kinds: Iterable[str] = (), resource_count: int | None = None,
-                query: str = "", details: Mapping[str, Any] | None = None, address: str | None = None,
-                client: str | None = None, request_id: str | None = None, trace_id: str | None = None,
-                clock: Clock = SYSTEM_CLOCK, record_id: str | None = None) -> str:
+def record_view(
+    session: AsyncSession,
+    *,
+    service: str,
+    actor: Identity | None,
+    action: str,
+    resources: Sequence[str],
+    kinds: Iterable[str] = (),
+    resource_count: int | None = None,
+    query: str = "",
+    details: Mapping[str, Any] | None = None,
+    address: str | None = None,
+    client: str | None = None,
+    request_id: str | None = None,
+    trace_id: str | None = None,
+    clock: Clock = SYSTEM_CLOCK,
+    record_id: str | None = None,
+) -> str:
     """Queue the audit record of a response that showed personal data unmasked (in the caller's transaction).
 
     ``resources``: what was shown (the first :data:`MAX_VIEW_RESOURCES` are kept, ``resource_count`` counts all);
     ``kinds``: the kinds of personal data; ``query``: a search query, stored as typed (it may itself be personal).
     """
     shown = list(resources)
-    facts = {"resources": shown[:MAX_VIEW_RESOURCES],
-             "resource_count": len(shown) if resource_count is None else resource_count,
-             "kinds": sorted(set(kinds)), "query": query, **(details or {})}
-    return _queue(session, service=service, kind=VIEW, actor=actor, action=action,
-                  resource=shown[0] if shown else "", before={}, after={}, details=facts, address=address,
-                  client=client, request_id=request_id, trace_id=trace_id, clock=clock, record_id=record_id)
+    facts = {
+        "resources": shown[:MAX_VIEW_RESOURCES],
+        "resource_count": len(shown) if resource_count is None else resource_count,
+        "kinds": sorted(set(kinds)),
+        "query": query,
+        **(details or {}),
+    }
+    return _queue(
+        session,
+        service=service,
+        kind=VIEW,
+        actor=actor,
+        action=action,
+        resource=shown[0] if shown else "",
+        before={},
+        after={},
+        details=facts,
+        address=address,
+        client=client,
+        request_id=request_id,
+        trace_id=trace_id,
+        clock=clock,
+        record_id=record_id,
+    )
 
 
 class AuditTrail:
@@ -193,16 +287,47 @@ class AuditTrail:
         self.service = service
         self.clock = clock
 
-    def change(self, session: AsyncSession, *, actor: Identity | None, action: str, resource: str,
-               before: Mapping[str, Any] | None = None, after: Mapping[str, Any] | None = None,
-               **kwargs: Any) -> str:
-        return record_change(session, service=self.service, clock=self.clock, actor=actor, action=action,
-                             resource=resource, before=before, after=after, **kwargs)
+    def change(
+        self,
+        session: AsyncSession,
+        *,
+        actor: Identity | None,
+        action: str,
+        resource: str,
+        before: Mapping[str, Any] | None = None,
+        after: Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> str:
+        return record_change(
+            session,
+            service=self.service,
+            clock=self.clock,
+            actor=actor,
+            action=action,
+            resource=resource,
+            before=before,
+            after=after,
+            **kwargs,
+        )
 
-    def view(self, session: AsyncSession, *, actor: Identity | None, action: str, resources: Sequence[str],
-             **kwargs: Any) -> str:
-        return record_view(session, service=self.service, clock=self.clock, actor=actor, action=action,
-                           resources=resources, **kwargs)
+    def view(
+        self,
+        session: AsyncSession,
+        *,
+        actor: Identity | None,
+        action: str,
+        resources: Sequence[str],
+        **kwargs: Any,
+    ) -> str:
+        return record_view(
+            session,
+            service=self.service,
+            clock=self.clock,
+            actor=actor,
+            action=action,
+            resources=resources,
+            **kwargs,
+        )
 
 
 @event.listens_for(Session, "before_commit")
@@ -226,13 +351,31 @@ def _drop_pending_records(session: Session) -> None:
 
 # ----------------------------------------------------------------------------------------------------- the chain
 
-_HASHED = ("record_id", "service", "kind", "actor", "actor_kind", "actor_display_name", "actor_roles",
-           "actor_org_unit", "action", "resource", "before", "after", "details", "address", "client", "request_id",
-           "trace_id")
+_HASHED = (
+    "record_id",
+    "service",
+    "kind",
+    "actor",
+    "actor_kind",
+    "actor_display_name",
+    "actor_roles",
+    "actor_org_unit",
+    "action",
+    "resource",
+    "before",
+    "after",
+    "details",
+    "address",
+    "client",
+    "request_id",
+    "trace_id",
+)
 
 
 def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)  # SQLite: naive UTC
+    return (
+        moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    )  # SQLite: naive UTC
 
 
 def canonical_json(row: Any, sequence: int) -> str:
@@ -255,13 +398,27 @@ def _struct(value: Mapping[str, Any]) -> struct_pb2.Struct:
 
 def to_proto(row: Any, *, sequence: int, prev_hash: str, hash_: str, canonical: str) -> audit_pb2.AuditRecord:
     record = audit_pb2.AuditRecord(
-        record_id=row.record_id, service=row.service, sequence=sequence, hash=hash_, prev_hash=prev_hash,
-        kind=_KIND_TO_PROTO.get(row.kind, audit_pb2.AuditRecord.KIND_UNSPECIFIED), actor=row.actor,
+        record_id=row.record_id,
+        service=row.service,
+        sequence=sequence,
+        hash=hash_,
+        prev_hash=prev_hash,
+        kind=_KIND_TO_PROTO.get(row.kind, audit_pb2.AuditRecord.KIND_UNSPECIFIED),
+        actor=row.actor,
         actor_kind=_ACTOR_KIND_TO_PROTO.get(row.actor_kind, audit_pb2.AuditRecord.ACTOR_KIND_UNSPECIFIED),
-        actor_display_name=row.actor_display_name, actor_roles=list(row.actor_roles),
-        actor_org_unit=row.actor_org_unit, action=row.action, resource=row.resource, before=_struct(row.before),
-        after=_struct(row.after), details=_struct(row.details), address=row.address, client=row.client,
-        request_id=row.request_id, trace_id=row.trace_id, canonical_json=canonical,
+        actor_display_name=row.actor_display_name,
+        actor_roles=list(row.actor_roles),
+        actor_org_unit=row.actor_org_unit,
+        action=row.action,
+        resource=row.resource,
+        before=_struct(row.before),
+        after=_struct(row.after),
+        details=_struct(row.details),
+        address=row.address,
+        client=row.client,
+        request_id=row.request_id,
+        trace_id=row.trace_id,
+        canonical_json=canonical,
     )
     record.occur_time.FromDatetime(_utc(row.occurred_at))
     return record
@@ -270,8 +427,15 @@ def to_proto(row: Any, *, sequence: int, prev_hash: str, hash_: str, canonical: 
 class AuditSealer:
     """Seals committed audit records into the service's hash chain and publishes them (through the outbox)."""
 
-    def __init__(self, db: Database, *, service: str, clock: Clock = SYSTEM_CLOCK, batch_size: int = 500,
-                 poll_interval: float = 1.0) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        service: str,
+        clock: Clock = SYSTEM_CLOCK,
+        batch_size: int = 500,
+        poll_interval: float = 1.0,
+    ) -> None:
         self.db = db
         self.service = service
         self.clock = clock
@@ -280,7 +444,8 @@ class AuditSealer:
         self._wakeup = asyncio.Event()
         self._seen = -1
         self._failures = telemetry.meter().create_counter(
-            "kam.audit.seal_failures", unit="{batch}", description="Audit sealing attempts that failed")
+            "kam.audit.seal_failures", unit="{batch}", description="Audit sealing attempts that failed"
+        )
         db.after_commit_hooks.append(self.notify)
 
     def notify(self) -> None:
@@ -301,7 +466,9 @@ class AuditSealer:
                 raise
             except Exception as exc:  # noqa: BLE001 - any database failure: retry later
                 self._failures.add(1, {"service": self.service})
-                log.warning("audit sealing failed; will retry", extra={"error": repr(exc), "retry_in": backoff})
+                log.warning(
+                    "audit sealing failed; will retry", extra={"error": repr(exc), "retry_in": backoff}
+                )
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
                 continue
@@ -315,9 +482,17 @@ class AuditSealer:
     async def seal(self) -> int:
         """Seal every committed unsealed record now, batch by batch; returns how many were sealed."""
         self._seen = _written
-        async with self.db.read() as session:  # no write transaction (nor lock) while there is nothing to seal
-            if await session.scalar(select(audit_table.c.id).where(
-                    audit_table.c.sequence.is_(None), audit_table.c.service == self.service).limit(1)) is None:
+        async with (
+            self.db.read() as session
+        ):  # no write transaction (nor lock) while there is nothing to seal
+            if (
+                await session.scalar(
+                    select(audit_table.c.id)
+                    .where(audit_table.c.sequence.is_(None), audit_table.c.service == self.service)
+                    .limit(1)
+                )
+                is None
+            ):
                 return 0
         total = 0
         while True:
@@ -331,13 +506,23 @@ class AuditSealer:
         async with self.db.writing() as session:
             if not self.db.is_sqlite:  # one sealer at a time across replicas, until this transaction ends
                 await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SEAL_LOCK_KEY})
-            head = (await session.execute(
-                select(t.c.sequence, t.c.hash).where(t.c.service == self.service, t.c.sequence.is_not(None))
-                .order_by(t.c.sequence.desc()).limit(1))).first()
+            head = (
+                await session.execute(
+                    select(t.c.sequence, t.c.hash)
+                    .where(t.c.service == self.service, t.c.sequence.is_not(None))
+                    .order_by(t.c.sequence.desc())
+                    .limit(1)
+                )
+            ).first()
             sequence, prev_hash = (head.sequence, head.hash) if head is not None else (0, GENESIS)
-            rows = (await session.execute(
-                select(t).where(t.c.sequence.is_(None), t.c.service == self.service).order_by(t.c.id)
-                .limit(self.batch_size))).all()
+            rows = (
+                await session.execute(
+                    select(t)
+                    .where(t.c.sequence.is_(None), t.c.service == self.service)
+                    .order_by(t.c.id)
+                    .limit(self.batch_size)
+                )
+            ).all()
             if not rows:
                 return 0
             now = self.clock.now()
@@ -346,16 +531,32 @@ class AuditSealer:
                 sequence += 1
                 canonical = canonical_json(row, sequence)
                 digest = chain_hash(prev_hash, canonical)
-                sealed.append({"_id": row.id, "_sequence": sequence, "_prev_hash": prev_hash, "_hash": digest})
-                event_ = audit_pb2.AuditRecorded(record=to_proto(row, sequence=sequence, prev_hash=prev_hash,
-                                                                 hash_=digest, canonical=canonical))
-                outbox.record(session, event_, service=self.service, clock=self.clock, resource=row.resource,
-                              event_id=row.record_id)
+                sealed.append(
+                    {"_id": row.id, "_sequence": sequence, "_prev_hash": prev_hash, "_hash": digest}
+                )
+                event_ = audit_pb2.AuditRecorded(
+                    record=to_proto(
+                        row, sequence=sequence, prev_hash=prev_hash, hash_=digest, canonical=canonical
+                    )
+                )
+                outbox.record(
+                    session,
+                    event_,
+                    service=self.service,
+                    clock=self.clock,
+                    resource=row.resource,
+                    event_id=row.record_id,
+                )
                 prev_hash = digest
             await session.execute(
-                update(t).where(t.c.id == bindparam("_id"), t.c.sequence.is_(None))
-                .values(sequence=bindparam("_sequence"), prev_hash=bindparam("_prev_hash"), hash=bindparam("_hash"),
-                        sealed_at=now),
+                update(t)
+                .where(t.c.id == bindparam("_id"), t.c.sequence.is_(None))
+                .values(
+                    sequence=bindparam("_sequence"),
+                    prev_hash=bindparam("_prev_hash"),
+                    hash=bindparam("_hash"),
+                    sealed_at=now,
+                ),
                 sealed,
             )
         for hook in self.db.after_commit_hooks:  # the outbox relay: the events are waiting
@@ -378,8 +579,17 @@ async def verify_chain(db: Database, *, service: str | None = None, chunk: int =
     and return the first broken link, or None when every record is intact and none is missing or inserted."""
     t = audit_table
     async with db.read() as session:
-        services = [service] if service else list((await session.scalars(
-            select(t.c.service).where(t.c.sequence.is_not(None)).distinct().order_by(t.c.service))).all())
+        services = (
+            [service]
+            if service
+            else list(
+                (
+                    await session.scalars(
+                        select(t.c.service).where(t.c.sequence.is_not(None)).distinct().order_by(t.c.service)
+                    )
+                ).all()
+            )
+        )
         for name in services:
             broken = await _verify_one(session, name, chunk)
             if broken is not None:
@@ -391,18 +601,31 @@ async def _verify_one(session: AsyncSession, service: str, chunk: int) -> Broken
     t = audit_table
     expected, prev_hash = 1, GENESIS
     while True:
-        rows = (await session.execute(
-            select(t).where(t.c.service == service, t.c.sequence >= expected).order_by(t.c.sequence)
-            .limit(chunk))).all()
+        rows = (
+            await session.execute(
+                select(t)
+                .where(t.c.service == service, t.c.sequence >= expected)
+                .order_by(t.c.sequence)
+                .limit(chunk)
+            )
+        ).all()
         for row in rows:
             if row.sequence != expected:
-                return BrokenLink(row.sequence, row.record_id,
-                                  f"sequence {expected} is missing (next is {row.sequence}): a record was deleted")
+                return BrokenLink(
+                    row.sequence,
+                    row.record_id,
+                    f"sequence {expected} is missing (next is {row.sequence}): a record was deleted",
+                )
             if row.prev_hash != prev_hash:
-                return BrokenLink(row.sequence, row.record_id,
-                                  "prev_hash is not the previous record's hash: a record was removed or inserted")
+                return BrokenLink(
+                    row.sequence,
+                    row.record_id,
+                    "prev_hash is not the previous record's hash: a record was removed or inserted",
+                )
             if chain_hash(prev_hash, canonical_json(row, row.sequence)) != row.hash:
-                return BrokenLink(row.sequence, row.record_id, "hash does not match the record: it was altered")
+                return BrokenLink(
+                    row.sequence, row.record_id, "hash does not match the record: it was altered"
+                )
             expected, prev_hash = expected + 1, row.hash
         if len(rows) < chunk:
             return None
@@ -413,6 +636,10 @@ async def chain_length(db: Database, *, service: str | None = None) -> tuple[int
     t = audit_table
     where = [t.c.service == service] if service else []
     async with db.read() as session:
-        sealed = await session.scalar(select(func.count()).select_from(t).where(t.c.sequence.is_not(None), *where))
-        unsealed = await session.scalar(select(func.count()).select_from(t).where(t.c.sequence.is_(None), *where))
+        sealed = await session.scalar(
+            select(func.count()).select_from(t).where(t.c.sequence.is_not(None), *where)
+        )
+        unsealed = await session.scalar(
+            select(func.count()).select_from(t).where(t.c.sequence.is_(None), *where)
+        )
     return int(sealed or 0), int(unsealed or 0)

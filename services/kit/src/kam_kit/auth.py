@@ -136,7 +136,11 @@ def issue_token(identity: Identity, *, secret: str, clock: Clock, ttl: timedelta
     }
     if identity.permissions:
         claims["perms"] = list(identity.permissions)
-    for claim, value in (("staff", identity.staff_code), ("scope", identity.scope), ("sid", identity.session_id)):
+    for claim, value in (
+        ("staff", identity.staff_code),
+        ("scope", identity.scope),
+        ("sid", identity.session_id),
+    ):
         if value:
             claims[claim] = value
     if identity.password_change_required:
@@ -230,7 +234,11 @@ def token_from_metadata(metadata: Iterable[tuple[str, str | bytes]] | None) -> s
 
 
 def issue_service_token(
-    name: str, secret: str, ttl: timedelta = timedelta(days=30), *, clock: Clock = SYSTEM_CLOCK,
+    name: str,
+    secret: str,
+    ttl: timedelta = timedelta(days=30),
+    *,
+    clock: Clock = SYSTEM_CLOCK,
     permissions: tuple[str, ...] = (),
 ) -> str:
     """A token for an internal system (``kind="service"``) calling KAM's gRPC services directly: with exactly
@@ -240,8 +248,13 @@ def issue_service_token(
     if unknown:
         raise ValueError(f"unknown permissions: {', '.join(unknown)} (see docs/api.md, permissions)")
     return issue_token(
-        Identity(subject=f"services/{name}", kind="service", display_name=name, roles=(catalogue.SERVICE,),
-                 permissions=permissions),
+        Identity(
+            subject=f"services/{name}",
+            kind="service",
+            display_name=name,
+            roles=(catalogue.SERVICE,),
+            permissions=permissions,
+        ),
         secret=secret,
         clock=clock,
         ttl=ttl,
@@ -250,18 +263,28 @@ def issue_service_token(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m kam_kit.auth", description="签发服务令牌 (issue a service token); reads KAM_TOKEN_SECRET"
+        prog="python -m kam_kit.auth",
+        description="签发服务令牌 (issue a service token); reads KAM_TOKEN_SECRET",
     )
     parser.add_argument("name", help="internal system name, e.g. core-banking-feed")
     parser.add_argument("--ttl-hours", type=float, default=24 * 30, help="validity in hours (default 720)")
-    parser.add_argument("--permission", "-p", action="append", default=[], metavar="PERMISSION",
-                        help="grant exactly this permission (repeatable), e.g. transactions.ingest for the core "
-                             "system's feed; without it the token has the roles/service bundle")
+    parser.add_argument(
+        "--permission",
+        "-p",
+        action="append",
+        default=[],
+        metavar="PERMISSION",
+        help="grant exactly this permission (repeatable), e.g. transactions.ingest for the core "
+        "system's feed; without it the token has the roles/service bundle",
+    )
     args = parser.parse_args(argv)
     secret = os.environ.get(SECRET_ENV, "")
     try:
-        print(issue_service_token(args.name, secret, timedelta(hours=args.ttl_hours),
-                                  permissions=tuple(args.permission)))
+        print(
+            issue_service_token(
+                args.name, secret, timedelta(hours=args.ttl_hours), permissions=tuple(args.permission)
+            )
+        )
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -65,5 +65,7 @@ def require(rule: Rule | None, identity: Identity) -> None:
         return
     known = PERMISSIONS.get(rule.permission)
     label = f"{rule.permission}（{known.zh}）" if known else rule.permission
-    raise PermissionDenied(f"没有权限：需要 {label} (permission {rule.permission} required)",
-                           metadata={"permission": rule.permission})
+    raise PermissionDenied(
+        f"没有权限：需要 {label} (permission {rule.permission} required)",
+        metadata={"permission": rule.permission},
+    )

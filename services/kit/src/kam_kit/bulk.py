@@ -51,19 +51,23 @@ class _Plan:
 def _sqlite_datetime(fallback: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """SQLite's default DATETIME format (``YYYY-MM-DD HH:MM:SS.ffffff``, the zone dropped) through
     ``datetime.isoformat`` (C) — the same text SQLAlchemy's formatting builds; anything else goes to SQLAlchemy."""
+
     def process(value):
         if type(value) is datetime:
             if value.tzinfo is not None:
                 value = value.replace(tzinfo=None)
             return value.isoformat(" ", "microseconds")
         return fallback(value)
+
     return process
 
 
 def _sqlite_date(fallback: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """SQLite's default DATE format (``YYYY-MM-DD``) through ``date.isoformat``; anything else to SQLAlchemy."""
+
     def process(value):
         return value.isoformat() if type(value) is date else fallback(value)
+
     return process
 
 
@@ -82,7 +86,9 @@ def _processor(type_, dialect: Dialect) -> Callable[[Any], Any] | None:
 _plans: dict[tuple, _Plan] = {}
 
 
-def _statement(table: Table, dialect: Dialect, columns: tuple[str, ...], conflict: tuple[str, ...], replace: bool):
+def _statement(
+    table: Table, dialect: Dialect, columns: tuple[str, ...], conflict: tuple[str, ...], replace: bool
+):
     if not conflict:
         return insert(table)
     if dialect.name not in ("sqlite", "postgresql"):
@@ -91,11 +97,17 @@ def _statement(table: Table, dialect: Dialect, columns: tuple[str, ...], conflic
     if not replace:
         return statement.on_conflict_do_nothing(index_elements=list(conflict))
     return statement.on_conflict_do_update(
-        index_elements=list(conflict), set_={c: statement.excluded[c] for c in columns if c not in conflict})
+        index_elements=list(conflict), set_={c: statement.excluded[c] for c in columns if c not in conflict}
+    )
 
 
-def _plan(table: Table, dialect: Dialect, columns: tuple[str, ...], conflict: tuple[str, ...] = (),
-          replace: bool = False) -> _Plan:
+def _plan(
+    table: Table,
+    dialect: Dialect,
+    columns: tuple[str, ...],
+    conflict: tuple[str, ...] = (),
+    replace: bool = False,
+) -> _Plan:
     key = (id(table), dialect.name, dialect.driver, columns, conflict, replace)
     plan = _plans.get(key)
     if plan is not None:
@@ -119,8 +131,13 @@ def _plan(table: Table, dialect: Dialect, columns: tuple[str, ...], conflict: tu
         process = _processor(compiled.binds[name].type, dialect)
         if process is not None:
             processors.append((position, process))
-    plan = _Plan(sql=compiled.string, getter=operator.itemgetter(*given), width=len(given),
-                 defaults=tuple(defaults), processors=tuple(processors))
+    plan = _Plan(
+        sql=compiled.string,
+        getter=operator.itemgetter(*given),
+        width=len(given),
+        defaults=tuple(defaults),
+        processors=tuple(processors),
+    )
     _plans[key] = plan
     return plan
 
@@ -133,8 +150,14 @@ def insert_rows_sync(connection: Connection, table: Table, rows: Sequence[Mappin
     connection.exec_driver_sql(plan.sql, plan.parameters(rows))
 
 
-async def insert_rows(session: AsyncSession, table: Table, rows: Sequence[Mapping], *,
-                      skip_existing: Sequence[str] = (), replace_existing: Sequence[str] = ()) -> None:
+async def insert_rows(
+    session: AsyncSession,
+    table: Table,
+    rows: Sequence[Mapping],
+    *,
+    skip_existing: Sequence[str] = (),
+    replace_existing: Sequence[str] = (),
+) -> None:
     """Insert ``rows`` (mappings with the same keys) into ``table`` in the session's transaction. With
     ``skip_existing`` (the columns of a unique key) a row whose key is already stored is left out, silently;
     with ``replace_existing`` it overwrites the stored row's other given columns (an upsert).
@@ -145,6 +168,11 @@ async def insert_rows(session: AsyncSession, table: Table, rows: Sequence[Mappin
     if skip_existing and replace_existing:
         raise ValueError("skip_existing and replace_existing exclude each other")
     connection = await session.connection()
-    plan = _plan(table, connection.dialect, tuple(rows[0]), tuple(skip_existing or replace_existing),
-                 bool(replace_existing))
+    plan = _plan(
+        table,
+        connection.dialect,
+        tuple(rows[0]),
+        tuple(skip_existing or replace_existing),
+        bool(replace_existing),
+    )
     await connection.exec_driver_sql(plan.sql, plan.parameters(rows))

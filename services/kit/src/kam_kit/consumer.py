@@ -90,11 +90,14 @@ class EventConsumer:
         self._applied = meter.create_counter("kam.consumer.applied", unit="{event}")
         self._duplicates = meter.create_counter("kam.consumer.duplicates", unit="{event}")
         self._retries = meter.create_counter("kam.consumer.retries", unit="{event}")
-        self._parked = meter.create_counter("kam.consumer.parked", unit="{event}",
-                                            description="Poison events parked after exhausting retries")
+        self._parked = meter.create_counter(
+            "kam.consumer.parked", unit="{event}", description="Poison events parked after exhausting retries"
+        )
         self._pending = 0
         meter.create_observable_gauge(
-            "kam.consumer.lag", callbacks=[self._observe_lag], unit="{event}",
+            "kam.consumer.lag",
+            callbacks=[self._observe_lag],
+            unit="{event}",
             description="Messages in the stream not yet delivered to this consumer",
         )
 
@@ -132,7 +135,9 @@ class EventConsumer:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - broker hiccups: retry the whole subscription
-                log.warning("consumer loop failed; retrying", extra={"consumer": self.name, "error": repr(exc)})
+                log.warning(
+                    "consumer loop failed; retrying", extra={"consumer": self.name, "error": repr(exc)}
+                )
                 await asyncio.sleep(1.0)
 
     async def _loop(self, psub) -> None:
@@ -170,11 +175,14 @@ class EventConsumer:
         finally:
             otel_context.detach(token)
 
-    async def _apply_or_settle(self, msg: Msg, headers, event_id: str, event_type: str, delivery: int) -> None:
+    async def _apply_or_settle(
+        self, msg: Msg, headers, event_id: str, event_type: str, delivery: int
+    ) -> None:
         subscription = self.by_type.get(event_type)
         if not event_id or subscription is None:
-            await self._park(msg, headers, event_id or "?", f"unknown or unidentified event type {event_type!r}",
-                             delivery)
+            await self._park(
+                msg, headers, event_id or "?", f"unknown or unidentified event type {event_type!r}", delivery
+            )
             return
         try:
             payload = subscription.message_type.FromString(msg.data)
@@ -182,9 +190,13 @@ class EventConsumer:
             await self._park(msg, headers, event_id, f"undecodable payload: {exc}", delivery)
             return
         meta = events.EventMeta(
-            event_id=event_id, event_type=event_type, source=headers.get(events.CE_SOURCE, ""),
-            time=headers.get(events.CE_TIME, ""), subject=msg.subject,
-            resource=headers.get(events.CE_SUBJECT, ""), delivery=delivery,
+            event_id=event_id,
+            event_type=event_type,
+            source=headers.get(events.CE_SOURCE, ""),
+            time=headers.get(events.CE_TIME, ""),
+            subject=msg.subject,
+            resource=headers.get(events.CE_SUBJECT, ""),
+            delivery=delivery,
             authorization=headers.get(events.AUTHORIZATION, ""),
             publish_time=msg.metadata.timestamp if msg.metadata else None,
         )
@@ -198,8 +210,10 @@ class EventConsumer:
                 await self._park(msg, headers, event_id, repr(exc), delivery)
                 return
             delay = self.backoff[min(delivery - 1, len(self.backoff) - 1)] if self.backoff else 1.0
-            log.warning("event handler failed; will retry", extra={
-                "consumer": self.name, "event_id": event_id, "delivery": delivery, "error": repr(exc)})
+            log.warning(
+                "event handler failed; will retry",
+                extra={"consumer": self.name, "event_id": event_id, "delivery": delivery, "error": repr(exc)},
+            )
             self._retries.add(1, self._attrs)
             await msg.nak(delay=delay)
             return
@@ -230,16 +244,31 @@ class EventConsumer:
         return True
 
     async def _park(self, msg: Msg, headers, event_id: str, error: str, delivery: int) -> None:
-        headers = {k: v for k, v in headers.items() if k.lower() != events.AUTHORIZATION}  # no secrets at rest
+        headers = {
+            k: v for k, v in headers.items() if k.lower() != events.AUTHORIZATION
+        }  # no secrets at rest
         async with self.db.transaction() as session:
             await session.execute(
                 insert(parked_events_table).values(
-                    consumer=self.name, event_id=event_id, subject=msg.subject, headers=headers,
-                    payload=msg.data, error=error, deliveries=delivery, parked_at=self.clock.now(),
+                    consumer=self.name,
+                    event_id=event_id,
+                    subject=msg.subject,
+                    headers=headers,
+                    payload=msg.data,
+                    error=error,
+                    deliveries=delivery,
+                    parked_at=self.clock.now(),
                 )
             )
         self._parked.add(1, self._attrs)
-        log.error("event parked", extra={
-            "consumer": self.name, "event_id": event_id, "subject": msg.subject, "error": error,
-            "delivery": delivery})
+        log.error(
+            "event parked",
+            extra={
+                "consumer": self.name,
+                "event_id": event_id,
+                "subject": msg.subject,
+                "error": error,
+                "delivery": delivery,
+            },
+        )
         await msg.term()

@@ -11,7 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-_FIELDS = (("minute", 0, 59), ("hour", 0, 23), ("day of month", 1, 31), ("month", 1, 12), ("day of week", 0, 7))
+_FIELDS = (
+    ("minute", 0, 59),
+    ("hour", 0, 23),
+    ("day of month", 1, 31),
+    ("month", 1, 12),
+    ("day of week", 0, 7),
+)
 
 
 class CronError(ValueError):
@@ -61,11 +67,12 @@ class Cron:
     def parse(cls, expression: str) -> Cron:
         parts = expression.split()
         if len(parts) != 5:
-            raise CronError(f"cron expression {expression!r} must have 5 fields (minute hour day month weekday)")
+            raise CronError(
+                f"cron expression {expression!r} must have 5 fields (minute hour day month weekday)"
+            )
         sets = [_parse_field(p, *spec) for p, spec in zip(parts, _FIELDS, strict=True)]
         weekdays = frozenset(0 if d == 7 else d for d in sets[4])
-        return cls(expression, sets[0], sets[1], sets[2], sets[3], weekdays,
-                   parts[2] != "*", parts[4] != "*")
+        return cls(expression, sets[0], sets[1], sets[2], sets[3], weekdays, parts[2] != "*", parts[4] != "*")
 
     def _day_matches(self, moment: datetime) -> bool:
         weekday = (moment.weekday() + 1) % 7
@@ -75,8 +82,12 @@ class Cron:
         return dom and dow
 
     def matches(self, moment: datetime) -> bool:
-        return (moment.minute in self.minutes and moment.hour in self.hours and moment.month in self.months
-                and self._day_matches(moment))
+        return (
+            moment.minute in self.minutes
+            and moment.hour in self.hours
+            and moment.month in self.months
+            and self._day_matches(moment)
+        )
 
     def next_after(self, moment: datetime) -> datetime:
         """The first matching minute strictly after ``moment`` (same time zone as ``moment``)."""

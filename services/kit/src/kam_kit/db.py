@@ -56,6 +56,7 @@ def service_base() -> type[DeclarativeBase]:
 
     return Base
 
+
 outbox_table = Table(
     "kam_outbox",
     kit_metadata,
@@ -163,8 +164,9 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Async
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
     else:
-        engine = create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size,
-                                     pool_pre_ping=True)
+        engine = create_async_engine(
+            url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+        )
     _instrument(engine)
     return engine
 

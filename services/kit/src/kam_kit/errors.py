@@ -104,7 +104,9 @@ def concurrent_conflict(exc: BaseException) -> Aborted | None:
     original = exc.orig
     sqlstate = getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
     if sqlstate == "23505" or "UNIQUE constraint failed" in str(original) or "duplicate key" in str(original):
-        return Aborted("并发冲突：数据刚被他人修改，请重试 (concurrent change, please retry)", reason="CONCURRENT_CHANGE")
+        return Aborted(
+            "并发冲突：数据刚被他人修改，请重试 (concurrent change, please retry)", reason="CONCURRENT_CHANGE"
+        )
     return None
 
 
@@ -166,7 +168,9 @@ class Validator:
         return ok
 
     def require(self, value: object, field_path: str, description: str = "必填 (required)") -> bool:
-        return self.check(bool(value if not isinstance(value, str) else value.strip()), field_path, description)
+        return self.check(
+            bool(value if not isinstance(value, str) else value.strip()), field_path, description
+        )
 
     def raise_if_any(self, message: str = "请求参数无效 (invalid argument)") -> None:
         if self.violations:

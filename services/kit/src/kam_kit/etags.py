@@ -19,5 +19,8 @@ def check(sent: str, version: int, what: str) -> None:
     resource for people (``客户``, ``定级规则`` …)."""
     current = etag_for(version)
     if sent and sent != current:
-        raise Aborted(f"{what}已被他人修改，请刷新后重试 ({what} changed meanwhile: etag {sent} is stale, now "
-                      f"{current})", metadata={"current_etag": current})
+        raise Aborted(
+            f"{what}已被他人修改，请刷新后重试 ({what} changed meanwhile: etag {sent} is stale, now "
+            f"{current})",
+            metadata={"current_etag": current},
+        )

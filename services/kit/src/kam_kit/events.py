@@ -87,8 +87,12 @@ async def connect(url: str, name: str, *, retry_forever: bool = True) -> NATS:
     while True:
         try:
             return await nats.connect(
-                url, name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5,
-                connect_timeout=2, allow_reconnect=True,
+                url,
+                name=name,
+                max_reconnect_attempts=-1,
+                reconnect_time_wait=0.5,
+                connect_timeout=2,
+                allow_reconnect=True,
             )
         except Exception as exc:
             if not retry_forever:

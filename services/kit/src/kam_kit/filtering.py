@@ -23,12 +23,16 @@ def parse_equalities(text: str, allowed: Mapping[str, Callable[[str], object]]) 
     for term in re.split(r"\s+AND\s+", text.strip()):
         match = _TERM.match(term)
         if not match:
-            raise InvalidArgument.for_field("filter", f"无法解析的过滤条件 (cannot parse {term.strip()!r}; "
-                                            "supported: field = value [AND …])")
+            raise InvalidArgument.for_field(
+                "filter",
+                f"无法解析的过滤条件 (cannot parse {term.strip()!r}; supported: field = value [AND …])",
+            )
         field_name, quoted, bare = match.groups()
         if field_name not in allowed:
             raise InvalidArgument.for_field(
-                "filter", f"不支持按 {field_name} 过滤 (unknown filter field; supported: {', '.join(sorted(allowed))})")
+                "filter",
+                f"不支持按 {field_name} 过滤 (unknown filter field; supported: {', '.join(sorted(allowed))})",
+            )
         raw = quoted.replace('\\"', '"') if quoted is not None else bare
         try:
             result[field_name] = allowed[field_name](raw)

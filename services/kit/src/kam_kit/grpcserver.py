@@ -61,7 +61,9 @@ def current_origin() -> tuple[str, str]:
     return _origin.get()
 
 
-def status_trailer(error: KamError, domain: str) -> tuple[grpc.StatusCode, str, tuple[tuple[str, bytes], ...]]:
+def status_trailer(
+    error: KamError, domain: str
+) -> tuple[grpc.StatusCode, str, tuple[tuple[str, bytes], ...]]:
     status = to_rpc_status(error, domain)
     return error.code, status.message, (("grpc-status-details-bin", status.SerializeToString()),)
 
@@ -70,8 +72,14 @@ class KamServerInterceptor(grpc.aio.ServerInterceptor):
     """Request ids, deadlines, authentication, error mapping and metrics for every unary and streaming call."""
 
     def __init__(
-        self, *, domain: str, token_secret: str, clock: Clock, public_methods: Iterable[str] = (),
-        default_deadline: float = DEFAULT_DEADLINE_SECONDS, revocations: Revocations | None = None,
+        self,
+        *,
+        domain: str,
+        token_secret: str,
+        clock: Clock,
+        public_methods: Iterable[str] = (),
+        default_deadline: float = DEFAULT_DEADLINE_SECONDS,
+        revocations: Revocations | None = None,
     ) -> None:
         self.domain = domain
         self.revocations = revocations
@@ -152,8 +160,10 @@ class KamServerInterceptor(grpc.aio.ServerInterceptor):
                 self._verified.clear()
             self._verified[token] = (identity, min(identity.expires_at, now + TOKEN_CACHE_SECONDS))
         if self.revocations is not None and self.revocations.is_revoked(identity):
-            raise Unauthenticated("登录会话已结束，请重新登录 (the session or key was revoked; sign in again)",
-                                  reason="TOKEN_REVOKED")
+            raise Unauthenticated(
+                "登录会话已结束，请重新登录 (the session or key was revoked; sign in again)",
+                reason="TOKEN_REVOKED",
+            )
         return identity
 
     def _budget(self, context: grpc.aio.ServicerContext) -> float:
@@ -174,7 +184,8 @@ class KamServerInterceptor(grpc.aio.ServerInterceptor):
         log.exception("unhandled error in %s", method, exc_info=exc)
         status = internal_status(self.domain)
         await context.abort(
-            grpc.StatusCode.INTERNAL, status.message,
+            grpc.StatusCode.INTERNAL,
+            status.message,
             trailing_metadata=(("grpc-status-details-bin", status.SerializeToString()),),
         )
 
@@ -257,7 +268,10 @@ class GrpcServer:
         self.port = port
         self.health = health.aio.HealthServicer()
         self.interceptor = KamServerInterceptor(
-            domain=f"{service}.kam", token_secret=token_secret, clock=clock, public_methods=public_methods,
+            domain=f"{service}.kam",
+            token_secret=token_secret,
+            clock=clock,
+            public_methods=public_methods,
             revocations=revocations,
         )
         self.server = grpc.aio.server(
@@ -271,7 +285,9 @@ class GrpcServer:
         self.service_names: list[str] = []
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
 
-    def add(self, register: Callable[[object, grpc.aio.Server], None], servicer: object, full_name: str) -> None:
+    def add(
+        self, register: Callable[[object, grpc.aio.Server], None], servicer: object, full_name: str
+    ) -> None:
         """Register a servicer, e.g. ``add(add_CustomerServiceServicer_to_server, servicer, "kam.customer.v1.CustomerService")``."""
         register(servicer, self.server)
         self.service_names.append(full_name)

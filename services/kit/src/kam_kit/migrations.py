@@ -51,6 +51,9 @@ async def upgrade_async(url: str, versions_dir: str | Path, metadata: MetaData |
 def revision(url: str, versions_dir: str | Path, metadata: MetaData, message: str, branch: str) -> None:
     """Autogenerate a new revision on the service's branch (developer command)."""
     command.revision(
-        alembic_config(url, versions_dir, metadata), message=message, autogenerate=True,
-        head=f"{branch}@head", version_path=str(versions_dir),
+        alembic_config(url, versions_dir, metadata),
+        message=message,
+        autogenerate=True,
+        head=f"{branch}@head",
+        version_path=str(versions_dir),
     )

@@ -71,10 +71,12 @@ class Recorder:
         self.service = service
         self.clock = clock
 
-    def record(self, session: AsyncSession, message: Message, *, resource: str = "",
-               event_id: str | None = None) -> str:
-        return record(session, message, service=self.service, clock=self.clock, resource=resource,
-                      event_id=event_id)
+    def record(
+        self, session: AsyncSession, message: Message, *, resource: str = "", event_id: str | None = None
+    ) -> str:
+        return record(
+            session, message, service=self.service, clock=self.clock, resource=resource, event_id=event_id
+        )
 
 
 _random_ids: list[int] = []
@@ -88,7 +90,7 @@ def _new_event_id(now: datetime) -> str:
     end instead of at random pages."""
     if not _random_ids:
         block = os.urandom(16 * 256)
-        _random_ids.extend(int.from_bytes(block[i:i + 16], "big") for i in range(0, len(block), 16))
+        _random_ids.extend(int.from_bytes(block[i : i + 16], "big") for i in range(0, len(block), 16))
     millis = int(now.timestamp() * 1000) & _MILLIS_MASK
     digits = f"{(millis << 80) | (_random_ids.pop() & _UUID7_RANDOM) | _UUID7_SET:032x}"
     return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
@@ -155,7 +157,9 @@ class OutboxRelay:
         async with self.db.read() as session:
             return int(
                 await session.scalar(
-                    select(func.count()).select_from(outbox_table).where(outbox_table.c.published_at.is_(None))
+                    select(func.count())
+                    .select_from(outbox_table)
+                    .where(outbox_table.c.published_at.is_(None))
                 )
             )
 
@@ -170,7 +174,9 @@ class OutboxRelay:
                 raise
             except Exception as exc:  # noqa: BLE001 - any broker/database failure: retry later
                 self._failures.add(1, {"service": self.service})
-                log.warning("outbox publish failed; will retry", extra={"error": repr(exc), "retry_in": backoff})
+                log.warning(
+                    "outbox publish failed; will retry", extra={"error": repr(exc), "retry_in": backoff}
+                )
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
                 continue
@@ -195,8 +201,12 @@ class OutboxRelay:
             rows = (
                 await session.execute(
                     select(
-                        outbox_table.c.seq, outbox_table.c.event_id, outbox_table.c.subject,
-                        outbox_table.c.event_type, outbox_table.c.headers, outbox_table.c.payload,
+                        outbox_table.c.seq,
+                        outbox_table.c.event_id,
+                        outbox_table.c.subject,
+                        outbox_table.c.event_type,
+                        outbox_table.c.headers,
+                        outbox_table.c.payload,
                         outbox_table.c.created_at,
                     )
                     .where(outbox_table.c.published_at.is_(None))
@@ -234,8 +244,9 @@ class OutboxRelay:
         """The NATS headers of an outbox row: the CloudEvents attributes rebuilt from its columns, then what
         the row stored (resource and trace context; rows written by older releases stored every header)."""
         created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
-        headers = events.event_headers(event_id=row.event_id, service=self.service, event_type=row.event_type,
-                                       time=created)
+        headers = events.event_headers(
+            event_id=row.event_id, service=self.service, event_type=row.event_type, time=created
+        )
         headers.update(row.headers or {})
         return headers
 

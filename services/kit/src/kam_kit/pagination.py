@@ -43,5 +43,7 @@ def decode_token(token: str, *, bound_to: str, secret: bytes) -> dict | None:
     except (ValueError, json.JSONDecodeError):
         raise InvalidArgument.for_field("page_token", "无效的分页令牌 (invalid page token)") from None
     if data.get("q") != bound_to:
-        raise InvalidArgument.for_field("page_token", "分页令牌与查询条件不匹配 (page token does not match the query)")
+        raise InvalidArgument.for_field(
+            "page_token", "分页令牌与查询条件不匹配 (page token does not match the query)"
+        )
     return data["c"]

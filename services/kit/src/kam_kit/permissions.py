@@ -39,28 +39,42 @@ class Permission:
 
 _CATALOGUE = (
     # customer service
-    Permission("customers.read", "查看客户（账户、交易、联系人、时间线、资信、集团结构、等级）",
-               "read customers and their accounts, transactions, contacts, timeline, credit, structure and tier"),
+    Permission(
+        "customers.read",
+        "查看客户（账户、交易、联系人、时间线、资信、集团结构、等级）",
+        "read customers and their accounts, transactions, contacts, timeline, credit, structure and tier",
+    ),
     Permission("customers.create", "新建客户", "create customers"),
     Permission("customers.update", "修改客户、维护联系人", "update customers and manage their contacts"),
     Permission("customers.delete", "删除客户", "delete customers entered in KAM"),
-    Permission("customers.pii.read", "查看未打码的个人信息（留痕审计）", "see personal data unmasked (audited)"),
+    Permission(
+        "customers.pii.read", "查看未打码的个人信息（留痕审计）", "see personal data unmasked (audited)"
+    ),
     Permission("interactions.create", "记录客户互动", "record interactions on a customer's timeline"),
     Permission("customer_groups.manage", "维护集团客户", "create, change and delete corporate groups"),
     Permission("tiers.read", "查看客户等级和定级规则", "read tiers and tier rule sets"),
-    Permission("tiers.manage", "维护客户等级和定级规则（含模拟、启用）",
-               "change tiers and tier rule sets, simulate and activate them"),
+    Permission(
+        "tiers.manage",
+        "维护客户等级和定级规则（含模拟、启用）",
+        "change tiers and tier rule sets, simulate and activate them",
+    ),
     Permission("tier_overrides.manage", "人工调整客户等级", "set and remove manual tiers"),
     Permission("scans.read", "查看扫描任务", "read scan jobs"),
     Permission("scans.run", "启动、取消扫描", "start and cancel scans"),
-    Permission("transactions.ingest", "推送核心系统交易（仅限服务账户）",
-               "push core-banking transactions (service accounts only)", service_only=True),
+    Permission(
+        "transactions.ingest",
+        "推送核心系统交易（仅限服务账户）",
+        "push core-banking transactions (service accounts only)",
+        service_only=True,
+    ),
     Permission("access_records.read", "查看个人信息访问记录", "read the personal-data access trail"),
     # alert service
     Permission("alert_rules.read", "查看预警规则", "read alert rules"),
     Permission("alert_rules.manage", "维护预警规则", "create, change and delete alert rules"),
     Permission("alerts.read", "查看预警", "read alerts"),
-    Permission("alerts.handle", "处理预警（确认、暂缓、停止、解决）", "acknowledge, snooze, stop and resolve alerts"),
+    Permission(
+        "alerts.handle", "处理预警（确认、暂缓、停止、解决）", "acknowledge, snooze, stop and resolve alerts"
+    ),
     Permission("alerts.monitoring.read", "查看全行监控概况", "read the bank-wide monitoring figures"),
     # task service
     Permission("tasks.read", "查看任务", "read tasks"),
@@ -72,7 +86,9 @@ _CATALOGUE = (
     # notice service
     Permission("announcements.read", "查看公告", "read announcements"),
     Permission("announcements.publish", "发布公告", "publish announcements"),
-    Permission("notifications.read", "本人通知：查看、标为已读、通知设置", "one's own notifications and settings"),
+    Permission(
+        "notifications.read", "本人通知：查看、标为已读、通知设置", "one's own notifications and settings"
+    ),
     Permission("notification_templates.read", "查看消息模板", "read message templates"),
     Permission("notification_templates.manage", "维护消息模板", "manage message templates"),
     Permission("customer_messages.send", "向客户发送消息", "send messages to customers"),
@@ -89,7 +105,9 @@ _CATALOGUE = (
     Permission("org_units.manage", "维护机构", "create, change and delete org units"),
     Permission("roles.read", "查看角色", "read roles"),
     Permission("roles.manage", "维护角色", "create, change and delete roles"),
-    Permission("service_accounts.manage", "维护服务账户（内部系统）", "create, rotate and disable service accounts"),
+    Permission(
+        "service_accounts.manage", "维护服务账户（内部系统）", "create, rotate and disable service accounts"
+    ),
 )
 
 PERMISSIONS: dict[str, Permission] = {p.name: p for p in _CATALOGUE}
@@ -111,10 +129,29 @@ def _grants(*names: str) -> frozenset[str]:
     return frozenset(names)
 
 
-_EVERYONE = ("customers.read", "tiers.read", "alerts.read", "alert_rules.read", "announcements.read",
-             "notifications.read", "reports.read", "users.read", "org_units.read", "roles.read")
-_STAFF = (*_EVERYONE, "interactions.create", "alerts.handle", "tasks.read", "tasks.work", "campaigns.read",
-          "announcements.publish", "notification_templates.read", "reports.create")
+_EVERYONE = (
+    "customers.read",
+    "tiers.read",
+    "alerts.read",
+    "alert_rules.read",
+    "announcements.read",
+    "notifications.read",
+    "reports.read",
+    "users.read",
+    "org_units.read",
+    "roles.read",
+)
+_STAFF = (
+    *_EVERYONE,
+    "interactions.create",
+    "alerts.handle",
+    "tasks.read",
+    "tasks.work",
+    "campaigns.read",
+    "announcements.publish",
+    "notification_templates.read",
+    "reports.create",
+)
 _ADMINISTRATION = ("users.manage", "org_units.manage", "roles.manage", "service_accounts.manage")
 
 ADMIN = "roles/admin"
@@ -126,25 +163,86 @@ SERVICE = "roles/service"
 
 _ROLES = (
     Role(ADMIN, "系统管理员", _grants(*(p.name for p in _CATALOGUE if not p.service_only)), SCOPE_ALL),
-    Role(HEAD_OFFICE_LEADER, "总行领导", _grants(
-        *_STAFF, "customers.delete", "customer_groups.manage", "tiers.manage", "scans.read", "scans.run",
-        "alert_rules.manage", "alerts.monitoring.read", "tasks.assign", "campaigns.manage",
-        "campaign_activities.create", "deliveries.read"), SCOPE_ALL),
-    Role(COMPLIANCE, "合规专员", _grants(
-        *_EVERYONE, "customers.pii.read", "access_records.read", "tasks.read", "campaigns.read",
-        "deliveries.read"), SCOPE_ALL),
-    Role(BRANCH_MANAGER, "分行行长", _grants(
-        *_STAFF, "customers.create", "customers.update", "customers.delete", "customers.pii.read",
-        "customer_groups.manage", "tier_overrides.manage", "tasks.assign", "campaign_activities.create",
-        "customer_messages.send", "customer_consents.manage", "deliveries.read"), SCOPE_ORG_UNIT_TREE),
-    Role(RELATIONSHIP_MANAGER, "客户经理", _grants(
-        *_STAFF, "customers.create", "customers.update", "customers.pii.read", "campaign_activities.create",
-        "customer_messages.send", "customer_consents.manage", "deliveries.read"), SCOPE_OWN),
+    Role(
+        HEAD_OFFICE_LEADER,
+        "总行领导",
+        _grants(
+            *_STAFF,
+            "customers.delete",
+            "customer_groups.manage",
+            "tiers.manage",
+            "scans.read",
+            "scans.run",
+            "alert_rules.manage",
+            "alerts.monitoring.read",
+            "tasks.assign",
+            "campaigns.manage",
+            "campaign_activities.create",
+            "deliveries.read",
+        ),
+        SCOPE_ALL,
+    ),
+    Role(
+        COMPLIANCE,
+        "合规专员",
+        _grants(
+            *_EVERYONE,
+            "customers.pii.read",
+            "access_records.read",
+            "tasks.read",
+            "campaigns.read",
+            "deliveries.read",
+        ),
+        SCOPE_ALL,
+    ),
+    Role(
+        BRANCH_MANAGER,
+        "分行行长",
+        _grants(
+            *_STAFF,
+            "customers.create",
+            "customers.update",
+            "customers.delete",
+            "customers.pii.read",
+            "customer_groups.manage",
+            "tier_overrides.manage",
+            "tasks.assign",
+            "campaign_activities.create",
+            "customer_messages.send",
+            "customer_consents.manage",
+            "deliveries.read",
+        ),
+        SCOPE_ORG_UNIT_TREE,
+    ),
+    Role(
+        RELATIONSHIP_MANAGER,
+        "客户经理",
+        _grants(
+            *_STAFF,
+            "customers.create",
+            "customers.update",
+            "customers.pii.read",
+            "campaign_activities.create",
+            "customer_messages.send",
+            "customer_consents.manage",
+            "deliveries.read",
+        ),
+        SCOPE_OWN,
+    ),
     # The default of a service token issued without ``--permission``: the data APIs, but neither ingestion
     # (grant ``transactions.ingest`` explicitly) nor the audit trail nor user administration.
-    Role(SERVICE, "内部系统（服务账户）", _grants(*(
-        p.name for p in _CATALOGUE
-        if not p.service_only and p.name not in ("access_records.read", *_ADMINISTRATION))), SCOPE_ALL),
+    Role(
+        SERVICE,
+        "内部系统（服务账户）",
+        _grants(
+            *(
+                p.name
+                for p in _CATALOGUE
+                if not p.service_only and p.name not in ("access_records.read", *_ADMINISTRATION)
+            )
+        ),
+        SCOPE_ALL,
+    ),
 )
 
 ROLES: dict[str, Role] = {r.name: r for r in _ROLES}

@@ -13,16 +13,26 @@ from kam_kit.timeconv import aware
 Row = TypeVar("Row")
 
 
-async def newer_row(session: AsyncSession, model: type[Row], key: Any, version_time: datetime, *,
-                    time_attr: str = "update_time", stale=None) -> Row | None:
+async def newer_row(
+    session: AsyncSession,
+    model: type[Row],
+    key: Any,
+    version_time: datetime,
+    *,
+    time_attr: str = "update_time",
+    stale=None,
+) -> Row | None:
     """The row of ``model`` with primary ``key`` to apply an event of ``version_time`` to: a new (added) row, or the
     existing one when its ``time_attr`` is not later; None when the stored version is newer (skip the event).
     ``stale(row)`` may say that a stored row is a placeholder to be filled whatever its time."""
     row = await session.get(model, key)
     if row is None:
         row = model()
-        for column, value in zip(model.__mapper__.primary_key, key if isinstance(key, tuple) else (key,),  # type: ignore[attr-defined]
-                                 strict=True):
+        for column, value in zip(
+            model.__mapper__.primary_key,
+            key if isinstance(key, tuple) else (key,),  # type: ignore[attr-defined]
+            strict=True,
+        ):
             setattr(row, column.key, value)
         session.add(row)
         return row

@@ -43,28 +43,36 @@ def date_value(message: date_pb2.Date, field: str) -> date | None:
         return date(message.year, message.month, message.day)
     except (ValueError, OverflowError):
         raise InvalidArgument.for_field(
-            field, f"日期无效：{message.year}-{message.month:02d}-{message.day:02d} 不存在 "
-                   "(not a calendar date; expected year 1–9999, month 1–12 and a day that month has)") from None
+            field,
+            f"日期无效：{message.year}-{message.month:02d}-{message.day:02d} 不存在 "
+            "(not a calendar date; expected year 1–9999, month 1–12 and a day that month has)",
+        ) from None
 
 
 def timestamp_value(message: timestamp_pb2.Timestamp, field: str) -> datetime:
     """An aware UTC datetime, or INVALID_ARGUMENT outside 0001-01-01 … 9999-12-31 or with bad nanoseconds."""
     if not MIN_SECONDS <= message.seconds <= MAX_SECONDS or not 0 <= message.nanos < _NANOS:
-        raise InvalidArgument.for_field(field, "时间超出范围 (timestamp out of range: 0001-01-01 to 9999-12-31)")
+        raise InvalidArgument.for_field(
+            field, "时间超出范围 (timestamp out of range: 0001-01-01 to 9999-12-31)"
+        )
     return message.ToDatetime(tzinfo=UTC)
 
 
-def money_value(message: money_pb2.Money, field: str, *, currencies: tuple[str, ...] = ("", "CNY"),
-                positive: bool = False) -> Decimal:
+def money_value(
+    message: money_pb2.Money, field: str, *, currencies: tuple[str, ...] = ("", "CNY"), positive: bool = False
+) -> Decimal:
     """The amount in yuan, rounded to the cent. INVALID_ARGUMENT (naming every problem) when the currency is not
     one of ``currencies`` (empty means CNY), ``nanos`` is out of range or of the other sign than ``units``, the
     amount is beyond :data:`MAX_AMOUNT`, or — with ``positive`` — it is not above zero."""
     v = Validator()
     v.check(message.currency_code in currencies, f"{field}.currency_code", "仅支持人民币 CNY (only CNY)")
     units, nanos = message.units, message.nanos
-    if v.check(-_NANOS < nanos < _NANOS and not (units > 0 > nanos) and not (units < 0 < nanos), field,
-               "金额无效：nanos 应在 ±999,999,999 之内且与 units 同号 (invalid amount: nanos out of range or of the "
-               "other sign)"):
+    if v.check(
+        -_NANOS < nanos < _NANOS and not (units > 0 > nanos) and not (units < 0 < nanos),
+        field,
+        "金额无效：nanos 应在 ±999,999,999 之内且与 units 同号 (invalid amount: nanos out of range or of the "
+        "other sign)",
+    ):
         value = (Decimal(units) + Decimal(nanos) / _NANOS).quantize(_CENT)
         if v.check(abs(value) < MAX_AMOUNT, field, "金额超出范围 (amount out of range)") and positive:
             v.check(value > 0, field, "金额必须为正 (must be positive)")

@@ -82,30 +82,45 @@ class Service:
 
 #: The gateway: the HTTP/JSON front door, which also serves ``kam.identity.v1`` over gRPC.
 GATEWAY = Service(
-    "gateway", 50050, produces_events=True, proto_package="identity",
-    summary="HTTP/JSON gateway, identity/org, web console.", production_replicas=3,
+    "gateway",
+    50050,
+    produces_events=True,
+    proto_package="identity",
+    summary="HTTP/JSON gateway, identity/org, web console.",
+    production_replicas=3,
 )
 
 #: The backend services, in start order. THE list: nothing else in the repository names them.
 SERVICES: tuple[Service, ...] = (
     Service(
-        "customer", 50051, produces_events=True,
+        "customer",
+        50051,
+        produces_events=True,
         summary="customer 360, core-banking scan, metrics and tiers.",
         memory_limit="1Gi",
         memory_note="A full scan of a 1,000,000-customer bank peaks at about 510 MB (batches of 2,000; "
-                    "docs/performance.md).",
-        production_replicas=3, heavy=True,
+        "docs/performance.md).",
+        production_replicas=3,
+        heavy=True,
     ),
     Service(
-        "alert", 50052, produces_events=True, consumes=("customer",),
+        "alert",
+        50052,
+        produces_events=True,
+        consumes=("customer",),
         summary="alert rules, transaction monitoring, reminders, alert lifecycle.",
-        production_replicas=3, heavy=True,
+        production_replicas=3,
+        heavy=True,
     ),
     Service("task", 50053, produces_events=True, summary="tasks and marketing campaigns."),
     Service("notice", 50054, produces_events=True, summary="announcements and delivery of notifications."),
     Service(  # publishes nothing (kam.report.v1 has no events): no stream, no outbox relay
-        "report", 50055, produces_events=False, consumes=("customer",),
-        summary="analytical store and report center.", heavy=True,
+        "report",
+        50055,
+        produces_events=False,
+        consumes=("customer",),
+        summary="analytical store and report center.",
+        heavy=True,
     ),
 )
 

@@ -72,8 +72,10 @@ class Revocations:
             self.revoke_session(session.session_id, from_timestamp(session.expire_time).timestamp())
         elif subject == ACCOUNT_SUBJECT:
             account = events_pb2.ServiceAccountRevoked.FromString(payload)
-            self.revoke_account(account.service_account.replace("serviceAccounts/", "services/", 1),
-                                from_timestamp(account.revoke_time).timestamp())
+            self.revoke_account(
+                account.service_account.replace("serviceAccounts/", "services/", 1),
+                from_timestamp(account.revoke_time).timestamp(),
+            )
 
     async def follow(self, js: JetStreamContext, *, retry_seconds: float = 2.0) -> None:
         """Read both subjects from the stream's beginning, then keep following (until cancelled). Until the
@@ -82,14 +84,22 @@ class Revocations:
             try:
                 subscriptions = []
                 for subject in (SESSION_SUBJECT, ACCOUNT_SUBJECT):
-                    subscriptions.append(await js.subscribe(
-                        subject, ordered_consumer=True, deliver_policy=DeliverPolicy.ALL,
-                        cb=self._on_message, manual_ack=True))
+                    subscriptions.append(
+                        await js.subscribe(
+                            subject,
+                            ordered_consumer=True,
+                            deliver_policy=DeliverPolicy.ALL,
+                            cb=self._on_message,
+                            manual_ack=True,
+                        )
+                    )
                 break
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - the stream may not exist yet
-                log.info("revocation list: identity stream not available yet; retrying", extra={"error": repr(exc)})
+                log.info(
+                    "revocation list: identity stream not available yet; retrying", extra={"error": repr(exc)}
+                )
                 await asyncio.sleep(retry_seconds)
         try:
             await self._catch_up(js)

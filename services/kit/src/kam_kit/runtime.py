@@ -46,7 +46,12 @@ ConsumerFactory = Callable[[JetStreamContext], EventConsumer]
 
 
 def consumer(
-    db: Database, *, name: str, producer: str, handlers: Mapping[type, Callable], settings: ServiceSettings,
+    db: Database,
+    *,
+    name: str,
+    producer: str,
+    handlers: Mapping[type, Callable],
+    settings: ServiceSettings,
     clock: Clock = SYSTEM_CLOCK,
 ) -> ConsumerFactory:
     """A factory for :attr:`ServiceApp.consumers`: applies ``producer``'s events with ``handlers``
@@ -54,7 +59,12 @@ def consumer(
 
     def build(js: JetStreamContext) -> EventConsumer:
         return EventConsumer(
-            db, js, name=name, producer=producer, clock=clock, max_deliver=settings.consumer_max_deliver,
+            db,
+            js,
+            name=name,
+            producer=producer,
+            clock=clock,
+            max_deliver=settings.consumer_max_deliver,
             subscriptions=[Subscription(message, handler, producer) for message, handler in handlers.items()],
         )
 
@@ -66,7 +76,11 @@ def registration(servicer: object) -> tuple[Callable, str]:
     ``*_pb2_grpc`` base class it extends (so a service registers a servicer by passing the object alone)."""
     for cls in type(servicer).__mro__:
         module = sys.modules.get(cls.__module__)
-        if module is None or not module.__name__.endswith("_pb2_grpc") or not cls.__name__.endswith("Servicer"):
+        if (
+            module is None
+            or not module.__name__.endswith("_pb2_grpc")
+            or not cls.__name__.endswith("Servicer")
+        ):
             continue
         name = cls.__name__.removesuffix("Servicer")
         descriptor = importlib.import_module(module.__name__.removesuffix("_grpc")).DESCRIPTOR
@@ -122,8 +136,16 @@ class ServiceApp:
     def consume(self, producer: str, handlers: Mapping[type, Callable], *, name: str = "") -> None:
         """Apply ``producer``'s events with ``handlers`` (message class → ``async handler(session, event, meta)``)
         through the durable, idempotent consumer ``name`` (default ``<service>-<producer>``)."""
-        self.consumers.append(consumer(self.db, name=name or f"{self.service}-{producer}", producer=producer,
-                                       handlers=handlers, settings=self.settings, clock=self.clock))
+        self.consumers.append(
+            consumer(
+                self.db,
+                name=name or f"{self.service}-{producer}",
+                producer=producer,
+                handlers=handlers,
+                settings=self.settings,
+                clock=self.clock,
+            )
+        )
 
     async def migrate(self) -> None:
         await migrations.upgrade_async(self.settings.database_url, self.versions_dir, self.metadata)
@@ -131,8 +153,12 @@ class ServiceApp:
     async def start(self) -> None:
         await self.migrate()
         self.grpc = GrpcServer(
-            self.service, self.settings.grpc_port, token_secret=self.settings.token_secret.reveal(),
-            clock=self.clock, public_methods=self.public_methods, host=self.settings.grpc_host,
+            self.service,
+            self.settings.grpc_port,
+            token_secret=self.settings.token_secret.reveal(),
+            clock=self.clock,
+            public_methods=self.public_methods,
+            host=self.settings.grpc_host,
             revocations=self.revocations,
         )
         for servicer in self.servicers:
@@ -149,17 +175,25 @@ class ServiceApp:
         if self.settings.nats_url:
             self._tasks.append(asyncio.create_task(self._messaging(), name=f"{self.service}-messaging"))
         for job in self.background:
-            self._tasks.append(asyncio.create_task(job(), name=f"{self.service}-{getattr(job, '__name__', 'job')}"))
+            self._tasks.append(
+                asyncio.create_task(job(), name=f"{self.service}-{getattr(job, '__name__', 'job')}")
+            )
 
     async def _messaging(self) -> None:
         self.nats = await events.connect(self.settings.nats_url, name=f"kam-{self.service}")
         js = self.nats.jetstream()
-        self._tasks.append(asyncio.create_task(self.revocations.follow(js), name=f"{self.service}-revocations"))
+        self._tasks.append(
+            asyncio.create_task(self.revocations.follow(js), name=f"{self.service}-revocations")
+        )
         if self.produces_events:
             await _retry(lambda: events.ensure_stream(js, self.service), what="ensure stream")
             self.relay = OutboxRelay(
-                self.db, js, service=self.service, batch_size=self.settings.outbox_batch_size,
-                poll_interval=self.settings.outbox_poll_seconds, clock=self.clock,
+                self.db,
+                js,
+                service=self.service,
+                batch_size=self.settings.outbox_batch_size,
+                poll_interval=self.settings.outbox_poll_seconds,
+                clock=self.clock,
             )
             self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.service}-outbox"))
         for factory in self.consumers:
@@ -199,7 +233,9 @@ class ServiceApp:
         await serve_until_signalled(started, self.stop)
 
 
-async def serve_until_signalled(start: Callable[[], Awaitable[None]], stop: Callable[[], Awaitable[None]]) -> None:
+async def serve_until_signalled(
+    start: Callable[[], Awaitable[None]], stop: Callable[[], Awaitable[None]]
+) -> None:
     """Run a server until SIGTERM or SIGINT, then stop it once (a second signal while stopping changes nothing):
     the one way KAM's processes — every service and the gateway — serve."""
     stopping = asyncio.Event()
@@ -258,8 +294,11 @@ def audit_verify_command(service: str) -> Command:
             return 2
         return asyncio.run(_audit_verify(settings.database_url, service))
 
-    return Command(help="verify the audit trail's hash chain (exit 1 at the first broken link)",
-                   add_arguments=lambda parser: None, run=run)
+    return Command(
+        help="verify the audit trail's hash chain (exit 1 at the first broken link)",
+        add_arguments=lambda parser: None,
+        run=run,
+    )
 
 
 async def _audit_verify(url: str, service: str) -> int:
@@ -270,8 +309,10 @@ async def _audit_verify(url: str, service: str) -> int:
     finally:
         await db.dispose()
     if broken is not None:
-        print(f"kam-{service}: audit chain BROKEN at sequence {broken.sequence} (record {broken.record_id}): "
-              f"{broken.reason}")
+        print(
+            f"kam-{service}: audit chain BROKEN at sequence {broken.sequence} (record {broken.record_id}): "
+            f"{broken.reason}"
+        )
         return 1
     print(f"kam-{service}: audit chain intact: {sealed} records sealed, {unsealed} waiting to be sealed")
     return 0

@@ -50,7 +50,9 @@ class DataScope:
 
     def allows(self, record) -> bool:
         """Whether a record with ``branch`` and ``relationship_manager`` attributes is in scope."""
-        return self.everything or record.branch in self.branches or record.relationship_manager in self.managers
+        return (
+            self.everything or record.branch in self.branches or record.relationship_manager in self.managers
+        )
 
 
 EVERYTHING = DataScope(everything=True)

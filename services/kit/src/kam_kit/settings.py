@@ -45,7 +45,11 @@ def env_str(name: str, default: str | None = None, *, environ: Mapping[str, str]
 
 
 def env_int(
-    name: str, default: int, *, minimum: int | None = None, maximum: int | None = None,
+    name: str,
+    default: int,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> int:
     raw = _env(environ).get(name)
@@ -111,8 +115,9 @@ class ServiceSettings:
         return cls(
             service=service,
             grpc_host=env_str(prefix + "GRPC_HOST", "127.0.0.1", environ=environ),
-            grpc_port=env_int(prefix + "GRPC_PORT", entry.grpc_port, minimum=0, maximum=65535,
-                              environ=environ),
+            grpc_port=env_int(
+                prefix + "GRPC_PORT", entry.grpc_port, minimum=0, maximum=65535, environ=environ
+            ),
             database_url=env_str(prefix + "DATABASE_URL", entry.default_database_url, environ=environ),
             nats_url=env_str("KAM_NATS_URL", DEFAULT_NATS_URL, environ=environ),
             token_secret=env_secret("KAM_TOKEN_SECRET", min_length=32, environ=environ),

@@ -54,7 +54,10 @@ def test_missing_or_malformed_token_is_unauthenticated(token: str | None) -> Non
 def test_forged_token_is_rejected() -> None:
     clock = ManualClock()
     forged = issue_token(
-        Identity(subject="users/admin", roles=("admin",)), secret=OTHER_SECRET, clock=clock, ttl=timedelta(hours=1)
+        Identity(subject="users/admin", roles=("admin",)),
+        secret=OTHER_SECRET,
+        clock=clock,
+        ttl=timedelta(hours=1),
     )
     with pytest.raises(Unauthenticated) as err:
         verify_token(forged, secret=SECRET, clock=clock)
@@ -66,7 +69,10 @@ def test_tampered_payload_is_rejected() -> None:
     token = issue_token(ALICE, secret=SECRET, clock=clock, ttl=timedelta(hours=1))
     header, _, signature = token.split(".")
     other_payload = issue_token(
-        Identity(subject="users/admin", roles=("admin",)), secret=OTHER_SECRET, clock=clock, ttl=timedelta(hours=1)
+        Identity(subject="users/admin", roles=("admin",)),
+        secret=OTHER_SECRET,
+        clock=clock,
+        ttl=timedelta(hours=1),
     ).split(".")[1]
     with pytest.raises(Unauthenticated):
         verify_token(f"{header}.{other_payload}.{signature}", secret=SECRET, clock=clock)
@@ -146,13 +152,24 @@ def test_item12_a_token_not_valid_before_an_hour_from_now_is_refused() -> None:
             verify_token(jwt.encode(claims, SECRET, algorithm="HS256"), secret=SECRET, clock=clock)
         assert err.value.reason == "TOKEN_INVALID"
     skewed = {**base, "iat": now + 30, "nbf": now + 30}  # within the allowed clock skew
-    assert verify_token(jwt.encode(skewed, SECRET, algorithm="HS256"), secret=SECRET, clock=clock).subject == "users/x"
+    assert (
+        verify_token(jwt.encode(skewed, SECRET, algorithm="HS256"), secret=SECRET, clock=clock).subject
+        == "users/x"
+    )
 
 
 def test_permissions_come_from_roles_or_the_explicit_claim() -> None:
     clock = ManualClock()
-    rm = verify_token(issue_token(Identity(subject="users/rm", roles=("roles/relationship_manager",)), secret=SECRET,
-                                  clock=clock, ttl=timedelta(hours=1)), secret=SECRET, clock=clock)
+    rm = verify_token(
+        issue_token(
+            Identity(subject="users/rm", roles=("roles/relationship_manager",)),
+            secret=SECRET,
+            clock=clock,
+            ttl=timedelta(hours=1),
+        ),
+        secret=SECRET,
+        clock=clock,
+    )
     assert rm.can("customers.read") and rm.can("customers.pii.read") and not rm.can("tiers.manage")
     assert rm.data_scope == "OWN"
     leader = Identity(subject="users/l", roles=("roles/head_office_leader",))
@@ -161,8 +178,11 @@ def test_permissions_come_from_roles_or_the_explicit_claim() -> None:
     # A user never holds a service-only permission, whatever the token says; a service does when granted.
     claimed = Identity(subject="users/u", permissions=("transactions.ingest", "customers.read"))
     assert claimed.granted == {"customers.read"}
-    feed = verify_token(issue_service_token("feed", SECRET, clock=clock, permissions=("transactions.ingest",)),
-                        secret=SECRET, clock=clock)
+    feed = verify_token(
+        issue_service_token("feed", SECRET, clock=clock, permissions=("transactions.ingest",)),
+        secret=SECRET,
+        clock=clock,
+    )
     assert feed.granted == {"transactions.ingest"} and feed.data_scope == "ALL"
     default = verify_token(issue_service_token("crm", SECRET, clock=clock), secret=SECRET, clock=clock)
     assert default.can("customers.read") and not default.can("transactions.ingest")
@@ -180,17 +200,26 @@ def test_cli_grants_exactly_the_permissions_asked(monkeypatch, capsys) -> None:
 
 def test_staff_code_scope_and_session_travel_in_the_token() -> None:
     clock = ManualClock()
-    person = Identity(subject="users/wang", roles=("roles/relationship_manager",), org_unit="orgUnits/0101",
-                      staff_code="E000123", scope="OWN", session_id="s-1")
-    back = verify_token(issue_token(person, secret=SECRET, clock=clock, ttl=timedelta(minutes=5)),
-                        secret=SECRET, clock=clock)
+    person = Identity(
+        subject="users/wang",
+        roles=("roles/relationship_manager",),
+        org_unit="orgUnits/0101",
+        staff_code="E000123",
+        scope="OWN",
+        session_id="s-1",
+    )
+    back = verify_token(
+        issue_token(person, secret=SECRET, clock=clock, ttl=timedelta(minutes=5)), secret=SECRET, clock=clock
+    )
     assert (back.staff_code, back.scope, back.session_id, back.data_scope) == ("E000123", "OWN", "s-1", "OWN")
 
 
 def test_a_users_own_scope_replaces_the_roles_and_an_unknown_one_is_refused() -> None:
     leader = Identity(subject="users/li", roles=("roles/head_office_leader",))
     assert leader.data_scope == "ALL"
-    assert Identity(subject="users/li", roles=("roles/head_office_leader",), scope="ORG_UNIT_TREE").data_scope \
+    assert (
+        Identity(subject="users/li", roles=("roles/head_office_leader",), scope="ORG_UNIT_TREE").data_scope
         == "ORG_UNIT_TREE"
+    )
     with pytest.raises(ValueError):
         Identity(subject="users/li", scope="EVERYTHING")

@@ -14,7 +14,10 @@ from kam_kit.errors import PermissionDenied
 def test_rules_come_from_the_protos() -> None:
     get = customer_service_pb2.DESCRIPTOR.services_by_name["CustomerService"].methods_by_name["GetCustomer"]
     assert authz.declared_rule(get) == authz.Rule(permission="customers.read")
-    assert authz.rule_for("/kam.customer.v1.CustomerService/CreateTransaction").permission == "transactions.ingest"
+    assert (
+        authz.rule_for("/kam.customer.v1.CustomerService/CreateTransaction").permission
+        == "transactions.ingest"
+    )
     identity = identity_service_pb2.DESCRIPTOR.services_by_name["IdentityService"]
     assert authz.declared_rule(identity.methods_by_name["Login"]).public
     assert authz.declared_rule(identity.methods_by_name["GetCurrentUser"]).signed_in
@@ -47,20 +50,31 @@ def test_scope_resolution() -> None:
     resolved = scope.resolve(manager, parents)
     assert resolved.branches == {"orgUnits/0100", "orgUnits/0101"}
     assert resolved.managers == {"users/bm", "staff/bm"}
-    assert scope.resolve(None).everything and scope.resolve(Identity(subject="services/x", kind="service")).everything
-    nobody = scope.resolve(Identity(subject="users/n", roles=("roles/unknown",), org_unit="orgUnits/0000"), parents)
+    assert (
+        scope.resolve(None).everything
+        and scope.resolve(Identity(subject="services/x", kind="service")).everything
+    )
+    nobody = scope.resolve(
+        Identity(subject="users/n", roles=("roles/unknown",), org_unit="orgUnits/0000"), parents
+    )
     assert nobody.branches == frozenset()  # OWN: only the customers they manage
 
     class Record:
         branch, relationship_manager = "orgUnits/0200", "staff/bm"
+
     assert resolved.allows(Record()) and not scope.resolve(
-        Identity(subject="users/x", roles=(permissions.BRANCH_MANAGER,), org_unit="orgUnits/0100"), parents).allows(
-            Record())
+        Identity(subject="users/x", roles=(permissions.BRANCH_MANAGER,), org_unit="orgUnits/0100"), parents
+    ).allows(Record())
 
 
 def test_own_scope_covers_the_callers_staff_code() -> None:
-    person = Identity(subject="users/wang", roles=("roles/relationship_manager",), org_unit="orgUnits/0101",
-                      staff_code="E000123", scope="OWN")
+    person = Identity(
+        subject="users/wang",
+        roles=("roles/relationship_manager",),
+        org_unit="orgUnits/0101",
+        staff_code="E000123",
+        scope="OWN",
+    )
     resolved = scope.resolve(person, {"0101": "0100", "0100": None})
     assert not resolved.everything and resolved.branches == frozenset()
     assert {"users/wang", "staff/wang", "staff/E000123"} == resolved.managers

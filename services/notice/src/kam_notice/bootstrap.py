@@ -23,7 +23,10 @@ METADATA = MetaData()
 
 def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
     return ServiceApp(
-        settings=settings, db=Database(settings.database_url), metadata=METADATA, versions_dir=MIGRATIONS,
+        settings=settings,
+        db=Database(settings.database_url),
+        metadata=METADATA,
+        versions_dir=MIGRATIONS,
         clock=clock,
         servicers=[announcements.AnnouncementServiceServicer(), notifications.NotificationServiceServicer()],
     )

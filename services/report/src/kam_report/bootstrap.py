@@ -26,7 +26,12 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
     db = Database(settings.database_url)
     app = ServiceApp(settings=settings, db=db, metadata=Base.metadata, versions_dir=MIGRATIONS, clock=clock)
     app.serve(ReportServicer(db))
-    app.consume("customer", {**dict.fromkeys(CUSTOMER_EVENTS, on_customer_changed),
-                             events_pb2.TierChanged: on_tier_changed,
-                             events_pb2.SourceOrgUnitUpdated: on_org_unit_updated})
+    app.consume(
+        "customer",
+        {
+            **dict.fromkeys(CUSTOMER_EVENTS, on_customer_changed),
+            events_pb2.TierChanged: on_tier_changed,
+            events_pb2.SourceOrgUnitUpdated: on_org_unit_updated,
+        },
+    )
     return app

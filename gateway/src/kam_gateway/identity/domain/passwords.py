@@ -25,11 +25,28 @@ MAX_LENGTH = 128
 _CLASSES = (re.compile(r"[a-z]"), re.compile(r"[A-Z]"), re.compile(r"[0-9]"), re.compile(r"[^a-zA-Z0-9]"))
 #: Passwords too common to allow whatever their shape (lower-cased comparison; the top of public leak lists and
 #: the obvious bank words).
-COMMON = frozenset({
-    "password123", "password1!", "qwerty12345", "1234567890", "12345678910", "abc123456789", "iloveyou123",
-    "p@ssw0rd123", "passw0rd!23", "admin12345", "administrator", "welcome123", "letmein12345", "changeme123",
-    "icbc123456", "bank123456!", "a123456789", "qwer1234!@#$",
-})
+COMMON = frozenset(
+    {
+        "password123",
+        "password1!",
+        "qwerty12345",
+        "1234567890",
+        "12345678910",
+        "abc123456789",
+        "iloveyou123",
+        "p@ssw0rd123",
+        "passw0rd!23",
+        "admin12345",
+        "administrator",
+        "welcome123",
+        "letmein12345",
+        "changeme123",
+        "icbc123456",
+        "bank123456!",
+        "a123456789",
+        "qwer1234!@#$",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -48,15 +65,26 @@ def policy_problems(password: str, *, username: str = "", display_name: str = ""
     user name or display name, not a common password."""
     problems: list[PolicyProblem] = []
     if len(password) < MIN_LENGTH:
-        problems.append(PolicyProblem("TOO_SHORT", f"至少{MIN_LENGTH}个字符", f"at least {MIN_LENGTH} characters"))
+        problems.append(
+            PolicyProblem("TOO_SHORT", f"至少{MIN_LENGTH}个字符", f"at least {MIN_LENGTH} characters")
+        )
     if len(password) > MAX_LENGTH:
-        problems.append(PolicyProblem("TOO_LONG", f"最多{MAX_LENGTH}个字符", f"at most {MAX_LENGTH} characters"))
+        problems.append(
+            PolicyProblem("TOO_LONG", f"最多{MAX_LENGTH}个字符", f"at most {MAX_LENGTH} characters")
+        )
     if sum(1 for pattern in _CLASSES if pattern.search(password)) < 3:
-        problems.append(PolicyProblem("TOO_SIMPLE", "需包含大写字母、小写字母、数字、符号中的至少三类",
-                                      "three of: upper case, lower case, digits, symbols"))
+        problems.append(
+            PolicyProblem(
+                "TOO_SIMPLE",
+                "需包含大写字母、小写字母、数字、符号中的至少三类",
+                "three of: upper case, lower case, digits, symbols",
+            )
+        )
     lowered = password.lower()
     if any(part and len(part) >= 3 and part.lower() in lowered for part in (username, display_name)):
-        problems.append(PolicyProblem("CONTAINS_NAME", "不能包含用户名或姓名", "must not contain the user name"))
+        problems.append(
+            PolicyProblem("CONTAINS_NAME", "不能包含用户名或姓名", "must not contain the user name")
+        )
     if lowered in COMMON:
         problems.append(PolicyProblem("TOO_COMMON", "密码过于常见", "too common"))
     return problems
@@ -65,9 +93,16 @@ def policy_problems(password: str, *, username: str = "", display_name: str = ""
 class PasswordHashing:
     """argon2id hashes with the parameters above (tests may pass cheaper ones)."""
 
-    def __init__(self, *, time_cost: int = TIME_COST, memory_cost_kib: int = MEMORY_COST_KIB,
-                 parallelism: int = PARALLELISM) -> None:
-        self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost_kib, parallelism=parallelism)
+    def __init__(
+        self,
+        *,
+        time_cost: int = TIME_COST,
+        memory_cost_kib: int = MEMORY_COST_KIB,
+        parallelism: int = PARALLELISM,
+    ) -> None:
+        self._hasher = PasswordHasher(
+            time_cost=time_cost, memory_cost=memory_cost_kib, parallelism=parallelism
+        )
         # verified against when the user does not exist, so an unknown name costs as much as a wrong password
         self._dummy = self._hasher.hash("no such user: constant-time dummy")
 

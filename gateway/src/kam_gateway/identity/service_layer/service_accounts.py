@@ -38,8 +38,16 @@ class ServiceAccountDraft:
 
 
 class ServiceAccounts:
-    def __init__(self, db: Database, clock: Clock, *, token_secret: str, hashing: PasswordHashing,
-                 token_ttl: timedelta = TOKEN_TTL, page_secret: bytes = b"identity") -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        *,
+        token_secret: str,
+        hashing: PasswordHashing,
+        token_ttl: timedelta = TOKEN_TTL,
+        page_secret: bytes = b"identity",
+    ) -> None:
         self.db = db
         self.clock = clock
         self.token_secret = token_secret
@@ -51,13 +59,21 @@ class ServiceAccounts:
     async def create(self, client_id: str, draft: ServiceAccountDraft) -> tuple[ServiceAccountRow, str]:
         v = Validator()
         if v.require(client_id, "service_account_id"):
-            v.check(bool(CLIENT_ID.match(client_id)), "service_account_id",
-                    "小写字母开头，小写字母、数字和 -，3至63位 (lower case, digits, -; 3 to 63)")
+            v.check(
+                bool(CLIENT_ID.match(client_id)),
+                "service_account_id",
+                "小写字母开头，小写字母、数字和 -，3至63位 (lower case, digits, -; 3 to 63)",
+            )
         v.require(draft.display_name.strip(), "service_account.display_name")
-        if v.check(bool(draft.permissions), "service_account.permissions", "至少一项权限 (at least one permission)"):
+        if v.check(
+            bool(draft.permissions), "service_account.permissions", "至少一项权限 (at least one permission)"
+        ):
             for index, name in enumerate(draft.permissions):
-                v.check(name in permissions.PERMISSIONS, f"service_account.permissions[{index}]",
-                        f"未知权限 {name} (unknown permission)")
+                v.check(
+                    name in permissions.PERMISSIONS,
+                    f"service_account.permissions[{index}]",
+                    f"未知权限 {name} (unknown permission)",
+                )
         v.raise_if_any()
         secret = secrets.token_urlsafe(32)
         secret_hash = await asyncio.to_thread(self.hashing.hash, secret)
@@ -65,10 +81,17 @@ class ServiceAccounts:
         async with self.db.transaction() as session:
             if await session.get(ServiceAccountRow, client_id) is not None:
                 raise AlreadyExists(f"服务账户 serviceAccounts/{client_id} 已存在 (already exists)")
-            row = ServiceAccountRow(id=client_id, display_name=draft.display_name.strip(),
-                                    permissions=sorted(set(draft.permissions)), secret_hash=secret_hash,
-                                    state="ACTIVE", tokens_valid_after=now, version=1, create_time=now,
-                                    update_time=now)
+            row = ServiceAccountRow(
+                id=client_id,
+                display_name=draft.display_name.strip(),
+                permissions=sorted(set(draft.permissions)),
+                secret_hash=secret_hash,
+                state="ACTIVE",
+                tokens_valid_after=now,
+                version=1,
+                create_time=now,
+                update_time=now,
+            )
             session.add(row)
         return row, secret
 
@@ -80,9 +103,16 @@ class ServiceAccounts:
         return row
 
     async def list(self, page_size: int, page_token: str) -> tuple[list[ServiceAccountRow], str]:
-        rows, token, _ = await page_by_id(self.db, select(ServiceAccountRow), ServiceAccountRow.id,
-                                          page_size=page_size, page_token=page_token, bound_to="",
-                                          secret=self.page_secret, count=False)
+        rows, token, _ = await page_by_id(
+            self.db,
+            select(ServiceAccountRow),
+            ServiceAccountRow.id,
+            page_size=page_size,
+            page_token=page_token,
+            bound_to="",
+            secret=self.page_secret,
+            count=False,
+        )
         return rows, token
 
     async def rotate(self, client_id: str) -> tuple[ServiceAccountRow, str]:
@@ -109,15 +139,22 @@ class ServiceAccounts:
         v.raise_if_any()
         async with self.db.read() as session:
             row = await session.get(ServiceAccountRow, client_id)
-        matches = await asyncio.to_thread(self.hashing.verify, row.secret_hash if row else None, client_secret)
+        matches = await asyncio.to_thread(
+            self.hashing.verify, row.secret_hash if row else None, client_secret
+        )
         if row is None or not matches or row.state != "ACTIVE":
             raise Unauthenticated(BAD_CLIENT, reason="BAD_CLIENT_CREDENTIALS")
         now = self.clock.now()
         async with self.db.transaction() as session:
             stored = await self._row(session, client_id)
             stored.last_token_time = now
-        identity = Identity(subject=f"services/{client_id}", kind="service", display_name=row.display_name,
-                            roles=(permissions.SERVICE,), permissions=tuple(row.permissions))
+        identity = Identity(
+            subject=f"services/{client_id}",
+            kind="service",
+            display_name=row.display_name,
+            roles=(permissions.SERVICE,),
+            permissions=tuple(row.permissions),
+        )
         token = issue_token(identity, secret=self.token_secret, clock=self.clock, ttl=self.token_ttl)
         return token, now + self.token_ttl
 
@@ -132,6 +169,10 @@ class ServiceAccounts:
         row.tokens_valid_after = now
         row.version += 1
         row.update_time = now
-        self.events.record(session, events_pb2.ServiceAccountRevoked(
-            service_account=f"serviceAccounts/{row.id}", revoke_time=to_timestamp(aware(now))),
-            resource=f"serviceAccounts/{row.id}")
+        self.events.record(
+            session,
+            events_pb2.ServiceAccountRevoked(
+                service_account=f"serviceAccounts/{row.id}", revoke_time=to_timestamp(aware(now))
+            ),
+            resource=f"serviceAccounts/{row.id}",
+        )

@@ -66,23 +66,41 @@ def identity_of(user: UserRow, roles: tuple[RoleRow, ...], session_id: str = "")
     scopes = {role.data_scope for role in roles}
     widest = next((scope for scope in SCOPES if scope in scopes), "")
     return Identity(
-        subject=f"users/{user.id}", kind="user", display_name=user.display_name,
-        roles=tuple(f"roles/{role.id}" for role in roles), org_unit=f"orgUnits/{user.org_unit_id}",
-        permissions=tuple(permissions), staff_code=user.staff_code or "", scope=user.data_scope or widest,
-        session_id=session_id, password_change_required=user.password_change_required,
+        subject=f"users/{user.id}",
+        kind="user",
+        display_name=user.display_name,
+        roles=tuple(f"roles/{role.id}" for role in roles),
+        org_unit=f"orgUnits/{user.org_unit_id}",
+        permissions=tuple(permissions),
+        staff_code=user.staff_code or "",
+        scope=user.data_scope or widest,
+        session_id=session_id,
+        password_change_required=user.password_change_required,
     )
 
 
 async def roles_of(session: AsyncSession, user_id: str) -> tuple[RoleRow, ...]:
-    rows = await session.execute(select(RoleRow).join(UserRoleRow, UserRoleRow.role_id == RoleRow.id)
-                                 .where(UserRoleRow.user_id == user_id).order_by(RoleRow.id))
+    rows = await session.execute(
+        select(RoleRow)
+        .join(UserRoleRow, UserRoleRow.role_id == RoleRow.id)
+        .where(UserRoleRow.user_id == user_id)
+        .order_by(RoleRow.id)
+    )
     return tuple(rows.scalars())
 
 
 class SignIn:
-    def __init__(self, db: Database, clock: Clock, *, token_secret: str, hashing: PasswordHashing,
-                 lockout: LockoutPolicy | None = None, access_ttl: timedelta = ACCESS_TTL,
-                 session_ttl: timedelta = SESSION_TTL) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        *,
+        token_secret: str,
+        hashing: PasswordHashing,
+        lockout: LockoutPolicy | None = None,
+        access_ttl: timedelta = ACCESS_TTL,
+        session_ttl: timedelta = SESSION_TTL,
+    ) -> None:
         self.db = db
         self.clock = clock
         self.token_secret = token_secret
@@ -94,15 +112,18 @@ class SignIn:
         #: The hosting process's revocation list, told at once (other processes learn it from the stream).
         self.local: Revocations | None = None
 
-    async def login(self, username: str, password: str, *, client_address: str = "",
-                    user_agent: str = "") -> Grant:
+    async def login(
+        self, username: str, password: str, *, client_address: str = "", user_agent: str = ""
+    ) -> Grant:
         v = Validator()
         v.require(username, "username")
         v.require(password, "password")
         v.raise_if_any()
         username = username.strip().lower()
         async with self.db.read() as session:
-            user = (await session.execute(select(UserRow).where(UserRow.username == username))).scalar_one_or_none()
+            user = (
+                await session.execute(select(UserRow).where(UserRow.username == username))
+            ).scalar_one_or_none()
             stored_hash = user.password_hash if user is not None else None
         matches = await asyncio.to_thread(self.hashing.verify, stored_hash, password)
         if user is None or user.state != ACTIVE:
@@ -118,8 +139,11 @@ class SignIn:
             elif not matches:
                 state = self.lockout.after_failure(state, now)
                 row.failed_attempts, row.locked_until = state.failed_attempts, state.locked_until
-                refused = self._locked(state, now) if state.locked(now) else \
-                    Unauthenticated(BAD_CREDENTIALS, reason="BAD_CREDENTIALS")
+                refused = (
+                    self._locked(state, now)
+                    if state.locked(now)
+                    else Unauthenticated(BAD_CREDENTIALS, reason="BAD_CREDENTIALS")
+                )
             else:
                 row.failed_attempts, row.locked_until, row.last_login_time = 0, None, now
                 if self.hashing.needs_rehash(row.password_hash or ""):
@@ -134,37 +158,72 @@ class SignIn:
         return ResourceExhausted(
             "多次输入错误密码，账户已暂时锁定，请稍后再试或联系管理员解锁 (too many wrong passwords: the account is "
             "locked for a while; try later or ask an administrator to unlock it)",
-            reason="ACCOUNT_LOCKED", retry_after=state.locked_until - now)
+            reason="ACCOUNT_LOCKED",
+            retry_after=state.locked_until - now,
+        )
 
-    async def _open(self, session: AsyncSession, user: UserRow, roles: tuple[RoleRow, ...], now: datetime,
-                    client_address: str, user_agent: str) -> Grant:
+    async def _open(
+        self,
+        session: AsyncSession,
+        user: UserRow,
+        roles: tuple[RoleRow, ...],
+        now: datetime,
+        client_address: str,
+        user_agent: str,
+    ) -> Grant:
         refresh_token = secrets.token_urlsafe(32)
-        row = SessionRow(id=uuid.uuid4().hex, user_id=user.id, refresh_hash=refresh_digest(refresh_token),
-                         create_time=now, refresh_time=now, expire_time=now + self.session_ttl,
-                         client_address=client_address[:64], user_agent=user_agent[:500], revoke_reason="")
+        row = SessionRow(
+            id=uuid.uuid4().hex,
+            user_id=user.id,
+            refresh_hash=refresh_digest(refresh_token),
+            create_time=now,
+            refresh_time=now,
+            expire_time=now + self.session_ttl,
+            client_address=client_address[:64],
+            user_agent=user_agent[:500],
+            revoke_reason="",
+        )
         session.add(row)
         return self._grant(user, roles, row, refresh_token, now)
 
-    def _grant(self, user: UserRow, roles: tuple[RoleRow, ...], row: SessionRow, refresh_token: str,
-               now: datetime) -> Grant:
+    def _grant(
+        self, user: UserRow, roles: tuple[RoleRow, ...], row: SessionRow, refresh_token: str, now: datetime
+    ) -> Grant:
         expire = aware(row.expire_time)
         ttl = min(self.access_ttl, expire - now)
-        token = issue_token(identity_of(user, roles, row.id), secret=self.token_secret, clock=self.clock, ttl=ttl)
-        return Grant(user=user, roles=roles, session_id=row.id, access_token=token, access_expire_time=now + ttl,
-                     refresh_token=refresh_token, refresh_expire_time=expire)
+        token = issue_token(
+            identity_of(user, roles, row.id), secret=self.token_secret, clock=self.clock, ttl=ttl
+        )
+        return Grant(
+            user=user,
+            roles=roles,
+            session_id=row.id,
+            access_token=token,
+            access_expire_time=now + ttl,
+            refresh_token=refresh_token,
+            refresh_expire_time=expire,
+        )
 
     async def refresh(self, refresh_token: str) -> Grant:
         if not refresh_token:
             raise Unauthenticated("缺少刷新令牌 (missing refresh token)", reason="REFRESH_TOKEN_MISSING")
         digest = refresh_digest(refresh_token)
         now = self.clock.now()
-        ended = Unauthenticated("会话已结束，请重新登录 (the session has ended; sign in again)", reason="SESSION_ENDED")
+        ended = Unauthenticated(
+            "会话已结束，请重新登录 (the session has ended; sign in again)", reason="SESSION_ENDED"
+        )
         async with self.db.transaction() as session:
-            row = (await session.execute(select(SessionRow).where(SessionRow.refresh_hash == digest)
-                                         .with_for_update())).scalar_one_or_none()
+            row = (
+                await session.execute(
+                    select(SessionRow).where(SessionRow.refresh_hash == digest).with_for_update()
+                )
+            ).scalar_one_or_none()
             if row is None:
-                replayed = (await session.execute(select(SessionRow).where(
-                    SessionRow.previous_refresh_hash == digest))).scalar_one_or_none()
+                replayed = (
+                    await session.execute(
+                        select(SessionRow).where(SessionRow.previous_refresh_hash == digest)
+                    )
+                ).scalar_one_or_none()
                 if replayed is not None and replayed.revoke_time is None:
                     self._revoke(session, replayed, now, "REFRESH_TOKEN_REPLAYED")
                     # committed below: the replay ends the session even though this call fails
@@ -178,7 +237,11 @@ class SignIn:
                     self._revoke(session, row, now, "USER_DISABLED")
                 else:
                     fresh = secrets.token_urlsafe(32)
-                    row.previous_refresh_hash, row.refresh_hash, row.refresh_time = digest, refresh_digest(fresh), now
+                    row.previous_refresh_hash, row.refresh_hash, row.refresh_time = (
+                        digest,
+                        refresh_digest(fresh),
+                        now,
+                    )
                     return self._grant(user, await roles_of(session, user.id), row, fresh, now)
         raise ended
 
@@ -186,11 +249,20 @@ class SignIn:
         row.revoke_time, row.revoke_reason = now, reason
         if self.local is not None:  # this process refuses the tokens as soon as the change commits
             local, session_id, expire = self.local, row.id, aware(row.expire_time).timestamp()
-            event.listen(session.sync_session, "after_commit",
-                         lambda _: local.revoke_session(session_id, expire), once=True)
+            event.listen(
+                session.sync_session,
+                "after_commit",
+                lambda _: local.revoke_session(session_id, expire),
+                once=True,
+            )
         name = f"users/{row.user_id}/sessions/{row.id}"
-        self.events.record(session, events_pb2.SessionRevoked(
-            session=name, session_id=row.id, expire_time=to_timestamp(aware(row.expire_time))), resource=name)
+        self.events.record(
+            session,
+            events_pb2.SessionRevoked(
+                session=name, session_id=row.id, expire_time=to_timestamp(aware(row.expire_time))
+            ),
+            resource=name,
+        )
 
     async def logout(self, caller: Identity) -> None:
         """End the caller's current session (a token without a session, e.g. a service token, has none)."""
@@ -207,9 +279,17 @@ class SignIn:
         user_id = self._own_or_managed(caller, user_id)
         now = self.clock.now()
         async with self.db.read() as session:
-            rows = (await session.execute(select(SessionRow).where(
-                SessionRow.user_id == user_id, SessionRow.revoke_time.is_(None))
-                .order_by(SessionRow.create_time.desc(), SessionRow.id))).scalars().all()
+            rows = (
+                (
+                    await session.execute(
+                        select(SessionRow)
+                        .where(SessionRow.user_id == user_id, SessionRow.revoke_time.is_(None))
+                        .order_by(SessionRow.create_time.desc(), SessionRow.id)
+                    )
+                )
+                .scalars()
+                .all()
+            )
         return [row for row in rows if aware(row.expire_time) > now]
 
     async def revoke(self, caller: Identity, user_id: str, session_id: str) -> None:
@@ -225,8 +305,15 @@ class SignIn:
     async def revoke_all(self, session: AsyncSession, user_id: str, reason: str) -> int:
         """End every open session of ``user_id`` in the caller's transaction (a disabled user, a reset password)."""
         now = self.clock.now()
-        rows = (await session.execute(select(SessionRow).where(
-            SessionRow.user_id == user_id, SessionRow.revoke_time.is_(None)))).scalars().all()
+        rows = (
+            (
+                await session.execute(
+                    select(SessionRow).where(SessionRow.user_id == user_id, SessionRow.revoke_time.is_(None))
+                )
+            )
+            .scalars()
+            .all()
+        )
         for row in rows:
             self._revoke(session, row, now, reason)
         return len(rows)
@@ -239,4 +326,3 @@ class SignIn:
             # others' sessions exist only for administrators: not found, like any resource out of reach
             raise NotFound(f"用户 users/{user_id} 的会话不存在 (not found)")
         return user_id
-

@@ -64,8 +64,16 @@ def _not_found(user_id: str) -> NotFound:
 
 
 class Users:
-    def __init__(self, db: Database, clock: Clock, *, sign_in: SignIn, hashing: PasswordHashing,
-                 demo_mode: bool = False, page_secret: bytes = b"identity") -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        *,
+        sign_in: SignIn,
+        hashing: PasswordHashing,
+        demo_mode: bool = False,
+        page_secret: bytes = b"identity",
+    ) -> None:
         self.db = db
         self.clock = clock
         self.sign_in = sign_in
@@ -83,48 +91,81 @@ class Users:
                 raise _not_found(user_id)
             return row, await roles_of(session, user_id)
 
-    async def list(self, filter_text: str, page_size: int, page_token: str, *,
-                   org_units: frozenset[str] | None = None, only_user: str = ""
-                   ) -> tuple[list[tuple[UserRow, tuple[RoleRow, ...]]], str, int]:
+    async def list(
+        self,
+        filter_text: str,
+        page_size: int,
+        page_token: str,
+        *,
+        org_units: frozenset[str] | None = None,
+        only_user: str = "",
+    ) -> tuple[list[tuple[UserRow, tuple[RoleRow, ...]]], str, int]:
         """A page of users by id, filtered by ``org_unit``, ``roles``, ``state``, ``username``, ``display_name``,
         ``staff_code`` or ``manager`` (equality terms joined by AND), within the caller's scope: the users of
         ``org_units`` (None: every unit), or only ``only_user``."""
-        terms = parse_equalities(filter_text, {
-            "org_unit": lambda v: v.removeprefix("orgUnits/"), "roles": lambda v: v.removeprefix("roles/"),
-            "state": _state_filter, "username": str, "display_name": str, "staff_code": str,
-            "manager": lambda v: v.removeprefix("users/"),
-        })
+        terms = parse_equalities(
+            filter_text,
+            {
+                "org_unit": lambda v: v.removeprefix("orgUnits/"),
+                "roles": lambda v: v.removeprefix("roles/"),
+                "state": _state_filter,
+                "username": str,
+                "display_name": str,
+                "staff_code": str,
+                "manager": lambda v: v.removeprefix("users/"),
+            },
+        )
         query = select(UserRow)
         if only_user:
             query = query.where(UserRow.id == only_user)
         elif org_units is not None:
             query = query.where(UserRow.org_unit_id.in_(sorted(org_units)))
-        columns = {"org_unit": UserRow.org_unit_id, "state": UserRow.state, "username": UserRow.username,
-                   "display_name": UserRow.display_name, "staff_code": UserRow.staff_code,
-                   "manager": UserRow.manager_id}
+        columns = {
+            "org_unit": UserRow.org_unit_id,
+            "state": UserRow.state,
+            "username": UserRow.username,
+            "display_name": UserRow.display_name,
+            "staff_code": UserRow.staff_code,
+            "manager": UserRow.manager_id,
+        }
         for name, value in terms.items():
             if name == "roles":
-                query = query.where(UserRow.id.in_(select(UserRoleRow.user_id).where(UserRoleRow.role_id == value)))
+                query = query.where(
+                    UserRow.id.in_(select(UserRoleRow.user_id).where(UserRoleRow.role_id == value))
+                )
             else:
                 query = query.where(columns[name] == value)
-        rows, token, total = await page_by_id(self.db, query, UserRow.id, page_size=page_size, page_token=page_token,
-                                              bound_to=filter_text, secret=self.page_secret)
+        rows, token, total = await page_by_id(
+            self.db,
+            query,
+            UserRow.id,
+            page_size=page_size,
+            page_token=page_token,
+            bound_to=filter_text,
+            secret=self.page_secret,
+        )
         async with self.db.read() as session:
             page = [(row, await roles_of(session, row.id)) for row in rows]
         return page, token, total
 
     # ---- changes
 
-    async def create(self, draft: UserDraft, *, user_id: str, initial_password: str, enforce_policy: bool = True
-                     ) -> tuple[UserRow, tuple[RoleRow, ...]]:
+    async def create(
+        self, draft: UserDraft, *, user_id: str, initial_password: str, enforce_policy: bool = True
+    ) -> tuple[UserRow, tuple[RoleRow, ...]]:
         """A new user; ``enforce_policy=False`` only for the demo users (their password is the operator's
         ``KAM_DEMO_PASSWORD``)."""
         user_id = user_id or draft.username
         v = Validator()
         if v.require(draft.username, "user.username"):
-            v.check(bool(USERNAME.match(draft.username)), "user.username",
-                    "只能包含小写字母、数字和 . _ -，3至32位 (lower-case letters, digits, . _ -; 3 to 32)")
-        v.check(not user_id or bool(USERNAME.match(user_id)), "user_id", "格式同用户名 (same form as a username)")
+            v.check(
+                bool(USERNAME.match(draft.username)),
+                "user.username",
+                "只能包含小写字母、数字和 . _ -，3至32位 (lower-case letters, digits, . _ -; 3 to 32)",
+            )
+        v.check(
+            not user_id or bool(USERNAME.match(user_id)), "user_id", "格式同用户名 (same form as a username)"
+        )
         self._check_fields(v, draft, set(UPDATABLE))
         if enforce_policy:
             self._check_password(v, "initial_password", initial_password, draft)
@@ -138,24 +179,44 @@ class Users:
                 await self._check_references(session, draft, user_id, set(UPDATABLE))
                 if await session.get(UserRow, user_id) is not None:
                     raise AlreadyExists(f"用户 users/{user_id} 已存在 (already exists)")
-                row = UserRow(id=user_id, username=draft.username, display_name=draft.display_name.strip(),
-                              org_unit_id=draft.org_unit, manager_id=draft.manager or None,
-                              staff_code=draft.staff_code or None, email=draft.email, phone=draft.phone,
-                              state="ACTIVE", data_scope=draft.data_scope, password_hash=password_hash,
-                              password_change_required=not self.demo_mode, failed_attempts=0, origin=KAM,
-                              keep_kam_changes=draft.keep_kam_changes, version=1, create_time=now, update_time=now)
+                row = UserRow(
+                    id=user_id,
+                    username=draft.username,
+                    display_name=draft.display_name.strip(),
+                    org_unit_id=draft.org_unit,
+                    manager_id=draft.manager or None,
+                    staff_code=draft.staff_code or None,
+                    email=draft.email,
+                    phone=draft.phone,
+                    state="ACTIVE",
+                    data_scope=draft.data_scope,
+                    password_hash=password_hash,
+                    password_change_required=not self.demo_mode,
+                    failed_attempts=0,
+                    origin=KAM,
+                    keep_kam_changes=draft.keep_kam_changes,
+                    version=1,
+                    create_time=now,
+                    update_time=now,
+                )
                 session.add(row)
-                session.add_all(UserRoleRow(user_id=user_id, role_id=role) for role in dict.fromkeys(draft.roles))
+                session.add_all(
+                    UserRoleRow(user_id=user_id, role_id=role) for role in dict.fromkeys(draft.roles)
+                )
                 await session.flush()
                 roles = await roles_of(session, user_id)
-                self.events.record(session, events_pb2.UserCreated(user=user_to_proto(row, roles)),
-                                   resource=f"users/{user_id}")
+                self.events.record(
+                    session,
+                    events_pb2.UserCreated(user=user_to_proto(row, roles)),
+                    resource=f"users/{user_id}",
+                )
         except IntegrityError:
             raise AlreadyExists("用户名或工号已被使用 (the username or staff code is taken)") from None
         return row, roles
 
-    async def update(self, user_id: str, draft: UserDraft, mask: set[str], etag: str
-                     ) -> tuple[UserRow, tuple[RoleRow, ...]]:
+    async def update(
+        self, user_id: str, draft: UserDraft, mask: set[str], etag: str
+    ) -> tuple[UserRow, tuple[RoleRow, ...]]:
         check_mask(mask, UPDATABLE)
         v = Validator()
         self._check_fields(v, draft, mask)
@@ -170,19 +231,26 @@ class Users:
                     column = {"org_unit": "org_unit_id", "manager": "manager_id"}.get(name, name)
                     setattr(row, column, (value or None) if name in ("manager", "staff_code") else value)
                 if "roles" in mask:
-                    for link in (await session.execute(select(UserRoleRow).where(
-                            UserRoleRow.user_id == user_id))).scalars():
+                    for link in (
+                        await session.execute(select(UserRoleRow).where(UserRoleRow.user_id == user_id))
+                    ).scalars():
                         await session.delete(link)
                     await session.flush()
-                    session.add_all(UserRoleRow(user_id=user_id, role_id=r) for r in dict.fromkeys(draft.roles))
+                    session.add_all(
+                        UserRoleRow(user_id=user_id, role_id=r) for r in dict.fromkeys(draft.roles)
+                    )
                 return await self._changed(session, row, sorted(mask))
         except IntegrityError:
             raise AlreadyExists("工号已被使用 (the staff code is taken)") from None
 
-    async def set_state(self, caller: Identity, user_id: str, state: str) -> tuple[UserRow, tuple[RoleRow, ...]]:
+    async def set_state(
+        self, caller: Identity, user_id: str, state: str
+    ) -> tuple[UserRow, tuple[RoleRow, ...]]:
         """``DISABLED`` (its sessions end) or ``ACTIVE`` (also activates an imported user)."""
         if state == "DISABLED" and caller.subject == f"users/{user_id}":
-            raise FailedPrecondition("不能停用自己的账户 (you cannot disable yourself)", reason="SELF_DISABLE")
+            raise FailedPrecondition(
+                "不能停用自己的账户 (you cannot disable yourself)", reason="SELF_DISABLE"
+            )
         async with self.db.transaction() as session:
             row = await self._row(session, user_id)
             if row.state == state:
@@ -226,7 +294,11 @@ class Users:
         v = Validator()
         v.require(old_password, "old_password")
         self._check_password(v, "new_password", new_password, draft)
-        v.check(new_password != old_password, "new_password", "新密码不能与旧密码相同 (must differ from the old one)")
+        v.check(
+            new_password != old_password,
+            "new_password",
+            "新密码不能与旧密码相同 (must differ from the old one)",
+        )
         v.raise_if_any()
         if not await asyncio.to_thread(self.hashing.verify, stored, old_password):
             raise InvalidArgument.for_field("old_password", "当前密码不正确 (the current password is wrong)")
@@ -244,8 +316,9 @@ class Users:
             raise _not_found(user_id)
         return row
 
-    async def _changed(self, session: AsyncSession, row: UserRow, mask: list[str]
-                       ) -> tuple[UserRow, tuple[RoleRow, ...]]:
+    async def _changed(
+        self, session: AsyncSession, row: UserRow, mask: list[str]
+    ) -> tuple[UserRow, tuple[RoleRow, ...]]:
         row.version += 1
         row.update_time = self.clock.now()
         await session.flush()
@@ -261,15 +334,23 @@ class Users:
         if "org_unit" in mask:
             v.require(draft.org_unit, "user.org_unit")
         if "email" in mask and draft.email:
-            v.check(bool(EMAIL.match(draft.email)) and len(draft.email) <= 200, "user.email",
-                    "邮箱格式不正确 (not an e-mail address)")
+            v.check(
+                bool(EMAIL.match(draft.email)) and len(draft.email) <= 200,
+                "user.email",
+                "邮箱格式不正确 (not an e-mail address)",
+            )
         if "phone" in mask and draft.phone:
             v.check(bool(PHONE.match(draft.phone)), "user.phone", "手机号格式不正确 (not a phone number)")
         if "staff_code" in mask and draft.staff_code:
-            v.check(bool(STAFF_CODE.match(draft.staff_code)), "user.staff_code",
-                    "只能包含字母、数字、_ 和 -，最长64位 (letters, digits, _ and -; at most 64)")
+            v.check(
+                bool(STAFF_CODE.match(draft.staff_code)),
+                "user.staff_code",
+                "只能包含字母、数字、_ 和 -，最长64位 (letters, digits, _ and -; at most 64)",
+            )
         if "data_scope" in mask:
-            v.check(draft.data_scope in ("", *SCOPES), "user.data_scope", "未知的数据范围 (unknown data scope)")
+            v.check(
+                draft.data_scope in ("", *SCOPES), "user.data_scope", "未知的数据范围 (unknown data scope)"
+            )
 
     def _check_password(self, v: Validator, field_path: str, password: str, draft: UserDraft) -> None:
         if not v.require(password, field_path):
@@ -278,7 +359,9 @@ class Users:
             v.add(field_path, problem.message)
 
     @staticmethod
-    async def _check_references(session: AsyncSession, draft: UserDraft, user_id: str, mask: set[str]) -> None:
+    async def _check_references(
+        session: AsyncSession, draft: UserDraft, user_id: str, mask: set[str]
+    ) -> None:
         v = Validator()
         if "org_unit" in mask and draft.org_unit and await session.get(OrgUnitRow, draft.org_unit) is None:
             v.add("user.org_unit", f"机构 orgUnits/{draft.org_unit} 不存在 (no such org unit)")
@@ -299,4 +382,3 @@ def _state_filter(value: str) -> str:
     if state not in STATES:
         raise ValueError(f"未知状态 {value} (one of {', '.join('STATE_' + s for s in STATES)})")
     return state
-

@@ -15,7 +15,9 @@ class AlertServicer(pb_grpc.AlertServiceServicer):
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def GetMonitoringStats(self, request: pb.GetMonitoringStatsRequest, context) -> pb.GetMonitoringStatsResponse:
+    async def GetMonitoringStats(
+        self, request: pb.GetMonitoringStatsRequest, context
+    ) -> pb.GetMonitoringStatsResponse:
         async with self.db.read() as session:
             count, latest = await watched_count(session)
         stats = alert_pb2.MonitoringStats(name="alertMonitoringStats", watched_customer_count=count)

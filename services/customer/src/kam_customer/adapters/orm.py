@@ -40,7 +40,9 @@ class CustomerRow(Base):
     birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     establishment_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     relationship_start_date: Mapped[date | None] = mapped_column(Date, nullable=True)
-    key_customer: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), index=True)  # False: candidate
+    key_customer: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false(), index=True
+    )  # False: candidate
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -112,7 +114,9 @@ class AccountRow(Base):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)  # source account number
     customer_id: Mapped[str] = mapped_column(String(64), index=True)
-    type: Mapped[str] = mapped_column(String(16))  # DEMAND_DEPOSIT | TIME_DEPOSIT | WEALTH | FUND | LOAN | CREDIT_CARD
+    type: Mapped[str] = mapped_column(
+        String(16)
+    )  # DEMAND_DEPOSIT | TIME_DEPOSIT | WEALTH | FUND | LOAN | CREDIT_CARD
     product: Mapped[str] = mapped_column(String(64), default="")
     product_display_name: Mapped[str] = mapped_column(String(200), default="")
     balance: Mapped[Decimal] = mapped_column(Money, default=0)
@@ -191,7 +195,9 @@ class InteractionRow(Base):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     customer_id: Mapped[str] = mapped_column(String(64), index=True)
-    type: Mapped[str] = mapped_column(String(16))  # VISIT | CALL | MEETING | MESSAGE | REQUEST | NOTE | SYSTEM
+    type: Mapped[str] = mapped_column(
+        String(16)
+    )  # VISIT | CALL | MEETING | MESSAGE | REQUEST | NOTE | SYSTEM
     summary: Mapped[str] = mapped_column(String(400))
     details: Mapped[str] = mapped_column(Text, default="")
     occur_time: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -52,57 +52,157 @@ FIELDS: dict[str, str] = {
 
 #: String fields of customer-service responses that hold no personal data of a customer, and why.
 NOT_PERSONAL: dict[str, str] = {
-    **dict.fromkeys((f"{_C}{m}.name" for m in (
-        "Customer", "Account", "Transaction", "Contact", "Interaction", "CustomerGroup", "CreditStanding",
-        "CorporateStructure", "Tier", "TierRuleSet", "TierAssignment", "CustomerTier", "TierOverride", "ScanJob",
-        "AccessRecord")), "resource name (ids, not personal data; an account is named by a keyed hash)"),
-    **dict.fromkeys((f"{_C}{m}.next_page_token" for m in (
-        "ListCustomersResponse", "SearchCustomersResponse", "ListAccountsResponse", "ListTransactionsResponse",
-        "ListContactsResponse", "ListInteractionsResponse", "ListCustomerGroupsResponse",
-        "ListTierRuleSetsResponse", "ListTierAssignmentsResponse", "ListScanJobsResponse",
-        "ListAccessRecordsResponse")), "opaque signed cursor"),
-    **dict.fromkeys((f"{_C}{m}.etag" for m in ("Customer", "Contact", "CustomerGroup", "Tier", "TierRuleSet")),
-                    "version tag"),
-    **dict.fromkeys((f"{_C}Customer.{f}" for f in ("branch", "relationship_manager", "tier", "industry", "source_id")),
-                    "bank data about the relationship (org unit, staff, tier, industry code, core-banking number)"),
-    **dict.fromkeys((f"{_C}Customer.{f}" for f in ("branch_display_name", "relationship_manager_display_name")),
-                    "names of the bank's own branch and staff member"),
-    **dict.fromkeys((f"{_C}Account.{f}" for f in ("product", "product_display_name", "branch", "repayment_state")),
-                    "the bank's product and branch, the repayment state"),
+    **dict.fromkeys(
+        (
+            f"{_C}{m}.name"
+            for m in (
+                "Customer",
+                "Account",
+                "Transaction",
+                "Contact",
+                "Interaction",
+                "CustomerGroup",
+                "CreditStanding",
+                "CorporateStructure",
+                "Tier",
+                "TierRuleSet",
+                "TierAssignment",
+                "CustomerTier",
+                "TierOverride",
+                "ScanJob",
+                "AccessRecord",
+            )
+        ),
+        "resource name (ids, not personal data; an account is named by a keyed hash)",
+    ),
+    **dict.fromkeys(
+        (
+            f"{_C}{m}.next_page_token"
+            for m in (
+                "ListCustomersResponse",
+                "SearchCustomersResponse",
+                "ListAccountsResponse",
+                "ListTransactionsResponse",
+                "ListContactsResponse",
+                "ListInteractionsResponse",
+                "ListCustomerGroupsResponse",
+                "ListTierRuleSetsResponse",
+                "ListTierAssignmentsResponse",
+                "ListScanJobsResponse",
+                "ListAccessRecordsResponse",
+            )
+        ),
+        "opaque signed cursor",
+    ),
+    **dict.fromkeys(
+        (f"{_C}{m}.etag" for m in ("Customer", "Contact", "CustomerGroup", "Tier", "TierRuleSet")),
+        "version tag",
+    ),
+    **dict.fromkeys(
+        (f"{_C}Customer.{f}" for f in ("branch", "relationship_manager", "tier", "industry", "source_id")),
+        "bank data about the relationship (org unit, staff, tier, industry code, core-banking number)",
+    ),
+    **dict.fromkeys(
+        (f"{_C}Customer.{f}" for f in ("branch_display_name", "relationship_manager_display_name")),
+        "names of the bank's own branch and staff member",
+    ),
+    **dict.fromkeys(
+        (f"{_C}Account.{f}" for f in ("product", "product_display_name", "branch", "repayment_state")),
+        "the bank's product and branch, the repayment state",
+    ),
     f"{_C}Transaction.summary": "the core system's posting text (摘要), e.g. 工资 or 转账",
-    **dict.fromkeys((f"{_C}Contact.{f}" for f in ("title", "notes")),
-                    "the contact's role (法定代表人 …) and staff notes about the relationship"),
-    **dict.fromkeys((f"{_C}Interaction.{f}" for f in ("summary", "details", "author", "contact", "related_resource")),
-                    "staff's record of their work with the customer (author: a staff member; contact: a name)"),
-    **dict.fromkeys((f"{_C}CustomerGroup.{f}" for f in ("display_name", "relationship_manager")),
-                    "the group's name and its relationship manager (staff)"),
-    **dict.fromkeys((f"{_C}GroupMember.{f}" for f in ("customer", "parent_customer", "shareholding_percent")),
-                    "group structure: resource names and shareholdings"),
+    **dict.fromkeys(
+        (f"{_C}Contact.{f}" for f in ("title", "notes")),
+        "the contact's role (法定代表人 …) and staff notes about the relationship",
+    ),
+    **dict.fromkeys(
+        (f"{_C}Interaction.{f}" for f in ("summary", "details", "author", "contact", "related_resource")),
+        "staff's record of their work with the customer (author: a staff member; contact: a name)",
+    ),
+    **dict.fromkeys(
+        (f"{_C}CustomerGroup.{f}" for f in ("display_name", "relationship_manager")),
+        "the group's name and its relationship manager (staff)",
+    ),
+    **dict.fromkeys(
+        (f"{_C}GroupMember.{f}" for f in ("customer", "parent_customer", "shareholding_percent")),
+        "group structure: resource names and shareholdings",
+    ),
     f"{_C}GroupMember.display_name": "a group company's registered name (members are corporates; an individual "
-                                     "shareholder's name is always masked by the service)",
-    **dict.fromkeys((f"{_C}CreditStanding.{f}" for f in ("rating", "factors")), "the bank's credit assessment"),
+    "shareholder's name is always masked by the service)",
+    **dict.fromkeys(
+        (f"{_C}CreditStanding.{f}" for f in ("rating", "factors")), "the bank's credit assessment"
+    ),
     f"{_C}CorporateStructure.group_root": "resource name",
     **dict.fromkeys((f"{_C}Tier.{f}" for f in ("display_name", "description")), "tier catalogue"),
-    **dict.fromkeys((f"{_C}{f}" for f in (
-        "TierRuleSet.display_name", "TierRuleSet.creator", "TierRule.tier", "TierRule.description",
-        "TierRule.tier_display_name", "TierRule.tier_display_name_en", "MetricCondition.value",
-        "TierCondition.value", "TierTransition.from_tier", "TierTransition.to_tier", "TransitionSample.from_tier",
-        "TransitionSample.to_tier", "TransitionSample.customers", "TierCount.tier", "TierCount.display_name",
-        "TierAssignment.tier", "TierAssignment.previous_tier", "TierAssignment.rule_set", "MetricValue.value",
-        "TierAssignment.explanation", "TierAssignment.scan", "TierAssignment.matched_condition",
-        "TierAssignment.actor", "CustomerTier.tier", "CustomerTier.tier_display_name", "CustomerTier.graded_tier",
-        "CustomerTier.verdict_tier", "TierOverride.tier", "TierOverride.reason", "TierOverride.creator")),
-        "tier rules and decisions: tiers, metric figures, staff who decided"),
-    **dict.fromkeys((f"{_C}ScanJob.{f}" for f in ("start_watermark", "end_watermark", "error_message", "creator",
-                                                  "phase", "mapping")),
-                    "scan job state (watermarks are no longer filled; the mapping is a file name)"),
-    **dict.fromkeys((f"{_C}ScanIssue.{f}" for f in ("entity", "field", "problem")), "what a bad source row lacked"),
+    **dict.fromkeys(
+        (
+            f"{_C}{f}"
+            for f in (
+                "TierRuleSet.display_name",
+                "TierRuleSet.creator",
+                "TierRule.tier",
+                "TierRule.description",
+                "TierRule.tier_display_name",
+                "TierRule.tier_display_name_en",
+                "MetricCondition.value",
+                "TierCondition.value",
+                "TierTransition.from_tier",
+                "TierTransition.to_tier",
+                "TransitionSample.from_tier",
+                "TransitionSample.to_tier",
+                "TransitionSample.customers",
+                "TierCount.tier",
+                "TierCount.display_name",
+                "TierAssignment.tier",
+                "TierAssignment.previous_tier",
+                "TierAssignment.rule_set",
+                "MetricValue.value",
+                "TierAssignment.explanation",
+                "TierAssignment.scan",
+                "TierAssignment.matched_condition",
+                "TierAssignment.actor",
+                "CustomerTier.tier",
+                "CustomerTier.tier_display_name",
+                "CustomerTier.graded_tier",
+                "CustomerTier.verdict_tier",
+                "TierOverride.tier",
+                "TierOverride.reason",
+                "TierOverride.creator",
+            )
+        ),
+        "tier rules and decisions: tiers, metric figures, staff who decided",
+    ),
+    **dict.fromkeys(
+        (
+            f"{_C}ScanJob.{f}"
+            for f in ("start_watermark", "end_watermark", "error_message", "creator", "phase", "mapping")
+        ),
+        "scan job state (watermarks are no longer filled; the mapping is a file name)",
+    ),
+    **dict.fromkeys(
+        (f"{_C}ScanIssue.{f}" for f in ("entity", "field", "problem")), "what a bad source row lacked"
+    ),
     f"{_C}ScanIssue.examples": "source row keys; values of personal-data fields are always masked by the service",
-    **dict.fromkeys((f"{_C}{m}.errors" for m in ("StreamTransactionsResponse", "IngestTransactionsResponse")),
-                    "why pushed transactions were rejected (references and field names)"),
-    **dict.fromkeys((f"{_C}AccessRecord.{f}" for f in ("actor", "actor_display_name", "actor_roles", "actor_org_unit",
-                                                       "method", "customers", "request_id", "trace_id")),
-                    "who (a staff member or system) looked at what, when"),
+    **dict.fromkeys(
+        (f"{_C}{m}.errors" for m in ("StreamTransactionsResponse", "IngestTransactionsResponse")),
+        "why pushed transactions were rejected (references and field names)",
+    ),
+    **dict.fromkeys(
+        (
+            f"{_C}AccessRecord.{f}"
+            for f in (
+                "actor",
+                "actor_display_name",
+                "actor_roles",
+                "actor_org_unit",
+                "method",
+                "customers",
+                "request_id",
+                "trace_id",
+            )
+        ),
+        "who (a staff member or system) looked at what, when",
+    ),
 }
 
 _DIGITS = re.compile(r"\d")

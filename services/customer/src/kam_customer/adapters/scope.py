@@ -33,7 +33,9 @@ def customer_condition(scope: DataScope) -> ColumnElement[bool] | None:
 
 
 def customer_not_found(customer_id: str) -> NotFound:
-    return NotFound(f"客户 customers/{customer_id} 不存在 (not found)", metadata={"name": f"customers/{customer_id}"})
+    return NotFound(
+        f"客户 customers/{customer_id} 不存在 (not found)", metadata={"name": f"customers/{customer_id}"}
+    )
 
 
 async def visible_customer(session: AsyncSession, scope: DataScope, customer_id: str) -> CustomerRow:
@@ -49,15 +51,26 @@ async def customer_for(session: AsyncSession, identity: Identity | None, custome
     return await visible_customer(session, await scope_for(session, identity), customer_id)
 
 
-async def member_names(session: AsyncSession, customer_ids: set[str],
-                       scope: DataScope) -> tuple[dict[str, str], frozenset[str]]:
+async def member_names(
+    session: AsyncSession, customer_ids: set[str], scope: DataScope
+) -> tuple[dict[str, str], frozenset[str]]:
     """Display names of group companies (corporate-group views and corporate structure) and those outside
     ``scope``. A company outside the scope is still named — the group's shape is public business-registry data —
     but marked ``restricted`` and nothing else about it is shown; an individual's name is always masked there."""
     if not customer_ids:
         return {}, frozenset()
-    rows = (await session.execute(select(CustomerRow.id, CustomerRow.display_name, CustomerRow.type,
-                                         CustomerRow.branch, CustomerRow.relationship_manager)
-                                  .where(CustomerRow.id.in_(customer_ids)))).all()
-    names = {row.id: row.display_name if row.type != INDIVIDUAL else mask_name(row.display_name) for row in rows}
+    rows = (
+        await session.execute(
+            select(
+                CustomerRow.id,
+                CustomerRow.display_name,
+                CustomerRow.type,
+                CustomerRow.branch,
+                CustomerRow.relationship_manager,
+            ).where(CustomerRow.id.in_(customer_ids))
+        )
+    ).all()
+    names = {
+        row.id: row.display_name if row.type != INDIVIDUAL else mask_name(row.display_name) for row in rows
+    }
     return names, frozenset(row.id for row in rows if not scope.allows(row))

@@ -40,25 +40,40 @@ class CustomerDraft:
 
 def validate_customer_id(value: str, validator: Validator) -> None:
     if value:
-        validator.check(bool(_CUSTOMER_ID_RE.match(value)), "customer_id",
-                        "只能包含小写字母、数字和连字符，最长63位 (lowercase letters, digits and '-', at most 63)")
+        validator.check(
+            bool(_CUSTOMER_ID_RE.match(value)),
+            "customer_id",
+            "只能包含小写字母、数字和连字符，最长63位 (lowercase letters, digits and '-', at most 63)",
+        )
 
 
 def validate_draft(draft: CustomerDraft, validator: Validator, prefix: str = "customer") -> None:
     """Every problem of a draft, each named by its field path."""
-    known_type = validator.check(draft.type in CUSTOMER_TYPES, f"{prefix}.type",
-                                 "客户类型必须为个人或对公 (must be TYPE_INDIVIDUAL or TYPE_CORPORATE)")
+    known_type = validator.check(
+        draft.type in CUSTOMER_TYPES,
+        f"{prefix}.type",
+        "客户类型必须为个人或对公 (must be TYPE_INDIVIDUAL or TYPE_CORPORATE)",
+    )
     if known_type and validator.require(draft.id_number, f"{prefix}.id_number"):
-        problem = (identifiers.resident_id_problem if draft.type == INDIVIDUAL
-                   else identifiers.uscc_problem)(draft.id_number)
+        problem = (identifiers.resident_id_problem if draft.type == INDIVIDUAL else identifiers.uscc_problem)(
+            draft.id_number
+        )
         if problem:
             validator.add(f"{prefix}.id_number", problem)
-    if validator.require(draft.display_name, f"{prefix}.display_name", "客户名称不能为空 (must not be empty)"):
-        validator.check(len(draft.display_name) <= MAX_NAME_LENGTH, f"{prefix}.display_name",
-                        f"最长{MAX_NAME_LENGTH}个字符 (at most {MAX_NAME_LENGTH} characters)")
+    if validator.require(
+        draft.display_name, f"{prefix}.display_name", "客户名称不能为空 (must not be empty)"
+    ):
+        validator.check(
+            len(draft.display_name) <= MAX_NAME_LENGTH,
+            f"{prefix}.display_name",
+            f"最长{MAX_NAME_LENGTH}个字符 (at most {MAX_NAME_LENGTH} characters)",
+        )
     if draft.phone:
-        validator.check(bool(_PHONE_RE.match(draft.phone.replace(" ", ""))), f"{prefix}.phone",
-                        "电话号码格式无效 (not a valid mainland China phone number)")
+        validator.check(
+            bool(_PHONE_RE.match(draft.phone.replace(" ", ""))),
+            f"{prefix}.phone",
+            "电话号码格式无效 (not a valid mainland China phone number)",
+        )
 
 
 def mask_id_number(value: str) -> str:

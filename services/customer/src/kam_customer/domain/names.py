@@ -7,7 +7,9 @@ import hmac
 from kam_kit.errors import InvalidArgument
 
 
-def parse(name: str, collections: tuple[str, ...], field_path: str, *, singleton: str = "") -> tuple[str, ...]:
+def parse(
+    name: str, collections: tuple[str, ...], field_path: str, *, singleton: str = ""
+) -> tuple[str, ...]:
     """The ids of ``name`` = ``customers/{a}/<collections[1]>/{b}…`` (plus a trailing singleton segment).
 
     ``parse("customers/c1/contacts/k1", ("customers", "contacts"), "name")`` → ``("c1", "k1")``.
@@ -15,7 +17,9 @@ def parse(name: str, collections: tuple[str, ...], field_path: str, *, singleton
     parts = name.split("/")
     expected = len(collections) * 2 + (1 if singleton else 0)
     pattern = "/".join(f"{c}/{{{c[:-1]}}}" for c in collections) + (f"/{singleton}" if singleton else "")
-    ok = len(parts) == expected and all(parts[i * 2] == c and parts[i * 2 + 1] for i, c in enumerate(collections))
+    ok = len(parts) == expected and all(
+        parts[i * 2] == c and parts[i * 2 + 1] for i, c in enumerate(collections)
+    )
     if ok and singleton:
         ok = parts[-1] == singleton
     if not ok:
@@ -41,7 +45,8 @@ class AccountNames:
             if len(self._keys) > 100_000:  # a scan names many accounts; keep the memo bounded
                 self._keys.clear()
             key = self._keys[account_number] = hmac.digest(
-                self._secret, b"account:" + account_number.encode(), "sha256").hex()[:20]
+                self._secret, b"account:" + account_number.encode(), "sha256"
+            ).hex()[:20]
         return key
 
     def name(self, customer_id: str, account_number: str) -> str:

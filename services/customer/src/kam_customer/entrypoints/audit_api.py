@@ -57,8 +57,9 @@ def audited(service: ServiceDescriptor):
         async def call(self, request, context):
             with audit.collecting() as disclosure:
                 response = await behaviour(self, request, context)
-            await self.access_audit.record(current_identity(), method, disclosure,
-                                           request_id=current_request_id(), trace_id=_trace_id())
+            await self.access_audit.record(
+                current_identity(), method, disclosure, request_id=current_request_id(), trace_id=_trace_id()
+            )
             return response
 
         return call
@@ -78,20 +79,26 @@ class AccessAuditServicer(pb_grpc.AccessAuditServiceServicer):
         self.access_audit = access_audit
         self.page_secret = page_secret
 
-    async def GetAccessRecord(self, request: pb.GetAccessRecordRequest, context) -> pb.GetAccessRecordResponse:
+    async def GetAccessRecord(
+        self, request: pb.GetAccessRecordRequest, context
+    ) -> pb.GetAccessRecordResponse:
         row, customers = await self.access_audit.get(request.name)
         return pb.GetAccessRecordResponse(access_record=record_to_proto(row, customers))
 
-    async def ListAccessRecords(self, request: pb.ListAccessRecordsRequest,
-                                context) -> pb.ListAccessRecordsResponse:
+    async def ListAccessRecords(
+        self, request: pb.ListAccessRecordsRequest, context
+    ) -> pb.ListAccessRecordsResponse:
         size = pagination.page_size(request.page_size, maximum=500)
         conditions = filters.parse(request.filter, RECORD_FILTERS)
         cursor = pagination.decode_token(request.page_token, bound_to=request.filter, secret=self.page_secret)
-        page, more = await self.access_audit.list(conditions, before_seq=cursor["seq"] if cursor else None,
-                                                  limit=size)
+        page, more = await self.access_audit.list(
+            conditions, before_seq=cursor["seq"] if cursor else None, limit=size
+        )
         token = ""
         if more:
-            token = pagination.encode_token({"seq": page[-1][0].seq}, bound_to=request.filter,
-                                            secret=self.page_secret)
+            token = pagination.encode_token(
+                {"seq": page[-1][0].seq}, bound_to=request.filter, secret=self.page_secret
+            )
         return pb.ListAccessRecordsResponse(
-            access_records=[record_to_proto(row, customers) for row, customers in page], next_page_token=token)
+            access_records=[record_to_proto(row, customers) for row, customers in page], next_page_token=token
+        )

@@ -28,8 +28,11 @@ def sender(meta: EventMeta, *, token_secret: str) -> Identity:
     if meta.publish_time is None:
         raise PoisonMessage("CDC message without a broker timestamp")
     try:
-        identity = auth.verify_token(auth.token_from_metadata([(events.AUTHORIZATION, meta.authorization)]),
-                                     secret=token_secret, clock=ManualClock(aware(meta.publish_time)))
+        identity = auth.verify_token(
+            auth.token_from_metadata([(events.AUTHORIZATION, meta.authorization)]),
+            secret=token_secret,
+            clock=ManualClock(aware(meta.publish_time)),
+        )
     except Unauthenticated as error:
         raise PoisonMessage(f"CDC message not authorised: {error.reason}") from None
     if identity.kind != "service" or not identity.can(INGEST):
@@ -37,19 +40,31 @@ def sender(meta: EventMeta, *, token_secret: str) -> Identity:
     return identity
 
 
-def consumer(db: Database, js: JetStreamContext, clock: Clock, *, token_secret: str,
-             account_names: AccountNames) -> EventConsumer:
-    async def apply(session, message: cdc_pb2.SourceTransaction | scan_pb2.SourceTransaction, meta: EventMeta) -> None:
+def consumer(
+    db: Database, js: JetStreamContext, clock: Clock, *, token_secret: str, account_names: AccountNames
+) -> EventConsumer:
+    async def apply(
+        session, message: cdc_pb2.SourceTransaction | scan_pb2.SourceTransaction, meta: EventMeta
+    ) -> None:
         identity = sender(meta, token_secret=token_secret)
         try:
             txn = ingest.from_proto(message, aware(meta.publish_time or clock.now()))
         except ValueError as exc:
             raise PoisonMessage(str(exc)) from None
-        result = await ingest.apply_transactions(session, [txn], origin=ingest.PUSH, clock=clock,
-                                                 account_names=account_names)
+        result = await ingest.apply_transactions(
+            session, [txn], origin=ingest.PUSH, clock=clock, account_names=account_names
+        )
         ingest.audit_batch(session, [txn], result, actor=identity, channel="cdc", clock=clock)
 
-    return EventConsumer(db, js, name=CONSUMER, producer=PRODUCER, clock=clock,
-                         subscriptions=[Subscription(cdc_pb2.SourceTransaction, apply, PRODUCER),
-                                        # deprecated type name, same bytes, same subject; until v2
-                                        Subscription(scan_pb2.SourceTransaction, apply, PRODUCER)])
+    return EventConsumer(
+        db,
+        js,
+        name=CONSUMER,
+        producer=PRODUCER,
+        clock=clock,
+        subscriptions=[
+            Subscription(cdc_pb2.SourceTransaction, apply, PRODUCER),
+            # deprecated type name, same bytes, same subject; until v2
+            Subscription(scan_pb2.SourceTransaction, apply, PRODUCER),
+        ],
+    )

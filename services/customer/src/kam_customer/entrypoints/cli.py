@@ -33,8 +33,10 @@ class ProgressBar:
     def update(self, job) -> None:
         filled = int(BAR_WIDTH * job.progress / 100)
         rate = job.rows_read / job.run_seconds if job.run_seconds > 0 else 0.0
-        line = (f"[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {job.progress:5.1f}% {job.phase or job.state:<8} "
-                f"选中 {job.customers_selected} 客户  读取 {job.rows_read} 行  {rate:,.0f} 行/秒  问题行 {job.bad_rows}")
+        line = (
+            f"[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {job.progress:5.1f}% {job.phase or job.state:<8} "
+            f"选中 {job.customers_selected} 客户  读取 {job.rows_read} 行  {rate:,.0f} 行/秒  问题行 {job.bad_rows}"
+        )
         if self.tty:
             width = shutil.get_terminal_size((120, 20)).columns
             self.stream.write("\r" + line[: width - 1].ljust(width - 1))
@@ -55,8 +57,11 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--source-url", help="core-banking source (default KAM_CUSTOMER_SOURCE_URL)")
     parser.add_argument("--mapping", type=Path, help="mapping file (default KAM_CUSTOMER_SOURCE_MAPPING)")
     parser.add_argument("--database-url", help="KAM's database (default KAM_CUSTOMER_DATABASE_URL)")
-    parser.add_argument("--batch-size", type=int,
-                        help="customers per committed batch (default KAM_CUSTOMER_SCAN_BATCH_SIZE, 2000)")
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        help="customers per committed batch (default KAM_CUSTOMER_SCAN_BATCH_SIZE, 2000)",
+    )
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -84,15 +89,27 @@ async def _scan(args: argparse.Namespace) -> int:
         return 2
     db = await _migrated(setup.database_url)
     bar = ProgressBar()
-    manager = ScanManager(db, SYSTEM_CLOCK, source_url=source_url, mapping_path=mapping_path,
-                          batch_size=batch_size, account_names=account_names, timezone=settings.bank_timezone,
-                          runner_factory=lambda mapping: ScanRunner(db, SYSTEM_CLOCK, mapping, source_url,
-                                                                    account_names=account_names,
-                                                                    timezone=settings.bank_timezone,
-                                                                    batch_size=batch_size,
-                                                                    key_date_lead_days=settings.key_date_lead_days,
-                                                                    fx_rates=settings.fx_rates,
-                                                                    on_progress=bar.update))
+    manager = ScanManager(
+        db,
+        SYSTEM_CLOCK,
+        source_url=source_url,
+        mapping_path=mapping_path,
+        batch_size=batch_size,
+        account_names=account_names,
+        timezone=settings.bank_timezone,
+        runner_factory=lambda mapping: ScanRunner(
+            db,
+            SYSTEM_CLOCK,
+            mapping,
+            source_url,
+            account_names=account_names,
+            timezone=settings.bank_timezone,
+            batch_size=batch_size,
+            key_date_lead_days=settings.key_date_lead_days,
+            fx_rates=settings.fx_rates,
+            on_progress=bar.update,
+        ),
+    )
     mode = "FULL" if args.full else "INCREMENTAL" if args.incremental else None
     try:
         job = await manager.run_to_end(mode=mode, trigger="MANUAL", creator="cli")
@@ -103,9 +120,11 @@ async def _scan(args: argparse.Namespace) -> int:
         bar.close()
         await db.dispose()
     rate = job.rows_read / job.run_seconds if job.run_seconds else 0.0
-    print(f"scanJobs/{job.id} {job.state} mode={job.mode} as_of={job.as_of} selected={job.customers_selected} "
-          f"changed={job.customers_changed} accounts={job.accounts_changed} transactions={job.transactions_ingested} "
-          f"tier_changes={job.tier_changes} bad_rows={job.bad_rows} seconds={job.run_seconds:.1f} rows/s={rate:,.0f}")
+    print(
+        f"scanJobs/{job.id} {job.state} mode={job.mode} as_of={job.as_of} selected={job.customers_selected} "
+        f"changed={job.customers_changed} accounts={job.accounts_changed} transactions={job.transactions_ingested} "
+        f"tier_changes={job.tier_changes} bad_rows={job.bad_rows} seconds={job.run_seconds:.1f} rows/s={rate:,.0f}"
+    )
     if job.error_message:
         print(job.error_message, file=sys.stderr)
     return 0 if job.state == "SUCCEEDED" else 1
@@ -133,7 +152,9 @@ def _setup(command: str, args: argparse.Namespace) -> _Setup | None:
     except SettingsError as exc:
         print(f"kam-customer {command}: {exc}", file=sys.stderr)
         return None
-    database_url = args.database_url or env_str("KAM_CUSTOMER_DATABASE_URL", "sqlite+aiosqlite:///var/customer.db")
+    database_url = args.database_url or env_str(
+        "KAM_CUSTOMER_DATABASE_URL", "sqlite+aiosqlite:///var/customer.db"
+    )
     return _Setup(settings, account_names, database_url)
 
 
@@ -169,8 +190,13 @@ async def _sweep_now(args: argparse.Namespace) -> int:
         return 2
     db = await _migrated(setup.database_url)
     try:
-        sweep = KeyDateSweep(db, SYSTEM_CLOCK, lead_days=args.lead_days or setup.settings.key_date_lead_days,
-                             account_names=setup.account_names, timezone=setup.settings.bank_timezone)
+        sweep = KeyDateSweep(
+            db,
+            SYSTEM_CLOCK,
+            lead_days=args.lead_days or setup.settings.key_date_lead_days,
+            account_names=setup.account_names,
+            timezone=setup.settings.bank_timezone,
+        )
         announced = await sweep.run_once()
     finally:
         await db.dispose()
@@ -179,8 +205,12 @@ async def _sweep_now(args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, Command] = {
-    "key-dates": Command(help="announce key dates within the lead window now (the daily sweep, once)",
-                         add_arguments=_add_key_date_arguments, run=_key_dates),
-    "scan": Command(help="scan the core-banking source now (progress bar)", add_arguments=_add_arguments,
-                    run=_run),
+    "key-dates": Command(
+        help="announce key dates within the lead window now (the daily sweep, once)",
+        add_arguments=_add_key_date_arguments,
+        run=_key_dates,
+    ),
+    "scan": Command(
+        help="scan the core-banking source now (progress bar)", add_arguments=_add_arguments, run=_run
+    ),
 }

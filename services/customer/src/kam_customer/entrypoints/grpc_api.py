@@ -48,8 +48,13 @@ def _type_filter(value: str) -> str:
 
 
 #: SearchCustomers filters (equalities joined by AND; applied inside each lookup of the search index).
-SEARCH_FILTERS = {"type": _type_filter, "branch": str, "tier": str, "relationship_manager": str,
-                  "key_customer": filters.boolean}
+SEARCH_FILTERS = {
+    "type": _type_filter,
+    "branch": str,
+    "tier": str,
+    "relationship_manager": str,
+    "key_customer": filters.boolean,
+}
 #: ListCustomers filters (the documented AIP-160 subset: every field takes = and !=; times also <, <=, >, >=).
 LIST_FILTERS = {
     "type": filters.Field(CustomerRow.type, _type_filter),
@@ -78,8 +83,12 @@ TRANSACTION_FILTERS = {
 def _mask_paths(requested: list[str], message, writable: tuple[str, ...]) -> list[str]:
     """AIP-134: no mask → every populated writable field; ``*`` → all writable fields."""
     if not requested:
-        return [name for name in writable if getattr(message, name) not in ("", False, None)
-                and (name != "birth_date" or message.HasField("birth_date"))]
+        return [
+            name
+            for name in writable
+            if getattr(message, name) not in ("", False, None)
+            and (name != "birth_date" or message.HasField("birth_date"))
+        ]
     return list(writable) if requested == ["*"] else requested
 
 
@@ -94,7 +103,11 @@ class _Pages:
         return int(cursor["offset"]) if cursor else 0
 
     def next(self, offset: int, count: int, more: bool, bound_to: str) -> str:
-        return pagination.encode_token({"offset": offset + count}, bound_to=bound_to, secret=self.secret) if more else ""
+        return (
+            pagination.encode_token({"offset": offset + count}, bound_to=bound_to, secret=self.secret)
+            if more
+            else ""
+        )
 
 
 @dataclass(frozen=True)
@@ -134,8 +147,11 @@ class CustomerServicer(LifecycleApi, GroupsApi, pb_grpc.CustomerServiceServicer)
         if not request.HasField("customer"):
             raise InvalidArgument.for_field("customer", "必填 (required)")
         row = await self.customers.create(
-            draft_from_proto(request.customer), customer_id=request.customer_id, request_id=request.request_id,
-            identity=current_identity())
+            draft_from_proto(request.customer),
+            customer_id=request.customer_id,
+            request_id=request.request_id,
+            identity=current_identity(),
+        )
         masked = masked_for_caller(audit.customers_shown, [row])
         return pb.CreateCustomerResponse(customer=customer_to_proto(row, masked=masked))
 
@@ -160,8 +176,13 @@ class CustomerServicer(LifecycleApi, GroupsApi, pb_grpc.CustomerServiceServicer)
         conditions = filters.parse(request.filter, LIST_FILTERS)
         bound = f"{request.filter}\n{request.order_by}"
         offset = self.pages.offset(request.page_token, bound)
-        rows, total = await self.customers.list(offset=offset, limit=size, conditions=conditions,
-                                                order_by=request.order_by, identity=current_identity())
+        rows, total = await self.customers.list(
+            offset=offset,
+            limit=size,
+            conditions=conditions,
+            order_by=request.order_by,
+            identity=current_identity(),
+        )
         return pb.ListCustomersResponse(
             customers=await self._render(rows),
             next_page_token=self.pages.next(offset, len(rows), offset + len(rows) < total, bound),
@@ -177,30 +198,41 @@ class CustomerServicer(LifecycleApi, GroupsApi, pb_grpc.CustomerServiceServicer)
         elif paths == ["*"]:  # full replacement of the writable fields
             paths = list(WRITABLE_FIELDS)
         row = await self.customers.update(
-            draft_from_proto(request.customer), name=request.customer.name, etag=request.customer.etag, paths=paths,
+            draft_from_proto(request.customer),
+            name=request.customer.name,
+            etag=request.customer.etag,
+            paths=paths,
             identity=current_identity(),
         )
         masked = masked_for_caller(audit.customers_shown, [row])
         return pb.UpdateCustomerResponse(customer=customer_to_proto(row, masked=masked))
 
-    async def SearchCustomers(self, request: pb.SearchCustomersRequest, context) -> pb.SearchCustomersResponse:
+    async def SearchCustomers(
+        self, request: pb.SearchCustomersRequest, context
+    ) -> pb.SearchCustomersResponse:
         size = pagination.page_size(request.page_size, default=20, maximum=100)
         filters_ = parse_equalities(request.filter, SEARCH_FILTERS)
         bound = f"{request.query}\n{request.filter}"
         offset = self.pages.offset(request.page_token, bound)
         masked = not sees_personal_data()
-        page, more = await self.searcher.search(current_identity(), request.query, offset=offset, limit=size,
-                                                filters=filters_, masked=masked)
+        page, more = await self.searcher.search(
+            current_identity(), request.query, offset=offset, limit=size, filters=filters_, masked=masked
+        )
         if not masked:
             audit.matches_shown(page)
         audit.searched(request.query, page, masked=masked)
         customers = await self._render([row for _, row in page])
         return pb.SearchCustomersResponse(
-            results=[pb.CustomerSearchResult(
-                customer=customer, match_field=protomap.MATCH_FIELD[hit.kind],
-                score=hit.score, match_kind=protomap.MATCH_KIND[hit.mode],
-                matched_value=pii.mask_match(hit.kind, hit.term, row.type) if masked else hit.term,
-            ) for (hit, row), customer in zip(page, customers, strict=True)],
+            results=[
+                pb.CustomerSearchResult(
+                    customer=customer,
+                    match_field=protomap.MATCH_FIELD[hit.kind],
+                    score=hit.score,
+                    match_kind=protomap.MATCH_KIND[hit.mode],
+                    matched_value=pii.mask_match(hit.kind, hit.term, row.type) if masked else hit.term,
+                )
+                for (hit, row), customer in zip(page, customers, strict=True)
+            ],
             next_page_token=self.pages.next(offset, size, more, bound),
         )
 
@@ -212,26 +244,46 @@ class CustomerServicer(LifecycleApi, GroupsApi, pb_grpc.CustomerServiceServicer)
         bound = f"{request.parent}\n{request.filter}\n{request.order_by}"
         offset = self.pages.offset(request.page_token, bound)
         rows, total = await self.accounts.list(
-            current_identity(), customer_id, conditions=filters.parse(request.filter, ACCOUNT_FILTERS),
-            order_by=request.order_by, offset=offset, limit=size)
+            current_identity(),
+            customer_id,
+            conditions=filters.parse(request.filter, ACCOUNT_FILTERS),
+            order_by=request.order_by,
+            offset=offset,
+            limit=size,
+        )
         masked = masked_for_caller(audit.accounts_shown, rows)
         return pb.ListAccountsResponse(
-            accounts=[protomap.account_to_proto(row, self.accounts.key(row.id), masked=masked) for row in rows],
-            next_page_token=self.pages.next(offset, len(rows), offset + len(rows) < total, bound), total_size=total,
+            accounts=[
+                protomap.account_to_proto(row, self.accounts.key(row.id), masked=masked) for row in rows
+            ],
+            next_page_token=self.pages.next(offset, len(rows), offset + len(rows) < total, bound),
+            total_size=total,
         )
 
     async def GetAccount(self, request: pb.GetAccountRequest, context) -> pb.GetAccountResponse:
         row, history = await self.accounts.get(current_identity(), request.name)
-        return pb.GetAccountResponse(account=protomap.account_to_proto(
-            row, self.accounts.key(row.id), masked=masked_for_caller(audit.accounts_shown, [row]), history=history))
+        return pb.GetAccountResponse(
+            account=protomap.account_to_proto(
+                row,
+                self.accounts.key(row.id),
+                masked=masked_for_caller(audit.accounts_shown, [row]),
+                history=history,
+            )
+        )
 
-    async def ListTransactions(self, request: pb.ListTransactionsRequest, context) -> pb.ListTransactionsResponse:
+    async def ListTransactions(
+        self, request: pb.ListTransactionsRequest, context
+    ) -> pb.ListTransactionsResponse:
         size = pagination.page_size(request.page_size, maximum=500)
         bound = f"{request.parent}\n{request.filter}"
         offset = self.pages.offset(request.page_token, bound)
         rows = await self.accounts.transactions(
-            current_identity(), request.parent, conditions=filters.parse(request.filter, TRANSACTION_FILTERS),
-            offset=offset, limit=size + 1)
+            current_identity(),
+            request.parent,
+            conditions=filters.parse(request.filter, TRANSACTION_FILTERS),
+            offset=offset,
+            limit=size + 1,
+        )
         masked = masked_for_caller(audit.transactions_shown, [row for row, _ in rows[:size]])
         return pb.ListTransactionsResponse(
             transactions=[protomap.transaction_to_proto(row, key, masked=masked) for row, key in rows[:size]],
@@ -243,17 +295,25 @@ class CustomerServicer(LifecycleApi, GroupsApi, pb_grpc.CustomerServiceServicer)
     @staticmethod
     def _contact_draft(message: customer_pb2.Contact, field: str = "contact") -> ContactDraft:
         return ContactDraft(
-            display_name=message.display_name.strip(), title=message.title.strip(), phone=message.phone.strip(),
-            email=message.email.strip(), id_number=message.id_number.strip().upper(),
+            display_name=message.display_name.strip(),
+            title=message.title.strip(),
+            phone=message.phone.strip(),
+            email=message.email.strip(),
+            id_number=message.id_number.strip().upper(),
             birth_date=protoconv.date_value(message.birth_date, f"{field}.birth_date"),
-            primary=message.primary, notes=message.notes,
+            primary=message.primary,
+            notes=message.notes,
         )
 
     async def CreateContact(self, request: pb.CreateContactRequest, context) -> pb.CreateContactResponse:
         if not request.HasField("contact"):
             raise InvalidArgument.for_field("contact", "必填 (required)")
-        row = await self.contacts.create(current_identity(), request.parent, self._contact_draft(request.contact),
-                                         request_id=request.request_id)
+        row = await self.contacts.create(
+            current_identity(),
+            request.parent,
+            self._contact_draft(request.contact),
+            request_id=request.request_id,
+        )
         masked = masked_for_caller(audit.contacts_shown, [row])
         return pb.CreateContactResponse(contact=protomap.contact_to_proto(row, masked=masked))
 
@@ -276,8 +336,13 @@ class CustomerServicer(LifecycleApi, GroupsApi, pb_grpc.CustomerServiceServicer)
         if not request.HasField("contact"):
             raise InvalidArgument.for_field("contact", "必填 (required)")
         paths = _mask_paths(list(request.update_mask.paths), request.contact, CONTACT_FIELDS)
-        row = await self.contacts.update(current_identity(), request.contact.name,
-                                         self._contact_draft(request.contact), etag=request.contact.etag, paths=paths)
+        row = await self.contacts.update(
+            current_identity(),
+            request.contact.name,
+            self._contact_draft(request.contact),
+            etag=request.contact.etag,
+            paths=paths,
+        )
         masked = masked_for_caller(audit.contacts_shown, [row])
         return pb.UpdateContactResponse(contact=protomap.contact_to_proto(row, masked=masked))
 
@@ -287,26 +352,36 @@ class CustomerServicer(LifecycleApi, GroupsApi, pb_grpc.CustomerServiceServicer)
 
     # ------------------------------------------------------------------------------------------- timeline
 
-    async def CreateInteraction(self, request: pb.CreateInteractionRequest, context) -> pb.CreateInteractionResponse:
+    async def CreateInteraction(
+        self, request: pb.CreateInteractionRequest, context
+    ) -> pb.CreateInteractionResponse:
         if not request.HasField("interaction"):
             raise InvalidArgument.for_field("interaction", "必填 (required)")
         message = request.interaction
         draft = InteractionDraft(
-            type=protomap.INTERACTION_TYPE_FROM_PROTO.get(message.type, ""), summary=message.summary,
+            type=protomap.INTERACTION_TYPE_FROM_PROTO.get(message.type, ""),
+            summary=message.summary,
             details=message.details,
             occur_time=protoconv.timestamp_value(message.occur_time, "interaction.occur_time")
-            if message.HasField("occur_time") else None,
-            contact=message.contact, related_resource=message.related_resource,
+            if message.HasField("occur_time")
+            else None,
+            contact=message.contact,
+            related_resource=message.related_resource,
         )
-        row = await self.timeline.create(current_identity(), request.parent, draft, request_id=request.request_id)
+        row = await self.timeline.create(
+            current_identity(), request.parent, draft, request_id=request.request_id
+        )
         return pb.CreateInteractionResponse(interaction=protomap.interaction_to_proto(row))
 
-    async def ListInteractions(self, request: pb.ListInteractionsRequest, context) -> pb.ListInteractionsResponse:
+    async def ListInteractions(
+        self, request: pb.ListInteractionsRequest, context
+    ) -> pb.ListInteractionsResponse:
         size = pagination.page_size(request.page_size, maximum=500)
         bound = f"{request.parent}\n{request.filter}"
         offset = self.pages.offset(request.page_token, bound)
-        entries = await self.timeline.list(current_identity(), request.parent, filter_text=request.filter,
-                                           offset=offset, limit=size + 1)
+        entries = await self.timeline.list(
+            current_identity(), request.parent, filter_text=request.filter, offset=offset, limit=size + 1
+        )
         return pb.ListInteractionsResponse(
             interactions=[protomap.interaction_to_proto(entry) for entry in entries[:size]],
             next_page_token=self.pages.next(offset, size, len(entries) > size, bound),
@@ -314,29 +389,52 @@ class CustomerServicer(LifecycleApi, GroupsApi, pb_grpc.CustomerServiceServicer)
 
     # ------------------------------------------------------------------- group structure, credit standing
 
-    async def GetCorporateStructure(self, request: pb.GetCorporateStructureRequest,
-                                    context) -> pb.GetCorporateStructureResponse:
+    async def GetCorporateStructure(
+        self, request: pb.GetCorporateStructureRequest, context
+    ) -> pb.GetCorporateStructureResponse:
         structure = await self.standing.corporate_structure(current_identity(), request.name)
         member = customer_pb2.GroupMember
         me = f"customers/{structure.customer_id}"
-        return pb.GetCorporateStructureResponse(corporate_structure=customer_pb2.CorporateStructure(
-            name=f"{me}/corporateStructure", group_root=f"customers/{structure.group_root}",
-            parents=[member(customer=f"customers/{link.customer_id}", role=member.ROLE_PARENT,
-                            shareholding_percent=f"{link.shareholding_percent:.2f}", display_name=link.display_name,
-                            restricted=link.restricted)
-                     for link in structure.parents],
-            subsidiaries=[member(customer=f"customers/{link.customer_id}", role=member.ROLE_SUBSIDIARY,
-                                 parent_customer=me, shareholding_percent=f"{link.shareholding_percent:.2f}",
-                                 display_name=link.display_name, restricted=link.restricted)
-                          for link in structure.subsidiaries],
-        ))
+        return pb.GetCorporateStructureResponse(
+            corporate_structure=customer_pb2.CorporateStructure(
+                name=f"{me}/corporateStructure",
+                group_root=f"customers/{structure.group_root}",
+                parents=[
+                    member(
+                        customer=f"customers/{link.customer_id}",
+                        role=member.ROLE_PARENT,
+                        shareholding_percent=f"{link.shareholding_percent:.2f}",
+                        display_name=link.display_name,
+                        restricted=link.restricted,
+                    )
+                    for link in structure.parents
+                ],
+                subsidiaries=[
+                    member(
+                        customer=f"customers/{link.customer_id}",
+                        role=member.ROLE_SUBSIDIARY,
+                        parent_customer=me,
+                        shareholding_percent=f"{link.shareholding_percent:.2f}",
+                        display_name=link.display_name,
+                        restricted=link.restricted,
+                    )
+                    for link in structure.subsidiaries
+                ],
+            )
+        )
 
-    async def GetCreditStanding(self, request: pb.GetCreditStandingRequest, context) -> pb.GetCreditStandingResponse:
+    async def GetCreditStanding(
+        self, request: pb.GetCreditStandingRequest, context
+    ) -> pb.GetCreditStandingResponse:
         standing = await self.standing.credit_standing(current_identity(), request.name)
         message = customer_pb2.CreditStanding(
-            name=f"customers/{standing.customer_id}/creditStanding", rating=standing.rating, score=standing.score,
-            credit_limit=protomap.money(standing.credit_limit), credit_used=protomap.money(standing.credit_used),
-            overdue_count=standing.overdue_count, overdue_amount=protomap.money(standing.overdue_amount),
+            name=f"customers/{standing.customer_id}/creditStanding",
+            rating=standing.rating,
+            score=standing.score,
+            credit_limit=protomap.money(standing.credit_limit),
+            credit_used=protomap.money(standing.credit_used),
+            overdue_count=standing.overdue_count,
+            overdue_amount=protomap.money(standing.overdue_amount),
             factors=standing.factors,
         )
         if standing.assess_time:

@@ -33,19 +33,34 @@ class IngestionServicer(scan_service_pb2_grpc.IngestionServiceServicer):
                 result.rejected += 1
                 result.errors.append(str(exc))
         async with self.db.transaction() as session:
-            result.add(await ingest.apply_transactions(session, batch, origin=ingest.PUSH, clock=self.clock,
-                                                       account_names=self.account_names))
-            ingest.audit_batch(session, batch, result, actor=current_identity(), channel="grpc", clock=self.clock)
+            result.add(
+                await ingest.apply_transactions(
+                    session, batch, origin=ingest.PUSH, clock=self.clock, account_names=self.account_names
+                )
+            )
+            ingest.audit_batch(
+                session, batch, result, actor=current_identity(), channel="grpc", clock=self.clock
+            )
         return result
 
     @staticmethod
     def _counts(result: ingest.IngestResult) -> dict:
         """The answer: readable transactions as ``accepted`` whether KAM kept, already had or ignored them (the
         caller must not learn which accounts KAM keeps); the breakdown goes to the log for operators."""
-        log.info("transactions ingested", extra={"stored": result.accepted, "duplicates": result.duplicates,
-                                                 "ignored": result.ignored, "rejected": result.rejected})
-        return {"accepted": result.accepted + result.duplicates + result.ignored, "rejected": result.rejected,
-                "errors": result.errors[:20]}
+        log.info(
+            "transactions ingested",
+            extra={
+                "stored": result.accepted,
+                "duplicates": result.duplicates,
+                "ignored": result.ignored,
+                "rejected": result.rejected,
+            },
+        )
+        return {
+            "accepted": result.accepted + result.duplicates + result.ignored,
+            "rejected": result.rejected,
+            "errors": result.errors[:20],
+        }
 
     async def StreamTransactions(self, request_iterator, context):
         total = ingest.IngestResult()
@@ -54,7 +69,9 @@ class IngestionServicer(scan_service_pb2_grpc.IngestionServiceServicer):
         return scan_service_pb2.StreamTransactionsResponse(**self._counts(total))
 
     async def IngestTransactions(self, request, context):
-        return scan_service_pb2.IngestTransactionsResponse(**self._counts(await self._apply(_transactions(request))))
+        return scan_service_pb2.IngestTransactionsResponse(
+            **self._counts(await self._apply(_transactions(request)))
+        )
 
 
 def _transactions(request) -> list:

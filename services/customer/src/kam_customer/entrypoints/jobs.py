@@ -40,8 +40,9 @@ async def start_scans(manager: ScanManager, *, scan_on_start: bool, retry_second
         await asyncio.sleep(retry_seconds)
 
 
-async def run_schedule(manager: ScanManager, cron: Cron, clock: Clock, *, timezone: str,
-                       poll_seconds: float = 20.0) -> None:
+async def run_schedule(
+    manager: ScanManager, cron: Cron, clock: Clock, *, timezone: str, poll_seconds: float = 20.0
+) -> None:
     """Start a scan (incremental when possible) at every minute matching ``cron`` in the bank's local time."""
     bank = ZoneInfo(timezone)
     due = cron.next_after(clock.now().astimezone(bank))
@@ -56,7 +57,9 @@ async def run_schedule(manager: ScanManager, cron: Cron, clock: Clock, *, timezo
         await asyncio.sleep(min(poll_seconds, max(0.05, (due - now).total_seconds())))
 
 
-async def scans(manager: ScanManager, cron: Cron, clock: Clock, *, scan_on_start: bool, timezone: str) -> None:
+async def scans(
+    manager: ScanManager, cron: Cron, clock: Clock, *, scan_on_start: bool, timezone: str
+) -> None:
     """The scan job of a serving process: start (resume or first scan), then the schedule; stops the manager."""
     try:
         await start_scans(manager, scan_on_start=scan_on_start)

@@ -24,25 +24,41 @@ class LifecycleApi:
         await self.lifecycle.delete(current_identity(), request.name, etag=request.etag)
         return pb.DeleteCustomerResponse()
 
-    async def CreateTransaction(self, request: pb.CreateTransactionRequest, context) -> pb.CreateTransactionResponse:
+    async def CreateTransaction(
+        self, request: pb.CreateTransactionRequest, context
+    ) -> pb.CreateTransactionResponse:
         if not request.HasField("transaction"):
             raise InvalidArgument.for_field("transaction", "必填 (required)")
         message = request.transaction
         v = Validator()
         draft = TransactionDraft(
             direction=protomap.DIRECTION_FROM_ENUM.get(message.direction, ""),
-            amount=protoconv.collect(v, protoconv.money_value, message.amount, "transaction.amount",
-                                     positive=True) if message.HasField("amount") else None,
-            post_time=protoconv.collect(v, protoconv.timestamp_value, message.post_time, "transaction.post_time")
-            if message.HasField("post_time") else None,
-            balance_after=protoconv.collect(v, protoconv.money_value, message.balance_after,
-                                            "transaction.balance_after")
-            if message.HasField("balance_after") else None,
+            amount=protoconv.collect(
+                v, protoconv.money_value, message.amount, "transaction.amount", positive=True
+            )
+            if message.HasField("amount")
+            else None,
+            post_time=protoconv.collect(
+                v, protoconv.timestamp_value, message.post_time, "transaction.post_time"
+            )
+            if message.HasField("post_time")
+            else None,
+            balance_after=protoconv.collect(
+                v, protoconv.money_value, message.balance_after, "transaction.balance_after"
+            )
+            if message.HasField("balance_after")
+            else None,
             channel=protomap.CHANNEL_FROM_ENUM.get(message.channel, ""),
-            counterparty=message.counterparty.strip(), summary=message.summary.strip(),
+            counterparty=message.counterparty.strip(),
+            summary=message.summary.strip(),
             unreadable=v.violations,
         )
-        row, key = await self.push.create_transaction(current_identity(), request.parent,
-                                                           request.transaction_id.strip(), draft)
-        masked = masked_for_caller(audit.transactions_shown, [row])  # the one masking gate, with its audit note
-        return pb.CreateTransactionResponse(transaction=protomap.transaction_to_proto(row, key, masked=masked))
+        row, key = await self.push.create_transaction(
+            current_identity(), request.parent, request.transaction_id.strip(), draft
+        )
+        masked = masked_for_caller(
+            audit.transactions_shown, [row]
+        )  # the one masking gate, with its audit note
+        return pb.CreateTransactionResponse(
+            transaction=protomap.transaction_to_proto(row, key, masked=masked)
+        )

@@ -22,8 +22,13 @@ class ScanServicer(scan_service_pb2_grpc.ScanServiceServicer):
 
     async def CreateScanJob(self, request, context):
         creator = _creator()
-        job = await self.manager.create(mode=MODES.get(request.scan_job.mode), trigger="MANUAL", creator=creator,
-                                        request_id=request.request_id, identity=current_identity())
+        job = await self.manager.create(
+            mode=MODES.get(request.scan_job.mode),
+            trigger="MANUAL",
+            creator=creator,
+            request_id=request.request_id,
+            identity=current_identity(),
+        )
         return scan_service_pb2.CreateScanJobResponse(scan_job=messages.scan_job_to_proto(job))
 
     async def GetScanJob(self, request, context):
@@ -31,10 +36,12 @@ class ScanServicer(scan_service_pb2_grpc.ScanServiceServicer):
         return scan_service_pb2.GetScanJobResponse(scan_job=messages.scan_job_to_proto(job))
 
     async def ListScanJobs(self, request, context):
-        rows, token = await self.manager.list(page_size=request.page_size, page_token=request.page_token,
-                                              filter_text=request.filter)
-        return scan_service_pb2.ListScanJobsResponse(scan_jobs=[messages.scan_job_to_proto(r) for r in rows],
-                                                     next_page_token=token)
+        rows, token = await self.manager.list(
+            page_size=request.page_size, page_token=request.page_token, filter_text=request.filter
+        )
+        return scan_service_pb2.ListScanJobsResponse(
+            scan_jobs=[messages.scan_job_to_proto(r) for r in rows], next_page_token=token
+        )
 
     async def CancelScanJob(self, request, context):
         job = await self.manager.cancel(job_id_from_name(request.name), current_identity())

@@ -37,7 +37,8 @@ async def publish(js: JetStreamContext, txn: cdc_pb2.SourceTransaction, *, clock
     ``token`` (a service token holding ``transactions.ingest``)."""
     await events.ensure_stream(js, PRODUCER)
     event_id = f"cdc-{txn.transaction_id}"
-    headers = events.event_headers(event_id=event_id, service=PRODUCER, event_type=txn.DESCRIPTOR.full_name,
-                                   time=clock.now())
+    headers = events.event_headers(
+        event_id=event_id, service=PRODUCER, event_type=txn.DESCRIPTOR.full_name, time=clock.now()
+    )
     headers[events.AUTHORIZATION] = auth.bearer(token)
     await js.publish(SUBJECT, txn.SerializeToString(), headers=headers, stream=STREAM)

@@ -82,8 +82,9 @@ class IngestResult:
 MAX_CLOCK_SKEW = timedelta(minutes=5)
 
 
-def from_proto(message: cdc_pb2.SourceTransaction | scan_pb2.SourceTransaction,
-               now: datetime) -> IncomingTransaction:
+def from_proto(
+    message: cdc_pb2.SourceTransaction | scan_pb2.SourceTransaction, now: datetime
+) -> IncomingTransaction:
     """A pushed transaction (the feed's message, or the deprecated copy with the same fields and numbers); raises ValueError naming the problem when it cannot be read (also a post_time
     more than :data:`MAX_CLOCK_SKEW` after ``now``: a balance from the future would pin the account)."""
     if not message.transaction_id.strip():
@@ -97,20 +98,30 @@ def from_proto(message: cdc_pb2.SourceTransaction | scan_pb2.SourceTransaction,
         raise ValueError(f"{message.transaction_id}: post_time: 缺少记账时间 (missing)")
     try:
         amount = protoconv.money_value(message.amount, "amount", positive=True)
-        balance_after = (protoconv.money_value(message.balance_after, "balance_after")
-                         if message.HasField("balance_after") else None)
+        balance_after = (
+            protoconv.money_value(message.balance_after, "balance_after")
+            if message.HasField("balance_after")
+            else None
+        )
         post_time = protoconv.timestamp_value(message.post_time, "post_time")
     except InvalidArgument as error:
         problem = error.violations[0]
         raise ValueError(f"{message.transaction_id}: {problem.field}: {problem.description}") from None
     if post_time > now + MAX_CLOCK_SKEW:
-        raise ValueError(f"{message.transaction_id}: post_time: 记账时间不能晚于当前时间 (must not be in the future)")
+        raise ValueError(
+            f"{message.transaction_id}: post_time: 记账时间不能晚于当前时间 (must not be in the future)"
+        )
     return IncomingTransaction(
-        id=message.transaction_id.strip(), account_id=message.account_number.strip(), direction=direction,
-        amount=amount, post_time=post_time,
+        id=message.transaction_id.strip(),
+        account_id=message.account_number.strip(),
+        direction=direction,
+        amount=amount,
+        post_time=post_time,
         balance_after=balance_after,
-        channel=protomap.CHANNEL_FROM_ENUM.get(message.channel, ""), cash=message.cash,
-        counterparty=message.counterparty, summary=message.summary,
+        channel=protomap.CHANNEL_FROM_ENUM.get(message.channel, ""),
+        cash=message.cash,
+        counterparty=message.counterparty,
+        summary=message.summary,
     )
 
 
@@ -118,23 +129,48 @@ def from_proto(message: cdc_pb2.SourceTransaction | scan_pb2.SourceTransaction,
 AUDITED_IDS = 100
 
 
-def audit_batch(session: AsyncSession, txns: Sequence[IncomingTransaction], result: IngestResult, *,
-                actor: Identity | None, channel: str, clock: Clock) -> None:
+def audit_batch(
+    session: AsyncSession,
+    txns: Sequence[IncomingTransaction],
+    result: IngestResult,
+    *,
+    actor: Identity | None,
+    channel: str,
+    clock: Clock,
+) -> None:
     """One audit record for one ingestion batch (a push request, a CDC message): who sent it, through which
     channel, what was stored, and the first transactions' ids."""
-    trail(clock).change(session, actor=actor, action="transactions.ingest", resource="transactions", details={
-        "channel": channel, "transactions": [txn.id for txn in txns[:AUDITED_IDS]], "received": len(txns),
-        "stored": result.accepted, "duplicates": result.duplicates, "ignored": result.ignored,
-        "rejected": result.rejected})
+    trail(clock).change(
+        session,
+        actor=actor,
+        action="transactions.ingest",
+        resource="transactions",
+        details={
+            "channel": channel,
+            "transactions": [txn.id for txn in txns[:AUDITED_IDS]],
+            "received": len(txns),
+            "stored": result.accepted,
+            "duplicates": result.duplicates,
+            "ignored": result.ignored,
+            "rejected": result.rejected,
+        },
+    )
 
 
 def _insert(session: AsyncSession):
     return (postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert)(
-        TransactionRow.__table__)
+        TransactionRow.__table__
+    )
 
 
-async def apply_transactions(session: AsyncSession, txns: Sequence[IncomingTransaction], *, origin: str,
-                             clock: Clock, account_names: names.AccountNames) -> IngestResult:
+async def apply_transactions(
+    session: AsyncSession,
+    txns: Sequence[IncomingTransaction],
+    *,
+    origin: str,
+    clock: Clock,
+    account_names: names.AccountNames,
+) -> IngestResult:
     """Store the transactions KAM keeps (accounts of customers copied in detail) once each, publish
     TransactionPosted for the new ones, and (pushed ones) move the account balance forward. The caller commits."""
     result = IngestResult()
@@ -148,13 +184,31 @@ async def apply_transactions(session: AsyncSession, txns: Sequence[IncomingTrans
             unique[txn.id] = txn
     account_ids = sorted({t.account_id for t in unique.values()})
     # Plain rows (no ORM instances): this path runs for every copied transaction.
-    accounts = {row.id: row for row in (await session.execute(
-        select(AccountRow.id, AccountRow.customer_id, AccountRow.type, AccountRow.balance_update_time)
-        .where(AccountRow.id.in_(account_ids)))).all()}
+    accounts = {
+        row.id: row
+        for row in (
+            await session.execute(
+                select(
+                    AccountRow.id, AccountRow.customer_id, AccountRow.type, AccountRow.balance_update_time
+                ).where(AccountRow.id.in_(account_ids))
+            )
+        ).all()
+    }
     announced = any(t.announce for t in unique.values())
-    customers = {row.id: row for row in (await session.execute(
-        select(CustomerRow.id, CustomerRow.tier, CustomerRow.branch, CustomerRow.relationship_manager)
-        .where(CustomerRow.id.in_({a.customer_id for a in accounts.values()})))).all()} if announced else {}
+    customers = (
+        {
+            row.id: row
+            for row in (
+                await session.execute(
+                    select(
+                        CustomerRow.id, CustomerRow.tier, CustomerRow.branch, CustomerRow.relationship_manager
+                    ).where(CustomerRow.id.in_({a.customer_id for a in accounts.values()}))
+                )
+            ).all()
+        }
+        if announced
+        else {}
+    )
     now = clock.now()
     values = []
     for txn in unique.values():
@@ -162,13 +216,25 @@ async def apply_transactions(session: AsyncSession, txns: Sequence[IncomingTrans
         if account is None:
             result.ignored += 1
             continue
-        values.append({
-            "id": txn.id, "account_id": txn.account_id, "customer_id": account.customer_id,
-            "direction": txn.direction, "amount": txn.amount, "balance_after": txn.balance_after,
-            "channel": txn.channel, "cash": txn.cash, "counterparty": (txn.counterparty or "")[:200],
-            "summary": (txn.summary or "")[:200], "post_time": txn.post_time, "receive_time": now, "origin": origin,
-            "business_date": txn.business_date, "entry_time": txn.entry_time,
-        })
+        values.append(
+            {
+                "id": txn.id,
+                "account_id": txn.account_id,
+                "customer_id": account.customer_id,
+                "direction": txn.direction,
+                "amount": txn.amount,
+                "balance_after": txn.balance_after,
+                "channel": txn.channel,
+                "cash": txn.cash,
+                "counterparty": (txn.counterparty or "")[:200],
+                "summary": (txn.summary or "")[:200],
+                "post_time": txn.post_time,
+                "receive_time": now,
+                "origin": origin,
+                "business_date": txn.business_date,
+                "entry_time": txn.entry_time,
+            }
+        )
     if not values:
         return result
     table = TransactionRow.__table__
@@ -178,8 +244,10 @@ async def apply_transactions(session: AsyncSession, txns: Sequence[IncomingTrans
     # concurrent writer stored in between).
     quiet = [v for v in values if not unique[v["id"]].announce] if origin == SCAN else []
     for start in range(0, len(quiet), _ID_CHUNK):
-        part = quiet[start:start + _ID_CHUNK]
-        stored = set((await session.scalars(select(table.c.id).where(table.c.id.in_([v["id"] for v in part])))).all())
+        part = quiet[start : start + _ID_CHUNK]
+        stored = set(
+            (await session.scalars(select(table.c.id).where(table.c.id.in_([v["id"] for v in part])))).all()
+        )
         fresh = [v for v in part if v["id"] not in stored]
         await bulk.insert_rows(session, table, fresh, skip_existing=["id"])
         inserted.update(v["id"] for v in fresh)
@@ -204,19 +272,28 @@ async def apply_transactions(session: AsyncSession, txns: Sequence[IncomingTrans
         if account.id not in keys:
             keys[account.id] = account_names.key(account.id)
         name = f"customers/{account.customer_id}/accounts/{keys[account.id]}"
-        outbox.record(session, events_pb2.TransactionPosted(
-            transaction=protomap.transaction_to_proto(row, keys[account.id], masked=False),
-            account_type=protomap.ACCOUNT_TYPE_TO_PROTO.get(account.type, 0),
-            tier=customer.tier if customer else "", branch=customer.branch if customer else "",
-            relationship_manager=customer.relationship_manager if customer else "",
-        ), service=SERVICE, clock=clock, resource=f"{name}/transactions/{value['id']}",
-            event_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"txn:{value['id']}")))
+        outbox.record(
+            session,
+            events_pb2.TransactionPosted(
+                transaction=protomap.transaction_to_proto(row, keys[account.id], masked=False),
+                account_type=protomap.ACCOUNT_TYPE_TO_PROTO.get(account.type, 0),
+                tier=customer.tier if customer else "",
+                branch=customer.branch if customer else "",
+                relationship_manager=customer.relationship_manager if customer else "",
+            ),
+            service=SERVICE,
+            clock=clock,
+            resource=f"{name}/transactions/{value['id']}",
+            event_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"txn:{value['id']}")),
+        )
     if origin == PUSH:
         await _advance_balances(session, [v for v in values if v["id"] in inserted], accounts)
     return result
 
 
-async def _advance_balances(session: AsyncSession, values: list[dict], accounts: dict[str, AccountRow]) -> None:
+async def _advance_balances(
+    session: AsyncSession, values: list[dict], accounts: dict[str, AccountRow]
+) -> None:
     """A pushed transaction with a balance moves the account's balance forward (never back in time), marked
     ``PUSH``: provisional until the next scan reads the account from the source, whose balance then wins."""
     latest: dict[str, dict] = {}
@@ -230,8 +307,13 @@ async def _advance_balances(session: AsyncSession, values: list[dict], accounts:
         seen = accounts[account_id].balance_update_time
         if seen is not None and aware(seen) > aware(value["post_time"]):
             continue
-        await session.execute(update(AccountRow).where(AccountRow.id == account_id).values(
-            balance=value["balance_after"], balance_update_time=value["post_time"], balance_origin="PUSH"))
+        await session.execute(
+            update(AccountRow)
+            .where(AccountRow.id == account_id)
+            .values(
+                balance=value["balance_after"], balance_update_time=value["post_time"], balance_origin="PUSH"
+            )
+        )
 
 
 def decimal_or_none(value) -> Decimal | None:

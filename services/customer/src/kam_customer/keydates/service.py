@@ -96,8 +96,13 @@ def birth_date(stored: date | None, id_number: str) -> date | None:
     return None
 
 
-def occurrences(customers: Iterable[CustomerRow], accounts: Iterable[AccountRow], contacts: Iterable[ContactRow],
-                today: date, lead_days: int) -> list[Occurrence]:
+def occurrences(
+    customers: Iterable[CustomerRow],
+    accounts: Iterable[AccountRow],
+    contacts: Iterable[ContactRow],
+    today: date,
+    lead_days: int,
+) -> list[Occurrence]:
     """Every key date of ``customers`` (and their accounts and contacts) within ``today … today + lead_days``."""
     horizon = today + timedelta(days=lead_days)
     by_id = {c.id: c for c in customers}
@@ -108,13 +113,22 @@ def occurrences(customers: Iterable[CustomerRow], accounts: Iterable[AccountRow]
             found.append(Occurrence(customer, kind, day, **related))
 
     for customer in by_id.values():
-        person = birth_date(customer.birth_date, customer.id_number) if customer.type == "INDIVIDUAL" \
+        person = (
+            birth_date(customer.birth_date, customer.id_number)
+            if customer.type == "INDIVIDUAL"
             else customer.birth_date
+        )
         add(customer, Kind.KEY_DATE_KIND_BIRTHDAY, next_anniversary(person, today))
-        add(customer, Kind.KEY_DATE_KIND_ESTABLISHMENT_ANNIVERSARY,
-            next_anniversary(customer.establishment_date, today, first=1))
-        add(customer, Kind.KEY_DATE_KIND_RELATIONSHIP_ANNIVERSARY,
-            next_anniversary(customer.relationship_start_date, today, first=1))
+        add(
+            customer,
+            Kind.KEY_DATE_KIND_ESTABLISHMENT_ANNIVERSARY,
+            next_anniversary(customer.establishment_date, today, first=1),
+        )
+        add(
+            customer,
+            Kind.KEY_DATE_KIND_RELATIONSHIP_ANNIVERSARY,
+            next_anniversary(customer.relationship_start_date, today, first=1),
+        )
     for account in accounts:
         customer = by_id.get(account.customer_id)
         if customer is not None and account.type in MATURING and account.state != "CLOSED":
@@ -122,8 +136,12 @@ def occurrences(customers: Iterable[CustomerRow], accounts: Iterable[AccountRow]
     for contact in contacts:
         customer = by_id.get(contact.customer_id)
         if customer is not None:
-            add(customer, Kind.KEY_DATE_KIND_CONTACT_BIRTHDAY,
-                next_anniversary(birth_date(contact.birth_date, contact.id_number), today), contact=contact)
+            add(
+                customer,
+                Kind.KEY_DATE_KIND_CONTACT_BIRTHDAY,
+                next_anniversary(birth_date(contact.birth_date, contact.id_number), today),
+                contact=contact,
+            )
     return found
 
 
@@ -132,32 +150,53 @@ def _insert(session: AsyncSession):
     return dialect.insert(AnnouncedKeyDateRow.__table__)
 
 
-async def announce(session: AsyncSession, found: Sequence[Occurrence], *, clock: Clock, now: datetime,
-                   account_names: names.AccountNames) -> int:
+async def announce(
+    session: AsyncSession,
+    found: Sequence[Occurrence],
+    *,
+    clock: Clock,
+    now: datetime,
+    account_names: names.AccountNames,
+) -> int:
     """Record the not yet announced ``found`` and queue their events (caller's transaction); returns how many."""
     fresh: set[tuple] = set()
     table = AnnouncedKeyDateRow.__table__
     unique = list({o.key: o for o in found}.values())
     for start in range(0, len(unique), INSERT_CHUNK):
-        chunk = unique[start:start + INSERT_CHUNK]
-        statement = _insert(session).values([dict(zip(("customer_id", "kind", "day", "ref"), o.key, strict=True))
-                                             for o in chunk])
-        statement = statement.on_conflict_do_nothing().returning(table.c.customer_id, table.c.kind, table.c.day,
-                                                                 table.c.ref)
+        chunk = unique[start : start + INSERT_CHUNK]
+        statement = _insert(session).values(
+            [dict(zip(("customer_id", "kind", "day", "ref"), o.key, strict=True)) for o in chunk]
+        )
+        statement = statement.on_conflict_do_nothing().returning(
+            table.c.customer_id, table.c.kind, table.c.day, table.c.ref
+        )
         fresh.update(tuple(row) for row in (await session.execute(statement)).all())
     announced = [o for o in unique if o.key in fresh]
     for occurrence in announced:
-        outbox.record(session, _event(occurrence, now, account_names), service=SERVICE, clock=clock,
-                      resource=f"customers/{occurrence.customer.id}", event_id=_event_id(occurrence))
+        outbox.record(
+            session,
+            _event(occurrence, now, account_names),
+            service=SERVICE,
+            clock=clock,
+            resource=f"customers/{occurrence.customer.id}",
+            event_id=_event_id(occurrence),
+        )
     return len(announced)
 
 
-def _event(occurrence: Occurrence, now: datetime, account_names: names.AccountNames) -> events_pb2.KeyDateApproaching:
+def _event(
+    occurrence: Occurrence, now: datetime, account_names: names.AccountNames
+) -> events_pb2.KeyDateApproaching:
     customer, account, contact = occurrence.customer, occurrence.account, occurrence.contact
     message = events_pb2.KeyDateApproaching(
-        customer=f"customers/{customer.id}", kind=occurrence.kind, date=protomap.date_to_proto(occurrence.day),
-        customer_display_name=customer.display_name, tier=customer.tier,
-        relationship_manager=customer.relationship_manager, branch=customer.branch)
+        customer=f"customers/{customer.id}",
+        kind=occurrence.kind,
+        date=protomap.date_to_proto(occurrence.day),
+        customer_display_name=customer.display_name,
+        tier=customer.tier,
+        relationship_manager=customer.relationship_manager,
+        branch=customer.branch,
+    )
     message.detect_time.FromDatetime(now)
     if account is not None:
         message.account = account_names.name(account.customer_id, account.id)
@@ -174,24 +213,45 @@ def _event_id(occurrence: Occurrence) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"keydate:{customer_id}:{kind_name}:{day}:{ref}"))
 
 
-async def announce_for(session: AsyncSession, customers: Sequence[CustomerRow], accounts: Iterable[AccountRow], *,
-                       clock: Clock, now: datetime, today: date, account_names: names.AccountNames,
-                       lead_days: int = DEFAULT_LEAD_DAYS) -> int:
+async def announce_for(
+    session: AsyncSession,
+    customers: Sequence[CustomerRow],
+    accounts: Iterable[AccountRow],
+    *,
+    clock: Clock,
+    now: datetime,
+    today: date,
+    account_names: names.AccountNames,
+    lead_days: int = DEFAULT_LEAD_DAYS,
+) -> int:
     """Announce the key dates of ``customers`` (key customers), their ``accounts`` and their contacts (read here,
     one query)."""
     if not customers:
         return 0
-    contacts = (await session.scalars(select(ContactRow).where(
-        ContactRow.customer_id.in_([c.id for c in customers])))).all()
-    return await announce(session, occurrences(customers, accounts, contacts, today, lead_days), clock=clock, now=now,
-                          account_names=account_names)
+    contacts = (
+        await session.scalars(select(ContactRow).where(ContactRow.customer_id.in_([c.id for c in customers])))
+    ).all()
+    return await announce(
+        session,
+        occurrences(customers, accounts, contacts, today, lead_days),
+        clock=clock,
+        now=now,
+        account_names=account_names,
+    )
 
 
 class KeyDateSweep:
     """Announce the key dates of every key customer (batches of :data:`BATCH`, one transaction each)."""
 
-    def __init__(self, db: Database, clock: Clock, *, account_names: names.AccountNames, timezone: str,
-                 lead_days: int = DEFAULT_LEAD_DAYS) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        *,
+        account_names: names.AccountNames,
+        timezone: str,
+        lead_days: int = DEFAULT_LEAD_DAYS,
+    ) -> None:
         self.db = db
         self.account_names = account_names
         self.clock = clock
@@ -208,16 +268,36 @@ class KeyDateSweep:
         announced, after = 0, ""
         while True:
             async with self.db.transaction() as session:
-                customers = (await session.scalars(select(CustomerRow).where(key, CustomerRow.id > after)
-                                                   .order_by(CustomerRow.id).limit(BATCH))).all()
+                customers = (
+                    await session.scalars(
+                        select(CustomerRow)
+                        .where(key, CustomerRow.id > after)
+                        .order_by(CustomerRow.id)
+                        .limit(BATCH)
+                    )
+                ).all()
                 if not customers:
                     break
-                accounts = (await session.scalars(select(AccountRow).where(
-                    AccountRow.customer_id.in_([c.id for c in customers]), AccountRow.type.in_(list(MATURING)),
-                    AccountRow.maturity_date >= today, AccountRow.maturity_date <= horizon))).all()
-                announced += await announce_for(session, customers, accounts, clock=self.clock, now=now,
-                                                today=today, lead_days=self.lead_days,
-                                                account_names=self.account_names)
+                accounts = (
+                    await session.scalars(
+                        select(AccountRow).where(
+                            AccountRow.customer_id.in_([c.id for c in customers]),
+                            AccountRow.type.in_(list(MATURING)),
+                            AccountRow.maturity_date >= today,
+                            AccountRow.maturity_date <= horizon,
+                        )
+                    )
+                ).all()
+                announced += await announce_for(
+                    session,
+                    customers,
+                    accounts,
+                    clock=self.clock,
+                    now=now,
+                    today=today,
+                    lead_days=self.lead_days,
+                    account_names=self.account_names,
+                )
             after = customers[-1].id
         self.last_run = (today, announced)
         return announced

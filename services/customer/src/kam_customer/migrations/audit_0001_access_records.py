@@ -45,8 +45,9 @@ def upgrade() -> None:
         sa.Column("customer_id", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("record_id", "position", name=op.f("pk_access_record_customers")),
     )
-    op.create_index("ix_access_record_customers_customer_id", "access_record_customers",
-                    ["customer_id", "record_id"])
+    op.create_index(
+        "ix_access_record_customers_customer_id", "access_record_customers", ["customer_id", "record_id"]
+    )
 
 
 def downgrade() -> None:

@@ -30,8 +30,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("customer_groups", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_customer_groups_display_name"), ["display_name"], unique=False)
-        batch_op.create_index(batch_op.f("ix_customer_groups_relationship_manager"), ["relationship_manager"],
-                              unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_customer_groups_relationship_manager"), ["relationship_manager"], unique=False
+        )
     op.create_table(
         "customer_group_members",
         sa.Column("customer_id", sa.String(length=64), nullable=False),

@@ -16,7 +16,9 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("accounts", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("balance_origin", sa.String(length=8), nullable=False, server_default="SCAN"))
+        batch_op.add_column(
+            sa.Column("balance_origin", sa.String(length=8), nullable=False, server_default="SCAN")
+        )
 
 
 def downgrade() -> None:

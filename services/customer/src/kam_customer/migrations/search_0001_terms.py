@@ -28,7 +28,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("kind", "priority", "term", "customer_id", name=op.f("pk_search_terms")),
     )
     op.create_index("ix_search_terms_org_unit", "search_terms", ["org_unit", "kind", "term"])
-    op.create_index("ix_search_terms_relationship_manager", "search_terms", ["relationship_manager", "kind", "term"])
+    op.create_index(
+        "ix_search_terms_relationship_manager", "search_terms", ["relationship_manager", "kind", "term"]
+    )
     op.create_index("ix_search_terms_customer_id", "search_terms", ["customer_id"])
 
 

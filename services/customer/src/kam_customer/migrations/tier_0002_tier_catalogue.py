@@ -41,11 +41,21 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tiers")),
         sa.UniqueConstraint("rank", name=op.f("uq_tiers_rank")),
     )
-    op.bulk_insert(tiers, [
-        {"id": tier_id, "display_name": name, "rank": rank, "description": description, "version": 1,
-         "create_time": SEED_TIME, "update_time": SEED_TIME}
-        for rank, (tier_id, name, description) in enumerate(SEED_TIERS, start=1)
-    ])
+    op.bulk_insert(
+        tiers,
+        [
+            {
+                "id": tier_id,
+                "display_name": name,
+                "rank": rank,
+                "description": description,
+                "version": 1,
+                "create_time": SEED_TIME,
+                "update_time": SEED_TIME,
+            }
+            for rank, (tier_id, name, description) in enumerate(SEED_TIERS, start=1)
+        ],
+    )
 
 
 def downgrade() -> None:

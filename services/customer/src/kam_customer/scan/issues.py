@@ -36,7 +36,10 @@ class Issues:
             for example in group["examples"]:
                 if len(target["examples"]) < MAX_EXAMPLES and example not in target["examples"]:
                     target["examples"].append(example)
-        return json.dumps([
-            {"entity": e, "field": f, "problem": p, "count": g["count"], "examples": g["examples"]}
-            for (e, f, p), g in sorted(merged.groups.items())
-        ], ensure_ascii=False)
+        return json.dumps(
+            [
+                {"entity": e, "field": f, "problem": p, "count": g["count"], "examples": g["examples"]}
+                for (e, f, p), g in sorted(merged.groups.items())
+            ],
+            ensure_ascii=False,
+        )

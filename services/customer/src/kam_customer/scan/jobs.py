@@ -50,19 +50,28 @@ def job_id_from_name(name: str, field_path: str = "name") -> str:
     prefix = "scanJobs/"
     if not name.startswith(prefix) or len(name) == len(prefix):
         raise InvalidArgument.for_field(field_path, "应为 scanJobs/{scan_job} (must be scanJobs/{scan_job})")
-    return name[len(prefix):]
+    return name[len(prefix) :]
 
 
 class ScanManager:
     """Owns the background scan task of this process (one scan at a time)."""
 
-    def __init__(self, db: Database, clock: Clock, *, source_url: str, mapping_path, account_names: AccountNames,
-                 timezone: str = "Asia/Shanghai",
-                 batch_size: int = DEFAULT_SCAN_BATCH_SIZE, floors: dict[str, dict[str, Decimal]] | None = None,
-                 page_secret: bytes = b"scan",
-                 runner_factory: Callable[..., ScanRunner] | None = None,
-                 key_date_lead_days: int = key_dates.DEFAULT_LEAD_DAYS,
-                 fx_rates: dict[str, Decimal] | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        *,
+        source_url: str,
+        mapping_path,
+        account_names: AccountNames,
+        timezone: str = "Asia/Shanghai",
+        batch_size: int = DEFAULT_SCAN_BATCH_SIZE,
+        floors: dict[str, dict[str, Decimal]] | None = None,
+        page_secret: bytes = b"scan",
+        runner_factory: Callable[..., ScanRunner] | None = None,
+        key_date_lead_days: int = key_dates.DEFAULT_LEAD_DAYS,
+        fx_rates: dict[str, Decimal] | None = None,
+    ) -> None:
         self.db = db
         self.account_names = account_names
         self.timezone = timezone
@@ -81,8 +90,15 @@ class ScanManager:
         self.idle.set()
 
     # ------------------------------------------------------------------------------------------ create
-    async def create(self, *, mode: str | None, trigger: str, creator: str = "", request_id: str = "",
-                     identity: Identity | None = None) -> ScanJobRow:
+    async def create(
+        self,
+        *,
+        mode: str | None,
+        trigger: str,
+        creator: str = "",
+        request_id: str = "",
+        identity: Identity | None = None,
+    ) -> ScanJobRow:
         async with self.db.transaction() as session:
             if request_id:
                 existing = await session.scalar(select(ScanJobRow).where(ScanJobRow.request_id == request_id))
@@ -92,23 +108,52 @@ class ScanManager:
             if running is not None:
                 raise FailedPrecondition(
                     f"另一个扫描任务正在进行 (scan scanJobs/{running.id} is {running.state.lower()})",
-                    reason="SCAN_IN_PROGRESS", metadata={"scan_job": f"scanJobs/{running.id}"})
+                    reason="SCAN_IN_PROGRESS",
+                    metadata={"scan_job": f"scanJobs/{running.id}"},
+                )
             if mode is None:
-                has_mark = await session.scalar(select(ScanJobRow.id).where(
-                    ScanJobRow.state == "SUCCEEDED", ScanJobRow.end_watermark != "").limit(1))
+                has_mark = await session.scalar(
+                    select(ScanJobRow.id)
+                    .where(ScanJobRow.state == "SUCCEEDED", ScanJobRow.end_watermark != "")
+                    .limit(1)
+                )
                 mode = INCREMENTAL if has_mark else FULL
             job = ScanJobRow(
-                id=uuid.uuid4().hex[:20], mode=mode, trigger=trigger, state="PENDING", creator=creator,
-                request_id=request_id or None, mapping=str(self.mapping_path), create_time=self.clock.now(),
-                start_watermark="", end_watermark="", floors="", phase="", checkpoint="", progress=0.0,
-                run_seconds=0.0, rows_read=0, customers_scanned=0, customers_selected=0, customers_changed=0,
-                accounts_changed=0, transactions_ingested=0, tier_changes=0, bad_rows=0, issues="[]",
+                id=uuid.uuid4().hex[:20],
+                mode=mode,
+                trigger=trigger,
+                state="PENDING",
+                creator=creator,
+                request_id=request_id or None,
+                mapping=str(self.mapping_path),
+                create_time=self.clock.now(),
+                start_watermark="",
+                end_watermark="",
+                floors="",
+                phase="",
+                checkpoint="",
+                progress=0.0,
+                run_seconds=0.0,
+                rows_read=0,
+                customers_scanned=0,
+                customers_selected=0,
+                customers_changed=0,
+                accounts_changed=0,
+                transactions_ingested=0,
+                tier_changes=0,
+                bad_rows=0,
+                issues="[]",
                 error_message="",
             )
             session.add(job)
             await session.flush()
-            trail(self.clock).change(session, actor=identity, action="scanJobs.create", resource=f"scanJobs/{job.id}",
-                                     after=values(job, exclude=("checkpoint", "issues")))
+            trail(self.clock).change(
+                session,
+                actor=identity,
+                action="scanJobs.create",
+                resource=f"scanJobs/{job.id}",
+                after=values(job, exclude=("checkpoint", "issues")),
+            )
         self._spawn(job.id)
         return job
 
@@ -128,10 +173,18 @@ class ScanManager:
     def runner(self, mapping: Mapping) -> ScanRunner:
         if self.runner_factory is not None:
             return self.runner_factory(mapping)
-        return ScanRunner(self.db, self.clock, mapping, self.source_url, account_names=self.account_names,
-                          timezone=self.timezone,
-                          batch_size=self.batch_size,
-                          floors=self.floors, key_date_lead_days=self.key_date_lead_days, fx_rates=self.fx_rates)
+        return ScanRunner(
+            self.db,
+            self.clock,
+            mapping,
+            self.source_url,
+            account_names=self.account_names,
+            timezone=self.timezone,
+            batch_size=self.batch_size,
+            floors=self.floors,
+            key_date_lead_days=self.key_date_lead_days,
+            fx_rates=self.fx_rates,
+        )
 
     async def _run(self, job_id: str) -> None:
         async with self._lock:
@@ -164,8 +217,15 @@ class ScanManager:
     async def resume_unfinished(self) -> list[str]:
         """Jobs left PENDING/RUNNING by a previous process continue from their checkpoint."""
         async with self.db.read() as session:
-            ids = list((await session.scalars(select(ScanJobRow.id).where(ScanJobRow.state.in_(ACTIVE))
-                                              .order_by(ScanJobRow.create_time))).all())
+            ids = list(
+                (
+                    await session.scalars(
+                        select(ScanJobRow.id)
+                        .where(ScanJobRow.state.in_(ACTIVE))
+                        .order_by(ScanJobRow.create_time)
+                    )
+                ).all()
+            )
         for job_id in ids:
             self._spawn(job_id)
         return ids
@@ -173,8 +233,12 @@ class ScanManager:
     async def has_scanned(self) -> bool:
         """True once a scan succeeded (or one is under way)."""
         async with self.db.read() as session:
-            return await session.scalar(select(ScanJobRow.id).where(
-                ScanJobRow.state.in_(("SUCCEEDED", *ACTIVE))).limit(1)) is not None
+            return (
+                await session.scalar(
+                    select(ScanJobRow.id).where(ScanJobRow.state.in_(("SUCCEEDED", *ACTIVE))).limit(1)
+                )
+                is not None
+            )
 
     async def source_problem(self) -> str | None:
         """Why the source cannot be read now, or None when it can."""
@@ -197,13 +261,20 @@ class ScanManager:
             if job is None:
                 raise NotFound(f"扫描任务不存在 (scanJobs/{job_id} not found)", reason="SCAN_JOB_NOT_FOUND")
             if job.state in TERMINAL:
-                raise FailedPrecondition(f"扫描任务已结束 (scan job already {job.state.lower()})",
-                                         reason="SCAN_JOB_FINISHED")
+                raise FailedPrecondition(
+                    f"扫描任务已结束 (scan job already {job.state.lower()})", reason="SCAN_JOB_FINISHED"
+                )
             before = values(job, exclude=("checkpoint", "issues"))
             job.state, job.end_time = "CANCELLED", self.clock.now()
             await session.flush()
-            trail(self.clock).change(session, actor=identity, action="scanJobs.cancel", resource=f"scanJobs/{job.id}",
-                                     before=before, after=values(job, exclude=("checkpoint", "issues")))
+            trail(self.clock).change(
+                session,
+                actor=identity,
+                action="scanJobs.cancel",
+                resource=f"scanJobs/{job.id}",
+                before=before,
+                after=values(job, exclude=("checkpoint", "issues")),
+            )
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -225,7 +296,9 @@ class ScanManager:
             raise NotFound(f"扫描任务不存在 (scanJobs/{job_id} not found)", reason="SCAN_JOB_NOT_FOUND")
         return job
 
-    async def list(self, *, page_size: int, page_token: str, filter_text: str) -> tuple[list[ScanJobRow], str]:
+    async def list(
+        self, *, page_size: int, page_token: str, filter_text: str
+    ) -> tuple[list[ScanJobRow], str]:
         size = pagination.page_size(page_size, default=20, maximum=200)
         conditions = parse_equalities(filter_text, _FILTERS)
         cursor = pagination.decode_token(page_token, bound_to=filter_text, secret=self.page_secret)
@@ -234,8 +307,12 @@ class ScanManager:
             query = query.where(getattr(ScanJobRow, name) == value)
         if cursor:
             at = datetime.fromisoformat(cursor["t"])
-            query = query.where(or_(ScanJobRow.create_time < at,
-                                    and_(ScanJobRow.create_time == at, ScanJobRow.id < cursor["i"])))
+            query = query.where(
+                or_(
+                    ScanJobRow.create_time < at,
+                    and_(ScanJobRow.create_time == at, ScanJobRow.id < cursor["i"]),
+                )
+            )
         query = query.order_by(ScanJobRow.create_time.desc(), ScanJobRow.id.desc()).limit(size + 1)
         async with self.db.read() as session:
             rows = list((await session.scalars(query)).all())
@@ -243,6 +320,9 @@ class ScanManager:
         if len(rows) > size:
             rows = rows[:size]
             last = rows[-1]
-            token = pagination.encode_token({"t": aware(last.create_time).isoformat(), "i": last.id},
-                                            bound_to=filter_text, secret=self.page_secret)
+            token = pagination.encode_token(
+                {"t": aware(last.create_time).isoformat(), "i": last.id},
+                bound_to=filter_text,
+                secret=self.page_secret,
+            )
         return rows, token

@@ -44,50 +44,100 @@ BASE_CURRENCY = "CNY"
 #: KAM's logical source model: entity → field → spec. ``required`` fields must be mapped.
 LOGICAL_MODEL: dict[str, dict[str, FieldSpec]] = {
     "org_unit": {
-        "id": _f(required=True), "display_name": _f(required=True), "parent_id": _f(),
-        "level": _f(codes=("HEAD_OFFICE", "BRANCH", "SUB_BRANCH")), "region": _f(),
+        "id": _f(required=True),
+        "display_name": _f(required=True),
+        "parent_id": _f(),
+        "level": _f(codes=("HEAD_OFFICE", "BRANCH", "SUB_BRANCH")),
+        "region": _f(),
     },
     "staff": {
-        "id": _f(required=True), "display_name": _f(required=True), "org_unit_id": _f(), "position": _f(),
-        "status": _f(codes=STAFF_STATES), "phone": _f(),
+        "id": _f(required=True),
+        "display_name": _f(required=True),
+        "org_unit_id": _f(),
+        "position": _f(),
+        "status": _f(codes=STAFF_STATES),
+        "phone": _f(),
     },
     "individual": {
-        "id": _f(required=True), "display_name": _f(required=True), "id_number": _f(),
-        "birth_date": _f(DATE), "gender": _f(codes=("MALE", "FEMALE")), "phone": _f(), "org_unit_id": _f(),
-        "relationship_manager_id": _f(), "open_date": _f(DATE), "status": _f(codes=CUSTOMER_STATES),
+        "id": _f(required=True),
+        "display_name": _f(required=True),
+        "id_number": _f(),
+        "birth_date": _f(DATE),
+        "gender": _f(codes=("MALE", "FEMALE")),
+        "phone": _f(),
+        "org_unit_id": _f(),
+        "relationship_manager_id": _f(),
+        "open_date": _f(DATE),
+        "status": _f(codes=CUSTOMER_STATES),
         "updated": _f(TIMESTAMP),
     },
     "corporate": {
-        "id": _f(required=True), "display_name": _f(required=True), "id_number": _f(), "industry": _f(),
-        "establishment_date": _f(DATE), "legal_representative": _f(), "legal_representative_id_number": _f(),
-        "legal_representative_phone": _f(), "finance_contact": _f(), "finance_contact_phone": _f(),
-        "controller": _f(), "phone": _f(), "org_unit_id": _f(), "relationship_manager_id": _f(),
-        "open_date": _f(DATE), "status": _f(codes=CUSTOMER_STATES), "updated": _f(TIMESTAMP),
+        "id": _f(required=True),
+        "display_name": _f(required=True),
+        "id_number": _f(),
+        "industry": _f(),
+        "establishment_date": _f(DATE),
+        "legal_representative": _f(),
+        "legal_representative_id_number": _f(),
+        "legal_representative_phone": _f(),
+        "finance_contact": _f(),
+        "finance_contact_phone": _f(),
+        "controller": _f(),
+        "phone": _f(),
+        "org_unit_id": _f(),
+        "relationship_manager_id": _f(),
+        "open_date": _f(DATE),
+        "status": _f(codes=CUSTOMER_STATES),
+        "updated": _f(TIMESTAMP),
     },
-    "group_link": {"parent_id": _f(required=True), "child_id": _f(required=True), "share_percent": _f(NUMBER)},
+    "group_link": {
+        "parent_id": _f(required=True),
+        "child_id": _f(required=True),
+        "share_percent": _f(NUMBER),
+    },
     "relation": {
-        "customer_id": _f(required=True), "kind": _f(required=True, codes=("SPOUSE", "OTHER")),
-        "display_name": _f(required=True), "id_number": _f(), "phone": _f(),
+        "customer_id": _f(required=True),
+        "kind": _f(required=True, codes=("SPOUSE", "OTHER")),
+        "display_name": _f(required=True),
+        "id_number": _f(),
+        "phone": _f(),
     },
     "product": {"id": _f(required=True), "display_name": _f(), "type": _f(codes=ACCOUNT_TYPES)},
     "account": {
-        "id": _f(required=True), "customer_id": _f(required=True),
-        "type": _f(required=True, codes=ACCOUNT_TYPES), "product": _f(), "product_display_name": _f(),
-        "org_unit_id": _f(), "open_date": _f(DATE), "maturity_date": _f(DATE),
-        "status": _f(codes=("OPEN", "FROZEN", "DORMANT", "CLOSED")), "balance": _f(NUMBER, required=True),
-        "credit_limit": _f(NUMBER), "repayment_status": _f(codes=("NORMAL", "OVERDUE", "SETTLED")),
-        "overdue_times": _f(INTEGER), "currency": _f(), "updated": _f(TIMESTAMP),
+        "id": _f(required=True),
+        "customer_id": _f(required=True),
+        "type": _f(required=True, codes=ACCOUNT_TYPES),
+        "product": _f(),
+        "product_display_name": _f(),
+        "org_unit_id": _f(),
+        "open_date": _f(DATE),
+        "maturity_date": _f(DATE),
+        "status": _f(codes=("OPEN", "FROZEN", "DORMANT", "CLOSED")),
+        "balance": _f(NUMBER, required=True),
+        "credit_limit": _f(NUMBER),
+        "repayment_status": _f(codes=("NORMAL", "OVERDUE", "SETTLED")),
+        "overdue_times": _f(INTEGER),
+        "currency": _f(),
+        "updated": _f(TIMESTAMP),
     },
     "balance_history": {
-        "account_id": _f(required=True), "day": _f(DATE, required=True), "balance": _f(NUMBER, required=True),
+        "account_id": _f(required=True),
+        "day": _f(DATE, required=True),
+        "balance": _f(NUMBER, required=True),
     },
     "transaction": {
-        "id": _f(required=True), "account_id": _f(required=True), "time": _f(TIMESTAMP, required=True),
-        "direction": _f(required=True, codes=("DEBIT", "CREDIT")), "amount": _f(NUMBER, required=True),
+        "id": _f(required=True),
+        "account_id": _f(required=True),
+        "time": _f(TIMESTAMP, required=True),
+        "direction": _f(required=True, codes=("DEBIT", "CREDIT")),
+        "amount": _f(NUMBER, required=True),
         "balance_after": _f(NUMBER),
         "channel": _f(codes=("COUNTER", "ATM", "ONLINE", "MOBILE", "POS", "THIRD_PARTY")),
-        "cash": _f(codes=("YES", "NO")), "counterparty": _f(), "summary": _f(),
-        "business_date": _f(DATE), "entry_time": _f(TIMESTAMP),
+        "cash": _f(codes=("YES", "NO")),
+        "counterparty": _f(),
+        "summary": _f(),
+        "business_date": _f(DATE),
+        "entry_time": _f(TIMESTAMP),
     },
     "rating": {"customer_id": _f(required=True), "rating": _f(required=True), "rated_date": _f(DATE)},
     "fx_rate": {"currency": _f(required=True), "rate": _f(NUMBER, required=True), "day": _f(DATE)},
@@ -172,12 +222,16 @@ def parse_mapping(raw: dict[str, Any], path: str | Path = "<mapping>") -> Mappin
     """Validate an already-parsed mapping document."""
     unknown = set(raw) - {"mapping", "entities"}
     if unknown:
-        raise MappingError(path, min(unknown), "unknown top-level table (expected [mapping] and [entities.*])")
+        raise MappingError(
+            path, min(unknown), "unknown top-level table (expected [mapping] and [entities.*])"
+        )
     meta = raw.get("mapping", {})
     if not isinstance(meta, dict):
         raise MappingError(path, "mapping", "must be a table")
     for key in set(meta) - {"name", "description", "as_of", "timezone"}:
-        raise MappingError(path, f"mapping.{key}", "unknown key (expected name, description, as_of, timezone)")
+        raise MappingError(
+            path, f"mapping.{key}", "unknown key (expected name, description, as_of, timezone)"
+        )
     timezone = meta.get("timezone", "")
     try:
         if timezone:
@@ -186,7 +240,9 @@ def parse_mapping(raw: dict[str, Any], path: str | Path = "<mapping>") -> Mappin
         raise MappingError(path, "mapping.timezone", f"unknown time zone {timezone!r}") from None
     entities_raw = raw.get("entities")
     if not isinstance(entities_raw, dict) or not entities_raw:
-        raise MappingError(path, "entities", "missing: define at least [entities.account] and [entities.transaction]")
+        raise MappingError(
+            path, "entities", "missing: define at least [entities.account] and [entities.transaction]"
+        )
     entities = {name: _entity(path, name, body) for name, body in entities_raw.items()}
     for name in REQUIRED_ENTITIES:
         if name not in entities:
@@ -194,9 +250,14 @@ def parse_mapping(raw: dict[str, Any], path: str | Path = "<mapping>") -> Mappin
     if "individual" not in entities and "corporate" not in entities:
         raise MappingError(path, "entities.individual", "missing: map individual and/or corporate customers")
     as_of = _sql(path, "mapping.as_of", meta["as_of"]) if "as_of" in meta else {}
-    return Mapping(path=str(path), name=str(meta.get("name", Path(str(path)).stem)),
-                   description=str(meta.get("description", "")), entities=entities, as_of=as_of,
-                   timezone=str(timezone))
+    return Mapping(
+        path=str(path),
+        name=str(meta.get("name", Path(str(path)).stem)),
+        description=str(meta.get("description", "")),
+        entities=entities,
+        as_of=as_of,
+        timezone=str(timezone),
+    )
 
 
 def _sql(path, entry: str, value: Any) -> dict[str, str]:
@@ -207,18 +268,25 @@ def _sql(path, entry: str, value: Any) -> dict[str, str]:
         return {"*": value}
     if isinstance(value, dict):
         if not value:
-            raise MappingError(path, entry, "empty table: give a SQL expression or {sqlite = ..., postgresql = ...}")
+            raise MappingError(
+                path, entry, "empty table: give a SQL expression or {sqlite = ..., postgresql = ...}"
+            )
         out = {}
         for dialect, expr in value.items():
             if dialect not in (*DIALECTS, "*"):
-                raise MappingError(path, f"{entry}.{dialect}", f"unknown dialect (expected one of {', '.join(DIALECTS)})")
+                raise MappingError(
+                    path, f"{entry}.{dialect}", f"unknown dialect (expected one of {', '.join(DIALECTS)})"
+                )
             if not isinstance(expr, str) or not expr.strip():
                 raise MappingError(path, f"{entry}.{dialect}", "must be a non-empty SQL expression string")
             out[dialect] = expr
         if "*" not in out and set(out) != set(DIALECTS):
             missing = min(set(DIALECTS) - set(out))
-            raise MappingError(path, f"{entry}.{missing}", "missing: a per-dialect table must cover every dialect "
-                               "or give a default under \"*\"")
+            raise MappingError(
+                path,
+                f"{entry}.{missing}",
+                'missing: a per-dialect table must cover every dialect or give a default under "*"',
+            )
         return out
     raise MappingError(path, entry, f"must be a SQL expression string, got {type(value).__name__}")
 
@@ -231,7 +299,9 @@ def _entity(path, name: str, body: Any) -> Entity:
         raise MappingError(path, base, "must be a table")
     for key in body:
         if key not in ENTITY_KEYS:
-            raise MappingError(path, f"{base}.{key}", f"unknown key (expected one of {', '.join(ENTITY_KEYS)})")
+            raise MappingError(
+                path, f"{base}.{key}", f"unknown key (expected one of {', '.join(ENTITY_KEYS)})"
+            )
     if "from" not in body:
         raise MappingError(path, f"{base}.from", "missing: name the source table or FROM clause")
     from_ = body["from"]
@@ -244,8 +314,11 @@ def _entity(path, name: str, body: Any) -> Entity:
     columns = {}
     for fname, value in columns_raw.items():
         if fname not in spec:
-            raise MappingError(path, f"{base}.columns.{fname}",
-                               f"unknown field of {name} (expected one of {', '.join(spec)})")
+            raise MappingError(
+                path,
+                f"{base}.columns.{fname}",
+                f"unknown field of {name} (expected one of {', '.join(spec)})",
+            )
         columns[fname] = _sql(path, f"{base}.columns.{fname}", value)
     for fname, fspec in spec.items():
         if fspec.required and fname not in columns:
@@ -260,11 +333,14 @@ def _entity(path, name: str, body: Any) -> Entity:
         if fname not in columns:
             raise MappingError(path, entry, f"codes given but {base}.columns.{fname} is not mapped")
         if not isinstance(table, dict) or not table:
-            raise MappingError(path, entry, "must be a non-empty table of source value = \"LOGICAL_VALUE\"")
+            raise MappingError(path, entry, 'must be a non-empty table of source value = "LOGICAL_VALUE"')
         for source_value, logical in table.items():
             if logical not in spec[fname].codes:
-                raise MappingError(path, f"{entry}.{source_value}",
-                                   f"unknown value {logical!r} (expected one of {', '.join(spec[fname].codes)})")
+                raise MappingError(
+                    path,
+                    f"{entry}.{source_value}",
+                    f"unknown value {logical!r} (expected one of {', '.join(spec[fname].codes)})",
+                )
         codes[fname] = {str(k): v for k, v in table.items()}
     formats: dict[str, str] = {}
     for fname, fmt in (body.get("formats") or {}).items():
@@ -272,11 +348,22 @@ def _entity(path, name: str, body: Any) -> Entity:
         if fname not in columns:
             raise MappingError(path, entry, f"format given for an unmapped field {fname!r}")
         if spec[fname].type not in (DATE, TIMESTAMP):
-            raise MappingError(path, entry, f"only date/timestamp fields take a format ({fname} is {spec[fname].type})")
+            raise MappingError(
+                path, entry, f"only date/timestamp fields take a format ({fname} is {spec[fname].type})"
+            )
         if fmt not in DATE_FORMATS:
-            raise MappingError(path, entry, f"unknown date format {fmt!r} (expected one of {', '.join(DATE_FORMATS)})")
+            raise MappingError(
+                path, entry, f"unknown date format {fmt!r} (expected one of {', '.join(DATE_FORMATS)})"
+            )
         formats[fname] = fmt
     where = _sql(path, f"{base}.where", body["where"]) if "where" in body else {}
     watermark = _sql(path, f"{base}.watermark", body["watermark"]) if "watermark" in body else {}
-    return Entity(name=name, from_=from_, columns=columns, where=where, watermark=watermark,
-                  codes=codes, formats=formats)
+    return Entity(
+        name=name,
+        from_=from_,
+        columns=columns,
+        where=where,
+        watermark=watermark,
+        codes=codes,
+        formats=formats,
+    )

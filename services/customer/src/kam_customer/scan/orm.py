@@ -16,7 +16,9 @@ class ScanJobRow(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     mode: Mapped[str] = mapped_column(String(16))  # FULL | INCREMENTAL
     trigger: Mapped[str] = mapped_column(String(32))  # SCHEDULED | MANUAL | STARTUP
-    state: Mapped[str] = mapped_column(String(16), index=True)  # PENDING | RUNNING | SUCCEEDED | FAILED | CANCELLED
+    state: Mapped[str] = mapped_column(
+        String(16), index=True
+    )  # PENDING | RUNNING | SUCCEEDED | FAILED | CANCELLED
     creator: Mapped[str] = mapped_column(String(128), default="")
     request_id: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
     mapping: Mapped[str] = mapped_column(String(400), default="")
@@ -42,8 +44,9 @@ class ScanJobRow(Base):
     transactions_ingested: Mapped[int] = mapped_column(Integer, default=0)
     tier_changes: Mapped[int] = mapped_column(Integer, default=0)
     bad_rows: Mapped[int] = mapped_column(Integer, default=0)
-    issues: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of {entity, field, problem, count, examples}
+    issues: Mapped[str] = mapped_column(
+        Text, default="[]"
+    )  # JSON list of {entity, field, problem, count, examples}
     error_message: Mapped[str] = mapped_column(Text, default="")
     #: JSON {currency: "CNY per unit"}: the exchange rates fixed at the start (same on resume).
     rates: Mapped[str] = mapped_column(Text, default="")
-

@@ -45,10 +45,19 @@ async def check(conn: AsyncConnection, sql: SqlBuilder, *, fixed_rates: bool = F
         base = f"entities.{name}"
         await _rows(conn, sql, f"SELECT 1 FROM {entity.from_} LIMIT 0", f"{base}.from")
         if entity.where:
-            await _rows(conn, sql, f"SELECT 1 {sql.from_where(entity)} LIMIT 0", _entry(sql, f"{base}.where", entity.where))
+            await _rows(
+                conn,
+                sql,
+                f"SELECT 1 {sql.from_where(entity)} LIMIT 0",
+                _entry(sql, f"{base}.where", entity.where),
+            )
         if entity.watermark:
-            await _rows(conn, sql, f"SELECT {entity.watermark_sql(sql.d.name)} {sql.from_where(entity)} LIMIT 0",
-                        _entry(sql, f"{base}.watermark", entity.watermark))
+            await _rows(
+                conn,
+                sql,
+                f"SELECT {entity.watermark_sql(sql.d.name)} {sql.from_where(entity)} LIMIT 0",
+                _entry(sql, f"{base}.watermark", entity.watermark),
+            )
         for field in entity.columns:
             entry = _entry(sql, f"{base}.columns.{field}", entity.columns[field])
             kind = LOGICAL_MODEL[name][field].type
@@ -75,7 +84,9 @@ async def _rows(conn: AsyncConnection, sql: SqlBuilder, statement: str, entry: s
     except DBAPIError as exc:
         if exc.connection_invalidated:
             raise SourceUnavailable(f"无法连接数据源 (source unreachable): {short_reason(exc)}") from exc
-        raise MappingError(sql.m.path, entry, f"源数据库无法执行 (the source cannot run it): {short_reason(exc)}") from exc
+        raise MappingError(
+            sql.m.path, entry, f"源数据库无法执行 (the source cannot run it): {short_reason(exc)}"
+        ) from exc
 
 
 def _sample(sql: SqlBuilder, entity: Entity, field: str) -> str:
@@ -84,23 +95,36 @@ def _sample(sql: SqlBuilder, entity: Entity, field: str) -> str:
 
 
 async def _numbers(conn: AsyncConnection, sql: SqlBuilder, entity: Entity, field: str, entry: str) -> None:
-    values = [v for (v,) in await _rows(conn, sql, f"SELECT s.v FROM {_sample(sql, entity, field)}", entry)
-              if v is not None]
+    values = [
+        v
+        for (v,) in await _rows(conn, sql, f"SELECT s.v FROM {_sample(sql, entity, field)}", entry)
+        if v is not None
+    ]
     if values and all(isinstance(v, (str, bytes)) for v in values):
-        raise MappingError(sql.m.path, entry, f"应为数值，源列是文本 (must be a number; the source gives text, e.g. "
-                           f"{values[0]!r}): 请映射数值列，或在 SQL 中转换，如 CAST(… AS NUMERIC) (map a numeric column, "
-                           "or convert it in SQL, e.g. CAST(… AS NUMERIC))")
+        raise MappingError(
+            sql.m.path,
+            entry,
+            f"应为数值，源列是文本 (must be a number; the source gives text, e.g. "
+            f"{values[0]!r}): 请映射数值列，或在 SQL 中转换，如 CAST(… AS NUMERIC) (map a numeric column, "
+            "or convert it in SQL, e.g. CAST(… AS NUMERIC))",
+        )
 
 
 async def _dates(conn: AsyncConnection, sql: SqlBuilder, entity: Entity, field: str, entry: str) -> None:
     spec = LOGICAL_MODEL[entity.name][field]
     fmt = entity.formats.get(field, "iso")
     day = sql.d.date("s.v", fmt, timestamp=spec.type == TIMESTAMP)
-    rows = await _rows(conn, sql, f"SELECT s.v, {day} FROM {_sample(sql, entity, field)} WHERE s.v IS NOT NULL", entry)
+    rows = await _rows(
+        conn, sql, f"SELECT s.v, {day} FROM {_sample(sql, entity, field)} WHERE s.v IS NOT NULL", entry
+    )
     if rows and all(parsed is None for _, parsed in rows):
-        raise MappingError(sql.m.path, entry, f"无法解析的日期 (dates cannot be read as {fmt}, e.g. {rows[0][0]!r}): "
-                           f"请在 formats.{field} 中写明格式 (name the format in formats.{field}: iso, yymmdd, "
-                           "yyyymmdd), 或在 SQL 中转换 (or convert it in SQL)")
+        raise MappingError(
+            sql.m.path,
+            entry,
+            f"无法解析的日期 (dates cannot be read as {fmt}, e.g. {rows[0][0]!r}): "
+            f"请在 formats.{field} 中写明格式 (name the format in formats.{field}: iso, yymmdd, "
+            "yyyymmdd), 或在 SQL 中转换 (or convert it in SQL)",
+        )
 
 
 async def _as_of(conn: AsyncConnection, sql: SqlBuilder) -> None:
@@ -117,9 +141,18 @@ async def _as_of(conn: AsyncConnection, sql: SqlBuilder) -> None:
 async def _currencies(conn: AsyncConnection, sql: SqlBuilder, account: Entity) -> None:
     """Accounts in a foreign currency need a rate: without any rate source every one of them would be a bad row."""
     entry = _entry(sql, "entities.account.columns.currency", account.columns["currency"])
-    codes = {str(v) for (v,) in await _rows(conn, sql, f"SELECT DISTINCT s.v FROM {_sample(sql, account, 'currency')}",
-                                            entry) if v is not None} - {BASE_CURRENCY}
+    codes = {
+        str(v)
+        for (v,) in await _rows(
+            conn, sql, f"SELECT DISTINCT s.v FROM {_sample(sql, account, 'currency')}", entry
+        )
+        if v is not None
+    } - {BASE_CURRENCY}
     if codes:
-        raise MappingError(sql.m.path, entry, f"没有汇率 (no exchange rate for {', '.join(sorted(codes))}): 请映射 "
-                           "entities.fx_rate 或设置 KAM_CUSTOMER_FX_RATES (map entities.fx_rate or set "
-                           "KAM_CUSTOMER_FX_RATES)")
+        raise MappingError(
+            sql.m.path,
+            entry,
+            f"没有汇率 (no exchange rate for {', '.join(sorted(codes))}): 请映射 "
+            "entities.fx_rate 或设置 KAM_CUSTOMER_FX_RATES (map entities.fx_rate or set "
+            "KAM_CUSTOMER_FX_RATES)",
+        )

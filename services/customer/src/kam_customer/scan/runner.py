@@ -97,20 +97,36 @@ def encode_mark(value: Any) -> list:
 
 def decode_mark(mark: list) -> Any:
     kind, value = mark
-    return {"null": lambda v: None, "datetime": datetime.fromisoformat, "date": date.fromisoformat,
-            "int": int, "number": Decimal, "str": str}[kind](value)
+    return {
+        "null": lambda v: None,
+        "datetime": datetime.fromisoformat,
+        "date": date.fromisoformat,
+        "int": int,
+        "number": Decimal,
+        "str": str,
+    }[kind](value)
 
 
 class ScanRunner:
     """Runs scan jobs of one mapping against one source."""
 
-    def __init__(self, db: Database, clock: Clock, mapping: Mapping, source_url: str, *,
-                 account_names: AccountNames, timezone: str = "Asia/Shanghai",
-                 batch_size: int = DEFAULT_SCAN_BATCH_SIZE, floors: dict[str, dict[str, Decimal]] | None = None,
-                 after_batch: Callable[[str, int], Awaitable[None]] | None = None,
-                 on_progress: Callable[[ScanJobRow], None] | None = None, grade=None,
-                 key_date_lead_days: int = key_dates.DEFAULT_LEAD_DAYS,
-                 fx_rates: dict[str, Decimal] | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        mapping: Mapping,
+        source_url: str,
+        *,
+        account_names: AccountNames,
+        timezone: str = "Asia/Shanghai",
+        batch_size: int = DEFAULT_SCAN_BATCH_SIZE,
+        floors: dict[str, dict[str, Decimal]] | None = None,
+        after_batch: Callable[[str, int], Awaitable[None]] | None = None,
+        on_progress: Callable[[ScanJobRow], None] | None = None,
+        grade=None,
+        key_date_lead_days: int = key_dates.DEFAULT_LEAD_DAYS,
+        fx_rates: dict[str, Decimal] | None = None,
+    ) -> None:
         self.db = db
         self.account_names = account_names
         #: The zone of the source's naive timestamps: the mapping's, else the bank's.
@@ -200,8 +216,13 @@ class ScanRunner:
             job.run_seconds += self._elapsed()
             if state == "SUCCEEDED":
                 job.phase, job.progress = PHASE_DONE, 100.0
-            outbox.record(session, events_pb2.ScanCompleted(scan_job=messages.scan_job_to_proto(job)),
-                          service=SERVICE, clock=self.clock, resource=f"scanJobs/{job.id}")
+            outbox.record(
+                session,
+                events_pb2.ScanCompleted(scan_job=messages.scan_job_to_proto(job)),
+                service=SERVICE,
+                clock=self.clock,
+                resource=f"scanJobs/{job.id}",
+            )
         self._notify(job)
         return job
 
@@ -217,21 +238,30 @@ class ScanRunner:
             marks = {}
             for name, entity in self.mapping.entities.items():
                 if entity.watermark:
-                    marks[name] = encode_mark((await conn.execute(text(self.sql.watermark_sql(entity)))).scalar())
+                    marks[name] = encode_mark(
+                        (await conn.execute(text(self.sql.watermark_sql(entity)))).scalar()
+                    )
             customers = 0
             for name in ("individual", "corporate"):
                 entity = self.mapping.entity(name)
                 if entity is not None:
-                    customers += (await conn.execute(
-                        text(f"SELECT COUNT(*) {self.sql.from_where(entity)}"))).scalar() or 0
+                    customers += (
+                        await conn.execute(text(f"SELECT COUNT(*) {self.sql.from_where(entity)}"))
+                    ).scalar() or 0
             rates = await self._read_rates(conn, as_of)
         async with self.db.transaction() as session:
             job = await session.get(ScanJobRow, job_id)
             # Where the last successful scan ended: an incremental scan starts there; for both modes it tells which
             # transactions are history (seen before) and which are announced.
-            start = await session.scalar(
-                select(ScanJobRow.end_watermark).where(ScanJobRow.state == "SUCCEEDED", ScanJobRow.end_watermark != "")
-                .order_by(ScanJobRow.end_time.desc()).limit(1)) or ""
+            start = (
+                await session.scalar(
+                    select(ScanJobRow.end_watermark)
+                    .where(ScanJobRow.state == "SUCCEEDED", ScanJobRow.end_watermark != "")
+                    .order_by(ScanJobRow.end_time.desc())
+                    .limit(1)
+                )
+                or ""
+            )
             if job.mode == INCREMENTAL and not start:
                 job.mode = FULL  # nothing to be incremental from
             floors = self.fixed_floors
@@ -269,12 +299,21 @@ class ScanRunner:
         return {t: {m: Decimal(v) for m, v in f.items()} for t, f in json.loads(job.floors or "{}").items()}
 
     def _writer(self, job: ScanJobRow, issues: Issues) -> BatchWriter:
-        return BatchWriter(clock=self.clock, scan_id=job.id, as_of=job.as_of, timezone=self.timezone,
-                           dialect_date_of=self.dialect.date_of, issues=issues, grade=self.grade,
-                           account_names=self.account_names,
-                           reindex=self.reindex, assess=self.assess,
-                           audited=frozenset(AUDITED) if job.mode == FULL else frozenset(),
-                           key_date_lead_days=self.key_date_lead_days, rates=self._rates(job))
+        return BatchWriter(
+            clock=self.clock,
+            scan_id=job.id,
+            as_of=job.as_of,
+            timezone=self.timezone,
+            dialect_date_of=self.dialect.date_of,
+            issues=issues,
+            grade=self.grade,
+            account_names=self.account_names,
+            reindex=self.reindex,
+            assess=self.assess,
+            audited=frozenset(AUDITED) if job.mode == FULL else frozenset(),
+            key_date_lead_days=self.key_date_lead_days,
+            rates=self._rates(job),
+        )
 
     # ------------------------------------------------------------------------------------- org + audit
     async def _org_and_audit(self, engine: AsyncEngine, job: ScanJobRow) -> None:
@@ -285,7 +324,9 @@ class ScanRunner:
             for name, target in (("org_unit", org), ("staff", staff)):
                 entity = self.mapping.entity(name)
                 if entity is not None:
-                    target.extend(dict(r._mapping) for r in await conn.execute(text(self.sql.all_rows_sql(entity))))
+                    target.extend(
+                        dict(r._mapping) for r in await conn.execute(text(self.sql.all_rows_sql(entity)))
+                    )
             rows_read += len(org) + len(staff)
             if job.mode == FULL:
                 for name in AUDITED:
@@ -362,7 +403,10 @@ class ScanRunner:
 
         async def fetch() -> None:
             while (rows := await _take(batches)) is not None:
-                read, last = len(rows), rows[-1]["cust_id"]  # the source's own order (its collation), not Python's
+                read, last = (
+                    len(rows),
+                    rows[-1]["cust_id"],
+                )  # the source's own order (its collation), not Python's
                 if job.mode == INCREMENTAL:
                     known = await self._known_ids([kam_customer_id(r["cust_id"]) for r in rows])
                     rows = [r for r in rows if kam_customer_id(r["cust_id"]) in known or _meets(r, floors)]
@@ -379,8 +423,13 @@ class ScanRunner:
             current.progress = max(current.progress, 90.0)
         self._notify(current)
 
-    async def _chunks(self, conn: AsyncConnection, job: ScanJobRow, floors: dict[str, dict[str, Decimal]],
-                      binds: dict[str, Any]) -> AsyncIterator[tuple[str, dict[str, Any]]]:
+    async def _chunks(
+        self,
+        conn: AsyncConnection,
+        job: ScanJobRow,
+        floors: dict[str, dict[str, Decimal]],
+        binds: dict[str, Any],
+    ) -> AsyncIterator[tuple[str, dict[str, Any]]]:
         """A full scan's metrics statement, one per chunk of consecutive customers (about 1/CHUNKS of them, the
         first chunk a fifth of that; groups expanded inside each), yielded as each is due. Costs the source about
         what one statement over everyone costs, but the first rows come after one chunk instead of after the
@@ -394,21 +443,34 @@ class ScanRunner:
         # The first chunk is a fifth of the others: the copy cannot start before it is computed.
         first = max(self.batch_size, size // 5)
         step = max(1, size // first)
-        fine = (await conn.execute(text(self.sql.chunk_bounds_sql()), {"after": after, "size": first})).scalars().all()
+        fine = (
+            (await conn.execute(text(self.sql.chunk_bounds_sql()), {"after": after, "size": first}))
+            .scalars()
+            .all()
+        )
         bounds = [after, *(b for i, b in enumerate(fine) if i == 0 or (i + 1) % step == 0)]
         transactions = self._floors_need_transactions(floors)
         for index, low in enumerate(bounds):
             last = index == len(bounds) - 1
             values = {**binds, "after": low} if last else {**binds, "after": low, "upto": bounds[index + 1]}
             if not self.dialect.pg:
-                yield self.sql.metrics_sql(seed=self.sql.chunk_seed_sql(last=last), floors=floors, seed_only=True,
-                                           transactions=transactions), values
+                yield (
+                    self.sql.metrics_sql(
+                        seed=self.sql.chunk_seed_sql(last=last),
+                        floors=floors,
+                        seed_only=True,
+                        transactions=transactions,
+                    ),
+                    values,
+                )
                 continue
             members = self.sql.chunk_members_sql(last=last)
             bounds_only = {k: v for k, v in values.items() if k in ("after", "upto")}
             extra = (await conn.execute(text(members), bounds_only)).scalars().all() if members else []
-            yield (self.sql.metrics_sql(key_range=KeyRange(last), floors=floors, transactions=transactions),
-                   {**values, "extra": list(extra)})
+            yield (
+                self.sql.metrics_sql(key_range=KeyRange(last), floors=floors, transactions=transactions),
+                {**values, "extra": list(extra)},
+            )
 
     @staticmethod
     def _floors_need_transactions(floors: dict[str, dict[str, Decimal]]) -> bool:
@@ -420,12 +482,16 @@ class ScanRunner:
     async def _expected_selected(self, job: ScanJobRow) -> int:
         async with self.db.read() as session:
             previous = await session.scalar(
-                select(ScanJobRow.customers_selected).where(ScanJobRow.state == "SUCCEEDED", ScanJobRow.mode == job.mode)
-                .order_by(ScanJobRow.end_time.desc()).limit(1))
+                select(ScanJobRow.customers_selected)
+                .where(ScanJobRow.state == "SUCCEEDED", ScanJobRow.mode == job.mode)
+                .order_by(ScanJobRow.end_time.desc())
+                .limit(1)
+            )
         return previous or max(1, job.customers_scanned // 10)
 
-    async def _write(self, job: ScanJobRow, details: BatchDetails, *, checkpoint: str | None, read: int,
-                     expected: int) -> ScanJobRow:
+    async def _write(
+        self, job: ScanJobRow, details: BatchDetails, *, checkpoint: str | None, read: int, expected: int
+    ) -> ScanJobRow:
         issues = Issues()
         rows = details.metrics
         writer = self._writer(job, issues)
@@ -445,7 +511,9 @@ class ScanRunner:
             current.rows_read += read + details.row_count
             current.issues = issues.merge_into(current.issues)
             current.bad_rows += issues.total
-            current.progress = max(current.progress, min(89.0, 5.0 + 85.0 * current.customers_selected / max(expected, 1)))
+            current.progress = max(
+                current.progress, min(89.0, 5.0 + 85.0 * current.customers_selected / max(expected, 1))
+            )
             current.run_seconds += self._elapsed()
         self._notify(current)
         if self.after_batch is not None:
@@ -454,11 +522,19 @@ class ScanRunner:
 
     async def _known_ids(self, kam_ids: list[str]) -> set[str]:
         async with self.db.read() as session:
-            return set((await session.scalars(select(CustomerRow.id).where(
-                CustomerRow.id.in_(kam_ids), CustomerRow.source == "CORE_BANKING"))).all())
+            return set(
+                (
+                    await session.scalars(
+                        select(CustomerRow.id).where(
+                            CustomerRow.id.in_(kam_ids), CustomerRow.source == "CORE_BANKING"
+                        )
+                    )
+                ).all()
+            )
 
-    async def _fetch_details(self, engine: AsyncEngine, metrics: list[dict], job: ScanJobRow, *,
-                             txn_metrics: bool = False) -> BatchDetails:
+    async def _fetch_details(
+        self, engine: AsyncEngine, metrics: list[dict], job: ScanJobRow, *, txn_metrics: bool = False
+    ) -> BatchDetails:
         """The detail rows of the batch's customers (and, with ``txn_metrics``, their transaction metrics,
         which the chunked metrics statement left out)."""
         ids = [r["cust_id"] for r in metrics]
@@ -470,30 +546,42 @@ class ScanRunner:
             if txn_metrics:
                 by_id = {str(r["cust_id"]): r for r in metrics}
                 window = self._binds(job)
-                for row in await self._rows(conn, self.sql.txn_metrics_sql(), ids, w90=window["w90"],
-                                            asof=window["asof"]):
+                for row in await self._rows(
+                    conn, self.sql.txn_metrics_sql(), ids, w90=window["w90"], asof=window["asof"]
+                ):
                     target = by_id.get(str(row["cust_id"]))
                     if target is not None:
-                        target.update(txn_count_90=row["txn_count_90"], txn_volume_90=row["txn_volume_90"],
-                                      last_dn=row["last_dn"])
+                        target.update(
+                            txn_count_90=row["txn_count_90"],
+                            txn_volume_90=row["txn_volume_90"],
+                            last_dn=row["last_dn"],
+                        )
             for name, ctype in (("individual", "INDIVIDUAL"), ("corporate", "CORPORATE")):
                 entity = self.mapping.entity(name)
                 if entity is None:
                     continue
                 for row in await self._rows(conn, self.sql.detail_sql(entity, "id"), ids):
                     details.customers[str(row["id"])] = {**row, "ctype": ctype}
-            details.accounts = await self._rows(conn, self.sql.detail_sql(self.mapping.entities["account"], "customer_id"), ids)
+            details.accounts = await self._rows(
+                conn, self.sql.detail_sql(self.mapping.entities["account"], "customer_id"), ids
+            )
             account_ids = [str(a["id"]) for a in details.accounts if a.get("id") is not None]
             bh = self.mapping.entity("balance_history")
             if bh is not None and account_ids:
                 details.balances = await self._rows(
-                    conn, self.sql.detail_sql(bh, "account_id", extra=self.sql.recent_condition(bh, "day")),
-                    account_ids, since=since)
+                    conn,
+                    self.sql.detail_sql(bh, "account_id", extra=self.sql.recent_condition(bh, "day")),
+                    account_ids,
+                    since=since,
+                )
             txn = self.mapping.entities["transaction"]
             announce, seen = self._announce(job)
-            recent = self.sql.detail_sql(txn, "account_id",
-                                         extra=self.sql.recent_condition(txn, self.sql.txn_day_field()),
-                                         columns=(announce,))
+            recent = self.sql.detail_sql(
+                txn,
+                "account_id",
+                extra=self.sql.recent_condition(txn, self.sql.txn_day_field()),
+                columns=(announce,),
+            )
             mark = self._txn_mark(job)
             if account_ids and mark is None:
                 details.transactions = await self._rows(conn, recent, account_ids, since=since, **seen)
@@ -504,17 +592,21 @@ class ScanRunner:
                 owners = {str(a["id"]): kam_customer_id(str(a["customer_id"])) for a in details.accounts}
                 old = [a for a in account_ids if owners.get(a) in known]
                 new = [a for a in account_ids if owners.get(a) not in known]
-                newer = self.sql.detail_sql(txn, "account_id", extra=self.sql.newer_condition(txn, "wm_txn"),
-                                            columns=(announce,))
-                details.transactions = (await self._rows(conn, newer, old, wm_txn=mark, **seen)
-                                        + await self._rows(conn, recent, new, since=since, **seen))
+                newer = self.sql.detail_sql(
+                    txn, "account_id", extra=self.sql.newer_condition(txn, "wm_txn"), columns=(announce,)
+                )
+                details.transactions = await self._rows(
+                    conn, newer, old, wm_txn=mark, **seen
+                ) + await self._rows(conn, recent, new, since=since, **seen)
             rel = self.mapping.entity("relation")
             if rel is not None:
                 details.relations = await self._rows(conn, self.sql.detail_sql(rel, "customer_id"), ids)
             rating = self.mapping.entity("rating")
             if rating is not None:
-                details.ratings = {str(r["customer_id"]): r for r in
-                                   await self._rows(conn, self.sql.detail_sql(rating, "customer_id"), ids)}
+                details.ratings = {
+                    str(r["customer_id"]): r
+                    for r in await self._rows(conn, self.sql.detail_sql(rating, "customer_id"), ids)
+                }
             link = self.mapping.entity("group_link")
             if link is not None:
                 seen = set()
@@ -551,10 +643,19 @@ class ScanRunner:
     async def _pushed_accounts(self) -> list[str]:
         """Accounts whose balance a pushed transaction set since the last scan read them (``PUSH``)."""
         async with self.db.read() as session:
-            return list((await session.scalars(select(AccountRow.id).where(AccountRow.balance_origin == "PUSH")
-                                               .order_by(AccountRow.id))).all())
+            return list(
+                (
+                    await session.scalars(
+                        select(AccountRow.id)
+                        .where(AccountRow.balance_origin == "PUSH")
+                        .order_by(AccountRow.id)
+                    )
+                ).all()
+            )
 
-    async def _rows(self, conn: AsyncConnection, sql: str, ids: list[str], **binds: Any) -> list[dict[str, Any]]:
+    async def _rows(
+        self, conn: AsyncConnection, sql: str, ids: list[str], **binds: Any
+    ) -> list[dict[str, Any]]:
         """The rows (plain dicts: the writer reads each field of tens of thousands of them, and a dict's ``get``
         is several times cheaper than a RowMapping's) of ``sql`` for ``ids`` bound as ``:ids``
         (:meth:`SqlBuilder.in_ids`), 2,000 ids per statement (more, and PostgreSQL's planner starts to prefer
@@ -564,7 +665,7 @@ class ScanRunner:
             return out
         statement = text(sql) if self.dialect.pg else text(sql).bindparams(bindparam("ids", expanding=True))
         for start in range(0, len(ids), 2000):
-            result = await conn.execute(statement, {"ids": ids[start:start + 2000], **binds})
+            result = await conn.execute(statement, {"ids": ids[start : start + 2000], **binds})
             keys = tuple(result.keys())
             out.extend(dict(zip(keys, row)) for row in result)
         return out
@@ -577,17 +678,35 @@ class ScanRunner:
             binds = self._binds(job)
             while True:
                 async with self.db.read() as session:
-                    pending = (await session.execute(
-                        select(CustomerRow.source_id).join(CustomerMetricsRow, CustomerMetricsRow.customer_id == CustomerRow.id,
-                                                           isouter=True)
-                        .where(CustomerRow.source == "CORE_BANKING", CustomerRow.source_id.is_not(None),
-                               func.coalesce(CustomerMetricsRow.scan_id, "") != job.id)
-                        .order_by(CustomerRow.source_id).limit(self.batch_size))).scalars().all()
+                    pending = (
+                        (
+                            await session.execute(
+                                select(CustomerRow.source_id)
+                                .join(
+                                    CustomerMetricsRow,
+                                    CustomerMetricsRow.customer_id == CustomerRow.id,
+                                    isouter=True,
+                                )
+                                .where(
+                                    CustomerRow.source == "CORE_BANKING",
+                                    CustomerRow.source_id.is_not(None),
+                                    func.coalesce(CustomerMetricsRow.scan_id, "") != job.id,
+                                )
+                                .order_by(CustomerRow.source_id)
+                                .limit(self.batch_size)
+                            )
+                        )
+                        .scalars()
+                        .all()
+                    )
                 if not pending:
                     break
                 literal = ", ".join("(" + _quote(p) + ")" for p in pending)
-                seed = f"SELECT v.cust_id FROM (VALUES {literal}) AS v(cust_id)" if self.dialect.pg else \
-                    f"SELECT column1 AS cust_id FROM (VALUES {literal})"
+                seed = (
+                    f"SELECT v.cust_id FROM (VALUES {literal}) AS v(cust_id)"
+                    if self.dialect.pg
+                    else f"SELECT column1 AS cust_id FROM (VALUES {literal})"
+                )
                 sql = self.sql.metrics_sql(seed=seed)
                 async with engine.connect() as conn:
                     rows = [dict(r._mapping) for r in await conn.execute(text(sql), binds)]

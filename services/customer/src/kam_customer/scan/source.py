@@ -33,8 +33,12 @@ def open_source(url: str) -> AsyncEngine:
         return create_async_engine(f"sqlite+aiosqlite:///file:{path}?mode=ro&uri=true")
     if backend == "postgresql":
         return create_async_engine(
-            parsed.set(drivername="postgresql+asyncpg"), pool_size=2,
-            connect_args={"timeout": 10, "server_settings": {"default_transaction_read_only": "on", "jit": "off"}},
+            parsed.set(drivername="postgresql+asyncpg"),
+            pool_size=2,
+            connect_args={
+                "timeout": 10,
+                "server_settings": {"default_transaction_read_only": "on", "jit": "off"},
+            },
         )
     raise SourceUnavailable(f"不支持的数据源类型 (unsupported source engine): {backend}")
 

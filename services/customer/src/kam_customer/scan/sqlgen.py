@@ -30,8 +30,20 @@ CONTRIBUTION_RATES = {"deposit": "0.015", "wealth": "0.008", "fund": "0.008", "l
 
 #: Metric columns the query returns (and ``customer_metrics`` stores), in order.
 METRIC_COLUMNS = (
-    "aum", "adb_30", "adb_90", "adb_365", "deposit_balance", "wealth_balance", "fund_balance", "loan_balance",
-    "credit_limit", "credit_used", "product_count", "txn_count_90", "txn_volume_90", "contribution",
+    "aum",
+    "adb_30",
+    "adb_90",
+    "adb_365",
+    "deposit_balance",
+    "wealth_balance",
+    "fund_balance",
+    "loan_balance",
+    "credit_limit",
+    "credit_used",
+    "product_count",
+    "txn_count_90",
+    "txn_volume_90",
+    "contribution",
     "tenure_months",
 )
 
@@ -169,10 +181,15 @@ class SqlBuilder:
         acct = self.m.entities["account"]
         if not acct.has("currency"):
             return None
-        whens = " ".join(f"WHEN {sql_literal(code)} THEN {rate:f}" for code, rate in sorted(self.rates.items())
-                         if code != BASE_CURRENCY)
-        return (f"(CASE COALESCE(CAST({self.raw(acct, 'currency')} AS TEXT), '{BASE_CURRENCY}') "
-                f"WHEN '{BASE_CURRENCY}' THEN 1 {whens} END)")
+        whens = " ".join(
+            f"WHEN {sql_literal(code)} THEN {rate:f}"
+            for code, rate in sorted(self.rates.items())
+            if code != BASE_CURRENCY
+        )
+        return (
+            f"(CASE COALESCE(CAST({self.raw(acct, 'currency')} AS TEXT), '{BASE_CURRENCY}') "
+            f"WHEN '{BASE_CURRENCY}' THEN 1 {whens} END)"
+        )
 
     def rated(self, expr: str, rate: str) -> str:
         """``expr`` (an amount in the account's currency) in CNY, ``rate`` naming the account's rate column."""
@@ -187,8 +204,10 @@ class SqlBuilder:
         fx = self.m.entity("fx_rate")
         if fx is None:
             return None
-        return (f"SELECT CAST({self.raw(fx, 'currency')} AS TEXT) AS currency, {self.d.num(self.raw(fx, 'rate'))} "
-                f"AS rate, {self.date(fx, 'day')} AS day {self.from_where(fx)}")
+        return (
+            f"SELECT CAST({self.raw(fx, 'currency')} AS TEXT) AS currency, {self.d.num(self.raw(fx, 'rate'))} "
+            f"AS rate, {self.date(fx, 'day')} AS day {self.from_where(fx)}"
+        )
 
     def date(self, entity: Entity, field: str) -> str:
         if not entity.has(field):
@@ -262,9 +281,16 @@ class SqlBuilder:
         )
         return ctes, "k_scope"
 
-    def metrics_sql(self, *, seed: str | None = None, floors: dict[str, dict[str, object]] | None = None,
-                    after: bool = False, seed_only: bool = False, transactions: bool = True,
-                    key_range: KeyRange | None = None) -> str:
+    def metrics_sql(
+        self,
+        *,
+        seed: str | None = None,
+        floors: dict[str, dict[str, object]] | None = None,
+        after: bool = False,
+        seed_only: bool = False,
+        transactions: bool = True,
+        key_range: KeyRange | None = None,
+    ) -> str:
         """One statement computing every metric per customer.
 
         Binds: ``asof`` (daynum), ``asof1`` (asof + 1), ``w30``/``w90``/``w365`` (first day of each window),
@@ -281,10 +307,15 @@ class SqlBuilder:
         acct_e = self.m.entities["account"]
         ctes, scope = self.seed_ctes(seed)
         if key_range is not None:
-            in_scope, acct_cond = key_range.condition("cust_id"), key_range.condition(self.key(acct_e, "customer_id"))
+            in_scope, acct_cond = (
+                key_range.condition("cust_id"),
+                key_range.condition(self.key(acct_e, "customer_id")),
+            )
         else:
             in_scope = f"cust_id IN (SELECT cust_id FROM {scope})" if scope else None
-            acct_cond = f"{self.key(acct_e, 'customer_id')} IN (SELECT cust_id FROM {scope})" if scope else None
+            acct_cond = (
+                f"{self.key(acct_e, 'customer_id')} IN (SELECT cust_id FROM {scope})" if scope else None
+            )
         ctes.append(f"k_cust_all AS ({self.customer_union()})")
         ctes.append("k_cust AS (SELECT * FROM k_cust_all" + (f" WHERE {in_scope})" if in_scope else ")"))
         ctes.append(self._acct_cte(acct_cond))
@@ -296,14 +327,19 @@ class SqlBuilder:
         bh = self.m.entity("balance_history")
         if bh is not None:
             bh_acct = f"CAST({self.raw(bh, 'account_id')} AS TEXT)"
-            bh_cond = f"{self.key(bh, 'account_id')} IN (SELECT acct_id FROM k_acct WHERE kind IN ({kinds_sql}))"
+            bh_cond = (
+                f"{self.key(bh, 'account_id')} IN (SELECT acct_id FROM k_acct WHERE kind IN ({kinds_sql}))"
+            )
             ctes.append(
                 f"k_bal AS (SELECT acct_id, dn, bal, LEAD(dn) OVER (PARTITION BY acct_id ORDER BY dn) AS next_dn FROM ("
                 f"SELECT {bh_acct} AS acct_id, {d.daynum(self.date(bh, 'day'))} AS dn, "
                 f"{d.num(self.raw(bh, 'balance'))} AS bal {self.from_where(bh, bh_cond)}) h WHERE dn <= :asof)"
             )
             held = {
-                w: d.greatest("0", d.least("COALESCE(b.next_dn, :asof1)", ":asof1") + " - " + d.greatest("b.dn", f":w{w}"))
+                w: d.greatest(
+                    "0",
+                    d.least("COALESCE(b.next_dn, :asof1)", ":asof1") + " - " + d.greatest("b.dn", f":w{w}"),
+                )
                 for w in WINDOWS
             }
             sums = ", ".join(f"SUM({self.rated('b.bal', 'a.rate')} * {held[w]}) AS s{w}" for w in WINDOWS)
@@ -341,7 +377,8 @@ class SqlBuilder:
         ctes.append(
             "k_m AS (SELECT c.cust_id, c.ctype, "
             f"ROUND({z('p.dep')} + {z('p.wealth')} + {z('p.fund')}, 2) AS aum, "
-            + ", ".join(f"ROUND({z(f'adb.s{w}')} / {w}.0, 2) AS adb_{w}" for w in WINDOWS) + ", "
+            + ", ".join(f"ROUND({z(f'adb.s{w}')} / {w}.0, 2) AS adb_{w}" for w in WINDOWS)
+            + ", "
             f"ROUND({z('p.dep')}, 2) AS deposit_balance, ROUND({z('p.wealth')}, 2) AS wealth_balance, "
             f"ROUND({z('p.fund')}, 2) AS fund_balance, ROUND({z('p.loan')}, 2) AS loan_balance, "
             f"ROUND({z('p.lim')}, 2) AS credit_limit, ROUND({z('p.loan')} + {z('p.card')}, 2) AS credit_used, "
@@ -369,7 +406,9 @@ class SqlBuilder:
                 "(SELECT DISTINCT root, member FROM k_tree UNION SELECT DISTINCT root, root FROM k_tree) r "
                 "JOIN k_m ON k_m.cust_id = r.member GROUP BY r.root)"
             )
-            cons = "ROUND(g.cons_aum, 2) AS consolidated_aum, ROUND(g.cons_loan, 2) AS consolidated_loan_balance"
+            cons = (
+                "ROUND(g.cons_aum, 2) AS consolidated_aum, ROUND(g.cons_loan, 2) AS consolidated_loan_balance"
+            )
             join = " LEFT JOIN k_grp g ON g.cust_id = m.cust_id"
         else:
             cons, join = "NULL AS consolidated_aum, NULL AS consolidated_loan_balance", ""
@@ -384,14 +423,20 @@ class SqlBuilder:
             conditions.append(self._floor_condition(floors))
         where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
         recursive = "RECURSIVE " if link is not None else ""
-        return (f"WITH {recursive}{', '.join(ctes)} SELECT m.*, {cons} FROM k_m m{join}{where} ORDER BY m.cust_id")
+        return (
+            f"WITH {recursive}{', '.join(ctes)} SELECT m.*, {cons} FROM k_m m{join}{where} ORDER BY m.cust_id"
+        )
 
     def _acct_cte(self, condition: str | None) -> str:
         """Accounts with their amounts in CNY; accounts with a type or status code the mapping does not list, or
         a currency without a rate, are bad rows and left out."""
         acct_e, d = self.m.entities["account"], self.d
         rate = self.rate()
-        bad = [self.known(acct_e, "type"), self.known(acct_e, "status"), f"{rate} IS NOT NULL" if rate else None]
+        bad = [
+            self.known(acct_e, "type"),
+            self.known(acct_e, "status"),
+            f"{rate} IS NOT NULL" if rate else None,
+        ]
         conditions = [c for c in (condition, *bad) if c]
         bal, lim = (f"COALESCE({d.num(self.raw(acct_e, f))}, 0)" for f in ("balance", "credit_limit"))
         return (
@@ -409,7 +454,9 @@ class SqlBuilder:
         txn_acct = f"CAST({self.raw(txn_e, 'account_id')} AS TEXT)"
         txn_cond = f"{self.key(txn_e, 'account_id')} IN (SELECT acct_id FROM k_acct)" if scoped else None
         txn_day = d.daynum(self.date(txn_e, self.txn_day_field()))
-        conditions = [c for c in (txn_cond, self.known(txn_e, "direction")) if c]  # unknown direction: a bad row
+        conditions = [
+            c for c in (txn_cond, self.known(txn_e, "direction")) if c
+        ]  # unknown direction: a bad row
         return (
             f"k_tx AS (SELECT acct_id, SUM(CASE WHEN dn >= :w90 THEN 1 ELSE 0 END) AS n90, "
             f"SUM(CASE WHEN dn >= :w90 THEN amt ELSE 0 END) AS v90, MAX(dn) AS last_dn FROM ("
@@ -424,15 +471,19 @@ class SqlBuilder:
         out (their metrics are 0 / NULL). Binds: ``w90``, ``asof``."""
         acct_e = self.m.entities["account"]
         ctes = [self._acct_cte(self.in_ids(self.key(acct_e, "customer_id"))), self._tx_cte(scoped=True)]
-        return (f"WITH {', '.join(ctes)} SELECT a.cust_id, COALESCE(SUM(COALESCE(t.n90, 0)), 0) AS txn_count_90, "
-                f"ROUND(COALESCE(SUM({self.rated('COALESCE(t.v90, 0)', 'a.rate')}), 0), 2) AS txn_volume_90, "
-                "MAX(t.last_dn) AS last_dn "
-                "FROM k_acct a LEFT JOIN k_tx t ON t.acct_id = a.acct_id GROUP BY a.cust_id")
+        return (
+            f"WITH {', '.join(ctes)} SELECT a.cust_id, COALESCE(SUM(COALESCE(t.n90, 0)), 0) AS txn_count_90, "
+            f"ROUND(COALESCE(SUM({self.rated('COALESCE(t.v90, 0)', 'a.rate')}), 0), 2) AS txn_volume_90, "
+            "MAX(t.last_dn) AS last_dn "
+            "FROM k_acct a LEFT JOIN k_tx t ON t.acct_id = a.acct_id GROUP BY a.cust_id"
+        )
 
     def chunk_bounds_sql(self) -> str:
         """Every ``:size``-th customer id after ``:after``, in order: where the chunks of a full scan end."""
-        return (f"SELECT cust_id FROM (SELECT cust_id, ROW_NUMBER() OVER (ORDER BY cust_id) AS n FROM "
-                f"({self.customer_union()}) u WHERE cust_id > :after) c WHERE n % :size = 0 ORDER BY cust_id")
+        return (
+            f"SELECT cust_id FROM (SELECT cust_id, ROW_NUMBER() OVER (ORDER BY cust_id) AS n FROM "
+            f"({self.customer_union()}) u WHERE cust_id > :after) c WHERE n % :size = 0 ORDER BY cust_id"
+        )
 
     def chunk_seed_sql(self, *, last: bool) -> str:
         """SELECT of the customers of one chunk: ids in (``:after``, ``:upto``], or > ``:after`` for the last."""
@@ -501,8 +552,15 @@ class SqlBuilder:
     def select_fields(self, entity: Entity, fields: list[str]) -> str:
         return ", ".join(f"{self.value(entity, f)} AS {f}" for f in fields)
 
-    def detail_sql(self, entity: Entity, key_field: str, *, extra: str | None = None, raw_dates: bool = True,
-                   columns: tuple[str, ...] = ()) -> str:
+    def detail_sql(
+        self,
+        entity: Entity,
+        key_field: str,
+        *,
+        extra: str | None = None,
+        raw_dates: bool = True,
+        columns: tuple[str, ...] = (),
+    ) -> str:
         """All mapped fields of ``entity`` where ``key_field`` is among ``:ids`` (:meth:`in_ids`), with the raw
         value of each date and coded field beside it (``<field>__raw``) so unreadable values can be reported, and
         ``columns`` (further ``<expression> AS <name>``)."""
@@ -510,8 +568,11 @@ class SqlBuilder:
         fields = [f for f in spec if entity.has(f)]
         cols = [f"{self.value(entity, f)} AS {f}" for f in fields] + list(columns)
         if raw_dates:
-            cols += [f"{self.raw(entity, f)} AS {f}__raw" for f in fields
-                     if spec[f].codes or spec[f].type in (DATE, TIMESTAMP)]
+            cols += [
+                f"{self.raw(entity, f)} AS {f}__raw"
+                for f in fields
+                if spec[f].codes or spec[f].type in (DATE, TIMESTAMP)
+            ]
         cond = self.in_ids(self.key(entity, key_field))
         return f"SELECT {', '.join(cols)} {self.from_where(entity, cond, extra)} ORDER BY 1"
 
@@ -534,7 +595,11 @@ class SqlBuilder:
         spec = LOGICAL_MODEL[entity.name]
         fields = [f for f in spec if entity.has(f)]
         cols = [f"{self.value(entity, f)} AS {f}" for f in fields]
-        cols += [f"{self.raw(entity, f)} AS {f}__raw" for f in fields if spec[f].codes or spec[f].type in (DATE, TIMESTAMP)]
+        cols += [
+            f"{self.raw(entity, f)} AS {f}__raw"
+            for f in fields
+            if spec[f].codes or spec[f].type in (DATE, TIMESTAMP)
+        ]
         return f"SELECT {', '.join(cols)} {self.from_where(entity)}"
 
     def as_of_sql(self) -> str:
@@ -554,26 +619,53 @@ class SqlBuilder:
                 continue
             raw = self.raw(entity, f)
             if spec[f].codes and f in entity.codes and "*" not in entity.codes[f]:
-                out.append((f, "未知代码 (unknown code)",
-                            f"SELECT CAST({raw} AS TEXT) AS v, COUNT(*) AS n {self.from_where(entity, f'{raw} IS NOT NULL', f'{self.coded(entity, f)} IS NULL')} GROUP BY CAST({raw} AS TEXT) ORDER BY 2 DESC"))
+                out.append(
+                    (
+                        f,
+                        "未知代码 (unknown code)",
+                        f"SELECT CAST({raw} AS TEXT) AS v, COUNT(*) AS n {self.from_where(entity, f'{raw} IS NOT NULL', f'{self.coded(entity, f)} IS NULL')} GROUP BY CAST({raw} AS TEXT) ORDER BY 2 DESC",
+                    )
+                )
             elif spec[f].type in (DATE, TIMESTAMP):
-                out.append((f, "无法解析的日期 (unreadable date)",
-                            f"SELECT CAST({raw} AS TEXT) AS v, COUNT(*) AS n {self.from_where(entity, f'{raw} IS NOT NULL', f'{self.date(entity, f)} IS NULL')} GROUP BY CAST({raw} AS TEXT) ORDER BY 2 DESC"))
+                out.append(
+                    (
+                        f,
+                        "无法解析的日期 (unreadable date)",
+                        f"SELECT CAST({raw} AS TEXT) AS v, COUNT(*) AS n {self.from_where(entity, f'{raw} IS NOT NULL', f'{self.date(entity, f)} IS NULL')} GROUP BY CAST({raw} AS TEXT) ORDER BY 2 DESC",
+                    )
+                )
         rate = self.rate()
         if entity.name == "account" and rate is not None:
             raw = f"CAST({self.raw(entity, 'currency')} AS TEXT)"
             where = self.from_where(entity, f"{rate} IS NULL")
-            out.append(("currency", NO_RATE, f"SELECT {raw} AS v, COUNT(*) AS n {where} GROUP BY {raw} ORDER BY 2 DESC"))
+            out.append(
+                (
+                    "currency",
+                    NO_RATE,
+                    f"SELECT {raw} AS v, COUNT(*) AS n {where} GROUP BY {raw} ORDER BY 2 DESC",
+                )
+            )
         key = "id" if "id" in spec else spec and next(iter(spec))
         if entity.has(key):
-            out.append((key, "缺少标识 (missing id)",
-                        f"SELECT 'NULL' AS v, COUNT(*) AS n {self.from_where(entity, f'{self.raw(entity, key)} IS NULL')} HAVING COUNT(*) > 0"))
+            out.append(
+                (
+                    key,
+                    "缺少标识 (missing id)",
+                    f"SELECT 'NULL' AS v, COUNT(*) AS n {self.from_where(entity, f'{self.raw(entity, key)} IS NULL')} HAVING COUNT(*) > 0",
+                )
+            )
         return out
 
 
 def window_binds(dialect: Dialect, as_of: date) -> dict[str, int]:
     asof = dialect.daynum_of(as_of)
-    binds = {"asof": asof, "asof1": asof + 1, "asof_y": as_of.year, "asof_m": as_of.month, "asof_d": as_of.day}
+    binds = {
+        "asof": asof,
+        "asof1": asof + 1,
+        "asof_y": as_of.year,
+        "asof_m": as_of.month,
+        "asof_d": as_of.day,
+    }
     for w in WINDOWS:
         binds[f"w{w}"] = asof - w + 1
     binds["since"] = dialect.daynum_of(as_of - timedelta(days=DETAIL_DAYS - 1))

@@ -54,10 +54,31 @@ from kam_customer.scan.sqlgen import KINDS, METRIC_COLUMNS, NO_RATE
 
 CENT = Decimal("0.01")
 ONE = Decimal(1)
-CUSTOMER_FIELDS = ("display_name", "id_number", "phone", "industry", "legal_representative", "branch",
-                   "relationship_manager", "state", "birth_date", "establishment_date", "relationship_start_date")
-ACCOUNT_FIELDS = ("type", "product", "product_display_name", "balance", "credit_limit", "state",
-                  "repayment_state", "org_unit_id", "open_date", "maturity_date")
+CUSTOMER_FIELDS = (
+    "display_name",
+    "id_number",
+    "phone",
+    "industry",
+    "legal_representative",
+    "branch",
+    "relationship_manager",
+    "state",
+    "birth_date",
+    "establishment_date",
+    "relationship_start_date",
+)
+ACCOUNT_FIELDS = (
+    "type",
+    "product",
+    "product_display_name",
+    "balance",
+    "credit_limit",
+    "state",
+    "repayment_state",
+    "org_unit_id",
+    "open_date",
+    "maturity_date",
+)
 ORG_LEVELS = {"HEAD_OFFICE", "BRANCH", "SUB_BRANCH"}
 COUNT_METRICS = ("product_count", "txn_count_90", "tenure_months")
 
@@ -126,8 +147,15 @@ class BatchDetails:
 
     @property
     def row_count(self) -> int:
-        return (len(self.customers) + len(self.accounts) + len(self.balances) + len(self.transactions)
-                + len(self.relations) + len(self.ratings) + len(self.links))
+        return (
+            len(self.customers)
+            + len(self.accounts)
+            + len(self.balances)
+            + len(self.transactions)
+            + len(self.relations)
+            + len(self.ratings)
+            + len(self.links)
+        )
 
 
 @dataclass
@@ -139,10 +167,23 @@ class BatchResult:
 
 
 class BatchWriter:
-    def __init__(self, *, clock: Clock, scan_id: str, as_of: date, timezone: str, dialect_date_of,
-                 issues: Issues, account_names: AccountNames, grade=None, reindex=None, assess=None, audited: frozenset[str] = frozenset(),
-                 key_date_lead_days: int = key_dates.DEFAULT_LEAD_DAYS,
-                 rates: dict[str, Decimal] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        scan_id: str,
+        as_of: date,
+        timezone: str,
+        dialect_date_of,
+        issues: Issues,
+        account_names: AccountNames,
+        grade=None,
+        reindex=None,
+        assess=None,
+        audited: frozenset[str] = frozenset(),
+        key_date_lead_days: int = key_dates.DEFAULT_LEAD_DAYS,
+        rates: dict[str, Decimal] | None = None,
+    ) -> None:
         self.clock = clock
         self.account_names = account_names
         #: Exchange rates (currency → CNY per unit) the scan converts accounts' amounts with.
@@ -170,32 +211,59 @@ class BatchWriter:
             if not _text(row.get("id")):
                 continue
             level = row.get("level") if row.get("level") in ORG_LEVELS else "BRANCH"
-            org_values.append({"id": _text(row["id"]), "display_name": _text(row.get("display_name")),
-                               "parent_id": _text(row.get("parent_id")) or None, "level": level,
-                               "region": _text(row.get("region"))})
+            org_values.append(
+                {
+                    "id": _text(row["id"]),
+                    "display_name": _text(row.get("display_name")),
+                    "parent_id": _text(row.get("parent_id")) or None,
+                    "level": level,
+                    "region": _text(row.get("region")),
+                }
+            )
         table = OrgUnitRow.__table__
         known = {row.id: row for row in (await session.execute(select(table))).all()}
         for value in org_values:
             old = known.get(value["id"])
             if old is None or any(getattr(old, k) != v for k, v in value.items()):
-                outbox.record(session, events_pb2.SourceOrgUnitUpdated(org_unit=messages.org_unit_to_proto(value)),
-                              service=SERVICE, clock=self.clock, resource=f"orgUnits/{value['id']}")
+                outbox.record(
+                    session,
+                    events_pb2.SourceOrgUnitUpdated(org_unit=messages.org_unit_to_proto(value)),
+                    service=SERVICE,
+                    clock=self.clock,
+                    resource=f"orgUnits/{value['id']}",
+                )
         await self._upsert(session, OrgUnitRow, org_values, ["id"])
-        staff_values = [{"id": _text(r["id"]), "display_name": _text(r.get("display_name")),
-                         "org_unit_id": _text(r.get("org_unit_id")), "position": _text(r.get("position")),
-                         "active": r.get("status") != "INACTIVE"}
-                        for r in staff_rows if _text(r.get("id"))]
+        staff_values = [
+            {
+                "id": _text(r["id"]),
+                "display_name": _text(r.get("display_name")),
+                "org_unit_id": _text(r.get("org_unit_id")),
+                "position": _text(r.get("position")),
+                "active": r.get("status") != "INACTIVE",
+            }
+            for r in staff_rows
+            if _text(r.get("id"))
+        ]
         phones = {_text(r["id"]): _text(r.get("phone")) for r in staff_rows if _text(r.get("id"))}
         staff_table = StaffRow.__table__
         known_staff = {row.id: row for row in (await session.execute(select(staff_table))).all()}
         for value in staff_values:
             old = known_staff.get(value["id"])
             if old is None or any(getattr(old, k) != v for k, v in value.items()):
-                outbox.record(session, events_pb2.SourceStaffUpdated(
-                    staff_code=value["id"], display_name=value["display_name"],
-                    org_unit=f"orgUnits/{value['org_unit_id']}" if value["org_unit_id"] else "",
-                    position=value["position"], active=value["active"], phone=phones.get(value["id"], "")),
-                    service=SERVICE, clock=self.clock, resource=f"staff/{value['id']}")
+                outbox.record(
+                    session,
+                    events_pb2.SourceStaffUpdated(
+                        staff_code=value["id"],
+                        display_name=value["display_name"],
+                        org_unit=f"orgUnits/{value['org_unit_id']}" if value["org_unit_id"] else "",
+                        position=value["position"],
+                        active=value["active"],
+                        phone=phones.get(value["id"], ""),
+                    ),
+                    service=SERVICE,
+                    clock=self.clock,
+                    resource=f"staff/{value['id']}",
+                )
         await self._upsert(session, StaffRow, staff_values, ["id"])
 
     async def _upsert(self, session: AsyncSession, model, values: list[dict], keys: list[str]) -> None:
@@ -210,7 +278,9 @@ class BatchWriter:
         kam_ids = sorted(ids.values())
         metrics_by_kam = {ids[m["cust_id"]]: m for m in details.metrics}
         table = CustomerRow.__table__
-        existing = {r.id: r for r in (await session.execute(select(table).where(table.c.id.in_(kam_ids)))).all()}
+        existing = {
+            r.id: r for r in (await session.execute(select(table).where(table.c.id.in_(kam_ids)))).all()
+        }
         changes, new_rows, updates = [], [], []
         for source_id, kam_id in ids.items():
             row = details.customers.get(source_id)
@@ -223,8 +293,14 @@ class BatchWriter:
                 if changed is None:
                     new_rows.append(vars(customer))
                 else:
-                    updates.append({"id": kam_id, "version": customer.version, "update_time": now,
-                                    **{name: getattr(customer, name) for name in changed}})
+                    updates.append(
+                        {
+                            "id": kam_id,
+                            "version": customer.version,
+                            "update_time": now,
+                            **{name: getattr(customer, name) for name in changed},
+                        }
+                    )
         await bulk.insert_rows(session, table, new_rows)
         if updates:
             await session.execute(update(CustomerRow), updates)  # bulk UPDATE by primary key
@@ -233,22 +309,33 @@ class BatchWriter:
             if changed is None:
                 event = events_pb2.CustomerCreated(customer=protomap.customer_to_proto(customer))
             else:
-                event = events_pb2.CustomerUpdated(customer=protomap.customer_to_proto(customer),
-                                                   update_mask=FieldMask(paths=changed))
-            outbox.record(session, event, service=SERVICE, clock=self.clock, resource=f"customers/{customer.id}")
+                event = events_pb2.CustomerUpdated(
+                    customer=protomap.customer_to_proto(customer), update_mask=FieldMask(paths=changed)
+                )
+            outbox.record(
+                session, event, service=SERVICE, clock=self.clock, resource=f"customers/{customer.id}"
+            )
         present = [ids[s] for s in ids if s in details.customers]
         await self._write_metrics(session, present, metrics_by_kam)
         if self.grade is not None:
             summary = await self.grade(session, customer_ids=present, scan_id=self.scan_id, clock=self.clock)
             result.tier_changes += getattr(summary, "changed", 0)
         # Only the rows whose flag changes are written (a rewrite also moves the row's key_customer index entry).
-        await session.execute(update(CustomerRow).where(
-            CustomerRow.id.in_(present), CustomerRow.tier != "", CustomerRow.key_customer.is_not(True))
-            .values(key_customer=True))
-        await session.execute(update(CustomerRow).where(
-            CustomerRow.id.in_(present), CustomerRow.tier == "", CustomerRow.key_customer.is_not(False))
-            .values(key_customer=False))
-        customers = {r.id: r for r in (await session.execute(select(table).where(table.c.id.in_(present)))).all()}
+        await session.execute(
+            update(CustomerRow)
+            .where(CustomerRow.id.in_(present), CustomerRow.tier != "", CustomerRow.key_customer.is_not(True))
+            .values(key_customer=True)
+        )
+        await session.execute(
+            update(CustomerRow)
+            .where(
+                CustomerRow.id.in_(present), CustomerRow.tier == "", CustomerRow.key_customer.is_not(False)
+            )
+            .values(key_customer=False)
+        )
+        customers = {
+            r.id: r for r in (await session.execute(select(table).where(table.c.id.in_(present)))).all()
+        }
         accounts = await self._write_accounts(session, details, customers, metrics_by_kam, now, result)
         await self._write_balances(session, details, accounts)
         result.transactions_ingested += await self._write_transactions(session, details, accounts)
@@ -260,37 +347,68 @@ class BatchWriter:
             await self.reindex(session, present)
         return result
 
-    def _customer_change(self, kam_id: str, source_id: str, row: dict, old, now: datetime,
-                         ) -> tuple[SimpleNamespace, list[str] | None] | None:
+    def _customer_change(
+        self,
+        kam_id: str,
+        source_id: str,
+        row: dict,
+        old,
+        now: datetime,
+    ) -> tuple[SimpleNamespace, list[str] | None] | None:
         """The customer as it is to be stored, with the changed fields (None when new), or None if unchanged."""
         individual = row["ctype"] == "INDIVIDUAL"
         entity = "individual" if individual else "corporate"
         id_number = _text(row.get("id_number")).upper()
         if id_number:
-            problem = identifiers.resident_id_problem(id_number) if individual else identifiers.uscc_problem(id_number)
+            problem = (
+                identifiers.resident_id_problem(id_number)
+                if individual
+                else identifiers.uscc_problem(id_number)
+            )
             if problem:
                 # (examples are shown to whoever reads the scan job: masked like any personal data)
-                self.issues.add(entity, "id_number", "无效证件号 (invalid id number)",
-                                f"{source_id}: {mask_id_number(id_number)}")
+                self.issues.add(
+                    entity,
+                    "id_number",
+                    "无效证件号 (invalid id number)",
+                    f"{source_id}: {mask_id_number(id_number)}",
+                )
                 id_number = ""
         self._check_dates(entity, source_id, row, ("birth_date", "establishment_date", "open_date"))
         status = row.get("status") or "ACTIVE"
         values = {
             "display_name": _text(row.get("display_name"))[:200] or source_id,
-            "id_number": id_number, "phone": _text(row.get("phone"))[:32],
+            "id_number": id_number,
+            "phone": _text(row.get("phone"))[:32],
             "industry": _text(row.get("industry"))[:100],
             "legal_representative": _text(row.get("legal_representative"))[:100],
             "branch": f"orgUnits/{_text(row['org_unit_id'])}" if _text(row.get("org_unit_id")) else "",
-            "relationship_manager": (f"staff/{_text(row['relationship_manager_id'])}"
-                                     if _text(row.get("relationship_manager_id")) else ""),
-            "state": status, "birth_date": as_date(row.get("birth_date")),
+            "relationship_manager": (
+                f"staff/{_text(row['relationship_manager_id'])}"
+                if _text(row.get("relationship_manager_id"))
+                else ""
+            ),
+            "state": status,
+            "birth_date": as_date(row.get("birth_date")),
             "establishment_date": as_date(row.get("establishment_date")),
             "relationship_start_date": as_date(row.get("open_date")),
         }
         if old is None:
-            return SimpleNamespace(id=kam_id, type=row["ctype"], email="", address="", tier="", source="CORE_BANKING",
-                                   version=1, create_time=now, update_time=now, source_id=source_id,
-                                   key_customer=False, request_id=None, **values), None
+            return SimpleNamespace(
+                id=kam_id,
+                type=row["ctype"],
+                email="",
+                address="",
+                tier="",
+                source="CORE_BANKING",
+                version=1,
+                create_time=now,
+                update_time=now,
+                source_id=source_id,
+                key_customer=False,
+                request_id=None,
+                **values,
+            ), None
         changed = [name for name in CUSTOMER_FIELDS if getattr(old, name) != values[name]]
         if not changed:
             return None
@@ -333,8 +451,15 @@ class BatchWriter:
             values.append(value)
         await self._upsert(session, CustomerMetricsRow, values, ["customer_id"])
 
-    async def _write_accounts(self, session, details: BatchDetails, customers: dict[str, CustomerRow],
-                              metrics: dict[str, dict], now: datetime, result: BatchResult) -> dict[str, AccountRow]:
+    async def _write_accounts(
+        self,
+        session,
+        details: BatchDetails,
+        customers: dict[str, CustomerRow],
+        metrics: dict[str, dict],
+        now: datetime,
+        result: BatchResult,
+    ) -> dict[str, AccountRow]:
         rows = {}
         for row in details.accounts:
             account_id = _text(row.get("id"))
@@ -352,18 +477,28 @@ class BatchWriter:
                     self.issues.add("account", "currency", NO_RATE, f"{account_id}: {row.get('currency')}")
                 continue
             rows[account_id] = {
-                "id": account_id, "customer_id": owner, "type": row["type"], "product": _text(row.get("product"))[:64],
+                "id": account_id,
+                "customer_id": owner,
+                "type": row["type"],
+                "product": _text(row.get("product"))[:64],
                 "product_display_name": _text(row.get("product_display_name"))[:200],
-                "balance": converted(row.get("balance"), rate), "credit_limit": converted(row.get("credit_limit"), rate),
-                "state": row.get("status") or "OPEN", "repayment_state": row.get("repayment_status") or "",
-                "org_unit_id": _text(row.get("org_unit_id")), "open_date": as_date(row.get("open_date")),
+                "balance": converted(row.get("balance"), rate),
+                "credit_limit": converted(row.get("credit_limit"), rate),
+                "state": row.get("status") or "OPEN",
+                "repayment_state": row.get("repayment_status") or "",
+                "org_unit_id": _text(row.get("org_unit_id")),
+                "open_date": as_date(row.get("open_date")),
                 "maturity_date": as_date(row.get("maturity_date")),
                 "balance_update_time": as_datetime(row.get("updated"), self.tz),
-                "_overdue_times": int(row.get("overdue_times") or 0), "_rate": rate,
+                "_overdue_times": int(row.get("overdue_times") or 0),
+                "_rate": rate,
             }
         table = AccountRow.__table__
-        existing = {r.id: r for r in (await session.execute(
-            select(table).where(table.c.id.in_(list(rows))))).all()} if rows else {}
+        existing = (
+            {r.id: r for r in (await session.execute(select(table).where(table.c.id.in_(list(rows))))).all()}
+            if rows
+            else {}
+        )
         out: dict[str, SimpleNamespace] = {}
         new_rows, updates = [], []
         for account_id, value in rows.items():
@@ -381,23 +516,40 @@ class BatchWriter:
                 name = self._account_name(account)
                 # The opening balance travels in AccountOpened (balance + balance_update_time): no separate
                 # BalanceSnapshot for an account KAM sees for the first time (docs/architecture.md §21).
-                outbox.record(session, events_pb2.AccountOpened(
-                    account=self._account_proto(account), relationship_manager=customer.relationship_manager),
-                    service=SERVICE, clock=self.clock, resource=name)
+                outbox.record(
+                    session,
+                    events_pb2.AccountOpened(
+                        account=self._account_proto(account),
+                        relationship_manager=customer.relationship_manager,
+                    ),
+                    service=SERVICE,
+                    clock=self.clock,
+                    resource=name,
+                )
                 result.accounts_changed += 1
                 continue
             changed = [name for name in ACCOUNT_FIELDS if getattr(old, name) != value[name]]
             if old.customer_id != value["customer_id"]:
                 changed.append("customer_id")
-            if changed or _time_of(old.balance_update_time) != _time_of(value["balance_update_time"]) \
-                    or old.balance_origin != "SCAN":
+            if (
+                changed
+                or _time_of(old.balance_update_time) != _time_of(value["balance_update_time"])
+                or old.balance_origin != "SCAN"
+            ):
                 updates.append(value)
             if changed:
                 name = self._account_name(account)
-                outbox.record(session, events_pb2.AccountUpdated(
-                    account=self._account_proto(account), relationship_manager=customer.relationship_manager,
-                    update_mask=FieldMask(paths=[_proto_field(c) for c in changed])),
-                    service=SERVICE, clock=self.clock, resource=name)
+                outbox.record(
+                    session,
+                    events_pb2.AccountUpdated(
+                        account=self._account_proto(account),
+                        relationship_manager=customer.relationship_manager,
+                        update_mask=FieldMask(paths=[_proto_field(c) for c in changed]),
+                    ),
+                    service=SERVICE,
+                    clock=self.clock,
+                    resource=name,
+                )
                 if "balance" in changed:
                     self._snapshot(session, account, name, aum, now)
                 result.accounts_changed += 1
@@ -418,8 +570,11 @@ class BatchWriter:
 
     def _snapshot(self, session, account, name: str, aum, now: datetime) -> None:
         message = events_pb2.BalanceSnapshot(
-            account=name, account_type=protomap.ACCOUNT_TYPE_TO_PROTO.get(account.type, 0),
-            balance=messages.money(account.balance), customer_assets_under_management=messages.money(aum))
+            account=name,
+            account_type=protomap.ACCOUNT_TYPE_TO_PROTO.get(account.type, 0),
+            balance=messages.money(account.balance),
+            customer_assets_under_management=messages.money(aum),
+        )
         message.snapshot_time.CopyFrom(to_timestamp(account.balance_update_time or now))
         outbox.record(session, message, service=SERVICE, clock=self.clock, resource=name)
 
@@ -427,8 +582,11 @@ class BatchWriter:
         if not accounts:
             return
         since = self.as_of - timedelta(days=89)
-        await session.execute(delete(BalanceHistoryRow).where(
-            BalanceHistoryRow.account_id.in_(list(accounts)), BalanceHistoryRow.day >= since))
+        await session.execute(
+            delete(BalanceHistoryRow).where(
+                BalanceHistoryRow.account_id.in_(list(accounts)), BalanceHistoryRow.day >= since
+            )
+        )
         values = {}
         for row in details.balances:
             account_id = _text(row.get("account_id"))
@@ -436,14 +594,23 @@ class BatchWriter:
             if account_id not in accounts:
                 continue
             if day is None:
-                self.issues.add("balance_history", "day", "无法解析的日期 (unreadable date)",
-                                f"{account_id}: {row.get('day__raw')}")
+                self.issues.add(
+                    "balance_history",
+                    "day",
+                    "无法解析的日期 (unreadable date)",
+                    f"{account_id}: {row.get('day__raw')}",
+                )
                 continue
-            values[(account_id, day)] = {"account_id": account_id, "day": day,
-                                         "balance": converted(row.get("balance"), accounts[account_id]._rate)}
+            values[(account_id, day)] = {
+                "account_id": account_id,
+                "day": day,
+                "balance": converted(row.get("balance"), accounts[account_id]._rate),
+            }
         await bulk.insert_rows(session, BalanceHistoryRow.__table__, list(values.values()))
 
-    async def _write_transactions(self, session, details: BatchDetails, accounts: dict[str, AccountRow]) -> int:
+    async def _write_transactions(
+        self, session, details: BatchDetails, accounts: dict[str, AccountRow]
+    ) -> int:
         incoming = []
         for row in details.transactions:
             txn_id = _text(row.get("id"))
@@ -451,33 +618,54 @@ class BatchWriter:
                 continue
             post_time = as_datetime(row.get("time"), self.tz)
             if post_time is None:
-                self.issues.add("transaction", "time", "无法解析的日期 (unreadable date)", f"{txn_id}: {row.get('time__raw')}")
+                self.issues.add(
+                    "transaction",
+                    "time",
+                    "无法解析的日期 (unreadable date)",
+                    f"{txn_id}: {row.get('time__raw')}",
+                )
                 continue
             if not self._check_codes("transaction", txn_id, row, ("direction",)):
                 continue
             self._check_codes("transaction", txn_id, row, ("channel",))
             amount = ingest.decimal_or_none(row.get("amount"))
             if amount is None:
-                self.issues.add("transaction", "amount", "无效金额 (invalid amount)", f"{txn_id}: {row.get('amount')}")
+                self.issues.add(
+                    "transaction", "amount", "无效金额 (invalid amount)", f"{txn_id}: {row.get('amount')}"
+                )
                 continue
             rate = accounts[_text(row["account_id"])]._rate
             balance_after = ingest.decimal_or_none(row.get("balance_after"))
-            incoming.append(ingest.IncomingTransaction(
-                id=txn_id, account_id=_text(row["account_id"]), direction=row["direction"],
-                amount=converted(abs(amount), rate), post_time=post_time,
-                balance_after=None if balance_after is None else converted(balance_after, rate),
-                business_date=as_date(row.get("business_date")), entry_time=as_datetime(row.get("entry_time"), self.tz),
-                channel=row.get("channel") or "", cash=row.get("cash") == "YES",
-                counterparty=_text(row.get("counterparty")), summary=_text(row.get("summary")),
-                announce=bool(row.get("announce", True))))
-        result = await ingest.apply_transactions(session, incoming, origin=ingest.SCAN, clock=self.clock,
-                                                 account_names=self.account_names)
+            incoming.append(
+                ingest.IncomingTransaction(
+                    id=txn_id,
+                    account_id=_text(row["account_id"]),
+                    direction=row["direction"],
+                    amount=converted(abs(amount), rate),
+                    post_time=post_time,
+                    balance_after=None if balance_after is None else converted(balance_after, rate),
+                    business_date=as_date(row.get("business_date")),
+                    entry_time=as_datetime(row.get("entry_time"), self.tz),
+                    channel=row.get("channel") or "",
+                    cash=row.get("cash") == "YES",
+                    counterparty=_text(row.get("counterparty")),
+                    summary=_text(row.get("summary")),
+                    announce=bool(row.get("announce", True)),
+                )
+            )
+        result = await ingest.apply_transactions(
+            session, incoming, origin=ingest.SCAN, clock=self.clock, account_names=self.account_names
+        )
         return result.accepted
 
-    async def _write_contacts(self, session, details: BatchDetails, ids: dict[str, str], now: datetime) -> None:
+    async def _write_contacts(
+        self, session, details: BatchDetails, ids: dict[str, str], now: datetime
+    ) -> None:
         wanted: dict[str, dict] = {}
 
-        def add(customer_id: str, slug: str, name, title: str, phone=None, id_number=None, primary=False) -> None:
+        def add(
+            customer_id: str, slug: str, name, title: str, phone=None, id_number=None, primary=False
+        ) -> None:
             name = _text(name)
             if not name:
                 return
@@ -487,16 +675,30 @@ class BatchWriter:
                 birth = identifiers.birth_date_from_resident_id(id_number)
             digest = hashlib.sha1(f"{slug}:{name}".encode()).hexdigest()[:8]
             contact_id = f"{customer_id}-{slug}-{digest}"[:64]
-            wanted[contact_id] = {"id": contact_id, "customer_id": customer_id, "display_name": name[:100],
-                                  "title": title, "phone": _text(phone)[:32], "id_number": id_number[:32],
-                                  "birth_date": birth, "primary": primary}
+            wanted[contact_id] = {
+                "id": contact_id,
+                "customer_id": customer_id,
+                "display_name": name[:100],
+                "title": title,
+                "phone": _text(phone)[:32],
+                "id_number": id_number[:32],
+                "birth_date": birth,
+                "primary": primary,
+            }
 
         for source_id, row in details.customers.items():
             if row["ctype"] != "CORPORATE" or source_id not in ids:
                 continue
             cid = ids[source_id]
-            add(cid, "legal-rep", row.get("legal_representative"), "法定代表人",
-                row.get("legal_representative_phone"), row.get("legal_representative_id_number"), primary=True)
+            add(
+                cid,
+                "legal-rep",
+                row.get("legal_representative"),
+                "法定代表人",
+                row.get("legal_representative_phone"),
+                row.get("legal_representative_id_number"),
+                primary=True,
+            )
             add(cid, "finance", row.get("finance_contact"), "财务负责人", row.get("finance_contact_phone"))
             add(cid, "controller", row.get("controller"), "实际控制人")
         for row in details.relations:
@@ -504,18 +706,39 @@ class BatchWriter:
             if source_id not in ids:
                 continue
             kind = row.get("kind") or "OTHER"
-            add(ids[source_id], kind.lower(), row.get("display_name"), "配偶" if kind == "SPOUSE" else "关系人",
-                row.get("phone"), row.get("id_number"))
+            add(
+                ids[source_id],
+                kind.lower(),
+                row.get("display_name"),
+                "配偶" if kind == "SPOUSE" else "关系人",
+                row.get("phone"),
+                row.get("id_number"),
+            )
         customer_ids = sorted(set(ids.values()))
         table = ContactRow.__table__
-        existing = {r.id: r for r in (await session.execute(select(table).where(
-            table.c.customer_id.in_(customer_ids), table.c.origin == "SCAN"))).all()}
+        existing = {
+            r.id: r
+            for r in (
+                await session.execute(
+                    select(table).where(table.c.customer_id.in_(customer_ids), table.c.origin == "SCAN")
+                )
+            ).all()
+        }
         new_rows, updates = [], []
         for contact_id, value in wanted.items():
             old = existing.get(contact_id)
             if old is None:
-                new_rows.append({"email": "", "notes": "", "origin": "SCAN", "version": 1, "create_time": now,
-                                 "update_time": now, **value})
+                new_rows.append(
+                    {
+                        "email": "",
+                        "notes": "",
+                        "origin": "SCAN",
+                        "version": 1,
+                        "create_time": now,
+                        "update_time": now,
+                        **value,
+                    }
+                )
             elif any(getattr(old, k) != v for k, v in value.items()):
                 updates.append({**value, "version": old.version + 1, "update_time": now})
         await bulk.insert_rows(session, table, new_rows)
@@ -532,21 +755,38 @@ class BatchWriter:
             if not parent or not child:
                 continue
             key = (kam_customer_id(parent), kam_customer_id(child))
-            values[key] = {"parent_id": key[0], "child_id": key[1],
-                           "shareholding_percent": Decimal(str(row.get("share_percent") or 0)).quantize(Decimal("0.0001"))}
+            values[key] = {
+                "parent_id": key[0],
+                "child_id": key[1],
+                "shareholding_percent": Decimal(str(row.get("share_percent") or 0)).quantize(
+                    Decimal("0.0001")
+                ),
+            }
         batch = sorted(set(ids.values()))
         stale = select(GroupLinkRow.parent_id, GroupLinkRow.child_id).where(GroupLinkRow.parent_id.in_(batch))
         for parent, child in (await session.execute(stale)).all():
             if (parent, child) not in values:
-                await session.execute(delete(GroupLinkRow).where(GroupLinkRow.parent_id == parent,
-                                                                 GroupLinkRow.child_id == child))
+                await session.execute(
+                    delete(GroupLinkRow).where(
+                        GroupLinkRow.parent_id == parent, GroupLinkRow.child_id == child
+                    )
+                )
         await self._upsert(session, GroupLinkRow, list(values.values()), ["parent_id", "child_id"])
 
-    async def _write_credit(self, session, details: BatchDetails, ids: dict[str, str],
-                            accounts: dict[str, AccountRow], metrics: dict[str, dict], now: datetime) -> None:
+    async def _write_credit(
+        self,
+        session,
+        details: BatchDetails,
+        ids: dict[str, str],
+        accounts: dict[str, AccountRow],
+        metrics: dict[str, dict],
+        now: datetime,
+    ) -> None:
         per_customer: dict[str, dict] = {}
         for account in accounts.values():
-            entry = per_customer.setdefault(account.customer_id, {"overdue_count": 0, "overdue_amount": Decimal(0)})
+            entry = per_customer.setdefault(
+                account.customer_id, {"overdue_count": 0, "overdue_amount": Decimal(0)}
+            )
             if account.type in ("LOAN", "CREDIT_CARD"):
                 entry["overdue_count"] += getattr(account, "_overdue_times", 0)
                 if account.repayment_state == "OVERDUE":
@@ -559,23 +799,40 @@ class BatchWriter:
             entry = per_customer.get(kam_id, {"overdue_count": 0, "overdue_amount": Decimal(0)})
             rating = details.ratings.get(source_id, {})
             profile = {
-                "customer_id": kam_id, "rating": _text(rating.get("rating"))[:16], "score": 0,
-                "credit_limit": money(m.get("credit_limit")), "credit_used": money(m.get("credit_used")),
-                "overdue_count": entry["overdue_count"], "overdue_amount": money(entry["overdue_amount"]),
-                "factors": "[]", "assess_time": now}
+                "customer_id": kam_id,
+                "rating": _text(rating.get("rating"))[:16],
+                "score": 0,
+                "credit_limit": money(m.get("credit_limit")),
+                "credit_used": money(m.get("credit_used")),
+                "overdue_count": entry["overdue_count"],
+                "overdue_amount": money(entry["overdue_amount"]),
+                "factors": "[]",
+                "assess_time": now,
+            }
             if self.assess is not None:
                 score, factors = self.assess(SimpleNamespace(**profile), SimpleNamespace(**_metric_values(m)))
-                profile["score"], profile["factors"] = int(score), json.dumps(list(factors), ensure_ascii=False)
+                profile["score"], profile["factors"] = (
+                    int(score),
+                    json.dumps(list(factors), ensure_ascii=False),
+                )
             values.append(profile)
         await self._upsert(session, CreditProfileRow, values, ["customer_id"])
 
-    async def _key_dates(self, session, customers: list[CustomerRow], accounts: dict[str, AccountRow],
-                         now: datetime) -> None:
+    async def _key_dates(
+        self, session, customers: list[CustomerRow], accounts: dict[str, AccountRow], now: datetime
+    ) -> None:
         """KeyDateApproaching once per occurrence for key customers' dates within the lead window
         (:mod:`kam_customer.keydates.service`, shared with the daily sweep)."""
-        await key_dates.announce_for(session, customers, accounts.values(), clock=self.clock, now=now,
-                                     today=now.astimezone(self.tz).date(), lead_days=self.key_date_lead_days,
-                                     account_names=self.account_names)
+        await key_dates.announce_for(
+            session,
+            customers,
+            accounts.values(),
+            clock=self.clock,
+            now=now,
+            today=now.astimezone(self.tz).date(),
+            lead_days=self.key_date_lead_days,
+            account_names=self.account_names,
+        )
 
 
 def _metric_values(m: dict) -> dict:
@@ -588,5 +845,11 @@ def _time_of(value: datetime | None) -> datetime | None:
 
 
 def _proto_field(column: str) -> str:
-    return {"type": "type", "state": "state", "org_unit_id": "branch", "customer_id": "name",
-            "repayment_state": "state", "credit_limit": "balance"}.get(column, column)
+    return {
+        "type": "type",
+        "state": "state",
+        "org_unit_id": "branch",
+        "customer_id": "name",
+        "repayment_state": "state",
+        "credit_limit": "balance",
+    }.get(column, column)

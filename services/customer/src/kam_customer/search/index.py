@@ -32,13 +32,22 @@ def priority_of(tier: str, key_customer: bool) -> int:
 def index_rows(customer: CustomerRow | object, account_numbers: Iterable[str]) -> list[dict]:
     """The ``search_terms`` rows of one customer (anything with CustomerRow's attributes)."""
     indexed = IndexedCustomer(
-        display_name=customer.display_name, type=customer.type, id_number=customer.id_number,
-        phone=customer.phone or "", account_numbers=tuple(account_numbers),
+        display_name=customer.display_name,
+        type=customer.type,
+        id_number=customer.id_number,
+        phone=customer.phone or "",
+        account_numbers=tuple(account_numbers),
     )
     priority = priority_of(customer.tier or "", bool(customer.key_customer))
     return [
-        {"kind": kind, "priority": priority, "term": term, "customer_id": customer.id,
-         "org_unit": customer.branch or "", "relationship_manager": customer.relationship_manager or ""}
+        {
+            "kind": kind,
+            "priority": priority,
+            "term": term,
+            "customer_id": customer.id,
+            "org_unit": customer.branch or "",
+            "relationship_manager": customer.relationship_manager or "",
+        }
         for kind, term in sorted(terms_for(indexed))
     ]
 
@@ -47,26 +56,41 @@ async def reindex(session: AsyncSession, customer_ids: list[str]) -> None:
     """(Re)build the index rows of ``customer_ids`` in the caller's transaction."""
     ids = sorted(set(customer_ids))
     for start in range(0, len(ids), CHUNK):
-        await _reindex_chunk(session, ids[start:start + CHUNK])
+        await _reindex_chunk(session, ids[start : start + CHUNK])
 
 
 async def _reindex_chunk(session: AsyncSession, ids: Sequence[str]) -> None:
     await session.flush()  # the caller's pending customer/account changes must be visible to the selects
     await session.execute(delete(SearchTermRow).where(SearchTermRow.customer_id.in_(ids)))
-    customers = (await session.execute(select(  # plain rows (a scan reindexes thousands of customers per batch)
-        CustomerRow.id, CustomerRow.display_name, CustomerRow.type, CustomerRow.id_number, CustomerRow.phone,
-        CustomerRow.tier, CustomerRow.key_customer, CustomerRow.branch, CustomerRow.relationship_manager,
-    ).where(CustomerRow.id.in_(ids)))).all()
+    customers = (
+        await session.execute(
+            select(  # plain rows (a scan reindexes thousands of customers per batch)
+                CustomerRow.id,
+                CustomerRow.display_name,
+                CustomerRow.type,
+                CustomerRow.id_number,
+                CustomerRow.phone,
+                CustomerRow.tier,
+                CustomerRow.key_customer,
+                CustomerRow.branch,
+                CustomerRow.relationship_manager,
+            ).where(CustomerRow.id.in_(ids))
+        )
+    ).all()
     accounts: dict[str, list[str]] = defaultdict(list)
     for customer_id, number in (
-        await session.execute(select(AccountRow.customer_id, AccountRow.id).where(AccountRow.customer_id.in_(ids)))
+        await session.execute(
+            select(AccountRow.customer_id, AccountRow.id).where(AccountRow.customer_id.in_(ids))
+        )
     ).all():
         accounts[customer_id].append(number)
     rows = [row for customer in customers for row in index_rows(customer, accounts.get(customer.id, ()))]
     # In primary-key order: the key's B-tree is then filled page by page instead of at random places (on SQLite
     # this halves the cost of a scan's biggest insert).
     rows.sort(key=_KEY_ORDER)
-    await bulk.insert_rows(session, SearchTermRow.__table__, rows)  # one executemany, no per-row SQLAlchemy work
+    await bulk.insert_rows(
+        session, SearchTermRow.__table__, rows
+    )  # one executemany, no per-row SQLAlchemy work
 
 
 async def reindex_all(session: AsyncSession) -> int:

@@ -40,9 +40,23 @@ from kam_customer.search.orm import SearchTermRow as T
 
 PRIORITIES = (0, 1, 2)
 STAGE_BASE = {text.EXACT: 1.0, text.PREFIX: 0.8, text.FUZZY: 0.5}
-KIND_RANK = {k: i for i, k in enumerate((
-    text.NAME, text.PINYIN, text.INITIALS, text.ID_NUMBER, text.CREDIT_CODE, text.PHONE, text.ACCOUNT,
-    text.PHONE_TAIL, text.ACCOUNT_TAIL, text.ID_TAIL))}
+KIND_RANK = {
+    k: i
+    for i, k in enumerate(
+        (
+            text.NAME,
+            text.PINYIN,
+            text.INITIALS,
+            text.ID_NUMBER,
+            text.CREDIT_CODE,
+            text.PHONE,
+            text.ACCOUNT,
+            text.PHONE_TAIL,
+            text.ACCOUNT_TAIL,
+            text.ID_TAIL,
+        )
+    )
+}
 #: How deep a search may page.
 MAX_RESULTS = 500
 #: Filters answered by the index's copies of the customer's columns (the others join ``customers``).
@@ -59,8 +73,16 @@ class Hit:
     score: float
 
 
-async def search(session: AsyncSession, query: str, scope: DataScope, *, limit: int, offset: int = 0,
-                 filters: Mapping[str, object] | None = None, masked: bool = False) -> list[Hit]:
+async def search(
+    session: AsyncSession,
+    query: str,
+    scope: DataScope,
+    *,
+    limit: int,
+    offset: int = 0,
+    filters: Mapping[str, object] | None = None,
+    masked: bool = False,
+) -> list[Hit]:
     """Hits ``offset .. offset+limit`` (plus one more when there are more, so callers can tell) among the
     customers whose columns equal ``filters`` (customer column → value). ``masked``: the caller sees personal
     data masked, so only what it may see of a value is matched (:func:`text.masked_probe`)."""
@@ -77,14 +99,19 @@ async def search(session: AsyncSession, query: str, scope: DataScope, *, limit: 
         if not stage_probes:
             continue
         found: list[tuple[tuple, Hit]] = []
-        for number, priority, term, customer_id in await _lookup(session, stage_probes, scope, need, filters or {},
-                                                                 masked):
+        for number, priority, term, customer_id in await _lookup(
+            session, stage_probes, scope, need, filters or {}, masked
+        ):
             probe = stage_probes[number]
             kind = text.TAIL_OF.get(probe.kind, probe.kind)
             value = term[::-1] if probe.kind in text.TAIL_OF else term
             score = round(STAGE_BASE[stage] - 0.05 * priority - 0.005 * KIND_RANK[probe.kind], 4)
-            found.append(((priority, KIND_RANK[probe.kind], term, customer_id),
-                          Hit(customer_id, stage, kind, value, priority, score)))
+            found.append(
+                (
+                    (priority, KIND_RANK[probe.kind], term, customer_id),
+                    Hit(customer_id, stage, kind, value, priority, score),
+                )
+            )
         for _, hit in sorted(found, key=lambda pair: pair[0]):
             if hit.customer_id not in seen:
                 seen[hit.customer_id] = hit
@@ -94,13 +121,21 @@ async def search(session: AsyncSession, query: str, scope: DataScope, *, limit: 
     return ranked[offset:need]
 
 
-async def _lookup(session: AsyncSession, probes: list[text.Probe], scope: DataScope, need: int,
-                  filters: Mapping[str, object], masked: bool = False) -> list[tuple]:
+async def _lookup(
+    session: AsyncSession,
+    probes: list[text.Probe],
+    scope: DataScope,
+    need: int,
+    filters: Mapping[str, object],
+    masked: bool = False,
+) -> list[tuple]:
     """Every probe of one stage in one statement: a UNION ALL of ordered, limited branches (one per probe, or
     per probe and priority for unrestricted prefix scans, so each branch is one ordered index range)."""
     restrict = [c for c in (scope.condition(T.org_unit, T.relationship_manager),) if c is not None]
     restrict += [INDEX_COLUMNS[name] == value for name, value in filters.items() if name in INDEX_COLUMNS]
-    joined = [getattr(CustomerRow, name) == value for name, value in filters.items() if name not in INDEX_COLUMNS]
+    joined = [
+        getattr(CustomerRow, name) == value for name, value in filters.items() if name not in INDEX_COLUMNS
+    ]
     priorities = _priorities(filters)
     if not priorities:
         return []
@@ -121,8 +156,10 @@ async def _lookup(session: AsyncSession, probes: list[text.Probe], scope: DataSc
         if on_customer:
             statement = statement.join(CustomerRow, CustomerRow.id == T.customer_id).where(*on_customer)
         if scope.everything and probe.mode == text.PREFIX:
-            branches += [statement.where(T.priority == priority).order_by(T.term, T.customer_id).limit(need)
-                         for priority in priorities]
+            branches += [
+                statement.where(T.priority == priority).order_by(T.term, T.customer_id).limit(need)
+                for priority in priorities
+            ]
         else:
             if probe.mode == text.PREFIX and priorities != PRIORITIES:
                 statement = statement.where(T.priority.in_(priorities))

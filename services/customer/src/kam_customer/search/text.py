@@ -48,14 +48,67 @@ MIN_FUZZY_DIGITS = 8
 
 #: Surname readings of polyphonic surnames (姓氏读音), longest first where compound.
 SURNAME_READINGS: dict[str, str] = {
-    "万俟": "moqi", "尉迟": "yuchi", "单于": "chanyu", "长孙": "zhangsun", "澹台": "tantai", "令狐": "linghu",
-    "单": "shan", "曾": "zeng", "解": "xie", "仇": "qiu", "朴": "piao", "查": "zha", "盖": "ge", "区": "ou",
-    "覃": "qin", "缪": "miao", "翟": "zhai", "乐": "yue", "员": "yun", "种": "chong", "秘": "bi", "召": "shao",
-    "任": "ren", "华": "hua", "纪": "ji", "繁": "po", "过": "guo", "折": "she", "能": "nai", "句": "gou",
-    "宓": "mi", "阚": "kan", "郇": "huan", "褚": "chu", "沈": "shen", "石": "shi", "薄": "bo", "柏": "bai",
-    "卜": "bu", "藏": "zang", "重": "chong", "都": "du", "葛": "ge", "红": "hong", "行": "xing", "缴": "jiao",
-    "隽": "juan", "牟": "mou", "蕃": "pi", "燕": "yan", "尉": "yu", "洗": "xian", "冼": "xian", "莘": "shen",
-    "应": "ying", "臧": "zang", "祭": "zhai", "参": "can", "相": "xiang", "率": "shuai", "长": "chang",
+    "万俟": "moqi",
+    "尉迟": "yuchi",
+    "单于": "chanyu",
+    "长孙": "zhangsun",
+    "澹台": "tantai",
+    "令狐": "linghu",
+    "单": "shan",
+    "曾": "zeng",
+    "解": "xie",
+    "仇": "qiu",
+    "朴": "piao",
+    "查": "zha",
+    "盖": "ge",
+    "区": "ou",
+    "覃": "qin",
+    "缪": "miao",
+    "翟": "zhai",
+    "乐": "yue",
+    "员": "yun",
+    "种": "chong",
+    "秘": "bi",
+    "召": "shao",
+    "任": "ren",
+    "华": "hua",
+    "纪": "ji",
+    "繁": "po",
+    "过": "guo",
+    "折": "she",
+    "能": "nai",
+    "句": "gou",
+    "宓": "mi",
+    "阚": "kan",
+    "郇": "huan",
+    "褚": "chu",
+    "沈": "shen",
+    "石": "shi",
+    "薄": "bo",
+    "柏": "bai",
+    "卜": "bu",
+    "藏": "zang",
+    "重": "chong",
+    "都": "du",
+    "葛": "ge",
+    "红": "hong",
+    "行": "xing",
+    "缴": "jiao",
+    "隽": "juan",
+    "牟": "mou",
+    "蕃": "pi",
+    "燕": "yan",
+    "尉": "yu",
+    "洗": "xian",
+    "冼": "xian",
+    "莘": "shen",
+    "应": "ying",
+    "臧": "zang",
+    "祭": "zhai",
+    "参": "can",
+    "相": "xiang",
+    "率": "shuai",
+    "长": "chang",
 }
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -103,7 +156,9 @@ def _readings(name: str, individual: bool) -> tuple[tuple[str, ...], ...]:
         for surname in (name[:2], name[:1]):
             if surname in SURNAME_READINGS:
                 head = [SURNAME_READINGS[surname]] if len(surname) == 1 else _split_compound(surname)
-                rest = [s for s in lazy_pinyin(name[len(surname):], style=Style.NORMAL, errors="ignore") if s]
+                rest = [
+                    s for s in lazy_pinyin(name[len(surname) :], style=Style.NORMAL, errors="ignore") if s
+                ]
                 variant = head + rest
                 if variant not in result:
                     result.append(variant)
@@ -116,7 +171,7 @@ def _split_compound(surname: str) -> list[str]:
     whole = SURNAME_READINGS[surname]
     first = lazy_pinyin(surname[0], style=Style.NORMAL)[0]
     if whole.startswith(first):
-        return [first, whole[len(first):]]
+        return [first, whole[len(first) :]]
     for cut in range(1, len(whole)):  # e.g. 万俟 moqi: the per-character default does not apply
         if lazy_pinyin(surname[1], style=Style.NORMAL)[0] == whole[cut:]:
             return [whole[:cut], whole[cut:]]
@@ -272,7 +327,9 @@ def masked_probe(probe: Probe) -> Probe | None:
 def corporates_only(probe: Probe) -> bool:
     """Whether a masked caller's ``probe`` may reach corporates only: name matches other than the whole name or
     the whole pinyin (an individual's name is personal data; a company's is public)."""
-    return probe.kind in (NAME, PINYIN, INITIALS) and not (probe.mode == EXACT and probe.kind in (NAME, PINYIN))
+    return probe.kind in (NAME, PINYIN, INITIALS) and not (
+        probe.mode == EXACT and probe.kind in (NAME, PINYIN)
+    )
 
 
 def lookup_kinds(query: str) -> set[str]:

@@ -12,7 +12,9 @@ from kam_customer.adapters.scope import customer_for
 from kam_customer.domain import names
 
 ACCOUNT_ORDER = {
-    "open_date": AccountRow.open_date, "maturity_date": AccountRow.maturity_date, "balance": AccountRow.balance,
+    "open_date": AccountRow.open_date,
+    "maturity_date": AccountRow.maturity_date,
+    "balance": AccountRow.balance,
 }
 ALL_ACCOUNTS = "-"
 
@@ -22,7 +24,9 @@ def order_clause(order_by: str) -> list:
     text = order_by.strip() or "open_date desc"
     words = text.split()
     if len(words) not in (1, 2) or words[0] not in ACCOUNT_ORDER or (len(words) == 2 and words[1] != "desc"):
-        raise InvalidArgument.for_field("order_by", f"支持 {', '.join(ACCOUNT_ORDER)}，可加 desc (unsupported order)")
+        raise InvalidArgument.for_field(
+            "order_by", f"支持 {', '.join(ACCOUNT_ORDER)}，可加 desc (unsupported order)"
+        )
     column = ACCOUNT_ORDER[words[0]]
     return [column.desc() if len(words) == 2 else column.asc(), AccountRow.id]
 
@@ -32,20 +36,33 @@ class AccountService:
         self.db = db
         self.key = account_names.key
 
-    async def list(self, identity: Identity | None, customer_id: str, *, conditions: list[ColumnElement[bool]],
-                   order_by: str, offset: int, limit: int) -> tuple[list[AccountRow], int]:
+    async def list(
+        self,
+        identity: Identity | None,
+        customer_id: str,
+        *,
+        conditions: list[ColumnElement[bool]],
+        order_by: str,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[AccountRow], int]:
         order = order_clause(order_by)
         async with self.db.read() as session:
             await customer_for(session, identity, customer_id)
             where = [AccountRow.customer_id == customer_id, *conditions]
-            rows = (await session.scalars(select(AccountRow).where(*where).order_by(*order)
-                                          .offset(offset).limit(limit))).all()
+            rows = (
+                await session.scalars(
+                    select(AccountRow).where(*where).order_by(*order).offset(offset).limit(limit)
+                )
+            ).all()
             total = await session.scalar(select(func.count()).select_from(AccountRow).where(*where))
         return list(rows), int(total or 0)
 
     async def account_by_key(self, session, customer_id: str, key: str) -> AccountRow:
         """The customer's account whose name key is ``key``, else NOT_FOUND (the caller checked the scope)."""
-        for row in (await session.scalars(select(AccountRow).where(AccountRow.customer_id == customer_id))).all():
+        for row in (
+            await session.scalars(select(AccountRow).where(AccountRow.customer_id == customer_id))
+        ).all():
             if self.key(row.id) == key:
                 return row
         raise NotFound(f"账户 customers/{customer_id}/accounts/{key} 不存在 (not found)")
@@ -55,20 +72,40 @@ class AccountService:
         async with self.db.read() as session:
             await customer_for(session, identity, customer_id)
             account = await self.account_by_key(session, customer_id, key)
-            history = (await session.scalars(select(BalanceHistoryRow).where(
-                BalanceHistoryRow.account_id == account.id).order_by(BalanceHistoryRow.day))).all()
+            history = (
+                await session.scalars(
+                    select(BalanceHistoryRow)
+                    .where(BalanceHistoryRow.account_id == account.id)
+                    .order_by(BalanceHistoryRow.day)
+                )
+            ).all()
         return account, list(history)
 
-    async def transactions(self, identity: Identity | None, parent: str, *, conditions: list[ColumnElement[bool]],
-                           offset: int, limit: int) -> list[tuple[TransactionRow, str]]:
+    async def transactions(
+        self,
+        identity: Identity | None,
+        parent: str,
+        *,
+        conditions: list[ColumnElement[bool]],
+        offset: int,
+        limit: int,
+    ) -> list[tuple[TransactionRow, str]]:
         """Newest first; each with the key of its account (for its name)."""
         customer_id, key = names.parse(parent, ("customers", "accounts"), "parent")
         async with self.db.read() as session:
             await customer_for(session, identity, customer_id)
             where = [TransactionRow.customer_id == customer_id, *conditions]
             if key != ALL_ACCOUNTS:
-                where.append(TransactionRow.account_id == (await self.account_by_key(session, customer_id, key)).id)
-            rows = (await session.scalars(select(TransactionRow).where(*where)
-                                          .order_by(TransactionRow.post_time.desc(), TransactionRow.id.desc())
-                                          .offset(offset).limit(limit))).all()
+                where.append(
+                    TransactionRow.account_id == (await self.account_by_key(session, customer_id, key)).id
+                )
+            rows = (
+                await session.scalars(
+                    select(TransactionRow)
+                    .where(*where)
+                    .order_by(TransactionRow.post_time.desc(), TransactionRow.id.desc())
+                    .offset(offset)
+                    .limit(limit)
+                )
+            ).all()
         return [(row, self.key(row.account_id)) for row in rows]

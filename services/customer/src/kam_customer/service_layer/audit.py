@@ -50,7 +50,16 @@ from kam_customer.search.query import Hit
 
 log = logging.getLogger(__name__)
 
-KINDS = ("NAME", "ID_NUMBER", "PHONE", "EMAIL", "BIRTH_DATE", "ACCOUNT_NUMBER", "COUNTERPARTY_NAME", "ADDRESS")
+KINDS = (
+    "NAME",
+    "ID_NUMBER",
+    "PHONE",
+    "EMAIL",
+    "BIRTH_DATE",
+    "ACCOUNT_NUMBER",
+    "COUNTERPARTY_NAME",
+    "ADDRESS",
+)
 NAME, ID_NUMBER, PHONE, EMAIL, BIRTH_DATE, ACCOUNT_NUMBER, COUNTERPARTY_NAME, ADDRESS = KINDS
 #: The customers kept per record; ``customer_count`` has them all.
 MAX_CUSTOMERS = 100
@@ -122,14 +131,31 @@ def searched(query: str, page: Iterable[tuple[Hit, CustomerRow]], *, masked: boo
 
 def customer_kinds(row: CustomerRow) -> list[str]:
     name_shown = (row.type == domain.INDIVIDUAL and row.display_name) or row.legal_representative
-    return [kind for kind, shown in ((NAME, name_shown),
-                                     (ID_NUMBER, row.id_number), (PHONE, row.phone), (EMAIL, row.email),
-                                     (ADDRESS, row.address)) if shown]
+    return [
+        kind
+        for kind, shown in (
+            (NAME, name_shown),
+            (ID_NUMBER, row.id_number),
+            (PHONE, row.phone),
+            (EMAIL, row.email),
+            (ADDRESS, row.address),
+        )
+        if shown
+    ]
 
 
 def contact_kinds(row: ContactRow) -> list[str]:
-    return [kind for kind, shown in ((NAME, row.display_name), (ID_NUMBER, row.id_number), (PHONE, row.phone),
-                                     (EMAIL, row.email), (BIRTH_DATE, row.birth_date)) if shown]
+    return [
+        kind
+        for kind, shown in (
+            (NAME, row.display_name),
+            (ID_NUMBER, row.id_number),
+            (PHONE, row.phone),
+            (EMAIL, row.email),
+            (BIRTH_DATE, row.birth_date),
+        )
+        if shown
+    ]
 
 
 def customers_shown(rows: Iterable[CustomerRow]) -> None:
@@ -163,13 +189,20 @@ def matches_shown(page: Iterable[tuple[Hit, CustomerRow]]) -> None:
 def record_to_proto(row: AccessRecordRow, customer_ids: list[str]) -> audit_pb2.AccessRecord:
     kinds = row.data_kinds.split()
     return Record(
-        name=f"accessRecords/{row.id}", access_time=to_timestamp(row.access_time), actor=row.actor,
+        name=f"accessRecords/{row.id}",
+        access_time=to_timestamp(row.access_time),
+        actor=row.actor,
         actor_kind=ACTOR_KIND_TO_PROTO.get(row.actor_kind, Record.ACTOR_KIND_UNSPECIFIED),
-        actor_display_name=row.actor_display_name, actor_roles=row.actor_roles.split(),
-        actor_org_unit=row.actor_org_unit, method=row.method,
-        customers=[f"customers/{cid}" for cid in customer_ids], customer_count=row.customer_count,
+        actor_display_name=row.actor_display_name,
+        actor_roles=row.actor_roles.split(),
+        actor_org_unit=row.actor_org_unit,
+        method=row.method,
+        customers=[f"customers/{cid}" for cid in customer_ids],
+        customer_count=row.customer_count,
         personal_data_kinds=sorted(KIND_TO_PROTO[k] for k in kinds if k in KIND_TO_PROTO),
-        search_query=row.search_query, request_id=row.request_id, trace_id=row.trace_id,
+        search_query=row.search_query,
+        request_id=row.request_id,
+        trace_id=row.trace_id,
     )
 
 
@@ -180,8 +213,15 @@ class AccessAudit:
         self.events = outbox.Recorder(SERVICE, clock)
         self.trail = trail(clock)
 
-    async def record(self, identity: Identity | None, method: str, disclosure: Disclosure, *,
-                     request_id: str = "", trace_id: str = "") -> AccessRecordRow | None:
+    async def record(
+        self,
+        identity: Identity | None,
+        method: str,
+        disclosure: Disclosure,
+        *,
+        request_id: str = "",
+        trace_id: str = "",
+    ) -> AccessRecordRow | None:
         """Write the access record of a response and its event (one transaction); None when nothing was shown.
 
         Fails with UNAVAILABLE when the record cannot be written: the caller must then not return the data.
@@ -189,32 +229,50 @@ class AccessAudit:
         if not disclosure.kinds:
             return None
         row = AccessRecordRow(
-            id=str(uuid.uuid4()), access_time=self.clock.now(),
-            actor=identity.subject[:128] if identity else "", actor_kind=identity.kind if identity else "service",
+            id=str(uuid.uuid4()),
+            access_time=self.clock.now(),
+            actor=identity.subject[:128] if identity else "",
+            actor_kind=identity.kind if identity else "service",
             actor_display_name=identity.display_name[:200] if identity else "",
             actor_roles=" ".join(identity.roles) if identity else "",
-            actor_org_unit=identity.org_unit[:128] if identity else "", method=method,
-            customer_count=len(disclosure.customers), data_kinds=" ".join(sorted(disclosure.kinds)),
-            search_query=disclosure.search_query, request_id=request_id[:64], trace_id=trace_id,
+            actor_org_unit=identity.org_unit[:128] if identity else "",
+            method=method,
+            customer_count=len(disclosure.customers),
+            data_kinds=" ".join(sorted(disclosure.kinds)),
+            search_query=disclosure.search_query,
+            request_id=request_id[:64],
+            trace_id=trace_id,
         )
         customer_ids = list(disclosure.customers)[:MAX_CUSTOMERS]
         try:
             async with self.db.transaction() as session:
                 session.add(row)
-                session.add_all(AccessRecordCustomerRow(record_id=row.id, position=n, customer_id=cid)
-                                for n, cid in enumerate(customer_ids))
+                session.add_all(
+                    AccessRecordCustomerRow(record_id=row.id, position=n, customer_id=cid)
+                    for n, cid in enumerate(customer_ids)
+                )
                 event = events_pb2.PersonalDataAccessed(access_record=record_to_proto(row, customer_ids))
                 self.events.record(session, event, resource=f"accessRecords/{row.id}", event_id=row.id)
                 # the service's tamper-evident trail (kam_kit.audit), shared with every change it records
-                self.trail.view(session, actor=identity, action="personal_data.view",
-                                resources=[f"customers/{cid}" for cid in customer_ids],
-                                resource_count=row.customer_count, kinds=disclosure.kinds,
-                                query=disclosure.search_query, request_id=row.request_id, trace_id=trace_id,
-                                details={"method": method, "access_record": f"accessRecords/{row.id}"})
+                self.trail.view(
+                    session,
+                    actor=identity,
+                    action="personal_data.view",
+                    resources=[f"customers/{cid}" for cid in customer_ids],
+                    resource_count=row.customer_count,
+                    kinds=disclosure.kinds,
+                    query=disclosure.search_query,
+                    request_id=row.request_id,
+                    trace_id=trace_id,
+                    details={"method": method, "access_record": f"accessRecords/{row.id}"},
+                )
         except SQLAlchemyError:
             log.exception("access record not written; the response is withheld", extra={"method": method})
-            raise Unavailable("审计记录写入失败，未返回个人信息 (the access record could not be written; "
-                              "personal data is withheld)", reason="ACCESS_AUDIT_FAILED") from None
+            raise Unavailable(
+                "审计记录写入失败，未返回个人信息 (the access record could not be written; "
+                "personal data is withheld)",
+                reason="ACCESS_AUDIT_FAILED",
+            ) from None
         return row
 
     async def get(self, name: str) -> tuple[AccessRecordRow, list[str]]:
@@ -225,8 +283,9 @@ class AccessAudit:
                 raise NotFound(f"审计记录 {name} 不存在 (not found)", metadata={"name": name})
             return row, (await self._customers(session, [row.id]))[row.id]
 
-    async def list(self, conditions: list[ColumnElement[bool]], *, before_seq: int | None,
-                   limit: int) -> tuple[list[tuple[AccessRecordRow, list[str]]], bool]:
+    async def list(
+        self, conditions: list[ColumnElement[bool]], *, before_seq: int | None, limit: int
+    ) -> tuple[list[tuple[AccessRecordRow, list[str]]], bool]:
         """Records newest first (below ``before_seq`` when given), and whether more follow."""
         query = select(AccessRecordRow).where(*conditions)
         if before_seq is not None:
@@ -241,9 +300,13 @@ class AccessAudit:
         out: dict[str, list[str]] = {record_id: [] for record_id in record_ids}
         if record_ids:
             c = AccessRecordCustomerRow
-            for record_id, customer_id in (await session.execute(
-                    select(c.record_id, c.customer_id).where(c.record_id.in_(record_ids))
-                    .order_by(c.record_id, c.position))).all():
+            for record_id, customer_id in (
+                await session.execute(
+                    select(c.record_id, c.customer_id)
+                    .where(c.record_id.in_(record_ids))
+                    .order_by(c.record_id, c.position)
+                )
+            ).all():
                 out[record_id].append(customer_id)
         return out
 

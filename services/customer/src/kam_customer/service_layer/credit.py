@@ -23,8 +23,19 @@ from decimal import Decimal
 from typing import Any
 
 RATING_POINTS = {
-    "AAA": 40, "AA+": 38, "AA": 36, "AA-": 34, "A+": 32, "A": 30, "A-": 28,
-    "BBB": 24, "BB": 16, "B": 10, "CCC": 6, "CC": 3, "C": 0,
+    "AAA": 40,
+    "AA+": 38,
+    "AA": 36,
+    "AA-": 34,
+    "A+": 32,
+    "A": 30,
+    "A-": 28,
+    "BBB": 24,
+    "BB": 16,
+    "B": 10,
+    "CCC": 6,
+    "CC": 3,
+    "C": 0,
 }
 NO_RATING_POINTS = 20
 
@@ -42,7 +53,7 @@ def rating_points(rating: str) -> int | None:
     if rating in RATING_POINTS:
         return RATING_POINTS[rating]
     base = rating.rstrip("+-")
-    if base in RATING_POINTS and rating[len(base):] in ("+", "-"):
+    if base in RATING_POINTS and rating[len(base) :] in ("+", "-"):
         return max(0, min(40, RATING_POINTS[base] + (1 if rating.endswith("+") else -1)))
     return None
 
@@ -73,7 +84,9 @@ def assess(profile_row: Any, metrics_row: Any | None) -> tuple[int, list[str]]:
             points = round(12 - float((usage - Decimal("0.8")) / Decimal("0.2")) * 8)
         else:
             points = 0
-        parts.append((points, 20, f"授信使用率 {usage * 100:.1f}%（已用 {_yuan(used)} / 额度 {_yuan(limit)}）"))
+        parts.append(
+            (points, 20, f"授信使用率 {usage * 100:.1f}%（已用 {_yuan(used)} / 额度 {_yuan(limit)}）")
+        )
 
     count = int(getattr(profile_row, "overdue_count", 0) or 0)
     amount = _dec(getattr(profile_row, "overdue_amount", 0))
@@ -96,7 +109,13 @@ def assess(profile_row: Any, metrics_row: Any | None) -> tuple[int, list[str]]:
         else:
             ratio = aum / loans
             points = 10 if ratio >= 1 else round(float(ratio) * 10)
-            parts.append((points, 10, f"金融资产覆盖贷款 {ratio * 100:.0f}%（资产 {_yuan(aum)} / 贷款 {_yuan(loans)}）"))
+            parts.append(
+                (
+                    points,
+                    10,
+                    f"金融资产覆盖贷款 {ratio * 100:.0f}%（资产 {_yuan(aum)} / 贷款 {_yuan(loans)}）",
+                )
+            )
         months = int(getattr(metrics_row, "tenure_months", 0) or 0)
         parts.append((min(5, months // 12), 5, f"合作年限 {months // 12} 年 {months % 12} 个月"))
 

@@ -38,14 +38,18 @@ ORDER_FIELDS = ("display_name", "create_time", "update_time", "tier", *AUM_FIELD
 DEFAULT_ORDER = [("create_time", False)]
 #: Indexes for ordered pages of unrestricted callers (migration listing_0001; declared here so the model and
 #: the migrations agree). Tier and AUM orders sort the filtered rows.
-LISTING_INDEXES = tuple(Index(f"ix_customers_{name}_id", getattr(CustomerRow, name), CustomerRow.id)
-                        for name in ("display_name", "create_time", "update_time"))
+LISTING_INDEXES = tuple(
+    Index(f"ix_customers_{name}_id", getattr(CustomerRow, name), CustomerRow.id)
+    for name in ("display_name", "create_time", "update_time")
+)
 
 
 def customer_id_from_name(name: str, field_path: str = "name") -> str:
-    if not name.startswith(NAME_PREFIX) or "/" in name[len(NAME_PREFIX):] or len(name) == len(NAME_PREFIX):
-        raise InvalidArgument.for_field(field_path, "应为 customers/{customer} (must be customers/{customer})")
-    return name[len(NAME_PREFIX):]
+    if not name.startswith(NAME_PREFIX) or "/" in name[len(NAME_PREFIX) :] or len(name) == len(NAME_PREFIX):
+        raise InvalidArgument.for_field(
+            field_path, "应为 customers/{customer} (must be customers/{customer})"
+        )
+    return name[len(NAME_PREFIX) :]
 
 
 class CustomerService:
@@ -55,8 +59,14 @@ class CustomerService:
         self.events = outbox.Recorder(SERVICE, clock)
         self.audit = trail(clock)
 
-    async def create(self, draft: domain.CustomerDraft, *, customer_id: str = "", request_id: str = "",
-                     identity: Identity | None = None) -> CustomerRow:
+    async def create(
+        self,
+        draft: domain.CustomerDraft,
+        *,
+        customer_id: str = "",
+        request_id: str = "",
+        identity: Identity | None = None,
+    ) -> CustomerRow:
         """A new customer; a caller with a limited data scope creates it inside that scope (its branch defaults
         to the caller's org unit, and a relationship manager's new customer is theirs; a branch or manager outside
         the scope is ``INVALID_ARGUMENT``)."""
@@ -69,38 +79,65 @@ class CustomerService:
             if not scope.everything:
                 # Choosing ids is for bank-wide callers (imports, the core system): an id taken by a customer the
                 # caller cannot see would otherwise answer ALREADY_EXISTS and reveal that customer.
-                validator.check(not customer_id, "customer_id", "只有全行数据范围的调用方可以指定客户编号 (only callers "
-                                "with the whole bank in scope may choose the id; leave it empty)")
+                validator.check(
+                    not customer_id,
+                    "customer_id",
+                    "只有全行数据范围的调用方可以指定客户编号 (only callers "
+                    "with the whole bank in scope may choose the id; leave it empty)",
+                )
                 validator.raise_if_any()
                 if not draft.branch and identity is not None:
                     draft.branch = identity.org_unit
-                if not draft.relationship_manager and identity is not None and identity.data_scope == SCOPE_OWN:
+                if (
+                    not draft.relationship_manager
+                    and identity is not None
+                    and identity.data_scope == SCOPE_OWN
+                ):
                     # a relationship manager's new customer is their own (the core's staff code when linked)
-                    draft.relationship_manager = (f"staff/{identity.staff_code}" if identity.staff_code
-                                                  else identity.subject)
+                    draft.relationship_manager = (
+                        f"staff/{identity.staff_code}" if identity.staff_code else identity.subject
+                    )
             _check_in_scope(scope, draft)
             if request_id:
-                existing = await session.scalar(select(CustomerRow).where(CustomerRow.request_id == request_id))
+                existing = await session.scalar(
+                    select(CustomerRow).where(CustomerRow.request_id == request_id)
+                )
                 if existing is not None:
                     if not scope.allows(existing):
-                        raise InvalidArgument.for_field("request_id", "该请求编号已被使用 (request_id already used)")
+                        raise InvalidArgument.for_field(
+                            "request_id", "该请求编号已被使用 (request_id already used)"
+                        )
                     return existing
             customer_id = customer_id or uuid.uuid4().hex
             if await session.get(CustomerRow, customer_id) is not None:
                 raise AlreadyExists(f"客户 customers/{customer_id} 已存在 (already exists)")
             now = self.clock.now()
             row = CustomerRow(
-                id=customer_id, request_id=request_id or None, version=1, create_time=now, update_time=now,
-                tier="", state="ACTIVE", source="MANUAL",
+                id=customer_id,
+                request_id=request_id or None,
+                version=1,
+                create_time=now,
+                update_time=now,
+                tier="",
+                state="ACTIVE",
+                source="MANUAL",
                 **{f.name: getattr(draft, f.name) for f in fields(draft)},
             )
             session.add(row)
             await session.flush()
             await reindex(session, [row.id])
-            self.events.record(session, events_pb2.CustomerCreated(customer=customer_to_proto(row)),
-                               resource=f"customers/{row.id}")
-            self.audit.change(session, actor=identity, action="customers.create", resource=f"customers/{row.id}",
-                              after=values(row))
+            self.events.record(
+                session,
+                events_pb2.CustomerCreated(customer=customer_to_proto(row)),
+                resource=f"customers/{row.id}",
+            )
+            self.audit.change(
+                session,
+                actor=identity,
+                action="customers.create",
+                resource=f"customers/{row.id}",
+                after=values(row),
+            )
         return row
 
     async def get(self, name: str, identity: Identity | None = None) -> CustomerRow:
@@ -109,8 +146,15 @@ class CustomerService:
         async with self.db.read() as session:
             return await customer_for(session, identity, customer_id)
 
-    async def list(self, *, offset: int, limit: int, conditions: list[ColumnElement[bool]], order_by: str = "",
-                   identity: Identity | None = None) -> tuple[list[CustomerRow], int]:
+    async def list(
+        self,
+        *,
+        offset: int,
+        limit: int,
+        conditions: list[ColumnElement[bool]],
+        order_by: str = "",
+        identity: Identity | None = None,
+    ) -> tuple[list[CustomerRow], int]:
         keys = order_keys(order_by, ORDER_FIELDS) or DEFAULT_ORDER
         conditions = list(conditions)
         async with self.db.read() as session:
@@ -124,12 +168,21 @@ class CustomerService:
             order = [columns[name].desc() if descending else columns[name].asc() for name, descending in keys]
             # Ties: the id, in the direction of the last key, so one index serves e.g. ``create_time desc``.
             tie_break = CustomerRow.id.desc() if keys[-1][1] else CustomerRow.id.asc()
-            rows = (await session.scalars(query.order_by(*order, tie_break).offset(offset).limit(limit))).all()
+            rows = (
+                await session.scalars(query.order_by(*order, tie_break).offset(offset).limit(limit))
+            ).all()
             total = await session.scalar(select(func.count()).select_from(CustomerRow).where(*conditions))
         return list(rows), int(total or 0)
 
-    async def update(self, draft: domain.CustomerDraft, *, name: str, etag: str, paths: list[str],
-                     identity: Identity | None = None) -> CustomerRow:
+    async def update(
+        self,
+        draft: domain.CustomerDraft,
+        *,
+        name: str,
+        etag: str,
+        paths: list[str],
+        identity: Identity | None = None,
+    ) -> CustomerRow:
         customer_id = customer_id_from_name(name, "customer.name")
         unknown = [p for p in paths if p not in WRITABLE_FIELDS]
         validator = Validator()
@@ -139,7 +192,9 @@ class CustomerService:
         async with self.db.transaction() as session:
             row = await customer_for(session, identity, customer_id)
             etags.check(etag, row.version, "客户")
-            merged = domain.CustomerDraft(**{f.name: getattr(row, f.name) for f in fields(domain.CustomerDraft)})
+            merged = domain.CustomerDraft(
+                **{f.name: getattr(row, f.name) for f in fields(domain.CustomerDraft)}
+            )
             for path in paths:
                 setattr(merged, path, getattr(draft, path))
             domain.validate_draft(merged, validator)
@@ -155,8 +210,14 @@ class CustomerService:
             event = events_pb2.CustomerUpdated(customer=customer_to_proto(row))
             event.update_mask.paths.extend(paths)
             self.events.record(session, event, resource=f"customers/{row.id}")
-            self.audit.change(session, actor=identity, action="customers.update", resource=f"customers/{row.id}",
-                              before=before, after=values(row))
+            self.audit.change(
+                session,
+                actor=identity,
+                action="customers.update",
+                resource=f"customers/{row.id}",
+                before=before,
+                after=values(row),
+            )
         return row
 
 
@@ -167,13 +228,17 @@ def _check_in_scope(scope: DataScope, draft: domain.CustomerDraft) -> None:
         return
     raise InvalidArgument(
         "客户的机构或客户经理不在您的数据范围内 (branch and relationship manager are outside your data scope)",
-        violations=[FieldViolation("customer.branch", "不在您的数据范围内 (outside your data scope)"),
-                    FieldViolation("customer.relationship_manager", "不在您的数据范围内 (outside your data scope)")])
+        violations=[
+            FieldViolation("customer.branch", "不在您的数据范围内 (outside your data scope)"),
+            FieldViolation("customer.relationship_manager", "不在您的数据范围内 (outside your data scope)"),
+        ],
+    )
 
 
 async def _order_columns(session: AsyncSession, names: list[str]) -> dict[str, ColumnElement]:
     columns: dict[str, ColumnElement] = {
-        "display_name": CustomerRow.display_name, "create_time": CustomerRow.create_time,
+        "display_name": CustomerRow.display_name,
+        "create_time": CustomerRow.create_time,
         "update_time": CustomerRow.update_time,
     }
     columns.update(dict.fromkeys(AUM_FIELDS, func.coalesce(CustomerMetricsRow.aum, 0)))

@@ -22,9 +22,16 @@ from decimal import Decimal, InvalidOperation
 from kam_kit.errors import InvalidArgument
 from sqlalchemy import ColumnElement
 
-_TERM = re.compile(r'^\s*([a-z_][a-z0-9_.]*)\s*(!=|<=|>=|=|<|>)\s*(?:"((?:[^"\\]|\\.)*)"|([A-Za-z0-9_.:+-]+))\s*$')
+_TERM = re.compile(
+    r'^\s*([a-z_][a-z0-9_.]*)\s*(!=|<=|>=|=|<|>)\s*(?:"((?:[^"\\]|\\.)*)"|([A-Za-z0-9_.:+-]+))\s*$'
+)
 OPERATORS: dict[str, Callable] = {
-    "=": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+    "=": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
 }
 EQUALITY = frozenset({"=", "!="})
 ORDERING = frozenset(OPERATORS)
@@ -45,13 +52,18 @@ def parse(text: str, fields: Mapping[str, Field]) -> list[ColumnElement[bool]]:
     for term in re.split(r"\s+AND\s+", text.strip()):
         match = _TERM.match(term)
         if not match:
-            raise InvalidArgument.for_field("filter", f"无法解析的过滤条件 (cannot parse {term.strip()!r}; "
-                                            "supported: field op value [AND …], op one of = != < <= > >=)")
+            raise InvalidArgument.for_field(
+                "filter",
+                f"无法解析的过滤条件 (cannot parse {term.strip()!r}; "
+                "supported: field op value [AND …], op one of = != < <= > >=)",
+            )
         name, op, quoted, bare = match.groups()
         spec = fields.get(name)
         if spec is None:
             raise InvalidArgument.for_field(
-                "filter", f"不支持按 {name} 过滤 (unknown filter field; supported: {', '.join(sorted(fields))})")
+                "filter",
+                f"不支持按 {name} 过滤 (unknown filter field; supported: {', '.join(sorted(fields))})",
+            )
         if op not in spec.operators:
             raise InvalidArgument.for_field("filter", f"{name} 不支持运算符 {op} (operator not supported)")
         raw = quoted.replace('\\"', '"') if quoted is not None else bare
@@ -80,10 +92,12 @@ def amount(value: str) -> Decimal:
 
 def enum_value(mapping: Mapping[str, str]) -> Callable[[str], str]:
     """A converter from proto enum names (``DIRECTION_DEBIT``) to stored codes (``DEBIT``)."""
+
     def convert(value: str) -> str:
         if value not in mapping:
             raise ValueError(f"应为 {' / '.join(sorted(mapping))}")
         return mapping[value]
+
     return convert
 
 
@@ -107,11 +121,13 @@ def order_keys(text: str, fields: Collection[str]) -> list[tuple[str, bool]]:
     for item in text.split(","):
         words = item.split()
         if not words or len(words) > 2 or (len(words) == 2 and words[1] not in ("asc", "desc")):
-            raise InvalidArgument.for_field("order_by", f"无法解析的排序 (cannot parse {item.strip()!r}; "
-                                            "supported: field [desc] [, …])")
+            raise InvalidArgument.for_field(
+                "order_by", f"无法解析的排序 (cannot parse {item.strip()!r}; supported: field [desc] [, …])"
+            )
         if words[0] not in fields:
             raise InvalidArgument.for_field(
-                "order_by", f"不支持按 {words[0]} 排序 (unknown order field; supported: {', '.join(fields)})")
+                "order_by", f"不支持按 {words[0]} 排序 (unknown order field; supported: {', '.join(fields)})"
+            )
         if any(name == words[0] for name, _ in keys):
             raise InvalidArgument.for_field("order_by", f"{words[0]} 重复 (field given twice)")
         keys.append((words[0], words[-1] == "desc"))

@@ -77,12 +77,16 @@ def group_id_from_name(name: str, field_path: str = "name") -> str:
 
 
 def _validate_fields(draft: GroupDraft, paths: tuple[str, ...], v: Validator) -> None:
-    if "display_name" in paths and v.require(draft.display_name, "customer_group.display_name",
-                                             "集团名称不能为空 (must not be empty)"):
+    if "display_name" in paths and v.require(
+        draft.display_name, "customer_group.display_name", "集团名称不能为空 (must not be empty)"
+    ):
         v.check(len(draft.display_name) <= 200, "customer_group.display_name", "最长200个字符 (at most 200)")
     if "relationship_manager" in paths and draft.relationship_manager:
-        v.check(bool(_STAFF_NAME.match(draft.relationship_manager)), "customer_group.relationship_manager",
-                "应为 users/{user} 或 staff/{staff} (must be users/{user} or staff/{staff})")
+        v.check(
+            bool(_STAFF_NAME.match(draft.relationship_manager)),
+            "customer_group.relationship_manager",
+            "应为 users/{user} 或 staff/{staff} (must be users/{user} or staff/{staff})",
+        )
 
 
 def _shareholding(raw: str, path: str, v: Validator) -> Decimal | None:
@@ -112,10 +116,15 @@ class GroupService:
         restrict = customer_condition(scope)
         if restrict is None:
             return None
-        members_in_scope = (select(CustomerGroupMemberRow.group_id)
-                            .join(CustomerRow, CustomerRow.id == CustomerGroupMemberRow.customer_id).where(restrict))
-        return or_(CustomerGroupRow.relationship_manager.in_(sorted(scope.managers)),
-                   CustomerGroupRow.id.in_(members_in_scope))
+        members_in_scope = (
+            select(CustomerGroupMemberRow.group_id)
+            .join(CustomerRow, CustomerRow.id == CustomerGroupMemberRow.customer_id)
+            .where(restrict)
+        )
+        return or_(
+            CustomerGroupRow.relationship_manager.in_(sorted(scope.managers)),
+            CustomerGroupRow.id.in_(members_in_scope),
+        )
 
     async def _group(self, session: AsyncSession, scope: DataScope, group_id: str) -> CustomerGroupRow:
         query = select(CustomerGroupRow).where(CustomerGroupRow.id == group_id)
@@ -127,21 +136,32 @@ class GroupService:
         return row
 
     @staticmethod
-    async def _views(session: AsyncSession, rows: list[CustomerGroupRow],
-                     scope: DataScope = EVERYTHING) -> list[GroupView]:
+    async def _views(
+        session: AsyncSession, rows: list[CustomerGroupRow], scope: DataScope = EVERYTHING
+    ) -> list[GroupView]:
         ids = [row.id for row in rows]
-        members = (await session.scalars(select(CustomerGroupMemberRow).where(
-            CustomerGroupMemberRow.group_id.in_(ids)).order_by(CustomerGroupMemberRow.position))).all()
+        members = (
+            await session.scalars(
+                select(CustomerGroupMemberRow)
+                .where(CustomerGroupMemberRow.group_id.in_(ids))
+                .order_by(CustomerGroupMemberRow.position)
+            )
+        ).all()
         names, restricted = await member_names(session, {m.customer_id for m in members}, scope)
-        return [GroupView(row, [m for m in members if m.group_id == row.id], names, restricted) for row in rows]
+        return [
+            GroupView(row, [m for m in members if m.group_id == row.id], names, restricted) for row in rows
+        ]
 
     async def _whole_group(self, session: AsyncSession, scope: DataScope, row: CustomerGroupRow) -> None:
         """Writes need every member in the caller's scope: a group that reaches into other branches is changed by
         someone who sees all of it (a member list is replaced as a whole, which would drop the unseen ones)."""
         if (await self._views(session, [row], scope))[0].restricted:
-            raise PermissionDenied("集团有成员不在您的数据范围内，只能由能看到全部成员的人员修改 (the group has members "
-                                   "outside your data scope)", reason="GROUP_PARTLY_OUT_OF_SCOPE",
-                                   metadata={"name": f"customerGroups/{row.id}"})
+            raise PermissionDenied(
+                "集团有成员不在您的数据范围内，只能由能看到全部成员的人员修改 (the group has members "
+                "outside your data scope)",
+                reason="GROUP_PARTLY_OUT_OF_SCOPE",
+                metadata={"name": f"customerGroups/{row.id}"},
+            )
 
     async def get(self, identity: Identity | None, name: str) -> GroupView:
         group_id = group_id_from_name(name)
@@ -150,8 +170,9 @@ class GroupService:
             row = await self._group(session, scope, group_id)
             return (await self._views(session, [row], scope))[0]
 
-    async def list(self, identity: Identity | None, *, filters: dict[str, str], offset: int,
-                   limit: int) -> tuple[list[GroupView], int]:
+    async def list(
+        self, identity: Identity | None, *, filters: dict[str, str], offset: int, limit: int
+    ) -> tuple[list[GroupView], int]:
         conditions: list[ColumnElement[bool]] = []
         if "display_name" in filters:
             value = filters["display_name"]
@@ -163,49 +184,84 @@ class GroupService:
         if "relationship_manager" in filters:
             conditions.append(CustomerGroupRow.relationship_manager == filters["relationship_manager"])
         if "members.customer" in filters:
-            conditions.append(CustomerGroupRow.id.in_(select(CustomerGroupMemberRow.group_id).where(
-                CustomerGroupMemberRow.customer_id == filters["members.customer"])))
+            conditions.append(
+                CustomerGroupRow.id.in_(
+                    select(CustomerGroupMemberRow.group_id).where(
+                        CustomerGroupMemberRow.customer_id == filters["members.customer"]
+                    )
+                )
+            )
         async with self.db.read() as session:
             scope = await scope_for(session, identity)
             restrict = self._visible_condition(scope)
             if restrict is not None:
                 conditions.append(restrict)
-            rows = (await session.scalars(select(CustomerGroupRow).where(*conditions).order_by(
-                CustomerGroupRow.create_time, CustomerGroupRow.id).offset(offset).limit(limit))).all()
-            total = await session.scalar(select(func.count()).select_from(CustomerGroupRow).where(*conditions))
+            rows = (
+                await session.scalars(
+                    select(CustomerGroupRow)
+                    .where(*conditions)
+                    .order_by(CustomerGroupRow.create_time, CustomerGroupRow.id)
+                    .offset(offset)
+                    .limit(limit)
+                )
+            ).all()
+            total = await session.scalar(
+                select(func.count()).select_from(CustomerGroupRow).where(*conditions)
+            )
             return await self._views(session, list(rows), scope), int(total or 0)
 
     # --- writes ------------------------------------------------------------------------------------------------
 
-    async def create(self, identity: Identity | None, draft: GroupDraft, *, request_id: str = "") -> GroupView:
+    async def create(
+        self, identity: Identity | None, draft: GroupDraft, *, request_id: str = ""
+    ) -> GroupView:
         v = Validator()
         _validate_fields(draft, WRITABLE, v)
         async with self.db.transaction() as session:
             if request_id:
-                existing = await session.scalar(select(CustomerGroupRow).where(
-                    CustomerGroupRow.request_id == request_id))
+                existing = await session.scalar(
+                    select(CustomerGroupRow).where(CustomerGroupRow.request_id == request_id)
+                )
                 if existing is not None:  # the first request's group, as the caller may see it
                     scope = await scope_for(session, identity)
-                    return (await self._views(session, [await self._group(session, scope, existing.id)], scope))[0]
+                    return (
+                        await self._views(session, [await self._group(session, scope, existing.id)], scope)
+                    )[0]
             group_id = uuid.uuid4().hex
             members = await self._members(session, identity, group_id, draft.members, v)
             v.raise_if_any()
             now = self.clock.now()
-            row = CustomerGroupRow(id=group_id, display_name=draft.display_name.strip(),
-                                   relationship_manager=draft.relationship_manager, creator=_subject(identity),
-                                   request_id=request_id or None, version=1, create_time=now, update_time=now)
+            row = CustomerGroupRow(
+                id=group_id,
+                display_name=draft.display_name.strip(),
+                relationship_manager=draft.relationship_manager,
+                creator=_subject(identity),
+                request_id=request_id or None,
+                version=1,
+                create_time=now,
+                update_time=now,
+            )
             session.add(row)
             session.add_all(members)
             await session.flush()
             view = (await self._views(session, [row]))[0]
-            self.events.record(session, events_pb2.CustomerGroupCreated(customer_group=view.to_proto()),
-                               resource=f"customerGroups/{row.id}")
-            self.audit.change(session, actor=identity, action="customerGroups.create",
-                              resource=f"customerGroups/{row.id}", after=_group_values(row, members))
+            self.events.record(
+                session,
+                events_pb2.CustomerGroupCreated(customer_group=view.to_proto()),
+                resource=f"customerGroups/{row.id}",
+            )
+            self.audit.change(
+                session,
+                actor=identity,
+                action="customerGroups.create",
+                resource=f"customerGroups/{row.id}",
+                after=_group_values(row, members),
+            )
         return view
 
-    async def update(self, identity: Identity | None, name: str, draft: GroupDraft, *, etag: str,
-                     paths: list[str]) -> GroupView:
+    async def update(
+        self, identity: Identity | None, name: str, draft: GroupDraft, *, etag: str, paths: list[str]
+    ) -> GroupView:
         group_id = group_id_from_name(name, "customer_group.name")
         v = Validator()
         for path in paths:
@@ -219,11 +275,17 @@ class GroupService:
             etags.check(etag, row.version, "集团")
             if not paths:  # nothing to change (AIP-134: no mask and no populated field)
                 return (await self._views(session, [row]))[0]
-            members = await self._members(session, identity, group_id, draft.members, v) if "members" in paths else []
+            members = (
+                await self._members(session, identity, group_id, draft.members, v)
+                if "members" in paths
+                else []
+            )
             v.raise_if_any()
             before = _group_values(row, await _member_rows(session, group_id))
             if "members" in paths:
-                await session.execute(delete(CustomerGroupMemberRow).where(CustomerGroupMemberRow.group_id == group_id))
+                await session.execute(
+                    delete(CustomerGroupMemberRow).where(CustomerGroupMemberRow.group_id == group_id)
+                )
                 await session.flush()
                 session.add_all(members)
             if "display_name" in paths:
@@ -237,9 +299,14 @@ class GroupService:
             event = events_pb2.CustomerGroupUpdated(customer_group=view.to_proto())
             event.update_mask.paths.extend(paths)
             self.events.record(session, event, resource=f"customerGroups/{row.id}")
-            self.audit.change(session, actor=identity, action="customerGroups.update",
-                              resource=f"customerGroups/{row.id}", before=before,
-                              after=_group_values(row, await _member_rows(session, group_id)))
+            self.audit.change(
+                session,
+                actor=identity,
+                action="customerGroups.update",
+                resource=f"customerGroups/{row.id}",
+                before=before,
+                after=_group_values(row, await _member_rows(session, group_id)),
+            )
         return view
 
     async def delete(self, identity: Identity | None, name: str, *, etag: str) -> None:
@@ -250,18 +317,36 @@ class GroupService:
             await self._whole_group(session, scope, row)
             etags.check(etag, row.version, "集团")
             before = _group_values(row, await _member_rows(session, group_id))
-            await session.execute(delete(CustomerGroupMemberRow).where(CustomerGroupMemberRow.group_id == group_id))
+            await session.execute(
+                delete(CustomerGroupMemberRow).where(CustomerGroupMemberRow.group_id == group_id)
+            )
             await session.delete(row)
-            self.audit.change(session, actor=identity, action="customerGroups.delete",
-                              resource=f"customerGroups/{group_id}", before=before)
-            self.events.record(session, events_pb2.CustomerGroupDeleted(customer_group=f"customerGroups/{group_id}"),
-                               resource=f"customerGroups/{group_id}")
+            self.audit.change(
+                session,
+                actor=identity,
+                action="customerGroups.delete",
+                resource=f"customerGroups/{group_id}",
+                before=before,
+            )
+            self.events.record(
+                session,
+                events_pb2.CustomerGroupDeleted(customer_group=f"customerGroups/{group_id}"),
+                resource=f"customerGroups/{group_id}",
+            )
 
-    async def _members(self, session: AsyncSession, identity: Identity | None, group_id: str,
-                       drafts: list[MemberDraft], v: Validator) -> list[CustomerGroupMemberRow]:
+    async def _members(
+        self,
+        session: AsyncSession,
+        identity: Identity | None,
+        group_id: str,
+        drafts: list[MemberDraft],
+        v: Validator,
+    ) -> list[CustomerGroupMemberRow]:
         """Validated member rows (violations are added to ``v``; the caller raises)."""
         prefix = "customer_group.members"
-        if not v.check(len(drafts) <= MAX_MEMBERS, prefix, f"最多{MAX_MEMBERS}个成员 (at most {MAX_MEMBERS})"):
+        if not v.check(
+            len(drafts) <= MAX_MEMBERS, prefix, f"最多{MAX_MEMBERS}个成员 (at most {MAX_MEMBERS})"
+        ):
             return []
         ids: list[str | None] = []
         for index, member in enumerate(drafts):
@@ -275,15 +360,38 @@ class GroupService:
             ids.append(customer_id)
         known = [i for i in ids if i]
         scope = await scope_for(session, identity)
-        customers = {row.id: row for row in (await session.scalars(
-            select(CustomerRow).where(CustomerRow.id.in_(known)))).all() if scope.allows(row)}
-        taken = dict((await session.execute(select(CustomerGroupMemberRow.customer_id, CustomerGroupMemberRow.group_id)
-                                            .where(CustomerGroupMemberRow.customer_id.in_(known),
-                                                   CustomerGroupMemberRow.group_id != group_id))).all())
-        parents = {ids[i]: d.parent_customer.removeprefix("customers/") for i, d in enumerate(drafts)
-                   if ids[i] and d.parent_customer}
-        links = {(link.parent_id, link.child_id): link.shareholding_percent for link in (await session.scalars(
-            select(GroupLinkRow).where(GroupLinkRow.child_id.in_(list(parents))))).all()} if parents else {}
+        customers = {
+            row.id: row
+            for row in (await session.scalars(select(CustomerRow).where(CustomerRow.id.in_(known)))).all()
+            if scope.allows(row)
+        }
+        taken = dict(
+            (
+                await session.execute(
+                    select(CustomerGroupMemberRow.customer_id, CustomerGroupMemberRow.group_id).where(
+                        CustomerGroupMemberRow.customer_id.in_(known),
+                        CustomerGroupMemberRow.group_id != group_id,
+                    )
+                )
+            ).all()
+        )
+        parents = {
+            ids[i]: d.parent_customer.removeprefix("customers/")
+            for i, d in enumerate(drafts)
+            if ids[i] and d.parent_customer
+        }
+        links = (
+            {
+                (link.parent_id, link.child_id): link.shareholding_percent
+                for link in (
+                    await session.scalars(
+                        select(GroupLinkRow).where(GroupLinkRow.child_id.in_(list(parents)))
+                    )
+                ).all()
+            }
+            if parents
+            else {}
+        )
         roots = [i for i, d in enumerate(drafts) if d.role == PARENT]
         if len(roots) > 1:
             v.add(f"{prefix}[{roots[1]}].role", "一个集团只能有一个母公司 (at most one ROLE_PARENT)")
@@ -298,8 +406,10 @@ class GroupService:
             elif customer is not None and customer.type != domain.CORPORATE:
                 v.add(f"{path}.customer", "集团成员应为对公客户 (members must be corporate customers)")
             elif customer_id in taken:
-                v.add(f"{path}.customer", f"已属于集团 customerGroups/{taken[customer_id]} "
-                                          "(already a member of another group)")
+                v.add(
+                    f"{path}.customer",
+                    f"已属于集团 customerGroups/{taken[customer_id]} (already a member of another group)",
+                )
             parent_id = parents.get(customer_id or "", "")
             if not member.role:
                 v.add(f"{path}.role", "请指定成员角色 (role required)")
@@ -308,19 +418,37 @@ class GroupService:
                 v.check(problem is None, f"{path}.parent_customer", problem or "")
             share = _shareholding(member.shareholding_percent, f"{path}.shareholding_percent", v)
             if share is None and member.role == SUBSIDIARY and not member.shareholding_percent.strip():
-                share = links.get((parent_id, customer_id or ""))  # the source's figure, when it knows the link
+                share = links.get(
+                    (parent_id, customer_id or "")
+                )  # the source's figure, when it knows the link
             if customer_id:
-                rows.append(CustomerGroupMemberRow(customer_id=customer_id, group_id=group_id, position=index,
-                                                   role=member.role, parent_customer_id=parent_id,
-                                                   shareholding_percent=share))
+                rows.append(
+                    CustomerGroupMemberRow(
+                        customer_id=customer_id,
+                        group_id=group_id,
+                        position=index,
+                        role=member.role,
+                        parent_customer_id=parent_id,
+                        shareholding_percent=share,
+                    )
+                )
         return rows
 
 
-def _parent_problem(member: MemberDraft, customer_id: str, parents: dict[str, str], ids: list[str | None],
-                    roots: set[str | None]) -> str | None:
+def _parent_problem(
+    member: MemberDraft,
+    customer_id: str,
+    parents: dict[str, str],
+    ids: list[str | None],
+    roots: set[str | None],
+) -> str | None:
     """What is wrong with a member's ``parent_customer`` given its role, if anything."""
     if member.role == PARENT:
-        return "母公司不能有上级成员 (the parent company has no parent_customer)" if member.parent_customer else None
+        return (
+            "母公司不能有上级成员 (the parent company has no parent_customer)"
+            if member.parent_customer
+            else None
+        )
     if not member.parent_customer:
         return "请指定所属的上级成员 (parent_customer required)"
     parent_id = parents.get(customer_id, "")
@@ -345,8 +473,15 @@ def _reaches_root(customer_id: str, parents: dict[str, str], roots: set[str | No
 
 
 async def _member_rows(session: AsyncSession, group_id: str) -> list[CustomerGroupMemberRow]:
-    return list((await session.scalars(select(CustomerGroupMemberRow).where(
-        CustomerGroupMemberRow.group_id == group_id).order_by(CustomerGroupMemberRow.position))).all())
+    return list(
+        (
+            await session.scalars(
+                select(CustomerGroupMemberRow)
+                .where(CustomerGroupMemberRow.group_id == group_id)
+                .order_by(CustomerGroupMemberRow.position)
+            )
+        ).all()
+    )
 
 
 def _group_values(row: CustomerGroupRow, members: list[CustomerGroupMemberRow]) -> dict:

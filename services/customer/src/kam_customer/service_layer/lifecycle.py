@@ -44,20 +44,40 @@ class LifecycleService:
                 raise FailedPrecondition(
                     "该客户来自核心系统，不能在KAM中删除；请在核心系统销户，扫描会同步状态 (customers copied from the "
                     "core-banking system cannot be deleted in KAM; close them in the source)",
-                    reason="CUSTOMER_FROM_SOURCE", metadata={"name": name})
+                    reason="CUSTOMER_FROM_SOURCE",
+                    metadata={"name": name},
+                )
             etags.check(etag, row.version, "客户")
             member = await session.get(CustomerGroupMemberRow, customer_id)
             if member is not None:
                 group = f"customerGroups/{member.group_id}"
-                raise FailedPrecondition(f"客户是集团 {group} 的成员，请先将其移出集团 (remove the customer from the "
-                                         "group first)", reason="CUSTOMER_IN_GROUP", metadata={"group": group})
+                raise FailedPrecondition(
+                    f"客户是集团 {group} 的成员，请先将其移出集团 (remove the customer from the group first)",
+                    reason="CUSTOMER_IN_GROUP",
+                    metadata={"group": group},
+                )
             before = values(row)
-            for table in (ContactRow, InteractionRow, CreditProfileRow, CustomerMetricsRow, TierOverrideRow, TierHistoryRow,
-                          CustomerTierStateRow):
+            for table in (
+                ContactRow,
+                InteractionRow,
+                CreditProfileRow,
+                CustomerMetricsRow,
+                TierOverrideRow,
+                TierHistoryRow,
+                CustomerTierStateRow,
+            ):
                 await session.execute(delete(table).where(table.customer_id == customer_id))
             await session.delete(row)
             await reindex(session, [customer_id])  # the customer is gone: its search terms are dropped
-            self.events.record(session, events_pb2.CustomerDeleted(customer=f"customers/{customer_id}"),
-                               resource=f"customers/{customer_id}")
-            self.audit.change(session, actor=identity, action="customers.delete", resource=f"customers/{customer_id}",
-                              before=before)
+            self.events.record(
+                session,
+                events_pb2.CustomerDeleted(customer=f"customers/{customer_id}"),
+                resource=f"customers/{customer_id}",
+            )
+            self.audit.change(
+                session,
+                actor=identity,
+                action="customers.delete",
+                resource=f"customers/{customer_id}",
+                before=before,
+            )

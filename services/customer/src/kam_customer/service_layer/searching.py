@@ -20,24 +20,45 @@ class SearchService:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def search(self, identity: Identity | None, query: str, *, offset: int, limit: int,
-                     filters: Mapping[str, object] | None = None,
-                     masked: bool = False) -> tuple[list[tuple[Hit, CustomerRow]], bool]:
+    async def search(
+        self,
+        identity: Identity | None,
+        query: str,
+        *,
+        offset: int,
+        limit: int,
+        filters: Mapping[str, object] | None = None,
+        masked: bool = False,
+    ) -> tuple[list[tuple[Hit, CustomerRow]], bool]:
         """The page of (hit, customer) in rank order and whether more results follow. ``filters``: customer
         column → required value (``type``, ``tier``, ``branch``, ``relationship_manager``, ``key_customer``)."""
         if not query.strip():
             raise InvalidArgument.for_field("query", "请输入搜索内容 (must not be empty)")
         if len(query) > MAX_QUERY_LENGTH:
-            raise InvalidArgument.for_field("query", f"最长{MAX_QUERY_LENGTH}个字符 (at most {MAX_QUERY_LENGTH})")
+            raise InvalidArgument.for_field(
+                "query", f"最长{MAX_QUERY_LENGTH}个字符 (at most {MAX_QUERY_LENGTH})"
+            )
         async with self.db.read() as session:
             scope = await scope_for(session, identity)
-            hits = await search(session, query, scope, limit=limit, offset=offset, filters=filters or {},
-                                masked=masked)
+            hits = await search(
+                session, query, scope, limit=limit, offset=offset, filters=filters or {}, masked=masked
+            )
             ids = [hit.customer_id for hit in hits[:limit]]
-            rows = {row.id: row for row in (await session.scalars(
-                select(CustomerRow).where(CustomerRow.id.in_(ids)))).all()} if ids else {}
+            rows = (
+                {
+                    row.id: row
+                    for row in (
+                        await session.scalars(select(CustomerRow).where(CustomerRow.id.in_(ids)))
+                    ).all()
+                }
+                if ids
+                else {}
+            )
         # The index is written in the same transaction as the customers, so every hit has its row; the check
         # keeps a result from ever showing a customer the scope does not allow.
-        page = [(hit, rows[hit.customer_id]) for hit in hits[:limit]
-                if hit.customer_id in rows and scope.allows(rows[hit.customer_id])]
+        page = [
+            (hit, rows[hit.customer_id])
+            for hit in hits[:limit]
+            if hit.customer_id in rows and scope.allows(rows[hit.customer_id])
+        ]
         return page, len(hits) > limit

@@ -76,14 +76,20 @@ class StandingService:
             profile = await session.get(CreditProfileRow, customer_id)
             metrics = await session.get(CustomerMetricsRow, customer_id)
         if profile is None:
-            raise NotFound(f"客户 customers/{customer_id} 暂无资信数据 (no credit standing yet)",
-                           metadata={"name": name})
+            raise NotFound(
+                f"客户 customers/{customer_id} 暂无资信数据 (no credit standing yet)", metadata={"name": name}
+            )
         # Computed on read, so the score always follows the current formula and the latest metrics.
         score, factors = credit.assess(profile, metrics)
         return CreditStanding(
-            customer_id=customer_id, rating=profile.rating, score=score, credit_limit=profile.credit_limit,
-            credit_used=profile.credit_used, overdue_count=profile.overdue_count,
-            overdue_amount=profile.overdue_amount, factors=factors,
+            customer_id=customer_id,
+            rating=profile.rating,
+            score=score,
+            credit_limit=profile.credit_limit,
+            credit_used=profile.credit_used,
+            overdue_count=profile.overdue_count,
+            overdue_amount=profile.overdue_amount,
+            factors=factors,
             assess_time=profile.assess_time,
         )
 
@@ -92,28 +98,45 @@ class StandingService:
         async with self.db.read() as session:
             scope = await scope_for(session, identity)
             await visible_customer(session, scope, customer_id)
-            up = (await session.scalars(select(GroupLinkRow).where(GroupLinkRow.child_id == customer_id)
-                                        .order_by(GroupLinkRow.shareholding_percent.desc(), GroupLinkRow.parent_id))).all()
-            down = (await session.scalars(select(GroupLinkRow).where(GroupLinkRow.parent_id == customer_id)
-                                          .order_by(GroupLinkRow.shareholding_percent.desc(), GroupLinkRow.child_id))).all()
+            up = (
+                await session.scalars(
+                    select(GroupLinkRow)
+                    .where(GroupLinkRow.child_id == customer_id)
+                    .order_by(GroupLinkRow.shareholding_percent.desc(), GroupLinkRow.parent_id)
+                )
+            ).all()
+            down = (
+                await session.scalars(
+                    select(GroupLinkRow)
+                    .where(GroupLinkRow.parent_id == customer_id)
+                    .order_by(GroupLinkRow.shareholding_percent.desc(), GroupLinkRow.child_id)
+                )
+            ).all()
             root, seen = customer_id, {customer_id}
             for _ in range(MAX_GROUP_DEPTH):  # the controlling (largest) shareholder, up to the top
-                parent = await session.scalar(select(GroupLinkRow.parent_id).where(GroupLinkRow.child_id == root)
-                                              .order_by(GroupLinkRow.shareholding_percent.desc(),
-                                                        GroupLinkRow.parent_id).limit(1))
+                parent = await session.scalar(
+                    select(GroupLinkRow.parent_id)
+                    .where(GroupLinkRow.child_id == root)
+                    .order_by(GroupLinkRow.shareholding_percent.desc(), GroupLinkRow.parent_id)
+                    .limit(1)
+                )
                 if parent is None or parent in seen:
                     break
                 seen.add(parent)
                 root = parent
             display, restricted = await member_names(
-                session, {link.parent_id for link in up} | {link.child_id for link in down}, scope)
+                session, {link.parent_id for link in up} | {link.child_id for link in down}, scope
+            )
 
         def link(other: str, percent: Decimal) -> Link:
             return Link(other, display.get(other, ""), percent, restricted=other in restricted)
 
-        return Structure(customer_id=customer_id, group_root=root,
-                         parents=[link(row.parent_id, row.shareholding_percent) for row in up],
-                         subsidiaries=[link(row.child_id, row.shareholding_percent) for row in down])
+        return Structure(
+            customer_id=customer_id,
+            group_root=root,
+            parents=[link(row.parent_id, row.shareholding_percent) for row in up],
+            subsidiaries=[link(row.child_id, row.shareholding_percent) for row in down],
+        )
 
     async def assignment(self, customer: CustomerRow) -> Assignment:
         """Display names of the customer's branch and relationship manager, when KAM knows them."""
@@ -122,15 +145,40 @@ class StandingService:
     async def assignments(self, customers: list[CustomerRow]) -> dict[str, Assignment]:
         """:meth:`assignment` for a page of customers, in two queries."""
         org_ids = {c.branch.removeprefix("orgUnits/") for c in customers if c.branch}
-        staff_ids = {c.relationship_manager.removeprefix("staff/") for c in customers
-                     if c.relationship_manager.startswith("staff/")}
+        staff_ids = {
+            c.relationship_manager.removeprefix("staff/")
+            for c in customers
+            if c.relationship_manager.startswith("staff/")
+        }
         async with self.db.read() as session:
-            orgs = dict((await session.execute(
-                select(OrgUnitRow.id, OrgUnitRow.display_name).where(OrgUnitRow.id.in_(org_ids)))).all()) if org_ids else {}
-            staff = dict((await session.execute(
-                select(StaffRow.id, StaffRow.display_name).where(StaffRow.id.in_(staff_ids)))).all()) if staff_ids else {}
-        return {c.id: Assignment(
-            branch_display_name=orgs.get(c.branch.removeprefix("orgUnits/"), "") if c.branch else "",
-            relationship_manager_display_name=staff.get(c.relationship_manager.removeprefix("staff/"), "")
-            if c.relationship_manager.startswith("staff/") else "",
-        ) for c in customers}
+            orgs = (
+                dict(
+                    (
+                        await session.execute(
+                            select(OrgUnitRow.id, OrgUnitRow.display_name).where(OrgUnitRow.id.in_(org_ids))
+                        )
+                    ).all()
+                )
+                if org_ids
+                else {}
+            )
+            staff = (
+                dict(
+                    (
+                        await session.execute(
+                            select(StaffRow.id, StaffRow.display_name).where(StaffRow.id.in_(staff_ids))
+                        )
+                    ).all()
+                )
+                if staff_ids
+                else {}
+            )
+        return {
+            c.id: Assignment(
+                branch_display_name=orgs.get(c.branch.removeprefix("orgUnits/"), "") if c.branch else "",
+                relationship_manager_display_name=staff.get(c.relationship_manager.removeprefix("staff/"), "")
+                if c.relationship_manager.startswith("staff/")
+                else "",
+            )
+            for c in customers
+        }

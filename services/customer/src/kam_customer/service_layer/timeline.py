@@ -30,8 +30,12 @@ except ImportError:  # pragma: no cover - the tiering part is always installed i
 STAFF_TYPES = ("VISIT", "CALL", "MEETING", "MESSAGE", "REQUEST", "NOTE")
 SYSTEM = "SYSTEM"
 TIER_REASONS = {
-    "SCAN": "扫描评级", "RULE_SET_ACTIVATED": "规则集启用", "HYSTERESIS_HOLD": "降级观察期（暂缓降级）",
-    "OVERRIDE": "人工调整", "OVERRIDE_REMOVED": "取消人工调整", "OVERRIDE_EXPIRED": "人工调整到期",
+    "SCAN": "扫描评级",
+    "RULE_SET_ACTIVATED": "规则集启用",
+    "HYSTERESIS_HOLD": "降级观察期（暂缓降级）",
+    "OVERRIDE": "人工调整",
+    "OVERRIDE_REMOVED": "取消人工调整",
+    "OVERRIDE_EXPIRED": "人工调整到期",
 }
 
 
@@ -71,83 +75,149 @@ class TimelineService:
         self.clock = clock
         self.audit = trail(clock)
 
-    async def create(self, identity: Identity | None, parent: str, draft: InteractionDraft, *,
-                     request_id: str = "") -> InteractionRow:
+    async def create(
+        self, identity: Identity | None, parent: str, draft: InteractionDraft, *, request_id: str = ""
+    ) -> InteractionRow:
         (customer_id,) = names.parse(parent, ("customers",), "parent")
         validator = Validator()
-        validator.check(draft.type in STAFF_TYPES, "interaction.type",
-                        "类型应为拜访、电话、会面、消息、需求或备注 (TYPE_SYSTEM cannot be created)")
-        if validator.require(draft.summary.strip(), "interaction.summary", "摘要不能为空 (must not be empty)"):
+        validator.check(
+            draft.type in STAFF_TYPES,
+            "interaction.type",
+            "类型应为拜访、电话、会面、消息、需求或备注 (TYPE_SYSTEM cannot be created)",
+        )
+        if validator.require(
+            draft.summary.strip(), "interaction.summary", "摘要不能为空 (must not be empty)"
+        ):
             validator.check(len(draft.summary) <= 400, "interaction.summary", "最长400个字符 (at most 400)")
         validator.require(draft.occur_time, "interaction.occur_time")
         contact_id = ""
         if draft.contact:
             try:
-                contact_customer, contact_id = names.parse(draft.contact, ("customers", "contacts"), "contact")
-                validator.check(contact_customer == customer_id, "interaction.contact",
-                                "联系人不属于该客户 (the contact belongs to another customer)")
+                contact_customer, contact_id = names.parse(
+                    draft.contact, ("customers", "contacts"), "contact"
+                )
+                validator.check(
+                    contact_customer == customer_id,
+                    "interaction.contact",
+                    "联系人不属于该客户 (the contact belongs to another customer)",
+                )
             except InvalidArgument:
                 validator.add("interaction.contact", "应为 customers/{customer}/contacts/{contact}")
         validator.raise_if_any()
         async with self.db.transaction() as session:
             await customer_for(session, identity, customer_id)
-            interaction_id = ("r" + hashlib.sha256(f"{customer_id}\n{request_id}".encode()).hexdigest()[:31]
-                              if request_id else uuid.uuid4().hex)
+            interaction_id = (
+                "r" + hashlib.sha256(f"{customer_id}\n{request_id}".encode()).hexdigest()[:31]
+                if request_id
+                else uuid.uuid4().hex
+            )
             existing = await session.get(InteractionRow, interaction_id)
             if existing is not None:
                 return existing
             row = InteractionRow(
-                id=interaction_id, customer_id=customer_id, type=draft.type, summary=draft.summary.strip(),
-                details=draft.details, occur_time=draft.occur_time, author=identity.subject if identity else "",
-                contact_id=contact_id, related_resource=draft.related_resource, create_time=self.clock.now(),
+                id=interaction_id,
+                customer_id=customer_id,
+                type=draft.type,
+                summary=draft.summary.strip(),
+                details=draft.details,
+                occur_time=draft.occur_time,
+                author=identity.subject if identity else "",
+                contact_id=contact_id,
+                related_resource=draft.related_resource,
+                create_time=self.clock.now(),
             )
             session.add(row)
             await session.flush()
-            self.audit.change(session, actor=identity, action="interactions.create",
-                              resource=f"customers/{customer_id}/interactions/{row.id}", after=values(row))
+            self.audit.change(
+                session,
+                actor=identity,
+                action="interactions.create",
+                resource=f"customers/{customer_id}/interactions/{row.id}",
+                after=values(row),
+            )
         return row
 
-    async def list(self, identity: Identity | None, parent: str, *, filter_text: str, offset: int,
-                   limit: int) -> list[TimelineEntry]:
+    async def list(
+        self, identity: Identity | None, parent: str, *, filter_text: str, offset: int, limit: int
+    ) -> list[TimelineEntry]:
         (customer_id,) = names.parse(parent, ("customers",), "parent")
         i = InteractionRow
-        parts = [select(
-            i.id.label("id"), i.type.label("type"), i.summary.label("summary"), i.details.label("details"),
-            i.occur_time.label("occur_time"), i.author.label("author"), i.contact_id.label("contact_id"),
-            i.related_resource.label("related_resource"), i.create_time.label("create_time"),
-            literal("").label("from_tier"), literal("").label("to_tier"), literal("").label("reason"),
-        ).where(i.customer_id == customer_id)]
+        parts = [
+            select(
+                i.id.label("id"),
+                i.type.label("type"),
+                i.summary.label("summary"),
+                i.details.label("details"),
+                i.occur_time.label("occur_time"),
+                i.author.label("author"),
+                i.contact_id.label("contact_id"),
+                i.related_resource.label("related_resource"),
+                i.create_time.label("create_time"),
+                literal("").label("from_tier"),
+                literal("").label("to_tier"),
+                literal("").label("reason"),
+            ).where(i.customer_id == customer_id)
+        ]
         if TierHistoryRow is not None:
             t = TierHistoryRow
-            parts.append(select(
-                (literal("tier-") + cast(t.seq, String)).label("id"), literal(SYSTEM).label("type"),
-                literal("").label("summary"), t.explanation.label("details"), t.create_time.label("occur_time"),
-                t.actor.label("author"), literal("").label("contact_id"), literal("").label("related_resource"),
-                t.create_time.label("create_time"), t.from_tier.label("from_tier"), t.to_tier.label("to_tier"),
-                t.reason.label("reason"),
-            ).where(t.customer_id == customer_id))
+            parts.append(
+                select(
+                    (literal("tier-") + cast(t.seq, String)).label("id"),
+                    literal(SYSTEM).label("type"),
+                    literal("").label("summary"),
+                    t.explanation.label("details"),
+                    t.create_time.label("occur_time"),
+                    t.actor.label("author"),
+                    literal("").label("contact_id"),
+                    literal("").label("related_resource"),
+                    t.create_time.label("create_time"),
+                    t.from_tier.label("from_tier"),
+                    t.to_tier.label("to_tier"),
+                    t.reason.label("reason"),
+                ).where(t.customer_id == customer_id)
+            )
         merged = union_all(*parts).subquery("timeline")
         c = merged.c
-        conditions = filters.parse(filter_text, {
-            "type": filters.Field(c.type, filters.enum_value(
-                {f"TYPE_{name}": name for name in (*STAFF_TYPES, SYSTEM)})),
-            "occur_time": filters.Field(c.occur_time, filters.timestamp, filters.ORDERING),
-            "author": filters.Field(c.author, str),
-        })
+        conditions = filters.parse(
+            filter_text,
+            {
+                "type": filters.Field(
+                    c.type, filters.enum_value({f"TYPE_{name}": name for name in (*STAFF_TYPES, SYSTEM)})
+                ),
+                "occur_time": filters.Field(c.occur_time, filters.timestamp, filters.ORDERING),
+                "author": filters.Field(c.author, str),
+            },
+        )
         async with self.db.read() as session:
             await customer_for(session, identity, customer_id)
-            rows = (await session.execute(select(merged).where(*conditions)
-                                          .order_by(c.occur_time.desc(), c.id.desc()).offset(offset).limit(limit))).all()
+            rows = (
+                await session.execute(
+                    select(merged)
+                    .where(*conditions)
+                    .order_by(c.occur_time.desc(), c.id.desc())
+                    .offset(offset)
+                    .limit(limit)
+                )
+            ).all()
         return [self._entry(customer_id, row) for row in rows]
 
     @staticmethod
     def _entry(customer_id: str, row) -> TimelineEntry:
         summary = row.summary
         if row.type == SYSTEM and row.id.startswith("tier-"):
-            summary = (f"客户等级{TIER_REASONS.get(row.reason, row.reason)}：{tier_label(row.from_tier)} → "
-                       f"{tier_label(row.to_tier)}")
+            summary = (
+                f"客户等级{TIER_REASONS.get(row.reason, row.reason)}：{tier_label(row.from_tier)} → "
+                f"{tier_label(row.to_tier)}"
+            )
         return TimelineEntry(
-            id=row.id, customer_id=customer_id, type=row.type, summary=summary, details=row.details or "",
-            occur_time=row.occur_time, author=row.author or "", contact_id=row.contact_id or "",
-            related_resource=row.related_resource or "", create_time=row.create_time,
+            id=row.id,
+            customer_id=customer_id,
+            type=row.type,
+            summary=summary,
+            details=row.details or "",
+            occur_time=row.occur_time,
+            author=row.author or "",
+            contact_id=row.contact_id or "",
+            related_resource=row.related_resource or "",
+            create_time=row.create_time,
         )

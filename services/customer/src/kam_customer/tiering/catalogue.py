@@ -60,8 +60,9 @@ async def _rank_taken(session: AsyncSession, rank: int, tier_id: str) -> str | N
     return f"tiers/{other}" if other else None
 
 
-async def _counts(session: AsyncSession, identity: Identity | None,
-                  tier_ids: list[str] | None = None) -> dict[str, int]:
+async def _counts(
+    session: AsyncSession, identity: Identity | None, tier_ids: list[str] | None = None
+) -> dict[str, int]:
     query = select(CustomerRow.tier, func.count()).where(CustomerRow.tier != "").group_by(CustomerRow.tier)
     restrict = customer_condition(await scope_for(session, identity))
     if restrict is not None:
@@ -81,33 +82,61 @@ class TierCatalogue:
     async def _view(session: AsyncSession, row: TierRow, identity: Identity | None) -> TierView:
         return TierView(row, (await _counts(session, identity, [row.id])).get(row.id, 0))
 
-    async def _validate(self, session: AsyncSession, tier_id: str, draft: TierDraft, paths: tuple[str, ...]) -> None:
+    async def _validate(
+        self, session: AsyncSession, tier_id: str, draft: TierDraft, paths: tuple[str, ...]
+    ) -> None:
         v = Validator()
-        if "display_name" in paths and v.require(draft.display_name, "tier.display_name", "请填写等级名称 (required)"):
-            v.check(len(draft.display_name) <= MAX_NAME, "tier.display_name", f"最长{MAX_NAME}个字符 (at most {MAX_NAME})")
-        if "rank" in paths and v.check(1 <= draft.rank <= MAX_RANK, "tier.rank",
-                                       f"应为 1 到 {MAX_RANK} 之间的整数，1 为最高 (1 is the highest)"):
+        if "display_name" in paths and v.require(
+            draft.display_name, "tier.display_name", "请填写等级名称 (required)"
+        ):
+            v.check(
+                len(draft.display_name) <= MAX_NAME,
+                "tier.display_name",
+                f"最长{MAX_NAME}个字符 (at most {MAX_NAME})",
+            )
+        if "rank" in paths and v.check(
+            1 <= draft.rank <= MAX_RANK,
+            "tier.rank",
+            f"应为 1 到 {MAX_RANK} 之间的整数，1 为最高 (1 is the highest)",
+        ):
             taken = await _rank_taken(session, draft.rank, tier_id)
-            v.check(taken is None, "tier.rank", f"等级顺序 {draft.rank} 已被 {taken} 使用 (rank must be unique)")
+            v.check(
+                taken is None, "tier.rank", f"等级顺序 {draft.rank} 已被 {taken} 使用 (rank must be unique)"
+            )
         if "description" in paths:
-            v.check(len(draft.description) <= MAX_DESCRIPTION, "tier.description",
-                    f"最长{MAX_DESCRIPTION}个字符 (at most {MAX_DESCRIPTION})")
+            v.check(
+                len(draft.description) <= MAX_DESCRIPTION,
+                "tier.description",
+                f"最长{MAX_DESCRIPTION}个字符 (at most {MAX_DESCRIPTION})",
+            )
         v.raise_if_any()
 
     async def create(self, tier_id: str, draft: TierDraft, identity: Identity | None = None) -> TierView:
         if not rules.TIER_ID.match(tier_id):
-            raise InvalidArgument.for_field("tier_id", "应匹配 [a-z][a-z0-9-]{1,62} (must match [a-z][a-z0-9-]{1,62})")
+            raise InvalidArgument.for_field(
+                "tier_id", "应匹配 [a-z][a-z0-9-]{1,62} (must match [a-z][a-z0-9-]{1,62})"
+            )
         async with self.db.transaction() as session:
             if await session.get(TierRow, tier_id) is not None:
-                raise AlreadyExists(f"等级 tiers/{tier_id} 已存在 (already exists)", metadata={"name": f"tiers/{tier_id}"})
+                raise AlreadyExists(
+                    f"等级 tiers/{tier_id} 已存在 (already exists)", metadata={"name": f"tiers/{tier_id}"}
+                )
             await self._validate(session, tier_id, draft, WRITABLE)
             now = self.clock.now()
-            row = TierRow(id=tier_id, display_name=draft.display_name.strip(), rank=draft.rank,
-                          description=draft.description.strip(), version=1, create_time=now, update_time=now)
+            row = TierRow(
+                id=tier_id,
+                display_name=draft.display_name.strip(),
+                rank=draft.rank,
+                description=draft.description.strip(),
+                version=1,
+                create_time=now,
+                update_time=now,
+            )
             session.add(row)
             await session.flush()
-            self.audit.change(session, actor=identity, action="tiers.create", resource=f"tiers/{row.id}",
-                              after=values(row))
+            self.audit.change(
+                session, actor=identity, action="tiers.create", resource=f"tiers/{row.id}", after=values(row)
+            )
             return await self._view(session, row, identity)
 
     async def get(self, tier_id: str, identity: Identity | None = None) -> TierView:
@@ -126,14 +155,19 @@ class TierCatalogue:
     async def display_names(self) -> dict[str, str]:
         """``tiers/<id>`` → display name, for every catalogue tier."""
         async with self.db.read() as session:
-            return {f"tiers/{tier_id}": name for tier_id, name in
-                    (await session.execute(select(TierRow.id, TierRow.display_name))).all()}
+            return {
+                f"tiers/{tier_id}": name
+                for tier_id, name in (await session.execute(select(TierRow.id, TierRow.display_name))).all()
+            }
 
-    async def update(self, tier_id: str, draft: TierDraft, *, etag: str, paths: list[str],
-                     identity: Identity | None = None) -> TierView:
+    async def update(
+        self, tier_id: str, draft: TierDraft, *, etag: str, paths: list[str], identity: Identity | None = None
+    ) -> TierView:
         unknown = [p for p in paths if p not in WRITABLE]
         if unknown:
-            raise InvalidArgument.for_field("update_mask", f"不可修改的字段 (cannot update): {', '.join(unknown)}")
+            raise InvalidArgument.for_field(
+                "update_mask", f"不可修改的字段 (cannot update): {', '.join(unknown)}"
+            )
         async with self.db.transaction() as session:
             row = await session.get(TierRow, tier_id)
             if row is None:
@@ -152,8 +186,14 @@ class TierCatalogue:
             row.version += 1
             row.update_time = self.clock.now()
             await session.flush()
-            self.audit.change(session, actor=identity, action="tiers.update", resource=f"tiers/{row.id}",
-                              before=before, after=values(row))
+            self.audit.change(
+                session,
+                actor=identity,
+                action="tiers.update",
+                resource=f"tiers/{row.id}",
+                before=before,
+                after=values(row),
+            )
             return await self._view(session, row, identity)
 
     async def delete(self, tier_id: str, identity: Identity | None = None) -> None:
@@ -166,19 +206,39 @@ class TierCatalogue:
                 if rule_set.tier(name) is not None:
                     raise FailedPrecondition(
                         f"启用中的定级规则 tierRuleSets/{rule_set_row.id} 使用该等级，不能删除 (a rule of the active rule "
-                        "set uses the tier)", reason="TIER_IN_USE",
-                        metadata={"rule_set": f"tierRuleSets/{rule_set_row.id}"})
-            holders = await session.scalar(select(func.count()).select_from(CustomerRow).where(or_(
-                CustomerRow.tier == name,
-                CustomerRow.id.in_(select(CustomerTierStateRow.customer_id).where(
-                    CustomerTierStateRow.graded_tier == name)),
-                CustomerRow.id.in_(select(TierOverrideRow.customer_id).where(
-                    TierOverrideRow.tier == name, TierOverrideRow.end_time.is_(None))))))
+                        "set uses the tier)",
+                        reason="TIER_IN_USE",
+                        metadata={"rule_set": f"tierRuleSets/{rule_set_row.id}"},
+                    )
+            holders = await session.scalar(
+                select(func.count())
+                .select_from(CustomerRow)
+                .where(
+                    or_(
+                        CustomerRow.tier == name,
+                        CustomerRow.id.in_(
+                            select(CustomerTierStateRow.customer_id).where(
+                                CustomerTierStateRow.graded_tier == name
+                            )
+                        ),
+                        CustomerRow.id.in_(
+                            select(TierOverrideRow.customer_id).where(
+                                TierOverrideRow.tier == name, TierOverrideRow.end_time.is_(None)
+                            )
+                        ),
+                    )
+                )
+            )
             if holders:
-                raise FailedPrecondition(f"仍有 {holders} 位客户持有该等级，不能删除 (customers hold the tier)",
-                                         reason="TIER_HELD", metadata={"customer_count": str(holders)})
+                raise FailedPrecondition(
+                    f"仍有 {holders} 位客户持有该等级，不能删除 (customers hold the tier)",
+                    reason="TIER_HELD",
+                    metadata={"customer_count": str(holders)},
+                )
             await session.delete(row)
-            self.audit.change(session, actor=identity, action="tiers.delete", resource=name, before=values(row))
+            self.audit.change(
+                session, actor=identity, action="tiers.delete", resource=name, before=values(row)
+            )
 
 
 # --- what rule sets need from the catalogue -------------------------------------------------------------------
@@ -201,9 +261,12 @@ async def parse_rule_set(session: AsyncSession, document: dict[str, Any], prefix
         if tier["id"] in known:
             tier["display_name"] = {**names, "zh-CN": known[tier["id"]].display_name}
         elif rules.TIER_ID.match(tier["id"]):
-            v.add(f"{prefix}.tiers[{index}].id", f"等级 tiers/{tier['id']} 不在等级目录中：请先创建该等级，或填写等级名称 "
-                                                 "(not in the tier catalogue: create it with CreateTier or give the "
-                                                 "rule's tier_display_name)")
+            v.add(
+                f"{prefix}.tiers[{index}].id",
+                f"等级 tiers/{tier['id']} 不在等级目录中：请先创建该等级，或填写等级名称 "
+                "(not in the tier catalogue: create it with CreateTier or give the "
+                "rule's tier_display_name)",
+            )
             unnamed.add(f"{prefix}.tiers[{index}].display_name")
     try:
         rule_set = rules.parse(filled, prefix=prefix)
@@ -223,9 +286,17 @@ async def register(session: AsyncSession, rule_set: rules.RuleSet, now: datetime
     for tier in rule_set.tiers:
         if tier.id not in known:
             rank += 1
-            added.append(TierRow(id=tier.id, display_name=tier.label, rank=rank, description="", version=1,
-                                 create_time=now, update_time=now))
+            added.append(
+                TierRow(
+                    id=tier.id,
+                    display_name=tier.label,
+                    rank=rank,
+                    description="",
+                    version=1,
+                    create_time=now,
+                    update_time=now,
+                )
+            )
     session.add_all(added)
     await session.flush()
     return added
-

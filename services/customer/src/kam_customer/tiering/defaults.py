@@ -26,11 +26,20 @@ INDIVIDUAL_DEFAULT: dict[str, Any] = {
     "customer_type": INDIVIDUAL,
     "downgrade_after_scans": 2,
     "tiers": [
-        _tier("private-banking", "私人银行", "Private Banking", _any(_ge("aum", "6000000"), _ge("adb_90", "6000000"))),
+        _tier(
+            "private-banking",
+            "私人银行",
+            "Private Banking",
+            _any(_ge("aum", "6000000"), _ge("adb_90", "6000000")),
+        ),
         _tier("diamond", "钻石", "Diamond", _any(_ge("aum", "2000000"), _ge("adb_90", "2000000"))),
         _tier("platinum", "白金", "Platinum", _any(_ge("aum", "1000000"), _ge("adb_90", "1000000"))),
-        _tier("gold", "金卡", "Gold", _any(_ge("aum", "500000"), _ge("adb_90", "500000"),
-                                           _ge("contribution", "10000"))),
+        _tier(
+            "gold",
+            "金卡",
+            "Gold",
+            _any(_ge("aum", "500000"), _ge("adb_90", "500000"), _ge("contribution", "10000")),
+        ),
     ],
 }
 
@@ -38,15 +47,36 @@ CORPORATE_DEFAULT: dict[str, Any] = {
     "customer_type": CORPORATE,
     "downgrade_after_scans": 2,
     "tiers": [
-        _tier("strategic", "战略", "Strategic", _any(
-            _ge("consolidated_aum", "100000000"), _ge("consolidated_loan_balance", "200000000"),
-            _ge("contribution", "2000000"))),
-        _tier("core", "核心", "Core", _any(
-            _ge("consolidated_aum", "30000000"), _ge("consolidated_loan_balance", "50000000"),
-            _ge("contribution", "500000"))),
-        _tier("important", "重点", "Important", _any(
-            _ge("consolidated_aum", "10000000"), _ge("consolidated_loan_balance", "20000000"),
-            _ge("contribution", "200000"))),
+        _tier(
+            "strategic",
+            "战略",
+            "Strategic",
+            _any(
+                _ge("consolidated_aum", "100000000"),
+                _ge("consolidated_loan_balance", "200000000"),
+                _ge("contribution", "2000000"),
+            ),
+        ),
+        _tier(
+            "core",
+            "核心",
+            "Core",
+            _any(
+                _ge("consolidated_aum", "30000000"),
+                _ge("consolidated_loan_balance", "50000000"),
+                _ge("contribution", "500000"),
+            ),
+        ),
+        _tier(
+            "important",
+            "重点",
+            "Important",
+            _any(
+                _ge("consolidated_aum", "10000000"),
+                _ge("consolidated_loan_balance", "20000000"),
+                _ge("contribution", "200000"),
+            ),
+        ),
     ],
 }
 

@@ -51,15 +51,20 @@ class GradeSummary:
     changed: int = 0  # customers whose tier in force changed
     held: int = 0  # downgrades deferred by hysteresis
     overrides_expired: int = 0
-    tier_counts: dict[str, int] = field(default_factory=dict)  # tier in force ("tiers/<id>", "" = none) → customers
+    tier_counts: dict[str, int] = field(
+        default_factory=dict
+    )  # tier in force ("tiers/<id>", "" = none) → customers
 
 
 async def candidate_floor(session: AsyncSession, customer_type: str) -> dict[str, Decimal]:
     """Per metric (a ``customer_metrics`` column), the lowest value that could put a customer of this type into a
     tier of the ACTIVE rule set, × :data:`CANDIDATE_RATIO` (0.8). A customer is a key customer or a candidate
     only if at least one ``metric >= floor`` holds. Falls back to the default rule set when none is stored."""
-    row = await session.scalar(select(TierRuleSetRow).where(
-        TierRuleSetRow.customer_type == customer_type, TierRuleSetRow.state == "ACTIVE"))
+    row = await session.scalar(
+        select(TierRuleSetRow).where(
+            TierRuleSetRow.customer_type == customer_type, TierRuleSetRow.state == "ACTIVE"
+        )
+    )
     if row is None:
         from kam_customer.tiering.defaults import DEFAULT_RULE_SETS
 
@@ -69,46 +74,70 @@ async def candidate_floor(session: AsyncSession, customer_type: str) -> dict[str
     return rules.candidate_floor(rule_set, CANDIDATE_RATIO)
 
 
-async def grade_customers(session: AsyncSession, *, customer_ids: list[str] | None, scan_id: str,
-                          clock: Clock) -> GradeSummary:
+async def grade_customers(
+    session: AsyncSession, *, customer_ids: list[str] | None, scan_id: str, clock: Clock
+) -> GradeSummary:
     """Grade the given customers (None = every customer with metrics) in the caller's transaction."""
     return await grade(session, customer_ids=customer_ids, scan_id=scan_id, clock=clock, reason=SCAN)
 
 
-async def grade(session: AsyncSession, *, customer_ids: Sequence[str] | None, scan_id: str, clock: Clock,
-                reason: str = SCAN, customer_type: str | None = None) -> GradeSummary:
+async def grade(
+    session: AsyncSession,
+    *,
+    customer_ids: Sequence[str] | None,
+    scan_id: str,
+    clock: Clock,
+    reason: str = SCAN,
+    customer_type: str | None = None,
+) -> GradeSummary:
     now = clock.now()
     active = await active_rule_sets(session, now)
     if customer_type is not None:
         active = {customer_type: active[customer_type]}
     summary = GradeSummary()
     async for batch in _customer_batches(session, customer_ids, tuple(active)):
-        await _grade_batch(session, batch, active, scan_id=scan_id, clock=clock, now=now, reason=reason,
-                           summary=summary)
+        await _grade_batch(
+            session, batch, active, scan_id=scan_id, clock=clock, now=now, reason=reason, summary=summary
+        )
     return summary
 
 
 def _customer_query(types: tuple[str, ...]):
     columns = [getattr(CustomerMetricsRow, m) for m in METRIC_COLUMNS]
-    return (select(CustomerRow.id, CustomerRow.type, CustomerRow.tier, CustomerRow.branch,
-                   CustomerRow.relationship_manager, *columns)
-            .join(CustomerMetricsRow, CustomerMetricsRow.customer_id == CustomerRow.id)
-            .where(CustomerRow.type.in_(types)))
+    return (
+        select(
+            CustomerRow.id,
+            CustomerRow.type,
+            CustomerRow.tier,
+            CustomerRow.branch,
+            CustomerRow.relationship_manager,
+            *columns,
+        )
+        .join(CustomerMetricsRow, CustomerMetricsRow.customer_id == CustomerRow.id)
+        .where(CustomerRow.type.in_(types))
+    )
 
 
-async def _customer_batches(session: AsyncSession, customer_ids: Sequence[str] | None, types: tuple[str, ...],
-                            ) -> AsyncIterator[list[Any]]:
+async def _customer_batches(
+    session: AsyncSession,
+    customer_ids: Sequence[str] | None,
+    types: tuple[str, ...],
+) -> AsyncIterator[list[Any]]:
     query = _customer_query(types)
     if customer_ids is not None:
         unique = list(dict.fromkeys(customer_ids))
         for start in range(0, len(unique), BATCH):
-            rows = (await session.execute(query.where(CustomerRow.id.in_(unique[start:start + BATCH])))).all()
+            rows = (
+                await session.execute(query.where(CustomerRow.id.in_(unique[start : start + BATCH])))
+            ).all()
             if rows:
                 yield list(rows)
         return
     last = ""
     while True:  # keyset pagination over every customer with metrics
-        rows = (await session.execute(query.where(CustomerRow.id > last).order_by(CustomerRow.id).limit(BATCH))).all()
+        rows = (
+            await session.execute(query.where(CustomerRow.id > last).order_by(CustomerRow.id).limit(BATCH))
+        ).all()
         if not rows:
             return
         yield list(rows)
@@ -122,15 +151,33 @@ def _label(rule_set: rules.RuleSet, tier: str) -> str:
     return tier_def.label if tier_def else tier.removeprefix("tiers/")
 
 
-async def _grade_batch(session: AsyncSession, batch: list[Any], active: dict[str, tuple[TierRuleSetRow, rules.RuleSet]],
-                       *, scan_id: str, clock: Clock, now: datetime, reason: str, summary: GradeSummary) -> None:
+async def _grade_batch(
+    session: AsyncSession,
+    batch: list[Any],
+    active: dict[str, tuple[TierRuleSetRow, rules.RuleSet]],
+    *,
+    scan_id: str,
+    clock: Clock,
+    now: datetime,
+    reason: str,
+    summary: GradeSummary,
+) -> None:
     ids = [row.id for row in batch]
     state_table = CustomerTierStateRow.__table__
-    states = {s.customer_id: s for s in (await session.execute(
-        select(state_table).where(state_table.c.customer_id.in_(ids)))).all()}  # plain rows: no unit of work
-    overrides = {o.customer_id: o for o in (await session.execute(
-        select(TierOverrideRow).where(TierOverrideRow.customer_id.in_(ids), TierOverrideRow.end_time.is_(None))
-    )).scalars()}
+    states = {
+        s.customer_id: s
+        for s in (await session.execute(select(state_table).where(state_table.c.customer_id.in_(ids)))).all()
+    }  # plain rows: no unit of work
+    overrides = {
+        o.customer_id: o
+        for o in (
+            await session.execute(
+                select(TierOverrideRow).where(
+                    TierOverrideRow.customer_id.in_(ids), TierOverrideRow.end_time.is_(None)
+                )
+            )
+        ).scalars()
+    }
     new_states: list[dict[str, Any]] = []
     state_updates: list[dict[str, Any]] = []
     history: list[dict[str, Any]] = []
@@ -150,10 +197,19 @@ async def _grade_batch(session: AsyncSession, batch: list[Any], active: dict[str
             matched, used = state.matched, state.metrics
         else:
             matched, used = verdict.matched, verdict.metrics
-        values = {"customer_type": customer.type, "graded_tier": decision.tier, "below_count": decision.below_count,
-                      "rule_set_id": rs_row.id, "rule_set_version": rs_row.version, "matched": matched,
-                      "verdict_tier": verdict.tier, "metrics": used, "scan_id": scan_id, "grade_time": now,
-                      "assign_time": now if graded_changed else state.assign_time}
+        values = {
+            "customer_type": customer.type,
+            "graded_tier": decision.tier,
+            "below_count": decision.below_count,
+            "rule_set_id": rs_row.id,
+            "rule_set_version": rs_row.version,
+            "matched": matched,
+            "verdict_tier": verdict.tier,
+            "metrics": used,
+            "scan_id": scan_id,
+            "grade_time": now,
+            "assign_time": now if graded_changed else state.assign_time,
+        }
         if state is None:
             new_states.append({"customer_id": customer.id, **values})
         else:
@@ -163,29 +219,51 @@ async def _grade_batch(session: AsyncSession, batch: list[Any], active: dict[str
         expired = override is not None and aware(override.expire_time) <= now
         effective = override.tier if override is not None and not expired else decision.tier
         old = customer.tier or ""
-        entry = {"customer_id": customer.id, "from_tier": old, "to_tier": effective, "matched": verdict.matched,
-                     "metrics": verdict.metrics, "rule_set_id": rs_row.id, "rule_set_version": rs_row.version,
-                     "rule_index": verdict.tier_index, "scan_id": scan_id, "actor": "", "create_time": now}
+        entry = {
+            "customer_id": customer.id,
+            "from_tier": old,
+            "to_tier": effective,
+            "matched": verdict.matched,
+            "metrics": verdict.metrics,
+            "rule_set_id": rs_row.id,
+            "rule_set_version": rs_row.version,
+            "rule_index": verdict.tier_index,
+            "scan_id": scan_id,
+            "actor": "",
+            "create_time": now,
+        }
         if expired:
             assert override is not None
             override.end_time, override.end_reason, override.open_key = now, "EXPIRED", None
             summary.overrides_expired += 1
-            entry.update(reason="OVERRIDE_EXPIRED", explanation=(
-                f"人工调整等级 {_label(rule_set, override.tier)}（原因：{override.reason}）已到期，"
-                f"恢复规则等级 {_label(rule_set, effective)}：{matched}"))
+            entry.update(
+                reason="OVERRIDE_EXPIRED",
+                explanation=(
+                    f"人工调整等级 {_label(rule_set, override.tier)}（原因：{override.reason}）已到期，"
+                    f"恢复规则等级 {_label(rule_set, effective)}：{matched}"
+                ),
+            )
         elif effective != old:
             if override is not None:  # an override in force whose tier differs (set outside this path)
                 entry.update(reason="OVERRIDE", explanation=f"人工调整等级生效中（原因：{override.reason}）")
             elif decision.change == "DOWNGRADE":
-                entry.update(reason=reason, explanation=(
-                    f"连续 {rule_set.downgrade_after_scans} 次扫描低于 {_label(rule_set, old)}，"
-                    f"降级为 {_label(rule_set, effective)}。{verdict.matched}"))
+                entry.update(
+                    reason=reason,
+                    explanation=(
+                        f"连续 {rule_set.downgrade_after_scans} 次扫描低于 {_label(rule_set, old)}，"
+                        f"降级为 {_label(rule_set, effective)}。{verdict.matched}"
+                    ),
+                )
             else:
                 entry.update(reason=reason, explanation=verdict.matched)
         elif decision.change == "HOLD" and override is None:
-            entry.update(reason="HYSTERESIS_HOLD", explanation=(
-                f"本次规则结果 {_label(rule_set, verdict.tier)} 低于当前等级 {_label(rule_set, old)}"
-                f"（连续第 {decision.below_count}/{rule_set.downgrade_after_scans} 次），暂缓降级。{verdict.matched}"))
+            entry.update(
+                reason="HYSTERESIS_HOLD",
+                explanation=(
+                    f"本次规则结果 {_label(rule_set, verdict.tier)} 低于当前等级 {_label(rule_set, old)}"
+                    f"（连续第 {decision.below_count}/{rule_set.downgrade_after_scans} 次），暂缓降级。{verdict.matched}"
+                ),
+            )
             summary.held += 1
         else:
             entry = {}
@@ -203,37 +281,62 @@ async def _grade_batch(session: AsyncSession, batch: list[Any], active: dict[str
         # One entry per customer here, so RETURNING is matched by customer (SQLite would insert row by row to
         # return seqs in parameter order).
         table = TierHistoryRow.__table__
-        seqs = dict((await session.execute(
-            insert(table).returning(table.c.customer_id, table.c.seq), history)).all())
+        seqs = dict(
+            (await session.execute(insert(table).returning(table.c.customer_id, table.c.seq), history)).all()
+        )
         for entry in history:
             entry["seq"] = seqs[entry["customer_id"]]
     if changes:
         await session.execute(update(CustomerRow), [{"id": c.id, "tier": e["to_tier"]} for c, e in changes])
         summary.changed += len(changes)
         for customer, entry in changes:
-            outbox.record(session, events_pb2.TierChanged(
-                customer=f"customers/{customer.id}", previous_tier=entry["from_tier"], tier=entry["to_tier"],
-                assignment=assignment_to_proto(entry), branch=customer.branch or "",
-                relationship_manager=customer.relationship_manager or "",
-            ), service=SERVICE, clock=clock, resource=f"customers/{customer.id}")
+            outbox.record(
+                session,
+                events_pb2.TierChanged(
+                    customer=f"customers/{customer.id}",
+                    previous_tier=entry["from_tier"],
+                    tier=entry["to_tier"],
+                    assignment=assignment_to_proto(entry),
+                    branch=customer.branch or "",
+                    relationship_manager=customer.relationship_manager or "",
+                ),
+                service=SERVICE,
+                clock=clock,
+                resource=f"customers/{customer.id}",
+            )
     await session.flush()
 
 
-async def set_tier_in_force(session: AsyncSession, *, customer: CustomerRow, tier: str, entry: dict[str, Any],
-                            clock: Clock) -> None:
+async def set_tier_in_force(
+    session: AsyncSession, *, customer: CustomerRow, tier: str, entry: dict[str, Any], clock: Clock
+) -> None:
     """Record a manual change of the tier in force (override set/removed): history always, and when the tier
     changes ``customers.tier`` and a TierChanged event."""
-    entry = {"customer_id": customer.id, "from_tier": customer.tier or "", "to_tier": tier,
-             "create_time": clock.now(), **entry}
+    entry = {
+        "customer_id": customer.id,
+        "from_tier": customer.tier or "",
+        "to_tier": tier,
+        "create_time": clock.now(),
+        **entry,
+    }
     seq = (await session.execute(insert(TierHistoryRow).returning(TierHistoryRow.seq), [entry])).scalar_one()
     entry["seq"] = seq
     if (customer.tier or "") != tier:
         customer.tier = tier
-        outbox.record(session, events_pb2.TierChanged(
-            customer=f"customers/{customer.id}", previous_tier=entry["from_tier"], tier=tier,
-            assignment=assignment_to_proto(entry), branch=customer.branch or "",
-            relationship_manager=customer.relationship_manager or "",
-        ), service=SERVICE, clock=clock, resource=f"customers/{customer.id}")
+        outbox.record(
+            session,
+            events_pb2.TierChanged(
+                customer=f"customers/{customer.id}",
+                previous_tier=entry["from_tier"],
+                tier=tier,
+                assignment=assignment_to_proto(entry),
+                branch=customer.branch or "",
+                relationship_manager=customer.relationship_manager or "",
+            ),
+            service=SERVICE,
+            clock=clock,
+            resource=f"customers/{customer.id}",
+        )
     await session.flush()
 
 

@@ -46,7 +46,9 @@ class CustomerTierStateRow(Base):
     rule_set_id: Mapped[str] = mapped_column(String(64), default="")
     rule_set_version: Mapped[int] = mapped_column(Integer, default=0)
     matched: Mapped[str] = mapped_column(Text, default="")  # the condition that matched, with actual values
-    verdict_tier: Mapped[str] = mapped_column(String(64), default="")  # the rules' verdict of the last grading
+    verdict_tier: Mapped[str] = mapped_column(
+        String(64), default=""
+    )  # the rules' verdict of the last grading
     metrics: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     scan_id: Mapped[str] = mapped_column(String(64), default="")
     assign_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # when graded_tier was set

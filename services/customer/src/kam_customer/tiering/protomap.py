@@ -35,18 +35,31 @@ METRIC_TO_PROTO: dict[str, int] = {
 }
 METRIC_FROM_PROTO = {v: k for k, v in METRIC_TO_PROTO.items()}
 OPERATOR_TO_PROTO = {
-    ">=": Operator.OPERATOR_GREATER_THAN_OR_EQUAL, ">": Operator.OPERATOR_GREATER_THAN,
-    "<=": Operator.OPERATOR_LESS_THAN_OR_EQUAL, "<": Operator.OPERATOR_LESS_THAN, "==": Operator.OPERATOR_EQUAL,
+    ">=": Operator.OPERATOR_GREATER_THAN_OR_EQUAL,
+    ">": Operator.OPERATOR_GREATER_THAN,
+    "<=": Operator.OPERATOR_LESS_THAN_OR_EQUAL,
+    "<": Operator.OPERATOR_LESS_THAN,
+    "==": Operator.OPERATOR_EQUAL,
 }
 OPERATOR_FROM_PROTO = {v: k for k, v in OPERATOR_TO_PROTO.items()}
 MATCH_TO_PROTO = {"all": Match.MATCH_ALL, "any": Match.MATCH_ANY}
 MATCH_FROM_PROTO = {v: k for k, v in MATCH_TO_PROTO.items()}
 TYPE_TO_PROTO = {rules.INDIVIDUAL: Customer.TYPE_INDIVIDUAL, rules.CORPORATE: Customer.TYPE_CORPORATE}
 TYPE_FROM_PROTO = {v: k for k, v in TYPE_TO_PROTO.items()}
-STATE_TO_PROTO = {"DRAFT": tier_pb2.TierRuleSet.STATE_DRAFT, "ACTIVE": tier_pb2.TierRuleSet.STATE_ACTIVE,
-                  "RETIRED": tier_pb2.TierRuleSet.STATE_ARCHIVED}
+STATE_TO_PROTO = {
+    "DRAFT": tier_pb2.TierRuleSet.STATE_DRAFT,
+    "ACTIVE": tier_pb2.TierRuleSet.STATE_ACTIVE,
+    "RETIRED": tier_pb2.TierRuleSet.STATE_ARCHIVED,
+}
 STATE_FROM_PROTO = {v: k for k, v in STATE_TO_PROTO.items()}
-REASONS = ("SCAN", "HYSTERESIS_HOLD", "RULE_SET_ACTIVATED", "OVERRIDE", "OVERRIDE_REMOVED", "OVERRIDE_EXPIRED")
+REASONS = (
+    "SCAN",
+    "HYSTERESIS_HOLD",
+    "RULE_SET_ACTIVATED",
+    "OVERRIDE",
+    "OVERRIDE_REMOVED",
+    "OVERRIDE_EXPIRED",
+)
 
 
 etag_for = etags.etag_for
@@ -54,43 +67,65 @@ etag_for = etags.etag_for
 
 # --- rule sets ------------------------------------------------------------------------------------------------
 
+
 def _condition_to_proto(doc: dict[str, Any]) -> tier_pb2.TierCondition:
     if "conditions" in doc:
-        return tier_pb2.TierCondition(match=MATCH_TO_PROTO.get(doc.get("match"), 0),
-                                      conditions=[_condition_to_proto(c) for c in doc["conditions"]])
-    return tier_pb2.TierCondition(metric=METRIC_TO_PROTO.get(doc.get("metric"), 0),
-                                  operator=OPERATOR_TO_PROTO.get(doc.get("op"), 0), value=str(doc.get("value", "")))
+        return tier_pb2.TierCondition(
+            match=MATCH_TO_PROTO.get(doc.get("match"), 0),
+            conditions=[_condition_to_proto(c) for c in doc["conditions"]],
+        )
+    return tier_pb2.TierCondition(
+        metric=METRIC_TO_PROTO.get(doc.get("metric"), 0),
+        operator=OPERATOR_TO_PROTO.get(doc.get("op"), 0),
+        value=str(doc.get("value", "")),
+    )
 
 
 def rule_set_to_proto(row: TierRuleSetRow) -> tier_pb2.TierRuleSet:
     doc = row.definition
     message = tier_pb2.TierRuleSet(
-        name=f"tierRuleSets/{row.id}", display_name=row.display_name, state=STATE_TO_PROTO[row.state],
-        creator=row.creator, create_time=to_timestamp(row.create_time), update_time=to_timestamp(row.update_time),
-        etag=etag_for(row.revision), customer_type=TYPE_TO_PROTO.get(row.customer_type, 0), version=row.version,
+        name=f"tierRuleSets/{row.id}",
+        display_name=row.display_name,
+        state=STATE_TO_PROTO[row.state],
+        creator=row.creator,
+        create_time=to_timestamp(row.create_time),
+        update_time=to_timestamp(row.update_time),
+        etag=etag_for(row.revision),
+        customer_type=TYPE_TO_PROTO.get(row.customer_type, 0),
+        version=row.version,
         downgrade_after_scans=doc.get("downgrade_after_scans", rules.DEFAULT_DOWNGRADE_AFTER_SCANS),
     )
     if row.activate_time is not None:
         message.activate_time.CopyFrom(to_timestamp(row.activate_time))
     for tier in doc.get("tiers", []):
         names = tier.get("display_name", {})
-        message.rules.append(tier_pb2.TierRule(
-            tier=f"tiers/{tier['id']}", condition=_condition_to_proto(tier["condition"]),
-            tier_display_name=names.get("zh-CN", ""), tier_display_name_en=names.get("en-US", ""),
-            customer_type=TYPE_TO_PROTO.get(row.customer_type, 0)))
+        message.rules.append(
+            tier_pb2.TierRule(
+                tier=f"tiers/{tier['id']}",
+                condition=_condition_to_proto(tier["condition"]),
+                tier_display_name=names.get("zh-CN", ""),
+                tier_display_name_en=names.get("en-US", ""),
+                customer_type=TYPE_TO_PROTO.get(row.customer_type, 0),
+            )
+        )
     return message
 
 
 def _condition_from_proto(message: tier_pb2.TierCondition) -> dict[str, Any]:
     if message.match or message.conditions:
-        return {"match": MATCH_FROM_PROTO.get(message.match, ""),
-                "conditions": [_condition_from_proto(c) for c in message.conditions]}
+        return {
+            "match": MATCH_FROM_PROTO.get(message.match, ""),
+            "conditions": [_condition_from_proto(c) for c in message.conditions],
+        }
     return _comparison(message.metric, message.operator, message.value)
 
 
 def _comparison(metric: int, operator: int, value: str) -> dict[str, Any]:
-    return {"metric": METRIC_FROM_PROTO.get(metric, ""), "op": OPERATOR_FROM_PROTO.get(operator, ""),
-            "value": value}
+    return {
+        "metric": METRIC_FROM_PROTO.get(metric, ""),
+        "op": OPERATOR_FROM_PROTO.get(operator, ""),
+        "value": value,
+    }
 
 
 def document_from_proto(message: tier_pb2.TierRuleSet) -> dict[str, Any]:
@@ -100,16 +135,20 @@ def document_from_proto(message: tier_pb2.TierRuleSet) -> dict[str, Any]:
         if rule.HasField("condition"):
             condition = _condition_from_proto(rule.condition)
         else:  # the original AND-only form
-            condition = {"match": "all", "conditions": [_comparison(c.metric, c.operator, c.value)
-                                                        for c in rule.conditions]}
+            condition = {
+                "match": "all",
+                "conditions": [_comparison(c.metric, c.operator, c.value) for c in rule.conditions],
+            }
         names = {"zh-CN": rule.tier_display_name or rule.description}
         if rule.tier_display_name_en:
             names["en-US"] = rule.tier_display_name_en
         tier_id = rule.tier.removeprefix("tiers/") if rule.tier.startswith("tiers/") else ""
         tiers.append({"id": tier_id, "display_name": names, "condition": condition})
-    return {"customer_type": TYPE_FROM_PROTO.get(message.customer_type, ""),
-            "downgrade_after_scans": message.downgrade_after_scans or rules.DEFAULT_DOWNGRADE_AFTER_SCANS,
-            "tiers": tiers}
+    return {
+        "customer_type": TYPE_FROM_PROTO.get(message.customer_type, ""),
+        "downgrade_after_scans": message.downgrade_after_scans or rules.DEFAULT_DOWNGRADE_AFTER_SCANS,
+        "tiers": tiers,
+    }
 
 
 def proto_field_path(path: str) -> str:
@@ -125,8 +164,13 @@ def proto_field_path(path: str) -> str:
 
 # --- assignments and overrides --------------------------------------------------------------------------------
 
+
 def metric_values(values: dict[str, str]) -> list[tier_pb2.MetricValue]:
-    return [tier_pb2.MetricValue(metric=METRIC_TO_PROTO[m], value=v) for m, v in values.items() if m in METRIC_TO_PROTO]
+    return [
+        tier_pb2.MetricValue(metric=METRIC_TO_PROTO[m], value=v)
+        for m, v in values.items()
+        if m in METRIC_TO_PROTO
+    ]
 
 
 def assignment_to_proto(entry: dict[str, Any] | Any, *, seq: int | None = None) -> tier_pb2.TierAssignment:
@@ -135,37 +179,60 @@ def assignment_to_proto(entry: dict[str, Any] | Any, *, seq: int | None = None) 
     seq = seq if seq is not None else get("seq")
     reason = get("reason")
     return tier_pb2.TierAssignment(
-        name=f"customers/{get('customer_id')}/tierAssignments/{seq}", tier=get("to_tier") or "",
+        name=f"customers/{get('customer_id')}/tierAssignments/{seq}",
+        tier=get("to_tier") or "",
         previous_tier=get("from_tier") or "",
         rule_set=f"tierRuleSets/{get('rule_set_id')}" if get("rule_set_id") else "",
         rule_index=get("rule_index", -1) if get("rule_index", None) is not None else -1,
-        metric_values=metric_values(get("metrics") or {}), explanation=get("explanation") or "",
-        assign_time=to_timestamp(get("create_time")), reason=Reason.Value(f"REASON_{reason}"),
-        scan=get("scan_id") or "", rule_set_version=get("rule_set_version") or 0,
-        matched_condition=get("matched") or "", actor=get("actor") or "",
+        metric_values=metric_values(get("metrics") or {}),
+        explanation=get("explanation") or "",
+        assign_time=to_timestamp(get("create_time")),
+        reason=Reason.Value(f"REASON_{reason}"),
+        scan=get("scan_id") or "",
+        rule_set_version=get("rule_set_version") or 0,
+        matched_condition=get("matched") or "",
+        actor=get("actor") or "",
     )
 
 
 def state_assignment(state: CustomerTierStateRow) -> tier_pb2.TierAssignment:
     """Why the customer holds its graded tier."""
     return tier_pb2.TierAssignment(
-        tier=state.graded_tier, rule_set=f"tierRuleSets/{state.rule_set_id}" if state.rule_set_id else "",
-        metric_values=metric_values(state.metrics or {}), explanation=state.matched,
-        matched_condition=state.matched, assign_time=to_timestamp(state.assign_time), scan=state.scan_id,
-        rule_set_version=state.rule_set_version, reason=Reason.REASON_SCAN, rule_index=-1,
+        tier=state.graded_tier,
+        rule_set=f"tierRuleSets/{state.rule_set_id}" if state.rule_set_id else "",
+        metric_values=metric_values(state.metrics or {}),
+        explanation=state.matched,
+        matched_condition=state.matched,
+        assign_time=to_timestamp(state.assign_time),
+        scan=state.scan_id,
+        rule_set_version=state.rule_set_version,
+        reason=Reason.REASON_SCAN,
+        rule_index=-1,
     )
 
 
 def override_to_proto(row: TierOverrideRow) -> tier_pb2.TierOverride:
     return tier_pb2.TierOverride(
-        name=f"customers/{row.customer_id}/tierOverrides/{row.id}", tier=row.tier, reason=row.reason,
-        expire_time=to_timestamp(row.expire_time), creator=row.actor, create_time=to_timestamp(row.create_time))
+        name=f"customers/{row.customer_id}/tierOverrides/{row.id}",
+        tier=row.tier,
+        reason=row.reason,
+        expire_time=to_timestamp(row.expire_time),
+        creator=row.actor,
+        create_time=to_timestamp(row.create_time),
+    )
 
 
 # --- the tier catalogue ---------------------------------------------------------------------------------------
 
+
 def tier_to_proto(row: TierRow, customer_count: int) -> tier_pb2.Tier:
     return tier_pb2.Tier(
-        name=f"tiers/{row.id}", display_name=row.display_name, rank=row.rank, description=row.description,
-        customer_count=customer_count, create_time=to_timestamp(row.create_time),
-        update_time=to_timestamp(row.update_time), etag=etag_for(row.version))
+        name=f"tiers/{row.id}",
+        display_name=row.display_name,
+        rank=row.rank,
+        description=row.description,
+        customer_count=customer_count,
+        create_time=to_timestamp(row.create_time),
+        update_time=to_timestamp(row.update_time),
+        etag=etag_for(row.version),
+    )

@@ -145,9 +145,13 @@ def _parse(document: Any, prefix: str, v: Validator, version: int) -> RuleSet | 
     customer_type = document.get("customer_type")
     v.check(customer_type in CUSTOMER_TYPES, f"{prefix}.customer_type", "应为 INDIVIDUAL 或 CORPORATE")
     downgrade = document.get("downgrade_after_scans", DEFAULT_DOWNGRADE_AFTER_SCANS)
-    v.check(isinstance(downgrade, int) and not isinstance(downgrade, bool)
-            and 1 <= downgrade <= MAX_DOWNGRADE_AFTER_SCANS, f"{prefix}.downgrade_after_scans",
-            f"应为 1 到 {MAX_DOWNGRADE_AFTER_SCANS} 之间的整数 (must be an integer from 1 to {MAX_DOWNGRADE_AFTER_SCANS})")
+    v.check(
+        isinstance(downgrade, int)
+        and not isinstance(downgrade, bool)
+        and 1 <= downgrade <= MAX_DOWNGRADE_AFTER_SCANS,
+        f"{prefix}.downgrade_after_scans",
+        f"应为 1 到 {MAX_DOWNGRADE_AFTER_SCANS} 之间的整数 (must be an integer from 1 to {MAX_DOWNGRADE_AFTER_SCANS})",
+    )
     tiers_doc = document.get("tiers")
     if not isinstance(tiers_doc, list) or not tiers_doc:
         v.add(f"{prefix}.tiers", "至少需要一个等级 (at least one tier)")
@@ -168,8 +172,12 @@ def _parse(document: Any, prefix: str, v: Validator, version: int) -> RuleSet | 
         else:
             seen.add(tier_id)
         names = tier_doc.get("display_name")
-        if not (isinstance(names, dict) and isinstance(names.get("zh-CN"), str) and names["zh-CN"].strip()
-                and all(isinstance(k, str) and isinstance(n, str) for k, n in names.items())):
+        if not (
+            isinstance(names, dict)
+            and isinstance(names.get("zh-CN"), str)
+            and names["zh-CN"].strip()
+            and all(isinstance(k, str) and isinstance(n, str) for k, n in names.items())
+        ):
             v.add(f"{path}.display_name", "需要中文名称 zh-CN (a zh-CN display name is required)")
             names = {}
         condition = _condition(tier_doc.get("condition"), f"{path}.condition", v, metrics, 1)
@@ -194,14 +202,19 @@ def _condition(doc: Any, path: str, v: Validator, metrics: tuple[str, ...], dept
         if not isinstance(children, list) or not children:
             v.add(f"{path}.conditions", "至少需要一个条件 (at least one condition)")
             return None
-        parsed = [_condition(child, f"{path}.conditions[{i}]", v, metrics, depth + 1)
-                  for i, child in enumerate(children)]
+        parsed = [
+            _condition(child, f"{path}.conditions[{i}]", v, metrics, depth + 1)
+            for i, child in enumerate(children)
+        ]
         if not ok or any(c is None for c in parsed):
             return None
         return Group(match, tuple(c for c in parsed if c is not None))
     metric, op, raw = doc.get("metric"), doc.get("op"), doc.get("value")
-    ok = v.check(metric in metrics, f"{path}.metric",
-                 f"未知指标 {metric!r}，可用：{', '.join(metrics)} (unknown metric)")
+    ok = v.check(
+        metric in metrics,
+        f"{path}.metric",
+        f"未知指标 {metric!r}，可用：{', '.join(metrics)} (unknown metric)",
+    )
     ok &= v.check(op in OPERATORS, f"{path}.op", "应为 >=、>、<=、< 或 == (must be one of >=, >, <=, <, ==)")
     value = _decimal(raw)
     ok &= v.check(value is not None, f"{path}.value", "应为十进制数字字符串 (must be a decimal number)")
@@ -226,8 +239,10 @@ def to_document(rule_set: RuleSet) -> dict[str, Any]:
     return {
         "customer_type": rule_set.customer_type,
         "downgrade_after_scans": rule_set.downgrade_after_scans,
-        "tiers": [{"id": t.id, "display_name": dict(t.display_name), "condition": _condition_doc(t.condition)}
-                  for t in rule_set.tiers],
+        "tiers": [
+            {"id": t.id, "display_name": dict(t.display_name), "condition": _condition_doc(t.condition)}
+            for t in rule_set.tiers
+        ],
     }
 
 
@@ -269,8 +284,10 @@ def describe(condition: Condition, metrics: Metrics | None = None) -> str:
     """Human-readable text of a condition, with actual values when ``metrics`` are given, e.g.
     ``资产管理规模 aum ≥ 6,000,000.00 (实际 7,345,210.55)``."""
     if isinstance(condition, Comparison):
-        text = (f"{METRIC_LABELS[condition.metric]} {condition.metric} {OPERATOR_SYMBOLS[condition.op]} "
-                f"{_number(condition.metric, condition.value)}")
+        text = (
+            f"{METRIC_LABELS[condition.metric]} {condition.metric} {OPERATOR_SYMBOLS[condition.op]} "
+            f"{_number(condition.metric, condition.value)}"
+        )
         if metrics is not None:
             text += f" (实际 {_number(condition.metric, metric_value(metrics, condition.metric))})"
         return text
@@ -317,10 +334,13 @@ def evaluate(rule_set: RuleSet, metrics: Metrics) -> Evaluation:
     values = {m: str(metric_value(metrics, m)) for m in used}
     for index, tier in enumerate(rule_set.tiers):
         if holds(tier.condition, metrics):
-            return Evaluation(tier.name, index, f"{tier.label}：{matched_text(tier.condition, metrics)}", values)
+            return Evaluation(
+                tier.name, index, f"{tier.label}：{matched_text(tier.condition, metrics)}", values
+            )
     lowest = rule_set.tiers[-1]
-    return Evaluation("", -1, f"未达到任何等级；最低等级 {lowest.label} 需要：{describe(lowest.condition, metrics)}",
-                      values)
+    return Evaluation(
+        "", -1, f"未达到任何等级；最低等级 {lowest.label} 需要：{describe(lowest.condition, metrics)}", values
+    )
 
 
 def candidate_floor(rule_set: RuleSet, ratio: Decimal) -> dict[str, Decimal]:

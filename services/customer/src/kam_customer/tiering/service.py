@@ -61,25 +61,48 @@ class TieringService:
 
     # --- rule sets --------------------------------------------------------------------------------------------
 
-    async def create_rule_set(self, document: dict[str, Any], *, display_name: str, creator: str,
-                              request_id: str = "", prefix: str = "tier_rule_set",
-                              identity: Identity | None = None) -> TierRuleSetRow:
+    async def create_rule_set(
+        self,
+        document: dict[str, Any],
+        *,
+        display_name: str,
+        creator: str,
+        request_id: str = "",
+        prefix: str = "tier_rule_set",
+        identity: Identity | None = None,
+    ) -> TierRuleSetRow:
         now = self.clock.now()
         async with self.db.transaction() as session:
             rule_set = await catalogue.parse_rule_set(session, document, prefix)
             if request_id:
-                existing = await session.scalar(select(TierRuleSetRow).where(TierRuleSetRow.request_id == request_id))
+                existing = await session.scalar(
+                    select(TierRuleSetRow).where(TierRuleSetRow.request_id == request_id)
+                )
                 if existing is not None:
                     return existing
             await self._check_tier_ids(session, rule_set, prefix)
             row = TierRuleSetRow(
-                id=uuid.uuid4().hex, customer_type=rule_set.customer_type, version=0, state=DRAFT,
-                display_name=display_name.strip() or f"{rule_set.customer_type} 草稿", definition=rules.to_document(rule_set),
-                creator=creator, revision=1, request_id=request_id or None, create_time=now, update_time=now)
+                id=uuid.uuid4().hex,
+                customer_type=rule_set.customer_type,
+                version=0,
+                state=DRAFT,
+                display_name=display_name.strip() or f"{rule_set.customer_type} 草稿",
+                definition=rules.to_document(rule_set),
+                creator=creator,
+                revision=1,
+                request_id=request_id or None,
+                create_time=now,
+                update_time=now,
+            )
             session.add(row)
             await session.flush()
-            self.audit.change(session, actor=identity, action="tierRuleSets.create", resource=f"tierRuleSets/{row.id}",
-                              after=values(row))
+            self.audit.change(
+                session,
+                actor=identity,
+                action="tierRuleSets.create",
+                resource=f"tierRuleSets/{row.id}",
+                after=values(row),
+            )
         return row
 
     async def _check_tier_ids(self, session: AsyncSession, rule_set: rules.RuleSet, prefix: str) -> None:
@@ -89,23 +112,39 @@ class TieringService:
         taken = {t.id for t in other_set.tiers}
         validator = Validator()
         for index, tier in enumerate(rule_set.tiers):
-            validator.check(tier.id not in taken, f"{prefix}.tiers[{index}].id",
-                            f"等级 {tier.id} 已用于{other}客户 (tier id used by the other customer type)")
+            validator.check(
+                tier.id not in taken,
+                f"{prefix}.tiers[{index}].id",
+                f"等级 {tier.id} 已用于{other}客户 (tier id used by the other customer type)",
+            )
         validator.raise_if_any("定级规则无效 (invalid rule set)")
 
-    async def update_rule_set(self, rule_set_id: str, *, etag: str, document: dict[str, Any] | None,
-                              display_name: str | None, prefix: str = "tier_rule_set",
-                              identity: Identity | None = None) -> TierRuleSetRow:
+    async def update_rule_set(
+        self,
+        rule_set_id: str,
+        *,
+        etag: str,
+        document: dict[str, Any] | None,
+        display_name: str | None,
+        prefix: str = "tier_rule_set",
+        identity: Identity | None = None,
+    ) -> TierRuleSetRow:
         async with self.db.transaction() as session:
-            rule_set = await catalogue.parse_rule_set(session, document, prefix) if document is not None else None
+            rule_set = (
+                await catalogue.parse_rule_set(session, document, prefix) if document is not None else None
+            )
             row = await self._rule_set_row(session, rule_set_id)
             if row.state != DRAFT:
-                raise FailedPrecondition("只能修改草稿规则 (only drafts can be changed)", reason="RULE_SET_NOT_DRAFT")
+                raise FailedPrecondition(
+                    "只能修改草稿规则 (only drafts can be changed)", reason="RULE_SET_NOT_DRAFT"
+                )
             self._check_etag(row, etag)
             before = values(row)
             if rule_set is not None:
                 if rule_set.customer_type != row.customer_type:
-                    raise InvalidArgument.for_field(f"{prefix}.customer_type", "不能修改客户类型 (cannot change type)")
+                    raise InvalidArgument.for_field(
+                        f"{prefix}.customer_type", "不能修改客户类型 (cannot change type)"
+                    )
                 await self._check_tier_ids(session, rule_set, prefix)
                 row.definition = rules.to_document(rule_set)
             if display_name is not None and display_name.strip():
@@ -113,8 +152,14 @@ class TieringService:
             row.revision += 1
             row.update_time = self.clock.now()
             await session.flush()
-            self.audit.change(session, actor=identity, action="tierRuleSets.update", resource=f"tierRuleSets/{row.id}",
-                              before=before, after=values(row))
+            self.audit.change(
+                session,
+                actor=identity,
+                action="tierRuleSets.update",
+                resource=f"tierRuleSets/{row.id}",
+                before=before,
+                after=values(row),
+            )
         return row
 
     @staticmethod
@@ -125,8 +170,10 @@ class TieringService:
     async def _rule_set_row(session: AsyncSession, rule_set_id: str) -> TierRuleSetRow:
         row = await session.get(TierRuleSetRow, rule_set_id)
         if row is None:
-            raise NotFound(f"定级规则 tierRuleSets/{rule_set_id} 不存在 (not found)",
-                           metadata={"name": f"tierRuleSets/{rule_set_id}"})
+            raise NotFound(
+                f"定级规则 tierRuleSets/{rule_set_id} 不存在 (not found)",
+                metadata={"name": f"tierRuleSets/{rule_set_id}"},
+            )
         return row
 
     async def get_rule_set(self, rule_set_id: str) -> TierRuleSetRow:
@@ -134,8 +181,14 @@ class TieringService:
             await active_rule_sets(session, self.clock.now())  # seeds the defaults on a fresh database
             return await self._rule_set_row(session, rule_set_id)
 
-    async def list_rule_sets(self, *, state: str | None, customer_type: str | None, offset: int, limit: int,
-                             ) -> tuple[list[TierRuleSetRow], int]:
+    async def list_rule_sets(
+        self,
+        *,
+        state: str | None,
+        customer_type: str | None,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[TierRuleSetRow], int]:
         async with self.db.transaction() as session:
             await active_rule_sets(session, self.clock.now())
             conditions = []
@@ -143,45 +196,84 @@ class TieringService:
                 conditions.append(TierRuleSetRow.state == state)
             if customer_type:
                 conditions.append(TierRuleSetRow.customer_type == customer_type)
-            rows = (await session.scalars(select(TierRuleSetRow).where(*conditions).order_by(
-                TierRuleSetRow.create_time.desc(), TierRuleSetRow.id).offset(offset).limit(limit))).all()
+            rows = (
+                await session.scalars(
+                    select(TierRuleSetRow)
+                    .where(*conditions)
+                    .order_by(TierRuleSetRow.create_time.desc(), TierRuleSetRow.id)
+                    .offset(offset)
+                    .limit(limit)
+                )
+            ).all()
             total = await session.scalar(select(func.count()).select_from(TierRuleSetRow).where(*conditions))
         return list(rows), int(total or 0)
 
-    async def activate(self, rule_set_id: str, *, etag: str,
-                       identity: Identity | None = None) -> tuple[TierRuleSetRow, engine.GradeSummary]:
+    async def activate(
+        self, rule_set_id: str, *, etag: str, identity: Identity | None = None
+    ) -> tuple[TierRuleSetRow, engine.GradeSummary]:
         """Make a draft the ACTIVE rule set of its type (the previous one RETIRED, version = previous + 1) and
         re-grade every customer of that type at once (no hysteresis: a rule change is deliberate)."""
         async with self.db.transaction() as session:
             row = await self._rule_set_row(session, rule_set_id)
             if row.state != DRAFT:
-                raise FailedPrecondition("只能启用草稿规则 (only drafts can be activated)", reason="RULE_SET_NOT_DRAFT")
+                raise FailedPrecondition(
+                    "只能启用草稿规则 (only drafts can be activated)", reason="RULE_SET_NOT_DRAFT"
+                )
             self._check_etag(row, etag)
             previous, _ = await active_rule_set(session, row.customer_type, self.clock.now())
             before = values(row, exclude=("definition",))
-            latest = await session.scalar(select(func.max(TierRuleSetRow.version)).where(
-                TierRuleSetRow.customer_type == row.customer_type))
+            latest = await session.scalar(
+                select(func.max(TierRuleSetRow.version)).where(
+                    TierRuleSetRow.customer_type == row.customer_type
+                )
+            )
             now = self.clock.now()
             previous.state, previous.update_time, previous.revision = RETIRED, now, previous.revision + 1
             await session.flush()
-            row.state, row.version, row.activate_time, row.update_time = ACTIVE, int(latest or 0) + 1, now, now
+            row.state, row.version, row.activate_time, row.update_time = (
+                ACTIVE,
+                int(latest or 0) + 1,
+                now,
+                now,
+            )
             row.revision += 1
             await session.flush()
             await catalogue.register(session, rule_set_of(row), now)  # tiers new to the catalogue join it
-            self.events.record(session, events_pb2.TierRuleSetActivated(
-                rule_set=rule_set_to_proto(row), previous_rule_set=f"tierRuleSets/{previous.id}"),
-                resource=f"tierRuleSets/{row.id}")
-            summary = await engine.grade(session, customer_ids=None, scan_id="", clock=self.clock,
-                                         reason=engine.ACTIVATION, customer_type=row.customer_type)
-            self.audit.change(session, actor=identity, action="tierRuleSets.activate",
-                              resource=f"tierRuleSets/{row.id}", before=before,
-                              after=values(row, exclude=("definition",)),
-                              details={"previous_rule_set": f"tierRuleSets/{previous.id}"})
+            self.events.record(
+                session,
+                events_pb2.TierRuleSetActivated(
+                    rule_set=rule_set_to_proto(row), previous_rule_set=f"tierRuleSets/{previous.id}"
+                ),
+                resource=f"tierRuleSets/{row.id}",
+            )
+            summary = await engine.grade(
+                session,
+                customer_ids=None,
+                scan_id="",
+                clock=self.clock,
+                reason=engine.ACTIVATION,
+                customer_type=row.customer_type,
+            )
+            self.audit.change(
+                session,
+                actor=identity,
+                action="tierRuleSets.activate",
+                resource=f"tierRuleSets/{row.id}",
+                before=before,
+                after=values(row, exclude=("definition",)),
+                details={"previous_rule_set": f"tierRuleSets/{previous.id}"},
+            )
         return row, summary
 
-    async def simulate(self, *, rule_set_id: str | None = None, document: dict[str, Any] | None = None,
-                       sample_size: int = 0, prefix: str = "tier_rule_set",
-                       identity: Identity | None = None) -> tuple[rules.RuleSet, Simulation]:
+    async def simulate(
+        self,
+        *,
+        rule_set_id: str | None = None,
+        document: dict[str, Any] | None = None,
+        sample_size: int = 0,
+        prefix: str = "tier_rule_set",
+        identity: Identity | None = None,
+    ) -> tuple[rules.RuleSet, Simulation]:
         """Evaluate a rule set (stored, or a document not stored) against every customer of its type with metrics
         in the caller's data scope, changing nothing: the rules' verdict (no hysteresis, no overrides) against the
         tier in force today."""
@@ -195,11 +287,17 @@ class TieringService:
             for tier in rule_set.tiers:
                 result.tier_counts[tier.name] = 0
             result.tier_counts[""] = 0
-            query = (select(CustomerRow.id, CustomerRow.tier,
-                            *[getattr(CustomerMetricsRow, m) for m in engine.METRIC_COLUMNS])
-                     .join(CustomerMetricsRow, CustomerMetricsRow.customer_id == CustomerRow.id)
-                     .where(CustomerRow.type == rule_set.customer_type).order_by(CustomerRow.id)
-                     .limit(engine.BATCH * 4))
+            query = (
+                select(
+                    CustomerRow.id,
+                    CustomerRow.tier,
+                    *[getattr(CustomerMetricsRow, m) for m in engine.METRIC_COLUMNS],
+                )
+                .join(CustomerMetricsRow, CustomerMetricsRow.customer_id == CustomerRow.id)
+                .where(CustomerRow.type == rule_set.customer_type)
+                .order_by(CustomerRow.id)
+                .limit(engine.BATCH * 4)
+            )
             if restrict is not None:
                 query = query.where(restrict)
             last = ""
@@ -231,8 +329,9 @@ class TieringService:
             override = await _open_override(session, customer_id)
         return CustomerTierView(customer, state, override, rule_set)
 
-    async def history(self, identity: Identity | None, customer_id: str, *, before: int | None,
-                      limit: int) -> list[TierHistoryRow]:
+    async def history(
+        self, identity: Identity | None, customer_id: str, *, before: int | None, limit: int
+    ) -> list[TierHistoryRow]:
         async with self.db.read() as session:
             await customer_for(session, identity, customer_id)
             query = select(TierHistoryRow).where(TierHistoryRow.customer_id == customer_id)
@@ -240,8 +339,15 @@ class TieringService:
                 query = query.where(TierHistoryRow.seq < before)
             return list((await session.scalars(query.order_by(TierHistoryRow.seq.desc()).limit(limit))).all())
 
-    async def create_override(self, identity: Identity | None, customer_id: str, *, tier: str, reason: str,
-                              expire_time: datetime | None) -> TierOverrideRow:
+    async def create_override(
+        self,
+        identity: Identity | None,
+        customer_id: str,
+        *,
+        tier: str,
+        reason: str,
+        expire_time: datetime | None,
+    ) -> TierOverrideRow:
         """A manual tier for a customer in the caller's scope (NOT_FOUND otherwise, as for a read)."""
         actor = identity.subject if identity is not None else ""
         now = self.clock.now()
@@ -254,25 +360,50 @@ class TieringService:
         async with self.db.transaction() as session:
             customer = await customer_for(session, identity, customer_id)
             _, rule_set = await active_rule_set(session, customer.type, now)
-            validator.check(rule_set.tier(tier) is not None, "tier_override.tier",
-                            "应为当前规则中的等级，如 " + "、".join(t.name for t in rule_set.tiers))
+            validator.check(
+                rule_set.tier(tier) is not None,
+                "tier_override.tier",
+                "应为当前规则中的等级，如 " + "、".join(t.name for t in rule_set.tiers),
+            )
             validator.raise_if_any()
             previous = await _open_override(session, customer_id)
             if previous is not None:
                 previous.end_time, previous.end_reason, previous.open_key = now, "REPLACED", None
                 await session.flush()
-            row = TierOverrideRow(id=uuid.uuid4().hex, customer_id=customer_id, tier=tier, reason=reason.strip(),
-                                  actor=actor, create_time=now, expire_time=expire_time, open_key="open")
+            row = TierOverrideRow(
+                id=uuid.uuid4().hex,
+                customer_id=customer_id,
+                tier=tier,
+                reason=reason.strip(),
+                actor=actor,
+                create_time=now,
+                expire_time=expire_time,
+                open_key="open",
+            )
             session.add(row)
             await session.flush()
-            self.audit.change(session, actor=identity, action="tierOverrides.create",
-                              resource=f"customers/{customer_id}/tierOverrides/{row.id}", after=values(row),
-                              details={"replaced": f"customers/{customer_id}/tierOverrides/{previous.id}"}
-                              if previous is not None else None)
+            self.audit.change(
+                session,
+                actor=identity,
+                action="tierOverrides.create",
+                resource=f"customers/{customer_id}/tierOverrides/{row.id}",
+                after=values(row),
+                details={"replaced": f"customers/{customer_id}/tierOverrides/{previous.id}"}
+                if previous is not None
+                else None,
+            )
             label = rule_set.tier(tier).label  # type: ignore[union-attr]
-            await engine.set_tier_in_force(session, customer=customer, tier=tier, clock=self.clock, entry={
-                "reason": "OVERRIDE", "actor": actor, "explanation":
-                    f"人工调整为 {label}（原因：{row.reason}；到期：{aware(expire_time).isoformat()}）"})
+            await engine.set_tier_in_force(
+                session,
+                customer=customer,
+                tier=tier,
+                clock=self.clock,
+                entry={
+                    "reason": "OVERRIDE",
+                    "actor": actor,
+                    "explanation": f"人工调整为 {label}（原因：{row.reason}；到期：{aware(expire_time).isoformat()}）",
+                },
+            )
         return row
 
     async def delete_override(self, identity: Identity | None, customer_id: str, override_id: str) -> None:
@@ -281,23 +412,42 @@ class TieringService:
             customer = await customer_for(session, identity, customer_id)
             row = await session.get(TierOverrideRow, override_id)
             if row is None or row.customer_id != customer_id or row.end_time is not None:
-                raise NotFound(f"人工等级 customers/{customer_id}/tierOverrides/{override_id} 不存在或已结束 (not found)")
+                raise NotFound(
+                    f"人工等级 customers/{customer_id}/tierOverrides/{override_id} 不存在或已结束 (not found)"
+                )
             before = values(row)
             row.end_time, row.end_reason, row.open_key = self.clock.now(), "REMOVED", None
             await session.flush()
-            self.audit.change(session, actor=identity, action="tierOverrides.delete",
-                              resource=f"customers/{customer_id}/tierOverrides/{override_id}", before=before,
-                              after=values(row))
+            self.audit.change(
+                session,
+                actor=identity,
+                action="tierOverrides.delete",
+                resource=f"customers/{customer_id}/tierOverrides/{override_id}",
+                before=before,
+                after=values(row),
+            )
             state = await session.get(CustomerTierStateRow, customer_id)
             graded = state.graded_tier if state is not None else ""
-            await engine.set_tier_in_force(session, customer=customer, tier=graded, clock=self.clock, entry={
-                "reason": "OVERRIDE_REMOVED", "actor": actor,
-                "explanation": "撤销人工调整，恢复规则等级" + (f"：{state.matched}" if state is not None else ""),
-                "matched": state.matched if state is not None else "",
-                "rule_set_id": state.rule_set_id if state is not None else "",
-                "rule_set_version": state.rule_set_version if state is not None else 0})
+            await engine.set_tier_in_force(
+                session,
+                customer=customer,
+                tier=graded,
+                clock=self.clock,
+                entry={
+                    "reason": "OVERRIDE_REMOVED",
+                    "actor": actor,
+                    "explanation": "撤销人工调整，恢复规则等级"
+                    + (f"：{state.matched}" if state is not None else ""),
+                    "matched": state.matched if state is not None else "",
+                    "rule_set_id": state.rule_set_id if state is not None else "",
+                    "rule_set_version": state.rule_set_version if state is not None else 0,
+                },
+            )
 
 
 async def _open_override(session: AsyncSession, customer_id: str) -> TierOverrideRow | None:
-    return await session.scalar(select(TierOverrideRow).where(
-        TierOverrideRow.customer_id == customer_id, TierOverrideRow.end_time.is_(None)))
+    return await session.scalar(
+        select(TierOverrideRow).where(
+            TierOverrideRow.customer_id == customer_id, TierOverrideRow.end_time.is_(None)
+        )
+    )

@@ -16,7 +16,9 @@ class ReportServicer(pb_grpc.ReportServiceServicer):
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def GetCustomerStats(self, request: pb.GetCustomerStatsRequest, context) -> pb.GetCustomerStatsResponse:
+    async def GetCustomerStats(
+        self, request: pb.GetCustomerStatsRequest, context
+    ) -> pb.GetCustomerStatsResponse:
         """Figures over the customers in the caller's data scope (a relationship manager's own, a branch
         manager's branch tree, the whole bank for head office)."""
         async with self.db.read() as session:
@@ -24,7 +26,10 @@ class ReportServicer(pb_grpc.ReportServiceServicer):
             total, individual, corporate, updated = await customer_stats(session, scope)
             tiers = await tier_counts(session, scope)
         stats = report_pb2.CustomerStats(
-            name="customerStats", customer_count=total, individual_count=individual, corporate_count=corporate,
+            name="customerStats",
+            customer_count=total,
+            individual_count=individual,
+            corporate_count=corporate,
             key_customer_count=sum(count for _, count in tiers),
             tier_counts=[report_pb2.TierCount(tier=tier, customer_count=count) for tier, count in tiers],
         )

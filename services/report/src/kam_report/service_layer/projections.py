@@ -31,8 +31,13 @@ async def on_customer_changed(session: AsyncSession, event, meta: EventMeta) -> 
     """CustomerCreated and CustomerUpdated both carry the whole customer: upsert its fact row (an older version
     arriving late changes nothing; a placeholder made by an early TierChanged is filled)."""
     customer = event.customer
-    fact = await newer_row(session, CustomerFact, customer.name, from_timestamp(customer.update_time),
-                           stale=lambda row: row.type == PLACEHOLDER)
+    fact = await newer_row(
+        session,
+        CustomerFact,
+        customer.name,
+        from_timestamp(customer.update_time),
+        stale=lambda row: row.type == PLACEHOLDER,
+    )
     if fact is None:
         return
     if fact.create_time is None:
@@ -45,9 +50,14 @@ async def on_tier_changed(session: AsyncSession, event: events_pb2.TierChanged, 
     assigned = from_timestamp(event.assignment.assign_time)
     fact = await session.get(CustomerFact, event.customer)
     if fact is None:  # the tier arrived first: keep it; the customer event fills in the rest
-        fact = CustomerFact(customer=event.customer, type=PLACEHOLDER, branch=event.branch,
-                            relationship_manager=event.relationship_manager, create_time=assigned,
-                            update_time=assigned)
+        fact = CustomerFact(
+            customer=event.customer,
+            type=PLACEHOLDER,
+            branch=event.branch,
+            relationship_manager=event.relationship_manager,
+            create_time=assigned,
+            update_time=assigned,
+        )
         session.add(fact)
     elif fact.tier_time is not None and assigned < aware(fact.tier_time):
         return
@@ -55,7 +65,9 @@ async def on_tier_changed(session: AsyncSession, event: events_pb2.TierChanged, 
     fact.tier_time = assigned
 
 
-async def on_org_unit_updated(session: AsyncSession, event: events_pb2.SourceOrgUnitUpdated, meta: EventMeta) -> None:
+async def on_org_unit_updated(
+    session: AsyncSession, event: events_pb2.SourceOrgUnitUpdated, meta: EventMeta
+) -> None:
     """The org tree, for data scope: each event carries the whole unit; the latest one wins (one stream, in order)."""
     unit = event.org_unit
     unit_id = unit.name.removeprefix(ORG_PREFIX)
@@ -83,14 +95,17 @@ def _in_scope(scope: DataScope) -> list:
 async def tier_counts(session: AsyncSession, scope: DataScope = EVERYTHING) -> list[tuple[str, int]]:
     """Customers per tier (graded customers only) in ``scope``, most first."""
     rows = await session.execute(
-        select(CustomerFact.tier, func.count()).where(CustomerFact.tier != "", *_in_scope(scope))
-        .group_by(CustomerFact.tier).order_by(func.count().desc(), CustomerFact.tier)
+        select(CustomerFact.tier, func.count())
+        .where(CustomerFact.tier != "", *_in_scope(scope))
+        .group_by(CustomerFact.tier)
+        .order_by(func.count().desc(), CustomerFact.tier)
     )
     return [(tier, int(count)) for tier, count in rows]
 
 
-async def customer_stats(session: AsyncSession,
-                         scope: DataScope = EVERYTHING) -> tuple[int, int, int, datetime | None]:
+async def customer_stats(
+    session: AsyncSession, scope: DataScope = EVERYTHING
+) -> tuple[int, int, int, datetime | None]:
     """Customers, individuals, corporates in ``scope`` and the time of the latest change among them."""
     row = (
         await session.execute(
@@ -99,7 +114,9 @@ async def customer_stats(session: AsyncSession,
                 func.coalesce(func.sum(case((CustomerFact.type == "INDIVIDUAL", 1), else_=0)), 0),
                 func.coalesce(func.sum(case((CustomerFact.type == "CORPORATE", 1), else_=0)), 0),
                 func.max(CustomerFact.update_time),
-            ).select_from(CustomerFact).where(*_in_scope(scope))
+            )
+            .select_from(CustomerFact)
+            .where(*_in_scope(scope))
         )
     ).one()
     return int(row[0]), int(row[1]), int(row[2]), row[3]

@@ -33,8 +33,11 @@ def upgrade() -> None:
         sa.UniqueConstraint("event_id", name="uq_kam_outbox_event_id"),
     )
     op.create_index(
-        "ix_kam_outbox_pending", "kam_outbox", ["seq"],
-        postgresql_where=sa.text("published_at IS NULL"), sqlite_where=sa.text("published_at IS NULL"),
+        "ix_kam_outbox_pending",
+        "kam_outbox",
+        ["seq"],
+        postgresql_where=sa.text("published_at IS NULL"),
+        sqlite_where=sa.text("published_at IS NULL"),
     )
     op.create_table(
         "kam_processed_events",

@@ -47,8 +47,11 @@ def upgrade() -> None:
         sa.UniqueConstraint("service", "sequence", name="uq_kam_audit_records_service"),
     )
     op.create_index(
-        "ix_kam_audit_records_unsealed", "kam_audit_records", ["id"],
-        postgresql_where=sa.text("sequence IS NULL"), sqlite_where=sa.text("sequence IS NULL"),
+        "ix_kam_audit_records_unsealed",
+        "kam_audit_records",
+        ["id"],
+        postgresql_where=sa.text("sequence IS NULL"),
+        sqlite_where=sa.text("sequence IS NULL"),
     )
     op.create_index("ix_kam_audit_records_resource", "kam_audit_records", ["resource", "id"])
 
