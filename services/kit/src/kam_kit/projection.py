@@ -28,11 +28,8 @@ async def newer_row(
     row = await session.get(model, key)
     if row is None:
         row = model()
-        for column, value in zip(
-            model.__mapper__.primary_key,
-            key if isinstance(key, tuple) else (key,),  # type: ignore[attr-defined]
-            strict=True,
-        ):
+        primary_key = model.__mapper__.primary_key  # type: ignore[attr-defined]
+        for column, value in zip(primary_key, key if isinstance(key, tuple) else (key,), strict=True):
             setattr(row, column.key, value)
         session.add(row)
         return row
