@@ -36,7 +36,9 @@ EXAMPLES = int(os.environ.get("KAM_SCHEMATHESIS_EXAMPLES", "20"))
 API_DOC = Path(__file__).resolve().parents[2] / "docs" / "api.md"
 #: Operations left out: signing in with generated credentials only feeds the login throttle (it has its own
 #: tests) and would throttle the test's own address.
-SKIPPED = {"IdentityService_Login"}
+#: Login: the throttle would lock the admin out; the push stream never ends by itself (tested in
+#: gateway/tests/test_gateway_push.py).
+SKIPPED = {"IdentityService_Login", "Gateway_Push"}
 
 
 class ServerError(AssertionError):

@@ -20,9 +20,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 PROTOS_DIR = REPO_ROOT / "protos"
 BUF = PROTOS_DIR / "node_modules" / ".bin" / "buf"
 # Every registry process serves one proto package (the gateway: identity); the others hold messages and options
-# only: the authorization option, the core system's CDC feed, the shared audit record.
+# only: the authorization option, the core system's CDC feed, the shared audit record, the push envelope.
 PACKAGES = tuple(entry.proto_package for entry in registry.processes({}))
-MESSAGE_ONLY_PACKAGES = ("cdc", "api", "audit")
+MESSAGE_ONLY_PACKAGES = ("cdc", "api", "audit", "push")
 
 
 def _pb2_modules() -> list[str]:

@@ -6,11 +6,12 @@ hand-written handler per method. Server-streaming methods answer with a JSON arr
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -22,11 +23,12 @@ from kam_kit import auth
 from kam_kit.authz import declared_rule
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.errors import Unauthenticated
+from kam_kit.revocation import Revocations
 from opentelemetry import propagate
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Mount
 from starlette.routing import Route as StarletteRoute
 from starlette.staticfiles import StaticFiles
@@ -39,6 +41,7 @@ from kam_gateway.backends import Backend, Channels
 from kam_gateway.identity.servicer import CLIENT_ADDRESS_KEY
 from kam_gateway.identity.servicer import SERVICE_NAME as IDENTITY_SERVICE
 from kam_gateway.openapi import openapi_document
+from kam_gateway.push import HEARTBEAT_SECONDS, PushHub, sse_event
 from kam_gateway.routes import Route, Router, build_routes
 from kam_gateway.transcode import TranscodeError, build_request, json_depth, message_class, render_response
 
@@ -98,6 +101,9 @@ class Gateway:
             r.grpc_path for r in self.routes if (rule := declared_rule(r.method)) is not None and rule.public
         }
         self._openapi: dict[str, Any] | None = None
+        #: Set by the gateway process: the push hub (real-time push) and the revocation list it checks.
+        self.push: PushHub | None = None
+        self.revocations: Revocations | None = None
 
     @property
     def openapi(self) -> dict[str, Any]:
@@ -227,6 +233,50 @@ class Gateway:
         if grpc_path == sessions.LOGOUT:
             sessions.clear_session_cookies(response)
         return response
+
+    async def push_stream(self, request: Request) -> Response:
+        """``GET /v1/push``: the caller's pushed messages as Server-Sent Events (push.py)."""
+        token, _ = sessions.bearer_or_cookie(request)
+        try:
+            caller = auth.verify_token(token, secret=self.token_secret, clock=self.clock)
+        except Unauthenticated as exc:
+            return _json(*errors.unauthenticated(exc.message, exc.reason))
+        if self.revocations is not None and self.revocations.is_revoked(caller):
+            return _json(*errors.unauthenticated("登录会话已结束 (the session was revoked)", "TOKEN_REVOKED"))
+        if caller.kind != "user":
+            return _json(*errors.forbidden("只有用户可以接收推送 (only people receive pushes)", "NOT_A_USER"))
+        last = request.headers.get("last-event-id") or request.query_params.get("lastEventId") or ""
+        if last and not last.isdigit():
+            return _json(*errors.bad_request("Last-Event-ID 应为数字 (must be a number)", "Last-Event-ID"))
+        if self.push is None or self.push._js() is None:
+            return _json(
+                503, errors.error_body(grpc.StatusCode.UNAVAILABLE, "推送暂不可用 (push is unavailable)")
+            )
+        messages = self.push.messages(caller.subject.removeprefix("users/"), int(last) if last else None)
+        until = caller.expires_at
+
+        async def body() -> AsyncIterator[bytes]:
+            pending: asyncio.Task | None = None
+            try:
+                while self.clock.now().timestamp() < until and not await request.is_disconnected():
+                    pending = pending or asyncio.ensure_future(anext(messages))
+                    done, _ = await asyncio.wait({pending}, timeout=HEARTBEAT_SECONDS)
+                    if not done:
+                        yield b": keepalive\n\n"
+                        continue
+                    sequence, message = pending.result()
+                    pending = None
+                    yield b": connected\n\n" if message is None else sse_event(sequence, message)
+            finally:
+                if pending is not None:
+                    pending.cancel()
+                await messages.aclose()
+
+        return StreamingResponse(
+            body(),
+            media_type="text/event-stream",
+            headers={"cache-control": "no-cache", "x-accel-buffering": "no"},
+        )
 
     async def _read_body(self, request: Request) -> bytes | None:
         """The request body, or None when it exceeds the limit (declared length or bytes actually sent)."""
@@ -437,6 +487,9 @@ def create_app(gateway: Gateway, *, instrument: bool = True, cors_origins: Itera
     async def api_docs_script(request: Request) -> Response:
         return Response((API_DOCS / "init.js").read_text(encoding="utf-8"), media_type="text/javascript")
 
+    async def push(request: Request) -> Response:
+        return await gateway.push_stream(request)
+
     async def transcode(request: Request) -> Response:
         return await gateway.handle(request)
 
@@ -464,6 +517,7 @@ def create_app(gateway: Gateway, *, instrument: bool = True, cors_origins: Itera
             StarletteRoute("/openapi.json", openapi, methods=["GET"]),
             StarletteRoute("/", console, methods=["GET"]),
             StarletteRoute("/docs", api_docs, methods=["GET"]),
+            StarletteRoute("/v1/push", push, methods=["GET"]),
             StarletteRoute("/docs/init.js", api_docs_script, methods=["GET"]),
             Mount("/docs/static", app=StaticFiles(directory=str(swagger_ui_path)), name="swagger-ui"),
             StarletteRoute("/{path:path}", transcode, methods=_ALL_METHODS),

@@ -328,6 +328,41 @@ def _operation(schemas: _Schemas, route: Route, index: int) -> dict[str, Any]:
     return op
 
 
+#: The gateway's own real-time push stream (push.py), not an rpc of any service.
+PUSH_OPERATION: dict[str, Any] = {
+    "operationId": "Gateway_Push",
+    "summary": "实时推送 (Server-Sent Events): the caller's pushed messages",
+    "description": "A `text/event-stream` of the signed-in user's messages (notifications, alert changes, "
+    "announcements, task changes): `id` the stream sequence, `event` the kind (e.g. `notification.created`), "
+    "`data` a `kam.push.v1.PushRequested` as JSON. Reconnect with `Last-Event-ID` to get what was missed. The "
+    "stream ends when the token expires.",
+    "x-kam-permission": "signed in",
+    "x-kam-streaming": True,
+    "parameters": [
+        {
+            "name": "Last-Event-ID",
+            "in": "header",
+            "required": False,
+            "schema": {"type": "string", "pattern": "^[0-9]+$"},
+        }
+    ],
+    "responses": {
+        "200": {
+            "description": "the event stream",
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        },
+        "400": {
+            "description": "a Last-Event-ID that is not a number",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        },
+        "401": {
+            "description": "not signed in",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        },
+    },
+}
+
+
 def openapi_document(routes: list[Route], *, title: str = "KAM API", version: str = "v1") -> dict[str, Any]:
     schemas = _Schemas(proto_comments())
     paths: dict[str, dict[str, Any]] = {}
@@ -341,6 +376,7 @@ def openapi_document(routes: list[Route], *, title: str = "KAM API", version: st
             log.warning("OpenAPI: %s %s is documented once only", route.http_method, route.template.template)
             continue
         item[route.http_method.lower()] = _operation(schemas, route, index)
+    paths["/v1/push"] = {"get": PUSH_OPERATION}
     components = {name: schemas.components[name] for name in sorted(schemas.components)}
     components["Error"] = ERROR_SCHEMA
     return {

@@ -249,6 +249,8 @@ class GatewayServer:
             max_url_chars=self.settings.max_url_chars,
             public_methods=self.public_methods,
         )
+        self.gateway.push = self.identity.push
+        self.gateway.revocations = self.identity.app.revocations
 
         config = uvicorn.Config(
             create_app(self.gateway, instrument=self.instrument, cors_origins=self.settings.cors_origins),

@@ -8,6 +8,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kam.customer.v1 import events_pb2 as customer_events
+from kam.push.v1 import push_pb2
+from kam_kit import registry
 from kam_kit.clock import Clock
 from kam_kit.db import Database
 from kam_kit.events import EventMeta
@@ -25,6 +27,7 @@ from kam_gateway.identity.service_layer.sign_in import SERVICE, SignIn
 from kam_gateway.identity.service_layer.users import UserDraft, Users
 from kam_gateway.identity.servicer import IdentityServicer
 from kam_gateway.identity.throttle import LoginThrottle
+from kam_gateway.push import PushHub
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 #: The demo bank's head office, Beijing branch and its first sub-branch (kam-demobank's org codes).
@@ -44,6 +47,7 @@ class IdentityService:
     directory: Directory
     accounts: ServiceAccounts
     demo: DemoDirectory | None
+    push: PushHub
 
     async def start(self) -> None:
         """Migrate, bring the built-in roles up to date, add the demo users (demo mode), then serve."""
@@ -108,6 +112,13 @@ def build(
         "customer",
         {customer_events.SourceOrgUnitUpdated: on_org_unit, customer_events.SourceStaffUpdated: on_staff},
     )
+    # real-time push: every event-producing service's PushRequested fanned out to its recipients (push.py)
+    push = PushHub(lambda: app.nats)
+    for entry in registry.services():
+        if entry.produces_events:
+            app.consume(
+                entry.name, {push_pb2.PushRequested: push.fan_out}, name=f"identity-push-{entry.name}"
+            )
     return IdentityService(
         app=app,
         servicer=servicer,
@@ -116,6 +127,7 @@ def build(
         directory=directory,
         accounts=accounts,
         demo=demo,
+        push=push,
     )
 
 
