@@ -14,7 +14,7 @@ import kam
 import pytest
 from google.api import annotations_pb2, http_pb2
 from google.protobuf import descriptor
-from kam_kit import registry
+from kam_kit import authz, registry
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PROTOS_DIR = REPO_ROOT / "protos"
@@ -31,11 +31,21 @@ def _pb2_modules() -> list[str]:
     )
 
 
-def _services() -> list[descriptor.ServiceDescriptor]:
+#: Services every process serves for the platform itself, never through the gateway (no HTTP rule):
+#: kam.api.v1.StatusService, which the control center asks each process (kam_kit.status).
+INTERNAL_SERVICES = ("kam.api.v1.StatusService",)
+
+
+def _services(*, internal: bool = False) -> list[descriptor.ServiceDescriptor]:
+    """The public services (their rpcs have HTTP rules); with ``internal``, the platform's own ones too."""
     services = []
     for module_name in _pb2_modules():
         module = importlib.import_module(module_name)
-        services.extend(module.DESCRIPTOR.services_by_name.values())
+        services.extend(
+            service
+            for service in module.DESCRIPTOR.services_by_name.values()
+            if internal or service.full_name not in INTERNAL_SERVICES
+        )
     return services
 
 
@@ -72,6 +82,14 @@ def test_generated_code_is_fresh() -> None:
 def test_every_package_has_a_service() -> None:
     packages = {service.full_name.split(".")[1] for service in _services()}
     assert packages == set(PACKAGES)
+
+
+def test_internal_services_are_declared_and_authorized_but_not_routed() -> None:
+    internal = [s for s in _services(internal=True) if s.full_name in INTERNAL_SERVICES]
+    assert [s.full_name for s in internal] == list(INTERNAL_SERVICES)
+    for method in (m for s in internal for m in s.methods):
+        assert _http_rule(method).WhichOneof("pattern") is None, method.full_name  # not on the public API
+        assert authz.declared_rule(method) is not None, method.full_name
 
 
 def test_proto_packages_are_the_registry_services_plus_the_message_only_ones() -> None:

@@ -14,6 +14,7 @@ from datetime import timedelta
 import h11
 import uvicorn
 from google.protobuf.descriptor import ServiceDescriptor
+from kam_kit import registry
 from kam_kit.auth import MIN_SECRET_LENGTH
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.grpcserver import GrpcServer
@@ -39,7 +40,7 @@ from kam_gateway.app import (
     Gateway,
     create_app,
 )
-from kam_gateway.backends import backends_from_env
+from kam_gateway.backends import address_from_env, backends_from_env
 from kam_gateway.identity.bootstrap import IdentityService
 from kam_gateway.identity.bootstrap import build as build_identity
 from kam_gateway.identity.demo_users import DemoDirectory
@@ -237,6 +238,7 @@ class GatewayServer:
             environ = dict(environ if environ is not None else _os_environ())
             environ["KAM_GATEWAY_GRPC_ADDR"] = f"127.0.0.1:{self.grpc.port}"
         backends = backends_from_env((s.full_name for s in self.services), environ)
+        self.identity.system.addresses = _addresses(environ)
         self.gateway = Gateway(
             self.services,
             backends,
@@ -294,6 +296,11 @@ class GatewayServer:
     async def serve_until_signalled(self) -> None:
         """Serve until SIGTERM/SIGINT, then stop gracefully — the kit's one way of serving."""
         await serve_until_signalled(self.start, self.stop)
+
+
+def _addresses(environ: Mapping[str, str] | None) -> dict[str, str]:
+    """Every registry process's gRPC address (the control center asks each for its health and status)."""
+    return {entry.name: address_from_env(entry.name, environ) for entry in registry.processes(environ)}
 
 
 def _os_environ() -> Mapping[str, str]:

@@ -28,6 +28,7 @@ from kam_gateway.identity.service_layer.users import UserDraft, Users
 from kam_gateway.identity.servicer import IdentityServicer
 from kam_gateway.identity.throttle import LoginThrottle
 from kam_gateway.push import PushHub
+from kam_gateway.system import SystemServicer
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 #: The demo bank's head office, Beijing branch and its first sub-branch (kam-demobank's org codes).
@@ -48,6 +49,7 @@ class IdentityService:
     accounts: ServiceAccounts
     demo: DemoDirectory | None
     push: PushHub
+    system: SystemServicer
 
     async def start(self) -> None:
         """Migrate, bring the built-in roles up to date, add the demo users (demo mode), then serve."""
@@ -79,8 +81,9 @@ def build(
     servicer = IdentityServicer(
         sign_in=sign_in, users=users, directory=directory, accounts=accounts, clock=clock, throttle=throttle
     )
+    system = SystemServicer(clock=clock, nats=lambda: app.nats)
     app = ServiceApp(settings=settings, db=db, metadata=Base.metadata, versions_dir=MIGRATIONS, clock=clock)
-    app.serve(servicer)
+    app.serve(servicer, system)
     sign_in.local = app.revocations
 
     async def on_org_unit(
@@ -128,6 +131,7 @@ def build(
         accounts=accounts,
         demo=demo,
         push=push,
+        system=system,
     )
 
 

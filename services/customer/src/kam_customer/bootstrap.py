@@ -21,7 +21,7 @@ from kam_customer.entrypoints.scan_api import ScanServicer
 from kam_customer.entrypoints.tier_api import TierServicer
 from kam_customer.ingestion.push import PushService
 from kam_customer.keydates.service import KeyDateSweep
-from kam_customer.scan.jobs import ScanManager
+from kam_customer.scan.jobs import ScanManager, last_scan_facts
 from kam_customer.service_layer.accounts import AccountService
 from kam_customer.service_layer.audit import AccessAudit
 from kam_customer.service_layer.contacts import ContactService
@@ -78,7 +78,14 @@ def build(
         timezone=options.bank_timezone,
     )
 
-    app = ServiceApp(settings=settings, db=db, metadata=Base.metadata, versions_dir=MIGRATIONS, clock=clock)
+    app = ServiceApp(
+        settings=settings,
+        db=db,
+        metadata=Base.metadata,
+        versions_dir=MIGRATIONS,
+        clock=clock,
+        status_details=last_scan_facts,
+    )
     app.serve(
         CustomerServicer(use_cases, secret),
         AccessAuditServicer(use_cases.access_audit, secret),

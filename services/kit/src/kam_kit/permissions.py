@@ -108,6 +108,11 @@ _CATALOGUE = (
     Permission(
         "service_accounts.manage", "维护服务账户（内部系统）", "create, rotate and disable service accounts"
     ),
+    Permission(
+        "system.read",
+        "查看系统状态（服务健康、积压、消费延迟）",
+        "read the system's health: services, backlogs, consumer lag",
+    ),
 )
 
 PERMISSIONS: dict[str, Permission] = {p.name: p for p in _CATALOGUE}
@@ -152,7 +157,13 @@ _STAFF = (
     "notification_templates.read",
     "reports.create",
 )
-_ADMINISTRATION = ("users.manage", "org_units.manage", "roles.manage", "service_accounts.manage")
+_ADMINISTRATION = (
+    "users.manage",
+    "org_units.manage",
+    "roles.manage",
+    "service_accounts.manage",
+    "system.read",
+)
 
 ADMIN = "roles/admin"
 HEAD_OFFICE_LEADER = "roles/head_office_leader"

@@ -31,7 +31,7 @@ from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
 from sqlalchemy import MetaData
 
-from kam_kit import audit, events, migrations, registry, telemetry
+from kam_kit import audit, events, migrations, registry, status, telemetry
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.consumer import EventConsumer, Subscription
 from kam_kit.db import Database
@@ -105,6 +105,8 @@ class ServiceApp:
     public_methods: Sequence[str] = ()
     #: Long-running jobs started once gRPC serves (schedulers, feeds); cancelled on shutdown.
     background: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
+    #: The service's own facts for ``kam.api.v1.StatusService`` (e.g. the last scan); see kam_kit.status.
+    status_details: status.Details | None = None
 
     #: Seal the audit trail (kam_kit.audit) in this process; every replica may, one at a time.
     seals_audit: bool = True
@@ -166,6 +168,10 @@ class ServiceApp:
                 self.grpc.add(*servicer)
             else:
                 self.grpc.add(*_swap(registration(servicer), servicer))
+        status_servicer = status.StatusServicer(
+            self.db, service=self.service, started=self.clock.now(), details=self.status_details
+        )
+        self.grpc.add(*_swap(registration(status_servicer), status_servicer))
         await self.grpc.start()
         if self.seals_audit:
             self.sealer = audit.AuditSealer(self.db, service=self.service, clock=self.clock)

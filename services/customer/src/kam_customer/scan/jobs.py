@@ -326,3 +326,27 @@ class ScanManager:
                 secret=self.page_secret,
             )
         return rows, token
+
+
+async def last_scan_facts(db: Database) -> dict[str, str]:
+    """The customer service's facts for the control center (kam_kit.status): its latest scan job and the end of the
+    latest successful one."""
+    async with db.read() as session:
+        latest = await session.scalar(select(ScanJobRow).order_by(ScanJobRow.create_time.desc()).limit(1))
+        succeeded = await session.scalar(
+            select(ScanJobRow.end_time)
+            .where(ScanJobRow.state == "SUCCEEDED")
+            .order_by(ScanJobRow.create_time.desc())
+            .limit(1)
+        )
+    facts: dict[str, str] = {}
+    if latest is not None:
+        facts.update(
+            last_scan_job=f"scanJobs/{latest.id}",
+            last_scan_state=latest.state,
+            last_scan_mode=latest.mode,
+            last_scan_time=aware(latest.end_time or latest.create_time).isoformat(),
+        )
+    if succeeded is not None:
+        facts["last_successful_scan_time"] = aware(succeeded).isoformat()
+    return facts
