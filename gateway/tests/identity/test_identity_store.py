@@ -387,3 +387,29 @@ async def _user(
 async def _caller(identity):
     grant = await identity.sign_in.login("admin", PASSWORD)
     return auth.verify_token(grant.access_token, secret=SECRET, clock=identity.clock)
+
+
+async def test_every_change_is_in_the_audit_trail_and_no_secret_is(identity) -> None:
+    from kam_kit.db import audit_table
+
+    await _user(identity, "rm_li", roles=["relationship_manager"], org_unit="0101")
+    await identity.users.update("rm_li", UserDraft(display_name="李经理"), {"display_name"}, etag="")
+    await identity.users.reset_password("rm_li", "Another-Strong-7")
+    await identity.directory.create_role(
+        "auditor", RoleDraft(display_name="审计员", permissions=["access_records.read"], data_scope="ALL")
+    )
+    await identity.accounts.create(
+        "core-feed", ServiceAccountDraft(display_name="核心", permissions=["transactions.ingest"])
+    )
+    async with identity.db.read() as session:
+        rows = (await session.execute(select(audit_table).order_by(audit_table.c.id))).mappings().all()
+    actions = [(row["action"], row["resource"]) for row in rows]
+    assert ("users.create", "users/rm_li") in actions and ("roles.create", "roles/auditor") in actions
+    assert ("serviceAccounts.create", "serviceAccounts/core-feed") in actions
+    update = next(row for row in rows if row["action"] == "users.update")
+    assert (update["before"], update["after"]) == ({"display_name": "rm_li"}, {"display_name": "李经理"})
+    reset = next(row for row in rows if row["action"] == "users.resetPassword")
+    assert reset["details"]["password"] == "reset by an administrator"
+    assert all(row["service"] == "identity" for row in rows)
+    dumped = str([dict(row) for row in rows])
+    assert "$argon2" not in dumped and "Another-Strong-7" not in dumped and PASSWORD not in dumped

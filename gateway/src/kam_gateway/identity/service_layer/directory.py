@@ -26,6 +26,9 @@ from kam_gateway.identity.adapters.orm import CORE_BANKING, KAM, OrgUnitRow, Rol
 from kam_gateway.identity.adapters.protomap import ORG_TYPES, org_unit_to_proto, user_to_proto
 from kam_gateway.identity.service_layer.paging import check_mask, page_by_id
 from kam_gateway.identity.service_layer.sign_in import SERVICE, SignIn, roles_of
+from kam_gateway.identity.service_layer.trail import actor, org_values, role_values, trail, user_values
+
+_ORG_BEFORE = "kam_identity_org_before"
 
 ORG_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 ROLE_ID = re.compile(r"^[a-z][a-z0-9_-]{1,62}$")
@@ -60,6 +63,7 @@ class Directory:
         self.sign_in = sign_in
         self.page_secret = page_secret
         self.events = outbox.Recorder(SERVICE, clock)
+        self.audit = trail(clock)
 
     # ---- org units
 
@@ -129,6 +133,13 @@ class Directory:
                 events_pb2.OrgUnitCreated(org_unit=org_unit_to_proto(row)),
                 resource=f"orgUnits/{org_id}",
             )
+            self.audit.change(
+                session,
+                actor=actor(),
+                action="orgUnits.create",
+                resource=f"orgUnits/{org_id}",
+                after=org_values(row),
+            )
         return row
 
     async def update_org_unit(
@@ -143,6 +154,7 @@ class Directory:
             if row is None:
                 raise NotFound(f"机构 orgUnits/{org_id} 不存在 (not found)")
             etags.check(etag, row.version, "机构")
+            session.info[_ORG_BEFORE] = org_values(row)
             if "parent" in mask:
                 await self._check_parent(session, org_id, draft.parent)
             for name in mask:
@@ -178,6 +190,13 @@ class Directory:
                 events_pb2.OrgUnitDeleted(org_unit=f"orgUnits/{org_id}"),
                 resource=f"orgUnits/{org_id}",
             )
+            self.audit.change(
+                session,
+                actor=actor(),
+                action="orgUnits.delete",
+                resource=f"orgUnits/{org_id}",
+                before=org_values(row),
+            )
 
     def _org_changed(self, session: AsyncSession, row: OrgUnitRow, mask: list[str]) -> None:
         row.version += 1
@@ -185,6 +204,14 @@ class Directory:
         message = events_pb2.OrgUnitUpdated(org_unit=org_unit_to_proto(row))
         message.update_mask.paths.extend(mask)
         self.events.record(session, message, resource=f"orgUnits/{row.id}")
+        self.audit.change(
+            session,
+            actor=actor(),
+            action="orgUnits.update",
+            resource=f"orgUnits/{row.id}",
+            before=session.info.pop(_ORG_BEFORE, {}),
+            after=org_values(row),
+        )
 
     @staticmethod
     def _check_org(v: Validator, draft: OrgUnitDraft, mask: set[str]) -> None:
@@ -252,6 +279,13 @@ class Directory:
                 update_time=now,
             )
             session.add(row)
+            self.audit.change(
+                session,
+                actor=actor(),
+                action="roles.create",
+                resource=f"roles/{role_id}",
+                after=role_values(row),
+            )
         return row
 
     async def update_role(self, role_id: str, draft: RoleDraft, mask: set[str], etag: str) -> RoleRow:
@@ -270,11 +304,20 @@ class Directory:
                     reason="BUILT_IN_ROLE",
                 )
             etags.check(etag, row.version, "角色")
+            before = role_values(row)
             for name in mask:
                 value = getattr(draft, name)
                 setattr(row, name, sorted(set(value)) if name == "permissions" else value)
             row.version += 1
             row.update_time = self.clock.now()
+            self.audit.change(
+                session,
+                actor=actor(),
+                action="roles.update",
+                resource=f"roles/{role_id}",
+                before=before,
+                after=role_values(row),
+            )
         return row
 
     async def delete_role(self, role_id: str) -> None:
@@ -294,6 +337,13 @@ class Directory:
                     f"仍有 {holders} 名用户持有该角色 ({holders} users hold the role)", reason="ROLE_IN_USE"
                 )
             await session.delete(row)
+            self.audit.change(
+                session,
+                actor=actor(),
+                action="roles.delete",
+                resource=f"roles/{role_id}",
+                before=role_values(row),
+            )
 
     @staticmethod
     def _check_role(v: Validator, draft: RoleDraft, mask: set[str]) -> None:
@@ -392,6 +442,7 @@ class Directory:
         }
         changed = [name for name, value in wanted.items() if getattr(row, name) != value]
         if changed:
+            session.info[_ORG_BEFORE] = org_values(row)
             for name in changed:
                 setattr(row, name, wanted[name])
             row.origin = CORE_BANKING
@@ -449,6 +500,13 @@ class Directory:
                 events_pb2.UserCreated(user=user_to_proto(row, await roles_of(session, user_id))),
                 resource=f"users/{user_id}",
             )
+            self.audit.change(
+                session,
+                actor=None,
+                action="users.import",
+                resource=f"users/{user_id}",
+                after=user_values(row, await roles_of(session, user_id)),
+            )
             return
         if row.keep_kam_changes:
             return
@@ -458,6 +516,7 @@ class Directory:
         changed = [name for name, value in wanted.items() if getattr(row, name) != value]
         if not changed:
             return
+        before = user_values(row, await roles_of(session, row.id))
         for name in changed:
             setattr(row, name, wanted[name])
         if "state" in changed:
@@ -468,6 +527,14 @@ class Directory:
         message = events_pb2.UserUpdated(user=user_to_proto(row, await roles_of(session, row.id)))
         message.update_mask.paths.extend({"org_unit_id": "org_unit"}.get(n, n) for n in changed)
         self.events.record(session, message, resource=f"users/{row.id}")
+        self.audit.change(
+            session,
+            actor=None,
+            action="users.import",
+            resource=f"users/{row.id}",
+            before=before,
+            after=user_values(row, await roles_of(session, row.id)),
+        )
 
 
 def _free_user_id(staff_code: str) -> str:

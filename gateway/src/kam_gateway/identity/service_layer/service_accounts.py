@@ -25,6 +25,7 @@ from kam_gateway.identity.adapters.orm import ServiceAccountRow
 from kam_gateway.identity.domain.passwords import PasswordHashing
 from kam_gateway.identity.service_layer.paging import page_by_id
 from kam_gateway.identity.service_layer.sign_in import SERVICE
+from kam_gateway.identity.service_layer.trail import account_values, actor, trail
 
 CLIENT_ID = re.compile(r"^[a-z][a-z0-9-]{2,62}$")
 TOKEN_TTL = timedelta(hours=1)
@@ -55,6 +56,7 @@ class ServiceAccounts:
         self.token_ttl = token_ttl
         self.page_secret = page_secret
         self.events = outbox.Recorder(SERVICE, clock)
+        self.audit = trail(clock)
 
     async def create(self, client_id: str, draft: ServiceAccountDraft) -> tuple[ServiceAccountRow, str]:
         v = Validator()
@@ -93,6 +95,13 @@ class ServiceAccounts:
                 update_time=now,
             )
             session.add(row)
+            self.audit.change(
+                session,
+                actor=actor(),
+                action="serviceAccounts.create",
+                resource=f"serviceAccounts/{client_id}",
+                after=account_values(row),
+            )
         return row, secret
 
     async def get(self, client_id: str) -> ServiceAccountRow:
@@ -121,15 +130,16 @@ class ServiceAccounts:
         async with self.db.transaction() as session:
             row = await self._row(session, client_id)
             row.secret_hash = secret_hash
-            self._revoke(session, row)
+            self._revoke(session, row, "serviceAccounts.rotateSecret", account_values(row))
         return row, secret
 
     async def disable(self, client_id: str) -> ServiceAccountRow:
         async with self.db.transaction() as session:
             row = await self._row(session, client_id)
             if row.state != "DISABLED":
+                before = account_values(row)
                 row.state = "DISABLED"
-                self._revoke(session, row)
+                self._revoke(session, row, "serviceAccounts.disable", before)
         return row
 
     async def issue_token(self, client_id: str, client_secret: str) -> tuple[str, datetime]:
@@ -164,7 +174,7 @@ class ServiceAccounts:
             raise NotFound(f"服务账户 serviceAccounts/{client_id} 不存在 (not found)")
         return row
 
-    def _revoke(self, session: AsyncSession, row: ServiceAccountRow) -> None:
+    def _revoke(self, session: AsyncSession, row: ServiceAccountRow, action: str, before: dict) -> None:
         now = self.clock.now()
         row.tokens_valid_after = now
         row.version += 1
@@ -175,4 +185,13 @@ class ServiceAccounts:
                 service_account=f"serviceAccounts/{row.id}", revoke_time=to_timestamp(aware(now))
             ),
             resource=f"serviceAccounts/{row.id}",
+        )
+        self.audit.change(
+            session,
+            actor=actor(),
+            action=action,
+            resource=f"serviceAccounts/{row.id}",
+            before=before,
+            after=account_values(row),
+            details={"secret": "replaced"} if action.endswith("rotateSecret") else {},
         )

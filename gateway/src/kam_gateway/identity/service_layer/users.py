@@ -1,5 +1,6 @@
 """Users (用户): create, read, list, change, disable/enable, passwords (reset by an administrator, changed by
-the user), unlock. Each change runs in one transaction with its ``UserCreated``/``UserUpdated`` event (outbox).
+the user), unlock. Each change runs in one transaction with its ``UserCreated``/``UserUpdated`` event (outbox)
+and its audit record (kam_kit.audit: who, before and after of the changed fields; never a password or hash).
 
 Rules:
 - a user name is ``[a-z0-9._-]{3,32}`` and never changes; the staff code (工号) is unique;
@@ -32,6 +33,9 @@ from kam_gateway.identity.adapters.protomap import user_to_proto
 from kam_gateway.identity.domain.passwords import PasswordHashing, policy_problems
 from kam_gateway.identity.service_layer.paging import check_mask, page_by_id
 from kam_gateway.identity.service_layer.sign_in import SERVICE, SignIn, roles_of
+from kam_gateway.identity.service_layer.trail import actor, trail, user_values
+
+_BEFORE = "kam_identity_user_before"
 
 USERNAME = re.compile(r"^[a-z0-9._-]{3,32}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -81,6 +85,7 @@ class Users:
         self.demo_mode = demo_mode
         self.page_secret = page_secret
         self.events = outbox.Recorder(SERVICE, clock)
+        self.audit = trail(clock)
 
     # ---- reads
 
@@ -210,6 +215,13 @@ class Users:
                     events_pb2.UserCreated(user=user_to_proto(row, roles)),
                     resource=f"users/{user_id}",
                 )
+                self.audit.change(
+                    session,
+                    actor=actor(),
+                    action="users.create",
+                    resource=f"users/{user_id}",
+                    after=user_values(row, roles),
+                )
         except IntegrityError:
             raise AlreadyExists("用户名或工号已被使用 (the username or staff code is taken)") from None
         return row, roles
@@ -239,7 +251,7 @@ class Users:
                     session.add_all(
                         UserRoleRow(user_id=user_id, role_id=r) for r in dict.fromkeys(draft.roles)
                     )
-                return await self._changed(session, row, sorted(mask))
+                return await self._changed(session, row, sorted(mask), "users.update")
         except IntegrityError:
             raise AlreadyExists("工号已被使用 (the staff code is taken)") from None
 
@@ -258,7 +270,9 @@ class Users:
             row.state = state
             if state == "DISABLED":
                 await self.sign_in.revoke_all(session, user_id, "USER_DISABLED")
-            return await self._changed(session, row, ["state"])
+            return await self._changed(
+                session, row, ["state"], "users.disable" if state == "DISABLED" else "users.enable"
+            )
 
     async def reset_password(self, user_id: str, new_password: str) -> None:
         async with self.db.read() as session:
@@ -275,13 +289,19 @@ class Users:
             row.password_hash, row.password_change_required = password_hash, not self.demo_mode
             row.failed_attempts, row.locked_until = 0, None
             await self.sign_in.revoke_all(session, user_id, "PASSWORD_RESET")
-            await self._changed(session, row, ["password_change_required", "lock_expire_time"])
+            await self._changed(
+                session,
+                row,
+                ["password_change_required", "lock_expire_time"],
+                "users.resetPassword",
+                password="reset by an administrator",
+            )
 
     async def unlock(self, user_id: str) -> tuple[UserRow, tuple[RoleRow, ...]]:
         async with self.db.transaction() as session:
             row = await self._row(session, user_id)
             row.failed_attempts, row.locked_until = 0, None
-            return await self._changed(session, row, ["lock_expire_time"])
+            return await self._changed(session, row, ["lock_expire_time"], "users.unlock")
 
     async def change_password(self, caller: Identity, old_password: str, new_password: str) -> None:
         """The caller's own password: the old one must match; the new one meets the policy and differs."""
@@ -306,18 +326,26 @@ class Users:
         async with self.db.transaction() as session:
             row = await self._row(session, user_id)
             row.password_hash, row.password_change_required = password_hash, False
-            await self._changed(session, row, ["password_change_required"])
+            await self._changed(
+                session,
+                row,
+                ["password_change_required"],
+                "users.changePassword",
+                password="changed by the user",
+            )
 
     # ---- helpers
 
     async def _row(self, session: AsyncSession, user_id: str) -> UserRow:
+        """The user, locked for the change, remembering how it was (for the audit trail's before)."""
         row = await session.get(UserRow, user_id, with_for_update=True)
         if row is None:
             raise _not_found(user_id)
+        session.info.setdefault(_BEFORE, {})[user_id] = user_values(row, await roles_of(session, user_id))
         return row
 
     async def _changed(
-        self, session: AsyncSession, row: UserRow, mask: list[str]
+        self, session: AsyncSession, row: UserRow, mask: list[str], action: str, **details: str
     ) -> tuple[UserRow, tuple[RoleRow, ...]]:
         row.version += 1
         row.update_time = self.clock.now()
@@ -326,6 +354,15 @@ class Users:
         message = events_pb2.UserUpdated(user=user_to_proto(row, roles))
         message.update_mask.paths.extend(mask)
         self.events.record(session, message, resource=f"users/{row.id}")
+        self.audit.change(
+            session,
+            actor=actor(),
+            action=action,
+            resource=f"users/{row.id}",
+            before=session.info.get(_BEFORE, {}).get(row.id, {}),
+            after=user_values(row, roles),
+            details=details,
+        )
         return row, roles
 
     def _check_fields(self, v: Validator, draft: UserDraft, mask: set[str]) -> None:
