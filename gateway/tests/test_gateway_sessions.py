@@ -183,3 +183,41 @@ async def test_the_api_page_is_served_from_packaged_files(client: httpx.AsyncCli
     start = await client.get("/docs/init.js")
     assert start.status_code == 200 and '"/openapi.json"' in start.text
     assert (await client.get("/docs/static/no-such-file.js")).status_code == 404
+
+
+async def test_expensive_calls_are_rate_limited_per_caller(gateway, client: httpx.AsyncClient) -> None:
+    from datetime import timedelta
+
+    from kam_gateway.ratelimit import LIMITS, Limit, RateLimiter
+    from kam_kit.clock import ManualClock
+
+    assert {
+        "/kam.customer.v1.ScanService/CreateScanJob",
+        "/kam.customer.v1.CustomerService/SearchCustomers",
+        "/kam.customer.v1.TierService/SimulateTierRuleSet",
+    } <= set(LIMITS)
+    clock = ManualClock()
+    original = gateway.gateway.rate_limiter
+    gateway.gateway.rate_limiter = RateLimiter(
+        {"/kam.identity.v1.IdentityService/ListRoles": Limit("roles", rate=1 / 10, burst=2)}, clock=clock
+    )
+    try:
+        tokens = {}
+        for username in ("admin", "hq_leader"):
+            login = await client.post("/v1/auth:login", json={"username": username, "password": "demo-pass"})
+            tokens[username] = {"authorization": f"Bearer {login.json()['accessToken']}"}
+        assert [(await client.get("/v1/roles", headers=tokens["admin"])).status_code for _ in range(2)] == [
+            200,
+            200,
+        ]
+        limited = await client.get("/v1/roles", headers=tokens["admin"])
+        assert limited.status_code == 429 and limited.headers["retry-after"] == "10"
+        details = limited.json()["error"]["details"]
+        assert any(d.get("reason") == "RATE_LIMITED" for d in details)
+        assert any(d.get("retryDelay") == "10s" for d in details)
+        assert (await client.get("/v1/roles", headers=tokens["hq_leader"])).status_code == 200  # per caller
+        assert (await client.get("/v1/permissions", headers=tokens["admin"])).status_code == 200  # per method
+        clock.advance(timedelta(seconds=10))
+        assert (await client.get("/v1/roles", headers=tokens["admin"])).status_code == 200
+    finally:
+        gateway.gateway.rate_limiter = original

@@ -42,6 +42,7 @@ from kam_gateway.identity.servicer import CLIENT_ADDRESS_KEY
 from kam_gateway.identity.servicer import SERVICE_NAME as IDENTITY_SERVICE
 from kam_gateway.openapi import openapi_document
 from kam_gateway.push import HEARTBEAT_SECONDS, PushHub, sse_event
+from kam_gateway.ratelimit import RateLimiter
 from kam_gateway.routes import Route, Router, build_routes
 from kam_gateway.transcode import TranscodeError, build_request, json_depth, message_class, render_response
 
@@ -101,6 +102,7 @@ class Gateway:
             r.grpc_path for r in self.routes if (rule := declared_rule(r.method)) is not None and rule.public
         }
         self._openapi: dict[str, Any] | None = None
+        self.rate_limiter = RateLimiter(clock=clock)
         #: Set by the gateway process: the push hub (real-time push) and the revocation list it checks.
         self.push: PushHub | None = None
         self.revocations: Revocations | None = None
@@ -141,9 +143,15 @@ class Gateway:
         token, via_cookie = sessions.bearer_or_cookie(request)
         if route.grpc_path not in self.public_methods:
             try:
-                auth.verify_token(token, secret=self.token_secret, clock=self.clock)
+                caller = auth.verify_token(token, secret=self.token_secret, clock=self.clock)
             except Unauthenticated as exc:
                 return _json(*errors.unauthenticated(exc.message, exc.reason))
+            wait = self.rate_limiter.retry_after(route.grpc_path, caller.subject)
+            if wait is not None:
+                status, body = errors.rate_limited(
+                    f"操作过于频繁，请 {wait} 秒后重试 (too many of these calls, retry in {wait} s)", wait
+                )
+                return _json(status, body, headers={"retry-after": str(wait)})
         public = route.grpc_path in self.public_methods
         if sessions.needs_csrf(request, route.grpc_path, via_cookie, public) and not sessions.csrf_ok(
             request

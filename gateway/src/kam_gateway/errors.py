@@ -14,7 +14,7 @@ from http import HTTPStatus
 from typing import Any
 
 import grpc
-from google.protobuf import any_pb2, json_format
+from google.protobuf import any_pb2, duration_pb2, json_format
 from google.rpc import error_details_pb2, status_pb2
 from kam_kit.errors import bounded
 
@@ -110,6 +110,17 @@ def forbidden(message: str, reason: str) -> tuple[int, dict[str, Any]]:
     info = any_pb2.Any()
     info.Pack(error_details_pb2.ErrorInfo(reason=reason, domain=DOMAIN))
     return 403, error_body(grpc.StatusCode.PERMISSION_DENIED, message, [detail_to_json(info)])
+
+
+def rate_limited(message: str, seconds: int) -> tuple[int, dict[str, Any]]:
+    """429 answered by the gateway itself, with the reason and a ``RetryInfo`` (and ``Retry-After`` by the caller)."""
+    info, retry = any_pb2.Any(), any_pb2.Any()
+    info.Pack(error_details_pb2.ErrorInfo(reason="RATE_LIMITED", domain=DOMAIN))
+    delay = duration_pb2.Duration(seconds=seconds)
+    retry.Pack(error_details_pb2.RetryInfo(retry_delay=delay))
+    return 429, error_body(
+        grpc.StatusCode.RESOURCE_EXHAUSTED, message, [detail_to_json(info), detail_to_json(retry)]
+    )
 
 
 def retry_after_seconds(body: dict[str, Any]) -> int | None:
