@@ -141,17 +141,12 @@ class Gateway:
         request.state.route = route.template.template
         # Authenticate first: a caller without a valid token learns nothing about what the request should be.
         token, via_cookie = sessions.bearer_or_cookie(request)
+        caller = None
         if route.grpc_path not in self.public_methods:
             try:
                 caller = auth.verify_token(token, secret=self.token_secret, clock=self.clock)
             except Unauthenticated as exc:
                 return _json(*errors.unauthenticated(exc.message, exc.reason))
-            wait = self.rate_limiter.retry_after(route.grpc_path, caller.subject)
-            if wait is not None:
-                status, body = errors.rate_limited(
-                    f"操作过于频繁，请 {wait} 秒后重试 (too many of these calls, retry in {wait} s)", wait
-                )
-                return _json(status, body, headers={"retry-after": str(wait)})
         public = route.grpc_path in self.public_methods
         if sessions.needs_csrf(request, route.grpc_path, via_cookie, public) and not sessions.csrf_ok(
             request
@@ -189,6 +184,14 @@ class Gateway:
         except TranscodeError as exc:
             return _json(*errors.bad_request(exc.message, *exc.fields, description=exc.description))
 
+        # expensive calls: a valid request takes from the caller's budget (an invalid one is refused above)
+        if caller is not None:
+            wait = self.rate_limiter.retry_after(route.grpc_path, caller.subject)
+            if wait is not None:
+                status, body = errors.rate_limited(
+                    f"操作过于频繁，请 {wait} 秒后重试 (too many of these calls, retry in {wait} s)", wait
+                )
+                return _json(status, body, headers={"retry-after": str(wait)})
         conditional = _apply_conditional_headers(request, route, grpc_request)
         if conditional is not None:
             return _json(*errors.bad_request(*conditional))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from kam.audit.v1 import audit_pb2
 from kam.customer.v1 import events_pb2 as customer_events
 from kam.push.v1 import push_pb2
 from kam_kit import registry
@@ -19,8 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_gateway.identity.adapters.orm import Base, OrgUnitRow, UserRow
 from kam_gateway.identity.adapters.protomap import ORG_TYPE_NAMES
+from kam_gateway.identity.audit_api import AuditTrailServicer
 from kam_gateway.identity.demo_users import DEMO_RM_STAFF_CODE, DemoDirectory
 from kam_gateway.identity.domain.passwords import PasswordHashing
+from kam_gateway.identity.service_layer import audit_trail
+from kam_gateway.identity.service_layer.audit_trail import AuditTrail
 from kam_gateway.identity.service_layer.directory import Directory
 from kam_gateway.identity.service_layer.service_accounts import ServiceAccounts
 from kam_gateway.identity.service_layer.sign_in import SERVICE, SignIn
@@ -83,7 +87,7 @@ def build(
     )
     system = SystemServicer(clock=clock, nats=lambda: app.nats)
     app = ServiceApp(settings=settings, db=db, metadata=Base.metadata, versions_dir=MIGRATIONS, clock=clock)
-    app.serve(servicer, system)
+    app.serve(servicer, system, AuditTrailServicer(AuditTrail(db, clock, page_secret=secret.encode())))
     sign_in.local = app.revocations
 
     async def on_org_unit(
@@ -111,17 +115,17 @@ def build(
             phone=event.phone,
         )
 
-    app.consume(
-        "customer",
-        {customer_events.SourceOrgUnitUpdated: on_org_unit, customer_events.SourceStaffUpdated: on_staff},
-    )
-    # real-time push: every event-producing service's PushRequested fanned out to its recipients (push.py)
+    # One durable consumer per producing service (identity-<svc>): every service's PushRequested fanned out to its
+    # recipients (push.py) and AuditRecorded kept in the central trail; the customer's org tree and staff imported.
     push = PushHub(lambda: app.nats)
-    for entry in registry.services():
-        if entry.produces_events:
-            app.consume(
-                entry.name, {push_pb2.PushRequested: push.fan_out}, name=f"identity-push-{entry.name}"
-            )
+    for producer in [*(entry.name for entry in registry.services() if entry.produces_events), SERVICE]:
+        handlers: dict = {audit_pb2.AuditRecorded: audit_trail.on_recorded}
+        if producer != SERVICE:
+            handlers[push_pb2.PushRequested] = push.fan_out
+        if producer == "customer":
+            handlers[customer_events.SourceOrgUnitUpdated] = on_org_unit
+            handlers[customer_events.SourceStaffUpdated] = on_staff
+        app.consume(producer, handlers)
     return IdentityService(
         app=app,
         servicer=servicer,

@@ -68,6 +68,9 @@ _CATALOGUE = (
         service_only=True,
     ),
     Permission("access_records.read", "查看个人信息访问记录", "read the personal-data access trail"),
+    Permission(
+        "audit.read", "查看、校验、导出全行审计追踪", "search, verify and export the whole audit trail"
+    ),
     # alert service
     Permission("alert_rules.read", "查看预警规则", "read alert rules"),
     Permission("alert_rules.manage", "维护预警规则", "create, change and delete alert rules"),
@@ -200,6 +203,7 @@ _ROLES = (
             *_EVERYONE,
             "customers.pii.read",
             "access_records.read",
+            "audit.read",
             "tasks.read",
             "campaigns.read",
             "deliveries.read",
@@ -249,7 +253,8 @@ _ROLES = (
             *(
                 p.name
                 for p in _CATALOGUE
-                if not p.service_only and p.name not in ("access_records.read", *_ADMINISTRATION)
+                if not p.service_only
+                and p.name not in ("access_records.read", "audit.read", *_ADMINISTRATION)
             )
         ),
         SCOPE_ALL,

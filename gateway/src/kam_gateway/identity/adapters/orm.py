@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from kam_kit.db import service_base
-from sqlalchemy import JSON, Boolean, DateTime, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 Base = service_base()
@@ -107,3 +107,23 @@ class ServiceAccountRow(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditTrailRow(Base):
+    """Every service's audit records as their ``AuditRecorded`` events brought them (the central trail)."""
+
+    __tablename__ = "audit_trail"
+
+    service: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sequence: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(36), unique=True)
+    kind: Mapped[str] = mapped_column(String(8))  # CHANGE | VIEW
+    occur_time: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor: Mapped[str] = mapped_column(String(128), index=True)
+    action: Mapped[str] = mapped_column(String(128), index=True)
+    resource: Mapped[str] = mapped_column(String(255), index=True)
+    hash: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    canonical_json: Mapped[str] = mapped_column(Text)
+    #: The whole kam.audit.v1.AuditRecord, serialized.
+    record: Mapped[bytes] = mapped_column(LargeBinary)
