@@ -14,7 +14,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 #: argon2id parameters: 64 MiB, 3 passes, 1 lane (RFC 9106's second recommended option, "if much less memory is
-#: available": t=3, m=64 MiB); about 60 ms per hash on this project's 2-core reference machine.
+#: available": t=3, m=64 MiB); about 180 ms per hash on this project's 2-core reference machine, so about 10
+#: sign-ins a second per gateway replica (tests/bench/bench_signin.py, docs/performance.md).
 TIME_COST = 3
 MEMORY_COST_KIB = 64 * 1024
 PARALLELISM = 1
