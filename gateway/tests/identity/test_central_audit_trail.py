@@ -12,7 +12,7 @@ import pytest
 from kam.audit.v1 import audit_pb2
 from kam_gateway.identity.adapters.orm import AuditTrailRow
 from kam_gateway.identity.service_layer.audit_trail import AuditTrail, on_recorded
-from kam_kit.audit import chain_hash
+from kam_kit.audit import GENESIS, chain_hash
 from kam_kit.errors import InvalidArgument
 from kam_kit.events import EventMeta
 from kam_kit.timeconv import to_timestamp
@@ -27,7 +27,7 @@ META = EventMeta(
 
 def _chain(service: str, actions: list[tuple[str, str, str]]) -> list[audit_pb2.AuditRecorded]:
     """Sealed records of one service: (actor, action, resource) each, hashed as the kit's sealer does."""
-    out, previous = [], ""
+    out, previous = [], GENESIS
     for n, (actor, action, resource) in enumerate(actions, start=1):
         canonical = f'{{"action":"{action}","actor":"{actor}","resource":"{resource}","sequence":{n}}}'
         digest = chain_hash(previous, canonical)
@@ -128,3 +128,34 @@ async def test_exports_as_csv_and_xlsx(trail) -> None:
     sheet = load_workbook(io.BytesIO(content)).active
     values = list(sheet.iter_rows(values_only=True))
     assert len(values) == 5 and values[1][3] == "users/rm_zhang"
+
+
+async def test_records_the_kits_sealer_published_verify_as_intact(identity) -> None:
+    """The real path: identity changes recorded, sealed by the kit's sealer, published through the outbox, kept by
+    the central trail — whose verification then agrees with the sealer's chain."""
+    from kam_gateway.identity.service_layer.users import UserDraft
+    from kam_kit.audit import AuditSealer
+    from kam_kit.db import outbox_table
+    from sqlalchemy import select
+
+    for n in range(3):
+        await identity.users.create(
+            UserDraft(username=f"user_{n}", display_name=f"用户{n}", org_unit="0101"),
+            user_id="",
+            initial_password="Kam-Strong-42",
+        )
+    assert await AuditSealer(identity.db, service="identity", clock=identity.clock).seal() >= 4
+    async with identity.db.read() as session:
+        payloads = list(
+            await session.scalars(
+                select(outbox_table.c.payload)
+                .where(outbox_table.c.event_type == "kam.audit.v1.AuditRecorded")
+                .order_by(outbox_table.c.seq)
+            )
+        )
+    central = AuditTrail(identity.db, identity.clock)
+    for payload in payloads:
+        async with identity.db.transaction() as session:
+            await on_recorded(session, audit_pb2.AuditRecorded.FromString(payload), META)
+    (chain,) = await central.verify()
+    assert (chain.service, chain.intact, chain.records) == ("identity", True, len(payloads))

@@ -20,7 +20,7 @@ from typing import Any
 from google.protobuf import json_format
 from kam.audit.v1 import audit_pb2
 from kam_kit import pagination
-from kam_kit.audit import chain_hash
+from kam_kit.audit import GENESIS, chain_hash
 from kam_kit.clock import Clock
 from kam_kit.db import Database
 from kam_kit.events import EventMeta
@@ -200,7 +200,7 @@ class AuditTrail:
 
 
 def _walk(service: str, rows: list[Any]) -> ChainCheck:
-    previous_hash, expected = "", 1
+    previous_hash, expected = GENESIS, 1
     for sequence, prev_hash, hash_, canonical in rows:
         if sequence != expected:
             return ChainCheck(service, len(rows), rows[-1][0], expected, "missing")
