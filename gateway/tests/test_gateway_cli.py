@@ -23,7 +23,7 @@ def test_serve_answers_and_stops_on_sigterm(token_secret: str, tmp_path) -> None
         "KAM_DEMO_MODE": "1",
         "KAM_DEMO_PASSWORD": "kam-demo-2026",
         "KAM_GATEWAY_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'gateway.db'}",
-        "KAM_NATS_URL": "",
+        "KAM_NATS_URL": "nats://127.0.0.1:1",
     }
     env.pop("KAM_GATEWAY_GRPC_ADDR", None)
     proc = subprocess.Popen(
