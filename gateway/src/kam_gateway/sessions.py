@@ -23,6 +23,7 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any
 
+from kam_kit import auth
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -42,9 +43,8 @@ LOGOUT = "/kam.identity.v1.IdentityService/Logout"
 
 def bearer_or_cookie(request: Request) -> tuple[str | None, bool]:
     """The caller's access token and whether it came from the cookie (a header wins over the cookie)."""
-    header = request.headers.get("authorization", "")
-    if header:
-        return (header[7:].strip() if header[:7].lower() == "bearer " else None), False
+    if "authorization" in request.headers:
+        return auth.token_from_metadata(request.headers.items()), False
     cookie = request.cookies.get(ACCESS_COOKIE)
     return (cookie or None), bool(cookie)
 
