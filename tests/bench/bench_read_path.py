@@ -1,7 +1,8 @@
 """Benchmark: the customer read path through the gateway (REST) and directly over gRPC, per caller, in one run.
 
-Starts NATS, the customer service and the gateway as real processes (demo mode, SQLite), signs in two demo
-users and creates ``--customers`` customers, then for each caller and each operation
+Starts NATS, the customer service and the gateway as real processes (demo mode; SQLite, or PostgreSQL with
+``--postgres``), signs in two demo users and creates ``--customers`` customers, then for each caller and each
+operation
 
 - GetCustomer      ``GET /v1/customers/{id}``              ``CustomerService.GetCustomer``
 - ListCustomers    ``GET /v1/customers?pageSize=50``        ``ListCustomers(page_size=50)`` (first page, with total)
@@ -45,6 +46,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1.health import aio as health_aio
 from kam.customer.v1 import customer_service_pb2 as pb
 from kam.customer.v1 import customer_service_pb2_grpc as pb_grpc
+from kam_devkit.testing import DEFAULT_POSTGRES_URL
 from loadgen import Call, Connect, Customer, HttpConnection, Stats, closed_loop, kam_stack, open_loop
 
 MIN_RATIO = 0.5  # gateway / direct, closed loop
@@ -225,22 +227,31 @@ async def main() -> None:
         "caller search 20 times/s)",
     )
     parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        nargs="?",
+        const=DEFAULT_POSTGRES_URL,
+        help="run the services on fresh PostgreSQL databases created through URL (dropped afterwards; "
+        f"default {DEFAULT_POSTGRES_URL}) instead of SQLite",
+    )
+    parser.add_argument(
         "--callers",
         default=",".join(c for c, _ in CALLERS),
         help="comma-separated demo users, from: " + ", ".join(c for c, _ in CALLERS),
     )
     args = parser.parse_args()
     callers = [(user, label) for user, label in CALLERS if user in args.callers.split(",")]
+    engine = "PostgreSQL" if args.postgres else "SQLite"
     print(
         f"# read path benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {_commit()}: {os.cpu_count()} cores "
-        f"(client, gateway, customer service and NATS share them), SQLite; {args.customers} customers; {args.crowd} callers "
+        f"(client, gateway, customer service and NATS share them), {engine}; {args.customers} customers; {args.crowd} callers "
         f"per role; closed loop {args.concurrency} clients × {args.seconds:g} s, open loop {args.rate:g} req/s × {args.seconds:g} s"
     )
     ceiling = await grpc_ceiling(args.seconds, args.concurrency)
     print(f"{'raw grpc.aio unary ceiling (health Check, in-process)':<58} {ceiling.line()}")
 
     rows: list[Row] = []
-    async with kam_stack() as stack:
+    async with kam_stack(args.postgres) as stack:
         tokens = {user: await stack.login(user) for user, _ in callers}
         admin = tokens.get("admin") or await stack.login("admin")
         customers = await stack.create_customers(admin, args.customers)

@@ -25,9 +25,10 @@ from typing import Any, Protocol
 
 import httpx
 from kam_customer.domain.identifiers import resident_id_check_char
-from kam_devkit.testing import KamProcesses
+from kam_devkit.testing import GATEWAY, KamProcesses, _postgres_execute
 from kam_kit import auth
 from kam_kit.clock import SYSTEM_CLOCK
+from sqlalchemy.engine import make_url
 
 DEMO_PASSWORD = os.environ.get("KAM_DEMO_PASSWORD", "kam-demo-2026")
 
@@ -125,11 +126,22 @@ class KamStack:
 
 
 @contextlib.asynccontextmanager
-async def kam_stack() -> AsyncIterator[KamStack]:
-    with tempfile.TemporaryDirectory() as tmp:
-        kam = KamProcesses(Path(tmp), secrets.token_urlsafe(32))
+async def kam_stack(postgres: str | None = None) -> AsyncIterator[KamStack]:
+    """The processes on SQLite files in a temporary directory or, given a PostgreSQL server URL (an
+    ``postgresql+asyncpg://…/postgres`` a database can be created from), on fresh databases dropped afterwards."""
+    async with contextlib.AsyncExitStack() as cleanup:
+        tmp = cleanup.enter_context(tempfile.TemporaryDirectory())
+        databases = {}
+        for name in ("customer", GATEWAY) if postgres else ():
+            database = f"kam_bench_{secrets.token_hex(6)}"
+            await _postgres_execute(postgres, f'CREATE DATABASE "{database}"')
+            cleanup.push_async_callback(
+                _postgres_execute, postgres, f'DROP DATABASE "{database}" WITH (FORCE)'
+            )
+            databases[name] = make_url(postgres).set(database=database).render_as_string(hide_password=False)
+        kam = KamProcesses(Path(tmp), secrets.token_urlsafe(32), database_urls=databases)
         try:
-            await asyncio.to_thread(kam.start, "customer", "gateway")
+            await asyncio.to_thread(kam.start, "customer", GATEWAY)
             async with httpx.AsyncClient(base_url=kam.gateway_url, timeout=30) as http:
                 yield KamStack(kam, http)
         finally:
