@@ -173,8 +173,13 @@ def _commit() -> str:
     return head + (" + uncommitted changes" if git("status", "--porcelain", "--untracked-files=no") else "")
 
 
+def _load() -> str:
+    """The machine's load average: other work on its cores shows in every figure."""
+    return "load average " + " ".join(f"{load:.1f}" for load in os.getloadavg())
+
+
 def _verdict(row: Row, rate: float) -> str:
-    ratio = "met" if row.ratio >= MIN_RATIO else f"NOT met ({row.ratio:.2f}× < {MIN_RATIO}×)"
+    ratio = "met" if row.ratio >= MIN_RATIO else f"NOT met ({row.ratio:.3f}× < {MIN_RATIO}×)"
     if row.scheduled is None:
         return f"ratio {ratio}"
     s = row.scheduled
@@ -244,8 +249,9 @@ async def main() -> None:
     engine = "PostgreSQL" if args.postgres else "SQLite"
     print(
         f"# read path benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {_commit()}: {os.cpu_count()} cores "
-        f"(client, gateway, customer service and NATS share them), {engine}; {args.customers} customers; {args.crowd} callers "
-        f"per role; closed loop {args.concurrency} clients × {args.seconds:g} s, open loop {args.rate:g} req/s × {args.seconds:g} s"
+        f"(client, gateway, customer service and NATS share them), {engine}; {args.customers} customers; "
+        f"{args.crowd} callers per role; closed loop {args.concurrency} clients × {args.seconds:g} s, open loop "
+        f"{args.rate:g} req/s × {args.seconds:g} s; {_load()}"
     )
     ceiling = await grpc_ceiling(args.seconds, args.concurrency)
     print(f"{'raw grpc.aio unary ceiling (health Check, in-process)':<58} {ceiling.line()}")
@@ -289,8 +295,9 @@ async def main() -> None:
                     print(f"{'':<58} {_verdict(row, args.rate)}")
                     rows.append(row)
 
+    print(f"\n# {_load()} at the end")
     print(
-        f"\n# targets: gateway ≥ {MIN_RATIO}× the direct rate; p99 ≤ {P99_TARGET_MS:g} ms at {args.rate:g} req/s"
+        f"# targets: gateway ≥ {MIN_RATIO}× the direct rate; p99 ≤ {P99_TARGET_MS:g} ms at {args.rate:g} req/s"
     )
     print(markdown(rows, ceiling, args.rate))
 
