@@ -3,6 +3,8 @@ consumer and the background jobs, from the settings."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.cron import Cron
 from kam_kit.db import Database
@@ -28,9 +30,11 @@ from kam_customer.service_layer.contacts import ContactService
 from kam_customer.service_layer.customers import CustomerService
 from kam_customer.service_layer.groups import GroupService
 from kam_customer.service_layer.lifecycle import LifecycleService
+from kam_customer.service_layer.listing import CustomerListing
 from kam_customer.service_layer.searching import SearchService
 from kam_customer.service_layer.standing import StandingService
 from kam_customer.service_layer.timeline import TimelineService
+from kam_customer.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from kam_customer.settings import CustomerSettings
 from kam_customer.tiering.service import TieringService
 
@@ -46,8 +50,11 @@ def build(
     secret = derive_secret(token_secret)
     account_names = AccountNames(secret)
     accounts = AccountService(db, account_names)
+    # the use cases converted to the unit of work (Cosmic Python) get a new one per call
+    units_of_work = partial(SqlAlchemyUnitOfWork, db, clock)
     use_cases = CustomerUseCases(
-        customers=CustomerService(db, clock),
+        customers=CustomerService(units_of_work, clock),
+        listing=CustomerListing(db),
         accounts=accounts,
         contacts=ContactService(db, clock),
         timeline=TimelineService(db, clock),

@@ -33,6 +33,7 @@ from kam_customer.service_layer.contacts import ContactDraft, ContactService
 from kam_customer.service_layer.customers import CustomerService
 from kam_customer.service_layer.groups import GroupService
 from kam_customer.service_layer.lifecycle import LifecycleService
+from kam_customer.service_layer.listing import CustomerListing
 from kam_customer.service_layer.searching import SearchService
 from kam_customer.service_layer.standing import StandingService
 from kam_customer.service_layer.timeline import InteractionDraft, TimelineService
@@ -115,6 +116,7 @@ class CustomerUseCases:
     """The use cases CustomerService serves (built by bootstrap)."""
 
     customers: CustomerService
+    listing: CustomerListing
     accounts: AccountService
     contacts: ContactService
     timeline: TimelineService
@@ -130,6 +132,7 @@ class CustomerUseCases:
 class CustomerServicer(LifecycleApi, GroupsApi, pb_grpc.CustomerServiceServicer):
     def __init__(self, use_cases: CustomerUseCases, page_secret: bytes) -> None:
         self.customers = use_cases.customers
+        self.listing = use_cases.listing
         self.accounts = use_cases.accounts
         self.contacts = use_cases.contacts
         self.timeline = use_cases.timeline
@@ -176,7 +179,7 @@ class CustomerServicer(LifecycleApi, GroupsApi, pb_grpc.CustomerServiceServicer)
         conditions = filters.parse(request.filter, LIST_FILTERS)
         bound = f"{request.filter}\n{request.order_by}"
         offset = self.pages.offset(request.page_token, bound)
-        rows, total = await self.customers.list(
+        rows, total = await self.listing.list(
             offset=offset,
             limit=size,
             conditions=conditions,

@@ -1,0 +1,50 @@
+"""The customer repository (Cosmic Python's repository pattern): the port — what the use cases behind the unit of
+work (:mod:`kam_customer.service_layer.unit_of_work`) ask of stored customers — and its SQLAlchemy adapter.
+
+The port knows nothing of data scopes: a repository answers for every customer, and the use case checks the
+caller's scope (:meth:`~kam_customer.service_layer.unit_of_work.AbstractUnitOfWork.scope`) on what it gets, so the
+rules stay in one place and an in-memory fake (``services/customer/tests/unit/customer_fakes.py``) needs none of
+them. Listing and searching customers are not here: they are SQL queries on the read side
+(:mod:`kam_customer.service_layer.listing`, :mod:`kam_customer.search`).
+"""
+
+from __future__ import annotations
+
+import abc
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kam_customer.adapters.orm import CustomerRow
+
+
+class AbstractCustomerRepository(abc.ABC):
+    """Customers by id (the aggregate is one :class:`CustomerRow`; a change to it is saved on commit)."""
+
+    @abc.abstractmethod
+    async def get(self, customer_id: str) -> CustomerRow | None:
+        """The customer, None when there is none (whatever the caller's scope)."""
+
+    @abc.abstractmethod
+    async def by_request_id(self, request_id: str) -> CustomerRow | None:
+        """The customer a create with this ``request_id`` made, None when none did."""
+
+    @abc.abstractmethod
+    def add(self, customer: CustomerRow) -> None:
+        """A new customer, stored when the unit of work commits."""
+
+
+class SqlAlchemyCustomerRepository(AbstractCustomerRepository):
+    """Customers in the service database, through the unit of work's session."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, customer_id: str) -> CustomerRow | None:
+        return await self.session.get(CustomerRow, customer_id)
+
+    async def by_request_id(self, request_id: str) -> CustomerRow | None:
+        return await self.session.scalar(select(CustomerRow).where(CustomerRow.request_id == request_id))
+
+    def add(self, customer: CustomerRow) -> None:
+        self.session.add(customer)

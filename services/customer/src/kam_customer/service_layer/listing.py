@@ -1,0 +1,87 @@
+"""Listing customers (ListCustomers): the read side of the customer use cases (CQRS, as Cosmic Python ch. 12
+does). A page is one filtered, scope-restricted, ordered SQL query — orders by tier level and by AUM join other
+tables — so it reads the database directly instead of going through the repository and the unit of work of the
+write side (:mod:`kam_customer.service_layer.customers`); the data scope is the same
+(:func:`kam_customer.adapters.scope.customer_condition`)."""
+
+from __future__ import annotations
+
+from kam_kit.auth import Identity
+from kam_kit.db import Database
+from sqlalchemy import ColumnElement, Index, case, func, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kam_customer.adapters.orm import CustomerMetricsRow, CustomerRow
+from kam_customer.adapters.scope import customer_condition, scope_for
+from kam_customer.service_layer.filters import order_keys
+from kam_customer.tiering.orm import TierRuleSetRow
+from kam_customer.tiering.repository import ACTIVE, rule_set_of
+
+#: ListCustomers ``order_by`` fields (AIP-132). ``tier``: the tier's level in its customer type's active rule set
+#: (no tier 0, the lowest tier 1 … the highest tier N, so ``tier desc`` lists the best customers first);
+#: ``metrics.assets_under_management`` (the Customer field path; also without ``metrics.``): AUM as of the last
+#: scan, 0 for customers without metrics. Ties: the id (ascending, or descending after a ``desc`` last key).
+AUM_FIELDS = ("metrics.assets_under_management", "assets_under_management")
+ORDER_FIELDS = ("display_name", "create_time", "update_time", "tier", *AUM_FIELDS)
+DEFAULT_ORDER = [("create_time", False)]
+#: Indexes for ordered pages of unrestricted callers (migration listing_0001; declared here so the model and
+#: the migrations agree). Tier and AUM orders sort the filtered rows.
+LISTING_INDEXES = tuple(
+    Index(f"ix_customers_{name}_id", getattr(CustomerRow, name), CustomerRow.id)
+    for name in ("display_name", "create_time", "update_time")
+)
+
+
+class CustomerListing:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def list(
+        self,
+        *,
+        offset: int,
+        limit: int,
+        conditions: list[ColumnElement[bool]],
+        order_by: str = "",
+        identity: Identity | None = None,
+    ) -> tuple[list[CustomerRow], int]:
+        keys = order_keys(order_by, ORDER_FIELDS) or DEFAULT_ORDER
+        conditions = list(conditions)
+        async with self.db.read() as session:
+            restrict = customer_condition(await scope_for(session, identity))
+            if restrict is not None:
+                conditions.append(restrict)
+            query = select(CustomerRow).where(*conditions)
+            if any(name in AUM_FIELDS for name, _ in keys):
+                query = query.outerjoin(CustomerMetricsRow, CustomerMetricsRow.customer_id == CustomerRow.id)
+            columns = await _order_columns(session, [name for name, _ in keys])
+            order = [columns[name].desc() if descending else columns[name].asc() for name, descending in keys]
+            # Ties: the id, in the direction of the last key, so one index serves e.g. ``create_time desc``.
+            tie_break = CustomerRow.id.desc() if keys[-1][1] else CustomerRow.id.asc()
+            rows = (
+                await session.scalars(query.order_by(*order, tie_break).offset(offset).limit(limit))
+            ).all()
+            total = await session.scalar(select(func.count()).select_from(CustomerRow).where(*conditions))
+        return list(rows), int(total or 0)
+
+
+async def _order_columns(session: AsyncSession, names: list[str]) -> dict[str, ColumnElement]:
+    columns: dict[str, ColumnElement] = {
+        "display_name": CustomerRow.display_name,
+        "create_time": CustomerRow.create_time,
+        "update_time": CustomerRow.update_time,
+    }
+    columns.update(dict.fromkeys(AUM_FIELDS, func.coalesce(CustomerMetricsRow.aum, 0)))
+    if "tier" in names:
+        levels = await tier_levels(session)
+        columns["tier"] = case(levels, value=CustomerRow.tier, else_=0) if levels else literal(0)
+    return columns
+
+
+async def tier_levels(session: AsyncSession) -> dict[str, int]:
+    """``tiers/…`` → level in the active rule set of its customer type (the highest tier of N has N)."""
+    levels: dict[str, int] = {}
+    for row in (await session.scalars(select(TierRuleSetRow).where(TierRuleSetRow.state == ACTIVE))).all():
+        tiers = rule_set_of(row).tiers
+        levels.update({tier.name: len(tiers) - rank for rank, tier in enumerate(tiers)})
+    return levels
