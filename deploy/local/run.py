@@ -99,6 +99,7 @@ def environment(secret: bool = True) -> dict[str, str]:
     for entry in processes:
         env[entry.env("GRPC_PORT")] = str(entry.grpc_port)
         env[entry.env("DATABASE_URL")] = f"sqlite+aiosqlite:///{VAR / f'{entry.name}.db'}"
+        env[entry.env("BACKUP_DIR")] = str(VAR / "backups" / entry.name)
     env.update({k: v for k, v in os.environ.items() if k.startswith(("KAM_", "OTEL_"))})
     for entry in processes:
         env.setdefault(entry.env("ADDR"), f"127.0.0.1:{env[entry.env('GRPC_PORT')]}")

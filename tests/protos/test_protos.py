@@ -32,8 +32,9 @@ def _pb2_modules() -> list[str]:
 
 
 #: Services every process serves for the platform itself, never through the gateway (no HTTP rule):
-#: kam.api.v1.StatusService, which the control center asks each process (kam_kit.status).
-INTERNAL_SERVICES = ("kam.api.v1.StatusService",)
+#: kam.api.v1.StatusService and BackupService, which the control center asks each process (kam_kit.status,
+#: kam_kit.backup).
+INTERNAL_SERVICES = ("kam.api.v1.BackupService", "kam.api.v1.StatusService")
 
 
 def _services(*, internal: bool = False) -> list[descriptor.ServiceDescriptor]:

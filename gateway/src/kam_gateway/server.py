@@ -71,6 +71,8 @@ class GatewaySettings:
     nats_url: str = ""
     #: Other origins whose pages may call the API (CORS, with the session cookies); none by default.
     cors_origins: tuple[str, ...] = ()
+    #: Where the identity database's backups go (kam_kit.backup); empty: beside a temporary database, else none.
+    backup_dir: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> GatewaySettings:
@@ -131,6 +133,7 @@ class GatewaySettings:
                 "KAM_GATEWAY_DATABASE_URL", "sqlite+aiosqlite:///var/gateway.db", environ=environ
             ),
             nats_url=env_str("KAM_NATS_URL", DEFAULT_NATS_URL, environ=environ),
+            backup_dir=env_str("KAM_GATEWAY_BACKUP_DIR", "var/backups/gateway", environ=environ),
             cors_origins=tuple(
                 o.strip()
                 for o in env_str("KAM_GATEWAY_CORS_ORIGINS", "", environ=environ).split(",")
@@ -209,10 +212,11 @@ class GatewayServer:
 
     async def start(self) -> None:
         secret = self.settings.token_secret.reveal()
-        database_url = self.settings.database_url
+        database_url, backup_dir = self.settings.database_url, self.settings.backup_dir
         if not database_url:
             self._tmp = tempfile.TemporaryDirectory(prefix="kam-gateway-")
             database_url = f"sqlite+aiosqlite:///{self._tmp.name}/gateway.db"
+            backup_dir = backup_dir or f"{self._tmp.name}/backups"
         identity_settings = ServiceSettings(
             service="gateway",
             grpc_host=self.settings.grpc_host,
@@ -224,6 +228,7 @@ class GatewayServer:
             outbox_poll_seconds=0.5,
             outbox_batch_size=1000,
             consumer_max_deliver=5,
+            backup_dir=backup_dir,
         )
         self.throttle = LoginThrottle(self.settings.login_throttle, clock=self.clock)
         self.identity = build_identity(

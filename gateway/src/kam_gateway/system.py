@@ -18,26 +18,51 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from kam.api.v1 import status_pb2, status_pb2_grpc
 from kam.identity.v1 import system_service_pb2, system_service_pb2_grpc
 from kam_kit import registry
-from kam_kit.auth import METADATA_KEY
 from kam_kit.clock import Clock
 from kam_kit.errors import bounded
 from kam_kit.timeconv import to_timestamp
 from nats.aio.client import Client as NATS
+
+from kam_gateway.backups import Backups, caller_metadata
 
 pb = system_service_pb2
 TIMEOUT_SECONDS = 3.0
 
 
 class SystemServicer(system_service_pb2_grpc.SystemServiceServicer):
-    def __init__(self, *, clock: Clock, nats: Callable[[], NATS | None]) -> None:
+    def __init__(self, *, clock: Clock, nats: Callable[[], NATS | None], page_secret: bytes) -> None:
         self.clock = clock
         self.nats = nats
-        #: process name → gRPC address, set by the gateway once the addresses are known.
-        self.addresses: Mapping[str, str] = {}
+        self._addresses: Mapping[str, str] = {}
+        self.backups = Backups(clock=clock, page_secret=page_secret)
+
+    @property
+    def addresses(self) -> Mapping[str, str]:
+        """Process name → gRPC address, set by the gateway once the addresses are known."""
+        return self._addresses
+
+    @addresses.setter
+    def addresses(self, value: Mapping[str, str]) -> None:
+        self._addresses = self.backups.addresses = value
+
+    async def ListBackups(self, request, context) -> pb.ListBackupsResponse:
+        return await self.backups.list(request, caller_metadata(context.invocation_metadata()))
+
+    async def GetBackup(self, request, context) -> pb.GetBackupResponse:
+        return await self.backups.get(request.name, caller_metadata(context.invocation_metadata()))
+
+    async def CreateBackup(self, request, context) -> pb.CreateBackupResponse:
+        return await self.backups.create(request, caller_metadata(context.invocation_metadata()))
+
+    async def RestoreBackup(self, request, context) -> pb.RestoreBackupResponse:
+        return await self.backups.restore(request, caller_metadata(context.invocation_metadata()))
+
+    async def DeleteBackup(self, request, context) -> pb.DeleteBackupResponse:
+        await self.backups.delete(request.name, caller_metadata(context.invocation_metadata()))
+        return pb.DeleteBackupResponse()
 
     async def GetSystemHealth(self, request, context) -> pb.GetSystemHealthResponse:
-        authorization = dict(context.invocation_metadata() or ()).get(METADATA_KEY, "")
-        metadata = ((METADATA_KEY, authorization),) if authorization else ()
+        metadata = caller_metadata(context.invocation_metadata())
         names = [entry.name for entry in registry.processes() if entry.name in self.addresses]
         services = await asyncio.gather(*(self._service(name, metadata) for name in names))
         consumers, connected = await self._consumers()

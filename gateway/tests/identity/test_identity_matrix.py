@@ -87,6 +87,13 @@ REQUESTS = {
     "RotateServiceAccountSecret": pb.RotateServiceAccountSecretRequest(name="serviceAccounts/none"),
     "DisableServiceAccount": pb.DisableServiceAccountRequest(name="serviceAccounts/none"),
     "GetSystemHealth": system_service_pb2.GetSystemHealthRequest(),
+    "ListBackups": system_service_pb2.ListBackupsRequest(),
+    "GetBackup": system_service_pb2.GetBackupRequest(name="backups/none"),
+    "CreateBackup": system_service_pb2.CreateBackupRequest(
+        backup=system_service_pb2.Backup(services=["gateway"])
+    ),
+    "RestoreBackup": system_service_pb2.RestoreBackupRequest(name="backups/none", validate_only=True),
+    "DeleteBackup": system_service_pb2.DeleteBackupRequest(name="backups/none"),
     "ListAuditRecords": audit_trail_service_pb2.ListAuditRecordsRequest(filter='actor = "users/nobody"'),
     "VerifyAuditChains": audit_trail_service_pb2.VerifyAuditChainsRequest(),
     "ExportAuditRecords": audit_trail_service_pb2.ExportAuditRecordsRequest(filter='actor = "users/nobody"'),

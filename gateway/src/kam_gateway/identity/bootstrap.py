@@ -85,7 +85,7 @@ def build(
     servicer = IdentityServicer(
         sign_in=sign_in, users=users, directory=directory, accounts=accounts, clock=clock, throttle=throttle
     )
-    system = SystemServicer(clock=clock, nats=lambda: app.nats)
+    system = SystemServicer(clock=clock, nats=lambda: app.nats, page_secret=secret.encode())
     app = ServiceApp(settings=settings, db=db, metadata=Base.metadata, versions_dir=MIGRATIONS, clock=clock)
     app.serve(servicer, system, AuditTrailServicer(AuditTrail(db, clock, page_secret=secret.encode())))
     sign_in.local = app.revocations

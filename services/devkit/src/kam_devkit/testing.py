@@ -207,7 +207,7 @@ class KamProcesses:
     """NATS plus some KAM services running as real processes, for end-to-end tests.
 
     Every process gets the same environment: ``KAM_NATS_URL``, ``KAM_TOKEN_SECRET``, and for every service
-    (started or not) ``KAM_<SVC>_GRPC_PORT``, ``KAM_<SVC>_ADDR`` and ``KAM_<SVC>_DATABASE_URL``, plus
+    (started or not) ``KAM_<SVC>_GRPC_PORT``, ``KAM_<SVC>_ADDR``, ``KAM_<SVC>_DATABASE_URL`` and ``_BACKUP_DIR``, plus
     ``KAM_GATEWAY_PORT``. Services that are not started get ports nobody listens on, so nothing reaches a
     developer's ``make run`` by accident. Working directory and SQLite files live under ``root``.
 
@@ -245,6 +245,7 @@ class KamProcesses:
             self.env[entry.env("GRPC_PORT")] = str(port)
             self.env[entry.env("ADDR")] = f"127.0.0.1:{port}"
             self.env[entry.env("DATABASE_URL")] = databases[svc]
+            self.env[entry.env("BACKUP_DIR")] = str(root / "var" / "backups" / svc)
         self.env.update(extra_env or {})
         self.started: list[str] = []
 

@@ -19,6 +19,7 @@ from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.errors import NotFoundError
 from opentelemetry import context as otel_context
 from opentelemetry import metrics, propagate
 from opentelemetry.trace import SpanKind
@@ -108,13 +109,20 @@ class EventConsumer:
     def durable(self) -> str:
         return self.name
 
-    def consumer_config(self) -> ConsumerConfig:
+    @property
+    def stream(self) -> str:
+        return events.stream_name(self.producer)
+
+    def consumer_config(self, start_sequence: int | None = None) -> ConsumerConfig:
+        """The durable consumer's configuration: from the stream's start, or from ``start_sequence`` (where a
+        restored database left off, :mod:`kam_kit.backup`)."""
         # JetStream requires max_deliver > len(backoff); the last backoff step repeats.
         steps = self.backoff[: max(self.max_deliver - 1, 1)]
         return ConsumerConfig(
             durable_name=self.durable,
             ack_policy=AckPolicy.EXPLICIT,
-            deliver_policy=DeliverPolicy.ALL,
+            deliver_policy=DeliverPolicy.ALL if start_sequence is None else DeliverPolicy.BY_START_SEQUENCE,
+            opt_start_seq=start_sequence,
             ack_wait=self.ack_wait,
             max_deliver=self.max_deliver,
             backoff=steps if len(steps) < self.max_deliver else None,
@@ -128,8 +136,19 @@ class EventConsumer:
         while True:
             try:
                 await events.ensure_stream(self.js, self.producer)
-                # Create or update the durable consumer; the same config again is a no-op on the server.
-                await self.js.add_consumer(stream, self.consumer_config())
+                # Create or update the durable consumer; the same config again is a no-op on the server. Where it
+                # starts is kept as it is (a restore may have moved it, and the server cannot change it).
+                config = self.consumer_config()
+                try:
+                    existing = (await self.js.consumer_info(stream, self.durable)).config
+                except NotFoundError:
+                    pass
+                else:
+                    config.deliver_policy, config.opt_start_seq = (
+                        existing.deliver_policy,
+                        existing.opt_start_seq,
+                    )
+                await self.js.add_consumer(stream, config)
                 psub = await self.js.pull_subscribe_bind(durable=self.durable, stream=stream)
                 await self._loop(psub)
             except asyncio.CancelledError:

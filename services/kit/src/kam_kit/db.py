@@ -220,6 +220,12 @@ class Database:
             yield session
 
     @asynccontextmanager
+    async def exclusive(self) -> AsyncIterator[None]:
+        """Hold off this process's writers (SQLite's writer queue) while the database is replaced (a restore)."""
+        async with self._writer_lock:
+            yield
+
+    @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
         async with self.sessions() as session:
             yield session

@@ -31,7 +31,14 @@ from grpc_reflection.v1alpha import reflection
 
 from kam_kit import auth, authz, telemetry
 from kam_kit.clock import SYSTEM_CLOCK, Clock
-from kam_kit.errors import KamError, Unauthenticated, concurrent_conflict, internal_status, to_rpc_status
+from kam_kit.errors import (
+    KamError,
+    Unauthenticated,
+    Unavailable,
+    concurrent_conflict,
+    internal_status,
+    to_rpc_status,
+)
 from kam_kit.revocation import Revocations
 
 log = logging.getLogger(__name__)
@@ -40,6 +47,8 @@ REQUEST_ID_KEY = "x-request-id"
 DEFAULT_DEADLINE_SECONDS = 30.0
 TOKEN_CACHE_SECONDS = 300.0
 ALWAYS_PUBLIC_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
+#: Served even while the service is paused (a restore): health, reflection, status and backup.
+PAUSE_EXEMPT_PREFIXES = (*ALWAYS_PUBLIC_PREFIXES, "/kam.api.v1.")
 
 _identity: contextvars.ContextVar[auth.Identity | None] = contextvars.ContextVar("kam_identity", default=None)
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("kam_request_id", default="")
@@ -88,6 +97,8 @@ class KamServerInterceptor(grpc.aio.ServerInterceptor):
         self.public_methods = set(public_methods)
         self.default_deadline = default_deadline
         self._verified: dict[str, tuple[auth.Identity, float]] = {}
+        #: Why the service does not serve its APIs now (a restore in progress), or "".
+        self.paused = ""
         meter = telemetry.meter()
         self._count = meter.create_counter("kam.rpc.server.requests", unit="{request}")
         self._duration = meter.create_histogram("kam.rpc.server.duration", unit="s")
@@ -137,6 +148,8 @@ class KamServerInterceptor(grpc.aio.ServerInterceptor):
         remaining = context.time_remaining()
         if remaining is not None and remaining <= 0:
             await context.abort(grpc.StatusCode.DEADLINE_EXCEEDED, "deadline already exceeded")
+        if self.paused and not method.startswith(PAUSE_EXEMPT_PREFIXES):
+            raise Unavailable(self.paused, reason="SERVICE_PAUSED")
         rule = authz.rule_for(method)
         if self._is_public(method) or (rule is not None and rule.public):
             _identity.set(None)

@@ -57,3 +57,11 @@ def revision(url: str, versions_dir: str | Path, metadata: MetaData, message: st
         head=f"{branch}@head",
         version_path=str(versions_dir),
     )
+
+
+def known_revisions(versions_dir: str | Path) -> set[str]:
+    """Every revision id of the kit's and the service's branches (what this code can migrate from)."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config("sqlite://", versions_dir))
+    return {revision.revision for revision in script.walk_revisions()}

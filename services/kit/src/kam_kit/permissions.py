@@ -116,6 +116,11 @@ _CATALOGUE = (
         "查看系统状态（服务健康、积压、消费延迟）",
         "read the system's health: services, backlogs, consumer lag",
     ),
+    Permission(
+        "system.backup",
+        "备份与恢复各服务数据库",
+        "back up and restore the services' databases",
+    ),
 )
 
 PERMISSIONS: dict[str, Permission] = {p.name: p for p in _CATALOGUE}
@@ -166,6 +171,7 @@ _ADMINISTRATION = (
     "roles.manage",
     "service_accounts.manage",
     "system.read",
+    "system.backup",
 )
 
 ADMIN = "roles/admin"

@@ -22,16 +22,20 @@ import importlib
 import logging
 import signal
 import sys
+import uuid
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kam.api.v1 import backup_pb2
 from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
+from nats.js.errors import NotFoundError
 from sqlalchemy import MetaData
 
-from kam_kit import audit, events, migrations, registry, status, telemetry
+from kam_kit import audit, backup, events, migrations, registry, status, telemetry
+from kam_kit.auth import Identity
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.consumer import EventConsumer, Subscription
 from kam_kit.db import Database
@@ -117,10 +121,18 @@ class ServiceApp:
     sealer: audit.AuditSealer | None = None
     #: Revoked sessions and service tokens (kam_kit.revocation), followed from the identity stream.
     revocations: Revocations = field(init=False)
+    #: The service's backups (kam_kit.backup), served as ``kam.api.v1.BackupService``.
+    backups: backup.BackupStore = field(init=False)
     _tasks: list[asyncio.Task] = field(default_factory=list)
+    #: The outbox relay, consumers and audit sealer: paused and resumed around a restore.
+    _workers: list[asyncio.Task] = field(default_factory=list)
+    _event_consumers: list[EventConsumer] = field(default_factory=list)
+    _js: JetStreamContext | None = None
+    _restoring: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def __post_init__(self) -> None:
         self.revocations = Revocations(self.clock)
+        self.backups = backup.BackupStore(self.db, service=self.service, directory=self.settings.backup_dir)
         if self.produces_events is None:
             try:
                 self.produces_events = registry.get(self.service).produces_events
@@ -171,11 +183,10 @@ class ServiceApp:
         status_servicer = status.StatusServicer(
             self.db, service=self.service, started=self.clock.now(), details=self.status_details
         )
-        self.grpc.add(*_swap(registration(status_servicer), status_servicer))
+        for kit_servicer in (status_servicer, backup.BackupServicer(self)):
+            self.grpc.add(*_swap(registration(kit_servicer), kit_servicer))
         await self.grpc.start()
-        if self.seals_audit:
-            self.sealer = audit.AuditSealer(self.db, service=self.service, clock=self.clock)
-            self._tasks.append(asyncio.create_task(self.sealer.run(), name=f"{self.service}-audit-sealer"))
+        self._start_sealer()
         # every service connects (it follows the identity service's revocations even when it has no events),
         # unless it is given no broker at all (an embedded or test instance: events wait in the outbox)
         if self.settings.nats_url:
@@ -185,6 +196,11 @@ class ServiceApp:
                 asyncio.create_task(job(), name=f"{self.service}-{getattr(job, '__name__', 'job')}")
             )
 
+    def _start_sealer(self) -> None:
+        if self.seals_audit:
+            self.sealer = audit.AuditSealer(self.db, service=self.service, clock=self.clock)
+            self._workers.append(asyncio.create_task(self.sealer.run(), name=f"{self.service}-audit-sealer"))
+
     async def _messaging(self) -> None:
         self.nats = await events.connect(self.settings.nats_url, name=f"kam-{self.service}")
         js = self.nats.jetstream()
@@ -193,6 +209,12 @@ class ServiceApp:
         )
         if self.produces_events:
             await _retry(lambda: events.ensure_stream(js, self.service), what="ensure stream")
+        async with self._restoring:  # a restore that began before the broker answered finishes first
+            self._js = js
+            self._start_messaging_workers(js)
+
+    def _start_messaging_workers(self, js: JetStreamContext) -> None:
+        if self.produces_events:
             self.relay = OutboxRelay(
                 self.db,
                 js,
@@ -201,23 +223,181 @@ class ServiceApp:
                 poll_interval=self.settings.outbox_poll_seconds,
                 clock=self.clock,
             )
-            self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.service}-outbox"))
-        for factory in self.consumers:
-            consumer = factory(js)
-            self._tasks.append(asyncio.create_task(consumer.run(), name=f"{consumer.name}-consumer"))
+            self._workers.append(asyncio.create_task(self.relay.run(), name=f"{self.service}-outbox"))
+        self._event_consumers = [factory(js) for factory in self.consumers]
+        for consumer in self._event_consumers:
+            self._workers.append(asyncio.create_task(consumer.run(), name=f"{consumer.name}-consumer"))
+
+    async def _stop_workers(self) -> None:
+        workers, self._workers = self._workers, []
+        await _cancel(workers)
+
+    # -- backup and restore (kam_kit.backup) -------------------------------------------------------------------
+
+    async def consumer_positions(self) -> list[backup.Position]:
+        """Each durable consumer's acknowledgement floor, as the broker tells it now."""
+        positions = []
+        for consumer in self._event_consumers:
+            position = backup.Position(consumer=consumer.name, stream=consumer.stream)
+            if self._js is not None:
+                with contextlib.suppress(Exception):
+                    info = await asyncio.wait_for(
+                        self._js.consumer_info(consumer.stream, consumer.durable), 5
+                    )
+                    position.stream_sequence, position.known = int(info.ack_floor.stream_seq or 0), True
+            positions.append(position)
+        return positions
+
+    async def take_backup(
+        self, backup_id: str, *, actor: Identity | None, pre_restore: bool = False
+    ) -> backup.Manifest:
+        manifest = await self.backups.create(
+            backup_id,
+            moment=self.clock.now(),
+            creator=actor.subject if actor is not None else "system",
+            positions=await self.consumer_positions(),
+            pre_restore=pre_restore,
+            stream_sequence=self._own_stream_sequence,
+        )
+        if not pre_restore:
+            await self._audit_backup(actor, "backup.create", manifest)
+        return manifest
+
+    async def _own_stream_sequence(self) -> int | None:
+        """The last sequence of this service's stream now (None: no stream, or the broker did not answer)."""
+        if not self.produces_events or self._js is None:
+            return None
+        try:
+            info = await asyncio.wait_for(self._js.stream_info(events.stream_name(self.service)), 5)
+        except Exception:  # noqa: BLE001 - unknown; a restore then withdraws nothing
+            return None
+        return int(info.state.last_seq or 0)
+
+    async def _withdraw_events_after(self, manifest: backup.Manifest) -> int:
+        """Delete this service's events published after the backup from its stream: the restore undid their
+        changes (the copy's own unpublished events are published again by the relay, under the same ids)."""
+        last = await self._own_stream_sequence()
+        if last is None or not manifest.stream_known or self._js is None:
+            return 0
+        stream, withdrawn = events.stream_name(self.service), 0
+        for sequence in range(manifest.stream_sequence + 1, last + 1):
+            with contextlib.suppress(NotFoundError):
+                withdrawn += bool(await self._js.delete_msg(stream, sequence))
+        return withdrawn
+
+    async def delete_backup(self, backup_id: str, *, actor: Identity | None) -> None:
+        manifest = self.backups.get(backup_id)
+        self.backups.delete(backup_id)
+        await self._audit_backup(actor, "backup.delete", manifest)
+
+    async def _audit_backup(self, actor: Identity | None, action: str, manifest: backup.Manifest) -> None:
+        async with self.db.transaction() as session:
+            audit.record_change(
+                session,
+                service=self.service,
+                actor=actor,
+                action=action,
+                resource=f"backups/{manifest.backup_id}",
+                details={"size_bytes": manifest.size_bytes, "sha256": manifest.sha256},
+                clock=self.clock,
+            )
+
+    async def restore_problems(self, manifest: backup.Manifest) -> list[str]:
+        found = await self.backups.problems(manifest, migrations.known_revisions(self.versions_dir))
+        if not self.consumers:
+            return found
+        if self._js is None or self.nats is None or not self.nats.is_connected:
+            return [
+                *found,
+                "消息服务器不可用，无法重置事件消费位置 (the broker is unreachable: the consumers cannot be moved back)",
+            ]
+        for position in manifest.consumer_positions:
+            if not position.known:
+                continue
+            try:
+                first = (await self._js.stream_info(position.stream)).state.first_seq
+            except Exception:  # noqa: BLE001 - a stream that is gone cannot be replayed
+                first = None
+            if first is None or first > position.stream_sequence + 1:
+                found.append(
+                    f"事件流 {position.stream} 已不再保存备份之后的全部事件 (the stream no longer holds every event "
+                    f"after sequence {position.stream_sequence}; restoring would miss events)"
+                )
+        return found
+
+    async def restore_backup(
+        self, manifest: backup.Manifest, *, validate_only: bool, actor: Identity | None
+    ) -> backup_pb2.ServiceRestore:
+        """Check a backup and, unless ``validate_only``, restore it (see :mod:`kam_kit.backup`)."""
+        async with self._restoring:
+            result = backup_pb2.ServiceRestore(
+                service=self.service,
+                backup_id=manifest.backup_id,
+                backup_rows=manifest.table_rows,
+                current_rows=await self.backups.current_rows(),
+                consumer_positions=[backup.positions_proto(p) for p in manifest.consumer_positions],
+            )
+            problems = await self.restore_problems(manifest)
+            result.problems.extend(problems)
+            result.ok = not problems
+            if problems or validate_only:
+                return result
+            result.pre_restore_backup_id, result.events_withdrawn = await self._restore(manifest, actor)
+            result.restored = True
+            log.info("backup restored", extra={"backup_id": manifest.backup_id})
+            return result
+
+    async def _restore(self, manifest: backup.Manifest, actor: Identity | None) -> tuple[str, int]:
+        if self.grpc is not None:
+            self.grpc.interceptor.paused = (
+                "服务正在恢复备份，请稍后重试 (the service is restoring a backup; retry shortly)"
+            )
+        await self._stop_workers()
+        try:
+            token = uuid.uuid4().hex[:6]
+            pre = await self.take_backup(
+                f"{manifest.backup_id[:40]}-pre-{token}", actor=None, pre_restore=True
+            )
+            carried = await backup.audit_since(self.db, manifest)
+            async with self.db.exclusive():
+                await self.db.dispose()
+                try:
+                    await self.backups.replace_database(manifest)
+                except Exception:
+                    log.exception("restore failed; putting back the database as it was")
+                    await self.backups.replace_database(pre)
+                    raise
+            await self.migrate()
+            await backup.carry_over_audit(self.db, carried)
+            await self._audit_backup(actor, "backup.restore", manifest)
+            withdrawn = await self._withdraw_events_after(manifest)
+            await self._move_consumers(manifest)
+            return pre.backup_id, withdrawn
+        finally:
+            self._start_sealer()
+            if self._js is not None:
+                self._start_messaging_workers(self._js)
+            if self.grpc is not None:
+                self.grpc.interceptor.paused = ""
+
+    async def _move_consumers(self, manifest: backup.Manifest) -> None:
+        """Each durable consumer restarts after the backup's acknowledgement floor (from the stream's start when
+        the backup could not ask the broker); the restored processed-event ids skip what the copy applied."""
+        if self._js is None:
+            return
+        known = {p.consumer: p for p in manifest.consumer_positions if p.known}
+        for consumer in self._event_consumers:
+            position = known.get(consumer.name)
+            with contextlib.suppress(NotFoundError):
+                await self._js.delete_consumer(consumer.stream, consumer.durable)
+            await events.ensure_stream(self._js, consumer.producer)
+            start = position.stream_sequence + 1 if position is not None else None
+            await self._js.add_consumer(consumer.stream, consumer.consumer_config(start_sequence=start))
 
     async def stop(self) -> None:
         if self.grpc is not None:
             await self.grpc.stop(self.settings.shutdown_grace_seconds)
-        for task in self._tasks:
-            task.cancel()
-        # Bounded: a task that does not end when cancelled (e.g. stuck in a driver call) must not keep the
-        # process from stopping; it is named in the log instead.
-        tasks = list(self._tasks)
-        if tasks:
-            _, pending = await asyncio.wait(tasks, timeout=STOP_TASKS_SECONDS)
-            for task in pending:
-                log.warning("task did not stop when cancelled", extra={"task": task.get_name()})
+        await _cancel([*self._tasks, *self._workers])
         if self.nats is not None and self.nats.is_connected:
             # Acks already sent are flushed; draining the pull subscriptions would wait for their fetches.
             with contextlib.suppress(Exception):
@@ -237,6 +417,17 @@ class ServiceApp:
             log.info("service started", extra={"settings": self.settings.redacted(), "grpc_port": port})
 
         await serve_until_signalled(started, self.stop)
+
+
+async def _cancel(tasks: list[asyncio.Task]) -> None:
+    """Cancel tasks and wait for them, bounded: a task that does not end when cancelled (e.g. stuck in a driver
+    call) must not keep the process from stopping; it is named in the log instead."""
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        _, pending = await asyncio.wait(tasks, timeout=STOP_TASKS_SECONDS)
+        for task in pending:
+            log.warning("task did not stop when cancelled", extra={"task": task.get_name()})
 
 
 async def serve_until_signalled(

@@ -107,6 +107,8 @@ class ServiceSettings:
     outbox_poll_seconds: float
     outbox_batch_size: int
     consumer_max_deliver: int
+    #: Where the service keeps its backups (kam_kit.backup); "" → backups are refused.
+    backup_dir: str = ""
 
     @classmethod
     def from_env(cls, service: str, environ: Mapping[str, str] | None = None) -> ServiceSettings:
@@ -125,6 +127,7 @@ class ServiceSettings:
             outbox_poll_seconds=env_float("KAM_OUTBOX_POLL_SECONDS", 0.5, environ=environ),
             outbox_batch_size=env_int("KAM_OUTBOX_BATCH_SIZE", 1000, minimum=1, environ=environ),
             consumer_max_deliver=env_int("KAM_CONSUMER_MAX_DELIVER", 5, minimum=1, environ=environ),
+            backup_dir=env_str(prefix + "BACKUP_DIR", f"var/backups/{service}", environ=environ),
         )
 
     def redacted(self) -> dict[str, object]:

@@ -28,9 +28,10 @@ from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior_
 from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from kam.api.v1 import authorization_pb2 as kam_dot_api_dot_v1_dot_authorization__pb2
+from kam.api.v1 import backup_pb2 as kam_dot_api_dot_v1_dot_backup__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$kam/identity/v1/system_service.proto\x12\x0fkam.identity.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ekam/api/v1/authorization.proto\"\x18\n\x16GetSystemHealthRequest\"O\n\x17GetSystemHealthResponse\x12\x34\n\rsystem_health\x18\x01 \x01(\x0b\x32\x1d.kam.identity.v1.SystemHealth\"\xc9\x02\n\x0cSystemHealth\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12\x15\n\x07healthy\x18\x02 \x01(\x08\x42\x04\xe2\x41\x01\x03\x12\x36\n\x08services\x18\x03 \x03(\x0b\x32\x1e.kam.identity.v1.ServiceHealthB\x04\xe2\x41\x01\x03\x12\x35\n\tconsumers\x18\x04 \x03(\x0b\x32\x1c.kam.identity.v1.ConsumerLagB\x04\xe2\x41\x01\x03\x12\x1e\n\x10\x62roker_connected\x18\x05 \x01(\x08\x42\x04\xe2\x41\x01\x03\x12\x34\n\ncheck_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03:I\xea\x41\x46\n\x19identity.kam/SystemHealth\x12\x0csystemHealth*\rsystemHealths2\x0csystemHealth\"\xd6\x02\n\rServiceHealth\x12\x0f\n\x07service\x18\x01 \x01(\t\x12\r\n\x05state\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\t\x12.\n\nstart_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0eoutbox_pending\x18\x05 \x01(\x03\x12\x37\n\x13oldest_pending_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0e\x61udit_unsealed\x18\x07 \x01(\x03\x12<\n\x07\x64\x65tails\x18\x08 \x03(\x0b\x32+.kam.identity.v1.ServiceHealth.DetailsEntry\x12\r\n\x05\x65rror\x18\t \x01(\t\x1a.\n\x0c\x44\x65tailsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"j\n\x0b\x43onsumerLag\x12\x0e\n\x06stream\x18\x01 \x01(\t\x12\x10\n\x08\x63onsumer\x18\x02 \x01(\t\x12\x0f\n\x07pending\x18\x03 \x01(\x03\x12\x13\n\x0b\x61\x63k_pending\x18\x04 \x01(\x03\x12\x13\n\x0bredelivered\x18\x05 \x01(\x03\x32\xc4\x01\n\rSystemService\x12\xa1\x01\n\x0fGetSystemHealth\x12\'.kam.identity.v1.GetSystemHealthRequest\x1a(.kam.identity.v1.GetSystemHealthResponse\";\x90\x02\x01\xc2\xf3\x18\r\n\x0bsystem.read\x82\xd3\xe4\x93\x02!\x12\x10/v1/systemHealthb\rsystem_health\x1a\x0f\xca\x41\x0cidentity.kamb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$kam/identity/v1/system_service.proto\x12\x0fkam.identity.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ekam/api/v1/authorization.proto\x1a\x17kam/api/v1/backup.proto\"\x18\n\x16GetSystemHealthRequest\"O\n\x17GetSystemHealthResponse\x12\x34\n\rsystem_health\x18\x01 \x01(\x0b\x32\x1d.kam.identity.v1.SystemHealth\"\xc9\x02\n\x0cSystemHealth\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12\x15\n\x07healthy\x18\x02 \x01(\x08\x42\x04\xe2\x41\x01\x03\x12\x36\n\x08services\x18\x03 \x03(\x0b\x32\x1e.kam.identity.v1.ServiceHealthB\x04\xe2\x41\x01\x03\x12\x35\n\tconsumers\x18\x04 \x03(\x0b\x32\x1c.kam.identity.v1.ConsumerLagB\x04\xe2\x41\x01\x03\x12\x1e\n\x10\x62roker_connected\x18\x05 \x01(\x08\x42\x04\xe2\x41\x01\x03\x12\x34\n\ncheck_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03:I\xea\x41\x46\n\x19identity.kam/SystemHealth\x12\x0csystemHealth*\rsystemHealths2\x0csystemHealth\"\xd6\x02\n\rServiceHealth\x12\x0f\n\x07service\x18\x01 \x01(\t\x12\r\n\x05state\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\t\x12.\n\nstart_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0eoutbox_pending\x18\x05 \x01(\x03\x12\x37\n\x13oldest_pending_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0e\x61udit_unsealed\x18\x07 \x01(\x03\x12<\n\x07\x64\x65tails\x18\x08 \x03(\x0b\x32+.kam.identity.v1.ServiceHealth.DetailsEntry\x12\r\n\x05\x65rror\x18\t \x01(\t\x1a.\n\x0c\x44\x65tailsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"j\n\x0b\x43onsumerLag\x12\x0e\n\x06stream\x18\x01 \x01(\t\x12\x10\n\x08\x63onsumer\x18\x02 \x01(\t\x12\x0f\n\x07pending\x18\x03 \x01(\x03\x12\x13\n\x0b\x61\x63k_pending\x18\x04 \x01(\x03\x12\x13\n\x0bredelivered\x18\x05 \x01(\x03\";\n\x12ListBackupsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"\x8d\x01\n\x13ListBackupsResponse\x12(\n\x07\x62\x61\x63kups\x18\x01 \x03(\x0b\x32\x17.kam.identity.v1.Backup\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x33\n\x0bunreachable\x18\x03 \x03(\x0b\x32\x1e.kam.identity.v1.BackupFailure\">\n\x10GetBackupRequest\x12*\n\x04name\x18\x01 \x01(\tB\x1c\xe2\x41\x01\x02\xfa\x41\x15\n\x13identity.kam/Backup\"<\n\x11GetBackupResponse\x12\'\n\x06\x62\x61\x63kup\x18\x01 \x01(\x0b\x32\x17.kam.identity.v1.Backup\"D\n\x13\x43reateBackupRequest\x12-\n\x06\x62\x61\x63kup\x18\x01 \x01(\x0b\x32\x17.kam.identity.v1.BackupB\x04\xe2\x41\x01\x02\"?\n\x14\x43reateBackupResponse\x12\'\n\x06\x62\x61\x63kup\x18\x01 \x01(\x0b\x32\x17.kam.identity.v1.Backup\"k\n\x14RestoreBackupRequest\x12*\n\x04name\x18\x01 \x01(\tB\x1c\xe2\x41\x01\x02\xfa\x41\x15\n\x13identity.kam/Backup\x12\x10\n\x08services\x18\x02 \x03(\t\x12\x15\n\rvalidate_only\x18\x03 \x01(\x08\"_\n\x15RestoreBackupResponse\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\n\n\x02ok\x18\x02 \x01(\x08\x12,\n\x08restores\x18\x03 \x03(\x0b\x32\x1a.kam.api.v1.ServiceRestore\"A\n\x13\x44\x65leteBackupRequest\x12*\n\x04name\x18\x01 \x01(\tB\x1c\xe2\x41\x01\x02\xfa\x41\x15\n\x13identity.kam/Backup\"\x16\n\x14\x44\x65leteBackupResponse\"\xbf\x02\n\x06\x42\x61\x63kup\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12\x10\n\x08services\x18\x02 \x03(\t\x12\x35\n\x0b\x63reate_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x18\n\nsize_bytes\x18\x04 \x01(\x03\x42\x04\xe2\x41\x01\x03\x12.\n\x05parts\x18\x05 \x03(\x0b\x32\x19.kam.api.v1.ServiceBackupB\x04\xe2\x41\x01\x03\x12\x36\n\x08\x66\x61ilures\x18\x06 \x03(\x0b\x32\x1e.kam.identity.v1.BackupFailureB\x04\xe2\x41\x01\x03\x12\x19\n\x0bpre_restore\x18\x07 \x01(\x08\x42\x04\xe2\x41\x01\x03:;\xea\x41\x38\n\x13identity.kam/Backup\x12\x10\x62\x61\x63kups/{backup}*\x07\x62\x61\x63kups2\x06\x62\x61\x63kup\"/\n\rBackupFailure\x12\x0f\n\x07service\x18\x01 \x01(\t\x12\r\n\x05\x65rror\x18\x02 \x01(\t2\xb7\x07\n\rSystemService\x12\xa1\x01\n\x0fGetSystemHealth\x12\'.kam.identity.v1.GetSystemHealthRequest\x1a(.kam.identity.v1.GetSystemHealthResponse\";\x90\x02\x01\xc2\xf3\x18\r\n\x0bsystem.read\x82\xd3\xe4\x93\x02!\x12\x10/v1/systemHealthb\rsystem_health\x12\x83\x01\n\x0bListBackups\x12#.kam.identity.v1.ListBackupsRequest\x1a$.kam.identity.v1.ListBackupsResponse\")\x90\x02\x01\xc2\xf3\x18\x0f\n\rsystem.backup\x82\xd3\xe4\x93\x02\r\x12\x0b/v1/backups\x12\x95\x01\n\tGetBackup\x12!.kam.identity.v1.GetBackupRequest\x1a\".kam.identity.v1.GetBackupResponse\"A\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x0f\n\rsystem.backup\x82\xd3\xe4\x93\x02\x1e\x12\x14/v1/{name=backups/*}b\x06\x62\x61\x63kup\x12\x9c\x01\n\x0c\x43reateBackup\x12$.kam.identity.v1.CreateBackupRequest\x1a%.kam.identity.v1.CreateBackupResponse\"?\xda\x41\x06\x62\x61\x63kup\xc2\xf3\x18\x0f\n\rsystem.backup\x82\xd3\xe4\x93\x02\x1d\"\x0b/v1/backups:\x06\x62\x61\x63kupb\x06\x62\x61\x63kup\x12\x9a\x01\n\rRestoreBackup\x12%.kam.identity.v1.RestoreBackupRequest\x1a&.kam.identity.v1.RestoreBackupResponse\":\xc2\xf3\x18\x0f\n\rsystem.backup\x82\xd3\xe4\x93\x02!\"\x1c/v1/{name=backups/*}:restore:\x01*\x12\x96\x01\n\x0c\x44\x65leteBackup\x12$.kam.identity.v1.DeleteBackupRequest\x1a%.kam.identity.v1.DeleteBackupResponse\"9\x90\x02\x02\xda\x41\x04name\xc2\xf3\x18\x0f\n\rsystem.backup\x82\xd3\xe4\x93\x02\x16*\x14/v1/{name=backups/*}\x1a\x0f\xca\x41\x0cidentity.kamb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -53,22 +54,78 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SYSTEMHEALTH']._serialized_options = b'\352AF\n\031identity.kam/SystemHealth\022\014systemHealth*\rsystemHealths2\014systemHealth'
   _globals['_SERVICEHEALTH_DETAILSENTRY']._loaded_options = None
   _globals['_SERVICEHEALTH_DETAILSENTRY']._serialized_options = b'8\001'
+  _globals['_GETBACKUPREQUEST'].fields_by_name['name']._loaded_options = None
+  _globals['_GETBACKUPREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\372A\025\n\023identity.kam/Backup'
+  _globals['_CREATEBACKUPREQUEST'].fields_by_name['backup']._loaded_options = None
+  _globals['_CREATEBACKUPREQUEST'].fields_by_name['backup']._serialized_options = b'\342A\001\002'
+  _globals['_RESTOREBACKUPREQUEST'].fields_by_name['name']._loaded_options = None
+  _globals['_RESTOREBACKUPREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\372A\025\n\023identity.kam/Backup'
+  _globals['_DELETEBACKUPREQUEST'].fields_by_name['name']._loaded_options = None
+  _globals['_DELETEBACKUPREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\372A\025\n\023identity.kam/Backup'
+  _globals['_BACKUP'].fields_by_name['name']._loaded_options = None
+  _globals['_BACKUP'].fields_by_name['name']._serialized_options = b'\342A\001\010'
+  _globals['_BACKUP'].fields_by_name['create_time']._loaded_options = None
+  _globals['_BACKUP'].fields_by_name['create_time']._serialized_options = b'\342A\001\003'
+  _globals['_BACKUP'].fields_by_name['size_bytes']._loaded_options = None
+  _globals['_BACKUP'].fields_by_name['size_bytes']._serialized_options = b'\342A\001\003'
+  _globals['_BACKUP'].fields_by_name['parts']._loaded_options = None
+  _globals['_BACKUP'].fields_by_name['parts']._serialized_options = b'\342A\001\003'
+  _globals['_BACKUP'].fields_by_name['failures']._loaded_options = None
+  _globals['_BACKUP'].fields_by_name['failures']._serialized_options = b'\342A\001\003'
+  _globals['_BACKUP'].fields_by_name['pre_restore']._loaded_options = None
+  _globals['_BACKUP'].fields_by_name['pre_restore']._serialized_options = b'\342A\001\003'
+  _globals['_BACKUP']._loaded_options = None
+  _globals['_BACKUP']._serialized_options = b'\352A8\n\023identity.kam/Backup\022\020backups/{backup}*\007backups2\006backup'
   _globals['_SYSTEMSERVICE']._loaded_options = None
   _globals['_SYSTEMSERVICE']._serialized_options = b'\312A\014identity.kam'
   _globals['_SYSTEMSERVICE'].methods_by_name['GetSystemHealth']._loaded_options = None
   _globals['_SYSTEMSERVICE'].methods_by_name['GetSystemHealth']._serialized_options = b'\220\002\001\302\363\030\r\n\013system.read\202\323\344\223\002!\022\020/v1/systemHealthb\rsystem_health'
-  _globals['_GETSYSTEMHEALTHREQUEST']._serialized_start=237
-  _globals['_GETSYSTEMHEALTHREQUEST']._serialized_end=261
-  _globals['_GETSYSTEMHEALTHRESPONSE']._serialized_start=263
-  _globals['_GETSYSTEMHEALTHRESPONSE']._serialized_end=342
-  _globals['_SYSTEMHEALTH']._serialized_start=345
-  _globals['_SYSTEMHEALTH']._serialized_end=674
-  _globals['_SERVICEHEALTH']._serialized_start=677
-  _globals['_SERVICEHEALTH']._serialized_end=1019
-  _globals['_SERVICEHEALTH_DETAILSENTRY']._serialized_start=973
-  _globals['_SERVICEHEALTH_DETAILSENTRY']._serialized_end=1019
-  _globals['_CONSUMERLAG']._serialized_start=1021
-  _globals['_CONSUMERLAG']._serialized_end=1127
-  _globals['_SYSTEMSERVICE']._serialized_start=1130
-  _globals['_SYSTEMSERVICE']._serialized_end=1326
+  _globals['_SYSTEMSERVICE'].methods_by_name['ListBackups']._loaded_options = None
+  _globals['_SYSTEMSERVICE'].methods_by_name['ListBackups']._serialized_options = b'\220\002\001\302\363\030\017\n\rsystem.backup\202\323\344\223\002\r\022\013/v1/backups'
+  _globals['_SYSTEMSERVICE'].methods_by_name['GetBackup']._loaded_options = None
+  _globals['_SYSTEMSERVICE'].methods_by_name['GetBackup']._serialized_options = b'\220\002\001\332A\004name\302\363\030\017\n\rsystem.backup\202\323\344\223\002\036\022\024/v1/{name=backups/*}b\006backup'
+  _globals['_SYSTEMSERVICE'].methods_by_name['CreateBackup']._loaded_options = None
+  _globals['_SYSTEMSERVICE'].methods_by_name['CreateBackup']._serialized_options = b'\332A\006backup\302\363\030\017\n\rsystem.backup\202\323\344\223\002\035\"\013/v1/backups:\006backupb\006backup'
+  _globals['_SYSTEMSERVICE'].methods_by_name['RestoreBackup']._loaded_options = None
+  _globals['_SYSTEMSERVICE'].methods_by_name['RestoreBackup']._serialized_options = b'\302\363\030\017\n\rsystem.backup\202\323\344\223\002!\"\034/v1/{name=backups/*}:restore:\001*'
+  _globals['_SYSTEMSERVICE'].methods_by_name['DeleteBackup']._loaded_options = None
+  _globals['_SYSTEMSERVICE'].methods_by_name['DeleteBackup']._serialized_options = b'\220\002\002\332A\004name\302\363\030\017\n\rsystem.backup\202\323\344\223\002\026*\024/v1/{name=backups/*}'
+  _globals['_GETSYSTEMHEALTHREQUEST']._serialized_start=262
+  _globals['_GETSYSTEMHEALTHREQUEST']._serialized_end=286
+  _globals['_GETSYSTEMHEALTHRESPONSE']._serialized_start=288
+  _globals['_GETSYSTEMHEALTHRESPONSE']._serialized_end=367
+  _globals['_SYSTEMHEALTH']._serialized_start=370
+  _globals['_SYSTEMHEALTH']._serialized_end=699
+  _globals['_SERVICEHEALTH']._serialized_start=702
+  _globals['_SERVICEHEALTH']._serialized_end=1044
+  _globals['_SERVICEHEALTH_DETAILSENTRY']._serialized_start=998
+  _globals['_SERVICEHEALTH_DETAILSENTRY']._serialized_end=1044
+  _globals['_CONSUMERLAG']._serialized_start=1046
+  _globals['_CONSUMERLAG']._serialized_end=1152
+  _globals['_LISTBACKUPSREQUEST']._serialized_start=1154
+  _globals['_LISTBACKUPSREQUEST']._serialized_end=1213
+  _globals['_LISTBACKUPSRESPONSE']._serialized_start=1216
+  _globals['_LISTBACKUPSRESPONSE']._serialized_end=1357
+  _globals['_GETBACKUPREQUEST']._serialized_start=1359
+  _globals['_GETBACKUPREQUEST']._serialized_end=1421
+  _globals['_GETBACKUPRESPONSE']._serialized_start=1423
+  _globals['_GETBACKUPRESPONSE']._serialized_end=1483
+  _globals['_CREATEBACKUPREQUEST']._serialized_start=1485
+  _globals['_CREATEBACKUPREQUEST']._serialized_end=1553
+  _globals['_CREATEBACKUPRESPONSE']._serialized_start=1555
+  _globals['_CREATEBACKUPRESPONSE']._serialized_end=1618
+  _globals['_RESTOREBACKUPREQUEST']._serialized_start=1620
+  _globals['_RESTOREBACKUPREQUEST']._serialized_end=1727
+  _globals['_RESTOREBACKUPRESPONSE']._serialized_start=1729
+  _globals['_RESTOREBACKUPRESPONSE']._serialized_end=1824
+  _globals['_DELETEBACKUPREQUEST']._serialized_start=1826
+  _globals['_DELETEBACKUPREQUEST']._serialized_end=1891
+  _globals['_DELETEBACKUPRESPONSE']._serialized_start=1893
+  _globals['_DELETEBACKUPRESPONSE']._serialized_end=1915
+  _globals['_BACKUP']._serialized_start=1918
+  _globals['_BACKUP']._serialized_end=2237
+  _globals['_BACKUPFAILURE']._serialized_start=2239
+  _globals['_BACKUPFAILURE']._serialized_end=2286
+  _globals['_SYSTEMSERVICE']._serialized_start=2289
+  _globals['_SYSTEMSERVICE']._serialized_end=3240
 # @@protoc_insertion_point(module_scope)

@@ -6,6 +6,7 @@ from google.api import field_behavior_pb2 as _field_behavior_pb2
 from google.api import resource_pb2 as _resource_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from kam.api.v1 import authorization_pb2 as _authorization_pb2
+from kam.api.v1 import backup_pb2 as _backup_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
@@ -82,3 +83,101 @@ class ConsumerLag(_message.Message):
     ack_pending: int
     redelivered: int
     def __init__(self, stream: _Optional[str] = ..., consumer: _Optional[str] = ..., pending: _Optional[int] = ..., ack_pending: _Optional[int] = ..., redelivered: _Optional[int] = ...) -> None: ...
+
+class ListBackupsRequest(_message.Message):
+    __slots__ = ("page_size", "page_token")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListBackupsResponse(_message.Message):
+    __slots__ = ("backups", "next_page_token", "unreachable")
+    BACKUPS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    UNREACHABLE_FIELD_NUMBER: _ClassVar[int]
+    backups: _containers.RepeatedCompositeFieldContainer[Backup]
+    next_page_token: str
+    unreachable: _containers.RepeatedCompositeFieldContainer[BackupFailure]
+    def __init__(self, backups: _Optional[_Iterable[_Union[Backup, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., unreachable: _Optional[_Iterable[_Union[BackupFailure, _Mapping]]] = ...) -> None: ...
+
+class GetBackupRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class GetBackupResponse(_message.Message):
+    __slots__ = ("backup",)
+    BACKUP_FIELD_NUMBER: _ClassVar[int]
+    backup: Backup
+    def __init__(self, backup: _Optional[_Union[Backup, _Mapping]] = ...) -> None: ...
+
+class CreateBackupRequest(_message.Message):
+    __slots__ = ("backup",)
+    BACKUP_FIELD_NUMBER: _ClassVar[int]
+    backup: Backup
+    def __init__(self, backup: _Optional[_Union[Backup, _Mapping]] = ...) -> None: ...
+
+class CreateBackupResponse(_message.Message):
+    __slots__ = ("backup",)
+    BACKUP_FIELD_NUMBER: _ClassVar[int]
+    backup: Backup
+    def __init__(self, backup: _Optional[_Union[Backup, _Mapping]] = ...) -> None: ...
+
+class RestoreBackupRequest(_message.Message):
+    __slots__ = ("name", "services", "validate_only")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    SERVICES_FIELD_NUMBER: _ClassVar[int]
+    VALIDATE_ONLY_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    services: _containers.RepeatedScalarFieldContainer[str]
+    validate_only: bool
+    def __init__(self, name: _Optional[str] = ..., services: _Optional[_Iterable[str]] = ..., validate_only: _Optional[bool] = ...) -> None: ...
+
+class RestoreBackupResponse(_message.Message):
+    __slots__ = ("name", "ok", "restores")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    OK_FIELD_NUMBER: _ClassVar[int]
+    RESTORES_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    ok: bool
+    restores: _containers.RepeatedCompositeFieldContainer[_backup_pb2.ServiceRestore]
+    def __init__(self, name: _Optional[str] = ..., ok: _Optional[bool] = ..., restores: _Optional[_Iterable[_Union[_backup_pb2.ServiceRestore, _Mapping]]] = ...) -> None: ...
+
+class DeleteBackupRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class DeleteBackupResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class Backup(_message.Message):
+    __slots__ = ("name", "services", "create_time", "size_bytes", "parts", "failures", "pre_restore")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    SERVICES_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    PARTS_FIELD_NUMBER: _ClassVar[int]
+    FAILURES_FIELD_NUMBER: _ClassVar[int]
+    PRE_RESTORE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    services: _containers.RepeatedScalarFieldContainer[str]
+    create_time: _timestamp_pb2.Timestamp
+    size_bytes: int
+    parts: _containers.RepeatedCompositeFieldContainer[_backup_pb2.ServiceBackup]
+    failures: _containers.RepeatedCompositeFieldContainer[BackupFailure]
+    pre_restore: bool
+    def __init__(self, name: _Optional[str] = ..., services: _Optional[_Iterable[str]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., size_bytes: _Optional[int] = ..., parts: _Optional[_Iterable[_Union[_backup_pb2.ServiceBackup, _Mapping]]] = ..., failures: _Optional[_Iterable[_Union[BackupFailure, _Mapping]]] = ..., pre_restore: _Optional[bool] = ...) -> None: ...
+
+class BackupFailure(_message.Message):
+    __slots__ = ("service", "error")
+    SERVICE_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    service: str
+    error: str
+    def __init__(self, service: _Optional[str] = ..., error: _Optional[str] = ...) -> None: ...

@@ -40,6 +40,31 @@ class SystemServiceStub:
                 request_serializer=kam_dot_identity_dot_v1_dot_system__service__pb2.GetSystemHealthRequest.SerializeToString,
                 response_deserializer=kam_dot_identity_dot_v1_dot_system__service__pb2.GetSystemHealthResponse.FromString,
                 _registered_method=True)
+        self.ListBackups = channel.unary_unary(
+                '/kam.identity.v1.SystemService/ListBackups',
+                request_serializer=kam_dot_identity_dot_v1_dot_system__service__pb2.ListBackupsRequest.SerializeToString,
+                response_deserializer=kam_dot_identity_dot_v1_dot_system__service__pb2.ListBackupsResponse.FromString,
+                _registered_method=True)
+        self.GetBackup = channel.unary_unary(
+                '/kam.identity.v1.SystemService/GetBackup',
+                request_serializer=kam_dot_identity_dot_v1_dot_system__service__pb2.GetBackupRequest.SerializeToString,
+                response_deserializer=kam_dot_identity_dot_v1_dot_system__service__pb2.GetBackupResponse.FromString,
+                _registered_method=True)
+        self.CreateBackup = channel.unary_unary(
+                '/kam.identity.v1.SystemService/CreateBackup',
+                request_serializer=kam_dot_identity_dot_v1_dot_system__service__pb2.CreateBackupRequest.SerializeToString,
+                response_deserializer=kam_dot_identity_dot_v1_dot_system__service__pb2.CreateBackupResponse.FromString,
+                _registered_method=True)
+        self.RestoreBackup = channel.unary_unary(
+                '/kam.identity.v1.SystemService/RestoreBackup',
+                request_serializer=kam_dot_identity_dot_v1_dot_system__service__pb2.RestoreBackupRequest.SerializeToString,
+                response_deserializer=kam_dot_identity_dot_v1_dot_system__service__pb2.RestoreBackupResponse.FromString,
+                _registered_method=True)
+        self.DeleteBackup = channel.unary_unary(
+                '/kam.identity.v1.SystemService/DeleteBackup',
+                request_serializer=kam_dot_identity_dot_v1_dot_system__service__pb2.DeleteBackupRequest.SerializeToString,
+                response_deserializer=kam_dot_identity_dot_v1_dot_system__service__pb2.DeleteBackupResponse.FromString,
+                _registered_method=True)
 
 
 class SystemServiceServicer:
@@ -54,6 +79,45 @@ class SystemServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListBackups(self, request, context):
+        """Lists the backups of the services' databases, newest first (one backup may cover one service or all).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetBackup(self, request, context):
+        """Gets a backup with each service's part.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateBackup(self, request, context):
+        """Backs up the databases of the named services (all, the gateway's identity database included, when none is
+        named), each consistently, under one backup id.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RestoreBackup(self, request, context):
+        """Restores a backup for the named services (every service it covers when none is named); with
+        `validate_only`, checks it and tells what would change without changing anything. The identity database is
+        restored last. After a restore every durable consumer of a restored service restarts from the position the
+        backup recorded, and skips the events the backup had already applied: nothing is missed or applied twice.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteBackup(self, request, context):
+        """Deletes a backup's files in every service.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_SystemServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -61,6 +125,31 @@ def add_SystemServiceServicer_to_server(servicer, server):
                     servicer.GetSystemHealth,
                     request_deserializer=kam_dot_identity_dot_v1_dot_system__service__pb2.GetSystemHealthRequest.FromString,
                     response_serializer=kam_dot_identity_dot_v1_dot_system__service__pb2.GetSystemHealthResponse.SerializeToString,
+            ),
+            'ListBackups': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListBackups,
+                    request_deserializer=kam_dot_identity_dot_v1_dot_system__service__pb2.ListBackupsRequest.FromString,
+                    response_serializer=kam_dot_identity_dot_v1_dot_system__service__pb2.ListBackupsResponse.SerializeToString,
+            ),
+            'GetBackup': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetBackup,
+                    request_deserializer=kam_dot_identity_dot_v1_dot_system__service__pb2.GetBackupRequest.FromString,
+                    response_serializer=kam_dot_identity_dot_v1_dot_system__service__pb2.GetBackupResponse.SerializeToString,
+            ),
+            'CreateBackup': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateBackup,
+                    request_deserializer=kam_dot_identity_dot_v1_dot_system__service__pb2.CreateBackupRequest.FromString,
+                    response_serializer=kam_dot_identity_dot_v1_dot_system__service__pb2.CreateBackupResponse.SerializeToString,
+            ),
+            'RestoreBackup': grpc.unary_unary_rpc_method_handler(
+                    servicer.RestoreBackup,
+                    request_deserializer=kam_dot_identity_dot_v1_dot_system__service__pb2.RestoreBackupRequest.FromString,
+                    response_serializer=kam_dot_identity_dot_v1_dot_system__service__pb2.RestoreBackupResponse.SerializeToString,
+            ),
+            'DeleteBackup': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteBackup,
+                    request_deserializer=kam_dot_identity_dot_v1_dot_system__service__pb2.DeleteBackupRequest.FromString,
+                    response_serializer=kam_dot_identity_dot_v1_dot_system__service__pb2.DeleteBackupResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -91,6 +180,141 @@ class SystemService:
             '/kam.identity.v1.SystemService/GetSystemHealth',
             kam_dot_identity_dot_v1_dot_system__service__pb2.GetSystemHealthRequest.SerializeToString,
             kam_dot_identity_dot_v1_dot_system__service__pb2.GetSystemHealthResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListBackups(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.identity.v1.SystemService/ListBackups',
+            kam_dot_identity_dot_v1_dot_system__service__pb2.ListBackupsRequest.SerializeToString,
+            kam_dot_identity_dot_v1_dot_system__service__pb2.ListBackupsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetBackup(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.identity.v1.SystemService/GetBackup',
+            kam_dot_identity_dot_v1_dot_system__service__pb2.GetBackupRequest.SerializeToString,
+            kam_dot_identity_dot_v1_dot_system__service__pb2.GetBackupResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateBackup(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.identity.v1.SystemService/CreateBackup',
+            kam_dot_identity_dot_v1_dot_system__service__pb2.CreateBackupRequest.SerializeToString,
+            kam_dot_identity_dot_v1_dot_system__service__pb2.CreateBackupResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RestoreBackup(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.identity.v1.SystemService/RestoreBackup',
+            kam_dot_identity_dot_v1_dot_system__service__pb2.RestoreBackupRequest.SerializeToString,
+            kam_dot_identity_dot_v1_dot_system__service__pb2.RestoreBackupResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteBackup(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.identity.v1.SystemService/DeleteBackup',
+            kam_dot_identity_dot_v1_dot_system__service__pb2.DeleteBackupRequest.SerializeToString,
+            kam_dot_identity_dot_v1_dot_system__service__pb2.DeleteBackupResponse.FromString,
             options,
             channel_credentials,
             insecure,

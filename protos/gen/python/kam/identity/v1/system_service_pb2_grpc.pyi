@@ -37,6 +37,22 @@ class SystemServiceStub:
     """Gets the health of every service and the gateway: serving or not, version, uptime, outbox backlog, the lag of
     every durable event consumer, and service facts such as the last scan.
     """
+    ListBackups: _grpc.UnaryUnaryMultiCallable[_system_service_pb2.ListBackupsRequest, _system_service_pb2.ListBackupsResponse]
+    """Lists the backups of the services' databases, newest first (one backup may cover one service or all)."""
+    GetBackup: _grpc.UnaryUnaryMultiCallable[_system_service_pb2.GetBackupRequest, _system_service_pb2.GetBackupResponse]
+    """Gets a backup with each service's part."""
+    CreateBackup: _grpc.UnaryUnaryMultiCallable[_system_service_pb2.CreateBackupRequest, _system_service_pb2.CreateBackupResponse]
+    """Backs up the databases of the named services (all, the gateway's identity database included, when none is
+    named), each consistently, under one backup id.
+    """
+    RestoreBackup: _grpc.UnaryUnaryMultiCallable[_system_service_pb2.RestoreBackupRequest, _system_service_pb2.RestoreBackupResponse]
+    """Restores a backup for the named services (every service it covers when none is named); with
+    `validate_only`, checks it and tells what would change without changing anything. The identity database is
+    restored last. After a restore every durable consumer of a restored service restarts from the position the
+    backup recorded, and skips the events the backup had already applied: nothing is missed or applied twice.
+    """
+    DeleteBackup: _grpc.UnaryUnaryMultiCallable[_system_service_pb2.DeleteBackupRequest, _system_service_pb2.DeleteBackupResponse]
+    """Deletes a backup's files in every service."""
 
 @_typing.type_check_only
 class SystemServiceAsyncStub(SystemServiceStub):
@@ -47,6 +63,22 @@ class SystemServiceAsyncStub(SystemServiceStub):
     """Gets the health of every service and the gateway: serving or not, version, uptime, outbox backlog, the lag of
     every durable event consumer, and service facts such as the last scan.
     """
+    ListBackups: _aio.UnaryUnaryMultiCallable[_system_service_pb2.ListBackupsRequest, _system_service_pb2.ListBackupsResponse]  # type: ignore[assignment]
+    """Lists the backups of the services' databases, newest first (one backup may cover one service or all)."""
+    GetBackup: _aio.UnaryUnaryMultiCallable[_system_service_pb2.GetBackupRequest, _system_service_pb2.GetBackupResponse]  # type: ignore[assignment]
+    """Gets a backup with each service's part."""
+    CreateBackup: _aio.UnaryUnaryMultiCallable[_system_service_pb2.CreateBackupRequest, _system_service_pb2.CreateBackupResponse]  # type: ignore[assignment]
+    """Backs up the databases of the named services (all, the gateway's identity database included, when none is
+    named), each consistently, under one backup id.
+    """
+    RestoreBackup: _aio.UnaryUnaryMultiCallable[_system_service_pb2.RestoreBackupRequest, _system_service_pb2.RestoreBackupResponse]  # type: ignore[assignment]
+    """Restores a backup for the named services (every service it covers when none is named); with
+    `validate_only`, checks it and tells what would change without changing anything. The identity database is
+    restored last. After a restore every durable consumer of a restored service restarts from the position the
+    backup recorded, and skips the events the backup had already applied: nothing is missed or applied twice.
+    """
+    DeleteBackup: _aio.UnaryUnaryMultiCallable[_system_service_pb2.DeleteBackupRequest, _system_service_pb2.DeleteBackupResponse]  # type: ignore[assignment]
+    """Deletes a backup's files in every service."""
 
 class SystemServiceServicer(metaclass=_abc_1.ABCMeta):
     """The control center's view of the running system (系统状态), served by the gateway."""
@@ -60,5 +92,51 @@ class SystemServiceServicer(metaclass=_abc_1.ABCMeta):
         """Gets the health of every service and the gateway: serving or not, version, uptime, outbox backlog, the lag of
         every durable event consumer, and service facts such as the last scan.
         """
+
+    @_abc_1.abstractmethod
+    def ListBackups(
+        self,
+        request: _system_service_pb2.ListBackupsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_system_service_pb2.ListBackupsResponse, _abc.Awaitable[_system_service_pb2.ListBackupsResponse]]:
+        """Lists the backups of the services' databases, newest first (one backup may cover one service or all)."""
+
+    @_abc_1.abstractmethod
+    def GetBackup(
+        self,
+        request: _system_service_pb2.GetBackupRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_system_service_pb2.GetBackupResponse, _abc.Awaitable[_system_service_pb2.GetBackupResponse]]:
+        """Gets a backup with each service's part."""
+
+    @_abc_1.abstractmethod
+    def CreateBackup(
+        self,
+        request: _system_service_pb2.CreateBackupRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_system_service_pb2.CreateBackupResponse, _abc.Awaitable[_system_service_pb2.CreateBackupResponse]]:
+        """Backs up the databases of the named services (all, the gateway's identity database included, when none is
+        named), each consistently, under one backup id.
+        """
+
+    @_abc_1.abstractmethod
+    def RestoreBackup(
+        self,
+        request: _system_service_pb2.RestoreBackupRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_system_service_pb2.RestoreBackupResponse, _abc.Awaitable[_system_service_pb2.RestoreBackupResponse]]:
+        """Restores a backup for the named services (every service it covers when none is named); with
+        `validate_only`, checks it and tells what would change without changing anything. The identity database is
+        restored last. After a restore every durable consumer of a restored service restarts from the position the
+        backup recorded, and skips the events the backup had already applied: nothing is missed or applied twice.
+        """
+
+    @_abc_1.abstractmethod
+    def DeleteBackup(
+        self,
+        request: _system_service_pb2.DeleteBackupRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_system_service_pb2.DeleteBackupResponse, _abc.Awaitable[_system_service_pb2.DeleteBackupResponse]]:
+        """Deletes a backup's files in every service."""
 
 def add_SystemServiceServicer_to_server(servicer: SystemServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
