@@ -6,8 +6,9 @@ the same transaction): hash-chained and published like every change. ``access_re
 
 While an RPC runs, every place that renders personal data unmasked notes what it showed (:func:`disclose` and
 the ``*_shown`` helpers below) into the call's :class:`Disclosure`. Before the response leaves,
-:meth:`AccessAudit.record` writes one access record and its ``PersonalDataAccessed`` event in one transaction;
-when that fails the call fails (no unaudited reveal). A response masked for the caller notes nothing and
+:meth:`AccessAudit.record` writes one access record and its ``PersonalDataAccessed`` event and waits until they
+are committed — in a transaction shared with the records of concurrent calls (:mod:`kam_kit.groupcommit`); when
+that fails the call fails (no unaudited reveal). A response masked for the caller notes nothing and
 writes nothing.
 
 The kinds are the ones a caller without the permission sees masked: an individual's or a contact's name, ID
@@ -29,6 +30,7 @@ from kam_kit.auth import Identity
 from kam_kit.clock import Clock
 from kam_kit.db import Database
 from kam_kit.errors import NotFound, Unavailable
+from kam_kit.groupcommit import GroupCommit
 from kam_kit.timeconv import to_timestamp
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -212,6 +214,7 @@ class AccessAudit:
         self.clock = clock
         self.events = outbox.Recorder(SERVICE, clock)
         self.trail = trail(clock)
+        self.writer = GroupCommit(db, name="access-records")
 
     async def record(
         self,
@@ -244,28 +247,32 @@ class AccessAudit:
             trace_id=trace_id,
         )
         customer_ids = list(disclosure.customers)[:MAX_CUSTOMERS]
+
+        def write(session) -> None:
+            session.add(row)
+            session.add_all(
+                AccessRecordCustomerRow(record_id=row.id, position=n, customer_id=cid)
+                for n, cid in enumerate(customer_ids)
+            )
+            event = events_pb2.PersonalDataAccessed(access_record=record_to_proto(row, customer_ids))
+            self.events.record(session, event, resource=f"accessRecords/{row.id}", event_id=row.id)
+            # the service's tamper-evident trail (kam_kit.audit), shared with every change it records
+            self.trail.view(
+                session,
+                actor=identity,
+                action="personal_data.view",
+                resources=[f"customers/{cid}" for cid in customer_ids],
+                resource_count=row.customer_count,
+                kinds=disclosure.kinds,
+                query=disclosure.search_query,
+                request_id=row.request_id,
+                trace_id=trace_id,
+                details={"method": method, "access_record": f"accessRecords/{row.id}"},
+            )
+
         try:
-            async with self.db.transaction() as session:
-                session.add(row)
-                session.add_all(
-                    AccessRecordCustomerRow(record_id=row.id, position=n, customer_id=cid)
-                    for n, cid in enumerate(customer_ids)
-                )
-                event = events_pb2.PersonalDataAccessed(access_record=record_to_proto(row, customer_ids))
-                self.events.record(session, event, resource=f"accessRecords/{row.id}", event_id=row.id)
-                # the service's tamper-evident trail (kam_kit.audit), shared with every change it records
-                self.trail.view(
-                    session,
-                    actor=identity,
-                    action="personal_data.view",
-                    resources=[f"customers/{cid}" for cid in customer_ids],
-                    resource_count=row.customer_count,
-                    kinds=disclosure.kinds,
-                    query=disclosure.search_query,
-                    request_id=row.request_id,
-                    trace_id=trace_id,
-                    details={"method": method, "access_record": f"accessRecords/{row.id}"},
-                )
+            # concurrent reads' records share a transaction; this call answers only once its record committed
+            await self.writer.write(write)
         except SQLAlchemyError:
             log.exception("access record not written; the response is withheld", extra={"method": method})
             raise Unavailable(

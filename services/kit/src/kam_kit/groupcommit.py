@@ -1,0 +1,105 @@
+"""Group commit: the small writes of many concurrent calls share one transaction.
+
+A call that must not answer before its write is durable — an access record before unmasked personal data leaves
+— hands the write to :meth:`GroupCommit.write` and awaits it. One writer task per database takes every write
+waiting at that moment (up to ``max_batch``) into one transaction and commits it; each caller's ``write`` returns
+when the transaction holding its write has committed, or raises what made it fail. Under load the writes that
+arrive while one transaction commits form the next one, so a busy service commits once per batch instead of
+once per call (on SQLite, where writers queue on one lock, this is most of an audited read's cost); a lone call
+waits for nothing but its own commit.
+
+A batch that fails is retried write by write, so one bad write fails only its own caller. A write whose caller
+was cancelled meanwhile is still committed (a record of a response that was not delivered is harmless; a missing
+one is not).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kam_kit import telemetry
+from kam_kit.db import Database
+
+log = logging.getLogger(__name__)
+
+#: One write: adds rows to the batch's session (synchronously; the writer flushes and commits).
+Write = Callable[[AsyncSession], None]
+
+
+class GroupCommit:
+    def __init__(self, db: Database, *, name: str, max_batch: int = 256) -> None:
+        self.db = db
+        self.name = name
+        self.max_batch = max_batch
+        self._waiting: list[tuple[Write, asyncio.Future[None]]] = []
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task | None = None
+        self._closing = False
+        meter = telemetry.meter()
+        self._batches = meter.create_histogram(
+            "kam.groupcommit.batch_size", unit="{write}", description="Writes committed per transaction"
+        )
+        self._attrs = {"writer": name}
+
+    async def write(self, work: Write) -> None:
+        """Run ``work`` in a shared transaction; return once it committed (raise what made it fail)."""
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((work, future))
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run(), name=f"group-commit-{self.name}")
+        self._wake.set()
+        await asyncio.shield(future)
+
+    async def _run(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            await self._drain()
+            if self._closing:
+                return
+
+    async def _drain(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting[: self.max_batch], self._waiting[self.max_batch :]
+            await self._commit(batch)
+
+    async def _commit(self, batch: list[tuple[Write, asyncio.Future[None]]]) -> None:
+        try:
+            async with self.db.transaction() as session:
+                for work, _ in batch:
+                    work(session)
+        except Exception as exc:  # noqa: BLE001 - handed to the callers
+            if len(batch) == 1:
+                _settle(batch[0][1], exc)
+                return
+            log.warning(
+                "group commit failed; retrying its writes one by one",
+                extra={"writer": self.name, "writes": len(batch), "error": repr(exc)},
+            )
+            for item in batch:
+                await self._commit([item])
+            return
+        self._batches.record(len(batch), self._attrs)
+        for _, future in batch:
+            _settle(future, None)
+
+    async def close(self) -> None:
+        """Commit what is waiting (the batch being committed included), then let the writer task end."""
+        self._closing = True
+        self._wake.set()
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+        await self._drain()
+
+
+def _settle(future: asyncio.Future[None], error: BaseException | None) -> None:
+    if future.done():
+        return
+    if error is None:
+        future.set_result(None)
+    else:
+        future.set_exception(error)
