@@ -62,7 +62,7 @@ def build(
         searcher=SearchService(db),
         access_audit=AccessAudit(db, clock),
         groups=GroupService(db, clock),
-        lifecycle=LifecycleService(db, clock),
+        lifecycle=LifecycleService(units_of_work),
         push=PushService(db, clock, accounts, account_names),
     )
     manager = ScanManager(

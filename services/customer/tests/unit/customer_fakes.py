@@ -20,14 +20,20 @@ from kam_kit.scope import DataScope, needs_tree, resolve
 
 
 class FakeCustomerRepository(AbstractCustomerRepository):
-    """Customers in a dict; :meth:`add` is stored on commit. (A committed customer is the same object the use case
-    changes, so a change is visible before commit: tests check that nothing was changed before a refusal.)"""
+    """Customers in a dict; what :meth:`add` and :meth:`remove` do is stored on commit. (A stored customer is the
+    object the use case changes, so a change shows before commit: tests check nothing changed before a refusal.)"""
 
-    def __init__(self, customers: Iterable[CustomerRow] = ()) -> None:
+    def __init__(
+        self, customers: Iterable[CustomerRow] = (), groups: Mapping[str, str] | None = None
+    ) -> None:
         self.stored = {customer.id: customer for customer in customers}
+        self.groups = dict(groups or {})  # customer id → id of the corporate group it is a member of
         self._added: dict[str, CustomerRow] = {}
+        self._removed: set[str] = set()
 
     async def get(self, customer_id: str) -> CustomerRow | None:
+        if customer_id in self._removed:
+            return None
         return self._added.get(customer_id) or self.stored.get(customer_id)
 
     async def by_request_id(self, request_id: str) -> CustomerRow | None:
@@ -37,12 +43,21 @@ class FakeCustomerRepository(AbstractCustomerRepository):
     def add(self, customer: CustomerRow) -> None:
         self._added[customer.id] = customer
 
+    async def remove(self, customer: CustomerRow) -> None:
+        self._removed.add(customer.id)
+
+    async def group_of(self, customer_id: str) -> str | None:
+        return self.groups.get(customer_id)
+
     def commit(self) -> None:
         self.stored.update(self._added)
-        self._added.clear()
+        for customer_id in self._removed:
+            self.stored.pop(customer_id, None)
+        self.rollback()
 
     def rollback(self) -> None:
         self._added.clear()
+        self._removed.clear()
 
 
 class FakeUnitOfWork(AbstractUnitOfWork):
@@ -50,9 +65,13 @@ class FakeUnitOfWork(AbstractUnitOfWork):
     committed ``events`` and audit ``changes`` accumulate over the calls of a test."""
 
     def __init__(
-        self, customers: Iterable[CustomerRow] = (), *, org_units: Mapping[str, str | None] | None = None
+        self,
+        customers: Iterable[CustomerRow] = (),
+        *,
+        org_units: Mapping[str, str | None] | None = None,
+        groups: Mapping[str, str] | None = None,
     ) -> None:
-        self.customers: FakeCustomerRepository = FakeCustomerRepository(customers)
+        self.customers: FakeCustomerRepository = FakeCustomerRepository(customers, groups)
         #: org unit id → parent id (ids without ``orgUnits/``), what the scan copies from the core system
         self.org_units = dict(org_units or {})
         self.events: list[tuple[Message, str]] = []  # committed outbox events: (message, resource)

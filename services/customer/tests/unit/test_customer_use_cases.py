@@ -1,4 +1,4 @@
-"""Unit tier: the customer use cases (create, get, update) on the in-memory unit of work (customer_fakes.py) —
+"""Unit tier: the customer use cases (create, get, update, delete) on the in-memory unit of work (customer_fakes.py) —
 data scopes, etags, validation, and what is stored with a change: the customer, its outbox event, its audit
 record, all on commit and nothing on a refusal."""
 
@@ -13,9 +13,10 @@ from kam_customer.adapters.orm import CustomerRow
 from kam_customer.domain.customers import CustomerDraft
 from kam_customer.domain.identifiers import resident_id_check_char
 from kam_customer.service_layer.customers import CustomerService
+from kam_customer.service_layer.lifecycle import LifecycleService
 from kam_kit.auth import Identity
 from kam_kit.clock import ManualClock
-from kam_kit.errors import Aborted, AlreadyExists, InvalidArgument, NotFound
+from kam_kit.errors import Aborted, AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 
 START = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 #: head office → branch b1 → sub-branch s1; branch b2 beside it
@@ -37,18 +38,13 @@ def _draft(**fields) -> CustomerDraft:
 
 
 def _stored(customer_id: str, *, branch: str, manager: str = "", version: int = 3) -> CustomerRow:
+    """A customer entered by staff a month ago, last changed yesterday."""
+    draft = _draft(
+        display_name="王五", id_number=_resident_id("002"), branch=branch, relationship_manager=manager
+    )
     return CustomerRow(
         id=customer_id,
-        type="INDIVIDUAL",
-        display_name="王五",
-        id_number=_resident_id("002"),
-        phone="",
-        email="",
-        address="",
-        industry="",
-        legal_representative="",
-        branch=branch,
-        relationship_manager=manager,
+        **vars(draft),
         tier="",
         state="ACTIVE",
         source="MANUAL",
@@ -293,69 +289,115 @@ async def test_update_writes_the_masked_fields_bumps_the_etag_and_records_the_ch
     assert (change.before["version"], change.after["version"]) == (3, 4)
 
 
-async def test_a_stale_etag_is_aborted_and_changes_nothing() -> None:
-    row = _stored("c-1", branch="orgUnits/s1", version=3)
+@pytest.mark.parametrize(
+    ("identity", "fields", "etag", "error", "details"),
+    [
+        pytest.param(ADMIN, {"display_name": "新名"}, "v2", Aborted, {"current_etag": "v3"}, id="stale etag"),
+        pytest.param(
+            RM, {"display_name": "新名"}, "v3", NotFound, {"name": "customers/c-1"}, id="outside the scope"
+        ),
+        pytest.param(
+            BRANCH_MANAGER,
+            {"branch": "orgUnits/b2"},
+            "",
+            InvalidArgument,
+            ["customer.branch", "customer.relationship_manager"],
+            id="moved out of the scope",
+        ),
+        pytest.param(
+            None, {"display_name": ""}, "v3", InvalidArgument, ["customer.display_name"], id="invalid"
+        ),
+    ],
+)
+async def test_a_refused_update_changes_and_records_nothing(
+    identity: Identity | None, fields: dict[str, str], etag: str, error: type[Exception], details: object
+) -> None:
+    row = _stored("c-1", branch="orgUnits/s1", version=3)  # no relationship manager: not the RM's own
     uow = FakeUnitOfWork([row], org_units=ORG_TREE)
     service, _ = _service(uow)
 
-    with pytest.raises(Aborted) as aborted:
+    with pytest.raises(error) as refused:
         await service.update(
-            _draft(display_name="新名"), name="customers/c-1", etag="v2", paths=["display_name"]
+            _draft(**fields), name="customers/c-1", etag=etag, paths=list(fields), identity=identity
         )
 
-    assert aborted.value.metadata == {"current_etag": "v3"}
-    assert (row.display_name, row.version) == ("王五", 3)
+    found = refused.value
+    assert (_violated_fields(refused) if isinstance(found, InvalidArgument) else found.metadata) == details
+    assert (row.display_name, row.branch, row.version, row.update_time) == (
+        "王五",
+        "orgUnits/s1",
+        3,
+        START - timedelta(days=1),
+    )
     _nothing_stored(uow, stored=1)
 
 
-async def test_update_outside_the_scope_is_not_found() -> None:
-    row = _stored("c-2", branch="orgUnits/b2", version=1)
-    uow = FakeUnitOfWork([row], org_units=ORG_TREE)
+async def test_update_checks_the_mask_and_the_name_before_reading_anything() -> None:
+    uow = FakeUnitOfWork([_stored("c-1", branch="orgUnits/s1", version=1)], org_units=ORG_TREE)
     service, _ = _service(uow)
 
-    with pytest.raises(NotFound):
-        await service.update(
-            _draft(display_name="新名"), name="customers/c-2", etag="v1", paths=["display_name"], identity=RM
-        )
-
-    assert row.display_name == "王五"
-    _nothing_stored(uow, stored=1)
-
-
-async def test_update_may_not_move_a_customer_out_of_the_callers_scope() -> None:
-    row = _stored("c-1", branch="orgUnits/s1", version=1)
-    uow = FakeUnitOfWork([row], org_units=ORG_TREE)
-    service, _ = _service(uow)
-
-    with pytest.raises(InvalidArgument) as refused:
-        await service.update(
-            _draft(branch="orgUnits/b2"),
-            name="customers/c-1",
-            etag="",
-            paths=["branch"],
-            identity=BRANCH_MANAGER,
-        )
-
-    assert _violated_fields(refused) == ["customer.branch", "customer.relationship_manager"]
-    assert (row.branch, row.version) == ("orgUnits/s1", 1)
-    _nothing_stored(uow, stored=1)
-
-
-async def test_update_validates_the_merged_customer_and_the_mask() -> None:
-    row = _stored("c-1", branch="orgUnits/s1", version=1)
-    uow = FakeUnitOfWork([row], org_units=ORG_TREE)
-    service, _ = _service(uow)
-
-    with pytest.raises(InvalidArgument) as bad_value:
-        await service.update(_draft(display_name=""), name="customers/c-1", etag="v1", paths=["display_name"])
     with pytest.raises(InvalidArgument) as bad_mask:
         await service.update(_draft(), name="customers/c-1", etag="v1", paths=["tier", "display_name"])
     with pytest.raises(InvalidArgument) as bad_name:
         await service.update(_draft(), name="c-1", etag="v1", paths=["display_name"])
 
-    assert _violated_fields(bad_value) == ["customer.display_name"]
     assert _violated_fields(bad_mask) == ["update_mask"]  # tier is the scan's, not the caller's
     assert _violated_fields(bad_name) == ["customer.name"]
-    assert (row.display_name, row.version) == ("王五", 1)
-    assert uow.opened == ["write"]  # only the first got as far as the stored customer
+    assert uow.opened == []
     _nothing_stored(uow, stored=1)
+
+
+# ------------------------------------------------------------------------------------------------------ delete
+
+
+async def test_delete_removes_the_customer_on_commit_with_its_event_and_audit_record() -> None:
+    row = _stored("c-1", branch="orgUnits/s1", version=2)
+    kept = _stored("c-2", branch="orgUnits/s1")
+    uow = FakeUnitOfWork([row, kept], org_units=ORG_TREE)
+
+    await LifecycleService(uow).delete(BRANCH_MANAGER, "customers/c-1", etag="v2")
+
+    assert list(uow.customers.stored) == ["c-2"] and uow.commits == 1
+    [(event, resource)] = uow.events
+    assert isinstance(event, events_pb2.CustomerDeleted)
+    assert (event.customer, resource) == ("customers/c-1", "customers/c-1")
+    [change] = uow.changes
+    assert (change.actor, change.action, change.resource, change.after) == (
+        BRANCH_MANAGER,
+        "customers.delete",
+        "customers/c-1",
+        {},
+    )
+    assert (change.before["display_name"], change.before["version"]) == ("王五", 2)
+    with pytest.raises(NotFound):  # gone for everyone
+        await CustomerService(uow, ManualClock(START)).get("customers/c-1")
+
+
+async def test_delete_refuses_scanned_customers_stale_etags_group_members_and_other_scopes() -> None:
+    scanned = _stored("c-scan", branch="orgUnits/s1")
+    scanned.source = "CORE_BANKING"
+    member = _stored("c-member", branch="orgUnits/s1")
+    stale = _stored("c-stale", branch="orgUnits/s1", version=5)
+    elsewhere = _stored("c-b2", branch="orgUnits/b2")
+    uow = FakeUnitOfWork([scanned, member, stale, elsewhere], org_units=ORG_TREE, groups={"c-member": "g-7"})
+    lifecycle = LifecycleService(uow)
+
+    with pytest.raises(FailedPrecondition) as from_source:
+        await lifecycle.delete(BRANCH_MANAGER, "customers/c-scan", etag="")
+    with pytest.raises(FailedPrecondition) as in_group:
+        await lifecycle.delete(BRANCH_MANAGER, "customers/c-member", etag="v3")
+    with pytest.raises(Aborted) as aborted:
+        await lifecycle.delete(BRANCH_MANAGER, "customers/c-stale", etag="v4")
+    with pytest.raises(NotFound):
+        await lifecycle.delete(BRANCH_MANAGER, "customers/c-b2", etag="")
+
+    assert (from_source.value.reason, from_source.value.metadata) == (
+        "CUSTOMER_FROM_SOURCE",
+        {"name": "customers/c-scan"},
+    )
+    assert (in_group.value.reason, in_group.value.metadata) == (
+        "CUSTOMER_IN_GROUP",
+        {"group": "customerGroups/g-7"},
+    )
+    assert aborted.value.metadata == {"current_etag": "v5"}
+    _nothing_stored(uow, stored=4)

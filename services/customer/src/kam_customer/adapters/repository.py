@@ -11,11 +11,13 @@ them. Listing and searching customers are not here: they are SQL queries on the 
 from __future__ import annotations
 
 import abc
+from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kam_customer.adapters.orm import CustomerRow
+from kam_customer.adapters.orm import CustomerGroupMemberRow, CustomerRow
 
 
 class AbstractCustomerRepository(abc.ABC):
@@ -33,12 +35,22 @@ class AbstractCustomerRepository(abc.ABC):
     def add(self, customer: CustomerRow) -> None:
         """A new customer, stored when the unit of work commits."""
 
+    @abc.abstractmethod
+    async def remove(self, customer: CustomerRow) -> None:
+        """The customer and the rows that are only about it, deleted when the unit of work commits."""
+
+    @abc.abstractmethod
+    async def group_of(self, customer_id: str) -> str | None:
+        """The id of the corporate group the customer is a member of, None when it is in none."""
+
 
 class SqlAlchemyCustomerRepository(AbstractCustomerRepository):
-    """Customers in the service database, through the unit of work's session."""
+    """Customers in the service database, through the unit of work's session. ``owned``: the ORM classes (each
+    with a ``customer_id`` column) whose rows belong to one customer and are deleted with it."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, *, owned: Sequence[Any] = ()) -> None:
         self.session = session
+        self.owned = tuple(owned)
 
     async def get(self, customer_id: str) -> CustomerRow | None:
         return await self.session.get(CustomerRow, customer_id)
@@ -48,3 +60,12 @@ class SqlAlchemyCustomerRepository(AbstractCustomerRepository):
 
     def add(self, customer: CustomerRow) -> None:
         self.session.add(customer)
+
+    async def remove(self, customer: CustomerRow) -> None:
+        for table in self.owned:
+            await self.session.execute(delete(table).where(table.customer_id == customer.id))
+        await self.session.delete(customer)
+
+    async def group_of(self, customer_id: str) -> str | None:
+        member = await self.session.get(CustomerGroupMemberRow, customer_id)
+        return None if member is None else member.group_id

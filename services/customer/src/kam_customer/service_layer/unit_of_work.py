@@ -8,7 +8,8 @@ Leaving the block without committing — an error, or a use case with nothing to
 queued is written. ``read_only=True`` opens one for a read (on SQLite it does not queue behind the writers).
 
 The in-memory fake (``services/customer/tests/unit/customer_fakes.py``) implements the same port, so the use cases
-built on it (:mod:`kam_customer.service_layer.customers`) are unit-tested without a database.
+built on it (:mod:`kam_customer.service_layer.customers`, :mod:`kam_customer.service_layer.lifecycle`) are
+unit-tested without a database.
 
 Layout as in the book: the repository port and its SQLAlchemy adapter in :mod:`kam_customer.adapters.repository`,
 the unit of work here — the service layer sits above the adapters (``make lint``), and the SQLAlchemy unit of work
@@ -31,12 +32,31 @@ from kam_kit.db import Database
 from kam_kit.scope import DataScope
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kam_customer.adapters.orm import CustomerRow
+from kam_customer.adapters.orm import (
+    ContactRow,
+    CreditProfileRow,
+    CustomerMetricsRow,
+    CustomerRow,
+    InteractionRow,
+)
 from kam_customer.adapters.repository import AbstractCustomerRepository, SqlAlchemyCustomerRepository
 from kam_customer.adapters.scope import customer_not_found, scope_for
 from kam_customer.adapters.trail import trail
 from kam_customer.context import SERVICE
 from kam_customer.search.index import reindex
+from kam_customer.tiering.orm import CustomerTierStateRow, TierHistoryRow, TierOverrideRow
+
+#: The rows that are only about one customer and go with it when it is deleted: contacts, the timeline, credit
+#: profile and metrics, tier state, history and overrides (its search terms go when the index is rewritten).
+CUSTOMER_OWNED_ROWS = (
+    ContactRow,
+    InteractionRow,
+    CreditProfileRow,
+    CustomerMetricsRow,
+    TierOverrideRow,
+    TierHistoryRow,
+    CustomerTierStateRow,
+)
 
 
 @dataclass(frozen=True)
@@ -122,7 +142,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.session = await self._stack.enter_async_context(
             self.db.read() if self.read_only else self.db.transaction()
         )
-        self.customers = SqlAlchemyCustomerRepository(self.session)
+        self.customers = SqlAlchemyCustomerRepository(self.session, owned=CUSTOMER_OWNED_ROWS)
         return await super().__aenter__()
 
     async def __aexit__(self, *exc_info: Any) -> None:  # noqa: PYI036 - passed on to the exit stack
