@@ -30,7 +30,7 @@ from kam_customer.service_layer.contacts import ContactService
 from kam_customer.service_layer.customers import CustomerService
 from kam_customer.service_layer.groups import GroupService
 from kam_customer.service_layer.lifecycle import LifecycleService
-from kam_customer.service_layer.listing import CustomerListing
+from kam_customer.service_layer.listing import ContactListing, CustomerListing
 from kam_customer.service_layer.searching import SearchService
 from kam_customer.service_layer.standing import StandingService
 from kam_customer.service_layer.timeline import TimelineService
@@ -56,7 +56,8 @@ def build(
         customers=CustomerService(units_of_work, clock),
         listing=CustomerListing(db),
         accounts=accounts,
-        contacts=ContactService(db, clock),
+        contacts=ContactService(units_of_work, clock),
+        contact_listing=ContactListing(db),
         timeline=TimelineService(db, clock),
         standing=StandingService(db, clock),
         searcher=SearchService(db),

@@ -1,4 +1,4 @@
-"""Unit tier: the customer use cases (create, get, update, delete) on the in-memory unit of work (customer_fakes.py) —
+"""Unit tier: the customer use cases (customers: create, get, update, delete; their contacts) on the in-memory unit of work (customer_fakes.py) —
 data scopes, etags, validation, and what is stored with a change: the customer, its outbox event, its audit
 record, all on commit and nothing on a refusal."""
 
@@ -9,9 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from customer_fakes import FakeUnitOfWork
 from kam.customer.v1 import customer_pb2, events_pb2
-from kam_customer.adapters.orm import CustomerRow
+from kam_customer.adapters.orm import ContactRow, CustomerRow
 from kam_customer.domain.customers import CustomerDraft
 from kam_customer.domain.identifiers import resident_id_check_char
+from kam_customer.service_layer.contacts import ContactDraft, ContactService
 from kam_customer.service_layer.customers import CustomerService
 from kam_customer.service_layer.lifecycle import LifecycleService
 from kam_kit.auth import Identity
@@ -24,6 +25,8 @@ ORG_TREE = {"hq": None, "b1": "hq", "s1": "b1", "b2": "hq"}
 RM = Identity("users/rm_zhang", scope="OWN", org_unit="orgUnits/s1", staff_code="E001")
 BRANCH_MANAGER = Identity("users/bm_li", scope="ORG_UNIT_TREE", org_unit="orgUnits/b1")
 ADMIN = Identity("users/admin", scope="ALL")
+#: the relationship manager of c-1 in the contact tests (by staff code)
+RM_OF_C1 = Identity("users/rm_sun", scope="OWN", org_unit="orgUnits/b2", staff_code="E042")
 
 
 def _resident_id(serial: str = "001") -> str:
@@ -401,3 +404,125 @@ async def test_delete_refuses_scanned_customers_stale_etags_group_members_and_ot
     )
     assert aborted.value.metadata == {"current_etag": "v5"}
     _nothing_stored(uow, stored=4)
+
+
+# ---------------------------------------------------------------------------------------------------- contacts
+
+
+def _contact(
+    contact_id: str, customer_id: str = "c-1", *, origin: str = "MANUAL", primary: bool = False
+) -> ContactRow:
+    return ContactRow(
+        id=contact_id,
+        customer_id=customer_id,
+        **vars(ContactDraft(display_name="李强", title="财务负责人", primary=primary)),
+        origin=origin,
+        version=2,
+        create_time=START - timedelta(days=10),
+        update_time=START - timedelta(days=10),
+    )
+
+
+def _with_contacts(*contacts: ContactRow) -> tuple[FakeUnitOfWork, ContactService]:
+    customers = [
+        _stored("c-1", branch="orgUnits/s1", manager="staff/E042"),
+        _stored("c-2", branch="orgUnits/b2"),
+    ]
+    uow = FakeUnitOfWork(customers, contacts=contacts, org_units=ORG_TREE)
+    return uow, ContactService(uow, ManualClock(START))
+
+
+async def test_a_new_primary_contact_takes_over_from_staffs_but_not_from_the_scans() -> None:
+    manual, scanned = _contact("k-1", primary=True), _contact("k-2", origin="SCAN", primary=True)
+    uow, contacts = _with_contacts(manual, scanned)
+
+    row = await contacts.create(
+        BRANCH_MANAGER, "customers/c-1", ContactDraft(display_name="赵六", primary=True), request_id="r-1"
+    )
+    again = await contacts.create(
+        BRANCH_MANAGER, "customers/c-1", ContactDraft(display_name="赵六"), request_id="r-1"
+    )
+
+    assert again is row and uow.contacts.stored[row.id] is row and uow.commits == 1
+    assert (row.customer_id, row.origin, row.version, row.create_time) == ("c-1", "MANUAL", 1, START)
+    assert (manual.primary, scanned.primary, row.primary) == (False, True, True)
+    [change] = uow.changes
+    assert (change.action, change.resource) == ("contacts.create", f"customers/c-1/contacts/{row.id}")
+    assert (change.before, change.after["display_name"]) == ({}, "赵六")
+    assert uow.events == []  # contacts publish no events
+
+
+async def test_contacts_of_a_customer_outside_the_scope_are_not_found() -> None:
+    uow, contacts = _with_contacts(_contact("k-9", customer_id="c-2"))
+
+    with pytest.raises(NotFound) as on_create:
+        await contacts.create(BRANCH_MANAGER, "customers/c-2", ContactDraft(display_name="赵六"))
+    with pytest.raises(NotFound) as on_get:
+        await contacts.get(BRANCH_MANAGER, "customers/c-2/contacts/k-9")
+    with pytest.raises(NotFound) as under_another_customer:
+        await contacts.get(BRANCH_MANAGER, "customers/c-1/contacts/k-9")
+
+    assert on_create.value.metadata == on_get.value.metadata == {"name": "customers/c-2"}
+    assert under_another_customer.value.metadata == {"name": "customers/c-1/contacts/k-9"}
+    assert list(uow.contacts.stored) == ["k-9"] and uow.opened == ["write", "read", "read"]
+    _nothing_stored(uow, stored=2)
+
+
+async def test_a_contact_update_bumps_its_etag_and_keeps_one_primary() -> None:
+    first, second = _contact("k-1", primary=True), _contact("k-2")
+    uow, contacts = _with_contacts(first, second)
+
+    row = await contacts.update(
+        RM_OF_C1,
+        "customers/c-1/contacts/k-2",
+        ContactDraft(display_name="李强", phone="13800138000", primary=True),
+        etag="v2",
+        paths=["phone", "primary"],
+    )
+
+    assert row is second and (second.phone, second.primary, second.version) == ("13800138000", True, 3)
+    assert (first.primary, first.version) == (False, 2)
+    [change] = uow.changes
+    assert set(change.after) == {"phone", "primary", "version", "update_time"}
+    assert (change.before["phone"], change.after["phone"]) == ("", "13800138000")
+
+
+async def test_scanned_contacts_are_read_only_and_stale_etags_aborted() -> None:
+    scanned, manual = _contact("k-1", origin="SCAN"), _contact("k-2")
+    uow, contacts = _with_contacts(scanned, manual)
+    renamed = ContactDraft(display_name="改名")
+
+    with pytest.raises(FailedPrecondition) as read_only:
+        await contacts.update(ADMIN, "customers/c-1/contacts/k-1", renamed, etag="", paths=["display_name"])
+    with pytest.raises(FailedPrecondition):
+        await contacts.delete(ADMIN, "customers/c-1/contacts/k-1", etag="")
+    with pytest.raises(Aborted) as stale:
+        await contacts.delete(ADMIN, "customers/c-1/contacts/k-2", etag="v1")
+    with pytest.raises(InvalidArgument) as invalid:
+        await contacts.update(
+            ADMIN, "customers/c-1/contacts/k-2", ContactDraft(), etag="v2", paths=["display_name"]
+        )
+
+    assert read_only.value.reason == "CONTACT_READ_ONLY"
+    assert stale.value.metadata == {"current_etag": "v2"}
+    assert _violated_fields(invalid) == ["contact.display_name"]
+    assert (scanned.display_name, manual.display_name) == ("李强", "李强")
+    assert set(uow.contacts.stored) == {"k-1", "k-2"}
+    _nothing_stored(uow, stored=2)
+
+
+async def test_deleting_a_contact_removes_it_on_commit_with_an_audit_record() -> None:
+    uow, contacts = _with_contacts(_contact("k-1"), _contact("k-2"))
+
+    await contacts.delete(BRANCH_MANAGER, "customers/c-1/contacts/k-1", etag="v2")
+
+    assert list(uow.contacts.stored) == ["k-2"] and uow.commits == 1
+    [change] = uow.changes
+    assert (change.action, change.resource, change.after) == (
+        "contacts.delete",
+        "customers/c-1/contacts/k-1",
+        {},
+    )
+    assert change.before["display_name"] == "李强"
+    with pytest.raises(NotFound):
+        await contacts.get(BRANCH_MANAGER, "customers/c-1/contacts/k-1")

@@ -1,10 +1,11 @@
-"""The customer repository (Cosmic Python's repository pattern): the port — what the use cases behind the unit of
-work (:mod:`kam_customer.service_layer.unit_of_work`) ask of stored customers — and its SQLAlchemy adapter.
+"""The repositories of customers and their contacts (Cosmic Python's repository pattern): the ports — what the use
+cases behind the unit of work (:mod:`kam_customer.service_layer.unit_of_work`) ask of stored customers and
+contacts — and their SQLAlchemy adapters.
 
 The port knows nothing of data scopes: a repository answers for every customer, and the use case checks the
 caller's scope (:meth:`~kam_customer.service_layer.unit_of_work.AbstractUnitOfWork.scope`) on what it gets, so the
 rules stay in one place and an in-memory fake (``services/customer/tests/unit/customer_fakes.py``) needs none of
-them. Listing and searching customers are not here: they are SQL queries on the read side
+them. Listing and searching are not here: they are SQL queries on the read side
 (:mod:`kam_customer.service_layer.listing`, :mod:`kam_customer.search`).
 """
 
@@ -17,7 +18,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kam_customer.adapters.orm import CustomerGroupMemberRow, CustomerRow
+from kam_customer.adapters.orm import ContactRow, CustomerGroupMemberRow, CustomerRow
 
 
 class AbstractCustomerRepository(abc.ABC):
@@ -69,3 +70,43 @@ class SqlAlchemyCustomerRepository(AbstractCustomerRepository):
     async def group_of(self, customer_id: str) -> str | None:
         member = await self.session.get(CustomerGroupMemberRow, customer_id)
         return None if member is None else member.group_id
+
+
+class AbstractContactRepository(abc.ABC):
+    """Key contacts by id (each names its customer; the use case checks it is the one in the contact's name)."""
+
+    @abc.abstractmethod
+    async def get(self, contact_id: str) -> ContactRow | None:
+        """The contact, None when there is none."""
+
+    @abc.abstractmethod
+    def add(self, contact: ContactRow) -> None:
+        """A new contact, stored when the unit of work commits."""
+
+    @abc.abstractmethod
+    async def remove(self, contact: ContactRow) -> None:
+        """The contact, deleted when the unit of work commits."""
+
+    @abc.abstractmethod
+    async def primaries(self, customer_id: str) -> list[ContactRow]:
+        """The customer's contacts marked primary (those added in this unit of work too)."""
+
+
+class SqlAlchemyContactRepository(AbstractContactRepository):
+    """Contacts in the service database, through the unit of work's session."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, contact_id: str) -> ContactRow | None:
+        return await self.session.get(ContactRow, contact_id)
+
+    def add(self, contact: ContactRow) -> None:
+        self.session.add(contact)
+
+    async def remove(self, contact: ContactRow) -> None:
+        await self.session.delete(contact)
+
+    async def primaries(self, customer_id: str) -> list[ContactRow]:
+        query = select(ContactRow).where(ContactRow.customer_id == customer_id, ContactRow.primary.is_(True))
+        return list((await self.session.scalars(query)).all())

@@ -33,7 +33,7 @@ from kam_customer.service_layer.contacts import ContactDraft, ContactService
 from kam_customer.service_layer.customers import CustomerService
 from kam_customer.service_layer.groups import GroupService
 from kam_customer.service_layer.lifecycle import LifecycleService
-from kam_customer.service_layer.listing import CustomerListing
+from kam_customer.service_layer.listing import ContactListing, CustomerListing
 from kam_customer.service_layer.searching import SearchService
 from kam_customer.service_layer.standing import StandingService
 from kam_customer.service_layer.timeline import InteractionDraft, TimelineService
@@ -119,6 +119,7 @@ class CustomerUseCases:
     listing: CustomerListing
     accounts: AccountService
     contacts: ContactService
+    contact_listing: ContactListing
     timeline: TimelineService
     standing: StandingService
     searcher: SearchService
@@ -135,6 +136,7 @@ class CustomerServicer(LifecycleApi, GroupsApi, pb_grpc.CustomerServiceServicer)
         self.listing = use_cases.listing
         self.accounts = use_cases.accounts
         self.contacts = use_cases.contacts
+        self.contact_listing = use_cases.contact_listing
         self.timeline = use_cases.timeline
         self.standing = use_cases.standing
         self.searcher = use_cases.searcher
@@ -328,7 +330,9 @@ class CustomerServicer(LifecycleApi, GroupsApi, pb_grpc.CustomerServiceServicer)
     async def ListContacts(self, request: pb.ListContactsRequest, context) -> pb.ListContactsResponse:
         size = pagination.page_size(request.page_size, maximum=200)
         offset = self.pages.offset(request.page_token, request.parent)
-        rows, total = await self.contacts.list(current_identity(), request.parent, offset=offset, limit=size)
+        rows, total = await self.contact_listing.list(
+            current_identity(), request.parent, offset=offset, limit=size
+        )
         masked = masked_for_caller(audit.contacts_shown, rows)
         return pb.ListContactsResponse(
             contacts=[protomap.contact_to_proto(row, masked=masked) for row in rows],

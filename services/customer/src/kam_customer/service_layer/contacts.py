@@ -1,5 +1,9 @@
 """Key contacts (法定代表人, 财务负责人, 实际控制人, 配偶 …). Contacts from the scan (origin SCAN) are read-only;
-staff manage MANUAL ones. ``request_id`` makes creation idempotent: the contact's id is derived from it."""
+staff manage MANUAL ones. ``request_id`` makes creation idempotent: the contact's id is derived from it.
+
+Creating, reading, updating and deleting a contact run in a unit of work
+(:mod:`kam_customer.service_layer.unit_of_work`; unit-tested with its in-memory fake); listing a customer's
+contacts is a query of the read side (:class:`kam_customer.service_layer.listing.ContactListing`)."""
 
 from __future__ import annotations
 
@@ -11,16 +15,18 @@ from datetime import date
 from kam_kit import etags
 from kam_kit.auth import Identity
 from kam_kit.clock import Clock
-from kam_kit.db import Database
 from kam_kit.errors import FailedPrecondition, NotFound, Validator
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_customer.adapters.orm import ContactRow
-from kam_customer.adapters.scope import customer_for
-from kam_customer.adapters.trail import trail, values
+from kam_customer.adapters.trail import values
 from kam_customer.domain import customers as domain
 from kam_customer.domain import names
+from kam_customer.service_layer.unit_of_work import (
+    AbstractUnitOfWork,
+    AuditChange,
+    UnitOfWorkFactory,
+    visible_customer,
+)
 
 MANUAL, SCAN = "MANUAL", "SCAN"
 
@@ -65,17 +71,17 @@ def _name(row: ContactRow) -> str:
 
 
 class ContactService:
-    def __init__(self, db: Database, clock: Clock) -> None:
-        self.db = db
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self.uow = uow
         self.clock = clock
-        self.audit = trail(clock)
 
+    @staticmethod
     async def _contact(
-        self, session: AsyncSession, identity: Identity | None, name: str, field_path: str = "name"
+        uow: AbstractUnitOfWork, identity: Identity | None, name: str, field_path: str = "name"
     ) -> ContactRow:
         customer_id, contact_id = names.parse(name, ("customers", "contacts"), field_path)
-        await customer_for(session, identity, customer_id)
-        row = await session.get(ContactRow, contact_id)
+        await visible_customer(uow, await uow.scope(identity), customer_id)
+        row = await uow.contacts.get(contact_id)
         if row is None or row.customer_id != customer_id:
             raise NotFound(f"联系人 {name} 不存在 (not found)", metadata={"name": name})
         return row
@@ -87,10 +93,10 @@ class ContactService:
         validator = Validator()
         validate(draft, validator)
         validator.raise_if_any()
-        async with self.db.transaction() as session:
-            await customer_for(session, identity, customer_id)
+        async with self.uow() as uow:
+            await visible_customer(uow, await uow.scope(identity), customer_id)
             contact_id = request_contact_id(customer_id, request_id) if request_id else uuid.uuid4().hex
-            existing = await session.get(ContactRow, contact_id)
+            existing = await uow.contacts.get(contact_id)
             if existing is not None:
                 return existing
             now = self.clock.now()
@@ -103,42 +109,16 @@ class ContactService:
                 update_time=now,
                 **{f: getattr(draft, f) for f in WRITABLE},
             )
-            session.add(row)
+            uow.contacts.add(row)
             if draft.primary:
-                await self._clear_primary(session, customer_id, keep=contact_id)
-            await session.flush()
-            self.audit.change(
-                session, actor=identity, action="contacts.create", resource=_name(row), after=values(row)
-            )
+                await _clear_primary(uow, customer_id, keep=contact_id)
+            uow.record_change(AuditChange(identity, "contacts.create", _name(row), after=values(row)))
+            await uow.commit()
         return row
 
     async def get(self, identity: Identity | None, name: str) -> ContactRow:
-        async with self.db.read() as session:
-            return await self._contact(session, identity, name)
-
-    async def list(
-        self, identity: Identity | None, parent: str, *, offset: int, limit: int
-    ) -> tuple[list, int]:
-        (customer_id,) = names.parse(parent, ("customers",), "parent")
-        async with self.db.read() as session:
-            await customer_for(session, identity, customer_id)
-            where = ContactRow.customer_id == customer_id
-            rows = (
-                await session.scalars(
-                    select(ContactRow)
-                    .where(where)
-                    .order_by(
-                        ContactRow.primary.desc(),
-                        ContactRow.origin.desc(),
-                        ContactRow.create_time,
-                        ContactRow.id,
-                    )
-                    .offset(offset)
-                    .limit(limit)
-                )
-            ).all()
-            total = await session.scalar(select(func.count()).select_from(ContactRow).where(where))
-        return list(rows), int(total or 0)
+        async with self.uow(read_only=True) as uow:
+            return await self._contact(uow, identity, name)
 
     async def update(
         self, identity: Identity | None, name: str, draft: ContactDraft, *, etag: str, paths: list[str]
@@ -148,9 +128,9 @@ class ContactService:
             if path not in WRITABLE:
                 validator.add("update_mask", f"字段 {path} 不可修改 (field {path} cannot be updated)")
         validator.raise_if_any()
-        async with self.db.transaction() as session:
-            row = await self._contact(session, identity, name, "contact.name")
-            self._check_writable(row, etag)
+        async with self.uow() as uow:
+            row = await self._contact(uow, identity, name, "contact.name")
+            _check_writable(row, etag)
             merged = ContactDraft(**{f: getattr(row, f) for f in WRITABLE})
             for path in paths:
                 setattr(merged, path, getattr(draft, path))
@@ -160,47 +140,33 @@ class ContactService:
             for path in paths:
                 setattr(row, path, getattr(draft, path))
             if "primary" in paths and draft.primary:
-                await self._clear_primary(session, row.customer_id, keep=row.id)
+                await _clear_primary(uow, row.customer_id, keep=row.id)
             row.version += 1
             row.update_time = self.clock.now()
-            await session.flush()
-            self.audit.change(
-                session,
-                actor=identity,
-                action="contacts.update",
-                resource=_name(row),
-                before=before,
-                after=values(row),
-            )
+            uow.record_change(AuditChange(identity, "contacts.update", _name(row), before, values(row)))
+            await uow.commit()
         return row
 
     async def delete(self, identity: Identity | None, name: str, *, etag: str) -> None:
-        async with self.db.transaction() as session:
-            row = await self._contact(session, identity, name)
-            self._check_writable(row, etag)
-            await session.delete(row)
-            self.audit.change(
-                session, actor=identity, action="contacts.delete", resource=_name(row), before=values(row)
-            )
+        async with self.uow() as uow:
+            row = await self._contact(uow, identity, name)
+            _check_writable(row, etag)
+            await uow.contacts.remove(row)
+            uow.record_change(AuditChange(identity, "contacts.delete", _name(row), before=values(row)))
+            await uow.commit()
 
-    @staticmethod
-    def _check_writable(row: ContactRow, etag: str) -> None:
-        if row.origin == SCAN:
-            raise FailedPrecondition(
-                "该联系人来自核心系统，只读 (contacts from the core system are read-only)",
-                reason="CONTACT_READ_ONLY",
-            )
-        etags.check(etag, row.version, "联系人")
 
-    @staticmethod
-    async def _clear_primary(session: AsyncSession, customer_id: str, *, keep: str) -> None:
-        others = (
-            await session.scalars(
-                select(ContactRow).where(
-                    ContactRow.customer_id == customer_id, ContactRow.primary.is_(True), ContactRow.id != keep
-                )
-            )
-        ).all()
-        for other in others:
-            if other.origin == MANUAL:
-                other.primary = False
+def _check_writable(row: ContactRow, etag: str) -> None:
+    if row.origin == SCAN:
+        raise FailedPrecondition(
+            "该联系人来自核心系统，只读 (contacts from the core system are read-only)",
+            reason="CONTACT_READ_ONLY",
+        )
+    etags.check(etag, row.version, "联系人")
+
+
+async def _clear_primary(uow: AbstractUnitOfWork, customer_id: str, *, keep: str) -> None:
+    """One primary contact per customer among those staff manage (the scan's stay as the core has them)."""
+    for other in await uow.contacts.primaries(customer_id):
+        if other.id != keep and other.origin == MANUAL:
+            other.primary = False

@@ -1,8 +1,8 @@
-"""Listing customers (ListCustomers): the read side of the customer use cases (CQRS, as Cosmic Python ch. 12
-does). A page is one filtered, scope-restricted, ordered SQL query — orders by tier level and by AUM join other
-tables — so it reads the database directly instead of going through the repository and the unit of work of the
-write side (:mod:`kam_customer.service_layer.customers`); the data scope is the same
-(:func:`kam_customer.adapters.scope.customer_condition`)."""
+"""Listing customers (ListCustomers) and a customer's contacts (ListContacts): the read side of the use cases
+(CQRS, as Cosmic Python ch. 12 does). A page is a filtered, scope-restricted, ordered SQL query — orders by tier
+level and by AUM join other tables — so it reads the database directly instead of going through the repositories
+and the unit of work of the write side (:mod:`kam_customer.service_layer.customers`,
+:mod:`kam_customer.service_layer.contacts`); the data scope is the same (:mod:`kam_customer.adapters.scope`)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from kam_kit.db import Database
 from sqlalchemy import ColumnElement, Index, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kam_customer.adapters.orm import CustomerMetricsRow, CustomerRow
-from kam_customer.adapters.scope import customer_condition, scope_for
+from kam_customer.adapters.orm import ContactRow, CustomerMetricsRow, CustomerRow
+from kam_customer.adapters.scope import customer_condition, customer_for, scope_for
+from kam_customer.domain import names
 from kam_customer.service_layer.filters import order_keys
 from kam_customer.tiering.orm import TierRuleSetRow
 from kam_customer.tiering.repository import ACTIVE, rule_set_of
@@ -62,6 +63,36 @@ class CustomerListing:
                 await session.scalars(query.order_by(*order, tie_break).offset(offset).limit(limit))
             ).all()
             total = await session.scalar(select(func.count()).select_from(CustomerRow).where(*conditions))
+        return list(rows), int(total or 0)
+
+
+class ContactListing:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def list(
+        self, identity: Identity | None, parent: str, *, offset: int, limit: int
+    ) -> tuple[list[ContactRow], int]:
+        """A page of the customer's contacts: the primary first, then the scan's, then the oldest."""
+        (customer_id,) = names.parse(parent, ("customers",), "parent")
+        async with self.db.read() as session:
+            await customer_for(session, identity, customer_id)
+            where = ContactRow.customer_id == customer_id
+            rows = (
+                await session.scalars(
+                    select(ContactRow)
+                    .where(where)
+                    .order_by(
+                        ContactRow.primary.desc(),
+                        ContactRow.origin.desc(),
+                        ContactRow.create_time,
+                        ContactRow.id,
+                    )
+                    .offset(offset)
+                    .limit(limit)
+                )
+            ).all()
+            total = await session.scalar(select(func.count()).select_from(ContactRow).where(where))
         return list(rows), int(total or 0)
 
 

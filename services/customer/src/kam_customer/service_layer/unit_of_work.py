@@ -1,15 +1,15 @@
 """The unit of work (Cosmic Python, "Architecture Patterns with Python" ch. 6): the port the write-side use cases
 run in, and its SQLAlchemy implementation.
 
-A use case opens one (``async with self.uow() as uow:``), reads and changes customers through its repositories,
-resolves the caller's data scope through it, queues the outbox events and audit records of the change on it, and
-ends with ``await uow.commit()``: the change, its events and its audit records are stored in one transaction.
+A use case opens one (``async with self.uow() as uow:``), reads and changes customers and their contacts through
+its repositories, resolves the caller's data scope through it, queues the outbox events and audit records of the
+change on it, and ends with ``await uow.commit()``: the change, its events and its audit records are stored in one transaction.
 Leaving the block without committing — an error, or a use case with nothing to store — rolls back, and nothing
 queued is written. ``read_only=True`` opens one for a read (on SQLite it does not queue behind the writers).
 
 The in-memory fake (``services/customer/tests/unit/customer_fakes.py``) implements the same port, so the use cases
-built on it (:mod:`kam_customer.service_layer.customers`, :mod:`kam_customer.service_layer.lifecycle`) are
-unit-tested without a database.
+built on it (:mod:`kam_customer.service_layer.customers`, :mod:`kam_customer.service_layer.lifecycle`,
+:mod:`kam_customer.service_layer.contacts`) are unit-tested without a database.
 
 Layout as in the book: the repository port and its SQLAlchemy adapter in :mod:`kam_customer.adapters.repository`,
 the unit of work here — the service layer sits above the adapters (``make lint``), and the SQLAlchemy unit of work
@@ -39,7 +39,12 @@ from kam_customer.adapters.orm import (
     CustomerRow,
     InteractionRow,
 )
-from kam_customer.adapters.repository import AbstractCustomerRepository, SqlAlchemyCustomerRepository
+from kam_customer.adapters.repository import (
+    AbstractContactRepository,
+    AbstractCustomerRepository,
+    SqlAlchemyContactRepository,
+    SqlAlchemyCustomerRepository,
+)
 from kam_customer.adapters.scope import customer_not_found, scope_for
 from kam_customer.adapters.trail import trail
 from kam_customer.context import SERVICE
@@ -76,6 +81,7 @@ class AbstractUnitOfWork(abc.ABC):
     records it queues, stored with the change on :meth:`commit` and dropped otherwise."""
 
     customers: AbstractCustomerRepository
+    contacts: AbstractContactRepository
     read_only: bool = False
 
     async def __aenter__(self) -> Self:
@@ -143,6 +149,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             self.db.read() if self.read_only else self.db.transaction()
         )
         self.customers = SqlAlchemyCustomerRepository(self.session, owned=CUSTOMER_OWNED_ROWS)
+        self.contacts = SqlAlchemyContactRepository(self.session)
         return await super().__aenter__()
 
     async def __aexit__(self, *exc_info: Any) -> None:  # noqa: PYI036 - passed on to the exit stack
