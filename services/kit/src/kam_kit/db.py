@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import aiosqlite
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -32,6 +35,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
+
+from kam_kit import telemetry
 
 #: 64-bit on PostgreSQL, INTEGER (rowid alias, autoincrementing) on SQLite.
 BigIntPK = BigInteger().with_variant(Integer(), "sqlite")
@@ -171,7 +176,72 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Async
     return engine
 
 
+class InlineSQLiteConnection(aiosqlite.Connection):
+    """aiosqlite without its thread: every call runs at once in the caller's thread.
+
+    For reads of a local SQLite file in WAL mode, which never wait for a writer: a primary-key read takes tens of
+    microseconds, while aiosqlite hands each step (check-out, cursor, execute, fetch, close, rollback) to its thread
+    and back — measured as most of a read's cost (docs/performance.md, "Where a read's time goes"). Writes stay on
+    the threaded engine: they may wait for the write lock, which must not block the event loop.
+    """
+
+    async def _execute(self, fn, *args, **kwargs):
+        if self._connection is None:
+            raise ValueError("Connection closed")
+        return fn(*args, **kwargs)
+
+    async def _connect(self) -> InlineSQLiteConnection:
+        if self._connection is None:
+            self._connection = self._connector()
+        return self
+
+    def __await__(self):
+        return self._connect().__await__()
+
+    def stop(self) -> None:
+        self._running = False
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    async def close(self) -> None:
+        self.stop()
+
+
+#: How long an inline read may wait for a lock (WAL readers wait only in rare cases, e.g. recovery); it blocks
+#: the event loop meanwhile, so it is short.
+INLINE_BUSY_TIMEOUT_MS = 2000
+
+
+def create_inline_read_engine(url: str) -> AsyncEngine:
+    """A read engine for a SQLite file whose statements run inline (:class:`InlineSQLiteConnection`)."""
+    path = make_url(url).database
+
+    async def connect() -> InlineSQLiteConnection:
+        connector = functools.partial(
+            sqlite3.connect, path, timeout=INLINE_BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+        )
+        return await InlineSQLiteConnection(connector, 64)
+
+    engine = create_async_engine(url, async_creator=connect)
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _sqlite_pragmas(dbapi_connection, _record) -> None:  # pragma: no cover - trivial
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={INLINE_BUSY_TIMEOUT_MS}")
+        cursor.execute(
+            "PRAGMA query_only=ON"
+        )  # a write through a read session fails instead of racing the writer
+        cursor.close()
+
+    _instrument(engine)
+    return engine
+
+
 def _instrument(engine: AsyncEngine) -> None:
+    if not telemetry.exporting():
+        return  # a span per statement that nobody exports costs a listener call and a span object each time
     try:
         from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
     except ImportError:  # pragma: no cover - the kit depends on it
@@ -193,6 +263,13 @@ class Database:
         self.url = url
         self.engine = create_engine(url, echo=echo)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        #: Reads: on a SQLite file an engine whose statements run inline (no thread hand-offs); else the same.
+        self.read_engine: AsyncEngine | None = None
+        self.read_sessions = self.sessions
+        database = make_url(url).database if is_sqlite(url) else None
+        if database and database != ":memory:" and not database.startswith("file:"):
+            self.read_engine = create_inline_read_engine(url)
+            self.read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
         self.after_commit_hooks: list = []
         self._writer_lock: asyncio.Lock | contextlib.nullcontext = (
             asyncio.Lock() if is_sqlite(url) else contextlib.nullcontext()
@@ -227,8 +304,11 @@ class Database:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
-        async with self.sessions() as session:
+        """A session for reading (it must not write: on SQLite its connection is ``query_only``)."""
+        async with self.read_sessions() as session:
             yield session
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.read_engine is not None:
+            await self.read_engine.dispose()

@@ -3,7 +3,7 @@
 :class:`GrpcServer` serves the registered services plus the standard health service (with a working ``Watch``)
 and server reflection, behind one interceptor that, for every call:
 
-- takes or makes a request id (``x-request-id``, echoed in the initial metadata);
+- takes or makes a request id (``x-request-id``; a made-up one is ``<process>-<n>``, for the logs);
 - applies a default deadline when the client sent none, and refuses calls whose deadline already passed;
 - verifies the caller's signed token (``authorization: Bearer …``) unless the method is public, makes the
   caller available as :func:`current_identity`, and enforces the method's declared authorization (a permission
@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import inspect
+import itertools
 import logging
 import time
 import uuid
@@ -49,6 +50,10 @@ TOKEN_CACHE_SECONDS = 300.0
 ALWAYS_PUBLIC_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
 #: Served even while the service is paused (a restore): health, reflection, status and backup.
 PAUSE_EXEMPT_PREFIXES = (*ALWAYS_PUBLIC_PREFIXES, "/kam.api.v1.")
+
+#: Request ids made up for calls that bring none: unique per process start, cheap (no uuid per call).
+_PROCESS_PREFIX = uuid.uuid4().hex[:12]
+_call_numbers = itertools.count(1)
 
 _identity: contextvars.ContextVar[auth.Identity | None] = contextvars.ContextVar("kam_identity", default=None)
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("kam_request_id", default="")
@@ -137,10 +142,9 @@ class KamServerInterceptor(grpc.aio.ServerInterceptor):
 
     async def _enter(self, context: grpc.aio.ServicerContext, method: str) -> None:
         metadata = dict(context.invocation_metadata() or ())
-        request_id = metadata.get(REQUEST_ID_KEY)
-        if not request_id:  # tell the caller the id we made up; a caller that sent one already knows it
-            request_id = str(uuid.uuid4())
-            await context.send_initial_metadata(((REQUEST_ID_KEY, request_id),))
+        # A caller that wants to find its call in the logs and the audit trail sends its own id (the gateway does);
+        # otherwise one is made up for this process's logs (no extra metadata sent: it cost a send per call).
+        request_id = metadata.get(REQUEST_ID_KEY) or f"{_PROCESS_PREFIX}-{next(_call_numbers):x}"
         _request_id.set(request_id)
         forwarded = metadata.get("x-forwarded-for", "").split(",")[0].strip()
         client = metadata.get("x-forwarded-user-agent") or metadata.get("user-agent", "")

@@ -1,7 +1,7 @@
 """OpenTelemetry set-up: traces, metrics and trace-aware logs for one KAM process.
 
 Spans and metrics are exported over OTLP only when ``OTEL_EXPORTER_OTLP_ENDPOINT`` is set (standard ``OTEL_*``
-variables apply). gRPC servers and clients are instrumented here; SQLAlchemy engines in ``kam_kit.db``; NATS
+variables apply); otherwise spans are not recorded (trace ids still flow) and database statements get no spans. gRPC servers and clients are instrumented here; SQLAlchemy engines in ``kam_kit.db``; NATS
 producer/consumer spans in ``kam_kit.outbox`` and ``kam_kit.consumer``, which carry the W3C context in message
 headers so that one trace follows a request through the broker.
 """
@@ -16,6 +16,7 @@ from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
 
 from kam_kit.logs import configure_logging
 
@@ -24,6 +25,11 @@ _tracer_provider: TracerProvider | None = None
 _meter_provider: MeterProvider | None = None
 
 TRACER_NAME = "kam"
+
+
+def exporting() -> bool:
+    """Whether spans and metrics leave the process (``OTEL_EXPORTER_OTLP_ENDPOINT`` is set)."""
+    return bool(os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"))
 
 
 def configure(service: str, *, version: str = "0.1.0") -> None:
@@ -40,10 +46,14 @@ def configure(service: str, *, version: str = "0.1.0") -> None:
             "service.version": version,
         }
     )
-    exporting = bool(os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"))
-    _tracer_provider = TracerProvider(resource=resource)
+    exporting_now = exporting()
+    # Spans nobody exports are not recorded (ALWAYS_OFF): they still carry trace ids into the logs, the audit
+    # trail and the messages' headers, but no attributes, events or processors run per call (measured: see
+    # docs/performance.md, "Where a read's time goes"). OTEL_TRACES_SAMPLER still decides when it is set.
+    sampler = None if exporting_now or os.environ.get("OTEL_TRACES_SAMPLER") else ALWAYS_OFF
+    _tracer_provider = TracerProvider(resource=resource, sampler=sampler)
     readers = []
-    if exporting:
+    if exporting_now:
         from opentelemetry.exporter.otlp.proto.grpc.metric_exporter import OTLPMetricExporter
         from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
 
