@@ -478,6 +478,8 @@ class AuditSealer:
                 except TimeoutError:
                     pass
                 self._wakeup.clear()
+            else:  # busy: let more records gather before the next batch (see outbox.COALESCE_SECONDS)
+                await asyncio.sleep(outbox.COALESCE_SECONDS)
 
     async def seal(self) -> int:
         """Seal every committed unsealed record now, batch by batch; returns how many were sealed."""

@@ -114,6 +114,12 @@ def _drop_pending_events(session: Session) -> None:
     session.info.pop("kam_outbox", None)
 
 
+#: After a batch, how long the relay (and the audit sealer) lets more work gather before the next one: under load
+#: each of their write transactions would otherwise take the single SQLite writer between every two of the
+#: callers' own (measured: docs/performance.md, "Where a read's time goes").
+COALESCE_SECONDS = 0.02
+
+
 class OutboxRelay:
     """Publishes pending outbox rows to JetStream and marks them published."""
 
@@ -186,6 +192,8 @@ class OutboxRelay:
                 except TimeoutError:
                     pass
                 self._wakeup.clear()
+            else:  # busy: let the next events gather (fewer, larger write transactions beside the callers')
+                await asyncio.sleep(COALESCE_SECONDS)
 
     async def drain(self) -> int:
         """Publish every pending event now, batch by batch; returns how many were published."""
