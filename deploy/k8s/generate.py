@@ -128,7 +128,7 @@ spec:
           resources:
             requests: {{cpu: 100m, memory: 192Mi}}
             limits: {{cpu: "1", memory: {memory_limit}}}
-{container_security}\
+{deployment_security}\
 ---
 # Jobs are immutable: delete the finished Job before applying a new image (see deploy/README.md); Argo CD
 # runs it as a PreSync hook and replaces it by itself.
@@ -193,6 +193,38 @@ CONTAINER_SECURITY = """\
           emptyDir: {sizeLimit: 64Mi}
 """
 
+#: The Deployment's container: the same, plus its backups (kam_kit.backup) on a persistent volume of their own.
+DEPLOYMENT_SECURITY = CONTAINER_SECURITY.replace(
+    """              mountPath: /tmp
+      volumes:""",
+    """              mountPath: /tmp
+            - name: backups
+              mountPath: /var/lib/kam/backups
+      volumes:""",
+) + """\
+        - name: backups
+          persistentVolumeClaim:
+            claimName: kam-{name}-backups
+"""
+
+#: Where a service keeps its backups (``KAM_<SVC>_BACKUP_DIR``): ReadWriteMany, so that every replica (and the
+#: replica that restores) sees the same files; size it for a few full copies of the service's database.
+BACKUPS_CLAIM = """\
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: kam-{name}-backups
+  labels:
+    app.kubernetes.io/name: kam-{name}
+    app.kubernetes.io/component: backups
+spec:
+  accessModes: ["ReadWriteMany"]
+  resources:
+    requests:
+      storage: 20Gi
+"""
+
 ENV = """\
           envFrom:
             - configMapRef:
@@ -210,6 +242,8 @@ ENV = """\
                 secretKeyRef:
                   name: kam-{name}-db
                   key: {database_env}
+            - name: {backup_env}
+              value: /var/lib/kam/backups
 """
 
 DATABASE_SECRET = """\
@@ -330,9 +364,12 @@ def workload(entry: Service) -> str:
         "memory_limit": entry.memory_limit,
         "pod_security": POD_SECURITY,
         "container_security": CONTAINER_SECURITY,
-        "env": ENV.format(name=entry.name, database_env=entry.env("DATABASE_URL")),
+        "deployment_security": DEPLOYMENT_SECURITY.replace("{name}", entry.name),
+        "env": ENV.format(
+            name=entry.name, database_env=entry.env("DATABASE_URL"), backup_env=entry.env("BACKUP_DIR")
+        ),
     }
-    return WORKLOAD.format(**fields)
+    return WORKLOAD.format(**fields) + BACKUPS_CLAIM.format(name=entry.name)
 
 
 def config(services: tuple[Service, ...]) -> str:

@@ -98,3 +98,19 @@ def test_one_registry_entry_is_enough_for_a_new_service() -> None:
     assert {"risk.yaml", "risk.env.example"} <= names
     assert "  - risk.yaml\n" in files[K8S / "base" / "kustomization.yaml"]
     assert _validate(files) > 0
+
+
+def test_each_deployment_keeps_its_backups_on_its_own_claim() -> None:
+    objects = _objects(_generator().render())
+    for entry in registry.processes({}):
+        claim = f"kam-{entry.name}-backups"
+        assert ("PersistentVolumeClaim", claim) in {(o["kind"], o["metadata"]["name"]) for _, o in objects}
+        deployment = next(
+            o for _, o in objects if o["kind"] == "Deployment" and o["metadata"]["name"] == f"kam-{entry.name}"
+        )
+        pod = deployment["spec"]["template"]["spec"]
+        container = pod["containers"][0]
+        mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
+        env = {e["name"]: e.get("value") for e in container["env"]}
+        assert env[entry.env("BACKUP_DIR")] == mounts["backups"] == "/var/lib/kam/backups"
+        assert {"name": "backups", "persistentVolumeClaim": {"claimName": claim}} in pod["volumes"]
