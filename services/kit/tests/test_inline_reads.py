@@ -41,3 +41,19 @@ async def test_other_databases_read_through_their_one_engine(database_url) -> No
     async with db.read() as session:
         assert (await session.execute(text("SELECT 1"))).scalar_one() == 1
     await db.dispose()
+
+
+async def test_deferred_checkpoints_leave_the_log_to_the_background_checkpoint(tmp_path) -> None:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'c.db'}")
+    await db.defer_checkpoints()
+    async with db.transaction() as session:
+        assert (await session.execute(text("PRAGMA wal_autocheckpoint"))).scalar_one() == 0
+        await session.execute(text("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)"))
+    for n in range(50):
+        async with db.transaction() as session:
+            await session.execute(text("INSERT INTO t VALUES (:k, :v)"), {"k": n, "v": "x" * 2000})
+    busy, log_frames, done = db.checkpoint()
+    assert busy == 0 and log_frames > 50 and done == log_frames  # every frame written since is copied back
+    async with db.read() as session:
+        assert (await session.execute(text("SELECT count(*) FROM t"))).scalar_one() == 50
+    await db.dispose()

@@ -166,6 +166,9 @@ class ServiceApp:
 
     async def start(self) -> None:
         await self.migrate()
+        if self.db.is_sqlite:  # commits stop checkpointing; a background task does it (kam_kit.db)
+            await self.db.defer_checkpoints()
+            self._tasks.append(asyncio.create_task(self.db.checkpoints(), name=f"{self.service}-checkpoints"))
         self.grpc = GrpcServer(
             self.service,
             self.settings.grpc_port,
