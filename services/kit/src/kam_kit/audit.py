@@ -503,32 +503,39 @@ class AuditSealer:
             if count < self.batch_size:
                 return total
 
-    async def seal_batch(self) -> int:
+    async def _head(self, session: AsyncSession) -> tuple[int, str]:
         t = audit_table
-        async with self.db.writing() as session:
-            if not self.db.is_sqlite:  # one sealer at a time across replicas, until this transaction ends
-                await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SEAL_LOCK_KEY})
-            head = (
-                await session.execute(
-                    select(t.c.sequence, t.c.hash)
-                    .where(t.c.service == self.service, t.c.sequence.is_not(None))
-                    .order_by(t.c.sequence.desc())
-                    .limit(1)
-                )
-            ).first()
-            sequence, prev_hash = (head.sequence, head.hash) if head is not None else (0, GENESIS)
-            rows = (
-                await session.execute(
-                    select(t)
-                    .where(t.c.sequence.is_(None), t.c.service == self.service)
-                    .order_by(t.c.id)
-                    .limit(self.batch_size)
-                )
-            ).all()
+        head = (
+            await session.execute(
+                select(t.c.sequence, t.c.hash)
+                .where(t.c.service == self.service, t.c.sequence.is_not(None))
+                .order_by(t.c.sequence.desc())
+                .limit(1)
+            )
+        ).first()
+        return (head.sequence, head.hash) if head is not None else (0, GENESIS)
+
+    async def seal_batch(self) -> int:
+        """Seal the next batch. The chain is computed (canonical JSON, hashes, the events) before the write
+        transaction, which then only checks that the chain's head has not moved and writes: the hashing does not
+        hold the database's writer (on SQLite, the one every caller's commit waits for). A head that moved meanwhile
+        (another replica sealed) makes the batch start over."""
+        t = audit_table
+        while True:
+            async with self.db.read() as session:
+                head = await self._head(session)
+                rows = (
+                    await session.execute(
+                        select(t)
+                        .where(t.c.sequence.is_(None), t.c.service == self.service)
+                        .order_by(t.c.id)
+                        .limit(self.batch_size)
+                    )
+                ).all()
             if not rows:
                 return 0
-            now = self.clock.now()
-            sealed = []
+            sequence, prev_hash = head
+            sealed, recorded = [], []
             for row in rows:
                 sequence += 1
                 canonical = canonical_json(row, sequence)
@@ -541,30 +548,38 @@ class AuditSealer:
                         row, sequence=sequence, prev_hash=prev_hash, hash_=digest, canonical=canonical
                     )
                 )
-                outbox.record(
-                    session,
-                    event_,
-                    service=self.service,
-                    clock=self.clock,
-                    resource=row.resource,
-                    event_id=row.record_id,
-                )
+                recorded.append((event_, row.resource, row.record_id))
                 prev_hash = digest
-            await session.execute(
-                update(t)
-                .where(t.c.id == bindparam("_id"), t.c.sequence.is_(None))
-                .values(
-                    sequence=bindparam("_sequence"),
-                    prev_hash=bindparam("_prev_hash"),
-                    hash=bindparam("_hash"),
-                    sealed_at=now,
-                ),
-                sealed,
-            )
-        for hook in self.db.after_commit_hooks:  # the outbox relay: the events are waiting
-            if hook != self.notify:
-                hook()
-        return len(rows)
+            now = self.clock.now()
+            async with self.db.writing() as session:
+                if not self.db.is_sqlite:  # one sealer at a time across replicas, until this transaction ends
+                    await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SEAL_LOCK_KEY})
+                if await self._head(session) != head:
+                    continue  # another sealer moved the chain: compute again from its new head
+                for event_, resource, record_id in recorded:
+                    outbox.record(
+                        session,
+                        event_,
+                        service=self.service,
+                        clock=self.clock,
+                        resource=resource,
+                        event_id=record_id,
+                    )
+                await session.execute(
+                    update(t)
+                    .where(t.c.id == bindparam("_id"), t.c.sequence.is_(None))
+                    .values(
+                        sequence=bindparam("_sequence"),
+                        prev_hash=bindparam("_prev_hash"),
+                        hash=bindparam("_hash"),
+                        sealed_at=now,
+                    ),
+                    sealed,
+                )
+            for hook in self.db.after_commit_hooks:  # the outbox relay: the events are waiting
+                if hook != self.notify:
+                    hook()
+            return len(rows)
 
 
 @dataclass(frozen=True)
