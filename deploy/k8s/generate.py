@@ -194,18 +194,21 @@ CONTAINER_SECURITY = """\
 """
 
 #: The Deployment's container: the same, plus its backups (kam_kit.backup) on a persistent volume of their own.
-DEPLOYMENT_SECURITY = CONTAINER_SECURITY.replace(
-    """              mountPath: /tmp
+DEPLOYMENT_SECURITY = (
+    CONTAINER_SECURITY.replace(
+        """              mountPath: /tmp
       volumes:""",
-    """              mountPath: /tmp
+        """              mountPath: /tmp
             - name: backups
               mountPath: /var/lib/kam/backups
       volumes:""",
-) + """\
+    )
+    + """\
         - name: backups
           persistentVolumeClaim:
             claimName: kam-{name}-backups
 """
+)
 
 #: Where a service keeps its backups (``KAM_<SVC>_BACKUP_DIR``): ReadWriteMany, so that every replica (and the
 #: replica that restores) sees the same files; size it for a few full copies of the service's database.

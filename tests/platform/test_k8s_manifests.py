@@ -106,7 +106,9 @@ def test_each_deployment_keeps_its_backups_on_its_own_claim() -> None:
         claim = f"kam-{entry.name}-backups"
         assert ("PersistentVolumeClaim", claim) in {(o["kind"], o["metadata"]["name"]) for _, o in objects}
         deployment = next(
-            o for _, o in objects if o["kind"] == "Deployment" and o["metadata"]["name"] == f"kam-{entry.name}"
+            o
+            for _, o in objects
+            if o["kind"] == "Deployment" and o["metadata"]["name"] == f"kam-{entry.name}"
         )
         pod = deployment["spec"]["template"]["spec"]
         container = pod["containers"][0]
