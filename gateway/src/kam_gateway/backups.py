@@ -31,6 +31,8 @@ from kam_kit.errors import (
     bounded,
 )
 
+from kam_gateway.backends import Channels
+
 CALL_SECONDS = 600.0
 #: The gateway process's database is its identity service's: its parts are named ``identity``.
 PART_NAMES = {registry.GATEWAY.name: "identity"}
@@ -51,9 +53,10 @@ def _error(error: grpc.aio.AioRpcError) -> str:
 
 
 class Backups:
-    def __init__(self, *, clock: Clock, page_secret: bytes) -> None:
+    def __init__(self, *, clock: Clock, page_secret: bytes, channels: Channels) -> None:
         self.clock = clock
         self.page_secret = page_secret
+        self.channels = channels
         #: process name → gRPC address, set by the gateway once the addresses are known.
         self.addresses: Mapping[str, str] = {}
 
@@ -63,9 +66,6 @@ class Backups:
         """Every process with a database, in registry order: the services, then the gateway (its identity
         database, where the caller's session lives)."""
         return [e.name for e in registry.processes() if e.name in self.addresses]  # parts: PART_NAMES
-
-    def _address(self, service: str) -> str:
-        return self.addresses[service]
 
     def _chosen(self, requested: Sequence[str], field_path: str) -> list[str]:
         known = self.services()
@@ -83,11 +83,10 @@ class Backups:
     async def _call(
         self, service: str, call: Callable[[backup_pb2_grpc.BackupServiceStub], Awaitable[T]]
     ) -> T | grpc.aio.AioRpcError:
-        async with grpc.aio.insecure_channel(self._address(service)) as channel:
-            try:
-                return await call(backup_pb2_grpc.BackupServiceStub(channel))
-            except grpc.aio.AioRpcError as error:
-                return error
+        try:
+            return await call(backup_pb2_grpc.BackupServiceStub(self.channels.channel(service)))
+        except grpc.aio.AioRpcError as error:
+            return error
 
     async def _each(self, services: Sequence[str], method: str, request, metadata: tuple) -> list:
         """Call ``method`` of every service's BackupService in parallel: each reply, or the error it gave."""

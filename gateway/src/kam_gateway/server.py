@@ -294,6 +294,7 @@ class GatewayServer:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._http_task
         if self.identity is not None:
+            await self.identity.system.close()
             await self.identity.app.stop()
         if self._tmp is not None:
             self._tmp.cleanup()

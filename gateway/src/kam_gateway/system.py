@@ -23,6 +23,7 @@ from kam_kit.errors import bounded
 from kam_kit.timeconv import to_timestamp
 from nats.aio.client import Client as NATS
 
+from kam_gateway.backends import Backend, Channels
 from kam_gateway.backups import Backups, caller_metadata
 
 pb = system_service_pb2
@@ -34,7 +35,9 @@ class SystemServicer(system_service_pb2_grpc.SystemServiceServicer):
         self.clock = clock
         self.nats = nats
         self._addresses: Mapping[str, str] = {}
-        self.backups = Backups(clock=clock, page_secret=page_secret)
+        #: One channel per process, opened on first use and kept (not one per call).
+        self.channels = Channels({})
+        self.backups = Backups(clock=clock, page_secret=page_secret, channels=self.channels)
 
     @property
     def addresses(self) -> Mapping[str, str]:
@@ -44,6 +47,10 @@ class SystemServicer(system_service_pb2_grpc.SystemServiceServicer):
     @addresses.setter
     def addresses(self, value: Mapping[str, str]) -> None:
         self._addresses = self.backups.addresses = value
+        self.channels.backends = {name: Backend(name, address) for name, address in value.items()}
+
+    async def close(self) -> None:
+        await self.channels.close()
 
     async def ListBackups(self, request, context) -> pb.ListBackupsResponse:
         return await self.backups.list(request, caller_metadata(context.invocation_metadata()))
@@ -78,27 +85,27 @@ class SystemServicer(system_service_pb2_grpc.SystemServiceServicer):
 
     async def _service(self, name: str, metadata: tuple) -> pb.ServiceHealth:
         health = pb.ServiceHealth(service=name)
-        async with grpc.aio.insecure_channel(self.addresses[name]) as channel:
-            try:
-                reply = await health_pb2_grpc.HealthStub(channel).Check(
-                    health_pb2.HealthCheckRequest(service=""), timeout=TIMEOUT_SECONDS
+        channel = self.channels.channel(name)
+        try:
+            reply = await health_pb2_grpc.HealthStub(channel).Check(
+                health_pb2.HealthCheckRequest(service=""), timeout=TIMEOUT_SECONDS
+            )
+            health.state = health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status)
+        except grpc.aio.AioRpcError as error:
+            health.state, health.error = (
+                "UNREACHABLE",
+                bounded(f"{error.code().name}: {error.details()}", 200),
+            )
+            return health
+        try:
+            status = (
+                await status_pb2_grpc.StatusServiceStub(channel).GetServiceStatus(
+                    status_pb2.GetServiceStatusRequest(), metadata=metadata, timeout=TIMEOUT_SECONDS
                 )
-                health.state = health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status)
-            except grpc.aio.AioRpcError as error:
-                health.state, health.error = (
-                    "UNREACHABLE",
-                    bounded(f"{error.code().name}: {error.details()}", 200),
-                )
-                return health
-            try:
-                status = (
-                    await status_pb2_grpc.StatusServiceStub(channel).GetServiceStatus(
-                        status_pb2.GetServiceStatusRequest(), metadata=metadata, timeout=TIMEOUT_SECONDS
-                    )
-                ).status
-            except grpc.aio.AioRpcError as error:
-                health.error = bounded(f"{error.code().name}: {error.details()}", 200)
-                return health
+            ).status
+        except grpc.aio.AioRpcError as error:
+            health.error = bounded(f"{error.code().name}: {error.details()}", 200)
+            return health
         health.version, health.outbox_pending, health.audit_unsealed = (
             status.version,
             status.outbox_pending,
