@@ -83,9 +83,12 @@ class Backups:
     async def _call(
         self, service: str, call: Callable[[backup_pb2_grpc.BackupServiceStub], Awaitable[T]]
     ) -> T | grpc.aio.AioRpcError:
+        """The reply, or the error the service gave; a refusal of the caller's permission is raised at once."""
         try:
             return await call(backup_pb2_grpc.BackupServiceStub(self.channels.channel(service)))
         except grpc.aio.AioRpcError as error:
+            if error.code() == grpc.StatusCode.PERMISSION_DENIED:
+                raise _denied(error) from None
             return error
 
     async def _each(self, services: Sequence[str], method: str, request, metadata: tuple) -> list:
@@ -138,11 +141,7 @@ class Backups:
         unreachable = []
         for service, reply in zip(services, replies, strict=True):
             if isinstance(reply, grpc.aio.AioRpcError):
-                if reply.code() == grpc.StatusCode.PERMISSION_DENIED:
-                    raise _denied(reply)
-                unreachable.append(
-                    pb.BackupFailure(service=PART_NAMES.get(service, service), error=_error(reply))
-                )
+                unreachable.append(_failure(service, reply))
                 continue
             for part in reply.backups:
                 by_id.setdefault(part.backup_id, []).append(part)
@@ -162,11 +161,7 @@ class Backups:
         parts, failures = [], []
         for service, reply in zip(services, replies, strict=True):
             if isinstance(reply, grpc.aio.AioRpcError):
-                if reply.code() == grpc.StatusCode.PERMISSION_DENIED:
-                    raise _denied(reply)
-                failures.append(
-                    pb.BackupFailure(service=PART_NAMES.get(service, service), error=_error(reply))
-                )
+                failures.append(_failure(service, reply))
             else:
                 parts.append(reply.backup)
         if not parts:
@@ -196,8 +191,6 @@ class Backups:
         for service in services:  # one after the other: a dry run reads the whole database
             reply = await self._call(service, _restore(backup_id, True, metadata))
             if isinstance(reply, grpc.aio.AioRpcError):
-                if reply.code() == grpc.StatusCode.PERMISSION_DENIED:
-                    raise _denied(reply)
                 plans.append(
                     backup_pb2.ServiceRestore(
                         service=PART_NAMES.get(service, service),
@@ -239,9 +232,6 @@ class Backups:
             metadata,
         )
         errors = [r for r in replies if isinstance(r, grpc.aio.AioRpcError)]
-        for error in errors:
-            if error.code() == grpc.StatusCode.PERMISSION_DENIED:
-                raise _denied(error)
         if len(errors) == len(replies) and all(e.code() == grpc.StatusCode.NOT_FOUND for e in errors):
             raise NotFound(f"备份 {backup_id} 不存在 (backup {backup_id} not found)")
         failed = [
@@ -284,6 +274,10 @@ def _backup(backup_id: str, parts: Sequence[backup_pb2.ServiceBackup], order: Se
     )
     backup.create_time.CopyFrom(first.create_time)
     return backup
+
+
+def _failure(service: str, error: grpc.aio.AioRpcError) -> pb.BackupFailure:
+    return pb.BackupFailure(service=PART_NAMES.get(service, service), error=_error(error))
 
 
 def _denied(error: grpc.aio.AioRpcError) -> Exception:
