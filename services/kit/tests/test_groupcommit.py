@@ -51,10 +51,10 @@ async def test_concurrent_writes_share_transactions_and_each_returns_after_its_c
     commits = 0
     original = db.transaction
 
-    def counting():
+    def counting(**kwargs):
         nonlocal commits
         commits += 1
-        return original()
+        return original(**kwargs)
 
     db.transaction = counting  # type: ignore[method-assign]
     seen_after_return: list[bool] = []

@@ -223,3 +223,28 @@ def test_a_users_own_scope_replaces_the_roles_and_an_unknown_one_is_refused() ->
     )
     with pytest.raises(ValueError):
         Identity(subject="users/li", scope="EVERYTHING")
+
+
+def test_verified_tokens_are_remembered_until_they_expire(monkeypatch) -> None:
+    clock = ManualClock()
+    tokens = auth.VerifiedTokens(secret=SECRET, clock=clock)
+    token = issue_token(ALICE, secret=SECRET, clock=clock, ttl=timedelta(minutes=10))
+    assert tokens.verify(token) == ALICE
+    calls = []
+    monkeypatch.setattr(auth, "verify_token", lambda *a, **k: calls.append(a) or ALICE)
+    assert tokens.verify(token) == ALICE and calls == []  # the second call is not verified again
+    clock.advance(timedelta(minutes=10))
+    monkeypatch.undo()
+    with pytest.raises(Unauthenticated, match="expired"):  # remembered no longer than the token lives
+        tokens.verify(token)
+
+
+def test_verified_tokens_do_not_remember_bad_ones() -> None:
+    clock = ManualClock()
+    tokens = auth.VerifiedTokens(secret=SECRET, clock=clock)
+    forged = issue_token(ALICE, secret=OTHER_SECRET, clock=clock, ttl=timedelta(minutes=10))
+    for _ in range(2):
+        with pytest.raises(Unauthenticated):
+            tokens.verify(forged)
+    with pytest.raises(Unauthenticated):
+        tokens.verify(None)
