@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from kam.customer.v1 import audit_pb2, events_pb2
-from kam_kit import outbox
+from kam_kit import bulk, outbox
 from kam_kit.auth import Identity
 from kam_kit.clock import Clock
 from kam_kit.db import Database
@@ -65,6 +65,8 @@ KINDS = (
 NAME, ID_NUMBER, PHONE, EMAIL, BIRTH_DATE, ACCOUNT_NUMBER, COUNTERPARTY_NAME, ADDRESS = KINDS
 #: The customers kept per record; ``customer_count`` has them all.
 MAX_CUSTOMERS = 100
+RECORDS = AccessRecordRow.__table__
+RECORD_CUSTOMERS = AccessRecordCustomerRow.__table__
 MAX_QUERY = 200
 
 Record = audit_pb2.AccessRecord
@@ -231,28 +233,33 @@ class AccessAudit:
         """
         if not disclosure.kinds:
             return None
-        row = AccessRecordRow(
-            id=str(uuid.uuid4()),
-            access_time=self.clock.now(),
-            actor=identity.subject[:128] if identity else "",
-            actor_kind=identity.kind if identity else "service",
-            actor_display_name=identity.display_name[:200] if identity else "",
-            actor_roles=" ".join(identity.roles) if identity else "",
-            actor_org_unit=identity.org_unit[:128] if identity else "",
-            method=method,
-            customer_count=len(disclosure.customers),
-            data_kinds=" ".join(sorted(disclosure.kinds)),
-            search_query=disclosure.search_query,
-            request_id=request_id[:64],
-            trace_id=trace_id,
-        )
+        values = {
+            "id": str(uuid.uuid4()),
+            "access_time": self.clock.now(),
+            "actor": identity.subject[:128] if identity else "",
+            "actor_kind": identity.kind if identity else "service",
+            "actor_display_name": identity.display_name[:200] if identity else "",
+            "actor_roles": " ".join(identity.roles) if identity else "",
+            "actor_org_unit": identity.org_unit[:128] if identity else "",
+            "method": method,
+            "customer_count": len(disclosure.customers),
+            "data_kinds": " ".join(sorted(disclosure.kinds)),
+            "search_query": disclosure.search_query,
+            "request_id": request_id[:64],
+            "trace_id": trace_id,
+        }
+        row = AccessRecordRow(**values)  # what the caller gets back; stored as plain rows (no ORM flush)
         customer_ids = list(disclosure.customers)[:MAX_CUSTOMERS]
 
         def write(session) -> None:
-            session.add(row)
-            session.add_all(
-                AccessRecordCustomerRow(record_id=row.id, position=n, customer_id=cid)
-                for n, cid in enumerate(customer_ids)
+            bulk.queue_rows(session, RECORDS, [values])
+            bulk.queue_rows(
+                session,
+                RECORD_CUSTOMERS,
+                [
+                    {"record_id": row.id, "position": n, "customer_id": cid}
+                    for n, cid in enumerate(customer_ids)
+                ],
             )
             event = events_pb2.PersonalDataAccessed(access_record=record_to_proto(row, customer_ids))
             self.events.record(session, event, resource=f"accessRecords/{row.id}", event_id=row.id)
