@@ -15,8 +15,8 @@ import abc
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import bindparam, delete, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from kam_customer.adapters.orm import ContactRow, CustomerGroupMemberRow, CustomerRow
 
@@ -72,6 +72,39 @@ class SqlAlchemyCustomerRepository(AbstractCustomerRepository):
         return None if member is None else member.group_id
 
 
+CUSTOMERS = CustomerRow.__table__
+_CUSTOMER_BY_ID = select(CUSTOMERS).where(CUSTOMERS.c.id == bindparam("id"))
+_GROUP_OF = select(CustomerGroupMemberRow.group_id).where(
+    CustomerGroupMemberRow.customer_id == bindparam("id")
+)
+
+
+class CoreCustomerReader(AbstractCustomerRepository):
+    """Customers for a read-only unit of work: Core queries on a connection, answering rows with the columns
+    of a :class:`CustomerRow` as attributes (no ORM session or identity map: a primary-key read costs about a
+    third, docs/performance.md). It cannot change anything."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
+
+    async def get(self, customer_id: str) -> CustomerRow | None:
+        row = (await self.connection.execute(_CUSTOMER_BY_ID, {"id": customer_id})).first()
+        return row  # type: ignore[return-value]  # a Row read like the ORM object: the same attribute names
+
+    async def by_request_id(self, request_id: str) -> CustomerRow | None:
+        query = select(CUSTOMERS).where(CUSTOMERS.c.request_id == request_id)
+        return (await self.connection.execute(query)).first()  # type: ignore[return-value]
+
+    def add(self, customer: CustomerRow) -> None:
+        raise RuntimeError("a read-only unit of work cannot add a customer")
+
+    async def remove(self, customer: CustomerRow) -> None:
+        raise RuntimeError("a read-only unit of work cannot remove a customer")
+
+    async def group_of(self, customer_id: str) -> str | None:
+        return (await self.connection.execute(_GROUP_OF, {"id": customer_id})).scalar()
+
+
 class AbstractContactRepository(abc.ABC):
     """Key contacts by id (each names its customer; the use case checks it is the one in the contact's name)."""
 
@@ -110,3 +143,27 @@ class SqlAlchemyContactRepository(AbstractContactRepository):
     async def primaries(self, customer_id: str) -> list[ContactRow]:
         query = select(ContactRow).where(ContactRow.customer_id == customer_id, ContactRow.primary.is_(True))
         return list((await self.session.scalars(query)).all())
+
+
+CONTACTS = ContactRow.__table__
+_CONTACT_BY_ID = select(CONTACTS).where(CONTACTS.c.id == bindparam("id"))
+
+
+class CoreContactReader(AbstractContactRepository):
+    """Contacts for a read-only unit of work (as :class:`CoreCustomerReader`)."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
+
+    async def get(self, contact_id: str) -> ContactRow | None:
+        return (await self.connection.execute(_CONTACT_BY_ID, {"id": contact_id})).first()  # type: ignore[return-value]
+
+    def add(self, contact: ContactRow) -> None:
+        raise RuntimeError("a read-only unit of work cannot add a contact")
+
+    async def remove(self, contact: ContactRow) -> None:
+        raise RuntimeError("a read-only unit of work cannot remove a contact")
+
+    async def primaries(self, customer_id: str) -> list[ContactRow]:
+        query = select(CONTACTS).where(CONTACTS.c.customer_id == customer_id, CONTACTS.c.primary.is_(True))
+        return list((await self.connection.execute(query)).all())  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ from kam_kit.auth import Identity
 from kam_kit.errors import NotFound
 from kam_kit.scope import DataScope, needs_tree, resolve
 from sqlalchemy import ColumnElement, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from kam_customer.adapters.orm import CustomerRow, OrgUnitRow
 from kam_customer.domain.customers import INDIVIDUAL, mask_name
@@ -19,8 +19,9 @@ from kam_customer.domain.customers import INDIVIDUAL, mask_name
 ORG_PREFIX = "orgUnits/"
 
 
-async def scope_for(session: AsyncSession, identity: Identity | None) -> DataScope:
-    """The scope of ``identity`` (reads the org tree when it needs it; it has hundreds of rows, not millions)."""
+async def scope_for(session: AsyncSession | AsyncConnection, identity: Identity | None) -> DataScope:
+    """The scope of ``identity`` (reads the org tree when it needs it; it has hundreds of rows, not millions),
+    through a session or a connection."""
     parents = None
     if needs_tree(identity):
         parents = dict((await session.execute(select(OrgUnitRow.id, OrgUnitRow.parent_id))).all())

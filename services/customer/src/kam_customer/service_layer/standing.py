@@ -150,7 +150,9 @@ class StandingService:
             for c in customers
             if c.relationship_manager.startswith("staff/")
         }
-        async with self.db.read() as session:
+        if not org_ids and not staff_ids:
+            return {c.id: Assignment() for c in customers}
+        async with self.db.reading() as session:
             orgs = (
                 dict(
                     (

@@ -30,7 +30,7 @@ from kam_kit.auth import Identity
 from kam_kit.clock import Clock
 from kam_kit.db import Database
 from kam_kit.scope import DataScope
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from kam_customer.adapters.orm import (
     ContactRow,
@@ -42,6 +42,8 @@ from kam_customer.adapters.orm import (
 from kam_customer.adapters.repository import (
     AbstractContactRepository,
     AbstractCustomerRepository,
+    CoreContactReader,
+    CoreCustomerReader,
     SqlAlchemyContactRepository,
     SqlAlchemyCustomerRepository,
 )
@@ -131,11 +133,15 @@ async def visible_customer(uow: AbstractUnitOfWork, scope: DataScope, customer_i
 
 
 class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
-    """A transaction of the service database (:meth:`kam_kit.db.Database.transaction`, or a read session): the
-    outbox rows and audit records queued on it are inserted by the kit's ``before_commit`` hooks, and the search
-    index rows of every customer it added, changed or deleted are rewritten just before the commit."""
+    """A transaction of the service database (:meth:`kam_kit.db.Database.transaction`): the outbox rows and audit
+    records queued on it are inserted by the kit's ``before_commit`` hooks, and the search index rows of every
+    customer it added, changed or deleted are rewritten just before the commit.
+
+    Read-only, it holds a connection for Core reads instead (:meth:`kam_kit.db.Database.reading`, the
+    repositories' ``Core…Reader``): it answers rows with the ORM classes' attribute names, and has no session."""
 
     session: AsyncSession
+    connection: AsyncConnection
 
     def __init__(self, db: Database, clock: Clock, *, read_only: bool = False) -> None:
         self.db = db
@@ -145,11 +151,14 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self._stack = AsyncExitStack()
 
     async def __aenter__(self) -> Self:
-        self.session = await self._stack.enter_async_context(
-            self.db.read() if self.read_only else self.db.transaction()
-        )
-        self.customers = SqlAlchemyCustomerRepository(self.session, owned=CUSTOMER_OWNED_ROWS)
-        self.contacts = SqlAlchemyContactRepository(self.session)
+        if self.read_only:
+            self.connection = await self._stack.enter_async_context(self.db.reading())
+            self.customers = CoreCustomerReader(self.connection)
+            self.contacts = CoreContactReader(self.connection)
+        else:
+            self.session = await self._stack.enter_async_context(self.db.transaction())
+            self.customers = SqlAlchemyCustomerRepository(self.session, owned=CUSTOMER_OWNED_ROWS)
+            self.contacts = SqlAlchemyContactRepository(self.session)
         return await super().__aenter__()
 
     async def __aexit__(self, *exc_info: Any) -> None:  # noqa: PYI036 - passed on to the exit stack
@@ -170,11 +179,12 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
     async def rollback(self) -> None:
         # Closing rolls the transaction back just the same, and leaves what the use case read loaded (detached)
         # for its caller, where ``session.rollback()`` would expire it (a read, or a create answered with the
-        # customer an earlier request made, returns rows without committing).
-        await self.session.close()
+        # customer an earlier request made, returns rows without committing). A read-only one has no session.
+        if not self.read_only:
+            await self.session.close()
 
     async def scope(self, identity: Identity | None) -> DataScope:
-        return await scope_for(self.session, identity)
+        return await scope_for(self.connection if self.read_only else self.session, identity)
 
     def record_event(self, message: Message, *, resource: str) -> None:
         self._events.record(self.session, message, resource=resource)
