@@ -97,6 +97,7 @@ class Gateway:
         self.max_url_chars = max_url_chars
         self.token_secret = token_secret
         self.clock = clock
+        self.tokens = auth.VerifiedTokens(secret=token_secret, clock=clock)
         #: gRPC paths callable without a token: the rpcs whose proto declares ``public`` (sign-in), plus any listed.
         self.public_methods = set(public_methods) | {
             r.grpc_path for r in self.routes if (rule := declared_rule(r.method)) is not None and rule.public
@@ -144,7 +145,7 @@ class Gateway:
         caller = None
         if route.grpc_path not in self.public_methods:
             try:
-                caller = auth.verify_token(token, secret=self.token_secret, clock=self.clock)
+                caller = self.tokens.verify(token)
             except Unauthenticated as exc:
                 return _json(*errors.unauthenticated(exc.message, exc.reason))
         public = route.grpc_path in self.public_methods
@@ -249,7 +250,7 @@ class Gateway:
         """``GET /v1/push``: the caller's pushed messages as Server-Sent Events (push.py)."""
         token, _ = sessions.bearer_or_cookie(request)
         try:
-            caller = auth.verify_token(token, secret=self.token_secret, clock=self.clock)
+            caller = self.tokens.verify(token)
         except Unauthenticated as exc:
             return _json(*errors.unauthenticated(exc.message, exc.reason))
         if self.revocations is not None and self.revocations.is_revoked(caller):

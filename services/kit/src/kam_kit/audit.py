@@ -551,7 +551,7 @@ class AuditSealer:
                 recorded.append((event_, row.resource, row.record_id))
                 prev_hash = digest
             now = self.clock.now()
-            async with self.db.writing() as session:
+            async with self.db.writing(inline=True) as session:
                 if not self.db.is_sqlite:  # one sealer at a time across replicas, until this transaction ends
                     await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SEAL_LOCK_KEY})
                 if await self._head(session) != head:

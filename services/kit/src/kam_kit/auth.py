@@ -214,6 +214,31 @@ def verify_token(token: str | None, *, secret: str, clock: Clock) -> Identity:
         raise _unauthenticated("身份令牌无效", str(exc), "TOKEN_INVALID") from exc
 
 
+#: How long a verified token is remembered (never past its expiry): revocation is checked on every call anyway.
+TOKEN_CACHE_SECONDS = 300.0
+
+
+class VerifiedTokens:
+    """:func:`verify_token` remembering good tokens until they expire (at most :data:`TOKEN_CACHE_SECONDS`):
+    callers reuse one token for many calls, and an HMAC check with PyJWT's claim handling cost more than the
+    rest of the gateway's work for a cheap read (docs/performance.md). Bad tokens are not remembered."""
+
+    def __init__(self, *, secret: str, clock: Clock, size: int = 4096) -> None:
+        self.secret, self.clock, self.size = secret, clock, size
+        self._known: dict[str, tuple[Identity, float]] = {}
+
+    def verify(self, token: str | None) -> Identity:
+        now = self.clock.now().timestamp()
+        cached = self._known.get(token) if token else None
+        if cached is not None and cached[1] > now:
+            return cached[0]
+        identity = verify_token(token, secret=self.secret, clock=self.clock)
+        if len(self._known) >= self.size:
+            self._known.clear()
+        self._known[token or ""] = (identity, min(identity.expires_at, now + TOKEN_CACHE_SECONDS))
+        return identity
+
+
 def bearer(token: str) -> str:
     """The ``authorization`` metadata value for ``token``."""
     return f"Bearer {token}"

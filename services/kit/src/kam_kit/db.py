@@ -34,7 +34,14 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.orm import DeclarativeBase
 
 from kam_kit import telemetry
@@ -222,14 +229,31 @@ class InlineSQLiteConnection(aiosqlite.Connection):
 #: the event loop meanwhile, so it is short.
 INLINE_BUSY_TIMEOUT_MS = 2000
 
+#: How long an inline write waits for another process's write lock before it fails (it waits asleep, not in
+#: SQLite's busy handler, so the event loop serves meanwhile); the threaded engine's busy timeout is the same.
+INLINE_WRITE_WAIT_SECONDS = 30.0
 
-def create_inline_read_engine(url: str) -> AsyncEngine:
-    """A read engine for a SQLite file whose statements run inline (:class:`InlineSQLiteConnection`)."""
+
+def create_inline_engine(
+    url: str, *, read_only: bool = True, pragmas: list[str] | None = None
+) -> AsyncEngine:
+    """An engine for a SQLite file whose statements run inline (:class:`InlineSQLiteConnection`).
+
+    ``read_only``: connections are ``query_only``. Otherwise they are for short writes: the driver starts no
+    transaction itself (``isolation_level=None``) and :meth:`Database.writing` begins each one with
+    ``BEGIN IMMEDIATE`` under a zero busy timeout, so taking the write lock never blocks the event loop: while
+    another process holds it, the transaction is retried after a sleep. ``pragmas``: as in :func:`create_engine`.
+    """
     path = make_url(url).database
+    extra = pragmas if pragmas is not None else []
 
     async def connect() -> InlineSQLiteConnection:
         connector = functools.partial(
-            sqlite3.connect, path, timeout=INLINE_BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+            sqlite3.connect,
+            path,
+            timeout=INLINE_BUSY_TIMEOUT_MS / 1000,
+            check_same_thread=False,
+            isolation_level="" if read_only else None,
         )
         return await InlineSQLiteConnection(connector, 64)
 
@@ -239,14 +263,36 @@ def create_inline_read_engine(url: str) -> AsyncEngine:
     def _sqlite_pragmas(dbapi_connection, _record) -> None:  # pragma: no cover - trivial
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={INLINE_BUSY_TIMEOUT_MS}")
-        cursor.execute(
-            "PRAGMA query_only=ON"
-        )  # a write through a read session fails instead of racing the writer
+        if read_only:
+            cursor.execute(f"PRAGMA busy_timeout={INLINE_BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA query_only=ON")  # a write through a read session fails instead of racing
+        else:
+            cursor.execute("PRAGMA journal_mode=WAL")  # as the threaded engine: either may connect first
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            for pragma in extra:
+                cursor.execute(pragma)
         cursor.close()
+
+    if not read_only:
+
+        @event.listens_for(engine.sync_engine, "begin")
+        def _begin_immediate(connection) -> None:
+            # The write lock now, or SQLITE_BUSY at once (no wait in SQLite's busy handler, which would block
+            # the event loop). Once it is held, the transaction's later statements may still meet a lock held
+            # for a moment (a checkpoint's, at COMMIT): those wait, briefly.
+            raw = connection.connection.driver_connection._connection
+            raw.execute("PRAGMA busy_timeout=0")
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+            finally:
+                raw.execute(f"PRAGMA busy_timeout={INLINE_BUSY_TIMEOUT_MS}")
 
     _instrument(engine)
     return engine
+
+
+def _is_busy(error: BaseException) -> bool:
+    return "database is locked" in str(error)
 
 
 def _instrument(engine: AsyncEngine) -> None:
@@ -281,9 +327,14 @@ class Database:
         #: Reads: on a SQLite file an engine whose statements run inline (no thread hand-offs); else the same.
         self.read_engine: AsyncEngine | None = None
         self.read_sessions = self.sessions
+        #: Short writes: on a SQLite file an engine whose statements run inline (:meth:`writing`).
+        self.inline_engine: AsyncEngine | None = None
+        self.inline_sessions = self.sessions
         database = make_url(url).database if is_sqlite(url) else None
         if database and database != ":memory:" and not database.startswith("file:"):
-            self.read_engine = create_inline_read_engine(url)
+            self.read_engine = create_inline_engine(url)
+            self.inline_engine = create_inline_engine(url, read_only=False, pragmas=self._pragmas)
+            self.inline_sessions = async_sessionmaker(self.inline_engine, expire_on_commit=False)
             self.read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
         self.after_commit_hooks: list = []
         self._writer_lock: asyncio.Lock | contextlib.nullcontext = (
@@ -302,6 +353,8 @@ class Database:
         if self.is_sqlite and "PRAGMA wal_autocheckpoint=0" not in self._pragmas:
             self._pragmas.append("PRAGMA wal_autocheckpoint=0")
             await self.engine.dispose()  # connections made from now on carry the pragma
+            if self.inline_engine is not None:
+                await self.inline_engine.dispose()
 
     def checkpoint(self) -> tuple[int, int, int]:
         """One passive checkpoint (blocking; it waits for no reader or writer): ``(busy, log frames, frames
@@ -324,21 +377,57 @@ class Database:
                 log.warning("checkpoint failed", extra={"error": repr(exc)})
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncSession]:
-        async with self.writing() as session:
+    async def transaction(self, *, inline: bool = False) -> AsyncIterator[AsyncSession]:
+        async with self.writing(inline=inline) as session:
             yield session
         for hook in self.after_commit_hooks:
             hook()
 
     @asynccontextmanager
-    async def writing(self) -> AsyncIterator[AsyncSession]:
+    async def writing(self, *, inline: bool = False) -> AsyncIterator[AsyncSession]:
         """A write transaction without the after-commit hooks (for the kit's own bookkeeping).
 
         SQLite allows one writer at a time; writers queue on an in-process lock instead of spinning in SQLite's
         busy handler (which sleeps up to 100 ms per retry and made write latency spiky).
+
+        ``inline``: a short write (a few rows, no long computation inside the block). On a SQLite file it runs in
+        the event loop's thread like the reads, without aiosqlite's hand-offs to its thread and back (each one
+        waits for the interpreter lock while the loop is busy: measured as most of a group commit's ≈ 11 ms,
+        docs/performance.md); the write lock is taken with ``BEGIN IMMEDIATE`` and, while another process holds
+        it, waited for asleep. Elsewhere the same as a plain write transaction.
         """
-        async with self._writer_lock, self.sessions() as session, session.begin():
-            yield session
+        if not inline or self.inline_engine is None:
+            async with self._writer_lock, self.sessions() as session, session.begin():
+                yield session
+            return
+        async with self._writer_lock:
+            session = await self._begin_inline()
+            async with session:
+                try:
+                    yield session
+                except BaseException:
+                    await session.rollback()
+                    raise
+                await session.commit()
+
+    async def _begin_inline(self) -> AsyncSession:
+        """An inline write session holding SQLite's write lock (``BEGIN IMMEDIATE``), retried asleep while another
+        process holds it, for up to :data:`INLINE_WRITE_WAIT_SECONDS`."""
+        delay, waited = 0.001, 0.0
+        while True:
+            session = self.inline_sessions()
+            try:
+                await session.connection()  # begins: the "begin" listener takes the write lock
+                return session
+            except (OperationalError, sqlite3.OperationalError) as exc:
+                await session.close()
+                if not _is_busy(exc) or waited >= INLINE_WRITE_WAIT_SECONDS:
+                    if isinstance(exc, OperationalError):
+                        raise
+                    raise OperationalError("BEGIN IMMEDIATE", None, exc) from exc  # as SQLAlchemy reports it
+            await asyncio.sleep(delay)
+            waited += delay
+            delay = min(delay * 2, 0.05)
 
     @asynccontextmanager
     async def exclusive(self) -> AsyncIterator[None]:
@@ -352,7 +441,16 @@ class Database:
         async with self.read_sessions() as session:
             yield session
 
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncConnection]:
+        """A connection for Core reads (``select(table)``, rows rather than ORM objects): a primary-key read costs
+        about a third of one through an ORM session (docs/performance.md, "Where a read's time goes"). It must
+        not write; on a SQLite file its connection is the inline, ``query_only`` one of :meth:`read`."""
+        async with (self.read_engine or self.engine).connect() as connection:
+            yield connection
+
     async def dispose(self) -> None:
         await self.engine.dispose()
-        if self.read_engine is not None:
-            await self.read_engine.dispose()
+        for engine in (self.read_engine, self.inline_engine):
+            if engine is not None:
+                await engine.dispose()

@@ -58,6 +58,9 @@ class GroupCommit:
         while True:
             await self._wake.wait()
             self._wake.clear()
+            await asyncio.sleep(
+                0
+            )  # let the calls already runnable queue their writes: a busy loop batches more
             await self._drain()
             if self._closing:
                 return
@@ -69,7 +72,7 @@ class GroupCommit:
 
     async def _commit(self, batch: list[tuple[Write, asyncio.Future[None]]]) -> None:
         try:
-            async with self.db.transaction() as session:
+            async with self.db.transaction(inline=True) as session:
                 for work, _ in batch:
                     work(session)
         except Exception as exc:  # noqa: BLE001 - handed to the callers

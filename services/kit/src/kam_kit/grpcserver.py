@@ -46,7 +46,6 @@ log = logging.getLogger(__name__)
 
 REQUEST_ID_KEY = "x-request-id"
 DEFAULT_DEADLINE_SECONDS = 30.0
-TOKEN_CACHE_SECONDS = 300.0
 ALWAYS_PUBLIC_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
 #: Served even while the service is paused (a restore): health, reflection, status and backup.
 PAUSE_EXEMPT_PREFIXES = (*ALWAYS_PUBLIC_PREFIXES, "/kam.api.v1.")
@@ -101,7 +100,7 @@ class KamServerInterceptor(grpc.aio.ServerInterceptor):
         self.clock = clock
         self.public_methods = set(public_methods)
         self.default_deadline = default_deadline
-        self._verified: dict[str, tuple[auth.Identity, float]] = {}
+        self._tokens = auth.VerifiedTokens(secret=token_secret, clock=clock)
         #: Why the service does not serve its APIs now (a restore in progress), or "".
         self.paused = ""
         meter = telemetry.meter()
@@ -166,16 +165,8 @@ class KamServerInterceptor(grpc.aio.ServerInterceptor):
         _identity.set(identity)
 
     def _verify(self, token: str) -> auth.Identity:
-        """Verify a token, remembering good ones until they expire (callers reuse one token for many calls)."""
-        now = self.clock.now().timestamp()
-        cached = self._verified.get(token)
-        if cached is not None and cached[1] > now:
-            identity = cached[0]
-        else:
-            identity = auth.verify_token(token, secret=self.token_secret, clock=self.clock)
-            if len(self._verified) >= 4096:
-                self._verified.clear()
-            self._verified[token] = (identity, min(identity.expires_at, now + TOKEN_CACHE_SECONDS))
+        """Verify a token (good ones are remembered until they expire), then check it was not revoked."""
+        identity = self._tokens.verify(token)
         if self.revocations is not None and self.revocations.is_revoked(identity):
             raise Unauthenticated(
                 "登录会话已结束，请重新登录 (the session or key was revoked; sign in again)",

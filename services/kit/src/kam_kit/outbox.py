@@ -232,7 +232,7 @@ class OutboxRelay:
         failed = [error for error in results if error is not None]
         if done:
             now = self.clock.now()
-            async with self.db.writing() as session:
+            async with self.db.writing(inline=True) as session:
                 await session.execute(
                     update(outbox_table).where(outbox_table.c.seq.in_(done)).values(published_at=now)
                 )
