@@ -191,3 +191,25 @@ async def test_replace_existing_overwrites_the_given_columns(db):
     assert [stored[r["id"]].seq for r in rows[:10]] == sorted(
         stored[r["id"]].seq for r in rows[:10]
     )  # same rows
+
+
+async def test_queued_rows_are_inserted_at_commit_and_dropped_on_rollback(db):
+    rows = _rows()
+    async with db.transaction(inline=True) as session:
+        await session.execute(insert(BY_CORE), rows)
+        bulk.queue_rows(session, BY_BULK, rows[:3])
+        bulk.queue_rows(session, BY_BULK, [{k: v for k, v in rows[3].items() if k != "day"}])  # other columns
+        bulk.queue_rows(session, BY_BULK, rows[4:])
+        async with db.read() as reader:  # nothing is written before the commit
+            assert (await reader.execute(select(BY_BULK.c.id))).all() == []
+    core, bulk_ = await _stored(db, BY_CORE), await _stored(db, BY_BULK)
+    assert [r[0] for r in bulk_[0]] == [r[0] for r in core[0]]
+    assert bulk_[0][4] == core[0][4] and bulk_[0][3][3] is None  # the row without ``day`` left it NULL
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as session:
+            bulk.queue_rows(session, BY_BULK, [{**rows[0], "id": "late"}])
+            raise RuntimeError("rolled back")
+    async with db.transaction() as session:  # a later transaction does not inherit the dropped rows
+        await session.execute(text("SELECT 1"))
+    async with db.read() as reader:
+        assert (await reader.execute(select(BY_BULK.c.id).where(BY_BULK.c.id == "late"))).all() == []
