@@ -85,9 +85,9 @@ class CustomerService:
                             "request_id", "该请求编号已被使用 (request_id already used)"
                         )
                     return existing
-            customer_id = customer_id or uuid.uuid4().hex
-            if await uow.customers.get(customer_id) is not None:
+            if customer_id and await uow.customers.get(customer_id) is not None:  # a made-up id is new
                 raise AlreadyExists(f"客户 customers/{customer_id} 已存在 (already exists)")
+            customer_id = customer_id or uuid.uuid4().hex
             now = self.clock.now()
             row = CustomerRow(
                 id=customer_id,
