@@ -14,6 +14,7 @@ from kam_customer.adapters.scope import scope_for
 from kam_customer.search.query import Hit, search
 
 MAX_QUERY_LENGTH = 100
+CUSTOMERS = CustomerRow.__table__
 
 
 class SearchService:
@@ -47,8 +48,8 @@ class SearchService:
             rows = (
                 {
                     row.id: row
-                    for row in (
-                        await session.scalars(select(CustomerRow).where(CustomerRow.id.in_(ids)))
+                    for row in (  # table rows, not ORM objects (rendered and dropped)
+                        await session.execute(select(CUSTOMERS).where(CUSTOMERS.c.id.in_(ids)))
                     ).all()
                 }
                 if ids
