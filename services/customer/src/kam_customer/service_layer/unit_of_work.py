@@ -135,7 +135,8 @@ async def visible_customer(uow: AbstractUnitOfWork, scope: DataScope, customer_i
 class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
     """A transaction of the service database (:meth:`kam_kit.db.Database.transaction`): the outbox rows and audit
     records queued on it are inserted by the kit's ``before_commit`` hooks, and the search index rows of every
-    customer it added, changed or deleted are rewritten just before the commit.
+    customer it added, changed or deleted are rewritten just before the commit. A use case's transaction is a
+    short write (a few statements), so on a SQLite file it runs inline (:meth:`kam_kit.db.Database.writing`).
 
     Read-only, it holds a connection for Core reads instead (:meth:`kam_kit.db.Database.reading`, the
     repositories' ``Core…Reader``): it answers rows with the ORM classes' attribute names, and has no session."""
@@ -156,7 +157,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             self.customers = CoreCustomerReader(self.connection)
             self.contacts = CoreContactReader(self.connection)
         else:
-            self.session = await self._stack.enter_async_context(self.db.transaction())
+            self.session = await self._stack.enter_async_context(self.db.transaction(inline=True))
             self.customers = SqlAlchemyCustomerRepository(self.session, owned=CUSTOMER_OWNED_ROWS)
             self.contacts = SqlAlchemyContactRepository(self.session)
         return await super().__aenter__()
