@@ -20,7 +20,6 @@ Targets (issue 20): ≥ 500 creates/s on PostgreSQL with p99 ≤ 80 ms; on SQLit
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import itertools
 import json
@@ -32,8 +31,16 @@ from bench_read_path import _commit, _Direct, _load, grpc_ceiling
 from kam.customer.v1 import customer_pb2
 from kam.customer.v1 import customer_service_pb2 as pb
 from kam.customer.v1 import customer_service_pb2_grpc as pb_grpc
-from kam_devkit.testing import DEFAULT_POSTGRES_URL
-from loadgen import HttpConnection, Stats, closed_loop, kam_stack, open_loop, person_name, resident_id
+from loadgen import (
+    HttpConnection,
+    Stats,
+    closed_loop,
+    kam_stack,
+    load_arguments,
+    open_loop,
+    person_name,
+    resident_id,
+)
 
 RATE_TARGET = 500.0  # creates/s on PostgreSQL, closed loop through the gateway
 P99_TARGET_MS = 80.0
@@ -73,20 +80,8 @@ def _verdict(gateway: Stats, scheduled: Stats, rate: float, engine: str) -> str:
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--seconds", type=float, default=10.0, help="per measurement (default 10)")
-    parser.add_argument("--concurrency", type=int, default=16, help="closed-loop clients (default 16)")
-    parser.add_argument("--rate", type=float, default=200.0, help="open-loop creates/s (default 200)")
+    parser = load_arguments(__doc__, what="creates")
     parser.add_argument("--crowd", type=int, default=16, help="callers: the administrator and colleagues")
-    parser.add_argument(
-        "--postgres",
-        metavar="URL",
-        nargs="?",
-        const=DEFAULT_POSTGRES_URL,
-        help=f"run on fresh PostgreSQL databases created through URL (default {DEFAULT_POSTGRES_URL})",
-    )
     args = parser.parse_args()
     engine = "PostgreSQL" if args.postgres else "SQLite"
     print(

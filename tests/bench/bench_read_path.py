@@ -30,7 +30,6 @@ lines are a Markdown table for docs/performance.md.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import itertools
 import os
@@ -46,8 +45,17 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1.health import aio as health_aio
 from kam.customer.v1 import customer_service_pb2 as pb
 from kam.customer.v1 import customer_service_pb2_grpc as pb_grpc
-from kam_devkit.testing import DEFAULT_POSTGRES_URL
-from loadgen import Call, Connect, Customer, HttpConnection, Stats, closed_loop, kam_stack, open_loop
+from loadgen import (
+    Call,
+    Connect,
+    Customer,
+    HttpConnection,
+    Stats,
+    closed_loop,
+    kam_stack,
+    load_arguments,
+    open_loop,
+)
 
 MIN_RATIO = 0.5  # gateway / direct, closed loop
 P99_TARGET_MS = 50.0  # open loop at --rate through the gateway
@@ -217,12 +225,7 @@ def markdown(rows: list[Row], ceiling: Stats, rate: float) -> str:
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--seconds", type=float, default=10.0, help="per measurement (default 10)")
-    parser.add_argument("--concurrency", type=int, default=16, help="closed-loop clients (default 16)")
-    parser.add_argument("--rate", type=float, default=200.0, help="open-loop arrivals/s (default 200)")
+    parser = load_arguments(__doc__)
     parser.add_argument("--customers", type=int, default=200, help="customers created first (default 200)")
     parser.add_argument(
         "--crowd",
@@ -230,14 +233,6 @@ async def main() -> None:
         default=16,
         help="callers per role: the demo user and colleagues with its claims (default 16; the gateway lets one "
         "caller search 20 times/s)",
-    )
-    parser.add_argument(
-        "--postgres",
-        metavar="URL",
-        nargs="?",
-        const=DEFAULT_POSTGRES_URL,
-        help="run the services on fresh PostgreSQL databases created through URL (dropped afterwards; "
-        f"default {DEFAULT_POSTGRES_URL}) instead of SQLite",
     )
     parser.add_argument(
         "--callers",

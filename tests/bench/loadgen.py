@@ -10,6 +10,7 @@ can spread over customers and queries, and writes can make distinct records.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import itertools
@@ -25,7 +26,7 @@ from typing import Any, Protocol
 
 import httpx
 from kam_customer.domain.identifiers import resident_id_check_char
-from kam_devkit.testing import GATEWAY, KamProcesses, _postgres_execute
+from kam_devkit.testing import DEFAULT_POSTGRES_URL, GATEWAY, KamProcesses, _postgres_execute
 from kam_kit import auth
 from kam_kit.clock import SYSTEM_CLOCK
 from sqlalchemy.engine import make_url
@@ -67,6 +68,24 @@ def person_name(n: int) -> tuple[str, str]:
     for a surname, or a pinyin prefix, finds several customers)."""
     (surname, s), (given, g) = _SURNAMES[n % len(_SURNAMES)], _GIVEN[(n // len(_SURNAMES)) % len(_GIVEN)]
     return surname + given, s + g
+
+
+def load_arguments(doc: str | None, *, what: str = "requests") -> argparse.ArgumentParser:
+    """The options every load benchmark of the stack takes: ``--seconds``, ``--concurrency``, ``--rate`` (open-loop
+    ``what``/s), ``--postgres [URL]``; a benchmark adds its own."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=10.0, help="per measurement (default 10)")
+    parser.add_argument("--concurrency", type=int, default=16, help="closed-loop clients (default 16)")
+    parser.add_argument("--rate", type=float, default=200.0, help=f"open-loop {what}/s (default 200)")
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        nargs="?",
+        const=DEFAULT_POSTGRES_URL,
+        help="run the services on fresh PostgreSQL databases created through URL (dropped afterwards; "
+        f"default {DEFAULT_POSTGRES_URL}) instead of SQLite",
+    )
+    return parser
 
 
 # ------------------------------------------------------------------------------------------- processes
