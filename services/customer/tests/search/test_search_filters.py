@@ -99,3 +99,27 @@ async def test_search_rpc_filters_masks_and_binds_page_tokens(api) -> None:
             await api.client.SearchCustomers(request, metadata=leader)
         assert bad.value.code() == grpc.StatusCode.INVALID_ARGUMENT
         assert bad.value.details().startswith(f"{field}: ")  # the violation names the field
+
+
+async def test_a_statement_built_for_one_search_serves_the_next_of_its_shape(bank) -> None:
+    from kam_customer.search import query
+
+    beijing = {"branch": "orgUnits/bj", "type": "INDIVIDUAL"}
+    pudong = {"branch": "orgUnits/sh-pd", "type": "INDIVIDUAL"}
+    shanghai_manager = Identity(
+        subject="users/other", roles=("roles/branch_manager",), org_unit="orgUnits/sh-pd"
+    )
+    fresh = []  # each search's answer from a statement built for it alone
+    for filters, identity in ((beijing, ADMIN), (pudong, ADMIN), ({}, shanghai_manager), ({}, ADMIN)):
+        query._STATEMENTS.clear()
+        fresh.append(await _search(bank, "zhangwei", filters, identity))
+    assert fresh[0] == [("c-zhang3", "EXACT"), ("c-zhangm", "PREFIX")] and fresh[0] != fresh[1]
+    query._STATEMENTS.clear()
+    built = []
+    for _ in range(2):  # the same shapes with other values: the values of each search, not the last one's
+        assert await _search(bank, "zhangwei", beijing) == fresh[0]
+        assert await _search(bank, "zhangwei", pudong) == fresh[1]
+        assert await _search(bank, "zhangwei", {}, shanghai_manager) == fresh[2]
+        assert await _search(bank, "zhangwei", {}) == fresh[3]
+        built.append(len(query._STATEMENTS))
+    assert 0 < built[0] == built[1]  # the second round built none

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, false, or_
+from sqlalchemy import ColumnElement, bindparam, false, or_
 
 from kam_kit.auth import Identity
 from kam_kit.permissions import SCOPE_ALL, SCOPE_ORG_UNIT_TREE
@@ -39,14 +39,29 @@ class DataScope:
 
     def condition(self, branch_column, manager_column) -> ColumnElement[bool] | None:
         """A WHERE condition over a (branch, relationship manager) column pair; None when unrestricted."""
+        clause, values = self.bound_condition(branch_column, manager_column)
+        return clause.params(values) if clause is not None and values else clause
+
+    def bound_condition(
+        self, branch_column, manager_column
+    ) -> tuple[ColumnElement[bool] | None, dict[str, list[str]]]:
+        """:meth:`condition` with its values as parameters (``scope_branches``, ``scope_managers``): the clause
+        depends only on :attr:`shape`, so a statement built once per shape serves every caller of it."""
         if self.everything:
-            return None
-        terms = []
+            return None, {}
+        terms, values = [], {}
         if self.branches:
-            terms.append(branch_column.in_(sorted(self.branches)))
+            terms.append(branch_column.in_(bindparam("scope_branches", expanding=True)))
+            values["scope_branches"] = sorted(self.branches)
         if self.managers:
-            terms.append(manager_column.in_(sorted(self.managers)))
-        return or_(*terms) if terms else false()
+            terms.append(manager_column.in_(bindparam("scope_managers", expanding=True)))
+            values["scope_managers"] = sorted(self.managers)
+        return (or_(*terms) if terms else false()), values
+
+    @property
+    def shape(self) -> tuple[bool, bool, bool]:
+        """What the scope's condition looks like, its values aside."""
+        return self.everything, bool(self.branches), bool(self.managers)
 
     def allows(self, record) -> bool:
         """Whether a record with ``branch`` and ``relationship_manager`` attributes is in scope."""

@@ -30,7 +30,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kam_kit.scope import DataScope
-from sqlalchemy import and_, literal, select, union_all
+from sqlalchemy import and_, bindparam, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_customer.adapters.orm import CustomerRow
@@ -130,28 +130,75 @@ async def _lookup(
     masked: bool = False,
 ) -> list[tuple]:
     """Every probe of one stage in one statement: a UNION ALL of ordered, limited branches (one per probe, or
-    per probe and priority for unrestricted prefix scans, so each branch is one ordered index range)."""
-    restrict = [c for c in (scope.condition(T.org_unit, T.relationship_manager),) if c is not None]
-    restrict += [INDEX_COLUMNS[name] == value for name, value in filters.items() if name in INDEX_COLUMNS]
-    joined = [
-        getattr(CustomerRow, name) == value for name, value in filters.items() if name not in INDEX_COLUMNS
-    ]
+    per probe and priority for unrestricted prefix scans, so each branch is one ordered index range).
+
+    The statement depends only on the lookup's shape (each probe's mode and kind, the priorities, the scope's and
+    the filters' shape, ``need``) and takes the terms, scope and filter values as parameters; one is built per
+    shape and kept (:data:`_STATEMENTS`), since building and cache-keying it cost about as much as running it."""
     priorities = _priorities(filters)
     if not priorities:
         return []
+    corporate = tuple(masked and text.corporates_only(probe) for probe in probes)
+    shape = (
+        tuple((probe.mode, probe.kind) for probe in probes),
+        corporate,
+        priorities,
+        scope.shape,
+        tuple(sorted(filters)),
+        need,
+    )
+    statement = _STATEMENTS.get(shape)
+    if statement is None:
+        statement = _statement(probes, corporate, priorities, scope, sorted(filters), need)
+        if len(_STATEMENTS) >= MAX_STATEMENTS:
+            _STATEMENTS.clear()
+        _STATEMENTS[shape] = statement
+    values: dict[str, object] = dict(scope.bound_condition(T.org_unit, T.relationship_manager)[1])
+    values.update({f"filter_{name}": value for name, value in filters.items()})
+    for number, probe in enumerate(probes):
+        if probe.mode == text.PREFIX:
+            values[f"term_{number}"] = probe.terms[0]
+            values[f"upper_{number}"] = text.prefix_upper_bound(probe.terms[0])
+        else:
+            values[f"term_{number}"] = list(probe.terms) if probe.mode == text.FUZZY else probe.terms[0]
+    return list((await session.execute(statement, values)).all())
+
+
+#: Search statements by shape (:func:`_lookup`); a few dozen shapes occur, the bound keeps a bad day finite.
+_STATEMENTS: dict[tuple, object] = {}
+MAX_STATEMENTS = 512
+
+
+def _statement(
+    probes: list[text.Probe],
+    corporate: tuple[bool, ...],
+    priorities: tuple[int, ...],
+    scope: DataScope,
+    filter_names: list[str],
+    need: int,
+):
+    restrict = [c for c in (scope.bound_condition(T.org_unit, T.relationship_manager)[0],) if c is not None]
+    restrict += [
+        INDEX_COLUMNS[name] == bindparam(f"filter_{name}") for name in filter_names if name in INDEX_COLUMNS
+    ]
+    joined = [
+        getattr(CustomerRow, name) == bindparam(f"filter_{name}")
+        for name in filter_names
+        if name not in INDEX_COLUMNS
+    ]
     branches = []
     for number, probe in enumerate(probes):
+        term = bindparam(f"term_{number}", expanding=probe.mode == text.FUZZY)
         if probe.mode == text.FUZZY:
-            condition = and_(T.kind == probe.kind, T.priority.in_(priorities), T.term.in_(probe.terms))
+            condition = and_(T.kind == probe.kind, T.priority.in_(priorities), T.term.in_(term))
         elif probe.mode == text.EXACT:  # priority IN (…) lets both engines probe the primary key per priority
-            condition = and_(T.kind == probe.kind, T.priority.in_(priorities), T.term == probe.terms[0])
+            condition = and_(T.kind == probe.kind, T.priority.in_(priorities), T.term == term)
         else:
-            prefix = probe.terms[0]
-            condition = and_(T.kind == probe.kind, T.term > prefix, T.term < text.prefix_upper_bound(prefix))
+            condition = and_(T.kind == probe.kind, T.term > term, T.term < bindparam(f"upper_{number}"))
         columns = (literal(number).label("probe"), T.priority, T.term, T.customer_id)
         statement = select(*columns).where(condition, *restrict)
         on_customer = list(joined)
-        if masked and text.corporates_only(probe):
+        if corporate[number]:
             on_customer.append(CustomerRow.type == CORPORATE)
         if on_customer:
             statement = statement.join(CustomerRow, CustomerRow.id == T.customer_id).where(*on_customer)
@@ -164,8 +211,7 @@ async def _lookup(
             if probe.mode == text.PREFIX and priorities != PRIORITIES:
                 statement = statement.where(T.priority.in_(priorities))
             branches.append(statement.order_by(T.priority, T.term, T.customer_id).limit(need))
-    statement = union_all(*(select(branch.subquery()) for branch in branches))
-    return list((await session.execute(statement)).all())
+    return union_all(*(select(branch.subquery()) for branch in branches))
 
 
 def _priorities(filters: Mapping[str, object]) -> tuple[int, ...]:
