@@ -93,6 +93,14 @@ async def _reindex_chunk(session: AsyncSession, ids: Sequence[str]) -> None:
     )  # one executemany, no per-row SQLAlchemy work
 
 
+async def index_new(session: AsyncSession, customers: Sequence[CustomerRow]) -> None:
+    """The index rows of customers added in the caller's transaction and flushed: from the rows in hand (a new
+    customer has no terms and no accounts yet), without :func:`reindex`'s delete and selects."""
+    rows = [row for customer in customers for row in index_rows(customer, ())]
+    rows.sort(key=_KEY_ORDER)
+    await bulk.insert_rows(session, SearchTermRow.__table__, rows)
+
+
 async def reindex_all(session: AsyncSession) -> int:
     """Rebuild the whole index (e.g. after a restore); returns the number of customers indexed."""
     ids = list((await session.scalars(select(CustomerRow.id))).all())

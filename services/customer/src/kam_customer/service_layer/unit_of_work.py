@@ -50,7 +50,7 @@ from kam_customer.adapters.repository import (
 from kam_customer.adapters.scope import customer_not_found, scope_for
 from kam_customer.adapters.trail import trail
 from kam_customer.context import SERVICE
-from kam_customer.search.index import reindex
+from kam_customer.search.index import index_new, reindex
 from kam_customer.tiering.orm import CustomerTierStateRow, TierHistoryRow, TierOverrideRow
 
 #: The rows that are only about one customer and go with it when it is deleted: contacts, the timeline, credit
@@ -170,11 +170,12 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
 
     async def _commit(self) -> None:
         session = self.session
-        touched = [*session.new, *session.dirty, *session.deleted]
-        customer_ids = sorted({row.id for row in touched if isinstance(row, CustomerRow)})
-        if customer_ids:
+        added = [row for row in session.new if isinstance(row, CustomerRow)]
+        changed = [row for row in (*session.dirty, *session.deleted) if isinstance(row, CustomerRow)]
+        if added or changed:
             await session.flush()
-            await reindex(session, customer_ids)
+            await index_new(session, added)
+            await reindex(session, sorted({row.id for row in changed}))
         await session.commit()
 
     async def rollback(self) -> None:
