@@ -14,6 +14,7 @@ callable default and ``RETURNING`` stay with SQLAlchemy's own ``insert``.
 
 from __future__ import annotations
 
+import itertools
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -195,9 +196,8 @@ def _insert_queued_rows(session: Session) -> None:
     if queued:
         connection = session.connection()
         for table, rows in queued.items():
-            for keys, same in _by_keys(rows):
-                plan = _plan(table, connection.dialect, keys)
-                connection.exec_driver_sql(plan.sql, plan.parameters(same))
+            for same in _by_keys(rows):
+                insert_rows_sync(connection, table, same)
 
 
 @event.listens_for(Session, "after_rollback")
@@ -205,13 +205,6 @@ def _drop_queued_rows(session: Session) -> None:
     session.info.pop("kam_bulk", None)
 
 
-def _by_keys(rows: Sequence[Mapping]) -> list[tuple[tuple[str, ...], list[Mapping]]]:
+def _by_keys(rows: Sequence[Mapping]) -> list[list[Mapping]]:
     """Runs of rows with the same keys (an executemany needs one column list), in order."""
-    runs: list[tuple[tuple[str, ...], list[Mapping]]] = []
-    for row in rows:
-        keys = tuple(row)
-        if runs and runs[-1][0] == keys:
-            runs[-1][1].append(row)
-        else:
-            runs.append((keys, [row]))
-    return runs
+    return [list(run) for _, run in itertools.groupby(rows, key=tuple)]

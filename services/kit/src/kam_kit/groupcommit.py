@@ -58,9 +58,8 @@ class GroupCommit:
         while True:
             await self._wake.wait()
             self._wake.clear()
-            await asyncio.sleep(
-                0
-            )  # let the calls already runnable queue their writes: a busy loop batches more
+            # let the calls already runnable queue their writes first: a busy loop batches more
+            await asyncio.sleep(0)
             await self._drain()
             if self._closing:
                 return

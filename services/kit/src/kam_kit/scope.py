@@ -39,24 +39,30 @@ class DataScope:
 
     def condition(self, branch_column, manager_column) -> ColumnElement[bool] | None:
         """A WHERE condition over a (branch, relationship manager) column pair; None when unrestricted."""
-        clause, values = self.bound_condition(branch_column, manager_column)
+        clause, values = self.bound_condition(branch_column, manager_column), self.parameters
         return clause.params(values) if clause is not None and values else clause
 
-    def bound_condition(
-        self, branch_column, manager_column
-    ) -> tuple[ColumnElement[bool] | None, dict[str, list[str]]]:
-        """:meth:`condition` with its values as parameters (``scope_branches``, ``scope_managers``): the clause
-        depends only on :attr:`shape`, so a statement built once per shape serves every caller of it."""
+    def bound_condition(self, branch_column, manager_column) -> ColumnElement[bool] | None:
+        """:meth:`condition` with its values left as parameters (:attr:`parameters`): the clause depends only on
+        :attr:`shape`, so a statement built once per shape serves every caller of it."""
         if self.everything:
-            return None, {}
-        terms, values = [], {}
+            return None
+        terms = []
         if self.branches:
             terms.append(branch_column.in_(bindparam("scope_branches", expanding=True)))
-            values["scope_branches"] = sorted(self.branches)
         if self.managers:
             terms.append(manager_column.in_(bindparam("scope_managers", expanding=True)))
+        return or_(*terms) if terms else false()
+
+    @property
+    def parameters(self) -> dict[str, list[str]]:
+        """The values of :meth:`bound_condition`'s parameters."""
+        values: dict[str, list[str]] = {}
+        if not self.everything and self.branches:
+            values["scope_branches"] = sorted(self.branches)
+        if not self.everything and self.managers:
             values["scope_managers"] = sorted(self.managers)
-        return (or_(*terms) if terms else false()), values
+        return values
 
     @property
     def shape(self) -> tuple[bool, bool, bool]:

@@ -284,23 +284,20 @@ def _plan(descriptor) -> tuple[tuple[FieldDescriptor, str | None], ...]:
     plan = _PLANS.get(descriptor.full_name)
     if plan is None:
         plan = _PLANS[descriptor.full_name] = tuple(
-            (field, FIELDS.get(field.full_name))
-            for field in descriptor.fields
-            if _direct(field)
-            or (
-                field.type == FieldDescriptor.TYPE_MESSAGE
-                and not field.message_type.GetOptions().map_entry
-                and _holds(field.message_type)
-            )
+            (field, FIELDS.get(field.full_name)) for field in descriptor.fields if _touched(field)
         )
     return plan
 
 
-def _direct(field: FieldDescriptor) -> bool:
+def _touched(field: FieldDescriptor, path: frozenset[str] = frozenset()) -> bool:
+    """A personal-data string (not a search match, which the search masks), a birth date, or a message (not a map
+    entry) holding any."""
     kind = FIELDS.get(field.full_name)
-    if field.type == FieldDescriptor.TYPE_MESSAGE:
-        return kind == BIRTH_DATE
-    return kind is not None and kind != MATCHED_VALUE and field.type == FieldDescriptor.TYPE_STRING
+    if field.type != FieldDescriptor.TYPE_MESSAGE:
+        return kind is not None and kind != MATCHED_VALUE and field.type == FieldDescriptor.TYPE_STRING
+    if kind == BIRTH_DATE:
+        return True
+    return not field.message_type.GetOptions().map_entry and _holds(field.message_type, path)
 
 
 def _holds(descriptor, path: frozenset[str] = frozenset()) -> bool:
@@ -313,15 +310,7 @@ def _holds(descriptor, path: frozenset[str] = frozenset()) -> bool:
     if descriptor.full_name in path:
         return False
     inner = path | {descriptor.full_name}
-    holds = any(
-        _direct(field)
-        or (
-            field.type == FieldDescriptor.TYPE_MESSAGE
-            and not field.message_type.GetOptions().map_entry
-            and _holds(field.message_type, inner)
-        )
-        for field in descriptor.fields
-    )
+    holds = any(_touched(field, inner) for field in descriptor.fields)
     if holds or not path:
         _HOLDS[descriptor.full_name] = holds
     return holds

@@ -153,7 +153,7 @@ async def _lookup(
         if len(_STATEMENTS) >= MAX_STATEMENTS:
             _STATEMENTS.clear()
         _STATEMENTS[shape] = statement
-    values: dict[str, object] = dict(scope.bound_condition(T.org_unit, T.relationship_manager)[1])
+    values: dict[str, object] = dict(scope.parameters)
     values.update({f"filter_{name}": value for name, value in filters.items()})
     for number, probe in enumerate(probes):
         if probe.mode == text.PREFIX:
@@ -177,7 +177,7 @@ def _statement(
     filter_names: list[str],
     need: int,
 ):
-    restrict = [c for c in (scope.bound_condition(T.org_unit, T.relationship_manager)[0],) if c is not None]
+    restrict = [c for c in (scope.bound_condition(T.org_unit, T.relationship_manager),) if c is not None]
     restrict += [
         INDEX_COLUMNS[name] == bindparam(f"filter_{name}") for name in filter_names if name in INDEX_COLUMNS
     ]
