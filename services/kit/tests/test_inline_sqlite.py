@@ -154,3 +154,14 @@ async def test_a_database_first_written_inline_is_in_wal_mode(tmp_path) -> None:
     async with db.read() as session:  # readers never block the writer, nor it them
         assert (await session.execute(text("PRAGMA journal_mode"))).scalar_one() == "wal"
     await db.dispose()
+
+
+async def test_a_migrated_database_is_in_wal_mode_before_any_connection_of_the_service(tmp_path) -> None:
+    import sqlite3
+
+    from kam_kit import migrations
+
+    path = tmp_path / "m.db"
+    await migrations.upgrade_async(f"sqlite+aiosqlite:///{path}", tmp_path / "no_versions")
+    with sqlite3.connect(path) as connection:  # a service's first reader finds WAL already
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -13,15 +13,18 @@ as a separate step (a Kubernetes Job).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import MetaData
+from sqlalchemy.engine import make_url
 
-from kam_kit.db import kit_metadata
+from kam_kit.db import is_sqlite, kit_metadata
 
 ALEMBIC_DIR = Path(__file__).parent / "alembic"
 KIT_VERSIONS = ALEMBIC_DIR / "kit_versions"
@@ -39,8 +42,15 @@ def alembic_config(url: str, versions_dir: str | Path, metadata: MetaData | None
 
 
 def upgrade(url: str, versions_dir: str | Path, metadata: MetaData | None = None) -> None:
-    """Bring the database to the newest revision of every branch (blocking; runs its own event loop)."""
+    """Bring the database to the newest revision of every branch (blocking; runs its own event loop). A SQLite
+    file is left in WAL mode, as every KAM connection expects: a reader that came first to a file still in
+    rollback-journal mode (a fresh one) would wait for, and could fail on, the first writer's lock."""
     command.upgrade(alembic_config(url, versions_dir, metadata), "heads")
+    if is_sqlite(url):
+        database = make_url(url).database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            with contextlib.closing(sqlite3.connect(database)) as connection:
+                connection.execute("PRAGMA journal_mode=WAL")
 
 
 async def upgrade_async(url: str, versions_dir: str | Path, metadata: MetaData | None = None) -> None:
