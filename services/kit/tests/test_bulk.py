@@ -213,3 +213,18 @@ async def test_queued_rows_are_inserted_at_commit_and_dropped_on_rollback(db):
         await session.execute(text("SELECT 1"))
     async with db.read() as reader:
         assert (await reader.execute(select(BY_BULK.c.id).where(BY_BULK.c.id == "late"))).all() == []
+
+
+async def test_queued_rows_can_skip_the_keys_already_stored_or_queued(db: Database) -> None:
+    rows = _rows()
+    async with db.transaction() as session:
+        bulk.queue_rows(session, BY_BULK, rows[:2])
+    changed = [{**row, "flag": not row["flag"]} for row in rows[:3]]
+    async with db.transaction() as session:  # r000 and r001 stored, r002 new but queued twice
+        bulk.queue_rows(session, BY_BULK, changed, skip_existing=["id"])
+        bulk.queue_rows(session, BY_BULK, [{**changed[2], "flag": changed[0]["flag"]}], skip_existing=["id"])
+    async with db.read() as reader:
+        stored = (await reader.execute(select(BY_BULK.c.id, BY_BULK.c.flag).order_by(BY_BULK.c.id))).all()
+    assert [tuple(r) for r in stored] == [(row["id"], row["flag"]) for row in rows[:2]] + [
+        ("r002", changed[2]["flag"])
+    ]

@@ -293,3 +293,62 @@ async def _payloads(db: Database) -> list[bytes]:
         return list(
             (await session.scalars(select(outbox_table.c.payload).order_by(outbox_table.c.seq))).all()
         )
+
+
+async def test_the_events_of_one_fetch_share_a_transaction_and_each_applies_once(
+    db: Database, js, service: str, applied_table
+) -> None:
+    calls: list[str] = []
+
+    async def handler(session, event, meta) -> None:
+        name = event.customer.display_name
+        calls.append(name)
+        if name == "e7":
+            raise ValueError("cannot apply yet")  # retried later; the others are applied around it
+        await session.execute(insert(applied_table).values(name=name))
+
+    async with db.transaction() as session:
+        ids = [outbox.record(session, _event(f"e{i}"), service=service) for i in range(30)]
+    await events.ensure_stream(js, service)
+    await outbox.OutboxRelay(db, js, service=service).drain()
+    # the same event again under another broker message id (a producer that published it twice)
+    again = await js.get_msg(events.stream_name(service), seq=4)
+    await js.publish(
+        again.subject, again.data, headers={**again.headers, events.MSG_ID: "another-message-id"}
+    )
+    consumer = EventConsumer(
+        db,
+        js,
+        name=f"{service}-b",
+        producer=service,
+        backoff=(30.0,),
+        subscriptions=[Subscription(events_pb2.CustomerCreated, handler, service)],
+    )
+    await js.add_consumer(events.stream_name(service), consumer.consumer_config())
+    psub = await js.pull_subscribe_bind(durable=consumer.durable, stream=events.stream_name(service))
+    messages = await psub.fetch(100, timeout=2.0)
+    assert len(messages) == 31
+    commits: list[int] = []
+    db.after_commit_hooks.append(lambda: commits.append(1))
+
+    await consumer.handle_batch(messages)
+
+    async with db.read() as session:
+        applied = sorted((await session.scalars(select(applied_table.c.name))).all())
+        processed = set(
+            (
+                await session.scalars(
+                    select(processed_events_table.c.event_id).where(
+                        processed_events_table.c.consumer == consumer.name
+                    )
+                )
+            ).all()
+        )
+    assert applied == sorted(f"e{i}" for i in range(30) if i != 7)
+    assert processed == set(ids) - {ids[7]}
+    # e0-e6 ran once in the transaction that e7 rolled back, once more in their own; e7 once (not again
+    # in the same fetch); e8-e29 and the duplicate of e3 in one more transaction, the duplicate not applied
+    assert calls.count("e7") == 1 and calls.count("e3") == 2 and calls.count("e20") == 1
+    assert len(commits) == 2
+    info = await js.consumer_info(events.stream_name(service), consumer.durable)
+    assert info.num_ack_pending == 1  # e7, waiting for its redelivery

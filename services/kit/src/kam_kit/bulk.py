@@ -144,11 +144,14 @@ def _plan(
     return plan
 
 
-def insert_rows_sync(connection: Connection, table: Table, rows: Sequence[Mapping]) -> None:
-    """Insert ``rows`` (mappings with the same keys) into ``table`` on a synchronous connection."""
+def insert_rows_sync(
+    connection: Connection, table: Table, rows: Sequence[Mapping], *, skip_existing: Sequence[str] = ()
+) -> None:
+    """Insert ``rows`` (mappings with the same keys) into ``table`` on a synchronous connection (``skip_existing``
+    as in :func:`insert_rows`)."""
     if not rows:
         return
-    plan = _plan(table, connection.dialect, tuple(rows[0]))
+    plan = _plan(table, connection.dialect, tuple(rows[0]), tuple(skip_existing))
     connection.exec_driver_sql(plan.sql, plan.parameters(rows))
 
 
@@ -180,14 +183,22 @@ async def insert_rows(
     await connection.exec_driver_sql(plan.sql, plan.parameters(rows))
 
 
-def queue_rows(session: AsyncSession | Session, table: Table, rows: Sequence[Mapping]) -> None:
+def queue_rows(
+    session: AsyncSession | Session,
+    table: Table,
+    rows: Sequence[Mapping],
+    *,
+    skip_existing: Sequence[str] = (),
+) -> None:
     """Insert ``rows`` into ``table`` when the session's transaction commits, as plain rows (no ORM objects
     and flush): at commit the rows queued for each table go as one executemany, tables in the order they were
     first queued (a parent before its children). Nothing is written if the transaction rolls back. For small
-    writes many of which share one transaction (:mod:`kam_kit.groupcommit`), where the ORM's unit of work cost
-    more than the inserts themselves."""
+    writes many of which share one transaction (:mod:`kam_kit.groupcommit`, a consumer's batch of events), where
+    the ORM's unit of work cost more than the inserts themselves. ``skip_existing`` as in :func:`insert_rows`
+    (a row whose key is stored already, or queued before it, is left out)."""
     sync_session = session.sync_session if isinstance(session, AsyncSession) else session
-    sync_session.info.setdefault("kam_bulk", {}).setdefault(table, []).extend(rows)
+    queued = sync_session.info.setdefault("kam_bulk", {})
+    queued.setdefault((table, tuple(skip_existing)), []).extend(rows)
 
 
 @event.listens_for(Session, "before_commit")
@@ -195,9 +206,9 @@ def _insert_queued_rows(session: Session) -> None:
     queued = session.info.pop("kam_bulk", None)
     if queued:
         connection = session.connection()
-        for table, rows in queued.items():
+        for (table, skip_existing), rows in queued.items():
             for same in _by_keys(rows):
-                insert_rows_sync(connection, table, same)
+                insert_rows_sync(connection, table, same, skip_existing=skip_existing)
 
 
 @event.listens_for(Session, "after_rollback")

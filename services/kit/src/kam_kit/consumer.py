@@ -2,7 +2,9 @@
 
 :class:`EventConsumer` pulls from a durable consumer with explicit acks. Each event is applied in one database
 transaction together with a row in ``kam_processed_events``; a redelivered event whose id is already there is
-acknowledged without being applied again. A handler failure is retried with backoff (``nak(delay)``) up to
+acknowledged without being applied again. The events of one fetch share that transaction (one commit and one
+duplicate check for up to ``batch_size`` events: a busy stream costs per batch, not per event); when it fails, they
+are applied one by one, so that only the event at fault is retried or parked. A handler failure is retried with backoff (``nak(delay)``) up to
 ``max_deliver`` deliveries; then the message is *parked* in ``kam_parked_events`` with the error, logged, counted in
 the ``kam.consumer.parked`` metric and terminated, so it neither blocks the stream nor disappears.
 """
@@ -11,7 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from google.protobuf.message import DecodeError, Message
@@ -51,6 +54,29 @@ class Subscription:
 
 class PoisonMessage(Exception):
     """Raised by a handler for an event that can never be applied (parked at once, not retried)."""
+
+
+class _HandlerFailed(Exception):
+    """The handler of the ``index``-th event of a transaction raised ``error`` (the transaction rolled back)."""
+
+    def __init__(self, index: int, error: Exception) -> None:
+        super().__init__(index, error)
+        self.index = index
+        self.error = error
+
+
+@dataclass
+class _Delivery:
+    """One fetched message, read: what it is, or why it cannot be applied."""
+
+    msg: Msg
+    headers: dict[str, str]
+    event_id: str
+    delivery: int  # how many times the broker has delivered it
+    subscription: Subscription | None = None
+    payload: Message | None = None
+    meta: events.EventMeta | None = None
+    problem: str = ""  # not empty: the message is parked
 
 
 class EventConsumer:
@@ -166,72 +192,128 @@ class EventConsumer:
             except (NatsTimeoutError, TimeoutError):
                 self._pending = 0
                 continue
-            for msg in messages:
-                await self.handle(msg)
+            await self.handle_batch(messages)
             if messages:
                 self._pending = messages[-1].metadata.num_pending
 
+    async def handle_batch(self, messages: Sequence[Msg]) -> None:
+        """Apply the events of one fetch in one transaction (one commit and one duplicate check for all of them).
+        A handler that fails there is settled as if it had failed alone (retried later or parked) and the others
+        are applied around it; any other failure of the shared transaction applies them one by one."""
+        deliveries = [self._read(msg) for msg in messages]
+        for delivery in deliveries:
+            if delivery.problem:
+                await self._settle_one(delivery)
+        await self._apply_batch([d for d in deliveries if not d.problem])
+
+    async def _apply_batch(self, batch: Sequence[_Delivery]) -> None:
+        while len(batch) > 1:
+            try:
+                applied = await self._apply_all(batch)
+            except _HandlerFailed as failed:  # the events before it went well in the rolled-back transaction
+                await self._apply_batch(batch[: failed.index])
+                await self._settle_one(batch[failed.index], failed.error)
+                batch = batch[failed.index + 1 :]
+                continue
+            except Exception:  # noqa: BLE001 - the commit or the duplicate check: one by one says which
+                log.info(
+                    "events not applied together; applying one by one",
+                    extra={"consumer": self.name, "events": len(batch)},
+                )
+                break
+            for delivery, fresh in zip(batch, applied, strict=True):
+                (self._applied if fresh else self._duplicates).add(1, self._attrs)
+                await delivery.msg.ack()
+            return
+        for delivery in batch:
+            await self._settle_one(delivery)
+
     async def handle(self, msg: Msg) -> None:
+        """Apply one event in its own transaction (retry or park it when that fails)."""
+        await self._settle_one(self._read(msg))
+
+    def _read(self, msg: Msg) -> _Delivery:
         headers = dict(msg.headers or {})
         event_id = headers.get(events.CE_ID) or headers.get(events.MSG_ID) or ""
         event_type = headers.get(events.CE_TYPE, "")
-        delivery = msg.metadata.num_delivered if msg.metadata else 1
-        token = otel_context.attach(propagate.extract(headers))
+        delivery = _Delivery(msg, headers, event_id, msg.metadata.num_delivered if msg.metadata else 1)
+        delivery.subscription = self.by_type.get(event_type)
+        if not event_id or delivery.subscription is None:
+            delivery.problem = f"unknown or unidentified event type {event_type!r}"
+            return delivery
         try:
-            with self._tracer.start_as_current_span(
-                f"{msg.subject} process",
-                kind=SpanKind.CONSUMER,
-                attributes={
-                    "messaging.system": "nats",
-                    "messaging.operation.type": "process",
-                    "messaging.destination.name": msg.subject,
-                    "messaging.consumer.group.name": self.name,
-                    "messaging.message.id": event_id,
-                    "messaging.nats.delivery_count": delivery,
-                },
-            ):
-                await self._apply_or_settle(msg, headers, event_id, event_type, delivery)
-        finally:
-            otel_context.detach(token)
-
-    async def _apply_or_settle(
-        self, msg: Msg, headers, event_id: str, event_type: str, delivery: int
-    ) -> None:
-        subscription = self.by_type.get(event_type)
-        if not event_id or subscription is None:
-            await self._park(
-                msg, headers, event_id or "?", f"unknown or unidentified event type {event_type!r}", delivery
-            )
-            return
-        try:
-            payload = subscription.message_type.FromString(msg.data)
+            delivery.payload = delivery.subscription.message_type.FromString(msg.data)
         except DecodeError as exc:
-            await self._park(msg, headers, event_id, f"undecodable payload: {exc}", delivery)
-            return
-        meta = events.EventMeta(
+            delivery.problem = f"undecodable payload: {exc}"
+            return delivery
+        delivery.meta = events.EventMeta(
             event_id=event_id,
             event_type=event_type,
             source=headers.get(events.CE_SOURCE, ""),
             time=headers.get(events.CE_TIME, ""),
             subject=msg.subject,
             resource=headers.get(events.CE_SUBJECT, ""),
-            delivery=delivery,
+            delivery=delivery.delivery,
             authorization=headers.get(events.AUTHORIZATION, ""),
             publish_time=msg.metadata.timestamp if msg.metadata else None,
         )
+        return delivery
+
+    @contextmanager
+    def _span(self, delivery: _Delivery) -> Iterator[None]:
+        """The consumer span of one event, a child of the producer's (from the message's trace context)."""
+        token = otel_context.attach(propagate.extract(delivery.headers))
         try:
-            applied = await self._apply_once(subscription, payload, meta)
-        except PoisonMessage as exc:
-            await self._park(msg, headers, event_id, str(exc), delivery)
+            with self._tracer.start_as_current_span(
+                f"{delivery.msg.subject} process",
+                kind=SpanKind.CONSUMER,
+                attributes={
+                    "messaging.system": "nats",
+                    "messaging.operation.type": "process",
+                    "messaging.destination.name": delivery.msg.subject,
+                    "messaging.consumer.group.name": self.name,
+                    "messaging.message.id": delivery.event_id,
+                    "messaging.nats.delivery_count": delivery.delivery,
+                },
+            ):
+                yield
+        finally:
+            otel_context.detach(token)
+
+    async def _settle_one(self, delivery: _Delivery, failure: Exception | None = None) -> None:
+        """Apply one event in its own transaction, unless ``failure`` says how applying it just failed; then ack
+        it, or retry it later, or park it."""
+        msg, event_id = delivery.msg, delivery.event_id
+        if delivery.problem:
+            with self._span(delivery):
+                await self._park(msg, delivery.headers, event_id or "?", delivery.problem, delivery.delivery)
             return
-        except Exception as exc:  # noqa: BLE001 - the handler failed: retry, then park
-            if delivery >= self.max_deliver:
-                await self._park(msg, headers, event_id, repr(exc), delivery)
+        applied = False
+        if failure is None:
+            try:
+                (applied,) = await self._apply_all([delivery])
+            except _HandlerFailed as failed:
+                failure = failed.error
+            except Exception as exc:  # noqa: BLE001 - settled below
+                failure = exc
+        if isinstance(failure, IntegrityError):  # another replica applied the same event concurrently: it won
+            failure, applied = None, False
+        if isinstance(failure, PoisonMessage):
+            await self._park(msg, delivery.headers, event_id, str(failure), delivery.delivery)
+            return
+        if failure is not None:  # the handler failed: retry, then park
+            if delivery.delivery >= self.max_deliver:
+                await self._park(msg, delivery.headers, event_id, repr(failure), delivery.delivery)
                 return
-            delay = self.backoff[min(delivery - 1, len(self.backoff) - 1)] if self.backoff else 1.0
+            delay = self.backoff[min(delivery.delivery - 1, len(self.backoff) - 1)] if self.backoff else 1.0
             log.warning(
                 "event handler failed; will retry",
-                extra={"consumer": self.name, "event_id": event_id, "delivery": delivery, "error": repr(exc)},
+                extra={
+                    "consumer": self.name,
+                    "event_id": event_id,
+                    "delivery": delivery.delivery,
+                    "error": repr(failure),
+                },
             )
             self._retries.add(1, self._attrs)
             await msg.nak(delay=delay)
@@ -239,28 +321,43 @@ class EventConsumer:
         (self._applied if applied else self._duplicates).add(1, self._attrs)
         await msg.ack()
 
-    async def _apply_once(self, subscription: Subscription, payload: Message, meta: events.EventMeta) -> bool:
-        """Apply the event unless this consumer already has; True when it was applied now."""
-        try:
-            async with self.db.transaction() as session:
-                seen = await session.scalar(
-                    select(processed_events_table.c.event_id).where(
-                        processed_events_table.c.consumer == self.name,
-                        processed_events_table.c.event_id == meta.event_id,
+    async def _apply_all(self, deliveries: Sequence[_Delivery]) -> list[bool]:
+        """Apply, in order and in one transaction, each event this consumer has not applied yet (recording it in
+        ``kam_processed_events``); per event, True when it was applied now."""
+        t = processed_events_table
+        ids = [d.event_id for d in deliveries]
+        async with self.db.transaction() as session:
+            seen = set(
+                (
+                    await session.scalars(
+                        select(t.c.event_id).where(t.c.consumer == self.name, t.c.event_id.in_(ids))
                     )
-                )
-                if seen is not None:
-                    return False
+                ).all()
+            )
+            applied = []
+            for delivery in deliveries:
+                fresh = delivery.event_id not in seen
+                applied.append(fresh)
+                if not fresh:
+                    continue
+                seen.add(delivery.event_id)  # the same event twice in one batch applies once
+                assert delivery.subscription and delivery.payload and delivery.meta  # read without a problem
+                with self._span(delivery):
+                    try:
+                        await delivery.subscription.handler(session, delivery.payload, delivery.meta)
+                    except Exception as exc:
+                        raise _HandlerFailed(len(applied) - 1, exc) from exc
+            if any(applied):
+                now = self.clock.now()
                 await session.execute(
-                    insert(processed_events_table).values(
-                        consumer=self.name, event_id=meta.event_id, processed_at=self.clock.now()
-                    )
+                    insert(t),
+                    [
+                        {"consumer": self.name, "event_id": d.event_id, "processed_at": now}
+                        for d, fresh in zip(deliveries, applied, strict=True)
+                        if fresh
+                    ],
                 )
-                await subscription.handler(session, payload, meta)
-        except IntegrityError:
-            # Another replica applied the same event concurrently; its transaction won.
-            return False
-        return True
+        return applied
 
     async def _park(self, msg: Msg, headers, event_id: str, error: str, delivery: int) -> None:
         headers = {

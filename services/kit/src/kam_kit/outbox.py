@@ -117,7 +117,7 @@ def _drop_pending_events(session: Session) -> None:
 #: After a batch, how long the relay (and the audit sealer) lets more work gather before the next one: under load
 #: each of their write transactions would otherwise take the single SQLite writer between every two of the
 #: callers' own (measured: docs/performance.md, "Where a read's time goes").
-COALESCE_SECONDS = 0.02
+COALESCE_SECONDS = 0.1
 
 
 class OutboxRelay:

@@ -19,7 +19,7 @@ from typing import Any
 
 from google.protobuf import json_format
 from kam.audit.v1 import audit_pb2
-from kam_kit import pagination
+from kam_kit import bulk, pagination
 from kam_kit.audit import GENESIS, chain_hash
 from kam_kit.clock import Clock
 from kam_kit.db import Database
@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_gateway.identity.adapters.orm import AuditTrailRow
 
+TRAIL = AuditTrailRow.__table__
 KINDS = {audit_pb2.AuditRecord.KIND_CHANGE: "CHANGE", audit_pb2.AuditRecord.KIND_VIEW: "VIEW"}
 MAX_EXPORT = 100_000
 COLUMNS = (
@@ -66,28 +67,26 @@ class ChainCheck:
 
 
 async def on_recorded(session: AsyncSession, event: audit_pb2.AuditRecorded, meta: EventMeta) -> None:
-    """The consumer handler: keep the record once (a redelivery or a replay changes nothing)."""
+    """The consumer handler: keep the record once (a redelivery or a replay changes nothing). Queued as a plain
+    row: the records of one batch of events go in one insert when the consumer's transaction commits."""
     record = event.record
     if not record.service or record.sequence <= 0:
         return
-    if await session.get(AuditTrailRow, (record.service, record.sequence)) is not None:
-        return
-    session.add(
-        AuditTrailRow(
-            service=record.service,
-            sequence=record.sequence,
-            record_id=record.record_id,
-            kind=KINDS.get(record.kind, "CHANGE"),
-            occur_time=from_timestamp(record.occur_time),
-            actor=record.actor,
-            action=record.action,
-            resource=record.resource,
-            hash=record.hash,
-            prev_hash=record.prev_hash,
-            canonical_json=record.canonical_json,
-            record=record.SerializeToString(),
-        )
-    )
+    row = {
+        "service": record.service,
+        "sequence": record.sequence,
+        "record_id": record.record_id,
+        "kind": KINDS.get(record.kind, "CHANGE"),
+        "occur_time": from_timestamp(record.occur_time),
+        "actor": record.actor,
+        "action": record.action,
+        "resource": record.resource,
+        "hash": record.hash,
+        "prev_hash": record.prev_hash,
+        "canonical_json": record.canonical_json,
+        "record": record.SerializeToString(),
+    }
+    bulk.queue_rows(session, TRAIL, [row], skip_existing=("service", "sequence"))
 
 
 class AuditTrail:
