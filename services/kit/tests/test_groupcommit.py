@@ -7,6 +7,7 @@ import asyncio
 
 import pytest
 from kam_kit.db import Database, service_base
+from kam_kit import groupcommit
 from kam_kit.groupcommit import GroupCommit
 from sqlalchemy import String, func, select, text
 from sqlalchemy.exc import IntegrityError
@@ -91,3 +92,32 @@ async def test_a_cancelled_caller_s_write_is_still_committed_once(db: Database) 
     await asyncio.gather(call, return_exceptions=True)
     await writer.close()
     assert await _count(db) == 1
+
+
+async def test_a_busy_writer_lets_writes_gather_and_a_lone_one_is_committed_at_once(
+    db: Database, monkeypatch
+) -> None:
+    monkeypatch.setattr(groupcommit, "GATHER_SECONDS", 0.05)
+    monkeypatch.setattr(groupcommit, "BUSY_SECONDS", 0.5)
+    writer = GroupCommit(db, name="test")
+    batches: list[int] = []
+    commit = writer._commit
+
+    async def counting(batch):
+        batches.append(len(batch))
+        await commit(batch)
+
+    writer._commit = counting  # type: ignore[method-assign]
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await writer.write(_add(0))  # idle writer: no gathering window
+    assert loop.time() - started < 0.04 and batches == [1]
+
+    async def later(row_id: int) -> None:  # one write every 5 ms, each arriving after the last one committed
+        await asyncio.sleep(0.005 * row_id)
+        await writer.write(_add(row_id))
+
+    await asyncio.gather(*(later(n) for n in range(1, 21)))
+    assert await _count(db) == 21
+    assert len(batches) <= 6, batches  # one per write without the window
+    await writer.close()
