@@ -48,22 +48,23 @@ class CustomerListing:
     ) -> tuple[list[CustomerRow], int]:
         keys = order_keys(order_by, ORDER_FIELDS) or DEFAULT_ORDER
         conditions = list(conditions)
-        async with self.db.read() as session:
-            restrict = customer_condition(await scope_for(session, identity))
+        columns = await _order_columns(self.db, [name for name, _ in keys])
+        # a Core connection and rows of the table, not ORM objects: a page of 50 is rendered and dropped
+        # (docs/performance.md, "Where a read's time goes")
+        async with self.db.reading() as connection:
+            restrict = customer_condition(await scope_for(connection, identity))
             if restrict is not None:
                 conditions.append(restrict)
-            # rows of the table, not ORM objects: a page of 50 is rendered and dropped (docs/performance.md)
             query = select(CustomerRow.__table__).where(*conditions)
             if any(name in AUM_FIELDS for name, _ in keys):
                 query = query.outerjoin(CustomerMetricsRow, CustomerMetricsRow.customer_id == CustomerRow.id)
-            columns = await _order_columns(session, [name for name, _ in keys])
             order = [columns[name].desc() if descending else columns[name].asc() for name, descending in keys]
             # Ties: the id, in the direction of the last key, so one index serves e.g. ``create_time desc``.
             tie_break = CustomerRow.id.desc() if keys[-1][1] else CustomerRow.id.asc()
             rows = (
-                await session.execute(query.order_by(*order, tie_break).offset(offset).limit(limit))
+                await connection.execute(query.order_by(*order, tie_break).offset(offset).limit(limit))
             ).all()
-            total = await session.scalar(select(func.count()).select_from(CustomerRow).where(*conditions))
+            total = await connection.scalar(select(func.count()).select_from(CustomerRow).where(*conditions))
         return list(rows), int(total or 0)  # type: ignore[arg-type]  # rows read like CustomerRow
 
 
@@ -97,7 +98,7 @@ class ContactListing:
         return list(rows), int(total or 0)
 
 
-async def _order_columns(session: AsyncSession, names: list[str]) -> dict[str, ColumnElement]:
+async def _order_columns(db: Database, names: list[str]) -> dict[str, ColumnElement]:
     columns: dict[str, ColumnElement] = {
         "display_name": CustomerRow.display_name,
         "create_time": CustomerRow.create_time,
@@ -105,7 +106,8 @@ async def _order_columns(session: AsyncSession, names: list[str]) -> dict[str, C
     }
     columns.update(dict.fromkeys(AUM_FIELDS, func.coalesce(CustomerMetricsRow.aum, 0)))
     if "tier" in names:
-        levels = await tier_levels(session)
+        async with db.read() as session:
+            levels = await tier_levels(session)
         columns["tier"] = case(levels, value=CustomerRow.tier, else_=0) if levels else literal(0)
     return columns
 
