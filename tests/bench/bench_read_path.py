@@ -230,9 +230,9 @@ async def main() -> None:
     parser.add_argument(
         "--crowd",
         type=int,
-        default=16,
-        help="callers per role: the demo user and colleagues with its claims (default 16; the gateway lets one "
-        "caller search 20 times/s)",
+        default=32,
+        help="callers per role: the demo user and colleagues with its claims, each client sending as them in turn "
+        "(default 32; the gateway lets one caller search 20 times/s)",
     )
     parser.add_argument(
         "--callers",

@@ -174,18 +174,21 @@ class HttpConnection:
     """A minimal HTTP/1.1 keep-alive client: the load generator must cost far less CPU than the servers it
     measures on a 2-core machine (httpx costs about as much as the gateway itself)."""
 
-    def __init__(self, base_url: str, headers: dict[str, str]) -> None:
+    def __init__(self, base_url: str, *headers: dict[str, str]) -> None:
         host, port = base_url.removeprefix("http://").split(":")
         self.host, self.port = host, int(port)
-        self.head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        # the header sets (one per caller) in turn, request by request: per-caller limits (20 searches/s)
+        # then hold for a crowd of callers however few connections carry them
+        self.heads = itertools.cycle(["".join(f"{k}: {v}\r\n" for k, v in h.items()) for h in headers])
 
     @classmethod
     def connector(cls, base_url: str, *headers: dict[str, str]) -> Connect:
-        """Opens a connection per call, taking the header sets (one per caller) in turn."""
-        turn = itertools.cycle(headers)
+        """Opens a connection per call; each sends as the callers in turn, starting from the next one."""
+        start = itertools.count()
 
         async def connect() -> HttpConnection:
-            connection = cls(base_url, next(turn))
+            first = next(start) % max(len(headers), 1)
+            connection = cls(base_url, *headers[first:], *headers[:first])
             await connection.open()
             return connection
 
@@ -197,7 +200,7 @@ class HttpConnection:
     async def request(self, method: str, path: str, body: bytes = b"") -> tuple[int, bytes]:
         extra = f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n" if body else ""
         self.writer.write(
-            f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\n{self.head}{extra}\r\n".encode() + body
+            f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\n{next(self.heads)}{extra}\r\n".encode() + body
         )
         status_line = await self.reader.readline()
         length = 0
