@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from kam_kit.db import Database, service_base
 from kam_kit import groupcommit
+from kam_kit.db import Database, service_base
 from kam_kit.groupcommit import GroupCommit
 from sqlalchemy import String, func, select, text
 from sqlalchemy.exc import IntegrityError

@@ -34,7 +34,7 @@ from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 from sqlalchemy import MetaData
 
-from kam_kit import audit, backup, events, migrations, registry, status, telemetry
+from kam_kit import audit, backup, events, heap, migrations, registry, status, telemetry
 from kam_kit.auth import Identity
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.consumer import EventConsumer, Subscription
@@ -437,13 +437,15 @@ async def serve_until_signalled(
     start: Callable[[], Awaitable[None]], stop: Callable[[], Awaitable[None]]
 ) -> None:
     """Run a server until SIGTERM or SIGINT, then stop it once (a second signal while stopping changes nothing):
-    the one way KAM's processes — every service and the gateway — serve."""
+    the one way KAM's processes — every service and the gateway — serve. Once started, what the start-up left is
+    frozen out of the garbage collector's passes (:func:`kam_kit.heap.freeze_start_up`)."""
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stopping.set)
     try:
         await start()
+        heap.freeze_start_up()
         await stopping.wait()
     finally:
         log.info("shutting down")

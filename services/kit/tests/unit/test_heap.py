@@ -29,3 +29,21 @@ def test_the_collector_still_runs_by_itself_during_bulk_work() -> None:
             cycle: list = []
             cycle.append(cycle)
         assert gc.get_stats()[0]["collections"] > before
+
+
+def test_start_up_objects_are_frozen_out_of_later_collections() -> None:
+    class Node:
+        pass
+
+    kept = Node()
+    kept.me = kept  # a cycle the collector would otherwise walk in every full pass
+    frozen_before = gc.get_freeze_count()
+    try:
+        heap.freeze_start_up()
+        assert gc.get_freeze_count() > frozen_before
+        assert kept not in gc.get_objects()  # tracked generations only: it is in the permanent one
+        later = Node()
+        later.me = later
+        assert later in gc.get_objects(generation=0)
+    finally:
+        gc.unfreeze()
