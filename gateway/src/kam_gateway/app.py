@@ -19,7 +19,7 @@ from typing import Any
 import grpc
 from google.protobuf.descriptor import ServiceDescriptor
 from google.protobuf.message import Message
-from kam_kit import auth
+from kam_kit import auth, telemetry
 from kam_kit.authz import declared_rule
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.errors import Unauthenticated
@@ -413,10 +413,13 @@ def _policy(path: str) -> str:
 class RequestIdMiddleware:
     """Takes ``x-request-id`` from the request (or makes one), exposes it, echoes it in the response, adds the
     security headers (``Strict-Transport-Security`` when the request came over HTTPS) and writes the access-log
-    line when the response has started."""
+    line when the response has started. With ``trace`` (OpenTelemetry's HTTP instrumentation not installed: spans
+    are not recorded), it continues the caller's trace context itself, so the backends' logs and audit records
+    carry its trace id (:func:`kam_kit.telemetry.continue_trace`)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, trace: bool = False) -> None:
         self.app = app
+        self.trace = trace
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -459,7 +462,15 @@ class RequestIdMiddleware:
                     )
             await send(message)
 
-        await self.app(scope, receive, send_with_id)
+        if not self.trace:
+            await self.app(scope, receive, send_with_id)
+            return
+        carrier = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        token = telemetry.continue_trace(carrier, scope["method"])
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            telemetry.end_trace(token)
 
 
 #: Probes are polled every few seconds by Kubernetes; logging them would drown the access log.
@@ -474,7 +485,8 @@ def _route_label(path: str) -> str:
 
 
 def create_app(gateway: Gateway, *, instrument: bool = True, cors_origins: Iterable[str] = ()) -> ASGIApp:
-    """The ASGI app; wrapped in OpenTelemetry's ASGI middleware unless ``instrument`` is False. ``cors_origins``:
+    """The ASGI app; wrapped in OpenTelemetry's ASGI middleware unless ``instrument`` is False (then it continues
+    callers' traces itself, unrecorded). ``cors_origins``:
     other origins whose pages may call the API (with credentials: the session cookies); none by default."""
 
     async def healthz(request: Request) -> Response:
@@ -537,7 +549,7 @@ def create_app(gateway: Gateway, *, instrument: bool = True, cors_origins: Itera
         lifespan=lifespan,
         exception_handlers={HTTPException: http_error, Exception: unexpected},
     )
-    wrapped: ASGIApp = RequestIdMiddleware(app)
+    wrapped: ASGIApp = RequestIdMiddleware(app, trace=not instrument)
     origins = [origin for origin in cors_origins if origin]
     if origins:
         from starlette.middleware.cors import CORSMiddleware

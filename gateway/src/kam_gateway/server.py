@@ -13,7 +13,7 @@ from datetime import timedelta
 
 import uvicorn
 from google.protobuf.descriptor import ServiceDescriptor
-from kam_kit import registry
+from kam_kit import registry, telemetry
 from kam_kit.auth import MIN_SECRET_LENGTH
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.grpcserver import GrpcServer
@@ -256,7 +256,11 @@ class GatewayServer:
         self.gateway.revocations = self.identity.app.revocations
 
         config = uvicorn.Config(
-            create_app(self.gateway, instrument=self.instrument, cors_origins=self.settings.cors_origins),
+            create_app(
+                self.gateway,
+                instrument=self.instrument and telemetry.instrumented(),
+                cors_origins=self.settings.cors_origins,
+            ),
             host=self.settings.http_host,
             port=self.settings.http_port,
             lifespan="on",

@@ -14,12 +14,14 @@ from grpc_status import rpc_status
 from kam.report.v1 import report_pb2
 from kam.report.v1 import report_service_pb2 as pb
 from kam.report.v1 import report_service_pb2_grpc as pb_grpc
-from kam_kit import auth
+from kam_kit import auth, telemetry
 from kam_kit.clock import ManualClock
 from kam_kit.errors import NotFound
 from kam_kit.grpcserver import GrpcServer, current_identity
+from opentelemetry import trace
 
 SERVICE = "kam.report.v1.ReportService"
+PRIME = 1_000_000_007
 
 
 class Servicer(pb_grpc.ReportServiceServicer):
@@ -35,6 +37,11 @@ class Servicer(pb_grpc.ReportServiceServicer):
             raise NotFound("没有数据 (nothing here)", reason="NO_DATA")
         if who.subject == "users/crash":
             raise RuntimeError("secret internals: password=hunter2")
+        if who.subject == "users/traced":  # the trace id the handler runs in, folded into the count
+            trace_id = trace.get_current_span().get_span_context().trace_id
+            return pb.GetCustomerStatsResponse(
+                stats=report_pb2.CustomerStats(customer_count=trace_id % PRIME)
+            )
         if who.subject == "users/slow":
             self.started.set()
             await self.release.wait()
@@ -70,6 +77,22 @@ async def test_identity_reaches_the_handler(served) -> None:
         pb.GetCustomerStatsRequest(), metadata=md("users/abc"), timeout=5
     )
     assert reply.stats.customer_count == len("users/abc")
+
+
+async def test_the_caller_s_trace_continues_in_the_handler_without_opentelemetry_s_instrumentation(
+    served,
+) -> None:
+    _, _, channel, md = served
+    assert (
+        not telemetry.instrumented()
+    )  # spans are not recorded here: the kit's interceptor carries the context
+    trace_id = 0x4BF92F3577B34DA6A3CE929D0E0E4736
+    reply = await pb_grpc.ReportServiceStub(channel).GetCustomerStats(
+        pb.GetCustomerStatsRequest(),
+        metadata=(*md("users/traced"), ("traceparent", f"00-{trace_id:032x}-00f067aa0ba902b7-01")),
+        timeout=5,
+    )
+    assert reply.stats.customer_count == trace_id % PRIME
 
 
 async def test_domain_error_carries_error_info_and_internal_errors_leak_nothing(served) -> None:

@@ -141,6 +141,8 @@ class KamServerInterceptor(grpc.aio.ServerInterceptor):
 
     async def _enter(self, context: grpc.aio.ServicerContext, method: str) -> None:
         metadata = dict(context.invocation_metadata() or ())
+        if not telemetry.instrumented():  # the call's own task: the context ends with it
+            telemetry.continue_trace(metadata, method)
         # A caller that wants to find its call in the logs and the audit trail sends its own id (the gateway does);
         # otherwise one is made up for this process's logs (no extra metadata sent: it cost a send per call).
         request_id = metadata.get(REQUEST_ID_KEY) or f"{_PROCESS_PREFIX}-{next(_call_numbers):x}"

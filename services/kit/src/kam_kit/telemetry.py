@@ -1,7 +1,9 @@
 """OpenTelemetry set-up: traces, metrics and trace-aware logs for one KAM process.
 
 Spans and metrics are exported over OTLP only when ``OTEL_EXPORTER_OTLP_ENDPOINT`` is set (standard ``OTEL_*``
-variables apply); otherwise spans are not recorded (trace ids still flow) and database statements get no spans. gRPC servers and clients are instrumented here; SQLAlchemy engines in ``kam_kit.db``; NATS
+variables apply); otherwise spans are not recorded (trace ids still flow) and database statements get no spans.
+Where spans are recorded, gRPC servers and clients are instrumented here (otherwise the kit's interceptor continues
+the caller's trace itself: :func:`continue_trace`); SQLAlchemy engines in ``kam_kit.db``; NATS
 producer/consumer spans in ``kam_kit.outbox`` and ``kam_kit.consumer``, which carry the W3C context in message
 headers so that one trace follows a request through the broker.
 """
@@ -9,8 +11,10 @@ headers so that one trace follows a request through the broker.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
-from opentelemetry import metrics, trace
+from opentelemetry import context as otel_context
+from opentelemetry import metrics, propagate, trace
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader
 from opentelemetry.sdk.resources import Resource
@@ -22,6 +26,7 @@ from kam_kit.logs import configure_logging
 
 _configured: str | None = None
 _tracer_provider: TracerProvider | None = None
+_instrumented = False
 _meter_provider: MeterProvider | None = None
 
 TRACER_NAME = "kam"
@@ -63,10 +68,37 @@ def configure(service: str, *, version: str = "0.1.0") -> None:
     _meter_provider = MeterProvider(resource=resource, metric_readers=readers)
     metrics.set_meter_provider(_meter_provider)
 
-    from opentelemetry.instrumentation.grpc import GrpcAioInstrumentorClient, GrpcAioInstrumentorServer
+    if (
+        sampler is None
+    ):  # spans are recorded: OpenTelemetry's gRPC instrumentation gives them their attributes
+        global _instrumented
+        from opentelemetry.instrumentation.grpc import GrpcAioInstrumentorClient, GrpcAioInstrumentorServer
 
-    GrpcAioInstrumentorServer().instrument()
-    GrpcAioInstrumentorClient().instrument()
+        GrpcAioInstrumentorServer().instrument()
+        GrpcAioInstrumentorClient().instrument()
+        _instrumented = True
+
+
+def instrumented() -> bool:
+    """Whether OpenTelemetry's instrumentation of gRPC (and the gateway's of HTTP) is installed: only where spans
+    are recorded (exported, or a sampler chosen with ``OTEL_TRACES_SAMPLER``). Otherwise the kit's interceptor
+    (:mod:`kam_kit.grpcserver`) and the gateway continue the caller's trace themselves — the same trace ids in the
+    logs, the audit trail and the events' headers — without the instrumentation's per-call work, which was a
+    quarter of the gateway's CPU per call (docs/performance.md, "Where a read's time goes")."""
+    return _instrumented
+
+
+def continue_trace(carrier: Mapping[str, str], name: str) -> object:
+    """Make the caller's trace context (W3C ``traceparent`` in ``carrier``) current, continued by a server span
+    ``name`` that is not recorded; returns the token to :func:`end_trace` with (where the context does not end
+    with the task)."""
+    parent = propagate.extract(carrier)
+    span = tracer().start_span(name, context=parent, kind=trace.SpanKind.SERVER)
+    return otel_context.attach(trace.set_span_in_context(span, parent))
+
+
+def end_trace(token: object) -> None:
+    otel_context.detach(token)  # type: ignore[arg-type]
 
 
 def shutdown() -> None:
