@@ -3,10 +3,11 @@
 :class:`EventConsumer` pulls from a durable consumer with explicit acks. Each event is applied in one database
 transaction together with a row in ``kam_processed_events``; a redelivered event whose id is already there is
 acknowledged without being applied again. The events of one fetch share that transaction (one commit and one
-duplicate check for up to ``batch_size`` events: a busy stream costs per batch, not per event); when it fails, they
-are applied one by one, so that only the event at fault is retried or parked. A handler failure is retried with backoff (``nak(delay)``) up to
-``max_deliver`` deliveries; then the message is *parked* in ``kam_parked_events`` with the error, logged, counted in
-the ``kam.consumer.parked`` metric and terminated, so it neither blocks the stream nor disappears.
+duplicate check for up to ``batch_size`` events: a busy stream costs per batch, not per event); an event whose
+handler fails there is settled as if it had been applied alone, and the others are applied without it. A handler
+failure is retried with backoff (``nak(delay)``) up to ``max_deliver`` deliveries; then the message is *parked* in
+``kam_parked_events`` with the error, logged, counted in the ``kam.consumer.parked`` metric and terminated, so it
+neither blocks the stream nor disappears.
 """
 
 from __future__ import annotations
@@ -227,10 +228,6 @@ class EventConsumer:
             return
         for delivery in batch:
             await self._settle_one(delivery)
-
-    async def handle(self, msg: Msg) -> None:
-        """Apply one event in its own transaction (retry or park it when that fails)."""
-        await self._settle_one(self._read(msg))
 
     def _read(self, msg: Msg) -> _Delivery:
         headers = dict(msg.headers or {})

@@ -93,7 +93,7 @@ def continue_trace(carrier: Mapping[str, str], name: str) -> object:
     ``name`` that is not recorded; returns the token to :func:`end_trace` with (where the context does not end
     with the task)."""
     parent = propagate.extract(carrier)
-    span = tracer().start_span(name, context=parent, kind=trace.SpanKind.SERVER)
+    span = _own_tracer.start_span(name, context=parent, kind=trace.SpanKind.SERVER)
     return otel_context.attach(trace.set_span_in_context(span, parent))
 
 
@@ -111,6 +111,10 @@ def shutdown() -> None:
 
 def tracer() -> trace.Tracer:
     return trace.get_tracer(TRACER_NAME)
+
+
+#: Taken once for the per-call path (a proxy until :func:`configure` sets the provider, then the real one's)
+_own_tracer = tracer()
 
 
 def meter() -> metrics.Meter:
