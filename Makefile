@@ -6,6 +6,7 @@
 #   make test        everything .ci/run checks: lint, proto lint/breaking, generated-code freshness, every test tier
 #   make test-unit   the unit tier only (tests/unit/ folders: no database, broker or network; seconds)
 #   make test-fast   the unit and service tiers on every core (-m "not e2e" -n auto; a few minutes)
+#   make console     build the web console (gateway/console → kam_gateway/console/dist) if its sources changed
 #   make bench       run every tests/bench/bench_*.py script (plain scripts that print their figures)
 #   make lint        ruff check, ruff format --check, import-linter (layers, boundaries), mypy
 #   make protos      regenerate protos/gen/python from protos/kam/**.proto
@@ -30,7 +31,7 @@ PYTEST_ARGS ?=
 # workers for the unit and service tiers (pytest-xdist); each worker starts its own NATS server
 PYTEST_WORKERS ?= auto
 
-.PHONY: help venv install protos manifests lint-protos check-generated run test test-unit test-fast bench lint clean distclean
+.PHONY: help venv install protos manifests lint-protos check-generated run test test-unit test-fast test-console bench lint console clean distclean
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -52,6 +53,25 @@ venv install: $(UV) protos/node_modules/.package-lock.json
 protos/node_modules/.package-lock.json: protos/package.json $(wildcard protos/package-lock.json)
 	npm ci --prefix protos --no-audit --no-fund
 
+# the web console: npm ci from the committed lockfile, then Vite's build when a source changed (nothing is fetched
+# at run time; the gateway serves the built files)
+CONSOLE := gateway/console
+CONSOLE_BUILD := gateway/src/kam_gateway/console/dist/index.html
+CONSOLE_SOURCES := $(shell find $(CONSOLE)/src $(CONSOLE)/public -type f 2>/dev/null) \
+  $(wildcard $(CONSOLE)/index.html $(CONSOLE)/vite.config.ts $(CONSOLE)/tsconfig.json)
+
+$(CONSOLE)/node_modules/.package-lock.json: $(CONSOLE)/package.json $(CONSOLE)/package-lock.json
+	npm ci --prefix $(CONSOLE) --no-audit --no-fund
+
+$(CONSOLE_BUILD): $(CONSOLE)/node_modules/.package-lock.json $(CONSOLE_SOURCES)
+	npm --prefix $(CONSOLE) run build --silent
+
+console: $(CONSOLE_BUILD)
+
+# the console's unit and component tests (Vitest)
+test-console: $(CONSOLE)/node_modules/.package-lock.json
+	npm --prefix $(CONSOLE) test --silent
+
 protos: install
 	$(RUN) python protos/generate.py
 
@@ -61,16 +81,17 @@ manifests: install
 lint-protos: install
 	PYTHON=$(CURDIR)/.venv/bin/python protos/check.sh
 
-check-generated: install
+check-generated: install $(CONSOLE)/node_modules/.package-lock.json
 	$(RUN) python protos/generate.py --check
+	$(RUN) python $(CONSOLE)/generate_api.py --check
 	$(RUN) python deploy/k8s/generate.py --check
 
-run: protos
+run: protos console
 	$(RUN) python deploy/local/run.py
 
 # the unit and service tiers in parallel, then the end-to-end tier (its tests start every process and share ports
 # and the machine's two cores, so they run one at a time)
-test: install lint lint-protos check-generated
+test: install lint lint-protos check-generated console test-console
 	$(RUN) pytest -m "not e2e" -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 	$(RUN) pytest -m e2e $(PYTEST_ARGS)
 
@@ -96,4 +117,4 @@ clean:
 	find . -name __pycache__ -type d -not -path './.venv/*' -not -path '*/node_modules/*' -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf var .venv protos/node_modules
+	rm -rf var .venv protos/node_modules $(CONSOLE)/node_modules $(dir $(CONSOLE_BUILD))

@@ -124,9 +124,3 @@ def test_every_kam_proto_route_compiles() -> None:
         if http_rule(m) is not None and not m.client_streaming
     }
     assert {r.method.full_name for r in routes} == annotated
-
-
-async def test_console_page_is_served_at_the_root_in_chinese(client: httpx.AsyncClient) -> None:
-    reply = await client.get("/")
-    assert reply.status_code == 200 and reply.headers["content-type"].startswith("text/html")
-    assert '<html lang="zh-CN">' in reply.text and "/v1/auth:login" in reply.text

@@ -36,7 +36,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.types import Message as AsgiMessage
 from swagger_ui_bundle import swagger_ui_path
 
-from kam_gateway import errors, sessions
+from kam_gateway import errors, sessions, webconsole
 from kam_gateway.backends import Backend, Channels
 from kam_gateway.identity.servicer import CLIENT_ADDRESS_KEY
 from kam_gateway.identity.servicer import SERVICE_NAME as IDENTITY_SERVICE
@@ -60,8 +60,6 @@ DEFAULT_MAX_PARAM_CHARS = 1024
 DEFAULT_MAX_URL_CHARS = 8192
 
 REQUEST_ID_HEADER = "x-request-id"
-#: The demo console (one static page over the REST API); the full web console comes with the control center.
-CONSOLE_PAGE = Path(__file__).parent / "console" / "index.html"
 #: The API page (/docs): our page and its start script; Swagger UI's own files from the swagger-ui-bundle package.
 API_DOCS = Path(__file__).parent / "apidocs"
 _REQUEST_ID_OK = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
@@ -389,13 +387,9 @@ def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> JSON
 
 
 #: What every answer carries: no MIME sniffing, no framing (clickjacking), no referrer to other sites, and a
-#: content policy — nothing at all for API answers; the console page may load only its own resources (its inline
-#: script and style until the console is rebuilt with bundled files, issue 14).
+#: content policy — nothing at all for API answers; the console's pages may load only their own files
+#: (webconsole.CSP).
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
-CONSOLE_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-)
 #: Swagger UI sets inline styles; its scripts are files of its own.
 DOCS_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -405,9 +399,9 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 
 def _policy(path: str) -> str:
-    if path == "/":
-        return CONSOLE_CSP
-    return DOCS_CSP if path == "/docs" or path.startswith("/docs/") else API_CSP
+    if path == "/docs" or path.startswith("/docs/"):
+        return DOCS_CSP
+    return webconsole.CSP if webconsole.is_page(path) else API_CSP
 
 
 class RequestIdMiddleware:
@@ -502,9 +496,6 @@ def create_app(gateway: Gateway, *, instrument: bool = True, cors_origins: Itera
     async def openapi(request: Request) -> Response:
         return _json(200, gateway.openapi)
 
-    async def console(request: Request) -> Response:
-        return HTMLResponse(CONSOLE_PAGE.read_text(encoding="utf-8"))
-
     async def api_docs(request: Request) -> Response:
         return HTMLResponse((API_DOCS / "index.html").read_text(encoding="utf-8"))
 
@@ -515,6 +506,8 @@ def create_app(gateway: Gateway, *, instrument: bool = True, cors_origins: Itera
         return await gateway.push_stream(request)
 
     async def transcode(request: Request) -> Response:
+        if webconsole.wants_page(request):  # a console page by its own address (deep link, reload)
+            return await webconsole.page(request)
         return await gateway.handle(request)
 
     async def http_error(request: Request, exc: Exception) -> Response:
@@ -539,7 +532,12 @@ def create_app(gateway: Gateway, *, instrument: bool = True, cors_origins: Itera
             StarletteRoute("/healthz", healthz, methods=["GET"]),
             StarletteRoute("/readyz", readyz, methods=["GET"]),
             StarletteRoute("/openapi.json", openapi, methods=["GET"]),
-            StarletteRoute("/", console, methods=["GET"]),
+            StarletteRoute("/", webconsole.page, methods=["GET"]),
+            *(
+                StarletteRoute(f"/{name}", webconsole.root_file, methods=["GET"])
+                for name in webconsole.ROOT_FILES
+            ),
+            Mount("/assets", app=webconsole.Assets(), name="console-assets"),
             StarletteRoute("/docs", api_docs, methods=["GET"]),
             StarletteRoute("/v1/push", push, methods=["GET"]),
             StarletteRoute("/docs/init.js", api_docs_script, methods=["GET"]),

@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Screenshots of the console's main pages, desktop and phone, into docs/screenshots/ (linked from the README).
+
+Start ``make run`` first, then (workspace venv)::
+
+    python gateway/console/screenshots.py [--url http://127.0.0.1:8080] [--user hq_leader]
+
+Debian's chromium (``/usr/bin/chromium``) is driven by Playwright; nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+from pathlib import Path
+
+from playwright.async_api import async_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = ROOT / "docs" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+PASSWORD = os.environ.get("KAM_DEMO_PASSWORD", "kam-demo-2026")
+DESKTOP = {"width": 1366, "height": 860}
+PHONE = {"width": 390, "height": 844}
+
+
+async def sign_in(page, url: str, user: str) -> None:
+    await page.goto(f"{url}/login")
+    await page.get_by_label("用户名").fill(user)
+    await page.get_by_label("密码").fill(PASSWORD)
+    await page.get_by_role("button", name=re.compile("登\\s*录")).click()
+    await page.get_by_test_id("home").wait_for()
+
+
+async def shoot(url: str, user: str) -> list[Path]:
+    OUT.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        for device, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+            context = await browser.new_context(viewport=viewport, locale="zh-CN", service_workers="block")
+            page = await context.new_page()
+            await page.goto(f"{url}/login")
+            written.append(OUT / f"{device}-login.png")
+            await page.screenshot(path=written[-1])
+            await sign_in(page, url, user)
+            await page.wait_for_timeout(800)  # charts animate in
+            written.append(OUT / f"{device}-home.png")
+            await page.screenshot(path=written[-1], full_page=True)
+            await page.goto(f"{url}/customers?key=1")
+            await page.get_by_test_id("customer-total").wait_for()
+            written.append(OUT / f"{device}-customers.png")
+            await page.screenshot(path=written[-1])
+            first = (
+                page.locator("a[href^='/customers/']").first
+                if device == "desktop"
+                else page.get_by_test_id("customer-card").first
+            )
+            await first.click()
+            await page.get_by_test_id("tier-panel").wait_for()
+            written.append(OUT / f"{device}-customer-360.png")
+            await page.screenshot(path=written[-1], full_page=device == "phone")
+            await context.close()
+        await browser.close()
+    return written
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default="http://127.0.0.1:8080")
+    parser.add_argument("--user", default="hq_leader")
+    args = parser.parse_args()
+    for path in asyncio.run(shoot(args.url, args.user)):
+        print(path.relative_to(ROOT))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+// The frame around every page. Desktop (≥ 768 px): a side menu built from the route table, a header with the
+// search box (Ctrl+K), language and the user. Phone: a slim header and a bottom navigation for one hand.
+import { LogoutOutlined, UserOutlined } from "@ant-design/icons";
+import { useQueryClient } from "@tanstack/react-query";
+import { Avatar, Button, Dropdown, Grid, Layout, Menu, Space, Typography } from "antd";
+import { type ReactNode, Suspense } from "react";
+import { Link, useLocation, useNavigate } from "react-router-dom";
+
+import { LanguageSelect } from "@/components/LanguageSelect";
+import { PageLoading } from "@/components/PageState";
+import { SearchBox } from "@/features/search/SearchBox";
+import { api } from "@/lib/api/client";
+import { can, useMe } from "@/lib/session";
+import { useI18n } from "@/locales/i18n";
+
+import { menuKeyFor, ROUTES } from "./routes";
+
+const { Header, Sider, Content } = Layout;
+
+export function useIsPhone(): boolean {
+  const screens = Grid.useBreakpoint();
+  // before the first measurement useBreakpoint is empty: judge by the window itself
+  if (screens.md === undefined) return typeof window !== "undefined" && window.innerWidth < 768;
+  return !screens.md;
+}
+
+export function useSignOut() {
+  const client = useQueryClient();
+  const navigate = useNavigate();
+  return async () => {
+    await api.POST("/v1/auth:logout", { body: {} }).catch(() => undefined);
+    client.clear();
+    await clearOfflineCopies();
+    navigate("/login", { replace: true });
+  };
+}
+
+/** Drops the offline copies of pages (the service worker's cache) at sign-out. */
+export async function clearOfflineCopies(): Promise<void> {
+  if (typeof caches === "undefined") return;
+  for (const key of await caches.keys()) if (key.startsWith("kam-data")) await caches.delete(key);
+}
+
+function UserMenu() {
+  const { t } = useI18n();
+  const { data: me } = useMe();
+  const signOut = useSignOut();
+  const navigate = useNavigate();
+  return (
+    <Dropdown
+      menu={{
+        items: [
+          { key: "password", label: t("auth.changePassword"), onClick: () => navigate("/password") },
+          { key: "logout", icon: <LogoutOutlined />, label: t("auth.signOut"), onClick: () => void signOut() },
+        ],
+      }}
+    >
+      <Button type="text" aria-label={me?.displayName ?? ""} data-testid="user-menu">
+        <Space>
+          <Avatar size="small" icon={<UserOutlined />} />
+          <span>{me?.displayName}</span>
+        </Space>
+      </Button>
+    </Dropdown>
+  );
+}
+
+export function Shell({ children }: { children: ReactNode }) {
+  const { t } = useI18n();
+  const { data: me } = useMe();
+  const phone = useIsPhone();
+  const location = useLocation();
+  const visible = ROUTES.filter((r) => can(me, r.permission));
+  const selected = menuKeyFor(location.pathname);
+  const body = <Suspense fallback={<PageLoading />}>{children}</Suspense>;
+
+  if (phone) {
+    const tabs = visible.filter((r) => r.phone);
+    return (
+      <Layout className="kam-phone">
+        <Header className="kam-phone-header">
+          <Typography.Text strong className="kam-brand">
+            {t("app.short")}
+          </Typography.Text>
+          <Space>
+            <LanguageSelect />
+            <UserMenu />
+          </Space>
+        </Header>
+        <Content className="kam-phone-content">{body}</Content>
+        <nav className="kam-bottom-nav" aria-label={t("nav.home")} data-testid="bottom-nav">
+          {tabs.map((r) => (
+            <Link
+              key={r.path}
+              to={r.path}
+              className={r.path === selected ? "active" : undefined}
+              aria-current={r.path === selected ? "page" : undefined}
+            >
+              {r.icon}
+              <span>{t(r.label)}</span>
+            </Link>
+          ))}
+        </nav>
+      </Layout>
+    );
+  }
+
+  return (
+    <Layout style={{ minHeight: "100vh" }}>
+      <Sider breakpoint="lg" collapsedWidth={64} theme="light" width={200}>
+        <div className="kam-logo">{t("app.title")}</div>
+        <Menu
+          mode="inline"
+          selectedKeys={[selected]}
+          items={visible
+            .filter((r) => r.menu)
+            .map((r) => ({ key: r.path, icon: r.icon, label: <Link to={r.path}>{t(r.label)}</Link> }))}
+        />
+      </Sider>
+      <Layout>
+        <Header className="kam-header">
+          <SearchBox />
+          <Space>
+            <LanguageSelect />
+            <UserMenu />
+          </Space>
+        </Header>
+        <Content className="kam-content">{body}</Content>
+      </Layout>
+    </Layout>
+  );
+}

@@ -1,0 +1,110 @@
+// The customer feature's server state: list, one customer and its 360 parts, tier names, the scoped figures.
+import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
+
+import { api, must, type Schemas } from "@/lib/api/client";
+import { useI18n } from "@/locales/i18n";
+
+export interface CustomerFilters {
+  type?: string;
+  tier?: string;
+  branch?: string;
+  relationshipManager?: string;
+  keyOnly?: boolean;
+}
+
+/** An AIP-160 filter from the list's filter bar (values quoted; the service checks them). */
+export function filterExpression(f: CustomerFilters): string {
+  const terms: string[] = [];
+  const quote = (v: string) => `"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+  if (f.type) terms.push(`type = ${f.type}`);
+  if (f.tier) terms.push(`tier = ${quote(f.tier)}`);
+  if (f.branch) terms.push(`branch = ${quote(f.branch)}`);
+  if (f.relationshipManager) terms.push(`relationship_manager = ${quote(f.relationshipManager)}`);
+  if (f.keyOnly) terms.push("key_customer = true");
+  return terms.join(" AND ");
+}
+
+export function useCustomerPage(filters: CustomerFilters, orderBy: string, pageSize: number, pageToken: string) {
+  const filter = filterExpression(filters);
+  return useQuery({
+    queryKey: ["customers", "list", filter, orderBy, pageSize, pageToken],
+    queryFn: () =>
+      must(
+        api.GET("/v1/customers", {
+          params: { query: { filter: filter || undefined, orderBy, pageSize, pageToken: pageToken || undefined } },
+        }),
+      ),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** Pages of customers appended as the list scrolls (the table is virtualised: ten thousand rows stay smooth). */
+export function useCustomerRows(filters: CustomerFilters, orderBy: string, pageSize = 200) {
+  const filter = filterExpression(filters);
+  return useInfiniteQuery({
+    queryKey: ["customers", "rows", filter, orderBy, pageSize],
+    queryFn: ({ pageParam }) =>
+      must(
+        api.GET("/v1/customers", {
+          params: { query: { filter: filter || undefined, orderBy, pageSize, pageToken: pageParam || undefined } },
+        }),
+      ),
+    initialPageParam: "",
+    getNextPageParam: (last) => last.nextPageToken || undefined,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useOrgUnits() {
+  return useQuery({
+    queryKey: ["orgUnits", "all"],
+    queryFn: () => must(api.GET("/v1/orgUnits", { params: { query: { pageSize: 500 } } })),
+    staleTime: 300_000,
+  });
+}
+
+export function useRelationshipManagers() {
+  return useQuery({
+    queryKey: ["users", "relationship-managers"],
+    queryFn: () =>
+      must(
+        api.GET("/v1/users", {
+          params: { query: { pageSize: 500, filter: 'roles: "roles/relationship_manager"' } },
+        }),
+      ),
+    staleTime: 300_000,
+  });
+}
+
+export function useCustomer(id: string) {
+  return useQuery({
+    queryKey: ["customers", `customers/${id}`],
+    queryFn: () => must(api.GET("/v1/customers/{customer}", { params: { path: { customer: id } } })),
+  });
+}
+
+export function useStats() {
+  return useQuery({ queryKey: ["stats"], queryFn: () => must(api.GET("/v1/customerStats")) });
+}
+
+type TierRule = Schemas["kam.customer.v1.TierRule"];
+
+/** Tier names in the current language (from the active rule sets), and the tiers in rank order. */
+export function useTierNames() {
+  const { lang, t } = useI18n();
+  const query = useQuery({
+    queryKey: ["tierRuleSets", "active"],
+    queryFn: () => must(api.GET("/v1/tierRuleSets", { params: { query: { filter: "state = STATE_ACTIVE" } } })),
+    staleTime: 300_000,
+  });
+  const rules: TierRule[] = (query.data?.tierRuleSets ?? []).flatMap((set) => set.rules ?? []);
+  const names = new Map<string, string>();
+  for (const rule of rules) {
+    if (rule.tier) names.set(rule.tier, (lang === "en-US" ? rule.tierDisplayNameEn : rule.tierDisplayName) || rule.tier);
+  }
+  return {
+    rules,
+    tiers: [...names.keys()],
+    name: (tier: string | undefined) => (tier ? (names.get(tier) ?? tier.replace("tiers/", "")) : t("customer.ungraded")),
+  };
+}

@@ -1,0 +1,45 @@
+// The gateway's push stream (GET /v1/push, Server-Sent Events, the session cookie): each message names a resource
+// (`customers/42`, `scanJobs/7`); the cached answers about it and its collection are refetched, so lists and counts
+// change without a reload. EventSource reconnects by itself and resumes after the last event it saw.
+import { type QueryClient, useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
+
+interface PushMessage {
+  kind?: string;
+  resource?: string;
+}
+
+/** The query keys a pushed resource touches: the resource itself and its collection (`["customers", …]`). */
+export function keysFor(resource: string): string[][] {
+  const parts = resource.split("/");
+  if (parts.length < 2) return [];
+  const keys = [[parts[0]]];
+  keys.push([parts[0], parts[1]]);
+  return keys;
+}
+
+export function applyPush(client: QueryClient, message: PushMessage): void {
+  if (!message.resource) return;
+  for (const key of keysFor(message.resource)) void client.invalidateQueries({ queryKey: key });
+  if (message.resource.startsWith("customers/")) void client.invalidateQueries({ queryKey: ["stats"] });
+}
+
+export function usePushStream(enabled: boolean): void {
+  const client = useQueryClient();
+  useEffect(() => {
+    if (!enabled || typeof EventSource === "undefined") return;
+    const source = new EventSource("/v1/push", { withCredentials: true });
+    const onMessage = (event: MessageEvent<string>) => {
+      try {
+        applyPush(client, JSON.parse(event.data) as PushMessage);
+      } catch {
+        // a message that is not JSON is not for the console
+      }
+    };
+    source.onmessage = onMessage;
+    for (const kind of ["customer", "tier", "scan", "alert", "notification", "task", "announcement"]) {
+      source.addEventListener(kind, onMessage as EventListener);
+    }
+    return () => source.close();
+  }, [client, enabled]);
+}
