@@ -25,14 +25,25 @@ export interface AppRoute {
   phone?: boolean;
 }
 
-const HomePage = lazy(() => import("@/features/home/HomePage"));
-const CustomerListPage = lazy(() => import("@/features/customers/CustomerListPage"));
-const Customer360Page = lazy(() => import("@/features/customers/Customer360Page"));
-const SearchPage = lazy(() => import("@/features/search/SearchPage"));
-const TierRulesPage = lazy(() => import("@/features/tiers/TierRulesPage"));
-const ScanJobsPage = lazy(() => import("@/features/scans/ScanJobsPage"));
-const ControlPage = lazy(() => import("@/features/control/ControlPage"));
-const MessagesPage = lazy(() => import("@/features/home/MessagesPage"));
+// each page's chunk, loaded with its route (and ahead of time for the address the app opens on: preloadRoute)
+const pages = {
+  home: () => import("@/features/home/HomePage"),
+  customers: () => import("@/features/customers/CustomerListPage"),
+  customer360: () => import("@/features/customers/Customer360Page"),
+  search: () => import("@/features/search/SearchPage"),
+  tiers: () => import("@/features/tiers/TierRulesPage"),
+  scans: () => import("@/features/scans/ScanJobsPage"),
+  control: () => import("@/features/control/ControlPage"),
+  messages: () => import("@/features/home/MessagesPage"),
+};
+const HomePage = lazy(pages.home);
+const CustomerListPage = lazy(pages.customers);
+const Customer360Page = lazy(pages.customer360);
+const SearchPage = lazy(pages.search);
+const TierRulesPage = lazy(pages.tiers);
+const ScanJobsPage = lazy(pages.scans);
+const ControlPage = lazy(pages.control);
+const MessagesPage = lazy(pages.messages);
 
 export const ROUTES: AppRoute[] = [
   { path: "/", label: "nav.home", icon: <DashboardOutlined />, page: HomePage, menu: true, phone: true },
@@ -80,6 +91,24 @@ export const ROUTES: AppRoute[] = [
     menu: true,
   },
 ];
+
+const LOADERS: Record<string, () => Promise<unknown>> = {
+  "/": pages.home,
+  "/customers": pages.customers,
+  "/customers/:id": pages.customer360,
+  "/search": pages.search,
+  "/tiers": pages.tiers,
+  "/scans": pages.scans,
+  "/control": pages.control,
+  "/messages": pages.messages,
+};
+
+/** Starts loading the chunk of the page at `pathname` while the app asks who is signed in (the two in parallel,
+ * not one after the other). */
+export function preloadRoute(pathname: string): void {
+  const route = routeFor(pathname);
+  if (route) void LOADERS[route.path]?.();
+}
 
 /** The route whose path matches `pathname` (`/customers/42` → the 360 route). */
 export function routeFor(pathname: string): AppRoute | undefined {

@@ -14,7 +14,7 @@ import { useOnline } from "@/lib/offline";
 import { can, useMe } from "@/lib/session";
 import { useI18n } from "@/locales/i18n";
 
-import { useCustomer, useTierNames } from "./api";
+import { useCustomer, useCustomerTier, useTierHistory, useTierNames } from "./api";
 import { AccountsTab, CreditTab, ContactsTab, InteractionForm, InteractionsTab, StructureTab, TierPanel, TransactionsTab } from "./parts";
 
 export default function Customer360Page() {
@@ -26,6 +26,9 @@ export default function Customer360Page() {
   const { data: me } = useMe();
   const tiers = useTierNames();
   const customer = useCustomer(id);
+  // the overview's tier and history are asked for with the customer, not after it
+  useCustomerTier(id);
+  useTierHistory(id);
   const [logging, setLogging] = useState(false);
 
   if (customer.isPending) return <PageLoading />;

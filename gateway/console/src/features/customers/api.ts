@@ -108,3 +108,20 @@ export function useTierNames() {
     name: (tier: string | undefined) => (tier ? (names.get(tier) ?? tier.replace("tiers/", "")) : t("customer.ungraded")),
   };
 }
+
+/** The customer's tier with its explanation (定级依据). */
+export function useCustomerTier(id: string) {
+  return useQuery({
+    queryKey: ["customers", `customers/${id}`, "tier"],
+    queryFn: () => must(api.GET("/v1/customers/{customer}/tier", { params: { path: { customer: id } } })),
+  });
+}
+
+/** The customer's tier changes, newest first. */
+export function useTierHistory(id: string) {
+  return useQuery({
+    queryKey: ["customers", `customers/${id}`, "tierAssignments"],
+    queryFn: () =>
+      must(api.GET("/v1/customers/{customer}/tierAssignments", { params: { path: { customer: id }, query: { pageSize: 20 } } })),
+  });
+}

@@ -4,7 +4,7 @@ import { Alert, App, Descriptions, Form, Input, List, Select, Space, Table, Tag,
 import { useMemo, useState } from "react";
 import { Link } from "react-router-dom";
 
-import { Chart, type ChartOption } from "@/components/Chart";
+import { type ChartOption, LazyChart as Chart } from "@/components/LazyChart";
 import { Pii } from "@/components/Masked";
 import { Money } from "@/components/Money";
 import { TierTag } from "@/components/TierTag";
@@ -14,7 +14,7 @@ import { formatDate, formatTime, moneyValue, resourceId } from "@/lib/format";
 import { FormModal } from "@/components/FormModal";
 import { useI18n } from "@/locales/i18n";
 
-import { useTierNames } from "./api";
+import { useCustomerTier, useTierHistory, useTierNames } from "./api";
 
 type Account = Schemas["kam.customer.v1.Account"];
 type Transaction = Schemas["kam.customer.v1.Transaction"];
@@ -25,15 +25,8 @@ const path = (id: string) => ({ params: { path: { customer: id } } });
 export function TierPanel({ id }: { id: string }) {
   const { t, enumText } = useI18n();
   const tiers = useTierNames();
-  const tier = useQuery({
-    queryKey: ["customers", `customers/${id}`, "tier"],
-    queryFn: () => must(api.GET("/v1/customers/{customer}/tier", path(id))),
-  });
-  const history = useQuery({
-    queryKey: ["customers", `customers/${id}`, "tierAssignments"],
-    queryFn: () =>
-      must(api.GET("/v1/customers/{customer}/tierAssignments", { params: { path: { customer: id }, query: { pageSize: 20 } } })),
-  });
+  const tier = useCustomerTier(id);
+  const history = useTierHistory(id);
   if (tier.isPending) return <PageLoading />;
   if (tier.error) return <PageError error={tier.error} />;
   const a = tier.data.assignment;

@@ -5,7 +5,7 @@ import { Alert, Card, Col, List, Progress, Row, Statistic, Tag, Typography } fro
 import { useMemo } from "react";
 import { Link } from "react-router-dom";
 
-import { Chart, type ChartOption } from "@/components/Chart";
+import { type ChartOption, LazyChart as Chart } from "@/components/LazyChart";
 import { Money } from "@/components/Money";
 import { NoData, PageError, PageLoading } from "@/components/PageState";
 import { useCustomerPage, useStats, useTierNames } from "@/features/customers/api";

@@ -5,7 +5,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, Card, Col, Descriptions, Input, List, Popconfirm, Row, Space, Table, Tag, Typography } from "antd";
 import { useMemo, useState } from "react";
 
-import { Chart, type ChartOption } from "@/components/Chart";
+import { type ChartOption, LazyChart as Chart } from "@/components/LazyChart";
 import { NoData, PageError } from "@/components/PageState";
 import { TierTag } from "@/components/TierTag";
 import { useTierNames } from "@/features/customers/api";
