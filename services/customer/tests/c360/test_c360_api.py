@@ -9,6 +9,7 @@ import pytest
 from google.protobuf import field_mask_pb2, timestamp_pb2
 from kam.customer.v1 import customer_pb2
 from kam.customer.v1 import customer_service_pb2 as pb
+from sqlalchemy import delete
 
 ACCOUNT = "6222020200001234"  # as seeded by conftest.py
 
@@ -164,11 +165,68 @@ async def test_timeline_merges_tier_history(app, client, md) -> None:
     )
     first = listed.interactions[0]
     assert first.type == Interaction.TYPE_SYSTEM and first.name.startswith("customers/c1/interactions/tier-")
-    assert "diamond" in first.summary and first.details.startswith("AUM")
+    assert first.summary == "客户等级扫描评级：无等级 → 钻石"  # the tier's display name, not its id
+    assert first.details.startswith("AUM")
     staff_only = await client.ListInteractions(
         pb.ListInteractionsRequest(parent="customers/c1", filter="type != TYPE_SYSTEM"), metadata=md(*ADMIN)
     )
     assert [i.summary for i in staff_only.interactions] == ["上门拜访"]
+
+
+async def test_timeline_names_tiers_in_chinese(app, client, md) -> None:
+    """A tier entry names its tiers as staff know them: the catalogue's name; for a tier no longer in the
+    catalogue, the name a rule set gives it; the id only for a tier nobody names."""
+    from kam_customer.tiering.orm import TierHistoryRow, TierRow, TierRuleSetRow
+
+    async with app.db.transaction() as session:
+        await session.execute(delete(TierRow).where(TierRow.id == "gold"))
+        session.add(
+            TierRuleSetRow(
+                id="individual-draft",
+                customer_type="INDIVIDUAL",
+                version=0,
+                state="DRAFT",
+                definition={
+                    "customer_type": "INDIVIDUAL",
+                    "tiers": [
+                        {
+                            "id": "vip",
+                            "display_name": {"zh-CN": "贵宾", "en-US": "VIP"},
+                            "condition": {"metric": "aum", "op": ">=", "value": "1"},
+                        }
+                    ],
+                },
+                create_time=datetime(2026, 3, 1, tzinfo=UTC),
+                update_time=datetime(2026, 3, 1, tzinfo=UTC),
+            )
+        )
+        for day, (old, new, reason) in enumerate(
+            [
+                ("", "tiers/strategic", "SCAN"),
+                ("tiers/strategic", "tiers/gold", "RULE_SET_ACTIVATED"),
+                ("tiers/gold", "tiers/vip", "OVERRIDE"),
+                ("tiers/vip", "tiers/ghost", "OVERRIDE_EXPIRED"),
+            ],
+            start=1,
+        ):
+            session.add(
+                TierHistoryRow(
+                    customer_id="c1",
+                    from_tier=old,
+                    to_tier=new,
+                    reason=reason,
+                    create_time=datetime(2026, 3, day, tzinfo=UTC),
+                )
+            )
+    listed = await client.ListInteractions(
+        pb.ListInteractionsRequest(parent="customers/c1", filter="type = TYPE_SYSTEM"), metadata=md(*ADMIN)
+    )
+    assert [i.summary for i in listed.interactions] == [
+        "客户等级人工调整到期：贵宾 → ghost",
+        "客户等级人工调整：金卡 → 贵宾",  # 金卡: the active rule set's name (gone from the catalogue)
+        "客户等级规则集启用：战略 → 金卡",
+        "客户等级扫描评级：无等级 → 战略",
+    ]
 
 
 async def test_timeline_interactions_newest_first(client, md) -> None:

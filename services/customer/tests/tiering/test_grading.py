@@ -129,7 +129,7 @@ async def test_grading_writes_tiers_history_and_events(app) -> None:
         "scan-1",
         1,
     )
-    assert "资产管理规模 aum ≥ 6,000,000.00 (实际 7,345,210.55)" in entry.explanation
+    assert "资产管理规模 ≥ 6,000,000.00 (实际 7,345,210.55)" in entry.explanation
     assert entry.metrics["aum"] == "7345210.55"
     events = await tier_events(app)
     assert sorted(e.customer for e in events) == ["customers/c1", "customers/g1", "customers/p1"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -17,12 +18,38 @@ CORPORATE = rules.parse(CORPORATE_DEFAULT)
 def test_first_matching_tier_wins_with_explanation() -> None:
     verdict = rules.evaluate(INDIVIDUAL, {"aum": D("7345210.55"), "adb_90": D("10")})
     assert verdict.tier == "tiers/private-banking" and verdict.tier_index == 0
-    assert verdict.matched == "私人银行：资产管理规模 aum ≥ 6,000,000.00 (实际 7,345,210.55)"
+    assert verdict.matched == "私人银行：资产管理规模 ≥ 6,000,000.00 (实际 7,345,210.55)"
     assert verdict.metrics["aum"] == "7345210.55"
     assert rules.evaluate(INDIVIDUAL, {"adb_90": D("2000000")}).tier == "tiers/diamond"
     assert rules.evaluate(INDIVIDUAL, {"contribution": D("10000")}).tier == "tiers/gold"
     nothing = rules.evaluate(INDIVIDUAL, {"aum": D("99999.99")})
     assert nothing.tier == "" and nothing.tier_index == -1 and "最低等级 金卡" in nothing.matched
+
+
+def test_explanations_are_all_chinese() -> None:
+    """The zh-CN texts name metrics by their Chinese names, never by their keys (``contribution``, ``aum`` …)."""
+    strategic = rules.evaluate(CORPORATE, {"contribution": D("2363386.32")})
+    assert strategic.matched == "战略：综合贡献 ≥ 2,000,000.00 (实际 2,363,386.32)"
+    for customer_type, metrics in rules.METRICS_FOR_TYPE.items():
+        rule_set = rules.parse(
+            {
+                "customer_type": customer_type,
+                "tiers": [
+                    {
+                        "id": "top",
+                        "display_name": {"zh-CN": "顶级", "en-US": "Top"},
+                        "condition": {
+                            "match": "all",
+                            "conditions": [{"metric": m, "op": ">=", "value": "1"} for m in metrics],
+                        },
+                    }
+                ],
+            }
+        )
+        for values in ({m: D(2) for m in metrics}, {}):  # matched, and why nothing matched
+            text = rules.evaluate(rule_set, values).matched
+            assert not re.search("[A-Za-z]", text), text
+            assert all(rules.METRIC_LABELS[m] in text for m in metrics)
 
 
 def test_consolidated_metric_falls_back_to_own_figure() -> None:
@@ -60,7 +87,7 @@ def test_nested_groups_and_operators() -> None:
     assert rules.evaluate(rule_set, {"tenure_months": D(13), "product_count": D(3)}).tier == "tiers/vip"
     assert rules.evaluate(rule_set, {"tenure_months": D(12), "aum": D(1000)}).tier == ""
     text = rules.evaluate(rule_set, {"tenure_months": D(13), "product_count": D(3)}).matched
-    assert text == "贵宾：客户关系月数 tenure_months > 12 (实际 13) 且 持有产品数 product_count = 3 (实际 3)"
+    assert text == "贵宾：客户关系月数 > 12 (实际 13) 且 持有产品数 = 3 (实际 3)"
 
 
 def _violations(document: dict) -> dict[str, str]:

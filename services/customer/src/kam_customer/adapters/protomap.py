@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from google.type import date_pb2, money_pb2
 from kam.customer.v1 import customer_pb2, customer_service_pb2
@@ -54,7 +55,42 @@ def draft_from_proto(message: Customer) -> domain.CustomerDraft:
     )
 
 
-def customer_to_proto(row: CustomerRow, *, masked: bool = False) -> Customer:
+#: The window of ``CustomerMetrics.average_daily_balance``: the 90-day average (``adb_90``), the figure the tier
+#: rules call ``METRIC_AVERAGE_DAILY_BALANCE``.
+ADB_WINDOW_DAYS = 90
+
+
+def metrics_to_proto(row: Any) -> customer_pb2.CustomerMetrics:
+    """A ``customer_metrics`` row (ORM object or table row with :data:`METRICS_COLUMNS`) as CustomerMetrics;
+    amounts in CNY."""
+    return customer_pb2.CustomerMetrics(
+        assets_under_management=money(row.aum),
+        average_daily_balance=money(row.adb_90),
+        loan_balance=money(row.loan_balance),
+        product_count=row.product_count or 0,
+        contribution=money(row.contribution),
+        tenure_months=row.tenure_months or 0,
+        as_of_date=date_to_proto(row.as_of),
+        window_days=ADB_WINDOW_DAYS,
+    )
+
+
+#: The ``customer_metrics`` columns :func:`metrics_to_proto` reads (a page's metrics are read in one query).
+METRICS_COLUMNS = (
+    "customer_id",
+    "as_of",
+    "aum",
+    "adb_90",
+    "loan_balance",
+    "product_count",
+    "contribution",
+    "tenure_months",
+)
+
+
+def customer_to_proto(row: CustomerRow, *, masked: bool = False, metrics: Any = None) -> Customer:
+    """``metrics``: the customer's ``customer_metrics`` row, if it has one (metrics are not personal data: they
+    are shown masked or not)."""
     message = Customer(
         name=f"customers/{row.id}",
         type=TYPE_TO_PROTO.get(row.type, Customer.TYPE_UNSPECIFIED),
@@ -74,6 +110,8 @@ def customer_to_proto(row: CustomerRow, *, masked: bool = False) -> Customer:
         state=STATE_TO_PROTO.get(row.state, Customer.STATE_UNSPECIFIED),
         source=SOURCE_TO_PROTO.get(row.source, Customer.SOURCE_UNSPECIFIED),
     )
+    if metrics is not None:
+        message.metrics.CopyFrom(metrics_to_proto(metrics))
     return pii.mask(message) if masked else message
 
 

@@ -165,12 +165,14 @@ class CustomerServicer(LifecycleApi, GroupsApi, pb_grpc.CustomerServiceServicer)
         return pb.GetCustomerResponse(customer=(await self._render([row]))[0])
 
     async def _render(self, rows: list) -> list:
-        """Customers as messages, masked for the caller, with their branch's and manager's display names."""
+        """Customers as messages, masked for the caller, with their branch's and manager's display names and
+        their latest metrics (a bounded number of queries for a whole page, whatever its size)."""
         masked = masked_for_caller(audit.customers_shown, rows)
         names_ = await self.standing.assignments(rows)
+        metrics = await self.listing.metrics([row.id for row in rows])
         messages = []
         for row in rows:
-            message = customer_to_proto(row, masked=masked)
+            message = customer_to_proto(row, masked=masked, metrics=metrics.get(row.id))
             message.branch_display_name = names_[row.id].branch_display_name
             message.relationship_manager_display_name = names_[row.id].relationship_manager_display_name
             messages.append(message)
@@ -209,8 +211,7 @@ class CustomerServicer(LifecycleApi, GroupsApi, pb_grpc.CustomerServiceServicer)
             paths=paths,
             identity=current_identity(),
         )
-        masked = masked_for_caller(audit.customers_shown, [row])
-        return pb.UpdateCustomerResponse(customer=customer_to_proto(row, masked=masked))
+        return pb.UpdateCustomerResponse(customer=(await self._render([row]))[0])
 
     async def SearchCustomers(
         self, request: pb.SearchCustomersRequest, context

@@ -6,12 +6,16 @@ and the unit of work of the write side (:mod:`kam_customer.service_layer.custome
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import Any
+
 from kam_kit.auth import Identity
 from kam_kit.db import Database
 from sqlalchemy import ColumnElement, Index, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_customer.adapters.orm import ContactRow, CustomerMetricsRow, CustomerRow
+from kam_customer.adapters.protomap import METRICS_COLUMNS
 from kam_customer.adapters.scope import customer_condition, customer_for, scope_for
 from kam_customer.domain import names
 from kam_customer.service_layer.filters import order_keys
@@ -66,6 +70,20 @@ class CustomerListing:
             ).all()
             total = await connection.scalar(select(func.count()).select_from(CustomerRow).where(*conditions))
         return list(rows), int(total or 0)  # type: ignore[arg-type]  # rows read like CustomerRow
+
+    async def metrics(self, customer_ids: Collection[str]) -> dict[str, Any]:
+        """The latest metrics (``customer_metrics`` rows with :data:`METRICS_COLUMNS`) of the customers that have
+        them, by id: one query for a whole page (``customer_id IN (…)``, a primary-key read for one customer)."""
+        if not customer_ids:
+            return {}
+        table = CustomerMetricsRow.__table__
+        async with self.db.reading() as connection:
+            rows = await connection.execute(
+                select(*(table.c[name] for name in METRICS_COLUMNS)).where(
+                    table.c.customer_id.in_(set(customer_ids))
+                )
+            )
+            return {row.customer_id: row for row in rows}
 
 
 class ContactListing:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,6 +24,7 @@ from kam_customer.domain import names
 from kam_customer.service_layer import filters
 
 try:  # the tiering part's history; the timeline shows interactions only without it
+    from kam_customer.tiering.catalogue import tier_display_names
     from kam_customer.tiering.orm import TierHistoryRow
 except ImportError:  # pragma: no cover - the tiering part is always installed in this package
     TierHistoryRow = None
@@ -65,8 +67,15 @@ class TimelineEntry:
     create_time: datetime
 
 
-def tier_label(tier: str) -> str:
-    return tier.removeprefix("tiers/") if tier else "无等级"
+def tier_label(tier: str, names: Mapping[str, str] | None = None) -> str:
+    """A tier as staff read it: its display name (``names``: ``tiers/<id>`` → zh-CN name), else its id."""
+    if not tier:
+        return "无等级"
+    return (names or {}).get(tier) or tier.removeprefix("tiers/")
+
+
+def _is_tier_entry(row) -> bool:
+    return row.type == SYSTEM and row.id.startswith("tier-")
 
 
 class TimelineService:
@@ -199,15 +208,17 @@ class TimelineService:
                     .limit(limit)
                 )
             ).all()
-        return [self._entry(customer_id, row) for row in rows]
+            tiers = {t for row in rows if _is_tier_entry(row) for t in (row.from_tier, row.to_tier)}
+            tier_names = await tier_display_names(session, tiers) if tiers else {}
+        return [self._entry(customer_id, row, tier_names) for row in rows]
 
     @staticmethod
-    def _entry(customer_id: str, row) -> TimelineEntry:
+    def _entry(customer_id: str, row, tier_names: Mapping[str, str]) -> TimelineEntry:
         summary = row.summary
-        if row.type == SYSTEM and row.id.startswith("tier-"):
+        if _is_tier_entry(row):
             summary = (
-                f"客户等级{TIER_REASONS.get(row.reason, row.reason)}：{tier_label(row.from_tier)} → "
-                f"{tier_label(row.to_tier)}"
+                f"客户等级{TIER_REASONS.get(row.reason, row.reason)}：{tier_label(row.from_tier, tier_names)} → "
+                f"{tier_label(row.to_tier, tier_names)}"
             )
         return TimelineEntry(
             id=row.id,

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,15 +25,15 @@ from kam_kit.auth import Identity
 from kam_kit.clock import Clock
 from kam_kit.db import Database
 from kam_kit.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, Validator
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_customer.adapters.orm import CustomerRow
 from kam_customer.adapters.scope import customer_condition, scope_for
 from kam_customer.adapters.trail import trail, values
 from kam_customer.tiering import rules
-from kam_customer.tiering.orm import CustomerTierStateRow, TierOverrideRow, TierRow
-from kam_customer.tiering.repository import active_rule_sets
+from kam_customer.tiering.orm import CustomerTierStateRow, TierOverrideRow, TierRow, TierRuleSetRow
+from kam_customer.tiering.repository import ACTIVE, active_rule_sets
 
 WRITABLE = ("display_name", "rank", "description")
 MAX_NAME, MAX_DESCRIPTION, MAX_RANK = 100, 2000, 10_000
@@ -70,6 +71,47 @@ async def _counts(
     if tier_ids is not None:
         query = query.where(CustomerRow.tier.in_([f"tiers/{t}" for t in tier_ids]))
     return {tier.removeprefix("tiers/"): int(n) for tier, n in (await session.execute(query)).all()}
+
+
+async def tier_display_names(session: AsyncSession, tiers: Iterable[str]) -> dict[str, str]:
+    """``tiers/<id>`` → zh-CN display name, for those of ``tiers`` KAM can name: the catalogue's name (what
+    GetCustomerTier shows), else the one given by the rule sets naming the tier — the active ones first, then the
+    newest — for a tier no longer in the catalogue. A tier nobody names is left out."""
+    wanted = {tier for tier in tiers if tier.startswith("tiers/")}
+    if not wanted:
+        return {}
+    names = {
+        f"tiers/{tier_id}": name
+        for tier_id, name in (
+            await session.execute(
+                select(TierRow.id, TierRow.display_name).where(
+                    TierRow.id.in_({tier.removeprefix("tiers/") for tier in wanted})
+                )
+            )
+        ).all()
+        if name
+    }
+    missing = wanted - names.keys()
+    if missing:
+        definitions = (
+            await session.scalars(
+                select(TierRuleSetRow.definition).order_by(
+                    case((TierRuleSetRow.state == ACTIVE, 0), else_=1),
+                    TierRuleSetRow.version.desc(),
+                    TierRuleSetRow.update_time.desc(),
+                )
+            )
+        ).all()
+        for definition in definitions:
+            for tier in (definition or {}).get("tiers") or ():
+                name = f"tiers/{tier.get('id')}" if isinstance(tier, dict) else ""
+                label = (tier.get("display_name") or {}).get("zh-CN") if name in missing else None
+                if isinstance(label, str) and label.strip():
+                    names[name] = label.strip()
+                    missing.discard(name)
+            if not missing:
+                break
+    return names
 
 
 class TierCatalogue:

@@ -281,11 +281,12 @@ def _number(metric: str, value: Decimal) -> str:
 
 
 def describe(condition: Condition, metrics: Metrics | None = None) -> str:
-    """Human-readable text of a condition, with actual values when ``metrics`` are given, e.g.
-    ``资产管理规模 aum ≥ 6,000,000.00 (实际 7,345,210.55)``."""
+    """Human-readable zh-CN text of a condition, with actual values when ``metrics`` are given, e.g.
+    ``资产管理规模 ≥ 6,000,000.00 (实际 7,345,210.55)``: metrics by their Chinese names (:data:`METRIC_LABELS`),
+    not their keys, as the text is shown to staff as is."""
     if isinstance(condition, Comparison):
         text = (
-            f"{METRIC_LABELS[condition.metric]} {condition.metric} {OPERATOR_SYMBOLS[condition.op]} "
+            f"{METRIC_LABELS[condition.metric]} {OPERATOR_SYMBOLS[condition.op]} "
             f"{_number(condition.metric, condition.value)}"
         )
         if metrics is not None:
