@@ -401,3 +401,37 @@ async def test_the_main_pages_have_no_serious_accessibility_violations(browser, 
         if violations:
             found[path] = violations
     assert not found, f"axe-core: {found}"
+
+
+async def test_an_administrator_creates_a_user_who_then_signs_in_and_sees_their_scope(
+    browser, gateway_url: str
+) -> None:
+    admin = await _new_page(browser, service_workers="block")
+    await _sign_in(admin, gateway_url, "admin")
+    await admin.goto(gateway_url + "/control?tab=users")
+    await admin.get_by_role("button", name=re.compile("新建用户")).click()
+    dialog = admin.get_by_role("dialog")
+    await dialog.get_by_label("用户名").fill("rm_console")
+    await dialog.get_by_label("姓名").fill("控制台经理")
+    # the selects search as one types; Enter takes the highlighted match
+    await dialog.get_by_label("所属机构").fill("北京东城支行")
+    await expect(admin.locator(".ant-select-item-option-active", has_text="北京东城支行")).to_be_visible()
+    await admin.keyboard.press("Enter")
+    await dialog.get_by_label("角色").fill("客户经理")
+    await expect(admin.locator(".ant-select-item-option-active", has_text="客户经理")).to_be_visible()
+    await admin.keyboard.press("Enter")
+    await admin.keyboard.press("Escape")
+    await dialog.get_by_label("初始密码").fill("Console-Start-2026!")
+    await dialog.get_by_role("button", name=re.compile(r"保\s*存")).click()
+    await expect(dialog).to_be_hidden()
+    await admin.context.close()
+
+    page = await _new_page(browser, service_workers="block")
+    await page.goto(gateway_url + "/login")
+    await page.get_by_label("用户名").fill("rm_console")
+    await page.get_by_label("密码").fill("Console-Start-2026!")
+    await page.get_by_role("button", name=re.compile(r"登\s*录")).click()
+    # a relationship manager without a staff code in the core: their own (empty) scope, not the bank's
+    await expect(page.get_by_test_id("home-scope")).to_have_text("我的客户")
+    await expect(page.get_by_test_id("stat-customers")).to_contain_text("0")
+    await page.context.close()
