@@ -3667,7 +3667,7 @@ export interface components {
             explanation?: string;
             /**
              * @description The condition that matched, with the actual values, e.g.
-             *      `资产管理规模 aum ≥ 6,000,000.00 (实际 7,345,210.55)`.
+             *      `资产管理规模 ≥ 6,000,000.00 (实际 7,345,210.55)`.
              */
             matchedCondition?: string;
             /** @description The customer's metric values used for the decision. */
