@@ -350,6 +350,7 @@ async def test_the_events_of_one_fetch_share_a_transaction_and_each_applies_once
     # in the same fetch); e8-e29 and the duplicate of e3 in one more transaction, the duplicate not applied
     assert calls.count("e7") == 1 and calls.count("e3") == 2 and calls.count("e20") == 1
     assert len(commits) == 2
+
     # acknowledgements are published without a reply: wait until the broker has counted them
     async def acks_counted() -> bool:
         info = await js.consumer_info(events.stream_name(service), consumer.durable)
