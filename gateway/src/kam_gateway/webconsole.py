@@ -48,8 +48,9 @@ def wants_page(request: Request) -> bool:
 
 
 def _accepts_html(request: Request) -> bool:
-    accept = request.headers.get("accept", "")
-    return "text/html" in accept or "*/*" in accept or not accept
+    """A browser opening a page asks for HTML by name; API clients (``*/*``, JSON, no header) get the API's
+    answer, a JSON 404 for an unknown address."""
+    return "text/html" in request.headers.get("accept", "")
 
 
 def _not_built() -> Response:
