@@ -52,6 +52,7 @@ async def shoot(url: str, user: str) -> list[Path]:
             await page.screenshot(path=written[-1], full_page=True)
             await page.goto(f"{url}/customers?key=1")
             await page.get_by_test_id("customer-total").wait_for()
+            await page.wait_for_timeout(500)  # the rows paint after the count
             written.append(OUT / f"{device}-customers.png")
             await page.screenshot(path=written[-1])
             first = (

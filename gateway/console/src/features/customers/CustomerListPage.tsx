@@ -183,11 +183,12 @@ export default function CustomerListPage() {
   );
 
   if (rows.error) return <PageError error={rows.error} onRetry={() => void rows.refetch()} />;
-  const count = (
+  // no count until the first page answers: "共 0 条" while loading would say the scope is empty
+  const count = rows.data ? (
     <Typography.Text type="secondary" data-testid="customer-total">
       {t("common.total", { count: formatCount(total ?? customers.length, lang) })}
     </Typography.Text>
-  );
+  ) : null;
 
   if (phone) {
     return (
