@@ -8,8 +8,7 @@ readable offline; signing out or losing the session leaves no customer data and 
 signing in again; no zh-CN page shows a raw enum or an English status word; axe-core finds no serious
 accessibility violation on the main pages.
 
-The browser is ``/usr/bin/chromium`` (``apt-get install chromium``; ``.ci/run`` installs it), never one that
-``playwright install`` would download. Without it these tests are skipped, or fail when ``CI=true``.
+The browser is Debian's chromium (the ``browser`` fixture in ``conftest.py``).
 """
 
 from __future__ import annotations
@@ -25,24 +24,13 @@ import httpx
 import pytest
 from kam_devkit import procs
 from kam_devkit.testing import KamProcesses
-from playwright.async_api import Page, async_playwright, expect
+from playwright.async_api import Page, expect
 from pypinyin import Style, lazy_pinyin
 
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 CONSOLE = ROOT / "gateway" / "console"
-CHROMIUM = Path("/usr/bin/chromium")
-# headless, and nothing that phones home: without the background-networking flags chromium's own connections
-# are refused by a closed network
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 PASSWORD = os.environ.get("KAM_DEMO_PASSWORD", "kam-demo-2026")
@@ -54,21 +42,6 @@ SCOPES = {
     "branch_manager": "本机构客户",
     "rm_zhang": "我的客户",
 }
-
-
-@pytest.fixture(scope="module")
-async def browser():
-    if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} not found: `apt-get install chromium` (.ci/run installs it)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{reason} (CI=true: the console's browser tests are required)", pytrace=False)
-        pytest.skip(reason)
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        await browser.close()
 
 
 @pytest.fixture(scope="module")

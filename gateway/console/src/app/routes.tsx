@@ -9,7 +9,20 @@ import {
   TeamOutlined,
   TrophyOutlined,
 } from "@ant-design/icons";
-import { lazy, type LazyExoticComponent, type ReactNode } from "react";
+import type { QueryClient } from "@tanstack/react-query";
+import { type ComponentType, lazy, type ReactNode, useState } from "react";
+
+import {
+  activeRuleSetsQuery,
+  customerPageQuery,
+  customerQuery,
+  customerTierQuery,
+  statsQuery,
+  tierHistoryQuery,
+  TOP_CUSTOMERS,
+} from "@/features/customers/api";
+import type { User } from "@/lib/api/client";
+import { can, meQuery } from "@/lib/session";
 
 export interface AppRoute {
   path: string;
@@ -18,60 +31,97 @@ export interface AppRoute {
   icon?: ReactNode;
   /** The permission the page needs (any of a list); the menu hides it otherwise. */
   permission?: string | string[];
-  page: LazyExoticComponent<() => ReactNode>;
+  page: ComponentType;
+  /** Loads the page's chunk (at once for the address the app opens on, ahead of a likely click elsewhere). */
+  preload: () => Promise<unknown>;
+  /** Its first queries (see Prefetch). */
+  prefetch?: Prefetch;
   /** Shown in the side menu (desktop). */
   menu?: boolean;
   /** Shown in the bottom navigation (phone). */
   phone?: boolean;
 }
 
-// each page's chunk, loaded with its route (and ahead of time for the address the app opens on: preloadRoute)
-const pages = {
-  home: () => import("@/features/home/HomePage"),
-  customers: () => import("@/features/customers/CustomerListPage"),
-  customer360: () => import("@/features/customers/Customer360Page"),
-  search: () => import("@/features/search/SearchPage"),
-  tiers: () => import("@/features/tiers/TierRulesPage"),
-  scans: () => import("@/features/scans/ScanJobsPage"),
-  control: () => import("@/features/control/ControlPage"),
-  messages: () => import("@/features/home/MessagesPage"),
+/** A page's first queries, started before it mounts (with the signed-in user and the address, e.g. the 360
+ * page's customer id). They live here, in the app's first chunk, so they start the moment the user is known
+ * rather than after the page's chunk has been evaluated. */
+export type Prefetch = (client: QueryClient, me: User, pathname: string) => void;
+
+type PageModule = { default: ComponentType };
+
+/** A page in its own chunk, loaded with its route. Once the chunk is in (preloaded), the page renders at once:
+ * a route that suspends is held back by React's fallback throttle (~300 ms) even when its chunk arrives a moment
+ * later, which was a third of the home page's first render. Whether to render directly is decided at mount, so a
+ * mounted page keeps its component (and state) when the chunk arrives. */
+export function lazyPage(load: () => Promise<PageModule>): Pick<AppRoute, "page" | "preload"> {
+  let loaded: PageModule | undefined;
+  // once in, the module is handed over at once (a repeated import() resolves a task later, behind a render)
+  const preload = () =>
+    loaded
+      ? Promise.resolve(loaded)
+      : load().then((module) => {
+          loaded = module;
+          return module;
+        });
+  const Lazy = lazy(preload);
+  function Page() {
+    const [Component] = useState<ComponentType>(() => loaded?.default ?? Lazy);
+    return <Component />;
+  }
+  return { page: Page, preload };
+}
+
+const homeData: Prefetch = (client) => {
+  void client.prefetchQuery(statsQuery);
+  void client.prefetchQuery(activeRuleSetsQuery);
+  void client.prefetchQuery(customerPageQuery(...TOP_CUSTOMERS));
 };
-const HomePage = lazy(pages.home);
-const CustomerListPage = lazy(pages.customers);
-const Customer360Page = lazy(pages.customer360);
-const SearchPage = lazy(pages.search);
-const TierRulesPage = lazy(pages.tiers);
-const ScanJobsPage = lazy(pages.scans);
-const ControlPage = lazy(pages.control);
-const MessagesPage = lazy(pages.messages);
+
+const customer360Data: Prefetch = (client, _me, pathname) => {
+  const id = decodeURIComponent(pathname.split("/")[2] ?? "");
+  if (!id) return;
+  void client.prefetchQuery(customerQuery(id));
+  void client.prefetchQuery(customerTierQuery(id));
+  void client.prefetchQuery(tierHistoryQuery(id));
+  void client.prefetchQuery(activeRuleSetsQuery);
+};
+
+const HomePage = lazyPage(() => import("@/features/home/HomePage"));
+const CustomerListPage = lazyPage(() => import("@/features/customers/CustomerListPage"));
+const Customer360Page = lazyPage(() => import("@/features/customers/Customer360Page"));
+const SearchPage = lazyPage(() => import("@/features/search/SearchPage"));
+const TierRulesPage = lazyPage(() => import("@/features/tiers/TierRulesPage"));
+const ScanJobsPage = lazyPage(() => import("@/features/scans/ScanJobsPage"));
+const ControlPage = lazyPage(() => import("@/features/control/ControlPage"));
+const MessagesPage = lazyPage(() => import("@/features/home/MessagesPage"));
 
 export const ROUTES: AppRoute[] = [
-  { path: "/", label: "nav.home", icon: <DashboardOutlined />, page: HomePage, menu: true, phone: true },
+  { path: "/", label: "nav.home", icon: <DashboardOutlined />, ...HomePage, prefetch: homeData, menu: true, phone: true },
   {
     path: "/customers",
     label: "nav.customers",
     icon: <TeamOutlined />,
     permission: "customers.read",
-    page: CustomerListPage,
+    ...CustomerListPage,
     menu: true,
     phone: true,
   },
-  { path: "/customers/:id", label: "nav.customers", permission: "customers.read", page: Customer360Page },
+  { path: "/customers/:id", label: "nav.customers", permission: "customers.read", ...Customer360Page, prefetch: customer360Data },
   {
     path: "/search",
     label: "nav.search",
     icon: <SearchOutlined />,
     permission: "customers.read",
-    page: SearchPage,
+    ...SearchPage,
     phone: true,
   },
-  { path: "/messages", label: "nav.messages", icon: <BellOutlined />, page: MessagesPage, phone: true },
+  { path: "/messages", label: "nav.messages", icon: <BellOutlined />, ...MessagesPage, phone: true },
   {
     path: "/tiers",
     label: "nav.tiers",
     icon: <TrophyOutlined />,
     permission: "tiers.read",
-    page: TierRulesPage,
+    ...TierRulesPage,
     menu: true,
   },
   {
@@ -79,7 +129,7 @@ export const ROUTES: AppRoute[] = [
     label: "nav.scans",
     icon: <DeploymentUnitOutlined />,
     permission: "scans.read",
-    page: ScanJobsPage,
+    ...ScanJobsPage,
     menu: true,
   },
   {
@@ -87,27 +137,37 @@ export const ROUTES: AppRoute[] = [
     label: "nav.control",
     icon: <SettingOutlined />,
     permission: ["users.manage", "system.read", "audit.read"],
-    page: ControlPage,
+    ...ControlPage,
     menu: true,
   },
 ];
 
-const LOADERS: Record<string, () => Promise<unknown>> = {
-  "/": pages.home,
-  "/customers": pages.customers,
-  "/customers/:id": pages.customer360,
-  "/search": pages.search,
-  "/tiers": pages.tiers,
-  "/scans": pages.scans,
-  "/control": pages.control,
-  "/messages": pages.messages,
-};
+/** Opens the app at `pathname`: asks who is signed in while the page's chunk loads, then starts the page's own
+ * queries, so the page finds its data answered or in flight instead of asking after its first render. Settles
+ * when the chunk is in (or failed): render then, and the page mounts without suspending. */
+export function startRoute(pathname: string, client: QueryClient): Promise<void> {
+  void client
+    .fetchQuery(meQuery)
+    .then((user) => user && prefetchRoute(pathname, client, user))
+    .catch(() => undefined);
+  return preloadRoute(pathname);
+}
 
-/** Starts loading the chunk of the page at `pathname` while the app asks who is signed in (the two in parallel,
- * not one after the other). */
-export function preloadRoute(pathname: string): void {
+/** Loads the chunk of the page at `pathname` (at start, and when the pointer comes over a link to it). */
+export function preloadRoute(pathname: string): Promise<void> {
+  return Promise.resolve(routeFor(pathname)?.preload()).then(
+    () => undefined,
+    () => undefined,
+  );
+}
+
+/** Loads the chunk of the page at `pathname` and, for a user who may open it, starts its first queries (used at
+ * start and when the pointer goes down on a link: the page is ready by the time the click lands). */
+export function prefetchRoute(pathname: string, client: QueryClient, me: User): void {
   const route = routeFor(pathname);
-  if (route) void LOADERS[route.path]?.();
+  if (!route || !can(me, route.permission)) return;
+  void preloadRoute(pathname);
+  route.prefetch?.(client, me, pathname);
 }
 
 /** The route whose path matches `pathname` (`/customers/42` → the 360 route). */

@@ -1,13 +1,13 @@
 // The signed-in user (GET /v1/users/me) and what they may do. The API stays the authority; the console hides what
 // the caller's permissions would refuse anyway.
-import { useQuery } from "@tanstack/react-query";
+import { queryOptions, useQuery } from "@tanstack/react-query";
 
 import { ApiError, api, must, type User } from "./api/client";
 
 export const ME_KEY = ["me"] as const;
 
-export function useMe() {
-  return useQuery({
+/** Who is signed in (null when nobody is): the query the app starts with, shared by useMe. */
+export const meQuery = queryOptions({
     queryKey: ME_KEY,
     queryFn: async (): Promise<User | null> => {
       try {
@@ -19,7 +19,10 @@ export function useMe() {
     },
     staleTime: 60_000,
     retry: false,
-  });
+});
+
+export function useMe() {
+  return useQuery(meQuery);
 }
 
 /** Whether the user holds the permission (or, for a list, any of them). */

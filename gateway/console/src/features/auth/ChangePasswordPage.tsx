@@ -6,7 +6,8 @@ import { useState } from "react";
 import { useNavigate, useSearchParams } from "react-router-dom";
 
 import { NewPasswordFields } from "@/components/NewPasswordFields";
-import { ApiError, api, must } from "@/lib/api/client";
+import { ApiError, api, must, refreshSession } from "@/lib/api/client";
+import { violationsByField } from "@/lib/api/violations";
 import { ME_KEY, useMe } from "@/lib/session";
 import { useI18n } from "@/locales/i18n";
 
@@ -38,17 +39,15 @@ export default function ChangePasswordPage() {
           body: { oldPassword: values.oldPassword, newPassword: values.newPassword },
         }),
       );
+      // the session's access token still carries the pending change (it grants nothing else): renew it
+      if (me?.passwordChangeRequired) await refreshSession();
       await client.invalidateQueries({ queryKey: ME_KEY });
       void message.success(t("auth.changed"));
       navigate(safeNext(params.get("next")), { replace: true });
     } catch (e) {
       if (e instanceof ApiError && e.violations.length) {
-        form.setFields(
-          e.violations.map((v) => ({
-            name: v.field.endsWith("old_password") ? "oldPassword" : "newPassword",
-            errors: [v.description],
-          })),
-        );
+        // every rule the password breaks, under its field
+        form.setFields(violationsByField(e.violations).map(({ name, errors }) => ({ name: name === "oldPassword" ? name : "newPassword", errors })));
       } else {
         setError(e instanceof Error ? e.message : String(e));
       }

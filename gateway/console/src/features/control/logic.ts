@@ -1,6 +1,5 @@
 // The control center's rules that need no React: which tabs a user sees, the org tree from the flat list, where a
 // dragged unit lands, field violations onto form fields, and the filter expressions the API understands.
-import type { FieldViolation } from "@/lib/api/client";
 
 // ---- tabs
 
@@ -137,30 +136,9 @@ export function dropParent<T extends OrgLike>(info: DropInfo, units: ReadonlyMap
   return parent;
 }
 
-// ---- field violations
+// ---- field violations (shared by every form: lib/api/violations.ts)
 
-/** A violation's field path as a form field name: `user.display_name` → `displayName`, `user.roles[1]` → `roles`. */
-export function violationField(field: string, prefix?: string): string {
-  let path = field.replace(/\[\d+\]/g, "");
-  if (prefix && path.startsWith(`${prefix}.`)) path = path.slice(prefix.length + 1);
-  const last = path.split(".").at(-1) ?? path;
-  return last.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-}
-
-/** Violations grouped by form field (several on one field kept together); `rename` maps API names to the form's. */
-export function violationsByField(
-  violations: readonly FieldViolation[],
-  prefix?: string,
-  rename: Record<string, string> = {},
-): { name: string; errors: string[] }[] {
-  const out = new Map<string, string[]>();
-  for (const v of violations) {
-    const raw = violationField(v.field, prefix);
-    const name = rename[raw] ?? raw;
-    out.set(name, [...(out.get(name) ?? []), v.description]);
-  }
-  return [...out].map(([name, errors]) => ({ name, errors }));
-}
+export { violationField, violationsByField } from "@/lib/api/violations";
 
 // ---- filters
 

@@ -1,5 +1,5 @@
 // The customer feature's server state: list, one customer and its 360 parts, tier names, the scoped figures.
-import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, queryOptions, useInfiniteQuery, useQuery } from "@tanstack/react-query";
 
 import { api, must, type Schemas } from "@/lib/api/client";
 import { useI18n } from "@/locales/i18n";
@@ -24,9 +24,13 @@ export function filterExpression(f: CustomerFilters): string {
   return terms.join(" AND ");
 }
 
-export function useCustomerPage(filters: CustomerFilters, orderBy: string, pageSize: number, pageToken: string) {
+/** The home page's ten largest key customers of the caller's scope (useCustomerPage's arguments). */
+export const TOP_CUSTOMERS = [{ keyOnly: true }, "metrics.assets_under_management desc", 10, ""] as const;
+
+/** One page of customers (the query a page and a prefetch share). */
+export function customerPageQuery(filters: CustomerFilters, orderBy: string, pageSize: number, pageToken: string) {
   const filter = filterExpression(filters);
-  return useQuery({
+  return queryOptions({
     queryKey: ["customers", "list", filter, orderBy, pageSize, pageToken],
     queryFn: () =>
       must(
@@ -34,8 +38,11 @@ export function useCustomerPage(filters: CustomerFilters, orderBy: string, pageS
           params: { query: { filter: filter || undefined, orderBy, pageSize, pageToken: pageToken || undefined } },
         }),
       ),
-    placeholderData: keepPreviousData,
   });
+}
+
+export function useCustomerPage(filters: CustomerFilters, orderBy: string, pageSize: number, pageToken: string) {
+  return useQuery({ ...customerPageQuery(filters, orderBy, pageSize, pageToken), placeholderData: keepPreviousData });
 }
 
 /** Pages of customers appended as the list scrolls (the table is virtualised: ten thousand rows stay smooth). */
@@ -76,27 +83,36 @@ export function useRelationshipManagers() {
   });
 }
 
-export function useCustomer(id: string) {
-  return useQuery({
+export const customerQuery = (id: string) =>
+  queryOptions({
     queryKey: ["customers", `customers/${id}`],
     queryFn: () => must(api.GET("/v1/customers/{customer}", { params: { path: { customer: id } } })),
   });
+
+export function useCustomer(id: string) {
+  return useQuery(customerQuery(id));
 }
 
+/** The caller's scope's headline figures (report service). */
+export const statsQuery = queryOptions({ queryKey: ["stats"], queryFn: () => must(api.GET("/v1/customerStats")) });
+
 export function useStats() {
-  return useQuery({ queryKey: ["stats"], queryFn: () => must(api.GET("/v1/customerStats")) });
+  return useQuery(statsQuery);
 }
 
 type TierRule = Schemas["kam.customer.v1.TierRule"];
 
+/** The active tier rule sets (the tiers' names and order). */
+export const activeRuleSetsQuery = queryOptions({
+  queryKey: ["tierRuleSets", "active"],
+  queryFn: () => must(api.GET("/v1/tierRuleSets", { params: { query: { filter: "state = STATE_ACTIVE" } } })),
+  staleTime: 300_000,
+});
+
 /** Tier names in the current language (from the active rule sets), and the tiers in rank order. */
 export function useTierNames() {
   const { lang, t } = useI18n();
-  const query = useQuery({
-    queryKey: ["tierRuleSets", "active"],
-    queryFn: () => must(api.GET("/v1/tierRuleSets", { params: { query: { filter: "state = STATE_ACTIVE" } } })),
-    staleTime: 300_000,
-  });
+  const query = useQuery(activeRuleSetsQuery);
   const rules: TierRule[] = (query.data?.tierRuleSets ?? []).flatMap((set) => set.rules ?? []);
   const names = new Map<string, string>();
   for (const rule of rules) {
@@ -110,18 +126,24 @@ export function useTierNames() {
 }
 
 /** The customer's tier with its explanation (定级依据). */
-export function useCustomerTier(id: string) {
-  return useQuery({
+export const customerTierQuery = (id: string) =>
+  queryOptions({
     queryKey: ["customers", `customers/${id}`, "tier"],
     queryFn: () => must(api.GET("/v1/customers/{customer}/tier", { params: { path: { customer: id } } })),
   });
+
+export function useCustomerTier(id: string) {
+  return useQuery(customerTierQuery(id));
 }
 
 /** The customer's tier changes, newest first. */
-export function useTierHistory(id: string) {
-  return useQuery({
+export const tierHistoryQuery = (id: string) =>
+  queryOptions({
     queryKey: ["customers", `customers/${id}`, "tierAssignments"],
     queryFn: () =>
       must(api.GET("/v1/customers/{customer}/tierAssignments", { params: { path: { customer: id }, query: { pageSize: 20 } } })),
   });
+
+export function useTierHistory(id: string) {
+  return useQuery(tierHistoryQuery(id));
 }

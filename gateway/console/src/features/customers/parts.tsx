@@ -10,6 +10,7 @@ import { Money } from "@/components/Money";
 import { TierTag } from "@/components/TierTag";
 import { NoData, PageError, PageLoading } from "@/components/PageState";
 import { ApiError, api, must, type Schemas } from "@/lib/api/client";
+import { violationsByField } from "@/lib/api/violations";
 import { formatDate, formatTime, moneyValue, resourceId } from "@/lib/format";
 import { FormModal } from "@/components/FormModal";
 import { useI18n } from "@/locales/i18n";
@@ -360,7 +361,7 @@ export function InteractionForm({ id, open, onClose }: { id: string; open: boole
     },
     onError: (error) => {
       if (error instanceof ApiError && error.violations.length) {
-        form.setFields(error.violations.map((v) => ({ name: v.field.split(".").at(-1) as keyof InteractionValues, errors: [v.description] })));
+        form.setFields(violationsByField(error.violations).map(({ name, errors }) => ({ name: name as keyof InteractionValues, errors })));
       } else {
         void message.error(error instanceof Error ? error.message : String(error));
       }

@@ -8,7 +8,7 @@ import { Link } from "react-router-dom";
 import { type ChartOption, LazyChart as Chart } from "@/components/LazyChart";
 import { Money } from "@/components/Money";
 import { NoData, PageError, PageLoading } from "@/components/PageState";
-import { useCustomerPage, useStats, useTierNames } from "@/features/customers/api";
+import { TOP_CUSTOMERS, useCustomerPage, useStats, useTierNames } from "@/features/customers/api";
 import { useLatestScan } from "@/features/scans/api";
 import { formatCount, formatTime, resourceId } from "@/lib/format";
 import { audienceOf, can, useMe } from "@/lib/session";
@@ -43,7 +43,7 @@ export default function HomePage() {
   const { data: me } = useMe();
   const stats = useStats();
   const tiers = useTierNames();
-  const top = useCustomerPage({ keyOnly: true }, "metrics.assets_under_management desc", 10, "");
+  const top = useCustomerPage(...TOP_CUSTOMERS);
   const audience = audienceOf(me);
 
   const counts = useMemo(

@@ -20,7 +20,15 @@ export interface FieldViolation {
   description: string;
 }
 
-/** An answer other than 2xx, with the gateway's JSON error body taken apart. */
+/** The API's messages are zh-CN with the English in parentheses (`至少10个字符 (at least 10 characters)`): the
+ * part for the console's language, or the whole message when it is not in that shape. */
+export function inLanguage(message: string, lang: string = language): string {
+  const match = /^(.*?\S)\s*\(([^()]*[A-Za-z][^()]*)\)\s*$/s.exec(message);
+  if (!match || !/[\u4e00-\u9fff]/.test(match[1]!)) return message;
+  return lang === "en-US" ? match[2]!.trim() : match[1]!;
+}
+
+/** An answer other than 2xx, with the gateway's JSON error body taken apart (messages in the console's language). */
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
@@ -29,12 +37,12 @@ export class ApiError extends Error {
 
   constructor(status: number, body: unknown) {
     const error = (body as { error?: Record<string, unknown> } | null)?.error ?? {};
-    super(String(error.message ?? `HTTP ${status}`));
+    super(inLanguage(String(error.message ?? `HTTP ${status}`)));
     this.status = status;
     this.code = String(error.status ?? "");
     const details = (error.details as Record<string, unknown>[] | undefined) ?? [];
     this.violations = details.flatMap(
-      (d) => ((d.fieldViolations as FieldViolation[] | undefined) ?? []).map((v) => ({ field: v.field, description: v.description })),
+      (d) => ((d.fieldViolations as FieldViolation[] | undefined) ?? []).map((v) => ({ field: v.field, description: inLanguage(v.description) })),
     );
     this.reason = String(details.find((d) => typeof d.reason === "string")?.reason ?? "");
   }
@@ -59,8 +67,9 @@ export function setApiLanguage(lang: string): void {
 }
 
 let refreshing: Promise<boolean> | null = null;
-/** One refresh at a time, however many requests found the access token expired together. */
-function refreshSession(): Promise<boolean> {
+/** One refresh at a time, however many requests found the access token expired together. Also called after a
+ * change that the access token does not carry yet (a forced password change done): true when renewed. */
+export function refreshSession(): Promise<boolean> {
   refreshing ??= fetch(REFRESH_PATH, {
     method: "POST",
     credentials: "same-origin",

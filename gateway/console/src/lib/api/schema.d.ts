@@ -1964,8 +1964,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Changes the caller's own password
-         * @description Changes the caller's own password.
+         * Changes the caller's own password. After a forced change (`User.password_change_required`) the access token
+         * @description Changes the caller's own password. After a forced change (`User.password_change_required`) the access token
+         *      in use still grants no permission (only calls that need none, as this one): refresh the session
+         *      (`POST /v1/auth:refresh`) for a token with the user's permissions (the console does).
          */
         post: operations["IdentityService_ChangePassword"];
         delete?: never;

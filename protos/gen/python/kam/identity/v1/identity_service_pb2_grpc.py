@@ -219,7 +219,9 @@ class IdentityServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ChangePassword(self, request, context):
-        """Changes the caller's own password.
+        """Changes the caller's own password. After a forced change (`User.password_change_required`) the access token
+        in use still grants no permission (only calls that need none, as this one): refresh the session
+        (`POST /v1/auth:refresh`) for a token with the user's permissions (the console does).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

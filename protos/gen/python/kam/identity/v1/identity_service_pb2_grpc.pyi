@@ -42,7 +42,10 @@ class IdentityServiceStub:
     GetCurrentUser: _grpc.UnaryUnaryMultiCallable[_identity_service_pb2.GetCurrentUserRequest, _identity_service_pb2.GetCurrentUserResponse]
     """Gets the signed-in caller."""
     ChangePassword: _grpc.UnaryUnaryMultiCallable[_identity_service_pb2.ChangePasswordRequest, _identity_service_pb2.ChangePasswordResponse]
-    """Changes the caller's own password."""
+    """Changes the caller's own password. After a forced change (`User.password_change_required`) the access token
+    in use still grants no permission (only calls that need none, as this one): refresh the session
+    (`POST /v1/auth:refresh`) for a token with the user's permissions (the console does).
+    """
     CreateUser: _grpc.UnaryUnaryMultiCallable[_identity_service_pb2.CreateUserRequest, _identity_service_pb2.CreateUserResponse]
     """Creates a user with an initial password (admin only)."""
     GetUser: _grpc.UnaryUnaryMultiCallable[_identity_service_pb2.GetUserRequest, _identity_service_pb2.GetUserResponse]
@@ -123,7 +126,10 @@ class IdentityServiceAsyncStub(IdentityServiceStub):
     GetCurrentUser: _aio.UnaryUnaryMultiCallable[_identity_service_pb2.GetCurrentUserRequest, _identity_service_pb2.GetCurrentUserResponse]  # type: ignore[assignment]
     """Gets the signed-in caller."""
     ChangePassword: _aio.UnaryUnaryMultiCallable[_identity_service_pb2.ChangePasswordRequest, _identity_service_pb2.ChangePasswordResponse]  # type: ignore[assignment]
-    """Changes the caller's own password."""
+    """Changes the caller's own password. After a forced change (`User.password_change_required`) the access token
+    in use still grants no permission (only calls that need none, as this one): refresh the session
+    (`POST /v1/auth:refresh`) for a token with the user's permissions (the console does).
+    """
     CreateUser: _aio.UnaryUnaryMultiCallable[_identity_service_pb2.CreateUserRequest, _identity_service_pb2.CreateUserResponse]  # type: ignore[assignment]
     """Creates a user with an initial password (admin only)."""
     GetUser: _aio.UnaryUnaryMultiCallable[_identity_service_pb2.GetUserRequest, _identity_service_pb2.GetUserResponse]  # type: ignore[assignment]
@@ -219,7 +225,10 @@ class IdentityServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _identity_service_pb2.ChangePasswordRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_identity_service_pb2.ChangePasswordResponse, _abc.Awaitable[_identity_service_pb2.ChangePasswordResponse]]:
-        """Changes the caller's own password."""
+        """Changes the caller's own password. After a forced change (`User.password_change_required`) the access token
+        in use still grants no permission (only calls that need none, as this one): refresh the session
+        (`POST /v1/auth:refresh`) for a token with the user's permissions (the console does).
+        """
 
     @_abc_1.abstractmethod
     def CreateUser(
