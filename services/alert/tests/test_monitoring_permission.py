@@ -12,6 +12,7 @@ from kam.alert.v1 import alert_service_pb2_grpc as pb_grpc
 from kam_alert.adapters.orm import Base
 from kam_alert.bootstrap import MIGRATIONS
 from kam_alert.entrypoints.grpc_api import AlertServicer
+from kam_alert.service_layer.rules import RuleService
 from kam_devkit.testing import migrated_database
 from kam_kit import auth
 from kam_kit.clock import ManualClock
@@ -34,7 +35,8 @@ async def test_item4_monitoring_stats_only_for_bank_wide_roles(
     clock = ManualClock()
     async with migrated_database(database_url, MIGRATIONS, Base.metadata) as db:
         server = GrpcServer("alert", 0, token_secret=token_secret, clock=clock)
-        server.add(pb_grpc.add_AlertServiceServicer_to_server, AlertServicer(db), "kam.alert.v1.AlertService")
+        servicer = AlertServicer(db, RuleService(db, clock), b"p" * 32)
+        server.add(pb_grpc.add_AlertServiceServicer_to_server, servicer, "kam.alert.v1.AlertService")
         await server.start()
         token = auth.issue_token(
             auth.Identity(subject="users/x", roles=(role,), org_unit="orgUnits/0101"),

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from kam_kit import pagination
 from kam_kit.clock import Clock
 from kam_kit.db import Database
 from kam_kit.settings import ServiceSettings
@@ -20,7 +20,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def derive_secret(token_secret: str) -> bytes:
     """The service's own secret (page tokens, account names), derived from ``KAM_TOKEN_SECRET`` so that every
     process of the service — servers, the scan and key-date commands — derives the same one."""
-    return hashlib.sha256(b"page:" + token_secret.encode()).digest()
+    return pagination.page_secret(token_secret)
 
 
 @dataclass

@@ -47,3 +47,24 @@ def decode_token(token: str, *, bound_to: str, secret: bytes) -> dict | None:
             "page_token", "分页令牌与查询条件不匹配 (page token does not match the query)"
         )
     return data["c"]
+
+
+def page_secret(token_secret: str) -> bytes:
+    """A service's own secret for page tokens (and other signed cursors), derived from ``KAM_TOKEN_SECRET`` so
+    that every process of the service derives the same one."""
+    return hashlib.sha256(b"page:" + token_secret.encode()).digest()
+
+
+class OffsetPages:
+    """Offset cursors in signed page tokens bound to the request's query (``bound_to``: e.g. its filter and
+    order), for lists whose order is stable enough for offsets."""
+
+    def __init__(self, secret: bytes) -> None:
+        self.secret = secret
+
+    def offset(self, token: str, bound_to: str) -> int:
+        cursor = decode_token(token, bound_to=bound_to, secret=self.secret)
+        return int(cursor["offset"]) if cursor else 0
+
+    def next(self, offset: int, count: int, more: bool, bound_to: str) -> str:
+        return encode_token({"offset": offset + count}, bound_to=bound_to, secret=self.secret) if more else ""

@@ -78,3 +78,11 @@ def money_value(
             v.check(value > 0, field, "金额必须为正 (must be positive)")
     v.raise_if_any("金额无效 (invalid amount)")
     return value
+
+
+def update_paths(requested: list[str], message, writable: tuple[str, ...]) -> list[str]:
+    """The fields an update changes (AIP-134): no mask → every populated writable field of ``message``; ``*`` → all
+    writable fields; else the mask as given (the caller rejects fields that are not writable)."""
+    if not requested:
+        return [path for path in writable if getattr(message, path)]
+    return list(writable) if requested == ["*"] else requested

@@ -2385,6 +2385,11 @@ export interface components {
              * @description How many times the recipients were notified.
              */
             readonly notifyCount?: number;
+            /**
+             * Format: int32
+             * @description How many times the rule fired for this alert (the same rule, customer and window update one alert).
+             */
+            readonly occurrenceCount?: number;
             /** @description The users alerted so far, `users/{user}`. */
             readonly recipients?: string[];
             /** @description How it was handled (处理说明), given on resolve or stop. */
@@ -2398,6 +2403,11 @@ export interface components {
             readonly resolver?: string;
             /** @description The rule that raised it, `alertRules/{alert_rule}`. */
             readonly rule?: string;
+            /**
+             * Format: int32
+             * @description The rule's version that raised it.
+             */
+            readonly ruleVersion?: number;
             /**
              * @description Severity.
              * @enum {string}
@@ -2417,6 +2427,11 @@ export interface components {
             readonly task?: string;
             /** @description Title (zh-CN), e.g. `张三 单笔取款 82万元`. */
             readonly title?: string;
+            /**
+             * @description The transactions that made it fire, `customers/{customer}/accounts/{account}/transactions/{transaction}`
+             *      (the latest 100).
+             */
+            readonly transactions?: string[];
             /**
              * Format: date-time
              * @description When the state last changed.
@@ -2438,20 +2453,33 @@ export interface components {
              *      (greetings, maturity notices), subject to the customer's consent.
              */
             customerMessageTemplate?: string;
+            /**
+             * @description Which type of customer the rule applies to; unspecified means every type.
+             * @enum {string}
+             */
+            customerType?: "CUSTOMER_TYPE_UNSPECIFIED" | "CUSTOMER_TYPE_INDIVIDUAL" | "CUSTOMER_TYPE_CORPORATE";
             /** @description Display name, e.g. `大额取款预警（50万以上）`. */
             displayName: string;
+            dormancy?: components["schemas"]["kam.alert.v1.DormancyCondition"];
             /** @description Whether the rule is evaluated. */
             enabled?: boolean;
             escalation?: components["schemas"]["kam.alert.v1.Escalation"];
             /** @description Checksum for optimistic concurrency. */
             etag?: string;
+            festival?: components["schemas"]["kam.alert.v1.FestivalCondition"];
             frequentWithdrawals?: components["schemas"]["kam.alert.v1.FrequentWithdrawalsCondition"];
             keyDate?: components["schemas"]["kam.alert.v1.KeyDateCondition"];
-            largeWithdrawal?: components["schemas"]["kam.alert.v1.LargeWithdrawalCondition"];
+            largeTransaction?: components["schemas"]["kam.alert.v1.LargeTransactionCondition"];
+            /**
+             * Format: int32
+             * @description At most this many notifications of one alert (the first included); zero means no limit while repeating.
+             */
+            maxNotifyCount?: number;
             /** @description Resource name, `alertRules/{alert_rule}`. */
             name?: string;
             /** @description Which branches the rule applies to, `orgUnits/{org_unit}` (including their sub-units); empty means all. */
             orgUnits?: string[];
+            quietHours?: components["schemas"]["kam.alert.v1.QuietHours"];
             recipients: components["schemas"]["kam.alert.v1.Recipients"];
             /**
              * @description How often an unacknowledged alert is repeated (预警间隔), e.g. `3600s`; zero means once.
@@ -2464,6 +2492,7 @@ export interface components {
              */
             severity: "SEVERITY_UNSPECIFIED" | "SEVERITY_LOW" | "SEVERITY_MEDIUM" | "SEVERITY_HIGH" | "SEVERITY_CRITICAL";
             taskDue?: components["schemas"]["kam.alert.v1.TaskDueCondition"];
+            tierChange?: components["schemas"]["kam.alert.v1.TierChangeCondition"];
             /** @description Which customers the rule applies to: tiers `tiers/{tier}`; empty means every key customer. */
             tiers?: string[];
             /**
@@ -2471,12 +2500,22 @@ export interface components {
              * @description When the rule was last changed.
              */
             readonly updateTime?: string;
+            /**
+             * Format: int32
+             * @description The rule's version: 1 when created, one more with every change. An alert names the version that raised it.
+             */
+            readonly version?: number;
         };
         /**
          * @description A sudden drop of a customer's assets under management (余额骤降): the balance fell by at least
          *      `min_drop_percent` percent, and by at least `min_drop_amount`, within `window`.
          */
         "kam.alert.v1.BalanceDropCondition": {
+            /**
+             * @description What is watched.
+             * @enum {string}
+             */
+            measure?: "BALANCE_MEASURE_UNSPECIFIED" | "BALANCE_MEASURE_ACCOUNT";
             minDropAmount?: components["schemas"]["google.type.Money"];
             /**
              * Format: double
@@ -2491,14 +2530,25 @@ export interface components {
         };
         /** @description Response for AlertService.DeleteAlertRule. */
         "kam.alert.v1.DeleteAlertRuleResponse": Record<string, never>;
+        /** @description No activity (长期不动户): a watched customer without a transaction for `quiet_period`. */
+        "kam.alert.v1.DormancyCondition": {
+            /**
+             * @description How long without a transaction, e.g. `7776000s` (90 days); at least a day.
+             * @example 1.5s
+             */
+            quietPeriod: string;
+        };
         /** @description Escalation (升级): if an alert is not acknowledged in time, alert more people. */
         "kam.alert.v1.Escalation": {
             /**
-             * @description Escalate when the alert is still unacknowledged this long after it was raised.
+             * @description Escalate when the alert is still unacknowledged this long after it was raised (and again after as long
+             *      once more, up the org tree, while `up_the_org_tree`).
              * @example 1.5s
              */
             after: string;
-            recipients: components["schemas"]["kam.alert.v1.Recipients"];
+            recipients?: components["schemas"]["kam.alert.v1.Recipients"];
+            /** @description Escalate to the managers of the next level of the org tree (支行 → 分行 → 总行), one level per period. */
+            upTheOrgTree?: boolean;
         };
         /** @description A fact that made an alert fire, for display: e.g. key `单笔金额`, value `¥820,000.00`. */
         "kam.alert.v1.Evidence": {
@@ -2506,6 +2556,16 @@ export interface components {
             key?: string;
             /** @description Value, formatted for display. */
             value?: string;
+        };
+        /** @description Chinese festivals as greeting occasions (节日关怀), lunar ones from a maintained lunar-calendar library. */
+        "kam.alert.v1.FestivalCondition": {
+            /** @description Which festivals; at least one. */
+            festivals?: ("FESTIVAL_UNSPECIFIED" | "FESTIVAL_NEW_YEAR" | "FESTIVAL_SPRING" | "FESTIVAL_LANTERN" | "FESTIVAL_DRAGON_BOAT" | "FESTIVAL_MID_AUTUMN" | "FESTIVAL_DOUBLE_NINTH" | "FESTIVAL_NATIONAL_DAY")[];
+            /**
+             * @description How long before the day to raise the alert, e.g. `259200s` (3 days); at most a year.
+             * @example 1.5s
+             */
+            leadTime?: string;
         };
         /**
          * @description Many small withdrawals within a sliding window (小额多次提款): at least `min_count` debits each below
@@ -2519,6 +2579,8 @@ export interface components {
              */
             minCount: number;
             minTotal?: components["schemas"]["google.type.Money"];
+            /** @description Count per account instead of per customer across its accounts. */
+            perAccount?: boolean;
             /**
              * @description The sliding window, e.g. `86400s`.
              * @example 1.5s
@@ -2538,8 +2600,32 @@ export interface components {
              */
             leadTime: string;
         };
-        /** @description A single withdrawal at or above a threshold (大额提款). */
-        "kam.alert.v1.LargeWithdrawalCondition": {
+        /**
+         * @description A transaction at or above a threshold (大额交易), or — with `same_day_cumulative` — the customer's total of the
+         *      day (the bank's local day) in one direction reaching it. The comparison includes the threshold ("以上"). The
+         *      shipped defaults follow the PBOC's large-value reporting rules: cash 50,000 CNY, an individual's transfers
+         *      500,000 CNY, an institution's transfers 2,000,000 CNY, each single or cumulative.
+         */
+        "kam.alert.v1.LargeTransactionCondition": {
+            /**
+             * @description Cash, transfers, or both.
+             * @enum {string}
+             */
+            cash?: "CASH_FILTER_UNSPECIFIED" | "CASH_FILTER_CASH" | "CASH_FILTER_NON_CASH";
+            /** @description Only this channel (the customer service's `Transaction.Channel` name, e.g. `CHANNEL_COUNTER`); empty means any. */
+            channel?: string;
+            /**
+             * @description Only this type of customer; unspecified means any.
+             * @enum {string}
+             */
+            customerType?: "CUSTOMER_TYPE_UNSPECIFIED" | "CUSTOMER_TYPE_INDIVIDUAL" | "CUSTOMER_TYPE_CORPORATE";
+            /**
+             * @description Which direction counts; unspecified means both.
+             * @enum {string}
+             */
+            direction?: "TRANSACTION_DIRECTION_UNSPECIFIED" | "TRANSACTION_DIRECTION_DEBIT" | "TRANSACTION_DIRECTION_CREDIT";
+            /** @description Also the same day's total per customer and direction. */
+            sameDayCumulative?: boolean;
             threshold: components["schemas"]["google.type.Money"];
         };
         /** @description Response for AlertService.ListAlertRules. */
@@ -2590,6 +2676,22 @@ export interface components {
              * @description Number of customers in the alert service's local projection of customers (built from customer events).
              */
             watchedCustomerCount?: string;
+        };
+        /**
+         * @description Hours in which non-urgent alerts are held until the end (免打扰时段), in the bank's time zone. `start` after
+         *      `end` spans midnight (e.g. 22:00–08:00). Critical alerts go through.
+         */
+        "kam.alert.v1.QuietHours": {
+            /**
+             * Format: int32
+             * @description End, minutes after midnight (0–1439).
+             */
+            endMinute?: number;
+            /**
+             * Format: int32
+             * @description Start, minutes after midnight (0–1439).
+             */
+            startMinute?: number;
         };
         /** @description Who is alerted. */
         "kam.alert.v1.Recipients": {
@@ -2646,6 +2748,13 @@ export interface components {
              * @example 1.5s
              */
             leadTime: string;
+        };
+        /** @description A key customer's tier changed (升级 / 降级). */
+        "kam.alert.v1.TierChangeCondition": {
+            /** @description Alert on downgrades (the churn signal). At least one of the two must be set. */
+            downgrades?: boolean;
+            /** @description Alert on upgrades. */
+            upgrades?: boolean;
         };
         /** @description Where a durable consumer stood: every event of its stream up to `stream_sequence` is applied in the copy. */
         "kam.api.v1.ConsumerPosition": {

@@ -307,11 +307,3 @@ def group_to_proto(
             for m in members
         ],
     )
-
-
-def update_paths(requested: list[str], message, writable: tuple[str, ...]) -> list[str]:
-    """The fields an update changes (AIP-134): no mask → every populated writable field of ``message``; ``*`` → all
-    writable fields; else the mask as given (the caller rejects fields that are not writable)."""
-    if not requested:
-        return [path for path in writable if getattr(message, path)]
-    return list(writable) if requested == ["*"] else requested

@@ -8,8 +8,9 @@ from kam_kit import pagination
 from kam_kit.errors import InvalidArgument
 from kam_kit.filtering import parse_equalities
 from kam_kit.grpcserver import current_identity
+from kam_kit.protoconv import update_paths
 
-from kam_customer.adapters.protomap import GROUP_ROLE_FROM_PROTO, update_paths
+from kam_customer.adapters.protomap import GROUP_ROLE_FROM_PROTO
 from kam_customer.domain import names
 from kam_customer.service_layer.groups import WRITABLE, GroupDraft, GroupService, MemberDraft
 

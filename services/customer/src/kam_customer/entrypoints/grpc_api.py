@@ -93,24 +93,6 @@ def _mask_paths(requested: list[str], message, writable: tuple[str, ...]) -> lis
     return list(writable) if requested == ["*"] else requested
 
 
-class _Pages:
-    """Offset cursors in signed page tokens bound to the request's query."""
-
-    def __init__(self, secret: bytes) -> None:
-        self.secret = secret
-
-    def offset(self, token: str, bound_to: str) -> int:
-        cursor = pagination.decode_token(token, bound_to=bound_to, secret=self.secret)
-        return int(cursor["offset"]) if cursor else 0
-
-    def next(self, offset: int, count: int, more: bool, bound_to: str) -> str:
-        return (
-            pagination.encode_token({"offset": offset + count}, bound_to=bound_to, secret=self.secret)
-            if more
-            else ""
-        )
-
-
 @dataclass(frozen=True)
 class CustomerUseCases:
     """The use cases CustomerService serves (built by bootstrap)."""
@@ -144,7 +126,7 @@ class CustomerServicer(LifecycleApi, GroupsApi, pb_grpc.CustomerServiceServicer)
         self.groups = use_cases.groups
         self.lifecycle = use_cases.lifecycle
         self.push = use_cases.push
-        self.pages = _Pages(page_secret)
+        self.pages = pagination.OffsetPages(page_secret)
 
     # ------------------------------------------------------------------------------------------ customers
 

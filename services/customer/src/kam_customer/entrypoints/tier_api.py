@@ -9,9 +9,9 @@ from kam_kit import pagination, protoconv
 from kam_kit.errors import FieldViolation, InvalidArgument
 from kam_kit.filtering import parse_equalities
 from kam_kit.grpcserver import current_identity
+from kam_kit.protoconv import update_paths
 from kam_kit.timeconv import aware
 
-from kam_customer.adapters.protomap import update_paths
 from kam_customer.tiering.catalogue import WRITABLE as TIER_FIELDS
 from kam_customer.tiering.catalogue import TierCatalogue, TierDraft
 from kam_customer.tiering.protomap import (

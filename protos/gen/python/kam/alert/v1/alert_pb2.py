@@ -29,15 +29,15 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from google.type import money_pb2 as google_dot_type_dot_money__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18kam/alert/v1/alert.proto\x12\x0ckam.alert.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/type/money.proto\"G\n\x18LargeWithdrawalCondition\x12+\n\tthreshold\x18\x01 \x01(\x0b\x32\x12.google.type.MoneyB\x04\xe2\x41\x01\x02\"\xbd\x01\n\x1c\x46requentWithdrawalsCondition\x12,\n\nmax_amount\x18\x01 \x01(\x0b\x32\x12.google.type.MoneyB\x04\xe2\x41\x01\x02\x12\x17\n\tmin_count\x18\x02 \x01(\x05\x42\x04\xe2\x41\x01\x02\x12%\n\tmin_total\x18\x03 \x01(\x0b\x32\x12.google.type.Money\x12/\n\x06window\x18\x04 \x01(\x0b\x32\x19.google.protobuf.DurationB\x04\xe2\x41\x01\x02\"\x94\x01\n\x14\x42\x61lanceDropCondition\x12\x1e\n\x10min_drop_percent\x18\x01 \x01(\x01\x42\x04\xe2\x41\x01\x02\x12+\n\x0fmin_drop_amount\x18\x02 \x01(\x0b\x32\x12.google.type.Money\x12/\n\x06window\x18\x03 \x01(\x0b\x32\x19.google.protobuf.DurationB\x04\xe2\x41\x01\x02\"\xc6\x02\n\x10KeyDateCondition\x12\x37\n\x04kind\x18\x01 \x01(\x0e\x32#.kam.alert.v1.KeyDateCondition.KindB\x04\xe2\x41\x01\x02\x12\x32\n\tlead_time\x18\x02 \x01(\x0b\x32\x19.google.protobuf.DurationB\x04\xe2\x41\x01\x02\"\xc4\x01\n\x04Kind\x12\x14\n\x10KIND_UNSPECIFIED\x10\x00\x12\x11\n\rKIND_BIRTHDAY\x10\x01\x12\"\n\x1eKIND_ESTABLISHMENT_ANNIVERSARY\x10\x02\x12!\n\x1dKIND_RELATIONSHIP_ANNIVERSARY\x10\x03\x12\x19\n\x15KIND_DEPOSIT_MATURITY\x10\x04\x12\x16\n\x12KIND_LOAN_MATURITY\x10\x05\x12\x19\n\x15KIND_CONTACT_BIRTHDAY\x10\x06\"b\n\x10TaskDueCondition\x12\x32\n\tlead_time\x18\x01 \x01(\x0b\x32\x19.google.protobuf.DurationB\x04\xe2\x41\x01\x02\x12\x1a\n\x12\x61lert_when_overdue\x18\x02 \x01(\x08\"`\n\nRecipients\x12\x1c\n\x14relationship_manager\x18\x01 \x01(\x08\x12\x16\n\x0e\x62ranch_manager\x18\x02 \x01(\x08\x12\r\n\x05users\x18\x03 \x03(\t\x12\r\n\x05roles\x18\x04 \x03(\t\"p\n\nEscalation\x12.\n\x05\x61\x66ter\x18\x01 \x01(\x0b\x32\x19.google.protobuf.DurationB\x04\xe2\x41\x01\x02\x12\x32\n\nrecipients\x18\x02 \x01(\x0b\x32\x18.kam.alert.v1.RecipientsB\x04\xe2\x41\x01\x02\"\xf5\x06\n\tAlertRule\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12\x1a\n\x0c\x64isplay_name\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12\x42\n\x10large_withdrawal\x18\x03 \x01(\x0b\x32&.kam.alert.v1.LargeWithdrawalConditionH\x00\x12J\n\x14\x66requent_withdrawals\x18\x04 \x01(\x0b\x32*.kam.alert.v1.FrequentWithdrawalsConditionH\x00\x12:\n\x0c\x62\x61lance_drop\x18\x05 \x01(\x0b\x32\".kam.alert.v1.BalanceDropConditionH\x00\x12\x32\n\x08key_date\x18\x06 \x01(\x0b\x32\x1e.kam.alert.v1.KeyDateConditionH\x00\x12\x32\n\x08task_due\x18\x07 \x01(\x0b\x32\x1e.kam.alert.v1.TaskDueConditionH\x00\x12.\n\x08severity\x18\x08 \x01(\x0e\x32\x16.kam.alert.v1.SeverityB\x04\xe2\x41\x01\x02\x12\r\n\x05tiers\x18\t \x03(\t\x12\x11\n\torg_units\x18\n \x03(\t\x12\x32\n\nrecipients\x18\x0b \x01(\x0b\x32\x18.kam.alert.v1.RecipientsB\x04\xe2\x41\x01\x02\x12\x32\n\x0frepeat_interval\x18\x0c \x01(\x0b\x32\x19.google.protobuf.Duration\x12,\n\nescalation\x18\r \x01(\x0b\x32\x18.kam.alert.v1.Escalation\x12!\n\x19\x63ustomer_message_template\x18\x0e \x01(\t\x12\x0f\n\x07\x65nabled\x18\x0f \x01(\x08\x12\x35\n\x0b\x63reate_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x35\n\x0bupdate_time\x18\x11 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x15\n\x07\x63reator\x18\x12 \x01(\tB\x04\xe2\x41\x01\x03\x12\x0c\n\x04\x65tag\x18\x13 \x01(\t:H\xea\x41\x45\n\x13\x61lert.kam/AlertRule\x12\x17\x61lertRules/{alert_rule}*\nalertRules2\talertRuleB\x0b\n\tcondition\"&\n\x08\x45vidence\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t\"\x85\t\n\x05\x41lert\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12\x12\n\x04rule\x18\x02 \x01(\tB\x04\xe2\x41\x01\x03\x12\x16\n\x08\x63ustomer\x18\x03 \x01(\tB\x04\xe2\x41\x01\x03\x12\x15\n\x07\x61\x63\x63ount\x18\x04 \x01(\tB\x04\xe2\x41\x01\x03\x12\x12\n\x04task\x18\x05 \x01(\tB\x04\xe2\x41\x01\x03\x12.\n\x08severity\x18\x06 \x01(\x0e\x32\x16.kam.alert.v1.SeverityB\x04\xe2\x41\x01\x03\x12.\n\x05state\x18\x07 \x01(\x0e\x32\x19.kam.alert.v1.Alert.StateB\x04\xe2\x41\x01\x03\x12\x13\n\x05title\x18\x08 \x01(\tB\x04\xe2\x41\x01\x03\x12\x19\n\x0b\x64\x65scription\x18\t \x01(\tB\x04\xe2\x41\x01\x03\x12.\n\x08\x65vidence\x18\n \x03(\x0b\x32\x16.kam.alert.v1.EvidenceB\x04\xe2\x41\x01\x03\x12\x18\n\nrecipients\x18\x0b \x03(\tB\x04\xe2\x41\x01\x03\x12\x34\n\nevent_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x63reate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x35\n\x0bupdate_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12:\n\x10last_notify_time\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12:\n\x10next_notify_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x1a\n\x0cnotify_count\x18\x11 \x01(\x05\x42\x04\xe2\x41\x01\x03\x12\x1e\n\x10\x65scalation_level\x18\x12 \x01(\x05\x42\x04\xe2\x41\x01\x03\x12<\n\x12snooze_expire_time\x18\x13 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x1a\n\x0c\x61\x63knowledger\x18\x14 \x01(\tB\x04\xe2\x41\x01\x03\x12:\n\x10\x61\x63knowledge_time\x18\x15 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x16\n\x08resolver\x18\x16 \x01(\tB\x04\xe2\x41\x01\x03\x12\x36\n\x0cresolve_time\x18\x17 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x1d\n\x0fresolution_note\x18\x18 \x01(\tB\x04\xe2\x41\x01\x03\x12\x14\n\x06\x62ranch\x18\x19 \x01(\tB\x04\xe2\x41\x01\x03\x12\x0c\n\x04\x65tag\x18\x1a \x01(\t\"\x80\x01\n\x05State\x12\x15\n\x11STATE_UNSPECIFIED\x10\x00\x12\x0e\n\nSTATE_OPEN\x10\x01\x12\x16\n\x12STATE_ACKNOWLEDGED\x10\x02\x12\x11\n\rSTATE_SNOOZED\x10\x03\x12\x11\n\rSTATE_STOPPED\x10\x04\x12\x12\n\x0eSTATE_RESOLVED\x10\x05:3\xea\x41\x30\n\x0f\x61lert.kam/Alert\x12\x0e\x61lerts/{alert}*\x06\x61lerts2\x05\x61lert\"\xb7\x02\n\x0fMonitoringStats\x12\x12\n\x04name\x18\x06 \x01(\tB\x04\xe2\x41\x01\x08\x12\x1e\n\x16watched_customer_count\x18\x01 \x01(\x03\x12\x1a\n\x12\x65nabled_rule_count\x18\x02 \x01(\x03\x12\x18\n\x10open_alert_count\x18\x03 \x01(\x03\x12#\n\x1b\x65valuated_transaction_count\x18\x04 \x01(\x03\x12\x33\n\x0flast_event_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp:`\xea\x41]\n\x19\x61lert.kam/MonitoringStats\x12\x14\x61lertMonitoringStats*\x14\x61lertMonitoringStats2\x14\x61lertMonitoringStats*u\n\x08Severity\x12\x18\n\x14SEVERITY_UNSPECIFIED\x10\x00\x12\x10\n\x0cSEVERITY_LOW\x10\x01\x12\x13\n\x0fSEVERITY_MEDIUM\x10\x02\x12\x11\n\rSEVERITY_HIGH\x10\x03\x12\x15\n\x11SEVERITY_CRITICAL\x10\x04\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18kam/alert/v1/alert.proto\x12\x0ckam.alert.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/type/money.proto\"\x88\x02\n\x19LargeTransactionCondition\x12+\n\tthreshold\x18\x01 \x01(\x0b\x32\x12.google.type.MoneyB\x04\xe2\x41\x01\x02\x12\x35\n\tdirection\x18\x02 \x01(\x0e\x32\".kam.alert.v1.TransactionDirection\x12&\n\x04\x63\x61sh\x18\x03 \x01(\x0e\x32\x18.kam.alert.v1.CashFilter\x12\x0f\n\x07\x63hannel\x18\x04 \x01(\t\x12\x31\n\rcustomer_type\x18\x05 \x01(\x0e\x32\x1a.kam.alert.v1.CustomerType\x12\x1b\n\x13same_day_cumulative\x18\x06 \x01(\x08\"\xd2\x01\n\x1c\x46requentWithdrawalsCondition\x12,\n\nmax_amount\x18\x01 \x01(\x0b\x32\x12.google.type.MoneyB\x04\xe2\x41\x01\x02\x12\x17\n\tmin_count\x18\x02 \x01(\x05\x42\x04\xe2\x41\x01\x02\x12%\n\tmin_total\x18\x03 \x01(\x0b\x32\x12.google.type.Money\x12/\n\x06window\x18\x04 \x01(\x0b\x32\x19.google.protobuf.DurationB\x04\xe2\x41\x01\x02\x12\x13\n\x0bper_account\x18\x05 \x01(\x08\"\xa8\x02\n\x14\x42\x61lanceDropCondition\x12\x1e\n\x10min_drop_percent\x18\x01 \x01(\x01\x42\x04\xe2\x41\x01\x02\x12+\n\x0fmin_drop_amount\x18\x02 \x01(\x0b\x32\x12.google.type.Money\x12/\n\x06window\x18\x03 \x01(\x0b\x32\x19.google.protobuf.DurationB\x04\xe2\x41\x01\x02\x12\x42\n\x07measure\x18\x04 \x01(\x0e\x32\x31.kam.alert.v1.BalanceDropCondition.BalanceMeasure\"N\n\x0e\x42\x61lanceMeasure\x12\x1f\n\x1b\x42\x41LANCE_MEASURE_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x42\x41LANCE_MEASURE_ACCOUNT\x10\x01\"J\n\x11\x44ormancyCondition\x12\x35\n\x0cquiet_period\x18\x01 \x01(\x0b\x32\x19.google.protobuf.DurationB\x04\xe2\x41\x01\x02\";\n\x13TierChangeCondition\x12\x10\n\x08upgrades\x18\x01 \x01(\x08\x12\x12\n\ndowngrades\x18\x02 \x01(\x08\"\xd0\x02\n\x11\x46\x65stivalCondition\x12;\n\tfestivals\x18\x01 \x03(\x0e\x32(.kam.alert.v1.FestivalCondition.Festival\x12,\n\tlead_time\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\"\xcf\x01\n\x08\x46\x65stival\x12\x18\n\x14\x46\x45STIVAL_UNSPECIFIED\x10\x00\x12\x15\n\x11\x46\x45STIVAL_NEW_YEAR\x10\x01\x12\x13\n\x0f\x46\x45STIVAL_SPRING\x10\x02\x12\x14\n\x10\x46\x45STIVAL_LANTERN\x10\x03\x12\x18\n\x14\x46\x45STIVAL_DRAGON_BOAT\x10\x04\x12\x17\n\x13\x46\x45STIVAL_MID_AUTUMN\x10\x05\x12\x19\n\x15\x46\x45STIVAL_DOUBLE_NINTH\x10\x06\x12\x19\n\x15\x46\x45STIVAL_NATIONAL_DAY\x10\x07\"6\n\nQuietHours\x12\x14\n\x0cstart_minute\x18\x01 \x01(\x05\x12\x12\n\nend_minute\x18\x02 \x01(\x05\"\xc6\x02\n\x10KeyDateCondition\x12\x37\n\x04kind\x18\x01 \x01(\x0e\x32#.kam.alert.v1.KeyDateCondition.KindB\x04\xe2\x41\x01\x02\x12\x32\n\tlead_time\x18\x02 \x01(\x0b\x32\x19.google.protobuf.DurationB\x04\xe2\x41\x01\x02\"\xc4\x01\n\x04Kind\x12\x14\n\x10KIND_UNSPECIFIED\x10\x00\x12\x11\n\rKIND_BIRTHDAY\x10\x01\x12\"\n\x1eKIND_ESTABLISHMENT_ANNIVERSARY\x10\x02\x12!\n\x1dKIND_RELATIONSHIP_ANNIVERSARY\x10\x03\x12\x19\n\x15KIND_DEPOSIT_MATURITY\x10\x04\x12\x16\n\x12KIND_LOAN_MATURITY\x10\x05\x12\x19\n\x15KIND_CONTACT_BIRTHDAY\x10\x06\"b\n\x10TaskDueCondition\x12\x32\n\tlead_time\x18\x01 \x01(\x0b\x32\x19.google.protobuf.DurationB\x04\xe2\x41\x01\x02\x12\x1a\n\x12\x61lert_when_overdue\x18\x02 \x01(\x08\"`\n\nRecipients\x12\x1c\n\x14relationship_manager\x18\x01 \x01(\x08\x12\x16\n\x0e\x62ranch_manager\x18\x02 \x01(\x08\x12\r\n\x05users\x18\x03 \x03(\t\x12\r\n\x05roles\x18\x04 \x03(\t\"\x83\x01\n\nEscalation\x12.\n\x05\x61\x66ter\x18\x01 \x01(\x0b\x32\x19.google.protobuf.DurationB\x04\xe2\x41\x01\x02\x12,\n\nrecipients\x18\x02 \x01(\x0b\x32\x18.kam.alert.v1.Recipients\x12\x17\n\x0fup_the_org_tree\x18\x03 \x01(\x08\"\xc6\t\n\tAlertRule\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12\x1a\n\x0c\x64isplay_name\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12\x44\n\x11large_transaction\x18\x14 \x01(\x0b\x32\'.kam.alert.v1.LargeTransactionConditionH\x00\x12J\n\x14\x66requent_withdrawals\x18\x04 \x01(\x0b\x32*.kam.alert.v1.FrequentWithdrawalsConditionH\x00\x12:\n\x0c\x62\x61lance_drop\x18\x05 \x01(\x0b\x32\".kam.alert.v1.BalanceDropConditionH\x00\x12\x32\n\x08key_date\x18\x06 \x01(\x0b\x32\x1e.kam.alert.v1.KeyDateConditionH\x00\x12\x32\n\x08task_due\x18\x07 \x01(\x0b\x32\x1e.kam.alert.v1.TaskDueConditionH\x00\x12\x33\n\x08\x64ormancy\x18\x15 \x01(\x0b\x32\x1f.kam.alert.v1.DormancyConditionH\x00\x12\x38\n\x0btier_change\x18\x16 \x01(\x0b\x32!.kam.alert.v1.TierChangeConditionH\x00\x12\x33\n\x08\x66\x65stival\x18\x17 \x01(\x0b\x32\x1f.kam.alert.v1.FestivalConditionH\x00\x12.\n\x08severity\x18\x08 \x01(\x0e\x32\x16.kam.alert.v1.SeverityB\x04\xe2\x41\x01\x02\x12\r\n\x05tiers\x18\t \x03(\t\x12\x11\n\torg_units\x18\n \x03(\t\x12\x31\n\rcustomer_type\x18\x18 \x01(\x0e\x32\x1a.kam.alert.v1.CustomerType\x12\x32\n\nrecipients\x18\x0b \x01(\x0b\x32\x18.kam.alert.v1.RecipientsB\x04\xe2\x41\x01\x02\x12\x32\n\x0frepeat_interval\x18\x0c \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x18\n\x10max_notify_count\x18\x19 \x01(\x05\x12-\n\x0bquiet_hours\x18\x1a \x01(\x0b\x32\x18.kam.alert.v1.QuietHours\x12,\n\nescalation\x18\r \x01(\x0b\x32\x18.kam.alert.v1.Escalation\x12!\n\x19\x63ustomer_message_template\x18\x0e \x01(\t\x12\x0f\n\x07\x65nabled\x18\x0f \x01(\x08\x12\x35\n\x0b\x63reate_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x35\n\x0bupdate_time\x18\x11 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x15\n\x07\x63reator\x18\x12 \x01(\tB\x04\xe2\x41\x01\x03\x12\x0c\n\x04\x65tag\x18\x13 \x01(\t\x12\x15\n\x07version\x18\x1b \x01(\x05\x42\x04\xe2\x41\x01\x03:H\xea\x41\x45\n\x13\x61lert.kam/AlertRule\x12\x17\x61lertRules/{alert_rule}*\nalertRules2\talertRuleB\x0b\n\tconditionJ\x04\x08\x03\x10\x04R\x10large_withdrawal\"&\n\x08\x45vidence\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t\"\xdd\t\n\x05\x41lert\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12\x12\n\x04rule\x18\x02 \x01(\tB\x04\xe2\x41\x01\x03\x12\x16\n\x08\x63ustomer\x18\x03 \x01(\tB\x04\xe2\x41\x01\x03\x12\x15\n\x07\x61\x63\x63ount\x18\x04 \x01(\tB\x04\xe2\x41\x01\x03\x12\x12\n\x04task\x18\x05 \x01(\tB\x04\xe2\x41\x01\x03\x12.\n\x08severity\x18\x06 \x01(\x0e\x32\x16.kam.alert.v1.SeverityB\x04\xe2\x41\x01\x03\x12.\n\x05state\x18\x07 \x01(\x0e\x32\x19.kam.alert.v1.Alert.StateB\x04\xe2\x41\x01\x03\x12\x13\n\x05title\x18\x08 \x01(\tB\x04\xe2\x41\x01\x03\x12\x19\n\x0b\x64\x65scription\x18\t \x01(\tB\x04\xe2\x41\x01\x03\x12.\n\x08\x65vidence\x18\n \x03(\x0b\x32\x16.kam.alert.v1.EvidenceB\x04\xe2\x41\x01\x03\x12\x18\n\nrecipients\x18\x0b \x03(\tB\x04\xe2\x41\x01\x03\x12\x34\n\nevent_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x63reate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x35\n\x0bupdate_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12:\n\x10last_notify_time\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12:\n\x10next_notify_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x1a\n\x0cnotify_count\x18\x11 \x01(\x05\x42\x04\xe2\x41\x01\x03\x12\x1a\n\x0crule_version\x18\x1b \x01(\x05\x42\x04\xe2\x41\x01\x03\x12\x1e\n\x10occurrence_count\x18\x1c \x01(\x05\x42\x04\xe2\x41\x01\x03\x12\x1a\n\x0ctransactions\x18\x1d \x03(\tB\x04\xe2\x41\x01\x03\x12\x1e\n\x10\x65scalation_level\x18\x12 \x01(\x05\x42\x04\xe2\x41\x01\x03\x12<\n\x12snooze_expire_time\x18\x13 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x1a\n\x0c\x61\x63knowledger\x18\x14 \x01(\tB\x04\xe2\x41\x01\x03\x12:\n\x10\x61\x63knowledge_time\x18\x15 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x16\n\x08resolver\x18\x16 \x01(\tB\x04\xe2\x41\x01\x03\x12\x36\n\x0cresolve_time\x18\x17 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x1d\n\x0fresolution_note\x18\x18 \x01(\tB\x04\xe2\x41\x01\x03\x12\x14\n\x06\x62ranch\x18\x19 \x01(\tB\x04\xe2\x41\x01\x03\x12\x0c\n\x04\x65tag\x18\x1a \x01(\t\"\x80\x01\n\x05State\x12\x15\n\x11STATE_UNSPECIFIED\x10\x00\x12\x0e\n\nSTATE_OPEN\x10\x01\x12\x16\n\x12STATE_ACKNOWLEDGED\x10\x02\x12\x11\n\rSTATE_SNOOZED\x10\x03\x12\x11\n\rSTATE_STOPPED\x10\x04\x12\x12\n\x0eSTATE_RESOLVED\x10\x05:3\xea\x41\x30\n\x0f\x61lert.kam/Alert\x12\x0e\x61lerts/{alert}*\x06\x61lerts2\x05\x61lert\"\xb7\x02\n\x0fMonitoringStats\x12\x12\n\x04name\x18\x06 \x01(\tB\x04\xe2\x41\x01\x08\x12\x1e\n\x16watched_customer_count\x18\x01 \x01(\x03\x12\x1a\n\x12\x65nabled_rule_count\x18\x02 \x01(\x03\x12\x18\n\x10open_alert_count\x18\x03 \x01(\x03\x12#\n\x1b\x65valuated_transaction_count\x18\x04 \x01(\x03\x12\x33\n\x0flast_event_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp:`\xea\x41]\n\x19\x61lert.kam/MonitoringStats\x12\x14\x61lertMonitoringStats*\x14\x61lertMonitoringStats2\x14\x61lertMonitoringStats*u\n\x08Severity\x12\x18\n\x14SEVERITY_UNSPECIFIED\x10\x00\x12\x10\n\x0cSEVERITY_LOW\x10\x01\x12\x13\n\x0fSEVERITY_MEDIUM\x10\x02\x12\x11\n\rSEVERITY_HIGH\x10\x03\x12\x15\n\x11SEVERITY_CRITICAL\x10\x04*\x80\x01\n\x14TransactionDirection\x12%\n!TRANSACTION_DIRECTION_UNSPECIFIED\x10\x00\x12\x1f\n\x1bTRANSACTION_DIRECTION_DEBIT\x10\x01\x12 \n\x1cTRANSACTION_DIRECTION_CREDIT\x10\x02*Y\n\nCashFilter\x12\x1b\n\x17\x43\x41SH_FILTER_UNSPECIFIED\x10\x00\x12\x14\n\x10\x43\x41SH_FILTER_CASH\x10\x01\x12\x18\n\x14\x43\x41SH_FILTER_NON_CASH\x10\x02*h\n\x0c\x43ustomerType\x12\x1d\n\x19\x43USTOMER_TYPE_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x43USTOMER_TYPE_INDIVIDUAL\x10\x01\x12\x1b\n\x17\x43USTOMER_TYPE_CORPORATE\x10\x02\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'kam.alert.v1.alert_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_LARGEWITHDRAWALCONDITION'].fields_by_name['threshold']._loaded_options = None
-  _globals['_LARGEWITHDRAWALCONDITION'].fields_by_name['threshold']._serialized_options = b'\342A\001\002'
+  _globals['_LARGETRANSACTIONCONDITION'].fields_by_name['threshold']._loaded_options = None
+  _globals['_LARGETRANSACTIONCONDITION'].fields_by_name['threshold']._serialized_options = b'\342A\001\002'
   _globals['_FREQUENTWITHDRAWALSCONDITION'].fields_by_name['max_amount']._loaded_options = None
   _globals['_FREQUENTWITHDRAWALSCONDITION'].fields_by_name['max_amount']._serialized_options = b'\342A\001\002'
   _globals['_FREQUENTWITHDRAWALSCONDITION'].fields_by_name['min_count']._loaded_options = None
@@ -48,6 +48,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_BALANCEDROPCONDITION'].fields_by_name['min_drop_percent']._serialized_options = b'\342A\001\002'
   _globals['_BALANCEDROPCONDITION'].fields_by_name['window']._loaded_options = None
   _globals['_BALANCEDROPCONDITION'].fields_by_name['window']._serialized_options = b'\342A\001\002'
+  _globals['_DORMANCYCONDITION'].fields_by_name['quiet_period']._loaded_options = None
+  _globals['_DORMANCYCONDITION'].fields_by_name['quiet_period']._serialized_options = b'\342A\001\002'
   _globals['_KEYDATECONDITION'].fields_by_name['kind']._loaded_options = None
   _globals['_KEYDATECONDITION'].fields_by_name['kind']._serialized_options = b'\342A\001\002'
   _globals['_KEYDATECONDITION'].fields_by_name['lead_time']._loaded_options = None
@@ -56,8 +58,6 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_TASKDUECONDITION'].fields_by_name['lead_time']._serialized_options = b'\342A\001\002'
   _globals['_ESCALATION'].fields_by_name['after']._loaded_options = None
   _globals['_ESCALATION'].fields_by_name['after']._serialized_options = b'\342A\001\002'
-  _globals['_ESCALATION'].fields_by_name['recipients']._loaded_options = None
-  _globals['_ESCALATION'].fields_by_name['recipients']._serialized_options = b'\342A\001\002'
   _globals['_ALERTRULE'].fields_by_name['name']._loaded_options = None
   _globals['_ALERTRULE'].fields_by_name['name']._serialized_options = b'\342A\001\010'
   _globals['_ALERTRULE'].fields_by_name['display_name']._loaded_options = None
@@ -72,6 +72,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ALERTRULE'].fields_by_name['update_time']._serialized_options = b'\342A\001\003'
   _globals['_ALERTRULE'].fields_by_name['creator']._loaded_options = None
   _globals['_ALERTRULE'].fields_by_name['creator']._serialized_options = b'\342A\001\003'
+  _globals['_ALERTRULE'].fields_by_name['version']._loaded_options = None
+  _globals['_ALERTRULE'].fields_by_name['version']._serialized_options = b'\342A\001\003'
   _globals['_ALERTRULE']._loaded_options = None
   _globals['_ALERTRULE']._serialized_options = b'\352AE\n\023alert.kam/AlertRule\022\027alertRules/{alert_rule}*\nalertRules2\talertRule'
   _globals['_ALERT'].fields_by_name['name']._loaded_options = None
@@ -108,6 +110,12 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ALERT'].fields_by_name['next_notify_time']._serialized_options = b'\342A\001\003'
   _globals['_ALERT'].fields_by_name['notify_count']._loaded_options = None
   _globals['_ALERT'].fields_by_name['notify_count']._serialized_options = b'\342A\001\003'
+  _globals['_ALERT'].fields_by_name['rule_version']._loaded_options = None
+  _globals['_ALERT'].fields_by_name['rule_version']._serialized_options = b'\342A\001\003'
+  _globals['_ALERT'].fields_by_name['occurrence_count']._loaded_options = None
+  _globals['_ALERT'].fields_by_name['occurrence_count']._serialized_options = b'\342A\001\003'
+  _globals['_ALERT'].fields_by_name['transactions']._loaded_options = None
+  _globals['_ALERT'].fields_by_name['transactions']._serialized_options = b'\342A\001\003'
   _globals['_ALERT'].fields_by_name['escalation_level']._loaded_options = None
   _globals['_ALERT'].fields_by_name['escalation_level']._serialized_options = b'\342A\001\003'
   _globals['_ALERT'].fields_by_name['snooze_expire_time']._loaded_options = None
@@ -130,32 +138,50 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_MONITORINGSTATS'].fields_by_name['name']._serialized_options = b'\342A\001\010'
   _globals['_MONITORINGSTATS']._loaded_options = None
   _globals['_MONITORINGSTATS']._serialized_options = b'\352A]\n\031alert.kam/MonitoringStats\022\024alertMonitoringStats*\024alertMonitoringStats2\024alertMonitoringStats'
-  _globals['_SEVERITY']._serialized_start=3651
-  _globals['_SEVERITY']._serialized_end=3768
-  _globals['_LARGEWITHDRAWALCONDITION']._serialized_start=192
-  _globals['_LARGEWITHDRAWALCONDITION']._serialized_end=263
-  _globals['_FREQUENTWITHDRAWALSCONDITION']._serialized_start=266
-  _globals['_FREQUENTWITHDRAWALSCONDITION']._serialized_end=455
-  _globals['_BALANCEDROPCONDITION']._serialized_start=458
-  _globals['_BALANCEDROPCONDITION']._serialized_end=606
-  _globals['_KEYDATECONDITION']._serialized_start=609
-  _globals['_KEYDATECONDITION']._serialized_end=935
-  _globals['_KEYDATECONDITION_KIND']._serialized_start=739
-  _globals['_KEYDATECONDITION_KIND']._serialized_end=935
-  _globals['_TASKDUECONDITION']._serialized_start=937
-  _globals['_TASKDUECONDITION']._serialized_end=1035
-  _globals['_RECIPIENTS']._serialized_start=1037
-  _globals['_RECIPIENTS']._serialized_end=1133
-  _globals['_ESCALATION']._serialized_start=1135
-  _globals['_ESCALATION']._serialized_end=1247
-  _globals['_ALERTRULE']._serialized_start=1250
-  _globals['_ALERTRULE']._serialized_end=2135
-  _globals['_EVIDENCE']._serialized_start=2137
-  _globals['_EVIDENCE']._serialized_end=2175
-  _globals['_ALERT']._serialized_start=2178
-  _globals['_ALERT']._serialized_end=3335
-  _globals['_ALERT_STATE']._serialized_start=3154
-  _globals['_ALERT_STATE']._serialized_end=3282
-  _globals['_MONITORINGSTATS']._serialized_start=3338
-  _globals['_MONITORINGSTATS']._serialized_end=3649
+  _globals['_SEVERITY']._serialized_start=4991
+  _globals['_SEVERITY']._serialized_end=5108
+  _globals['_TRANSACTIONDIRECTION']._serialized_start=5111
+  _globals['_TRANSACTIONDIRECTION']._serialized_end=5239
+  _globals['_CASHFILTER']._serialized_start=5241
+  _globals['_CASHFILTER']._serialized_end=5330
+  _globals['_CUSTOMERTYPE']._serialized_start=5332
+  _globals['_CUSTOMERTYPE']._serialized_end=5436
+  _globals['_LARGETRANSACTIONCONDITION']._serialized_start=193
+  _globals['_LARGETRANSACTIONCONDITION']._serialized_end=457
+  _globals['_FREQUENTWITHDRAWALSCONDITION']._serialized_start=460
+  _globals['_FREQUENTWITHDRAWALSCONDITION']._serialized_end=670
+  _globals['_BALANCEDROPCONDITION']._serialized_start=673
+  _globals['_BALANCEDROPCONDITION']._serialized_end=969
+  _globals['_BALANCEDROPCONDITION_BALANCEMEASURE']._serialized_start=891
+  _globals['_BALANCEDROPCONDITION_BALANCEMEASURE']._serialized_end=969
+  _globals['_DORMANCYCONDITION']._serialized_start=971
+  _globals['_DORMANCYCONDITION']._serialized_end=1045
+  _globals['_TIERCHANGECONDITION']._serialized_start=1047
+  _globals['_TIERCHANGECONDITION']._serialized_end=1106
+  _globals['_FESTIVALCONDITION']._serialized_start=1109
+  _globals['_FESTIVALCONDITION']._serialized_end=1445
+  _globals['_FESTIVALCONDITION_FESTIVAL']._serialized_start=1238
+  _globals['_FESTIVALCONDITION_FESTIVAL']._serialized_end=1445
+  _globals['_QUIETHOURS']._serialized_start=1447
+  _globals['_QUIETHOURS']._serialized_end=1501
+  _globals['_KEYDATECONDITION']._serialized_start=1504
+  _globals['_KEYDATECONDITION']._serialized_end=1830
+  _globals['_KEYDATECONDITION_KIND']._serialized_start=1634
+  _globals['_KEYDATECONDITION_KIND']._serialized_end=1830
+  _globals['_TASKDUECONDITION']._serialized_start=1832
+  _globals['_TASKDUECONDITION']._serialized_end=1930
+  _globals['_RECIPIENTS']._serialized_start=1932
+  _globals['_RECIPIENTS']._serialized_end=2028
+  _globals['_ESCALATION']._serialized_start=2031
+  _globals['_ESCALATION']._serialized_end=2162
+  _globals['_ALERTRULE']._serialized_start=2165
+  _globals['_ALERTRULE']._serialized_end=3387
+  _globals['_EVIDENCE']._serialized_start=3389
+  _globals['_EVIDENCE']._serialized_end=3427
+  _globals['_ALERT']._serialized_start=3430
+  _globals['_ALERT']._serialized_end=4675
+  _globals['_ALERT_STATE']._serialized_start=4494
+  _globals['_ALERT_STATE']._serialized_end=4622
+  _globals['_MONITORINGSTATS']._serialized_start=4678
+  _globals['_MONITORINGSTATS']._serialized_end=4989
 # @@protoc_insertion_point(module_scope)
