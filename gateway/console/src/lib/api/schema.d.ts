@@ -3962,6 +3962,11 @@ export interface components {
             amount: components["schemas"]["google.type.Money"];
             balanceAfter?: components["schemas"]["google.type.Money"];
             /**
+             * @description True for cash (现金) deposits and withdrawals, as the core-banking system marks them (the PBOC's large-value
+             *      cash rules apply to these).
+             */
+            readonly cash?: boolean;
+            /**
              * @description The channel.
              * @enum {string}
              */

@@ -226,6 +226,7 @@ def transaction_to_proto(row: TransactionRow, key: str, *, masked: bool) -> Tran
         summary=row.summary,
         post_time=to_timestamp(row.post_time),
         receive_time=to_timestamp(row.receive_time),
+        cash=bool(row.cash),
     )
     if row.balance_after is not None:
         message.balance_after.CopyFrom(money(row.balance_after))

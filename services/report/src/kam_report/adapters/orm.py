@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from kam_kit.db import service_base
+from kam_kit.orgtree import OrgUnitCopyColumns
 from sqlalchemy import DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -26,11 +27,7 @@ class CustomerFact(Base):
     update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class OrgUnitCopy(Base):
+class OrgUnitCopy(OrgUnitCopyColumns, Base):
     """The org tree as the customer service's SourceOrgUnitUpdated events tell it (for data scope)."""
 
     __tablename__ = "org_units"
-
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # without the orgUnits/ prefix
-    parent_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    display_name: Mapped[str] = mapped_column(String(200))

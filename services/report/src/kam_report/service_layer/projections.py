@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from kam.customer.v1 import customer_pb2, events_pb2
+from kam_kit import orgtree
 from kam_kit.auth import Identity
 from kam_kit.events import EventMeta
 from kam_kit.projection import newer_row
-from kam_kit.scope import EVERYTHING, ORG_PREFIX, DataScope, needs_tree, resolve
+from kam_kit.scope import EVERYTHING, DataScope
 from kam_kit.timeconv import aware, from_timestamp
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -65,26 +66,13 @@ async def on_tier_changed(session: AsyncSession, event: events_pb2.TierChanged, 
     fact.tier_time = assigned
 
 
-async def on_org_unit_updated(
-    session: AsyncSession, event: events_pb2.SourceOrgUnitUpdated, meta: EventMeta
-) -> None:
-    """The org tree, for data scope: each event carries the whole unit; the latest one wins (one stream, in order)."""
-    unit = event.org_unit
-    unit_id = unit.name.removeprefix(ORG_PREFIX)
-    row = await session.get(OrgUnitCopy, unit_id)
-    if row is None:
-        row = OrgUnitCopy(id=unit_id)
-        session.add(row)
-    row.parent_id = unit.parent.removeprefix(ORG_PREFIX) or None
-    row.display_name = unit.display_name
+#: The org tree, for data scope (kam_kit.orgtree).
+on_org_unit_updated = orgtree.updater(OrgUnitCopy)
 
 
 async def scope_of(session: AsyncSession, identity: Identity | None) -> DataScope:
     """The caller's data scope over this service's copy of the org tree."""
-    parents = None
-    if needs_tree(identity):
-        parents = dict((await session.execute(select(OrgUnitCopy.id, OrgUnitCopy.parent_id))).all())
-    return resolve(identity, parents)
+    return await orgtree.scope_of(session, identity, OrgUnitCopy)
 
 
 def _in_scope(scope: DataScope) -> list:

@@ -185,7 +185,7 @@ class BalancePoint(_message.Message):
     def __init__(self, date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., balance: _Optional[_Union[_money_pb2.Money, _Mapping]] = ...) -> None: ...
 
 class Transaction(_message.Message):
-    __slots__ = ("name", "direction", "amount", "balance_after", "channel", "counterparty", "summary", "post_time", "receive_time")
+    __slots__ = ("name", "direction", "amount", "balance_after", "channel", "counterparty", "summary", "post_time", "receive_time", "cash")
     class Direction(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         DIRECTION_UNSPECIFIED: _ClassVar[Transaction.Direction]
@@ -219,6 +219,7 @@ class Transaction(_message.Message):
     SUMMARY_FIELD_NUMBER: _ClassVar[int]
     POST_TIME_FIELD_NUMBER: _ClassVar[int]
     RECEIVE_TIME_FIELD_NUMBER: _ClassVar[int]
+    CASH_FIELD_NUMBER: _ClassVar[int]
     name: str
     direction: Transaction.Direction
     amount: _money_pb2.Money
@@ -228,7 +229,8 @@ class Transaction(_message.Message):
     summary: str
     post_time: _timestamp_pb2.Timestamp
     receive_time: _timestamp_pb2.Timestamp
-    def __init__(self, name: _Optional[str] = ..., direction: _Optional[_Union[Transaction.Direction, str]] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., balance_after: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., channel: _Optional[_Union[Transaction.Channel, str]] = ..., counterparty: _Optional[str] = ..., summary: _Optional[str] = ..., post_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., receive_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    cash: bool
+    def __init__(self, name: _Optional[str] = ..., direction: _Optional[_Union[Transaction.Direction, str]] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., balance_after: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., channel: _Optional[_Union[Transaction.Channel, str]] = ..., counterparty: _Optional[str] = ..., summary: _Optional[str] = ..., post_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., receive_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cash: _Optional[bool] = ...) -> None: ...
 
 class Contact(_message.Message):
     __slots__ = ("name", "display_name", "title", "phone", "email", "birth_date", "primary", "notes", "create_time", "update_time", "etag", "masked", "origin", "id_number")
