@@ -12,6 +12,7 @@ from kam.alert.v1 import alert_service_pb2_grpc as pb_grpc
 from kam_alert.adapters.orm import Base
 from kam_alert.bootstrap import MIGRATIONS
 from kam_alert.entrypoints.grpc_api import AlertServicer
+from kam_alert.service_layer.alerts import AlertService
 from kam_alert.service_layer.rules import RuleService
 from kam_devkit.testing import migrated_database
 from kam_kit import auth
@@ -35,7 +36,7 @@ async def test_item4_monitoring_stats_only_for_bank_wide_roles(
     clock = ManualClock()
     async with migrated_database(database_url, MIGRATIONS, Base.metadata) as db:
         server = GrpcServer("alert", 0, token_secret=token_secret, clock=clock)
-        servicer = AlertServicer(db, RuleService(db, clock), b"p" * 32)
+        servicer = AlertServicer(db, RuleService(db, clock), AlertService(db, clock), b"p" * 32)
         server.add(pb_grpc.add_AlertServiceServicer_to_server, servicer, "kam.alert.v1.AlertService")
         await server.start()
         token = auth.issue_token(
@@ -53,7 +54,7 @@ async def test_item4_monitoring_stats_only_for_bank_wide_roles(
                 )
                 if allowed:
                     stats = (await call).stats
-                    assert (stats.name, stats.watched_customer_count) == ("alertMonitoringStats", 0)
+                    assert (stats.name, stats.watched_customer_count, stats.open_alert_count) == ("alertMonitoringStats", 0, 0)
                     assert not stats.HasField("last_event_time")
                 else:
                     with pytest.raises(grpc.aio.AioRpcError) as denied:

@@ -17,6 +17,7 @@ from kam_alert.adapters.orm import Base
 from kam_alert.bootstrap import MIGRATIONS
 from kam_alert.domain.rules import money, shipped_rules
 from kam_alert.entrypoints.grpc_api import AlertServicer
+from kam_alert.service_layer.alerts import AlertService
 from kam_alert.service_layer.rules import RuleService
 from kam_devkit.testing import migrated_database
 from kam_kit import auth, authz, permissions
@@ -54,7 +55,7 @@ async def api(database_url, token_secret):
         server = GrpcServer("alert", 0, token_secret=token_secret, clock=clock)
         server.add(
             pb_grpc.add_AlertServiceServicer_to_server,
-            AlertServicer(db, rules, b"p" * 32),
+            AlertServicer(db, rules, AlertService(db, clock), b"p" * 32),
             "kam.alert.v1.AlertService",
         )
         await server.start()

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kam_kit import pagination
+from kam.customer.v1 import events_pb2 as customer_events
+from kam_kit import orgtree, pagination
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.db import Database
 from kam_kit.runtime import ServiceApp
 from kam_kit.settings import ServiceSettings
 
-from kam_alert.adapters.orm import Base
+from kam_alert.adapters.orm import Base, OrgUnitCopy
 from kam_alert.entrypoints.grpc_api import AlertServicer
+from kam_alert.service_layer.alerts import AlertService
+from kam_alert.service_layer.monitor import Monitor
 from kam_alert.service_layer.rules import RuleService
 from kam_alert.service_layer.watch import CUSTOMER_EVENTS, on_customer_changed
 
@@ -22,7 +25,14 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
     db = Database(settings.database_url)
     app = ServiceApp(settings=settings, db=db, metadata=Base.metadata, versions_dir=MIGRATIONS, clock=clock)
     rules = RuleService(db, clock)
-    app.serve(AlertServicer(db, rules, pagination.page_secret(settings.token_secret.reveal())))
+    alerts = AlertService(db, clock)
+    app.serve(AlertServicer(db, rules, alerts, pagination.page_secret(settings.token_secret.reveal())))
     app.background.append(rules.install_shipped)  # a new installation's rules, once
-    app.consume("customer", dict.fromkeys(CUSTOMER_EVENTS, on_customer_changed))
+    monitor = Monitor(clock)
+    handlers = {
+        **dict.fromkeys(CUSTOMER_EVENTS, on_customer_changed),
+        customer_events.TransactionPosted: monitor.on_transaction_posted,
+        customer_events.SourceOrgUnitUpdated: orgtree.updater(OrgUnitCopy),
+    }
+    app.consume("customer", handlers)
     return app

@@ -2651,7 +2651,7 @@ export interface components {
         "kam.alert.v1.MonitoringStats": {
             /**
              * Format: int64
-             * @description Number of enabled rules (0 until alert rules are built: none exist).
+             * @description Number of enabled rules.
              */
             enabledRuleCount?: string;
             /**
@@ -2668,7 +2668,7 @@ export interface components {
             name?: string;
             /**
              * Format: int64
-             * @description Number of alerts in STATE_OPEN (0 until alerts are built: none are raised).
+             * @description Number of alerts in STATE_OPEN (bank-wide).
              */
             openAlertCount?: string;
             /**

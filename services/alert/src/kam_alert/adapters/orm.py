@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from kam_kit.db import service_base
-from sqlalchemy import Boolean, DateTime, Integer, String, Text
+from kam_kit.orgtree import OrgUnitCopyColumns
+from sqlalchemy import Boolean, DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 Base = service_base()
@@ -56,3 +57,68 @@ class AlertRuleVersionRow(Base):
     definition: Mapped[str] = mapped_column(Text)
     actor: Mapped[str] = mapped_column(String(128), default="")
     change_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OrgUnitCopy(OrgUnitCopyColumns, Base):
+    """The org tree as the customer service's SourceOrgUnitUpdated events tell it (rules' org units, data scope)."""
+
+    __tablename__ = "org_units"
+
+
+class DetectorStateRow(Base):
+    """A rule's window state for one customer (kam_alert.domain.detection, as JSON): what a restart reads back
+    instead of replaying history. Written in the transaction that applies the event, so a redelivered event
+    (dropped by the consumer) never counts twice."""
+
+    __tablename__ = "detector_states"
+
+    rule_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    customer: Mapped[str] = mapped_column(String(128), primary_key=True)
+    state: Mapped[str] = mapped_column(Text)
+    update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AlertRow(Base):
+    """An alert (预警). ``alert_key`` is the rule's window (rule, customer, day or run): while an alert with the key
+    is not resolved, the rule firing again updates it (occurrences, transactions) instead of raising another."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (
+        Index("ix_alerts_alert_key", "alert_key"),
+        Index("ix_alerts_state_create_time", "state", "create_time"),
+        Index("ix_alerts_customer", "customer"),
+        Index("ix_alerts_branch", "branch"),
+        Index("ix_alerts_relationship_manager", "relationship_manager"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    alert_key: Mapped[str] = mapped_column(String(300))
+    rule_id: Mapped[str] = mapped_column(String(64))
+    rule_version: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(32))
+    customer: Mapped[str] = mapped_column(String(128), default="")
+    account: Mapped[str] = mapped_column(String(200), default="")
+    branch: Mapped[str] = mapped_column(String(128), default="")
+    relationship_manager: Mapped[str] = mapped_column(String(128), default="")
+    severity: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[str] = mapped_column(Text, default="[]")  # JSON [[label, value], …]
+    transactions: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of transaction names
+    recipients: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of users/…
+    occurrence_count: Mapped[int] = mapped_column(Integer, default=1)
+    event_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_notify_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    next_notify_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    notify_count: Mapped[int] = mapped_column(Integer, default=0)
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    snooze_expire_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    acknowledger: Mapped[str] = mapped_column(String(128), default="")
+    acknowledge_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    resolver: Mapped[str] = mapped_column(String(128), default="")
+    resolve_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    resolution_note: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)

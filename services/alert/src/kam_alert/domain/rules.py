@@ -21,6 +21,8 @@ from kam.alert.v1 import alert_pb2
 from kam_kit.errors import Validator
 from kam_kit.protoconv import collect, money_value
 
+from kam_alert.domain import detection
+
 AlertRule = alert_pb2.AlertRule
 Severity = alert_pb2.Severity
 
@@ -399,3 +401,60 @@ def shipped_rules() -> list[AlertRule]:
             enabled=True,
         ),
     ]
+
+
+# ------------------------------------------------------------------------------------------- rules → detectors
+
+_DIRECTIONS = {
+    alert_pb2.TRANSACTION_DIRECTION_DEBIT: detection.Direction.DEBIT,
+    alert_pb2.TRANSACTION_DIRECTION_CREDIT: detection.Direction.CREDIT,
+}
+_CASH = {alert_pb2.CASH_FILTER_CASH: True, alert_pb2.CASH_FILTER_NON_CASH: False}
+_TYPES = {
+    alert_pb2.CUSTOMER_TYPE_INDIVIDUAL: detection.CustomerType.INDIVIDUAL,
+    alert_pb2.CUSTOMER_TYPE_CORPORATE: detection.CustomerType.CORPORATE,
+}
+#: the kinds evaluated per transaction
+TRANSACTION_KINDS = ("large_transaction", "frequent_withdrawals")
+
+
+def transaction_detector(
+    rule_id: str, rule: AlertRule
+) -> detection.LargeTransaction | detection.Structuring | None:
+    """The detector of a rule that watches transactions (None for other kinds), with empty state."""
+    which = kind(rule)
+    if which == "large_transaction":
+        c = rule.large_transaction
+        return detection.LargeTransaction(
+            rule_id,
+            money_value(c.threshold, "threshold"),
+            direction=_DIRECTIONS.get(c.direction),
+            cash=_CASH.get(c.cash),
+            channel=c.channel or None,
+            customer_type=_TYPES.get(c.customer_type),
+            cumulative=c.same_day_cumulative,
+        )
+    if which == "frequent_withdrawals":
+        f = rule.frequent_withdrawals
+        return detection.Structuring(
+            rule_id,
+            window=span(f.window),
+            count=f.min_count,
+            each_below=money_value(f.max_amount, "max_amount"),
+            total_at_least=money_value(f.min_total, "min_total"),
+            per_account=f.per_account,
+        )
+    return None
+
+
+def applies_to(rule: AlertRule, *, customer_type: str, tier: str, branch_and_ancestors: set[str]) -> bool:
+    """Whether the rule's scope (type, tiers, org units with their subtrees) takes in the customer. An empty tier
+    list means every key customer (one holding a tier)."""
+    wanted_type = _TYPES.get(rule.customer_type)
+    if wanted_type is not None and wanted_type.value != customer_type:
+        return False
+    if rule.tiers and tier not in rule.tiers:
+        return False
+    if not rule.tiers and not tier:
+        return False
+    return not rule.org_units or bool(set(rule.org_units) & branch_and_ancestors)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from kam.alert.v1 import alert_pb2
 from kam.alert.v1 import alert_service_pb2 as pb
 from kam.alert.v1 import alert_service_pb2_grpc as pb_grpc
@@ -10,17 +12,20 @@ from kam_kit.db import Database
 from kam_kit.errors import InvalidArgument
 from kam_kit.filtering import parse_equalities
 from kam_kit.grpcserver import current_identity
-from kam_kit.protoconv import update_paths
+from kam_kit.protoconv import timestamp_value, update_paths
 from kam_kit.timeconv import to_timestamp
 
+from kam_alert.service_layer.alerts import FILTERS as ALERT_FILTERS
+from kam_alert.service_layer.alerts import AlertService
 from kam_alert.service_layer.rules import FILTERS, WRITABLE, RuleService
 from kam_alert.service_layer.watch import watched_count
 
 
 class AlertServicer(pb_grpc.AlertServiceServicer):
-    def __init__(self, db: Database, rules: RuleService, page_secret: bytes) -> None:
+    def __init__(self, db: Database, rules: RuleService, alerts: AlertService, page_secret: bytes) -> None:
         self.db = db
         self.rules = rules
+        self.alerts = alerts
         self.pages = pagination.OffsetPages(page_secret)
 
     # --- rules --------------------------------------------------------------------------------------------------
@@ -65,6 +70,59 @@ class AlertServicer(pb_grpc.AlertServiceServicer):
         await self.rules.delete(current_identity(), request.name, etag=request.etag)
         return pb.DeleteAlertRuleResponse()
 
+    # --- alerts -------------------------------------------------------------------------------------------------
+
+    async def GetAlert(self, request: pb.GetAlertRequest, context) -> pb.GetAlertResponse:
+        return pb.GetAlertResponse(alert=await self.alerts.get(current_identity(), request.name))
+
+    async def ListAlerts(self, request: pb.ListAlertsRequest, context) -> pb.ListAlertsResponse:
+        size = pagination.page_size(request.page_size, maximum=500)
+        filters = parse_equalities(request.filter, ALERT_FILTERS)
+        bound = f"{request.filter}|{request.order_by}"
+        offset = self.pages.offset(request.page_token, bound)
+        alerts, total = await self.alerts.list(
+            current_identity(), filters, order_by=request.order_by, offset=offset, limit=size
+        )
+        return pb.ListAlertsResponse(
+            alerts=alerts,
+            next_page_token=self.pages.next(offset, len(alerts), offset + len(alerts) < total, bound),
+            total_size=total,
+        )
+
+    async def AcknowledgeAlert(
+        self, request: pb.AcknowledgeAlertRequest, context
+    ) -> pb.AcknowledgeAlertResponse:
+        alert = await self.alerts.acknowledge(current_identity(), request.name, etag=request.etag)
+        return pb.AcknowledgeAlertResponse(alert=alert)
+
+    async def SnoozeAlert(self, request: pb.SnoozeAlertRequest, context) -> pb.SnoozeAlertResponse:
+        duration = (
+            duration_value(request.snooze_duration, "snooze_duration")
+            if request.HasField("snooze_duration")
+            else None
+        )
+        until = (
+            timestamp_value(request.snooze_expire_time, "snooze_expire_time")
+            if request.HasField("snooze_expire_time")
+            else None
+        )
+        alert = await self.alerts.snooze(
+            current_identity(), request.name, etag=request.etag, duration=duration, until=until
+        )
+        return pb.SnoozeAlertResponse(alert=alert)
+
+    async def StopAlert(self, request: pb.StopAlertRequest, context) -> pb.StopAlertResponse:
+        alert = await self.alerts.stop(
+            current_identity(), request.name, etag=request.etag, note=request.resolution_note
+        )
+        return pb.StopAlertResponse(alert=alert)
+
+    async def ResolveAlert(self, request: pb.ResolveAlertRequest, context) -> pb.ResolveAlertResponse:
+        alert = await self.alerts.resolve(
+            current_identity(), request.name, etag=request.etag, note=request.resolution_note
+        )
+        return pb.ResolveAlertResponse(alert=alert)
+
     # --- monitoring ---------------------------------------------------------------------------------------------
 
     async def GetMonitoringStats(
@@ -73,8 +131,12 @@ class AlertServicer(pb_grpc.AlertServiceServicer):
         async with self.db.read() as session:
             count, latest = await watched_count(session)
         _, enabled = await self.rules.list({"enabled": True}, 0, 0)
+        _, open_alerts = await self.alerts.list(None, {"state": "STATE_OPEN"}, order_by="", offset=0, limit=0)
         stats = alert_pb2.MonitoringStats(
-            name="alertMonitoringStats", watched_customer_count=count, enabled_rule_count=enabled
+            name="alertMonitoringStats",
+            watched_customer_count=count,
+            enabled_rule_count=enabled,
+            open_alert_count=open_alerts,
         )
         if latest is not None:
             stats.last_event_time.CopyFrom(to_timestamp(latest))
@@ -85,3 +147,10 @@ class AlertServicer(pb_grpc.AlertServiceServicer):
 _ONEOF_AND_MESSAGES = tuple(
     f.name for f in alert_pb2.AlertRule.DESCRIPTOR.fields if f.message_type is not None and not f.is_repeated
 )
+
+
+def duration_value(message, field: str) -> timedelta:
+    """A ``google.protobuf.Duration`` as a timedelta; INVALID_ARGUMENT naming ``field`` when negative or huge."""
+    if message.seconds < 0 or message.nanos < 0 or message.seconds > 10 * 366 * 86_400:
+        raise InvalidArgument.for_field(field, "时长无效 (invalid duration)")
+    return timedelta(seconds=message.seconds, microseconds=message.nanos // 1000)

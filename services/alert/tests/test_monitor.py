@@ -1,0 +1,317 @@
+"""Transaction monitoring over real databases (SQLite and PostgreSQL): customer events in, alerts, window state and
+events out — the same handlers the consumer runs, each event in its own transaction as the consumer applies it.
+Then the alerts through the real gRPC server: scoped to the caller, and their lifecycle."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import grpc
+import pytest
+from google.protobuf import duration_pb2
+from kam.alert.v1 import alert_pb2, events_pb2
+from kam.alert.v1 import alert_service_pb2 as pb
+from kam.alert.v1 import alert_service_pb2_grpc as pb_grpc
+from kam.customer.v1 import customer_pb2
+from kam.customer.v1 import events_pb2 as customer_events
+from kam.identity.v1 import identity_pb2
+from kam.push.v1 import push_pb2
+from kam_alert.adapters.orm import AlertRow, Base, OrgUnitCopy
+from kam_alert.bootstrap import MIGRATIONS
+from kam_alert.domain.rules import money
+from kam_alert.entrypoints.grpc_api import AlertServicer
+from kam_alert.service_layer.alerts import AlertService
+from kam_alert.service_layer.monitor import Monitor
+from kam_alert.service_layer.rules import RuleService
+from kam_alert.service_layer.watch import on_customer_changed
+from kam_devkit.testing import migrated_database
+from kam_kit import auth, orgtree
+from kam_kit.clock import ManualClock
+from kam_kit.db import outbox_table
+from kam_kit.events import EventMeta
+from kam_kit.grpcserver import GrpcServer
+from kam_kit.timeconv import to_timestamp
+from sqlalchemy import select
+
+Customer, Transaction = customer_pb2.Customer, customer_pb2.Transaction
+META = EventMeta(
+    event_id="e", event_type="", source="kam/customer", time="", subject="", resource="", delivery=1
+)
+NOON = datetime(2026, 12, 4, 4, 0, tzinfo=UTC)  # 12:00 in Beijing
+_seq = iter(range(1, 10_000))
+
+
+class Bank:
+    """The alert service's handlers over one database, with the shipped rules and a small org tree:
+    总行 0000 → 北京分行 0100 → 东城支行 0101."""
+
+    def __init__(self, db, clock: ManualClock) -> None:
+        self.db, self.clock = db, clock
+        self.rules = RuleService(db, clock)
+        self.monitor = Monitor(clock)
+
+    async def setup(self) -> None:
+        await self.rules.install_shipped()
+        update = orgtree.updater(OrgUnitCopy)
+        for unit, parent, name in (
+            ("0000", "", "总行"),
+            ("0100", "0000", "北京分行"),
+            ("0101", "0100", "东城支行"),
+        ):
+            event = customer_events.SourceOrgUnitUpdated(
+                org_unit=identity_pb2.OrgUnit(
+                    name=f"orgUnits/{unit}", parent=f"orgUnits/{parent}" if parent else "", display_name=name
+                )
+            )
+            async with self.db.transaction() as session:
+                await update(session, event, META)
+
+    async def customer(
+        self, cid: str, *, rm: str = "users/rm_zhang", tier: str = "tiers/gold", corporate=False
+    ):
+        customer = Customer(
+            name=f"customers/{cid}",
+            type=Customer.TYPE_CORPORATE if corporate else Customer.TYPE_INDIVIDUAL,
+            display_name=f"客户{cid}",
+            relationship_manager=rm,
+            branch="orgUnits/0101",
+            tier=tier,
+            update_time=to_timestamp(self.clock.now()),
+        )
+        async with self.db.transaction() as session:
+            await on_customer_changed(session, customer_events.CustomerCreated(customer=customer), META)
+        return customer
+
+    async def post(
+        self,
+        customer: customer_pb2.Customer,
+        amount: int,
+        *,
+        at: datetime = NOON,
+        cash: bool = True,
+        direction=Transaction.DIRECTION_DEBIT,
+        account: str = "a1",
+        monitor: Monitor | None = None,
+    ) -> str:
+        name = f"{customer.name}/accounts/{account}/transactions/t{next(_seq)}"
+        event = customer_events.TransactionPosted(
+            transaction=Transaction(
+                name=name, direction=direction, amount=money(amount), post_time=to_timestamp(at), cash=cash
+            ),
+            tier=customer.tier,
+            branch=customer.branch,
+            relationship_manager=customer.relationship_manager,
+        )
+        async with self.db.transaction() as session:
+            await (monitor or self.monitor).on_transaction_posted(session, event, META)
+        return name
+
+    async def alerts(self) -> list[AlertRow]:
+        async with self.db.read() as session:
+            return list(await session.scalars(select(AlertRow).order_by(AlertRow.create_time)))
+
+    async def published(self, message_type) -> list:
+        async with self.db.read() as session:
+            rows = await session.execute(
+                select(outbox_table.c.payload).where(
+                    outbox_table.c.event_type == message_type.DESCRIPTOR.full_name
+                )
+            )
+            return [message_type.FromString(payload) for (payload,) in rows]
+
+
+@pytest.fixture
+async def bank(database_url):
+    clock = ManualClock(NOON)
+    async with migrated_database(database_url, MIGRATIONS, Base.metadata) as db:
+        bank = Bank(db, clock)
+        await bank.setup()
+        yield bank
+
+
+async def test_a_days_cash_total_raises_one_alert_and_later_cash_updates_it(bank: Bank) -> None:
+    c = await bank.customer("c1")
+    await bank.post(c, 30_000)
+    assert await bank.alerts() == []
+    second = await bank.post(c, 20_000, at=NOON + timedelta(hours=1))  # 50,000 in the day: at the threshold
+    (alert,) = await bank.alerts()
+    assert (alert.kind, alert.state, alert.occurrence_count) == ("large_transaction", "STATE_OPEN", 1)
+    assert alert.customer == "customers/c1" and second in alert.transactions
+    assert "¥50,000.00" in alert.title and "大额交易" in alert.title
+    raised = await bank.published(events_pb2.AlertRaised)
+    assert [r.alert.name for r in raised] == [f"alerts/{alert.id}"]
+    assert list(raised[0].alert.recipients) == ["users/rm_zhang"]
+    pushed = await bank.published(push_pb2.PushRequested)
+    assert [(p.kind, list(p.recipients)) for p in pushed] == [("alert.raised", ["users/rm_zhang"])]
+
+    await bank.post(c, 100, at=NOON + timedelta(hours=2))
+    (again,) = await bank.alerts()
+    assert again.id == alert.id and again.occurrence_count == 2
+    assert len(await bank.published(events_pb2.AlertRaised)) == 1  # no flood
+
+
+async def test_below_the_threshold_transfers_and_other_customers_raise_nothing(bank: Bank) -> None:
+    c = await bank.customer("c2")
+    await bank.post(c, 49_999)  # cash, one yuan below
+    await bank.post(c, 499_999, cash=False)  # an individual's transfer below 500,000
+    other = await bank.customer("c3", tier="")  # not a key customer
+    await bank.post(other, 900_000)
+    assert await bank.alerts() == []
+    corporate = await bank.customer("c4", corporate=True)
+    await bank.post(corporate, 600_000, cash=False)  # an institution's limit is 2,000,000
+    assert await bank.alerts() == []
+    await bank.post(corporate, 1_400_000, cash=False)  # the day's total reaches it
+    (alert,) = await bank.alerts()
+    assert alert.customer == "customers/c4"
+
+
+async def test_many_small_withdrawals_in_a_day_are_structuring(bank: Bank) -> None:
+    c = await bank.customer("c5")
+    names = [
+        await bank.post(c, 9_000, cash=False, at=NOON + timedelta(hours=i), account=f"a{i % 2}")
+        for i in range(5)
+    ]
+    structuring = [a for a in await bank.alerts() if a.kind == "frequent_withdrawals"]
+    assert len(structuring) == 1 and sorted(names) == sorted(json.loads(structuring[0].transactions))
+
+
+async def test_a_restart_continues_the_window_and_a_disabled_rule_raises_nothing(bank: Bank) -> None:
+    c = await bank.customer("c6")
+    await bank.post(c, 30_000)
+    restarted = Monitor(bank.clock)  # a new process: the state is the database's
+    await bank.post(c, 20_000, at=NOON + timedelta(minutes=5), monitor=restarted)
+    assert len(await bank.alerts()) == 1
+
+    listed, _ = await bank.rules.list({"kind": "large_transaction"}, 0, 10)
+    for rule in listed:
+        await bank.rules.update(
+            None, alert_pb2.AlertRule(name=rule.name, enabled=False), ["enabled"], etag=""
+        )
+    d = await bank.customer("c7")
+    await bank.post(d, 80_000)
+    assert [a.customer for a in await bank.alerts()] == ["customers/c6"]
+
+
+async def test_a_rule_for_a_branch_takes_in_its_subtree_only(bank: Bank) -> None:
+    listed, _ = await bank.rules.list({"kind": "large_transaction"}, 0, 10)
+    for rule in listed:
+        scoped = alert_pb2.AlertRule(
+            name=rule.name, org_units=["orgUnits/0100"]
+        )  # 北京分行: 东城支行 is below
+        await bank.rules.update(None, scoped, ["org_units"], etag="")
+    c = await bank.customer("c8")
+    await bank.post(c, 60_000)
+    assert len(await bank.alerts()) == 1
+    for rule in listed:
+        await bank.rules.update(
+            None, alert_pb2.AlertRule(name=rule.name, org_units=["orgUnits/0200"]), ["org_units"], etag=""
+        )
+    d = await bank.customer("c9")
+    await bank.post(d, 60_000)
+    assert len(await bank.alerts()) == 1
+
+
+# ------------------------------------------------------------------------------------------------ through the API
+
+
+@pytest.fixture
+async def api(bank: Bank, token_secret):
+    server = GrpcServer("alert", 0, token_secret=token_secret, clock=bank.clock)
+    servicer = AlertServicer(bank.db, bank.rules, AlertService(bank.db, bank.clock), b"p" * 32)
+    server.add(pb_grpc.add_AlertServiceServicer_to_server, servicer, "kam.alert.v1.AlertService")
+    await server.start()
+    channel = grpc.aio.insecure_channel(f"127.0.0.1:{server.port}")
+    stub = pb_grpc.AlertServiceStub(channel)
+
+    async def call(
+        method: str, request, *, user: str = "users/admin", role: str = "roles/admin", org="orgUnits/0000"
+    ):
+        token = auth.issue_token(
+            auth.Identity(subject=user, roles=(role,), org_unit=org),
+            secret=token_secret,
+            clock=bank.clock,
+            ttl=timedelta(hours=1),
+        )
+        return await getattr(stub, method)(
+            request, metadata=((auth.METADATA_KEY, auth.bearer(token)),), timeout=10
+        )
+
+    try:
+        yield call
+    finally:
+        await channel.close()
+        await server.stop(0)
+
+
+async def test_alerts_are_scoped_to_the_caller(bank: Bank, api) -> None:
+    mine = await bank.customer("m1", rm="users/rm_zhang")
+    theirs = await bank.customer("t1", rm="users/rm_li")
+    await bank.post(mine, 60_000)
+    await bank.post(theirs, 60_000)
+    rm = {"user": "users/rm_zhang", "role": "roles/relationship_manager", "org": "orgUnits/0101"}
+    listed = await api("ListAlerts", pb.ListAlertsRequest(), **rm)
+    assert [a.customer for a in listed.alerts] == ["customers/m1"] and listed.total_size == 1
+    everything = await api("ListAlerts", pb.ListAlertsRequest(filter="state = STATE_OPEN"))
+    assert everything.total_size == 2
+    other = next(a for a in everything.alerts if a.customer == "customers/t1")
+    with pytest.raises(grpc.aio.AioRpcError) as hidden:
+        await api("GetAlert", pb.GetAlertRequest(name=other.name), **rm)
+    assert hidden.value.code() == grpc.StatusCode.NOT_FOUND
+    with pytest.raises(grpc.aio.AioRpcError) as bad:
+        await api("ListAlerts", pb.ListAlertsRequest(filter="state = OPEN"))
+    assert bad.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+async def test_the_lifecycle_keeps_who_when_and_why(bank: Bank, api) -> None:
+    c = await bank.customer("l1")
+    await bank.post(c, 60_000)
+    (alert,) = (await api("ListAlerts", pb.ListAlertsRequest())).alerts
+    acked = (
+        await api("AcknowledgeAlert", pb.AcknowledgeAlertRequest(name=alert.name, etag=alert.etag))
+    ).alert
+    assert acked.state == alert_pb2.Alert.STATE_ACKNOWLEDGED and acked.acknowledger == "users/admin"
+    with pytest.raises(grpc.aio.AioRpcError) as stale:
+        await api("AcknowledgeAlert", pb.AcknowledgeAlertRequest(name=alert.name, etag=alert.etag))
+    assert stale.value.code() == grpc.StatusCode.ABORTED
+    with pytest.raises(grpc.aio.AioRpcError) as long_sleep:
+        await api(
+            "SnoozeAlert",
+            pb.SnoozeAlertRequest(
+                name=alert.name, snooze_duration=duration_pb2.Duration(seconds=31 * 86_400)
+            ),
+        )
+    assert long_sleep.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    snoozed = (
+        await api(
+            "SnoozeAlert",
+            pb.SnoozeAlertRequest(name=alert.name, snooze_duration=duration_pb2.Duration(seconds=3600)),
+        )
+    ).alert
+    assert snoozed.state == alert_pb2.Alert.STATE_SNOOZED
+    assert snoozed.snooze_expire_time.ToDatetime(tzinfo=UTC) == bank.clock.now() + timedelta(hours=1)
+    with pytest.raises(grpc.aio.AioRpcError) as no_note:
+        await api("ResolveAlert", pb.ResolveAlertRequest(name=alert.name))
+    assert no_note.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    resolved = (
+        await api(
+            "ResolveAlert", pb.ResolveAlertRequest(name=alert.name, resolution_note="已电话核实，客户购房")
+        )
+    ).alert
+    assert (resolved.state, resolved.resolver, resolved.resolution_note) == (
+        alert_pb2.Alert.STATE_RESOLVED,
+        "users/admin",
+        "已电话核实，客户购房",
+    )
+    with pytest.raises(grpc.aio.AioRpcError) as done:
+        await api("AcknowledgeAlert", pb.AcknowledgeAlertRequest(name=alert.name))
+    assert done.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    kinds = [
+        type(e).__name__
+        for t in (events_pb2.AlertAcknowledged, events_pb2.AlertSnoozed, events_pb2.AlertResolved)
+        for e in await bank.published(t)
+    ]
+    assert kinds == ["AlertAcknowledged", "AlertSnoozed", "AlertResolved"]
+    # a resolved alert's key is free again: the same day's next cash raises a new alert
+    await bank.post(c, 100, at=NOON + timedelta(hours=3))
+    assert len(await bank.alerts()) == 2
