@@ -54,7 +54,11 @@ async def test_item4_monitoring_stats_only_for_bank_wide_roles(
                 )
                 if allowed:
                     stats = (await call).stats
-                    assert (stats.name, stats.watched_customer_count, stats.open_alert_count) == ("alertMonitoringStats", 0, 0)
+                    assert (stats.name, stats.watched_customer_count, stats.open_alert_count) == (
+                        "alertMonitoringStats",
+                        0,
+                        0,
+                    )
                     assert not stats.HasField("last_event_time")
                 else:
                     with pytest.raises(grpc.aio.AioRpcError) as denied:

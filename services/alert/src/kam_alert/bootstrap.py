@@ -32,6 +32,9 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
     handlers = {
         **dict.fromkeys(CUSTOMER_EVENTS, on_customer_changed),
         customer_events.TransactionPosted: monitor.on_transaction_posted,
+        customer_events.BalanceSnapshot: monitor.on_balance_snapshot,
+        customer_events.TierChanged: monitor.on_tier_changed,
+        customer_events.TierRuleSetActivated: monitor.on_rule_set_activated,
         customer_events.SourceOrgUnitUpdated: orgtree.updater(OrgUnitCopy),
     }
     app.consume("customer", handlers)

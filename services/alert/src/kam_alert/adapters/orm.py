@@ -122,3 +122,14 @@ class AlertRow(Base):
     resolve_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     resolution_note: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class TierRank(Base):
+    """The tiers of the active rule sets in order (0 highest: the first rule a customer meets decides its tier),
+    from ``TierRuleSetActivated``: tells an upgrade from a downgrade."""
+
+    __tablename__ = "tier_ranks"
+
+    tier: Mapped[str] = mapped_column(String(64), primary_key=True)
+    rank: Mapped[int] = mapped_column(Integer)
+    display_name: Mapped[str] = mapped_column(String(100), default="")

@@ -230,13 +230,16 @@ class Structuring:
 
 @dataclass
 class SuddenDrop:
-    """Type 3: a level (balance or AUM, CNY) down by at least ``percent`` % against the highest level of the
-    customer's last ``days`` days, a churn signal. ``minimum_level`` ignores customers whose peak is small."""
+    """Type 3: a level (balance or AUM, CNY) down by at least ``percent`` % — and by ``minimum_drop`` CNY —
+    against the highest level of the customer's last ``days`` days, a churn signal. ``minimum_level`` ignores
+    customers whose peak is small."""
 
     rule: str
     percent: Decimal
     days: int
     minimum_level: Decimal = Decimal(0)
+    #: and the drop itself at least this much (CNY)
+    minimum_drop: Decimal = Decimal(0)
     tz: ZoneInfo = BANK_TZ
     #: state: customer → {local day: highest level that day}
     levels: dict[str, dict[str, Decimal]] = field(default_factory=dict)
@@ -257,7 +260,7 @@ class SuddenDrop:
         if peak is None or peak <= 0 or peak < self.minimum_level:
             return []
         drop = (peak - level) / peak * 100
-        if drop < self.percent:
+        if drop < self.percent or peak - level < self.minimum_drop:
             return []
         return [
             Hit(

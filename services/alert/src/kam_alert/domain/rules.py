@@ -458,3 +458,16 @@ def applies_to(rule: AlertRule, *, customer_type: str, tier: str, branch_and_anc
     if not rule.tiers and not tier:
         return False
     return not rule.org_units or bool(set(rule.org_units) & branch_and_ancestors)
+
+
+def drop_detector(rule_id: str, rule: AlertRule) -> detection.SuddenDrop | None:
+    """The detector of a sudden-drop rule (None for other kinds), with empty state."""
+    if kind(rule) != "balance_drop":
+        return None
+    c = rule.balance_drop
+    return detection.SuddenDrop(
+        rule_id,
+        Decimal(str(c.min_drop_percent)),
+        days=max(1, span(c.window).days),
+        minimum_drop=money_value(c.min_drop_amount, "min_drop_amount"),
+    )

@@ -32,7 +32,14 @@ from kam_kit.timeconv import from_timestamp, to_timestamp
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kam_alert.adapters.orm import AlertRow, AlertRuleRow, DetectorStateRow, OrgUnitCopy, WatchedCustomer
+from kam_alert.adapters.orm import (
+    AlertRow,
+    AlertRuleRow,
+    DetectorStateRow,
+    OrgUnitCopy,
+    TierRank,
+    WatchedCustomer,
+)
 from kam_alert.adapters.protomap import alert_to_proto
 from kam_alert.domain import detection
 from kam_alert.domain import rules as domain
@@ -43,7 +50,11 @@ Transaction = customer_pb2.Transaction
 OPEN, RESOLVED, STOPPED = "STATE_OPEN", "STATE_RESOLVED", "STATE_STOPPED"
 #: an alert keeps the latest this many transactions that made it fire
 MAX_TRANSACTIONS = 100
-_KIND_TITLES = {"large_transaction": "大额交易", "frequent_withdrawals": "小额多次取款"}
+_KIND_TITLES = {
+    "large_transaction": "大额交易",
+    "frequent_withdrawals": "小额多次取款",
+    "balance_drop": "资产骤降",
+}
 
 
 def yuan_text(amount: Decimal) -> str:
@@ -87,13 +98,7 @@ class Monitor:
         )
         self.evaluated += 1
         ancestors = await _branch_and_ancestors(session, event.branch)
-        rows = await session.scalars(
-            select(AlertRuleRow).where(
-                AlertRuleRow.enabled.is_(True), AlertRuleRow.kind.in_(domain.TRANSACTION_KINDS)
-            )
-        )
-        for row in rows:
-            rule = json_format.Parse(row.definition, alert_pb2.AlertRule())
+        for row, rule in await _enabled(session, domain.TRANSACTION_KINDS):
             if not domain.applies_to(
                 rule, customer_type=customer_type, tier=event.tier, branch_and_ancestors=ancestors
             ):
@@ -105,18 +110,7 @@ class Monitor:
             if state is not None:
                 detector.load_json(json.loads(state.state))
             hits = detector.observe(observed)
-            now = self.clock.now()
-            if state is None:
-                session.add(
-                    DetectorStateRow(
-                        rule_id=row.id,
-                        customer=customer,
-                        state=json.dumps(detector.to_json()),
-                        update_time=now,
-                    )
-                )
-            else:
-                state.state, state.update_time = json.dumps(detector.to_json()), now
+            _keep_state(session, state, row.id, customer, detector.to_json(), self.clock.now())
             for hit in hits:
                 await self._raise_or_update(
                     session,
@@ -131,6 +125,121 @@ class Monitor:
                         "event_time": observed.post_time,
                     },
                 )
+
+    async def on_balance_snapshot(
+        self, session: AsyncSession, event: customer_events.BalanceSnapshot, meta: EventMeta
+    ) -> None:
+        """Sudden drops: the customer's AUM (or, for an account-measured rule, the account's balance) against its
+        own peak of the rule's window."""
+        customer = "/".join(event.account.split("/")[:2])
+        watched = await session.get(WatchedCustomer, customer)
+        if watched is None or not event.account.startswith("customers/"):
+            return
+        ancestors = await _branch_and_ancestors(session, watched.branch)
+        when = from_timestamp(event.snapshot_time)
+        for row, rule in await _enabled(session, ("balance_drop",)):
+            if not domain.applies_to(
+                rule, customer_type=watched.type.lower(), tier=watched.tier, branch_and_ancestors=ancestors
+            ):
+                continue
+            detector = domain.drop_detector(row.id, rule)
+            if detector is None:
+                continue
+            per_account = rule.balance_drop.measure == alert_pb2.BalanceDropCondition.BALANCE_MEASURE_ACCOUNT
+            subject = event.account if per_account else customer
+            level = money_value(
+                event.balance if per_account else event.customer_assets_under_management, "balance"
+            )
+            state = await session.get(DetectorStateRow, (row.id, customer))
+            if state is not None:
+                detector.load_json(json.loads(state.state))
+            hits = detector.observe(subject, level, when)
+            _keep_state(session, state, row.id, customer, detector.to_json(), self.clock.now())
+            for hit in hits:
+                await self._raise_or_update(
+                    session,
+                    rule_row=row,
+                    rule=rule,
+                    hit=detection.Hit(
+                        rule=hit.rule,
+                        customer=customer,
+                        key=hit.key,
+                        amount=hit.amount,
+                        evidence=hit.evidence,
+                    ),
+                    context=_context(watched, event_time=when, account=event.account if per_account else ""),
+                )
+
+    async def on_tier_changed(
+        self, session: AsyncSession, event: customer_events.TierChanged, meta: EventMeta
+    ) -> None:
+        """A key customer's tier went up or down (entering the key customers is an upgrade, leaving a downgrade)."""
+        if event.previous_tier == event.tier or not event.customer:
+            return
+        tiers = {
+            tier: (rank, name)
+            for tier, rank, name in (
+                await session.execute(select(TierRank.tier, TierRank.rank, TierRank.display_name))
+            ).all()
+        }
+        if not event.previous_tier:
+            upgrade = True
+        elif not event.tier:
+            upgrade = False
+        else:
+            upgrade = tiers.get(event.tier, (99, ""))[0] < tiers.get(event.previous_tier, (99, ""))[0]
+        watched = await session.get(WatchedCustomer, event.customer)
+        customer_type = (watched.type if watched else "INDIVIDUAL").lower()
+        ancestors = await _branch_and_ancestors(session, event.branch)
+        when = (
+            from_timestamp(event.assignment.assign_time)
+            if event.assignment.HasField("assign_time")
+            else self.clock.now()
+        )
+        before = tiers.get(event.previous_tier, (0, ""))[1] or event.previous_tier or "非大客户"
+        after = tiers.get(event.tier, (0, ""))[1] or event.tier or "非大客户"
+        name = watched.display_name if watched else event.customer
+        for row, rule in await _enabled(session, ("tier_change",)):
+            wanted = rule.tier_change.upgrades if upgrade else rule.tier_change.downgrades
+            key_tier = (
+                event.tier or event.previous_tier
+            )  # a customer leaving the tiers is still a key customer's change
+            if not wanted or not domain.applies_to(
+                rule, customer_type=customer_type, tier=key_tier, branch_and_ancestors=ancestors
+            ):
+                continue
+            hit = detection.Hit(
+                rule=row.id,
+                customer=event.customer,
+                key=f"{row.id}|{event.customer}|{when.isoformat()}",
+                evidence={"原等级": before, "新等级": after, "依据": event.assignment.explanation},
+            )
+            context = {
+                "customer_name": name,
+                "branch": event.branch,
+                "relationship_manager": event.relationship_manager,
+                "event_time": when,
+                "account": "",
+                "title": f"{name} 等级{'升级' if upgrade else '降级'}：{before} → {after}",
+            }
+            await self._raise_or_update(session, rule_row=row, rule=rule, hit=hit, context=context)
+
+    async def on_rule_set_activated(
+        self, session: AsyncSession, event: customer_events.TierRuleSetActivated, meta: EventMeta
+    ) -> None:
+        """The tiers' order from the newly active rule set (the first rule met decides: earlier is higher)."""
+        seen: set[str] = set()
+        for index, tier_rule in enumerate(event.rule_set.rules):
+            if tier_rule.tier in seen:
+                continue
+            seen.add(tier_rule.tier)
+            row = await session.get(TierRank, tier_rule.tier)
+            if row is None:
+                session.add(
+                    TierRank(tier=tier_rule.tier, rank=index, display_name=tier_rule.tier_display_name)
+                )
+            else:
+                row.rank, row.display_name = index, tier_rule.tier_display_name or row.display_name
 
     async def _raise_or_update(
         self,
@@ -150,7 +259,9 @@ class Monitor:
         )
         transactions = list(hit.transactions)[-MAX_TRANSACTIONS:]
         evidence = [[label, _display(value)] for label, value in hit.evidence.items()]
-        title = f"{context['customer_name']} {_KIND_TITLES.get(rule_row.kind, rule.display_name)} {yuan_text(hit.amount)}"
+        title = context.get("title") or (
+            f"{context['customer_name']} {_KIND_TITLES.get(rule_row.kind, rule.display_name)} {yuan_text(hit.amount)}"
+        )
         if existing is not None:  # the rule fired again inside the alert's window: one more occurrence
             existing.occurrence_count += 1
             existing.transactions = json.dumps(transactions)
@@ -168,7 +279,7 @@ class Monitor:
             rule_version=rule_row.version,
             kind=rule_row.kind,
             customer=hit.customer,
-            account=context["account"] if rule_row.kind == "large_transaction" else "",
+            account=context["account"] if rule_row.kind in ("large_transaction", "balance_drop") else "",
             branch=context["branch"],
             relationship_manager=context["relationship_manager"],
             severity=rule_row.severity,
@@ -211,6 +322,41 @@ class Monitor:
                 ),
                 resource=alert.name,
             )
+
+
+async def _enabled(
+    session: AsyncSession, kinds: tuple[str, ...]
+) -> list[tuple[AlertRuleRow, alert_pb2.AlertRule]]:
+    rows = await session.scalars(
+        select(AlertRuleRow).where(AlertRuleRow.enabled.is_(True), AlertRuleRow.kind.in_(kinds))
+    )
+    return [(row, json_format.Parse(row.definition, alert_pb2.AlertRule())) for row in rows]
+
+
+def _keep_state(
+    session: AsyncSession,
+    state: DetectorStateRow | None,
+    rule_id: str,
+    customer: str,
+    data: dict,
+    now: datetime,
+) -> None:
+    if state is None:
+        session.add(
+            DetectorStateRow(rule_id=rule_id, customer=customer, state=json.dumps(data), update_time=now)
+        )
+    else:
+        state.state, state.update_time = json.dumps(data), now
+
+
+def _context(watched: WatchedCustomer, *, event_time: datetime, account: str = "") -> dict[str, Any]:
+    return {
+        "customer_name": watched.display_name,
+        "branch": watched.branch,
+        "relationship_manager": watched.relationship_manager,
+        "event_time": event_time,
+        "account": account,
+    }
 
 
 def _display(value: object) -> str:
