@@ -229,8 +229,9 @@ export function RuleSetEditor({ set, onCreated }: { set: RuleSet; onCreated: (na
     onError: (error) => {
       if (error instanceof ApiError && error.code === "ABORTED") setFailure({ text: t("tiers.edit.stale"), stale: true });
       else if (error instanceof ApiError && error.violations.length) {
+        // the service's message names its own document paths: the fields marked in red say it better
         setProblems(violationProblems(error.violations));
-        setFailure({ text: error.message });
+        setFailure({ text: t("tiers.edit.fix") });
       } else setFailure({ text: error instanceof Error ? error.message : String(error) });
     },
   });
