@@ -2,7 +2,7 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { App as AntApp } from "antd";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 
 import type { User } from "@/lib/api/client";
 import { ME_KEY } from "@/lib/session";
@@ -13,12 +13,6 @@ import { TierOverride } from "./TierOverride";
 const calls = vi.hoisted(() => {
   const sent: { method: string; path: string }[] = [];
   const state = { override: undefined as unknown };
-  const NativeRequest = globalThis.Request;
-  globalThis.Request = class extends NativeRequest {
-    constructor(input: RequestInfo | URL, init?: RequestInit) {
-      super(typeof input === "string" && input.startsWith("/") ? new URL(input, "http://localhost") : input, init);
-    }
-  } as typeof Request;
   globalThis.fetch = async (input: RequestInfo | URL) => {
     const request = input as Request;
     const path = new URL(request.url).pathname;
@@ -37,27 +31,6 @@ const calls = vi.hoisted(() => {
     return new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json" } });
   };
   return { sent, state };
-});
-
-beforeAll(() => {
-  window.matchMedia ??= ((query: string) => ({
-    matches: false,
-    media: query,
-    onchange: null,
-    addListener: () => undefined,
-    removeListener: () => undefined,
-    addEventListener: () => undefined,
-    removeEventListener: () => undefined,
-    dispatchEvent: () => false,
-  })) as unknown as typeof window.matchMedia;
-  vi.stubGlobal(
-    "ResizeObserver",
-    class {
-      observe() {}
-      unobserve() {}
-      disconnect() {}
-    },
-  );
 });
 
 afterEach(() => {

@@ -3,7 +3,7 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { App as AntApp } from "antd";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 
 import type { Schemas } from "@/lib/api/client";
 import { I18nProvider } from "@/locales/i18n";
@@ -13,12 +13,6 @@ import { RuleSetEditor } from "./RuleSetEditor";
 const calls = vi.hoisted(() => {
   const sent: { method: string; url: string; body: unknown }[] = [];
   const answers: { status: number; body: unknown }[] = [];
-  const NativeRequest = globalThis.Request;
-  globalThis.Request = class extends NativeRequest {
-    constructor(input: RequestInfo | URL, init?: RequestInit) {
-      super(typeof input === "string" && input.startsWith("/") ? new URL(input, "http://localhost") : input, init);
-    }
-  } as typeof Request;
   globalThis.fetch = async (input: RequestInfo | URL) => {
     const request = input as Request;
     const text = await request.clone().text();
@@ -27,27 +21,6 @@ const calls = vi.hoisted(() => {
     return new Response(JSON.stringify(answer.body), { status: answer.status, headers: { "content-type": "application/json" } });
   };
   return { sent, answers };
-});
-
-beforeAll(() => {
-  window.matchMedia ??= ((query: string) => ({
-    matches: false,
-    media: query,
-    onchange: null,
-    addListener: () => undefined,
-    removeListener: () => undefined,
-    addEventListener: () => undefined,
-    removeEventListener: () => undefined,
-    dispatchEvent: () => false,
-  })) as unknown as typeof window.matchMedia;
-  vi.stubGlobal(
-    "ResizeObserver",
-    class {
-      observe() {}
-      unobserve() {}
-      disconnect() {}
-    },
-  );
 });
 
 afterEach(() => {
