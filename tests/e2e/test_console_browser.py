@@ -6,7 +6,10 @@ manager finds a customer by pinyin initials and opens the 360; a head-office lea
 the migration matrix; the phone layout (390×844) has the bottom navigation and customer cards; a visited 360 stays
 readable offline; signing out or losing the session leaves no customer data and returns to the same page after
 signing in again; no zh-CN page shows a raw enum or an English status word; axe-core finds no serious
-accessibility violation on the main pages.
+accessibility violation on the main pages; an administrator creates a user who signs in; a branch manager sets a
+manual tier (reason, end date) on a customer and revokes it, a relationship manager sees no such action; the rule
+editor shows the API's message beside an invalid threshold, then saves a new draft, saves it in place and simulates
+it.
 
 The browser is ``/usr/bin/chromium`` (``apt-get install chromium``; ``.ci/run`` installs it), never one that
 ``playwright install`` would download. Without it these tests are skipped, or fail when ``CI=true``.
