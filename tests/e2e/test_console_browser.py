@@ -501,6 +501,8 @@ async def test_tier_override_set_with_reason_and_expiry_shows_on_the_360_and_is_
     await expect(notice).to_contain_text(f"按规则应为 {graded}")
     await expect(page.get_by_test_id("customer-tier")).to_have_text(target["tierDisplayName"])
     await expect(page.get_by_test_id("tier-panel")).to_contain_text("人工调整")
+    shown = await notice.inner_text()
+    assert not re.findall(r"\b[A-Z]{2,}_[A-Z0-9_]+\b", shown), shown  # no raw enum on the zh-CN page
     tier = await _as(gateway_url, "branch_manager", f"/v1/{customer['name']}/tier")
     assert tier["tier"] == target["tier"] and tier["override"]["reason"] == "总行特批（浏览器测试）", tier
 
@@ -520,16 +522,29 @@ async def test_rule_editor_shows_the_api_message_beside_an_invalid_threshold_the
     sets = (await _as(gateway_url, "hq_leader", "/v1/tierRuleSets", pageSize="100"))["tierRuleSets"]
     index, active = next((i, s) for i, s in enumerate(sets) if s["state"] == "STATE_ACTIVE")
     path = _first_comparison(active["rules"][0])
-    page = await _new_page(browser, service_workers="block")
+    # the checker's script is inline: the page's policy is bypassed for it only
+    page = await _new_page(browser, service_workers="block", bypass_csp=True)
     await _sign_in(page, gateway_url, "hq_leader", start="/tiers")
     await page.get_by_test_id("rule-set").nth(index).click()
     editor = page.get_by_test_id("rule-editor")
+    await expect(editor).to_be_visible()
+    await page.add_script_tag(
+        content=(CONSOLE / "node_modules" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
+    )
+    violations = await page.evaluate(
+        """async () => (await axe.run("[data-testid=rule-editor]", {resultTypes: ["violations"]})).violations
+            .filter((v) => v.impact === "serious" || v.impact === "critical")
+            .map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`)"""
+    )
+    assert not violations, f"axe-core on the rule editor: {violations}"
     threshold = editor.get_by_test_id(f"field:{path}.value")
     # what a banker might type: the API (not the form) finds it is no decimal, and says so beside the field
     await threshold.get_by_role("textbox").fill("600万")
     await editor.get_by_role("button", name="另存为新草稿").click()
     await expect(threshold).to_contain_text("应为十进制数字字符串")
     await expect(threshold.locator(".ant-form-item-explain-error")).to_be_visible()
+    shown = await editor.inner_text()
+    assert not re.findall(r"\b[A-Z]{2,}_[A-Z0-9_]+\b", shown), shown  # metrics, operators, matches in words
 
     await threshold.get_by_role("textbox").fill("8000000")
     await threshold.get_by_role("textbox").blur()

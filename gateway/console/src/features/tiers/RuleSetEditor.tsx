@@ -74,7 +74,11 @@ function ComparisonRow({
   actions,
 }: NodeProps & { node: Extract<Node, { kind: "comparison" }>; onChange: (node: Node) => void; actions: ReactNode }) {
   const { t, enumText } = useI18n();
-  const unit = !node.metric ? "" : MONEY_METRICS.has(node.metric) ? t("tiers.edit.yuan") : node.metric === "METRIC_TENURE_MONTHS" ? t("tiers.edit.months") : t("tiers.edit.count");
+  const unit = !node.metric
+    ? ""
+    : MONEY_METRICS.has(node.metric)
+      ? t("tiers.edit.yuan")
+      : t(`tiers.edit.${{ METRIC_TENURE_MONTHS: "months", METRIC_TRANSACTION_COUNT_90: "transactions" }[node.metric as string] ?? "items"}`);
   const edit = (field: string, patch: Partial<typeof node>) => {
     onEdit(`${path}.${field}`);
     onChange({ ...node, ...patch });
