@@ -1,6 +1,6 @@
 // 分级规则: rule sets with their versions; the rules in words; the rules edited in a form (RuleSetEditor) with the
-// API's validation messages beside the fields; 模拟 (simulation) with the per-tier counts and the migration matrix as a heat map; activation
-// with confirmation (bound to the simulated draft's etag).
+// API's validation messages beside the fields; 模拟 (simulation) with the per-tier counts and the migration matrix
+// as a heat map; activation with confirmation (bound to the simulated draft's etag).
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, Card, Col, Descriptions, List, Popconfirm, Row, Space, Table, Tag, Typography } from "antd";
 import { useMemo, useState } from "react";
