@@ -27,5 +27,5 @@ export default defineConfig({
     },
   },
   server: { proxy: { "/v1": "http://127.0.0.1:8080", "/openapi.json": "http://127.0.0.1:8080" } },
-  test: { environment: "jsdom", include: ["src/**/*.test.{ts,tsx}"], css: false },
+  test: { environment: "jsdom", include: ["src/**/*.test.{ts,tsx}"], css: false, setupFiles: ["src/testing/setup.ts"] },
 });

@@ -6,7 +6,10 @@ manager finds a customer by pinyin initials and opens the 360; a head-office lea
 the migration matrix; the phone layout (390×844) has the bottom navigation and customer cards; a visited 360 stays
 readable offline; signing out or losing the session leaves no customer data and returns to the same page after
 signing in again; no zh-CN page shows a raw enum or an English status word; axe-core finds no serious
-accessibility violation on the main pages.
+accessibility violation on the main pages; an administrator creates a user who signs in; a branch manager sets a
+manual tier (reason, end date) on a customer and revokes it, a relationship manager sees no such action; the rule
+editor shows the API's message beside an invalid threshold, then saves a new draft, saves it in place and simulates
+it.
 
 The browser is Debian's chromium (the ``browser`` fixture in ``conftest.py``).
 """
@@ -407,4 +410,132 @@ async def test_an_administrator_creates_a_user_who_then_signs_in_and_sees_their_
     # a relationship manager without a staff code in the core: their own (empty) scope, not the bank's
     await expect(page.get_by_test_id("home-scope")).to_have_text("我的客户")
     await expect(page.get_by_test_id("stat-customers")).to_contain_text("0")
+    await page.context.close()
+
+
+def _first_comparison(rule: dict) -> str:
+    """The editor's field path of a rule's first comparison (a lone comparison and the older ``conditions`` list
+    become a group of their own in the form)."""
+    condition = rule.get("condition") or {"conditions": rule.get("conditions", [])}
+    path = "rules[0].condition"
+    if not condition.get("conditions"):
+        return f"{path}.conditions[0]"
+    while condition.get("conditions"):
+        condition, path = condition["conditions"][0], f"{path}.conditions[0]"
+    return path
+
+
+async def test_tier_override_set_with_reason_and_expiry_shows_on_the_360_and_is_revoked(
+    browser, gateway_url: str
+) -> None:
+    # a key customer of the branch manager's (who holds tier_overrides.manage), and a tier other than theirs
+    customer = (
+        await _as(gateway_url, "branch_manager", "/v1/customers", pageSize="1", filter="key_customer = true")
+    )["customers"][0]
+    active = await _as(gateway_url, "branch_manager", "/v1/tierRuleSets", filter="state = STATE_ACTIVE")
+    rules = next(s for s in active["tierRuleSets"] if s["customerType"] == customer["type"])["rules"]
+    target = next(r for r in rules if r["tier"] != customer.get("tier"))
+    graded = next((r["tierDisplayName"] for r in rules if r["tier"] == customer.get("tier")), "未定级")
+
+    # a relationship manager (no tier_overrides.manage) sees no action
+    rm = await _new_page(browser, service_workers="block")
+    await _sign_in(rm, gateway_url, "rm_zhang")
+    own = (await _as(gateway_url, "rm_zhang", "/v1/customers", pageSize="1"))["customers"][0]
+    await rm.goto(f"{gateway_url}/{own['name']}")
+    await expect(rm.get_by_test_id("tier-panel")).to_be_visible()
+    await expect(rm.get_by_role("button", name=re.compile("调整等级"))).to_have_count(0)
+    await rm.context.close()
+
+    page = await _new_page(browser, service_workers="block")
+    await _sign_in(page, gateway_url, "branch_manager", start=f"/{customer['name']}")
+    await expect(page.get_by_test_id("customer-tier")).to_have_text(graded)
+    await page.get_by_role("button", name=re.compile("调整等级")).click()
+    dialog = page.get_by_role("dialog")
+    # the end date defaults to 90 days ahead (China Standard Time)
+    cst_today = await page.evaluate("new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10)")
+    expected_end = await page.evaluate(
+        f"(() => {{ const d = new Date('{cst_today}T00:00:00Z'); d.setUTCDate(d.getUTCDate() + 90); "
+        "return d.toISOString().slice(0, 10); })()"
+    )
+    await expect(dialog.get_by_label("有效期至")).to_have_value(expected_end)
+    # a reason is required: the form says so and sends nothing
+    await dialog.get_by_label("调整为").click()
+    await page.locator(".ant-select-item-option", has_text=target["tierDisplayName"]).first.click()
+    await dialog.get_by_role("button", name=re.compile(r"保\s*存")).click()
+    await expect(dialog).to_contain_text("请输入原因")
+    await dialog.get_by_label("原因").fill("总行特批（浏览器测试）")
+    await dialog.get_by_role("button", name=re.compile(r"保\s*存")).click()
+    await expect(dialog).to_be_hidden()
+
+    notice = page.get_by_test_id("tier-override")
+    await expect(notice).to_contain_text(target["tierDisplayName"])
+    await expect(notice).to_contain_text("总行特批（浏览器测试）")
+    await expect(notice).to_contain_text(expected_end)
+    await expect(notice).to_contain_text(f"按规则应为 {graded}")
+    await expect(page.get_by_test_id("customer-tier")).to_have_text(target["tierDisplayName"])
+    await expect(page.get_by_test_id("tier-panel")).to_contain_text("人工调整")
+    shown = await notice.inner_text()
+    assert not re.findall(r"\b[A-Z]{2,}_[A-Z0-9_]+\b", shown), shown  # no raw enum on the zh-CN page
+    tier = await _as(gateway_url, "branch_manager", f"/v1/{customer['name']}/tier")
+    assert tier["tier"] == target["tier"] and tier["override"]["reason"] == "总行特批（浏览器测试）", tier
+
+    await notice.get_by_role("button", name=re.compile(r"撤\s*销")).click()
+    await page.get_by_role("button", name=re.compile(r"确\s*定")).click()
+    await expect(notice.get_by_role("button", name=re.compile(r"撤\s*销"))).to_have_count(0)
+    await expect(page.get_by_test_id("customer-tier")).to_have_text(graded)
+    await expect(page.get_by_test_id("tier-panel")).to_contain_text("撤销人工调整")
+    tier = await _as(gateway_url, "branch_manager", f"/v1/{customer['name']}/tier")
+    assert "override" not in tier and tier.get("tier", "") == customer.get("tier", ""), tier
+    await page.context.close()
+
+
+async def test_rule_editor_shows_the_api_message_beside_an_invalid_threshold_then_saves_a_draft(
+    browser, gateway_url: str
+) -> None:
+    sets = (await _as(gateway_url, "hq_leader", "/v1/tierRuleSets", pageSize="100"))["tierRuleSets"]
+    index, active = next((i, s) for i, s in enumerate(sets) if s["state"] == "STATE_ACTIVE")
+    path = _first_comparison(active["rules"][0])
+    # the checker's script is inline: the page's policy is bypassed for it only
+    page = await _new_page(browser, service_workers="block", bypass_csp=True)
+    await _sign_in(page, gateway_url, "hq_leader", start="/tiers")
+    await page.get_by_test_id("rule-set").nth(index).click()
+    editor = page.get_by_test_id("rule-editor")
+    await expect(editor).to_be_visible()
+    await page.add_script_tag(
+        content=(CONSOLE / "node_modules" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
+    )
+    violations = await page.evaluate(
+        """async () => (await axe.run("[data-testid=rule-editor]", {resultTypes: ["violations"]})).violations
+            .filter((v) => v.impact === "serious" || v.impact === "critical")
+            .map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`)"""
+    )
+    assert not violations, f"axe-core on the rule editor: {violations}"
+    threshold = editor.get_by_test_id(f"field:{path}.value")
+    # what a banker might type: the API (not the form) finds it is no decimal, and says so beside the field
+    await threshold.get_by_role("textbox").fill("600万")
+    await editor.get_by_role("button", name="另存为新草稿").click()
+    await expect(threshold).to_contain_text("应为十进制数字字符串")
+    await expect(threshold.locator(".ant-form-item-explain-error")).to_be_visible()
+    shown = await editor.inner_text()
+    assert not re.findall(r"\b[A-Z]{2,}_[A-Z0-9_]+\b", shown), shown  # metrics, operators, matches in words
+
+    await threshold.get_by_role("textbox").fill("8000000")
+    await threshold.get_by_role("textbox").blur()
+    await expect(threshold.get_by_role("textbox")).to_have_value("8,000,000")
+    await expect(threshold).not_to_contain_text("应为十进制数字字符串")
+    await editor.get_by_role("button", name="另存为新草稿").click()
+    # the new draft opens: its editor saves in place (with its etag), and it can be simulated
+    await expect(page.get_by_role("button", name=re.compile(r"保\s*存\s*草\s*稿"))).to_be_visible()
+    drafts = (
+        await _as(gateway_url, "hq_leader", "/v1/tierRuleSets", filter="state = STATE_DRAFT", pageSize="100")
+    )["tierRuleSets"]
+    assert any(
+        d["customerType"] == active["customerType"] and "8000000" in str(d["rules"][0]) for d in drafts
+    ), drafts
+    editor = page.get_by_test_id("rule-editor")
+    await editor.get_by_label("名称", exact=True).fill("浏览器测试草稿")
+    await editor.get_by_role("button", name=re.compile(r"保\s*存\s*草\s*稿")).click()
+    await expect(page.get_by_test_id("rule-set").filter(has_text="浏览器测试草稿")).to_have_count(1)
+    await page.get_by_role("button", name=re.compile(r"模\s*拟")).click()
+    await expect(page.get_by_test_id("simulation")).to_contain_text("参与模拟")
     await page.context.close()

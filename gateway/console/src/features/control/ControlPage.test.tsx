@@ -2,7 +2,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { cleanup, render, screen, waitFor } from "@testing-library/react";
 import { App as AntApp } from "antd";
 import { MemoryRouter } from "react-router-dom";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 
 import type { User } from "@/lib/api/client";
 import { ME_KEY } from "@/lib/session";
@@ -11,7 +11,8 @@ import { I18nProvider } from "@/locales/i18n";
 import ControlPage from "./ControlPage";
 import { changedUserFields } from "./UserForms";
 
-// openapi-fetch takes `fetch` and `Request` when the client module loads: stub them before any import runs
+// openapi-fetch takes `fetch` when the client module loads: stub it before any import runs (the relative URLs'
+// Request, matchMedia and ResizeObserver come from src/testing/setup.ts)
 vi.hoisted(() => {
   const health = {
     name: "systemHealth",
@@ -32,40 +33,11 @@ vi.hoisted(() => {
     ],
     consumers: [{ stream: "KAM_CUSTOMER", consumer: "report-customer", pending: "12", ackPending: "0", redelivered: "0" }],
   };
-  const NativeRequest = globalThis.Request;
-  // the console calls relative URLs (same origin); Node's Request wants an absolute one
-  globalThis.Request = class extends NativeRequest {
-    constructor(input: RequestInfo | URL, init?: RequestInit) {
-      super(typeof input === "string" && input.startsWith("/") ? new URL(input, "http://localhost") : input, init);
-    }
-  } as typeof Request;
   globalThis.fetch = async (input: RequestInfo | URL) => {
     const url = input instanceof Request ? input.url : String(input);
     const body = new URL(url, "http://localhost").pathname === "/v1/systemHealth" ? health : {};
     return new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json" } });
   };
-});
-
-beforeAll(() => {
-  // Ant Design's responsive parts ask the window
-  window.matchMedia ??= ((query: string) => ({
-    matches: false,
-    media: query,
-    onchange: null,
-    addListener: () => undefined,
-    removeListener: () => undefined,
-    addEventListener: () => undefined,
-    removeEventListener: () => undefined,
-    dispatchEvent: () => false,
-  })) as unknown as typeof window.matchMedia;
-  vi.stubGlobal(
-    "ResizeObserver",
-    class {
-      observe() {}
-      unobserve() {}
-      disconnect() {}
-    },
-  );
 });
 
 afterEach(cleanup);

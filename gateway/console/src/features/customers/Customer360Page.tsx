@@ -16,6 +16,7 @@ import { useI18n } from "@/locales/i18n";
 
 import { useCustomer, useCustomerTier, useTierHistory, useTierNames } from "./api";
 import { AccountsTab, CreditTab, ContactsTab, InteractionForm, InteractionsTab, StructureTab, TierPanel, TransactionsTab } from "./parts";
+import { TierOverride } from "./TierOverride";
 
 export default function Customer360Page() {
   const { id = "" } = useParams();
@@ -43,6 +44,7 @@ export default function Customer360Page() {
       label: t("c360.overview"),
       children: (
         <>
+          <TierOverride id={id} customerType={c.type} />
           <TierPanel id={id} />
           <Descriptions size="small" column={phone ? 1 : 2} style={{ marginTop: 12 }} bordered>
             <Descriptions.Item label={t("customer.type")}>{enumText("customerType", c.type)}</Descriptions.Item>

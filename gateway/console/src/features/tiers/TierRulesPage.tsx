@@ -1,8 +1,8 @@
-// 分级规则: rule sets with their versions; the rules in words; a draft's rules edited as JSON with the API's
-// validation messages; 模拟 (simulation) with the per-tier counts and the migration matrix as a heat map; activation
-// with confirmation (bound to the simulated draft's etag).
+// 分级规则: rule sets with their versions; the rules in words; the rules edited in a form (RuleSetEditor) with the
+// API's validation messages beside the fields; 模拟 (simulation) with the per-tier counts and the migration matrix
+// as a heat map; activation with confirmation (bound to the simulated draft's etag).
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, App, Button, Card, Col, Descriptions, Input, List, Popconfirm, Row, Space, Table, Tag, Typography } from "antd";
+import { Alert, App, Button, Card, Col, Descriptions, List, Popconfirm, Row, Space, Table, Tag, Typography } from "antd";
 import { useMemo, useState } from "react";
 
 import { type ChartOption, LazyChart as Chart } from "@/components/LazyChart";
@@ -14,6 +14,7 @@ import { formatCount, formatTime, resourceId } from "@/lib/format";
 import { can, useMe } from "@/lib/session";
 import { useI18n } from "@/locales/i18n";
 
+import { RuleSetEditor } from "./RuleSetEditor";
 import { describeCondition, migrationMatrix } from "./rules";
 
 type RuleSet = Schemas["kam.customer.v1.TierRuleSet"];
@@ -73,7 +74,7 @@ function SimulationView({ result }: { result: Simulation }) {
   );
 }
 
-function RuleSetDetail({ set }: { set: RuleSet }) {
+function RuleSetDetail({ set, onChosen }: { set: RuleSet; onChosen: (name: string) => void }) {
   const { t, lang, enumText } = useI18n();
   const { message } = App.useApp();
   const { data: me } = useMe();
@@ -82,7 +83,6 @@ function RuleSetDetail({ set }: { set: RuleSet }) {
   const id = resourceId(set.name);
   const draft = set.state === "STATE_DRAFT";
   const manage = can(me, "tiers.manage");
-  const [text, setText] = useState(() => JSON.stringify(set.rules ?? [], null, 2));
   const [problem, setProblem] = useState<string | null>(null);
   const [simulatedEtag, setSimulatedEtag] = useState<string | null>(null);
   const words = {
@@ -93,28 +93,6 @@ function RuleSetDetail({ set }: { set: RuleSet }) {
   };
   const refresh = () => client.invalidateQueries({ queryKey: ["tierRuleSets"] });
 
-  const save = useMutation({
-    mutationFn: async () => {
-      let rules: RuleSet["rules"];
-      try {
-        rules = JSON.parse(text) as RuleSet["rules"];
-      } catch (e) {
-        throw new Error(`JSON: ${(e as Error).message}`);
-      }
-      return must(
-        api.PATCH("/v1/tierRuleSets/{tierRuleSet}", {
-          params: { path: { tierRuleSet: id }, query: { updateMask: "rules" } },
-          body: { displayName: set.displayName, customerType: set.customerType, rules, etag: set.etag },
-        }),
-      );
-    },
-    onSuccess: async () => {
-      setProblem(null);
-      void message.success(t("tiers.saved"));
-      await refresh();
-    },
-    onError: (error) => setProblem(errorText(error)),
-  });
   const simulate = useMutation({
     mutationFn: () => must(api.POST("/v1/tierRuleSets/{tierRuleSet}:simulate", { params: { path: { tierRuleSet: id } }, body: {} })),
     onSuccess: () => setSimulatedEtag(set.etag ?? null),
@@ -142,8 +120,9 @@ function RuleSetDetail({ set }: { set: RuleSet }) {
           },
         }),
       ),
-    onSuccess: async () => {
+    onSuccess: async (created) => {
       await refresh();
+      if (created.name) onChosen(created.name);
     },
     onError: (error) => setProblem(errorText(error)),
   });
@@ -194,22 +173,12 @@ function RuleSetDetail({ set }: { set: RuleSet }) {
         ]}
       />
       {problem && <Alert type="error" showIcon style={{ marginTop: 12, whiteSpace: "pre-wrap" }} title={problem} role="alert" />}
-      {manage && draft && (
-        <>
-          <Typography.Title level={5} style={{ marginTop: 16 }}>
-            {t("tiers.editor")}
-          </Typography.Title>
-          <Input.TextArea aria-label={t("tiers.editor")} value={text} onChange={(e) => setText(e.target.value)} rows={12} spellCheck={false} style={{ fontFamily: "monospace" }} />
-          <Button style={{ marginTop: 8 }} onClick={() => save.mutate()} loading={save.isPending}>
-            {t("tiers.saveDraft")}
-          </Button>
-        </>
-      )}
       {simulate.data && (
         <div style={{ marginTop: 16 }}>
           <SimulationView result={simulate.data} />
         </div>
       )}
+      {manage && <RuleSetEditor set={set} onCreated={onChosen} />}
     </Card>
   );
 }
@@ -250,7 +219,7 @@ export default function TierRulesPage() {
         </Card>
       </Col>
       <Col xs={24} lg={16}>
-        {current ? <RuleSetDetail key={`${current.name}-${current.etag}`} set={current} /> : <Card size="small"><NoData /><Typography.Paragraph type="secondary" style={{ textAlign: "center" }}>{t("tiers.pick")}</Typography.Paragraph></Card>}
+        {current ? <RuleSetDetail key={`${current.name}-${current.etag}`} set={current} onChosen={setChosen} /> : <Card size="small"><NoData /><Typography.Paragraph type="secondary" style={{ textAlign: "center" }}>{t("tiers.pick")}</Typography.Paragraph></Card>}
       </Col>
     </Row>
   );
