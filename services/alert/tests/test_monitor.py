@@ -13,7 +13,7 @@ from google.protobuf import duration_pb2
 from kam.alert.v1 import alert_pb2, events_pb2
 from kam.alert.v1 import alert_service_pb2 as pb
 from kam.alert.v1 import alert_service_pb2_grpc as pb_grpc
-from kam.customer.v1 import customer_pb2
+from kam.customer.v1 import customer_pb2, tier_pb2
 from kam.customer.v1 import events_pb2 as customer_events
 from kam.identity.v1 import identity_pb2
 from kam.push.v1 import push_pb2
@@ -315,3 +315,66 @@ async def test_the_lifecycle_keeps_who_when_and_why(bank: Bank, api) -> None:
     # a resolved alert's key is free again: the same day's next cash raises a new alert
     await bank.post(c, 100, at=NOON + timedelta(hours=3))
     assert len(await bank.alerts()) == 2
+
+
+async def _apply(bank: Bank, handler, event) -> None:
+    async with bank.db.transaction() as session:
+        await handler(session, event, META)
+
+
+async def test_a_sudden_drop_of_aum_against_the_customers_own_peak(bank: Bank) -> None:
+    c = await bank.customer("d1")
+
+    async def snapshot(aum: int, at: datetime) -> None:
+        event = customer_events.BalanceSnapshot(
+            account=f"{c.name}/accounts/a1",
+            balance=money(aum),
+            customer_assets_under_management=money(aum),
+            snapshot_time=to_timestamp(at),
+        )
+        await _apply(bank, bank.monitor.on_balance_snapshot, event)
+
+    await snapshot(2_000_000, NOON)
+    await snapshot(1_500_000, NOON + timedelta(days=2))  # 25 %: below the shipped 30 %
+    assert await bank.alerts() == []
+    await snapshot(1_400_000, NOON + timedelta(days=3))  # 30 % and 600,000 down
+    (alert,) = await bank.alerts()
+    assert alert.kind == "balance_drop" and "资产骤降" in alert.title and "¥600,000.00" in alert.title
+    await snapshot(1_300_000, NOON + timedelta(days=4))  # against the same peak: the same alert
+    (again,) = await bank.alerts()
+    assert again.occurrence_count == 2
+
+
+async def test_tier_changes_up_and_down_by_the_active_rule_sets_order(bank: Bank) -> None:
+    rule_set = tier_pb2.TierRuleSet(
+        rules=[
+            tier_pb2.TierRule(tier="tiers/diamond", tier_display_name="钻石"),
+            tier_pb2.TierRule(tier="tiers/gold", tier_display_name="金"),
+        ]
+    )
+    await _apply(
+        bank, bank.monitor.on_rule_set_activated, customer_events.TierRuleSetActivated(rule_set=rule_set)
+    )
+    c = await bank.customer("g1")
+
+    def changed(before: str, after: str, hours: int) -> customer_events.TierChanged:
+        return customer_events.TierChanged(
+            customer=c.name,
+            previous_tier=before,
+            tier=after,
+            branch=c.branch,
+            relationship_manager=c.relationship_manager,
+            assignment=tier_pb2.TierAssignment(
+                explanation="金融资产 ≥ 600万", assign_time=to_timestamp(NOON + timedelta(hours=hours))
+            ),
+        )
+
+    await _apply(bank, bank.monitor.on_tier_changed, changed("tiers/gold", "tiers/diamond", 1))
+    await _apply(bank, bank.monitor.on_tier_changed, changed("tiers/diamond", "tiers/gold", 2))
+    await _apply(bank, bank.monitor.on_tier_changed, changed("tiers/gold", "", 3))
+    titles = [a.title for a in await bank.alerts()]
+    assert titles == [
+        "客户g1 等级升级：金 → 钻石",
+        "客户g1 等级降级：钻石 → 金",
+        "客户g1 等级降级：金 → 非大客户",
+    ]
