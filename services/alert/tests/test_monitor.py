@@ -24,6 +24,7 @@ from kam_alert.entrypoints.grpc_api import AlertServicer
 from kam_alert.service_layer.alerts import AlertService
 from kam_alert.service_layer.monitor import Monitor
 from kam_alert.service_layer.rules import RuleService
+from kam_alert.service_layer.scheduler import Scheduler
 from kam_alert.service_layer.watch import on_customer_changed
 from kam_devkit.testing import migrated_database
 from kam_kit import auth, orgtree
@@ -378,3 +379,62 @@ async def test_tier_changes_up_and_down_by_the_active_rule_sets_order(bank: Bank
         "客户g1 等级降级：钻石 → 金",
         "客户g1 等级降级：金 → 非大客户",
     ]
+
+
+async def test_repeats_snoozes_and_escalation_follow_the_clock(bank: Bank, api) -> None:
+    scheduler = Scheduler(bank.db, bank.clock)
+    listed, _ = await bank.rules.list({"kind": "large_transaction"}, 0, 10)
+    for rule in listed:  # repeat hourly, at most 3 notifications; escalate to a named user after 4 hours
+        change = alert_pb2.AlertRule(
+            name=rule.name,
+            escalation=alert_pb2.Escalation(
+                after=duration_pb2.Duration(seconds=4 * 3600),
+                recipients=alert_pb2.Recipients(users=["users/branch_head"]),
+                up_the_org_tree=True,
+            ),
+        )
+        await bank.rules.update(None, change, ["escalation"], etag="")
+    c = await bank.customer("s1")
+    await bank.post(c, 60_000)
+    assert await scheduler.tick() == 0  # nothing due yet
+    bank.clock.advance(timedelta(minutes=59))
+    assert await scheduler.tick() == 0
+    bank.clock.advance(timedelta(minutes=1))
+    assert await scheduler.tick() == 1
+    bank.clock.advance(timedelta(hours=1))
+    await scheduler.tick()
+    (alert,) = await bank.alerts()
+    assert alert.notify_count == 3 and alert.next_notify_time is None  # the rule's maximum
+    bank.clock.advance(timedelta(hours=5))
+    await scheduler.tick()
+    assert len(await bank.published(events_pb2.AlertRepeated)) == 2
+    (escalated,) = await bank.published(events_pb2.AlertEscalated)
+    assert list(escalated.escalated_recipients) == ["users/branch_head"]
+    assert escalated.alert.escalation_level == 1
+    pushes = [(p.kind, list(p.recipients)) for p in await bank.published(push_pb2.PushRequested)]
+    assert pushes.count(("alert.repeated", ["users/rm_zhang"])) == 2
+    assert ("alert.escalated", ["users/branch_head"]) in pushes
+
+    # acknowledged: nothing more happens; snoozed: back when the time is up
+    (row,) = await bank.alerts()
+    proto = (await api("GetAlert", pb.GetAlertRequest(name=f"alerts/{row.id}"))).alert
+    snoozed = (
+        await api(
+            "SnoozeAlert",
+            pb.SnoozeAlertRequest(
+                name=proto.name, etag=proto.etag, snooze_duration=duration_pb2.Duration(seconds=1800)
+            ),
+        )
+    ).alert
+    bank.clock.advance(timedelta(minutes=29))
+    await scheduler.tick()
+    assert (await bank.alerts())[0].state == "STATE_SNOOZED"
+    bank.clock.advance(timedelta(minutes=1))
+    await scheduler.tick()
+    assert (await bank.alerts())[0].state == "STATE_OPEN"
+    current = (await api("GetAlert", pb.GetAlertRequest(name=snoozed.name))).alert
+    await api("AcknowledgeAlert", pb.AcknowledgeAlertRequest(name=current.name, etag=current.etag))
+    before = len(await bank.published(events_pb2.AlertEscalated))
+    bank.clock.advance(timedelta(days=1))
+    assert await scheduler.tick() == 0
+    assert len(await bank.published(events_pb2.AlertEscalated)) == before

@@ -16,6 +16,7 @@ from kam_alert.entrypoints.grpc_api import AlertServicer
 from kam_alert.service_layer.alerts import AlertService
 from kam_alert.service_layer.monitor import Monitor
 from kam_alert.service_layer.rules import RuleService
+from kam_alert.service_layer.scheduler import Scheduler
 from kam_alert.service_layer.watch import CUSTOMER_EVENTS, on_customer_changed
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -28,6 +29,7 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
     alerts = AlertService(db, clock)
     app.serve(AlertServicer(db, rules, alerts, pagination.page_secret(settings.token_secret.reveal())))
     app.background.append(rules.install_shipped)  # a new installation's rules, once
+    app.background.append(Scheduler(db, clock).run)  # repeats, snoozes ending, escalations
     monitor = Monitor(clock)
     handlers = {
         **dict.fromkeys(CUSTOMER_EVENTS, on_customer_changed),

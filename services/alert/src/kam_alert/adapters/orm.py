@@ -89,6 +89,8 @@ class AlertRow(Base):
         Index("ix_alerts_customer", "customer"),
         Index("ix_alerts_branch", "branch"),
         Index("ix_alerts_relationship_manager", "relationship_manager"),
+        Index("ix_alerts_next_notify_time", "next_notify_time"),
+        Index("ix_alerts_escalate_time", "escalate_time"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -115,6 +117,8 @@ class AlertRow(Base):
     next_notify_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     notify_count: Mapped[int] = mapped_column(Integer, default=0)
     escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    #: when the next escalation is due while unacknowledged (None: the rule does not escalate, or no level left)
+    escalate_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     snooze_expire_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     acknowledger: Mapped[str] = mapped_column(String(128), default="")
     acknowledge_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -56,6 +56,7 @@ def upgrade() -> None:
         sa.Column("next_notify_time", sa.DateTime(timezone=True), nullable=True),
         sa.Column("notify_count", sa.Integer(), nullable=False),
         sa.Column("escalation_level", sa.Integer(), nullable=False),
+        sa.Column("escalate_time", sa.DateTime(timezone=True), nullable=True),
         sa.Column("snooze_expire_time", sa.DateTime(timezone=True), nullable=True),
         sa.Column("acknowledger", sa.String(128), nullable=False),
         sa.Column("acknowledge_time", sa.DateTime(timezone=True), nullable=True),
@@ -70,6 +71,8 @@ def upgrade() -> None:
     op.create_index("ix_alerts_customer", "alerts", ["customer"])
     op.create_index("ix_alerts_branch", "alerts", ["branch"])
     op.create_index("ix_alerts_relationship_manager", "alerts", ["relationship_manager"])
+    op.create_index("ix_alerts_next_notify_time", "alerts", ["next_notify_time"])
+    op.create_index("ix_alerts_escalate_time", "alerts", ["escalate_time"])
 
 
 def downgrade() -> None:

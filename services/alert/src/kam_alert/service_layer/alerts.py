@@ -127,7 +127,7 @@ class AlertService:
     async def acknowledge(self, identity: Identity | None, name: str, *, etag: str) -> Alert:
         async def change(row: AlertRow, now: datetime) -> None:
             row.state, row.acknowledger, row.acknowledge_time = "STATE_ACKNOWLEDGED", _who(identity), now
-            row.next_notify_time, row.snooze_expire_time = None, None
+            row.next_notify_time, row.snooze_expire_time, row.escalate_time = None, None, None
 
         return await self._change(identity, name, "acknowledge", etag, change, events_pb2.AlertAcknowledged)
 
@@ -159,7 +159,7 @@ class AlertService:
     async def stop(self, identity: Identity | None, name: str, *, etag: str, note: str) -> Alert:
         async def change(row: AlertRow, now: datetime) -> None:
             row.state, row.resolver, row.resolve_time = "STATE_STOPPED", _who(identity), now
-            row.resolution_note, row.next_notify_time = note.strip(), None
+            row.resolution_note, row.next_notify_time, row.escalate_time = note.strip(), None, None
 
         return await self._change(identity, name, "stop", etag, change, events_pb2.AlertStopped)
 
@@ -172,6 +172,7 @@ class AlertService:
         async def change(row: AlertRow, now: datetime) -> None:
             row.state, row.resolver, row.resolve_time = "STATE_RESOLVED", _who(identity), now
             row.resolution_note, row.next_notify_time, row.snooze_expire_time = note.strip(), None, None
+            row.escalate_time = None
 
         return await self._change(identity, name, "resolve", etag, change, events_pb2.AlertResolved)
 

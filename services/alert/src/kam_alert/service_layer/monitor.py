@@ -297,6 +297,7 @@ class Monitor:
             next_notify_time=_next_notify(rule, now),
             notify_count=1 if recipients else 0,
             escalation_level=0,
+            escalate_time=now + domain.span(rule.escalation.after) if rule.HasField("escalation") else None,
             acknowledger="",
             resolver="",
             resolution_note="",
