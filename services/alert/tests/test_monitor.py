@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import grpc
 import pytest
 from google.protobuf import duration_pb2
+from google.type import date_pb2
 from kam.alert.v1 import alert_pb2, events_pb2
 from kam.alert.v1 import alert_service_pb2 as pb
 from kam.alert.v1 import alert_service_pb2_grpc as pb_grpc
@@ -438,3 +439,64 @@ async def test_repeats_snoozes_and_escalation_follow_the_clock(bank: Bank, api) 
     bank.clock.advance(timedelta(days=1))
     assert await scheduler.tick() == 0
     assert len(await bank.published(events_pb2.AlertEscalated)) == before
+
+
+async def test_a_key_date_reminds_its_rules_lead_time_before_and_only_once(bank: Bank) -> None:
+    c = await bank.customer("k1")
+    scheduler = Scheduler(bank.db, bank.clock, monitor=bank.monitor)
+    birthday = customer_events.KeyDateApproaching(
+        customer=c.name,
+        kind=customer_events.KEY_DATE_KIND_BIRTHDAY,
+        date=date_pb2.Date(
+            year=2026, month=12, day=20
+        ),  # 16 days ahead; the shipped rule reminds 3 days before
+        customer_display_name="客户k1",
+        tier=c.tier,
+        branch=c.branch,
+        relationship_manager=c.relationship_manager,
+    )
+    await _apply(bank, bank.monitor.on_key_date_approaching, birthday)
+    await _apply(bank, bank.monitor.on_key_date_approaching, birthday)  # announced again: one reminder
+    assert await bank.alerts() == []
+    bank.clock.set(datetime(2026, 12, 16, 15, 59, tzinfo=UTC))  # 23:59 on the 16th in Beijing
+    await scheduler.tick()
+    assert await bank.alerts() == []
+    bank.clock.set(datetime(2026, 12, 16, 16, 0, tzinfo=UTC))  # 00:00 on the 17th: three days before
+    await scheduler.tick()
+    (alert,) = await bank.alerts()
+    assert (alert.kind, alert.title) == ("key_date", "客户k1 生日 2026-12-20")
+    await scheduler.tick()
+    await _apply(
+        bank, bank.monitor.on_key_date_approaching, birthday
+    )  # too late to wait: raised at once … once
+    assert len(await bank.alerts()) == 1
+
+    maturity = customer_events.KeyDateApproaching(
+        customer=c.name,
+        kind=customer_events.KEY_DATE_KIND_DEPOSIT_MATURITY,
+        date=date_pb2.Date(year=2026, month=12, day=20),
+        account=f"{c.name}/accounts/td1",
+        amount=money(1_000_000),
+        tier=c.tier,
+        branch=c.branch,
+        relationship_manager=c.relationship_manager,
+    )
+    await _apply(bank, bank.monitor.on_key_date_approaching, maturity)  # within the shipped 7 days: at once
+    titles = sorted(a.title for a in await bank.alerts())
+    assert titles == ["客户k1 定期存款到期 2026-12-20 ¥1,000,000.00", "客户k1 生日 2026-12-20"]
+
+
+async def test_festivals_greet_each_key_customer_once_within_the_lead_time(bank: Bank) -> None:
+    await bank.customer("f1")
+    await bank.customer("f2", rm="users/rm_li")
+    await bank.customer("f3", tier="")  # not a key customer
+    scheduler = Scheduler(bank.db, bank.clock, monitor=bank.monitor)
+    bank.clock.set(datetime(2027, 2, 2, 16, 0, tzinfo=UTC))  # 2027-02-03 in Beijing; 春节 is 2027-02-06
+    await scheduler.tick()
+    assert {(a.customer, a.title) for a in await bank.alerts()} == {
+        ("customers/f1", "客户f1 春节问候 2027-02-06"),
+        ("customers/f2", "客户f2 春节问候 2027-02-06"),
+    }
+    bank.clock.set(datetime(2027, 2, 3, 16, 0, tzinfo=UTC))  # the next day's sweep: nothing new
+    await scheduler.tick()
+    assert len(await bank.alerts()) == 2

@@ -29,14 +29,16 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
     alerts = AlertService(db, clock)
     app.serve(AlertServicer(db, rules, alerts, pagination.page_secret(settings.token_secret.reveal())))
     app.background.append(rules.install_shipped)  # a new installation's rules, once
-    app.background.append(Scheduler(db, clock).run)  # repeats, snoozes ending, escalations
     monitor = Monitor(clock)
+    # reminders and festivals due, repeats, snoozes ending, escalations
+    app.background.append(Scheduler(db, clock, monitor=monitor).run)
     handlers = {
         **dict.fromkeys(CUSTOMER_EVENTS, on_customer_changed),
         customer_events.TransactionPosted: monitor.on_transaction_posted,
         customer_events.BalanceSnapshot: monitor.on_balance_snapshot,
         customer_events.TierChanged: monitor.on_tier_changed,
         customer_events.TierRuleSetActivated: monitor.on_rule_set_activated,
+        customer_events.KeyDateApproaching: monitor.on_key_date_approaching,
         customer_events.SourceOrgUnitUpdated: orgtree.updater(OrgUnitCopy),
     }
     app.consume("customer", handlers)

@@ -137,3 +137,18 @@ class TierRank(Base):
     tier: Mapped[str] = mapped_column(String(64), primary_key=True)
     rank: Mapped[int] = mapped_column(Integer)
     display_name: Mapped[str] = mapped_column(String(100), default="")
+
+
+class ReminderRow(Base):
+    """A dated alert waiting for its rule's lead time (a birthday announced 30 days ahead by the customer service,
+    for a rule that reminds 3 days before): the scheduler raises it at ``due_time``."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (Index("ix_reminders_due_time", "due_time"),)
+
+    alert_key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    rule_id: Mapped[str] = mapped_column(String(64))
+    customer: Mapped[str] = mapped_column(String(128))
+    due_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    context: Mapped[str] = mapped_column(Text)  # JSON: title, evidence, branch, relationship manager, …
+    create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,4 +1,4 @@
-"""The tiers' order, for tier-change alerts.
+"""The tiers' order (tier-change alerts); reminders waiting for their lead time (key dates, festivals).
 
 Revision ID: alert_0004
 Revises: alert_0003
@@ -22,7 +22,19 @@ def upgrade() -> None:
         sa.Column("display_name", sa.String(100), nullable=False),
         sa.PrimaryKeyConstraint("tier", name="pk_tier_ranks"),
     )
+    op.create_table(
+        "reminders",
+        sa.Column("alert_key", sa.String(300), nullable=False),
+        sa.Column("rule_id", sa.String(64), nullable=False),
+        sa.Column("customer", sa.String(128), nullable=False),
+        sa.Column("due_time", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("context", sa.Text(), nullable=False),
+        sa.Column("create_time", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("alert_key", name="pk_reminders"),
+    )
+    op.create_index("ix_reminders_due_time", "reminders", ["due_time"])
 
 
 def downgrade() -> None:
+    op.drop_table("reminders")
     op.drop_table("tier_ranks")

@@ -14,7 +14,7 @@ import json
 import logging
 import uuid
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -37,11 +37,12 @@ from kam_alert.adapters.orm import (
     AlertRuleRow,
     DetectorStateRow,
     OrgUnitCopy,
+    ReminderRow,
     TierRank,
     WatchedCustomer,
 )
 from kam_alert.adapters.protomap import alert_to_proto
-from kam_alert.domain import detection
+from kam_alert.domain import detection, festivals
 from kam_alert.domain import rules as domain
 
 log = logging.getLogger(__name__)
@@ -241,6 +242,146 @@ class Monitor:
             else:
                 row.rank, row.display_name = index, tier_rule.tier_display_name or row.display_name
 
+    async def on_key_date_approaching(
+        self, session: AsyncSession, event: customer_events.KeyDateApproaching, meta: EventMeta
+    ) -> None:
+        """A key date within the customer service's horizon: each key-date rule of its kind reminds ``lead_time``
+        before the day — now, if that time has come, else as a reminder the scheduler raises when it is due."""
+        if not event.HasField("date") or not event.customer:
+            return
+        day = date(event.date.year, event.date.month, event.date.day)
+        watched = await session.get(WatchedCustomer, event.customer)
+        customer_type = (watched.type if watched else "INDIVIDUAL").lower()
+        ancestors = await _branch_and_ancestors(session, event.branch)
+        word = KEY_DATE_WORDS.get(event.kind, "重要日期")
+        who = event.customer_display_name or (watched.display_name if watched else event.customer)
+        if event.contact_display_name:
+            who = f"{who} {event.contact_title or '联系人'}{event.contact_display_name}"
+        amount = money_value(event.amount, "amount") if event.HasField("amount") else None
+        ref = event.account or event.contact
+        for row, rule in await _enabled(session, ("key_date",)):
+            if rule.key_date.kind != event.kind or not domain.applies_to(
+                rule, customer_type=customer_type, tier=event.tier, branch_and_ancestors=ancestors
+            ):
+                continue
+            evidence: dict[str, Any] = {"日期": day.isoformat(), "类型": word}
+            if amount is not None:
+                evidence["金额"] = amount
+            context = {
+                "customer_name": who,
+                "branch": event.branch,
+                "relationship_manager": event.relationship_manager,
+                "account": event.account,
+                "title": f"{who} {word} {day.isoformat()}" + (f" {yuan_text(amount)}" if amount else ""),
+            }
+            key = f"{row.id}|{event.customer}|{word}|{day.isoformat()}|{ref}"
+            await self._remind(
+                session,
+                row,
+                rule,
+                event.customer,
+                key,
+                day,
+                domain.span(rule.key_date.lead_time),
+                evidence,
+                context,
+            )
+
+    async def festival_sweep(self, session: AsyncSession) -> int:
+        """Festivals within each festival rule's lead time: one greeting reminder per key customer in the rule's
+        scope (raised once per festival and customer). Returns how many were raised."""
+        now = self.clock.now()
+        today = now.astimezone(detection.BANK_TZ).date()
+        raised = 0
+        customers = list(await session.scalars(select(WatchedCustomer).where(WatchedCustomer.tier != "")))
+        for row, rule in await _enabled(session, ("festival",)):
+            lead = domain.span(rule.festival.lead_time)
+            for festival, day in festivals.occurrences(list(rule.festival.festivals), today, today + lead):
+                name = festivals.NAMES[festival]
+                for customer in customers:
+                    ancestors = await _branch_and_ancestors(session, customer.branch)
+                    if not domain.applies_to(
+                        rule,
+                        customer_type=customer.type.lower(),
+                        tier=customer.tier,
+                        branch_and_ancestors=ancestors,
+                    ):
+                        continue
+                    context = _context(customer, event_time=_local_midnight(day), account="")
+                    context["title"] = f"{customer.display_name} {name}问候 {day.isoformat()}"
+                    hit = detection.Hit(
+                        rule=row.id,
+                        customer=customer.customer,
+                        key=f"{row.id}|{customer.customer}|{name}|{day.isoformat()}",
+                        evidence={"节日": name, "日期": day.isoformat()},
+                    )
+                    if await self._raise_or_update(
+                        session, rule_row=row, rule=rule, hit=hit, context=context, once=True
+                    ):
+                        raised += 1
+        return raised
+
+    async def raise_due_reminders(self, session: AsyncSession) -> int:
+        """The reminders whose time has come, raised (each once) and removed."""
+        now = self.clock.now()
+        due = list(await session.scalars(select(ReminderRow).where(ReminderRow.due_time <= now).limit(500)))
+        raised = 0
+        for reminder in due:
+            row = await session.get(AlertRuleRow, reminder.rule_id)
+            await session.delete(reminder)
+            if row is None or not row.enabled:
+                continue  # the rule was deleted or switched off meanwhile
+            rule = json_format.Parse(row.definition, alert_pb2.AlertRule())
+            saved = json.loads(reminder.context)
+            hit = detection.Hit(
+                rule=row.id,
+                customer=reminder.customer,
+                key=reminder.alert_key,
+                evidence=dict(saved.pop("evidence")),
+            )
+            saved["event_time"] = datetime.fromisoformat(saved["event_time"])
+            if await self._raise_or_update(
+                session, rule_row=row, rule=rule, hit=hit, context=saved, once=True
+            ):
+                raised += 1
+        return raised
+
+    async def _remind(
+        self,
+        session: AsyncSession,
+        row: AlertRuleRow,
+        rule: alert_pb2.AlertRule,
+        customer: str,
+        key: str,
+        day: date,
+        lead: timedelta,
+        evidence: dict[str, Any],
+        context: dict[str, Any],
+    ) -> None:
+        when = _local_midnight(day)
+        due = when - lead
+        context = {**context, "event_time": when}
+        if due <= self.clock.now():
+            hit = detection.Hit(rule=row.id, customer=customer, key=key, evidence=evidence)
+            await self._raise_or_update(session, rule_row=row, rule=rule, hit=hit, context=context, once=True)
+            return
+        if await session.get(ReminderRow, key) is None:
+            stored = {
+                **context,
+                "event_time": when.isoformat(),
+                "evidence": {k: _display(v) for k, v in evidence.items()},
+            }
+            session.add(
+                ReminderRow(
+                    alert_key=key,
+                    rule_id=row.id,
+                    customer=customer,
+                    due_time=due,
+                    context=json.dumps(stored, ensure_ascii=False),
+                    create_time=self.clock.now(),
+                )
+            )
+
     async def _raise_or_update(
         self,
         session: AsyncSession,
@@ -249,8 +390,13 @@ class Monitor:
         rule: alert_pb2.AlertRule,
         hit: detection.Hit,
         context: Mapping[str, Any],
-    ) -> None:
+        once: bool = False,
+    ) -> bool:
+        """Raises the hit's alert, or updates the open one with its key; with ``once``, a key that ever had an
+        alert is left alone (a birthday or a festival is announced once). True when an alert was raised."""
         now = self.clock.now()
+        if once and await session.scalar(select(AlertRow.id).where(AlertRow.alert_key == hit.key).limit(1)):
+            return False
         existing = await session.scalar(
             select(AlertRow)
             .where(AlertRow.alert_key == hit.key, AlertRow.state.not_in((RESOLVED, STOPPED)))
@@ -270,7 +416,7 @@ class Monitor:
             existing.event_time = context["event_time"]
             existing.update_time = now
             existing.version += 1
-            return
+            return False
         recipients = sorted(_recipients(rule, context))
         row = AlertRow(
             id=uuid.uuid4().hex,
@@ -323,6 +469,7 @@ class Monitor:
                 ),
                 resource=alert.name,
             )
+        return True
 
 
 async def _enabled(
@@ -358,6 +505,22 @@ def _context(watched: WatchedCustomer, *, event_time: datetime, account: str = "
         "event_time": event_time,
         "account": account,
     }
+
+
+#: KeyDateKind (customer events) → words
+KEY_DATE_WORDS = {
+    customer_events.KEY_DATE_KIND_BIRTHDAY: "生日",
+    customer_events.KEY_DATE_KIND_ESTABLISHMENT_ANNIVERSARY: "成立纪念日",
+    customer_events.KEY_DATE_KIND_RELATIONSHIP_ANNIVERSARY: "建立关系纪念日",
+    customer_events.KEY_DATE_KIND_DEPOSIT_MATURITY: "定期存款到期",
+    customer_events.KEY_DATE_KIND_LOAN_MATURITY: "贷款到期",
+    customer_events.KEY_DATE_KIND_CONTACT_BIRTHDAY: "生日",
+}
+
+
+def _local_midnight(day: date) -> datetime:
+    """The start of ``day`` in the bank's time zone, in UTC (what is stored and compared)."""
+    return datetime.combine(day, time(0), tzinfo=detection.BANK_TZ).astimezone(UTC)
 
 
 def _display(value: object) -> str:

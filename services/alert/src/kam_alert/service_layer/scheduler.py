@@ -3,6 +3,8 @@
 Each :meth:`Scheduler.tick` (every ``interval`` seconds in the service; called directly in tests with a manual
 clock), in one transaction per batch:
 
+- reminders whose lead time has come (key dates announced earlier) are raised, and once a day the festivals
+  within each festival rule's lead time give a greeting reminder per key customer in its scope;
 - a snoozed alert whose time is up is open again and notified again (``AlertRepeated``);
 - an open alert whose repeat interval has elapsed is notified again (``AlertRepeated``), at most the rule's
   ``max_notify_count`` times in all;
@@ -18,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from datetime import datetime
+from datetime import date, datetime
 
 from google.protobuf import json_format, struct_pb2
 from kam.alert.v1 import alert_pb2, events_pb2
@@ -33,6 +35,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kam_alert.adapters.orm import AlertRow, AlertRuleRow, AlertRuleVersionRow
 from kam_alert.adapters.protomap import alert_to_proto
 from kam_alert.domain import rules as domain
+from kam_alert.domain.detection import BANK_TZ
+from kam_alert.service_layer.monitor import Monitor
 
 log = logging.getLogger(__name__)
 SERVICE = "alert"
@@ -41,11 +45,15 @@ BATCH = 500
 
 
 class Scheduler:
-    def __init__(self, db: Database, clock: Clock, *, interval: float = 30.0) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, *, interval: float = 30.0, monitor: Monitor | None = None
+    ) -> None:
         self.db = db
         self.clock = clock
         self.interval = interval
         self.events = outbox.Recorder(SERVICE, clock)
+        self.monitor = monitor or Monitor(clock)
+        self._festivals_swept: date | None = None
 
     async def run(self) -> None:
         while True:
@@ -59,6 +67,13 @@ class Scheduler:
         """Everything due by now; returns how many alerts changed."""
         now = self.clock.now()
         changed = 0
+        async with self.db.transaction() as session:
+            changed += await self.monitor.raise_due_reminders(session)
+        today = now.astimezone(BANK_TZ).date()
+        if self._festivals_swept != today:  # once a day (and at start)
+            async with self.db.transaction() as session:
+                changed += await self.monitor.festival_sweep(session)
+            self._festivals_swept = today
         async with self.db.transaction() as session:
             rules: dict[tuple[str, int], alert_pb2.AlertRule] = {}
             woken = await session.scalars(
