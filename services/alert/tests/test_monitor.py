@@ -16,9 +16,10 @@ from kam.alert.v1 import alert_service_pb2 as pb
 from kam.alert.v1 import alert_service_pb2_grpc as pb_grpc
 from kam.customer.v1 import customer_pb2, tier_pb2
 from kam.customer.v1 import events_pb2 as customer_events
+from kam.identity.v1 import events_pb2 as identity_events
 from kam.identity.v1 import identity_pb2
 from kam.push.v1 import push_pb2
-from kam_alert.adapters.orm import AlertRow, Base, OrgUnitCopy
+from kam_alert.adapters.orm import AlertRow, Base, OrgUnitCopy, UserCopy
 from kam_alert.bootstrap import MIGRATIONS
 from kam_alert.domain.rules import money
 from kam_alert.entrypoints.grpc_api import AlertServicer
@@ -28,7 +29,7 @@ from kam_alert.service_layer.rules import RuleService
 from kam_alert.service_layer.scheduler import Scheduler
 from kam_alert.service_layer.watch import on_customer_changed
 from kam_devkit.testing import migrated_database
-from kam_kit import auth, orgtree
+from kam_kit import auth, directory, orgtree
 from kam_kit.clock import ManualClock
 from kam_kit.db import outbox_table
 from kam_kit.events import EventMeta
@@ -500,3 +501,44 @@ async def test_festivals_greet_each_key_customer_once_within_the_lead_time(bank:
     bank.clock.set(datetime(2027, 2, 3, 16, 0, tzinfo=UTC))  # the next day's sweep: nothing new
     await scheduler.tick()
     assert len(await bank.alerts()) == 2
+
+
+async def test_branch_managers_and_roles_from_the_user_copy_and_escalation_up_the_tree(bank: Bank) -> None:
+    users = directory.updater(UserCopy)
+    people = (
+        ("users/bm_dongcheng", "orgUnits/0101", ["roles/branch_manager"]),
+        ("users/bm_beijing", "orgUnits/0100", ["roles/branch_manager"]),
+        ("users/compliance_hq", "orgUnits/0000", ["roles/compliance"]),
+        ("users/bm_gone", "orgUnits/0101", ["roles/branch_manager"]),
+    )
+    for name, unit, roles in people:
+        user = identity_pb2.User(
+            name=name,
+            display_name=name,
+            org_unit=unit,
+            roles=roles,
+            state=identity_pb2.User.STATE_DISABLED
+            if name.endswith("gone")
+            else identity_pb2.User.STATE_ACTIVE,
+            update_time=to_timestamp(NOON),
+        )
+        await _apply(bank, users, identity_events.UserCreated(user=user))
+    listed, _ = await bank.rules.list({"kind": "large_transaction"}, 0, 10)
+    for rule in listed:
+        change = alert_pb2.AlertRule(
+            name=rule.name,
+            recipients=alert_pb2.Recipients(
+                relationship_manager=True, branch_manager=True, roles=["roles/compliance"]
+            ),
+            escalation=alert_pb2.Escalation(after=duration_pb2.Duration(seconds=3600), up_the_org_tree=True),
+        )
+        await bank.rules.update(None, change, ["recipients", "escalation"], etag="")
+    c = await bank.customer("r1")
+    await bank.post(c, 60_000)
+    (alert,) = await bank.alerts()
+    assert json.loads(alert.recipients) == ["users/bm_dongcheng", "users/compliance_hq", "users/rm_zhang"]
+    scheduler = Scheduler(bank.db, bank.clock, monitor=bank.monitor)
+    bank.clock.advance(timedelta(hours=1))
+    await scheduler.tick()
+    (escalated,) = await bank.published(events_pb2.AlertEscalated)
+    assert list(escalated.escalated_recipients) == ["users/bm_beijing"]  # one level up: 北京分行

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from kam.customer.v1 import events_pb2 as customer_events
-from kam_kit import orgtree, pagination
+from kam.identity.v1 import events_pb2 as identity_events
+from kam_kit import directory, orgtree, pagination
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.db import Database
 from kam_kit.runtime import ServiceApp
 from kam_kit.settings import ServiceSettings
 
-from kam_alert.adapters.orm import Base, OrgUnitCopy
+from kam_alert.adapters.orm import Base, OrgUnitCopy, UserCopy
 from kam_alert.entrypoints.grpc_api import AlertServicer
 from kam_alert.service_layer.alerts import AlertService
 from kam_alert.service_layer.monitor import Monitor
@@ -42,4 +43,6 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
         customer_events.SourceOrgUnitUpdated: orgtree.updater(OrgUnitCopy),
     }
     app.consume("customer", handlers)
+    users = directory.updater(UserCopy)
+    app.consume("identity", {identity_events.UserCreated: users, identity_events.UserUpdated: users})
     return app

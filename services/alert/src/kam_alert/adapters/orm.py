@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from kam_kit.db import service_base
+from kam_kit.directory import UserCopyColumns
 from kam_kit.orgtree import OrgUnitCopyColumns
 from sqlalchemy import Boolean, DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -152,3 +153,10 @@ class ReminderRow(Base):
     due_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     context: Mapped[str] = mapped_column(Text)  # JSON: title, evidence, branch, relationship manager, …
     create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class UserCopy(UserCopyColumns, Base):
+    """The identity service's users as its events tell them (kam_kit.directory): branch managers and role holders
+    as recipients, without a call per alert."""
+
+    __tablename__ = "users"

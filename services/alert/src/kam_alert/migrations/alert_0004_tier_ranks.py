@@ -1,4 +1,5 @@
-"""The tiers' order (tier-change alerts); reminders waiting for their lead time (key dates, festivals).
+"""The tiers' order (tier-change alerts); reminders waiting for their lead time (key dates, festivals); the users
+copied from identity events (recipients).
 
 Revision ID: alert_0004
 Revises: alert_0003
@@ -33,8 +34,20 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("alert_key", name="pk_reminders"),
     )
     op.create_index("ix_reminders_due_time", "reminders", ["due_time"])
+    op.create_table(
+        "users",
+        sa.Column("name", sa.String(128), nullable=False),
+        sa.Column("display_name", sa.String(200), nullable=False),
+        sa.Column("org_unit", sa.String(128), nullable=False),
+        sa.Column("roles", sa.Text(), nullable=False),
+        sa.Column("staff_code", sa.String(64), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("update_time", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("name", name="pk_users"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("users")
     op.drop_table("reminders")
     op.drop_table("tier_ranks")

@@ -44,6 +44,7 @@ from kam_alert.adapters.orm import (
 from kam_alert.adapters.protomap import alert_to_proto
 from kam_alert.domain import detection, festivals
 from kam_alert.domain import rules as domain
+from kam_alert.service_layer.recipients import chain, of_rule
 
 log = logging.getLogger(__name__)
 SERVICE = "alert"
@@ -417,7 +418,11 @@ class Monitor:
             existing.update_time = now
             existing.version += 1
             return False
-        recipients = sorted(_recipients(rule, context))
+        recipients = sorted(
+            await of_rule(
+                session, rule.recipients, context, await chain(session, str(context.get("branch", "")))
+            )
+        )
         row = AlertRow(
             id=uuid.uuid4().hex,
             alert_key=hit.key,
@@ -527,17 +532,6 @@ def _display(value: object) -> str:
     if isinstance(value, Decimal):
         return yuan_text(value)
     return str(value)
-
-
-def _recipients(rule: alert_pb2.AlertRule, context: Mapping[str, Any]) -> set[str]:
-    """The users the rule names that this service can resolve by itself: the customer's relationship manager and
-    named users. (Branch managers and roles need the identity copy: not yet kept here.)"""
-    out = set(rule.recipients.users)
-    if rule.recipients.relationship_manager and str(context.get("relationship_manager", "")).startswith(
-        "users/"
-    ):
-        out.add(context["relationship_manager"])
-    return out
 
 
 def _next_notify(rule: alert_pb2.AlertRule, now: datetime) -> datetime | None:

@@ -37,6 +37,7 @@ from kam_alert.adapters.protomap import alert_to_proto
 from kam_alert.domain import rules as domain
 from kam_alert.domain.detection import BANK_TZ
 from kam_alert.service_layer.monitor import Monitor
+from kam_alert.service_layer.recipients import of_escalation
 
 log = logging.getLogger(__name__)
 SERVICE = "alert"
@@ -103,7 +104,7 @@ class Scheduler:
             )
             for row in escalating:
                 rule = await _rule(session, rules, row)
-                self._escalate(session, row, rule, now)
+                await self._escalate(session, row, rule, now)
                 changed += 1
         return changed
 
@@ -123,11 +124,13 @@ class Scheduler:
         self._push(session, row, list(alert.recipients), "alert.repeated", now)
         return True
 
-    def _escalate(
+    async def _escalate(
         self, session: AsyncSession, row: AlertRow, rule: alert_pb2.AlertRule, now: datetime
     ) -> None:
         recipients = json.loads(row.recipients or "[]")
-        added = sorted(set(rule.escalation.recipients.users) - set(recipients))
+        context = {"branch": row.branch, "relationship_manager": row.relationship_manager}
+        wanted = await of_escalation(session, rule.escalation, context, row.escalation_level + 1)
+        added = sorted(wanted - set(recipients))
         row.recipients = json.dumps(sorted({*recipients, *added}))
         row.escalation_level += 1
         more = rule.escalation.up_the_org_tree and row.escalation_level < MAX_ESCALATIONS
