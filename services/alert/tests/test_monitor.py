@@ -372,6 +372,7 @@ async def test_tier_changes_up_and_down_by_the_active_rule_sets_order(bank: Bank
             ),
         )
 
+    await _apply(bank, bank.monitor.on_tier_changed, changed("", "tiers/gold", 0))  # first graded: no change
     await _apply(bank, bank.monitor.on_tier_changed, changed("tiers/gold", "tiers/diamond", 1))
     await _apply(bank, bank.monitor.on_tier_changed, changed("tiers/diamond", "tiers/gold", 2))
     await _apply(bank, bank.monitor.on_tier_changed, changed("tiers/gold", "", 3))
@@ -510,9 +511,11 @@ async def test_branch_managers_and_roles_from_the_user_copy_and_escalation_up_th
         ("users/bm_beijing", "orgUnits/0100", ["roles/branch_manager"]),
         ("users/compliance_hq", "orgUnits/0000", ["roles/compliance"]),
         ("users/bm_gone", "orgUnits/0101", ["roles/branch_manager"]),
+        ("users/rm_wang", "orgUnits/0101", ["roles/relationship_manager"]),
     )
     for name, unit, roles in people:
         user = identity_pb2.User(
+            staff_code="E000077" if name == "users/rm_wang" else "",
             name=name,
             display_name=name,
             org_unit=unit,
@@ -537,8 +540,15 @@ async def test_branch_managers_and_roles_from_the_user_copy_and_escalation_up_th
     await bank.post(c, 60_000)
     (alert,) = await bank.alerts()
     assert json.loads(alert.recipients) == ["users/bm_dongcheng", "users/compliance_hq", "users/rm_zhang"]
+    scanned = await bank.customer(
+        "r2", rm="staff/E000077"
+    )  # a scanned customer names its manager by staff code
+    await bank.post(scanned, 60_000)
+    assert "users/rm_wang" in json.loads((await bank.alerts())[-1].recipients)
     scheduler = Scheduler(bank.db, bank.clock, monitor=bank.monitor)
     bank.clock.advance(timedelta(hours=1))
     await scheduler.tick()
-    (escalated,) = await bank.published(events_pb2.AlertEscalated)
-    assert list(escalated.escalated_recipients) == ["users/bm_beijing"]  # one level up: 北京分行
+    escalated = await bank.published(events_pb2.AlertEscalated)
+    assert [list(e.escalated_recipients) for e in escalated] == [
+        ["users/bm_beijing"]
+    ] * 2  # one level up: 北京分行

@@ -28,9 +28,11 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
     app = ServiceApp(settings=settings, db=db, metadata=Base.metadata, versions_dir=MIGRATIONS, clock=clock)
     rules = RuleService(db, clock)
     alerts = AlertService(db, clock)
-    app.serve(AlertServicer(db, rules, alerts, pagination.page_secret(settings.token_secret.reveal())))
-    app.background.append(rules.install_shipped)  # a new installation's rules, once
     monitor = Monitor(clock)
+    app.serve(
+        AlertServicer(db, rules, alerts, pagination.page_secret(settings.token_secret.reveal()), monitor)
+    )
+    app.background.append(rules.install_shipped)  # a new installation's rules, once
     # reminders and festivals due, repeats, snoozes ending, escalations
     app.background.append(Scheduler(db, clock, monitor=monitor).run)
     handlers = {

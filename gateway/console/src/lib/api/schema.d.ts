@@ -2656,7 +2656,7 @@ export interface components {
             enabledRuleCount?: string;
             /**
              * Format: int64
-             * @description Number of transactions evaluated since the service started (0 until transaction monitoring is built).
+             * @description Number of transactions evaluated since this process started.
              */
             evaluatedTransactionCount?: string;
             /**

@@ -17,13 +17,22 @@ from kam_kit.timeconv import to_timestamp
 
 from kam_alert.service_layer.alerts import FILTERS as ALERT_FILTERS
 from kam_alert.service_layer.alerts import AlertService
+from kam_alert.service_layer.monitor import Monitor
 from kam_alert.service_layer.rules import FILTERS, WRITABLE, RuleService
 from kam_alert.service_layer.watch import watched_count
 
 
 class AlertServicer(pb_grpc.AlertServiceServicer):
-    def __init__(self, db: Database, rules: RuleService, alerts: AlertService, page_secret: bytes) -> None:
+    def __init__(
+        self,
+        db: Database,
+        rules: RuleService,
+        alerts: AlertService,
+        page_secret: bytes,
+        monitor: Monitor | None = None,
+    ) -> None:
         self.db = db
+        self.monitor = monitor
         self.rules = rules
         self.alerts = alerts
         self.pages = pagination.OffsetPages(page_secret)
@@ -137,6 +146,7 @@ class AlertServicer(pb_grpc.AlertServiceServicer):
             watched_customer_count=count,
             enabled_rule_count=enabled,
             open_alert_count=open_alerts,
+            evaluated_transaction_count=self.monitor.evaluated if self.monitor else 0,
         )
         if latest is not None:
             stats.last_event_time.CopyFrom(to_timestamp(latest))

@@ -175,18 +175,17 @@ class Monitor:
     async def on_tier_changed(
         self, session: AsyncSession, event: customer_events.TierChanged, meta: EventMeta
     ) -> None:
-        """A key customer's tier went up or down (entering the key customers is an upgrade, leaving a downgrade)."""
-        if event.previous_tier == event.tier or not event.customer:
-            return
+        """A key customer's tier went up or down (leaving the key customers is a downgrade; entering them is a
+        customer's first grading, not a key customer's change)."""
+        if event.previous_tier == event.tier or not event.customer or not event.previous_tier:
+            return  # entering the key customers is their first grading (a first scan grades thousands), not a change
         tiers = {
             tier: (rank, name)
             for tier, rank, name in (
                 await session.execute(select(TierRank.tier, TierRank.rank, TierRank.display_name))
             ).all()
         }
-        if not event.previous_tier:
-            upgrade = True
-        elif not event.tier:
+        if not event.tier:
             upgrade = False
         else:
             upgrade = tiers.get(event.tier, (99, ""))[0] < tiers.get(event.previous_tier, (99, ""))[0]

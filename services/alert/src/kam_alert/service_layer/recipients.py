@@ -1,6 +1,7 @@
 """Who an alert reaches, from the service's own copies of the org tree and the users (no call per alert):
 
-- the customer's relationship manager and named users, as the rule says;
+- the customer's relationship manager (a scanned customer's ``staff/{code}`` is the user with that staff code) and
+  named users, as the rule says;
 - branch managers: the active holders of ``roles/branch_manager`` in the customer's branch, or — if it has none —
   in the nearest unit above it;
 - roles: the active holders of those roles in the customer's branch and the units above it (a compliance officer
@@ -38,14 +39,27 @@ async def chain(session: AsyncSession, branch: str) -> list[str]:
     return out
 
 
+async def relationship_manager(session: AsyncSession, manager: str) -> list[str]:
+    """The user(s) behind a customer's relationship manager: ``users/{user}`` as it is, or — for scanned customers,
+    which name their manager by the core's staff code, ``staff/{code}`` — the active users with that staff code."""
+    if manager.startswith("users/"):
+        return [manager]
+    if manager.startswith("staff/"):
+        code = manager.removeprefix("staff/")
+        rows = await session.scalars(
+            select(UserCopy.name).where(UserCopy.staff_code == code, UserCopy.active.is_(True))
+        )
+        return sorted(rows)
+    return []
+
+
 async def of_rule(
     session: AsyncSession, recipients: alert_pb2.Recipients, context: Mapping[str, Any], units: list[str]
 ) -> set[str]:
     """The users ``recipients`` name for a customer whose branch and the units above it are ``units``."""
     out = set(recipients.users)
-    manager = str(context.get("relationship_manager", ""))
-    if recipients.relationship_manager and manager.startswith("users/"):
-        out.add(manager)
+    if recipients.relationship_manager:
+        out.update(await relationship_manager(session, str(context.get("relationship_manager", ""))))
     if recipients.branch_manager:
         for unit in units:  # the nearest unit with a branch manager
             found = await directory.holders(session, UserCopy, [BRANCH_MANAGER], [unit])
