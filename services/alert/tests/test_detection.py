@@ -204,3 +204,20 @@ def test_dormancy_fires_after_the_quiet_days_once_per_quiet_period() -> None:
     rule.observe(txn("100", customer="c1", at=T0))
     again = restart(rule, Dormancy("dormant", days=90))
     assert [h.customer for h in again.sweep(T0 + timedelta(days=100))] == ["c2"]
+
+
+def test_quiet_hours_span_midnight_and_end_in_the_banks_time() -> None:
+    from kam.alert.v1 import alert_pb2
+    from kam_alert.domain.rules import quiet_until
+
+    rule = alert_pb2.AlertRule(
+        severity=alert_pb2.SEVERITY_HIGH,
+        quiet_hours=alert_pb2.QuietHours(start_minute=22 * 60, end_minute=8 * 60),
+    )
+    at = lambda h, m=0: datetime(2026, 12, 4, h, m, tzinfo=UTC) - timedelta(hours=8)
+    assert quiet_until(rule, at(21, 59)) is None
+    assert quiet_until(rule, at(22)) == at(8) + timedelta(days=1)
+    assert quiet_until(rule, at(7, 59)) == at(8)
+    assert quiet_until(rule, at(8)) is None
+    rule.severity = alert_pb2.SEVERITY_CRITICAL  # urgent ones go through
+    assert quiet_until(rule, at(23)) is None

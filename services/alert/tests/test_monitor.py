@@ -552,3 +552,27 @@ async def test_branch_managers_and_roles_from_the_user_copy_and_escalation_up_th
     assert [list(e.escalated_recipients) for e in escalated] == [
         ["users/bm_beijing"]
     ] * 2  # one level up: 北京分行
+
+
+async def test_quiet_hours_hold_an_alert_until_they_end(bank: Bank) -> None:
+    listed, _ = await bank.rules.list({"kind": "large_transaction"}, 0, 10)
+    for rule in listed:
+        quiet = alert_pb2.AlertRule(
+            name=rule.name, quiet_hours=alert_pb2.QuietHours(start_minute=1320, end_minute=480)
+        )
+        await bank.rules.update(None, quiet, ["quiet_hours"], etag="")
+    c = await bank.customer("q1")
+    late = datetime(2026, 12, 4, 15, 0, tzinfo=UTC)  # 23:00 in Beijing
+    bank.clock.set(late)
+    first = await bank.post(c, 60_000, at=late)
+    second = await bank.post(c, 10_000, at=late + timedelta(minutes=10))
+    assert await bank.alerts() == []
+    scheduler = Scheduler(bank.db, bank.clock, monitor=bank.monitor)
+    bank.clock.set(datetime(2026, 12, 4, 23, 59, tzinfo=UTC))  # 07:59
+    await scheduler.tick()
+    assert await bank.alerts() == []
+    bank.clock.set(datetime(2026, 12, 5, 0, 0, tzinfo=UTC))  # 08:00: the quiet hours end
+    await scheduler.tick()
+    (alert,) = await bank.alerts()
+    assert json.loads(alert.transactions) == [first, second] and "¥70,000.00" in alert.title
+    assert len(await bank.published(events_pb2.AlertRaised)) == 1

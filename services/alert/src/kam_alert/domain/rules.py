@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -471,3 +471,23 @@ def drop_detector(rule_id: str, rule: AlertRule) -> detection.SuddenDrop | None:
         days=max(1, span(c.window).days),
         minimum_drop=money_value(c.min_drop_amount, "min_drop_amount"),
     )
+
+
+def quiet_until(rule: AlertRule, now: datetime) -> datetime | None:
+    """When the rule's quiet hours (免打扰, the bank's local time) end, if ``now`` is inside them; else None. The
+    window is [start, end); a start after the end spans midnight; equal start and end mean no quiet hours.
+    Critical rules are never quiet."""
+    if not rule.HasField("quiet_hours") or rule.severity == Severity.SEVERITY_CRITICAL:
+        return None
+    start, end = rule.quiet_hours.start_minute, rule.quiet_hours.end_minute
+    if start == end:
+        return None
+    local = now.astimezone(detection.BANK_TZ)
+    minute = local.hour * 60 + local.minute
+    inside = start <= minute < end if start < end else (minute >= start or minute < end)
+    if not inside:
+        return None
+    ends = local.replace(hour=end // 60, minute=end % 60, second=0, microsecond=0)
+    if ends <= local:
+        ends += timedelta(days=1)
+    return ends.astimezone(now.tzinfo)

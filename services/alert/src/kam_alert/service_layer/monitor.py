@@ -329,6 +329,7 @@ class Monitor:
         for reminder in due:
             row = await session.get(AlertRuleRow, reminder.rule_id)
             await session.delete(reminder)
+            await session.flush()  # gone before the raise, which may hold it again (still quiet)
             if row is None or not row.enabled:
                 continue  # the rule was deleted or switched off meanwhile
             rule = json_format.Parse(row.definition, alert_pb2.AlertRule())
@@ -338,6 +339,8 @@ class Monitor:
                 customer=reminder.customer,
                 key=reminder.alert_key,
                 evidence=dict(saved.pop("evidence")),
+                transactions=tuple(saved.pop("transactions", ())),
+                amount=Decimal(saved.pop("amount", "0")),
             )
             saved["event_time"] = datetime.fromisoformat(saved["event_time"])
             if await self._raise_or_update(
@@ -361,26 +364,44 @@ class Monitor:
         when = _local_midnight(day)
         due = when - lead
         context = {**context, "event_time": when}
+        hit = detection.Hit(rule=row.id, customer=customer, key=key, evidence=evidence)
         if due <= self.clock.now():
-            hit = detection.Hit(rule=row.id, customer=customer, key=key, evidence=evidence)
             await self._raise_or_update(session, rule_row=row, rule=rule, hit=hit, context=context, once=True)
-            return
-        if await session.get(ReminderRow, key) is None:
-            stored = {
-                **context,
-                "event_time": when.isoformat(),
-                "evidence": {k: _display(v) for k, v in evidence.items()},
-            }
+        elif not await session.scalar(select(AlertRow.id).where(AlertRow.alert_key == key).limit(1)):
+            await self._hold(session, row, hit, context, due)
+
+    async def _hold(
+        self,
+        session: AsyncSession,
+        row: AlertRuleRow,
+        hit: detection.Hit,
+        context: Mapping[str, Any],
+        due: datetime,
+    ) -> None:
+        """Keeps a hit as a reminder the scheduler raises at ``due`` (a key date's lead time, the end of quiet
+        hours); a later hit with the same key replaces what it will say."""
+        stored = {
+            **context,
+            "event_time": context["event_time"].isoformat(),
+            "evidence": {k: _display(v) for k, v in hit.evidence.items()},
+            "transactions": list(hit.transactions)[-MAX_TRANSACTIONS:],
+            "amount": str(hit.amount),
+        }
+        text = json.dumps(stored, ensure_ascii=False)
+        reminder = await session.get(ReminderRow, hit.key)
+        if reminder is None:
             session.add(
                 ReminderRow(
-                    alert_key=key,
+                    alert_key=hit.key,
                     rule_id=row.id,
-                    customer=customer,
+                    customer=hit.customer,
                     due_time=due,
-                    context=json.dumps(stored, ensure_ascii=False),
+                    context=text,
                     create_time=self.clock.now(),
                 )
             )
+        else:
+            reminder.context = text
 
     async def _raise_or_update(
         self,
@@ -408,6 +429,11 @@ class Monitor:
         title = context.get("title") or (
             f"{context['customer_name']} {_KIND_TITLES.get(rule_row.kind, rule.display_name)} {yuan_text(hit.amount)}"
         )
+        if existing is None:
+            quiet = domain.quiet_until(rule, now)
+            if quiet is not None:  # quiet hours: the alert waits for their end (the scheduler raises it then)
+                await self._hold(session, rule_row, hit, {**context, "title": title}, quiet)
+                return False
         if existing is not None:  # the rule fired again inside the alert's window: one more occurrence
             existing.occurrence_count += 1
             existing.transactions = json.dumps(transactions)

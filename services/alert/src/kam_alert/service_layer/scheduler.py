@@ -109,6 +109,10 @@ class Scheduler:
         return changed
 
     def _repeat(self, session: AsyncSession, row: AlertRow, rule: alert_pb2.AlertRule, now: datetime) -> bool:
+        quiet = domain.quiet_until(rule, now)
+        if quiet is not None:  # quiet hours: the next notification waits for their end
+            row.next_notify_time = quiet
+            return False
         limit = rule.max_notify_count
         if limit and row.notify_count >= limit:
             row.next_notify_time = None
