@@ -576,3 +576,23 @@ async def test_quiet_hours_hold_an_alert_until_they_end(bank: Bank) -> None:
     (alert,) = await bank.alerts()
     assert json.loads(alert.transactions) == [first, second] and "¥70,000.00" in alert.title
     assert len(await bank.published(events_pb2.AlertRaised)) == 1
+
+
+async def test_dormancy_alerts_once_per_quiet_period(bank: Bank) -> None:
+    c = await bank.customer("z1")
+    await bank.post(c, 100, at=NOON)  # small: no other rule fires
+    scheduler = Scheduler(bank.db, bank.clock, monitor=bank.monitor)
+    bank.clock.set(NOON + timedelta(days=89))
+    await scheduler.tick()
+    assert [a.kind for a in await bank.alerts()] == []
+    bank.clock.set(NOON + timedelta(days=90))
+    await scheduler.tick()
+    (alert,) = await bank.alerts()
+    assert (alert.kind, alert.title) == ("dormancy", "客户z1 已 90 天无交易")
+    bank.clock.set(NOON + timedelta(days=91))
+    await scheduler.tick()
+    assert len(await bank.alerts()) == 1  # the same quiet period
+    await bank.post(c, 100, at=NOON + timedelta(days=92))
+    bank.clock.set(NOON + timedelta(days=182))
+    await scheduler.tick()
+    assert [a.kind for a in await bank.alerts()] == ["dormancy", "dormancy"]

@@ -26,6 +26,8 @@ class WatchedCustomer(Base):
     branch: Mapped[str] = mapped_column(String(128), default="")
     tier: Mapped[str] = mapped_column(String(64), default="")
     update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: the latest transaction's time (or, before any, when the customer was created): dormancy
+    last_activity_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class AlertRuleRow(Base):

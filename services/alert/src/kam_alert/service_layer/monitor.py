@@ -28,7 +28,7 @@ from kam_kit.clock import Clock
 from kam_kit.events import EventMeta
 from kam_kit.protoconv import money_value
 from kam_kit.scope import ORG_PREFIX
-from kam_kit.timeconv import from_timestamp, to_timestamp
+from kam_kit.timeconv import aware, from_timestamp, to_timestamp
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -99,6 +99,10 @@ class Monitor:
             customer_type=detection.CustomerType(customer_type),
         )
         self.evaluated += 1
+        if watched is not None and (
+            watched.last_activity_time is None or aware(watched.last_activity_time) < observed.post_time
+        ):
+            watched.last_activity_time = observed.post_time
         ancestors = await _branch_and_ancestors(session, event.branch)
         for row, rule in await _enabled(session, domain.TRANSACTION_KINDS):
             if not domain.applies_to(
@@ -319,6 +323,46 @@ class Monitor:
                         session, rule_row=row, rule=rule, hit=hit, context=context, once=True
                     ):
                         raised += 1
+        return raised
+
+    async def dormancy_sweep(self, session: AsyncSession) -> int:
+        """Key customers without a transaction for a dormancy rule's quiet period: one alert per quiet period
+        (raised once; a transaction starts a new period). Returns how many were raised."""
+        now = self.clock.now()
+        raised = 0
+        for row, rule in await _enabled(session, ("dormancy",)):
+            period = domain.span(rule.dormancy.quiet_period)
+            quiet = await session.scalars(
+                select(WatchedCustomer).where(
+                    WatchedCustomer.tier != "", WatchedCustomer.last_activity_time <= now - period
+                )
+            )
+            for customer in quiet:
+                ancestors = await _branch_and_ancestors(session, customer.branch)
+                if not domain.applies_to(
+                    rule,
+                    customer_type=customer.type.lower(),
+                    tier=customer.tier,
+                    branch_and_ancestors=ancestors,
+                ):
+                    continue
+                last = aware(customer.last_activity_time)
+                days = (now - last).days
+                context = _context(customer, event_time=last)
+                context["title"] = f"{customer.display_name} 已 {days} 天无交易"
+                hit = detection.Hit(
+                    rule=row.id,
+                    customer=customer.customer,
+                    key=f"{row.id}|{customer.customer}|{last.isoformat()}",
+                    evidence={
+                        "最近交易": last.astimezone(detection.BANK_TZ).date().isoformat(),
+                        "静止天数": days,
+                    },
+                )
+                if await self._raise_or_update(
+                    session, rule_row=row, rule=rule, hit=hit, context=context, once=True
+                ):
+                    raised += 1
         return raised
 
     async def raise_due_reminders(self, session: AsyncSession) -> int:

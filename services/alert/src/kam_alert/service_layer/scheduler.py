@@ -4,7 +4,8 @@ Each :meth:`Scheduler.tick` (every ``interval`` seconds in the service; called d
 clock), in one transaction per batch:
 
 - reminders whose lead time has come (key dates announced earlier) are raised, and once a day the festivals
-  within each festival rule's lead time give a greeting reminder per key customer in its scope;
+  within each festival rule's lead time give a greeting reminder per key customer in its scope, and key customers
+  quiet for a dormancy rule's period an alert;
 - a snoozed alert whose time is up is open again and notified again (``AlertRepeated``);
 - an open alert whose repeat interval has elapsed is notified again (``AlertRepeated``), at most the rule's
   ``max_notify_count`` times in all;
@@ -74,6 +75,8 @@ class Scheduler:
         if self._festivals_swept != today:  # once a day (and at start)
             async with self.db.transaction() as session:
                 changed += await self.monitor.festival_sweep(session)
+            async with self.db.transaction() as session:
+                changed += await self.monitor.dormancy_sweep(session)
             self._festivals_swept = today
         async with self.db.transaction() as session:
             rules: dict[tuple[str, int], alert_pb2.AlertRule] = {}

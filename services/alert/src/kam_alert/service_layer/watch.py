@@ -29,6 +29,10 @@ async def on_customer_changed(session: AsyncSession, event, meta: EventMeta) -> 
     row.branch = customer.branch
     row.tier = customer.tier
     row.update_time = updated
+    if row.last_activity_time is None:  # dormancy counts from the customer's creation until a transaction
+        row.last_activity_time = (
+            from_timestamp(customer.create_time) if customer.HasField("create_time") else updated
+        )
 
 
 async def watched_count(session: AsyncSession) -> tuple[int, datetime | None]:
