@@ -19,6 +19,8 @@ from kam.customer.v1 import events_pb2 as customer_events
 from kam.identity.v1 import events_pb2 as identity_events
 from kam.identity.v1 import identity_pb2
 from kam.push.v1 import push_pb2
+from kam.task.v1 import events_pb2 as task_events
+from kam.task.v1 import task_pb2
 from kam_alert.adapters.orm import AlertRow, Base, OrgUnitCopy, UserCopy
 from kam_alert.bootstrap import MIGRATIONS
 from kam_alert.domain.rules import money
@@ -596,3 +598,46 @@ async def test_dormancy_alerts_once_per_quiet_period(bank: Bank) -> None:
     bank.clock.set(NOON + timedelta(days=182))
     await scheduler.tick()
     assert [a.kind for a in await bank.alerts()] == ["dormancy", "dormancy"]
+
+
+async def test_task_reminders_before_due_and_when_overdue_go_when_the_task_is_done(bank: Bank) -> None:
+    scheduler = Scheduler(bank.db, bank.clock, monitor=bank.monitor)
+    due = NOON + timedelta(days=2)
+    task = task_pb2.Task(
+        name="tasks/t1",
+        title="拜访客户k1",
+        assignee="users/rm_zhang",
+        org_unit="orgUnits/0101",
+        state=task_pb2.Task.STATE_OPEN,
+        due_time=to_timestamp(due),
+    )
+    await _apply(bank, bank.monitor.on_task_changed, task_events.TaskCreated(task=task))
+    assert await bank.alerts() == []
+    bank.clock.set(due - timedelta(days=1))  # the shipped rule: a day before
+    await scheduler.tick()
+    (soon,) = await bank.alerts()
+    assert soon.title.startswith("任务即将到期：拜访客户k1") and json.loads(soon.recipients) == [
+        "users/rm_zhang"
+    ]
+    bank.clock.set(due)
+    await scheduler.tick()
+    assert [a.title[:6] for a in await bank.alerts()] == ["任务即将到期", "任务已逾期："]
+
+    # a second task, moved and then completed: its reminders go, its alerts are resolved
+    other = task_pb2.Task()
+    other.CopyFrom(task)
+    other.name = "tasks/t2"
+    other.due_time.CopyFrom(to_timestamp(due + timedelta(days=5)))
+    await _apply(bank, bank.monitor.on_task_changed, task_events.TaskCreated(task=other))
+    moved = task_pb2.Task()
+    moved.CopyFrom(other)
+    moved.due_time.CopyFrom(to_timestamp(due + timedelta(days=10)))
+    await _apply(bank, bank.monitor.on_task_changed, task_events.TaskUpdated(task=moved))
+    bank.clock.set(due + timedelta(days=5))  # the old due time: nothing
+    await scheduler.tick()
+    assert len(await bank.alerts()) == 2
+    closed = task_pb2.Task()
+    closed.CopyFrom(task)
+    closed.state = task_pb2.Task.STATE_COMPLETED
+    await _apply(bank, bank.monitor.on_task_closed, task_events.TaskCompleted(task=closed))
+    assert {a.state for a in await bank.alerts()} == {"STATE_RESOLVED"}

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from kam.customer.v1 import events_pb2 as customer_events
 from kam.identity.v1 import events_pb2 as identity_events
+from kam.task.v1 import events_pb2 as task_events
 from kam_kit import directory, orgtree, pagination
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.db import Database
@@ -45,6 +46,13 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
         customer_events.SourceOrgUnitUpdated: orgtree.updater(OrgUnitCopy),
     }
     app.consume("customer", handlers)
+    tasks = dict.fromkeys(
+        (task_events.TaskCreated, task_events.TaskUpdated, task_events.TaskStarted), monitor.on_task_changed
+    )
+    tasks.update(
+        dict.fromkeys((task_events.TaskCompleted, task_events.TaskCancelled), monitor.on_task_closed)
+    )
+    app.consume("task", tasks)  # the task service's events, consumed as soon as it publishes them
     users = directory.updater(UserCopy)
     app.consume("identity", {identity_events.UserCreated: users, identity_events.UserUpdated: users})
     return app

@@ -107,7 +107,7 @@ SERVICES: tuple[Service, ...] = (
         "alert",
         50052,
         produces_events=True,
-        consumes=("customer",),
+        consumes=("customer", "task"),
         summary="alert rules, transaction monitoring, reminders, alert lifecycle.",
         production_replicas=3,
         heavy=True,

@@ -103,6 +103,7 @@ class AlertRow(Base):
     kind: Mapped[str] = mapped_column(String(32))
     customer: Mapped[str] = mapped_column(String(128), default="")
     account: Mapped[str] = mapped_column(String(200), default="")
+    task: Mapped[str] = mapped_column(String(128), default="")
     branch: Mapped[str] = mapped_column(String(128), default="")
     relationship_manager: Mapped[str] = mapped_column(String(128), default="")
     severity: Mapped[str] = mapped_column(String(32))
@@ -152,6 +153,8 @@ class ReminderRow(Base):
     alert_key: Mapped[str] = mapped_column(String(300), primary_key=True)
     rule_id: Mapped[str] = mapped_column(String(64))
     customer: Mapped[str] = mapped_column(String(128))
+    #: for task reminders, the task (its reminders go when it is done, cancelled or moved)
+    task: Mapped[str] = mapped_column(String(128), default="")
     due_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     context: Mapped[str] = mapped_column(Text)  # JSON: title, evidence, branch, relationship manager, …
     create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))

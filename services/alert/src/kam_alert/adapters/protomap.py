@@ -20,6 +20,7 @@ def alert_to_proto(row: AlertRow) -> Alert:
         rule_version=row.rule_version,
         customer=row.customer,
         account=row.account,
+        task=row.task,
         severity=alert_pb2.Severity.Value(row.severity),
         state=Alert.State.Value(row.state),
         title=row.title,

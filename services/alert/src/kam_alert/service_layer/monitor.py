@@ -365,6 +365,67 @@ class Monitor:
                     raised += 1
         return raised
 
+    async def on_task_changed(self, session: AsyncSession, event: Any, meta: EventMeta) -> None:
+        """A task assigned or changed (``TaskCreated``, ``TaskUpdated``, ``TaskStarted``): each task-due rule
+        reminds its assignee ``lead_time`` before the due time and — with ``alert_when_overdue`` — when it is due.
+        A moved due time replaces the pending reminders."""
+        task = event.task
+        if not task.name or not task.HasField("due_time"):
+            return
+        await _forget_task(session, task.name)
+        if task.state not in (TASK_OPEN, TASK_IN_PROGRESS):
+            return
+        due = from_timestamp(task.due_time)
+        context: dict[str, Any] = {
+            "customer_name": task.title,
+            "branch": task.org_unit,
+            "relationship_manager": task.assignee,
+            "account": "",
+            "task": task.name,
+            "event_time": due,
+        }
+        local_due = due.astimezone(detection.BANK_TZ).strftime("%Y-%m-%d %H:%M")
+        for row, rule in await _enabled(session, ("task_due",)):
+            rule = _with_assignee(rule)
+            soon = {**context, "title": f"任务即将到期：{task.title}（{local_due}）"}
+            hit = detection.Hit(
+                rule=row.id, customer=task.customer, key=f"{row.id}|{task.name}|due|{due.isoformat()}"
+            )
+            when = due - domain.span(rule.task_due.lead_time)
+            if when <= self.clock.now() < due:
+                await self._raise_or_update(
+                    session, rule_row=row, rule=rule, hit=hit, context=soon, once=True
+                )
+            elif when > self.clock.now():
+                await self._hold(session, row, hit, soon, when)
+            if rule.task_due.alert_when_overdue:
+                late = {**context, "title": f"任务已逾期：{task.title}（{local_due} 到期）"}
+                hit = detection.Hit(
+                    rule=row.id, customer=task.customer, key=f"{row.id}|{task.name}|overdue|{due.isoformat()}"
+                )
+                if due <= self.clock.now():
+                    await self._raise_or_update(
+                        session, rule_row=row, rule=rule, hit=hit, context=late, once=True
+                    )
+                else:
+                    await self._hold(session, row, hit, late, due)
+
+    async def on_task_closed(self, session: AsyncSession, event: Any, meta: EventMeta) -> None:
+        """A task completed or cancelled: its pending reminders go, and its open alerts are resolved."""
+        task = event.task
+        await _forget_task(session, task.name)
+        now = self.clock.now()
+        note = "任务已完成" if task.state == TASK_COMPLETED else "任务已取消"
+        rows = await session.scalars(
+            select(AlertRow).where(AlertRow.task == task.name, AlertRow.state.not_in((RESOLVED, STOPPED)))
+        )
+        for row in rows:
+            row.state, row.resolve_time, row.resolution_note = RESOLVED, now, note
+            row.next_notify_time = row.escalate_time = row.snooze_expire_time = None
+            row.update_time, row.version = now, row.version + 1
+            alert = alert_to_proto(row)
+            self.events.record(session, events_pb2.AlertResolved(alert=alert), resource=alert.name)
+
     async def raise_due_reminders(self, session: AsyncSession) -> int:
         """The reminders whose time has come, raised (each once) and removed."""
         now = self.clock.now()
@@ -377,6 +438,8 @@ class Monitor:
             if row is None or not row.enabled:
                 continue  # the rule was deleted or switched off meanwhile
             rule = json_format.Parse(row.definition, alert_pb2.AlertRule())
+            if row.kind == "task_due":
+                rule = _with_assignee(rule)
             saved = json.loads(reminder.context)
             hit = detection.Hit(
                 rule=row.id,
@@ -439,6 +502,7 @@ class Monitor:
                     alert_key=hit.key,
                     rule_id=row.id,
                     customer=hit.customer,
+                    task=str(context.get("task", "")),
                     due_time=due,
                     context=text,
                     create_time=self.clock.now(),
@@ -500,6 +564,7 @@ class Monitor:
             kind=rule_row.kind,
             customer=hit.customer,
             account=context["account"] if rule_row.kind in ("large_transaction", "balance_drop") else "",
+            task=str(context.get("task", "")),
             branch=context["branch"],
             relationship_manager=context["relationship_manager"],
             severity=rule_row.severity,
@@ -595,6 +660,23 @@ KEY_DATE_WORDS = {
 def _local_midnight(day: date) -> datetime:
     """The start of ``day`` in the bank's time zone, in UTC (what is stored and compared)."""
     return datetime.combine(day, time(0), tzinfo=detection.BANK_TZ).astimezone(UTC)
+
+
+TASK_OPEN, TASK_IN_PROGRESS, TASK_COMPLETED = 1, 2, 3  # kam.task.v1.Task.State
+
+
+def _with_assignee(rule: alert_pb2.AlertRule) -> alert_pb2.AlertRule:
+    """A task reminder always reaches the task's assignee (carried as the context's relationship manager)."""
+    copy = alert_pb2.AlertRule()
+    copy.CopyFrom(rule)
+    copy.recipients.relationship_manager = True
+    return copy
+
+
+async def _forget_task(session: AsyncSession, task: str) -> None:
+    for reminder in await session.scalars(select(ReminderRow).where(ReminderRow.task == task)):
+        await session.delete(reminder)
+    await session.flush()
 
 
 def _display(value: object) -> str:
