@@ -641,3 +641,16 @@ async def test_task_reminders_before_due_and_when_overdue_go_when_the_task_is_do
     closed.state = task_pb2.Task.STATE_COMPLETED
     await _apply(bank, bank.monitor.on_task_closed, task_events.TaskCompleted(task=closed))
     assert {a.state for a in await bank.alerts()} == {"STATE_RESOLVED"}
+
+
+async def test_a_rule_with_a_customer_message_asks_the_notice_service_to_send_it(bank: Bank) -> None:
+    listed, _ = await bank.rules.list({"kind": "festival"}, 0, 10)
+    greeting = alert_pb2.AlertRule(name=listed[0].name, customer_message_template="templates/spring_greeting")
+    await bank.rules.update(None, greeting, ["customer_message_template"], etag="")
+    await bank.customer("m1")
+    bank.clock.set(datetime(2027, 2, 2, 16, 0, tzinfo=UTC))
+    await Scheduler(bank.db, bank.clock, monitor=bank.monitor).tick()
+    (message,) = await bank.published(events_pb2.CustomerMessageRequested)
+    assert (message.customer, message.template) == ("customers/m1", "templates/spring_greeting")
+    assert message.variables["customer_name"] == "客户m1" and message.variables["节日"] == "春节"
+    assert message.alert == f"alerts/{(await bank.alerts())[0].id}"

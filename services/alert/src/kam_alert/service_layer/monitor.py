@@ -591,6 +591,24 @@ class Monitor:
         session.add(row)
         alert = alert_to_proto(row)
         self.events.record(session, events_pb2.AlertRaised(alert=alert), resource=alert.name)
+        if rule.customer_message_template and hit.customer:  # a greeting or notice to the customer, too
+            variables = struct_pb2.Struct()
+            variables.update(
+                {
+                    "customer_name": str(context.get("customer_name", "")),
+                    **{str(label): str(value) for label, value in evidence},
+                }
+            )
+            self.events.record(
+                session,
+                events_pb2.CustomerMessageRequested(
+                    customer=hit.customer,
+                    template=rule.customer_message_template,
+                    variables=variables,
+                    alert=alert.name,
+                ),
+                resource=alert.name,
+            )
         if recipients:
             data = struct_pb2.Struct()
             data.update(
