@@ -654,3 +654,56 @@ async def test_a_rule_with_a_customer_message_asks_the_notice_service_to_send_it
     assert (message.customer, message.template) == ("customers/m1", "templates/spring_greeting")
     assert message.variables["customer_name"] == "客户m1" and message.variables["节日"] == "春节"
     assert message.alert == f"alerts/{(await bank.alerts())[0].id}"
+
+
+async def test_comments_and_stopping_a_rule_for_a_customer_until_a_date(bank: Bank, api) -> None:
+    c = await bank.customer("x1")
+    await bank.post(c, 60_000)
+    (alert,) = (await api("ListAlerts", pb.ListAlertsRequest())).alerts
+    said = (
+        await api(
+            "CreateAlertComment",
+            pb.CreateAlertCommentRequest(
+                parent=alert.name, comment=alert_pb2.AlertComment(text="已致电客户，购车首付")
+            ),
+        )
+    ).comment
+    assert said.author == "users/admin" and said.name.startswith(f"{alert.name}/comments/")
+    listed = await api("ListAlertComments", pb.ListAlertCommentsRequest(parent=alert.name))
+    assert [x.text for x in listed.comments] == ["已致电客户，购车首付"]
+    with pytest.raises(grpc.aio.AioRpcError) as empty:
+        await api(
+            "CreateAlertComment",
+            pb.CreateAlertCommentRequest(parent=alert.name, comment=alert_pb2.AlertComment()),
+        )
+    assert empty.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    other = await bank.customer("x2", rm="users/rm_li")
+    await bank.post(other, 60_000)
+    hidden = next(
+        a for a in (await api("ListAlerts", pb.ListAlertsRequest())).alerts if a.customer == other.name
+    )
+    rm = {"user": "users/rm_zhang", "role": "roles/relationship_manager", "org": "orgUnits/0101"}
+    with pytest.raises(grpc.aio.AioRpcError) as out_of_scope:
+        await api("ListAlertComments", pb.ListAlertCommentsRequest(parent=hidden.name), **rm)
+    assert out_of_scope.value.code() == grpc.StatusCode.NOT_FOUND
+
+    too_long = to_timestamp(bank.clock.now() + timedelta(days=181))
+    with pytest.raises(grpc.aio.AioRpcError) as bad:
+        await api("StopAlert", pb.StopAlertRequest(name=alert.name, silence_rule_until=too_long))
+    assert bad.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    until = bank.clock.now() + timedelta(days=30)
+    stopped = (
+        await api(
+            "StopAlert",
+            pb.StopAlertRequest(
+                name=alert.name, resolution_note="客户经营常态", silence_rule_until=to_timestamp(until)
+            ),
+        )
+    ).alert
+    assert stopped.state == alert_pb2.Alert.STATE_STOPPED
+    assert stopped.silence_expire_time.ToDatetime(tzinfo=UTC) == until
+    await bank.post(c, 80_000, at=NOON + timedelta(days=1))  # the same rule and customer: silent
+    assert [a.customer for a in await bank.alerts()].count("customers/x1") == 1
+    bank.clock.set(until + timedelta(seconds=1))
+    await bank.post(c, 80_000, at=until + timedelta(seconds=1))  # the silence is over
+    assert [a.customer for a in await bank.alerts()].count("customers/x1") == 2

@@ -156,6 +156,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/alerts/{alert}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists an alert's comments, oldest first
+         * @description Lists an alert's comments, oldest first.
+         */
+        get: operations["AlertService_ListAlertComments"];
+        put?: never;
+        /**
+         * Adds a comment to an alert (who is handling it, what the customer said …)
+         * @description Adds a comment to an alert (who is handling it, what the customer said …).
+         */
+        post: operations["AlertService_CreateAlertComment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/alerts/{alert}:acknowledge": {
         parameters: {
             query?: never;
@@ -2415,6 +2439,11 @@ export interface components {
             readonly severity?: "SEVERITY_UNSPECIFIED" | "SEVERITY_LOW" | "SEVERITY_MEDIUM" | "SEVERITY_HIGH" | "SEVERITY_CRITICAL";
             /**
              * Format: date-time
+             * @description Until when the rule stays silent for this customer (set by StopAlert's `silence_rule_until`).
+             */
+            readonly silenceExpireTime?: string;
+            /**
+             * Format: date-time
              * @description Until when a snoozed alert sleeps.
              */
             readonly snoozeExpireTime?: string;
@@ -2437,6 +2466,20 @@ export interface components {
              * @description When the state last changed.
              */
             readonly updateTime?: string;
+        };
+        /** @description A comment on an alert (处理记录): who said what, when. */
+        "kam.alert.v1.AlertComment": {
+            /** @description Who wrote it, `users/{user}`. */
+            readonly author?: string;
+            /**
+             * Format: date-time
+             * @description When.
+             */
+            readonly createTime?: string;
+            /** @description Resource name, `alerts/{alert}/comments/{comment}`. */
+            name?: string;
+            /** @description The text (at most 2,000 characters). */
+            text: string;
         };
         /** @description An alert rule (预警规则): what to watch, for which customers, who to tell, and how often. */
         "kam.alert.v1.AlertRule": {
@@ -2628,6 +2671,13 @@ export interface components {
             sameDayCumulative?: boolean;
             threshold: components["schemas"]["google.type.Money"];
         };
+        /** @description Response for AlertService.ListAlertComments. */
+        "kam.alert.v1.ListAlertCommentsResponse": {
+            /** @description The page of comments, oldest first. */
+            comments?: components["schemas"]["kam.alert.v1.AlertComment"][];
+            /** @description Token for the next page; empty on the last page. */
+            nextPageToken?: string;
+        };
         /** @description Response for AlertService.ListAlertRules. */
         "kam.alert.v1.ListAlertRulesResponse": {
             /** @description The page of rules. */
@@ -2738,6 +2788,12 @@ export interface components {
             name: string;
             /** @description Why (optional). */
             resolutionNote?: string;
+            /**
+             * Format: date-time
+             * @description When set, the rule also stays silent for this customer until then ("do not keep alerting"), at most 180 days
+             *      ahead.
+             */
+            silenceRuleUntil?: string;
         };
         /** @description A task approaching its due time, or overdue (个人任务提醒). */
         "kam.alert.v1.TaskDueCondition": {
@@ -5649,6 +5705,79 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["kam.alert.v1.Alert"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    AlertService_ListAlertComments: {
+        parameters: {
+            query?: {
+                /** @description Maximum number of comments: default 50, maximum 500. */
+                pageSize?: number;
+                /** @description The `next_page_token` of a previous call. */
+                pageToken?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 字段 parent 的一段 (a segment of field parent) */
+                alert: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.alert.v1.ListAlertCommentsResponse"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    AlertService_CreateAlertComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 字段 parent 的一段 (a segment of field parent) */
+                alert: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["kam.alert.v1.AlertComment"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.alert.v1.AlertComment"];
                 };
             };
             /** @description 错误 (error) */

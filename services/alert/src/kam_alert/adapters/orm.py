@@ -124,6 +124,7 @@ class AlertRow(Base):
     #: when the next escalation is due while unacknowledged (None: the rule does not escalate, or no level left)
     escalate_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     snooze_expire_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    silence_expire_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     acknowledger: Mapped[str] = mapped_column(String(128), default="")
     acknowledge_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     resolver: Mapped[str] = mapped_column(String(128), default="")
@@ -165,3 +166,27 @@ class UserCopy(UserCopyColumns, Base):
     as recipients, without a call per alert."""
 
     __tablename__ = "users"
+
+
+class AlertCommentRow(Base):
+    """A comment on an alert (处理记录)."""
+
+    __tablename__ = "alert_comments"
+    __table_args__ = (Index("ix_alert_comments_alert_id", "alert_id", "create_time"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    alert_id: Mapped[str] = mapped_column(String(32))
+    author: Mapped[str] = mapped_column(String(128))
+    text: Mapped[str] = mapped_column(Text)
+    create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RuleSilenceRow(Base):
+    """A rule told to keep quiet about one customer until a time ("do not keep alerting", StopAlert)."""
+
+    __tablename__ = "rule_silences"
+
+    rule_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    customer: Mapped[str] = mapped_column(String(128), primary_key=True)
+    expire_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(128))

@@ -8,7 +8,7 @@ from kam.alert.v1 import alert_pb2
 from kam_kit import etags
 from kam_kit.timeconv import to_timestamp
 
-from kam_alert.adapters.orm import AlertRow
+from kam_alert.adapters.orm import AlertCommentRow, AlertRow
 
 Alert = alert_pb2.Alert
 
@@ -44,9 +44,19 @@ def alert_to_proto(row: AlertRow) -> Alert:
         ("last_notify_time", row.last_notify_time),
         ("next_notify_time", row.next_notify_time),
         ("snooze_expire_time", row.snooze_expire_time),
+        ("silence_expire_time", row.silence_expire_time),
         ("acknowledge_time", row.acknowledge_time),
         ("resolve_time", row.resolve_time),
     ):
         if value is not None:
             getattr(alert, field).CopyFrom(to_timestamp(value))
     return alert
+
+
+def comment_to_proto(row: AlertCommentRow) -> alert_pb2.AlertComment:
+    return alert_pb2.AlertComment(
+        name=f"alerts/{row.alert_id}/comments/{row.id}",
+        text=row.text,
+        author=row.author,
+        create_time=to_timestamp(row.create_time),
+    )

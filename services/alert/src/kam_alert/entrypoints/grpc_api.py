@@ -121,8 +121,17 @@ class AlertServicer(pb_grpc.AlertServiceServicer):
         return pb.SnoozeAlertResponse(alert=alert)
 
     async def StopAlert(self, request: pb.StopAlertRequest, context) -> pb.StopAlertResponse:
+        until = (
+            timestamp_value(request.silence_rule_until, "silence_rule_until")
+            if request.HasField("silence_rule_until")
+            else None
+        )
         alert = await self.alerts.stop(
-            current_identity(), request.name, etag=request.etag, note=request.resolution_note
+            current_identity(),
+            request.name,
+            etag=request.etag,
+            note=request.resolution_note,
+            silence_until=until,
         )
         return pb.StopAlertResponse(alert=alert)
 
@@ -131,6 +140,24 @@ class AlertServicer(pb_grpc.AlertServiceServicer):
             current_identity(), request.name, etag=request.etag, note=request.resolution_note
         )
         return pb.ResolveAlertResponse(alert=alert)
+
+    async def CreateAlertComment(
+        self, request: pb.CreateAlertCommentRequest, context
+    ) -> pb.CreateAlertCommentResponse:
+        comment = await self.alerts.comment(current_identity(), request.parent, request.comment.text)
+        return pb.CreateAlertCommentResponse(comment=comment)
+
+    async def ListAlertComments(
+        self, request: pb.ListAlertCommentsRequest, context
+    ) -> pb.ListAlertCommentsResponse:
+        size = pagination.page_size(request.page_size, maximum=500)
+        offset = self.pages.offset(request.page_token, request.parent)
+        comments, more = await self.alerts.comments(
+            current_identity(), request.parent, offset=offset, limit=size
+        )
+        return pb.ListAlertCommentsResponse(
+            comments=comments, next_page_token=self.pages.next(offset, len(comments), more, request.parent)
+        )
 
     # --- monitoring ---------------------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ not keep alerting", without resolving).
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 
 from kam.alert.v1 import alert_pb2, events_pb2
@@ -21,12 +22,14 @@ from kam_kit.scope import DataScope
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kam_alert.adapters.orm import AlertRow, OrgUnitCopy
-from kam_alert.adapters.protomap import alert_to_proto
+from kam_alert.adapters.orm import AlertCommentRow, AlertRow, OrgUnitCopy, RuleSilenceRow
+from kam_alert.adapters.protomap import alert_to_proto, comment_to_proto
 
 Alert = alert_pb2.Alert
 SERVICE = "alert"
 MAX_SNOOZE = timedelta(days=30)
+MAX_SILENCE = timedelta(days=180)
+MAX_COMMENT = 2000
 #: the states a change may start from
 _FROM = {
     "acknowledge": {"STATE_OPEN", "STATE_SNOOZED"},
@@ -70,10 +73,10 @@ FILTERS = {
 ORDERS = {"create_time": AlertRow.create_time, "update_time": AlertRow.update_time}
 
 
-def alert_id(name: str) -> str:
+def alert_id(name: str, field: str = "name") -> str:
     prefix, _, rest = name.partition("/")
     if prefix != "alerts" or not rest or "/" in rest:
-        raise InvalidArgument.for_field("name", "应为 alerts/{预警} (alerts/{alert})")
+        raise InvalidArgument.for_field(field, "应为 alerts/{预警} (alerts/{alert})")
     return rest
 
 
@@ -125,7 +128,7 @@ class AlertService:
     # --- lifecycle ----------------------------------------------------------------------------------------------
 
     async def acknowledge(self, identity: Identity | None, name: str, *, etag: str) -> Alert:
-        async def change(row: AlertRow, now: datetime) -> None:
+        async def change(session: AsyncSession, row: AlertRow, now: datetime) -> None:
             row.state, row.acknowledger, row.acknowledge_time = "STATE_ACKNOWLEDGED", _who(identity), now
             row.next_notify_time, row.snooze_expire_time, row.escalate_time = None, None, None
 
@@ -151,13 +154,41 @@ class AlertService:
         if not (now < expire <= now + MAX_SNOOZE):
             raise InvalidArgument.for_field(field, "应在现在之后 30 天以内 (in the next 30 days)")
 
-        async def change(row: AlertRow, now: datetime) -> None:
+        async def change(session: AsyncSession, row: AlertRow, now: datetime) -> None:
             row.state, row.snooze_expire_time, row.next_notify_time = "STATE_SNOOZED", expire, expire
 
         return await self._change(identity, name, "snooze", etag, change, events_pb2.AlertSnoozed)
 
-    async def stop(self, identity: Identity | None, name: str, *, etag: str, note: str) -> Alert:
-        async def change(row: AlertRow, now: datetime) -> None:
+    async def stop(
+        self,
+        identity: Identity | None,
+        name: str,
+        *,
+        etag: str,
+        note: str,
+        silence_until: datetime | None = None,
+    ) -> Alert:
+        now = self.clock.now()
+        if silence_until is not None and not (now < silence_until <= now + MAX_SILENCE):
+            raise InvalidArgument.for_field(
+                "silence_rule_until", "应在现在之后 180 天以内 (in the next 180 days)"
+            )
+
+        async def change(session: AsyncSession, row: AlertRow, now: datetime) -> None:
+            if silence_until is not None and row.customer:
+                silence = await session.get(RuleSilenceRow, (row.rule_id, row.customer))
+                if silence is None:
+                    session.add(
+                        RuleSilenceRow(
+                            rule_id=row.rule_id,
+                            customer=row.customer,
+                            expire_time=silence_until,
+                            actor=_who(identity),
+                        )
+                    )
+                else:
+                    silence.expire_time, silence.actor = silence_until, _who(identity)
+                row.silence_expire_time = silence_until
             row.state, row.resolver, row.resolve_time = "STATE_STOPPED", _who(identity), now
             row.resolution_note, row.next_notify_time, row.escalate_time = note.strip(), None, None
 
@@ -169,12 +200,55 @@ class AlertService:
                 "resolution_note", "必填：处理说明 (required: how it was handled)"
             )
 
-        async def change(row: AlertRow, now: datetime) -> None:
+        async def change(session: AsyncSession, row: AlertRow, now: datetime) -> None:
             row.state, row.resolver, row.resolve_time = "STATE_RESOLVED", _who(identity), now
             row.resolution_note, row.next_notify_time, row.snooze_expire_time = note.strip(), None, None
             row.escalate_time = None
 
         return await self._change(identity, name, "resolve", etag, change, events_pb2.AlertResolved)
+
+    async def comment(self, identity: Identity | None, parent: str, text: str) -> alert_pb2.AlertComment:
+        aid = alert_id(parent, "parent")
+        text = text.strip()
+        if not text or len(text) > MAX_COMMENT:
+            raise InvalidArgument.for_field(
+                "comment.text", f"必填，最长{MAX_COMMENT}字 (required, at most {MAX_COMMENT})"
+            )
+        async with self.db.transaction() as session:
+            await self._visible(session, identity, aid)
+            row = AlertCommentRow(
+                id=uuid.uuid4().hex,
+                alert_id=aid,
+                author=_who(identity),
+                text=text,
+                create_time=self.clock.now(),
+            )
+            session.add(row)
+            self.audit.change(
+                session,
+                actor=identity,
+                action="alerts.comment",
+                resource=f"alerts/{aid}/comments/{row.id}",
+                after={"text": text},
+            )
+            return comment_to_proto(row)
+
+    async def comments(
+        self, identity: Identity | None, parent: str, *, offset: int, limit: int
+    ) -> tuple[list[alert_pb2.AlertComment], bool]:
+        aid = alert_id(parent, "parent")
+        async with self.db.read() as session:
+            await self._visible(session, identity, aid)
+            rows = list(
+                await session.scalars(
+                    select(AlertCommentRow)
+                    .where(AlertCommentRow.alert_id == aid)
+                    .order_by(AlertCommentRow.create_time, AlertCommentRow.id)
+                    .offset(offset)
+                    .limit(limit + 1)
+                )
+            )
+            return [comment_to_proto(row) for row in rows[:limit]], len(rows) > limit
 
     async def _change(self, identity, name, action, etag, change, event_type) -> Alert:
         aid = alert_id(name)
@@ -188,7 +262,7 @@ class AlertService:
                 )
             before = {"state": row.state}
             now = self.clock.now()
-            await change(row, now)
+            await change(session, row, now)
             row.update_time, row.version = now, row.version + 1
             alert = alert_to_proto(row)
             self.events.record(session, event_type(alert=alert), resource=alert.name)

@@ -38,6 +38,7 @@ from kam_alert.adapters.orm import (
     DetectorStateRow,
     OrgUnitCopy,
     ReminderRow,
+    RuleSilenceRow,
     TierRank,
     WatchedCustomer,
 )
@@ -526,6 +527,9 @@ class Monitor:
         now = self.clock.now()
         if once and await session.scalar(select(AlertRow.id).where(AlertRow.alert_key == hit.key).limit(1)):
             return False
+        silence = await session.get(RuleSilenceRow, (rule_row.id, hit.customer)) if hit.customer else None
+        if silence is not None and aware(silence.expire_time) > now:
+            return False  # "do not keep alerting" for this rule and customer, until then
         existing = await session.scalar(
             select(AlertRow)
             .where(AlertRow.alert_key == hit.key, AlertRow.state.not_in((RESOLVED, STOPPED)))

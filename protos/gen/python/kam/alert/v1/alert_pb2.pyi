@@ -269,7 +269,7 @@ class Evidence(_message.Message):
     def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
 
 class Alert(_message.Message):
-    __slots__ = ("name", "rule", "customer", "account", "task", "severity", "state", "title", "description", "evidence", "recipients", "event_time", "create_time", "update_time", "last_notify_time", "next_notify_time", "notify_count", "rule_version", "occurrence_count", "transactions", "escalation_level", "snooze_expire_time", "acknowledger", "acknowledge_time", "resolver", "resolve_time", "resolution_note", "branch", "etag")
+    __slots__ = ("name", "rule", "customer", "account", "task", "severity", "state", "title", "description", "evidence", "recipients", "event_time", "create_time", "update_time", "last_notify_time", "next_notify_time", "notify_count", "rule_version", "occurrence_count", "transactions", "escalation_level", "snooze_expire_time", "acknowledger", "acknowledge_time", "silence_expire_time", "resolver", "resolve_time", "resolution_note", "branch", "etag")
     class State(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         STATE_UNSPECIFIED: _ClassVar[Alert.State]
@@ -308,6 +308,7 @@ class Alert(_message.Message):
     SNOOZE_EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
     ACKNOWLEDGER_FIELD_NUMBER: _ClassVar[int]
     ACKNOWLEDGE_TIME_FIELD_NUMBER: _ClassVar[int]
+    SILENCE_EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
     RESOLVER_FIELD_NUMBER: _ClassVar[int]
     RESOLVE_TIME_FIELD_NUMBER: _ClassVar[int]
     RESOLUTION_NOTE_FIELD_NUMBER: _ClassVar[int]
@@ -337,12 +338,13 @@ class Alert(_message.Message):
     snooze_expire_time: _timestamp_pb2.Timestamp
     acknowledger: str
     acknowledge_time: _timestamp_pb2.Timestamp
+    silence_expire_time: _timestamp_pb2.Timestamp
     resolver: str
     resolve_time: _timestamp_pb2.Timestamp
     resolution_note: str
     branch: str
     etag: str
-    def __init__(self, name: _Optional[str] = ..., rule: _Optional[str] = ..., customer: _Optional[str] = ..., account: _Optional[str] = ..., task: _Optional[str] = ..., severity: _Optional[_Union[Severity, str]] = ..., state: _Optional[_Union[Alert.State, str]] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ..., recipients: _Optional[_Iterable[str]] = ..., event_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_notify_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., next_notify_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., notify_count: _Optional[int] = ..., rule_version: _Optional[int] = ..., occurrence_count: _Optional[int] = ..., transactions: _Optional[_Iterable[str]] = ..., escalation_level: _Optional[int] = ..., snooze_expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledger: _Optional[str] = ..., acknowledge_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolver: _Optional[str] = ..., resolve_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolution_note: _Optional[str] = ..., branch: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
+    def __init__(self, name: _Optional[str] = ..., rule: _Optional[str] = ..., customer: _Optional[str] = ..., account: _Optional[str] = ..., task: _Optional[str] = ..., severity: _Optional[_Union[Severity, str]] = ..., state: _Optional[_Union[Alert.State, str]] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., evidence: _Optional[_Iterable[_Union[Evidence, _Mapping]]] = ..., recipients: _Optional[_Iterable[str]] = ..., event_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_notify_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., next_notify_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., notify_count: _Optional[int] = ..., rule_version: _Optional[int] = ..., occurrence_count: _Optional[int] = ..., transactions: _Optional[_Iterable[str]] = ..., escalation_level: _Optional[int] = ..., snooze_expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledger: _Optional[str] = ..., acknowledge_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., silence_expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolver: _Optional[str] = ..., resolve_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolution_note: _Optional[str] = ..., branch: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
 
 class MonitoringStats(_message.Message):
     __slots__ = ("name", "watched_customer_count", "enabled_rule_count", "open_alert_count", "evaluated_transaction_count", "last_event_time")
@@ -359,3 +361,15 @@ class MonitoringStats(_message.Message):
     evaluated_transaction_count: int
     last_event_time: _timestamp_pb2.Timestamp
     def __init__(self, name: _Optional[str] = ..., watched_customer_count: _Optional[int] = ..., enabled_rule_count: _Optional[int] = ..., open_alert_count: _Optional[int] = ..., evaluated_transaction_count: _Optional[int] = ..., last_event_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class AlertComment(_message.Message):
+    __slots__ = ("name", "text", "author", "create_time")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    AUTHOR_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    text: str
+    author: str
+    create_time: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., text: _Optional[str] = ..., author: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

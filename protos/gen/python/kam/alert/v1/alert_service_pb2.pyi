@@ -154,14 +154,16 @@ class SnoozeAlertResponse(_message.Message):
     def __init__(self, alert: _Optional[_Union[_alert_pb2.Alert, _Mapping]] = ...) -> None: ...
 
 class StopAlertRequest(_message.Message):
-    __slots__ = ("name", "resolution_note", "etag")
+    __slots__ = ("name", "resolution_note", "etag", "silence_rule_until")
     NAME_FIELD_NUMBER: _ClassVar[int]
     RESOLUTION_NOTE_FIELD_NUMBER: _ClassVar[int]
     ETAG_FIELD_NUMBER: _ClassVar[int]
+    SILENCE_RULE_UNTIL_FIELD_NUMBER: _ClassVar[int]
     name: str
     resolution_note: str
     etag: str
-    def __init__(self, name: _Optional[str] = ..., resolution_note: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
+    silence_rule_until: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., resolution_note: _Optional[str] = ..., etag: _Optional[str] = ..., silence_rule_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class StopAlertResponse(_message.Message):
     __slots__ = ("alert",)
@@ -184,6 +186,38 @@ class ResolveAlertResponse(_message.Message):
     ALERT_FIELD_NUMBER: _ClassVar[int]
     alert: _alert_pb2.Alert
     def __init__(self, alert: _Optional[_Union[_alert_pb2.Alert, _Mapping]] = ...) -> None: ...
+
+class CreateAlertCommentRequest(_message.Message):
+    __slots__ = ("parent", "comment")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    comment: _alert_pb2.AlertComment
+    def __init__(self, parent: _Optional[str] = ..., comment: _Optional[_Union[_alert_pb2.AlertComment, _Mapping]] = ...) -> None: ...
+
+class CreateAlertCommentResponse(_message.Message):
+    __slots__ = ("comment",)
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    comment: _alert_pb2.AlertComment
+    def __init__(self, comment: _Optional[_Union[_alert_pb2.AlertComment, _Mapping]] = ...) -> None: ...
+
+class ListAlertCommentsRequest(_message.Message):
+    __slots__ = ("parent", "page_size", "page_token")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    page_size: int
+    page_token: str
+    def __init__(self, parent: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListAlertCommentsResponse(_message.Message):
+    __slots__ = ("comments", "next_page_token")
+    COMMENTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    comments: _containers.RepeatedCompositeFieldContainer[_alert_pb2.AlertComment]
+    next_page_token: str
+    def __init__(self, comments: _Optional[_Iterable[_Union[_alert_pb2.AlertComment, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class GetMonitoringStatsRequest(_message.Message):
     __slots__ = ()

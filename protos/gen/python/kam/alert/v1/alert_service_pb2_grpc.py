@@ -93,6 +93,16 @@ class AlertServiceStub:
                 request_serializer=kam_dot_alert_dot_v1_dot_alert__service__pb2.ResolveAlertRequest.SerializeToString,
                 response_deserializer=kam_dot_alert_dot_v1_dot_alert__service__pb2.ResolveAlertResponse.FromString,
                 _registered_method=True)
+        self.CreateAlertComment = channel.unary_unary(
+                '/kam.alert.v1.AlertService/CreateAlertComment',
+                request_serializer=kam_dot_alert_dot_v1_dot_alert__service__pb2.CreateAlertCommentRequest.SerializeToString,
+                response_deserializer=kam_dot_alert_dot_v1_dot_alert__service__pb2.CreateAlertCommentResponse.FromString,
+                _registered_method=True)
+        self.ListAlertComments = channel.unary_unary(
+                '/kam.alert.v1.AlertService/ListAlertComments',
+                request_serializer=kam_dot_alert_dot_v1_dot_alert__service__pb2.ListAlertCommentsRequest.SerializeToString,
+                response_deserializer=kam_dot_alert_dot_v1_dot_alert__service__pb2.ListAlertCommentsResponse.FromString,
+                _registered_method=True)
         self.GetMonitoringStats = channel.unary_unary(
                 '/kam.alert.v1.AlertService/GetMonitoringStats',
                 request_serializer=kam_dot_alert_dot_v1_dot_alert__service__pb2.GetMonitoringStatsRequest.SerializeToString,
@@ -184,6 +194,20 @@ class AlertServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateAlertComment(self, request, context):
+        """Adds a comment to an alert (who is handling it, what the customer said …).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAlertComments(self, request, context):
+        """Lists an alert's comments, oldest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetMonitoringStats(self, request, context):
         """Gets figures about what the alert service is watching.
         """
@@ -248,6 +272,16 @@ def add_AlertServiceServicer_to_server(servicer, server):
                     servicer.ResolveAlert,
                     request_deserializer=kam_dot_alert_dot_v1_dot_alert__service__pb2.ResolveAlertRequest.FromString,
                     response_serializer=kam_dot_alert_dot_v1_dot_alert__service__pb2.ResolveAlertResponse.SerializeToString,
+            ),
+            'CreateAlertComment': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateAlertComment,
+                    request_deserializer=kam_dot_alert_dot_v1_dot_alert__service__pb2.CreateAlertCommentRequest.FromString,
+                    response_serializer=kam_dot_alert_dot_v1_dot_alert__service__pb2.CreateAlertCommentResponse.SerializeToString,
+            ),
+            'ListAlertComments': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAlertComments,
+                    request_deserializer=kam_dot_alert_dot_v1_dot_alert__service__pb2.ListAlertCommentsRequest.FromString,
+                    response_serializer=kam_dot_alert_dot_v1_dot_alert__service__pb2.ListAlertCommentsResponse.SerializeToString,
             ),
             'GetMonitoringStats': grpc.unary_unary_rpc_method_handler(
                     servicer.GetMonitoringStats,
@@ -556,6 +590,60 @@ class AlertService:
             '/kam.alert.v1.AlertService/ResolveAlert',
             kam_dot_alert_dot_v1_dot_alert__service__pb2.ResolveAlertRequest.SerializeToString,
             kam_dot_alert_dot_v1_dot_alert__service__pb2.ResolveAlertResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateAlertComment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.alert.v1.AlertService/CreateAlertComment',
+            kam_dot_alert_dot_v1_dot_alert__service__pb2.CreateAlertCommentRequest.SerializeToString,
+            kam_dot_alert_dot_v1_dot_alert__service__pb2.CreateAlertCommentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAlertComments(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.alert.v1.AlertService/ListAlertComments',
+            kam_dot_alert_dot_v1_dot_alert__service__pb2.ListAlertCommentsRequest.SerializeToString,
+            kam_dot_alert_dot_v1_dot_alert__service__pb2.ListAlertCommentsResponse.FromString,
             options,
             channel_credentials,
             insecure,

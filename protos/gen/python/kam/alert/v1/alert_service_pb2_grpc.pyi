@@ -59,6 +59,10 @@ class AlertServiceStub:
     """Stops an alert's repetition without resolving it (不再继续预警)."""
     ResolveAlert: _grpc.UnaryUnaryMultiCallable[_alert_service_pb2.ResolveAlertRequest, _alert_service_pb2.ResolveAlertResponse]
     """Resolves an alert, recording how it was handled."""
+    CreateAlertComment: _grpc.UnaryUnaryMultiCallable[_alert_service_pb2.CreateAlertCommentRequest, _alert_service_pb2.CreateAlertCommentResponse]
+    """Adds a comment to an alert (who is handling it, what the customer said …)."""
+    ListAlertComments: _grpc.UnaryUnaryMultiCallable[_alert_service_pb2.ListAlertCommentsRequest, _alert_service_pb2.ListAlertCommentsResponse]
+    """Lists an alert's comments, oldest first."""
     GetMonitoringStats: _grpc.UnaryUnaryMultiCallable[_alert_service_pb2.GetMonitoringStatsRequest, _alert_service_pb2.GetMonitoringStatsResponse]
     """Gets figures about what the alert service is watching."""
 
@@ -93,6 +97,10 @@ class AlertServiceAsyncStub(AlertServiceStub):
     """Stops an alert's repetition without resolving it (不再继续预警)."""
     ResolveAlert: _aio.UnaryUnaryMultiCallable[_alert_service_pb2.ResolveAlertRequest, _alert_service_pb2.ResolveAlertResponse]  # type: ignore[assignment]
     """Resolves an alert, recording how it was handled."""
+    CreateAlertComment: _aio.UnaryUnaryMultiCallable[_alert_service_pb2.CreateAlertCommentRequest, _alert_service_pb2.CreateAlertCommentResponse]  # type: ignore[assignment]
+    """Adds a comment to an alert (who is handling it, what the customer said …)."""
+    ListAlertComments: _aio.UnaryUnaryMultiCallable[_alert_service_pb2.ListAlertCommentsRequest, _alert_service_pb2.ListAlertCommentsResponse]  # type: ignore[assignment]
+    """Lists an alert's comments, oldest first."""
     GetMonitoringStats: _aio.UnaryUnaryMultiCallable[_alert_service_pb2.GetMonitoringStatsRequest, _alert_service_pb2.GetMonitoringStatsResponse]  # type: ignore[assignment]
     """Gets figures about what the alert service is watching."""
 
@@ -190,6 +198,22 @@ class AlertServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_alert_service_pb2.ResolveAlertResponse, _abc.Awaitable[_alert_service_pb2.ResolveAlertResponse]]:
         """Resolves an alert, recording how it was handled."""
+
+    @_abc_1.abstractmethod
+    def CreateAlertComment(
+        self,
+        request: _alert_service_pb2.CreateAlertCommentRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_alert_service_pb2.CreateAlertCommentResponse, _abc.Awaitable[_alert_service_pb2.CreateAlertCommentResponse]]:
+        """Adds a comment to an alert (who is handling it, what the customer said …)."""
+
+    @_abc_1.abstractmethod
+    def ListAlertComments(
+        self,
+        request: _alert_service_pb2.ListAlertCommentsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_alert_service_pb2.ListAlertCommentsResponse, _abc.Awaitable[_alert_service_pb2.ListAlertCommentsResponse]]:
+        """Lists an alert's comments, oldest first."""
 
     @_abc_1.abstractmethod
     def GetMonitoringStats(
