@@ -707,3 +707,32 @@ async def test_comments_and_stopping_a_rule_for_a_customer_until_a_date(bank: Ba
     bank.clock.set(until + timedelta(seconds=1))
     await bank.post(c, 80_000, at=until + timedelta(seconds=1))  # the silence is over
     assert [a.customer for a in await bank.alerts()].count("customers/x1") == 2
+
+
+async def test_a_backtest_replays_the_kept_transactions_against_the_current_rule(bank: Bank, api) -> None:
+    a, b = await bank.customer("bt1"), await bank.customer("bt2")
+    for i, (customer, amount) in enumerate([(a, 60_000), (a, 30_000), (b, 45_000), (b, 4_000)]):
+        await bank.post(customer, amount, at=NOON + timedelta(hours=i))
+    bank.clock.set(NOON + timedelta(hours=5))
+    listed, _ = await bank.rules.list({"kind": "large_transaction"}, 0, 10)
+    cash = next(r for r in listed if r.large_transaction.cash == alert_pb2.CASH_FILTER_CASH)
+    lower = alert_pb2.AlertRule()
+    lower.CopyFrom(cash)
+    lower.large_transaction.threshold.CopyFrom(money(40_000))
+    before = [a.id for a in await bank.alerts()]
+    result = await api("BacktestAlertRule", pb.BacktestAlertRuleRequest(alert_rule=lower, days=7))
+    assert result.transaction_count == 4
+    assert (result.current.alert_count, [c.customer for c in result.current.customers]) == (
+        1,
+        ["customers/bt1"],
+    )
+    assert result.candidate.alert_count == 2 and result.candidate.customer_count == 2
+    assert [d.date for d in result.candidate.days] == ["2026-12-04"]
+    assert [a.id for a in await bank.alerts()] == before  # nothing raised
+    with pytest.raises(grpc.aio.AioRpcError) as bad:
+        await api("BacktestAlertRule", pb.BacktestAlertRuleRequest(alert_rule=lower, days=91))
+    assert bad.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    rm = {"user": "users/rm_zhang", "role": "roles/relationship_manager", "org": "orgUnits/0101"}
+    with pytest.raises(grpc.aio.AioRpcError) as denied:
+        await api("BacktestAlertRule", pb.BacktestAlertRuleRequest(alert_rule=lower), **rm)
+    assert denied.value.code() == grpc.StatusCode.PERMISSION_DENIED

@@ -116,6 +116,28 @@ export interface paths {
         patch: operations["AlertService_UpdateAlertRule"];
         trace?: never;
     };
+    "/v1/alertRules:backtest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Runs a candidate rule (or a changed threshold) over the stored transactions of the last `days` days without
+         * @description Runs a candidate rule (or a changed threshold) over the stored transactions of the last `days` days without
+         *      raising anything: how many alerts it would have raised, for which customers, against the rule as it is now
+         *      (when `alert_rule.name` names one). Transaction-watching kinds only (large transaction, structuring).
+         */
+        post: operations["AlertService_BacktestAlertRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/alerts": {
         parameters: {
             query?: never;
@@ -2548,6 +2570,74 @@ export interface components {
              * @description The rule's version: 1 when created, one more with every change. An alert names the version that raised it.
              */
             readonly version?: number;
+        };
+        /** @description Request for AlertService.BacktestAlertRule. */
+        "kam.alert.v1.BacktestAlertRuleRequest": {
+            alertRule: components["schemas"]["kam.alert.v1.AlertRule"];
+            /**
+             * Format: int32
+             * @description How many days back (1–90; default 30).
+             */
+            days?: number;
+        };
+        /** @description Response for AlertService.BacktestAlertRule. */
+        "kam.alert.v1.BacktestAlertRuleResponse": {
+            candidate?: components["schemas"]["kam.alert.v1.BacktestResult"];
+            current?: components["schemas"]["kam.alert.v1.BacktestResult"];
+            /**
+             * Format: date-time
+             * @description The period replayed: to.
+             */
+            endTime?: string;
+            /**
+             * Format: date-time
+             * @description The period replayed: from.
+             */
+            startTime?: string;
+            /**
+             * Format: int32
+             * @description How many stored transactions were replayed.
+             */
+            transactionCount?: number;
+        };
+        /** @description One customer's alerts in a backtest. */
+        "kam.alert.v1.BacktestCustomer": {
+            /**
+             * Format: int32
+             * @description How many alerts.
+             */
+            alertCount?: number;
+            /** @description The customer, `customers/{customer}`. */
+            customer?: string;
+            /** @description The customer's name. */
+            displayName?: string;
+        };
+        /** @description One day's alerts in a backtest. */
+        "kam.alert.v1.BacktestDay": {
+            /**
+             * Format: int32
+             * @description How many alerts.
+             */
+            alertCount?: number;
+            /** @description The bank's local date, `YYYY-MM-DD`. */
+            date?: string;
+        };
+        /** @description What a rule would have raised over a period. */
+        "kam.alert.v1.BacktestResult": {
+            /**
+             * Format: int32
+             * @description Alerts it would have raised (distinct alerts: repeated firing inside one window counts once).
+             */
+            alertCount?: number;
+            /**
+             * Format: int32
+             * @description Customers it would have alerted about.
+             */
+            customerCount?: number;
+            /** @description The customers with the most alerts (up to 100), most first. */
+            customers?: components["schemas"]["kam.alert.v1.BacktestCustomer"][];
+            /** @description Alerts per day (the bank's local date, `YYYY-MM-DD`), oldest first. */
+            days?: components["schemas"]["kam.alert.v1.BacktestDay"][];
         };
         /**
          * @description A sudden drop of a customer's assets under management (余额骤降): the balance fell by at least
@@ -5632,6 +5722,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["kam.alert.v1.AlertRule"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    AlertService_BacktestAlertRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["kam.alert.v1.BacktestAlertRuleRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.alert.v1.BacktestAlertRuleResponse"];
                 };
             };
             /** @description 错误 (error) */

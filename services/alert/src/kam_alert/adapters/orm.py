@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from kam_kit.db import service_base
 from kam_kit.directory import UserCopyColumns
 from kam_kit.orgtree import OrgUnitCopyColumns
-from sqlalchemy import Boolean, DateTime, Index, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 Base = service_base()
@@ -190,3 +191,21 @@ class RuleSilenceRow(Base):
     customer: Mapped[str] = mapped_column(String(128), primary_key=True)
     expire_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     actor: Mapped[str] = mapped_column(String(128))
+
+
+class TransactionHistoryRow(Base):
+    """The transactions evaluated in the last days (what a backtest replays), pruned daily."""
+
+    __tablename__ = "transaction_history"
+    __table_args__ = (Index("ix_transaction_history_post_time", "post_time"),)
+
+    name: Mapped[str] = mapped_column(String(250), primary_key=True)  # customers/…/accounts/…/transactions/…
+    customer: Mapped[str] = mapped_column(String(128))
+    customer_type: Mapped[str] = mapped_column(String(16))
+    tier: Mapped[str] = mapped_column(String(64), default="")
+    branch: Mapped[str] = mapped_column(String(128), default="")
+    amount: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    direction: Mapped[str] = mapped_column(String(8))
+    cash: Mapped[bool] = mapped_column(Boolean, default=False)
+    channel: Mapped[str] = mapped_column(String(32), default="")
+    post_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))

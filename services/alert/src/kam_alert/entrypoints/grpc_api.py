@@ -17,6 +17,7 @@ from kam_kit.timeconv import to_timestamp
 
 from kam_alert.service_layer.alerts import FILTERS as ALERT_FILTERS
 from kam_alert.service_layer.alerts import AlertService
+from kam_alert.service_layer.backtest import Backtester
 from kam_alert.service_layer.monitor import Monitor
 from kam_alert.service_layer.rules import FILTERS, WRITABLE, RuleService
 from kam_alert.service_layer.watch import watched_count
@@ -33,6 +34,7 @@ class AlertServicer(pb_grpc.AlertServiceServicer):
     ) -> None:
         self.db = db
         self.monitor = monitor
+        self.backtester = Backtester(db, alerts.clock)
         self.rules = rules
         self.alerts = alerts
         self.pages = pagination.OffsetPages(page_secret)
@@ -78,6 +80,13 @@ class AlertServicer(pb_grpc.AlertServiceServicer):
     ) -> pb.DeleteAlertRuleResponse:
         await self.rules.delete(current_identity(), request.name, etag=request.etag)
         return pb.DeleteAlertRuleResponse()
+
+    async def BacktestAlertRule(
+        self, request: pb.BacktestAlertRuleRequest, context
+    ) -> pb.BacktestAlertRuleResponse:
+        if not request.HasField("alert_rule"):
+            raise InvalidArgument.for_field("alert_rule", "必填 (required)")
+        return await self.backtester.run(request.alert_rule, request.days)
 
     # --- alerts -------------------------------------------------------------------------------------------------
 

@@ -40,6 +40,7 @@ from kam_alert.adapters.orm import (
     ReminderRow,
     RuleSilenceRow,
     TierRank,
+    TransactionHistoryRow,
     WatchedCustomer,
 )
 from kam_alert.adapters.protomap import alert_to_proto
@@ -100,6 +101,21 @@ class Monitor:
             customer_type=detection.CustomerType(customer_type),
         )
         self.evaluated += 1
+        if await session.get(TransactionHistoryRow, t.name) is None:  # kept for backtests
+            session.add(
+                TransactionHistoryRow(
+                    name=t.name,
+                    customer=customer,
+                    customer_type=customer_type,
+                    tier=event.tier,
+                    branch=event.branch,
+                    amount=observed.amount,
+                    direction=observed.direction.value,
+                    cash=observed.cash,
+                    channel=observed.channel,
+                    post_time=observed.post_time,
+                )
+            )
         if watched is not None and (
             watched.last_activity_time is None or aware(watched.last_activity_time) < observed.post_time
         ):

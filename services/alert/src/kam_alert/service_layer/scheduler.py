@@ -5,7 +5,7 @@ clock), in one transaction per batch:
 
 - reminders whose lead time has come (key dates announced earlier) are raised, and once a day the festivals
   within each festival rule's lead time give a greeting reminder per key customer in its scope, and key customers
-  quiet for a dormancy rule's period an alert;
+  quiet for a dormancy rule's period an alert (and the transactions kept for backtests are pruned);
 - a snoozed alert whose time is up is open again and notified again (``AlertRepeated``);
 - an open alert whose repeat interval has elapsed is notified again (``AlertRepeated``), at most the rule's
   ``max_notify_count`` times in all;
@@ -37,6 +37,7 @@ from kam_alert.adapters.orm import AlertRow, AlertRuleRow, AlertRuleVersionRow
 from kam_alert.adapters.protomap import alert_to_proto
 from kam_alert.domain import rules as domain
 from kam_alert.domain.detection import BANK_TZ
+from kam_alert.service_layer.backtest import Backtester
 from kam_alert.service_layer.monitor import Monitor
 from kam_alert.service_layer.recipients import of_escalation
 
@@ -77,6 +78,7 @@ class Scheduler:
                 changed += await self.monitor.festival_sweep(session)
             async with self.db.transaction() as session:
                 changed += await self.monitor.dormancy_sweep(session)
+            await Backtester(self.db, self.clock).prune()
             self._festivals_swept = today
         async with self.db.transaction() as session:
             rules: dict[tuple[str, int], alert_pb2.AlertRule] = {}

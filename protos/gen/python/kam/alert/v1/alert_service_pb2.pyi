@@ -87,6 +87,58 @@ class DeleteAlertRuleResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
+class BacktestAlertRuleRequest(_message.Message):
+    __slots__ = ("alert_rule", "days")
+    ALERT_RULE_FIELD_NUMBER: _ClassVar[int]
+    DAYS_FIELD_NUMBER: _ClassVar[int]
+    alert_rule: _alert_pb2.AlertRule
+    days: int
+    def __init__(self, alert_rule: _Optional[_Union[_alert_pb2.AlertRule, _Mapping]] = ..., days: _Optional[int] = ...) -> None: ...
+
+class BacktestResult(_message.Message):
+    __slots__ = ("alert_count", "customer_count", "customers", "days")
+    ALERT_COUNT_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_COUNT_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMERS_FIELD_NUMBER: _ClassVar[int]
+    DAYS_FIELD_NUMBER: _ClassVar[int]
+    alert_count: int
+    customer_count: int
+    customers: _containers.RepeatedCompositeFieldContainer[BacktestCustomer]
+    days: _containers.RepeatedCompositeFieldContainer[BacktestDay]
+    def __init__(self, alert_count: _Optional[int] = ..., customer_count: _Optional[int] = ..., customers: _Optional[_Iterable[_Union[BacktestCustomer, _Mapping]]] = ..., days: _Optional[_Iterable[_Union[BacktestDay, _Mapping]]] = ...) -> None: ...
+
+class BacktestCustomer(_message.Message):
+    __slots__ = ("customer", "display_name", "alert_count")
+    CUSTOMER_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    ALERT_COUNT_FIELD_NUMBER: _ClassVar[int]
+    customer: str
+    display_name: str
+    alert_count: int
+    def __init__(self, customer: _Optional[str] = ..., display_name: _Optional[str] = ..., alert_count: _Optional[int] = ...) -> None: ...
+
+class BacktestDay(_message.Message):
+    __slots__ = ("date", "alert_count")
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    ALERT_COUNT_FIELD_NUMBER: _ClassVar[int]
+    date: str
+    alert_count: int
+    def __init__(self, date: _Optional[str] = ..., alert_count: _Optional[int] = ...) -> None: ...
+
+class BacktestAlertRuleResponse(_message.Message):
+    __slots__ = ("candidate", "current", "transaction_count", "start_time", "end_time")
+    CANDIDATE_FIELD_NUMBER: _ClassVar[int]
+    CURRENT_FIELD_NUMBER: _ClassVar[int]
+    TRANSACTION_COUNT_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    END_TIME_FIELD_NUMBER: _ClassVar[int]
+    candidate: BacktestResult
+    current: BacktestResult
+    transaction_count: int
+    start_time: _timestamp_pb2.Timestamp
+    end_time: _timestamp_pb2.Timestamp
+    def __init__(self, candidate: _Optional[_Union[BacktestResult, _Mapping]] = ..., current: _Optional[_Union[BacktestResult, _Mapping]] = ..., transaction_count: _Optional[int] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
 class GetAlertRequest(_message.Message):
     __slots__ = ("name",)
     NAME_FIELD_NUMBER: _ClassVar[int]

@@ -63,6 +63,11 @@ class AlertServiceStub:
                 request_serializer=kam_dot_alert_dot_v1_dot_alert__service__pb2.DeleteAlertRuleRequest.SerializeToString,
                 response_deserializer=kam_dot_alert_dot_v1_dot_alert__service__pb2.DeleteAlertRuleResponse.FromString,
                 _registered_method=True)
+        self.BacktestAlertRule = channel.unary_unary(
+                '/kam.alert.v1.AlertService/BacktestAlertRule',
+                request_serializer=kam_dot_alert_dot_v1_dot_alert__service__pb2.BacktestAlertRuleRequest.SerializeToString,
+                response_deserializer=kam_dot_alert_dot_v1_dot_alert__service__pb2.BacktestAlertRuleResponse.FromString,
+                _registered_method=True)
         self.GetAlert = channel.unary_unary(
                 '/kam.alert.v1.AlertService/GetAlert',
                 request_serializer=kam_dot_alert_dot_v1_dot_alert__service__pb2.GetAlertRequest.SerializeToString,
@@ -147,6 +152,15 @@ class AlertServiceServicer:
 
     def DeleteAlertRule(self, request, context):
         """Deletes an alert rule. Alerts it raised stay.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BacktestAlertRule(self, request, context):
+        """Runs a candidate rule (or a changed threshold) over the stored transactions of the last `days` days without
+        raising anything: how many alerts it would have raised, for which customers, against the rule as it is now
+        (when `alert_rule.name` names one). Transaction-watching kinds only (large transaction, structuring).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -242,6 +256,11 @@ def add_AlertServiceServicer_to_server(servicer, server):
                     servicer.DeleteAlertRule,
                     request_deserializer=kam_dot_alert_dot_v1_dot_alert__service__pb2.DeleteAlertRuleRequest.FromString,
                     response_serializer=kam_dot_alert_dot_v1_dot_alert__service__pb2.DeleteAlertRuleResponse.SerializeToString,
+            ),
+            'BacktestAlertRule': grpc.unary_unary_rpc_method_handler(
+                    servicer.BacktestAlertRule,
+                    request_deserializer=kam_dot_alert_dot_v1_dot_alert__service__pb2.BacktestAlertRuleRequest.FromString,
+                    response_serializer=kam_dot_alert_dot_v1_dot_alert__service__pb2.BacktestAlertRuleResponse.SerializeToString,
             ),
             'GetAlert': grpc.unary_unary_rpc_method_handler(
                     servicer.GetAlert,
@@ -428,6 +447,33 @@ class AlertService:
             '/kam.alert.v1.AlertService/DeleteAlertRule',
             kam_dot_alert_dot_v1_dot_alert__service__pb2.DeleteAlertRuleRequest.SerializeToString,
             kam_dot_alert_dot_v1_dot_alert__service__pb2.DeleteAlertRuleResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BacktestAlertRule(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.alert.v1.AlertService/BacktestAlertRule',
+            kam_dot_alert_dot_v1_dot_alert__service__pb2.BacktestAlertRuleRequest.SerializeToString,
+            kam_dot_alert_dot_v1_dot_alert__service__pb2.BacktestAlertRuleResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -47,6 +47,11 @@ class AlertServiceStub:
     """Updates an alert rule (including `enabled`). Fails with `ABORTED` on a stale etag."""
     DeleteAlertRule: _grpc.UnaryUnaryMultiCallable[_alert_service_pb2.DeleteAlertRuleRequest, _alert_service_pb2.DeleteAlertRuleResponse]
     """Deletes an alert rule. Alerts it raised stay."""
+    BacktestAlertRule: _grpc.UnaryUnaryMultiCallable[_alert_service_pb2.BacktestAlertRuleRequest, _alert_service_pb2.BacktestAlertRuleResponse]
+    """Runs a candidate rule (or a changed threshold) over the stored transactions of the last `days` days without
+    raising anything: how many alerts it would have raised, for which customers, against the rule as it is now
+    (when `alert_rule.name` names one). Transaction-watching kinds only (large transaction, structuring).
+    """
     GetAlert: _grpc.UnaryUnaryMultiCallable[_alert_service_pb2.GetAlertRequest, _alert_service_pb2.GetAlertResponse]
     """Gets an alert."""
     ListAlerts: _grpc.UnaryUnaryMultiCallable[_alert_service_pb2.ListAlertsRequest, _alert_service_pb2.ListAlertsResponse]
@@ -85,6 +90,11 @@ class AlertServiceAsyncStub(AlertServiceStub):
     """Updates an alert rule (including `enabled`). Fails with `ABORTED` on a stale etag."""
     DeleteAlertRule: _aio.UnaryUnaryMultiCallable[_alert_service_pb2.DeleteAlertRuleRequest, _alert_service_pb2.DeleteAlertRuleResponse]  # type: ignore[assignment]
     """Deletes an alert rule. Alerts it raised stay."""
+    BacktestAlertRule: _aio.UnaryUnaryMultiCallable[_alert_service_pb2.BacktestAlertRuleRequest, _alert_service_pb2.BacktestAlertRuleResponse]  # type: ignore[assignment]
+    """Runs a candidate rule (or a changed threshold) over the stored transactions of the last `days` days without
+    raising anything: how many alerts it would have raised, for which customers, against the rule as it is now
+    (when `alert_rule.name` names one). Transaction-watching kinds only (large transaction, structuring).
+    """
     GetAlert: _aio.UnaryUnaryMultiCallable[_alert_service_pb2.GetAlertRequest, _alert_service_pb2.GetAlertResponse]  # type: ignore[assignment]
     """Gets an alert."""
     ListAlerts: _aio.UnaryUnaryMultiCallable[_alert_service_pb2.ListAlertsRequest, _alert_service_pb2.ListAlertsResponse]  # type: ignore[assignment]
@@ -150,6 +160,17 @@ class AlertServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_alert_service_pb2.DeleteAlertRuleResponse, _abc.Awaitable[_alert_service_pb2.DeleteAlertRuleResponse]]:
         """Deletes an alert rule. Alerts it raised stay."""
+
+    @_abc_1.abstractmethod
+    def BacktestAlertRule(
+        self,
+        request: _alert_service_pb2.BacktestAlertRuleRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_alert_service_pb2.BacktestAlertRuleResponse, _abc.Awaitable[_alert_service_pb2.BacktestAlertRuleResponse]]:
+        """Runs a candidate rule (or a changed threshold) over the stored transactions of the last `days` days without
+        raising anything: how many alerts it would have raised, for which customers, against the rule as it is now
+        (when `alert_rule.name` names one). Transaction-watching kinds only (large transaction, structuring).
+        """
 
     @_abc_1.abstractmethod
     def GetAlert(
