@@ -6917,6 +6917,8 @@ export interface operations {
                  *      (descending after a `desc` last key). Default `create_time`.
                  */
                 orderBy?: string;
+                /** @description How personal data is rendered (default: as the caller's permission allows; see PiiView). */
+                piiView?: "PII_VIEW_UNSPECIFIED" | "PII_VIEW_MASKED" | "PII_VIEW_UNMASKED";
             };
             header?: never;
             path?: never;
@@ -6990,7 +6992,10 @@ export interface operations {
     };
     CustomerService_GetCustomer: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description How personal data is rendered (default: as the caller's permission allows; see PiiView). */
+                piiView?: "PII_VIEW_UNSPECIFIED" | "PII_VIEW_MASKED" | "PII_VIEW_UNMASKED";
+            };
             header?: never;
             path: {
                 /** @description 字段 name 的一段 (a segment of field name) */
@@ -7111,6 +7116,8 @@ export interface operations {
                 filter?: string;
                 /** @description Sort: `open_date`, `maturity_date`, `balance` (optionally `desc`). Default `open_date desc`. */
                 orderBy?: string;
+                /** @description How personal data is rendered (default: as the caller's permission allows; see PiiView). */
+                piiView?: "PII_VIEW_UNSPECIFIED" | "PII_VIEW_MASKED" | "PII_VIEW_UNMASKED";
             };
             header?: never;
             path: {
@@ -7143,7 +7150,10 @@ export interface operations {
     };
     CustomerService_GetAccount: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description How personal data is rendered (default: as the caller's permission allows; see PiiView). */
+                piiView?: "PII_VIEW_UNSPECIFIED" | "PII_VIEW_MASKED" | "PII_VIEW_UNMASKED";
+            };
             header?: never;
             path: {
                 /** @description 字段 name 的一段 (a segment of field name) */
@@ -7188,6 +7198,8 @@ export interface operations {
                  *      e.g. `direction = DIRECTION_DEBIT AND post_time >= "2026-01-01T00:00:00+08:00" AND amount >= 50000`.
                  */
                 filter?: string;
+                /** @description How personal data is rendered (default: as the caller's permission allows; see PiiView). */
+                piiView?: "PII_VIEW_UNSPECIFIED" | "PII_VIEW_MASKED" | "PII_VIEW_UNMASKED";
             };
             header?: never;
             path: {
@@ -7339,6 +7351,8 @@ export interface operations {
                 pageSize?: number;
                 /** @description The `next_page_token` of a previous call. */
                 pageToken?: string;
+                /** @description How personal data is rendered (default: as the caller's permission allows; see PiiView). */
+                piiView?: "PII_VIEW_UNSPECIFIED" | "PII_VIEW_MASKED" | "PII_VIEW_UNMASKED";
             };
             header?: never;
             path: {
@@ -7410,7 +7424,10 @@ export interface operations {
     };
     CustomerService_GetContact: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description How personal data is rendered (default: as the caller's permission allows; see PiiView). */
+                piiView?: "PII_VIEW_UNSPECIFIED" | "PII_VIEW_MASKED" | "PII_VIEW_UNMASKED";
+            };
             header?: never;
             path: {
                 /** @description 字段 name 的一段 (a segment of field name) */
@@ -7850,6 +7867,8 @@ export interface operations {
                  *      `key_customer` (applied inside the search, so pages stay full).
                  */
                 filter?: string;
+                /** @description How personal data is rendered (default: as the caller's permission allows; see PiiView). */
+                piiView?: "PII_VIEW_UNSPECIFIED" | "PII_VIEW_MASKED" | "PII_VIEW_UNMASKED";
             };
             header?: never;
             path?: never;

@@ -11,6 +11,10 @@ are committed — in a transaction shared with the records of concurrent calls (
 that fails the call fails (no unaudited reveal). A response masked for the caller notes nothing and
 writes nothing.
 
+The call's requested view (``pii_view``, :class:`kam.customer.v1.PiiView`, AIP-157) travels with its
+:class:`Disclosure`: ``PII_VIEW_MASKED`` masks the response whatever the caller may see, so nothing is noted
+(see ``audit_api.sees_personal_data``, the one masking decision).
+
 The kinds are the ones a caller without the permission sees masked: an individual's or a contact's name, ID
 numbers, phones, contacts' e-mail and birth date, account numbers and transaction counterparties.
 """
@@ -24,7 +28,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from kam.customer.v1 import audit_pb2, events_pb2
+from kam.customer.v1 import audit_pb2, customer_pb2, events_pb2
 from kam_kit import bulk, outbox
 from kam_kit.auth import Identity
 from kam_kit.clock import Clock
@@ -81,6 +85,8 @@ class Disclosure:
     customers: dict[str, None] = field(default_factory=dict)
     kinds: set[str] = field(default_factory=set)
     search_query: str = ""
+    #: The view the call asked for (``kam.customer.v1.PiiView``).
+    view: int = customer_pb2.PII_VIEW_UNSPECIFIED
 
     def add(self, customer_id: str, kinds: Iterable[str]) -> None:
         shown = set(kinds)
@@ -93,14 +99,20 @@ _current: contextvars.ContextVar[Disclosure | None] = contextvars.ContextVar("ka
 
 
 @contextmanager
-def collecting() -> Iterator[Disclosure]:
-    """Collect the disclosures of the code run inside (one RPC)."""
-    disclosure = Disclosure()
+def collecting(view: int = customer_pb2.PII_VIEW_UNSPECIFIED) -> Iterator[Disclosure]:
+    """Collect the disclosures of the code run inside (one RPC, which asked for ``view``)."""
+    disclosure = Disclosure(view=view)
     token = _current.set(disclosure)
     try:
         yield disclosure
     finally:
         _current.reset(token)
+
+
+def masked_view() -> bool:
+    """Whether the current call asked for personal data masked (``PII_VIEW_MASKED``)."""
+    disclosure = _current.get()
+    return disclosure is not None and disclosure.view == customer_pb2.PII_VIEW_MASKED
 
 
 def disclose(customer_id: str, kinds: Iterable[str]) -> None:
