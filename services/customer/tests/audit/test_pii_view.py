@@ -5,15 +5,13 @@ the real values; the unmasked view without ``customers.pii.read`` is PERMISSION_
 from __future__ import annotations
 
 import grpc
-import httpx
 import pytest
 from audit_testlib import ACCOUNT, PERSON_ID
+from customer_testlib import gateway_client
 from kam.customer.v1 import audit_pb2, customer_pb2
 from kam.customer.v1 import audit_service_pb2 as apb
 from kam.customer.v1 import customer_service_pb2 as pb
 from kam_customer.adapters.orm import AccessRecordRow
-from kam_gateway.server import GatewayServer, GatewaySettings
-from kam_kit.settings import Secret
 from sqlalchemy import func, select
 
 MASKED = customer_pb2.PII_VIEW_MASKED
@@ -169,44 +167,24 @@ async def test_an_unknown_view_is_invalid(app, customers, md) -> None:
 
 
 async def test_the_gateway_takes_the_view_as_a_query_parameter(app, md, token_secret) -> None:
-    gateway = GatewayServer(
-        GatewaySettings(
-            http_host="127.0.0.1",
-            http_port=0,
-            grpc_host="127.0.0.1",
-            grpc_port=0,
-            token_secret=Secret(token_secret),
-            deadline_seconds=5,
-            shutdown_grace_seconds=0.5,
-        ),
-        clock=app.test_clock,
-        environ={"KAM_CUSTOMER_ADDR": f"127.0.0.1:{app.grpc.port}"},
-        instrument=False,
-    )
-    await gateway.start()
-    try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{gateway.http_port}", timeout=10) as http:
-            admin = dict(md("roles/admin")[:1])
-            masked = await http.get("/v1/customers/c1", params={"piiView": "PII_VIEW_MASKED"}, headers=admin)
-            assert masked.status_code == 200, masked.text
-            assert masked.json()["masked"] is True and masked.json()["idNumber"] != PERSON_ID
-            listed = await http.get("/v1/customers", params={"piiView": "PII_VIEW_MASKED"}, headers=admin)
-            assert listed.status_code == 200 and all(c["masked"] for c in listed.json()["customers"])
-            assert await _count(app) == 0
+    async with gateway_client(app, token_secret) as http:
+        admin = dict(md("roles/admin")[:1])
+        masked = await http.get("/v1/customers/c1", params={"piiView": "PII_VIEW_MASKED"}, headers=admin)
+        assert masked.status_code == 200, masked.text
+        assert masked.json()["masked"] is True and masked.json()["idNumber"] != PERSON_ID
+        listed = await http.get("/v1/customers", params={"piiView": "PII_VIEW_MASKED"}, headers=admin)
+        assert listed.status_code == 200 and all(c["masked"] for c in listed.json()["customers"])
+        assert await _count(app) == 0
 
-            shown = await http.get("/v1/customers/c1", params={"piiView": "PII_VIEW_UNMASKED"}, headers=admin)
-            assert shown.status_code == 200, shown.text
-            assert shown.json()["idNumber"] == PERSON_ID and not shown.json().get("masked")
-            assert await _count(app) == 1
+        shown = await http.get("/v1/customers/c1", params={"piiView": "PII_VIEW_UNMASKED"}, headers=admin)
+        assert shown.status_code == 200, shown.text
+        assert shown.json()["idNumber"] == PERSON_ID and not shown.json().get("masked")
+        assert await _count(app) == 1
 
-            leader = dict(md("roles/head_office_leader")[:1])
-            denied = await http.get(
-                "/v1/customers/c1", params={"piiView": "PII_VIEW_UNMASKED"}, headers=leader
-            )
-            assert denied.status_code == 403, denied.text
-            assert "customers.pii.read" in denied.text
-            bad = await http.get("/v1/customers/c1", params={"piiView": "PII_VIEW_LOUD"}, headers=admin)
-            assert bad.status_code == 400, bad.text
-            assert await _count(app) == 1
-    finally:
-        await gateway.stop()
+        leader = dict(md("roles/head_office_leader")[:1])
+        denied = await http.get("/v1/customers/c1", params={"piiView": "PII_VIEW_UNMASKED"}, headers=leader)
+        assert denied.status_code == 403, denied.text
+        assert "customers.pii.read" in denied.text
+        bad = await http.get("/v1/customers/c1", params={"piiView": "PII_VIEW_LOUD"}, headers=admin)
+        assert bad.status_code == 400, bad.text
+        assert await _count(app) == 1
