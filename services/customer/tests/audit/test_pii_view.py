@@ -188,3 +188,23 @@ async def test_the_gateway_takes_the_view_as_a_query_parameter(app, md, token_se
         bad = await http.get("/v1/customers/c1", params={"piiView": "PII_VIEW_LOUD"}, headers=admin)
         assert bad.status_code == 400, bad.text
         assert await _count(app) == 1
+
+
+async def test_the_reason_given_is_kept_in_the_record(app, customers, trail, md) -> None:
+    await customers.GetCustomer(
+        pb.GetCustomerRequest(
+            name="customers/c1", pii_view=UNMASKED, pii_reason="  客户来电核实身份 #T-1024 "
+        ),
+        metadata=md("roles/admin"),
+        timeout=5,
+    )
+    (record,) = await _records(trail, md)
+    assert record.reason == "客户来电核实身份 #T-1024"
+    with pytest.raises(grpc.aio.AioRpcError) as bad:
+        await customers.GetCustomer(
+            pb.GetCustomerRequest(name="customers/c1", pii_view=UNMASKED, pii_reason="长" * 201),
+            metadata=md("roles/admin"),
+            timeout=5,
+        )
+    assert bad.value.code() == grpc.StatusCode.INVALID_ARGUMENT and "200" in bad.value.details()
+    assert len(await _records(trail, md)) == 1  # nothing shown, nothing recorded

@@ -2883,6 +2883,8 @@ export interface components {
             name?: string;
             /** @description The kinds of personal data shown, in enum order. */
             readonly personalDataKinds?: ("PERSONAL_DATA_KIND_UNSPECIFIED" | "PERSONAL_DATA_KIND_NAME" | "PERSONAL_DATA_KIND_ID_NUMBER" | "PERSONAL_DATA_KIND_PHONE" | "PERSONAL_DATA_KIND_EMAIL" | "PERSONAL_DATA_KIND_BIRTH_DATE" | "PERSONAL_DATA_KIND_ACCOUNT_NUMBER" | "PERSONAL_DATA_KIND_COUNTERPARTY_NAME" | "PERSONAL_DATA_KIND_ADDRESS")[];
+            /** @description Why the data was shown, as the caller gave it (`pii_reason` of the request; 查看事由); empty when not given. */
+            readonly reason?: string;
             /** @description The call's request id (`x-request-id`). */
             readonly requestId?: string;
             /**
@@ -6919,6 +6921,11 @@ export interface operations {
                 orderBy?: string;
                 /** @description How personal data is rendered (default: as the caller's permission allows; see PiiView). */
                 piiView?: "PII_VIEW_UNSPECIFIED" | "PII_VIEW_MASKED" | "PII_VIEW_UNMASKED";
+                /**
+                 * @description Why personal data is shown (查看事由), e.g. a ticket or the customer's call; optional, at most 200
+                 *      characters, kept in the access record of the answer.
+                 */
+                piiReason?: string;
             };
             header?: never;
             path?: never;
@@ -6995,6 +7002,11 @@ export interface operations {
             query?: {
                 /** @description How personal data is rendered (default: as the caller's permission allows; see PiiView). */
                 piiView?: "PII_VIEW_UNSPECIFIED" | "PII_VIEW_MASKED" | "PII_VIEW_UNMASKED";
+                /**
+                 * @description Why personal data is shown (查看事由), e.g. a ticket or the customer's call; optional, at most 200
+                 *      characters, kept in the access record of the answer.
+                 */
+                piiReason?: string;
             };
             header?: never;
             path: {
@@ -7118,6 +7130,11 @@ export interface operations {
                 orderBy?: string;
                 /** @description How personal data is rendered (default: as the caller's permission allows; see PiiView). */
                 piiView?: "PII_VIEW_UNSPECIFIED" | "PII_VIEW_MASKED" | "PII_VIEW_UNMASKED";
+                /**
+                 * @description Why personal data is shown (查看事由), e.g. a ticket or the customer's call; optional, at most 200
+                 *      characters, kept in the access record of the answer.
+                 */
+                piiReason?: string;
             };
             header?: never;
             path: {
@@ -7153,6 +7170,11 @@ export interface operations {
             query?: {
                 /** @description How personal data is rendered (default: as the caller's permission allows; see PiiView). */
                 piiView?: "PII_VIEW_UNSPECIFIED" | "PII_VIEW_MASKED" | "PII_VIEW_UNMASKED";
+                /**
+                 * @description Why personal data is shown (查看事由), e.g. a ticket or the customer's call; optional, at most 200
+                 *      characters, kept in the access record of the answer.
+                 */
+                piiReason?: string;
             };
             header?: never;
             path: {
@@ -7200,6 +7222,11 @@ export interface operations {
                 filter?: string;
                 /** @description How personal data is rendered (default: as the caller's permission allows; see PiiView). */
                 piiView?: "PII_VIEW_UNSPECIFIED" | "PII_VIEW_MASKED" | "PII_VIEW_UNMASKED";
+                /**
+                 * @description Why personal data is shown (查看事由), e.g. a ticket or the customer's call; optional, at most 200
+                 *      characters, kept in the access record of the answer.
+                 */
+                piiReason?: string;
             };
             header?: never;
             path: {
@@ -7353,6 +7380,11 @@ export interface operations {
                 pageToken?: string;
                 /** @description How personal data is rendered (default: as the caller's permission allows; see PiiView). */
                 piiView?: "PII_VIEW_UNSPECIFIED" | "PII_VIEW_MASKED" | "PII_VIEW_UNMASKED";
+                /**
+                 * @description Why personal data is shown (查看事由), e.g. a ticket or the customer's call; optional, at most 200
+                 *      characters, kept in the access record of the answer.
+                 */
+                piiReason?: string;
             };
             header?: never;
             path: {
@@ -7427,6 +7459,11 @@ export interface operations {
             query?: {
                 /** @description How personal data is rendered (default: as the caller's permission allows; see PiiView). */
                 piiView?: "PII_VIEW_UNSPECIFIED" | "PII_VIEW_MASKED" | "PII_VIEW_UNMASKED";
+                /**
+                 * @description Why personal data is shown (查看事由), e.g. a ticket or the customer's call; optional, at most 200
+                 *      characters, kept in the access record of the answer.
+                 */
+                piiReason?: string;
             };
             header?: never;
             path: {
@@ -7869,6 +7906,11 @@ export interface operations {
                 filter?: string;
                 /** @description How personal data is rendered (default: as the caller's permission allows; see PiiView). */
                 piiView?: "PII_VIEW_UNSPECIFIED" | "PII_VIEW_MASKED" | "PII_VIEW_UNMASKED";
+                /**
+                 * @description Why personal data is shown (查看事由), e.g. a ticket or the customer's call; optional, at most 200
+                 *      characters, kept in the access record of the answer.
+                 */
+                piiReason?: string;
             };
             header?: never;
             path?: never;

@@ -203,6 +203,7 @@ NOT_PERSONAL: dict[str, str] = {
         ),
         "who (a staff member or system) looked at what, when",
     ),
+    f"{_C}AccessRecord.reason": "why staff showed personal data, as they typed it (the trail is compliance's only)",
 }
 
 _DIGITS = re.compile(r"\d")

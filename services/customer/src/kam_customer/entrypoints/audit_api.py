@@ -41,6 +41,17 @@ def sees_personal_data() -> bool:
 
 
 VIEWS = frozenset(customer_pb2.PiiView.values())
+MAX_REASON = 200
+
+
+def requested_reason(request) -> str:
+    """The request's ``pii_reason`` (why personal data is shown), at most 200 characters."""
+    reason = getattr(request, "pii_reason", "").strip()
+    if len(reason) > MAX_REASON:
+        raise InvalidArgument.for_field(
+            "pii_reason", f"最多 {MAX_REASON} 个字符 (at most {MAX_REASON} characters)"
+        )
+    return reason
 
 
 def requested_view(request) -> int:
@@ -84,7 +95,7 @@ def audited(service: ServiceDescriptor):
     def wrap(behaviour, method: str):
         @functools.wraps(behaviour)
         async def call(self, request, context):
-            with audit.collecting(requested_view(request)) as disclosure:
+            with audit.collecting(requested_view(request), requested_reason(request)) as disclosure:
                 response = await behaviour(self, request, context)
             await self.access_audit.record(
                 current_identity(), method, disclosure, request_id=current_request_id(), trace_id=_trace_id()

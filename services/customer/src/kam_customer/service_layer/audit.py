@@ -87,6 +87,8 @@ class Disclosure:
     search_query: str = ""
     #: The view the call asked for (``kam.customer.v1.PiiView``).
     view: int = customer_pb2.PII_VIEW_UNSPECIFIED
+    #: Why the caller shows personal data (the request's ``pii_reason``), kept in the record.
+    reason: str = ""
 
     def add(self, customer_id: str, kinds: Iterable[str]) -> None:
         shown = set(kinds)
@@ -99,9 +101,9 @@ _current: contextvars.ContextVar[Disclosure | None] = contextvars.ContextVar("ka
 
 
 @contextmanager
-def collecting(view: int = customer_pb2.PII_VIEW_UNSPECIFIED) -> Iterator[Disclosure]:
-    """Collect the disclosures of the code run inside (one RPC, which asked for ``view``)."""
-    disclosure = Disclosure(view=view)
+def collecting(view: int = customer_pb2.PII_VIEW_UNSPECIFIED, reason: str = "") -> Iterator[Disclosure]:
+    """Collect the disclosures of the code run inside (one RPC, which asked for ``view`` giving ``reason``)."""
+    disclosure = Disclosure(view=view, reason=reason)
     token = _current.set(disclosure)
     try:
         yield disclosure
@@ -217,6 +219,7 @@ def record_to_proto(row: AccessRecordRow, customer_ids: list[str]) -> audit_pb2.
         customer_count=row.customer_count,
         personal_data_kinds=sorted(KIND_TO_PROTO[k] for k in kinds if k in KIND_TO_PROTO),
         search_query=row.search_query,
+        reason=row.reason,
         request_id=row.request_id,
         trace_id=row.trace_id,
     )
@@ -257,6 +260,7 @@ class AccessAudit:
             "customer_count": len(disclosure.customers),
             "data_kinds": " ".join(sorted(disclosure.kinds)),
             "search_query": disclosure.search_query,
+            "reason": disclosure.reason,
             "request_id": request_id[:64],
             "trace_id": trace_id,
         }
@@ -286,7 +290,8 @@ class AccessAudit:
                 query=disclosure.search_query,
                 request_id=row.request_id,
                 trace_id=trace_id,
-                details={"method": method, "access_record": f"accessRecords/{row.id}"},
+                details={"method": method, "access_record": f"accessRecords/{row.id}"}
+                | ({"reason": disclosure.reason} if disclosure.reason else {}),
             )
 
         try:
