@@ -37,6 +37,8 @@ CONSOLE = ROOT / "gateway" / "console"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 PASSWORD = os.environ.get("KAM_DEMO_PASSWORD", "kam-demo-2026")
+#: the console reads personal data masked (Pii's 显示 reads one resource unmasked, audited)
+MASKED = "PII_VIEW_MASKED"
 #: role → the scope label its home page shows
 SCOPES = {
     "admin": "全行客户",
@@ -188,22 +190,29 @@ async def test_a_relationship_manager_finds_a_customer_by_pinyin_initials_and_op
     for customer in (c for c in own if c["type"] == "TYPE_INDIVIDUAL"):
         initials = "".join(lazy_pinyin(customer["displayName"], style=Style.FIRST_LETTER))
         found = await _as(gateway_url, "rm_zhang", "/v1/customers:search", query=initials, pageSize="10")
-        if customer["name"] in {r["customer"]["name"] for r in found.get("results", [])}:
+        ranked = [r["customer"]["name"] for r in found.get("results", [])]
+        if customer["name"] in ranked:
             break
     else:
         pytest.fail(f"no own customer is found by their initials: {[c['displayName'] for c in own]}")
+    shown = await _as(
+        gateway_url, "rm_zhang", f"/v1/{customer['name']}", piiView=MASKED
+    )  # as the console reads
     page = await _new_page(browser)
     await _sign_in(page, gateway_url, "rm_zhang")
     await expect(page.get_by_test_id("home")).to_be_visible()
     await page.keyboard.press("Control+k")  # the header's search box takes the focus
     await expect(page.get_by_test_id("search-input")).to_be_focused()
     await page.keyboard.type(initials, delay=30)
-    option = page.get_by_test_id("search-option").filter(has_text=customer["displayName"])
-    await option.first.click()
-    await expect(page.get_by_test_id("customer-name")).to_have_text(customer["displayName"])
+    # (masked names may repeat: the option at the customer's rank, which must show their masked name)
+    option = page.get_by_test_id("search-option").nth(ranked.index(customer["name"]))
+    await expect(option).to_contain_text(shown["displayName"])
+    await option.click()
     await expect(page).to_have_url(re.compile(f"/{customer['name']}$"))
+    await expect(page.get_by_test_id("customer-name")).to_have_text(shown["displayName"])
     await expect(page.get_by_test_id("tier-panel")).to_be_visible()
-    # an unmasked phone number of one's own customer can be tapped
+    # the phone number shows masked; shown (显示, recorded), one's own customer's phone can be tapped
+    await page.get_by_role("button", name=f"显示 {shown['phone']}").click()
     await expect(page.locator(f'a[href="tel:{customer["phone"]}"]')).to_be_visible()
     await page.context.close()
 
@@ -246,7 +255,7 @@ async def test_the_phone_layout_has_bottom_navigation_and_customer_cards(browser
 async def test_a_visited_360_is_readable_offline_until_sign_out(browser, gateway_url: str) -> None:
     page = await _new_page(browser)
     await _sign_in(page, gateway_url, "rm_zhang")
-    own = (await _as(gateway_url, "rm_zhang", "/v1/customers", pageSize="1"))["customers"][0]
+    own = (await _as(gateway_url, "rm_zhang", "/v1/customers", pageSize="1", piiView=MASKED))["customers"][0]
     await page.goto(f"{gateway_url}/{own['name']}")
     await page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=20000)
     await page.reload()  # now through the service worker, which keeps what the page reads
@@ -274,10 +283,10 @@ async def test_signing_out_or_losing_the_session_leaves_no_data_and_comes_back_t
 ) -> None:
     page = await _new_page(browser, service_workers="block")
     await _sign_in(page, gateway_url, "admin")
-    first = (await _as(gateway_url, "admin", "/v1/customers", pageSize="1"))["customers"][0]
+    first = (await _as(gateway_url, "admin", "/v1/customers", pageSize="1", piiView=MASKED))["customers"][0]
     await page.goto(f"{gateway_url}/{first['name']}")
     await expect(page.get_by_test_id("customer-name")).to_have_text(first["displayName"])
-    secrets = [first["displayName"], first["idNumber"]]
+    secrets = [first["displayName"], first["idNumber"]]  # as the page shows them (masked)
 
     # 退出: the login page, no customer data in the page, no session cookie
     await page.get_by_test_id("user-menu").hover()
@@ -538,4 +547,79 @@ async def test_rule_editor_shows_the_api_message_beside_an_invalid_threshold_the
     await expect(page.get_by_test_id("rule-set").filter(has_text="浏览器测试草稿")).to_have_count(1)
     await page.get_by_role("button", name=re.compile(r"模\s*拟")).click()
     await expect(page.get_by_test_id("simulation")).to_contain_text("参与模拟")
+
+
+async def test_unmask_an_administrator_shows_a_masked_id_number_on_purpose_and_the_view_is_recorded(
+    browser, gateway_url: str
+) -> None:
+    """The console reads personal data with identifiers masked (names as the user may see them, recorded as
+    names); 显示 reads the one customer unmasked, shows the value with 已记录查看, and the customer service holds exactly one access record of
+    it. The service worker keeps the masked answers for offline reading, never the unmasked one."""
+    c = (
+        await _as(
+            gateway_url,
+            "admin",
+            "/v1/customers",
+            filter="type = TYPE_INDIVIDUAL",
+            pageSize="1",
+            piiView=MASKED,
+        )
+    )["customers"][0]
+    assert c["masked"] and "*" in c["idNumber"] and "*" in c["phone"], c
+    method = "kam.customer.v1.CustomerService.GetCustomer"
+
+    async def records() -> list[dict]:
+        found = await _as(
+            gateway_url, "admin", "/v1/accessRecords", filter=f'customer = "{c["name"]}"', pageSize="100"
+        )
+        return [r for r in found.get("accessRecords", []) if r["method"] == method]
+
+    before = len(await records())
+    page = await _new_page(browser)
+    await _sign_in(page, gateway_url, "admin")
+    await page.goto(f"{gateway_url}/{c['name']}")
+    await page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=20000)
+    await page.reload()  # through the service worker from here on
+    overview = page.get_by_role("tabpanel")
+    await expect(overview).to_contain_text(c["idNumber"])
+    await expect(overview).to_contain_text(c["phone"])
+    await expect(overview.get_by_text("已脱敏").first).to_be_visible()
+    await page.wait_for_load_state("networkidle")
+    loaded = await records()
+    # the page shows names (recorded as such), every identifier masked
+    assert all(
+        set(r["personalDataKinds"]) <= {"PERSONAL_DATA_KIND_NAME"} for r in loaded[: len(loaded) - before]
+    ), loaded
+
+    await overview.get_by_role("button", name=f"显示 {c['idNumber']}").click()
+    await expect(overview.get_by_text("已记录查看")).to_be_visible()
+    after = await records()
+    assert len(after) == len(loaded) + 1, after
+    assert (
+        after[0]["actor"].startswith("users/")
+        and "PERSONAL_DATA_KIND_ID_NUMBER" in after[0]["personalDataKinds"]
+    )
+
+    real = await _as(gateway_url, "admin", f"/v1/{c['name']}", piiView="PII_VIEW_UNMASKED")
+    assert real["idNumber"] != c["idNumber"] and "*" not in real["idNumber"]
+    await expect(overview.get_by_test_id("pii-shown")).to_contain_text(real["idNumber"])
+    await expect(overview).to_contain_text(c["phone"])  # the phone stays masked until it is shown too
+
+    kept = await page.evaluate(
+        """async (secret) => {
+            const out = [];
+            for (const key of await caches.keys()) {
+                if (!key.startsWith('kam-data')) continue;
+                const cache = await caches.open(key);
+                for (const request of await cache.keys()) {
+                    const body = await (await cache.match(request)).text();
+                    out.push({url: request.url, secret: body.includes(secret)});
+                }
+            }
+            return out;
+        }""",
+        real["idNumber"],
+    )
+    assert any(MASKED in k["url"] and c["name"] in k["url"] for k in kept), kept  # the masked 360 is kept
+    assert not [k for k in kept if "PII_VIEW_UNMASKED" in k["url"] or k["secret"]], kept
     await page.context.close()

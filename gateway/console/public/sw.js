@@ -1,7 +1,8 @@
 // KAM console service worker: the app shell from the cache (network first, so a new build is taken at once when
 // online), and the customer answers a signed-in user has read (their key customers, 360 pages opened) kept in
 // "kam-data" for reading offline. The console deletes "kam-data" at sign-out; answers other than 200 are never
-// kept. Everything else (changes, the push stream, sign-in) goes to the network only.
+// kept. Everything else (changes, the push stream, sign-in) goes to the network only — so are the 显示 (show) reads
+// of personal data (piiView=PII_VIEW_UNMASKED): an unmasked value is never kept on the device.
 const SHELL = "kam-shell-v1";
 const DATA = "kam-data-v1";
 const KEEP = [/^\/v1\/users\/me$/, /^\/v1\/customerStats$/, /^\/v1\/customers(\/[^/:]+)?(\/[a-zA-Z]+)?$/, /^\/v1\/tierRuleSets$/];
@@ -44,6 +45,8 @@ self.addEventListener("fetch", (event) => {
   } else if (url.pathname.startsWith("/assets/")) {
     // hashed file names: a cached file is the right file
     event.respondWith(caches.match(request).then((hit) => hit ?? networkFirst(request, SHELL)));
+  } else if (url.searchParams.get("piiView") === "PII_VIEW_UNMASKED") {
+    return; // never cached, never answered from a cache
   } else if (KEEP.some((pattern) => pattern.test(url.pathname))) {
     event.respondWith(networkFirst(request, DATA));
   }

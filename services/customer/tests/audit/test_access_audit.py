@@ -5,16 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import grpc
-import httpx
 import pytest
 from audit_testlib import ACCOUNT, PERSON_ID, T0
+from customer_testlib import gateway_client
 from kam.customer.v1 import audit_pb2, events_pb2
 from kam.customer.v1 import audit_service_pb2 as apb
 from kam.customer.v1 import customer_service_pb2 as pb
 from kam_customer.adapters.orm import AccessRecordRow
-from kam_gateway.server import GatewayServer, GatewaySettings
 from kam_kit.db import outbox_table
-from kam_kit.settings import Secret
 from sqlalchemy import func, select, text
 
 Kind = audit_pb2.AccessRecord.PersonalDataKind
@@ -273,33 +271,15 @@ async def test_the_gateway_serves_the_trail(app, customers, md, token_secret) ->
     await customers.GetCustomer(
         pb.GetCustomerRequest(name="customers/c1"), metadata=md("roles/admin"), timeout=5
     )
-    gateway = GatewayServer(
-        GatewaySettings(
-            http_host="127.0.0.1",
-            http_port=0,
-            grpc_host="127.0.0.1",
-            grpc_port=0,
-            token_secret=Secret(token_secret),
-            deadline_seconds=5,
-            shutdown_grace_seconds=0.5,
-        ),
-        clock=app.test_clock,
-        environ={"KAM_CUSTOMER_ADDR": f"127.0.0.1:{app.grpc.port}"},
-        instrument=False,
-    )
-    await gateway.start()
-    try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{gateway.http_port}", timeout=10) as http:
-            auditor = dict(md("roles/compliance")[:1])
-            listed = await http.get(
-                "/v1/accessRecords", params={"filter": 'customer = "customers/c1"'}, headers=auditor
-            )
-            assert listed.status_code == 200, listed.text
-            (record,) = listed.json()["accessRecords"]
-            assert record["method"] == GET_CUSTOMER and record["customers"] == ["customers/c1"]
-            got = await http.get(f"/v1/{record['name']}", headers=auditor)
-            assert got.status_code == 200 and got.json()["actor"] == "users/u1"
-            denied = await http.get("/v1/accessRecords", headers=dict(md("roles/relationship_manager")[:1]))
-            assert denied.status_code == 403
-    finally:
-        await gateway.stop()
+    async with gateway_client(app, token_secret) as http:
+        auditor = dict(md("roles/compliance")[:1])
+        listed = await http.get(
+            "/v1/accessRecords", params={"filter": 'customer = "customers/c1"'}, headers=auditor
+        )
+        assert listed.status_code == 200, listed.text
+        (record,) = listed.json()["accessRecords"]
+        assert record["method"] == GET_CUSTOMER and record["customers"] == ["customers/c1"]
+        got = await http.get(f"/v1/{record['name']}", headers=auditor)
+        assert got.status_code == 200 and got.json()["actor"] == "users/u1"
+        denied = await http.get("/v1/accessRecords", headers=dict(md("roles/relationship_manager")[:1]))
+        assert denied.status_code == 403

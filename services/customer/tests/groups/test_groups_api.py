@@ -5,13 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import grpc
-import httpx
+from customer_testlib import gateway_client
 from google.protobuf import field_mask_pb2
 from groups_testlib import events, failure, reason, violations
 from kam.customer.v1 import customer_pb2, events_pb2
 from kam.customer.v1 import customer_service_pb2 as pb
-from kam_gateway.server import GatewayServer, GatewaySettings
-from kam_kit.settings import Secret
 
 Group = customer_pb2.CustomerGroup
 Member = customer_pb2.GroupMember
@@ -287,51 +285,30 @@ async def test_delete_with_etag_keeps_the_members(app, client, md) -> None:
 
 async def test_rest_through_the_gateway(app, md, token_secret) -> None:
     service = pb.DESCRIPTOR.services_by_name["CustomerService"]
-    gateway = GatewayServer(
-        GatewaySettings(
-            http_host="127.0.0.1",
-            http_port=0,
-            grpc_host="127.0.0.1",
-            grpc_port=0,
-            token_secret=Secret(token_secret),
-            deadline_seconds=5,
-            shutdown_grace_seconds=0.5,
-        ),
-        services=[service],
-        environ={"KAM_CUSTOMER_ADDR": f"127.0.0.1:{app.grpc.port}"},
-        instrument=False,
-        clock=app.test_clock,
-    )
-    await gateway.start()
     headers = {"authorization": dict(md(*ADMIN))["authorization"]}
-    try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{gateway.http_port}", timeout=10) as http:
-            created = await http.post(
-                "/v1/customerGroups",
-                headers=headers,
-                json={
-                    "displayName": "某某控股集团",
-                    "members": [
-                        {"customer": "customers/g1", "role": "ROLE_PARENT"},
-                        {
-                            "customer": "customers/g2",
-                            "role": "ROLE_SUBSIDIARY",
-                            "parentCustomer": "customers/g1",
-                        },
-                    ],
-                },
-            )
-            assert created.status_code == 200, created.text
-            assert created.json()["members"][1]["shareholdingPercent"] == "51.50"
-            bad = await http.post("/v1/customerGroups", headers=headers, json={"displayName": ""})
-            assert bad.status_code == 400
-            fields = [
-                v["field"] for d in bad.json()["error"]["details"] for v in d.get("fieldViolations", [])
-            ]
-            assert fields == ["customer_group.display_name"]
-            deleted = await http.delete(f"/v1/{created.json()['name']}", headers=headers)
-            assert deleted.status_code == 200, deleted.text
-            scanned = await http.delete("/v1/customers/c1", headers=headers)
-            assert scanned.status_code == 400 and scanned.json()["error"]["status"] == "FAILED_PRECONDITION"
-    finally:
-        await gateway.stop()
+    async with gateway_client(app, token_secret, services=[service]) as http:
+        created = await http.post(
+            "/v1/customerGroups",
+            headers=headers,
+            json={
+                "displayName": "某某控股集团",
+                "members": [
+                    {"customer": "customers/g1", "role": "ROLE_PARENT"},
+                    {
+                        "customer": "customers/g2",
+                        "role": "ROLE_SUBSIDIARY",
+                        "parentCustomer": "customers/g1",
+                    },
+                ],
+            },
+        )
+        assert created.status_code == 200, created.text
+        assert created.json()["members"][1]["shareholdingPercent"] == "51.50"
+        bad = await http.post("/v1/customerGroups", headers=headers, json={"displayName": ""})
+        assert bad.status_code == 400
+        fields = [v["field"] for d in bad.json()["error"]["details"] for v in d.get("fieldViolations", [])]
+        assert fields == ["customer_group.display_name"]
+        deleted = await http.delete(f"/v1/{created.json()['name']}", headers=headers)
+        assert deleted.status_code == 200, deleted.text
+        scanned = await http.delete("/v1/customers/c1", headers=headers)
+        assert scanned.status_code == 400 and scanned.json()["error"]["status"] == "FAILED_PRECONDITION"

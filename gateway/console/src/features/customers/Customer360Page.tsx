@@ -14,7 +14,7 @@ import { useOnline } from "@/lib/offline";
 import { can, useMe } from "@/lib/session";
 import { useI18n } from "@/locales/i18n";
 
-import { useCustomer, useCustomerTier, useTierHistory, useTierNames } from "./api";
+import { unmaskedCustomer, useCustomer, useCustomerTier, useTierHistory, useTierNames } from "./api";
 import { AccountsTab, CreditTab, ContactsTab, InteractionForm, InteractionsTab, StructureTab, TierPanel, TransactionsTab } from "./parts";
 import { TierOverride } from "./TierOverride";
 
@@ -50,10 +50,10 @@ export default function Customer360Page() {
             <Descriptions.Item label={t("customer.type")}>{enumText("customerType", c.type)}</Descriptions.Item>
             <Descriptions.Item label={t("customer.state")}>{enumText("customerState", c.state)}</Descriptions.Item>
             <Descriptions.Item label={t("customer.idNumber")}>
-              <Pii value={c.idNumber} masked={c.masked} />
+              <Pii value={c.idNumber} masked={c.masked} unmask={async () => (await unmaskedCustomer(id)).idNumber} />
             </Descriptions.Item>
             <Descriptions.Item label={t("customer.phone")}>
-              <Pii value={c.phone} masked={c.masked} phone />
+              <Pii value={c.phone} masked={c.masked} phone unmask={async () => (await unmaskedCustomer(id)).phone} />
             </Descriptions.Item>
             <Descriptions.Item label={t("customer.branch")}>{c.branchDisplayName || c.branch}</Descriptions.Item>
             <Descriptions.Item label={t("customer.rm")}>{c.relationshipManagerDisplayName || c.relationshipManager}</Descriptions.Item>
@@ -69,10 +69,10 @@ export default function Customer360Page() {
             <Descriptions.Item label={t("customer.relationshipStart")}>{formatDate(c.relationshipStartDate)}</Descriptions.Item>
             <Descriptions.Item label={t("customer.source")}>{enumText("customerSource", c.source)}</Descriptions.Item>
             <Descriptions.Item label={t("customer.email")}>
-              <Pii value={c.email} masked={c.masked} />
+              <Pii value={c.email} masked={c.masked} unmask={async () => (await unmaskedCustomer(id)).email} />
             </Descriptions.Item>
             <Descriptions.Item label={t("customer.address")}>
-              <Pii value={c.address} masked={c.masked} />
+              <Pii value={c.address} masked={c.masked} unmask={async () => (await unmaskedCustomer(id)).address} />
             </Descriptions.Item>
           </Descriptions>
         </>

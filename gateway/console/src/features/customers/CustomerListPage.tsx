@@ -17,7 +17,7 @@ import { download, toCsv } from "@/lib/csv";
 import { formatCount, formatDay, formatMoney, resourceId } from "@/lib/format";
 import { useI18n } from "@/locales/i18n";
 
-import { type CustomerFilters, useCustomerRows, useOrgUnits, useRelationshipManagers, useTierNames } from "./api";
+import { type CustomerFilters, unmaskedCustomer, useCustomerRows, useOrgUnits, useRelationshipManagers, useTierNames } from "./api";
 
 const SORTS: Record<string, string> = {
   displayName: "display_name",
@@ -96,7 +96,7 @@ export default function CustomerListPage() {
       if (key === "displayName") return <Link to={`/customers/${resourceId(c.name)}`}>{c.displayName}</Link>;
       if (key === "tier") return <TierTag graded={Boolean(c.tier)}>{tiers.name(c.tier)}</TierTag>;
       if (key === "aum") return <Money value={c.metrics?.assetsUnderManagement} />;
-      if (key === "phone") return <Pii value={c.phone} masked={c.masked} phone />;
+      if (key === "phone") return <Pii value={c.phone} masked={c.masked} phone unmask={async () => (await unmaskedCustomer(resourceId(c.name))).phone} />;
       return text[key](c);
     },
   }));
@@ -208,7 +208,7 @@ export default function CustomerListPage() {
               <Space style={{ justifyContent: "space-between", width: "100%" }}>
                 <Money value={c.metrics?.assetsUnderManagement} />
                 <span onClick={(e) => e.stopPropagation()}>
-                  <Pii value={c.phone} masked={c.masked} phone />
+                  <Pii value={c.phone} masked={c.masked} phone unmask={async () => (await unmaskedCustomer(resourceId(c.name))).phone} />
                 </span>
               </Space>
             </Card>

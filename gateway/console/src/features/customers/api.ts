@@ -4,6 +4,13 @@ import { keepPreviousData, queryOptions, useInfiniteQuery, useQuery } from "@tan
 import { api, must, type Schemas } from "@/lib/api/client";
 import { useI18n } from "@/locales/i18n";
 
+/** Every read of customers, contacts, accounts and transactions asks for personal data masked (nothing audited);
+ * the 显示 action of `Pii` reads one resource unmasked on purpose (`unmasked*` below), which the service records. */
+/** How the console reads personal data: names as the user may see them (recorded), identifiers masked — each
+ * shown on purpose with 显示 (UNMASKED, recorded). */
+export const MASKED = "PII_VIEW_BASIC" as const;
+const UNMASKED = "PII_VIEW_UNMASKED" as const;
+
 export interface CustomerFilters {
   type?: string;
   tier?: string;
@@ -35,7 +42,7 @@ export function customerPageQuery(filters: CustomerFilters, orderBy: string, pag
     queryFn: () =>
       must(
         api.GET("/v1/customers", {
-          params: { query: { filter: filter || undefined, orderBy, pageSize, pageToken: pageToken || undefined } },
+          params: { query: { filter: filter || undefined, orderBy, pageSize, pageToken: pageToken || undefined, piiView: MASKED } },
         }),
       ),
   });
@@ -53,7 +60,7 @@ export function useCustomerRows(filters: CustomerFilters, orderBy: string, pageS
     queryFn: ({ pageParam }) =>
       must(
         api.GET("/v1/customers", {
-          params: { query: { filter: filter || undefined, orderBy, pageSize, pageToken: pageParam || undefined } },
+          params: { query: { filter: filter || undefined, orderBy, pageSize, pageToken: pageParam || undefined, piiView: MASKED } },
         }),
       ),
     initialPageParam: "",
@@ -86,11 +93,31 @@ export function useRelationshipManagers() {
 export const customerQuery = (id: string) =>
   queryOptions({
     queryKey: ["customers", `customers/${id}`],
-    queryFn: () => must(api.GET("/v1/customers/{customer}", { params: { path: { customer: id } } })),
+    queryFn: () => must(api.GET("/v1/customers/{customer}", { params: { path: { customer: id }, query: { piiView: MASKED } } })),
   });
 
 export function useCustomer(id: string) {
   return useQuery(customerQuery(id));
+}
+
+// The 显示 (show) reads: one resource with personal data unmasked — an audited read (PERMISSION_DENIED without
+// customers.pii.read), never put in the query cache; the service worker does not keep it either (public/sw.js).
+
+/** The customer (`customers/{id}`) unmasked. */
+export function unmaskedCustomer(id: string) {
+  return must(api.GET("/v1/customers/{customer}", { params: { path: { customer: id }, query: { piiView: UNMASKED } } }));
+}
+
+/** A contact (`customers/{customer}/contacts/{contact}`) unmasked. */
+export function unmaskedContact(name: string) {
+  const [, customer, , contact] = name.split("/");
+  return must(api.GET("/v1/customers/{customer}/contacts/{contact}", { params: { path: { customer, contact }, query: { piiView: UNMASKED } } }));
+}
+
+/** An account (`customers/{customer}/accounts/{account}`) unmasked. */
+export function unmaskedAccount(name: string) {
+  const [, customer, , account] = name.split("/");
+  return must(api.GET("/v1/customers/{customer}/accounts/{account}", { params: { path: { customer, account }, query: { piiView: UNMASKED } } }));
 }
 
 /** The caller's scope's headline figures (report service). */

@@ -15,7 +15,7 @@ import { formatDate, formatTime, moneyValue, resourceId } from "@/lib/format";
 import { FormModal } from "@/components/FormModal";
 import { useI18n } from "@/locales/i18n";
 
-import { useCustomerTier, useTierHistory, useTierNames } from "./api";
+import { MASKED, unmaskedAccount, unmaskedContact, useCustomerTier, useTierHistory, useTierNames } from "./api";
 
 type Account = Schemas["kam.customer.v1.Account"];
 type Transaction = Schemas["kam.customer.v1.Transaction"];
@@ -65,7 +65,7 @@ function BalanceHistory({ account }: { account: Account }) {
   const detail = useQuery({
     queryKey: ["customers", `customers/${customer}`, "account", accountId],
     queryFn: () =>
-      must(api.GET("/v1/customers/{customer}/accounts/{account}", { params: { path: { customer, account: accountId } } })),
+      must(api.GET("/v1/customers/{customer}/accounts/{account}", { params: { path: { customer, account: accountId }, query: { piiView: MASKED } } })),
   });
   const option = useMemo<ChartOption>(() => {
     const points = detail.data?.balanceHistory ?? [];
@@ -87,7 +87,7 @@ export function AccountsTab({ id }: { id: string }) {
   const [open, setOpen] = useState<string | null>(null);
   const accounts = useQuery({
     queryKey: ["customers", `customers/${id}`, "accounts"],
-    queryFn: () => must(api.GET("/v1/customers/{customer}/accounts", { params: { path: { customer: id }, query: { pageSize: 100 } } })),
+    queryFn: () => must(api.GET("/v1/customers/{customer}/accounts", { params: { path: { customer: id }, query: { pageSize: 100, piiView: MASKED } } })),
   });
   if (accounts.error) return <PageError error={accounts.error} />;
   const rows = accounts.data?.accounts ?? [];
@@ -104,7 +104,7 @@ export function AccountsTab({ id }: { id: string }) {
         onRow={(a) => ({ onClick: () => setOpen(a.name ?? null), style: { cursor: "pointer" } })}
         columns={[
           { key: "product", title: t("c360.product"), render: (_, a) => a.productDisplayName },
-          { key: "number", title: t("c360.accountNumber"), render: (_, a) => <Pii value={a.accountNumber} masked={a.masked} /> },
+          { key: "number", title: t("c360.accountNumber"), render: (_, a) => <Pii value={a.accountNumber} masked={a.masked} unmask={async () => (await unmaskedAccount(a.name!)).accountNumber} /> },
           { key: "type", title: t("customer.type"), render: (_, a) => enumText("accountType", a.type) },
           { key: "state", title: t("customer.state"), render: (_, a) => enumText("accountState", a.state) },
           { key: "balance", title: t("c360.balance"), align: "right", render: (_, a) => <Money value={a.balance} /> },
@@ -128,7 +128,7 @@ export function TransactionsTab({ id }: { id: string }) {
   const { t, enumText } = useI18n();
   const accounts = useQuery({
     queryKey: ["customers", `customers/${id}`, "accounts"],
-    queryFn: () => must(api.GET("/v1/customers/{customer}/accounts", { params: { path: { customer: id }, query: { pageSize: 100 } } })),
+    queryFn: () => must(api.GET("/v1/customers/{customer}/accounts", { params: { path: { customer: id }, query: { pageSize: 100, piiView: MASKED } } })),
   });
   const [chosen, setChosen] = useState<string | undefined>();
   const [direction, setDirection] = useState<string | undefined>();
@@ -143,7 +143,12 @@ export function TransactionsTab({ id }: { id: string }) {
         api.GET("/v1/customers/{customer}/accounts/{account}/transactions", {
           params: {
             path: { customer: id, account: accountId },
-            query: { pageSize: 20, pageToken: tokens.at(-1) || undefined, filter: direction ? `direction = ${direction}` : undefined },
+            query: {
+              pageSize: 20,
+              pageToken: tokens.at(-1) || undefined,
+              filter: direction ? `direction = ${direction}` : undefined,
+              piiView: MASKED,
+            },
           },
         }),
       ),
@@ -216,7 +221,7 @@ export function ContactsTab({ id }: { id: string }) {
   const { t, enumText } = useI18n();
   const contacts = useQuery({
     queryKey: ["customers", `customers/${id}`, "contacts"],
-    queryFn: () => must(api.GET("/v1/customers/{customer}/contacts", { params: { path: { customer: id }, query: { pageSize: 100 } } })),
+    queryFn: () => must(api.GET("/v1/customers/{customer}/contacts", { params: { path: { customer: id }, query: { pageSize: 100, piiView: MASKED } } })),
   });
   if (contacts.error) return <PageError error={contacts.error} />;
   return (
@@ -236,8 +241,8 @@ export function ContactsTab({ id }: { id: string }) {
             }
             description={
               <Space wrap>
-                <Pii value={c.phone} masked={c.masked} phone />
-                <Pii value={c.email} masked={c.masked} />
+                <Pii value={c.phone} masked={c.masked} phone unmask={async () => (await unmaskedContact(c.name!)).phone} />
+                <Pii value={c.email} masked={c.masked} unmask={async () => (await unmaskedContact(c.name!)).email} />
                 <span className="kam-muted">{enumText("contactOrigin", c.origin)}</span>
               </Space>
             }

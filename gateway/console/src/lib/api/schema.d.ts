@@ -3140,6 +3140,8 @@ export interface components {
             name?: string;
             /** @description The kinds of personal data shown, in enum order. */
             readonly personalDataKinds?: ("PERSONAL_DATA_KIND_UNSPECIFIED" | "PERSONAL_DATA_KIND_NAME" | "PERSONAL_DATA_KIND_ID_NUMBER" | "PERSONAL_DATA_KIND_PHONE" | "PERSONAL_DATA_KIND_EMAIL" | "PERSONAL_DATA_KIND_BIRTH_DATE" | "PERSONAL_DATA_KIND_ACCOUNT_NUMBER" | "PERSONAL_DATA_KIND_COUNTERPARTY_NAME" | "PERSONAL_DATA_KIND_ADDRESS")[];
+            /** @description Why the data was shown, as the caller gave it (`pii_reason` of the request; 查看事由); empty when not given. */
+            readonly reason?: string;
             /** @description The call's request id (`x-request-id`). */
             readonly requestId?: string;
             /**
@@ -7285,6 +7287,13 @@ export interface operations {
                  *      (descending after a `desc` last key). Default `create_time`.
                  */
                 orderBy?: string;
+                /** @description How personal data is rendered (default: as the caller's permission allows; see PiiView). */
+                piiView?: "PII_VIEW_UNSPECIFIED" | "PII_VIEW_MASKED" | "PII_VIEW_UNMASKED" | "PII_VIEW_BASIC";
+                /**
+                 * @description Why personal data is shown (查看事由), e.g. a ticket or the customer's call; optional, at most 200
+                 *      characters, kept in the access record of the answer.
+                 */
+                piiReason?: string;
             };
             header?: never;
             path?: never;
@@ -7358,7 +7367,15 @@ export interface operations {
     };
     CustomerService_GetCustomer: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description How personal data is rendered (default: as the caller's permission allows; see PiiView). */
+                piiView?: "PII_VIEW_UNSPECIFIED" | "PII_VIEW_MASKED" | "PII_VIEW_UNMASKED" | "PII_VIEW_BASIC";
+                /**
+                 * @description Why personal data is shown (查看事由), e.g. a ticket or the customer's call; optional, at most 200
+                 *      characters, kept in the access record of the answer.
+                 */
+                piiReason?: string;
+            };
             header?: never;
             path: {
                 /** @description 字段 name 的一段 (a segment of field name) */
@@ -7479,6 +7496,13 @@ export interface operations {
                 filter?: string;
                 /** @description Sort: `open_date`, `maturity_date`, `balance` (optionally `desc`). Default `open_date desc`. */
                 orderBy?: string;
+                /** @description How personal data is rendered (default: as the caller's permission allows; see PiiView). */
+                piiView?: "PII_VIEW_UNSPECIFIED" | "PII_VIEW_MASKED" | "PII_VIEW_UNMASKED" | "PII_VIEW_BASIC";
+                /**
+                 * @description Why personal data is shown (查看事由), e.g. a ticket or the customer's call; optional, at most 200
+                 *      characters, kept in the access record of the answer.
+                 */
+                piiReason?: string;
             };
             header?: never;
             path: {
@@ -7511,7 +7535,15 @@ export interface operations {
     };
     CustomerService_GetAccount: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description How personal data is rendered (default: as the caller's permission allows; see PiiView). */
+                piiView?: "PII_VIEW_UNSPECIFIED" | "PII_VIEW_MASKED" | "PII_VIEW_UNMASKED" | "PII_VIEW_BASIC";
+                /**
+                 * @description Why personal data is shown (查看事由), e.g. a ticket or the customer's call; optional, at most 200
+                 *      characters, kept in the access record of the answer.
+                 */
+                piiReason?: string;
+            };
             header?: never;
             path: {
                 /** @description 字段 name 的一段 (a segment of field name) */
@@ -7556,6 +7588,13 @@ export interface operations {
                  *      e.g. `direction = DIRECTION_DEBIT AND post_time >= "2026-01-01T00:00:00+08:00" AND amount >= 50000`.
                  */
                 filter?: string;
+                /** @description How personal data is rendered (default: as the caller's permission allows; see PiiView). */
+                piiView?: "PII_VIEW_UNSPECIFIED" | "PII_VIEW_MASKED" | "PII_VIEW_UNMASKED" | "PII_VIEW_BASIC";
+                /**
+                 * @description Why personal data is shown (查看事由), e.g. a ticket or the customer's call; optional, at most 200
+                 *      characters, kept in the access record of the answer.
+                 */
+                piiReason?: string;
             };
             header?: never;
             path: {
@@ -7707,6 +7746,13 @@ export interface operations {
                 pageSize?: number;
                 /** @description The `next_page_token` of a previous call. */
                 pageToken?: string;
+                /** @description How personal data is rendered (default: as the caller's permission allows; see PiiView). */
+                piiView?: "PII_VIEW_UNSPECIFIED" | "PII_VIEW_MASKED" | "PII_VIEW_UNMASKED" | "PII_VIEW_BASIC";
+                /**
+                 * @description Why personal data is shown (查看事由), e.g. a ticket or the customer's call; optional, at most 200
+                 *      characters, kept in the access record of the answer.
+                 */
+                piiReason?: string;
             };
             header?: never;
             path: {
@@ -7778,7 +7824,15 @@ export interface operations {
     };
     CustomerService_GetContact: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description How personal data is rendered (default: as the caller's permission allows; see PiiView). */
+                piiView?: "PII_VIEW_UNSPECIFIED" | "PII_VIEW_MASKED" | "PII_VIEW_UNMASKED" | "PII_VIEW_BASIC";
+                /**
+                 * @description Why personal data is shown (查看事由), e.g. a ticket or the customer's call; optional, at most 200
+                 *      characters, kept in the access record of the answer.
+                 */
+                piiReason?: string;
+            };
             header?: never;
             path: {
                 /** @description 字段 name 的一段 (a segment of field name) */
@@ -8218,6 +8272,13 @@ export interface operations {
                  *      `key_customer` (applied inside the search, so pages stay full).
                  */
                 filter?: string;
+                /** @description How personal data is rendered (default: as the caller's permission allows; see PiiView). */
+                piiView?: "PII_VIEW_UNSPECIFIED" | "PII_VIEW_MASKED" | "PII_VIEW_UNMASKED" | "PII_VIEW_BASIC";
+                /**
+                 * @description Why personal data is shown (查看事由), e.g. a ticket or the customer's call; optional, at most 200
+                 *      characters, kept in the access record of the answer.
+                 */
+                piiReason?: string;
             };
             header?: never;
             path?: never;

@@ -290,6 +290,7 @@ class AccessRecordRow(Base):
     customer_count: Mapped[int] = mapped_column(Integer)
     data_kinds: Mapped[str] = mapped_column(String(200))  # space-separated kinds (NAME ID_NUMBER …)
     search_query: Mapped[str] = mapped_column(String(200), default="")
+    reason: Mapped[str] = mapped_column(String(200), default="")  # the caller's pii_reason (查看事由)
     request_id: Mapped[str] = mapped_column(String(64), default="")
     trace_id: Mapped[str] = mapped_column(String(32), default="")
 

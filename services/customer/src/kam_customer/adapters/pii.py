@@ -11,6 +11,7 @@ in neither list.
 
 from __future__ import annotations
 
+import contextvars
 import re
 from collections.abc import Callable
 
@@ -203,6 +204,7 @@ NOT_PERSONAL: dict[str, str] = {
         ),
         "who (a staff member or system) looked at what, when",
     ),
+    f"{_C}AccessRecord.reason": "why staff showed personal data, as they typed it (the trail is compliance's only)",
 }
 
 _DIGITS = re.compile(r"\d")
@@ -214,6 +216,16 @@ _MASKERS: dict[str, Callable[[str], str]] = {
     ADDRESS: domain.mask_address,
     ACCOUNT_NUMBER: domain.mask_id_number,  # same shape: first 4 and last 4
 }
+
+
+def render(message: Message, masked: bool) -> Message:
+    """A response message as the call's view wants it: all personal data masked when ``masked``; otherwise — the
+    caller may see it — all of it, or only the names with ``PII_VIEW_BASIC``."""
+    if masked:
+        return mask(message)
+    if basic_view():
+        return mask(message, NAMES)
+    return message
 
 
 def mask_account_number(value: str) -> str:
@@ -250,18 +262,40 @@ def _masked_value(kind: str, value: str, owner: Message) -> str:
     return _MASKERS[kind](value)
 
 
-def mask(message: Message) -> Message:
+#: What the basic view (``PII_VIEW_BASIC``) leaves unmasked for a caller who may see personal data: names.
+NAMES = frozenset({CUSTOMER_NAME, PERSON_NAME})
+PII_VIEW_BASIC = 3  # kam.customer.v1.PiiView
+#: The view the current call asked for (set with the call's disclosures, service_layer/audit.collecting).
+_view: contextvars.ContextVar[int] = contextvars.ContextVar("kam_pii_view", default=0)
+
+
+def use_view(view: int) -> contextvars.Token[int]:
+    return _view.set(view)
+
+
+def reset_view(token: contextvars.Token[int]) -> None:
+    _view.reset(token)
+
+
+def basic_view() -> bool:
+    """Whether the current call asked for names only (``PII_VIEW_BASIC``)."""
+    return _view.get() == PII_VIEW_BASIC
+
+
+def mask(message: Message, keep: frozenset[str] = frozenset()) -> Message:
     """Mask every personal-data field of ``message`` and the messages inside it (in place; returned for
-    chaining), and set ``masked`` where the message has that field."""
+    chaining), but those of the kinds in ``keep``, and set ``masked`` where the message has that field."""
     for field, kind in _plan(message.DESCRIPTOR):
+        if kind in keep:
+            continue
         if field.type == FieldDescriptor.TYPE_MESSAGE:
             if kind == BIRTH_DATE:
                 message.ClearField(field.name)
             elif field.is_repeated:
                 for item in getattr(message, field.name):
-                    mask(item)
+                    mask(item, keep)
             elif message.HasField(field.name):
-                mask(getattr(message, field.name))
+                mask(getattr(message, field.name), keep)
         elif field.is_repeated:
             value = getattr(message, field.name)
             value[:] = [_masked_value(kind, item, message) for item in value]

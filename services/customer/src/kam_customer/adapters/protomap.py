@@ -112,7 +112,7 @@ def customer_to_proto(row: CustomerRow, *, masked: bool = False, metrics: Any = 
     )
     if metrics is not None:
         message.metrics.CopyFrom(metrics_to_proto(metrics))
-    return pii.mask(message) if masked else message
+    return pii.render(message, masked)
 
 
 # ---------------------------------------------------------------------------------------------- customer 360
@@ -213,7 +213,7 @@ def account_to_proto(
         message.balance_update_time.CopyFrom(to_timestamp(row.balance_update_time))
     for point in history or ():
         message.balance_history.add(date=date_to_proto(point.day), balance=money(point.balance))
-    return pii.mask(message) if masked else message
+    return pii.render(message, masked)
 
 
 def transaction_to_proto(row: TransactionRow, key: str, *, masked: bool) -> Transaction:
@@ -230,7 +230,7 @@ def transaction_to_proto(row: TransactionRow, key: str, *, masked: bool) -> Tran
     )
     if row.balance_after is not None:
         message.balance_after.CopyFrom(money(row.balance_after))
-    return pii.mask(message) if masked else message
+    return pii.render(message, masked)
 
 
 def contact_to_proto(row: ContactRow, *, masked: bool) -> Contact:
@@ -249,7 +249,7 @@ def contact_to_proto(row: ContactRow, *, masked: bool) -> Contact:
         etag=domain.etag_for(row.version),
         origin=ORIGIN_TO_PROTO.get(row.origin, Contact.ORIGIN_UNSPECIFIED),
     )
-    return pii.mask(message) if masked else message
+    return pii.render(message, masked)
 
 
 def interaction_to_proto(entry: InteractionRow | object) -> Interaction:

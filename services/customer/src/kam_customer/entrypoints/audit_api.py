@@ -9,7 +9,9 @@ from collections.abc import Callable, Iterable
 from google.protobuf.descriptor import ServiceDescriptor
 from kam.customer.v1 import audit_service_pb2 as pb
 from kam.customer.v1 import audit_service_pb2_grpc as pb_grpc
+from kam.customer.v1 import customer_pb2
 from kam_kit import pagination
+from kam_kit.errors import InvalidArgument, PermissionDenied
 from kam_kit.grpcserver import current_identity, current_request_id
 from opentelemetry import trace
 
@@ -26,10 +28,49 @@ RECORD_FILTERS = {
 }
 
 
-def sees_personal_data() -> bool:
+def may_see_personal_data() -> bool:
     """Whether the caller may see personal data unmasked (``customers.pii.read``)."""
     identity = current_identity()
     return identity is not None and identity.can(domain.PII_PERMISSION)
+
+
+def sees_personal_data() -> bool:
+    """Whether this response shows personal data unmasked: the caller may see it and did not ask for the masked
+    view (``pii_view = PII_VIEW_MASKED``). The one masking decision of the service's answers."""
+    return may_see_personal_data() and not audit.masked_view()
+
+
+VIEWS = frozenset(customer_pb2.PiiView.values())
+MAX_REASON = 200
+
+
+def requested_reason(request) -> str:
+    """The request's ``pii_reason`` (why personal data is shown), at most 200 characters."""
+    reason = getattr(request, "pii_reason", "").strip()
+    if len(reason) > MAX_REASON:
+        raise InvalidArgument.for_field(
+            "pii_reason", f"最多 {MAX_REASON} 个字符 (at most {MAX_REASON} characters)"
+        )
+    return reason
+
+
+def requested_view(request) -> int:
+    """The request's ``pii_view`` (UNSPECIFIED for requests without one), checked before the call runs:
+    ``PII_VIEW_UNMASKED`` without ``customers.pii.read`` is PERMISSION_DENIED (nothing read, nothing written)."""
+    view = getattr(request, "pii_view", customer_pb2.PII_VIEW_UNSPECIFIED)
+    if view not in VIEWS:
+        raise InvalidArgument.for_field(
+            "pii_view",
+            "应为 PII_VIEW_MASKED、PII_VIEW_BASIC 或 PII_VIEW_UNMASKED (one of PII_VIEW_MASKED, PII_VIEW_BASIC, "
+            "PII_VIEW_UNMASKED)",
+        )
+    if view == customer_pb2.PII_VIEW_UNMASKED and not may_see_personal_data():
+        raise PermissionDenied(
+            "无权查看未脱敏的个人信息：需要权限 customers.pii.read "
+            "(showing personal data unmasked needs the customers.pii.read permission)",
+            reason="PII_VIEW_DENIED",
+        )
+    return view
 
 
 def masked_for_caller(shown: Callable[[Iterable], None], rows: Iterable) -> bool:
@@ -55,7 +96,7 @@ def audited(service: ServiceDescriptor):
     def wrap(behaviour, method: str):
         @functools.wraps(behaviour)
         async def call(self, request, context):
-            with audit.collecting() as disclosure:
+            with audit.collecting(requested_view(request), requested_reason(request)) as disclosure:
                 response = await behaviour(self, request, context)
             await self.access_audit.record(
                 current_identity(), method, disclosure, request_id=current_request_id(), trace_id=_trace_id()

@@ -21,7 +21,12 @@ from kam_customer.adapters.protomap import (
     draft_from_proto,
 )
 from kam_customer.domain import names
-from kam_customer.entrypoints.audit_api import audited, masked_for_caller, sees_personal_data
+from kam_customer.entrypoints.audit_api import (
+    audited,
+    masked_for_caller,
+    may_see_personal_data,
+    sees_personal_data,
+)
 from kam_customer.entrypoints.groups_api import GroupsApi
 from kam_customer.entrypoints.lifecycle_api import LifecycleApi
 from kam_customer.ingestion.push import PushService
@@ -203,8 +208,14 @@ class CustomerServicer(LifecycleApi, GroupsApi, pb_grpc.CustomerServiceServicer)
         bound = f"{request.query}\n{request.filter}"
         offset = self.pages.offset(request.page_token, bound)
         masked = not sees_personal_data()
+        # what may be matched follows the permission; how the results are shown follows the view too
         page, more = await self.searcher.search(
-            current_identity(), request.query, offset=offset, limit=size, filters=filters_, masked=masked
+            current_identity(),
+            request.query,
+            offset=offset,
+            limit=size,
+            filters=filters_,
+            masked=not may_see_personal_data(),
         )
         if not masked:
             audit.matches_shown(page)

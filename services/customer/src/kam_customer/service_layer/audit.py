@@ -11,6 +11,10 @@ are committed — in a transaction shared with the records of concurrent calls (
 that fails the call fails (no unaudited reveal). A response masked for the caller notes nothing and
 writes nothing.
 
+The call's requested view (``pii_view``, :class:`kam.customer.v1.PiiView`, AIP-157) travels with its
+:class:`Disclosure`: ``PII_VIEW_MASKED`` masks the response whatever the caller may see, so nothing is noted
+(see ``audit_api.sees_personal_data``, the one masking decision).
+
 The kinds are the ones a caller without the permission sees masked: an individual's or a contact's name, ID
 numbers, phones, contacts' e-mail and birth date, account numbers and transaction counterparties.
 """
@@ -24,7 +28,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from kam.customer.v1 import audit_pb2, events_pb2
+from kam.customer.v1 import audit_pb2, customer_pb2, events_pb2
 from kam_kit import bulk, outbox
 from kam_kit.auth import Identity
 from kam_kit.clock import Clock
@@ -35,6 +39,7 @@ from kam_kit.timeconv import to_timestamp
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from kam_customer.adapters import pii
 from kam_customer.adapters.orm import (
     AccessRecordCustomerRow,
     AccessRecordRow,
@@ -81,9 +86,15 @@ class Disclosure:
     customers: dict[str, None] = field(default_factory=dict)
     kinds: set[str] = field(default_factory=set)
     search_query: str = ""
+    #: The view the call asked for (``kam.customer.v1.PiiView``).
+    view: int = customer_pb2.PII_VIEW_UNSPECIFIED
+    #: Why the caller shows personal data (the request's ``pii_reason``), kept in the record.
+    reason: str = ""
 
     def add(self, customer_id: str, kinds: Iterable[str]) -> None:
         shown = set(kinds)
+        if self.view == customer_pb2.PII_VIEW_BASIC:  # only names leave unmasked
+            shown &= {NAME, COUNTERPARTY_NAME}
         if shown:
             self.customers.setdefault(customer_id)
             self.kinds |= shown
@@ -93,14 +104,21 @@ _current: contextvars.ContextVar[Disclosure | None] = contextvars.ContextVar("ka
 
 
 @contextmanager
-def collecting() -> Iterator[Disclosure]:
-    """Collect the disclosures of the code run inside (one RPC)."""
-    disclosure = Disclosure()
-    token = _current.set(disclosure)
+def collecting(view: int = customer_pb2.PII_VIEW_UNSPECIFIED, reason: str = "") -> Iterator[Disclosure]:
+    """Collect the disclosures of the code run inside (one RPC, which asked for ``view`` giving ``reason``)."""
+    disclosure = Disclosure(view=view, reason=reason)
+    token, view_token = _current.set(disclosure), pii.use_view(view)
     try:
         yield disclosure
     finally:
+        pii.reset_view(view_token)
         _current.reset(token)
+
+
+def masked_view() -> bool:
+    """Whether the current call asked for personal data masked (``PII_VIEW_MASKED``)."""
+    disclosure = _current.get()
+    return disclosure is not None and disclosure.view == customer_pb2.PII_VIEW_MASKED
 
 
 def disclose(customer_id: str, kinds: Iterable[str]) -> None:
@@ -205,6 +223,7 @@ def record_to_proto(row: AccessRecordRow, customer_ids: list[str]) -> audit_pb2.
         customer_count=row.customer_count,
         personal_data_kinds=sorted(KIND_TO_PROTO[k] for k in kinds if k in KIND_TO_PROTO),
         search_query=row.search_query,
+        reason=row.reason,
         request_id=row.request_id,
         trace_id=row.trace_id,
     )
@@ -245,6 +264,7 @@ class AccessAudit:
             "customer_count": len(disclosure.customers),
             "data_kinds": " ".join(sorted(disclosure.kinds)),
             "search_query": disclosure.search_query,
+            "reason": disclosure.reason,
             "request_id": request_id[:64],
             "trace_id": trace_id,
         }
@@ -274,7 +294,8 @@ class AccessAudit:
                 query=disclosure.search_query,
                 request_id=row.request_id,
                 trace_id=trace_id,
-                details={"method": method, "access_record": f"accessRecords/{row.id}"},
+                details={"method": method, "access_record": f"accessRecords/{row.id}"}
+                | ({"reason": disclosure.reason} if disclosure.reason else {}),
             )
 
         try:

@@ -13,7 +13,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class AccessRecord(_message.Message):
-    __slots__ = ("name", "access_time", "actor", "actor_kind", "actor_display_name", "actor_roles", "actor_org_unit", "method", "customers", "customer_count", "personal_data_kinds", "search_query", "request_id", "trace_id")
+    __slots__ = ("name", "access_time", "actor", "actor_kind", "actor_display_name", "actor_roles", "actor_org_unit", "method", "customers", "customer_count", "personal_data_kinds", "search_query", "request_id", "trace_id", "reason")
     class ActorKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         ACTOR_KIND_UNSPECIFIED: _ClassVar[AccessRecord.ActorKind]
@@ -56,6 +56,7 @@ class AccessRecord(_message.Message):
     SEARCH_QUERY_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     TRACE_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
     name: str
     access_time: _timestamp_pb2.Timestamp
     actor: str
@@ -70,4 +71,5 @@ class AccessRecord(_message.Message):
     search_query: str
     request_id: str
     trace_id: str
-    def __init__(self, name: _Optional[str] = ..., access_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., actor: _Optional[str] = ..., actor_kind: _Optional[_Union[AccessRecord.ActorKind, str]] = ..., actor_display_name: _Optional[str] = ..., actor_roles: _Optional[_Iterable[str]] = ..., actor_org_unit: _Optional[str] = ..., method: _Optional[str] = ..., customers: _Optional[_Iterable[str]] = ..., customer_count: _Optional[int] = ..., personal_data_kinds: _Optional[_Iterable[_Union[AccessRecord.PersonalDataKind, str]]] = ..., search_query: _Optional[str] = ..., request_id: _Optional[str] = ..., trace_id: _Optional[str] = ...) -> None: ...
+    reason: str
+    def __init__(self, name: _Optional[str] = ..., access_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., actor: _Optional[str] = ..., actor_kind: _Optional[_Union[AccessRecord.ActorKind, str]] = ..., actor_display_name: _Optional[str] = ..., actor_roles: _Optional[_Iterable[str]] = ..., actor_org_unit: _Optional[str] = ..., method: _Optional[str] = ..., customers: _Optional[_Iterable[str]] = ..., customer_count: _Optional[int] = ..., personal_data_kinds: _Optional[_Iterable[_Union[AccessRecord.PersonalDataKind, str]]] = ..., search_query: _Optional[str] = ..., request_id: _Optional[str] = ..., trace_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...

@@ -14,6 +14,17 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class PiiView(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PII_VIEW_UNSPECIFIED: _ClassVar[PiiView]
+    PII_VIEW_MASKED: _ClassVar[PiiView]
+    PII_VIEW_UNMASKED: _ClassVar[PiiView]
+    PII_VIEW_BASIC: _ClassVar[PiiView]
+PII_VIEW_UNSPECIFIED: PiiView
+PII_VIEW_MASKED: PiiView
+PII_VIEW_UNMASKED: PiiView
+PII_VIEW_BASIC: PiiView
+
 class Customer(_message.Message):
     __slots__ = ("name", "type", "display_name", "id_number", "phone", "branch", "relationship_manager", "tier", "create_time", "update_time", "etag", "birth_date", "establishment_date", "relationship_start_date", "legal_representative", "industry", "email", "address", "state", "source", "source_id", "metrics", "masked", "branch_display_name", "relationship_manager_display_name")
     class Type(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):

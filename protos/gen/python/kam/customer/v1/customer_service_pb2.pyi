@@ -31,10 +31,14 @@ class CreateCustomerResponse(_message.Message):
     def __init__(self, customer: _Optional[_Union[_customer_pb2.Customer, _Mapping]] = ...) -> None: ...
 
 class GetCustomerRequest(_message.Message):
-    __slots__ = ("name",)
+    __slots__ = ("name", "pii_view", "pii_reason")
     NAME_FIELD_NUMBER: _ClassVar[int]
+    PII_VIEW_FIELD_NUMBER: _ClassVar[int]
+    PII_REASON_FIELD_NUMBER: _ClassVar[int]
     name: str
-    def __init__(self, name: _Optional[str] = ...) -> None: ...
+    pii_view: _customer_pb2.PiiView
+    pii_reason: str
+    def __init__(self, name: _Optional[str] = ..., pii_view: _Optional[_Union[_customer_pb2.PiiView, str]] = ..., pii_reason: _Optional[str] = ...) -> None: ...
 
 class GetCustomerResponse(_message.Message):
     __slots__ = ("customer",)
@@ -43,16 +47,20 @@ class GetCustomerResponse(_message.Message):
     def __init__(self, customer: _Optional[_Union[_customer_pb2.Customer, _Mapping]] = ...) -> None: ...
 
 class ListCustomersRequest(_message.Message):
-    __slots__ = ("page_size", "page_token", "filter", "order_by")
+    __slots__ = ("page_size", "page_token", "filter", "order_by", "pii_view", "pii_reason")
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     FILTER_FIELD_NUMBER: _ClassVar[int]
     ORDER_BY_FIELD_NUMBER: _ClassVar[int]
+    PII_VIEW_FIELD_NUMBER: _ClassVar[int]
+    PII_REASON_FIELD_NUMBER: _ClassVar[int]
     page_size: int
     page_token: str
     filter: str
     order_by: str
-    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., filter: _Optional[str] = ..., order_by: _Optional[str] = ...) -> None: ...
+    pii_view: _customer_pb2.PiiView
+    pii_reason: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., filter: _Optional[str] = ..., order_by: _Optional[str] = ..., pii_view: _Optional[_Union[_customer_pb2.PiiView, str]] = ..., pii_reason: _Optional[str] = ...) -> None: ...
 
 class ListCustomersResponse(_message.Message):
     __slots__ = ("customers", "next_page_token", "total_size")
@@ -91,16 +99,20 @@ class DeleteCustomerResponse(_message.Message):
     def __init__(self) -> None: ...
 
 class SearchCustomersRequest(_message.Message):
-    __slots__ = ("query", "page_size", "page_token", "filter")
+    __slots__ = ("query", "page_size", "page_token", "filter", "pii_view", "pii_reason")
     QUERY_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     FILTER_FIELD_NUMBER: _ClassVar[int]
+    PII_VIEW_FIELD_NUMBER: _ClassVar[int]
+    PII_REASON_FIELD_NUMBER: _ClassVar[int]
     query: str
     page_size: int
     page_token: str
     filter: str
-    def __init__(self, query: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., filter: _Optional[str] = ...) -> None: ...
+    pii_view: _customer_pb2.PiiView
+    pii_reason: str
+    def __init__(self, query: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., filter: _Optional[str] = ..., pii_view: _Optional[_Union[_customer_pb2.PiiView, str]] = ..., pii_reason: _Optional[str] = ...) -> None: ...
 
 class SearchCustomersResponse(_message.Message):
     __slots__ = ("results", "next_page_token")
@@ -153,18 +165,22 @@ class CustomerSearchResult(_message.Message):
     def __init__(self, customer: _Optional[_Union[_customer_pb2.Customer, _Mapping]] = ..., match_field: _Optional[_Union[CustomerSearchResult.MatchField, str]] = ..., score: _Optional[float] = ..., match_kind: _Optional[_Union[CustomerSearchResult.MatchKind, str]] = ..., matched_value: _Optional[str] = ...) -> None: ...
 
 class ListAccountsRequest(_message.Message):
-    __slots__ = ("parent", "page_size", "page_token", "filter", "order_by")
+    __slots__ = ("parent", "page_size", "page_token", "filter", "order_by", "pii_view", "pii_reason")
     PARENT_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     FILTER_FIELD_NUMBER: _ClassVar[int]
     ORDER_BY_FIELD_NUMBER: _ClassVar[int]
+    PII_VIEW_FIELD_NUMBER: _ClassVar[int]
+    PII_REASON_FIELD_NUMBER: _ClassVar[int]
     parent: str
     page_size: int
     page_token: str
     filter: str
     order_by: str
-    def __init__(self, parent: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., filter: _Optional[str] = ..., order_by: _Optional[str] = ...) -> None: ...
+    pii_view: _customer_pb2.PiiView
+    pii_reason: str
+    def __init__(self, parent: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., filter: _Optional[str] = ..., order_by: _Optional[str] = ..., pii_view: _Optional[_Union[_customer_pb2.PiiView, str]] = ..., pii_reason: _Optional[str] = ...) -> None: ...
 
 class ListAccountsResponse(_message.Message):
     __slots__ = ("accounts", "next_page_token", "total_size")
@@ -177,10 +193,14 @@ class ListAccountsResponse(_message.Message):
     def __init__(self, accounts: _Optional[_Iterable[_Union[_customer_pb2.Account, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total_size: _Optional[int] = ...) -> None: ...
 
 class GetAccountRequest(_message.Message):
-    __slots__ = ("name",)
+    __slots__ = ("name", "pii_view", "pii_reason")
     NAME_FIELD_NUMBER: _ClassVar[int]
+    PII_VIEW_FIELD_NUMBER: _ClassVar[int]
+    PII_REASON_FIELD_NUMBER: _ClassVar[int]
     name: str
-    def __init__(self, name: _Optional[str] = ...) -> None: ...
+    pii_view: _customer_pb2.PiiView
+    pii_reason: str
+    def __init__(self, name: _Optional[str] = ..., pii_view: _Optional[_Union[_customer_pb2.PiiView, str]] = ..., pii_reason: _Optional[str] = ...) -> None: ...
 
 class GetAccountResponse(_message.Message):
     __slots__ = ("account",)
@@ -189,16 +209,20 @@ class GetAccountResponse(_message.Message):
     def __init__(self, account: _Optional[_Union[_customer_pb2.Account, _Mapping]] = ...) -> None: ...
 
 class ListTransactionsRequest(_message.Message):
-    __slots__ = ("parent", "page_size", "page_token", "filter")
+    __slots__ = ("parent", "page_size", "page_token", "filter", "pii_view", "pii_reason")
     PARENT_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     FILTER_FIELD_NUMBER: _ClassVar[int]
+    PII_VIEW_FIELD_NUMBER: _ClassVar[int]
+    PII_REASON_FIELD_NUMBER: _ClassVar[int]
     parent: str
     page_size: int
     page_token: str
     filter: str
-    def __init__(self, parent: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., filter: _Optional[str] = ...) -> None: ...
+    pii_view: _customer_pb2.PiiView
+    pii_reason: str
+    def __init__(self, parent: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., filter: _Optional[str] = ..., pii_view: _Optional[_Union[_customer_pb2.PiiView, str]] = ..., pii_reason: _Optional[str] = ...) -> None: ...
 
 class ListTransactionsResponse(_message.Message):
     __slots__ = ("transactions", "next_page_token")
@@ -241,10 +265,14 @@ class CreateContactResponse(_message.Message):
     def __init__(self, contact: _Optional[_Union[_customer_pb2.Contact, _Mapping]] = ...) -> None: ...
 
 class GetContactRequest(_message.Message):
-    __slots__ = ("name",)
+    __slots__ = ("name", "pii_view", "pii_reason")
     NAME_FIELD_NUMBER: _ClassVar[int]
+    PII_VIEW_FIELD_NUMBER: _ClassVar[int]
+    PII_REASON_FIELD_NUMBER: _ClassVar[int]
     name: str
-    def __init__(self, name: _Optional[str] = ...) -> None: ...
+    pii_view: _customer_pb2.PiiView
+    pii_reason: str
+    def __init__(self, name: _Optional[str] = ..., pii_view: _Optional[_Union[_customer_pb2.PiiView, str]] = ..., pii_reason: _Optional[str] = ...) -> None: ...
 
 class GetContactResponse(_message.Message):
     __slots__ = ("contact",)
@@ -253,14 +281,18 @@ class GetContactResponse(_message.Message):
     def __init__(self, contact: _Optional[_Union[_customer_pb2.Contact, _Mapping]] = ...) -> None: ...
 
 class ListContactsRequest(_message.Message):
-    __slots__ = ("parent", "page_size", "page_token")
+    __slots__ = ("parent", "page_size", "page_token", "pii_view", "pii_reason")
     PARENT_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    PII_VIEW_FIELD_NUMBER: _ClassVar[int]
+    PII_REASON_FIELD_NUMBER: _ClassVar[int]
     parent: str
     page_size: int
     page_token: str
-    def __init__(self, parent: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    pii_view: _customer_pb2.PiiView
+    pii_reason: str
+    def __init__(self, parent: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., pii_view: _Optional[_Union[_customer_pb2.PiiView, str]] = ..., pii_reason: _Optional[str] = ...) -> None: ...
 
 class ListContactsResponse(_message.Message):
     __slots__ = ("contacts", "next_page_token")

@@ -31,7 +31,9 @@ class CustomerServiceStub:
 
     Every method reaches only customers in the caller's data scope (out of scope → `NOT_FOUND`, as if absent).
     Personal data in responses is masked unless the caller holds `customers.pii.read`; every unmasked read is
-    written to the audit trail.
+    written to the audit trail. Reads that render personal data take a `pii_view` (PiiView): `PII_VIEW_MASKED`
+    for masked answers that write no access record (the console's default), `PII_VIEW_UNMASKED` to show it on
+    purpose (audited; `PERMISSION_DENIED` without `customers.pii.read`).
     """
 
     def __init__(self, channel):
@@ -168,7 +170,9 @@ class CustomerServiceServicer:
 
     Every method reaches only customers in the caller's data scope (out of scope → `NOT_FOUND`, as if absent).
     Personal data in responses is masked unless the caller holds `customers.pii.read`; every unmasked read is
-    written to the audit trail.
+    written to the audit trail. Reads that render personal data take a `pii_view` (PiiView): `PII_VIEW_MASKED`
+    for masked answers that write no access record (the console's default), `PII_VIEW_UNMASKED` to show it on
+    purpose (audited; `PERMISSION_DENIED` without `customers.pii.read`).
     """
 
     def CreateCustomer(self, request, context):
@@ -485,7 +489,9 @@ class CustomerService:
 
     Every method reaches only customers in the caller's data scope (out of scope → `NOT_FOUND`, as if absent).
     Personal data in responses is masked unless the caller holds `customers.pii.read`; every unmasked read is
-    written to the audit trail.
+    written to the audit trail. Reads that render personal data take a `pii_view` (PiiView): `PII_VIEW_MASKED`
+    for masked answers that write no access record (the console's default), `PII_VIEW_UNMASKED` to show it on
+    purpose (audited; `PERMISSION_DENIED` without `customers.pii.read`).
     """
 
     @staticmethod

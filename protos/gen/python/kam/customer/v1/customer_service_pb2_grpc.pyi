@@ -32,7 +32,9 @@ class CustomerServiceStub:
 
     Every method reaches only customers in the caller's data scope (out of scope → `NOT_FOUND`, as if absent).
     Personal data in responses is masked unless the caller holds `customers.pii.read`; every unmasked read is
-    written to the audit trail.
+    written to the audit trail. Reads that render personal data take a `pii_view` (PiiView): `PII_VIEW_MASKED`
+    for masked answers that write no access record (the console's default), `PII_VIEW_UNMASKED` to show it on
+    purpose (audited; `PERMISSION_DENIED` without `customers.pii.read`).
     """
 
     @_typing.overload
@@ -110,7 +112,9 @@ class CustomerServiceAsyncStub(CustomerServiceStub):
 
     Every method reaches only customers in the caller's data scope (out of scope → `NOT_FOUND`, as if absent).
     Personal data in responses is masked unless the caller holds `customers.pii.read`; every unmasked read is
-    written to the audit trail.
+    written to the audit trail. Reads that render personal data take a `pii_view` (PiiView): `PII_VIEW_MASKED`
+    for masked answers that write no access record (the console's default), `PII_VIEW_UNMASKED` to show it on
+    purpose (audited; `PERMISSION_DENIED` without `customers.pii.read`).
     """
 
     def __init__(self, channel: _aio.Channel) -> None: ...
@@ -184,7 +188,9 @@ class CustomerServiceServicer(metaclass=_abc_1.ABCMeta):
 
     Every method reaches only customers in the caller's data scope (out of scope → `NOT_FOUND`, as if absent).
     Personal data in responses is masked unless the caller holds `customers.pii.read`; every unmasked read is
-    written to the audit trail.
+    written to the audit trail. Reads that render personal data take a `pii_view` (PiiView): `PII_VIEW_MASKED`
+    for masked answers that write no access record (the console's default), `PII_VIEW_UNMASKED` to show it on
+    purpose (audited; `PERMISSION_DENIED` without `customers.pii.read`).
     """
 
     @_abc_1.abstractmethod
