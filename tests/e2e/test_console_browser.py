@@ -37,8 +37,9 @@ CONSOLE = ROOT / "gateway" / "console"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 PASSWORD = os.environ.get("KAM_DEMO_PASSWORD", "kam-demo-2026")
-#: the console reads personal data masked (Pii's 显示 reads one resource unmasked, audited)
-MASKED = "PII_VIEW_MASKED"
+#: how the console reads personal data: names as the user may see them, identifiers masked (Pii's 显示 reads one
+#: resource unmasked, audited) — the pages are compared with the API's answers in the same view
+MASKED = "PII_VIEW_BASIC"
 #: role → the scope label its home page shows
 SCOPES = {
     "admin": "全行客户",
