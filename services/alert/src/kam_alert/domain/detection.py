@@ -94,6 +94,7 @@ class LargeTransaction:
     tz: ZoneInfo = BANK_TZ
     #: state: (customer, direction, local day) → {transaction id: amount} counted that day
     days: dict[tuple[str, str, str], dict[str, Decimal]] = field(default_factory=dict)
+    _newest_day: date | None = field(default=None, repr=False)
 
     def applies_to(self, t: Transaction) -> bool:
         return (
@@ -112,7 +113,9 @@ class LargeTransaction:
         if t.id in counted:
             return []  # redelivered
         counted[t.id] = t.amount
-        self._forget_before(day - timedelta(days=1))
+        if self._newest_day is None or day > self._newest_day:  # a new day: forget the ones before yesterday
+            self._newest_day = day
+            self._forget_before(day - timedelta(days=1))
         total = sum(counted.values(), Decimal(0))
         single = t.amount >= self.threshold
         if not (single or (self.cumulative and total >= self.threshold)):
