@@ -14,6 +14,7 @@ import json
 import logging
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -27,16 +28,14 @@ from kam_kit import outbox
 from kam_kit.clock import Clock
 from kam_kit.events import EventMeta
 from kam_kit.protoconv import money_value
-from kam_kit.scope import ORG_PREFIX
 from kam_kit.timeconv import aware, from_timestamp, to_timestamp
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_alert.adapters.orm import (
     AlertRow,
     AlertRuleRow,
     DetectorStateRow,
-    OrgUnitCopy,
     ReminderRow,
     RuleSilenceRow,
     TierRank,
@@ -120,7 +119,7 @@ class Monitor:
             watched.last_activity_time is None or aware(watched.last_activity_time) < observed.post_time
         ):
             watched.last_activity_time = observed.post_time
-        ancestors = await _branch_and_ancestors(session, event.branch)
+        ancestors = await _ancestors(session, event.branch)
         for row, rule in await _enabled(session, domain.TRANSACTION_KINDS):
             if not domain.applies_to(
                 rule, customer_type=customer_type, tier=event.tier, branch_and_ancestors=ancestors
@@ -158,7 +157,7 @@ class Monitor:
         watched = await session.get(WatchedCustomer, customer)
         if watched is None or not event.account.startswith("customers/"):
             return
-        ancestors = await _branch_and_ancestors(session, watched.branch)
+        ancestors = await _ancestors(session, watched.branch)
         when = from_timestamp(event.snapshot_time)
         for row, rule in await _enabled(session, ("balance_drop",)):
             if not domain.applies_to(
@@ -212,7 +211,7 @@ class Monitor:
             upgrade = tiers.get(event.tier, (99, ""))[0] < tiers.get(event.previous_tier, (99, ""))[0]
         watched = await session.get(WatchedCustomer, event.customer)
         customer_type = (watched.type if watched else "INDIVIDUAL").lower()
-        ancestors = await _branch_and_ancestors(session, event.branch)
+        ancestors = await _ancestors(session, event.branch)
         when = (
             from_timestamp(event.assignment.assign_time)
             if event.assignment.HasField("assign_time")
@@ -273,7 +272,7 @@ class Monitor:
         day = date(event.date.year, event.date.month, event.date.day)
         watched = await session.get(WatchedCustomer, event.customer)
         customer_type = (watched.type if watched else "INDIVIDUAL").lower()
-        ancestors = await _branch_and_ancestors(session, event.branch)
+        ancestors = await _ancestors(session, event.branch)
         word = KEY_DATE_WORDS.get(event.kind, "重要日期")
         who = event.customer_display_name or (watched.display_name if watched else event.customer)
         if event.contact_display_name:
@@ -320,7 +319,7 @@ class Monitor:
             for festival, day in festivals.occurrences(list(rule.festival.festivals), today, today + lead):
                 name = festivals.NAMES[festival]
                 for customer in customers:
-                    ancestors = await _branch_and_ancestors(session, customer.branch)
+                    ancestors = await _ancestors(session, customer.branch)
                     if not domain.applies_to(
                         rule,
                         customer_type=customer.type.lower(),
@@ -355,7 +354,7 @@ class Monitor:
                 )
             )
             for customer in quiet:
-                ancestors = await _branch_and_ancestors(session, customer.branch)
+                ancestors = await _ancestors(session, customer.branch)
                 if not domain.applies_to(
                     rule,
                     customer_type=customer.type.lower(),
@@ -649,13 +648,50 @@ class Monitor:
         return True
 
 
+@dataclass(frozen=True)
+class RuleRef:
+    """What evaluation needs of a stored rule besides its definition (cached between transactions)."""
+
+    id: str
+    version: int
+    kind: str
+    severity: str
+
+
+#: enabled rules per database and kinds, with the stamp they were read at: (count, newest change, sum of versions)
+_RULES: dict[tuple[str, tuple[str, ...]], tuple[tuple, list[tuple[RuleRef, alert_pb2.AlertRule]]]] = {}
+
+
 async def _enabled(
     session: AsyncSession, kinds: tuple[str, ...]
-) -> list[tuple[AlertRuleRow, alert_pb2.AlertRule]]:
+) -> list[tuple[RuleRef, alert_pb2.AlertRule]]:
+    """The enabled rules of ``kinds``, parsed once per change: a cheap aggregate tells whether any rule changed
+    since (every change moves its version and update time; a deletion the count)."""
+    stamp = tuple(
+        (
+            await session.execute(
+                select(
+                    func.count(), func.max(AlertRuleRow.update_time), func.sum(AlertRuleRow.version)
+                ).where(AlertRuleRow.enabled.is_(True))
+            )
+        ).one()
+    )
+    key = (str(session.bind.url), kinds)
+    cached = _RULES.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
     rows = await session.scalars(
         select(AlertRuleRow).where(AlertRuleRow.enabled.is_(True), AlertRuleRow.kind.in_(kinds))
     )
-    return [(row, json_format.Parse(row.definition, alert_pb2.AlertRule())) for row in rows]
+    rules = [
+        (
+            RuleRef(row.id, row.version, row.kind, row.severity),
+            json_format.Parse(row.definition, alert_pb2.AlertRule()),
+        )
+        for row in rows
+    ]
+    _RULES[key] = (stamp, rules)
+    return rules
 
 
 def _keep_state(
@@ -728,13 +764,6 @@ def _next_notify(rule: alert_pb2.AlertRule, now: datetime) -> datetime | None:
     return now + every if every.total_seconds() > 0 else None
 
 
-async def _branch_and_ancestors(session: AsyncSession, branch: str) -> set[str]:
-    """``branch`` and the org units above it, as ``orgUnits/…`` names (a rule's org unit takes its subtree)."""
-    if not branch:
-        return set()
-    parents = dict((await session.execute(select(OrgUnitCopy.id, OrgUnitCopy.parent_id))).all())
-    out, unit = set(), branch.removeprefix(ORG_PREFIX)
-    while unit and f"{ORG_PREFIX}{unit}" not in out:
-        out.add(f"{ORG_PREFIX}{unit}")
-        unit = parents.get(unit) or ""
-    return out
+async def _ancestors(session: AsyncSession, branch: str) -> set[str]:
+    """``branch`` and the org units above it (a rule's org unit takes its subtree)."""
+    return set(await chain(session, branch))

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -26,11 +27,26 @@ from kam_alert.adapters.orm import OrgUnitCopy, UserCopy
 BRANCH_MANAGER = "roles/branch_manager"
 
 
+#: the org tree copy per database, read at most once a minute (it changes when a scan sees the source's branches
+#: change; an elapsed-time cache, not a point in time, hence the monotonic clock)
+_TREES: dict[str, tuple[float, dict[str, str | None]]] = {}
+TREE_SECONDS = 60.0
+
+
+async def _parents(session: AsyncSession) -> dict[str, str | None]:
+    key, now = str(session.bind.url), time.monotonic()
+    cached = _TREES.get(key)
+    if cached is None or cached[0] < now:
+        rows = (await session.execute(select(OrgUnitCopy.id, OrgUnitCopy.parent_id))).all()
+        cached = _TREES[key] = (now + TREE_SECONDS, {unit: parent for unit, parent in rows})
+    return cached[1]
+
+
 async def chain(session: AsyncSession, branch: str) -> list[str]:
     """``branch`` and the units above it, nearest first, as ``orgUnits/…`` names."""
     if not branch:
         return []
-    parents = dict((await session.execute(select(OrgUnitCopy.id, OrgUnitCopy.parent_id))).all())
+    parents = await _parents(session)
     out: list[str] = []
     unit = branch.removeprefix(ORG_PREFIX)
     while unit and f"{ORG_PREFIX}{unit}" not in out:
