@@ -24,7 +24,7 @@ from kam.alert.v1 import alert_pb2, events_pb2
 from kam.customer.v1 import customer_pb2
 from kam.customer.v1 import events_pb2 as customer_events
 from kam.push.v1 import push_pb2
-from kam_kit import outbox
+from kam_kit import bulk, outbox
 from kam_kit.clock import Clock
 from kam_kit.events import EventMeta
 from kam_kit.protoconv import money_value
@@ -100,35 +100,44 @@ class Monitor:
             customer_type=detection.CustomerType(customer_type),
         )
         self.evaluated += 1
-        if await session.get(TransactionHistoryRow, t.name) is None:  # kept for backtests
-            session.add(
-                TransactionHistoryRow(
-                    name=t.name,
-                    customer=customer,
-                    customer_type=customer_type,
-                    tier=event.tier,
-                    branch=event.branch,
-                    amount=observed.amount,
-                    direction=observed.direction.value,
-                    cash=observed.cash,
-                    channel=observed.channel,
-                    post_time=observed.post_time,
-                )
-            )
+        # kept for backtests: a plain row inserted with the batch at commit (a repeat is left out)
+        bulk.queue_rows(
+            session,
+            HISTORY,
+            [
+                {
+                    "name": t.name,
+                    "customer": customer,
+                    "customer_type": customer_type,
+                    "tier": event.tier,
+                    "branch": event.branch,
+                    "amount": observed.amount,
+                    "direction": observed.direction.value,
+                    "cash": observed.cash,
+                    "channel": observed.channel,
+                    "post_time": observed.post_time,
+                }
+            ],
+            skip_existing=("name",),
+        )
         if watched is not None and (
             watched.last_activity_time is None or aware(watched.last_activity_time) < observed.post_time
         ):
             watched.last_activity_time = observed.post_time
         ancestors = await _ancestors(session, event.branch)
-        for row, rule in await _enabled(session, domain.TRANSACTION_KINDS):
-            if not domain.applies_to(
+        rules = [
+            (row, rule)
+            for row, rule in await _enabled(session, domain.TRANSACTION_KINDS)
+            if domain.applies_to(
                 rule, customer_type=customer_type, tier=event.tier, branch_and_ancestors=ancestors
-            ):
-                continue
+            )
+        ]
+        states = await _states(session, customer, [row.id for row, _ in rules])
+        for row, rule in rules:
             detector = domain.transaction_detector(row.id, rule)
             if detector is None:
                 continue
-            state = await session.get(DetectorStateRow, (row.id, customer))
+            state = states.get(row.id)
             if state is not None:
                 detector.load_json(json.loads(state.state))
             hits = detector.observe(observed)
@@ -667,15 +676,16 @@ async def _enabled(
 ) -> list[tuple[RuleRef, alert_pb2.AlertRule]]:
     """The enabled rules of ``kinds``, parsed once per change: a cheap aggregate tells whether any rule changed
     since (every change moves its version and update time; a deletion the count)."""
-    stamp = tuple(
-        (
-            await session.execute(
-                select(
-                    func.count(), func.max(AlertRuleRow.update_time), func.sum(AlertRuleRow.version)
-                ).where(AlertRuleRow.enabled.is_(True))
-            )
-        ).one()
-    )
+    with session.no_autoflush:  # rules are not written in the transactions that evaluate them
+        stamp = tuple(
+            (
+                await session.execute(
+                    select(
+                        func.count(), func.max(AlertRuleRow.update_time), func.sum(AlertRuleRow.version)
+                    ).where(AlertRuleRow.enabled.is_(True))
+                )
+            ).one()
+        )
     key = (str(session.bind.url), kinds)
     cached = _RULES.get(key)
     if cached is not None and cached[0] == stamp:
@@ -694,6 +704,26 @@ async def _enabled(
     return rules
 
 
+HISTORY = TransactionHistoryRow.__table__
+
+
+async def _states(session: AsyncSession, customer: str, rule_ids: list[str]) -> dict[str, DetectorStateRow]:
+    """The customer's window state of these rules, in one query (rows this transaction already holds — a batch
+    applies several events of one customer — come from the session, new ones included)."""
+    held: dict[tuple[str, str], DetectorStateRow] = session.info.setdefault("alert_states", {})
+    missing = [rule for rule in rule_ids if (rule, customer) not in held]
+    if missing:
+        with session.no_autoflush:  # the rows it looks for are never pending: those are in ``held``
+            rows = await session.scalars(
+                select(DetectorStateRow).where(
+                    DetectorStateRow.customer == customer, DetectorStateRow.rule_id.in_(missing)
+                )
+            )
+        for row in rows:
+            held[(row.rule_id, customer)] = row
+    return {rule: held[(rule, customer)] for rule in rule_ids if (rule, customer) in held}
+
+
 def _keep_state(
     session: AsyncSession,
     state: DetectorStateRow | None,
@@ -703,9 +733,9 @@ def _keep_state(
     now: datetime,
 ) -> None:
     if state is None:
-        session.add(
-            DetectorStateRow(rule_id=rule_id, customer=customer, state=json.dumps(data), update_time=now)
-        )
+        state = DetectorStateRow(rule_id=rule_id, customer=customer, state=json.dumps(data), update_time=now)
+        session.add(state)
+        session.info.setdefault("alert_states", {})[(rule_id, customer)] = state
     else:
         state.state, state.update_time = json.dumps(data), now
 
