@@ -21,7 +21,7 @@ type Transaction = Schemas["kam.customer.v1.Transaction"];
 type Summary = Schemas["kam.customer.v1.CustomerSummary"];
 
 /** Days ahead the key-date card looks; the amount (yuan) and window (days) of a "large" transaction. */
-export const KEY_DATE_HORIZON = 14;
+export const KEY_DATE_HORIZON = 30;
 export const LARGE_AMOUNT = 500_000;
 export const LARGE_WINDOW_DAYS = 30;
 
@@ -50,7 +50,7 @@ function KeyDatesCard() {
               <List.Item
                 key={`${k.customer}|${k.kind}|${k.account ?? ""}|${k.contact ?? ""}|${formatDate(k.date)}`}
                 data-testid="key-date"
-                extra={<Tag color={days <= 0 ? "red" : days <= 3 ? "orange" : "default"}>{t(key, vars)}</Tag>}
+                extra={<Tag color={days <= 0 ? "red" : days <= 3 ? "blue" : undefined}>{t(key, vars)}</Tag>}
               >
                 <List.Item.Meta
                   title={
@@ -111,9 +111,7 @@ function LargeTransactionsCard() {
                   title={
                     <>
                       <Link to={`/customers/${customer}`}>{t("homeWidgets.customer", { id: customer })}</Link>
-                      <Tag style={{ marginLeft: 8 }} color={x.direction === "DIRECTION_DEBIT" ? "volcano" : "green"}>
-                        {enumText("direction", x.direction)}
-                      </Tag>
+                      <Tag style={{ marginLeft: 8 }}>{enumText("direction", x.direction)}</Tag>
                     </>
                   }
                   description={

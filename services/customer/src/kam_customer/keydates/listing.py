@@ -16,7 +16,7 @@ from kam_customer.adapters.orm import AccountRow, ContactRow, CustomerRow
 from kam_customer.adapters.scope import parent_condition
 from kam_customer.domain import names
 from kam_customer.keydates.orm import AnnouncedKeyDateRow
-from kam_customer.keydates.service import MATURING, Kind, kind_name
+from kam_customer.keydates.service import MATURING, Kind, describe_related, kind_name
 from kam_customer.service_layer import filters
 
 CONTACT_BIRTHDAY = kind_name(Kind.KEY_DATE_KIND_CONTACT_BIRTHDAY)
@@ -102,7 +102,7 @@ class KeyDateListing:
 def key_date_to_proto(
     item: ListedKeyDate, account_names: names.AccountNames, *, masked: bool
 ) -> customer_pb2.KeyDate:
-    customer, account, contact = item.customer, item.account, item.contact
+    customer = item.customer
     message = customer_pb2.KeyDate(
         customer=f"customers/{customer.id}",
         customer_display_name=customer.display_name,
@@ -112,11 +112,5 @@ def key_date_to_proto(
         tier=customer.tier,
         relationship_manager=customer.relationship_manager,
     )
-    if account is not None:
-        message.account = account_names.name(account.customer_id, account.id)
-        message.amount.CopyFrom(protomap.money(account.balance))
-    if contact is not None:
-        message.contact = f"customers/{contact.customer_id}/contacts/{contact.id}"
-        message.contact_display_name = contact.display_name
-        message.contact_title = contact.title
+    describe_related(message, item.account, item.contact, account_names)
     return pii.mask(message) if masked else message

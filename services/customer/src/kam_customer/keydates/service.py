@@ -203,6 +203,14 @@ def _event(
         branch=customer.branch,
     )
     message.detect_time.FromDatetime(now)
+    return describe_related(message, account, contact, account_names)
+
+
+def describe_related(
+    message, account: AccountRow | None, contact: ContactRow | None, account_names: names.AccountNames
+):
+    """Fill a key date's account (maturities) or contact (contact birthdays) fields — the same names in
+    KeyDateApproaching and KeyDate — and return ``message``."""
     if account is not None:
         message.account = account_names.name(account.customer_id, account.id)
         message.amount.CopyFrom(protomap.money(account.balance))

@@ -26,6 +26,7 @@ from kam_customer.adapters.orm import (
     key_customer_condition,
 )
 from kam_customer.adapters.scope import ORG_PREFIX, customer_condition, scope_for
+from kam_customer.service_layer.standing import display_names
 
 RELATIONSHIP_MANAGER = "relationship_manager"
 ORG_UNIT = "org_unit"
@@ -95,17 +96,7 @@ class CustomerSummaries:
                 staff_ids = {
                     row.group.removeprefix(STAFF_PREFIX) for row in rows if row.group.startswith(STAFF_PREFIX)
                 }
-                names = (
-                    dict(
-                        (
-                            await session.execute(
-                                select(StaffRow.id, StaffRow.display_name).where(StaffRow.id.in_(staff_ids))
-                            )
-                        ).all()
-                    )
-                    if staff_ids
-                    else {}
-                )
+                names = await display_names(session, StaffRow, staff_ids)
                 key = lambda group: group
         summaries: dict[str, Summary] = defaultdict(lambda: Summary(""))
         for row in rows:
