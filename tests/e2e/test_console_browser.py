@@ -601,3 +601,34 @@ async def test_home_widgets_show_a_branch_manager_the_relationship_managers_tabl
     await expect(rows.first.locator("td").nth(1)).to_have_text(f"{most:,}")
     await expect(page.get_by_test_id("widget-branches")).to_have_count(0)  # the bank's chart is head office's
     await page.context.close()
+
+
+async def test_home_widgets_show_head_office_the_branches_and_stack_on_a_phone(
+    browser, gateway_url: str
+) -> None:
+    branches = (await _as(gateway_url, "hq_leader", "/v1/customers:summarize", groupBy="org_unit"))[
+        "summaries"
+    ]
+    assert len(branches) > 1 and all(s["displayName"].endswith("分行") for s in branches if s["group"])
+    page = await _new_page(browser)
+    await _sign_in(page, gateway_url, "hq_leader")
+    chart = page.get_by_test_id("widget-branches").get_by_role("img", name="各机构管理资产")
+    await expect(chart.locator("canvas").first).to_be_visible()
+    await expect(
+        page.get_by_test_id("widget-relationship-managers").locator("tbody tr.ant-table-row")
+    ).to_have_count(10)
+    await page.context.close()
+
+    phone = await _new_page(browser, PHONE)
+    await _sign_in(phone, gateway_url, "branch_manager")
+    cards = [
+        phone.get_by_test_id(f"widget-{name}")
+        for name in ("key-dates", "large-transactions", "relationship-managers")
+    ]
+    boxes = []
+    for card in cards:
+        await expect(card).to_be_visible()
+        boxes.append(await card.bounding_box())
+    assert all(box and box["width"] > 340 for box in boxes), boxes  # full width, one under another
+    assert boxes[0]["y"] < boxes[1]["y"] < boxes[2]["y"], boxes
+    await phone.context.close()
