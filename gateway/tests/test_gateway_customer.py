@@ -22,6 +22,7 @@ class CustomerStub(customer_service_pb2_grpc.CustomerServiceServicer):
         self.customers: dict[str, customer_pb2.Customer] = {}
         self.seen_authorization: list[str] = []
         self.request_ids: list[str] = []
+        self.key_date_requests: list[customer_service_pb2.ListKeyDatesRequest] = []
 
     async def _abort(self, context: grpc.aio.ServicerContext, error: KamError) -> None:
         await context.abort_with_status(rpc_status.to_status(to_rpc_status(error, "customer.kam")))
@@ -45,6 +46,19 @@ class CustomerStub(customer_service_pb2_grpc.CustomerServiceServicer):
         if request.name not in self.customers:
             await self._abort(context, NotFound(f"客户 {request.name} 不存在 (not found)"))
         return customer_service_pb2.GetCustomerResponse(customer=self.customers[request.name])
+
+    async def ListKeyDates(self, request, context):
+        self.key_date_requests.append(request)
+        return customer_service_pb2.ListKeyDatesResponse(
+            key_dates=[
+                customer_pb2.KeyDate(
+                    customer="customers/c-001",
+                    kind=customer_pb2.KEY_DATE_KIND_DEPOSIT_MATURITY,
+                    date={"year": 2026, "month": 3, "day": 5},
+                    amount={"currency_code": "CNY", "units": 2000000},
+                )
+            ]
+        )
 
 
 @pytest.fixture(scope="module")
@@ -146,3 +160,19 @@ async def test_idempotency_key_becomes_the_request_id(
     assert r.status_code == 400 and "Idempotency-Key" in r.text  # a read has nothing to de-duplicate
     r = await customer_client.get("/v1/customers/c-001", headers={"if-match": '"v1"'})
     assert r.status_code == 400 and "If-Match" in r.text
+
+
+async def test_key_dates_of_all_customers_in_scope(
+    customer_client: httpx.AsyncClient, customer_backend
+) -> None:
+    stub, _ = customer_backend
+    r = await customer_client.get(
+        "/v1/customers/-/keyDates", params={"filter": "date >= 2026-03-01", "pageSize": 20}
+    )
+    assert r.status_code == 200, r.text
+    request = stub.key_date_requests[-1]
+    assert (request.parent, request.filter, request.page_size) == ("customers/-", "date >= 2026-03-01", 20)
+    (key_date,) = r.json()["keyDates"]
+    assert key_date["kind"] == "KEY_DATE_KIND_DEPOSIT_MATURITY"
+    assert key_date["date"] == {"year": 2026, "month": 3, "day": 5}
+    assert key_date["amount"]["units"] == "2000000"

@@ -21,12 +21,15 @@ import os
 import re
 import subprocess
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from kam_devkit import procs
 from kam_devkit.testing import KamProcesses
+from kam_kit import auth
 from playwright.async_api import Page, expect
 from pypinyin import Style, lazy_pinyin
 
@@ -36,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CONSOLE = ROOT / "gateway" / "console"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 PASSWORD = os.environ.get("KAM_DEMO_PASSWORD", "kam-demo-2026")
 #: how the console reads personal data: names as the user may see them, identifiers masked (Pii's 显示 reads one
 #: resource unmasked, audited) — the pages are compared with the API's answers in the same view
@@ -82,7 +86,12 @@ def stack(
     kam = KamProcesses(
         tmp_path_factory.mktemp("kam"),
         token_secret,
-        {"KAM_CUSTOMER_SOURCE_URL": core_banking, "KAM_CUSTOMER_SCAN_ON_START": "true"},
+        {
+            "KAM_CUSTOMER_SOURCE_URL": core_banking,
+            "KAM_CUSTOMER_SCAN_ON_START": "true",
+            # the key-date sweep every minute, so a date a journey adds is announced while it waits
+            "KAM_CUSTOMER_KEY_DATE_CRON": "* * * * *",
+        },
         None,
     )
     try:
@@ -624,3 +633,191 @@ async def test_unmask_an_administrator_shows_a_masked_id_number_on_purpose_and_t
     assert any(MASKED in k["url"] and c["name"] in k["url"] for k in kept), kept  # the masked 360 is kept
     assert not [k for k in kept if "PII_VIEW_UNMASKED" in k["url"] or k["secret"]], kept
     await page.context.close()
+
+
+def _key_date_filter() -> str:
+    """The 工作台's key-date window: widgets.tsx KEY_DATE_HORIZON (30) days from the bank's today."""
+    today = datetime.now(SHANGHAI).date()
+    return f"date >= {today} AND date <= {today + timedelta(days=30)}"
+
+
+def _large_filter() -> str:
+    """The 工作台's large transactions: widgets.tsx LARGE_AMOUNT (500,000 yuan) within LARGE_WINDOW_DAYS (30)."""
+    since = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(days=30)
+    return f'amount >= 500000 AND post_time >= "{since:%Y-%m-%dT%H:%M:%SZ}"'
+
+
+async def _give_rm_zhang_a_key_date_and_a_large_transaction(base: str, token_secret: str) -> dict:
+    """One of rm_zhang's customers made a key customer (a manual tier), with a contact whose birthday is tomorrow
+    and a large credit pushed by the core system an hour ago; returns that customer once the sweep has announced
+    the birthday."""
+    async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+        admin, rm = await _bearer(client, "admin"), await _bearer(client, "rm_zhang")
+        customer = (await client.get("/v1/customers", headers=rm, params={"pageSize": 1})).json()[
+            "customers"
+        ][0]
+        now = datetime.now(UTC)
+        tomorrow = datetime.now(SHANGHAI).date() + timedelta(days=1)
+        for path, body in (
+            (
+                "tierOverrides",
+                {
+                    "tier": "tiers/gold",
+                    "reason": "工作台测试",
+                    "expireTime": f"{now + timedelta(days=30):%Y-%m-%dT%H:%M:%SZ}",
+                },
+            ),
+            (
+                "contacts",
+                {
+                    "displayName": "周建国",
+                    "title": "法定代表人",
+                    "birthDate": {"year": 1975, "month": tomorrow.month, "day": tomorrow.day},
+                },
+            ),
+        ):
+            reply = await client.post(f"/v1/{customer['name']}/{path}", headers=admin, json=body)
+            assert reply.status_code == 200, reply.text
+        account = (await client.get(f"/v1/{customer['name']}/accounts", headers=admin)).json()["accounts"][0]
+        core = {
+            "authorization": auth.bearer(
+                auth.issue_service_token("core-banking", token_secret, permissions=("transactions.ingest",))
+            )
+        }
+        reply = await client.post(
+            f"/v1/{account['name']}/transactions",
+            headers=core,
+            params={"transactionId": "E2E-HOME-LARGE-1"},
+            json={
+                "direction": "DIRECTION_CREDIT",
+                "amount": {"currencyCode": "CNY", "units": "880000"},
+                "postTime": f"{now - timedelta(hours=1):%Y-%m-%dT%H:%M:%SZ}",
+                "channel": "CHANNEL_COUNTER",
+                "counterparty": "某某贸易有限公司",
+                "summary": "货款",
+            },
+        )
+        assert reply.status_code == 200, reply.text
+        deadline = asyncio.get_running_loop().time() + 90
+        while asyncio.get_running_loop().time() < deadline:  # the sweep runs every minute
+            dates = (
+                await client.get(
+                    "/v1/customers/-/keyDates", headers=rm, params={"filter": _key_date_filter()}
+                )
+            ).json()
+            if any(k["kind"] == "KEY_DATE_KIND_CONTACT_BIRTHDAY" for k in dates.get("keyDates", [])):
+                return customer
+            await asyncio.sleep(2)
+    pytest.fail(f"the contact's birthday was never announced: {dates}")
+
+
+async def _managers(base: str, customers: set[str]) -> set[str]:
+    """The relationship managers of ``customers`` (ids), as an administrator reads them."""
+    async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+        admin = await _bearer(client, "admin")
+        return {
+            (await client.get(f"/v1/customers/{customer}", headers=admin)).json()["relationshipManager"]
+            for customer in customers
+        }
+
+
+async def _links(card) -> set[str]:
+    hrefs = await card.locator('a[href^="/customers/"]').evaluate_all(
+        "(a) => a.map((x) => x.getAttribute('href'))"
+    )
+    return {href.rsplit("/", 1)[1] for href in hrefs}
+
+
+async def test_home_widgets_show_a_relationship_manager_only_own_key_dates_and_large_transactions(
+    browser, gateway_url: str, token_secret: str
+) -> None:
+    customer = await _give_rm_zhang_a_key_date_and_a_large_transaction(gateway_url, token_secret)
+    own_dates = await _as(
+        gateway_url, "rm_zhang", "/v1/customers/-/keyDates", filter=_key_date_filter(), pageSize="20"
+    )
+    all_dates = await _as(
+        gateway_url, "admin", "/v1/customers/-/keyDates", filter=_key_date_filter(), pageSize="500"
+    )
+    path = "/v1/customers/-/accounts/-/transactions"
+    own_large = await _as(gateway_url, "rm_zhang", path, filter=_large_filter(), pageSize="10")
+    page = await _new_page(browser)
+    await _sign_in(page, gateway_url, "rm_zhang")
+    await expect(
+        page.get_by_test_id("stat-customers")
+    ).to_be_visible()  # the figures first, the widgets after
+    dates = page.get_by_test_id("widget-key-dates")
+    shown = dates.get_by_test_id("key-date")
+    await expect(shown).to_have_count(len(own_dates["keyDates"]))
+    birthday = shown.filter(has_text="联系人生日")
+    await expect(birthday).to_contain_text("周建国（法定代表人）")
+    await expect(birthday).to_contain_text("明天")
+    await expect(birthday.get_by_role("link", name=customer["displayName"])).to_be_visible()
+    links = await _links(dates)
+    assert links == {k["customer"].split("/")[1] for k in own_dates["keyDates"]}
+    assert await _managers(gateway_url, links) == {"staff/E000010"}  # only the relationship manager's own
+    assert {k["customer"] for k in all_dates["keyDates"]} - {k["customer"] for k in own_dates["keyDates"]}
+
+    large = page.get_by_test_id("widget-large-transactions").get_by_test_id("large-transaction")
+    await expect(large).to_have_count(len(own_large["transactions"]))
+    pushed = large.filter(has_text="+¥880,000.00")
+    await expect(pushed).to_contain_text("收入")
+    await expect(pushed.get_by_role("link")).to_have_attribute("href", f"/{customer['name']}")
+    assert await _managers(gateway_url, await _links(page.get_by_test_id("widget-large-transactions"))) == {
+        "staff/E000010"
+    }
+    await expect(page.get_by_test_id("widget-relationship-managers")).to_have_count(0)  # not for one's own
+    await page.context.close()
+
+
+async def test_home_widgets_show_a_branch_manager_the_relationship_managers_table(
+    browser, gateway_url: str
+) -> None:
+    summaries = (await _as(gateway_url, "branch_manager", "/v1/customers:summarize"))["summaries"]
+    assert summaries and all(s["group"].startswith("staff/") or not s["group"] for s in summaries)
+    page = await _new_page(browser)
+    await _sign_in(page, gateway_url, "branch_manager")
+    table = page.get_by_test_id("widget-relationship-managers")
+    rows = table.locator("tbody tr.ant-table-row")
+    await expect(rows).to_have_count(min(len(summaries), 10))
+    largest = summaries[0]  # the service's order: largest AUM first, as the table's default sort
+    await expect(rows.first).to_contain_text(largest["displayName"] or largest["group"].split("/")[-1])
+    await expect(rows.first).to_contain_text(f"{int(largest['customerCount']):,}")
+    # sort by the number of customers, largest first
+    header = table.get_by_role("columnheader", name="客户数", exact=True)
+    await header.click()
+    await header.click()
+    most = max(int(s["customerCount"]) for s in summaries)
+    await expect(rows.first.locator("td").nth(1)).to_have_text(f"{most:,}")
+    await expect(page.get_by_test_id("widget-branches")).to_have_count(0)  # the bank's chart is head office's
+    await page.context.close()
+
+
+async def test_home_widgets_show_head_office_the_branches_and_stack_on_a_phone(
+    browser, gateway_url: str
+) -> None:
+    branches = (await _as(gateway_url, "hq_leader", "/v1/customers:summarize", groupBy="org_unit"))[
+        "summaries"
+    ]
+    assert len(branches) > 1 and all(s["displayName"].endswith("分行") for s in branches if s["group"])
+    page = await _new_page(browser)
+    await _sign_in(page, gateway_url, "hq_leader")
+    chart = page.get_by_test_id("widget-branches").get_by_role("img", name="各机构管理资产")
+    await expect(chart.locator("canvas").first).to_be_visible()
+    await expect(
+        page.get_by_test_id("widget-relationship-managers").locator("tbody tr.ant-table-row")
+    ).to_have_count(10)
+    await page.context.close()
+
+    phone = await _new_page(browser, PHONE)
+    await _sign_in(phone, gateway_url, "branch_manager")
+    cards = [
+        phone.get_by_test_id(f"widget-{name}")
+        for name in ("key-dates", "large-transactions", "relationship-managers")
+    ]
+    boxes = []
+    for card in cards:
+        await expect(card).to_be_visible()
+        boxes.append(await card.bounding_box())
+    assert all(box and box["width"] > 340 for box in boxes), boxes  # full width, one under another
+    assert boxes[0]["y"] < boxes[1]["y"] < boxes[2]["y"], boxes
+    await phone.context.close()

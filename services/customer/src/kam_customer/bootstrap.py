@@ -22,6 +22,7 @@ from kam_customer.entrypoints.ingestion_api import IngestionServicer
 from kam_customer.entrypoints.scan_api import ScanServicer
 from kam_customer.entrypoints.tier_api import TierServicer
 from kam_customer.ingestion.push import PushService
+from kam_customer.keydates.listing import KeyDateListing
 from kam_customer.keydates.service import KeyDateSweep
 from kam_customer.scan.jobs import ScanManager, last_scan_facts
 from kam_customer.service_layer.accounts import AccountService
@@ -33,6 +34,7 @@ from kam_customer.service_layer.lifecycle import LifecycleService
 from kam_customer.service_layer.listing import ContactListing, CustomerListing
 from kam_customer.service_layer.searching import SearchService
 from kam_customer.service_layer.standing import StandingService
+from kam_customer.service_layer.summary import CustomerSummaries
 from kam_customer.service_layer.timeline import TimelineService
 from kam_customer.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from kam_customer.settings import CustomerSettings
@@ -65,6 +67,8 @@ def build(
         groups=GroupService(db, clock),
         lifecycle=LifecycleService(units_of_work),
         push=PushService(db, clock, accounts, account_names),
+        key_dates=KeyDateListing(db),
+        summaries=CustomerSummaries(db),
     )
     manager = ScanManager(
         db,

@@ -1,6 +1,7 @@
 // 工作台: the figures of the caller's own scope — a relationship manager's own customers, a branch's, the bank's —
-// the key customers by tier (chart) and the largest of them; the first scan's progress while it runs. The alert,
-// task and announcement widgets join this page with their services.
+// the key customers by tier (chart) and the largest of them; the first scan's progress while it runs; then the
+// widgets (widgets.tsx: key dates, large transactions, relationship managers, branches), which load on their own.
+// The alert, task and announcement widgets join those with their services.
 import { Alert, Card, Col, List, Progress, Row, Statistic, Tag, Typography } from "antd";
 import { useMemo } from "react";
 import { Link } from "react-router-dom";
@@ -13,6 +14,8 @@ import { useLatestScan } from "@/features/scans/api";
 import { formatCount, formatTime, resourceId } from "@/lib/format";
 import { audienceOf, can, useMe } from "@/lib/session";
 import { useI18n } from "@/locales/i18n";
+
+import { HomeWidgets } from "./widgets";
 
 const SCOPE_LABEL = { own: "home.scopeOwn", branch: "home.scopeBranch", bank: "home.scopeBank" } as const;
 
@@ -118,9 +121,12 @@ export default function HomePage() {
           </Card>
         </Col>
       </Row>
-      <Typography.Paragraph type="secondary" style={{ marginTop: 12 }}>
-        {s.updateTime ? t("home.updated", { time: formatTime(s.updateTime) }) : ""} {t("home.widgetsLater")}
-      </Typography.Paragraph>
+      <HomeWidgets audience={audience} />
+      {s.updateTime ? (
+        <Typography.Paragraph type="secondary" style={{ marginTop: 12 }}>
+          {t("home.updated", { time: formatTime(s.updateTime) })}
+        </Typography.Paragraph>
+      ) : null}
     </div>
   );
 }

@@ -905,7 +905,8 @@ export interface paths {
         /**
          * Lists an account's transactions, newest first. Use `customers/{customer}/accounts/-` as parent to list
          * @description Lists an account's transactions, newest first. Use `customers/{customer}/accounts/-` as parent to list
-         *      across all of a customer's accounts.
+         *      across all of a customer's accounts, and `customers/-/accounts/-` across all accounts of all customers in
+         *      the caller's data scope (e.g. recent large transactions: `amount >= 500000 AND post_time >= "…"`).
          */
         get: operations["CustomerService_ListTransactions"];
         put?: never;
@@ -1063,6 +1064,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/customers/{customer}/keyDates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists key dates (重要日期) of key customers, by day (then customer): birthdays, founding and relationship
+         * @description Lists key dates (重要日期) of key customers, by day (then customer): birthdays, founding and relationship
+         *      anniversaries, maturities of time deposits and loans, contacts' birthdays — the occurrences the daily
+         *      key-date sweep announced (KeyDateApproaching), so the dates an alert rule fires on. Use `customers/-` as
+         *      parent for all customers in the caller's data scope.
+         */
+        get: operations["CustomerService_ListKeyDates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/customers/{customer}/tier": {
         parameters: {
             query?: never;
@@ -1179,6 +1203,28 @@ export interface paths {
          *      by relevance.
          */
         get: operations["CustomerService_SearchCustomers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers:summarize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Figures of the customers in the caller's data scope per relationship manager or per org unit (the units
+         * @description Figures of the customers in the caller's data scope per relationship manager or per org unit (the units
+         *      directly under the caller's own: a head-office caller gets branches, a branch manager sub-branches): number of
+         *      customers, of key customers, total assets under management; largest AUM first. For the 工作台.
+         */
+        get: operations["CustomerService_SummarizeCustomers"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3450,6 +3496,30 @@ export interface components {
              */
             score?: number;
         };
+        /**
+         * @description Figures of one group of the customers in the caller's data scope: a relationship manager's (客户经理) or an
+         *      org unit's (机构). Answers CustomerService.SummarizeCustomers.
+         */
+        "kam.customer.v1.CustomerSummary": {
+            readonly assetsUnderManagement?: components["schemas"]["google.type.Money"];
+            /**
+             * Format: int64
+             * @description Number of customers.
+             */
+            readonly customerCount?: string;
+            /** @description The staff member's or org unit's name (empty when unknown). */
+            readonly displayName?: string;
+            /**
+             * @description The group: a relationship manager as customers name theirs (`staff/{staff}`, the last segment being the staff
+             *      code), or an org unit `orgUnits/{org_unit}`.
+             */
+            readonly group?: string;
+            /**
+             * Format: int64
+             * @description Number of key customers (flagged key, or holding a tier).
+             */
+            readonly keyCustomerCount?: string;
+        };
         /** @description A customer's current tier with its explanation (定级依据), `customers/{customer}/tier`. */
         "kam.customer.v1.CustomerTier": {
             assignment?: components["schemas"]["kam.customer.v1.TierAssignment"];
@@ -3572,6 +3642,43 @@ export interface components {
              */
             type: "TYPE_UNSPECIFIED" | "TYPE_VISIT" | "TYPE_CALL" | "TYPE_MEETING" | "TYPE_MESSAGE" | "TYPE_REQUEST" | "TYPE_NOTE" | "TYPE_SYSTEM";
         };
+        /**
+         * @description A key date (重要日期) of a key customer: one occurrence (this year's birthday, a deposit's maturity …) that the
+         *      service's daily key-date sweep found within its horizon (30 days by default) and announced with
+         *      KeyDateApproaching. Not a resource of its own: (customer, kind, date, account or contact) identifies it.
+         */
+        "kam.customer.v1.KeyDate": {
+            /** @description For maturities: the account, `customers/{customer}/accounts/{account}`. */
+            readonly account?: string;
+            readonly amount?: components["schemas"]["google.type.Money"];
+            /** @description For contact birthdays: the contact, `customers/{customer}/contacts/{contact}`. */
+            readonly contact?: string;
+            /** @description For contact birthdays: the contact's display name (masked unless the caller may see personal data). */
+            readonly contactDisplayName?: string;
+            /** @description For contact birthdays: the contact's title or relation to the customer (法定代表人, 配偶 …). */
+            readonly contactTitle?: string;
+            /** @description The customer, `customers/{customer}`. */
+            readonly customer?: string;
+            /** @description The customer's display name (an individual's masked unless the caller may see personal data). */
+            readonly customerDisplayName?: string;
+            /**
+             * @description Individual or corporate (decides whether the name is masked).
+             * @enum {string}
+             */
+            readonly customerType?: "TYPE_UNSPECIFIED" | "TYPE_INDIVIDUAL" | "TYPE_CORPORATE";
+            readonly date?: components["schemas"]["google.type.Date"];
+            /**
+             * @description The kind of date.
+             * @enum {string}
+             */
+            readonly kind?: "KEY_DATE_KIND_UNSPECIFIED" | "KEY_DATE_KIND_BIRTHDAY" | "KEY_DATE_KIND_ESTABLISHMENT_ANNIVERSARY" | "KEY_DATE_KIND_RELATIONSHIP_ANNIVERSARY" | "KEY_DATE_KIND_DEPOSIT_MATURITY" | "KEY_DATE_KIND_LOAN_MATURITY" | "KEY_DATE_KIND_CONTACT_BIRTHDAY";
+            /** @description Whether personal data in this key date is masked. */
+            readonly masked?: boolean;
+            /** @description The customer's relationship manager, `users/{user}`. */
+            readonly relationshipManager?: string;
+            /** @description The customer's tier, `tiers/{tier}` (empty when none). */
+            readonly tier?: string;
+        };
         /** @description Response for AccessAuditService.ListAccessRecords. */
         "kam.customer.v1.ListAccessRecordsResponse": {
             /** @description The page of records, newest first. */
@@ -3621,6 +3728,13 @@ export interface components {
         "kam.customer.v1.ListInteractionsResponse": {
             /** @description The page of entries, newest first. */
             interactions?: components["schemas"]["kam.customer.v1.Interaction"][];
+            /** @description Token for the next page; empty on the last page. */
+            nextPageToken?: string;
+        };
+        /** @description Response for CustomerService.ListKeyDates. */
+        "kam.customer.v1.ListKeyDatesResponse": {
+            /** @description The page of key dates, by date (then customer, kind). */
+            keyDates?: components["schemas"]["kam.customer.v1.KeyDate"][];
             /** @description Token for the next page; empty on the last page. */
             nextPageToken?: string;
         };
@@ -3878,6 +3992,11 @@ export interface components {
             summary?: string;
             /** @description The core system's transaction reference (流水号), unique in the source. */
             transactionId: string;
+        };
+        /** @description Response for CustomerService.SummarizeCustomers. */
+        "kam.customer.v1.SummarizeCustomersResponse": {
+            /** @description One summary per group, largest assets under management first. */
+            summaries?: components["schemas"]["kam.customer.v1.CustomerSummary"][];
         };
         /** @description A customer tier (客户等级), e.g. 钻石 (diamond), 白金 (platinum), 金 (gold). Tiers are ordered by `rank`. */
         "kam.customer.v1.Tier": {
@@ -8084,6 +8203,49 @@ export interface operations {
             };
         };
     };
+    CustomerService_ListKeyDates: {
+        parameters: {
+            query?: {
+                /** @description Maximum number of key dates: default 50, maximum 500. */
+                pageSize?: number;
+                /** @description The `next_page_token` of a previous call. */
+                pageToken?: string;
+                /**
+                 * @description Filter: terms joined by `AND`: `date` (YYYY-MM-DD; =, !=, <, <=, >, >=) and `kind` (=, !=); e.g.
+                 *      `date >= 2026-03-01 AND date <= 2026-03-07 AND kind != KEY_DATE_KIND_RELATIONSHIP_ANNIVERSARY`. Without a
+                 *      `date` term, past occurrences are listed too.
+                 */
+                filter?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 字段 parent 的一段 (a segment of field parent) */
+                customer: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.customer.v1.ListKeyDatesResponse"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     TierService_GetCustomerTier: {
         parameters: {
             query?: never;
@@ -8293,6 +8455,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["kam.customer.v1.SearchCustomersResponse"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    CustomerService_SummarizeCustomers: {
+        parameters: {
+            query?: {
+                /** @description What to group by: `relationship_manager` (the default) or `org_unit`. */
+                groupBy?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.customer.v1.SummarizeCustomersResponse"];
                 };
             };
             /** @description 错误 (error) */

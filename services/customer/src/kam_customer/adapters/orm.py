@@ -6,7 +6,21 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from kam_kit.db import NAMING_CONVENTION, BigIntPK
-from sqlalchemy import Boolean, Date, DateTime, Index, Integer, MetaData, Numeric, String, Text, false, true
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    false,
+    or_,
+    true,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -267,6 +281,11 @@ class CustomerGroupMemberRow(Base):
 
 #: ListTiers/GetTier count customers per tier; DeleteTier checks that nobody holds a tier.
 Index("ix_customers_tier", CustomerRow.tier)
+
+
+def key_customer_condition() -> ColumnElement[bool]:
+    """Key customers (重点客户): flagged key by a scan, or holding a tier (e.g. by a manual override)."""
+    return or_(CustomerRow.key_customer == true(), CustomerRow.tier != "")
 
 
 # --------------------------------------------------------------------------------------------------------------

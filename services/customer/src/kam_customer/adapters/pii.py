@@ -47,6 +47,8 @@ FIELDS: dict[str, str] = {
     f"{_C}Contact.birth_date": BIRTH_DATE,
     f"{_C}Account.account_number": ACCOUNT_NUMBER,
     f"{_C}Transaction.counterparty": PERSON_NAME,
+    f"{_C}KeyDate.customer_display_name": CUSTOMER_NAME,
+    f"{_C}KeyDate.contact_display_name": PERSON_NAME,
     f"{_C}CustomerSearchResult.matched_value": MATCHED_VALUE,
     f"{_C}AccessRecord.search_query": QUERY,
 }
@@ -91,6 +93,7 @@ NOT_PERSONAL: dict[str, str] = {
                 "ListTierAssignmentsResponse",
                 "ListScanJobsResponse",
                 "ListAccessRecordsResponse",
+                "ListKeyDatesResponse",
             )
         ),
         "opaque signed cursor",
@@ -111,6 +114,15 @@ NOT_PERSONAL: dict[str, str] = {
         (f"{_C}Account.{f}" for f in ("product", "product_display_name", "branch", "repayment_state")),
         "the bank's product and branch, the repayment state",
     ),
+    **dict.fromkeys(
+        (f"{_C}KeyDate.{f}" for f in ("customer", "account", "contact", "tier", "relationship_manager")),
+        "resource names of the customer, its account or contact, tier and relationship manager (staff)",
+    ),
+    **dict.fromkeys(
+        (f"{_C}CustomerSummary.{f}" for f in ("group", "display_name")),
+        "a relationship manager (staff) or org unit of the bank, and its name",
+    ),
+    f"{_C}KeyDate.contact_title": "the contact's role (法定代表人, 配偶 …)",
     f"{_C}Transaction.summary": "the core system's posting text (摘要), e.g. 工资 or 转账",
     **dict.fromkeys(
         (f"{_C}Contact.{f}" for f in ("title", "notes")),
@@ -255,7 +267,10 @@ def _masked_value(kind: str, value: str, owner: Message) -> str:
     if not value:
         return value
     if kind == CUSTOMER_NAME:
-        individual = owner.type == owner.DESCRIPTOR.enum_values_by_name["TYPE_INDIVIDUAL"].number  # type: ignore[attr-defined]
+        # A Customer's own ``type``, or the ``customer_type`` a message about a customer carries (KeyDate).
+        fields = owner.DESCRIPTOR.fields_by_name
+        field = fields.get("type") or fields["customer_type"]
+        individual = getattr(owner, field.name) == field.enum_type.values_by_name["TYPE_INDIVIDUAL"].number
         return domain.mask_name(value) if individual else value
     if kind == QUERY:
         return mask_query(value)

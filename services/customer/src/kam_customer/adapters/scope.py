@@ -52,6 +52,22 @@ async def customer_for(session: AsyncSession, identity: Identity | None, custome
     return await visible_customer(session, await scope_for(session, identity), customer_id)
 
 
+#: The AIP-159 wildcard: ``customers/-`` as a parent means every customer in the caller's scope.
+ALL_CUSTOMERS = "-"
+
+
+async def parent_condition(
+    session: AsyncSession, identity: Identity | None, customer_id: str, column
+) -> ColumnElement[bool] | None:
+    """The WHERE condition for a list under ``customers/{customer_id}``: for :data:`ALL_CUSTOMERS` the scope's
+    condition on customers (None when unrestricted; the statement joins ``customers``), else ``column`` =
+    the customer, once :func:`customer_for` has found it in scope (NOT_FOUND otherwise)."""
+    if customer_id == ALL_CUSTOMERS:
+        return customer_condition(await scope_for(session, identity))
+    await customer_for(session, identity, customer_id)
+    return column == customer_id
+
+
 async def member_names(
     session: AsyncSession, customer_ids: set[str], scope: DataScope
 ) -> tuple[dict[str, str], frozenset[str]]:

@@ -30,6 +30,8 @@ from kam_customer.entrypoints.audit_api import (
 from kam_customer.entrypoints.groups_api import GroupsApi
 from kam_customer.entrypoints.lifecycle_api import LifecycleApi
 from kam_customer.ingestion.push import PushService
+from kam_customer.keydates import listing as key_date_listing
+from kam_customer.keydates.listing import KeyDateListing
 from kam_customer.service_layer import audit, filters
 from kam_customer.service_layer.accounts import AccountService
 from kam_customer.service_layer.audit import AccessAudit
@@ -41,6 +43,7 @@ from kam_customer.service_layer.lifecycle import LifecycleService
 from kam_customer.service_layer.listing import ContactListing, CustomerListing
 from kam_customer.service_layer.searching import SearchService
 from kam_customer.service_layer.standing import StandingService
+from kam_customer.service_layer.summary import CustomerSummaries
 from kam_customer.service_layer.timeline import InteractionDraft, TimelineService
 
 Customer = customer_pb2.Customer
@@ -114,6 +117,8 @@ class CustomerUseCases:
     groups: GroupService
     lifecycle: LifecycleService
     push: PushService
+    key_dates: KeyDateListing
+    summaries: CustomerSummaries
 
 
 @audited(pb.DESCRIPTOR.services_by_name["CustomerService"])
@@ -131,6 +136,8 @@ class CustomerServicer(LifecycleApi, GroupsApi, pb_grpc.CustomerServiceServicer)
         self.groups = use_cases.groups
         self.lifecycle = use_cases.lifecycle
         self.push = use_cases.push
+        self.key_dates = use_cases.key_dates
+        self.summaries = use_cases.summaries
         self.pages = pagination.OffsetPages(page_secret)
 
     # ------------------------------------------------------------------------------------------ customers
@@ -235,6 +242,23 @@ class CustomerServicer(LifecycleApi, GroupsApi, pb_grpc.CustomerServiceServicer)
             next_page_token=self.pages.next(offset, size, more, bound),
         )
 
+    async def SummarizeCustomers(
+        self, request: pb.SummarizeCustomersRequest, context
+    ) -> pb.SummarizeCustomersResponse:
+        found = await self.summaries.summarize(current_identity(), request.group_by)
+        return pb.SummarizeCustomersResponse(
+            summaries=[
+                customer_pb2.CustomerSummary(
+                    group=summary.group,
+                    display_name=summary.display_name,
+                    customer_count=summary.customers,
+                    key_customer_count=summary.key_customers,
+                    assets_under_management=protomap.money(summary.aum),
+                )
+                for summary in found
+            ]
+        )
+
     # ------------------------------------------------------------------------- accounts and transactions
 
     async def ListAccounts(self, request: pb.ListAccountsRequest, context) -> pb.ListAccountsResponse:
@@ -287,6 +311,26 @@ class CustomerServicer(LifecycleApi, GroupsApi, pb_grpc.CustomerServiceServicer)
         return pb.ListTransactionsResponse(
             transactions=[protomap.transaction_to_proto(row, key, masked=masked) for row, key in rows[:size]],
             next_page_token=self.pages.next(offset, size, len(rows) > size, bound),
+        )
+
+    async def ListKeyDates(self, request: pb.ListKeyDatesRequest, context) -> pb.ListKeyDatesResponse:
+        size = pagination.page_size(request.page_size, maximum=500)
+        bound = f"{request.parent}\n{request.filter}"
+        offset = self.pages.offset(request.page_token, bound)
+        items = await self.key_dates.list(
+            current_identity(),
+            request.parent,
+            conditions=filters.parse(request.filter, key_date_listing.FILTERS),
+            offset=offset,
+            limit=size + 1,
+        )
+        masked = masked_for_caller(audit.key_dates_shown, items[:size])
+        names_ = self.accounts.names
+        return pb.ListKeyDatesResponse(
+            key_dates=[
+                key_date_listing.key_date_to_proto(item, names_, masked=masked) for item in items[:size]
+            ],
+            next_page_token=self.pages.next(offset, size, len(items) > size, bound),
         )
 
     # ------------------------------------------------------------------------------------------- contacts

@@ -25,28 +25,33 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from kam.customer.v1 import events_pb2
+from kam.customer.v1 import customer_pb2, events_pb2
 from kam_kit import outbox
 from kam_kit.clock import Clock
 from kam_kit.cron import Cron
 from kam_kit.db import Database
-from sqlalchemy import or_, select, true
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_customer.adapters import protomap
-from kam_customer.adapters.orm import AccountRow, ContactRow, CustomerRow
+from kam_customer.adapters.orm import AccountRow, ContactRow, CustomerRow, key_customer_condition
 from kam_customer.context import SERVICE
 from kam_customer.domain import identifiers, names
 from kam_customer.keydates.orm import AnnouncedKeyDateRow
 
 log = logging.getLogger(__name__)
-Kind = events_pb2.KeyDateKind
+Kind = customer_pb2.KeyDateKind
 DEFAULT_LEAD_DAYS = 30
 MATURING = {"TIME_DEPOSIT": Kind.KEY_DATE_KIND_DEPOSIT_MATURITY, "LOAN": Kind.KEY_DATE_KIND_LOAN_MATURITY}
 #: Customers per sweep transaction; occurrences per INSERT statement.
 BATCH = 500
 INSERT_CHUNK = 500
+
+
+def kind_name(kind: int) -> str:
+    """The stored code of a KeyDateKind (``KEY_DATE_KIND_BIRTHDAY`` → ``BIRTHDAY``)."""
+    return Kind.Name(kind).removeprefix("KEY_DATE_KIND_")
 
 
 @dataclass(frozen=True)
@@ -59,7 +64,7 @@ class Occurrence:
 
     @property
     def kind_name(self) -> str:
-        return Kind.Name(self.kind).removeprefix("KEY_DATE_KIND_")
+        return kind_name(self.kind)
 
     @property
     def ref(self) -> str:
@@ -198,6 +203,14 @@ def _event(
         branch=customer.branch,
     )
     message.detect_time.FromDatetime(now)
+    return describe_related(message, account, contact, account_names)
+
+
+def describe_related(
+    message, account: AccountRow | None, contact: ContactRow | None, account_names: names.AccountNames
+):
+    """Fill a key date's account (maturities) or contact (contact birthdays) fields — the same names in
+    KeyDateApproaching and KeyDate — and return ``message``."""
     if account is not None:
         message.account = account_names.name(account.customer_id, account.id)
         message.amount.CopyFrom(protomap.money(account.balance))
@@ -264,7 +277,7 @@ class KeyDateSweep:
         now = self.clock.now()
         today = now.astimezone(self.tz).date()
         horizon = today + timedelta(days=self.lead_days)
-        key = or_(CustomerRow.key_customer == true(), CustomerRow.tier != "")
+        key = key_customer_condition()
         announced, after = 0, ""
         while True:
             async with self.db.transaction() as session:

@@ -7,8 +7,8 @@ from kam_kit.db import Database
 from kam_kit.errors import InvalidArgument, NotFound
 from sqlalchemy import ColumnElement, func, select
 
-from kam_customer.adapters.orm import AccountRow, BalanceHistoryRow, TransactionRow
-from kam_customer.adapters.scope import customer_for
+from kam_customer.adapters.orm import AccountRow, BalanceHistoryRow, CustomerRow, TransactionRow
+from kam_customer.adapters.scope import ALL_CUSTOMERS, customer_for, parent_condition
 from kam_customer.domain import names
 
 ACCOUNT_ORDER = {
@@ -34,6 +34,7 @@ def order_clause(order_by: str) -> list:
 class AccountService:
     def __init__(self, db: Database, account_names: names.AccountNames) -> None:
         self.db = db
+        self.names = account_names
         self.key = account_names.key
 
     async def list(
@@ -90,19 +91,27 @@ class AccountService:
         offset: int,
         limit: int,
     ) -> list[tuple[TransactionRow, str]]:
-        """Newest first; each with the key of its account (for its name)."""
+        """Newest first; each with the key of its account (for its name). ``customers/-/accounts/-`` lists the
+        transactions of every customer in the caller's scope (AIP-159)."""
         customer_id, key = names.parse(parent, ("customers", "accounts"), "parent")
+        statement = select(TransactionRow)
         async with self.db.read() as session:
-            await customer_for(session, identity, customer_id)
-            where = [TransactionRow.customer_id == customer_id, *conditions]
-            if key != ALL_ACCOUNTS:
+            condition = await parent_condition(session, identity, customer_id, TransactionRow.customer_id)
+            where = [*conditions] if condition is None else [condition, *conditions]
+            if customer_id == ALL_CUSTOMERS:
+                if key != ALL_ACCOUNTS:
+                    raise InvalidArgument.for_field(
+                        "parent", "所有客户时账户须为 - (customers/-/accounts/- only)"
+                    )
+                if condition is not None:
+                    statement = statement.join(CustomerRow, CustomerRow.id == TransactionRow.customer_id)
+            elif key != ALL_ACCOUNTS:
                 where.append(
                     TransactionRow.account_id == (await self.account_by_key(session, customer_id, key)).id
                 )
             rows = (
                 await session.scalars(
-                    select(TransactionRow)
-                    .where(*where)
+                    statement.where(*where)
                     .order_by(TransactionRow.post_time.desc(), TransactionRow.id.desc())
                     .offset(offset)
                     .limit(limit)

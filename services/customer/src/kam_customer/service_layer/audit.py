@@ -200,6 +200,14 @@ def transactions_shown(rows: Iterable[TransactionRow]) -> None:
         disclose(row.customer_id, [COUNTERPARTY_NAME] if row.counterparty else [])
 
 
+def key_dates_shown(items: Iterable) -> None:
+    """Key dates (:class:`kam_customer.keydates.listing.ListedKeyDate`): an individual's name, a contact's name."""
+    for item in items:
+        individual_named = item.customer.type == domain.INDIVIDUAL and item.customer.display_name
+        contact_named = item.contact is not None and item.contact.display_name
+        disclose(item.customer.id, [NAME] if individual_named or contact_named else [])
+
+
 def matches_shown(page: Iterable[tuple[Hit, CustomerRow]]) -> None:
     """Search results' matched values (``(hit, customer)`` pairs) shown unmasked; a matched name is personal
     data only for individuals, as when masking."""

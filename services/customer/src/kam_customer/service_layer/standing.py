@@ -24,6 +24,13 @@ from kam_customer.domain import names
 from kam_customer.service_layer import credit
 
 
+async def display_names(session, row: type[OrgUnitRow | StaffRow], ids: set[str]) -> dict[str, str]:
+    """Display names of org units or staff members by id (one query; none asked when ``ids`` is empty)."""
+    if not ids:
+        return {}
+    return dict((await session.execute(select(row.id, row.display_name).where(row.id.in_(ids)))).all())
+
+
 @dataclass
 class CreditStanding:
     customer_id: str
@@ -153,28 +160,8 @@ class StandingService:
         if not org_ids and not staff_ids:
             return {c.id: Assignment() for c in customers}
         async with self.db.reading() as session:
-            orgs = (
-                dict(
-                    (
-                        await session.execute(
-                            select(OrgUnitRow.id, OrgUnitRow.display_name).where(OrgUnitRow.id.in_(org_ids))
-                        )
-                    ).all()
-                )
-                if org_ids
-                else {}
-            )
-            staff = (
-                dict(
-                    (
-                        await session.execute(
-                            select(StaffRow.id, StaffRow.display_name).where(StaffRow.id.in_(staff_ids))
-                        )
-                    ).all()
-                )
-                if staff_ids
-                else {}
-            )
+            orgs = await display_names(session, OrgUnitRow, org_ids)
+            staff = await display_names(session, StaffRow, staff_ids)
         return {
             c.id: Assignment(
                 branch_display_name=orgs.get(c.branch.removeprefix("orgUnits/"), "") if c.branch else "",

@@ -20,10 +20,27 @@ class PiiView(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     PII_VIEW_MASKED: _ClassVar[PiiView]
     PII_VIEW_UNMASKED: _ClassVar[PiiView]
     PII_VIEW_BASIC: _ClassVar[PiiView]
+
+class KeyDateKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    KEY_DATE_KIND_UNSPECIFIED: _ClassVar[KeyDateKind]
+    KEY_DATE_KIND_BIRTHDAY: _ClassVar[KeyDateKind]
+    KEY_DATE_KIND_ESTABLISHMENT_ANNIVERSARY: _ClassVar[KeyDateKind]
+    KEY_DATE_KIND_RELATIONSHIP_ANNIVERSARY: _ClassVar[KeyDateKind]
+    KEY_DATE_KIND_DEPOSIT_MATURITY: _ClassVar[KeyDateKind]
+    KEY_DATE_KIND_LOAN_MATURITY: _ClassVar[KeyDateKind]
+    KEY_DATE_KIND_CONTACT_BIRTHDAY: _ClassVar[KeyDateKind]
 PII_VIEW_UNSPECIFIED: PiiView
 PII_VIEW_MASKED: PiiView
 PII_VIEW_UNMASKED: PiiView
 PII_VIEW_BASIC: PiiView
+KEY_DATE_KIND_UNSPECIFIED: KeyDateKind
+KEY_DATE_KIND_BIRTHDAY: KeyDateKind
+KEY_DATE_KIND_ESTABLISHMENT_ANNIVERSARY: KeyDateKind
+KEY_DATE_KIND_RELATIONSHIP_ANNIVERSARY: KeyDateKind
+KEY_DATE_KIND_DEPOSIT_MATURITY: KeyDateKind
+KEY_DATE_KIND_LOAN_MATURITY: KeyDateKind
+KEY_DATE_KIND_CONTACT_BIRTHDAY: KeyDateKind
 
 class Customer(_message.Message):
     __slots__ = ("name", "type", "display_name", "id_number", "phone", "branch", "relationship_manager", "tier", "create_time", "update_time", "etag", "birth_date", "establishment_date", "relationship_start_date", "legal_representative", "industry", "email", "address", "state", "source", "source_id", "metrics", "masked", "branch_display_name", "relationship_manager_display_name")
@@ -400,3 +417,47 @@ class CorporateStructure(_message.Message):
     subsidiaries: _containers.RepeatedCompositeFieldContainer[GroupMember]
     group_root: str
     def __init__(self, name: _Optional[str] = ..., parents: _Optional[_Iterable[_Union[GroupMember, _Mapping]]] = ..., subsidiaries: _Optional[_Iterable[_Union[GroupMember, _Mapping]]] = ..., group_root: _Optional[str] = ...) -> None: ...
+
+class KeyDate(_message.Message):
+    __slots__ = ("customer", "customer_display_name", "customer_type", "kind", "date", "account", "amount", "contact", "contact_display_name", "contact_title", "tier", "relationship_manager", "masked")
+    CUSTOMER_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_TYPE_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    CONTACT_FIELD_NUMBER: _ClassVar[int]
+    CONTACT_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    CONTACT_TITLE_FIELD_NUMBER: _ClassVar[int]
+    TIER_FIELD_NUMBER: _ClassVar[int]
+    RELATIONSHIP_MANAGER_FIELD_NUMBER: _ClassVar[int]
+    MASKED_FIELD_NUMBER: _ClassVar[int]
+    customer: str
+    customer_display_name: str
+    customer_type: Customer.Type
+    kind: KeyDateKind
+    date: _date_pb2.Date
+    account: str
+    amount: _money_pb2.Money
+    contact: str
+    contact_display_name: str
+    contact_title: str
+    tier: str
+    relationship_manager: str
+    masked: bool
+    def __init__(self, customer: _Optional[str] = ..., customer_display_name: _Optional[str] = ..., customer_type: _Optional[_Union[Customer.Type, str]] = ..., kind: _Optional[_Union[KeyDateKind, str]] = ..., date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., account: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., contact: _Optional[str] = ..., contact_display_name: _Optional[str] = ..., contact_title: _Optional[str] = ..., tier: _Optional[str] = ..., relationship_manager: _Optional[str] = ..., masked: _Optional[bool] = ...) -> None: ...
+
+class CustomerSummary(_message.Message):
+    __slots__ = ("group", "display_name", "customer_count", "key_customer_count", "assets_under_management")
+    GROUP_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_COUNT_FIELD_NUMBER: _ClassVar[int]
+    KEY_CUSTOMER_COUNT_FIELD_NUMBER: _ClassVar[int]
+    ASSETS_UNDER_MANAGEMENT_FIELD_NUMBER: _ClassVar[int]
+    group: str
+    display_name: str
+    customer_count: int
+    key_customer_count: int
+    assets_under_management: _money_pb2.Money
+    def __init__(self, group: _Optional[str] = ..., display_name: _Optional[str] = ..., customer_count: _Optional[int] = ..., key_customer_count: _Optional[int] = ..., assets_under_management: _Optional[_Union[_money_pb2.Money, _Mapping]] = ...) -> None: ...

@@ -232,6 +232,38 @@ class ListTransactionsResponse(_message.Message):
     next_page_token: str
     def __init__(self, transactions: _Optional[_Iterable[_Union[_customer_pb2.Transaction, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
+class SummarizeCustomersRequest(_message.Message):
+    __slots__ = ("group_by",)
+    GROUP_BY_FIELD_NUMBER: _ClassVar[int]
+    group_by: str
+    def __init__(self, group_by: _Optional[str] = ...) -> None: ...
+
+class SummarizeCustomersResponse(_message.Message):
+    __slots__ = ("summaries",)
+    SUMMARIES_FIELD_NUMBER: _ClassVar[int]
+    summaries: _containers.RepeatedCompositeFieldContainer[_customer_pb2.CustomerSummary]
+    def __init__(self, summaries: _Optional[_Iterable[_Union[_customer_pb2.CustomerSummary, _Mapping]]] = ...) -> None: ...
+
+class ListKeyDatesRequest(_message.Message):
+    __slots__ = ("parent", "page_size", "page_token", "filter")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    FILTER_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    page_size: int
+    page_token: str
+    filter: str
+    def __init__(self, parent: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., filter: _Optional[str] = ...) -> None: ...
+
+class ListKeyDatesResponse(_message.Message):
+    __slots__ = ("key_dates", "next_page_token")
+    KEY_DATES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    key_dates: _containers.RepeatedCompositeFieldContainer[_customer_pb2.KeyDate]
+    next_page_token: str
+    def __init__(self, key_dates: _Optional[_Iterable[_Union[_customer_pb2.KeyDate, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
 class CreateTransactionRequest(_message.Message):
     __slots__ = ("parent", "transaction", "transaction_id")
     PARENT_FIELD_NUMBER: _ClassVar[int]

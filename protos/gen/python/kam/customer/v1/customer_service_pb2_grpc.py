@@ -87,6 +87,16 @@ class CustomerServiceStub:
                 request_serializer=kam_dot_customer_dot_v1_dot_customer__service__pb2.ListTransactionsRequest.SerializeToString,
                 response_deserializer=kam_dot_customer_dot_v1_dot_customer__service__pb2.ListTransactionsResponse.FromString,
                 _registered_method=True)
+        self.SummarizeCustomers = channel.unary_unary(
+                '/kam.customer.v1.CustomerService/SummarizeCustomers',
+                request_serializer=kam_dot_customer_dot_v1_dot_customer__service__pb2.SummarizeCustomersRequest.SerializeToString,
+                response_deserializer=kam_dot_customer_dot_v1_dot_customer__service__pb2.SummarizeCustomersResponse.FromString,
+                _registered_method=True)
+        self.ListKeyDates = channel.unary_unary(
+                '/kam.customer.v1.CustomerService/ListKeyDates',
+                request_serializer=kam_dot_customer_dot_v1_dot_customer__service__pb2.ListKeyDatesRequest.SerializeToString,
+                response_deserializer=kam_dot_customer_dot_v1_dot_customer__service__pb2.ListKeyDatesResponse.FromString,
+                _registered_method=True)
         self.CreateTransaction = channel.unary_unary(
                 '/kam.customer.v1.CustomerService/CreateTransaction',
                 request_serializer=kam_dot_customer_dot_v1_dot_customer__service__pb2.CreateTransactionRequest.SerializeToString,
@@ -238,7 +248,27 @@ class CustomerServiceServicer:
 
     def ListTransactions(self, request, context):
         """Lists an account's transactions, newest first. Use `customers/{customer}/accounts/-` as parent to list
-        across all of a customer's accounts.
+        across all of a customer's accounts, and `customers/-/accounts/-` across all accounts of all customers in
+        the caller's data scope (e.g. recent large transactions: `amount >= 500000 AND post_time >= "…"`).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SummarizeCustomers(self, request, context):
+        """Figures of the customers in the caller's data scope per relationship manager or per org unit (the units
+        directly under the caller's own: a head-office caller gets branches, a branch manager sub-branches): number of
+        customers, of key customers, total assets under management; largest AUM first. For the 工作台.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListKeyDates(self, request, context):
+        """Lists key dates (重要日期) of key customers, by day (then customer): birthdays, founding and relationship
+        anniversaries, maturities of time deposits and loans, contacts' birthdays — the occurrences the daily
+        key-date sweep announced (KeyDateApproaching), so the dates an alert rule fires on. Use `customers/-` as
+        parent for all customers in the caller's data scope.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -399,6 +429,16 @@ def add_CustomerServiceServicer_to_server(servicer, server):
                     servicer.ListTransactions,
                     request_deserializer=kam_dot_customer_dot_v1_dot_customer__service__pb2.ListTransactionsRequest.FromString,
                     response_serializer=kam_dot_customer_dot_v1_dot_customer__service__pb2.ListTransactionsResponse.SerializeToString,
+            ),
+            'SummarizeCustomers': grpc.unary_unary_rpc_method_handler(
+                    servicer.SummarizeCustomers,
+                    request_deserializer=kam_dot_customer_dot_v1_dot_customer__service__pb2.SummarizeCustomersRequest.FromString,
+                    response_serializer=kam_dot_customer_dot_v1_dot_customer__service__pb2.SummarizeCustomersResponse.SerializeToString,
+            ),
+            'ListKeyDates': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListKeyDates,
+                    request_deserializer=kam_dot_customer_dot_v1_dot_customer__service__pb2.ListKeyDatesRequest.FromString,
+                    response_serializer=kam_dot_customer_dot_v1_dot_customer__service__pb2.ListKeyDatesResponse.SerializeToString,
             ),
             'CreateTransaction': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateTransaction,
@@ -727,6 +767,60 @@ class CustomerService:
             '/kam.customer.v1.CustomerService/ListTransactions',
             kam_dot_customer_dot_v1_dot_customer__service__pb2.ListTransactionsRequest.SerializeToString,
             kam_dot_customer_dot_v1_dot_customer__service__pb2.ListTransactionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SummarizeCustomers(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.customer.v1.CustomerService/SummarizeCustomers',
+            kam_dot_customer_dot_v1_dot_customer__service__pb2.SummarizeCustomersRequest.SerializeToString,
+            kam_dot_customer_dot_v1_dot_customer__service__pb2.SummarizeCustomersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListKeyDates(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.customer.v1.CustomerService/ListKeyDates',
+            kam_dot_customer_dot_v1_dot_customer__service__pb2.ListKeyDatesRequest.SerializeToString,
+            kam_dot_customer_dot_v1_dot_customer__service__pb2.ListKeyDatesResponse.FromString,
             options,
             channel_credentials,
             insecure,

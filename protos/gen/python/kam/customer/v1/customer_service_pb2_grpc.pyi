@@ -68,7 +68,19 @@ class CustomerServiceStub:
     """Gets one account."""
     ListTransactions: _grpc.UnaryUnaryMultiCallable[_customer_service_pb2.ListTransactionsRequest, _customer_service_pb2.ListTransactionsResponse]
     """Lists an account's transactions, newest first. Use `customers/{customer}/accounts/-` as parent to list
-    across all of a customer's accounts.
+    across all of a customer's accounts, and `customers/-/accounts/-` across all accounts of all customers in
+    the caller's data scope (e.g. recent large transactions: `amount >= 500000 AND post_time >= "…"`).
+    """
+    SummarizeCustomers: _grpc.UnaryUnaryMultiCallable[_customer_service_pb2.SummarizeCustomersRequest, _customer_service_pb2.SummarizeCustomersResponse]
+    """Figures of the customers in the caller's data scope per relationship manager or per org unit (the units
+    directly under the caller's own: a head-office caller gets branches, a branch manager sub-branches): number of
+    customers, of key customers, total assets under management; largest AUM first. For the 工作台.
+    """
+    ListKeyDates: _grpc.UnaryUnaryMultiCallable[_customer_service_pb2.ListKeyDatesRequest, _customer_service_pb2.ListKeyDatesResponse]
+    """Lists key dates (重要日期) of key customers, by day (then customer): birthdays, founding and relationship
+    anniversaries, maturities of time deposits and loans, contacts' birthdays — the occurrences the daily
+    key-date sweep announced (KeyDateApproaching), so the dates an alert rule fires on. Use `customers/-` as
+    parent for all customers in the caller's data scope.
     """
     CreateTransaction: _grpc.UnaryUnaryMultiCallable[_customer_service_pb2.CreateTransactionRequest, _customer_service_pb2.CreateTransactionResponse]
     """Records a transaction pushed in real time by the core-banking system (instead of waiting for the next
@@ -145,7 +157,19 @@ class CustomerServiceAsyncStub(CustomerServiceStub):
     """Gets one account."""
     ListTransactions: _aio.UnaryUnaryMultiCallable[_customer_service_pb2.ListTransactionsRequest, _customer_service_pb2.ListTransactionsResponse]  # type: ignore[assignment]
     """Lists an account's transactions, newest first. Use `customers/{customer}/accounts/-` as parent to list
-    across all of a customer's accounts.
+    across all of a customer's accounts, and `customers/-/accounts/-` across all accounts of all customers in
+    the caller's data scope (e.g. recent large transactions: `amount >= 500000 AND post_time >= "…"`).
+    """
+    SummarizeCustomers: _aio.UnaryUnaryMultiCallable[_customer_service_pb2.SummarizeCustomersRequest, _customer_service_pb2.SummarizeCustomersResponse]  # type: ignore[assignment]
+    """Figures of the customers in the caller's data scope per relationship manager or per org unit (the units
+    directly under the caller's own: a head-office caller gets branches, a branch manager sub-branches): number of
+    customers, of key customers, total assets under management; largest AUM first. For the 工作台.
+    """
+    ListKeyDates: _aio.UnaryUnaryMultiCallable[_customer_service_pb2.ListKeyDatesRequest, _customer_service_pb2.ListKeyDatesResponse]  # type: ignore[assignment]
+    """Lists key dates (重要日期) of key customers, by day (then customer): birthdays, founding and relationship
+    anniversaries, maturities of time deposits and loans, contacts' birthdays — the occurrences the daily
+    key-date sweep announced (KeyDateApproaching), so the dates an alert rule fires on. Use `customers/-` as
+    parent for all customers in the caller's data scope.
     """
     CreateTransaction: _aio.UnaryUnaryMultiCallable[_customer_service_pb2.CreateTransactionRequest, _customer_service_pb2.CreateTransactionResponse]  # type: ignore[assignment]
     """Records a transaction pushed in real time by the core-banking system (instead of waiting for the next
@@ -273,7 +297,31 @@ class CustomerServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_customer_service_pb2.ListTransactionsResponse, _abc.Awaitable[_customer_service_pb2.ListTransactionsResponse]]:
         """Lists an account's transactions, newest first. Use `customers/{customer}/accounts/-` as parent to list
-        across all of a customer's accounts.
+        across all of a customer's accounts, and `customers/-/accounts/-` across all accounts of all customers in
+        the caller's data scope (e.g. recent large transactions: `amount >= 500000 AND post_time >= "…"`).
+        """
+
+    @_abc_1.abstractmethod
+    def SummarizeCustomers(
+        self,
+        request: _customer_service_pb2.SummarizeCustomersRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_customer_service_pb2.SummarizeCustomersResponse, _abc.Awaitable[_customer_service_pb2.SummarizeCustomersResponse]]:
+        """Figures of the customers in the caller's data scope per relationship manager or per org unit (the units
+        directly under the caller's own: a head-office caller gets branches, a branch manager sub-branches): number of
+        customers, of key customers, total assets under management; largest AUM first. For the 工作台.
+        """
+
+    @_abc_1.abstractmethod
+    def ListKeyDates(
+        self,
+        request: _customer_service_pb2.ListKeyDatesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_customer_service_pb2.ListKeyDatesResponse, _abc.Awaitable[_customer_service_pb2.ListKeyDatesResponse]]:
+        """Lists key dates (重要日期) of key customers, by day (then customer): birthdays, founding and relationship
+        anniversaries, maturities of time deposits and loans, contacts' birthdays — the occurrences the daily
+        key-date sweep announced (KeyDateApproaching), so the dates an alert rule fires on. Use `customers/-` as
+        parent for all customers in the caller's data scope.
         """
 
     @_abc_1.abstractmethod

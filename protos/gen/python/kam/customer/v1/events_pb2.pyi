@@ -9,30 +9,12 @@ from kam.customer.v1 import customer_pb2 as _customer_pb2
 from kam.customer.v1 import scan_pb2 as _scan_pb2
 from kam.customer.v1 import tier_pb2 as _tier_pb2
 from kam.identity.v1 import identity_pb2 as _identity_pb2
-from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
-
-class KeyDateKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
-    __slots__ = ()
-    KEY_DATE_KIND_UNSPECIFIED: _ClassVar[KeyDateKind]
-    KEY_DATE_KIND_BIRTHDAY: _ClassVar[KeyDateKind]
-    KEY_DATE_KIND_ESTABLISHMENT_ANNIVERSARY: _ClassVar[KeyDateKind]
-    KEY_DATE_KIND_RELATIONSHIP_ANNIVERSARY: _ClassVar[KeyDateKind]
-    KEY_DATE_KIND_DEPOSIT_MATURITY: _ClassVar[KeyDateKind]
-    KEY_DATE_KIND_LOAN_MATURITY: _ClassVar[KeyDateKind]
-    KEY_DATE_KIND_CONTACT_BIRTHDAY: _ClassVar[KeyDateKind]
-KEY_DATE_KIND_UNSPECIFIED: KeyDateKind
-KEY_DATE_KIND_BIRTHDAY: KeyDateKind
-KEY_DATE_KIND_ESTABLISHMENT_ANNIVERSARY: KeyDateKind
-KEY_DATE_KIND_RELATIONSHIP_ANNIVERSARY: KeyDateKind
-KEY_DATE_KIND_DEPOSIT_MATURITY: KeyDateKind
-KEY_DATE_KIND_LOAN_MATURITY: KeyDateKind
-KEY_DATE_KIND_CONTACT_BIRTHDAY: KeyDateKind
 
 class CustomerCreated(_message.Message):
     __slots__ = ("customer",)
@@ -132,7 +114,7 @@ class KeyDateApproaching(_message.Message):
     CONTACT_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     CONTACT_TITLE_FIELD_NUMBER: _ClassVar[int]
     customer: str
-    kind: KeyDateKind
+    kind: _customer_pb2.KeyDateKind
     date: _date_pb2.Date
     account: str
     contact: str
@@ -144,7 +126,7 @@ class KeyDateApproaching(_message.Message):
     detect_time: _timestamp_pb2.Timestamp
     contact_display_name: str
     contact_title: str
-    def __init__(self, customer: _Optional[str] = ..., kind: _Optional[_Union[KeyDateKind, str]] = ..., date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., account: _Optional[str] = ..., contact: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., customer_display_name: _Optional[str] = ..., tier: _Optional[str] = ..., relationship_manager: _Optional[str] = ..., branch: _Optional[str] = ..., detect_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., contact_display_name: _Optional[str] = ..., contact_title: _Optional[str] = ...) -> None: ...
+    def __init__(self, customer: _Optional[str] = ..., kind: _Optional[_Union[_customer_pb2.KeyDateKind, str]] = ..., date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., account: _Optional[str] = ..., contact: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., customer_display_name: _Optional[str] = ..., tier: _Optional[str] = ..., relationship_manager: _Optional[str] = ..., branch: _Optional[str] = ..., detect_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., contact_display_name: _Optional[str] = ..., contact_title: _Optional[str] = ...) -> None: ...
 
 class ScanCompleted(_message.Message):
     __slots__ = ("scan_job",)

@@ -1,0 +1,246 @@
+// The 工作台's widgets beyond the figures: key dates, large transactions, relationship managers, branches. Each asks
+// its own query and shows its own loading, error and empty states, so the figures above never wait for them.
+// Alerts, tasks and announcements join as further cards in the same grid (HomeWidgets) when their services land.
+import { Card, Col, List, Row, Table, Tag, Typography } from "antd";
+import { type ReactNode, useMemo } from "react";
+import { Link } from "react-router-dom";
+
+import { type ChartOption, LazyChart as Chart } from "@/components/LazyChart";
+import { Money } from "@/components/Money";
+import { NoData, PageError, PageLoading } from "@/components/PageState";
+import type { Schemas } from "@/lib/api/client";
+import { formatCompactCny, formatCount, formatDate, formatTime, resourceId } from "@/lib/format";
+import { type Audience, can, useMe } from "@/lib/session";
+import { useI18n } from "@/locales/i18n";
+
+import { useKeyDates, useLargeTransactions, useSummaries } from "./api";
+import { aumOf, bankToday, chartGroups, customerId, daysLeftText, daysUntil } from "./logic";
+
+type KeyDate = Schemas["kam.customer.v1.KeyDate"];
+type Transaction = Schemas["kam.customer.v1.Transaction"];
+type Summary = Schemas["kam.customer.v1.CustomerSummary"];
+
+/** Days ahead the key-date card looks; the amount (yuan) and window (days) of a "large" transaction. */
+export const KEY_DATE_HORIZON = 30;
+export const LARGE_AMOUNT = 500_000;
+export const LARGE_WINDOW_DAYS = 30;
+
+/** A card's body for a query: loading, error (with retry), empty, or the content. */
+function Body({ query, empty, children }: { query: { isPending: boolean; error: unknown; refetch: () => unknown }; empty: boolean; children: ReactNode }) {
+  if (query.isPending) return <PageLoading />;
+  if (query.error) return <PageError error={query.error} onRetry={() => void query.refetch()} />;
+  return empty ? <NoData /> : <>{children}</>;
+}
+
+function KeyDatesCard() {
+  const { t, enumText } = useI18n();
+  const { data: me } = useMe();
+  const today = bankToday(new Date());
+  const query = useKeyDates(today, KEY_DATE_HORIZON, can(me, "customers.read"));
+  const items = query.data?.keyDates ?? [];
+  return (
+    <Card size="small" title={t("homeWidgets.keyDates", { days: KEY_DATE_HORIZON })} data-testid="widget-key-dates">
+      <Body query={query} empty={!items.length}>
+        <List<KeyDate>
+          dataSource={items}
+          renderItem={(k) => {
+            const days = daysUntil(k.date, today);
+            const [key, vars] = daysLeftText(days);
+            return (
+              <List.Item
+                key={`${k.customer}|${k.kind}|${k.account ?? ""}|${k.contact ?? ""}|${formatDate(k.date)}`}
+                data-testid="key-date"
+                extra={<Tag color={days <= 0 ? "red" : days <= 3 ? "blue" : undefined}>{t(key, vars)}</Tag>}
+              >
+                <List.Item.Meta
+                  title={
+                    <>
+                      <Link to={`/customers/${resourceId(k.customer)}`}>{k.customerDisplayName || resourceId(k.customer)}</Link>
+                      <Tag style={{ marginLeft: 8 }}>{enumText("keyDateKind", k.kind)}</Tag>
+                    </>
+                  }
+                  description={
+                    <>
+                      <span className="kam-num">{formatDate(k.date)}</span>
+                      {k.contactDisplayName ? (
+                        <span className="kam-muted" style={{ marginLeft: 8 }}>
+                          {k.contactDisplayName}
+                          {k.contactTitle ? `（${k.contactTitle}）` : ""}
+                        </span>
+                      ) : null}
+                      {k.amount ? (
+                        <span style={{ marginLeft: 8 }}>
+                          <Money value={k.amount} />
+                        </span>
+                      ) : null}
+                    </>
+                  }
+                />
+              </List.Item>
+            );
+          }}
+        />
+      </Body>
+    </Card>
+  );
+}
+
+function LargeTransactionsCard() {
+  const { t, enumText, lang } = useI18n();
+  const { data: me } = useMe();
+  const query = useLargeTransactions(LARGE_AMOUNT, LARGE_WINDOW_DAYS, can(me, "customers.read"));
+  const items = query.data?.transactions ?? [];
+  return (
+    <Card
+      size="small"
+      title={t("homeWidgets.largeTransactions", { amount: formatCompactCny(LARGE_AMOUNT, lang), days: LARGE_WINDOW_DAYS })}
+      data-testid="widget-large-transactions"
+    >
+      <Body query={query} empty={!items.length}>
+        <List<Transaction>
+          dataSource={items}
+          renderItem={(x) => {
+            const customer = customerId(x.name);
+            return (
+              <List.Item
+                key={x.name}
+                data-testid="large-transaction"
+                extra={<Money value={x.amount} sign={x.direction === "DIRECTION_DEBIT" ? "-" : "+"} />}
+              >
+                <List.Item.Meta
+                  title={
+                    <>
+                      <Link to={`/customers/${customer}`}>{t("homeWidgets.customer", { id: customer })}</Link>
+                      <Tag style={{ marginLeft: 8 }}>{enumText("direction", x.direction)}</Tag>
+                    </>
+                  }
+                  description={
+                    <>
+                      <span className="kam-num">{formatTime(x.postTime)}</span>
+                      <span className="kam-muted" style={{ marginLeft: 8 }}>
+                        {[enumText("channel", x.channel), x.counterparty, x.summary].filter(Boolean).join(" · ")}
+                      </span>
+                    </>
+                  }
+                />
+              </List.Item>
+            );
+          }}
+        />
+      </Body>
+    </Card>
+  );
+}
+
+function RelationshipManagersCard() {
+  const { t, lang } = useI18n();
+  const { data: me } = useMe();
+  const query = useSummaries("relationship_manager", can(me, "customers.read"));
+  const rows = query.data?.summaries ?? [];
+  return (
+    <Card size="small" title={t("homeWidgets.relationshipManagers")} data-testid="widget-relationship-managers">
+      <Body query={query} empty={!rows.length}>
+        <Table<Summary>
+          rowKey={(s) => s.group ?? ""}
+          size="small"
+          dataSource={rows}
+          pagination={rows.length > 10 ? { pageSize: 10, showSizeChanger: false } : false}
+          scroll={{ x: 560 }}
+          data-testid="rm-table"
+          columns={[
+            {
+              key: "name",
+              title: t("homeWidgets.rmName"),
+              sorter: (a, b) => (a.displayName ?? "").localeCompare(b.displayName ?? "", lang),
+              render: (_, s) =>
+                s.group ? (
+                  <>
+                    {s.displayName || resourceId(s.group)} <span className="kam-muted">{resourceId(s.group)}</span>
+                  </>
+                ) : (
+                  <span className="kam-muted">{t("homeWidgets.unassigned")}</span>
+                ),
+            },
+            {
+              key: "customers",
+              title: t("homeWidgets.customers"),
+              align: "right",
+              sorter: (a, b) => Number(a.customerCount ?? 0) - Number(b.customerCount ?? 0),
+              render: (_, s) => formatCount(s.customerCount, lang),
+            },
+            {
+              key: "keyCustomers",
+              title: t("homeWidgets.keyCustomers"),
+              align: "right",
+              sorter: (a, b) => Number(a.keyCustomerCount ?? 0) - Number(b.keyCustomerCount ?? 0),
+              render: (_, s) => formatCount(s.keyCustomerCount, lang),
+            },
+            {
+              key: "aum",
+              title: t("homeWidgets.aum"),
+              align: "right",
+              defaultSortOrder: "descend",
+              sorter: (a, b) => aumOf(a) - aumOf(b),
+              render: (_, s) => <Money value={s.assetsUnderManagement} />,
+            },
+          ]}
+        />
+      </Body>
+    </Card>
+  );
+}
+
+function BranchesCard() {
+  const { t, lang } = useI18n();
+  const { data: me } = useMe();
+  const query = useSummaries("org_unit", can(me, "customers.read"));
+  const rows = query.data?.summaries ?? [];
+  const option = useMemo<ChartOption>(() => {
+    const bars = chartGroups(rows, 12, t("homeWidgets.other"), t("homeWidgets.unassigned"));
+    return {
+      tooltip: {
+        trigger: "axis",
+        valueFormatter: (v: unknown) => formatCompactCny(Number(v), lang),
+      },
+      grid: { left: 72, right: 16, top: 16, bottom: 56 },
+      xAxis: { type: "category", data: bars.map((b) => b.name), axisLabel: { rotate: 30, interval: 0 } },
+      yAxis: { type: "value", axisLabel: { formatter: (v: number) => formatCompactCny(v, lang) } },
+      series: [{ type: "bar", name: t("homeWidgets.aum"), data: bars.map((b) => b.aum), itemStyle: { color: "#1f4e8c" } }],
+    };
+  }, [rows, t, lang]);
+  return (
+    <Card size="small" title={t("homeWidgets.branches")} data-testid="widget-branches">
+      <Body query={query} empty={!rows.length}>
+        <Chart option={option} label={t("homeWidgets.branches")} />
+      </Body>
+    </Card>
+  );
+}
+
+/** The widgets for the caller's audience: everyone's lists, then the managers' tables and the bank's chart. */
+export function HomeWidgets({ audience }: { audience: Audience }) {
+  const { t } = useI18n();
+  return (
+    <Row gutter={[12, 12]} style={{ marginTop: 12 }} data-testid="home-widgets">
+      <Col xs={24} lg={12}>
+        <KeyDatesCard />
+      </Col>
+      <Col xs={24} lg={12}>
+        <LargeTransactionsCard />
+      </Col>
+      {audience === "bank" ? (
+        <Col xs={24}>
+          <BranchesCard />
+        </Col>
+      ) : null}
+      {audience !== "own" ? (
+        <Col xs={24}>
+          <RelationshipManagersCard />
+        </Col>
+      ) : null}
+      <Col xs={24}>
+        <Typography.Text type="secondary">{t("home.widgetsLater")}</Typography.Text>
+      </Col>
+    </Row>
+  );
+}
