@@ -450,7 +450,7 @@ async def test_a_key_date_reminds_its_rules_lead_time_before_and_only_once(bank:
     scheduler = Scheduler(bank.db, bank.clock, monitor=bank.monitor)
     birthday = customer_events.KeyDateApproaching(
         customer=c.name,
-        kind=customer_events.KEY_DATE_KIND_BIRTHDAY,
+        kind=customer_pb2.KEY_DATE_KIND_BIRTHDAY,
         date=date_pb2.Date(
             year=2026, month=12, day=20
         ),  # 16 days ahead; the shipped rule reminds 3 days before
@@ -477,7 +477,7 @@ async def test_a_key_date_reminds_its_rules_lead_time_before_and_only_once(bank:
 
     maturity = customer_events.KeyDateApproaching(
         customer=c.name,
-        kind=customer_events.KEY_DATE_KIND_DEPOSIT_MATURITY,
+        kind=customer_pb2.KEY_DATE_KIND_DEPOSIT_MATURITY,
         date=date_pb2.Date(year=2026, month=12, day=20),
         account=f"{c.name}/accounts/td1",
         amount=money(1_000_000),

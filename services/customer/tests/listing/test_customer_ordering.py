@@ -185,3 +185,25 @@ async def test_filter_implements_the_documented_aip160_subset(api) -> None:
             await client.ListCustomers(pb.ListCustomersRequest(filter=bad), metadata=md, timeout=5)
         assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT, bad
         assert "filter" in error.value.details(), bad
+
+
+async def test_an_aum_range_filter_with_the_order_and_the_count(api) -> None:
+    client, md = api
+    aum = {c[0]: c[4] or Decimal(0) for c in CUSTOMERS}
+    ranged = await _all(
+        client,
+        md,
+        "metrics.assets_under_management desc",
+        "metrics.assets_under_management >= 600000 AND metrics.assets_under_management < 40000000",
+    )
+    assert ranged == ["k2", "k5", "k1"]  # 9,000,000 then the two 600,000 (ties by id, descending)
+    assert all(Decimal(600_000) <= aum[c] < Decimal(40_000_000) for c in ranged)
+    page = await client.ListCustomers(
+        pb.ListCustomersRequest(filter="assets_under_management <= 0", page_size=10), metadata=md, timeout=5
+    )
+    assert sorted(c.name for c in page.customers) == ["customers/k4", "customers/k6"] and page.total_size == 2
+    with pytest.raises(grpc.aio.AioRpcError) as bad:
+        await client.ListCustomers(
+            pb.ListCustomersRequest(filter="metrics.assets_under_management >= lots"), metadata=md, timeout=5
+        )
+    assert bad.value.code() == grpc.StatusCode.INVALID_ARGUMENT

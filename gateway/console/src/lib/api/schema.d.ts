@@ -7395,8 +7395,9 @@ export interface operations {
                 /**
                  * @description An AIP-160 filter: terms joined by `AND`. Fields `type`, `state`, `source` (enum names), `tier`, `branch`,
                  *      `relationship_manager`, `key_customer` (`true`/`false`) take `=` and `!=`; `create_time` and `update_time`
-                 *      (RFC 3339 with an offset) also `<`, `<=`, `>`, `>=`. Another field or operator is `INVALID_ARGUMENT` on
-                 *      `filter`. Example: `type = TYPE_CORPORATE AND tier = "tiers/diamond" AND create_time >= "2026-01-01T00:00:00Z"`.
+                 *      (RFC 3339 with an offset) and `metrics.assets_under_management` (AUM as of the last scan, CNY yuan; 0 without
+                 *      metrics) also `<`, `<=`, `>`, `>=`. Another field or operator is `INVALID_ARGUMENT` on `filter`. Example:
+                 *      `type = TYPE_CORPORATE AND tier = "tiers/diamond" AND metrics.assets_under_management >= 10000000`.
                  */
                 filter?: string;
                 /**

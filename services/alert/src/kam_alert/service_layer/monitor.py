@@ -752,12 +752,12 @@ def _context(watched: WatchedCustomer, *, event_time: datetime, account: str = "
 
 #: KeyDateKind (customer events) → words
 KEY_DATE_WORDS = {
-    customer_events.KEY_DATE_KIND_BIRTHDAY: "生日",
-    customer_events.KEY_DATE_KIND_ESTABLISHMENT_ANNIVERSARY: "成立纪念日",
-    customer_events.KEY_DATE_KIND_RELATIONSHIP_ANNIVERSARY: "建立关系纪念日",
-    customer_events.KEY_DATE_KIND_DEPOSIT_MATURITY: "定期存款到期",
-    customer_events.KEY_DATE_KIND_LOAN_MATURITY: "贷款到期",
-    customer_events.KEY_DATE_KIND_CONTACT_BIRTHDAY: "生日",
+    customer_pb2.KEY_DATE_KIND_BIRTHDAY: "生日",
+    customer_pb2.KEY_DATE_KIND_ESTABLISHMENT_ANNIVERSARY: "成立纪念日",
+    customer_pb2.KEY_DATE_KIND_RELATIONSHIP_ANNIVERSARY: "建立关系纪念日",
+    customer_pb2.KEY_DATE_KIND_DEPOSIT_MATURITY: "定期存款到期",
+    customer_pb2.KEY_DATE_KIND_LOAN_MATURITY: "贷款到期",
+    customer_pb2.KEY_DATE_KIND_CONTACT_BIRTHDAY: "生日",
 }
 
 

@@ -11,9 +11,10 @@ from kam_kit import pagination, protoconv
 from kam_kit.errors import InvalidArgument
 from kam_kit.filtering import parse_equalities
 from kam_kit.grpcserver import current_identity
+from sqlalchemy import func, select
 
 from kam_customer.adapters import pii, protomap
-from kam_customer.adapters.orm import AccountRow, CustomerRow, TransactionRow
+from kam_customer.adapters.orm import AccountRow, CustomerMetricsRow, CustomerRow, TransactionRow
 from kam_customer.adapters.protomap import (
     TYPE_FROM_PROTO,
     WRITABLE_FIELDS,
@@ -75,6 +76,21 @@ LIST_FILTERS = {
     "key_customer": filters.Field(CustomerRow.key_customer, filters.boolean),
     "create_time": filters.Field(CustomerRow.create_time, filters.timestamp, filters.ORDERING),
     "update_time": filters.Field(CustomerRow.update_time, filters.timestamp, filters.ORDERING),
+    # AUM as of the last scan (CNY yuan; 0 for a customer without metrics), as ``order_by`` reads it
+    **dict.fromkeys(
+        ("metrics.assets_under_management", "assets_under_management"),
+        filters.Field(
+            func.coalesce(
+                select(CustomerMetricsRow.aum)
+                .where(CustomerMetricsRow.customer_id == CustomerRow.id)
+                .correlate_except(CustomerMetricsRow)  # its own metrics row, even when the page joins them
+                .scalar_subquery(),
+                0,
+            ),
+            filters.amount,
+            filters.ORDERING,
+        ),
+    ),
 }
 ACCOUNT_FILTERS = {
     "type": filters.Field(AccountRow.type, filters.enum_value(protomap.ACCOUNT_TYPE_FROM_PROTO)),
