@@ -821,3 +821,25 @@ async def test_home_widgets_show_head_office_the_branches_and_stack_on_a_phone(
     assert all(box and box["width"] > 340 for box in boxes), boxes  # full width, one under another
     assert boxes[0]["y"] < boxes[1]["y"] < boxes[2]["y"], boxes
     await phone.context.close()
+
+
+async def test_aum_filter_narrows_the_list_to_the_range(browser, gateway_url: str) -> None:
+    """The 资产规模 range (万元) narrows the list to what the API counts for the same range."""
+    low, high = 1_000, 5_000  # 万元: 10,000,000–50,000,000 CNY
+    expected = await _as(
+        gateway_url,
+        "admin",
+        "/v1/customers",
+        pageSize="1",
+        filter=f"metrics.assets_under_management >= {low * 10_000} AND metrics.assets_under_management <= {high * 10_000}",
+    )
+    everyone = await _as(gateway_url, "admin", "/v1/customers", pageSize="1")
+    assert 0 < expected["totalSize"] < everyone["totalSize"]
+    page = await _new_page(browser, service_workers="block")
+    await _sign_in(page, gateway_url, "admin", start="/customers")
+    await page.get_by_label("资产规模不低于").fill(str(low))
+    await page.get_by_label("资产规模不高于").fill(str(high))
+    await page.get_by_label("资产规模不高于").press("Enter")
+    await expect(page.get_by_test_id("customer-total")).to_contain_text(_count(expected["totalSize"]))
+    assert "aumMin=1000" in page.url and "aumMax=5000" in page.url
+    await page.context.close()

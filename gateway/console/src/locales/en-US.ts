@@ -114,6 +114,7 @@ export const enUS: Messages = {
     relationshipStart: "Customer since",
     state: "State",
     source: "Source",
+    tenThousandYuan: "× 10,000 CNY",
     keyOnly: "Key customers only",
     ungraded: "Ungraded",
     createTime: "Created",
@@ -272,6 +273,9 @@ export const enUS: Messages = {
     cancel: "Cancel the scan",
   },
   control: {
+    serviceUnavailable: "unreachable",
+    serviceTimeout: "timed out",
+    serviceFailed: "failed",
     tab: {
       users: "Users",
       orgUnits: "Org units",

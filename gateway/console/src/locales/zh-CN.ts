@@ -100,8 +100,8 @@ export const zhCN = {
     branch: "所属机构",
     rm: "客户经理",
     aum: "资产规模 (AUM)",
-    aumMin: "AUM 不低于",
-    aumMax: "AUM 不高于",
+    aumMin: "资产规模不低于",
+    aumMax: "资产规模不高于",
     idNumber: "证件号码",
     phone: "手机号码",
     email: "电子邮箱",
@@ -113,6 +113,7 @@ export const zhCN = {
     relationshipStart: "建立关系日期",
     state: "状态",
     source: "来源",
+    tenThousandYuan: "万元",
     keyOnly: "仅大客户",
     ungraded: "未定级",
     createTime: "创建时间",
@@ -271,6 +272,9 @@ export const zhCN = {
     cancel: "取消扫描",
   },
   control: {
+    serviceUnavailable: "无法连接",
+    serviceTimeout: "响应超时",
+    serviceFailed: "出错",
     tab: {
       users: "用户",
       orgUnits: "组织机构",

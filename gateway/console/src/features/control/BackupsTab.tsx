@@ -14,7 +14,7 @@ import { useI18n } from "@/locales/i18n";
 
 import { type Backup, type ServiceRestore, useBackups, useSystemHealth } from "./api";
 import { formatBytes } from "./logic";
-import { Pager, showError, usePageTokens } from "./shared";
+import { Pager, ServiceError, showError, usePageTokens } from "./shared";
 
 type Part = NonNullable<Backup["parts"]>[number];
 
@@ -66,7 +66,7 @@ function CreateModal({ open, known, onClose }: { open: boolean; known: string[];
             <ul>
               {backup.failures.map((f) => (
                 <li key={f.service}>
-                  {f.service}: {f.error}
+                  {f.service}：<ServiceError error={f.error ?? ""} />
                 </li>
               ))}
             </ul>
@@ -290,7 +290,15 @@ export default function BackupsTab() {
           showIcon
           style={{ marginBottom: 12 }}
           title={t("control.backups.unreachable")}
-          description={unreachable.map((u) => `${u.service}: ${u.error}`).join("；")}
+          description={
+            <Space wrap separator="；">
+              {unreachable.map((u) => (
+                <span key={u.service}>
+                  {u.service}：<ServiceError error={u.error ?? ""} />
+                </span>
+              ))}
+            </Space>
+          }
         />
       )}
       <Table<Backup>

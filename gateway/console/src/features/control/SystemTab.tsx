@@ -9,7 +9,7 @@ import { formatCount, formatTime } from "@/lib/format";
 import { useI18n } from "@/locales/i18n";
 
 import { useSystemHealth } from "./api";
-import { StateTag, useControlEnum } from "./shared";
+import { ServiceError, StateTag, useControlEnum } from "./shared";
 
 type ServiceHealth = Schemas["kam.identity.v1.ServiceHealth"];
 type ConsumerLag = Schemas["kam.identity.v1.ConsumerLag"];
@@ -94,7 +94,7 @@ export default function SystemTab() {
                       {f.value}
                     </div>
                   ))}
-                  {s.error && <Typography.Text type="danger">{s.error}</Typography.Text>}
+                  {s.error && <ServiceError error={s.error} />}
                 </>
               ),
             },

@@ -1,6 +1,6 @@
 // What every control center tab shares: errors as messages or under the form's fields, the control center's own
 // enum texts (`control.<domain>.<VALUE>`), and a back/next pager over page tokens.
-import { Button, type FormInstance, Space, Tag } from "antd";
+import { Button, type FormInstance, Space, Tag, Tooltip, Typography } from "antd";
 import type { App } from "antd";
 import { useState } from "react";
 
@@ -106,4 +106,17 @@ export function saveBlob(filename: string, blob: Blob): void {
  * errors set by `setFields` otherwise). */
 export function clearServerErrors(form: FormInstance) {
   return (changed: object) => form.setFields(Object.keys(changed).map((name) => ({ name, errors: [] })));
+}
+
+/** A service's transport error (gRPC's own English, e.g. `UNAVAILABLE: failed to connect …`) in words, the raw
+ * text kept in a tooltip for whoever operates the system. */
+export function ServiceError({ error }: { error: string }) {
+  const { t } = useI18n();
+  const code = /^([A-Z_]+):/.exec(error)?.[1] ?? "";
+  const words = code === "UNAVAILABLE" ? t("control.serviceUnavailable") : code === "DEADLINE_EXCEEDED" ? t("control.serviceTimeout") : t("control.serviceFailed");
+  return (
+    <Tooltip title={error}>
+      <Typography.Text type="danger">{words}</Typography.Text>
+    </Tooltip>
+  );
 }

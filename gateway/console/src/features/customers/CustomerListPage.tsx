@@ -2,7 +2,7 @@
 // a choice of columns and export of what is shown. Desktop: a virtualised table that loads more as it scrolls;
 // phone: cards with tap-to-call.
 import { DownloadOutlined, SettingOutlined } from "@ant-design/icons";
-import { Button, Card, Checkbox, Dropdown, Select, Space, Switch, Table, Typography } from "antd";
+import { Button, Card, Checkbox, Dropdown, InputNumber, Select, Space, Switch, Table, Typography } from "antd";
 import type { ColumnsType, SorterResult } from "antd/es/table/interface";
 import { useMemo, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
@@ -29,6 +29,12 @@ const ALL_COLUMNS = ["displayName", "type", "tier", "aum", "branch", "rm", "phon
 type ColumnKey = (typeof ALL_COLUMNS)[number];
 const DEFAULT_COLUMNS: ColumnKey[] = ["displayName", "type", "tier", "aum", "branch", "rm"];
 
+/** A non-negative amount in 万元 from the address, or nothing. */
+function wan(value: string | null): number | undefined {
+  const n = value === null || value === "" ? NaN : Number(value);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
 function useFilters(): [CustomerFilters, (next: CustomerFilters) => void] {
   const [params, setParams] = useSearchParams();
   const filters: CustomerFilters = {
@@ -37,6 +43,8 @@ function useFilters(): [CustomerFilters, (next: CustomerFilters) => void] {
     branch: params.get("branch") ?? undefined,
     relationshipManager: params.get("rm") ?? undefined,
     keyOnly: params.get("key") === "1",
+    aumMin: wan(params.get("aumMin")),
+    aumMax: wan(params.get("aumMax")),
   };
   const set = (next: CustomerFilters) => {
     const out = new URLSearchParams();
@@ -45,6 +53,8 @@ function useFilters(): [CustomerFilters, (next: CustomerFilters) => void] {
     if (next.branch) out.set("branch", next.branch);
     if (next.relationshipManager) out.set("rm", next.relationshipManager);
     if (next.keyOnly) out.set("key", "1");
+    if (next.aumMin !== undefined) out.set("aumMin", String(next.aumMin));
+    if (next.aumMax !== undefined) out.set("aumMax", String(next.aumMax));
     setParams(out, { replace: true });
   };
   return [filters, set];
@@ -149,6 +159,29 @@ export default function CustomerListPage() {
         onChange={(relationshipManager) => setFilters({ ...filters, relationshipManager })}
         options={(managers.data?.users ?? []).map((u) => ({ value: u.name, label: u.displayName }))}
       />
+      <Space.Compact>
+        <InputNumber
+          aria-label={t("customer.aumMin")}
+          placeholder={t("customer.aumMin")}
+          min={0}
+          style={{ width: 150 }}
+          value={filters.aumMin ?? null}
+          onChange={(v) => setFilters({ ...filters, aumMin: v ?? undefined })}
+          formatter={(v) => (v === undefined || v === null || `${v}` === "" ? "" : Number(v).toLocaleString(lang))}
+          parser={(v) => Number((v ?? "").replace(/[^\d.]/g, ""))}
+        />
+        <InputNumber
+          aria-label={t("customer.aumMax")}
+          placeholder={t("customer.aumMax")}
+          min={0}
+          style={{ width: 150 }}
+          value={filters.aumMax ?? null}
+          onChange={(v) => setFilters({ ...filters, aumMax: v ?? undefined })}
+          formatter={(v) => (v === undefined || v === null || `${v}` === "" ? "" : Number(v).toLocaleString(lang))}
+          parser={(v) => Number((v ?? "").replace(/[^\d.]/g, ""))}
+          suffix={t("customer.tenThousandYuan")}
+        />
+      </Space.Compact>
       <Space>
         <Switch
           aria-label={t("customer.keyOnly")}

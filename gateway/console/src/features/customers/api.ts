@@ -17,6 +17,9 @@ export interface CustomerFilters {
   branch?: string;
   relationshipManager?: string;
   keyOnly?: boolean;
+  /** AUM range in 万元 (ten thousand yuan, how bank staff speak of it); inclusive. */
+  aumMin?: number;
+  aumMax?: number;
 }
 
 /** An AIP-160 filter from the list's filter bar (values quoted; the service checks them). */
@@ -28,6 +31,8 @@ export function filterExpression(f: CustomerFilters): string {
   if (f.branch) terms.push(`branch = ${quote(f.branch)}`);
   if (f.relationshipManager) terms.push(`relationship_manager = ${quote(f.relationshipManager)}`);
   if (f.keyOnly) terms.push("key_customer = true");
+  if (f.aumMin !== undefined) terms.push(`metrics.assets_under_management >= ${Math.round(f.aumMin * 10_000)}`);
+  if (f.aumMax !== undefined) terms.push(`metrics.assets_under_management <= ${Math.round(f.aumMax * 10_000)}`);
   return terms.join(" AND ");
 }
 
