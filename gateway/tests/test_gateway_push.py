@@ -143,3 +143,18 @@ async def test_push_needs_a_valid_token_and_a_numeric_last_event_id(pushing) -> 
         "/v1/push", headers={"authorization": f"Bearer {await token('admin')}", "last-event-id": "abc"}
     )
     assert bad.status_code == 400 and "Last-Event-ID" in bad.text
+
+
+async def test_a_staff_code_recipient_reaches_the_user_with_that_staff_code(pushing) -> None:
+    """A scanned customer names its relationship manager by the core's staff code (``staff/E000010``): the push
+    goes to the user holding it (the demo's rm_zhang), and nobody else."""
+    client, publish, token = pushing
+    zhang, leader = await token("rm_zhang"), await token("hq_leader")
+    zhang_ready, leader_ready = asyncio.Event(), asyncio.Event()
+    zhang_reads = asyncio.create_task(_read(client, zhang, 1, started=zhang_ready))
+    leader_reads = asyncio.create_task(_read(client, leader, 1, timeout=3, started=leader_ready))
+    await asyncio.wait_for(asyncio.gather(zhang_ready.wait(), leader_ready.wait()), 5)
+    await publish("s1", "staff/E000010", "staff/E999999")
+    (pushed,) = await zhang_reads
+    assert pushed["resource"] == "notifications/s1"
+    assert await leader_reads == []

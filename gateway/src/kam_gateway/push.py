@@ -31,7 +31,11 @@ from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
 from nats.js.api import ConsumerConfig, DeliverPolicy, RetentionPolicy, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from kam_gateway.identity.adapters.orm import UserRow
+from kam_gateway.identity.service_layer.sign_in import ACTIVE
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +44,22 @@ SUBJECT_PREFIX = "kam.push.v1.users."
 RETENTION = timedelta(days=1)
 HEARTBEAT_SECONDS = 15.0
 _USER_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+async def _users(session: AsyncSession, recipients: list[str]) -> list[str]:
+    """The recipients as users: ``users/{user}`` as they are; ``staff/{code}`` — how a scanned customer names its
+    relationship manager — the active users with that core-banking staff code (none yet: nobody)."""
+    out: list[str] = []
+    for recipient in recipients:
+        if recipient.startswith("staff/"):
+            code = recipient.removeprefix("staff/")
+            rows = await session.scalars(
+                select(UserRow.id).where(UserRow.staff_code == code, UserRow.state == ACTIVE)
+            )
+            out.extend(f"users/{user_id}" for user_id in rows)
+        else:
+            out.append(recipient)
+    return out
 
 
 def subject_of(user_id: str) -> str:
@@ -82,7 +102,7 @@ class PushHub:
             raise ConnectionError("NATS is not connected")
         await self._ensure_stream(js)
         payload = event.SerializeToString()
-        for recipient in dict.fromkeys(event.recipients):
+        for recipient in dict.fromkeys(await _users(session, event.recipients)):
             user_id = recipient.removeprefix("users/")
             if not _USER_ID.match(user_id):
                 log.warning("push: recipient %r is not a user name; skipped", recipient[:80])

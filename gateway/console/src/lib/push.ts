@@ -4,6 +4,10 @@
 import { type QueryClient, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 
+/** The kinds services push today: a key customer's tier changed (customer service), an alert raised, repeated or
+ * escalated (alert service). Later services add theirs. */
+export const PUSH_KINDS = ["customer.tierChanged", "alert.raised", "alert.repeated", "alert.escalated"] as const;
+
 interface PushMessage {
   kind?: string;
   resource?: string;
@@ -37,9 +41,8 @@ export function usePushStream(enabled: boolean): void {
       }
     };
     source.onmessage = onMessage;
-    for (const kind of ["customer", "tier", "scan", "alert", "notification", "task", "announcement"]) {
-      source.addEventListener(kind, onMessage as EventListener);
-    }
+    // the SSE event is the message's kind (`<resource type>.<change>`): one listener per kind the console knows
+    for (const kind of PUSH_KINDS) source.addEventListener(kind, onMessage as EventListener);
     return () => source.close();
   }, [client, enabled]);
 }

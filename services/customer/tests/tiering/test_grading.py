@@ -12,6 +12,7 @@ from grpc_status import rpc_status
 from kam.customer.v1 import customer_pb2, events_pb2, tier_pb2
 from kam.customer.v1 import tier_service_pb2 as pb
 from kam.customer.v1 import tier_service_pb2_grpc as pb_grpc
+from kam.push.v1 import push_pb2
 from kam_customer.adapters.orm import CustomerMetricsRow, CustomerRow
 from kam_customer.tiering import engine
 from kam_customer.tiering.orm import CustomerTierStateRow, TierHistoryRow, TierOverrideRow, TierRuleSetRow
@@ -408,3 +409,40 @@ async def test_defaults_are_seeded_when_missing(app) -> None:
     async with app.db.read() as session:
         versions = (await session.execute(select(TierRuleSetRow.id, TierRuleSetRow.version))).all()
     assert sorted(versions) == [("corporate-v1", 1), ("individual-v1", 1)]
+
+
+async def test_a_key_customers_tier_change_is_pushed_to_its_relationship_manager(app, tiers) -> None:
+    """A shown 360 or list refreshes without a reload: the change of a graded customer's tier is pushed to its
+    relationship manager's console (no personal data in it); the first grading is not."""
+    await put_customer(app, "p1", aum=600_000)
+    await scan(app)
+    assert await _pushes(app) == []  # entering the tiers: a first grading, no push
+    await tiers.CreateTierOverride(
+        pb.CreateTierOverrideRequest(
+            parent="customers/p1",
+            tier_override=tier_pb2.TierOverride(
+                tier="tiers/platinum",
+                reason="重点维护",
+                expire_time=to_timestamp(app.test_clock.now() + timedelta(days=1)),
+            ),
+        ),
+        metadata=app.md("roles/admin"),
+        timeout=10,
+    )
+    (pushed,) = await _pushes(app)
+    assert (list(pushed.recipients), pushed.kind, pushed.resource) == (
+        ["staff/s1"],
+        "customer.tierChanged",
+        "customers/p1",
+    )
+    assert dict(pushed.data) == {"previous_tier": "tiers/gold", "tier": "tiers/platinum"}
+
+
+async def _pushes(app) -> list[push_pb2.PushRequested]:
+    async with app.db.read() as session:
+        rows = await session.execute(
+            select(outbox_table.c.payload).where(
+                outbox_table.c.event_type == push_pb2.PushRequested.DESCRIPTOR.full_name
+            )
+        )
+        return [push_pb2.PushRequested.FromString(payload) for (payload,) in rows]

@@ -23,10 +23,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from google.protobuf import struct_pb2
 from kam.customer.v1 import events_pb2
+from kam.push.v1 import push_pb2
 from kam_kit import bulk, outbox
 from kam_kit.clock import Clock
-from kam_kit.timeconv import aware
+from kam_kit.timeconv import aware, to_timestamp
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -290,20 +292,7 @@ async def _grade_batch(
         await session.execute(update(CustomerRow), [{"id": c.id, "tier": e["to_tier"]} for c, e in changes])
         summary.changed += len(changes)
         for customer, entry in changes:
-            outbox.record(
-                session,
-                events_pb2.TierChanged(
-                    customer=f"customers/{customer.id}",
-                    previous_tier=entry["from_tier"],
-                    tier=entry["to_tier"],
-                    assignment=assignment_to_proto(entry),
-                    branch=customer.branch or "",
-                    relationship_manager=customer.relationship_manager or "",
-                ),
-                service=SERVICE,
-                clock=clock,
-                resource=f"customers/{customer.id}",
-            )
+            _tier_changed(session, customer, entry, entry["to_tier"], clock)
     await session.flush()
 
 
@@ -323,21 +312,48 @@ async def set_tier_in_force(
     entry["seq"] = seq
     if (customer.tier or "") != tier:
         customer.tier = tier
+        _tier_changed(session, customer, entry, tier, clock)
+    await session.flush()
+
+
+def _tier_changed(
+    session: AsyncSession, customer: CustomerRow, entry: dict[str, Any], tier: str, clock: Clock
+) -> None:
+    """TierChanged, and — for a key customer's change, not a first grading — a push to the relationship manager's
+    console (``staff/{code}`` of a scanned customer reaches the user with that staff code): a shown 360 or list
+    refreshes without a reload. The push names the customer and the tiers, no personal data."""
+    name = f"customers/{customer.id}"
+    outbox.record(
+        session,
+        events_pb2.TierChanged(
+            customer=name,
+            previous_tier=entry["from_tier"],
+            tier=tier,
+            assignment=assignment_to_proto(entry),
+            branch=customer.branch or "",
+            relationship_manager=customer.relationship_manager or "",
+        ),
+        service=SERVICE,
+        clock=clock,
+        resource=name,
+    )
+    if entry["from_tier"] and customer.relationship_manager:
+        data = struct_pb2.Struct()
+        data.update({"previous_tier": entry["from_tier"], "tier": tier})
         outbox.record(
             session,
-            events_pb2.TierChanged(
-                customer=f"customers/{customer.id}",
-                previous_tier=entry["from_tier"],
-                tier=tier,
-                assignment=assignment_to_proto(entry),
-                branch=customer.branch or "",
-                relationship_manager=customer.relationship_manager or "",
+            push_pb2.PushRequested(
+                recipients=[customer.relationship_manager],
+                kind="customer.tierChanged",
+                resource=name,
+                title="客户等级已变更",
+                data=data,
+                time=to_timestamp(clock.now()),
             ),
             service=SERVICE,
             clock=clock,
-            resource=f"customers/{customer.id}",
+            resource=name,
         )
-    await session.flush()
 
 
 __all__ = ["GradeSummary", "active_rule_set", "candidate_floor", "grade", "grade_customers"]
