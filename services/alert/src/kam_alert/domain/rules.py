@@ -262,47 +262,42 @@ def shipped_rules() -> list[AlertRule]:
     every_hour = duration_pb2.Duration(seconds=3600)
     C = alert_pb2
     return [
-        AlertRule(
-            display_name="大额现金交易（单笔或当日累计 5 万元以上）",
-            large_transaction=C.LargeTransactionCondition(
-                threshold=money(50_000), cash=C.CASH_FILTER_CASH, same_day_cumulative=True
-            ),
-            severity=Severity.SEVERITY_HIGH,
-            recipients=rm_and_manager,
-            repeat_interval=every_hour,
-            max_notify_count=3,
-            escalation=escalate,
-            enabled=True,
-        ),
-        AlertRule(
-            display_name="个人大额转账（单笔或当日累计 50 万元以上）",
-            large_transaction=C.LargeTransactionCondition(
-                threshold=money(500_000),
-                cash=C.CASH_FILTER_NON_CASH,
-                customer_type=C.CUSTOMER_TYPE_INDIVIDUAL,
-                same_day_cumulative=True,
-            ),
-            severity=Severity.SEVERITY_HIGH,
-            recipients=rm_and_manager,
-            repeat_interval=every_hour,
-            max_notify_count=3,
-            escalation=escalate,
-            enabled=True,
-        ),
-        AlertRule(
-            display_name="机构大额转账（单笔或当日累计 200 万元以上）",
-            large_transaction=C.LargeTransactionCondition(
-                threshold=money(2_000_000),
-                cash=C.CASH_FILTER_NON_CASH,
-                customer_type=C.CUSTOMER_TYPE_CORPORATE,
-                same_day_cumulative=True,
-            ),
-            severity=Severity.SEVERITY_HIGH,
-            recipients=rm_and_manager,
-            repeat_interval=every_hour,
-            max_notify_count=3,
-            escalation=escalate,
-            enabled=True,
+        *(
+            AlertRule(
+                display_name=title,
+                large_transaction=C.LargeTransactionCondition(
+                    threshold=money(threshold),
+                    cash=cash,
+                    customer_type=customer_type,
+                    same_day_cumulative=True,
+                ),
+                severity=Severity.SEVERITY_HIGH,
+                recipients=rm_and_manager,
+                repeat_interval=every_hour,
+                max_notify_count=3,
+                escalation=escalate,
+                enabled=True,
+            )
+            for title, threshold, cash, customer_type in (
+                (
+                    "大额现金交易（单笔或当日累计 5 万元以上）",
+                    50_000,
+                    C.CASH_FILTER_CASH,
+                    C.CUSTOMER_TYPE_UNSPECIFIED,
+                ),
+                (
+                    "个人大额转账（单笔或当日累计 50 万元以上）",
+                    500_000,
+                    C.CASH_FILTER_NON_CASH,
+                    C.CUSTOMER_TYPE_INDIVIDUAL,
+                ),
+                (
+                    "机构大额转账（单笔或当日累计 200 万元以上）",
+                    2_000_000,
+                    C.CASH_FILTER_NON_CASH,
+                    C.CUSTOMER_TYPE_CORPORATE,
+                ),
+            )
         ),
         AlertRule(
             display_name="小额多次取款（24 小时内 5 笔以上、每笔不足 1 万元、合计 4 万元以上）",
