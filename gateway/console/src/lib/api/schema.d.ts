@@ -2591,7 +2591,7 @@ export interface components {
             /** @description Which branches the rule applies to, `orgUnits/{org_unit}` (including their sub-units); empty means all. */
             orgUnits?: string[];
             quietHours?: components["schemas"]["kam.alert.v1.QuietHours"];
-            recipients: components["schemas"]["kam.alert.v1.Recipients"];
+            recipients?: components["schemas"]["kam.alert.v1.Recipients"];
             /**
              * @description How often an unacknowledged alert is repeated (预警间隔), e.g. `3600s`; zero means once.
              * @example 1.5s
