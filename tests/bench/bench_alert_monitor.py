@@ -2,10 +2,17 @@
 ≥ 5,000 transactions/s sustained in one process).
 
 Applies ``--transactions`` ``TransactionPosted`` events for ``--customers`` key customers to the alert service's
-handler (``Monitor.on_transaction_posted``: the shipped rules, window state per rule and customer, the
-transaction kept for backtests, alerts raised or updated), ``--batch`` events per transaction as the kit's
-consumer applies one fetch — on SQLite and, when it answers, PostgreSQL. No broker: this is the handler's rate, the
-upper bound of the consumer's. Prints transactions/s per database and the detectors' own rate for comparison.
+handler (``Monitor.on_transactions_posted``: the shipped rules, window state per rule and customer, the
+transaction kept for backtests, alerts raised or updated), ``--batch`` events per call and transaction as the
+kit's consumer applies one fetch — on SQLite and, when it answers, PostgreSQL. No broker: this is the handler's rate, the
+upper bound of the consumer's.
+
+Then the same through the broker, as the service runs: the events published to a real JetStream stream, the alert
+service's consumer (``EventConsumer`` with the monitor's ``Batched`` handler: fetch, decode, duplicate check,
+evaluation, acknowledgements) applying them until none is left, beside the raw JetStream consumption of the same
+messages (fetch and ack, nothing else) in the same run. And the latency from a transaction event published to its
+alert event published (``AlertRaised`` on the alert stream, through the outbox relay), p50/p99, with transactions
+published at ``--rate`` per second of which every 20th raises an alert.
 
     uv run python tests/bench/bench_alert_monitor.py [--customers 2000] [--transactions 20000] [--batch 100]
 """
@@ -20,7 +27,10 @@ import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import nats
+from kam.alert.v1 import events_pb2
 from kam.customer.v1 import customer_pb2
 from kam.customer.v1 import events_pb2 as customer_events
 from kam_alert.adapters.orm import Base
@@ -29,11 +39,16 @@ from kam_alert.domain.rules import money
 from kam_alert.service_layer.monitor import Monitor
 from kam_alert.service_layer.rules import RuleService
 from kam_alert.service_layer.watch import on_customer_changed
+from kam_devkit.procs import NatsServer
+from kam_kit import events as kit_events
 from kam_kit import migrations
 from kam_kit.clock import ManualClock
+from kam_kit.consumer import Batched, EventConsumer, Subscription
 from kam_kit.db import Database
 from kam_kit.events import EventMeta
+from kam_kit.outbox import OutboxRelay
 from kam_kit.timeconv import to_timestamp
+from nats.js.api import AckPolicy, ConsumerConfig
 
 META = EventMeta(
     event_id="e", event_type="", source="kam/customer", time="", subject="", resource="", delivery=1
@@ -43,6 +58,39 @@ POSTGRES = os.environ.get("KAM_TEST_POSTGRES_URL", "postgresql+asyncpg://postgre
 
 
 async def run(url: str, customers: int, count: int, batch: int) -> float:
+    db, clock, names = await _bank(url, customers)
+    events = _events(names, count)
+    monitor = Monitor(clock)
+    started = time.perf_counter()
+    for i in range(0, count, batch):
+        async with db.transaction() as session:
+            await monitor.on_transactions_posted(session, [(event, META) for event in events[i : i + batch]])
+    elapsed = time.perf_counter() - started
+    await db.dispose()
+    return count / elapsed
+
+
+def _events(names: list[str], count: int, seed: int = 3) -> list[customer_events.TransactionPosted]:
+    rng = random.Random(seed)
+    return [
+        customer_events.TransactionPosted(
+            transaction=customer_pb2.Transaction(
+                name=f"{rng.choice(names)}/accounts/a1/transactions/t{i}",
+                direction=customer_pb2.Transaction.DIRECTION_DEBIT,
+                amount=money(rng.randint(100, 20_000)),
+                post_time=to_timestamp(START + timedelta(seconds=i * 5)),
+                cash=rng.random() < 0.3,
+            ),
+            tier="tiers/gold",
+            branch="orgUnits/0101",
+            relationship_manager="users/rm",
+        )
+        for i in range(count)
+    ]
+
+
+async def _bank(url: str, customers: int) -> tuple[Database, ManualClock, list[str]]:
+    """A migrated alert database with the shipped rules and ``customers`` watched key customers."""
     await migrations.upgrade_async(url, MIGRATIONS, Base.metadata)
     db = Database(url)
     clock = ManualClock(START)
@@ -60,33 +108,150 @@ async def run(url: str, customers: int, count: int, batch: int) -> float:
                 update_time=to_timestamp(START),
             )
             await on_customer_changed(session, customer_events.CustomerCreated(customer=customer), META)
-    rng = random.Random(3)
-    events = []
-    for i in range(count):
-        name = rng.choice(names)
-        events.append(
-            customer_events.TransactionPosted(
+    return db, clock, names
+
+
+async def _publish(js, events: list[customer_events.TransactionPosted], prefix: str) -> None:
+    subject = kit_events.subject_for("customer", customer_events.TransactionPosted)
+    kind = customer_events.TransactionPosted.DESCRIPTOR.full_name
+    for start in range(0, len(events), 1000):
+        acks = [
+            await js.publish_async(
+                subject,
+                event.SerializeToString(),
+                headers=kit_events.event_headers(
+                    event_id=f"{prefix}-{start + i}", service="customer", event_type=kind, time=START
+                ),
+            )
+            for i, event in enumerate(events[start : start + 1000])
+        ]
+        await asyncio.gather(*acks)
+
+
+async def raw_consumption(js, count: int, batch: int) -> float:
+    """Fetch and acknowledge ``count`` messages of the customer stream (nothing else): the broker's own rate."""
+    stream = kit_events.stream_name("customer")
+    await js.add_consumer(stream, ConsumerConfig(durable_name="raw", ack_policy=AckPolicy.EXPLICIT))
+    psub = await js.pull_subscribe_bind(durable="raw", stream=stream)
+    started, seen = time.perf_counter(), 0
+    while seen < count:
+        for msg in await psub.fetch(batch, timeout=5.0):
+            await msg.ack()
+            seen += 1
+    return count / (time.perf_counter() - started)
+
+
+def _consumer(db: Database, js, monitor: Monitor, batch: int) -> EventConsumer:
+    return EventConsumer(
+        db,
+        js,
+        name="alert-customer",
+        producer="customer",
+        batch_size=batch,
+        subscriptions=[
+            Subscription(
+                customer_events.TransactionPosted, Batched(monitor.on_transactions_posted), "customer"
+            )
+        ],
+    )
+
+
+async def through_broker(
+    url: str, nats_url: str, customers: int, count: int, batch: int
+) -> tuple[float, float]:
+    """Transactions/s of the alert service's consumer over a stream of ``count`` events, and the raw rate."""
+    nc = await nats.connect(nats_url)
+    js = nc.jetstream()
+    await kit_events.ensure_stream(js, "customer")
+    db, clock, names = await _bank(url, customers)
+    await _publish(js, _events(names, count), "t")
+    raw = await raw_consumption(js, count, batch)
+    monitor = Monitor(clock)
+    consumer = _consumer(db, js, monitor, batch)
+    started = time.perf_counter()
+    task = asyncio.create_task(consumer.run())
+    while monitor.evaluated < count:
+        await asyncio.sleep(0.005)
+    rate = count / (time.perf_counter() - started)
+    task.cancel()
+    await nc.jetstream().delete_stream(kit_events.stream_name("customer"))
+    await nc.drain()
+    await db.dispose()
+    return rate, raw
+
+
+async def latency(url: str, nats_url: str, customers: int, rate: int, seconds: float) -> list[float]:
+    """Milliseconds from each alerting transaction's publication to its ``AlertRaised`` on the alert stream,
+    with ``rate`` transactions a second (every 20th a 60,000 CNY cash withdrawal of a customer of its own)."""
+    nc = await nats.connect(nats_url)
+    js = nc.jetstream()
+    await kit_events.ensure_stream(js, "customer")
+    await kit_events.ensure_stream(js, "alert")
+    db, clock, names = await _bank(url, customers)
+    monitor = Monitor(clock)
+    consumer = _consumer(db, js, monitor, 100)
+    relay = OutboxRelay(db, js, service="alert")
+    published: dict[str, float] = {}
+    received: dict[str, float] = {}
+
+    async def on_alert(msg) -> None:
+        if msg.headers and msg.headers.get(kit_events.CE_TYPE) == events_pb2.AlertRaised.DESCRIPTOR.full_name:
+            alert = events_pb2.AlertRaised.FromString(msg.data).alert
+            received[alert.customer] = time.perf_counter()
+
+    sub = await nc.subscribe(kit_events.subject_for("alert", events_pb2.AlertRaised), cb=on_alert)
+    tasks = [asyncio.create_task(consumer.run()), asyncio.create_task(relay.run())]
+    subject = kit_events.subject_for("customer", customer_events.TransactionPosted)
+    kind = customer_events.TransactionPosted.DESCRIPTOR.full_name
+    half = (
+        len(names) // 2
+    )  # ordinary traffic on the first half, the alerting ones each on a customer of the rest
+    normal = _events(names[:half], int(rate * seconds), seed=5)
+    started = time.perf_counter()
+    for i, event in enumerate(normal):
+        if i % 20 == 0:  # an alerting one, for a customer of its own
+            customer = names[half + i // 20]
+            event = customer_events.TransactionPosted(
                 transaction=customer_pb2.Transaction(
-                    name=f"{name}/accounts/a1/transactions/t{i}",
+                    name=f"{customer}/accounts/a9/transactions/big{i}",
                     direction=customer_pb2.Transaction.DIRECTION_DEBIT,
-                    amount=money(rng.randint(100, 20_000)),
+                    amount=money(60_000),
                     post_time=to_timestamp(START + timedelta(seconds=i * 5)),
-                    cash=rng.random() < 0.3,
+                    cash=True,
                 ),
                 tier="tiers/gold",
                 branch="orgUnits/0101",
                 relationship_manager="users/rm",
             )
+            published[customer] = time.perf_counter()
+        await js.publish_async(
+            subject,
+            event.SerializeToString(),
+            headers=kit_events.event_headers(
+                event_id=f"l-{i}", service="customer", event_type=kind, time=START
+            ),
         )
-    monitor = Monitor(clock)
-    started = time.perf_counter()
-    for i in range(0, count, batch):
-        async with db.transaction() as session:
-            for event in events[i : i + batch]:
-                await monitor.on_transaction_posted(session, event, META)
-    elapsed = time.perf_counter() - started
+        pause = started + (i + 1) / rate - time.perf_counter()
+        if pause > 0:
+            await asyncio.sleep(pause)
+    deadline = time.perf_counter() + 30
+    while len(received) < len(published) and time.perf_counter() < deadline:
+        await asyncio.sleep(0.05)
+    for task in tasks:
+        task.cancel()
+    await sub.unsubscribe()
+    for stream in ("customer", "alert"):
+        await js.delete_stream(kit_events.stream_name(stream))
+    await nc.drain()
     await db.dispose()
-    return count / elapsed
+    missing = len(set(published) - set(received))
+    if missing:
+        print(f"  ({missing} of {len(published)} alerts not seen within 30 s)")
+    return sorted((received[c] - published[c]) * 1000 for c in received if c in published)
+
+
+def _percentile(values: list[float], p: float) -> float:
+    return values[min(len(values) - 1, int(len(values) * p))] if values else float("nan")
 
 
 async def main() -> None:
@@ -96,30 +261,78 @@ async def main() -> None:
     parser.add_argument("--customers", type=int, default=2000)
     parser.add_argument("--transactions", type=int, default=20_000)
     parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--rate", type=int, default=1000, help="transactions/s in the latency run")
+    parser.add_argument("--seconds", type=float, default=10.0, help="length of the latency run")
     args = parser.parse_args()
     print(
         f"# alert evaluation benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: {os.cpu_count()} cores, "
         f"{args.customers:,} customers, {args.transactions:,} transactions, {args.batch} per database transaction"
     )
+    print("handler alone (no broker):")
     with tempfile.TemporaryDirectory() as tmp:
         rate = await run(f"sqlite+aiosqlite:///{tmp}/alert.db", args.customers, args.transactions, args.batch)
         print(f"| SQLite | {rate:,.0f} transactions/s |")
+    pg = await _postgres()
+    if pg is not None:
+        async with pg as url:
+            rate = await run(url, args.customers, args.transactions, args.batch)
+            print(f"| PostgreSQL | {rate:,.0f} transactions/s |")
+    print("through JetStream (the service's consumer), beside the raw consumption of the same messages:")
+    with tempfile.TemporaryDirectory() as tmp, NatsServer(Path(tmp) / "nats") as server:
+        databases = [("SQLite", f"sqlite+aiosqlite:///{tmp}/alert-broker.db")]
+        for label, url in databases:
+            rate, raw = await through_broker(url, server.url, args.customers, args.transactions, args.batch)
+            print(f"| {label} | {rate:,.0f} transactions/s | raw {raw:,.0f} messages/s | {rate / raw:.0%} |")
+        if pg is not None:
+            async with pg as url:
+                rate, raw = await through_broker(
+                    url, server.url, args.customers, args.transactions, args.batch
+                )
+                print(
+                    f"| PostgreSQL | {rate:,.0f} transactions/s | raw {raw:,.0f} messages/s | {rate / raw:.0%} |"
+                )
+        print(
+            f"latency, transaction published → AlertRaised published, at {args.rate:,}/s for {args.seconds:g} s:"
+        )
+        waits = await latency(
+            f"sqlite+aiosqlite:///{tmp}/alert-latency.db", server.url, args.customers, args.rate, args.seconds
+        )
+        print(
+            f"| SQLite | {len(waits)} alerts | p50 {_percentile(waits, 0.5):.0f} ms | p99 {_percentile(waits, 0.99):.0f} ms |"
+        )
+        if pg is not None:
+            async with pg as url:
+                waits = await latency(url, server.url, args.customers, args.rate, args.seconds)
+                print(
+                    f"| PostgreSQL | {len(waits)} alerts | p50 {_percentile(waits, 0.5):.0f} ms | p99 {_percentile(waits, 0.99):.0f} ms |"
+                )
+
+
+class _Scratch:
+    """A PostgreSQL database of its own for one run, dropped afterwards."""
+
+    def __init__(self, admin) -> None:
+        self.admin = admin
+        self.name = ""
+
+    async def __aenter__(self) -> str:
+        self.name = f"kam_bench_{uuid.uuid4().hex[:12]}"
+        await self.admin.execute(f'CREATE DATABASE "{self.name}"')
+        return POSTGRES.rsplit("/", 1)[0] + f"/{self.name}"
+
+    async def __aexit__(self, *exc) -> None:
+        await self.admin.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+async def _postgres() -> _Scratch | None:
     try:
         import asyncpg
 
         admin = await asyncpg.connect(POSTGRES.replace("postgresql+asyncpg", "postgresql"))
     except Exception as exc:  # noqa: BLE001 (no PostgreSQL here: say so)
         print(f"| PostgreSQL | not measured: {exc} |")
-        return
-    name = f"kam_bench_{uuid.uuid4().hex[:12]}"
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        url = POSTGRES.rsplit("/", 1)[0] + f"/{name}"
-        rate = await run(url, args.customers, args.transactions, args.batch)
-        print(f"| PostgreSQL | {rate:,.0f} transactions/s |")
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+        return None
+    return _Scratch(admin)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,14 @@ from kam.identity.v1 import identity_pb2
 from kam.push.v1 import push_pb2
 from kam.task.v1 import events_pb2 as task_events
 from kam.task.v1 import task_pb2
-from kam_alert.adapters.orm import AlertRow, Base, OrgUnitCopy, UserCopy
+from kam_alert.adapters.orm import (
+    AlertRow,
+    Base,
+    DetectorStateRow,
+    OrgUnitCopy,
+    UserCopy,
+    WatchedCustomer,
+)
 from kam_alert.bootstrap import MIGRATIONS
 from kam_alert.domain.rules import money
 from kam_alert.entrypoints.grpc_api import AlertServicer
@@ -36,7 +43,7 @@ from kam_kit.clock import ManualClock
 from kam_kit.db import outbox_table
 from kam_kit.events import EventMeta
 from kam_kit.grpcserver import GrpcServer
-from kam_kit.timeconv import to_timestamp
+from kam_kit.timeconv import aware, to_timestamp
 from sqlalchemy import select
 
 Customer, Transaction = customer_pb2.Customer, customer_pb2.Transaction
@@ -196,6 +203,85 @@ async def test_a_restart_continues_the_window_and_a_disabled_rule_raises_nothing
     d = await bank.customer("c7")
     await bank.post(d, 80_000)
     assert [a.customer for a in await bank.alerts()] == ["customers/c6"]
+
+
+async def test_a_fetch_applied_at_once_alerts_as_the_same_events_one_by_one(database_url) -> None:
+    """The consumer hands a fetch's transactions to the monitor at once (window states read and written once per
+    batch): the alerts, the window states and each customer's last activity equal those of the same events applied
+    one transaction each — several events of one customer in the batch, a redelivered one, cumulative and
+    structuring windows, a customer that is not watched."""
+
+    def transaction(cid: str, i: int, amount: int, *, cash: bool, minutes: int, account: str = "a1"):
+        return customer_events.TransactionPosted(
+            transaction=Transaction(
+                name=f"customers/{cid}/accounts/{account}/transactions/t{i}",
+                direction=Transaction.DIRECTION_DEBIT,
+                amount=money(amount),
+                post_time=to_timestamp(NOON + timedelta(minutes=minutes)),
+                cash=cash,
+            ),
+            tier="tiers/gold",
+            branch="orgUnits/0101",
+            relationship_manager="users/rm_zhang",
+        )
+
+    stream = [
+        transaction("p1", 1, 30_000, cash=True, minutes=0),
+        transaction("p2", 2, 9_000, cash=False, minutes=1),
+        transaction("p1", 3, 20_000, cash=True, minutes=2),  # the day's cash reaches 50,000
+        transaction("p2", 4, 9_000, cash=False, minutes=3, account="a2"),
+        transaction("p1", 3, 20_000, cash=True, minutes=2),  # redelivered inside the batch
+        transaction("p2", 5, 9_000, cash=False, minutes=4),
+        transaction("ghost", 6, 90_000, cash=True, minutes=5),  # not watched (yet): the event's tier counts
+        transaction("p2", 7, 9_000, cash=False, minutes=6),
+        transaction("p1", 8, 100, cash=True, minutes=7),  # one more occurrence
+        transaction("p2", 9, 9_000, cash=False, minutes=8),  # the fifth small withdrawal: structuring
+    ]
+
+    async def outcome(batched: bool):
+        clock = ManualClock(NOON)
+        async with migrated_database(database_url, MIGRATIONS, Base.metadata) as db:
+            bank = Bank(db, clock)
+            await bank.setup()
+            for cid in ("p1", "p2"):
+                await bank.customer(cid)
+            if batched:
+                async with db.transaction() as session:
+                    await bank.monitor.on_transactions_posted(session, [(e, META) for e in stream[:4]])
+                async with db.transaction() as session:
+                    await bank.monitor.on_transactions_posted(session, [(e, META) for e in stream[4:]])
+            else:
+                for event in stream:
+                    async with db.transaction() as session:
+                        await bank.monitor.on_transaction_posted(session, event, META)
+            async with db.read() as session:
+                states = sorted(
+                    (row.rule_id, row.customer, json.loads(row.state))
+                    for row in await session.scalars(select(DetectorStateRow))
+                )
+                activity = sorted(
+                    (row.customer, aware(row.last_activity_time))
+                    for row in await session.scalars(select(WatchedCustomer))
+                )
+            alerts = sorted(
+                (a.kind, a.customer, a.occurrence_count, sorted(json.loads(a.transactions)))
+                for a in await bank.alerts()
+            )
+            return alerts, states, activity
+
+    one_by_one = await outcome(batched=False)
+    assert await outcome(batched=True) == one_by_one
+    alerts, states, activity = one_by_one
+    assert [(kind, customer, count) for kind, customer, count, _ in alerts] == [
+        ("frequent_withdrawals", "customers/p2", 1),
+        ("large_transaction", "customers/ghost", 1),
+        ("large_transaction", "customers/p1", 2),
+    ]
+    assert activity == [
+        ("customers/p1", NOON + timedelta(minutes=7)),
+        ("customers/p2", NOON + timedelta(minutes=8)),
+    ]
+    assert states  # the windows are kept
 
 
 async def test_a_rule_for_a_branch_takes_in_its_subtree_only(bank: Bank) -> None:

@@ -11,7 +11,7 @@ import pytest
 from kam.customer.v1 import customer_pb2, events_pb2
 from kam_kit import events, migrations, outbox
 from kam_kit.clock import ManualClock
-from kam_kit.consumer import EventConsumer, PoisonMessage, Subscription
+from kam_kit.consumer import Batched, EventConsumer, PoisonMessage, Subscription
 from kam_kit.db import Database, outbox_table, parked_events_table, processed_events_table
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select, update
 
@@ -359,3 +359,73 @@ async def test_the_events_of_one_fetch_share_a_transaction_and_each_applies_once
     await _wait_for(acks_counted)
     info = await js.consumer_info(events.stream_name(service), consumer.durable)
     assert info.num_ack_pending == 1  # e7, waiting for its redelivery
+
+
+async def test_a_batched_handler_gets_a_fetchs_events_at_once_and_a_failure_one_by_one(
+    db: Database, js, service: str, applied_table
+) -> None:
+    """A Batched handler is called once for the consecutive events of its type (in order, duplicates left out);
+    events of another type between them split the run; if a run fails, its events are applied one by one, so the
+    failing one is retried alone and the others are applied."""
+    runs: list[list[str]] = []
+    singles: list[str] = []
+
+    async def batch(session, items) -> None:
+        names = [event.customer.display_name for event, _meta in items]
+        runs.append(names)
+        if "bad" in names:
+            raise ValueError("cannot apply yet")
+        await session.execute(insert(applied_table), [{"name": name} for name in names])
+
+    async def single(session, event, meta) -> None:
+        singles.append(event.customer.display_name)
+        await session.execute(insert(applied_table).values(name=f"updated-{event.customer.display_name}"))
+
+    names = ["a", "b", "c", "u", "d", "e", "bad", "f"]
+    async with db.transaction() as session:
+        ids = [
+            outbox.record(
+                session,
+                events_pb2.CustomerUpdated(customer=_event(name).customer) if name == "u" else _event(name),
+                service=service,
+            )
+            for name in names
+        ]
+    await events.ensure_stream(js, service)
+    await outbox.OutboxRelay(db, js, service=service).drain()
+    again = await js.get_msg(events.stream_name(service), seq=2)  # "b" once more, another broker id
+    await js.publish(again.subject, again.data, headers={**again.headers, events.MSG_ID: "b-again"})
+    consumer = EventConsumer(
+        db,
+        js,
+        name=f"{service}-batched",
+        producer=service,
+        backoff=(30.0,),
+        subscriptions=[
+            Subscription(events_pb2.CustomerCreated, Batched(batch), service),
+            Subscription(events_pb2.CustomerUpdated, single, service),
+        ],
+    )
+    await js.add_consumer(events.stream_name(service), consumer.consumer_config())
+    psub = await js.pull_subscribe_bind(durable=consumer.durable, stream=events.stream_name(service))
+    messages = await psub.fetch(100, timeout=2.0)
+    assert len(messages) == 9
+
+    await consumer.handle_batch(messages)
+
+    # together: [a b c], u, [d e bad f] fails → [a b c], u together again; the failed run's one by one
+    assert runs == [["a", "b", "c"], ["d", "e", "bad", "f"], ["a", "b", "c"], ["d"], ["e"], ["bad"], ["f"]]
+    assert singles == ["u", "u"]
+    async with db.read() as session:
+        applied = sorted((await session.scalars(select(applied_table.c.name))).all())
+        processed = set(
+            (
+                await session.scalars(
+                    select(processed_events_table.c.event_id).where(
+                        processed_events_table.c.consumer == consumer.name
+                    )
+                )
+            ).all()
+        )
+    assert applied == ["a", "b", "c", "d", "e", "f", "updated-u"]
+    assert processed == set(ids) - {ids[6]}

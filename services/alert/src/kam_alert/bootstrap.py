@@ -9,6 +9,7 @@ from kam.identity.v1 import events_pb2 as identity_events
 from kam.task.v1 import events_pb2 as task_events
 from kam_kit import directory, orgtree, pagination
 from kam_kit.clock import SYSTEM_CLOCK, Clock
+from kam_kit.consumer import Batched
 from kam_kit.db import Database
 from kam_kit.runtime import ServiceApp
 from kam_kit.settings import ServiceSettings
@@ -38,7 +39,7 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
     app.background.append(Scheduler(db, clock, monitor=monitor).run)
     handlers = {
         **dict.fromkeys(CUSTOMER_EVENTS, on_customer_changed),
-        customer_events.TransactionPosted: monitor.on_transaction_posted,
+        customer_events.TransactionPosted: Batched(monitor.on_transactions_posted),  # a fetch's at once
         customer_events.BalanceSnapshot: monitor.on_balance_snapshot,
         customer_events.TierChanged: monitor.on_tier_changed,
         customer_events.TierRuleSetActivated: monitor.on_rule_set_activated,

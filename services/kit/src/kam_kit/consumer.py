@@ -8,6 +8,12 @@ handler fails there is settled as if it had been applied alone, and the others a
 failure is retried with backoff (``nak(delay)``) up to ``max_deliver`` deliveries; then the message is *parked* in
 ``kam_parked_events`` with the error, logged, counted in the ``kam.consumer.parked`` metric and terminated, so it
 neither blocks the stream nor disappears.
+
+A handler wrapped in :class:`Batched` receives the consecutive events of its type in a fetch at once (one call per
+run of them, still in the fetch's transaction), so it can read and write what they share in one query each — the
+alert service's evaluation of transactions. If it fails for several events, those are applied one by one (each in a
+call of its own), so the failure is settled against the event that caused it; the fetch's other events are still
+applied together.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from google.protobuf.message import DecodeError, Message
 from nats.aio.msg import Msg
@@ -25,7 +32,7 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 from opentelemetry import context as otel_context
-from opentelemetry import metrics, propagate
+from opentelemetry import metrics, propagate, trace
 from opentelemetry.trace import SpanKind
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
@@ -38,6 +45,15 @@ from kam_kit.db import Database, parked_events_table, processed_events_table
 log = logging.getLogger(__name__)
 
 Handler = Callable[[AsyncSession, Message, events.EventMeta], Awaitable[None]]
+BatchHandler = Callable[[AsyncSession, Sequence[tuple[Any, events.EventMeta]]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Batched:
+    """Marks a handler that applies several events of one type in one call: ``handler(session, [(event, meta),
+    …])``, in the order they were published."""
+
+    handler: BatchHandler
 
 
 @dataclass(frozen=True)
@@ -45,7 +61,7 @@ class Subscription:
     """One event type a consumer applies: its message class and the handler that applies it."""
 
     message_type: type[Message]
-    handler: Handler
+    handler: Handler | Batched
     producer: str  # the producing service, e.g. "customer"
 
     @property
@@ -55,6 +71,16 @@ class Subscription:
 
 class PoisonMessage(Exception):
     """Raised by a handler for an event that can never be applied (parked at once, not retried)."""
+
+
+class _BatchFailed(Exception):
+    """A :class:`Batched` handler failed for the events ``start`` to ``end`` (exclusive) of a transaction (which
+    of them is told by applying them alone)."""
+
+    def __init__(self, start: int, end: int, error: Exception) -> None:
+        super().__init__(start, end, error)
+        self.start = start
+        self.end = end
 
 
 class _HandlerFailed(Exception):
@@ -216,6 +242,12 @@ class EventConsumer:
                 await self._settle_one(batch[failed.index], failed.error)
                 batch = batch[failed.index + 1 :]
                 continue
+            except _BatchFailed as failed:  # those before the run went well; the run's, one by one
+                await self._apply_batch(batch[: failed.start])
+                for delivery in batch[failed.start : failed.end]:
+                    await self._settle_one(delivery)
+                batch = batch[failed.end :]
+                continue
             except Exception:  # noqa: BLE001 - the commit or the duplicate check: one by one says which
                 log.info(
                     "events not applied together; applying one by one",
@@ -332,18 +364,27 @@ class EventConsumer:
                 ).all()
             )
             applied = []
-            for delivery in deliveries:
+            run: list[tuple[int, _Delivery]] = []  # consecutive fresh events for one Batched handler
+            for index, delivery in enumerate(deliveries):
                 fresh = delivery.event_id not in seen
                 applied.append(fresh)
                 if not fresh:
                     continue
                 seen.add(delivery.event_id)  # the same event twice in one batch applies once
                 assert delivery.subscription and delivery.payload and delivery.meta  # read without a problem
+                if run and run[0][1].subscription is not delivery.subscription:
+                    await self._apply_run(session, run)
+                    run = []
+                if isinstance(delivery.subscription.handler, Batched):
+                    run.append((index, delivery))
+                    continue
                 with self._span(delivery):
                     try:
                         await delivery.subscription.handler(session, delivery.payload, delivery.meta)
                     except Exception as exc:
-                        raise _HandlerFailed(len(applied) - 1, exc) from exc
+                        raise _HandlerFailed(index, exc) from exc
+            if run:
+                await self._apply_run(session, run)
             if any(applied):
                 now = self.clock.now()
                 await session.execute(
@@ -355,6 +396,41 @@ class EventConsumer:
                     ],
                 )
         return applied
+
+    async def _apply_run(self, session: AsyncSession, indexed: Sequence[tuple[int, _Delivery]]) -> None:
+        """Applies a run of events for one :class:`Batched` handler, each with its index in the transaction's
+        events (a failure of a run of one is that event's)."""
+        run = [delivery for _, delivery in indexed]
+        first = run[0]
+        assert first.subscription is not None and isinstance(first.subscription.handler, Batched)
+        links = [
+            trace.Link(span_context)
+            for d in run
+            if (
+                span_context := trace.get_current_span(propagate.extract(d.headers)).get_span_context()
+            ).is_valid
+        ]
+        with self._tracer.start_as_current_span(
+            f"{first.msg.subject} process",
+            kind=SpanKind.CONSUMER,
+            links=links,
+            attributes={
+                "messaging.system": "nats",
+                "messaging.operation.type": "process",
+                "messaging.destination.name": first.msg.subject,
+                "messaging.consumer.group.name": self.name,
+                "messaging.batch.message_count": len(run),
+            },
+        ):
+            try:
+                await first.subscription.handler.handler(
+                    session,
+                    [(d.payload, d.meta) for d in run],  # type: ignore[misc]
+                )
+            except Exception as exc:
+                if len(run) == 1:
+                    raise _HandlerFailed(indexed[0][0], exc) from exc
+                raise _BatchFailed(indexed[0][0], indexed[-1][0] + 1, exc) from exc
 
     async def _park(self, msg: Msg, headers, event_id: str, error: str, delivery: int) -> None:
         headers = {

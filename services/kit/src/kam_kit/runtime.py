@@ -37,7 +37,7 @@ from sqlalchemy import MetaData
 from kam_kit import audit, backup, events, heap, migrations, registry, status, telemetry
 from kam_kit.auth import Identity
 from kam_kit.clock import SYSTEM_CLOCK, Clock
-from kam_kit.consumer import EventConsumer, Subscription
+from kam_kit.consumer import Batched, EventConsumer, Subscription
 from kam_kit.db import Database
 from kam_kit.grpcserver import GrpcServer
 from kam_kit.outbox import OutboxRelay
@@ -54,7 +54,7 @@ def consumer(
     *,
     name: str,
     producer: str,
-    handlers: Mapping[type, Callable],
+    handlers: Mapping[type, Callable | Batched],
     settings: ServiceSettings,
     clock: Clock = SYSTEM_CLOCK,
 ) -> ConsumerFactory:
@@ -147,7 +147,7 @@ class ServiceApp:
         """Serve these gRPC servicers (instances of classes extending the generated ``*Servicer`` bases)."""
         self.servicers.extend(servicers)
 
-    def consume(self, producer: str, handlers: Mapping[type, Callable], *, name: str = "") -> None:
+    def consume(self, producer: str, handlers: Mapping[type, Callable | Batched], *, name: str = "") -> None:
         """Apply ``producer``'s events with ``handlers`` (message class → ``async handler(session, event, meta)``)
         through the durable, idempotent consumer ``name`` (default ``<service>-<producer>``)."""
         self.consumers.append(

@@ -183,8 +183,11 @@ class Structuring:
         if self.window <= timedelta(0) or self.count < 1:
             raise ValueError("the window must be positive and the count at least 1")
 
+    def applies_to(self, t: Transaction) -> bool:
+        return t.direction == Direction.DEBIT and t.amount < self.each_below
+
     def observe(self, t: Transaction) -> list[Hit]:
-        if t.direction != Direction.DEBIT or t.amount >= self.each_below:
+        if not self.applies_to(t):
             return []
         scope = f"{t.customer}/{t.account}" if self.per_account else t.customer
         entries = self.windows.setdefault(scope, [])

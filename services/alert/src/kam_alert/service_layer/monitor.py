@@ -10,10 +10,11 @@ full scan's) are never announced by the customer service, so they never alert.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -29,8 +30,10 @@ from kam_kit.clock import Clock
 from kam_kit.events import EventMeta
 from kam_kit.protoconv import money_value
 from kam_kit.timeconv import aware, from_timestamp, to_timestamp
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from kam_alert.adapters.orm import (
     AlertRow,
@@ -74,88 +77,107 @@ class Monitor:
     async def on_transaction_posted(
         self, session: AsyncSession, event: customer_events.TransactionPosted, meta: EventMeta
     ) -> None:
-        t = event.transaction
-        parts = t.name.split("/")
-        if len(parts) != 6 or parts[0] != "customers":
-            log.warning(
-                "TransactionPosted %s: unexpected transaction name %r; skipped", meta.event_id, t.name
-            )
+        await self.on_transactions_posted(session, [(event, meta)])
+
+    async def on_transactions_posted(
+        self,
+        session: AsyncSession,
+        posted: Sequence[tuple[customer_events.TransactionPosted, EventMeta]],
+    ) -> None:
+        """The transactions of one consumer fetch, in order (the kit's :class:`~kam_kit.consumer.Batched`): what
+        they share is read in one query each — their customers, the rules, the window states — the detectors run
+        in memory, and each changed state is written once for the batch."""
+        observed: list[tuple[customer_events.TransactionPosted, detection.Transaction]] = []
+        for event, meta in posted:
+            t = event.transaction
+            parts = t.name.split("/")
+            if len(parts) != 6 or parts[0] != "customers":
+                log.warning(
+                    "TransactionPosted %s: unexpected transaction name %r; skipped", meta.event_id, t.name
+                )
+                continue
+            observed.append((event, _observed(t, f"customers/{parts[1]}", "/".join(parts[:4]))))
+        if not observed:
             return
-        customer, account = f"customers/{parts[1]}", "/".join(parts[:4])
-        watched = await session.get(WatchedCustomer, customer)
-        customer_type = (watched.type if watched else "INDIVIDUAL").lower()
-        observed = detection.Transaction(
-            id=t.name,
-            customer=customer,
-            account=account,
-            amount=money_value(t.amount, "amount"),
-            direction=(
-                detection.Direction.DEBIT
-                if t.direction == Transaction.DIRECTION_DEBIT
-                else detection.Direction.CREDIT
-            ),
-            post_time=from_timestamp(t.post_time),
-            cash=t.cash,
-            channel=Transaction.Channel.Name(t.channel),
-            customer_type=detection.CustomerType(customer_type),
-        )
-        self.evaluated += 1
-        # kept for backtests: a plain row inserted with the batch at commit (a repeat is left out)
-        bulk.queue_rows(
-            session,
-            HISTORY,
-            [
+        customers = {seen.customer for _, seen in observed}
+        watched = {
+            row.customer: row
+            for row in await session.execute(
+                select(
+                    WATCHED.c.customer, WATCHED.c.type, WATCHED.c.display_name, WATCHED.c.last_activity_time
+                ).where(WATCHED.c.customer.in_(customers))
+            )
+        }
+        active: dict[str, datetime] = {}  # customer → its newest transaction's time, where that moved
+        enabled = await _enabled(session, domain.TRANSACTION_KINDS)
+        states = await _states(session, customers, [row.id for row, _ in enabled])
+        detectors: dict[tuple[str, str], detection.LargeTransaction | detection.Structuring] = {}
+        ancestors: dict[str, set[str]] = {}
+        history = []
+        self.evaluated += len(observed)
+        for event, seen in observed:
+            customer = watched.get(seen.customer)
+            customer_type = (customer.type if customer else "INDIVIDUAL").lower()
+            seen = dataclasses.replace(seen, customer_type=detection.CustomerType(customer_type))
+            history.append(
                 {
-                    "name": t.name,
-                    "customer": customer,
+                    "name": seen.id,
+                    "customer": seen.customer,
                     "customer_type": customer_type,
                     "tier": event.tier,
                     "branch": event.branch,
-                    "amount": observed.amount,
-                    "direction": observed.direction.value,
-                    "cash": observed.cash,
-                    "channel": observed.channel,
-                    "post_time": observed.post_time,
+                    "amount": seen.amount,
+                    "direction": seen.direction.value,
+                    "cash": seen.cash,
+                    "channel": seen.channel,
+                    "post_time": seen.post_time,
                 }
-            ],
-            skip_existing=("name",),
-        )
-        if watched is not None and (
-            watched.last_activity_time is None or aware(watched.last_activity_time) < observed.post_time
-        ):
-            watched.last_activity_time = observed.post_time
-        ancestors = await _ancestors(session, event.branch)
-        rules = [
-            (row, rule)
-            for row, rule in await _enabled(session, domain.TRANSACTION_KINDS)
-            if domain.applies_to(
-                rule, customer_type=customer_type, tier=event.tier, branch_and_ancestors=ancestors
             )
-        ]
-        states = await _states(session, customer, [row.id for row, _ in rules])
-        for row, rule in rules:
-            detector = domain.transaction_detector(row.id, rule)
-            if detector is None:
-                continue
-            state = states.get(row.id)
-            if state is not None:
-                detector.load_json(json.loads(state.state))
-            hits = detector.observe(observed)
-            _keep_state(session, state, row.id, customer, detector.to_json(), self.clock.now())
-            for hit in hits:
-                await self._raise_or_update(
-                    session,
-                    rule_row=row,
-                    rule=rule,
-                    hit=hit,
-                    context={
-                        "account": account,
-                        "branch": event.branch,
-                        "relationship_manager": event.relationship_manager,
-                        "customer_name": watched.display_name if watched else customer,
-                        "event_time": observed.post_time,
-                    },
+            if customer is not None:
+                last = active.get(seen.customer) or (
+                    customer.last_activity_time and aware(customer.last_activity_time)
                 )
+                if last is None or last < seen.post_time:
+                    active[seen.customer] = seen.post_time
+            if event.branch not in ancestors:
+                ancestors[event.branch] = await _ancestors(session, event.branch)
+            for row, rule in enabled:
+                if not domain.applies_to(
+                    rule,
+                    customer_type=customer_type,
+                    tier=event.tier,
+                    branch_and_ancestors=ancestors[event.branch],
+                ):
+                    continue
+                if not _prototype(row, rule).applies_to(seen):
+                    continue  # its state cannot change: neither read nor written
+                key = (row.id, seen.customer)
+                detector = detectors.get(key)
+                if detector is None:
+                    detector = _prototype(row, rule, fresh=True)
+                    if (state := states.get(key)) is not None:
+                        detector.load_json(json.loads(state))
+                    detectors[key] = detector
+                for hit in detector.observe(seen):
+                    await self._raise_or_update(
+                        session,
+                        rule_row=row,
+                        rule=rule,
+                        hit=hit,
+                        context={
+                            "account": seen.account,
+                            "branch": event.branch,
+                            "relationship_manager": event.relationship_manager,
+                            "customer_name": customer.display_name if customer else seen.customer,
+                            "event_time": seen.post_time,
+                        },
+                    )
+        await _keep_states(
+            session, {key: detector.to_json() for key, detector in detectors.items()}, self.clock.now()
+        )
+        await _note_activity(session, active)
+        # kept for backtests: plain rows inserted with the batch at commit (a repeat is left out)
+        bulk.queue_rows(session, HISTORY, history, skip_existing=("name",))
 
     async def on_balance_snapshot(
         self, session: AsyncSession, event: customer_events.BalanceSnapshot, meta: EventMeta
@@ -168,7 +190,10 @@ class Monitor:
             return
         ancestors = await _ancestors(session, watched.branch)
         when = from_timestamp(event.snapshot_time)
-        for row, rule in await _enabled(session, ("balance_drop",)):
+        enabled = await _enabled(session, ("balance_drop",))
+        states = await _states(session, {customer}, [row.id for row, _ in enabled])
+        changed: dict[tuple[str, str], dict] = {}
+        for row, rule in enabled:
             if not domain.applies_to(
                 rule, customer_type=watched.type.lower(), tier=watched.tier, branch_and_ancestors=ancestors
             ):
@@ -181,11 +206,10 @@ class Monitor:
             level = money_value(
                 event.balance if per_account else event.customer_assets_under_management, "balance"
             )
-            state = await session.get(DetectorStateRow, (row.id, customer))
-            if state is not None:
-                detector.load_json(json.loads(state.state))
+            if (state := states.get((row.id, customer))) is not None:
+                detector.load_json(json.loads(state))
             hits = detector.observe(subject, level, when)
-            _keep_state(session, state, row.id, customer, detector.to_json(), self.clock.now())
+            changed[(row.id, customer)] = detector.to_json()
             for hit in hits:
                 await self._raise_or_update(
                     session,
@@ -200,6 +224,7 @@ class Monitor:
                     ),
                     context=_context(watched, event_time=when, account=event.account if per_account else ""),
                 )
+        await _keep_states(session, changed, self.clock.now())
 
     async def on_tier_changed(
         self, session: AsyncSession, event: customer_events.TierChanged, meta: EventMeta
@@ -705,39 +730,101 @@ async def _enabled(
 
 
 HISTORY = TransactionHistoryRow.__table__
+#: a transaction rule's detector with empty state, per rule and version: it tells which transactions can change
+#: the rule's state at all (most rules filter on direction, cash, type or amount)
+_PROTOTYPES: dict[tuple[str, int], detection.LargeTransaction | detection.Structuring] = {}
 
 
-async def _states(session: AsyncSession, customer: str, rule_ids: list[str]) -> dict[str, DetectorStateRow]:
-    """The customer's window state of these rules, in one query (rows this transaction already holds — a batch
-    applies several events of one customer — come from the session, new ones included)."""
-    held: dict[tuple[str, str], DetectorStateRow] = session.info.setdefault("alert_states", {})
-    missing = [rule for rule in rule_ids if (rule, customer) not in held]
-    if missing:
-        with session.no_autoflush:  # the rows it looks for are never pending: those are in ``held``
-            rows = await session.scalars(
-                select(DetectorStateRow).where(
-                    DetectorStateRow.customer == customer, DetectorStateRow.rule_id.in_(missing)
-                )
+def _prototype(
+    row: RuleRef, rule: alert_pb2.AlertRule, *, fresh: bool = False
+) -> detection.LargeTransaction | detection.Structuring:
+    """The rule's transaction detector: the shared empty one, or with ``fresh`` a new one to load state into."""
+    if fresh:
+        detector = domain.transaction_detector(row.id, rule)
+        assert detector is not None  # only transaction rules get here
+        return detector
+    key = (row.id, row.version)
+    detector = _PROTOTYPES.get(key)
+    if detector is None:
+        detector = _PROTOTYPES[key] = _prototype(row, rule, fresh=True)
+    return detector
+
+
+STATES = DetectorStateRow.__table__
+WATCHED = WatchedCustomer.__table__
+
+
+async def _note_activity(session: AsyncSession, active: Mapping[str, datetime]) -> None:
+    """The customers' latest activity, one executemany (and in the copies the transaction holds as objects)."""
+    if not active:
+        return
+    await session.execute(
+        update(WATCHED)
+        .where(WATCHED.c.customer == bindparam("key"))
+        .values(last_activity_time=bindparam("when")),
+        [{"key": customer, "when": when} for customer, when in active.items()],
+        execution_options={"synchronize_session": False},
+    )
+    held = session.sync_session.identity_map
+    for customer, when in active.items():
+        row = held.get(identity_key(WatchedCustomer, customer))
+        if row is not None:
+            set_committed_value(row, "last_activity_time", when)
+
+
+async def _states(
+    session: AsyncSession, customers: set[str], rule_ids: list[str]
+) -> dict[tuple[str, str], str]:
+    """The customers' window states (JSON) of these rules, in one query of plain rows. States this transaction
+    has read or written already (a fetch applies several events of one customer) come from the session."""
+    held: dict[tuple[str, str], str] = session.info.setdefault("alert_states", {})
+    missing = {customer for customer in customers if any((rule, customer) not in held for rule in rule_ids)}
+    if missing and rule_ids:
+        rows = await session.execute(
+            select(STATES.c.rule_id, STATES.c.customer, STATES.c.state).where(
+                STATES.c.customer.in_(missing), STATES.c.rule_id.in_(rule_ids)
             )
-        for row in rows:
-            held[(row.rule_id, customer)] = row
-    return {rule: held[(rule, customer)] for rule in rule_ids if (rule, customer) in held}
+        )
+        for rule_id, customer, state in rows:
+            held.setdefault((rule_id, customer), state)
+    return {
+        (rule, customer): held[(rule, customer)]
+        for customer in customers
+        for rule in rule_ids
+        if (rule, customer) in held
+    }
 
 
-def _keep_state(
-    session: AsyncSession,
-    state: DetectorStateRow | None,
-    rule_id: str,
-    customer: str,
-    data: dict,
-    now: datetime,
-) -> None:
-    if state is None:
-        state = DetectorStateRow(rule_id=rule_id, customer=customer, state=json.dumps(data), update_time=now)
-        session.add(state)
-        session.info.setdefault("alert_states", {})[(rule_id, customer)] = state
-    else:
-        state.state, state.update_time = json.dumps(data), now
+async def _keep_states(session: AsyncSession, states: Mapping[tuple[str, str], dict], now: datetime) -> None:
+    """Writes window states, one upsert for all of them (and keeps them for the transaction's later events)."""
+    held: dict[tuple[str, str], str] = session.info.setdefault("alert_states", {})
+    rows = []
+    for (rule_id, customer), data in states.items():
+        text = json.dumps(data, separators=(",", ":"))
+        if held.get((rule_id, customer)) == text:
+            continue  # unchanged (a redelivered transaction, one that only aged nothing out)
+        held[(rule_id, customer)] = text
+        rows.append({"rule_id": rule_id, "customer": customer, "state": text, "update_time": now})
+    if rows:
+        await bulk.insert_rows(session, STATES, rows, replace_existing=("rule_id", "customer"))
+
+
+def _observed(t: customer_pb2.Transaction, customer: str, account: str) -> detection.Transaction:
+    """A posted transaction as the detectors see it (the customer's type is set from the watched copy)."""
+    return detection.Transaction(
+        id=t.name,
+        customer=customer,
+        account=account,
+        amount=money_value(t.amount, "amount"),
+        direction=(
+            detection.Direction.DEBIT
+            if t.direction == Transaction.DIRECTION_DEBIT
+            else detection.Direction.CREDIT
+        ),
+        post_time=from_timestamp(t.post_time),
+        cash=t.cash,
+        channel=Transaction.Channel.Name(t.channel),
+    )
 
 
 def _context(watched: WatchedCustomer, *, event_time: datetime, account: str = "") -> dict[str, Any]:
