@@ -30,11 +30,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import nats
+from bench_alert_detection import injected, ordinary
 from kam.alert.v1 import events_pb2
 from kam.customer.v1 import customer_pb2
 from kam.customer.v1 import events_pb2 as customer_events
 from kam_alert.adapters.orm import Base
 from kam_alert.bootstrap import MIGRATIONS
+from kam_alert.domain import detection
 from kam_alert.domain.rules import money
 from kam_alert.service_layer.monitor import Monitor
 from kam_alert.service_layer.rules import RuleService
@@ -53,7 +55,7 @@ from nats.js.api import AckPolicy, ConsumerConfig
 META = EventMeta(
     event_id="e", event_type="", source="kam/customer", time="", subject="", resource="", delivery=1
 )
-START = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
+START = datetime(2026, 10, 31, 1, 0, tzinfo=UTC)  # the day before the traffic begins
 POSTGRES = os.environ.get("KAM_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
 
 
@@ -71,22 +73,40 @@ async def run(url: str, customers: int, count: int, batch: int) -> float:
 
 
 def _events(names: list[str], count: int, seed: int = 3) -> list[customer_events.TransactionPosted]:
+    """The first ``count`` transactions, in time order, of the detection benchmark's labelled traffic for these
+    customers: ordinary traffic (cash, card spending, transfers in and out) with injected large transactions,
+    structuring runs and drops — as many alerting cases as a busy day brings, not a stream of alerts."""
     rng = random.Random(seed)
+    customers = [(name, _kind(name)) for name in names]
+    cases, _ = injected(customers, rng, per_kind=max(1, len(names) // 100))
+    stream = sorted(ordinary(customers, rng) + cases, key=lambda t: t.post_time)[:count]
+    channels = {name: value for name, value in customer_pb2.Transaction.Channel.items()}
     return [
         customer_events.TransactionPosted(
             transaction=customer_pb2.Transaction(
-                name=f"{rng.choice(names)}/accounts/a1/transactions/t{i}",
-                direction=customer_pb2.Transaction.DIRECTION_DEBIT,
-                amount=money(rng.randint(100, 20_000)),
-                post_time=to_timestamp(START + timedelta(seconds=i * 5)),
-                cash=rng.random() < 0.3,
+                name=f"{t.customer}/accounts/{t.account.rsplit('/', 1)[1]}/transactions/{t.id}",
+                direction=(
+                    customer_pb2.Transaction.DIRECTION_DEBIT
+                    if t.direction == detection.Direction.DEBIT
+                    else customer_pb2.Transaction.DIRECTION_CREDIT
+                ),
+                amount=money(t.amount),
+                post_time=to_timestamp(t.post_time),
+                cash=t.cash,
+                channel=channels.get(t.channel, 0),
             ),
             tier="tiers/gold",
             branch="orgUnits/0101",
             relationship_manager="users/rm",
         )
-        for i in range(count)
+        for t in stream
     ]
+
+
+def _kind(name: str) -> detection.CustomerType:
+    """Every tenth customer is a company."""
+    corporate = int(name.rsplit("b", 1)[1]) % 10 == 0
+    return detection.CustomerType.CORPORATE if corporate else detection.CustomerType.INDIVIDUAL
 
 
 async def _bank(url: str, customers: int) -> tuple[Database, ManualClock, list[str]]:
@@ -100,7 +120,11 @@ async def _bank(url: str, customers: int) -> tuple[Database, ManualClock, list[s
         for name in names:
             customer = customer_pb2.Customer(
                 name=name,
-                type=customer_pb2.Customer.TYPE_INDIVIDUAL,
+                type=(
+                    customer_pb2.Customer.TYPE_CORPORATE
+                    if _kind(name) == detection.CustomerType.CORPORATE
+                    else customer_pb2.Customer.TYPE_INDIVIDUAL
+                ),
                 display_name=name,
                 relationship_manager="users/rm",
                 branch="orgUnits/0101",

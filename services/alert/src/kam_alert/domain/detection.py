@@ -20,6 +20,7 @@ another. Redelivered transactions (an id already counted) change nothing.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -133,6 +134,12 @@ class LargeTransaction:
             )
         ]
 
+    def empty(self) -> LargeTransaction:
+        """The same rule with no state (cheaper than building it from the rule again)."""
+        clone = copy.copy(self)
+        clone.days, clone._newest_day = {}, None
+        return clone
+
     def _forget_before(self, day: date) -> None:
         """Days before ``day`` can no longer change (late events of yesterday are still taken)."""
         for key in [k for k in self.days if k[2] < day.isoformat()]:
@@ -185,6 +192,12 @@ class Structuring:
 
     def applies_to(self, t: Transaction) -> bool:
         return t.direction == Direction.DEBIT and t.amount < self.each_below
+
+    def empty(self) -> Structuring:
+        """The same rule with no state."""
+        clone = copy.copy(self)
+        clone.windows = {}
+        return clone
 
     def observe(self, t: Transaction) -> list[Hit]:
         if not self.applies_to(t):

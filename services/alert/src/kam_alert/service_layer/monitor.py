@@ -10,7 +10,6 @@ full scan's) are never announced by the customer service, so they never alert.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import uuid
@@ -87,7 +86,7 @@ class Monitor:
         """The transactions of one consumer fetch, in order (the kit's :class:`~kam_kit.consumer.Batched`): what
         they share is read in one query each — their customers, the rules, the window states — the detectors run
         in memory, and each changed state is written once for the batch."""
-        observed: list[tuple[customer_events.TransactionPosted, detection.Transaction]] = []
+        observed: list[tuple[customer_events.TransactionPosted, str, str]] = []  # (event, customer, account)
         for event, meta in posted:
             t = event.transaction
             parts = t.name.split("/")
@@ -96,10 +95,10 @@ class Monitor:
                     "TransactionPosted %s: unexpected transaction name %r; skipped", meta.event_id, t.name
                 )
                 continue
-            observed.append((event, _observed(t, f"customers/{parts[1]}", "/".join(parts[:4]))))
+            observed.append((event, f"customers/{parts[1]}", "/".join(parts[:4])))
         if not observed:
             return
-        customers = {seen.customer for _, seen in observed}
+        customers = {customer for _, customer, _ in observed}
         watched = {
             row.customer: row
             for row in await session.execute(
@@ -115,10 +114,10 @@ class Monitor:
         ancestors: dict[str, set[str]] = {}
         history = []
         self.evaluated += len(observed)
-        for event, seen in observed:
-            customer = watched.get(seen.customer)
+        for event, name, account in observed:
+            customer = watched.get(name)
             customer_type = (customer.type if customer else "INDIVIDUAL").lower()
-            seen = dataclasses.replace(seen, customer_type=detection.CustomerType(customer_type))
+            seen = _observed(event.transaction, name, account, detection.CustomerType(customer_type))
             history.append(
                 {
                     "name": seen.id,
@@ -739,15 +738,13 @@ def _prototype(
     row: RuleRef, rule: alert_pb2.AlertRule, *, fresh: bool = False
 ) -> detection.LargeTransaction | detection.Structuring:
     """The rule's transaction detector: the shared empty one, or with ``fresh`` a new one to load state into."""
-    if fresh:
-        detector = domain.transaction_detector(row.id, rule)
-        assert detector is not None  # only transaction rules get here
-        return detector
     key = (row.id, row.version)
     detector = _PROTOTYPES.get(key)
     if detector is None:
-        detector = _PROTOTYPES[key] = _prototype(row, rule, fresh=True)
-    return detector
+        detector = domain.transaction_detector(row.id, rule)
+        assert detector is not None  # only transaction rules get here
+        _PROTOTYPES[key] = detector
+    return detector.empty() if fresh else detector
 
 
 STATES = DetectorStateRow.__table__
@@ -809,8 +806,10 @@ async def _keep_states(session: AsyncSession, states: Mapping[tuple[str, str], d
         await bulk.insert_rows(session, STATES, rows, replace_existing=("rule_id", "customer"))
 
 
-def _observed(t: customer_pb2.Transaction, customer: str, account: str) -> detection.Transaction:
-    """A posted transaction as the detectors see it (the customer's type is set from the watched copy)."""
+def _observed(
+    t: customer_pb2.Transaction, customer: str, account: str, customer_type: detection.CustomerType
+) -> detection.Transaction:
+    """A posted transaction as the detectors see it."""
     return detection.Transaction(
         id=t.name,
         customer=customer,
@@ -824,6 +823,7 @@ def _observed(t: customer_pb2.Transaction, customer: str, account: str) -> detec
         post_time=from_timestamp(t.post_time),
         cash=t.cash,
         channel=Transaction.Channel.Name(t.channel),
+        customer_type=customer_type,
     )
 
 
