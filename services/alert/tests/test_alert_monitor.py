@@ -354,6 +354,30 @@ async def test_alerts_are_scoped_to_the_caller(bank: Bank, api) -> None:
     assert bad.value.code() == grpc.StatusCode.INVALID_ARGUMENT
 
 
+async def test_alerts_filter_by_recipient_severity_and_time(bank: Bank, api) -> None:
+    mine = await bank.customer("f1", rm="users/rm_zhang")
+    theirs = await bank.customer("f2", rm="users/rm_li")
+    await bank.post(mine, 60_000)  # large cash: SEVERITY_HIGH
+    bank.clock.advance(timedelta(hours=2))
+    await bank.post(theirs, 60_000, at=NOON + timedelta(hours=2))
+
+    async def customers(text: str) -> list[str]:
+        listed = await api("ListAlerts", pb.ListAlertsRequest(filter=text))
+        return sorted(a.customer for a in listed.alerts)
+
+    assert await customers('recipients = "users/rm_zhang"') == ["customers/f1"]
+    assert await customers('recipients = "users/rm"') == []  # a name, not a prefix
+    assert await customers("severity >= SEVERITY_HIGH") == ["customers/f1", "customers/f2"]
+    assert await customers("severity > SEVERITY_HIGH") == []
+    later = (NOON + timedelta(hours=1)).isoformat().replace("+00:00", "Z")
+    assert await customers(f'create_time >= "{later}"') == ["customers/f2"]
+    assert await customers(f'create_time < "{later}" AND severity <= SEVERITY_HIGH') == ["customers/f1"]
+    for wrong in ('create_time >= "2026-12-01"', "state >= STATE_OPEN", 'recipients = "rm_zhang"'):
+        with pytest.raises(grpc.aio.AioRpcError) as bad:
+            await api("ListAlerts", pb.ListAlertsRequest(filter=wrong))
+        assert bad.value.code() == grpc.StatusCode.INVALID_ARGUMENT, wrong
+
+
 async def test_the_lifecycle_keeps_who_when_and_why(bank: Bank, api) -> None:
     c = await bank.customer("l1")
     await bank.post(c, 60_000)

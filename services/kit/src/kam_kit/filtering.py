@@ -1,21 +1,26 @@
 """A documented subset of AIP-160 filters: equality terms joined by ``AND``.
 
 ``type = TYPE_INDIVIDUAL AND branch = "branches/sh01"`` → ``{"type": "TYPE_INDIVIDUAL", "branch": "branches/sh01"}``.
-Values may be bare words or double-quoted strings. Unknown fields and any other syntax give INVALID_ARGUMENT
-naming ``filter``.
+Values may be bare words or double-quoted strings. Fields named in ``comparable`` also take ``<``, ``<=``, ``>``
+and ``>=`` (kept under ``"field >="`` and so on: ``create_time >= "2026-12-01T00:00:00Z"``). Unknown fields and
+any other syntax give INVALID_ARGUMENT naming ``filter``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 from kam_kit.errors import InvalidArgument
 
-_TERM = re.compile(r'^\s*([a-z_][a-z0-9_.]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([A-Za-z0-9_./:-]+))\s*$')
+_TERM = re.compile(
+    r'^\s*([a-z_][a-z0-9_.]*)\s*(<=|>=|=|<|>)\s*(?:"((?:[^"\\]|\\.)*)"|([A-Za-z0-9_./:+-]+))\s*$'
+)
 
 
-def parse_equalities(text: str, allowed: Mapping[str, Callable[[str], object]]) -> dict[str, object]:
+def parse_equalities(
+    text: str, allowed: Mapping[str, Callable[[str], object]], comparable: Collection[str] = ()
+) -> dict[str, object]:
     """Parse ``text``; ``allowed`` maps each filterable field to a converter (raise ValueError to reject)."""
     result: dict[str, object] = {}
     if not text.strip():
@@ -27,15 +32,19 @@ def parse_equalities(text: str, allowed: Mapping[str, Callable[[str], object]]) 
                 "filter",
                 f"无法解析的过滤条件 (cannot parse {term.strip()!r}; supported: field = value [AND …])",
             )
-        field_name, quoted, bare = match.groups()
+        field_name, operator, quoted, bare = match.groups()
         if field_name not in allowed:
             raise InvalidArgument.for_field(
                 "filter",
                 f"不支持按 {field_name} 过滤 (unknown filter field; supported: {', '.join(sorted(allowed))})",
             )
+        if operator != "=" and field_name not in comparable:
+            raise InvalidArgument.for_field(
+                "filter", f"{field_name} 只能用 = 过滤 ({field_name} takes = only)"
+            )
         raw = quoted.replace('\\"', '"') if quoted is not None else bare
         try:
-            result[field_name] = allowed[field_name](raw)
+            result[field_name if operator == "=" else f"{field_name} {operator}"] = allowed[field_name](raw)
         except ValueError as exc:
             raise InvalidArgument.for_field("filter", f"{field_name}: {exc}") from None
     return result

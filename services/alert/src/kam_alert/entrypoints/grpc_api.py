@@ -15,8 +15,8 @@ from kam_kit.grpcserver import current_identity
 from kam_kit.protoconv import timestamp_value, update_paths
 from kam_kit.timeconv import to_timestamp
 
+from kam_alert.service_layer.alerts import COMPARABLE, AlertService
 from kam_alert.service_layer.alerts import FILTERS as ALERT_FILTERS
-from kam_alert.service_layer.alerts import AlertService
 from kam_alert.service_layer.backtest import Backtester
 from kam_alert.service_layer.monitor import Monitor
 from kam_alert.service_layer.rules import FILTERS, WRITABLE, RuleService
@@ -95,7 +95,7 @@ class AlertServicer(pb_grpc.AlertServiceServicer):
 
     async def ListAlerts(self, request: pb.ListAlertsRequest, context) -> pb.ListAlertsResponse:
         size = pagination.page_size(request.page_size, maximum=500)
-        filters = parse_equalities(request.filter, ALERT_FILTERS)
+        filters = parse_equalities(request.filter, ALERT_FILTERS, COMPARABLE)
         bound = f"{request.filter}|{request.order_by}"
         offset = self.pages.offset(request.page_token, bound)
         alerts, total = await self.alerts.list(

@@ -8,6 +8,8 @@ not keep alerting", without resolving).
 
 from __future__ import annotations
 
+import json
+import operator
 import uuid
 from datetime import datetime, timedelta
 
@@ -62,14 +64,31 @@ def _resource(prefix: str):
     return parse
 
 
-#: ListAlerts' filter fields (AIP-160 equalities).
+def _time(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ValueError(
+            "应为带时区的 RFC 3339 时间 (an RFC 3339 time with its offset, e.g. 2026-12-01T00:00:00Z)"
+        )
+    return moment
+
+
+#: ListAlerts' filter fields (AIP-160): equalities; ``recipients = "users/…"`` is "among the recipients";
+#: ``severity`` and ``create_time`` also compare (``severity >= SEVERITY_HIGH``, ``create_time >= "…"``).
 FILTERS = {
     "state": _state,
     "severity": _severity,
     "customer": _resource("customers/"),
     "rule": _resource("alertRules/"),
     "branch": _resource("orgUnits/"),
+    "recipients": _resource("users/"),
+    "create_time": _time,
 }
+COMPARABLE = ("severity", "create_time")
+_COMPARE = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
 ORDERS = {"create_time": AlertRow.create_time, "update_time": AlertRow.update_time}
 
 
@@ -113,6 +132,20 @@ class AlertService:
                 conditions.append(column == filters[field])
         if "rule" in filters:
             conditions.append(AlertRow.rule_id == str(filters["rule"]).removeprefix("alertRules/"))
+        if "recipients" in filters:  # a JSON list of names: the quoted name is in it
+            conditions.append(
+                AlertRow.recipients.contains(json.dumps(filters["recipients"]), autoescape=True)
+            )
+        if "create_time" in filters:
+            conditions.append(AlertRow.create_time == filters["create_time"])
+        for sign, compare in _COMPARE.items():
+            if (moment := filters.get(f"create_time {sign}")) is not None:
+                conditions.append(compare(AlertRow.create_time, moment))
+            if (level := filters.get(f"severity {sign}")) is not None:
+                rank = _SEVERITIES.index(str(level))
+                conditions.append(
+                    AlertRow.severity.in_([s for i, s in enumerate(_SEVERITIES) if compare(i, rank)])
+                )
         order = _order(order_by)
         async with self.db.read() as session:
             scope = await orgtree.scope_of(session, identity, OrgUnitCopy)
