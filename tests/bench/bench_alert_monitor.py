@@ -14,7 +14,7 @@ messages (fetch and ack, nothing else) in the same run. And the latency from a t
 alert event published (``AlertRaised`` on the alert stream, through the outbox relay), p50/p99, with transactions
 published at ``--rate`` per second of which every 20th raises an alert.
 
-    uv run python tests/bench/bench_alert_monitor.py [--customers 2000] [--transactions 20000] [--batch 100]
+    uv run python tests/bench/bench_alert_monitor.py [--customers 2000] [--transactions 20000] [--batch 500]
 """
 
 from __future__ import annotations
@@ -204,7 +204,9 @@ async def through_broker(
     return rate, raw
 
 
-async def latency(url: str, nats_url: str, customers: int, rate: int, seconds: float) -> list[float]:
+async def latency(
+    url: str, nats_url: str, customers: int, rate: int, seconds: float, batch: int = 500
+) -> list[float]:
     """Milliseconds from each alerting transaction's publication to its ``AlertRaised`` on the alert stream,
     with ``rate`` transactions a second (every 20th a 60,000 CNY cash withdrawal of a customer of its own)."""
     nc = await nats.connect(nats_url)
@@ -213,7 +215,7 @@ async def latency(url: str, nats_url: str, customers: int, rate: int, seconds: f
     await kit_events.ensure_stream(js, "alert")
     db, clock, names = await _bank(url, customers)
     monitor = Monitor(clock)
-    consumer = _consumer(db, js, monitor, 100)
+    consumer = _consumer(db, js, monitor, batch)
     relay = OutboxRelay(db, js, service="alert")
     published: dict[str, float] = {}
     received: dict[str, float] = {}
@@ -266,7 +268,7 @@ async def latency(url: str, nats_url: str, customers: int, rate: int, seconds: f
     await sub.unsubscribe()
     for stream in ("customer", "alert"):
         await js.delete_stream(kit_events.stream_name(stream))
-    await nc.drain()
+    await nc.close()
     await db.dispose()
     missing = len(set(published) - set(received))
     if missing:
@@ -284,7 +286,7 @@ async def main() -> None:
     )
     parser.add_argument("--customers", type=int, default=2000)
     parser.add_argument("--transactions", type=int, default=20_000)
-    parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--batch", type=int, default=500, help="events per fetch (the service uses 500)")
     parser.add_argument("--rate", type=int, default=1000, help="transactions/s in the latency run")
     parser.add_argument("--seconds", type=float, default=10.0, help="length of the latency run")
     args = parser.parse_args()

@@ -9,7 +9,8 @@ signing in again; no zh-CN page shows a raw enum or an English status word; axe-
 accessibility violation on the main pages; an administrator creates a user who signs in; a branch manager sets a
 manual tier (reason, end date) on a customer and revokes it, a relationship manager sees no such action; the rule
 editor shows the API's message beside an invalid threshold, then saves a new draft, saves it in place and simulates
-it.
+it; a large cash withdrawal from a relationship manager's customer (through the core's change feed) appears in
+their 预警中心 with a badge, and they acknowledge it and comment on it.
 
 The browser is Debian's chromium (the ``browser`` fixture in ``conftest.py``).
 """
@@ -81,7 +82,7 @@ def core_banking(tmp_path_factory: pytest.TempPathFactory) -> str:
 def stack(
     core_banking: str, token_secret: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[KamProcesses]:
-    """Customer + report + gateway for the whole module (the journeys read; the one that writes adds its own
+    """Customer + report + alert + gateway for the whole module (the journeys read; the one that writes adds its own
     records), the customer service scanning the demo source at start."""
     kam = KamProcesses(
         tmp_path_factory.mktemp("kam"),
@@ -95,7 +96,7 @@ def stack(
         None,
     )
     try:
-        kam.start("customer", "report", "gateway")
+        kam.start("customer", "report", "alert", "gateway")
         yield kam
     finally:
         kam.close()
@@ -842,4 +843,88 @@ async def test_aum_filter_narrows_the_list_to_the_range(browser, gateway_url: st
     await page.get_by_label("资产规模不高于").press("Enter")
     await expect(page.get_by_test_id("customer-total")).to_contain_text(_count(expected["totalSize"]))
     assert "aumMin=1000" in page.url and "aumMax=5000" in page.url
+    await page.context.close()
+
+
+async def _post_large_cash(base: str, token_secret: str) -> str:
+    """One of rm_zhang's customers made a key customer (a manual tier) and an 80,000 CNY cash withdrawal at the
+    counter posted for it by the core system, now; returns the customer's name."""
+    async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+        admin, rm = await _bearer(client, "admin"), await _bearer(client, "rm_zhang")
+        mine = (await client.get("/v1/customers", headers=rm, params={"pageSize": 3})).json()["customers"]
+        customer = mine[-1]  # not the one the home-widget journey grades
+        now = datetime.now(UTC)
+        if not customer.get("tier"):
+            active = (
+                await client.get("/v1/tierRuleSets", headers=admin, params={"filter": "state = STATE_ACTIVE"})
+            ).json()
+            rules = next(r for r in active["tierRuleSets"] if r["customerType"] == customer["type"])["rules"]
+            reply = await client.post(
+                f"/v1/{customer['name']}/tierOverrides",
+                headers=admin,
+                json={
+                    "tier": rules[-1]["tier"],
+                    "reason": "预警中心测试",
+                    "expireTime": f"{now + timedelta(days=30):%Y-%m-%dT%H:%M:%SZ}",
+                },
+            )
+            assert reply.status_code == 200, reply.text
+        account = (await client.get(f"/v1/{customer['name']}/accounts", headers=admin)).json()["accounts"][0]
+        core = {
+            "authorization": auth.bearer(
+                auth.issue_service_token("core-banking", token_secret, permissions=("transactions.ingest",))
+            )
+        }
+        reply = await client.post(
+            f"/v1/{account['name']}/transactions",
+            headers=core,
+            params={"transactionId": f"E2E-ALERT-{now:%H%M%S%f}"},
+            json={
+                "direction": "DIRECTION_DEBIT",
+                "amount": {"currencyCode": "CNY", "units": "80000"},
+                "postTime": f"{now:%Y-%m-%dT%H:%M:%SZ}",
+                "channel": "CHANNEL_COUNTER",
+                "cash": True,
+                "summary": "柜面取现",
+            },
+        )
+        assert reply.status_code == 200, reply.text
+        return customer["name"]
+
+
+async def test_a_relationship_managers_alert_arrives_live_and_is_acknowledged_and_commented(
+    browser, gateway_url: str, token_secret: str
+) -> None:
+    before = await _as(gateway_url, "rm_zhang", "/v1/alerts")
+    page = await _new_page(browser)
+    await _sign_in(page, gateway_url, "rm_zhang", start="/alerts")
+    await expect(page.get_by_test_id("alerts-total")).to_contain_text(f"共 {before.get('totalSize', 0)} 条")
+
+    customer = await _post_large_cash(gateway_url, token_secret)
+
+    # it reaches the page without a reload (the push stream), with the badge
+    link = page.get_by_test_id("alert-link").filter(has_text="¥80,000.00")
+    await expect(link.first).to_be_visible(timeout=30_000)
+    await expect(page.get_by_test_id("alerts-badge").first).not_to_have_text("0")
+    listed = await _as(gateway_url, "rm_zhang", "/v1/alerts", filter=f'customer = "{customer}"')
+    assert listed["totalSize"] >= 1 and all(a["customer"] == customer for a in listed["alerts"])
+    # the list is exactly the API's answer for the same user
+    everything = await _as(gateway_url, "rm_zhang", "/v1/alerts", pageSize="50")
+    await expect(page.get_by_test_id("alerts-total")).to_contain_text(f"共 {everything['totalSize']} 条")
+    await expect(page.get_by_test_id("alert-link")).to_have_count(min(50, everything["totalSize"]))
+
+    await link.first.click()
+    await page.wait_for_url(re.compile(r"/alerts/[^/]+$"))
+    await expect(page.get_by_test_id("alert-state")).to_have_text("待处理")
+    await expect(page.get_by_test_id("alert-evidence")).to_contain_text("¥80,000.00")
+    await expect(page.get_by_test_id("alert-transactions")).to_be_visible()
+    await page.get_by_test_id("alert-acknowledge").click()
+    await expect(page.get_by_test_id("alert-state")).to_have_text("已确认")
+    await page.get_by_test_id("alert-comment-input").fill("已电话联系客户，确认为本人取现")
+    await page.get_by_test_id("alert-comment-add").click()
+    await expect(page.get_by_test_id("alert-comment")).to_contain_text("已电话联系客户")
+    await expect(page.get_by_test_id("alert-history")).to_contain_text("已确认")
+    alert_id = page.url.rsplit("/", 1)[1]
+    stored = await _as(gateway_url, "rm_zhang", f"/v1/alerts/{alert_id}")
+    assert stored["state"] == "STATE_ACKNOWLEDGED" and stored["acknowledger"] == "users/rm_zhang"
     await page.context.close()

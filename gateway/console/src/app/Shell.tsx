@@ -132,7 +132,10 @@ export function Shell({ children }: { children: ReactNode }) {
               aria-current={r.path === selected ? "page" : undefined}
             >
               {r.icon}
-              <span>{t(r.label)}</span>
+              <span>
+                {t(r.label)}
+                {r.badge ? <r.badge /> : null}
+              </span>
             </Link>
           ))}
         </nav>
@@ -149,7 +152,16 @@ export function Shell({ children }: { children: ReactNode }) {
           selectedKeys={[selected]}
           items={visible
             .filter((r) => r.menu)
-            .map((r) => ({ key: r.path, icon: r.icon, label: <Link to={r.path}>{t(r.label)}</Link> }))}
+            .map((r) => ({
+              key: r.path,
+              icon: r.icon,
+              label: (
+                <Link to={r.path}>
+                  {t(r.label)}
+                  {r.badge ? <r.badge /> : null}
+                </Link>
+              ),
+            }))}
         />
       </Sider>
       <Layout>

@@ -1,6 +1,7 @@
 // The one route table: it drives the router, the side menu, the phone's bottom navigation and the permission each
 // page needs (the same permission names the API enforces). Pages load lazily, one chunk each.
 import {
+  AlertOutlined,
   BellOutlined,
   DashboardOutlined,
   DeploymentUnitOutlined,
@@ -21,6 +22,7 @@ import {
   tierHistoryQuery,
   TOP_CUSTOMERS,
 } from "@/features/customers/api";
+import { OpenAlertsBadge } from "@/features/alerts/badge";
 import type { User } from "@/lib/api/client";
 import { can, meQuery } from "@/lib/session";
 
@@ -40,6 +42,8 @@ export interface AppRoute {
   menu?: boolean;
   /** Shown in the bottom navigation (phone). */
   phone?: boolean;
+  /** A count shown beside its menu label (open alerts). */
+  badge?: ComponentType;
 }
 
 /** A page's first queries, started before it mounts (with the signed-in user and the address, e.g. the 360
@@ -94,6 +98,8 @@ const TierRulesPage = lazyPage(() => import("@/features/tiers/TierRulesPage"));
 const ScanJobsPage = lazyPage(() => import("@/features/scans/ScanJobsPage"));
 const ControlPage = lazyPage(() => import("@/features/control/ControlPage"));
 const MessagesPage = lazyPage(() => import("@/features/home/MessagesPage"));
+const AlertListPage = lazyPage(() => import("@/features/alerts/AlertListPage"));
+const AlertDetailPage = lazyPage(() => import("@/features/alerts/AlertDetailPage"));
 
 export const ROUTES: AppRoute[] = [
   { path: "/", label: "nav.home", icon: <DashboardOutlined />, ...HomePage, prefetch: homeData, menu: true, phone: true },
@@ -115,6 +121,17 @@ export const ROUTES: AppRoute[] = [
     ...SearchPage,
     phone: true,
   },
+  {
+    path: "/alerts",
+    label: "nav.alerts",
+    icon: <AlertOutlined />,
+    permission: "alerts.read",
+    ...AlertListPage,
+    badge: OpenAlertsBadge,
+    menu: true,
+    phone: true,
+  },
+  { path: "/alerts/:id", label: "nav.alerts", permission: "alerts.read", ...AlertDetailPage },
   { path: "/messages", label: "nav.messages", icon: <BellOutlined />, ...MessagesPage, phone: true },
   {
     path: "/tiers",

@@ -46,7 +46,8 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
         customer_events.KeyDateApproaching: monitor.on_key_date_approaching,
         customer_events.SourceOrgUnitUpdated: orgtree.updater(OrgUnitCopy),
     }
-    app.consume("customer", handlers)
+    # a busy transaction feed: larger fetches share one duplicate check and commit (tests/bench/bench_alert_monitor.py)
+    app.consume("customer", handlers, batch_size=500)
     tasks = dict.fromkeys(
         (task_events.TaskCreated, task_events.TaskUpdated, task_events.TaskStarted), monitor.on_task_changed
     )

@@ -199,6 +199,19 @@ async def test_create_transaction_is_idempotent_and_shares_the_ingestion_path(
     async with app.db.read() as session:
         assert (await session.get(AccountRow, ACCOUNT)).balance == 3500  # a pushed balance moves the account
 
+    # a cash withdrawal keeps its cash flag in the stored row and the event (the large-cash alert rules watch it)
+    cash = _txn(60_000, balance=None)
+    cash.direction, cash.channel, cash.cash = Transaction.DIRECTION_DEBIT, Transaction.CHANNEL_COUNTER, True
+    made = (
+        await client.CreateTransaction(
+            pb.CreateTransactionRequest(parent=_parent(app), transaction_id="CB-CASH-1", transaction=cash),
+            metadata=service,
+        )
+    ).transaction
+    assert made.cash
+    posted = [events_pb2.TransactionPosted.FromString(p) for p in await events(app, "TransactionPosted")]
+    assert [e.transaction.cash for e in posted if e.transaction.name == made.name] == [True]
+
 
 async def test_a_scanned_transaction_is_returned_not_stored_again(app, client, md) -> None:
     stored = (

@@ -57,6 +57,7 @@ def consumer(
     handlers: Mapping[type, Callable | Batched],
     settings: ServiceSettings,
     clock: Clock = SYSTEM_CLOCK,
+    batch_size: int = 100,
 ) -> ConsumerFactory:
     """A factory for :attr:`ServiceApp.consumers`: applies ``producer``'s events with ``handlers``
     (message class → handler) as the durable consumer ``name``, once the NATS connection exists."""
@@ -69,6 +70,7 @@ def consumer(
             producer=producer,
             clock=clock,
             max_deliver=settings.consumer_max_deliver,
+            batch_size=batch_size,
             subscriptions=[Subscription(message, handler, producer) for message, handler in handlers.items()],
         )
 
@@ -147,9 +149,17 @@ class ServiceApp:
         """Serve these gRPC servicers (instances of classes extending the generated ``*Servicer`` bases)."""
         self.servicers.extend(servicers)
 
-    def consume(self, producer: str, handlers: Mapping[type, Callable | Batched], *, name: str = "") -> None:
-        """Apply ``producer``'s events with ``handlers`` (message class → ``async handler(session, event, meta)``)
-        through the durable, idempotent consumer ``name`` (default ``<service>-<producer>``)."""
+    def consume(
+        self,
+        producer: str,
+        handlers: Mapping[type, Callable | Batched],
+        *,
+        name: str = "",
+        batch_size: int = 100,
+    ) -> None:
+        """Apply ``producer``'s events with ``handlers`` (message class → ``async handler(session, event, meta)``,
+        or a :class:`~kam_kit.consumer.Batched` one) through the durable, idempotent consumer ``name`` (default
+        ``<service>-<producer>``), up to ``batch_size`` events per fetch and transaction."""
         self.consumers.append(
             consumer(
                 self.db,
@@ -158,6 +168,7 @@ class ServiceApp:
                 handlers=handlers,
                 settings=self.settings,
                 clock=self.clock,
+                batch_size=batch_size,
             )
         )
 

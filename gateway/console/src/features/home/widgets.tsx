@@ -1,6 +1,7 @@
 // The 工作台's widgets beyond the figures: key dates, large transactions, relationship managers, branches. Each asks
 // its own query and shows its own loading, error and empty states, so the figures above never wait for them.
-// Alerts, tasks and announcements join as further cards in the same grid (HomeWidgets) when their services land.
+// My open alerts lead; tasks and announcements join as further cards in the same grid (HomeWidgets) when their
+// services land.
 import { Card, Col, List, Row, Table, Tag, Typography } from "antd";
 import { type ReactNode, useMemo } from "react";
 import { Link } from "react-router-dom";
@@ -12,6 +13,9 @@ import type { Schemas } from "@/lib/api/client";
 import { formatCompactCny, formatCount, formatDate, formatTime, resourceId } from "@/lib/format";
 import { type Audience, can, useMe } from "@/lib/session";
 import { useI18n } from "@/locales/i18n";
+
+import { useAlertPage } from "@/features/alerts/api";
+import { SeverityTag } from "@/features/alerts/parts";
 
 import { useKeyDates, useLargeTransactions, useSummaries } from "./api";
 import { aumOf, bankToday, chartGroups, customerId, daysLeftText, daysUntil } from "./logic";
@@ -218,10 +222,44 @@ function BranchesCard() {
 }
 
 /** The widgets for the caller's audience: everyone's lists, then the managers' tables and the bank's chart. */
+/** The newest open alerts the user received (预警中心 for the rest). */
+function MyAlertsCard() {
+  const { t } = useI18n();
+  const { data: me } = useMe();
+  const query = useAlertPage({ state: "STATE_OPEN", mine: true }, me?.name, 5, "", Boolean(me?.name));
+  const alerts = query.data?.alerts ?? [];
+  return (
+    <Card
+      size="small"
+      title={`${t("alerts.widget")}（${query.data?.totalSize ?? 0}）`}
+      extra={<Link to="/alerts?state=STATE_OPEN&mine=1">{t("alerts.widgetMore")}</Link>}
+      data-testid="widget-alerts"
+    >
+      <Body query={query} empty={!alerts.length}>
+        <List
+          dataSource={alerts}
+          renderItem={(a) => (
+            <List.Item key={a.name} data-testid="widget-alert" extra={<Typography.Text type="secondary">{formatTime(a.createTime)}</Typography.Text>}>
+              <SeverityTag severity={a.severity} />
+              <Link to={`/alerts/${resourceId(a.name)}`}>{a.title}</Link>
+            </List.Item>
+          )}
+        />
+      </Body>
+    </Card>
+  );
+}
+
 export function HomeWidgets({ audience }: { audience: Audience }) {
   const { t } = useI18n();
+  const { data: me } = useMe();
   return (
     <Row gutter={[12, 12]} style={{ marginTop: 12 }} data-testid="home-widgets">
+      {can(me, "alerts.read") ? (
+        <Col xs={24}>
+          <MyAlertsCard />
+        </Col>
+      ) : null}
       <Col xs={24} lg={12}>
         <KeyDatesCard />
       </Col>

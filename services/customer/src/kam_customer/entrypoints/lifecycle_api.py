@@ -49,6 +49,7 @@ class LifecycleApi:
             if message.HasField("balance_after")
             else None,
             channel=protomap.CHANNEL_FROM_ENUM.get(message.channel, ""),
+            cash=message.cash,
             counterparty=message.counterparty.strip(),
             summary=message.summary.strip(),
             unreadable=v.violations,

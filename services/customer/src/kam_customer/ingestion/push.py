@@ -36,6 +36,8 @@ class TransactionDraft:
     post_time: datetime | None
     balance_after: Decimal | None = None
     channel: str = ""
+    #: cash at the counter or an ATM (what the large-cash alert rules watch)
+    cash: bool = False
     counterparty: str = ""
     summary: str = ""
     #: Fields the entrypoint could not read (bad dates, amounts, currencies), named with the others.
@@ -113,6 +115,7 @@ class PushService:
                             post_time=draft.post_time,
                             balance_after=draft.balance_after,
                             channel=draft.channel,
+                            cash=draft.cash,
                             counterparty=draft.counterparty,
                             summary=draft.summary,
                         )
