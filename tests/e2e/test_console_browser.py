@@ -251,7 +251,10 @@ async def test_the_phone_layout_has_bottom_navigation_and_customer_cards(browser
     await _sign_in(page, gateway_url, "rm_zhang")
     nav = page.get_by_test_id("bottom-nav")
     await expect(nav).to_be_visible()
-    await expect(nav.get_by_role("link")).to_have_text(["工作台", "客户", "搜索", "消息"])
+    # 预警中心 carries the number of open alerts the user received
+    await expect(nav.get_by_role("link")).to_have_text(
+        ["工作台", "客户", "搜索", re.compile(r"^预警中心\s*\d*$"), "消息"]
+    )
     assert await page.locator(".ant-layout-sider").count() == 0  # no side menu squeezing the page
     await nav.get_by_role("link", name="客户").click()
     card = page.get_by_test_id("customer-card").first
@@ -915,11 +918,12 @@ async def test_a_relationship_managers_alert_arrives_live_and_is_acknowledged_an
 
     await link.first.click()
     await page.wait_for_url(re.compile(r"/alerts/[^/]+$"))
-    await expect(page.get_by_test_id("alert-state")).to_have_text("待处理")
+    detail = page.get_by_test_id("alert-detail")
+    await expect(detail.get_by_test_id("alert-state")).to_have_text("待处理")
     await expect(page.get_by_test_id("alert-evidence")).to_contain_text("¥80,000.00")
     await expect(page.get_by_test_id("alert-transactions")).to_be_visible()
     await page.get_by_test_id("alert-acknowledge").click()
-    await expect(page.get_by_test_id("alert-state")).to_have_text("已确认")
+    await expect(detail.get_by_test_id("alert-state")).to_have_text("已确认")
     await page.get_by_test_id("alert-comment-input").fill("已电话联系客户，确认为本人取现")
     await page.get_by_test_id("alert-comment-add").click()
     await expect(page.get_by_test_id("alert-comment")).to_contain_text("已电话联系客户")

@@ -41,7 +41,7 @@ export default function AlertDetailPage() {
   const customerId = resourceId(a.customer);
 
   return (
-    <div>
+    <div data-testid="alert-detail">
       <Space style={{ marginBottom: 8 }}>
         <Button icon={<ArrowLeftOutlined />} onClick={() => navigate("/alerts")}>
           {t("alerts.back")}
