@@ -651,6 +651,23 @@ def _large_filter() -> str:
     return f'amount >= 500000 AND post_time >= "{since:%Y-%m-%dT%H:%M:%SZ}"'
 
 
+async def _post_as_core(
+    client: httpx.AsyncClient, token_secret: str, customer: str, transaction_id: str, body: dict
+) -> httpx.Response:
+    """A transaction on the customer's first account, posted by the core system (a service token)."""
+    admin = await _bearer(client, "admin")
+    account = (await client.get(f"/v1/{customer}/accounts", headers=admin)).json()["accounts"][0]
+    core = auth.bearer(
+        auth.issue_service_token("core-banking", token_secret, permissions=("transactions.ingest",))
+    )
+    return await client.post(
+        f"/v1/{account['name']}/transactions",
+        headers={"authorization": core},
+        params={"transactionId": transaction_id},
+        json=body,
+    )
+
+
 async def _give_rm_zhang_a_key_date_and_a_large_transaction(base: str, token_secret: str) -> dict:
     """One of rm_zhang's customers made a key customer (a manual tier), with a contact whose birthday is tomorrow
     and a large credit pushed by the core system an hour ago; returns that customer once the sweep has announced
@@ -682,17 +699,12 @@ async def _give_rm_zhang_a_key_date_and_a_large_transaction(base: str, token_sec
         ):
             reply = await client.post(f"/v1/{customer['name']}/{path}", headers=admin, json=body)
             assert reply.status_code == 200, reply.text
-        account = (await client.get(f"/v1/{customer['name']}/accounts", headers=admin)).json()["accounts"][0]
-        core = {
-            "authorization": auth.bearer(
-                auth.issue_service_token("core-banking", token_secret, permissions=("transactions.ingest",))
-            )
-        }
-        reply = await client.post(
-            f"/v1/{account['name']}/transactions",
-            headers=core,
-            params={"transactionId": "E2E-HOME-LARGE-1"},
-            json={
+        reply = await _post_as_core(
+            client,
+            token_secret,
+            customer["name"],
+            "E2E-HOME-LARGE-1",
+            {
                 "direction": "DIRECTION_CREDIT",
                 "amount": {"currencyCode": "CNY", "units": "880000"},
                 "postTime": f"{now - timedelta(hours=1):%Y-%m-%dT%H:%M:%SZ}",
@@ -872,17 +884,12 @@ async def _post_large_cash(base: str, token_secret: str) -> str:
                 },
             )
             assert reply.status_code == 200, reply.text
-        account = (await client.get(f"/v1/{customer['name']}/accounts", headers=admin)).json()["accounts"][0]
-        core = {
-            "authorization": auth.bearer(
-                auth.issue_service_token("core-banking", token_secret, permissions=("transactions.ingest",))
-            )
-        }
-        reply = await client.post(
-            f"/v1/{account['name']}/transactions",
-            headers=core,
-            params={"transactionId": f"E2E-ALERT-{now:%H%M%S%f}"},
-            json={
+        reply = await _post_as_core(
+            client,
+            token_secret,
+            customer["name"],
+            f"E2E-ALERT-{now:%H%M%S%f}",
+            {
                 "direction": "DIRECTION_DEBIT",
                 "amount": {"currencyCode": "CNY", "units": "80000"},
                 "postTime": f"{now:%Y-%m-%dT%H:%M:%SZ}",
