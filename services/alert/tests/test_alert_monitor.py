@@ -372,6 +372,23 @@ async def test_alerts_filter_by_recipient_severity_and_time(bank: Bank, api) -> 
     later = (NOON + timedelta(hours=1)).isoformat().replace("+00:00", "Z")
     assert await customers(f'create_time >= "{later}"') == ["customers/f2"]
     assert await customers(f'create_time < "{later}" AND severity <= SEVERITY_HIGH') == ["customers/f1"]
+    birthday = await bank.customer("f3")
+    async with bank.db.transaction() as session:  # a low-severity care date beside the two high ones
+        await bank.monitor.on_key_date_approaching(
+            session,
+            customer_events.KeyDateApproaching(
+                customer=birthday.name,
+                kind=customer_pb2.KEY_DATE_KIND_BIRTHDAY,
+                date=date_pb2.Date(year=2026, month=12, day=5),
+                tier=birthday.tier,
+                branch=birthday.branch,
+                relationship_manager=birthday.relationship_manager,
+            ),
+            META,
+        )
+    ordered = await api("ListAlerts", pb.ListAlertsRequest(order_by="severity desc"))
+    ranks = [alert_pb2.Severity.Value(alert_pb2.Severity.Name(a.severity)) for a in ordered.alerts]
+    assert ranks == sorted(ranks, reverse=True) and ranks[-1] == alert_pb2.SEVERITY_LOW, ranks
     for wrong in ('create_time >= "2026-12-01"', "state >= STATE_OPEN", 'recipients = "rm_zhang"'):
         with pytest.raises(grpc.aio.AioRpcError) as bad:
             await api("ListAlerts", pb.ListAlertsRequest(filter=wrong))

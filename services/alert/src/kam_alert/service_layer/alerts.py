@@ -21,7 +21,7 @@ from kam_kit.clock import Clock
 from kam_kit.db import Database
 from kam_kit.errors import FailedPrecondition, InvalidArgument, NotFound
 from kam_kit.scope import DataScope
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_alert.adapters.orm import AlertCommentRow, AlertRow, OrgUnitCopy, RuleSilenceRow
@@ -89,7 +89,14 @@ FILTERS = {
 }
 COMPARABLE = ("severity", "create_time")
 _COMPARE = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
-ORDERS = {"create_time": AlertRow.create_time, "update_time": AlertRow.update_time}
+ORDERS = {
+    "create_time": AlertRow.create_time,
+    "update_time": AlertRow.update_time,
+    # by rank, not by name (the names sort CRITICAL, HIGH, LOW, MEDIUM)
+    "severity": case(
+        {name: rank for rank, name in enumerate(_SEVERITIES)}, value=AlertRow.severity, else_=-1
+    ),
+}
 
 
 def alert_id(name: str, field: str = "name") -> str:
@@ -343,7 +350,7 @@ def _order(order_by: str) -> list:
         if not words or words[0] not in ORDERS or len(words) > 2 or (len(words) == 2 and words[1] != "desc"):
             raise InvalidArgument.for_field(
                 "order_by",
-                "支持 create_time、update_time，可加 desc (create_time or update_time, optionally desc)",
+                "支持 create_time、update_time、severity，可加 desc (create_time, update_time or severity, optionally desc)",
             )
         column = ORDERS[words[0]]
         out.append(column.desc() if len(words) == 2 else column.asc())
