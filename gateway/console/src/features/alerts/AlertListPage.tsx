@@ -4,7 +4,7 @@
 import { Button, Card, Checkbox, Col, DatePicker, List, Row, Select, Space, Statistic, Table, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table/interface";
 import dayjs from "dayjs";
-import { useMemo, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 
 import { useIsPhone } from "@/app/Shell";
@@ -22,13 +22,12 @@ import { useAlertActions } from "./useAlertActions";
 const PAGE_SIZE = 50;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-function useFilters(): [AlertFilters, (next: AlertFilters) => void] {
-  const [params, setParams] = useSearchParams();
+function readFilters(params: URLSearchParams): AlertFilters {
   const day = (key: string) => {
     const v = params.get(key) ?? "";
     return DAY.test(v) ? v : undefined;
   };
-  const filters: AlertFilters = {
+  return {
     state: params.get("state") ?? undefined,
     severity: params.get("severity") ?? undefined,
     rule: params.get("rule") ?? undefined,
@@ -36,13 +35,30 @@ function useFilters(): [AlertFilters, (next: AlertFilters) => void] {
     from: day("from"),
     to: day("to"),
   };
-  const set = (next: AlertFilters) => {
+}
+
+/** The filters kept in the address; a change names only what it changes and is merged into the address as it is
+ * then (quick changes in a row all stay). */
+function useFilters(): [AlertFilters, (change: Partial<AlertFilters>) => void] {
+  const [params, setParams] = useSearchParams();
+  // Changes build on what the last change wrote: react-router hands even a functional update the address of the
+  // last render, so two changes before the next render (the AUM's two bounds) would each start from it and the
+  // second would undo the first. A render takes the address only when it moved (not a re-render of the old one).
+  const latest = useRef(params);
+  const seen = useRef(params.toString());
+  if (params.toString() !== seen.current) {
+    seen.current = params.toString();
+    latest.current = params;
+  }
+  const set = (change: Partial<AlertFilters>) => {
+    const next = { ...readFilters(latest.current), ...change };
     const out = new URLSearchParams();
     for (const key of ["state", "severity", "rule", "from", "to"] as const) if (next[key]) out.set(key, next[key]!);
     if (next.mine) out.set("mine", "1");
+    latest.current = out;
     setParams(out, { replace: true });
   };
-  return [filters, set];
+  return [readFilters(params), set];
 }
 
 /** How many open alerts of one severity there are (in the caller's scope and the list's "only mine"). */
@@ -70,7 +86,7 @@ export default function AlertListPage() {
   const chosen = alerts.filter((a) => selected.includes(a.name ?? ""));
   const actions = useAlertActions(() => setSelected([]));
   const mayHandle = can(me, "alerts.handle");
-  const change = (next: AlertFilters) => {
+  const change = (next: Partial<AlertFilters>) => {
     pager.reset();
     setSelected([]);
     setFilters(next);
@@ -101,7 +117,7 @@ export default function AlertListPage() {
         allowClear
         style={{ width: 130 }}
         value={filters.state}
-        onChange={(state) => change({ ...filters, state })}
+        onChange={(state) => change({ state })}
         options={STATES.map((v) => ({ value: v, label: enumText("alertState", v) }))}
       />
       <Select
@@ -110,7 +126,7 @@ export default function AlertListPage() {
         allowClear
         style={{ width: 110 }}
         value={filters.severity}
-        onChange={(severity) => change({ ...filters, severity })}
+        onChange={(severity) => change({ severity })}
         options={SEVERITIES.map((v) => ({ value: v, label: enumText("alertSeverity", v) }))}
       />
       {rules.rules.length ? (
@@ -121,7 +137,7 @@ export default function AlertListPage() {
           showSearch={{ optionFilterProp: "label" }}
           style={{ width: 220 }}
           value={filters.rule}
-          onChange={(rule) => change({ ...filters, rule })}
+          onChange={(rule) => change({ rule })}
           options={rules.rules.map((r) => ({ value: r.name, label: r.displayName }))}
         />
       ) : null}
@@ -131,10 +147,10 @@ export default function AlertListPage() {
         format="YYYY-MM-DD"
         value={filters.from && filters.to ? [dayjs(filters.from), dayjs(filters.to)] : null}
         onChange={(range) =>
-          change({ ...filters, from: range?.[0]?.format("YYYY-MM-DD") ?? undefined, to: range?.[1]?.format("YYYY-MM-DD") ?? undefined })
+          change({ from: range?.[0]?.format("YYYY-MM-DD") ?? undefined, to: range?.[1]?.format("YYYY-MM-DD") ?? undefined })
         }
       />
-      <Checkbox checked={filters.mine} onChange={(e) => change({ ...filters, mine: e.target.checked })} data-testid="alerts-mine">
+      <Checkbox checked={filters.mine} onChange={(e) => change({ mine: e.target.checked })} data-testid="alerts-mine">
         {t("alerts.mine")}
       </Checkbox>
     </Space>
@@ -144,7 +160,7 @@ export default function AlertListPage() {
     <Row gutter={[12, 12]} style={{ marginBottom: 12 }}>
       {SEVERITIES.map((s) => (
         <Col key={s} xs={12} md={6}>
-          <SeverityCount severity={s} mine={Boolean(filters.mine)} me={me?.name} onPick={() => change({ ...filters, severity: s, state: "STATE_OPEN" })} />
+          <SeverityCount severity={s} mine={Boolean(filters.mine)} me={me?.name} onPick={() => change({ severity: s, state: "STATE_OPEN" })} />
         </Col>
       ))}
     </Row>

@@ -4,7 +4,7 @@
 import { DownloadOutlined, SettingOutlined } from "@ant-design/icons";
 import { Button, Card, Checkbox, Dropdown, InputNumber, Select, Space, Switch, Table, Typography } from "antd";
 import type { ColumnsType, SorterResult } from "antd/es/table/interface";
-import { useMemo, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 
 import { useIsPhone } from "@/app/Shell";
@@ -35,9 +35,8 @@ function wan(value: string | null): number | undefined {
   return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
-function useFilters(): [CustomerFilters, (next: CustomerFilters) => void] {
-  const [params, setParams] = useSearchParams();
-  const filters: CustomerFilters = {
+function readFilters(params: URLSearchParams): CustomerFilters {
+  return {
     type: params.get("type") ?? undefined,
     tier: params.get("tier") ?? undefined,
     branch: params.get("branch") ?? undefined,
@@ -46,7 +45,24 @@ function useFilters(): [CustomerFilters, (next: CustomerFilters) => void] {
     aumMin: wan(params.get("aumMin")),
     aumMax: wan(params.get("aumMax")),
   };
-  const set = (next: CustomerFilters) => {
+}
+
+/** The filters kept in the address. A change names only what it changes and is merged into the address as it is
+ * then (two quick changes — the AUM's lower and upper bound — both stay, whatever the render in between). */
+function useFilters(): [CustomerFilters, (change: Partial<CustomerFilters>) => void] {
+  const [params, setParams] = useSearchParams();
+  // Changes build on what the last change wrote: react-router hands even a functional update the address of the
+  // last render, so two changes before the next render (the AUM's two bounds) would each start from it and the
+  // second would undo the first. A render takes the address only when it moved (not a re-render of the old one).
+  const latest = useRef(params);
+  const seen = useRef(params.toString());
+  if (params.toString() !== seen.current) {
+    seen.current = params.toString();
+    latest.current = params;
+  }
+  const filters = readFilters(params);
+  const set = (change: Partial<CustomerFilters>) => {
+    const next = { ...readFilters(latest.current), ...change };
     const out = new URLSearchParams();
     if (next.type) out.set("type", next.type);
     if (next.tier) out.set("tier", next.tier);
@@ -55,6 +71,7 @@ function useFilters(): [CustomerFilters, (next: CustomerFilters) => void] {
     if (next.keyOnly) out.set("key", "1");
     if (next.aumMin !== undefined) out.set("aumMin", String(next.aumMin));
     if (next.aumMax !== undefined) out.set("aumMax", String(next.aumMax));
+    latest.current = out;
     setParams(out, { replace: true });
   };
   return [filters, set];
@@ -127,7 +144,7 @@ export default function CustomerListPage() {
         allowClear
         style={{ width: 120 }}
         value={filters.type}
-        onChange={(type) => setFilters({ ...filters, type })}
+        onChange={(type) => setFilters({ type })}
         options={["TYPE_INDIVIDUAL", "TYPE_CORPORATE"].map((v) => ({ value: v, label: enumText("customerType", v) }))}
       />
       <Select
@@ -136,7 +153,7 @@ export default function CustomerListPage() {
         allowClear
         style={{ width: 140 }}
         value={filters.tier}
-        onChange={(tier) => setFilters({ ...filters, tier })}
+        onChange={(tier) => setFilters({ tier })}
         options={tiers.tiers.map((v) => ({ value: v, label: tiers.name(v) }))}
       />
       <Select
@@ -146,7 +163,7 @@ export default function CustomerListPage() {
         showSearch={{ optionFilterProp: "label" }}
         style={{ width: 180 }}
         value={filters.branch}
-        onChange={(branch) => setFilters({ ...filters, branch })}
+        onChange={(branch) => setFilters({ branch })}
         options={(orgUnits.data?.orgUnits ?? []).map((o) => ({ value: o.name, label: o.displayName }))}
       />
       <Select
@@ -156,7 +173,7 @@ export default function CustomerListPage() {
         showSearch={{ optionFilterProp: "label" }}
         style={{ width: 160 }}
         value={filters.relationshipManager}
-        onChange={(relationshipManager) => setFilters({ ...filters, relationshipManager })}
+        onChange={(relationshipManager) => setFilters({ relationshipManager })}
         options={(managers.data?.users ?? []).map((u) => ({ value: u.name, label: u.displayName }))}
       />
       <Space.Compact>
@@ -166,7 +183,7 @@ export default function CustomerListPage() {
           min={0}
           style={{ width: 150 }}
           value={filters.aumMin ?? null}
-          onChange={(v) => setFilters({ ...filters, aumMin: v ?? undefined })}
+          onChange={(v) => setFilters({ aumMin: v ?? undefined })}
           formatter={(v) => (v === undefined || v === null || `${v}` === "" ? "" : Number(v).toLocaleString(lang))}
           parser={(v) => Number((v ?? "").replace(/[^\d.]/g, ""))}
         />
@@ -176,7 +193,7 @@ export default function CustomerListPage() {
           min={0}
           style={{ width: 150 }}
           value={filters.aumMax ?? null}
-          onChange={(v) => setFilters({ ...filters, aumMax: v ?? undefined })}
+          onChange={(v) => setFilters({ aumMax: v ?? undefined })}
           formatter={(v) => (v === undefined || v === null || `${v}` === "" ? "" : Number(v).toLocaleString(lang))}
           parser={(v) => Number((v ?? "").replace(/[^\d.]/g, ""))}
           suffix={t("customer.tenThousandYuan")}
@@ -186,7 +203,7 @@ export default function CustomerListPage() {
         <Switch
           aria-label={t("customer.keyOnly")}
           checked={filters.keyOnly}
-          onChange={(keyOnly) => setFilters({ ...filters, keyOnly })}
+          onChange={(keyOnly) => setFilters({ keyOnly })}
         />
         {t("customer.keyOnly")}
       </Space>
