@@ -4,12 +4,13 @@
 import { Button, Card, Checkbox, Col, DatePicker, List, Row, Select, Space, Statistic, Table, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table/interface";
 import dayjs from "dayjs";
-import { useMemo, useRef, useState } from "react";
-import { Link, useNavigate, useSearchParams } from "react-router-dom";
+import { useMemo, useState } from "react";
+import { Link, useNavigate } from "react-router-dom";
 
 import { useIsPhone } from "@/app/Shell";
 import { NoData, PageError } from "@/components/PageState";
 import { Pager, usePageTokens } from "@/features/control/shared";
+import { useAddressFilters } from "@/lib/addressFilters";
 import { formatCount, formatTime, resourceId } from "@/lib/format";
 import { can, useMe } from "@/lib/session";
 import { useI18n } from "@/locales/i18n";
@@ -37,28 +38,11 @@ function readFilters(params: URLSearchParams): AlertFilters {
   };
 }
 
-/** The filters kept in the address; a change names only what it changes and is merged into the address as it is
- * then (quick changes in a row all stay). */
-function useFilters(): [AlertFilters, (change: Partial<AlertFilters>) => void] {
-  const [params, setParams] = useSearchParams();
-  // Changes build on what the last change wrote: react-router hands even a functional update the address of the
-  // last render, so two changes before the next render (the AUM's two bounds) would each start from it and the
-  // second would undo the first. A render takes the address only when it moved (not a re-render of the old one).
-  const latest = useRef(params);
-  const seen = useRef(params.toString());
-  if (params.toString() !== seen.current) {
-    seen.current = params.toString();
-    latest.current = params;
-  }
-  const set = (change: Partial<AlertFilters>) => {
-    const next = { ...readFilters(latest.current), ...change };
-    const out = new URLSearchParams();
-    for (const key of ["state", "severity", "rule", "from", "to"] as const) if (next[key]) out.set(key, next[key]!);
-    if (next.mine) out.set("mine", "1");
-    latest.current = out;
-    setParams(out, { replace: true });
-  };
-  return [readFilters(params), set];
+function writeFilters(next: AlertFilters): URLSearchParams {
+  const out = new URLSearchParams();
+  for (const key of ["state", "severity", "rule", "from", "to"] as const) if (next[key]) out.set(key, next[key]!);
+  if (next.mine) out.set("mine", "1");
+  return out;
 }
 
 /** How many open alerts of one severity there are (in the caller's scope and the list's "only mine"). */
@@ -77,7 +61,7 @@ export default function AlertListPage() {
   const phone = useIsPhone();
   const navigate = useNavigate();
   const { data: me } = useMe();
-  const [filters, setFilters] = useFilters();
+  const [filters, setFilters] = useAddressFilters(readFilters, writeFilters);
   const pager = usePageTokens();
   const page = useAlertPage(filters, me?.name, PAGE_SIZE, pager.token);
   const rules = useAlertRuleNames(can(me, "alert_rules.read"));

@@ -4,14 +4,15 @@
 import { DownloadOutlined, SettingOutlined } from "@ant-design/icons";
 import { Button, Card, Checkbox, Dropdown, InputNumber, Select, Space, Switch, Table, Typography } from "antd";
 import type { ColumnsType, SorterResult } from "antd/es/table/interface";
-import { useMemo, useRef, useState } from "react";
-import { Link, useNavigate, useSearchParams } from "react-router-dom";
+import { useMemo, useState } from "react";
+import { Link, useNavigate } from "react-router-dom";
 
 import { useIsPhone } from "@/app/Shell";
 import { Pii } from "@/components/Masked";
 import { Money } from "@/components/Money";
 import { TierTag } from "@/components/TierTag";
 import { NoData, PageError } from "@/components/PageState";
+import { useAddressFilters } from "@/lib/addressFilters";
 import type { Customer } from "@/lib/api/client";
 import { download, toCsv } from "@/lib/csv";
 import { formatCount, formatDay, formatMoney, resourceId } from "@/lib/format";
@@ -47,41 +48,23 @@ function readFilters(params: URLSearchParams): CustomerFilters {
   };
 }
 
-/** The filters kept in the address. A change names only what it changes and is merged into the address as it is
- * then (two quick changes — the AUM's lower and upper bound — both stay, whatever the render in between). */
-function useFilters(): [CustomerFilters, (change: Partial<CustomerFilters>) => void] {
-  const [params, setParams] = useSearchParams();
-  // Changes build on what the last change wrote: react-router hands even a functional update the address of the
-  // last render, so two changes before the next render (the AUM's two bounds) would each start from it and the
-  // second would undo the first. A render takes the address only when it moved (not a re-render of the old one).
-  const latest = useRef(params);
-  const seen = useRef(params.toString());
-  if (params.toString() !== seen.current) {
-    seen.current = params.toString();
-    latest.current = params;
-  }
-  const filters = readFilters(params);
-  const set = (change: Partial<CustomerFilters>) => {
-    const next = { ...readFilters(latest.current), ...change };
-    const out = new URLSearchParams();
-    if (next.type) out.set("type", next.type);
-    if (next.tier) out.set("tier", next.tier);
-    if (next.branch) out.set("branch", next.branch);
-    if (next.relationshipManager) out.set("rm", next.relationshipManager);
-    if (next.keyOnly) out.set("key", "1");
-    if (next.aumMin !== undefined) out.set("aumMin", String(next.aumMin));
-    if (next.aumMax !== undefined) out.set("aumMax", String(next.aumMax));
-    latest.current = out;
-    setParams(out, { replace: true });
-  };
-  return [filters, set];
+function writeFilters(next: CustomerFilters): URLSearchParams {
+  const out = new URLSearchParams();
+  if (next.type) out.set("type", next.type);
+  if (next.tier) out.set("tier", next.tier);
+  if (next.branch) out.set("branch", next.branch);
+  if (next.relationshipManager) out.set("rm", next.relationshipManager);
+  if (next.keyOnly) out.set("key", "1");
+  if (next.aumMin !== undefined) out.set("aumMin", String(next.aumMin));
+  if (next.aumMax !== undefined) out.set("aumMax", String(next.aumMax));
+  return out;
 }
 
 export default function CustomerListPage() {
   const { t, lang, enumText } = useI18n();
   const phone = useIsPhone();
   const navigate = useNavigate();
-  const [filters, setFilters] = useFilters();
+  const [filters, setFilters] = useAddressFilters(readFilters, writeFilters);
   const [order, setOrder] = useState("create_time desc");
   const [shown, setShown] = useState<ColumnKey[]>(DEFAULT_COLUMNS);
   const tiers = useTierNames();
