@@ -957,4 +957,19 @@ async def test_a_relationship_managers_alert_arrives_live_and_is_acknowledged_an
     alert_id = page.url.rsplit("/", 1)[1]
     stored = await _as(gateway_url, "rm_zhang", f"/v1/alerts/{alert_id}")
     assert stored["state"] == "STATE_ACKNOWLEDGED" and stored["acknowledger"] == "users/rm_zhang"
+
+    # someone else snoozes it meanwhile: resolving what the page read is refused as stale, and says so
+    async with httpx.AsyncClient(base_url=gateway_url, timeout=10) as client:
+        reply = await client.post(
+            f"/v1/alerts/{alert_id}:snooze",
+            headers=await _bearer(client, "rm_zhang"),
+            json={"snoozeDuration": "3600s", "etag": stored["etag"]},
+        )
+        assert reply.status_code == 200, reply.text
+    await page.get_by_test_id("alert-resolve").click()
+    await page.get_by_test_id("alert-note").fill("已核实")
+    await page.get_by_role("dialog").get_by_role("button", name=re.compile(r"解\s*决")).click()
+    await expect(page.get_by_text("已被他人修改，请刷新")).to_be_visible()
+    await page.reload()
+    await expect(page.get_by_test_id("alert-state")).to_have_text("暂停提醒中")
     await page.context.close()

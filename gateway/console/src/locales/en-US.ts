@@ -565,6 +565,7 @@ export const enUS: Messages = {
     note: "How it was handled",
     noteRequired: "Please say how it was handled",
     snoozeUntil: "Snooze until",
+    snoozeFuture: "Pick a future time within 30 days",
     silenceRule: "Silence this rule for the customer until (optional, at most 180 days)",
     stale: "Changed by someone else; please refresh",
     done: "{{count}} alerts updated",

@@ -564,6 +564,7 @@ export const zhCN = {
     note: "处理说明",
     noteRequired: "请填写处理说明",
     snoozeUntil: "暂停提醒至",
+    snoozeFuture: "请选择 30 天内的将来时间",
     silenceRule: "同时停止此规则对该客户的提醒，直至（可选，最长 180 天）",
     stale: "已被他人修改，请刷新",
     done: "已更新 {{count}} 条预警",

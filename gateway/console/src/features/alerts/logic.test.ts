@@ -9,6 +9,7 @@ import {
   filtersToParams,
   nextDay,
   pickTransactions,
+  silenceUntil,
   timeline,
   transactionLookups,
   transactionParts,
@@ -132,5 +133,14 @@ describe("the alert's transactions", () => {
   it("keep the alert's order, and the ones not found by name", () => {
     const found = [{ name: names[2], summary: "柜面取现" }, { name: names[0], summary: "转账" }];
     expect(pickTransactions(names, found)).toEqual([found[1], { name: names[1], missing: true }, found[0]]);
+  });
+});
+
+describe("silenceUntil", () => {
+  it("ends with the chosen bank day", () => {
+    expect(silenceUntil("2026-12-31", new Date("2026-12-05T06:00:00Z"))).toBe("2026-12-31T15:59:59Z");
+  });
+  it("never goes beyond 180 days from now", () => {
+    expect(silenceUntil("2027-06-03", new Date("2026-12-05T06:00:00Z"))).toBe("2027-06-03T05:59:00Z");
   });
 });

@@ -182,3 +182,11 @@ export function pickTransactions<T extends { name?: string }>(names: readonly st
 
 /** The latest allowed "silence until" day for a rule and customer: 180 days from today. */
 export const MAX_SILENCE_DAYS = 180;
+
+/** StopAlert's `silence_rule_until` for a chosen day: the end of that bank day (China Standard Time), but never
+ * beyond 180 days from now (the service refuses more), a minute to spare. */
+export function silenceUntil(day: string, now: Date = new Date()): string {
+  const end = Date.parse(dayStart(nextDay(day))) - 1000;
+  const latest = now.getTime() + MAX_SILENCE_DAYS * 86_400_000 - 60_000;
+  return new Date(Math.min(end, latest)).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
