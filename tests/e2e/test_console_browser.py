@@ -340,6 +340,12 @@ def _english_words() -> set[str]:
     return {w for w in re.findall(r':\s*"([A-Za-z][A-Za-z ,()-]{3,})"', enums) if w not in ("ATM", "POS")}
 
 
+def _not_chinese(text: str, english: set[str]) -> list[str]:
+    """Raw enum values (``STATE_OPEN``) and English enum labels in a zh-CN page's text."""
+    raw = re.findall(r"\b[A-Z]{2,}_[A-Z0-9_]+\b", text)
+    return raw + [w for w in english if re.search(rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])", text)]
+
+
 async def test_zh_cn_pages_show_no_raw_enum_or_english_status_word(browser, gateway_url: str) -> None:
     english = _english_words()
     assert {"Active", "Draft", "Succeeded", "Individual", "Corporate"} <= english
@@ -367,16 +373,14 @@ async def test_zh_cn_pages_show_no_raw_enum_or_english_status_word(browser, gate
     await read("分级规则")
     await page.goto(gateway_url + "/scans")
     await read("扫描任务")
+    await page.goto(gateway_url + "/alerts")
+    await expect(page.get_by_test_id("alerts-total")).to_be_visible()
+    await read("预警中心")
     await page.goto(gateway_url + "/control")
     for tab in await page.get_by_role("tab").all_inner_texts():
         await page.get_by_role("tab", name=tab).click()
         await read(f"控制中心 {tab}")
-    problems = {}
-    for label, text in seen.items():
-        raw = re.findall(r"\b[A-Z]{2,}_[A-Z0-9_]+\b", text)
-        words = [w for w in english if re.search(rf"(?<![A-Za-z]){re.escape(w)}(?![A-Za-z])", text)]
-        if raw or words:
-            problems[label] = raw + words
+    problems = {label: found for label, text in seen.items() if (found := _not_chinese(text, english))}
     assert not problems, f"English on zh-CN pages: {problems}"
 
 
@@ -387,7 +391,12 @@ async def test_the_main_pages_have_no_serious_accessibility_violations(browser, 
     await _sign_in(page, gateway_url, "admin")
     first = (await _as(gateway_url, "admin", "/v1/customers", pageSize="1"))["customers"][0]
     found = {}
-    for path, ready in (("/", "home"), ("/customers", "customer-total"), (f"/{first['name']}", "tier-panel")):
+    for path, ready in (
+        ("/", "home"),
+        ("/customers", "customer-total"),
+        (f"/{first['name']}", "tier-panel"),
+        ("/alerts", "alerts-total"),
+    ):
         await page.goto(gateway_url + path)
         await expect(page.get_by_test_id(ready)).to_be_visible()
         await page.wait_for_load_state("networkidle")  # every part of the page in, nothing still loading
@@ -918,24 +927,52 @@ async def test_a_relationship_managers_alert_arrives_live_and_is_acknowledged_an
     await expect(page.get_by_test_id("alerts-badge").first).not_to_have_text("0")
     listed = await _as(gateway_url, "rm_zhang", "/v1/alerts", filter=f'customer = "{customer}"')
     assert listed["totalSize"] >= 1 and all(a["customer"] == customer for a in listed["alerts"])
-    # the list is exactly the API's answer for the same user
+    # the list is exactly the API's answer for the same user: the same total, the same alerts in the same order
     everything = await _as(gateway_url, "rm_zhang", "/v1/alerts", pageSize="50")
     await expect(page.get_by_test_id("alerts-total")).to_contain_text(f"共 {everything['totalSize']} 条")
     await expect(page.get_by_test_id("alert-link")).to_have_count(min(50, everything["totalSize"]))
+    shown = [
+        href.rsplit("/", 1)[1]
+        for href in await page.get_by_test_id("alert-link").evaluate_all("ls => ls.map(l => l.href)")
+    ]
+    assert shown == [a["name"].split("/", 1)[1] for a in everything["alerts"]]
+    # and every one of them is about one of their own customers
+    customers = await _as(gateway_url, "rm_zhang", "/v1/customers", pageSize="500")
+    assert customers["totalSize"] <= 500
+    assert {a["customer"] for a in everything["alerts"]} <= {c["name"] for c in customers["customers"]}
+    assert _not_chinese(await page.locator("body").inner_text(), _english_words()) == []
 
     await link.first.click()
     await page.wait_for_url(re.compile(r"/alerts/[^/]+$"))
     detail = page.get_by_test_id("alert-detail")
     await expect(detail.get_by_test_id("alert-state")).to_have_text("待处理")
     await expect(page.get_by_test_id("alert-evidence")).to_contain_text("¥80,000.00")
-    await expect(page.get_by_test_id("alert-transactions")).to_be_visible()
+    # the transaction with its amount (the customer service's listing)
+    await expect(page.get_by_test_id("alert-transactions")).to_contain_text("80,000.00")
+    await expect(page.get_by_test_id("alert-customer")).to_have_attribute("href", f"/{customer}")
     await page.get_by_test_id("alert-acknowledge").click()
     await expect(detail.get_by_test_id("alert-state")).to_have_text("已确认")
     await page.get_by_test_id("alert-comment-input").fill("已电话联系客户，确认为本人取现")
     await page.get_by_test_id("alert-comment-add").click()
     await expect(page.get_by_test_id("alert-comment")).to_contain_text("已电话联系客户")
     await expect(page.get_by_test_id("alert-history")).to_contain_text("已确认")
+    assert _not_chinese(await page.locator("body").inner_text(), _english_words()) == []
     alert_id = page.url.rsplit("/", 1)[1]
     stored = await _as(gateway_url, "rm_zhang", f"/v1/alerts/{alert_id}")
     assert stored["state"] == "STATE_ACKNOWLEDGED" and stored["acknowledger"] == "users/rm_zhang"
+
+    # someone else snoozes it meanwhile: resolving what the page read is refused as stale, and says so
+    async with httpx.AsyncClient(base_url=gateway_url, timeout=10) as client:
+        reply = await client.post(
+            f"/v1/alerts/{alert_id}:snooze",
+            headers=await _bearer(client, "rm_zhang"),
+            json={"snoozeDuration": "3600s", "etag": stored["etag"]},
+        )
+        assert reply.status_code == 200, reply.text
+    await page.get_by_test_id("alert-resolve").click()
+    await page.get_by_test_id("alert-note").fill("已核实")
+    await page.get_by_role("dialog").get_by_role("button", name=re.compile(r"解\s*决")).click()
+    await expect(page.get_by_text("已被他人修改，请刷新")).to_be_visible()
+    await page.reload()
+    await expect(page.get_by_test_id("alert-state")).to_have_text("暂停提醒中")
     await page.context.close()

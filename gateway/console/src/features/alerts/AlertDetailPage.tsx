@@ -3,6 +3,7 @@
 // comments, and the actions its state allows.
 import { ArrowLeftOutlined } from "@ant-design/icons";
 import { Button, Card, Col, Descriptions, Input, List, Row, Space, Table, Timeline, Typography } from "antd";
+import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 
@@ -13,8 +14,15 @@ import { formatTime, resourceId } from "@/lib/format";
 import { can, useMe } from "@/lib/session";
 import { useI18n } from "@/locales/i18n";
 
-import { useAddComment, useAlert, useAlertComments, useAlertRuleNames } from "./api";
+import { Money } from "@/components/Money";
+import { customerQuery } from "@/features/customers/api";
+import type { Schemas } from "@/lib/api/client";
+
+import { useAddComment, useAlert, useAlertComments, useAlertRuleNames, useAlertTransactions } from "./api";
 import { type AlertAction, allowed, timeline, transactionParts } from "./logic";
+
+type Transaction = Schemas["kam.customer.v1.Transaction"];
+type TransactionRow = Transaction | { name: string; missing: true };
 import { SeverityTag, StateTag } from "./parts";
 import { useAlertActions } from "./useAlertActions";
 
@@ -22,7 +30,7 @@ const ACTIONS: AlertAction[] = ["acknowledge", "snooze", "stop", "resolve"];
 
 export default function AlertDetailPage() {
   const { id = "" } = useParams();
-  const { t } = useI18n();
+  const { t, enumText } = useI18n();
   const phone = useIsPhone();
   const navigate = useNavigate();
   const { data: me } = useMe();
@@ -31,6 +39,10 @@ export default function AlertDetailPage() {
   const rules = useAlertRuleNames(can(me, "alert_rules.read"));
   const actions = useAlertActions();
   const addComment = useAddComment(id);
+  const customerId = resourceId(alert.data?.customer);
+  const mayReadCustomers = can(me, "customers.read");
+  const customer = useQuery({ ...customerQuery(customerId), enabled: Boolean(customerId) && mayReadCustomers });
+  const transactions = useAlertTransactions(alert.data, mayReadCustomers);
   const [draft, setDraft] = useState("");
   const [commentError, setCommentError] = useState("");
 
@@ -38,7 +50,7 @@ export default function AlertDetailPage() {
   if (alert.error) return <PageError error={alert.error} onRetry={() => void alert.refetch()} />;
   const a = alert.data;
   const history = timeline(a, comments.data?.comments ?? []);
-  const customerId = resourceId(a.customer);
+  const found = (x: TransactionRow): x is Transaction => !("missing" in x);
 
   return (
     <div data-testid="alert-detail">
@@ -75,7 +87,9 @@ export default function AlertDetailPage() {
         <Descriptions size="small" column={phone ? 1 : 2} bordered>
           {a.customer ? (
             <Descriptions.Item label={t("alerts.customer")}>
-              <Link to={`/customers/${customerId}`}>{customerId}</Link>
+              <Link to={`/customers/${customerId}`} data-testid="alert-customer">
+                {customer.data?.displayName ? `${customer.data.displayName}（${customerId}）` : customerId}
+              </Link>
             </Descriptions.Item>
           ) : null}
           <Descriptions.Item label={t("alerts.rule")}>
@@ -106,19 +120,26 @@ export default function AlertDetailPage() {
           </Card>
           {a.transactions?.length ? (
             <Card size="small" title={t("alerts.transactions")} style={{ marginTop: 12 }}>
-              <Table
+              <Table<TransactionRow>
                 size="small"
-                rowKey={(name: string) => name}
+                rowKey={(x) => x.name ?? ""}
+                loading={transactions.isPending && transactions.fetchStatus !== "idle"}
                 pagination={a.transactions.length > 10 ? { pageSize: 10 } : false}
-                dataSource={a.transactions}
+                dataSource={transactions.data ?? a.transactions.map((name) => ({ name, missing: true as const }))}
+                scroll={{ x: 560 }}
                 data-testid="alert-transactions"
                 columns={[
-                  { key: "account", title: t("alerts.account"), render: (_: unknown, name: string) => transactionParts(name).account },
+                  { key: "time", title: t("alerts.txTime"), render: (_, x) => (found(x) ? formatTime(x.postTime) : "") },
                   {
-                    key: "transaction",
-                    title: t("alerts.transaction"),
-                    render: (_: unknown, name: string) => <Link to={`/customers/${transactionParts(name).customer}`}>{transactionParts(name).transaction}</Link>,
+                    key: "amount",
+                    title: t("alerts.txAmount"),
+                    align: "right",
+                    render: (_, x) => (found(x) ? <Money value={x.amount} sign={x.direction === "DIRECTION_DEBIT" ? "-" : "+"} /> : ""),
                   },
+                  { key: "channel", title: t("alerts.txChannel"), render: (_, x) => (found(x) ? enumText("channel", x.channel) : "") },
+                  { key: "summary", title: t("alerts.txSummary"), render: (_, x) => (found(x) ? x.summary : "") },
+                  { key: "account", title: t("alerts.account"), render: (_, x) => transactionParts(x.name ?? "").account },
+                  { key: "transaction", title: t("alerts.transaction"), render: (_, x) => transactionParts(x.name ?? "").transaction },
                 ]}
               />
             </Card>

@@ -1,7 +1,7 @@
 // 预警中心: the alerts in the caller's scope, newest first — counts by severity of those needing action, filters
 // kept in the address (state, severity, rule, days, only mine), a table with bulk 确认 / 解决 (desktop) or cards
 // (phone). New alerts arrive through the push stream and refetch the page.
-import { Button, Card, Checkbox, Col, DatePicker, List, Row, Select, Space, Statistic, Table, Typography } from "antd";
+import { Button, Card, Checkbox, Col, DatePicker, Input, List, Row, Select, Space, Statistic, Table, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table/interface";
 import dayjs from "dayjs";
 import { useMemo, useState } from "react";
@@ -16,39 +16,19 @@ import { can, useMe } from "@/lib/session";
 import { useI18n } from "@/locales/i18n";
 
 import { useAlertCount, useAlertPage, useAlertRuleNames } from "./api";
-import { type AlertFilters, type AlertItem, SEVERITIES, STATES, alertFilter, allowedForAll } from "./logic";
+import { useRelationshipManagers } from "@/features/customers/api";
+
+import { type AlertFilters, type AlertItem, SEVERITIES, STATES, alertFilter, allowedForAll, asName, filtersFromParams, filtersToParams } from "./logic";
 import { SeverityTag, StateTag } from "./parts";
 import { useAlertActions } from "./useAlertActions";
 
 const PAGE_SIZE = 50;
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-function readFilters(params: URLSearchParams): AlertFilters {
-  const day = (key: string) => {
-    const v = params.get(key) ?? "";
-    return DAY.test(v) ? v : undefined;
-  };
-  return {
-    state: params.get("state") ?? undefined,
-    severity: params.get("severity") ?? undefined,
-    rule: params.get("rule") ?? undefined,
-    mine: params.get("mine") === "1",
-    from: day("from"),
-    to: day("to"),
-  };
-}
-
-function writeFilters(next: AlertFilters): URLSearchParams {
-  const out = new URLSearchParams();
-  for (const key of ["state", "severity", "rule", "from", "to"] as const) if (next[key]) out.set(key, next[key]!);
-  if (next.mine) out.set("mine", "1");
-  return out;
-}
 
 /** How many open alerts of one severity there are (in the caller's scope and the list's "only mine"). */
-function SeverityCount({ severity, mine, me, onPick }: { severity: string; mine: boolean; me?: string; onPick: () => void }) {
+function SeverityCount({ severity, filters, me, onPick }: { severity: string; filters: AlertFilters; me?: string; onPick: () => void }) {
   const { t, lang, enumText } = useI18n();
-  const count = useAlertCount(alertFilter({ severity, mine, state: "STATE_OPEN" }, me));
+  const { mine, recipient, customer, rule } = filters;
+  const count = useAlertCount(alertFilter({ severity, mine, recipient, customer, rule, state: "STATE_OPEN" }, me));
   return (
     <Card size="small" hoverable onClick={onPick} data-testid={`severity-count-${severity}`}>
       <Statistic title={`${enumText("alertSeverity", severity)} · ${t("alerts.active")}`} value={formatCount(count.data ?? 0, lang)} loading={count.isPending} />
@@ -61,7 +41,7 @@ export default function AlertListPage() {
   const phone = useIsPhone();
   const navigate = useNavigate();
   const { data: me } = useMe();
-  const [filters, setFilters] = useAddressFilters(readFilters, writeFilters);
+  const [filters, setFilters] = useAddressFilters(filtersFromParams, filtersToParams);
   const pager = usePageTokens();
   const page = useAlertPage(filters, me?.name, PAGE_SIZE, pager.token);
   const rules = useAlertRuleNames(can(me, "alert_rules.read"));
@@ -70,6 +50,9 @@ export default function AlertListPage() {
   const chosen = alerts.filter((a) => selected.includes(a.name ?? ""));
   const actions = useAlertActions(() => setSelected([]));
   const mayHandle = can(me, "alerts.handle");
+  const mayListUsers = can(me, "users.read");
+  const managers = useRelationshipManagers(mayListUsers);
+  const [customerDraft, setCustomerDraft] = useState<string | undefined>(undefined);
   const change = (next: Partial<AlertFilters>) => {
     pager.reset();
     setSelected([]);
@@ -134,7 +117,32 @@ export default function AlertListPage() {
           change({ from: range?.[0]?.format("YYYY-MM-DD") ?? undefined, to: range?.[1]?.format("YYYY-MM-DD") ?? undefined })
         }
       />
-      <Checkbox checked={filters.mine} onChange={(e) => change({ mine: e.target.checked })} data-testid="alerts-mine">
+      <Input.Search
+        aria-label={t("alerts.customerId")}
+        placeholder={t("alerts.customerId")}
+        allowClear
+        style={{ width: 170 }}
+        value={customerDraft ?? filters.customer?.replace(/^customers\//, "") ?? ""}
+        onChange={(e) => setCustomerDraft(e.target.value)}
+        onSearch={(v) => {
+          setCustomerDraft(undefined);
+          change({ customer: asName("customers", v) });
+        }}
+        data-testid="alerts-customer"
+      />
+      {mayListUsers && !filters.mine ? (
+        <Select
+          aria-label={t("alerts.recipient")}
+          placeholder={t("alerts.recipient")}
+          allowClear
+          showSearch={{ optionFilterProp: "label" }}
+          style={{ width: 160 }}
+          value={filters.recipient}
+          onChange={(recipient) => change({ recipient })}
+          options={(managers.data?.users ?? []).map((u) => ({ value: u.name, label: u.displayName }))}
+        />
+      ) : null}
+      <Checkbox checked={filters.mine} onChange={(e) => change({ mine: e.target.checked, recipient: undefined })} data-testid="alerts-mine">
         {t("alerts.mine")}
       </Checkbox>
     </Space>
@@ -144,7 +152,7 @@ export default function AlertListPage() {
     <Row gutter={[12, 12]} style={{ marginBottom: 12 }}>
       {SEVERITIES.map((s) => (
         <Col key={s} xs={12} md={6}>
-          <SeverityCount severity={s} mine={Boolean(filters.mine)} me={me?.name} onPick={() => change({ severity: s, state: "STATE_OPEN" })} />
+          <SeverityCount severity={s} filters={filters} me={me?.name} onPick={() => change({ severity: s, state: "STATE_OPEN" })} />
         </Col>
       ))}
     </Row>

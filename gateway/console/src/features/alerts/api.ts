@@ -4,7 +4,9 @@ import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient }
 
 import { api, must } from "@/lib/api/client";
 
-import { type AlertFilters, alertFilter } from "./logic";
+import { MASKED } from "@/features/customers/api";
+
+import { type AlertFilters, type AlertItem, alertFilter, pickTransactions, transactionLookups } from "./logic";
 
 export function alertPageQuery(filter: string, pageSize: number, pageToken: string) {
   return queryOptions({
@@ -117,4 +119,25 @@ export function useAlertRuleNames(enabled: boolean) {
   });
   const names = new Map((query.data?.alertRules ?? []).map((r) => [r.name ?? "", r.displayName ?? r.name ?? ""]));
   return { rules: query.data?.alertRules ?? [], name: (rule: string | undefined) => names.get(rule ?? "") ?? rule ?? "" };
+}
+
+/** The alert's transactions with their amounts, channels and times (masked, as the 360 shows them). */
+export function useAlertTransactions(alert: AlertItem | undefined, enabled: boolean) {
+  const names = alert?.transactions ?? [];
+  return useQuery({
+    queryKey: ["alerts", alert?.name ?? "", "transactions", names.length, alert?.eventTime],
+    enabled: enabled && names.length > 0,
+    queryFn: async () => {
+      const pages = await Promise.all(
+        transactionLookups(names, alert?.eventTime).map((l) =>
+          must(
+            api.GET("/v1/customers/{customer}/accounts/{account}/transactions", {
+              params: { path: { customer: l.customer, account: l.account }, query: { pageSize: 500, filter: l.filter, piiView: MASKED } },
+            }),
+          ),
+        ),
+      );
+      return pickTransactions(names, pages.flatMap((p) => p.transactions ?? []));
+    },
+  });
 }

@@ -1,6 +1,20 @@
 import { describe, expect, it } from "vitest";
 
-import { alertFilter, allowed, allowedForAll, nextDay, timeline, transactionParts, type AlertItem } from "./logic";
+import {
+  alertFilter,
+  allowed,
+  allowedForAll,
+  asName,
+  filtersFromParams,
+  filtersToParams,
+  nextDay,
+  pickTransactions,
+  silenceUntil,
+  timeline,
+  transactionLookups,
+  transactionParts,
+  type AlertItem,
+} from "./logic";
 
 describe("alertFilter", () => {
   it("joins the chosen terms, quoting names and bounding days in the bank's time zone", () => {
@@ -15,6 +29,10 @@ describe("alertFilter", () => {
   it("leaves out 'mine' without a user and escapes quotes", () => {
     expect(alertFilter({ mine: true })).toBe("");
     expect(alertFilter({ customer: 'customers/"x' })).toBe('customer = "customers/\\"x"');
+  });
+  it("filters by a chosen recipient unless 'mine' is on", () => {
+    expect(alertFilter({ recipient: "users/rm_li" }, "users/bm_wang")).toBe('recipients = "users/rm_li"');
+    expect(alertFilter({ recipient: "users/rm_li", mine: true }, "users/bm_wang")).toBe('recipients = "users/bm_wang"');
   });
   it("counts days across month ends", () => {
     expect(nextDay("2026-02-28")).toBe("2026-03-01");
@@ -64,5 +82,65 @@ describe("timeline", () => {
 describe("transactionParts", () => {
   it("splits a transaction name", () => {
     expect(transactionParts("customers/7/accounts/a1/transactions/t9")).toEqual({ customer: "7", account: "a1", transaction: "t9" });
+  });
+});
+
+describe("the filters in the address", () => {
+  it("read back what they wrote", () => {
+    const f = {
+      state: "STATE_OPEN",
+      severity: "SEVERITY_CRITICAL",
+      rule: "alertRules/large-cash",
+      customer: "customers/42",
+      recipient: "users/rm_li",
+      from: "2026-12-01",
+      to: "2026-12-05",
+      mine: false,
+    };
+    const params = filtersToParams(f);
+    expect(params.get("customer")).toBe("42");
+    expect(params.get("recipient")).toBe("rm_li");
+    expect(filtersFromParams(params)).toEqual(f);
+  });
+  it("drop what the API would refuse", () => {
+    const f = filtersFromParams(new URLSearchParams("state=OPEN&severity=SEVERITY_HIGH&from=1.12.2026&customer=a/b&mine=1"));
+    expect(f).toEqual({ severity: "SEVERITY_HIGH", mine: true, state: undefined, rule: undefined, customer: undefined, recipient: undefined, from: undefined, to: undefined });
+  });
+  it("keep 'mine' rather than a recipient", () => {
+    expect(filtersToParams({ mine: true, recipient: "users/rm_li" }).toString()).toBe("mine=1");
+  });
+});
+
+describe("asName", () => {
+  it("takes an id or a full name", () => {
+    expect(asName("customers", " 42 ")).toBe("customers/42");
+    expect(asName("customers", "customers/42")).toBe("customers/42");
+    expect(asName("customers", "")).toBeUndefined();
+    expect(asName("customers", "users/42")).toBeUndefined();
+    expect(asName("customers", "customers/")).toBeUndefined();
+  });
+});
+
+describe("the alert's transactions", () => {
+  const names = ["customers/7/accounts/a1/transactions/t2", "customers/7/accounts/a2/transactions/t1", "customers/7/accounts/a1/transactions/t1"];
+  it("are listed once per account, up to a day after the event", () => {
+    expect(transactionLookups(names, "2026-12-04T04:00:00Z")).toEqual([
+      { customer: "7", account: "a1", filter: 'post_time <= "2026-12-05T04:00:00.000Z"' },
+      { customer: "7", account: "a2", filter: 'post_time <= "2026-12-05T04:00:00.000Z"' },
+    ]);
+    expect(transactionLookups(names.slice(0, 1))).toEqual([{ customer: "7", account: "a1", filter: undefined }]);
+  });
+  it("keep the alert's order, and the ones not found by name", () => {
+    const found = [{ name: names[2], summary: "柜面取现" }, { name: names[0], summary: "转账" }];
+    expect(pickTransactions(names, found)).toEqual([found[1], { name: names[1], missing: true }, found[0]]);
+  });
+});
+
+describe("silenceUntil", () => {
+  it("ends with the chosen bank day", () => {
+    expect(silenceUntil("2026-12-31", new Date("2026-12-05T06:00:00Z"))).toBe("2026-12-31T15:59:59Z");
+  });
+  it("never goes beyond 180 days from now", () => {
+    expect(silenceUntil("2027-06-03", new Date("2026-12-05T06:00:00Z"))).toBe("2027-06-03T05:59:00Z");
   });
 });

@@ -20,6 +20,9 @@ export interface AlertFilters {
   severity?: string;
   /** Only alerts the signed-in user received. */
   mine?: boolean;
+  /** Only alerts this user received, `users/…` (a manager looking at one relationship manager's). */
+  recipient?: string;
+  /** `customers/…`. */
   customer?: string;
   rule?: string;
   /** Raised on or after / on or before these days (YYYY-MM-DD, the bank's day). */
@@ -47,11 +50,59 @@ export function alertFilter(f: AlertFilters, me?: string): string {
   if (f.state) terms.push(`state = ${f.state}`);
   if (f.severity) terms.push(`severity = ${f.severity}`);
   if (f.mine && me) terms.push(`recipients = ${quote(me)}`);
+  else if (f.recipient) terms.push(`recipients = ${quote(f.recipient)}`);
   if (f.customer) terms.push(`customer = ${quote(f.customer)}`);
   if (f.rule) terms.push(`rule = ${quote(f.rule)}`);
   if (f.from) terms.push(`create_time >= ${quote(dayStart(f.from))}`);
   if (f.to) terms.push(`create_time < ${quote(dayStart(nextDay(f.to)))}`);
   return terms.join(" AND ");
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const STATE_SET: ReadonlySet<string> = new Set(STATES);
+const SEVERITY_SET: ReadonlySet<string> = new Set(SEVERITIES);
+
+/** A typed id (`42`) or a full name (`customers/42`) as the resource name, empty when neither. */
+export function asName(collection: "customers" | "users" | "alertRules", value: string | null | undefined): string | undefined {
+  const v = (value ?? "").trim();
+  if (!v) return undefined;
+  if (v.startsWith(`${collection}/`)) return v.split("/").length === 2 && v.length > collection.length + 1 ? v : undefined;
+  return v.includes("/") ? undefined : `${collection}/${v}`;
+}
+
+/** The filter bar as kept in the address (`?state=STATE_OPEN&severity=…&customer=42&mine=1`); unknown values are
+ * dropped rather than sent to the API. */
+export function filtersFromParams(params: URLSearchParams): AlertFilters {
+  const day = (key: string) => {
+    const v = params.get(key) ?? "";
+    return DAY.test(v) ? v : undefined;
+  };
+  const state = params.get("state") ?? "";
+  const severity = params.get("severity") ?? "";
+  return {
+    state: STATE_SET.has(state) ? state : undefined,
+    severity: SEVERITY_SET.has(severity) ? severity : undefined,
+    rule: asName("alertRules", params.get("rule")),
+    customer: asName("customers", params.get("customer")),
+    recipient: asName("users", params.get("recipient")),
+    mine: params.get("mine") === "1",
+    from: day("from"),
+    to: day("to"),
+  };
+}
+
+/** The inverse of filtersFromParams: short ids for customers and users, names for rules. */
+export function filtersToParams(f: AlertFilters): URLSearchParams {
+  const out = new URLSearchParams();
+  if (f.state) out.set("state", f.state);
+  if (f.severity) out.set("severity", f.severity);
+  if (f.rule) out.set("rule", f.rule);
+  if (f.customer) out.set("customer", f.customer.replace(/^customers\//, ""));
+  if (f.mine) out.set("mine", "1");
+  else if (f.recipient) out.set("recipient", f.recipient.replace(/^users\//, ""));
+  if (f.from) out.set("from", f.from);
+  if (f.to) out.set("to", f.to);
+  return out;
 }
 
 export type AlertAction = "acknowledge" | "snooze" | "stop" | "resolve";
@@ -110,5 +161,32 @@ export function transactionParts(name: string): { customer: string; account: str
   return { customer: p[1] ?? "", account: p[3] ?? "", transaction: p[5] ?? "" };
 }
 
+/** The listings that find an alert's transactions: one per account, newest first, up to a day after the event
+ * (the service names the transactions but serves no single transaction; the customer service lists them). */
+export function transactionLookups(names: readonly string[], eventTime?: string): { customer: string; account: string; filter?: string }[] {
+  const seen = new Map<string, { customer: string; account: string; filter?: string }>();
+  const until = eventTime ? new Date(Date.parse(eventTime) + 86_400_000) : undefined;
+  const filter = until && !Number.isNaN(until.getTime()) ? `post_time <= "${until.toISOString()}"` : undefined;
+  for (const name of names) {
+    const { customer, account } = transactionParts(name);
+    if (customer && account && !seen.has(`${customer}/${account}`)) seen.set(`${customer}/${account}`, { customer, account, filter });
+  }
+  return [...seen.values()];
+}
+
+/** The alert's transactions in its order, each with what the listing found (or only its name when not found). */
+export function pickTransactions<T extends { name?: string }>(names: readonly string[], found: readonly T[]): (T | { name: string; missing: true })[] {
+  const byName = new Map(found.map((x) => [x.name ?? "", x]));
+  return names.map((name) => byName.get(name) ?? { name, missing: true as const });
+}
+
 /** The latest allowed "silence until" day for a rule and customer: 180 days from today. */
 export const MAX_SILENCE_DAYS = 180;
+
+/** StopAlert's `silence_rule_until` for a chosen day: the end of that bank day (China Standard Time), but never
+ * beyond 180 days from now (the service refuses more), a minute to spare. */
+export function silenceUntil(day: string, now: Date = new Date()): string {
+  const end = Date.parse(dayStart(nextDay(day))) - 1000;
+  const latest = now.getTime() + MAX_SILENCE_DAYS * 86_400_000 - 60_000;
+  return new Date(Math.min(end, latest)).toISOString().replace(/\.\d{3}Z$/, "Z");
+}

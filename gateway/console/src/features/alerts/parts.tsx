@@ -6,7 +6,7 @@ import dayjs, { type Dayjs } from "dayjs";
 import { useI18n } from "@/locales/i18n";
 
 import type { AlertAction } from "./logic";
-import { MAX_SILENCE_DAYS, SEVERITY_COLORS } from "./logic";
+import { MAX_SILENCE_DAYS, SEVERITY_COLORS, silenceUntil } from "./logic";
 
 export function SeverityTag({ severity }: { severity?: string }) {
   const { enumText } = useI18n();
@@ -68,14 +68,22 @@ export function ActionDialog({
           onDone({
             note: v.note?.trim(),
             until: v.until?.toISOString(),
-            silenceRuleUntil: v.silence?.endOf("day").toISOString(),
+            silenceRuleUntil: v.silence ? silenceUntil(v.silence.format("YYYY-MM-DD")) : undefined,
           }),
         )
       }
     >
       <Form form={form} layout="vertical" preserve={false}>
         {action === "snooze" ? (
-          <Form.Item name="until" label={t("alerts.snoozeUntil")} rules={[{ required: true, message: t("alerts.snoozeUntil") }]} initialValue={dayjs().add(1, "day").hour(9).minute(0).second(0)}>
+          <Form.Item name="until" label={t("alerts.snoozeUntil")} rules={[
+              { required: true, message: t("alerts.snoozeUntil") },
+              {
+                validator: (_, v?: Dayjs) =>
+                  !v || (v.isAfter(dayjs()) && !v.isAfter(dayjs().add(30, "day")))
+                    ? Promise.resolve()
+                    : Promise.reject(new Error(t("alerts.snoozeFuture"))),
+              },
+            ]} initialValue={dayjs().add(1, "day").hour(9).minute(0).second(0)}>
             <DatePicker showTime={{ format: "HH:mm" }} format="YYYY-MM-DD HH:mm" disabledDate={(d) => d.isBefore(today) || d.isAfter(today.add(30, "day"))} style={{ width: "100%" }} />
           </Form.Item>
         ) : null}

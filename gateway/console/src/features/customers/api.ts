@@ -82,9 +82,10 @@ export function useOrgUnits() {
   });
 }
 
-export function useRelationshipManagers() {
+export function useRelationshipManagers(enabled = true) {
   return useQuery({
     queryKey: ["users", "relationship-managers"],
+    enabled,
     queryFn: () =>
       must(
         api.GET("/v1/users", {
