@@ -116,7 +116,7 @@ class Bank:
             relationship_manager=customer.relationship_manager,
         )
         async with self.db.transaction() as session:
-            await (monitor or self.monitor).on_transaction_posted(session, event, META)
+            await (monitor or self.monitor).on_transactions_posted(session, [(event, META)])
         return name
 
     async def alerts(self) -> list[AlertRow]:
@@ -253,7 +253,7 @@ async def test_a_fetch_applied_at_once_alerts_as_the_same_events_one_by_one(data
             else:
                 for event in stream:
                     async with db.transaction() as session:
-                        await bank.monitor.on_transaction_posted(session, event, META)
+                        await bank.monitor.on_transactions_posted(session, [(event, META)])
             async with db.read() as session:
                 states = sorted(
                     (row.rule_id, row.customer, json.loads(row.state))

@@ -73,11 +73,6 @@ class Monitor:
         self.events = outbox.Recorder(SERVICE, clock)
         self.evaluated = 0
 
-    async def on_transaction_posted(
-        self, session: AsyncSession, event: customer_events.TransactionPosted, meta: EventMeta
-    ) -> None:
-        await self.on_transactions_posted(session, [(event, meta)])
-
     async def on_transactions_posted(
         self,
         session: AsyncSession,
