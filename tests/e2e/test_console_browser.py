@@ -976,3 +976,107 @@ async def test_a_relationship_managers_alert_arrives_live_and_is_acknowledged_an
     await page.reload()
     await expect(page.get_by_test_id("alert-state")).to_have_text("暂停提醒中")
     await page.context.close()
+
+
+async def _backtest(base: str, rule: dict, days: int = 30) -> dict:
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        reply = await client.post(
+            "/v1/alertRules:backtest",
+            headers=await _bearer(client, "admin"),
+            json={"alertRule": rule, "days": days},
+        )
+        assert reply.status_code == 200, reply.text
+        return reply.json()
+
+
+async def test_an_administrator_tunes_an_alert_rule_backtests_it_and_saves_a_new_version(
+    browser, gateway_url: str, token_secret: str
+) -> None:
+    rules = (await _as(gateway_url, "admin", "/v1/alertRules", pageSize="500"))["alertRules"]
+    cash = next(r for r in rules if r.get("largeTransaction", {}).get("cash") == "CASH_FILTER_CASH")
+    rule_id = cash["name"].split("/", 1)[1]
+    customer = await _post_large_cash(gateway_url, token_secret)
+    candidate = {
+        **cash,
+        "largeTransaction": {
+            **cash["largeTransaction"],
+            "threshold": {"currencyCode": "CNY", "units": "60000"},
+        },
+    }
+    for _ in range(100):  # the withdrawal is kept for backtests once the monitor has evaluated it
+        expected = await _backtest(gateway_url, candidate)
+        if any(c["customer"] == customer for c in expected["candidate"].get("customers", [])):
+            break
+        await asyncio.sleep(0.2)
+    else:
+        raise AssertionError(f"the posted withdrawal never reached the backtest: {expected}")
+
+    page = await _new_page(browser)
+    await _sign_in(page, gateway_url, "admin", start="/alert-rules")
+    enabled = sum(1 for r in rules if r.get("enabled"))
+    await expect(page.get_by_test_id("alert-rule-total")).to_have_text(
+        f"共 {len(rules)} 条，启用 {enabled} 条"
+    )
+    assert _not_chinese(await page.locator("main").inner_text(), _english_words()) == []
+    await page.get_by_role("link", name=cash["displayName"]).click()
+    await page.wait_for_url(re.compile(rf"/alert-rules/{rule_id}$"))
+    editor = page.get_by_test_id("alert-rule-editor")
+    threshold = editor.get_by_test_id("field:large_transaction.threshold")
+    await expect(threshold.get_by_role("textbox")).to_have_value("50,000")
+
+    # a negative threshold: the API refuses it, and says so beside the field; nothing is saved
+    await threshold.get_by_role("textbox").fill("-1")
+    await editor.get_by_role("button", name=re.compile(r"保\s*存")).click()
+    await expect(threshold.locator(".ant-form-item-explain-error")).to_be_visible()
+    assert (await _as(gateway_url, "admin", f"/v1/alertRules/{rule_id}"))["version"] == cash["version"]
+
+    # 60,000: the backtest shows what the API answers for the same candidate, beside the rule as stored
+    await threshold.get_by_role("textbox").fill("60000")
+    await threshold.get_by_role("textbox").blur()
+    await expect(threshold.get_by_role("textbox")).to_have_value("60,000")
+    await expect(threshold.locator(".ant-form-item-explain-error")).to_have_count(0)
+    panel = page.get_by_test_id("backtest")
+    await panel.get_by_role("button", name=re.compile(r"开始回测")).click()
+    await expect(panel.get_by_test_id("backtest-candidate-alerts")).to_contain_text(
+        _count(expected["candidate"]["alertCount"])
+    )
+    await expect(panel.get_by_test_id("backtest-current-alerts")).to_contain_text(
+        _count(expected["current"]["alertCount"])
+    )
+    await expect(panel.get_by_role("img", name="每日预警数")).to_be_visible()
+    names = {c["customer"]: c["displayName"] for c in expected["candidate"]["customers"]}
+    await expect(
+        panel.get_by_test_id("backtest-customers").get_by_role("link", name=names[customer])
+    ).to_be_visible()
+    assert _not_chinese(await page.locator("main").inner_text(), _english_words()) == []
+
+    # saved: a new version with the new threshold, everything else as it was
+    await editor.get_by_role("button", name=re.compile(r"保\s*存")).click()
+    await expect(page.get_by_test_id("alert-rule-version")).to_contain_text(f"第 {cash['version'] + 1} 版")
+    stored = await _as(gateway_url, "admin", f"/v1/alertRules/{rule_id}")
+    assert stored["largeTransaction"]["threshold"]["units"] == "60000"
+    assert stored["version"] == cash["version"] + 1
+    for field in ("recipients", "repeatInterval", "maxNotifyCount", "escalation", "severity", "enabled"):
+        assert stored.get(field) == cash.get(field), field
+
+    # switched off from the list and on again, each a new version
+    await page.get_by_role("button", name="返回预警规则").click()
+    switch = page.get_by_role("switch", name=f"启用 {cash['displayName']}")
+    await switch.click()
+    await expect(switch).not_to_be_checked()
+    assert (await _as(gateway_url, "admin", f"/v1/alertRules/{rule_id}"))["enabled"] is False
+    await switch.click()
+    await expect(switch).to_be_checked()
+    restored = await _as(gateway_url, "admin", f"/v1/alertRules/{rule_id}")
+    assert restored["enabled"] is True and restored["version"] == cash["version"] + 3
+    async with httpx.AsyncClient(
+        base_url=gateway_url, timeout=10
+    ) as client:  # as the other journeys expect it
+        reply = await client.patch(
+            f"/v1/alertRules/{rule_id}",
+            headers=await _bearer(client, "admin"),
+            params={"updateMask": "large_transaction"},
+            json={**restored, "largeTransaction": cash["largeTransaction"]},
+        )
+        assert reply.status_code == 200, reply.text
+    await page.context.close()

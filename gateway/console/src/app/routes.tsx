@@ -3,6 +3,7 @@
 import {
   AlertOutlined,
   BellOutlined,
+  ControlOutlined,
   DashboardOutlined,
   DeploymentUnitOutlined,
   SearchOutlined,
@@ -100,6 +101,8 @@ const ControlPage = lazyPage(() => import("@/features/control/ControlPage"));
 const MessagesPage = lazyPage(() => import("@/features/home/MessagesPage"));
 const AlertListPage = lazyPage(() => import("@/features/alerts/AlertListPage"));
 const AlertDetailPage = lazyPage(() => import("@/features/alerts/AlertDetailPage"));
+const AlertRulesPage = lazyPage(() => import("@/features/alertRules/AlertRulesPage"));
+const AlertRuleEditorPage = lazyPage(() => import("@/features/alertRules/AlertRuleEditorPage"));
 
 export const ROUTES: AppRoute[] = [
   { path: "/", label: "nav.home", icon: <DashboardOutlined />, ...HomePage, prefetch: homeData, menu: true, phone: true },
@@ -132,6 +135,15 @@ export const ROUTES: AppRoute[] = [
     phone: true,
   },
   { path: "/alerts/:id", label: "nav.alerts", permission: "alerts.read", ...AlertDetailPage },
+  {
+    path: "/alert-rules",
+    label: "nav.alertRules",
+    icon: <ControlOutlined />,
+    permission: "alert_rules.read",
+    ...AlertRulesPage,
+    menu: true,
+  },
+  { path: "/alert-rules/:id", label: "nav.alertRules", permission: "alert_rules.read", ...AlertRuleEditorPage },
   { path: "/messages", label: "nav.messages", icon: <BellOutlined />, ...MessagesPage, phone: true },
   {
     path: "/tiers",

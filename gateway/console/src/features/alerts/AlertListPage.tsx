@@ -192,7 +192,12 @@ export default function AlertListPage() {
 
   return (
     <div>
-      <Typography.Title level={4}>{t("alerts.title")}</Typography.Title>
+      <Space style={{ width: "100%", justifyContent: "space-between", marginBottom: 12 }} wrap>
+        <Typography.Title level={4} style={{ margin: 0 }}>
+          {t("alerts.title")}
+        </Typography.Title>
+        {can(me, "alert_rules.read") && <Link to="/alert-rules">{t("nav.alertRules")}</Link>}
+      </Space>
       {counts}
       {filterBar}
       {mayHandle && !phone ? (

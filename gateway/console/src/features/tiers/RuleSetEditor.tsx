@@ -7,6 +7,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, Card, Col, Form, Input, InputNumber, Row, Select, Space, Tag, Typography } from "antd";
 import { type ReactNode, useMemo, useState } from "react";
 
+import { Field } from "@/components/ProblemField";
 import { ApiError, api, must, type Schemas } from "@/lib/api/client";
 import { resourceId } from "@/lib/format";
 import { useI18n } from "@/locales/i18n";
@@ -38,23 +39,6 @@ import {
 } from "./editor";
 
 type RuleSet = Schemas["kam.customer.v1.TierRuleSet"];
-
-/** A field with its problems under it; `data-testid` is the field's path in the request. */
-function Field({ path, problems, label, children }: { path: string; problems: Problems; label?: string; children: ReactNode }) {
-  const errors = problems[path];
-  return (
-    <div data-testid={`field:${path}`}>
-      <Form.Item
-        label={label}
-        validateStatus={errors ? "error" : undefined}
-        help={errors ? errors.join("；") : undefined}
-        style={{ marginBottom: 8 }}
-      >
-        {children}
-      </Form.Item>
-    </div>
-  );
-}
 
 interface NodeProps {
   path: string;
