@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from kam.audit.v1 import audit_pb2
 from kam_kit import audit, migrations
+from kam_kit import events as kit_events
 from kam_kit.auth import Identity
 from kam_kit.clock import ManualClock
 from kam_kit.db import Database, audit_table, outbox_table
@@ -158,7 +159,12 @@ async def test_the_sealer_chains_records_in_order_and_publishes_each_once(db, cl
     async with db.read() as session:
         events = (await session.execute(select(outbox_table).order_by(outbox_table.c.seq))).all()
     assert [e.event_id for e in events] == [r.record_id for r in rows]
-    assert {e.subject for e in events} == {f"kam.{SERVICE}.v1.AuditRecorded"}
+    # each on its resource's partition (a customer's), the view record (of two customers) on none
+    assert [e.subject for e in events] == [
+        f"kam.{SERVICE}.v1.AuditRecorded"
+        + (f".p{p:02d}" if (p := kit_events.partition_for(r.resource)) is not None else "")
+        for r in rows
+    ]
     assert {e.event_type for e in events} == {"kam.audit.v1.AuditRecorded"}
     record = audit_pb2.AuditRecorded.FromString(events[0].payload).record
     assert (record.service, record.sequence, record.hash, record.prev_hash, record.record_id) == (

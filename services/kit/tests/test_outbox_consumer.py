@@ -119,7 +119,8 @@ async def test_relay_publishes_with_message_id_and_marks_published(db: Database,
     assert first.headers[events.CE_SPECVERSION] == "1.0"
     assert first.headers[events.CE_TIME] == clock.now().isoformat()
     assert first.headers[events.CONTENT_TYPE] == events.PROTOBUF
-    assert first.subject == f"kam.{service}.v1.CustomerCreated"
+    # an event about a customer goes to its customer's partition
+    assert first.subject == f"kam.{service}.v1.CustomerCreated.p{events.partition_for('customers/c0'):02d}"
     assert events_pb2.CustomerCreated.FromString(first.data).customer.display_name == "c0"
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from kam.report.v1 import report_service_pb2_grpc
-from kam_kit import db, outbox, projection, runtime
+from kam_kit import db, events, outbox, projection, runtime
 from kam_kit.clock import ManualClock
 from kam_kit.db import Database, outbox_table
 from sqlalchemy import DateTime, String, select
@@ -68,6 +68,8 @@ async def test_projection_applies_only_newer_versions_and_the_recorder_binds_ser
         )
     async with database.read() as session:
         row = (await session.execute(select(outbox_table))).one()
-    assert row.subject == "kam.report.v1.CustomerDeleted" and row.headers["ce-subject"] == "customers/x"
+    partition = events.partition_token(events.partition_for("customers/x") or 0)
+    assert row.subject == f"kam.report.v1.CustomerDeleted.{partition}"
+    assert row.headers["ce-subject"] == "customers/x"
     assert row.created_at.replace(tzinfo=UTC) == t1
     await database.dispose()

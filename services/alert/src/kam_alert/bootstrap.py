@@ -11,6 +11,7 @@ from kam_kit import directory, orgtree, pagination
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.consumer import Batched
 from kam_kit.db import Database
+from kam_kit.partitions import Leases
 from kam_kit.runtime import ServiceApp
 from kam_kit.settings import ServiceSettings
 
@@ -35,8 +36,9 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
         AlertServicer(db, rules, alerts, pagination.page_secret(settings.token_secret.reveal()), monitor)
     )
     app.background.append(rules.install_shipped)  # a new installation's rules, once
-    # reminders and festivals due, repeats, snoozes ending, escalations
-    app.background.append(Scheduler(db, clock, monitor=monitor).run)
+    # reminders and festivals due, repeats, snoozes ending, escalations: by one replica at a time
+    sweeper = Leases(db, "alert-scheduler", partitions=1)
+    app.background.extend((sweeper.run, Scheduler(db, clock, monitor=monitor, lease=sweeper.lease(0)).run))
     handlers = {
         **dict.fromkeys(CUSTOMER_EVENTS, on_customer_changed),
         customer_events.TransactionPosted: Batched(monitor.on_transactions_posted),  # a fetch's at once
@@ -46,8 +48,9 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
         customer_events.KeyDateApproaching: monitor.on_key_date_approaching,
         customer_events.SourceOrgUnitUpdated: orgtree.updater(OrgUnitCopy),
     }
-    # a busy transaction feed: larger fetches share one duplicate check and commit (tests/bench/bench_alert_monitor.py)
-    app.consume("customer", handlers, batch_size=500)
+    # a busy transaction feed: larger fetches share one duplicate check and commit (tests/bench/bench_alert_monitor.py);
+    # partitioned by customer, so that with several replicas each customer's events are applied by one, in order
+    app.consume("customer", handlers, batch_size=500, partitioned=True)
     tasks = dict.fromkeys(
         (task_events.TaskCreated, task_events.TaskUpdated, task_events.TaskStarted), monitor.on_task_changed
     )

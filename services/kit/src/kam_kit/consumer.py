@@ -19,6 +19,7 @@ applied together.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -41,6 +42,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kam_kit import events, telemetry
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.db import Database, parked_events_table, processed_events_table
+from kam_kit.partitions import Lease, LeaseLost
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +124,15 @@ class EventConsumer:
         ack_wait: float = 30.0,
         batch_size: int = 100,
         clock: Clock = SYSTEM_CLOCK,
+        lease: Lease | None = None,
+        unpartitioned: bool = False,
     ) -> None:
+        """``lease``: this consumer applies one partition's events (``<subject>.p<NN>``), pulling only while this
+        process holds the partition's lease and fencing each transaction with it (kam_kit.partitions);
+        ``unpartitioned``: only events published without a partition (the partitions' companion). Otherwise all of
+        them."""
+        if lease is not None and unpartitioned:
+            raise ValueError("a consumer applies one partition or the unpartitioned events, not both")
         if any(sub.producer != producer for sub in subscriptions):
             raise ValueError("every subscription of one consumer must come from the same producer")
         self.db = db
@@ -137,6 +147,8 @@ class EventConsumer:
         self.ack_wait = ack_wait
         self.batch_size = batch_size
         self.clock = clock
+        self.lease = lease
+        self.unpartitioned = unpartitioned
         self._tracer = telemetry.tracer()
         meter = telemetry.meter()
         attrs = {"consumer": name}
@@ -179,14 +191,26 @@ class EventConsumer:
             ack_wait=self.ack_wait,
             max_deliver=self.max_deliver,
             backoff=steps if len(steps) < self.max_deliver else None,
-            filter_subjects=sorted({sub.subject for sub in self.by_type.values()}),  # two types may share one
+            filter_subjects=self.filter_subjects(),
             max_ack_pending=10_000,
         )
 
+    def filter_subjects(self) -> list[str]:
+        bases = sorted({sub.subject for sub in self.by_type.values()})  # two types may share one
+        if self.lease is not None:
+            return [f"{base}.{events.partition_token(self.lease.partition)}" for base in bases]
+        if self.unpartitioned:
+            return bases
+        return [subject for base in bases for subject in (base, f"{base}.*")]
+
     async def run(self) -> None:
-        """Pull and apply until cancelled (re-creates the pull subscription after broker trouble)."""
+        """Pull and apply until cancelled (re-creates the pull subscription after broker trouble; a partition's
+        consumer waits while another process holds the partition)."""
         stream = events.stream_name(self.producer)
         while True:
+            if self.lease is not None:
+                await self.lease.wait()
+            psub = None
             try:
                 await events.ensure_stream(self.js, self.producer)
                 # Create or update the durable consumer; the same config again is a no-op on the server. Where it
@@ -206,14 +230,22 @@ class EventConsumer:
                 await self._loop(psub)
             except asyncio.CancelledError:
                 raise
+            except LeaseLost:
+                log.info("partition given up; not pulling", extra={"consumer": self.name})
             except Exception as exc:  # noqa: BLE001 - broker hiccups: retry the whole subscription
                 log.warning(
                     "consumer loop failed; retrying", extra={"consumer": self.name, "error": repr(exc)}
                 )
                 await asyncio.sleep(1.0)
+            finally:
+                if psub is not None:
+                    with contextlib.suppress(Exception):
+                        await psub.unsubscribe()
 
     async def _loop(self, psub) -> None:
         while True:
+            if self.lease is not None and not self.lease.held():
+                raise LeaseLost(self.name)
             try:
                 messages = await psub.fetch(self.batch_size, timeout=1.0)
             except (NatsTimeoutError, TimeoutError):
@@ -228,10 +260,17 @@ class EventConsumer:
         A handler that fails there is settled as if it had failed alone (retried later or parked) and the others
         are applied around it; any other failure of the shared transaction applies them one by one."""
         deliveries = [self._read(msg) for msg in messages]
-        for delivery in deliveries:
-            if delivery.problem:
-                await self._settle_one(delivery)
-        await self._apply_batch([d for d in deliveries if not d.problem])
+        try:
+            for delivery in deliveries:
+                if delivery.problem:
+                    await self._settle_one(delivery)
+            await self._apply_batch([d for d in deliveries if not d.problem])
+        except LeaseLost:
+            # nothing of them was committed here: back to the broker at once, for the partition's new holder
+            for delivery in deliveries:
+                with contextlib.suppress(Exception):
+                    await delivery.msg.nak()
+            raise
 
     async def _apply_batch(self, batch: Sequence[_Delivery]) -> None:
         while len(batch) > 1:
@@ -248,6 +287,8 @@ class EventConsumer:
                     await self._settle_one(delivery)
                 batch = batch[failed.end :]
                 continue
+            except LeaseLost:
+                raise
             except Exception:  # noqa: BLE001 - the commit or the duplicate check: one by one says which
                 log.info(
                     "events not applied together; applying one by one",
@@ -323,6 +364,8 @@ class EventConsumer:
                 (applied,) = await self._apply_all([delivery])
             except _HandlerFailed as failed:
                 failure = failed.error
+            except LeaseLost:
+                raise
             except Exception as exc:  # noqa: BLE001 - settled below
                 failure = exc
         if isinstance(failure, IntegrityError):  # another replica applied the same event concurrently: it won
@@ -356,6 +399,10 @@ class EventConsumer:
         t = processed_events_table
         ids = [d.event_id for d in deliveries]
         async with self.db.transaction() as session:
+            if (
+                self.lease is not None
+            ):  # first: nothing is applied for a partition this process no longer holds
+                await self.lease.fence(session)
             seen = set(
                 (
                     await session.scalars(

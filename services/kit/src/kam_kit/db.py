@@ -101,6 +101,16 @@ processed_events_table = Table(
     Column("processed_at", DateTime(timezone=True), nullable=False),
 )
 
+#: Leases (kam_kit.partitions): which process holds a consumer's partition, and which processes are alive, until
+#: when. ``name`` is ``<group>/p<NN>`` for a partition, ``<group>/member/<owner>`` for a process.
+leases_table = Table(
+    "kam_leases",
+    kit_metadata,
+    Column("name", String(200), primary_key=True),
+    Column("owner", String(128), nullable=False),
+    Column("expire_time", DateTime(timezone=True), nullable=False),
+)
+
 parked_events_table = Table(
     "kam_parked_events",
     kit_metadata,

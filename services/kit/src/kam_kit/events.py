@@ -1,7 +1,9 @@
 """Event conventions shared by producers and consumers.
 
 An event is a protobuf message published to ``kam.<service>.v1.<MessageName>`` on the producing service's stream
-``KAM_<SERVICE>``. Metadata travels in NATS headers with CloudEvents attribute names (binary content mode,
+``KAM_<SERVICE>``; an event about one customer (its resource ``customers/{id}…``) goes to
+``kam.<service>.v1.<MessageName>.p<NN>``, its customer's partition (:func:`partition_for`), so that a consumer can
+be split by customer and still see each customer's events in order. Metadata travels in NATS headers with CloudEvents attribute names (binary content mode,
 ``ce-`` prefix), the JetStream de-duplication id ``Nats-Msg-Id`` equals ``ce-id``, and the W3C trace context
 (``traceparent``/``tracestate``) rides along so that one trace spans producer, broker and consumer.
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -42,8 +45,26 @@ def stream_name(service: str) -> str:
     return f"KAM_{service.upper()}"
 
 
-def subject_for(service: str, message: Message | type[Message]) -> str:
-    return f"kam.{service}.v1.{message.DESCRIPTOR.name}"
+def subject_for(service: str, message: Message | type[Message], partition: int | None = None) -> str:
+    base = f"kam.{service}.v1.{message.DESCRIPTOR.name}"
+    return base if partition is None else f"{base}.{partition_token(partition)}"
+
+
+#: Events about a customer are spread over this many partitions (fixed: a change moves customers between them).
+PARTITIONS = 16
+
+
+def partition_for(resource: str) -> int | None:
+    """The partition of an event about ``resource``: its customer's (``customers/{id}`` and anything under it),
+    the same for every event about that customer; None for events about anything else."""
+    if not resource.startswith("customers/"):
+        return None
+    customer = "/".join(resource.split("/", 2)[:2])
+    return zlib.crc32(customer.encode()) % PARTITIONS
+
+
+def partition_token(partition: int) -> str:
+    return f"p{partition:02d}"
 
 
 def event_headers(

@@ -54,7 +54,7 @@ def record(
     pending.append(
         {
             "event_id": event_id,
-            "subject": events.subject_for(service, message),
+            "subject": events.subject_for(service, message, events.partition_for(resource)),
             "event_type": message.DESCRIPTOR.full_name,
             "headers": headers,
             "payload": message.SerializeToString(),

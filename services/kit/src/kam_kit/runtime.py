@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import importlib
 import logging
 import signal
@@ -41,6 +42,7 @@ from kam_kit.consumer import Batched, EventConsumer, Subscription
 from kam_kit.db import Database
 from kam_kit.grpcserver import GrpcServer
 from kam_kit.outbox import OutboxRelay
+from kam_kit.partitions import Lease, Leases
 from kam_kit.revocation import Revocations
 from kam_kit.settings import ServiceSettings, SettingsError
 
@@ -58,9 +60,12 @@ def consumer(
     settings: ServiceSettings,
     clock: Clock = SYSTEM_CLOCK,
     batch_size: int = 100,
+    lease: Lease | None = None,
+    unpartitioned: bool = False,
 ) -> ConsumerFactory:
     """A factory for :attr:`ServiceApp.consumers`: applies ``producer``'s events with ``handlers``
-    (message class → handler) as the durable consumer ``name``, once the NATS connection exists."""
+    (message class → handler) as the durable consumer ``name``, once the NATS connection exists (``lease`` and
+    ``unpartitioned`` as in :class:`~kam_kit.consumer.EventConsumer`)."""
 
     def build(js: JetStreamContext) -> EventConsumer:
         return EventConsumer(
@@ -72,6 +77,8 @@ def consumer(
             max_deliver=settings.consumer_max_deliver,
             batch_size=batch_size,
             subscriptions=[Subscription(message, handler, producer) for message, handler in handlers.items()],
+            lease=lease,
+            unpartitioned=unpartitioned,
         )
 
     return build
@@ -129,6 +136,8 @@ class ServiceApp:
     #: The outbox relay, consumers and audit sealer: paused and resumed around a restore.
     _workers: list[asyncio.Task] = field(default_factory=list)
     _event_consumers: list[EventConsumer] = field(default_factory=list)
+    #: The partition leases of partitioned consumers, by consumer name.
+    leases: dict[str, Leases] = field(default_factory=dict)
     _js: JetStreamContext | None = None
     _restoring: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -156,21 +165,36 @@ class ServiceApp:
         *,
         name: str = "",
         batch_size: int = 100,
+        partitioned: bool = False,
     ) -> None:
         """Apply ``producer``'s events with ``handlers`` (message class → ``async handler(session, event, meta)``,
         or a :class:`~kam_kit.consumer.Batched` one) through the durable, idempotent consumer ``name`` (default
-        ``<service>-<producer>``), up to ``batch_size`` events per fetch and transaction."""
-        self.consumers.append(
-            consumer(
-                self.db,
-                name=name or f"{self.service}-{producer}",
-                producer=producer,
-                handlers=handlers,
-                settings=self.settings,
-                clock=self.clock,
-                batch_size=batch_size,
-            )
+        ``<service>-<producer>``), up to ``batch_size`` events per fetch and transaction.
+
+        ``partitioned``: each customer's events in order whatever the number of replicas — one durable consumer
+        per partition (``<name>-p<NN>``), pulled by the replica holding its lease (kam_kit.partitions), and
+        ``name`` for the events published without a partition."""
+        name = name or f"{self.service}-{producer}"
+        make = functools.partial(
+            consumer,
+            self.db,
+            producer=producer,
+            handlers=handlers,
+            settings=self.settings,
+            clock=self.clock,
+            batch_size=batch_size,
         )
+        if not partitioned:
+            self.consumers.append(make(name=name))
+            return
+        leases = Leases(self.db, name)  # the wall clock: a lease is about a process being alive
+        self.leases[name] = leases
+        self.background.append(leases.run)
+        self.consumers.append(make(name=name, unpartitioned=True))
+        for partition in range(leases.partitions):
+            self.consumers.append(
+                make(name=f"{name}-{events.partition_token(partition)}", lease=leases.lease(partition))
+            )
 
     async def migrate(self) -> None:
         await migrations.upgrade_async(self.settings.database_url, self.versions_dir, self.metadata)

@@ -19,8 +19,10 @@ clears the times, so nothing more happens to that alert.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+from collections.abc import AsyncIterator
 from datetime import date, datetime
 
 from google.protobuf import json_format, struct_pb2
@@ -29,6 +31,7 @@ from kam.push.v1 import push_pb2
 from kam_kit import outbox
 from kam_kit.clock import Clock
 from kam_kit.db import Database
+from kam_kit.partitions import Lease, LeaseLost
 from kam_kit.timeconv import to_timestamp
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -49,9 +52,17 @@ BATCH = 500
 
 class Scheduler:
     def __init__(
-        self, db: Database, clock: Clock, *, interval: float = 30.0, monitor: Monitor | None = None
+        self,
+        db: Database,
+        clock: Clock,
+        *,
+        interval: float = 30.0,
+        monitor: Monitor | None = None,
+        lease: Lease | None = None,
     ) -> None:
+        """``lease``: with several replicas, the one holding it sweeps (each sweep's transactions fenced by it)."""
         self.db = db
+        self.lease = lease
         self.clock = clock
         self.interval = interval
         self.events = outbox.Recorder(SERVICE, clock)
@@ -60,27 +71,38 @@ class Scheduler:
 
     async def run(self) -> None:
         while True:
+            if self.lease is not None:
+                await self.lease.wait()
             try:
                 await self.tick()
+            except LeaseLost:
+                log.info("another replica sweeps now")
             except Exception:
                 log.exception("alert scheduler tick failed")
             await asyncio.sleep(self.interval)
+
+    @contextlib.asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[AsyncSession]:
+        async with self.db.transaction() as session:
+            if self.lease is not None:
+                await self.lease.fence(session)
+            yield session
 
     async def tick(self) -> int:
         """Everything due by now; returns how many alerts changed."""
         now = self.clock.now()
         changed = 0
-        async with self.db.transaction() as session:
+        async with self._transaction() as session:
             changed += await self.monitor.raise_due_reminders(session)
         today = now.astimezone(BANK_TZ).date()
         if self._festivals_swept != today:  # once a day (and at start)
-            async with self.db.transaction() as session:
+            async with self._transaction() as session:
                 changed += await self.monitor.festival_sweep(session)
-            async with self.db.transaction() as session:
+            async with self._transaction() as session:
                 changed += await self.monitor.dormancy_sweep(session)
             await Backtester(self.db, self.clock).prune()
             self._festivals_swept = today
-        async with self.db.transaction() as session:
+        async with self._transaction() as session:
             rules: dict[tuple[str, int], alert_pb2.AlertRule] = {}
             woken = await session.scalars(
                 select(AlertRow)
