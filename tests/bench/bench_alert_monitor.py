@@ -7,8 +7,9 @@ transaction kept for backtests, alerts raised or updated), ``--batch`` events pe
 kit's consumer applies one fetch — on SQLite and, when it answers, PostgreSQL. No broker: this is the handler's rate, the
 upper bound of the consumer's.
 
-Then the same through the broker, as the service runs: the events published to a real JetStream stream, the alert
-service's consumer (``EventConsumer`` with the monitor's ``Batched`` handler: fetch, decode, duplicate check,
+Then the same through the broker, as the service runs: the events published to a real JetStream stream on their
+customers' partitions, the alert service's consumers as one replica runs them (sixteen partition ``EventConsumer``s
+with the monitor's ``Batched`` handler, each holding its partition's lease: fetch, decode, fence, duplicate check,
 evaluation, acknowledgements) applying them until none is left, beside the raw JetStream consumption of the same
 messages (fetch and ack, nothing else) in the same run. And the latency from a transaction event published to its
 alert event published (``AlertRaised`` on the alert stream, through the outbox relay), p50/p99, with transactions
@@ -51,6 +52,7 @@ from kam_kit.consumer import Batched, EventConsumer, Subscription
 from kam_kit.db import Database
 from kam_kit.events import EventMeta
 from kam_kit.outbox import OutboxRelay
+from kam_kit.partitions import Leases
 from kam_kit.timeconv import to_timestamp
 from nats.js.api import AckPolicy, ConsumerConfig
 
@@ -138,12 +140,11 @@ async def _bank(url: str, customers: int) -> tuple[Database, ManualClock, list[s
 
 
 async def _publish(js, events: list[customer_events.TransactionPosted], prefix: str) -> None:
-    subject = kit_events.subject_for("customer", customer_events.TransactionPosted)
     kind = customer_events.TransactionPosted.DESCRIPTOR.full_name
     for start in range(0, len(events), 1000):
         acks = [
             await js.publish_async(
-                subject,
+                _subject(event),
                 event.SerializeToString(),
                 headers=kit_events.event_headers(
                     event_id=f"{prefix}-{start + i}", service="customer", event_type=kind, time=START
@@ -167,19 +168,31 @@ async def raw_consumption(js, count: int, batch: int) -> float:
     return count / (time.perf_counter() - started)
 
 
-def _consumer(db: Database, js, monitor: Monitor, batch: int) -> EventConsumer:
-    return EventConsumer(
-        db,
-        js,
-        name="alert-customer",
-        producer="customer",
-        batch_size=batch,
-        subscriptions=[
-            Subscription(
-                customer_events.TransactionPosted, Batched(monitor.on_transactions_posted), "customer"
-            )
-        ],
-    )
+async def _consumers(db: Database, js, monitor: Monitor, batch: int) -> list[EventConsumer]:
+    """The alert service's customer consumers as one replica runs them: one per partition, this process holding
+    every partition's lease (kam_kit.partitions), each transaction fenced by it."""
+    leases = Leases(db, "alert-customer", ttl=timedelta(minutes=10))
+    await leases.rebalance()
+    subscriptions = [
+        Subscription(customer_events.TransactionPosted, Batched(monitor.on_transactions_posted), "customer")
+    ]
+    return [
+        EventConsumer(
+            db,
+            js,
+            name=f"alert-customer-{kit_events.partition_token(p)}",
+            producer="customer",
+            batch_size=batch,
+            subscriptions=subscriptions,
+            lease=leases.lease(p),
+        )
+        for p in range(kit_events.PARTITIONS)
+    ]
+
+
+def _subject(event: customer_events.TransactionPosted) -> str:
+    """Its customer's partition, as the customer service publishes it."""
+    return kit_events.subject_for("customer", event, kit_events.partition_for(event.transaction.name))
 
 
 async def through_broker(
@@ -193,13 +206,14 @@ async def through_broker(
     await _publish(js, _events(names, count), "t")
     raw = await raw_consumption(js, count, batch)
     monitor = Monitor(clock)
-    consumer = _consumer(db, js, monitor, batch)
+    consumers = await _consumers(db, js, monitor, batch)
     started = time.perf_counter()
-    task = asyncio.create_task(consumer.run())
+    tasks = [asyncio.create_task(consumer.run()) for consumer in consumers]
     while monitor.evaluated < count:
         await asyncio.sleep(0.005)
     rate = count / (time.perf_counter() - started)
-    task.cancel()
+    for task in tasks:
+        task.cancel()
     await nc.jetstream().delete_stream(kit_events.stream_name("customer"))
     await nc.drain()
     await db.dispose()
@@ -216,7 +230,6 @@ def _publisher(nats_url: str, names: list[str], rate: int, seconds: float) -> di
 async def _publish_paced(nats_url: str, names: list[str], rate: int, seconds: float) -> dict[str, float]:
     nc = await nats.connect(nats_url)
     js = nc.jetstream()
-    subject = kit_events.subject_for("customer", customer_events.TransactionPosted)
     kind = customer_events.TransactionPosted.DESCRIPTOR.full_name
     half = (
         len(names) // 2
@@ -241,7 +254,7 @@ async def _publish_paced(nats_url: str, names: list[str], rate: int, seconds: fl
             )
             published[customer] = time.time()
         await js.publish_async(
-            subject,
+            _subject(event),
             event.SerializeToString(),
             headers=kit_events.event_headers(
                 event_id=f"l-{i}", service="customer", event_type=kind, time=START
@@ -266,7 +279,7 @@ async def latency(
     await kit_events.ensure_stream(js, "alert")
     db, clock, names = await _bank(url, customers)
     monitor = Monitor(clock)
-    consumer = _consumer(db, js, monitor, batch)
+    consumers = await _consumers(db, js, monitor, batch)
     relay = OutboxRelay(db, js, service="alert")
     received: dict[str, float] = {}
 
@@ -275,7 +288,7 @@ async def latency(
             received[events_pb2.AlertRaised.FromString(msg.data).alert.customer] = time.time()
 
     sub = await nc.subscribe(kit_events.subject_for("alert", events_pb2.AlertRaised), cb=on_alert)
-    tasks = [asyncio.create_task(consumer.run()), asyncio.create_task(relay.run())]
+    tasks = [asyncio.create_task(c.run()) for c in consumers] + [asyncio.create_task(relay.run())]
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
         published = await asyncio.get_running_loop().run_in_executor(
             pool, _publisher, nats_url, names, rate, seconds
