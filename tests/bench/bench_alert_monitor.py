@@ -8,9 +8,9 @@ kit's consumer applies one fetch — on SQLite and, when it answers, PostgreSQL.
 upper bound of the consumer's.
 
 Then the same through the broker, as the service runs: the events published to a real JetStream stream on their
-customers' partitions, the alert service's consumers as one replica runs them (sixteen partition ``EventConsumer``s
-with the monitor's ``Batched`` handler, each holding its partition's lease: fetch, decode, fence, duplicate check,
-evaluation, acknowledgements) applying them until none is left, beside the raw JetStream consumption of the same
+customers' partitions, the alert service's consumer as one replica runs it (a ``PartitionedConsumer``: a reader per
+partition, one applier committing what they fetched together with the monitor's ``Batched`` handler: fetch,
+decode, fence, duplicate check, evaluation, acknowledgements) applying them until none is left, beside the raw JetStream consumption of the same
 messages (fetch and ack, nothing else) in the same run. And the latency from a transaction event published to its
 alert event published (``AlertRaised`` on the alert stream, through the outbox relay), p50/p99, with transactions
 published at ``--rate`` per second of which every 20th raises an alert.
@@ -48,7 +48,7 @@ from kam_devkit.procs import NatsServer
 from kam_kit import events as kit_events
 from kam_kit import migrations
 from kam_kit.clock import ManualClock
-from kam_kit.consumer import Batched, EventConsumer, Subscription
+from kam_kit.consumer import Batched, EventConsumer, PartitionedConsumer, Subscription
 from kam_kit.db import Database
 from kam_kit.events import EventMeta
 from kam_kit.outbox import OutboxRelay
@@ -169,24 +169,24 @@ async def raw_consumption(js, count: int, batch: int) -> float:
 
 
 async def _consumers(db: Database, js, monitor: Monitor, batch: int) -> list[EventConsumer]:
-    """The alert service's customer consumers as one replica runs them: one per partition, this process holding
-    every partition's lease (kam_kit.partitions), each transaction fenced by it."""
+    """The alert service's customer consumer as one replica runs it: the partitions' readers and one applier,
+    this process holding every partition's lease (kam_kit.partitions), each transaction fenced by them."""
     leases = Leases(db, "alert-customer", ttl=timedelta(minutes=10))
     await leases.rebalance()
-    subscriptions = [
-        Subscription(customer_events.TransactionPosted, Batched(monitor.on_transactions_posted), "customer")
-    ]
     return [
-        EventConsumer(
+        PartitionedConsumer(
             db,
             js,
-            name=f"alert-customer-{kit_events.partition_token(p)}",
+            leases=leases,
+            name="alert-customer",
             producer="customer",
             batch_size=batch,
-            subscriptions=subscriptions,
-            lease=leases.lease(p),
+            subscriptions=[
+                Subscription(
+                    customer_events.TransactionPosted, Batched(monitor.on_transactions_posted), "customer"
+                )
+            ],
         )
-        for p in range(kit_events.PARTITIONS)
     ]
 
 

@@ -42,7 +42,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kam_kit import events, telemetry
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.db import Database, parked_events_table, processed_events_table
-from kam_kit.partitions import Lease, LeaseLost
+from kam_kit.partitions import LeaseLost, Leases
 
 log = logging.getLogger(__name__)
 
@@ -124,15 +124,10 @@ class EventConsumer:
         ack_wait: float = 30.0,
         batch_size: int = 100,
         clock: Clock = SYSTEM_CLOCK,
-        lease: Lease | None = None,
         unpartitioned: bool = False,
     ) -> None:
-        """``lease``: this consumer applies one partition's events (``<subject>.p<NN>``), pulling only while this
-        process holds the partition's lease and fencing each transaction with it (kam_kit.partitions);
-        ``unpartitioned``: only events published without a partition (the partitions' companion). Otherwise all of
-        them."""
-        if lease is not None and unpartitioned:
-            raise ValueError("a consumer applies one partition or the unpartitioned events, not both")
+        """``unpartitioned``: only the events published without a partition (the companion of a
+        :class:`PartitionedConsumer`); otherwise all of them, whatever their partition."""
         if any(sub.producer != producer for sub in subscriptions):
             raise ValueError("every subscription of one consumer must come from the same producer")
         self.db = db
@@ -147,7 +142,6 @@ class EventConsumer:
         self.ack_wait = ack_wait
         self.batch_size = batch_size
         self.clock = clock
-        self.lease = lease
         self.unpartitioned = unpartitioned
         self._tracer = telemetry.tracer()
         meter = telemetry.meter()
@@ -175,63 +169,64 @@ class EventConsumer:
         return self.name
 
     @property
+    def durables(self) -> list[str]:
+        """The durable consumers on the broker this consumer pulls from (backups record where each stands)."""
+        return [self.durable]
+
+    @property
     def stream(self) -> str:
         return events.stream_name(self.producer)
 
-    def consumer_config(self, start_sequence: int | None = None) -> ConsumerConfig:
-        """The durable consumer's configuration: from the stream's start, or from ``start_sequence`` (where a
-        restored database left off, :mod:`kam_kit.backup`)."""
+    def consumer_config(
+        self, start_sequence: int | None = None, durable: str | None = None
+    ) -> ConsumerConfig:
+        """A durable consumer's configuration (``durable``: one of :attr:`durables`, the first by default): from
+        the stream's start, or from ``start_sequence`` (where a restored database left off, :mod:`kam_kit.backup`)."""
+        durable = durable or self.durable
         # JetStream requires max_deliver > len(backoff); the last backoff step repeats.
         steps = self.backoff[: max(self.max_deliver - 1, 1)]
         return ConsumerConfig(
-            durable_name=self.durable,
+            durable_name=durable,
             ack_policy=AckPolicy.EXPLICIT,
             deliver_policy=DeliverPolicy.ALL if start_sequence is None else DeliverPolicy.BY_START_SEQUENCE,
             opt_start_seq=start_sequence,
             ack_wait=self.ack_wait,
             max_deliver=self.max_deliver,
             backoff=steps if len(steps) < self.max_deliver else None,
-            filter_subjects=self.filter_subjects(),
+            filter_subjects=self.filter_subjects(durable),
             max_ack_pending=10_000,
         )
 
-    def filter_subjects(self) -> list[str]:
+    def filter_subjects(self, durable: str) -> list[str]:
         bases = sorted({sub.subject for sub in self.by_type.values()})  # two types may share one
-        if self.lease is not None:
-            return [f"{base}.{events.partition_token(self.lease.partition)}" for base in bases]
         if self.unpartitioned:
             return bases
         return [subject for base in bases for subject in (base, f"{base}.*")]
 
+    async def _subscribe(self, durable: str):
+        """Creates or updates the durable consumer (the same config again is a no-op on the server) and binds a
+        pull subscription. Where it starts is kept as it is (a restore may have moved it; the server cannot change
+        it)."""
+        await events.ensure_stream(self.js, self.producer)
+        config = self.consumer_config(durable=durable)
+        try:
+            existing = (await self.js.consumer_info(self.stream, durable)).config
+        except NotFoundError:
+            pass
+        else:
+            config.deliver_policy, config.opt_start_seq = existing.deliver_policy, existing.opt_start_seq
+        await self.js.add_consumer(self.stream, config)
+        return await self.js.pull_subscribe_bind(durable=durable, stream=self.stream)
+
     async def run(self) -> None:
-        """Pull and apply until cancelled (re-creates the pull subscription after broker trouble; a partition's
-        consumer waits while another process holds the partition)."""
-        stream = events.stream_name(self.producer)
+        """Pull and apply until cancelled (re-creates the pull subscription after broker trouble)."""
         while True:
-            if self.lease is not None:
-                await self.lease.wait()
             psub = None
             try:
-                await events.ensure_stream(self.js, self.producer)
-                # Create or update the durable consumer; the same config again is a no-op on the server. Where it
-                # starts is kept as it is (a restore may have moved it, and the server cannot change it).
-                config = self.consumer_config()
-                try:
-                    existing = (await self.js.consumer_info(stream, self.durable)).config
-                except NotFoundError:
-                    pass
-                else:
-                    config.deliver_policy, config.opt_start_seq = (
-                        existing.deliver_policy,
-                        existing.opt_start_seq,
-                    )
-                await self.js.add_consumer(stream, config)
-                psub = await self.js.pull_subscribe_bind(durable=self.durable, stream=stream)
+                psub = await self._subscribe(self.durable)
                 await self._loop(psub)
             except asyncio.CancelledError:
                 raise
-            except LeaseLost:
-                log.info("partition given up; not pulling", extra={"consumer": self.name})
             except Exception as exc:  # noqa: BLE001 - broker hiccups: retry the whole subscription
                 log.warning(
                     "consumer loop failed; retrying", extra={"consumer": self.name, "error": repr(exc)}
@@ -244,16 +239,24 @@ class EventConsumer:
 
     async def _loop(self, psub) -> None:
         while True:
-            if self.lease is not None and not self.lease.held():
-                raise LeaseLost(self.name)
             try:
-                messages = await psub.fetch(self.batch_size, timeout=1.0)
+                messages = await self._fetch(psub)
             except (NatsTimeoutError, TimeoutError):
                 self._pending = 0
                 continue
             await self.handle_batch(messages)
             if messages:
                 self._pending = messages[-1].metadata.num_pending
+
+    async def _fetch(self, psub) -> list[Msg]:
+        """The next event as soon as there is one (waiting up to a second), with every other the stream has for
+        this consumer at that moment, up to ``batch_size``. One fetch of a whole batch would wait, on a quiet
+        stream, until the batch fills or its time is up: an event arriving alone would wait for that."""
+        messages = await psub.fetch(1, timeout=1.0)
+        if self.batch_size > 1 and messages[-1].metadata.num_pending:  # more waiting behind it
+            with contextlib.suppress(NatsTimeoutError, TimeoutError):
+                messages += await psub.fetch(self.batch_size - 1, timeout=0.005)
+        return messages
 
     async def handle_batch(self, messages: Sequence[Msg]) -> None:
         """Apply the events of one fetch in one transaction (one commit and one duplicate check for all of them).
@@ -399,10 +402,7 @@ class EventConsumer:
         t = processed_events_table
         ids = [d.event_id for d in deliveries]
         async with self.db.transaction() as session:
-            if (
-                self.lease is not None
-            ):  # first: nothing is applied for a partition this process no longer holds
-                await self.lease.fence(session)
+            await self._fence(session, deliveries)
             seen = set(
                 (
                     await session.scalars(
@@ -443,6 +443,9 @@ class EventConsumer:
                     ],
                 )
         return applied
+
+    async def _fence(self, session: AsyncSession, deliveries: Sequence[_Delivery]) -> None:
+        """The transaction's first statement, for consumers that must hold what they apply (partitions)."""
 
     async def _apply_run(self, session: AsyncSession, indexed: Sequence[tuple[int, _Delivery]]) -> None:
         """Applies a run of events for one :class:`Batched` handler, each with its index in the transaction's
@@ -508,3 +511,109 @@ class EventConsumer:
             },
         )
         await msg.term()
+
+
+class PartitionedConsumer(EventConsumer):
+    """Applies the partitioned events of one producer (``<subject>.p<NN>``, :func:`kam_kit.events.partition_for`)
+    held by this process, each customer's in order, however many replicas share them (kam_kit.partitions).
+
+    Each partition has a durable consumer on the broker (``<name>-p<NN>``: where the partition stands moves with
+    it from replica to replica); this process reads the partitions its :class:`~kam_kit.partitions.Leases` hold,
+    one reader each (one fetch in flight per partition: a partition's events are applied in order), and one
+    applier takes whatever the readers have fetched and applies it in one transaction — a busy process commits
+    once for all its partitions, not once per partition. The transaction first fences every partition it applies
+    events of; a partition lost meanwhile rolls it back and its events go back to the broker. Processed-event ids
+    are kept under ``name`` (an event is on one partition only)."""
+
+    def __init__(self, db: Database, js: JetStreamContext, *, leases: Leases, **options: Any) -> None:
+        super().__init__(db, js, **options)
+        self.leases = leases
+
+    @property
+    def durables(self) -> list[str]:
+        return [self._durable(p) for p in range(self.leases.partitions)]
+
+    def _durable(self, partition: int) -> str:
+        return f"{self.name}-{events.partition_token(partition)}"
+
+    def filter_subjects(self, durable: str) -> list[str]:
+        token = durable.rsplit("-", 1)[1]
+        return [f"{base}.{token}" for base in sorted({sub.subject for sub in self.by_type.values()})]
+
+    async def run(self) -> None:
+        """Readers for the partitions held (started as they are claimed; each ends when its partition is given
+        up) and the applier, until cancelled."""
+        fetched: asyncio.Queue[tuple[list[Msg], asyncio.Event]] = asyncio.Queue()
+        readers: dict[int, asyncio.Task] = {}
+        applier = asyncio.create_task(self._apply_fetched(fetched), name=f"{self.name}-applier")
+        try:
+            while True:
+                for partition in self.leases.holding():
+                    if partition not in readers or readers[partition].done():
+                        readers[partition] = asyncio.create_task(
+                            self._read_partition(partition, fetched), name=self._durable(partition)
+                        )
+                await self.leases.changed(timeout=1.0)
+        finally:
+            tasks = [applier, *readers.values()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _read_partition(
+        self, partition: int, fetched: asyncio.Queue[tuple[list[Msg], asyncio.Event]]
+    ) -> None:
+        """Fetches one partition's events while this process holds it, one fetch at a time: the next only when
+        the applier is done with the last."""
+        lease = self.leases.lease(partition)
+        psub = None
+        try:
+            while lease.held():
+                try:
+                    if psub is None:
+                        psub = await self._subscribe(self._durable(partition))
+                    messages = await self._fetch(psub)
+                except (NatsTimeoutError, TimeoutError):
+                    continue
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - broker hiccups: subscribe again
+                    log.warning(
+                        "partition reader failed; retrying",
+                        extra={"consumer": self._durable(partition), "error": repr(exc)},
+                    )
+                    psub = None
+                    await asyncio.sleep(1.0)
+                    continue
+                done = asyncio.Event()
+                await fetched.put((messages, done))
+                await done.wait()
+        finally:
+            if psub is not None:
+                with contextlib.suppress(Exception):
+                    await psub.unsubscribe()
+
+    async def _apply_fetched(self, fetched: asyncio.Queue[tuple[list[Msg], asyncio.Event]]) -> None:
+        while True:
+            ready = [await fetched.get()]
+            while not fetched.empty():
+                ready.append(fetched.get_nowait())
+            messages = [msg for batch, _ in ready for msg in batch]
+            try:
+                await self.handle_batch(messages)
+                self._pending = sum(batch[-1].metadata.num_pending for batch, _ in ready if batch)
+            except LeaseLost as lost:
+                log.info(
+                    "partition given up; its events go back",
+                    extra={"consumer": self.name, "lease": str(lost)},
+                )
+            except Exception:  # handle_batch settles every event itself; anything else is a bug to see
+                log.exception("events not applied", extra={"consumer": self.name})
+            finally:
+                for _, done in ready:
+                    done.set()
+
+    async def _fence(self, session: AsyncSession, deliveries: Sequence[_Delivery]) -> None:
+        partitions = {events.partition_of_subject(d.msg.subject) for d in deliveries}
+        for partition in sorted(p for p in partitions if p is not None):
+            await self.leases.lease(partition).fence(session)

@@ -67,6 +67,12 @@ def partition_token(partition: int) -> str:
     return f"p{partition:02d}"
 
 
+def partition_of_subject(subject: str) -> int | None:
+    """The partition a subject names (``….TransactionPosted.p07`` → 7), or None."""
+    last = subject.rsplit(".", 1)[-1]
+    return int(last[1:]) if len(last) == 3 and last[0] == "p" and last[1:].isdigit() else None
+
+
 def event_headers(
     *, event_id: str, service: str, event_type: str, time: datetime, subject: str | None = None
 ) -> dict[str, str]:

@@ -25,6 +25,7 @@ already applied.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 import os
@@ -203,6 +204,11 @@ class Leases:
                 )
         except Exception as exc:  # noqa: BLE001 - they expire by themselves
             log.warning("leases not released", extra={"group": self.group, "error": repr(exc)})
+
+    async def changed(self, timeout: float) -> None:
+        """Until the partitions held change, or ``timeout`` seconds."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._changed.wait(), timeout=timeout)
 
     async def wait(self, partition: int) -> None:
         """Until this process holds ``partition``."""

@@ -38,11 +38,11 @@ from sqlalchemy import MetaData
 from kam_kit import audit, backup, events, heap, migrations, registry, status, telemetry
 from kam_kit.auth import Identity
 from kam_kit.clock import SYSTEM_CLOCK, Clock
-from kam_kit.consumer import Batched, EventConsumer, Subscription
+from kam_kit.consumer import Batched, EventConsumer, PartitionedConsumer, Subscription
 from kam_kit.db import Database
 from kam_kit.grpcserver import GrpcServer
 from kam_kit.outbox import OutboxRelay
-from kam_kit.partitions import Lease, Leases
+from kam_kit.partitions import Leases
 from kam_kit.revocation import Revocations
 from kam_kit.settings import ServiceSettings, SettingsError
 
@@ -60,26 +60,27 @@ def consumer(
     settings: ServiceSettings,
     clock: Clock = SYSTEM_CLOCK,
     batch_size: int = 100,
-    lease: Lease | None = None,
+    leases: Leases | None = None,
     unpartitioned: bool = False,
 ) -> ConsumerFactory:
     """A factory for :attr:`ServiceApp.consumers`: applies ``producer``'s events with ``handlers``
-    (message class → handler) as the durable consumer ``name``, once the NATS connection exists (``lease`` and
-    ``unpartitioned`` as in :class:`~kam_kit.consumer.EventConsumer`)."""
+    (message class → handler) as the durable consumer ``name``, once the NATS connection exists — with ``leases``,
+    the partitions they hold (:class:`~kam_kit.consumer.PartitionedConsumer`); ``unpartitioned`` as in
+    :class:`~kam_kit.consumer.EventConsumer`."""
 
     def build(js: JetStreamContext) -> EventConsumer:
-        return EventConsumer(
-            db,
-            js,
-            name=name,
-            producer=producer,
-            clock=clock,
-            max_deliver=settings.consumer_max_deliver,
-            batch_size=batch_size,
-            subscriptions=[Subscription(message, handler, producer) for message, handler in handlers.items()],
-            lease=lease,
-            unpartitioned=unpartitioned,
-        )
+        subscriptions = [Subscription(message, handler, producer) for message, handler in handlers.items()]
+        options: dict[str, Any] = {
+            "name": name,
+            "producer": producer,
+            "clock": clock,
+            "max_deliver": settings.consumer_max_deliver,
+            "batch_size": batch_size,
+            "subscriptions": subscriptions,
+        }
+        if leases is not None:
+            return PartitionedConsumer(db, js, leases=leases, **options)
+        return EventConsumer(db, js, unpartitioned=unpartitioned, **options)
 
     return build
 
@@ -172,8 +173,9 @@ class ServiceApp:
         ``<service>-<producer>``), up to ``batch_size`` events per fetch and transaction.
 
         ``partitioned``: each customer's events in order whatever the number of replicas — one durable consumer
-        per partition (``<name>-p<NN>``), pulled by the replica holding its lease (kam_kit.partitions), and
-        ``name`` for the events published without a partition."""
+        per partition (``<name>-p<NN>``), pulled by the replica holding its lease (kam_kit.partitions) and applied
+        together with the process's other partitions', and ``name`` for the events published without a
+        partition."""
         name = name or f"{self.service}-{producer}"
         make = functools.partial(
             consumer,
@@ -191,10 +193,7 @@ class ServiceApp:
         self.leases[name] = leases
         self.background.append(leases.run)
         self.consumers.append(make(name=name, unpartitioned=True))
-        for partition in range(leases.partitions):
-            self.consumers.append(
-                make(name=f"{name}-{events.partition_token(partition)}", lease=leases.lease(partition))
-            )
+        self.consumers.append(make(name=name, leases=leases))
 
     async def migrate(self) -> None:
         await migrations.upgrade_async(self.settings.database_url, self.versions_dir, self.metadata)
@@ -276,14 +275,13 @@ class ServiceApp:
         """Each durable consumer's acknowledgement floor, as the broker tells it now."""
         positions = []
         for consumer in self._event_consumers:
-            position = backup.Position(consumer=consumer.name, stream=consumer.stream)
-            if self._js is not None:
-                with contextlib.suppress(Exception):
-                    info = await asyncio.wait_for(
-                        self._js.consumer_info(consumer.stream, consumer.durable), 5
-                    )
-                    position.stream_sequence, position.known = int(info.ack_floor.stream_seq or 0), True
-            positions.append(position)
+            for durable in consumer.durables:
+                position = backup.Position(consumer=durable, stream=consumer.stream)
+                if self._js is not None:
+                    with contextlib.suppress(Exception):
+                        info = await asyncio.wait_for(self._js.consumer_info(consumer.stream, durable), 5)
+                        position.stream_sequence, position.known = int(info.ack_floor.stream_seq or 0), True
+                positions.append(position)
         return positions
 
     async def take_backup(
@@ -425,12 +423,15 @@ class ServiceApp:
             return
         known = {p.consumer: p for p in manifest.consumer_positions if p.known}
         for consumer in self._event_consumers:
-            position = known.get(consumer.name)
-            with contextlib.suppress(NotFoundError):
-                await self._js.delete_consumer(consumer.stream, consumer.durable)
-            await events.ensure_stream(self._js, consumer.producer)
-            start = position.stream_sequence + 1 if position is not None else None
-            await self._js.add_consumer(consumer.stream, consumer.consumer_config(start_sequence=start))
+            for durable in consumer.durables:
+                position = known.get(durable)
+                with contextlib.suppress(NotFoundError):
+                    await self._js.delete_consumer(consumer.stream, durable)
+                await events.ensure_stream(self._js, consumer.producer)
+                start = position.stream_sequence + 1 if position is not None else None
+                await self._js.add_consumer(
+                    consumer.stream, consumer.consumer_config(start_sequence=start, durable=durable)
+                )
 
     async def stop(self) -> None:
         if self.grpc is not None:
