@@ -338,7 +338,7 @@ class EventConsumer:
         token = otel_context.attach(propagate.extract(delivery.headers))
         try:
             with self._tracer.start_as_current_span(
-                f"{delivery.msg.subject} process",
+                f"{events.unpartitioned(delivery.msg.subject)} process",
                 kind=SpanKind.CONSUMER,
                 attributes={
                     "messaging.system": "nats",
@@ -461,7 +461,7 @@ class EventConsumer:
             ).is_valid
         ]
         with self._tracer.start_as_current_span(
-            f"{first.msg.subject} process",
+            f"{events.unpartitioned(first.msg.subject)} process",
             kind=SpanKind.CONSUMER,
             links=links,
             attributes={

@@ -67,6 +67,12 @@ def partition_token(partition: int) -> str:
     return f"p{partition:02d}"
 
 
+def unpartitioned(subject: str) -> str:
+    """The subject without its partition (``….TransactionPosted.p07`` → ``….TransactionPosted``): spans are named
+    after it, one name per event type."""
+    return subject.rsplit(".", 1)[0] if partition_of_subject(subject) is not None else subject
+
+
 def partition_of_subject(subject: str) -> int | None:
     """The partition a subject names (``….TransactionPosted.p07`` → 7), or None."""
     last = subject.rsplit(".", 1)[-1]

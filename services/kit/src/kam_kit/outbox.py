@@ -265,7 +265,7 @@ class OutboxRelay:
         if "traceparent" in headers:
             # Join the trace of the request that wrote the event; consumers continue from this producer span.
             span = self._tracer.start_span(
-                f"{row.subject} publish",
+                f"{events.unpartitioned(row.subject)} publish",
                 context=propagate.extract(headers),
                 kind=SpanKind.PRODUCER,
                 attributes={
