@@ -38,7 +38,7 @@ from kam.alert.v1 import events_pb2
 from kam.customer.v1 import customer_pb2
 from kam.customer.v1 import events_pb2 as customer_events
 from kam_alert.adapters.orm import Base
-from kam_alert.bootstrap import MIGRATIONS
+from kam_alert.bootstrap import ALERT_COALESCE, MIGRATIONS
 from kam_alert.domain import detection
 from kam_alert.domain.rules import money
 from kam_alert.service_layer.monitor import Monitor
@@ -291,7 +291,7 @@ async def latency(
 
     monitor.on_transactions_posted = timed  # type: ignore[method-assign]
     consumers = await _consumers(db, js, monitor, batch)
-    relay = OutboxRelay(db, js, service="alert")
+    relay = OutboxRelay(db, js, service="alert", coalesce=ALERT_COALESCE)  # as the service runs it
     received: dict[str, float] = {}
 
     async def on_alert(msg) -> None:

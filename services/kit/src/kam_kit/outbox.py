@@ -133,10 +133,14 @@ class OutboxRelay:
         poll_interval: float = 0.5,
         publish_timeout: float = 5.0,
         clock: Clock = SYSTEM_CLOCK,
+        coalesce: float = COALESCE_SECONDS,
     ) -> None:
+        """``coalesce``: after a batch, how long more events may gather before the next (a service with a latency
+        target lowers it)."""
         self.db = db
         self.js = js
         self.service = service
+        self.coalesce = coalesce
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self.publish_timeout = publish_timeout
@@ -193,7 +197,7 @@ class OutboxRelay:
                     pass
                 self._wakeup.clear()
             else:  # busy: let the next events gather (fewer, larger write transactions beside the callers')
-                await asyncio.sleep(COALESCE_SECONDS)
+                await asyncio.sleep(self.coalesce)
 
     async def drain(self) -> int:
         """Publish every pending event now, batch by batch; returns how many were published."""

@@ -35,7 +35,7 @@ from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 from sqlalchemy import MetaData
 
-from kam_kit import audit, backup, events, heap, migrations, registry, status, telemetry
+from kam_kit import audit, backup, events, heap, migrations, outbox, registry, status, telemetry
 from kam_kit.auth import Identity
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.consumer import Batched, EventConsumer, PartitionedConsumer, Subscription
@@ -121,6 +121,9 @@ class ServiceApp:
     background: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
     #: The service's own facts for ``kam.api.v1.StatusService`` (e.g. the last scan); see kam_kit.status.
     status_details: status.Details | None = None
+
+    #: After an outbox batch, how long the relay lets more events gather (kam_kit.outbox.COALESCE_SECONDS).
+    outbox_coalesce: float = outbox.COALESCE_SECONDS
 
     #: Seal the audit trail (kam_kit.audit) in this process; every replica may, one at a time.
     seals_audit: bool = True
@@ -259,6 +262,7 @@ class ServiceApp:
                 batch_size=self.settings.outbox_batch_size,
                 poll_interval=self.settings.outbox_poll_seconds,
                 clock=self.clock,
+                coalesce=self.outbox_coalesce,
             )
             self._workers.append(asyncio.create_task(self.relay.run(), name=f"{self.service}-outbox"))
         self._event_consumers = [factory(js) for factory in self.consumers]
