@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 from kam.audit.v1 import audit_pb2
-from kam_kit import audit, migrations
+from kam_kit import audit
 from kam_kit import events as kit_events
 from kam_kit.auth import Identity
 from kam_kit.clock import ManualClock
@@ -24,16 +24,6 @@ T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 ADMIN = Identity(
     subject="users/admin", roles=("roles/admin",), display_name="管理员", org_unit="orgUnits/head"
 )
-
-
-@pytest.fixture
-async def db(database_url, tmp_path):
-    versions = tmp_path / "versions"
-    versions.mkdir()
-    await migrations.upgrade_async(database_url, versions)
-    database = Database(database_url)
-    yield database
-    await database.dispose()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import nats
 import pytest
 from kam.customer.v1 import customer_pb2, events_pb2
-from kam_kit import events, migrations, outbox
+from kam_kit import events, outbox
 from kam_kit.clock import ManualClock
 from kam_kit.consumer import Batched, EventConsumer, PoisonMessage, Subscription
 from kam_kit.db import Database, outbox_table, parked_events_table, processed_events_table
@@ -22,16 +22,6 @@ def _event(name: str) -> events_pb2.CustomerCreated:
     return events_pb2.CustomerCreated(
         customer=customer_pb2.Customer(name=f"customers/{name}", display_name=name)
     )
-
-
-@pytest.fixture
-async def db(database_url, tmp_path):
-    versions = tmp_path / "versions"
-    versions.mkdir()
-    await migrations.upgrade_async(database_url, versions)
-    database = Database(database_url)
-    yield database
-    await database.dispose()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import nats
 import pytest
 from kam.customer.v1 import customer_pb2, events_pb2
-from kam_kit import events, migrations, outbox
+from kam_kit import events, outbox
 from kam_kit.clock import ManualClock
 from kam_kit.consumer import EventConsumer, PartitionedConsumer, Subscription
 from kam_kit.db import Database
@@ -17,16 +17,6 @@ from kam_kit.partitions import LeaseLost, Leases
 from sqlalchemy import Column, MetaData, String, Table, insert, select
 
 START = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def db(database_url, tmp_path):
-    versions = tmp_path / "versions"
-    versions.mkdir()
-    await migrations.upgrade_async(database_url, versions)
-    database = Database(database_url)
-    yield database
-    await database.dispose()
 
 
 def _pair(db: Database, clock: ManualClock, group: str = "svc-customer") -> tuple[Leases, Leases]:

@@ -3,7 +3,7 @@
 import { Form } from "antd";
 import type { ReactNode } from "react";
 
-export type Problems = Record<string, string[]>;
+import type { Problems } from "@/lib/problems";
 
 export function Field({ path, problems, label, children }: { path: string; problems: Problems; label?: ReactNode; children: ReactNode }) {
   const errors = problems[path];

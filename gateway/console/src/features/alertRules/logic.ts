@@ -6,6 +6,7 @@
 // `escalation.after`): the API's violation lands on it without a lookup table.
 import type { FieldViolation, Schemas } from "@/lib/api/client";
 import { type Money, moneyValue } from "@/lib/format";
+import { type Problems, problemsOf, unplaced } from "@/lib/problems";
 
 export type AlertRule = Schemas["kam.alert.v1.AlertRule"];
 export type Severity = AlertRule["severity"];
@@ -385,7 +386,7 @@ export function updateMask(kind: Kind): string {
 
 // ----------------------------------------------------------------------------------------------------- problems
 
-export type Problems = Record<string, string[]>;
+export type { Problems };
 
 export interface CheckWords {
   required: string;
@@ -447,12 +448,7 @@ export function violationPath(field: string): string {
 }
 
 export function violationProblems(violations: readonly FieldViolation[]): Problems {
-  const out: Problems = {};
-  for (const v of violations) {
-    const path = violationPath(v.field);
-    out[path] = [...(out[path] ?? []), v.description];
-  }
-  return out;
+  return problemsOf(violations, violationPath);
 }
 
 /** Every field path the form shows for a kind (a problem elsewhere goes in the form's summary). */
@@ -491,12 +487,7 @@ export function fieldPaths(d: Draft): Set<string> {
   ]);
 }
 
-/** The problems no field shows (the form's summary). */
-export function unplaced(problems: Problems, fields: ReadonlySet<string>): string[] {
-  return Object.entries(problems)
-    .filter(([path]) => !fields.has(path))
-    .flatMap(([path, texts]) => texts.map((text) => (path ? `${path}: ${text}` : text)));
-}
+export { unplaced };
 
 // ----------------------------------------------------------------------------------------------------- backtest
 

@@ -5,6 +5,7 @@
 // A form field is named by its path in the request (`rules[2].condition.conditions[0].value`): the API's
 // violation `tier_rule_set.rules[2].condition.conditions[0].value` lands on it without a lookup table.
 import type { FieldViolation, Schemas } from "@/lib/api/client";
+import { type Problems, problemsOf, unplaced } from "@/lib/problems";
 
 type RuleSet = Schemas["kam.customer.v1.TierRuleSet"];
 type Rule = Schemas["kam.customer.v1.TierRule"];
@@ -214,7 +215,7 @@ export function moveChild(group: Group, index: number, delta: number): Group {
 // ---- checks and violations
 
 /** Field path → messages. */
-export type Problems = Record<string, string[]>;
+export type { Problems };
 
 const TIER_ID = /^[a-z][a-z0-9-]{1,62}$/;
 
@@ -277,20 +278,10 @@ export function violationPath(field: string): string {
 
 /** The API's violations by form field. */
 export function violationProblems(violations: readonly FieldViolation[]): Problems {
-  const out: Problems = {};
-  for (const v of violations) {
-    const path = violationPath(v.field);
-    out[path] = [...(out[path] ?? []), v.description];
-  }
-  return out;
+  return problemsOf(violations, violationPath);
 }
 
-/** The problems no field of the form shows (they go in the form's summary). `fields` is every path shown. */
-export function unplaced(problems: Problems, fields: ReadonlySet<string>): string[] {
-  return Object.entries(problems)
-    .filter(([path]) => !fields.has(path))
-    .flatMap(([path, texts]) => texts.map((text) => (path ? `${path}: ${text}` : text)));
-}
+export { unplaced };
 
 /** Every field path the form shows for a draft (to tell placed problems from the rest). */
 export function fieldPaths(draft: Draft): Set<string> {
