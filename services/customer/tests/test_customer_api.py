@@ -9,6 +9,7 @@ from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 from kam.customer.v1 import customer_pb2
 from kam.customer.v1 import customer_service_pb2 as pb
+from kam_kit import events
 from kam_kit.clock import ManualClock
 from kam_kit.db import outbox_table
 from sqlalchemy import select
@@ -64,8 +65,9 @@ async def test_create_then_get_and_event_in_outbox(app, stub) -> None:
     async with app.db.read() as session:
         rows = (await session.execute(select(outbox_table.c.event_type, outbox_table.c.subject))).all()
     audit = "kam.customer.v1.PersonalDataAccessed"  # the create's and the get's unmasked responses
+    partition = events.partition_token(events.partition_for(created.customer.name) or 0)
     assert [(r.event_type, r.subject) for r in rows if r.event_type != audit] == [
-        ("kam.customer.v1.CustomerCreated", "kam.customer.v1.CustomerCreated")
+        ("kam.customer.v1.CustomerCreated", f"kam.customer.v1.CustomerCreated.{partition}")  # its partition
     ]
     assert sum(r.event_type == audit for r in rows) == 2
 
