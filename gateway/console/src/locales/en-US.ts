@@ -723,6 +723,7 @@ export const enUS: Messages = {
       KIND_DEPOSIT_MATURITY: "Time deposit maturity",
       KIND_LOAN_MATURITY: "Loan maturity",
       KIND_CONTACT_BIRTHDAY: "Key contact's birthday",
+      KIND_WEALTH_MATURITY: "Wealth product maturity",
     },
     festival: {
       FESTIVAL_UNSPECIFIED: "Unknown",
@@ -757,6 +758,7 @@ export const enUS: Messages = {
       KEY_DATE_KIND_DEPOSIT_MATURITY: "Deposit matures",
       KEY_DATE_KIND_LOAN_MATURITY: "Loan matures",
       KEY_DATE_KIND_CONTACT_BIRTHDAY: "Contact's birthday",
+      KEY_DATE_KIND_WEALTH_MATURITY: "Wealth product maturity",
     },
     customerType: { TYPE_UNSPECIFIED: "Unknown", TYPE_INDIVIDUAL: "Individual", TYPE_CORPORATE: "Corporate" },
     customerState: { STATE_UNSPECIFIED: "Unknown", STATE_ACTIVE: "Active", STATE_DORMANT: "Dormant", STATE_CLOSED: "Closed" },

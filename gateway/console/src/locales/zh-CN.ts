@@ -722,6 +722,7 @@ export const zhCN = {
       KIND_DEPOSIT_MATURITY: "定期存款到期",
       KIND_LOAN_MATURITY: "贷款到期",
       KIND_CONTACT_BIRTHDAY: "重要联系人生日",
+      KIND_WEALTH_MATURITY: "理财产品到期",
     },
     festival: {
       FESTIVAL_UNSPECIFIED: "未知",
@@ -756,6 +757,7 @@ export const zhCN = {
       KEY_DATE_KIND_DEPOSIT_MATURITY: "存款到期",
       KEY_DATE_KIND_LOAN_MATURITY: "贷款到期",
       KEY_DATE_KIND_CONTACT_BIRTHDAY: "联系人生日",
+      KEY_DATE_KIND_WEALTH_MATURITY: "理财到期",
     },
     customerType: { TYPE_UNSPECIFIED: "未知", TYPE_INDIVIDUAL: "个人", TYPE_CORPORATE: "对公" },
     customerState: { STATE_UNSPECIFIED: "未知", STATE_ACTIVE: "正常", STATE_DORMANT: "休眠", STATE_CLOSED: "已销户" },

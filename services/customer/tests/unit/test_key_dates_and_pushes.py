@@ -77,7 +77,7 @@ def test_only_dates_inside_the_lead_window_are_found() -> None:
     }  # day 30 counts, 31 does not
 
 
-def test_maturities_of_open_deposits_and_loans_and_contacts_birthdays() -> None:
+def test_maturities_of_open_deposits_wealth_products_and_loans_and_contacts_birthdays() -> None:
     customer = _customer()
     accounts = [
         AccountRow(
@@ -91,6 +91,9 @@ def test_maturities_of_open_deposits_and_loans_and_contacts_birthdays() -> None:
             id="a4", customer_id="c1", type="DEMAND_DEPOSIT", state="OPEN", maturity_date=date(2026, 3, 1)
         ),
         AccountRow(id="a5", customer_id="other", type="LOAN", state="OPEN", maturity_date=date(2026, 3, 1)),
+        AccountRow(id="a6", customer_id="c1", type="WEALTH", state="OPEN", maturity_date=date(2026, 3, 3)),
+        AccountRow(id="a7", customer_id="c1", type="WEALTH", state="OPEN", maturity_date=None),  # open-ended
+        AccountRow(id="a8", customer_id="c1", type="WEALTH", state="OPEN", maturity_date=date(2026, 4, 3)),
     ]
     contacts = [
         ContactRow(
@@ -106,6 +109,7 @@ def test_maturities_of_open_deposits_and_loans_and_contacts_birthdays() -> None:
         [
             (Kind.KEY_DATE_KIND_DEPOSIT_MATURITY, "a1", date(2026, 3, 1)),
             (Kind.KEY_DATE_KIND_LOAN_MATURITY, "a2", date(2026, 3, 2)),
+            (Kind.KEY_DATE_KIND_WEALTH_MATURITY, "a6", date(2026, 3, 3)),  # within the horizon; a8 is not
             (Kind.KEY_DATE_KIND_CONTACT_BIRTHDAY, "p1", date(2026, 2, 25)),
         ]
     )

@@ -2772,7 +2772,7 @@ export interface components {
              * @description Which key date.
              * @enum {string}
              */
-            kind: "KIND_UNSPECIFIED" | "KIND_BIRTHDAY" | "KIND_ESTABLISHMENT_ANNIVERSARY" | "KIND_RELATIONSHIP_ANNIVERSARY" | "KIND_DEPOSIT_MATURITY" | "KIND_LOAN_MATURITY" | "KIND_CONTACT_BIRTHDAY";
+            kind: "KIND_UNSPECIFIED" | "KIND_BIRTHDAY" | "KIND_ESTABLISHMENT_ANNIVERSARY" | "KIND_RELATIONSHIP_ANNIVERSARY" | "KIND_DEPOSIT_MATURITY" | "KIND_LOAN_MATURITY" | "KIND_CONTACT_BIRTHDAY" | "KIND_WEALTH_MATURITY";
             /**
              * @description How long before the date to raise the alert (提前时间), e.g. `259200s` (3 days).
              * @example 1.5s
@@ -3671,7 +3671,7 @@ export interface components {
              * @description The kind of date.
              * @enum {string}
              */
-            readonly kind?: "KEY_DATE_KIND_UNSPECIFIED" | "KEY_DATE_KIND_BIRTHDAY" | "KEY_DATE_KIND_ESTABLISHMENT_ANNIVERSARY" | "KEY_DATE_KIND_RELATIONSHIP_ANNIVERSARY" | "KEY_DATE_KIND_DEPOSIT_MATURITY" | "KEY_DATE_KIND_LOAN_MATURITY" | "KEY_DATE_KIND_CONTACT_BIRTHDAY";
+            readonly kind?: "KEY_DATE_KIND_UNSPECIFIED" | "KEY_DATE_KIND_BIRTHDAY" | "KEY_DATE_KIND_ESTABLISHMENT_ANNIVERSARY" | "KEY_DATE_KIND_RELATIONSHIP_ANNIVERSARY" | "KEY_DATE_KIND_DEPOSIT_MATURITY" | "KEY_DATE_KIND_LOAN_MATURITY" | "KEY_DATE_KIND_CONTACT_BIRTHDAY" | "KEY_DATE_KIND_WEALTH_MATURITY";
             /** @description Whether personal data in this key date is masked. */
             readonly masked?: boolean;
             /** @description The customer's relationship manager, `users/{user}`. */

@@ -355,6 +355,12 @@ def shipped_rules() -> list[AlertRule]:
                     Severity.SEVERITY_MEDIUM,
                 ),
                 (
+                    "理财产品到期（提前 7 天）",
+                    C.KeyDateCondition.KIND_WEALTH_MATURITY,
+                    7,
+                    Severity.SEVERITY_MEDIUM,
+                ),
+                (
                     "贷款到期（提前 15 天）",
                     C.KeyDateCondition.KIND_LOAN_MATURITY,
                     15,

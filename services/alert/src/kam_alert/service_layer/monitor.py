@@ -839,6 +839,7 @@ KEY_DATE_WORDS = {
     customer_pb2.KEY_DATE_KIND_RELATIONSHIP_ANNIVERSARY: "建立关系纪念日",
     customer_pb2.KEY_DATE_KIND_DEPOSIT_MATURITY: "定期存款到期",
     customer_pb2.KEY_DATE_KIND_LOAN_MATURITY: "贷款到期",
+    customer_pb2.KEY_DATE_KIND_WEALTH_MATURITY: "理财产品到期",
     customer_pb2.KEY_DATE_KIND_CONTACT_BIRTHDAY: "生日",
 }
 

@@ -43,7 +43,11 @@ from kam_customer.keydates.orm import AnnouncedKeyDateRow
 log = logging.getLogger(__name__)
 Kind = customer_pb2.KeyDateKind
 DEFAULT_LEAD_DAYS = 30
-MATURING = {"TIME_DEPOSIT": Kind.KEY_DATE_KIND_DEPOSIT_MATURITY, "LOAN": Kind.KEY_DATE_KIND_LOAN_MATURITY}
+MATURING = {
+    "TIME_DEPOSIT": Kind.KEY_DATE_KIND_DEPOSIT_MATURITY,
+    "WEALTH": Kind.KEY_DATE_KIND_WEALTH_MATURITY,  # a product with a term (an open-ended one has no date)
+    "LOAN": Kind.KEY_DATE_KIND_LOAN_MATURITY,
+}
 #: Customers per sweep transaction; occurrences per INSERT statement.
 BATCH = 500
 INSERT_CHUNK = 500

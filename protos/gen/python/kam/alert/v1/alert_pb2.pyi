@@ -161,6 +161,7 @@ class KeyDateCondition(_message.Message):
         KIND_DEPOSIT_MATURITY: _ClassVar[KeyDateCondition.Kind]
         KIND_LOAN_MATURITY: _ClassVar[KeyDateCondition.Kind]
         KIND_CONTACT_BIRTHDAY: _ClassVar[KeyDateCondition.Kind]
+        KIND_WEALTH_MATURITY: _ClassVar[KeyDateCondition.Kind]
     KIND_UNSPECIFIED: KeyDateCondition.Kind
     KIND_BIRTHDAY: KeyDateCondition.Kind
     KIND_ESTABLISHMENT_ANNIVERSARY: KeyDateCondition.Kind
@@ -168,6 +169,7 @@ class KeyDateCondition(_message.Message):
     KIND_DEPOSIT_MATURITY: KeyDateCondition.Kind
     KIND_LOAN_MATURITY: KeyDateCondition.Kind
     KIND_CONTACT_BIRTHDAY: KeyDateCondition.Kind
+    KIND_WEALTH_MATURITY: KeyDateCondition.Kind
     KIND_FIELD_NUMBER: _ClassVar[int]
     LEAD_TIME_FIELD_NUMBER: _ClassVar[int]
     kind: KeyDateCondition.Kind

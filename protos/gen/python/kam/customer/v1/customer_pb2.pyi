@@ -30,6 +30,7 @@ class KeyDateKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     KEY_DATE_KIND_DEPOSIT_MATURITY: _ClassVar[KeyDateKind]
     KEY_DATE_KIND_LOAN_MATURITY: _ClassVar[KeyDateKind]
     KEY_DATE_KIND_CONTACT_BIRTHDAY: _ClassVar[KeyDateKind]
+    KEY_DATE_KIND_WEALTH_MATURITY: _ClassVar[KeyDateKind]
 PII_VIEW_UNSPECIFIED: PiiView
 PII_VIEW_MASKED: PiiView
 PII_VIEW_UNMASKED: PiiView
@@ -41,6 +42,7 @@ KEY_DATE_KIND_RELATIONSHIP_ANNIVERSARY: KeyDateKind
 KEY_DATE_KIND_DEPOSIT_MATURITY: KeyDateKind
 KEY_DATE_KIND_LOAN_MATURITY: KeyDateKind
 KEY_DATE_KIND_CONTACT_BIRTHDAY: KeyDateKind
+KEY_DATE_KIND_WEALTH_MATURITY: KeyDateKind
 
 class Customer(_message.Message):
     __slots__ = ("name", "type", "display_name", "id_number", "phone", "branch", "relationship_manager", "tier", "create_time", "update_time", "etag", "birth_date", "establishment_date", "relationship_start_date", "legal_representative", "industry", "email", "address", "state", "source", "source_id", "metrics", "masked", "branch_display_name", "relationship_manager_display_name")
