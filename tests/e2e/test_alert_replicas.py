@@ -33,7 +33,7 @@ from kam_kit import events, migrations
 from kam_kit.clock import ManualClock
 from kam_kit.db import Database, leases_table, processed_events_table
 from kam_kit.events import EventMeta
-from kam_kit.timeconv import to_timestamp
+from kam_kit.timeconv import aware, to_timestamp
 from sqlalchemy import func, select
 
 pytestmark = pytest.mark.e2e
@@ -203,7 +203,7 @@ async def test_two_replicas_share_the_partitions_and_one_killed_mid_stream_loses
             rows = (
                 await session.execute(select(t.c.owner, t.c.expire_time).where(t.c.name.like(f"{GROUP}/p%")))
             ).all()
-        owners = [o for o, until in rows if (until if until.tzinfo else until.replace(tzinfo=UTC)) > now]
+        owners = [o for o, until in rows if aware(until) > now]
         return len(owners) == events.PARTITIONS and sorted(owners.count(o) for o in set(owners)) == [8, 8]
 
     try:

@@ -32,7 +32,7 @@ import os
 import socket
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Result, delete, select, update
@@ -41,6 +41,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kam_kit import bulk, events
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.db import Database, leases_table
+from kam_kit.timeconv import aware
 
 log = logging.getLogger(__name__)
 
@@ -119,15 +120,11 @@ class Leases:
         now = self.clock.now()
         until = now + self.ttl
         async with self.db.transaction() as session:
-            await bulk.insert_rows(
+            await bulk.insert_rows(  # this process is alive
                 session,
                 t,
-                [{"name": self.name(p), "owner": "", "expire_time": now} for p in range(self.partitions)]
-                + [{"name": self.member, "owner": self.owner, "expire_time": until}],
-                skip_existing=("name",),
-            )
-            await session.execute(
-                update(t).where(t.c.name == self.member).values(owner=self.owner, expire_time=until)
+                [{"name": self.member, "owner": self.owner, "expire_time": until}],
+                replace_existing=("name",),
             )
             prefix = f"{self.group}/"
             rows = (
@@ -135,16 +132,24 @@ class Leases:
                     select(t.c.name, t.c.owner, t.c.expire_time).where(t.c.name.startswith(prefix))
                 )
             ).all()
-            members = {r.owner for r in rows if "/member/" in r.name and _aware(r.expire_time) > now}
+            by_partition = {r.name: r for r in rows if "/member/" not in r.name}
+            missing = [self.name(p) for p in range(self.partitions) if self.name(p) not in by_partition]
+            if missing:  # the group's first round (or a database restored from before it): free partitions
+                await bulk.insert_rows(
+                    session,
+                    t,
+                    [{"name": name, "owner": "", "expire_time": now} for name in missing],
+                    skip_existing=("name",),
+                )
+            members = {r.owner for r in rows if "/member/" in r.name and aware(r.expire_time) > now}
             members.add(self.owner)
             fair = math.ceil(self.partitions / len(members))
-            by_partition = {r.name: r for r in rows if "/member/" not in r.name}
             mine = sorted(
                 p
                 for p in range(self.partitions)
                 if (row := by_partition.get(self.name(p))) is not None
                 and row.owner == self.owner
-                and _aware(row.expire_time) > now
+                and aware(row.expire_time) > now
             )
             keep, release = mine[:fair], mine[fair:]
             for p in release:
@@ -251,11 +256,6 @@ class Lease:
         if _rows(fenced) != 1:
             leases.forget(self.partition)
             raise LeaseLost(leases.name(self.partition))
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite gives timestamps back without their zone (KAM stores UTC)."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _rows(result: Result[Any]) -> int:

@@ -138,7 +138,7 @@ function Section({ title, children, testId }: { title: string; children: ReactNo
 }
 
 /** The candidate rule replayed (and the stored one beside it): figures, alerts per day, customers. */
-function BacktestPanel({ draft, stored, problemsOf }: { draft: Draft; stored?: AlertRule; problemsOf: (error: unknown) => void }) {
+function BacktestPanel({ draft, stored, onError }: { draft: Draft; stored?: AlertRule; onError: (error: unknown) => void }) {
   const { t, lang } = useI18n();
   const [days, setDays] = useState(30);
   const backtest = useBacktest();
@@ -164,7 +164,7 @@ function BacktestPanel({ draft, stored, problemsOf }: { draft: Draft; stored?: A
   const run = () =>
     backtest.mutate(
       { rule: { ...toRule(draft), name: stored?.name }, days },
-      { onError: (e) => problemsOf(e) },
+      { onError },
     );
   return (
     <Section title={t("alertRules.backtest.title")} testId="backtest">
@@ -287,7 +287,6 @@ function Editor({ stored, kind }: { stored?: AlertRule; kind: Kind }) {
       },
     );
   };
-  const backtestProblems = (error: unknown) => fail(error);
 
   const users = (managers.data?.users ?? []).map((u) => ({ value: u.name ?? "", label: u.displayName ?? u.name ?? "" }));
   const roles = roleList.data?.length
@@ -596,7 +595,7 @@ function Editor({ stored, kind }: { stored?: AlertRule; kind: Kind }) {
           {dirty && <Typography.Text type="secondary">{t("tiers.edit.unsaved")}</Typography.Text>}
         </Space>
       )}
-      {manage && BACKTESTABLE.has(draft.kind) && <BacktestPanel draft={draft} stored={stored} problemsOf={backtestProblems} />}
+      {manage && BACKTESTABLE.has(draft.kind) && <BacktestPanel draft={draft} stored={stored} onError={fail} />}
     </Form>
   );
 }
