@@ -536,6 +536,14 @@ class PartitionedConsumer(EventConsumer):
     def _durable(self, partition: int) -> str:
         return f"{self.name}-{events.partition_token(partition)}"
 
+    def consumer_config(self, start_sequence: int | None = None, durable: str | None = None) -> ConsumerConfig:
+        """As for any consumer, but the broker never gives up on an event (``max_deliver`` unlimited): a handover
+        between replicas redelivers events without their being applied, and must not use up their deliveries —
+        the consumer itself still parks an event whose handler keeps failing (:meth:`_settle_one`)."""
+        config = super().consumer_config(start_sequence, durable or self._durable(0))
+        config.max_deliver = -1
+        return config
+
     def filter_subjects(self, durable: str) -> list[str]:
         token = durable.rsplit("-", 1)[1]
         return [f"{base}.{token}" for base in sorted({sub.subject for sub in self.by_type.values()})]
@@ -615,5 +623,11 @@ class PartitionedConsumer(EventConsumer):
 
     async def _fence(self, session: AsyncSession, deliveries: Sequence[_Delivery]) -> None:
         partitions = {events.partition_of_subject(d.msg.subject) for d in deliveries}
+        lost = []
         for partition in sorted(p for p in partitions if p is not None):
-            await self.leases.lease(partition).fence(session)
+            try:
+                await self.leases.lease(partition).fence(session)
+            except LeaseLost as gone:  # every one lost is told now, not one per attempt
+                lost.append(str(gone))
+        if lost:
+            raise LeaseLost(", ".join(lost))
