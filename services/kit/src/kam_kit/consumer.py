@@ -536,7 +536,9 @@ class PartitionedConsumer(EventConsumer):
     def _durable(self, partition: int) -> str:
         return f"{self.name}-{events.partition_token(partition)}"
 
-    def consumer_config(self, start_sequence: int | None = None, durable: str | None = None) -> ConsumerConfig:
+    def consumer_config(
+        self, start_sequence: int | None = None, durable: str | None = None
+    ) -> ConsumerConfig:
         """As for any consumer, but the broker never gives up on an event (``max_deliver`` unlimited): a handover
         between replicas redelivers events without their being applied, and must not use up their deliveries —
         the consumer itself still parks an event whose handler keeps failing (:meth:`_settle_one`)."""
