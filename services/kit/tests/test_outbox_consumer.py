@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import sqlite3
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -13,7 +15,8 @@ from kam_kit import events, outbox
 from kam_kit.clock import ManualClock
 from kam_kit.consumer import Batched, EventConsumer, PoisonMessage, Subscription
 from kam_kit.db import Database, outbox_table, parked_events_table, processed_events_table
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select, update
+from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select, text, update
+from sqlalchemy.engine import make_url
 
 EMPTY_VERSIONS = "/nonexistent-kam-versions"
 
@@ -155,6 +158,78 @@ async def test_republish_after_crash_before_mark_is_deduplicated(db: Database, j
     assert await relay.drain() == 5
     info = await js.stream_info(events.stream_name(service))
     assert info.state.messages == 5
+
+
+@contextlib.asynccontextmanager
+async def _marks_held(db: Database):
+    """Another connection holds the outbox's pending rows until the block ends, so marking them waits (SQLite:
+    it holds the one writer; PostgreSQL: it locks the rows, and new rows can still be written)."""
+    if db.is_sqlite:
+        other = sqlite3.connect(make_url(db.url).database or "", isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        return
+    async with db.engine.connect() as connection:
+        await connection.execute(text("SELECT seq FROM kam_outbox WHERE published_at IS NULL FOR UPDATE"))
+        try:
+            yield
+        finally:
+            await connection.rollback()
+
+
+async def test_publishing_goes_on_while_a_mark_waits_for_the_database_and_nothing_goes_twice(
+    db: Database, nats_url, service: str
+) -> None:
+    async def record(names: list[str]) -> None:
+        async with db.transaction() as session:
+            for name in names:
+                outbox.record(session, _event(name), service=service)
+
+    async def until_sent(count: int) -> None:
+        for _ in range(100):
+            if len(sent) >= count:
+                break
+            await asyncio.sleep(0.05)
+        assert len(sent) == count
+
+    await record([f"w{i}" for i in range(5)])
+    nc = await nats.connect(nats_url)
+    js = nc.jetstream()
+    await events.ensure_stream(js, service)
+    sent: list[str] = []  # every publication as it goes over the wire (the stream would drop a duplicate)
+
+    async def on_message(msg) -> None:
+        sent.append(msg.headers[events.MSG_ID])
+
+    await nc.subscribe(f"kam.{service}.>", cb=on_message)
+    relay = outbox.OutboxRelay(db, js, service=service, coalesce=0.01, poll_interval=0.05)
+    running = asyncio.create_task(relay.run())
+    pending = outbox_table.c.published_at.is_(None)
+    try:
+        async with _marks_held(db):
+            await until_sent(5)  # published though the marks cannot be written yet
+            assert await _count(db, outbox_table, pending) == 5
+            if not db.is_sqlite:  # events committed meanwhile go out without waiting for those marks
+                await record([f"x{i}" for i in range(3)])
+                await until_sent(8)
+            await asyncio.sleep(0.5)  # polls and wake-ups meanwhile publish nothing again
+            relay.notify()
+            await asyncio.sleep(0.1)
+            assert len(sent) == (5 if db.is_sqlite else 8)
+        for _ in range(100):
+            if await _count(db, outbox_table, pending) == 0:
+                break
+            await asyncio.sleep(0.1)
+        assert await _count(db, outbox_table, pending) == 0  # the marks went in once the rows were free
+        assert len(sent) == len(set(sent))
+    finally:
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+        await nc.drain()
 
 
 class _Applied:

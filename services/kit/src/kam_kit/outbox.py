@@ -9,6 +9,7 @@ publish and mark), and marks them published. A broker outage only delays publish
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 from collections.abc import Sequence
@@ -146,6 +147,11 @@ class OutboxRelay:
         self.publish_timeout = publish_timeout
         self.clock = clock
         self._wakeup = asyncio.Event()
+        #: Rows published (the broker acknowledged them) whose marks are not committed yet: the next batch
+        #: leaves them out, so publishing goes on while a mark waits for the database's writer.
+        self._marking: set[int] = set()
+        self._marks: set[asyncio.Task] = set()
+        self._mark_lock = asyncio.Lock()
         self._tracer = telemetry.tracer()
         meter = telemetry.meter()
         self._published = meter.create_counter(
@@ -174,11 +180,23 @@ class OutboxRelay:
             )
 
     async def run(self) -> None:
-        """Publish until cancelled; back off while the broker is unreachable."""
+        """Publish until cancelled; back off while the broker is unreachable. Marks are committed beside the
+        publishing (a mark waiting for the writer does not hold the next events back); the marks in flight
+        when it is cancelled are still committed (within ``publish_timeout``)."""
+        try:
+            await self._run()
+        finally:
+            if self._marks:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait(list(self._marks), timeout=self.publish_timeout)
+                for mark in list(self._marks):  # the database still away: published again on restart
+                    mark.cancel()
+
+    async def _run(self) -> None:
         backoff = 0.1
         while True:
             try:
-                published = await self.drain()
+                published = await self._publish_all()
                 backoff = 0.1
             except asyncio.CancelledError:
                 raise
@@ -200,7 +218,14 @@ class OutboxRelay:
                 await asyncio.sleep(self.coalesce)
 
     async def drain(self) -> int:
-        """Publish every pending event now, batch by batch; returns how many were published."""
+        """Publish every pending event now, batch by batch, and mark them published; returns how many were
+        published."""
+        total = await self._publish_all()
+        while self._marks:
+            await asyncio.gather(*self._marks)
+        return total
+
+    async def _publish_all(self) -> int:
         total = 0
         while True:
             count = await self.publish_batch()
@@ -209,6 +234,10 @@ class OutboxRelay:
                 return total
 
     async def publish_batch(self) -> int:
+        """Publish the oldest pending events (up to ``batch_size``) and start marking them published."""
+        # taken before the read: a mark that commits while it runs leaves the set, yet the read may still see
+        # its rows unmarked
+        marking = set(self._marking)
         async with self.db.read() as session:
             rows = (
                 await session.execute(
@@ -223,9 +252,10 @@ class OutboxRelay:
                     )
                     .where(outbox_table.c.published_at.is_(None))
                     .order_by(outbox_table.c.seq)
-                    .limit(self.batch_size)
+                    .limit(self.batch_size + len(marking))
                 )
             ).all()
+        rows = [row for row in rows if row.seq not in marking][: self.batch_size]
         if not rows:
             return 0
         # Pipeline the whole batch (publish_async), then wait for every acknowledgement.
@@ -236,15 +266,35 @@ class OutboxRelay:
         failed = [error for error in results if error is not None]
         if done:
             now = self.clock.now()
-            async with self.db.writing(inline=True) as session:
-                await session.execute(
-                    update(outbox_table).where(outbox_table.c.seq.in_(done)).values(published_at=now)
-                )
+            self._marking.update(done)
+            mark = asyncio.create_task(self._mark(done, now))
+            self._marks.add(mark)
+            mark.add_done_callback(self._marks.discard)
             self._published.add(len(done), {"service": self.service})
             self._observe_lag(rows, now)
         if failed:
             raise failed[0]
         return len(done)
+
+    async def _mark(self, seqs: list[int], now: datetime) -> None:
+        """Mark published rows as such, one batch after the other, retrying until the database takes it (a row
+        left unmarked by a crash is published again on restart and dropped by the stream's duplicate window)."""
+        backoff = 0.1
+        async with self._mark_lock:
+            while True:
+                try:
+                    async with self.db.writing(inline=True) as session:
+                        await session.execute(
+                            update(outbox_table).where(outbox_table.c.seq.in_(seqs)).values(published_at=now)
+                        )
+                    break
+                except Exception as exc:  # noqa: BLE001 - the database away: the rows stay out of batches
+                    log.warning(
+                        "outbox marks failed; will retry", extra={"error": repr(exc), "retry_in": backoff}
+                    )
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, 5.0)
+        self._marking.difference_update(seqs)
 
     def _observe_lag(self, rows: Sequence, now) -> None:
         oldest = rows[0].created_at
