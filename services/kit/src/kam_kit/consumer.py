@@ -19,6 +19,7 @@ applied together.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
@@ -256,6 +257,7 @@ class EventConsumer:
         if self.batch_size > 1 and messages[-1].metadata.num_pending:  # more waiting behind it
             with contextlib.suppress(NatsTimeoutError, TimeoutError):
                 messages += await psub.fetch(self.batch_size - 1, timeout=0.005)
+        _raise_if_cancelled()
         return messages
 
     async def handle_batch(self, messages: Sequence[Msg]) -> None:
@@ -513,6 +515,15 @@ class EventConsumer:
         await msg.term()
 
 
+def _raise_if_cancelled() -> None:
+    """nats-py waits for a fetch's messages with ``asyncio.wait_for``, which on Python 3.11 swallows a
+    cancellation that comes as a message arrives (it returns the message; fixed in 3.12): a reader that went on
+    would fetch until its partition's lease ran out, or for ever. The task still counts the cancellation: raise it."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
 class PartitionedConsumer(EventConsumer):
     """Applies the partitioned events of one producer (``<subject>.p<NN>``, :func:`kam_kit.events.partition_for`)
     held by this process, each customer's in order, however many replicas share them (kam_kit.partitions).
@@ -573,12 +584,23 @@ class PartitionedConsumer(EventConsumer):
     async def _read_partition(
         self, partition: int, fetched: asyncio.Queue[tuple[list[Msg], asyncio.Event]]
     ) -> None:
-        """Fetches one partition's events while this process holds it, one fetch at a time: the next only when
-        the applier is done with the last."""
+        """Fetches one partition's events while this process holds it, one fetch at a time, and goes on fetching
+        while the applier applies what it fetched before: when the applier is done, the events that came
+        meanwhile are waiting for it, not still to be fetched. The applier applies a partition's fetches in the
+        order they were fetched; at most ``batch_size`` of a partition's events wait for it before the next
+        fetch."""
         lease = self.leases.lease(partition)
         psub = None
+        with_applier: collections.deque[tuple[asyncio.Event, int]] = collections.deque()
+        waiting = 0  # events of this partition with the applier
         try:
             while lease.held():
+                while waiting >= self.batch_size:
+                    done, count = with_applier.popleft()
+                    await done.wait()
+                    waiting -= count
+                while with_applier and with_applier[0][0].is_set():
+                    waiting -= with_applier.popleft()[1]
                 try:
                     if psub is None:
                         psub = await self._subscribe(self._durable(partition))
@@ -596,8 +618,9 @@ class PartitionedConsumer(EventConsumer):
                     await asyncio.sleep(1.0)
                     continue
                 done = asyncio.Event()
-                await fetched.put((messages, done))
-                await done.wait()
+                fetched.put_nowait((messages, done))
+                with_applier.append((done, len(messages)))
+                waiting += len(messages)
         finally:
             if psub is not None:
                 with contextlib.suppress(Exception):
@@ -625,11 +648,4 @@ class PartitionedConsumer(EventConsumer):
 
     async def _fence(self, session: AsyncSession, deliveries: Sequence[_Delivery]) -> None:
         partitions = {events.partition_of_subject(d.msg.subject) for d in deliveries}
-        lost = []
-        for partition in sorted(p for p in partitions if p is not None):
-            try:
-                await self.leases.lease(partition).fence(session)
-            except LeaseLost as gone:  # every one lost is told now, not one per attempt
-                lost.append(str(gone))
-        if lost:
-            raise LeaseLost(", ".join(lost))
+        await self.leases.fence(session, (p for p in partitions if p is not None))

@@ -32,6 +32,7 @@ import os
 import socket
 import time
 import uuid
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any, cast
 
@@ -99,6 +100,30 @@ class Leases:
 
     def lease(self, partition: int) -> Lease:
         return Lease(self, partition)
+
+    async def fence(self, session: AsyncSession, partitions: Iterable[int]) -> None:
+        """First statement of a transaction applying these partitions' events (one statement for all of them):
+        it goes on only while this process holds every one (raises :class:`LeaseLost` naming each that is not,
+        and forgets them)."""
+        wanted = set(partitions)
+        lost = {p for p in wanted if not self.held(p)}
+        if wanted and not lost:
+            names = {self.name(p): p for p in wanted}
+            fenced = await session.execute(
+                update(t)
+                .where(
+                    t.c.name.in_(list(names)),
+                    t.c.owner == self.owner,
+                    t.c.expire_time > self.clock.now(),
+                )
+                .values(owner=self.owner)
+                .returning(t.c.name)
+            )
+            lost = wanted - {names[name] for name in fenced.scalars()}
+            for partition in lost:
+                self.forget(partition)
+        if lost:
+            raise LeaseLost(", ".join(self.name(p) for p in sorted(lost)))
 
     async def run(self) -> None:
         """Rebalance every third of the lease until cancelled; then give the partitions back at once."""
@@ -241,21 +266,7 @@ class Lease:
     async def fence(self, session: AsyncSession) -> None:
         """First statement of a transaction applying this partition's events: it goes on only while this process
         holds the lease (raises :class:`LeaseLost` otherwise)."""
-        leases = self.leases
-        if not self.held():
-            raise LeaseLost(leases.name(self.partition))
-        fenced = await session.execute(
-            update(t)
-            .where(
-                t.c.name == leases.name(self.partition),
-                t.c.owner == leases.owner,
-                t.c.expire_time > leases.clock.now(),
-            )
-            .values(owner=leases.owner)
-        )
-        if _rows(fenced) != 1:
-            leases.forget(self.partition)
-            raise LeaseLost(leases.name(self.partition))
+        await self.leases.fence(session, [self.partition])
 
 
 def _rows(result: Result[Any]) -> int:
