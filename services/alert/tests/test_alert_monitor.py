@@ -80,14 +80,20 @@ class Bank:
                 await update(session, event, META)
 
     async def customer(
-        self, cid: str, *, rm: str = "users/rm_zhang", tier: str = "tiers/gold", corporate=False
+        self,
+        cid: str,
+        *,
+        rm: str = "users/rm_zhang",
+        tier: str = "tiers/gold",
+        corporate=False,
+        branch: str = "orgUnits/0101",
     ):
         customer = Customer(
             name=f"customers/{cid}",
             type=Customer.TYPE_CORPORATE if corporate else Customer.TYPE_INDIVIDUAL,
             display_name=f"客户{cid}",
             relationship_manager=rm,
-            branch="orgUnits/0101",
+            branch=branch,
             tier=tier,
             update_time=to_timestamp(self.clock.now()),
         )
@@ -681,6 +687,65 @@ async def test_branch_managers_and_roles_from_the_user_copy_and_escalation_up_th
     assert [list(e.escalated_recipients) for e in escalated] == [
         ["users/bm_beijing"]
     ] * 2  # one level up: 北京分行
+
+
+async def test_org_units_made_in_kam_route_alerts_and_the_identity_services_word_wins(bank: Bank) -> None:
+    identity = orgtree.identity_updaters(OrgUnitCopy)
+
+    def unit(uid: str, parent: str, name: str) -> identity_pb2.OrgUnit:
+        return identity_pb2.OrgUnit(name=f"orgUnits/{uid}", parent=f"orgUnits/{parent}", display_name=name)
+
+    # an administrator opens 朝阳支行 under 北京分行 in KAM (the core does not know it yet)
+    created = identity_events.OrgUnitCreated(org_unit=unit("0102", "0100", "朝阳支行"))
+    await _apply(bank, identity[identity_events.OrgUnitCreated], created)
+    manager = identity_pb2.User(
+        name="users/bm_beijing",
+        display_name="北京分行行长",
+        org_unit="orgUnits/0100",
+        roles=["roles/branch_manager"],
+        state=identity_pb2.User.STATE_ACTIVE,
+        update_time=to_timestamp(NOON),
+    )
+    await _apply(bank, directory.updater(UserCopy), identity_events.UserCreated(user=manager))
+    listed, _ = await bank.rules.list({"kind": "large_transaction"}, 0, 10)
+    for rule in listed:  # scoped to 北京分行's subtree, to its branch managers
+        change = alert_pb2.AlertRule(
+            name=rule.name,
+            org_units=["orgUnits/0100"],
+            recipients=alert_pb2.Recipients(branch_manager=True),
+        )
+        await bank.rules.update(None, change, ["org_units", "recipients"], etag="")
+    c = await bank.customer("k1", branch="orgUnits/0102")
+    await bank.post(c, 60_000)
+    (alert,) = await bank.alerts()  # the new unit is inside the rule's subtree …
+    assert json.loads(alert.recipients) == [
+        "users/bm_beijing"
+    ]  # … and its nearest branch manager is above it
+
+    # the identity service renames 东城支行 (an administrator's change it keeps); a later scan still has the old
+    # name and a different parent: the copy keeps the identity service's word
+    renamed = identity_events.OrgUnitUpdated(org_unit=unit("0101", "0100", "东城第一支行"))
+    await _apply(bank, identity[identity_events.OrgUnitUpdated], renamed)
+    stale = customer_events.SourceOrgUnitUpdated(org_unit=unit("0101", "0000", "东城支行"))
+    await _apply(bank, orgtree.updater(OrgUnitCopy), stale)
+    # a unit the identity service has not told about still follows the scan
+    await _apply(
+        bank,
+        orgtree.updater(OrgUnitCopy),
+        customer_events.SourceOrgUnitUpdated(org_unit=unit("0100", "0000", "北京市分行")),
+    )
+    deleted = identity_events.OrgUnitDeleted(org_unit="orgUnits/0102")
+    await _apply(bank, identity[identity_events.OrgUnitDeleted], deleted)
+    async with bank.db.read() as session:
+        units = {
+            row.id: (row.parent_id, row.display_name, row.from_identity)
+            for row in await session.scalars(select(OrgUnitCopy))
+        }
+    assert units == {
+        "0000": (None, "总行", False),
+        "0100": ("0000", "北京市分行", False),
+        "0101": ("0100", "东城第一支行", True),
+    }
 
 
 async def test_quiet_hours_hold_an_alert_until_they_end(bank: Bank) -> None:

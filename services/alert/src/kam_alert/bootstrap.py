@@ -63,5 +63,13 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
     )
     app.consume("task", tasks)  # the task service's events, consumed as soon as it publishes them
     users = directory.updater(UserCopy)
-    app.consume("identity", {identity_events.UserCreated: users, identity_events.UserUpdated: users})
+    app.consume(
+        "identity",
+        {
+            identity_events.UserCreated: users,
+            identity_events.UserUpdated: users,
+            # the org tree as the bank runs it in KAM (units an administrator made included)
+            **orgtree.identity_updaters(OrgUnitCopy),
+        },
+    )
     return app

@@ -4,6 +4,13 @@
 A service declares its table with :class:`OrgUnitCopyColumns` (``class OrgUnitCopy(OrgUnitCopyColumns, Base):
 __tablename__ = "org_units"``, plus its migration), consumes the events with :func:`updater` and resolves a
 caller's scope with :func:`scope_of` — the same rules in every service that keeps customers' records.
+
+A service that needs the tree as the bank runs it in KAM — units an administrator created, moved or renamed, which
+the core does not know — also consumes the identity service's ``OrgUnitCreated`` / ``OrgUnitUpdated`` /
+``OrgUnitDeleted`` with :func:`identity_updaters` (its table then adds :class:`IdentityOrgUnitColumns`). The
+identity service imports the core's units too and publishes them as its own, applying the rule of who wins
+(docs/architecture.md); so once it has told about a unit, the copy follows it alone and a later
+``SourceOrgUnitUpdated`` for that unit changes nothing.
 """
 
 from __future__ import annotations
@@ -11,7 +18,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy import String, select
+from google.protobuf.message import Message
+from kam.identity.v1 import events_pb2 as identity_events
+from sqlalchemy import Boolean, String, false, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -38,10 +47,47 @@ def updater(model: type[Any]) -> Callable[[AsyncSession, Any, EventMeta], Awaita
         if row is None:
             row = model(id=unit_id)
             session.add(row)
+        elif getattr(row, "from_identity", False):
+            return  # the identity service's word on this unit stands
         row.parent_id = unit.parent.removeprefix(ORG_PREFIX) or None
         row.display_name = unit.display_name
 
     return on_org_unit_updated
+
+
+class IdentityOrgUnitColumns:
+    """Added to an org-tree copy that also follows the identity service: whether it has told about the unit."""
+
+    from_identity: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+def identity_updaters(
+    model: type[Any],
+) -> dict[type[Message], Callable[[AsyncSession, Any, EventMeta], Awaitable[None]]]:
+    """The handlers of the identity service's org-unit events for the service's ``model`` (with
+    :class:`IdentityOrgUnitColumns`): created and updated units are copied whole, deleted ones removed."""
+
+    async def on_org_unit(session: AsyncSession, event: Any, meta: EventMeta) -> None:
+        unit = event.org_unit
+        unit_id = unit.name.removeprefix(ORG_PREFIX)
+        row = await session.get(model, unit_id)
+        if row is None:
+            row = model(id=unit_id)
+            session.add(row)
+        row.parent_id = unit.parent.removeprefix(ORG_PREFIX) or None
+        row.display_name = unit.display_name
+        row.from_identity = True
+
+    async def on_org_unit_deleted(session: AsyncSession, event: Any, meta: EventMeta) -> None:
+        row = await session.get(model, event.org_unit.removeprefix(ORG_PREFIX))
+        if row is not None:
+            await session.delete(row)
+
+    return {
+        identity_events.OrgUnitCreated: on_org_unit,
+        identity_events.OrgUnitUpdated: on_org_unit,
+        identity_events.OrgUnitDeleted: on_org_unit_deleted,
+    }
 
 
 async def scope_of(session: AsyncSession, identity: Identity | None, model: type[Any]) -> DataScope:

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from kam_kit.db import service_base
 from kam_kit.directory import UserCopyColumns
-from kam_kit.orgtree import OrgUnitCopyColumns
+from kam_kit.orgtree import IdentityOrgUnitColumns, OrgUnitCopyColumns
 from sqlalchemy import Boolean, DateTime, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -63,8 +63,10 @@ class AlertRuleVersionRow(Base):
     change_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class OrgUnitCopy(OrgUnitCopyColumns, Base):
-    """The org tree as the customer service's SourceOrgUnitUpdated events tell it (rules' org units, data scope)."""
+class OrgUnitCopy(OrgUnitCopyColumns, IdentityOrgUnitColumns, Base):
+    """The org tree as the identity service's org-unit events tell it — the core's units and those made in KAM —
+    and, before the identity service has told about a unit, as the customer service's SourceOrgUnitUpdated do
+    (rules' org units, recipients, escalation, data scope; kam_kit.orgtree)."""
 
     __tablename__ = "org_units"
 
