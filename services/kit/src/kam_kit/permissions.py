@@ -89,6 +89,7 @@ _CATALOGUE = (
     # notice service
     Permission("announcements.read", "查看公告", "read announcements"),
     Permission("announcements.publish", "发布公告", "publish announcements"),
+    Permission("announcements.manage", "管理全部公告", "manage everyone's announcements"),
     Permission(
         "notifications.read", "本人通知：查看、标为已读、通知设置", "one's own notifications and settings"
     ),

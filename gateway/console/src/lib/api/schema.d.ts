@@ -344,8 +344,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Lists who has read an announcement (its publisher or an administrator)
-         * @description Lists who has read an announcement (its publisher or an administrator).
+         * Lists who has read an announcement, or who of its audience has not (its publisher or an administrator)
+         * @description Lists who has read an announcement, or who of its audience has not (its publisher or an administrator).
          */
         get: operations["AnnouncementService_ListAnnouncementReads"];
         put?: never;
@@ -4867,26 +4867,37 @@ export interface components {
              * @description How many people are in the audience.
              */
             readonly audienceCount?: string;
-            /** @description Content (公告内容), plain text or a safe Markdown subset. */
+            /**
+             * @description Content (公告内容): rich text as HTML, sanitised by the server when saved (scripts, event handlers, styles
+             *      and unknown tags removed; links keep http, https and mailto only). At most 100,000 characters.
+             */
             content: string;
             /** @description Checksum for optimistic concurrency. */
             etag?: string;
             /**
              * Format: date-time
-             * @description When it expires (公告期限). Required; must be in the future.
+             * @description When it expires (公告期限). Required; after its publish time and in the future.
              */
             expireTime: string;
+            /**
+             * @description How important it is.
+             * @enum {string}
+             */
+            importance?: "IMPORTANCE_UNSPECIFIED" | "IMPORTANCE_NORMAL" | "IMPORTANCE_HIGH" | "IMPORTANCE_URGENT";
             /** @description Resource name, `announcements/{announcement}`. */
             name?: string;
             /** @description Shown at the top of lists. */
             pinned?: boolean;
             /**
              * Format: date-time
-             * @description When it was published (发布日期).
+             * @description When it is published (发布日期): empty when created means now; a later time schedules it (it can be
+             *      changed while it is scheduled).
              */
-            readonly publishTime?: string;
+            publishTime?: string;
             /** @description Who published it (发布人), `users/{user}`. */
             readonly publisher?: string;
+            /** @description The publisher's display name. */
+            readonly publisherDisplayName?: string;
             /** @description Whether the caller has read it. */
             readonly read?: boolean;
             /**
@@ -4898,7 +4909,7 @@ export interface components {
              * @description The state.
              * @enum {string}
              */
-            readonly state?: "STATE_UNSPECIFIED" | "STATE_PUBLISHED" | "STATE_EXPIRED";
+            readonly state?: "STATE_UNSPECIFIED" | "STATE_PUBLISHED" | "STATE_EXPIRED" | "STATE_SCHEDULED";
             /** @description Title (公告项目). */
             title: string;
             /**
@@ -4907,22 +4918,34 @@ export interface components {
              */
             readonly updateTime?: string;
         };
-        /** @description A read receipt: one audience member read an announcement. */
+        /** @description A read receipt: one audience member read an announcement (or, listed with `read = false`, has not). */
         "kam.notice.v1.AnnouncementRead": {
+            /** @description The reader's display name. */
+            displayName?: string;
+            /** @description The reader's org unit, `orgUnits/{org_unit}`. */
+            orgUnit?: string;
             /**
              * Format: date-time
-             * @description When they first read it.
+             * @description When they first read it; empty for one who has not.
              */
             readTime?: string;
             /** @description The reader, `users/{user}`. */
             user?: string;
         };
-        /** @description Who sees an announcement (公告对象): specified users, org units, or everyone. */
+        /**
+         * @description Who sees an announcement (公告对象): specified users, org units, roles, or everyone. A person is in the
+         *      audience when any part names them; membership is decided when they look (someone who joins a branch later
+         *      sees its current announcements).
+         */
         "kam.notice.v1.Audience": {
             /** @description Everyone. When true the lists below are ignored. */
             allUsers?: boolean;
-            /** @description Everyone in these org units (and the units below them), `orgUnits/{org_unit}`. */
+            /** @description Everyone in these org units and the units below them, `orgUnits/{org_unit}`. */
             orgUnits?: string[];
+            /** @description Everyone directly in these org units, not the units below them, `orgUnits/{org_unit}`. */
+            orgUnitsOnly?: string[];
+            /** @description Everyone holding one of these roles, `roles/{role}`. */
+            roles?: string[];
             /** @description Specified users, `users/{user}`. */
             users?: string[];
         };
@@ -5007,7 +5030,7 @@ export interface components {
             reads?: components["schemas"]["kam.notice.v1.AnnouncementRead"][];
             /**
              * Format: int32
-             * @description Total number of readers.
+             * @description Total number of receipts the filter selects (readers, or audience members who have not read it).
              */
             totalSize?: number;
         };
@@ -6187,8 +6210,9 @@ export interface operations {
                 /** @description The `next_page_token` of a previous call; other parameters must be unchanged. */
                 pageToken?: string;
                 /**
-                 * @description AIP-160 filter on `state`, `publisher`, `publish_time`, `pinned`, `read`; default `state =
-                 *      STATE_PUBLISHED`.
+                 * @description AIP-160 filter on `state` (`STATE_PUBLISHED`, `STATE_EXPIRED`, `STATE_SCHEDULED`), `publisher`, `pinned`,
+                 *      `read`, `importance`; default `state = STATE_PUBLISHED`. The caller's own scheduled ones list with `state =
+                 *      STATE_SCHEDULED`; an administrator (`announcements.manage`) lists everyone's.
                  */
                 filter?: string;
                 /** @description Sort: `publish_time`, `expire_time` (optionally `desc`). Default `pinned desc, publish_time desc`. */
@@ -6369,6 +6393,11 @@ export interface operations {
                 pageSize?: number;
                 /** @description The `next_page_token` of a previous call. */
                 pageToken?: string;
+                /**
+                 * @description `read = true` (the default) lists who has read it, earliest first; `read = false` the audience members who
+                 *      have not, by name.
+                 */
+                filter?: string;
             };
             header?: never;
             path: {

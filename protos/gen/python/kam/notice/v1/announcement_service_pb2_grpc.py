@@ -123,7 +123,7 @@ class AnnouncementServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListAnnouncementReads(self, request, context):
-        """Lists who has read an announcement (its publisher or an administrator).
+        """Lists who has read an announcement, or who of its audience has not (its publisher or an administrator).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -52,7 +52,7 @@ class AnnouncementServiceStub:
     MarkAnnouncementRead: _grpc.UnaryUnaryMultiCallable[_announcement_service_pb2.MarkAnnouncementReadRequest, _announcement_service_pb2.MarkAnnouncementReadResponse]
     """Marks an announcement as read by the caller (idempotent)."""
     ListAnnouncementReads: _grpc.UnaryUnaryMultiCallable[_announcement_service_pb2.ListAnnouncementReadsRequest, _announcement_service_pb2.ListAnnouncementReadsResponse]
-    """Lists who has read an announcement (its publisher or an administrator)."""
+    """Lists who has read an announcement, or who of its audience has not (its publisher or an administrator)."""
 
 @_typing.type_check_only
 class AnnouncementServiceAsyncStub(AnnouncementServiceStub):
@@ -78,7 +78,7 @@ class AnnouncementServiceAsyncStub(AnnouncementServiceStub):
     MarkAnnouncementRead: _aio.UnaryUnaryMultiCallable[_announcement_service_pb2.MarkAnnouncementReadRequest, _announcement_service_pb2.MarkAnnouncementReadResponse]  # type: ignore[assignment]
     """Marks an announcement as read by the caller (idempotent)."""
     ListAnnouncementReads: _aio.UnaryUnaryMultiCallable[_announcement_service_pb2.ListAnnouncementReadsRequest, _announcement_service_pb2.ListAnnouncementReadsResponse]  # type: ignore[assignment]
-    """Lists who has read an announcement (its publisher or an administrator)."""
+    """Lists who has read an announcement, or who of its audience has not (its publisher or an administrator)."""
 
 class AnnouncementServiceServicer(metaclass=_abc_1.ABCMeta):
     """Announcement management (公告管理): publish, modify and delete announcements for specified users, org
@@ -143,6 +143,6 @@ class AnnouncementServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _announcement_service_pb2.ListAnnouncementReadsRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_announcement_service_pb2.ListAnnouncementReadsResponse, _abc.Awaitable[_announcement_service_pb2.ListAnnouncementReadsResponse]]:
-        """Lists who has read an announcement (its publisher or an administrator)."""
+        """Lists who has read an announcement, or who of its audience has not (its publisher or an administrator)."""
 
 def add_AnnouncementServiceServicer_to_server(servicer: AnnouncementServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -27,25 +27,41 @@ CHANNEL_SMS: Channel
 CHANNEL_WEBHOOK: Channel
 
 class Audience(_message.Message):
-    __slots__ = ("all_users", "users", "org_units")
+    __slots__ = ("all_users", "users", "org_units", "roles", "org_units_only")
     ALL_USERS_FIELD_NUMBER: _ClassVar[int]
     USERS_FIELD_NUMBER: _ClassVar[int]
     ORG_UNITS_FIELD_NUMBER: _ClassVar[int]
+    ROLES_FIELD_NUMBER: _ClassVar[int]
+    ORG_UNITS_ONLY_FIELD_NUMBER: _ClassVar[int]
     all_users: bool
     users: _containers.RepeatedScalarFieldContainer[str]
     org_units: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, all_users: _Optional[bool] = ..., users: _Optional[_Iterable[str]] = ..., org_units: _Optional[_Iterable[str]] = ...) -> None: ...
+    roles: _containers.RepeatedScalarFieldContainer[str]
+    org_units_only: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, all_users: _Optional[bool] = ..., users: _Optional[_Iterable[str]] = ..., org_units: _Optional[_Iterable[str]] = ..., roles: _Optional[_Iterable[str]] = ..., org_units_only: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Announcement(_message.Message):
-    __slots__ = ("name", "title", "content", "audience", "publisher", "publish_time", "expire_time", "state", "pinned", "read_count", "audience_count", "read", "update_time", "etag")
+    __slots__ = ("name", "title", "content", "audience", "publisher", "publish_time", "expire_time", "state", "pinned", "read_count", "audience_count", "read", "update_time", "etag", "importance", "publisher_display_name")
     class State(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         STATE_UNSPECIFIED: _ClassVar[Announcement.State]
         STATE_PUBLISHED: _ClassVar[Announcement.State]
         STATE_EXPIRED: _ClassVar[Announcement.State]
+        STATE_SCHEDULED: _ClassVar[Announcement.State]
     STATE_UNSPECIFIED: Announcement.State
     STATE_PUBLISHED: Announcement.State
     STATE_EXPIRED: Announcement.State
+    STATE_SCHEDULED: Announcement.State
+    class Importance(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        IMPORTANCE_UNSPECIFIED: _ClassVar[Announcement.Importance]
+        IMPORTANCE_NORMAL: _ClassVar[Announcement.Importance]
+        IMPORTANCE_HIGH: _ClassVar[Announcement.Importance]
+        IMPORTANCE_URGENT: _ClassVar[Announcement.Importance]
+    IMPORTANCE_UNSPECIFIED: Announcement.Importance
+    IMPORTANCE_NORMAL: Announcement.Importance
+    IMPORTANCE_HIGH: Announcement.Importance
+    IMPORTANCE_URGENT: Announcement.Importance
     NAME_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
     CONTENT_FIELD_NUMBER: _ClassVar[int]
@@ -60,6 +76,8 @@ class Announcement(_message.Message):
     READ_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     ETAG_FIELD_NUMBER: _ClassVar[int]
+    IMPORTANCE_FIELD_NUMBER: _ClassVar[int]
+    PUBLISHER_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     name: str
     title: str
     content: str
@@ -74,15 +92,21 @@ class Announcement(_message.Message):
     read: bool
     update_time: _timestamp_pb2.Timestamp
     etag: str
-    def __init__(self, name: _Optional[str] = ..., title: _Optional[str] = ..., content: _Optional[str] = ..., audience: _Optional[_Union[Audience, _Mapping]] = ..., publisher: _Optional[str] = ..., publish_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., state: _Optional[_Union[Announcement.State, str]] = ..., pinned: _Optional[bool] = ..., read_count: _Optional[int] = ..., audience_count: _Optional[int] = ..., read: _Optional[bool] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ...) -> None: ...
+    importance: Announcement.Importance
+    publisher_display_name: str
+    def __init__(self, name: _Optional[str] = ..., title: _Optional[str] = ..., content: _Optional[str] = ..., audience: _Optional[_Union[Audience, _Mapping]] = ..., publisher: _Optional[str] = ..., publish_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., state: _Optional[_Union[Announcement.State, str]] = ..., pinned: _Optional[bool] = ..., read_count: _Optional[int] = ..., audience_count: _Optional[int] = ..., read: _Optional[bool] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ..., importance: _Optional[_Union[Announcement.Importance, str]] = ..., publisher_display_name: _Optional[str] = ...) -> None: ...
 
 class AnnouncementRead(_message.Message):
-    __slots__ = ("user", "read_time")
+    __slots__ = ("user", "read_time", "display_name", "org_unit")
     USER_FIELD_NUMBER: _ClassVar[int]
     READ_TIME_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    ORG_UNIT_FIELD_NUMBER: _ClassVar[int]
     user: str
     read_time: _timestamp_pb2.Timestamp
-    def __init__(self, user: _Optional[str] = ..., read_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    display_name: str
+    org_unit: str
+    def __init__(self, user: _Optional[str] = ..., read_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., display_name: _Optional[str] = ..., org_unit: _Optional[str] = ...) -> None: ...
 
 class Notification(_message.Message):
     __slots__ = ("name", "category", "title", "body", "subject", "importance", "create_time", "read_time")

@@ -1,0 +1,60 @@
+"""The notice service's tables: announcements and their read receipts, and its copies of the identity service's
+users and org tree (audiences are matched against them, never by a call per person)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from kam_kit.db import service_base
+from kam_kit.directory import UserCopyColumns
+from kam_kit.orgtree import IdentityOrgUnitColumns, OrgUnitCopyColumns
+from sqlalchemy import Boolean, DateTime, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+Base = service_base()
+
+
+class AnnouncementRow(Base):
+    """An announcement (公告). ``audience`` is the proto's ``Audience`` as JSON; ``state`` the proto's state name
+    without its prefix (``SCHEDULED``, ``PUBLISHED``, ``EXPIRED``)."""
+
+    __tablename__ = "announcements"
+    __table_args__ = (Index("ix_announcements_state_publish_time", "state", "publish_time"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    content: Mapped[str] = mapped_column(Text)
+    audience: Mapped[str] = mapped_column(Text)
+    publisher: Mapped[str] = mapped_column(String(128), index=True)
+    publisher_display_name: Mapped[str] = mapped_column(String(200), default="")
+    publish_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expire_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    state: Mapped[str] = mapped_column(String(16))
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    importance: Mapped[int] = mapped_column(Integer, default=1)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    request_id: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+
+
+class AnnouncementReadRow(Base):
+    """A read receipt: the first time a user opened an announcement."""
+
+    __tablename__ = "announcement_reads"
+
+    announcement_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user: Mapped[str] = mapped_column(String(128), primary_key=True)
+    read_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class UserCopy(UserCopyColumns, Base):
+    """The identity service's users (kam_kit.directory): audiences, read statistics, display names."""
+
+    __tablename__ = "users"
+
+
+class OrgUnitCopy(OrgUnitCopyColumns, IdentityOrgUnitColumns, Base):
+    """The identity service's org tree (kam_kit.orgtree): an org unit's audience takes in the units below it."""
+
+    __tablename__ = "org_units"
