@@ -146,24 +146,18 @@ def check_audience(v: Validator, audience: notice_pb2.Audience, known_units: set
 
 
 def check_text(v: Validator, title: str | None, content: str | None) -> None:
-    if title is not None and v.require(title.strip(), "announcement.title", "请填写标题 (title required)"):
-        if v.check(
-            len(title) <= MAX_TITLE, "announcement.title", f"最长 {MAX_TITLE} 字 (at most {MAX_TITLE})"
-        ):
-            v.check(
-                "\x00" not in title, "announcement.title", "含有不可见的空字符 (contains a NUL character)"
-            )
-    if content is not None and v.require(
-        content.strip(), "announcement.content", "请填写内容 (content required)"
-    ):
-        if v.check(
-            len(content) <= MAX_CONTENT,
-            "announcement.content",
-            f"最长 {MAX_CONTENT:,} 字符 (at most {MAX_CONTENT:,} characters)",
-        ):
-            v.check(
-                "\x00" not in content, "announcement.content", "含有不可见的空字符 (contains a NUL character)"
-            )
+    """``None``: not being changed."""
+    if title is not None:
+        _check_text(v, title, "announcement.title", "标题 (title)", MAX_TITLE)
+    if content is not None:
+        _check_text(v, content, "announcement.content", "内容 (content)", MAX_CONTENT)
+
+
+def _check_text(v: Validator, value: str, path: str, label: str, maximum: int) -> None:
+    if not v.require(value.strip(), path, f"请填写{label}"):
+        return
+    if v.check(len(value) <= maximum, path, f"最长 {maximum:,} 字符 (at most {maximum:,} characters)"):
+        v.check("\x00" not in value, path, "含有不可见的空字符 (contains a NUL character)")
 
 
 def check_importance(v: Validator, importance: int) -> None:
