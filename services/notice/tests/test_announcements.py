@@ -5,141 +5,15 @@ clock, read receipts and who has not read, sanitised rich text, and bad input.""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 import grpc
 import pytest
 from google.protobuf import field_mask_pb2
-from kam.identity.v1 import events_pb2 as identity_events
-from kam.identity.v1 import identity_pb2
 from kam.notice.v1 import announcement_service_pb2 as pb
-from kam.notice.v1 import announcement_service_pb2_grpc as pb_grpc
 from kam.notice.v1 import events_pb2, notice_pb2
-from kam_devkit.testing import migrated_database
-from kam_kit import auth, directory, orgtree
-from kam_kit.clock import ManualClock
-from kam_kit.db import outbox_table
-from kam_kit.events import EventMeta
-from kam_kit.grpcserver import GrpcServer
 from kam_kit.timeconv import to_timestamp
-from kam_notice.adapters.orm import Base, OrgUnitCopy, UserCopy
-from kam_notice.bootstrap import MIGRATIONS
-from kam_notice.entrypoints.grpc_api import AnnouncementServicer
-from kam_notice.service_layer.announcements import AnnouncementService
-from sqlalchemy import select
-
-NOW = datetime(2026, 12, 7, 1, 0, tzinfo=UTC)  # 09:00 in Beijing
-META = EventMeta(
-    event_id="e", event_type="", source="kam/identity", time="", subject="", resource="", delivery=1
-)
-A = notice_pb2.Announcement
-#: 总行 0000 → 北京分行 0100 → 东城支行 0101, and 上海分行 0200
-UNITS = (
-    ("0000", "", "总行"),
-    ("0100", "0000", "北京分行"),
-    ("0101", "0100", "东城支行"),
-    ("0200", "0000", "上海分行"),
-)
-#: name, org unit, role
-PEOPLE = {
-    "users/admin": ("0000", "roles/admin"),
-    "users/leader": ("0000", "roles/head_office_leader"),
-    "users/bm_beijing": ("0100", "roles/branch_manager"),
-    "users/rm_dongcheng": ("0101", "roles/relationship_manager"),
-    "users/rm_shanghai": ("0200", "roles/relationship_manager"),
-    "users/compliance": ("0000", "roles/compliance"),
-}
-
-
-class Bank:
-    def __init__(self, stub: pb_grpc.AnnouncementServiceStub, secret: str, clock: ManualClock, db) -> None:
-        self.stub, self.secret, self.clock, self.db = stub, secret, clock, db
-        self.people = dict(PEOPLE)
-
-    async def call(self, method: str, request, who: str = "users/leader"):
-        unit, role = self.people[who]
-        token = auth.issue_token(
-            auth.Identity(subject=who, roles=(role,), org_unit=f"orgUnits/{unit}", display_name=who),
-            secret=self.secret,
-            clock=self.clock,
-            ttl=timedelta(hours=1),
-        )
-        return await getattr(self.stub, method)(request, metadata=((auth.METADATA_KEY, auth.bearer(token)),))
-
-    async def apply(self, handler, event) -> None:
-        async with self.db.transaction() as session:
-            await handler(session, event, META)
-
-    async def person(self, name: str, unit: str, role: str) -> None:
-        self.people[name] = (unit, role)
-        user = identity_pb2.User(
-            name=name,
-            display_name=name.removeprefix("users/"),
-            org_unit=f"orgUnits/{unit}",
-            roles=[role],
-            state=identity_pb2.User.STATE_ACTIVE,
-            update_time=to_timestamp(self.clock.now()),
-        )
-        await self.apply(directory.updater(UserCopy), identity_events.UserCreated(user=user))
-
-    async def publish(self, who: str = "users/leader", **fields) -> A:
-        announcement = A(
-            title=fields.pop("title", "年终工作安排"),
-            content=fields.pop("content", "<p>请各网点做好年终决算准备。</p>"),
-            expire_time=to_timestamp(fields.pop("expire", NOW + timedelta(days=7))),
-            **fields,
-        )
-        response = await self.call(
-            "CreateAnnouncement", pb.CreateAnnouncementRequest(announcement=announcement), who
-        )
-        return response.announcement
-
-    async def titles(self, who: str, filter: str = "") -> list[str]:
-        response = await self.call("ListAnnouncements", pb.ListAnnouncementsRequest(filter=filter), who)
-        return [a.title for a in response.announcements]
-
-    async def events(self, message_type) -> list:
-        async with self.db.read() as session:
-            rows = await session.scalars(
-                select(outbox_table.c.payload).where(
-                    outbox_table.c.event_type == message_type.DESCRIPTOR.full_name
-                )
-            )
-            return [message_type.FromString(payload) for payload in rows]
-
-
-@pytest.fixture
-async def bank(database_url, token_secret):
-    clock = ManualClock(NOW)
-    async with migrated_database(database_url, MIGRATIONS, Base.metadata) as db:
-        service = AnnouncementService(db, clock, b"p" * 32)
-        server = GrpcServer("notice", 0, token_secret=token_secret, clock=clock)
-        server.add(
-            pb_grpc.add_AnnouncementServiceServicer_to_server,
-            AnnouncementServicer(service),
-            "kam.notice.v1.AnnouncementService",
-        )
-        await server.start()
-        try:
-            async with grpc.aio.insecure_channel(f"127.0.0.1:{server.port}") as channel:
-                bank = Bank(pb_grpc.AnnouncementServiceStub(channel), token_secret, clock, db)
-                bank.service = service  # type: ignore[attr-defined]
-                units = orgtree.identity_updaters(OrgUnitCopy)
-                for unit, parent, name in UNITS:
-                    org_unit = identity_pb2.OrgUnit(
-                        name=f"orgUnits/{unit}",
-                        parent=f"orgUnits/{parent}" if parent else "",
-                        display_name=name,
-                    )
-                    await bank.apply(
-                        units[identity_events.OrgUnitCreated],
-                        identity_events.OrgUnitCreated(org_unit=org_unit),
-                    )
-                for name, (unit, role) in PEOPLE.items():
-                    await bank.person(name, unit, role)
-                yield bank
-        finally:
-            await server.stop(0)
+from notice_testlib import NOW, A, Bank, violations
 
 
 async def test_each_audience_reaches_exactly_its_people_and_a_later_joiner_sees_its_branchs(
@@ -224,13 +98,13 @@ async def test_scheduled_publishing_and_expiry_to_history_follow_the_clock(bank:
     bank.clock.advance(timedelta(seconds=1))
     assert await bank.service.tick() == 1  # type: ignore[attr-defined]
     assert await bank.titles("users/rm_dongcheng") == ["元旦放假通知"]
-    (published,) = await bank.events(events_pb2.AnnouncementPublished)
+    (published,) = await bank.published(events_pb2.AnnouncementPublished)
     assert published.announcement.name == later.name
     bank.clock.advance(timedelta(hours=3))  # its expiry: to history
     assert await bank.service.tick() == 1  # type: ignore[attr-defined]
     assert await bank.titles("users/rm_dongcheng") == []
     assert await bank.titles("users/rm_dongcheng", "state = STATE_EXPIRED") == ["元旦放假通知"]
-    (expired,) = await bank.events(events_pb2.AnnouncementExpired)
+    (expired,) = await bank.published(events_pb2.AnnouncementExpired)
     assert expired.announcement.state == A.STATE_EXPIRED
     history = await bank.call(
         "GetAnnouncement", pb.GetAnnouncementRequest(name=later.name), "users/rm_dongcheng"
@@ -300,7 +174,7 @@ async def test_bad_input_names_each_field(bank: Bank) -> None:
             expire=NOW + timedelta(days=2),
         )
     assert bad.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    fields = _violations(bad.value)
+    fields = violations(bad.value)
     assert {
         "announcement.title",
         "announcement.content",
@@ -310,7 +184,7 @@ async def test_bad_input_names_each_field(bank: Bank) -> None:
     } <= fields
     with pytest.raises(grpc.aio.AioRpcError) as nobody:
         await bank.publish(audience=notice_pb2.Audience())
-    assert _violations(nobody.value) == {"announcement.audience"}
+    assert violations(nobody.value) == {"announcement.audience"}
     with pytest.raises(grpc.aio.AioRpcError) as filter_error:
         await bank.titles("users/leader", "colour = red")
     assert filter_error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
@@ -327,21 +201,7 @@ async def test_a_repeated_create_with_the_same_request_id_returns_the_first(bank
     first = await bank.call("CreateAnnouncement", request)
     second = await bank.call("CreateAnnouncement", request)
     assert first.announcement.name == second.announcement.name
-    assert len(await bank.events(events_pb2.AnnouncementPublished)) == 1
-
-
-def _violations(error: grpc.aio.AioRpcError) -> set[str]:
-    from google.rpc import error_details_pb2, status_pb2
-
-    for key, value in error.trailing_metadata() or ():
-        if key == "grpc-status-details-bin":
-            status = status_pb2.Status.FromString(value)
-            for detail in status.details:
-                if detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
-                    request = error_details_pb2.BadRequest()
-                    detail.Unpack(request)
-                    return {v.field for v in request.field_violations}
-    return set()
+    assert len(await bank.published(events_pb2.AnnouncementPublished)) == 1
 
 
 def test_audience_json_round_trips() -> None:

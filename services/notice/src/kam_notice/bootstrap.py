@@ -1,7 +1,7 @@
 """Wires the notice service together (composition root).
 
-Announcements (AnnouncementService) work; the NotificationService's methods (inbox, settings, templates,
-customer messages, deliveries) are built next and answer UNIMPLEMENTED until then. The service keeps its own
+Announcements (AnnouncementService) and, of the NotificationService, the staff inboxes and settings work; its
+templates, customer messages and deliveries are built next and answer UNIMPLEMENTED until then. The service keeps its own
 copies of the identity service's users and org tree (audiences), and one replica at a time runs the clock that
 publishes scheduled announcements and moves expired ones to history.
 """
@@ -12,18 +12,20 @@ import asyncio
 import logging
 from pathlib import Path
 
+from kam.alert.v1 import events_pb2 as alert_events
 from kam.identity.v1 import events_pb2 as identity_events
-from kam.notice.v1 import notification_service_pb2_grpc as notifications
+from kam.task.v1 import events_pb2 as task_events
 from kam_kit import directory, orgtree, pagination
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.db import Database
 from kam_kit.partitions import Lease, LeaseLost, Leases
 from kam_kit.runtime import ServiceApp
-from kam_kit.settings import ServiceSettings
+from kam_kit.settings import ServiceSettings, env_int
 
 from kam_notice.adapters.orm import Base, OrgUnitCopy, UserCopy
-from kam_notice.entrypoints.grpc_api import AnnouncementServicer
+from kam_notice.entrypoints.grpc_api import AnnouncementServicer, NotificationServicer
 from kam_notice.service_layer.announcements import AnnouncementService
+from kam_notice.service_layer.inbox import Inbox
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 METADATA = Base.metadata
@@ -35,8 +37,19 @@ log = logging.getLogger(__name__)
 def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
     db = Database(settings.database_url)
     app = ServiceApp(settings=settings, db=db, metadata=METADATA, versions_dir=MIGRATIONS, clock=clock)
-    announcements = AnnouncementService(db, clock, pagination.page_secret(settings.token_secret.reveal()))
-    app.serve(AnnouncementServicer(announcements), notifications.NotificationServiceServicer())
+    secret = pagination.page_secret(settings.token_secret.reveal())
+    inbox = Inbox(db, clock, secret, keep_days=env_int("KAM_NOTICE_INBOX_DAYS", 90, minimum=1, maximum=3650))
+    announcements = AnnouncementService(db, clock, secret, inbox)
+    app.serve(AnnouncementServicer(announcements), NotificationServicer(inbox))
+    # every alert raised, repeated or escalated lands in its recipients' inboxes; a new task in its assignee's
+    app.consume(
+        "alert",
+        dict.fromkeys(
+            (alert_events.AlertRaised, alert_events.AlertRepeated, alert_events.AlertEscalated),
+            inbox.on_alert,
+        ),
+    )
+    app.consume("task", {task_events.TaskCreated: inbox.on_task})
     users = directory.updater(UserCopy)
     app.consume(
         "identity",
@@ -47,16 +60,20 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
         },
     )
     sweeper = Leases(db, "notice-clock", partitions=1)
-    app.background.extend((sweeper.run, lambda: run_clock(announcements, sweeper.lease(0))))
+    app.background.extend((sweeper.run, lambda: run_clock(announcements, inbox, sweeper.lease(0))))
     return app
 
 
-async def run_clock(announcements: AnnouncementService, lease: Lease, interval: float = TICK_SECONDS) -> None:
-    """Publishes and expires announcements on time, on the replica holding ``lease``."""
+async def run_clock(
+    announcements: AnnouncementService, inbox: Inbox, lease: Lease, interval: float = TICK_SECONDS
+) -> None:
+    """Publishes and expires announcements on time and prunes old inbox items, on the replica holding
+    ``lease``."""
     while True:
         await lease.wait()
         try:
             await announcements.tick(lease)
+            await inbox.prune()
         except LeaseLost:
             log.info("another replica keeps the announcement clock now")
         except Exception:

@@ -58,3 +58,39 @@ class OrgUnitCopy(OrgUnitCopyColumns, IdentityOrgUnitColumns, Base):
     """The identity service's org tree (kam_kit.orgtree): an org unit's audience takes in the units below it."""
 
     __tablename__ = "org_units"
+
+
+class NotificationRow(Base):
+    """An item in a staff member's inbox (站内消息). ``source_event`` (the event it came from, or the
+    announcement) with ``user`` is unique: a redelivered event adds nothing."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        Index("ix_notifications_user_create_time", "user", "create_time"),
+        Index("uq_notifications_user_source", "user", "source_event", unique=True),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user: Mapped[str] = mapped_column(String(128))
+    category: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text, default="")
+    subject: Mapped[str] = mapped_column(String(256), default="")
+    importance: Mapped[int] = mapped_column(Integer, default=0)
+    source_event: Mapped[str] = mapped_column(String(128))
+    create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    read_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class NotificationSettingsRow(Base):
+    """A staff member's notification settings (defaults apply until they save some)."""
+
+    __tablename__ = "notification_settings"
+
+    user: Mapped[str] = mapped_column(String(128), primary_key=True)
+    channels: Mapped[str] = mapped_column(String(200), default="")  # space-separated channel numbers
+    quiet_start: Mapped[int] = mapped_column(Integer)  # minutes after midnight, bank time
+    quiet_end: Mapped[int] = mapped_column(Integer)
+    webhook_uri: Mapped[str] = mapped_column(String(2000), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))

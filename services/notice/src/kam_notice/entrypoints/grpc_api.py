@@ -1,15 +1,19 @@
-"""The notice service's gRPC API: announcements (the notifications' methods come with the inbox)."""
+"""The notice service's gRPC API: announcements; of the notifications, the inbox and the settings (templates,
+customer messages and deliveries answer UNIMPLEMENTED until they are built)."""
 
 from __future__ import annotations
 
 from kam.notice.v1 import announcement_service_pb2 as pb
 from kam.notice.v1 import announcement_service_pb2_grpc as pb_grpc
+from kam.notice.v1 import notification_service_pb2 as npb
+from kam.notice.v1 import notification_service_pb2_grpc as npb_grpc
 from kam_kit.auth import Identity
 from kam_kit.errors import InvalidArgument, PermissionDenied
 from kam_kit.grpcserver import current_identity
 from kam_kit.protoconv import update_paths
 
 from kam_notice.service_layer.announcements import WRITABLE, AnnouncementService
+from kam_notice.service_layer.inbox import SETTINGS_WRITABLE, Inbox
 
 
 def _caller() -> Identity:
@@ -80,3 +84,51 @@ class AnnouncementServicer(pb_grpc.AnnouncementServiceServicer):
             _caller(), request.parent, request.filter, request.page_size, request.page_token
         )
         return pb.ListAnnouncementReadsResponse(reads=reads, next_page_token=token, total_size=total)
+
+
+class NotificationServicer(npb_grpc.NotificationServiceServicer):
+    def __init__(self, inbox: Inbox) -> None:
+        self.inbox = inbox
+
+    async def ListNotifications(
+        self, request: npb.ListNotificationsRequest, context
+    ) -> npb.ListNotificationsResponse:
+        items, token, total = await self.inbox.list(
+            _caller(), request.parent, request.filter, request.page_size, request.page_token
+        )
+        return npb.ListNotificationsResponse(notifications=items, next_page_token=token, total_size=total)
+
+    async def MarkNotificationRead(
+        self, request: npb.MarkNotificationReadRequest, context
+    ) -> npb.MarkNotificationReadResponse:
+        return npb.MarkNotificationReadResponse(
+            notification=await self.inbox.mark_read(_caller(), request.name)
+        )
+
+    async def MarkAllNotificationsRead(
+        self, request: npb.MarkAllNotificationsReadRequest, context
+    ) -> npb.MarkAllNotificationsReadResponse:
+        return npb.MarkAllNotificationsReadResponse(
+            marked_count=await self.inbox.mark_all_read(_caller(), request.parent)
+        )
+
+    async def GetNotificationSettings(
+        self, request: npb.GetNotificationSettingsRequest, context
+    ) -> npb.GetNotificationSettingsResponse:
+        settings = await self.inbox.get_settings(_caller(), request.name)
+        return npb.GetNotificationSettingsResponse(notification_settings=settings)
+
+    async def UpdateNotificationSettings(
+        self, request: npb.UpdateNotificationSettingsRequest, context
+    ) -> npb.UpdateNotificationSettingsResponse:
+        if not request.HasField("notification_settings"):
+            raise InvalidArgument.for_field("notification_settings", "必填 (required)")
+        message = request.notification_settings
+        paths = list(request.update_mask.paths)
+        if not paths:  # every populated field
+            paths = [p for p in ("channels", "webhook_uri") if getattr(message, p)]
+            paths += [p for p in ("quiet_hours_start", "quiet_hours_end") if message.HasField(p)]
+        elif paths == ["*"]:
+            paths = list(SETTINGS_WRITABLE)
+        settings = await self.inbox.update_settings(_caller(), message, paths, message.etag)
+        return npb.UpdateNotificationSettingsResponse(notification_settings=settings)

@@ -42,6 +42,7 @@ from kam_notice.domain.announcements import (
     check_times,
     sanitize,
 )
+from kam_notice.service_layer.inbox import Inbox
 
 log = logging.getLogger(__name__)
 SERVICE = "notice"
@@ -126,11 +127,13 @@ def _above(unit: str, parents: Mapping[str, str | None]) -> frozenset[str]:
 
 
 class AnnouncementService:
-    def __init__(self, db: Database, clock: Clock, page_secret: bytes) -> None:
+    def __init__(self, db: Database, clock: Clock, page_secret: bytes, inbox: Inbox | None = None) -> None:
+        """``inbox``: where a published announcement lands for each of its audience (none in some tests)."""
         self.db = db
         self.clock = clock
         self.events = outbox.Recorder(SERVICE, clock)
         self.pages = pagination.OffsetPages(page_secret)
+        self.inbox = inbox
 
     # --- reading ----------------------------------------------------------------------------------------------
 
@@ -340,7 +343,7 @@ class AnnouncementService:
             )
             session.add(row)
             if row.state == PUBLISHED:
-                self._published(session, row)
+                await self._published(session, row)
             await session.flush()
             viewer = await self._viewer(session, identity)
             return (await self._protos(session, viewer, [row]))[0]
@@ -410,7 +413,7 @@ class AnnouncementService:
             row.update_time = now
             if row.state == SCHEDULED and publish <= now:
                 row.state = PUBLISHED
-                self._published(session, row)
+                await self._published(session, row)
             await session.flush()
             return (await self._protos(session, viewer, [row]))[0]
 
@@ -457,7 +460,7 @@ class AnnouncementService:
                 row.state = PUBLISHED
                 row.update_time = now
                 row.version += 1
-                self._published(session, row)
+                await self._published(session, row)
                 changed += 1
             await session.flush()
             expired = await session.scalars(
@@ -477,12 +480,24 @@ class AnnouncementService:
                 changed += 1
         return changed
 
-    def _published(self, session: AsyncSession, row: AnnouncementRow) -> None:
+    async def _published(self, session: AsyncSession, row: AnnouncementRow) -> None:
+        """Its event, and an inbox item for each of its audience now (once per announcement)."""
         self.events.record(
             session,
             events_pb2.AnnouncementPublished(announcement=_to_proto(row)),
             resource=f"{PREFIX}{row.id}",
         )
+        if self.inbox is not None:
+            members = await self._members(session, _audience(row))
+            await self.inbox.deliver(
+                session,
+                members,
+                category=notice_pb2.Notification.Category.CATEGORY_ANNOUNCEMENT,
+                title=f"公告：{row.title}",
+                subject=f"{PREFIX}{row.id}",
+                importance=row.importance,
+                source=f"{PREFIX}{row.id}",
+            )
 
 
 def _id(name: str, field: str) -> str:

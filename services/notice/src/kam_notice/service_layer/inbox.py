@@ -1,0 +1,389 @@
+"""Staff inboxes (站内消息): every alert raised, repeated or escalated, every announcement published and every task
+assigned becomes an item in each recipient's inbox — once, however often its event is delivered — and a live push
+to their open consoles (``PushRequested``, fanned out by the gateway within a second). Items are kept for
+``keep_days`` (``KAM_NOTICE_INBOX_DAYS``, default 90), then pruned by the clock.
+
+Recipients come as ``users/{user}``; a ``staff/{code}`` (a relationship manager as the core names them) is
+every active user with that staff code, from the service's copy of the identity service's users.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+from google.protobuf import struct_pb2
+from google.type import timeofday_pb2
+from kam.notice.v1 import notice_pb2
+from kam.push.v1 import push_pb2
+from kam_kit import bulk, etags, outbox, pagination
+from kam_kit.auth import Identity
+from kam_kit.clock import Clock
+from kam_kit.db import Database
+from kam_kit.errors import InvalidArgument, NotFound, PermissionDenied, Validator
+from kam_kit.events import EventMeta
+from kam_kit.filtering import parse_equalities
+from kam_kit.timeconv import to_timestamp
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kam_notice.adapters.orm import NotificationRow, NotificationSettingsRow, UserCopy
+
+SERVICE = "notice"
+#: Who may read and change another user's inbox and settings.
+ADMINISTER = "users.manage"
+Category = notice_pb2.Notification.Category
+Channel = notice_pb2.Channel
+#: Quiet hours until a user sets their own: 22:00–08:00, bank time.
+DEFAULT_QUIET = (22 * 60, 8 * 60)
+SETTINGS_WRITABLE = ("channels", "quiet_hours_start", "quiet_hours_end", "webhook_uri")
+_NOTIFICATIONS = NotificationRow.__table__
+
+
+_CATEGORIES = {name: int(number) for name, number in Category.items() if number}
+
+
+def _category(value: str) -> int:
+    if value not in _CATEGORIES:
+        raise ValueError(f"应为 {' / '.join(_CATEGORIES)} (one of them)")
+    return _CATEGORIES[value]
+
+
+def _bool(value: str) -> bool:
+    if value not in ("true", "false"):
+        raise ValueError("应为 true 或 false (true or false)")
+    return value == "true"
+
+
+def _time(value: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError("应为 RFC 3339 时间 (an RFC 3339 time)") from None
+    if parsed.tzinfo is None:
+        raise ValueError("需要时区 (a time zone is required)")
+    return parsed
+
+
+FILTERS = {"category": _category, "read": _bool, "create_time": _time}
+
+
+class Inbox:
+    def __init__(self, db: Database, clock: Clock, page_secret: bytes, *, keep_days: int = 90) -> None:
+        self.db = db
+        self.clock = clock
+        self.keep = timedelta(days=keep_days)
+        self.events = outbox.Recorder(SERVICE, clock)
+        self.pages = pagination.OffsetPages(page_secret)
+
+    # --- delivering -------------------------------------------------------------------------------------------
+
+    async def deliver(
+        self,
+        session: AsyncSession,
+        recipients: Iterable[str],
+        *,
+        category: int,
+        title: str,
+        body: str = "",
+        subject: str = "",
+        importance: int = 0,
+        source: str,
+    ) -> list[str]:
+        """An inbox item for each recipient about ``source`` (an event id or a resource: each recipient gets one
+        per source), in the caller's transaction, and one live push to all of them. Returns the users."""
+        users = await _users(session, recipients)
+        if users:  # those who have it already (the event redelivered) get neither the item nor the push again
+            have = set(
+                await session.scalars(
+                    select(NotificationRow.user).where(
+                        NotificationRow.source_event == source[:128], NotificationRow.user.in_(users)
+                    )
+                )
+            )
+            users = [user for user in users if user not in have]
+        if not users:
+            return []
+        now = self.clock.now()
+        await bulk.insert_rows(
+            session,
+            _NOTIFICATIONS,
+            [
+                {
+                    "id": uuid.uuid4().hex,
+                    "user": user,
+                    "category": category,
+                    "title": title[:300],
+                    "body": body,
+                    "subject": subject[:256],
+                    "importance": importance,
+                    "source_event": source[:128],
+                    "create_time": now,
+                    "read_time": None,
+                }
+                for user in users
+            ],
+            skip_existing=("user", "source_event"),
+        )
+        data = struct_pb2.Struct()
+        data.update({"category": Category.Name(category), "importance": importance, "subject": subject})
+        self.events.record(
+            session,
+            push_pb2.PushRequested(
+                recipients=users,
+                kind="notification.created",
+                resource=subject,
+                title=title,
+                data=data,
+                time=to_timestamp(now),
+            ),
+            resource=subject,
+        )
+        return users
+
+    async def on_alert(self, session: AsyncSession, event, meta: EventMeta) -> None:
+        """``AlertRaised`` / ``AlertRepeated``: the alert's recipients; ``AlertEscalated``: those it now adds."""
+        alert = event.alert
+        escalated = list(getattr(event, "escalated_recipients", []))
+        kind = meta.event_type.rsplit(".", 1)[-1]
+        prefix = {"AlertRepeated": "【再次提醒】", "AlertEscalated": "【升级】"}.get(kind, "")
+        await self.deliver(
+            session,
+            escalated or alert.recipients,
+            category=Category.CATEGORY_ALERT,
+            title=f"{prefix}{alert.title}",
+            body=alert.description,
+            subject=alert.name,
+            importance=int(alert.severity),
+            source=meta.event_id,
+        )
+
+    async def on_task(self, session: AsyncSession, event, meta: EventMeta) -> None:
+        """``TaskCreated``: its assignee is told of the new task."""
+        task = event.task
+        await self.deliver(
+            session,
+            [task.assignee],
+            category=Category.CATEGORY_TASK,
+            title=f"新任务：{task.title}",
+            body=task.description,
+            subject=task.name,
+            importance=int(task.priority),
+            source=meta.event_id,
+        )
+
+    # --- reading ----------------------------------------------------------------------------------------------
+
+    async def list(
+        self, identity: Identity, parent: str, filter_text: str, page_size: int, page_token: str
+    ) -> tuple[list[notice_pb2.Notification], str, int]:
+        user = _owner(identity, parent, "parent")
+        filters = parse_equalities(filter_text, FILTERS, comparable=("create_time",))
+        bound = f"{user}|{filter_text}"
+        offset = self.pages.offset(page_token, bound)
+        size = pagination.page_size(page_size, maximum=500)
+        conditions = [NotificationRow.user == user]
+        if "category" in filters:
+            conditions.append(NotificationRow.category == filters["category"])
+        if "read" in filters:
+            conditions.append(
+                NotificationRow.read_time.is_not(None)
+                if filters["read"]
+                else NotificationRow.read_time.is_(None)
+            )
+        for key, value in filters.items():
+            if key.startswith("create_time"):
+                operator = key.removeprefix("create_time").strip() or "="
+                column = NotificationRow.create_time
+                conditions.append(
+                    {
+                        "=": column == value,
+                        "<": column < value,
+                        "<=": column <= value,
+                        ">": column > value,
+                        ">=": column >= value,
+                    }[operator]
+                )
+        async with self.db.read() as session:
+            total = int(
+                await session.scalar(select(func.count()).select_from(NotificationRow).where(*conditions))
+                or 0
+            )
+            rows = list(
+                await session.scalars(
+                    select(NotificationRow)
+                    .where(*conditions)
+                    .order_by(NotificationRow.create_time.desc(), NotificationRow.id.desc())
+                    .offset(offset)
+                    .limit(size)
+                )
+            )
+        more = offset + len(rows) < total
+        return [_to_proto(row) for row in rows], self.pages.next(offset, len(rows), more, bound), total
+
+    async def mark_read(self, identity: Identity, name: str) -> notice_pb2.Notification:
+        parts = name.split("/")
+        if len(parts) != 4 or parts[0] != "users" or parts[2] != "notifications" or not parts[3]:
+            raise InvalidArgument.for_field(
+                "name", "应为 users/{user}/notifications/{notification} (expected users/*/notifications/*)"
+            )
+        user = _owner(identity, "/".join(parts[:2]), "name")
+        async with self.db.transaction() as session:
+            row = await session.get(NotificationRow, parts[3])
+            if row is None or row.user != user:
+                raise NotFound(f"没有这条消息 (no such notification): {name}")
+            if row.read_time is None:
+                row.read_time = self.clock.now()
+            return _to_proto(row)
+
+    async def mark_all_read(self, identity: Identity, parent: str) -> int:
+        user = _owner(identity, parent, "parent")
+        async with self.db.transaction() as session:
+            result = await session.execute(
+                update(NotificationRow)
+                .where(NotificationRow.user == user, NotificationRow.read_time.is_(None))
+                .values(read_time=self.clock.now())
+            )
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def prune(self) -> int:
+        """Inbox items older than ``keep_days`` go."""
+        async with self.db.transaction() as session:
+            result = await session.execute(
+                delete(NotificationRow).where(NotificationRow.create_time < self.clock.now() - self.keep)
+            )
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    # --- settings ---------------------------------------------------------------------------------------------
+
+    async def get_settings(self, identity: Identity, name: str) -> notice_pb2.NotificationSettings:
+        user = _owner(identity, _settings_owner(name, "name"), "name")
+        async with self.db.read() as session:
+            return _settings_proto(user, await session.get(NotificationSettingsRow, user))
+
+    async def update_settings(
+        self, identity: Identity, message: notice_pb2.NotificationSettings, paths: Sequence[str], etag: str
+    ) -> notice_pb2.NotificationSettings:
+        user = _owner(
+            identity,
+            _settings_owner(message.name, "notification_settings.name"),
+            "notification_settings.name",
+        )
+        unknown = sorted(set(paths) - set(SETTINGS_WRITABLE))
+        if unknown:
+            raise InvalidArgument.for_field(
+                "update_mask", f"不能修改 {', '.join(unknown)} (updatable: {', '.join(SETTINGS_WRITABLE)})"
+            )
+        v = Validator()
+        path = "notification_settings"
+        if "channels" in paths:
+            for index, channel in enumerate(message.channels):
+                v.check(
+                    channel in (Channel.CHANNEL_EMAIL, Channel.CHANNEL_SMS, Channel.CHANNEL_WEBHOOK),
+                    f"{path}.channels[{index}]",
+                    "应为 CHANNEL_EMAIL / CHANNEL_SMS / CHANNEL_WEBHOOK (the inbox is always on)",
+                )
+        for field in ("quiet_hours_start", "quiet_hours_end"):
+            if field in paths:
+                value = getattr(message, field)
+                v.check(
+                    0 <= value.hours <= 23
+                    and 0 <= value.minutes <= 59
+                    and not value.seconds
+                    and not value.nanos,
+                    f"{path}.{field}",
+                    "应为 00:00 到 23:59 的整分钟 (a whole minute of the day)",
+                )
+        if "webhook_uri" in paths and message.webhook_uri:
+            uri = message.webhook_uri
+            v.check(
+                uri.startswith(("https://", "http://")) and len(uri) <= 2000 and " " not in uri,
+                f"{path}.webhook_uri",
+                "应为 http(s):// 开头的网址，最长 2000 字符 (an http(s) URL)",
+            )
+        v.raise_if_any()
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            row = await session.get(NotificationSettingsRow, user, with_for_update=True)
+            if row is None:
+                row = NotificationSettingsRow(
+                    user=user,
+                    channels="",
+                    quiet_start=DEFAULT_QUIET[0],
+                    quiet_end=DEFAULT_QUIET[1],
+                    webhook_uri="",
+                    version=0,
+                    update_time=now,
+                )
+                session.add(row)
+            if row.version:
+                etags.check(etag, row.version, "通知设置")
+            if "channels" in paths:
+                row.channels = " ".join(str(c) for c in sorted(set(message.channels)))
+            if "quiet_hours_start" in paths:
+                row.quiet_start = message.quiet_hours_start.hours * 60 + message.quiet_hours_start.minutes
+            if "quiet_hours_end" in paths:
+                row.quiet_end = message.quiet_hours_end.hours * 60 + message.quiet_hours_end.minutes
+            if "webhook_uri" in paths:
+                row.webhook_uri = message.webhook_uri
+            row.version += 1
+            row.update_time = now
+            return _settings_proto(user, row)
+
+
+async def _users(session: AsyncSession, recipients: Iterable[str]) -> list[str]:
+    """``users/{user}`` as they are and ``staff/{code}`` as the active users with that staff code."""
+    users = {r for r in recipients if r.startswith("users/")}
+    codes = {r.removeprefix("staff/") for r in recipients if r.startswith("staff/")}
+    if codes:
+        users.update(
+            await session.scalars(
+                select(UserCopy.name).where(UserCopy.staff_code.in_(codes), UserCopy.active.is_(True))
+            )
+        )
+    return sorted(users)
+
+
+def _owner(identity: Identity, parent: str, field: str) -> str:
+    """The user whose inbox ``parent`` (``users/me`` or ``users/{user}``) is; another's only for administrators."""
+    parts = parent.split("/")
+    if len(parts) != 2 or parts[0] != "users" or not parts[1]:
+        raise InvalidArgument.for_field(field, "应为 users/{user} 或 users/me (expected users/{user})")
+    user = identity.subject if parent == "users/me" else parent
+    if user != identity.subject and not identity.can(ADMINISTER):
+        raise PermissionDenied("只能查看自己的消息 (only your own inbox)")
+    return user
+
+
+def _settings_owner(name: str, field: str) -> str:
+    if not name.endswith("/notificationSettings"):
+        raise InvalidArgument.for_field(field, "应为 users/{user}/notificationSettings")
+    return name.removesuffix("/notificationSettings")
+
+
+def _to_proto(row: NotificationRow) -> notice_pb2.Notification:
+    message = notice_pb2.Notification(
+        name=f"{row.user}/notifications/{row.id}",
+        category=row.category,  # type: ignore[arg-type]
+        title=row.title,
+        body=row.body,
+        subject=row.subject,
+        importance=row.importance,
+        create_time=to_timestamp(row.create_time),
+    )
+    if row.read_time is not None:
+        message.read_time.CopyFrom(to_timestamp(row.read_time))
+    return message
+
+
+def _settings_proto(user: str, row: NotificationSettingsRow | None) -> notice_pb2.NotificationSettings:
+    start, end = (row.quiet_start, row.quiet_end) if row else DEFAULT_QUIET
+    return notice_pb2.NotificationSettings(
+        name=f"{user}/notificationSettings",
+        channels=[int(c) for c in row.channels.split()] if row else [],  # type: ignore[misc]
+        quiet_hours_start=timeofday_pb2.TimeOfDay(hours=start // 60, minutes=start % 60),
+        quiet_hours_end=timeofday_pb2.TimeOfDay(hours=end // 60, minutes=end % 60),
+        webhook_uri=row.webhook_uri if row else "",
+        etag=etags.etag_for(row.version if row else 0),
+    )
