@@ -21,6 +21,7 @@ import asyncio
 import os
 import re
 import subprocess
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -82,7 +83,7 @@ def core_banking(tmp_path_factory: pytest.TempPathFactory) -> str:
 def stack(
     core_banking: str, token_secret: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[KamProcesses]:
-    """Customer + report + alert + gateway for the whole module (the journeys read; the one that writes adds its own
+    """Customer + report + alert + notice + gateway for the whole module (the journeys read; the one that writes adds its own
     records), the customer service scanning the demo source at start."""
     kam = KamProcesses(
         tmp_path_factory.mktemp("kam"),
@@ -96,7 +97,7 @@ def stack(
         None,
     )
     try:
-        kam.start("customer", "report", "alert", "gateway")
+        kam.start("customer", "report", "alert", "notice", "gateway")
         yield kam
     finally:
         kam.close()
@@ -1080,3 +1081,69 @@ async def test_an_administrator_tunes_an_alert_rule_backtests_it_and_saves_a_new
         )
         assert reply.status_code == 200, reply.text
     await page.context.close()
+
+
+async def test_an_announcement_reaches_the_inbox_live_is_read_and_its_publisher_sees_who_read_it(
+    browser, gateway_url: str
+) -> None:
+    title = f"年终决算安排 {uuid.uuid4().hex[:6]}"
+    rm = await _new_page(browser)
+    await _sign_in(rm, gateway_url, "rm_zhang", start="/messages")
+    await expect(rm.get_by_text("消息中心", exact=True)).to_be_visible()
+
+    manager = await _new_page(browser)
+    await _sign_in(manager, gateway_url, "branch_manager", start="/announcements")
+    await manager.get_by_role("button", name="发布公告").click()
+    dialog = manager.get_by_role("dialog")
+    await dialog.get_by_label("标题").fill(title)
+    await dialog.get_by_label("内容").fill(
+        "各网点请于12月31日前完成盘点。\n\n<script>window.hacked = 1</script>注意安全"
+    )
+    await dialog.get_by_role("button", name=re.compile(r"保\s*存")).click()
+    await expect(manager.get_by_test_id("announcement-item").filter(has_text=title)).to_be_visible()
+
+    # it reaches the relationship manager's inbox without a reload, with the unread badge
+    item = rm.get_by_test_id("inbox-item").filter(has_text=f"公告：{title}")
+    await expect(item).to_be_visible(timeout=30_000)
+    await expect(rm.get_by_test_id("messages-badge").first).not_to_have_text("0")
+    await item.click()
+    await rm.wait_for_url(re.compile(r"/announcements/[0-9a-f]+$"))
+    content = rm.get_by_test_id("announcement-content")
+    await expect(content).to_contain_text("各网点请于12月31日前完成盘点。")
+    await expect(content).to_contain_text(
+        "<script>window.hacked = 1</script>注意安全"
+    )  # typed text stays text
+    assert await rm.evaluate("window.hacked") is None
+    announcement = rm.url.rsplit("/", 1)[1]
+    stored = await _as(gateway_url, "rm_zhang", f"/v1/announcements/{announcement}")
+    assert stored["title"] == title and stored["read"] is True
+    assert _not_chinese(await rm.locator("body").inner_text(), _english_words()) == []
+
+    # its publisher sees who has read it
+    await manager.get_by_test_id("announcement-item").filter(has_text=title).get_by_role("link").click()
+    await expect(manager.get_by_test_id("read-ratio")).to_contain_text("已读 1 /")
+    await manager.get_by_role("tab", name=re.compile("已读")).click()
+    await expect(manager.get_by_test_id("reader").filter(has_text="张经理")).to_be_visible()
+    reads = await _as(gateway_url, "branch_manager", f"/v1/announcements/{announcement}/reads")
+    assert [r["user"] for r in reads["reads"]] == ["users/rm_zhang"]
+
+    # a second one, published through the API, arrives unread; then everything is marked read at once
+    await rm.goto(gateway_url + "/messages")
+    async with httpx.AsyncClient(base_url=gateway_url, timeout=10) as client:
+        second = {
+            "title": f"{title}（补充）",
+            "content": "<p>补充说明</p>",
+            "audience": {"orgUnits": ["orgUnits/0100"]},
+            "expireTime": (datetime.now(UTC) + timedelta(days=3)).isoformat(),
+        }
+        reply = await client.post(
+            "/v1/announcements", headers=await _bearer(client, "branch_manager"), json=second
+        )
+        assert reply.status_code == 200, reply.text
+    await expect(rm.get_by_test_id("inbox-item").filter(has_text="（补充）")).to_be_visible(timeout=30_000)
+    await rm.get_by_role("button", name="全部标为已读").click()
+    await expect(rm.get_by_text("未读 (0)")).to_be_visible()
+    unread = await _as(gateway_url, "rm_zhang", "/v1/users/me/notifications", filter="read = false")
+    assert unread.get("totalSize", 0) == 0
+    await rm.context.close()
+    await manager.context.close()

@@ -6,6 +6,7 @@ import {
   ControlOutlined,
   DashboardOutlined,
   DeploymentUnitOutlined,
+  NotificationOutlined,
   SearchOutlined,
   SettingOutlined,
   TeamOutlined,
@@ -24,6 +25,7 @@ import {
   TOP_CUSTOMERS,
 } from "@/features/customers/api";
 import { OpenAlertsBadge } from "@/features/alerts/badge";
+import { UnreadBadge } from "@/features/notices/badge";
 import type { User } from "@/lib/api/client";
 import { can, meQuery } from "@/lib/session";
 
@@ -98,7 +100,9 @@ const SearchPage = lazyPage(() => import("@/features/search/SearchPage"));
 const TierRulesPage = lazyPage(() => import("@/features/tiers/TierRulesPage"));
 const ScanJobsPage = lazyPage(() => import("@/features/scans/ScanJobsPage"));
 const ControlPage = lazyPage(() => import("@/features/control/ControlPage"));
-const MessagesPage = lazyPage(() => import("@/features/home/MessagesPage"));
+const MessagesPage = lazyPage(() => import("@/features/notices/MessagesPage"));
+const AnnouncementsPage = lazyPage(() => import("@/features/notices/AnnouncementsPage"));
+const AnnouncementDetailPage = lazyPage(() => import("@/features/notices/AnnouncementDetailPage"));
 const AlertListPage = lazyPage(() => import("@/features/alerts/AlertListPage"));
 const AlertDetailPage = lazyPage(() => import("@/features/alerts/AlertDetailPage"));
 const AlertRulesPage = lazyPage(() => import("@/features/alertRules/AlertRulesPage"));
@@ -144,7 +148,25 @@ export const ROUTES: AppRoute[] = [
     menu: true,
   },
   { path: "/alert-rules/:id", label: "nav.alertRules", permission: "alert_rules.read", ...AlertRuleEditorPage },
-  { path: "/messages", label: "nav.messages", icon: <BellOutlined />, ...MessagesPage, phone: true },
+  {
+    path: "/messages",
+    label: "nav.messages",
+    icon: <BellOutlined />,
+    permission: "notifications.read",
+    ...MessagesPage,
+    badge: UnreadBadge,
+    menu: true,
+    phone: true,
+  },
+  {
+    path: "/announcements",
+    label: "nav.announcements",
+    icon: <NotificationOutlined />,
+    permission: "announcements.read",
+    ...AnnouncementsPage,
+    menu: true,
+  },
+  { path: "/announcements/:id", label: "nav.announcements", permission: "announcements.read", ...AnnouncementDetailPage },
   {
     path: "/tiers",
     label: "nav.tiers",

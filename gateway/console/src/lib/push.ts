@@ -5,8 +5,8 @@ import { type QueryClient, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 
 /** The kinds services push today: a key customer's tier changed (customer service), an alert raised, repeated or
- * escalated (alert service). Later services add theirs. */
-export const PUSH_KINDS = ["customer.tierChanged", "alert.raised", "alert.repeated", "alert.escalated"] as const;
+ * escalated (alert service), an inbox item (notice service). Later services add theirs. */
+export const PUSH_KINDS = ["customer.tierChanged", "alert.raised", "alert.repeated", "alert.escalated", "notification.created"] as const;
 
 interface PushMessage {
   kind?: string;
@@ -23,6 +23,8 @@ export function keysFor(resource: string): string[][] {
 }
 
 export function applyPush(client: QueryClient, message: PushMessage): void {
+  // an inbox item about any resource: the inbox and its unread badge
+  if (message.kind === "notification.created") void client.invalidateQueries({ queryKey: ["notifications"] });
   if (!message.resource) return;
   for (const key of keysFor(message.resource)) void client.invalidateQueries({ queryKey: key });
   if (message.resource.startsWith("customers/")) void client.invalidateQueries({ queryKey: ["stats"] });

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from kam.audit.v1 import audit_pb2
 from kam.customer.v1 import events_pb2 as customer_events
+from kam.identity.v1 import events_pb2 as identity_events
 from kam.push.v1 import push_pb2
 from kam_kit import registry
 from kam_kit.clock import Clock
@@ -19,7 +20,7 @@ from kam_kit.settings import ServiceSettings
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_gateway.identity.adapters.orm import Base, OrgUnitRow, UserRow
-from kam_gateway.identity.adapters.protomap import ORG_TYPE_NAMES
+from kam_gateway.identity.adapters.protomap import ORG_TYPE_NAMES, org_unit_to_proto
 from kam_gateway.identity.audit_api import AuditTrailServicer
 from kam_gateway.identity.demo_users import DEMO_RM_STAFF_CODE, DemoDirectory
 from kam_gateway.identity.domain.passwords import PasswordHashing
@@ -150,19 +151,24 @@ async def seed_demo(identity: IdentityService) -> None:
         for org_id, name, kind, parent in DEMO_ORG_UNITS:
             if await session.get(OrgUnitRow, org_id) is None:
                 now = clock.now()
-                session.add(
-                    OrgUnitRow(
-                        id=org_id,
-                        display_name=name,
-                        type=kind,
-                        parent_id=parent,
-                        region="",
-                        origin="KAM",
-                        keep_kam_changes=False,
-                        version=1,
-                        create_time=now,
-                        update_time=now,
-                    )
+                row = OrgUnitRow(
+                    id=org_id,
+                    display_name=name,
+                    type=kind,
+                    parent_id=parent,
+                    region="",
+                    origin="KAM",
+                    keep_kam_changes=False,
+                    version=1,
+                    create_time=now,
+                    update_time=now,
+                )
+                session.add(row)
+                # announced like any unit made in KAM: the services' copies of the org tree take it in
+                identity.directory.events.record(
+                    session,
+                    identity_events.OrgUnitCreated(org_unit=org_unit_to_proto(row)),
+                    resource=f"orgUnits/{org_id}",
                 )
     for demo in identity.demo.users.values():
         async with identity.app.db.read() as session:

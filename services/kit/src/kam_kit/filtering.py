@@ -48,3 +48,10 @@ def parse_equalities(
         except ValueError as exc:
             raise InvalidArgument.for_field("filter", f"{field_name}: {exc}") from None
     return result
+
+
+def boolean(value: str) -> bool:
+    """A filter's ``true`` / ``false`` (a converter for :func:`parse_equalities`)."""
+    if value not in ("true", "false"):
+        raise ValueError("应为 true 或 false (must be true or false)")
+    return value == "true"

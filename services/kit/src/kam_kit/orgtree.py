@@ -41,18 +41,25 @@ def updater(model: type[Any]) -> Callable[[AsyncSession, Any, EventMeta], Awaita
     """The handler of ``SourceOrgUnitUpdated`` for the service's ``model``."""
 
     async def on_org_unit_updated(session: AsyncSession, event: Any, meta: EventMeta) -> None:
-        unit = event.org_unit
-        unit_id = unit.name.removeprefix(ORG_PREFIX)
-        row = await session.get(model, unit_id)
-        if row is None:
-            row = model(id=unit_id)
-            session.add(row)
-        elif getattr(row, "from_identity", False):
-            return  # the identity service's word on this unit stands
-        row.parent_id = unit.parent.removeprefix(ORG_PREFIX) or None
-        row.display_name = unit.display_name
+        await _copy(session, model, event.org_unit, from_identity=False)
 
     return on_org_unit_updated
+
+
+async def _copy(session: AsyncSession, model: type[Any], unit: Any, *, from_identity: bool) -> None:
+    """Keep ``unit`` (a ``kam.identity.v1.OrgUnit``) in the copy: the identity service's word always, a scan's only
+    on a unit the identity service has not told about."""
+    unit_id = unit.name.removeprefix(ORG_PREFIX)
+    row = await session.get(model, unit_id)
+    if row is None:
+        row = model(id=unit_id)
+        session.add(row)
+    elif not from_identity and getattr(row, "from_identity", False):
+        return  # the identity service's word on this unit stands
+    row.parent_id = unit.parent.removeprefix(ORG_PREFIX) or None
+    row.display_name = unit.display_name
+    if from_identity:
+        row.from_identity = True
 
 
 class IdentityOrgUnitColumns:
@@ -68,15 +75,7 @@ def identity_updaters(
     :class:`IdentityOrgUnitColumns`): created and updated units are copied whole, deleted ones removed."""
 
     async def on_org_unit(session: AsyncSession, event: Any, meta: EventMeta) -> None:
-        unit = event.org_unit
-        unit_id = unit.name.removeprefix(ORG_PREFIX)
-        row = await session.get(model, unit_id)
-        if row is None:
-            row = model(id=unit_id)
-            session.add(row)
-        row.parent_id = unit.parent.removeprefix(ORG_PREFIX) or None
-        row.display_name = unit.display_name
-        row.from_identity = True
+        await _copy(session, model, event.org_unit, from_identity=True)
 
     async def on_org_unit_deleted(session: AsyncSession, event: Any, meta: EventMeta) -> None:
         row = await session.get(model, event.org_unit.removeprefix(ORG_PREFIX))

@@ -21,6 +21,7 @@ from kam_kit.auth import Identity
 from kam_kit.clock import Clock
 from kam_kit.db import Database
 from kam_kit.errors import InvalidArgument, NotFound
+from kam_kit.filtering import boolean
 from kam_kit.timeconv import to_timestamp
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -55,12 +56,6 @@ def _kind(value: str) -> str:
     return value
 
 
-def _enabled(value: str) -> bool:
-    if value not in ("true", "false"):
-        raise ValueError("应为 true 或 false (true or false)")
-    return value == "true"
-
-
 def _severity(value: str) -> str:
     if value not in alert_pb2.Severity.DESCRIPTOR.values_by_name or value == "SEVERITY_UNSPECIFIED":
         raise ValueError("应为 SEVERITY_LOW、SEVERITY_MEDIUM、SEVERITY_HIGH 或 SEVERITY_CRITICAL")
@@ -68,7 +63,7 @@ def _severity(value: str) -> str:
 
 
 #: ListAlertRules' filter fields (AIP-160 equalities).
-FILTERS = {"enabled": _enabled, "severity": _severity, "kind": _kind}
+FILTERS = {"enabled": boolean, "severity": _severity, "kind": _kind}
 
 
 def rule_id(name: str, field: str = "name") -> str:

@@ -9,7 +9,7 @@ from kam.customer.v1 import customer_service_pb2 as pb
 from kam.customer.v1 import customer_service_pb2_grpc as pb_grpc
 from kam_kit import pagination, protoconv
 from kam_kit.errors import InvalidArgument
-from kam_kit.filtering import parse_equalities
+from kam_kit.filtering import boolean, parse_equalities
 from kam_kit.grpcserver import current_identity
 from sqlalchemy import func, select
 
@@ -63,7 +63,7 @@ SEARCH_FILTERS = {
     "branch": str,
     "tier": str,
     "relationship_manager": str,
-    "key_customer": filters.boolean,
+    "key_customer": boolean,
 }
 #: ListCustomers filters (the documented AIP-160 subset: every field takes = and !=; times also <, <=, >, >=).
 LIST_FILTERS = {
@@ -73,7 +73,7 @@ LIST_FILTERS = {
     "tier": filters.Field(CustomerRow.tier, str),
     "branch": filters.Field(CustomerRow.branch, str),
     "relationship_manager": filters.Field(CustomerRow.relationship_manager, str),
-    "key_customer": filters.Field(CustomerRow.key_customer, filters.boolean),
+    "key_customer": filters.Field(CustomerRow.key_customer, boolean),
     "create_time": filters.Field(CustomerRow.create_time, filters.timestamp, filters.ORDERING),
     "update_time": filters.Field(CustomerRow.update_time, filters.timestamp, filters.ORDERING),
     # AUM as of the last scan (CNY yuan; 0 for a customer without metrics), as ``order_by`` reads it

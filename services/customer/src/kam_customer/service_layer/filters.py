@@ -106,13 +106,6 @@ def day(value: str) -> date:
     return date.fromisoformat(value)
 
 
-def boolean(value: str) -> bool:
-    """``true`` / ``false``."""
-    if value not in ("true", "false"):
-        raise ValueError("应为 true 或 false (must be true or false)")
-    return value == "true"
-
-
 def order_keys(text: str, fields: Collection[str]) -> list[tuple[str, bool]]:
     """(field, descending) pairs of an AIP-132 ``order_by``; empty for an empty text."""
     keys: list[tuple[str, bool]] = []

@@ -21,7 +21,7 @@ from kam_kit.auth import Identity
 from kam_kit.clock import Clock
 from kam_kit.db import Database
 from kam_kit.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied, Validator
-from kam_kit.filtering import parse_equalities
+from kam_kit.filtering import boolean, parse_equalities
 from kam_kit.partitions import Lease
 from kam_kit.protoconv import timestamp_value
 from kam_kit.scope import ORG_PREFIX
@@ -59,12 +59,6 @@ def _state(value: str) -> str:
     return _STATES[value]
 
 
-def _bool(value: str) -> bool:
-    if value not in ("true", "false"):
-        raise ValueError("应为 true 或 false (true or false)")
-    return value == "true"
-
-
 _IMPORTANCES = {name: int(number) for name, number in Importance.items() if number}
 
 
@@ -74,7 +68,7 @@ def _importance(value: str) -> int:
     return _IMPORTANCES[value]
 
 
-FILTERS = {"state": _state, "publisher": str, "pinned": _bool, "read": _bool, "importance": _importance}
+FILTERS = {"state": _state, "publisher": str, "pinned": boolean, "read": boolean, "importance": _importance}
 ORDERS = {
     "": ((lambda r: (r.pinned, aware(r.publish_time))), True),
     "publish_time": ((lambda r: aware(r.publish_time)), False),
@@ -247,7 +241,7 @@ class AnnouncementService:
     async def list_reads(
         self, identity: Identity, parent: str, filter_text: str, page_size: int, page_token: str
     ) -> tuple[list[notice_pb2.AnnouncementRead], str, int]:
-        filters = parse_equalities(filter_text, {"read": _bool})
+        filters = parse_equalities(filter_text, {"read": boolean})
         offset = self.pages.offset(page_token, f"{parent}|{filter_text}")
         size = pagination.page_size(page_size, default=100, maximum=1000)
         async with self.db.read() as session:

@@ -23,7 +23,7 @@ from kam_kit.clock import Clock
 from kam_kit.db import Database
 from kam_kit.errors import InvalidArgument, NotFound, PermissionDenied, Validator
 from kam_kit.events import EventMeta
-from kam_kit.filtering import parse_equalities
+from kam_kit.filtering import boolean, parse_equalities
 from kam_kit.timeconv import to_timestamp
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -50,12 +50,6 @@ def _category(value: str) -> int:
     return _CATEGORIES[value]
 
 
-def _bool(value: str) -> bool:
-    if value not in ("true", "false"):
-        raise ValueError("应为 true 或 false (true or false)")
-    return value == "true"
-
-
 def _time(value: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(value)
@@ -66,7 +60,7 @@ def _time(value: str) -> datetime:
     return parsed
 
 
-FILTERS = {"category": _category, "read": _bool, "create_time": _time}
+FILTERS = {"category": _category, "read": boolean, "create_time": _time}
 
 
 class Inbox:

@@ -1,0 +1,137 @@
+// The notice pages' server state. Inbox keys start with "notifications" (a pushed `notification.created`
+// refetches them: lib/push.ts), announcement keys with "announcements".
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+
+import { api, must } from "@/lib/api/client";
+
+import type { Announcement, NotificationSettings } from "./logic";
+
+export const INBOX_PAGE = 20;
+
+export function useInbox(filter: string, pageToken: string) {
+  return useQuery({
+    queryKey: ["notifications", "list", filter, pageToken],
+    queryFn: () =>
+      must(
+        api.GET("/v1/users/{user}/notifications", {
+          params: { path: { user: "me" }, query: { filter: filter || undefined, pageSize: INBOX_PAGE, pageToken: pageToken || undefined } },
+        }),
+      ),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** The signed-in user's unread count (one item asked for; the answer's total). */
+export function useUnreadCount(enabled = true) {
+  return useQuery({
+    queryKey: ["notifications", "unread"],
+    enabled,
+    queryFn: async () =>
+      (await must(api.GET("/v1/users/{user}/notifications", { params: { path: { user: "me" }, query: { filter: "read = false", pageSize: 1 } } })))
+        .totalSize ?? 0,
+  });
+}
+
+export function useMarkRead() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (name: string) => {
+      const [, user, , notification] = name.split("/");
+      return must(api.POST("/v1/users/{user}/notifications/{notification}:markRead", { params: { path: { user: user!, notification: notification! } }, body: { name } }));
+    },
+    onSuccess: () => client.invalidateQueries({ queryKey: ["notifications"] }),
+  });
+}
+
+export function useMarkAllRead() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => must(api.POST("/v1/users/{user}/notifications:markAllRead", { params: { path: { user: "me" } }, body: { parent: "users/me" } })),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["notifications"] }),
+  });
+}
+
+export function useSettings(enabled: boolean) {
+  return useQuery({
+    queryKey: ["notifications", "settings"],
+    enabled,
+    queryFn: () => must(api.GET("/v1/users/{user}/notificationSettings", { params: { path: { user: "me" } } })),
+  });
+}
+
+export function useUpdateSettings() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (settings: NotificationSettings) =>
+      must(
+        api.PATCH("/v1/users/{user}/notificationSettings", {
+          params: { path: { user: "me" }, query: { updateMask: "channels,quietHoursStart,quietHoursEnd,webhookUri" } },
+          body: settings,
+        }),
+      ),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["notifications", "settings"] }),
+  });
+}
+
+export function useAnnouncements(filter: string) {
+  return useQuery({
+    queryKey: ["announcements", "list", filter],
+    queryFn: () => must(api.GET("/v1/announcements", { params: { query: { filter: filter || undefined, pageSize: 200 } } })),
+  });
+}
+
+export function useAnnouncement(id: string) {
+  return useQuery({
+    queryKey: ["announcements", `announcements/${id}`],
+    queryFn: () => must(api.GET("/v1/announcements/{announcement}", { params: { path: { announcement: id } } })),
+  });
+}
+
+export function useAnnouncementReads(id: string, read: boolean, enabled: boolean) {
+  return useQuery({
+    queryKey: ["announcements", `announcements/${id}`, "reads", read],
+    enabled,
+    queryFn: () =>
+      must(
+        api.GET("/v1/announcements/{announcement}/reads", {
+          params: { path: { announcement: id }, query: { filter: `read = ${read}`, pageSize: 1000 } },
+        }),
+      ),
+  });
+}
+
+export function useSaveAnnouncement() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (a: Announcement) =>
+      a.name
+        ? must(
+            api.PATCH("/v1/announcements/{announcement}", {
+              params: {
+                path: { announcement: a.name.split("/")[1]! },
+                query: { updateMask: "title,content,audience,expireTime,pinned,importance" },
+              },
+              body: a,
+            }),
+          )
+        : must(api.POST("/v1/announcements", { body: a })),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["announcements"] }),
+  });
+}
+
+export function useDeleteAnnouncement() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (a: Announcement) =>
+      must(api.DELETE("/v1/announcements/{announcement}", { params: { path: { announcement: a.name!.split("/")[1]! }, query: { etag: a.etag } } })),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["announcements"] }),
+  });
+}
+
+export function useMarkAnnouncementRead() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => must(api.POST("/v1/announcements/{announcement}:markRead", { params: { path: { announcement: id } }, body: { name: `announcements/${id}` } })),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["announcements"] }),
+  });
+}
