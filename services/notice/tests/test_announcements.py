@@ -211,3 +211,24 @@ def test_audience_json_round_trips() -> None:
         notice_pb2.Audience(users=["users/a"], org_units=["orgUnits/1"], roles=["roles/x"])
     )
     assert Audience.from_json(json.loads(json.dumps(audience.to_json()))) == audience
+
+
+async def test_the_demo_announcements_are_made_once_and_one_goes_to_history_the_same_day(bank: Bank) -> None:
+    from kam_notice.service_layer import demo
+
+    for _ in range(2):  # a restart makes them again: nothing new
+        await demo.seed(bank.service)
+    assert sorted(await bank.titles("users/admin", "state = STATE_SCHEDULED")) == sorted(
+        a.title for _, a in demo.demo_announcements(NOW)
+    )
+    bank.clock.advance(timedelta(minutes=1))
+    assert await bank.service.tick() == 3
+    assert set(await bank.titles("users/rm_dongcheng")) == {
+        "欢迎使用 KAM 大客户管理系统",
+        "本周重点客户回访安排",
+        "今日系统维护通知",
+    }
+    assert set(await bank.titles("users/compliance")) == {"欢迎使用 KAM 大客户管理系统", "今日系统维护通知"}
+    bank.clock.advance(timedelta(hours=9))  # 18:01 in Beijing: the maintenance notice is history
+    await bank.service.tick()
+    assert await bank.titles("users/rm_dongcheng", "state = STATE_EXPIRED") == ["今日系统维护通知"]

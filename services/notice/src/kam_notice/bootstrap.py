@@ -20,10 +20,11 @@ from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.db import Database
 from kam_kit.partitions import Lease, LeaseLost, Leases
 from kam_kit.runtime import ServiceApp
-from kam_kit.settings import ServiceSettings, env_int
+from kam_kit.settings import ServiceSettings, env_bool, env_int
 
 from kam_notice.adapters.orm import Base, OrgUnitCopy, UserCopy
 from kam_notice.entrypoints.grpc_api import AnnouncementServicer, NotificationServicer
+from kam_notice.service_layer import demo
 from kam_notice.service_layer.announcements import AnnouncementService
 from kam_notice.service_layer.inbox import Inbox
 
@@ -59,6 +60,8 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
             **orgtree.identity_updaters(OrgUnitCopy),
         },
     )
+    if env_bool("KAM_DEMO_MODE", False):  # the demo's announcements (once)
+        app.background.append(lambda: demo.seed(announcements))
     sweeper = Leases(db, "notice-clock", partitions=1)
     app.background.extend((sweeper.run, lambda: run_clock(announcements, inbox, sweeper.lease(0))))
     return app
