@@ -28,12 +28,12 @@ import os
 import random
 import tempfile
 import time
-import uuid
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import nats
+import scratch
 from bench_alert_detection import injected, ordinary
 from kam.alert.v1 import events_pb2
 from kam.customer.v1 import customer_pb2
@@ -61,7 +61,6 @@ META = EventMeta(
     event_id="e", event_type="", source="kam/customer", time="", subject="", resource="", delivery=1
 )
 START = datetime(2026, 10, 31, 1, 0, tzinfo=UTC)  # the day before the traffic begins
-POSTGRES = os.environ.get("KAM_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
 
 
 async def run(url: str, customers: int, count: int, batch: int) -> float:
@@ -215,6 +214,7 @@ async def through_broker(
     rate = count / (time.perf_counter() - started)
     for task in tasks:
         task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)  # stopped before their streams go
     await nc.jetstream().delete_stream(kit_events.stream_name("customer"))
     await nc.drain()
     await db.dispose()
@@ -323,6 +323,7 @@ async def latency(
         await asyncio.sleep(0.05)
     for task in tasks:
         task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)  # stopped before their streams go
     await sub.unsubscribe()
     for stream in ("customer", "alert"):
         await js.delete_stream(kit_events.stream_name(stream))
@@ -365,7 +366,10 @@ async def main() -> None:
         f"# alert evaluation benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: {os.cpu_count()} cores, "
         f"{args.customers:,} customers, {args.transactions:,} transactions, {args.batch} per database transaction"
     )
-    pg = await _postgres()
+    missing = await scratch.postgres_available()
+    if missing:
+        print(f"| PostgreSQL | not measured: {missing} |")
+    pg = missing is None
     if not args.latency_only:
         await _throughput(args, pg)
     with tempfile.TemporaryDirectory() as tmp, NatsServer(Path(tmp) / "nats") as server:
@@ -378,21 +382,21 @@ async def main() -> None:
         print(
             f"| SQLite | {len(waits)} alerts | p50 {_percentile(waits, 0.5):.0f} ms | p99 {_percentile(waits, 0.99):.0f} ms |"
         )
-        if pg is not None:
-            async with pg as url:
+        if pg:
+            async with scratch.postgres() as url:
                 waits = await latency(url, server.url, args.customers, args.rate, args.seconds)
                 print(
                     f"| PostgreSQL | {len(waits)} alerts | p50 {_percentile(waits, 0.5):.0f} ms | p99 {_percentile(waits, 0.99):.0f} ms |"
                 )
 
 
-async def _throughput(args: argparse.Namespace, pg: _Scratch | None) -> None:
+async def _throughput(args: argparse.Namespace, pg: bool) -> None:
     print("handler alone (no broker):")
     with tempfile.TemporaryDirectory() as tmp:
         rate = await run(f"sqlite+aiosqlite:///{tmp}/alert.db", args.customers, args.transactions, args.batch)
         print(f"| SQLite | {rate:,.0f} transactions/s |")
-    if pg is not None:
-        async with pg as url:
+    if pg:
+        async with scratch.postgres() as url:
             rate = await run(url, args.customers, args.transactions, args.batch)
             print(f"| PostgreSQL | {rate:,.0f} transactions/s |")
     print("through JetStream (the service's consumer), beside the raw consumption of the same messages:")
@@ -401,41 +405,14 @@ async def _throughput(args: argparse.Namespace, pg: _Scratch | None) -> None:
         for label, url in databases:
             rate, raw = await through_broker(url, server.url, args.customers, args.transactions, args.batch)
             print(f"| {label} | {rate:,.0f} transactions/s | raw {raw:,.0f} messages/s | {rate / raw:.0%} |")
-        if pg is not None:
-            async with pg as url:
+        if pg:
+            async with scratch.postgres() as url:
                 rate, raw = await through_broker(
                     url, server.url, args.customers, args.transactions, args.batch
                 )
                 print(
                     f"| PostgreSQL | {rate:,.0f} transactions/s | raw {raw:,.0f} messages/s | {rate / raw:.0%} |"
                 )
-
-
-class _Scratch:
-    """A PostgreSQL database of its own for one run, dropped afterwards."""
-
-    def __init__(self, admin) -> None:
-        self.admin = admin
-        self.name = ""
-
-    async def __aenter__(self) -> str:
-        self.name = f"kam_bench_{uuid.uuid4().hex[:12]}"
-        await self.admin.execute(f'CREATE DATABASE "{self.name}"')
-        return POSTGRES.rsplit("/", 1)[0] + f"/{self.name}"
-
-    async def __aexit__(self, *exc) -> None:
-        await self.admin.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-
-
-async def _postgres() -> _Scratch | None:
-    try:
-        import asyncpg
-
-        admin = await asyncpg.connect(POSTGRES.replace("postgresql+asyncpg", "postgresql"))
-    except Exception as exc:  # noqa: BLE001 (no PostgreSQL here: say so)
-        print(f"| PostgreSQL | not measured: {exc} |")
-        return None
-    return _Scratch(admin)
 
 
 if __name__ == "__main__":

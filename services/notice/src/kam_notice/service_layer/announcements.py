@@ -14,6 +14,7 @@ import logging
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from kam.notice.v1 import events_pb2, notice_pb2
 from kam_kit import etags, outbox, pagination
@@ -26,7 +27,7 @@ from kam_kit.partitions import Lease
 from kam_kit.protoconv import timestamp_value
 from kam_kit.scope import ORG_PREFIX
 from kam_kit.timeconv import aware, to_timestamp
-from sqlalchemy import delete, select
+from sqlalchemy import Row, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_notice.adapters.orm import AnnouncementReadRow, AnnouncementRow, OrgUnitCopy, UserCopy
@@ -205,16 +206,20 @@ class AnnouncementService:
             )
         )
 
-    async def _members(self, session: AsyncSession, audience: Audience) -> dict[str, UserCopy]:
-        """The active users an audience takes in now, by name."""
+    async def _members(self, session: AsyncSession, audience: Audience) -> dict[str, Row[Any]]:
+        """The active users an audience takes in now, by name (plain rows: name, display name, org unit)."""
         parents = await _parents(session)
         above: dict[str, frozenset[str]] = {}
         members = {}
-        for user in await session.scalars(select(UserCopy).where(UserCopy.active.is_(True))):
+        users = await session.execute(
+            select(UserCopy.name, UserCopy.display_name, UserCopy.org_unit, UserCopy.roles).where(
+                UserCopy.active.is_(True)
+            )
+        )
+        for user in users:
             if user.org_unit not in above:
                 above[user.org_unit] = _above(user.org_unit, parents)
-            roles = user.roles.split()
-            if audience.includes(user.name, user.org_unit, roles, above[user.org_unit]):
+            if audience.includes(user.name, user.org_unit, user.roles.split(), above[user.org_unit]):
                 members[user.name] = user
         return members
 

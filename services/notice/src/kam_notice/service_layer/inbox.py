@@ -91,9 +91,7 @@ class Inbox:
         if users:  # those who have it already (the event redelivered) get neither the item nor the push again
             have = set(
                 await session.scalars(
-                    select(NotificationRow.user).where(
-                        NotificationRow.source_event == source[:128], NotificationRow.user.in_(users)
-                    )
+                    select(NotificationRow.user).where(NotificationRow.source_event == source[:128])
                 )
             )
             users = [user for user in users if user not in have]
