@@ -18,6 +18,7 @@ from kam_notice.bootstrap import MIGRATIONS
 from kam_notice.entrypoints.grpc_api import AnnouncementServicer, NotificationServicer
 from kam_notice.service_layer.announcements import AnnouncementService
 from kam_notice.service_layer.inbox import Inbox
+from kam_notice.service_layer.templates import Templates
 from notice_testlib import NOW, PEOPLE, UNITS, Bank
 
 
@@ -35,7 +36,7 @@ async def bank(database_url, token_secret):
         )
         server.add(
             npb_grpc.add_NotificationServiceServicer_to_server,
-            NotificationServicer(inbox),
+            NotificationServicer(inbox, Templates(db, clock, b"p" * 32)),
             "kam.notice.v1.NotificationService",
         )
         await server.start()

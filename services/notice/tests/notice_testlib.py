@@ -123,11 +123,16 @@ class Bank:
 
 def violations(error: grpc.aio.AioRpcError) -> set[str]:
     """The fields an INVALID_ARGUMENT names (its BadRequest detail)."""
+    return set(violation_texts(error))
+
+
+def violation_texts(error: grpc.aio.AioRpcError) -> dict[str, str]:
+    """Each field an INVALID_ARGUMENT names, with what it says about it."""
     for key, value in error.trailing_metadata() or ():
         if key == "grpc-status-details-bin":
             for detail in status_pb2.Status.FromString(value).details:
                 if detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
                     request = error_details_pb2.BadRequest()
                     detail.Unpack(request)
-                    return {v.field for v in request.field_violations}
-    return set()
+                    return {v.field: v.description for v in request.field_violations}
+    return {}

@@ -27,6 +27,7 @@ from kam_notice.entrypoints.grpc_api import AnnouncementServicer, NotificationSe
 from kam_notice.service_layer import demo
 from kam_notice.service_layer.announcements import AnnouncementService
 from kam_notice.service_layer.inbox import Inbox
+from kam_notice.service_layer.templates import Templates
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 METADATA = Base.metadata
@@ -41,7 +42,7 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
     secret = pagination.page_secret(settings.token_secret.reveal())
     inbox = Inbox(db, clock, secret, keep_days=env_int("KAM_NOTICE_INBOX_DAYS", 90, minimum=1, maximum=3650))
     announcements = AnnouncementService(db, clock, secret, inbox)
-    app.serve(AnnouncementServicer(announcements), NotificationServicer(inbox))
+    app.serve(AnnouncementServicer(announcements), NotificationServicer(inbox, Templates(db, clock, secret)))
     # every alert raised, repeated or escalated lands in its recipients' inboxes; a new task in its assignee's
     app.consume(
         "alert",

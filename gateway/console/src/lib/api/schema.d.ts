@@ -5174,7 +5174,12 @@ export interface components {
         };
         /** @description A message template for customers (客户消息模板): greetings, company news, relationship content. */
         "kam.notice.v1.Template": {
-            /** @description The text with `{{variable}}` placeholders, e.g. `尊敬的{{customer_name}}，祝您生日快乐！`. */
+            /**
+             * @description The text with `{{variable}}` placeholders, e.g. `尊敬的{{customer_name}}，祝您生日快乐！` (zh-CN). The
+             *      variables a template may use: `customer_name`, `salutation`, `amount`, `date`, `time`, `rm_name`, `rm_phone`,
+             *      `branch_name`, `product_name`, `festival`, `maturity_date`, `account_tail`, `bank_name`; any other is refused
+             *      when the template is saved (INVALID_ARGUMENT naming it).
+             */
             body: string;
             /**
              * @description The purpose.
@@ -5188,6 +5193,10 @@ export interface components {
             channel: "CHANNEL_UNSPECIFIED" | "CHANNEL_IN_APP" | "CHANNEL_EMAIL" | "CHANNEL_SMS" | "CHANNEL_WEBHOOK";
             /** @description Display name. */
             displayName: string;
+            /** @description The text in English (en-US), with the same variables; empty when the template has no English version. */
+            enBody?: string;
+            /** @description The subject line in English (e-mail only), for customers who chose English. */
+            enSubject?: string;
             /** @description Checksum for optimistic concurrency. */
             etag?: string;
             /** @description Resource name, `templates/{template}`. */

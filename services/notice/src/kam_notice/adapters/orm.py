@@ -94,3 +94,22 @@ class NotificationSettingsRow(Base):
     webhook_uri: Mapped[str] = mapped_column(String(2000), default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
     update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TemplateRow(Base):
+    """A customer message template (客户消息模板): zh-CN text, optionally en-US."""
+
+    __tablename__ = "templates"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    category: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[int] = mapped_column(Integer)
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    body: Mapped[str] = mapped_column(Text)
+    en_subject: Mapped[str] = mapped_column(String(200), default="")
+    en_body: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    request_id: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)

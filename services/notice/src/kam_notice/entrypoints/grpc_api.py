@@ -14,6 +14,8 @@ from kam_kit.protoconv import update_paths
 
 from kam_notice.service_layer.announcements import WRITABLE, AnnouncementService
 from kam_notice.service_layer.inbox import SETTINGS_WRITABLE, Inbox
+from kam_notice.service_layer.templates import WRITABLE as TEMPLATE_WRITABLE
+from kam_notice.service_layer.templates import Templates
 
 
 def _caller() -> Identity:
@@ -87,8 +89,9 @@ class AnnouncementServicer(pb_grpc.AnnouncementServiceServicer):
 
 
 class NotificationServicer(npb_grpc.NotificationServiceServicer):
-    def __init__(self, inbox: Inbox) -> None:
+    def __init__(self, inbox: Inbox, templates: Templates) -> None:
         self.inbox = inbox
+        self.templates = templates
 
     async def ListNotifications(
         self, request: npb.ListNotificationsRequest, context
@@ -132,3 +135,28 @@ class NotificationServicer(npb_grpc.NotificationServiceServicer):
             paths = list(SETTINGS_WRITABLE)
         settings = await self.inbox.update_settings(_caller(), message, paths, message.etag)
         return npb.UpdateNotificationSettingsResponse(notification_settings=settings)
+
+    async def CreateTemplate(self, request: npb.CreateTemplateRequest, context) -> npb.CreateTemplateResponse:
+        if not request.HasField("template"):
+            raise InvalidArgument.for_field("template", "必填 (required)")
+        return npb.CreateTemplateResponse(
+            template=await self.templates.create(request.template, request.request_id)
+        )
+
+    async def GetTemplate(self, request: npb.GetTemplateRequest, context) -> npb.GetTemplateResponse:
+        return npb.GetTemplateResponse(template=await self.templates.get(request.name))
+
+    async def ListTemplates(self, request: npb.ListTemplatesRequest, context) -> npb.ListTemplatesResponse:
+        items, token, total = await self.templates.list(request.filter, request.page_size, request.page_token)
+        return npb.ListTemplatesResponse(templates=items, next_page_token=token, total_size=total)
+
+    async def UpdateTemplate(self, request: npb.UpdateTemplateRequest, context) -> npb.UpdateTemplateResponse:
+        if not request.HasField("template"):
+            raise InvalidArgument.for_field("template", "必填 (required)")
+        paths = update_paths(list(request.update_mask.paths), request.template, TEMPLATE_WRITABLE)
+        updated = await self.templates.update(request.template, paths, request.template.etag)
+        return npb.UpdateTemplateResponse(template=updated)
+
+    async def DeleteTemplate(self, request: npb.DeleteTemplateRequest, context) -> npb.DeleteTemplateResponse:
+        await self.templates.delete(request.name, request.etag)
+        return npb.DeleteTemplateResponse()

@@ -157,7 +157,7 @@ class NotificationSettings(_message.Message):
     def __init__(self, name: _Optional[str] = ..., channels: _Optional[_Iterable[_Union[Channel, str]]] = ..., quiet_hours_start: _Optional[_Union[_timeofday_pb2.TimeOfDay, _Mapping]] = ..., quiet_hours_end: _Optional[_Union[_timeofday_pb2.TimeOfDay, _Mapping]] = ..., webhook_uri: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
 
 class Template(_message.Message):
-    __slots__ = ("name", "display_name", "category", "channel", "subject", "body", "update_time", "etag")
+    __slots__ = ("name", "display_name", "category", "channel", "subject", "body", "update_time", "etag", "en_subject", "en_body")
     class Category(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         CATEGORY_UNSPECIFIED: _ClassVar[Template.Category]
@@ -176,6 +176,8 @@ class Template(_message.Message):
     BODY_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     ETAG_FIELD_NUMBER: _ClassVar[int]
+    EN_SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    EN_BODY_FIELD_NUMBER: _ClassVar[int]
     name: str
     display_name: str
     category: Template.Category
@@ -184,7 +186,9 @@ class Template(_message.Message):
     body: str
     update_time: _timestamp_pb2.Timestamp
     etag: str
-    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., category: _Optional[_Union[Template.Category, str]] = ..., channel: _Optional[_Union[Channel, str]] = ..., subject: _Optional[str] = ..., body: _Optional[str] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ...) -> None: ...
+    en_subject: str
+    en_body: str
+    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., category: _Optional[_Union[Template.Category, str]] = ..., channel: _Optional[_Union[Channel, str]] = ..., subject: _Optional[str] = ..., body: _Optional[str] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ..., en_subject: _Optional[str] = ..., en_body: _Optional[str] = ...) -> None: ...
 
 class CustomerConsent(_message.Message):
     __slots__ = ("name", "sms_opt_in", "email_opt_in", "update_time", "source", "etag")
