@@ -81,6 +81,8 @@ async def test_read_receipts_count_the_audience_and_name_who_has_not_read(bank: 
             "ListAnnouncementReads", pb.ListAnnouncementReadsRequest(parent=sent.name), "users/bm_beijing"
         )
     assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    everyone = await bank.publish(title="全行", audience=notice_pb2.Audience(all_users=True))
+    assert everyone.audience_count == len(bank.people) - 1  # its publisher (users/leader) is not counted
 
 
 async def test_scheduled_publishing_and_expiry_to_history_follow_the_clock(bank: Bank) -> None:

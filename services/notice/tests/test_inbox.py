@@ -96,6 +96,9 @@ async def test_a_published_announcement_and_a_new_task_reach_their_people(bank: 
     )
     (item,) = (await inbox(bank, "users/rm_shanghai")).notifications
     assert (item.category, item.subject, item.title) == (N.CATEGORY_TASK, "tasks/t1", "新任务：拜访客户甲")
+    await bank.publish(title="全行", audience=notice_pb2.Audience(all_users=True))
+    assert [n.title for n in (await inbox(bank, "users/leader")).notifications] == []  # not to its publisher
+    assert len((await inbox(bank, "users/rm_shanghai")).notifications) == 2
 
 
 async def test_the_inbox_filters_marks_read_and_is_its_owners(bank: Bank) -> None:

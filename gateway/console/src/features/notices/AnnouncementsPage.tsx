@@ -58,6 +58,8 @@ export default function AnnouncementsPage() {
           renderItem={(a: Announcement) => {
             const percent = readPercent(a);
             const mine = a.publisher === me?.name || can(me, "announcements.manage");
+            // unread for its audience, not for whoever wrote it
+            const unread = !a.read && tab === "current" && a.publisher !== me?.name;
             return (
               <List.Item
                 data-testid="announcement-item"
@@ -71,13 +73,13 @@ export default function AnnouncementsPage() {
                 }
               >
                 <List.Item.Meta
-                  avatar={a.read || tab !== "current" ? <Badge status="default" /> : <Badge status="processing" />}
+                  avatar={unread ? <Badge status="processing" /> : <Badge status="default" />}
                   title={
                     <Space size={6} wrap>
                       {a.pinned ? <PushpinFilled aria-label={t("notices.pinned")} style={{ color: "#cf1322" }} /> : null}
                       <ImportanceTag importance={a.importance} />
                       <Link to={`/announcements/${resourceId(a.name)}`}>
-                        <Typography.Text strong={!a.read && tab === "current"}>{a.title}</Typography.Text>
+                        <Typography.Text strong={unread}>{a.title}</Typography.Text>
                       </Link>
                     </Space>
                   }

@@ -206,6 +206,13 @@ class AnnouncementService:
             )
         )
 
+    async def _audience_of(self, session: AsyncSession, row: AnnouncementRow) -> dict[str, Row[Any]]:
+        """Who an announcement is for now — its publisher left out: they wrote it, and neither get it in their
+        inbox nor count in its read ratio."""
+        members = await self._members(session, _audience(row))
+        members.pop(row.publisher, None)
+        return members
+
     async def _members(self, session: AsyncSession, audience: Audience) -> dict[str, Row[Any]]:
         """The active users an audience takes in now, by name (plain rows: name, display name, org unit)."""
         parents = await _parents(session)
@@ -232,7 +239,7 @@ class AnnouncementService:
             message = _to_proto(row)
             message.read = row.id in read
             if viewer.may_change(row):  # the publisher and administrators see the read ratio
-                members = await self._members(session, _audience(row))
+                members = await self._audience_of(session, row)
                 readers = set(
                     await session.scalars(
                         select(AnnouncementReadRow.user).where(AnnouncementReadRow.announcement_id == row.id)
@@ -256,7 +263,7 @@ class AnnouncementService:
                 raise PermissionDenied(
                     "只有发布人或管理员可以查看阅读情况 (only its publisher or an administrator)"
                 )
-            members = await self._members(session, _audience(row))
+            members = await self._audience_of(session, row)
             receipts = {
                 r.user: r
                 for r in await session.scalars(
@@ -487,7 +494,7 @@ class AnnouncementService:
             resource=f"{PREFIX}{row.id}",
         )
         if self.inbox is not None:
-            members = await self._members(session, _audience(row))
+            members = await self._audience_of(session, row)
             await self.inbox.deliver(
                 session,
                 members,
