@@ -8,6 +8,7 @@ import pytest
 from kam.identity.v1 import events_pb2 as identity_events
 from kam.identity.v1 import identity_pb2
 from kam.notice.v1 import announcement_service_pb2_grpc as pb_grpc
+from kam.notice.v1 import notice_pb2
 from kam.notice.v1 import notification_service_pb2_grpc as npb_grpc
 from kam_devkit.testing import migrated_database
 from kam_kit import orgtree
@@ -17,16 +18,18 @@ from kam_notice.adapters.orm import Base, OrgUnitCopy
 from kam_notice.bootstrap import MIGRATIONS
 from kam_notice.entrypoints.grpc_api import AnnouncementServicer, NotificationServicer
 from kam_notice.service_layer.announcements import AnnouncementService
+from kam_notice.service_layer.deliveries import Deliveries
 from kam_notice.service_layer.inbox import Inbox
 from kam_notice.service_layer.templates import Templates
-from notice_testlib import NOW, PEOPLE, UNITS, Bank
+from notice_testlib import NOW, PEOPLE, UNITS, Bank, RecordingSender
 
 
 @pytest.fixture
 async def bank(database_url, token_secret):
     clock = ManualClock(NOW)
     async with migrated_database(database_url, MIGRATIONS, Base.metadata) as db:
-        inbox = Inbox(db, clock, b"p" * 32)
+        deliveries = Deliveries(db, clock, b"p" * 32, {notice_pb2.CHANNEL_EMAIL: RecordingSender()})
+        inbox = Inbox(db, clock, b"p" * 32, deliveries=deliveries)
         service = AnnouncementService(db, clock, b"p" * 32, inbox)
         server = GrpcServer("notice", 0, token_secret=token_secret, clock=clock)
         server.add(
@@ -36,7 +39,7 @@ async def bank(database_url, token_secret):
         )
         server.add(
             npb_grpc.add_NotificationServiceServicer_to_server,
-            NotificationServicer(inbox, Templates(db, clock, b"p" * 32)),
+            NotificationServicer(inbox, Templates(db, clock, b"p" * 32), deliveries),
             "kam.notice.v1.NotificationService",
         )
         await server.start()

@@ -136,3 +136,13 @@ def violation_texts(error: grpc.aio.AioRpcError) -> dict[str, str]:
                     detail.Unpack(request)
                     return {v.field: v.description for v in request.field_violations}
     return {}
+
+
+class RecordingSender:
+    """A sender for tests that only plan deliveries (the e-mail tests use a real SMTP server)."""
+
+    def __init__(self) -> None:
+        self.sent: list = []
+
+    async def send(self, message) -> None:
+        self.sent.append(message)

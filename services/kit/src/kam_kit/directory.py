@@ -38,6 +38,13 @@ class UserCopyColumns:
     update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class ContactColumns:
+    """Added to a user copy that reaches people outside the console (the notice service): e-mail and phone."""
+
+    email: Mapped[str] = mapped_column(String(320), default="")
+    phone: Mapped[str] = mapped_column(String(32), default="")
+
+
 def updater(model: type[Any]) -> Callable[[AsyncSession, Any, EventMeta], Awaitable[None]]:
     """The handler of ``UserCreated`` and ``UserUpdated`` for the service's ``model``: the newest version wins."""
 
@@ -55,6 +62,8 @@ def updater(model: type[Any]) -> Callable[[AsyncSession, Any, EventMeta], Awaita
         row.roles = " ".join(sorted(user.roles))
         row.staff_code = user.staff_code
         row.active = user.state == ACTIVE
+        if issubclass(model, ContactColumns):
+            row.email, row.phone = user.email, user.phone
         row.update_time = changed or row.update_time or datetime.fromtimestamp(0).astimezone()
 
     return on_user_changed

@@ -14,18 +14,20 @@ from pathlib import Path
 
 from kam.alert.v1 import events_pb2 as alert_events
 from kam.identity.v1 import events_pb2 as identity_events
+from kam.notice.v1 import notice_pb2
 from kam.task.v1 import events_pb2 as task_events
 from kam_kit import directory, orgtree, pagination
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.db import Database
 from kam_kit.partitions import Lease, LeaseLost, Leases
 from kam_kit.runtime import ServiceApp
-from kam_kit.settings import ServiceSettings, env_bool, env_int
+from kam_kit.settings import Secret, ServiceSettings, env_bool, env_int, env_str
 
 from kam_notice.adapters.orm import Base, OrgUnitCopy, UserCopy
 from kam_notice.entrypoints.grpc_api import AnnouncementServicer, NotificationServicer
 from kam_notice.service_layer import demo
 from kam_notice.service_layer.announcements import AnnouncementService
+from kam_notice.service_layer.deliveries import Deliveries, Sender, SmtpSender, SmtpSettings
 from kam_notice.service_layer.inbox import Inbox
 from kam_notice.service_layer.templates import Templates
 
@@ -40,9 +42,16 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
     db = Database(settings.database_url)
     app = ServiceApp(settings=settings, db=db, metadata=METADATA, versions_dir=MIGRATIONS, clock=clock)
     secret = pagination.page_secret(settings.token_secret.reveal())
-    inbox = Inbox(db, clock, secret, keep_days=env_int("KAM_NOTICE_INBOX_DAYS", 90, minimum=1, maximum=3650))
+    smtp = smtp_settings()
+    senders: dict[int, Sender] = {notice_pb2.CHANNEL_EMAIL: SmtpSender(smtp)} if smtp else {}
+    deliveries = Deliveries(db, clock, secret, senders)
+    keep = env_int("KAM_NOTICE_INBOX_DAYS", 90, minimum=1, maximum=3650)
+    inbox = Inbox(db, clock, secret, keep_days=keep, deliveries=deliveries)
     announcements = AnnouncementService(db, clock, secret, inbox)
-    app.serve(AnnouncementServicer(announcements), NotificationServicer(inbox, Templates(db, clock, secret)))
+    app.serve(
+        AnnouncementServicer(announcements),
+        NotificationServicer(inbox, Templates(db, clock, secret), deliveries),
+    )
     # every alert raised, repeated or escalated lands in its recipients' inboxes; a new task in its assignee's
     app.consume(
         "alert",
@@ -64,8 +73,43 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
     if env_bool("KAM_DEMO_MODE", False):  # the demo's announcements (once)
         app.background.append(lambda: demo.seed(announcements))
     sweeper = Leases(db, "notice-clock", partitions=1)
-    app.background.extend((sweeper.run, lambda: run_clock(announcements, inbox, sweeper.lease(0))))
+    app.background.extend(
+        (
+            sweeper.run,
+            lambda: run_clock(announcements, inbox, sweeper.lease(0)),
+            lambda: run_dispatcher(deliveries, sweeper.lease(0)),
+        )
+    )
     return app
+
+
+def smtp_settings() -> SmtpSettings | None:
+    """E-mail from ``KAM_NOTICE_SMTP_*`` (none without a host: e-mail is then not offered)."""
+    host = env_str("KAM_NOTICE_SMTP_HOST", "")
+    if not host:
+        return None
+    password = env_str("KAM_NOTICE_SMTP_PASSWORD", "")
+    return SmtpSettings(
+        host=host,
+        port=env_int("KAM_NOTICE_SMTP_PORT", 25, minimum=1, maximum=65535),
+        sender=env_str("KAM_NOTICE_SMTP_FROM", "kam@localhost"),
+        user=env_str("KAM_NOTICE_SMTP_USER", ""),
+        password=Secret(password) if password else None,
+        starttls=env_bool("KAM_NOTICE_SMTP_STARTTLS", False),
+    )
+
+
+async def run_dispatcher(deliveries: Deliveries, lease: Lease, interval: float = 1.0) -> None:
+    """Sends the deliveries that are due, every ``interval`` seconds, on the replica holding ``lease``."""
+    while True:
+        await lease.wait()
+        try:
+            await deliveries.dispatch(lease)
+        except LeaseLost:
+            log.info("another replica sends the deliveries now")
+        except Exception:
+            log.exception("delivery dispatch failed")
+        await asyncio.sleep(interval)
 
 
 async def run_clock(

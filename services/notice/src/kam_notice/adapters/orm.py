@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from kam_kit.db import service_base
-from kam_kit.directory import UserCopyColumns
+from kam_kit.directory import ContactColumns, UserCopyColumns
 from kam_kit.orgtree import IdentityOrgUnitColumns, OrgUnitCopyColumns
 from sqlalchemy import Boolean, DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -48,8 +48,9 @@ class AnnouncementReadRow(Base):
     read_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class UserCopy(UserCopyColumns, Base):
-    """The identity service's users (kam_kit.directory): audiences, read statistics, display names."""
+class UserCopy(UserCopyColumns, ContactColumns, Base):
+    """The identity service's users (kam_kit.directory): audiences, read statistics, display names, and the
+    addresses e-mail and SMS go to."""
 
     __tablename__ = "users"
 
@@ -113,3 +114,29 @@ class TemplateRow(Base):
     create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     request_id: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+
+
+class DeliveryRow(Base):
+    """One notification to one person over one channel (投递记录). ``key`` (recipient, channel, source) is unique:
+    however often the source's event comes, it is sent once. ``state``: ``PENDING`` (waiting for
+    ``next_attempt_time``: queued, quiet hours, or a retry's backoff), ``SENT``, ``FAILED`` (gave up, see
+    ``last_error``), ``SUPPRESSED`` (no address)."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (Index("ix_deliveries_state_next_attempt", "state", "next_attempt_time"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    channel: Mapped[int] = mapped_column(Integer)
+    recipient: Mapped[str] = mapped_column(String(128))
+    address: Mapped[str] = mapped_column(String(2000), default="")
+    content_source: Mapped[str] = mapped_column(String(300), default="")
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    importance: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -13,6 +13,7 @@ from kam_kit.grpcserver import current_identity
 from kam_kit.protoconv import update_paths
 
 from kam_notice.service_layer.announcements import WRITABLE, AnnouncementService
+from kam_notice.service_layer.deliveries import Deliveries
 from kam_notice.service_layer.inbox import SETTINGS_WRITABLE, Inbox
 from kam_notice.service_layer.templates import WRITABLE as TEMPLATE_WRITABLE
 from kam_notice.service_layer.templates import Templates
@@ -89,9 +90,10 @@ class AnnouncementServicer(pb_grpc.AnnouncementServiceServicer):
 
 
 class NotificationServicer(npb_grpc.NotificationServiceServicer):
-    def __init__(self, inbox: Inbox, templates: Templates) -> None:
+    def __init__(self, inbox: Inbox, templates: Templates, deliveries: Deliveries) -> None:
         self.inbox = inbox
         self.templates = templates
+        self.deliveries = deliveries
 
     async def ListNotifications(
         self, request: npb.ListNotificationsRequest, context
@@ -160,3 +162,15 @@ class NotificationServicer(npb_grpc.NotificationServiceServicer):
     async def DeleteTemplate(self, request: npb.DeleteTemplateRequest, context) -> npb.DeleteTemplateResponse:
         await self.templates.delete(request.name, request.etag)
         return npb.DeleteTemplateResponse()
+
+    async def GetDelivery(self, request: npb.GetDeliveryRequest, context) -> npb.GetDeliveryResponse:
+        return npb.GetDeliveryResponse(delivery=await self.deliveries.get(_caller(), request.name))
+
+    async def ListDeliveries(self, request: npb.ListDeliveriesRequest, context) -> npb.ListDeliveriesResponse:
+        items, token, total = await self.deliveries.list(
+            _caller(), request.filter, request.page_size, request.page_token
+        )
+        return npb.ListDeliveriesResponse(deliveries=items, next_page_token=token, total_size=total)
+
+    async def RetryDelivery(self, request: npb.RetryDeliveryRequest, context) -> npb.RetryDeliveryResponse:
+        return npb.RetryDeliveryResponse(delivery=await self.deliveries.retry(_caller(), request.name))

@@ -29,6 +29,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_notice.adapters.orm import NotificationRow, NotificationSettingsRow, UserCopy
+from kam_notice.service_layer.deliveries import Deliveries
 
 SERVICE = "notice"
 #: Who may read and change another user's inbox and settings.
@@ -64,9 +65,19 @@ FILTERS = {"category": _category, "read": boolean, "create_time": _time}
 
 
 class Inbox:
-    def __init__(self, db: Database, clock: Clock, page_secret: bytes, *, keep_days: int = 90) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        page_secret: bytes,
+        *,
+        keep_days: int = 90,
+        deliveries: Deliveries | None = None,
+    ) -> None:
+        """``deliveries``: where the recipients who chose e-mail (and later SMS, webhooks) get it too."""
         self.db = db
         self.clock = clock
+        self.deliveries = deliveries
         self.keep = timedelta(days=keep_days)
         self.events = outbox.Recorder(SERVICE, clock)
         self.pages = pagination.OffsetPages(page_secret)
@@ -98,12 +109,13 @@ class Inbox:
         if not users:
             return []
         now = self.clock.now()
+        ids = {user: uuid.uuid4().hex for user in users}
         await bulk.insert_rows(
             session,
             _NOTIFICATIONS,
             [
                 {
-                    "id": uuid.uuid4().hex,
+                    "id": ids[user],
                     "user": user,
                     "category": category,
                     "title": title[:300],
@@ -118,6 +130,16 @@ class Inbox:
             ],
             skip_existing=("user", "source_event"),
         )
+        if self.deliveries is not None:
+            await self.deliveries.plan(
+                session,
+                users,
+                notification={user: f"{user}/notifications/{ids[user]}" for user in users},
+                subject=title,
+                body=body or title,
+                importance=importance,
+                source=source,
+            )
         data = struct_pb2.Struct()
         data.update({"category": Category.Name(category), "importance": importance, "subject": subject})
         self.events.record(

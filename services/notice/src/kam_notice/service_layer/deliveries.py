@@ -1,0 +1,347 @@
+"""Notifications beyond the inbox (投递): a staff member who chose e-mail in their settings gets each inbox item
+by e-mail too. One delivery record per recipient, channel and source — a redelivered event or a restart makes no
+second one — sent by the dispatcher on the clock:
+
+- a delivery is *claimed* before it is sent (its next attempt moved :data:`CLAIM` ahead and committed), so a
+  crash mid-send retries it after that; the message carries the delivery's id as its ``Message-ID``, by which
+  the receiving side can drop the one duplicate a crash between sending and recording may cause (SMTP has no
+  idempotency of its own: that is what such a provider gets, at most once per crash);
+- a failure is retried after :data:`BACKOFF` (30 s, 2 min, 10 min, 1 h) and given up after the last
+  (``FAILED`` with the error); ``RetryDelivery`` starts it again;
+- quiet hours (the recipient's, bank time) hold all but urgent ones (importance 4, a critical alert) until they
+  end; no address means ``SUPPRESSED``.
+
+SMS and webhooks come next (the same records and dispatcher, a sender each).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import smtplib
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from email.message import EmailMessage
+from email.utils import formataddr
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from kam.notice.v1 import notice_pb2
+from kam_kit import pagination
+from kam_kit.auth import Identity
+from kam_kit.clock import Clock
+from kam_kit.db import Database
+from kam_kit.errors import FailedPrecondition, InvalidArgument, NotFound
+from kam_kit.filtering import parse_equalities
+from kam_kit.partitions import Lease
+from kam_kit.settings import Secret
+from kam_kit.timeconv import aware, to_timestamp
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kam_notice.adapters.orm import DeliveryRow, NotificationSettingsRow, UserCopy
+
+log = logging.getLogger(__name__)
+BANK_TZ = ZoneInfo("Asia/Shanghai")
+BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10), timedelta(hours=1))
+CLAIM = timedelta(minutes=5)
+URGENT = 4
+PENDING, SENT, FAILED, SUPPRESSED = "PENDING", "SENT", "FAILED", "SUPPRESSED"
+State = notice_pb2.Delivery.State
+STATES = {
+    PENDING: State.STATE_PENDING,
+    SENT: State.STATE_SENT,
+    FAILED: State.STATE_FAILED,
+    SUPPRESSED: State.STATE_SUPPRESSED,
+}
+PREFIX = "deliveries/"
+#: Who sees every delivery (administrators and compliance); anyone else sees the ones to themselves.
+SEE_ALL = "audit.read"
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """What a sender sends: to whom, the subject and text, and the delivery's id (its idempotency key)."""
+
+    delivery_id: str
+    address: str
+    subject: str
+    body: str
+
+
+class Sender(Protocol):
+    async def send(self, message: Outgoing) -> None: ...
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """``KAM_NOTICE_SMTP_HOST`` (empty: e-mail off), ``_PORT`` (25), ``_FROM``, ``_USER``, ``_PASSWORD``,
+    ``_STARTTLS`` (docs/operations.md)."""
+
+    host: str
+    port: int = 25
+    sender: str = "kam@localhost"
+    user: str = ""
+    password: Secret | None = None
+    starttls: bool = False
+    timeout: float = 10.0
+
+
+class SmtpSender:
+    """E-mail over SMTP (the standard library's client, in a thread)."""
+
+    def __init__(self, settings: SmtpSettings) -> None:
+        self.settings = settings
+
+    async def send(self, message: Outgoing) -> None:
+        await asyncio.to_thread(self._send, message)
+
+    def _send(self, message: Outgoing) -> None:
+        s = self.settings
+        mail = EmailMessage()
+        mail["From"] = formataddr(("KAM 大客户管理系统", s.sender))
+        mail["To"] = message.address
+        mail["Subject"] = message.subject
+        mail["Message-ID"] = f"<{message.delivery_id}@kam.notice>"
+        mail.set_content(message.body or message.subject)
+        with smtplib.SMTP(s.host, s.port, timeout=s.timeout) as client:
+            if s.starttls:
+                client.starttls()
+            if s.user and s.password is not None:
+                client.login(s.user, s.password.reveal())
+            client.send_message(mail)
+
+
+def in_quiet_hours(now: datetime, start: int, end: int) -> datetime | None:
+    """When quiet hours ``start``–``end`` (minutes after midnight, bank time; may span midnight) end, if ``now``
+    is inside them."""
+    local = now.astimezone(BANK_TZ)
+    minute = local.hour * 60 + local.minute
+    if start == end:
+        return None
+    inside = start <= minute < end if start < end else minute >= start or minute < end
+    if not inside:
+        return None
+    day = local.date() if minute < end else local.date() + timedelta(days=1)
+    return datetime.combine(day, time(end // 60, end % 60), BANK_TZ).astimezone(UTC)  # stored as UTC
+
+
+def mask_address(address: str) -> str:
+    """An e-mail address as records show it: ``zh***@bank.example``."""
+    name, _, domain = address.partition("@")
+    return f"{name[:2]}***@{domain}" if domain else f"{address[:3]}***"
+
+
+class Deliveries:
+    def __init__(
+        self, db: Database, clock: Clock, page_secret: bytes, senders: dict[int, Sender] | None = None
+    ) -> None:
+        """``senders``: by channel (only e-mail today); a channel without one is not planned."""
+        self.db = db
+        self.clock = clock
+        self.senders = senders or {}
+        self.pages = pagination.OffsetPages(page_secret)
+
+    async def plan(
+        self,
+        session: AsyncSession,
+        users: Iterable[str],
+        *,
+        notification: dict[str, str],
+        subject: str,
+        body: str,
+        importance: int,
+        source: str,
+    ) -> int:
+        """In the caller's transaction: a pending delivery for each of ``users`` who chose a channel this service
+        can send (``notification``: their inbox item's name by user). Returns how many."""
+        users = list(users)
+        channels = [c for c in self.senders]
+        if not users or not channels:
+            return 0
+        settings = {
+            row.user: row
+            for row in await session.scalars(
+                select(NotificationSettingsRow).where(NotificationSettingsRow.user.in_(users))
+            )
+        }
+        chosen = [
+            u
+            for u in users
+            if u in settings and any(str(c) in settings[u].channels.split() for c in channels)
+        ]
+        if not chosen:
+            return 0
+        addresses = dict(
+            (
+                await session.execute(select(UserCopy.name, UserCopy.email).where(UserCopy.name.in_(chosen)))
+            ).all()
+        )
+        now = self.clock.now()
+        planned = 0
+        for user in chosen:
+            row_settings = settings[user]
+            for channel in channels:
+                if str(channel) not in row_settings.channels.split():
+                    continue
+                key = f"{user}|{channel}|{source}"[:300]
+                if await session.scalar(select(DeliveryRow.id).where(DeliveryRow.key == key)) is not None:
+                    continue  # the source's event again: sent once
+                address = addresses.get(user, "")
+                held = (
+                    None
+                    if importance >= URGENT
+                    else in_quiet_hours(now, row_settings.quiet_start, row_settings.quiet_end)
+                )
+                session.add(
+                    DeliveryRow(
+                        id=uuid.uuid4().hex,
+                        key=key,
+                        channel=channel,
+                        recipient=user,
+                        address=address,
+                        content_source=notification.get(user, ""),
+                        subject=subject[:300],
+                        body=body,
+                        importance=importance,
+                        state=PENDING if address else SUPPRESSED,
+                        attempts=0,
+                        next_attempt_time=(held or now) if address else None,
+                        last_error="" if address else "没有邮箱地址 (no e-mail address)",
+                        create_time=now,
+                        update_time=now,
+                    )
+                )
+                planned += 1
+        return planned
+
+    async def dispatch(self, lease: Lease | None = None, limit: int = 50) -> int:
+        """Sends what is due (claimed first); returns how many were attempted."""
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            if lease is not None:
+                await lease.fence(session)
+            due = list(
+                await session.scalars(
+                    select(DeliveryRow)
+                    .where(DeliveryRow.state == PENDING, DeliveryRow.next_attempt_time <= now)
+                    .order_by(DeliveryRow.next_attempt_time)
+                    .limit(limit)
+                )
+            )
+            for row in due:  # claimed: a crash from here on retries them after CLAIM
+                row.next_attempt_time = now + CLAIM
+            batch = [
+                (row.id, row.channel, Outgoing(row.id, row.address, row.subject, row.body)) for row in due
+            ]
+        for delivery_id, channel, message in batch:
+            error = ""
+            try:
+                await self.senders[channel].send(message)
+            except Exception as exc:  # noqa: BLE001 - any provider failure is recorded and retried
+                error = f"{type(exc).__name__}: {exc}"[:2000]
+                log.warning("delivery failed; will retry", extra={"delivery": delivery_id, "error": error})
+            await self._record(delivery_id, error)
+        return len(batch)
+
+    async def _record(self, delivery_id: str, error: str) -> None:
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            row = await session.get(DeliveryRow, delivery_id)
+            if row is None:
+                return
+            row.attempts += 1
+            row.update_time = now
+            if not error:
+                row.state, row.next_attempt_time, row.last_error = SENT, None, ""
+            elif row.attempts > len(BACKOFF):
+                row.state, row.next_attempt_time, row.last_error = FAILED, None, error
+            else:
+                row.next_attempt_time, row.last_error = now + BACKOFF[row.attempts - 1], error
+
+    # --- the API ----------------------------------------------------------------------------------------------
+
+    async def get(self, identity: Identity, name: str) -> notice_pb2.Delivery:
+        async with self.db.read() as session:
+            return _to_proto(await _row(session, name, identity))
+
+    async def list(
+        self, identity: Identity, filter_text: str, page_size: int, page_token: str
+    ) -> tuple[list[notice_pb2.Delivery], str, int]:
+        filters = parse_equalities(filter_text, FILTERS)
+        offset = self.pages.offset(page_token, filter_text)
+        size = pagination.page_size(page_size, maximum=500)
+        conditions = [getattr(DeliveryRow, key) == value for key, value in filters.items()]
+        if not identity.can(SEE_ALL):  # one's own deliveries only
+            conditions.append(DeliveryRow.recipient == identity.subject)
+        async with self.db.read() as session:
+            total = int(
+                await session.scalar(select(func.count()).select_from(DeliveryRow).where(*conditions)) or 0
+            )
+            rows = await session.scalars(
+                select(DeliveryRow)
+                .where(*conditions)
+                .order_by(DeliveryRow.create_time.desc(), DeliveryRow.id)
+                .offset(offset)
+                .limit(size)
+            )
+            items = [_to_proto(row) for row in rows]
+        return items, self.pages.next(offset, len(items), offset + len(items) < total, filter_text), total
+
+    async def retry(self, identity: Identity, name: str) -> notice_pb2.Delivery:
+        async with self.db.transaction() as session:
+            row = await _row(session, name, identity)
+            if row.state != FAILED:
+                raise FailedPrecondition("只有失败的投递可以重试 (only a failed delivery is retried)")
+            row.state, row.attempts, row.next_attempt_time = PENDING, 0, self.clock.now()
+            row.update_time = self.clock.now()
+            return _to_proto(row)
+
+
+def _state(value: str) -> str:
+    names = {f"STATE_{s}": s for s in STATES}
+    if value not in names:
+        raise ValueError(f"应为 {' / '.join(names)} (one of them)")
+    return names[value]
+
+
+def _recipient(value: str) -> str:
+    if not value.startswith(("users/", "customers/")):
+        raise ValueError("应为 users/{user} 或 customers/{customer}")
+    return value
+
+
+FILTERS = {"state": _state, "recipient": _recipient}
+
+
+async def _row(session: AsyncSession, name: str, identity: Identity) -> DeliveryRow:
+    """The delivery ``name`` if the caller may see it (administrators and compliance every one, anyone else
+    their own); ``NOT_FOUND`` otherwise."""
+    delivery_id = name.removeprefix(PREFIX)
+    if not name.startswith(PREFIX) or not delivery_id or "/" in delivery_id:
+        raise InvalidArgument.for_field("name", "应为 deliveries/{delivery} (expected deliveries/{id})")
+    row = await session.get(DeliveryRow, delivery_id)
+    if row is None or not (identity.can(SEE_ALL) or row.recipient == identity.subject):
+        raise NotFound(f"没有这条投递记录 (no such delivery): {name}")
+    return row
+
+
+def _to_proto(row: DeliveryRow) -> notice_pb2.Delivery:
+    message = notice_pb2.Delivery(
+        name=f"{PREFIX}{row.id}",
+        channel=row.channel,  # type: ignore[arg-type]
+        recipient=row.recipient,
+        address=mask_address(row.address) if row.address else "",
+        content_source=row.content_source,
+        rendered_body=row.body,
+        state=STATES[row.state],
+        attempt_count=row.attempts,
+        last_error=row.last_error,
+        create_time=to_timestamp(row.create_time),
+        update_time=to_timestamp(row.update_time),
+    )
+    if row.next_attempt_time is not None:
+        message.next_attempt_time.CopyFrom(to_timestamp(aware(row.next_attempt_time)))
+    return message
