@@ -187,6 +187,16 @@ async def test_bad_input_names_each_field(bank: Bank) -> None:
     with pytest.raises(grpc.aio.AioRpcError) as nobody:
         await bank.publish(audience=notice_pb2.Audience())
     assert violations(nobody.value) == {"announcement.audience"}
+    for odd in (
+        "announcements/a\x00b",
+        "announcements/" + "f" * 300,
+    ):  # what no database row can be: not found
+        with pytest.raises(grpc.aio.AioRpcError) as missing:
+            await bank.call("GetAnnouncement", pb.GetAnnouncementRequest(name=odd))
+        assert missing.value.code() == grpc.StatusCode.NOT_FOUND
+    with pytest.raises(grpc.aio.AioRpcError) as nul:
+        await bank.publish(title="标题\x00", audience=notice_pb2.Audience(all_users=True))
+    assert violations(nul.value) == {"announcement.title"}
     with pytest.raises(grpc.aio.AioRpcError) as filter_error:
         await bank.titles("users/leader", "colour = red")
     assert filter_error.value.code() == grpc.StatusCode.INVALID_ARGUMENT

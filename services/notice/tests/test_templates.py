@@ -58,6 +58,11 @@ async def test_a_template_with_known_variables_is_kept_and_one_with_an_unknown_v
             "users/admin",
         )
     assert violations(email.value) == {"template.subject", "template.body"}
+    with pytest.raises(grpc.aio.AioRpcError) as nul:
+        await bank.call(
+            "CreateTemplate", npb.CreateTemplateRequest(template=greeting(body="您好\x00")), "users/admin"
+        )
+    assert violations(nul.value) == {"template.body"}
     with pytest.raises(grpc.aio.AioRpcError) as denied:  # managing templates is the administrators'
         await bank.call(
             "CreateTemplate", npb.CreateTemplateRequest(template=greeting()), "users/rm_dongcheng"

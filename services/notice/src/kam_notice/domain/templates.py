@@ -40,7 +40,11 @@ def check(v: Validator, template: notice_pb2.Template, paths: set[str]) -> None:
     ``body``, ``en_subject``, ``en_body``)."""
     p = "template"
     if "display_name" in paths and v.require(template.display_name.strip(), f"{p}.display_name"):
-        v.check(len(template.display_name) <= 100, f"{p}.display_name", "最长 100 字 (at most 100)")
+        v.check(
+            len(template.display_name) <= 100 and "\x00" not in template.display_name,
+            f"{p}.display_name",
+            "最长 100 字，不含空字符 (at most 100, no NUL)",
+        )
     if "category" in paths:
         v.check(
             template.category in (1, 2, 3),
@@ -73,6 +77,7 @@ def check(v: Validator, template: notice_pb2.Template, paths: set[str]) -> None:
 
 
 def _check_variables(v: Validator, path: str, text: str) -> None:
+    v.check("\x00" not in text, path, "含有不可见的空字符 (contains a NUL character)")
     for name in variables_of(text):
         v.check(
             name in VARIABLES,

@@ -31,6 +31,7 @@ from sqlalchemy import Row, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_notice.adapters.orm import AnnouncementReadRow, AnnouncementRow, OrgUnitCopy, UserCopy
+from kam_notice.domain import is_id
 from kam_notice.domain.announcements import (
     EXPIRED,
     PUBLISHED,
@@ -145,7 +146,8 @@ class AnnouncementService:
     async def _visible(
         self, session: AsyncSession, viewer: Viewer, name: str, field: str = "name"
     ) -> AnnouncementRow:
-        row = await session.get(AnnouncementRow, _id(name, field))
+        announcement_id = _id(name, field)
+        row = await session.get(AnnouncementRow, announcement_id) if is_id(announcement_id) else None
         if row is None or not viewer.sees(row):
             raise NotFound(f"没有这条公告 (no such announcement): {name}")
         return row
@@ -314,7 +316,11 @@ class AnnouncementService:
             else None
         )
         check_times(v, publish, expire, now)
-        v.check(len(request_id) <= 64, "request_id", "最长 64 字符 (at most 64 characters)")
+        v.check(
+            len(request_id) <= 64 and "\x00" not in request_id,
+            "request_id",
+            "最长 64 字符 (at most 64 characters)",
+        )
         async with self.db.transaction() as session:
             known = set(await session.scalars(select(OrgUnitCopy.id)))
             check_audience(v, message.audience, known)

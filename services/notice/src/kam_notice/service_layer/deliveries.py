@@ -42,6 +42,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_notice.adapters.orm import DeliveryRow, NotificationSettingsRow, UserCopy
+from kam_notice.domain import is_id
 
 log = logging.getLogger(__name__)
 BANK_TZ = ZoneInfo("Asia/Shanghai")
@@ -322,7 +323,7 @@ async def _row(session: AsyncSession, name: str, identity: Identity) -> Delivery
     delivery_id = name.removeprefix(PREFIX)
     if not name.startswith(PREFIX) or not delivery_id or "/" in delivery_id:
         raise InvalidArgument.for_field("name", "应为 deliveries/{delivery} (expected deliveries/{id})")
-    row = await session.get(DeliveryRow, delivery_id)
+    row = await session.get(DeliveryRow, delivery_id) if is_id(delivery_id) else None
     if row is None or not (identity.can(SEE_ALL) or row.recipient == identity.subject):
         raise NotFound(f"没有这条投递记录 (no such delivery): {name}")
     return row

@@ -29,6 +29,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_notice.adapters.orm import NotificationRow, NotificationSettingsRow, UserCopy
+from kam_notice.domain import is_id
 from kam_notice.service_layer.deliveries import Deliveries
 
 SERVICE = "notice"
@@ -244,7 +245,7 @@ class Inbox:
             )
         user = _owner(identity, "/".join(parts[:2]), "name")
         async with self.db.transaction() as session:
-            row = await session.get(NotificationRow, parts[3])
+            row = await session.get(NotificationRow, parts[3]) if is_id(parts[3]) else None
             if row is None or row.user != user:
                 raise NotFound(f"没有这条消息 (no such notification): {name}")
             if row.read_time is None:
@@ -312,7 +313,7 @@ class Inbox:
         if "webhook_uri" in paths and message.webhook_uri:
             uri = message.webhook_uri
             v.check(
-                uri.startswith(("https://", "http://")) and len(uri) <= 2000 and " " not in uri,
+                uri.startswith(("https://", "http://")) and len(uri) <= 2000 and not set(uri) & {" ", "\x00"},
                 f"{path}.webhook_uri",
                 "应为 http(s):// 开头的网址，最长 2000 字符 (an http(s) URL)",
             )

@@ -16,6 +16,7 @@ from kam_kit.timeconv import to_timestamp
 from sqlalchemy import func, select
 
 from kam_notice.adapters.orm import TemplateRow
+from kam_notice.domain import is_id
 from kam_notice.domain import templates as domain
 
 PREFIX = "templates/"
@@ -47,7 +48,11 @@ class Templates:
     async def create(self, message: Template, request_id: str = "") -> Template:
         v = Validator()
         domain.check(v, message, set(WRITABLE))
-        v.check(len(request_id) <= 64, "request_id", "最长 64 字符 (at most 64 characters)")
+        v.check(
+            len(request_id) <= 64 and "\x00" not in request_id,
+            "request_id",
+            "最长 64 字符 (at most 64 characters)",
+        )
         v.raise_if_any()
         now = self.clock.now()
         async with self.db.transaction() as session:
@@ -124,7 +129,7 @@ async def _row(session, name: str, field: str, *, lock: bool = False) -> Templat
     template_id = name.removeprefix(PREFIX)
     if not name.startswith(PREFIX) or not template_id or "/" in template_id:
         raise InvalidArgument.for_field(field, "应为 templates/{template} (expected templates/{id})")
-    row = await session.get(TemplateRow, template_id, with_for_update=lock)
+    row = await session.get(TemplateRow, template_id, with_for_update=lock) if is_id(template_id) else None
     if row is None:
         raise NotFound(f"没有这个消息模板 (no such template): {name}")
     return row
