@@ -1145,5 +1145,14 @@ async def test_an_announcement_reaches_the_inbox_live_is_read_and_its_publisher_
     await expect(rm.get_by_text("未读 (0)")).to_be_visible()
     unread = await _as(gateway_url, "rm_zhang", "/v1/users/me/notifications", filter="read = false")
     assert unread.get("totalSize", 0) == 0
+
+    # 通知设置: e-mail on, kept by the service
+    await rm.get_by_role("button", name="通知设置").click()
+    drawer = rm.get_by_role("dialog")
+    await drawer.get_by_label("邮件").check()
+    await drawer.get_by_role("button", name=re.compile(r"保\s*存")).click()
+    await expect(rm.get_by_text("通知设置已保存")).to_be_visible()
+    settings = await _as(gateway_url, "rm_zhang", "/v1/users/me/notificationSettings")
+    assert settings["channels"] == ["CHANNEL_EMAIL"] and not settings.get("hasWebhookSecret")
     await rm.context.close()
     await manager.context.close()

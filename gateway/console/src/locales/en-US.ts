@@ -712,6 +712,8 @@ export const enUS: Messages = {
     channels: "Other channels",
     quietStart: "Quiet hours from",
     quietEnd: "Quiet hours until",
+    webhookSecret: "Signing secret (DingTalk)",
+    secretSet: "Set; leave empty to keep it",
     webhookUri: "Webhook URL",
     saved: "Announcement saved",
     published: "Announcement published",

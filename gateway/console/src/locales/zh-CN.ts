@@ -711,6 +711,8 @@ export const zhCN = {
     channels: "其他渠道",
     quietStart: "免打扰开始",
     quietEnd: "免打扰结束",
+    webhookSecret: "加签密钥（钉钉）",
+    secretSet: "已设置；留空则保持不变",
     webhookUri: "群机器人回调地址",
     saved: "公告已保存",
     published: "公告已发布",

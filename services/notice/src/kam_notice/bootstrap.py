@@ -27,7 +27,7 @@ from kam_notice.adapters.orm import Base, OrgUnitCopy, UserCopy
 from kam_notice.entrypoints.grpc_api import AnnouncementServicer, NotificationServicer
 from kam_notice.service_layer import demo
 from kam_notice.service_layer.announcements import AnnouncementService
-from kam_notice.service_layer.deliveries import Deliveries, Sender, SmtpSender, SmtpSettings
+from kam_notice.service_layer.deliveries import Deliveries, Sender, SmtpSender, SmtpSettings, WebhookSender
 from kam_notice.service_layer.inbox import Inbox
 from kam_notice.service_layer.templates import Templates
 
@@ -43,7 +43,9 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
     app = ServiceApp(settings=settings, db=db, metadata=METADATA, versions_dir=MIGRATIONS, clock=clock)
     secret = pagination.page_secret(settings.token_secret.reveal())
     smtp = smtp_settings()
-    senders: dict[int, Sender] = {notice_pb2.CHANNEL_EMAIL: SmtpSender(smtp)} if smtp else {}
+    senders: dict[int, Sender] = {notice_pb2.CHANNEL_WEBHOOK: WebhookSender(clock)}
+    if smtp:
+        senders[notice_pb2.CHANNEL_EMAIL] = SmtpSender(smtp)
     deliveries = Deliveries(db, clock, secret, senders)
     keep = env_int("KAM_NOTICE_INBOX_DAYS", 90, minimum=1, maximum=3650)
     inbox = Inbox(db, clock, secret, keep_days=keep, deliveries=deliveries)

@@ -110,6 +110,7 @@ interface SettingsValues {
   quietStart: dayjs.Dayjs | null;
   quietEnd: dayjs.Dayjs | null;
   webhookUri?: string;
+  webhookSecret?: string;
 }
 
 function SettingsDrawer({ open, onClose }: { open: boolean; onClose: () => void }) {
@@ -128,6 +129,8 @@ function SettingsDrawer({ open, onClose }: { open: boolean; onClose: () => void 
         quietHoursStart: values.quietStart ? { hours: values.quietStart.hour(), minutes: values.quietStart.minute() } : {},
         quietHoursEnd: values.quietEnd ? { hours: values.quietEnd.hour(), minutes: values.quietEnd.minute() } : {},
         webhookUri: values.webhookUri ?? "",
+        // write-only: sent when typed, kept as it is otherwise
+        ...(values.webhookSecret ? { webhookSecret: values.webhookSecret } : {}),
         etag: current?.etag,
       },
       {
@@ -168,6 +171,9 @@ function SettingsDrawer({ open, onClose }: { open: boolean; onClose: () => void 
           </Space>
           <Form.Item name="webhookUri" label={t("notices.webhookUri")}>
             <Input placeholder="https://" />
+          </Form.Item>
+          <Form.Item name="webhookSecret" label={t("notices.webhookSecret")} extra={current.hasWebhookSecret ? t("notices.secretSet") : undefined}>
+            <Input.Password autoComplete="new-password" placeholder="SEC…" />
           </Form.Item>
           <Button type="primary" htmlType="submit" loading={save.isPending}>
             {t("common.save")}

@@ -65,7 +65,10 @@ export function useUpdateSettings() {
     mutationFn: (settings: NotificationSettings) =>
       must(
         api.PATCH("/v1/users/{user}/notificationSettings", {
-          params: { path: { user: "me" }, query: { updateMask: "channels,quietHoursStart,quietHoursEnd,webhookUri" } },
+          params: {
+            path: { user: "me" },
+            query: { updateMask: `channels,quietHoursStart,quietHoursEnd,webhookUri${settings.webhookSecret ? ",webhookSecret" : ""}` },
+          },
           body: settings,
         }),
       ),

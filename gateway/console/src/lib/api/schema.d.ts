@@ -5147,11 +5147,19 @@ export interface components {
             channels?: ("CHANNEL_UNSPECIFIED" | "CHANNEL_IN_APP" | "CHANNEL_EMAIL" | "CHANNEL_SMS" | "CHANNEL_WEBHOOK")[];
             /** @description Checksum for optimistic concurrency. */
             etag?: string;
+            /** @description Whether a signing secret is set. */
+            readonly hasWebhookSecret?: boolean;
             /** @description Resource name, `users/{user}/notificationSettings`. */
             name?: string;
             quietHoursEnd?: components["schemas"]["google.type.TimeOfDay"];
             quietHoursStart?: components["schemas"]["google.type.TimeOfDay"];
-            /** @description Webhook URL for CHANNEL_WEBHOOK. */
+            /** @description The 钉钉 robot's signing secret (加签, `SEC…`); write-only: never returned. */
+            webhookSecret?: string;
+            /**
+             * @description Webhook URL for CHANNEL_WEBHOOK. A 企业微信 group robot (`…/cgi-bin/webhook/send?key=…`) gets its `text`
+             *      message, a 钉钉 robot (`…/robot/send?access_token=…`) its `text` message, signed when `webhook_secret` is
+             *      set; any other URL KAM's own JSON (`id`, `title`, `body`, `subject`).
+             */
             webhookUri?: string;
         };
         /** @description Request for NotificationService.RetryDelivery. */

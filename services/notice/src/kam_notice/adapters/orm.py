@@ -93,6 +93,7 @@ class NotificationSettingsRow(Base):
     quiet_start: Mapped[int] = mapped_column(Integer)  # minutes after midnight, bank time
     quiet_end: Mapped[int] = mapped_column(Integer)
     webhook_uri: Mapped[str] = mapped_column(String(2000), default="")
+    webhook_secret: Mapped[str] = mapped_column(String(200), default="")  # 钉钉 加签; never returned
     version: Mapped[int] = mapped_column(Integer, default=1)
     update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

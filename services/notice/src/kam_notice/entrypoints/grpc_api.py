@@ -131,7 +131,7 @@ class NotificationServicer(npb_grpc.NotificationServiceServicer):
         message = request.notification_settings
         paths = list(request.update_mask.paths)
         if not paths:  # every populated field
-            paths = [p for p in ("channels", "webhook_uri") if getattr(message, p)]
+            paths = [p for p in ("channels", "webhook_uri", "webhook_secret") if getattr(message, p)]
             paths += [p for p in ("quiet_hours_start", "quiet_hours_end") if message.HasField(p)]
         elif paths == ["*"]:
             paths = list(SETTINGS_WRITABLE)

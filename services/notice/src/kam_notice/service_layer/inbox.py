@@ -39,7 +39,7 @@ Category = notice_pb2.Notification.Category
 Channel = notice_pb2.Channel
 #: Quiet hours until a user sets their own: 22:00–08:00, bank time.
 DEFAULT_QUIET = (22 * 60, 8 * 60)
-SETTINGS_WRITABLE = ("channels", "quiet_hours_start", "quiet_hours_end", "webhook_uri")
+SETTINGS_WRITABLE = ("channels", "quiet_hours_start", "quiet_hours_end", "webhook_uri", "webhook_secret")
 _NOTIFICATIONS = NotificationRow.__table__
 
 
@@ -317,6 +317,12 @@ class Inbox:
                 f"{path}.webhook_uri",
                 "应为 http(s):// 开头的网址，最长 2000 字符 (an http(s) URL)",
             )
+        if "webhook_secret" in paths:
+            v.check(
+                len(message.webhook_secret) <= 200 and "\x00" not in message.webhook_secret,
+                f"{path}.webhook_secret",
+                "最长 200 字符 (at most 200 characters)",
+            )
         v.raise_if_any()
         now = self.clock.now()
         async with self.db.transaction() as session:
@@ -328,6 +334,7 @@ class Inbox:
                     quiet_start=DEFAULT_QUIET[0],
                     quiet_end=DEFAULT_QUIET[1],
                     webhook_uri="",
+                    webhook_secret="",
                     version=0,
                     update_time=now,
                 )
@@ -342,6 +349,8 @@ class Inbox:
                 row.quiet_end = message.quiet_hours_end.hours * 60 + message.quiet_hours_end.minutes
             if "webhook_uri" in paths:
                 row.webhook_uri = message.webhook_uri
+            if "webhook_secret" in paths:
+                row.webhook_secret = message.webhook_secret
             row.version += 1
             row.update_time = now
             return _settings_proto(user, row)
@@ -400,5 +409,6 @@ def _settings_proto(user: str, row: NotificationSettingsRow | None) -> notice_pb
         quiet_hours_start=timeofday_pb2.TimeOfDay(hours=start // 60, minutes=start % 60),
         quiet_hours_end=timeofday_pb2.TimeOfDay(hours=end // 60, minutes=end % 60),
         webhook_uri=row.webhook_uri if row else "",
+        has_webhook_secret=bool(row and row.webhook_secret),
         etag=etags.etag_for(row.version if row else 0),
     )

@@ -141,20 +141,24 @@ class Notification(_message.Message):
     def __init__(self, name: _Optional[str] = ..., category: _Optional[_Union[Notification.Category, str]] = ..., title: _Optional[str] = ..., body: _Optional[str] = ..., subject: _Optional[str] = ..., importance: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., read_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class NotificationSettings(_message.Message):
-    __slots__ = ("name", "channels", "quiet_hours_start", "quiet_hours_end", "webhook_uri", "etag")
+    __slots__ = ("name", "channels", "quiet_hours_start", "quiet_hours_end", "webhook_uri", "etag", "webhook_secret", "has_webhook_secret")
     NAME_FIELD_NUMBER: _ClassVar[int]
     CHANNELS_FIELD_NUMBER: _ClassVar[int]
     QUIET_HOURS_START_FIELD_NUMBER: _ClassVar[int]
     QUIET_HOURS_END_FIELD_NUMBER: _ClassVar[int]
     WEBHOOK_URI_FIELD_NUMBER: _ClassVar[int]
     ETAG_FIELD_NUMBER: _ClassVar[int]
+    WEBHOOK_SECRET_FIELD_NUMBER: _ClassVar[int]
+    HAS_WEBHOOK_SECRET_FIELD_NUMBER: _ClassVar[int]
     name: str
     channels: _containers.RepeatedScalarFieldContainer[Channel]
     quiet_hours_start: _timeofday_pb2.TimeOfDay
     quiet_hours_end: _timeofday_pb2.TimeOfDay
     webhook_uri: str
     etag: str
-    def __init__(self, name: _Optional[str] = ..., channels: _Optional[_Iterable[_Union[Channel, str]]] = ..., quiet_hours_start: _Optional[_Union[_timeofday_pb2.TimeOfDay, _Mapping]] = ..., quiet_hours_end: _Optional[_Union[_timeofday_pb2.TimeOfDay, _Mapping]] = ..., webhook_uri: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
+    webhook_secret: str
+    has_webhook_secret: bool
+    def __init__(self, name: _Optional[str] = ..., channels: _Optional[_Iterable[_Union[Channel, str]]] = ..., quiet_hours_start: _Optional[_Union[_timeofday_pb2.TimeOfDay, _Mapping]] = ..., quiet_hours_end: _Optional[_Union[_timeofday_pb2.TimeOfDay, _Mapping]] = ..., webhook_uri: _Optional[str] = ..., etag: _Optional[str] = ..., webhook_secret: _Optional[str] = ..., has_webhook_secret: _Optional[bool] = ...) -> None: ...
 
 class Template(_message.Message):
     __slots__ = ("name", "display_name", "category", "channel", "subject", "body", "update_time", "etag", "en_subject", "en_body")
