@@ -146,3 +146,16 @@ class RecordingSender:
 
     async def send(self, message) -> None:
         self.sent.append(message)
+
+
+def event_meta(event_id: str, event_type: str = "kam.alert.v1.AlertRaised") -> EventMeta:
+    """A consumed event's metadata (its id is what makes a redelivery the same event)."""
+    return EventMeta(
+        event_id=event_id,
+        event_type=event_type,
+        source="kam/alert",
+        time="",
+        subject="",
+        resource="",
+        delivery=1,
+    )

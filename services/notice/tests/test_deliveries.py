@@ -17,11 +17,10 @@ from kam.alert.v1 import alert_pb2
 from kam.alert.v1 import events_pb2 as alert_events
 from kam.notice.v1 import notice_pb2
 from kam.notice.v1 import notification_service_pb2 as npb
-from kam_kit.events import EventMeta
 from kam_notice.adapters.orm import UserCopy
 from kam_notice.service_layer.deliveries import BACKOFF, Deliveries, SmtpSender, SmtpSettings
 from kam_notice.service_layer.inbox import Inbox
-from notice_testlib import NOW, Bank
+from notice_testlib import NOW, Bank, event_meta
 
 D = notice_pb2.Delivery
 
@@ -62,18 +61,6 @@ def alert(name: str, severity: int = alert_pb2.SEVERITY_HIGH) -> alert_events.Al
     )
 
 
-def meta(event_id: str) -> EventMeta:
-    return EventMeta(
-        event_id=event_id,
-        event_type="kam.alert.v1.AlertRaised",
-        source="kam/alert",
-        time="",
-        subject="",
-        resource="",
-        delivery=1,
-    )
-
-
 async def _choose_email(bank: Bank, who: str, address: str) -> None:
     async with bank.db.transaction() as session:
         (await session.get(UserCopy, who)).email = address
@@ -105,7 +92,7 @@ async def test_an_alert_goes_by_e_mail_once_however_often_its_event_comes(bank: 
     await _choose_email(bank, "users/rm_dongcheng", "zhang.rm@bank.example")
     inbox, deliveries = _inbox(bank, port)
     for _ in range(2):
-        await bank.apply_as(inbox.on_alert, alert("alerts/a1"), meta("ev-1"))
+        await bank.apply_as(inbox.on_alert, alert("alerts/a1"), event_meta("ev-1"))
     assert await deliveries.dispatch() == 1
     assert await deliveries.dispatch() == 0  # nothing due any more
     (mail,) = mailbox.messages
@@ -123,7 +110,7 @@ async def test_an_alert_goes_by_e_mail_once_however_often_its_event_comes(bank: 
         alert_events.AlertRaised(
             alert=alert_pb2.Alert(name="alerts/b", title="t", recipients=["users/bm_beijing"])
         ),
-        meta("ev-b"),
+        event_meta("ev-b"),
     )
     suppressed = [d for d in await _deliveries(bank) if d.recipient == "users/bm_beijing"]
     assert [d.state for d in suppressed] == [D.STATE_SUPPRESSED]
@@ -142,9 +129,9 @@ async def test_quiet_hours_hold_all_but_urgent_ones_until_morning(bank: Bank, sm
     await _choose_email(bank, "users/rm_dongcheng", "zhang.rm@bank.example")
     inbox, deliveries = _inbox(bank, port)
     bank.clock.advance(timedelta(hours=14))  # 23:00 in Beijing
-    await bank.apply_as(inbox.on_alert, alert("alerts/late"), meta("ev-late"))
+    await bank.apply_as(inbox.on_alert, alert("alerts/late"), event_meta("ev-late"))
     await bank.apply_as(
-        inbox.on_alert, alert("alerts/urgent", alert_pb2.SEVERITY_CRITICAL), meta("ev-urgent")
+        inbox.on_alert, alert("alerts/urgent", alert_pb2.SEVERITY_CRITICAL), event_meta("ev-urgent")
     )
     assert await deliveries.dispatch() == 1
     assert [m["Subject"] for m in mailbox.messages] and "urgent" in str(
@@ -163,7 +150,7 @@ async def test_a_failing_server_is_retried_with_backoff_given_up_and_retried_on_
     mailbox, port = smtp
     await _choose_email(bank, "users/rm_dongcheng", "zhang.rm@bank.example")
     inbox, deliveries = _inbox(bank, _free_port())  # nothing listens there
-    await bank.apply_as(inbox.on_alert, alert("alerts/x"), meta("ev-x"))
+    await bank.apply_as(inbox.on_alert, alert("alerts/x"), event_meta("ev-x"))
     assert await deliveries.dispatch() == 1
     (record,) = await _deliveries(bank)
     assert record.state == D.STATE_PENDING and record.attempt_count == 1 and "Connection" in record.last_error

@@ -17,24 +17,11 @@ from kam.notice.v1 import notification_service_pb2 as npb
 from kam.push.v1 import push_pb2
 from kam.task.v1 import events_pb2 as task_events
 from kam.task.v1 import task_pb2
-from kam_kit.events import EventMeta
 from kam_notice.adapters.orm import NotificationRow, UserCopy
-from notice_testlib import NOW, Bank, violations
+from notice_testlib import NOW, Bank, event_meta, violations
 from sqlalchemy import func, select
 
 N = notice_pb2.Notification
-
-
-def meta(event_id: str, event_type: str) -> EventMeta:
-    return EventMeta(
-        event_id=event_id,
-        event_type=event_type,
-        source="kam/alert",
-        time="",
-        subject="",
-        resource="",
-        delivery=1,
-    )
 
 
 def raised(recipients: list[str], name: str = "alerts/a1") -> alert_events.AlertRaised:
@@ -66,7 +53,7 @@ async def test_an_alert_lands_once_in_each_recipients_inbox_with_a_live_push(ban
         (await session.get(UserCopy, "users/rm_li")).staff_code = "E0042"
     event = raised(["users/rm_dongcheng", "staff/E0042"])
     for _ in range(2):  # the same event delivered twice: one item each
-        await bank.apply_as(bank.inbox.on_alert, event, meta("ev-1", "kam.alert.v1.AlertRaised"))
+        await bank.apply_as(bank.inbox.on_alert, event, event_meta("ev-1", "kam.alert.v1.AlertRaised"))
     assert await count(bank) == 2
     mine = await inbox(bank, "users/rm_dongcheng")
     (item,) = mine.notifications
@@ -78,7 +65,7 @@ async def test_an_alert_lands_once_in_each_recipients_inbox_with_a_live_push(ban
     assert push.kind == "notification.created" and push.resource == "alerts/a1"
     # escalated: only those the escalation adds, marked as such
     escalated = alert_events.AlertEscalated(alert=event.alert, escalated_recipients=["users/bm_beijing"])
-    await bank.apply_as(bank.inbox.on_alert, escalated, meta("ev-2", "kam.alert.v1.AlertEscalated"))
+    await bank.apply_as(bank.inbox.on_alert, escalated, event_meta("ev-2", "kam.alert.v1.AlertEscalated"))
     (up,) = (await inbox(bank, "users/bm_beijing")).notifications
     assert up.title.startswith("【升级】")
     assert len((await inbox(bank, "users/rm_dongcheng")).notifications) == 1
@@ -92,7 +79,7 @@ async def test_a_published_announcement_and_a_new_task_reach_their_people(bank: 
     assert (await inbox(bank, "users/rm_shanghai")).notifications == []
     task = task_pb2.Task(name="tasks/t1", title="拜访客户甲", assignee="users/rm_shanghai")
     await bank.apply_as(
-        bank.inbox.on_task, task_events.TaskCreated(task=task), meta("ev-t", "kam.task.v1.TaskCreated")
+        bank.inbox.on_task, task_events.TaskCreated(task=task), event_meta("ev-t", "kam.task.v1.TaskCreated")
     )
     (item,) = (await inbox(bank, "users/rm_shanghai")).notifications
     assert (item.category, item.subject, item.title) == (N.CATEGORY_TASK, "tasks/t1", "新任务：拜访客户甲")
@@ -106,7 +93,7 @@ async def test_the_inbox_filters_marks_read_and_is_its_owners(bank: Bank) -> Non
         await bank.apply_as(
             bank.inbox.on_alert,
             raised(["users/rm_dongcheng"], f"alerts/a{i}"),
-            meta(f"ev-{i}", "AlertRaised"),
+            event_meta(f"ev-{i}", "AlertRaised"),
         )
         bank.clock.advance(timedelta(minutes=1))
     listed = await inbox(bank, "users/rm_dongcheng")
@@ -216,10 +203,12 @@ async def test_settings_keep_channels_and_quiet_hours_and_refuse_what_makes_no_s
 
 
 async def test_items_older_than_the_kept_days_are_pruned(bank: Bank) -> None:
-    await bank.apply_as(bank.inbox.on_alert, raised(["users/rm_dongcheng"]), meta("ev-old", "AlertRaised"))
+    await bank.apply_as(
+        bank.inbox.on_alert, raised(["users/rm_dongcheng"]), event_meta("ev-old", "AlertRaised")
+    )
     bank.clock.advance(timedelta(days=89))
     await bank.apply_as(
-        bank.inbox.on_alert, raised(["users/rm_dongcheng"], "alerts/new"), meta("ev-new", "AlertRaised")
+        bank.inbox.on_alert, raised(["users/rm_dongcheng"], "alerts/new"), event_meta("ev-new", "AlertRaised")
     )
     bank.clock.advance(timedelta(days=1, seconds=1))
     assert await bank.inbox.prune() == 1

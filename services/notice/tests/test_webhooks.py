@@ -17,10 +17,9 @@ from kam.alert.v1 import alert_pb2
 from kam.alert.v1 import events_pb2 as alert_events
 from kam.notice.v1 import notice_pb2
 from kam.notice.v1 import notification_service_pb2 as npb
-from kam_kit.events import EventMeta
 from kam_notice.service_layer.deliveries import Deliveries, WebhookSender
 from kam_notice.service_layer.inbox import Inbox
-from notice_testlib import Bank
+from notice_testlib import Bank, event_meta
 
 D = notice_pb2.Delivery
 SECRET = "SECtest0123456789"
@@ -97,18 +96,6 @@ def _alert(name: str, recipient: str) -> alert_events.AlertRaised:
     )
 
 
-def _meta(event_id: str) -> EventMeta:
-    return EventMeta(
-        event_id=event_id,
-        event_type="AlertRaised",
-        source="kam/alert",
-        time="",
-        subject="",
-        resource="",
-        delivery=1,
-    )
-
-
 def _setup(bank: Bank) -> tuple[Inbox, Deliveries]:
     deliveries = Deliveries(
         bank.db, bank.clock, b"p" * 32, {notice_pb2.CHANNEL_WEBHOOK: WebhookSender(bank.clock, timeout=3)}
@@ -121,10 +108,10 @@ async def test_wecom_gets_its_text_and_dingtalk_a_signed_one(bank: Bank, robots:
     kept = await _choose_webhook(bank, "users/bm_beijing", f"{robots.url}/robot/send?access_token=t1", SECRET)
     assert kept.has_webhook_secret and not kept.webhook_secret  # write-only
     inbox, deliveries = _setup(bank)
-    await bank.apply_as(inbox.on_alert, _alert("alerts/w1", "users/rm_dongcheng"), _meta("ev-w1"))
-    await bank.apply_as(inbox.on_alert, _alert("alerts/w2", "users/bm_beijing"), _meta("ev-w2"))
+    await bank.apply_as(inbox.on_alert, _alert("alerts/w1", "users/rm_dongcheng"), event_meta("ev-w1"))
+    await bank.apply_as(inbox.on_alert, _alert("alerts/w2", "users/bm_beijing"), event_meta("ev-w2"))
     for _ in range(2):  # the same event again: nothing more
-        await bank.apply_as(inbox.on_alert, _alert("alerts/w1", "users/rm_dongcheng"), _meta("ev-w1"))
+        await bank.apply_as(inbox.on_alert, _alert("alerts/w1", "users/rm_dongcheng"), event_meta("ev-w1"))
     assert await deliveries.dispatch() == 2
     by_path = {path: (query, headers, body) for path, query, headers, body in robots.received}
     assert len(robots.received) == 2
@@ -148,7 +135,7 @@ async def test_a_robots_error_answer_is_retried_and_recorded(bank: Bank, robots:
     await _choose_webhook(bank, "users/rm_dongcheng", f"{robots.url}/robot/send?access_token=t1", "SECwrong")
     inbox, deliveries = _setup(bank)
     robots.fail = True
-    await bank.apply_as(inbox.on_alert, _alert("alerts/f", "users/rm_dongcheng"), _meta("ev-f"))
+    await bank.apply_as(inbox.on_alert, _alert("alerts/f", "users/rm_dongcheng"), event_meta("ev-f"))
     assert await deliveries.dispatch() == 1
     (record,) = (await bank.call("ListDeliveries", npb.ListDeliveriesRequest(), "users/admin")).deliveries
     assert record.state == D.STATE_PENDING and "310000" in record.last_error and record.attempt_count == 1
