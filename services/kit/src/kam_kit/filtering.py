@@ -8,8 +8,11 @@ any other syntax give INVALID_ARGUMENT naming ``filter``.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Collection, Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 from kam_kit.errors import InvalidArgument
 
@@ -55,3 +58,26 @@ def boolean(value: str) -> bool:
     if value not in ("true", "false"):
         raise ValueError("应为 true 或 false (must be true or false)")
     return value == "true"
+
+
+def timestamp(value: str) -> datetime:
+    """A filter's RFC 3339 time with its offset (``2026-01-01T00:00:00+08:00`` or ``…Z``), in UTC (stored times
+    are UTC: naive UTC text on SQLite, so a comparison must be made in UTC)."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise ValueError(
+            "应为带时区的 RFC 3339 时间 (an RFC 3339 time with its offset, e.g. 2026-12-01T00:00:00Z)"
+        )
+    return parsed.astimezone(UTC)
+
+
+#: The orderings :func:`parse_equalities` accepts for a ``comparable`` field (its result's keys ``"<field> <op>"``).
+COMPARISONS: dict[str, Callable[[Any, Any], Any]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}

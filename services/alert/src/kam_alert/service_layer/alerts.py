@@ -9,7 +9,6 @@ not keep alerting", without resolving).
 from __future__ import annotations
 
 import json
-import operator
 import uuid
 from datetime import datetime, timedelta
 
@@ -20,6 +19,7 @@ from kam_kit.auth import Identity
 from kam_kit.clock import Clock
 from kam_kit.db import Database
 from kam_kit.errors import FailedPrecondition, InvalidArgument, NotFound
+from kam_kit.filtering import COMPARISONS, timestamp
 from kam_kit.scope import DataScope
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -64,18 +64,6 @@ def _resource(prefix: str):
     return parse
 
 
-def _time(value: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        raise ValueError(
-            "应为带时区的 RFC 3339 时间 (an RFC 3339 time with its offset, e.g. 2026-12-01T00:00:00Z)"
-        )
-    return moment
-
-
 #: ListAlerts' filter fields (AIP-160): equalities; ``recipients = "users/…"`` is "among the recipients";
 #: ``severity`` and ``create_time`` also compare (``severity >= SEVERITY_HIGH``, ``create_time >= "…"``).
 FILTERS = {
@@ -85,10 +73,9 @@ FILTERS = {
     "rule": _resource("alertRules/"),
     "branch": _resource("orgUnits/"),
     "recipients": _resource("users/"),
-    "create_time": _time,
+    "create_time": timestamp,
 }
 COMPARABLE = ("severity", "create_time")
-_COMPARE = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
 ORDERS = {
     "create_time": AlertRow.create_time,
     "update_time": AlertRow.update_time,
@@ -145,7 +132,7 @@ class AlertService:
             )
         if "create_time" in filters:
             conditions.append(AlertRow.create_time == filters["create_time"])
-        for sign, compare in _COMPARE.items():
+        for sign, compare in COMPARISONS.items():
             if (moment := filters.get(f"create_time {sign}")) is not None:
                 conditions.append(compare(AlertRow.create_time, moment))
             if (level := filters.get(f"severity {sign}")) is not None:

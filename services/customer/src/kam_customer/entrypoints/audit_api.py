@@ -12,6 +12,7 @@ from kam.customer.v1 import audit_service_pb2_grpc as pb_grpc
 from kam.customer.v1 import customer_pb2
 from kam_kit import pagination
 from kam_kit.errors import InvalidArgument, PermissionDenied
+from kam_kit.filtering import timestamp
 from kam_kit.grpcserver import current_identity, current_request_id
 from opentelemetry import trace
 
@@ -23,7 +24,7 @@ from kam_customer.service_layer.audit import AccessAudit, record_to_proto
 RECORD_FILTERS = {
     "actor": filters.Field(AccessRecordRow.actor, str),
     "method": filters.Field(AccessRecordRow.method, str),
-    "access_time": filters.Field(AccessRecordRow.access_time, filters.timestamp, filters.ORDERING),
+    "access_time": filters.Field(AccessRecordRow.access_time, timestamp, filters.ORDERING),
     "customer": filters.Field(audit.CustomerColumn(), lambda value: value.removeprefix("customers/")),
 }
 

@@ -9,7 +9,7 @@ from kam.customer.v1 import customer_service_pb2 as pb
 from kam.customer.v1 import customer_service_pb2_grpc as pb_grpc
 from kam_kit import pagination, protoconv
 from kam_kit.errors import InvalidArgument
-from kam_kit.filtering import boolean, parse_equalities
+from kam_kit.filtering import boolean, parse_equalities, timestamp
 from kam_kit.grpcserver import current_identity
 from sqlalchemy import func, select
 
@@ -74,8 +74,8 @@ LIST_FILTERS = {
     "branch": filters.Field(CustomerRow.branch, str),
     "relationship_manager": filters.Field(CustomerRow.relationship_manager, str),
     "key_customer": filters.Field(CustomerRow.key_customer, boolean),
-    "create_time": filters.Field(CustomerRow.create_time, filters.timestamp, filters.ORDERING),
-    "update_time": filters.Field(CustomerRow.update_time, filters.timestamp, filters.ORDERING),
+    "create_time": filters.Field(CustomerRow.create_time, timestamp, filters.ORDERING),
+    "update_time": filters.Field(CustomerRow.update_time, timestamp, filters.ORDERING),
     # AUM as of the last scan (CNY yuan; 0 for a customer without metrics), as ``order_by`` reads it
     **dict.fromkeys(
         ("metrics.assets_under_management", "assets_under_management"),
@@ -100,7 +100,7 @@ ACCOUNT_FILTERS = {
 TRANSACTION_FILTERS = {
     "direction": filters.Field(TransactionRow.direction, filters.enum_value(protomap.DIRECTION_FROM_PROTO)),
     "channel": filters.Field(TransactionRow.channel, filters.enum_value(protomap.CHANNEL_FROM_PROTO)),
-    "post_time": filters.Field(TransactionRow.post_time, filters.timestamp, filters.ORDERING),
+    "post_time": filters.Field(TransactionRow.post_time, timestamp, filters.ORDERING),
     "amount": filters.Field(TransactionRow.amount, filters.amount, filters.ORDERING),
 }
 

@@ -16,7 +16,7 @@ import operator
 import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from kam_kit.errors import InvalidArgument
@@ -73,14 +73,6 @@ def parse(text: str, fields: Mapping[str, Field]) -> list[ColumnElement[bool]]:
             raise InvalidArgument.for_field("filter", f"{name}: {exc}") from None
         conditions.append(OPERATORS[op](spec.column, value))
     return conditions
-
-
-def timestamp(value: str) -> datetime:
-    """RFC 3339 with an offset (``2026-01-01T00:00:00+08:00`` or ``…Z``)."""
-    parsed = datetime.fromisoformat(value)
-    if parsed.tzinfo is None:
-        raise ValueError("时间需带时区 (timestamp needs an offset, e.g. +08:00)")
-    return parsed.astimezone(UTC)  # stored times are UTC (naive UTC text on SQLite)
 
 
 def amount(value: str) -> Decimal:

@@ -15,6 +15,7 @@ from kam_kit.auth import Identity
 from kam_kit.clock import Clock
 from kam_kit.db import Database
 from kam_kit.errors import InvalidArgument, Validator
+from kam_kit.filtering import timestamp
 from sqlalchemy import String, cast, literal, select, union_all
 
 from kam_customer.adapters.orm import InteractionRow
@@ -193,7 +194,7 @@ class TimelineService:
                 "type": filters.Field(
                     c.type, filters.enum_value({f"TYPE_{name}": name for name in (*STAFF_TYPES, SYSTEM)})
                 ),
-                "occur_time": filters.Field(c.occur_time, filters.timestamp, filters.ORDERING),
+                "occur_time": filters.Field(c.occur_time, timestamp, filters.ORDERING),
                 "author": filters.Field(c.author, str),
             },
         )

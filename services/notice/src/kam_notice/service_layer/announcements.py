@@ -112,6 +112,40 @@ async def _parents(session: AsyncSession) -> dict[str, str | None]:
     }
 
 
+@dataclass(frozen=True)
+class People:
+    """The active users as audiences see them — each with the org units above their own — read once for a
+    request however many announcements it counts."""
+
+    users: list[tuple[Row[Any], frozenset[str]]]
+
+    def audience_of(self, row: AnnouncementRow) -> dict[str, Row[Any]]:
+        """Who an announcement is for now (plain rows: name, display name, org unit), its publisher left out: they
+        wrote it, and neither get it in their inbox nor count in its read ratio."""
+        audience = _audience(row)
+        return {
+            user.name: user
+            for user, above in self.users
+            if user.name != row.publisher
+            and audience.includes(user.name, user.org_unit, user.roles.split(), above)
+        }
+
+
+async def _people(session: AsyncSession) -> People:
+    parents = await _parents(session)
+    above: dict[str, frozenset[str]] = {}
+    users = []
+    for user in await session.execute(
+        select(UserCopy.name, UserCopy.display_name, UserCopy.org_unit, UserCopy.roles).where(
+            UserCopy.active.is_(True)
+        )
+    ):
+        if user.org_unit not in above:
+            above[user.org_unit] = _above(user.org_unit, parents)
+        users.append((user, above[user.org_unit]))
+    return People(users)
+
+
 def _above(unit: str, parents: Mapping[str, str | None]) -> frozenset[str]:
     """The org units above ``unit`` (``orgUnits/…``), nearest first, not ``unit`` itself."""
     out: list[str] = []
@@ -208,47 +242,30 @@ class AnnouncementService:
             )
         )
 
-    async def _audience_of(self, session: AsyncSession, row: AnnouncementRow) -> dict[str, Row[Any]]:
-        """Who an announcement is for now — its publisher left out: they wrote it, and neither get it in their
-        inbox nor count in its read ratio."""
-        members = await self._members(session, _audience(row))
-        members.pop(row.publisher, None)
-        return members
-
-    async def _members(self, session: AsyncSession, audience: Audience) -> dict[str, Row[Any]]:
-        """The active users an audience takes in now, by name (plain rows: name, display name, org unit)."""
-        parents = await _parents(session)
-        above: dict[str, frozenset[str]] = {}
-        members = {}
-        users = await session.execute(
-            select(UserCopy.name, UserCopy.display_name, UserCopy.org_unit, UserCopy.roles).where(
-                UserCopy.active.is_(True)
-            )
-        )
-        for user in users:
-            if user.org_unit not in above:
-                above[user.org_unit] = _above(user.org_unit, parents)
-            if audience.includes(user.name, user.org_unit, user.roles.split(), above[user.org_unit]):
-                members[user.name] = user
-        return members
-
     async def _protos(
         self, session: AsyncSession, viewer: Viewer, rows: Sequence[AnnouncementRow]
     ) -> list[notice_pb2.Announcement]:
         read = await self._read_ids(session, viewer.user, [row.id for row in rows])
+        counted = [
+            row for row in rows if viewer.may_change(row)
+        ]  # the publisher and administrators see the ratio
+        people = await _people(session) if counted else None
+        readers: dict[str, set[str]] = {}
+        if counted:
+            for announcement_id, user in await session.execute(
+                select(AnnouncementReadRow.announcement_id, AnnouncementReadRow.user).where(
+                    AnnouncementReadRow.announcement_id.in_([row.id for row in counted])
+                )
+            ):
+                readers.setdefault(announcement_id, set()).add(user)
         out = []
         for row in rows:
             message = _to_proto(row)
             message.read = row.id in read
-            if viewer.may_change(row):  # the publisher and administrators see the read ratio
-                members = await self._audience_of(session, row)
-                readers = set(
-                    await session.scalars(
-                        select(AnnouncementReadRow.user).where(AnnouncementReadRow.announcement_id == row.id)
-                    )
-                )
+            if people is not None and viewer.may_change(row):
+                members = people.audience_of(row)
                 message.audience_count = len(members)
-                message.read_count = len(readers & set(members))
+                message.read_count = len(readers.get(row.id, set()) & members.keys())
             out.append(message)
         return out
 
@@ -265,7 +282,7 @@ class AnnouncementService:
                 raise PermissionDenied(
                     "只有发布人或管理员可以查看阅读情况 (only its publisher or an administrator)"
                 )
-            members = await self._audience_of(session, row)
+            members = (await _people(session)).audience_of(row)
             receipts = {
                 r.user: r
                 for r in await session.scalars(
@@ -500,7 +517,7 @@ class AnnouncementService:
             resource=f"{PREFIX}{row.id}",
         )
         if self.inbox is not None:
-            members = await self._audience_of(session, row)
+            members = (await _people(session)).audience_of(row)
             await self.inbox.deliver(
                 session,
                 members,

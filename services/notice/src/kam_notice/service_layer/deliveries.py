@@ -253,13 +253,17 @@ class Deliveries:
         )
         now = self.clock.now()
         planned = 0
+        keys = {
+            (user, channel): f"{user}|{channel}|{source}"[:300] for user in chosen for channel in channels
+        }
+        made = set(await session.scalars(select(DeliveryRow.key).where(DeliveryRow.key.in_(keys.values()))))
         for user in chosen:
             row_settings = settings[user]
             for channel in channels:
                 if str(channel) not in row_settings.channels.split():
                     continue
-                key = f"{user}|{channel}|{source}"[:300]
-                if await session.scalar(select(DeliveryRow.id).where(DeliveryRow.key == key)) is not None:
+                key = keys[(user, channel)]
+                if key in made:
                     continue  # the source's event again: sent once
                 address = (
                     row_settings.webhook_uri

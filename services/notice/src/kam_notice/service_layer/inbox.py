@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from google.protobuf import struct_pb2
 from google.type import timeofday_pb2
@@ -23,7 +23,7 @@ from kam_kit.clock import Clock
 from kam_kit.db import Database
 from kam_kit.errors import InvalidArgument, NotFound, PermissionDenied, Validator
 from kam_kit.events import EventMeta
-from kam_kit.filtering import boolean, parse_equalities
+from kam_kit.filtering import COMPARISONS, boolean, parse_equalities, timestamp
 from kam_kit.timeconv import to_timestamp
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -52,17 +52,7 @@ def _category(value: str) -> int:
     return _CATEGORIES[value]
 
 
-def _time(value: str) -> datetime:
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError("应为 RFC 3339 时间 (an RFC 3339 time)") from None
-    if parsed.tzinfo is None:
-        raise ValueError("需要时区 (a time zone is required)")
-    return parsed
-
-
-FILTERS = {"category": _category, "read": boolean, "create_time": _time}
+FILTERS = {"category": _category, "read": boolean, "create_time": timestamp}
 
 
 class Inbox:
@@ -207,19 +197,11 @@ class Inbox:
                 if filters["read"]
                 else NotificationRow.read_time.is_(None)
             )
-        for key, value in filters.items():
-            if key.startswith("create_time"):
-                operator = key.removeprefix("create_time").strip() or "="
-                column = NotificationRow.create_time
-                conditions.append(
-                    {
-                        "=": column == value,
-                        "<": column < value,
-                        "<=": column <= value,
-                        ">": column > value,
-                        ">=": column >= value,
-                    }[operator]
-                )
+        if "create_time" in filters:
+            conditions.append(NotificationRow.create_time == filters["create_time"])
+        for sign, compare in COMPARISONS.items():
+            if (moment := filters.get(f"create_time {sign}")) is not None:
+                conditions.append(compare(NotificationRow.create_time, moment))
         async with self.db.read() as session:
             total = int(
                 await session.scalar(select(func.count()).select_from(NotificationRow).where(*conditions))
