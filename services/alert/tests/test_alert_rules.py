@@ -199,6 +199,10 @@ async def test_a_repeated_create_with_the_same_request_id_returns_the_first_rule
     )
     assert first.name == again.name
     assert len((await api("ListAlertRules", pb.ListAlertRulesRequest())).alert_rules) == 1
+    too_long = pb.CreateAlertRuleRequest(alert_rule=cash_rule(), request_id="x" * 65)
+    with pytest.raises(grpc.aio.AioRpcError) as error:  # not a database error: the column holds 64
+        await api("CreateAlertRule", too_long)
+    assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT and "request_id" in violations(error.value)
 
 
 @pytest.mark.parametrize(

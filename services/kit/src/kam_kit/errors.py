@@ -172,6 +172,14 @@ class Validator:
             bool(value if not isinstance(value, str) else value.strip()), field_path, description
         )
 
+    def request_id(self, value: str, field_path: str = "request_id") -> bool:
+        """An idempotency key (a UUID is 36 characters): at most 64, no NUL — what the stores' columns hold."""
+        return self.check(
+            len(value) <= 64 and "\x00" not in value,
+            field_path,
+            "最长 64 字符，不含空字符 (at most 64 characters, no NUL)",
+        )
+
     def raise_if_any(self, message: str = "请求参数无效 (invalid argument)") -> None:
         if self.violations:
             fields = ", ".join(v.field for v in self.violations)

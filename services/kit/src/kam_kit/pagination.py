@@ -6,6 +6,11 @@ import base64
 import hashlib
 import hmac
 import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_kit.errors import InvalidArgument
 
@@ -68,3 +73,27 @@ class OffsetPages:
 
     def next(self, offset: int, count: int, more: bool, bound_to: str) -> str:
         return encode_token({"offset": offset + count}, bound_to=bound_to, secret=self.secret) if more else ""
+
+    async def rows(
+        self,
+        session: AsyncSession,
+        model: type[Any],
+        conditions: Sequence[Any],
+        order_by: Sequence[Any],
+        *,
+        token: str,
+        bound_to: str,
+        requested: int,
+        maximum: int = 500,
+    ) -> tuple[list[Any], str, int]:
+        """One page of ``model``'s rows that meet ``conditions``, in ``order_by``: the rows, the next page's token
+        and how many meet them in all (``total_size``). A bad token is ``INVALID_ARGUMENT`` before any query."""
+        offset = self.offset(token, bound_to)
+        size = page_size(requested, maximum=maximum)
+        total = int(await session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0)
+        found = list(
+            await session.scalars(
+                select(model).where(*conditions).order_by(*order_by).offset(offset).limit(size)
+            )
+        )
+        return found, self.next(offset, len(found), offset + len(found) < total, bound_to), total

@@ -148,7 +148,9 @@ class RuleService:
     # --- writes -------------------------------------------------------------------------------------------------
 
     async def create(self, identity: Identity | None, rule: AlertRule, *, request_id: str = "") -> AlertRule:
-        domain.problems(rule).raise_if_any()
+        v = domain.problems(rule)
+        v.request_id(request_id)
+        v.raise_if_any()
         async with self.db.transaction() as session:
             if request_id:
                 existing = await session.scalar(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from kam_kit import etags
 from kam_kit.errors import Validator
+from kam_kit.masking import mask_email, mask_name, mask_phone  # noqa: F401 - the domain names them too
 
 from kam_customer.domain import identifiers
 
@@ -78,21 +79,6 @@ def validate_draft(draft: CustomerDraft, validator: Validator, prefix: str = "cu
 
 def mask_id_number(value: str) -> str:
     return value[:4] + "*" * (len(value) - 8) + value[-4:] if len(value) > 8 else "*" * len(value)
-
-
-def mask_phone(value: str) -> str:
-    return value[:3] + "****" + value[-4:] if len(value) >= 11 else "*" * len(value)
-
-
-def mask_name(value: str) -> str:
-    """张三丰 → 张**; corporate names are public and stay as they are (callers decide)."""
-    return value[:1] + "*" * (len(value) - 1) if value else value
-
-
-def mask_email(value: str) -> str:
-    """zhang.wei@example.com → z***@example.com (the domain says which organisation, not who)."""
-    local, at, domain_part = value.partition("@")
-    return (local[:1] + "***" + at + domain_part) if at else ("***" if value else value)
 
 
 def mask_address(value: str) -> str:
