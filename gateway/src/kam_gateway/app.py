@@ -51,6 +51,8 @@ log = logging.getLogger(__name__)
 #: logged, not the path or query: paths carry account numbers and queries carry search terms (personal data).
 access_log = logging.getLogger("kam_gateway.access")
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+#: The limit for a request carrying a file (an announcement's attachment: 10 MiB, a third more as base64).
+DEFAULT_MAX_UPLOAD_BYTES = 14 * 1024 * 1024
 #: Deepest JSON body accepted (objects and arrays); deeper is a 400 before any parsing (Python's JSON parser
 #: and protobuf's recurse, and a few thousand levels would exhaust the stack).
 DEFAULT_MAX_JSON_DEPTH = 64
@@ -78,6 +80,7 @@ class Gateway:
         clock: Clock = SYSTEM_CLOCK,
         deadline_seconds: float = 10.0,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
         max_json_depth: int = DEFAULT_MAX_JSON_DEPTH,
         max_param_chars: int = DEFAULT_MAX_PARAM_CHARS,
         max_url_chars: int = DEFAULT_MAX_URL_CHARS,
@@ -90,6 +93,7 @@ class Gateway:
         self.router = Router(self.routes)
         self.deadline_seconds = deadline_seconds
         self.max_body_bytes = max_body_bytes
+        self.max_upload_bytes = max(max_upload_bytes, max_body_bytes)
         self.max_json_depth = max_json_depth
         self.max_param_chars = max_param_chars
         self.max_url_chars = max_url_chars
@@ -164,11 +168,12 @@ class Gateway:
                     )
                 )
         try:
-            body = await self._read_body(request)
+            limit = self.max_upload_bytes if route.uploads_file else self.max_body_bytes
+            body = await self._read_body(request, limit)
         except ClientDisconnect:  # nobody left to answer; not an error of ours
             return _json(*errors.bad_request("客户端已断开 (client disconnected)"))
         if body is None:
-            message = f"请求体过大 (request body larger than {self.max_body_bytes} bytes)"
+            message = f"请求体过大 (request body larger than {limit} bytes)"
             return _json(*errors.gateway_error(413, grpc.StatusCode.INVALID_ARGUMENT, message))
         if route.grpc_path == sessions.REFRESH:
             body = sessions.refresh_from_cookie(request, body)
@@ -288,15 +293,15 @@ class Gateway:
             headers={"cache-control": "no-cache", "x-accel-buffering": "no"},
         )
 
-    async def _read_body(self, request: Request) -> bytes | None:
-        """The request body, or None when it exceeds the limit (declared length or bytes actually sent)."""
+    async def _read_body(self, request: Request, limit: int) -> bytes | None:
+        """The request body, or None when it exceeds ``limit`` (declared length or bytes actually sent)."""
         declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_body_bytes:
+        if declared.isdigit() and int(declared) > limit:
             return None
         chunks, size = [], 0
         async for chunk in request.stream():
             size += len(chunk)
-            if size > self.max_body_bytes:
+            if size > limit:
                 return None
             chunks.append(chunk)
         return b"".join(chunks)

@@ -39,6 +39,12 @@ class Route:
     def server_streaming(self) -> bool:
         return self.method.server_streaming
 
+    @property
+    def uploads_file(self) -> bool:
+        """Whether the request carries a file (a top-level ``bytes`` field, base64 in JSON): such a route takes
+        the larger upload limit."""
+        return any(f.type == f.TYPE_BYTES for f in self.method.input_type.fields)
+
 
 class RouteError(ValueError):
     """An http rule that cannot be served (bad template, unknown body field…)."""

@@ -33,6 +33,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from kam_gateway import errors
 from kam_gateway.app import (
     DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_UPLOAD_BYTES,
     DEFAULT_MAX_JSON_DEPTH,
     DEFAULT_MAX_PARAM_CHARS,
     DEFAULT_MAX_URL_CHARS,
@@ -60,6 +61,7 @@ class GatewaySettings:
     deadline_seconds: float
     shutdown_grace_seconds: float
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
     max_json_depth: int = DEFAULT_MAX_JSON_DEPTH
     max_param_chars: int = DEFAULT_MAX_PARAM_CHARS
     max_url_chars: int = DEFAULT_MAX_URL_CHARS
@@ -117,6 +119,9 @@ class GatewaySettings:
             shutdown_grace_seconds=env_float("KAM_SHUTDOWN_GRACE_SECONDS", 5.0, environ=environ),
             max_body_bytes=env_int(
                 "KAM_GATEWAY_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, minimum=1, environ=environ
+            ),
+            max_upload_bytes=env_int(
+                "KAM_GATEWAY_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES, minimum=1, environ=environ
             ),
             max_json_depth=env_int(
                 "KAM_GATEWAY_MAX_JSON_DEPTH", DEFAULT_MAX_JSON_DEPTH, minimum=1, maximum=500, environ=environ
@@ -247,6 +252,7 @@ class GatewayServer:
             clock=self.clock,
             deadline_seconds=self.settings.deadline_seconds,
             max_body_bytes=self.settings.max_body_bytes,
+            max_upload_bytes=self.settings.max_upload_bytes,
             max_json_depth=self.settings.max_json_depth,
             max_param_chars=self.settings.max_param_chars,
             max_url_chars=self.settings.max_url_chars,

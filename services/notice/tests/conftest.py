@@ -18,6 +18,7 @@ from kam_notice.adapters.orm import Base, OrgUnitCopy
 from kam_notice.bootstrap import MIGRATIONS
 from kam_notice.entrypoints.grpc_api import AnnouncementServicer, NotificationServicer
 from kam_notice.service_layer.announcements import AnnouncementService
+from kam_notice.service_layer.customers import CustomerMessages, Policy
 from kam_notice.service_layer.deliveries import Deliveries
 from kam_notice.service_layer.inbox import Inbox
 from kam_notice.service_layer.templates import Templates
@@ -28,7 +29,9 @@ from notice_testlib import NOW, PEOPLE, UNITS, Bank, RecordingSender
 async def bank(database_url, token_secret):
     clock = ManualClock(NOW)
     async with migrated_database(database_url, MIGRATIONS, Base.metadata) as db:
-        deliveries = Deliveries(db, clock, b"p" * 32, {notice_pb2.CHANNEL_EMAIL: RecordingSender()})
+        senders = {notice_pb2.CHANNEL_EMAIL: RecordingSender(), notice_pb2.CHANNEL_SMS: RecordingSender()}
+        deliveries = Deliveries(db, clock, b"p" * 32, senders)  # type: ignore[arg-type]
+        customers = CustomerMessages(db, clock, b"p" * 32, deliveries, Policy())
         inbox = Inbox(db, clock, b"p" * 32, deliveries=deliveries)
         service = AnnouncementService(db, clock, b"p" * 32, inbox)
         server = GrpcServer("notice", 0, token_secret=token_secret, clock=clock)
@@ -39,13 +42,14 @@ async def bank(database_url, token_secret):
         )
         server.add(
             npb_grpc.add_NotificationServiceServicer_to_server,
-            NotificationServicer(inbox, Templates(db, clock, b"p" * 32), deliveries),
+            NotificationServicer(inbox, Templates(db, clock, b"p" * 32), deliveries, customers),
             "kam.notice.v1.NotificationService",
         )
         await server.start()
         try:
             async with grpc.aio.insecure_channel(f"127.0.0.1:{server.port}") as channel:
                 bank = Bank(channel, token_secret, clock, db, inbox, service)
+                bank.customers = customers
                 units = orgtree.identity_updaters(OrgUnitCopy)
                 for unit, parent, name in UNITS:
                     org_unit = identity_pb2.OrgUnit(

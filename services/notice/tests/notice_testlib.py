@@ -3,7 +3,12 @@ identity service's events: 总行 0000 → 北京分行 0100 → 东城支行 01
 
 from __future__ import annotations
 
+import json
+import threading
+import urllib.parse
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import grpc
 from google.rpc import error_details_pb2, status_pb2
@@ -63,6 +68,7 @@ class Bank:
         self.secret, self.clock, self.db = secret, clock, db
         self.people = dict(PEOPLE)
         self.inbox, self.service = inbox, service
+        self.customers = None  # the customer messages' handlers (conftest)
 
     async def call(self, method: str, request, who: str = "users/leader"):
         unit, role = self.people[who]
@@ -159,3 +165,40 @@ def event_meta(event_id: str, event_type: str = "kam.alert.v1.AlertRaised") -> E
         resource="",
         delivery=1,
     )
+
+
+class JsonReceiver:
+    """A real local HTTP server standing in for a provider (webhook robots, the SMS provider): records each POST as
+    (path, query, headers, JSON body) and answers with the JSON ``answer()`` gives; ``with`` runs it."""
+
+    def __init__(self, answer: Callable[[], dict]) -> None:
+        self.received: list[tuple[str, dict, dict, dict]] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                parts = urllib.parse.urlsplit(self.path)
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                receiver.received.append(
+                    (parts.path, urllib.parse.parse_qs(parts.query), dict(self.headers), body)
+                )
+                data = json.dumps(answer()).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+
+    def __enter__(self):
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -12,6 +12,7 @@ import pytest
 from google.protobuf import field_mask_pb2
 from kam.notice.v1 import announcement_service_pb2 as pb
 from kam.notice.v1 import events_pb2, notice_pb2
+from kam.notice.v1 import notification_service_pb2 as npb
 from kam_kit.timeconv import to_timestamp
 from notice_testlib import NOW, A, Bank, violations
 
@@ -227,9 +228,10 @@ def test_audience_json_round_trips() -> None:
 
 async def test_the_demo_announcements_are_made_once_and_one_goes_to_history_the_same_day(bank: Bank) -> None:
     from kam_notice.service_layer import demo
+    from kam_notice.service_layer.templates import Templates
 
     for _ in range(2):  # a restart makes them again: nothing new
-        await demo.seed(bank.service)
+        await demo.seed(bank.service, Templates(bank.db, bank.clock, b"p" * 32))
     assert sorted(await bank.titles("users/admin", "state = STATE_SCHEDULED")) == sorted(
         a.title for _, a in demo.demo_announcements(NOW)
     )
@@ -244,3 +246,7 @@ async def test_the_demo_announcements_are_made_once_and_one_goes_to_history_the_
     bank.clock.advance(timedelta(hours=9))  # 18:01 in Beijing: the maintenance notice is history
     await bank.service.tick()
     assert await bank.titles("users/rm_dongcheng", "state = STATE_EXPIRED") == ["今日系统维护通知"]
+    templates = await bank.call("ListTemplates", npb.ListTemplatesRequest(), "users/rm_dongcheng")
+    assert sorted(t.display_name for t in templates.templates) == sorted(  # valid, and made once
+        t.display_name for _, t in demo.TEMPLATES
+    )

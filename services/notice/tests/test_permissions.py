@@ -16,7 +16,7 @@ from kam_kit.timeconv import to_timestamp
 from notice_testlib import NOW, Bank
 
 #: Built but not yet: their permission is still checked first.
-NOT_YET = {"GetCustomerConsent", "UpdateCustomerConsent", "SendCustomerMessage"}
+NOT_YET: set[str] = set()
 MISSING = "f" * 32  # an id no record has
 
 
@@ -35,6 +35,11 @@ def _requests(announcement: str) -> dict[str, object]:
         "DeleteAnnouncement": pb.DeleteAnnouncementRequest(name=f"announcements/{MISSING}"),
         "MarkAnnouncementRead": pb.MarkAnnouncementReadRequest(name=announcement),
         "ListAnnouncementReads": pb.ListAnnouncementReadsRequest(parent=f"announcements/{MISSING}"),
+        "CreateAttachment": pb.CreateAttachmentRequest(
+            parent=f"announcements/{MISSING}", file_name="a.txt", content=b"a"
+        ),
+        "DownloadAttachment": pb.DownloadAttachmentRequest(name=f"{announcement}/attachments/{MISSING}"),
+        "DeleteAttachment": pb.DeleteAttachmentRequest(name=f"announcements/{MISSING}/attachments/{MISSING}"),
         "ListNotifications": npb.ListNotificationsRequest(parent="users/me"),
         "MarkNotificationRead": npb.MarkNotificationReadRequest(name=f"users/me/notifications/{MISSING}"),
         "MarkAllNotificationsRead": npb.MarkAllNotificationsReadRequest(parent="users/me"),
@@ -63,6 +68,14 @@ def _requests(announcement: str) -> dict[str, object]:
         "GetDelivery": npb.GetDeliveryRequest(name=f"deliveries/{MISSING}"),
         "ListDeliveries": npb.ListDeliveriesRequest(),
         "RetryDelivery": npb.RetryDeliveryRequest(name=f"deliveries/{MISSING}"),
+        "CreateBulletin": npb.CreateBulletinRequest(
+            bulletin=notice_pb2.Bulletin(template=f"templates/{MISSING}"), validate_only=True
+        ),
+        "PreviewBulletin": npb.PreviewBulletinRequest(
+            bulletin=notice_pb2.Bulletin(template=f"templates/{MISSING}")
+        ),
+        "GetBulletin": npb.GetBulletinRequest(name=f"bulletins/{MISSING}"),
+        "ListBulletins": npb.ListBulletinsRequest(),
     }
 
 

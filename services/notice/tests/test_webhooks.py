@@ -7,10 +7,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
-import threading
-import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from kam.alert.v1 import alert_pb2
@@ -19,52 +15,26 @@ from kam.notice.v1 import notice_pb2
 from kam.notice.v1 import notification_service_pb2 as npb
 from kam_notice.service_layer.deliveries import Deliveries, WebhookSender
 from kam_notice.service_layer.inbox import Inbox
-from notice_testlib import Bank, event_meta
+from notice_testlib import Bank, JsonReceiver, event_meta
 
 D = notice_pb2.Delivery
 SECRET = "SECtest0123456789"
 
 
-class Robots:
-    """What the robots received: (path, query, headers, JSON body); answers ``errcode`` 0 unless told to fail."""
+class Robots(JsonReceiver):
+    """What the robots received; they answer ``errcode`` 0 unless told to fail."""
 
     def __init__(self) -> None:
-        self.received: list[tuple[str, dict, dict, dict]] = []
         self.fail = False
-        robots = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                parts = urllib.parse.urlsplit(self.path)
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                robots.received.append(
-                    (parts.path, urllib.parse.parse_qs(parts.query), dict(self.headers), body)
-                )
-                answer = {"errcode": 310000, "errmsg": "sign not match"} if robots.fail else {"errcode": 0}
-                data = json.dumps(answer).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        super().__init__(
+            lambda: {"errcode": 310000, "errmsg": "sign not match"} if self.fail else {"errcode": 0}
+        )
 
 
 @pytest.fixture
 def robots():
-    r = Robots()
-    thread = threading.Thread(target=r.server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with Robots() as r:
         yield r
-    finally:
-        r.server.shutdown()
-        r.server.server_close()
 
 
 async def _choose_webhook(

@@ -1,9 +1,10 @@
 """Wires the notice service together (composition root).
 
-Announcements (AnnouncementService) and, of the NotificationService, the staff inboxes and settings work; its
-templates, customer messages and deliveries are built next and answer UNIMPLEMENTED until then. The service keeps its own
-copies of the identity service's users and org tree (audiences), and one replica at a time runs the clock that
-publishes scheduled announcements and moves expired ones to history.
+Announcements (AnnouncementService) and the NotificationService: staff inboxes and settings, templates, messages
+and bulletins to customers, deliveries over e-mail, SMS and webhooks. The service keeps its own copies of the
+identity service's users and org tree (audiences, scope) and of the customer service's key customers (segments,
+addresses), and one replica at a time runs the clock that publishes scheduled announcements, moves expired ones to
+history and sends what is due.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import logging
 from pathlib import Path
 
 from kam.alert.v1 import events_pb2 as alert_events
+from kam.customer.v1 import events_pb2 as customer_events
 from kam.identity.v1 import events_pb2 as identity_events
 from kam.notice.v1 import notice_pb2
 from kam.task.v1 import events_pb2 as task_events
@@ -24,15 +26,29 @@ from kam_kit.runtime import ServiceApp
 from kam_kit.settings import Secret, ServiceSettings, env_bool, env_int, env_str
 
 from kam_notice.adapters.orm import Base, OrgUnitCopy, UserCopy
+from kam_notice.domain.attachments import DEFAULT_MAX_BYTES, MAX_MAX_BYTES
 from kam_notice.entrypoints.grpc_api import AnnouncementServicer, NotificationServicer
 from kam_notice.service_layer import demo
 from kam_notice.service_layer.announcements import AnnouncementService
-from kam_notice.service_layer.deliveries import Deliveries, Sender, SmtpSender, SmtpSettings, WebhookSender
+from kam_notice.service_layer.attachments import Attachments
+from kam_notice.service_layer.customers import CustomerMessages, Policy
+from kam_notice.service_layer.deliveries import (
+    Deliveries,
+    HttpSmsSender,
+    Sender,
+    SmsSettings,
+    SmtpSender,
+    SmtpSettings,
+    WebhookSender,
+)
 from kam_notice.service_layer.inbox import Inbox
 from kam_notice.service_layer.templates import Templates
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 METADATA = Base.metadata
+#: After a batch of its events, how long the relay waits for more (the kit's default is 0.1 s): a notification's
+#: push leaves as soon as it is committed (p99 ≤ 1 s from an alert to the browser, docs/performance.md).
+NOTICE_COALESCE = 0.01
 #: How often the clock looks for announcements to publish or to move to history (seconds).
 TICK_SECONDS = 5.0
 log = logging.getLogger(__name__)
@@ -41,18 +57,24 @@ log = logging.getLogger(__name__)
 def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
     db = Database(settings.database_url)
     app = ServiceApp(settings=settings, db=db, metadata=METADATA, versions_dir=MIGRATIONS, clock=clock)
+    app.outbox_coalesce = NOTICE_COALESCE
     secret = pagination.page_secret(settings.token_secret.reveal())
     smtp = smtp_settings()
     senders: dict[int, Sender] = {notice_pb2.CHANNEL_WEBHOOK: WebhookSender(clock)}
     if smtp:
         senders[notice_pb2.CHANNEL_EMAIL] = SmtpSender(smtp)
+    sms = sms_settings()
+    if sms:
+        senders[notice_pb2.CHANNEL_SMS] = HttpSmsSender(sms)
     deliveries = Deliveries(db, clock, secret, senders)
+    customers = CustomerMessages(db, clock, secret, deliveries, customer_policy())
     keep = env_int("KAM_NOTICE_INBOX_DAYS", 90, minimum=1, maximum=3650)
     inbox = Inbox(db, clock, secret, keep_days=keep, deliveries=deliveries)
     announcements = AnnouncementService(db, clock, secret, inbox)
+    templates = Templates(db, clock, secret)
     app.serve(
-        AnnouncementServicer(announcements),
-        NotificationServicer(inbox, Templates(db, clock, secret), deliveries),
+        AnnouncementServicer(announcements, Attachments(db, clock, announcements, attachment_max_bytes())),
+        NotificationServicer(inbox, templates, deliveries, customers),
     )
     # every alert raised, repeated or escalated lands in its recipients' inboxes; a new task in its assignee's
     app.consume(
@@ -60,7 +82,17 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
         dict.fromkeys(
             (alert_events.AlertRaised, alert_events.AlertRepeated, alert_events.AlertEscalated),
             inbox.on_alert,
-        ),
+        )
+        | {alert_events.CustomerMessageRequested: customers.on_requested},
+    )
+    # the key customers a bulletin can reach, whose they are and how to reach them
+    app.consume(
+        "customer",
+        {
+            customer_events.CustomerCreated: customers.on_customer,
+            customer_events.CustomerUpdated: customers.on_customer,
+            customer_events.CustomerDeleted: customers.on_customer_deleted,
+        },
     )
     app.consume("task", {task_events.TaskCreated: inbox.on_task})
     users = directory.updater(UserCopy)
@@ -73,7 +105,7 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
         },
     )
     if env_bool("KAM_DEMO_MODE", False):  # the demo's announcements (once)
-        app.background.append(lambda: demo.seed(announcements))
+        app.background.append(lambda: demo.seed(announcements, templates))
     sweeper = Leases(db, "notice-clock", partitions=1)
     app.background.extend(
         (
@@ -83,6 +115,12 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
         )
     )
     return app
+
+
+def attachment_max_bytes() -> int:
+    """The largest announcement attachment, ``KAM_NOTICE_ATTACHMENT_MAX_BYTES`` (10 MiB; at most 15 MiB, as a
+    gRPC request to the service is at most 16 MiB)."""
+    return env_int("KAM_NOTICE_ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES, minimum=1, maximum=MAX_MAX_BYTES)
 
 
 def smtp_settings() -> SmtpSettings | None:
@@ -98,6 +136,35 @@ def smtp_settings() -> SmtpSettings | None:
         user=env_str("KAM_NOTICE_SMTP_USER", ""),
         password=Secret(password) if password else None,
         starttls=env_bool("KAM_NOTICE_SMTP_STARTTLS", False),
+    )
+
+
+def sms_settings() -> SmsSettings | None:
+    """SMS from ``KAM_NOTICE_SMS_*`` (none without a URL: SMS is then not offered)."""
+    url = env_str("KAM_NOTICE_SMS_URL", "")
+    if not url:
+        return None
+    token = env_str("KAM_NOTICE_SMS_TOKEN", "")
+    return SmsSettings(
+        url=url, token=Secret(token) if token else None, signature=env_str("KAM_NOTICE_SMS_SIGNATURE", "")
+    )
+
+
+def customer_policy() -> Policy:
+    """The limits on messages to customers from ``KAM_NOTICE_CUSTOMER_*``."""
+    quiet = env_str("KAM_NOTICE_CUSTOMER_QUIET_HOURS", "21:00-08:00")
+    try:
+        start, end = (int(part[:2]) * 60 + int(part[3:5]) for part in quiet.split("-"))
+    except ValueError as error:
+        raise ValueError(
+            f"KAM_NOTICE_CUSTOMER_QUIET_HOURS must look like 21:00-08:00, not {quiet!r}"
+        ) from error
+    return Policy(
+        daily_cap=env_int("KAM_NOTICE_CUSTOMER_DAILY_CAP", 1, minimum=0, maximum=100),
+        weekly_cap=env_int("KAM_NOTICE_CUSTOMER_WEEKLY_CAP", 3, minimum=0, maximum=1000),
+        quiet_start=start,
+        quiet_end=end,
+        bank_name=env_str("KAM_NOTICE_BANK_NAME", "本行"),
     )
 
 

@@ -1,21 +1,22 @@
 // One announcement: its content (rich text the server sanitised), publisher and dates; opening it marks it read
 // (not for its publisher).
 // Its publisher (or an administrator) also sees the read ratio and who has and has not read it, and may edit or
-// delete it.
+// delete it. Its attachments are listed for everyone who sees it, each downloaded when clicked.
+import { PaperClipOutlined } from "@ant-design/icons";
 import { App, Button, Card, Descriptions, List, Popconfirm, Progress, Space, Tabs, Tag, Typography } from "antd";
 import { useEffect, useState } from "react";
 import { useNavigate, useParams } from "react-router-dom";
 
 import { PageError, PageLoading } from "@/components/PageState";
-import { showError } from "@/features/control/shared";
+import { saveBlob, showError } from "@/features/control/shared";
 import { formatTime, resourceId } from "@/lib/format";
 import { can, useMe } from "@/lib/session";
 import { useI18n } from "@/locales/i18n";
 
 import { AnnouncementEditor } from "./AnnouncementEditor";
 import { ImportanceTag } from "./AnnouncementsPage";
-import { useAnnouncement, useAnnouncementReads, useDeleteAnnouncement, useMarkAnnouncementRead } from "./api";
-import { readPercent } from "./logic";
+import { downloadAttachment, useAnnouncement, useAnnouncementReads, useDeleteAnnouncement, useMarkAnnouncementRead } from "./api";
+import { type Attachment, formatBytes, readPercent } from "./logic";
 
 export default function AnnouncementDetailPage() {
   const { id = "" } = useParams();
@@ -27,6 +28,7 @@ export default function AnnouncementDetailPage() {
   const markRead = useMarkAnnouncementRead();
   const remove = useDeleteAnnouncement();
   const [editing, setEditing] = useState(false);
+  const [downloading, setDownloading] = useState("");
   const a = announcement.data;
   const mine = Boolean(a && (a.publisher === me?.name || can(me, "announcements.manage")));
   const reads = useAnnouncementReads(id, true, mine);
@@ -41,6 +43,17 @@ export default function AnnouncementDetailPage() {
   if (announcement.isError) return <PageError error={announcement.error} onRetry={() => void announcement.refetch()} />;
   if (!a) return <PageLoading />;
   const percent = readPercent(a);
+  const download = async (file: Attachment) => {
+    setDownloading(file.name!);
+    try {
+      const { fileName, blob } = await downloadAttachment(file.name!);
+      saveBlob(fileName, blob);
+    } catch (e) {
+      showError(e, message, t);
+    } finally {
+      setDownloading("");
+    }
+  };
   const people = (list: { user?: string; displayName?: string; orgUnit?: string; readTime?: string }[] | undefined) => (
     <List
       size="small"
@@ -90,6 +103,26 @@ export default function AnnouncementDetailPage() {
         {/* the server keeps only safe markup (nh3 allow-list), so it is shown as it is */}
         <div className="kam-rich-text" data-testid="announcement-content" dangerouslySetInnerHTML={{ __html: a.content ?? "" }} />
       </Card>
+      {a.attachments?.length ? (
+        <Card size="small" title={t("notices.attachmentsCount", { count: a.attachments.length })}>
+          <List
+            size="small"
+            dataSource={a.attachments}
+            renderItem={(file) => (
+              <List.Item data-testid="attachment">
+                <Space wrap>
+                  <Button type="link" icon={<PaperClipOutlined />} loading={downloading === file.name} onClick={() => void download(file)} style={{ padding: 0 }}>
+                    {file.fileName}
+                  </Button>
+                  <Typography.Text type="secondary">
+                    {formatBytes(file.sizeBytes)} · {formatTime(file.createTime)}
+                  </Typography.Text>
+                </Space>
+              </List.Item>
+            )}
+          />
+        </Card>
+      ) : null}
       {mine ? (
         <Card size="small" title={t("notices.readStatus")}>
           <Space orientation="vertical" style={{ width: "100%" }}>

@@ -1,18 +1,33 @@
 // 发布公告 / 修改公告: title, content (typed text kept as text: paragraphs and line breaks), audience (everyone, org
-// units with or without the units below, roles), publish time (now or later), expiry, pinned, importance. The
-// API's field violations show under their fields.
-import { App, Checkbox, DatePicker, Form, Input, Radio, Select, Switch } from "antd";
+// units with or without the units below, roles, named people), publish time (now or later), expiry, pinned, importance, and
+// attachments (chosen files checked here for size, count and type, sent after the announcement is saved; files
+// removed from the list are deleted then). The API's field violations show under their fields.
+import { UploadOutlined } from "@ant-design/icons";
+import { App, Button, Checkbox, DatePicker, Form, Input, Radio, Select, Switch, Upload, type UploadFile, type UploadProps } from "antd";
 import dayjs from "dayjs";
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 
 import { FormModal } from "@/components/FormModal";
 import { useAllOrgUnits, useRoles } from "@/features/control/api";
-import { showError } from "@/features/control/shared";
+import { errorText, showError } from "@/features/control/shared";
 import { resourceId } from "@/lib/format";
 import { useI18n } from "@/locales/i18n";
 
-import { useSaveAnnouncement } from "./api";
-import { type Announcement, type AudienceForm, audienceForm, audienceOf, htmlToText, textToHtml } from "./logic";
+import { useActiveUsers, useApplyAttachments, useSaveAnnouncement } from "./api";
+import {
+  ATTACHMENT_ACCEPT,
+  ATTACHMENT_MAX_BYTES,
+  ATTACHMENT_MAX_COUNT,
+  type Announcement,
+  type Attachment,
+  type AudienceForm,
+  attachmentProblem,
+  audienceForm,
+  audienceOf,
+  formatBytes,
+  htmlToText,
+  textToHtml,
+} from "./logic";
 
 interface Values {
   title: string;
@@ -39,13 +54,19 @@ export function AnnouncementEditor({
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
   const save = useSaveAnnouncement();
+  const applyAttachments = useApplyAttachments();
+  const [added, setAdded] = useState<{ uid: string; file: File }[]>([]);
+  const [removed, setRemoved] = useState<Attachment[]>([]);
   const units = useAllOrgUnits(open);
   const roles = useRoles(open);
+  const users = useActiveUsers(open);
   const kind = Form.useWatch(["audience", "kind"], form);
 
   useEffect(() => {
     if (!open) return;
     form.resetFields();
+    setAdded([]);
+    setRemoved([]);
     form.setFieldsValue(
       editing
         ? {
@@ -75,6 +96,13 @@ export function AnnouncementEditor({
     save.mutate(announcement, {
       onSuccess: (saved) => {
         void message.success(t(editing ? "notices.saved" : "notices.published"));
+        if (saved.name && (added.length || removed.length)) {
+          const files = { parent: saved.name, removed: removed.map((r) => ({ name: r.name!, fileName: r.fileName ?? "" })), added: added.map((a) => a.file) };
+          applyAttachments.mutate(files, {
+            onSuccess: (failures) =>
+              failures.forEach((f) => void message.error(t("notices.attachmentFailed", { name: f.fileName, error: errorText(f.error, t) }))),
+          });
+        }
         onSaved?.(saved);
         onClose();
       },
@@ -88,6 +116,27 @@ export function AnnouncementEditor({
 
   const orgOptions = (units.data ?? []).map((o) => ({ value: o.name!, label: `${o.displayName} (${resourceId(o.name)})` }));
   const roleOptions = (roles.data ?? []).map((r) => ({ value: r.name!, label: r.displayName || resourceId(r.name) }));
+  const userOptions = (users.data ?? []).map((u) => ({ value: u.name!, label: `${u.displayName}（${u.username ?? resourceId(u.name)}）` }));
+  const kept = (editing?.attachments ?? []).filter((a) => !removed.some((r) => r.name === a.name));
+  const fileList: UploadFile[] = [
+    ...kept.map((a) => ({ uid: a.name!, name: `${a.fileName} (${formatBytes(a.sizeBytes)})`, status: "done" as const })),
+    ...added.map((a) => ({ uid: a.uid, name: `${a.file.name} (${formatBytes(a.file.size)})`, status: "done" as const })),
+  ];
+  const pick: UploadProps["beforeUpload"] = (file, batch) => {
+    const problem = attachmentProblem(file, fileList.length + batch.indexOf(file));
+    if (problem) {
+      void message.error(t(`notices.attachment_${problem}`, { name: file.name, max: formatBytes(ATTACHMENT_MAX_BYTES), count: ATTACHMENT_MAX_COUNT }));
+      return Upload.LIST_IGNORE;
+    }
+    setAdded((list) => [...list, { uid: file.uid, file }]);
+    return false; // kept here; sent once the announcement is saved
+  };
+  const unpick = (item: UploadFile) => {
+    const existing = kept.find((a) => a.name === item.uid);
+    if (existing) setRemoved((list) => [...list, existing]);
+    else setAdded((list) => list.filter((a) => a.uid !== item.uid));
+    return true;
+  };
   return (
     <FormModal open={open} title={t(editing ? "notices.edit" : "notices.new")} form={form} busy={save.isPending} onClose={onClose}>
       <Form<Values> form={form} layout="vertical" onFinish={submit}>
@@ -99,7 +148,7 @@ export function AnnouncementEditor({
         </Form.Item>
         <Form.Item name={["audience", "kind"]} label={t("notices.audience")}>
           <Radio.Group
-            options={(["all", "orgUnits", "roles"] as const).map((k) => ({ value: k, label: t(`notices.audience_${k}`) }))}
+            options={(["all", "orgUnits", "roles", "users"] as const).map((k) => ({ value: k, label: t(`notices.audience_${k}`) }))}
             optionType="button"
           />
         </Form.Item>
@@ -118,6 +167,18 @@ export function AnnouncementEditor({
             <Select mode="multiple" options={roleOptions} placeholder={t("notices.pickRoles")} />
           </Form.Item>
         ) : null}
+        {kind === "users" ? (
+          <Form.Item name={["audience", "users"]} rules={[{ required: true, message: t("notices.required") }]}>
+            <Select
+              mode="multiple"
+              aria-label={t("notices.pickUsers")}
+              options={userOptions}
+              showSearch={{ optionFilterProp: "label" }}
+              placeholder={t("notices.pickUsers")}
+              loading={users.isLoading}
+            />
+          </Form.Item>
+        ) : null}
         {editing ? null : (
           <Form.Item name="publishTime" label={t("notices.publishTime")} extra={t("notices.publishNowHint")}>
             <DatePicker showTime={{ format: "HH:mm" }} format="YYYY-MM-DD HH:mm" />
@@ -133,6 +194,16 @@ export function AnnouncementEditor({
         </Form.Item>
         <Form.Item name="pinned" label={t("notices.pinned")} valuePropName="checked">
           <Switch />
+        </Form.Item>
+        <Form.Item
+          label={t("notices.attachments")}
+          extra={t("notices.attachmentHint", { max: formatBytes(ATTACHMENT_MAX_BYTES), count: ATTACHMENT_MAX_COUNT })}
+        >
+          <Upload multiple accept={ATTACHMENT_ACCEPT} fileList={fileList} beforeUpload={pick} onRemove={unpick} data-testid="attachment-upload">
+            <Button icon={<UploadOutlined />} disabled={fileList.length >= ATTACHMENT_MAX_COUNT}>
+              {t("notices.addAttachment")}
+            </Button>
+          </Upload>
         </Form.Item>
       </Form>
     </FormModal>

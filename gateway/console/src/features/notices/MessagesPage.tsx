@@ -1,7 +1,7 @@
 // 消息中心: the signed-in user's inbox — alerts, announcements and tasks, newest first, unread in bold; opening one
-// marks it read and goes to what it is about; 全部已读; 通知设置 (extra channels and quiet hours) in a drawer.
+// marks it read and goes to what it is about; 全部已读; 通知设置 (extra channels, the level each is used from, quiet hours) in a drawer.
 // New items arrive through the push stream (the list and the badge refetch).
-import { App, Badge, Button, Card, Checkbox, Drawer, Form, Input, List, Segmented, Space, Tag, TimePicker, Typography } from "antd";
+import { App, Badge, Button, Card, Checkbox, Drawer, Form, Input, List, Segmented, Select, Space, Tag, TimePicker, Typography } from "antd";
 import dayjs from "dayjs";
 import { useState } from "react";
 import { useNavigate } from "react-router-dom";
@@ -105,8 +105,17 @@ export default function MessagesPage() {
   );
 }
 
+const CHANNELS = ["CHANNEL_EMAIL", "CHANNEL_SMS", "CHANNEL_WEBHOOK"] as const;
+const LEVELS = [
+  { value: 0, key: "notices.levelAll" },
+  { value: 2, key: "notices.level2" },
+  { value: 3, key: "notices.level3" },
+  { value: 4, key: "notices.level4" },
+] as const;
+
 interface SettingsValues {
   channels: string[];
+  levels: Record<string, number>;
   quietStart: dayjs.Dayjs | null;
   quietEnd: dayjs.Dayjs | null;
   webhookUri?: string;
@@ -126,6 +135,7 @@ function SettingsDrawer({ open, onClose }: { open: boolean; onClose: () => void 
       {
         name: "users/me/notificationSettings",
         channels: values.channels as never,
+        channelPreferences: values.channels.map((channel) => ({ channel: channel as never, minImportance: values.levels?.[channel] ?? 0 })),
         quietHoursStart: values.quietStart ? { hours: values.quietStart.hour(), minutes: values.quietStart.minute() } : {},
         quietHoursEnd: values.quietEnd ? { hours: values.quietEnd.hour(), minutes: values.quietEnd.minute() } : {},
         webhookUri: values.webhookUri ?? "",
@@ -150,6 +160,7 @@ function SettingsDrawer({ open, onClose }: { open: boolean; onClose: () => void 
           onFinish={submit}
           initialValues={{
             channels: current.channels ?? [],
+            levels: Object.fromEntries((current.channelPreferences ?? []).map((p) => [p.channel, p.minImportance ?? 0])),
             quietStart: time(current.quietHoursStart),
             quietEnd: time(current.quietHoursEnd),
             webhookUri: current.webhookUri,
@@ -157,9 +168,25 @@ function SettingsDrawer({ open, onClose }: { open: boolean; onClose: () => void 
         >
           <Typography.Paragraph type="secondary">{t("notices.inboxAlwaysOn")}</Typography.Paragraph>
           <Form.Item name="channels" label={t("notices.channels")}>
-            <Checkbox.Group
-              options={["CHANNEL_EMAIL", "CHANNEL_SMS", "CHANNEL_WEBHOOK"].map((c) => ({ value: c, label: enumText("noticeChannel", c) }))}
-            />
+            <Checkbox.Group options={CHANNELS.map((c) => ({ value: c, label: enumText("noticeChannel", c) }))} />
+          </Form.Item>
+          <Form.Item noStyle shouldUpdate={(a, b) => a.channels !== b.channels}>
+            {({ getFieldValue }) => {
+              const chosen: string[] = getFieldValue("channels") ?? [];
+              return chosen.length ? (
+                <Form.Item label={t("notices.channelLevels")} extra={t("notices.channelLevelsHelp")}>
+                  {CHANNELS.filter((c) => chosen.includes(c)).map((c) => (
+                    <Form.Item key={c} name={["levels", c]} label={enumText("noticeChannel", c)} initialValue={0} style={{ marginBottom: 8 }}>
+                      <Select
+                        aria-label={`${enumText("noticeChannel", c)} ${t("notices.channelLevels")}`}
+                        options={LEVELS.map((l) => ({ value: l.value, label: t(l.key) }))}
+                        style={{ maxWidth: 200 }}
+                      />
+                    </Form.Item>
+                  ))}
+                </Form.Item>
+              ) : null;
+            }}
           </Form.Item>
           <Space>
             <Form.Item name="quietStart" label={t("notices.quietStart")}>

@@ -4,9 +4,20 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 
 import { api, must } from "@/lib/api/client";
 
-import type { Announcement, NotificationSettings } from "./logic";
+import { type Announcement, type NotificationSettings, attachmentIds, base64ToBytes, bytesToBase64 } from "./logic";
 
 export const INBOX_PAGE = 20;
+
+/** The active users an announcement can name (the first 500; the picker searches them by name). */
+export function useActiveUsers(enabled: boolean) {
+  return useQuery({
+    queryKey: ["users", "active"],
+    enabled,
+    queryFn: async () =>
+      (await must(api.GET("/v1/users", { params: { query: { pageSize: 500, filter: "state = STATE_ACTIVE" } } }))).users ?? [],
+    staleTime: 60_000,
+  });
+}
 
 export function useInbox(filter: string, pageToken: string) {
   return useQuery({
@@ -67,7 +78,7 @@ export function useUpdateSettings() {
         api.PATCH("/v1/users/{user}/notificationSettings", {
           params: {
             path: { user: "me" },
-            query: { updateMask: `channels,quietHoursStart,quietHoursEnd,webhookUri${settings.webhookSecret ? ",webhookSecret" : ""}` },
+            query: { updateMask: `channels,channelPreferences,quietHoursStart,quietHoursEnd,webhookUri${settings.webhookSecret ? ",webhookSecret" : ""}` },
           },
           body: settings,
         }),
@@ -136,5 +147,55 @@ export function useMarkAnnouncementRead() {
   return useMutation({
     mutationFn: (id: string) => must(api.POST("/v1/announcements/{announcement}:markRead", { params: { path: { announcement: id } }, body: { name: `announcements/${id}` } })),
     onSuccess: () => client.invalidateQueries({ queryKey: ["announcements"] }),
+  });
+}
+
+/** Attaches a file to an announcement (`parent`, `announcements/{id}`); its bytes go as base64. */
+export async function uploadAttachment(parent: string, file: File) {
+  const content = bytesToBase64(new Uint8Array(await file.arrayBuffer()));
+  return must(
+    api.POST("/v1/announcements/{announcement}/attachments", {
+      params: { path: { announcement: parent.split("/")[1]! } },
+      body: { parent, fileName: file.name, content },
+    }),
+  );
+}
+
+export async function deleteAttachment(name: string) {
+  const ids = attachmentIds(name);
+  return must(api.DELETE("/v1/announcements/{announcement}/attachments/{attachment}", { params: { path: ids } }));
+}
+
+/** An attachment's content as a Blob of its type, with its file name. */
+export async function downloadAttachment(name: string): Promise<{ fileName: string; blob: Blob }> {
+  const got = await must(api.GET("/v1/announcements/{announcement}/attachments/{attachment}:download", { params: { path: attachmentIds(name) } }));
+  const type = got.attachment?.contentType || "application/octet-stream";
+  return { fileName: got.attachment?.fileName || "attachment", blob: new Blob([base64ToBytes(got.content ?? "")], { type }) };
+}
+
+/** Applies an editor's attachment changes after its announcement is saved: removals, then uploads in order. Each
+ * failure is reported with the file's name; the others still go. */
+export function useApplyAttachments() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ parent, removed, added }: { parent: string; removed: { name: string; fileName: string }[]; added: File[] }) => {
+      const failures: { fileName: string; error: unknown }[] = [];
+      for (const { name, fileName } of removed) {
+        try {
+          await deleteAttachment(name);
+        } catch (error) {
+          failures.push({ fileName, error });
+        }
+      }
+      for (const file of added) {
+        try {
+          await uploadAttachment(parent, file);
+        } catch (error) {
+          failures.push({ fileName: file.name, error });
+        }
+      }
+      return failures;
+    },
+    onSettled: () => client.invalidateQueries({ queryKey: ["announcements"] }),
   });
 }

@@ -336,6 +336,69 @@ export interface paths {
         patch: operations["AnnouncementService_UpdateAnnouncement"];
         trace?: never;
     };
+    "/v1/announcements/{announcement}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attaches a file to an announcement (its publisher or an administrator). The file's bytes travel in the
+         * @description Attaches a file to an announcement (its publisher or an administrator). The file's bytes travel in the
+         *      request (base64 in JSON); its type is recognised from its content. Too large, of a type not allowed, or
+         *      one too many: INVALID_ARGUMENT naming the field; an expired announcement: FAILED_PRECONDITION.
+         */
+        post: operations["AnnouncementService_CreateAttachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/announcements/{announcement}/attachments/{attachment}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Removes an attachment (the announcement's publisher or an administrator)
+         * @description Removes an attachment (the announcement's publisher or an administrator).
+         */
+        delete: operations["AnnouncementService_DeleteAttachment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/announcements/{announcement}/attachments/{attachment}:download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Downloads an attachment: its content with its metadata (whoever may read the announcement; anyone else
+         * @description Downloads an attachment: its content with its metadata (whoever may read the announcement; anyone else
+         *      NOT_FOUND).
+         */
+        get: operations["AnnouncementService_DownloadAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/announcements/{announcement}/reads": {
         parameters: {
             query?: never;
@@ -589,6 +652,73 @@ export interface paths {
          *      backup recorded, and skips the events the backup had already applied: nothing is missed or applied twice.
          */
         post: operations["SystemService_RestoreBackup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/bulletins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists bulletins, newest first: an administrator or compliance officer sees all, anyone else their own
+         * @description Lists bulletins, newest first: an administrator or compliance officer sees all, anyone else their own.
+         */
+        get: operations["NotificationService_ListBulletins"];
+        put?: never;
+        /**
+         * Sends a bulletin (本公司新闻, product news, a greeting) to a segment of key customers in the caller's data
+         * @description Sends a bulletin (本公司新闻, product news, a greeting) to a segment of key customers in the caller's data
+         *      scope: one delivery per customer who may receive it (consent, an address, the frequency cap), the others
+         *      counted as excluded. With `validate_only` nothing is sent; the counts are returned.
+         */
+        post: operations["NotificationService_CreateBulletin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/bulletins/{bulletin}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Gets a bulletin
+         * @description Gets a bulletin.
+         */
+        get: operations["NotificationService_GetBulletin"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/bulletins:preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Previews who a bulletin would reach (each customer of the segment in the caller's scope, included or
+         * @description Previews who a bulletin would reach (each customer of the segment in the caller's scope, included or
+         *      excluded with the reason), without sending anything.
+         */
+        post: operations["NotificationService_PreviewBulletin"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4861,6 +4991,11 @@ export interface components {
          *      (STATE_EXPIRED): no longer shown, kept for queries.
          */
         "kam.notice.v1.Announcement": {
+            /**
+             * @description Its attachments (公告附件), in upload order; added and removed with AnnouncementService.CreateAttachment
+             *      and DeleteAttachment, downloaded with DownloadAttachment.
+             */
+            readonly attachments?: components["schemas"]["kam.notice.v1.Attachment"][];
             audience: components["schemas"]["kam.notice.v1.Audience"];
             /**
              * Format: int64
@@ -4933,6 +5068,33 @@ export interface components {
             user?: string;
         };
         /**
+         * @description A file attached to an announcement (公告附件): at most 10 per announcement, each at most 10 MiB by default
+         *      (`KAM_NOTICE_ATTACHMENT_MAX_BYTES`), of a type recognised from its content — PDF, PNG, JPEG, GIF, Word, Excel
+         *      and PowerPoint (.docx/.xlsx/.pptx, and the older .doc/.xls), or plain text / CSV in UTF-8.
+         */
+        "kam.notice.v1.Attachment": {
+            /** @description Its media type, recognised from its content (e.g. `application/pdf`, `text/csv`), never from the name. */
+            readonly contentType?: string;
+            /**
+             * Format: date-time
+             * @description When it was uploaded.
+             */
+            readonly createTime?: string;
+            /** @description The file's name as uploaded, sanitised (no path, no control characters, at most 200 characters). */
+            readonly fileName?: string;
+            /** @description Resource name, `announcements/{announcement}/attachments/{attachment}`. */
+            name?: string;
+            /** @description The SHA-256 of its content, 64 lowercase hex digits. */
+            readonly sha256?: string;
+            /**
+             * Format: int64
+             * @description Its size in bytes.
+             */
+            readonly sizeBytes?: string;
+            /** @description Who uploaded it, `users/{user}`. */
+            readonly uploader?: string;
+        };
+        /**
          * @description Who sees an announcement (公告对象): specified users, org units, roles, or everyone. A person is in the
          *      audience when any part names them; membership is decided when they look (someone who joins a branch later
          *      sees its current announcements).
@@ -4948,6 +5110,83 @@ export interface components {
             roles?: string[];
             /** @description Specified users, `users/{user}`. */
             users?: string[];
+        };
+        /** @description A bulletin (群发消息): one template sent to a segment of key customers. */
+        "kam.notice.v1.Bulletin": {
+            /**
+             * Format: date-time
+             * @description When it was sent.
+             */
+            readonly createTime?: string;
+            /**
+             * Format: int32
+             * @description Customers excluded (no consent, no address, frequency cap); each has a suppressed delivery.
+             */
+            readonly excludedCount?: number;
+            /**
+             * Format: int32
+             * @description Deliveries queued.
+             */
+            readonly includedCount?: number;
+            /** @description Resource name, `bulletins/{bulletin}`. */
+            name?: string;
+            /**
+             * Format: int32
+             * @description Customers in the segment within the sender's scope.
+             */
+            readonly recipientCount?: number;
+            segment: components["schemas"]["kam.notice.v1.CustomerSegment"];
+            /** @description Who sent it, `users/{user}`. */
+            readonly sender?: string;
+            /** @description The template, `templates/{template}`; its channel is the bulletin's. */
+            template: string;
+            /** @description The template's display name. */
+            readonly templateDisplayName?: string;
+            /**
+             * @description Variables shared by every message (`customer_name`, `salutation`, `rm_name`, `rm_phone`, `branch_name` are
+             *      filled in per customer when absent).
+             */
+            variables?: {
+                [key: string]: string;
+            };
+        };
+        /** @description One customer of a bulletin's segment, in a preview. */
+        "kam.notice.v1.BulletinRecipient": {
+            /** @description The customer's branch, `orgUnits/{org_unit}`. */
+            branch?: string;
+            /** @description The customer, `customers/{customer}`. */
+            customer?: string;
+            /** @description The customer's name (masked unless the caller may see it). */
+            displayName?: string;
+            /** @description Why not (zh-CN), e.g. `客户未授权短信营销`, `无手机号`, `已达发送频次上限`. */
+            excludeReason?: string;
+            /** @description Whether the bulletin would reach them. */
+            included?: boolean;
+            /** @description The customer's tier, `tiers/{tier}`. */
+            tier?: string;
+        };
+        /** @description From which importance a channel is used. */
+        "kam.notice.v1.ChannelPreference": {
+            /**
+             * @description The channel (CHANNEL_EMAIL, CHANNEL_SMS or CHANNEL_WEBHOOK).
+             * @enum {string}
+             */
+            channel?: "CHANNEL_UNSPECIFIED" | "CHANNEL_IN_APP" | "CHANNEL_EMAIL" | "CHANNEL_SMS" | "CHANNEL_WEBHOOK";
+            /**
+             * Format: int32
+             * @description The lowest importance it is used for, 0–4: an alert's severity (1 低, 2 中, 3 高, 4 紧急), a task's priority,
+             *      an announcement's importance (1 普通, 2 重要, 3 紧急).
+             */
+            minImportance?: number;
+        };
+        /** @description Request for AnnouncementService.CreateAttachment. */
+        "kam.notice.v1.CreateAttachmentRequest": {
+            /** @description The file's content (base64 in JSON), at most `KAM_NOTICE_ATTACHMENT_MAX_BYTES` (10 MiB by default). */
+            content: string;
+            /** @description The file's name (shown and offered when downloading; any directory part is dropped). */
+            fileName: string;
+            /** @description The announcement, `announcements/{announcement}`. */
+            parent: string;
         };
         /**
          * @description A customer's consent to be messaged (营销/通知授权). Customers without a consent record get no marketing
@@ -4970,8 +5209,24 @@ export interface components {
              */
             readonly updateTime?: string;
         };
+        /**
+         * @description Which key customers a bulletin goes to (客户群): every list that is set must match; an empty segment is
+         *      every key customer in the sender's data scope.
+         */
+        "kam.notice.v1.CustomerSegment": {
+            /** @description Org units, `orgUnits/{org_unit}`, with the units below them (the customer's branch). */
+            orgUnits?: string[];
+            /** @description Relationship managers, `users/{user}`. */
+            relationshipManagers?: string[];
+            /** @description Tiers, `tiers/{tier}`. */
+            tiers?: string[];
+            /** @description Customer types: `INDIVIDUAL` (个人) or `CORPORATE` (对公). */
+            types?: string[];
+        };
         /** @description Response for AnnouncementService.DeleteAnnouncement. */
         "kam.notice.v1.DeleteAnnouncementResponse": Record<string, never>;
+        /** @description Response for AnnouncementService.DeleteAttachment. */
+        "kam.notice.v1.DeleteAttachmentResponse": Record<string, never>;
         /** @description Response for NotificationService.DeleteTemplate. */
         "kam.notice.v1.DeleteTemplateResponse": Record<string, never>;
         /** @description One attempt to deliver a notification to staff or a message to a customer over one channel (投递记录). */
@@ -5009,6 +5264,8 @@ export interface components {
             readonly nextAttemptTime?: string;
             /** @description The recipient: `users/{user}` or `customers/{customer}`. */
             readonly recipient?: string;
+            /** @description The recipient's display name (a customer's name masked unless the caller may see it). */
+            readonly recipientDisplayName?: string;
             /** @description The rendered text (masked in listings for people without the right to see it). */
             readonly renderedBody?: string;
             /**
@@ -5016,11 +5273,24 @@ export interface components {
              * @enum {string}
              */
             readonly state?: "STATE_UNSPECIFIED" | "STATE_PENDING" | "STATE_SENT" | "STATE_DELIVERED" | "STATE_FAILED" | "STATE_SUPPRESSED";
+            /** @description Why it was suppressed (zh-CN), e.g. `客户未授权短信营销`; empty otherwise. */
+            readonly suppressReason?: string;
+            /**
+             * @description What asked for it: `alerts/{alert}` (a rule's greeting or notice), `bulletins/{bulletin}`, or the staff
+             *      member who sent it, `users/{user}`; empty for a staff notification.
+             */
+            readonly trigger?: string;
             /**
              * Format: date-time
              * @description When the state last changed.
              */
             readonly updateTime?: string;
+        };
+        /** @description Response for AnnouncementService.DownloadAttachment. */
+        "kam.notice.v1.DownloadAttachmentResponse": {
+            attachment?: components["schemas"]["kam.notice.v1.Attachment"];
+            /** @description Its content (base64 in JSON). */
+            content?: string;
         };
         /** @description Response for AnnouncementService.ListAnnouncementReads. */
         "kam.notice.v1.ListAnnouncementReadsResponse": {
@@ -5043,6 +5313,18 @@ export interface components {
             /**
              * Format: int32
              * @description Total number of results matching the filter.
+             */
+            totalSize?: number;
+        };
+        /** @description Response for NotificationService.ListBulletins. */
+        "kam.notice.v1.ListBulletinsResponse": {
+            /** @description The page of results. */
+            bulletins?: components["schemas"]["kam.notice.v1.Bulletin"][];
+            /** @description Token for the next page; empty on the last page. */
+            nextPageToken?: string;
+            /**
+             * Format: int32
+             * @description Total number of results.
              */
             totalSize?: number;
         };
@@ -5143,6 +5425,11 @@ export interface components {
         };
         /** @description A staff member's notification settings: which channels to use and when not to disturb. */
         "kam.notice.v1.NotificationSettings": {
+            /**
+             * @description Channels per severity: for each channel in `channels`, the lowest importance it is used for (e.g. SMS only
+             *      for 紧急, e-mail from 重要 up). A channel without an entry is used for every importance.
+             */
+            channelPreferences?: components["schemas"]["kam.notice.v1.ChannelPreference"][];
             /** @description Channels used in addition to the inbox (which is always on). */
             channels?: ("CHANNEL_UNSPECIFIED" | "CHANNEL_IN_APP" | "CHANNEL_EMAIL" | "CHANNEL_SMS" | "CHANNEL_WEBHOOK")[];
             /** @description Checksum for optimistic concurrency. */
@@ -5161,6 +5448,39 @@ export interface components {
              *      set; any other URL KAM's own JSON (`id`, `title`, `body`, `subject`).
              */
             webhookUri?: string;
+        };
+        /** @description Request for NotificationService.PreviewBulletin. */
+        "kam.notice.v1.PreviewBulletinRequest": {
+            bulletin: components["schemas"]["kam.notice.v1.Bulletin"];
+            /**
+             * Format: int32
+             * @description Maximum number of recipients listed: default 50, maximum 500 (larger values are coerced).
+             */
+            pageSize?: number;
+            /** @description The `next_page_token` of a previous call; other parameters must be unchanged. */
+            pageToken?: string;
+        };
+        /** @description Response for NotificationService.PreviewBulletin. */
+        "kam.notice.v1.PreviewBulletinResponse": {
+            /**
+             * Format: int32
+             * @description Of them, how many are excluded (no consent, no address, frequency cap).
+             */
+            excludedCount?: number;
+            /**
+             * Format: int32
+             * @description Of them, how many would receive it.
+             */
+            includedCount?: number;
+            /** @description Token for the next page; empty on the last page. */
+            nextPageToken?: string;
+            /** @description The page of the segment's customers, each included or excluded with the reason. */
+            recipients?: components["schemas"]["kam.notice.v1.BulletinRecipient"][];
+            /**
+             * Format: int32
+             * @description Customers in the segment (within the caller's scope).
+             */
+            totalSize?: number;
         };
         /** @description Request for NotificationService.RetryDelivery. */
         "kam.notice.v1.RetryDeliveryRequest": {
@@ -6403,6 +6723,110 @@ export interface operations {
             };
         };
     };
+    AnnouncementService_CreateAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 字段 parent 的一段 (a segment of field parent) */
+                announcement: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["kam.notice.v1.CreateAttachmentRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.notice.v1.Attachment"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    AnnouncementService_DeleteAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 字段 name 的一段 (a segment of field name) */
+                announcement: string;
+                /** @description 字段 name 的一段 (a segment of field name) */
+                attachment: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.notice.v1.DeleteAttachmentResponse"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    AnnouncementService_DownloadAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 字段 name 的一段 (a segment of field name) */
+                announcement: string;
+                /** @description 字段 name 的一段 (a segment of field name) */
+                attachment: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.notice.v1.DownloadAttachmentResponse"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     AnnouncementService_ListAnnouncementReads: {
         parameters: {
             query?: {
@@ -6877,6 +7301,143 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["kam.identity.v1.RestoreBackupResponse"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    NotificationService_ListBulletins: {
+        parameters: {
+            query?: {
+                /** @description Maximum number of results: default 50, maximum 500 (larger values are coerced). */
+                pageSize?: number;
+                /** @description The `next_page_token` of a previous call; other parameters must be unchanged. */
+                pageToken?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.notice.v1.ListBulletinsResponse"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    NotificationService_CreateBulletin: {
+        parameters: {
+            query?: {
+                /** @description Optional idempotency key (a UUID): a repeat returns the bulletin created by the first request. */
+                requestId?: string;
+                /** @description Check and count only: nothing is stored or sent. */
+                validateOnly?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["kam.notice.v1.Bulletin"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.notice.v1.Bulletin"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    NotificationService_GetBulletin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 字段 name 的一段 (a segment of field name) */
+                bulletin: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.notice.v1.Bulletin"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    NotificationService_PreviewBulletin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["kam.notice.v1.PreviewBulletinRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.notice.v1.PreviewBulletinResponse"];
                 };
             };
             /** @description 错误 (error) */
@@ -8554,7 +9115,10 @@ export interface operations {
                 pageSize?: number;
                 /** @description The `next_page_token` of a previous call; other parameters must be unchanged. */
                 pageToken?: string;
-                /** @description AIP-160 filter on `state`, `channel`, `recipient`, `create_time`; e.g. `state = STATE_FAILED`. */
+                /**
+                 * @description AIP-160 filter on `state`, `channel`, `recipient`, `trigger`, `create_time`; e.g. `state = STATE_FAILED`,
+                 *      `recipient = "customers/C1"` (what a customer was sent, for the 360 view).
+                 */
                 filter?: string;
             };
             header?: never;

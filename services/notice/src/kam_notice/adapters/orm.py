@@ -8,7 +8,7 @@ from datetime import datetime
 from kam_kit.db import service_base
 from kam_kit.directory import ContactColumns, UserCopyColumns
 from kam_kit.orgtree import IdentityOrgUnitColumns, OrgUnitCopyColumns
-from sqlalchemy import Boolean, DateTime, Index, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 Base = service_base()
@@ -69,6 +69,7 @@ class NotificationRow(Base):
     __table_args__ = (
         Index("ix_notifications_user_create_time", "user", "create_time"),
         Index("uq_notifications_user_source", "user", "source_event", unique=True),
+        Index("ix_notifications_source_event", "source_event"),  # who already has an event's item
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -94,6 +95,8 @@ class NotificationSettingsRow(Base):
     quiet_end: Mapped[int] = mapped_column(Integer)
     webhook_uri: Mapped[str] = mapped_column(String(2000), default="")
     webhook_secret: Mapped[str] = mapped_column(String(200), default="")  # 钉钉 加签; never returned
+    #: the lowest importance each channel is used for, ``"3=4 2=2"`` (channel=importance); absent: every one
+    channel_levels: Mapped[str] = mapped_column(String(200), default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
     update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -124,7 +127,10 @@ class DeliveryRow(Base):
     ``last_error``), ``SUPPRESSED`` (no address)."""
 
     __tablename__ = "deliveries"
-    __table_args__ = (Index("ix_deliveries_state_next_attempt", "state", "next_attempt_time"),)
+    __table_args__ = (
+        Index("ix_deliveries_state_next_attempt", "state", "next_attempt_time"),
+        Index("ix_deliveries_recipient_create_time", "recipient", "create_time"),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     key: Mapped[str] = mapped_column(String(300), unique=True)
@@ -141,3 +147,76 @@ class DeliveryRow(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: what asked for it: ``alerts/…``, ``bulletins/…`` or the staff member who sent it
+    trigger: Mapped[str] = mapped_column(String(300), default="")
+    suppress_reason: Mapped[str] = mapped_column(String(200), default="")
+    #: a greeting or news to a customer: needs their opt-in and counts towards the frequency cap
+    marketing: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CustomerCopy(Base):
+    """The notice service's copy of each key customer (from customer events): who they are, whose they are
+    (data scope) and how to reach them, so that a bulletin to thousands never calls the customer service."""
+
+    __tablename__ = "customer_copies"
+
+    customer: Mapped[str] = mapped_column(String(128), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(16))
+    tier: Mapped[str] = mapped_column(String(64), default="")
+    branch: Mapped[str] = mapped_column(String(128), default="", index=True)
+    relationship_manager: Mapped[str] = mapped_column(String(128), default="")
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    email: Mapped[str] = mapped_column(String(320), default="")
+    update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CustomerConsentRow(Base):
+    """A customer's consent to greetings and news (营销授权), per channel."""
+
+    __tablename__ = "customer_consents"
+
+    customer: Mapped[str] = mapped_column(String(128), primary_key=True)
+    sms_opt_in: Mapped[bool] = mapped_column(Boolean)
+    email_opt_in: Mapped[bool] = mapped_column(Boolean)
+    source: Mapped[str] = mapped_column(String(200), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class BulletinRow(Base):
+    """A bulletin (群发消息): a template sent to a segment; ``segment`` and ``variables`` are JSON."""
+
+    __tablename__ = "bulletins"
+    __table_args__ = (Index("ix_bulletins_sender_create_time", "sender", "create_time"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    template_id: Mapped[str] = mapped_column(String(32))
+    segment: Mapped[str] = mapped_column(Text)
+    variables: Mapped[str] = mapped_column(Text)
+    sender: Mapped[str] = mapped_column(String(128))
+    recipient_count: Mapped[int] = mapped_column(Integer)
+    included_count: Mapped[int] = mapped_column(Integer)
+    excluded_count: Mapped[int] = mapped_column(Integer)
+    create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    request_id: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+
+
+class AttachmentRow(Base):
+    """A file attached to an announcement (公告附件): its content in ``content``, read only to download it (the
+    announcement's list selects the other columns)."""
+
+    __tablename__ = "announcement_attachments"
+    __table_args__ = (Index("ix_announcement_attachments_announcement", "announcement_id", "position"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    announcement_id: Mapped[str] = mapped_column(String(32))
+    #: upload order within the announcement (1, 2, …; gaps where files were removed)
+    position: Mapped[int] = mapped_column(Integer)
+    file_name: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploader: Mapped[str] = mapped_column(String(128))
+    create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    content: Mapped[bytes] = mapped_column(LargeBinary)

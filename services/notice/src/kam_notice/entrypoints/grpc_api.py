@@ -1,5 +1,5 @@
-"""The notice service's gRPC API: announcements; of the notifications, the inbox and the settings (templates,
-customer messages and deliveries answer UNIMPLEMENTED until they are built)."""
+"""The notice service's gRPC API: announcements; staff inboxes and settings; templates, customer consent, messages
+and bulletins to customers; deliveries."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from kam_kit.grpcserver import current_identity
 from kam_kit.protoconv import update_paths
 
 from kam_notice.service_layer.announcements import WRITABLE, AnnouncementService
+from kam_notice.service_layer.attachments import Attachments
+from kam_notice.service_layer.customers import CONSENT_WRITABLE, CustomerMessages
 from kam_notice.service_layer.deliveries import Deliveries
 from kam_notice.service_layer.inbox import SETTINGS_WRITABLE, Inbox
 from kam_notice.service_layer.templates import WRITABLE as TEMPLATE_WRITABLE
@@ -27,8 +29,10 @@ def _caller() -> Identity:
 
 
 class AnnouncementServicer(pb_grpc.AnnouncementServiceServicer):
-    def __init__(self, announcements: AnnouncementService) -> None:
+    def __init__(self, announcements: AnnouncementService, attachments: Attachments | None = None) -> None:
+        """``attachments``: by default with the default size limit."""
         self.announcements = announcements
+        self.attachments = attachments or Attachments(announcements.db, announcements.clock, announcements)
 
     async def CreateAnnouncement(
         self, request: pb.CreateAnnouncementRequest, context
@@ -88,12 +92,35 @@ class AnnouncementServicer(pb_grpc.AnnouncementServiceServicer):
         )
         return pb.ListAnnouncementReadsResponse(reads=reads, next_page_token=token, total_size=total)
 
+    async def CreateAttachment(
+        self, request: pb.CreateAttachmentRequest, context
+    ) -> pb.CreateAttachmentResponse:
+        attachment = await self.attachments.create(
+            _caller(), request.parent, request.file_name, request.content
+        )
+        return pb.CreateAttachmentResponse(attachment=attachment)
+
+    async def DownloadAttachment(
+        self, request: pb.DownloadAttachmentRequest, context
+    ) -> pb.DownloadAttachmentResponse:
+        attachment, content = await self.attachments.download(_caller(), request.name)
+        return pb.DownloadAttachmentResponse(attachment=attachment, content=content)
+
+    async def DeleteAttachment(
+        self, request: pb.DeleteAttachmentRequest, context
+    ) -> pb.DeleteAttachmentResponse:
+        await self.attachments.delete(_caller(), request.name)
+        return pb.DeleteAttachmentResponse()
+
 
 class NotificationServicer(npb_grpc.NotificationServiceServicer):
-    def __init__(self, inbox: Inbox, templates: Templates, deliveries: Deliveries) -> None:
+    def __init__(
+        self, inbox: Inbox, templates: Templates, deliveries: Deliveries, customers: CustomerMessages
+    ) -> None:
         self.inbox = inbox
         self.templates = templates
         self.deliveries = deliveries
+        self.customers = customers
 
     async def ListNotifications(
         self, request: npb.ListNotificationsRequest, context
@@ -133,6 +160,7 @@ class NotificationServicer(npb_grpc.NotificationServiceServicer):
         if not paths:  # every populated field
             paths = [p for p in ("channels", "webhook_uri", "webhook_secret") if getattr(message, p)]
             paths += [p for p in ("quiet_hours_start", "quiet_hours_end") if message.HasField(p)]
+            paths += ["channel_preferences"] if message.channel_preferences else []
         elif paths == ["*"]:
             paths = list(SETTINGS_WRITABLE)
         settings = await self.inbox.update_settings(_caller(), message, paths, message.etag)
@@ -174,3 +202,63 @@ class NotificationServicer(npb_grpc.NotificationServiceServicer):
 
     async def RetryDelivery(self, request: npb.RetryDeliveryRequest, context) -> npb.RetryDeliveryResponse:
         return npb.RetryDeliveryResponse(delivery=await self.deliveries.retry(_caller(), request.name))
+
+    async def GetCustomerConsent(
+        self, request: npb.GetCustomerConsentRequest, context
+    ) -> npb.GetCustomerConsentResponse:
+        consent = await self.customers.get_consent(_caller(), request.name)
+        return npb.GetCustomerConsentResponse(customer_consent=consent)
+
+    async def UpdateCustomerConsent(
+        self, request: npb.UpdateCustomerConsentRequest, context
+    ) -> npb.UpdateCustomerConsentResponse:
+        if not request.HasField("customer_consent"):
+            raise InvalidArgument.for_field("customer_consent", "必填 (required)")
+        message = request.customer_consent
+        paths = list(request.update_mask.paths)
+        if not paths:  # both opt-ins (false is a choice too), and the source when given
+            paths = ["sms_opt_in", "email_opt_in"] + (["source"] if message.source else [])
+        paths = update_paths(paths, message, CONSENT_WRITABLE)
+        consent = await self.customers.update_consent(_caller(), message, paths)
+        return npb.UpdateCustomerConsentResponse(customer_consent=consent)
+
+    async def SendCustomerMessage(
+        self, request: npb.SendCustomerMessageRequest, context
+    ) -> npb.SendCustomerMessageResponse:
+        delivery = await self.customers.send(
+            _caller(), request.customer, request.template, dict(request.variables), request.request_id
+        )
+        return npb.SendCustomerMessageResponse(delivery=delivery)
+
+    async def CreateBulletin(self, request: npb.CreateBulletinRequest, context) -> npb.CreateBulletinResponse:
+        if not request.HasField("bulletin"):
+            raise InvalidArgument.for_field("bulletin", "必填 (required)")
+        bulletin = await self.customers.create_bulletin(
+            _caller(), request.bulletin, request.request_id, request.validate_only
+        )
+        return npb.CreateBulletinResponse(bulletin=bulletin)
+
+    async def PreviewBulletin(
+        self, request: npb.PreviewBulletinRequest, context
+    ) -> npb.PreviewBulletinResponse:
+        if not request.HasField("bulletin"):
+            raise InvalidArgument.for_field("bulletin", "必填 (required)")
+        items, token, total, included, excluded = await self.customers.preview(
+            _caller(), request.bulletin, request.page_size, request.page_token
+        )
+        return npb.PreviewBulletinResponse(
+            recipients=items,
+            next_page_token=token,
+            total_size=total,
+            included_count=included,
+            excluded_count=excluded,
+        )
+
+    async def GetBulletin(self, request: npb.GetBulletinRequest, context) -> npb.GetBulletinResponse:
+        return npb.GetBulletinResponse(bulletin=await self.customers.get_bulletin(_caller(), request.name))
+
+    async def ListBulletins(self, request: npb.ListBulletinsRequest, context) -> npb.ListBulletinsResponse:
+        items, token, total = await self.customers.list_bulletins(
+            _caller(), request.page_size, request.page_token
+        )
+        return npb.ListBulletinsResponse(bulletins=items, next_page_token=token, total_size=total)

@@ -44,6 +44,7 @@ from kam_notice.domain.announcements import (
     check_times,
     sanitize,
 )
+from kam_notice.service_layer import attachments
 from kam_notice.service_layer.inbox import Inbox
 
 log = logging.getLogger(__name__)
@@ -186,6 +187,13 @@ class AnnouncementService:
             raise NotFound(f"没有这条公告 (no such announcement): {name}")
         return row
 
+    async def visible(
+        self, session: AsyncSession, identity: Identity, name: str, field: str = "name"
+    ) -> tuple[Viewer, AnnouncementRow]:
+        """The caller as a viewer and the announcement ``name`` they see (else ``NOT_FOUND``): for its parts."""
+        viewer = await self._viewer(session, identity)
+        return viewer, await self._visible(session, viewer, name, field)
+
     async def get(self, identity: Identity, name: str) -> notice_pb2.Announcement:
         async with self.db.read() as session:
             viewer = await self._viewer(session, identity)
@@ -258,10 +266,12 @@ class AnnouncementService:
                 )
             ):
                 readers.setdefault(announcement_id, set()).add(user)
+        files = await attachments.listed(session, [row.id for row in rows])
         out = []
         for row in rows:
             message = _to_proto(row)
             message.read = row.id in read
+            message.attachments.extend(files.get(row.id, ()))
             if people is not None and viewer.may_change(row):
                 members = people.audience_of(row)
                 message.audience_count = len(members)
@@ -333,11 +343,7 @@ class AnnouncementService:
             else None
         )
         check_times(v, publish, expire, now)
-        v.check(
-            len(request_id) <= 64 and "\x00" not in request_id,
-            "request_id",
-            "最长 64 字符 (at most 64 characters)",
-        )
+        v.request_id(request_id)
         async with self.db.transaction() as session:
             known = set(await session.scalars(select(OrgUnitCopy.id)))
             check_audience(v, message.audience, known)
@@ -458,6 +464,7 @@ class AnnouncementService:
             await session.execute(
                 delete(AnnouncementReadRow).where(AnnouncementReadRow.announcement_id == row.id)
             )
+            await attachments.delete_all(session, row.id)
             await session.delete(row)
 
     async def mark_read(self, identity: Identity, name: str) -> None:

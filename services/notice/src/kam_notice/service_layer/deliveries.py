@@ -11,7 +11,9 @@ second one — sent by the dispatcher on the clock:
 - quiet hours (the recipient's, bank time) hold all but urgent ones (importance 4, a critical alert) until they
   end; no address means ``SUPPRESSED``.
 
-Webhooks (企业微信 and 钉钉 group robots, or any URL) go the same way; SMS comes next.
+Webhooks (企业微信 and 钉钉 group robots, or any URL) and SMS (an HTTP provider, :class:`HttpSmsSender`) go the
+same way, and so do messages to customers (kam_notice.service_layer.customers). Staff see their own deliveries
+and those to customers in their data scope; administrators and compliance see all.
 """
 
 from __future__ import annotations
@@ -34,20 +36,21 @@ from email.utils import formataddr
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from kam.notice.v1 import notice_pb2
-from kam_kit import pagination
+from kam.notice.v1 import events_pb2, notice_pb2
+from kam_kit import orgtree, outbox, pagination
 from kam_kit.auth import Identity
 from kam_kit.clock import Clock
 from kam_kit.db import Database
 from kam_kit.errors import FailedPrecondition, InvalidArgument, NotFound
 from kam_kit.filtering import parse_equalities
+from kam_kit.masking import mask_name
 from kam_kit.partitions import Lease
 from kam_kit.settings import Secret
 from kam_kit.timeconv import aware, to_timestamp
-from sqlalchemy import func, select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kam_notice.adapters.orm import DeliveryRow, NotificationSettingsRow, UserCopy
+from kam_notice.adapters.orm import CustomerCopy, DeliveryRow, NotificationSettingsRow, OrgUnitCopy, UserCopy
 from kam_notice.domain import is_id
 
 log = logging.getLogger(__name__)
@@ -206,6 +209,54 @@ class WebhookSender:
             raise RuntimeError(f"robot answered errcode {code}: {answer[:200]!r}")
 
 
+@dataclass(frozen=True)
+class SmsSettings:
+    """``KAM_NOTICE_SMS_URL`` (empty: SMS off), ``_TOKEN`` (sent as ``Authorization: Bearer``), ``_SIGNATURE``
+    (the 短信签名 the provider prefixes, e.g. ``【KAM银行】``) (docs/operations.md)."""
+
+    url: str
+    token: Secret | None = None
+    signature: str = ""
+    timeout: float = 10.0
+
+
+class HttpSmsSender:
+    """SMS through a provider's HTTP API: ``POST`` JSON ``{"id", "phone", "text", "signature"}`` to the configured
+    URL, the delivery id also as the ``Idempotency-Key`` header. A 2xx answer whose JSON ``code`` is absent or 0
+    (or ``"OK"``) is accepted; anything else is a failure, retried. A provider without idempotency may send one
+    repeat per crash between its answer and our record — at most once per crash, as with e-mail. An adapter for a
+    particular provider (阿里云, 腾讯云 …) is a small class with the same ``send``."""
+
+    def __init__(self, settings: SmsSettings) -> None:
+        self.settings = settings
+
+    async def send(self, message: Outgoing) -> None:
+        await asyncio.to_thread(self._send, message)
+
+    def _send(self, message: Outgoing) -> None:
+        s = self.settings
+        headers = {"Content-Type": "application/json; charset=utf-8", "Idempotency-Key": message.delivery_id}
+        if s.token is not None:
+            headers["Authorization"] = f"Bearer {s.token.reveal()}"
+        body = {
+            "id": message.delivery_id,
+            "phone": message.address,
+            "text": message.body or message.subject,
+            "signature": s.signature,
+        }
+        request = urllib.request.Request(
+            s.url, data=json.dumps(body, ensure_ascii=False).encode(), headers=headers, method="POST"
+        )
+        with urllib.request.urlopen(request, timeout=s.timeout) as response:
+            answer = response.read()
+        try:
+            code = json.loads(answer or b"{}").get("code", 0)
+        except (ValueError, AttributeError):
+            code = 0
+        if code not in (0, "0", "OK", None):
+            raise RuntimeError(f"SMS provider answered code {code}: {answer[:200]!r}")
+
+
 class Deliveries:
     def __init__(
         self, db: Database, clock: Clock, page_secret: bytes, senders: dict[int, Sender] | None = None
@@ -215,6 +266,12 @@ class Deliveries:
         self.clock = clock
         self.senders = senders or {}
         self.pages = pagination.OffsetPages(page_secret)
+        self.events = outbox.Recorder("notice", clock)
+
+    def finished(self, session: AsyncSession, row: DeliveryRow) -> None:
+        """Records ``DeliveryFinished`` for a delivery that reached a final state (in the caller's transaction)."""
+        delivery = _to_proto(row, {})
+        self.events.record(session, events_pb2.DeliveryFinished(delivery=delivery), resource=delivery.name)
 
     async def plan(
         self,
@@ -239,18 +296,22 @@ class Deliveries:
                 select(NotificationSettingsRow).where(NotificationSettingsRow.user.in_(users))
             )
         }
-        chosen = [
-            u
-            for u in users
-            if u in settings and any(str(c) in settings[u].channels.split() for c in channels)
-        ]
+        wanted = {
+            user: [c for c in channels if _wants(settings[user], c, importance)]
+            for user in users
+            if user in settings
+        }
+        chosen = [u for u in users if wanted.get(u)]
         if not chosen:
             return 0
-        emails = dict(
-            (
-                await session.execute(select(UserCopy.name, UserCopy.email).where(UserCopy.name.in_(chosen)))
+        contacts = {
+            name: {notice_pb2.CHANNEL_EMAIL: email, notice_pb2.CHANNEL_SMS: phone}
+            for name, email, phone in (
+                await session.execute(
+                    select(UserCopy.name, UserCopy.email, UserCopy.phone).where(UserCopy.name.in_(chosen))
+                )
             ).all()
-        )
+        }
         now = self.clock.now()
         planned = 0
         keys = {
@@ -259,41 +320,41 @@ class Deliveries:
         made = set(await session.scalars(select(DeliveryRow.key).where(DeliveryRow.key.in_(keys.values()))))
         for user in chosen:
             row_settings = settings[user]
-            for channel in channels:
-                if str(channel) not in row_settings.channels.split():
-                    continue
+            for channel in wanted[user]:
                 key = keys[(user, channel)]
                 if key in made:
                     continue  # the source's event again: sent once
                 address = (
                     row_settings.webhook_uri
                     if channel == notice_pb2.CHANNEL_WEBHOOK
-                    else emails.get(user, "")
+                    else contacts.get(user, {}).get(channel, "")
                 )
                 held = (
                     None
                     if importance >= URGENT
                     else in_quiet_hours(now, row_settings.quiet_start, row_settings.quiet_end)
                 )
-                session.add(
-                    DeliveryRow(
-                        id=uuid.uuid4().hex,
-                        key=key,
-                        channel=channel,
-                        recipient=user,
-                        address=address,
-                        content_source=notification.get(user, ""),
-                        subject=subject[:300],
-                        body=body,
-                        importance=importance,
-                        state=PENDING if address else SUPPRESSED,
-                        attempts=0,
-                        next_attempt_time=(held or now) if address else None,
-                        last_error="" if address else "没有地址 (no address for this channel)",
-                        create_time=now,
-                        update_time=now,
-                    )
+                row = DeliveryRow(
+                    id=uuid.uuid4().hex,
+                    key=key,
+                    channel=channel,
+                    recipient=user,
+                    address=address,
+                    content_source=notification.get(user, ""),
+                    subject=subject[:300],
+                    body=body,
+                    importance=importance,
+                    state=PENDING if address else SUPPRESSED,
+                    attempts=0,
+                    next_attempt_time=(held or now) if address else None,
+                    last_error="",
+                    suppress_reason="" if address else "没有地址 (no address for this channel)",
+                    create_time=now,
+                    update_time=now,
                 )
+                session.add(row)
+                if row.state == SUPPRESSED:
+                    self.finished(session, row)
                 planned += 1
         return planned
 
@@ -355,35 +416,37 @@ class Deliveries:
                 row.state, row.next_attempt_time, row.last_error = FAILED, None, error
             else:
                 row.next_attempt_time, row.last_error = now + BACKOFF[row.attempts - 1], error
+            if row.state in (SENT, FAILED):
+                self.finished(session, row)
 
     # --- the API ----------------------------------------------------------------------------------------------
 
     async def get(self, identity: Identity, name: str) -> notice_pb2.Delivery:
         async with self.db.read() as session:
-            return _to_proto(await _row(session, name, identity))
+            return await self.proto(session, await _row(session, name, identity))
 
     async def list(
         self, identity: Identity, filter_text: str, page_size: int, page_token: str
     ) -> tuple[list[notice_pb2.Delivery], str, int]:
         filters = parse_equalities(filter_text, FILTERS)
-        offset = self.pages.offset(page_token, filter_text)
-        size = pagination.page_size(page_size, maximum=500)
+        self.pages.offset(page_token, filter_text)  # a bad token is refused before anything is read
         conditions = [getattr(DeliveryRow, key) == value for key, value in filters.items()]
-        if not identity.can(SEE_ALL):  # one's own deliveries only
-            conditions.append(DeliveryRow.recipient == identity.subject)
+        order = (DeliveryRow.create_time.desc(), DeliveryRow.id)
         async with self.db.read() as session:
-            total = int(
-                await session.scalar(select(func.count()).select_from(DeliveryRow).where(*conditions)) or 0
+            visible = await _visible(session, identity)
+            if visible is not None:
+                conditions.append(visible)
+            rows, token, total = await self.pages.rows(
+                session,
+                DeliveryRow,
+                conditions,
+                order,
+                token=page_token,
+                bound_to=filter_text,
+                requested=page_size,
             )
-            rows = await session.scalars(
-                select(DeliveryRow)
-                .where(*conditions)
-                .order_by(DeliveryRow.create_time.desc(), DeliveryRow.id)
-                .offset(offset)
-                .limit(size)
-            )
-            items = [_to_proto(row) for row in rows]
-        return items, self.pages.next(offset, len(items), offset + len(items) < total, filter_text), total
+            names = await _display_names(session, {row.recipient for row in rows})
+        return [_to_proto(row, names) for row in rows], token, total
 
     async def retry(self, identity: Identity, name: str) -> notice_pb2.Delivery:
         async with self.db.transaction() as session:
@@ -392,7 +455,27 @@ class Deliveries:
                 raise FailedPrecondition("只有失败的投递可以重试 (only a failed delivery is retried)")
             row.state, row.attempts, row.next_attempt_time = PENDING, 0, self.clock.now()
             row.update_time = self.clock.now()
-            return _to_proto(row)
+            return await self.proto(session, row)
+
+    async def proto(self, session: AsyncSession, row: DeliveryRow) -> notice_pb2.Delivery:
+        """``row`` as the API shows it: the recipient's name (a person's masked), the address masked."""
+        return _to_proto(row, await _display_names(session, {row.recipient}))
+
+
+def channel_levels(row: NotificationSettingsRow | None) -> dict[int, int]:
+    """Each channel's lowest importance, from the settings row (``"3=4 2=2"``)."""
+    if row is None or not row.channel_levels:
+        return {}
+    return {
+        int(c): int(level) for c, _, level in (part.partition("=") for part in row.channel_levels.split())
+    }
+
+
+def _wants(settings: NotificationSettingsRow, channel: int, importance: int) -> bool:
+    """Whether ``settings`` chose ``channel`` for a notification of ``importance`` (channels per severity)."""
+    if str(channel) not in settings.channels.split():
+        return False
+    return importance >= channel_levels(settings).get(channel, 0)
 
 
 def _state(value: str) -> str:
@@ -408,7 +491,58 @@ def _recipient(value: str) -> str:
     return value
 
 
-FILTERS = {"state": _state, "recipient": _recipient}
+def _channel(value: str) -> int:
+    channels = {name: int(n) for name, n in notice_pb2.Channel.items() if n}
+    if value not in channels:
+        raise ValueError(f"应为 {' / '.join(channels)} (one of them)")
+    return channels[value]
+
+
+def _trigger(value: str) -> str:
+    if not value.startswith(("alerts/", "bulletins/", "users/")) or len(value) > 300 or "\x00" in value:
+        raise ValueError("应为 alerts/…、bulletins/… 或 users/…")
+    return value
+
+
+FILTERS = {"state": _state, "recipient": _recipient, "channel": _channel, "trigger": _trigger}
+
+
+async def _visible(session: AsyncSession, identity: Identity):
+    """Which deliveries the caller sees: all (administrators, compliance), or their own and those to customers
+    in their data scope; None when unrestricted."""
+    if identity.can(SEE_ALL):
+        return None
+    scope = await orgtree.scope_of(session, identity, OrgUnitCopy)
+    customers = select(CustomerCopy.customer)
+    in_scope = scope.condition(CustomerCopy.branch, CustomerCopy.relationship_manager)
+    if in_scope is not None:
+        customers = customers.where(in_scope)
+    return or_(DeliveryRow.recipient == identity.subject, DeliveryRow.recipient.in_(customers))
+
+
+async def _display_names(session: AsyncSession, recipients: set[str]) -> dict[str, tuple[str, str]]:
+    """Recipient → (their name as shown, their full name): staff by name, a person's name masked, a company's
+    as it is."""
+    users = [r for r in recipients if r.startswith("users/")]
+    customers = [r for r in recipients if r.startswith("customers/")]
+    names: dict[str, tuple[str, str]] = {}
+    if users:
+        for name, display in (
+            await session.execute(
+                select(UserCopy.name, UserCopy.display_name).where(UserCopy.name.in_(users))
+            )
+        ).all():
+            names[name] = (display, display)
+    if customers:
+        for name, display, kind in (
+            await session.execute(
+                select(CustomerCopy.customer, CustomerCopy.display_name, CustomerCopy.type).where(
+                    CustomerCopy.customer.in_(customers)
+                )
+            )
+        ).all():
+            names[name] = (display if kind == "CORPORATE" else mask_name(display), display)
+    return names
 
 
 async def _row(session: AsyncSession, name: str, identity: Identity) -> DeliveryRow:
@@ -418,24 +552,38 @@ async def _row(session: AsyncSession, name: str, identity: Identity) -> Delivery
     if not name.startswith(PREFIX) or not delivery_id or "/" in delivery_id:
         raise InvalidArgument.for_field("name", "应为 deliveries/{delivery} (expected deliveries/{id})")
     row = await session.get(DeliveryRow, delivery_id) if is_id(delivery_id) else None
-    if row is None or not (identity.can(SEE_ALL) or row.recipient == identity.subject):
+    if row is None or not await _may_see(session, identity, row):
         raise NotFound(f"没有这条投递记录 (no such delivery): {name}")
     return row
 
 
-def _to_proto(row: DeliveryRow) -> notice_pb2.Delivery:
+async def _may_see(session: AsyncSession, identity: Identity, row: DeliveryRow) -> bool:
+    if identity.can(SEE_ALL) or row.recipient == identity.subject:
+        return True
+    customer = (
+        await session.get(CustomerCopy, row.recipient) if row.recipient.startswith("customers/") else None
+    )
+    return customer is not None and (await orgtree.scope_of(session, identity, OrgUnitCopy)).allows(customer)
+
+
+def _to_proto(row: DeliveryRow, names: dict[str, tuple[str, str]]) -> notice_pb2.Delivery:
+    shown, full = names.get(row.recipient, ("", ""))
+    body = row.body.replace(full, shown) if full and shown != full else row.body
     message = notice_pb2.Delivery(
         name=f"{PREFIX}{row.id}",
         channel=row.channel,  # type: ignore[arg-type]
         recipient=row.recipient,
         address=mask_address(row.address) if row.address else "",
         content_source=row.content_source,
-        rendered_body=row.body,
+        rendered_body=body,
         state=STATES[row.state],
         attempt_count=row.attempts,
         last_error=row.last_error,
         create_time=to_timestamp(row.create_time),
         update_time=to_timestamp(row.update_time),
+        trigger=row.trigger,
+        suppress_reason=row.suppress_reason,
+        recipient_display_name=shown,
     )
     if row.next_attempt_time is not None:
         message.next_attempt_time.CopyFrom(to_timestamp(aware(row.next_attempt_time)))

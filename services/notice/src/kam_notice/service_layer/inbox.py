@@ -25,12 +25,12 @@ from kam_kit.errors import InvalidArgument, NotFound, PermissionDenied, Validato
 from kam_kit.events import EventMeta
 from kam_kit.filtering import COMPARISONS, boolean, parse_equalities, timestamp
 from kam_kit.timeconv import to_timestamp
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_notice.adapters.orm import NotificationRow, NotificationSettingsRow, UserCopy
 from kam_notice.domain import is_id
-from kam_notice.service_layer.deliveries import Deliveries
+from kam_notice.service_layer.deliveries import Deliveries, channel_levels
 
 SERVICE = "notice"
 #: Who may read and change another user's inbox and settings.
@@ -39,7 +39,14 @@ Category = notice_pb2.Notification.Category
 Channel = notice_pb2.Channel
 #: Quiet hours until a user sets their own: 22:00–08:00, bank time.
 DEFAULT_QUIET = (22 * 60, 8 * 60)
-SETTINGS_WRITABLE = ("channels", "quiet_hours_start", "quiet_hours_end", "webhook_uri", "webhook_secret")
+SETTINGS_WRITABLE = (
+    "channels",
+    "quiet_hours_start",
+    "quiet_hours_end",
+    "webhook_uri",
+    "webhook_secret",
+    "channel_preferences",
+)
 _NOTIFICATIONS = NotificationRow.__table__
 
 
@@ -185,9 +192,6 @@ class Inbox:
     ) -> tuple[list[notice_pb2.Notification], str, int]:
         user = _owner(identity, parent, "parent")
         filters = parse_equalities(filter_text, FILTERS, comparable=("create_time",))
-        bound = f"{user}|{filter_text}"
-        offset = self.pages.offset(page_token, bound)
-        size = pagination.page_size(page_size, maximum=500)
         conditions = [NotificationRow.user == user]
         if "category" in filters:
             conditions.append(NotificationRow.category == filters["category"])
@@ -202,22 +206,18 @@ class Inbox:
         for sign, compare in COMPARISONS.items():
             if (moment := filters.get(f"create_time {sign}")) is not None:
                 conditions.append(compare(NotificationRow.create_time, moment))
+        order = (NotificationRow.create_time.desc(), NotificationRow.id.desc())
         async with self.db.read() as session:
-            total = int(
-                await session.scalar(select(func.count()).select_from(NotificationRow).where(*conditions))
-                or 0
+            rows, token, total = await self.pages.rows(
+                session,
+                NotificationRow,
+                conditions,
+                order,
+                token=page_token,
+                bound_to=f"{user}|{filter_text}",
+                requested=page_size,
             )
-            rows = list(
-                await session.scalars(
-                    select(NotificationRow)
-                    .where(*conditions)
-                    .order_by(NotificationRow.create_time.desc(), NotificationRow.id.desc())
-                    .offset(offset)
-                    .limit(size)
-                )
-            )
-        more = offset + len(rows) < total
-        return [_to_proto(row) for row in rows], self.pages.next(offset, len(rows), more, bound), total
+        return [_to_proto(row) for row in rows], token, total
 
     async def mark_read(self, identity: Identity, name: str) -> notice_pb2.Notification:
         parts = name.split("/")
@@ -281,6 +281,22 @@ class Inbox:
                     f"{path}.channels[{index}]",
                     "应为 CHANNEL_EMAIL / CHANNEL_SMS / CHANNEL_WEBHOOK (the inbox is always on)",
                 )
+        if "channel_preferences" in paths:
+            seen = set()
+            for index, preference in enumerate(message.channel_preferences):
+                v.check(
+                    preference.channel
+                    in (Channel.CHANNEL_EMAIL, Channel.CHANNEL_SMS, Channel.CHANNEL_WEBHOOK)
+                    and preference.channel not in seen,
+                    f"{path}.channel_preferences[{index}].channel",
+                    "应为 CHANNEL_EMAIL / CHANNEL_SMS / CHANNEL_WEBHOOK，每个渠道一项 (one entry per channel)",
+                )
+                v.check(
+                    0 <= preference.min_importance <= 4,
+                    f"{path}.channel_preferences[{index}].min_importance",
+                    "应为 0 到 4 (0–4)",
+                )
+                seen.add(preference.channel)
         for field in ("quiet_hours_start", "quiet_hours_end"):
             if field in paths:
                 value = getattr(message, field)
@@ -317,6 +333,7 @@ class Inbox:
                     quiet_end=DEFAULT_QUIET[1],
                     webhook_uri="",
                     webhook_secret="",
+                    channel_levels="",
                     version=0,
                     update_time=now,
                 )
@@ -333,6 +350,11 @@ class Inbox:
                 row.webhook_uri = message.webhook_uri
             if "webhook_secret" in paths:
                 row.webhook_secret = message.webhook_secret
+            if "channel_preferences" in paths:
+                row.channel_levels = " ".join(
+                    f"{p.channel}={p.min_importance}"
+                    for p in sorted(message.channel_preferences, key=lambda p: p.channel)
+                )
             row.version += 1
             row.update_time = now
             return _settings_proto(user, row)
@@ -393,4 +415,8 @@ def _settings_proto(user: str, row: NotificationSettingsRow | None) -> notice_pb
         webhook_uri=row.webhook_uri if row else "",
         has_webhook_secret=bool(row and row.webhook_secret),
         etag=etags.etag_for(row.version if row else 0),
+        channel_preferences=[
+            notice_pb2.ChannelPreference(channel=channel, min_importance=level)  # type: ignore[arg-type]
+            for channel, level in channel_levels(row).items()
+        ],
     )

@@ -13,7 +13,7 @@ from kam_kit.db import Database
 from kam_kit.errors import InvalidArgument, NotFound, Validator
 from kam_kit.filtering import parse_equalities
 from kam_kit.timeconv import to_timestamp
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from kam_notice.adapters.orm import TemplateRow
 from kam_notice.domain import is_id
@@ -48,11 +48,7 @@ class Templates:
     async def create(self, message: Template, request_id: str = "") -> Template:
         v = Validator()
         domain.check(v, message, set(WRITABLE))
-        v.check(
-            len(request_id) <= 64 and "\x00" not in request_id,
-            "request_id",
-            "最长 64 字符 (at most 64 characters)",
-        )
+        v.request_id(request_id)
         v.raise_if_any()
         now = self.clock.now()
         async with self.db.transaction() as session:
@@ -81,22 +77,19 @@ class Templates:
         self, filter_text: str, page_size: int, page_token: str
     ) -> tuple[list[Template], str, int]:
         filters = parse_equalities(filter_text, FILTERS)
-        offset = self.pages.offset(page_token, filter_text)
-        size = pagination.page_size(page_size, maximum=500)
         conditions = [getattr(TemplateRow, key) == value for key, value in filters.items()]
+        order = (TemplateRow.display_name, TemplateRow.id)
         async with self.db.read() as session:
-            total = int(
-                await session.scalar(select(func.count()).select_from(TemplateRow).where(*conditions)) or 0
+            rows, token, total = await self.pages.rows(
+                session,
+                TemplateRow,
+                conditions,
+                order,
+                token=page_token,
+                bound_to=filter_text,
+                requested=page_size,
             )
-            rows = await session.scalars(
-                select(TemplateRow)
-                .where(*conditions)
-                .order_by(TemplateRow.display_name, TemplateRow.id)
-                .offset(offset)
-                .limit(size)
-            )
-            items = [_to_proto(row) for row in rows]
-        return items, self.pages.next(offset, len(items), offset + len(items) < total, filter_text), total
+        return [_to_proto(row) for row in rows], token, total
 
     async def update(self, message: Template, paths: Sequence[str], etag: str) -> Template:
         unknown = sorted(set(paths) - set(WRITABLE))

@@ -118,3 +118,43 @@ class ListAnnouncementReadsResponse(_message.Message):
     next_page_token: str
     total_size: int
     def __init__(self, reads: _Optional[_Iterable[_Union[_notice_pb2.AnnouncementRead, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total_size: _Optional[int] = ...) -> None: ...
+
+class CreateAttachmentRequest(_message.Message):
+    __slots__ = ("parent", "file_name", "content")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    FILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    file_name: str
+    content: bytes
+    def __init__(self, parent: _Optional[str] = ..., file_name: _Optional[str] = ..., content: _Optional[bytes] = ...) -> None: ...
+
+class CreateAttachmentResponse(_message.Message):
+    __slots__ = ("attachment",)
+    ATTACHMENT_FIELD_NUMBER: _ClassVar[int]
+    attachment: _notice_pb2.Attachment
+    def __init__(self, attachment: _Optional[_Union[_notice_pb2.Attachment, _Mapping]] = ...) -> None: ...
+
+class DownloadAttachmentRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class DownloadAttachmentResponse(_message.Message):
+    __slots__ = ("attachment", "content")
+    ATTACHMENT_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    attachment: _notice_pb2.Attachment
+    content: bytes
+    def __init__(self, attachment: _Optional[_Union[_notice_pb2.Attachment, _Mapping]] = ..., content: _Optional[bytes] = ...) -> None: ...
+
+class DeleteAttachmentRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class DeleteAttachmentResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...

@@ -71,6 +71,21 @@ class AnnouncementServiceStub:
                 request_serializer=kam_dot_notice_dot_v1_dot_announcement__service__pb2.ListAnnouncementReadsRequest.SerializeToString,
                 response_deserializer=kam_dot_notice_dot_v1_dot_announcement__service__pb2.ListAnnouncementReadsResponse.FromString,
                 _registered_method=True)
+        self.CreateAttachment = channel.unary_unary(
+                '/kam.notice.v1.AnnouncementService/CreateAttachment',
+                request_serializer=kam_dot_notice_dot_v1_dot_announcement__service__pb2.CreateAttachmentRequest.SerializeToString,
+                response_deserializer=kam_dot_notice_dot_v1_dot_announcement__service__pb2.CreateAttachmentResponse.FromString,
+                _registered_method=True)
+        self.DownloadAttachment = channel.unary_unary(
+                '/kam.notice.v1.AnnouncementService/DownloadAttachment',
+                request_serializer=kam_dot_notice_dot_v1_dot_announcement__service__pb2.DownloadAttachmentRequest.SerializeToString,
+                response_deserializer=kam_dot_notice_dot_v1_dot_announcement__service__pb2.DownloadAttachmentResponse.FromString,
+                _registered_method=True)
+        self.DeleteAttachment = channel.unary_unary(
+                '/kam.notice.v1.AnnouncementService/DeleteAttachment',
+                request_serializer=kam_dot_notice_dot_v1_dot_announcement__service__pb2.DeleteAttachmentRequest.SerializeToString,
+                response_deserializer=kam_dot_notice_dot_v1_dot_announcement__service__pb2.DeleteAttachmentResponse.FromString,
+                _registered_method=True)
 
 
 class AnnouncementServiceServicer:
@@ -129,6 +144,30 @@ class AnnouncementServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateAttachment(self, request, context):
+        """Attaches a file to an announcement (its publisher or an administrator). The file's bytes travel in the
+        request (base64 in JSON); its type is recognised from its content. Too large, of a type not allowed, or
+        one too many: INVALID_ARGUMENT naming the field; an expired announcement: FAILED_PRECONDITION.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DownloadAttachment(self, request, context):
+        """Downloads an attachment: its content with its metadata (whoever may read the announcement; anyone else
+        NOT_FOUND).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteAttachment(self, request, context):
+        """Removes an attachment (the announcement's publisher or an administrator).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AnnouncementServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -166,6 +205,21 @@ def add_AnnouncementServiceServicer_to_server(servicer, server):
                     servicer.ListAnnouncementReads,
                     request_deserializer=kam_dot_notice_dot_v1_dot_announcement__service__pb2.ListAnnouncementReadsRequest.FromString,
                     response_serializer=kam_dot_notice_dot_v1_dot_announcement__service__pb2.ListAnnouncementReadsResponse.SerializeToString,
+            ),
+            'CreateAttachment': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateAttachment,
+                    request_deserializer=kam_dot_notice_dot_v1_dot_announcement__service__pb2.CreateAttachmentRequest.FromString,
+                    response_serializer=kam_dot_notice_dot_v1_dot_announcement__service__pb2.CreateAttachmentResponse.SerializeToString,
+            ),
+            'DownloadAttachment': grpc.unary_unary_rpc_method_handler(
+                    servicer.DownloadAttachment,
+                    request_deserializer=kam_dot_notice_dot_v1_dot_announcement__service__pb2.DownloadAttachmentRequest.FromString,
+                    response_serializer=kam_dot_notice_dot_v1_dot_announcement__service__pb2.DownloadAttachmentResponse.SerializeToString,
+            ),
+            'DeleteAttachment': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteAttachment,
+                    request_deserializer=kam_dot_notice_dot_v1_dot_announcement__service__pb2.DeleteAttachmentRequest.FromString,
+                    response_serializer=kam_dot_notice_dot_v1_dot_announcement__service__pb2.DeleteAttachmentResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -359,6 +413,87 @@ class AnnouncementService:
             '/kam.notice.v1.AnnouncementService/ListAnnouncementReads',
             kam_dot_notice_dot_v1_dot_announcement__service__pb2.ListAnnouncementReadsRequest.SerializeToString,
             kam_dot_notice_dot_v1_dot_announcement__service__pb2.ListAnnouncementReadsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateAttachment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.notice.v1.AnnouncementService/CreateAttachment',
+            kam_dot_notice_dot_v1_dot_announcement__service__pb2.CreateAttachmentRequest.SerializeToString,
+            kam_dot_notice_dot_v1_dot_announcement__service__pb2.CreateAttachmentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DownloadAttachment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.notice.v1.AnnouncementService/DownloadAttachment',
+            kam_dot_notice_dot_v1_dot_announcement__service__pb2.DownloadAttachmentRequest.SerializeToString,
+            kam_dot_notice_dot_v1_dot_announcement__service__pb2.DownloadAttachmentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteAttachment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.notice.v1.AnnouncementService/DeleteAttachment',
+            kam_dot_notice_dot_v1_dot_announcement__service__pb2.DeleteAttachmentRequest.SerializeToString,
+            kam_dot_notice_dot_v1_dot_announcement__service__pb2.DeleteAttachmentResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -53,6 +53,17 @@ class AnnouncementServiceStub:
     """Marks an announcement as read by the caller (idempotent)."""
     ListAnnouncementReads: _grpc.UnaryUnaryMultiCallable[_announcement_service_pb2.ListAnnouncementReadsRequest, _announcement_service_pb2.ListAnnouncementReadsResponse]
     """Lists who has read an announcement, or who of its audience has not (its publisher or an administrator)."""
+    CreateAttachment: _grpc.UnaryUnaryMultiCallable[_announcement_service_pb2.CreateAttachmentRequest, _announcement_service_pb2.CreateAttachmentResponse]
+    """Attaches a file to an announcement (its publisher or an administrator). The file's bytes travel in the
+    request (base64 in JSON); its type is recognised from its content. Too large, of a type not allowed, or
+    one too many: INVALID_ARGUMENT naming the field; an expired announcement: FAILED_PRECONDITION.
+    """
+    DownloadAttachment: _grpc.UnaryUnaryMultiCallable[_announcement_service_pb2.DownloadAttachmentRequest, _announcement_service_pb2.DownloadAttachmentResponse]
+    """Downloads an attachment: its content with its metadata (whoever may read the announcement; anyone else
+    NOT_FOUND).
+    """
+    DeleteAttachment: _grpc.UnaryUnaryMultiCallable[_announcement_service_pb2.DeleteAttachmentRequest, _announcement_service_pb2.DeleteAttachmentResponse]
+    """Removes an attachment (the announcement's publisher or an administrator)."""
 
 @_typing.type_check_only
 class AnnouncementServiceAsyncStub(AnnouncementServiceStub):
@@ -79,6 +90,17 @@ class AnnouncementServiceAsyncStub(AnnouncementServiceStub):
     """Marks an announcement as read by the caller (idempotent)."""
     ListAnnouncementReads: _aio.UnaryUnaryMultiCallable[_announcement_service_pb2.ListAnnouncementReadsRequest, _announcement_service_pb2.ListAnnouncementReadsResponse]  # type: ignore[assignment]
     """Lists who has read an announcement, or who of its audience has not (its publisher or an administrator)."""
+    CreateAttachment: _aio.UnaryUnaryMultiCallable[_announcement_service_pb2.CreateAttachmentRequest, _announcement_service_pb2.CreateAttachmentResponse]  # type: ignore[assignment]
+    """Attaches a file to an announcement (its publisher or an administrator). The file's bytes travel in the
+    request (base64 in JSON); its type is recognised from its content. Too large, of a type not allowed, or
+    one too many: INVALID_ARGUMENT naming the field; an expired announcement: FAILED_PRECONDITION.
+    """
+    DownloadAttachment: _aio.UnaryUnaryMultiCallable[_announcement_service_pb2.DownloadAttachmentRequest, _announcement_service_pb2.DownloadAttachmentResponse]  # type: ignore[assignment]
+    """Downloads an attachment: its content with its metadata (whoever may read the announcement; anyone else
+    NOT_FOUND).
+    """
+    DeleteAttachment: _aio.UnaryUnaryMultiCallable[_announcement_service_pb2.DeleteAttachmentRequest, _announcement_service_pb2.DeleteAttachmentResponse]  # type: ignore[assignment]
+    """Removes an attachment (the announcement's publisher or an administrator)."""
 
 class AnnouncementServiceServicer(metaclass=_abc_1.ABCMeta):
     """Announcement management (公告管理): publish, modify and delete announcements for specified users, org
@@ -144,5 +166,34 @@ class AnnouncementServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_announcement_service_pb2.ListAnnouncementReadsResponse, _abc.Awaitable[_announcement_service_pb2.ListAnnouncementReadsResponse]]:
         """Lists who has read an announcement, or who of its audience has not (its publisher or an administrator)."""
+
+    @_abc_1.abstractmethod
+    def CreateAttachment(
+        self,
+        request: _announcement_service_pb2.CreateAttachmentRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_announcement_service_pb2.CreateAttachmentResponse, _abc.Awaitable[_announcement_service_pb2.CreateAttachmentResponse]]:
+        """Attaches a file to an announcement (its publisher or an administrator). The file's bytes travel in the
+        request (base64 in JSON); its type is recognised from its content. Too large, of a type not allowed, or
+        one too many: INVALID_ARGUMENT naming the field; an expired announcement: FAILED_PRECONDITION.
+        """
+
+    @_abc_1.abstractmethod
+    def DownloadAttachment(
+        self,
+        request: _announcement_service_pb2.DownloadAttachmentRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_announcement_service_pb2.DownloadAttachmentResponse, _abc.Awaitable[_announcement_service_pb2.DownloadAttachmentResponse]]:
+        """Downloads an attachment: its content with its metadata (whoever may read the announcement; anyone else
+        NOT_FOUND).
+        """
+
+    @_abc_1.abstractmethod
+    def DeleteAttachment(
+        self,
+        request: _announcement_service_pb2.DeleteAttachmentRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_announcement_service_pb2.DeleteAttachmentResponse, _abc.Awaitable[_announcement_service_pb2.DeleteAttachmentResponse]]:
+        """Removes an attachment (the announcement's publisher or an administrator)."""
 
 def add_AnnouncementServiceServicer_to_server(servicer: AnnouncementServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

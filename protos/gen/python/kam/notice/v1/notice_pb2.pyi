@@ -41,7 +41,7 @@ class Audience(_message.Message):
     def __init__(self, all_users: _Optional[bool] = ..., users: _Optional[_Iterable[str]] = ..., org_units: _Optional[_Iterable[str]] = ..., roles: _Optional[_Iterable[str]] = ..., org_units_only: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Announcement(_message.Message):
-    __slots__ = ("name", "title", "content", "audience", "publisher", "publish_time", "expire_time", "state", "pinned", "read_count", "audience_count", "read", "update_time", "etag", "importance", "publisher_display_name")
+    __slots__ = ("name", "title", "content", "audience", "publisher", "publish_time", "expire_time", "state", "pinned", "read_count", "audience_count", "read", "update_time", "etag", "importance", "publisher_display_name", "attachments")
     class State(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         STATE_UNSPECIFIED: _ClassVar[Announcement.State]
@@ -78,6 +78,7 @@ class Announcement(_message.Message):
     ETAG_FIELD_NUMBER: _ClassVar[int]
     IMPORTANCE_FIELD_NUMBER: _ClassVar[int]
     PUBLISHER_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    ATTACHMENTS_FIELD_NUMBER: _ClassVar[int]
     name: str
     title: str
     content: str
@@ -94,7 +95,8 @@ class Announcement(_message.Message):
     etag: str
     importance: Announcement.Importance
     publisher_display_name: str
-    def __init__(self, name: _Optional[str] = ..., title: _Optional[str] = ..., content: _Optional[str] = ..., audience: _Optional[_Union[Audience, _Mapping]] = ..., publisher: _Optional[str] = ..., publish_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., state: _Optional[_Union[Announcement.State, str]] = ..., pinned: _Optional[bool] = ..., read_count: _Optional[int] = ..., audience_count: _Optional[int] = ..., read: _Optional[bool] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ..., importance: _Optional[_Union[Announcement.Importance, str]] = ..., publisher_display_name: _Optional[str] = ...) -> None: ...
+    attachments: _containers.RepeatedCompositeFieldContainer[Attachment]
+    def __init__(self, name: _Optional[str] = ..., title: _Optional[str] = ..., content: _Optional[str] = ..., audience: _Optional[_Union[Audience, _Mapping]] = ..., publisher: _Optional[str] = ..., publish_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., state: _Optional[_Union[Announcement.State, str]] = ..., pinned: _Optional[bool] = ..., read_count: _Optional[int] = ..., audience_count: _Optional[int] = ..., read: _Optional[bool] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ..., importance: _Optional[_Union[Announcement.Importance, str]] = ..., publisher_display_name: _Optional[str] = ..., attachments: _Optional[_Iterable[_Union[Attachment, _Mapping]]] = ...) -> None: ...
 
 class AnnouncementRead(_message.Message):
     __slots__ = ("user", "read_time", "display_name", "org_unit")
@@ -141,7 +143,7 @@ class Notification(_message.Message):
     def __init__(self, name: _Optional[str] = ..., category: _Optional[_Union[Notification.Category, str]] = ..., title: _Optional[str] = ..., body: _Optional[str] = ..., subject: _Optional[str] = ..., importance: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., read_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class NotificationSettings(_message.Message):
-    __slots__ = ("name", "channels", "quiet_hours_start", "quiet_hours_end", "webhook_uri", "etag", "webhook_secret", "has_webhook_secret")
+    __slots__ = ("name", "channels", "quiet_hours_start", "quiet_hours_end", "webhook_uri", "etag", "webhook_secret", "has_webhook_secret", "channel_preferences")
     NAME_FIELD_NUMBER: _ClassVar[int]
     CHANNELS_FIELD_NUMBER: _ClassVar[int]
     QUIET_HOURS_START_FIELD_NUMBER: _ClassVar[int]
@@ -150,6 +152,7 @@ class NotificationSettings(_message.Message):
     ETAG_FIELD_NUMBER: _ClassVar[int]
     WEBHOOK_SECRET_FIELD_NUMBER: _ClassVar[int]
     HAS_WEBHOOK_SECRET_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_PREFERENCES_FIELD_NUMBER: _ClassVar[int]
     name: str
     channels: _containers.RepeatedScalarFieldContainer[Channel]
     quiet_hours_start: _timeofday_pb2.TimeOfDay
@@ -158,7 +161,16 @@ class NotificationSettings(_message.Message):
     etag: str
     webhook_secret: str
     has_webhook_secret: bool
-    def __init__(self, name: _Optional[str] = ..., channels: _Optional[_Iterable[_Union[Channel, str]]] = ..., quiet_hours_start: _Optional[_Union[_timeofday_pb2.TimeOfDay, _Mapping]] = ..., quiet_hours_end: _Optional[_Union[_timeofday_pb2.TimeOfDay, _Mapping]] = ..., webhook_uri: _Optional[str] = ..., etag: _Optional[str] = ..., webhook_secret: _Optional[str] = ..., has_webhook_secret: _Optional[bool] = ...) -> None: ...
+    channel_preferences: _containers.RepeatedCompositeFieldContainer[ChannelPreference]
+    def __init__(self, name: _Optional[str] = ..., channels: _Optional[_Iterable[_Union[Channel, str]]] = ..., quiet_hours_start: _Optional[_Union[_timeofday_pb2.TimeOfDay, _Mapping]] = ..., quiet_hours_end: _Optional[_Union[_timeofday_pb2.TimeOfDay, _Mapping]] = ..., webhook_uri: _Optional[str] = ..., etag: _Optional[str] = ..., webhook_secret: _Optional[str] = ..., has_webhook_secret: _Optional[bool] = ..., channel_preferences: _Optional[_Iterable[_Union[ChannelPreference, _Mapping]]] = ...) -> None: ...
+
+class ChannelPreference(_message.Message):
+    __slots__ = ("channel", "min_importance")
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    MIN_IMPORTANCE_FIELD_NUMBER: _ClassVar[int]
+    channel: Channel
+    min_importance: int
+    def __init__(self, channel: _Optional[_Union[Channel, str]] = ..., min_importance: _Optional[int] = ...) -> None: ...
 
 class Template(_message.Message):
     __slots__ = ("name", "display_name", "category", "channel", "subject", "body", "update_time", "etag", "en_subject", "en_body")
@@ -211,7 +223,7 @@ class CustomerConsent(_message.Message):
     def __init__(self, name: _Optional[str] = ..., sms_opt_in: _Optional[bool] = ..., email_opt_in: _Optional[bool] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., source: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
 
 class Delivery(_message.Message):
-    __slots__ = ("name", "channel", "recipient", "address", "content_source", "rendered_body", "state", "attempt_count", "last_error", "next_attempt_time", "create_time", "update_time")
+    __slots__ = ("name", "channel", "recipient", "address", "content_source", "rendered_body", "state", "attempt_count", "last_error", "next_attempt_time", "create_time", "update_time", "trigger", "suppress_reason", "recipient_display_name")
     class State(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         STATE_UNSPECIFIED: _ClassVar[Delivery.State]
@@ -238,6 +250,9 @@ class Delivery(_message.Message):
     NEXT_ATTEMPT_TIME_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    TRIGGER_FIELD_NUMBER: _ClassVar[int]
+    SUPPRESS_REASON_FIELD_NUMBER: _ClassVar[int]
+    RECIPIENT_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     name: str
     channel: Channel
     recipient: str
@@ -250,4 +265,84 @@ class Delivery(_message.Message):
     next_attempt_time: _timestamp_pb2.Timestamp
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
-    def __init__(self, name: _Optional[str] = ..., channel: _Optional[_Union[Channel, str]] = ..., recipient: _Optional[str] = ..., address: _Optional[str] = ..., content_source: _Optional[str] = ..., rendered_body: _Optional[str] = ..., state: _Optional[_Union[Delivery.State, str]] = ..., attempt_count: _Optional[int] = ..., last_error: _Optional[str] = ..., next_attempt_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    trigger: str
+    suppress_reason: str
+    recipient_display_name: str
+    def __init__(self, name: _Optional[str] = ..., channel: _Optional[_Union[Channel, str]] = ..., recipient: _Optional[str] = ..., address: _Optional[str] = ..., content_source: _Optional[str] = ..., rendered_body: _Optional[str] = ..., state: _Optional[_Union[Delivery.State, str]] = ..., attempt_count: _Optional[int] = ..., last_error: _Optional[str] = ..., next_attempt_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., trigger: _Optional[str] = ..., suppress_reason: _Optional[str] = ..., recipient_display_name: _Optional[str] = ...) -> None: ...
+
+class CustomerSegment(_message.Message):
+    __slots__ = ("tiers", "org_units", "relationship_managers", "types")
+    TIERS_FIELD_NUMBER: _ClassVar[int]
+    ORG_UNITS_FIELD_NUMBER: _ClassVar[int]
+    RELATIONSHIP_MANAGERS_FIELD_NUMBER: _ClassVar[int]
+    TYPES_FIELD_NUMBER: _ClassVar[int]
+    tiers: _containers.RepeatedScalarFieldContainer[str]
+    org_units: _containers.RepeatedScalarFieldContainer[str]
+    relationship_managers: _containers.RepeatedScalarFieldContainer[str]
+    types: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, tiers: _Optional[_Iterable[str]] = ..., org_units: _Optional[_Iterable[str]] = ..., relationship_managers: _Optional[_Iterable[str]] = ..., types: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class Bulletin(_message.Message):
+    __slots__ = ("name", "template", "segment", "variables", "sender", "recipient_count", "included_count", "excluded_count", "create_time", "template_display_name")
+    class VariablesEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TEMPLATE_FIELD_NUMBER: _ClassVar[int]
+    SEGMENT_FIELD_NUMBER: _ClassVar[int]
+    VARIABLES_FIELD_NUMBER: _ClassVar[int]
+    SENDER_FIELD_NUMBER: _ClassVar[int]
+    RECIPIENT_COUNT_FIELD_NUMBER: _ClassVar[int]
+    INCLUDED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    EXCLUDED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    TEMPLATE_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    template: str
+    segment: CustomerSegment
+    variables: _containers.ScalarMap[str, str]
+    sender: str
+    recipient_count: int
+    included_count: int
+    excluded_count: int
+    create_time: _timestamp_pb2.Timestamp
+    template_display_name: str
+    def __init__(self, name: _Optional[str] = ..., template: _Optional[str] = ..., segment: _Optional[_Union[CustomerSegment, _Mapping]] = ..., variables: _Optional[_Mapping[str, str]] = ..., sender: _Optional[str] = ..., recipient_count: _Optional[int] = ..., included_count: _Optional[int] = ..., excluded_count: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., template_display_name: _Optional[str] = ...) -> None: ...
+
+class BulletinRecipient(_message.Message):
+    __slots__ = ("customer", "display_name", "tier", "branch", "included", "exclude_reason")
+    CUSTOMER_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    TIER_FIELD_NUMBER: _ClassVar[int]
+    BRANCH_FIELD_NUMBER: _ClassVar[int]
+    INCLUDED_FIELD_NUMBER: _ClassVar[int]
+    EXCLUDE_REASON_FIELD_NUMBER: _ClassVar[int]
+    customer: str
+    display_name: str
+    tier: str
+    branch: str
+    included: bool
+    exclude_reason: str
+    def __init__(self, customer: _Optional[str] = ..., display_name: _Optional[str] = ..., tier: _Optional[str] = ..., branch: _Optional[str] = ..., included: _Optional[bool] = ..., exclude_reason: _Optional[str] = ...) -> None: ...
+
+class Attachment(_message.Message):
+    __slots__ = ("name", "file_name", "content_type", "size_bytes", "sha256", "create_time", "uploader")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    FILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    UPLOADER_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    file_name: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    create_time: _timestamp_pb2.Timestamp
+    uploader: str
+    def __init__(self, name: _Optional[str] = ..., file_name: _Optional[str] = ..., content_type: _Optional[str] = ..., size_bytes: _Optional[int] = ..., sha256: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., uploader: _Optional[str] = ...) -> None: ...

@@ -251,3 +251,73 @@ class RetryDeliveryResponse(_message.Message):
     DELIVERY_FIELD_NUMBER: _ClassVar[int]
     delivery: _notice_pb2.Delivery
     def __init__(self, delivery: _Optional[_Union[_notice_pb2.Delivery, _Mapping]] = ...) -> None: ...
+
+class CreateBulletinRequest(_message.Message):
+    __slots__ = ("bulletin", "request_id", "validate_only")
+    BULLETIN_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    VALIDATE_ONLY_FIELD_NUMBER: _ClassVar[int]
+    bulletin: _notice_pb2.Bulletin
+    request_id: str
+    validate_only: bool
+    def __init__(self, bulletin: _Optional[_Union[_notice_pb2.Bulletin, _Mapping]] = ..., request_id: _Optional[str] = ..., validate_only: _Optional[bool] = ...) -> None: ...
+
+class CreateBulletinResponse(_message.Message):
+    __slots__ = ("bulletin",)
+    BULLETIN_FIELD_NUMBER: _ClassVar[int]
+    bulletin: _notice_pb2.Bulletin
+    def __init__(self, bulletin: _Optional[_Union[_notice_pb2.Bulletin, _Mapping]] = ...) -> None: ...
+
+class PreviewBulletinRequest(_message.Message):
+    __slots__ = ("bulletin", "page_size", "page_token")
+    BULLETIN_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    bulletin: _notice_pb2.Bulletin
+    page_size: int
+    page_token: str
+    def __init__(self, bulletin: _Optional[_Union[_notice_pb2.Bulletin, _Mapping]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class PreviewBulletinResponse(_message.Message):
+    __slots__ = ("recipients", "next_page_token", "total_size", "included_count", "excluded_count")
+    RECIPIENTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_SIZE_FIELD_NUMBER: _ClassVar[int]
+    INCLUDED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    EXCLUDED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    recipients: _containers.RepeatedCompositeFieldContainer[_notice_pb2.BulletinRecipient]
+    next_page_token: str
+    total_size: int
+    included_count: int
+    excluded_count: int
+    def __init__(self, recipients: _Optional[_Iterable[_Union[_notice_pb2.BulletinRecipient, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total_size: _Optional[int] = ..., included_count: _Optional[int] = ..., excluded_count: _Optional[int] = ...) -> None: ...
+
+class GetBulletinRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class GetBulletinResponse(_message.Message):
+    __slots__ = ("bulletin",)
+    BULLETIN_FIELD_NUMBER: _ClassVar[int]
+    bulletin: _notice_pb2.Bulletin
+    def __init__(self, bulletin: _Optional[_Union[_notice_pb2.Bulletin, _Mapping]] = ...) -> None: ...
+
+class ListBulletinsRequest(_message.Message):
+    __slots__ = ("page_size", "page_token")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListBulletinsResponse(_message.Message):
+    __slots__ = ("bulletins", "next_page_token", "total_size")
+    BULLETINS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_SIZE_FIELD_NUMBER: _ClassVar[int]
+    bulletins: _containers.RepeatedCompositeFieldContainer[_notice_pb2.Bulletin]
+    next_page_token: str
+    total_size: int
+    def __init__(self, bulletins: _Optional[_Iterable[_Union[_notice_pb2.Bulletin, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total_size: _Optional[int] = ...) -> None: ...

@@ -116,6 +116,26 @@ class NotificationServiceStub:
                 request_serializer=kam_dot_notice_dot_v1_dot_notification__service__pb2.RetryDeliveryRequest.SerializeToString,
                 response_deserializer=kam_dot_notice_dot_v1_dot_notification__service__pb2.RetryDeliveryResponse.FromString,
                 _registered_method=True)
+        self.CreateBulletin = channel.unary_unary(
+                '/kam.notice.v1.NotificationService/CreateBulletin',
+                request_serializer=kam_dot_notice_dot_v1_dot_notification__service__pb2.CreateBulletinRequest.SerializeToString,
+                response_deserializer=kam_dot_notice_dot_v1_dot_notification__service__pb2.CreateBulletinResponse.FromString,
+                _registered_method=True)
+        self.PreviewBulletin = channel.unary_unary(
+                '/kam.notice.v1.NotificationService/PreviewBulletin',
+                request_serializer=kam_dot_notice_dot_v1_dot_notification__service__pb2.PreviewBulletinRequest.SerializeToString,
+                response_deserializer=kam_dot_notice_dot_v1_dot_notification__service__pb2.PreviewBulletinResponse.FromString,
+                _registered_method=True)
+        self.GetBulletin = channel.unary_unary(
+                '/kam.notice.v1.NotificationService/GetBulletin',
+                request_serializer=kam_dot_notice_dot_v1_dot_notification__service__pb2.GetBulletinRequest.SerializeToString,
+                response_deserializer=kam_dot_notice_dot_v1_dot_notification__service__pb2.GetBulletinResponse.FromString,
+                _registered_method=True)
+        self.ListBulletins = channel.unary_unary(
+                '/kam.notice.v1.NotificationService/ListBulletins',
+                request_serializer=kam_dot_notice_dot_v1_dot_notification__service__pb2.ListBulletinsRequest.SerializeToString,
+                response_deserializer=kam_dot_notice_dot_v1_dot_notification__service__pb2.ListBulletinsResponse.FromString,
+                _registered_method=True)
 
 
 class NotificationServiceServicer:
@@ -236,6 +256,37 @@ class NotificationServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateBulletin(self, request, context):
+        """Sends a bulletin (本公司新闻, product news, a greeting) to a segment of key customers in the caller's data
+        scope: one delivery per customer who may receive it (consent, an address, the frequency cap), the others
+        counted as excluded. With `validate_only` nothing is sent; the counts are returned.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PreviewBulletin(self, request, context):
+        """Previews who a bulletin would reach (each customer of the segment in the caller's scope, included or
+        excluded with the reason), without sending anything.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetBulletin(self, request, context):
+        """Gets a bulletin.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListBulletins(self, request, context):
+        """Lists bulletins, newest first: an administrator or compliance officer sees all, anyone else their own.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_NotificationServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -318,6 +369,26 @@ def add_NotificationServiceServicer_to_server(servicer, server):
                     servicer.RetryDelivery,
                     request_deserializer=kam_dot_notice_dot_v1_dot_notification__service__pb2.RetryDeliveryRequest.FromString,
                     response_serializer=kam_dot_notice_dot_v1_dot_notification__service__pb2.RetryDeliveryResponse.SerializeToString,
+            ),
+            'CreateBulletin': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateBulletin,
+                    request_deserializer=kam_dot_notice_dot_v1_dot_notification__service__pb2.CreateBulletinRequest.FromString,
+                    response_serializer=kam_dot_notice_dot_v1_dot_notification__service__pb2.CreateBulletinResponse.SerializeToString,
+            ),
+            'PreviewBulletin': grpc.unary_unary_rpc_method_handler(
+                    servicer.PreviewBulletin,
+                    request_deserializer=kam_dot_notice_dot_v1_dot_notification__service__pb2.PreviewBulletinRequest.FromString,
+                    response_serializer=kam_dot_notice_dot_v1_dot_notification__service__pb2.PreviewBulletinResponse.SerializeToString,
+            ),
+            'GetBulletin': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetBulletin,
+                    request_deserializer=kam_dot_notice_dot_v1_dot_notification__service__pb2.GetBulletinRequest.FromString,
+                    response_serializer=kam_dot_notice_dot_v1_dot_notification__service__pb2.GetBulletinResponse.SerializeToString,
+            ),
+            'ListBulletins': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListBulletins,
+                    request_deserializer=kam_dot_notice_dot_v1_dot_notification__service__pb2.ListBulletinsRequest.FromString,
+                    response_serializer=kam_dot_notice_dot_v1_dot_notification__service__pb2.ListBulletinsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -754,6 +825,114 @@ class NotificationService:
             '/kam.notice.v1.NotificationService/RetryDelivery',
             kam_dot_notice_dot_v1_dot_notification__service__pb2.RetryDeliveryRequest.SerializeToString,
             kam_dot_notice_dot_v1_dot_notification__service__pb2.RetryDeliveryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateBulletin(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.notice.v1.NotificationService/CreateBulletin',
+            kam_dot_notice_dot_v1_dot_notification__service__pb2.CreateBulletinRequest.SerializeToString,
+            kam_dot_notice_dot_v1_dot_notification__service__pb2.CreateBulletinResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PreviewBulletin(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.notice.v1.NotificationService/PreviewBulletin',
+            kam_dot_notice_dot_v1_dot_notification__service__pb2.PreviewBulletinRequest.SerializeToString,
+            kam_dot_notice_dot_v1_dot_notification__service__pb2.PreviewBulletinResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetBulletin(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.notice.v1.NotificationService/GetBulletin',
+            kam_dot_notice_dot_v1_dot_notification__service__pb2.GetBulletinRequest.SerializeToString,
+            kam_dot_notice_dot_v1_dot_notification__service__pb2.GetBulletinResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListBulletins(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.notice.v1.NotificationService/ListBulletins',
+            kam_dot_notice_dot_v1_dot_notification__service__pb2.ListBulletinsRequest.SerializeToString,
+            kam_dot_notice_dot_v1_dot_notification__service__pb2.ListBulletinsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -69,6 +69,19 @@ class NotificationServiceStub:
     """Lists deliveries, newest first (administrators and compliance)."""
     RetryDelivery: _grpc.UnaryUnaryMultiCallable[_notification_service_pb2.RetryDeliveryRequest, _notification_service_pb2.RetryDeliveryResponse]
     """Retries a failed delivery now."""
+    CreateBulletin: _grpc.UnaryUnaryMultiCallable[_notification_service_pb2.CreateBulletinRequest, _notification_service_pb2.CreateBulletinResponse]
+    """Sends a bulletin (本公司新闻, product news, a greeting) to a segment of key customers in the caller's data
+    scope: one delivery per customer who may receive it (consent, an address, the frequency cap), the others
+    counted as excluded. With `validate_only` nothing is sent; the counts are returned.
+    """
+    PreviewBulletin: _grpc.UnaryUnaryMultiCallable[_notification_service_pb2.PreviewBulletinRequest, _notification_service_pb2.PreviewBulletinResponse]
+    """Previews who a bulletin would reach (each customer of the segment in the caller's scope, included or
+    excluded with the reason), without sending anything.
+    """
+    GetBulletin: _grpc.UnaryUnaryMultiCallable[_notification_service_pb2.GetBulletinRequest, _notification_service_pb2.GetBulletinResponse]
+    """Gets a bulletin."""
+    ListBulletins: _grpc.UnaryUnaryMultiCallable[_notification_service_pb2.ListBulletinsRequest, _notification_service_pb2.ListBulletinsResponse]
+    """Lists bulletins, newest first: an administrator or compliance officer sees all, anyone else their own."""
 
 @_typing.type_check_only
 class NotificationServiceAsyncStub(NotificationServiceStub):
@@ -111,6 +124,19 @@ class NotificationServiceAsyncStub(NotificationServiceStub):
     """Lists deliveries, newest first (administrators and compliance)."""
     RetryDelivery: _aio.UnaryUnaryMultiCallable[_notification_service_pb2.RetryDeliveryRequest, _notification_service_pb2.RetryDeliveryResponse]  # type: ignore[assignment]
     """Retries a failed delivery now."""
+    CreateBulletin: _aio.UnaryUnaryMultiCallable[_notification_service_pb2.CreateBulletinRequest, _notification_service_pb2.CreateBulletinResponse]  # type: ignore[assignment]
+    """Sends a bulletin (本公司新闻, product news, a greeting) to a segment of key customers in the caller's data
+    scope: one delivery per customer who may receive it (consent, an address, the frequency cap), the others
+    counted as excluded. With `validate_only` nothing is sent; the counts are returned.
+    """
+    PreviewBulletin: _aio.UnaryUnaryMultiCallable[_notification_service_pb2.PreviewBulletinRequest, _notification_service_pb2.PreviewBulletinResponse]  # type: ignore[assignment]
+    """Previews who a bulletin would reach (each customer of the segment in the caller's scope, included or
+    excluded with the reason), without sending anything.
+    """
+    GetBulletin: _aio.UnaryUnaryMultiCallable[_notification_service_pb2.GetBulletinRequest, _notification_service_pb2.GetBulletinResponse]  # type: ignore[assignment]
+    """Gets a bulletin."""
+    ListBulletins: _aio.UnaryUnaryMultiCallable[_notification_service_pb2.ListBulletinsRequest, _notification_service_pb2.ListBulletinsResponse]  # type: ignore[assignment]
+    """Lists bulletins, newest first: an administrator or compliance officer sees all, anyone else their own."""
 
 class NotificationServiceServicer(metaclass=_abc_1.ABCMeta):
     """Reaching people (“我总能‘打’到你”): staff inboxes and notification settings, delivery over e-mail, SMS and
@@ -246,5 +272,42 @@ class NotificationServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_notification_service_pb2.RetryDeliveryResponse, _abc.Awaitable[_notification_service_pb2.RetryDeliveryResponse]]:
         """Retries a failed delivery now."""
+
+    @_abc_1.abstractmethod
+    def CreateBulletin(
+        self,
+        request: _notification_service_pb2.CreateBulletinRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_notification_service_pb2.CreateBulletinResponse, _abc.Awaitable[_notification_service_pb2.CreateBulletinResponse]]:
+        """Sends a bulletin (本公司新闻, product news, a greeting) to a segment of key customers in the caller's data
+        scope: one delivery per customer who may receive it (consent, an address, the frequency cap), the others
+        counted as excluded. With `validate_only` nothing is sent; the counts are returned.
+        """
+
+    @_abc_1.abstractmethod
+    def PreviewBulletin(
+        self,
+        request: _notification_service_pb2.PreviewBulletinRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_notification_service_pb2.PreviewBulletinResponse, _abc.Awaitable[_notification_service_pb2.PreviewBulletinResponse]]:
+        """Previews who a bulletin would reach (each customer of the segment in the caller's scope, included or
+        excluded with the reason), without sending anything.
+        """
+
+    @_abc_1.abstractmethod
+    def GetBulletin(
+        self,
+        request: _notification_service_pb2.GetBulletinRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_notification_service_pb2.GetBulletinResponse, _abc.Awaitable[_notification_service_pb2.GetBulletinResponse]]:
+        """Gets a bulletin."""
+
+    @_abc_1.abstractmethod
+    def ListBulletins(
+        self,
+        request: _notification_service_pb2.ListBulletinsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_notification_service_pb2.ListBulletinsResponse, _abc.Awaitable[_notification_service_pb2.ListBulletinsResponse]]:
+        """Lists bulletins, newest first: an administrator or compliance officer sees all, anyone else their own."""
 
 def add_NotificationServiceServicer_to_server(servicer: NotificationServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
