@@ -7,6 +7,12 @@ logs; wait
 until every one is SERVING and the gateway's ``/readyz`` answers 200; print the console URL, gRPC ports and the
 demo logins. A crashed service is restarted with backoff. Ctrl-C (or SIGTERM) stops everything and exits 0.
 
+E-mail: unless ``KAM_NOTICE_SMTP_HOST`` is set (a real relay; empty turns e-mail off), the local SMTP sink
+``deploy/local/mailsink.py`` is started before the services (SMTP 127.0.0.1:1025 ``KAM_MAILSINK_SMTP_PORT``,
+viewer http://127.0.0.1:8025/ ``KAM_MAILSINK_HTTP_PORT``; a busy default port is replaced by a free one) and the
+notice service sends its e-mails there — and its SMS, to the sink's ``/sms`` (unless ``KAM_NOTICE_SMS_URL`` is
+set); the banner prints the viewer's URL.
+
 Configuration is the usual environment (``KAM_<SVC>_GRPC_PORT``, ``KAM_<SVC>_DATABASE_URL``,
 ``KAM_GATEWAY_PORT``, ``KAM_DEMO_PASSWORD`` …); see docs and deploy/README.md. ``--plan`` prints what would be
 started, with which ports and databases, and starts nothing.
@@ -40,6 +46,9 @@ from kam_kit import registry
 ROOT = Path(__file__).resolve().parents[2]
 VAR = ROOT / "var"
 DEFAULT_NATS_URL = "nats://127.0.0.1:4222"
+MAILSINK = ROOT / "deploy" / "local" / "mailsink.py"
+#: the sink's ports (a development mail catcher's usual ones, clear of 4222, 8080 and 50050–50055)
+MAILSINK_PORTS = {"KAM_MAILSINK_SMTP_PORT": "1025", "KAM_MAILSINK_HTTP_PORT": "8025"}
 DEMO_USERS = (
     ("admin", "系统管理员", "administrator"),
     ("hq_leader", "总行领导", "head-office leader"),
@@ -83,6 +92,52 @@ def choose_nats(env: dict[str, str], say) -> int | None:
     return port
 
 
+def uses_mailsink(env: dict[str, str]) -> bool:
+    """Whether the notice service's e-mail goes to the local sink (the caller named no SMTP server of its own)."""
+    return "KAM_NOTICE_SMTP_HOST" not in os.environ
+
+
+def mailsink_url(env: dict[str, str]) -> str:
+    return f"http://127.0.0.1:{env['KAM_MAILSINK_HTTP_PORT']}/"
+
+
+def choose_mailsink(env: dict[str, str], say) -> bool:
+    """Whether to start the local SMTP sink; a default port held by something else is replaced by a free one
+    (and the notice service told the new SMTP port)."""
+    if not uses_mailsink(env):
+        return False
+    for key in MAILSINK_PORTS:
+        port = int(env[key])
+        if key not in os.environ and TcpProbe(port)():
+            busy, port = port, free_port()
+            env[key] = str(port)
+            say(f"端口 {busy} 已被占用，改用 {port} / port {busy} is busy: the mail sink takes {port}")
+    env["KAM_NOTICE_SMTP_PORT"] = env["KAM_MAILSINK_SMTP_PORT"]
+    if "KAM_NOTICE_SMS_URL" not in os.environ:
+        env["KAM_NOTICE_SMS_URL"] = f"http://127.0.0.1:{env['KAM_MAILSINK_HTTP_PORT']}/sms"
+    return True
+
+
+def mailsink_spec(env: dict[str, str]) -> ProcessSpec:
+    return ProcessSpec(
+        "mailsink",
+        [
+            sys.executable,
+            str(MAILSINK),
+            "--smtp-port",
+            env["KAM_MAILSINK_SMTP_PORT"],
+            "--http-port",
+            env["KAM_MAILSINK_HTTP_PORT"],
+        ],
+        env=env,
+        cwd=ROOT,
+        ready=HttpProbe(mailsink_url(env) + "healthz"),
+        ready_timeout=30,
+        stop_timeout=5,
+        autorestart=True,
+    )
+
+
 def environment(secret: bool = True) -> dict[str, str]:
     """The environment every process gets: defaults from ARCHITECTURE.md, overridden by the caller's."""
     env = {
@@ -100,7 +155,15 @@ def environment(secret: bool = True) -> dict[str, str]:
         env[entry.env("GRPC_PORT")] = str(entry.grpc_port)
         env[entry.env("DATABASE_URL")] = f"sqlite+aiosqlite:///{VAR / f'{entry.name}.db'}"
         env[entry.env("BACKUP_DIR")] = str(VAR / "backups" / entry.name)
+    env.update(MAILSINK_PORTS)
     env.update({k: v for k, v in os.environ.items() if k.startswith(("KAM_", "OTEL_"))})
+    if "KAM_NOTICE_SMTP_HOST" not in os.environ:  # no relay named: the notice service mails the local sink
+        env["KAM_NOTICE_SMTP_HOST"] = "127.0.0.1"
+        env["KAM_NOTICE_SMTP_PORT"] = env["KAM_MAILSINK_SMTP_PORT"]
+        env.setdefault("KAM_NOTICE_SMTP_FROM", "kam-notice@kam-demo.example")
+        if "KAM_NOTICE_SMS_URL" not in os.environ:  # and its texts to the sink's SMS endpoint
+            env["KAM_NOTICE_SMS_URL"] = f"http://127.0.0.1:{env['KAM_MAILSINK_HTTP_PORT']}/sms"
+            env.setdefault("KAM_NOTICE_SMS_SIGNATURE", "【KAM演示银行】")
     for entry in processes:
         env.setdefault(entry.env("ADDR"), f"127.0.0.1:{env[entry.env('GRPC_PORT')]}")
     if secret:
@@ -125,12 +188,18 @@ def service_spec(name: str, env: dict[str, str]) -> ProcessSpec:
     )
 
 
-def banner(env: dict[str, str]) -> str:
+def banner(env: dict[str, str], mailsink: bool = False) -> str:
     url = f"http://127.0.0.1:{env['KAM_GATEWAY_PORT']}/"
     lines = [
         "",
         "=" * 72,
         f"  KAM 已启动 / KAM is running:  {url}",
+    ]
+    if mailsink:
+        lines.append(
+            f"  本地邮件收件箱 / mail sink:   {mailsink_url(env)}   (SMTP 127.0.0.1:{env['KAM_MAILSINK_SMTP_PORT']})"
+        )
+    lines += [
         "",
         "  gRPC 端口 / gRPC ports:",
     ]
@@ -155,6 +224,11 @@ def plan(env: dict[str, str]) -> str:
         f"nats      {env['KAM_NATS_URL']} (started here unless it points to another machine)",
         "demo      kam-customer demo-source generate, then demo-source live",
     ]
+    if uses_mailsink(env):
+        lines.append(
+            f"mailsink  deploy/local/mailsink.py  SMTP 127.0.0.1:{env['KAM_MAILSINK_SMTP_PORT']}  viewer "
+            f"{mailsink_url(env)}  (the notice service's e-mail)"
+        )
     for entry in registry.processes():
         role = "gateway" if entry is registry.GATEWAY else "service"
         events = []
@@ -190,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[kam] {message}", file=sys.stderr, flush=True)
 
     nats_port = choose_nats(env, say)
+    mailsink = choose_mailsink(env, say)
     supervisor = Supervisor(sink=TerminalSink(), env={**os.environ, **env}, on_event=say)
     try:
         if nats_port is not None:
@@ -220,6 +295,8 @@ def main(argv: list[str] | None = None) -> int:
         failed = {name: code for name, code in supervisor.run_all(migrations).items() if code != 0}
         if failed:
             raise RuntimeError(f"migrations failed / 数据库迁移失败: {failed}")
+        if mailsink:  # before the notice service, which sends its e-mail there
+            supervisor.start(mailsink_spec(env))
         # all at once (start-up is mostly imports); the gateway is ready once /readyz sees every backend
         supervisor.start_many(service_spec(entry.name, env) for entry in registry.processes())
         # new transactions keep arriving in the source and, in real time, on the CDC subject
@@ -241,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
                 autorestart=True,
             )
         )
-        print(banner(env), flush=True)
+        print(banner(env, mailsink), flush=True)
         threading.Event().wait()  # until Ctrl-C / SIGTERM
         return 0
     except KeyboardInterrupt:

@@ -183,6 +183,7 @@ async def seed_demo(identity: IdentityService) -> None:
                 org_unit=demo.org_unit.removeprefix("orgUnits/"),
                 roles=[role.removeprefix("roles/") for role in demo.roles],
                 staff_code=staff_code,
+                email=demo.email,
                 keep_kam_changes=True,
             ),
             user_id=demo.username,

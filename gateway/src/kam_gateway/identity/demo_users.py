@@ -36,6 +36,8 @@ class DemoUser:
     display_name: str
     roles: tuple[str, ...]
     org_unit: str
+    #: where the demo's e-mails go (make run's local mail sink catches every address)
+    email: str = ""
 
     @property
     def name(self) -> str:
@@ -54,8 +56,10 @@ class DemoUser:
 DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("admin", "系统管理员", (ROLE_ADMIN,), HEAD_OFFICE),
     DemoUser("hq_leader", "总行领导", (ROLE_HEAD_OFFICE_LEADER,), HEAD_OFFICE),
-    DemoUser("branch_manager", "北京分行行长", (ROLE_BRANCH_MANAGER,), DEMO_BRANCH),
-    DemoUser("rm_zhang", "张经理", (ROLE_RELATIONSHIP_MANAGER,), DEMO_SUB_BRANCH),
+    DemoUser(
+        "branch_manager", "北京分行行长", (ROLE_BRANCH_MANAGER,), DEMO_BRANCH, "branch_manager@kam-demo.example"
+    ),
+    DemoUser("rm_zhang", "张经理", (ROLE_RELATIONSHIP_MANAGER,), DEMO_SUB_BRANCH, "rm_zhang@kam-demo.example"),
     DemoUser("compliance", "合规专员", (ROLE_COMPLIANCE,), HEAD_OFFICE),
 )
 
