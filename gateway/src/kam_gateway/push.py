@@ -102,17 +102,23 @@ class PushHub:
             raise ConnectionError("NATS is not connected")
         await self._ensure_stream(js)
         payload = event.SerializeToString()
+        copies = []
         for recipient in dict.fromkeys(await _users(session, event.recipients)):
             user_id = recipient.removeprefix("users/")
             if not _USER_ID.match(user_id):
                 log.warning("push: recipient %r is not a user name; skipped", recipient[:80])
                 continue
-            await js.publish(
-                subject_of(user_id),
-                payload,
-                stream=STREAM,
-                headers={events.MSG_ID: f"{meta.event_id}:{user_id}", events.CE_SOURCE: meta.source},
+            copies.append(
+                js.publish(
+                    subject_of(user_id),
+                    payload,
+                    stream=STREAM,
+                    headers={events.MSG_ID: f"{meta.event_id}:{user_id}", events.CE_SOURCE: meta.source},
+                )
             )
+        # every copy in flight at once, one wait for their acknowledgements (not one round trip per recipient);
+        # if any fails the event is retried, and the copies already stored are dropped as duplicates by their id
+        await asyncio.gather(*copies)
 
     async def messages(
         self, user_id: str, after: int | None

@@ -57,9 +57,15 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("admin", "系统管理员", (ROLE_ADMIN,), HEAD_OFFICE),
     DemoUser("hq_leader", "总行领导", (ROLE_HEAD_OFFICE_LEADER,), HEAD_OFFICE),
     DemoUser(
-        "branch_manager", "北京分行行长", (ROLE_BRANCH_MANAGER,), DEMO_BRANCH, "branch_manager@kam-demo.example"
+        "branch_manager",
+        "北京分行行长",
+        (ROLE_BRANCH_MANAGER,),
+        DEMO_BRANCH,
+        "branch_manager@kam-demo.example",
     ),
-    DemoUser("rm_zhang", "张经理", (ROLE_RELATIONSHIP_MANAGER,), DEMO_SUB_BRANCH, "rm_zhang@kam-demo.example"),
+    DemoUser(
+        "rm_zhang", "张经理", (ROLE_RELATIONSHIP_MANAGER,), DEMO_SUB_BRANCH, "rm_zhang@kam-demo.example"
+    ),
     DemoUser("compliance", "合规专员", (ROLE_COMPLIANCE,), HEAD_OFFICE),
 )
 
