@@ -274,6 +274,34 @@ async def test_a_bulletin_previews_and_reaches_its_segment_within_the_senders_sc
     assert violations(error.value) == {"bulletin.segment.types"}
 
 
+async def test_a_branch_the_core_has_is_in_its_managers_scope(bank: Bank) -> None:
+    """A sub-branch only the core-banking source knows (scanned, not made in KAM) is inside its branch's scope."""
+    from kam.identity.v1 import identity_pb2
+    from kam_kit import orgtree
+    from kam_notice.adapters.orm import OrgUnitCopy
+
+    unit = identity_pb2.OrgUnit(name="orgUnits/0102", parent="orgUnits/0100", display_name="北京西城支行")
+    await bank.apply(orgtree.updater(OrgUnitCopy), customer_events.SourceOrgUnitUpdated(org_unit=unit))
+    customer = C(
+        name="customers/c9",
+        display_name="孙丽",
+        type=C.TYPE_INDIVIDUAL,
+        tier="tiers/gold",
+        branch="orgUnits/0102",
+        relationship_manager="staff/E0102",
+        phone="13800138009",
+        update_time=to_timestamp(NOW),
+    )
+    await bank.apply(bank.customers.on_customer, customer_events.CustomerCreated(customer=customer))
+    template = await _template(bank)
+    gold = notice_pb2.Bulletin(template=template, segment=notice_pb2.CustomerSegment(tiers=["tiers/gold"]))
+    preview = await bank.call(
+        "PreviewBulletin", npb.PreviewBulletinRequest(bulletin=gold), "users/bm_beijing"
+    )
+    assert [r.customer for r in preview.recipients] == ["customers/c9"]
+    assert preview.recipients[0].exclude_reason.startswith("客户未授权")
+
+
 async def test_an_alert_rules_greeting_is_queued_once_however_often_its_event_comes(bank: Bank) -> None:
     await _customers(bank)
     template = await _template(bank)
@@ -300,6 +328,12 @@ async def test_an_alert_rules_greeting_is_queued_once_however_often_its_event_co
     assert (
         await bank.call("ListDeliveries", npb.ListDeliveriesRequest(), "users/compliance")
     ).total_size == 1
+    for condition, expected in (
+        ('create_time >= "2026-12-07T00:00:00Z"', 1),
+        ('create_time < "2026-12-07T00:00:00Z"', 0),
+    ):
+        request = npb.ListDeliveriesRequest(filter=f'recipient = "customers/c1" AND {condition}')
+        assert (await bank.call("ListDeliveries", request, "users/compliance")).total_size == expected
 
 
 async def test_a_failing_sms_provider_is_retried_and_recorded(bank: Bank, provider: SmsProvider) -> None:

@@ -71,6 +71,36 @@ async def test_an_alert_lands_once_in_each_recipients_inbox_with_a_live_push(ban
     assert len((await inbox(bank, "users/rm_dongcheng")).notifications) == 1
 
 
+async def test_a_fetch_of_alerts_is_applied_at_once_each_source_once(bank: Bank) -> None:
+    await bank.person("users/rm_li", "0101", "roles/relationship_manager")
+    async with bank.db.transaction() as session:
+        (await session.get(UserCopy, "users/rm_li")).staff_code = "E0042"
+    first = raised(["users/rm_dongcheng"], "alerts/b1")
+    await bank.apply_as(bank.inbox.on_alert, first, event_meta("ev-b1"))
+    batch = [
+        (first, event_meta("ev-b1")),  # already applied: nothing again
+        (raised(["users/rm_dongcheng", "staff/E0042"], "alerts/b2"), event_meta("ev-b2")),
+        (raised(["staff/E0042", "staff/E9999"], "alerts/b3"), event_meta("ev-b3")),  # an unknown code: nobody
+        (raised([], "alerts/b4"), event_meta("ev-b4")),  # no recipients
+    ]
+    async with bank.db.transaction() as session:
+        await bank.inbox.on_alerts(session, batch)
+    assert sorted(n.subject for n in (await inbox(bank, "users/rm_dongcheng")).notifications) == [
+        "alerts/b1",
+        "alerts/b2",
+    ]
+    assert sorted(n.subject for n in (await inbox(bank, "users/rm_li")).notifications) == [
+        "alerts/b2",
+        "alerts/b3",
+    ]
+    pushes = {p.resource: list(p.recipients) for p in await bank.published(push_pb2.PushRequested)}
+    assert pushes == {
+        "alerts/b1": ["users/rm_dongcheng"],
+        "alerts/b2": ["users/rm_dongcheng", "users/rm_li"],
+        "alerts/b3": ["users/rm_li"],
+    }
+
+
 async def test_a_published_announcement_and_a_new_task_reach_their_people(bank: Bank) -> None:
     await bank.publish(audience=notice_pb2.Audience(org_units=["orgUnits/0100"]))
     for who in ("users/bm_beijing", "users/rm_dongcheng"):

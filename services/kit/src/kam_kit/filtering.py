@@ -81,3 +81,14 @@ COMPARISONS: dict[str, Callable[[Any, Any], Any]] = {
     ">": operator.gt,
     ">=": operator.ge,
 }
+
+
+def conditions(filters: Mapping[str, object], columns: Mapping[str, Any]) -> list[Any]:
+    """WHERE conditions for parsed ``filters`` (:func:`parse_equalities`) on ``columns`` (field → column): ``=`` for
+    ``field``, the comparison for ``field <op>`` keys (comparable fields)."""
+    found = []
+    for key, value in filters.items():
+        field, _, sign = key.partition(" ")
+        if field in columns:
+            found.append(COMPARISONS[sign](columns[field], value) if sign else columns[field] == value)
+    return found

@@ -20,6 +20,7 @@ from kam.notice.v1 import notice_pb2
 from kam.task.v1 import events_pb2 as task_events
 from kam_kit import directory, orgtree, pagination
 from kam_kit.clock import SYSTEM_CLOCK, Clock
+from kam_kit.consumer import Batched
 from kam_kit.db import Database
 from kam_kit.partitions import Lease, LeaseLost, Leases
 from kam_kit.runtime import ServiceApp
@@ -81,17 +82,19 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
         "alert",
         dict.fromkeys(
             (alert_events.AlertRaised, alert_events.AlertRepeated, alert_events.AlertEscalated),
-            inbox.on_alert,
+            Batched(inbox.on_alerts),  # a fetch's alerts in a few statements, not a few each
         )
         | {alert_events.CustomerMessageRequested: customers.on_requested},
     )
-    # the key customers a bulletin can reach, whose they are and how to reach them
+    # the key customers a bulletin can reach, whose they are and how to reach them, and the core's org tree
     app.consume(
         "customer",
         {
             customer_events.CustomerCreated: customers.on_customer,
             customer_events.CustomerUpdated: customers.on_customer,
             customer_events.CustomerDeleted: customers.on_customer_deleted,
+            # the bank's branches as the core has them (the identity service's changes win: kam_kit.orgtree)
+            customer_events.SourceOrgUnitUpdated: orgtree.updater(OrgUnitCopy),
         },
     )
     app.consume("task", {task_events.TaskCreated: inbox.on_task})

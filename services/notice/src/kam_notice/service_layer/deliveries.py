@@ -37,7 +37,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from kam.notice.v1 import events_pb2, notice_pb2
-from kam_kit import orgtree, outbox, pagination
+from kam_kit import filtering, orgtree, outbox, pagination
 from kam_kit.auth import Identity
 from kam_kit.clock import Clock
 from kam_kit.db import Database
@@ -268,6 +268,21 @@ class Deliveries:
         self.pages = pagination.OffsetPages(page_secret)
         self.events = outbox.Recorder("notice", clock)
 
+    async def settings_of(
+        self, session: AsyncSession, users: Iterable[str]
+    ) -> dict[str, NotificationSettingsRow]:
+        """The saved notification settings of those of ``users`` who have any (nobody else gets more than the
+        inbox), when this service can send anything beyond it."""
+        users = list(users)
+        if not users or not self.senders:
+            return {}
+        return {
+            row.user: row
+            for row in await session.scalars(
+                select(NotificationSettingsRow).where(NotificationSettingsRow.user.in_(users))
+            )
+        }
+
     def finished(self, session: AsyncSession, row: DeliveryRow) -> None:
         """Records ``DeliveryFinished`` for a delivery that reached a final state (in the caller's transaction)."""
         delivery = _to_proto(row, {})
@@ -283,19 +298,17 @@ class Deliveries:
         body: str,
         importance: int,
         source: str,
+        settings: dict[str, NotificationSettingsRow] | None = None,
     ) -> int:
         """In the caller's transaction: a pending delivery for each of ``users`` who chose a channel this service
-        can send (``notification``: their inbox item's name by user). Returns how many."""
+        can send (``notification``: their inbox item's name by user). Returns how many. ``settings``: the users'
+        settings when the caller read them already (:meth:`settings_of`)."""
         users = list(users)
         channels = [c for c in self.senders]
         if not users or not channels:
             return 0
-        settings = {
-            row.user: row
-            for row in await session.scalars(
-                select(NotificationSettingsRow).where(NotificationSettingsRow.user.in_(users))
-            )
-        }
+        if settings is None:
+            settings = await self.settings_of(session, users)
         wanted = {
             user: [c for c in channels if _wants(settings[user], c, importance)]
             for user in users
@@ -428,9 +441,9 @@ class Deliveries:
     async def list(
         self, identity: Identity, filter_text: str, page_size: int, page_token: str
     ) -> tuple[list[notice_pb2.Delivery], str, int]:
-        filters = parse_equalities(filter_text, FILTERS)
+        filters = parse_equalities(filter_text, FILTERS, comparable=("create_time",))
         self.pages.offset(page_token, filter_text)  # a bad token is refused before anything is read
-        conditions = [getattr(DeliveryRow, key) == value for key, value in filters.items()]
+        conditions = filtering.conditions(filters, {field: getattr(DeliveryRow, field) for field in FILTERS})
         order = (DeliveryRow.create_time.desc(), DeliveryRow.id)
         async with self.db.read() as session:
             visible = await _visible(session, identity)
@@ -504,7 +517,13 @@ def _trigger(value: str) -> str:
     return value
 
 
-FILTERS = {"state": _state, "recipient": _recipient, "channel": _channel, "trigger": _trigger}
+FILTERS = {
+    "state": _state,
+    "recipient": _recipient,
+    "channel": _channel,
+    "trigger": _trigger,
+    "create_time": filtering.timestamp,
+}
 
 
 async def _visible(session: AsyncSession, identity: Identity):

@@ -11,21 +11,22 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from google.protobuf import struct_pb2
 from google.type import timeofday_pb2
 from kam.notice.v1 import notice_pb2
 from kam.push.v1 import push_pb2
-from kam_kit import bulk, etags, outbox, pagination
+from kam_kit import bulk, etags, filtering, outbox, pagination
 from kam_kit.auth import Identity
 from kam_kit.clock import Clock
 from kam_kit.db import Database
 from kam_kit.errors import InvalidArgument, NotFound, PermissionDenied, Validator
 from kam_kit.events import EventMeta
-from kam_kit.filtering import COMPARISONS, boolean, parse_equalities, timestamp
+from kam_kit.filtering import boolean, parse_equalities, timestamp
 from kam_kit.timeconv import to_timestamp
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_notice.adapters.orm import NotificationRow, NotificationSettingsRow, UserCopy
@@ -48,6 +49,23 @@ SETTINGS_WRITABLE = (
     "channel_preferences",
 )
 _NOTIFICATIONS = NotificationRow.__table__
+#: who has which of a set of sources' items already
+_HAVE = select(NotificationRow.user, NotificationRow.source_event).where(
+    NotificationRow.source_event.in_(bindparam("sources", expanding=True))
+)
+
+
+@dataclass(frozen=True)
+class Item:
+    """What one source puts in its recipients' inboxes."""
+
+    recipients: list[str]
+    category: int
+    title: str
+    body: str
+    subject: str
+    importance: int
+    source: str
 
 
 _CATEGORIES = {name: int(number) for name, number in Category.items() if number}
@@ -96,80 +114,108 @@ class Inbox:
     ) -> list[str]:
         """An inbox item for each recipient about ``source`` (an event id or a resource: each recipient gets one
         per source), in the caller's transaction, and one live push to all of them. Returns the users."""
-        users = await _users(session, recipients)
-        if users:  # those who have it already (the event redelivered) get neither the item nor the push again
-            have = set(
-                await session.scalars(
-                    select(NotificationRow.user).where(NotificationRow.source_event == source[:128])
-                )
-            )
-            users = [user for user in users if user not in have]
-        if not users:
-            return []
+        item = Item(list(recipients), category, title, body, subject, importance, source)
+        return (await self.deliver_all(session, [item]))[0]
+
+    async def deliver_all(self, session: AsyncSession, items: Sequence[Item]) -> list[list[str]]:
+        """:meth:`deliver` for several sources at once (a fetch of alert events): one query for the staff codes,
+        one for who has which item already, one insert and one settings read for them all. Returns the users each
+        item went to."""
+        sources = [item.source[:128] for item in items]
+        staff = await _staff(session, {r for item in items for r in item.recipients})
+        have = set((await session.execute(_HAVE, {"sources": sources})).tuples().all()) if items else set()
         now = self.clock.now()
-        ids = {user: uuid.uuid4().hex for user in users}
-        await bulk.insert_rows(
-            session,
-            _NOTIFICATIONS,
-            [
+        reached: list[list[str]] = []
+        rows = []
+        for item, source in zip(items, sources, strict=True):
+            # those who have it already (the event redelivered) get neither the item nor the push again
+            users = [u for u in _resolve(item.recipients, staff) if (u, source) not in have]
+            have.update((u, source) for u in users)
+            reached.append(users)
+            rows += [
                 {
-                    "id": ids[user],
+                    "id": uuid.uuid4().hex,
                     "user": user,
-                    "category": category,
-                    "title": title[:300],
-                    "body": body,
-                    "subject": subject[:256],
-                    "importance": importance,
-                    "source_event": source[:128],
+                    "category": item.category,
+                    "title": item.title[:300],
+                    "body": item.body,
+                    "subject": item.subject[:256],
+                    "importance": item.importance,
+                    "source_event": source,
                     "create_time": now,
                     "read_time": None,
                 }
                 for user in users
-            ],
-            skip_existing=("user", "source_event"),
+            ]
+        if not rows:
+            return reached
+        await bulk.insert_rows(session, _NOTIFICATIONS, rows, skip_existing=("user", "source_event"))
+        ids = {(row["user"], row["source_event"]): row["id"] for row in rows}
+        settings = (
+            await self.deliveries.settings_of(session, {row["user"] for row in rows})
+            if self.deliveries is not None
+            else {}
         )
-        if self.deliveries is not None:
-            await self.deliveries.plan(
-                session,
-                users,
-                notification={user: f"{user}/notifications/{ids[user]}" for user in users},
-                subject=title,
-                body=body or title,
-                importance=importance,
-                source=source,
+        for item, source, users in zip(items, sources, reached, strict=True):
+            if not users:
+                continue
+            if self.deliveries is not None and settings:
+                await self.deliveries.plan(
+                    session,
+                    users,
+                    notification={u: f"{u}/notifications/{ids[(u, source)]}" for u in users},
+                    subject=item.title,
+                    body=item.body or item.title,
+                    importance=item.importance,
+                    source=item.source,
+                    settings=settings,
+                )
+            data = struct_pb2.Struct()
+            data.update(
+                {
+                    "category": Category.Name(item.category),
+                    "importance": item.importance,
+                    "subject": item.subject,
+                }
             )
-        data = struct_pb2.Struct()
-        data.update({"category": Category.Name(category), "importance": importance, "subject": subject})
-        self.events.record(
-            session,
-            push_pb2.PushRequested(
-                recipients=users,
-                kind="notification.created",
-                resource=subject,
-                title=title,
-                data=data,
-                time=to_timestamp(now),
-            ),
-            resource=subject,
-        )
-        return users
+            self.events.record(
+                session,
+                push_pb2.PushRequested(
+                    recipients=users,
+                    kind="notification.created",
+                    resource=item.subject,
+                    title=item.title,
+                    data=data,
+                    time=to_timestamp(now),
+                ),
+                resource=item.subject,
+            )
+        return reached
 
     async def on_alert(self, session: AsyncSession, event, meta: EventMeta) -> None:
         """``AlertRaised`` / ``AlertRepeated``: the alert's recipients; ``AlertEscalated``: those it now adds."""
-        alert = event.alert
-        escalated = list(getattr(event, "escalated_recipients", []))
-        kind = meta.event_type.rsplit(".", 1)[-1]
-        prefix = {"AlertRepeated": "【再次提醒】", "AlertEscalated": "【升级】"}.get(kind, "")
-        await self.deliver(
-            session,
-            escalated or alert.recipients,
-            category=Category.CATEGORY_ALERT,
-            title=f"{prefix}{alert.title}",
-            body=alert.description,
-            subject=alert.name,
-            importance=int(alert.severity),
-            source=meta.event_id,
-        )
+        await self.on_alerts(session, [(event, meta)])
+
+    async def on_alerts(self, session: AsyncSession, batch: Sequence[tuple[object, EventMeta]]) -> None:
+        """:meth:`on_alert` for a fetch's events of one type at once (the consumer's ``Batched`` handler)."""
+        items = []
+        for event, meta in batch:
+            alert = event.alert  # type: ignore[attr-defined]
+            escalated = list(getattr(event, "escalated_recipients", []))
+            kind = meta.event_type.rsplit(".", 1)[-1]
+            prefix = {"AlertRepeated": "【再次提醒】", "AlertEscalated": "【升级】"}.get(kind, "")
+            items.append(
+                Item(
+                    list(escalated or alert.recipients),
+                    Category.CATEGORY_ALERT,
+                    f"{prefix}{alert.title}",
+                    alert.description,
+                    alert.name,
+                    int(alert.severity),
+                    meta.event_id,
+                )
+            )
+        await self.deliver_all(session, items)
 
     async def on_task(self, session: AsyncSession, event, meta: EventMeta) -> None:
         """``TaskCreated``: its assignee is told of the new task."""
@@ -201,11 +247,7 @@ class Inbox:
                 if filters["read"]
                 else NotificationRow.read_time.is_(None)
             )
-        if "create_time" in filters:
-            conditions.append(NotificationRow.create_time == filters["create_time"])
-        for sign, compare in COMPARISONS.items():
-            if (moment := filters.get(f"create_time {sign}")) is not None:
-                conditions.append(compare(NotificationRow.create_time, moment))
+        conditions += filtering.conditions(filters, {"create_time": NotificationRow.create_time})
         order = (NotificationRow.create_time.desc(), NotificationRow.id.desc())
         async with self.db.read() as session:
             rows, token, total = await self.pages.rows(
@@ -360,16 +402,25 @@ class Inbox:
             return _settings_proto(user, row)
 
 
-async def _users(session: AsyncSession, recipients: Iterable[str]) -> list[str]:
+async def _staff(session: AsyncSession, recipients: Iterable[str]) -> dict[str, list[str]]:
+    """For each ``staff/{code}`` among ``recipients``, the active users with that staff code (one query)."""
+    codes = {r.removeprefix("staff/") for r in recipients if r.startswith("staff/")}
+    found: dict[str, list[str]] = {}
+    if codes:
+        for name, code in await session.execute(
+            select(UserCopy.name, UserCopy.staff_code).where(
+                UserCopy.staff_code.in_(codes), UserCopy.active.is_(True)
+            )
+        ):
+            found.setdefault(f"staff/{code}", []).append(name)
+    return found
+
+
+def _resolve(recipients: Iterable[str], staff: dict[str, list[str]]) -> list[str]:
     """``users/{user}`` as they are and ``staff/{code}`` as the active users with that staff code."""
     users = {r for r in recipients if r.startswith("users/")}
-    codes = {r.removeprefix("staff/") for r in recipients if r.startswith("staff/")}
-    if codes:
-        users.update(
-            await session.scalars(
-                select(UserCopy.name).where(UserCopy.staff_code.in_(codes), UserCopy.active.is_(True))
-            )
-        )
+    for recipient in recipients:
+        users.update(staff.get(recipient, ()))
     return sorted(users)
 
 
