@@ -20,7 +20,7 @@ import contextlib
 import json
 import logging
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import timedelta
 
 from google.protobuf import json_format
@@ -97,27 +97,34 @@ class PushHub:
 
     async def fan_out(self, session: AsyncSession, event: push_pb2.PushRequested, meta: EventMeta) -> None:
         """The consumer handler: one copy per recipient (raises while NATS is away: the consumer retries)."""
+        await self.fan_out_all(session, [(event, meta)])
+
+    async def fan_out_all(
+        self, session: AsyncSession, batch: Sequence[tuple[push_pb2.PushRequested, EventMeta]]
+    ) -> None:
+        """:meth:`fan_out` for a fetch's pushes at once (the consumer's ``Batched`` handler): every copy of every
+        push in flight together, one wait for their acknowledgements — not a round trip per recipient. If any
+        fails the fetch is retried, and the copies already stored are dropped as duplicates by their id."""
         js = self._js()
         if js is None:
             raise ConnectionError("NATS is not connected")
         await self._ensure_stream(js)
-        payload = event.SerializeToString()
         copies = []
-        for recipient in dict.fromkeys(await _users(session, event.recipients)):
-            user_id = recipient.removeprefix("users/")
-            if not _USER_ID.match(user_id):
-                log.warning("push: recipient %r is not a user name; skipped", recipient[:80])
-                continue
-            copies.append(
-                js.publish(
-                    subject_of(user_id),
-                    payload,
-                    stream=STREAM,
-                    headers={events.MSG_ID: f"{meta.event_id}:{user_id}", events.CE_SOURCE: meta.source},
+        for event, meta in batch:
+            payload = event.SerializeToString()
+            for recipient in dict.fromkeys(await _users(session, event.recipients)):
+                user_id = recipient.removeprefix("users/")
+                if not _USER_ID.match(user_id):
+                    log.warning("push: recipient %r is not a user name; skipped", recipient[:80])
+                    continue
+                copies.append(
+                    js.publish(
+                        subject_of(user_id),
+                        payload,
+                        stream=STREAM,
+                        headers={events.MSG_ID: f"{meta.event_id}:{user_id}", events.CE_SOURCE: meta.source},
+                    )
                 )
-            )
-        # every copy in flight at once, one wait for their acknowledgements (not one round trip per recipient);
-        # if any fails the event is retried, and the copies already stored are dropped as duplicates by their id
         await asyncio.gather(*copies)
 
     async def messages(

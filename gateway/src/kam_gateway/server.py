@@ -33,9 +33,9 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from kam_gateway import errors
 from kam_gateway.app import (
     DEFAULT_MAX_BODY_BYTES,
-    DEFAULT_MAX_UPLOAD_BYTES,
     DEFAULT_MAX_JSON_DEPTH,
     DEFAULT_MAX_PARAM_CHARS,
+    DEFAULT_MAX_UPLOAD_BYTES,
     DEFAULT_MAX_URL_CHARS,
     Gateway,
     create_app,

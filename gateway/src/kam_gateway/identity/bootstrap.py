@@ -13,6 +13,7 @@ from kam.identity.v1 import events_pb2 as identity_events
 from kam.push.v1 import push_pb2
 from kam_kit import registry
 from kam_kit.clock import Clock
+from kam_kit.consumer import Batched
 from kam_kit.db import Database
 from kam_kit.events import EventMeta
 from kam_kit.runtime import ServiceApp
@@ -122,7 +123,9 @@ def build(
     for producer in [*(entry.name for entry in registry.services() if entry.produces_events), SERVICE]:
         handlers: dict = {audit_pb2.AuditRecorded: audit_trail.on_recorded}
         if producer != SERVICE:
-            handlers[push_pb2.PushRequested] = push.fan_out
+            handlers[push_pb2.PushRequested] = Batched(
+                push.fan_out_all
+            )  # a fetch's copies published together
         if producer == "customer":
             handlers[customer_events.SourceOrgUnitUpdated] = on_org_unit
             handlers[customer_events.SourceStaffUpdated] = on_staff
