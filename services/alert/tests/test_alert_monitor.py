@@ -508,9 +508,13 @@ async def test_tier_changes_up_and_down_by_the_active_rule_sets_order(bank: Bank
         )
 
     await _apply(bank, bank.monitor.on_tier_changed, changed("", "tiers/gold", 0))  # first graded: no change
+    async with bank.db.read() as session:  # but the copy has its tier now (rules filtered by tier match it)
+        assert (await session.get(WatchedCustomer, c.name)).tier == "tiers/gold"
     await _apply(bank, bank.monitor.on_tier_changed, changed("tiers/gold", "tiers/diamond", 1))
     await _apply(bank, bank.monitor.on_tier_changed, changed("tiers/diamond", "tiers/gold", 2))
     await _apply(bank, bank.monitor.on_tier_changed, changed("tiers/gold", "", 3))
+    async with bank.db.read() as session:
+        assert (await session.get(WatchedCustomer, c.name)).tier == ""  # no longer a key customer
     titles = [a.title for a in await bank.alerts()]
     assert titles == [
         "客户g1 等级升级：金 → 钻石",

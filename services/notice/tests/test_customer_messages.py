@@ -275,7 +275,8 @@ async def test_a_bulletin_previews_and_reaches_its_segment_within_the_senders_sc
 
 
 async def test_a_branch_the_core_has_is_in_its_managers_scope(bank: Bank) -> None:
-    """A sub-branch only the core-banking source knows (scanned, not made in KAM) is inside its branch's scope."""
+    """A sub-branch only the core-banking source knows (scanned, not made in KAM) is inside its branch's scope; a
+    customer's tier comes from grading after it was created."""
     from kam.identity.v1 import identity_pb2
     from kam_kit import orgtree
     from kam_notice.adapters.orm import OrgUnitCopy
@@ -286,13 +287,15 @@ async def test_a_branch_the_core_has_is_in_its_managers_scope(bank: Bank) -> Non
         name="customers/c9",
         display_name="孙丽",
         type=C.TYPE_INDIVIDUAL,
-        tier="tiers/gold",
         branch="orgUnits/0102",
         relationship_manager="staff/E0102",
         phone="13800138009",
         update_time=to_timestamp(NOW),
     )
     await bank.apply(bank.customers.on_customer, customer_events.CustomerCreated(customer=customer))
+    # graded after it was created: its tier comes with TierChanged
+    graded = customer_events.TierChanged(customer="customers/c9", previous_tier="", tier="tiers/gold")
+    await bank.apply(bank.customers.on_tier_changed, graded)
     template = await _template(bank)
     gold = notice_pb2.Bulletin(template=template, segment=notice_pb2.CustomerSegment(tiers=["tiers/gold"]))
     preview = await bank.call(

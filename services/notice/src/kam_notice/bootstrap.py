@@ -93,6 +93,7 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
             customer_events.CustomerCreated: customers.on_customer,
             customer_events.CustomerUpdated: customers.on_customer,
             customer_events.CustomerDeleted: customers.on_customer_deleted,
+            customer_events.TierChanged: customers.on_tier_changed,
             # the bank's branches as the core has them (the identity service's changes win: kam_kit.orgtree)
             customer_events.SourceOrgUnitUpdated: orgtree.updater(OrgUnitCopy),
         },

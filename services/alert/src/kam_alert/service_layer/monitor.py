@@ -224,7 +224,11 @@ class Monitor:
         self, session: AsyncSession, event: customer_events.TierChanged, meta: EventMeta
     ) -> None:
         """A key customer's tier went up or down (leaving the key customers is a downgrade; entering them is a
-        customer's first grading, not a key customer's change)."""
+        customer's first grading, not a key customer's change). The customer copy takes the new tier either way:
+        grading comes after a customer is created, so their tier arrives here, not with ``CustomerCreated``."""
+        watched = await session.get(WatchedCustomer, event.customer) if event.customer else None
+        if watched is not None:
+            watched.tier = event.tier
         if event.previous_tier == event.tier or not event.customer or not event.previous_tier:
             return  # entering the key customers is their first grading (a first scan grades thousands), not a change
         tiers = {
@@ -237,7 +241,6 @@ class Monitor:
             upgrade = False
         else:
             upgrade = tiers.get(event.tier, (99, ""))[0] < tiers.get(event.previous_tier, (99, ""))[0]
-        watched = await session.get(WatchedCustomer, event.customer)
         customer_type = (watched.type if watched else "INDIVIDUAL").lower()
         ancestors = await _ancestors(session, event.branch)
         when = (

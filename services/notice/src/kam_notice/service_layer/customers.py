@@ -114,6 +114,12 @@ class CustomerMessages:
         row.email = customer.email[:320]
         row.update_time = updated
 
+    async def on_tier_changed(self, session: AsyncSession, event, meta: EventMeta) -> None:
+        """``TierChanged``: the copy's tier (grading comes after a customer is created, so a tier arrives here)."""
+        row = await session.get(CustomerCopy, event.customer) if event.customer else None
+        if row is not None:
+            row.tier = event.tier
+
     async def on_customer_deleted(self, session: AsyncSession, event, meta: EventMeta) -> None:
         row = await session.get(CustomerCopy, event.customer)
         if row is not None:
