@@ -6,7 +6,9 @@ import {
   ControlOutlined,
   DashboardOutlined,
   DeploymentUnitOutlined,
+  MailOutlined,
   NotificationOutlined,
+  SendOutlined,
   SearchOutlined,
   SettingOutlined,
   TeamOutlined,
@@ -103,6 +105,8 @@ const ControlPage = lazyPage(() => import("@/features/control/ControlPage"));
 const MessagesPage = lazyPage(() => import("@/features/notices/MessagesPage"));
 const AnnouncementsPage = lazyPage(() => import("@/features/notices/AnnouncementsPage"));
 const AnnouncementDetailPage = lazyPage(() => import("@/features/notices/AnnouncementDetailPage"));
+const CustomerMessagesPage = lazyPage(() => import("@/features/customerMessages/CustomerMessagesPage"));
+const DeliveriesPage = lazyPage(() => import("@/features/customerMessages/DeliveriesPage"));
 const AlertListPage = lazyPage(() => import("@/features/alerts/AlertListPage"));
 const AlertDetailPage = lazyPage(() => import("@/features/alerts/AlertDetailPage"));
 const AlertRulesPage = lazyPage(() => import("@/features/alertRules/AlertRulesPage"));
@@ -167,6 +171,22 @@ export const ROUTES: AppRoute[] = [
     menu: true,
   },
   { path: "/announcements/:id", label: "nav.announcements", permission: "announcements.read", ...AnnouncementDetailPage },
+  {
+    path: "/customer-messages",
+    label: "nav.customerMessages",
+    icon: <MailOutlined />,
+    permission: ["notification_templates.read", "notification_templates.manage", "customer_messages.send"],
+    ...CustomerMessagesPage,
+    menu: true,
+  },
+  {
+    path: "/deliveries",
+    label: "nav.deliveries",
+    icon: <SendOutlined />,
+    permission: "deliveries.read",
+    ...DeliveriesPage,
+    menu: true,
+  },
   {
     path: "/tiers",
     label: "nav.tiers",

@@ -9,6 +9,7 @@ import { useIsPhone } from "@/app/Shell";
 import { Pii } from "@/components/Masked";
 import { PageError, PageLoading } from "@/components/PageState";
 import { TierTag } from "@/components/TierTag";
+import { CustomerMessagesTab, SendMessageButton, showsCustomerMessages } from "@/features/customerMessages/Customer360Messages";
 import { formatCompactCny, formatDate, moneyValue } from "@/lib/format";
 import { useOnline } from "@/lib/offline";
 import { can, useMe } from "@/lib/session";
@@ -84,6 +85,9 @@ export default function Customer360Page() {
     ...(corporate ? [{ key: "structure", label: t("c360.structure"), children: <StructureTab id={id} /> }] : []),
     { key: "credit", label: t("c360.credit"), children: <CreditTab id={id} /> },
     { key: "timeline", label: t("c360.timeline"), children: <InteractionsTab id={id} /> },
+    ...(showsCustomerMessages(me?.permissions)
+      ? [{ key: "messages", label: t("customerMessages.tab360"), children: <CustomerMessagesTab id={id} /> }]
+      : []),
   ];
 
   const figures: [string, number][] = [
@@ -111,6 +115,7 @@ export default function Customer360Page() {
             {t("c360.logInteraction")}
           </Button>
         )}
+        <SendMessageButton id={id} customerName={c.displayName} />
       </Space>
       <Row gutter={[12, 12]} style={{ marginBottom: 12 }}>
         {figures.map(([label, value]) => (
