@@ -9,8 +9,9 @@ next attempt; one without an address: suppressed with the reason) with the state
 state, channel and recipient, shows the rendered text in a drawer and retries a failed one; a relationship manager
 sees their own only and no 重试. A branch manager composes a bulletin (template, tier, variables), previews who
 receives it and who is excluded and why, sends it and finds it in 群发记录; a relationship manager records a
-customer's consent on the 360 and sends the customer a message, and sees it in the 360's 消息记录. The phone
-layout (390 px) of both pages.
+customer's consent on the 360 and sends the customer a message, and sees it in the 360's 消息记录. An
+administrator chooses a rule's customer message template in the rule editor, and a large withdrawal then queues
+the confirmation to the customer. The phone layout (390 px) of both pages.
 """
 
 from __future__ import annotations
@@ -450,3 +451,55 @@ async def test_the_bulletin_composer_fits_a_phone(browser, gateway_url: str) -> 
     width = await page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the page scrolls sideways on a phone: {width}px"
     await page.context.close()
+
+
+async def test_a_rules_confirmation_template_is_chosen_in_the_editor_and_a_large_withdrawal_sends_it(
+    browser, gateway_url: str, token_secret: str
+) -> None:
+    from tests.e2e.test_console_browser import _post_large_cash
+
+    notice = await _template(
+        gateway_url,
+        displayName=f"大额交易确认 {uuid.uuid4().hex[:6]}",
+        category="CATEGORY_RELATIONSHIP",
+        body="{{customer_name}}，您的账户有一笔大额交易，如非本人操作请联系{{rm_name}}。",
+    )
+    rules = (await _as(gateway_url, "admin", "/v1/alertRules", pageSize="500"))["alertRules"]
+    cash = next(r for r in rules if r.get("largeTransaction", {}).get("cash") == "CASH_FILTER_CASH")
+    rule_id = cash["name"].split("/", 1)[1]
+    page = await _new_page(browser)
+    await _sign_in(page, gateway_url, "admin", start=f"/alert-rules/{rule_id}")
+    editor = page.get_by_test_id("alert-rule-editor")
+    await _pick(page, "给客户的消息模板（可选）", notice["displayName"])
+    await editor.get_by_role("button", name=SAVE).click()
+    await expect(page.get_by_test_id("alert-rule-version")).to_contain_text(f"第 {cash['version'] + 1} 版")
+    stored = await _as(gateway_url, "admin", f"/v1/alertRules/{rule_id}")
+    assert stored["customerMessageTemplate"] == notice["name"]
+    await page.context.close()
+    try:
+        customer = await _post_large_cash(gateway_url, token_secret)
+        # the alert asks the notice service to confirm it to the customer: a relationship message, no opt-in needed
+        for _ in range(150):
+            sent = await _as(
+                gateway_url, "rm_zhang", "/v1/deliveries", filter=f'recipient = "{customer}"', pageSize="50"
+            )
+            mine = [d for d in sent.get("deliveries", []) if d.get("contentSource") == notice["name"]]
+            if mine:
+                break
+            await asyncio.sleep(0.2)
+        else:
+            raise AssertionError(f"no confirmation was queued for {customer}: {sent}")
+        (confirmation,) = mine
+        assert confirmation["trigger"].startswith("alerts/")
+        assert "大额交易" in confirmation["renderedBody"]
+    finally:
+        restored = await _as(gateway_url, "admin", f"/v1/alertRules/{rule_id}")
+        reply = await _call(
+            gateway_url,
+            "admin",
+            "PATCH",
+            f"/v1/alertRules/{rule_id}",
+            params={"updateMask": "customer_message_template"},
+            json={**restored, "customerMessageTemplate": ""},
+        )
+        assert reply.status_code == 200, reply.text

@@ -672,6 +672,7 @@ export const enUS: Messages = {
     escalateUp: "Escalate to the parent unit's manager",
     escalateTo: "Also notify",
     template: "Message template for the customer (optional)",
+    templatePlaceholder: "Choose a customer message template (greetings, maturity notices …)",
     unit: "unit",
     units: { m: "minutes", h: "hours", d: "days" },
     required: "Required",

@@ -671,6 +671,7 @@ export const zhCN = {
     escalateUp: "升级到上级机构负责人",
     escalateTo: "同时通知",
     template: "给客户的消息模板（可选）",
+    templatePlaceholder: "选择客户消息模板（祝福、到期提醒等）",
     unit: "单位",
     units: { m: "分钟", h: "小时", d: "天" },
     required: "必填",

@@ -12,6 +12,7 @@ import { LazyChart } from "@/components/LazyChart";
 import { PageError, PageLoading } from "@/components/PageState";
 import { Field } from "@/components/ProblemField";
 import { useRoles } from "@/features/control/api";
+import { useTemplates } from "@/features/customerMessages/api";
 import { useOrgUnits, useRelationshipManagers, useTierNames } from "@/features/customers/api";
 import { ApiError } from "@/lib/api/client";
 import { formatCount, formatDay, formatTime, resourceId } from "@/lib/format";
@@ -251,6 +252,7 @@ function Editor({ stored, kind }: { stored?: AlertRule; kind: Kind }) {
   const orgUnits = useOrgUnits();
   const managers = useRelationshipManagers(manage);
   const roleList = useRoles(manage);
+  const templates = useTemplates(manage && can(me, "notification_templates.read"));
   const c = snake(draft.kind);
 
   const edit = (path: string, patch: Partial<Draft>) => {
@@ -289,6 +291,7 @@ function Editor({ stored, kind }: { stored?: AlertRule; kind: Kind }) {
   };
 
   const users = (managers.data?.users ?? []).map((u) => ({ value: u.name ?? "", label: u.displayName ?? u.name ?? "" }));
+  const templateOptions = (templates.data ?? []).map((x) => ({ value: x.name ?? "", label: x.displayName ?? x.name ?? "" }));
   const roles = roleList.data?.length
     ? roleList.data.map((r) => ({ value: r.name ?? "", label: r.displayName ?? r.name ?? "" }))
     : BUILT_IN_ROLES.map((r) => ({ value: r, label: r }));
@@ -555,7 +558,16 @@ function Editor({ stored, kind }: { stored?: AlertRule; kind: Kind }) {
           </Row>
         )}
         <Field path="customer_message_template" problems={problems} label={t("alertRules.template")}>
-          <Input aria-label={t("alertRules.template")} placeholder="templates/…" value={draft.template} onChange={(e) => edit("customer_message_template", { template: e.target.value })} />
+          <Select
+            aria-label={t("alertRules.template")}
+            allowClear
+            showSearch={{ optionFilterProp: "label" }}
+            placeholder={t("alertRules.templatePlaceholder")}
+            loading={templates.isPending}
+            options={templateOptions}
+            value={draft.template || undefined}
+            onChange={(value?: string) => edit("customer_message_template", { template: value ?? "" })}
+          />
         </Field>
       </Section>
       {failure && (
