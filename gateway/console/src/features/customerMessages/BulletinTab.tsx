@@ -4,15 +4,14 @@
 // confirmation, then the bulletin's counts. Nothing is sent by 预览.
 import { SendOutlined } from "@ant-design/icons";
 import { useQueryClient } from "@tanstack/react-query";
-import { Alert, App, Button, Card, Checkbox, Col, Form, Input, Result, Row, Select, Space, Statistic, Table, Tag, TreeSelect, Typography } from "antd";
+import { Alert, App, Button, Card, Checkbox, Col, Form, Input, Result, Row, Select, Space, Statistic, Table, Tag, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table/interface";
-import { useMemo, useRef, useState } from "react";
+import { useRef, useState } from "react";
 import { Link } from "react-router-dom";
 
 import { useIsPhone } from "@/app/Shell";
 import { NoData, PageError } from "@/components/PageState";
-import { useAllOrgUnits } from "@/features/control/api";
-import { buildOrgTree, type OrgNode } from "@/features/control/logic";
+import { OrgUnitPicker } from "@/features/control/OrgUnitPicker";
 import { Pager, showError, usePageTokens } from "@/features/control/shared";
 import { useRelationshipManagers, useTierNames } from "@/features/customers/api";
 import { formatCount, resourceId } from "@/lib/format";
@@ -31,40 +30,6 @@ import {
 } from "./logic";
 import { TemplateField, TemplatePreview } from "./parts";
 
-type OrgUnit = { name?: string; parent?: string; displayName?: string };
-interface TreeOption {
-  value: string;
-  title: string;
-  children: TreeOption[];
-}
-
-function treeOptions(nodes: OrgNode<OrgUnit>[]): TreeOption[] {
-  return nodes.map((n) => ({ value: n.key, title: n.unit.displayName || resourceId(n.key), children: treeOptions(n.children) }));
-}
-
-/** The org tree as a picker (several units; a unit takes in the units below it). */
-export function OrgUnitPicker({ value, onChange, id }: { value?: string[]; onChange?: (v: string[]) => void; id?: string }) {
-  const { t } = useI18n();
-  const units = useAllOrgUnits();
-  const tree = useMemo(() => treeOptions(buildOrgTree(units.data ?? [])), [units.data]);
-  return (
-    <TreeSelect
-      id={id}
-      aria-label={t("customerMessages.orgUnits")}
-      multiple
-      treeData={tree}
-      value={value}
-      onChange={(v: string[]) => onChange?.(v)}
-      showSearch={{ treeNodeFilterProp: "title" }}
-      treeDefaultExpandAll={false}
-      placeholder={t("customerMessages.anyValue")}
-      loading={units.isPending}
-      allowClear
-      style={{ width: "100%" }}
-      data-testid="segment-org-units"
-    />
-  );
-}
 
 export default function BulletinTab() {
   const { t, lang, enumText } = useI18n();
@@ -193,7 +158,7 @@ export default function BulletinTab() {
               />
             </Form.Item>
             <Form.Item name={["segment", "orgUnits"]} label={t("customerMessages.orgUnits")}>
-              <OrgUnitPicker />
+              <OrgUnitPicker label={t("customerMessages.orgUnits")} placeholder={t("customerMessages.anyValue")} testId="segment-org-units" />
             </Form.Item>
             <Form.Item name={["segment", "relationshipManagers"]} label={t("customerMessages.relationshipManagers")}>
               <Select

@@ -1,5 +1,5 @@
 // 发布公告 / 修改公告: title, content (typed text kept as text: paragraphs and line breaks), audience (everyone, org
-// units with or without the units below, roles, named people), publish time (now or later), expiry, pinned, importance, and
+// units on the org tree with or without the units below, roles, named people), publish time (now or later), expiry, pinned, importance, and
 // attachments (chosen files checked here for size, count and type, sent after the announcement is saved; files
 // removed from the list are deleted then). The API's field violations show under their fields.
 import { UploadOutlined } from "@ant-design/icons";
@@ -8,7 +8,8 @@ import dayjs from "dayjs";
 import { useEffect, useState } from "react";
 
 import { FormModal } from "@/components/FormModal";
-import { useAllOrgUnits, useRoles } from "@/features/control/api";
+import { useRoles } from "@/features/control/api";
+import { OrgUnitPicker } from "@/features/control/OrgUnitPicker";
 import { errorText, showError } from "@/features/control/shared";
 import { resourceId } from "@/lib/format";
 import { useI18n } from "@/locales/i18n";
@@ -57,7 +58,6 @@ export function AnnouncementEditor({
   const applyAttachments = useApplyAttachments();
   const [added, setAdded] = useState<{ uid: string; file: File }[]>([]);
   const [removed, setRemoved] = useState<Attachment[]>([]);
-  const units = useAllOrgUnits(open);
   const roles = useRoles(open);
   const users = useActiveUsers(open);
   const kind = Form.useWatch(["audience", "kind"], form);
@@ -114,7 +114,6 @@ export function AnnouncementEditor({
     });
   };
 
-  const orgOptions = (units.data ?? []).map((o) => ({ value: o.name!, label: `${o.displayName} (${resourceId(o.name)})` }));
   const roleOptions = (roles.data ?? []).map((r) => ({ value: r.name!, label: r.displayName || resourceId(r.name) }));
   const userOptions = (users.data ?? []).map((u) => ({ value: u.name!, label: `${u.displayName}（${u.username ?? resourceId(u.name)}）` }));
   const kept = (editing?.attachments ?? []).filter((a) => !removed.some((r) => r.name === a.name));
@@ -155,7 +154,7 @@ export function AnnouncementEditor({
         {kind === "orgUnits" ? (
           <>
             <Form.Item name={["audience", "orgUnits"]} rules={[{ required: true, message: t("notices.required") }]}>
-              <Select mode="multiple" options={orgOptions} showSearch={{ optionFilterProp: "label" }} placeholder={t("notices.pickOrgUnits")} />
+              <OrgUnitPicker label={t("notices.pickOrgUnits")} placeholder={t("notices.pickOrgUnits")} enabled={open} testId="audience-org-units" />
             </Form.Item>
             <Form.Item name={["audience", "withSubunits"]} valuePropName="checked">
               <Checkbox>{t("notices.withSubunits")}</Checkbox>

@@ -1,4 +1,5 @@
-"""The console's 客户消息 and 投递记录 pages, and the messages on the customer 360, in a real browser: Debian's
+"""The notice service's console pages — 客户消息, 投递记录, the messages on the customer 360, an announcement's org-tree
+audience and attachments, channels per severity — in a real browser: Debian's
 chromium driven by Playwright over the real gateway, customer, report, alert and notice services and NATS (nothing
 mocked), with the fixtures of ``test_console_browser.py`` (a stack of its own for this module).
 
@@ -11,7 +12,9 @@ sees their own only and no 重试. A branch manager composes a bulletin (templat
 receives it and who is excluded and why, sends it and finds it in 群发记录; a relationship manager records a
 customer's consent on the 360 and sends the customer a message, and sees it in the 360's 消息记录. An
 administrator chooses a rule's customer message template in the rule editor, and a large withdrawal then queues
-the confirmation to the customer. The phone layout (390 px) of both pages.
+the confirmation to the customer. The phone layout (390 px) of both pages. A branch manager publishes an
+announcement to a sub-branch chosen on the org tree with a PDF; its relationship manager reads it and downloads the
+very file, compliance does not see it. A relationship manager chooses SMS for critical alerts only.
 """
 
 from __future__ import annotations
@@ -503,3 +506,70 @@ async def test_a_rules_confirmation_template_is_chosen_in_the_editor_and_a_large
             json={**restored, "customerMessageTemplate": ""},
         )
         assert reply.status_code == 200, reply.text
+
+
+async def test_an_announcement_to_a_sub_branch_on_the_org_tree_with_a_file_is_read_and_downloaded(
+    browser, gateway_url: str, tmp_path
+) -> None:
+    title = f"支行盘点通知 {uuid.uuid4().hex[:6]}"
+    pdf = tmp_path / "盘点表.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    manager = await _new_page(browser)
+    await _sign_in(manager, gateway_url, "branch_manager", start="/announcements")
+    await manager.get_by_role("button", name="发布公告").click()
+    dialog = manager.get_by_role("dialog")
+    await dialog.get_by_label("标题").fill(title)
+    await dialog.get_by_label("内容").fill("请东城支行本周完成盘点，表格见附件。")
+    await dialog.get_by_text("按机构", exact=True).click()
+    tree = dialog.get_by_test_id("audience-org-units")
+    await tree.click()
+    await manager.keyboard.type("东城")
+    await manager.locator(".ant-select-tree-node-content-wrapper", has_text="北京东城支行").click()
+    await manager.keyboard.press("Escape")
+    await dialog.locator("input[type=file]").set_input_files(str(pdf))
+    await expect(dialog.get_by_text("盘点表.pdf")).to_be_visible()
+    await dialog.get_by_role("button", name=SAVE).click()
+    await expect(manager.get_by_test_id("announcement-item").filter(has_text=title)).to_be_visible()
+    listed = await _as(
+        gateway_url, "branch_manager", "/v1/announcements", filter='publisher = "users/branch_manager"'
+    )
+    stored = next(a for a in listed["announcements"] if a["title"] == title)
+    assert stored["audience"].get("orgUnits") == ["orgUnits/0101"]
+    for _ in range(50):  # the file is sent once the announcement is saved
+        stored = await _as(gateway_url, "branch_manager", f"/v1/{stored['name']}")
+        if stored.get("attachments"):
+            break
+        await asyncio.sleep(0.2)
+    (attachment,) = stored["attachments"]
+    assert attachment["fileName"] == "盘点表.pdf" and attachment["contentType"] == "application/pdf"
+
+    # the relationship manager of 东城支行 is in the audience: reads it and downloads the very file
+    rm = await _new_page(browser, accept_downloads=True)
+    await _sign_in(rm, gateway_url, "rm_zhang", start=f"/{stored['name']}")
+    await expect(rm.get_by_test_id("announcement-content")).to_contain_text("请东城支行本周完成盘点")
+    async with rm.expect_download() as waiting:
+        await rm.get_by_test_id("attachment").get_by_role("button", name="盘点表.pdf").click()
+    download = await waiting.value
+    assert download.suggested_filename == "盘点表.pdf"
+    saved = await download.path()
+    assert await asyncio.to_thread(saved.read_bytes) == pdf.read_bytes()
+    # head office's compliance officer is not in it
+    reply = await _call(gateway_url, "compliance", "GET", f"/v1/{stored['name']}")
+    assert reply.status_code == 404
+    await manager.context.close()
+    await rm.context.close()
+
+
+async def test_a_relationship_manager_chooses_sms_for_critical_alerts_only(browser, gateway_url: str) -> None:
+    page = await _new_page(browser)
+    await _sign_in(page, gateway_url, "rm_zhang", start="/messages")
+    await page.get_by_role("button", name="通知设置").click()
+    drawer = page.get_by_role("dialog")
+    await drawer.get_by_label("短信").check()
+    await drawer.get_by_label("短信 各渠道的发送级别").click()
+    await page.locator(".ant-select-item-option", has_text="仅紧急").click()
+    await drawer.get_by_role("button", name=SAVE).click()
+    await expect(drawer).to_be_hidden()
+    settings = await _as(gateway_url, "rm_zhang", "/v1/users/me/notificationSettings")
+    assert {"channel": "CHANNEL_SMS", "minImportance": 4} in settings["channelPreferences"]
+    await page.context.close()
