@@ -63,3 +63,28 @@ def test_service_app_takes_produces_events_from_the_registry(tmp_path) -> None:
             versions_dir=tmp_path,
         )
         assert app.produces_events is entry.produces_events
+
+
+async def test_a_background_job_that_fails_is_logged_and_a_cancelled_one_is_not(caplog) -> None:
+    import asyncio
+    import logging
+
+    from kam_kit.runtime import _report_failure
+
+    async def broken() -> None:
+        raise RuntimeError("no such column: notification_settings.channel_levels")
+
+    async def forever() -> None:
+        await asyncio.Event().wait()
+
+    caplog.set_level(logging.ERROR, logger="kam_kit.runtime")
+    failing = asyncio.create_task(broken(), name="notice-seed")
+    failing.add_done_callback(_report_failure)
+    stopped = asyncio.create_task(forever(), name="notice-clock")
+    stopped.add_done_callback(_report_failure)
+    await asyncio.sleep(0)
+    stopped.cancel()
+    await asyncio.gather(failing, stopped, return_exceptions=True)
+    await asyncio.sleep(0)
+    (record,) = [r for r in caplog.records if r.message == "background job failed"]
+    assert record.job == "notice-seed" and "channel_levels" in str(record.exc_info[1])

@@ -232,9 +232,9 @@ class ServiceApp:
         if self.settings.nats_url:
             self._tasks.append(asyncio.create_task(self._messaging(), name=f"{self.service}-messaging"))
         for job in self.background:
-            self._tasks.append(
-                asyncio.create_task(job(), name=f"{self.service}-{getattr(job, '__name__', 'job')}")
-            )
+            task = asyncio.create_task(job(), name=f"{self.service}-{getattr(job, '__name__', 'job')}")
+            task.add_done_callback(_report_failure)
+            self._tasks.append(task)
 
     def _start_sealer(self) -> None:
         if self.seals_audit:
@@ -497,6 +497,12 @@ async def serve_until_signalled(
 def _swap(found: tuple[Callable, str], servicer: object) -> tuple[Callable, object, str]:
     register, name = found
     return register, servicer, name
+
+
+def _report_failure(task: asyncio.Task) -> None:
+    """A background job that ended with an error says so in the log (else nobody would hear of it)."""
+    if not task.cancelled() and task.exception() is not None:
+        log.error("background job failed", extra={"job": task.get_name()}, exc_info=task.exception())
 
 
 #: How long stopping waits for cancelled background tasks and for the database pool to close.
