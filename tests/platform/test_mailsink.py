@@ -9,7 +9,6 @@ import importlib.util
 import json
 import os
 import smtplib
-import subprocess
 import sys
 import urllib.error
 import urllib.request
@@ -23,6 +22,7 @@ from types import ModuleType
 
 import pytest
 from kam_kit.clock import ManualClock
+from test_local_run import _plan
 
 LOCAL = Path(__file__).resolve().parents[2] / "deploy" / "local"
 # 2026-03-05 01:02:03 UTC is 09:02:03 in Beijing
@@ -170,20 +170,6 @@ def test_gbk_mail_and_html_only_mail_are_decoded_and_shown_as_source(sink) -> No
     assert "按源代码显示" in shown
     assert "&lt;p onclick=&quot;steal()&quot;&gt;大额&lt;b&gt;预警&lt;/b&gt;&lt;/p&gt;" in shown
     assert "<img" not in shown and "<p onclick" not in shown
-
-
-def _plan(**env: str) -> list[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("KAM_", "OTEL_"))}
-    result = subprocess.run(
-        [sys.executable, str(LOCAL / "run.py"), "--plan"],
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.splitlines()
 
 
 async def test_the_notice_services_sms_sender_delivers_to_the_sinks_sms_endpoint(sink) -> None:

@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 from sqlalchemy import (
@@ -31,6 +32,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    select,
     text,
 )
 from sqlalchemy.engine import make_url
@@ -70,6 +72,14 @@ def service_base() -> type[DeclarativeBase]:
         metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
     return Base
+
+
+async def earlier_request(session: AsyncSession, model: Any, request_id: str) -> Any:
+    """The row an earlier create with the same ``request_id`` made (AIP-155: a retry answers what the first one
+    made), or None — also when there is no request id. ``model`` has a unique ``request_id`` column."""
+    if not request_id:
+        return None
+    return await session.scalar(select(model).where(model.request_id == request_id))
 
 
 outbox_table = Table(

@@ -19,7 +19,7 @@ from kam_kit import etags
 from kam_kit.audit import AuditTrail
 from kam_kit.auth import Identity
 from kam_kit.clock import Clock
-from kam_kit.db import Database
+from kam_kit.db import Database, earlier_request
 from kam_kit.errors import InvalidArgument, NotFound
 from kam_kit.filtering import boolean
 from kam_kit.timeconv import to_timestamp
@@ -152,12 +152,9 @@ class RuleService:
         v.request_id(request_id)
         v.raise_if_any()
         async with self.db.transaction() as session:
-            if request_id:
-                existing = await session.scalar(
-                    select(AlertRuleRow).where(AlertRuleRow.request_id == request_id)
-                )
-                if existing is not None:
-                    return to_proto(existing)
+            existing = await earlier_request(session, AlertRuleRow, request_id)
+            if existing is not None:
+                return to_proto(existing)
             row = self._new_row(rule, identity, request_id=request_id or None)
             session.add(row)
             self._keep_version(session, row, identity)

@@ -14,7 +14,7 @@ from decimal import Decimal
 from kam_kit import pagination
 from kam_kit.auth import Identity
 from kam_kit.clock import Clock
-from kam_kit.db import Database
+from kam_kit.db import Database, earlier_request
 from kam_kit.errors import FailedPrecondition, InvalidArgument, NotFound
 from kam_kit.filtering import parse_equalities
 from kam_kit.timeconv import aware
@@ -100,10 +100,9 @@ class ScanManager:
         identity: Identity | None = None,
     ) -> ScanJobRow:
         async with self.db.transaction() as session:
-            if request_id:
-                existing = await session.scalar(select(ScanJobRow).where(ScanJobRow.request_id == request_id))
-                if existing is not None:
-                    return existing
+            existing = await earlier_request(session, ScanJobRow, request_id)
+            if existing is not None:
+                return existing
             running = await session.scalar(select(ScanJobRow).where(ScanJobRow.state.in_(ACTIVE)).limit(1))
             if running is not None:
                 raise FailedPrecondition(

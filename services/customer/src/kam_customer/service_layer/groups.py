@@ -24,7 +24,7 @@ from kam.customer.v1 import events_pb2
 from kam_kit import etags, outbox
 from kam_kit.auth import Identity
 from kam_kit.clock import Clock
-from kam_kit.db import Database
+from kam_kit.db import Database, earlier_request
 from kam_kit.errors import InvalidArgument, NotFound, PermissionDenied, Validator
 from kam_kit.scope import EVERYTHING, DataScope
 from sqlalchemy import ColumnElement, delete, func, or_, select
@@ -218,15 +218,11 @@ class GroupService:
         v = Validator()
         _validate_fields(draft, WRITABLE, v)
         async with self.db.transaction() as session:
-            if request_id:
-                existing = await session.scalar(
-                    select(CustomerGroupRow).where(CustomerGroupRow.request_id == request_id)
-                )
-                if existing is not None:  # the first request's group, as the caller may see it
-                    scope = await scope_for(session, identity)
-                    return (
-                        await self._views(session, [await self._group(session, scope, existing.id)], scope)
-                    )[0]
+            existing = await earlier_request(session, CustomerGroupRow, request_id)
+            if existing is not None:  # the first request's group, as the caller may see it
+                scope = await scope_for(session, identity)
+                first = await self._group(session, scope, existing.id)
+                return (await self._views(session, [first], scope))[0]
             group_id = uuid.uuid4().hex
             members = await self._members(session, identity, group_id, draft.members, v)
             v.raise_if_any()

@@ -12,7 +12,7 @@ from kam.customer.v1 import events_pb2
 from kam_kit import etags, outbox
 from kam_kit.auth import Identity
 from kam_kit.clock import Clock
-from kam_kit.db import Database
+from kam_kit.db import Database, earlier_request
 from kam_kit.errors import FailedPrecondition, InvalidArgument, NotFound, Validator
 from kam_kit.timeconv import aware
 from sqlalchemy import func, select
@@ -74,12 +74,9 @@ class TieringService:
         now = self.clock.now()
         async with self.db.transaction() as session:
             rule_set = await catalogue.parse_rule_set(session, document, prefix)
-            if request_id:
-                existing = await session.scalar(
-                    select(TierRuleSetRow).where(TierRuleSetRow.request_id == request_id)
-                )
-                if existing is not None:
-                    return existing
+            existing = await earlier_request(session, TierRuleSetRow, request_id)
+            if existing is not None:
+                return existing
             await self._check_tier_ids(session, rule_set, prefix)
             row = TierRuleSetRow(
                 id=uuid.uuid4().hex,

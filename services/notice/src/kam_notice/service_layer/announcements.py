@@ -20,7 +20,7 @@ from kam.notice.v1 import events_pb2, notice_pb2
 from kam_kit import etags, outbox, pagination
 from kam_kit.auth import Identity
 from kam_kit.clock import Clock
-from kam_kit.db import Database
+from kam_kit.db import Database, earlier_request
 from kam_kit.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied, Validator
 from kam_kit.filtering import boolean, parse_equalities
 from kam_kit.partitions import Lease
@@ -349,13 +349,10 @@ class AnnouncementService:
             check_audience(v, message.audience, known)
             v.raise_if_any()
             assert expire is not None
-            if request_id:
-                existing = await session.scalar(
-                    select(AnnouncementRow).where(AnnouncementRow.request_id == request_id)
-                )
-                if existing is not None:
-                    viewer = await self._viewer(session, identity)
-                    return (await self._protos(session, viewer, [existing]))[0]
+            existing = await earlier_request(session, AnnouncementRow, request_id)
+            if existing is not None:
+                viewer = await self._viewer(session, identity)
+                return (await self._protos(session, viewer, [existing]))[0]
             publisher = await session.get(UserCopy, identity.subject)
             row = AnnouncementRow(
                 id=uuid.uuid4().hex,

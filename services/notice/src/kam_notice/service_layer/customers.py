@@ -30,7 +30,7 @@ from kam.notice.v1 import notice_pb2
 from kam_kit import etags, orgtree, pagination
 from kam_kit.auth import Identity
 from kam_kit.clock import Clock
-from kam_kit.db import Database
+from kam_kit.db import Database, earlier_request
 from kam_kit.errors import InvalidArgument, NotFound, Validator
 from kam_kit.events import EventMeta
 from kam_kit.masking import mask_name
@@ -249,12 +249,9 @@ class CustomerMessages:
         v.raise_if_any()
         now = self.clock.now()
         async with self.db.transaction() as session:
-            if request_id:
-                existing = await session.scalar(
-                    select(BulletinRow).where(BulletinRow.request_id == request_id)
-                )
-                if existing is not None:
-                    return await _bulletin_proto(session, existing)
+            existing = await earlier_request(session, BulletinRow, request_id)
+            if existing is not None:
+                return await _bulletin_proto(session, existing)
             template = await _template(session, bulletin.template, "bulletin.template")
             copies = await self._segment(session, identity, bulletin.segment)
             row = BulletinRow(

@@ -9,11 +9,10 @@ from collections.abc import Sequence
 from kam.notice.v1 import notice_pb2
 from kam_kit import etags, pagination
 from kam_kit.clock import Clock
-from kam_kit.db import Database
+from kam_kit.db import Database, earlier_request
 from kam_kit.errors import InvalidArgument, NotFound, Validator
 from kam_kit.filtering import parse_equalities
 from kam_kit.timeconv import to_timestamp
-from sqlalchemy import select
 
 from kam_notice.adapters.orm import TemplateRow
 from kam_notice.domain import is_id
@@ -52,12 +51,9 @@ class Templates:
         v.raise_if_any()
         now = self.clock.now()
         async with self.db.transaction() as session:
-            if request_id:
-                existing = await session.scalar(
-                    select(TemplateRow).where(TemplateRow.request_id == request_id)
-                )
-                if existing is not None:
-                    return _to_proto(existing)
+            existing = await earlier_request(session, TemplateRow, request_id)
+            if existing is not None:
+                return _to_proto(existing)
             row = TemplateRow(
                 id=uuid.uuid4().hex,
                 version=1,
