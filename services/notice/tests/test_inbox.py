@@ -17,6 +17,7 @@ from kam.notice.v1 import notification_service_pb2 as npb
 from kam.push.v1 import push_pb2
 from kam.task.v1 import events_pb2 as task_events
 from kam.task.v1 import task_pb2
+from kam_kit.timeconv import to_timestamp
 from kam_notice.adapters.orm import NotificationRow, UserCopy
 from notice_testlib import NOW, Bank, event_meta, violations
 from sqlalchemy import func, select
@@ -116,6 +117,48 @@ async def test_a_published_announcement_and_a_new_task_reach_their_people(bank: 
     await bank.publish(title="全行", audience=notice_pb2.Audience(all_users=True))
     assert [n.title for n in (await inbox(bank, "users/leader")).notifications] == []  # not to its publisher
     assert len((await inbox(bank, "users/rm_shanghai")).notifications) == 2
+
+
+async def test_each_task_event_tells_whom_it_concerns(bank: Bank) -> None:
+    from google.protobuf import field_mask_pb2 as fm
+
+    task = task_pb2.Task(
+        name="tasks/t2",
+        title="回访钻石客户",
+        assigner="users/bm_beijing",
+        assignee="users/rm_dongcheng",
+        due_time=to_timestamp(NOW + timedelta(days=2)),  # 2026-12-09 09:00 in Beijing
+        priority=task_pb2.PRIORITY_HIGH,
+    )
+    moved = task_events.TaskUpdated(task=task, update_mask=fm.FieldMask(paths=["due_time"]))
+    handed = task_pb2.Task()
+    handed.CopyFrom(task)
+    handed.assignee = "users/rm_li"
+    await bank.person("users/rm_li", "0101", "roles/relationship_manager")
+    cancelled = task_pb2.Task()
+    cancelled.CopyFrom(handed)
+    cancelled.cancel_reason = "客户已销户"
+    events = [
+        (moved, "TaskUpdated"),
+        (task_events.TaskUpdated(task=task, update_mask=fm.FieldMask(paths=["description"])), "TaskUpdated"),
+        (task_events.TaskUpdated(task=handed, update_mask=fm.FieldMask(paths=["assignee"])), "TaskUpdated"),
+        (task_events.TaskCompleted(task=task), "TaskCompleted"),
+        (task_events.TaskCancelled(task=cancelled), "TaskCancelled"),
+        (task_events.TaskStarted(task=task), "TaskStarted"),
+    ]
+    for i, (event, kind) in enumerate(events):
+        await bank.apply_as(bank.inbox.on_task, event, event_meta(f"ev-task-{i}", f"kam.task.v1.{kind}"))
+    titles = {
+        who: sorted(n.title for n in (await inbox(bank, who)).notifications)
+        for who in ("users/rm_dongcheng", "users/rm_li", "users/bm_beijing")
+    }
+    assert titles == {
+        "users/rm_dongcheng": [
+            "任务截止时间改为 2026-12-09 09:00：回访钻石客户"
+        ],  # a description change: nothing
+        "users/rm_li": ["任务已取消（客户已销户）：回访钻石客户", "转派给您的任务：回访钻石客户"],
+        "users/bm_beijing": ["任务已完成，请验收：回访钻石客户"],  # started: nobody told
+    }
 
 
 async def test_the_inbox_filters_marks_read_and_is_its_owners(bank: Bank) -> None:

@@ -98,7 +98,18 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
             customer_events.SourceOrgUnitUpdated: orgtree.updater(OrgUnitCopy),
         },
     )
-    app.consume("task", {task_events.TaskCreated: inbox.on_task})
+    app.consume(
+        "task",
+        dict.fromkeys(
+            (
+                task_events.TaskCreated,
+                task_events.TaskUpdated,
+                task_events.TaskCompleted,
+                task_events.TaskCancelled,
+            ),
+            inbox.on_task,
+        ),
+    )
     users = directory.updater(UserCopy)
     app.consume(
         "identity",

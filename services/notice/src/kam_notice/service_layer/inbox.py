@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from google.protobuf import struct_pb2
 from google.type import timeofday_pb2
@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_notice.adapters.orm import NotificationRow, NotificationSettingsRow, UserCopy
 from kam_notice.domain import is_id
-from kam_notice.service_layer.deliveries import Deliveries, channel_levels
+from kam_notice.service_layer.deliveries import BANK_TZ, Deliveries, channel_levels
 
 SERVICE = "notice"
 #: Who may read and change another user's inbox and settings.
@@ -218,13 +218,33 @@ class Inbox:
         await self.deliver_all(session, items)
 
     async def on_task(self, session: AsyncSession, event, meta: EventMeta) -> None:
-        """``TaskCreated``: its assignee is told of the new task."""
+        """A task event, to whom it concerns: a new task (``TaskCreated``) or one reassigned to them or given
+        another due time (``TaskUpdated``) to its assignee; a completed one (``TaskCompleted``, to be reviewed) to
+        its assigner; a cancelled one (``TaskCancelled``) to its assignee. Other changes tell nobody."""
         task = event.task
+        kind = meta.event_type.rsplit(".", 1)[-1]
+        changed = set(event.update_mask.paths) if kind == "TaskUpdated" else set()
+        if kind == "TaskCreated":
+            to, title = task.assignee, f"新任务：{task.title}"
+        elif kind == "TaskUpdated" and "assignee" in changed:
+            to, title = task.assignee, f"转派给您的任务：{task.title}"
+        elif kind == "TaskUpdated" and "due_time" in changed:
+            due = task.due_time.ToDatetime(UTC).astimezone(BANK_TZ)
+            to, title = task.assignee, f"任务截止时间改为 {due:%Y-%m-%d %H:%M}：{task.title}"
+        elif kind == "TaskCompleted":
+            to, title = task.assigner, f"任务已完成，请验收：{task.title}"
+        elif kind == "TaskCancelled":
+            reason = f"（{task.cancel_reason}）" if task.cancel_reason else ""
+            to, title = task.assignee, f"任务已取消{reason}：{task.title}"
+        else:
+            return
+        if not to or (kind != "TaskCreated" and to == task.assigner == task.assignee):
+            return  # nobody, or one's own task telling oneself
         await self.deliver(
             session,
-            [task.assignee],
+            [to],
             category=Category.CATEGORY_TASK,
-            title=f"新任务：{task.title}",
+            title=title,
             body=task.description,
             subject=task.name,
             importance=int(task.priority),
