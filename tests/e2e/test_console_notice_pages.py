@@ -10,7 +10,7 @@ next attempt; one without an address: suppressed with the reason) with the state
 state, channel and recipient, shows the rendered text in a drawer and retries a failed one; a relationship manager
 sees their own only and no 重试. A branch manager composes a bulletin (template, tier, variables), previews who
 receives it and who is excluded and why, sends it and finds it in 群发记录; a relationship manager records a
-customer's consent on the 360 and sends the customer a message, and sees it in the 360's 消息记录. An
+customer's consent on the 360 and sends the customer a message, and sees it in the 360's 消息记录 and 时间线. An
 administrator chooses a rule's customer message template in the rule editor, and a large withdrawal then queues
 the confirmation to the customer. The phone layout (390 px) of both pages. A branch manager publishes an
 announcement to a sub-branch chosen on the org tree with a PDF; its relationship manager reads it and downloads the
@@ -444,6 +444,10 @@ async def test_a_relationship_manager_records_consent_and_sends_a_customer_a_mes
     # 消息记录 on the 360
     await expect(page.get_by_test_id("customer-delivery").first).to_contain_text("稳盈一号理财")
     assert _not_chinese(await page.locator("main").inner_text(), _english_words()) == []
+    # and in the 360's timeline, beside the interactions
+    await page.get_by_role("tab", name="时间线").click()
+    message = page.get_by_test_id("timeline-message").filter(has_text="稳盈一号理财")
+    await expect(message).to_contain_text("发送短信")
     await page.context.close()
 
 

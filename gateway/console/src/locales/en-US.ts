@@ -142,6 +142,7 @@ export const enUS: Messages = {
     contacts: "Contacts",
     structure: "Group structure",
     credit: "Credit",
+    messageSent: "{{channel}} sent",
     timeline: "Timeline",
     interactions: "Interactions",
     why: "Why this tier",

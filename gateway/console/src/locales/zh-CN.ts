@@ -141,6 +141,7 @@ export const zhCN = {
     contacts: "联系人",
     structure: "组织架构",
     credit: "资信",
+    messageSent: "发送{{channel}}",
     timeline: "时间线",
     interactions: "互动记录",
     why: "定级依据",

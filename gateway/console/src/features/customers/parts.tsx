@@ -13,8 +13,12 @@ import { ApiError, api, must, type Schemas } from "@/lib/api/client";
 import { violationsByField } from "@/lib/api/violations";
 import { formatDate, formatTime, moneyValue, resourceId } from "@/lib/format";
 import { FormModal } from "@/components/FormModal";
+import { useDeliveries } from "@/features/customerMessages/api";
+import { DeliveryStateTag } from "@/features/customerMessages/parts";
+import { can, useMe } from "@/lib/session";
 import { useI18n } from "@/locales/i18n";
 
+import { timelineEntries } from "./timeline";
 import { MASKED, unmaskedAccount, unmaskedContact, useCustomerTier, useTierHistory, useTierNames } from "./api";
 
 type Account = Schemas["kam.customer.v1.Account"];
@@ -309,31 +313,45 @@ export function CreditTab({ id }: { id: string }) {
 }
 
 export function InteractionsTab({ id }: { id: string }) {
-  const { enumText } = useI18n();
+  const { t, enumText } = useI18n();
+  const { data: me } = useMe();
   const list = useQuery({
     queryKey: ["customers", `customers/${id}`, "interactions"],
     queryFn: () =>
       must(api.GET("/v1/customers/{customer}/interactions", { params: { path: { customer: id }, query: { pageSize: 50 } } })),
   });
+  // the messages the bank sent them, for those who may read deliveries (their own customers' at least)
+  const sent = useDeliveries({ recipient: `customers/${id}` }, "", 50, can(me, "deliveries.read"));
   if (list.isPending) return <PageLoading />;
   if (list.error) return <PageError error={list.error} />;
-  const items = list.data.interactions ?? [];
-  if (!items.length) return <NoData />;
+  const entries = timelineEntries(list.data.interactions ?? [], sent.data?.deliveries ?? []);
+  if (!entries.length) return <NoData />;
   return (
     <Timeline
       data-testid="interactions"
-      items={items.map((i) => ({
-        key: i.name,
-        content: (
-          <>
-            <Space wrap>
-              <span className="kam-num">{formatTime(i.occurTime || i.createTime)}</span>
-              <Tag>{enumText("interactionType", i.type)}</Tag>
-              <Typography.Text strong>{i.summary}</Typography.Text>
-            </Space>
-            {i.details && <div className="kam-muted">{i.details}</div>}
-          </>
-        ),
+      items={entries.map((e) => ({
+        key: e.key,
+        content:
+          e.kind === "interaction" ? (
+            <>
+              <Space wrap>
+                <span className="kam-num">{formatTime(e.time)}</span>
+                <Tag>{enumText("interactionType", e.interaction.type)}</Tag>
+                <Typography.Text strong>{e.interaction.summary}</Typography.Text>
+              </Space>
+              {e.interaction.details && <div className="kam-muted">{e.interaction.details}</div>}
+            </>
+          ) : (
+            <div data-testid="timeline-message">
+              <Space wrap>
+                <span className="kam-num">{formatTime(e.time)}</span>
+                <Tag color="blue">{t("c360.messageSent", { channel: enumText("noticeChannel", e.delivery.channel) })}</Tag>
+                <DeliveryStateTag state={e.delivery.state} />
+              </Space>
+              <div className="kam-muted">{e.delivery.renderedBody}</div>
+              {e.delivery.suppressReason && <div className="kam-muted">{e.delivery.suppressReason}</div>}
+            </div>
+          ),
       }))}
     />
   );
