@@ -179,7 +179,7 @@ async def test_each_role_sees_its_own_home_page_and_exactly_its_scope(browser, g
         await expect(page.get_by_test_id("stat-keyCustomers")).to_contain_text(
             _count(stats.get("keyCustomerCount", 0))
         )
-        await page.get_by_role("menuitem", name="客户").click()
+        await page.get_by_role("menuitem", name=re.compile(r"客户$")).click()
         await expect(page.get_by_test_id("customer-total")).to_have_text(
             f"共 {_count(listed.get('totalSize', 0))} 条"
         )
