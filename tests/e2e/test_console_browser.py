@@ -1149,7 +1149,7 @@ async def test_an_announcement_reaches_the_inbox_live_is_read_and_its_publisher_
     # 通知设置: e-mail on, kept by the service
     await rm.get_by_role("button", name="通知设置").click()
     drawer = rm.get_by_role("dialog")
-    await drawer.get_by_label("邮件").check()
+    await drawer.get_by_label("邮件", exact=True).check()
     await drawer.get_by_role("button", name=re.compile(r"保\s*存")).click()
     await expect(rm.get_by_text("通知设置已保存")).to_be_visible()
     settings = await _as(gateway_url, "rm_zhang", "/v1/users/me/notificationSettings")

@@ -569,7 +569,7 @@ async def test_a_relationship_manager_chooses_sms_for_critical_alerts_only(brows
     await _sign_in(page, gateway_url, "rm_zhang", start="/messages")
     await page.get_by_role("button", name="通知设置").click()
     drawer = page.get_by_role("dialog")
-    await drawer.get_by_label("短信").check()
+    await drawer.get_by_label("短信", exact=True).check()
     await drawer.get_by_label("短信 各渠道的发送级别").click()
     await page.locator(".ant-select-item-option", has_text="仅紧急").click()
     await drawer.get_by_role("button", name=SAVE).click()
