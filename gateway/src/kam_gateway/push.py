@@ -95,16 +95,12 @@ class PushHub:
             await js.add_stream(config)
         self._ensured = True
 
-    async def fan_out(self, session: AsyncSession, event: push_pb2.PushRequested, meta: EventMeta) -> None:
-        """The consumer handler: one copy per recipient (raises while NATS is away: the consumer retries)."""
-        await self.fan_out_all(session, [(event, meta)])
-
     async def fan_out_all(
         self, session: AsyncSession, batch: Sequence[tuple[push_pb2.PushRequested, EventMeta]]
     ) -> None:
-        """:meth:`fan_out` for a fetch's pushes at once (the consumer's ``Batched`` handler): every copy of every
-        push in flight together, one wait for their acknowledgements — not a round trip per recipient. If any
-        fails the fetch is retried, and the copies already stored are dropped as duplicates by their id."""
+        """The consumer's ``Batched`` handler: one copy of each push per recipient, every copy of a fetch's pushes in
+        flight together and one wait for their acknowledgements — not a round trip per recipient (raises while NATS
+        is away: the consumer retries; copies already stored are dropped as duplicates by their id)."""
         js = self._js()
         if js is None:
             raise ConnectionError("NATS is not connected")

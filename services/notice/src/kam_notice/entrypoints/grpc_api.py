@@ -21,6 +21,12 @@ from kam_notice.service_layer.templates import WRITABLE as TEMPLATE_WRITABLE
 from kam_notice.service_layer.templates import Templates
 
 
+def _required(request, field: str) -> None:
+    """The request's message ``field`` must be there (``INVALID_ARGUMENT`` naming it)."""
+    if not request.HasField(field):
+        raise InvalidArgument.for_field(field, "必填 (required)")
+
+
 def _caller() -> Identity:
     identity = current_identity()
     if identity is None:  # the interceptor lets no call through without one; a clear refusal if it ever did
@@ -37,8 +43,7 @@ class AnnouncementServicer(pb_grpc.AnnouncementServiceServicer):
     async def CreateAnnouncement(
         self, request: pb.CreateAnnouncementRequest, context
     ) -> pb.CreateAnnouncementResponse:
-        if not request.HasField("announcement"):
-            raise InvalidArgument.for_field("announcement", "必填 (required)")
+        _required(request, "announcement")
         created = await self.announcements.create(_caller(), request.announcement, request.request_id)
         return pb.CreateAnnouncementResponse(announcement=created)
 
@@ -58,8 +63,7 @@ class AnnouncementServicer(pb_grpc.AnnouncementServiceServicer):
     async def UpdateAnnouncement(
         self, request: pb.UpdateAnnouncementRequest, context
     ) -> pb.UpdateAnnouncementResponse:
-        if not request.HasField("announcement"):
-            raise InvalidArgument.for_field("announcement", "必填 (required)")
+        _required(request, "announcement")
         message = request.announcement
         paths = update_paths(list(request.update_mask.paths), message, WRITABLE)
         if not request.update_mask.paths:  # message fields count when set
@@ -153,8 +157,7 @@ class NotificationServicer(npb_grpc.NotificationServiceServicer):
     async def UpdateNotificationSettings(
         self, request: npb.UpdateNotificationSettingsRequest, context
     ) -> npb.UpdateNotificationSettingsResponse:
-        if not request.HasField("notification_settings"):
-            raise InvalidArgument.for_field("notification_settings", "必填 (required)")
+        _required(request, "notification_settings")
         message = request.notification_settings
         paths = list(request.update_mask.paths)
         if not paths:  # every populated field
@@ -167,8 +170,7 @@ class NotificationServicer(npb_grpc.NotificationServiceServicer):
         return npb.UpdateNotificationSettingsResponse(notification_settings=settings)
 
     async def CreateTemplate(self, request: npb.CreateTemplateRequest, context) -> npb.CreateTemplateResponse:
-        if not request.HasField("template"):
-            raise InvalidArgument.for_field("template", "必填 (required)")
+        _required(request, "template")
         return npb.CreateTemplateResponse(
             template=await self.templates.create(request.template, request.request_id)
         )
@@ -181,8 +183,7 @@ class NotificationServicer(npb_grpc.NotificationServiceServicer):
         return npb.ListTemplatesResponse(templates=items, next_page_token=token, total_size=total)
 
     async def UpdateTemplate(self, request: npb.UpdateTemplateRequest, context) -> npb.UpdateTemplateResponse:
-        if not request.HasField("template"):
-            raise InvalidArgument.for_field("template", "必填 (required)")
+        _required(request, "template")
         paths = update_paths(list(request.update_mask.paths), request.template, TEMPLATE_WRITABLE)
         updated = await self.templates.update(request.template, paths, request.template.etag)
         return npb.UpdateTemplateResponse(template=updated)
@@ -212,8 +213,7 @@ class NotificationServicer(npb_grpc.NotificationServiceServicer):
     async def UpdateCustomerConsent(
         self, request: npb.UpdateCustomerConsentRequest, context
     ) -> npb.UpdateCustomerConsentResponse:
-        if not request.HasField("customer_consent"):
-            raise InvalidArgument.for_field("customer_consent", "必填 (required)")
+        _required(request, "customer_consent")
         message = request.customer_consent
         paths = list(request.update_mask.paths)
         if not paths:  # both opt-ins (false is a choice too), and the source when given
@@ -231,8 +231,7 @@ class NotificationServicer(npb_grpc.NotificationServiceServicer):
         return npb.SendCustomerMessageResponse(delivery=delivery)
 
     async def CreateBulletin(self, request: npb.CreateBulletinRequest, context) -> npb.CreateBulletinResponse:
-        if not request.HasField("bulletin"):
-            raise InvalidArgument.for_field("bulletin", "必填 (required)")
+        _required(request, "bulletin")
         bulletin = await self.customers.create_bulletin(
             _caller(), request.bulletin, request.request_id, request.validate_only
         )
@@ -241,8 +240,7 @@ class NotificationServicer(npb_grpc.NotificationServiceServicer):
     async def PreviewBulletin(
         self, request: npb.PreviewBulletinRequest, context
     ) -> npb.PreviewBulletinResponse:
-        if not request.HasField("bulletin"):
-            raise InvalidArgument.for_field("bulletin", "必填 (required)")
+        _required(request, "bulletin")
         items, token, total, included, excluded = await self.customers.preview(
             _caller(), request.bulletin, request.page_size, request.page_token
         )

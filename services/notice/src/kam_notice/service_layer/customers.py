@@ -33,7 +33,6 @@ from kam_kit.clock import Clock
 from kam_kit.db import Database, earlier_request
 from kam_kit.errors import InvalidArgument, NotFound, Validator
 from kam_kit.events import EventMeta
-from kam_kit.masking import mask_name
 from kam_kit.projection import newer_row
 from kam_kit.scope import ORG_PREFIX, DataScope, descendants
 from kam_kit.timeconv import from_timestamp, to_timestamp
@@ -51,7 +50,15 @@ from kam_notice.adapters.orm import (
 )
 from kam_notice.domain import is_id
 from kam_notice.domain import templates as template_rules
-from kam_notice.service_layer.deliveries import BANK_TZ, PENDING, SUPPRESSED, Deliveries, in_quiet_hours
+from kam_notice.service_layer.deliveries import (
+    BANK_TZ,
+    PENDING,
+    SUPPRESSED,
+    Deliveries,
+    in_quiet_hours,
+    shown_name,
+)
+from kam_notice.service_layer.templates import template_row
 
 Customer = customer_pb2.Customer
 Template = notice_pb2.Template
@@ -183,7 +190,7 @@ class CustomerMessages:
         _customer_id(customer, "customer")
         async with self.db.transaction() as session:
             copy = await _customer(session, identity, customer)
-            row = await _template(session, template, "template")
+            row = await template_row(session, template, "template")
             key = f"{customer}|{row.channel}|request:{request_id or uuid.uuid4().hex}"[:300]
             existing = await session.scalar(select(DeliveryRow).where(DeliveryRow.key == key))
             if existing is not None:
@@ -221,7 +228,7 @@ class CustomerMessages:
         offset = self.pages.offset(page_token, fingerprint)
         size = pagination.page_size(page_size, maximum=500)
         async with self.db.read() as session:
-            row = await _template(session, bulletin.template, "bulletin.template")
+            row = await template_row(session, bulletin.template, "bulletin.template")
             copies = await self._segment(session, identity, bulletin.segment)
             decisions = await self._decide(session, row, copies)
         excluded = sum(1 for d in decisions.values() if d.reason)
@@ -229,7 +236,7 @@ class CustomerMessages:
         items = [
             notice_pb2.BulletinRecipient(
                 customer=c.customer,
-                display_name=_shown_name(c),
+                display_name=shown_name(c.display_name, c.type),
                 tier=c.tier,
                 branch=c.branch,
                 included=not decisions[c.customer].reason,
@@ -252,7 +259,7 @@ class CustomerMessages:
             existing = await earlier_request(session, BulletinRow, request_id)
             if existing is not None:
                 return await _bulletin_proto(session, existing)
-            template = await _template(session, bulletin.template, "bulletin.template")
+            template = await template_row(session, bulletin.template, "bulletin.template")
             copies = await self._segment(session, identity, bulletin.segment)
             row = BulletinRow(
                 id=uuid.uuid4().hex,
@@ -496,11 +503,6 @@ class _Context:
         return values
 
 
-def _shown_name(copy: CustomerCopy) -> str:
-    """A person's name masked; a company's as it is (public)."""
-    return copy.display_name if copy.type == "CORPORATE" else mask_name(copy.display_name)
-
-
 def _customer_id(name: str, field: str) -> str:
     customer_id = name.removeprefix(CUSTOMER_PREFIX)
     if not name.startswith(CUSTOMER_PREFIX) or not customer_id or "/" in customer_id or "\x00" in name:
@@ -524,16 +526,6 @@ async def _customer(session: AsyncSession, identity: Identity, customer: str) ->
         if scope.allows(row):
             return row
     raise NotFound(f"没有这位客户 (no such customer): {customer}")
-
-
-async def _template(session: AsyncSession, name: str, field: str) -> TemplateRow:
-    template_id = name.removeprefix("templates/")
-    if not name.startswith("templates/") or not template_id or "/" in template_id:
-        raise InvalidArgument.for_field(field, "应为 templates/{template} (expected templates/{id})")
-    row = await session.get(TemplateRow, template_id) if is_id(template_id) else None
-    if row is None:
-        raise NotFound(f"没有这个消息模板 (no such template): {name}")
-    return row
 
 
 async def _managers(session: AsyncSession, segment: notice_pb2.CustomerSegment) -> list[str]:

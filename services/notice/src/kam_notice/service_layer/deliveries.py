@@ -442,7 +442,6 @@ class Deliveries:
         self, identity: Identity, filter_text: str, page_size: int, page_token: str
     ) -> tuple[list[notice_pb2.Delivery], str, int]:
         filters = parse_equalities(filter_text, FILTERS, comparable=("create_time",))
-        self.pages.offset(page_token, filter_text)  # a bad token is refused before anything is read
         conditions = filtering.conditions(filters, {field: getattr(DeliveryRow, field) for field in FILTERS})
         order = (DeliveryRow.create_time.desc(), DeliveryRow.id)
         async with self.db.read() as session:
@@ -539,6 +538,11 @@ async def _visible(session: AsyncSession, identity: Identity):
     return or_(DeliveryRow.recipient == identity.subject, DeliveryRow.recipient.in_(customers))
 
 
+def shown_name(display_name: str, customer_type: str) -> str:
+    """A customer's name as staff see it here: a person's masked, a company's as it is (public)."""
+    return display_name if customer_type == "CORPORATE" else mask_name(display_name)
+
+
 async def _display_names(session: AsyncSession, recipients: set[str]) -> dict[str, tuple[str, str]]:
     """Recipient → (their name as shown, their full name): staff by name, a person's name masked, a company's
     as it is."""
@@ -560,7 +564,7 @@ async def _display_names(session: AsyncSession, recipients: set[str]) -> dict[st
                 )
             )
         ).all():
-            names[name] = (display if kind == "CORPORATE" else mask_name(display), display)
+            names[name] = (shown_name(display, kind), display)
     return names
 
 

@@ -67,7 +67,7 @@ class Templates:
 
     async def get(self, name: str) -> Template:
         async with self.db.read() as session:
-            return _to_proto(await _row(session, name, "name"))
+            return _to_proto(await template_row(session, name, "name"))
 
     async def list(
         self, filter_text: str, page_size: int, page_token: str
@@ -94,7 +94,7 @@ class Templates:
                 "update_mask", f"不能修改 {', '.join(unknown)} (updatable: {', '.join(WRITABLE)})"
             )
         async with self.db.transaction() as session:
-            row = await _row(session, message.name, "template.name", lock=True)
+            row = await template_row(session, message.name, "template.name", lock=True)
             etags.check(etag, row.version, "消息模板")
             merged = _to_proto(row)
             for path in paths:
@@ -109,12 +109,13 @@ class Templates:
 
     async def delete(self, name: str, etag: str) -> None:
         async with self.db.transaction() as session:
-            row = await _row(session, name, "name", lock=True)
+            row = await template_row(session, name, "name", lock=True)
             etags.check(etag, row.version, "消息模板")
             await session.delete(row)
 
 
-async def _row(session, name: str, field: str, *, lock: bool = False) -> TemplateRow:
+async def template_row(session, name: str, field: str, *, lock: bool = False) -> TemplateRow:
+    """The template ``name`` (``templates/{id}``, else a field violation on ``field``); ``NOT_FOUND`` when none."""
     template_id = name.removeprefix(PREFIX)
     if not name.startswith(PREFIX) or not template_id or "/" in template_id:
         raise InvalidArgument.for_field(field, "应为 templates/{template} (expected templates/{id})")
