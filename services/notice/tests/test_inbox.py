@@ -138,8 +138,12 @@ async def test_each_task_event_tells_whom_it_concerns(bank: Bank) -> None:
     cancelled = task_pb2.Task()
     cancelled.CopyFrom(handed)
     cancelled.cancel_reason = "客户已销户"
+    returned = task_pb2.Task()
+    returned.CopyFrom(task)
+    returned.review.comment = "请补充客户反馈"
     events = [
         (moved, "TaskUpdated"),
+        (task_events.TaskReturned(task=returned), "TaskReturned"),
         (task_events.TaskUpdated(task=task, update_mask=fm.FieldMask(paths=["description"])), "TaskUpdated"),
         (task_events.TaskUpdated(task=handed, update_mask=fm.FieldMask(paths=["assignee"])), "TaskUpdated"),
         (task_events.TaskCompleted(task=task), "TaskCompleted"),
@@ -154,7 +158,8 @@ async def test_each_task_event_tells_whom_it_concerns(bank: Bank) -> None:
     }
     assert titles == {
         "users/rm_dongcheng": [
-            "任务截止时间改为 2026-12-09 09:00：回访钻石客户"
+            "任务截止时间改为 2026-12-09 09:00：回访钻石客户",
+            "任务被退回（请补充客户反馈）：回访钻石客户",
         ],  # a description change: nothing
         "users/rm_li": ["任务已取消（客户已销户）：回访钻石客户", "转派给您的任务：回访钻石客户"],
         "users/bm_beijing": ["任务已完成，请验收：回访钻石客户"],  # started: nobody told

@@ -56,7 +56,8 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
     # partitioned by customer, so that with several replicas each customer's events are applied by one, in order
     app.consume("customer", handlers, batch_size=500, partitioned=True)
     tasks = dict.fromkeys(
-        (task_events.TaskCreated, task_events.TaskUpdated, task_events.TaskStarted), monitor.on_task_changed
+        (task_events.TaskCreated, task_events.TaskUpdated, task_events.TaskStarted, task_events.TaskReturned),
+        monitor.on_task_changed,
     )
     tasks.update(
         dict.fromkeys((task_events.TaskCompleted, task_events.TaskCancelled), monitor.on_task_closed)

@@ -86,3 +86,9 @@ def update_paths(requested: list[str], message, writable: tuple[str, ...]) -> li
     if not requested:
         return [path for path in writable if getattr(message, path)]
     return list(writable) if requested == ["*"] else requested
+
+
+def required_message(request, field: str) -> None:
+    """The request's message ``field`` must be there (``INVALID_ARGUMENT`` naming it)."""
+    if not request.HasField(field):
+        raise InvalidArgument.for_field(field, "必填 (required)")

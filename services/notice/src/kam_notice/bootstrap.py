@@ -105,6 +105,7 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
                 task_events.TaskCreated,
                 task_events.TaskUpdated,
                 task_events.TaskCompleted,
+                task_events.TaskReturned,
                 task_events.TaskCancelled,
             ),
             inbox.on_task,

@@ -1821,9 +1821,9 @@ export interface paths {
         get: operations["TaskService_ListTasks"];
         put?: never;
         /**
-         * Assigns a task. The assignee must be the caller or in the caller's org subtree (`PERMISSION_DENIED`
-         * @description Assigns a task. The assignee must be the caller or in the caller's org subtree (`PERMISSION_DENIED`
-         *      otherwise). Publishes TaskCreated.
+         * Creates a task: for oneself (自建任务, `tasks.work`), or assigned to someone else, who must be in the
+         * @description Creates a task: for oneself (自建任务, `tasks.work`), or assigned to someone else, who must be in the
+         *      caller's org subtree and needs `tasks.assign` (`PERMISSION_DENIED` otherwise). Publishes TaskCreated.
          */
         post: operations["TaskService_CreateTask"];
         delete?: never;
@@ -1855,6 +1855,70 @@ export interface paths {
          *      state never changes here.
          */
         patch: operations["TaskService_UpdateTask"];
+        trace?: never;
+    };
+    "/v1/tasks/{task}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists a task's comments, oldest first
+         * @description Lists a task's comments, oldest first.
+         */
+        get: operations["TaskService_ListTaskComments"];
+        put?: never;
+        /**
+         * Adds a comment to a task the caller can see
+         * @description Adds a comment to a task the caller can see.
+         */
+        post: operations["TaskService_CreateTaskComment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tasks/{task}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A task's history (任务轨迹): every change, who made it and when, oldest first
+         * @description A task's history (任务轨迹): every change, who made it and when, oldest first.
+         */
+        get: operations["TaskService_ListTaskHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tasks/{task}:accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accepts a completed task (验收): its assigner, or a superior with `tasks.assign` over the assignee
+         * @description Accepts a completed task (验收): its assigner, or a superior with `tasks.assign` over the assignee.
+         */
+        post: operations["TaskService_AcceptTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/tasks/{task}:cancel": {
@@ -1897,6 +1961,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tasks/{task}:return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Returns a completed task to its assignee with a reason (退回): back to STATE_IN_PROGRESS
+         * @description Returns a completed task to its assignee with a reason (退回): back to STATE_IN_PROGRESS.
+         */
+        post: operations["TaskService_ReturnTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tasks/{task}:start": {
         parameters: {
             query?: never;
@@ -1911,6 +1995,28 @@ export interface paths {
          * @description Marks a task as started by its assignee.
          */
         post: operations["TaskService_StartTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tasks:batchCreate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assigns the same task to several people, or to every active relationship manager in an org subtree: one
+         * @description Assigns the same task to several people, or to every active relationship manager in an org subtree: one
+         *      task per assignee, sharing an `assignment`. Every assignee must be in the caller's org subtree. Publishes
+         *      one TaskCreated per task.
+         */
+        post: operations["TaskService_BatchCreateTasks"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5677,6 +5783,33 @@ export interface components {
             /** @description The tier, `tiers/{tier}`. */
             tier?: string;
         };
+        /** @description Request for TaskService.AcceptTask. */
+        "kam.task.v1.AcceptTaskRequest": {
+            /** @description An optional remark. */
+            comment?: string;
+            /** @description When set, must match the current etag. */
+            etag?: string;
+            /** @description The task, `tasks/{task}`. */
+            name: string;
+        };
+        /** @description Request for TaskService.BatchCreateTasks. */
+        "kam.task.v1.BatchCreateTasksRequest": {
+            /** @description The people, `users/{user}`. */
+            assignees?: string[];
+            /**
+             * @description Every active relationship manager in this org unit and the units below it, `orgUnits/{org_unit}` (besides
+             *      `assignees`; one task per person however they are named).
+             */
+            orgUnit?: string;
+            /** @description Optional idempotency key (a UUID): a repeat returns the tasks created by the first request. */
+            requestId?: string;
+            task: components["schemas"]["kam.task.v1.Task"];
+        };
+        /** @description Response for TaskService.BatchCreateTasks. */
+        "kam.task.v1.BatchCreateTasksResponse": {
+            /** @description The tasks created, one per assignee. */
+            tasks?: components["schemas"]["kam.task.v1.Task"][];
+        };
         /** @description A marketing plan (营销计划) executed by branches, e.g. a deposit drive. */
         "kam.task.v1.Campaign": {
             /**
@@ -5800,13 +5933,28 @@ export interface components {
         "kam.task.v1.Completion": {
             /**
              * Format: date-time
-             * @description When the work was finished; defaults to the time of CompleteTask.
+             * @description When the work was finished; defaults to the time of CompleteTask; never in the future.
              */
             completeTime?: string;
             /** @description What was done (工作内容). */
             content: string;
             /** @description How the task was handled (处理方式), e.g. `上门拜访`. */
             handling: string;
+            /**
+             * @description When set and the task concerns a customer, the completion is also logged on the customer's timeline as an
+             *      interaction of this kind (the customer service applies TaskCompleted; TYPE_SYSTEM is not allowed).
+             * @enum {string}
+             */
+            interactionType?: "TYPE_UNSPECIFIED" | "TYPE_VISIT" | "TYPE_CALL" | "TYPE_MEETING" | "TYPE_MESSAGE" | "TYPE_REQUEST" | "TYPE_NOTE" | "TYPE_SYSTEM";
+        };
+        /** @description A field's value before and after a change. */
+        "kam.task.v1.FieldChange": {
+            /** @description After. */
+            after?: string;
+            /** @description Before. */
+            before?: string;
+            /** @description The field, e.g. `assignee`. */
+            field?: string;
         };
         /** @description Request for CampaignService.LaunchCampaign. */
         "kam.task.v1.LaunchCampaignRequest": {
@@ -5839,6 +5987,18 @@ export interface components {
              */
             totalSize?: number;
         };
+        /** @description Response for TaskService.ListTaskComments. */
+        "kam.task.v1.ListTaskCommentsResponse": {
+            /** @description The comments, oldest first. */
+            comments?: components["schemas"]["kam.task.v1.TaskComment"][];
+            /** @description Token for the next page; empty on the last page. */
+            nextPageToken?: string;
+        };
+        /** @description Response for TaskService.ListTaskHistory. */
+        "kam.task.v1.ListTaskHistoryResponse": {
+            /** @description The entries, oldest first. */
+            entries?: components["schemas"]["kam.task.v1.TaskHistoryEntry"][];
+        };
         /** @description Response for TaskService.ListTasks. */
         "kam.task.v1.ListTasksResponse": {
             /** @description Token for the next page; empty on the last page. */
@@ -5850,6 +6010,29 @@ export interface components {
              * @description Total number of results matching the filter.
              */
             totalSize?: number;
+        };
+        /** @description Request for TaskService.ReturnTask. */
+        "kam.task.v1.ReturnTaskRequest": {
+            /** @description When set, must match the current etag. */
+            etag?: string;
+            /** @description The task, `tasks/{task}`. */
+            name: string;
+            /** @description Why it is returned. */
+            reason: string;
+        };
+        /** @description The assigner's review of a completed task (验收): accepted, or returned to the assignee with a reason. */
+        "kam.task.v1.Review": {
+            /** @description Whether the work was accepted (else it was returned). */
+            accepted?: boolean;
+            /** @description Why it was returned, or a remark on acceptance. */
+            comment?: string;
+            /**
+             * Format: date-time
+             * @description When.
+             */
+            reviewTime?: string;
+            /** @description Who reviewed it, `users/{user}`. */
+            reviewer?: string;
         };
         /** @description Request for TaskService.StartTask. */
         "kam.task.v1.StartTaskRequest": {
@@ -5865,8 +6048,17 @@ export interface components {
         "kam.task.v1.Task": {
             /** @description Who must do it, `users/{user}`; must be in the assigner's org subtree. */
             assignee: string;
+            /** @description The assignee's display name. */
+            readonly assigneeDisplayName?: string;
             /** @description Who assigned it, `users/{user}` (the caller on create). */
             readonly assigner?: string;
+            /** @description The assigner's display name. */
+            readonly assignerDisplayName?: string;
+            /**
+             * @description The assignment this task was made by: tasks assigned together (to several people, or to a branch's
+             *      relationship managers) share it; empty for a single task.
+             */
+            readonly assignment?: string;
             /** @description The campaign this task executes, `campaigns/{campaign}`, if any. */
             campaign?: string;
             /** @description Why it was cancelled. */
@@ -5897,6 +6089,8 @@ export interface components {
             name?: string;
             /** @description The assignee's org unit at assignment time, `orgUnits/{org_unit}`. */
             readonly orgUnit?: string;
+            /** @description Whether it is open or in progress and its due time has passed (逾期). */
+            readonly overdue?: boolean;
             /** @description The task this one was delegated from, `tasks/{task}`, if any. */
             parentTask?: string;
             /**
@@ -5907,6 +6101,12 @@ export interface components {
             /** @description The purpose of the task (任务目的). */
             purpose?: string;
             /**
+             * Format: int32
+             * @description How many times the assigner returned the work.
+             */
+            readonly returnCount?: number;
+            readonly review?: components["schemas"]["kam.task.v1.Review"];
+            /**
              * Format: date-time
              * @description When the assignee started it.
              */
@@ -5915,7 +6115,7 @@ export interface components {
              * @description The state.
              * @enum {string}
              */
-            readonly state?: "STATE_UNSPECIFIED" | "STATE_OPEN" | "STATE_IN_PROGRESS" | "STATE_COMPLETED" | "STATE_CANCELLED";
+            readonly state?: "STATE_UNSPECIFIED" | "STATE_OPEN" | "STATE_IN_PROGRESS" | "STATE_COMPLETED" | "STATE_CANCELLED" | "STATE_ACCEPTED";
             /** @description Title, e.g. `走访某某集团财务总监`. */
             title: string;
             /**
@@ -5923,6 +6123,46 @@ export interface components {
              * @description When it was last changed.
              */
             readonly updateTime?: string;
+        };
+        /** @description A comment on a task (任务留言), by its assigner, assignee or anyone else who can see it. */
+        "kam.task.v1.TaskComment": {
+            /** @description Who wrote it, `users/{user}`. */
+            readonly author?: string;
+            /** @description The author's display name. */
+            readonly authorDisplayName?: string;
+            /**
+             * Format: date-time
+             * @description When.
+             */
+            readonly createTime?: string;
+            /** @description Resource name, `tasks/{task}/comments/{comment}`. */
+            name?: string;
+            /** @description The text (at most 2,000 characters). */
+            text: string;
+        };
+        /**
+         * @description One change in a task's history (任务轨迹): created, changed, started, completed, accepted, returned, cancelled,
+         *      commented.
+         */
+        "kam.task.v1.TaskHistoryEntry": {
+            /**
+             * @description What happened: `created`, `updated`, `started`, `completed`, `accepted`, `returned`, `cancelled`,
+             *      `commented`.
+             */
+            action?: string;
+            /** @description Who did it, `users/{user}`. */
+            actor?: string;
+            /** @description Their display name. */
+            actorDisplayName?: string;
+            /** @description The fields that changed, with their values before and after (as text; times in RFC 3339). */
+            changes?: components["schemas"]["kam.task.v1.FieldChange"][];
+            /** @description The reason, remark or comment given. */
+            note?: string;
+            /**
+             * Format: date-time
+             * @description When.
+             */
+            time?: string;
         };
     };
     responses: never;
@@ -10158,9 +10398,10 @@ export interface operations {
                 /** @description The `next_page_token` of a previous call; other parameters must be unchanged. */
                 pageToken?: string;
                 /**
-                 * @description AIP-160 filter on `state`, `priority`, `assignee`, `assigner`, `org_unit`, `customer`, `campaign`,
-                 *      `parent_task`, `due_time`; e.g. `assignee = "users/me" AND state = STATE_OPEN AND due_time <
-                 *      "2026-06-01T00:00:00+08:00"`.
+                 * @description AIP-160 filter: equalities on `state`, `priority`, `assignee`, `assigner` (`users/me` is the caller),
+                 *      `org_unit` (that unit and the units below it), `customer`, `campaign`, `parent_task`, `assignment`,
+                 *      `overdue` (`true`/`false`); comparisons on `due_time` and `create_time`; joined by AND, e.g. `assignee =
+                 *      "users/me" AND state = STATE_OPEN AND due_time < "2026-06-01T00:00:00+08:00"`.
                  */
                 filter?: string;
                 /** @description Sort: `due_time`, `priority`, `create_time` (optionally `desc`). Default `due_time`. */
@@ -10299,6 +10540,147 @@ export interface operations {
             };
         };
     };
+    TaskService_ListTaskComments: {
+        parameters: {
+            query?: {
+                /** @description Maximum number of results: default 50, maximum 500. */
+                pageSize?: number;
+                /** @description The `next_page_token` of a previous call. */
+                pageToken?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 字段 parent 的一段 (a segment of field parent) */
+                task: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.task.v1.ListTaskCommentsResponse"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TaskService_CreateTaskComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 字段 parent 的一段 (a segment of field parent) */
+                task: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["kam.task.v1.TaskComment"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.task.v1.TaskComment"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TaskService_ListTaskHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 字段 name 的一段 (a segment of field name) */
+                task: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.task.v1.ListTaskHistoryResponse"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TaskService_AcceptTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 字段 name 的一段 (a segment of field name) */
+                task: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["kam.task.v1.AcceptTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.task.v1.Task"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     TaskService_CancelTask: {
         parameters: {
             query?: never;
@@ -10371,6 +10753,42 @@ export interface operations {
             };
         };
     };
+    TaskService_ReturnTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 字段 name 的一段 (a segment of field name) */
+                task: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["kam.task.v1.ReturnTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.task.v1.Task"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     TaskService_StartTask: {
         parameters: {
             query?: never;
@@ -10394,6 +10812,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["kam.task.v1.Task"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TaskService_BatchCreateTasks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["kam.task.v1.BatchCreateTasksRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.task.v1.BatchCreateTasksResponse"];
                 };
             };
             /** @description 错误 (error) */

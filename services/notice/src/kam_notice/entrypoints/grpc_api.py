@@ -8,9 +8,9 @@ from kam.notice.v1 import announcement_service_pb2_grpc as pb_grpc
 from kam.notice.v1 import notification_service_pb2 as npb
 from kam.notice.v1 import notification_service_pb2_grpc as npb_grpc
 from kam_kit.auth import Identity
-from kam_kit.errors import InvalidArgument, PermissionDenied
+from kam_kit.errors import PermissionDenied
 from kam_kit.grpcserver import current_identity
-from kam_kit.protoconv import update_paths
+from kam_kit.protoconv import required_message, update_paths
 
 from kam_notice.service_layer.announcements import WRITABLE, AnnouncementService
 from kam_notice.service_layer.attachments import Attachments
@@ -19,12 +19,6 @@ from kam_notice.service_layer.deliveries import Deliveries
 from kam_notice.service_layer.inbox import SETTINGS_WRITABLE, Inbox
 from kam_notice.service_layer.templates import WRITABLE as TEMPLATE_WRITABLE
 from kam_notice.service_layer.templates import Templates
-
-
-def _required(request, field: str) -> None:
-    """The request's message ``field`` must be there (``INVALID_ARGUMENT`` naming it)."""
-    if not request.HasField(field):
-        raise InvalidArgument.for_field(field, "必填 (required)")
 
 
 def _caller() -> Identity:
@@ -43,7 +37,7 @@ class AnnouncementServicer(pb_grpc.AnnouncementServiceServicer):
     async def CreateAnnouncement(
         self, request: pb.CreateAnnouncementRequest, context
     ) -> pb.CreateAnnouncementResponse:
-        _required(request, "announcement")
+        required_message(request, "announcement")
         created = await self.announcements.create(_caller(), request.announcement, request.request_id)
         return pb.CreateAnnouncementResponse(announcement=created)
 
@@ -63,7 +57,7 @@ class AnnouncementServicer(pb_grpc.AnnouncementServiceServicer):
     async def UpdateAnnouncement(
         self, request: pb.UpdateAnnouncementRequest, context
     ) -> pb.UpdateAnnouncementResponse:
-        _required(request, "announcement")
+        required_message(request, "announcement")
         message = request.announcement
         paths = update_paths(list(request.update_mask.paths), message, WRITABLE)
         if not request.update_mask.paths:  # message fields count when set
@@ -157,7 +151,7 @@ class NotificationServicer(npb_grpc.NotificationServiceServicer):
     async def UpdateNotificationSettings(
         self, request: npb.UpdateNotificationSettingsRequest, context
     ) -> npb.UpdateNotificationSettingsResponse:
-        _required(request, "notification_settings")
+        required_message(request, "notification_settings")
         message = request.notification_settings
         paths = list(request.update_mask.paths)
         if not paths:  # every populated field
@@ -170,7 +164,7 @@ class NotificationServicer(npb_grpc.NotificationServiceServicer):
         return npb.UpdateNotificationSettingsResponse(notification_settings=settings)
 
     async def CreateTemplate(self, request: npb.CreateTemplateRequest, context) -> npb.CreateTemplateResponse:
-        _required(request, "template")
+        required_message(request, "template")
         return npb.CreateTemplateResponse(
             template=await self.templates.create(request.template, request.request_id)
         )
@@ -183,7 +177,7 @@ class NotificationServicer(npb_grpc.NotificationServiceServicer):
         return npb.ListTemplatesResponse(templates=items, next_page_token=token, total_size=total)
 
     async def UpdateTemplate(self, request: npb.UpdateTemplateRequest, context) -> npb.UpdateTemplateResponse:
-        _required(request, "template")
+        required_message(request, "template")
         paths = update_paths(list(request.update_mask.paths), request.template, TEMPLATE_WRITABLE)
         updated = await self.templates.update(request.template, paths, request.template.etag)
         return npb.UpdateTemplateResponse(template=updated)
@@ -213,7 +207,7 @@ class NotificationServicer(npb_grpc.NotificationServiceServicer):
     async def UpdateCustomerConsent(
         self, request: npb.UpdateCustomerConsentRequest, context
     ) -> npb.UpdateCustomerConsentResponse:
-        _required(request, "customer_consent")
+        required_message(request, "customer_consent")
         message = request.customer_consent
         paths = list(request.update_mask.paths)
         if not paths:  # both opt-ins (false is a choice too), and the source when given
@@ -231,7 +225,7 @@ class NotificationServicer(npb_grpc.NotificationServiceServicer):
         return npb.SendCustomerMessageResponse(delivery=delivery)
 
     async def CreateBulletin(self, request: npb.CreateBulletinRequest, context) -> npb.CreateBulletinResponse:
-        _required(request, "bulletin")
+        required_message(request, "bulletin")
         bulletin = await self.customers.create_bulletin(
             _caller(), request.bulletin, request.request_id, request.validate_only
         )
@@ -240,7 +234,7 @@ class NotificationServicer(npb_grpc.NotificationServiceServicer):
     async def PreviewBulletin(
         self, request: npb.PreviewBulletinRequest, context
     ) -> npb.PreviewBulletinResponse:
-        _required(request, "bulletin")
+        required_message(request, "bulletin")
         items, token, total, included, excluded = await self.customers.preview(
             _caller(), request.bulletin, request.page_size, request.page_token
         )

@@ -220,7 +220,8 @@ class Inbox:
     async def on_task(self, session: AsyncSession, event, meta: EventMeta) -> None:
         """A task event, to whom it concerns: a new task (``TaskCreated``) or one reassigned to them or given
         another due time (``TaskUpdated``) to its assignee; a completed one (``TaskCompleted``, to be reviewed) to
-        its assigner; a cancelled one (``TaskCancelled``) to its assignee. Other changes tell nobody."""
+        its assigner; a returned one (``TaskReturned``, with the reason) and a cancelled one (``TaskCancelled``) to its
+        assignee. Other changes tell nobody."""
         task = event.task
         kind = meta.event_type.rsplit(".", 1)[-1]
         changed = set(event.update_mask.paths) if kind == "TaskUpdated" else set()
@@ -233,6 +234,9 @@ class Inbox:
             to, title = task.assignee, f"任务截止时间改为 {due:%Y-%m-%d %H:%M}：{task.title}"
         elif kind == "TaskCompleted":
             to, title = task.assigner, f"任务已完成，请验收：{task.title}"
+        elif kind == "TaskReturned":
+            reason = f"（{task.review.comment}）" if task.review.comment else ""
+            to, title = task.assignee, f"任务被退回{reason}：{task.title}"
         elif kind == "TaskCancelled":
             reason = f"（{task.cancel_reason}）" if task.cancel_reason else ""
             to, title = task.assignee, f"任务已取消{reason}：{task.title}"

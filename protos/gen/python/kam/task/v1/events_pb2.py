@@ -26,7 +26,7 @@ from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mas
 from kam.task.v1 import task_pb2 as kam_dot_task_dot_v1_dot_task__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18kam/task/v1/events.proto\x12\x0bkam.task.v1\x1a google/protobuf/field_mask.proto\x1a\x16kam/task/v1/task.proto\".\n\x0bTaskCreated\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\"_\n\x0bTaskUpdated\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\".\n\x0bTaskStarted\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\"0\n\rTaskCompleted\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\"0\n\rTaskCancelled\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\";\n\x10\x43\x61mpaignLaunched\x12\'\n\x08\x63\x61mpaign\x18\x01 \x01(\x0b\x32\x15.kam.task.v1.Campaign\"9\n\x0e\x43\x61mpaignClosed\x12\'\n\x08\x63\x61mpaign\x18\x01 \x01(\x0b\x32\x15.kam.task.v1.Campaign\"K\n\x18\x43\x61mpaignActivityRecorded\x12/\n\x08\x61\x63tivity\x18\x01 \x01(\x0b\x32\x1d.kam.task.v1.CampaignActivityb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18kam/task/v1/events.proto\x12\x0bkam.task.v1\x1a google/protobuf/field_mask.proto\x1a\x16kam/task/v1/task.proto\".\n\x0bTaskCreated\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\"_\n\x0bTaskUpdated\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\".\n\x0bTaskStarted\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\"0\n\rTaskCompleted\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\"/\n\x0cTaskAccepted\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\"/\n\x0cTaskReturned\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\"0\n\rTaskCancelled\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\";\n\x10\x43\x61mpaignLaunched\x12\'\n\x08\x63\x61mpaign\x18\x01 \x01(\x0b\x32\x15.kam.task.v1.Campaign\"9\n\x0e\x43\x61mpaignClosed\x12\'\n\x08\x63\x61mpaign\x18\x01 \x01(\x0b\x32\x15.kam.task.v1.Campaign\"K\n\x18\x43\x61mpaignActivityRecorded\x12/\n\x08\x61\x63tivity\x18\x01 \x01(\x0b\x32\x1d.kam.task.v1.CampaignActivityb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -41,12 +41,16 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_TASKSTARTED']._serialized_end=290
   _globals['_TASKCOMPLETED']._serialized_start=292
   _globals['_TASKCOMPLETED']._serialized_end=340
-  _globals['_TASKCANCELLED']._serialized_start=342
-  _globals['_TASKCANCELLED']._serialized_end=390
-  _globals['_CAMPAIGNLAUNCHED']._serialized_start=392
-  _globals['_CAMPAIGNLAUNCHED']._serialized_end=451
-  _globals['_CAMPAIGNCLOSED']._serialized_start=453
-  _globals['_CAMPAIGNCLOSED']._serialized_end=510
-  _globals['_CAMPAIGNACTIVITYRECORDED']._serialized_start=512
-  _globals['_CAMPAIGNACTIVITYRECORDED']._serialized_end=587
+  _globals['_TASKACCEPTED']._serialized_start=342
+  _globals['_TASKACCEPTED']._serialized_end=389
+  _globals['_TASKRETURNED']._serialized_start=391
+  _globals['_TASKRETURNED']._serialized_end=438
+  _globals['_TASKCANCELLED']._serialized_start=440
+  _globals['_TASKCANCELLED']._serialized_end=488
+  _globals['_CAMPAIGNLAUNCHED']._serialized_start=490
+  _globals['_CAMPAIGNLAUNCHED']._serialized_end=549
+  _globals['_CAMPAIGNCLOSED']._serialized_start=551
+  _globals['_CAMPAIGNCLOSED']._serialized_end=608
+  _globals['_CAMPAIGNACTIVITYRECORDED']._serialized_start=610
+  _globals['_CAMPAIGNACTIVITYRECORDED']._serialized_end=685
 # @@protoc_insertion_point(module_scope)

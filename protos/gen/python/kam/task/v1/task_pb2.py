@@ -27,9 +27,10 @@ from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from google.type import date_pb2 as google_dot_type_dot_date__pb2
 from google.type import money_pb2 as google_dot_type_dot_money__pb2
+from kam.customer.v1 import customer_pb2 as kam_dot_customer_dot_v1_dot_customer__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16kam/task/v1/task.proto\x12\x0bkam.task.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x17google/type/money.proto\"n\n\nCompletion\x12\x16\n\x08handling\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12\x15\n\x07\x63ontent\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12\x31\n\rcomplete_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xbf\x06\n\x04Task\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12\x13\n\x05title\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12\x0f\n\x07purpose\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\'\n\x08priority\x18\x05 \x01(\x0e\x32\x15.kam.task.v1.Priority\x12,\n\x05state\x18\x06 \x01(\x0e\x32\x17.kam.task.v1.Task.StateB\x04\xe2\x41\x01\x03\x12\x16\n\x08\x61ssigner\x18\x07 \x01(\tB\x04\xe2\x41\x01\x03\x12\x16\n\x08\x61ssignee\x18\x08 \x01(\tB\x04\xe2\x41\x01\x02\x12\x16\n\x08org_unit\x18\t \x01(\tB\x04\xe2\x41\x01\x03\x12\x32\n\x08\x64ue_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x02\x12\x10\n\x08\x63ustomer\x18\x0b \x01(\t\x12\x10\n\x08\x63\x61mpaign\x18\x0c \x01(\t\x12\x19\n\x0bparent_task\x18\r \x01(\tB\x04\xe2\x41\x01\x05\x12\x31\n\ncompletion\x18\x0e \x01(\x0b\x32\x17.kam.task.v1.CompletionB\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x63reate_time\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x35\n\x0bupdate_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x34\n\nstart_time\x18\x11 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x34\n\nclose_time\x18\x12 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x1b\n\rcancel_reason\x18\x13 \x01(\tB\x04\xe2\x41\x01\x03\x12\x0c\n\x04\x65tag\x18\x14 \x01(\t\"o\n\x05State\x12\x15\n\x11STATE_UNSPECIFIED\x10\x00\x12\x0e\n\nSTATE_OPEN\x10\x01\x12\x15\n\x11STATE_IN_PROGRESS\x10\x02\x12\x13\n\x0fSTATE_COMPLETED\x10\x03\x12\x13\n\x0fSTATE_CANCELLED\x10\x04:-\xea\x41*\n\rtask.kam/Task\x12\x0ctasks/{task}*\x05tasks2\x04task\"\xbf\x05\n\x08\x43\x61mpaign\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12\x1a\n\x0c\x64isplay_name\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x10\n\x08products\x18\x04 \x03(\t\x12\x17\n\torg_units\x18\x05 \x03(\tB\x04\xe2\x41\x01\x02\x12\x14\n\x0ctarget_tiers\x18\x06 \x03(\t\x12+\n\nstart_date\x18\x07 \x01(\x0b\x32\x11.google.type.DateB\x04\xe2\x41\x01\x02\x12)\n\x08\x65nd_date\x18\x08 \x01(\x0b\x32\x11.google.type.DateB\x04\xe2\x41\x01\x02\x12)\n\rtarget_amount\x18\t \x01(\x0b\x32\x12.google.type.Money\x12\x30\n\x05state\x18\n \x01(\x0e\x32\x1b.kam.task.v1.Campaign.StateB\x04\xe2\x41\x01\x03\x12\x15\n\x07\x63reator\x18\x0b \x01(\tB\x04\xe2\x41\x01\x03\x12\x35\n\x08progress\x18\x0c \x01(\x0b\x32\x1d.kam.task.v1.CampaignProgressB\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x63reate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x35\n\x0bupdate_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x0c\n\x04\x65tag\x18\x0f \x01(\t\"k\n\x05State\x12\x15\n\x11STATE_UNSPECIFIED\x10\x00\x12\x0f\n\x0bSTATE_DRAFT\x10\x01\x12\x10\n\x0cSTATE_ACTIVE\x10\x02\x12\x13\n\x0fSTATE_COMPLETED\x10\x03\x12\x13\n\x0fSTATE_CANCELLED\x10\x04:A\xea\x41>\n\x11task.kam/Campaign\x12\x14\x63\x61mpaigns/{campaign}*\tcampaigns2\x08\x63\x61mpaign\"\x89\x01\n\x10\x43\x61mpaignProgress\x12\x16\n\x0e\x61\x63tivity_count\x18\x01 \x01(\x03\x12\x16\n\x0e\x63ustomer_count\x18\x02 \x01(\x03\x12\x17\n\x0f\x63onverted_count\x18\x03 \x01(\x03\x12,\n\x10\x63onverted_amount\x18\x04 \x01(\x0b\x32\x12.google.type.Money\"\xcc\x04\n\x10\x43\x61mpaignActivity\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12\x16\n\x08\x63ustomer\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12\x13\n\x05staff\x18\x03 \x01(\tB\x04\xe2\x41\x01\x03\x12\x16\n\x08org_unit\x18\x04 \x01(\tB\x04\xe2\x41\x01\x03\x12<\n\x07outcome\x18\x05 \x01(\x0e\x32%.kam.task.v1.CampaignActivity.OutcomeB\x04\xe2\x41\x01\x02\x12\x0f\n\x07product\x18\x06 \x01(\t\x12\"\n\x06\x61mount\x18\x07 \x01(\x0b\x32\x12.google.type.Money\x12\r\n\x05notes\x18\x08 \x01(\t\x12\x34\n\noccur_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x02\x12\x35\n\x0b\x63reate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\"~\n\x07Outcome\x12\x17\n\x13OUTCOME_UNSPECIFIED\x10\x00\x12\x15\n\x11OUTCOME_CONTACTED\x10\x01\x12\x16\n\x12OUTCOME_INTERESTED\x10\x02\x12\x14\n\x10OUTCOME_DECLINED\x10\x03\x12\x15\n\x11OUTCOME_CONVERTED\x10\x04:p\xea\x41m\n\x19task.kam/CampaignActivity\x12*campaigns/{campaign}/activities/{activity}*\x12\x63\x61mpaignActivities2\x10\x63\x61mpaignActivity*s\n\x08Priority\x12\x18\n\x14PRIORITY_UNSPECIFIED\x10\x00\x12\x10\n\x0cPRIORITY_LOW\x10\x01\x12\x13\n\x0fPRIORITY_NORMAL\x10\x02\x12\x11\n\rPRIORITY_HIGH\x10\x03\x12\x13\n\x0fPRIORITY_URGENT\x10\x04\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16kam/task/v1/task.proto\x12\x0bkam.task.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x17google/type/money.proto\x1a\x1ekam/customer/v1/customer.proto\"\xab\x01\n\nCompletion\x12\x16\n\x08handling\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12\x15\n\x07\x63ontent\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12\x31\n\rcomplete_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12;\n\x10interaction_type\x18\x04 \x01(\x0e\x32!.kam.customer.v1.Interaction.Type\"n\n\x06Review\x12\x10\n\x08\x61\x63\x63\x65pted\x18\x01 \x01(\x08\x12\x0f\n\x07\x63omment\x18\x02 \x01(\t\x12\x10\n\x08reviewer\x18\x03 \x01(\t\x12/\n\x0breview_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x96\x08\n\x04Task\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12\x13\n\x05title\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12\x0f\n\x07purpose\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\'\n\x08priority\x18\x05 \x01(\x0e\x32\x15.kam.task.v1.Priority\x12,\n\x05state\x18\x06 \x01(\x0e\x32\x17.kam.task.v1.Task.StateB\x04\xe2\x41\x01\x03\x12\x16\n\x08\x61ssigner\x18\x07 \x01(\tB\x04\xe2\x41\x01\x03\x12\x16\n\x08\x61ssignee\x18\x08 \x01(\tB\x04\xe2\x41\x01\x02\x12\x16\n\x08org_unit\x18\t \x01(\tB\x04\xe2\x41\x01\x03\x12\x32\n\x08\x64ue_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x02\x12\x10\n\x08\x63ustomer\x18\x0b \x01(\t\x12\x10\n\x08\x63\x61mpaign\x18\x0c \x01(\t\x12\x19\n\x0bparent_task\x18\r \x01(\tB\x04\xe2\x41\x01\x05\x12\x31\n\ncompletion\x18\x0e \x01(\x0b\x32\x17.kam.task.v1.CompletionB\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x63reate_time\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x35\n\x0bupdate_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x34\n\nstart_time\x18\x11 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x34\n\nclose_time\x18\x12 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x1b\n\rcancel_reason\x18\x13 \x01(\tB\x04\xe2\x41\x01\x03\x12\x0c\n\x04\x65tag\x18\x14 \x01(\t\x12#\n\x15\x61ssigner_display_name\x18\x15 \x01(\tB\x04\xe2\x41\x01\x03\x12#\n\x15\x61ssignee_display_name\x18\x16 \x01(\tB\x04\xe2\x41\x01\x03\x12)\n\x06review\x18\x17 \x01(\x0b\x32\x13.kam.task.v1.ReviewB\x04\xe2\x41\x01\x03\x12\x1a\n\x0creturn_count\x18\x18 \x01(\x05\x42\x04\xe2\x41\x01\x03\x12\x18\n\nassignment\x18\x19 \x01(\tB\x04\xe2\x41\x01\x03\x12\x15\n\x07overdue\x18\x1a \x01(\x08\x42\x04\xe2\x41\x01\x03\"\x83\x01\n\x05State\x12\x15\n\x11STATE_UNSPECIFIED\x10\x00\x12\x0e\n\nSTATE_OPEN\x10\x01\x12\x15\n\x11STATE_IN_PROGRESS\x10\x02\x12\x13\n\x0fSTATE_COMPLETED\x10\x03\x12\x13\n\x0fSTATE_CANCELLED\x10\x04\x12\x12\n\x0eSTATE_ACCEPTED\x10\x05:-\xea\x41*\n\rtask.kam/Task\x12\x0ctasks/{task}*\x05tasks2\x04task\"\xfc\x01\n\x0bTaskComment\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12\x12\n\x04text\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12\x14\n\x06\x61uthor\x18\x03 \x01(\tB\x04\xe2\x41\x01\x03\x12!\n\x13\x61uthor_display_name\x18\x04 \x01(\tB\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x63reate_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03:U\xea\x41R\n\x14task.kam/TaskComment\x12\x1ftasks/{task}/comments/{comment}*\x0ctaskComments2\x0btaskComment\"\xb0\x01\n\x10TaskHistoryEntry\x12\x0e\n\x06\x61\x63tion\x18\x01 \x01(\t\x12\r\n\x05\x61\x63tor\x18\x02 \x01(\t\x12\x1a\n\x12\x61\x63tor_display_name\x18\x03 \x01(\t\x12(\n\x04time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12)\n\x07\x63hanges\x18\x05 \x03(\x0b\x32\x18.kam.task.v1.FieldChange\x12\x0c\n\x04note\x18\x06 \x01(\t\";\n\x0b\x46ieldChange\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12\x0e\n\x06\x62\x65\x66ore\x18\x02 \x01(\t\x12\r\n\x05\x61\x66ter\x18\x03 \x01(\t\"\xbf\x05\n\x08\x43\x61mpaign\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12\x1a\n\x0c\x64isplay_name\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x10\n\x08products\x18\x04 \x03(\t\x12\x17\n\torg_units\x18\x05 \x03(\tB\x04\xe2\x41\x01\x02\x12\x14\n\x0ctarget_tiers\x18\x06 \x03(\t\x12+\n\nstart_date\x18\x07 \x01(\x0b\x32\x11.google.type.DateB\x04\xe2\x41\x01\x02\x12)\n\x08\x65nd_date\x18\x08 \x01(\x0b\x32\x11.google.type.DateB\x04\xe2\x41\x01\x02\x12)\n\rtarget_amount\x18\t \x01(\x0b\x32\x12.google.type.Money\x12\x30\n\x05state\x18\n \x01(\x0e\x32\x1b.kam.task.v1.Campaign.StateB\x04\xe2\x41\x01\x03\x12\x15\n\x07\x63reator\x18\x0b \x01(\tB\x04\xe2\x41\x01\x03\x12\x35\n\x08progress\x18\x0c \x01(\x0b\x32\x1d.kam.task.v1.CampaignProgressB\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x63reate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x35\n\x0bupdate_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x0c\n\x04\x65tag\x18\x0f \x01(\t\"k\n\x05State\x12\x15\n\x11STATE_UNSPECIFIED\x10\x00\x12\x0f\n\x0bSTATE_DRAFT\x10\x01\x12\x10\n\x0cSTATE_ACTIVE\x10\x02\x12\x13\n\x0fSTATE_COMPLETED\x10\x03\x12\x13\n\x0fSTATE_CANCELLED\x10\x04:A\xea\x41>\n\x11task.kam/Campaign\x12\x14\x63\x61mpaigns/{campaign}*\tcampaigns2\x08\x63\x61mpaign\"\x89\x01\n\x10\x43\x61mpaignProgress\x12\x16\n\x0e\x61\x63tivity_count\x18\x01 \x01(\x03\x12\x16\n\x0e\x63ustomer_count\x18\x02 \x01(\x03\x12\x17\n\x0f\x63onverted_count\x18\x03 \x01(\x03\x12,\n\x10\x63onverted_amount\x18\x04 \x01(\x0b\x32\x12.google.type.Money\"\xcc\x04\n\x10\x43\x61mpaignActivity\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12\x16\n\x08\x63ustomer\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12\x13\n\x05staff\x18\x03 \x01(\tB\x04\xe2\x41\x01\x03\x12\x16\n\x08org_unit\x18\x04 \x01(\tB\x04\xe2\x41\x01\x03\x12<\n\x07outcome\x18\x05 \x01(\x0e\x32%.kam.task.v1.CampaignActivity.OutcomeB\x04\xe2\x41\x01\x02\x12\x0f\n\x07product\x18\x06 \x01(\t\x12\"\n\x06\x61mount\x18\x07 \x01(\x0b\x32\x12.google.type.Money\x12\r\n\x05notes\x18\x08 \x01(\t\x12\x34\n\noccur_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x02\x12\x35\n\x0b\x63reate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\"~\n\x07Outcome\x12\x17\n\x13OUTCOME_UNSPECIFIED\x10\x00\x12\x15\n\x11OUTCOME_CONTACTED\x10\x01\x12\x16\n\x12OUTCOME_INTERESTED\x10\x02\x12\x14\n\x10OUTCOME_DECLINED\x10\x03\x12\x15\n\x11OUTCOME_CONVERTED\x10\x04:p\xea\x41m\n\x19task.kam/CampaignActivity\x12*campaigns/{campaign}/activities/{activity}*\x12\x63\x61mpaignActivities2\x10\x63\x61mpaignActivity*s\n\x08Priority\x12\x18\n\x14PRIORITY_UNSPECIFIED\x10\x00\x12\x10\n\x0cPRIORITY_LOW\x10\x01\x12\x13\n\x0fPRIORITY_NORMAL\x10\x02\x12\x11\n\rPRIORITY_HIGH\x10\x03\x12\x13\n\x0fPRIORITY_URGENT\x10\x04\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -68,8 +69,32 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_TASK'].fields_by_name['close_time']._serialized_options = b'\342A\001\003'
   _globals['_TASK'].fields_by_name['cancel_reason']._loaded_options = None
   _globals['_TASK'].fields_by_name['cancel_reason']._serialized_options = b'\342A\001\003'
+  _globals['_TASK'].fields_by_name['assigner_display_name']._loaded_options = None
+  _globals['_TASK'].fields_by_name['assigner_display_name']._serialized_options = b'\342A\001\003'
+  _globals['_TASK'].fields_by_name['assignee_display_name']._loaded_options = None
+  _globals['_TASK'].fields_by_name['assignee_display_name']._serialized_options = b'\342A\001\003'
+  _globals['_TASK'].fields_by_name['review']._loaded_options = None
+  _globals['_TASK'].fields_by_name['review']._serialized_options = b'\342A\001\003'
+  _globals['_TASK'].fields_by_name['return_count']._loaded_options = None
+  _globals['_TASK'].fields_by_name['return_count']._serialized_options = b'\342A\001\003'
+  _globals['_TASK'].fields_by_name['assignment']._loaded_options = None
+  _globals['_TASK'].fields_by_name['assignment']._serialized_options = b'\342A\001\003'
+  _globals['_TASK'].fields_by_name['overdue']._loaded_options = None
+  _globals['_TASK'].fields_by_name['overdue']._serialized_options = b'\342A\001\003'
   _globals['_TASK']._loaded_options = None
   _globals['_TASK']._serialized_options = b'\352A*\n\rtask.kam/Task\022\014tasks/{task}*\005tasks2\004task'
+  _globals['_TASKCOMMENT'].fields_by_name['name']._loaded_options = None
+  _globals['_TASKCOMMENT'].fields_by_name['name']._serialized_options = b'\342A\001\010'
+  _globals['_TASKCOMMENT'].fields_by_name['text']._loaded_options = None
+  _globals['_TASKCOMMENT'].fields_by_name['text']._serialized_options = b'\342A\001\002'
+  _globals['_TASKCOMMENT'].fields_by_name['author']._loaded_options = None
+  _globals['_TASKCOMMENT'].fields_by_name['author']._serialized_options = b'\342A\001\003'
+  _globals['_TASKCOMMENT'].fields_by_name['author_display_name']._loaded_options = None
+  _globals['_TASKCOMMENT'].fields_by_name['author_display_name']._serialized_options = b'\342A\001\003'
+  _globals['_TASKCOMMENT'].fields_by_name['create_time']._loaded_options = None
+  _globals['_TASKCOMMENT'].fields_by_name['create_time']._serialized_options = b'\342A\001\003'
+  _globals['_TASKCOMMENT']._loaded_options = None
+  _globals['_TASKCOMMENT']._serialized_options = b'\352AR\n\024task.kam/TaskComment\022\037tasks/{task}/comments/{comment}*\014taskComments2\013taskComment'
   _globals['_CAMPAIGN'].fields_by_name['name']._loaded_options = None
   _globals['_CAMPAIGN'].fields_by_name['name']._serialized_options = b'\342A\001\010'
   _globals['_CAMPAIGN'].fields_by_name['display_name']._loaded_options = None
@@ -108,22 +133,30 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CAMPAIGNACTIVITY'].fields_by_name['create_time']._serialized_options = b'\342A\001\003'
   _globals['_CAMPAIGNACTIVITY']._loaded_options = None
   _globals['_CAMPAIGNACTIVITY']._serialized_options = b'\352Am\n\031task.kam/CampaignActivity\022*campaigns/{campaign}/activities/{activity}*\022campaignActivities2\020campaignActivity'
-  _globals['_PRIORITY']._serialized_start=2564
-  _globals['_PRIORITY']._serialized_end=2679
-  _globals['_COMPLETION']._serialized_start=181
-  _globals['_COMPLETION']._serialized_end=291
-  _globals['_TASK']._serialized_start=294
-  _globals['_TASK']._serialized_end=1125
-  _globals['_TASK_STATE']._serialized_start=967
-  _globals['_TASK_STATE']._serialized_end=1078
-  _globals['_CAMPAIGN']._serialized_start=1128
-  _globals['_CAMPAIGN']._serialized_end=1831
-  _globals['_CAMPAIGN_STATE']._serialized_start=1657
-  _globals['_CAMPAIGN_STATE']._serialized_end=1764
-  _globals['_CAMPAIGNPROGRESS']._serialized_start=1834
-  _globals['_CAMPAIGNPROGRESS']._serialized_end=1971
-  _globals['_CAMPAIGNACTIVITY']._serialized_start=1974
-  _globals['_CAMPAIGNACTIVITY']._serialized_end=2562
-  _globals['_CAMPAIGNACTIVITY_OUTCOME']._serialized_start=2322
-  _globals['_CAMPAIGNACTIVITY_OUTCOME']._serialized_end=2448
+  _globals['_PRIORITY']._serialized_start=3480
+  _globals['_PRIORITY']._serialized_end=3595
+  _globals['_COMPLETION']._serialized_start=214
+  _globals['_COMPLETION']._serialized_end=385
+  _globals['_REVIEW']._serialized_start=387
+  _globals['_REVIEW']._serialized_end=497
+  _globals['_TASK']._serialized_start=500
+  _globals['_TASK']._serialized_end=1546
+  _globals['_TASK_STATE']._serialized_start=1368
+  _globals['_TASK_STATE']._serialized_end=1499
+  _globals['_TASKCOMMENT']._serialized_start=1549
+  _globals['_TASKCOMMENT']._serialized_end=1801
+  _globals['_TASKHISTORYENTRY']._serialized_start=1804
+  _globals['_TASKHISTORYENTRY']._serialized_end=1980
+  _globals['_FIELDCHANGE']._serialized_start=1982
+  _globals['_FIELDCHANGE']._serialized_end=2041
+  _globals['_CAMPAIGN']._serialized_start=2044
+  _globals['_CAMPAIGN']._serialized_end=2747
+  _globals['_CAMPAIGN_STATE']._serialized_start=2573
+  _globals['_CAMPAIGN_STATE']._serialized_end=2680
+  _globals['_CAMPAIGNPROGRESS']._serialized_start=2750
+  _globals['_CAMPAIGNPROGRESS']._serialized_end=2887
+  _globals['_CAMPAIGNACTIVITY']._serialized_start=2890
+  _globals['_CAMPAIGNACTIVITY']._serialized_end=3478
+  _globals['_CAMPAIGNACTIVITY_OUTCOME']._serialized_start=3238
+  _globals['_CAMPAIGNACTIVITY_OUTCOME']._serialized_end=3364
 # @@protoc_insertion_point(module_scope)

@@ -5,6 +5,7 @@ from google.api import resource_pb2 as _resource_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.type import date_pb2 as _date_pb2
 from google.type import money_pb2 as _money_pb2
+from kam.customer.v1 import customer_pb2 as _customer_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -28,17 +29,31 @@ PRIORITY_HIGH: Priority
 PRIORITY_URGENT: Priority
 
 class Completion(_message.Message):
-    __slots__ = ("handling", "content", "complete_time")
+    __slots__ = ("handling", "content", "complete_time", "interaction_type")
     HANDLING_FIELD_NUMBER: _ClassVar[int]
     CONTENT_FIELD_NUMBER: _ClassVar[int]
     COMPLETE_TIME_FIELD_NUMBER: _ClassVar[int]
+    INTERACTION_TYPE_FIELD_NUMBER: _ClassVar[int]
     handling: str
     content: str
     complete_time: _timestamp_pb2.Timestamp
-    def __init__(self, handling: _Optional[str] = ..., content: _Optional[str] = ..., complete_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    interaction_type: _customer_pb2.Interaction.Type
+    def __init__(self, handling: _Optional[str] = ..., content: _Optional[str] = ..., complete_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., interaction_type: _Optional[_Union[_customer_pb2.Interaction.Type, str]] = ...) -> None: ...
+
+class Review(_message.Message):
+    __slots__ = ("accepted", "comment", "reviewer", "review_time")
+    ACCEPTED_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    REVIEWER_FIELD_NUMBER: _ClassVar[int]
+    REVIEW_TIME_FIELD_NUMBER: _ClassVar[int]
+    accepted: bool
+    comment: str
+    reviewer: str
+    review_time: _timestamp_pb2.Timestamp
+    def __init__(self, accepted: _Optional[bool] = ..., comment: _Optional[str] = ..., reviewer: _Optional[str] = ..., review_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Task(_message.Message):
-    __slots__ = ("name", "title", "purpose", "description", "priority", "state", "assigner", "assignee", "org_unit", "due_time", "customer", "campaign", "parent_task", "completion", "create_time", "update_time", "start_time", "close_time", "cancel_reason", "etag")
+    __slots__ = ("name", "title", "purpose", "description", "priority", "state", "assigner", "assignee", "org_unit", "due_time", "customer", "campaign", "parent_task", "completion", "create_time", "update_time", "start_time", "close_time", "cancel_reason", "etag", "assigner_display_name", "assignee_display_name", "review", "return_count", "assignment", "overdue")
     class State(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         STATE_UNSPECIFIED: _ClassVar[Task.State]
@@ -46,11 +61,13 @@ class Task(_message.Message):
         STATE_IN_PROGRESS: _ClassVar[Task.State]
         STATE_COMPLETED: _ClassVar[Task.State]
         STATE_CANCELLED: _ClassVar[Task.State]
+        STATE_ACCEPTED: _ClassVar[Task.State]
     STATE_UNSPECIFIED: Task.State
     STATE_OPEN: Task.State
     STATE_IN_PROGRESS: Task.State
     STATE_COMPLETED: Task.State
     STATE_CANCELLED: Task.State
+    STATE_ACCEPTED: Task.State
     NAME_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
     PURPOSE_FIELD_NUMBER: _ClassVar[int]
@@ -71,6 +88,12 @@ class Task(_message.Message):
     CLOSE_TIME_FIELD_NUMBER: _ClassVar[int]
     CANCEL_REASON_FIELD_NUMBER: _ClassVar[int]
     ETAG_FIELD_NUMBER: _ClassVar[int]
+    ASSIGNER_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    ASSIGNEE_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    REVIEW_FIELD_NUMBER: _ClassVar[int]
+    RETURN_COUNT_FIELD_NUMBER: _ClassVar[int]
+    ASSIGNMENT_FIELD_NUMBER: _ClassVar[int]
+    OVERDUE_FIELD_NUMBER: _ClassVar[int]
     name: str
     title: str
     purpose: str
@@ -91,7 +114,53 @@ class Task(_message.Message):
     close_time: _timestamp_pb2.Timestamp
     cancel_reason: str
     etag: str
-    def __init__(self, name: _Optional[str] = ..., title: _Optional[str] = ..., purpose: _Optional[str] = ..., description: _Optional[str] = ..., priority: _Optional[_Union[Priority, str]] = ..., state: _Optional[_Union[Task.State, str]] = ..., assigner: _Optional[str] = ..., assignee: _Optional[str] = ..., org_unit: _Optional[str] = ..., due_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., customer: _Optional[str] = ..., campaign: _Optional[str] = ..., parent_task: _Optional[str] = ..., completion: _Optional[_Union[Completion, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., close_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cancel_reason: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
+    assigner_display_name: str
+    assignee_display_name: str
+    review: Review
+    return_count: int
+    assignment: str
+    overdue: bool
+    def __init__(self, name: _Optional[str] = ..., title: _Optional[str] = ..., purpose: _Optional[str] = ..., description: _Optional[str] = ..., priority: _Optional[_Union[Priority, str]] = ..., state: _Optional[_Union[Task.State, str]] = ..., assigner: _Optional[str] = ..., assignee: _Optional[str] = ..., org_unit: _Optional[str] = ..., due_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., customer: _Optional[str] = ..., campaign: _Optional[str] = ..., parent_task: _Optional[str] = ..., completion: _Optional[_Union[Completion, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., close_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cancel_reason: _Optional[str] = ..., etag: _Optional[str] = ..., assigner_display_name: _Optional[str] = ..., assignee_display_name: _Optional[str] = ..., review: _Optional[_Union[Review, _Mapping]] = ..., return_count: _Optional[int] = ..., assignment: _Optional[str] = ..., overdue: _Optional[bool] = ...) -> None: ...
+
+class TaskComment(_message.Message):
+    __slots__ = ("name", "text", "author", "author_display_name", "create_time")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    AUTHOR_FIELD_NUMBER: _ClassVar[int]
+    AUTHOR_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    text: str
+    author: str
+    author_display_name: str
+    create_time: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., text: _Optional[str] = ..., author: _Optional[str] = ..., author_display_name: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class TaskHistoryEntry(_message.Message):
+    __slots__ = ("action", "actor", "actor_display_name", "time", "changes", "note")
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    TIME_FIELD_NUMBER: _ClassVar[int]
+    CHANGES_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    action: str
+    actor: str
+    actor_display_name: str
+    time: _timestamp_pb2.Timestamp
+    changes: _containers.RepeatedCompositeFieldContainer[FieldChange]
+    note: str
+    def __init__(self, action: _Optional[str] = ..., actor: _Optional[str] = ..., actor_display_name: _Optional[str] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., changes: _Optional[_Iterable[_Union[FieldChange, _Mapping]]] = ..., note: _Optional[str] = ...) -> None: ...
+
+class FieldChange(_message.Message):
+    __slots__ = ("field", "before", "after")
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    BEFORE_FIELD_NUMBER: _ClassVar[int]
+    AFTER_FIELD_NUMBER: _ClassVar[int]
+    field: str
+    before: str
+    after: str
+    def __init__(self, field: _Optional[str] = ..., before: _Optional[str] = ..., after: _Optional[str] = ...) -> None: ...
 
 class Campaign(_message.Message):
     __slots__ = ("name", "display_name", "description", "products", "org_units", "target_tiers", "start_date", "end_date", "target_amount", "state", "creator", "progress", "create_time", "update_time", "etag")

@@ -41,6 +41,11 @@ class TaskServiceStub:
                 request_serializer=kam_dot_task_dot_v1_dot_task__service__pb2.CreateTaskRequest.SerializeToString,
                 response_deserializer=kam_dot_task_dot_v1_dot_task__service__pb2.CreateTaskResponse.FromString,
                 _registered_method=True)
+        self.BatchCreateTasks = channel.unary_unary(
+                '/kam.task.v1.TaskService/BatchCreateTasks',
+                request_serializer=kam_dot_task_dot_v1_dot_task__service__pb2.BatchCreateTasksRequest.SerializeToString,
+                response_deserializer=kam_dot_task_dot_v1_dot_task__service__pb2.BatchCreateTasksResponse.FromString,
+                _registered_method=True)
         self.GetTask = channel.unary_unary(
                 '/kam.task.v1.TaskService/GetTask',
                 request_serializer=kam_dot_task_dot_v1_dot_task__service__pb2.GetTaskRequest.SerializeToString,
@@ -66,6 +71,31 @@ class TaskServiceStub:
                 request_serializer=kam_dot_task_dot_v1_dot_task__service__pb2.CompleteTaskRequest.SerializeToString,
                 response_deserializer=kam_dot_task_dot_v1_dot_task__service__pb2.CompleteTaskResponse.FromString,
                 _registered_method=True)
+        self.AcceptTask = channel.unary_unary(
+                '/kam.task.v1.TaskService/AcceptTask',
+                request_serializer=kam_dot_task_dot_v1_dot_task__service__pb2.AcceptTaskRequest.SerializeToString,
+                response_deserializer=kam_dot_task_dot_v1_dot_task__service__pb2.AcceptTaskResponse.FromString,
+                _registered_method=True)
+        self.ReturnTask = channel.unary_unary(
+                '/kam.task.v1.TaskService/ReturnTask',
+                request_serializer=kam_dot_task_dot_v1_dot_task__service__pb2.ReturnTaskRequest.SerializeToString,
+                response_deserializer=kam_dot_task_dot_v1_dot_task__service__pb2.ReturnTaskResponse.FromString,
+                _registered_method=True)
+        self.CreateTaskComment = channel.unary_unary(
+                '/kam.task.v1.TaskService/CreateTaskComment',
+                request_serializer=kam_dot_task_dot_v1_dot_task__service__pb2.CreateTaskCommentRequest.SerializeToString,
+                response_deserializer=kam_dot_task_dot_v1_dot_task__service__pb2.CreateTaskCommentResponse.FromString,
+                _registered_method=True)
+        self.ListTaskComments = channel.unary_unary(
+                '/kam.task.v1.TaskService/ListTaskComments',
+                request_serializer=kam_dot_task_dot_v1_dot_task__service__pb2.ListTaskCommentsRequest.SerializeToString,
+                response_deserializer=kam_dot_task_dot_v1_dot_task__service__pb2.ListTaskCommentsResponse.FromString,
+                _registered_method=True)
+        self.ListTaskHistory = channel.unary_unary(
+                '/kam.task.v1.TaskService/ListTaskHistory',
+                request_serializer=kam_dot_task_dot_v1_dot_task__service__pb2.ListTaskHistoryRequest.SerializeToString,
+                response_deserializer=kam_dot_task_dot_v1_dot_task__service__pb2.ListTaskHistoryResponse.FromString,
+                _registered_method=True)
         self.CancelTask = channel.unary_unary(
                 '/kam.task.v1.TaskService/CancelTask',
                 request_serializer=kam_dot_task_dot_v1_dot_task__service__pb2.CancelTaskRequest.SerializeToString,
@@ -79,8 +109,17 @@ class TaskServiceServicer:
     """
 
     def CreateTask(self, request, context):
-        """Assigns a task. The assignee must be the caller or in the caller's org subtree (`PERMISSION_DENIED`
-        otherwise). Publishes TaskCreated.
+        """Creates a task: for oneself (自建任务, `tasks.work`), or assigned to someone else, who must be in the
+        caller's org subtree and needs `tasks.assign` (`PERMISSION_DENIED` otherwise). Publishes TaskCreated.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BatchCreateTasks(self, request, context):
+        """Assigns the same task to several people, or to every active relationship manager in an org subtree: one
+        task per assignee, sharing an `assignment`. Every assignee must be in the caller's org subtree. Publishes
+        one TaskCreated per task.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -122,6 +161,41 @@ class TaskServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def AcceptTask(self, request, context):
+        """Accepts a completed task (验收): its assigner, or a superior with `tasks.assign` over the assignee.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReturnTask(self, request, context):
+        """Returns a completed task to its assignee with a reason (退回): back to STATE_IN_PROGRESS.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateTaskComment(self, request, context):
+        """Adds a comment to a task the caller can see.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListTaskComments(self, request, context):
+        """Lists a task's comments, oldest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListTaskHistory(self, request, context):
+        """A task's history (任务轨迹): every change, who made it and when, oldest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def CancelTask(self, request, context):
         """Cancels a task (the assigner or their superiors). Open sub-tasks are cancelled too.
         """
@@ -136,6 +210,11 @@ def add_TaskServiceServicer_to_server(servicer, server):
                     servicer.CreateTask,
                     request_deserializer=kam_dot_task_dot_v1_dot_task__service__pb2.CreateTaskRequest.FromString,
                     response_serializer=kam_dot_task_dot_v1_dot_task__service__pb2.CreateTaskResponse.SerializeToString,
+            ),
+            'BatchCreateTasks': grpc.unary_unary_rpc_method_handler(
+                    servicer.BatchCreateTasks,
+                    request_deserializer=kam_dot_task_dot_v1_dot_task__service__pb2.BatchCreateTasksRequest.FromString,
+                    response_serializer=kam_dot_task_dot_v1_dot_task__service__pb2.BatchCreateTasksResponse.SerializeToString,
             ),
             'GetTask': grpc.unary_unary_rpc_method_handler(
                     servicer.GetTask,
@@ -161,6 +240,31 @@ def add_TaskServiceServicer_to_server(servicer, server):
                     servicer.CompleteTask,
                     request_deserializer=kam_dot_task_dot_v1_dot_task__service__pb2.CompleteTaskRequest.FromString,
                     response_serializer=kam_dot_task_dot_v1_dot_task__service__pb2.CompleteTaskResponse.SerializeToString,
+            ),
+            'AcceptTask': grpc.unary_unary_rpc_method_handler(
+                    servicer.AcceptTask,
+                    request_deserializer=kam_dot_task_dot_v1_dot_task__service__pb2.AcceptTaskRequest.FromString,
+                    response_serializer=kam_dot_task_dot_v1_dot_task__service__pb2.AcceptTaskResponse.SerializeToString,
+            ),
+            'ReturnTask': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReturnTask,
+                    request_deserializer=kam_dot_task_dot_v1_dot_task__service__pb2.ReturnTaskRequest.FromString,
+                    response_serializer=kam_dot_task_dot_v1_dot_task__service__pb2.ReturnTaskResponse.SerializeToString,
+            ),
+            'CreateTaskComment': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateTaskComment,
+                    request_deserializer=kam_dot_task_dot_v1_dot_task__service__pb2.CreateTaskCommentRequest.FromString,
+                    response_serializer=kam_dot_task_dot_v1_dot_task__service__pb2.CreateTaskCommentResponse.SerializeToString,
+            ),
+            'ListTaskComments': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListTaskComments,
+                    request_deserializer=kam_dot_task_dot_v1_dot_task__service__pb2.ListTaskCommentsRequest.FromString,
+                    response_serializer=kam_dot_task_dot_v1_dot_task__service__pb2.ListTaskCommentsResponse.SerializeToString,
+            ),
+            'ListTaskHistory': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListTaskHistory,
+                    request_deserializer=kam_dot_task_dot_v1_dot_task__service__pb2.ListTaskHistoryRequest.FromString,
+                    response_serializer=kam_dot_task_dot_v1_dot_task__service__pb2.ListTaskHistoryResponse.SerializeToString,
             ),
             'CancelTask': grpc.unary_unary_rpc_method_handler(
                     servicer.CancelTask,
@@ -197,6 +301,33 @@ class TaskService:
             '/kam.task.v1.TaskService/CreateTask',
             kam_dot_task_dot_v1_dot_task__service__pb2.CreateTaskRequest.SerializeToString,
             kam_dot_task_dot_v1_dot_task__service__pb2.CreateTaskResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BatchCreateTasks(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.task.v1.TaskService/BatchCreateTasks',
+            kam_dot_task_dot_v1_dot_task__service__pb2.BatchCreateTasksRequest.SerializeToString,
+            kam_dot_task_dot_v1_dot_task__service__pb2.BatchCreateTasksResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -332,6 +463,141 @@ class TaskService:
             '/kam.task.v1.TaskService/CompleteTask',
             kam_dot_task_dot_v1_dot_task__service__pb2.CompleteTaskRequest.SerializeToString,
             kam_dot_task_dot_v1_dot_task__service__pb2.CompleteTaskResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AcceptTask(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.task.v1.TaskService/AcceptTask',
+            kam_dot_task_dot_v1_dot_task__service__pb2.AcceptTaskRequest.SerializeToString,
+            kam_dot_task_dot_v1_dot_task__service__pb2.AcceptTaskResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReturnTask(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.task.v1.TaskService/ReturnTask',
+            kam_dot_task_dot_v1_dot_task__service__pb2.ReturnTaskRequest.SerializeToString,
+            kam_dot_task_dot_v1_dot_task__service__pb2.ReturnTaskResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateTaskComment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.task.v1.TaskService/CreateTaskComment',
+            kam_dot_task_dot_v1_dot_task__service__pb2.CreateTaskCommentRequest.SerializeToString,
+            kam_dot_task_dot_v1_dot_task__service__pb2.CreateTaskCommentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListTaskComments(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.task.v1.TaskService/ListTaskComments',
+            kam_dot_task_dot_v1_dot_task__service__pb2.ListTaskCommentsRequest.SerializeToString,
+            kam_dot_task_dot_v1_dot_task__service__pb2.ListTaskCommentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListTaskHistory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.task.v1.TaskService/ListTaskHistory',
+            kam_dot_task_dot_v1_dot_task__service__pb2.ListTaskHistoryRequest.SerializeToString,
+            kam_dot_task_dot_v1_dot_task__service__pb2.ListTaskHistoryResponse.FromString,
             options,
             channel_credentials,
             insecure,

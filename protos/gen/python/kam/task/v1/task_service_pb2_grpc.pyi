@@ -36,8 +36,13 @@ class TaskServiceStub:
     @_typing.overload
     def __new__(cls, channel: _aio.Channel) -> TaskServiceAsyncStub: ...
     CreateTask: _grpc.UnaryUnaryMultiCallable[_task_service_pb2.CreateTaskRequest, _task_service_pb2.CreateTaskResponse]
-    """Assigns a task. The assignee must be the caller or in the caller's org subtree (`PERMISSION_DENIED`
-    otherwise). Publishes TaskCreated.
+    """Creates a task: for oneself (自建任务, `tasks.work`), or assigned to someone else, who must be in the
+    caller's org subtree and needs `tasks.assign` (`PERMISSION_DENIED` otherwise). Publishes TaskCreated.
+    """
+    BatchCreateTasks: _grpc.UnaryUnaryMultiCallable[_task_service_pb2.BatchCreateTasksRequest, _task_service_pb2.BatchCreateTasksResponse]
+    """Assigns the same task to several people, or to every active relationship manager in an org subtree: one
+    task per assignee, sharing an `assignment`. Every assignee must be in the caller's org subtree. Publishes
+    one TaskCreated per task.
     """
     GetTask: _grpc.UnaryUnaryMultiCallable[_task_service_pb2.GetTaskRequest, _task_service_pb2.GetTaskResponse]
     """Gets a task."""
@@ -51,6 +56,16 @@ class TaskServiceStub:
     """Marks a task as started by its assignee."""
     CompleteTask: _grpc.UnaryUnaryMultiCallable[_task_service_pb2.CompleteTaskRequest, _task_service_pb2.CompleteTaskResponse]
     """Completes a task, recording when, how and what was done. Only the assignee may complete it."""
+    AcceptTask: _grpc.UnaryUnaryMultiCallable[_task_service_pb2.AcceptTaskRequest, _task_service_pb2.AcceptTaskResponse]
+    """Accepts a completed task (验收): its assigner, or a superior with `tasks.assign` over the assignee."""
+    ReturnTask: _grpc.UnaryUnaryMultiCallable[_task_service_pb2.ReturnTaskRequest, _task_service_pb2.ReturnTaskResponse]
+    """Returns a completed task to its assignee with a reason (退回): back to STATE_IN_PROGRESS."""
+    CreateTaskComment: _grpc.UnaryUnaryMultiCallable[_task_service_pb2.CreateTaskCommentRequest, _task_service_pb2.CreateTaskCommentResponse]
+    """Adds a comment to a task the caller can see."""
+    ListTaskComments: _grpc.UnaryUnaryMultiCallable[_task_service_pb2.ListTaskCommentsRequest, _task_service_pb2.ListTaskCommentsResponse]
+    """Lists a task's comments, oldest first."""
+    ListTaskHistory: _grpc.UnaryUnaryMultiCallable[_task_service_pb2.ListTaskHistoryRequest, _task_service_pb2.ListTaskHistoryResponse]
+    """A task's history (任务轨迹): every change, who made it and when, oldest first."""
     CancelTask: _grpc.UnaryUnaryMultiCallable[_task_service_pb2.CancelTaskRequest, _task_service_pb2.CancelTaskResponse]
     """Cancels a task (the assigner or their superiors). Open sub-tasks are cancelled too."""
 
@@ -62,8 +77,13 @@ class TaskServiceAsyncStub(TaskServiceStub):
 
     def __init__(self, channel: _aio.Channel) -> None: ...
     CreateTask: _aio.UnaryUnaryMultiCallable[_task_service_pb2.CreateTaskRequest, _task_service_pb2.CreateTaskResponse]  # type: ignore[assignment]
-    """Assigns a task. The assignee must be the caller or in the caller's org subtree (`PERMISSION_DENIED`
-    otherwise). Publishes TaskCreated.
+    """Creates a task: for oneself (自建任务, `tasks.work`), or assigned to someone else, who must be in the
+    caller's org subtree and needs `tasks.assign` (`PERMISSION_DENIED` otherwise). Publishes TaskCreated.
+    """
+    BatchCreateTasks: _aio.UnaryUnaryMultiCallable[_task_service_pb2.BatchCreateTasksRequest, _task_service_pb2.BatchCreateTasksResponse]  # type: ignore[assignment]
+    """Assigns the same task to several people, or to every active relationship manager in an org subtree: one
+    task per assignee, sharing an `assignment`. Every assignee must be in the caller's org subtree. Publishes
+    one TaskCreated per task.
     """
     GetTask: _aio.UnaryUnaryMultiCallable[_task_service_pb2.GetTaskRequest, _task_service_pb2.GetTaskResponse]  # type: ignore[assignment]
     """Gets a task."""
@@ -77,6 +97,16 @@ class TaskServiceAsyncStub(TaskServiceStub):
     """Marks a task as started by its assignee."""
     CompleteTask: _aio.UnaryUnaryMultiCallable[_task_service_pb2.CompleteTaskRequest, _task_service_pb2.CompleteTaskResponse]  # type: ignore[assignment]
     """Completes a task, recording when, how and what was done. Only the assignee may complete it."""
+    AcceptTask: _aio.UnaryUnaryMultiCallable[_task_service_pb2.AcceptTaskRequest, _task_service_pb2.AcceptTaskResponse]  # type: ignore[assignment]
+    """Accepts a completed task (验收): its assigner, or a superior with `tasks.assign` over the assignee."""
+    ReturnTask: _aio.UnaryUnaryMultiCallable[_task_service_pb2.ReturnTaskRequest, _task_service_pb2.ReturnTaskResponse]  # type: ignore[assignment]
+    """Returns a completed task to its assignee with a reason (退回): back to STATE_IN_PROGRESS."""
+    CreateTaskComment: _aio.UnaryUnaryMultiCallable[_task_service_pb2.CreateTaskCommentRequest, _task_service_pb2.CreateTaskCommentResponse]  # type: ignore[assignment]
+    """Adds a comment to a task the caller can see."""
+    ListTaskComments: _aio.UnaryUnaryMultiCallable[_task_service_pb2.ListTaskCommentsRequest, _task_service_pb2.ListTaskCommentsResponse]  # type: ignore[assignment]
+    """Lists a task's comments, oldest first."""
+    ListTaskHistory: _aio.UnaryUnaryMultiCallable[_task_service_pb2.ListTaskHistoryRequest, _task_service_pb2.ListTaskHistoryResponse]  # type: ignore[assignment]
+    """A task's history (任务轨迹): every change, who made it and when, oldest first."""
     CancelTask: _aio.UnaryUnaryMultiCallable[_task_service_pb2.CancelTaskRequest, _task_service_pb2.CancelTaskResponse]  # type: ignore[assignment]
     """Cancels a task (the assigner or their superiors). Open sub-tasks are cancelled too."""
 
@@ -91,8 +121,19 @@ class TaskServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _task_service_pb2.CreateTaskRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_task_service_pb2.CreateTaskResponse, _abc.Awaitable[_task_service_pb2.CreateTaskResponse]]:
-        """Assigns a task. The assignee must be the caller or in the caller's org subtree (`PERMISSION_DENIED`
-        otherwise). Publishes TaskCreated.
+        """Creates a task: for oneself (自建任务, `tasks.work`), or assigned to someone else, who must be in the
+        caller's org subtree and needs `tasks.assign` (`PERMISSION_DENIED` otherwise). Publishes TaskCreated.
+        """
+
+    @_abc_1.abstractmethod
+    def BatchCreateTasks(
+        self,
+        request: _task_service_pb2.BatchCreateTasksRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_task_service_pb2.BatchCreateTasksResponse, _abc.Awaitable[_task_service_pb2.BatchCreateTasksResponse]]:
+        """Assigns the same task to several people, or to every active relationship manager in an org subtree: one
+        task per assignee, sharing an `assignment`. Every assignee must be in the caller's org subtree. Publishes
+        one TaskCreated per task.
         """
 
     @_abc_1.abstractmethod
@@ -136,6 +177,46 @@ class TaskServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_task_service_pb2.CompleteTaskResponse, _abc.Awaitable[_task_service_pb2.CompleteTaskResponse]]:
         """Completes a task, recording when, how and what was done. Only the assignee may complete it."""
+
+    @_abc_1.abstractmethod
+    def AcceptTask(
+        self,
+        request: _task_service_pb2.AcceptTaskRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_task_service_pb2.AcceptTaskResponse, _abc.Awaitable[_task_service_pb2.AcceptTaskResponse]]:
+        """Accepts a completed task (验收): its assigner, or a superior with `tasks.assign` over the assignee."""
+
+    @_abc_1.abstractmethod
+    def ReturnTask(
+        self,
+        request: _task_service_pb2.ReturnTaskRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_task_service_pb2.ReturnTaskResponse, _abc.Awaitable[_task_service_pb2.ReturnTaskResponse]]:
+        """Returns a completed task to its assignee with a reason (退回): back to STATE_IN_PROGRESS."""
+
+    @_abc_1.abstractmethod
+    def CreateTaskComment(
+        self,
+        request: _task_service_pb2.CreateTaskCommentRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_task_service_pb2.CreateTaskCommentResponse, _abc.Awaitable[_task_service_pb2.CreateTaskCommentResponse]]:
+        """Adds a comment to a task the caller can see."""
+
+    @_abc_1.abstractmethod
+    def ListTaskComments(
+        self,
+        request: _task_service_pb2.ListTaskCommentsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_task_service_pb2.ListTaskCommentsResponse, _abc.Awaitable[_task_service_pb2.ListTaskCommentsResponse]]:
+        """Lists a task's comments, oldest first."""
+
+    @_abc_1.abstractmethod
+    def ListTaskHistory(
+        self,
+        request: _task_service_pb2.ListTaskHistoryRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_task_service_pb2.ListTaskHistoryResponse, _abc.Awaitable[_task_service_pb2.ListTaskHistoryResponse]]:
+        """A task's history (任务轨迹): every change, who made it and when, oldest first."""
 
     @_abc_1.abstractmethod
     def CancelTask(

@@ -1,0 +1,120 @@
+"""The task service's tables: tasks with their assignments, comments and history, and its copies of the identity
+service's users and org tree (assignees and data scope resolve against them, never by a call per person)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from kam_kit.db import service_base
+from kam_kit.directory import UserCopyColumns
+from kam_kit.orgtree import IdentityOrgUnitColumns, OrgUnitCopyColumns
+from sqlalchemy import DateTime, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+Base = service_base()
+
+
+class TaskRow(Base):
+    """A task (任务). ``state`` is the proto's state name (``STATE_OPEN`` …); ``org_unit`` the assignee's unit when
+    it was assigned (data scope); the completion and the latest review are kept inline."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (
+        Index("ix_tasks_assignee_state_due", "assignee", "state", "due_time"),
+        Index("ix_tasks_assigner_state", "assigner", "state"),
+        Index("ix_tasks_org_unit_due", "org_unit", "due_time"),
+        Index("ix_tasks_assignment", "assignment"),
+        Index("ix_tasks_parent_task", "parent_task"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    purpose: Mapped[str] = mapped_column(String(500), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    priority: Mapped[str] = mapped_column(String(24))
+    state: Mapped[str] = mapped_column(String(24))
+    assigner: Mapped[str] = mapped_column(String(128))
+    assigner_display_name: Mapped[str] = mapped_column(String(200), default="")
+    assignee: Mapped[str] = mapped_column(String(128))
+    assignee_display_name: Mapped[str] = mapped_column(String(200), default="")
+    org_unit: Mapped[str] = mapped_column(String(128), default="")
+    due_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    customer: Mapped[str] = mapped_column(String(128), default="", index=True)
+    campaign: Mapped[str] = mapped_column(String(128), default="", index=True)
+    parent_task: Mapped[str] = mapped_column(String(64), default="")
+    assignment: Mapped[str] = mapped_column(String(32), default="")
+    handling: Mapped[str] = mapped_column(String(200), default="")
+    content: Mapped[str] = mapped_column(Text, default="")
+    complete_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    interaction_type: Mapped[int] = mapped_column(Integer, default=0)
+    review_accepted: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    review_comment: Mapped[str] = mapped_column(String(2000), default="")
+    reviewer: Mapped[str] = mapped_column(String(128), default="")
+    review_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    return_count: Mapped[int] = mapped_column(Integer, default=0)
+    cancel_reason: Mapped[str] = mapped_column(String(2000), default="")
+    create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    start_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    close_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    request_id: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+
+
+class TaskAssignmentRow(Base):
+    """One assignment of the same task to several people (BatchCreateTasks): its request id makes a retry answer
+    the tasks the first request made."""
+
+    __tablename__ = "task_assignments"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    assigner: Mapped[str] = mapped_column(String(128))
+    task_count: Mapped[int] = mapped_column(Integer)
+    create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    request_id: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+
+
+class TaskCommentRow(Base):
+    """A comment on a task (任务留言)."""
+
+    __tablename__ = "task_comments"
+    __table_args__ = (Index("ix_task_comments_task_id", "task_id", "seq"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    task_id: Mapped[str] = mapped_column(String(32))
+    seq: Mapped[int] = mapped_column(Integer)
+    author: Mapped[str] = mapped_column(String(128))
+    author_display_name: Mapped[str] = mapped_column(String(200), default="")
+    text: Mapped[str] = mapped_column(String(2000))
+    create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TaskHistoryRow(Base):
+    """One change in a task's history (任务轨迹), written in the transaction that makes the change. ``changes`` is
+    a JSON list of ``[field, before, after]``."""
+
+    __tablename__ = "task_history"
+    __table_args__ = (Index("ix_task_history_task_id", "task_id", "seq"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    task_id: Mapped[str] = mapped_column(String(32))
+    seq: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(24))
+    actor: Mapped[str] = mapped_column(String(128), default="")
+    actor_display_name: Mapped[str] = mapped_column(String(200), default="")
+    time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    changes: Mapped[str] = mapped_column(Text, default="[]")
+    note: Mapped[str] = mapped_column(String(2000), default="")
+
+
+class UserCopy(UserCopyColumns, Base):
+    """The identity service's users (kam_kit.directory): assignees, their org units and display names, and a
+    branch's relationship managers."""
+
+    __tablename__ = "users"
+
+
+class OrgUnitCopy(OrgUnitCopyColumns, IdentityOrgUnitColumns, Base):
+    """The org tree (kam_kit.orgtree): who is below whom, and the callers' data scope."""
+
+    __tablename__ = "org_units"
