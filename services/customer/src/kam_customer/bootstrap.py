@@ -1,10 +1,11 @@
 """Wires the customer service together (composition root): the use cases, the servicers that serve them, the CDC
-consumer and the background jobs, from the settings."""
+consumer, the task service's events and the background jobs, from the settings."""
 
 from __future__ import annotations
 
 from functools import partial
 
+from kam.task.v1 import events_pb2 as task_events
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.cron import Cron
 from kam_kit.db import Database
@@ -15,7 +16,7 @@ from kam_customer import keydates, scan, search, tiering  # noqa: F401 - each re
 from kam_customer.adapters.orm import Base
 from kam_customer.context import MIGRATIONS, derive_secret
 from kam_customer.domain.names import AccountNames
-from kam_customer.entrypoints import cdc, jobs
+from kam_customer.entrypoints import cdc, jobs, tasks
 from kam_customer.entrypoints.audit_api import AccessAuditServicer
 from kam_customer.entrypoints.grpc_api import CustomerServicer, CustomerUseCases
 from kam_customer.entrypoints.ingestion_api import IngestionServicer
@@ -108,6 +109,8 @@ def build(
     app.consumers.append(
         lambda js: cdc.consumer(db, js, clock, token_secret=token_secret, account_names=account_names)
     )
+    # a task completed for a customer with an interaction type is logged on its timeline (durable `customer-task`)
+    app.consume("task", {task_events.TaskCompleted: tasks.on_task_completed(use_cases.timeline)})
     scan_cron, sweep_cron = Cron.parse(options.scan_cron), Cron.parse(options.key_date_cron)
 
     async def scans() -> None:

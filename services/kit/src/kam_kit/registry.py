@@ -96,6 +96,7 @@ SERVICES: tuple[Service, ...] = (
         "customer",
         50051,
         produces_events=True,
+        consumes=("task",),
         summary="customer 360, core-banking scan, metrics and tiers.",
         memory_limit="1Gi",
         memory_note="A full scan of a 1,000,000-customer bank peaks at about 510 MB (batches of 2,000; "
@@ -113,7 +114,13 @@ SERVICES: tuple[Service, ...] = (
         heavy=True,
     ),
     Service("task", 50053, produces_events=True, summary="tasks and marketing campaigns."),
-    Service("notice", 50054, produces_events=True, summary="announcements and delivery of notifications."),
+    Service(
+        "notice",
+        50054,
+        produces_events=True,
+        consumes=("customer", "alert", "task"),
+        summary="announcements and delivery of notifications.",
+    ),
     Service(  # publishes nothing (kam.report.v1 has no events): no stream, no outbox relay
         "report",
         50055,

@@ -1,7 +1,11 @@
 """The events timeline of a customer: interactions logged by staff (visits, calls, notes …) merged with the
 system's tier decisions (the tiering part's ``tier_history``), newest first, in one SQL ``UNION ALL`` so that
 filters, ordering and pages apply to both. Tier entries are read-only entries of type SYSTEM named
-``customers/{c}/interactions/tier-{seq}``."""
+``customers/{c}/interactions/tier-{seq}``.
+
+Staff log interactions through CreateInteraction (:meth:`TimelineService.create`); a task completed with an
+interaction type (the task service's ``TaskCompleted``) is logged through the same write
+(:meth:`TimelineService.log_completed_task`), once per task."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from kam_kit.auth import Identity
 from kam_kit.clock import Clock
@@ -17,8 +22,9 @@ from kam_kit.db import Database
 from kam_kit.errors import InvalidArgument, Validator
 from kam_kit.filtering import timestamp
 from sqlalchemy import String, cast, literal, select, union_all
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from kam_customer.adapters.orm import InteractionRow
+from kam_customer.adapters.orm import CustomerRow, InteractionRow
 from kam_customer.adapters.scope import customer_for
 from kam_customer.adapters.trail import trail, values
 from kam_customer.domain import names
@@ -32,6 +38,10 @@ except ImportError:  # pragma: no cover - the tiering part is always installed i
 
 STAFF_TYPES = ("VISIT", "CALL", "MEETING", "MESSAGE", "REQUEST", "NOTE")
 SYSTEM = "SYSTEM"
+#: The longest summary (the column's length).
+SUMMARY_MAX = 400
+#: The summary of a completed task's entry starts with this, then the task's title.
+TASK_SUMMARY_PREFIX = "任务："
 TIER_REASONS = {
     "SCAN": "扫描评级",
     "RULE_SET_ACTIVATED": "规则集启用",
@@ -50,6 +60,21 @@ class InteractionDraft:
     occur_time: datetime | None = None
     contact: str = ""
     related_resource: str = ""
+
+
+@dataclass(frozen=True)
+class CompletedTask:
+    """A task done for a customer, to be logged on the customer's timeline (from ``kam.task.v1.TaskCompleted``).
+    ``type``: the interaction type the assignee chose (``VISIT`` …; anything else is not logged)."""
+
+    task: str  # tasks/{task}
+    customer_id: str
+    type: str
+    title: str
+    handling: str  # 处理方式
+    content: str  # 工作内容
+    complete_time: datetime | None  # None: now
+    assignee: str  # users/{user}
 
 
 @dataclass
@@ -98,7 +123,9 @@ class TimelineService:
         if validator.require(
             draft.summary.strip(), "interaction.summary", "摘要不能为空 (must not be empty)"
         ):
-            validator.check(len(draft.summary) <= 400, "interaction.summary", "最长400个字符 (at most 400)")
+            validator.check(
+                len(draft.summary) <= SUMMARY_MAX, "interaction.summary", "最长400个字符 (at most 400)"
+            )
         validator.require(draft.occur_time, "interaction.occur_time")
         contact_id = ""
         if draft.contact:
@@ -121,30 +148,86 @@ class TimelineService:
                 if request_id
                 else uuid.uuid4().hex
             )
-            existing = await session.get(InteractionRow, interaction_id)
-            if existing is not None:
-                return existing
-            row = InteractionRow(
-                id=interaction_id,
-                customer_id=customer_id,
-                type=draft.type,
-                summary=draft.summary.strip(),
-                details=draft.details,
-                occur_time=draft.occur_time,
+            return await self._store(
+                session,
+                interaction_id,
+                customer_id,
+                draft,
                 author=identity.subject if identity else "",
                 contact_id=contact_id,
-                related_resource=draft.related_resource,
-                create_time=self.clock.now(),
-            )
-            session.add(row)
-            await session.flush()
-            self.audit.change(
-                session,
                 actor=identity,
-                action="interactions.create",
-                resource=f"customers/{customer_id}/interactions/{row.id}",
-                after=values(row),
             )
+
+    async def log_completed_task(
+        self, session: AsyncSession, done: CompletedTask, *, details: Mapping[str, Any] | None = None
+    ) -> InteractionRow | None:
+        """Log ``done`` on its customer's timeline in the caller's transaction (an event consumer's), as
+        CreateInteraction would have with the assignee as author: summary ``任务：<title>``, details
+        ``处理方式：<handling>`` and the work done, at the completion time, related to the task. Once per task (the
+        interaction's id follows from the task's name), whatever the number of deliveries. None, and nothing
+        written, for a type that is not a staff interaction or a customer that does not exist (any more);
+        ``details`` go to the audit record."""
+        if done.type not in STAFF_TYPES or not done.customer_id:
+            return None
+        if await session.get(CustomerRow, done.customer_id) is None:
+            return None
+        draft = InteractionDraft(
+            type=done.type,
+            summary=(TASK_SUMMARY_PREFIX + done.title.strip())[:SUMMARY_MAX],
+            details=f"处理方式：{done.handling}\n{done.content}",
+            occur_time=done.complete_time or self.clock.now(),
+            related_resource=done.task,
+        )
+        interaction_id = "t" + hashlib.sha256(done.task.encode()).hexdigest()[:31]
+        return await self._store(
+            session,
+            interaction_id,
+            done.customer_id,
+            draft,
+            author=done.assignee,
+            actor=None,  # the service, applying the task service's event
+            audit_details=details,
+        )
+
+    async def _store(
+        self,
+        session: AsyncSession,
+        interaction_id: str,
+        customer_id: str,
+        draft: InteractionDraft,
+        *,
+        author: str,
+        actor: Identity | None,
+        contact_id: str = "",
+        audit_details: Mapping[str, Any] | None = None,
+    ) -> InteractionRow:
+        """The one write of an interaction (with its audit record): the stored row when ``interaction_id``
+        exists already (a repeated request or event)."""
+        existing = await session.get(InteractionRow, interaction_id)
+        if existing is not None:
+            return existing
+        row = InteractionRow(
+            id=interaction_id,
+            customer_id=customer_id,
+            type=draft.type,
+            summary=draft.summary.strip(),
+            details=draft.details,
+            occur_time=draft.occur_time,
+            author=author,
+            contact_id=contact_id,
+            related_resource=draft.related_resource,
+            create_time=self.clock.now(),
+        )
+        session.add(row)
+        await session.flush()
+        self.audit.change(
+            session,
+            actor=actor,
+            action="interactions.create",
+            resource=f"customers/{customer_id}/interactions/{row.id}",
+            after=values(row),
+            details=audit_details,
+        )
         return row
 
     async def list(
