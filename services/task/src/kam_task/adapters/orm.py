@@ -3,12 +3,13 @@ service's users and org tree (assignees and data scope resolve against them, nev
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 from kam_kit.db import service_base
 from kam_kit.directory import UserCopyColumns
 from kam_kit.orgtree import IdentityOrgUnitColumns, OrgUnitCopyColumns
-from sqlalchemy import DateTime, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, DateTime, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 Base = service_base()
@@ -118,3 +119,42 @@ class OrgUnitCopy(OrgUnitCopyColumns, IdentityOrgUnitColumns, Base):
     """The org tree (kam_kit.orgtree): who is below whom, and the callers' data scope."""
 
     __tablename__ = "org_units"
+
+
+class CustomerCopy(Base):
+    """The task service's copy of each key customer (from customer events): whose they are (data scope, the
+    relationship manager a target or a playbook's task goes to), their tier, type and assets — what campaign
+    segments, recurring work and playbooks select on, without calling the customer service."""
+
+    __tablename__ = "customer_copies"
+    __table_args__ = (
+        Index("ix_customer_copies_branch", "branch"),
+        Index("ix_customer_copies_relationship_manager", "relationship_manager"),
+        Index("ix_customer_copies_tier", "tier"),
+    )
+
+    customer: Mapped[str] = mapped_column(String(128), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    type: Mapped[str] = mapped_column(String(16), default="")
+    tier: Mapped[str] = mapped_column(String(64), default="")
+    branch: Mapped[str] = mapped_column(String(128), default="")
+    relationship_manager: Mapped[str] = mapped_column(String(128), default="")
+    aum: Mapped[Decimal] = mapped_column(Numeric(20, 2), default=Decimal(0))
+    update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AccountCopy(Base):
+    """The accounts of the copied customers (from ``AccountOpened`` / ``AccountUpdated``): the products each holds
+    (``type``: the account type's name without ``TYPE_``), and what a campaign attributes to its targets."""
+
+    __tablename__ = "account_copies"
+    __table_args__ = (Index("ix_account_copies_customer", "customer", "type"),)
+
+    account: Mapped[str] = mapped_column(String(200), primary_key=True)
+    customer: Mapped[str] = mapped_column(String(128))
+    type: Mapped[str] = mapped_column(String(24))
+    product: Mapped[str] = mapped_column(String(64), default="")
+    open: Mapped[bool] = mapped_column(Boolean, default=True)
+    open_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    balance: Mapped[Decimal] = mapped_column(Numeric(20, 2), default=Decimal(0))
+    update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
