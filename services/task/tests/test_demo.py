@@ -28,5 +28,7 @@ async def test_the_demo_tasks_wait_for_the_people_and_are_made_once(bank: Bank, 
     states = {t.title: t.state for t in listed}
     assert states["核对到期定期存款客户名单"] == T.STATE_COMPLETED  # for the branch manager to review
     assert sum(s == T.STATE_OPEN for s in states.values()) == len(demo.TASKS) - 1
-    mine = (await bank.call("ListTasks", pb.ListTasksRequest(filter='assignee = "users/me"'), "users/rm_zhang")).tasks
+    mine = (
+        await bank.call("ListTasks", pb.ListTasksRequest(filter='assignee = "users/me"'), "users/rm_zhang")
+    ).tasks
     assert len(mine) == 4 and {t.assigner for t in mine} == {"users/branch_manager", "users/rm_zhang"}

@@ -737,7 +737,7 @@ def _reach(identity: Identity | None, scope: DataScope) -> ColumnElement[bool] |
     return or_(*terms)
 
 
-async def _next(session: AsyncSession, model: type[TaskCommentRow] | type[TaskHistoryRow], tid: str) -> int:
+async def _next(session: AsyncSession, model: type[TaskCommentRow | TaskHistoryRow], tid: str) -> int:
     """The next number in a task's comments or history (their order, whatever the clock says)."""
     last = await session.scalar(select(func.max(model.seq)).where(model.task_id == tid))
     return int(last or 0) + 1
