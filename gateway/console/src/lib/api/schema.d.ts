@@ -6089,6 +6089,11 @@ export interface components {
             name?: string;
             /** @description The assignee's org unit at assignment time, `orgUnits/{org_unit}`. */
             readonly orgUnit?: string;
+            /**
+             * @description What made it, when not a person: `recurringTasks/{id}` (recurring work), `playbooks/{id}` (a playbook
+             *      triggered by a customer event) or `campaigns/{id}` (a campaign's launch).
+             */
+            readonly origin?: string;
             /** @description Whether it is open or in progress and its due time has passed (逾期). */
             readonly overdue?: boolean;
             /** @description The task this one was delegated from, `tasks/{task}`, if any. */

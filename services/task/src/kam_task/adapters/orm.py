@@ -44,6 +44,7 @@ class TaskRow(Base):
     campaign: Mapped[str] = mapped_column(String(128), default="", index=True)
     parent_task: Mapped[str] = mapped_column(String(64), default="")
     assignment: Mapped[str] = mapped_column(String(32), default="")
+    origin: Mapped[str] = mapped_column(String(128), default="")
     handling: Mapped[str] = mapped_column(String(200), default="")
     content: Mapped[str] = mapped_column(Text, default="")
     complete_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -34,6 +34,7 @@ def task_to_proto(row: TaskRow, now: datetime) -> Task:
         cancel_reason=row.cancel_reason,
         return_count=row.return_count,
         assignment=row.assignment,
+        origin=row.origin,
         overdue=is_overdue(row.state, aware(row.due_time), now),
         etag=etags.etag_for(row.version),
     )

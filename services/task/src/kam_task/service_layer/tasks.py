@@ -245,6 +245,7 @@ class TaskService:
             campaign=message.campaign,
             parent_task=message.parent_task,
             assignment=assignment,
+            origin="",
             handling="",
             content="",
             interaction_type=0,

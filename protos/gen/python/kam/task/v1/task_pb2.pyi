@@ -53,7 +53,7 @@ class Review(_message.Message):
     def __init__(self, accepted: _Optional[bool] = ..., comment: _Optional[str] = ..., reviewer: _Optional[str] = ..., review_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Task(_message.Message):
-    __slots__ = ("name", "title", "purpose", "description", "priority", "state", "assigner", "assignee", "org_unit", "due_time", "customer", "campaign", "parent_task", "completion", "create_time", "update_time", "start_time", "close_time", "cancel_reason", "etag", "assigner_display_name", "assignee_display_name", "review", "return_count", "assignment", "overdue")
+    __slots__ = ("name", "title", "purpose", "description", "priority", "state", "assigner", "assignee", "org_unit", "due_time", "customer", "campaign", "parent_task", "completion", "create_time", "update_time", "start_time", "close_time", "cancel_reason", "etag", "assigner_display_name", "assignee_display_name", "review", "return_count", "assignment", "overdue", "origin")
     class State(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         STATE_UNSPECIFIED: _ClassVar[Task.State]
@@ -94,6 +94,7 @@ class Task(_message.Message):
     RETURN_COUNT_FIELD_NUMBER: _ClassVar[int]
     ASSIGNMENT_FIELD_NUMBER: _ClassVar[int]
     OVERDUE_FIELD_NUMBER: _ClassVar[int]
+    ORIGIN_FIELD_NUMBER: _ClassVar[int]
     name: str
     title: str
     purpose: str
@@ -120,7 +121,8 @@ class Task(_message.Message):
     return_count: int
     assignment: str
     overdue: bool
-    def __init__(self, name: _Optional[str] = ..., title: _Optional[str] = ..., purpose: _Optional[str] = ..., description: _Optional[str] = ..., priority: _Optional[_Union[Priority, str]] = ..., state: _Optional[_Union[Task.State, str]] = ..., assigner: _Optional[str] = ..., assignee: _Optional[str] = ..., org_unit: _Optional[str] = ..., due_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., customer: _Optional[str] = ..., campaign: _Optional[str] = ..., parent_task: _Optional[str] = ..., completion: _Optional[_Union[Completion, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., close_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cancel_reason: _Optional[str] = ..., etag: _Optional[str] = ..., assigner_display_name: _Optional[str] = ..., assignee_display_name: _Optional[str] = ..., review: _Optional[_Union[Review, _Mapping]] = ..., return_count: _Optional[int] = ..., assignment: _Optional[str] = ..., overdue: _Optional[bool] = ...) -> None: ...
+    origin: str
+    def __init__(self, name: _Optional[str] = ..., title: _Optional[str] = ..., purpose: _Optional[str] = ..., description: _Optional[str] = ..., priority: _Optional[_Union[Priority, str]] = ..., state: _Optional[_Union[Task.State, str]] = ..., assigner: _Optional[str] = ..., assignee: _Optional[str] = ..., org_unit: _Optional[str] = ..., due_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., customer: _Optional[str] = ..., campaign: _Optional[str] = ..., parent_task: _Optional[str] = ..., completion: _Optional[_Union[Completion, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., close_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cancel_reason: _Optional[str] = ..., etag: _Optional[str] = ..., assigner_display_name: _Optional[str] = ..., assignee_display_name: _Optional[str] = ..., review: _Optional[_Union[Review, _Mapping]] = ..., return_count: _Optional[int] = ..., assignment: _Optional[str] = ..., overdue: _Optional[bool] = ..., origin: _Optional[str] = ...) -> None: ...
 
 class TaskComment(_message.Message):
     __slots__ = ("name", "text", "author", "author_display_name", "create_time")
