@@ -28,7 +28,7 @@ EXPECTED_APIS = {
     "gateway": {"kam.identity.v1.IdentityService"},
     "customer": {"kam.customer.v1.CustomerService"},
     "alert": {"kam.alert.v1.AlertService"},
-    "task": {"kam.task.v1.TaskService", "kam.task.v1.CampaignService"},
+    "task": {"kam.task.v1.TaskService", "kam.task.v1.CampaignService", "kam.task.v1.TaskAutomationService"},
     "notice": {"kam.notice.v1.AnnouncementService", "kam.notice.v1.NotificationService"},
     "report": {"kam.report.v1.ReportService"},
 }

@@ -7,6 +7,7 @@ import grpc
 import pytest
 from kam.identity.v1 import events_pb2 as identity_events
 from kam.identity.v1 import identity_pb2
+from kam.task.v1 import automation_service_pb2_grpc as automation_grpc
 from kam.task.v1 import campaign_service_pb2_grpc as campaign_grpc
 from kam.task.v1 import task_service_pb2_grpc as pb_grpc
 from kam_devkit.testing import migrated_database
@@ -15,7 +16,11 @@ from kam_kit.clock import ManualClock
 from kam_kit.grpcserver import GrpcServer
 from kam_task.adapters.orm import Base, OrgUnitCopy
 from kam_task.bootstrap import MIGRATIONS
+from kam_task.entrypoints.automation_api import TaskAutomationServicer
+from kam_task.entrypoints.campaign_api import CampaignServicer
 from kam_task.entrypoints.grpc_api import TaskServicer
+from kam_task.service_layer.automation import AutomationService
+from kam_task.service_layer.campaigns import CampaignService
 from kam_task.service_layer.tasks import TaskService
 from task_testlib import NOW, PEOPLE, UNITS, Bank
 
@@ -25,15 +30,21 @@ async def bank(database_url, token_secret):
     clock = ManualClock(NOW)
     async with migrated_database(database_url, MIGRATIONS, Base.metadata) as db:
         server = GrpcServer("task", 0, token_secret=token_secret, clock=clock)
+        tasks = TaskService(db, clock)
         server.add(
             pb_grpc.add_TaskServiceServicer_to_server,
-            TaskServicer(TaskService(db, clock), b"p" * 32),
+            TaskServicer(tasks, b"p" * 32),
             "kam.task.v1.TaskService",
         )
         server.add(
             campaign_grpc.add_CampaignServiceServicer_to_server,
-            campaign_grpc.CampaignServiceServicer(),
+            CampaignServicer(CampaignService(db, clock, tasks), b"p" * 32),
             "kam.task.v1.CampaignService",
+        )
+        server.add(
+            automation_grpc.add_TaskAutomationServiceServicer_to_server,
+            TaskAutomationServicer(AutomationService(db, clock, tasks), b"p" * 32),
+            "kam.task.v1.TaskAutomationService",
         )
         await server.start()
         try:

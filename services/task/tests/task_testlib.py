@@ -10,6 +10,7 @@ import grpc
 from google.rpc import error_details_pb2, status_pb2
 from kam.identity.v1 import events_pb2 as identity_events
 from kam.identity.v1 import identity_pb2
+from kam.task.v1 import automation_service_pb2_grpc as automation_grpc
 from kam.task.v1 import campaign_service_pb2_grpc as campaign_grpc
 from kam.task.v1 import task_pb2
 from kam.task.v1 import task_service_pb2 as pb
@@ -53,6 +54,7 @@ class Bank:
     def __init__(self, channel: grpc.aio.Channel, secret: str, clock: ManualClock, db) -> None:
         self.stub = pb_grpc.TaskServiceStub(channel)
         self.campaigns = campaign_grpc.CampaignServiceStub(channel)
+        self.automation = automation_grpc.TaskAutomationServiceStub(channel)
         self.secret, self.clock, self.db = secret, clock, db
         self.people = dict(PEOPLE)
 
@@ -64,7 +66,7 @@ class Bank:
             clock=self.clock,
             ttl=timedelta(hours=1),
         )
-        stub = self.stub if hasattr(self.stub, method) else self.campaigns
+        stub = next(s for s in (self.stub, self.automation, self.campaigns) if hasattr(s, method))
         return await getattr(stub, method)(request, metadata=((auth.METADATA_KEY, auth.bearer(token)),))
 
     async def apply(self, handler, event) -> None:

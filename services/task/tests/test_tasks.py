@@ -425,3 +425,57 @@ async def test_comments(bank: Bank) -> None:
         )
     )
     assert violations(error) == {"comment.text"}
+
+
+async def test_one_directs_his_own_tasks_but_not_what_he_was_given(bank: Bank) -> None:
+    own = await bank.assign("users/rm_dongcheng", "users/me", title="准备材料")
+    rm = "users/rm_dongcheng"
+    changed = (
+        await bank.call("UpdateTask", pb.UpdateTaskRequest(task=T(name=own.name, title="准备理财材料")), rm)
+    ).task
+    assert changed.title == "准备理财材料"
+    cancelled = (await bank.call("CancelTask", pb.CancelTaskRequest(name=own.name), rm)).task
+    assert cancelled.state == T.STATE_CANCELLED
+    # a branch manager given work by head office: his unit is in his scope, yet he does not direct it
+    given = await bank.assign("users/leader", "users/bm_beijing", title="上报计划")
+    for method, request in (
+        ("UpdateTask", pb.UpdateTaskRequest(task=T(name=given.name, title="x"))),
+        ("CancelTask", pb.CancelTaskRequest(name=given.name)),
+    ):
+        error = await _error(bank.call(method, request, "users/bm_beijing"))
+        assert error.code() == grpc.StatusCode.PERMISSION_DENIED, method
+    # nor may the compliance officer (no tasks.work) touch anything
+    error = await _error(bank.call("CancelTask", pb.CancelTaskRequest(name=given.name), "users/compliance"))
+    assert error.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+async def test_active_and_origin_filters_and_the_customer_s_name(bank: Bank) -> None:
+    from kam.customer.v1 import customer_pb2 as cpb
+    from kam.customer.v1 import events_pb2 as customer_events
+    from kam_task.service_layer import customers
+
+    for name, kind, shown in (
+        ("customers/p1", cpb.Customer.TYPE_INDIVIDUAL, "王小明"),
+        ("customers/k1", cpb.Customer.TYPE_CORPORATE, "某某科技有限公司"),
+    ):
+        customer = cpb.Customer(name=name, display_name=shown, type=kind, update_time=to_timestamp(NOW))
+        await bank.apply(customers.on_customer, customer_events.CustomerCreated(customer=customer))
+    open_task = await bank.assign(title="开着的", customer="customers/p1")
+    done = await bank.assign(title="做完的", customer="customers/k1")
+    await bank.call(
+        "CompleteTask", pb.CompleteTaskRequest(name=done.name, completion=DONE), "users/rm_dongcheng"
+    )
+    assert await bank.titles("users/rm_dongcheng", "active = true") == ["开着的"]
+    assert await bank.titles("users/rm_dongcheng", "active = false") == ["做完的"]
+    assert sorted(await bank.titles("users/rm_dongcheng", 'origin = ""')) == ["做完的", "开着的"]
+    listed = (await bank.call("ListTasks", pb.ListTasksRequest(), "users/rm_dongcheng")).tasks
+    assert {t.title: t.customer_display_name for t in listed} == {
+        "开着的": "王**",
+        "做完的": "某某科技有限公司",
+    }
+    got = (await bank.call("GetTask", pb.GetTaskRequest(name=open_task.name), "users/rm_dongcheng")).task
+    assert got.customer_display_name == "王**"
+    error = await _error(
+        bank.call("ListTasks", pb.ListTasksRequest(filter="state = STATE_OPEN AND state = STATE_COMPLETED"))
+    )
+    assert violations(error) == {"filter"}  # a field named twice is a mistake, not the last one winning

@@ -45,9 +45,14 @@ def parse_equalities(
             raise InvalidArgument.for_field(
                 "filter", f"{field_name} 只能用 = 过滤 ({field_name} takes = only)"
             )
+        key = field_name if operator == "=" else f"{field_name} {operator}"
+        if key in result:
+            raise InvalidArgument.for_field(
+                "filter", f"{field_name} 重复出现 ({field_name} given twice; terms are joined by AND)"
+            )
         raw = quoted.replace('\\"', '"') if quoted is not None else bare
         try:
-            result[field_name if operator == "=" else f"{field_name} {operator}"] = allowed[field_name](raw)
+            result[key] = allowed[field_name](raw)
         except ValueError as exc:
             raise InvalidArgument.for_field("filter", f"{field_name}: {exc}") from None
     return result

@@ -229,6 +229,7 @@ _ROLES = (
             "customer_groups.manage",
             "tier_overrides.manage",
             "tasks.assign",
+            "campaigns.manage",
             "campaign_activities.create",
             "customer_messages.send",
             "customer_consents.manage",

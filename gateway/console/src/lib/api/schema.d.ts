@@ -767,8 +767,9 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Updates a draft or active campaign (dates, target, units, description)
-         * @description Updates a draft or active campaign (dates, target, units, description).
+         * Updates a campaign. In draft everything; once active the name, description, script, end date, target and
+         * @description Updates a campaign. In draft everything; once active the name, description, script, end date, target and
+         *      quotas, each change a new revision (ListCampaignRevisions).
          */
         patch: operations["CampaignService_UpdateCampaign"];
         trace?: never;
@@ -791,6 +792,89 @@ export interface paths {
          * @description Records a marketing activity in an active campaign. Publishes CampaignActivityRecorded.
          */
         post: operations["CampaignService_CreateCampaignActivity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/campaigns/{campaign}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A campaign's results (营销成果) within the caller's reach: progress against quota per executing unit and
+         * @description A campaign's results (营销成果) within the caller's reach: progress against quota per executing unit and
+         *      relationship manager, the funnel, the bank's own data (accounts opened) and the lift over the hold-out.
+         */
+        get: operations["CampaignService_GetCampaignResults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/campaigns/{campaign}/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A campaign's revisions after launch, oldest first
+         * @description A campaign's revisions after launch, oldest first.
+         */
+        get: operations["CampaignService_ListCampaignRevisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/campaigns/{campaign}/targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists a campaign's target customers within the caller's reach (a relationship manager: those assigned to
+         * @description Lists a campaign's target customers within the caller's reach (a relationship manager: those assigned to
+         *      them; a branch manager: those of their subtree).
+         */
+        get: operations["CampaignService_ListCampaignTargets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/campaigns/{campaign}/targets:assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assigns target customers to a relationship manager of their branch (a branch manager distributing the
+         * @description Assigns target customers to a relationship manager of their branch (a branch manager distributing the
+         *      branch's share).
+         */
+        post: operations["CampaignService_AssignCampaignTargets"];
         delete?: never;
         options?: never;
         head?: never;
@@ -847,11 +931,34 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Launches a draft campaign: it becomes active and a task is assigned to the manager of each executing
-         * @description Launches a draft campaign: it becomes active and a task is assigned to the manager of each executing
-         *      unit. Publishes CampaignLaunched.
+         * Launches a draft campaign: the target list is fixed from the segment (the hold-out drawn), each customer
+         * @description Launches a draft campaign: the target list is fixed from the segment (the hold-out drawn), each customer
+         *      goes to their relationship manager, quotas are distributed, each relationship manager with targets gets a
+         *      task, and each executing unit's managers one to assign the targets without a manager. Accounts already
+         *      opened inside the period are attributed. Publishes CampaignLaunched.
          */
         post: operations["CampaignService_LaunchCampaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/campaigns:previewTargets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Shows who a campaign's segment targets now (a live count for the builder): the count, the hold-out, the
+         * @description Shows who a campaign's segment targets now (a live count for the builder): the count, the hold-out, the
+         *      count per executing unit and a sample. Nothing is stored.
+         */
+        post: operations["CampaignService_PreviewCampaignTargets"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1495,6 +1602,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/playbooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists the playbooks the caller can see, newest first
+         * @description Lists the playbooks the caller can see, newest first.
+         */
+        get: operations["TaskAutomationService_ListPlaybooks"];
+        put?: never;
+        /**
+         * Creates a playbook; the caller is its creator (the assigner of its tasks)
+         * @description Creates a playbook; the caller is its creator (the assigner of its tasks).
+         */
+        post: operations["TaskAutomationService_CreatePlaybook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/playbooks/{playbook}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Gets a playbook
+         * @description Gets a playbook.
+         */
+        get: operations["TaskAutomationService_GetPlaybook"];
+        put?: never;
+        post?: never;
+        /**
+         * Deletes a playbook (its creator or a superior); the tasks it made stay
+         * @description Deletes a playbook (its creator or a superior); the tasks it made stay.
+         */
+        delete: operations["TaskAutomationService_DeletePlaybook"];
+        options?: never;
+        head?: never;
+        /**
+         * Changes a playbook (its creator; a superior only `enabled`)
+         * @description Changes a playbook (its creator; a superior only `enabled`).
+         */
+        patch: operations["TaskAutomationService_UpdatePlaybook"];
+        trace?: never;
+    };
     "/v1/push": {
         parameters: {
             query?: never;
@@ -1513,6 +1672,59 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/recurringTasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists the recurring tasks the caller can see, newest first
+         * @description Lists the recurring tasks the caller can see, newest first.
+         */
+        get: operations["TaskAutomationService_ListRecurringTasks"];
+        put?: never;
+        /**
+         * Creates a recurring task; the caller is its creator (the assigner of its tasks)
+         * @description Creates a recurring task; the caller is its creator (the assigner of its tasks).
+         */
+        post: operations["TaskAutomationService_CreateRecurringTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/recurringTasks/{recurringTask}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Gets a recurring task
+         * @description Gets a recurring task.
+         */
+        get: operations["TaskAutomationService_GetRecurringTask"];
+        put?: never;
+        post?: never;
+        /**
+         * Deletes a recurring task (its creator or a superior); the tasks it made stay
+         * @description Deletes a recurring task (its creator or a superior); the tasks it made stay.
+         */
+        delete: operations["TaskAutomationService_DeleteRecurringTask"];
+        options?: never;
+        head?: never;
+        /**
+         * Changes a recurring task (its creator; a superior only `enabled`). A new schedule, or enabling it, sets the
+         * @description Changes a recurring task (its creator; a superior only `enabled`). A new schedule, or enabling it, sets the
+         *      next occurrence from now.
+         */
+        patch: operations["TaskAutomationService_UpdateRecurringTask"];
         trace?: never;
     };
     "/v1/reports": {
@@ -1850,9 +2062,10 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Updates an open or in-progress task (title, purpose, description, priority, assignee, due time). The
-         * @description Updates an open or in-progress task (title, purpose, description, priority, assignee, due time). The
-         *      state never changes here.
+         * Updates an open or in-progress task (title, purpose, description, priority, due time, customer; reassigning
+         * @description Updates an open or in-progress task (title, purpose, description, priority, due time, customer; reassigning
+         *      needs `tasks.assign`): its assigner — anyone for a task they made for themselves — or a superior with
+         *      `tasks.assign`. The state never changes here.
          */
         patch: operations["TaskService_UpdateTask"];
         trace?: never;
@@ -1931,8 +2144,9 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Cancels a task (the assigner or their superiors). Open sub-tasks are cancelled too
-         * @description Cancels a task (the assigner or their superiors). Open sub-tasks are cancelled too.
+         * Cancels a task: its assigner (anyone, a task they made for themselves) or a superior with `tasks.assign`
+         * @description Cancels a task: its assigner (anyone, a task they made for themselves) or a superior with `tasks.assign`.
+         *      Open sub-tasks are cancelled too.
          */
         post: operations["TaskService_CancelTask"];
         delete?: never;
@@ -2527,6 +2741,29 @@ export interface paths {
          * @description Lifts a sign-in lock after repeated wrong passwords, before it runs out by itself.
          */
         post: operations["IdentityService_UnlockUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/workEfficiency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Work-efficiency figures (工作效率报表) of the tasks within the caller's reach (as ListTasks: a relationship
+         * @description Work-efficiency figures (工作效率报表) of the tasks within the caller's reach (as ListTasks: a relationship
+         *      manager's own, a branch manager's subtree, head office all) over a period of at most 366 days, per person or
+         *      per org unit: assigned, completed, on time, overdue, returned, mean and 90th-percentile completion hours,
+         *      per priority, a total and a trend. See efficiency.proto for what each figure counts.
+         */
+        get: operations["TaskService_GetWorkEfficiency"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -5792,6 +6029,20 @@ export interface components {
             /** @description The task, `tasks/{task}`. */
             name: string;
         };
+        /** @description Request for CampaignService.AssignCampaignTargets. */
+        "kam.task.v1.AssignCampaignTargetsRequest": {
+            /** @description The campaign, `campaigns/{campaign}`. */
+            parent: string;
+            /** @description To whom, `users/{user}`: an active relationship manager in the caller's subtree. */
+            relationshipManager: string;
+            /** @description The targets, `campaigns/{campaign}/targets/{target}` (at most 1,000). */
+            targets: string[];
+        };
+        /** @description Response for CampaignService.AssignCampaignTargets. */
+        "kam.task.v1.AssignCampaignTargetsResponse": {
+            /** @description The targets after the change. */
+            campaignTargets?: components["schemas"]["kam.task.v1.CampaignTarget"][];
+        };
         /** @description Request for TaskService.BatchCreateTasks. */
         "kam.task.v1.BatchCreateTasksRequest": {
             /** @description The people, `users/{user}`. */
@@ -5810,7 +6061,10 @@ export interface components {
             /** @description The tasks created, one per assignee. */
             tasks?: components["schemas"]["kam.task.v1.Task"][];
         };
-        /** @description A marketing plan (营销计划) executed by branches, e.g. a deposit drive. */
+        /**
+         * @description A marketing plan (营销计划) executed by branches, e.g. a deposit drive: a goal (a product and a target measure),
+         *      a period, a target list from a customer segment, quotas per branch and relationship manager, a script.
+         */
         "kam.task.v1.Campaign": {
             /**
              * Format: date-time
@@ -5819,20 +6073,62 @@ export interface components {
             readonly createTime?: string;
             /** @description Who created it, `users/{user}`. */
             readonly creator?: string;
-            /** @description Description and talking points. */
+            /** @description The creator's display name. */
+            readonly creatorDisplayName?: string;
+            /** @description Description. */
             description?: string;
             /** @description Display name, e.g. `2026年春季存款营销`. */
             displayName: string;
             endDate: components["schemas"]["google.type.Date"];
             /** @description Checksum for optimistic concurrency. */
             etag?: string;
+            /**
+             * Format: int64
+             * @description How many of them are held out.
+             */
+            readonly holdoutCustomerCount?: string;
+            /**
+             * Format: int32
+             * @description A share of the target list (0–50 %) held out — never contacted, not assigned — to measure the lift of
+             *      the campaign over it.
+             */
+            holdoutPercent?: number;
+            /**
+             * @description What the target is counted in.
+             * @enum {string}
+             */
+            measure?: "MEASURE_UNSPECIFIED" | "MEASURE_AMOUNT" | "MEASURE_ACCOUNTS" | "MEASURE_CUSTOMERS_REACHED";
             /** @description Resource name, `campaigns/{campaign}`. */
             name?: string;
-            /** @description The executing units, `orgUnits/{org_unit}`. */
+            /**
+             * @description The executing units, `orgUnits/{org_unit}`: the target list takes customers of these units and the units
+             *      below them; each receives its share.
+             */
             orgUnits: string[];
-            /** @description The products promoted (product codes of the core-banking system). */
+            /**
+             * @description The product promoted (理财 TYPE_WEALTH, 基金 TYPE_FUND, 定期 TYPE_TIME_DEPOSIT, 信用卡 TYPE_CREDIT_CARD, 贷款
+             *      TYPE_LOAN, 活期 TYPE_DEMAND_DEPOSIT): an account of this type opened by a target customer within the period
+             *      is attributed to the campaign.
+             * @enum {string}
+             */
+            productType: "TYPE_UNSPECIFIED" | "TYPE_DEMAND_DEPOSIT" | "TYPE_TIME_DEPOSIT" | "TYPE_LOAN" | "TYPE_WEALTH" | "TYPE_CREDIT_CARD" | "TYPE_FUND";
+            /** @description The product codes of the core-banking system promoted, if narrower than `product_type` (informational). */
             products?: string[];
             readonly progress?: components["schemas"]["kam.task.v1.CampaignProgress"];
+            /**
+             * @description Quotas per executing unit and per relationship manager. On launch, units without one get a share of the
+             *      target proportional to their target customers, and each unit's quota is split over its relationship
+             *      managers the same way; the units' quotas sum to the campaign's target.
+             */
+            quotas?: components["schemas"]["kam.task.v1.CampaignQuota"][];
+            /**
+             * Format: int32
+             * @description The revision: 1 at creation, + 1 at every change after launch (see ListCampaignRevisions).
+             */
+            readonly revision?: number;
+            /** @description The script / talking points (话术) for relationship managers. */
+            script?: string;
+            segment?: components["schemas"]["kam.task.v1.CampaignSegment"];
             startDate: components["schemas"]["google.type.Date"];
             /**
              * @description The state.
@@ -5840,7 +6136,17 @@ export interface components {
              */
             readonly state?: "STATE_UNSPECIFIED" | "STATE_DRAFT" | "STATE_ACTIVE" | "STATE_COMPLETED" | "STATE_CANCELLED";
             targetAmount?: components["schemas"]["google.type.Money"];
-            /** @description Target customers' tiers, `tiers/{tier}`; empty means any. */
+            /**
+             * Format: int64
+             * @description The target for MEASURE_ACCOUNTS and MEASURE_CUSTOMERS_REACHED.
+             */
+            targetCount?: string;
+            /**
+             * Format: int64
+             * @description How many customers the target list holds (in draft: as it would be now), hold-out included.
+             */
+            readonly targetCustomerCount?: string;
+            /** @description Deprecated: use `segment.tiers` (ignored). */
             targetTiers?: string[];
             /**
              * Format: date-time
@@ -5851,6 +6157,11 @@ export interface components {
         /** @description One marketing activity (营销详细信息): a contact with a customer within a campaign and its outcome. */
         "kam.task.v1.CampaignActivity": {
             amount?: components["schemas"]["google.type.Money"];
+            /**
+             * @description How the customer was contacted.
+             * @enum {string}
+             */
+            channel?: "CHANNEL_UNSPECIFIED" | "CHANNEL_CALL" | "CHANNEL_VISIT" | "CHANNEL_MESSAGE" | "CHANNEL_BRANCH";
             /**
              * Format: date-time
              * @description When it was recorded.
@@ -5878,6 +6189,8 @@ export interface components {
             product?: string;
             /** @description Who did it, `users/{user}` (the caller). */
             readonly staff?: string;
+            /** @description The staff member's display name. */
+            readonly staffDisplayName?: string;
         };
         /** @description Aggregated progress of a campaign. */
         "kam.task.v1.CampaignProgress": {
@@ -5886,17 +6199,219 @@ export interface components {
              * @description Number of activities recorded.
              */
             activityCount?: string;
+            /**
+             * Format: int64
+             * @description Accounts of the product opened inside the period by target customers (not held out), from the bank's data.
+             */
+            attributedAccountCount?: string;
+            attributedAmount?: components["schemas"]["google.type.Money"];
             convertedAmount?: components["schemas"]["google.type.Money"];
             /**
              * Format: int64
-             * @description Number of activities with outcome OUTCOME_CONVERTED.
+             * @description Number of target customers converted (an activity with OUTCOME_CONVERTED, or an account attributed).
              */
             convertedCount?: string;
             /**
              * Format: int64
-             * @description Number of distinct customers contacted.
+             * @description Number of distinct target customers contacted.
              */
             customerCount?: string;
+            /**
+             * Format: int64
+             * @description Target customers who declined (their furthest stage).
+             */
+            declinedCount?: string;
+            /**
+             * Format: int64
+             * @description Target customers who said they are interested (their furthest stage).
+             */
+            interestedCount?: string;
+            /**
+             * Format: double
+             * @description Progress against the target (0–1+; in the campaign's measure).
+             */
+            targetRatio?: number;
+        };
+        /** @description A quota of a campaign for one executing unit or one relationship manager. */
+        "kam.task.v1.CampaignQuota": {
+            amount?: components["schemas"]["google.type.Money"];
+            /** @description `orgUnits/{org_unit}` (an executing unit) or `users/{user}` (a relationship manager). */
+            assignee?: string;
+            /**
+             * Format: int64
+             * @description The count (MEASURE_ACCOUNTS, MEASURE_CUSTOMERS_REACHED).
+             */
+            count?: string;
+            /** @description Its display name. */
+            readonly displayName?: string;
+            /**
+             * Format: int64
+             * @description Target customers it covers (not held out).
+             */
+            readonly targetCustomerCount?: string;
+        };
+        /** @description A group's figures in a campaign's results: an executing unit or a relationship manager. */
+        "kam.task.v1.CampaignResultRow": {
+            /**
+             * Format: double
+             * @description Progress in the campaign's measure.
+             */
+            achieved?: number;
+            /**
+             * Format: int64
+             * @description Accounts attributed from the bank's data.
+             */
+            attributedAccountCount?: string;
+            convertedAmount?: components["schemas"]["google.type.Money"];
+            /**
+             * Format: int64
+             * @description Converted.
+             */
+            convertedCount?: string;
+            /**
+             * Format: int64
+             * @description Declined.
+             */
+            declinedCount?: string;
+            /** @description Its display name. */
+            displayName?: string;
+            /**
+             * Format: int64
+             * @description Interested.
+             */
+            interestedCount?: string;
+            /**
+             * Format: double
+             * @description Its quota (in the campaign's measure: yuan or a count).
+             */
+            quota?: number;
+            /**
+             * Format: double
+             * @description achieved / quota (0 when there is no quota).
+             */
+            quotaRatio?: number;
+            /**
+             * Format: int64
+             * @description Reached (contacted at least once).
+             */
+            reachedCount?: string;
+            /** @description `orgUnits/{org_unit}` or `users/{user}`. */
+            subject?: string;
+            /**
+             * Format: int64
+             * @description Target customers (not held out).
+             */
+            targetCustomerCount?: string;
+        };
+        /** @description A campaign's results (营销成果) within the caller's reach. */
+        "kam.task.v1.CampaignResults": {
+            /** @description The campaign, `campaigns/{campaign}`. */
+            campaign?: string;
+            /**
+             * Format: date-time
+             * @description When the figures were computed.
+             */
+            computeTime?: string;
+            /**
+             * Format: double
+             * @description The same for the hold-out.
+             */
+            holdoutConversionRate?: number;
+            /**
+             * Format: int64
+             * @description Of them, how many opened the product inside the period anyway (bank data).
+             */
+            holdoutConvertedCount?: string;
+            /**
+             * Format: int64
+             * @description Target customers held out.
+             */
+            holdoutCustomerCount?: string;
+            /**
+             * Format: double
+             * @description treated − hold-out conversion rate, in percentage points; meaningful only with a hold-out.
+             */
+            liftPoints?: number;
+            /** @description Per relationship manager. */
+            relationshipManagers?: components["schemas"]["kam.task.v1.CampaignResultRow"][];
+            total?: components["schemas"]["kam.task.v1.CampaignResultRow"];
+            /**
+             * Format: double
+             * @description Conversion rate (accounts opened inside the period, bank data) of the contacted group: targets not held out.
+             */
+            treatedConversionRate?: number;
+            /** @description Per executing unit. */
+            units?: components["schemas"]["kam.task.v1.CampaignResultRow"][];
+        };
+        /** @description One revision of a campaign: who changed what after launch. */
+        "kam.task.v1.CampaignRevision": {
+            /** @description The fields changed, before and after. */
+            changes?: components["schemas"]["kam.task.v1.FieldChange"][];
+            /** @description Who, `users/{user}`. */
+            editor?: string;
+            /**
+             * Format: int32
+             * @description The revision number.
+             */
+            revision?: number;
+            /**
+             * Format: date-time
+             * @description When.
+             */
+            time?: string;
+        };
+        /** @description Which customers a campaign targets: every condition given must hold (AND); within one list any value (OR). */
+        "kam.task.v1.CampaignSegment": {
+            /** @description Branches: customers of these units and those below them, `orgUnits/{org_unit}`. */
+            branches?: string[];
+            /** @description Customer types. */
+            customerTypes?: ("TYPE_UNSPECIFIED" | "TYPE_INDIVIDUAL" | "TYPE_CORPORATE")[];
+            /** @description Holding (an open account of) every one of these products. */
+            holds?: ("TYPE_UNSPECIFIED" | "TYPE_DEMAND_DEPOSIT" | "TYPE_TIME_DEPOSIT" | "TYPE_LOAN" | "TYPE_WEALTH" | "TYPE_CREDIT_CARD" | "TYPE_FUND")[];
+            /** @description Holding none of these products (e.g. 钻石 without a wealth product: cross-selling). */
+            lacks?: ("TYPE_UNSPECIFIED" | "TYPE_DEMAND_DEPOSIT" | "TYPE_TIME_DEPOSIT" | "TYPE_LOAN" | "TYPE_WEALTH" | "TYPE_CREDIT_CARD" | "TYPE_FUND")[];
+            maxAum?: components["schemas"]["google.type.Money"];
+            minAum?: components["schemas"]["google.type.Money"];
+            /** @description Relationship managers, `users/{user}` or `staff/{code}`. */
+            relationshipManagers?: string[];
+            /** @description Tiers, `tiers/{tier}`. */
+            tiers?: string[];
+        };
+        /** @description A customer on a campaign's target list (目标客户) and where they stand. */
+        "kam.task.v1.CampaignTarget": {
+            /**
+             * Format: int32
+             * @description Accounts of the product the customer opened inside the period (bank data).
+             */
+            attributedAccountCount?: number;
+            aum?: components["schemas"]["google.type.Money"];
+            /** @description The customer's branch, `orgUnits/{org_unit}`. */
+            branch?: string;
+            convertedAmount?: components["schemas"]["google.type.Money"];
+            /** @description The customer, `customers/{customer}`. */
+            customer?: string;
+            /** @description The customer's name (masked unless the caller may see personal data). */
+            customerDisplayName?: string;
+            /** @description Held out: not to be contacted. */
+            holdout?: boolean;
+            /**
+             * Format: date-time
+             * @description The latest activity.
+             */
+            lastActivityTime?: string;
+            /** @description Resource name, `campaigns/{campaign}/targets/{target}` (the target id is the customer id). */
+            name?: string;
+            /** @description The relationship manager who works it, `users/{user}`; empty until the branch assigns one. */
+            relationshipManager?: string;
+            /** @description Their display name. */
+            relationshipManagerDisplayName?: string;
+            /**
+             * @description The furthest stage reached.
+             * @enum {string}
+             */
+            stage?: "STAGE_UNSPECIFIED" | "STAGE_NOT_CONTACTED" | "STAGE_CONTACTED" | "STAGE_INTERESTED" | "STAGE_DECLINED" | "STAGE_CONVERTED";
+            /** @description The customer's tier. */
+            tier?: string;
         };
         /** @description Request for CampaignService.CancelCampaign. */
         "kam.task.v1.CancelCampaignRequest": {
@@ -5947,6 +6462,111 @@ export interface components {
              */
             interactionType?: "TYPE_UNSPECIFIED" | "TYPE_VISIT" | "TYPE_CALL" | "TYPE_MEETING" | "TYPE_MESSAGE" | "TYPE_REQUEST" | "TYPE_NOTE" | "TYPE_SYSTEM";
         };
+        /**
+         * @description Which key customers (from the task service's copy of them): those of any of `tiers` whose branch is `org_unit`
+         *      or a unit below it. What a creator without bank-wide data scope leaves empty is their own org unit; head office
+         *      leaving it empty means every branch.
+         */
+        "kam.task.v1.CustomerCriteria": {
+            /** @description The branches, `orgUnits/{org_unit}` and the units below it; must be within the creator's org subtree. */
+            orgUnit?: string;
+            /** @description Tiers, `tiers/{tier}`; empty: any tier. */
+            tiers?: string[];
+        };
+        /** @description Response for TaskAutomationService.DeletePlaybook. */
+        "kam.task.v1.DeletePlaybookResponse": Record<string, never>;
+        /** @description Response for TaskAutomationService.DeleteRecurringTask. */
+        "kam.task.v1.DeleteRecurringTaskResponse": Record<string, never>;
+        /** @description The figures of one row, one priority or the whole (see the file comment for what each counts). */
+        "kam.task.v1.EfficiencyFigures": {
+            /**
+             * Format: int32
+             * @description Tasks created in the period (派发数).
+             */
+            assignedCount?: number;
+            /**
+             * Format: double
+             * @description Mean hours from creation to completion of the tasks completed in the period; 0 when none.
+             */
+            averageCompletionHours?: number;
+            /**
+             * Format: int32
+             * @description Tasks completed in the period (完成数).
+             */
+            completedCount?: number;
+            /**
+             * Format: int32
+             * @description Of the completed, those completed at or before their due time (按时完成数).
+             */
+            onTimeCount?: number;
+            /**
+             * Format: double
+             * @description `on_time_count` / `completed_count` × 100 (`92.5` means 92.5%); 0 when nothing was completed.
+             */
+            onTimePercent?: number;
+            /**
+             * Format: int32
+             * @description Tasks due in the period before the cut-off and not completed by their due time (逾期数).
+             */
+            overdueCount?: number;
+            /**
+             * Format: double
+             * @description 90th percentile (nearest rank) of those hours; 0 when none.
+             */
+            p90CompletionHours?: number;
+            /**
+             * Format: int32
+             * @description Returns (ReturnTask) made in the period (退回次数).
+             */
+            returnedCount?: number;
+        };
+        /** @description One row of work-efficiency figures: a person or an org unit. */
+        "kam.task.v1.EfficiencyRow": {
+            /** @description The same per priority: the priorities with any task in the row, lowest first. */
+            byPriority?: components["schemas"]["kam.task.v1.PriorityEfficiency"][];
+            /** @description The person's or unit's name. */
+            displayName?: string;
+            figures?: components["schemas"]["kam.task.v1.EfficiencyFigures"];
+            /** @description The person, `users/{user}`, or the org unit, `orgUnits/{org_unit}` (empty for tasks kept under no unit). */
+            name?: string;
+            /** @description For a person: the org unit of their latest task in the figures, `orgUnits/{org_unit}`. */
+            orgUnit?: string;
+            /**
+             * @description For an org unit: true when the row covers the unit and the units below it; false for the anchor's own
+             *      tasks (本级) when units lie below it, and for units outside the anchor's subtree.
+             */
+            subtree?: boolean;
+        };
+        /** @description One bucket of the trend (趋势). */
+        "kam.task.v1.EfficiencyTrendPoint": {
+            /**
+             * Format: int32
+             * @description Tasks created in the bucket.
+             */
+            assignedCount?: number;
+            /**
+             * Format: int32
+             * @description Tasks completed in the bucket (by completion time).
+             */
+            completedCount?: number;
+            endDate?: components["schemas"]["google.type.Date"];
+            /**
+             * Format: int32
+             * @description Of those, completed at or before their due time.
+             */
+            onTimeCount?: number;
+            /**
+             * Format: double
+             * @description `on_time_count` / `completed_count` × 100; 0 when nothing was completed.
+             */
+            onTimePercent?: number;
+            /**
+             * Format: int32
+             * @description Tasks due in the bucket (before the cut-off) and not completed by their due time.
+             */
+            overdueCount?: number;
+            startDate?: components["schemas"]["google.type.Date"];
+        };
         /** @description A field's value before and after a change. */
         "kam.task.v1.FieldChange": {
             /** @description After. */
@@ -5975,12 +6595,53 @@ export interface components {
              */
             totalSize?: number;
         };
+        /** @description Response for CampaignService.ListCampaignRevisions. */
+        "kam.task.v1.ListCampaignRevisionsResponse": {
+            /** @description The revisions, oldest first. */
+            revisions?: components["schemas"]["kam.task.v1.CampaignRevision"][];
+        };
+        /** @description Response for CampaignService.ListCampaignTargets. */
+        "kam.task.v1.ListCampaignTargetsResponse": {
+            /** @description The targets, the largest assets first. */
+            campaignTargets?: components["schemas"]["kam.task.v1.CampaignTarget"][];
+            /** @description Token for the next page; empty on the last page. */
+            nextPageToken?: string;
+            /**
+             * Format: int32
+             * @description Total number of results matching the filter.
+             */
+            totalSize?: number;
+        };
         /** @description Response for CampaignService.ListCampaigns. */
         "kam.task.v1.ListCampaignsResponse": {
             /** @description The page of results. */
             campaigns?: components["schemas"]["kam.task.v1.Campaign"][];
             /** @description Token for the next page; empty on the last page. */
             nextPageToken?: string;
+            /**
+             * Format: int32
+             * @description Total number of results matching the filter.
+             */
+            totalSize?: number;
+        };
+        /** @description Response for TaskAutomationService.ListPlaybooks. */
+        "kam.task.v1.ListPlaybooksResponse": {
+            /** @description Token for the next page; empty on the last page. */
+            nextPageToken?: string;
+            /** @description The page of results. */
+            playbooks?: components["schemas"]["kam.task.v1.Playbook"][];
+            /**
+             * Format: int32
+             * @description Total number of results matching the filter.
+             */
+            totalSize?: number;
+        };
+        /** @description Response for TaskAutomationService.ListRecurringTasks. */
+        "kam.task.v1.ListRecurringTasksResponse": {
+            /** @description Token for the next page; empty on the last page. */
+            nextPageToken?: string;
+            /** @description The page of results. */
+            recurringTasks?: components["schemas"]["kam.task.v1.RecurringTask"][];
             /**
              * Format: int32
              * @description Total number of results matching the filter.
@@ -6010,6 +6671,207 @@ export interface components {
              * @description Total number of results matching the filter.
              */
             totalSize?: number;
+        };
+        /**
+         * @description A playbook (任务模板): the tasks a customer event sets off — its steps, each a task to the customer's
+         *      relationship manager (`users/{user}`, or the active user with the staff code of `staff/{code}`; nobody active:
+         *      no task) with the customer set, due `due_offset` after the trigger (the event's own time: the customer's
+         *      creation, the tier's assignment, the maturity's detection).
+         *
+         *      A playbook fires once per customer and trigger — a new key customer once; a tier change once per new tier and
+         *      bank day; a maturity once per kind, date and account — however often the event is delivered or repeated, and
+         *      only for triggers after it was created.
+         */
+        "kam.task.v1.Playbook": {
+            conditions?: components["schemas"]["kam.task.v1.CustomerCriteria"];
+            /**
+             * Format: date-time
+             * @description When it was created.
+             */
+            readonly createTime?: string;
+            /** @description Who created it, `users/{user}`: the assigner of its tasks. */
+            readonly creator?: string;
+            /** @description The creator's display name. */
+            readonly creatorDisplayName?: string;
+            /** @description The creator's org unit, `orgUnits/{org_unit}` (who else sees it: those whose data scope takes it in). */
+            readonly creatorOrgUnit?: string;
+            /** @description What it is for. */
+            description?: string;
+            /** @description Display name, e.g. `新晋钻石客户首访`. */
+            displayName: string;
+            /** @description Whether it reacts to triggers (a new playbook reacts only when created enabled). */
+            enabled?: boolean;
+            /** @description Checksum for optimistic concurrency. */
+            etag?: string;
+            /**
+             * Format: date-time
+             * @description When it last fired.
+             */
+            readonly lastTriggerTime?: string;
+            /**
+             * @description TRIGGER_MATURITY: which maturities (KEY_DATE_KIND_DEPOSIT_MATURITY, KEY_DATE_KIND_LOAN_MATURITY,
+             *      KEY_DATE_KIND_WEALTH_MATURITY); empty: all three. Not allowed with the other triggers.
+             */
+            maturityKinds?: ("KEY_DATE_KIND_UNSPECIFIED" | "KEY_DATE_KIND_BIRTHDAY" | "KEY_DATE_KIND_ESTABLISHMENT_ANNIVERSARY" | "KEY_DATE_KIND_RELATIONSHIP_ANNIVERSARY" | "KEY_DATE_KIND_DEPOSIT_MATURITY" | "KEY_DATE_KIND_LOAN_MATURITY" | "KEY_DATE_KIND_CONTACT_BIRTHDAY" | "KEY_DATE_KIND_WEALTH_MATURITY")[];
+            /** @description Resource name, `playbooks/{playbook}`. */
+            name?: string;
+            /** @description The tasks it makes, in order (1 to 20). */
+            steps: components["schemas"]["kam.task.v1.PlaybookStep"][];
+            /**
+             * @description What sets it off.
+             * @enum {string}
+             */
+            trigger: "TRIGGER_UNSPECIFIED" | "TRIGGER_NEW_KEY_CUSTOMER" | "TRIGGER_TIER_CHANGED" | "TRIGGER_MATURITY";
+            /**
+             * Format: int32
+             * @description How many times it has fired.
+             */
+            readonly triggerCount?: number;
+            /**
+             * Format: date-time
+             * @description When it was last changed.
+             */
+            readonly updateTime?: string;
+        };
+        /** @description One step of a playbook: a task to the customer's relationship manager, due a while after the trigger. */
+        "kam.task.v1.PlaybookStep": {
+            /**
+             * @description From the trigger to the task's due time, e.g. `86400s` (within a day); more than zero, at most 366 days.
+             * @example 1.5s
+             */
+            dueOffset: string;
+            task: components["schemas"]["kam.task.v1.TaskTemplate"];
+        };
+        /** @description Request for CampaignService.PreviewCampaignTargets. */
+        "kam.task.v1.PreviewCampaignTargetsRequest": {
+            campaign: components["schemas"]["kam.task.v1.Campaign"];
+            /**
+             * Format: int32
+             * @description How many customers to show as a sample (default 20, at most 100).
+             */
+            sampleSize?: number;
+        };
+        /** @description Response for CampaignService.PreviewCampaignTargets. */
+        "kam.task.v1.PreviewCampaignTargetsResponse": {
+            /**
+             * Format: int64
+             * @description How many would be held out (expected).
+             */
+            holdoutCustomerCount?: string;
+            /** @description A sample of the customers (the largest assets first). */
+            sample?: components["schemas"]["kam.task.v1.CampaignTarget"][];
+            /**
+             * Format: int64
+             * @description How many customers the segment targets.
+             */
+            targetCustomerCount?: string;
+            /** @description Per executing unit: `assignee` the unit, `target_customer_count` its customers. */
+            units?: components["schemas"]["kam.task.v1.CampaignQuota"][];
+        };
+        /** @description The figures of one priority. */
+        "kam.task.v1.PriorityEfficiency": {
+            figures?: components["schemas"]["kam.task.v1.EfficiencyFigures"];
+            /**
+             * @description The priority.
+             * @enum {string}
+             */
+            priority?: "PRIORITY_UNSPECIFIED" | "PRIORITY_LOW" | "PRIORITY_NORMAL" | "PRIORITY_HIGH" | "PRIORITY_URGENT";
+        };
+        /** @description When recurring work comes round, in bank time (Asia/Shanghai). */
+        "kam.task.v1.RecurrenceSchedule": {
+            /**
+             * Format: int32
+             * @description FREQUENCY_MONTHLY and FREQUENCY_QUARTERLY: the day of the month, 1–31 (required there, not allowed with the
+             *      other frequencies); a month without that day uses its last day (31 → 30 April, 28 or 29 February).
+             */
+            dayOfMonth?: number;
+            /**
+             * @description FREQUENCY_WEEKLY: the weekday (required there, not allowed with the other frequencies).
+             * @enum {string}
+             */
+            dayOfWeek?: "DAY_OF_WEEK_UNSPECIFIED" | "MONDAY" | "TUESDAY" | "WEDNESDAY" | "THURSDAY" | "FRIDAY" | "SATURDAY" | "SUNDAY";
+            endDate?: components["schemas"]["google.type.Date"];
+            /**
+             * @description How often.
+             * @enum {string}
+             */
+            frequency: "FREQUENCY_UNSPECIFIED" | "FREQUENCY_DAILY" | "FREQUENCY_WEEKLY" | "FREQUENCY_MONTHLY" | "FREQUENCY_QUARTERLY";
+            startDate: components["schemas"]["google.type.Date"];
+            timeOfDay?: components["schemas"]["google.type.TimeOfDay"];
+        };
+        /**
+         * @description Recurring work (周期任务): tasks made on a schedule — to named people, to every active relationship manager of
+         *      an org subtree, or one per customer of a segment to that customer's relationship manager (e.g. "visit every
+         *      钻石 customer each quarter").
+         *
+         *      Each occurrence makes its tasks once, however often the service's sweeper runs or restarts: an occurrence is
+         *      recorded (recurring task + occurrence time) in the transaction that makes its tasks. After downtime only the
+         *      latest missed occurrence is made. A task is due `due_after` after its occurrence, or — an occurrence made late
+         *      whose due time has passed — `due_after` after it is made.
+         */
+        "kam.task.v1.RecurringTask": {
+            /**
+             * @description Every active relationship manager of this org unit and the units below it (as they are at each
+             *      occurrence), `orgUnits/{org_unit}`; must be within the creator's org subtree.
+             */
+            assigneeOrgUnit?: string;
+            /**
+             * @description Named people, `users/{user}` (`users/me`: the caller), each given one task per occurrence; they must be
+             *      active and in the creator's org subtree. With `assignee_org_unit`, one task per person however named.
+             */
+            assignees?: string[];
+            /**
+             * Format: date-time
+             * @description When it was created.
+             */
+            readonly createTime?: string;
+            /** @description Who created it, `users/{user}`: the assigner of its tasks. */
+            readonly creator?: string;
+            /** @description The creator's display name. */
+            readonly creatorDisplayName?: string;
+            /** @description The creator's org unit, `orgUnits/{org_unit}` (who else sees it: those whose data scope takes it in). */
+            readonly creatorOrgUnit?: string;
+            customerSegment?: components["schemas"]["kam.task.v1.CustomerCriteria"];
+            /**
+             * @description How long each occurrence's tasks have (due time = occurrence + this), e.g. `604800s` (7 days); more than
+             *      zero, at most 366 days.
+             * @example 1.5s
+             */
+            dueAfter: string;
+            /** @description Whether it runs (a new recurring task runs only when created enabled). */
+            enabled?: boolean;
+            /** @description Checksum for optimistic concurrency. */
+            etag?: string;
+            /**
+             * Format: int32
+             * @description How many tasks the latest occurrence made.
+             */
+            readonly lastRunTaskCount?: number;
+            /**
+             * Format: date-time
+             * @description The latest occurrence made.
+             */
+            readonly lastRunTime?: string;
+            /**
+             * Format: int32
+             * @description How many people or customers the latest occurrence could not give a task to (a person no longer active, a
+             *      customer whose relationship manager is nobody active).
+             */
+            readonly lastRunUnassignedCount?: number;
+            /** @description Resource name, `recurringTasks/{recurring_task}`. */
+            name?: string;
+            /**
+             * Format: date-time
+             * @description The next occurrence; unset when disabled or past `end_date`.
+             */
+            readonly nextRunTime?: string;
+            schedule: components["schemas"]["kam.task.v1.RecurrenceSchedule"];
+            task: components["schemas"]["kam.task.v1.TaskTemplate"];
+            /**
+             * Format: date-time
+             * @description When it was last changed.
+             */
+            readonly updateTime?: string;
         };
         /** @description Request for TaskService.ReturnTask. */
         "kam.task.v1.ReturnTaskRequest": {
@@ -6076,6 +6938,11 @@ export interface components {
             readonly createTime?: string;
             /** @description The customer concerned, `customers/{customer}`, if any. */
             customer?: string;
+            /**
+             * @description The customer's name (a person's masked; a company's as it is), when the task concerns a customer the
+             *      service knows.
+             */
+            readonly customerDisplayName?: string;
             /** @description Details. */
             description?: string;
             /**
@@ -6168,6 +7035,70 @@ export interface components {
              * @description When.
              */
             time?: string;
+        };
+        /**
+         * @description What each task made by recurring work or a playbook step says; the assignee, due time and customer come from
+         *      the recurring task or playbook.
+         */
+        "kam.task.v1.TaskTemplate": {
+            /** @description Details, at most 5,000 characters. */
+            description?: string;
+            /**
+             * @description Priority; unspecified is PRIORITY_NORMAL.
+             * @enum {string}
+             */
+            priority?: "PRIORITY_UNSPECIFIED" | "PRIORITY_LOW" | "PRIORITY_NORMAL" | "PRIORITY_HIGH" | "PRIORITY_URGENT";
+            /** @description The purpose (任务目的), at most 500 characters. */
+            purpose?: string;
+            /** @description Title, e.g. `季度走访钻石客户` (at most 200 characters). */
+            title: string;
+        };
+        /**
+         * @description Work-efficiency figures (工作效率) of the tasks within the caller's reach: a singleton resource,
+         *      `workEfficiency`, read with the period and grouping asked for.
+         */
+        "kam.task.v1.WorkEfficiency": {
+            /**
+             * Format: date-time
+             * @description The moment overdue is judged at: the end of the period or the time of the request, whichever is earlier.
+             */
+            cutoffTime?: string;
+            endDate?: components["schemas"]["google.type.Date"];
+            /**
+             * @description How the rows are grouped.
+             * @enum {string}
+             */
+            groupBy?: "EFFICIENCY_GROUPING_UNSPECIFIED" | "EFFICIENCY_GROUPING_USER" | "EFFICIENCY_GROUPING_ORG_UNIT";
+            /** @description Resource name, always `workEfficiency` (the figures are the caller's: their reach). */
+            name?: string;
+            /**
+             * @description The anchor org unit, `orgUnits/{org_unit}`: the one asked for, else the caller's own unit (else the root);
+             *      only tasks of its subtree are counted when it was asked for.
+             */
+            orgUnit?: string;
+            /** @description The anchor's name. */
+            orgUnitDisplayName?: string;
+            /**
+             * @description The priority asked for; unspecified: every priority.
+             * @enum {string}
+             */
+            priority?: "PRIORITY_UNSPECIFIED" | "PRIORITY_LOW" | "PRIORITY_NORMAL" | "PRIORITY_HIGH" | "PRIORITY_URGENT";
+            /**
+             * @description The rows: per person by name; per org unit the anchor's own row first, then the units below it, then any
+             *      other unit within the caller's reach.
+             */
+            rows?: components["schemas"]["kam.task.v1.EfficiencyRow"][];
+            startDate?: components["schemas"]["google.type.Date"];
+            total?: components["schemas"]["kam.task.v1.EfficiencyFigures"];
+            /** @description The total per priority, lowest first. */
+            totalByPriority?: components["schemas"]["kam.task.v1.PriorityEfficiency"][];
+            /** @description The trend over the whole period, one point per bucket, oldest first (buckets with nothing are zero). */
+            trend?: components["schemas"]["kam.task.v1.EfficiencyTrendPoint"][];
+            /**
+             * @description The buckets of the trend.
+             * @enum {string}
+             */
+            trendGranularity?: "TREND_GRANULARITY_UNSPECIFIED" | "TREND_GRANULARITY_DAY" | "TREND_GRANULARITY_WEEK" | "TREND_GRANULARITY_MONTH";
         };
     };
     responses: never;
@@ -7703,7 +8634,7 @@ export interface operations {
                 pageSize?: number;
                 /** @description The `next_page_token` of a previous call; other parameters must be unchanged. */
                 pageToken?: string;
-                /** @description AIP-160 filter on `state`, `org_units`, `start_date`, `end_date`; e.g. `state = STATE_ACTIVE`. */
+                /** @description AIP-160 equalities on `state` and `creator` (`users/me`), joined by AND; e.g. `state = STATE_ACTIVE`. */
                 filter?: string;
                 /** @description Sort: `start_date`, `create_time` (optionally `desc`). Default `start_date desc`. */
                 orderBy?: string;
@@ -7848,7 +8779,10 @@ export interface operations {
                 pageSize?: number;
                 /** @description The `next_page_token` of a previous call; other parameters must be unchanged. */
                 pageToken?: string;
-                /** @description AIP-160 filter on `customer`, `staff`, `org_unit`, `outcome`, `occur_time`. */
+                /**
+                 * @description AIP-160 filter: equalities on `customer`, `staff` (`users/me`), `org_unit`, `outcome`; comparisons on
+                 *      `occur_time`.
+                 */
                 filter?: string;
             };
             header?: never;
@@ -7906,6 +8840,148 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["kam.task.v1.CampaignActivity"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    CampaignService_GetCampaignResults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 字段 name 的一段 (a segment of field name) */
+                campaign: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.task.v1.CampaignResults"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    CampaignService_ListCampaignRevisions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 字段 name 的一段 (a segment of field name) */
+                campaign: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.task.v1.ListCampaignRevisionsResponse"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    CampaignService_ListCampaignTargets: {
+        parameters: {
+            query?: {
+                /** @description Maximum number of results: default 50, maximum 500. */
+                pageSize?: number;
+                /** @description The `next_page_token` of a previous call. */
+                pageToken?: string;
+                /**
+                 * @description AIP-160 equalities on `relationship_manager` (`users/me`; `""` for none yet), `branch` (that unit and those
+                 *      below it), `stage`, `holdout`, `tier`, joined by AND.
+                 */
+                filter?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 字段 parent 的一段 (a segment of field parent) */
+                campaign: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.task.v1.ListCampaignTargetsResponse"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    CampaignService_AssignCampaignTargets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 字段 parent 的一段 (a segment of field parent) */
+                campaign: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["kam.task.v1.AssignCampaignTargetsRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.task.v1.AssignCampaignTargetsResponse"];
                 };
             };
             /** @description 错误 (error) */
@@ -8014,6 +9090,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["kam.task.v1.Campaign"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    CampaignService_PreviewCampaignTargets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["kam.task.v1.PreviewCampaignTargetsRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.task.v1.PreviewCampaignTargetsResponse"];
                 };
             };
             /** @description 错误 (error) */
@@ -9667,6 +10776,190 @@ export interface operations {
             };
         };
     };
+    TaskAutomationService_ListPlaybooks: {
+        parameters: {
+            query?: {
+                /** @description Maximum number of results: default 50, maximum 500 (larger values are coerced). */
+                pageSize?: number;
+                /** @description The `next_page_token` of a previous call; other parameters must be unchanged. */
+                pageToken?: string;
+                /**
+                 * @description AIP-160 filter on `enabled`, `creator` (`users/me`: the caller), `trigger`; e.g.
+                 *      `trigger = TRIGGER_TIER_CHANGED`.
+                 */
+                filter?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.task.v1.ListPlaybooksResponse"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TaskAutomationService_CreatePlaybook: {
+        parameters: {
+            query?: {
+                /** @description Optional idempotency key (a UUID): a repeat returns the playbook the first request created. */
+                requestId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["kam.task.v1.Playbook"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.task.v1.Playbook"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TaskAutomationService_GetPlaybook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 字段 name 的一段 (a segment of field name) */
+                playbook: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.task.v1.Playbook"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TaskAutomationService_DeletePlaybook: {
+        parameters: {
+            query?: {
+                /** @description When set, must match the current etag. */
+                etag?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 字段 name 的一段 (a segment of field name) */
+                playbook: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.task.v1.DeletePlaybookResponse"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TaskAutomationService_UpdatePlaybook: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The fields to update (`display_name`, `description`, `trigger`, `conditions`, `maturity_kinds`, `steps`,
+                 *      `enabled`); omitted means every populated field, `*` all of them.
+                 */
+                updateMask?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 字段 playbook.name 的一段 (a segment of field playbook.name) */
+                playbook: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["kam.task.v1.Playbook"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.task.v1.Playbook"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     Gateway_Push: {
         parameters: {
             query?: never;
@@ -9698,6 +10991,188 @@ export interface operations {
             };
             /** @description not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TaskAutomationService_ListRecurringTasks: {
+        parameters: {
+            query?: {
+                /** @description Maximum number of results: default 50, maximum 500 (larger values are coerced). */
+                pageSize?: number;
+                /** @description The `next_page_token` of a previous call; other parameters must be unchanged. */
+                pageToken?: string;
+                /** @description AIP-160 filter on `enabled`, `creator` (`users/me`: the caller); e.g. `enabled = true`. */
+                filter?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.task.v1.ListRecurringTasksResponse"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TaskAutomationService_CreateRecurringTask: {
+        parameters: {
+            query?: {
+                /** @description Optional idempotency key (a UUID): a repeat returns the recurring task the first request created. */
+                requestId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["kam.task.v1.RecurringTask"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.task.v1.RecurringTask"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TaskAutomationService_GetRecurringTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 字段 name 的一段 (a segment of field name) */
+                recurringTask: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.task.v1.RecurringTask"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TaskAutomationService_DeleteRecurringTask: {
+        parameters: {
+            query?: {
+                /** @description When set, must match the current etag. */
+                etag?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 字段 name 的一段 (a segment of field name) */
+                recurringTask: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.task.v1.DeleteRecurringTaskResponse"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TaskAutomationService_UpdateRecurringTask: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The fields to update (`task`, `schedule`, `due_after`, `assignees`, `assignee_org_unit`,
+                 *      `customer_segment`, `enabled`, or a field inside `task` and `schedule`); omitted means every populated
+                 *      field, `*` all of them.
+                 */
+                updateMask?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 字段 recurring_task.name 的一段 (a segment of field recurring_task.name) */
+                recurringTask: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["kam.task.v1.RecurringTask"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.task.v1.RecurringTask"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10405,7 +11880,7 @@ export interface operations {
                 /**
                  * @description AIP-160 filter: equalities on `state`, `priority`, `assignee`, `assigner` (`users/me` is the caller),
                  *      `org_unit` (that unit and the units below it), `customer`, `campaign`, `parent_task`, `assignment`,
-                 *      `overdue` (`true`/`false`); comparisons on `due_time` and `create_time`; joined by AND, e.g. `assignee =
+                 *      `overdue` (`true`/`false`), `active` (`true`: open or in progress; `false`: closed), `origin`; comparisons on `due_time` and `create_time`; joined by AND, e.g. `assignee =
                  *      "users/me" AND state = STATE_OPEN AND due_time < "2026-06-01T00:00:00+08:00"`.
                  */
                 filter?: string;
@@ -12052,6 +13527,79 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["kam.identity.v1.User"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TaskService_GetWorkEfficiency: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Year of the date. Must be from 1 to 9999, or 0 to specify a date without
+                 *      a year.
+                 */
+                "startDate.year"?: number;
+                /**
+                 * @description Month of a year. Must be from 1 to 12, or 0 to specify a year without a
+                 *      month and day.
+                 */
+                "startDate.month"?: number;
+                /**
+                 * @description Day of a month. Must be from 1 to 31 and valid for the year and month, or 0
+                 *      to specify a year by itself or a year and month where the day isn't
+                 *      significant.
+                 */
+                "startDate.day"?: number;
+                /**
+                 * @description Year of the date. Must be from 1 to 9999, or 0 to specify a date without
+                 *      a year.
+                 */
+                "endDate.year"?: number;
+                /**
+                 * @description Month of a year. Must be from 1 to 12, or 0 to specify a year without a
+                 *      month and day.
+                 */
+                "endDate.month"?: number;
+                /**
+                 * @description Day of a month. Must be from 1 to 31 and valid for the year and month, or 0
+                 *      to specify a year by itself or a year and month where the day isn't
+                 *      significant.
+                 */
+                "endDate.day"?: number;
+                /** @description Per person (default) or per org unit. */
+                groupBy?: "EFFICIENCY_GROUPING_UNSPECIFIED" | "EFFICIENCY_GROUPING_USER" | "EFFICIENCY_GROUPING_ORG_UNIT";
+                /**
+                 * @description Only the tasks kept under this org unit and the units below it, `orgUnits/{org_unit}`; also the anchor of
+                 *      the per-org-unit rows. Empty: every task within the caller's reach, anchored at the caller's own unit.
+                 */
+                orgUnit?: string;
+                /** @description Only the tasks of this priority; unspecified: every priority. */
+                priority?: "PRIORITY_UNSPECIFIED" | "PRIORITY_LOW" | "PRIORITY_NORMAL" | "PRIORITY_HIGH" | "PRIORITY_URGENT";
+                /** @description The trend's buckets; unspecified: days up to 31 days, weeks up to 92, months beyond. */
+                trendGranularity?: "TREND_GRANULARITY_UNSPECIFIED" | "TREND_GRANULARITY_DAY" | "TREND_GRANULARITY_WEEK" | "TREND_GRANULARITY_MONTH";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.task.v1.WorkEfficiency"];
                 };
             };
             /** @description 错误 (error) */

@@ -159,3 +159,194 @@ class AccountCopy(Base):
     open_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     balance: Mapped[Decimal] = mapped_column(Numeric(20, 2), default=Decimal(0))
     update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CampaignRow(Base):
+    """A campaign (营销计划). ``segment`` and ``quotas`` are the proto's messages as JSON; ``state`` the proto's state
+    name; amounts in yuan."""
+
+    __tablename__ = "campaigns"
+    __table_args__ = (Index("ix_campaigns_state_start", "state", "start_date"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    script: Mapped[str] = mapped_column(Text, default="")
+    products: Mapped[str] = mapped_column(String(1000), default="")
+    product_type: Mapped[str] = mapped_column(String(24))
+    measure: Mapped[str] = mapped_column(String(32))
+    target_amount: Mapped[Decimal] = mapped_column(Numeric(20, 2), default=Decimal(0))
+    target_count: Mapped[int] = mapped_column(Integer, default=0)
+    org_units: Mapped[str] = mapped_column(Text)
+    segment: Mapped[str] = mapped_column(Text, default="{}")
+    holdout_percent: Mapped[int] = mapped_column(Integer, default=0)
+    quotas: Mapped[str] = mapped_column(Text, default="[]")
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(24))
+    creator: Mapped[str] = mapped_column(String(128))
+    creator_display_name: Mapped[str] = mapped_column(String(200), default="")
+    creator_org_unit: Mapped[str] = mapped_column(String(128), default="")
+    target_customer_count: Mapped[int] = mapped_column(Integer, default=0)
+    holdout_customer_count: Mapped[int] = mapped_column(Integer, default=0)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    launch_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    request_id: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+
+
+class CampaignTargetRow(Base):
+    """A customer on a launched campaign's target list: fixed at launch, then moved along the funnel by activities
+    and by accounts the bank's data attributes. ``unit`` is the executing unit whose share the customer is in."""
+
+    __tablename__ = "campaign_targets"
+    __table_args__ = (
+        Index("ix_campaign_targets_rm", "campaign_id", "relationship_manager"),
+        Index("ix_campaign_targets_unit", "campaign_id", "unit"),
+        Index("ix_campaign_targets_customer", "customer"),
+    )
+
+    campaign_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    customer: Mapped[str] = mapped_column(String(128), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    tier: Mapped[str] = mapped_column(String(64), default="")
+    branch: Mapped[str] = mapped_column(String(128), default="")
+    unit: Mapped[str] = mapped_column(String(128), default="")
+    customer_manager: Mapped[str] = mapped_column(String(128), default="")
+    relationship_manager: Mapped[str] = mapped_column(String(128), default="")
+    aum: Mapped[Decimal] = mapped_column(Numeric(20, 2), default=Decimal(0))
+    holdout: Mapped[bool] = mapped_column(Boolean, default=False)
+    stage: Mapped[int] = mapped_column(Integer, default=1)
+    converted_amount: Mapped[Decimal] = mapped_column(Numeric(20, 2), default=Decimal(0))
+    attributed_count: Mapped[int] = mapped_column(Integer, default=0)
+    attributed_amount: Mapped[Decimal] = mapped_column(Numeric(20, 2), default=Decimal(0))
+    last_activity_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class CampaignActivityRow(Base):
+    """A marketing activity (营销详细信息): a contact with a target customer and its outcome."""
+
+    __tablename__ = "campaign_activities"
+    __table_args__ = (Index("ix_campaign_activities_campaign", "campaign_id", "create_time"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(String(32))
+    customer: Mapped[str] = mapped_column(String(128))
+    staff: Mapped[str] = mapped_column(String(128))
+    staff_display_name: Mapped[str] = mapped_column(String(200), default="")
+    org_unit: Mapped[str] = mapped_column(String(128), default="")
+    channel: Mapped[int] = mapped_column(Integer, default=0)
+    outcome: Mapped[int] = mapped_column(Integer)
+    product: Mapped[str] = mapped_column(String(64), default="")
+    amount: Mapped[Decimal] = mapped_column(Numeric(20, 2), default=Decimal(0))
+    notes: Mapped[str] = mapped_column(String(2000), default="")
+    occur_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    request_id: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+
+
+class CampaignAttributionRow(Base):
+    """An account of a campaign's product opened inside its period by a target customer (the bank's own data):
+    one row per campaign and account, however often the account's events come."""
+
+    __tablename__ = "campaign_attributions"
+
+    campaign_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    account: Mapped[str] = mapped_column(String(200), primary_key=True)
+    customer: Mapped[str] = mapped_column(String(128))
+    amount: Mapped[Decimal] = mapped_column(Numeric(20, 2), default=Decimal(0))
+    open_date: Mapped[date] = mapped_column(Date)
+    holdout: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CampaignRevisionRow(Base):
+    """A change to a campaign after launch: its revision number, who, when, the fields before and after (JSON)."""
+
+    __tablename__ = "campaign_revisions"
+
+    campaign_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, primary_key=True)
+    editor: Mapped[str] = mapped_column(String(128))
+    time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    changes: Mapped[str] = mapped_column(Text)
+
+
+class RecurringTaskRow(Base):
+    """Recurring work (周期任务). ``definition`` is the proto's user-set fields as JSON (template, schedule, whom);
+    the sweeper selects on ``enabled`` and ``next_run_time``; reads are scoped by ``creator_org_unit``."""
+
+    __tablename__ = "recurring_tasks"
+    __table_args__ = (
+        Index("ix_recurring_tasks_due", "enabled", "next_run_time"),
+        Index("ix_recurring_tasks_creator_org_unit", "creator_org_unit"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    definition: Mapped[str] = mapped_column(Text)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    next_run_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_run_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_run_task_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_run_unassigned_count: Mapped[int] = mapped_column(Integer, default=0)
+    creator: Mapped[str] = mapped_column(String(128))
+    creator_display_name: Mapped[str] = mapped_column(String(200), default="")
+    creator_org_unit: Mapped[str] = mapped_column(String(128), default="")
+    create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    request_id: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+
+
+class RecurringTaskRunRow(Base):
+    """One occurrence of recurring work, written in the transaction that makes its tasks: its key (recurring task
+    + occurrence time) is what makes an occurrence's tasks once, however often the sweeper runs."""
+
+    __tablename__ = "recurring_task_runs"
+
+    recurring_task_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    occurrence_time: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+    run_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    task_count: Mapped[int] = mapped_column(Integer, default=0)
+    unassigned_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PlaybookRow(Base):
+    """A playbook (任务模板). ``definition`` is the proto's user-set fields as JSON (conditions, steps); customer
+    events select on ``trigger`` (the proto's trigger name) and ``enabled``."""
+
+    __tablename__ = "playbooks"
+    __table_args__ = (
+        Index("ix_playbooks_trigger", "trigger", "enabled"),
+        Index("ix_playbooks_creator_org_unit", "creator_org_unit"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    definition: Mapped[str] = mapped_column(Text)
+    trigger: Mapped[str] = mapped_column(String(32))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    trigger_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_trigger_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    creator: Mapped[str] = mapped_column(String(128))
+    creator_display_name: Mapped[str] = mapped_column(String(200), default="")
+    creator_org_unit: Mapped[str] = mapped_column(String(128), default="")
+    create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    request_id: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+
+
+class PlaybookRunRow(Base):
+    """A playbook fired for a customer, written in the transaction that makes its tasks: its key (playbook +
+    customer + the trigger's identity, e.g. ``tier:tiers/diamond:2026-12-07``) makes each trigger's tasks once,
+    however often its event is delivered or repeated."""
+
+    __tablename__ = "playbook_runs"
+
+    playbook_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    customer: Mapped[str] = mapped_column(String(128), primary_key=True)
+    trigger_key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    trigger_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    run_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    task_count: Mapped[int] = mapped_column(Integer, default=0)

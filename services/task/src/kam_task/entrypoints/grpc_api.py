@@ -9,6 +9,7 @@ from kam_kit.filtering import parse_equalities
 from kam_kit.grpcserver import current_identity
 from kam_kit.protoconv import required_message, update_paths
 
+from kam_task.service_layer.efficiency import EfficiencyService
 from kam_task.service_layer.tasks import COMPARABLE, FILTERS, WRITABLE, TaskService
 
 #: fields whose presence, not their value, says they were given
@@ -16,9 +17,12 @@ _MESSAGES = ("due_time",)
 
 
 class TaskServicer(pb_grpc.TaskServiceServicer):
-    def __init__(self, tasks: TaskService, page_secret: bytes) -> None:
+    def __init__(
+        self, tasks: TaskService, page_secret: bytes, efficiency: EfficiencyService | None = None
+    ) -> None:
         self.tasks = tasks
         self.pages = pagination.OffsetPages(page_secret)
+        self.efficiency = efficiency or EfficiencyService(tasks.db, tasks.clock)
 
     async def CreateTask(self, request: pb.CreateTaskRequest, context) -> pb.CreateTaskResponse:
         required_message(request, "task")
@@ -119,3 +123,8 @@ class TaskServicer(pb_grpc.TaskServiceServicer):
         self, request: pb.ListTaskHistoryRequest, context
     ) -> pb.ListTaskHistoryResponse:
         return pb.ListTaskHistoryResponse(entries=await self.tasks.history(current_identity(), request.name))
+
+    async def GetWorkEfficiency(
+        self, request: pb.GetWorkEfficiencyRequest, context
+    ) -> pb.GetWorkEfficiencyResponse:
+        return pb.GetWorkEfficiencyResponse(efficiency=await self.efficiency.get(current_identity(), request))

@@ -4,7 +4,7 @@ playbooks select on it; a customer's relationship manager is whom their tasks an
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -12,8 +12,10 @@ from typing import Any
 from kam.customer.v1 import customer_pb2
 from kam_kit.clock import Clock
 from kam_kit.events import EventMeta
+from kam_kit.masking import mask_name
 from kam_kit.projection import newer_row
 from kam_kit.timeconv import aware, from_timestamp
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_task.adapters.orm import AccountCopy, CustomerCopy
@@ -26,6 +28,21 @@ _CENT = Decimal("0.01")
 def yuan(money) -> Decimal:
     """A ``google.type.Money`` as yuan to the cent (events carry valid amounts; nothing is rejected here)."""
     return (Decimal(money.units) + Decimal(money.nanos) / Decimal(1_000_000_000)).quantize(_CENT)
+
+
+def public_name(customer: CustomerCopy) -> str:
+    """A customer's name as staff lists show it without an access record: a company's as it is, a person's
+    masked (the 360 shows it whole to whoever may see it, and records that they did)."""
+    return customer.display_name if customer.type == "CORPORATE" else mask_name(customer.display_name)
+
+
+async def public_names(session: AsyncSession, names: Iterable[str]) -> dict[str, str]:
+    """:func:`public_name` of the copied customers among ``names``."""
+    wanted = sorted({n for n in names if n})
+    if not wanted:
+        return {}
+    rows = await session.scalars(select(CustomerCopy).where(CustomerCopy.customer.in_(wanted)))
+    return {row.customer: public_name(row) for row in rows}
 
 
 def account_type(value: int) -> str:

@@ -1,6 +1,9 @@
 """The demo's tasks (``KAM_DEMO_MODE``, as ``make run`` sets it): work assigned down the demo bank's hierarchy —
 head office to the 北京分行 manager, the manager to 张经理 (one due within hours, so its reminder and then its
-overdue alert come while the demo runs; one done and waiting for review), and one 张经理 made for himself.
+overdue alert come while the demo runs; one done and waiting for review), and one 张经理 made for himself. With
+the automation service, also a playbook (head office's: a first call and a visit for each customer newly graded
+钻石, ``tiers/diamond`` of the customer service's shipped individual tiers) and a recurring task (the 北京分行
+manager's, to 张经理: every Monday at 09:00, sort out the key customers' news).
 
 Made once (their request ids), as soon as the service's copies of the users and the org tree know the demo's people and 北京东城支行 (the identity
 service publishes them at its first start); whatever the restarts, nothing is made twice.
@@ -12,7 +15,9 @@ import asyncio
 import logging
 from datetime import timedelta
 
-from kam.task.v1 import task_pb2
+from google.protobuf import duration_pb2
+from google.type import date_pb2, dayofweek_pb2, timeofday_pb2
+from kam.task.v1 import automation_pb2, task_pb2
 from kam_kit.auth import Identity
 from kam_kit.clock import Clock
 from kam_kit.db import Database
@@ -21,6 +26,8 @@ from kam_kit.timeconv import to_timestamp
 from sqlalchemy import select
 
 from kam_task.adapters.orm import OrgUnitCopy, TaskRow, UserCopy
+from kam_task.domain.automation import BANK_TZ
+from kam_task.service_layer.automation import AutomationService
 from kam_task.service_layer.tasks import TaskService
 
 log = logging.getLogger(__name__)
@@ -97,10 +104,63 @@ TASKS = (
     ),
 )
 WAIT_FOR_USERS = 1.0
+DAY = 24 * 3600
+#: the demo's playbook: a customer newly graded 钻石 (the customer service's shipped individual tiers)
+PLAYBOOK = automation_pb2.Playbook(
+    display_name="新晋钻石客户首访",
+    description="客户升入钻石等级后，客户经理一天内电话问候，一周内上门拜访并介绍钻石客户权益。",
+    trigger=automation_pb2.Playbook.TRIGGER_TIER_CHANGED,
+    conditions=automation_pb2.CustomerCriteria(tiers=["tiers/diamond"]),
+    steps=[
+        automation_pb2.PlaybookStep(
+            task=automation_pb2.TaskTemplate(
+                title="电话问候新晋钻石客户",
+                purpose="新晋钻石客户首访",
+                description="致电客户祝贺升级，预约上门拜访时间。",
+                priority=task_pb2.PRIORITY_HIGH,
+            ),
+            due_offset=duration_pb2.Duration(seconds=DAY),
+        ),
+        automation_pb2.PlaybookStep(
+            task=automation_pb2.TaskTemplate(
+                title="上门拜访新晋钻石客户",
+                purpose="新晋钻石客户首访",
+                description="介绍钻石客户专属权益与服务团队，了解资金安排和理财需求，完成后在客户时间线记录。",
+                priority=task_pb2.PRIORITY_NORMAL,
+            ),
+            due_offset=duration_pb2.Duration(seconds=7 * DAY),
+        ),
+    ],
+    enabled=True,
+)
 
 
-async def seed_demo(db: Database, tasks: TaskService, clock: Clock) -> None:
-    """Make the demo's tasks once the copy of the users has the demo's people."""
+def _weekly_review(start) -> automation_pb2.RecurringTask:
+    """张经理's Monday review, from the demo's first day."""
+    return automation_pb2.RecurringTask(
+        task=automation_pb2.TaskTemplate(
+            title="每周一整理重点客户动态",
+            purpose="客户动态跟踪",
+            description="整理管户重点客户上周的大额资金变动、到期和预警情况，列出本周跟进计划。",
+            priority=task_pb2.PRIORITY_NORMAL,
+        ),
+        schedule=automation_pb2.RecurrenceSchedule(
+            frequency=automation_pb2.RecurrenceSchedule.FREQUENCY_WEEKLY,
+            day_of_week=dayofweek_pb2.MONDAY,
+            time_of_day=timeofday_pb2.TimeOfDay(hours=9),
+            start_date=date_pb2.Date(year=start.year, month=start.month, day=start.day),
+        ),
+        due_after=duration_pb2.Duration(seconds=DAY),
+        assignees=[RM.subject],
+        enabled=True,
+    )
+
+
+async def seed_demo(
+    db: Database, tasks: TaskService, clock: Clock, automation: AutomationService | None = None
+) -> None:
+    """Make the demo's tasks once the copy of the users has the demo's people (and, given ``automation``, its
+    playbook and recurring task)."""
     while True:
         async with db.read() as session:
             known = set(
@@ -133,3 +193,18 @@ async def seed_demo(db: Database, tasks: TaskService, clock: Clock) -> None:
                 await tasks.complete(RM, created.name, done, etag=created.etag)
         except KamError:
             log.exception("demo task %s not made", request_id)
+    if automation is not None:
+        await seed_automation(automation, clock)
+
+
+async def seed_automation(automation: AutomationService, clock: Clock) -> None:
+    """The demo's playbook and recurring task, made once (their request ids)."""
+    try:
+        await automation.create_playbook(HQ, PLAYBOOK, request_id="demo-playbook-diamond")
+    except KamError:
+        log.exception("demo playbook not made")
+    today = clock.now().astimezone(BANK_TZ).date()
+    try:
+        await automation.create_recurring(MANAGER, _weekly_review(today), request_id="demo-recurring-weekly")
+    except KamError:
+        log.exception("demo recurring task not made")

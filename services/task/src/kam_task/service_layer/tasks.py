@@ -44,6 +44,7 @@ from kam_task.adapters.orm import (
 )
 from kam_task.adapters.protomap import comment_to_proto, history_to_proto, task_to_proto
 from kam_task.domain import tasks as rules
+from kam_task.service_layer.customers import public_names
 
 Task = task_pb2.Task
 SERVICE = "task"
@@ -87,6 +88,8 @@ FILTERS: dict[str, Callable[[str], object]] = {
     "parent_task": _resource("tasks/"),
     "assignment": str,
     "overdue": boolean,
+    "active": boolean,
+    "origin": str,
     "due_time": timestamp,
     "create_time": timestamp,
 }
@@ -280,6 +283,24 @@ class TaskService:
         )
         return task
 
+    async def add_in(
+        self,
+        session: AsyncSession,
+        identity: Identity | None,
+        message: Task,
+        person: Person,
+        due: datetime,
+        *,
+        origin: str,
+    ) -> Task:
+        """A task the system makes on the caller's behalf (a campaign's launch …) in the caller's transaction:
+        the same row, history entry, event and audit record as CreateTask, with ``origin`` saying what made it."""
+        now = self.clock.now()
+        row = self._new_row(identity, message, person, due, now, assignment="", request_id=None)
+        row.origin = origin
+        session.add(row)
+        return await self._created(session, identity, row, now)
+
     async def _assignee(
         self, session: AsyncSession, identity: Identity | None, scope: DataScope, name: str, field: str
     ) -> Person:
@@ -346,9 +367,8 @@ class TaskService:
     async def get(self, identity: Identity | None, name: str) -> Task:
         async with self.db.read() as session:
             scope = await orgtree.scope_of(session, identity, OrgUnitCopy)
-            return task_to_proto(
-                await self._visible(session, identity, scope, task_id(name)), self.clock.now()
-            )
+            row = await self._visible(session, identity, scope, task_id(name))
+            return task_to_proto(row, self.clock.now(), await public_names(session, [row.customer]))
 
     async def list(
         self, identity: Identity | None, filters: dict[str, object], *, order_by: str, offset: int, limit: int
@@ -361,8 +381,12 @@ class TaskService:
                 conditions.append(
                     getattr(TaskRow, field) == (_me(identity, value) if field.startswith("assign") else value)
                 )
-        if "parent_task" in filters:
-            conditions.append(TaskRow.parent_task == filters["parent_task"])
+        for field in ("parent_task", "origin"):
+            if field in filters:
+                conditions.append(getattr(TaskRow, field) == filters[field])
+        if "active" in filters:
+            active = TaskRow.state.in_(rules.ACTIVE)
+            conditions.append(active if filters["active"] else not_(active))
         overdue = and_(TaskRow.state.in_(rules.ACTIVE), TaskRow.due_time < now)
         if "overdue" in filters:
             conditions.append(overdue if filters["overdue"] else not_(overdue))
@@ -386,7 +410,9 @@ class TaskService:
                 select(TaskRow).where(*conditions).order_by(*order).offset(offset).limit(limit)
             )
             total = await session.scalar(select(func.count()).select_from(TaskRow).where(*conditions))
-            return [task_to_proto(row, now) for row in rows], int(total or 0)
+            found = list(rows)
+            names = await public_names(session, [row.customer for row in found])
+            return [task_to_proto(row, now, names) for row in found], int(total or 0)
 
     async def history(self, identity: Identity | None, name: str) -> list[task_pb2.TaskHistoryEntry]:
         async with self.db.read() as session:
@@ -695,14 +721,12 @@ class TaskService:
         *,
         note: str = "",
     ) -> None:
-        seq = await session.scalar(
-            select(func.count()).select_from(TaskHistoryRow).where(TaskHistoryRow.task_id == tid)
-        )
+        """A history entry; a new task's first needs no look at the others (a batch of hundreds makes no query)."""
         session.add(
             TaskHistoryRow(
                 id=uuid.uuid4().hex,
                 task_id=tid,
-                seq=int(seq or 0) + 1,
+                seq=1 if action == "created" else await _next(session, TaskHistoryRow, tid),
                 action=action,
                 actor=_who(identity),
                 actor_display_name=identity.display_name if identity else "系统",
@@ -760,6 +784,11 @@ def _allowed(identity: Identity | None, scope: DataScope, row: TaskRow, action: 
             )
         return
     over = scope.everything or row.org_unit in scope.branches
+    if parties.is_assignee and not parties.self_made:
+        raise PermissionDenied(
+            f"不能{rules.VERBS[action]}分派给自己的任务 (you cannot {action} a task assigned to you)",
+            reason="TASK_ASSIGNED_TO_YOU",
+        )
     if not rules.may_direct(parties, can_assign=identity.can("tasks.assign"), over_assignee=over):
         raise PermissionDenied(
             f"只有分派人或其上级可以{rules.VERBS[action]}任务 (only the assigner or a superior may {action} it)",

@@ -154,3 +154,85 @@ class ListCampaignActivitiesResponse(_message.Message):
     next_page_token: str
     total_size: int
     def __init__(self, campaign_activities: _Optional[_Iterable[_Union[_task_pb2.CampaignActivity, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total_size: _Optional[int] = ...) -> None: ...
+
+class PreviewCampaignTargetsRequest(_message.Message):
+    __slots__ = ("campaign", "sample_size")
+    CAMPAIGN_FIELD_NUMBER: _ClassVar[int]
+    SAMPLE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    campaign: _task_pb2.Campaign
+    sample_size: int
+    def __init__(self, campaign: _Optional[_Union[_task_pb2.Campaign, _Mapping]] = ..., sample_size: _Optional[int] = ...) -> None: ...
+
+class PreviewCampaignTargetsResponse(_message.Message):
+    __slots__ = ("target_customer_count", "holdout_customer_count", "units", "sample")
+    TARGET_CUSTOMER_COUNT_FIELD_NUMBER: _ClassVar[int]
+    HOLDOUT_CUSTOMER_COUNT_FIELD_NUMBER: _ClassVar[int]
+    UNITS_FIELD_NUMBER: _ClassVar[int]
+    SAMPLE_FIELD_NUMBER: _ClassVar[int]
+    target_customer_count: int
+    holdout_customer_count: int
+    units: _containers.RepeatedCompositeFieldContainer[_task_pb2.CampaignQuota]
+    sample: _containers.RepeatedCompositeFieldContainer[_task_pb2.CampaignTarget]
+    def __init__(self, target_customer_count: _Optional[int] = ..., holdout_customer_count: _Optional[int] = ..., units: _Optional[_Iterable[_Union[_task_pb2.CampaignQuota, _Mapping]]] = ..., sample: _Optional[_Iterable[_Union[_task_pb2.CampaignTarget, _Mapping]]] = ...) -> None: ...
+
+class ListCampaignTargetsRequest(_message.Message):
+    __slots__ = ("parent", "page_size", "page_token", "filter")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    FILTER_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    page_size: int
+    page_token: str
+    filter: str
+    def __init__(self, parent: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., filter: _Optional[str] = ...) -> None: ...
+
+class ListCampaignTargetsResponse(_message.Message):
+    __slots__ = ("campaign_targets", "next_page_token", "total_size")
+    CAMPAIGN_TARGETS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_SIZE_FIELD_NUMBER: _ClassVar[int]
+    campaign_targets: _containers.RepeatedCompositeFieldContainer[_task_pb2.CampaignTarget]
+    next_page_token: str
+    total_size: int
+    def __init__(self, campaign_targets: _Optional[_Iterable[_Union[_task_pb2.CampaignTarget, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total_size: _Optional[int] = ...) -> None: ...
+
+class AssignCampaignTargetsRequest(_message.Message):
+    __slots__ = ("parent", "targets", "relationship_manager")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    TARGETS_FIELD_NUMBER: _ClassVar[int]
+    RELATIONSHIP_MANAGER_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    targets: _containers.RepeatedScalarFieldContainer[str]
+    relationship_manager: str
+    def __init__(self, parent: _Optional[str] = ..., targets: _Optional[_Iterable[str]] = ..., relationship_manager: _Optional[str] = ...) -> None: ...
+
+class AssignCampaignTargetsResponse(_message.Message):
+    __slots__ = ("campaign_targets",)
+    CAMPAIGN_TARGETS_FIELD_NUMBER: _ClassVar[int]
+    campaign_targets: _containers.RepeatedCompositeFieldContainer[_task_pb2.CampaignTarget]
+    def __init__(self, campaign_targets: _Optional[_Iterable[_Union[_task_pb2.CampaignTarget, _Mapping]]] = ...) -> None: ...
+
+class GetCampaignResultsRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class GetCampaignResultsResponse(_message.Message):
+    __slots__ = ("results",)
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    results: _task_pb2.CampaignResults
+    def __init__(self, results: _Optional[_Union[_task_pb2.CampaignResults, _Mapping]] = ...) -> None: ...
+
+class ListCampaignRevisionsRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class ListCampaignRevisionsResponse(_message.Message):
+    __slots__ = ("revisions",)
+    REVISIONS_FIELD_NUMBER: _ClassVar[int]
+    revisions: _containers.RepeatedCompositeFieldContainer[_task_pb2.CampaignRevision]
+    def __init__(self, revisions: _Optional[_Iterable[_Union[_task_pb2.CampaignRevision, _Mapping]]] = ...) -> None: ...

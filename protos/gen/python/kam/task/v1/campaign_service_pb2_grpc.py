@@ -51,6 +51,11 @@ class CampaignServiceStub:
                 request_serializer=kam_dot_task_dot_v1_dot_campaign__service__pb2.ListCampaignsRequest.SerializeToString,
                 response_deserializer=kam_dot_task_dot_v1_dot_campaign__service__pb2.ListCampaignsResponse.FromString,
                 _registered_method=True)
+        self.PreviewCampaignTargets = channel.unary_unary(
+                '/kam.task.v1.CampaignService/PreviewCampaignTargets',
+                request_serializer=kam_dot_task_dot_v1_dot_campaign__service__pb2.PreviewCampaignTargetsRequest.SerializeToString,
+                response_deserializer=kam_dot_task_dot_v1_dot_campaign__service__pb2.PreviewCampaignTargetsResponse.FromString,
+                _registered_method=True)
         self.UpdateCampaign = channel.unary_unary(
                 '/kam.task.v1.CampaignService/UpdateCampaign',
                 request_serializer=kam_dot_task_dot_v1_dot_campaign__service__pb2.UpdateCampaignRequest.SerializeToString,
@@ -75,6 +80,26 @@ class CampaignServiceStub:
                 '/kam.task.v1.CampaignService/CreateCampaignActivity',
                 request_serializer=kam_dot_task_dot_v1_dot_campaign__service__pb2.CreateCampaignActivityRequest.SerializeToString,
                 response_deserializer=kam_dot_task_dot_v1_dot_campaign__service__pb2.CreateCampaignActivityResponse.FromString,
+                _registered_method=True)
+        self.ListCampaignTargets = channel.unary_unary(
+                '/kam.task.v1.CampaignService/ListCampaignTargets',
+                request_serializer=kam_dot_task_dot_v1_dot_campaign__service__pb2.ListCampaignTargetsRequest.SerializeToString,
+                response_deserializer=kam_dot_task_dot_v1_dot_campaign__service__pb2.ListCampaignTargetsResponse.FromString,
+                _registered_method=True)
+        self.AssignCampaignTargets = channel.unary_unary(
+                '/kam.task.v1.CampaignService/AssignCampaignTargets',
+                request_serializer=kam_dot_task_dot_v1_dot_campaign__service__pb2.AssignCampaignTargetsRequest.SerializeToString,
+                response_deserializer=kam_dot_task_dot_v1_dot_campaign__service__pb2.AssignCampaignTargetsResponse.FromString,
+                _registered_method=True)
+        self.GetCampaignResults = channel.unary_unary(
+                '/kam.task.v1.CampaignService/GetCampaignResults',
+                request_serializer=kam_dot_task_dot_v1_dot_campaign__service__pb2.GetCampaignResultsRequest.SerializeToString,
+                response_deserializer=kam_dot_task_dot_v1_dot_campaign__service__pb2.GetCampaignResultsResponse.FromString,
+                _registered_method=True)
+        self.ListCampaignRevisions = channel.unary_unary(
+                '/kam.task.v1.CampaignService/ListCampaignRevisions',
+                request_serializer=kam_dot_task_dot_v1_dot_campaign__service__pb2.ListCampaignRevisionsRequest.SerializeToString,
+                response_deserializer=kam_dot_task_dot_v1_dot_campaign__service__pb2.ListCampaignRevisionsResponse.FromString,
                 _registered_method=True)
         self.ListCampaignActivities = channel.unary_unary(
                 '/kam.task.v1.CampaignService/ListCampaignActivities',
@@ -109,16 +134,27 @@ class CampaignServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def PreviewCampaignTargets(self, request, context):
+        """Shows who a campaign's segment targets now (a live count for the builder): the count, the hold-out, the
+        count per executing unit and a sample. Nothing is stored.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def UpdateCampaign(self, request, context):
-        """Updates a draft or active campaign (dates, target, units, description).
+        """Updates a campaign. In draft everything; once active the name, description, script, end date, target and
+        quotas, each change a new revision (ListCampaignRevisions).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def LaunchCampaign(self, request, context):
-        """Launches a draft campaign: it becomes active and a task is assigned to the manager of each executing
-        unit. Publishes CampaignLaunched.
+        """Launches a draft campaign: the target list is fixed from the segment (the hold-out drawn), each customer
+        goes to their relationship manager, quotas are distributed, each relationship manager with targets gets a
+        task, and each executing unit's managers one to assign the targets without a manager. Accounts already
+        opened inside the period are attributed. Publishes CampaignLaunched.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -140,6 +176,37 @@ class CampaignServiceServicer:
 
     def CreateCampaignActivity(self, request, context):
         """Records a marketing activity in an active campaign. Publishes CampaignActivityRecorded.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListCampaignTargets(self, request, context):
+        """Lists a campaign's target customers within the caller's reach (a relationship manager: those assigned to
+        them; a branch manager: those of their subtree).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AssignCampaignTargets(self, request, context):
+        """Assigns target customers to a relationship manager of their branch (a branch manager distributing the
+        branch's share).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCampaignResults(self, request, context):
+        """A campaign's results (营销成果) within the caller's reach: progress against quota per executing unit and
+        relationship manager, the funnel, the bank's own data (accounts opened) and the lift over the hold-out.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListCampaignRevisions(self, request, context):
+        """A campaign's revisions after launch, oldest first.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -170,6 +237,11 @@ def add_CampaignServiceServicer_to_server(servicer, server):
                     request_deserializer=kam_dot_task_dot_v1_dot_campaign__service__pb2.ListCampaignsRequest.FromString,
                     response_serializer=kam_dot_task_dot_v1_dot_campaign__service__pb2.ListCampaignsResponse.SerializeToString,
             ),
+            'PreviewCampaignTargets': grpc.unary_unary_rpc_method_handler(
+                    servicer.PreviewCampaignTargets,
+                    request_deserializer=kam_dot_task_dot_v1_dot_campaign__service__pb2.PreviewCampaignTargetsRequest.FromString,
+                    response_serializer=kam_dot_task_dot_v1_dot_campaign__service__pb2.PreviewCampaignTargetsResponse.SerializeToString,
+            ),
             'UpdateCampaign': grpc.unary_unary_rpc_method_handler(
                     servicer.UpdateCampaign,
                     request_deserializer=kam_dot_task_dot_v1_dot_campaign__service__pb2.UpdateCampaignRequest.FromString,
@@ -194,6 +266,26 @@ def add_CampaignServiceServicer_to_server(servicer, server):
                     servicer.CreateCampaignActivity,
                     request_deserializer=kam_dot_task_dot_v1_dot_campaign__service__pb2.CreateCampaignActivityRequest.FromString,
                     response_serializer=kam_dot_task_dot_v1_dot_campaign__service__pb2.CreateCampaignActivityResponse.SerializeToString,
+            ),
+            'ListCampaignTargets': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCampaignTargets,
+                    request_deserializer=kam_dot_task_dot_v1_dot_campaign__service__pb2.ListCampaignTargetsRequest.FromString,
+                    response_serializer=kam_dot_task_dot_v1_dot_campaign__service__pb2.ListCampaignTargetsResponse.SerializeToString,
+            ),
+            'AssignCampaignTargets': grpc.unary_unary_rpc_method_handler(
+                    servicer.AssignCampaignTargets,
+                    request_deserializer=kam_dot_task_dot_v1_dot_campaign__service__pb2.AssignCampaignTargetsRequest.FromString,
+                    response_serializer=kam_dot_task_dot_v1_dot_campaign__service__pb2.AssignCampaignTargetsResponse.SerializeToString,
+            ),
+            'GetCampaignResults': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCampaignResults,
+                    request_deserializer=kam_dot_task_dot_v1_dot_campaign__service__pb2.GetCampaignResultsRequest.FromString,
+                    response_serializer=kam_dot_task_dot_v1_dot_campaign__service__pb2.GetCampaignResultsResponse.SerializeToString,
+            ),
+            'ListCampaignRevisions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCampaignRevisions,
+                    request_deserializer=kam_dot_task_dot_v1_dot_campaign__service__pb2.ListCampaignRevisionsRequest.FromString,
+                    response_serializer=kam_dot_task_dot_v1_dot_campaign__service__pb2.ListCampaignRevisionsResponse.SerializeToString,
             ),
             'ListCampaignActivities': grpc.unary_unary_rpc_method_handler(
                     servicer.ListCampaignActivities,
@@ -284,6 +376,33 @@ class CampaignService:
             '/kam.task.v1.CampaignService/ListCampaigns',
             kam_dot_task_dot_v1_dot_campaign__service__pb2.ListCampaignsRequest.SerializeToString,
             kam_dot_task_dot_v1_dot_campaign__service__pb2.ListCampaignsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PreviewCampaignTargets(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.task.v1.CampaignService/PreviewCampaignTargets',
+            kam_dot_task_dot_v1_dot_campaign__service__pb2.PreviewCampaignTargetsRequest.SerializeToString,
+            kam_dot_task_dot_v1_dot_campaign__service__pb2.PreviewCampaignTargetsResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -419,6 +538,114 @@ class CampaignService:
             '/kam.task.v1.CampaignService/CreateCampaignActivity',
             kam_dot_task_dot_v1_dot_campaign__service__pb2.CreateCampaignActivityRequest.SerializeToString,
             kam_dot_task_dot_v1_dot_campaign__service__pb2.CreateCampaignActivityResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCampaignTargets(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.task.v1.CampaignService/ListCampaignTargets',
+            kam_dot_task_dot_v1_dot_campaign__service__pb2.ListCampaignTargetsRequest.SerializeToString,
+            kam_dot_task_dot_v1_dot_campaign__service__pb2.ListCampaignTargetsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AssignCampaignTargets(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.task.v1.CampaignService/AssignCampaignTargets',
+            kam_dot_task_dot_v1_dot_campaign__service__pb2.AssignCampaignTargetsRequest.SerializeToString,
+            kam_dot_task_dot_v1_dot_campaign__service__pb2.AssignCampaignTargetsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCampaignResults(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.task.v1.CampaignService/GetCampaignResults',
+            kam_dot_task_dot_v1_dot_campaign__service__pb2.GetCampaignResultsRequest.SerializeToString,
+            kam_dot_task_dot_v1_dot_campaign__service__pb2.GetCampaignResultsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCampaignRevisions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.task.v1.CampaignService/ListCampaignRevisions',
+            kam_dot_task_dot_v1_dot_campaign__service__pb2.ListCampaignRevisionsRequest.SerializeToString,
+            kam_dot_task_dot_v1_dot_campaign__service__pb2.ListCampaignRevisionsResponse.FromString,
             options,
             channel_credentials,
             insecure,

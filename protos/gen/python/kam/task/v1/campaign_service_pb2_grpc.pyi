@@ -41,11 +41,19 @@ class CampaignServiceStub:
     """Gets a campaign with its progress."""
     ListCampaigns: _grpc.UnaryUnaryMultiCallable[_campaign_service_pb2.ListCampaignsRequest, _campaign_service_pb2.ListCampaignsResponse]
     """Lists campaigns visible to the caller."""
+    PreviewCampaignTargets: _grpc.UnaryUnaryMultiCallable[_campaign_service_pb2.PreviewCampaignTargetsRequest, _campaign_service_pb2.PreviewCampaignTargetsResponse]
+    """Shows who a campaign's segment targets now (a live count for the builder): the count, the hold-out, the
+    count per executing unit and a sample. Nothing is stored.
+    """
     UpdateCampaign: _grpc.UnaryUnaryMultiCallable[_campaign_service_pb2.UpdateCampaignRequest, _campaign_service_pb2.UpdateCampaignResponse]
-    """Updates a draft or active campaign (dates, target, units, description)."""
+    """Updates a campaign. In draft everything; once active the name, description, script, end date, target and
+    quotas, each change a new revision (ListCampaignRevisions).
+    """
     LaunchCampaign: _grpc.UnaryUnaryMultiCallable[_campaign_service_pb2.LaunchCampaignRequest, _campaign_service_pb2.LaunchCampaignResponse]
-    """Launches a draft campaign: it becomes active and a task is assigned to the manager of each executing
-    unit. Publishes CampaignLaunched.
+    """Launches a draft campaign: the target list is fixed from the segment (the hold-out drawn), each customer
+    goes to their relationship manager, quotas are distributed, each relationship manager with targets gets a
+    task, and each executing unit's managers one to assign the targets without a manager. Accounts already
+    opened inside the period are attributed. Publishes CampaignLaunched.
     """
     CompleteCampaign: _grpc.UnaryUnaryMultiCallable[_campaign_service_pb2.CompleteCampaignRequest, _campaign_service_pb2.CompleteCampaignResponse]
     """Completes an active campaign. Publishes CampaignClosed."""
@@ -53,6 +61,20 @@ class CampaignServiceStub:
     """Cancels a draft or active campaign. Publishes CampaignClosed."""
     CreateCampaignActivity: _grpc.UnaryUnaryMultiCallable[_campaign_service_pb2.CreateCampaignActivityRequest, _campaign_service_pb2.CreateCampaignActivityResponse]
     """Records a marketing activity in an active campaign. Publishes CampaignActivityRecorded."""
+    ListCampaignTargets: _grpc.UnaryUnaryMultiCallable[_campaign_service_pb2.ListCampaignTargetsRequest, _campaign_service_pb2.ListCampaignTargetsResponse]
+    """Lists a campaign's target customers within the caller's reach (a relationship manager: those assigned to
+    them; a branch manager: those of their subtree).
+    """
+    AssignCampaignTargets: _grpc.UnaryUnaryMultiCallable[_campaign_service_pb2.AssignCampaignTargetsRequest, _campaign_service_pb2.AssignCampaignTargetsResponse]
+    """Assigns target customers to a relationship manager of their branch (a branch manager distributing the
+    branch's share).
+    """
+    GetCampaignResults: _grpc.UnaryUnaryMultiCallable[_campaign_service_pb2.GetCampaignResultsRequest, _campaign_service_pb2.GetCampaignResultsResponse]
+    """A campaign's results (营销成果) within the caller's reach: progress against quota per executing unit and
+    relationship manager, the funnel, the bank's own data (accounts opened) and the lift over the hold-out.
+    """
+    ListCampaignRevisions: _grpc.UnaryUnaryMultiCallable[_campaign_service_pb2.ListCampaignRevisionsRequest, _campaign_service_pb2.ListCampaignRevisionsResponse]
+    """A campaign's revisions after launch, oldest first."""
     ListCampaignActivities: _grpc.UnaryUnaryMultiCallable[_campaign_service_pb2.ListCampaignActivitiesRequest, _campaign_service_pb2.ListCampaignActivitiesResponse]
     """Lists a campaign's activities, newest first."""
 
@@ -69,11 +91,19 @@ class CampaignServiceAsyncStub(CampaignServiceStub):
     """Gets a campaign with its progress."""
     ListCampaigns: _aio.UnaryUnaryMultiCallable[_campaign_service_pb2.ListCampaignsRequest, _campaign_service_pb2.ListCampaignsResponse]  # type: ignore[assignment]
     """Lists campaigns visible to the caller."""
+    PreviewCampaignTargets: _aio.UnaryUnaryMultiCallable[_campaign_service_pb2.PreviewCampaignTargetsRequest, _campaign_service_pb2.PreviewCampaignTargetsResponse]  # type: ignore[assignment]
+    """Shows who a campaign's segment targets now (a live count for the builder): the count, the hold-out, the
+    count per executing unit and a sample. Nothing is stored.
+    """
     UpdateCampaign: _aio.UnaryUnaryMultiCallable[_campaign_service_pb2.UpdateCampaignRequest, _campaign_service_pb2.UpdateCampaignResponse]  # type: ignore[assignment]
-    """Updates a draft or active campaign (dates, target, units, description)."""
+    """Updates a campaign. In draft everything; once active the name, description, script, end date, target and
+    quotas, each change a new revision (ListCampaignRevisions).
+    """
     LaunchCampaign: _aio.UnaryUnaryMultiCallable[_campaign_service_pb2.LaunchCampaignRequest, _campaign_service_pb2.LaunchCampaignResponse]  # type: ignore[assignment]
-    """Launches a draft campaign: it becomes active and a task is assigned to the manager of each executing
-    unit. Publishes CampaignLaunched.
+    """Launches a draft campaign: the target list is fixed from the segment (the hold-out drawn), each customer
+    goes to their relationship manager, quotas are distributed, each relationship manager with targets gets a
+    task, and each executing unit's managers one to assign the targets without a manager. Accounts already
+    opened inside the period are attributed. Publishes CampaignLaunched.
     """
     CompleteCampaign: _aio.UnaryUnaryMultiCallable[_campaign_service_pb2.CompleteCampaignRequest, _campaign_service_pb2.CompleteCampaignResponse]  # type: ignore[assignment]
     """Completes an active campaign. Publishes CampaignClosed."""
@@ -81,6 +111,20 @@ class CampaignServiceAsyncStub(CampaignServiceStub):
     """Cancels a draft or active campaign. Publishes CampaignClosed."""
     CreateCampaignActivity: _aio.UnaryUnaryMultiCallable[_campaign_service_pb2.CreateCampaignActivityRequest, _campaign_service_pb2.CreateCampaignActivityResponse]  # type: ignore[assignment]
     """Records a marketing activity in an active campaign. Publishes CampaignActivityRecorded."""
+    ListCampaignTargets: _aio.UnaryUnaryMultiCallable[_campaign_service_pb2.ListCampaignTargetsRequest, _campaign_service_pb2.ListCampaignTargetsResponse]  # type: ignore[assignment]
+    """Lists a campaign's target customers within the caller's reach (a relationship manager: those assigned to
+    them; a branch manager: those of their subtree).
+    """
+    AssignCampaignTargets: _aio.UnaryUnaryMultiCallable[_campaign_service_pb2.AssignCampaignTargetsRequest, _campaign_service_pb2.AssignCampaignTargetsResponse]  # type: ignore[assignment]
+    """Assigns target customers to a relationship manager of their branch (a branch manager distributing the
+    branch's share).
+    """
+    GetCampaignResults: _aio.UnaryUnaryMultiCallable[_campaign_service_pb2.GetCampaignResultsRequest, _campaign_service_pb2.GetCampaignResultsResponse]  # type: ignore[assignment]
+    """A campaign's results (营销成果) within the caller's reach: progress against quota per executing unit and
+    relationship manager, the funnel, the bank's own data (accounts opened) and the lift over the hold-out.
+    """
+    ListCampaignRevisions: _aio.UnaryUnaryMultiCallable[_campaign_service_pb2.ListCampaignRevisionsRequest, _campaign_service_pb2.ListCampaignRevisionsResponse]  # type: ignore[assignment]
+    """A campaign's revisions after launch, oldest first."""
     ListCampaignActivities: _aio.UnaryUnaryMultiCallable[_campaign_service_pb2.ListCampaignActivitiesRequest, _campaign_service_pb2.ListCampaignActivitiesResponse]  # type: ignore[assignment]
     """Lists a campaign's activities, newest first."""
 
@@ -114,12 +158,24 @@ class CampaignServiceServicer(metaclass=_abc_1.ABCMeta):
         """Lists campaigns visible to the caller."""
 
     @_abc_1.abstractmethod
+    def PreviewCampaignTargets(
+        self,
+        request: _campaign_service_pb2.PreviewCampaignTargetsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_campaign_service_pb2.PreviewCampaignTargetsResponse, _abc.Awaitable[_campaign_service_pb2.PreviewCampaignTargetsResponse]]:
+        """Shows who a campaign's segment targets now (a live count for the builder): the count, the hold-out, the
+        count per executing unit and a sample. Nothing is stored.
+        """
+
+    @_abc_1.abstractmethod
     def UpdateCampaign(
         self,
         request: _campaign_service_pb2.UpdateCampaignRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_campaign_service_pb2.UpdateCampaignResponse, _abc.Awaitable[_campaign_service_pb2.UpdateCampaignResponse]]:
-        """Updates a draft or active campaign (dates, target, units, description)."""
+        """Updates a campaign. In draft everything; once active the name, description, script, end date, target and
+        quotas, each change a new revision (ListCampaignRevisions).
+        """
 
     @_abc_1.abstractmethod
     def LaunchCampaign(
@@ -127,8 +183,10 @@ class CampaignServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _campaign_service_pb2.LaunchCampaignRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_campaign_service_pb2.LaunchCampaignResponse, _abc.Awaitable[_campaign_service_pb2.LaunchCampaignResponse]]:
-        """Launches a draft campaign: it becomes active and a task is assigned to the manager of each executing
-        unit. Publishes CampaignLaunched.
+        """Launches a draft campaign: the target list is fixed from the segment (the hold-out drawn), each customer
+        goes to their relationship manager, quotas are distributed, each relationship manager with targets gets a
+        task, and each executing unit's managers one to assign the targets without a manager. Accounts already
+        opened inside the period are attributed. Publishes CampaignLaunched.
         """
 
     @_abc_1.abstractmethod
@@ -154,6 +212,44 @@ class CampaignServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_campaign_service_pb2.CreateCampaignActivityResponse, _abc.Awaitable[_campaign_service_pb2.CreateCampaignActivityResponse]]:
         """Records a marketing activity in an active campaign. Publishes CampaignActivityRecorded."""
+
+    @_abc_1.abstractmethod
+    def ListCampaignTargets(
+        self,
+        request: _campaign_service_pb2.ListCampaignTargetsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_campaign_service_pb2.ListCampaignTargetsResponse, _abc.Awaitable[_campaign_service_pb2.ListCampaignTargetsResponse]]:
+        """Lists a campaign's target customers within the caller's reach (a relationship manager: those assigned to
+        them; a branch manager: those of their subtree).
+        """
+
+    @_abc_1.abstractmethod
+    def AssignCampaignTargets(
+        self,
+        request: _campaign_service_pb2.AssignCampaignTargetsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_campaign_service_pb2.AssignCampaignTargetsResponse, _abc.Awaitable[_campaign_service_pb2.AssignCampaignTargetsResponse]]:
+        """Assigns target customers to a relationship manager of their branch (a branch manager distributing the
+        branch's share).
+        """
+
+    @_abc_1.abstractmethod
+    def GetCampaignResults(
+        self,
+        request: _campaign_service_pb2.GetCampaignResultsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_campaign_service_pb2.GetCampaignResultsResponse, _abc.Awaitable[_campaign_service_pb2.GetCampaignResultsResponse]]:
+        """A campaign's results (营销成果) within the caller's reach: progress against quota per executing unit and
+        relationship manager, the funnel, the bank's own data (accounts opened) and the lift over the hold-out.
+        """
+
+    @_abc_1.abstractmethod
+    def ListCampaignRevisions(
+        self,
+        request: _campaign_service_pb2.ListCampaignRevisionsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_campaign_service_pb2.ListCampaignRevisionsResponse, _abc.Awaitable[_campaign_service_pb2.ListCampaignRevisionsResponse]]:
+        """A campaign's revisions after launch, oldest first."""
 
     @_abc_1.abstractmethod
     def ListCampaignActivities(

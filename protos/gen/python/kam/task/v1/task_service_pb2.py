@@ -27,11 +27,13 @@ from google.api import client_pb2 as google_dot_api_dot_client__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
 from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
+from google.type import date_pb2 as google_dot_type_dot_date__pb2
 from kam.api.v1 import authorization_pb2 as kam_dot_api_dot_v1_dot_authorization__pb2
+from kam.task.v1 import efficiency_pb2 as kam_dot_task_dot_v1_dot_efficiency__pb2
 from kam.task.v1 import task_pb2 as kam_dot_task_dot_v1_dot_task__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ekam/task/v1/task_service.proto\x12\x0bkam.task.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1ekam/api/v1/authorization.proto\x1a\x16kam/task/v1/task.proto\"N\n\x11\x43reateTaskRequest\x12%\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.TaskB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"5\n\x12\x43reateTaskResponse\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\"6\n\x0eGetTaskRequest\x12$\n\x04name\x18\x01 \x01(\tB\x16\xe2\x41\x01\x02\xfa\x41\x0f\n\rtask.kam/Task\"2\n\x0fGetTaskResponse\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\"[\n\x10ListTasksRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\x12\x10\n\x08order_by\x18\x04 \x01(\t\"b\n\x11ListTasksResponse\x12 \n\x05tasks\x18\x01 \x03(\x0b\x32\x11.kam.task.v1.Task\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"k\n\x11UpdateTaskRequest\x12%\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.TaskB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"5\n\x12UpdateTaskResponse\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\"F\n\x10StartTaskRequest\x12$\n\x04name\x18\x01 \x01(\tB\x16\xe2\x41\x01\x02\xfa\x41\x0f\n\rtask.kam/Task\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"4\n\x11StartTaskResponse\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\"|\n\x13\x43ompleteTaskRequest\x12$\n\x04name\x18\x01 \x01(\tB\x16\xe2\x41\x01\x02\xfa\x41\x0f\n\rtask.kam/Task\x12\x31\n\ncompletion\x18\x02 \x01(\x0b\x32\x17.kam.task.v1.CompletionB\x04\xe2\x41\x01\x02\x12\x0c\n\x04\x65tag\x18\x03 \x01(\t\"7\n\x14\x43ompleteTaskResponse\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\"^\n\x11\x43\x61ncelTaskRequest\x12$\n\x04name\x18\x01 \x01(\tB\x16\xe2\x41\x01\x02\xfa\x41\x0f\n\rtask.kam/Task\x12\x15\n\rcancel_reason\x18\x02 \x01(\t\x12\x0c\n\x04\x65tag\x18\x03 \x01(\t\"5\n\x12\x43\x61ncelTaskResponse\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\"y\n\x17\x42\x61tchCreateTasksRequest\x12%\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.TaskB\x04\xe2\x41\x01\x02\x12\x11\n\tassignees\x18\x02 \x03(\t\x12\x10\n\x08org_unit\x18\x03 \x01(\t\x12\x12\n\nrequest_id\x18\x04 \x01(\t\"<\n\x18\x42\x61tchCreateTasksResponse\x12 \n\x05tasks\x18\x01 \x03(\x0b\x32\x11.kam.task.v1.Task\"X\n\x11\x41\x63\x63\x65ptTaskRequest\x12$\n\x04name\x18\x01 \x01(\tB\x16\xe2\x41\x01\x02\xfa\x41\x0f\n\rtask.kam/Task\x12\x0f\n\x07\x63omment\x18\x02 \x01(\t\x12\x0c\n\x04\x65tag\x18\x03 \x01(\t\"5\n\x12\x41\x63\x63\x65ptTaskResponse\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\"]\n\x11ReturnTaskRequest\x12$\n\x04name\x18\x01 \x01(\tB\x16\xe2\x41\x01\x02\xfa\x41\x0f\n\rtask.kam/Task\x12\x14\n\x06reason\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12\x0c\n\x04\x65tag\x18\x03 \x01(\t\"5\n\x12ReturnTaskResponse\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\"s\n\x18\x43reateTaskCommentRequest\x12&\n\x06parent\x18\x01 \x01(\tB\x16\xe2\x41\x01\x02\xfa\x41\x0f\n\rtask.kam/Task\x12/\n\x07\x63omment\x18\x02 \x01(\x0b\x32\x18.kam.task.v1.TaskCommentB\x04\xe2\x41\x01\x02\"F\n\x19\x43reateTaskCommentResponse\x12)\n\x07\x63omment\x18\x01 \x01(\x0b\x32\x18.kam.task.v1.TaskComment\"h\n\x17ListTaskCommentsRequest\x12&\n\x06parent\x18\x01 \x01(\tB\x16\xe2\x41\x01\x02\xfa\x41\x0f\n\rtask.kam/Task\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"_\n\x18ListTaskCommentsResponse\x12*\n\x08\x63omments\x18\x01 \x03(\x0b\x32\x18.kam.task.v1.TaskComment\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\">\n\x16ListTaskHistoryRequest\x12$\n\x04name\x18\x01 \x01(\tB\x16\xe2\x41\x01\x02\xfa\x41\x0f\n\rtask.kam/Task\"I\n\x17ListTaskHistoryResponse\x12.\n\x07\x65ntries\x18\x01 \x03(\x0b\x32\x1d.kam.task.v1.TaskHistoryEntry2\xd7\x0f\n\x0bTaskService\x12\x83\x01\n\nCreateTask\x12\x1e.kam.task.v1.CreateTaskRequest\x1a\x1f.kam.task.v1.CreateTaskResponse\"4\xda\x41\x04task\xc2\xf3\x18\x0c\n\ntasks.work\x82\xd3\xe4\x93\x02\x17\"\t/v1/tasks:\x04taskb\x04task\x12\x93\x01\n\x10\x42\x61tchCreateTasks\x12$.kam.task.v1.BatchCreateTasksRequest\x1a%.kam.task.v1.BatchCreateTasksResponse\"2\xc2\xf3\x18\x0e\n\x0ctasks.assign\x82\xd3\xe4\x93\x02\x1a\"\x15/v1/tasks:batchCreate:\x01*\x12\x80\x01\n\x07GetTask\x12\x1b.kam.task.v1.GetTaskRequest\x1a\x1c.kam.task.v1.GetTaskResponse\":\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x0c\n\ntasks.read\x82\xd3\xe4\x93\x02\x1a\x12\x12/v1/{name=tasks/*}b\x04task\x12p\n\tListTasks\x12\x1d.kam.task.v1.ListTasksRequest\x1a\x1e.kam.task.v1.ListTasksResponse\"$\x90\x02\x01\xc2\xf3\x18\x0c\n\ntasks.read\x82\xd3\xe4\x93\x02\x0b\x12\t/v1/tasks\x12\x9f\x01\n\nUpdateTask\x12\x1e.kam.task.v1.UpdateTaskRequest\x1a\x1f.kam.task.v1.UpdateTaskResponse\"P\xda\x41\x10task,update_mask\xc2\xf3\x18\x0e\n\x0ctasks.assign\x82\xd3\xe4\x93\x02%2\x17/v1/{task.name=tasks/*}:\x04taskb\x04task\x12\x8c\x01\n\tStartTask\x12\x1d.kam.task.v1.StartTaskRequest\x1a\x1e.kam.task.v1.StartTaskResponse\"@\xda\x41\x04name\xc2\xf3\x18\x0c\n\ntasks.work\x82\xd3\xe4\x93\x02#\"\x18/v1/{name=tasks/*}:start:\x01*b\x04task\x12\xa3\x01\n\x0c\x43ompleteTask\x12 .kam.task.v1.CompleteTaskRequest\x1a!.kam.task.v1.CompleteTaskResponse\"N\xda\x41\x0fname,completion\xc2\xf3\x18\x0c\n\ntasks.work\x82\xd3\xe4\x93\x02&\"\x1b/v1/{name=tasks/*}:complete:\x01*b\x04task\x12\x92\x01\n\nAcceptTask\x12\x1e.kam.task.v1.AcceptTaskRequest\x1a\x1f.kam.task.v1.AcceptTaskResponse\"C\xda\x41\x04name\xc2\xf3\x18\x0e\n\x0ctasks.assign\x82\xd3\xe4\x93\x02$\"\x19/v1/{name=tasks/*}:accept:\x01*b\x04task\x12\x99\x01\n\nReturnTask\x12\x1e.kam.task.v1.ReturnTaskRequest\x1a\x1f.kam.task.v1.ReturnTaskResponse\"J\xda\x41\x0bname,reason\xc2\xf3\x18\x0e\n\x0ctasks.assign\x82\xd3\xe4\x93\x02$\"\x19/v1/{name=tasks/*}:return:\x01*b\x04task\x12\xbc\x01\n\x11\x43reateTaskComment\x12%.kam.task.v1.CreateTaskCommentRequest\x1a&.kam.task.v1.CreateTaskCommentResponse\"X\xda\x41\x0eparent,comment\xc2\xf3\x18\x0c\n\ntasks.read\x82\xd3\xe4\x93\x02\x31\"\x1d/v1/{parent=tasks/*}/comments:\x07\x63ommentb\x07\x63omment\x12\xa2\x01\n\x10ListTaskComments\x12$.kam.task.v1.ListTaskCommentsRequest\x1a%.kam.task.v1.ListTaskCommentsResponse\"A\x90\x02\x01\xda\x41\x06parent\xc2\xf3\x18\x0c\n\ntasks.read\x82\xd3\xe4\x93\x02\x1f\x12\x1d/v1/{parent=tasks/*}/comments\x12\x9a\x01\n\x0fListTaskHistory\x12#.kam.task.v1.ListTaskHistoryRequest\x1a$.kam.task.v1.ListTaskHistoryResponse\"<\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x0c\n\ntasks.read\x82\xd3\xe4\x93\x02\x1c\x12\x1a/v1/{name=tasks/*}/history\x12\xa0\x01\n\nCancelTask\x12\x1e.kam.task.v1.CancelTaskRequest\x1a\x1f.kam.task.v1.CancelTaskResponse\"Q\xda\x41\x12name,cancel_reason\xc2\xf3\x18\x0e\n\x0ctasks.assign\x82\xd3\xe4\x93\x02$\"\x19/v1/{name=tasks/*}:cancel:\x01*b\x04task\x1a\x0b\xca\x41\x08task.kamb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ekam/task/v1/task_service.proto\x12\x0bkam.task.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x16google/type/date.proto\x1a\x1ekam/api/v1/authorization.proto\x1a\x1ckam/task/v1/efficiency.proto\x1a\x16kam/task/v1/task.proto\"N\n\x11\x43reateTaskRequest\x12%\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.TaskB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"5\n\x12\x43reateTaskResponse\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\"6\n\x0eGetTaskRequest\x12$\n\x04name\x18\x01 \x01(\tB\x16\xe2\x41\x01\x02\xfa\x41\x0f\n\rtask.kam/Task\"2\n\x0fGetTaskResponse\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\"[\n\x10ListTasksRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\x12\x10\n\x08order_by\x18\x04 \x01(\t\"b\n\x11ListTasksResponse\x12 \n\x05tasks\x18\x01 \x03(\x0b\x32\x11.kam.task.v1.Task\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"k\n\x11UpdateTaskRequest\x12%\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.TaskB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"5\n\x12UpdateTaskResponse\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\"F\n\x10StartTaskRequest\x12$\n\x04name\x18\x01 \x01(\tB\x16\xe2\x41\x01\x02\xfa\x41\x0f\n\rtask.kam/Task\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"4\n\x11StartTaskResponse\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\"|\n\x13\x43ompleteTaskRequest\x12$\n\x04name\x18\x01 \x01(\tB\x16\xe2\x41\x01\x02\xfa\x41\x0f\n\rtask.kam/Task\x12\x31\n\ncompletion\x18\x02 \x01(\x0b\x32\x17.kam.task.v1.CompletionB\x04\xe2\x41\x01\x02\x12\x0c\n\x04\x65tag\x18\x03 \x01(\t\"7\n\x14\x43ompleteTaskResponse\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\"^\n\x11\x43\x61ncelTaskRequest\x12$\n\x04name\x18\x01 \x01(\tB\x16\xe2\x41\x01\x02\xfa\x41\x0f\n\rtask.kam/Task\x12\x15\n\rcancel_reason\x18\x02 \x01(\t\x12\x0c\n\x04\x65tag\x18\x03 \x01(\t\"5\n\x12\x43\x61ncelTaskResponse\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\"y\n\x17\x42\x61tchCreateTasksRequest\x12%\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.TaskB\x04\xe2\x41\x01\x02\x12\x11\n\tassignees\x18\x02 \x03(\t\x12\x10\n\x08org_unit\x18\x03 \x01(\t\x12\x12\n\nrequest_id\x18\x04 \x01(\t\"<\n\x18\x42\x61tchCreateTasksResponse\x12 \n\x05tasks\x18\x01 \x03(\x0b\x32\x11.kam.task.v1.Task\"X\n\x11\x41\x63\x63\x65ptTaskRequest\x12$\n\x04name\x18\x01 \x01(\tB\x16\xe2\x41\x01\x02\xfa\x41\x0f\n\rtask.kam/Task\x12\x0f\n\x07\x63omment\x18\x02 \x01(\t\x12\x0c\n\x04\x65tag\x18\x03 \x01(\t\"5\n\x12\x41\x63\x63\x65ptTaskResponse\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\"]\n\x11ReturnTaskRequest\x12$\n\x04name\x18\x01 \x01(\tB\x16\xe2\x41\x01\x02\xfa\x41\x0f\n\rtask.kam/Task\x12\x14\n\x06reason\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12\x0c\n\x04\x65tag\x18\x03 \x01(\t\"5\n\x12ReturnTaskResponse\x12\x1f\n\x04task\x18\x01 \x01(\x0b\x32\x11.kam.task.v1.Task\"s\n\x18\x43reateTaskCommentRequest\x12&\n\x06parent\x18\x01 \x01(\tB\x16\xe2\x41\x01\x02\xfa\x41\x0f\n\rtask.kam/Task\x12/\n\x07\x63omment\x18\x02 \x01(\x0b\x32\x18.kam.task.v1.TaskCommentB\x04\xe2\x41\x01\x02\"F\n\x19\x43reateTaskCommentResponse\x12)\n\x07\x63omment\x18\x01 \x01(\x0b\x32\x18.kam.task.v1.TaskComment\"h\n\x17ListTaskCommentsRequest\x12&\n\x06parent\x18\x01 \x01(\tB\x16\xe2\x41\x01\x02\xfa\x41\x0f\n\rtask.kam/Task\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"_\n\x18ListTaskCommentsResponse\x12*\n\x08\x63omments\x18\x01 \x03(\x0b\x32\x18.kam.task.v1.TaskComment\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\">\n\x16ListTaskHistoryRequest\x12$\n\x04name\x18\x01 \x01(\tB\x16\xe2\x41\x01\x02\xfa\x41\x0f\n\rtask.kam/Task\"I\n\x17ListTaskHistoryResponse\x12.\n\x07\x65ntries\x18\x01 \x03(\x0b\x32\x1d.kam.task.v1.TaskHistoryEntry\"\xb5\x02\n\x18GetWorkEfficiencyRequest\x12+\n\nstart_date\x18\x01 \x01(\x0b\x32\x11.google.type.DateB\x04\xe2\x41\x01\x02\x12)\n\x08\x65nd_date\x18\x02 \x01(\x0b\x32\x11.google.type.DateB\x04\xe2\x41\x01\x02\x12\x31\n\x08group_by\x18\x03 \x01(\x0e\x32\x1f.kam.task.v1.EfficiencyGrouping\x12+\n\x08org_unit\x18\x04 \x01(\tB\x19\xfa\x41\x16\n\x14identity.kam/OrgUnit\x12\'\n\x08priority\x18\x05 \x01(\x0e\x32\x15.kam.task.v1.Priority\x12\x38\n\x11trend_granularity\x18\x06 \x01(\x0e\x32\x1d.kam.task.v1.TrendGranularity\"L\n\x19GetWorkEfficiencyResponse\x12/\n\nefficiency\x18\x01 \x01(\x0b\x32\x1b.kam.task.v1.WorkEfficiency2\xf3\x10\n\x0bTaskService\x12\x83\x01\n\nCreateTask\x12\x1e.kam.task.v1.CreateTaskRequest\x1a\x1f.kam.task.v1.CreateTaskResponse\"4\xda\x41\x04task\xc2\xf3\x18\x0c\n\ntasks.work\x82\xd3\xe4\x93\x02\x17\"\t/v1/tasks:\x04taskb\x04task\x12\x93\x01\n\x10\x42\x61tchCreateTasks\x12$.kam.task.v1.BatchCreateTasksRequest\x1a%.kam.task.v1.BatchCreateTasksResponse\"2\xc2\xf3\x18\x0e\n\x0ctasks.assign\x82\xd3\xe4\x93\x02\x1a\"\x15/v1/tasks:batchCreate:\x01*\x12\x80\x01\n\x07GetTask\x12\x1b.kam.task.v1.GetTaskRequest\x1a\x1c.kam.task.v1.GetTaskResponse\":\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x0c\n\ntasks.read\x82\xd3\xe4\x93\x02\x1a\x12\x12/v1/{name=tasks/*}b\x04task\x12p\n\tListTasks\x12\x1d.kam.task.v1.ListTasksRequest\x1a\x1e.kam.task.v1.ListTasksResponse\"$\x90\x02\x01\xc2\xf3\x18\x0c\n\ntasks.read\x82\xd3\xe4\x93\x02\x0b\x12\t/v1/tasks\x12\x9d\x01\n\nUpdateTask\x12\x1e.kam.task.v1.UpdateTaskRequest\x1a\x1f.kam.task.v1.UpdateTaskResponse\"N\xda\x41\x10task,update_mask\xc2\xf3\x18\x0c\n\ntasks.work\x82\xd3\xe4\x93\x02%2\x17/v1/{task.name=tasks/*}:\x04taskb\x04task\x12\x8c\x01\n\tStartTask\x12\x1d.kam.task.v1.StartTaskRequest\x1a\x1e.kam.task.v1.StartTaskResponse\"@\xda\x41\x04name\xc2\xf3\x18\x0c\n\ntasks.work\x82\xd3\xe4\x93\x02#\"\x18/v1/{name=tasks/*}:start:\x01*b\x04task\x12\xa3\x01\n\x0c\x43ompleteTask\x12 .kam.task.v1.CompleteTaskRequest\x1a!.kam.task.v1.CompleteTaskResponse\"N\xda\x41\x0fname,completion\xc2\xf3\x18\x0c\n\ntasks.work\x82\xd3\xe4\x93\x02&\"\x1b/v1/{name=tasks/*}:complete:\x01*b\x04task\x12\x92\x01\n\nAcceptTask\x12\x1e.kam.task.v1.AcceptTaskRequest\x1a\x1f.kam.task.v1.AcceptTaskResponse\"C\xda\x41\x04name\xc2\xf3\x18\x0e\n\x0ctasks.assign\x82\xd3\xe4\x93\x02$\"\x19/v1/{name=tasks/*}:accept:\x01*b\x04task\x12\x99\x01\n\nReturnTask\x12\x1e.kam.task.v1.ReturnTaskRequest\x1a\x1f.kam.task.v1.ReturnTaskResponse\"J\xda\x41\x0bname,reason\xc2\xf3\x18\x0e\n\x0ctasks.assign\x82\xd3\xe4\x93\x02$\"\x19/v1/{name=tasks/*}:return:\x01*b\x04task\x12\xbc\x01\n\x11\x43reateTaskComment\x12%.kam.task.v1.CreateTaskCommentRequest\x1a&.kam.task.v1.CreateTaskCommentResponse\"X\xda\x41\x0eparent,comment\xc2\xf3\x18\x0c\n\ntasks.read\x82\xd3\xe4\x93\x02\x31\"\x1d/v1/{parent=tasks/*}/comments:\x07\x63ommentb\x07\x63omment\x12\xa2\x01\n\x10ListTaskComments\x12$.kam.task.v1.ListTaskCommentsRequest\x1a%.kam.task.v1.ListTaskCommentsResponse\"A\x90\x02\x01\xda\x41\x06parent\xc2\xf3\x18\x0c\n\ntasks.read\x82\xd3\xe4\x93\x02\x1f\x12\x1d/v1/{parent=tasks/*}/comments\x12\x9a\x01\n\x0fListTaskHistory\x12#.kam.task.v1.ListTaskHistoryRequest\x1a$.kam.task.v1.ListTaskHistoryResponse\"<\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x0c\n\ntasks.read\x82\xd3\xe4\x93\x02\x1c\x12\x1a/v1/{name=tasks/*}/history\x12\x9d\x01\n\x11GetWorkEfficiency\x12%.kam.task.v1.GetWorkEfficiencyRequest\x1a&.kam.task.v1.GetWorkEfficiencyResponse\"9\x90\x02\x01\xc2\xf3\x18\x0c\n\ntasks.read\x82\xd3\xe4\x93\x02 \x12\x12/v1/workEfficiencyb\nefficiency\x12\x9e\x01\n\nCancelTask\x12\x1e.kam.task.v1.CancelTaskRequest\x1a\x1f.kam.task.v1.CancelTaskResponse\"O\xda\x41\x12name,cancel_reason\xc2\xf3\x18\x0c\n\ntasks.work\x82\xd3\xe4\x93\x02$\"\x19/v1/{name=tasks/*}:cancel:\x01*b\x04task\x1a\x0b\xca\x41\x08task.kamb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -68,6 +70,12 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTTASKCOMMENTSREQUEST'].fields_by_name['parent']._serialized_options = b'\342A\001\002\372A\017\n\rtask.kam/Task'
   _globals['_LISTTASKHISTORYREQUEST'].fields_by_name['name']._loaded_options = None
   _globals['_LISTTASKHISTORYREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\372A\017\n\rtask.kam/Task'
+  _globals['_GETWORKEFFICIENCYREQUEST'].fields_by_name['start_date']._loaded_options = None
+  _globals['_GETWORKEFFICIENCYREQUEST'].fields_by_name['start_date']._serialized_options = b'\342A\001\002'
+  _globals['_GETWORKEFFICIENCYREQUEST'].fields_by_name['end_date']._loaded_options = None
+  _globals['_GETWORKEFFICIENCYREQUEST'].fields_by_name['end_date']._serialized_options = b'\342A\001\002'
+  _globals['_GETWORKEFFICIENCYREQUEST'].fields_by_name['org_unit']._loaded_options = None
+  _globals['_GETWORKEFFICIENCYREQUEST'].fields_by_name['org_unit']._serialized_options = b'\372A\026\n\024identity.kam/OrgUnit'
   _globals['_TASKSERVICE']._loaded_options = None
   _globals['_TASKSERVICE']._serialized_options = b'\312A\010task.kam'
   _globals['_TASKSERVICE'].methods_by_name['CreateTask']._loaded_options = None
@@ -79,7 +87,7 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_TASKSERVICE'].methods_by_name['ListTasks']._loaded_options = None
   _globals['_TASKSERVICE'].methods_by_name['ListTasks']._serialized_options = b'\220\002\001\302\363\030\014\n\ntasks.read\202\323\344\223\002\013\022\t/v1/tasks'
   _globals['_TASKSERVICE'].methods_by_name['UpdateTask']._loaded_options = None
-  _globals['_TASKSERVICE'].methods_by_name['UpdateTask']._serialized_options = b'\332A\020task,update_mask\302\363\030\016\n\014tasks.assign\202\323\344\223\002%2\027/v1/{task.name=tasks/*}:\004taskb\004task'
+  _globals['_TASKSERVICE'].methods_by_name['UpdateTask']._serialized_options = b'\332A\020task,update_mask\302\363\030\014\n\ntasks.work\202\323\344\223\002%2\027/v1/{task.name=tasks/*}:\004taskb\004task'
   _globals['_TASKSERVICE'].methods_by_name['StartTask']._loaded_options = None
   _globals['_TASKSERVICE'].methods_by_name['StartTask']._serialized_options = b'\332A\004name\302\363\030\014\n\ntasks.work\202\323\344\223\002#\"\030/v1/{name=tasks/*}:start:\001*b\004task'
   _globals['_TASKSERVICE'].methods_by_name['CompleteTask']._loaded_options = None
@@ -94,60 +102,66 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_TASKSERVICE'].methods_by_name['ListTaskComments']._serialized_options = b'\220\002\001\332A\006parent\302\363\030\014\n\ntasks.read\202\323\344\223\002\037\022\035/v1/{parent=tasks/*}/comments'
   _globals['_TASKSERVICE'].methods_by_name['ListTaskHistory']._loaded_options = None
   _globals['_TASKSERVICE'].methods_by_name['ListTaskHistory']._serialized_options = b'\220\002\001\332A\004name\302\363\030\014\n\ntasks.read\202\323\344\223\002\034\022\032/v1/{name=tasks/*}/history'
+  _globals['_TASKSERVICE'].methods_by_name['GetWorkEfficiency']._loaded_options = None
+  _globals['_TASKSERVICE'].methods_by_name['GetWorkEfficiency']._serialized_options = b'\220\002\001\302\363\030\014\n\ntasks.read\202\323\344\223\002 \022\022/v1/workEfficiencyb\nefficiency'
   _globals['_TASKSERVICE'].methods_by_name['CancelTask']._loaded_options = None
-  _globals['_TASKSERVICE'].methods_by_name['CancelTask']._serialized_options = b'\332A\022name,cancel_reason\302\363\030\016\n\014tasks.assign\202\323\344\223\002$\"\031/v1/{name=tasks/*}:cancel:\001*b\004task'
-  _globals['_CREATETASKREQUEST']._serialized_start=252
-  _globals['_CREATETASKREQUEST']._serialized_end=330
-  _globals['_CREATETASKRESPONSE']._serialized_start=332
-  _globals['_CREATETASKRESPONSE']._serialized_end=385
-  _globals['_GETTASKREQUEST']._serialized_start=387
-  _globals['_GETTASKREQUEST']._serialized_end=441
-  _globals['_GETTASKRESPONSE']._serialized_start=443
-  _globals['_GETTASKRESPONSE']._serialized_end=493
-  _globals['_LISTTASKSREQUEST']._serialized_start=495
-  _globals['_LISTTASKSREQUEST']._serialized_end=586
-  _globals['_LISTTASKSRESPONSE']._serialized_start=588
-  _globals['_LISTTASKSRESPONSE']._serialized_end=686
-  _globals['_UPDATETASKREQUEST']._serialized_start=688
-  _globals['_UPDATETASKREQUEST']._serialized_end=795
-  _globals['_UPDATETASKRESPONSE']._serialized_start=797
-  _globals['_UPDATETASKRESPONSE']._serialized_end=850
-  _globals['_STARTTASKREQUEST']._serialized_start=852
-  _globals['_STARTTASKREQUEST']._serialized_end=922
-  _globals['_STARTTASKRESPONSE']._serialized_start=924
-  _globals['_STARTTASKRESPONSE']._serialized_end=976
-  _globals['_COMPLETETASKREQUEST']._serialized_start=978
-  _globals['_COMPLETETASKREQUEST']._serialized_end=1102
-  _globals['_COMPLETETASKRESPONSE']._serialized_start=1104
-  _globals['_COMPLETETASKRESPONSE']._serialized_end=1159
-  _globals['_CANCELTASKREQUEST']._serialized_start=1161
-  _globals['_CANCELTASKREQUEST']._serialized_end=1255
-  _globals['_CANCELTASKRESPONSE']._serialized_start=1257
-  _globals['_CANCELTASKRESPONSE']._serialized_end=1310
-  _globals['_BATCHCREATETASKSREQUEST']._serialized_start=1312
-  _globals['_BATCHCREATETASKSREQUEST']._serialized_end=1433
-  _globals['_BATCHCREATETASKSRESPONSE']._serialized_start=1435
-  _globals['_BATCHCREATETASKSRESPONSE']._serialized_end=1495
-  _globals['_ACCEPTTASKREQUEST']._serialized_start=1497
-  _globals['_ACCEPTTASKREQUEST']._serialized_end=1585
-  _globals['_ACCEPTTASKRESPONSE']._serialized_start=1587
-  _globals['_ACCEPTTASKRESPONSE']._serialized_end=1640
-  _globals['_RETURNTASKREQUEST']._serialized_start=1642
-  _globals['_RETURNTASKREQUEST']._serialized_end=1735
-  _globals['_RETURNTASKRESPONSE']._serialized_start=1737
-  _globals['_RETURNTASKRESPONSE']._serialized_end=1790
-  _globals['_CREATETASKCOMMENTREQUEST']._serialized_start=1792
-  _globals['_CREATETASKCOMMENTREQUEST']._serialized_end=1907
-  _globals['_CREATETASKCOMMENTRESPONSE']._serialized_start=1909
-  _globals['_CREATETASKCOMMENTRESPONSE']._serialized_end=1979
-  _globals['_LISTTASKCOMMENTSREQUEST']._serialized_start=1981
-  _globals['_LISTTASKCOMMENTSREQUEST']._serialized_end=2085
-  _globals['_LISTTASKCOMMENTSRESPONSE']._serialized_start=2087
-  _globals['_LISTTASKCOMMENTSRESPONSE']._serialized_end=2182
-  _globals['_LISTTASKHISTORYREQUEST']._serialized_start=2184
-  _globals['_LISTTASKHISTORYREQUEST']._serialized_end=2246
-  _globals['_LISTTASKHISTORYRESPONSE']._serialized_start=2248
-  _globals['_LISTTASKHISTORYRESPONSE']._serialized_end=2321
-  _globals['_TASKSERVICE']._serialized_start=2324
-  _globals['_TASKSERVICE']._serialized_end=4331
+  _globals['_TASKSERVICE'].methods_by_name['CancelTask']._serialized_options = b'\332A\022name,cancel_reason\302\363\030\014\n\ntasks.work\202\323\344\223\002$\"\031/v1/{name=tasks/*}:cancel:\001*b\004task'
+  _globals['_CREATETASKREQUEST']._serialized_start=306
+  _globals['_CREATETASKREQUEST']._serialized_end=384
+  _globals['_CREATETASKRESPONSE']._serialized_start=386
+  _globals['_CREATETASKRESPONSE']._serialized_end=439
+  _globals['_GETTASKREQUEST']._serialized_start=441
+  _globals['_GETTASKREQUEST']._serialized_end=495
+  _globals['_GETTASKRESPONSE']._serialized_start=497
+  _globals['_GETTASKRESPONSE']._serialized_end=547
+  _globals['_LISTTASKSREQUEST']._serialized_start=549
+  _globals['_LISTTASKSREQUEST']._serialized_end=640
+  _globals['_LISTTASKSRESPONSE']._serialized_start=642
+  _globals['_LISTTASKSRESPONSE']._serialized_end=740
+  _globals['_UPDATETASKREQUEST']._serialized_start=742
+  _globals['_UPDATETASKREQUEST']._serialized_end=849
+  _globals['_UPDATETASKRESPONSE']._serialized_start=851
+  _globals['_UPDATETASKRESPONSE']._serialized_end=904
+  _globals['_STARTTASKREQUEST']._serialized_start=906
+  _globals['_STARTTASKREQUEST']._serialized_end=976
+  _globals['_STARTTASKRESPONSE']._serialized_start=978
+  _globals['_STARTTASKRESPONSE']._serialized_end=1030
+  _globals['_COMPLETETASKREQUEST']._serialized_start=1032
+  _globals['_COMPLETETASKREQUEST']._serialized_end=1156
+  _globals['_COMPLETETASKRESPONSE']._serialized_start=1158
+  _globals['_COMPLETETASKRESPONSE']._serialized_end=1213
+  _globals['_CANCELTASKREQUEST']._serialized_start=1215
+  _globals['_CANCELTASKREQUEST']._serialized_end=1309
+  _globals['_CANCELTASKRESPONSE']._serialized_start=1311
+  _globals['_CANCELTASKRESPONSE']._serialized_end=1364
+  _globals['_BATCHCREATETASKSREQUEST']._serialized_start=1366
+  _globals['_BATCHCREATETASKSREQUEST']._serialized_end=1487
+  _globals['_BATCHCREATETASKSRESPONSE']._serialized_start=1489
+  _globals['_BATCHCREATETASKSRESPONSE']._serialized_end=1549
+  _globals['_ACCEPTTASKREQUEST']._serialized_start=1551
+  _globals['_ACCEPTTASKREQUEST']._serialized_end=1639
+  _globals['_ACCEPTTASKRESPONSE']._serialized_start=1641
+  _globals['_ACCEPTTASKRESPONSE']._serialized_end=1694
+  _globals['_RETURNTASKREQUEST']._serialized_start=1696
+  _globals['_RETURNTASKREQUEST']._serialized_end=1789
+  _globals['_RETURNTASKRESPONSE']._serialized_start=1791
+  _globals['_RETURNTASKRESPONSE']._serialized_end=1844
+  _globals['_CREATETASKCOMMENTREQUEST']._serialized_start=1846
+  _globals['_CREATETASKCOMMENTREQUEST']._serialized_end=1961
+  _globals['_CREATETASKCOMMENTRESPONSE']._serialized_start=1963
+  _globals['_CREATETASKCOMMENTRESPONSE']._serialized_end=2033
+  _globals['_LISTTASKCOMMENTSREQUEST']._serialized_start=2035
+  _globals['_LISTTASKCOMMENTSREQUEST']._serialized_end=2139
+  _globals['_LISTTASKCOMMENTSRESPONSE']._serialized_start=2141
+  _globals['_LISTTASKCOMMENTSRESPONSE']._serialized_end=2236
+  _globals['_LISTTASKHISTORYREQUEST']._serialized_start=2238
+  _globals['_LISTTASKHISTORYREQUEST']._serialized_end=2300
+  _globals['_LISTTASKHISTORYRESPONSE']._serialized_start=2302
+  _globals['_LISTTASKHISTORYRESPONSE']._serialized_end=2375
+  _globals['_GETWORKEFFICIENCYREQUEST']._serialized_start=2378
+  _globals['_GETWORKEFFICIENCYREQUEST']._serialized_end=2687
+  _globals['_GETWORKEFFICIENCYRESPONSE']._serialized_start=2689
+  _globals['_GETWORKEFFICIENCYRESPONSE']._serialized_end=2765
+  _globals['_TASKSERVICE']._serialized_start=2768
+  _globals['_TASKSERVICE']._serialized_end=4931
 # @@protoc_insertion_point(module_scope)

@@ -3,7 +3,9 @@ from google.api import client_pb2 as _client_pb2
 from google.api import field_behavior_pb2 as _field_behavior_pb2
 from google.api import resource_pb2 as _resource_pb2
 from google.protobuf import field_mask_pb2 as _field_mask_pb2
+from google.type import date_pb2 as _date_pb2
 from kam.api.v1 import authorization_pb2 as _authorization_pb2
+from kam.task.v1 import efficiency_pb2 as _efficiency_pb2
 from kam.task.v1 import task_pb2 as _task_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
@@ -214,3 +216,25 @@ class ListTaskHistoryResponse(_message.Message):
     ENTRIES_FIELD_NUMBER: _ClassVar[int]
     entries: _containers.RepeatedCompositeFieldContainer[_task_pb2.TaskHistoryEntry]
     def __init__(self, entries: _Optional[_Iterable[_Union[_task_pb2.TaskHistoryEntry, _Mapping]]] = ...) -> None: ...
+
+class GetWorkEfficiencyRequest(_message.Message):
+    __slots__ = ("start_date", "end_date", "group_by", "org_unit", "priority", "trend_granularity")
+    START_DATE_FIELD_NUMBER: _ClassVar[int]
+    END_DATE_FIELD_NUMBER: _ClassVar[int]
+    GROUP_BY_FIELD_NUMBER: _ClassVar[int]
+    ORG_UNIT_FIELD_NUMBER: _ClassVar[int]
+    PRIORITY_FIELD_NUMBER: _ClassVar[int]
+    TREND_GRANULARITY_FIELD_NUMBER: _ClassVar[int]
+    start_date: _date_pb2.Date
+    end_date: _date_pb2.Date
+    group_by: _efficiency_pb2.EfficiencyGrouping
+    org_unit: str
+    priority: _task_pb2.Priority
+    trend_granularity: _efficiency_pb2.TrendGranularity
+    def __init__(self, start_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., end_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., group_by: _Optional[_Union[_efficiency_pb2.EfficiencyGrouping, str]] = ..., org_unit: _Optional[str] = ..., priority: _Optional[_Union[_task_pb2.Priority, str]] = ..., trend_granularity: _Optional[_Union[_efficiency_pb2.TrendGranularity, str]] = ...) -> None: ...
+
+class GetWorkEfficiencyResponse(_message.Message):
+    __slots__ = ("efficiency",)
+    EFFICIENCY_FIELD_NUMBER: _ClassVar[int]
+    efficiency: _efficiency_pb2.WorkEfficiency
+    def __init__(self, efficiency: _Optional[_Union[_efficiency_pb2.WorkEfficiency, _Mapping]] = ...) -> None: ...

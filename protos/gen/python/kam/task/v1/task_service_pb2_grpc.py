@@ -96,6 +96,11 @@ class TaskServiceStub:
                 request_serializer=kam_dot_task_dot_v1_dot_task__service__pb2.ListTaskHistoryRequest.SerializeToString,
                 response_deserializer=kam_dot_task_dot_v1_dot_task__service__pb2.ListTaskHistoryResponse.FromString,
                 _registered_method=True)
+        self.GetWorkEfficiency = channel.unary_unary(
+                '/kam.task.v1.TaskService/GetWorkEfficiency',
+                request_serializer=kam_dot_task_dot_v1_dot_task__service__pb2.GetWorkEfficiencyRequest.SerializeToString,
+                response_deserializer=kam_dot_task_dot_v1_dot_task__service__pb2.GetWorkEfficiencyResponse.FromString,
+                _registered_method=True)
         self.CancelTask = channel.unary_unary(
                 '/kam.task.v1.TaskService/CancelTask',
                 request_serializer=kam_dot_task_dot_v1_dot_task__service__pb2.CancelTaskRequest.SerializeToString,
@@ -140,8 +145,9 @@ class TaskServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def UpdateTask(self, request, context):
-        """Updates an open or in-progress task (title, purpose, description, priority, assignee, due time). The
-        state never changes here.
+        """Updates an open or in-progress task (title, purpose, description, priority, due time, customer; reassigning
+        needs `tasks.assign`): its assigner — anyone for a task they made for themselves — or a superior with
+        `tasks.assign`. The state never changes here.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -196,8 +202,19 @@ class TaskServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetWorkEfficiency(self, request, context):
+        """Work-efficiency figures (工作效率报表) of the tasks within the caller's reach (as ListTasks: a relationship
+        manager's own, a branch manager's subtree, head office all) over a period of at most 366 days, per person or
+        per org unit: assigned, completed, on time, overdue, returned, mean and 90th-percentile completion hours,
+        per priority, a total and a trend. See efficiency.proto for what each figure counts.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def CancelTask(self, request, context):
-        """Cancels a task (the assigner or their superiors). Open sub-tasks are cancelled too.
+        """Cancels a task: its assigner (anyone, a task they made for themselves) or a superior with `tasks.assign`.
+        Open sub-tasks are cancelled too.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -265,6 +282,11 @@ def add_TaskServiceServicer_to_server(servicer, server):
                     servicer.ListTaskHistory,
                     request_deserializer=kam_dot_task_dot_v1_dot_task__service__pb2.ListTaskHistoryRequest.FromString,
                     response_serializer=kam_dot_task_dot_v1_dot_task__service__pb2.ListTaskHistoryResponse.SerializeToString,
+            ),
+            'GetWorkEfficiency': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetWorkEfficiency,
+                    request_deserializer=kam_dot_task_dot_v1_dot_task__service__pb2.GetWorkEfficiencyRequest.FromString,
+                    response_serializer=kam_dot_task_dot_v1_dot_task__service__pb2.GetWorkEfficiencyResponse.SerializeToString,
             ),
             'CancelTask': grpc.unary_unary_rpc_method_handler(
                     servicer.CancelTask,
@@ -598,6 +620,33 @@ class TaskService:
             '/kam.task.v1.TaskService/ListTaskHistory',
             kam_dot_task_dot_v1_dot_task__service__pb2.ListTaskHistoryRequest.SerializeToString,
             kam_dot_task_dot_v1_dot_task__service__pb2.ListTaskHistoryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetWorkEfficiency(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.task.v1.TaskService/GetWorkEfficiency',
+            kam_dot_task_dot_v1_dot_task__service__pb2.GetWorkEfficiencyRequest.SerializeToString,
+            kam_dot_task_dot_v1_dot_task__service__pb2.GetWorkEfficiencyResponse.FromString,
             options,
             channel_credentials,
             insecure,

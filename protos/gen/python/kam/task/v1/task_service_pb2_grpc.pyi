@@ -49,8 +49,9 @@ class TaskServiceStub:
     ListTasks: _grpc.UnaryUnaryMultiCallable[_task_service_pb2.ListTasksRequest, _task_service_pb2.ListTasksResponse]
     """Lists tasks visible to the caller (assigned to or by them, or in their data scope)."""
     UpdateTask: _grpc.UnaryUnaryMultiCallable[_task_service_pb2.UpdateTaskRequest, _task_service_pb2.UpdateTaskResponse]
-    """Updates an open or in-progress task (title, purpose, description, priority, assignee, due time). The
-    state never changes here.
+    """Updates an open or in-progress task (title, purpose, description, priority, due time, customer; reassigning
+    needs `tasks.assign`): its assigner — anyone for a task they made for themselves — or a superior with
+    `tasks.assign`. The state never changes here.
     """
     StartTask: _grpc.UnaryUnaryMultiCallable[_task_service_pb2.StartTaskRequest, _task_service_pb2.StartTaskResponse]
     """Marks a task as started by its assignee."""
@@ -66,8 +67,16 @@ class TaskServiceStub:
     """Lists a task's comments, oldest first."""
     ListTaskHistory: _grpc.UnaryUnaryMultiCallable[_task_service_pb2.ListTaskHistoryRequest, _task_service_pb2.ListTaskHistoryResponse]
     """A task's history (任务轨迹): every change, who made it and when, oldest first."""
+    GetWorkEfficiency: _grpc.UnaryUnaryMultiCallable[_task_service_pb2.GetWorkEfficiencyRequest, _task_service_pb2.GetWorkEfficiencyResponse]
+    """Work-efficiency figures (工作效率报表) of the tasks within the caller's reach (as ListTasks: a relationship
+    manager's own, a branch manager's subtree, head office all) over a period of at most 366 days, per person or
+    per org unit: assigned, completed, on time, overdue, returned, mean and 90th-percentile completion hours,
+    per priority, a total and a trend. See efficiency.proto for what each figure counts.
+    """
     CancelTask: _grpc.UnaryUnaryMultiCallable[_task_service_pb2.CancelTaskRequest, _task_service_pb2.CancelTaskResponse]
-    """Cancels a task (the assigner or their superiors). Open sub-tasks are cancelled too."""
+    """Cancels a task: its assigner (anyone, a task they made for themselves) or a superior with `tasks.assign`.
+    Open sub-tasks are cancelled too.
+    """
 
 @_typing.type_check_only
 class TaskServiceAsyncStub(TaskServiceStub):
@@ -90,8 +99,9 @@ class TaskServiceAsyncStub(TaskServiceStub):
     ListTasks: _aio.UnaryUnaryMultiCallable[_task_service_pb2.ListTasksRequest, _task_service_pb2.ListTasksResponse]  # type: ignore[assignment]
     """Lists tasks visible to the caller (assigned to or by them, or in their data scope)."""
     UpdateTask: _aio.UnaryUnaryMultiCallable[_task_service_pb2.UpdateTaskRequest, _task_service_pb2.UpdateTaskResponse]  # type: ignore[assignment]
-    """Updates an open or in-progress task (title, purpose, description, priority, assignee, due time). The
-    state never changes here.
+    """Updates an open or in-progress task (title, purpose, description, priority, due time, customer; reassigning
+    needs `tasks.assign`): its assigner — anyone for a task they made for themselves — or a superior with
+    `tasks.assign`. The state never changes here.
     """
     StartTask: _aio.UnaryUnaryMultiCallable[_task_service_pb2.StartTaskRequest, _task_service_pb2.StartTaskResponse]  # type: ignore[assignment]
     """Marks a task as started by its assignee."""
@@ -107,8 +117,16 @@ class TaskServiceAsyncStub(TaskServiceStub):
     """Lists a task's comments, oldest first."""
     ListTaskHistory: _aio.UnaryUnaryMultiCallable[_task_service_pb2.ListTaskHistoryRequest, _task_service_pb2.ListTaskHistoryResponse]  # type: ignore[assignment]
     """A task's history (任务轨迹): every change, who made it and when, oldest first."""
+    GetWorkEfficiency: _aio.UnaryUnaryMultiCallable[_task_service_pb2.GetWorkEfficiencyRequest, _task_service_pb2.GetWorkEfficiencyResponse]  # type: ignore[assignment]
+    """Work-efficiency figures (工作效率报表) of the tasks within the caller's reach (as ListTasks: a relationship
+    manager's own, a branch manager's subtree, head office all) over a period of at most 366 days, per person or
+    per org unit: assigned, completed, on time, overdue, returned, mean and 90th-percentile completion hours,
+    per priority, a total and a trend. See efficiency.proto for what each figure counts.
+    """
     CancelTask: _aio.UnaryUnaryMultiCallable[_task_service_pb2.CancelTaskRequest, _task_service_pb2.CancelTaskResponse]  # type: ignore[assignment]
-    """Cancels a task (the assigner or their superiors). Open sub-tasks are cancelled too."""
+    """Cancels a task: its assigner (anyone, a task they made for themselves) or a superior with `tasks.assign`.
+    Open sub-tasks are cancelled too.
+    """
 
 class TaskServiceServicer(metaclass=_abc_1.ABCMeta):
     """Task management (任务管理): superiors assign work to subordinates with a purpose, priority and due time;
@@ -158,8 +176,9 @@ class TaskServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _task_service_pb2.UpdateTaskRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_task_service_pb2.UpdateTaskResponse, _abc.Awaitable[_task_service_pb2.UpdateTaskResponse]]:
-        """Updates an open or in-progress task (title, purpose, description, priority, assignee, due time). The
-        state never changes here.
+        """Updates an open or in-progress task (title, purpose, description, priority, due time, customer; reassigning
+        needs `tasks.assign`): its assigner — anyone for a task they made for themselves — or a superior with
+        `tasks.assign`. The state never changes here.
         """
 
     @_abc_1.abstractmethod
@@ -219,11 +238,25 @@ class TaskServiceServicer(metaclass=_abc_1.ABCMeta):
         """A task's history (任务轨迹): every change, who made it and when, oldest first."""
 
     @_abc_1.abstractmethod
+    def GetWorkEfficiency(
+        self,
+        request: _task_service_pb2.GetWorkEfficiencyRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_task_service_pb2.GetWorkEfficiencyResponse, _abc.Awaitable[_task_service_pb2.GetWorkEfficiencyResponse]]:
+        """Work-efficiency figures (工作效率报表) of the tasks within the caller's reach (as ListTasks: a relationship
+        manager's own, a branch manager's subtree, head office all) over a period of at most 366 days, per person or
+        per org unit: assigned, completed, on time, overdue, returned, mean and 90th-percentile completion hours,
+        per priority, a total and a trend. See efficiency.proto for what each figure counts.
+        """
+
+    @_abc_1.abstractmethod
     def CancelTask(
         self,
         request: _task_service_pb2.CancelTaskRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_task_service_pb2.CancelTaskResponse, _abc.Awaitable[_task_service_pb2.CancelTaskResponse]]:
-        """Cancels a task (the assigner or their superiors). Open sub-tasks are cancelled too."""
+        """Cancels a task: its assigner (anyone, a task they made for themselves) or a superior with `tasks.assign`.
+        Open sub-tasks are cancelled too.
+        """
 
 def add_TaskServiceServicer_to_server(servicer: TaskServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
