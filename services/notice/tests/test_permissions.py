@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import grpc
 import pytest
 from kam.notice.v1 import announcement_service_pb2 as pb
 from kam.notice.v1 import notice_pb2
 from kam.notice.v1 import notification_service_pb2 as npb
-from kam_kit import authz, permissions
+from kam_devkit.testing import check_every_method
+from kam_kit import permissions
 from kam_kit.timeconv import to_timestamp
 from notice_testlib import NOW, Bank
 
@@ -95,25 +95,6 @@ async def test_every_method_refuses_a_role_without_its_permission_and_answers_on
     await bank.person(who, "0101", role)
     published = await bank.publish(audience=notice_pb2.Audience(all_users=True))
     requests = _requests(published.name)
-    granted = permissions.role_permissions((role,))
-    methods = list(_methods())
-    assert {m.name for m in methods} == set(requests)  # a new method needs a request here
-    for method in methods:
-        rule = authz.declared_rule(method)
-        assert rule is not None and rule.permission, method.full_name
-        try:
-            await bank.call(method.name, requests[method.name], who)
-            code = grpc.StatusCode.OK
-        except grpc.aio.AioRpcError as error:
-            code = error.code()
-        if rule.permission not in granted:
-            assert code == grpc.StatusCode.PERMISSION_DENIED, (role, method.name, code)
-        elif method.name in NOT_YET:
-            assert code == grpc.StatusCode.UNIMPLEMENTED, (role, method.name, code)
-        else:
-            assert code in (
-                grpc.StatusCode.OK,
-                grpc.StatusCode.NOT_FOUND,
-                grpc.StatusCode.INVALID_ARGUMENT,
-                grpc.StatusCode.FAILED_PRECONDITION,
-            ), (role, method.name, code)
+    await check_every_method(
+        _methods(), requests, lambda method, request: bank.call(method, request, who), role, not_yet=NOT_YET
+    )

@@ -31,7 +31,16 @@ import signal
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Mapping
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Collection,
+    Coroutine,
+    Iterable,
+    Iterator,
+    Mapping,
+)
 from pathlib import Path
 from typing import Any
 
@@ -394,3 +403,42 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         groups: list[KamProcesses] = item.stash.get(_PROCESS_GROUPS, [])
         for index, kam in enumerate(groups):
             report.sections.append((f"KAM processes #{index}", kam.report()))
+
+
+#: what a method answers a caller holding its permission: its own answer, never the permission check's
+ANSWERS_OF_THE_METHOD = frozenset({"OK", "NOT_FOUND", "INVALID_ARGUMENT", "FAILED_PRECONDITION"})
+
+
+async def check_every_method(
+    methods: Iterable[Any],
+    requests: Mapping[str, Any],
+    call: Callable[[str, Any], Awaitable[Any]],
+    role: str,
+    *,
+    not_yet: Collection[str] = (),
+) -> None:
+    """The per-role permission test generated from the protos: each of ``methods`` (descriptors) is called with its
+    request from ``requests`` through ``call(method_name, request)`` as someone holding ``role`` alone. Without the
+    method's declared permission the answer must be ``PERMISSION_DENIED`` (refused before anything happens); with
+    it, the method's own answer (data, ``NOT_FOUND``, a field violation, a refusal by its rules); a method in
+    ``not_yet`` answers ``UNIMPLEMENTED``. Every method must have a request (a new method needs one)."""
+    import grpc
+    from kam_kit import authz, permissions
+
+    methods = list(methods)
+    assert {m.name for m in methods} == set(requests), "a new method needs a request here"
+    granted = permissions.role_permissions((role,))
+    for method in methods:
+        rule = authz.declared_rule(method)
+        assert rule is not None and rule.permission, method.full_name
+        try:
+            await call(method.name, requests[method.name])
+            code = grpc.StatusCode.OK
+        except grpc.aio.AioRpcError as error:
+            code = error.code()
+        if rule.permission not in granted:
+            assert code == grpc.StatusCode.PERMISSION_DENIED, (role, method.name, code)
+        elif method.name in not_yet:
+            assert code == grpc.StatusCode.UNIMPLEMENTED, (role, method.name, code)
+        else:
+            assert code.name in ANSWERS_OF_THE_METHOD, (role, method.name, code)

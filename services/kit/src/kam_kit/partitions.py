@@ -32,7 +32,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from datetime import timedelta
 from typing import Any, cast
 
@@ -267,6 +267,32 @@ class Lease:
         """First statement of a transaction applying this partition's events: it goes on only while this process
         holds the lease (raises :class:`LeaseLost` otherwise)."""
         await self.leases.fence(session, [self.partition])
+
+
+async def every(
+    interval: float, lease: Lease | None, work: Callable[[], Awaitable[Any]], *, what: str
+) -> None:
+    """Run ``work`` every ``interval`` seconds on the replica holding ``lease`` (always, without one) — a clock, a
+    sweeper, a dispatcher: a lost lease is logged and waited for again, a failure logged and tried next round."""
+    while True:
+        if lease is not None:
+            await lease.wait()
+        try:
+            await work()
+        except LeaseLost:
+            log.info("another replica does the %s now", what)
+        except Exception:
+            log.exception("%s failed", what)
+        await asyncio.sleep(interval)
+
+
+@contextlib.asynccontextmanager
+async def fenced_transaction(db: Database, lease: Lease | None) -> AsyncIterator[AsyncSession]:
+    """A transaction that goes on only while this replica holds ``lease`` (:meth:`Lease.fence` first)."""
+    async with db.transaction() as session:
+        if lease is not None:
+            await lease.fence(session)
+        yield session
 
 
 def _rows(result: Result[Any]) -> int:

@@ -9,7 +9,6 @@ history and sends what is due.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from pathlib import Path
 
@@ -18,11 +17,11 @@ from kam.customer.v1 import events_pb2 as customer_events
 from kam.identity.v1 import events_pb2 as identity_events
 from kam.notice.v1 import notice_pb2
 from kam.task.v1 import events_pb2 as task_events
-from kam_kit import directory, orgtree, pagination
+from kam_kit import directory, orgtree, pagination, partitions
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.consumer import Batched
 from kam_kit.db import Database
-from kam_kit.partitions import Lease, LeaseLost, Leases
+from kam_kit.partitions import Lease, Leases
 from kam_kit.runtime import ServiceApp
 from kam_kit.settings import Secret, ServiceSettings, env_bool, env_int, env_str
 
@@ -186,15 +185,7 @@ def customer_policy() -> Policy:
 
 async def run_dispatcher(deliveries: Deliveries, lease: Lease, interval: float = 1.0) -> None:
     """Sends the deliveries that are due, every ``interval`` seconds, on the replica holding ``lease``."""
-    while True:
-        await lease.wait()
-        try:
-            await deliveries.dispatch(lease)
-        except LeaseLost:
-            log.info("another replica sends the deliveries now")
-        except Exception:
-            log.exception("delivery dispatch failed")
-        await asyncio.sleep(interval)
+    await partitions.every(interval, lease, lambda: deliveries.dispatch(lease), what="delivery dispatch")
 
 
 async def run_clock(
@@ -202,13 +193,9 @@ async def run_clock(
 ) -> None:
     """Publishes and expires announcements on time and prunes old inbox items, on the replica holding
     ``lease``."""
-    while True:
-        await lease.wait()
-        try:
-            await announcements.tick(lease)
-            await inbox.prune()
-        except LeaseLost:
-            log.info("another replica keeps the announcement clock now")
-        except Exception:
-            log.exception("announcement clock failed")
-        await asyncio.sleep(interval)
+
+    async def tick() -> None:
+        await announcements.tick(lease)
+        await inbox.prune()
+
+    await partitions.every(interval, lease, tick, what="announcement clock")

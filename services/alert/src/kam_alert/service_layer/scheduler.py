@@ -18,20 +18,17 @@ clears the times, so nothing more happens to that alert.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator
 from datetime import date, datetime
 
 from google.protobuf import json_format, struct_pb2
 from kam.alert.v1 import alert_pb2, events_pb2
 from kam.push.v1 import push_pb2
-from kam_kit import outbox
+from kam_kit import outbox, partitions
 from kam_kit.clock import Clock
 from kam_kit.db import Database
-from kam_kit.partitions import Lease, LeaseLost
+from kam_kit.partitions import Lease
 from kam_kit.timeconv import to_timestamp
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -70,23 +67,10 @@ class Scheduler:
         self._festivals_swept: date | None = None
 
     async def run(self) -> None:
-        while True:
-            if self.lease is not None:
-                await self.lease.wait()
-            try:
-                await self.tick()
-            except LeaseLost:
-                log.info("another replica sweeps now")
-            except Exception:
-                log.exception("alert scheduler tick failed")
-            await asyncio.sleep(self.interval)
+        await partitions.every(self.interval, self.lease, self.tick, what="alert scheduler")
 
-    @contextlib.asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[AsyncSession]:
-        async with self.db.transaction() as session:
-            if self.lease is not None:
-                await self.lease.fence(session)
-            yield session
+    def _transaction(self):
+        return partitions.fenced_transaction(self.db, self.lease)
 
     async def tick(self) -> int:
         """Everything due by now; returns how many alerts changed."""

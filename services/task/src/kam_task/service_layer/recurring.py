@@ -21,13 +21,11 @@ CreateTask makes them.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator
 from datetime import datetime
 
 from kam.task.v1 import automation_pb2, task_pb2
+from kam_kit import partitions
 from kam_kit.clock import Clock
 from kam_kit.db import Database
 from kam_kit.errors import InvalidArgument
@@ -69,23 +67,10 @@ class RecurringSweeper:
         self.lease = lease
 
     async def run(self) -> None:
-        while True:
-            if self.lease is not None:
-                await self.lease.wait()
-            try:
-                await self.tick()
-            except LeaseLost:
-                log.info("another replica sweeps recurring tasks now")
-            except Exception:
-                log.exception("recurring task sweep failed")
-            await asyncio.sleep(self.interval)
+        await partitions.every(self.interval, self.lease, self.tick, what="recurring task sweep")
 
-    @contextlib.asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[AsyncSession]:
-        async with self.db.transaction() as session:
-            if self.lease is not None:
-                await self.lease.fence(session)
-            yield session
+    def _transaction(self):
+        return partitions.fenced_transaction(self.db, self.lease)
 
     async def tick(self) -> int:
         """The occurrences due by now; returns how many tasks were made."""
