@@ -147,7 +147,7 @@ async def _log_meanwhile(
     return latencies
 
 
-async def measure(url: str, customers: int) -> tuple[float, int, float, float, int, float]:
+async def measure(url: str, customers: int) -> tuple[float, int, float, float, int, float, float, float]:
     db = await _database(url, customers)
     service = CampaignService(db, SYSTEM_CLOCK, TaskService(db, SYSTEM_CLOCK))
     # a running campaign in one branch, its targets worked while the big one launches
@@ -156,6 +156,11 @@ async def measure(url: str, customers: int) -> tuple[float, int, float, float, i
     worked, _ = await service.list_targets(None, small.name, {"holdout": False}, offset=0, limit=2000)
     pairs = [(t.customer, t.relationship_manager) for t in worked if t.relationship_manager]
     big = await service.create(HQ, _plan("全行理财冲刺", [f"orgUnits/{b}" for b in BRANCHES]))
+    quiet = asyncio.Event()  # the same loggers with nothing else going on, for comparison
+    calm = asyncio.create_task(_log_meanwhile(service, small.name, pairs, quiet))
+    await asyncio.sleep(4)
+    quiet.set()
+    at_rest = sorted(await calm)
     done = asyncio.Event()
     logging = asyncio.create_task(_log_meanwhile(service, small.name, pairs, done))
     await asyncio.sleep(0.5)  # the loggers under way
@@ -199,7 +204,17 @@ async def measure(url: str, customers: int) -> tuple[float, int, float, float, i
     raw = time.perf_counter() - raw_started
     await db.dispose()
     median = statistics.median(latencies) if latencies else float("nan")
-    return seconds, count, p99 * 1000, median * 1000, len(latencies), raw
+    rest_p99 = at_rest[int(len(at_rest) * 0.99) - 1]
+    return (
+        seconds,
+        count,
+        p99 * 1000,
+        median * 1000,
+        len(latencies),
+        raw,
+        rest_p99 * 1000,
+        statistics.median(at_rest) * 1000,
+    )
 
 
 async def main() -> None:
@@ -213,21 +228,23 @@ async def main() -> None:
         f"{args.customers:,} target customers in {len(SUBS)} sub-branches, {MANAGERS} managers, {LOGGERS} loggers"
     )
     print(
-        "| database | launch (s) | targets/s | raw engine insert (s) | activity log during launch: p50 / p99 (ms), calls |"
+        "| database | launch (s) | targets/s | raw engine insert (s) | activity log during launch: p50 / p99 (ms), "
+        "calls | the same with no launch: p50 / p99 (ms) |"
     )
-    print("|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|")
 
     async def one(label: str, url: str) -> None:
-        seconds, count, p99, p50, calls, raw = await measure(url, args.customers)
+        seconds, count, p99, p50, calls, raw, rest_p99, rest_p50 = await measure(url, args.customers)
         print(
-            f"| {label} | {seconds:.1f} | {count / seconds:,.0f} | {raw:.1f} | {p50:.0f} / {p99:.0f}, {calls:,} |"
+            f"| {label} | {seconds:.1f} | {count / seconds:,.0f} | {raw:.1f} | {p50:.0f} / {p99:.0f}, {calls:,} "
+            f"| {rest_p50:.0f} / {rest_p99:.0f} |"
         )
 
     async with scratch.sqlite("task") as url:
         await one("SQLite", url)
     missing = await scratch.postgres_available()
     if missing:
-        print(f"| PostgreSQL | not measured: {missing} | | | |")
+        print(f"| PostgreSQL | not measured: {missing} | | | | |")
         return
     async with scratch.postgres() as url:
         await one("PostgreSQL", url)

@@ -468,11 +468,15 @@ class CampaignService:
                     "目标客户为空：请调整客户范围或执行机构 (the segment targets nobody)",
                     reason="CAMPAIGN_NO_TARGETS",
                 )
-            staff = await _staff_users(session)
             people = {
                 u.name: u for u in await session.scalars(select(UserCopy).where(UserCopy.active.is_(True)))
             }
-            targets = [self._target_row(row, customer, unit, staff, people) for customer, unit in matches]
+            managers = _managers(people)
+            targets: list[dict[str, Any]] = []
+            for start in range(0, len(matches), LAUNCH_CHUNK):  # other calls run between the slices
+                chunk = matches[start : start + LAUNCH_CHUNK]
+                targets += [self._target_row(row, customer, unit, managers) for customer, unit in chunk]
+                await asyncio.sleep(0)
             quotas = self._distribute(row, targets, people)
             _check_quota_room(row, targets)
         await self._clear_targets(cid)
@@ -481,6 +485,7 @@ class CampaignService:
                 await session.execute(
                     CampaignTargetRow.__table__.insert(), targets[start : start + LAUNCH_CHUNK]
                 )
+            await asyncio.sleep(0.005)  # a writer waiting (SQLite has one) goes between two chunks
         now = self.clock.now()
         try:
             async with self.db.transaction() as session:
@@ -496,7 +501,8 @@ class CampaignService:
                 row.state, row.launch_time, row.update_time, row.version = rules.ACTIVE, now, now, version + 1
                 await self._attribute_existing(session, row)
                 await self._launch_tasks(session, identity, row, targets, people)
-                campaign = await self._to_proto(session, identity, row, tree)
+                # the event without figures: a launch has none yet, and counting 100,000 rows would hold the writer
+                campaign = await self._to_proto(session, identity, row, tree, progress=False)
                 self.events.record(
                     session, events_pb2.CampaignLaunched(campaign=campaign), resource=campaign.name
                 )
@@ -508,10 +514,10 @@ class CampaignService:
                     before={"state": rules.DRAFT},
                     after={"state": rules.ACTIVE, "target_customer_count": row.target_customer_count},
                 )
-                return campaign
         except Aborted:
             await self._clear_targets(cid)
             raise
+        return await self.get(identity, name)  # with its figures, read after the commit
 
     async def _clear_targets(self, cid: str) -> None:
         """A draft's target rows (left by a launch that did not finish), in chunks."""
@@ -533,9 +539,7 @@ class CampaignService:
                 )
 
     @staticmethod
-    def _target_row(
-        row: CampaignRow, customer: Any, unit: str, staff: dict[str, str], people: dict[str, Any]
-    ) -> dict[str, Any]:
+    def _target_row(row: CampaignRow, customer: Any, unit: str, managers: dict[str, str]) -> dict[str, Any]:
         holdout = rules.held_out(row.id, customer.customer, row.holdout_percent)
         return {
             "campaign_id": row.id,
@@ -545,9 +549,7 @@ class CampaignService:
             "branch": customer.branch,
             "unit": unit,
             "customer_manager": customer.relationship_manager,
-            "relationship_manager": ""
-            if holdout
-            else _resolve_manager(customer.relationship_manager, staff, people),
+            "relationship_manager": "" if holdout else managers.get(customer.relationship_manager, ""),
             "aum": customer.aum,
             "holdout": holdout,
             "stage": rules.NOT_CONTACTED,
@@ -632,7 +634,7 @@ class CampaignService:
             else:
                 waiting[t["unit"]] += 1
         origin = f"campaigns/{row.id}"
-        for rm, count in sorted(per_rm.items()):
+        for made, (rm, count) in enumerate(sorted(per_rm.items()), 1):
             user = people[rm]
             task = task_pb2.Task(
                 title=f"营销活动：{row.display_name}（{count} 户目标客户）",
@@ -644,7 +646,9 @@ class CampaignService:
             await self.tasks.add_in(
                 session, identity, task, Person(rm, user.display_name, user.org_unit), due, origin=origin
             )
-            await asyncio.sleep(0)  # hundreds of tasks: other calls run between them
+            if made % 25 == 0:  # hundreds of tasks: written a few at a time, other calls run in between
+                await session.flush()
+                await asyncio.sleep(0)
         for unit, count in sorted(waiting.items()):
             for manager in await directory.holders(session, UserCopy, [BRANCH_MANAGER], [unit]):
                 user = people[manager]
@@ -1144,6 +1148,8 @@ class CampaignService:
         identity: Identity | None,
         row: CampaignRow,
         tree: dict[str, str | None] | None = None,
+        *,
+        progress: bool = True,
     ) -> Campaign:
         campaign = Campaign(
             name=f"campaigns/{row.id}",
@@ -1181,7 +1187,7 @@ class CampaignService:
             )
             if q.get("amount"):
                 quota.amount.CopyFrom(_cny(Decimal(q["amount"])))
-        if row.state != rules.DRAFT:
+        if progress and row.state != rules.DRAFT:
             scope = await orgtree.scope_of(session, identity, OrgUnitCopy)
             total, _, _, _ = await _tallies(session, identity, scope, row.id)
             activity_count = await session.scalar(
@@ -1498,19 +1504,16 @@ def _money_dict(value: dict) -> Decimal:
     ).quantize(rules.CENT)
 
 
-async def _staff_users(session: AsyncSession) -> dict[str, str]:
-    """``staff/{code}`` → the active user with that staff code."""
-    rows = await session.execute(
-        select(UserCopy.staff_code, UserCopy.name).where(UserCopy.active.is_(True), UserCopy.staff_code != "")
-    )
-    return {f"staff/{code}": name for code, name in rows}
-
-
-def _resolve_manager(manager: str, staff: dict[str, str], people: dict[str, Any]) -> str:
-    """A customer's relationship manager as a user who can work the target ('' when there is none)."""
-    name = staff.get(manager, manager)
-    user = people.get(name)
-    return name if user is not None and RELATIONSHIP_MANAGER in user.roles.split() else ""
+def _managers(people: dict[str, Any]) -> dict[str, str]:
+    """Whom a customer's relationship manager (``users/{user}`` or ``staff/{code}``) means: the active user who is
+    a relationship manager, by name or by staff code (a name no such user has means nobody)."""
+    found: dict[str, str] = {}
+    for name, user in people.items():
+        if RELATIONSHIP_MANAGER in user.roles.split():
+            found[name] = name
+            if user.staff_code:
+                found[f"staff/{user.staff_code}"] = name
+    return found
 
 
 async def _display_names(session: AsyncSession) -> dict[str, str]:
