@@ -1019,11 +1019,12 @@ class CampaignService:
             everything = scope.everything or identity is None
             results = task_pb2.CampaignResults(
                 campaign=f"campaigns/{cid}",
+                # the whole target for whoever sees everything; else the quotas of the units in reach
                 total=result(
                     f"campaigns/{cid}",
                     total,
                     row.display_name,
-                    float(_target_value(row)) if everything else 0.0,
+                    float(_target_value(row)) if everything else sum(quota_of(u) for u in units),
                 ),
                 units=[result(u, t, unit_names.get(u, u), quota_of(u)) for u, t in sorted(units.items())],
                 relationship_managers=[
@@ -1631,17 +1632,13 @@ def _case_attributed() -> Any:
 async def _opened_rate(
     session: AsyncSession, identity: Identity | None, scope: DataScope, cid: str, *, holdout: bool
 ) -> float:
-    """The share of targets (held out or not) who opened the product inside the period (the bank's data)."""
+    """The share of the targets in reach (held out or not) who opened the product inside the period (bank data)."""
     conditions: list[ColumnElement[bool]] = [
         CampaignTargetRow.campaign_id == cid,
         CampaignTargetRow.holdout.is_(holdout),
     ]
-    if (reach := _target_reach(identity, scope)) is not None and not holdout:
+    if (reach := _target_reach(identity, scope)) is not None:
         conditions.append(reach)
-    elif holdout and identity is not None and not scope.everything and scope.branches:
-        conditions.append(CampaignTargetRow.branch.in_(sorted(scope.branches)))
-    elif holdout and identity is not None and not scope.everything:
-        conditions.append(CampaignTargetRow.customer_manager.in_(sorted(scope.managers)))
     counted = (
         await session.execute(
             select(func.count(), func.sum(_case_attributed()))
