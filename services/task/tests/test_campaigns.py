@@ -308,8 +308,14 @@ async def test_activities_move_the_funnel_and_reach_the_results_at_once(bank: Ba
             "GetCampaignResults", pb.GetCampaignResultsRequest(name=campaign.name), "users/rm_xicheng"
         )
     ).results
-    unit_quota = {q.assignee: q.amount.units for q in campaign.quotas}["orgUnits/0102"]
-    assert xicheng.total.quota == pytest.approx(unit_quota)  # the quotas of the units in his reach
+    quotas = {q.assignee: q.amount.units + q.amount.nanos / 1e9 for q in campaign.quotas}
+    assert xicheng.total.quota == pytest.approx(quotas["users/rm_xicheng"])  # a manager answers for his own
+    beijing = (
+        await bank.call(
+            "GetCampaignResults", pb.GetCampaignResultsRequest(name=campaign.name), "users/bm_beijing"
+        )
+    ).results
+    assert beijing.total.quota == pytest.approx(quotas["orgUnits/0101"] + quotas["orgUnits/0102"])
     assert xicheng.total.reached_count == 0 and {r.subject for r in xicheng.relationship_managers} <= {
         "users/rm_xicheng"
     }

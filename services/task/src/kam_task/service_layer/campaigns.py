@@ -1016,7 +1016,6 @@ class CampaignService:
             def quota_of(subject: str) -> float:
                 return float(_quota_value(quotas[subject], row.measure)) if subject in quotas else 0.0
 
-            everything = scope.everything or identity is None
             results = task_pb2.CampaignResults(
                 campaign=f"campaigns/{cid}",
                 # the whole target for whoever sees everything; else the quotas of the units in reach
@@ -1024,7 +1023,7 @@ class CampaignService:
                     f"campaigns/{cid}",
                     total,
                     row.display_name,
-                    float(_target_value(row)) if everything else sum(quota_of(u) for u in units),
+                    await _reach_quota(session, row, identity, scope),
                 ),
                 units=[result(u, t, unit_names.get(u, u), quota_of(u)) for u, t in sorted(units.items())],
                 relationship_managers=[
@@ -1196,7 +1195,7 @@ class CampaignService:
                 .select_from(CampaignActivityRow)
                 .where(CampaignActivityRow.campaign_id == row.id)
             )
-            target = float(_target_value(row))
+            target = await _reach_quota(session, row, identity, scope)
             campaign.progress.CopyFrom(
                 task_pb2.CampaignProgress(
                     activity_count=int(activity_count or 0),
@@ -1627,6 +1626,34 @@ def _case_amount() -> Any:
 
 def _case_attributed() -> Any:
     return case((CampaignTargetRow.attributed_count > 0, 1), else_=0)
+
+
+async def _reach_quota(
+    session: AsyncSession, row: CampaignRow, identity: Identity | None, scope: DataScope
+) -> float:
+    """The part of a campaign's target a caller answers for: all of it for whoever sees everything; else the
+    quotas of the executing units in their subtree, or — below the executing units — the quotas of the
+    relationship managers in it (their own, for a relationship manager)."""
+    if identity is None or scope.everything:
+        return float(_target_value(row))
+    quotas = {q["assignee"]: float(_quota_value(q, row.measure)) for q in json.loads(row.quotas or "[]")}
+    units = [u for u in row.org_units.split() if u in scope.branches]
+    if units:
+        return sum(quotas.get(u, 0.0) for u in units)
+    people = [name for name in quotas if name.startswith("users/")]
+    below = (
+        set(
+            await session.scalars(
+                select(UserCopy.name).where(
+                    UserCopy.name.in_(people), UserCopy.org_unit.in_(sorted(scope.branches))
+                )
+            )
+        )
+        if scope.branches and people
+        else set()
+    )
+    below.add(identity.subject)
+    return sum(value for name, value in quotas.items() if name in below)
 
 
 async def _opened_rate(
