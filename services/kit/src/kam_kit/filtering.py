@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -56,6 +56,29 @@ def parse_equalities(
         except ValueError as exc:
             raise InvalidArgument.for_field("filter", f"{field_name}: {exc}") from None
     return result
+
+
+def one_of(values: Iterable[str], what: str = "值") -> Callable[[str], str]:
+    """A converter accepting one of ``values`` (enum names, states …); ``what`` names them in the message."""
+    allowed = frozenset(values)
+
+    def parse(value: str) -> str:
+        if value not in allowed:
+            raise ValueError(f"未知的{what} (unknown; one of {', '.join(sorted(allowed))})")
+        return value
+
+    return parse
+
+
+def resource_name(prefix: str) -> Callable[[str], str]:
+    """A converter accepting a resource name that starts with ``prefix`` (``users/``, ``orgUnits/`` …)."""
+
+    def parse(value: str) -> str:
+        if not value.startswith(prefix) or len(value) == len(prefix):
+            raise ValueError(f"应为 {prefix}… (a {prefix}… name)")
+        return value
+
+    return parse
 
 
 def boolean(value: str) -> bool:

@@ -19,7 +19,7 @@ from kam_kit.auth import Identity
 from kam_kit.clock import Clock
 from kam_kit.db import Database
 from kam_kit.errors import FailedPrecondition, InvalidArgument, NotFound
-from kam_kit.filtering import COMPARISONS, timestamp
+from kam_kit.filtering import COMPARISONS, one_of, resource_name, timestamp
 from kam_kit.scope import DataScope
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -43,36 +43,15 @@ _STATES = {name for name in Alert.State.keys() if name != "STATE_UNSPECIFIED"}  
 _SEVERITIES = [name for name in alert_pb2.Severity.keys() if name != "SEVERITY_UNSPECIFIED"]  # noqa: SIM118
 
 
-def _state(value: str) -> str:
-    if value not in _STATES:
-        raise ValueError(f"未知的状态 (unknown state; one of {', '.join(sorted(_STATES))})")
-    return value
-
-
-def _severity(value: str) -> str:
-    if value not in _SEVERITIES:
-        raise ValueError(f"未知的级别 (unknown severity; one of {', '.join(_SEVERITIES)})")
-    return value
-
-
-def _resource(prefix: str):
-    def parse(value: str) -> str:
-        if not value.startswith(prefix) or len(value) == len(prefix):
-            raise ValueError(f"应为 {prefix}… (a {prefix}… name)")
-        return value
-
-    return parse
-
-
 #: ListAlerts' filter fields (AIP-160): equalities; ``recipients = "users/…"`` is "among the recipients";
 #: ``severity`` and ``create_time`` also compare (``severity >= SEVERITY_HIGH``, ``create_time >= "…"``).
 FILTERS = {
-    "state": _state,
-    "severity": _severity,
-    "customer": _resource("customers/"),
-    "rule": _resource("alertRules/"),
-    "branch": _resource("orgUnits/"),
-    "recipients": _resource("users/"),
+    "state": one_of(_STATES, "状态"),
+    "severity": one_of(_SEVERITIES, "级别"),
+    "customer": resource_name("customers/"),
+    "rule": resource_name("alertRules/"),
+    "branch": resource_name("orgUnits/"),
+    "recipients": resource_name("users/"),
     "create_time": timestamp,
 }
 COMPARABLE = ("severity", "create_time")

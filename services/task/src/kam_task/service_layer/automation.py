@@ -28,7 +28,7 @@ from kam_kit.auth import Identity
 from kam_kit.clock import Clock
 from kam_kit.db import Database, earlier_request
 from kam_kit.errors import InvalidArgument, NotFound, PermissionDenied, Validator
-from kam_kit.filtering import boolean
+from kam_kit.filtering import boolean, one_of, resource_name
 from kam_kit.scope import ORG_PREFIX, DataScope
 from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -43,7 +43,7 @@ from kam_task.adapters.orm import (
     UserCopy,
 )
 from kam_task.domain import automation as auto
-from kam_task.service_layer.tasks import Person, TaskService, _me, _one_of, _resource
+from kam_task.service_layer.tasks import Person, TaskService, _me
 
 RecurringTask = automation_pb2.RecurringTask
 Playbook = automation_pb2.Playbook
@@ -72,10 +72,13 @@ _RECURRING_TARGETS = {"assignees", "assignee_org_unit", "customer_segment"}
 _PLAYBOOK_TARGETS = {"conditions"}
 _TRIGGERS = [n for n in Playbook.Trigger.keys() if n != "TRIGGER_UNSPECIFIED"]  # noqa: SIM118 (enum wrapper)
 #: ListRecurringTasks' and ListPlaybooks' filter fields (AIP-160)
-RECURRING_FILTERS: dict[str, Callable[[str], object]] = {"enabled": boolean, "creator": _resource("users/")}
+RECURRING_FILTERS: dict[str, Callable[[str], object]] = {
+    "enabled": boolean,
+    "creator": resource_name("users/"),
+}
 PLAYBOOK_FILTERS: dict[str, Callable[[str], object]] = {
     **RECURRING_FILTERS,
-    "trigger": _one_of(_TRIGGERS, "触发条件"),
+    "trigger": one_of(_TRIGGERS, "触发条件"),
 }
 _CHUNK = 500
 

@@ -33,7 +33,7 @@ from kam_kit.clock import Clock
 from kam_kit.db import Database, earlier_request
 from kam_kit.errors import Aborted, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied, Validator
 from kam_kit.events import EventMeta
-from kam_kit.filtering import COMPARISONS, boolean, timestamp
+from kam_kit.filtering import COMPARISONS, boolean, one_of, resource_name, timestamp
 from kam_kit.permissions import BRANCH_MANAGER, HEAD_OFFICE_LEADER, RELATIONSHIP_MANAGER
 from kam_kit.protoconv import date_value, money_value, timestamp_value
 from kam_kit.scope import ORG_PREFIX, DataScope, descendants
@@ -99,45 +99,22 @@ def campaign_id(name: str, field: str = "name") -> str:
     return rest
 
 
-def _one_of(values: Iterable[str]) -> Callable[[str], str]:
-    allowed = set(values)
-
-    def parse(value: str) -> str:
-        if value not in allowed:
-            raise ValueError(f"未知的值 (unknown; one of {', '.join(sorted(allowed))})")
-        return value
-
-    return parse
-
-
-def _users(value: str) -> str:
-    if not value.startswith("users/"):
-        raise ValueError("应为 users/… (a users/… name)")
-    return value
-
-
-def _prefixed(prefix: str) -> Callable[[str], str]:
-    def parse(value: str) -> str:
-        if not value.startswith(prefix) or len(value) == len(prefix):
-            raise ValueError(f"应为 {prefix}… (a {prefix}… name)")
-        return value
-
-    return parse
-
-
-CAMPAIGN_FILTERS: dict[str, Callable[[str], object]] = {"state": _one_of(_STATES), "creator": _users}
+CAMPAIGN_FILTERS: dict[str, Callable[[str], object]] = {
+    "state": one_of(_STATES),
+    "creator": resource_name("users/"),
+}
 TARGET_FILTERS: dict[str, Callable[[str], object]] = {
-    "relationship_manager": lambda v: v if v == "" or v.startswith("users/") else _users(v),
-    "branch": _prefixed(ORG_PREFIX),
-    "stage": _one_of(n for n in Target.Stage.keys() if n != "STAGE_UNSPECIFIED"),  # noqa: SIM118
+    "relationship_manager": lambda v: v if v == "" else resource_name("users/")(v),
+    "branch": resource_name(ORG_PREFIX),
+    "stage": one_of(n for n in Target.Stage.keys() if n != "STAGE_UNSPECIFIED"),  # noqa: SIM118
     "holdout": boolean,
-    "tier": _prefixed("tiers/"),
+    "tier": resource_name("tiers/"),
 }
 ACTIVITY_FILTERS: dict[str, Callable[[str], object]] = {
-    "customer": _prefixed("customers/"),
-    "staff": _users,
-    "org_unit": _prefixed(ORG_PREFIX),
-    "outcome": _one_of(n for n in Activity.Outcome.keys() if n != "OUTCOME_UNSPECIFIED"),  # noqa: SIM118
+    "customer": resource_name("customers/"),
+    "staff": resource_name("users/"),
+    "org_unit": resource_name(ORG_PREFIX),
+    "outcome": one_of(n for n in Activity.Outcome.keys() if n != "OUTCOME_UNSPECIFIED"),  # noqa: SIM118
     "occur_time": timestamp,
 }
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,7 +26,7 @@ from kam_kit.auth import Identity
 from kam_kit.clock import Clock
 from kam_kit.db import Database, earlier_request
 from kam_kit.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied, Validator
-from kam_kit.filtering import COMPARISONS, boolean, timestamp
+from kam_kit.filtering import COMPARISONS, boolean, one_of, resource_name, timestamp
 from kam_kit.permissions import RELATIONSHIP_MANAGER
 from kam_kit.protoconv import timestamp_value
 from kam_kit.scope import ORG_PREFIX, DataScope, descendants
@@ -56,36 +56,16 @@ WRITABLE = ("title", "purpose", "description", "priority", "assignee", "due_time
 _STATES = {n for n in Task.State.keys() if n != "STATE_UNSPECIFIED"}  # noqa: SIM118 (an enum wrapper)
 
 
-def _one_of(values: Iterable[str], what: str) -> Callable[[str], str]:
-    allowed = set(values)
-
-    def parse(value: str) -> str:
-        if value not in allowed:
-            raise ValueError(f"未知的{what} (unknown; one of {', '.join(sorted(allowed))})")
-        return value
-
-    return parse
-
-
-def _resource(prefix: str) -> Callable[[str], str]:
-    def parse(value: str) -> str:
-        if not value.startswith(prefix) or len(value) == len(prefix):
-            raise ValueError(f"应为 {prefix}… (a {prefix}… name)")
-        return value
-
-    return parse
-
-
 #: ListTasks' filter fields (AIP-160)
 FILTERS: dict[str, Callable[[str], object]] = {
-    "state": _one_of(_STATES, "状态"),
-    "priority": _one_of(rules.PRIORITIES, "优先级"),
-    "assignee": _resource("users/"),
-    "assigner": _resource("users/"),
-    "org_unit": _resource(ORG_PREFIX),
-    "customer": _resource("customers/"),
-    "campaign": _resource("campaigns/"),
-    "parent_task": _resource("tasks/"),
+    "state": one_of(_STATES, "状态"),
+    "priority": one_of(rules.PRIORITIES, "优先级"),
+    "assignee": resource_name("users/"),
+    "assigner": resource_name("users/"),
+    "org_unit": resource_name(ORG_PREFIX),
+    "customer": resource_name("customers/"),
+    "campaign": resource_name("campaigns/"),
+    "parent_task": resource_name("tasks/"),
     "assignment": str,
     "overdue": boolean,
     "active": boolean,
