@@ -22,7 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from google.protobuf import json_format
-from google.type import date_pb2, money_pb2
+from google.type import date_pb2
 from kam.customer.v1 import customer_pb2
 from kam.push.v1 import push_pb2
 from kam.task.v1 import events_pb2, task_pb2
@@ -35,12 +35,13 @@ from kam_kit.errors import Aborted, FailedPrecondition, InvalidArgument, NotFoun
 from kam_kit.events import EventMeta
 from kam_kit.filtering import COMPARISONS, boolean, one_of, resource_name, timestamp
 from kam_kit.permissions import BRANCH_MANAGER, HEAD_OFFICE_LEADER, RELATIONSHIP_MANAGER
-from kam_kit.protoconv import date_value, money_value, timestamp_value
+from kam_kit.protoconv import date_value, timestamp_value
 from kam_kit.scope import ORG_PREFIX, DataScope, descendants
 from kam_kit.timeconv import aware, to_timestamp
-from sqlalchemy import ColumnElement, case, delete, exists, func, not_, or_, select
+from sqlalchemy import ColumnElement, delete, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kam_task.adapters.campaign_map import activity_proto, cny, date_proto, target_proto
 from kam_task.adapters.orm import (
     AccountCopy,
     CampaignActivityRow,
@@ -48,13 +49,33 @@ from kam_task.adapters.orm import (
     CampaignRevisionRow,
     CampaignRow,
     CampaignTargetRow,
-    CustomerCopy,
     OrgUnitCopy,
     UserCopy,
 )
 from kam_task.domain import campaigns as rules
 from kam_task.domain import tasks as task_rules
+from kam_task.service_layer.campaign_reach import (
+    ancestors,
+    attributed_amount,
+    opened_rate,
+    org_tree,
+    quota_value,
+    reach_quota,
+    reaches,
+    sees,
+    tallies,
+    target_reach,
+    target_value,
+)
 from kam_task.service_layer.customers import public_name
+from kam_task.service_layer.segments import (
+    PRODUCT_TYPES,
+    check_unit,
+    checked_segment,
+    manager_map,
+    matching,
+    money_field,
+)
 from kam_task.service_layer.tasks import Person, TaskService
 
 Campaign = task_pb2.Campaign
@@ -86,8 +107,6 @@ WRITABLE = (
     "holdout_percent",
     "quotas",
 )
-_PRODUCT_TYPES = {v for k, v in Account.Type.items() if k != "TYPE_UNSPECIFIED"}
-_CUSTOMER_TYPES = {v for k, v in customer_pb2.Customer.Type.items() if k != "TYPE_UNSPECIFIED"}
 _MEASURES = {v for k, v in Campaign.Measure.items() if k != "MEASURE_UNSPECIFIED"}
 _STATES = {n for n in Campaign.State.keys() if n != "STATE_UNSPECIFIED"}  # noqa: SIM118 (an enum wrapper)
 
@@ -241,7 +260,7 @@ class CampaignService:
             )
             row.products = " ".join(message.products)
         if "product_type" in paths and v.check(
-            message.product_type in _PRODUCT_TYPES,
+            message.product_type in PRODUCT_TYPES,
             field + "product_type",
             "未知的产品：应为理财、基金、定期、信用卡、贷款或活期 (unknown product)",
         ):
@@ -251,7 +270,7 @@ class CampaignService:
             if v.check(measure in _MEASURES, field + "measure", "未知的目标口径 (unknown measure)"):
                 row.measure = Campaign.Measure.Name(measure)
         if "target_amount" in paths:
-            amount = _money(v, message, "target_amount", field + "target_amount")
+            amount = money_field(v, message, "target_amount", field + "target_amount")
             row.target_amount = amount if amount is not None else Decimal(0)
         if "target_count" in paths:
             v.check(
@@ -269,7 +288,7 @@ class CampaignService:
             units = list(dict.fromkeys(message.org_units))
             if v.check(bool(units), field + "org_units", "必填：执行机构 (required)"):
                 for i, unit in enumerate(units):
-                    await _check_unit(session, v, scope, unit, f"{field}org_units[{i}]")
+                    await check_unit(session, v, scope, unit, f"{field}org_units[{i}]")
             row.org_units = " ".join(units)
         if "start_date" in paths or "end_date" in paths:
             start = (
@@ -290,7 +309,7 @@ class CampaignService:
                 row.start_date, row.end_date = start, end
         if "segment" in paths:
             row.segment = json.dumps(
-                await _segment(session, v, message.segment, field + "segment"), ensure_ascii=False
+                await checked_segment(session, v, message.segment, field + "segment"), ensure_ascii=False
             )
         if "quotas" in paths:
             row.quotas = json.dumps(_quotas(v, message.quotas, row), ensure_ascii=False)
@@ -316,8 +335,8 @@ class CampaignService:
                 "应为执行机构之一（客户经理的指标在启动后分配） (an executing unit; relationship managers' quotas "
                 "after launch)",
             )
-        unit_total = sum(_quota_value(q, row.measure) for q in quotas if q["assignee"] in units)
-        target = _target_value(row)
+        unit_total = sum(quota_value(q, row.measure) for q in quotas if q["assignee"] in units)
+        target = target_value(row)
         v.check(
             unit_total <= target,
             field + "quotas",
@@ -361,11 +380,11 @@ class CampaignService:
             )
         async with self.db.read() as session:
             scope = await orgtree.scope_of(session, identity, OrgUnitCopy)
-            tree = await _tree(session)
+            tree = await org_tree(session)
             rows = await session.scalars(
                 select(CampaignRow).where(*conditions).order_by(*order, CampaignRow.id)
             )
-            visible = [r for r in rows if _sees(identity, scope, r, tree)]
+            visible = [r for r in rows if sees(identity, scope, r, tree)]
             page = visible[offset : offset + limit]
             return [await self._to_proto(session, identity, r, tree) for r in page], len(visible)
 
@@ -379,16 +398,16 @@ class CampaignService:
             units = list(dict.fromkeys(message.org_units))
             if v.check(bool(units), "campaign.org_units", "必填：执行机构 (required)"):
                 for i, unit in enumerate(units):
-                    await _check_unit(session, v, scope, unit, f"campaign.org_units[{i}]")
-            segment = await _segment(session, v, message.segment, "campaign.segment")
+                    await check_unit(session, v, scope, unit, f"campaign.org_units[{i}]")
+            segment = await checked_segment(session, v, message.segment, "campaign.segment")
             v.check(
                 0 <= message.holdout_percent <= rules.MAX_HOLDOUT,
                 "campaign.holdout_percent",
                 f"应在 0–{rules.MAX_HOLDOUT} 之间 (0 to {rules.MAX_HOLDOUT})",
             )
             v.raise_if_any()
-            tree = await _tree(session)
-            matches = await _matching(session, units, segment, tree)
+            tree = await org_tree(session)
+            matches = await matching(session, units, segment, tree)
             draw = message.name.removeprefix("campaigns/") or "preview"
             per_unit: dict[str, int] = defaultdict(int)
             held = 0
@@ -404,7 +423,7 @@ class CampaignService:
             ]
             ranked = sorted(matches, key=lambda m: (-m[0].aum, m[0].customer))[:size]
             sample = [
-                _target_proto(
+                target_proto(
                     draw,
                     CampaignTargetRow(
                         customer=c.customer,
@@ -438,8 +457,8 @@ class CampaignService:
             scope = await orgtree.scope_of(session, identity, OrgUnitCopy)
             row = await self._directed(session, identity, scope, cid, "launch", etag)
             version = row.version
-            tree = await _tree(session)
-            matches = await _matching(session, row.org_units.split(), json.loads(row.segment or "{}"), tree)
+            tree = await org_tree(session)
+            matches = await matching(session, row.org_units.split(), json.loads(row.segment or "{}"), tree)
             if not matches:
                 raise FailedPrecondition(
                     "目标客户为空：请调整客户范围或执行机构 (the segment targets nobody)",
@@ -448,7 +467,7 @@ class CampaignService:
             people = {
                 u.name: u for u in await session.scalars(select(UserCopy).where(UserCopy.active.is_(True)))
             }
-            managers = _managers(people)
+            managers = manager_map(people)
             targets: list[dict[str, Any]] = []
             for start in range(0, len(matches), LAUNCH_CHUNK):  # other calls run between the slices
                 chunk = matches[start : start + LAUNCH_CHUNK]
@@ -551,11 +570,11 @@ class CampaignService:
                 per_unit[t["unit"]] += 1
                 if t["relationship_manager"]:
                     per_unit_rm[t["unit"]][t["relationship_manager"]] += 1
-        left = _target_value(row) - sum(_quota_value(q, measure) for q in given.values())
+        left = target_value(row) - sum(quota_value(q, measure) for q in given.values())
         shares = rules.split(left, {u: n for u, n in per_unit.items() if u not in given}, unit=step)
         quotas: list[dict] = []
         for unit in units:
-            value = _quota_value(given[unit], measure) if unit in given else shares.get(unit, 0)
+            value = quota_value(given[unit], measure) if unit in given else shares.get(unit, 0)
             quotas.append(_quota(unit, value, measure, per_unit[unit]))
             per_rm = per_unit_rm[unit]
             assigned = sum(per_rm.values())
@@ -678,7 +697,7 @@ class CampaignService:
             if row.state == rules.DRAFT:
                 return [], 0  # a draft has no target list yet (rows of a launch under way are nobody's)
             conditions = [CampaignTargetRow.campaign_id == cid]
-            if (reach := _target_reach(identity, scope)) is not None:
+            if (reach := target_reach(identity, scope)) is not None:
                 conditions.append(reach)
             if "relationship_manager" in filters:
                 conditions.append(
@@ -686,7 +705,9 @@ class CampaignService:
                     == _me(identity, str(filters["relationship_manager"]))
                 )
             if "branch" in filters:
-                subtree = descendants(str(filters["branch"]).removeprefix(ORG_PREFIX), await _tree(session))
+                subtree = descendants(
+                    str(filters["branch"]).removeprefix(ORG_PREFIX), await org_tree(session)
+                )
                 conditions.append(CampaignTargetRow.branch.in_(sorted(ORG_PREFIX + u for u in subtree)))
             if "stage" in filters:
                 conditions.append(CampaignTargetRow.stage == Target.Stage.Value(str(filters["stage"])))
@@ -705,7 +726,7 @@ class CampaignService:
                 .limit(limit)
             )
             names = await _display_names(session)
-            return [_target_proto(row.id, t, names) for t in rows], int(total or 0)
+            return [target_proto(row.id, t, names) for t in rows], int(total or 0)
 
     async def assign_targets(
         self, identity: Identity | None, parent: str, targets: list[str], manager: str
@@ -743,7 +764,7 @@ class CampaignService:
                     "只能分配给本机构及下级机构的客户经理 (only to relationship managers in your subtree)",
                     reason="TASK_ASSIGNEE_OUT_OF_SUBTREE",
                 )
-            reach = _target_reach(identity, scope)
+            reach = target_reach(identity, scope)
             found = list(
                 await session.scalars(
                     select(CampaignTargetRow).where(
@@ -770,7 +791,7 @@ class CampaignService:
                 after={"relationship_manager": manager, "targets": sorted(customers)},
             )
             names = await _display_names(session)
-            return [_target_proto(cid, t, names) for t in found]
+            return [target_proto(cid, t, names) for t in found]
 
     # --- activities ---------------------------------------------------------------------------------------------
 
@@ -808,7 +829,7 @@ class CampaignService:
                 )
         amount = Decimal(0)
         if message.HasField("amount"):
-            value = _money(v, message, "amount", "campaign_activity.amount")
+            value = money_field(v, message, "amount", "campaign_activity.amount")
             if value is not None:
                 amount = value
                 v.check(
@@ -823,7 +844,7 @@ class CampaignService:
         async with self.db.transaction() as session:
             earlier = await earlier_request(session, CampaignActivityRow, request_id)
             if earlier is not None:
-                return _activity_proto(earlier)
+                return activity_proto(earlier)
             scope = await orgtree.scope_of(session, identity, OrgUnitCopy)
             row = await self._visible(session, identity, scope, cid)
             if row.state != rules.ACTIVE:
@@ -836,7 +857,7 @@ class CampaignService:
                     "campaign_activity.occur_time", "早于活动开始日期 (before the campaign)"
                 )
             target = await session.get(CampaignTargetRow, (cid, message.customer))
-            if target is None or not _reaches(identity, scope, target):
+            if target is None or not reaches(identity, scope, target):
                 raise NotFound(f"{message.customer} 不是本活动的目标客户 (not a target of this campaign)")
             if target.holdout:
                 raise FailedPrecondition(
@@ -864,7 +885,7 @@ class CampaignService:
             target.converted_amount += amount
             if target.last_activity_time is None or aware(target.last_activity_time) < occurred:
                 target.last_activity_time = occurred
-            proto = _activity_proto(activity)
+            proto = activity_proto(activity)
             self.events.record(
                 session, events_pb2.CampaignActivityRecorded(activity=proto), resource=proto.name
             )
@@ -887,8 +908,8 @@ class CampaignService:
     ) -> None:
         """Tell the people watching the campaign's progress at once: its creator, head office, and the branch
         managers of the units above the customer (their consoles refresh the figures)."""
-        tree = await _tree(session)
-        above = _ancestors(target.branch.removeprefix(ORG_PREFIX), tree)
+        tree = await org_tree(session)
+        above = ancestors(target.branch.removeprefix(ORG_PREFIX), tree)
         leaders = await session.execute(
             select(UserCopy.name, UserCopy.roles).where(UserCopy.active.is_(True))
         )
@@ -921,7 +942,7 @@ class CampaignService:
             scope = await orgtree.scope_of(session, identity, OrgUnitCopy)
             await self._visible(session, identity, scope, cid)
             conditions: list[ColumnElement[bool]] = [CampaignActivityRow.campaign_id == cid]
-            reach = _target_reach(identity, scope)
+            reach = target_reach(identity, scope)
             if reach is not None:
                 conditions.append(
                     or_(
@@ -957,7 +978,7 @@ class CampaignService:
             total = await session.scalar(
                 select(func.count()).select_from(CampaignActivityRow).where(*conditions)
             )
-            return [_activity_proto(r) for r in rows], int(total or 0)
+            return [activity_proto(r) for r in rows], int(total or 0)
 
     # --- results ------------------------------------------------------------------------------------------------
 
@@ -966,7 +987,7 @@ class CampaignService:
         async with self.db.read() as session:
             scope = await orgtree.scope_of(session, identity, OrgUnitCopy)
             row = await self._visible(session, identity, scope, cid)
-            total, units, managers, holdout = await _tallies(session, identity, scope, cid)
+            total, units, managers, holdout = await tallies(session, identity, scope, cid)
             quotas = {q["assignee"]: q for q in json.loads(row.quotas or "[]")}
             names = await _display_names(session)
             unit_names = await _unit_names(session, row.org_units.split())
@@ -986,12 +1007,12 @@ class CampaignService:
                     interested_count=tally.interested,
                     declined_count=tally.declined,
                     converted_count=tally.converted,
-                    converted_amount=_cny(tally.converted_amount),
+                    converted_amount=cny(tally.converted_amount),
                     attributed_account_count=tally.attributed_accounts,
                 )
 
             def quota_of(subject: str) -> float:
-                return float(_quota_value(quotas[subject], row.measure)) if subject in quotas else 0.0
+                return float(quota_value(quotas[subject], row.measure)) if subject in quotas else 0.0
 
             results = task_pb2.CampaignResults(
                 campaign=f"campaigns/{cid}",
@@ -1000,7 +1021,7 @@ class CampaignService:
                     f"campaigns/{cid}",
                     total,
                     row.display_name,
-                    await _reach_quota(session, row, identity, scope),
+                    await reach_quota(session, row, identity, scope),
                 ),
                 units=[result(u, t, unit_names.get(u, u), quota_of(u)) for u, t in sorted(units.items())],
                 relationship_managers=[
@@ -1010,8 +1031,8 @@ class CampaignService:
                 holdout_converted_count=holdout.converted,
                 compute_time=to_timestamp(self.clock.now()),
             )
-            treated = await _opened_rate(session, identity, scope, cid, holdout=False)
-            held = await _opened_rate(session, identity, scope, cid, holdout=True)
+            treated = await opened_rate(session, identity, scope, cid, holdout=False)
+            held = await opened_rate(session, identity, scope, cid, holdout=True)
             results.treated_conversion_rate, results.holdout_conversion_rate = treated, held
             results.lift_points = (treated - held) * 100 if holdout.targets else 0.0
             return results
@@ -1087,7 +1108,7 @@ class CampaignService:
         self, session: AsyncSession, identity: Identity | None, scope: DataScope, cid: str
     ) -> CampaignRow:
         row = await session.get(CampaignRow, cid)
-        if row is not None and _sees(identity, scope, row, await _tree(session)):
+        if row is not None and sees(identity, scope, row, await org_tree(session)):
             return row
         raise NotFound(f"营销活动 campaigns/{cid} 不存在 (no such campaign)")
 
@@ -1135,9 +1156,9 @@ class CampaignService:
             script=row.script,
             products=row.products.split(),
             org_units=row.org_units.split(),
-            start_date=_date_proto(row.start_date),
-            end_date=_date_proto(row.end_date),
-            target_amount=_cny(row.target_amount),
+            start_date=date_proto(row.start_date),
+            end_date=date_proto(row.end_date),
+            target_amount=cny(row.target_amount),
             target_count=row.target_count,
             product_type=Account.Type.Value(row.product_type),
             measure=Campaign.Measure.Value(row.measure),
@@ -1163,26 +1184,26 @@ class CampaignService:
                 display_name=names.get(q["assignee"]) or people.get(q["assignee"], ""),
             )
             if q.get("amount"):
-                quota.amount.CopyFrom(_cny(Decimal(q["amount"])))
+                quota.amount.CopyFrom(cny(Decimal(q["amount"])))
         if progress and row.state != rules.DRAFT:
             scope = await orgtree.scope_of(session, identity, OrgUnitCopy)
-            total, _, _, _ = await _tallies(session, identity, scope, row.id)
+            total, _, _, _ = await tallies(session, identity, scope, row.id)
             activity_count = await session.scalar(
                 select(func.count())
                 .select_from(CampaignActivityRow)
                 .where(CampaignActivityRow.campaign_id == row.id)
             )
-            target = await _reach_quota(session, row, identity, scope)
+            target = await reach_quota(session, row, identity, scope)
             campaign.progress.CopyFrom(
                 task_pb2.CampaignProgress(
                     activity_count=int(activity_count or 0),
                     customer_count=total.reached,
                     converted_count=total.converted,
-                    converted_amount=_cny(total.converted_amount),
+                    converted_amount=cny(total.converted_amount),
                     interested_count=total.interested,
                     declined_count=total.declined,
                     attributed_account_count=total.attributed_accounts,
-                    attributed_amount=_cny(await _attributed_amount(session, identity, scope, row.id)),
+                    attributed_amount=cny(await attributed_amount(session, identity, scope, row.id)),
                     target_ratio=rules.ratio(total.achieved(row.measure), target),
                 )
             )
@@ -1223,23 +1244,6 @@ def _snapshot(row: CampaignRow) -> dict[str, object]:
     }
 
 
-def _cny(value: Decimal) -> money_pb2.Money:
-    cents = int((value * 100).to_integral_value())
-    units, rest = divmod(abs(cents), 100)
-    sign = -1 if cents < 0 else 1
-    return money_pb2.Money(currency_code="CNY", units=sign * units, nanos=sign * rest * 10_000_000)
-
-
-def _money(v: Validator, message: Any, field: str, path: str) -> Decimal | None:
-    if not message.HasField(field):
-        return None
-    try:
-        return money_value(getattr(message, field), path)
-    except InvalidArgument as error:
-        v.violations.extend(error.violations)
-        return None
-
-
 def _date(v: Validator, message: date_pb2.Date, path: str) -> date | None:
     try:
         value = date_value(message, path)
@@ -1251,24 +1255,12 @@ def _date(v: Validator, message: date_pb2.Date, path: str) -> date | None:
     return value
 
 
-def _date_proto(value: date | None) -> date_pb2.Date:
-    return date_pb2.Date(year=value.year, month=value.month, day=value.day) if value else date_pb2.Date()
-
-
 def _timestamp(v: Validator, message: Any, path: str) -> datetime | None:
     try:
         return timestamp_value(message, path)
     except InvalidArgument as error:
         v.violations.extend(error.violations)
         return None
-
-
-def _target_value(row: CampaignRow) -> Decimal | int:
-    return row.target_amount if row.measure == rules.AMOUNT else row.target_count
-
-
-def _quota_value(quota: dict, measure: str) -> Decimal | int:
-    return Decimal(quota.get("amount", "0")) if measure == rules.AMOUNT else int(quota.get("count", 0))
 
 
 def _quota(assignee: str, value: Decimal | int, measure: str, targets: int) -> dict:
@@ -1291,7 +1283,7 @@ def _quotas(v: Validator, quotas: Iterable[task_pb2.CampaignQuota], row: Campaig
         entry: dict[str, Any] = {"assignee": quota.assignee, "count": int(quota.count)}
         v.check(quota.count >= 0, path + ".count", "不能为负 (cannot be negative)")
         if quota.HasField("amount"):
-            amount = _money(v, quota, "amount", path + ".amount")
+            amount = money_field(v, quota, "amount", path + ".amount")
             if amount is not None:
                 v.check(amount >= 0, path + ".amount", "不能为负 (cannot be negative)")
                 entry["amount"] = str(amount)
@@ -1326,173 +1318,6 @@ def _check_quota_room(row: CampaignRow, targets: list[dict[str, Any]]) -> None:
     v.raise_if_any()
 
 
-async def _check_unit(session: AsyncSession, v: Validator, scope: DataScope, unit: str, path: str) -> None:
-    if (
-        not unit.startswith(ORG_PREFIX)
-        or await session.get(OrgUnitCopy, unit.removeprefix(ORG_PREFIX)) is None
-    ):
-        v.add(path, f"未知的机构 {unit} (unknown org unit)")
-    elif not (scope.everything or unit in scope.branches):
-        raise PermissionDenied(
-            f"{unit} 不在您的管辖范围 (not in your org subtree)", reason="CAMPAIGN_UNIT_OUT_OF_SCOPE"
-        )
-
-
-async def _segment(session: AsyncSession, v: Validator, segment: task_pb2.CampaignSegment, path: str) -> dict:
-    for i, tier in enumerate(segment.tiers):
-        v.check(tier.startswith("tiers/") and len(tier) > 6, f"{path}.tiers[{i}]", "应为 tiers/… (a tier)")
-    for i, kind in enumerate(segment.customer_types):
-        v.check(kind in _CUSTOMER_TYPES, f"{path}.customer_types[{i}]", "未知的客户类型 (unknown type)")
-    for i, unit in enumerate(segment.branches):
-        if (
-            not unit.startswith(ORG_PREFIX)
-            or await session.get(OrgUnitCopy, unit.removeprefix(ORG_PREFIX)) is None
-        ):
-            v.add(f"{path}.branches[{i}]", f"未知的机构 {unit} (unknown org unit)")
-    for i, rm in enumerate(segment.relationship_managers):
-        v.check(
-            rm.startswith(("users/", "staff/")),
-            f"{path}.relationship_managers[{i}]",
-            "应为 users/… 或 staff/…",
-        )
-    bounds = {}
-    for field in ("min_aum", "max_aum"):
-        value = _money(v, segment, field, f"{path}.{field}")
-        if value is not None:
-            bounds[field] = value
-    if "min_aum" in bounds and "max_aum" in bounds:
-        v.check(bounds["min_aum"] < bounds["max_aum"], f"{path}.max_aum", "应大于下限 (above the minimum)")
-    for field in ("holds", "lacks"):
-        for i, kind in enumerate(getattr(segment, field)):
-            v.check(kind in _PRODUCT_TYPES, f"{path}.{field}[{i}]", "未知的产品 (unknown product)")
-    v.check(
-        not set(segment.holds) & set(segment.lacks),
-        f"{path}.lacks",
-        "不能既持有又未持有同一产品 (both held and not)",
-    )
-    return json_format.MessageToDict(segment)
-
-
-async def _tree(session: AsyncSession) -> dict[str, str | None]:
-    rows = (await session.execute(select(OrgUnitCopy.id, OrgUnitCopy.parent_id))).all()
-    return {unit: parent for unit, parent in rows}
-
-
-def _ancestors(unit: str, tree: dict[str, str | None]) -> list[str]:
-    found, current = [], unit
-    while current and current not in found:
-        found.append(current)
-        current = tree.get(current) or ""
-    return found
-
-
-def _sees(identity: Identity | None, scope: DataScope, row: CampaignRow, tree: dict[str, str | None]) -> bool:
-    if identity is None or scope.everything or row.creator == identity.subject:
-        return True
-    mine = set(scope.branches)
-    if identity.org_unit:
-        mine.add(identity.org_unit)
-    for unit in row.org_units.split():
-        subtree = {ORG_PREFIX + u for u in descendants(unit.removeprefix(ORG_PREFIX), tree)}
-        if subtree & mine:
-            return True
-        if unit in {ORG_PREFIX + u for u in _ancestors(identity.org_unit.removeprefix(ORG_PREFIX), tree)}:
-            return True
-    return False
-
-
-def _target_reach(identity: Identity | None, scope: DataScope) -> ColumnElement[bool] | None:
-    if identity is None or scope.everything:
-        return None
-    terms = [CampaignTargetRow.relationship_manager == identity.subject]
-    if scope.branches:
-        terms.append(CampaignTargetRow.branch.in_(sorted(scope.branches)))
-    if scope.managers:
-        terms.append(CampaignTargetRow.customer_manager.in_(sorted(scope.managers)))
-    return or_(*terms)
-
-
-def _reaches(identity: Identity | None, scope: DataScope, target: CampaignTargetRow) -> bool:
-    if identity is None or scope.everything:
-        return True
-    return (
-        target.relationship_manager == identity.subject
-        or target.branch in scope.branches
-        or target.customer_manager in scope.managers
-    )
-
-
-async def _matching(
-    session: AsyncSession, units: list[str], segment: dict, tree: dict[str, str | None]
-) -> list[tuple[Any, str]]:
-    """The customers a segment takes in the executing units, each with the deepest executing unit above them."""
-    unit_of: dict[str, str] = {}
-    for unit in sorted(units, key=lambda u: len(_ancestors(u.removeprefix(ORG_PREFIX), tree))):
-        for below in descendants(unit.removeprefix(ORG_PREFIX), tree):
-            unit_of[ORG_PREFIX + below] = unit  # deeper executing units, applied later, win
-    conditions: list[ColumnElement[bool]] = [CustomerCopy.branch.in_(sorted(unit_of))]
-    if segment.get("tiers"):
-        conditions.append(CustomerCopy.tier.in_(segment["tiers"]))
-    if segment.get("customerTypes"):
-        conditions.append(CustomerCopy.type.in_([t.removeprefix("TYPE_") for t in segment["customerTypes"]]))
-    if segment.get("branches"):
-        wanted = set()
-        for unit in segment["branches"]:
-            wanted |= {ORG_PREFIX + u for u in descendants(unit.removeprefix(ORG_PREFIX), tree)}
-        conditions.append(CustomerCopy.branch.in_(sorted(wanted)))
-    if segment.get("relationshipManagers"):
-        conditions.append(CustomerCopy.relationship_manager.in_(segment["relationshipManagers"]))
-    for key, compare in (("minAum", CustomerCopy.aum.__ge__), ("maxAum", CustomerCopy.aum.__lt__)):
-        if key in segment:
-            conditions.append(compare(_money_dict(segment[key])))
-    for kind in segment.get("holds", []):
-        conditions.append(_holding(kind))
-    if segment.get("lacks"):
-        conditions.append(not_(or_(*(_holding(kind) for kind in segment["lacks"]))))
-    result = await session.stream(
-        select(
-            CustomerCopy.customer,
-            CustomerCopy.display_name,
-            CustomerCopy.type,
-            CustomerCopy.tier,
-            CustomerCopy.branch,
-            CustomerCopy.relationship_manager,
-            CustomerCopy.aum,
-        ).where(*conditions)
-    )
-    found: list[tuple[Any, str]] = []
-    async for part in result.partitions(5000):  # a large list read a part at a time, other calls in between
-        found += [(row, unit_of[row.branch]) for row in part]
-        await asyncio.sleep(0)
-    return found
-
-
-def _holding(kind: str) -> ColumnElement[bool]:
-    return exists().where(
-        AccountCopy.customer == CustomerCopy.customer,
-        AccountCopy.type == kind.removeprefix("TYPE_"),
-        AccountCopy.open.is_(True),
-    )
-
-
-def _money_dict(value: dict) -> Decimal:
-    return (
-        Decimal(value.get("units", "0")) + Decimal(value.get("nanos", 0)) / Decimal(1_000_000_000)
-    ).quantize(rules.CENT)
-
-
-def _managers(people: dict[str, Any]) -> dict[str, str]:
-    """Whom a customer's relationship manager (``users/{user}`` or ``staff/{code}``) means: the active user who is
-    a relationship manager, by name or by staff code (a name no such user has means nobody)."""
-    found: dict[str, str] = {}
-    for name, user in people.items():
-        if RELATIONSHIP_MANAGER in user.roles.split():
-            found[name] = name
-            if user.staff_code:
-                found[f"staff/{user.staff_code}"] = name
-    return found
-
-
 async def _display_names(session: AsyncSession) -> dict[str, str]:
     rows = await session.execute(select(UserCopy.name, UserCopy.display_name))
     return {name: display for name, display in rows}
@@ -1506,164 +1331,6 @@ async def _unit_names(session: AsyncSession, units: Iterable[str]) -> dict[str, 
         select(OrgUnitCopy.id, OrgUnitCopy.display_name).where(OrgUnitCopy.id.in_(ids))
     )
     return {ORG_PREFIX + unit: name for unit, name in rows}
-
-
-def _target_proto(cid: str, row: CampaignTargetRow, names: dict[str, str]) -> Target:
-    target = Target(
-        name=f"campaigns/{cid}/targets/{row.customer.removeprefix('customers/')}",
-        customer=row.customer,
-        customer_display_name=row.display_name,
-        tier=row.tier,
-        branch=row.branch,
-        relationship_manager=row.relationship_manager,
-        relationship_manager_display_name=names.get(row.relationship_manager, ""),
-        holdout=row.holdout,
-        stage=row.stage,  # type: ignore[arg-type]
-        converted_amount=_cny(row.converted_amount),
-        attributed_account_count=row.attributed_count,
-        aum=_cny(row.aum),
-    )
-    if row.last_activity_time is not None:
-        target.last_activity_time.CopyFrom(to_timestamp(row.last_activity_time))
-    return target
-
-
-def _activity_proto(row: CampaignActivityRow) -> Activity:
-    return Activity(
-        name=f"campaigns/{row.campaign_id}/activities/{row.id}",
-        customer=row.customer,
-        staff=row.staff,
-        staff_display_name=row.staff_display_name,
-        org_unit=row.org_unit,
-        channel=row.channel,  # type: ignore[arg-type]
-        outcome=row.outcome,  # type: ignore[arg-type]
-        product=row.product,
-        amount=_cny(row.amount),
-        notes=row.notes,
-        occur_time=to_timestamp(row.occur_time),
-        create_time=to_timestamp(row.create_time),
-    )
-
-
-async def _tallies(
-    session: AsyncSession, identity: Identity | None, scope: DataScope, cid: str
-) -> tuple[rules.Tally, dict[str, rules.Tally], dict[str, rules.Tally], rules.Tally]:
-    """The figures of the targets in the caller's reach: total and per unit and relationship manager (worked
-    targets), and the hold-out's."""
-    conditions: list[ColumnElement[bool]] = [CampaignTargetRow.campaign_id == cid]
-    if (reach := _target_reach(identity, scope)) is not None:
-        conditions.append(reach)
-    rows = await session.execute(
-        select(
-            CampaignTargetRow.unit,
-            CampaignTargetRow.relationship_manager,
-            CampaignTargetRow.holdout,
-            CampaignTargetRow.stage,
-            func.count(),
-            func.sum(CampaignTargetRow.converted_amount),
-            func.sum(CampaignTargetRow.attributed_count),
-            func.sum(CampaignTargetRow.attributed_amount),
-            func.sum(
-                # a converted amount counts from the activities, else from the accounts attributed
-                _case_amount()
-            ),
-            func.sum(_case_attributed()),
-        )
-        .where(*conditions)
-        .group_by(
-            CampaignTargetRow.unit,
-            CampaignTargetRow.relationship_manager,
-            CampaignTargetRow.holdout,
-            CampaignTargetRow.stage,
-        )
-    )
-    total, holdout = rules.Tally(), rules.Tally()
-    units: dict[str, rules.Tally] = defaultdict(rules.Tally)
-    managers: dict[str, rules.Tally] = defaultdict(rules.Tally)
-    for unit, manager, held, stage, count, _conv, attributed, _attr_amount, amount, with_accounts in rows:
-        groups = [holdout] if held else [total, units[unit], managers[manager]]
-        for tally in groups:
-            tally.targets += count
-            tally.reached += count if stage >= rules.CONTACTED else 0
-            tally.interested += count if stage == rules.INTERESTED else 0
-            tally.declined += count if stage == rules.DECLINED else 0
-            converted = count if stage == rules.CONVERTED else int(with_accounts or 0)
-            tally.converted += converted
-            tally.converted_amount += Decimal(amount or 0)
-            tally.attributed_accounts += int(attributed or 0)
-    return total, dict(units), dict(managers), holdout
-
-
-def _case_amount() -> Any:
-    return case(
-        (CampaignTargetRow.converted_amount > 0, CampaignTargetRow.converted_amount),
-        else_=CampaignTargetRow.attributed_amount,
-    )
-
-
-def _case_attributed() -> Any:
-    return case((CampaignTargetRow.attributed_count > 0, 1), else_=0)
-
-
-async def _reach_quota(
-    session: AsyncSession, row: CampaignRow, identity: Identity | None, scope: DataScope
-) -> float:
-    """The part of a campaign's target a caller answers for: all of it for whoever sees everything; else the
-    quotas of the executing units in their subtree, or — below the executing units — the quotas of the
-    relationship managers in it (their own, for a relationship manager)."""
-    if identity is None or scope.everything:
-        return float(_target_value(row))
-    quotas = {q["assignee"]: float(_quota_value(q, row.measure)) for q in json.loads(row.quotas or "[]")}
-    units = [u for u in row.org_units.split() if u in scope.branches]
-    if units:
-        return sum(quotas.get(u, 0.0) for u in units)
-    people = [name for name in quotas if name.startswith("users/")]
-    below = (
-        set(
-            await session.scalars(
-                select(UserCopy.name).where(
-                    UserCopy.name.in_(people), UserCopy.org_unit.in_(sorted(scope.branches))
-                )
-            )
-        )
-        if scope.branches and people
-        else set()
-    )
-    below.add(identity.subject)
-    return sum(value for name, value in quotas.items() if name in below)
-
-
-async def _opened_rate(
-    session: AsyncSession, identity: Identity | None, scope: DataScope, cid: str, *, holdout: bool
-) -> float:
-    """The share of the targets in reach (held out or not) who opened the product inside the period (bank data)."""
-    conditions: list[ColumnElement[bool]] = [
-        CampaignTargetRow.campaign_id == cid,
-        CampaignTargetRow.holdout.is_(holdout),
-    ]
-    if (reach := _target_reach(identity, scope)) is not None:
-        conditions.append(reach)
-    counted = (
-        await session.execute(
-            select(func.count(), func.sum(_case_attributed()))
-            .select_from(CampaignTargetRow)
-            .where(*conditions)
-        )
-    ).one()
-    return rules.ratio(float(counted[1] or 0), float(counted[0] or 0))
-
-
-async def _attributed_amount(
-    session: AsyncSession, identity: Identity | None, scope: DataScope, cid: str
-) -> Decimal:
-    conditions: list[ColumnElement[bool]] = [
-        CampaignTargetRow.campaign_id == cid,
-        CampaignTargetRow.holdout.is_(False),
-    ]
-    if (reach := _target_reach(identity, scope)) is not None:
-        conditions.append(reach)
-    value = await session.scalar(select(func.sum(CampaignTargetRow.attributed_amount)).where(*conditions))
-    return Decimal(value or 0)
 
 
 def on_account_handler(campaigns: CampaignService, copier: Callable) -> Callable:
