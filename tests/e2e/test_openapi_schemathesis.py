@@ -127,7 +127,8 @@ def test_schemathesis_finds_no_server_error_or_schema_violation(kam_processes) -
         except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - collect every operation's failures
             lines = [line for line in str(exc).strip().splitlines() if line.strip()][:14]
             failures.append(f"{operation.label}:\n    " + "\n    ".join(lines))
-    assert operations > 100 and len(PLANNED) > 10
+    # every row docs/api.md marks planned was read (the parser still understands the catalogue)
+    assert operations > 100 and len(PLANNED) == API_DOC.read_text().count("| planned |")
     print(f"schemathesis: {sum(statuses.values())} requests, by status {dict(sorted(statuses.items()))}")
     # Both kinds of case were generated: accepted ones and ones the gateway or a service refused.
     assert statuses.get(200, 0) >= 20 and statuses.get(400, 0) >= operations, statuses
