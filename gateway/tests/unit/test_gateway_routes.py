@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kam.customer.v1 import customer_service_pb2
 from kam.notice.v1 import announcement_service_pb2
+from kam.task.v1 import task_service_pb2
 from kam_gateway.routes import routes_for_service
 
 
@@ -15,5 +16,8 @@ def test_a_request_with_a_file_takes_the_upload_limit_and_no_other_does() -> Non
     notice = _routes(announcement_service_pb2, "AnnouncementService")
     assert notice["CreateAttachment"].uploads_file
     assert not notice["CreateAnnouncement"].uploads_file and not notice["DownloadAttachment"].uploads_file
+    task = _routes(task_service_pb2, "TaskService")
+    assert task["CreateTaskAttachment"].uploads_file  # POST /v1/tasks/*/attachments
+    assert [name for name, route in task.items() if route.uploads_file] == ["CreateTaskAttachment"]
     customer = _routes(customer_service_pb2, "CustomerService")
     assert not any(route.uploads_file for route in customer.values())

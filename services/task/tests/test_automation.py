@@ -178,6 +178,7 @@ async def test_a_weekly_recurring_task_gives_each_person_one_task_a_week(bank: B
         ) == ["users/rm_dongcheng", "users/rm_xicheng"]
     task = made_tasks[0]
     assert task.assigner == "users/bm_beijing" and task.title == "每周客户动态整理"
+    assert task.origin_display_name == "每周客户动态整理"  # what made it, named for whoever sees the task
     assert task.priority == task_pb2.PRIORITY_HIGH and task.state == task_pb2.Task.STATE_OPEN
     history = (await bank.call("ListTaskHistory", pb.ListTaskHistoryRequest(name=task.name))).entries
     assert [(e.action, e.actor) for e in history] == [("created", "users/bm_beijing")]

@@ -246,7 +246,9 @@ async def test_launch_holds_out_distributes_quotas_and_assigns_work(bank: Bank) 
     if waiting:
         expected = sorted([*expected, "users/bm_beijing"]) if False else expected
     assert [a for a in assignees if a.startswith("users/rm_")] == expected
-    assert all(t.origin == campaign.name for t in tasks)
+    assert all(t.origin == campaign.name and t.origin_display_name == campaign.display_name for t in tasks)
+    end = TODAY + timedelta(days=30)  # due at 18:00 of the last day, bank time (10:00 UTC)
+    assert {t.due_time.ToJsonString() for t in tasks} == {f"{end.isoformat()}T10:00:00Z"}
     launched = await bank.published(events_pb2.CampaignLaunched)
     assert [e.campaign.name for e in launched] == [campaign.name]
 
@@ -281,6 +283,10 @@ async def test_activities_move_the_funnel_and_reach_the_results_at_once(bank: Ba
     assert rm.converted_count == 1 and rm.quota > 0 and rm.quota_ratio == pytest.approx(500_000 / rm.quota)
     got = (await bank.call("GetCampaign", pb.GetCampaignRequest(name=campaign.name))).campaign
     assert got.progress.activity_count == 4 and got.progress.target_ratio == pytest.approx(0.05)
+    logged = (
+        await bank.call("ListCampaignActivities", pb.ListCampaignActivitiesRequest(parent=campaign.name))
+    ).campaign_activities
+    assert {a.customer_display_name for a in logged} == {t.customer_display_name for t in mine[:2]}
     pushes = await bank.published(push_pb2.PushRequested)
     assert (
         len(pushes) == 4
@@ -462,6 +468,12 @@ async def test_edits_after_launch_are_versioned_and_checked(bank: Bank) -> None:
 
 async def test_who_sees_a_campaign(bank: Bank) -> None:
     await _load(bank, _book())
+    draft = (
+        await bank.call("CreateCampaign", pb.CreateCampaignRequest(campaign=_plan()), "users/leader")
+    ).campaign
+    for who, sees in (("users/bm_beijing", True), ("users/rm_dongcheng", False), ("users/compliance", False)):
+        listed = await bank.call("ListCampaigns", pb.ListCampaignsRequest(), who)
+        assert (draft.name in [c.name for c in listed.campaigns]) is sees, f"draft seen by {who}"
     beijing = await _launched(bank, "users/bm_beijing")
     names = lambda response: [c.name for c in response.campaigns]
     for who, sees in (

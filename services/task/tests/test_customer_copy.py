@@ -52,6 +52,17 @@ async def test_customers_and_accounts_are_copied_newest_first(bank: Bank) -> Non
         balance_update_time=to_timestamp(NOW),
     )
     await bank.apply(on_account, customer_events.AccountOpened(account=account))
+    loan = A(
+        name="customers/c1/accounts/l1",
+        type=A.TYPE_LOAN,
+        state=A.STATE_OPEN,
+        balance=money_pb2.Money(currency_code="CNY", units=900_000),
+        balance_update_time=to_timestamp(NOW),
+    )
+    await bank.apply(on_account, customer_events.AccountOpened(account=loan))
+    async with bank.db.read() as session:  # the first scan tells no total: the accounts make it (loans aside)
+        summed = await session.get(CustomerCopy, "customers/c1")
+        assert summed is not None and summed.aum == Decimal("100000.00")
     closed = A()
     closed.CopyFrom(account)
     closed.state = A.STATE_CLOSED

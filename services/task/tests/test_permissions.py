@@ -43,6 +43,11 @@ def _requests(task: str) -> dict[str, object]:
         "CreateTaskComment": pb.CreateTaskCommentRequest(parent=task, comment=task_pb2.TaskComment(text="c")),
         "ListTaskComments": pb.ListTaskCommentsRequest(parent=task),
         "ListTaskHistory": pb.ListTaskHistoryRequest(name=task),
+        "CreateTaskAttachment": pb.CreateTaskAttachmentRequest(
+            parent=task, file_name="说明.txt", content="请于周五前提交".encode()
+        ),
+        "DownloadTaskAttachment": pb.DownloadTaskAttachmentRequest(name=f"{task}/attachments/{MISSING}"),
+        "DeleteTaskAttachment": pb.DeleteTaskAttachmentRequest(name=f"{task}/attachments/{MISSING}"),
         "GetWorkEfficiency": pb.GetWorkEfficiencyRequest(
             start_date=date_pb2.Date(year=2026, month=12, day=1),
             end_date=date_pb2.Date(year=2026, month=12, day=31),

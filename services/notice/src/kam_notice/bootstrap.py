@@ -18,6 +18,7 @@ from kam.identity.v1 import events_pb2 as identity_events
 from kam.notice.v1 import notice_pb2
 from kam.task.v1 import events_pb2 as task_events
 from kam_kit import directory, orgtree, pagination, partitions
+from kam_kit.attachments import max_bytes_setting
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.consumer import Batched
 from kam_kit.db import Database
@@ -26,7 +27,6 @@ from kam_kit.runtime import ServiceApp
 from kam_kit.settings import Secret, ServiceSettings, env_bool, env_int, env_str
 
 from kam_notice.adapters.orm import Base, OrgUnitCopy, UserCopy
-from kam_notice.domain.attachments import DEFAULT_MAX_BYTES, MAX_MAX_BYTES
 from kam_notice.entrypoints.grpc_api import AnnouncementServicer, NotificationServicer
 from kam_notice.service_layer import demo
 from kam_notice.service_layer.announcements import AnnouncementService
@@ -135,7 +135,7 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
 def attachment_max_bytes() -> int:
     """The largest announcement attachment, ``KAM_NOTICE_ATTACHMENT_MAX_BYTES`` (10 MiB; at most 15 MiB, as a
     gRPC request to the service is at most 16 MiB)."""
-    return env_int("KAM_NOTICE_ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES, minimum=1, maximum=MAX_MAX_BYTES)
+    return max_bytes_setting("KAM_NOTICE_ATTACHMENT_MAX_BYTES")
 
 
 def smtp_settings() -> SmtpSettings | None:

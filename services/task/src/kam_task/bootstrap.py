@@ -12,6 +12,7 @@ from pathlib import Path
 from kam.customer.v1 import events_pb2 as customer_events
 from kam.identity.v1 import events_pb2 as identity_events
 from kam_kit import directory, orgtree, pagination
+from kam_kit.attachments import max_bytes_setting
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.db import Database
 from kam_kit.partitions import Leases
@@ -23,6 +24,7 @@ from kam_task.entrypoints.automation_api import TaskAutomationServicer
 from kam_task.entrypoints.campaign_api import CampaignServicer
 from kam_task.entrypoints.grpc_api import TaskServicer
 from kam_task.service_layer import customers
+from kam_task.service_layer.attachments import TaskAttachments
 from kam_task.service_layer.automation import AutomationService
 from kam_task.service_layer.campaigns import CampaignService, on_account_handler
 from kam_task.service_layer.demo import seed_demo
@@ -41,8 +43,9 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
     marketing = CampaignService(db, clock, tasks)
     pages = pagination.page_secret(settings.token_secret.reveal())
     automation = AutomationService(db, clock, tasks)
+    files = TaskAttachments(tasks, attachment_max_bytes())
     app.serve(
-        TaskServicer(tasks, pages),
+        TaskServicer(tasks, pages, attachments=files),
         CampaignServicer(marketing, pages),
         TaskAutomationServicer(automation, pages),
     )
@@ -79,3 +82,9 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
         },
     )
     return app
+
+
+def attachment_max_bytes() -> int:
+    """The largest task attachment, ``KAM_TASK_ATTACHMENT_MAX_BYTES`` (10 MiB; at most 15 MiB, as a gRPC request to
+    the service is at most 16 MiB)."""
+    return max_bytes_setting("KAM_TASK_ATTACHMENT_MAX_BYTES")

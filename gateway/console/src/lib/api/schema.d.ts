@@ -2070,6 +2070,72 @@ export interface paths {
         patch: operations["TaskService_UpdateTask"];
         trace?: never;
     };
+    "/v1/tasks/{task}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attaches a file to a task (任务附件): anyone who can see the task — its assigner, its assignee, their
+         * @description Attaches a file to a task (任务附件): anyone who can see the task — its assigner, its assignee, their
+         *      superiors — while it is not cancelled or accepted (else FAILED_PRECONDITION). The file's bytes travel in the
+         *      request (base64 in JSON); its type is recognised from its content (the rules of announcement attachments).
+         *      Too large, of a type not allowed, or one too many (10 per task): INVALID_ARGUMENT naming the field. Writes an
+         *      `attached` history entry.
+         */
+        post: operations["TaskService_CreateTaskAttachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tasks/{task}/attachments/{attachment}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Removes a task's attachment: its uploader or the task's assigner (anyone else who can see the task
+         * @description Removes a task's attachment: its uploader or the task's assigner (anyone else who can see the task
+         *      PERMISSION_DENIED), while the task is not cancelled or accepted. Writes a `detached` history entry.
+         */
+        delete: operations["TaskService_DeleteTaskAttachment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tasks/{task}/attachments/{attachment}:download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Downloads a task's attachment: its content with its metadata (anyone who can see the task; anyone else
+         * @description Downloads a task's attachment: its content with its metadata (anyone who can see the task; anyone else
+         *      NOT_FOUND).
+         */
+        get: operations["TaskService_DownloadTaskAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tasks/{task}/comments": {
         parameters: {
             query?: never;
@@ -6143,7 +6209,8 @@ export interface components {
             targetCount?: string;
             /**
              * Format: int64
-             * @description How many customers the target list holds (in draft: as it would be now), hold-out included.
+             * @description How many customers the target list holds, hold-out included: fixed at launch (0 in draft —
+             *      PreviewCampaignTargets counts a draft's segment).
              */
             readonly targetCustomerCount?: string;
             /** @description Deprecated: use `segment.tiers` (ignored). */
@@ -6169,6 +6236,8 @@ export interface components {
             readonly createTime?: string;
             /** @description The customer, `customers/{customer}`. */
             customer: string;
+            /** @description The customer's name as the target list shows it (a person's masked). */
+            readonly customerDisplayName?: string;
             /** @description Resource name, `campaigns/{campaign}/activities/{activity}`. */
             name?: string;
             /** @description Notes. */
@@ -6390,7 +6459,10 @@ export interface components {
             convertedAmount?: components["schemas"]["google.type.Money"];
             /** @description The customer, `customers/{customer}`. */
             customer?: string;
-            /** @description The customer's name (masked unless the caller may see personal data). */
+            /**
+             * @description The customer's name as lists show it: a company's whole, a person's masked (target lists never carry a
+             *      person's name whole, so no access record is written; the 360 shows it to whoever may see it).
+             */
             customerDisplayName?: string;
             /** @description Held out: not to be contacted. */
             holdout?: boolean;
@@ -6462,6 +6534,15 @@ export interface components {
              */
             interactionType?: "TYPE_UNSPECIFIED" | "TYPE_VISIT" | "TYPE_CALL" | "TYPE_MEETING" | "TYPE_MESSAGE" | "TYPE_REQUEST" | "TYPE_NOTE" | "TYPE_SYSTEM";
         };
+        /** @description Request for TaskService.CreateTaskAttachment. */
+        "kam.task.v1.CreateTaskAttachmentRequest": {
+            /** @description The file's content (base64 in JSON), at most `KAM_TASK_ATTACHMENT_MAX_BYTES` (10 MiB by default). */
+            content: string;
+            /** @description The file's name (shown and offered when downloading; any directory part is dropped). */
+            fileName: string;
+            /** @description The task, `tasks/{task}`. */
+            parent: string;
+        };
         /**
          * @description Which key customers (from the task service's copy of them): those of any of `tiers` whose branch is `org_unit`
          *      or a unit below it. What a creator without bank-wide data scope leaves empty is their own org unit; head office
@@ -6477,6 +6558,14 @@ export interface components {
         "kam.task.v1.DeletePlaybookResponse": Record<string, never>;
         /** @description Response for TaskAutomationService.DeleteRecurringTask. */
         "kam.task.v1.DeleteRecurringTaskResponse": Record<string, never>;
+        /** @description Response for TaskService.DeleteTaskAttachment. */
+        "kam.task.v1.DeleteTaskAttachmentResponse": Record<string, never>;
+        /** @description Response for TaskService.DownloadTaskAttachment. */
+        "kam.task.v1.DownloadTaskAttachmentResponse": {
+            attachment?: components["schemas"]["kam.task.v1.TaskAttachment"];
+            /** @description Its content (base64 in JSON). */
+            content?: string;
+        };
         /** @description The figures of one row, one priority or the whole (see the file comment for what each counts). */
         "kam.task.v1.EfficiencyFigures": {
             /**
@@ -6921,6 +7010,11 @@ export interface components {
              *      relationship managers) share it; empty for a single task.
              */
             readonly assignment?: string;
+            /**
+             * @description Its attachments (任务附件), in upload order; added and removed with TaskService.CreateTaskAttachment and
+             *      DeleteTaskAttachment (not a change of the task: its etag stays).
+             */
+            readonly attachments?: components["schemas"]["kam.task.v1.TaskAttachment"][];
             /** @description The campaign this task executes, `campaigns/{campaign}`, if any. */
             campaign?: string;
             /** @description Why it was cancelled. */
@@ -6961,6 +7055,11 @@ export interface components {
              *      triggered by a customer event) or `campaigns/{id}` (a campaign's launch).
              */
             readonly origin?: string;
+            /**
+             * @description The name of what made it (the recurring task's title, the playbook's or the campaign's name), readable by
+             *      whoever sees the task even when they may not read that recurring task, playbook or campaign.
+             */
+            readonly originDisplayName?: string;
             /** @description Whether it is open or in progress and its due time has passed (逾期). */
             readonly overdue?: boolean;
             /** @description The task this one was delegated from, `tasks/{task}`, if any. */
@@ -6996,6 +7095,35 @@ export interface components {
              */
             readonly updateTime?: string;
         };
+        /**
+         * @description A file attached to a task (任务附件) by anyone who can see it — material for the work, or a record of it. Its
+         *      content is fetched with TaskService.DownloadTaskAttachment. The fields are those of kam.notice.v1.Attachment,
+         *      plus the uploader's display name.
+         */
+        "kam.task.v1.TaskAttachment": {
+            /** @description Its media type, recognised from its content (e.g. `application/pdf`, `text/csv`), never from the name. */
+            readonly contentType?: string;
+            /**
+             * Format: date-time
+             * @description When it was uploaded.
+             */
+            readonly createTime?: string;
+            /** @description The file's name as uploaded, sanitised (no path, no control characters, at most 200 characters). */
+            readonly fileName?: string;
+            /** @description Resource name, `tasks/{task}/attachments/{attachment}`. */
+            name?: string;
+            /** @description The SHA-256 of its content, 64 lowercase hex digits. */
+            readonly sha256?: string;
+            /**
+             * Format: int64
+             * @description Its size in bytes.
+             */
+            readonly sizeBytes?: string;
+            /** @description Who uploaded it, `users/{user}`. */
+            readonly uploader?: string;
+            /** @description The uploader's display name. */
+            readonly uploaderDisplayName?: string;
+        };
         /** @description A comment on a task (任务留言), by its assigner, assignee or anyone else who can see it. */
         "kam.task.v1.TaskComment": {
             /** @description Who wrote it, `users/{user}`. */
@@ -7014,12 +7142,12 @@ export interface components {
         };
         /**
          * @description One change in a task's history (任务轨迹): created, changed, started, completed, accepted, returned, cancelled,
-         *      commented.
+         *      commented, a file attached or removed.
          */
         "kam.task.v1.TaskHistoryEntry": {
             /**
              * @description What happened: `created`, `updated`, `started`, `completed`, `accepted`, `returned`, `cancelled`,
-             *      `commented`.
+             *      `commented`, `attached` / `detached` (a file added or removed; `note` is its file name).
              */
             action?: string;
             /** @description Who did it, `users/{user}`. */
@@ -12007,6 +12135,110 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["kam.task.v1.Task"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TaskService_CreateTaskAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 字段 parent 的一段 (a segment of field parent) */
+                task: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["kam.task.v1.CreateTaskAttachmentRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.task.v1.TaskAttachment"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TaskService_DeleteTaskAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 字段 name 的一段 (a segment of field name) */
+                task: string;
+                /** @description 字段 name 的一段 (a segment of field name) */
+                attachment: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.task.v1.DeleteTaskAttachmentResponse"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TaskService_DownloadTaskAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 字段 name 的一段 (a segment of field name) */
+                task: string;
+                /** @description 字段 name 的一段 (a segment of field name) */
+                attachment: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.task.v1.DownloadTaskAttachmentResponse"];
                 };
             };
             /** @description 错误 (error) */

@@ -3,7 +3,8 @@
 Who may do what follows the announcement: its publisher and administrators (``announcements.manage``) add and
 remove files (anyone else who sees it ``PERMISSION_DENIED``; an expired one is not changed,
 ``FAILED_PRECONDITION``); whoever may read the announcement downloads them; anyone else gets ``NOT_FOUND``, as for
-the announcement itself. What may be attached (type by content, size, name) is kam_notice.domain.attachments.
+the announcement itself. What may be attached (type by content, size, name) is kam_kit.attachments, the rules the
+task service's attachments follow too.
 Attachments are not part of the announcement's ETag: adding a file does not make an open editor's copy stale.
 """
 
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from kam.notice.v1 import notice_pb2
+from kam_kit.attachments import DEFAULT_MAX_BYTES, MAX_FILES, check_upload, clean_file_name
 from kam_kit.auth import Identity
 from kam_kit.clock import Clock
 from kam_kit.db import Database
@@ -26,12 +28,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kam_notice.adapters.orm import AnnouncementRow, AttachmentRow
 from kam_notice.domain import is_id
 from kam_notice.domain.announcements import EXPIRED
-from kam_notice.domain.attachments import (
-    DEFAULT_MAX_BYTES,
-    MAX_PER_ANNOUNCEMENT,
-    check_upload,
-    clean_file_name,
-)
 
 if TYPE_CHECKING:  # the announcements import this module (to list and delete attachments)
     from kam_notice.service_layer.announcements import AnnouncementService
@@ -83,10 +79,10 @@ class Attachments:
                     )
                 )
             ).one()
-            if count >= MAX_PER_ANNOUNCEMENT:
+            if count >= MAX_FILES:
                 raise InvalidArgument.for_field(
                     "parent",
-                    f"每条公告最多 {MAX_PER_ANNOUNCEMENT} 个附件 (at most {MAX_PER_ANNOUNCEMENT} attachments)",
+                    f"每条公告最多 {MAX_FILES} 个附件 (at most {MAX_FILES} attachments)",
                 )
             attachment = AttachmentRow(
                 id=uuid.uuid4().hex,

@@ -52,8 +52,9 @@ def target_proto(cid: str, row: CampaignTargetRow, names: dict[str, str]) -> Tar
     return target
 
 
-def activity_proto(row: CampaignActivityRow) -> Activity:
+def activity_proto(row: CampaignActivityRow, customer_display_name: str = "") -> Activity:
     return Activity(
+        customer_display_name=customer_display_name,
         name=f"campaigns/{row.campaign_id}/activities/{row.id}",
         customer=row.customer,
         staff=row.staff,

@@ -9,7 +9,7 @@ from decimal import Decimal
 from kam_kit.db import service_base
 from kam_kit.directory import UserCopyColumns
 from kam_kit.orgtree import IdentityOrgUnitColumns, OrgUnitCopyColumns
-from sqlalchemy import Boolean, Date, DateTime, Index, Integer, Numeric, String, Text
+from sqlalchemy import Boolean, Date, DateTime, Index, Integer, LargeBinary, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 Base = service_base()
@@ -350,3 +350,24 @@ class PlaybookRunRow(Base):
     trigger_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     run_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     task_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TaskAttachmentRow(Base):
+    """A file attached to a task (任务附件): its content in ``content``, read only to download it (a task's list
+    selects the other columns)."""
+
+    __tablename__ = "task_attachments"
+    __table_args__ = (Index("ix_task_attachments_task", "task_id", "position"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    task_id: Mapped[str] = mapped_column(String(32))
+    #: upload order within the task (1, 2, …; gaps where files were removed)
+    position: Mapped[int] = mapped_column(Integer)
+    file_name: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploader: Mapped[str] = mapped_column(String(128))
+    uploader_display_name: Mapped[str] = mapped_column(String(200), default="")
+    create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    content: Mapped[bytes] = mapped_column(LargeBinary)

@@ -15,7 +15,12 @@ from kam_task.domain.tasks import is_overdue
 Task = task_pb2.Task
 
 
-def task_to_proto(row: TaskRow, now: datetime, customer_names: dict[str, str] | None = None) -> Task:
+def task_to_proto(
+    row: TaskRow,
+    now: datetime,
+    customer_names: dict[str, str] | None = None,
+    origin_names: dict[str, str] | None = None,
+) -> Task:
     task = Task(
         name=f"tasks/{row.id}",
         title=row.title,
@@ -36,6 +41,7 @@ def task_to_proto(row: TaskRow, now: datetime, customer_names: dict[str, str] | 
         assignment=row.assignment,
         origin=row.origin,
         customer_display_name=(customer_names or {}).get(row.customer, ""),
+        origin_display_name=(origin_names or {}).get(row.origin, ""),
         overdue=is_overdue(row.state, aware(row.due_time), now),
         etag=etags.etag_for(row.version),
     )

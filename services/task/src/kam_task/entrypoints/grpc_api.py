@@ -1,4 +1,4 @@
-"""The task service's gRPC API (TaskService)."""
+"""The task service's gRPC API (TaskService, with its attachments)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from kam_kit.filtering import parse_equalities
 from kam_kit.grpcserver import current_identity
 from kam_kit.protoconv import required_message, update_paths
 
+from kam_task.service_layer.attachments import TaskAttachments
 from kam_task.service_layer.efficiency import EfficiencyService
 from kam_task.service_layer.tasks import COMPARABLE, FILTERS, WRITABLE, TaskService
 
@@ -18,11 +19,17 @@ _MESSAGES = ("due_time",)
 
 class TaskServicer(pb_grpc.TaskServiceServicer):
     def __init__(
-        self, tasks: TaskService, page_secret: bytes, efficiency: EfficiencyService | None = None
+        self,
+        tasks: TaskService,
+        page_secret: bytes,
+        efficiency: EfficiencyService | None = None,
+        attachments: TaskAttachments | None = None,
     ) -> None:
+        """``attachments``: by default with the default size limit."""
         self.tasks = tasks
         self.pages = pagination.OffsetPages(page_secret)
         self.efficiency = efficiency or EfficiencyService(tasks.db, tasks.clock)
+        self.attachments = attachments or TaskAttachments(tasks)
 
     async def CreateTask(self, request: pb.CreateTaskRequest, context) -> pb.CreateTaskResponse:
         required_message(request, "task")
@@ -123,6 +130,26 @@ class TaskServicer(pb_grpc.TaskServiceServicer):
         self, request: pb.ListTaskHistoryRequest, context
     ) -> pb.ListTaskHistoryResponse:
         return pb.ListTaskHistoryResponse(entries=await self.tasks.history(current_identity(), request.name))
+
+    async def CreateTaskAttachment(
+        self, request: pb.CreateTaskAttachmentRequest, context
+    ) -> pb.CreateTaskAttachmentResponse:
+        attachment = await self.attachments.create(
+            current_identity(), request.parent, request.file_name, request.content
+        )
+        return pb.CreateTaskAttachmentResponse(attachment=attachment)
+
+    async def DownloadTaskAttachment(
+        self, request: pb.DownloadTaskAttachmentRequest, context
+    ) -> pb.DownloadTaskAttachmentResponse:
+        attachment, content = await self.attachments.download(current_identity(), request.name)
+        return pb.DownloadTaskAttachmentResponse(attachment=attachment, content=content)
+
+    async def DeleteTaskAttachment(
+        self, request: pb.DeleteTaskAttachmentRequest, context
+    ) -> pb.DeleteTaskAttachmentResponse:
+        await self.attachments.delete(current_identity(), request.name)
+        return pb.DeleteTaskAttachmentResponse()
 
     async def GetWorkEfficiency(
         self, request: pb.GetWorkEfficiencyRequest, context

@@ -43,7 +43,17 @@ def ancestors(unit: str, tree: dict[str, str | None]) -> list[str]:
 
 
 def sees(identity: Identity | None, scope: DataScope, row: CampaignRow, tree: dict[str, str | None]) -> bool:
-    if identity is None or scope.everything or row.creator == identity.subject:
+    """Whether the caller sees a campaign: its creator, head office and compliance; once launched, everyone in or
+    above its executing units; while a draft, only those who may plan it (``campaigns.manage`` over every one of
+    its units) — a plan being made is not the branches' business yet."""
+    if identity is None or row.creator == identity.subject:
+        return True
+    if row.state == rules.DRAFT:
+        units = row.org_units.split()
+        return identity.can("campaigns.manage") and (
+            scope.everything or all(u in scope.branches for u in units)
+        )
+    if scope.everything:
         return True
     mine = set(scope.branches)
     if identity.org_unit:

@@ -844,7 +844,8 @@ class CampaignService:
         async with self.db.transaction() as session:
             earlier = await earlier_request(session, CampaignActivityRow, request_id)
             if earlier is not None:
-                return activity_proto(earlier)
+                known = await session.get(CampaignTargetRow, (earlier.campaign_id, earlier.customer))
+                return activity_proto(earlier, known.display_name if known else "")
             scope = await orgtree.scope_of(session, identity, OrgUnitCopy)
             row = await self._visible(session, identity, scope, cid)
             if row.state != rules.ACTIVE:
@@ -885,7 +886,7 @@ class CampaignService:
             target.converted_amount += amount
             if target.last_activity_time is None or aware(target.last_activity_time) < occurred:
                 target.last_activity_time = occurred
-            proto = activity_proto(activity)
+            proto = activity_proto(activity, target.display_name)
             self.events.record(
                 session, events_pb2.CampaignActivityRecorded(activity=proto), resource=proto.name
             )
@@ -978,7 +979,18 @@ class CampaignService:
             total = await session.scalar(
                 select(func.count()).select_from(CampaignActivityRow).where(*conditions)
             )
-            return [activity_proto(r) for r in rows], int(total or 0)
+            found = list(rows)
+            names = dict(
+                (
+                    await session.execute(
+                        select(CampaignTargetRow.customer, CampaignTargetRow.display_name).where(
+                            CampaignTargetRow.campaign_id == cid,
+                            CampaignTargetRow.customer.in_({r.customer for r in found}),
+                        )
+                    )
+                ).all()
+            )
+            return [activity_proto(r, names.get(r.customer, "")) for r in found], int(total or 0)
 
     # --- results ------------------------------------------------------------------------------------------------
 

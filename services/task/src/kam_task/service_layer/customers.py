@@ -15,7 +15,7 @@ from kam_kit.events import EventMeta
 from kam_kit.masking import mask_name
 from kam_kit.projection import newer_row
 from kam_kit.timeconv import aware, from_timestamp
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_task.adapters.orm import AccountCopy, CustomerCopy
@@ -108,9 +108,29 @@ def account_copier(clock: Clock) -> Callable[[AsyncSession, Any, EventMeta], Awa
             row.open_date = date(opened.year, opened.month, opened.day)
         row.balance = yuan(account.balance)
         row.update_time = changed or clock.now()
+        await _sum_assets(session, customer)
         return row
 
     return on_account
+
+
+#: the products whose balances make a customer's assets under management (as the customer service counts them:
+#: deposits, wealth products and funds; not loans nor credit cards)
+ASSET_TYPES = ("DEMAND_DEPOSIT", "TIME_DEPOSIT", "WEALTH", "FUND")
+
+
+async def _sum_assets(session: AsyncSession, customer: str) -> None:
+    """The customer's assets under management from the accounts copied: a scan tells the balances of every
+    account (``AccountOpened`` / ``AccountUpdated``) but not the customer's total, until a balance changes."""
+    row = await session.get(CustomerCopy, customer)
+    if row is None:
+        return
+    total = await session.scalar(
+        select(func.sum(AccountCopy.balance)).where(
+            AccountCopy.customer == customer, AccountCopy.open.is_(True), AccountCopy.type.in_(ASSET_TYPES)
+        )
+    )
+    row.aum = Decimal(total or 0).quantize(_CENT)
 
 
 async def on_balance_snapshot(session: AsyncSession, event, meta: EventMeta) -> None:

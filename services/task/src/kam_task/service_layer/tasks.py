@@ -17,7 +17,7 @@ import json
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from kam.task.v1 import events_pb2, task_pb2
 from kam_kit import etags, orgtree, outbox
@@ -34,8 +34,12 @@ from kam_kit.timeconv import aware
 from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kam_task.adapters.automation_map import playbook_definition, recurring_definition
 from kam_task.adapters.orm import (
+    CampaignRow,
     OrgUnitCopy,
+    PlaybookRow,
+    RecurringTaskRow,
     TaskAssignmentRow,
     TaskCommentRow,
     TaskHistoryRow,
@@ -44,6 +48,7 @@ from kam_task.adapters.orm import (
 )
 from kam_task.adapters.protomap import comment_to_proto, history_to_proto, task_to_proto
 from kam_task.domain import tasks as rules
+from kam_task.service_layer import attachments
 from kam_task.service_layer.customers import public_names
 
 Task = task_pb2.Task
@@ -223,7 +228,7 @@ class TaskService:
             assignee=person.name,
             assignee_display_name=person.display_name,
             org_unit=person.org_unit,
-            due_time=due,
+            due_time=due.astimezone(UTC),  # stored in UTC, whatever zone the time came in
             customer=message.customer,
             campaign=message.campaign,
             parent_task=message.parent_task,
@@ -348,7 +353,10 @@ class TaskService:
         async with self.db.read() as session:
             scope = await orgtree.scope_of(session, identity, OrgUnitCopy)
             row = await self._visible(session, identity, scope, task_id(name))
-            return task_to_proto(row, self.clock.now(), await public_names(session, [row.customer]))
+            customers, origins = await _names(session, [row])
+            task = task_to_proto(row, self.clock.now(), customers, origins)
+            await attachments.fill(session, [task])
+            return task
 
     async def list(
         self, identity: Identity | None, filters: dict[str, object], *, order_by: str, offset: int, limit: int
@@ -391,8 +399,10 @@ class TaskService:
             )
             total = await session.scalar(select(func.count()).select_from(TaskRow).where(*conditions))
             found = list(rows)
-            names = await public_names(session, [row.customer for row in found])
-            return [task_to_proto(row, now, names) for row in found], int(total or 0)
+            customers, origins = await _names(session, found)
+            tasks = [task_to_proto(row, now, customers, origins) for row in found]
+            await attachments.fill(session, tasks)
+            return tasks, int(total or 0)
 
     async def history(self, identity: Identity | None, name: str) -> list[task_pb2.TaskHistoryEntry]:
         async with self.db.read() as session:
@@ -724,6 +734,29 @@ class TaskService:
         if row is not None and _sees(identity, scope, row):
             return row
         raise NotFound(f"任务 tasks/{tid} 不存在 (no such task)")
+
+
+async def _names(session: AsyncSession, rows: list[TaskRow]) -> tuple[dict[str, str], dict[str, str]]:
+    """The names a page of tasks shows: their customers' (a person's masked) and their origins' — the recurring
+    task's title, the playbook's or the campaign's name — one query per kind."""
+    origins: dict[str, str] = {}
+    by_kind: dict[str, list[str]] = {}
+    for row in rows:
+        kind, _, rid = row.origin.partition("/")
+        if rid:
+            by_kind.setdefault(kind, []).append(rid)
+    if ids := by_kind.get("campaigns"):
+        found = await session.execute(
+            select(CampaignRow.id, CampaignRow.display_name).where(CampaignRow.id.in_(ids))
+        )
+        origins.update({f"campaigns/{i}": name for i, name in found})
+    if ids := by_kind.get("recurringTasks"):
+        for recurring in await session.scalars(select(RecurringTaskRow).where(RecurringTaskRow.id.in_(ids))):
+            origins[f"recurringTasks/{recurring.id}"] = recurring_definition(recurring).task.title
+    if ids := by_kind.get("playbooks"):
+        for playbook in await session.scalars(select(PlaybookRow).where(PlaybookRow.id.in_(ids))):
+            origins[f"playbooks/{playbook.id}"] = playbook_definition(playbook).display_name
+    return await public_names(session, [row.customer for row in rows]), origins
 
 
 def _sees(identity: Identity | None, scope: DataScope, row: TaskRow) -> bool:

@@ -53,7 +53,7 @@ class Review(_message.Message):
     def __init__(self, accepted: _Optional[bool] = ..., comment: _Optional[str] = ..., reviewer: _Optional[str] = ..., review_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Task(_message.Message):
-    __slots__ = ("name", "title", "purpose", "description", "priority", "state", "assigner", "assignee", "org_unit", "due_time", "customer", "campaign", "parent_task", "completion", "create_time", "update_time", "start_time", "close_time", "cancel_reason", "etag", "assigner_display_name", "assignee_display_name", "review", "return_count", "assignment", "overdue", "origin", "customer_display_name")
+    __slots__ = ("name", "title", "purpose", "description", "priority", "state", "assigner", "assignee", "org_unit", "due_time", "customer", "campaign", "parent_task", "completion", "create_time", "update_time", "start_time", "close_time", "cancel_reason", "etag", "assigner_display_name", "assignee_display_name", "review", "return_count", "assignment", "overdue", "origin", "customer_display_name", "origin_display_name", "attachments")
     class State(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         STATE_UNSPECIFIED: _ClassVar[Task.State]
@@ -96,6 +96,8 @@ class Task(_message.Message):
     OVERDUE_FIELD_NUMBER: _ClassVar[int]
     ORIGIN_FIELD_NUMBER: _ClassVar[int]
     CUSTOMER_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    ORIGIN_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    ATTACHMENTS_FIELD_NUMBER: _ClassVar[int]
     name: str
     title: str
     purpose: str
@@ -124,7 +126,29 @@ class Task(_message.Message):
     overdue: bool
     origin: str
     customer_display_name: str
-    def __init__(self, name: _Optional[str] = ..., title: _Optional[str] = ..., purpose: _Optional[str] = ..., description: _Optional[str] = ..., priority: _Optional[_Union[Priority, str]] = ..., state: _Optional[_Union[Task.State, str]] = ..., assigner: _Optional[str] = ..., assignee: _Optional[str] = ..., org_unit: _Optional[str] = ..., due_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., customer: _Optional[str] = ..., campaign: _Optional[str] = ..., parent_task: _Optional[str] = ..., completion: _Optional[_Union[Completion, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., close_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cancel_reason: _Optional[str] = ..., etag: _Optional[str] = ..., assigner_display_name: _Optional[str] = ..., assignee_display_name: _Optional[str] = ..., review: _Optional[_Union[Review, _Mapping]] = ..., return_count: _Optional[int] = ..., assignment: _Optional[str] = ..., overdue: _Optional[bool] = ..., origin: _Optional[str] = ..., customer_display_name: _Optional[str] = ...) -> None: ...
+    origin_display_name: str
+    attachments: _containers.RepeatedCompositeFieldContainer[TaskAttachment]
+    def __init__(self, name: _Optional[str] = ..., title: _Optional[str] = ..., purpose: _Optional[str] = ..., description: _Optional[str] = ..., priority: _Optional[_Union[Priority, str]] = ..., state: _Optional[_Union[Task.State, str]] = ..., assigner: _Optional[str] = ..., assignee: _Optional[str] = ..., org_unit: _Optional[str] = ..., due_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., customer: _Optional[str] = ..., campaign: _Optional[str] = ..., parent_task: _Optional[str] = ..., completion: _Optional[_Union[Completion, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., close_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cancel_reason: _Optional[str] = ..., etag: _Optional[str] = ..., assigner_display_name: _Optional[str] = ..., assignee_display_name: _Optional[str] = ..., review: _Optional[_Union[Review, _Mapping]] = ..., return_count: _Optional[int] = ..., assignment: _Optional[str] = ..., overdue: _Optional[bool] = ..., origin: _Optional[str] = ..., customer_display_name: _Optional[str] = ..., origin_display_name: _Optional[str] = ..., attachments: _Optional[_Iterable[_Union[TaskAttachment, _Mapping]]] = ...) -> None: ...
+
+class TaskAttachment(_message.Message):
+    __slots__ = ("name", "file_name", "content_type", "size_bytes", "sha256", "create_time", "uploader", "uploader_display_name")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    FILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    UPLOADER_FIELD_NUMBER: _ClassVar[int]
+    UPLOADER_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    file_name: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    create_time: _timestamp_pb2.Timestamp
+    uploader: str
+    uploader_display_name: str
+    def __init__(self, name: _Optional[str] = ..., file_name: _Optional[str] = ..., content_type: _Optional[str] = ..., size_bytes: _Optional[int] = ..., sha256: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., uploader: _Optional[str] = ..., uploader_display_name: _Optional[str] = ...) -> None: ...
 
 class TaskComment(_message.Message):
     __slots__ = ("name", "text", "author", "author_display_name", "create_time")
@@ -409,7 +433,7 @@ class CampaignRevision(_message.Message):
     def __init__(self, revision: _Optional[int] = ..., editor: _Optional[str] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., changes: _Optional[_Iterable[_Union[FieldChange, _Mapping]]] = ...) -> None: ...
 
 class CampaignActivity(_message.Message):
-    __slots__ = ("name", "customer", "staff", "org_unit", "outcome", "product", "amount", "notes", "occur_time", "create_time", "channel", "staff_display_name")
+    __slots__ = ("name", "customer", "staff", "org_unit", "outcome", "product", "amount", "notes", "occur_time", "create_time", "channel", "staff_display_name", "customer_display_name")
     class Outcome(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         OUTCOME_UNSPECIFIED: _ClassVar[CampaignActivity.Outcome]
@@ -446,6 +470,7 @@ class CampaignActivity(_message.Message):
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     CHANNEL_FIELD_NUMBER: _ClassVar[int]
     STAFF_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     name: str
     customer: str
     staff: str
@@ -458,4 +483,5 @@ class CampaignActivity(_message.Message):
     create_time: _timestamp_pb2.Timestamp
     channel: CampaignActivity.Channel
     staff_display_name: str
-    def __init__(self, name: _Optional[str] = ..., customer: _Optional[str] = ..., staff: _Optional[str] = ..., org_unit: _Optional[str] = ..., outcome: _Optional[_Union[CampaignActivity.Outcome, str]] = ..., product: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., notes: _Optional[str] = ..., occur_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., channel: _Optional[_Union[CampaignActivity.Channel, str]] = ..., staff_display_name: _Optional[str] = ...) -> None: ...
+    customer_display_name: str
+    def __init__(self, name: _Optional[str] = ..., customer: _Optional[str] = ..., staff: _Optional[str] = ..., org_unit: _Optional[str] = ..., outcome: _Optional[_Union[CampaignActivity.Outcome, str]] = ..., product: _Optional[str] = ..., amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., notes: _Optional[str] = ..., occur_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., channel: _Optional[_Union[CampaignActivity.Channel, str]] = ..., staff_display_name: _Optional[str] = ..., customer_display_name: _Optional[str] = ...) -> None: ...

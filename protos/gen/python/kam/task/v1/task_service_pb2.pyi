@@ -217,6 +217,46 @@ class ListTaskHistoryResponse(_message.Message):
     entries: _containers.RepeatedCompositeFieldContainer[_task_pb2.TaskHistoryEntry]
     def __init__(self, entries: _Optional[_Iterable[_Union[_task_pb2.TaskHistoryEntry, _Mapping]]] = ...) -> None: ...
 
+class CreateTaskAttachmentRequest(_message.Message):
+    __slots__ = ("parent", "file_name", "content")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    FILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    file_name: str
+    content: bytes
+    def __init__(self, parent: _Optional[str] = ..., file_name: _Optional[str] = ..., content: _Optional[bytes] = ...) -> None: ...
+
+class CreateTaskAttachmentResponse(_message.Message):
+    __slots__ = ("attachment",)
+    ATTACHMENT_FIELD_NUMBER: _ClassVar[int]
+    attachment: _task_pb2.TaskAttachment
+    def __init__(self, attachment: _Optional[_Union[_task_pb2.TaskAttachment, _Mapping]] = ...) -> None: ...
+
+class DownloadTaskAttachmentRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class DownloadTaskAttachmentResponse(_message.Message):
+    __slots__ = ("attachment", "content")
+    ATTACHMENT_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    attachment: _task_pb2.TaskAttachment
+    content: bytes
+    def __init__(self, attachment: _Optional[_Union[_task_pb2.TaskAttachment, _Mapping]] = ..., content: _Optional[bytes] = ...) -> None: ...
+
+class DeleteTaskAttachmentRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class DeleteTaskAttachmentResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
 class GetWorkEfficiencyRequest(_message.Message):
     __slots__ = ("start_date", "end_date", "group_by", "org_unit", "priority", "trend_granularity")
     START_DATE_FIELD_NUMBER: _ClassVar[int]

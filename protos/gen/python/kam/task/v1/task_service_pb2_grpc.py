@@ -96,6 +96,21 @@ class TaskServiceStub:
                 request_serializer=kam_dot_task_dot_v1_dot_task__service__pb2.ListTaskHistoryRequest.SerializeToString,
                 response_deserializer=kam_dot_task_dot_v1_dot_task__service__pb2.ListTaskHistoryResponse.FromString,
                 _registered_method=True)
+        self.CreateTaskAttachment = channel.unary_unary(
+                '/kam.task.v1.TaskService/CreateTaskAttachment',
+                request_serializer=kam_dot_task_dot_v1_dot_task__service__pb2.CreateTaskAttachmentRequest.SerializeToString,
+                response_deserializer=kam_dot_task_dot_v1_dot_task__service__pb2.CreateTaskAttachmentResponse.FromString,
+                _registered_method=True)
+        self.DownloadTaskAttachment = channel.unary_unary(
+                '/kam.task.v1.TaskService/DownloadTaskAttachment',
+                request_serializer=kam_dot_task_dot_v1_dot_task__service__pb2.DownloadTaskAttachmentRequest.SerializeToString,
+                response_deserializer=kam_dot_task_dot_v1_dot_task__service__pb2.DownloadTaskAttachmentResponse.FromString,
+                _registered_method=True)
+        self.DeleteTaskAttachment = channel.unary_unary(
+                '/kam.task.v1.TaskService/DeleteTaskAttachment',
+                request_serializer=kam_dot_task_dot_v1_dot_task__service__pb2.DeleteTaskAttachmentRequest.SerializeToString,
+                response_deserializer=kam_dot_task_dot_v1_dot_task__service__pb2.DeleteTaskAttachmentResponse.FromString,
+                _registered_method=True)
         self.GetWorkEfficiency = channel.unary_unary(
                 '/kam.task.v1.TaskService/GetWorkEfficiency',
                 request_serializer=kam_dot_task_dot_v1_dot_task__service__pb2.GetWorkEfficiencyRequest.SerializeToString,
@@ -202,6 +217,33 @@ class TaskServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateTaskAttachment(self, request, context):
+        """Attaches a file to a task (任务附件): anyone who can see the task — its assigner, its assignee, their
+        superiors — while it is not cancelled or accepted (else FAILED_PRECONDITION). The file's bytes travel in the
+        request (base64 in JSON); its type is recognised from its content (the rules of announcement attachments).
+        Too large, of a type not allowed, or one too many (10 per task): INVALID_ARGUMENT naming the field. Writes an
+        `attached` history entry.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DownloadTaskAttachment(self, request, context):
+        """Downloads a task's attachment: its content with its metadata (anyone who can see the task; anyone else
+        NOT_FOUND).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteTaskAttachment(self, request, context):
+        """Removes a task's attachment: its uploader or the task's assigner (anyone else who can see the task
+        PERMISSION_DENIED), while the task is not cancelled or accepted. Writes a `detached` history entry.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetWorkEfficiency(self, request, context):
         """Work-efficiency figures (工作效率报表) of the tasks within the caller's reach (as ListTasks: a relationship
         manager's own, a branch manager's subtree, head office all) over a period of at most 366 days, per person or
@@ -282,6 +324,21 @@ def add_TaskServiceServicer_to_server(servicer, server):
                     servicer.ListTaskHistory,
                     request_deserializer=kam_dot_task_dot_v1_dot_task__service__pb2.ListTaskHistoryRequest.FromString,
                     response_serializer=kam_dot_task_dot_v1_dot_task__service__pb2.ListTaskHistoryResponse.SerializeToString,
+            ),
+            'CreateTaskAttachment': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateTaskAttachment,
+                    request_deserializer=kam_dot_task_dot_v1_dot_task__service__pb2.CreateTaskAttachmentRequest.FromString,
+                    response_serializer=kam_dot_task_dot_v1_dot_task__service__pb2.CreateTaskAttachmentResponse.SerializeToString,
+            ),
+            'DownloadTaskAttachment': grpc.unary_unary_rpc_method_handler(
+                    servicer.DownloadTaskAttachment,
+                    request_deserializer=kam_dot_task_dot_v1_dot_task__service__pb2.DownloadTaskAttachmentRequest.FromString,
+                    response_serializer=kam_dot_task_dot_v1_dot_task__service__pb2.DownloadTaskAttachmentResponse.SerializeToString,
+            ),
+            'DeleteTaskAttachment': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteTaskAttachment,
+                    request_deserializer=kam_dot_task_dot_v1_dot_task__service__pb2.DeleteTaskAttachmentRequest.FromString,
+                    response_serializer=kam_dot_task_dot_v1_dot_task__service__pb2.DeleteTaskAttachmentResponse.SerializeToString,
             ),
             'GetWorkEfficiency': grpc.unary_unary_rpc_method_handler(
                     servicer.GetWorkEfficiency,
@@ -620,6 +677,87 @@ class TaskService:
             '/kam.task.v1.TaskService/ListTaskHistory',
             kam_dot_task_dot_v1_dot_task__service__pb2.ListTaskHistoryRequest.SerializeToString,
             kam_dot_task_dot_v1_dot_task__service__pb2.ListTaskHistoryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateTaskAttachment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.task.v1.TaskService/CreateTaskAttachment',
+            kam_dot_task_dot_v1_dot_task__service__pb2.CreateTaskAttachmentRequest.SerializeToString,
+            kam_dot_task_dot_v1_dot_task__service__pb2.CreateTaskAttachmentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DownloadTaskAttachment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.task.v1.TaskService/DownloadTaskAttachment',
+            kam_dot_task_dot_v1_dot_task__service__pb2.DownloadTaskAttachmentRequest.SerializeToString,
+            kam_dot_task_dot_v1_dot_task__service__pb2.DownloadTaskAttachmentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteTaskAttachment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.task.v1.TaskService/DeleteTaskAttachment',
+            kam_dot_task_dot_v1_dot_task__service__pb2.DeleteTaskAttachmentRequest.SerializeToString,
+            kam_dot_task_dot_v1_dot_task__service__pb2.DeleteTaskAttachmentResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -67,6 +67,21 @@ class TaskServiceStub:
     """Lists a task's comments, oldest first."""
     ListTaskHistory: _grpc.UnaryUnaryMultiCallable[_task_service_pb2.ListTaskHistoryRequest, _task_service_pb2.ListTaskHistoryResponse]
     """A task's history (任务轨迹): every change, who made it and when, oldest first."""
+    CreateTaskAttachment: _grpc.UnaryUnaryMultiCallable[_task_service_pb2.CreateTaskAttachmentRequest, _task_service_pb2.CreateTaskAttachmentResponse]
+    """Attaches a file to a task (任务附件): anyone who can see the task — its assigner, its assignee, their
+    superiors — while it is not cancelled or accepted (else FAILED_PRECONDITION). The file's bytes travel in the
+    request (base64 in JSON); its type is recognised from its content (the rules of announcement attachments).
+    Too large, of a type not allowed, or one too many (10 per task): INVALID_ARGUMENT naming the field. Writes an
+    `attached` history entry.
+    """
+    DownloadTaskAttachment: _grpc.UnaryUnaryMultiCallable[_task_service_pb2.DownloadTaskAttachmentRequest, _task_service_pb2.DownloadTaskAttachmentResponse]
+    """Downloads a task's attachment: its content with its metadata (anyone who can see the task; anyone else
+    NOT_FOUND).
+    """
+    DeleteTaskAttachment: _grpc.UnaryUnaryMultiCallable[_task_service_pb2.DeleteTaskAttachmentRequest, _task_service_pb2.DeleteTaskAttachmentResponse]
+    """Removes a task's attachment: its uploader or the task's assigner (anyone else who can see the task
+    PERMISSION_DENIED), while the task is not cancelled or accepted. Writes a `detached` history entry.
+    """
     GetWorkEfficiency: _grpc.UnaryUnaryMultiCallable[_task_service_pb2.GetWorkEfficiencyRequest, _task_service_pb2.GetWorkEfficiencyResponse]
     """Work-efficiency figures (工作效率报表) of the tasks within the caller's reach (as ListTasks: a relationship
     manager's own, a branch manager's subtree, head office all) over a period of at most 366 days, per person or
@@ -117,6 +132,21 @@ class TaskServiceAsyncStub(TaskServiceStub):
     """Lists a task's comments, oldest first."""
     ListTaskHistory: _aio.UnaryUnaryMultiCallable[_task_service_pb2.ListTaskHistoryRequest, _task_service_pb2.ListTaskHistoryResponse]  # type: ignore[assignment]
     """A task's history (任务轨迹): every change, who made it and when, oldest first."""
+    CreateTaskAttachment: _aio.UnaryUnaryMultiCallable[_task_service_pb2.CreateTaskAttachmentRequest, _task_service_pb2.CreateTaskAttachmentResponse]  # type: ignore[assignment]
+    """Attaches a file to a task (任务附件): anyone who can see the task — its assigner, its assignee, their
+    superiors — while it is not cancelled or accepted (else FAILED_PRECONDITION). The file's bytes travel in the
+    request (base64 in JSON); its type is recognised from its content (the rules of announcement attachments).
+    Too large, of a type not allowed, or one too many (10 per task): INVALID_ARGUMENT naming the field. Writes an
+    `attached` history entry.
+    """
+    DownloadTaskAttachment: _aio.UnaryUnaryMultiCallable[_task_service_pb2.DownloadTaskAttachmentRequest, _task_service_pb2.DownloadTaskAttachmentResponse]  # type: ignore[assignment]
+    """Downloads a task's attachment: its content with its metadata (anyone who can see the task; anyone else
+    NOT_FOUND).
+    """
+    DeleteTaskAttachment: _aio.UnaryUnaryMultiCallable[_task_service_pb2.DeleteTaskAttachmentRequest, _task_service_pb2.DeleteTaskAttachmentResponse]  # type: ignore[assignment]
+    """Removes a task's attachment: its uploader or the task's assigner (anyone else who can see the task
+    PERMISSION_DENIED), while the task is not cancelled or accepted. Writes a `detached` history entry.
+    """
     GetWorkEfficiency: _aio.UnaryUnaryMultiCallable[_task_service_pb2.GetWorkEfficiencyRequest, _task_service_pb2.GetWorkEfficiencyResponse]  # type: ignore[assignment]
     """Work-efficiency figures (工作效率报表) of the tasks within the caller's reach (as ListTasks: a relationship
     manager's own, a branch manager's subtree, head office all) over a period of at most 366 days, per person or
@@ -236,6 +266,39 @@ class TaskServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_task_service_pb2.ListTaskHistoryResponse, _abc.Awaitable[_task_service_pb2.ListTaskHistoryResponse]]:
         """A task's history (任务轨迹): every change, who made it and when, oldest first."""
+
+    @_abc_1.abstractmethod
+    def CreateTaskAttachment(
+        self,
+        request: _task_service_pb2.CreateTaskAttachmentRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_task_service_pb2.CreateTaskAttachmentResponse, _abc.Awaitable[_task_service_pb2.CreateTaskAttachmentResponse]]:
+        """Attaches a file to a task (任务附件): anyone who can see the task — its assigner, its assignee, their
+        superiors — while it is not cancelled or accepted (else FAILED_PRECONDITION). The file's bytes travel in the
+        request (base64 in JSON); its type is recognised from its content (the rules of announcement attachments).
+        Too large, of a type not allowed, or one too many (10 per task): INVALID_ARGUMENT naming the field. Writes an
+        `attached` history entry.
+        """
+
+    @_abc_1.abstractmethod
+    def DownloadTaskAttachment(
+        self,
+        request: _task_service_pb2.DownloadTaskAttachmentRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_task_service_pb2.DownloadTaskAttachmentResponse, _abc.Awaitable[_task_service_pb2.DownloadTaskAttachmentResponse]]:
+        """Downloads a task's attachment: its content with its metadata (anyone who can see the task; anyone else
+        NOT_FOUND).
+        """
+
+    @_abc_1.abstractmethod
+    def DeleteTaskAttachment(
+        self,
+        request: _task_service_pb2.DeleteTaskAttachmentRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_task_service_pb2.DeleteTaskAttachmentResponse, _abc.Awaitable[_task_service_pb2.DeleteTaskAttachmentResponse]]:
+        """Removes a task's attachment: its uploader or the task's assigner (anyone else who can see the task
+        PERMISSION_DENIED), while the task is not cancelled or accepted. Writes a `detached` history entry.
+        """
 
     @_abc_1.abstractmethod
     def GetWorkEfficiency(

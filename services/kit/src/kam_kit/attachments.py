@@ -1,5 +1,6 @@
-"""Announcement attachments' rules, without I/O: which files are allowed — recognised from their content (magic
-bytes and structure), never from their name — and what a file name may be.
+"""Attachments' rules, without I/O — one check for every service that keeps files (announcements in the notice
+service, tasks in the task service): which files are allowed — recognised from their content (magic bytes and
+structure), never from their name — how large, how many, and what a file name may be.
 
 Allowed: PDF, PNG, JPEG, GIF; Word, Excel and PowerPoint as Office Open XML (.docx/.xlsx/.pptx: a zip holding
 ``[Content_Types].xml`` and the document's part) or as the older OLE compound files (.doc/.xls: the
@@ -23,12 +24,14 @@ import zipfile
 from dataclasses import dataclass
 
 from kam_kit.errors import Validator
+from kam_kit.settings import env_int
 
-#: Default largest file (10 MiB); ``KAM_NOTICE_ATTACHMENT_MAX_BYTES`` changes it.
+#: Default largest file (10 MiB); each service's setting changes it (:func:`max_bytes_setting`).
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-#: The largest limit that may be configured: a gRPC request to the service is at most 16 MiB.
+#: The largest limit that may be configured: a gRPC request to a service is at most 16 MiB.
 MAX_MAX_BYTES = 15 * 1024 * 1024
-MAX_PER_ANNOUNCEMENT = 10
+#: The most files one resource (an announcement, a task) keeps.
+MAX_FILES = 10
 MAX_FILE_NAME = 200
 
 
@@ -221,6 +224,12 @@ def check_upload(v: Validator, file_name: str, content: bytes, max_bytes: int) -
     ):
         return None
     return kind
+
+
+def max_bytes_setting(variable: str) -> int:
+    """The largest file a service accepts: the environment variable ``variable`` (e.g.
+    ``KAM_TASK_ATTACHMENT_MAX_BYTES``), :data:`DEFAULT_MAX_BYTES` unless set, at most :data:`MAX_MAX_BYTES`."""
+    return env_int(variable, DEFAULT_MAX_BYTES, minimum=1, maximum=MAX_MAX_BYTES)
 
 
 def _size(size: int) -> str:
