@@ -568,3 +568,39 @@ async def test_a_launch_that_died_half_way_leaves_nothing_behind(bank: Bank) -> 
     assert await _targets(bank, draft.name) == []  # a draft's rows are nobody's
     launched = (await bank.call("LaunchCampaign", pb.LaunchCampaignRequest(name=draft.name))).campaign
     assert {t.customer for t in await _targets(bank, launched.name)} == _segment_matches(book)
+
+
+async def test_a_balance_grown_on_a_product_held_before_the_start_is_attributed(bank: Bank) -> None:
+    """A deposit drive (定期): a target's time deposit held before the campaign grows → the growth since the launch
+    is attributed (kept current, never below 0, counted once however often the events come)."""
+    book = _book()
+    await _load(bank, book)
+    service = CampaignService(bank.db, bank.clock, TaskService(bank.db, bank.clock))
+    on_account = on_account_handler(service, customers.account_copier(bank.clock))
+    target = sorted(
+        c["customer"] for c in book if c["tier"] == "tiers/diamond" and c["branch"] == "orgUnits/0101"
+    )[0]
+    deposit = _account(target, "td1", TODAY - timedelta(days=200), Account.TYPE_TIME_DEPOSIT, balance=100_000)
+    await bank.apply(on_account, customer_events.AccountOpened(account=deposit))
+    campaign = await _launched(bank, product_type=Account.TYPE_TIME_DEPOSIT, segment=WIDE)
+
+    async def balance(units: int) -> task_pb2.CampaignResults:
+        bank.clock.advance(timedelta(minutes=1))
+        grown = Account()
+        grown.CopyFrom(deposit)
+        grown.balance.CopyFrom(_cny(units))
+        grown.balance_update_time.CopyFrom(to_timestamp(bank.clock.now()))
+        event = customer_events.AccountUpdated(account=grown)
+        await bank.apply(on_account, event)
+        await bank.apply(on_account, event)  # a redelivery changes nothing
+        return (
+            await bank.call("GetCampaignResults", pb.GetCampaignResultsRequest(name=campaign.name))
+        ).results
+
+    results = await balance(160_000)
+    assert results.total.converted_amount.units == 60_000 and results.total.converted_count == 1
+    assert results.total.attributed_account_count == 0  # no account opened
+    results = await balance(130_000)  # part withdrawn: the growth since the launch is what counts
+    assert results.total.converted_amount.units == 30_000
+    results = await balance(90_000)  # below the balance at launch: nothing attributed, never negative
+    assert results.total.converted_amount.units == 0

@@ -6174,7 +6174,7 @@ export interface components {
             /**
              * @description The product promoted (理财 TYPE_WEALTH, 基金 TYPE_FUND, 定期 TYPE_TIME_DEPOSIT, 信用卡 TYPE_CREDIT_CARD, 贷款
              *      TYPE_LOAN, 活期 TYPE_DEMAND_DEPOSIT): an account of this type opened by a target customer within the period
-             *      is attributed to the campaign.
+             *      is attributed to the campaign, and so is the growth since the launch of one held before the start.
              * @enum {string}
              */
             productType: "TYPE_UNSPECIFIED" | "TYPE_DEMAND_DEPOSIT" | "TYPE_TIME_DEPOSIT" | "TYPE_LOAN" | "TYPE_WEALTH" | "TYPE_CREDIT_CARD" | "TYPE_FUND";

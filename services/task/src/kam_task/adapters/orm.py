@@ -248,8 +248,11 @@ class CampaignActivityRow(Base):
 
 
 class CampaignAttributionRow(Base):
-    """An account of a campaign's product opened inside its period by a target customer (the bank's own data):
-    one row per campaign and account, however often the account's events come."""
+    """What the bank's own data attributes to a campaign, one row per campaign and account however often the
+    account's events come: an account of its product opened inside its period by a target (``kind`` ``opened``,
+    ``amount`` its balance), or the growth of a target's account of the product held before the start (``kind``
+    ``increase``, ``amount`` its balance now less its balance at launch, never below 0; ``open_date`` the day
+    last seen)."""
 
     __tablename__ = "campaign_attributions"
 
@@ -259,6 +262,19 @@ class CampaignAttributionRow(Base):
     amount: Mapped[Decimal] = mapped_column(Numeric(20, 2), default=Decimal(0))
     open_date: Mapped[date] = mapped_column(Date)
     holdout: Mapped[bool] = mapped_column(Boolean, default=False)
+    kind: Mapped[str] = mapped_column(String(16), default="opened")
+
+
+class CampaignBaselineRow(Base):
+    """A target's account of the campaign's product held before its start, with its balance at launch: what a
+    balance increase is measured from."""
+
+    __tablename__ = "campaign_baselines"
+
+    campaign_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    account: Mapped[str] = mapped_column(String(200), primary_key=True)
+    customer: Mapped[str] = mapped_column(String(128))
+    balance: Mapped[Decimal] = mapped_column(Numeric(20, 2))
 
 
 class CampaignRevisionRow(Base):

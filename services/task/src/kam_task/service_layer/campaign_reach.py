@@ -145,7 +145,10 @@ def case_amount() -> Any:
 
 
 def case_attributed() -> Any:
-    return case((CampaignTargetRow.attributed_count > 0, 1), else_=0)
+    """1 for a target the bank's data shows converted: an account of the product opened, or its balance grown."""
+    return case(
+        (or_(CampaignTargetRow.attributed_count > 0, CampaignTargetRow.attributed_amount > 0), 1), else_=0
+    )
 
 
 async def reach_quota(

@@ -38,7 +38,7 @@ from kam_kit.permissions import BRANCH_MANAGER, HEAD_OFFICE_LEADER, RELATIONSHIP
 from kam_kit.protoconv import date_value, timestamp_value
 from kam_kit.scope import ORG_PREFIX, DataScope, descendants
 from kam_kit.timeconv import aware, to_timestamp
-from sqlalchemy import ColumnElement, delete, exists, func, or_, select
+from sqlalchemy import ColumnElement, delete, exists, func, insert, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_task.adapters.campaign_map import activity_proto, cny, date_proto, target_proto
@@ -46,6 +46,7 @@ from kam_task.adapters.orm import (
     AccountCopy,
     CampaignActivityRow,
     CampaignAttributionRow,
+    CampaignBaselineRow,
     CampaignRevisionRow,
     CampaignRow,
     CampaignTargetRow,
@@ -496,6 +497,7 @@ class CampaignService:
                 row.holdout_customer_count = sum(t["holdout"] for t in targets)
                 row.state, row.launch_time, row.update_time, row.version = rules.ACTIVE, now, now, version + 1
                 await self._attribute_existing(session, row)
+                await self._keep_baselines(session, row)
                 await self._launch_tasks(session, identity, row, targets, people)
                 # the event without figures: a launch has none yet, and counting 100,000 rows would hold the writer
                 campaign = await self._to_proto(session, identity, row, tree, progress=False)
@@ -1073,25 +1075,30 @@ class CampaignService:
 
     # --- the bank's own data ------------------------------------------------------------------------------------
 
-    async def on_account_opened(self, session: AsyncSession, account: AccountCopy | None) -> None:
-        """An account opened by a target customer of an active campaign, of its product, inside its period, is
-        attributed to it (once per campaign and account)."""
-        if account is None or account.open_date is None:
+    async def on_account(self, session: AsyncSession, account: AccountCopy | None) -> None:
+        """An account event, after the account is copied: an account of an active campaign's product opened inside
+        its period by one of its targets is attributed to it; the growth of a target's account of the product held
+        before the start is attributed as the balance increase since the launch (once per campaign and account,
+        kept current)."""
+        if account is None:
             return
-        campaigns = await session.scalars(
+        today = self.clock.now().astimezone(BANK_TZ).date()
+        running = await session.scalars(
             select(CampaignRow).where(
                 CampaignRow.state == rules.ACTIVE,
                 CampaignRow.product_type == "TYPE_" + account.type,
-                CampaignRow.start_date <= account.open_date,
-                CampaignRow.end_date >= account.open_date,
                 exists().where(
                     CampaignTargetRow.campaign_id == CampaignRow.id,
                     CampaignTargetRow.customer == account.customer,
                 ),
             )
         )
-        for campaign in list(campaigns):
-            await self._attribute(session, campaign, account)
+        for campaign in list(running):
+            opened = account.open_date
+            if opened is not None and campaign.start_date <= opened <= campaign.end_date:
+                await self._attribute(session, campaign, account)
+            elif campaign.start_date <= today <= campaign.end_date:
+                await self._increase(session, campaign, account, today)
 
     async def _attribute(self, session: AsyncSession, campaign: CampaignRow, account: AccountCopy) -> None:
         if await session.get(CampaignAttributionRow, (campaign.id, account.account)) is not None:
@@ -1107,12 +1114,54 @@ class CampaignService:
                 amount=account.balance,
                 open_date=account.open_date,
                 holdout=target.holdout,
+                kind="opened",
             )
         )
         target.attributed_count += 1
         target.attributed_amount += account.balance
         if not target.holdout:
             target.stage = rules.CONVERTED
+
+    async def _increase(
+        self, session: AsyncSession, campaign: CampaignRow, account: AccountCopy, today: date
+    ) -> None:
+        """The account's growth since the launch (its baseline), as one attribution row kept current."""
+        baseline = await session.get(CampaignBaselineRow, (campaign.id, account.account))
+        target = await session.get(CampaignTargetRow, (campaign.id, account.customer))
+        if baseline is None or target is None:
+            return
+        grown = max(account.balance - baseline.balance, Decimal(0)) if account.open else Decimal(0)
+        row = await session.get(CampaignAttributionRow, (campaign.id, account.account))
+        if row is None:
+            if not grown:
+                return
+            row = CampaignAttributionRow(
+                campaign_id=campaign.id,
+                account=account.account,
+                customer=account.customer,
+                holdout=target.holdout,
+                kind="increase",
+                amount=Decimal(0),
+            )
+            session.add(row)
+        target.attributed_amount += grown - (row.amount or Decimal(0))
+        row.amount, row.open_date = grown, today
+        if grown and not target.holdout:
+            target.stage = rules.CONVERTED
+
+    async def _keep_baselines(self, session: AsyncSession, row: CampaignRow) -> None:
+        """The balances at launch of the targets' accounts of the product held before the start: one statement."""
+        held = select(literal(row.id), AccountCopy.account, AccountCopy.customer, AccountCopy.balance).where(
+            AccountCopy.type == row.product_type.removeprefix("TYPE_"),
+            AccountCopy.open.is_(True),
+            or_(AccountCopy.open_date.is_(None), AccountCopy.open_date < row.start_date),
+            AccountCopy.customer.in_(
+                select(CampaignTargetRow.customer).where(CampaignTargetRow.campaign_id == row.id)
+            ),
+        )
+        await session.execute(
+            insert(CampaignBaselineRow).from_select(["campaign_id", "account", "customer", "balance"], held)
+        )
 
     # --- helpers ------------------------------------------------------------------------------------------------
 
@@ -1351,6 +1400,6 @@ def on_account_handler(campaigns: CampaignService, copier: Callable) -> Callable
 
     async def handle(session: AsyncSession, event: Any, meta: EventMeta) -> None:
         account = await copier(session, event, meta)
-        await campaigns.on_account_opened(session, account)
+        await campaigns.on_account(session, account)
 
     return handle
