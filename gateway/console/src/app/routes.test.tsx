@@ -67,6 +67,9 @@ describe("routeFor", () => {
   it("matches a 360 address to the 360 route and nothing to an unknown one", () => {
     expect(routeFor("/customers/c42")?.path).toBe("/customers/:id");
     expect(routeFor("/customers")?.path).toBe("/customers");
+    // 自动任务 before the task detail's /tasks/:id, which its address also matches
+    expect(routeFor("/tasks/automation")?.path).toBe("/tasks/automation");
+    expect(routeFor("/tasks/42")?.path).toBe("/tasks/:id");
     expect(routeFor("/nowhere")).toBeUndefined();
   });
 });

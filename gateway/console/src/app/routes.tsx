@@ -3,9 +3,12 @@
 import {
   AlertOutlined,
   BellOutlined,
+  CarryOutOutlined,
   ControlOutlined,
   DashboardOutlined,
   DeploymentUnitOutlined,
+  FundOutlined,
+  RiseOutlined,
   MailOutlined,
   NotificationOutlined,
   SendOutlined,
@@ -111,6 +114,14 @@ const AlertListPage = lazyPage(() => import("@/features/alerts/AlertListPage"));
 const AlertDetailPage = lazyPage(() => import("@/features/alerts/AlertDetailPage"));
 const AlertRulesPage = lazyPage(() => import("@/features/alertRules/AlertRulesPage"));
 const AlertRuleEditorPage = lazyPage(() => import("@/features/alertRules/AlertRuleEditorPage"));
+const TasksPage = lazyPage(() => import("@/features/tasks/TasksPage"));
+const TaskDetailPage = lazyPage(() => import("@/features/tasks/TaskDetailPage"));
+const AutomationPage = lazyPage(() => import("@/features/automation/AutomationPage"));
+const EfficiencyPage = lazyPage(() => import("@/features/efficiency/EfficiencyPage"));
+const CampaignListPage = lazyPage(() => import("@/features/campaigns/CampaignListPage"));
+const CampaignBuilderPage = lazyPage(() => import("@/features/campaigns/CampaignBuilderPage"));
+const CampaignPage = lazyPage(() => import("@/features/campaigns/CampaignPage"));
+const CampaignTargetsPage = lazyPage(() => import("@/features/campaigns/CampaignTargetsPage"));
 
 export const ROUTES: AppRoute[] = [
   { path: "/", label: "nav.home", icon: <DashboardOutlined />, ...HomePage, prefetch: homeData, menu: true, phone: true },
@@ -152,6 +163,39 @@ export const ROUTES: AppRoute[] = [
     menu: true,
   },
   { path: "/alert-rules/:id", label: "nav.alertRules", permission: "alert_rules.read", ...AlertRuleEditorPage },
+  {
+    path: "/tasks",
+    label: "nav.tasks",
+    icon: <CarryOutOutlined />,
+    permission: "tasks.read",
+    ...TasksPage,
+    menu: true,
+    phone: true,
+  },
+  // before /tasks/:id, which its address also matches (routeFor takes the first)
+  { path: "/tasks/automation", label: "nav.automation", permission: "tasks.read", ...AutomationPage },
+  { path: "/tasks/:id", label: "nav.tasks", permission: "tasks.read", ...TaskDetailPage },
+  {
+    path: "/efficiency",
+    label: "nav.efficiency",
+    icon: <FundOutlined />,
+    permission: "tasks.read",
+    ...EfficiencyPage,
+    menu: true,
+  },
+  {
+    path: "/campaigns",
+    label: "nav.campaigns",
+    icon: <RiseOutlined />,
+    permission: "campaigns.read",
+    ...CampaignListPage,
+    menu: true,
+  },
+  // before /campaigns/:id, which its address also matches (routeFor takes the first)
+  { path: "/campaigns/new", label: "nav.campaigns", permission: "campaigns.manage", ...CampaignBuilderPage },
+  { path: "/campaigns/:id", label: "nav.campaigns", permission: "campaigns.read", ...CampaignPage },
+  { path: "/campaigns/:id/edit", label: "nav.campaigns", permission: "campaigns.manage", ...CampaignBuilderPage },
+  { path: "/campaigns/:id/targets", label: "nav.campaigns", permission: "campaigns.read", ...CampaignTargetsPage },
   {
     path: "/messages",
     label: "nav.messages",

@@ -5,8 +5,17 @@ import { type QueryClient, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 
 /** The kinds services push today: a key customer's tier changed (customer service), an alert raised, repeated or
- * escalated (alert service), an inbox item (notice service). Later services add theirs. */
-export const PUSH_KINDS = ["customer.tierChanged", "alert.raised", "alert.repeated", "alert.escalated", "notification.created"] as const;
+ * escalated (alert service), an inbox item (notice service), an activity logged in a campaign (task service:
+ * `campaigns/{id}` to head office, its creator and the branch managers above the customer — 营销成果 refreshes).
+ * Later services add theirs. */
+export const PUSH_KINDS = [
+  "customer.tierChanged",
+  "alert.raised",
+  "alert.repeated",
+  "alert.escalated",
+  "notification.created",
+  "campaign.progress",
+] as const;
 
 interface PushMessage {
   kind?: string;

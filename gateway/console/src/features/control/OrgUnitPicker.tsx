@@ -27,6 +27,7 @@ export function OrgUnitPicker({
   placeholder,
   testId,
   enabled = true,
+  disabled = false,
 }: {
   value?: string[];
   onChange?: (v: string[]) => void;
@@ -35,6 +36,7 @@ export function OrgUnitPicker({
   placeholder?: string;
   testId?: string;
   enabled?: boolean;
+  disabled?: boolean;
 }) {
   const units = useAllOrgUnits(enabled);
   const tree = useMemo(() => treeOptions(buildOrgTree(units.data ?? [])), [units.data]);
@@ -51,6 +53,7 @@ export function OrgUnitPicker({
       placeholder={placeholder}
       loading={units.isPending}
       allowClear
+      disabled={disabled}
       style={{ width: "100%" }}
       data-testid={testId}
     />

@@ -1,7 +1,8 @@
 // The 工作台's widgets beyond the figures: key dates, large transactions, relationship managers, branches. Each asks
 // its own query and shows its own loading, error and empty states, so the figures above never wait for them.
-// My open alerts lead; tasks and announcements join as further cards in the same grid (HomeWidgets) when their
-// services land.
+// My open alerts lead, my open tasks and the campaigns under way follow (营销: on a phone, where the bottom
+// navigation has no room for it, this card is the way to 营销执行); announcements join as a further card in the same
+// grid (HomeWidgets) when their service lands.
 import { Card, Col, List, Row, Table, Tag, Typography } from "antd";
 import { type ReactNode, useMemo } from "react";
 import { Link } from "react-router-dom";
@@ -16,6 +17,12 @@ import { useI18n } from "@/locales/i18n";
 
 import { useAlertPage } from "@/features/alerts/api";
 import { SeverityTag } from "@/features/alerts/parts";
+import { useCampaignPage } from "@/features/campaigns/api";
+import { type Campaign, listFilter } from "@/features/campaigns/logic";
+import { CampaignProgress } from "@/features/campaigns/parts";
+import { useAllTasks } from "@/features/tasks/api";
+import { isOverdue, taskFilters } from "@/features/tasks/logic";
+import { DueTime, PriorityTag, TaskLink } from "@/features/tasks/parts";
 
 import { useKeyDates, useLargeTransactions, useSummaries } from "./api";
 import { aumOf, bankToday, chartGroups, customerId, daysLeftText, daysUntil } from "./logic";
@@ -250,6 +257,76 @@ function MyAlertsCard() {
   );
 }
 
+/** My open and in-progress tasks, soonest due first, and how many are overdue (任务 for the rest). */
+function MyTasksCard() {
+  const { t } = useI18n();
+  const query = useAllTasks(taskFilters({ tab: "mine" }));
+  const tasks = query.data ?? [];
+  const overdue = tasks.filter((task) => isOverdue(task)).length;
+  return (
+    <Card
+      size="small"
+      title={
+        <>
+          {`${t("tasks.widget")}（${tasks.length}）`}
+          {overdue ? (
+            <Tag color="red" style={{ marginLeft: 8 }} data-testid="widget-tasks-overdue">
+              {t("tasks.widgetOverdue", { count: overdue })}
+            </Tag>
+          ) : null}
+        </>
+      }
+      extra={<Link to="/tasks">{t("tasks.widgetMore")}</Link>}
+      data-testid="widget-tasks"
+    >
+      <Body query={query} empty={!tasks.length}>
+        <List
+          dataSource={tasks.slice(0, 5)}
+          renderItem={(task) => (
+            <List.Item key={task.name} data-testid="widget-task" extra={<DueTime task={task} />}>
+              <PriorityTag task={task} />
+              <TaskLink task={task} />
+            </List.Item>
+          )}
+        />
+      </Body>
+    </Card>
+  );
+}
+
+/** The campaigns under way the caller takes part in (营销): each leads to 营销执行 for those who log activities,
+ * to 营销成果 for the others; 全部营销 for the rest. */
+function MyCampaignsCard({ audience }: { audience: Audience }) {
+  const { t } = useI18n();
+  const { data: me } = useMe();
+  const query = useCampaignPage(listFilter("STATE_ACTIVE"), "", 5);
+  const campaigns = query.data?.campaigns ?? [];
+  const works = can(me, "campaign_activities.create");
+  const path = (c: Campaign) => `/campaigns/${resourceId(c.name)}${works ? "/targets" : ""}`;
+  return (
+    <Card
+      size="small"
+      title={`${t(audience === "own" ? "campaigns.widgetMine" : "campaigns.widget")}（${query.data?.totalSize ?? 0}）`}
+      extra={<Link to="/campaigns">{t("campaigns.widgetMore")}</Link>}
+      data-testid="widget-campaigns"
+    >
+      <Body query={query} empty={!campaigns.length}>
+        <List
+          dataSource={campaigns}
+          renderItem={(c) => (
+            <List.Item key={c.name} data-testid="widget-campaign" extra={<div style={{ width: 140 }}><CampaignProgress ratio={c.progress?.targetRatio} /></div>}>
+              <List.Item.Meta
+                title={<Link to={path(c)}>{c.displayName}</Link>}
+                description={<span className="kam-num">{t("campaigns.widgetEnds", { date: formatDate(c.endDate) })}</span>}
+              />
+            </List.Item>
+          )}
+        />
+      </Body>
+    </Card>
+  );
+}
+
 export function HomeWidgets({ audience }: { audience: Audience }) {
   const { t } = useI18n();
   const { data: me } = useMe();
@@ -258,6 +335,16 @@ export function HomeWidgets({ audience }: { audience: Audience }) {
       {can(me, "alerts.read") ? (
         <Col xs={24}>
           <MyAlertsCard />
+        </Col>
+      ) : null}
+      {can(me, "tasks.work") ? (
+        <Col xs={24}>
+          <MyTasksCard />
+        </Col>
+      ) : null}
+      {can(me, "campaigns.read") ? (
+        <Col xs={24}>
+          <MyCampaignsCard audience={audience} />
         </Col>
       ) : null}
       <Col xs={24} lg={12}>

@@ -2,11 +2,11 @@
 // (not for its publisher).
 // Its publisher (or an administrator) also sees the read ratio and who has and has not read it, and may edit or
 // delete it. Its attachments are listed for everyone who sees it, each downloaded when clicked.
-import { PaperClipOutlined } from "@ant-design/icons";
 import { App, Button, Card, Descriptions, List, Popconfirm, Progress, Space, Tabs, Tag, Typography } from "antd";
 import { useEffect, useState } from "react";
 import { useNavigate, useParams } from "react-router-dom";
 
+import { AttachmentList, type ListedFile } from "@/components/Attachments";
 import { PageError, PageLoading } from "@/components/PageState";
 import { saveBlob, showError } from "@/features/control/shared";
 import { formatTime, resourceId } from "@/lib/format";
@@ -16,7 +16,7 @@ import { useI18n } from "@/locales/i18n";
 import { AnnouncementEditor } from "./AnnouncementEditor";
 import { ImportanceTag } from "./AnnouncementsPage";
 import { downloadAttachment, useAnnouncement, useAnnouncementReads, useDeleteAnnouncement, useMarkAnnouncementRead } from "./api";
-import { type Attachment, formatBytes, readPercent } from "./logic";
+import { readPercent } from "./logic";
 
 export default function AnnouncementDetailPage() {
   const { id = "" } = useParams();
@@ -28,7 +28,6 @@ export default function AnnouncementDetailPage() {
   const markRead = useMarkAnnouncementRead();
   const remove = useDeleteAnnouncement();
   const [editing, setEditing] = useState(false);
-  const [downloading, setDownloading] = useState("");
   const a = announcement.data;
   const mine = Boolean(a && (a.publisher === me?.name || can(me, "announcements.manage")));
   const reads = useAnnouncementReads(id, true, mine);
@@ -43,15 +42,12 @@ export default function AnnouncementDetailPage() {
   if (announcement.isError) return <PageError error={announcement.error} onRetry={() => void announcement.refetch()} />;
   if (!a) return <PageLoading />;
   const percent = readPercent(a);
-  const download = async (file: Attachment) => {
-    setDownloading(file.name!);
+  const download = async (file: ListedFile) => {
     try {
       const { fileName, blob } = await downloadAttachment(file.name!);
       saveBlob(fileName, blob);
     } catch (e) {
       showError(e, message, t);
-    } finally {
-      setDownloading("");
     }
   };
   const people = (list: { user?: string; displayName?: string; orgUnit?: string; readTime?: string }[] | undefined) => (
@@ -105,22 +101,7 @@ export default function AnnouncementDetailPage() {
       </Card>
       {a.attachments?.length ? (
         <Card size="small" title={t("notices.attachmentsCount", { count: a.attachments.length })}>
-          <List
-            size="small"
-            dataSource={a.attachments}
-            renderItem={(file) => (
-              <List.Item data-testid="attachment">
-                <Space wrap>
-                  <Button type="link" icon={<PaperClipOutlined />} loading={downloading === file.name} onClick={() => void download(file)} style={{ padding: 0 }}>
-                    {file.fileName}
-                  </Button>
-                  <Typography.Text type="secondary">
-                    {formatBytes(file.sizeBytes)} · {formatTime(file.createTime)}
-                  </Typography.Text>
-                </Space>
-              </List.Item>
-            )}
-          />
+          <AttachmentList files={a.attachments} onDownload={download} />
         </Card>
       ) : null}
       {mine ? (

@@ -2,33 +2,21 @@
 // units on the org tree with or without the units below, roles, named people), publish time (now or later), expiry, pinned, importance, and
 // attachments (chosen files checked here for size, count and type, sent after the announcement is saved; files
 // removed from the list are deleted then). The API's field violations show under their fields.
-import { UploadOutlined } from "@ant-design/icons";
-import { App, Button, Checkbox, DatePicker, Form, Input, Radio, Select, Switch, Upload, type UploadFile, type UploadProps } from "antd";
+import { App, Checkbox, DatePicker, Form, Input, Radio, Select, Switch } from "antd";
 import dayjs from "dayjs";
 import { useEffect, useState } from "react";
 
+import { AttachmentPicker, type ChosenFile } from "@/components/Attachments";
 import { FormModal } from "@/components/FormModal";
 import { useRoles } from "@/features/control/api";
 import { OrgUnitPicker } from "@/features/control/OrgUnitPicker";
 import { errorText, showError } from "@/features/control/shared";
+import { ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_COUNT, formatBytes } from "@/lib/attachments";
 import { resourceId } from "@/lib/format";
 import { useI18n } from "@/locales/i18n";
 
 import { useActiveUsers, useApplyAttachments, useSaveAnnouncement } from "./api";
-import {
-  ATTACHMENT_ACCEPT,
-  ATTACHMENT_MAX_BYTES,
-  ATTACHMENT_MAX_COUNT,
-  type Announcement,
-  type Attachment,
-  type AudienceForm,
-  attachmentProblem,
-  audienceForm,
-  audienceOf,
-  formatBytes,
-  htmlToText,
-  textToHtml,
-} from "./logic";
+import { type Announcement, type Attachment, type AudienceForm, audienceForm, audienceOf, htmlToText, textToHtml } from "./logic";
 
 interface Values {
   title: string;
@@ -56,7 +44,7 @@ export function AnnouncementEditor({
   const [form] = Form.useForm<Values>();
   const save = useSaveAnnouncement();
   const applyAttachments = useApplyAttachments();
-  const [added, setAdded] = useState<{ uid: string; file: File }[]>([]);
+  const [added, setAdded] = useState<ChosenFile[]>([]);
   const [removed, setRemoved] = useState<Attachment[]>([]);
   const roles = useRoles(open);
   const users = useActiveUsers(open);
@@ -117,24 +105,9 @@ export function AnnouncementEditor({
   const roleOptions = (roles.data ?? []).map((r) => ({ value: r.name!, label: r.displayName || resourceId(r.name) }));
   const userOptions = (users.data ?? []).map((u) => ({ value: u.name!, label: `${u.displayName}（${u.username ?? resourceId(u.name)}）` }));
   const kept = (editing?.attachments ?? []).filter((a) => !removed.some((r) => r.name === a.name));
-  const fileList: UploadFile[] = [
-    ...kept.map((a) => ({ uid: a.name!, name: `${a.fileName} (${formatBytes(a.sizeBytes)})`, status: "done" as const })),
-    ...added.map((a) => ({ uid: a.uid, name: `${a.file.name} (${formatBytes(a.file.size)})`, status: "done" as const })),
-  ];
-  const pick: UploadProps["beforeUpload"] = (file, batch) => {
-    const problem = attachmentProblem(file, fileList.length + batch.indexOf(file));
-    if (problem) {
-      void message.error(t(`notices.attachment_${problem}`, { name: file.name, max: formatBytes(ATTACHMENT_MAX_BYTES), count: ATTACHMENT_MAX_COUNT }));
-      return Upload.LIST_IGNORE;
-    }
-    setAdded((list) => [...list, { uid: file.uid, file }]);
-    return false; // kept here; sent once the announcement is saved
-  };
-  const unpick = (item: UploadFile) => {
-    const existing = kept.find((a) => a.name === item.uid);
-    if (existing) setRemoved((list) => [...list, existing]);
-    else setAdded((list) => list.filter((a) => a.uid !== item.uid));
-    return true;
+  const unpick = (uid: string, existing: boolean) => {
+    if (existing) setRemoved((list) => [...list, ...kept.filter((a) => a.name === uid)]);
+    else setAdded((list) => list.filter((a) => a.uid !== uid));
   };
   return (
     <FormModal open={open} title={t(editing ? "notices.edit" : "notices.new")} form={form} busy={save.isPending} onClose={onClose}>
@@ -198,11 +171,16 @@ export function AnnouncementEditor({
           label={t("notices.attachments")}
           extra={t("notices.attachmentHint", { max: formatBytes(ATTACHMENT_MAX_BYTES), count: ATTACHMENT_MAX_COUNT })}
         >
-          <Upload multiple accept={ATTACHMENT_ACCEPT} fileList={fileList} beforeUpload={pick} onRemove={unpick} data-testid="attachment-upload">
-            <Button icon={<UploadOutlined />} disabled={fileList.length >= ATTACHMENT_MAX_COUNT}>
-              {t("notices.addAttachment")}
-            </Button>
-          </Upload>
+          <AttachmentPicker
+            existing={kept}
+            added={added}
+            onAdd={(chosen) => setAdded((list) => [...list, chosen])}
+            onRemove={unpick}
+            problemText={(problem, file) =>
+              t(`notices.attachment_${problem}`, { name: file.name, max: formatBytes(ATTACHMENT_MAX_BYTES), count: ATTACHMENT_MAX_COUNT })
+            }
+            label={t("notices.addAttachment")}
+          />
         </Form.Item>
       </Form>
     </FormModal>

@@ -3,8 +3,9 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { api, must } from "@/lib/api/client";
+import { downloadedFile, eachInTurn, fileContent } from "@/lib/attachments";
 
-import { type Announcement, type NotificationSettings, attachmentIds, base64ToBytes, bytesToBase64 } from "./logic";
+import { type Announcement, type NotificationSettings, attachmentIds } from "./logic";
 
 export const INBOX_PAGE = 20;
 
@@ -152,11 +153,10 @@ export function useMarkAnnouncementRead() {
 
 /** Attaches a file to an announcement (`parent`, `announcements/{id}`); its bytes go as base64. */
 export async function uploadAttachment(parent: string, file: File) {
-  const content = bytesToBase64(new Uint8Array(await file.arrayBuffer()));
   return must(
     api.POST("/v1/announcements/{announcement}/attachments", {
       params: { path: { announcement: parent.split("/")[1]! } },
-      body: { parent, fileName: file.name, content },
+      body: { parent, fileName: file.name, content: await fileContent(file) },
     }),
   );
 }
@@ -168,9 +168,7 @@ export async function deleteAttachment(name: string) {
 
 /** An attachment's content as a Blob of its type, with its file name. */
 export async function downloadAttachment(name: string): Promise<{ fileName: string; blob: Blob }> {
-  const got = await must(api.GET("/v1/announcements/{announcement}/attachments/{attachment}:download", { params: { path: attachmentIds(name) } }));
-  const type = got.attachment?.contentType || "application/octet-stream";
-  return { fileName: got.attachment?.fileName || "attachment", blob: new Blob([base64ToBytes(got.content ?? "")], { type }) };
+  return downloadedFile(await must(api.GET("/v1/announcements/{announcement}/attachments/{attachment}:download", { params: { path: attachmentIds(name) } })));
 }
 
 /** Applies an editor's attachment changes after its announcement is saved: removals, then uploads in order. Each
@@ -178,24 +176,10 @@ export async function downloadAttachment(name: string): Promise<{ fileName: stri
 export function useApplyAttachments() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: async ({ parent, removed, added }: { parent: string; removed: { name: string; fileName: string }[]; added: File[] }) => {
-      const failures: { fileName: string; error: unknown }[] = [];
-      for (const { name, fileName } of removed) {
-        try {
-          await deleteAttachment(name);
-        } catch (error) {
-          failures.push({ fileName, error });
-        }
-      }
-      for (const file of added) {
-        try {
-          await uploadAttachment(parent, file);
-        } catch (error) {
-          failures.push({ fileName: file.name, error });
-        }
-      }
-      return failures;
-    },
+    mutationFn: async ({ parent, removed, added }: { parent: string; removed: { name: string; fileName: string }[]; added: File[] }) => [
+      ...(await eachInTurn(removed, (r) => r.fileName, (r) => deleteAttachment(r.name))),
+      ...(await eachInTurn(added, (file) => file.name, (file) => uploadAttachment(parent, file))),
+    ],
     onSettled: () => client.invalidateQueries({ queryKey: ["announcements"] }),
   });
 }

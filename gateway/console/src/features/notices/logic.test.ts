@@ -1,16 +1,10 @@
 import { describe, expect, it } from "vitest";
 
 import {
-  ATTACHMENT_MAX_BYTES,
-  ATTACHMENT_MAX_COUNT,
   announcementFilter,
   attachmentIds,
-  attachmentProblem,
   audienceForm,
   audienceOf,
-  base64ToBytes,
-  bytesToBase64,
-  formatBytes,
   htmlToText,
   inboxFilter,
   linkFor,
@@ -67,25 +61,7 @@ describe("notice logic", () => {
 });
 
 describe("announcement attachments", () => {
-  it("refuses what the API would before sending it", () => {
-    expect(attachmentProblem({ name: "年终安排.PDF", size: 1000 }, 0)).toBeNull();
-    expect(attachmentProblem({ name: "名单.csv", size: ATTACHMENT_MAX_BYTES }, 9)).toBeNull();
-    expect(attachmentProblem({ name: "大.pdf", size: ATTACHMENT_MAX_BYTES + 1 }, 0)).toBe("tooLarge");
-    expect(attachmentProblem({ name: "空.txt", size: 0 }, 0)).toBe("empty");
-    expect(attachmentProblem({ name: "setup.exe", size: 10 }, 0)).toBe("type");
-    expect(attachmentProblem({ name: "README", size: 10 }, 0)).toBe("type");
-    expect(attachmentProblem({ name: "a.pdf", size: 10 }, ATTACHMENT_MAX_COUNT)).toBe("tooMany");
-  });
-
-  it("formats sizes and round-trips bytes through base64", () => {
-    expect(formatBytes(932)).toBe("932 B");
-    expect(formatBytes("3584")).toBe("3.5 KB");
-    expect(formatBytes(ATTACHMENT_MAX_BYTES)).toBe("10 MB");
-    const bytes = new Uint8Array(100_000).map((_, i) => (i * 7) % 256);
-    expect(base64ToBytes(bytesToBase64(bytes))).toEqual(bytes);
-    expect(bytesToBase64(new TextEncoder().encode("通知"))).toBe(btoa(String.fromCharCode(...new TextEncoder().encode("通知"))));
-  });
-
+  // the checks, sizes and base64 are lib/attachments (lib/attachments.test.ts), shared with tasks
   it("reads an attachment's ids from its name", () => {
     expect(attachmentIds("announcements/a1/attachments/f2")).toEqual({ announcement: "a1", attachment: "f2" });
     expect(attachmentIds("announcements/a1")).toEqual({ announcement: "", attachment: "" });

@@ -97,52 +97,6 @@ export function announcementFilter(tab: AnnouncementTab): string {
 
 export type Attachment = Schemas["kam.notice.v1.Attachment"];
 
-/** The service's default limits (`KAM_NOTICE_ATTACHMENT_MAX_BYTES`; the API checks them again, and the type by the
- * file's content). */
-export const ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
-export const ATTACHMENT_MAX_COUNT = 10;
-/** What the file picker offers: PDF, images, Word, Excel, PowerPoint, text and CSV. */
-export const ATTACHMENT_ACCEPT = ".pdf,.png,.jpg,.jpeg,.gif,.docx,.xlsx,.pptx,.doc,.xls,.txt,.csv";
-
-export type AttachmentProblem = "tooLarge" | "empty" | "type" | "tooMany";
-
-/** Why a chosen file cannot be attached before it is sent (null: send it; the API has the last word). */
-export function attachmentProblem(file: { name: string; size: number }, alreadyAttached: number): AttachmentProblem | null {
-  if (alreadyAttached >= ATTACHMENT_MAX_COUNT) return "tooMany";
-  if (file.size === 0) return "empty";
-  if (file.size > ATTACHMENT_MAX_BYTES) return "tooLarge";
-  const extension = file.name.includes(".") ? `.${file.name.split(".").pop()!.toLowerCase()}` : "";
-  if (!ATTACHMENT_ACCEPT.split(",").includes(extension)) return "type";
-  return null;
-}
-
-/** A size in bytes for people: 932 B, 3.5 KB, 12 MB. */
-export function formatBytes(size: number | string | undefined): string {
-  let n = Number(size ?? 0);
-  const units = ["B", "KB", "MB", "GB"];
-  let i = 0;
-  while (n >= 1024 && i < units.length - 1) {
-    n /= 1024;
-    i += 1;
-  }
-  return `${i === 0 ? n : n.toFixed(n >= 10 ? 0 : 1)} ${units[i]}`;
-}
-
-/** A file's bytes as base64 (proto `bytes` in JSON), in chunks so a 10 MB file does not overflow the call stack. */
-export function bytesToBase64(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
-
-/** The bytes of a base64 value. */
-export function base64ToBytes(content: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(content);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
 /** `announcements/{a}/attachments/{b}` → its two ids (empty strings for anything else). */
 export function attachmentIds(name: string | undefined): { announcement: string; attachment: string } {
   const [kind, announcement, collection, attachment] = (name ?? "").split("/");
