@@ -577,9 +577,9 @@ async def test_a_balance_grown_on_a_product_held_before_the_start_is_attributed(
     await _load(bank, book)
     service = CampaignService(bank.db, bank.clock, TaskService(bank.db, bank.clock))
     on_account = on_account_handler(service, customers.account_copier(bank.clock))
-    target = sorted(
+    target = min(
         c["customer"] for c in book if c["tier"] == "tiers/diamond" and c["branch"] == "orgUnits/0101"
-    )[0]
+    )
     deposit = _account(target, "td1", TODAY - timedelta(days=200), Account.TYPE_TIME_DEPOSIT, balance=100_000)
     await bank.apply(on_account, customer_events.AccountOpened(account=deposit))
     campaign = await _launched(bank, product_type=Account.TYPE_TIME_DEPOSIT, segment=WIDE)

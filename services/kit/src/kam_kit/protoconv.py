@@ -81,11 +81,23 @@ def money_value(
 
 
 def update_paths(requested: list[str], message, writable: tuple[str, ...]) -> list[str]:
-    """The fields an update changes (AIP-134): no mask → every populated writable field of ``message``; ``*`` → all
-    writable fields; else the mask as given (the caller rejects fields that are not writable)."""
+    """The fields an update changes (AIP-134): no mask → every populated writable field of ``message`` (a message
+    field or a oneof member when present, any other when not empty, false or zero); ``*`` → all writable fields;
+    else the mask as given (the caller rejects fields that are not writable)."""
     if not requested:
-        return [path for path in writable if getattr(message, path)]
+        return [path for path in writable if _populated(message, path)]
     return list(writable) if requested == ["*"] else requested
+
+
+def _populated(message, path: str) -> bool:
+    field = message.DESCRIPTOR.fields_by_name.get(path)
+    if (
+        field is not None
+        and not field.is_repeated
+        and (field.message_type is not None or field.containing_oneof is not None)
+    ):
+        return message.HasField(path)
+    return bool(getattr(message, path))
 
 
 def required_message(request, field: str) -> None:

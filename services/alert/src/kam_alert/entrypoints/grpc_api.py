@@ -68,10 +68,7 @@ class AlertServicer(pb_grpc.AlertServiceServicer):
         if not request.HasField("alert_rule"):
             raise InvalidArgument.for_field("alert_rule", "必填 (required)")
         message = request.alert_rule
-        paths = list(request.update_mask.paths)
-        if not paths:  # AIP-134: every populated field (the condition set, booleans only when true)
-            paths = update_paths([], message, tuple(p for p in WRITABLE if p not in _ONEOF_AND_MESSAGES))
-            paths += [p for p in _ONEOF_AND_MESSAGES if message.HasField(p)]
+        paths = update_paths(list(request.update_mask.paths), message, WRITABLE)  # AIP-134
         rule = await self.rules.update(current_identity(), message, paths, etag=message.etag)
         return pb.UpdateAlertRuleResponse(alert_rule=rule)
 
@@ -187,12 +184,6 @@ class AlertServicer(pb_grpc.AlertServiceServicer):
         if latest is not None:
             stats.last_event_time.CopyFrom(to_timestamp(latest))
         return pb.GetMonitoringStatsResponse(stats=stats)
-
-
-#: AlertRule fields whose presence, not their value, says they were given (messages and the condition).
-_ONEOF_AND_MESSAGES = tuple(
-    f.name for f in alert_pb2.AlertRule.DESCRIPTOR.fields if f.message_type is not None and not f.is_repeated
-)
 
 
 def duration_value(message, field: str) -> timedelta:

@@ -7,7 +7,7 @@ from kam.task.v1 import automation_service_pb2_grpc as pb_grpc
 from kam_kit import pagination
 from kam_kit.filtering import parse_equalities
 from kam_kit.grpcserver import current_identity
-from kam_kit.protoconv import required_message
+from kam_kit.protoconv import required_message, update_paths
 
 from kam_task.service_layer.automation import (
     PLAYBOOK_FILTERS,
@@ -18,22 +18,6 @@ from kam_task.service_layer.automation import (
 )
 
 #: fields whose presence, not their value, says they were given (AIP-134: an update without a mask)
-_RECURRING_MESSAGES = ("task", "schedule", "due_after", "customer_segment")
-_PLAYBOOK_MESSAGES = ("conditions",)
-
-
-def _paths(requested: list[str], message, writable: tuple[str, ...], messages: tuple[str, ...]) -> list[str]:
-    """The fields an update changes: the mask as given, ``*`` every writable field, none → every populated one."""
-    if requested == ["*"]:
-        return list(writable)
-    if requested:
-        return requested
-    paths = []
-    for field in writable:
-        given = message.HasField(field) if field in messages else bool(getattr(message, field))
-        if given:
-            paths.append(field)
-    return paths
 
 
 class TaskAutomationServicer(pb_grpc.TaskAutomationServiceServicer):
@@ -79,7 +63,7 @@ class TaskAutomationServicer(pb_grpc.TaskAutomationServiceServicer):
     ) -> pb.UpdateRecurringTaskResponse:
         required_message(request, "recurring_task")
         message = request.recurring_task
-        paths = _paths(list(request.update_mask.paths), message, RECURRING_WRITABLE, _RECURRING_MESSAGES)
+        paths = update_paths(list(request.update_mask.paths), message, RECURRING_WRITABLE)
         changed = await self.automation.update_recurring(
             current_identity(), message, paths, etag=message.etag
         )
@@ -122,7 +106,7 @@ class TaskAutomationServicer(pb_grpc.TaskAutomationServiceServicer):
     async def UpdatePlaybook(self, request: pb.UpdatePlaybookRequest, context) -> pb.UpdatePlaybookResponse:
         required_message(request, "playbook")
         message = request.playbook
-        paths = _paths(list(request.update_mask.paths), message, PLAYBOOK_WRITABLE, _PLAYBOOK_MESSAGES)
+        paths = update_paths(list(request.update_mask.paths), message, PLAYBOOK_WRITABLE)
         changed = await self.automation.update_playbook(current_identity(), message, paths, etag=message.etag)
         return pb.UpdatePlaybookResponse(playbook=changed)
 

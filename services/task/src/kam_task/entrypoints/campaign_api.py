@@ -17,9 +17,6 @@ from kam_task.service_layer.campaigns import (
     CampaignService,
 )
 
-#: fields whose presence, not their value, says they were given
-_MESSAGES = ("start_date", "end_date", "target_amount", "segment")
-
 
 class CampaignServicer(pb_grpc.CampaignServiceServicer):
     def __init__(self, campaigns: CampaignService, page_secret: bytes) -> None:
@@ -64,12 +61,7 @@ class CampaignServicer(pb_grpc.CampaignServiceServicer):
     async def UpdateCampaign(self, request: pb.UpdateCampaignRequest, context) -> pb.UpdateCampaignResponse:
         required_message(request, "campaign")
         message = request.campaign
-        paths = list(request.update_mask.paths)
-        if not paths:  # AIP-134: every populated field
-            paths = update_paths([], message, tuple(p for p in WRITABLE if p not in _MESSAGES))
-            paths += [p for p in _MESSAGES if message.HasField(p)]
-        elif paths == ["*"]:
-            paths = list(WRITABLE)
+        paths = update_paths(list(request.update_mask.paths), message, WRITABLE)  # AIP-134
         campaign = await self.campaigns.update(current_identity(), message, paths, etag=message.etag)
         return pb.UpdateCampaignResponse(campaign=campaign)
 

@@ -13,9 +13,6 @@ from kam_task.service_layer.attachments import TaskAttachments
 from kam_task.service_layer.efficiency import EfficiencyService
 from kam_task.service_layer.tasks import COMPARABLE, FILTERS, WRITABLE, TaskService
 
-#: fields whose presence, not their value, says they were given
-_MESSAGES = ("due_time",)
-
 
 class TaskServicer(pb_grpc.TaskServiceServicer):
     def __init__(
@@ -69,12 +66,7 @@ class TaskServicer(pb_grpc.TaskServiceServicer):
     async def UpdateTask(self, request: pb.UpdateTaskRequest, context) -> pb.UpdateTaskResponse:
         required_message(request, "task")
         message = request.task
-        paths = list(request.update_mask.paths)
-        if not paths:  # AIP-134: every populated field
-            paths = update_paths([], message, tuple(p for p in WRITABLE if p not in _MESSAGES))
-            paths += [p for p in _MESSAGES if message.HasField(p)]
-        elif paths == ["*"]:
-            paths = list(WRITABLE)
+        paths = update_paths(list(request.update_mask.paths), message, WRITABLE)  # AIP-134
         task = await self.tasks.update(current_identity(), message, paths, etag=message.etag)
         return pb.UpdateTaskResponse(task=task)
 
