@@ -65,7 +65,45 @@ async def shoot(url: str, user: str) -> list[Path]:
             written.append(OUT / f"{device}-customer-360.png")
             await page.screenshot(path=written[-1], full_page=device == "phone")
             await context.close()
+        written += await _work_pages(browser, url)
         await browser.close()
+    return written
+
+
+async def _work_pages(browser, url: str) -> list[Path]:
+    """The 任务 and 营销 pages: head office's campaign results on a desktop; 张经理's tasks and his campaign targets
+    (营销执行) on his phone."""
+    written: list[Path] = []
+    context = await browser.new_context(viewport=DESKTOP, locale="zh-CN", service_workers="block")
+    page = await context.new_page()
+    await sign_in(page, url, "hq_leader")
+    await page.goto(f"{url}/campaigns")
+    await page.get_by_test_id("campaign-link").first.click()
+    await page.get_by_test_id("campaign-funnel").wait_for()
+    await page.wait_for_timeout(800)  # charts animate in
+    written.append(OUT / "desktop-campaign.png")
+    await page.screenshot(path=written[-1], full_page=True)
+    await page.goto(f"{url}/tasks?tab=all")
+    await page.get_by_test_id("tasks-total").wait_for()
+    await page.wait_for_timeout(800)
+    written.append(OUT / "desktop-tasks.png")
+    await page.screenshot(path=written[-1])
+    await context.close()
+    context = await browser.new_context(viewport=PHONE, locale="zh-CN", service_workers="block")
+    page = await context.new_page()
+    await sign_in(page, url, "rm_zhang")
+    await page.goto(f"{url}/tasks")
+    await page.get_by_test_id("task-card").first.wait_for()
+    await page.wait_for_timeout(800)  # the list settles (a refetch greys it meanwhile)
+    written.append(OUT / "phone-tasks.png")
+    await page.screenshot(path=written[-1], full_page=True)
+    await page.goto(f"{url}/campaigns")
+    await page.get_by_test_id("campaign-execute").first.click()  # a card's 营销执行 on the phone
+    await page.get_by_test_id("target-card").first.wait_for()
+    await page.wait_for_timeout(800)
+    written.append(OUT / "phone-campaign-targets.png")
+    await page.screenshot(path=written[-1], full_page=True)
+    await context.close()
     return written
 
 

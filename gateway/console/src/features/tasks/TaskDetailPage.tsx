@@ -78,7 +78,7 @@ function Fields({ task }: { task: Task }) {
       <Descriptions.Item label={t("tasks.orgUnit")}>{unitName(task.orgUnit)}</Descriptions.Item>
       {task.customer ? (
         <Descriptions.Item label={t("tasks.customer")}>
-          <CustomerLink customer={task.customer} named />
+          <CustomerLink customer={task.customer} displayName={task.customerDisplayName} named />
         </Descriptions.Item>
       ) : null}
       {task.parentTask ? (

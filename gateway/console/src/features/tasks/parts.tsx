@@ -55,14 +55,24 @@ export function DueTime({ task }: { task: Pick<Task, "overdue" | "state" | "dueT
   );
 }
 
-/** The customer's 360 page; named when the caller may read customers (the task carries the id only). */
-export function CustomerLink({ customer, named = false }: { customer?: string; named?: boolean }) {
+/** The customer's 360 page, by the name the task carries (a person's masked); on the detail page (``named``) the
+ * name as the customer service shows it to the caller. */
+export function CustomerLink({
+  customer,
+  displayName,
+  named = false,
+}: {
+  customer?: string;
+  displayName?: string;
+  named?: boolean;
+}) {
   const { t } = useI18n();
   const { data: me } = useMe();
   const id = resourceId(customer);
   const found = useQuery({ ...customerQuery(id), enabled: named && Boolean(id) && can(me, "customers.read") });
   if (!id) return null;
-  const label = found.data?.displayName ? `${found.data.displayName}（${id}）` : t("tasks.customerId", { id });
+  const name = found.data?.displayName || displayName;
+  const label = name ? `${name}（${id}）` : t("tasks.customerId", { id });
   return (
     <Link to={`/customers/${encodeURIComponent(id)}`} onClick={(e) => e.stopPropagation()} data-testid="task-customer">
       {label}
@@ -120,7 +130,7 @@ export function TaskList({
             <div style={{ marginTop: 4, fontWeight: 500, wordBreak: "break-word" }}>{task.title}</div>
             <DueTime task={task} />
             <div className="kam-muted">{people(task)}</div>
-            {task.customer ? <CustomerLink customer={task.customer} /> : null}
+            {task.customer ? <CustomerLink customer={task.customer} displayName={task.customerDisplayName} /> : null}
           </Card>
         )}
       />
@@ -137,7 +147,7 @@ export function TaskList({
       width: 110,
       render: (_: unknown, task: Task) => personName(task, who),
     })),
-    { key: "customer", title: t("tasks.customer"), width: 140, render: (_, task) => <CustomerLink customer={task.customer} /> },
+    { key: "customer", title: t("tasks.customer"), width: 140, render: (_, task) => <CustomerLink customer={task.customer} displayName={task.customerDisplayName} /> },
   ];
   return (
     <Table<Task>
