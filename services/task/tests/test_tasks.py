@@ -479,3 +479,107 @@ async def test_active_and_origin_filters_and_the_customer_s_name(bank: Bank) -> 
         bank.call("ListTasks", pb.ListTasksRequest(filter="state = STATE_OPEN AND state = STATE_COMPLETED"))
     )
     assert violations(error) == {"filter"}  # a field named twice is a mistake, not the last one winning
+
+
+async def test_a_task_may_concern_further_customers(bank: Bank) -> None:
+    task = await bank.assign(
+        title="集团走访", customer="customers/1", related_customers=["customers/10", "customers/2"]
+    )
+    assert (task.customer, list(task.related_customers)) == ("customers/1", ["customers/10", "customers/2"])
+    got = (await bank.call("GetTask", pb.GetTaskRequest(name=task.name))).task
+    assert list(got.related_customers) == ["customers/10", "customers/2"]
+    await bank.assign(title="只有主要客户", customer="customers/10")
+    await bank.assign(title="别的客户", customer="customers/3", related_customers=["customers/100"])
+
+    # the customer filter matches the main or a related customer, a whole name only
+    assert await bank.titles("users/rm_dongcheng", 'customer = "customers/1"') == ["集团走访"]
+    assert await bank.titles("users/rm_dongcheng", 'customer = "customers/2"') == ["集团走访"]
+    assert sorted(await bank.titles("users/rm_dongcheng", 'customer = "customers/10"')) == [
+        "只有主要客户",
+        "集团走访",
+    ]
+    assert await bank.titles("users/rm_dongcheng", 'customer = "customers/100"') == ["别的客户"]
+    assert await bank.titles("users/rm_dongcheng", 'customer = "customers/%"') == []
+
+    # changed with the task, in its history and event
+    changed = (
+        await bank.call(
+            "UpdateTask",
+            pb.UpdateTaskRequest(
+                task=T(name=task.name, related_customers=["customers/2", "customers/5"], etag=task.etag),
+                update_mask={"paths": ["related_customers"]},
+            ),
+        )
+    ).task
+    assert list(changed.related_customers) == ["customers/2", "customers/5"]
+    history = (await bank.call("ListTaskHistory", pb.ListTaskHistoryRequest(name=task.name))).entries
+    assert [(c.field, c.before, c.after) for c in history[-1].changes] == [
+        ("related_customers", "customers/10 customers/2", "customers/2 customers/5")
+    ]
+    (updated,) = await bank.published(events_pb2.TaskUpdated)
+    assert list(updated.update_mask.paths) == ["related_customers"]
+    assert await bank.titles("users/rm_dongcheng", 'customer = "customers/10"') == ["只有主要客户"]
+    cleared = (
+        await bank.call(
+            "UpdateTask",
+            pb.UpdateTaskRequest(task=T(name=task.name), update_mask={"paths": ["related_customers"]}),
+        )
+    ).task
+    assert list(cleared.related_customers) == []
+
+
+async def test_further_customers_are_checked(bank: Bank) -> None:
+    bad = ["customers/2", "clients/3", "customers/2", "customers/1", ""]
+    error = await _error(bank.assign(customer="customers/1", related_customers=bad))
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert violations(error) == {
+        "task.related_customers[1]",
+        "task.related_customers[2]",
+        "task.related_customers[3]",
+        "task.related_customers[4]",
+    }
+    too_many = [f"customers/r{i}" for i in range(21)]
+    error = await _error(bank.assign(customer="customers/1", related_customers=too_many))
+    assert violations(error) == {"task.related_customers"}
+    error = await _error(bank.assign(related_customers=["customers/2"]))  # no main customer
+    assert violations(error) == {"task.related_customers"}
+    error = await _error(
+        bank.call(
+            "BatchCreateTasks",
+            pb.BatchCreateTasksRequest(
+                task=T(
+                    title="x",
+                    due_time=to_timestamp(NOW + timedelta(days=1)),
+                    customer="customers/1",
+                    related_customers=["customers/1"],
+                ),
+                assignees=["users/rm_dongcheng"],
+            ),
+        )
+    )
+    assert violations(error) == {"task.related_customers[0]"}
+
+    task = await bank.assign(customer="customers/1", related_customers=["customers/2"])
+    for fields, paths in (
+        ({"related_customers": ["customers/1"]}, ["related_customers"]),  # the main customer
+        ({"customer": "customers/2"}, ["customer"]),  # now main and related
+        ({"customer": ""}, ["customer"]),  # related ones without a main one
+        ({"related_customers": ["customers/3", "customers/3"]}, ["related_customers"]),
+    ):
+        error = await _error(
+            bank.call(
+                "UpdateTask",
+                pb.UpdateTaskRequest(task=T(name=task.name, **fields), update_mask={"paths": paths}),
+            )
+        )
+        assert error.code() == grpc.StatusCode.INVALID_ARGUMENT, fields
+    swapped = (
+        await bank.call(
+            "UpdateTask",
+            pb.UpdateTaskRequest(
+                task=T(name=task.name, customer="customers/2", related_customers=["customers/1"]),
+                update_mask={"paths": ["customer", "related_customers"]},
+            ),
+        )
+    ).task
+    assert (swapped.customer, list(swapped.related_customers)) == ("customers/2", ["customers/1"])

@@ -298,3 +298,21 @@ async def test_task_completed_on_nats_reaches_the_timeline_once(
         assert [(r.type, r.related_resource, r.author) for r in rows] == [("MEETING", task, "users/rm1")]
     finally:
         await app.stop()
+
+
+async def test_a_task_with_related_customers_is_logged_on_each_once(app, client, md) -> None:
+    event = _completed("tasks/t1")
+    event.task.related_customers.extend(["customers/g1", "customers/nobody", "customers/c1", "orgUnits/sh"])
+    await _deliver(app, event, event)
+
+    rows = await _interactions(app)
+    assert sorted((r.customer_id, r.related_resource, r.type) for r in rows) == [
+        ("c1", "tasks/t1", "VISIT"),
+        ("g1", "tasks/t1", "VISIT"),
+    ]
+    # the main customer's entry keeps the id it had before tasks had related customers
+    (main,) = [r for r in rows if r.customer_id == "c1"]
+    await _deliver(app, _completed("tasks/t1"))
+    assert [r.id for r in await _interactions(app) if r.customer_id == "c1"] == [main.id]
+    (on_g1,) = await _staff_timeline(client, md, "customers/g1")
+    assert (on_g1.summary, on_g1.related_resource) == ("任务：季度回访王芳", "tasks/t1")

@@ -18,7 +18,7 @@ import { useI18n } from "@/locales/i18n";
 import { useCreateTasks } from "./api";
 import { uploadsFor, useUploadTaskFiles } from "./attachments";
 import { type AssigneeKind, newTaskRequest, PRIORITIES, type Priority, requestKey } from "./logic";
-import { CustomerPicker, OneOrgUnitPicker, useDueTimeRule, useUserOptions } from "./parts";
+import { CustomersPicker, OneOrgUnitPicker, useDueTimeRule, useUserOptions } from "./parts";
 
 interface Values {
   title: string;
@@ -26,7 +26,7 @@ interface Values {
   description?: string;
   priority: Priority;
   dueTime?: Dayjs | null;
-  customer?: string;
+  customers?: string[];
   assigneeKind: AssigneeKind;
   assignees?: string[];
   orgUnit?: string;
@@ -56,7 +56,7 @@ export function NewTaskDrawer({ open, customer, onClose }: { open: boolean; cust
     form.setFieldsValue({
       priority: "PRIORITY_NORMAL",
       assigneeKind: mayWork ? "self" : "users",
-      customer,
+      customers: customer ? [customer] : [],
       dueTime: dayjs().add(1, "day").hour(18).minute(0).second(0).millisecond(0),
     });
   }, [open, customer, form, mayWork]);
@@ -129,8 +129,8 @@ export function NewTaskDrawer({ open, customer, onClose }: { open: boolean; cust
             />
           </Form.Item>
         </Space>
-        <Form.Item name="customer" label={t("tasks.customerOptional")}>
-          <CustomerPicker />
+        <Form.Item name="customers" label={t("tasks.customerOptional")} extra={t("tasks.customersHint")}>
+          <CustomersPicker />
         </Form.Item>
         <Form.Item label={t("tasks.attachments")} extra={t("tasks.attachmentHint", { max: formatBytes(ATTACHMENT_MAX_BYTES), count: ATTACHMENT_MAX_COUNT })}>
           <AttachmentPicker

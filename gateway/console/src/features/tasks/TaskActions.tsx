@@ -18,6 +18,7 @@ import { type TaskChange, useChangeTask } from "./api";
 import {
   completeTimeProblem,
   completionOf,
+  customersOf,
   HANDLING_CHOICES,
   type InteractionType,
   LOGGED_AS,
@@ -29,7 +30,7 @@ import {
   taskActions,
   taskUpdate,
 } from "./logic";
-import { CustomerPicker, useDueTimeRule, useUserOptions } from "./parts";
+import { CustomersPicker, useDueTimeRule, useUserOptions } from "./parts";
 
 type Dialog = Exclude<TaskAction, "start"> | null;
 
@@ -47,7 +48,7 @@ interface EditForm {
   priority: Priority;
   dueTime: Dayjs;
   assignee: string;
-  customer?: string;
+  customers?: string[];
 }
 
 function CompleteDialog({ task, open, busy, onClose, onSubmit }: DialogProps<CompleteForm>) {
@@ -174,7 +175,7 @@ function EditDialog({ task, open, busy, onClose, onSubmit }: DialogProps<EditFor
       priority: priorityOf(task),
       dueTime: dayjs(task.dueTime),
       assignee: task.assignee,
-      customer: task.customer || undefined,
+      customers: customersOf(task),
     });
   }, [open, form, task]);
   const options = users.options.some((o) => o.value === task.assignee)
@@ -213,8 +214,8 @@ function EditDialog({ task, open, busy, onClose, onSubmit }: DialogProps<EditFor
         >
           <DatePicker showTime={{ format: "HH:mm" }} format="YYYY-MM-DD HH:mm" allowClear={false} />
         </Form.Item>
-        <Form.Item name="customer" label={t("tasks.customerOptional")}>
-          <CustomerPicker />
+        <Form.Item name="customers" label={t("tasks.customerOptional")} extra={t("tasks.customersHint")}>
+          <CustomersPicker />
         </Form.Item>
         <Form.Item name="assignee" label={t("tasks.assignee")} extra={t("tasks.reassignHint")}>
           <Select showSearch={{ optionFilterProp: "label" }} options={options} loading={users.loading} data-testid="task-reassign" />

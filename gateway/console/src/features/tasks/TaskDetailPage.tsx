@@ -20,7 +20,7 @@ import { useI18n } from "@/locales/i18n";
 
 import { useAddTaskComment, useTask, useTaskComments, useTaskHistory } from "./api";
 import { changeValue, type ChangeLabels, fieldKey, personName, type Task, type TaskHistoryEntry } from "./logic";
-import { CustomerLink, DueTime, PriorityTag, TaskStateTag, useUserOptions } from "./parts";
+import { DueTime, PriorityTag, TaskCustomers, TaskStateTag, useUserOptions } from "./parts";
 import { TaskActions } from "./TaskActions";
 import { TaskAttachments } from "./TaskAttachments";
 
@@ -78,7 +78,7 @@ function Fields({ task }: { task: Task }) {
       <Descriptions.Item label={t("tasks.orgUnit")}>{unitName(task.orgUnit)}</Descriptions.Item>
       {task.customer ? (
         <Descriptions.Item label={t("tasks.customer")}>
-          <CustomerLink customer={task.customer} displayName={task.customerDisplayName} named />
+          <TaskCustomers task={task} named />
         </Descriptions.Item>
       ) : null}
       {task.parentTask ? (

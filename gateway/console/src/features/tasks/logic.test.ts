@@ -10,6 +10,7 @@ import {
   completeTimeProblem,
   completionOf,
   countFilter,
+  customersOf,
   dueDisplay,
   dueTimeProblem,
   fieldKey,
@@ -23,6 +24,7 @@ import {
   PRIORITIES,
   priorityOf,
   requestKey,
+  splitCustomers,
   STATES,
   type Task,
   taskActions,
@@ -234,7 +236,7 @@ describe("times checked before sending", () => {
 describe("newTaskRequest", () => {
   const base = { title: " 走访 ", purpose: "了解融资需求", dueTime: new Date("2026-06-12T10:00:00Z"), priority: "PRIORITY_HIGH" as const };
   it("makes a task for oneself with CreateTask", () => {
-    expect(newTaskRequest({ ...base, assigneeKind: "self", customer: "customers/42" }, "users/rm_zhang")).toEqual({
+    expect(newTaskRequest({ ...base, assigneeKind: "self", customers: ["customers/42"] }, "users/rm_zhang")).toEqual({
       kind: "create",
       task: {
         title: "走访",
@@ -253,6 +255,11 @@ describe("newTaskRequest", () => {
     const several = newTaskRequest({ ...base, assigneeKind: "users", assignees: ["users/rm_li", "users/rm_zhang", "users/rm_li"] }, "users/bm_wang");
     expect(several).toMatchObject({ kind: "batch", assignees: ["users/rm_li", "users/rm_zhang"] });
     expect(several.task).not.toHaveProperty("customer");
+    expect(several.task).not.toHaveProperty("relatedCustomers");
+  });
+  it("takes the first customer picked as the main one, the rest as related", () => {
+    const about = newTaskRequest({ ...base, assigneeKind: "self", customers: ["customers/42", "customers/7", "customers/42", "customers/9"] }, "users/m");
+    expect(about.task).toMatchObject({ customer: "customers/42", relatedCustomers: ["customers/7", "customers/9"] });
   });
   it("assigns an org unit's relationship managers with BatchCreateTasks", () => {
     expect(newTaskRequest({ ...base, assigneeKind: "orgUnit", orgUnit: "orgUnits/0101" }, "users/bm_wang")).toMatchObject({
@@ -277,8 +284,18 @@ describe("taskUpdate", () => {
     expect(taskUpdate(current, same).mask).toEqual([]);
     const update = taskUpdate(current, { ...same, assignee: "users/rm_li", dueTime: new Date("2026-06-15T10:00:00Z"), description: " 带上方案 " });
     expect(update.mask).toEqual(["description", "assignee", "dueTime"]);
-    expect(taskUpdate(current, { ...same, customer: "customers/42" }).mask).toEqual(["customer"]);
+    expect(taskUpdate(current, { ...same, customers: ["customers/42"] }).mask).toEqual(["customer"]);
     expect(taskUpdate({ ...current, customer: "customers/42" }, same)).toMatchObject({ mask: ["customer"], task: { customer: "" } });
+    const about = { ...current, customer: "customers/42", relatedCustomers: ["customers/7"] };
+    expect(taskUpdate(about, { ...same, customers: ["customers/42", "customers/7"] }).mask).toEqual([]);
+    expect(taskUpdate(about, { ...same, customers: ["customers/42", "customers/8", "customers/7"] })).toMatchObject({
+      mask: ["relatedCustomers"],
+      task: { customer: "customers/42", relatedCustomers: ["customers/8", "customers/7"] },
+    });
+    expect(taskUpdate(about, { ...same, customers: ["customers/7"] })).toMatchObject({
+      mask: ["customer", "relatedCustomers"],
+      task: { customer: "customers/7", relatedCustomers: [] },
+    });
     expect(update.task).toMatchObject({ name: "tasks/t1", etag: "e1", assignee: "users/rm_li", description: "带上方案", dueTime: "2026-06-15T10:00:00.000Z" });
   });
 });
@@ -314,7 +331,17 @@ describe("the history's changes", () => {
     expect(changeValue("due_time", "2026-06-12T10:00:00Z", labels)).toBe("2026-06-12 18:00");
     expect(changeValue("assignee", "users/rm_li", labels)).toBe("李娜");
     expect(changeValue("customer", "customers/42", labels)).toBe("42");
+    expect(changeValue("related_customers", "customers/42 customers/7", labels)).toBe("42、7");
     expect(changeValue("title", "走访", labels)).toBe("走访");
     expect(changeValue("title", "", labels)).toBe("");
+  });
+});
+
+describe("customersOf and splitCustomers", () => {
+  it("list the main customer first, then the related ones, and split them back", () => {
+    expect(customersOf({ customer: "customers/1", relatedCustomers: ["customers/2", "customers/3"] })).toEqual(["customers/1", "customers/2", "customers/3"]);
+    expect(customersOf({})).toEqual([]);
+    expect(splitCustomers(["customers/1", "customers/2", "customers/1"])).toEqual({ customer: "customers/1", relatedCustomers: ["customers/2"] });
+    expect(splitCustomers(undefined)).toEqual({ customer: "", relatedCustomers: [] });
   });
 });

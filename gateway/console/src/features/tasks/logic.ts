@@ -250,13 +250,28 @@ export function completeTimeProblem(time: Date | null | undefined, now: Date = n
 
 export type AssigneeKind = "self" | "users" | "orgUnit";
 
+/** The most customers a task concerns: the main one and up to 20 related ones. */
+export const MAX_CUSTOMERS = 21;
+
+/** The customers a task concerns, the main one first. */
+export function customersOf(task: Pick<Task, "customer" | "relatedCustomers">): string[] {
+  return [...new Set([task.customer ?? "", ...(task.relatedCustomers ?? [])].filter(Boolean))];
+}
+
+/** The customers picked, as the task carries them: the first is `customer`, the rest `relatedCustomers`. */
+export function splitCustomers(picked?: string[]): { customer: string; relatedCustomers: string[] } {
+  const [customer = "", ...relatedCustomers] = [...new Set((picked ?? []).filter(Boolean))];
+  return { customer, relatedCustomers };
+}
+
 export interface NewTaskValues {
   title: string;
   purpose?: string;
   description?: string;
   priority?: Priority;
   dueTime: Date;
-  customer?: string;
+  /** The customers it concerns, the main one first. */
+  customers?: string[];
   assigneeKind: AssigneeKind;
   assignees?: string[];
   orgUnit?: string;
@@ -269,13 +284,15 @@ export type NewTaskRequest =
 /** CreateTask for one assignee (oneself, or one named person), BatchCreateTasks for several or an org unit. */
 export function newTaskRequest(v: NewTaskValues, me: string): NewTaskRequest {
   const trimmed = (s?: string) => (s ?? "").trim();
+  const { customer, relatedCustomers } = splitCustomers(v.customers);
   const base = {
     title: trimmed(v.title),
     purpose: trimmed(v.purpose),
     description: trimmed(v.description),
     priority: v.priority ?? "PRIORITY_NORMAL",
     dueTime: v.dueTime.toISOString(),
-    ...(v.customer ? { customer: v.customer } : {}),
+    ...(customer ? { customer } : {}),
+    ...(relatedCustomers.length ? { relatedCustomers } : {}),
   };
   const people = [...new Set(v.assignees ?? [])];
   if (v.assigneeKind === "orgUnit") return { kind: "batch", task: { ...base, assignee: "" }, assignees: [], orgUnit: v.orgUnit };
@@ -296,7 +313,8 @@ export interface EditValues {
   priority?: Priority;
   dueTime: Date;
   assignee: string;
-  customer?: string;
+  /** The customers it concerns, the main one first. */
+  customers?: string[];
 }
 
 /** UpdateTask's task (with the etag it was read with) and mask: only the fields that changed. */
@@ -308,7 +326,7 @@ export function taskUpdate(task: Task, v: EditValues): { task: Task; mask: strin
     priority: v.priority ?? priorityOf(task),
     assignee: v.assignee,
     dueTime: v.dueTime.toISOString(),
-    customer: v.customer ?? "",
+    ...splitCustomers(v.customers),
   };
   const mask: string[] = [];
   if (next.title !== task.title) mask.push("title");
@@ -318,6 +336,7 @@ export function taskUpdate(task: Task, v: EditValues): { task: Task; mask: strin
   if (next.assignee !== task.assignee) mask.push("assignee");
   if (Date.parse(next.dueTime) !== Date.parse(task.dueTime ?? "")) mask.push("dueTime");
   if (next.customer !== (task.customer ?? "")) mask.push("customer");
+  if (next.relatedCustomers.join(" ") !== (task.relatedCustomers ?? []).join(" ")) mask.push("relatedCustomers");
   return { task: { name: task.name, etag: task.etag, ...next }, mask };
 }
 
@@ -374,6 +393,7 @@ export function changeValue(field: string | undefined, value: string | undefined
   if (key === "state") return labels.state(value);
   if (key === "interactionType") return labels.interactionType(value);
   if (key.endsWith("Time")) return formatTime(value);
+  if (key === "relatedCustomers") return value.split(" ").filter(Boolean).map(resourceId).join("、");
   if (value.startsWith("users/")) return labels.user(value);
   if (/^(customers|orgUnits|tasks|campaigns)\//.test(value)) return resourceId(value);
   return value;

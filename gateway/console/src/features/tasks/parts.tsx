@@ -5,7 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Card, List, Select, Space, Table, Tag, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table/interface";
 import type { Dayjs } from "dayjs";
-import { useState } from "react";
+import { type ReactNode, useRef, useState } from "react";
 import { Link, useNavigate } from "react-router-dom";
 
 import { useIsPhone } from "@/app/Shell";
@@ -18,7 +18,7 @@ import { resourceId } from "@/lib/format";
 import { can, useMe } from "@/lib/session";
 import { useI18n } from "@/locales/i18n";
 
-import { dueDisplay, dueTimeProblem, personName, PRIORITY_COLORS, priorityOf, STATE_COLORS, type Task } from "./logic";
+import { customersOf, dueDisplay, dueTimeProblem, MAX_CUSTOMERS, personName, PRIORITY_COLORS, priorityOf, STATE_COLORS, type Task } from "./logic";
 
 export function TaskStateTag({ state }: { state?: string }) {
   const { enumText } = useI18n();
@@ -80,6 +80,20 @@ export function CustomerLink({
   );
 }
 
+/** Every customer a task concerns, the main one first (only the main one has its name on the task; ``named``
+ * asks the customer service for each). */
+export function TaskCustomers({ task, named = false }: { task: Task; named?: boolean }) {
+  const customers = customersOf(task);
+  if (!customers.length) return null;
+  return (
+    <Space wrap size={[8, 0]} data-testid="task-customers">
+      {customers.map((c) => (
+        <CustomerLink key={c} customer={c} displayName={c === task.customer ? task.customerDisplayName : undefined} named={named} />
+      ))}
+    </Space>
+  );
+}
+
 export function TaskLink({ task }: { task: Task }) {
   return (
     <Link to={`/tasks/${resourceId(task.name)}`} data-testid="task-link">
@@ -130,7 +144,7 @@ export function TaskList({
             <div style={{ marginTop: 4, fontWeight: 500, wordBreak: "break-word" }}>{task.title}</div>
             <DueTime task={task} />
             <div className="kam-muted">{people(task)}</div>
-            {task.customer ? <CustomerLink customer={task.customer} displayName={task.customerDisplayName} /> : null}
+            <TaskCustomers task={task} />
           </Card>
         )}
       />
@@ -147,7 +161,7 @@ export function TaskList({
       width: 110,
       render: (_: unknown, task: Task) => personName(task, who),
     })),
-    { key: "customer", title: t("tasks.customer"), width: 140, render: (_, task) => <CustomerLink customer={task.customer} displayName={task.customerDisplayName} /> },
+    { key: "customer", title: t("tasks.customer"), width: 140, render: (_, task) => <TaskCustomers task={task} /> },
   ];
   return (
     <Table<Task>
@@ -163,28 +177,39 @@ export function TaskList({
   );
 }
 
-/** A customer found by the customer search (name, pinyin, ID, phone…); the value is `customers/…`. */
-export function CustomerPicker({ value, onChange, id }: { value?: string; onChange?: (v: string | undefined) => void; id?: string }) {
+/** A chosen customer's name as the customer service shows it to the caller (its id until known). */
+function ChosenCustomer({ customer }: { customer: string }) {
   const { t } = useI18n();
   const { data: me } = useMe();
+  const id = resourceId(customer);
+  const chosen = useQuery({ ...customerQuery(id), enabled: Boolean(id) && can(me, "customers.read") });
+  return <>{chosen.data?.displayName ? `${chosen.data.displayName}（${id}）` : t("tasks.customerId", { id })}</>;
+}
+
+/** Several customers found by the customer search, the main one first; the value is `customers/…` names. Names
+ * seen in the search stay on the chosen tags when the search moves on. */
+export function CustomersPicker({ value, onChange, id }: { value?: string[]; onChange?: (v: string[]) => void; id?: string }) {
+  const { t } = useI18n();
   const [text, setText] = useState("");
   const found = useCustomerSearch(text);
-  const chosenId = resourceId(value);
-  const chosen = useQuery({ ...customerQuery(chosenId), enabled: Boolean(chosenId) && can(me, "customers.read") });
+  const seen = useRef(new Map<string, string>());
   const options = (found.data?.results ?? []).map((r) => ({
     value: r.customer?.name ?? "",
     label: `${r.customer?.displayName ?? ""}（${resourceId(r.customer?.name)}）`,
   }));
-  if (value && !options.some((o) => o.value === value))
-    options.unshift({ value, label: chosen.data?.displayName ? `${chosen.data.displayName}（${chosenId}）` : t("tasks.customerId", { id: chosenId }) });
+  for (const o of options) seen.current.set(o.value, o.label);
+  const shown: { value: string; label: ReactNode }[] = options;
+  for (const v of [...(value ?? [])].reverse())
+    if (!options.some((o) => o.value === v)) shown.unshift({ value: v, label: seen.current.get(v) ?? <ChosenCustomer customer={v} /> });
   return (
     <Select
       id={id}
+      mode="multiple"
       showSearch={{ filterOption: false, onSearch: setText }}
       allowClear
-      value={value}
-      onChange={(v?: string) => onChange?.(v || undefined)}
-      options={options}
+      value={value ?? []}
+      onChange={(v: string[]) => onChange?.(v.slice(0, MAX_CUSTOMERS))}
+      options={shown}
       placeholder={t("tasks.customerPlaceholder")}
       loading={found.isFetching}
       notFoundContent={text.trim() && found.isFetched ? t("customer.noResults") : null}

@@ -2062,8 +2062,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Updates an open or in-progress task (title, purpose, description, priority, due time, customer; reassigning
-         * @description Updates an open or in-progress task (title, purpose, description, priority, due time, customer; reassigning
+         * Updates an open or in-progress task (title, purpose, description, priority, due time, customer, related customers; reassigning
+         * @description Updates an open or in-progress task (title, purpose, description, priority, due time, customer, related customers; reassigning
          *      needs `tasks.assign`): its assigner — anyone for a task they made for themselves — or a superior with
          *      `tasks.assign`. The state never changes here.
          */
@@ -7072,6 +7072,11 @@ export interface components {
             /** @description The purpose of the task (任务目的). */
             purpose?: string;
             /**
+             * @description Further customers the task concerns, `customers/{customer}` (at most 20; `customer` is the main one and
+             *      must be set when these are).
+             */
+            relatedCustomers?: string[];
+            /**
              * Format: int32
              * @description How many times the assigner returned the work.
              */
@@ -12007,7 +12012,7 @@ export interface operations {
                 pageToken?: string;
                 /**
                  * @description AIP-160 filter: equalities on `state`, `priority`, `assignee`, `assigner` (`users/me` is the caller),
-                 *      `org_unit` (that unit and the units below it), `customer`, `campaign`, `parent_task`, `assignment`,
+                 *      `org_unit` (that unit and the units below it), `customer` (the main or a related customer), `campaign`, `parent_task`, `assignment`,
                  *      `overdue` (`true`/`false`), `active` (`true`: open or in progress; `false`: closed), `origin`; comparisons on `due_time` and `create_time`; joined by AND, e.g. `assignee =
                  *      "users/me" AND state = STATE_OPEN AND due_time < "2026-06-01T00:00:00+08:00"`.
                  */

@@ -1,6 +1,6 @@
 """The task service's events the customer service applies (durable consumer ``customer-task``): a task completed for
-a customer with an interaction type (``Completion.interaction_type``) is logged on that customer's timeline, once
-per task (:meth:`~kam_customer.service_layer.timeline.TimelineService.log_completed_task`)."""
+a customer with an interaction type (``Completion.interaction_type``) is logged on that customer's timeline and on
+each related customer's (``Task.related_customers``), once per task and customer (:meth:`~kam_customer.service_layer.timeline.TimelineService.log_completed_task`)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 
 def completed_task(event: task_events.TaskCompleted, meta: EventMeta) -> CompletedTask | None:
     """What a TaskCompleted asks to log, or None when it asks nothing: no customer, no interaction type (0), or a
-    customer name that is not ``customers/{id}``. The type is passed as it is (TYPE_SYSTEM is refused later)."""
+    customer name that is not ``customers/{id}`` (a malformed related customer is skipped). The type is passed as
+    it is (TYPE_SYSTEM is refused later)."""
     task, completion = event.task, event.task.completion
     if not task.customer or not completion.interaction_type:
         return None
@@ -34,6 +35,17 @@ def completed_task(event: task_events.TaskCompleted, meta: EventMeta) -> Complet
             extra={"task": task.name, "customer": task.customer, "event_id": meta.event_id},
         )
         return None
+    related = []
+    for name in task.related_customers:
+        try:
+            (related_id,) = names.parse(name, ("customers",), "task.related_customers")
+        except InvalidArgument:
+            log.warning(
+                "TaskCompleted with a malformed related customer; not logged on it",
+                extra={"task": task.name, "customer": name, "event_id": meta.event_id},
+            )
+            continue
+        related.append(related_id)
     # the task service always sets it; else when the task closed, else (None) when the event is applied
     if completion.HasField("complete_time"):
         complete_time: datetime | None = from_timestamp(completion.complete_time)
@@ -50,6 +62,7 @@ def completed_task(event: task_events.TaskCompleted, meta: EventMeta) -> Complet
         content=completion.content,
         complete_time=complete_time,
         assignee=task.assignee,
+        related_customer_ids=tuple(related),
     )
 
 

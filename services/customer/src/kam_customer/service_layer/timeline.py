@@ -5,7 +5,7 @@ filters, ordering and pages apply to both. Tier entries are read-only entries of
 
 Staff log interactions through CreateInteraction (:meth:`TimelineService.create`); a task completed with an
 interaction type (the task service's ``TaskCompleted``) is logged through the same write
-(:meth:`TimelineService.log_completed_task`), once per task."""
+(:meth:`TimelineService.log_completed_task`) on its main customer and each related one, once per task and customer."""
 
 from __future__ import annotations
 
@@ -75,6 +75,7 @@ class CompletedTask:
     content: str  # 工作内容
     complete_time: datetime | None  # None: now
     assignee: str  # users/{user}
+    related_customer_ids: tuple[str, ...] = ()  # further customers it concerns
 
 
 @dataclass
@@ -160,34 +161,40 @@ class TimelineService:
 
     async def log_completed_task(
         self, session: AsyncSession, done: CompletedTask, *, details: Mapping[str, Any] | None = None
-    ) -> InteractionRow | None:
-        """Log ``done`` on its customer's timeline in the caller's transaction (an event consumer's), as
-        CreateInteraction would have with the assignee as author: summary ``任务：<title>``, details
-        ``处理方式：<handling>`` and the work done, at the completion time, related to the task. Once per task (the
-        interaction's id follows from the task's name), whatever the number of deliveries. None, and nothing
-        written, for a type that is not a staff interaction or a customer that does not exist (any more);
-        ``details`` go to the audit record."""
+    ) -> list[InteractionRow]:
+        """Log ``done`` on its main customer's timeline and each related customer's in the caller's transaction
+        (an event consumer's), as CreateInteraction would have with the assignee as author: summary
+        ``任务：<title>``, details ``处理方式：<handling>`` and the work done, at the completion time, related to the
+        task. Once per task and customer (the interaction's id follows from the task's name, and the customer's
+        for a related one), whatever the number of deliveries. Nothing written for a type that is not a staff
+        interaction, nor on a customer that does not exist (any more); ``details`` go to the audit record."""
         if done.type not in STAFF_TYPES or not done.customer_id:
-            return None
-        if await session.get(CustomerRow, done.customer_id) is None:
-            return None
-        draft = InteractionDraft(
-            type=done.type,
-            summary=(TASK_SUMMARY_PREFIX + done.title.strip())[:SUMMARY_MAX],
-            details=f"处理方式：{done.handling}\n{done.content}",
-            occur_time=done.complete_time or self.clock.now(),
-            related_resource=done.task,
-        )
-        interaction_id = "t" + hashlib.sha256(done.task.encode()).hexdigest()[:31]
-        return await self._store(
-            session,
-            interaction_id,
-            done.customer_id,
-            draft,
-            author=done.assignee,
-            actor=None,  # the service, applying the task service's event
-            audit_details=details,
-        )
+            return []
+        logged = []
+        for customer_id in dict.fromkeys((done.customer_id, *done.related_customer_ids)):
+            if await session.get(CustomerRow, customer_id) is None:
+                continue
+            draft = InteractionDraft(
+                type=done.type,
+                summary=(TASK_SUMMARY_PREFIX + done.title.strip())[:SUMMARY_MAX],
+                details=f"处理方式：{done.handling}\n{done.content}",
+                occur_time=done.complete_time or self.clock.now(),
+                related_resource=done.task,
+            )
+            key = done.task if customer_id == done.customer_id else f"{done.task} customers/{customer_id}"
+            interaction_id = "t" + hashlib.sha256(key.encode()).hexdigest()[:31]
+            logged.append(
+                await self._store(
+                    session,
+                    interaction_id,
+                    customer_id,
+                    draft,
+                    author=done.assignee,
+                    actor=None,  # the service, applying the task service's event
+                    audit_details=details,
+                )
+            )
+        return logged
 
     async def _store(
         self,

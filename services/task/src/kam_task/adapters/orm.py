@@ -41,6 +41,8 @@ class TaskRow(Base):
     org_unit: Mapped[str] = mapped_column(String(128), default="")
     due_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     customer: Mapped[str] = mapped_column(String(128), default="", index=True)
+    #: further customers it concerns, space-separated names (``customer`` is the main one)
+    related_customers: Mapped[str] = mapped_column(Text, default="")
     campaign: Mapped[str] = mapped_column(String(128), default="", index=True)
     parent_task: Mapped[str] = mapped_column(String(64), default="")
     assignment: Mapped[str] = mapped_column(String(32), default="")

@@ -34,6 +34,7 @@ def task_to_proto(
         assignee_display_name=row.assignee_display_name,
         org_unit=row.org_unit,
         customer=row.customer,
+        related_customers=row.related_customers.split(),
         campaign=row.campaign,
         parent_task=row.parent_task,
         cancel_reason=row.cancel_reason,

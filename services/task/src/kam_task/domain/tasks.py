@@ -54,6 +54,8 @@ DEFAULT_PRIORITY = "PRIORITY_NORMAL"
 
 MAX_TITLE, MAX_PURPOSE, MAX_DESCRIPTION = 200, 500, 5000
 MAX_TEXT, MAX_HANDLING = 2000, 200
+#: the most further customers a task concerns
+MAX_RELATED = 20
 #: how far ahead a due time may be
 MAX_AHEAD = timedelta(days=3 * 366)
 #: interaction kinds a completion may be logged as on the customer's timeline (never TYPE_SYSTEM)
@@ -81,6 +83,25 @@ def check_resource(v: Validator, value: str, field: str, prefix: str, *, require
             v.add(field, "必填 (required)")
     elif not value.startswith(prefix) or not rest or "/" in rest or len(value) > 128:
         v.add(field, f"应为 {prefix}{{id}} (a {prefix}… name)")
+
+
+def check_related(
+    v: Validator, related: list[str], main: str | None, field: str = "task.related_customers"
+) -> None:
+    """Further customers: each a ``customers/…`` name, none twice nor the main one, at most
+    :data:`MAX_RELATED`, and only alongside a main customer (``main`` None: not known yet, left unchecked)."""
+    if related and main == "":
+        v.add(field, "请先选择主要客户 (set customer, the main one, first)")
+    if len(related) > MAX_RELATED:
+        v.add(field, f"最多 {MAX_RELATED} 位关联客户 (at most {MAX_RELATED})")
+    seen: set[str] = set()
+    for i, name in enumerate(related):
+        check_resource(v, name, f"{field}[{i}]", "customers/", required=True)
+        if name == main:
+            v.add(f"{field}[{i}]", "与主要客户重复 (the main customer)")
+        elif name in seen:
+            v.add(f"{field}[{i}]", "重复的客户 (listed twice)")
+        seen.add(name)
 
 
 def check_due(v: Validator, due: datetime | None, now: datetime, field: str = "task.due_time") -> None:

@@ -31,7 +31,7 @@ from kam_kit.permissions import RELATIONSHIP_MANAGER
 from kam_kit.protoconv import timestamp_value
 from kam_kit.scope import ORG_PREFIX, DataScope, descendants
 from kam_kit.timeconv import aware
-from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_task.adapters.automation_map import playbook_definition, recurring_definition
@@ -57,7 +57,16 @@ ME = "users/me"
 #: the most people one BatchCreateTasks assigns to
 MAX_ASSIGNEES = 500
 #: UpdateTask's writable fields
-WRITABLE = ("title", "purpose", "description", "priority", "assignee", "due_time", "customer")
+WRITABLE = (
+    "title",
+    "purpose",
+    "description",
+    "priority",
+    "assignee",
+    "due_time",
+    "customer",
+    "related_customers",
+)
 _STATES = {n for n in Task.State.keys() if n != "STATE_UNSPECIFIED"}  # noqa: SIM118 (an enum wrapper)
 
 
@@ -198,6 +207,7 @@ class TaskService:
         rules.check_text(v, message.description, "task.description", rules.MAX_DESCRIPTION)
         rules.check_priority(v, message.priority)
         rules.check_resource(v, message.customer, "task.customer", "customers/")
+        rules.check_related(v, list(message.related_customers), message.customer)
         rules.check_resource(v, message.campaign, "task.campaign", "campaigns/")
         rules.check_resource(v, message.parent_task, "task.parent_task", "tasks/")
         due = _time(v, message, "due_time", "task.due_time")
@@ -230,6 +240,7 @@ class TaskService:
             org_unit=person.org_unit,
             due_time=due.astimezone(UTC),  # stored in UTC, whatever zone the time came in
             customer=message.customer,
+            related_customers=" ".join(message.related_customers),
             campaign=message.campaign,
             parent_task=message.parent_task,
             assignment=assignment,
@@ -264,6 +275,7 @@ class TaskService:
                 "due_time": _text(row.due_time),
                 "priority": row.priority,
                 "customer": row.customer,
+                "related_customers": row.related_customers,
             },
         )
         return task
@@ -363,7 +375,7 @@ class TaskService:
     ) -> tuple[list[Task], int]:
         now = self.clock.now()
         conditions: list[ColumnElement[bool]] = []
-        for field in ("state", "priority", "assignee", "assigner", "customer", "campaign", "assignment"):
+        for field in ("state", "priority", "assignee", "assigner", "campaign", "assignment"):
             if field in filters:
                 value = filters[field]
                 conditions.append(
@@ -372,6 +384,8 @@ class TaskService:
         for field in ("parent_task", "origin"):
             if field in filters:
                 conditions.append(getattr(TaskRow, field) == filters[field])
+        if "customer" in filters:
+            conditions.append(_concerns(str(filters["customer"])))
         if "active" in filters:
             active = TaskRow.state.in_(rules.ACTIVE)
             conditions.append(active if filters["active"] else not_(active))
@@ -483,6 +497,8 @@ class TaskService:
             rules.check_priority(v, message.priority)
         if "customer" in paths:
             rules.check_resource(v, message.customer, "task.customer", "customers/")
+        if "related_customers" in paths:
+            rules.check_related(v, list(message.related_customers), None)  # the main one: once changed
         assignee = _me(identity, message.assignee)
         if "assignee" in paths:
             rules.check_resource(v, assignee, "task.assignee", "users/", required=True)
@@ -510,6 +526,14 @@ class TaskService:
                 put("priority", rules.priority_name(message.priority))
             if "customer" in paths:
                 put("customer", message.customer)
+            if "related_customers" in paths:
+                put("related_customers", " ".join(message.related_customers))
+            if (
+                row.customer or row.related_customers
+            ):  # the main customer and the further ones, as they end up
+                checked = Validator()
+                rules.check_related(checked, row.related_customers.split(), row.customer)
+                checked.raise_if_any()
             if due is not None:
                 put("due_time", due)
             if "assignee" in paths and assignee != row.assignee:
@@ -757,6 +781,13 @@ async def _names(session: AsyncSession, rows: list[TaskRow]) -> tuple[dict[str, 
         for playbook in await session.scalars(select(PlaybookRow).where(PlaybookRow.id.in_(ids))):
             origins[f"playbooks/{playbook.id}"] = playbook_definition(playbook).display_name
     return await public_names(session, [row.customer for row in rows]), origins
+
+
+def _concerns(customer: str) -> ColumnElement[bool]:
+    """Tasks concerning ``customer``: as their main customer or a further one (a whole name among the
+    space-separated ones — ``customers/1`` is not ``customers/10``)."""
+    padded = literal(" ") + TaskRow.related_customers + literal(" ")
+    return or_(TaskRow.customer == customer, padded.contains(f" {customer} ", autoescape=True))
 
 
 def _sees(identity: Identity | None, scope: DataScope, row: TaskRow) -> bool:

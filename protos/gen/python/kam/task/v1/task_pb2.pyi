@@ -53,7 +53,7 @@ class Review(_message.Message):
     def __init__(self, accepted: _Optional[bool] = ..., comment: _Optional[str] = ..., reviewer: _Optional[str] = ..., review_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Task(_message.Message):
-    __slots__ = ("name", "title", "purpose", "description", "priority", "state", "assigner", "assignee", "org_unit", "due_time", "customer", "campaign", "parent_task", "completion", "create_time", "update_time", "start_time", "close_time", "cancel_reason", "etag", "assigner_display_name", "assignee_display_name", "review", "return_count", "assignment", "overdue", "origin", "customer_display_name", "origin_display_name", "attachments")
+    __slots__ = ("name", "title", "purpose", "description", "priority", "state", "assigner", "assignee", "org_unit", "due_time", "customer", "related_customers", "campaign", "parent_task", "completion", "create_time", "update_time", "start_time", "close_time", "cancel_reason", "etag", "assigner_display_name", "assignee_display_name", "review", "return_count", "assignment", "overdue", "origin", "customer_display_name", "origin_display_name", "attachments")
     class State(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         STATE_UNSPECIFIED: _ClassVar[Task.State]
@@ -79,6 +79,7 @@ class Task(_message.Message):
     ORG_UNIT_FIELD_NUMBER: _ClassVar[int]
     DUE_TIME_FIELD_NUMBER: _ClassVar[int]
     CUSTOMER_FIELD_NUMBER: _ClassVar[int]
+    RELATED_CUSTOMERS_FIELD_NUMBER: _ClassVar[int]
     CAMPAIGN_FIELD_NUMBER: _ClassVar[int]
     PARENT_TASK_FIELD_NUMBER: _ClassVar[int]
     COMPLETION_FIELD_NUMBER: _ClassVar[int]
@@ -109,6 +110,7 @@ class Task(_message.Message):
     org_unit: str
     due_time: _timestamp_pb2.Timestamp
     customer: str
+    related_customers: _containers.RepeatedScalarFieldContainer[str]
     campaign: str
     parent_task: str
     completion: Completion
@@ -128,7 +130,7 @@ class Task(_message.Message):
     customer_display_name: str
     origin_display_name: str
     attachments: _containers.RepeatedCompositeFieldContainer[TaskAttachment]
-    def __init__(self, name: _Optional[str] = ..., title: _Optional[str] = ..., purpose: _Optional[str] = ..., description: _Optional[str] = ..., priority: _Optional[_Union[Priority, str]] = ..., state: _Optional[_Union[Task.State, str]] = ..., assigner: _Optional[str] = ..., assignee: _Optional[str] = ..., org_unit: _Optional[str] = ..., due_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., customer: _Optional[str] = ..., campaign: _Optional[str] = ..., parent_task: _Optional[str] = ..., completion: _Optional[_Union[Completion, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., close_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cancel_reason: _Optional[str] = ..., etag: _Optional[str] = ..., assigner_display_name: _Optional[str] = ..., assignee_display_name: _Optional[str] = ..., review: _Optional[_Union[Review, _Mapping]] = ..., return_count: _Optional[int] = ..., assignment: _Optional[str] = ..., overdue: _Optional[bool] = ..., origin: _Optional[str] = ..., customer_display_name: _Optional[str] = ..., origin_display_name: _Optional[str] = ..., attachments: _Optional[_Iterable[_Union[TaskAttachment, _Mapping]]] = ...) -> None: ...
+    def __init__(self, name: _Optional[str] = ..., title: _Optional[str] = ..., purpose: _Optional[str] = ..., description: _Optional[str] = ..., priority: _Optional[_Union[Priority, str]] = ..., state: _Optional[_Union[Task.State, str]] = ..., assigner: _Optional[str] = ..., assignee: _Optional[str] = ..., org_unit: _Optional[str] = ..., due_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., customer: _Optional[str] = ..., related_customers: _Optional[_Iterable[str]] = ..., campaign: _Optional[str] = ..., parent_task: _Optional[str] = ..., completion: _Optional[_Union[Completion, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., close_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cancel_reason: _Optional[str] = ..., etag: _Optional[str] = ..., assigner_display_name: _Optional[str] = ..., assignee_display_name: _Optional[str] = ..., review: _Optional[_Union[Review, _Mapping]] = ..., return_count: _Optional[int] = ..., assignment: _Optional[str] = ..., overdue: _Optional[bool] = ..., origin: _Optional[str] = ..., customer_display_name: _Optional[str] = ..., origin_display_name: _Optional[str] = ..., attachments: _Optional[_Iterable[_Union[TaskAttachment, _Mapping]]] = ...) -> None: ...
 
 class TaskAttachment(_message.Message):
     __slots__ = ("name", "file_name", "content_type", "size_bytes", "sha256", "create_time", "uploader", "uploader_display_name")

@@ -160,7 +160,7 @@ class TaskServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def UpdateTask(self, request, context):
-        """Updates an open or in-progress task (title, purpose, description, priority, due time, customer; reassigning
+        """Updates an open or in-progress task (title, purpose, description, priority, due time, customer, related customers; reassigning
         needs `tasks.assign`): its assigner — anyone for a task they made for themselves — or a superior with
         `tasks.assign`. The state never changes here.
         """

@@ -49,7 +49,7 @@ class TaskServiceStub:
     ListTasks: _grpc.UnaryUnaryMultiCallable[_task_service_pb2.ListTasksRequest, _task_service_pb2.ListTasksResponse]
     """Lists tasks visible to the caller (assigned to or by them, or in their data scope)."""
     UpdateTask: _grpc.UnaryUnaryMultiCallable[_task_service_pb2.UpdateTaskRequest, _task_service_pb2.UpdateTaskResponse]
-    """Updates an open or in-progress task (title, purpose, description, priority, due time, customer; reassigning
+    """Updates an open or in-progress task (title, purpose, description, priority, due time, customer, related customers; reassigning
     needs `tasks.assign`): its assigner — anyone for a task they made for themselves — or a superior with
     `tasks.assign`. The state never changes here.
     """
@@ -114,7 +114,7 @@ class TaskServiceAsyncStub(TaskServiceStub):
     ListTasks: _aio.UnaryUnaryMultiCallable[_task_service_pb2.ListTasksRequest, _task_service_pb2.ListTasksResponse]  # type: ignore[assignment]
     """Lists tasks visible to the caller (assigned to or by them, or in their data scope)."""
     UpdateTask: _aio.UnaryUnaryMultiCallable[_task_service_pb2.UpdateTaskRequest, _task_service_pb2.UpdateTaskResponse]  # type: ignore[assignment]
-    """Updates an open or in-progress task (title, purpose, description, priority, due time, customer; reassigning
+    """Updates an open or in-progress task (title, purpose, description, priority, due time, customer, related customers; reassigning
     needs `tasks.assign`): its assigner — anyone for a task they made for themselves — or a superior with
     `tasks.assign`. The state never changes here.
     """
@@ -206,7 +206,7 @@ class TaskServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _task_service_pb2.UpdateTaskRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_task_service_pb2.UpdateTaskResponse, _abc.Awaitable[_task_service_pb2.UpdateTaskResponse]]:
-        """Updates an open or in-progress task (title, purpose, description, priority, due time, customer; reassigning
+        """Updates an open or in-progress task (title, purpose, description, priority, due time, customer, related customers; reassigning
         needs `tasks.assign`): its assigner — anyone for a task they made for themselves — or a superior with
         `tasks.assign`. The state never changes here.
         """
