@@ -252,9 +252,9 @@ async def test_the_phone_layout_has_bottom_navigation_and_customer_cards(browser
     await _sign_in(page, gateway_url, "rm_zhang")
     nav = page.get_by_test_id("bottom-nav")
     await expect(nav).to_be_visible()
-    # 预警中心 carries the number of open alerts the user received; 营销 is reached from the home page (no room)
+    # 预警中心 and 消息 carry the number of open alerts and unread items; 营销 is reached from the home page (no room)
     await expect(nav.get_by_role("link")).to_have_text(
-        ["工作台", "客户", "搜索", re.compile(r"^预警中心\s*\d*$"), "任务", "消息"]
+        ["工作台", "客户", "搜索", re.compile(r"^预警中心\s*\d*$"), "任务", re.compile(r"^消息\s*\d*$")]
     )
     assert await page.locator(".ant-layout-sider").count() == 0  # no side menu squeezing the page
     await nav.get_by_role("link", name="客户").click()
