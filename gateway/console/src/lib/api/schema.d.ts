@@ -6026,11 +6026,13 @@ export interface components {
             displayName?: string;
             /** @description Error summary when failed. */
             readonly errorMessage?: string;
+            /** @description Checksum of the report's state, for DeleteReport's optimistic concurrency. */
+            readonly etag?: string;
             /**
              * @description The kind of report.
              * @enum {string}
              */
-            kind: "REPORT_KIND_UNSPECIFIED" | "REPORT_KIND_REGIONAL_SALES" | "REPORT_KIND_TOP_CUSTOMERS" | "REPORT_KIND_TOP_RELATIONSHIP_MANAGERS" | "REPORT_KIND_CUSTOMER_SALES" | "REPORT_KIND_CROSS_SELLING" | "REPORT_KIND_SALES_SUMMARY" | "REPORT_KIND_TIER_DISTRIBUTION" | "REPORT_KIND_WORK_EFFICIENCY" | "REPORT_KIND_DEPOSIT_ANALYSIS" | "REPORT_KIND_ALERT_SUMMARY";
+            kind: "REPORT_KIND_UNSPECIFIED" | "REPORT_KIND_REGIONAL_SALES" | "REPORT_KIND_TOP_CUSTOMERS" | "REPORT_KIND_TOP_RELATIONSHIP_MANAGERS" | "REPORT_KIND_CUSTOMER_SALES" | "REPORT_KIND_CROSS_SELLING" | "REPORT_KIND_SALES_SUMMARY" | "REPORT_KIND_TIER_DISTRIBUTION" | "REPORT_KIND_WORK_EFFICIENCY" | "REPORT_KIND_DEPOSIT_ANALYSIS" | "REPORT_KIND_ALERT_SUMMARY" | "REPORT_KIND_CAMPAIGN_RESULTS";
             /** @description Resource name, `reports/{report}`. */
             name?: string;
             parameters: components["schemas"]["kam.report.v1.ReportParameters"];
@@ -6057,11 +6059,22 @@ export interface components {
         };
         /** @description The conditions of a report (筛选条件). */
         "kam.report.v1.ReportParameters": {
+            /** @description Restrict to these customer types. */
+            customerTypes?: ("TYPE_UNSPECIFIED" | "TYPE_INDIVIDUAL" | "TYPE_CORPORATE")[];
+            /**
+             * @description What the rows are grouped by, where the kind allows a choice: `org_unit` (the units one level below the
+             *      selected one; the default), `relationship_manager` or `customer` for regional sales and deposits;
+             *      `product` (default) or `month` for sales summaries; `tier` (default) or `org_unit` for tiers. Any other
+             *      value is refused (INVALID_ARGUMENT naming `parameters.dimension`).
+             */
+            dimension?: string;
             endDate: components["schemas"]["google.type.Date"];
             /** @description Restrict to these org units and their sub-units, `orgUnits/{org_unit}`; empty means the caller's scope. */
             orgUnits?: string[];
             /** @description Restrict to these product codes. */
             products?: string[];
+            /** @description Restrict to the customers of these relationship managers, `users/{user}`. */
+            relationshipManagers?: string[];
             startDate: components["schemas"]["google.type.Date"];
             /** @description Restrict to these tiers, `tiers/{tier}`. */
             tiers?: string[];
@@ -6073,6 +6086,12 @@ export interface components {
         };
         /** @description One row of a report. */
         "kam.report.v1.ReportRow": {
+            /**
+             * @description The next level of this row, when there is one: an org unit (`orgUnits/{org_unit}`), a relationship
+             *      manager (`users/{user}`) or a customer (`customers/{customer}`). Clients drill down by asking the same
+             *      report with this value in `org_units` / `relationship_managers` (or by opening the customer).
+             */
+            drillDown?: string;
             /** @description Cells in column order: strings, numbers, or null. */
             values?: unknown[];
         };
@@ -11458,7 +11477,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description The file format. */
-                format?: "EXPORT_FORMAT_UNSPECIFIED" | "EXPORT_FORMAT_CSV" | "EXPORT_FORMAT_XLSX";
+                format?: "EXPORT_FORMAT_UNSPECIFIED" | "EXPORT_FORMAT_CSV" | "EXPORT_FORMAT_XLSX" | "EXPORT_FORMAT_PDF";
             };
             header?: never;
             path: {

@@ -27,9 +27,10 @@ from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
 from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from google.type import date_pb2 as google_dot_type_dot_date__pb2
+from kam.customer.v1 import customer_pb2 as kam_dot_customer_dot_v1_dot_customer__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1akam/report/v1/report.proto\x12\rkam.report.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\"\xbc\x02\n\rCustomerStats\x12\x12\n\x04name\x18\x07 \x01(\tB\x04\xe2\x41\x01\x08\x12\x16\n\x0e\x63ustomer_count\x18\x01 \x01(\x03\x12\x18\n\x10individual_count\x18\x02 \x01(\x03\x12\x17\n\x0f\x63orporate_count\x18\x03 \x01(\x03\x12\x35\n\x0bupdate_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x1a\n\x12key_customer_count\x18\x05 \x01(\x03\x12-\n\x0btier_counts\x18\x06 \x03(\x0b\x32\x18.kam.report.v1.TierCount:J\xea\x41G\n\x18report.kam/CustomerStats\x12\rcustomerStats*\rcustomerStats2\rcustomerStats\"1\n\tTierCount\x12\x0c\n\x04tier\x18\x01 \x01(\t\x12\x16\n\x0e\x63ustomer_count\x18\x02 \x01(\x03\"\xad\x01\n\x10ReportParameters\x12+\n\nstart_date\x18\x01 \x01(\x0b\x32\x11.google.type.DateB\x04\xe2\x41\x01\x02\x12)\n\x08\x65nd_date\x18\x02 \x01(\x0b\x32\x11.google.type.DateB\x04\xe2\x41\x01\x02\x12\x11\n\torg_units\x18\x03 \x03(\t\x12\r\n\x05tiers\x18\x04 \x03(\t\x12\r\n\x05top_n\x18\x05 \x01(\x05\x12\x10\n\x08products\x18\x06 \x03(\t\"\xfe\x01\n\x0cReportColumn\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12.\n\x04type\x18\x03 \x01(\x0e\x32 .kam.report.v1.ReportColumn.Type\"\x9a\x01\n\x04Type\x12\x14\n\x10TYPE_UNSPECIFIED\x10\x00\x12\x0f\n\x0bTYPE_STRING\x10\x01\x12\x10\n\x0cTYPE_INTEGER\x10\x02\x12\x10\n\x0cTYPE_DECIMAL\x10\x03\x12\x0e\n\nTYPE_MONEY\x10\x04\x12\x10\n\x0cTYPE_PERCENT\x10\x05\x12\r\n\tTYPE_DATE\x10\x06\x12\x16\n\x12TYPE_RESOURCE_NAME\x10\x07\"3\n\tReportRow\x12&\n\x06values\x18\x01 \x03(\x0b\x32\x16.google.protobuf.Value\"\xe3\x05\n\x06Report\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12.\n\x04kind\x18\x02 \x01(\x0e\x32\x19.kam.report.v1.ReportKindB\x05\xe2\x41\x02\x02\x05\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\x12:\n\nparameters\x18\x04 \x01(\x0b\x32\x1f.kam.report.v1.ReportParametersB\x05\xe2\x41\x02\x02\x05\x12\x30\n\x05state\x18\x05 \x01(\x0e\x32\x1b.kam.report.v1.Report.StateB\x04\xe2\x41\x01\x03\x12\x32\n\x07\x63olumns\x18\x06 \x03(\x0b\x32\x1b.kam.report.v1.ReportColumnB\x04\xe2\x41\x01\x03\x12,\n\x04rows\x18\x07 \x03(\x0b\x32\x18.kam.report.v1.ReportRowB\x04\xe2\x41\x01\x03\x12.\n\x06totals\x18\x08 \x01(\x0b\x32\x18.kam.report.v1.ReportRowB\x04\xe2\x41\x01\x03\x12\x15\n\x07\x63reator\x18\t \x01(\tB\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x63reate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x37\n\rcomplete_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x33\n\tdata_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x1b\n\rerror_message\x18\r \x01(\tB\x04\xe2\x41\x01\x03\"k\n\x05State\x12\x15\n\x11STATE_UNSPECIFIED\x10\x00\x12\x11\n\rSTATE_PENDING\x10\x01\x12\x11\n\rSTATE_RUNNING\x10\x02\x12\x13\n\x0fSTATE_SUCCEEDED\x10\x03\x12\x10\n\x0cSTATE_FAILED\x10\x04:9\xea\x41\x36\n\x11report.kam/Report\x12\x10reports/{report}*\x07reports2\x06report*\xf6\x02\n\nReportKind\x12\x1b\n\x17REPORT_KIND_UNSPECIFIED\x10\x00\x12\x1e\n\x1aREPORT_KIND_REGIONAL_SALES\x10\x01\x12\x1d\n\x19REPORT_KIND_TOP_CUSTOMERS\x10\x02\x12)\n%REPORT_KIND_TOP_RELATIONSHIP_MANAGERS\x10\x03\x12\x1e\n\x1aREPORT_KIND_CUSTOMER_SALES\x10\x04\x12\x1d\n\x19REPORT_KIND_CROSS_SELLING\x10\x05\x12\x1d\n\x19REPORT_KIND_SALES_SUMMARY\x10\x06\x12!\n\x1dREPORT_KIND_TIER_DISTRIBUTION\x10\x07\x12\x1f\n\x1bREPORT_KIND_WORK_EFFICIENCY\x10\x08\x12 \n\x1cREPORT_KIND_DEPOSIT_ANALYSIS\x10\t\x12\x1d\n\x19REPORT_KIND_ALERT_SUMMARY\x10\nb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1akam/report/v1/report.proto\x12\rkam.report.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x1ekam/customer/v1/customer.proto\"\xbc\x02\n\rCustomerStats\x12\x12\n\x04name\x18\x07 \x01(\tB\x04\xe2\x41\x01\x08\x12\x16\n\x0e\x63ustomer_count\x18\x01 \x01(\x03\x12\x18\n\x10individual_count\x18\x02 \x01(\x03\x12\x17\n\x0f\x63orporate_count\x18\x03 \x01(\x03\x12\x35\n\x0bupdate_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x1a\n\x12key_customer_count\x18\x05 \x01(\x03\x12-\n\x0btier_counts\x18\x06 \x03(\x0b\x32\x18.kam.report.v1.TierCount:J\xea\x41G\n\x18report.kam/CustomerStats\x12\rcustomerStats*\rcustomerStats2\rcustomerStats\"1\n\tTierCount\x12\x0c\n\x04tier\x18\x01 \x01(\t\x12\x16\n\x0e\x63ustomer_count\x18\x02 \x01(\x03\"\x97\x02\n\x10ReportParameters\x12+\n\nstart_date\x18\x01 \x01(\x0b\x32\x11.google.type.DateB\x04\xe2\x41\x01\x02\x12)\n\x08\x65nd_date\x18\x02 \x01(\x0b\x32\x11.google.type.DateB\x04\xe2\x41\x01\x02\x12\x11\n\torg_units\x18\x03 \x03(\t\x12\r\n\x05tiers\x18\x04 \x03(\t\x12\r\n\x05top_n\x18\x05 \x01(\x05\x12\x10\n\x08products\x18\x06 \x03(\t\x12\x1d\n\x15relationship_managers\x18\x07 \x03(\t\x12\x36\n\x0e\x63ustomer_types\x18\x08 \x03(\x0e\x32\x1e.kam.customer.v1.Customer.Type\x12\x11\n\tdimension\x18\t \x01(\t\"\xfe\x01\n\x0cReportColumn\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12.\n\x04type\x18\x03 \x01(\x0e\x32 .kam.report.v1.ReportColumn.Type\"\x9a\x01\n\x04Type\x12\x14\n\x10TYPE_UNSPECIFIED\x10\x00\x12\x0f\n\x0bTYPE_STRING\x10\x01\x12\x10\n\x0cTYPE_INTEGER\x10\x02\x12\x10\n\x0cTYPE_DECIMAL\x10\x03\x12\x0e\n\nTYPE_MONEY\x10\x04\x12\x10\n\x0cTYPE_PERCENT\x10\x05\x12\r\n\tTYPE_DATE\x10\x06\x12\x16\n\x12TYPE_RESOURCE_NAME\x10\x07\"G\n\tReportRow\x12&\n\x06values\x18\x01 \x03(\x0b\x32\x16.google.protobuf.Value\x12\x12\n\ndrill_down\x18\x02 \x01(\t\"\xf7\x05\n\x06Report\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12.\n\x04kind\x18\x02 \x01(\x0e\x32\x19.kam.report.v1.ReportKindB\x05\xe2\x41\x02\x02\x05\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\x12:\n\nparameters\x18\x04 \x01(\x0b\x32\x1f.kam.report.v1.ReportParametersB\x05\xe2\x41\x02\x02\x05\x12\x30\n\x05state\x18\x05 \x01(\x0e\x32\x1b.kam.report.v1.Report.StateB\x04\xe2\x41\x01\x03\x12\x32\n\x07\x63olumns\x18\x06 \x03(\x0b\x32\x1b.kam.report.v1.ReportColumnB\x04\xe2\x41\x01\x03\x12,\n\x04rows\x18\x07 \x03(\x0b\x32\x18.kam.report.v1.ReportRowB\x04\xe2\x41\x01\x03\x12.\n\x06totals\x18\x08 \x01(\x0b\x32\x18.kam.report.v1.ReportRowB\x04\xe2\x41\x01\x03\x12\x15\n\x07\x63reator\x18\t \x01(\tB\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x63reate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x37\n\rcomplete_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x33\n\tdata_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x1b\n\rerror_message\x18\r \x01(\tB\x04\xe2\x41\x01\x03\x12\x12\n\x04\x65tag\x18\x0e \x01(\tB\x04\xe2\x41\x01\x03\"k\n\x05State\x12\x15\n\x11STATE_UNSPECIFIED\x10\x00\x12\x11\n\rSTATE_PENDING\x10\x01\x12\x11\n\rSTATE_RUNNING\x10\x02\x12\x13\n\x0fSTATE_SUCCEEDED\x10\x03\x12\x10\n\x0cSTATE_FAILED\x10\x04:9\xea\x41\x36\n\x11report.kam/Report\x12\x10reports/{report}*\x07reports2\x06report*\x98\x03\n\nReportKind\x12\x1b\n\x17REPORT_KIND_UNSPECIFIED\x10\x00\x12\x1e\n\x1aREPORT_KIND_REGIONAL_SALES\x10\x01\x12\x1d\n\x19REPORT_KIND_TOP_CUSTOMERS\x10\x02\x12)\n%REPORT_KIND_TOP_RELATIONSHIP_MANAGERS\x10\x03\x12\x1e\n\x1aREPORT_KIND_CUSTOMER_SALES\x10\x04\x12\x1d\n\x19REPORT_KIND_CROSS_SELLING\x10\x05\x12\x1d\n\x19REPORT_KIND_SALES_SUMMARY\x10\x06\x12!\n\x1dREPORT_KIND_TIER_DISTRIBUTION\x10\x07\x12\x1f\n\x1bREPORT_KIND_WORK_EFFICIENCY\x10\x08\x12 \n\x1cREPORT_KIND_DEPOSIT_ANALYSIS\x10\t\x12\x1d\n\x19REPORT_KIND_ALERT_SUMMARY\x10\n\x12 \n\x1cREPORT_KIND_CAMPAIGN_RESULTS\x10\x0b\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -70,24 +71,26 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_REPORT'].fields_by_name['data_time']._serialized_options = b'\342A\001\003'
   _globals['_REPORT'].fields_by_name['error_message']._loaded_options = None
   _globals['_REPORT'].fields_by_name['error_message']._serialized_options = b'\342A\001\003'
+  _globals['_REPORT'].fields_by_name['etag']._loaded_options = None
+  _globals['_REPORT'].fields_by_name['etag']._serialized_options = b'\342A\001\003'
   _globals['_REPORT']._loaded_options = None
   _globals['_REPORT']._serialized_options = b'\352A6\n\021report.kam/Report\022\020reports/{report}*\007reports2\006report'
-  _globals['_REPORTKIND']._serialized_start=1791
-  _globals['_REPORTKIND']._serialized_end=2165
-  _globals['_CUSTOMERSTATS']._serialized_start=193
-  _globals['_CUSTOMERSTATS']._serialized_end=509
-  _globals['_TIERCOUNT']._serialized_start=511
-  _globals['_TIERCOUNT']._serialized_end=560
-  _globals['_REPORTPARAMETERS']._serialized_start=563
-  _globals['_REPORTPARAMETERS']._serialized_end=736
-  _globals['_REPORTCOLUMN']._serialized_start=739
-  _globals['_REPORTCOLUMN']._serialized_end=993
-  _globals['_REPORTCOLUMN_TYPE']._serialized_start=839
-  _globals['_REPORTCOLUMN_TYPE']._serialized_end=993
-  _globals['_REPORTROW']._serialized_start=995
-  _globals['_REPORTROW']._serialized_end=1046
-  _globals['_REPORT']._serialized_start=1049
-  _globals['_REPORT']._serialized_end=1788
-  _globals['_REPORT_STATE']._serialized_start=1622
-  _globals['_REPORT_STATE']._serialized_end=1729
+  _globals['_REPORTKIND']._serialized_start=1969
+  _globals['_REPORTKIND']._serialized_end=2377
+  _globals['_CUSTOMERSTATS']._serialized_start=225
+  _globals['_CUSTOMERSTATS']._serialized_end=541
+  _globals['_TIERCOUNT']._serialized_start=543
+  _globals['_TIERCOUNT']._serialized_end=592
+  _globals['_REPORTPARAMETERS']._serialized_start=595
+  _globals['_REPORTPARAMETERS']._serialized_end=874
+  _globals['_REPORTCOLUMN']._serialized_start=877
+  _globals['_REPORTCOLUMN']._serialized_end=1131
+  _globals['_REPORTCOLUMN_TYPE']._serialized_start=977
+  _globals['_REPORTCOLUMN_TYPE']._serialized_end=1131
+  _globals['_REPORTROW']._serialized_start=1133
+  _globals['_REPORTROW']._serialized_end=1204
+  _globals['_REPORT']._serialized_start=1207
+  _globals['_REPORT']._serialized_end=1966
+  _globals['_REPORT_STATE']._serialized_start=1800
+  _globals['_REPORT_STATE']._serialized_end=1907
 # @@protoc_insertion_point(module_scope)

@@ -5,6 +5,7 @@ from google.api import resource_pb2 as _resource_pb2
 from google.protobuf import struct_pb2 as _struct_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.type import date_pb2 as _date_pb2
+from kam.customer.v1 import customer_pb2 as _customer_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -27,6 +28,7 @@ class ReportKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     REPORT_KIND_WORK_EFFICIENCY: _ClassVar[ReportKind]
     REPORT_KIND_DEPOSIT_ANALYSIS: _ClassVar[ReportKind]
     REPORT_KIND_ALERT_SUMMARY: _ClassVar[ReportKind]
+    REPORT_KIND_CAMPAIGN_RESULTS: _ClassVar[ReportKind]
 REPORT_KIND_UNSPECIFIED: ReportKind
 REPORT_KIND_REGIONAL_SALES: ReportKind
 REPORT_KIND_TOP_CUSTOMERS: ReportKind
@@ -38,6 +40,7 @@ REPORT_KIND_TIER_DISTRIBUTION: ReportKind
 REPORT_KIND_WORK_EFFICIENCY: ReportKind
 REPORT_KIND_DEPOSIT_ANALYSIS: ReportKind
 REPORT_KIND_ALERT_SUMMARY: ReportKind
+REPORT_KIND_CAMPAIGN_RESULTS: ReportKind
 
 class CustomerStats(_message.Message):
     __slots__ = ("name", "customer_count", "individual_count", "corporate_count", "update_time", "key_customer_count", "tier_counts")
@@ -66,20 +69,26 @@ class TierCount(_message.Message):
     def __init__(self, tier: _Optional[str] = ..., customer_count: _Optional[int] = ...) -> None: ...
 
 class ReportParameters(_message.Message):
-    __slots__ = ("start_date", "end_date", "org_units", "tiers", "top_n", "products")
+    __slots__ = ("start_date", "end_date", "org_units", "tiers", "top_n", "products", "relationship_managers", "customer_types", "dimension")
     START_DATE_FIELD_NUMBER: _ClassVar[int]
     END_DATE_FIELD_NUMBER: _ClassVar[int]
     ORG_UNITS_FIELD_NUMBER: _ClassVar[int]
     TIERS_FIELD_NUMBER: _ClassVar[int]
     TOP_N_FIELD_NUMBER: _ClassVar[int]
     PRODUCTS_FIELD_NUMBER: _ClassVar[int]
+    RELATIONSHIP_MANAGERS_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_TYPES_FIELD_NUMBER: _ClassVar[int]
+    DIMENSION_FIELD_NUMBER: _ClassVar[int]
     start_date: _date_pb2.Date
     end_date: _date_pb2.Date
     org_units: _containers.RepeatedScalarFieldContainer[str]
     tiers: _containers.RepeatedScalarFieldContainer[str]
     top_n: int
     products: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, start_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., end_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., org_units: _Optional[_Iterable[str]] = ..., tiers: _Optional[_Iterable[str]] = ..., top_n: _Optional[int] = ..., products: _Optional[_Iterable[str]] = ...) -> None: ...
+    relationship_managers: _containers.RepeatedScalarFieldContainer[str]
+    customer_types: _containers.RepeatedScalarFieldContainer[_customer_pb2.Customer.Type]
+    dimension: str
+    def __init__(self, start_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., end_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., org_units: _Optional[_Iterable[str]] = ..., tiers: _Optional[_Iterable[str]] = ..., top_n: _Optional[int] = ..., products: _Optional[_Iterable[str]] = ..., relationship_managers: _Optional[_Iterable[str]] = ..., customer_types: _Optional[_Iterable[_Union[_customer_pb2.Customer.Type, str]]] = ..., dimension: _Optional[str] = ...) -> None: ...
 
 class ReportColumn(_message.Message):
     __slots__ = ("key", "display_name", "type")
@@ -110,13 +119,15 @@ class ReportColumn(_message.Message):
     def __init__(self, key: _Optional[str] = ..., display_name: _Optional[str] = ..., type: _Optional[_Union[ReportColumn.Type, str]] = ...) -> None: ...
 
 class ReportRow(_message.Message):
-    __slots__ = ("values",)
+    __slots__ = ("values", "drill_down")
     VALUES_FIELD_NUMBER: _ClassVar[int]
+    DRILL_DOWN_FIELD_NUMBER: _ClassVar[int]
     values: _containers.RepeatedCompositeFieldContainer[_struct_pb2.Value]
-    def __init__(self, values: _Optional[_Iterable[_Union[_struct_pb2.Value, _Mapping]]] = ...) -> None: ...
+    drill_down: str
+    def __init__(self, values: _Optional[_Iterable[_Union[_struct_pb2.Value, _Mapping]]] = ..., drill_down: _Optional[str] = ...) -> None: ...
 
 class Report(_message.Message):
-    __slots__ = ("name", "kind", "display_name", "parameters", "state", "columns", "rows", "totals", "creator", "create_time", "complete_time", "data_time", "error_message")
+    __slots__ = ("name", "kind", "display_name", "parameters", "state", "columns", "rows", "totals", "creator", "create_time", "complete_time", "data_time", "error_message", "etag")
     class State(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         STATE_UNSPECIFIED: _ClassVar[Report.State]
@@ -142,6 +153,7 @@ class Report(_message.Message):
     COMPLETE_TIME_FIELD_NUMBER: _ClassVar[int]
     DATA_TIME_FIELD_NUMBER: _ClassVar[int]
     ERROR_MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
     name: str
     kind: ReportKind
     display_name: str
@@ -155,4 +167,5 @@ class Report(_message.Message):
     complete_time: _timestamp_pb2.Timestamp
     data_time: _timestamp_pb2.Timestamp
     error_message: str
-    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[ReportKind, str]] = ..., display_name: _Optional[str] = ..., parameters: _Optional[_Union[ReportParameters, _Mapping]] = ..., state: _Optional[_Union[Report.State, str]] = ..., columns: _Optional[_Iterable[_Union[ReportColumn, _Mapping]]] = ..., rows: _Optional[_Iterable[_Union[ReportRow, _Mapping]]] = ..., totals: _Optional[_Union[ReportRow, _Mapping]] = ..., creator: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., complete_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., data_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., error_message: _Optional[str] = ...) -> None: ...
+    etag: str
+    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[ReportKind, str]] = ..., display_name: _Optional[str] = ..., parameters: _Optional[_Union[ReportParameters, _Mapping]] = ..., state: _Optional[_Union[Report.State, str]] = ..., columns: _Optional[_Iterable[_Union[ReportColumn, _Mapping]]] = ..., rows: _Optional[_Iterable[_Union[ReportRow, _Mapping]]] = ..., totals: _Optional[_Union[ReportRow, _Mapping]] = ..., creator: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., complete_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., data_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., error_message: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...

@@ -18,9 +18,11 @@ class ExportFormat(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     EXPORT_FORMAT_UNSPECIFIED: _ClassVar[ExportFormat]
     EXPORT_FORMAT_CSV: _ClassVar[ExportFormat]
     EXPORT_FORMAT_XLSX: _ClassVar[ExportFormat]
+    EXPORT_FORMAT_PDF: _ClassVar[ExportFormat]
 EXPORT_FORMAT_UNSPECIFIED: ExportFormat
 EXPORT_FORMAT_CSV: ExportFormat
 EXPORT_FORMAT_XLSX: ExportFormat
+EXPORT_FORMAT_PDF: ExportFormat
 
 class GetCustomerStatsRequest(_message.Message):
     __slots__ = ()
