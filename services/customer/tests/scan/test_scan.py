@@ -229,6 +229,53 @@ async def test_a_second_full_scan_changes_and_publishes_nothing(kam, clock, sour
     assert after == {**before, "ScanCompleted": before["ScanCompleted"] + 1}
 
 
+async def test_the_history_a_scan_copies_quietly_is_published_once_per_customer(kam, clock, source) -> None:
+    """CustomerHistoryCopied: the copied window of end-of-day balances and the unannounced transactions summed
+    per business day, per account — the analytical store's only way to the past (worked out by hand from
+    tiny_source: window 2026-04-02 … 2026-06-30; transaction 8's unknown direction is not stored)."""
+    from kam.customer.v1 import events_pb2
+
+    source_ids = {ACCOUNT_NAMES.key(f"A{n}"): f"A{n}" for n in range(1, 13)}
+
+    async def published() -> dict:
+        async with kam.read() as session:
+            payloads = (
+                await session.scalars(
+                    select(outbox_table.c.payload).where(
+                        outbox_table.c.event_type == "kam.customer.v1.CustomerHistoryCopied"
+                    )
+                )
+            ).all()
+        out: dict = {}
+        for payload in payloads:
+            event = events_pb2.CustomerHistoryCopied.FromString(payload)
+            for history in event.accounts:
+                assert history.account.startswith(event.customer + "/accounts/")
+                start = history.balance_window_start
+                assert (start.year, start.month, start.day) == (2026, 4, 2)
+                key = source_ids[history.account.rsplit("/", 1)[-1]]
+                out[key] = (
+                    [(f"{p.date.month}-{p.date.day}", p.balance.units) for p in history.balances],
+                    [
+                        (f"{d.date.month}-{d.date.day}", d.credit_count, d.credit_amount.units, d.debit_count)
+                        for d in history.transaction_days
+                    ],
+                )
+        return out
+
+    scanner = Scanner(kam, clock, source)
+    await scanner.run()
+    assert await published() == {
+        "A1": ([("6-15", 600000), ("6-30", 600500)], [("6-15", 1, 300000, 0), ("6-30", 1, 500, 0)]),
+        "A5": ([("5-1", 90000)], [("5-1", 1, 90000, 0)]),
+        "A8": ([("6-1", 30000000)], [("6-1", 1, 10000000, 0)]),
+        "A6": ([("6-1", 200000)], [("6-1", 1, 200000, 0)]),
+    }
+    clock.advance(timedelta(hours=1))
+    await scanner.run()  # nothing new: no second copy of the same transactions
+    assert (await outbox_counts(kam))["CustomerHistoryCopied"] == 4
+
+
 async def test_scans_publish_the_source_org_tree_as_it_changes(kam, clock, source) -> None:
     """SourceOrgUnitUpdated for each org unit a scan sees first or sees changed (the tree other services scope
     their figures by), named and typed as the identity API's OrgUnit."""

@@ -337,8 +337,10 @@ class BatchWriter:
             r.id: r for r in (await session.execute(select(table).where(table.c.id.in_(present)))).all()
         }
         accounts = await self._write_accounts(session, details, customers, metrics_by_kam, now, result)
-        await self._write_balances(session, details, accounts)
-        result.transactions_ingested += await self._write_transactions(session, details, accounts)
+        balances = await self._write_balances(session, details, accounts)
+        ingested, days = await self._write_transactions(session, details, accounts)
+        result.transactions_ingested += ingested
+        self._publish_history(session, accounts, balances, days)
         await self._write_contacts(session, details, ids, now)
         await self._write_links(session, details, ids)
         await self._write_credit(session, details, ids, accounts, metrics_by_kam, now)
@@ -578,15 +580,25 @@ class BatchWriter:
         message.snapshot_time.CopyFrom(to_timestamp(account.balance_update_time or now))
         outbox.record(session, message, service=SERVICE, clock=self.clock, resource=name)
 
-    async def _write_balances(self, session, details: BatchDetails, accounts: dict[str, AccountRow]) -> None:
+    async def _write_balances(
+        self, session, details: BatchDetails, accounts: dict[str, AccountRow]
+    ) -> dict[str, dict[date, Decimal]]:
+        """Copy the window of end-of-day balances; returns the accounts whose window changed, with it (what
+        :meth:`_publish_history` tells)."""
         if not accounts:
-            return
-        since = self.as_of - timedelta(days=89)
-        await session.execute(
-            delete(BalanceHistoryRow).where(
-                BalanceHistoryRow.account_id.in_(list(accounts)), BalanceHistoryRow.day >= since
+            return {}
+        since = self.balance_window_start
+        window = (BalanceHistoryRow.account_id.in_(list(accounts)), BalanceHistoryRow.day >= since)
+        held: dict[str, dict[date, Decimal]] = {}
+        for account_id, day, balance in (
+            await session.execute(
+                select(BalanceHistoryRow.account_id, BalanceHistoryRow.day, BalanceHistoryRow.balance).where(
+                    *window
+                )
             )
-        )
+        ).all():
+            held.setdefault(account_id, {})[day] = Decimal(balance)
+        await session.execute(delete(BalanceHistoryRow).where(*window))
         values = {}
         for row in details.balances:
             account_id = _text(row.get("account_id"))
@@ -607,10 +619,22 @@ class BatchWriter:
                 "balance": converted(row.get("balance"), accounts[account_id]._rate),
             }
         await bulk.insert_rows(session, BalanceHistoryRow.__table__, list(values.values()))
+        copied: dict[str, dict[date, Decimal]] = {}
+        for (account_id, day), value in sorted(values.items()):
+            copied.setdefault(account_id, {})[day] = Decimal(value["balance"])
+        # Only the windows that differ from what was held are news.
+        return {account_id: days for account_id, days in copied.items() if held.get(account_id) != days}
+
+    @property
+    def balance_window_start(self) -> date:
+        return self.as_of - timedelta(days=89)
 
     async def _write_transactions(
         self, session, details: BatchDetails, accounts: dict[str, AccountRow]
-    ) -> int:
+    ) -> tuple[int, dict[str, dict[date, list]]]:
+        """Transactions through the one ingestion path; returns how many were stored and the history among them
+        (stored for the first time, not announced) summed per account and business day: [credits, credit sum,
+        debits, debit sum]."""
         incoming = []
         for row in details.transactions:
             txn_id = _text(row.get("id"))
@@ -656,7 +680,55 @@ class BatchWriter:
         result = await ingest.apply_transactions(
             session, incoming, origin=ingest.SCAN, clock=self.clock, account_names=self.account_names
         )
-        return result.accepted
+        stored = set(result.accepted_ids)
+        days: dict[str, dict[date, list]] = {}
+        for txn in incoming:
+            if txn.announce or txn.id not in stored:
+                continue
+            day = txn.business_date or txn.post_time.astimezone(self.tz).date()
+            sums = days.setdefault(txn.account_id, {}).setdefault(day, [0, Decimal(0), 0, Decimal(0)])
+            credit = 0 if txn.direction == "CREDIT" else 2
+            sums[credit] += 1
+            sums[credit + 1] += txn.amount
+        return result.accepted, days
+
+    def _publish_history(
+        self,
+        session,
+        accounts: dict[str, AccountRow],
+        balances: dict[str, dict[date, Decimal]],
+        days: dict[str, dict[date, list]],
+    ) -> None:
+        """``CustomerHistoryCopied`` per customer whose history this batch copied (docs/architecture.md §21): the
+        analytical store's only way to learn the past that is stored but never announced."""
+        by_customer: dict[str, list[events_pb2.AccountHistory]] = {}
+        start = self.balance_window_start
+        for account_id in sorted(set(balances) | set(days)):
+            account = accounts[account_id]
+            history = events_pb2.AccountHistory(
+                account=self._account_name(account),
+                account_type=protomap.ACCOUNT_TYPE_TO_PROTO.get(account.type, 0),
+                balance_window_start=messages.pb_date(start),
+            )
+            for day, balance in balances.get(account_id, {}).items():
+                history.balances.add(date=messages.pb_date(day), balance=messages.money(balance))
+            for day, (credits, credit_sum, debits, debit_sum) in sorted(days.get(account_id, {}).items()):
+                history.transaction_days.add(
+                    date=messages.pb_date(day),
+                    credit_count=credits,
+                    credit_amount=messages.money(credit_sum),
+                    debit_count=debits,
+                    debit_amount=messages.money(debit_sum),
+                )
+            by_customer.setdefault(account.customer_id, []).append(history)
+        for customer_id, histories in by_customer.items():
+            outbox.record(
+                session,
+                events_pb2.CustomerHistoryCopied(customer=f"customers/{customer_id}", accounts=histories),
+                service=SERVICE,
+                clock=self.clock,
+                resource=f"customers/{customer_id}",
+            )
 
     async def _write_contacts(
         self, session, details: BatchDetails, ids: dict[str, str], now: datetime

@@ -9,9 +9,10 @@ from kam.customer.v1 import customer_pb2 as _customer_pb2
 from kam.customer.v1 import scan_pb2 as _scan_pb2
 from kam.customer.v1 import tier_pb2 as _tier_pb2
 from kam.identity.v1 import identity_pb2 as _identity_pb2
+from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
-from collections.abc import Mapping as _Mapping
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
@@ -189,3 +190,39 @@ class SourceStaffUpdated(_message.Message):
     active: bool
     phone: str
     def __init__(self, staff_code: _Optional[str] = ..., display_name: _Optional[str] = ..., org_unit: _Optional[str] = ..., position: _Optional[str] = ..., active: _Optional[bool] = ..., phone: _Optional[str] = ...) -> None: ...
+
+class CustomerHistoryCopied(_message.Message):
+    __slots__ = ("customer", "accounts")
+    CUSTOMER_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNTS_FIELD_NUMBER: _ClassVar[int]
+    customer: str
+    accounts: _containers.RepeatedCompositeFieldContainer[AccountHistory]
+    def __init__(self, customer: _Optional[str] = ..., accounts: _Optional[_Iterable[_Union[AccountHistory, _Mapping]]] = ...) -> None: ...
+
+class AccountHistory(_message.Message):
+    __slots__ = ("account", "account_type", "balance_window_start", "balances", "transaction_days")
+    ACCOUNT_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    BALANCE_WINDOW_START_FIELD_NUMBER: _ClassVar[int]
+    BALANCES_FIELD_NUMBER: _ClassVar[int]
+    TRANSACTION_DAYS_FIELD_NUMBER: _ClassVar[int]
+    account: str
+    account_type: _customer_pb2.Account.Type
+    balance_window_start: _date_pb2.Date
+    balances: _containers.RepeatedCompositeFieldContainer[_customer_pb2.BalancePoint]
+    transaction_days: _containers.RepeatedCompositeFieldContainer[TransactionDay]
+    def __init__(self, account: _Optional[str] = ..., account_type: _Optional[_Union[_customer_pb2.Account.Type, str]] = ..., balance_window_start: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., balances: _Optional[_Iterable[_Union[_customer_pb2.BalancePoint, _Mapping]]] = ..., transaction_days: _Optional[_Iterable[_Union[TransactionDay, _Mapping]]] = ...) -> None: ...
+
+class TransactionDay(_message.Message):
+    __slots__ = ("date", "credit_count", "credit_amount", "debit_count", "debit_amount")
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    CREDIT_COUNT_FIELD_NUMBER: _ClassVar[int]
+    CREDIT_AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    DEBIT_COUNT_FIELD_NUMBER: _ClassVar[int]
+    DEBIT_AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    date: _date_pb2.Date
+    credit_count: int
+    credit_amount: _money_pb2.Money
+    debit_count: int
+    debit_amount: _money_pb2.Money
+    def __init__(self, date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., credit_count: _Optional[int] = ..., credit_amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., debit_count: _Optional[int] = ..., debit_amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ...) -> None: ...
