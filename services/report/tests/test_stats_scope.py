@@ -16,10 +16,12 @@ from kam_kit import auth
 from kam_kit.clock import ManualClock
 from kam_kit.events import EventMeta
 from kam_kit.grpcserver import GrpcServer
+from kam_kit.pagination import OffsetPages
 from kam_kit.timeconv import to_timestamp
 from kam_report.adapters.orm import Base
 from kam_report.bootstrap import MIGRATIONS
 from kam_report.entrypoints.grpc_api import ReportServicer
+from kam_report.service_layer.center import ReportCenter
 from kam_report.service_layer.projections import on_customer_changed, on_org_unit_updated, on_tier_changed
 
 T0 = datetime(2026, 6, 1, tzinfo=UTC)
@@ -81,7 +83,9 @@ async def report(database_url, token_secret):
         clock = ManualClock(T0)
         server = GrpcServer("report", 0, token_secret=token_secret, clock=clock)
         server.add(
-            pb_grpc.add_ReportServiceServicer_to_server, ReportServicer(db), "kam.report.v1.ReportService"
+            pb_grpc.add_ReportServiceServicer_to_server,
+            ReportServicer(db, ReportCenter(db, clock), OffsetPages(b"t")),
+            "kam.report.v1.ReportService",
         )
         await server.start()
         channel = grpc.aio.insecure_channel(f"127.0.0.1:{server.port}")

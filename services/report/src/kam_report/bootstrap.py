@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kam.customer.v1 import events_pb2
+from kam_kit import pagination
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.db import Database
 from kam_kit.runtime import ServiceApp
@@ -12,6 +13,8 @@ from kam_kit.settings import ServiceSettings
 
 from kam_report.adapters.orm import Base
 from kam_report.entrypoints.grpc_api import ReportServicer
+from kam_report.service_layer import activity, store
+from kam_report.service_layer.center import ReportCenter
 from kam_report.service_layer.projections import (
     CUSTOMER_EVENTS,
     on_customer_changed,
@@ -25,13 +28,17 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
     db = Database(settings.database_url)
     app = ServiceApp(settings=settings, db=db, metadata=Base.metadata, versions_dir=MIGRATIONS, clock=clock)
-    app.serve(ReportServicer(db))
+    pages = pagination.OffsetPages(pagination.page_secret(settings.token_secret.reveal()))
+    app.serve(ReportServicer(db, ReportCenter(db, clock), pages))
     app.consume(
         "customer",
         {
             **dict.fromkeys(CUSTOMER_EVENTS, on_customer_changed),
             events_pb2.TierChanged: on_tier_changed,
             events_pb2.SourceOrgUnitUpdated: on_org_unit_updated,
+            **store.HANDLERS,
         },
     )
+    app.consume("alert", activity.ALERT_HANDLERS)
+    app.consume("task", activity.TASK_HANDLERS)
     return app

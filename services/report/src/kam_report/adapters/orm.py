@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 from kam_kit.db import service_base
 from kam_kit.orgtree import OrgUnitCopyColumns
-from sqlalchemy import DateTime, String
+from sqlalchemy import BigInteger, Date, DateTime, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 Base = service_base()
@@ -18,6 +19,7 @@ class CustomerFact(Base):
     __tablename__ = "customer_facts"
 
     customer: Mapped[str] = mapped_column(String(128), primary_key=True)  # customers/{customer}
+    display_name: Mapped[str] = mapped_column(String(200), default="", server_default="")  # unmasked
     type: Mapped[str] = mapped_column(String(16))
     branch: Mapped[str] = mapped_column(String(128), default="", index=True)
     relationship_manager: Mapped[str] = mapped_column(String(128), default="")
@@ -31,3 +33,111 @@ class OrgUnitCopy(OrgUnitCopyColumns, Base):
     """The org tree as the customer service's SourceOrgUnitUpdated events tell it (for data scope)."""
 
     __tablename__ = "org_units"
+
+
+Money = Numeric(20, 2)
+
+
+class AccountFact(Base):
+    """One row per account (``AccountOpened`` / ``AccountUpdated``): the product dimension and the latest state."""
+
+    __tablename__ = "account_facts"
+
+    account: Mapped[str] = mapped_column(String(200), primary_key=True)  # customers/{c}/accounts/{a}
+    customer: Mapped[str] = mapped_column(String(128), index=True)
+    type: Mapped[str] = mapped_column(
+        String(16)
+    )  # DEMAND_DEPOSIT, TIME_DEPOSIT, LOAN, WEALTH, CREDIT_CARD, FUND
+    product: Mapped[str] = mapped_column(String(64), default="")
+    product_display_name: Mapped[str] = mapped_column(String(200), default="")
+    state: Mapped[str] = mapped_column(String(16), default="OPEN")
+    open_date: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
+    close_date: Mapped[date | None] = mapped_column(Date, nullable=True)  # the day a closing was first seen
+    balance: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class BalanceDay(Base):
+    """An account's end-of-day balance on a day it changed (daily balance facts). The balance on any day is the
+    one of the latest row on or before it."""
+
+    __tablename__ = "balance_days"
+
+    account: Mapped[str] = mapped_column(String(200), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    customer: Mapped[str] = mapped_column(String(128), index=True)
+    type: Mapped[str] = mapped_column(String(16))
+    balance: Mapped[Decimal] = mapped_column(Money)
+    as_of: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True
+    )  # latest wins in a day
+
+
+class TransactionDay(Base):
+    """An account's transactions on one business day, summed by direction. ``origin`` keeps the two ways they
+    arrive apart: ``L`` live (``TransactionPosted``, added one by one) and ``H`` history
+    (``CustomerHistoryCopied``, each transaction in exactly one event)."""
+
+    __tablename__ = "transaction_days"
+
+    account: Mapped[str] = mapped_column(String(200), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    origin: Mapped[str] = mapped_column(String(1), primary_key=True)
+    customer: Mapped[str] = mapped_column(String(128), index=True)
+    type: Mapped[str] = mapped_column(String(16))
+    credit_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    credit_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    debit_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    debit_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+
+
+class TierSpan(Base):
+    """A customer's tier from ``valid_from`` until the next span (a slowly changing dimension): "" = no tier."""
+
+    __tablename__ = "tier_spans"
+
+    customer: Mapped[str] = mapped_column(String(128), primary_key=True)
+    valid_from: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+    tier: Mapped[str] = mapped_column(String(64), default="")
+
+
+class StaffFact(Base):
+    """A member of staff of the core (``SourceStaffUpdated``): relationship managers' names and units."""
+
+    __tablename__ = "staff_facts"
+
+    staff: Mapped[str] = mapped_column(String(128), primary_key=True)  # staff/{staff_code}
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    org_unit: Mapped[str] = mapped_column(String(128), default="")  # orgUnits/{org_unit}
+
+
+class TierLabel(Base):
+    """A tier's name and order as the active rule set says (``TierRuleSetActivated``): rank 0 is the highest."""
+
+    __tablename__ = "tier_labels"
+
+    tier: Mapped[str] = mapped_column(String(64), primary_key=True)  # tiers/{tier}
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    rank: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class StoredReport(Base):
+    """A report asked for: its kind and conditions, and once computed its table (``kam_report.adapters.tablemap``
+    JSON)."""
+
+    __tablename__ = "reports"
+    __table_args__ = (UniqueConstraint("creator", "request_id"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(48), index=True)  # REGIONAL_SALES …
+    display_name: Mapped[str] = mapped_column(String(200))
+    parameters: Mapped[str] = mapped_column(Text)  # JSON of ReportParameters (proto JSON names)
+    state: Mapped[str] = mapped_column(String(16))  # PENDING RUNNING SUCCEEDED FAILED
+    creator: Mapped[str] = mapped_column(String(128), index=True)  # users/{user}
+    request_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    table: Mapped[str | None] = mapped_column(Text, nullable=True)
+    error_message: Mapped[str] = mapped_column(String(500), default="")
+    create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    complete_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    data_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    etag: Mapped[str] = mapped_column(String(64), default="")

@@ -14,7 +14,7 @@ from kam_kit.timeconv import aware, from_timestamp
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kam_report.adapters.orm import CustomerFact, OrgUnitCopy
+from kam_report.adapters.orm import CustomerFact, OrgUnitCopy, TierSpan
 
 Customer = customer_pb2.Customer
 _TYPES = {Customer.TYPE_INDIVIDUAL: "INDIVIDUAL", Customer.TYPE_CORPORATE: "CORPORATE"}
@@ -22,6 +22,7 @@ PLACEHOLDER = "PENDING"  # a fact known only from a TierChanged so far
 
 
 def _apply(fact: CustomerFact, customer: Customer) -> None:
+    fact.display_name = customer.display_name[:200]
     fact.type = _TYPES.get(customer.type, "UNSPECIFIED")
     fact.branch = customer.branch
     fact.relationship_manager = customer.relationship_manager
@@ -47,8 +48,11 @@ async def on_customer_changed(session: AsyncSession, event, meta: EventMeta) -> 
 
 
 async def on_tier_changed(session: AsyncSession, event: events_pb2.TierChanged, meta: EventMeta) -> None:
-    """The tier is the customer service's verdict; the newest assignment wins whatever order events arrive in."""
+    """The tier is the customer service's verdict; the newest assignment wins whatever order events arrive in. Each
+    change is also a span of the tier history (a slowly changing dimension), whatever order they arrive in."""
     assigned = from_timestamp(event.assignment.assign_time)
+    if await session.get(TierSpan, (event.customer, assigned)) is None:
+        session.add(TierSpan(customer=event.customer, valid_from=assigned, tier=event.tier))
     fact = await session.get(CustomerFact, event.customer)
     if fact is None:  # the tier arrived first: keep it; the customer event fills in the rest
         fact = CustomerFact(

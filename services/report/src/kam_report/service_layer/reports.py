@@ -1,0 +1,1007 @@
+"""The reports over the analytical store: each a function ``(session, Query) → Table``, registered by kind.
+
+Every figure is over the customers the caller may see (``Query.scope``) and the conditions asked for (org
+subtrees, tiers, relationship managers, customer types, products). Money is summed from the daily balance facts:
+an account's balance on a day is the one of its latest balance fact on or before it — before the first one the
+store knows, the earliest known (the store learns 90 days of history from the first scan, then every change);
+accounts opened after the day, or closed on or before it, hold nothing. Assets under management (金融资产) are
+deposits, wealth products and funds, as the customer service counts them; loans are counted apart.
+
+Rows that have a next level carry it in ``drill_down``; the totals row's figures are the sums of the rows, so a
+drill-down adds up level by level.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from kam_kit.errors import InvalidArgument
+from kam_kit.masking import mask_name
+from kam_kit.scope import ORG_PREFIX
+from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kam_report.adapters.orm import (
+    AccountFact,
+    BalanceDay,
+    CustomerFact,
+    OrgUnitCopy,
+    StaffFact,
+    TierLabel,
+    TierSpan,
+    TransactionDay,
+)
+from kam_report.domain.tables import Column, ColumnType, Query, Row, Table
+from kam_report.service_layer.store import BANK_TZ
+
+ReportFunction = Callable[[AsyncSession, Query], Awaitable[Table]]
+
+DEPOSIT_TYPES = ("DEMAND_DEPOSIT", "TIME_DEPOSIT")
+ASSET_TYPES = (*DEPOSIT_TYPES, "WEALTH", "FUND")
+PRODUCT_TYPES = ("DEMAND_DEPOSIT", "TIME_DEPOSIT", "LOAN", "WEALTH", "CREDIT_CARD", "FUND")
+PRODUCT_NAMES = {
+    "DEMAND_DEPOSIT": "活期存款",
+    "TIME_DEPOSIT": "定期存款",
+    "LOAN": "贷款",
+    "WEALTH": "理财",
+    "CREDIT_CARD": "信用卡",
+    "FUND": "基金",
+}
+#: The default rule sets' tiers (the customer service seeds them without an event); an activated rule set's own
+#: names and order (``tier_labels``) take precedence.
+DEFAULT_TIERS = {
+    "tiers/private-banking": "私人银行",
+    "tiers/diamond": "钻石",
+    "tiers/platinum": "白金",
+    "tiers/gold": "金卡",
+    "tiers/strategic": "战略",
+    "tiers/core": "核心",
+    "tiers/important": "重点",
+}
+NO_TIER = "无等级"
+UNASSIGNED = "（未分配客户经理）"
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+
+DIMENSIONS = {
+    "REGIONAL_SALES": ("org_unit", "relationship_manager", "customer"),
+    "DEPOSIT_ANALYSIS": ("org_unit", "relationship_manager", "customer"),
+    "TOP_CUSTOMERS": ("assets", "growth", "contribution"),
+    "TOP_RELATIONSHIP_MANAGERS": ("growth", "assets", "new_accounts"),
+    "CUSTOMER_SALES": ("net_inflow",),
+    "CROSS_SELLING": ("matrix", "holdings"),
+    "SALES_SUMMARY": ("product", "month"),
+    "TIER_DISTRIBUTION": ("tier", "org_unit"),
+}
+
+
+# --- the org tree --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class OrgTree:
+    """The org tree as the store holds it (unit ids without ``orgUnits/``)."""
+
+    parents: dict[str, str | None]
+    names: dict[str, str]
+    children: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    async def load(cls, session: AsyncSession) -> OrgTree:
+        rows = (
+            await session.execute(select(OrgUnitCopy.id, OrgUnitCopy.parent_id, OrgUnitCopy.display_name))
+        ).all()
+        tree = cls(parents={r.id: r.parent_id for r in rows}, names={r.id: r.display_name for r in rows})
+        for unit, parent in sorted(tree.parents.items()):
+            if parent is not None and parent in tree.parents:
+                tree.children.setdefault(parent, []).append(unit)
+        return tree
+
+    def roots(self) -> list[str]:
+        return sorted(u for u, p in self.parents.items() if p is None or p not in self.parents)
+
+    def subtree(self, unit: str) -> set[str]:
+        out, stack = set(), [unit]
+        while stack:
+            current = stack.pop()
+            if current not in out:
+                out.add(current)
+                stack.extend(self.children.get(current, ()))
+        return out
+
+    def ancestors(self, unit: str) -> list[str]:
+        """``unit`` and the units above it, nearest first."""
+        path: list[str] = []
+        while unit and unit not in path:
+            path.append(unit)
+            unit = self.parents.get(unit) or ""
+        return path
+
+    def label(self, unit: str) -> str:
+        return self.names.get(unit, unit)
+
+
+def unit_id(name: str) -> str:
+    return name.removeprefix(ORG_PREFIX)
+
+
+# --- which customers -----------------------------------------------------------------------------------------
+
+
+def _customer_filters(query: Query, tree: OrgTree) -> list[Any]:
+    conditions: list[Any] = []
+    scoped = query.scope.condition(CustomerFact.branch, CustomerFact.relationship_manager)
+    if scoped is not None:
+        conditions.append(scoped)
+    if query.org_units:
+        branches = {ORG_PREFIX + u for name in query.org_units for u in tree.subtree(unit_id(name))}
+        conditions.append(CustomerFact.branch.in_(sorted(branches)))
+    if query.tiers:
+        conditions.append(CustomerFact.tier.in_(query.tiers))
+    if query.relationship_managers:
+        conditions.append(CustomerFact.relationship_manager.in_(query.relationship_managers))
+    if query.customer_types:
+        conditions.append(CustomerFact.type.in_(query.customer_types))
+    return conditions
+
+
+def _account_filters(query: Query) -> list[Any]:
+    return [AccountFact.product.in_(query.products)] if query.products else []
+
+
+# --- the measures ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Measures:
+    """What a group of customers holds and did: balances by product type at the end and the start of the period,
+    accounts opened in it (and what they hold at the end), money in and out."""
+
+    customers: int = 0
+    end: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    start: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    new_accounts: int = 0
+    new_amount: Decimal = ZERO
+    inflow: Decimal = ZERO
+    outflow: Decimal = ZERO
+
+    def add(self, other: Measures) -> None:
+        self.customers += other.customers
+        for kind, amount in other.end.items():
+            self.end[kind] += amount
+        for kind, amount in other.start.items():
+            self.start[kind] += amount
+        self.new_accounts += other.new_accounts
+        self.new_amount += other.new_amount
+        self.inflow += other.inflow
+        self.outflow += other.outflow
+
+    def total(self, kinds: Iterable[str], *, at_start: bool = False) -> Decimal:
+        held = self.start if at_start else self.end
+        return sum((held.get(kind, ZERO) for kind in kinds), ZERO)
+
+    @property
+    def aum(self) -> Decimal:
+        return self.total(ASSET_TYPES)
+
+    @property
+    def aum_start(self) -> Decimal:
+        return self.total(ASSET_TYPES, at_start=True)
+
+
+def _bank_end(day: date) -> datetime:
+    """The last moment of ``day`` in bank time."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=BANK_TZ)
+
+
+def _balances_on(day: date):
+    """Per account, the balance fact that holds on ``day`` (the latest on or before it, else the earliest)."""
+    pick = (
+        select(
+            BalanceDay.account.label("account"),
+            func.coalesce(
+                func.max(case((BalanceDay.day <= day, BalanceDay.day))), func.min(BalanceDay.day)
+            ).label("day"),
+        )
+        .group_by(BalanceDay.account)
+        .subquery()
+    )
+    return pick
+
+
+async def measures(
+    session: AsyncSession, query: Query, tree: OrgTree, group, *, flows: bool = True
+) -> dict[str, Measures]:
+    """The :class:`Measures` of the selected customers grouped by ``group`` (a column of ``CustomerFact``)."""
+    where = _customer_filters(query, tree)
+    out: dict[str, Measures] = defaultdict(Measures)
+    for key, count in await session.execute(select(group, func.count()).where(*where).group_by(group)):
+        out[key or ""].customers = int(count)
+    opened = and_(AccountFact.open_date >= query.start, AccountFact.open_date <= query.end)
+    for day, at_start in ((query.end, False), (query.start - timedelta(days=1), True)):
+        pick = _balances_on(day)
+        new = case((opened, 1), else_=0).label("opened_in_period")
+        statement = (
+            select(group, BalanceDay.type, new, func.sum(BalanceDay.balance))
+            .select_from(BalanceDay)
+            .join(pick, and_(pick.c.account == BalanceDay.account, pick.c.day == BalanceDay.day))
+            .join(CustomerFact, CustomerFact.customer == BalanceDay.customer)
+            .outerjoin(AccountFact, AccountFact.account == BalanceDay.account)
+            .where(
+                *where,
+                *_account_filters(query),
+                or_(AccountFact.open_date.is_(None), AccountFact.open_date <= day),
+                or_(AccountFact.close_date.is_(None), AccountFact.close_date > day),
+            )
+            .group_by(group, BalanceDay.type, new)
+        )
+        for key, kind, new, amount in await session.execute(statement):
+            m = out[key or ""]
+            (m.start if at_start else m.end)[kind] += Decimal(amount or 0)
+            if new and not at_start and kind in ASSET_TYPES:
+                m.new_amount += Decimal(amount or 0)
+    statement = (
+        select(group, func.count())
+        .select_from(AccountFact)
+        .join(CustomerFact, CustomerFact.customer == AccountFact.customer)
+        .where(*where, *_account_filters(query), opened)
+        .group_by(group)
+    )
+    for key, count in await session.execute(statement):
+        out[key or ""].new_accounts = int(count)
+    if flows:
+        product = (
+            [TransactionDay.account.in_(select(AccountFact.account).where(*_account_filters(query)))]
+            if query.products
+            else []
+        )
+        statement = (
+            select(group, func.sum(TransactionDay.credit_amount), func.sum(TransactionDay.debit_amount))
+            .select_from(TransactionDay)
+            .join(CustomerFact, CustomerFact.customer == TransactionDay.customer)
+            .where(*where, *product, TransactionDay.day >= query.start, TransactionDay.day <= query.end)
+            .group_by(group)
+        )
+        for key, credit, debit in await session.execute(statement):
+            m = out[key or ""]
+            m.inflow += Decimal(credit or 0)
+            m.outflow += Decimal(debit or 0)
+    return out
+
+
+# --- labels ----------------------------------------------------------------------------------------------------
+
+
+async def staff_labels(session: AsyncSession, names: Iterable[str]) -> dict[str, str]:
+    wanted = sorted({n for n in names if n})
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(StaffFact.staff, StaffFact.display_name).where(StaffFact.staff.in_(wanted))
+    )
+    found = {staff: display for staff, display in rows if display}
+    return {n: found.get(n, n.split("/", 1)[-1]) for n in wanted}
+
+
+def _customer_label(display_name: str, customer_type: str, customer: str) -> str:
+    name = display_name or customer.removeprefix("customers/")
+    return name if customer_type == "CORPORATE" else mask_name(name)
+
+
+async def customer_labels(session: AsyncSession, names: Iterable[str]) -> dict[str, CustomerFact]:
+    wanted = sorted({n for n in names if n})
+    rows = await session.scalars(select(CustomerFact).where(CustomerFact.customer.in_(wanted)))
+    return {row.customer: row for row in rows}
+
+
+async def tier_labels(session: AsyncSession) -> dict[str, tuple[int, str]]:
+    """tier → (order, name): the activated rule sets' names first, the default tiers' otherwise."""
+    labels = {tier: (100 + i, name) for i, (tier, name) in enumerate(DEFAULT_TIERS.items())}
+    for row in await session.scalars(select(TierLabel)):
+        labels[row.tier] = (row.rank, row.display_name)
+    return labels
+
+
+def tier_label(labels: dict[str, tuple[int, str]], tier: str) -> str:
+    if not tier:
+        return NO_TIER
+    return labels.get(tier, (0, tier.removeprefix("tiers/")))[1]
+
+
+async def data_time(session: AsyncSession) -> datetime | None:
+    latest = [
+        await session.scalar(select(func.max(CustomerFact.update_time))),
+        await session.scalar(select(func.max(AccountFact.update_time))),
+    ]
+    known = [moment for moment in latest if moment is not None]
+    return max(known) if known else None
+
+
+# --- helpers for the tables ------------------------------------------------------------------------------------
+
+
+def money(value: Decimal) -> Decimal:
+    return value.quantize(CENT)
+
+
+def rate(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
+    """``part`` as a percentage of ``whole`` (one decimal); None when ``whole`` is 0."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
+
+
+def growth_rate(now: Decimal, before: Decimal) -> Decimal | None:
+    return rate(now - before, before) if before > 0 else None
+
+
+def _label_column(title: str) -> Column:
+    return Column("label", title, ColumnType.STRING)
+
+
+def _totals(columns: tuple[Column, ...], rows: list[Row], overrides: dict[str, Any] | None = None) -> Row:
+    """合计: sums of the integer and money columns; the rates recomputed by the caller (``overrides``)."""
+    values: list[Any] = []
+    for index, column in enumerate(columns):
+        if overrides and column.key in overrides:
+            values.append(overrides[column.key])
+        elif index == 0:
+            values.append("合计")
+        elif column.type in (ColumnType.INTEGER, ColumnType.MONEY) and column.key not in (
+            "rank",
+            "rank_change",
+        ):
+            cells = [row.values[index] for row in rows if row.values[index] is not None]
+            values.append(sum(cells, ZERO if column.type == ColumnType.MONEY else 0))
+        else:
+            values.append(None)
+    return Row(tuple(values))
+
+
+# --- regional sales and deposits -------------------------------------------------------------------------------
+
+
+@dataclass
+class Group:
+    key: str
+    label: str
+    drill_down: str
+    measures: Measures = field(default_factory=Measures)
+
+
+async def _groups(session: AsyncSession, query: Query, tree: OrgTree) -> tuple[list[Group], str]:
+    """The rows of a regional report: one per unit below the selected one, per relationship manager or per
+    customer; returns them with the dimension actually used (a unit without sub-units answers by manager)."""
+    dimension = query.dimension or "org_unit"
+    if dimension == "org_unit":
+        if len(query.org_units) > 1:
+            units, parent = [unit_id(u) for u in query.org_units], None
+        else:
+            if query.org_units:
+                parent = unit_id(query.org_units[0])
+            elif query.scope.everything:
+                roots = tree.roots()
+                parent = roots[0] if len(roots) == 1 else None
+            else:
+                tops = [
+                    unit_id(b)
+                    for b in query.scope.branches
+                    if not any(ORG_PREFIX + a in query.scope.branches for a in tree.ancestors(unit_id(b))[1:])
+                ]
+                parent = tops[0] if len(tops) == 1 else None
+            if parent is None:
+                units = (
+                    tree.roots()
+                    if query.scope.everything
+                    else sorted(unit_id(b) for b in query.scope.branches)
+                )
+            else:
+                units = tree.children.get(parent, [])
+                if not units:
+                    dimension = "relationship_manager"
+        if dimension == "org_unit":
+            by_branch = await measures(session, query, tree, CustomerFact.branch)
+            groups = {u: Group(u, tree.label(u), ORG_PREFIX + u) for u in units}
+            own = Group(parent or "", f"{tree.label(parent)}（本级）" if parent else "（未知机构）", "")
+            for branch, m in by_branch.items():
+                path = tree.ancestors(unit_id(branch))
+                target = next((groups[u] for u in path if u in groups), None)
+                (target or own).measures.add(m)
+            out = [g for g in groups.values()]
+            if own.measures.customers:
+                out.append(own)
+            return out, dimension
+    if dimension == "relationship_manager":
+        by_manager = await measures(session, query, tree, CustomerFact.relationship_manager)
+        names = await staff_labels(session, by_manager)
+        return [
+            Group(key, names.get(key, UNASSIGNED) if key else UNASSIGNED, key, m)
+            for key, m in by_manager.items()
+        ], dimension
+    by_customer = await measures(session, query, tree, CustomerFact.customer)
+    facts = await customer_labels(session, by_customer)
+    groups_out = []
+    for key, m in by_customer.items():
+        fact = facts.get(key)
+        label = _customer_label(fact.display_name, fact.type, key) if fact else key
+        groups_out.append(Group(key, label, key, m))
+    return groups_out, "customer"
+
+
+LEVEL_TITLES = {"org_unit": "机构", "relationship_manager": "客户经理", "customer": "客户"}
+
+
+async def regional_sales(session: AsyncSession, query: Query) -> Table:
+    tree = await OrgTree.load(session)
+    groups, dimension = await _groups(session, query, tree)
+    groups.sort(key=lambda g: (-g.measures.aum, g.label))
+    if dimension == "customer":
+        groups = groups[: max(query.top_n, 1) * 25 if query.top_n else 500][:500]
+    columns = (
+        _label_column(LEVEL_TITLES[dimension]),
+        Column("customer_count", "客户数", ColumnType.INTEGER),
+        Column("deposits", "存款余额(元)", ColumnType.MONEY),
+        Column("assets_under_management", "金融资产(元)", ColumnType.MONEY),
+        Column("loans", "贷款余额(元)", ColumnType.MONEY),
+        Column("new_accounts", "新开账户数", ColumnType.INTEGER),
+        Column("aum_growth", "金融资产增长(元)", ColumnType.MONEY),
+        Column("aum_growth_rate", "增长率", ColumnType.PERCENT),
+    )
+    rows = []
+    whole = Measures()
+    for g in groups:
+        m = g.measures
+        whole.add(m)
+        rows.append(
+            Row(
+                (
+                    g.label,
+                    m.customers,
+                    money(m.total(DEPOSIT_TYPES)),
+                    money(m.aum),
+                    money(m.total(("LOAN",))),
+                    m.new_accounts,
+                    money(m.aum - m.aum_start),
+                    growth_rate(m.aum, m.aum_start),
+                ),
+                g.drill_down,
+            )
+        )
+    totals = _totals(columns, rows, {"aum_growth_rate": growth_rate(whole.aum, whole.aum_start)})
+    return Table(columns, tuple(rows), totals, await data_time(session))
+
+
+async def deposit_analysis(session: AsyncSession, query: Query) -> Table:
+    tree = await OrgTree.load(session)
+    groups, dimension = await _groups(session, query, tree)
+    groups.sort(key=lambda g: (-g.measures.total(DEPOSIT_TYPES), g.label))
+    columns = (
+        _label_column(LEVEL_TITLES[dimension]),
+        Column("customer_count", "客户数", ColumnType.INTEGER),
+        Column("demand_deposits", "活期存款(元)", ColumnType.MONEY),
+        Column("time_deposits", "定期存款(元)", ColumnType.MONEY),
+        Column("deposits", "存款合计(元)", ColumnType.MONEY),
+        Column("deposits_start", "期初存款(元)", ColumnType.MONEY),
+        Column("deposit_growth", "存款增长(元)", ColumnType.MONEY),
+        Column("deposit_growth_rate", "增长率", ColumnType.PERCENT),
+    )
+    rows, whole = [], Measures()
+    for g in groups[:500]:
+        m = g.measures
+        whole.add(m)
+        now, before = m.total(DEPOSIT_TYPES), m.total(DEPOSIT_TYPES, at_start=True)
+        rows.append(
+            Row(
+                (
+                    g.label,
+                    m.customers,
+                    money(m.end.get("DEMAND_DEPOSIT", ZERO)),
+                    money(m.end.get("TIME_DEPOSIT", ZERO)),
+                    money(now),
+                    money(before),
+                    money(now - before),
+                    growth_rate(now, before),
+                ),
+                g.drill_down,
+            )
+        )
+    now, before = whole.total(DEPOSIT_TYPES), whole.total(DEPOSIT_TYPES, at_start=True)
+    totals = _totals(columns, rows, {"deposit_growth_rate": growth_rate(now, before)})
+    return Table(columns, tuple(rows), totals, await data_time(session))
+
+
+# --- hot spots -------------------------------------------------------------------------------------------------
+
+
+def _ranks(values: dict[str, Decimal]) -> dict[str, int]:
+    ordered = sorted(values, key=lambda k: (-values[k], k))
+    return {key: i + 1 for i, key in enumerate(ordered)}
+
+
+async def top_customers(session: AsyncSession, query: Query) -> Table:
+    tree = await OrgTree.load(session)
+    by_customer = await measures(session, query, tree, CustomerFact.customer, flows=False)
+    total_aum = sum((m.aum for m in by_customer.values()), ZERO)
+    rank_end = _ranks({k: m.aum for k, m in by_customer.items()})
+    rank_start = _ranks({k: m.aum_start for k, m in by_customer.items() if m.aum_start > 0})
+    sort = query.dimension or "assets"
+    key_of: dict[str, Callable[[str], Any]] = {
+        "assets": lambda k: (-by_customer[k].aum, k),
+        "growth": lambda k: (-(by_customer[k].aum - by_customer[k].aum_start), k),
+        "contribution": lambda k: (-by_customer[k].aum, k),
+    }
+    chosen = sorted(by_customer, key=key_of[sort])[: query.top_n]
+    facts = await customer_labels(session, chosen)
+    tiers = await tier_labels(session)
+    staff = await staff_labels(session, [f.relationship_manager for f in facts.values()])
+    columns = (
+        Column("rank", "排名", ColumnType.INTEGER),
+        _label_column("客户"),
+        Column("tier", "等级", ColumnType.STRING),
+        Column("customer_type", "客户类型", ColumnType.STRING),
+        Column("org_unit", "所属机构", ColumnType.STRING),
+        Column("relationship_manager", "客户经理", ColumnType.STRING),
+        Column("assets_under_management", "金融资产(元)", ColumnType.MONEY),
+        Column("aum_start", "期初金融资产(元)", ColumnType.MONEY),
+        Column("aum_growth", "增长(元)", ColumnType.MONEY),
+        Column("contribution", "贡献占比", ColumnType.PERCENT),
+        Column("rank_change", "排名变化", ColumnType.INTEGER),
+    )
+    rows = []
+    for position, key in enumerate(chosen, start=1):
+        m, fact = by_customer[key], facts.get(key)
+        before = rank_start.get(key)
+        rows.append(
+            Row(
+                (
+                    position,
+                    _customer_label(fact.display_name, fact.type, key) if fact else key,
+                    tier_label(tiers, fact.tier) if fact else NO_TIER,
+                    ("对公" if fact.type == "CORPORATE" else "个人") if fact else "",
+                    tree.label(unit_id(fact.branch)) if fact and fact.branch else "",
+                    staff.get(fact.relationship_manager, UNASSIGNED)
+                    if fact and fact.relationship_manager
+                    else "",
+                    money(m.aum),
+                    money(m.aum_start),
+                    money(m.aum - m.aum_start),
+                    rate(m.aum, total_aum),
+                    None if before is None else before - rank_end[key],
+                ),
+                key,
+            )
+        )
+    return Table(columns, tuple(rows), _totals(columns, rows, {"rank": None}), await data_time(session))
+
+
+async def top_relationship_managers(session: AsyncSession, query: Query) -> Table:
+    tree = await OrgTree.load(session)
+    by_manager = await measures(session, query, tree, CustomerFact.relationship_manager, flows=False)
+    by_manager.pop("", None)
+    sort = query.dimension or "growth"
+    metric: dict[str, Callable[[Measures], Any]] = {
+        "growth": lambda m: m.aum - m.aum_start,
+        "assets": lambda m: m.aum,
+        "new_accounts": lambda m: m.new_accounts,
+    }
+    chosen = sorted(by_manager, key=lambda k: (-metric[sort](by_manager[k]), k))[: query.top_n]
+    names = await staff_labels(session, chosen)
+    units = dict(
+        (
+            await session.execute(
+                select(StaffFact.staff, StaffFact.org_unit).where(StaffFact.staff.in_(chosen))
+            )
+        ).all()
+    )
+    extra = await manager_activity(session, query, chosen)
+    columns = (
+        Column("rank", "排名", ColumnType.INTEGER),
+        _label_column("客户经理"),
+        Column("org_unit", "所属机构", ColumnType.STRING),
+        Column("customer_count", "客户数", ColumnType.INTEGER),
+        Column("assets_under_management", "管户金融资产(元)", ColumnType.MONEY),
+        Column("aum_growth", "金融资产增长(元)", ColumnType.MONEY),
+        Column("new_accounts", "新开账户数", ColumnType.INTEGER),
+        Column("campaign_conversions", "营销转化数", ColumnType.INTEGER),
+        Column("tasks_on_time_rate", "任务按时完成率", ColumnType.PERCENT),
+    )
+    rows = []
+    for position, key in enumerate(chosen, start=1):
+        m = by_manager[key]
+        conversions, on_time = extra.get(key, (None, None))
+        rows.append(
+            Row(
+                (
+                    position,
+                    names.get(key, key),
+                    tree.label(unit_id(units[key])) if units.get(key) else "",
+                    m.customers,
+                    money(m.aum),
+                    money(m.aum - m.aum_start),
+                    m.new_accounts,
+                    conversions,
+                    on_time,
+                ),
+                key,
+            )
+        )
+    return Table(columns, tuple(rows), _totals(columns, rows, {"rank": None}), await data_time(session))
+
+
+async def manager_activity(
+    session: AsyncSession, query: Query, managers: list[str]
+) -> dict[str, tuple[int | None, Decimal | None]]:
+    """Per relationship manager: campaign conversions and the on-time rate of their tasks in the period, where
+    the store holds the task service's facts (:mod:`kam_report.service_layer.activity`)."""
+    return {}
+
+
+# --- sales analysis --------------------------------------------------------------------------------------------
+
+
+async def customer_sales(session: AsyncSession, query: Query) -> Table:
+    tree = await OrgTree.load(session)
+    by_customer = await measures(session, query, tree, CustomerFact.customer)
+    active = {k: m for k, m in by_customer.items() if m.new_accounts or m.inflow or m.outflow}
+    chosen = sorted(active, key=lambda k: (-(active[k].inflow - active[k].outflow), k))[: query.top_n]
+    facts = await customer_labels(session, chosen)
+    tiers = await tier_labels(session)
+    columns = (
+        _label_column("客户"),
+        Column("tier", "等级", ColumnType.STRING),
+        Column("new_accounts", "新开账户数", ColumnType.INTEGER),
+        Column("new_account_amount", "新开账户金额(元)", ColumnType.MONEY),
+        Column("inflow", "资金流入(元)", ColumnType.MONEY),
+        Column("outflow", "资金流出(元)", ColumnType.MONEY),
+        Column("net_inflow", "净流入(元)", ColumnType.MONEY),
+        Column("aum_growth", "金融资产增长(元)", ColumnType.MONEY),
+    )
+    rows = []
+    for key in chosen:
+        m, fact = active[key], facts.get(key)
+        rows.append(
+            Row(
+                (
+                    _customer_label(fact.display_name, fact.type, key) if fact else key,
+                    tier_label(tiers, fact.tier) if fact else NO_TIER,
+                    m.new_accounts,
+                    money(m.new_amount),
+                    money(m.inflow),
+                    money(m.outflow),
+                    money(m.inflow - m.outflow),
+                    money(m.aum - m.aum_start),
+                ),
+                key,
+            )
+        )
+    return Table(columns, tuple(rows), _totals(columns, rows), await data_time(session))
+
+
+async def _holdings(session: AsyncSession, query: Query, tree: OrgTree) -> dict[str, set[str]]:
+    """Per selected customer, the product types of the accounts they hold open at the end of the period."""
+    day = query.end
+    statement = (
+        select(AccountFact.customer, AccountFact.type)
+        .join(CustomerFact, CustomerFact.customer == AccountFact.customer)
+        .where(
+            *_customer_filters(query, tree),
+            or_(AccountFact.open_date.is_(None), AccountFact.open_date <= day),
+            or_(AccountFact.close_date.is_(None), AccountFact.close_date > day),
+            AccountFact.state != "CLOSED",
+        )
+        .distinct()
+    )
+    held: dict[str, set[str]] = defaultdict(set)
+    for customer, kind in await session.execute(statement):
+        held[customer].add(kind)
+    return held
+
+
+async def cross_selling(session: AsyncSession, query: Query) -> Table:
+    tree = await OrgTree.load(session)
+    held = await _holdings(session, query, tree)
+    kinds = [k for k in PRODUCT_TYPES if not query.products or k in query.products]
+    if (query.dimension or "matrix") == "holdings":
+        counts: dict[int, int] = defaultdict(int)
+        for types in held.values():
+            counts[len([t for t in types if t in kinds])] += 1
+        customers = sum(counts.values())
+        columns = (
+            _label_column("持有产品类数"),
+            Column("customer_count", "客户数", ColumnType.INTEGER),
+            Column("share", "占比", ColumnType.PERCENT),
+        )
+        rows = [
+            Row((f"持有{n}类产品", counts[n], rate(counts[n], customers)))
+            for n in range(len(kinds) + 1)
+            if counts.get(n)
+        ]
+        return Table(columns, tuple(rows), _totals(columns, rows, {"share": rate(customers, customers)}))
+    columns = (
+        _label_column("产品"),
+        Column("holders", "持有客户数", ColumnType.INTEGER),
+        *(Column(kind, PRODUCT_NAMES[kind], ColumnType.PERCENT) for kind in kinds),
+    )
+    rows = []
+    for kind in kinds:
+        holders = [types for types in held.values() if kind in types]
+        rows.append(
+            Row(
+                (
+                    PRODUCT_NAMES[kind],
+                    len(holders),
+                    *(rate(sum(1 for t in holders if other in t), len(holders)) for other in kinds),
+                )
+            )
+        )
+    return Table(columns, tuple(rows), None, await data_time(session))
+
+
+def _same_period_last_year(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+async def sales_summary(session: AsyncSession, query: Query) -> Table:
+    tree = await OrgTree.load(session)
+    where = [*_customer_filters(query, tree), *_account_filters(query)]
+    last_start, last_end = _same_period_last_year(query.start), _same_period_last_year(query.end)
+    if (query.dimension or "product") == "month":
+        group = func.substr(func.cast(AccountFact.open_date, _text_type()), 1, 7)
+    else:
+        group = AccountFact.product
+
+    async def opened(start: date, end: date) -> dict[str, tuple[int, Decimal]]:
+        statement = (
+            select(group, func.count(), func.sum(AccountFact.balance))
+            .join(CustomerFact, CustomerFact.customer == AccountFact.customer)
+            .where(*where, AccountFact.open_date >= start, AccountFact.open_date <= end)
+            .group_by(group)
+        )
+        return {k: (int(n), Decimal(s or 0)) for k, n, s in await session.execute(statement)}
+
+    now, before = await opened(query.start, query.end), await opened(last_start, last_end)
+    if (query.dimension or "product") == "month":
+        months = _months(query.start, query.end)
+        keys = [(m, m, _shift_month(m)) for m in months]
+        balances: dict[str, Decimal] = {}
+        title = "月份"
+    else:
+        names = dict(
+            (
+                await session.execute(
+                    select(AccountFact.product, func.max(AccountFact.product_display_name)).group_by(
+                        AccountFact.product
+                    )
+                )
+            ).all()
+        )
+        by_product = await _product_balances(session, query, tree)
+        products = sorted(
+            set(now) | set(before) | set(by_product), key=lambda p: (-now.get(p, (0, ZERO))[0], p)
+        )
+        keys = [
+            (p, f"{names.get(p) or p}（{p}）" if names.get(p) and names.get(p) != p else p, p)
+            for p in products
+        ]
+        balances = by_product
+        title = "产品"
+    columns = (
+        _label_column(title),
+        Column("new_accounts", "新开户数", ColumnType.INTEGER),
+        Column("new_account_amount", "新开户余额(元)", ColumnType.MONEY),
+        Column("balance", "期末余额(元)", ColumnType.MONEY),
+        Column("new_accounts_last_year", "去年同期新开户数", ColumnType.INTEGER),
+        Column("yoy", "同比", ColumnType.PERCENT),
+    )
+    rows = []
+    for key, label, last_key in keys:
+        count, amount = now.get(key, (0, ZERO))
+        last = before.get(last_key, (0, ZERO))[0]
+        rows.append(
+            Row(
+                (
+                    label,
+                    count,
+                    money(amount),
+                    money(balances[key]) if key in balances else None,
+                    last,
+                    rate(count - last, last),
+                )
+            )
+        )
+    total_now = sum(r.values[1] for r in rows)
+    total_last = sum(r.values[4] for r in rows)
+    totals = _totals(columns, rows, {"yoy": rate(total_now - total_last, total_last)})
+    return Table(columns, tuple(rows), totals, await data_time(session))
+
+
+def _text_type():
+    from sqlalchemy import String
+
+    return String()
+
+
+def _months(start: date, end: date) -> list[str]:
+    out, current = [], date(start.year, start.month, 1)
+    while current <= end:
+        out.append(current.strftime("%Y-%m"))
+        current = date(current.year + (current.month == 12), current.month % 12 + 1, 1)
+    return out
+
+
+def _shift_month(month: str) -> str:
+    return f"{int(month[:4]) - 1:04d}{month[4:]}"
+
+
+async def _product_balances(session: AsyncSession, query: Query, tree: OrgTree) -> dict[str, Decimal]:
+    pick = _balances_on(query.end)
+    statement = (
+        select(AccountFact.product, func.sum(BalanceDay.balance))
+        .select_from(BalanceDay)
+        .join(pick, and_(pick.c.account == BalanceDay.account, pick.c.day == BalanceDay.day))
+        .join(AccountFact, AccountFact.account == BalanceDay.account)
+        .join(CustomerFact, CustomerFact.customer == BalanceDay.customer)
+        .where(
+            *_customer_filters(query, tree),
+            *_account_filters(query),
+            or_(AccountFact.open_date.is_(None), AccountFact.open_date <= query.end),
+            or_(AccountFact.close_date.is_(None), AccountFact.close_date > query.end),
+        )
+        .group_by(AccountFact.product)
+    )
+    return {product: Decimal(total or 0) for product, total in await session.execute(statement)}
+
+
+# --- tiers ------------------------------------------------------------------------------------------------------
+
+
+async def tiers_on(session: AsyncSession, query: Query, tree: OrgTree, day: date) -> dict[str, str]:
+    """Each selected customer's tier at the end of ``day`` ("" = none), from the tier spans."""
+    moment = _bank_end(day)
+    latest = (
+        select(TierSpan.customer.label("customer"), func.max(TierSpan.valid_from).label("valid_from"))
+        .where(TierSpan.valid_from < moment)
+        .group_by(TierSpan.customer)
+        .subquery()
+    )
+    statement = (
+        select(CustomerFact.customer, func.coalesce(TierSpan.tier, literal("")))
+        .select_from(CustomerFact)
+        .outerjoin(latest, latest.c.customer == CustomerFact.customer)
+        .outerjoin(
+            TierSpan, and_(TierSpan.customer == latest.c.customer, TierSpan.valid_from == latest.c.valid_from)
+        )
+        .where(*_customer_filters_without_tier(query, tree))
+    )
+    return {customer: tier or "" for customer, tier in await session.execute(statement)}
+
+
+def _customer_filters_without_tier(query: Query, tree: OrgTree) -> list[Any]:
+    from dataclasses import replace
+
+    return _customer_filters(replace(query, tiers=()), tree)
+
+
+async def tier_distribution(session: AsyncSession, query: Query) -> Table:
+    tree = await OrgTree.load(session)
+    labels = await tier_labels(session)
+    start = await tiers_on(session, query, tree, query.start - timedelta(days=1))
+    end = await tiers_on(session, query, tree, query.end)
+    if query.tiers:  # tiers filter: customers in one of them at the start or at the end
+        wanted = set(query.tiers)
+        start = {c: t for c, t in start.items() if t in wanted or end.get(c) in wanted}
+        end = {c: t for c, t in end.items() if c in start}
+    seen = {t for t in (*start.values(), *end.values()) if t}
+    order = sorted(seen, key=lambda t: (labels.get(t, (999, t))[0], t))
+    if (query.dimension or "tier") == "org_unit":
+        facts = (
+            {
+                r.customer: r.branch
+                for r in (
+                    await session.execute(
+                        select(CustomerFact.customer, CustomerFact.branch).where(
+                            CustomerFact.customer.in_(list(end))
+                        )
+                    )
+                ).all()
+            }
+            if end
+            else {}
+        )
+        groups, _ = await _groups(session, _replace(query, dimension="org_unit"), tree)
+        units = {g.key: g for g in groups if g.drill_down}
+        counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for customer, tier in end.items():
+            if not tier:
+                continue
+            path = tree.ancestors(unit_id(facts.get(customer, "")))
+            unit = next((u for u in path if u in units), "")
+            counts[unit][tier] += 1
+        columns = (
+            _label_column("机构"),
+            *(
+                Column(f"tier_{t.removeprefix('tiers/')}", tier_label(labels, t), ColumnType.INTEGER)
+                for t in order
+            ),
+            Column("key_customers", "重点客户合计", ColumnType.INTEGER),
+        )
+        rows = [
+            Row(
+                (units[u].label, *(counts[u][t] for t in order), sum(counts[u].values())),
+                units[u].drill_down,
+            )
+            for u in units
+        ]
+        if counts.get(""):
+            rows.append(Row(("（其他）", *(counts[""][t] for t in order), sum(counts[""].values()))))
+        return Table(columns, tuple(rows), _totals(columns, rows), await data_time(session))
+    states = [*order, ""]
+    columns = (
+        _label_column("期初等级"),
+        Column("start_count", "期初客户数", ColumnType.INTEGER),
+        Column("end_count", "期末客户数", ColumnType.INTEGER),
+        Column("change", "增减", ColumnType.INTEGER),
+        *(
+            Column(
+                f"to_{t.removeprefix('tiers/')}" if t else "to_none",
+                f"→ {tier_label(labels, t)}",
+                ColumnType.INTEGER,
+            )
+            for t in states
+        ),
+    )
+    moves: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for customer, before in start.items():
+        moves[before][end.get(customer, "")] += 1
+    start_counts = {t: sum(moves[t].values()) for t in states}
+    end_counts = {t: sum(1 for v in end.values() if v == t) for t in states}
+    rows = [
+        Row(
+            (
+                tier_label(labels, t),
+                start_counts[t],
+                end_counts[t],
+                end_counts[t] - start_counts[t],
+                *(moves[t][other] for other in states),
+            )
+        )
+        for t in states
+    ]
+    return Table(columns, tuple(rows), _totals(columns, rows), await data_time(session))
+
+
+def _replace(query: Query, **changes: Any) -> Query:
+    from dataclasses import replace
+
+    return replace(query, **changes)
+
+
+# --- the registry ----------------------------------------------------------------------------------------------
+
+REPORTS: dict[str, ReportFunction] = {
+    "REGIONAL_SALES": regional_sales,
+    "DEPOSIT_ANALYSIS": deposit_analysis,
+    "TOP_CUSTOMERS": top_customers,
+    "TOP_RELATIONSHIP_MANAGERS": top_relationship_managers,
+    "CUSTOMER_SALES": customer_sales,
+    "CROSS_SELLING": cross_selling,
+    "SALES_SUMMARY": sales_summary,
+    "TIER_DISTRIBUTION": tier_distribution,
+}
+
+
+def check_dimension(kind: str, dimension: str) -> None:
+    allowed = DIMENSIONS.get(kind, ())
+    if dimension and dimension not in allowed:
+        choices = "、".join(allowed) if allowed else "（此报表不分维度 none for this report）"
+        raise InvalidArgument.for_field(
+            "report.parameters.dimension", f"未知维度 {dimension!r}，可选：{choices} (unknown dimension)"
+        )

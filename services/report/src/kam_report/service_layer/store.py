@@ -1,0 +1,236 @@
+"""The analytical store's facts about money, built only from the customer service's events: accounts (the product
+dimension), daily balances, transactions summed per account and day, and staff (relationship managers' names).
+
+- ``AccountOpened`` / ``AccountUpdated``: the account row (newest by the balance's time) and its balance on that
+  day; a closing is dated the first time it is seen.
+- ``BalanceSnapshot``: the balance on the snapshot's day (a later snapshot of the same day wins).
+- ``TransactionPosted``: one more transaction on its account and business day (live, origin ``L``).
+- ``CustomerHistoryCopied``: the past a scan copied without announcing it — the balance window's end-of-day
+  balances (the core's record of those days) and the quiet transactions per day (origin ``H``; each transaction
+  is in exactly one event).
+- ``SourceStaffUpdated``: names and units of the core's staff.
+
+Every event is applied once (the kit's processed-events table, in the same transaction), and the rows are keyed by
+what they describe, so redelivery changes nothing and a rebuild from the streams gives the same store.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from google.type import money_pb2
+from kam.customer.v1 import customer_pb2, events_pb2
+from kam_kit.events import EventMeta
+from kam_kit.timeconv import aware, from_timestamp
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kam_report.adapters.orm import AccountFact, BalanceDay, StaffFact, TierLabel, TransactionDay
+
+Account = customer_pb2.Account
+Transaction = customer_pb2.Transaction
+#: The bank's business day is taken in its own time zone.
+BANK_TZ = ZoneInfo("Asia/Shanghai")
+_NANOS = Decimal(1_000_000_000)
+_CENT = Decimal("0.01")
+
+
+def yuan(money: money_pb2.Money) -> Decimal:
+    return (Decimal(money.units) + Decimal(money.nanos) / _NANOS).quantize(_CENT)
+
+
+def account_type(value: int) -> str:
+    """``TYPE_WEALTH`` → ``WEALTH``."""
+    return Account.Type.Name(value).removeprefix("TYPE_") if value in Account.Type.values() else ""
+
+
+def bank_day(moment: datetime) -> date:
+    return aware(moment).astimezone(BANK_TZ).date()
+
+
+def customer_of(account: str) -> str:
+    """``customers/c/accounts/a`` → ``customers/c``."""
+    return account.split("/accounts/")[0]
+
+
+def event_time(meta: EventMeta) -> datetime:
+    """When the event happened (its ``time`` header), else when the broker stored it."""
+    try:
+        return aware(datetime.fromisoformat(meta.time))
+    except ValueError:
+        return meta.publish_time or datetime.min.replace(tzinfo=BANK_TZ)
+
+
+def _date(message) -> date | None:
+    return date(message.year, message.month, message.day) if message.year else None
+
+
+async def _balance_on(
+    session: AsyncSession, account: str, kind: str, day: date, balance: Decimal, as_of: datetime | None
+) -> None:
+    """The balance of ``account`` at the end of ``day``: a time-stamped value replaces an older one of the same
+    day; a value without a time (the core's end-of-day record) replaces what is there."""
+    row = await session.get(BalanceDay, (account, day))
+    if row is None:
+        session.add(
+            BalanceDay(
+                account=account,
+                day=day,
+                customer=customer_of(account),
+                type=kind,
+                balance=balance,
+                as_of=as_of,
+            )
+        )
+        return
+    if as_of is not None and row.as_of is not None and aware(as_of) < aware(row.as_of):
+        return
+    row.balance, row.as_of, row.type = balance, as_of, kind
+
+
+async def on_account(session: AsyncSession, event, meta: EventMeta) -> None:
+    """``AccountOpened`` / ``AccountUpdated``: the whole account (newest balance time wins) and its balance."""
+    account = event.account
+    changed = from_timestamp(account.balance_update_time) if account.HasField("balance_update_time") else None
+    kind = account_type(account.type)
+    row = await session.get(AccountFact, account.name)
+    if row is None:
+        row = AccountFact(account=account.name, customer=customer_of(account.name))
+        session.add(row)
+    elif changed is not None and aware(row.update_time) > changed:
+        return
+    closed = account.state == Account.STATE_CLOSED
+    state = Account.State.Name(account.state).removeprefix("STATE_")
+    if closed and row.close_date is None:
+        row.close_date = bank_day(changed or event_time(meta))
+    row.type, row.state = kind, state
+    row.product, row.product_display_name = account.product[:64], account.product_display_name[:200]
+    row.open_date = _date(account.open_date)
+    row.balance = yuan(account.balance)
+    row.update_time = changed or event_time(meta)
+    if changed is not None:
+        await _balance_on(session, account.name, kind, bank_day(changed), row.balance, changed)
+
+
+async def on_balance_snapshot(
+    session: AsyncSession, event: events_pb2.BalanceSnapshot, meta: EventMeta
+) -> None:
+    moment = from_timestamp(event.snapshot_time)
+    await _balance_on(
+        session,
+        event.account,
+        account_type(event.account_type),
+        bank_day(moment),
+        yuan(event.balance),
+        moment,
+    )
+
+
+async def _add_day(
+    session: AsyncSession,
+    account: str,
+    kind: str,
+    day: date,
+    origin: str,
+    credits: tuple[int, Decimal] = (0, Decimal(0)),
+    debits: tuple[int, Decimal] = (0, Decimal(0)),
+) -> None:
+    row = await session.get(TransactionDay, (account, day, origin))
+    if row is None:
+        row = TransactionDay(
+            account=account,
+            day=day,
+            origin=origin,
+            customer=customer_of(account),
+            type=kind,
+            credit_count=0,
+            credit_amount=Decimal(0),
+            debit_count=0,
+            debit_amount=Decimal(0),
+        )
+        session.add(row)
+    row.credit_count += credits[0]
+    row.credit_amount += credits[1]
+    row.debit_count += debits[0]
+    row.debit_amount += debits[1]
+
+
+async def on_transaction(session: AsyncSession, event: events_pb2.TransactionPosted, meta: EventMeta) -> None:
+    txn = event.transaction
+    account = txn.name.split("/transactions/")[0]
+    one = (1, yuan(txn.amount))
+    credit = txn.direction == Transaction.DIRECTION_CREDIT
+    await _add_day(
+        session,
+        account,
+        account_type(event.account_type),
+        bank_day(from_timestamp(txn.post_time)),
+        "L",
+        credits=one if credit else (0, Decimal(0)),
+        debits=(0, Decimal(0)) if credit else one,
+    )
+
+
+async def on_history(session: AsyncSession, event: events_pb2.CustomerHistoryCopied, meta: EventMeta) -> None:
+    for history in event.accounts:
+        kind = account_type(history.account_type)
+        for point in history.balances:
+            day = _date(point.date)
+            if day is not None:
+                await _balance_on(session, history.account, kind, day, yuan(point.balance), None)
+        for summed in history.transaction_days:
+            day = _date(summed.date)
+            if day is not None:
+                await _add_day(
+                    session,
+                    history.account,
+                    kind,
+                    day,
+                    "H",
+                    credits=(summed.credit_count, yuan(summed.credit_amount)),
+                    debits=(summed.debit_count, yuan(summed.debit_amount)),
+                )
+
+
+async def on_staff(session: AsyncSession, event: events_pb2.SourceStaffUpdated, meta: EventMeta) -> None:
+    name = f"staff/{event.staff_code}"
+    row = await session.get(StaffFact, name)
+    if row is None:
+        row = StaffFact(staff=name)
+        session.add(row)
+    row.display_name, row.org_unit = event.display_name[:200], event.org_unit
+
+
+async def on_rule_set_activated(
+    session: AsyncSession, event: events_pb2.TierRuleSetActivated, meta: EventMeta
+) -> None:
+    """The tiers' names and order (the rules' order: the first rule grades the highest tier)."""
+    seen: dict[str, str] = {}
+    for rule in event.rule_set.rules:
+        seen.setdefault(rule.tier, rule.tier_display_name or rule.tier.removeprefix("tiers/"))
+    for rank, (tier, display_name) in enumerate(seen.items()):
+        row = await session.get(TierLabel, tier)
+        if row is None:
+            row = TierLabel(tier=tier)
+            session.add(row)
+        row.display_name, row.rank = display_name[:100], rank
+
+
+async def staff_names(session: AsyncSession, names: set[str]) -> dict[str, str]:
+    rows = await session.execute(
+        select(StaffFact.staff, StaffFact.display_name).where(StaffFact.staff.in_(names))
+    )
+    return {staff: display for staff, display in rows}
+
+
+HANDLERS = {
+    events_pb2.AccountOpened: on_account,
+    events_pb2.AccountUpdated: on_account,
+    events_pb2.BalanceSnapshot: on_balance_snapshot,
+    events_pb2.TransactionPosted: on_transaction,
+    events_pb2.CustomerHistoryCopied: on_history,
+    events_pb2.SourceStaffUpdated: on_staff,
+    events_pb2.TierRuleSetActivated: on_rule_set_activated,
+}
