@@ -23,8 +23,8 @@ from kam.identity.v1 import identity_pb2
 from kam.report.v1 import report_pb2
 from kam.report.v1 import report_service_pb2 as pb
 from kam.report.v1 import report_service_pb2_grpc as pb_grpc
-from kam_devkit.testing import migrated_database
-from kam_kit import auth
+from kam_devkit.testing import check_every_method, migrated_database
+from kam_kit import auth, permissions
 from kam_kit.clock import ManualClock
 from kam_kit.events import EventMeta
 from kam_kit.grpcserver import GrpcServer
@@ -559,3 +559,37 @@ async def test_bad_conditions_name_the_field(center, kind, parameters, field) ->
         if detail.Unpack(bad):
             fields |= {v.field for v in bad.field_violations}
     assert field in fields
+
+
+def _permission_requests() -> dict[str, object]:
+    params = report_pb2.ReportParameters(start_date=_d(START), end_date=_d(END))
+    missing = "reports/" + "f" * 32
+    return {
+        "GetCustomerStats": pb.GetCustomerStatsRequest(),
+        "CreateReport": pb.CreateReportRequest(
+            report=report_pb2.Report(kind=Kind.REPORT_KIND_REGIONAL_SALES, parameters=params)
+        ),
+        "GetReport": pb.GetReportRequest(name=missing),
+        "ListReports": pb.ListReportsRequest(),
+        "DeleteReport": pb.DeleteReportRequest(name=missing),
+        "ExportReport": pb.ExportReportRequest(name=missing, format=pb.EXPORT_FORMAT_CSV),
+    }
+
+
+@pytest.mark.parametrize("role", sorted(r for r in permissions.ROLES if r != permissions.SERVICE))
+async def test_every_method_refuses_a_role_without_its_permission_and_answers_one_with_it(
+    center, role
+) -> None:
+    """Generated from the protos: without the declared permission PERMISSION_DENIED before anything happens; with
+    it, the method's own answer."""
+    stub, caller = center
+    metadata = caller(
+        role, subject=f"users/as_{role.removeprefix('roles/')}", org_unit="orgUnits/S11", staff_code="E1"
+    )
+
+    async def call(method: str, request):
+        return await getattr(stub, method)(request, metadata=metadata, timeout=10)
+
+    await check_every_method(
+        pb.DESCRIPTOR.services_by_name["ReportService"].methods, _permission_requests(), call, role
+    )

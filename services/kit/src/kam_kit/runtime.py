@@ -34,12 +34,13 @@ from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 from sqlalchemy import MetaData
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_kit import audit, backup, events, heap, migrations, outbox, registry, status, telemetry
 from kam_kit.auth import Identity
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.consumer import Batched, EventConsumer, PartitionedConsumer, Subscription
-from kam_kit.db import Database
+from kam_kit.db import Database, processed_events_table
 from kam_kit.grpcserver import GrpcServer
 from kam_kit.outbox import OutboxRelay
 from kam_kit.partitions import Leases
@@ -420,12 +421,15 @@ class ServiceApp:
             if self.grpc is not None:
                 self.grpc.interceptor.paused = ""
 
-    async def _move_consumers(self, manifest: backup.Manifest) -> None:
+    async def _move_consumers(self, manifest: backup.Manifest | None) -> None:
         """Each durable consumer restarts after the backup's acknowledgement floor (from the stream's start when
-        the backup could not ask the broker); the restored processed-event ids skip what the copy applied."""
+        the backup could not ask the broker, or with no backup); the restored processed-event ids skip what the
+        copy applied."""
         if self._js is None:
             return
-        known = {p.consumer: p for p in manifest.consumer_positions if p.known}
+        known = (
+            {p.consumer: p for p in manifest.consumer_positions if p.known} if manifest is not None else {}
+        )
         for consumer in self._event_consumers:
             for durable in consumer.durables:
                 position = known.get(durable)
@@ -436,6 +440,40 @@ class ServiceApp:
                 await self._js.add_consumer(
                     consumer.stream, consumer.consumer_config(start_sequence=start, durable=durable)
                 )
+
+    # -- rebuilding read models from the streams ---------------------------------------------------------------
+
+    async def rebuild(self, reset: Callable[[AsyncSession], Awaitable[None]]) -> None:
+        """Rebuild what this service builds from other services' events, from the beginning of their streams:
+        consuming stops, ``reset`` empties the read models (with the consumers' processed-event ids, in one
+        transaction), every durable consumer starts again at its stream's first event, and consuming resumes. The
+        service keeps serving meanwhile (its figures fill up again); :meth:`consumer_progress` tells how far."""
+        while self._js is None:  # the broker connection is made in the background
+            await asyncio.sleep(0.1)
+        await self._stop_workers()
+        try:
+            names = [durable for consumer in self._event_consumers for durable in consumer.durables]
+            async with self.db.transaction() as session:
+                await reset(session)
+                await session.execute(
+                    processed_events_table.delete().where(processed_events_table.c.consumer.in_(names))
+                )
+            await self._move_consumers(None)
+        finally:
+            self._start_sealer()
+            self._start_messaging_workers(self._js)
+
+    async def consumer_progress(self) -> list[tuple[str, int, int]]:
+        """Per durable consumer: (name, events applied, events still to apply) as the broker tells it now."""
+        out: list[tuple[str, int, int]] = []
+        if self._js is None:
+            return out
+        for consumer in self._event_consumers:
+            for durable in consumer.durables:
+                info = await asyncio.wait_for(self._js.consumer_info(consumer.stream, durable), 5)
+                remaining = int(info.num_pending or 0) + int(info.num_ack_pending or 0)
+                out.append((durable, int(info.ack_floor.consumer_seq or 0), remaining))
+        return out
 
     async def stop(self) -> None:
         if self.grpc is not None:

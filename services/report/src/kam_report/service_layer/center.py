@@ -7,11 +7,13 @@ report is ``NOT_FOUND``, whatever their role). Reports are computed before ``Cre
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import uuid
 from dataclasses import replace
 from datetime import date
+from functools import partial
 
 from google.protobuf import json_format
 from kam.customer.v1 import customer_pb2
@@ -294,10 +296,11 @@ class ReportCenter:
             table = tablemap.loads(row.table)
             params = json_format.Parse(row.parameters, report_pb2.ReportParameters())
             conditions = describe(params, tree, table)
-        stem = f"{row.display_name}"
-        return exports.export(
-            table, title=row.display_name, conditions=conditions, fmt=FORMATS[fmt], stem=stem
+        # Rendering a long table takes seconds (PDF): off the event loop.
+        render = partial(
+            exports.export, table, title=row.display_name, conditions=conditions, fmt=FORMATS[fmt]
         )
+        return await asyncio.to_thread(render, stem=row.display_name)
 
     async def _to_proto(self, session: AsyncSession, row: StoredReport, *, with_table: bool) -> Report:
         message = Report(

@@ -234,3 +234,13 @@ HANDLERS = {
     events_pb2.SourceStaffUpdated: on_staff,
     events_pb2.TierRuleSetActivated: on_rule_set_activated,
 }
+
+
+async def reset_store(session: AsyncSession) -> None:
+    """Empty every table built from events (the reports people asked for stay): before a rebuild."""
+    from kam_report.adapters import activity_orm  # noqa: F401 - its tables are part of the store
+    from kam_report.adapters.orm import Base
+
+    for table in reversed(Base.metadata.sorted_tables):
+        if table.name != "reports":
+            await session.execute(table.delete())
