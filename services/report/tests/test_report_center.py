@@ -573,6 +573,7 @@ def _permission_requests() -> dict[str, object]:
         "ListReports": pb.ListReportsRequest(),
         "DeleteReport": pb.DeleteReportRequest(name=missing),
         "ExportReport": pb.ExportReportRequest(name=missing, format=pb.EXPORT_FORMAT_CSV),
+        "GetCustomerInsight": pb.GetCustomerInsightRequest(name="customers/nobody/insight"),
     }
 
 
@@ -593,3 +594,52 @@ async def test_every_method_refuses_a_role_without_its_permission_and_answers_on
     await check_every_method(
         pb.DESCRIPTOR.services_by_name["ReportService"].methods, _permission_requests(), call, role
     )
+
+
+async def test_mining_explains_each_customer_within_scope(center) -> None:
+    stub, caller = center
+    hq = caller(*HQ)
+    insight = (
+        await stub.GetCustomerInsight(
+            pb.GetCustomerInsightRequest(name="customers/c4/insight"), metadata=hq, timeout=20
+        )
+    ).insight
+    # 孙三 on 2026-04-02, worked out by hand: the fund fell 300k → 200k (−33 % over 90 days: 10 points; 33 % below
+    # the year's peak: 5), the 100k debit is a net outflow of 33 % of the AUM 90 days before (10), one product
+    # (5), a customer for 152 days (5).
+    assert {f.code: f.points for f in insight.churn_risk.factors} == {
+        "AUM_DECLINE_90D": 10,
+        "NET_OUTFLOW": 10,
+        "PEAK_DRAWDOWN": 5,
+        "SINGLE_PRODUCT": 5,
+        "SHORT_TENURE": 5,
+    }
+    assert insight.churn_risk.score == 35 and insight.churn_risk.level == report_pb2.ChurnRisk.LEVEL_MEDIUM
+    assert insight.segment.display_name and "下降33%" in insight.segment.explanation
+    # Another branch's manager does not learn that the customer exists.
+    other = caller(BRANCH_MANAGER, subject="users/b2", org_unit="orgUnits/B2")
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await stub.GetCustomerInsight(
+            pb.GetCustomerInsightRequest(name="customers/c4/insight"), metadata=other, timeout=20
+        )
+    assert caught.value.code() == grpc.StatusCode.NOT_FOUND
+
+    segments = _totals(await _create(stub, hq, Kind.REPORT_KIND_CUSTOMER_SEGMENTS))
+    assert segments["customer_count"] == 4 and segments["share"] == 100.0
+    mine = _totals(await _create(stub, other, Kind.REPORT_KIND_CUSTOMER_SEGMENTS))
+    assert mine["customer_count"] == 1  # 钱二 alone
+    risk = await _create(stub, hq, Kind.REPORT_KIND_CHURN_RISK)
+    assert [r.values[0].string_value for r in risk.rows] == ["孙*", "钱*", "赵*", "甲公司"]
+    assert [r.values[2].number_value for r in risk.rows] == [35, 30, 5, 0]
+    # 钱二 holds a current account only; of the two holders of one (赵一, 钱二) one holds 理财: 50 %, and 理财 is
+    # held by 1 of 4 customers: lift 0.5 / 0.25 = 2.
+    products = _rows(await _create(stub, hq, Kind.REPORT_KIND_NEXT_BEST_PRODUCT))
+    assert set(products) == {"钱*"}
+    assert (products["钱*"]["product"], products["钱*"]["confidence"], products["钱*"]["lift"]) == (
+        "理财",
+        50.0,
+        2.0,
+    )
+    assert "50%" in products["钱*"]["explanation"]
+    backtest = _rows(await _create(stub, hq, Kind.REPORT_KIND_CHURN_RISK, dimension="backtest"))
+    assert backtest["中高风险（≥25分）"]["population"] == 3  # 钱二 had nothing 90 days before the end

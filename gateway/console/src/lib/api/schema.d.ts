@@ -1277,6 +1277,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/customers/{customer}/insight": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Gets what data mining says about one customer in the caller's scope: segment, churn risk, next best product
+         * @description Gets what data mining says about one customer in the caller's scope: segment, churn risk, next best product.
+         */
+        get: operations["ReportService_GetCustomerInsight"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/customers/{customer}/interactions": {
         parameters: {
             query?: never;
@@ -5946,6 +5966,62 @@ export interface components {
              */
             readonly updateTime?: string;
         };
+        /** @description One reason a customer may leave. */
+        "kam.report.v1.ChurnFactor": {
+            /** @description Machine code, e.g. `AUM_DECLINE_90D`. */
+            code?: string;
+            /** @description Explanation (zh-CN), e.g. `金融资产较90天前下降35%`. */
+            description?: string;
+            /**
+             * Format: int32
+             * @description Points it adds.
+             */
+            points?: number;
+        };
+        /** @description A customer's risk of leaving. */
+        "kam.report.v1.ChurnRisk": {
+            /** @description What adds to the score, largest first. */
+            factors?: components["schemas"]["kam.report.v1.ChurnFactor"][];
+            /**
+             * @description The level (高 ≥ 50, 中 ≥ 25).
+             * @enum {string}
+             */
+            level?: "LEVEL_UNSPECIFIED" | "LEVEL_LOW" | "LEVEL_MEDIUM" | "LEVEL_HIGH";
+            /**
+             * Format: int32
+             * @description Score 0–100.
+             */
+            score?: number;
+        };
+        /**
+         * @description What data mining says about one customer (客户洞察): their segment, their risk of leaving and the product to offer
+         *      next, each explained. A singleton under the customer: `customers/{customer}/insight`.
+         */
+        "kam.report.v1.CustomerInsight": {
+            churnRisk?: components["schemas"]["kam.report.v1.ChurnRisk"];
+            /**
+             * Format: date-time
+             * @description The analytical store's data is complete up to this time.
+             */
+            readonly dataTime?: string;
+            /** @description Resource name, `customers/{customer}/insight`. */
+            name?: string;
+            nextBestProduct?: components["schemas"]["kam.report.v1.NextBestProduct"];
+            segment?: components["schemas"]["kam.report.v1.CustomerSegment"];
+        };
+        /** @description A customer's RFM segment. */
+        "kam.report.v1.CustomerSegment": {
+            /** @description Machine code, e.g. `IMPORTANT_VALUE`. */
+            code?: string;
+            /** @description What the segment means. */
+            description?: string;
+            /** @description Name (zh-CN), e.g. `重要价值客户`. */
+            displayName?: string;
+            /** @description Why this customer is in it, e.g. `近30天有交易，90天交易28笔，金融资产居前20%`. */
+            explanation?: string;
+            /** @description Recency, frequency and monetary scores 1–5 (quintiles among key customers), e.g. `545`. */
+            scores?: string;
+        };
         /** @description Headline customer figures (客户概况) of the caller's data scope: a singleton resource, `customerStats`. */
         "kam.report.v1.CustomerStats": {
             /**
@@ -6001,6 +6077,25 @@ export interface components {
              */
             totalSize?: number;
         };
+        /** @description The product to offer a customer next. */
+        "kam.report.v1.NextBestProduct": {
+            /**
+             * Format: double
+             * @description Share of the customers like this one who hold it (0–1).
+             */
+            confidence?: number;
+            /** @description Its name (zh-CN), e.g. `理财`. */
+            displayName?: string;
+            /** @description Why, e.g. `同时持有定期存款和基金的钻石客户中，72% 持有理财（提升度 1.8）`. */
+            explanation?: string;
+            /**
+             * Format: double
+             * @description How much likelier than among all key customers.
+             */
+            lift?: number;
+            /** @description The product type, e.g. `WEALTH`. */
+            product?: string;
+        };
         /** @description A report (报表): the kind and conditions asked for, and once computed, the table. */
         "kam.report.v1.Report": {
             /** @description The columns. */
@@ -6032,7 +6127,7 @@ export interface components {
              * @description The kind of report.
              * @enum {string}
              */
-            kind: "REPORT_KIND_UNSPECIFIED" | "REPORT_KIND_REGIONAL_SALES" | "REPORT_KIND_TOP_CUSTOMERS" | "REPORT_KIND_TOP_RELATIONSHIP_MANAGERS" | "REPORT_KIND_CUSTOMER_SALES" | "REPORT_KIND_CROSS_SELLING" | "REPORT_KIND_SALES_SUMMARY" | "REPORT_KIND_TIER_DISTRIBUTION" | "REPORT_KIND_WORK_EFFICIENCY" | "REPORT_KIND_DEPOSIT_ANALYSIS" | "REPORT_KIND_ALERT_SUMMARY" | "REPORT_KIND_CAMPAIGN_RESULTS";
+            kind: "REPORT_KIND_UNSPECIFIED" | "REPORT_KIND_REGIONAL_SALES" | "REPORT_KIND_TOP_CUSTOMERS" | "REPORT_KIND_TOP_RELATIONSHIP_MANAGERS" | "REPORT_KIND_CUSTOMER_SALES" | "REPORT_KIND_CROSS_SELLING" | "REPORT_KIND_SALES_SUMMARY" | "REPORT_KIND_TIER_DISTRIBUTION" | "REPORT_KIND_WORK_EFFICIENCY" | "REPORT_KIND_DEPOSIT_ANALYSIS" | "REPORT_KIND_ALERT_SUMMARY" | "REPORT_KIND_CAMPAIGN_RESULTS" | "REPORT_KIND_CUSTOMER_SEGMENTS" | "REPORT_KIND_CHURN_RISK" | "REPORT_KIND_NEXT_BEST_PRODUCT";
             /** @description Resource name, `reports/{report}`. */
             name?: string;
             parameters: components["schemas"]["kam.report.v1.ReportParameters"];
@@ -10226,6 +10321,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["kam.customer.v1.CreditStanding"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ReportService_GetCustomerInsight: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 字段 name 的一段 (a segment of field name) */
+                customer: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.report.v1.CustomerInsight"];
                 };
             };
             /** @description 错误 (error) */

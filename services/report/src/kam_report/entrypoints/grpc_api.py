@@ -73,6 +73,13 @@ class ReportServicer(pb_grpc.ReportServiceServicer):
         await self.center.delete(current_identity(), request.name, request.etag)
         return pb.DeleteReportResponse()
 
+    async def GetCustomerInsight(
+        self, request: pb.GetCustomerInsightRequest, context
+    ) -> pb.GetCustomerInsightResponse:
+        return pb.GetCustomerInsightResponse(
+            insight=await self.center.insight(current_identity(), request.name)
+        )
+
     async def ExportReport(self, request: pb.ExportReportRequest, context) -> pb.ExportReportResponse:
         filename, content_type, content = await self.center.export(
             current_identity(), request.name, request.format

@@ -14,6 +14,7 @@ import uuid
 from dataclasses import replace
 from datetime import date
 from functools import partial
+from typing import Any
 
 from google.protobuf import json_format
 from kam.customer.v1 import customer_pb2
@@ -30,9 +31,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_report.adapters import exports, tablemap
-from kam_report.adapters.orm import OrgUnitCopy, StoredReport
+from kam_report.adapters.orm import CustomerFact, OrgUnitCopy, StoredReport
 from kam_report.domain.tables import Query, Table
-from kam_report.service_layer import activity, reports
+from kam_report.service_layer import activity, insights, reports
 from kam_report.service_layer.reports import OrgTree, unit_id
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,9 @@ TITLES = {
     "DEPOSIT_ANALYSIS": "客户存款状况",
     "ALERT_SUMMARY": "预警统计",
     "CAMPAIGN_RESULTS": "营销活动效果",
+    "CUSTOMER_SEGMENTS": "客户细分",
+    "CHURN_RISK": "流失风险预警",
+    "NEXT_BEST_PRODUCT": "产品推荐",
 }
 STATES = {
     "PENDING": Report.STATE_PENDING,
@@ -154,21 +158,33 @@ def query_of(report: Report, identity_scope, tree: OrgTree) -> Query:
     )
 
 
-def reports_registry() -> dict[str, reports.ReportFunction]:
-    """Every report by kind: the money reports and the activity reports (alerts, tasks, campaigns)."""
+MINING = {
+    "CUSTOMER_SEGMENTS": insights.customer_segments,
+    "CHURN_RISK": insights.churn_risk,
+    "NEXT_BEST_PRODUCT": insights.next_best_product,
+}
+
+
+def reports_registry() -> dict[str, Any]:
+    """Every report by kind: the money reports, the activity reports (alerts, tasks, campaigns), data mining."""
     return {
         **reports.REPORTS,
         "ALERT_SUMMARY": activity.alert_summary,
         "WORK_EFFICIENCY": activity.work_efficiency,
         "CAMPAIGN_RESULTS": activity.campaign_results,
+        **MINING,
     }
 
 
-async def compute(session: AsyncSession, kind: str, query: Query, clock: Clock) -> Table:
+async def compute(
+    session: AsyncSession, kind: str, query: Query, clock: Clock, mined: insights.Insights
+) -> Table:
     if kind == "WORK_EFFICIENCY":  # what is overdue yet depends on the time
         table = await activity.work_efficiency(session, query, now=clock.now())
+    elif kind in MINING:
+        table = await MINING[kind](session, query, mined)
     else:
-        table = await reports_registry()[kind](session, query)
+        table = await reports.REPORTS[kind](session, query)
     if table.data_time is None:
         table = replace(table, data_time=await reports.data_time(session))
     return table
@@ -182,6 +198,54 @@ class ReportCenter:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
+        self.insights = insights.Insights()
+
+    async def insight(self, identity: Identity | None, name: str) -> report_pb2.CustomerInsight:
+        """What mining says about one customer in the caller's scope (NOT_FOUND otherwise), as of today."""
+        customer = name.removesuffix("/insight")
+        if not (name.endswith("/insight") and customer.startswith("customers/") and customer.count("/") == 1):
+            raise InvalidArgument.for_field("name", "应为 customers/{customer}/insight (expected …/insight)")
+        async with self.db.read() as session:
+            scope = await orgtree.scope_of(session, identity, OrgUnitCopy)
+            fact = await session.get(CustomerFact, customer)
+            if fact is None or not scope.allows(fact):
+                raise NotFound(f"客户不存在 (customer not found): {customer}")
+            model = await self.insights.model(session, self.clock.now().astimezone(reports.BANK_TZ).date())
+        message = report_pb2.CustomerInsight(name=name)
+        if (segment := model.segments.get(customer)) is not None:
+            message.segment.CopyFrom(
+                report_pb2.CustomerSegment(
+                    code=segment.segment.code,
+                    display_name=segment.segment.name,
+                    description=segment.segment.description,
+                    scores=segment.scores,
+                    explanation=segment.explanation,
+                )
+            )
+        if (risk := model.risks.get(customer)) is not None:
+            message.churn_risk.CopyFrom(
+                report_pb2.ChurnRisk(
+                    score=int(risk.score),
+                    level=report_pb2.ChurnRisk.Level.Value(f"LEVEL_{risk.level.name}"),
+                    factors=[
+                        report_pb2.ChurnFactor(code=f.code, points=f.points, description=f.text)
+                        for f in risk.factors
+                    ],
+                )
+            )
+        if (product := model.products.get(customer)) is not None:
+            message.next_best_product.CopyFrom(
+                report_pb2.NextBestProduct(
+                    product=product.product,
+                    display_name=product.product_name,
+                    explanation=product.explanation,
+                    confidence=float(product.rule.confidence),
+                    lift=float(product.rule.lift),
+                )
+            )
+        if model.data_time is not None:
+            message.data_time.CopyFrom(to_timestamp(model.data_time))
+        return message
 
     # --- create ---------------------------------------------------------------------------------------------
 
@@ -210,7 +274,7 @@ class ReportCenter:
                 error_message="",
             )
             try:
-                table = await compute(session, kind, query, self.clock)
+                table = await compute(session, kind, query, self.clock, self.insights)
             except InvalidArgument:
                 raise
             except Exception:

@@ -77,6 +77,7 @@ DIMENSIONS = {
     "CROSS_SELLING": ("matrix", "holdings"),
     "SALES_SUMMARY": ("product", "month"),
     "TIER_DISTRIBUTION": ("tier", "org_unit"),
+    "CHURN_RISK": ("score", "backtest"),
 }
 
 

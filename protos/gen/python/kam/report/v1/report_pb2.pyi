@@ -29,6 +29,9 @@ class ReportKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     REPORT_KIND_DEPOSIT_ANALYSIS: _ClassVar[ReportKind]
     REPORT_KIND_ALERT_SUMMARY: _ClassVar[ReportKind]
     REPORT_KIND_CAMPAIGN_RESULTS: _ClassVar[ReportKind]
+    REPORT_KIND_CUSTOMER_SEGMENTS: _ClassVar[ReportKind]
+    REPORT_KIND_CHURN_RISK: _ClassVar[ReportKind]
+    REPORT_KIND_NEXT_BEST_PRODUCT: _ClassVar[ReportKind]
 REPORT_KIND_UNSPECIFIED: ReportKind
 REPORT_KIND_REGIONAL_SALES: ReportKind
 REPORT_KIND_TOP_CUSTOMERS: ReportKind
@@ -41,6 +44,9 @@ REPORT_KIND_WORK_EFFICIENCY: ReportKind
 REPORT_KIND_DEPOSIT_ANALYSIS: ReportKind
 REPORT_KIND_ALERT_SUMMARY: ReportKind
 REPORT_KIND_CAMPAIGN_RESULTS: ReportKind
+REPORT_KIND_CUSTOMER_SEGMENTS: ReportKind
+REPORT_KIND_CHURN_RISK: ReportKind
+REPORT_KIND_NEXT_BEST_PRODUCT: ReportKind
 
 class CustomerStats(_message.Message):
     __slots__ = ("name", "customer_count", "individual_count", "corporate_count", "update_time", "key_customer_count", "tier_counts")
@@ -169,3 +175,75 @@ class Report(_message.Message):
     error_message: str
     etag: str
     def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[ReportKind, str]] = ..., display_name: _Optional[str] = ..., parameters: _Optional[_Union[ReportParameters, _Mapping]] = ..., state: _Optional[_Union[Report.State, str]] = ..., columns: _Optional[_Iterable[_Union[ReportColumn, _Mapping]]] = ..., rows: _Optional[_Iterable[_Union[ReportRow, _Mapping]]] = ..., totals: _Optional[_Union[ReportRow, _Mapping]] = ..., creator: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., complete_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., data_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., error_message: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
+
+class CustomerInsight(_message.Message):
+    __slots__ = ("name", "segment", "churn_risk", "next_best_product", "data_time")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    SEGMENT_FIELD_NUMBER: _ClassVar[int]
+    CHURN_RISK_FIELD_NUMBER: _ClassVar[int]
+    NEXT_BEST_PRODUCT_FIELD_NUMBER: _ClassVar[int]
+    DATA_TIME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    segment: CustomerSegment
+    churn_risk: ChurnRisk
+    next_best_product: NextBestProduct
+    data_time: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., segment: _Optional[_Union[CustomerSegment, _Mapping]] = ..., churn_risk: _Optional[_Union[ChurnRisk, _Mapping]] = ..., next_best_product: _Optional[_Union[NextBestProduct, _Mapping]] = ..., data_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CustomerSegment(_message.Message):
+    __slots__ = ("code", "display_name", "description", "scores", "explanation")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    SCORES_FIELD_NUMBER: _ClassVar[int]
+    EXPLANATION_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    display_name: str
+    description: str
+    scores: str
+    explanation: str
+    def __init__(self, code: _Optional[str] = ..., display_name: _Optional[str] = ..., description: _Optional[str] = ..., scores: _Optional[str] = ..., explanation: _Optional[str] = ...) -> None: ...
+
+class ChurnRisk(_message.Message):
+    __slots__ = ("score", "level", "factors")
+    class Level(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        LEVEL_UNSPECIFIED: _ClassVar[ChurnRisk.Level]
+        LEVEL_LOW: _ClassVar[ChurnRisk.Level]
+        LEVEL_MEDIUM: _ClassVar[ChurnRisk.Level]
+        LEVEL_HIGH: _ClassVar[ChurnRisk.Level]
+    LEVEL_UNSPECIFIED: ChurnRisk.Level
+    LEVEL_LOW: ChurnRisk.Level
+    LEVEL_MEDIUM: ChurnRisk.Level
+    LEVEL_HIGH: ChurnRisk.Level
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    LEVEL_FIELD_NUMBER: _ClassVar[int]
+    FACTORS_FIELD_NUMBER: _ClassVar[int]
+    score: int
+    level: ChurnRisk.Level
+    factors: _containers.RepeatedCompositeFieldContainer[ChurnFactor]
+    def __init__(self, score: _Optional[int] = ..., level: _Optional[_Union[ChurnRisk.Level, str]] = ..., factors: _Optional[_Iterable[_Union[ChurnFactor, _Mapping]]] = ...) -> None: ...
+
+class ChurnFactor(_message.Message):
+    __slots__ = ("code", "points", "description")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    POINTS_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    points: int
+    description: str
+    def __init__(self, code: _Optional[str] = ..., points: _Optional[int] = ..., description: _Optional[str] = ...) -> None: ...
+
+class NextBestProduct(_message.Message):
+    __slots__ = ("product", "display_name", "explanation", "confidence", "lift")
+    PRODUCT_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    EXPLANATION_FIELD_NUMBER: _ClassVar[int]
+    CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
+    LIFT_FIELD_NUMBER: _ClassVar[int]
+    product: str
+    display_name: str
+    explanation: str
+    confidence: float
+    lift: float
+    def __init__(self, product: _Optional[str] = ..., display_name: _Optional[str] = ..., explanation: _Optional[str] = ..., confidence: _Optional[float] = ..., lift: _Optional[float] = ...) -> None: ...

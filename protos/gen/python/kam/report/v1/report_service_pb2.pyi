@@ -100,6 +100,18 @@ class ExportReportRequest(_message.Message):
     format: ExportFormat
     def __init__(self, name: _Optional[str] = ..., format: _Optional[_Union[ExportFormat, str]] = ...) -> None: ...
 
+class GetCustomerInsightRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class GetCustomerInsightResponse(_message.Message):
+    __slots__ = ("insight",)
+    INSIGHT_FIELD_NUMBER: _ClassVar[int]
+    insight: _report_pb2.CustomerInsight
+    def __init__(self, insight: _Optional[_Union[_report_pb2.CustomerInsight, _Mapping]] = ...) -> None: ...
+
 class ExportReportResponse(_message.Message):
     __slots__ = ("filename", "content_type", "content")
     FILENAME_FIELD_NUMBER: _ClassVar[int]

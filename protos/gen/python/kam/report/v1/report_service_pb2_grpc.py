@@ -61,6 +61,11 @@ class ReportServiceStub:
                 request_serializer=kam_dot_report_dot_v1_dot_report__service__pb2.DeleteReportRequest.SerializeToString,
                 response_deserializer=kam_dot_report_dot_v1_dot_report__service__pb2.DeleteReportResponse.FromString,
                 _registered_method=True)
+        self.GetCustomerInsight = channel.unary_unary(
+                '/kam.report.v1.ReportService/GetCustomerInsight',
+                request_serializer=kam_dot_report_dot_v1_dot_report__service__pb2.GetCustomerInsightRequest.SerializeToString,
+                response_deserializer=kam_dot_report_dot_v1_dot_report__service__pb2.GetCustomerInsightResponse.FromString,
+                _registered_method=True)
         self.ExportReport = channel.unary_unary(
                 '/kam.report.v1.ReportService/ExportReport',
                 request_serializer=kam_dot_report_dot_v1_dot_report__service__pb2.ExportReportRequest.SerializeToString,
@@ -109,6 +114,13 @@ class ReportServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetCustomerInsight(self, request, context):
+        """Gets what data mining says about one customer in the caller's scope: segment, churn risk, next best product.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ExportReport(self, request, context):
         """Exports a computed report as a file.
         """
@@ -143,6 +155,11 @@ def add_ReportServiceServicer_to_server(servicer, server):
                     servicer.DeleteReport,
                     request_deserializer=kam_dot_report_dot_v1_dot_report__service__pb2.DeleteReportRequest.FromString,
                     response_serializer=kam_dot_report_dot_v1_dot_report__service__pb2.DeleteReportResponse.SerializeToString,
+            ),
+            'GetCustomerInsight': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCustomerInsight,
+                    request_deserializer=kam_dot_report_dot_v1_dot_report__service__pb2.GetCustomerInsightRequest.FromString,
+                    response_serializer=kam_dot_report_dot_v1_dot_report__service__pb2.GetCustomerInsightResponse.SerializeToString,
             ),
             'ExportReport': grpc.unary_unary_rpc_method_handler(
                     servicer.ExportReport,
@@ -287,6 +304,33 @@ class ReportService:
             '/kam.report.v1.ReportService/DeleteReport',
             kam_dot_report_dot_v1_dot_report__service__pb2.DeleteReportRequest.SerializeToString,
             kam_dot_report_dot_v1_dot_report__service__pb2.DeleteReportResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCustomerInsight(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.report.v1.ReportService/GetCustomerInsight',
+            kam_dot_report_dot_v1_dot_report__service__pb2.GetCustomerInsightRequest.SerializeToString,
+            kam_dot_report_dot_v1_dot_report__service__pb2.GetCustomerInsightResponse.FromString,
             options,
             channel_credentials,
             insecure,

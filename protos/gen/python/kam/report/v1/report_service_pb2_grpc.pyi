@@ -47,6 +47,8 @@ class ReportServiceStub:
     """Lists the caller's reports, newest first (tables omitted: `columns`, `rows` and `totals` are empty)."""
     DeleteReport: _grpc.UnaryUnaryMultiCallable[_report_service_pb2.DeleteReportRequest, _report_service_pb2.DeleteReportResponse]
     """Deletes a report."""
+    GetCustomerInsight: _grpc.UnaryUnaryMultiCallable[_report_service_pb2.GetCustomerInsightRequest, _report_service_pb2.GetCustomerInsightResponse]
+    """Gets what data mining says about one customer in the caller's scope: segment, churn risk, next best product."""
     ExportReport: _grpc.UnaryUnaryMultiCallable[_report_service_pb2.ExportReportRequest, _report_service_pb2.ExportReportResponse]
     """Exports a computed report as a file."""
 
@@ -69,6 +71,8 @@ class ReportServiceAsyncStub(ReportServiceStub):
     """Lists the caller's reports, newest first (tables omitted: `columns`, `rows` and `totals` are empty)."""
     DeleteReport: _aio.UnaryUnaryMultiCallable[_report_service_pb2.DeleteReportRequest, _report_service_pb2.DeleteReportResponse]  # type: ignore[assignment]
     """Deletes a report."""
+    GetCustomerInsight: _aio.UnaryUnaryMultiCallable[_report_service_pb2.GetCustomerInsightRequest, _report_service_pb2.GetCustomerInsightResponse]  # type: ignore[assignment]
+    """Gets what data mining says about one customer in the caller's scope: segment, churn risk, next best product."""
     ExportReport: _aio.UnaryUnaryMultiCallable[_report_service_pb2.ExportReportRequest, _report_service_pb2.ExportReportResponse]  # type: ignore[assignment]
     """Exports a computed report as a file."""
 
@@ -118,6 +122,14 @@ class ReportServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_report_service_pb2.DeleteReportResponse, _abc.Awaitable[_report_service_pb2.DeleteReportResponse]]:
         """Deletes a report."""
+
+    @_abc_1.abstractmethod
+    def GetCustomerInsight(
+        self,
+        request: _report_service_pb2.GetCustomerInsightRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_report_service_pb2.GetCustomerInsightResponse, _abc.Awaitable[_report_service_pb2.GetCustomerInsightResponse]]:
+        """Gets what data mining says about one customer in the caller's scope: segment, churn risk, next best product."""
 
     @_abc_1.abstractmethod
     def ExportReport(

@@ -1,0 +1,331 @@
+"""Data mining over the analytical store (决策支持): each customer's profile on a day, and from the population of
+profiles the RFM segments, the churn-risk scores and the next-best-product rules (:mod:`kam_report.domain.mining`).
+
+The model is built over every customer the store holds (quintiles and rules need the population) and cached per
+day and data time; what a caller sees of it is limited to their scope like every report.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kam_report.adapters.orm import AccountFact, BalanceDay, CustomerFact, TransactionDay
+from kam_report.domain import mining
+from kam_report.domain.tables import Column, ColumnType, Query, Row, Table
+from kam_report.service_layer import reports
+from kam_report.service_layer.reports import ASSET_TYPES, OrgTree
+
+ZERO = Decimal(0)
+#: A model is rebuilt at most this often (seconds), and whenever the store's data time moves.
+MODEL_SECONDS = 300.0
+
+
+async def _aum_on(session: AsyncSession, day: date) -> dict[str, Decimal]:
+    """Each customer's assets under management at the end of ``day`` (the reports' reading of balances)."""
+    pick = reports._balances_on(day)
+    statement = (
+        select(BalanceDay.customer, func.sum(BalanceDay.balance))
+        .join(pick, and_(pick.c.account == BalanceDay.account, pick.c.day == BalanceDay.day))
+        .outerjoin(AccountFact, AccountFact.account == BalanceDay.account)
+        .where(
+            BalanceDay.type.in_(ASSET_TYPES),
+            or_(AccountFact.open_date.is_(None), AccountFact.open_date <= day),
+            or_(AccountFact.close_date.is_(None), AccountFact.close_date > day),
+        )
+        .group_by(BalanceDay.customer)
+    )
+    return {customer: Decimal(total or 0) for customer, total in await session.execute(statement)}
+
+
+async def _held_on(session: AsyncSession, day: date) -> dict[str, frozenset[str]]:
+    statement = (
+        select(AccountFact.customer, AccountFact.type)
+        .where(
+            or_(AccountFact.open_date.is_(None), AccountFact.open_date <= day),
+            or_(AccountFact.close_date.is_(None), AccountFact.close_date > day),
+            AccountFact.type.in_(mining.PRODUCTS),
+        )
+        .distinct()
+    )
+    held: dict[str, set[str]] = defaultdict(set)
+    for customer, kind in await session.execute(statement):
+        held[customer].add(kind)
+    return {customer: frozenset(kinds) for customer, kinds in held.items()}
+
+
+async def profiles_on(session: AsyncSession, day: date) -> dict[str, mining.CustomerProfile]:
+    """Every customer's profile at the end of ``day``, from the store."""
+    samples = [await _aum_on(session, day - timedelta(days=30 * k)) for k in range(12)]
+    aum_90, aum_180 = (
+        await _aum_on(session, day - timedelta(days=90)),
+        await _aum_on(session, day - timedelta(days=180)),
+    )
+    held, held_90 = await _held_on(session, day), await _held_on(session, day - timedelta(days=90))
+    window = (TransactionDay.day > day - timedelta(days=90), TransactionDay.day <= day)
+    flows = {
+        customer: (int(count or 0), Decimal(credit or 0), Decimal(debit or 0))
+        for customer, count, credit, debit in await session.execute(
+            select(
+                TransactionDay.customer,
+                func.sum(TransactionDay.credit_count + TransactionDay.debit_count),
+                func.sum(TransactionDay.credit_amount),
+                func.sum(TransactionDay.debit_amount),
+            )
+            .where(*window)
+            .group_by(TransactionDay.customer)
+        )
+    }
+    last = dict(
+        (
+            await session.execute(
+                select(TransactionDay.customer, func.max(TransactionDay.day))
+                .where(TransactionDay.day <= day)
+                .group_by(TransactionDay.customer)
+            )
+        ).all()
+    )
+    first_open = dict(
+        (
+            await session.execute(
+                select(AccountFact.customer, func.min(AccountFact.open_date)).group_by(AccountFact.customer)
+            )
+        ).all()
+    )
+    out = {}
+    for fact in await session.scalars(select(CustomerFact).where(CustomerFact.type != "PENDING")):
+        c = fact.customer
+        count, inflow, outflow = flows.get(c, (0, ZERO, ZERO))
+        opened = first_open.get(c)
+        out[c] = mining.CustomerProfile(
+            customer=c,
+            tier=fact.tier,
+            customer_type=fact.type,
+            aum_now=samples[0].get(c, ZERO),
+            aum_90d_ago=aum_90.get(c, ZERO),
+            aum_180d_ago=aum_180.get(c, ZERO),
+            peak_aum_12m=max(s.get(c, ZERO) for s in samples),
+            last_transaction=last.get(c),
+            transactions_90d=count,
+            inflow_90d=inflow,
+            outflow_90d=outflow,
+            products=held.get(c, frozenset()),
+            products_90d_ago=held_90.get(c, frozenset()),
+            maturities_due_90d=0,  # the store does not keep maturities yet
+            maturities_renewed_90d=0,
+            tenure_days=max((day - opened).days, 0) if opened else 0,
+        )
+    return out
+
+
+@dataclass
+class Model:
+    day: date
+    data_time: datetime | None
+    built: float
+    profiles: dict[str, mining.CustomerProfile]
+    segments: dict[str, mining.CustomerSegment]
+    summary: tuple[mining.SegmentSummary, ...]
+    risks: dict[str, mining.ChurnRisk]
+    products: dict[str, mining.NextBestProduct]
+
+
+class Insights:
+    """The mining model, built on demand and cached (one per day asked for)."""
+
+    def __init__(self) -> None:
+        self._models: dict[date, Model] = {}
+        self._lock = asyncio.Lock()
+
+    async def model(self, session: AsyncSession, day: date) -> Model:
+        data_time = await reports.data_time(session)
+        async with self._lock:
+            cached = self._models.get(day)
+            if cached and cached.data_time == data_time and time.monotonic() - cached.built < MODEL_SECONDS:
+                return cached
+            profiles = await profiles_on(session, day)
+            population = list(profiles.values())
+            segmentation = mining.segment_customers(population, day)
+            names = {t: name for t, (_, name) in (await reports.tier_labels(session)).items()}
+            rules = mining.mine_rules(population)
+            model = Model(
+                day=day,
+                data_time=data_time,
+                built=time.monotonic(),
+                profiles=profiles,
+                segments={s.customer: s for s in segmentation.customers},
+                summary=segmentation.summary,
+                risks={r.customer: r for r in mining.score_churn_risks(population, day)},
+                products={p.customer: p for p in mining.next_best_products(population, rules, names)},
+            )
+            self._models = {day: model}
+            return model
+
+
+async def _in_scope(session: AsyncSession, query: Query) -> set[str]:
+    tree = await OrgTree.load(session)
+    rows = await session.scalars(select(CustomerFact.customer).where(*reports._customer_filters(query, tree)))
+    return set(rows)
+
+
+async def customer_segments(session: AsyncSession, query: Query, insights: Insights) -> Table:
+    model = await insights.model(session, query.end)
+    mine = await _in_scope(session, query)
+    groups: dict[str, list[mining.CustomerSegment]] = defaultdict(list)
+    for customer in mine:
+        if customer in model.segments:
+            groups[model.segments[customer].segment.code].append(model.segments[customer])
+    total = sum(len(v) for v in groups.values())
+    columns = (
+        Column("label", "客户细分", ColumnType.STRING),
+        Column("customer_count", "客户数", ColumnType.INTEGER),
+        Column("share", "占比", ColumnType.PERCENT),
+        Column("mean_aum", "户均金融资产(元)", ColumnType.MONEY),
+        Column("declining", "资产下降客户数", ColumnType.INTEGER),
+        Column("description", "特征", ColumnType.STRING),
+    )
+    rows = []
+    for summary in model.summary:
+        members = groups.get(summary.segment.code, [])
+        aum = sum((m.aum for m in members), ZERO)
+        rows.append(
+            Row(
+                (
+                    summary.segment.name,
+                    len(members),
+                    reports.rate(len(members), total),
+                    reports.money(aum / len(members)) if members else None,
+                    sum(1 for m in members if m.trend == mining.Trend.DOWN),
+                    summary.segment.description,
+                )
+            )
+        )
+    totals = reports._totals(columns, rows, {"share": reports.rate(total, total), "mean_aum": None})
+    return Table(columns, tuple(rows), totals, model.data_time)
+
+
+async def _labels(session: AsyncSession, customers: list[str]) -> dict[str, tuple[str, str]]:
+    facts = await reports.customer_labels(session, customers)
+    tiers = await reports.tier_labels(session)
+    return {
+        c: (reports._customer_label(f.display_name, f.type, c), reports.tier_label(tiers, f.tier))
+        for c, f in facts.items()
+    }
+
+
+async def churn_risk(session: AsyncSession, query: Query, insights: Insights) -> Table:
+    if query.dimension == "backtest":
+        return await churn_backtest(session, query, insights)
+    model = await insights.model(session, query.end)
+    mine = await _in_scope(session, query)
+    ranked = sorted((model.risks[c] for c in mine if c in model.risks), key=lambda r: (-r.score, r.customer))
+    chosen = ranked[: query.top_n]
+    labels = await _labels(session, [r.customer for r in chosen])
+    columns = (
+        Column("label", "客户", ColumnType.STRING),
+        Column("tier", "等级", ColumnType.STRING),
+        Column("score", "流失风险分", ColumnType.INTEGER),
+        Column("level", "风险等级", ColumnType.STRING),
+        Column("assets_under_management", "金融资产(元)", ColumnType.MONEY),
+        Column("reasons", "主要原因", ColumnType.STRING),
+    )
+    rows = [
+        Row(
+            (
+                labels.get(r.customer, (r.customer, ""))[0],
+                labels.get(r.customer, ("", ""))[1],
+                int(r.score),
+                r.level.display_name,
+                reports.money(model.profiles[r.customer].aum_now),
+                "；".join(f.text for f in r.factors[:3]),
+            ),
+            r.customer,
+        )
+        for r in chosen
+    ]
+    return Table(columns, tuple(rows), None, model.data_time)
+
+
+async def churn_backtest(session: AsyncSession, query: Query, insights: Insights) -> Table:
+    """The score given 90 days before the period's end, against what happened by the end (流失: assets down by
+    half or every account closed), over the customers in scope."""
+    t0 = query.end - timedelta(days=90)
+    before, after = await profiles_on(session, t0), await profiles_on(session, query.end)
+    mine = await _in_scope(session, query)
+    scored = {c: p for c, p in before.items() if c in mine and p.aum_now > 0}
+    scores = {r.customer: float(r.score) for r in mining.score_churn_risks(scored.values(), t0)}
+    churned = {c for c, p in scored.items() if c in after and mining.churned_between(p, after[c])}
+    columns = (
+        Column("label", "预警阈值", ColumnType.STRING),
+        Column("population", "评分客户数", ColumnType.INTEGER),
+        Column("churned", "实际流失数", ColumnType.INTEGER),
+        Column("flagged", "预警客户数", ColumnType.INTEGER),
+        Column("true_positives", "预警且流失", ColumnType.INTEGER),
+        Column("precision", "精确率", ColumnType.PERCENT),
+        Column("recall", "召回率", ColumnType.PERCENT),
+        Column("lift", "提升度", ColumnType.DECIMAL),
+    )
+    rows = []
+    for threshold, name in ((50, "高风险（≥50分）"), (25, "中高风险（≥25分）")):
+        result = mining.backtest(scores, churned, threshold)
+        rows.append(
+            Row(
+                (
+                    name,
+                    result.population,
+                    result.churned,
+                    result.flagged,
+                    result.true_positives,
+                    _percent(result.precision),
+                    _percent(result.recall),
+                    None if result.lift is None else Decimal(str(round(float(result.lift), 2))),
+                )
+            )
+        )
+    return Table(columns, tuple(rows), None, await reports.data_time(session))
+
+
+def _percent(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(round(float(value) * 100, 1)))
+
+
+async def next_best_product(session: AsyncSession, query: Query, insights: Insights) -> Table:
+    model = await insights.model(session, query.end)
+    mine = await _in_scope(session, query)
+    found = [model.products[c] for c in mine if c in model.products]
+    if query.products:
+        found = [p for p in found if p.product in query.products]
+    found.sort(key=lambda p: (-p.rule.confidence, -p.rule.lift, p.customer))
+    chosen = found[: query.top_n]
+    labels = await _labels(session, [p.customer for p in chosen])
+    columns = (
+        Column("label", "客户", ColumnType.STRING),
+        Column("tier", "等级", ColumnType.STRING),
+        Column("product", "推荐产品", ColumnType.STRING),
+        Column("confidence", "置信度", ColumnType.PERCENT),
+        Column("lift", "提升度", ColumnType.DECIMAL),
+        Column("explanation", "推荐理由", ColumnType.STRING),
+    )
+    rows = [
+        Row(
+            (
+                labels.get(p.customer, (p.customer, ""))[0],
+                labels.get(p.customer, ("", ""))[1],
+                p.product_name,
+                Decimal(str(round(p.rule.confidence * 100, 1))),
+                Decimal(str(round(p.rule.lift, 2))),
+                p.explanation,
+            ),
+            p.customer,
+        )
+        for p in chosen
+    ]
+    return Table(columns, tuple(rows), None, model.data_time)
