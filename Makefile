@@ -38,7 +38,8 @@ help:
 
 $(CURDIR)/$(TOOLS)/bin/uv:
 	@echo "uv not found on PATH: installing it into $(TOOLS)"
-	@if $(PYTHON3) -m venv $(TOOLS) 2>/dev/null && $(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv; then \
+	@# -qq: only errors — a machine's pip configuration may name extra indexes without uv, and pip warns about each
+	@if $(PYTHON3) -m venv $(TOOLS) 2>/dev/null && $(TOOLS)/bin/python -m pip install -qq --disable-pip-version-check uv; then \
 	  true; \
 	else \
 	  echo "python3 -m venv/pip unavailable; using the official uv installer"; \
@@ -50,8 +51,10 @@ $(CURDIR)/$(TOOLS)/bin/uv:
 venv install: $(UV) protos/node_modules/.package-lock.json
 	$(UV) sync $(UV_SYNC_FLAGS)
 
+# --ignore-scripts: @bufbuild/buf's postinstall only swaps its launcher for the binary; the launcher finds the binary
+# itself, and npm ≥ 11 would otherwise warn that the script is not in an allowScripts list (and skip it anyway)
 protos/node_modules/.package-lock.json: protos/package.json $(wildcard protos/package-lock.json)
-	npm ci --prefix protos --no-audit --no-fund
+	npm ci --prefix protos --no-audit --no-fund --ignore-scripts
 
 # the web console: npm ci from the committed lockfile, then Vite's build when a source changed (nothing is fetched
 # at run time; the gateway serves the built files)

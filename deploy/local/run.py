@@ -3,9 +3,19 @@
 Steps: create ``var/``; read ``KAM_TOKEN_SECRET`` or generate ``var/token-secret`` once; start a JetStream
 ``nats-server`` (store ``var/nats``, port 4222) unless ``KAM_NATS_URL`` points elsewhere; run every service's
 ``migrate``; start every service of ``kam_kit.registry`` (in its order) and the gateway with ``[name]``-prefixed
-logs; wait
-until every one is SERVING and the gateway's ``/readyz`` answers 200; print the console URL, gRPC ports and the
-demo logins. A crashed service is restarted with backoff. Ctrl-C (or SIGTERM) stops everything and exits 0.
+logs; wait until every one is SERVING and the gateway's ``/readyz`` answers 200; print the console URL, gRPC
+ports, the demo logins and where the first scan is, then follow that scan until it has finished (until then the
+console has no customers to show). A crashed service is restarted with backoff.
+
+Stopping: SIGINT (Ctrl-C), SIGTERM or SIGHUP (the terminal closed) stops everything and exits 0; more of them
+while stopping (make and uv pass a signal on, and the process group gets its own copy) change nothing. Every
+process of the run carries ``KAM_RUN_ID``; after the supervisor has stopped them, any process still carrying the
+mark is stopped too (deploy/local/runguard.py). If run.py itself is killed (SIGKILL), its guardian — a small
+process in its own session, started first — stops what it left, and every service stops by itself once its
+parent is gone (``KAM_SUPERVISOR_PID``, kam_kit.runtime).
+
+Start-up steps run in a thread of their own, so a signal never interrupts one half-way: the main thread only
+waits for a stop, then stops what runs (the start-up thread's current step fails and it ends).
 
 E-mail: unless ``KAM_NOTICE_SMTP_HOST`` is set (a real relay; empty turns e-mail off), the local SMTP sink
 ``deploy/local/mailsink.py`` is started before the services (SMTP 127.0.0.1:1025 ``KAM_MAILSINK_SMTP_PORT``,
@@ -14,21 +24,29 @@ notice service sends its e-mails there — and its SMS, to the sink's ``/sms`` (
 set); the banner prints the viewer's URL.
 
 Configuration is the usual environment (``KAM_<SVC>_GRPC_PORT``, ``KAM_<SVC>_DATABASE_URL``,
-``KAM_GATEWAY_PORT``, ``KAM_DEMO_PASSWORD`` …); see docs and deploy/README.md. ``--plan`` prints what would be
-started, with which ports and databases, and starts nothing.
+``KAM_GATEWAY_PORT``, ``KAM_DEMO_PASSWORD`` …); see docs and deploy/README.md. ``KAM_DEMO_SIZE`` (``tiny``,
+``demo`` — the default — or ``bench``) chooses the demo source's size and ``KAM_VAR_DIR`` where runtime data goes
+(default ``var/``; the tests use both). ``--plan`` prints what would be started, with which ports and databases,
+and starts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import secrets
 import signal
+import subprocess
 import sys
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO, Any
 from urllib.parse import urlsplit
 
+from kam.customer.v1 import scan_pb2
 from kam_devkit.procs import (
     AllOf,
     GrpcHealthProbe,
@@ -42,9 +60,17 @@ from kam_devkit.procs import (
     free_port,
 )
 from kam_kit import registry
+from kam_kit.runtime import SUPERVISOR_PID_ENV
 
-ROOT = Path(__file__).resolve().parents[2]
-VAR = ROOT / "var"
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # runguard, this runner's helper beside it (also when run.py is loaded by path)
+import runguard
+
+ROOT = HERE.parents[1]
+#: runtime data: databases, the demo source, NATS's store, the token secret (``KAM_VAR_DIR`` moves it, e.g. in tests)
+VAR = Path(os.environ.get("KAM_VAR_DIR") or ROOT / "var")
+#: about how long the demo source takes to generate on first start, by ``KAM_DEMO_SIZE`` (measured, 2 cores)
+DEMO_SECONDS = {"tiny": "2", "demo": "45", "bench": "600"}
 DEFAULT_NATS_URL = "nats://127.0.0.1:4222"
 MAILSINK = ROOT / "deploy" / "local" / "mailsink.py"
 #: the sink's ports (a development mail catcher's usual ones, clear of 4222, 8080 and 50050–50055)
@@ -188,13 +214,17 @@ def service_spec(name: str, env: dict[str, str]) -> ProcessSpec:
     )
 
 
-def banner(env: dict[str, str], mailsink: bool = False) -> str:
+def banner(env: dict[str, str], mailsink: bool = False, scan: str | None = None) -> str:
+    """What a new user sees once everything answers: the console, ports, logins — and, with ``scan``, where the
+    first scan is (until it has finished the console has no customers to show)."""
     url = f"http://127.0.0.1:{env['KAM_GATEWAY_PORT']}/"
     lines = [
         "",
         "=" * 72,
         f"  KAM 已启动 / KAM is running:  {url}",
     ]
+    if scan:
+        lines.append(f"  {scan}")
     if mailsink:
         lines.append(
             f"  本地邮件收件箱 / mail sink:   {mailsink_url(env)}   (SMTP 127.0.0.1:{env['KAM_MAILSINK_SMTP_PORT']})"
@@ -212,6 +242,7 @@ def banner(env: dict[str, str], mailsink: bool = False) -> str:
         f"  密码 / password: {env['KAM_DEMO_PASSWORD']}   (KAM_DEMO_PASSWORD)",
         "",
         "  按 Ctrl-C 停止全部进程 / press Ctrl-C to stop everything",
+        "  (或 SIGTERM；再按一次不会中断停止 / or SIGTERM; pressing again does not cut the stop short)",
         "=" * 72,
         "",
     ]
@@ -244,8 +275,285 @@ def plan(env: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def _interrupt(*_: object) -> None:
-    raise KeyboardInterrupt
+class StopRequests:
+    """Where SIGINT, SIGTERM and SIGHUP land: the first asks for a stop, later ones only count.
+
+    ``make`` and ``uv`` pass a signal on, and a signal sent to the process group reaches run.py directly too, so a
+    second or third copy arrives while stopping. The handler never raises and takes no lock (a signal handler
+    runs between two bytecodes of the main thread, which may hold any lock at that moment): it sets a counter that
+    the main thread polls. Every start-up step runs in another thread, which a signal never interrupts.
+    """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.last: int | None = None
+
+    def install(self) -> None:
+        for sig in self.SIGNALS:
+            signal.signal(sig, self._handle)
+
+    def _handle(self, signum: int, _frame: object) -> None:
+        self.count += 1
+        self.last = signum
+
+    @property
+    def requested(self) -> bool:
+        return self.count > 0
+
+    def wait(self, seconds: float) -> bool:
+        """Sleep up to ``seconds`` (in short steps, so a signal is seen at once); True once a stop is requested."""
+        deadline = time.monotonic() + seconds
+        while not self.requested and time.monotonic() < deadline:
+            time.sleep(min(0.1, max(0.0, deadline - time.monotonic())))
+        return self.requested
+
+
+class QuietStream:
+    """A text stream that survives its terminal: once a write fails (the terminal closed — SIGHUP — or the pipe
+    behind it is gone), the descriptor is pointed at /dev/null and the write dropped, so neither the shutdown nor
+    the final flush at exit fails on it."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._stream = stream
+        self._lock = threading.Lock()
+
+    def isatty(self) -> bool:
+        try:
+            return self._stream.isatty()
+        except (OSError, ValueError):
+            return False
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except (OSError, ValueError):
+            self._silence()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except (OSError, ValueError):
+            self._silence()
+
+    def _silence(self) -> None:
+        with self._lock, contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._stream.fileno())
+            os.close(devnull)
+
+
+class StartupStopped(Exception):
+    """A stop was requested during start-up: the start-up thread ends quietly."""
+
+
+# ------------------------------------------------------------------------------------------- the first scan
+
+
+class ScanWatch:
+    """Asks the customer service for its newest scan job (``ScanService.ListScanJobs`` with a service token holding
+    only ``scans.read``) without blocking: a scan may keep the service busy for seconds, so each question is a
+    future with a long deadline (a short one would expire on the server's side and be logged there as an error)."""
+
+    DEADLINE = 30.0
+
+    def __init__(self, env: dict[str, str]) -> None:
+        import grpc
+        from kam.customer.v1 import scan_service_pb2, scan_service_pb2_grpc
+        from kam_kit import auth
+
+        token = auth.issue_service_token(
+            "kam-local-run", env["KAM_TOKEN_SECRET"], permissions=("scans.read",)
+        )
+        self._metadata = ((auth.METADATA_KEY, auth.bearer(token)),)
+        self._request = scan_service_pb2.ListScanJobsRequest(page_size=1)
+        self._channel = grpc.insecure_channel(f"127.0.0.1:{env[registry.get('customer').env('GRPC_PORT')]}")
+        self._stub = scan_service_pb2_grpc.ScanServiceStub(self._channel)
+        self._rpc_error = grpc.RpcError
+
+    def ask(self) -> Any:
+        """A future of the answer (see :meth:`job`)."""
+        return self._stub.ListScanJobs.future(self._request, metadata=self._metadata, timeout=self.DEADLINE)
+
+    def job(self, answer: Any) -> scan_pb2.ScanJob | None:
+        """The newest job from a finished :meth:`ask`, or None (none yet, or no answer)."""
+        try:
+            reply = answer.result()
+        except self._rpc_error:
+            return None
+        return reply.scan_jobs[0] if reply.scan_jobs else None
+
+    def close(self) -> None:
+        self._channel.close()
+
+
+def scan_done(job: scan_pb2.ScanJob | None) -> bool:
+    return job is not None and job.state not in (
+        scan_pb2.ScanJob.STATE_PENDING,
+        scan_pb2.ScanJob.STATE_RUNNING,
+    )
+
+
+SCAN_UNKNOWN = "首次扫描的进度见下方 / the first scan's progress follows below (控制台在其完成前没有客户 / no customers until then)"
+
+
+def scan_line(job: scan_pb2.ScanJob | None) -> str:
+    """One line on the scan: what the console shows until the first scan has finished, and why."""
+    if job is None:
+        return "首次扫描即将开始 / the first scan is about to start (控制台在其完成前没有客户 / no customers until it ends)"
+    state = scan_pb2.ScanJob.State.Name(job.state).removeprefix("STATE_")
+    if job.state == scan_pb2.ScanJob.STATE_SUCCEEDED:
+        return (
+            f"扫描完成 / scan finished: {job.customers_scanned:,} 客户已读 customers read, "
+            f"{job.customers_selected:,} 大客户及候选 key customers and candidates"
+        )
+    if scan_done(job):
+        return f"扫描结束 / scan ended: {state} {job.error_message}".rstrip()
+    return (
+        f"首次扫描 / first scan: {state} {job.progress_percent:.0f} % ({job.phase or '…'}, "
+        f"{job.rows_read:,} 行 rows) — 完成前控制台没有客户 / the console shows no customers until it finishes"
+    )
+
+
+def show_banner_and_follow_scan(
+    env: dict[str, str],
+    mailsink: bool,
+    stop: StopRequests,
+    say: Callable[[str], None],
+    out: Callable[[str], None],
+) -> None:
+    """Print the banner with where the first scan is (waiting at most 3 s for the customer service to say), then
+    report the scan's progress (phase changes and every 10 %) until it has finished or a stop is asked."""
+    watch = ScanWatch(env)
+    try:
+        answer = watch.ask()
+        waited = time.monotonic() + 3
+        while not answer.done() and time.monotonic() < waited and not stop.wait(0.05):
+            pass
+        job = watch.job(answer) if answer.done() else None
+        out(banner(env, mailsink, scan=scan_line(job) if answer.done() else SCAN_UNKNOWN))
+        if scan_done(job):
+            return
+        # the step the banner showed is not repeated
+        last = None if job is None else (job.state, job.phase, int(job.progress_percent // 10))
+        while not stop.requested:
+            if not answer.done():
+                stop.wait(0.2)
+                continue
+            job = watch.job(answer)
+            if scan_done(job):
+                say(scan_line(job) + " — 控制台已可用 / the console now shows the bank")
+                return
+            if job is not None and (step := (job.state, job.phase, int(job.progress_percent // 10))) != last:
+                say(scan_line(job))
+                last = step
+            if stop.wait(2.0):
+                return
+            answer = watch.ask()
+    finally:
+        watch.close()
+
+
+# ---------------------------------------------------------------------------------------------------- main
+
+
+def start_up(
+    supervisor: Supervisor,
+    env: dict[str, str],
+    nats_port: int | None,
+    mailsink: bool,
+    stop: StopRequests,
+    say: Callable[[str], None],
+    out: Callable[[str], None],
+) -> None:
+    """Every start-up step, in order (run in its own thread: a signal never lands in the middle of one)."""
+
+    def step() -> None:
+        if stop.requested:
+            raise StartupStopped
+
+    step()
+    if nats_port is not None:
+        NatsServer(VAR / "nats", port=nats_port, supervisor=supervisor, autorestart=True).start()
+    else:
+        say(f"using NATS at {env['KAM_NATS_URL']} (not starting one)")
+    step()
+    size = env.get("KAM_DEMO_SIZE", "demo")
+    say(
+        f"演示核心系统数据库 demo core-banking source ({size}; first start only: about {DEMO_SECONDS.get(size, '?')} s) …"
+    )
+    code = supervisor.run_all(
+        [
+            ProcessSpec(
+                "demo-source",
+                [
+                    str(console_script("kam-demobank")),
+                    "generate",
+                    "--url",
+                    env["KAM_CUSTOMER_SOURCE_URL"],
+                    "--size",
+                    size,
+                ],
+                cwd=ROOT,
+            )
+        ]
+    )["demo-source"]
+    step()
+    if code != 0:
+        raise RuntimeError(f"demo source generation failed / 演示数据生成失败 (exit {code})")
+    migrations = [
+        ProcessSpec(f"{entry.name}-migrate", [str(console_script(entry.script)), "migrate"], cwd=ROOT)
+        for entry in registry.processes()
+    ]
+    failed = {name: code for name, code in supervisor.run_all(migrations).items() if code != 0}
+    step()
+    if failed:
+        raise RuntimeError(f"migrations failed / 数据库迁移失败: {failed}")
+    if mailsink:  # before the notice service, which sends its e-mail there
+        supervisor.start(mailsink_spec(env))
+        step()
+    # all at once (start-up is mostly imports); the gateway is ready once /readyz sees every backend
+    supervisor.start_many(service_spec(entry.name, env) for entry in registry.processes())
+    step()
+    # new transactions keep arriving in the source and, in real time, on the CDC subject
+    supervisor.start(
+        ProcessSpec(
+            "live",
+            [
+                str(console_script("kam-demobank")),
+                "live",
+                "--url",
+                env["KAM_CUSTOMER_SOURCE_URL"],
+                "--rate",
+                env["KAM_DEMO_LIVE_RATE"],
+                "--nats",
+                env["KAM_NATS_URL"],
+            ],
+            env=env,
+            cwd=ROOT,
+            autorestart=True,
+        )
+    )
+    step()
+    show_banner_and_follow_scan(env, mailsink, stop, say, out)
+
+
+def start_guardian(run_id: str) -> tuple[subprocess.Popen[bytes], int]:
+    """The run's guardian (deploy/local/runguard.py) in its own session, holding the read end of a pipe whose
+    write end only this process has: when this process ends — SIGKILL included — the guardian stops whatever of
+    the run is left."""
+    read, write = os.pipe()
+    guardian = subprocess.Popen(
+        [sys.executable, str(HERE / "runguard.py"), run_id, str(read)],
+        pass_fds=(read,),
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+        env={k: v for k, v in os.environ.items() if k != runguard.MARK},
+    )
+    os.close(read)
+    return guardian, write
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -255,83 +563,67 @@ def main(argv: list[str] | None = None) -> int:
     if args.plan:
         print(plan(environment(secret=False)))
         return 0
-    VAR.mkdir(exist_ok=True)
+    stop = StopRequests()
+    stop.install()  # first of all: from here on a signal only asks for a stop
+    VAR.mkdir(parents=True, exist_ok=True)
     os.chdir(ROOT)
-    env = environment()
-    signal.signal(signal.SIGTERM, _interrupt)  # SIGINT already raises KeyboardInterrupt
+    stdout, stderr = QuietStream(sys.stdout), QuietStream(sys.stderr)
 
     def say(message: str) -> None:
-        print(f"[kam] {message}", file=sys.stderr, flush=True)
+        stderr.write(f"[kam] {message}\n")
+        stderr.flush()
 
+    def out(text: str) -> None:
+        stdout.write(text + "\n")
+        stdout.flush()
+
+    env = environment()
+    run_id = env.setdefault(runguard.MARK, secrets.token_hex(8))
+    env[SUPERVISOR_PID_ENV] = str(os.getpid())  # the services stop by themselves once this process is gone
+    guardian, lifeline = start_guardian(run_id)
     nats_port = choose_nats(env, say)
     mailsink = choose_mailsink(env, say)
-    supervisor = Supervisor(sink=TerminalSink(), env={**os.environ, **env}, on_event=say)
-    try:
-        if nats_port is not None:
-            NatsServer(VAR / "nats", port=nats_port, supervisor=supervisor, autorestart=True).start()
-        else:
-            say(f"using NATS at {env['KAM_NATS_URL']} (not starting one)")
-        say("演示核心系统数据库 demo core-banking source (first start: about 30 s) …")
-        code = supervisor.run_all(
-            [
-                ProcessSpec(
-                    "demo-source",
-                    [
-                        str(console_script("kam-demobank")),
-                        "generate",
-                        "--url",
-                        env["KAM_CUSTOMER_SOURCE_URL"],
-                    ],
-                    cwd=ROOT,
-                )
-            ]
-        )["demo-source"]
-        if code != 0:
-            raise RuntimeError(f"demo source generation failed / 演示数据生成失败 (exit {code})")
-        migrations = [
-            ProcessSpec(f"{entry.name}-migrate", [str(console_script(entry.script)), "migrate"], cwd=ROOT)
-            for entry in registry.processes()
-        ]
-        failed = {name: code for name, code in supervisor.run_all(migrations).items() if code != 0}
-        if failed:
-            raise RuntimeError(f"migrations failed / 数据库迁移失败: {failed}")
-        if mailsink:  # before the notice service, which sends its e-mail there
-            supervisor.start(mailsink_spec(env))
-        # all at once (start-up is mostly imports); the gateway is ready once /readyz sees every backend
-        supervisor.start_many(service_spec(entry.name, env) for entry in registry.processes())
-        # new transactions keep arriving in the source and, in real time, on the CDC subject
-        supervisor.start(
-            ProcessSpec(
-                "live",
-                [
-                    str(console_script("kam-demobank")),
-                    "live",
-                    "--url",
-                    env["KAM_CUSTOMER_SOURCE_URL"],
-                    "--rate",
-                    env["KAM_DEMO_LIVE_RATE"],
-                    "--nats",
-                    env["KAM_NATS_URL"],
-                ],
-                env=env,
-                cwd=ROOT,
-                autorestart=True,
-            )
-        )
-        print(banner(env, mailsink), flush=True)
-        threading.Event().wait()  # until Ctrl-C / SIGTERM
-        return 0
-    except KeyboardInterrupt:
+    supervisor = Supervisor(sink=TerminalSink(stdout), env={**os.environ, **env}, on_event=say)
+    failure: list[BaseException] = []
+
+    def starting() -> None:
+        try:
+            start_up(supervisor, env, nats_port, mailsink, stop, say, out)
+        except StartupStopped:
+            pass
+        except BaseException as exc:  # noqa: BLE001 (reported by the main thread, which stops everything)
+            if not stop.requested:
+                failure.append(exc)
+
+    startup = threading.Thread(target=starting, name="start-up", daemon=True)
+    startup.start()
+    while not stop.wait(0.5) and not failure:
+        pass
+    code = 0
+    if failure:
+        say(f"start-up failed / 启动失败: {failure[0]}")
+        code = 1
+    else:
         say("stopping … / 正在停止…")
-        return 0
-    except Exception as exc:  # noqa: BLE001 (report and stop everything we started)
-        say(f"start-up failed: {exc}")
-        return 1
-    finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the shutdown short
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    # stop what runs; the start-up thread's current step then fails and it ends (a process it started in the
+    # meantime is stopped by the next round)
+    supervisor.stop_all()
+    deadline = time.monotonic() + 60
+    while startup.is_alive() and time.monotonic() < deadline:
+        startup.join(timeout=1)
         supervisor.stop_all()
-        say("all processes stopped")
+    left = runguard.sweep(run_id, grace=10)
+    if left:
+        say(f"stopped {len(left)} more process(es) of this run: {left}")
+    os.close(lifeline)  # the guardian finds nothing left and exits
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        guardian.wait(timeout=15)
+    more = stop.count - 1 if stop.requested else 0
+    say(
+        "all processes stopped / 已全部停止"
+        + (f" ({more} more signal(s) while stopping: ignored)" if more > 0 else "")
+    )
+    return code
 
 
 if __name__ == "__main__":

@@ -9,8 +9,9 @@ to :func:`cli_main`, which gives it the ``serve`` and ``migrate`` commands. ``se
 4. connects to NATS in the background (retrying; the outbox keeps events safe meanwhile), ensures the service's
    stream, and runs the outbox relay and the event consumers; follows the identity service's revoked sessions
    and service tokens (:mod:`kam_kit.revocation`), which every call's token is checked against;
-5. on SIGTERM/SIGINT: health NOT_SERVING, in-flight calls get the grace period, background work stops, the
-   NATS connection drains, telemetry flushes.
+5. on SIGTERM/SIGINT — or when the local supervisor that started it is gone (``KAM_SUPERVISOR_PID``, set by
+   ``make run``) — health NOT_SERVING, in-flight calls get the grace period, background work stops, the NATS
+   connection drains, telemetry flushes.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import contextlib
 import functools
 import importlib
 import logging
+import os
 import signal
 import sys
 import uuid
@@ -521,15 +523,37 @@ async def serve_until_signalled(
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stopping.set)
+    watch = asyncio.create_task(_watch_supervisor(stopping), name="watch-supervisor")
     try:
         await start()
         heap.freeze_start_up()
         await stopping.wait()
     finally:
         log.info("shutting down")
+        watch.cancel()
         await stop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)
+
+
+#: Set by a local supervisor (``make run``'s deploy/local/run.py) to its pid: the process stops by itself, as on
+#: SIGTERM, once that parent is gone (killed with SIGKILL, say) instead of running on as an orphan holding its port.
+SUPERVISOR_PID_ENV = "KAM_SUPERVISOR_PID"
+
+
+async def _watch_supervisor(stopping: asyncio.Event, every: float = 1.0) -> None:
+    """With ``KAM_SUPERVISOR_PID`` naming this process's parent, set ``stopping`` when the parent goes away (the
+    process is re-parented). Not set, or not our parent (a process the service started in turn): nothing."""
+    try:
+        parent = int(os.environ.get(SUPERVISOR_PID_ENV, "0"))
+    except ValueError:
+        return
+    if parent <= 1 or os.getppid() != parent:
+        return
+    while os.getppid() == parent:
+        await asyncio.sleep(every)
+    log.warning("supervisor gone; stopping", extra={"supervisor_pid": parent})
+    stopping.set()
 
 
 def _swap(found: tuple[Callable, str], servicer: object) -> tuple[Callable, object, str]:
