@@ -643,3 +643,12 @@ async def test_mining_explains_each_customer_within_scope(center) -> None:
     assert "50%" in products["钱*"]["explanation"]
     backtest = _rows(await _create(stub, hq, Kind.REPORT_KIND_CHURN_RISK, dimension="backtest"))
     assert backtest["中高风险（≥25分）"]["population"] == 3  # 钱二 had nothing 90 days before the end
+
+
+async def test_products_are_types_or_the_cores_codes(center) -> None:
+    stub, caller = center
+    hq = caller(*HQ)
+    wealth = _totals(await _create(stub, hq, Kind.REPORT_KIND_REGIONAL_SALES, products=["WEALTH"]))
+    assert Decimal(wealth["assets_under_management"]) == Decimal(500_000)  # a2
+    by_code = _totals(await _create(stub, hq, Kind.REPORT_KIND_REGIONAL_SALES, products=["TD1Y", "FUND"]))
+    assert Decimal(by_code["assets_under_management"]) == Decimal(2_700_000)  # a3 2.5M + a6 200k

@@ -6166,7 +6166,10 @@ export interface components {
             endDate: components["schemas"]["google.type.Date"];
             /** @description Restrict to these org units and their sub-units, `orgUnits/{org_unit}`; empty means the caller's scope. */
             orgUnits?: string[];
-            /** @description Restrict to these product codes. */
+            /**
+             * @description Restrict to these products: product types (`DEMAND_DEPOSIT`, `TIME_DEPOSIT`, `LOAN`, `WEALTH`, `CREDIT_CARD`,
+             *      `FUND`) or the core's product codes (e.g. `TD-3Y`), or both.
+             */
             products?: string[];
             /** @description Restrict to the customers of these relationship managers, `users/{user}`. */
             relationshipManagers?: string[];

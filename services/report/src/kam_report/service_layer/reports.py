@@ -152,7 +152,13 @@ def _customer_filters(query: Query, tree: OrgTree) -> list[Any]:
 
 
 def _account_filters(query: Query) -> list[Any]:
-    return [AccountFact.product.in_(query.products)] if query.products else []
+    """``products`` names product types (``WEALTH`` …) or the core's product codes (``TD-3Y`` …), or both."""
+    if not query.products:
+        return []
+    kinds = [p for p in query.products if p in PRODUCT_TYPES]
+    codes = [p for p in query.products if p not in PRODUCT_TYPES]
+    terms = ([AccountFact.type.in_(kinds)] if kinds else []) + ([AccountFact.product.in_(codes)] if codes else [])
+    return [or_(*terms)]
 
 
 # --- the measures ----------------------------------------------------------------------------------------------
