@@ -6,6 +6,7 @@ import { Avatar, Button, Dropdown, Grid, Layout, Menu, Space, Typography } from 
 import { type ReactNode, Suspense, useEffect } from "react";
 import { Link, useLocation, useNavigate } from "react-router-dom";
 
+import { FirstScanBanner } from "@/components/FirstScanBanner";
 import { LanguageSelect } from "@/components/LanguageSelect";
 import { PageLoading } from "@/components/PageState";
 import { SearchBox } from "@/features/search/SearchBox";
@@ -107,7 +108,7 @@ export function Shell({ children }: { children: ReactNode }) {
   const location = useLocation();
   const visible = ROUTES.filter((r) => can(me, r.permission));
   const selected = menuKeyFor(location.pathname);
-  const body = <Suspense fallback={<PageLoading />}>{children}</Suspense>;
+  const body = <Suspense fallback={<PageLoading />}><FirstScanBanner />{children}</Suspense>;
 
   if (phone) {
     const tabs = visible.filter((r) => r.phone);

@@ -2,6 +2,7 @@
 // page needs (the same permission names the API enforces). Pages load lazily, one chunk each.
 import {
   AlertOutlined,
+  BarChartOutlined,
   BellOutlined,
   CarryOutOutlined,
   ControlOutlined,
@@ -122,6 +123,8 @@ const CampaignListPage = lazyPage(() => import("@/features/campaigns/CampaignLis
 const CampaignBuilderPage = lazyPage(() => import("@/features/campaigns/CampaignBuilderPage"));
 const CampaignPage = lazyPage(() => import("@/features/campaigns/CampaignPage"));
 const CampaignTargetsPage = lazyPage(() => import("@/features/campaigns/CampaignTargetsPage"));
+const ReportsPage = lazyPage(() => import("@/features/reports/ReportsPage"));
+const ReportPage = lazyPage(() => import("@/features/reports/ReportPage"));
 
 export const ROUTES: AppRoute[] = [
   { path: "/", label: "nav.home", icon: <DashboardOutlined />, ...HomePage, prefetch: homeData, menu: true, phone: true },
@@ -196,6 +199,18 @@ export const ROUTES: AppRoute[] = [
   { path: "/campaigns/:id", label: "nav.campaigns", permission: "campaigns.read", ...CampaignPage },
   { path: "/campaigns/:id/edit", label: "nav.campaigns", permission: "campaigns.manage", ...CampaignBuilderPage },
   { path: "/campaigns/:id/targets", label: "nav.campaigns", permission: "campaigns.read", ...CampaignTargetsPage },
+  {
+    path: "/reports",
+    label: "nav.reports",
+    icon: <BarChartOutlined />,
+    permission: "reports.read",
+    ...ReportsPage,
+    menu: true,
+  },
+  // before /reports/:id, which its address also matches (routeFor takes the first); the page itself says why a
+  // caller without reports.create cannot run one
+  { path: "/reports/new", label: "nav.reports", permission: "reports.read", ...ReportPage },
+  { path: "/reports/:id", label: "nav.reports", permission: "reports.read", ...ReportPage },
   {
     path: "/messages",
     label: "nav.messages",

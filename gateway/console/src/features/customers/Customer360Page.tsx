@@ -16,6 +16,7 @@ import { can, useMe } from "@/lib/session";
 import { useI18n } from "@/locales/i18n";
 
 import { unmaskedCustomer, useCustomer, useCustomerTier, useTierHistory, useTierNames } from "./api";
+import { InsightCard } from "./InsightCard";
 import { AccountsTab, CreditTab, ContactsTab, InteractionForm, InteractionsTab, StructureTab, TierPanel, TransactionsTab } from "./parts";
 import { TierOverride } from "./TierOverride";
 
@@ -126,6 +127,7 @@ export default function Customer360Page() {
           </Col>
         ))}
       </Row>
+      <InsightCard id={id} />
       {phone ? (
         sections.map((s) => (
           <Card key={s.key} size="small" title={s.label} style={{ marginBottom: 12 }}>
