@@ -652,3 +652,18 @@ async def test_products_are_types_or_the_cores_codes(center) -> None:
     assert Decimal(wealth["assets_under_management"]) == Decimal(500_000)  # a2
     by_code = _totals(await _create(stub, hq, Kind.REPORT_KIND_REGIONAL_SALES, products=["TD1Y", "FUND"]))
     assert Decimal(by_code["assets_under_management"]) == Decimal(2_700_000)  # a3 2.5M + a6 200k
+
+
+@pytest.mark.parametrize(
+    "kind", [k for k in report_pb2.ReportKind.values() if k != Kind.REPORT_KIND_UNSPECIFIED], ids=Kind.Name
+)
+async def test_every_kind_is_computed_for_every_scope(center, kind) -> None:
+    """Each kind answers STATE_SUCCEEDED for head office, a branch manager and a relationship manager."""
+    stub, caller = center
+    for metadata in (
+        caller(*HQ),
+        caller(BRANCH_MANAGER, subject="users/b1", org_unit="orgUnits/B1"),
+        caller(RELATIONSHIP_MANAGER, subject="users/zhang", org_unit="orgUnits/S11", staff_code="E1"),
+    ):
+        report = await _create(stub, metadata, kind)
+        assert report.columns and report.data_time.seconds > 0

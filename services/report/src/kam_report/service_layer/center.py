@@ -184,7 +184,7 @@ async def compute(
     elif kind in MINING:
         table = await MINING[kind](session, query, mined)
     else:
-        table = await reports.REPORTS[kind](session, query)
+        table = await reports_registry()[kind](session, query)
     if table.data_time is None:
         table = replace(table, data_time=await reports.data_time(session))
     return table
