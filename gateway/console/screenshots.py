@@ -66,6 +66,7 @@ async def shoot(url: str, user: str) -> list[Path]:
             await page.screenshot(path=written[-1], full_page=device == "phone")
             await context.close()
         written += await _work_pages(browser, url)
+        written += await _report_pages(browser, url)
         await browser.close()
     return written
 
@@ -104,6 +105,28 @@ async def _work_pages(browser, url: str) -> list[Path]:
     written.append(OUT / "phone-campaign-targets.png")
     await page.screenshot(path=written[-1], full_page=True)
     await context.close()
+    return written
+
+
+async def _report_pages(browser, url: str) -> list[Path]:
+    """报表中心: head office's catalogue and a regional sales report on a desktop; the branch manager's on a phone."""
+    written: list[Path] = []
+    for device, viewport, user in (("desktop", DESKTOP, "hq_leader"), ("phone", PHONE, "branch_manager")):
+        context = await browser.new_context(viewport=viewport, locale="zh-CN", service_workers="block")
+        page = await context.new_page()
+        await sign_in(page, url, user)
+        if device == "desktop":
+            await page.goto(f"{url}/reports")
+            await page.get_by_test_id("report-catalogue").wait_for()
+            written.append(OUT / "desktop-reports.png")
+            await page.screenshot(path=written[-1], full_page=True)
+        await page.goto(f"{url}/reports/new?kind=REGIONAL_SALES")
+        await page.get_by_test_id("report-submit").click()
+        await page.get_by_test_id("report-data").wait_for()
+        await page.wait_for_timeout(1200)  # charts animate in
+        written.append(OUT / f"{device}-report.png")
+        await page.screenshot(path=written[-1], full_page=True)
+        await context.close()
     return written
 
 

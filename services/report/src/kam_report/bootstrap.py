@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from kam.customer.v1 import events_pb2
@@ -29,7 +30,9 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
     db = Database(settings.database_url)
     app = ServiceApp(settings=settings, db=db, metadata=Base.metadata, versions_dir=MIGRATIONS, clock=clock)
     pages = pagination.OffsetPages(pagination.page_secret(settings.token_secret.reveal()))
-    app.serve(ReportServicer(db, ReportCenter(db, clock), pages))
+    center = ReportCenter(db, clock)
+    app.serve(ReportServicer(db, center, pages))
+    app.background.append(functools.partial(center.insights.keep_warm, db, clock))
     app.consume(
         "customer",
         {

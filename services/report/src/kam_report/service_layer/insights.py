@@ -2,12 +2,14 @@
 profiles the RFM segments, the churn-risk scores and the next-best-product rules (:mod:`kam_report.domain.mining`).
 
 The model is built over every customer the store holds (quintiles and rules need the population) and cached per
-day and data time; what a caller sees of it is limited to their scope like every report.
+day for :data:`MODEL_SECONDS`, kept warm in the background (:meth:`Insights.keep_warm`); what a caller sees of it
+is limited to their scope like every report.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -25,7 +27,9 @@ from kam_report.service_layer import reports
 from kam_report.service_layer.reports import ASSET_TYPES, OrgTree
 
 ZERO = Decimal(0)
-#: A model is rebuilt at most this often (seconds), and whenever the store's data time moves.
+log = logging.getLogger(__name__)
+#: A model serves this long (seconds) before it is fitted again on the store as it is then (mining moves slowly; a
+#: live feed moves the data time every second).
 MODEL_SECONDS = 300.0
 
 
@@ -146,11 +150,18 @@ class Insights:
         self._lock = asyncio.Lock()
 
     async def model(self, session: AsyncSession, day: date) -> Model:
-        data_time = await reports.data_time(session)
         async with self._lock:
             cached = self._models.get(day)
-            if cached and cached.data_time == data_time and time.monotonic() - cached.built < MODEL_SECONDS:
-                return cached
+            population = int(
+                await session.scalar(select(func.count()).where(CustomerFact.type != "PENDING")) or 0
+            )
+            if (
+                cached
+                and len(cached.profiles) == population
+                and time.monotonic() - cached.built < MODEL_SECONDS
+            ):
+                return cached  # the same customers, fitted recently: new customers (a scan) fit it again
+            data_time = await reports.data_time(session)
             profiles = await profiles_on(session, day)
             population = list(profiles.values())
             segmentation = mining.segment_customers(population, day)
@@ -168,6 +179,16 @@ class Insights:
             )
             self._models = {day: model}
             return model
+
+    async def keep_warm(self, db, clock) -> None:
+        """Fit today's model now and again before it expires, so that the 360 page never waits for it."""
+        while True:
+            try:
+                async with db.read() as session:
+                    await self.model(session, clock.now().astimezone(reports.BANK_TZ).date())
+            except Exception:
+                log.warning("mining model warm-up failed; retrying", exc_info=True)
+            await asyncio.sleep(MODEL_SECONDS * 0.9)
 
 
 async def _in_scope(session: AsyncSession, query: Query) -> set[str]:

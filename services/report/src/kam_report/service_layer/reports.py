@@ -157,7 +157,9 @@ def _account_filters(query: Query) -> list[Any]:
         return []
     kinds = [p for p in query.products if p in PRODUCT_TYPES]
     codes = [p for p in query.products if p not in PRODUCT_TYPES]
-    terms = ([AccountFact.type.in_(kinds)] if kinds else []) + ([AccountFact.product.in_(codes)] if codes else [])
+    terms = ([AccountFact.type.in_(kinds)] if kinds else []) + (
+        [AccountFact.product.in_(codes)] if codes else []
+    )
     return [or_(*terms)]
 
 
