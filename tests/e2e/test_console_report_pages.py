@@ -46,8 +46,14 @@ def stack(
 
 
 async def _api(base: str, user: str, method: str, path: str, **kwargs) -> dict:
+    """One call as a well-behaved client makes it: a 429 is waited out for its ``Retry-After`` (a few times)."""
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-        reply = await client.request(method, path, headers=await _bearer(client, user), **kwargs)
+        headers = await _bearer(client, user)
+        for _ in range(5):
+            reply = await client.request(method, path, headers=headers, **kwargs)
+            if reply.status_code != 429:
+                break
+            await asyncio.sleep(float(reply.headers.get("retry-after", "1")))
         assert reply.status_code == 200, reply.text
         return reply.json()
 

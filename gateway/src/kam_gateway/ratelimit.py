@@ -30,7 +30,8 @@ LIMITS: dict[str, Limit] = {
     "/kam.customer.v1.ScanService/CreateScanJob": Limit("scan", rate=1 / 60, burst=3),
     "/kam.customer.v1.TierService/SimulateTierRuleSet": Limit("simulation", rate=1 / 6, burst=5),
     "/kam.customer.v1.CustomerService/SearchCustomers": Limit("search", rate=20, burst=60),
-    "/kam.report.v1.ReportService/CreateReport": Limit("report", rate=1 / 6, burst=5),
+    # A drill-down click is a report: a leader clicks through a few levels quickly.
+    "/kam.report.v1.ReportService/CreateReport": Limit("report", rate=1 / 2, burst=20),
     "/kam.report.v1.ReportService/ExportReport": Limit("export", rate=1 / 6, burst=5),
     "/kam.identity.v1.SystemService/GetSystemHealth": Limit("system health", rate=1, burst=10),
 }
