@@ -25,13 +25,18 @@ class Limit:
     burst: int
 
 
+#: Computing a report, asked for directly or by running a schedule now.
+REPORTS = Limit("report", rate=1 / 2, burst=20)
+
 #: gRPC method → its limit. Rates are per caller.
 LIMITS: dict[str, Limit] = {
     "/kam.customer.v1.ScanService/CreateScanJob": Limit("scan", rate=1 / 60, burst=3),
     "/kam.customer.v1.TierService/SimulateTierRuleSet": Limit("simulation", rate=1 / 6, burst=5),
     "/kam.customer.v1.CustomerService/SearchCustomers": Limit("search", rate=20, burst=60),
     # A drill-down click is a report: a leader clicks through a few levels quickly.
-    "/kam.report.v1.ReportService/CreateReport": Limit("report", rate=1 / 2, burst=20),
+    "/kam.report.v1.ReportService/CreateReport": REPORTS,
+    # A run now computes a report and sends an e-mail: the same bucket as CreateReport.
+    "/kam.report.v1.ReportService/RunReportSchedule": REPORTS,
     "/kam.report.v1.ReportService/ExportReport": Limit("export", rate=1 / 6, burst=5),
     "/kam.identity.v1.SystemService/GetSystemHealth": Limit("system health", rate=1, burst=10),
 }

@@ -118,14 +118,14 @@ SERVICES: tuple[Service, ...] = (
         "notice",
         50054,
         produces_events=True,
-        consumes=("customer", "alert", "task"),
+        consumes=("customer", "alert", "task", "report"),
         summary="announcements and delivery of notifications.",
     ),
-    Service(  # publishes nothing (kam.report.v1 has no events): no stream, no outbox relay
+    Service(  # publishes scheduled reports for the notice service to deliver
         "report",
         50055,
-        produces_events=False,
-        consumes=("customer",),
+        produces_events=True,
+        consumes=("customer", "alert", "task"),
         summary="analytical store and report center.",
         heavy=True,
     ),

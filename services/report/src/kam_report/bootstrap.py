@@ -6,13 +6,14 @@ import functools
 from pathlib import Path
 
 from kam.customer.v1 import events_pb2
-from kam_kit import pagination
+from kam.identity.v1 import events_pb2 as identity_events
+from kam_kit import directory, pagination
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.db import Database
 from kam_kit.runtime import ServiceApp
 from kam_kit.settings import ServiceSettings
 
-from kam_report.adapters.orm import Base
+from kam_report.adapters.orm import Base, UserCopy
 from kam_report.entrypoints.grpc_api import ReportServicer
 from kam_report.service_layer import activity, store
 from kam_report.service_layer.center import ReportCenter
@@ -22,6 +23,7 @@ from kam_report.service_layer.projections import (
     on_org_unit_updated,
     on_tier_changed,
 )
+from kam_report.service_layer.schedules import ReportSchedules
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -31,8 +33,10 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
     app = ServiceApp(settings=settings, db=db, metadata=Base.metadata, versions_dir=MIGRATIONS, clock=clock)
     pages = pagination.OffsetPages(pagination.page_secret(settings.token_secret.reveal()))
     center = ReportCenter(db, clock)
-    app.serve(ReportServicer(db, center, pages))
+    schedules = ReportSchedules(db, center, clock)
+    app.serve(ReportServicer(db, center, pages, schedules))
     app.background.append(functools.partial(center.insights.keep_warm, db, clock))
+    app.background.append(schedules.keep_running)
     app.consume(
         "customer",
         {
@@ -44,4 +48,6 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
     )
     app.consume("alert", activity.ALERT_HANDLERS)
     app.consume("task", activity.TASK_HANDLERS)
+    users = directory.updater(UserCopy)
+    app.consume("identity", {identity_events.UserCreated: users, identity_events.UserUpdated: users})
     return app

@@ -1747,6 +1747,81 @@ export interface paths {
         patch: operations["TaskAutomationService_UpdateRecurringTask"];
         trace?: never;
     };
+    "/v1/reportSchedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists the caller's report schedules, by title
+         * @description Lists the caller's report schedules, by title.
+         */
+        get: operations["ReportService_ListReportSchedules"];
+        put?: never;
+        /**
+         * Schedules a report (定时报表): at every time its cron matches (the bank's local time) the report is computed
+         * @description Schedules a report (定时报表): at every time its cron matches (the bank's local time) the report is computed
+         *      over its owner's data scope for the period asked for, and e-mailed to the owner as an attachment by the
+         *      notice service. The caller owns it; nobody else sees it.
+         */
+        post: operations["ReportService_CreateReportSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reportSchedules/{reportSchedule}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Gets one of the caller's report schedules
+         * @description Gets one of the caller's report schedules.
+         */
+        get: operations["ReportService_GetReportSchedule"];
+        put?: never;
+        post?: never;
+        /**
+         * Deletes a report schedule (the reports it made stay)
+         * @description Deletes a report schedule (the reports it made stay).
+         */
+        delete: operations["ReportService_DeleteReportSchedule"];
+        options?: never;
+        head?: never;
+        /**
+         * Changes a report schedule (title, conditions, period, cron, format, paused or not)
+         * @description Changes a report schedule (title, conditions, period, cron, format, paused or not).
+         */
+        patch: operations["ReportService_UpdateReportSchedule"];
+        trace?: never;
+    };
+    "/v1/reportSchedules/{reportSchedule}:run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Runs a report schedule now (试发送): computes the report and e-mails it as a scheduled run would; the
+         * @description Runs a report schedule now (试发送): computes the report and e-mails it as a scheduled run would; the
+         *      schedule's next run is unchanged.
+         */
+        post: operations["ReportService_RunReportSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reports": {
         parameters: {
             query?: never;
@@ -6056,6 +6131,8 @@ export interface components {
         };
         /** @description Response for ReportService.DeleteReport. */
         "kam.report.v1.DeleteReportResponse": Record<string, never>;
+        /** @description Response for ReportService.DeleteReportSchedule. */
+        "kam.report.v1.DeleteReportScheduleResponse": Record<string, never>;
         /** @description Response for ReportService.ExportReport. */
         "kam.report.v1.ExportReportResponse": {
             /** @description The file's bytes. */
@@ -6064,6 +6141,18 @@ export interface components {
             contentType?: string;
             /** @description The file name, e.g. `地区销售额统计表_2026Q1.csv`. */
             filename?: string;
+        };
+        /** @description Response for ReportService.ListReportSchedules. */
+        "kam.report.v1.ListReportSchedulesResponse": {
+            /** @description Token for the next page; empty on the last page. */
+            nextPageToken?: string;
+            /** @description The page of results. */
+            reportSchedules?: components["schemas"]["kam.report.v1.ReportSchedule"][];
+            /**
+             * Format: int32
+             * @description Total number of the caller's schedules.
+             */
+            totalSize?: number;
         };
         /** @description Response for ReportService.ListReports. */
         "kam.report.v1.ListReportsResponse": {
@@ -6192,6 +6281,73 @@ export interface components {
             drillDown?: string;
             /** @description Cells in column order: strings, numbers, or null. */
             values?: unknown[];
+        };
+        /**
+         * @description A scheduled report (定时报表): a report's kind and conditions, the period each run covers and when it runs. Each
+         *      run computes the report over its owner's data scope and the notice service e-mails it to the owner as an
+         *      attachment (to the e-mail address of their user; none → the inbox only).
+         */
+        "kam.report.v1.ReportSchedule": {
+            /**
+             * Format: date-time
+             * @description When it was created.
+             */
+            readonly createTime?: string;
+            /**
+             * @description When it runs: a 5-field cron expression (minute hour day-of-month month day-of-week) in the bank's local
+             *      time (Asia/Shanghai), e.g. `0 8 * * 1` for 08:00 every Monday. At most once an hour.
+             */
+            cron: string;
+            /** @description Title, the subject of its e-mails; defaults to the kind's name. */
+            displayName?: string;
+            /** @description Checksum for optimistic concurrency (UpdateReportSchedule, DeleteReportSchedule). */
+            readonly etag?: string;
+            /**
+             * @description The attachment's format; unset → XLSX.
+             * @enum {string}
+             */
+            format?: "EXPORT_FORMAT_UNSPECIFIED" | "EXPORT_FORMAT_CSV" | "EXPORT_FORMAT_XLSX" | "EXPORT_FORMAT_PDF";
+            /**
+             * @description The kind of report.
+             * @enum {string}
+             */
+            kind: "REPORT_KIND_UNSPECIFIED" | "REPORT_KIND_REGIONAL_SALES" | "REPORT_KIND_TOP_CUSTOMERS" | "REPORT_KIND_TOP_RELATIONSHIP_MANAGERS" | "REPORT_KIND_CUSTOMER_SALES" | "REPORT_KIND_CROSS_SELLING" | "REPORT_KIND_SALES_SUMMARY" | "REPORT_KIND_TIER_DISTRIBUTION" | "REPORT_KIND_WORK_EFFICIENCY" | "REPORT_KIND_DEPOSIT_ANALYSIS" | "REPORT_KIND_ALERT_SUMMARY" | "REPORT_KIND_CAMPAIGN_RESULTS" | "REPORT_KIND_CUSTOMER_SEGMENTS" | "REPORT_KIND_CHURN_RISK" | "REPORT_KIND_NEXT_BEST_PRODUCT";
+            /** @description Why its last run failed; empty when it succeeded. */
+            readonly lastError?: string;
+            /** @description The report its last run made, `reports/{report}`. */
+            readonly lastReport?: string;
+            /**
+             * Format: date-time
+             * @description When it last ran.
+             */
+            readonly lastRunTime?: string;
+            /** @description Resource name, `reportSchedules/{report_schedule}`. */
+            name?: string;
+            /**
+             * Format: date-time
+             * @description When it runs next (none while paused).
+             */
+            readonly nextRunTime?: string;
+            /** @description Who owns it and receives it, `users/{user}`. */
+            readonly owner?: string;
+            parameters: components["schemas"]["kam.report.v1.ReportParameters"];
+            /** @description Paused: no run until resumed. */
+            paused?: boolean;
+            /**
+             * @description The period each run covers; unset → the parameters' dates.
+             * @enum {string}
+             */
+            period?: "SCHEDULE_PERIOD_UNSPECIFIED" | "SCHEDULE_PERIOD_PREVIOUS_DAY" | "SCHEDULE_PERIOD_LAST_7_DAYS" | "SCHEDULE_PERIOD_PREVIOUS_MONTH" | "SCHEDULE_PERIOD_MONTH_TO_DATE" | "SCHEDULE_PERIOD_PREVIOUS_QUARTER" | "SCHEDULE_PERIOD_YEAR_TO_DATE";
+            /**
+             * Format: date-time
+             * @description When it was last changed.
+             */
+            readonly updateTime?: string;
+        };
+        /** @description Request for ReportService.RunReportSchedule. */
+        "kam.report.v1.RunReportScheduleRequest": {
+            /** @description The schedule, `reportSchedules/{report_schedule}`. */
+            name: string;
         };
         /** @description The number of customers in one tier. */
         "kam.report.v1.TierCount": {
@@ -11451,6 +11607,221 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["kam.task.v1.RecurringTask"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ReportService_ListReportSchedules: {
+        parameters: {
+            query?: {
+                /** @description Maximum number of results: default 50, maximum 500 (larger values are coerced). */
+                pageSize?: number;
+                /** @description The `next_page_token` of a previous call; other parameters must be unchanged. */
+                pageToken?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.report.v1.ListReportSchedulesResponse"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ReportService_CreateReportSchedule: {
+        parameters: {
+            query?: {
+                /** @description Optional idempotency key (a UUID): a repeat returns the schedule created by the first request. */
+                requestId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["kam.report.v1.ReportSchedule"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.report.v1.ReportSchedule"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ReportService_GetReportSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 字段 name 的一段 (a segment of field name) */
+                reportSchedule: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.report.v1.ReportSchedule"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ReportService_DeleteReportSchedule: {
+        parameters: {
+            query?: {
+                /** @description When set, must match the current etag. */
+                etag?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 字段 name 的一段 (a segment of field name) */
+                reportSchedule: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.report.v1.DeleteReportScheduleResponse"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ReportService_UpdateReportSchedule: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The fields to change: `display_name`, `parameters`, `period`, `cron`, `format`, `paused`; empty means all
+                 *      of them.
+                 */
+                updateMask?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 字段 report_schedule.name 的一段 (a segment of field report_schedule.name) */
+                reportSchedule: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["kam.report.v1.ReportSchedule"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.report.v1.ReportSchedule"];
+                };
+            };
+            /** @description 错误 (error) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ReportService_RunReportSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 字段 name 的一段 (a segment of field name) */
+                reportSchedule: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["kam.report.v1.RunReportScheduleRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["kam.report.v1.Report"];
                 };
             };
             /** @description 错误 (error) */

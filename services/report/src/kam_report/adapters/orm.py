@@ -6,8 +6,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from kam_kit.db import service_base
+from kam_kit.directory import UserCopyColumns
 from kam_kit.orgtree import OrgUnitCopyColumns
-from sqlalchemy import BigInteger, Date, DateTime, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 Base = service_base()
@@ -140,4 +141,40 @@ class StoredReport(Base):
     create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     complete_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     data_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    etag: Mapped[str] = mapped_column(String(64), default="")
+
+
+class UserCopy(UserCopyColumns, Base):
+    """The identity service's users (``UserCreated``/``UserUpdated``): a relationship manager's user by staff code
+    (最重要的销售员), a schedule's owner still active and in the same roles and unit."""
+
+    __tablename__ = "users"
+
+
+class ReportScheduleRow(Base):
+    """A scheduled report (``kam.report.v1.ReportSchedule``) with its owner's identity as of their last change
+    to it, refreshed from :class:`UserCopy` before each run."""
+
+    __tablename__ = "report_schedules"
+    __table_args__ = (UniqueConstraint("owner", "request_id"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(128), index=True)  # users/{user}
+    owner_identity: Mapped[str] = mapped_column(Text)  # JSON: roles, org unit, staff code, scope, permissions
+    request_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(48))
+    parameters: Mapped[str] = mapped_column(Text)  # JSON of ReportParameters (proto JSON names)
+    period: Mapped[str] = mapped_column(
+        String(32), default=""
+    )  # PREVIOUS_MONTH …; "" → the parameters' dates
+    cron: Mapped[str] = mapped_column(String(100))
+    format: Mapped[str] = mapped_column(String(8))  # csv xlsx pdf
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    next_run_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
+    last_run_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_report: Mapped[str] = mapped_column(String(128), default="")
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+    create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     etag: Mapped[str] = mapped_column(String(64), default="")

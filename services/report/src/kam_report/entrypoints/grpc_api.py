@@ -14,6 +14,7 @@ from kam_kit.timeconv import to_timestamp
 
 from kam_report.service_layer.center import STATES, TITLES, ReportCenter
 from kam_report.service_layer.projections import customer_stats, scope_of, tier_counts
+from kam_report.service_layer.schedules import ReportSchedules
 
 FILTERS = {
     "kind": lambda v: one_of(TITLES, "报表类型")(v.removeprefix("REPORT_KIND_")),
@@ -23,10 +24,17 @@ FILTERS = {
 
 
 class ReportServicer(pb_grpc.ReportServiceServicer):
-    def __init__(self, db: Database, center: ReportCenter, pages: pagination.OffsetPages) -> None:
+    def __init__(
+        self,
+        db: Database,
+        center: ReportCenter,
+        pages: pagination.OffsetPages,
+        schedules: ReportSchedules | None = None,
+    ) -> None:
         self.db = db
         self.center = center
         self.pages = pages
+        self.schedules = schedules or ReportSchedules(db, center, center.clock)
 
     async def GetCustomerStats(
         self, request: pb.GetCustomerStatsRequest, context
@@ -85,3 +93,55 @@ class ReportServicer(pb_grpc.ReportServiceServicer):
             current_identity(), request.name, request.format
         )
         return pb.ExportReportResponse(filename=filename, content_type=content_type, content=content)
+
+    async def CreateReportSchedule(
+        self, request: pb.CreateReportScheduleRequest, context
+    ) -> pb.CreateReportScheduleResponse:
+        required_message(request, "report_schedule")
+        schedule = await self.schedules.create(
+            current_identity(), request.report_schedule, request.request_id
+        )
+        return pb.CreateReportScheduleResponse(report_schedule=schedule)
+
+    async def GetReportSchedule(
+        self, request: pb.GetReportScheduleRequest, context
+    ) -> pb.GetReportScheduleResponse:
+        return pb.GetReportScheduleResponse(
+            report_schedule=await self.schedules.get(current_identity(), request.name)
+        )
+
+    async def ListReportSchedules(
+        self, request: pb.ListReportSchedulesRequest, context
+    ) -> pb.ListReportSchedulesResponse:
+        size = pagination.page_size(request.page_size, maximum=500)
+        offset = self.pages.offset(request.page_token, "reportSchedules")
+        found, total = await self.schedules.list(current_identity(), offset=offset, limit=size)
+        return pb.ListReportSchedulesResponse(
+            report_schedules=found,
+            next_page_token=self.pages.next(
+                offset, len(found), offset + len(found) < total, "reportSchedules"
+            ),
+            total_size=total,
+        )
+
+    async def UpdateReportSchedule(
+        self, request: pb.UpdateReportScheduleRequest, context
+    ) -> pb.UpdateReportScheduleResponse:
+        required_message(request, "report_schedule")
+        schedule = await self.schedules.update(
+            current_identity(), request.report_schedule, list(request.update_mask.paths)
+        )
+        return pb.UpdateReportScheduleResponse(report_schedule=schedule)
+
+    async def DeleteReportSchedule(
+        self, request: pb.DeleteReportScheduleRequest, context
+    ) -> pb.DeleteReportScheduleResponse:
+        await self.schedules.delete(current_identity(), request.name, request.etag)
+        return pb.DeleteReportScheduleResponse()
+
+    async def RunReportSchedule(
+        self, request: pb.RunReportScheduleRequest, context
+    ) -> pb.RunReportScheduleResponse:
+        return pb.RunReportScheduleResponse(
+            report=await self.schedules.run_now(current_identity(), request.name)
+        )

@@ -32,6 +32,23 @@ class ReportKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     REPORT_KIND_CUSTOMER_SEGMENTS: _ClassVar[ReportKind]
     REPORT_KIND_CHURN_RISK: _ClassVar[ReportKind]
     REPORT_KIND_NEXT_BEST_PRODUCT: _ClassVar[ReportKind]
+
+class ExportFormat(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    EXPORT_FORMAT_UNSPECIFIED: _ClassVar[ExportFormat]
+    EXPORT_FORMAT_CSV: _ClassVar[ExportFormat]
+    EXPORT_FORMAT_XLSX: _ClassVar[ExportFormat]
+    EXPORT_FORMAT_PDF: _ClassVar[ExportFormat]
+
+class SchedulePeriod(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SCHEDULE_PERIOD_UNSPECIFIED: _ClassVar[SchedulePeriod]
+    SCHEDULE_PERIOD_PREVIOUS_DAY: _ClassVar[SchedulePeriod]
+    SCHEDULE_PERIOD_LAST_7_DAYS: _ClassVar[SchedulePeriod]
+    SCHEDULE_PERIOD_PREVIOUS_MONTH: _ClassVar[SchedulePeriod]
+    SCHEDULE_PERIOD_MONTH_TO_DATE: _ClassVar[SchedulePeriod]
+    SCHEDULE_PERIOD_PREVIOUS_QUARTER: _ClassVar[SchedulePeriod]
+    SCHEDULE_PERIOD_YEAR_TO_DATE: _ClassVar[SchedulePeriod]
 REPORT_KIND_UNSPECIFIED: ReportKind
 REPORT_KIND_REGIONAL_SALES: ReportKind
 REPORT_KIND_TOP_CUSTOMERS: ReportKind
@@ -47,6 +64,17 @@ REPORT_KIND_CAMPAIGN_RESULTS: ReportKind
 REPORT_KIND_CUSTOMER_SEGMENTS: ReportKind
 REPORT_KIND_CHURN_RISK: ReportKind
 REPORT_KIND_NEXT_BEST_PRODUCT: ReportKind
+EXPORT_FORMAT_UNSPECIFIED: ExportFormat
+EXPORT_FORMAT_CSV: ExportFormat
+EXPORT_FORMAT_XLSX: ExportFormat
+EXPORT_FORMAT_PDF: ExportFormat
+SCHEDULE_PERIOD_UNSPECIFIED: SchedulePeriod
+SCHEDULE_PERIOD_PREVIOUS_DAY: SchedulePeriod
+SCHEDULE_PERIOD_LAST_7_DAYS: SchedulePeriod
+SCHEDULE_PERIOD_PREVIOUS_MONTH: SchedulePeriod
+SCHEDULE_PERIOD_MONTH_TO_DATE: SchedulePeriod
+SCHEDULE_PERIOD_PREVIOUS_QUARTER: SchedulePeriod
+SCHEDULE_PERIOD_YEAR_TO_DATE: SchedulePeriod
 
 class CustomerStats(_message.Message):
     __slots__ = ("name", "customer_count", "individual_count", "corporate_count", "update_time", "key_customer_count", "tier_counts")
@@ -247,3 +275,39 @@ class NextBestProduct(_message.Message):
     confidence: float
     lift: float
     def __init__(self, product: _Optional[str] = ..., display_name: _Optional[str] = ..., explanation: _Optional[str] = ..., confidence: _Optional[float] = ..., lift: _Optional[float] = ...) -> None: ...
+
+class ReportSchedule(_message.Message):
+    __slots__ = ("name", "display_name", "kind", "parameters", "period", "cron", "format", "paused", "owner", "next_run_time", "last_run_time", "last_report", "last_error", "create_time", "update_time", "etag")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    PARAMETERS_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    CRON_FIELD_NUMBER: _ClassVar[int]
+    FORMAT_FIELD_NUMBER: _ClassVar[int]
+    PAUSED_FIELD_NUMBER: _ClassVar[int]
+    OWNER_FIELD_NUMBER: _ClassVar[int]
+    NEXT_RUN_TIME_FIELD_NUMBER: _ClassVar[int]
+    LAST_RUN_TIME_FIELD_NUMBER: _ClassVar[int]
+    LAST_REPORT_FIELD_NUMBER: _ClassVar[int]
+    LAST_ERROR_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    display_name: str
+    kind: ReportKind
+    parameters: ReportParameters
+    period: SchedulePeriod
+    cron: str
+    format: ExportFormat
+    paused: bool
+    owner: str
+    next_run_time: _timestamp_pb2.Timestamp
+    last_run_time: _timestamp_pb2.Timestamp
+    last_report: str
+    last_error: str
+    create_time: _timestamp_pb2.Timestamp
+    update_time: _timestamp_pb2.Timestamp
+    etag: str
+    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., kind: _Optional[_Union[ReportKind, str]] = ..., parameters: _Optional[_Union[ReportParameters, _Mapping]] = ..., period: _Optional[_Union[SchedulePeriod, str]] = ..., cron: _Optional[str] = ..., format: _Optional[_Union[ExportFormat, str]] = ..., paused: _Optional[bool] = ..., owner: _Optional[str] = ..., next_run_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_run_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_report: _Optional[str] = ..., last_error: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ...) -> None: ...

@@ -26,11 +26,12 @@ from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.api import client_pb2 as google_dot_api_dot_client__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
+from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
 from kam.api.v1 import authorization_pb2 as kam_dot_api_dot_v1_dot_authorization__pb2
 from kam.report.v1 import report_pb2 as kam_dot_report_dot_v1_dot_report__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"kam/report/v1/report_service.proto\x12\rkam.report.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1ekam/api/v1/authorization.proto\x1a\x1akam/report/v1/report.proto\"\x19\n\x17GetCustomerStatsRequest\"G\n\x18GetCustomerStatsResponse\x12+\n\x05stats\x18\x01 \x01(\x0b\x32\x1c.kam.report.v1.CustomerStats\"V\n\x13\x43reateReportRequest\x12+\n\x06report\x18\x01 \x01(\x0b\x32\x15.kam.report.v1.ReportB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"=\n\x14\x43reateReportResponse\x12%\n\x06report\x18\x01 \x01(\x0b\x32\x15.kam.report.v1.Report\"<\n\x10GetReportRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11report.kam/Report\":\n\x11GetReportResponse\x12%\n\x06report\x18\x01 \x01(\x0b\x32\x15.kam.report.v1.Report\"K\n\x12ListReportsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\"j\n\x13ListReportsResponse\x12&\n\x07reports\x18\x01 \x03(\x0b\x32\x15.kam.report.v1.Report\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"M\n\x13\x44\x65leteReportRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11report.kam/Report\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"\x16\n\x14\x44\x65leteReportResponse\"r\n\x13\x45xportReportRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11report.kam/Report\x12\x31\n\x06\x66ormat\x18\x02 \x01(\x0e\x32\x1b.kam.report.v1.ExportFormatB\x04\xe2\x41\x01\x02\"N\n\x19GetCustomerInsightRequest\x12\x31\n\x04name\x18\x01 \x01(\tB#\xe2\x41\x01\x02\xfa\x41\x1c\n\x1areport.kam/CustomerInsight\"M\n\x1aGetCustomerInsightResponse\x12/\n\x07insight\x18\x01 \x01(\x0b\x32\x1e.kam.report.v1.CustomerInsight\"O\n\x14\x45xportReportResponse\x12\x10\n\x08\x66ilename\x18\x01 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x02 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x03 \x01(\x0c*s\n\x0c\x45xportFormat\x12\x1d\n\x19\x45XPORT_FORMAT_UNSPECIFIED\x10\x00\x12\x15\n\x11\x45XPORT_FORMAT_CSV\x10\x01\x12\x16\n\x12\x45XPORT_FORMAT_XLSX\x10\x02\x12\x15\n\x11\x45XPORT_FORMAT_PDF\x10\x03\x32\xd8\x08\n\rReportService\x12\x9a\x01\n\x10GetCustomerStats\x12&.kam.report.v1.GetCustomerStatsRequest\x1a\'.kam.report.v1.GetCustomerStatsResponse\"5\x90\x02\x01\xc2\xf3\x18\x0e\n\x0creports.read\x82\xd3\xe4\x93\x02\x1a\x12\x11/v1/customerStatsb\x05stats\x12\x99\x01\n\x0c\x43reateReport\x12\".kam.report.v1.CreateReportRequest\x1a#.kam.report.v1.CreateReportResponse\"@\xda\x41\x06report\xc2\xf3\x18\x10\n\x0ereports.create\x82\xd3\xe4\x93\x02\x1d\"\x0b/v1/reports:\x06reportb\x06report\x12\x90\x01\n\tGetReport\x12\x1f.kam.report.v1.GetReportRequest\x1a .kam.report.v1.GetReportResponse\"@\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x0e\n\x0creports.read\x82\xd3\xe4\x93\x02\x1e\x12\x14/v1/{name=reports/*}b\x06report\x12~\n\x0bListReports\x12!.kam.report.v1.ListReportsRequest\x1a\".kam.report.v1.ListReportsResponse\"(\x90\x02\x01\xc2\xf3\x18\x0e\n\x0creports.read\x82\xd3\xe4\x93\x02\r\x12\x0b/v1/reports\x12\x90\x01\n\x0c\x44\x65leteReport\x12\".kam.report.v1.DeleteReportRequest\x1a#.kam.report.v1.DeleteReportResponse\"7\xda\x41\x04name\xc2\xf3\x18\x10\n\x0ereports.create\x82\xd3\xe4\x93\x02\x16*\x14/v1/{name=reports/*}\x12\xb6\x01\n\x12GetCustomerInsight\x12(.kam.report.v1.GetCustomerInsightRequest\x1a).kam.report.v1.GetCustomerInsightResponse\"K\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x0e\n\x0creports.read\x82\xd3\xe4\x93\x02)\x12\x1e/v1/{name=customers/*/insight}b\x07insight\x12\x9f\x01\n\x0c\x45xportReport\x12\".kam.report.v1.ExportReportRequest\x1a#.kam.report.v1.ExportReportResponse\"F\x90\x02\x01\xda\x41\x0bname,format\xc2\xf3\x18\x0e\n\x0creports.read\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/{name=reports/*}:export\x1a\r\xca\x41\nreport.kamb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"kam/report/v1/report_service.proto\x12\rkam.report.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1ekam/api/v1/authorization.proto\x1a\x1akam/report/v1/report.proto\"\x19\n\x17GetCustomerStatsRequest\"G\n\x18GetCustomerStatsResponse\x12+\n\x05stats\x18\x01 \x01(\x0b\x32\x1c.kam.report.v1.CustomerStats\"V\n\x13\x43reateReportRequest\x12+\n\x06report\x18\x01 \x01(\x0b\x32\x15.kam.report.v1.ReportB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"=\n\x14\x43reateReportResponse\x12%\n\x06report\x18\x01 \x01(\x0b\x32\x15.kam.report.v1.Report\"<\n\x10GetReportRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11report.kam/Report\":\n\x11GetReportResponse\x12%\n\x06report\x18\x01 \x01(\x0b\x32\x15.kam.report.v1.Report\"K\n\x12ListReportsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x03 \x01(\t\"j\n\x13ListReportsResponse\x12&\n\x07reports\x18\x01 \x03(\x0b\x32\x15.kam.report.v1.Report\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"M\n\x13\x44\x65leteReportRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11report.kam/Report\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"\x16\n\x14\x44\x65leteReportResponse\"r\n\x13\x45xportReportRequest\x12(\n\x04name\x18\x01 \x01(\tB\x1a\xe2\x41\x01\x02\xfa\x41\x13\n\x11report.kam/Report\x12\x31\n\x06\x66ormat\x18\x02 \x01(\x0e\x32\x1b.kam.report.v1.ExportFormatB\x04\xe2\x41\x01\x02\"N\n\x19GetCustomerInsightRequest\x12\x31\n\x04name\x18\x01 \x01(\tB#\xe2\x41\x01\x02\xfa\x41\x1c\n\x1areport.kam/CustomerInsight\"M\n\x1aGetCustomerInsightResponse\x12/\n\x07insight\x18\x01 \x01(\x0b\x32\x1e.kam.report.v1.CustomerInsight\"O\n\x14\x45xportReportResponse\x12\x10\n\x08\x66ilename\x18\x01 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x02 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x03 \x01(\x0c\"o\n\x1b\x43reateReportScheduleRequest\x12<\n\x0freport_schedule\x18\x01 \x01(\x0b\x32\x1d.kam.report.v1.ReportScheduleB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"V\n\x1c\x43reateReportScheduleResponse\x12\x36\n\x0freport_schedule\x18\x01 \x01(\x0b\x32\x1d.kam.report.v1.ReportSchedule\"L\n\x18GetReportScheduleRequest\x12\x30\n\x04name\x18\x01 \x01(\tB\"\xe2\x41\x01\x02\xfa\x41\x1b\n\x19report.kam/ReportSchedule\"S\n\x19GetReportScheduleResponse\x12\x36\n\x0freport_schedule\x18\x01 \x01(\x0b\x32\x1d.kam.report.v1.ReportSchedule\"C\n\x1aListReportSchedulesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"\x83\x01\n\x1bListReportSchedulesResponse\x12\x37\n\x10report_schedules\x18\x01 \x03(\x0b\x32\x1d.kam.report.v1.ReportSchedule\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"\x8c\x01\n\x1bUpdateReportScheduleRequest\x12<\n\x0freport_schedule\x18\x01 \x01(\x0b\x32\x1d.kam.report.v1.ReportScheduleB\x04\xe2\x41\x01\x02\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"V\n\x1cUpdateReportScheduleResponse\x12\x36\n\x0freport_schedule\x18\x01 \x01(\x0b\x32\x1d.kam.report.v1.ReportSchedule\"]\n\x1b\x44\x65leteReportScheduleRequest\x12\x30\n\x04name\x18\x01 \x01(\tB\"\xe2\x41\x01\x02\xfa\x41\x1b\n\x19report.kam/ReportSchedule\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"\x1e\n\x1c\x44\x65leteReportScheduleResponse\"L\n\x18RunReportScheduleRequest\x12\x30\n\x04name\x18\x01 \x01(\tB\"\xe2\x41\x01\x02\xfa\x41\x1b\n\x19report.kam/ReportSchedule\"B\n\x19RunReportScheduleResponse\x12%\n\x06report\x18\x01 \x01(\x0b\x32\x15.kam.report.v1.Report2\xf5\x11\n\rReportService\x12\x9a\x01\n\x10GetCustomerStats\x12&.kam.report.v1.GetCustomerStatsRequest\x1a\'.kam.report.v1.GetCustomerStatsResponse\"5\x90\x02\x01\xc2\xf3\x18\x0e\n\x0creports.read\x82\xd3\xe4\x93\x02\x1a\x12\x11/v1/customerStatsb\x05stats\x12\x99\x01\n\x0c\x43reateReport\x12\".kam.report.v1.CreateReportRequest\x1a#.kam.report.v1.CreateReportResponse\"@\xda\x41\x06report\xc2\xf3\x18\x10\n\x0ereports.create\x82\xd3\xe4\x93\x02\x1d\"\x0b/v1/reports:\x06reportb\x06report\x12\x90\x01\n\tGetReport\x12\x1f.kam.report.v1.GetReportRequest\x1a .kam.report.v1.GetReportResponse\"@\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x0e\n\x0creports.read\x82\xd3\xe4\x93\x02\x1e\x12\x14/v1/{name=reports/*}b\x06report\x12~\n\x0bListReports\x12!.kam.report.v1.ListReportsRequest\x1a\".kam.report.v1.ListReportsResponse\"(\x90\x02\x01\xc2\xf3\x18\x0e\n\x0creports.read\x82\xd3\xe4\x93\x02\r\x12\x0b/v1/reports\x12\x90\x01\n\x0c\x44\x65leteReport\x12\".kam.report.v1.DeleteReportRequest\x1a#.kam.report.v1.DeleteReportResponse\"7\xda\x41\x04name\xc2\xf3\x18\x10\n\x0ereports.create\x82\xd3\xe4\x93\x02\x16*\x14/v1/{name=reports/*}\x12\xb6\x01\n\x12GetCustomerInsight\x12(.kam.report.v1.GetCustomerInsightRequest\x1a).kam.report.v1.GetCustomerInsightResponse\"K\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x0e\n\x0creports.read\x82\xd3\xe4\x93\x02)\x12\x1e/v1/{name=customers/*/insight}b\x07insight\x12\x9f\x01\n\x0c\x45xportReport\x12\".kam.report.v1.ExportReportRequest\x1a#.kam.report.v1.ExportReportResponse\"F\x90\x02\x01\xda\x41\x0bname,format\xc2\xf3\x18\x0e\n\x0creports.read\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/{name=reports/*}:export\x12\xd4\x01\n\x14\x43reateReportSchedule\x12*.kam.report.v1.CreateReportScheduleRequest\x1a+.kam.report.v1.CreateReportScheduleResponse\"c\xda\x41\x0freport_schedule\xc2\xf3\x18\x10\n\x0ereports.create\x82\xd3\xe4\x93\x02\x37\"\x13/v1/reportSchedules:\x0freport_scheduleb\x0freport_schedule\x12\xb9\x01\n\x11GetReportSchedule\x12\'.kam.report.v1.GetReportScheduleRequest\x1a(.kam.report.v1.GetReportScheduleResponse\"Q\x90\x02\x01\xda\x41\x04name\xc2\xf3\x18\x0e\n\x0creports.read\x82\xd3\xe4\x93\x02/\x12\x1c/v1/{name=reportSchedules/*}b\x0freport_schedule\x12\x9e\x01\n\x13ListReportSchedules\x12).kam.report.v1.ListReportSchedulesRequest\x1a*.kam.report.v1.ListReportSchedulesResponse\"0\x90\x02\x01\xc2\xf3\x18\x0e\n\x0creports.read\x82\xd3\xe4\x93\x02\x15\x12\x13/v1/reportSchedules\x12\xfa\x01\n\x14UpdateReportSchedule\x12*.kam.report.v1.UpdateReportScheduleRequest\x1a+.kam.report.v1.UpdateReportScheduleResponse\"\x88\x01\xda\x41\x1breport_schedule,update_mask\xc2\xf3\x18\x10\n\x0ereports.create\x82\xd3\xe4\x93\x02P2,/v1/{report_schedule.name=reportSchedules/*}:\x0freport_scheduleb\x0freport_schedule\x12\xb0\x01\n\x14\x44\x65leteReportSchedule\x12*.kam.report.v1.DeleteReportScheduleRequest\x1a+.kam.report.v1.DeleteReportScheduleResponse\"?\xda\x41\x04name\xc2\xf3\x18\x10\n\x0ereports.create\x82\xd3\xe4\x93\x02\x1e*\x1c/v1/{name=reportSchedules/*}\x12\xb6\x01\n\x11RunReportSchedule\x12\'.kam.report.v1.RunReportScheduleRequest\x1a(.kam.report.v1.RunReportScheduleResponse\"N\xda\x41\x04name\xc2\xf3\x18\x10\n\x0ereports.create\x82\xd3\xe4\x93\x02-\" /v1/{name=reportSchedules/*}:run:\x01*b\x06report\x1a\r\xca\x41\nreport.kamb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -49,6 +50,16 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_EXPORTREPORTREQUEST'].fields_by_name['format']._serialized_options = b'\342A\001\002'
   _globals['_GETCUSTOMERINSIGHTREQUEST'].fields_by_name['name']._loaded_options = None
   _globals['_GETCUSTOMERINSIGHTREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\372A\034\n\032report.kam/CustomerInsight'
+  _globals['_CREATEREPORTSCHEDULEREQUEST'].fields_by_name['report_schedule']._loaded_options = None
+  _globals['_CREATEREPORTSCHEDULEREQUEST'].fields_by_name['report_schedule']._serialized_options = b'\342A\001\002'
+  _globals['_GETREPORTSCHEDULEREQUEST'].fields_by_name['name']._loaded_options = None
+  _globals['_GETREPORTSCHEDULEREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\372A\033\n\031report.kam/ReportSchedule'
+  _globals['_UPDATEREPORTSCHEDULEREQUEST'].fields_by_name['report_schedule']._loaded_options = None
+  _globals['_UPDATEREPORTSCHEDULEREQUEST'].fields_by_name['report_schedule']._serialized_options = b'\342A\001\002'
+  _globals['_DELETEREPORTSCHEDULEREQUEST'].fields_by_name['name']._loaded_options = None
+  _globals['_DELETEREPORTSCHEDULEREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\372A\033\n\031report.kam/ReportSchedule'
+  _globals['_RUNREPORTSCHEDULEREQUEST'].fields_by_name['name']._loaded_options = None
+  _globals['_RUNREPORTSCHEDULEREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\372A\033\n\031report.kam/ReportSchedule'
   _globals['_REPORTSERVICE']._loaded_options = None
   _globals['_REPORTSERVICE']._serialized_options = b'\312A\nreport.kam'
   _globals['_REPORTSERVICE'].methods_by_name['GetCustomerStats']._loaded_options = None
@@ -65,36 +76,70 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_REPORTSERVICE'].methods_by_name['GetCustomerInsight']._serialized_options = b'\220\002\001\332A\004name\302\363\030\016\n\014reports.read\202\323\344\223\002)\022\036/v1/{name=customers/*/insight}b\007insight'
   _globals['_REPORTSERVICE'].methods_by_name['ExportReport']._loaded_options = None
   _globals['_REPORTSERVICE'].methods_by_name['ExportReport']._serialized_options = b'\220\002\001\332A\013name,format\302\363\030\016\n\014reports.read\202\323\344\223\002\035\022\033/v1/{name=reports/*}:export'
-  _globals['_EXPORTFORMAT']._serialized_start=1245
-  _globals['_EXPORTFORMAT']._serialized_end=1360
-  _globals['_GETCUSTOMERSTATSREQUEST']._serialized_start=228
-  _globals['_GETCUSTOMERSTATSREQUEST']._serialized_end=253
-  _globals['_GETCUSTOMERSTATSRESPONSE']._serialized_start=255
-  _globals['_GETCUSTOMERSTATSRESPONSE']._serialized_end=326
-  _globals['_CREATEREPORTREQUEST']._serialized_start=328
-  _globals['_CREATEREPORTREQUEST']._serialized_end=414
-  _globals['_CREATEREPORTRESPONSE']._serialized_start=416
-  _globals['_CREATEREPORTRESPONSE']._serialized_end=477
-  _globals['_GETREPORTREQUEST']._serialized_start=479
-  _globals['_GETREPORTREQUEST']._serialized_end=539
-  _globals['_GETREPORTRESPONSE']._serialized_start=541
-  _globals['_GETREPORTRESPONSE']._serialized_end=599
-  _globals['_LISTREPORTSREQUEST']._serialized_start=601
-  _globals['_LISTREPORTSREQUEST']._serialized_end=676
-  _globals['_LISTREPORTSRESPONSE']._serialized_start=678
-  _globals['_LISTREPORTSRESPONSE']._serialized_end=784
-  _globals['_DELETEREPORTREQUEST']._serialized_start=786
-  _globals['_DELETEREPORTREQUEST']._serialized_end=863
-  _globals['_DELETEREPORTRESPONSE']._serialized_start=865
-  _globals['_DELETEREPORTRESPONSE']._serialized_end=887
-  _globals['_EXPORTREPORTREQUEST']._serialized_start=889
-  _globals['_EXPORTREPORTREQUEST']._serialized_end=1003
-  _globals['_GETCUSTOMERINSIGHTREQUEST']._serialized_start=1005
-  _globals['_GETCUSTOMERINSIGHTREQUEST']._serialized_end=1083
-  _globals['_GETCUSTOMERINSIGHTRESPONSE']._serialized_start=1085
-  _globals['_GETCUSTOMERINSIGHTRESPONSE']._serialized_end=1162
-  _globals['_EXPORTREPORTRESPONSE']._serialized_start=1164
-  _globals['_EXPORTREPORTRESPONSE']._serialized_end=1243
-  _globals['_REPORTSERVICE']._serialized_start=1363
-  _globals['_REPORTSERVICE']._serialized_end=2475
+  _globals['_REPORTSERVICE'].methods_by_name['CreateReportSchedule']._loaded_options = None
+  _globals['_REPORTSERVICE'].methods_by_name['CreateReportSchedule']._serialized_options = b'\332A\017report_schedule\302\363\030\020\n\016reports.create\202\323\344\223\0027\"\023/v1/reportSchedules:\017report_scheduleb\017report_schedule'
+  _globals['_REPORTSERVICE'].methods_by_name['GetReportSchedule']._loaded_options = None
+  _globals['_REPORTSERVICE'].methods_by_name['GetReportSchedule']._serialized_options = b'\220\002\001\332A\004name\302\363\030\016\n\014reports.read\202\323\344\223\002/\022\034/v1/{name=reportSchedules/*}b\017report_schedule'
+  _globals['_REPORTSERVICE'].methods_by_name['ListReportSchedules']._loaded_options = None
+  _globals['_REPORTSERVICE'].methods_by_name['ListReportSchedules']._serialized_options = b'\220\002\001\302\363\030\016\n\014reports.read\202\323\344\223\002\025\022\023/v1/reportSchedules'
+  _globals['_REPORTSERVICE'].methods_by_name['UpdateReportSchedule']._loaded_options = None
+  _globals['_REPORTSERVICE'].methods_by_name['UpdateReportSchedule']._serialized_options = b'\332A\033report_schedule,update_mask\302\363\030\020\n\016reports.create\202\323\344\223\002P2,/v1/{report_schedule.name=reportSchedules/*}:\017report_scheduleb\017report_schedule'
+  _globals['_REPORTSERVICE'].methods_by_name['DeleteReportSchedule']._loaded_options = None
+  _globals['_REPORTSERVICE'].methods_by_name['DeleteReportSchedule']._serialized_options = b'\332A\004name\302\363\030\020\n\016reports.create\202\323\344\223\002\036*\034/v1/{name=reportSchedules/*}'
+  _globals['_REPORTSERVICE'].methods_by_name['RunReportSchedule']._loaded_options = None
+  _globals['_REPORTSERVICE'].methods_by_name['RunReportSchedule']._serialized_options = b'\332A\004name\302\363\030\020\n\016reports.create\202\323\344\223\002-\" /v1/{name=reportSchedules/*}:run:\001*b\006report'
+  _globals['_GETCUSTOMERSTATSREQUEST']._serialized_start=262
+  _globals['_GETCUSTOMERSTATSREQUEST']._serialized_end=287
+  _globals['_GETCUSTOMERSTATSRESPONSE']._serialized_start=289
+  _globals['_GETCUSTOMERSTATSRESPONSE']._serialized_end=360
+  _globals['_CREATEREPORTREQUEST']._serialized_start=362
+  _globals['_CREATEREPORTREQUEST']._serialized_end=448
+  _globals['_CREATEREPORTRESPONSE']._serialized_start=450
+  _globals['_CREATEREPORTRESPONSE']._serialized_end=511
+  _globals['_GETREPORTREQUEST']._serialized_start=513
+  _globals['_GETREPORTREQUEST']._serialized_end=573
+  _globals['_GETREPORTRESPONSE']._serialized_start=575
+  _globals['_GETREPORTRESPONSE']._serialized_end=633
+  _globals['_LISTREPORTSREQUEST']._serialized_start=635
+  _globals['_LISTREPORTSREQUEST']._serialized_end=710
+  _globals['_LISTREPORTSRESPONSE']._serialized_start=712
+  _globals['_LISTREPORTSRESPONSE']._serialized_end=818
+  _globals['_DELETEREPORTREQUEST']._serialized_start=820
+  _globals['_DELETEREPORTREQUEST']._serialized_end=897
+  _globals['_DELETEREPORTRESPONSE']._serialized_start=899
+  _globals['_DELETEREPORTRESPONSE']._serialized_end=921
+  _globals['_EXPORTREPORTREQUEST']._serialized_start=923
+  _globals['_EXPORTREPORTREQUEST']._serialized_end=1037
+  _globals['_GETCUSTOMERINSIGHTREQUEST']._serialized_start=1039
+  _globals['_GETCUSTOMERINSIGHTREQUEST']._serialized_end=1117
+  _globals['_GETCUSTOMERINSIGHTRESPONSE']._serialized_start=1119
+  _globals['_GETCUSTOMERINSIGHTRESPONSE']._serialized_end=1196
+  _globals['_EXPORTREPORTRESPONSE']._serialized_start=1198
+  _globals['_EXPORTREPORTRESPONSE']._serialized_end=1277
+  _globals['_CREATEREPORTSCHEDULEREQUEST']._serialized_start=1279
+  _globals['_CREATEREPORTSCHEDULEREQUEST']._serialized_end=1390
+  _globals['_CREATEREPORTSCHEDULERESPONSE']._serialized_start=1392
+  _globals['_CREATEREPORTSCHEDULERESPONSE']._serialized_end=1478
+  _globals['_GETREPORTSCHEDULEREQUEST']._serialized_start=1480
+  _globals['_GETREPORTSCHEDULEREQUEST']._serialized_end=1556
+  _globals['_GETREPORTSCHEDULERESPONSE']._serialized_start=1558
+  _globals['_GETREPORTSCHEDULERESPONSE']._serialized_end=1641
+  _globals['_LISTREPORTSCHEDULESREQUEST']._serialized_start=1643
+  _globals['_LISTREPORTSCHEDULESREQUEST']._serialized_end=1710
+  _globals['_LISTREPORTSCHEDULESRESPONSE']._serialized_start=1713
+  _globals['_LISTREPORTSCHEDULESRESPONSE']._serialized_end=1844
+  _globals['_UPDATEREPORTSCHEDULEREQUEST']._serialized_start=1847
+  _globals['_UPDATEREPORTSCHEDULEREQUEST']._serialized_end=1987
+  _globals['_UPDATEREPORTSCHEDULERESPONSE']._serialized_start=1989
+  _globals['_UPDATEREPORTSCHEDULERESPONSE']._serialized_end=2075
+  _globals['_DELETEREPORTSCHEDULEREQUEST']._serialized_start=2077
+  _globals['_DELETEREPORTSCHEDULEREQUEST']._serialized_end=2170
+  _globals['_DELETEREPORTSCHEDULERESPONSE']._serialized_start=2172
+  _globals['_DELETEREPORTSCHEDULERESPONSE']._serialized_end=2202
+  _globals['_RUNREPORTSCHEDULEREQUEST']._serialized_start=2204
+  _globals['_RUNREPORTSCHEDULEREQUEST']._serialized_end=2280
+  _globals['_RUNREPORTSCHEDULERESPONSE']._serialized_start=2282
+  _globals['_RUNREPORTSCHEDULERESPONSE']._serialized_end=2348
+  _globals['_REPORTSERVICE']._serialized_start=2351
+  _globals['_REPORTSERVICE']._serialized_end=4644
 # @@protoc_insertion_point(module_scope)

@@ -71,6 +71,36 @@ class ReportServiceStub:
                 request_serializer=kam_dot_report_dot_v1_dot_report__service__pb2.ExportReportRequest.SerializeToString,
                 response_deserializer=kam_dot_report_dot_v1_dot_report__service__pb2.ExportReportResponse.FromString,
                 _registered_method=True)
+        self.CreateReportSchedule = channel.unary_unary(
+                '/kam.report.v1.ReportService/CreateReportSchedule',
+                request_serializer=kam_dot_report_dot_v1_dot_report__service__pb2.CreateReportScheduleRequest.SerializeToString,
+                response_deserializer=kam_dot_report_dot_v1_dot_report__service__pb2.CreateReportScheduleResponse.FromString,
+                _registered_method=True)
+        self.GetReportSchedule = channel.unary_unary(
+                '/kam.report.v1.ReportService/GetReportSchedule',
+                request_serializer=kam_dot_report_dot_v1_dot_report__service__pb2.GetReportScheduleRequest.SerializeToString,
+                response_deserializer=kam_dot_report_dot_v1_dot_report__service__pb2.GetReportScheduleResponse.FromString,
+                _registered_method=True)
+        self.ListReportSchedules = channel.unary_unary(
+                '/kam.report.v1.ReportService/ListReportSchedules',
+                request_serializer=kam_dot_report_dot_v1_dot_report__service__pb2.ListReportSchedulesRequest.SerializeToString,
+                response_deserializer=kam_dot_report_dot_v1_dot_report__service__pb2.ListReportSchedulesResponse.FromString,
+                _registered_method=True)
+        self.UpdateReportSchedule = channel.unary_unary(
+                '/kam.report.v1.ReportService/UpdateReportSchedule',
+                request_serializer=kam_dot_report_dot_v1_dot_report__service__pb2.UpdateReportScheduleRequest.SerializeToString,
+                response_deserializer=kam_dot_report_dot_v1_dot_report__service__pb2.UpdateReportScheduleResponse.FromString,
+                _registered_method=True)
+        self.DeleteReportSchedule = channel.unary_unary(
+                '/kam.report.v1.ReportService/DeleteReportSchedule',
+                request_serializer=kam_dot_report_dot_v1_dot_report__service__pb2.DeleteReportScheduleRequest.SerializeToString,
+                response_deserializer=kam_dot_report_dot_v1_dot_report__service__pb2.DeleteReportScheduleResponse.FromString,
+                _registered_method=True)
+        self.RunReportSchedule = channel.unary_unary(
+                '/kam.report.v1.ReportService/RunReportSchedule',
+                request_serializer=kam_dot_report_dot_v1_dot_report__service__pb2.RunReportScheduleRequest.SerializeToString,
+                response_deserializer=kam_dot_report_dot_v1_dot_report__service__pb2.RunReportScheduleResponse.FromString,
+                _registered_method=True)
 
 
 class ReportServiceServicer:
@@ -128,6 +158,51 @@ class ReportServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateReportSchedule(self, request, context):
+        """Schedules a report (定时报表): at every time its cron matches (the bank's local time) the report is computed
+        over its owner's data scope for the period asked for, and e-mailed to the owner as an attachment by the
+        notice service. The caller owns it; nobody else sees it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetReportSchedule(self, request, context):
+        """Gets one of the caller's report schedules.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListReportSchedules(self, request, context):
+        """Lists the caller's report schedules, by title.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateReportSchedule(self, request, context):
+        """Changes a report schedule (title, conditions, period, cron, format, paused or not).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteReportSchedule(self, request, context):
+        """Deletes a report schedule (the reports it made stay).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RunReportSchedule(self, request, context):
+        """Runs a report schedule now (试发送): computes the report and e-mails it as a scheduled run would; the
+        schedule's next run is unchanged.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ReportServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -165,6 +240,36 @@ def add_ReportServiceServicer_to_server(servicer, server):
                     servicer.ExportReport,
                     request_deserializer=kam_dot_report_dot_v1_dot_report__service__pb2.ExportReportRequest.FromString,
                     response_serializer=kam_dot_report_dot_v1_dot_report__service__pb2.ExportReportResponse.SerializeToString,
+            ),
+            'CreateReportSchedule': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateReportSchedule,
+                    request_deserializer=kam_dot_report_dot_v1_dot_report__service__pb2.CreateReportScheduleRequest.FromString,
+                    response_serializer=kam_dot_report_dot_v1_dot_report__service__pb2.CreateReportScheduleResponse.SerializeToString,
+            ),
+            'GetReportSchedule': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetReportSchedule,
+                    request_deserializer=kam_dot_report_dot_v1_dot_report__service__pb2.GetReportScheduleRequest.FromString,
+                    response_serializer=kam_dot_report_dot_v1_dot_report__service__pb2.GetReportScheduleResponse.SerializeToString,
+            ),
+            'ListReportSchedules': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListReportSchedules,
+                    request_deserializer=kam_dot_report_dot_v1_dot_report__service__pb2.ListReportSchedulesRequest.FromString,
+                    response_serializer=kam_dot_report_dot_v1_dot_report__service__pb2.ListReportSchedulesResponse.SerializeToString,
+            ),
+            'UpdateReportSchedule': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateReportSchedule,
+                    request_deserializer=kam_dot_report_dot_v1_dot_report__service__pb2.UpdateReportScheduleRequest.FromString,
+                    response_serializer=kam_dot_report_dot_v1_dot_report__service__pb2.UpdateReportScheduleResponse.SerializeToString,
+            ),
+            'DeleteReportSchedule': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteReportSchedule,
+                    request_deserializer=kam_dot_report_dot_v1_dot_report__service__pb2.DeleteReportScheduleRequest.FromString,
+                    response_serializer=kam_dot_report_dot_v1_dot_report__service__pb2.DeleteReportScheduleResponse.SerializeToString,
+            ),
+            'RunReportSchedule': grpc.unary_unary_rpc_method_handler(
+                    servicer.RunReportSchedule,
+                    request_deserializer=kam_dot_report_dot_v1_dot_report__service__pb2.RunReportScheduleRequest.FromString,
+                    response_serializer=kam_dot_report_dot_v1_dot_report__service__pb2.RunReportScheduleResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -358,6 +463,168 @@ class ReportService:
             '/kam.report.v1.ReportService/ExportReport',
             kam_dot_report_dot_v1_dot_report__service__pb2.ExportReportRequest.SerializeToString,
             kam_dot_report_dot_v1_dot_report__service__pb2.ExportReportResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateReportSchedule(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.report.v1.ReportService/CreateReportSchedule',
+            kam_dot_report_dot_v1_dot_report__service__pb2.CreateReportScheduleRequest.SerializeToString,
+            kam_dot_report_dot_v1_dot_report__service__pb2.CreateReportScheduleResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetReportSchedule(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.report.v1.ReportService/GetReportSchedule',
+            kam_dot_report_dot_v1_dot_report__service__pb2.GetReportScheduleRequest.SerializeToString,
+            kam_dot_report_dot_v1_dot_report__service__pb2.GetReportScheduleResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListReportSchedules(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.report.v1.ReportService/ListReportSchedules',
+            kam_dot_report_dot_v1_dot_report__service__pb2.ListReportSchedulesRequest.SerializeToString,
+            kam_dot_report_dot_v1_dot_report__service__pb2.ListReportSchedulesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateReportSchedule(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.report.v1.ReportService/UpdateReportSchedule',
+            kam_dot_report_dot_v1_dot_report__service__pb2.UpdateReportScheduleRequest.SerializeToString,
+            kam_dot_report_dot_v1_dot_report__service__pb2.UpdateReportScheduleResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteReportSchedule(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.report.v1.ReportService/DeleteReportSchedule',
+            kam_dot_report_dot_v1_dot_report__service__pb2.DeleteReportScheduleRequest.SerializeToString,
+            kam_dot_report_dot_v1_dot_report__service__pb2.DeleteReportScheduleResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RunReportSchedule(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kam.report.v1.ReportService/RunReportSchedule',
+            kam_dot_report_dot_v1_dot_report__service__pb2.RunReportScheduleRequest.SerializeToString,
+            kam_dot_report_dot_v1_dot_report__service__pb2.RunReportScheduleResponse.FromString,
             options,
             channel_credentials,
             insecure,

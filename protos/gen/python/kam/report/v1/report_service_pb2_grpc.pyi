@@ -51,6 +51,23 @@ class ReportServiceStub:
     """Gets what data mining says about one customer in the caller's scope: segment, churn risk, next best product."""
     ExportReport: _grpc.UnaryUnaryMultiCallable[_report_service_pb2.ExportReportRequest, _report_service_pb2.ExportReportResponse]
     """Exports a computed report as a file."""
+    CreateReportSchedule: _grpc.UnaryUnaryMultiCallable[_report_service_pb2.CreateReportScheduleRequest, _report_service_pb2.CreateReportScheduleResponse]
+    """Schedules a report (定时报表): at every time its cron matches (the bank's local time) the report is computed
+    over its owner's data scope for the period asked for, and e-mailed to the owner as an attachment by the
+    notice service. The caller owns it; nobody else sees it.
+    """
+    GetReportSchedule: _grpc.UnaryUnaryMultiCallable[_report_service_pb2.GetReportScheduleRequest, _report_service_pb2.GetReportScheduleResponse]
+    """Gets one of the caller's report schedules."""
+    ListReportSchedules: _grpc.UnaryUnaryMultiCallable[_report_service_pb2.ListReportSchedulesRequest, _report_service_pb2.ListReportSchedulesResponse]
+    """Lists the caller's report schedules, by title."""
+    UpdateReportSchedule: _grpc.UnaryUnaryMultiCallable[_report_service_pb2.UpdateReportScheduleRequest, _report_service_pb2.UpdateReportScheduleResponse]
+    """Changes a report schedule (title, conditions, period, cron, format, paused or not)."""
+    DeleteReportSchedule: _grpc.UnaryUnaryMultiCallable[_report_service_pb2.DeleteReportScheduleRequest, _report_service_pb2.DeleteReportScheduleResponse]
+    """Deletes a report schedule (the reports it made stay)."""
+    RunReportSchedule: _grpc.UnaryUnaryMultiCallable[_report_service_pb2.RunReportScheduleRequest, _report_service_pb2.RunReportScheduleResponse]
+    """Runs a report schedule now (试发送): computes the report and e-mails it as a scheduled run would; the
+    schedule's next run is unchanged.
+    """
 
 @_typing.type_check_only
 class ReportServiceAsyncStub(ReportServiceStub):
@@ -75,6 +92,23 @@ class ReportServiceAsyncStub(ReportServiceStub):
     """Gets what data mining says about one customer in the caller's scope: segment, churn risk, next best product."""
     ExportReport: _aio.UnaryUnaryMultiCallable[_report_service_pb2.ExportReportRequest, _report_service_pb2.ExportReportResponse]  # type: ignore[assignment]
     """Exports a computed report as a file."""
+    CreateReportSchedule: _aio.UnaryUnaryMultiCallable[_report_service_pb2.CreateReportScheduleRequest, _report_service_pb2.CreateReportScheduleResponse]  # type: ignore[assignment]
+    """Schedules a report (定时报表): at every time its cron matches (the bank's local time) the report is computed
+    over its owner's data scope for the period asked for, and e-mailed to the owner as an attachment by the
+    notice service. The caller owns it; nobody else sees it.
+    """
+    GetReportSchedule: _aio.UnaryUnaryMultiCallable[_report_service_pb2.GetReportScheduleRequest, _report_service_pb2.GetReportScheduleResponse]  # type: ignore[assignment]
+    """Gets one of the caller's report schedules."""
+    ListReportSchedules: _aio.UnaryUnaryMultiCallable[_report_service_pb2.ListReportSchedulesRequest, _report_service_pb2.ListReportSchedulesResponse]  # type: ignore[assignment]
+    """Lists the caller's report schedules, by title."""
+    UpdateReportSchedule: _aio.UnaryUnaryMultiCallable[_report_service_pb2.UpdateReportScheduleRequest, _report_service_pb2.UpdateReportScheduleResponse]  # type: ignore[assignment]
+    """Changes a report schedule (title, conditions, period, cron, format, paused or not)."""
+    DeleteReportSchedule: _aio.UnaryUnaryMultiCallable[_report_service_pb2.DeleteReportScheduleRequest, _report_service_pb2.DeleteReportScheduleResponse]  # type: ignore[assignment]
+    """Deletes a report schedule (the reports it made stay)."""
+    RunReportSchedule: _aio.UnaryUnaryMultiCallable[_report_service_pb2.RunReportScheduleRequest, _report_service_pb2.RunReportScheduleResponse]  # type: ignore[assignment]
+    """Runs a report schedule now (试发送): computes the report and e-mails it as a scheduled run would; the
+    schedule's next run is unchanged.
+    """
 
 class ReportServiceServicer(metaclass=_abc_1.ABCMeta):
     """The report center (报表中心). Figures come from the report service's analytical store, which is built
@@ -138,5 +172,58 @@ class ReportServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_report_service_pb2.ExportReportResponse, _abc.Awaitable[_report_service_pb2.ExportReportResponse]]:
         """Exports a computed report as a file."""
+
+    @_abc_1.abstractmethod
+    def CreateReportSchedule(
+        self,
+        request: _report_service_pb2.CreateReportScheduleRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_report_service_pb2.CreateReportScheduleResponse, _abc.Awaitable[_report_service_pb2.CreateReportScheduleResponse]]:
+        """Schedules a report (定时报表): at every time its cron matches (the bank's local time) the report is computed
+        over its owner's data scope for the period asked for, and e-mailed to the owner as an attachment by the
+        notice service. The caller owns it; nobody else sees it.
+        """
+
+    @_abc_1.abstractmethod
+    def GetReportSchedule(
+        self,
+        request: _report_service_pb2.GetReportScheduleRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_report_service_pb2.GetReportScheduleResponse, _abc.Awaitable[_report_service_pb2.GetReportScheduleResponse]]:
+        """Gets one of the caller's report schedules."""
+
+    @_abc_1.abstractmethod
+    def ListReportSchedules(
+        self,
+        request: _report_service_pb2.ListReportSchedulesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_report_service_pb2.ListReportSchedulesResponse, _abc.Awaitable[_report_service_pb2.ListReportSchedulesResponse]]:
+        """Lists the caller's report schedules, by title."""
+
+    @_abc_1.abstractmethod
+    def UpdateReportSchedule(
+        self,
+        request: _report_service_pb2.UpdateReportScheduleRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_report_service_pb2.UpdateReportScheduleResponse, _abc.Awaitable[_report_service_pb2.UpdateReportScheduleResponse]]:
+        """Changes a report schedule (title, conditions, period, cron, format, paused or not)."""
+
+    @_abc_1.abstractmethod
+    def DeleteReportSchedule(
+        self,
+        request: _report_service_pb2.DeleteReportScheduleRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_report_service_pb2.DeleteReportScheduleResponse, _abc.Awaitable[_report_service_pb2.DeleteReportScheduleResponse]]:
+        """Deletes a report schedule (the reports it made stay)."""
+
+    @_abc_1.abstractmethod
+    def RunReportSchedule(
+        self,
+        request: _report_service_pb2.RunReportScheduleRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_report_service_pb2.RunReportScheduleResponse, _abc.Awaitable[_report_service_pb2.RunReportScheduleResponse]]:
+        """Runs a report schedule now (试发送): computes the report and e-mails it as a scheduled run would; the
+        schedule's next run is unchanged.
+        """
 
 def add_ReportServiceServicer_to_server(servicer: ReportServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
