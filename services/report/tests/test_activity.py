@@ -878,6 +878,27 @@ async def test_campaign_events_out_of_order_and_redelivered_end_the_same(db: Dat
     )
 
 
+async def test_figures_and_conversions_per_group_of_users(db: Database) -> None:
+    """What 最重要的销售员 takes per relationship manager, whose users are a group: 工作效率's figures and the
+    conversions, summed over the group's users, whatever the scope."""
+    await apply(db, task_events_in_order() + campaign_events(), activity.TASK_HANDLERS)
+    groups = {"users/rm_zhang": "staff/E1", "users/rm_wang": "staff/E1", "users/rm_li": "staff/E2"}
+    async with db.read() as session:
+        figures = await activity.assignee_figures(session, JUNE, groups, now=JULY_15)
+        converted = await activity.conversions(session, JUNE, groups)
+        last_day = await activity.conversions(session, Query(date(2026, 6, 30), date(2026, 6, 30)), groups)
+        july = await activity.conversions(session, Query(date(2026, 7, 1), date(2026, 7, 31)), groups)
+        nobody = await activity.assignee_figures(session, JUNE, {})
+    # 张三 + 王五 as 工作效率 counts them: 4 assigned, 2 completed, 1 on time, 2 overdue, 1 return
+    assert figures["staff/E1"].cells() == (4, 2, 1, 2, 1, 50.0, 84.0, 120.0)
+    assert figures["staff/E1"].on_time_rate == 50.0
+    assert figures["staff/E2"].cells() == LI
+    # x3 (王五) and x7 (张三, the last half hour of June in bank time); 李四 declined; x8 (July) is a contact
+    assert converted == {"staff/E1": 2}
+    assert last_day == {"staff/E1": 1}
+    assert july == {} and nobody == {}
+
+
 # -------------------------------------------------------------------------------------------------- migration
 
 

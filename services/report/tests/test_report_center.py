@@ -7,6 +7,10 @@ The bank (period 2026-01-01 … 2026-03-31; the start balances are those of 2025
     总行 H ─ 上海分行 B1 ─ 浦东支行 S11: 赵一 c1 (个人, E1 张三, 钻石), 孙三 c4 (个人, E1, 金卡 from 2026-02-15)
            │            └ 徐汇支行 S12: 甲公司 c2 (对公, E2 李四, 战略)
            └ 北京分行 B2: 钱二 c3 (个人, E3 王五, no tier)
+
+The identity service's users (``UserCreated``/``UserUpdated``) link the task service's people (``users/…``) to the
+core's staff codes: 张三 E1 has two users, 李四 E2 one, 王五's user loses the code E3 (no user has it any more).
+Their marketing activities and tasks (the task service's events) give 最重要的销售员's conversions and on-time rate.
 """
 
 from __future__ import annotations
@@ -19,22 +23,25 @@ import grpc
 import pytest
 from google.type import date_pb2, money_pb2
 from kam.customer.v1 import customer_pb2, events_pb2, tier_pb2
+from kam.identity.v1 import events_pb2 as identity_events
 from kam.identity.v1 import identity_pb2
 from kam.report.v1 import report_pb2
 from kam.report.v1 import report_service_pb2 as pb
 from kam.report.v1 import report_service_pb2_grpc as pb_grpc
+from kam.task.v1 import events_pb2 as task_events
+from kam.task.v1 import task_pb2
 from kam_devkit.testing import check_every_method, migrated_database
-from kam_kit import auth, permissions
+from kam_kit import auth, directory, permissions
 from kam_kit.clock import ManualClock
 from kam_kit.events import EventMeta
 from kam_kit.grpcserver import GrpcServer
 from kam_kit.pagination import OffsetPages
 from kam_kit.permissions import BRANCH_MANAGER, HEAD_OFFICE_LEADER, RELATIONSHIP_MANAGER
 from kam_kit.timeconv import to_timestamp
-from kam_report.adapters.orm import Base
+from kam_report.adapters.orm import Base, UserCopy
 from kam_report.bootstrap import MIGRATIONS
 from kam_report.entrypoints.grpc_api import ReportServicer
-from kam_report.service_layer import store
+from kam_report.service_layer import activity, store
 from kam_report.service_layer.center import ReportCenter
 from kam_report.service_layer.projections import on_customer_changed, on_org_unit_updated, on_tier_changed
 
@@ -99,6 +106,21 @@ TIERS = (
     ("c4", "tiers/gold", datetime(2026, 2, 15, tzinfo=UTC)),
 )
 ASSETS = {Account.TYPE_DEMAND_DEPOSIT, Account.TYPE_TIME_DEPOSIT, Account.TYPE_WEALTH, Account.TYPE_FUND}
+Task = task_pb2.Task
+Activity = task_pb2.CampaignActivity
+#: user, display name, staff code, unit — 张三's two users (the copy may hold both while his code moves from one
+#: to the other: both count)
+USERS = (
+    ("users/zhang", "张三", "E1", "S11"),
+    ("users/zhang_new", "张三（新）", "E1", "S11"),
+    ("users/li", "李四", "E2", "S12"),
+    ("users/wang", "王五", "E3", "B2"),
+)
+#: the identity service's users, as the service consumes them (bootstrap)
+USER_HANDLERS = {
+    identity_events.UserCreated: directory.updater(UserCopy),
+    identity_events.UserUpdated: directory.updater(UserCopy),
+}
 
 
 def _money(amount) -> money_pb2.Money:
@@ -112,6 +134,189 @@ def _d(day: date) -> date_pb2.Date:
 
 def _at(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 10, 0, tzinfo=UTC)  # 18:00 in Shanghai: the same bank day
+
+
+def _bank(*parts: int) -> datetime:
+    """A bank (Asia/Shanghai, UTC+8) wall-clock time, as UTC."""
+    return datetime(*parts, tzinfo=UTC) - timedelta(hours=8)
+
+
+def _user(name: str, display: str, code: str, unit: str, updated: datetime) -> identity_pb2.User:
+    return identity_pb2.User(
+        name=name,
+        username=name.removeprefix("users/"),
+        display_name=display,
+        roles=["roles/relationship_manager"],
+        org_unit=f"orgUnits/{unit}",
+        state=identity_pb2.User.STATE_ACTIVE,
+        staff_code=code,
+        create_time=to_timestamp(datetime(2025, 1, 1, tzinfo=UTC)),
+        update_time=to_timestamp(updated),
+    )
+
+
+def _task(
+    number: int, assignee: str, created: datetime, due: datetime, state: int, completed: datetime | None
+) -> Task:
+    user = next(u for u in USERS if u[0] == assignee)
+    message = Task(
+        name=f"tasks/t{number}",
+        title=f"t{number}",
+        state=state,
+        assigner="users/hq",
+        assignee=assignee,
+        assignee_display_name=user[1],
+        org_unit=f"orgUnits/{user[3]}",
+        create_time=to_timestamp(created),
+        due_time=to_timestamp(due),
+        update_time=to_timestamp(completed or created),
+    )
+    if completed is not None:
+        message.completion.CopyFrom(
+            task_pb2.Completion(handling="电话", complete_time=to_timestamp(completed))
+        )
+    return message
+
+
+def _activity(
+    number: int, staff: str, outcome: int, occurred: datetime
+) -> task_events.CampaignActivityRecorded:
+    unit = next(u[3] for u in USERS if u[0] == staff)
+    return task_events.CampaignActivityRecorded(
+        activity=Activity(
+            name=f"campaigns/q1/activities/x{number}",
+            customer="customers/c1",
+            staff=staff,
+            org_unit=f"orgUnits/{unit}",
+            outcome=outcome,
+            occur_time=to_timestamp(occurred),
+            create_time=to_timestamp(occurred),
+            channel=Activity.CHANNEL_CALL,
+        )
+    )
+
+
+def activity_events() -> list:
+    """The users, then their marketing activities and tasks, as the identity and task services publish them."""
+    zhang, zhang_new, li, wang = (u[0] for u in USERS)
+    O, S = Activity, Task
+    users = [identity_events.UserCreated(user=_user(*u, datetime(2025, 1, 1, tzinfo=UTC))) for u in USERS]
+    # 王五 moves to the back office: his user keeps no staff code
+    moved = _user(wang, "王五", "", "B2", datetime(2025, 12, 1, tzinfo=UTC))
+    campaign = task_pb2.Campaign(
+        name="campaigns/q1",
+        display_name="一季度存款营销",
+        state=task_pb2.Campaign.STATE_ACTIVE,
+        start_date=_d(START),
+        end_date=_d(END),
+        target_customer_count=4,
+        create_time=to_timestamp(datetime(2025, 12, 30, tzinfo=UTC)),
+        update_time=to_timestamp(datetime(2025, 12, 30, tzinfo=UTC)),
+    )
+    returned = _task(6, zhang, _at(date(2026, 3, 2)), _at(date(2026, 3, 20)), S.STATE_IN_PROGRESS, None)
+    returned.completion.CopyFrom(
+        task_pb2.Completion(handling="电话", complete_time=to_timestamp(_at(date(2026, 3, 5))))
+    )
+    returned.return_count = 1
+    returned.review.CopyFrom(
+        task_pb2.Review(reviewer="users/hq", review_time=to_timestamp(_at(date(2026, 3, 6))))
+    )
+    returned.update_time.CopyFrom(to_timestamp(_at(date(2026, 3, 6))))
+    return [
+        *users,
+        identity_events.UserUpdated(user=moved),
+        task_events.CampaignLaunched(campaign=campaign),
+        _activity(1, zhang, O.OUTCOME_CONVERTED, _at(date(2026, 1, 10))),
+        _activity(2, zhang, O.OUTCOME_CONTACTED, _at(date(2026, 1, 12))),  # not a conversion
+        _activity(3, zhang_new, O.OUTCOME_CONVERTED, _at(date(2026, 2, 1))),  # his other user
+        _activity(4, zhang, O.OUTCOME_CONVERTED, _bank(2026, 3, 31, 23, 30)),  # the period's last half hour
+        _activity(5, zhang, O.OUTCOME_CONVERTED, _bank(2026, 4, 1, 0, 10)),  # April in bank time
+        _activity(6, zhang, O.OUTCOME_CONVERTED, _bank(2025, 12, 31, 23, 50)),  # still 2025 in bank time
+        _activity(7, li, O.OUTCOME_INTERESTED, _at(date(2026, 2, 2))),
+        _activity(8, wang, O.OUTCOME_CONVERTED, _at(date(2026, 3, 1))),  # no user has E3 any more
+        _activity(9, zhang, O.OUTCOME_CONVERTED, _bank(2026, 1, 1, 0, 5)),  # 31 Dec UTC, 1 Jan in bank time
+        # t1 on time; t2 late; t3 (accepted) at its due time: on time; t9 on the period's first bank morning
+        task_events.TaskCompleted(
+            task=_task(
+                1,
+                zhang,
+                _at(date(2026, 1, 5)),
+                _at(date(2026, 1, 20)),
+                S.STATE_COMPLETED,
+                _at(date(2026, 1, 15)),
+            )
+        ),
+        task_events.TaskCompleted(
+            task=_task(
+                2,
+                zhang,
+                _at(date(2026, 2, 1)),
+                _at(date(2026, 2, 10)),
+                S.STATE_COMPLETED,
+                _at(date(2026, 2, 12)),
+            )
+        ),
+        task_events.TaskAccepted(
+            task=_task(
+                3,
+                zhang_new,
+                _at(date(2026, 3, 1)),
+                _at(date(2026, 3, 10)),
+                S.STATE_ACCEPTED,
+                _at(date(2026, 3, 10)),
+            )
+        ),
+        task_events.TaskCompleted(
+            task=_task(
+                9,
+                zhang,
+                _at(date(2025, 12, 20)),
+                _bank(2026, 1, 2),
+                S.STATE_COMPLETED,
+                _bank(2026, 1, 1, 0, 30),
+            )
+        ),
+        # t4 completed late in April (bank time), t10 late in 2025 (bank time): not in the period
+        task_events.TaskCompleted(
+            task=_task(
+                4,
+                zhang,
+                _at(date(2026, 3, 20)),
+                _bank(2026, 3, 31, 12),
+                S.STATE_COMPLETED,
+                _bank(2026, 4, 1, 0, 30),
+            )
+        ),
+        task_events.TaskCompleted(
+            task=_task(
+                10,
+                zhang,
+                _at(date(2025, 12, 1)),
+                _at(date(2025, 12, 30)),
+                S.STATE_COMPLETED,
+                _bank(2025, 12, 31, 23, 30),
+            )
+        ),
+        # t5 overdue, not done; t6 done then returned: neither is completed, neither is rated
+        task_events.TaskCreated(
+            task=_task(5, zhang, _at(date(2026, 3, 20)), _at(date(2026, 3, 25)), S.STATE_OPEN, None)
+        ),
+        task_events.TaskReturned(task=returned),
+        # 李四: nothing completed; 王五: done on time, but no user has E3 any more
+        task_events.TaskCreated(
+            task=_task(7, li, _at(date(2026, 2, 1)), _at(date(2026, 3, 1)), S.STATE_OPEN, None)
+        ),
+        task_events.TaskCompleted(
+            task=_task(
+                8,
+                wang,
+                _at(date(2026, 2, 1)),
+                _at(date(2026, 2, 10)),
+                S.STATE_COMPLETED,
+                _at(date(2026, 2, 5)),
+            )
+        ),
+    ]
 
 
 def naive_balance(account: str, day: date) -> Decimal:
@@ -253,6 +458,10 @@ async def _load(db) -> None:
             ),
             META,
         )
+    handlers = {**activity.TASK_HANDLERS, **USER_HANDLERS}
+    for event in activity_events():  # each in its own transaction, as the consumers apply them
+        async with db.transaction() as session:
+            await handlers[type(event)](session, event, META)
 
 
 @pytest.fixture
@@ -287,8 +496,8 @@ async def center(database_url, token_secret):
 HQ = (HEAD_OFFICE_LEADER,)
 
 
-async def _create(stub, metadata, kind, **parameters) -> report_pb2.Report:
-    params = report_pb2.ReportParameters(start_date=_d(START), end_date=_d(END), **parameters)
+async def _create(stub, metadata, kind, *, start=START, end=END, **parameters) -> report_pb2.Report:
+    params = report_pb2.ReportParameters(start_date=_d(start), end_date=_d(end), **parameters)
     reply = await stub.CreateReport(
         pb.CreateReportRequest(report=report_pb2.Report(kind=kind, parameters=params)),
         metadata=metadata,
@@ -399,6 +608,47 @@ async def test_top_customers_rank_by_assets_growth_and_show_their_movement(cente
     assert [r.values[1].string_value for r in growth.rows] == ["赵*", "甲公司"]  # +550k, +500k
 
 
+async def test_top_relationship_managers_show_conversions_and_punctuality(center) -> None:
+    stub, caller = center
+    hq = caller(*HQ)
+    report = await _create(stub, hq, Kind.REPORT_KIND_TOP_RELATIONSHIP_MANAGERS)
+    rows = _rows(report)
+    assert set(rows) == {"张三", "李四", "王五"}
+    # By hand, 张三 (E1, two users): x1, x3 (his other user), x4 and x9 converted in the period (x2 a contact, x5
+    # and x6 outside it in bank time); of t1, t2, t3, t9 completed in it, t1, t3 (at its due time) and t9 on time.
+    assert rows["张三"]["campaign_conversions"] == 4
+    assert rows["张三"]["tasks_on_time_rate"] == 75.0
+    # 李四 (E2): no conversion, nothing completed to rate.
+    assert (rows["李四"]["campaign_conversions"], rows["李四"]["tasks_on_time_rate"]) == (0, None)
+    # 王五 (E3): no user has the code any more, so nothing is known of his work: empty cells.
+    assert (rows["王五"]["campaign_conversions"], rows["王五"]["tasks_on_time_rate"]) == (None, None)
+    assert _totals(report)["campaign_conversions"] == 4
+    # The rate is 工作效率's: on time / completed over 张三's two users' rows there.
+    efficiency = _rows(await _create(stub, hq, Kind.REPORT_KIND_WORK_EFFICIENCY))
+    his = [efficiency["张三"], efficiency["张三（新）"]]
+    assert [(r["completed"], r["on_time"]) for r in his] == [(3, 2), (1, 1)]
+    assert 100 * sum(r["on_time"] for r in his) / sum(r["completed"] for r in his) == 75.0
+
+    # The period's first and last bank days: x9 and t9 (on time) on 1 January; x4 on 31 March, and t4's late
+    # completion is April's.
+    first = _rows(await _create(stub, hq, Kind.REPORT_KIND_TOP_RELATIONSHIP_MANAGERS, end=START))["张三"]
+    assert (first["campaign_conversions"], first["tasks_on_time_rate"]) == (1, 100.0)
+    last = _rows(await _create(stub, hq, Kind.REPORT_KIND_TOP_RELATIONSHIP_MANAGERS, start=END))["张三"]
+    assert (last["campaign_conversions"], last["tasks_on_time_rate"]) == (1, None)
+    april = _rows(
+        await _create(
+            stub, hq, Kind.REPORT_KIND_TOP_RELATIONSHIP_MANAGERS, start=date(2026, 4, 1), end=date(2026, 4, 1)
+        )
+    )["张三"]
+    assert (april["campaign_conversions"], april["tasks_on_time_rate"]) == (1, 0.0)  # x5; t4 late
+
+    # 张三 himself sees his own row with the same figures.
+    rm = caller(RELATIONSHIP_MANAGER, subject="users/zhang", org_unit="orgUnits/S11", staff_code="E1")
+    mine = _rows(await _create(stub, rm, Kind.REPORT_KIND_TOP_RELATIONSHIP_MANAGERS))
+    assert set(mine) == {"张三"}
+    assert (mine["张三"]["campaign_conversions"], mine["张三"]["tasks_on_time_rate"]) == (4, 75.0)
+
+
 async def test_customer_sales_and_sales_summary(center) -> None:
     stub, caller = center
     sales = _rows(await _create(stub, caller(*HQ), Kind.REPORT_KIND_CUSTOMER_SALES))
@@ -463,7 +713,9 @@ async def test_reports_belong_to_who_asked_and_can_be_listed_deleted_and_exporte
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
 
     exported = await stub.ExportReport(
-        pb.ExportReportRequest(name=made[0].name, format=pb.EXPORT_FORMAT_XLSX), metadata=hq, timeout=30
+        pb.ExportReportRequest(name=made[0].name, format=report_pb2.EXPORT_FORMAT_XLSX),
+        metadata=hq,
+        timeout=30,
     )
     assert exported.filename.endswith(".xlsx") and exported.filename.startswith("地区销售额统计表")
     sheet = load_workbook(io.BytesIO(exported.content)).active
@@ -475,7 +727,9 @@ async def test_reports_belong_to_who_asked_and_can_be_listed_deleted_and_exporte
         3_400_000
     )
     csv = await stub.ExportReport(
-        pb.ExportReportRequest(name=made[0].name, format=pb.EXPORT_FORMAT_CSV), metadata=hq, timeout=30
+        pb.ExportReportRequest(name=made[0].name, format=report_pb2.EXPORT_FORMAT_CSV),
+        metadata=hq,
+        timeout=30,
     )
     assert csv.content.startswith("\ufeff".encode()) and "3350000.00" in csv.content.decode("utf-8-sig")
 
@@ -572,8 +826,22 @@ def _permission_requests() -> dict[str, object]:
         "GetReport": pb.GetReportRequest(name=missing),
         "ListReports": pb.ListReportsRequest(),
         "DeleteReport": pb.DeleteReportRequest(name=missing),
-        "ExportReport": pb.ExportReportRequest(name=missing, format=pb.EXPORT_FORMAT_CSV),
+        "ExportReport": pb.ExportReportRequest(name=missing, format=report_pb2.EXPORT_FORMAT_CSV),
         "GetCustomerInsight": pb.GetCustomerInsightRequest(name="customers/nobody/insight"),
+        "CreateReportSchedule": pb.CreateReportScheduleRequest(
+            report_schedule=report_pb2.ReportSchedule(
+                kind=Kind.REPORT_KIND_REGIONAL_SALES,
+                period=report_pb2.SCHEDULE_PERIOD_PREVIOUS_MONTH,
+                cron="0 8 * * 1",
+            )
+        ),
+        "GetReportSchedule": pb.GetReportScheduleRequest(name="reportSchedules/nothing"),
+        "ListReportSchedules": pb.ListReportSchedulesRequest(),
+        "UpdateReportSchedule": pb.UpdateReportScheduleRequest(
+            report_schedule=report_pb2.ReportSchedule(name="reportSchedules/nothing", paused=True)
+        ),
+        "DeleteReportSchedule": pb.DeleteReportScheduleRequest(name="reportSchedules/nothing"),
+        "RunReportSchedule": pb.RunReportScheduleRequest(name="reportSchedules/nothing"),
     }
 
 

@@ -14,6 +14,9 @@ Three reports over them (``async def report(session, query) -> Table``):
   (``kam_task.domain.efficiency``), so both show the same figures;
 - :func:`campaign_results` (营销活动效果): the funnel of each campaign running in the period.
 
+And, for 最重要的销售员 (``kam_report.service_layer.reports``), per group of users: :func:`assignee_figures` (工作效率's
+figures, hence its on-time rate) and :func:`conversions` (the activities that converted a customer).
+
 Periods are whole bank days (Asia/Shanghai): ``query.start`` 00:00 up to ``query.end + 1`` 00:00 bank time.
 """
 
@@ -21,7 +24,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -80,11 +83,12 @@ CAMPAIGN_STATE_NAMES = {
 #: kam.task.v1.CampaignTarget.Stage, and the stage each activity outcome puts a customer in
 #: (kam_task.domain.campaigns.OUTCOME_STAGE)
 NOT_CONTACTED, CONTACTED, INTERESTED, DECLINED, CONVERTED = 1, 2, 3, 4, 5
+OUTCOME_CONVERTED = "OUTCOME_CONVERTED"
 OUTCOME_STAGE = {
     "OUTCOME_CONTACTED": CONTACTED,
     "OUTCOME_INTERESTED": INTERESTED,
     "OUTCOME_DECLINED": DECLINED,
-    "OUTCOME_CONVERTED": CONVERTED,
+    OUTCOME_CONVERTED: CONVERTED,
 }
 _NANOS = Decimal(1_000_000_000)
 _CENT = Decimal("0.01")
@@ -578,6 +582,11 @@ class TaskFigures:
     returned: int = 0
     hours: list[float] = field(default_factory=list)
 
+    @property
+    def on_time_rate(self) -> float:
+        """按时完成率: on time / completed, in percent (0 when nothing was completed, as the task service)."""
+        return percent(self.on_time, self.completed)
+
     def cells(self) -> tuple[int | float, ...]:
         mean = sum(self.hours) / len(self.hours) if self.hours else 0.0
         return (
@@ -586,7 +595,7 @@ class TaskFigures:
             self.on_time,
             self.overdue,
             self.returned,
-            percent(self.on_time, self.completed),
+            self.on_time_rate,
             mean,
             nearest_rank(self.hours, 0.9),
         )
@@ -651,6 +660,60 @@ def _task_reach(scope: DataScope) -> ColumnElement[bool] | None:
     return or_(*terms) if terms else false()
 
 
+async def counted_tasks(
+    session: AsyncSession,
+    lo: datetime,
+    hi: datetime,
+    cutoff: datetime,
+    conditions: Sequence[ColumnElement[bool]] = (),
+) -> list[tuple[Any, Counted]]:
+    """The tasks meeting ``conditions`` that count in [``lo``, ``hi``) — created, completed, due (before
+    ``cutoff``) or returned in it — oldest first, each (a :class:`TaskFact` row) with what it counts for
+    (:func:`count_task`)."""
+    returns = (
+        select(TaskReturnFact.task, func.count().label("n"))
+        .where(TaskReturnFact.return_time >= lo, TaskReturnFact.return_time < hi)
+        .group_by(TaskReturnFact.task)
+        .subquery()
+    )
+    returned = func.coalesce(returns.c.n, 0)
+    records = (
+        await session.execute(
+            select(TaskFact, returned.label("returns"))
+            .outerjoin(returns, returns.c.task == TaskFact.task)
+            .where(
+                or_(
+                    and_(TaskFact.create_time >= lo, TaskFact.create_time < hi),
+                    and_(TaskFact.complete_time >= lo, TaskFact.complete_time < hi),
+                    and_(TaskFact.due_time >= lo, TaskFact.due_time < cutoff),
+                    returned > 0,
+                ),
+                *conditions,
+            )
+            .order_by(TaskFact.create_time, TaskFact.task)
+        )
+    ).all()
+    counted = ((task, count_task(task, int(made or 0), lo, hi, cutoff)) for task, made in records)
+    return [(task, what) for task, what in counted if what.anything]
+
+
+async def assignee_figures(
+    session: AsyncSession, query: Query, groups: Mapping[str, str], *, now: datetime | None = None
+) -> dict[str, TaskFigures]:
+    """工作效率's figures in the query's period per group of assignees (``groups``: ``users/…`` → the group's
+    key), whatever the caller's scope and conditions: the tasks and definitions of :func:`work_efficiency`, so a
+    group's ``on_time_rate`` is its 按时完成率. ``now`` cuts the period for what is overdue (default: its end).
+    Groups without any task that counts are left out."""
+    if not groups:
+        return {}
+    lo, hi = period_bounds(query)
+    cutoff = hi if now is None else min(hi, now)
+    figures: dict[str, TaskFigures] = {}
+    for task, counted in await counted_tasks(session, lo, hi, cutoff, [_in(TaskFact.assignee, groups)]):
+        counted.into(figures.setdefault(groups[task.assignee], TaskFigures()))
+    return figures
+
+
 async def work_efficiency(session: AsyncSession, query: Query, *, now: datetime | None = None) -> Table:
     """工作效率: per assignee (dimension ``relationship_manager``, the default; drill-down ``users/…``) or per org unit
     (``org_unit``; the assignee's unit when the task was assigned) over the tasks that count in the period —
@@ -660,43 +723,18 @@ async def work_efficiency(session: AsyncSession, query: Query, *, now: datetime 
     cutoff = min(hi, now or datetime.now(UTC))
     tree = await org_tree(session)
     parents = {unit: parent for unit, (parent, _) in tree.items()}
-    returns = (
-        select(TaskReturnFact.task, func.count().label("n"))
-        .where(TaskReturnFact.return_time >= lo, TaskReturnFact.return_time < hi)
-        .group_by(TaskReturnFact.task)
-        .subquery()
-    )
-    returned = func.coalesce(returns.c.n, 0)
-    conditions: list[ColumnElement[bool]] = [
-        or_(
-            and_(TaskFact.create_time >= lo, TaskFact.create_time < hi),
-            and_(TaskFact.complete_time >= lo, TaskFact.complete_time < hi),
-            and_(TaskFact.due_time >= lo, TaskFact.due_time < cutoff),
-            returned > 0,
-        )
-    ]
+    conditions: list[ColumnElement[bool]] = []
     if (reach := _task_reach(query.scope)) is not None:
         conditions.append(reach)
     if query.org_units:
         conditions.append(_in(TaskFact.org_unit, subtrees(query.org_units, parents)))
     if query.relationship_managers:
         conditions.append(_in(TaskFact.assignee, query.relationship_managers))
-    records = (
-        await session.execute(
-            select(TaskFact, returned.label("returns"))
-            .outerjoin(returns, returns.c.task == TaskFact.task)
-            .where(*conditions)
-            .order_by(TaskFact.create_time, TaskFact.task)
-        )
-    ).all()
     total = TaskFigures()
     groups: dict[str, TaskFigures] = {}
     names: dict[str, str] = {}
     grouping = unit_rows(query, parents) if query.dimension == ORG_UNIT else None
-    for task, returns_made in records:
-        counted = count_task(task, int(returns_made or 0), lo, hi, cutoff)
-        if not counted.anything:
-            continue
+    for task, counted in await counted_tasks(session, lo, hi, cutoff, conditions):
         counted.into(total)
         key = grouping.row_of(task.org_unit) if grouping is not None else task.assignee
         counted.into(groups.setdefault(key, TaskFigures()))
@@ -897,3 +935,26 @@ async def campaign_results(session: AsyncSession, query: Query) -> Table:
         rows=tuple(rows),
         totals=Row((TOTAL_LABEL, "", None, None, *total.cells())),
     )
+
+
+async def conversions(session: AsyncSession, query: Query, groups: Mapping[str, str]) -> dict[str, int]:
+    """Per group of staff members (``groups``: ``users/…`` → the group's key), the marketing activities they
+    recorded with a converted outcome that happened in the query's period, whatever the campaign and the caller's
+    scope (a customer converted twice counts twice). Groups without any are left out."""
+    if not groups:
+        return {}
+    lo, hi = period_bounds(query)
+    rows = await session.execute(
+        select(CampaignActivityFact.relationship_manager, func.count())
+        .where(
+            CampaignActivityFact.outcome == OUTCOME_CONVERTED,
+            CampaignActivityFact.occur_time >= lo,
+            CampaignActivityFact.occur_time < hi,
+            _in(CampaignActivityFact.relationship_manager, groups),
+        )
+        .group_by(CampaignActivityFact.relationship_manager)
+    )
+    found: dict[str, int] = {}
+    for user, count in rows:
+        found[groups[user]] = found.get(groups[user], 0) + int(count)
+    return found

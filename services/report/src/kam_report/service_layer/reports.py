@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -23,7 +23,7 @@ from typing import Any
 from kam_kit.errors import InvalidArgument
 from kam_kit.masking import mask_name
 from kam_kit.scope import ORG_PREFIX
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import String, and_, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_report.adapters.orm import (
@@ -35,8 +35,10 @@ from kam_report.adapters.orm import (
     TierLabel,
     TierSpan,
     TransactionDay,
+    UserCopy,
 )
 from kam_report.domain.tables import Column, ColumnType, Query, Row, Table
+from kam_report.service_layer import activity
 from kam_report.service_layer.store import BANK_TZ
 
 ReportFunction = Callable[[AsyncSession, Query], Awaitable[Table]]
@@ -65,6 +67,7 @@ DEFAULT_TIERS = {
 }
 NO_TIER = "无等级"
 UNASSIGNED = "（未分配客户经理）"
+STAFF_PREFIX = "staff/"
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
 
@@ -645,9 +648,36 @@ async def top_relationship_managers(session: AsyncSession, query: Query) -> Tabl
 async def manager_activity(
     session: AsyncSession, query: Query, managers: list[str]
 ) -> dict[str, tuple[int | None, Decimal | None]]:
-    """Per relationship manager: campaign conversions and the on-time rate of their tasks in the period, where
-    the store holds the task service's facts (:mod:`kam_report.service_layer.activity`)."""
-    return {}
+    """Per relationship manager (``staff/{code}``), their own work in the period from the task service's facts
+    (:mod:`kam_report.service_layer.activity`), which know people as users (``users/…``): a manager's users are
+    those the identity service gives the manager's staff code (:class:`UserCopy`; several are summed).
+
+    - 营销转化数: the marketing activities they recorded with a converted outcome (:func:`activity.conversions`);
+    - 任务按时完成率: 工作效率's on-time rate of the tasks assigned to them — on time / completed, over the tasks
+      completed in the period (:func:`activity.assignee_figures`); None when none was.
+
+    Both None for a manager no user has the code of (missing from the answer)."""
+    codes = sorted({m.removeprefix(STAFF_PREFIX) for m in managers if m.startswith(STAFF_PREFIX)} - {""})
+    if not codes:
+        return {}
+    users = {
+        user: STAFF_PREFIX + code
+        for user, code in await session.execute(
+            select(UserCopy.name, UserCopy.staff_code).where(UserCopy.staff_code.in_(codes))
+        )
+    }
+    converted = await activity.conversions(session, query, users)
+    tasks = await activity.assignee_figures(session, query, users)
+    out: dict[str, tuple[int | None, Decimal | None]] = {}
+    for manager in set(users.values()):
+        figures = tasks.get(manager)
+        on_time = (
+            Decimal(repr(figures.on_time_rate)).quantize(Decimal("0.1"))
+            if figures is not None and figures.completed
+            else None
+        )
+        out[manager] = (converted.get(manager, 0), on_time)
+    return out
 
 
 # --- sales analysis --------------------------------------------------------------------------------------------
@@ -763,7 +793,7 @@ async def sales_summary(session: AsyncSession, query: Query) -> Table:
     where = [*_customer_filters(query, tree), *_account_filters(query)]
     last_start, last_end = _same_period_last_year(query.start), _same_period_last_year(query.end)
     if (query.dimension or "product") == "month":
-        group = func.substr(func.cast(AccountFact.open_date, _text_type()), 1, 7)
+        group = func.substr(func.cast(AccountFact.open_date, String()), 1, 7)
     else:
         group = AccountFact.product
 
@@ -832,12 +862,6 @@ async def sales_summary(session: AsyncSession, query: Query) -> Table:
     return Table(columns, tuple(rows), totals, await data_time(session))
 
 
-def _text_type():
-    from sqlalchemy import String
-
-    return String()
-
-
 def _months(start: date, end: date) -> list[str]:
     out, current = [], date(start.year, start.month, 1)
     while current <= end:
@@ -894,8 +918,6 @@ async def tiers_on(session: AsyncSession, query: Query, tree: OrgTree, day: date
 
 
 def _customer_filters_without_tier(query: Query, tree: OrgTree) -> list[Any]:
-    from dataclasses import replace
-
     return _customer_filters(replace(query, tiers=()), tree)
 
 
@@ -925,7 +947,7 @@ async def tier_distribution(session: AsyncSession, query: Query) -> Table:
             if end
             else {}
         )
-        groups, _ = await _groups(session, _replace(query, dimension="org_unit"), tree)
+        groups, _ = await _groups(session, replace(query, dimension="org_unit"), tree)
         units = {g.key: g for g in groups if g.drill_down}
         counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for customer, tier in end.items():
@@ -985,12 +1007,6 @@ async def tier_distribution(session: AsyncSession, query: Query) -> Table:
         for t in states
     ]
     return Table(columns, tuple(rows), _totals(columns, rows), await data_time(session))
-
-
-def _replace(query: Query, **changes: Any) -> Query:
-    from dataclasses import replace
-
-    return replace(query, **changes)
 
 
 # --- the registry ----------------------------------------------------------------------------------------------
