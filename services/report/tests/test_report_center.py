@@ -464,6 +464,21 @@ async def _load(db) -> None:
             await handlers[type(event)](session, event, META)
 
 
+def callers(token_secret: str, clock, ttl: timedelta = timedelta(hours=1)):
+    """``caller(*roles, subject=…, org_unit=…, staff_code=…)`` → gRPC metadata with a token for that person."""
+
+    def caller(*roles: str, subject: str = "users/hq", org_unit: str = "", staff_code: str = ""):
+        token = auth.issue_token(
+            auth.Identity(subject=subject, roles=roles, org_unit=org_unit, staff_code=staff_code),
+            secret=token_secret,
+            clock=clock,
+            ttl=ttl,
+        )
+        return ((auth.METADATA_KEY, auth.bearer(token)),)
+
+    return caller
+
+
 @pytest.fixture
 async def center(database_url, token_secret):
     async with migrated_database(database_url, MIGRATIONS, Base.metadata) as db:
@@ -479,16 +494,7 @@ async def center(database_url, token_secret):
         channel = grpc.aio.insecure_channel(f"127.0.0.1:{server.port}")
         stub = pb_grpc.ReportServiceStub(channel)
 
-        def caller(*roles: str, subject: str = "users/hq", org_unit: str = "", staff_code: str = ""):
-            token = auth.issue_token(
-                auth.Identity(subject=subject, roles=roles, org_unit=org_unit, staff_code=staff_code),
-                secret=token_secret,
-                clock=clock,
-                ttl=timedelta(hours=1),
-            )
-            return ((auth.METADATA_KEY, auth.bearer(token)),)
-
-        yield stub, caller
+        yield stub, callers(token_secret, clock)
         await channel.close()
         await server.stop()
 

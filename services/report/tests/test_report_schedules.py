@@ -21,7 +21,7 @@ from kam.report.v1 import events_pb2, report_pb2
 from kam.report.v1 import report_service_pb2 as pb
 from kam.report.v1 import report_service_pb2_grpc as pb_grpc
 from kam_devkit.testing import migrated_database
-from kam_kit import auth, directory
+from kam_kit import directory
 from kam_kit.clock import ManualClock
 from kam_kit.db import outbox_table
 from kam_kit.grpcserver import GrpcServer
@@ -35,7 +35,7 @@ from kam_report.service_layer.center import ReportCenter
 from kam_report.service_layer.schedules import ReportSchedules, period_dates
 from openpyxl import load_workbook
 from sqlalchemy import select
-from test_report_center import META, NOW, _d, _load, _value
+from test_report_center import META, NOW, _d, _load, _value, callers
 
 Kind = report_pb2.ReportKind
 Period = report_pb2.SchedulePeriod
@@ -59,15 +59,7 @@ async def bank(database_url, token_secret):
         await server.start()
         channel = grpc.aio.insecure_channel(f"127.0.0.1:{server.port}")
 
-        def caller(*roles: str, subject: str = "users/hq", org_unit: str = "", staff_code: str = ""):
-            token = auth.issue_token(
-                auth.Identity(subject=subject, roles=roles, org_unit=org_unit, staff_code=staff_code),
-                secret=token_secret,
-                clock=clock,
-                ttl=timedelta(days=30),
-            )
-            return ((auth.METADATA_KEY, auth.bearer(token)),)
-
+        caller = callers(token_secret, clock, ttl=timedelta(days=30))
         yield pb_grpc.ReportServiceStub(channel), caller, schedules, clock, db
         await channel.close()
         await server.stop()

@@ -55,7 +55,8 @@ class DemoUser:
 
 DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("admin", "系统管理员", (ROLE_ADMIN,), HEAD_OFFICE),
-    DemoUser("hq_leader", "总行领导", (ROLE_HEAD_OFFICE_LEADER,), HEAD_OFFICE),
+    # a leader's scheduled reports (定时报表) reach the mail sink
+    DemoUser("hq_leader", "总行领导", (ROLE_HEAD_OFFICE_LEADER,), HEAD_OFFICE, "hq_leader@kam-demo.example"),
     DemoUser(
         "branch_manager",
         "北京分行行长",
