@@ -228,3 +228,57 @@ async def test_two_processes_apply_each_event_once_and_one_takes_the_others_part
         for task in running:
             task.cancel()
         await asyncio.gather(*running, return_exceptions=True)
+
+
+async def test_a_holder_taking_over_from_a_killed_one_applies_its_events_in_flight_first_and_in_order(
+    db, js
+) -> None:
+    """The killed holder had fetched one customer's first events and acknowledged none; more of that customer's
+    events follow. The new holder applies them all in their order — the ones in flight first — without waiting
+    for their acknowledgement time to run out."""
+    service = "t" + uuid.uuid4().hex[:10]
+    await events.ensure_stream(js, service)
+    order: list[str] = []
+
+    async def apply(session, event, meta) -> None:
+        order.append(event.customer.name)
+
+    async def publish(names: list[str]) -> None:
+        async with db.transaction() as session:
+            for name in names:
+                outbox.record(session, _created(name), service=service, resource="customers/7")
+        await outbox.OutboxRelay(db, js, service=service).drain()
+
+    clock = ManualClock(START)
+    dead, heir = _pair(db, clock, group=f"{service}-c")
+    options = {
+        "name": f"{service}-c",
+        "producer": service,
+        "subscriptions": [Subscription(events_pb2.CustomerCreated, apply, service)],
+        "ack_wait": 60.0,
+        "backoff": (60.0,),
+    }
+    killed = PartitionedConsumer(db, js, leases=dead, **options)
+    partition = events.partition_for("customers/7")
+    durable = killed._durable(partition)
+    first = [f"customers/7#{i}" for i in range(5)]
+    await publish(first)
+    # the killed holder's reader: three events fetched, never acknowledged
+    psub = await killed._subscribe(durable)
+    in_flight = await psub.fetch(3, timeout=5)
+    assert [m.metadata.sequence.stream for m in in_flight] == [1, 2, 3]
+    await psub.unsubscribe()
+    later = [f"customers/7#{i}" for i in range(5, 8)]
+    await publish(later)
+
+    await heir.rebalance()
+    running = asyncio.create_task(PartitionedConsumer(db, js, leases=heir, **options).run())
+    try:
+        for _ in range(100):  # well under the 60 s the broker would wait before giving them again
+            if len(order) >= 8:
+                break
+            await asyncio.sleep(0.1)
+        assert order == [*first, *later]
+    finally:
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)

@@ -593,6 +593,7 @@ class PartitionedConsumer(EventConsumer):
         psub = None
         with_applier: collections.deque[tuple[asyncio.Event, int]] = collections.deque()
         waiting = 0  # events of this partition with the applier
+        taking_over = True
         try:
             while lease.held():
                 while waiting >= self.batch_size:
@@ -603,6 +604,9 @@ class PartitionedConsumer(EventConsumer):
                     waiting -= with_applier.popleft()[1]
                 try:
                     if psub is None:
+                        if taking_over:
+                            await self._take_over(self._durable(partition))
+                            taking_over = False
                         psub = await self._subscribe(self._durable(partition))
                     messages = await self._fetch(psub)
                 except (NatsTimeoutError, TimeoutError):
@@ -625,6 +629,28 @@ class PartitionedConsumer(EventConsumer):
             if psub is not None:
                 with contextlib.suppress(Exception):
                     await psub.unsubscribe()
+
+    async def _take_over(self, durable: str) -> None:
+        """Before the first fetch of a partition just claimed. Events its previous holder had fetched and not
+        acknowledged (it was killed, or lost the partition mid-fetch) would come back only when their
+        acknowledgement time runs out — after events published later, which this holder would fetch first,
+        applying one customer's events out of order (a transaction rule's window would start at the wrong one).
+        So a holder finding events in flight starts the durable again just after the last event acknowledged in
+        order (its ack floor): those events come first, in stream order; any acknowledged beyond the floor were
+        applied already and are skipped as duplicates (``kam_processed_events``)."""
+        try:
+            info = await self.js.consumer_info(self.stream, durable)
+        except NotFoundError:
+            return
+        if not info.num_ack_pending:
+            return
+        start = (info.ack_floor.stream_seq if info.ack_floor else 0) + 1
+        log.info(
+            "partition taken over with events in flight; starting again after the last acknowledged",
+            extra={"consumer": durable, "in_flight": info.num_ack_pending, "from_sequence": start},
+        )
+        await self.js.delete_consumer(self.stream, durable)
+        await self.js.add_consumer(self.stream, self.consumer_config(start, durable))
 
     async def _apply_fetched(self, fetched: asyncio.Queue[tuple[list[Msg], asyncio.Event]]) -> None:
         while True:
