@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import grpc
 import pytest
+from aiosmtpd.controller import Controller
 from kam.identity.v1 import events_pb2 as identity_events
 from kam.identity.v1 import identity_pb2
 from kam.notice.v1 import announcement_service_pb2_grpc as pb_grpc
@@ -22,7 +23,19 @@ from kam_notice.service_layer.customers import CustomerMessages, Policy
 from kam_notice.service_layer.deliveries import Deliveries
 from kam_notice.service_layer.inbox import Inbox
 from kam_notice.service_layer.templates import Templates
-from notice_testlib import NOW, PEOPLE, UNITS, Bank, RecordingSender
+from notice_testlib import NOW, PEOPLE, UNITS, Bank, Mailbox, RecordingSender, free_port
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server on a local port: (its Mailbox, the port)."""
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield mailbox, controller.port
+    finally:
+        controller.stop()
 
 
 @pytest.fixture

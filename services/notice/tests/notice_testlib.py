@@ -4,10 +4,12 @@ identity service's events: 总行 0000 → 北京分行 0100 → 东城支行 01
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import urllib.parse
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from email import message_from_bytes
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import grpc
@@ -202,3 +204,28 @@ class JsonReceiver:
     def __exit__(self, *exc) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class Mailbox:
+    """What the real SMTP server (aiosmtpd, the ``smtp`` fixture) received: each message parsed, and as it came.
+    ``refuse``: how many messages to answer ``451`` (a server failing for a while) before accepting."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+        self.raw: list[bytes] = []
+        self.refuse = 0
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        if self.refuse:
+            self.refuse -= 1
+            return "451 4.3.0 Mail server temporarily unavailable"
+        self.messages.append(message_from_bytes(envelope.content))
+        self.raw.append(envelope.content)
+        return "250 OK"
+
+
+def free_port() -> int:
+    """A local TCP port nothing listens on (yet)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

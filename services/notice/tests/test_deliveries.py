@@ -4,14 +4,11 @@ up after the last retry and sent again on RetryDelivery; no address is recorded 
 
 from __future__ import annotations
 
-import socket
 from datetime import timedelta
-from email import message_from_bytes
 from email.header import decode_header, make_header
 
 import grpc
 import pytest
-from aiosmtpd.controller import Controller
 from google.type import timeofday_pb2
 from kam.alert.v1 import alert_pb2
 from kam.alert.v1 import events_pb2 as alert_events
@@ -21,36 +18,9 @@ from kam_notice.adapters.orm import UserCopy
 from kam_notice.service_layer.deliveries import BACKOFF, Deliveries, SmtpSender, SmtpSettings
 from kam_notice.service_layer.inbox import Inbox
 from notice_testlib import NOW, Bank, event_meta
+from notice_testlib import free_port as _free_port
 
 D = notice_pb2.Delivery
-
-
-class Mailbox:
-    """What the SMTP server received."""
-
-    def __init__(self) -> None:
-        self.messages: list = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp():
-    mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    try:
-        yield mailbox, controller.port
-    finally:
-        controller.stop()
 
 
 def alert(name: str, severity: int = alert_pb2.SEVERITY_HIGH) -> alert_events.AlertRaised:

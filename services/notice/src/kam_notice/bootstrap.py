@@ -1,10 +1,10 @@
 """Wires the notice service together (composition root).
 
 Announcements (AnnouncementService) and the NotificationService: staff inboxes and settings, templates, messages
-and bulletins to customers, deliveries over e-mail, SMS and webhooks. The service keeps its own copies of the
-identity service's users and org tree (audiences, scope) and of the customer service's key customers (segments,
-addresses), and one replica at a time runs the clock that publishes scheduled announcements, moves expired ones to
-history and sends what is due.
+and bulletins to customers, deliveries over e-mail, SMS and webhooks, and the report service's scheduled reports
+(an inbox item and an e-mail with the file). The service keeps its own copies of the identity service's users and
+org tree (audiences, scope) and of the customer service's key customers (segments, addresses), and one replica at
+a time runs the clock that publishes scheduled announcements, moves expired ones to history and sends what is due.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from kam.alert.v1 import events_pb2 as alert_events
 from kam.customer.v1 import events_pb2 as customer_events
 from kam.identity.v1 import events_pb2 as identity_events
 from kam.notice.v1 import notice_pb2
+from kam.report.v1 import events_pb2 as report_events
 from kam.task.v1 import events_pb2 as task_events
 from kam_kit import directory, orgtree, pagination, partitions
 from kam_kit.attachments import max_bytes_setting
@@ -42,6 +43,7 @@ from kam_notice.service_layer.deliveries import (
     WebhookSender,
 )
 from kam_notice.service_layer.inbox import Inbox
+from kam_notice.service_layer.reports import ScheduledReports
 from kam_notice.service_layer.templates import Templates
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -51,6 +53,8 @@ METADATA = Base.metadata
 NOTICE_COALESCE = 0.01
 #: How often the clock looks for announcements to publish or to move to history (seconds).
 TICK_SECONDS = 5.0
+#: Scheduled reports per fetch and transaction: each event carries its file (up to 768 KiB).
+REPORT_BATCH = 8
 log = logging.getLogger(__name__)
 
 
@@ -110,6 +114,9 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
             inbox.on_task,
         ),
     )
+    # a scheduled report: an inbox item and an e-mail with its file to each recipient, whatever their settings
+    reports = ScheduledReports(clock, inbox, deliveries, console_url=console_url())
+    app.consume("report", {report_events.ScheduledReportReady: reports.on_ready}, batch_size=REPORT_BATCH)
     users = directory.updater(UserCopy)
     app.consume(
         "identity",
@@ -152,6 +159,15 @@ def smtp_settings() -> SmtpSettings | None:
         password=Secret(password) if password else None,
         starttls=env_bool("KAM_NOTICE_SMTP_STARTTLS", False),
     )
+
+
+def console_url() -> str:
+    """Where staff open the console, ``KAM_NOTICE_CONSOLE_URL`` (``https://kam.bank.example``): the links in
+    e-mails. Empty: the links are the console's paths only (``/reports/…``)."""
+    url = env_str("KAM_NOTICE_CONSOLE_URL", "").rstrip("/")
+    if url and (not url.startswith(("https://", "http://")) or any(c in url for c in " ?#\x00")):
+        raise ValueError(f"KAM_NOTICE_CONSOLE_URL must be an http(s) URL without a query, not {url!r}")
+    return url
 
 
 def sms_settings() -> SmsSettings | None:

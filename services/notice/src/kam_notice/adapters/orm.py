@@ -152,6 +152,8 @@ class DeliveryRow(Base):
     suppress_reason: Mapped[str] = mapped_column(String(200), default="")
     #: a greeting or news to a customer: needs their opt-in and counts towards the frequency cap
     marketing: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: the file an e-mail carries (a scheduled report), ``delivery_attachments.id``; kept until it is sent
+    attachment_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
 
 
 class CustomerCopy(Base):
@@ -218,5 +220,21 @@ class AttachmentRow(Base):
     size_bytes: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     uploader: Mapped[str] = mapped_column(String(128))
+    create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class DeliveryAttachmentRow(Base):
+    """A file an e-mail delivery carries (a scheduled report's export), kept until every delivery of it is sent —
+    a retry, or ``RetryDelivery`` after a failure, sends the same bytes. One row however many recipients; read
+    only to send (a delivery's listing never selects it)."""
+
+    __tablename__ = "delivery_attachments"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(200))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
     create_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     content: Mapped[bytes] = mapped_column(LargeBinary)

@@ -12,8 +12,10 @@ second one — sent by the dispatcher on the clock:
   end; no address means ``SUPPRESSED``.
 
 Webhooks (企业微信 and 钉钉 group robots, or any URL) and SMS (an HTTP provider, :class:`HttpSmsSender`) go the
-same way, and so do messages to customers (kam_notice.service_layer.customers). Staff see their own deliveries
-and those to customers in their data scope; administrators and compliance see all.
+same way, and so do messages to customers (kam_notice.service_layer.customers) and what a user asked for
+themselves whatever their settings (:meth:`Deliveries.queue`: a scheduled report, its file attached — the bytes
+kept in ``delivery_attachments`` until every delivery of them is sent). Staff see their own deliveries and those
+to customers in their data scope; administrators and compliance see all.
 """
 
 from __future__ import annotations
@@ -24,12 +26,13 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import smtplib
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from email.message import EmailMessage
 from email.utils import formataddr
@@ -47,10 +50,17 @@ from kam_kit.masking import mask_name
 from kam_kit.partitions import Lease
 from kam_kit.settings import Secret
 from kam_kit.timeconv import aware, to_timestamp
-from sqlalchemy import or_, select
+from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kam_notice.adapters.orm import CustomerCopy, DeliveryRow, NotificationSettingsRow, OrgUnitCopy, UserCopy
+from kam_notice.adapters.orm import (
+    CustomerCopy,
+    DeliveryAttachmentRow,
+    DeliveryRow,
+    NotificationSettingsRow,
+    OrgUnitCopy,
+    UserCopy,
+)
 from kam_notice.domain import is_id
 
 log = logging.getLogger(__name__)
@@ -71,6 +81,20 @@ PREFIX = "deliveries/"
 SEE_ALL = "audit.read"
 
 
+NO_ADDRESS = "没有地址 (no address for this channel)"
+#: A media type as ``add_attachment`` takes it: ``type/subtype`` (RFC 6838 names), parameters after ``;``.
+_MEDIA_NAME = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,126}")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file an e-mail carries. Its bytes never appear in a ``repr`` (nor so in a log line)."""
+
+    file_name: str
+    content_type: str
+    content: bytes = field(repr=False)
+
+
 @dataclass(frozen=True)
 class Outgoing:
     """What a sender sends: to whom, the subject and text, and the delivery's id (its idempotency key)."""
@@ -81,6 +105,30 @@ class Outgoing:
     body: str
     #: A webhook's signing secret (钉钉 加签), when its recipient set one.
     secret: str = ""
+    #: Files to attach (e-mail only; other channels have none).
+    attachments: tuple[Attachment, ...] = ()
+
+
+def media_type(value: str) -> tuple[str, str, dict[str, str]]:
+    """``value`` (``text/csv; charset=utf-8``) as (main type, subtype, parameters); anything malformed is
+    ``application/octet-stream``."""
+    head, *rest = value.split(";")
+    main, _, sub = head.strip().lower().partition("/")
+    if not (_MEDIA_NAME.fullmatch(main) and _MEDIA_NAME.fullmatch(sub)):
+        return "application", "octet-stream", {}
+    params = {}
+    for part in rest:
+        key, _, val = part.partition("=")
+        key, val = key.strip().lower(), val.strip().strip('"')
+        if _MEDIA_NAME.fullmatch(key) and val and val.isprintable() and len(val) <= 100:
+            params[key] = val
+    return main, sub, params
+
+
+def normal_media_type(value: str) -> str:
+    """``value`` as stored: lower case, its parameters kept, ``application/octet-stream`` when malformed."""
+    main, sub, params = media_type(value)
+    return "; ".join([f"{main}/{sub}", *(f"{k}={v}" for k, v in params.items())])[:200]
 
 
 class Sender(Protocol):
@@ -102,7 +150,7 @@ class SmtpSettings:
 
 
 class SmtpSender:
-    """E-mail over SMTP (the standard library's client, in a thread)."""
+    """E-mail over SMTP (the standard library's client, in a thread), with the message's files attached."""
 
     def __init__(self, settings: SmtpSettings) -> None:
         self.settings = settings
@@ -118,6 +166,12 @@ class SmtpSender:
         mail["Subject"] = message.subject
         mail["Message-ID"] = f"<{message.delivery_id}@kam.notice>"
         mail.set_content(message.body or message.subject)
+        for attachment in message.attachments:
+            # a file name with Chinese characters goes as RFC 2231 ``filename*=utf-8''…``
+            main, sub, params = media_type(attachment.content_type)
+            mail.add_attachment(
+                attachment.content, maintype=main, subtype=sub, filename=attachment.file_name, params=params
+            )
         with smtplib.SMTP(s.host, s.port, timeout=s.timeout) as client:
             if s.starttls:
                 client.starttls()
@@ -361,7 +415,7 @@ class Deliveries:
                     attempts=0,
                     next_attempt_time=(held or now) if address else None,
                     last_error="",
-                    suppress_reason="" if address else "没有地址 (no address for this channel)",
+                    suppress_reason="" if address else NO_ADDRESS,
                     create_time=now,
                     update_time=now,
                 )
@@ -370,6 +424,85 @@ class Deliveries:
                     self.finished(session, row)
                 planned += 1
         return planned
+
+    async def queue(
+        self,
+        session: AsyncSession,
+        users: Sequence[str],
+        *,
+        channel: int,
+        subject: str,
+        body: str,
+        source: str,
+        notification: Mapping[str, str],
+        attachment: Attachment | None = None,
+        importance: int = 0,
+    ) -> list[DeliveryRow]:
+        """In the caller's transaction: a delivery over ``channel`` (e-mail or SMS, to the address in the user's
+        copy) to each of ``users`` whatever their notification settings say — something they asked for themselves
+        (a scheduled report): no channel choice, no level, no quiet hours. ``attachment`` (e-mail) is stored once
+        for them all and kept until each of its deliveries is sent. One per user, channel and source however
+        often called (``notification``: their inbox item by user); none when this service cannot send over
+        ``channel``; a user without an address gets a ``SUPPRESSED`` record. Returns the deliveries it made."""
+        if channel == notice_pb2.CHANNEL_EMAIL:
+            column = UserCopy.email
+        elif channel == notice_pb2.CHANNEL_SMS:
+            column = UserCopy.phone
+        else:
+            raise ValueError(f"queue sends e-mail or SMS, not channel {channel}")
+        if not users or channel not in self.senders:
+            return []
+        users = list(dict.fromkeys(users))
+        keys = {user: f"{user}|{channel}|{source}"[:300] for user in users}
+        made = set(await session.scalars(select(DeliveryRow.key).where(DeliveryRow.key.in_(keys.values()))))
+        users = [u for u in users if keys[u] not in made]  # the source's event again: sent once
+        if not users:
+            return []
+        addresses = dict(
+            (await session.execute(select(UserCopy.name, column).where(UserCopy.name.in_(users))))
+            .tuples()
+            .all()
+        )
+        now = self.clock.now()
+        stored = None
+        if attachment is not None and channel == notice_pb2.CHANNEL_EMAIL and any(addresses.values()):
+            stored = DeliveryAttachmentRow(
+                id=uuid.uuid4().hex,
+                file_name=attachment.file_name[:200],
+                content_type=normal_media_type(attachment.content_type),
+                size_bytes=len(attachment.content),
+                sha256=hashlib.sha256(attachment.content).hexdigest(),
+                create_time=now,
+                content=attachment.content,
+            )
+            session.add(stored)
+        rows = []
+        for user in users:
+            address = addresses.get(user) or ""
+            row = DeliveryRow(
+                id=uuid.uuid4().hex,
+                key=keys[user],
+                channel=channel,
+                recipient=user,
+                address=address,
+                content_source=notification.get(user, ""),
+                subject=subject[:300],
+                body=body,
+                importance=importance,
+                state=PENDING if address else SUPPRESSED,
+                attempts=0,
+                next_attempt_time=now if address else None,
+                last_error="",
+                suppress_reason="" if address else NO_ADDRESS,
+                create_time=now,
+                update_time=now,
+                attachment_id=stored.id if stored is not None and address else None,
+            )
+            session.add(row)
+            if not address:
+                self.finished(session, row)
+            rows.append(row)
+        return rows
 
     async def dispatch(self, lease: Lease | None = None, limit: int = 50) -> int:
         """Sends what is due (claimed first); returns how many were attempted."""
@@ -397,17 +530,28 @@ class Deliveries:
                     )
                 ).all()
             )
+            files = await _attachments(session, {r.attachment_id for r in due if r.attachment_id})
             batch = [
                 (
                     row.id,
                     row.channel,
-                    Outgoing(row.id, row.address, row.subject, row.body, secrets.get(row.recipient, "")),
+                    Outgoing(
+                        row.id,
+                        row.address,
+                        row.subject,
+                        row.body,
+                        secrets.get(row.recipient, ""),
+                        (files[row.attachment_id],) if row.attachment_id in files else (),
+                    ),
+                    row.attachment_id is not None and row.attachment_id not in files,
                 )
                 for row in due
             ]
-        for delivery_id, channel, message in batch:
+        for delivery_id, channel, message, lost in batch:
             error = ""
             try:
+                if lost:
+                    raise LookupError("附件已不存在 (the attachment is no longer stored)")
                 await self.senders[channel].send(message)
             except Exception as exc:  # noqa: BLE001 - any provider failure is recorded and retried
                 error = f"{type(exc).__name__}: {exc}"[:2000]
@@ -431,6 +575,8 @@ class Deliveries:
                 row.next_attempt_time, row.last_error = now + BACKOFF[row.attempts - 1], error
             if row.state in (SENT, FAILED):
                 self.finished(session, row)
+            if row.state == SENT and row.attachment_id:
+                await _drop_if_sent(session, row.attachment_id, row.id)
 
     # --- the API ----------------------------------------------------------------------------------------------
 
@@ -472,6 +618,37 @@ class Deliveries:
     async def proto(self, session: AsyncSession, row: DeliveryRow) -> notice_pb2.Delivery:
         """``row`` as the API shows it: the recipient's name (a person's masked), the address masked."""
         return _to_proto(row, await _display_names(session, {row.recipient}))
+
+
+async def _attachments(session: AsyncSession, ids: set[str]) -> dict[str, Attachment]:
+    """The stored files ``ids`` (deliveries' ``attachment_id``) with their bytes."""
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(
+            DeliveryAttachmentRow.id,
+            DeliveryAttachmentRow.file_name,
+            DeliveryAttachmentRow.content_type,
+            DeliveryAttachmentRow.content,
+        ).where(DeliveryAttachmentRow.id.in_(ids))
+    )
+    return {id_: Attachment(name, kind, bytes(content)) for id_, name, kind, content in rows.tuples()}
+
+
+async def _drop_if_sent(session: AsyncSession, attachment_id: str, sent: str) -> None:
+    """Deletes the stored file ``attachment_id`` once no delivery but ``sent`` (just sent) still needs it — to
+    send, or to retry after failing."""
+    waiting = await session.scalar(
+        select(
+            exists().where(
+                DeliveryRow.attachment_id == attachment_id,
+                DeliveryRow.id != sent,
+                DeliveryRow.state.in_((PENDING, FAILED)),
+            )
+        )
+    )
+    if not waiting:
+        await session.execute(delete(DeliveryAttachmentRow).where(DeliveryAttachmentRow.id == attachment_id))
 
 
 def channel_levels(row: NotificationSettingsRow | None) -> dict[int, int]:

@@ -66,6 +66,9 @@ class Item:
     subject: str
     importance: int
     source: str
+    #: Whether the recipients' chosen channels (e-mail, SMS, webhooks: their settings) get it too; the caller
+    #: that sends something itself whatever the settings say (a scheduled report's e-mail) says no.
+    channels: bool = True
 
 
 _CATEGORIES = {name: int(number) for name, number in Category.items() if number}
@@ -111,10 +114,12 @@ class Inbox:
         subject: str = "",
         importance: int = 0,
         source: str,
+        channels: bool = True,
     ) -> list[str]:
         """An inbox item for each recipient about ``source`` (an event id or a resource: each recipient gets one
-        per source), in the caller's transaction, and one live push to all of them. Returns the users."""
-        item = Item(list(recipients), category, title, body, subject, importance, source)
+        per source), in the caller's transaction, and one live push to all of them. Returns the users who got it
+        now (not those who had it already). ``channels``: as :attr:`Item.channels`."""
+        item = Item(list(recipients), category, title, body, subject, importance, source, channels)
         return (await self.deliver_all(session, [item]))[0]
 
     async def deliver_all(self, session: AsyncSession, items: Sequence[Item]) -> list[list[str]]:
@@ -159,7 +164,7 @@ class Inbox:
         for item, source, users in zip(items, sources, reached, strict=True):
             if not users:
                 continue
-            if self.deliveries is not None and settings:
+            if self.deliveries is not None and settings and item.channels:
                 await self.deliveries.plan(
                     session,
                     users,

@@ -1,0 +1,139 @@
+"""Scheduled reports (定时报表): the report service's ``ScheduledReportReady`` reaches each recipient as an item in
+their inbox (with its live push) and an e-mail with the report's file attached.
+
+A scheduled report is something its owner asked for, so it goes whatever their notification settings say for other
+kinds of notice: the e-mail is sent though they chose no e-mail (or only for urgent alerts) and is not held by their
+quiet hours (they chose the time themselves); the channels of their settings (SMS, webhooks) are not used for it.
+The e-mail is an ordinary delivery (kam_notice.service_layer.deliveries: one record per recipient, claimed,
+retried with backoff, ``DeliveryFinished``), its file kept with it until sent. A recipient without an e-mail
+address gets the inbox item only (and a ``SUPPRESSED`` delivery record saying why). A file too large for the event
+(``content`` empty) is not attached: the e-mail says so and links to the report in the console.
+
+Once per recipient and report however often the event comes: the inbox item and the delivery are keyed by the
+report (``reports/{report}``), each run's own.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from datetime import UTC, datetime
+
+from kam.notice.v1 import notice_pb2
+from kam.report.v1 import events_pb2 as report_events
+from kam_kit.attachments import clean_file_name
+from kam_kit.clock import Clock
+from kam_kit.events import EventMeta
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kam_notice.adapters.orm import NotificationRow
+from kam_notice.service_layer.deliveries import BANK_TZ, Attachment, Deliveries
+from kam_notice.service_layer.inbox import Inbox
+
+Category = notice_pb2.Notification.Category
+#: An inbox item's importance for a report (normal: nobody asked for it to stand out).
+IMPORTANCE = 1
+
+
+class ScheduledReports:
+    def __init__(self, clock: Clock, inbox: Inbox, deliveries: Deliveries, *, console_url: str = "") -> None:
+        """``console_url``: where staff open the console (``KAM_NOTICE_CONSOLE_URL``, e.g.
+        ``https://kam.bank.example``), the e-mail's link; empty → the link is the console's path only."""
+        self.clock = clock
+        self.inbox = inbox
+        self.deliveries = deliveries
+        self.console_url = console_url.rstrip("/")
+
+    async def on_ready(
+        self, session: AsyncSession, event: report_events.ScheduledReportReady, meta: EventMeta
+    ) -> None:
+        """``ScheduledReportReady``: an inbox item and an e-mail (the file attached) for each recipient."""
+        users = sorted({r for r in event.recipients if r.startswith("users/")})
+        if not users:
+            return
+        source = event.report or meta.event_id  # each run makes its own report
+        report_id = event.report.removeprefix("reports/")
+        path = f"/reports/{urllib.parse.quote(report_id, safe='')}" if report_id else "/reports"
+        link = f"{self.console_url}{path}"
+        title = _one_line(event.report_display_name) or _one_line(event.schedule.display_name) or "定时报表"
+        schedule = _one_line(event.schedule.display_name) or title
+        run = _bank_time(event.run_time.ToDatetime(UTC) if event.HasField("run_time") else self.clock.now())
+        attached = bool(event.content)
+        file_name = clean_file_name(event.filename) or clean_file_name(title) or "report"
+        await self.inbox.deliver(
+            session,
+            users,
+            category=Category.CATEGORY_SYSTEM,
+            title=f"定时报表「{title}」已生成",
+            body=f"定时报表：{schedule}\n运行时间：{run}（北京时间）"
+            + ("" if attached else "\n文件较大，未随邮件发送，请在报表中心查看。"),
+            subject=event.report,
+            importance=IMPORTANCE,
+            source=source,
+            channels=False,  # the e-mail below is sent whatever the settings say; nothing else is
+        )
+        items = dict(
+            (
+                await session.execute(
+                    select(NotificationRow.user, NotificationRow.id).where(
+                        NotificationRow.source_event == source[:128], NotificationRow.user.in_(users)
+                    )
+                )
+            )
+            .tuples()
+            .all()
+        )
+        await self.deliveries.queue(
+            session,
+            users,
+            channel=notice_pb2.CHANNEL_EMAIL,
+            subject=f"【KAM 定时报表】{title}",
+            body=mail_body(
+                schedule=schedule, title=title, run=run, link=link, file_name=file_name if attached else ""
+            ),
+            source=source,
+            notification={user: f"{user}/notifications/{item}" for user, item in items.items()},
+            attachment=Attachment(file_name, event.content_type, event.content) if attached else None,
+            importance=IMPORTANCE,
+        )
+
+
+def _one_line(text: str) -> str:
+    """``text`` on one line (a title goes into the e-mail's subject, where a line break has no place)."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())[:200]
+
+
+def _bank_time(moment: datetime) -> str:
+    """``moment`` in the bank's local time, ``YYYY-MM-DD HH:mm``."""
+    return f"{moment.astimezone(BANK_TZ):%Y-%m-%d %H:%M}"
+
+
+def mail_body(*, schedule: str, title: str, run: str, link: str, file_name: str) -> str:
+    """The e-mail's text: zh-CN with an English line. ``file_name`` empty: the file was too large to attach."""
+    if file_name:
+        file_line = f"附件：{file_name}"
+        english = (
+            f'Your scheduled report "{schedule}" ({title}) ran at {run} Beijing time; the file is attached. '
+            f"Open it in KAM: {link}"
+        )
+    else:
+        file_line = "文件过大，未能作为附件发送，请在 KAM 报表中心查看。"
+        english = (
+            f'Your scheduled report "{schedule}" ({title}) ran at {run} Beijing time; the file was too large to '
+            f"attach. Open it in KAM: {link}"
+        )
+    return "\n".join(
+        (
+            "您好：",
+            "",
+            f"您订阅的定时报表「{schedule}」已生成。",
+            f"报表：{title}",
+            f"运行时间：{run}（北京时间）",
+            file_line,
+            f"在 KAM 中查看：{link}",
+            "",
+            english,
+            "",
+            "此邮件由 KAM 大客户管理系统自动发送，请勿直接回复。",
+        )
+    )
