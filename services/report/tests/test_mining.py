@@ -22,11 +22,13 @@ from kam_report.domain.mining import (
     SEGMENTS,
     AssociationRule,
     CustomerProfile,
+    Maturity,
     RiskLevel,
     Trend,
     aum_trend,
     backtest,
     churned_between,
+    maturities_not_renewed,
     mine_rules,
     next_best_product,
     next_best_products,
@@ -57,8 +59,8 @@ def profile(
     outflow: int | str = 0,
     products: frozenset[str] | set[str] = frozenset({DD, TD}),
     products_90d_ago: Any = _UNSET,
-    due: int = 0,
-    renewed: int = 0,
+    maturities: tuple[Maturity, ...] = (),
+    openings: tuple[date, ...] = (),
     tenure: int = 1000,
     tier: str = "",
 ) -> CustomerProfile:
@@ -78,9 +80,32 @@ def profile(
         outflow_90d=Decimal(outflow),
         products=frozenset(products),
         products_90d_ago=frozenset(products if products_90d_ago is _UNSET else products_90d_ago),
-        maturities_due_90d=due,
-        maturities_renewed_90d=renewed,
         tenure_days=tenure,
+        maturities=maturities,
+        renewal_openings=openings,
+    )
+
+
+def matured(
+    on: date,
+    before: int | str,
+    *,
+    now: int | str = 0,
+    closed: bool = False,
+    kind: str = "TIME_DEPOSIT",
+    product: str = "TD-1Y",
+    account: str = "customers/x/accounts/td",
+) -> Maturity:
+    """A time deposit (or wealth product) that matured on ``on`` holding ``before``; ``now`` left in it on the
+    scoring day."""
+    return Maturity(
+        account=account,
+        product_type=kind,
+        product=product,
+        maturity_date=on,
+        balance_before=Decimal(before),
+        balance_now=Decimal(now),
+        closed=closed,
     )
 
 
@@ -97,8 +122,10 @@ def test_product_names_cover_the_catalogue() -> None:
 def test_profile_rejects_unknown_products_and_impossible_counts() -> None:
     with pytest.raises(ValueError, match="unknown product"):
         profile("x", products={"GOLD_BAR"})
-    with pytest.raises(ValueError, match="renewed"):
-        profile("x", due=1, renewed=2)
+    with pytest.raises(ValueError, match="no time deposit or wealth product"):
+        profile("x", maturities=(matured(AS_OF, 1, kind=LN),))
+    with pytest.raises(ValueError, match="negative balance"):
+        profile("x", maturities=(matured(AS_OF, -1),))
     with pytest.raises(ValueError, match="negative"):
         profile("x", tx=-1)
 
@@ -286,8 +313,7 @@ def _leaving() -> CustomerProfile:
         outflow=400_000,
         products={DD},
         products_90d_ago={DD, WM, FD},
-        due=2,
-        renewed=1,
+        maturities=(matured(date(2026, 5, 1), 300_000, closed=True),),
         tenure=200,
     )
 
@@ -295,7 +321,8 @@ def _leaving() -> CustomerProfile:
 def test_a_leaving_customer_and_the_factors_explaining_it() -> None:
     risk = score_churn_risk(_leaving(), AS_OF)
     # 90d: (800k − 400k)/800k = 50% → 20; 180d: 60% → 10; peak: 60% → 10; 100 days idle → 15;
-    # net outflow 400k / 800k = 50% → 10; 1 of 2 maturities not renewed (half) → 10; WEALTH, FUND closed → 10;
+    # net outflow 400k / 800k = 50% → 10; a 300k time deposit not renewed, 300k / 800k = 37% → 10; WEALTH,
+    # FUND closed → 10;
     # one product → 5; 200 days a customer → 5: 95
     assert risk.score == 95 and risk.level is RiskLevel.HIGH and risk.level.display_name == "高"
     assert [(f.code, f.points) for f in risk.factors] == [
@@ -315,7 +342,9 @@ def test_a_leaving_customer_and_the_factors_explaining_it() -> None:
     assert texts["PEAK_DRAWDOWN"] == "金融资产较近12个月峰值回落60%"
     assert texts["DORMANT"] == "已100天无交易"
     assert texts["PRODUCTS_CLOSED"] == "近90天不再持有理财、基金"
-    assert texts["MATURITIES_NOT_RENEWED"] == "近90天到期2笔，1笔未续存"
+    assert (
+        texts["MATURITIES_NOT_RENEWED"] == "定期存款 TD-1Y 于 2026-05-01 到期未续存（到期前余额 ¥300,000.00）"
+    )
     assert texts["SINGLE_PRODUCT"] == "仅持有1类产品"
     assert risk.explanation.startswith("金融资产较90天前下降50%（+20）；已100天无交易（+15）；")
 
@@ -331,8 +360,7 @@ def test_every_factor_at_its_maximum_scores_100() -> None:
         outflow=1000,
         products=set(),
         products_90d_ago={DD, TD},
-        due=1,
-        renewed=0,
+        maturities=(matured(date(2026, 6, 1), 1000, closed=True),),
         tenure=0,
     )
     risk = score_churn_risk(gone, AS_OF)
@@ -379,11 +407,9 @@ def test_smaller_factors() -> None:
     assert [(f.code, f.points) for f in x.factors] == [("NET_OUTFLOW", 5)]
     # inflow above outflow: no factor
     assert score_churn_risk(profile("x", inflow=20_000, outflow=5_000), AS_OF).factors == ()
-    # 1 of 3 maturities not renewed: less than half → 5
-    x = score_churn_risk(profile("x", due=3, renewed=2), AS_OF)
-    assert [(f.code, f.points, f.text) for f in x.factors] == [
-        ("MATURITIES_NOT_RENEWED", 5, "近90天到期3笔，1笔未续存")
-    ]
+    # a 10 000 time deposit not renewed, 10% of the 100 000 held 90 days ago: below 20% → 5
+    x = score_churn_risk(profile("x", maturities=(matured(date(2026, 6, 1), 10_000),)), AS_OF)
+    assert [(f.code, f.points) for f in x.factors] == [("MATURITIES_NOT_RENEWED", 5)]
     # one product closed → 5 (and now a single product → 5)
     x = score_churn_risk(profile("x", products={DD}, products_90d_ago={DD, TD}), AS_OF)
     assert [(f.code, f.points) for f in x.factors] == [("PRODUCTS_CLOSED", 5), ("SINGLE_PRODUCT", 5)]
@@ -397,6 +423,110 @@ def test_smaller_factors() -> None:
         score_churn_risk(profile("x", aum=200, peak=100, aum_90d_ago=200, aum_180d_ago=200), AS_OF).score == 0
     )
     assert score_churn_risk(profile("x", aum=0), AS_OF).score == 0
+
+
+# Maturities not renewed (MATURITIES_NOT_RENEWED). AS_OF is 2026-06-30: the window is 2026-04-01 (excluded) to
+# 2026-06-30; a renewal is a time deposit or wealth product opened on the maturity day or within 30 days after.
+MAY_FIRST = date(2026, 5, 1)  # matured two months before the scoring day
+
+
+def _maturity_factor(p: CustomerProfile, as_of: date = AS_OF) -> tuple[int, str] | None:
+    factors = {f.code: (f.points, f.text) for f in score_churn_risk(p, as_of).factors}
+    return factors.get("MATURITIES_NOT_RENEWED")
+
+
+def test_a_maturity_not_renewed_is_a_factor_with_its_points_and_text() -> None:
+    # 500 000 of a 1 000 000 AUM 90 days before matured on 05-01 and left: 50% ≥ 20% → 10
+    lapsed = matured(MAY_FIRST, 500_000, closed=True)
+    x = profile("x", aum=1_000_000, maturities=(lapsed,))
+    risk = score_churn_risk(x, AS_OF)
+    assert [(f.code, f.points, f.text) for f in risk.factors] == [
+        ("MATURITIES_NOT_RENEWED", 10, "定期存款 TD-1Y 于 2026-05-01 到期未续存（到期前余额 ¥500,000.00）")
+    ]
+    assert risk.score == 10 and maturities_not_renewed(x, AS_OF) == (lapsed,)
+    # not closed but emptied down to exactly 10%: still not renewed
+    assert _maturity_factor(
+        profile("x", aum=1_000_000, maturities=(matured(MAY_FIRST, 500_000, now=50_000),))
+    )
+    # 100 000 of 1 000 000: 10% → 5; 199 999 → 5; 200 000 → 10
+    for before, points in ((100_000, 5), (199_999, 5), (200_000, 10)):
+        got = _maturity_factor(profile("x", aum=1_000_000, maturities=(matured(MAY_FIRST, before),)))
+        assert got is not None and got[0] == points, before
+    # nothing held 90 days before (a new customer): the share is of the maturity itself → 10
+    new = profile("x", aum=0, aum_90d_ago=0, maturities=(matured(MAY_FIRST, 80_000),))
+    assert _maturity_factor(new) == (10, "定期存款 TD-1Y 于 2026-05-01 到期未续存（到期前余额 ¥80,000.00）")
+
+
+def test_a_renewed_maturity_is_no_factor() -> None:
+    lapsed = matured(MAY_FIRST, 500_000, closed=True)
+    # a new time deposit (or wealth product) on the maturity day, or 30 days after it: renewed
+    for opened in (MAY_FIRST, MAY_FIRST + timedelta(days=30)):
+        assert _maturity_factor(profile("x", maturities=(lapsed,), openings=(opened,))) is None
+    # one day before the maturity, or 31 days after: not a renewal of it
+    for opened in (MAY_FIRST - timedelta(days=1), MAY_FIRST + timedelta(days=31)):
+        assert _maturity_factor(profile("x", maturities=(lapsed,), openings=(opened,))) is not None
+    # rolled over in place or mostly left in the account (more than 10% of 500 000 still there): no factor
+    assert _maturity_factor(profile("x", maturities=(matured(MAY_FIRST, 500_000, now=500_000),))) is None
+    assert _maturity_factor(profile("x", maturities=(matured(MAY_FIRST, 500_000, now=50_001),))) is None
+
+
+def test_a_partial_withdrawal_above_ten_percent_is_no_factor() -> None:
+    # 300 000 of 500 000 taken out, 200 000 (40%) still in the matured deposit
+    partial = matured(MAY_FIRST, 500_000, now=200_000)
+    assert _maturity_factor(profile("x", aum=1_000_000, maturities=(partial,))) is None
+    assert maturities_not_renewed(profile("x", maturities=(partial,)), AS_OF) == ()
+
+
+def test_only_maturities_and_openings_known_on_the_scoring_day_count() -> None:
+    # matured after the scoring day (the backtest's t0): nothing yet
+    later = matured(AS_OF + timedelta(days=1), 500_000, closed=True)
+    assert _maturity_factor(profile("x", maturities=(later,))) is None
+    # the window: 90 days before AS_OF (04-01) is out, 04-02 and AS_OF itself are in
+    for on, counted in ((date(2026, 4, 1), False), (date(2026, 4, 2), True), (AS_OF, True)):
+        got = _maturity_factor(profile("x", maturities=(matured(on, 500_000, closed=True),)))
+        assert (got is not None) == counted, on
+    # matured ten days before the scoring day and emptied, the new deposit opened five days after the scoring
+    # day: on the scoring day it is not renewed (so far); scored a week later, it is
+    recent = matured(AS_OF - timedelta(days=10), 500_000, closed=True)
+    x = profile("x", maturities=(recent,), openings=(AS_OF + timedelta(days=5),))
+    assert _maturity_factor(x) is not None
+    assert _maturity_factor(x, AS_OF + timedelta(days=7)) is None
+
+
+def test_several_maturities_not_renewed_and_wealth_products() -> None:
+    wm = matured(
+        date(2026, 6, 10), 300_000, closed=True, kind=WM, product="WM01", account="customers/x/accounts/wm"
+    )
+    td = matured(MAY_FIRST, 500_000, now=1_000, account="customers/x/accounts/td")
+    kept = matured(date(2026, 5, 20), 900_000, now=900_000, account="customers/x/accounts/kept")
+    unknown = matured(date(2026, 5, 21), 0, closed=True, account="customers/x/accounts/unknown")
+    x = profile("x", aum=1_000_000, maturities=(wm, kept, unknown, td))
+    # the largest first; the kept one and the one with no balance known before maturity are left out;
+    # 800 000 / 1 000 000 = 80% → 10
+    assert maturities_not_renewed(x, AS_OF) == (td, wm)
+    assert _maturity_factor(x) == (
+        10,
+        "定期存款 TD-1Y 于 2026-05-01 到期未续存（到期前余额 ¥500,000.00）等2笔，合计 ¥800,000.00",
+    )
+    alone = profile("x", aum=1_000_000, maturities=(replace(wm, product=""),))
+    assert _maturity_factor(alone) == (10, "理财 于 2026-06-10 到期未续存（到期前余额 ¥300,000.00）")
+    # an opening renews every maturity it follows within 30 days: 06-15 renews the 06-10 one, not the 05-01 one
+    renewed_wm = profile("x", aum=1_000_000, maturities=(wm, td), openings=(date(2026, 6, 15),))
+    assert maturities_not_renewed(renewed_wm, AS_OF) == (td,)
+
+
+def test_several_maturities_give_at_most_the_factors_maximum() -> None:
+    gone = replace(
+        _leaving(),
+        aum_now=Decimal(0),
+        last_transaction=None,
+        products=frozenset(),
+        tenure_days=0,
+        maturities=tuple(matured(MAY_FIRST, 400_000, closed=True, account=f"a{i}") for i in range(3)),
+    )
+    risk = score_churn_risk(gone, AS_OF)
+    assert risk.score == 100 and sum(f.points for f in risk.factors) == 100
+    assert {f.code: f.points for f in risk.factors}["MATURITIES_NOT_RENEWED"] == 10
 
 
 def test_levels() -> None:

@@ -54,6 +54,9 @@ class AccountFact(Base):
     state: Mapped[str] = mapped_column(String(16), default="OPEN")
     open_date: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
     close_date: Mapped[date | None] = mapped_column(Date, nullable=True)  # the day a closing was first seen
+    # time deposits, loans (and wealth products that carry one); NULL otherwise, and on rows written before
+    # report_0007 until the account's next event
+    maturity_date: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
     balance: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     update_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

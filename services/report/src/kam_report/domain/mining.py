@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
@@ -66,6 +66,27 @@ PRODUCT_NAMES_EN: dict[str, str] = {
 _PRODUCT_ORDER = {product: index for index, product in enumerate(PRODUCTS)}
 
 
+#: The products whose maturity may be renewed (a loan's maturity is not: repaying it is no sign of leaving).
+MATURING_PRODUCTS: tuple[str, ...] = ("TIME_DEPOSIT", "WEALTH")
+
+
+@dataclass(frozen=True)
+class Maturity:
+    """A time deposit or wealth product with a maturity date, as the store knows it on the profile's ``as_of``.
+
+    ``balance_before`` is the account's balance at the end of the day before it matured (0 when unknown),
+    ``balance_now`` its balance at the end of ``as_of`` and ``closed`` whether it was closed by then.
+    """
+
+    account: str  # "customers/42/accounts/7"
+    product_type: str  # one of MATURING_PRODUCTS
+    product: str  # the product code, e.g. "TD-1Y" ("" when unknown)
+    maturity_date: date
+    balance_before: Decimal
+    balance_now: Decimal
+    closed: bool
+
+
 @dataclass(frozen=True)
 class CustomerProfile:
     """One key customer as the mining sees them, at one date (the caller's ``as_of``).
@@ -73,9 +94,12 @@ class CustomerProfile:
     Amounts are CNY. ``aum_*`` is the customer's financial assets (demand and time deposits, wealth, funds) at
     the end of the day ``as_of``, 90 and 180 days before; ``peak_aum_12m`` the highest daily AUM in the last
     12 months. ``products`` are the categories of the customer's open accounts (:data:`PRODUCTS`) today and
-    ``products_90d_ago`` 90 days before. Flows and maturities cover the 90 days up to ``as_of``: inflow and
-    outflow are the credits and debits of the AUM accounts from and to outside the bank; a maturity is a time
-    deposit or wealth product that came due, renewed when the money was rolled over or reinvested.
+    ``products_90d_ago`` 90 days before. Flows cover the 90 days up to ``as_of``: inflow and outflow are the
+    credits and debits of the AUM accounts from and to outside the bank. ``maturities`` are the customer's time
+    deposits and wealth products with a maturity date (:class:`Maturity`, as known on ``as_of``) and
+    ``renewal_openings`` the days the customer opened a time deposit or wealth product; the churn score picks
+    from them the maturities of the 90 days up to ``as_of`` that were not renewed (:func:`maturities_not_renewed`)
+    and ignores anything dated after ``as_of``.
     """
 
     customer: str  # "customers/42"
@@ -91,24 +115,21 @@ class CustomerProfile:
     outflow_90d: Decimal
     products: frozenset[str]
     products_90d_ago: frozenset[str]
-    maturities_due_90d: int
-    maturities_renewed_90d: int
     tenure_days: int  # days since the customer's first account was opened
+    maturities: tuple[Maturity, ...] = ()
+    renewal_openings: tuple[date, ...] = ()  # open dates of the customer's time deposits and wealth products
 
     def __post_init__(self) -> None:
         unknown = (self.products | self.products_90d_ago) - _PRODUCT_ORDER.keys()
         if unknown:
             raise ValueError(f"{self.customer}: unknown product categories {sorted(unknown)}")
-        counts = (
-            self.transactions_90d,
-            self.maturities_due_90d,
-            self.maturities_renewed_90d,
-            self.tenure_days,
-        )
-        if min(counts) < 0:
+        if min(self.transactions_90d, self.tenure_days) < 0:
             raise ValueError(f"{self.customer}: counts and tenure may not be negative")
-        if self.maturities_renewed_90d > self.maturities_due_90d:
-            raise ValueError(f"{self.customer}: more maturities renewed than came due")
+        for maturity in self.maturities:
+            if maturity.product_type not in MATURING_PRODUCTS:
+                raise ValueError(f"{self.customer}: {maturity.account} is no time deposit or wealth product")
+            if maturity.balance_before < 0 or maturity.balance_now < 0:
+                raise ValueError(f"{self.customer}: {maturity.account} has a negative balance")
 
 
 def _days_since(profile: CustomerProfile, as_of: date) -> int | None:
@@ -451,7 +472,17 @@ AUM_DECLINE_180D_BANDS: tuple[tuple[Decimal, int], ...] = ((Decimal("0.40"), 10)
 PEAK_DRAWDOWN_BANDS: tuple[tuple[Decimal, int], ...] = ((Decimal("0.40"), 10), (Decimal("0.20"), 5))
 DORMANCY_BANDS: tuple[tuple[int, int], ...] = ((180, 20), (90, 15), (60, 10), (30, 5))
 NET_OUTFLOW_BANDS: tuple[tuple[Decimal, int], ...] = ((Decimal("0.30"), 10), (Decimal("0.10"), 5))
+#: Maturities not renewed, their balances before maturity as a share of the AUM 90 days before (or of those
+#: balances when larger): any 5, 20% or more 10.
+MATURITY_NOT_RENEWED_BANDS: tuple[tuple[Decimal, int], ...] = ((Decimal("0.20"), 10), (Decimal(0), 5))
 SHORT_TENURE_DAYS = 365
+#: The maturities the churn score looks at: those of the last 90 days, ``as_of`` included.
+MATURITY_WINDOW_DAYS = 90
+#: A maturity is renewed when the customer opened a time deposit or wealth product within this many days after it
+#: (the maturity day included) …
+RENEWAL_DAYS = 30
+#: … or when the matured account still holds more than this share of its balance before maturity.
+RENEWAL_KEPT_SHARE = Decimal("0.10")
 
 #: The most points each factor can give; they add up to 100.
 CHURN_WEIGHTS: dict[str, int] = {
@@ -500,6 +531,44 @@ def _decline(before: Decimal, now: Decimal) -> Decimal | None:
     return _ratio(before - now, before) if before > 0 and now < before else None
 
 
+def maturities_not_renewed(profile: CustomerProfile, as_of: date) -> tuple[Maturity, ...]:
+    """The customer's maturities of the :data:`MATURITY_WINDOW_DAYS` (90) days up to ``as_of`` that were not
+    renewed, the largest balance first (then by date and account).
+
+    A maturity counts when it fell in the window, something was held before it (``balance_before`` > 0) and,
+    as known on ``as_of`` (nothing later is looked at, so a backtest scores with what was known then):
+
+    - the customer opened no time deposit or wealth product from the maturity day to :data:`RENEWAL_DAYS` (30)
+      days after it — while those days are still running, none so far; and
+    - the matured account is closed, or holds at most :data:`RENEWAL_KEPT_SHARE` (10%) of its balance before
+      maturity (a deposit rolled over in place, or mostly left where it was, is no sign of leaving).
+    """
+    start = as_of - timedelta(days=MATURITY_WINDOW_DAYS)
+    opened = sorted(day for day in profile.renewal_openings if day <= as_of)
+    lapsed = []
+    for m in profile.maturities:
+        if not start < m.maturity_date <= as_of or m.balance_before <= 0:
+            continue
+        last = min(m.maturity_date + timedelta(days=RENEWAL_DAYS), as_of)
+        if bisect_left(opened, m.maturity_date) < bisect_right(opened, last):
+            continue  # renewed by a new time deposit or wealth product
+        if not m.closed and m.balance_now > m.balance_before * RENEWAL_KEPT_SHARE:
+            continue  # the money stayed
+        lapsed.append(m)
+    return tuple(sorted(lapsed, key=lambda m: (-m.balance_before, m.maturity_date, m.account)))
+
+
+def _yuan(amount: Decimal) -> str:
+    """¥500,000.00"""
+    return f"¥{amount.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
+
+
+def _maturity_phrase(m: Maturity) -> str:
+    """e.g. 定期存款 TD-1Y 于 2026-03-01 到期未续存（到期前余额 ¥500,000.00）"""
+    name = " ".join(part for part in (PRODUCT_NAMES[m.product_type], m.product) if part)
+    return f"{name} 于 {m.maturity_date.isoformat()} 到期未续存（到期前余额 {_yuan(m.balance_before)}）"
+
+
 def risk_level(score: float) -> RiskLevel:
     if score >= HIGH_RISK:
         return RiskLevel.HIGH
@@ -521,8 +590,10 @@ def score_churn_risk(profile: CustomerProfile, as_of: date) -> ChurnRisk:
                                         none on record) 20
     NET_OUTFLOW                 10      outflow − inflow in 90 days, as a share of the AUM 90 days ago (or
                                         of the outflow when larger), ≥10% 5, ≥30% 10
-    MATURITIES_NOT_RENEWED      10      of the maturities due in 90 days, some not renewed 5, half or more
-                                        not renewed 10
+    MATURITIES_NOT_RENEWED      10      time deposits and wealth products matured in the 90 days up to
+                                        ``as_of`` and not renewed (:func:`maturities_not_renewed`): their
+                                        balances before maturity as a share of the AUM 90 days ago (or of
+                                        those balances when larger), any 5, ≥20% 10
     PRODUCTS_CLOSED             10      product categories held 90 days ago and no longer: one 5, two or
                                         more 10
     SINGLE_PRODUCT              5       at most one product category held (little to keep the customer)
@@ -575,13 +646,14 @@ def score_churn_risk(profile: CustomerProfile, as_of: date) -> ChurnRisk:
             _band(share, NET_OUTFLOW_BANDS),
             f"近90天资金流出大于流入，净流出相当于90天前金融资产的{_floor_percent(share)}%",
         )
-    not_renewed = p.maturities_due_90d - p.maturities_renewed_90d
-    if not_renewed > 0:
-        add(
-            "MATURITIES_NOT_RENEWED",
-            10 if 2 * not_renewed >= p.maturities_due_90d else 5,
-            f"近90天到期{p.maturities_due_90d}笔，{not_renewed}笔未续存",
-        )
+    lapsed = maturities_not_renewed(p, as_of)
+    if lapsed:
+        total = sum((m.balance_before for m in lapsed), Decimal(0))
+        share = _ratio(total, max(p.aum_90d_ago, total))
+        text = _maturity_phrase(lapsed[0])
+        if len(lapsed) > 1:
+            text += f"等{len(lapsed)}笔，合计 {_yuan(total)}"
+        add("MATURITIES_NOT_RENEWED", _band(share, MATURITY_NOT_RENEWED_BANDS), text)
     closed = sorted(p.products_90d_ago - p.products, key=_PRODUCT_ORDER.__getitem__)
     if closed:
         add(

@@ -66,6 +66,68 @@ async def _held_on(session: AsyncSession, day: date) -> dict[str, frozenset[str]
     return {customer: frozenset(kinds) for customer, kinds in held.items()}
 
 
+def _latest_balances(accounts, condition):
+    """Per account of ``accounts`` (a subquery with an ``account`` column), its balance on the latest day of its
+    balance facts that meets ``condition`` (over ``BalanceDay`` and ``accounts``)."""
+    latest = (
+        select(BalanceDay.account.label("account"), func.max(BalanceDay.day).label("day"))
+        .join(accounts, accounts.c.account == BalanceDay.account)
+        .where(condition)
+        .group_by(BalanceDay.account)
+        .subquery()
+    )
+    return select(BalanceDay.account, BalanceDay.balance).join(
+        latest, and_(latest.c.account == BalanceDay.account, latest.c.day == BalanceDay.day)
+    )
+
+
+async def _maturities_on(
+    session: AsyncSession, day: date
+) -> tuple[dict[str, list[mining.Maturity]], dict[str, list[date]]]:
+    """Per customer, the time deposits and wealth products that matured in the 90 days up to ``day`` (with their
+    balance the day before maturity and at the end of ``day``, and whether they were closed by then), and the
+    days in that window on which they opened a time deposit or wealth product — only what was so on ``day``."""
+    start = day - timedelta(days=mining.MATURITY_WINDOW_DAYS)
+    due = (
+        select(AccountFact.account, AccountFact.maturity_date)
+        .where(
+            AccountFact.type.in_(mining.MATURING_PRODUCTS),
+            AccountFact.maturity_date > start,
+            AccountFact.maturity_date <= day,
+        )
+        .subquery()
+    )
+    before = dict(
+        (await session.execute(_latest_balances(due, BalanceDay.day < due.c.maturity_date))).tuples().all()
+    )
+    now = dict((await session.execute(_latest_balances(due, BalanceDay.day <= day))).tuples().all())
+    maturities: dict[str, list[mining.Maturity]] = defaultdict(list)
+    for fact in await session.scalars(select(AccountFact).join(due, due.c.account == AccountFact.account)):
+        if fact.maturity_date is None:  # selected by it: never, but the column may be NULL
+            continue
+        maturities[fact.customer].append(
+            mining.Maturity(
+                account=fact.account,
+                product_type=fact.type,
+                product=fact.product,
+                maturity_date=fact.maturity_date,
+                balance_before=Decimal(before.get(fact.account) or 0),
+                balance_now=Decimal(now.get(fact.account) or 0),
+                closed=fact.close_date is not None and fact.close_date <= day,
+            )
+        )
+    openings: dict[str, list[date]] = defaultdict(list)
+    for customer, opened in await session.execute(
+        select(AccountFact.customer, AccountFact.open_date).where(
+            AccountFact.type.in_(mining.MATURING_PRODUCTS),
+            AccountFact.open_date > start,
+            AccountFact.open_date <= day,
+        )
+    ):
+        openings[customer].append(opened)
+    return maturities, openings
+
+
 async def profiles_on(session: AsyncSession, day: date) -> dict[str, mining.CustomerProfile]:
     """Every customer's profile at the end of ``day``, from the store."""
     samples = [await _aum_on(session, day - timedelta(days=30 * k)) for k in range(12)]
@@ -104,6 +166,7 @@ async def profiles_on(session: AsyncSession, day: date) -> dict[str, mining.Cust
             )
         ).all()
     )
+    maturities, openings = await _maturities_on(session, day)
     out = {}
     for fact in await session.scalars(select(CustomerFact).where(CustomerFact.type != "PENDING")):
         c = fact.customer
@@ -123,9 +186,9 @@ async def profiles_on(session: AsyncSession, day: date) -> dict[str, mining.Cust
             outflow_90d=outflow,
             products=held.get(c, frozenset()),
             products_90d_ago=held_90.get(c, frozenset()),
-            maturities_due_90d=0,  # the store does not keep maturities yet
-            maturities_renewed_90d=0,
             tenure_days=max((day - opened).days, 0) if opened else 0,
+            maturities=tuple(sorted(maturities.get(c, ()), key=lambda m: m.account)),
+            renewal_openings=tuple(sorted(openings.get(c, ()))),
         )
     return out
 

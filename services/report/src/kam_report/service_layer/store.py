@@ -91,7 +91,8 @@ async def _balance_on(
 
 
 async def on_account(session: AsyncSession, event, meta: EventMeta) -> None:
-    """``AccountOpened`` / ``AccountUpdated``: the whole account (newest balance time wins) and its balance."""
+    """``AccountOpened`` / ``AccountUpdated``: the whole account (newest balance time wins: product, state, open,
+    close and maturity dates) and its balance."""
     account = event.account
     changed = from_timestamp(account.balance_update_time) if account.HasField("balance_update_time") else None
     kind = account_type(account.type)
@@ -108,6 +109,7 @@ async def on_account(session: AsyncSession, event, meta: EventMeta) -> None:
     row.type, row.state = kind, state
     row.product, row.product_display_name = account.product[:64], account.product_display_name[:200]
     row.open_date = _date(account.open_date)
+    row.maturity_date = _date(account.maturity_date)
     row.balance = yuan(account.balance)
     row.update_time = changed or event_time(meta)
     if changed is not None:
