@@ -2,6 +2,9 @@
 // the measure with its target (an amount in CNY with thousands separators, or a count), the period, the executing
 // units (the org tree), the segment (tiers, customer types, branches, assets from / below, products held / not
 // held), the hold-out share and optional per-unit quotas (with every unit given one, they must sum to the target).
+// A new plan may start from a list of customers handed over by another page (openCampaignBuilderWith, handoff.ts:
+// a data-mining report's rows): shown in the segment as the removable tag 「指定客户 n 位（来自 …）」 and sent as
+// `segment.customers` — the other conditions and the executing units still bound it.
 // Beside it a LIVE target count: PreviewCampaignTargets, 400 ms after the last change of the units, segment or
 // hold-out — how many customers, how many would be held out, how many per unit, and a sample (names as the server
 // masks them). 保存草稿 creates (one request id per plan as composed) or updates (the etag read, every field); 启动
@@ -12,7 +15,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { Alert, App, Button, Card, Checkbox, Col, DatePicker, Form, Input, InputNumber, List, Radio, Row, Select, Space, Spin, Statistic, Tag, Typography } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { useNavigate, useParams } from "react-router-dom";
+import { useLocation, useNavigate, useParams } from "react-router-dom";
 
 import { useIsPhone } from "@/app/Shell";
 import { NoData, PageError, PageLoading } from "@/components/PageState";
@@ -26,6 +29,7 @@ import { can, useMe } from "@/lib/session";
 import { useI18n } from "@/locales/i18n";
 
 import { campaignQuery, changeState, usePreview, useSaveCampaign, useCampaign } from "./api";
+import { handoffOf, MAX_SEGMENT_CUSTOMERS } from "./handoff";
 import {
   bankToday,
   type Campaign,
@@ -67,6 +71,7 @@ interface FormValues {
   maxAum?: number | null;
   holds?: ProductType[];
   lacks?: ProductType[];
+  customers?: string[];
   holdoutPercent?: number | null;
   quotas?: Record<string, number | null | undefined>;
 }
@@ -179,6 +184,27 @@ function PreviewPanel({ preview, units, pending }: { preview: ReturnType<typeof 
   );
 }
 
+/** The customers the segment names, as one removable tag: 「指定客户 n 位（来自 流失风险预警）」 (closing it takes any
+ * customer again). */
+function CustomerListTag({ value, onChange, source, disabled }: { value?: string[]; onChange?: (v: string[]) => void; source?: string; disabled?: boolean }) {
+  const { t, lang } = useI18n();
+  if (!value?.length) return null;
+  const count = formatCount(value.length, lang);
+  return (
+    <Tag
+      color="geekblue"
+      closable={!disabled}
+      onClose={(e) => {
+        e.preventDefault();
+        onChange?.([]);
+      }}
+      data-testid="campaign-customer-list"
+    >
+      {source ? t("campaigns.customerListTagFrom", { count, source }) : t("campaigns.customerListTag", { count })}
+    </Tag>
+  );
+}
+
 /** The units' quotas against the target, under the quotas (the API's `campaign.quotas` violation shows here). */
 function QuotaSum({ values }: { values: PlanValues }) {
   const { t } = useI18n();
@@ -199,6 +225,8 @@ export default function CampaignBuilderPage() {
   const { t, enumText, lang } = useI18n();
   const { message, modal } = App.useApp();
   const navigate = useNavigate();
+  const location = useLocation();
+  const handoff = useMemo(() => handoffOf(location.state), [location.state]);
   const client = useQueryClient();
   const phone = useIsPhone();
   const { data: me } = useMe();
@@ -229,7 +257,10 @@ export default function CampaignBuilderPage() {
     loaded.current = "new";
     const today = dayjs(bankToday(new Date()));
     form.setFieldsValue({ measure: "MEASURE_AMOUNT", productType: "TYPE_WEALTH", holdoutPercent: 10, orgUnits: [], period: [today, today.add(30, "day")] });
-  }, [id, form]);
+    // a list handed over from another page (a data-mining report): the segment's customers, maybe a name
+    if (handoff?.segment.customers.length) form.setFieldsValue({ customers: handoff.segment.customers, ...(handoff.segment.lacks ? { lacks: handoff.segment.lacks } : {}) });
+    if (handoff?.name) form.setFieldsValue({ displayName: handoff.name });
+  }, [id, form, handoff]);
   useEffect(() => {
     if (!campaign || loaded.current !== null) return;
     loaded.current = campaign.etag ?? "";
@@ -279,7 +310,12 @@ export default function CampaignBuilderPage() {
     if (!saved) return;
     void message.success(t(state === "STATE_ACTIVE" ? "campaigns.savedActive" : "campaigns.savedDraft"));
     loaded.current = saved.etag ?? "";
-    if (!campaign || state === "STATE_ACTIVE") navigate(state === "STATE_ACTIVE" ? `/campaigns/${resourceId(saved.name)}` : `/campaigns/${resourceId(saved.name)}/edit`, { replace: true });
+    if (!campaign || state === "STATE_ACTIVE")
+      navigate(state === "STATE_ACTIVE" ? `/campaigns/${resourceId(saved.name)}` : `/campaigns/${resourceId(saved.name)}/edit`, {
+        replace: true,
+        // the list's source stays on its tag
+        state: handoff?.source ? { source: handoff.source } : undefined,
+      });
   };
 
   const launch = async () => {
@@ -315,7 +351,7 @@ export default function CampaignBuilderPage() {
             if (error instanceof ApiError && error.code === "ABORTED") reload();
             else showPlanError(error, message, t, form, []);
             // the draft is saved: stay on it
-            if (!campaign) navigate(`/campaigns/${resourceId(saved.name)}/edit`, { replace: true });
+            if (!campaign) navigate(`/campaigns/${resourceId(saved.name)}/edit`, { replace: true, state: handoff?.source ? { source: handoff.source } : undefined });
           }
         } finally {
           setLaunching(false);
@@ -410,6 +446,21 @@ export default function CampaignBuilderPage() {
             >
               <Form.Item name="orgUnits" label={t("campaigns.orgUnits")} rules={[{ required: true, type: "array", min: 1, message: t("campaigns.pickUnits") }]} extra={t("campaigns.orgUnitsHint")}>
                 <OrgUnitPicker label={t("campaigns.orgUnits")} placeholder={t("campaigns.pickUnits")} testId="campaign-org-units" disabled={!may("orgUnits")} />
+              </Form.Item>
+              <Form.Item
+                name="customers"
+                label={t("campaigns.customerList")}
+                extra={t("campaigns.customerListHint")}
+                hidden={!plan.customers?.length}
+                rules={[
+                  {
+                    validator: async (_, v?: string[]) => {
+                      if ((v?.length ?? 0) > MAX_SEGMENT_CUSTOMERS) throw new Error(t("campaigns.customerListTooMany", { max: formatCount(MAX_SEGMENT_CUSTOMERS, lang) }));
+                    },
+                  },
+                ]}
+              >
+                <CustomerListTag source={handoff?.source} disabled={!may("segment")} />
               </Form.Item>
               <Form.Item name="tiers" label={t("campaigns.tiers")}>
                 <Select

@@ -139,6 +139,11 @@ describe("the plan", () => {
   it("sends only the segment's conditions given", () => {
     expect(segmentOf(PLAN)).toEqual({ tiers: ["tiers/diamond"], lacks: ["TYPE_WEALTH"], minAum: { currencyCode: "CNY", units: "2000000", nanos: 0 } });
     expect(segmentOf({})).toEqual({});
+    // a list handed over (a data-mining report's customers): each once, beside the other conditions
+    expect(segmentOf({ tiers: ["tiers/diamond"], customers: ["customers/1", "customers/2", "customers/1"] })).toEqual({ tiers: ["tiers/diamond"], customers: ["customers/1", "customers/2"] });
+    expect(segmentOf({ customers: [] })).toEqual({});
+    expect(valuesOf({ segment: { customers: ["customers/9"] } } as never).customers).toEqual(["customers/9"]);
+    expect(planViolations([{ field: "campaign.segment.customers[3]", description: "应为 customers/{id}" }], []).fields).toEqual([{ name: "customers", errors: ["应为 customers/{id}"] }]);
   });
 
   it("builds CreateCampaign's campaign: trimmed, dates as google.type.Date, the units' given quotas in their order", () => {

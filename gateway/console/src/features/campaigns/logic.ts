@@ -158,6 +158,8 @@ export interface PlanValues {
   maxAum?: number | null;
   holds?: ProductType[];
   lacks?: ProductType[];
+  /** Exactly these customers (`customers/…`, e.g. handed over from a data-mining report); the others still apply. */
+  customers?: string[];
   /** Kept as loaded (the builder does not edit them). */
   relationshipManagers?: string[];
   holdoutPercent?: number | null;
@@ -177,6 +179,7 @@ export function segmentOf(v: Partial<PlanValues>): CampaignSegment {
   if (given(v.maxAum)) s.maxAum = money(v.maxAum);
   if (v.holds?.length) s.holds = [...v.holds];
   if (v.lacks?.length) s.lacks = [...v.lacks];
+  if (v.customers?.length) s.customers = [...new Set(v.customers)];
   return s;
 }
 
@@ -237,6 +240,7 @@ export function valuesOf(c: Campaign): PlanValues {
     maxAum: s.maxAum ? moneyValue(s.maxAum) : undefined,
     holds: [...(s.holds ?? [])],
     lacks: [...(s.lacks ?? [])],
+    customers: [...(s.customers ?? [])],
     relationshipManagers: [...(s.relationshipManagers ?? [])],
     holdoutPercent: c.holdoutPercent ?? 0,
     quotas,
@@ -410,6 +414,7 @@ const FIELDS: Record<string, string> = {
   "segment.max_aum": "maxAum",
   "segment.holds": "holds",
   "segment.lacks": "lacks",
+  "segment.customers": "customers",
 };
 
 export type FieldPath = string | (string | number)[];

@@ -6252,7 +6252,7 @@ export interface components {
              *      value is refused (INVALID_ARGUMENT naming `parameters.dimension`).
              */
             dimension?: string;
-            endDate: components["schemas"]["google.type.Date"];
+            endDate?: components["schemas"]["google.type.Date"];
             /** @description Restrict to these org units and their sub-units, `orgUnits/{org_unit}`; empty means the caller's scope. */
             orgUnits?: string[];
             /**
@@ -6262,7 +6262,7 @@ export interface components {
             products?: string[];
             /** @description Restrict to the customers of these relationship managers, `users/{user}`. */
             relationshipManagers?: string[];
-            startDate: components["schemas"]["google.type.Date"];
+            startDate?: components["schemas"]["google.type.Date"];
             /** @description Restrict to these tiers, `tiers/{tier}`. */
             tiers?: string[];
             /**
@@ -6330,7 +6330,7 @@ export interface components {
             readonly nextRunTime?: string;
             /** @description Who owns it and receives it, `users/{user}`. */
             readonly owner?: string;
-            parameters: components["schemas"]["kam.report.v1.ReportParameters"];
+            parameters?: components["schemas"]["kam.report.v1.ReportParameters"];
             /** @description Paused: no run until resumed. */
             paused?: boolean;
             /**
@@ -6708,6 +6708,12 @@ export interface components {
             branches?: string[];
             /** @description Customer types. */
             customerTypes?: ("TYPE_UNSPECIFIED" | "TYPE_INDIVIDUAL" | "TYPE_CORPORATE")[];
+            /**
+             * @description Exactly these customers, `customers/{customer}` (at most 10,000), e.g. from a data-mining report (流失风险预警,
+             *      产品推荐); every other condition still applies and the executing units still bound the list (a customer
+             *      outside them, or outside the creator's scope, is simply not targeted).
+             */
+            customers?: string[];
             /** @description Holding (an open account of) every one of these products. */
             holds?: ("TYPE_UNSPECIFIED" | "TYPE_DEMAND_DEPOSIT" | "TYPE_TIME_DEPOSIT" | "TYPE_LOAN" | "TYPE_WEALTH" | "TYPE_CREDIT_CARD" | "TYPE_FUND")[];
             /** @description Holding none of these products (e.g. 钻石 without a wealth product: cross-selling). */

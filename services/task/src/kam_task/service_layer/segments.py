@@ -1,5 +1,9 @@
 """A campaign's customer segment: checked when saved, and matched against the service's copy of key customers
-and their accounts (the target list), with each customer's relationship manager resolved."""
+and their accounts (the target list), with each customer's relationship manager resolved.
+
+A segment may name its customers outright (``customers``, e.g. a data-mining report's list: 流失风险预警, 产品推荐):
+only they are taken, and only if they also meet every other condition and belong to the executing units — a name
+outside them (or unknown) simply matches nobody, never an error that would tell it exists."""
 
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ from kam_task.adapters.orm import (
     OrgUnitCopy,
 )
 from kam_task.domain import campaigns as rules
+from kam_task.domain import tasks as task_rules
 from kam_task.service_layer.campaign_reach import ancestors
 
 Campaign = task_pb2.Campaign
@@ -31,6 +36,13 @@ Activity = task_pb2.CampaignActivity
 Account = customer_pb2.Account
 PRODUCT_TYPES = {v for k, v in Account.Type.items() if k != "TYPE_UNSPECIFIED"}
 CUSTOMER_TYPES = {v for k, v in customer_pb2.Customer.Type.items() if k != "TYPE_UNSPECIFIED"}
+#: the most customers a segment may name (a data-mining report's list)
+MAX_SEGMENT_CUSTOMERS = 10_000
+#: bad names reported at most (one violation each; the rest of a bad list is not named, the answer stays small)
+MAX_NAME_VIOLATIONS = 20
+#: customers matched per query: well inside SQLite's (32,766) and PostgreSQL's (32,767) bound parameters, with
+#: room for the executing units' branches beside them
+CUSTOMER_CHUNK = 1000
 
 
 def money_field(v: Validator, message: Any, field: str, path: str) -> Decimal | None:
@@ -89,7 +101,28 @@ async def checked_segment(
         f"{path}.lacks",
         "不能既持有又未持有同一产品 (both held and not)",
     )
-    return json_format.MessageToDict(segment)
+    checked = json_format.MessageToDict(segment)
+    if segment.customers:
+        checked["customers"] = _checked_customers(v, list(segment.customers), f"{path}.customers")
+    return checked
+
+
+def _checked_customers(v: Validator, names: list[str], path: str) -> list[str]:
+    """The customers a segment names, each once in the order given: each a ``customers/{id}``, at most
+    :data:`MAX_SEGMENT_CUSTOMERS` of them (a longer list is one violation on the list, its names unchecked)."""
+    distinct = list(dict.fromkeys(names))
+    if not v.check(
+        len(distinct) <= MAX_SEGMENT_CUSTOMERS,
+        path,
+        f"最多 {MAX_SEGMENT_CUSTOMERS:,} 位客户 (at most {MAX_SEGMENT_CUSTOMERS:,} customers)",
+    ):
+        return distinct
+    reported = len(v.violations)
+    for i, name in enumerate(names):
+        task_rules.check_resource(v, name, f"{path}[{i}]", "customers/", required=True)
+        if len(v.violations) - reported >= MAX_NAME_VIOLATIONS:
+            break
+    return distinct
 
 
 async def matching(
@@ -119,17 +152,28 @@ async def matching(
         conditions.append(holding(kind))
     if segment.get("lacks"):
         conditions.append(not_(or_(*(holding(kind) for kind in segment["lacks"]))))
-    result = await session.stream(
-        select(
-            CustomerCopy.customer,
-            CustomerCopy.display_name,
-            CustomerCopy.type,
-            CustomerCopy.tier,
-            CustomerCopy.branch,
-            CustomerCopy.relationship_manager,
-            CustomerCopy.aum,
-        ).where(*conditions)
-    )
+    query = select(
+        CustomerCopy.customer,
+        CustomerCopy.display_name,
+        CustomerCopy.type,
+        CustomerCopy.tier,
+        CustomerCopy.branch,
+        CustomerCopy.relationship_manager,
+        CustomerCopy.aum,
+    ).where(*conditions)
+    if "customers" not in segment:
+        return await _read(session, query, unit_of)
+    # the customers named: a chunk at a time (each a name once, so no customer is found twice)
+    named = list(dict.fromkeys(segment["customers"]))
+    found: list[tuple[Any, str]] = []
+    for start in range(0, len(named), CUSTOMER_CHUNK):
+        chunk = named[start : start + CUSTOMER_CHUNK]
+        found += await _read(session, query.where(CustomerCopy.customer.in_(chunk)), unit_of)
+    return found
+
+
+async def _read(session: AsyncSession, query: Any, unit_of: dict[str, str]) -> list[tuple[Any, str]]:
+    result = await session.stream(query)
     found: list[tuple[Any, str]] = []
     async for part in result.partitions(5000):  # a large list read a part at a time, other calls in between
         found += [(row, unit_of[row.branch]) for row in part]
