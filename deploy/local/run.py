@@ -192,6 +192,8 @@ def environment(secret: bool = True) -> dict[str, str]:
             env.setdefault("KAM_NOTICE_SMS_SIGNATURE", "【KAM演示银行】")
     for entry in processes:
         env.setdefault(entry.env("ADDR"), f"127.0.0.1:{env[entry.env('GRPC_PORT')]}")
+    # links in e-mails (a scheduled report's) open the console this run serves
+    env.setdefault("KAM_NOTICE_CONSOLE_URL", f"http://127.0.0.1:{env['KAM_GATEWAY_PORT']}")
     if secret:
         env["KAM_TOKEN_SECRET"] = token_secret()
     return env

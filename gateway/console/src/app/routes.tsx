@@ -125,6 +125,7 @@ const CampaignPage = lazyPage(() => import("@/features/campaigns/CampaignPage"))
 const CampaignTargetsPage = lazyPage(() => import("@/features/campaigns/CampaignTargetsPage"));
 const ReportsPage = lazyPage(() => import("@/features/reports/ReportsPage"));
 const ReportPage = lazyPage(() => import("@/features/reports/ReportPage"));
+const ReportSchedulesPage = lazyPage(() => import("@/features/reports/SchedulesPage"));
 
 export const ROUTES: AppRoute[] = [
   { path: "/", label: "nav.home", icon: <DashboardOutlined />, ...HomePage, prefetch: homeData, menu: true, phone: true },
@@ -207,9 +208,10 @@ export const ROUTES: AppRoute[] = [
     ...ReportsPage,
     menu: true,
   },
-  // before /reports/:id, which its address also matches (routeFor takes the first); the page itself says why a
-  // caller without reports.create cannot run one
+  // before /reports/:id, which their addresses also match (routeFor takes the first); the pages themselves say why
+  // a caller without reports.create cannot run one or schedule one
   { path: "/reports/new", label: "nav.reports", permission: "reports.read", ...ReportPage },
+  { path: "/reports/schedules", label: "nav.reportSchedules", permission: "reports.read", ...ReportSchedulesPage },
   { path: "/reports/:id", label: "nav.reports", permission: "reports.read", ...ReportPage },
   {
     path: "/messages",

@@ -1,6 +1,7 @@
 // 工作台: the figures of the caller's own scope — a relationship manager's own customers, a branch's, the bank's —
 // the key customers by tier (chart) and the largest of them; the first scan's progress while it runs; then the
-// widgets (widgets.tsx: key dates, large transactions, relationship managers, branches), which load on their own.
+// widgets (widgets.tsx: key dates, large transactions, relationship managers, branches), which load on their own;
+// for head-office leaders and branch managers, a row of 报表中心's reports before them (ReportWidgets.tsx).
 // The alert, task and announcement widgets join those with their services.
 import { Alert, Card, Col, List, Progress, Row, Statistic, Tag, Typography } from "antd";
 import { useMemo } from "react";
@@ -15,6 +16,7 @@ import { formatCount, formatTime, resourceId } from "@/lib/format";
 import { audienceOf, can, useMe } from "@/lib/session";
 import { useI18n } from "@/locales/i18n";
 
+import { LeaderReports } from "./ReportWidgets";
 import { HomeWidgets } from "./widgets";
 
 const SCOPE_LABEL = { own: "home.scopeOwn", branch: "home.scopeBranch", bank: "home.scopeBank" } as const;
@@ -121,6 +123,8 @@ export default function HomePage() {
           </Card>
         </Col>
       </Row>
+      {/* leaders' reports: asked once the page's own figures are in */}
+      <LeaderReports ready={!top.isPending} />
       <HomeWidgets audience={audience} />
       {s.updateTime ? (
         <Typography.Paragraph type="secondary" style={{ marginTop: 12 }}>

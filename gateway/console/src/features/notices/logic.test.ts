@@ -16,6 +16,7 @@ describe("notice logic", () => {
   it("links an item to its subject's page where there is one", () => {
     expect(linkFor("alerts/a1")).toBe("/alerts/a1");
     expect(linkFor("announcements/x9")).toBe("/announcements/x9");
+    expect(linkFor("reports/r7")).toBe("/reports/r7");
     expect(linkFor("tasks/t1")).toBeNull();
     expect(linkFor("")).toBeNull();
     expect(linkFor("alerts")).toBeNull();

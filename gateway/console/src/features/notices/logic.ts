@@ -14,6 +14,7 @@ export function linkFor(subject: string | undefined): string | null {
   if (!id) return null;
   if (kind === "alerts") return `/alerts/${id}`;
   if (kind === "announcements") return `/announcements/${id}`;
+  if (kind === "reports") return `/reports/${id}`; // a scheduled report delivered
   return null;
 }
 

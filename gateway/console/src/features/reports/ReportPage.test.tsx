@@ -8,12 +8,13 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { cleanup, configure, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { App as AntApp } from "antd";
-import { MemoryRouter, Route, Routes, useLocation } from "react-router-dom";
+import { MemoryRouter, Route, Routes } from "react-router-dom";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { User } from "@/lib/api/client";
 import { ME_KEY } from "@/lib/session";
 import { I18nProvider } from "@/locales/i18n";
+import { stubViewport, Where } from "@/testing/viewport";
 
 import ReportPage from "./ReportPage";
 
@@ -124,25 +125,11 @@ const posts = () => calls.sent.filter((c) => c.method === "POST" && c.path === "
 // Ant Design's pages render slowly on a busy machine: wait up to 5 s for what they show
 configure({ asyncUtilTimeout: 5000 });
 
-function Where() {
-  const location = useLocation();
-  return <p data-testid="where">{location.pathname + location.search}</p>;
-}
 
 let desktop = true;
 beforeEach(() => {
   desktop = true;
-  // Ant Design's breakpoints: a desktop matches every min-width query
-  window.matchMedia = ((query: string) => ({
-    matches: desktop && query.includes("min-width"),
-    media: query,
-    onchange: null,
-    addListener: () => undefined,
-    removeListener: () => undefined,
-    addEventListener: () => undefined,
-    removeEventListener: () => undefined,
-    dispatchEvent: () => false,
-  })) as unknown as typeof window.matchMedia;
+  stubViewport(() => desktop);
 });
 
 afterEach(() => {
@@ -305,6 +292,17 @@ describe("ReportPage: a stored report", () => {
     await screen.findByTestId("report-data");
     fireEvent.click(screen.getAllByTestId("chart-pick-first")[0]);
     expect((await screen.findByTestId("where")).textContent).toBe("/customers/42");
+    expect(posts()).toHaveLength(0);
+  }, 30_000);
+
+  it("hands the customers a report lists to the campaign builder, for who may make campaigns", async () => {
+    renderAt("/reports/c1", ["reports.read", "customers.read"]);
+    await screen.findByTestId("report-data");
+    expect(screen.queryByTestId("report-to-campaign")).toBeNull();
+    cleanup();
+    renderAt("/reports/c1", ["reports.read", "customers.read", "campaigns.manage"]);
+    fireEvent.click(await screen.findByTestId("report-to-campaign"));
+    expect((await screen.findByTestId("where")).textContent).toBe("/campaigns/new");
     expect(posts()).toHaveLength(0);
   }, 30_000);
 

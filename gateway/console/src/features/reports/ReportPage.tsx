@@ -1,11 +1,12 @@
 // A report: `/reports/new?kind=…` (the conditions' form → CreateReport → the report's page; `&from={id}` fills the
 // form with a stored report's conditions: 修改条件) and `/reports/:id` (a stored report: title, conditions, 数据截至,
 // the kind's chart(s), the table under them — sortable columns, money in CNY, the totals as the summary row —,
-// 导出 CSV / Excel / PDF, 重新生成, 修改条件). A report still being computed is asked again until it is done.
+// 导出 CSV / Excel / PDF, 重新生成, 修改条件, 定时发送 — its kind and conditions as a scheduled report, in a drawer).
+// A report still being computed is asked again until it is done.
 // Clicking a bar or a row drills down: an org unit or a relationship manager runs the next level as a new report and
 // opens it, the drill path kept in the address as a breadcrumb (click a step to go back up); a customer opens the
 // 客户360 page. Running reports (and so drilling) needs `reports.create`: without it the page says why.
-import { ArrowLeftOutlined, DownloadOutlined, EditOutlined, ReloadOutlined } from "@ant-design/icons";
+import { ArrowLeftOutlined, DownloadOutlined, EditOutlined, NotificationOutlined, ReloadOutlined, ScheduleOutlined } from "@ant-design/icons";
 import { Alert, App, Breadcrumb, Button, Card, Col, DatePicker, Descriptions, Dropdown, Form, Input, InputNumber, Row, Segmented, Select, Space, Spin, Table, Tag, Tooltip, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table/interface";
 import dayjs, { type Dayjs } from "dayjs";
@@ -15,6 +16,7 @@ import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom"
 import { useIsPhone } from "@/app/Shell";
 import { NoData, PageError, PageLoading } from "@/components/PageState";
 import { Field } from "@/components/ProblemField";
+import { openCampaignBuilderWith } from "@/features/campaigns/handoff";
 import { OrgUnitPicker } from "@/features/control/OrgUnitPicker";
 import { useTierNames } from "@/features/customers/api";
 import { ApiError } from "@/lib/api/client";
@@ -57,6 +59,7 @@ import {
   type Report,
   reportCharts,
   type ReportColumn,
+  reportCustomers,
   reportFromValues,
   reportPath,
   type ReportRow,
@@ -72,6 +75,7 @@ import {
 } from "./logic";
 import { ReportStateTag, useOrgUnitNames } from "./parts";
 import { ReportChart } from "./ReportChart";
+import { ScheduleDrawer } from "./ScheduleDrawer";
 
 const idOf = (report: Report) => resourceId(report.name);
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -528,12 +532,14 @@ function StoredReport({ id }: { id: string }) {
   const orgUnitName = useOrgUnitNames(Boolean(report?.parameters?.orgUnits?.length));
   const trail = trailFromParam(params.get(TRAIL_PARAM), id);
   const charts = useMemo(() => (report?.state === "STATE_SUCCEEDED" ? reportCharts(report, { t, lang }) : []), [report, t, lang]);
+  const [scheduling, setScheduling] = useState(false);
 
   if (query.isPending) return <PageLoading />;
   if (query.error || !report) return <PageError error={query.error} onRetry={() => void query.refetch()} />;
 
   const title = reportTitle(report, t);
   const here: Crumb = { id, label: title };
+  const customers = report.state === "STATE_SUCCEEDED" ? reportCustomers(report) : [];
   const rows = report.rows ?? [];
   const label = labelIndex(report.columns ?? []);
   const summary = parameterSummary(report, {
@@ -626,8 +632,25 @@ function StoredReport({ id }: { id: string }) {
               {t("reports.edit")}
             </Button>
           </Tooltip>
+          <Tooltip title={mayCreate ? t("reports.schedule.buttonHint") : t("reports.createDenied")}>
+            <Button icon={<ScheduleOutlined />} onClick={() => setScheduling(true)} disabled={!mayCreate || !isKind(report.kind)} data-testid="report-schedule">
+              {t("reports.schedule.button")}
+            </Button>
+          </Tooltip>
+          {customers.length && can(me, "campaigns.manage") ? (
+            <Tooltip title={t("reports.toCampaignHint", { count: customers.length })}>
+              <Button
+                icon={<NotificationOutlined />}
+                onClick={() => openCampaignBuilderWith(navigate, { customers, name: title, source: title })}
+                data-testid="report-to-campaign"
+              >
+                {t("reports.toCampaign")}
+              </Button>
+            </Tooltip>
+          ) : null}
         </Space>
       </Space>
+      <ScheduleDrawer open={scheduling} source={report} onClose={() => setScheduling(false)} />
       <Card size="small" style={{ marginBottom: 12 }}>
         <Descriptions
           size="small"

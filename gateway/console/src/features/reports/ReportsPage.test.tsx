@@ -5,12 +5,13 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { cleanup, configure, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { App as AntApp } from "antd";
-import { MemoryRouter, Route, Routes, useLocation } from "react-router-dom";
+import { MemoryRouter, Route, Routes } from "react-router-dom";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { User } from "@/lib/api/client";
 import { ME_KEY } from "@/lib/session";
 import { I18nProvider } from "@/locales/i18n";
+import { stubViewport, Where } from "@/testing/viewport";
 
 import { routeFor, ROUTES } from "@/app/routes";
 
@@ -64,24 +65,11 @@ const calls = vi.hoisted(() => {
 // Ant Design's pages render slowly on a busy machine: wait up to 5 s for what they show
 configure({ asyncUtilTimeout: 5000 });
 
-function Where() {
-  const location = useLocation();
-  return <p data-testid="where">{location.pathname + location.search}</p>;
-}
 
 let desktop = true;
 beforeEach(() => {
   desktop = true;
-  window.matchMedia = ((query: string) => ({
-    matches: desktop && query.includes("min-width"),
-    media: query,
-    onchange: null,
-    addListener: () => undefined,
-    removeListener: () => undefined,
-    addEventListener: () => undefined,
-    removeEventListener: () => undefined,
-    dispatchEvent: () => false,
-  })) as unknown as typeof window.matchMedia;
+  stubViewport(() => desktop);
 });
 
 afterEach(() => {

@@ -2,7 +2,8 @@
 // card with a line saying what it shows and 生成报表 (to `/reports/new?kind=…`); and 我的报表 (ListReports, newest
 // first, filtered by kind and state in the address): title, kind, period, state, requested; 打开, 重新生成 (the
 // same kind and conditions) and 删除 (after a confirmation). Running reports needs `reports.create`: without it the
-// buttons are disabled and the page says why. A table on a desktop, cards on a phone.
+// buttons are disabled and the page says why. A table on a desktop, cards on a phone. 定时报表 is the other tab
+// (SchedulesPage, /reports/schedules).
 import { DeleteOutlined, FileAddOutlined, ReloadOutlined } from "@ant-design/icons";
 import { Alert, App, Button, Card, Col, Popconfirm, Row, Select, Space, Table, Tooltip, Typography } from "antd";
 import type { ButtonProps } from "antd";
@@ -32,7 +33,7 @@ import {
   type ReportState,
   STATES,
 } from "./logic";
-import { ReportStateTag } from "./parts";
+import { CENTER_PATH, CenterTabs, ReportStateTag } from "./parts";
 
 const reportLink = (r: Report) => `/reports/${encodeURIComponent(resourceId(r.name))}`;
 
@@ -237,6 +238,7 @@ export default function ReportsPage() {
       <Typography.Title level={4} style={{ marginTop: 0 }}>
         {t("reports.title")}
       </Typography.Title>
+      <CenterTabs active={CENTER_PATH} />
       {mayCreate ? null : <Alert type="info" showIcon title={t("reports.createDenied")} style={{ marginBottom: 12 }} data-testid="reports-denied" />}
       <Catalogue mayCreate={mayCreate} />
       <MyReports mayCreate={mayCreate} />

@@ -1,5 +1,6 @@
 // 报表中心's server state. Every key starts with "reports": a report under ["reports", "reports/{id}"] (a pushed
-// `reports/…` resource would refresh it — lib/push.ts), 我的报表 under ["reports", "list", …]. A report still being
+// `reports/…` resource would refresh it — lib/push.ts), 我的报表 under ["reports", "list", …], 定时报表 under
+// ["reports", "schedules", …] (every change to one asks the list again). A report still being
 // computed (STATE_PENDING / STATE_RUNNING) is asked again every POLL_MS until it is done (no push tells it yet).
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
@@ -7,6 +8,7 @@ import { api, must } from "@/lib/api/client";
 import { resourceId } from "@/lib/format";
 
 import { base64Bytes, type ExportFormat, isDone, isWorking, type Report } from "./logic";
+import type { ReportSchedule, ScheduleUpdate } from "./scheduleLogic";
 
 export const LIST_PAGE = 20;
 export const POLL_MS = 1500;
@@ -76,4 +78,73 @@ export function saveFile(filename: string, blob: Blob): void {
   link.download = filename;
   link.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+// --- 定时报表 -------------------------------------------------------------------------------------------------------
+
+export const SCHEDULE_PAGE = 50;
+const SCHEDULES = ["reports", "schedules"] as const;
+
+/** ListReportSchedules: the caller's own, by title. */
+export function useScheduleList(pageToken: string, enabled = true) {
+  return useQuery({
+    queryKey: [...SCHEDULES, "list", pageToken],
+    enabled,
+    placeholderData: keepPreviousData,
+    queryFn: () => must(api.GET("/v1/reportSchedules", { params: { query: { pageSize: SCHEDULE_PAGE, pageToken: pageToken || undefined } } })),
+  });
+}
+
+const schedulePath = (schedule: ReportSchedule) => ({ reportSchedule: resourceId(schedule.name) });
+
+export type ScheduleChange =
+  | { action: "create"; reportSchedule: ReportSchedule; requestId: string }
+  | ({ action: "update" } & ScheduleUpdate)
+  | { action: "delete"; reportSchedule: ReportSchedule };
+
+function changeSchedule(c: ScheduleChange): Promise<ReportSchedule | undefined> {
+  switch (c.action) {
+    case "create":
+      return must(api.POST("/v1/reportSchedules", { params: { query: { requestId: c.requestId } }, body: c.reportSchedule }));
+    case "update":
+      return must(
+        api.PATCH("/v1/reportSchedules/{reportSchedule}", {
+          params: { path: schedulePath(c.reportSchedule), query: { updateMask: c.mask.join(",") } },
+          body: c.reportSchedule,
+        }),
+      );
+    case "delete":
+      return must(
+        api.DELETE("/v1/reportSchedules/{reportSchedule}", {
+          params: { path: schedulePath(c.reportSchedule), query: { etag: c.reportSchedule.etag || undefined } },
+        }),
+      ).then(() => undefined);
+  }
+}
+
+/** Create, change (暂停 / 恢复 too) or delete a schedule; the list is asked again after, whatever the answer (a
+ * stale etag: the list shows what is there now). */
+export function useChangeSchedule() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: changeSchedule,
+    onSettled: () => client.invalidateQueries({ queryKey: SCHEDULES }),
+  });
+}
+
+/** RunReportSchedule (立即发送): the report made is put in the cache (its page opens at once) and the lists of
+ * reports and schedules (its last run) are asked again. */
+export function useRunSchedule() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (schedule: ReportSchedule): Promise<Report> =>
+      must(api.POST("/v1/reportSchedules/{reportSchedule}:run", { params: { path: schedulePath(schedule) }, body: { name: schedule.name ?? "" } })),
+    onSuccess: (report) => {
+      if (report.name) client.setQueryData(reportQuery(resourceId(report.name)).queryKey, report);
+    },
+    onSettled: () => {
+      void client.invalidateQueries({ queryKey: SCHEDULES });
+      void client.invalidateQueries({ queryKey: ["reports", "list"] });
+    },
+  });
 }

@@ -12,6 +12,7 @@ import {
   defaultValues,
   drillReport,
   drillTarget,
+  reportCustomers,
   formatCell,
   formProblems,
   GROUPS,
@@ -465,5 +466,23 @@ describe("charts", () => {
     const rows = Array.from({ length: CHART_ROWS + 5 }, (_, i) => ({ values: [`机构${i}`, 1, "1", "1", "1", 1] }));
     const [chart] = reportCharts({ ...REGIONAL, rows }, zh);
     expect(seriesOf(chart.option)[0].data).toHaveLength(CHART_ROWS);
+  });
+});
+
+describe("reportCustomers", () => {
+  it("lists the customers of a report's rows once each, in order, and nothing else", () => {
+    const report = {
+      ...REGIONAL,
+      rows: [
+        { values: [], drillDown: "customers/7" },
+        { values: [], drillDown: "orgUnits/0100" },
+        { values: [], drillDown: "customers/3" },
+        { values: [], drillDown: "customers/7" },
+        { values: [], drillDown: "customers/" },
+        { values: [] },
+      ],
+    };
+    expect(reportCustomers(report)).toEqual(["customers/7", "customers/3"]);
+    expect(reportCustomers({ ...REGIONAL, rows: undefined })).toEqual([]);
   });
 });

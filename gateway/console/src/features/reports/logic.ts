@@ -769,3 +769,14 @@ export function reportCharts(report: Report | undefined, w: CellWords): ChartSpe
   }
   return genericChart(report, w);
 }
+
+/** The customers a report lists (rows whose drill-down is a customer), each once, in the report's order — what
+ * 「以此建立营销活动」 hands to the campaign builder as its target list. */
+export function reportCustomers(report: Report): string[] {
+  const seen = new Set<string>();
+  for (const row of report.rows ?? []) {
+    const name = row.drillDown ?? "";
+    if (name.startsWith("customers/") && name.length > "customers/".length) seen.add(name);
+  }
+  return [...seen];
+}
