@@ -3,16 +3,11 @@
 // only after the page's own figures, with the day's request id (the same on the next visit, another for another
 // user); the three reports in Chinese with their links; a rate limit or a 500 shown in its card without breaking
 // the page; a failed computation asked again under a new id; a bar drilled into the unit's report in 报表中心.
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { cleanup, configure, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { App as AntApp } from "antd";
-import { MemoryRouter, Route, Routes } from "react-router-dom";
+import { cleanup, configure, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import type { User } from "@/lib/api/client";
-import { ME_KEY } from "@/lib/session";
-import { I18nProvider } from "@/locales/i18n";
-import { Where } from "@/testing/viewport";
+import { renderPage } from "@/testing/render";
 
 import HomePage from "./HomePage";
 import { bankToday } from "./logic";
@@ -186,22 +181,7 @@ const WIDGETS: [Widget, string][] = [
 ];
 
 function renderHome(me: User, lang: "zh-CN" | "en-US" = "zh-CN") {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  client.setQueryData(ME_KEY, me);
-  return render(
-    <QueryClientProvider client={client}>
-      <I18nProvider lang={lang}>
-        <AntApp>
-          <MemoryRouter initialEntries={["/"]}>
-            <Routes>
-              <Route path="/" element={<HomePage />} />
-              <Route path="*" element={<Where />} />
-            </Routes>
-          </MemoryRouter>
-        </AntApp>
-      </I18nProvider>
-    </QueryClientProvider>,
-  );
+  return renderPage("/", { "/": <HomePage /> }, me, lang);
 }
 
 /** The three cards shown with their content (or their error). */

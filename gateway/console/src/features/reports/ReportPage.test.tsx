@@ -5,16 +5,11 @@
 // and opened with the breadcrumb, back up by a click; a customer's bar to the 360 page), a report still running
 // asked again until done, the export saved as the file the service named, and a reader without reports.create told
 // why they cannot run one.
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { cleanup, configure, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { App as AntApp } from "antd";
-import { MemoryRouter, Route, Routes } from "react-router-dom";
+import { cleanup, configure, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-import type { User } from "@/lib/api/client";
-import { ME_KEY } from "@/lib/session";
-import { I18nProvider } from "@/locales/i18n";
-import { stubViewport, Where } from "@/testing/viewport";
+import { renderPage, testUser } from "@/testing/render";
+import { stubViewport } from "@/testing/viewport";
 
 import ReportPage from "./ReportPage";
 
@@ -125,7 +120,6 @@ const posts = () => calls.sent.filter((c) => c.method === "POST" && c.path === "
 // Ant Design's pages render slowly on a busy machine: wait up to 5 s for what they show
 configure({ asyncUtilTimeout: 5000 });
 
-
 let desktop = true;
 beforeEach(() => {
   desktop = true;
@@ -140,23 +134,7 @@ afterEach(() => {
 });
 
 function renderAt(address: string, permissions = ["reports.read", "reports.create", "customers.read"]) {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  client.setQueryData(ME_KEY, { name: "users/bm", username: "bm", displayName: "王强", permissions } as User);
-  return render(
-    <QueryClientProvider client={client}>
-      <I18nProvider lang="zh-CN">
-        <AntApp>
-          <MemoryRouter initialEntries={[address]}>
-            <Routes>
-              <Route path="/reports/new" element={<ReportPage />} />
-              <Route path="/reports/:id" element={<ReportPage />} />
-              <Route path="*" element={<Where />} />
-            </Routes>
-          </MemoryRouter>
-        </AntApp>
-      </I18nProvider>
-    </QueryClientProvider>,
-  );
+  return renderPage(address, { "/reports/new": <ReportPage />, "/reports/:id": <ReportPage /> }, testUser(permissions));
 }
 
 function pickDay(label: string, day: string) {

@@ -2,16 +2,11 @@
 // form; 我的报表 in Chinese (title, kind, period, state, requested), filtered by kind in the request, 重新生成 with the
 // same kind and conditions opening the new report, 删除 after a confirmation; a reader without reports.create told
 // why the buttons are off. On a desktop and on a phone.
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { cleanup, configure, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { App as AntApp } from "antd";
-import { MemoryRouter, Route, Routes } from "react-router-dom";
+import { cleanup, configure, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-import type { User } from "@/lib/api/client";
-import { ME_KEY } from "@/lib/session";
-import { I18nProvider } from "@/locales/i18n";
-import { stubViewport, Where } from "@/testing/viewport";
+import { renderPage, testUser } from "@/testing/render";
+import { stubViewport } from "@/testing/viewport";
 
 import { routeFor, ROUTES } from "@/app/routes";
 
@@ -65,7 +60,6 @@ const calls = vi.hoisted(() => {
 // Ant Design's pages render slowly on a busy machine: wait up to 5 s for what they show
 configure({ asyncUtilTimeout: 5000 });
 
-
 let desktop = true;
 beforeEach(() => {
   desktop = true;
@@ -79,22 +73,7 @@ afterEach(() => {
 });
 
 function renderAt(address: string, permissions = ["reports.read", "reports.create"]) {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  client.setQueryData(ME_KEY, { name: "users/hq", username: "hq", displayName: "总行领导", permissions } as User);
-  return render(
-    <QueryClientProvider client={client}>
-      <I18nProvider lang="zh-CN">
-        <AntApp>
-          <MemoryRouter initialEntries={[address]}>
-            <Routes>
-              <Route path="/reports" element={<ReportsPage />} />
-              <Route path="*" element={<Where />} />
-            </Routes>
-          </MemoryRouter>
-        </AntApp>
-      </I18nProvider>
-    </QueryClientProvider>,
-  );
+  return renderPage(address, { "/reports": <ReportsPage /> }, testUser(permissions, { name: "users/hq", username: "hq", displayName: "总行领导" }));
 }
 
 const RAW = ["REPORT_KIND_", "STATE_", "reports.", "undefined"];

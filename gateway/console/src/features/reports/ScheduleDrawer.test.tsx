@@ -5,15 +5,10 @@
 // under 频率) and the rest above the button; the same body again with the same request id; the fixed period with
 // the report's dates; the advanced cron refused inline when it would run more than once an hour; a reader without
 // reports.create kept out.
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { cleanup, configure, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { App as AntApp } from "antd";
-import { MemoryRouter, Route, Routes } from "react-router-dom";
+import { cleanup, configure, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-import type { User } from "@/lib/api/client";
-import { ME_KEY } from "@/lib/session";
-import { I18nProvider } from "@/locales/i18n";
+import { renderPage, testUser } from "@/testing/render";
 import { stubViewport, Where } from "@/testing/viewport";
 
 import ReportPage from "./ReportPage";
@@ -85,7 +80,6 @@ const posts = () => calls.sent.filter((c) => c.method === "POST" && c.path === "
 
 configure({ asyncUtilTimeout: 5000 });
 
-
 let desktop = true;
 beforeEach(() => {
   desktop = true;
@@ -99,23 +93,7 @@ afterEach(() => {
 });
 
 function renderAt(address: string, permissions = ["reports.read", "reports.create"]) {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  client.setQueryData(ME_KEY, { name: "users/bm", username: "bm", displayName: "王强", permissions } as User);
-  return render(
-    <QueryClientProvider client={client}>
-      <I18nProvider lang="zh-CN">
-        <AntApp>
-          <MemoryRouter initialEntries={[address]}>
-            <Routes>
-              <Route path="/reports/schedules" element={<Where />} />
-              <Route path="/reports/:id" element={<ReportPage />} />
-              <Route path="*" element={<Where />} />
-            </Routes>
-          </MemoryRouter>
-        </AntApp>
-      </I18nProvider>
-    </QueryClientProvider>,
-  );
+  return renderPage(address, { "/reports/schedules": <Where />, "/reports/:id": <ReportPage /> }, testUser(permissions));
 }
 
 async function openForm() {

@@ -3,17 +3,12 @@
 // 恢复 as `paused` with its mask and the etag read; 立即发送 and a link to the report made; 编辑 sending only what
 // changed; 删除 after a confirmation with the etag, and someone else's change meanwhile as 已被修改，请刷新; with none,
 // what scheduled reports are; cards on a phone; a reader without reports.create sees no actions.
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { cleanup, configure, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { App as AntApp } from "antd";
-import { MemoryRouter, Route, Routes } from "react-router-dom";
+import { cleanup, configure, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { routeFor } from "@/app/routes";
-import type { User } from "@/lib/api/client";
-import { ME_KEY } from "@/lib/session";
-import { I18nProvider } from "@/locales/i18n";
-import { stubViewport, Where } from "@/testing/viewport";
+import { renderPage, testUser } from "@/testing/render";
+import { stubViewport } from "@/testing/viewport";
 
 import SchedulesPage from "./SchedulesPage";
 
@@ -85,7 +80,6 @@ const calls = vi.hoisted(() => {
 
 configure({ asyncUtilTimeout: 5000 });
 
-
 let desktop = true;
 beforeEach(() => {
   desktop = true;
@@ -100,22 +94,7 @@ afterEach(() => {
 });
 
 function renderAt(permissions = ["reports.read", "reports.create"]) {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  client.setQueryData(ME_KEY, { name: "users/bm", username: "bm", displayName: "王强", permissions } as User);
-  return render(
-    <QueryClientProvider client={client}>
-      <I18nProvider lang="zh-CN">
-        <AntApp>
-          <MemoryRouter initialEntries={["/reports/schedules"]}>
-            <Routes>
-              <Route path="/reports/schedules" element={<SchedulesPage />} />
-              <Route path="*" element={<Where />} />
-            </Routes>
-          </MemoryRouter>
-        </AntApp>
-      </I18nProvider>
-    </QueryClientProvider>,
-  );
+  return renderPage("/reports/schedules", { "/reports/schedules": <SchedulesPage /> }, testUser(permissions));
 }
 
 const RAW = ["REPORT_KIND_", "SCHEDULE_PERIOD_", "EXPORT_FORMAT_", "reports.", "reportSchedules/", "undefined", "NaN"];
