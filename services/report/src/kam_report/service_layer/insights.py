@@ -35,18 +35,9 @@ MODEL_SECONDS = 300.0
 
 async def _aum_on(session: AsyncSession, day: date) -> dict[str, Decimal]:
     """Each customer's assets under management at the end of ``day`` (the reports' reading of balances)."""
-    pick = reports._balances_on(day)
-    statement = (
-        select(BalanceDay.customer, func.sum(BalanceDay.balance))
-        .join(pick, and_(pick.c.account == BalanceDay.account, pick.c.day == BalanceDay.day))
-        .outerjoin(AccountFact, AccountFact.account == BalanceDay.account)
-        .where(
-            BalanceDay.type.in_(ASSET_TYPES),
-            or_(AccountFact.open_date.is_(None), AccountFact.open_date <= day),
-            or_(AccountFact.close_date.is_(None), AccountFact.close_date > day),
-        )
-        .group_by(BalanceDay.customer)
-    )
+    statement = reports.balances_on(
+        day, BalanceDay.customer, func.sum(BalanceDay.balance), accounts=[BalanceDay.type.in_(ASSET_TYPES)]
+    ).group_by(BalanceDay.customer)
     return {customer: Decimal(total or 0) for customer, total in await session.execute(statement)}
 
 

@@ -14,7 +14,7 @@ drill-down adds up level by level.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -23,7 +23,7 @@ from typing import Any
 from kam_kit.errors import InvalidArgument
 from kam_kit.masking import mask_name
 from kam_kit.scope import ORG_PREFIX
-from sqlalchemy import String, and_, case, func, literal, or_, select
+from sqlalchemy import Select, String, and_, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_report.adapters.orm import (
@@ -211,19 +211,41 @@ def _bank_end(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=BANK_TZ)
 
 
-def _balances_on(day: date):
-    """Per account, the balance fact that holds on ``day`` (the latest on or before it, else the earliest)."""
-    pick = (
-        select(
-            BalanceDay.account.label("account"),
-            func.coalesce(
-                func.max(case((BalanceDay.day <= day, BalanceDay.day))), func.min(BalanceDay.day)
-            ).label("day"),
-        )
-        .group_by(BalanceDay.account)
-        .subquery()
+def balances_on(
+    day: date, *columns: Any, customers: Sequence[Any] = (), accounts: Sequence[Any] = ()
+) -> Select:
+    """``SELECT columns`` over the balance that holds on ``day`` for each account open on it — the latest balance
+    fact on or before the day, else the earliest (nothing before its opening or after its closing) — the one reading
+    of balances every report and the mining model share, so figures agree and totals add up.
+
+    ``account_facts`` is joined (outer: an account whose opening was not seen still counts). Given ``customers``
+    (conditions on ``customer_facts``: scope, org units, tiers …; possibly none) ``customer_facts`` is joined too,
+    and when there are conditions the picking of each account's day is limited to those customers' accounts first
+    (a branch manager's report does not resolve the whole bank's balances). ``accounts`` are conditions on the
+    balance or account facts."""
+    pick = select(
+        BalanceDay.account.label("account"),
+        func.coalesce(
+            func.max(case((BalanceDay.day <= day, BalanceDay.day))), func.min(BalanceDay.day)
+        ).label("day"),
+    ).group_by(BalanceDay.account)
+    if customers:
+        pick = pick.where(BalanceDay.customer.in_(select(CustomerFact.customer).where(*customers)))
+    picked = pick.subquery()
+    statement = (
+        select(*columns)
+        .select_from(BalanceDay)
+        .join(picked, and_(picked.c.account == BalanceDay.account, picked.c.day == BalanceDay.day))
+        .outerjoin(AccountFact, AccountFact.account == BalanceDay.account)
     )
-    return pick
+    if customers is not None:
+        statement = statement.join(CustomerFact, CustomerFact.customer == BalanceDay.customer)
+    return statement.where(
+        *(customers or ()),
+        *accounts,
+        or_(AccountFact.open_date.is_(None), AccountFact.open_date <= day),
+        or_(AccountFact.close_date.is_(None), AccountFact.close_date > day),
+    )
 
 
 async def measures(
@@ -236,22 +258,16 @@ async def measures(
         out[key or ""].customers = int(count)
     opened = and_(AccountFact.open_date >= query.start, AccountFact.open_date <= query.end)
     for day, at_start in ((query.end, False), (query.start - timedelta(days=1), True)):
-        pick = _balances_on(day)
         new = case((opened, 1), else_=0).label("opened_in_period")
-        statement = (
-            select(group, BalanceDay.type, new, func.sum(BalanceDay.balance))
-            .select_from(BalanceDay)
-            .join(pick, and_(pick.c.account == BalanceDay.account, pick.c.day == BalanceDay.day))
-            .join(CustomerFact, CustomerFact.customer == BalanceDay.customer)
-            .outerjoin(AccountFact, AccountFact.account == BalanceDay.account)
-            .where(
-                *where,
-                *_account_filters(query),
-                or_(AccountFact.open_date.is_(None), AccountFact.open_date <= day),
-                or_(AccountFact.close_date.is_(None), AccountFact.close_date > day),
-            )
-            .group_by(group, BalanceDay.type, new)
-        )
+        statement = balances_on(
+            day,
+            group,
+            BalanceDay.type,
+            new,
+            func.sum(BalanceDay.balance),
+            customers=where,
+            accounts=_account_filters(query),
+        ).group_by(group, BalanceDay.type, new)
         for key, kind, new, amount in await session.execute(statement):
             m = out[key or ""]
             (m.start if at_start else m.end)[kind] += Decimal(amount or 0)
@@ -875,21 +891,13 @@ def _shift_month(month: str) -> str:
 
 
 async def _product_balances(session: AsyncSession, query: Query, tree: OrgTree) -> dict[str, Decimal]:
-    pick = _balances_on(query.end)
-    statement = (
-        select(AccountFact.product, func.sum(BalanceDay.balance))
-        .select_from(BalanceDay)
-        .join(pick, and_(pick.c.account == BalanceDay.account, pick.c.day == BalanceDay.day))
-        .join(AccountFact, AccountFact.account == BalanceDay.account)
-        .join(CustomerFact, CustomerFact.customer == BalanceDay.customer)
-        .where(
-            *_customer_filters(query, tree),
-            *_account_filters(query),
-            or_(AccountFact.open_date.is_(None), AccountFact.open_date <= query.end),
-            or_(AccountFact.close_date.is_(None), AccountFact.close_date > query.end),
-        )
-        .group_by(AccountFact.product)
-    )
+    statement = balances_on(
+        query.end,
+        AccountFact.product,
+        func.sum(BalanceDay.balance),
+        customers=_customer_filters(query, tree),
+        accounts=[AccountFact.account.is_not(None), *_account_filters(query)],
+    ).group_by(AccountFact.product)
     return {product: Decimal(total or 0) for product, total in await session.execute(statement)}
 
 
