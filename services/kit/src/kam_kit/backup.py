@@ -76,6 +76,9 @@ class Position:
     stream: str
     stream_sequence: int = 0
     known: bool = False
+    #: Every event it had been delivered was acknowledged and none was waiting: it needed nothing of the stream
+    #: from before the copy.
+    caught_up: bool = False
 
 
 @dataclass

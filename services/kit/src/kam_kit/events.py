@@ -14,7 +14,7 @@ import asyncio
 import logging
 import zlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import nats
 from google.protobuf.message import Message
@@ -39,6 +39,8 @@ PROTOBUF = "application/protobuf"
 
 #: How long JetStream remembers a ``Nats-Msg-Id`` to drop a re-published duplicate.
 DUPLICATE_WINDOW_SECONDS = 2 * 60 * 60.0
+#: How long a stream keeps its events.
+STREAM_MAX_AGE = timedelta(days=30)
 
 
 def stream_name(service: str) -> str:
@@ -144,7 +146,7 @@ async def ensure_stream(js: JetStreamContext, service: str, *, replicas: int = 1
         retention=RetentionPolicy.LIMITS,
         storage=StorageType.FILE,
         duplicate_window=DUPLICATE_WINDOW_SECONDS,
-        max_age=30 * 24 * 3600.0,
+        max_age=STREAM_MAX_AGE.total_seconds(),
         num_replicas=replicas,
     )
     try:

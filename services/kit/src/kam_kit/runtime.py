@@ -288,6 +288,7 @@ class ServiceApp:
                     with contextlib.suppress(Exception):
                         info = await asyncio.wait_for(self._js.consumer_info(consumer.stream, durable), 5)
                         position.stream_sequence, position.known = int(info.ack_floor.stream_seq or 0), True
+                        position.caught_up = not info.num_pending and not info.num_ack_pending
                 positions.append(position)
         return positions
 
@@ -361,7 +362,9 @@ class ServiceApp:
                 first = (await self._js.stream_info(position.stream)).state.first_seq
             except Exception:  # noqa: BLE001 - a stream that is gone cannot be replayed
                 first = None
-            if first is None or first > position.stream_sequence + 1:
+            if first is None or (
+                first > position.stream_sequence + 1 and not _withdrawn(position, manifest, self.clock)
+            ):
                 found.append(
                     f"事件流 {position.stream} 已不再保存备份之后的全部事件 (the stream no longer holds every event "
                     f"after sequence {position.stream_sequence}; restoring would miss events)"
@@ -500,6 +503,16 @@ class ServiceApp:
             log.info("service started", extra={"settings": self.settings.redacted(), "grpc_port": port})
 
         await serve_until_signalled(started, self.stop)
+
+
+def _withdrawn(position: backup.Position, manifest: backup.Manifest, clock: Clock) -> bool:
+    """Whether the events missing from the head of a consumer's stream can only be ones its producer withdrew.
+
+    A consumer caught up at the copy needed nothing from before it; the events after it are either still held (a
+    stream keeps 30 days) or were withdrawn by their producer's own restore to the same moment (restoring every
+    service: the producer's events after the copy are deleted, moving the stream's head past the consumer's
+    floor). Only a copy older than the retention could have lost events by age."""
+    return position.caught_up and clock.now() - manifest.create_time < events.STREAM_MAX_AGE
 
 
 async def _cancel(tasks: list[asyncio.Task]) -> None:
