@@ -5,13 +5,15 @@ import { App as AntApp } from "antd";
 import { MemoryRouter } from "react-router-dom";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
+import { churnLevelTag } from "@/features/reports/logic";
 import type { User } from "@/lib/api/client";
 import { ME_KEY } from "@/lib/session";
 import { enumLabel, I18nProvider, type Lang } from "@/locales/i18n";
 import { enUS } from "@/locales/en-US";
 import { zhCN } from "@/locales/zh-CN";
 
-import { churnLevelTag, factorText, InsightCard, rfmText } from "./InsightCard";
+
+import { factorText, InsightCard, rfmText } from "./InsightCard";
 
 const INSIGHT = {
   name: "customers/c1/insight",

@@ -4,9 +4,10 @@
 // state, never an error page.
 import { useQuery } from "@tanstack/react-query";
 import { Alert, Button, Card, Col, Empty, Row, Skeleton, Space, Tag, Tooltip, Typography } from "antd";
-import type { CSSProperties, ReactNode } from "react";
+import type { ReactNode } from "react";
 import { Link } from "react-router-dom";
 
+import { churnLevelTag } from "@/features/reports/logic";
 import { ApiError, api, must, type Schemas } from "@/lib/api/client";
 import { formatTime } from "@/lib/format";
 import { can, useMe } from "@/lib/session";
@@ -14,23 +15,6 @@ import { useI18n } from "@/locales/i18n";
 
 type Insight = Schemas["kam.report.v1.CustomerInsight"];
 type ChurnFactor = Schemas["kam.report.v1.ChurnFactor"];
-type ChurnLevel = NonNullable<Schemas["kam.report.v1.ChurnRisk"]["level"]>;
-
-/** The tag for a churn level: 高 red, 中 orange, 低 green. antd's orange tag text (#d46b08 on #fff7e6, 3.3:1) is
- * below WCAG AA, so 中 takes the next darker orange (#ad4e00, 5.1:1); red passes as it is and green is darkened
- * for every tag in styles.css. */
-export function churnLevelTag(level: string | undefined): { color?: string; style?: CSSProperties } {
-  switch (level as ChurnLevel | undefined) {
-    case "LEVEL_HIGH":
-      return { color: "red" };
-    case "LEVEL_MEDIUM":
-      return { color: "orange", style: { color: "#ad4e00" } };
-    case "LEVEL_LOW":
-      return { color: "green" };
-    default:
-      return {};
-  }
-}
 
 /** A churn factor as one line: `+10 金融资产较90天前下降33%`. */
 export function factorText(factor: ChurnFactor): string {

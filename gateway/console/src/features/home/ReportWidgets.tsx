@@ -12,7 +12,7 @@ import { Link, useNavigate } from "react-router-dom";
 import type { ChartOption } from "@/components/LazyChart";
 import { NoData, PageError } from "@/components/PageState";
 import { ReportChart } from "@/features/reports/ReportChart";
-import { compactNumber, drillReport, drillTarget, formatCell, labelIndex, type Report, reportPath, reportTitle, rowLabel, trailAfterDrill } from "@/features/reports/logic";
+import { churnLevelTag, compactNumber, drillReport, drillTarget, formatCell, labelIndex, type Report, reportPath, reportTitle, rowLabel, trailAfterDrill } from "@/features/reports/logic";
 import { ApiError } from "@/lib/api/client";
 import { formatCompactCny, formatCount, formatTime, resourceId } from "@/lib/format";
 import { useMe } from "@/lib/session";
@@ -34,7 +34,11 @@ import {
   type Widget,
 } from "./reportLogic";
 
-const LEVEL_COLORS: Record<RiskLevel, string | undefined> = { high: "red", medium: "orange", low: undefined };
+/** The 360 page's churn-level colours (AA contrast), without the tag's end margin. */
+const levelTag = (level: RiskLevel) => {
+  const tag = churnLevelTag(`LEVEL_${level.toUpperCase()}`);
+  return { ...tag, style: { ...tag.style, marginInlineEnd: 0 } };
+};
 const MONEY_COLUMN = { key: "aum_growth", type: "TYPE_MONEY" } as const;
 const PERCENT_COLUMN = { key: "tasks_on_time_rate", type: "TYPE_PERCENT" } as const;
 
@@ -143,7 +147,7 @@ function ChurnCard({ user, ready }: { user: string; ready: boolean }) {
                 <span className="kam-num" data-testid="home-churn-score">
                   {r.score === null ? "—" : formatCount(r.score, lang)}
                 </span>
-                <Tag color={LEVEL_COLORS[r.level]} style={{ marginInlineEnd: 0 }} data-testid="home-churn-level">
+                <Tag {...levelTag(r.level)} data-testid="home-churn-level">
                   {t(`homeReports.level.${r.level}`)}
                 </Tag>
               </Space>
