@@ -397,6 +397,8 @@ async def test_the_main_pages_have_no_serious_accessibility_violations(browser, 
         ("/customers", "customer-total"),
         (f"/{first['name']}", "tier-panel"),
         ("/alerts", "alerts-total"),
+        ("/reports", "report-catalogue"),
+        ("/reports/schedules", "schedules"),
     ):
         await page.goto(gateway_url + path)
         await expect(page.get_by_test_id(ready)).to_be_visible()
