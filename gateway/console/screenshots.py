@@ -47,6 +47,12 @@ async def shoot(url: str, user: str) -> list[Path]:
             written.append(OUT / f"{device}-login.png")
             await page.screenshot(path=written[-1])
             await sign_in(page, url, user)
+            if await page.get_by_test_id(
+                "home-leader-reports"
+            ).count():  # a leader's widgets load after the page
+                await page.wait_for_function(
+                    "() => !document.querySelector('[data-testid^=\"home-report-loading-\"]')", timeout=60_000
+                )
             await page.wait_for_timeout(800)  # charts animate in
             written.append(OUT / f"{device}-home.png")
             await page.screenshot(path=written[-1], full_page=True)
@@ -109,7 +115,8 @@ async def _work_pages(browser, url: str) -> list[Path]:
 
 
 async def _report_pages(browser, url: str) -> list[Path]:
-    """报表中心: head office's catalogue and a regional sales report on a desktop; the branch manager's on a phone."""
+    """报表中心: head office's catalogue, a regional sales report, its 定时发送 form and the 定时报表 list on a desktop;
+    the branch manager's on a phone."""
     written: list[Path] = []
     for device, viewport, user in (("desktop", DESKTOP, "hq_leader"), ("phone", PHONE, "branch_manager")):
         context = await browser.new_context(viewport=viewport, locale="zh-CN", service_workers="block")
@@ -125,6 +132,19 @@ async def _report_pages(browser, url: str) -> list[Path]:
         await page.get_by_test_id("report-data").wait_for()
         await page.wait_for_timeout(1200)  # charts animate in
         written.append(OUT / f"{device}-report.png")
+        await page.screenshot(path=written[-1], full_page=True)
+        # 定时发送: the form prefilled from the report, then the schedule list with it
+        await page.get_by_test_id("report-schedule").click()
+        await page.get_by_test_id("schedule-form").wait_for()
+        await page.wait_for_timeout(500)  # the drawer slides in
+        written.append(OUT / f"{device}-report-schedule.png")
+        await page.screenshot(path=written[-1])
+        await page.get_by_test_id("schedule-save").click()
+        await page.get_by_test_id("schedule-form").wait_for(state="hidden")  # saved
+        await page.goto(f"{url}/reports/schedules")
+        await page.get_by_test_id("schedules").wait_for()
+        await page.wait_for_timeout(500)
+        written.append(OUT / f"{device}-schedules.png")
         await page.screenshot(path=written[-1], full_page=True)
         await context.close()
     return written
