@@ -25,6 +25,7 @@ import {
   scheduleUpdate,
   scheduleValues,
   scheduleValuesFromReport,
+  withoutPeriod,
   scheduleViolationPath,
   shortMonthsSkip,
   suggestedCron,
@@ -184,6 +185,19 @@ describe("the form", () => {
       parameters: { startDate: day("2026-01-01"), endDate: day("2026-03-31"), dimension: "growth", topN: 20, orgUnits: ["orgUnits/0100"] },
       cron: "0 8 1 * *",
       format: "EXPORT_FORMAT_XLSX",
+    });
+  });
+
+  it("drops a report's own period from the title when each run counts its own, keeping the units", () => {
+    expect(withoutPeriod("地区销售额统计表（2026-01-01 至 2026-12-06）")).toBe("地区销售额统计表");
+    expect(withoutPeriod("地区销售额统计表（北京分行，2026-01-01 至 2026-12-06）")).toBe("地区销售额统计表（北京分行）");
+    expect(withoutPeriod("前20客户")).toBe("前20客户");
+    const titled = { ...REPORT, displayName: "最重要的客户（2026-01-01 至 2026-05-10）" };
+    expect(scheduleValuesFromReport(titled, "2026-06-01").displayName).toBe("最重要的客户");
+    const fixed = { ...titled, parameters: { ...REPORT.parameters, startDate: day("2025-01-01"), endDate: day("2025-03-31") } };
+    expect(scheduleValuesFromReport(fixed, "2026-06-01")).toMatchObject({
+      period: "SCHEDULE_PERIOD_UNSPECIFIED",
+      displayName: "最重要的客户（2026-01-01 至 2026-05-10）",
     });
   });
 

@@ -349,6 +349,14 @@ function datesOr(parameters: ReportParameters | undefined, today: string): { sta
   return { start: isDay(start) ? start : fallback.start, end: isDay(end) ? end : fallback.end };
 }
 
+/** A report's title without its trailing period (`地区销售额统计表（2026-01-01 至 2026-12-06）` → `地区销售额统计表`):
+ * each run of a schedule with a relative period adds its own. Units named before the period stay. */
+export function withoutPeriod(title: string): string {
+  const match = /^(.*?)（(?:(.*)，)?\d{4}-\d{2}-\d{2} 至 \d{4}-\d{2}-\d{2}）$/.exec(title.trim());
+  if (!match) return title;
+  return match[2] ? `${match[1]}（${match[2]}）` : match[1];
+}
+
 /** 定时发送 from a report: its kind, title and conditions; the period its dates were (from the day it was made),
  * a frequency that fits it, Excel. */
 export function scheduleValuesFromReport(report: Report, today: string): ScheduleValues {
@@ -356,7 +364,7 @@ export function scheduleValuesFromReport(report: Report, today: string): Schedul
   const period = guessPeriod(report.parameters, madeOn);
   return {
     kind: report.kind ?? "REPORT_KIND_UNSPECIFIED",
-    displayName: report.displayName ?? "",
+    displayName: period === FIXED ? (report.displayName ?? "") : withoutPeriod(report.displayName ?? ""),
     parameters: withoutDates(report.parameters),
     period,
     ...datesOr(report.parameters, today),
