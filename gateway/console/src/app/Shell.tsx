@@ -44,15 +44,18 @@ export async function clearOfflineCopies(): Promise<void> {
   for (const key of await caches.keys()) if (key.startsWith("kam-data")) await caches.delete(key);
 }
 
-function UserMenu() {
+/** The user's menu; on a phone it also lists the pages the bottom navigation has no room for (报表中心, 营销 …). */
+function UserMenu({ pages = [] }: { pages?: typeof ROUTES }) {
   const { t } = useI18n();
   const { data: me } = useMe();
   const signOut = useSignOut();
   const navigate = useNavigate();
+  const more = pages.map((r) => ({ key: r.path, icon: r.icon, label: t(r.label), onClick: () => navigate(r.path) }));
   return (
     <Dropdown
       menu={{
         items: [
+          ...(more.length ? [...more, { type: "divider" as const }] : []),
           { key: "password", label: t("auth.changePassword"), onClick: () => navigate("/password") },
           { key: "logout", icon: <LogoutOutlined />, label: t("auth.signOut"), onClick: () => void signOut() },
         ],
@@ -112,6 +115,7 @@ export function Shell({ children }: { children: ReactNode }) {
 
   if (phone) {
     const tabs = visible.filter((r) => r.phone);
+    const more = visible.filter((r) => r.menu && !r.phone);
     return (
       <Layout className="kam-phone">
         <Header className="kam-phone-header">
@@ -120,7 +124,7 @@ export function Shell({ children }: { children: ReactNode }) {
           </Typography.Text>
           <Space>
             <LanguageSelect />
-            <UserMenu />
+            <UserMenu pages={more} />
           </Space>
         </Header>
         <Content className="kam-phone-content">{body}</Content>
