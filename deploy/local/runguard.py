@@ -114,12 +114,13 @@ def guard(run_id: str, fd: int) -> int:
             break
     left = sweep(run_id, grace=float(os.environ.get("KAM_SHUTDOWN_GRACE_SECONDS", "5")) + 5)
     if left:
-        print(
+        said = (
             f"[kam] run.py 已退出，已停止其遗留的 {len(left)} 个进程 / the supervisor is gone: stopped the "
-            f"{len(left)} processes it left ({', '.join(map(str, left))})",
-            file=sys.stderr,
-            flush=True,
+            f"{len(left)} processes it left ({', '.join(map(str, left))})"
         )
+    else:  # the services saw their parent go and stopped by themselves first
+        said = "[kam] run.py 已退出，无遗留进程 / the supervisor is gone: nothing of its run was left"
+    print(said, file=sys.stderr, flush=True)
     return 0
 
 

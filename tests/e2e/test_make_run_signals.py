@@ -58,12 +58,14 @@ class Run:
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
-    def wait_for(self, text: str, timeout: float = 150) -> None:
+    def wait_for(self, text: str, timeout: float = 150, *, after_exit: bool = False) -> None:
+        """Until ``text`` is in the output; ``after_exit``: also after run.py has exited (what another process of
+        the run, the guardian, writes)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if re.search(text, self.output()):
                 return
-            if self.popen.poll() is not None:
+            if self.popen.poll() is not None and not after_exit:
                 break
             time.sleep(0.05)
         raise AssertionError(
@@ -218,7 +220,8 @@ def test_sigkill_of_the_runner_leaves_nothing_behind(start_run) -> None:
     while (run.processes() or run.busy_ports()) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert run.processes() == [] and run.busy_ports() == []
-    run.wait_for("the supervisor is gone", timeout=5)  # the guardian says what it stopped
+    # the guardian says what it stopped (or that the services, seeing their parent go, had stopped themselves)
+    run.wait_for("the supervisor is gone", timeout=20, after_exit=True)
 
 
 def test_services_stop_by_themselves_when_runner_and_guardian_are_killed(start_run) -> None:
