@@ -401,27 +401,19 @@ class Deliveries:
                     if importance >= URGENT
                     else in_quiet_hours(now, row_settings.quiet_start, row_settings.quiet_end)
                 )
-                row = DeliveryRow(
-                    id=uuid.uuid4().hex,
+                self._add(
+                    session,
                     key=key,
                     channel=channel,
-                    recipient=user,
+                    user=user,
                     address=address,
                     content_source=notification.get(user, ""),
-                    subject=subject[:300],
+                    subject=subject,
                     body=body,
                     importance=importance,
-                    state=PENDING if address else SUPPRESSED,
-                    attempts=0,
-                    next_attempt_time=(held or now) if address else None,
-                    last_error="",
-                    suppress_reason="" if address else NO_ADDRESS,
-                    create_time=now,
-                    update_time=now,
+                    now=now,
+                    due=held or now,
                 )
-                session.add(row)
-                if row.state == SUPPRESSED:
-                    self.finished(session, row)
                 planned += 1
         return planned
 
@@ -479,30 +471,65 @@ class Deliveries:
         rows = []
         for user in users:
             address = addresses.get(user) or ""
-            row = DeliveryRow(
-                id=uuid.uuid4().hex,
-                key=keys[user],
-                channel=channel,
-                recipient=user,
-                address=address,
-                content_source=notification.get(user, ""),
-                subject=subject[:300],
-                body=body,
-                importance=importance,
-                state=PENDING if address else SUPPRESSED,
-                attempts=0,
-                next_attempt_time=now if address else None,
-                last_error="",
-                suppress_reason="" if address else NO_ADDRESS,
-                create_time=now,
-                update_time=now,
-                attachment_id=stored.id if stored is not None and address else None,
+            rows.append(
+                self._add(
+                    session,
+                    key=keys[user],
+                    channel=channel,
+                    user=user,
+                    address=address,
+                    content_source=notification.get(user, ""),
+                    subject=subject,
+                    body=body,
+                    importance=importance,
+                    now=now,
+                    due=now,
+                    attachment_id=stored.id if stored is not None and address else None,
+                )
             )
-            session.add(row)
-            if not address:
-                self.finished(session, row)
-            rows.append(row)
         return rows
+
+    def _add(
+        self,
+        session: AsyncSession,
+        *,
+        key: str,
+        channel: int,
+        user: str,
+        address: str,
+        content_source: str,
+        subject: str,
+        body: str,
+        importance: int,
+        now: datetime,
+        due: datetime,
+        attachment_id: str | None = None,
+    ) -> DeliveryRow:
+        """One delivery in the caller's transaction: ``PENDING`` until ``due``, or ``SUPPRESSED`` (recorded as
+        finished) without an address."""
+        row = DeliveryRow(
+            id=uuid.uuid4().hex,
+            key=key,
+            channel=channel,
+            recipient=user,
+            address=address,
+            content_source=content_source,
+            subject=subject[:300],
+            body=body,
+            importance=importance,
+            state=PENDING if address else SUPPRESSED,
+            attempts=0,
+            next_attempt_time=due if address else None,
+            last_error="",
+            suppress_reason="" if address else NO_ADDRESS,
+            create_time=now,
+            update_time=now,
+            attachment_id=attachment_id,
+        )
+        session.add(row)
+        if not address:
+            self.finished(session, row)
+        return row
 
     async def dispatch(self, lease: Lease | None = None, limit: int = 50) -> int:
         """Sends what is due (claimed first); returns how many were attempted."""
