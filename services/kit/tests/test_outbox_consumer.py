@@ -350,6 +350,41 @@ async def test_failing_event_is_retried_then_parked_and_the_stream_moves_on(
     assert by_error == [(1, False, True), (3, True, False)]
 
 
+async def test_an_event_is_parked_once_however_often_it_comes_back(db: Database, js, service: str) -> None:
+    """A poison event delivered again after it was parked (its termination had not reached the broker, or the
+    producer published it twice) finds it parked: one row, the copy terminated. Unidentified messages are told
+    apart by their stream sequence."""
+
+    async def handler(session, event, meta) -> None:
+        raise PoisonMessage("never applicable")
+
+    async with db.transaction() as session:
+        outbox.record(session, _event("hopeless"), service=service)
+    await events.ensure_stream(js, service)
+    await outbox.OutboxRelay(db, js, service=service).drain()
+    stream = events.stream_name(service)
+    first = await js.get_msg(stream, seq=1)
+    await js.publish(first.subject, first.data, headers={**first.headers, events.MSG_ID: "second-copy"})
+    for _ in range(2):  # no id at all: parked as unidentified, each on its own
+        await js.publish(first.subject, first.data)
+    consumer = EventConsumer(
+        db,
+        js,
+        name=f"{service}-once",
+        producer=service,
+        subscriptions=[Subscription(events_pb2.CustomerCreated, handler, service)],
+    )
+    await js.add_consumer(stream, consumer.consumer_config())
+    task = asyncio.create_task(consumer.run())
+    try:
+        await _wait_for(lambda: _zero_pending(js, service, consumer.durable))
+    finally:
+        task.cancel()
+    async with db.read() as session:
+        parked = sorted((await session.scalars(select(parked_events_table.c.event_id))).all())
+    assert parked == sorted([first.headers[events.CE_ID], "?3", "?4"])
+
+
 async def _count_is(db: Database, table, expected: int) -> bool:
     return await _count(db, table) == expected
 

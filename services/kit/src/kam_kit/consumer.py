@@ -37,6 +37,7 @@ from opentelemetry import context as otel_context
 from opentelemetry import metrics, propagate, trace
 from opentelemetry.trace import SpanKind
 from sqlalchemy import insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -361,7 +362,7 @@ class EventConsumer:
         msg, event_id = delivery.msg, delivery.event_id
         if delivery.problem:
             with self._span(delivery):
-                await self._park(msg, delivery.headers, event_id or "?", delivery.problem, delivery.delivery)
+                await self._park(msg, delivery.headers, event_id, delivery.problem, delivery.delivery)
             return
         applied = False
         if failure is None:
@@ -488,9 +489,14 @@ class EventConsumer:
         headers = {
             k: v for k, v in headers.items() if k.lower() != events.AUTHORIZATION
         }  # no secrets at rest
+        if not event_id:  # unidentified: the stream's sequence tells it from other such messages
+            event_id = f"?{msg.metadata.sequence.stream}" if msg.metadata else "?"
         async with self.db.transaction() as session:
-            await session.execute(
-                insert(parked_events_table).values(
+            connection = await session.connection()
+            dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+            result = await connection.execute(
+                dialect.insert(parked_events_table)
+                .values(
                     consumer=self.name,
                     event_id=event_id,
                     subject=msg.subject,
@@ -500,7 +506,13 @@ class EventConsumer:
                     deliveries=delivery,
                     parked_at=self.clock.now(),
                 )
+                .on_conflict_do_nothing(index_elements=["consumer", "event_id"])
             )
+            parked = result.rowcount == 1
+        if not parked:  # a redelivery of an event parked already (its termination had not reached the broker)
+            log.info("event parked already", extra={"consumer": self.name, "event_id": event_id})
+            await msg.term()
+            return
         self._parked.add(1, self._attrs)
         log.error(
             "event parked",

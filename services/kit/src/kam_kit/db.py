@@ -134,6 +134,13 @@ parked_events_table = Table(
     Column("deliveries", Integer, nullable=False),
     Column("parked_at", DateTime(timezone=True), nullable=False),
 )
+#: An event is parked once per consumer (a redelivery racing its termination finds it parked already).
+Index(
+    "ux_kam_parked_events_consumer_event",
+    parked_events_table.c.consumer,
+    parked_events_table.c.event_id,
+    unique=True,
+)
 
 #: The audit trail (kam_kit.audit): written in the caller's transaction with ``sequence``/``hash`` empty, sealed
 #: into the service's hash chain after commit by the AuditSealer.
