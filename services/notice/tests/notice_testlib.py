@@ -3,6 +3,8 @@ identity service's events: 总行 0000 → 北京分行 0100 → 东城支行 01
 
 from __future__ import annotations
 
+import asyncio
+
 import json
 import socket
 import threading
@@ -208,14 +210,20 @@ class JsonReceiver:
 
 class Mailbox:
     """What the real SMTP server (aiosmtpd, the ``smtp`` fixture) received: each message parsed, and as it came.
-    ``refuse``: how many messages to answer ``451`` (a server failing for a while) before accepting."""
+    ``refuse``: how many messages to answer ``451`` (a server failing for a while) before accepting; ``delay``:
+    seconds before answering a message's end (a slow server), ``arrived`` set as a message's end comes."""
 
     def __init__(self) -> None:
         self.messages: list = []
         self.raw: list[bytes] = []
         self.refuse = 0
+        self.delay = 0.0
+        self.arrived = threading.Event()
 
     async def handle_DATA(self, server, session, envelope) -> str:
+        self.arrived.set()
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if self.refuse:
             self.refuse -= 1
             return "451 4.3.0 Mail server temporarily unavailable"

@@ -1,9 +1,11 @@
 """E-mail beside the inbox, through a real SMTP server (aiosmtpd): sent once per recipient and source however often
 the event comes, held in quiet hours unless urgent, retried with backoff and recorded when the server fails, given
-up after the last retry and sent again on RetryDelivery; no address is recorded as suppressed."""
+up after the last retry and sent again on RetryDelivery; no address is recorded as suppressed; a slow server is
+waited for (not sent to twice), and a delivery is claimed just before its send."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from email.header import decode_header, make_header
 
@@ -15,7 +17,7 @@ from kam.alert.v1 import events_pb2 as alert_events
 from kam.notice.v1 import notice_pb2
 from kam.notice.v1 import notification_service_pb2 as npb
 from kam_notice.adapters.orm import UserCopy
-from kam_notice.service_layer.deliveries import BACKOFF, Deliveries, SmtpSender, SmtpSettings
+from kam_notice.service_layer.deliveries import BACKOFF, CLAIM, Deliveries, SmtpSender, SmtpSettings
 from kam_notice.service_layer.inbox import Inbox
 from notice_testlib import NOW, Bank, event_meta
 from notice_testlib import free_port as _free_port
@@ -144,3 +146,44 @@ async def test_a_failing_server_is_retried_with_backoff_given_up_and_retried_on_
     with pytest.raises(grpc.aio.AioRpcError) as again:  # only a failed one is retried
         await bank.call("RetryDelivery", npb.RetryDeliveryRequest(name=record.name), "users/admin")
     assert again.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+
+
+async def test_a_slow_answer_to_the_message_is_waited_for_not_taken_as_a_failure(bank: Bank, smtp) -> None:
+    """The server accepts the message but answers after the connect timeout: giving up then would record a failure
+    and send it again later (a duplicate). The answers are waited for as RFC 5321 asks (reply_timeout)."""
+    mailbox, port = smtp
+    mailbox.delay = 1.5
+    await _choose_email(bank, "users/rm_dongcheng", "zhang.rm@bank.example")
+    sender = SmtpSender(SmtpSettings(host="127.0.0.1", port=port, timeout=0.5, reply_timeout=10))
+    deliveries = Deliveries(bank.db, bank.clock, b"p" * 32, {notice_pb2.CHANNEL_EMAIL: sender})
+    inbox = Inbox(bank.db, bank.clock, b"p" * 32, deliveries=deliveries)
+    await bank.apply_as(inbox.on_alert, alert("alerts/slow"), event_meta("ev-slow"))
+    assert await deliveries.dispatch() == 1
+    (record,) = await _deliveries(bank)
+    assert (record.state, record.attempt_count, record.last_error) == (D.STATE_SENT, 1, "")
+    bank.clock.advance(BACKOFF[-1] + CLAIM)
+    assert await deliveries.dispatch() == 0
+    assert len(mailbox.messages) == 1
+
+
+async def test_a_second_dispatcher_sends_what_the_first_has_not_claimed_yet_and_nothing_twice(
+    bank: Bank, smtp
+) -> None:
+    """Each delivery is claimed just before its send: while one dispatcher waits for a slow server, another (a
+    replica that took the lease over) sends the batch's next delivery, and the first then leaves it alone."""
+    mailbox, port = smtp
+    mailbox.delay = 1.0
+    await _choose_email(bank, "users/rm_dongcheng", "zhang.rm@bank.example")
+    first, deliveries = _inbox(bank, port)
+    await bank.apply_as(first.on_alert, alert("alerts/one"), event_meta("ev-one"))
+    await bank.apply_as(first.on_alert, alert("alerts/two"), event_meta("ev-two"))
+    busy = asyncio.create_task(deliveries.dispatch())
+    await asyncio.to_thread(mailbox.arrived.wait, 10)  # the first dispatcher is on its first send
+    bank.clock.advance(timedelta(minutes=1))
+    _, replica = _inbox(bank, port)
+    assert await replica.dispatch() == 1  # the one not yet claimed
+    assert await busy == 1  # its second delivery was taken: left alone
+    assert len(mailbox.messages) == 2
+    subjects = sorted(str(make_header(decode_header(m["Subject"]))) for m in mailbox.messages)
+    assert subjects == ["客户甲 大额取现 alerts/one", "客户甲 大额取现 alerts/two"]
+    assert {d.state for d in await _deliveries(bank)} == {D.STATE_SENT}

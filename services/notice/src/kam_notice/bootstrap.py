@@ -25,7 +25,7 @@ from kam_kit.consumer import Batched
 from kam_kit.db import Database
 from kam_kit.partitions import Lease, Leases
 from kam_kit.runtime import ServiceApp
-from kam_kit.settings import Secret, ServiceSettings, env_bool, env_int, env_str
+from kam_kit.settings import Secret, ServiceSettings, env_bool, env_float, env_int, env_str
 
 from kam_notice.adapters.orm import Base, OrgUnitCopy, UserCopy
 from kam_notice.entrypoints.grpc_api import AnnouncementServicer, NotificationServicer
@@ -34,6 +34,7 @@ from kam_notice.service_layer.announcements import AnnouncementService
 from kam_notice.service_layer.attachments import Attachments
 from kam_notice.service_layer.customers import CustomerMessages, Policy
 from kam_notice.service_layer.deliveries import (
+    SMTP_REPLY_TIMEOUT,
     Deliveries,
     HttpSmsSender,
     Sender,
@@ -158,7 +159,18 @@ def smtp_settings() -> SmtpSettings | None:
         user=env_str("KAM_NOTICE_SMTP_USER", ""),
         password=Secret(password) if password else None,
         starttls=env_bool("KAM_NOTICE_SMTP_STARTTLS", False),
+        reply_timeout=smtp_reply_timeout(),
     )
+
+
+def smtp_reply_timeout() -> float:
+    """How long the mail server's answers are waited for once connected, ``KAM_NOTICE_SMTP_REPLY_TIMEOUT``
+    (600 s, RFC 5321's wait for the answer to a message's end; 1 s to 600 s — a longer one would outlast a
+    delivery's claim)."""
+    seconds = env_float("KAM_NOTICE_SMTP_REPLY_TIMEOUT", SMTP_REPLY_TIMEOUT)
+    if not 1 <= seconds <= SMTP_REPLY_TIMEOUT:
+        raise ValueError(f"KAM_NOTICE_SMTP_REPLY_TIMEOUT must be 1 to 600 seconds, not {seconds}")
+    return seconds
 
 
 def console_url() -> str:

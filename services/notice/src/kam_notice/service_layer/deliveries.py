@@ -2,10 +2,13 @@
 by e-mail too. One delivery record per recipient, channel and source — a redelivered event or a restart makes no
 second one — sent by the dispatcher on the clock:
 
-- a delivery is *claimed* before it is sent (its next attempt moved :data:`CLAIM` ahead and committed), so a
-  crash mid-send retries it after that; the message carries the delivery's id as its ``Message-ID``, by which
-  the receiving side can drop the one duplicate a crash between sending and recording may cause (SMTP has no
-  idempotency of its own: that is what such a provider gets, at most once per crash);
+- a delivery is *claimed* just before it is sent (its next attempt moved :data:`CLAIM` ahead and committed, only
+  if it is still due: another dispatcher's claim wins), so a crash mid-send retries it after that; the message
+  carries the delivery's id as its ``Message-ID``, by which the receiving side can drop the one duplicate a crash
+  between sending and recording may cause (SMTP has no idempotency of its own: that is what such a provider gets,
+  at most once per crash);
+- a slow mail server is waited for as RFC 5321 §4.5.3.2 asks (up to ten minutes for the answer to the message's
+  end): giving up sooner would count a message the server then accepts as failed and send it again;
 - a failure is retried after :data:`BACKOFF` (30 s, 2 min, 10 min, 1 h) and given up after the last
   (``FAILED`` with the error); ``RetryDelivery`` starts it again;
 - quiet hours (the recipient's, bank time) hold all but urgent ones (importance 4, a critical alert) until they
@@ -22,21 +25,23 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
 import logging
 import re
 import smtplib
+import threading
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from email.message import EmailMessage
 from email.utils import formataddr
-from typing import Protocol
+from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from kam.notice.v1 import events_pb2, notice_pb2
@@ -47,10 +52,10 @@ from kam_kit.db import Database
 from kam_kit.errors import FailedPrecondition, InvalidArgument, NotFound
 from kam_kit.filtering import parse_equalities
 from kam_kit.masking import mask_name
-from kam_kit.partitions import Lease
+from kam_kit.partitions import Lease, fenced_transaction
 from kam_kit.settings import Secret
 from kam_kit.timeconv import aware, to_timestamp
-from sqlalchemy import delete, exists, or_, select
+from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_notice.adapters.orm import (
@@ -64,9 +69,13 @@ from kam_notice.adapters.orm import (
 from kam_notice.domain import is_id
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 BANK_TZ = ZoneInfo("Asia/Shanghai")
 BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10), timedelta(hours=1))
-CLAIM = timedelta(minutes=5)
+#: How long a claimed delivery is left to its dispatcher: longer than the slowest send (the SMTP answers'
+#: :data:`SMTP_REPLY_TIMEOUT`), so it is not claimed again while it is being sent.
+CLAIM = timedelta(minutes=15)
+SMTP_REPLY_TIMEOUT = 600.0  # RFC 5321 §4.5.3.2.6: the answer to the end of the data, 10 minutes
 URGENT = 4
 PENDING, SENT, FAILED, SUPPRESSED = "PENDING", "SENT", "FAILED", "SUPPRESSED"
 State = notice_pb2.Delivery.State
@@ -146,7 +155,37 @@ class SmtpSettings:
     user: str = ""
     password: Secret | None = None
     starttls: bool = False
-    timeout: float = 10.0
+    timeout: float = 10.0  # connecting and the server's greeting
+    reply_timeout: float = SMTP_REPLY_TIMEOUT  # each answer after that (``KAM_NOTICE_SMTP_REPLY_TIMEOUT``)
+
+
+def in_daemon_thread(function: Callable[[], T]) -> Awaitable[T]:
+    """``function()`` in a thread of its own that does not hold the process when it stops (unlike
+    ``asyncio.to_thread``'s pool, which the interpreter waits for): a provider slow to answer delays its delivery,
+    never a shutdown. The delivery then stays claimed and is sent again after :data:`CLAIM`."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def settle(result: T | None, error: BaseException | None) -> None:
+        if future.done():  # the awaiting task was cancelled
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)  # type: ignore[arg-type]
+
+    def run() -> None:
+        try:
+            result = function()
+        except BaseException as exc:  # noqa: BLE001 - handed to the awaiting task
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                loop.call_soon_threadsafe(settle, None, exc)
+            return
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(settle, result, None)
+
+    threading.Thread(target=run, name="kam-notice-send", daemon=True).start()
+    return future
 
 
 class SmtpSender:
@@ -156,7 +195,7 @@ class SmtpSender:
         self.settings = settings
 
     async def send(self, message: Outgoing) -> None:
-        await asyncio.to_thread(self._send, message)
+        await in_daemon_thread(lambda: self._send(message))
 
     def _send(self, message: Outgoing) -> None:
         s = self.settings
@@ -173,6 +212,10 @@ class SmtpSender:
                 attachment.content, maintype=main, subtype=sub, filename=attachment.file_name, params=params
             )
         with smtplib.SMTP(s.host, s.port, timeout=s.timeout) as client:
+            assert client.sock is not None
+            client.sock.settimeout(
+                s.reply_timeout
+            )  # connected and greeted: now wait as a mail server may need
             if s.starttls:
                 client.starttls()
             if s.user and s.password is not None:
@@ -240,7 +283,7 @@ class WebhookSender:
         self.timeout = timeout
 
     async def send(self, message: Outgoing) -> None:
-        await asyncio.to_thread(self._send, message)
+        await in_daemon_thread(lambda: self._send(message))
 
     def _send(self, message: Outgoing) -> None:
         url, body = webhook_request(message, self.clock.now())
@@ -285,7 +328,7 @@ class HttpSmsSender:
         self.settings = settings
 
     async def send(self, message: Outgoing) -> None:
-        await asyncio.to_thread(self._send, message)
+        await in_daemon_thread(lambda: self._send(message))
 
     def _send(self, message: Outgoing) -> None:
         s = self.settings
@@ -532,11 +575,10 @@ class Deliveries:
         return row
 
     async def dispatch(self, lease: Lease | None = None, limit: int = 50) -> int:
-        """Sends what is due (claimed first); returns how many were attempted."""
+        """Sends what is due, each claimed just before its send (one still due: a delivery another dispatcher
+        claimed meanwhile is left to it); returns how many were attempted."""
         now = self.clock.now()
-        async with self.db.transaction() as session:
-            if lease is not None:
-                await lease.fence(session)
+        async with self.db.read() as session:
             due = list(
                 await session.scalars(
                     select(DeliveryRow)
@@ -545,8 +587,6 @@ class Deliveries:
                     .limit(limit)
                 )
             )
-            for row in due:  # claimed: a crash from here on retries them after CLAIM
-                row.next_attempt_time = now + CLAIM
             hooks = {r.recipient for r in due if r.channel == notice_pb2.CHANNEL_WEBHOOK}
             secrets = dict(
                 (
@@ -574,7 +614,11 @@ class Deliveries:
                 )
                 for row in due
             ]
+        attempted = 0
         for delivery_id, channel, message, lost in batch:
+            if not await self._claim(delivery_id, lease):
+                continue
+            attempted += 1
             error = ""
             try:
                 if lost:
@@ -584,7 +628,24 @@ class Deliveries:
                 error = f"{type(exc).__name__}: {exc}"[:2000]
                 log.warning("delivery failed; will retry", extra={"delivery": delivery_id, "error": error})
             await self._record(delivery_id, error)
-        return len(batch)
+        return attempted
+
+    async def _claim(self, delivery_id: str, lease: Lease | None) -> bool:
+        """Claims a delivery that is still due for :data:`CLAIM` (committed: a crash from here on sends it again
+        after that); False when it is not due any more (sent, or claimed by another dispatcher)."""
+        now = self.clock.now()
+        async with fenced_transaction(self.db, lease) as session:
+            claimed = await session.execute(
+                update(DeliveryRow)
+                .where(
+                    DeliveryRow.id == delivery_id,
+                    DeliveryRow.state == PENDING,
+                    DeliveryRow.next_attempt_time <= now,
+                )
+                .values(next_attempt_time=now + CLAIM)
+                .execution_options(synchronize_session=False)
+            )
+            return claimed.rowcount == 1
 
     async def _record(self, delivery_id: str, error: str) -> None:
         now = self.clock.now()
