@@ -4,7 +4,6 @@ identity service's events: 总行 0000 → 北京分行 0100 → 东城支行 01
 from __future__ import annotations
 
 import asyncio
-
 import json
 import socket
 import threading

@@ -2,7 +2,8 @@
 (aiosmtpd) and real databases: each recipient gets an inbox item and an e-mail with the file attached (its Chinese
 file name, media type and bytes intact) whatever their notification settings say; once however often the event
 comes; a recipient without an address the inbox item only; a file too large for the event a link instead; a mail
-server that fails is retried, the file kept until it is sent."""
+server that fails is retried, the file kept until it is sent. A schedule that starts failing
+(``ScheduledReportFailed``) is told by an inbox item linking to 定时报表 and an e-mail, once."""
 
 from __future__ import annotations
 
@@ -290,6 +291,41 @@ async def test_a_given_up_report_is_sent_with_its_file_on_retry_delivery(bank: B
     (attachment,) = _parsed(raw).iter_attachments()
     assert attachment.get_content() == CONTENT
     assert await _stored_files(bank) == 0
+
+
+async def test_a_schedule_that_did_not_deliver_is_told_once_in_the_inbox_and_by_e_mail(
+    bank: Bank, smtp
+) -> None:
+    mailbox, port = smtp
+    await _address(bank, RM, "zhang.rm@bank.example")
+    wiring = Wiring(bank, port)
+    why = "负责人的角色或机构已变更，请打开定时报表确认 (the owner's roles or unit changed)"
+    failed = report_events.ScheduledReportFailed(
+        schedule=report_pb2.ReportSchedule(
+            name="reportSchedules/s1", display_name="每月地区销售额", owner=RM
+        ),
+        recipients=[RM, "orgUnits/0100"],  # only users are told
+        run_time=to_timestamp(datetime(2026, 12, 1, 0, 0, tzinfo=UTC)),
+        error=why,
+    )
+    for event_id in ("ev-f", "ev-f", "ev-f-again"):  # redelivered, and republished under another id
+        await wiring.bank.apply_as(
+            wiring.reports.on_failed, failed, event_meta(event_id, "kam.report.v1.ScheduledReportFailed")
+        )
+    (item,) = await _inbox(bank)
+    assert item.title == "定时报表「每月地区销售额」未能生成"
+    assert item.subject == "reportSchedules/s1" and item.category == N.CATEGORY_SYSTEM
+    assert "2026-12-01 08:00" in item.body and why in item.body
+    assert await wiring.deliveries.dispatch() == 1
+    (raw,) = mailbox.raw
+    mail = _parsed(raw)
+    assert mail["Subject"] == "【KAM 定时报表】「每月地区销售额」未能生成"
+    assert list(mail.iter_attachments()) == []
+    text = _text(mail)
+    for expected in (why, "2026-12-01 08:00（北京时间）", "https://kam.bank.example/reports/schedules"):
+        assert expected in text
+    (record,) = await _deliveries(bank)
+    assert record.state == D.STATE_SENT and record.content_source == item.name
 
 
 def test_an_outgoing_message_never_shows_its_file_bytes() -> None:

@@ -88,16 +88,16 @@ async def _create(stub, metadata, **overrides) -> report_pb2.ReportSchedule:
     return reply.report_schedule
 
 
-async def _published(db) -> list[events_pb2.ScheduledReportReady]:
+async def _published(db, kind=events_pb2.ScheduledReportReady) -> list:
     async with db.read() as session:
         rows = (
             await session.execute(
                 select(outbox_table.c.payload)
-                .where(outbox_table.c.event_type == "kam.report.v1.ScheduledReportReady")
+                .where(outbox_table.c.event_type == kind.DESCRIPTOR.full_name)
                 .order_by(outbox_table.c.seq)
             )
         ).all()
-    return [events_pb2.ScheduledReportReady.FromString(payload) for (payload,) in rows]
+    return [kind.FromString(payload) for (payload,) in rows]
 
 
 def _fields(error: grpc.aio.AioRpcError) -> set[str]:
@@ -329,12 +329,20 @@ async def test_an_owner_deactivated_or_changed_is_not_run_until_they_come_back(b
         await stub.GetReportSchedule(pb.GetReportScheduleRequest(name=made.name), metadata=owner)
     ).report_schedule
     assert "停用" in after.last_error and not after.last_report
+    [failed] = await _published(db, events_pb2.ScheduledReportFailed)  # the owner is told it did not run
+    assert (failed.schedule.name, list(failed.recipients), failed.error) == (
+        made.name,
+        ["users/b1"],
+        after.last_error,
+    )
+    assert failed.run_time.ToDatetime(UTC) == MONDAY_8
 
     # Active again but moved to 北京分行: the schedule waits for its owner rather than widening or narrowing.
     await user(identity_pb2.User.STATE_ACTIVE, "orgUnits/B2", NOW + timedelta(days=1))
     clock.set(MONDAY_8 + timedelta(days=7))
     assert await schedules.run_due() == 1
     assert await _published(db) == []
+    assert len(await _published(db, events_pb2.ScheduledReportFailed)) == 1  # still failing: not told again
     # The owner opens 定时报表 with their new identity: the next run goes out over 北京分行.
     moved = caller(BRANCH_MANAGER, subject="users/b1", org_unit="orgUnits/B2")
     await stub.ListReportSchedules(pb.ListReportSchedulesRequest(), metadata=moved)

@@ -117,7 +117,14 @@ def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
     )
     # a scheduled report: an inbox item and an e-mail with its file to each recipient, whatever their settings
     reports = ScheduledReports(clock, inbox, deliveries, console_url=console_url())
-    app.consume("report", {report_events.ScheduledReportReady: reports.on_ready}, batch_size=REPORT_BATCH)
+    app.consume(
+        "report",
+        {
+            report_events.ScheduledReportReady: reports.on_ready,
+            report_events.ScheduledReportFailed: reports.on_failed,
+        },
+        batch_size=REPORT_BATCH,
+    )
     users = directory.updater(UserCopy)
     app.consume(
         "identity",

@@ -17,7 +17,9 @@ describe("notice logic", () => {
     expect(linkFor("alerts/a1")).toBe("/alerts/a1");
     expect(linkFor("announcements/x9")).toBe("/announcements/x9");
     expect(linkFor("reports/r7")).toBe("/reports/r7");
-    expect(linkFor("tasks/t1")).toBeNull();
+    expect(linkFor("tasks/t1")).toBe("/tasks/t1");
+    expect(linkFor("reportSchedules/s1")).toBe("/reports/schedules");
+    expect(linkFor("campaigns/c1")).toBeNull();
     expect(linkFor("")).toBeNull();
     expect(linkFor("alerts")).toBeNull();
   });

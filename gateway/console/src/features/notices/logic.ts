@@ -7,14 +7,16 @@ export type Announcement = Schemas["kam.notice.v1.Announcement"];
 export type Audience = Schemas["kam.notice.v1.Audience"];
 export type NotificationSettings = Schemas["kam.notice.v1.NotificationSettings"];
 
-/** The console page an inbox item's subject opens (alerts and announcements have one; tasks not yet). */
+/** The console page an inbox item's subject opens, where it has one. */
 export function linkFor(subject: string | undefined): string | null {
   if (!subject) return null;
   const [kind, id] = subject.split("/");
   if (!id) return null;
   if (kind === "alerts") return `/alerts/${id}`;
   if (kind === "announcements") return `/announcements/${id}`;
+  if (kind === "tasks") return `/tasks/${id}`;
   if (kind === "reports") return `/reports/${id}`; // a scheduled report delivered
+  if (kind === "reportSchedules") return "/reports/schedules"; // one that did not deliver: the list says why
   return null;
 }
 

@@ -11,6 +11,10 @@ address gets the inbox item only (and a ``SUPPRESSED`` delivery record saying wh
 
 Once per recipient and report however often the event comes: the inbox item and the delivery are keyed by the
 report (``reports/{report}``), each run's own.
+
+A schedule that starts failing (``ScheduledReportFailed``: its owner deactivated or moved, or the report could not
+be computed) is told the same way, once per schedule and due time: an inbox item saying why, linking to 定时报表,
+and an e-mail — the recipient expected one at that time.
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ from kam_notice.service_layer.inbox import Inbox
 Category = notice_pb2.Notification.Category
 #: An inbox item's importance for a report (normal: nobody asked for it to stand out).
 IMPORTANCE = 1
+#: A schedule that did not deliver: something for its owner to look at.
+FAILURE_IMPORTANCE = 2
 
 
 class ScheduledReports:
@@ -72,17 +78,7 @@ class ScheduledReports:
             source=source,
             channels=False,  # the e-mail below is sent whatever the settings say; nothing else is
         )
-        items = dict(
-            (
-                await session.execute(
-                    select(NotificationRow.user, NotificationRow.id).where(
-                        NotificationRow.source_event == source[:128], NotificationRow.user.in_(users)
-                    )
-                )
-            )
-            .tuples()
-            .all()
-        )
+        items = await _items(session, source, users)
         await self.deliveries.queue(
             session,
             users,
@@ -96,6 +92,73 @@ class ScheduledReports:
             attachment=Attachment(file_name, event.content_type, event.content) if attached else None,
             importance=IMPORTANCE,
         )
+
+    async def on_failed(
+        self, session: AsyncSession, event: report_events.ScheduledReportFailed, meta: EventMeta
+    ) -> None:
+        """``ScheduledReportFailed``: an inbox item and an e-mail saying the schedule did not deliver, and why."""
+        users = sorted({r for r in event.recipients if r.startswith("users/")})
+        if not users:
+            return
+        run_time = event.run_time.ToDatetime(UTC) if event.HasField("run_time") else None
+        source = f"{event.schedule.name}@{run_time.isoformat() if run_time else meta.event_id}"[:128]
+        schedule = _one_line(event.schedule.display_name) or "定时报表"
+        run = _bank_time(run_time or self.clock.now())
+        error = _one_line(event.error) or "未知原因 (unknown)"
+        link = f"{self.console_url}/reports/schedules"
+        await self.inbox.deliver(
+            session,
+            users,
+            category=Category.CATEGORY_SYSTEM,
+            title=f"定时报表「{schedule}」未能生成",
+            body=f"运行时间：{run}（北京时间）\n原因：{error}\n请在报表中心的「定时报表」中查看。",
+            subject=event.schedule.name,
+            importance=FAILURE_IMPORTANCE,
+            source=source,
+            channels=False,  # the e-mail below is sent whatever the settings say; nothing else is
+        )
+        items = await _items(session, source, users)
+        await self.deliveries.queue(
+            session,
+            users,
+            channel=notice_pb2.CHANNEL_EMAIL,
+            subject=f"【KAM 定时报表】「{schedule}」未能生成",
+            body=failure_mail_body(schedule=schedule, run=run, error=error, link=link),
+            source=source,
+            notification={user: f"{user}/notifications/{item}" for user, item in items.items()},
+            importance=FAILURE_IMPORTANCE,
+        )
+
+
+async def _items(session: AsyncSession, source: str, users: list[str]) -> dict[str, str]:
+    """The inbox items just delivered for ``source``, by user."""
+    rows = await session.execute(
+        select(NotificationRow.user, NotificationRow.id).where(
+            NotificationRow.source_event == source[:128], NotificationRow.user.in_(users)
+        )
+    )
+    return dict(rows.tuples().all())
+
+
+def failure_mail_body(*, schedule: str, run: str, error: str, link: str) -> str:
+    """The e-mail of a schedule that did not deliver: zh-CN with an English line."""
+    return "\n".join(
+        (
+            "您好：",
+            "",
+            f"您订阅的定时报表「{schedule}」在 {run}（北京时间）未能生成，本次没有发送报表。",
+            f"原因：{error}",
+            f"请在 KAM 报表中心的「定时报表」中查看并处理：{link}",
+            "（若原因是您的账号、角色或机构发生了变化，打开一次「定时报表」即可按新的权限继续发送。）",
+            "",
+            (
+                f'Your scheduled report "{schedule}" was not produced at {run} Beijing time: {error} '
+                f"Open 定时报表 in KAM to see it: {link}"
+            ),
+            "",
+            "此邮件由 KAM 大客户管理系统自动发送，请勿直接回复。",
+        )
+    )
 
 
 def _one_line(text: str) -> str:

@@ -7,7 +7,9 @@ repeats the run with the same idempotency key (the same stored report). The noti
 Whose scope: the owner's identity as the gateway last presented it to this service — when they created, changed,
 opened or listed their schedules. Before a run it is compared with the identity service's copy of the user
 (:class:`UserCopy`): a deactivated owner, or one whose roles, unit or staff code changed since, is not run (the
-schedule's ``last_error`` says why) until the owner opens 定时报表 again. A schedule is its owner's alone:
+schedule's ``last_error`` says why) until the owner opens 定时报表 again. A cron run that starts failing (the
+previous one went well) records ``kam.report.v1.ScheduledReportFailed`` with the error in the same transaction:
+the notice service tells the owner once, not at every failed run after it. A schedule is its owner's alone:
 anyone else reads ``NOT_FOUND``.
 
 Missed runs (the service was down over several due times) are caught up once, not once per missed time.
@@ -514,6 +516,12 @@ class ReportSchedules:
                 )
                 event.run_time.CopyFrom(to_timestamp(run_time))
                 self.events.record(session, event, resource=f"reportSchedules/{sid}")
+            elif scheduled and error and not row.last_error:  # it starts failing: told once, not at every run
+                failed = events_pb2.ScheduledReportFailed(
+                    schedule=_to_proto(current), recipients=[row.owner], error=values["last_error"]
+                )
+                failed.run_time.CopyFrom(to_timestamp(run_time))
+                self.events.record(session, failed, resource=f"reportSchedules/{sid}")
             if actor is not None:
                 self.audit.change(
                     session,

@@ -26,7 +26,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from kam.report.v1 import report_pb2 as kam_dot_report_dot_v1_dot_report__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1akam/report/v1/events.proto\x12\rkam.report.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1akam/report/v1/report.proto\"\xef\x01\n\x14ScheduledReportReady\x12/\n\x08schedule\x18\x01 \x01(\x0b\x32\x1d.kam.report.v1.ReportSchedule\x12\x0e\n\x06report\x18\x02 \x01(\t\x12\x1b\n\x13report_display_name\x18\x03 \x01(\t\x12\x12\n\nrecipients\x18\x04 \x03(\t\x12,\n\x08run_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08\x66ilename\x18\x06 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x07 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x08 \x01(\x0c\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1akam/report/v1/events.proto\x12\rkam.report.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1akam/report/v1/report.proto\"\xef\x01\n\x14ScheduledReportReady\x12/\n\x08schedule\x18\x01 \x01(\x0b\x32\x1d.kam.report.v1.ReportSchedule\x12\x0e\n\x06report\x18\x02 \x01(\t\x12\x1b\n\x13report_display_name\x18\x03 \x01(\t\x12\x12\n\nrecipients\x18\x04 \x03(\t\x12,\n\x08run_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08\x66ilename\x18\x06 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x07 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x08 \x01(\x0c\"\x99\x01\n\x15ScheduledReportFailed\x12/\n\x08schedule\x18\x01 \x01(\x0b\x32\x1d.kam.report.v1.ReportSchedule\x12\x12\n\nrecipients\x18\x02 \x03(\t\x12,\n\x08run_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05\x65rror\x18\x04 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,4 +35,6 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_SCHEDULEDREPORTREADY']._serialized_start=107
   _globals['_SCHEDULEDREPORTREADY']._serialized_end=346
+  _globals['_SCHEDULEDREPORTFAILED']._serialized_start=349
+  _globals['_SCHEDULEDREPORTFAILED']._serialized_end=502
 # @@protoc_insertion_point(module_scope)

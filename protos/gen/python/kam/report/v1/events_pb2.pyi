@@ -29,3 +29,15 @@ class ScheduledReportReady(_message.Message):
     content_type: str
     content: bytes
     def __init__(self, schedule: _Optional[_Union[_report_pb2.ReportSchedule, _Mapping]] = ..., report: _Optional[str] = ..., report_display_name: _Optional[str] = ..., recipients: _Optional[_Iterable[str]] = ..., run_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., filename: _Optional[str] = ..., content_type: _Optional[str] = ..., content: _Optional[bytes] = ...) -> None: ...
+
+class ScheduledReportFailed(_message.Message):
+    __slots__ = ("schedule", "recipients", "run_time", "error")
+    SCHEDULE_FIELD_NUMBER: _ClassVar[int]
+    RECIPIENTS_FIELD_NUMBER: _ClassVar[int]
+    RUN_TIME_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    schedule: _report_pb2.ReportSchedule
+    recipients: _containers.RepeatedScalarFieldContainer[str]
+    run_time: _timestamp_pb2.Timestamp
+    error: str
+    def __init__(self, schedule: _Optional[_Union[_report_pb2.ReportSchedule, _Mapping]] = ..., recipients: _Optional[_Iterable[str]] = ..., run_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., error: _Optional[str] = ...) -> None: ...
