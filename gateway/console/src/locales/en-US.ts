@@ -1589,6 +1589,8 @@ export const enUS: Messages = {
       emptyHint:
         "A scheduled report runs at the frequency you set (e.g. every Monday at 08:00) and is e-mailed to you as an Excel, CSV or PDF attachment; it also appears in your messages. Open any report and click Schedule to create one.",
       toCenter: "Go to the report center",
+      newOne: "New scheduled report",
+      newOneHint: "Open the report to send in the report center and click Schedule",
       denied: "You may not run reports, so you cannot create or change scheduled reports.",
     },
     col: {

@@ -227,5 +227,12 @@ describe("SchedulesPage", () => {
     expect(screen.queryAllByTestId("schedule-pause")).toHaveLength(0);
     expect(screen.queryAllByTestId("schedule-run")).toHaveLength(0);
     expect(screen.getAllByTestId("schedule-last-report")).toHaveLength(1);
+    expect(screen.queryByTestId("schedules-new")).toBeNull();
+  }, 30_000);
+
+  it("makes a new one from the report center", async () => {
+    renderAt();
+    fireEvent.click(await screen.findByTestId("schedules-new"));
+    expect((await screen.findByTestId("where")).textContent).toBe("/reports");
   }, 30_000);
 });

@@ -6,7 +6,7 @@
 // asked again. With none yet, what scheduled reports are and where to make one. A table on a desktop, cards on a
 // phone. Changing them needs `reports.create` (the API's own rule); without it the page says why.
 import { DeleteOutlined, EditOutlined, PauseCircleOutlined, PlayCircleOutlined, SendOutlined } from "@ant-design/icons";
-import { Alert, App, Button, Card, Empty, Popconfirm, Space, Table, Tag, Typography } from "antd";
+import { Alert, App, Button, Card, Empty, Popconfirm, Space, Table, Tag, Tooltip, Typography } from "antd";
 import type { ButtonProps } from "antd";
 import type { ColumnsType } from "antd/es/table/interface";
 import { useState } from "react";
@@ -186,6 +186,7 @@ export default function SchedulesPage() {
   const page = useScheduleList(pager.token);
   const schedules = page.data?.reportSchedules ?? [];
   const [editing, setEditing] = useState<ReportSchedule | null>(null);
+  const navigate = useNavigate();
 
   const actions = (s: ReportSchedule) => (mayChange ? <ScheduleActions schedule={s} onEdit={() => setEditing(s)} /> : null);
   const title = (s: ReportSchedule) => (
@@ -262,7 +263,20 @@ export default function SchedulesPage() {
         {t("reports.schedule.intro")}
       </Typography.Paragraph>
       {mayChange ? null : <Alert type="info" showIcon title={t("reports.schedule.denied")} style={{ marginBottom: 12 }} data-testid="schedules-denied" />}
-      <Card size="small" title={t("reports.schedule.title")} data-testid="schedules">
+      <Card
+        size="small"
+        title={t("reports.schedule.title")}
+        extra={
+          mayChange && !empty ? (
+            <Tooltip title={t("reports.schedule.newOneHint")}>
+              <Button size="small" onClick={() => navigate(CENTER_PATH)} data-testid="schedules-new">
+                {t("reports.schedule.newOne")}
+              </Button>
+            </Tooltip>
+          ) : null
+        }
+        data-testid="schedules"
+      >
         {list}
         {empty ? null : (
           <Space style={{ marginTop: 8 }} wrap>
