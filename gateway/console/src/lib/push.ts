@@ -39,11 +39,36 @@ export function applyPush(client: QueryClient, message: PushMessage): void {
   if (message.resource.startsWith("customers/")) void client.invalidateQueries({ queryKey: ["stats"] });
 }
 
+/** The collections pushes refresh (an inbox item's resource may be an announcement, a task, a report …). */
+export const PUSHED_COLLECTIONS = new Set([
+  "notifications",
+  "customers",
+  "stats",
+  "alerts",
+  "campaigns",
+  "announcements",
+  "tasks",
+  "scanJobs",
+]);
+
+/** When the stream opens: what was read before it (or is still being read) may have missed a push sent before the
+ * stream was there — a page loaded a moment before an announcement, whose push came before the stream connected —
+ * so those of the pushed collections are read again. Reconnections resume after the last event seen; this only
+ * closes the gap before the first one. */
+export function resync(client: QueryClient, openedAt: number): void {
+  void client.invalidateQueries({
+    predicate: (query) =>
+      PUSHED_COLLECTIONS.has(String(query.queryKey[0])) &&
+      (query.state.dataUpdatedAt < openedAt || query.state.fetchStatus === "fetching"),
+  });
+}
+
 export function usePushStream(enabled: boolean): void {
   const client = useQueryClient();
   useEffect(() => {
     if (!enabled || typeof EventSource === "undefined") return;
     const source = new EventSource("/v1/push", { withCredentials: true });
+    source.onopen = () => resync(client, Date.now());
     const onMessage = (event: MessageEvent<string>) => {
       try {
         applyPush(client, JSON.parse(event.data) as PushMessage);
