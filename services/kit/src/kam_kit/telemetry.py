@@ -102,11 +102,15 @@ def end_trace(token: object) -> None:
 
 
 def shutdown() -> None:
-    """Flush and stop exporters (called on graceful shutdown)."""
-    if _tracer_provider is not None:
-        _tracer_provider.shutdown()
-    if _meter_provider is not None:
-        _meter_provider.shutdown()
+    """Flush and stop exporters (called on graceful shutdown; once is enough — the gateway and the identity
+    service it hosts both call it, and the SDK warns on a second call)."""
+    global _tracer_provider, _meter_provider
+    tracer_provider, meter_provider = _tracer_provider, _meter_provider
+    _tracer_provider = _meter_provider = None
+    if tracer_provider is not None:
+        tracer_provider.shutdown()
+    if meter_provider is not None:
+        meter_provider.shutdown()
 
 
 def tracer() -> trace.Tracer:
