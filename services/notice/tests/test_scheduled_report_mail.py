@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
+import grpc
 import nats
 import pytest
 from google.type import timeofday_pb2
@@ -287,6 +288,38 @@ async def test_a_given_up_report_is_sent_with_its_file_on_retry_delivery(bank: B
     assert failed.delivery.state == D.STATE_FAILED
     await bank.call("RetryDelivery", npb.RetryDeliveryRequest(name=record.name), "users/admin")
     assert await wiring.deliveries.dispatch() == 1
+    (raw,) = mailbox.raw
+    (attachment,) = _parsed(raw).iter_attachments()
+    assert attachment.get_content() == CONTENT
+    assert await _stored_files(bank) == 0
+
+
+async def test_a_given_up_reports_file_is_kept_as_long_as_the_inbox_then_retry_says_it_is_gone(
+    bank: Bank, smtp
+) -> None:
+    mailbox, port = smtp
+    await _address(bank, RM, "zhang.rm@bank.example")
+    wiring = Wiring(bank, port)
+    wiring.inbox.keep = timedelta(days=30)
+    mailbox.refuse = len(BACKOFF) + 1  # down through every retry: given up
+    await wiring.apply(ready())
+    assert await wiring.deliveries.dispatch() == 1
+    for wait in BACKOFF:
+        bank.clock.advance(wait)
+        assert await wiring.deliveries.dispatch() == 1
+    (given_up,) = await _deliveries(bank)
+    assert given_up.state == D.STATE_FAILED
+    await wiring.apply(ready("reports/r2"), "ev-2")  # another report, waiting to be sent
+    bank.clock.advance(timedelta(days=29))
+    await wiring.inbox.prune()
+    assert await _stored_files(bank) == 2  # within the retention an administrator may still retry
+    bank.clock.advance(timedelta(days=2))
+    await wiring.inbox.prune()
+    assert await _stored_files(bank) == 1  # the given-up one's file is gone; the waiting one's stays
+    with pytest.raises(grpc.aio.AioRpcError) as gone:
+        await bank.call("RetryDelivery", npb.RetryDeliveryRequest(name=given_up.name), "users/admin")
+    assert gone.value.code() == grpc.StatusCode.FAILED_PRECONDITION and "保留期" in gone.value.details()
+    assert await wiring.deliveries.dispatch() == 1  # the waiting one goes, with its file
     (raw,) = mailbox.raw
     (attachment,) = _parsed(raw).iter_attachments()
     assert attachment.get_content() == CONTENT

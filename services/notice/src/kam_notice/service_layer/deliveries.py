@@ -55,7 +55,7 @@ from kam_kit.masking import mask_name
 from kam_kit.partitions import Lease, fenced_transaction
 from kam_kit.settings import Secret
 from kam_kit.timeconv import aware, to_timestamp
-from sqlalchemy import delete, exists, or_, select, update
+from sqlalchemy import and_, delete, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_notice.adapters.orm import (
@@ -699,9 +699,31 @@ class Deliveries:
             row = await _row(session, name, identity)
             if row.state != FAILED:
                 raise FailedPrecondition("只有失败的投递可以重试 (only a failed delivery is retried)")
+            if row.attachment_id and await session.get(DeliveryAttachmentRow, row.attachment_id) is None:
+                raise FailedPrecondition(
+                    "附件已超过保留期被删除，无法重试；请重新生成报表 "
+                    "(its file was deleted after the retention period; run the report again)"
+                )
             row.state, row.attempts, row.next_attempt_time = PENDING, 0, self.clock.now()
             row.update_time = self.clock.now()
             return await self.proto(session, row)
+
+    async def prune_files(self, before: datetime) -> int:
+        """Deletes the files kept for deliveries that failed before ``before`` and were not retried (none of their
+        deliveries waiting, none failed since): a file is kept for ``RetryDelivery`` as long as the inbox items
+        (``KAM_NOTICE_INBOX_DAYS``), not for ever. Returns how many went."""
+        needed = exists().where(
+            DeliveryRow.attachment_id == DeliveryAttachmentRow.id,
+            or_(
+                DeliveryRow.state == PENDING,
+                and_(DeliveryRow.state == FAILED, DeliveryRow.update_time >= before),
+            ),
+        )
+        async with self.db.transaction() as session:
+            result = await session.execute(
+                delete(DeliveryAttachmentRow).where(~needed).execution_options(synchronize_session=False)
+            )
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     async def proto(self, session: AsyncSession, row: DeliveryRow) -> notice_pb2.Delivery:
         """``row`` as the API shows it: the recipient's name (a person's masked), the address masked."""

@@ -316,12 +316,16 @@ class Inbox:
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     async def prune(self) -> int:
-        """Inbox items older than ``keep_days`` go."""
+        """Inbox items older than ``keep_days`` go, and so do the files of deliveries that failed that long ago
+        and were not retried."""
+        cutoff = self.clock.now() - self.keep
         async with self.db.transaction() as session:
             result = await session.execute(
-                delete(NotificationRow).where(NotificationRow.create_time < self.clock.now() - self.keep)
+                delete(NotificationRow).where(NotificationRow.create_time < cutoff)
             )
-            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        if self.deliveries is not None:
+            await self.deliveries.prune_files(cutoff)
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     # --- settings ---------------------------------------------------------------------------------------------
 
