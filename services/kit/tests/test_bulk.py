@@ -193,6 +193,23 @@ async def test_replace_existing_overwrites_the_given_columns(db):
     )  # same rows
 
 
+async def test_add_to_adds_to_the_stored_values_and_replaces_the_rest(db):
+    rows = [r for r in _rows()[:20] if r["amount"] is not None]
+    async with db.transaction() as session:
+        await bulk.insert_rows(session, BY_BULK, rows[:10])
+    more = [{**row, "amount": Decimal("0.25"), "flag": not row["flag"]} for row in rows]
+    async with db.transaction() as session:
+        await bulk.insert_rows(session, BY_BULK, more, replace_existing=["id"], add_to=["amount"])
+        with pytest.raises(ValueError):
+            await bulk.insert_rows(session, BY_BULK, more, add_to=["amount"])
+    async with db.read() as session:
+        stored = {r.id: r for r in (await session.execute(select(BY_BULK))).all()}
+    assert {r["id"]: stored[r["id"]].amount for r in rows} == {
+        r["id"]: (r["amount"] + Decimal("0.25") if i < 10 else Decimal("0.25")) for i, r in enumerate(rows)
+    }
+    assert all(stored[r["id"]].flag == (not r["flag"]) for r in rows)  # the other columns replaced
+
+
 async def test_queued_rows_are_inserted_at_commit_and_dropped_on_rollback(db):
     rows = _rows()
     async with db.transaction(inline=True) as session:

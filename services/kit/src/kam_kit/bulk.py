@@ -8,8 +8,9 @@ but turns the rows into tuples column by column; on SQLite the default date and 
 ``isoformat`` (the same text, several times faster).
 
 For inserts whose every non-default column is given in each row (``skip_existing`` adds ``ON CONFLICT (key) DO
-NOTHING``, ``replace_existing`` ``ON CONFLICT (key) DO UPDATE`` of the given columns): columns with a Python-side
-callable default and ``RETURNING`` stay with SQLAlchemy's own ``insert``.
+NOTHING``, ``replace_existing`` ``ON CONFLICT (key) DO UPDATE`` of the given columns, ``add_to`` adding those
+columns to the stored values instead of replacing them — counters and sums): columns with a Python-side callable
+default and ``RETURNING`` stay with SQLAlchemy's own ``insert``.
 """
 
 from __future__ import annotations
@@ -89,7 +90,12 @@ _plans: dict[tuple, _Plan] = {}
 
 
 def _statement(
-    table: Table, dialect: Dialect, columns: tuple[str, ...], conflict: tuple[str, ...], replace: bool
+    table: Table,
+    dialect: Dialect,
+    columns: tuple[str, ...],
+    conflict: tuple[str, ...],
+    replace: bool,
+    add_to: tuple[str, ...] = (),
 ):
     if not conflict:
         return insert(table)
@@ -99,7 +105,12 @@ def _statement(
     if not replace:
         return statement.on_conflict_do_nothing(index_elements=list(conflict))
     return statement.on_conflict_do_update(
-        index_elements=list(conflict), set_={c: statement.excluded[c] for c in columns if c not in conflict}
+        index_elements=list(conflict),
+        set_={
+            c: table.c[c] + statement.excluded[c] if c in add_to else statement.excluded[c]
+            for c in columns
+            if c not in conflict
+        },
     )
 
 
@@ -109,12 +120,13 @@ def _plan(
     columns: tuple[str, ...],
     conflict: tuple[str, ...] = (),
     replace: bool = False,
+    add_to: tuple[str, ...] = (),
 ) -> _Plan:
-    key = (id(table), dialect.name, dialect.driver, columns, conflict, replace)
+    key = (id(table), dialect.name, dialect.driver, columns, conflict, replace, add_to)
     plan = _plans.get(key)
     if plan is not None:
         return plan
-    statement = _statement(table, dialect, columns, conflict, replace)
+    statement = _statement(table, dialect, columns, conflict, replace, add_to)
     compiled = statement.compile(dialect=dialect, column_keys=list(columns))
     order = list(compiled.positiontup or ())
     if not order:
@@ -162,16 +174,21 @@ async def insert_rows(
     *,
     skip_existing: Sequence[str] = (),
     replace_existing: Sequence[str] = (),
+    add_to: Sequence[str] = (),
 ) -> None:
     """Insert ``rows`` (mappings with the same keys) into ``table`` in the session's transaction. With
     ``skip_existing`` (the columns of a unique key) a row whose key is already stored is left out, silently;
-    with ``replace_existing`` it overwrites the stored row's other given columns (an upsert).
+    with ``replace_existing`` it overwrites the stored row's other given columns (an upsert) — but for the
+    columns in ``add_to``, whose values are added to the stored ones (a counter, a sum). Each key once in
+    ``rows`` (PostgreSQL refuses to update one row twice in a statement).
 
     Pending ORM changes are not flushed first (callers writing plain rows have none)."""
     if not rows:
         return
     if skip_existing and replace_existing:
         raise ValueError("skip_existing and replace_existing exclude each other")
+    if add_to and not replace_existing:
+        raise ValueError("add_to needs replace_existing (the key whose stored row is added to)")
     connection = await session.connection()
     plan = _plan(
         table,
@@ -179,6 +196,7 @@ async def insert_rows(
         tuple(rows[0]),
         tuple(skip_existing or replace_existing),
         bool(replace_existing),
+        tuple(add_to),
     )
     await connection.exec_driver_sql(plan.sql, plan.parameters(rows))
 

@@ -16,12 +16,16 @@ what they describe, so redelivery changes nothing and a rebuild from the streams
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from google.type import money_pb2
 from kam.customer.v1 import customer_pb2, events_pb2
+from kam_kit import bulk
+from kam_kit.consumer import Batched
 from kam_kit.events import EventMeta
 from kam_kit.timeconv import aware, from_timestamp
 from sqlalchemy import select
@@ -35,6 +39,8 @@ Transaction = customer_pb2.Transaction
 BANK_TZ = ZoneInfo("Asia/Shanghai")
 _NANOS = Decimal(1_000_000_000)
 _CENT = Decimal("0.01")
+#: a day's history row's counters and sums, added to by each event that brings more of its transactions
+SUMS = ("credit_count", "credit_amount", "debit_count", "debit_amount")
 
 
 def yuan(money: money_pb2.Money) -> Decimal:
@@ -175,58 +181,77 @@ async def on_transaction(session: AsyncSession, event: events_pb2.TransactionPos
     )
 
 
-async def on_history(session: AsyncSession, event: events_pb2.CustomerHistoryCopied, meta: EventMeta) -> None:
-    """A customer's copied window: hundreds of daily rows in one event, so the rows already held for its accounts
-    are read in two queries and the rest added without a query each."""
-    accounts = [history.account for history in event.accounts]
-    balances = {
-        (row.account, row.day): row
-        for row in await session.scalars(select(BalanceDay).where(BalanceDay.account.in_(accounts)))
-    }
-    days = {
-        (row.account, row.day): row
-        for row in await session.scalars(
-            select(TransactionDay).where(TransactionDay.account.in_(accounts), TransactionDay.origin == "H")
-        )
-    }
-    customer = event.customer
-    with session.no_autoflush:
+async def on_histories(
+    session: AsyncSession, items: Sequence[tuple[events_pb2.CustomerHistoryCopied, EventMeta]]
+) -> None:
+    """Customers' copied windows — hundreds of daily rows an event, tens of thousands a fetch — as two upserts: the
+    core's end-of-day balances replace what was held for their days (a later event's over an earlier one's), the
+    quiet transactions are added to their day's history row (each transaction is in exactly one event).
+
+    Rows the session holds as objects (an earlier event of the same transaction) are written first and read again
+    after, so the events apply in their order whatever mix a fetch brings."""
+    balances: dict[tuple[str, date], dict[str, Any]] = {}
+    days: dict[tuple[str, date], dict[str, Any]] = {}
+    for event, _ in items:
+        customer = event.customer
         for history in event.accounts:
             kind = account_type(history.account_type)
             for point in history.balances:
                 day = _date(point.date)
-                if day is None:
-                    continue
-                balance = balances.get((history.account, day))
-                if balance is None:
-                    balance = BalanceDay(account=history.account, day=day, customer=customer, type=kind)
-                    balances[(history.account, day)] = balance
-                    session.add(balance)
-                # the core's end-of-day record of the day replaces what was there
-                balance.balance, balance.as_of, balance.type = yuan(point.balance), None, kind
+                if day is not None:
+                    balances[(history.account, day)] = {
+                        "account": history.account,
+                        "day": day,
+                        "customer": customer,
+                        "type": kind,
+                        "balance": yuan(point.balance),
+                        "as_of": None,  # the core's end-of-day record of the day
+                    }
             for summed in history.transaction_days:
                 day = _date(summed.date)
                 if day is None:
                     continue
-                row = days.get((history.account, day))
-                if row is None:
-                    row = TransactionDay(
-                        account=history.account,
-                        day=day,
-                        origin="H",
-                        customer=customer,
-                        type=kind,
-                        credit_count=0,
-                        credit_amount=Decimal(0),
-                        debit_count=0,
-                        debit_amount=Decimal(0),
-                    )
-                    days[(history.account, day)] = row
-                    session.add(row)
-                row.credit_count += summed.credit_count
-                row.credit_amount += yuan(summed.credit_amount)
-                row.debit_count += summed.debit_count
-                row.debit_amount += yuan(summed.debit_amount)
+                row = days.setdefault(
+                    (history.account, day),
+                    {
+                        "account": history.account,
+                        "day": day,
+                        "origin": "H",
+                        "customer": customer,
+                        "type": kind,
+                        "credit_count": 0,
+                        "credit_amount": Decimal(0),
+                        "debit_count": 0,
+                        "debit_amount": Decimal(0),
+                    },
+                )
+                row["type"] = kind
+                row["credit_count"] += summed.credit_count
+                row["credit_amount"] += yuan(summed.credit_amount)
+                row["debit_count"] += summed.debit_count
+                row["debit_amount"] += yuan(summed.debit_amount)
+    await session.flush()
+    await bulk.insert_rows(
+        session,
+        BalanceDay.__table__,
+        list(balances.values()),
+        replace_existing=("account", "day"),
+    )
+    await bulk.insert_rows(
+        session,
+        TransactionDay.__table__,
+        list(days.values()),
+        replace_existing=("account", "day", "origin"),
+        add_to=SUMS,
+    )
+    for held in list(session.identity_map.values()):
+        if isinstance(held, (BalanceDay, TransactionDay)):
+            session.expire(held)
+
+
+async def on_history(session: AsyncSession, event: events_pb2.CustomerHistoryCopied, meta: EventMeta) -> None:
+    """One customer's copied window (:func:`on_histories` of one event)."""
+    await on_histories(session, [(event, meta)])
 
 
 async def on_staff(session: AsyncSession, event: events_pb2.SourceStaffUpdated, meta: EventMeta) -> None:
@@ -265,7 +290,7 @@ HANDLERS = {
     events_pb2.AccountUpdated: on_account,
     events_pb2.BalanceSnapshot: on_balance_snapshot,
     events_pb2.TransactionPosted: on_transaction,
-    events_pb2.CustomerHistoryCopied: on_history,
+    events_pb2.CustomerHistoryCopied: Batched(on_histories),
     events_pb2.SourceStaffUpdated: on_staff,
     events_pb2.TierRuleSetActivated: on_rule_set_activated,
 }
