@@ -30,6 +30,11 @@ CHANNEL_OPTIONS = (
 )
 
 
+#: The protocol every KAM process serves to the gateway (kam.api.v1: BackupService, StatusService), asked process
+#: by process (kam_gateway.backups, kam_gateway.system) — not a backend of HTTP routes.
+INTERNAL_PACKAGE = "kam.api.v1."
+
+
 @dataclass(frozen=True)
 class Backend:
     name: str  # customer, alert, … gateway
@@ -63,6 +68,8 @@ def backends_from_env(
     """Backends (by name) that serve at least one of ``service_names``; services without one are skipped."""
     out: dict[str, Backend] = {}
     for service in service_names:
+        if service.startswith(INTERNAL_PACKAGE):
+            continue  # served by every process to the gateway itself (backups, status), never routed over HTTP
         name = backend_name(service)
         if name is None:
             log.warning("no backend for service %s; its routes are not served", service)
