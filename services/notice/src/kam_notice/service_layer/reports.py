@@ -66,31 +66,20 @@ class ScheduledReports:
         run = _bank_time(event.run_time.ToDatetime(UTC) if event.HasField("run_time") else self.clock.now())
         attached = bool(event.content)
         file_name = clean_file_name(event.filename) or clean_file_name(title) or "report"
-        await self.inbox.deliver(
+        await self._tell(
             session,
             users,
-            category=Category.CATEGORY_SYSTEM,
+            source=source,
+            subject=event.report,
+            importance=IMPORTANCE,
             title=f"定时报表「{title}」已生成",
             body=f"定时报表：{schedule}\n运行时间：{run}（北京时间）"
             + ("" if attached else "\n文件较大，未随邮件发送，请在报表中心查看。"),
-            subject=event.report,
-            importance=IMPORTANCE,
-            source=source,
-            channels=False,  # the e-mail below is sent whatever the settings say; nothing else is
-        )
-        items = await _items(session, source, users)
-        await self.deliveries.queue(
-            session,
-            users,
-            channel=notice_pb2.CHANNEL_EMAIL,
-            subject=f"【KAM 定时报表】{title}",
-            body=mail_body(
+            mail_subject=f"【KAM 定时报表】{title}",
+            mail=mail_body(
                 schedule=schedule, title=title, run=run, link=link, file_name=file_name if attached else ""
             ),
-            source=source,
-            notification={user: f"{user}/notifications/{item}" for user, item in items.items()},
             attachment=Attachment(file_name, event.content_type, event.content) if attached else None,
-            importance=IMPORTANCE,
         )
 
     async def on_failed(
@@ -106,14 +95,42 @@ class ScheduledReports:
         run = _bank_time(run_time or self.clock.now())
         error = _one_line(event.error) or "未知原因 (unknown)"
         link = f"{self.console_url}/reports/schedules"
+        await self._tell(
+            session,
+            users,
+            source=source,
+            subject=event.schedule.name,
+            importance=FAILURE_IMPORTANCE,
+            title=f"定时报表「{schedule}」未能生成",
+            body=f"运行时间：{run}（北京时间）\n原因：{error}\n请在报表中心的「定时报表」中查看。",
+            mail_subject=f"【KAM 定时报表】「{schedule}」未能生成",
+            mail=failure_mail_body(schedule=schedule, run=run, error=error, link=link),
+        )
+
+    async def _tell(
+        self,
+        session: AsyncSession,
+        users: list[str],
+        *,
+        source: str,
+        subject: str,
+        importance: int,
+        title: str,
+        body: str,
+        mail_subject: str,
+        mail: str,
+        attachment: Attachment | None = None,
+    ) -> None:
+        """An inbox item for each of ``users`` (with its live push) and an e-mail linked to it, sent whatever
+        their notification settings say (they asked for it); once per user and ``source``."""
         await self.inbox.deliver(
             session,
             users,
             category=Category.CATEGORY_SYSTEM,
-            title=f"定时报表「{schedule}」未能生成",
-            body=f"运行时间：{run}（北京时间）\n原因：{error}\n请在报表中心的「定时报表」中查看。",
-            subject=event.schedule.name,
-            importance=FAILURE_IMPORTANCE,
+            title=title,
+            body=body,
+            subject=subject,
+            importance=importance,
             source=source,
             channels=False,  # the e-mail below is sent whatever the settings say; nothing else is
         )
@@ -122,11 +139,12 @@ class ScheduledReports:
             session,
             users,
             channel=notice_pb2.CHANNEL_EMAIL,
-            subject=f"【KAM 定时报表】「{schedule}」未能生成",
-            body=failure_mail_body(schedule=schedule, run=run, error=error, link=link),
+            subject=mail_subject,
+            body=mail,
             source=source,
             notification={user: f"{user}/notifications/{item}" for user, item in items.items()},
-            importance=FAILURE_IMPORTANCE,
+            attachment=attachment,
+            importance=importance,
         )
 
 
