@@ -5,6 +5,7 @@ history's transactions are summed."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -80,11 +81,29 @@ def _events() -> list:
                 balance_update_time=to_timestamp(_noon(DAY1)),
             )
         ),
+        events_pb2.AccountOpened(
+            account=Account(
+                name=A2,
+                type=Account.TYPE_DEMAND_DEPOSIT,
+                balance=_money(8),
+                state=Account.STATE_OPEN,
+                balance_update_time=to_timestamp(_noon(DAY1)),
+            )
+        ),
         events_pb2.TransactionPosted(
             transaction=Txn(
                 name=f"{A1}/transactions/live1",
                 direction=Txn.DIRECTION_CREDIT,
                 amount=_money(70),
+                post_time=to_timestamp(_noon(DAY1)),
+            ),
+            account_type=Account.TYPE_DEMAND_DEPOSIT,
+        ),
+        events_pb2.TransactionPosted(  # the same day again, in the same run
+            transaction=Txn(
+                name=f"{A1}/transactions/live2",
+                direction=Txn.DIRECTION_DEBIT,
+                amount=_money(20),
                 post_time=to_timestamp(_noon(DAY1)),
             ),
             account_type=Account.TYPE_DEMAND_DEPOSIT,
@@ -112,19 +131,10 @@ async def _apply_one_by_one(db: Database) -> None:
 
 
 async def _apply_in_one_transaction(db: Database) -> None:
-    """As a fetch applies them: one transaction, a run of consecutive history events in one call."""
-    events = _events()
+    """As a fetch applies them: one transaction, each run of consecutive events of one type in one call."""
     async with db.transaction() as session:
-        run: list = []
-        for event in events + [None]:
-            if isinstance(event, events_pb2.CustomerHistoryCopied):
-                run.append(event)
-                continue
-            if run:
-                await _handle(session, run)
-                run = []
-            if event is not None:
-                await _handle(session, [event])
+        for _, run in itertools.groupby(_events(), key=type):
+            await _handle(session, list(run))
 
 
 async def _handle(session, events: list) -> None:
@@ -162,7 +172,7 @@ async def test_copied_history_in_bulk_gives_what_the_events_say_in_order(databas
         (A2, DAY1): (Decimal("9.00"), True),
     }
     assert days == {
-        (A1, DAY1, "L"): (1, Decimal("70.00"), 0, Decimal("0.00")),
+        (A1, DAY1, "L"): (1, Decimal("70.00"), 1, Decimal("20.00")),
         (A1, DAY1, "H"): (2, Decimal("300.00"), 1, Decimal("1.00")),
         (A1, DAY2, "H"): (4, Decimal("230.00"), 2, Decimal("2.00")),  # two events' quiet transactions, summed
         (A2, DAY2, "H"): (1, Decimal("5.00"), 1, Decimal("1.00")),

@@ -12,6 +12,7 @@ from alembic.migration import MigrationContext
 from google.type import date_pb2, money_pb2
 from kam.customer.v1 import customer_pb2, events_pb2
 from kam_devkit.testing import migrated_database
+from kam_kit.consumer import Batched
 from kam_kit.db import Database
 from kam_kit.events import EventMeta
 from kam_kit.timeconv import to_timestamp
@@ -74,8 +75,10 @@ async def _apply(db: Database, *events) -> None:
         for event in events:
             if isinstance(event, events_pb2.CustomerCreated):
                 await on_customer_changed(session, event, META)
+            elif isinstance(handler := store.HANDLERS[type(event)], Batched):
+                await handler.handler(session, [(event, META)])
             else:
-                await store.HANDLERS[type(event)](session, event, META)
+                await handler(session, event, META)
 
 
 async def test_the_maturity_date_is_kept_from_account_events(db: Database) -> None:

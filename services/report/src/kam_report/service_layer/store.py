@@ -73,38 +73,80 @@ def _date(message) -> date | None:
     return date(message.year, message.month, message.day) if message.year else None
 
 
-async def _balance_on(
-    session: AsyncSession, account: str, kind: str, day: date, balance: Decimal, as_of: datetime | None
+Held = dict  # rows of one table by primary key, read for a run of events (None: known to be absent)
+
+
+def _balance_on(
+    session: AsyncSession,
+    held: Held,
+    account: str,
+    kind: str,
+    day: date,
+    balance: Decimal,
+    as_of: datetime | None,
 ) -> None:
     """The balance of ``account`` at the end of ``day``: a time-stamped value replaces an older one of the same
     day; a value without a time (the core's end-of-day record) replaces what is there."""
-    row = await session.get(BalanceDay, (account, day))
+    row = held.get((account, day))
     if row is None:
-        session.add(
-            BalanceDay(
-                account=account,
-                day=day,
-                customer=customer_of(account),
-                type=kind,
-                balance=balance,
-                as_of=as_of,
-            )
+        row = BalanceDay(
+            account=account,
+            day=day,
+            customer=customer_of(account),
+            type=kind,
+            balance=balance,
+            as_of=as_of,
         )
+        held[(account, day)] = row
+        session.add(row)
         return
     if as_of is not None and row.as_of is not None and aware(as_of) < aware(row.as_of):
         return
     row.balance, row.as_of, row.type = balance, as_of, kind
 
 
-async def on_account(session: AsyncSession, event, meta: EventMeta) -> None:
+async def _held(session: AsyncSession, model, keys: set[tuple]) -> Held:
+    """The rows of ``model`` with these primary keys (accounts first, then days …), in one query for a run of
+    events — what each event then finds without a query of its own."""
+    if not keys:
+        return {}
+    columns = [c for c in model.__table__.primary_key.columns]
+    conditions = [
+        getattr(model, column.name).in_({key[n] for key in keys}) for n, column in enumerate(columns)
+    ]
+    rows = await session.scalars(select(model).where(*conditions))
+    return {key: row for row in rows if (key := tuple(getattr(row, c.name) for c in columns)) in keys}
+
+
+async def on_accounts(session: AsyncSession, items: Sequence[tuple[Any, EventMeta]]) -> None:
     """``AccountOpened`` / ``AccountUpdated``: the whole account (newest balance time wins: product, state, open,
-    close and maturity dates) and its balance."""
+    close and maturity dates) and its balance — a run of them with the rows they touch read in two queries."""
+    balances = await _held(
+        session,
+        BalanceDay,
+        {
+            (e.account.name, bank_day(from_timestamp(e.account.balance_update_time)))
+            for e, _ in items
+            if e.account.HasField("balance_update_time")
+        },
+    )
+    facts = {
+        key[0]: row
+        for key, row in (await _held(session, AccountFact, {(e.account.name,) for e, _ in items})).items()
+    }
+    with session.no_autoflush:
+        for event, meta in items:
+            _account(session, facts, balances, event, meta)
+
+
+def _account(session: AsyncSession, facts: dict, balances: Held, event, meta: EventMeta) -> None:
     account = event.account
     changed = from_timestamp(account.balance_update_time) if account.HasField("balance_update_time") else None
     kind = account_type(account.type)
-    row = await session.get(AccountFact, account.name)
+    row = facts.get(account.name)
     if row is None:
         row = AccountFact(account=account.name, customer=customer_of(account.name))
+        facts[account.name] = row
         session.add(row)
     elif changed is not None and aware(row.update_time) > changed:
         return
@@ -119,66 +161,79 @@ async def on_account(session: AsyncSession, event, meta: EventMeta) -> None:
     row.balance = yuan(account.balance)
     row.update_time = changed or event_time(meta)
     if changed is not None:
-        await _balance_on(session, account.name, kind, bank_day(changed), row.balance, changed)
+        _balance_on(session, balances, account.name, kind, bank_day(changed), row.balance, changed)
+
+
+async def on_account(session: AsyncSession, event, meta: EventMeta) -> None:
+    """One ``AccountOpened`` / ``AccountUpdated`` (:func:`on_accounts` of one event)."""
+    await on_accounts(session, [(event, meta)])
+
+
+async def on_balance_snapshots(
+    session: AsyncSession, items: Sequence[tuple[events_pb2.BalanceSnapshot, EventMeta]]
+) -> None:
+    """``BalanceSnapshot``: the balance on the snapshot's day (a later snapshot of the same day wins)."""
+    moments = [(event, from_timestamp(event.snapshot_time)) for event, _ in items]
+    balances = await _held(session, BalanceDay, {(e.account, bank_day(m)) for e, m in moments})
+    with session.no_autoflush:
+        for event, moment in moments:
+            _balance_on(
+                session,
+                balances,
+                event.account,
+                account_type(event.account_type),
+                bank_day(moment),
+                yuan(event.balance),
+                moment,
+            )
 
 
 async def on_balance_snapshot(
     session: AsyncSession, event: events_pb2.BalanceSnapshot, meta: EventMeta
 ) -> None:
-    moment = from_timestamp(event.snapshot_time)
-    await _balance_on(
-        session,
-        event.account,
-        account_type(event.account_type),
-        bank_day(moment),
-        yuan(event.balance),
-        moment,
-    )
+    """One ``BalanceSnapshot`` (:func:`on_balance_snapshots` of one event)."""
+    await on_balance_snapshots(session, [(event, meta)])
 
 
-async def _add_day(
-    session: AsyncSession,
-    account: str,
-    kind: str,
-    day: date,
-    origin: str,
-    credits: tuple[int, Decimal] = (0, Decimal(0)),
-    debits: tuple[int, Decimal] = (0, Decimal(0)),
+async def on_transactions(
+    session: AsyncSession, items: Sequence[tuple[events_pb2.TransactionPosted, EventMeta]]
 ) -> None:
-    row = await session.get(TransactionDay, (account, day, origin))
-    if row is None:
-        row = TransactionDay(
-            account=account,
-            day=day,
-            origin=origin,
-            customer=customer_of(account),
-            type=kind,
-            credit_count=0,
-            credit_amount=Decimal(0),
-            debit_count=0,
-            debit_amount=Decimal(0),
-        )
-        session.add(row)
-    row.credit_count += credits[0]
-    row.credit_amount += credits[1]
-    row.debit_count += debits[0]
-    row.debit_amount += debits[1]
+    """``TransactionPosted``: one more transaction on its account and business day (live, origin ``L``)."""
+    posted = []
+    for event, _ in items:
+        txn = event.transaction
+        account = txn.name.split("/transactions/")[0]
+        posted.append((account, bank_day(from_timestamp(txn.post_time)), event))
+    days = await _held(session, TransactionDay, {(account, day, "L") for account, day, _ in posted})
+    with session.no_autoflush:
+        for account, day, event in posted:
+            row = days.get((account, day, "L"))
+            if row is None:
+                row = TransactionDay(
+                    account=account,
+                    day=day,
+                    origin="L",
+                    customer=customer_of(account),
+                    type=account_type(event.account_type),
+                    credit_count=0,
+                    credit_amount=Decimal(0),
+                    debit_count=0,
+                    debit_amount=Decimal(0),
+                )
+                days[(account, day, "L")] = row
+                session.add(row)
+            amount = yuan(event.transaction.amount)
+            if event.transaction.direction == Transaction.DIRECTION_CREDIT:
+                row.credit_count += 1
+                row.credit_amount += amount
+            else:
+                row.debit_count += 1
+                row.debit_amount += amount
 
 
 async def on_transaction(session: AsyncSession, event: events_pb2.TransactionPosted, meta: EventMeta) -> None:
-    txn = event.transaction
-    account = txn.name.split("/transactions/")[0]
-    one = (1, yuan(txn.amount))
-    credit = txn.direction == Transaction.DIRECTION_CREDIT
-    await _add_day(
-        session,
-        account,
-        account_type(event.account_type),
-        bank_day(from_timestamp(txn.post_time)),
-        "L",
-        credits=one if credit else (0, Decimal(0)),
-        debits=(0, Decimal(0)) if credit else one,
-    )
+    """One ``TransactionPosted`` (:func:`on_transactions` of one event)."""
+    await on_transactions(session, [(event, meta)])
 
 
 async def on_histories(
@@ -286,10 +341,10 @@ async def staff_names(session: AsyncSession, names: set[str]) -> dict[str, str]:
 
 
 HANDLERS = {
-    events_pb2.AccountOpened: on_account,
-    events_pb2.AccountUpdated: on_account,
-    events_pb2.BalanceSnapshot: on_balance_snapshot,
-    events_pb2.TransactionPosted: on_transaction,
+    events_pb2.AccountOpened: Batched(on_accounts),
+    events_pb2.AccountUpdated: Batched(on_accounts),
+    events_pb2.BalanceSnapshot: Batched(on_balance_snapshots),
+    events_pb2.TransactionPosted: Batched(on_transactions),
     events_pb2.CustomerHistoryCopied: Batched(on_histories),
     events_pb2.SourceStaffUpdated: on_staff,
     events_pb2.TierRuleSetActivated: on_rule_set_activated,
