@@ -171,6 +171,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield from _fresh_postgres_database(request)
 
 
+@pytest.fixture(params=[pytest.param("postgres", id="postgres", marks=pytest.mark.postgres)])
+def postgres_database_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database's URL (dropped afterwards), for behaviour only PostgreSQL has."""
+    yield from _fresh_postgres_database(request)
+
+
 @contextlib.asynccontextmanager
 async def migrated_database(url: str, versions_dir: Path, metadata: Any = None) -> AsyncIterator[Any]:
     """A :class:`kam_kit.db.Database` on ``url`` with a service's migrations applied (disposed afterwards)."""

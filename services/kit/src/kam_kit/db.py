@@ -12,6 +12,7 @@ import contextlib
 import functools
 import logging
 import sqlite3
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -36,7 +37,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -213,11 +214,43 @@ def create_engine(
                 cursor.execute(pragma)
             cursor.close()
     else:
-        engine = create_async_engine(
-            url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
-        )
+        engine = create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size)
+        _ping_when_idle(engine, PING_AFTER_IDLE_SECONDS)
     _instrument(engine)
     return engine
+
+
+#: A pooled connection back in the pool for longer than this is pinged before it is handed out again.
+PING_AFTER_IDLE_SECONDS = 1.0
+
+
+def _ping_when_idle(engine: AsyncEngine, idle: float) -> None:
+    """Pessimistic disconnect handling that costs nothing under load: a connection that sat in the pool for
+    ``idle`` seconds or more is pinged at check-out and, when the ping fails, replaced (the pool retries with a
+    fresh connection), so a database restart or a proxy's idle timeout is survived as with ``pool_pre_ping``;
+    one back from a call less than ``idle`` ago is handed out as it is — ``pool_pre_ping`` pinged it too, a round
+    trip per check-out (docs/performance.md, "Where a read's time goes"). A connection that dies within that
+    second fails its statement, and SQLAlchemy then invalidates every connection pooled before (its disconnect
+    handling), as it would for one that dies between the ping and the statement."""
+    key = "kam_returned"
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _connected(_dbapi_connection, record) -> None:
+        record.info[key] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _returned(_dbapi_connection, record) -> None:
+        if record is not None:
+            record.info[key] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _checked_out(dbapi_connection, record, _proxy) -> None:
+        if time.monotonic() - record.info.get(key, 0.0) < idle:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # any failed ping: this connection is not to be used
+            raise DisconnectionError(f"pooled connection failed its ping: {exc}") from exc
 
 
 class InlineSQLiteConnection(aiosqlite.Connection):
@@ -351,7 +384,8 @@ class Database:
         self._pragmas: list[str] = []
         self.engine = create_engine(url, echo=echo, pragmas=self._pragmas)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
-        #: Reads: on a SQLite file an engine whose statements run inline (no thread hand-offs); else the same.
+        #: Reads: on a SQLite file an engine whose statements run inline (no thread hand-offs); on PostgreSQL
+        #: the same pool in autocommit (:attr:`_autocommit`); else the same engine.
         self.read_engine: AsyncEngine | None = None
         self.read_sessions = self.sessions
         #: Short writes: on a SQLite file an engine whose statements run inline (:meth:`writing`).
@@ -363,6 +397,13 @@ class Database:
             self.inline_engine = create_inline_engine(url, read_only=False, pragmas=self._pragmas)
             self.inline_sessions = async_sessionmaker(self.inline_engine, expire_on_commit=False)
             self.read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
+        #: PostgreSQL reads run in autocommit: at READ COMMITTED every statement takes its own snapshot, in a
+        #: transaction or not, so the BEGIN and the ROLLBACK around a read — two round trips, each costing both
+        #: processes CPU — bought nothing. Same pool as :attr:`engine` (no connections of its own).
+        self._autocommit: AsyncEngine | None = None
+        if make_url(url).get_backend_name() == "postgresql":
+            self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            self.read_sessions = async_sessionmaker(self._autocommit, expire_on_commit=False)
         self.after_commit_hooks: list = []
         self._writer_lock: asyncio.Lock | contextlib.nullcontext = (
             asyncio.Lock() if is_sqlite(url) else contextlib.nullcontext()
@@ -473,7 +514,7 @@ class Database:
         """A connection for Core reads (``select(table)``, rows rather than ORM objects): a primary-key read costs
         about a third of one through an ORM session (docs/performance.md, "Where a read's time goes"). It must
         not write; on a SQLite file its connection is the inline, ``query_only`` one of :meth:`read`."""
-        async with (self.read_engine or self.engine).connect() as connection:
+        async with (self.read_engine or self._autocommit or self.engine).connect() as connection:
             yield connection
 
     async def dispose(self) -> None:

@@ -1,0 +1,84 @@
+"""PostgreSQL connections of a service's pool: reads run in autocommit (no BEGIN/ROLLBACK round trips) on the same
+pool as the writes, whose transactions are unaffected; a connection idle in the pool for a while is pinged before
+use and replaced when it died (a database restart, a proxy's idle timeout), one used a moment ago is not."""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+import pytest
+from kam_kit import db as kit_db
+from kam_kit.db import Database
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+
+async def _terminate(url: str, pid: int) -> None:
+    admin = await asyncpg.connect(
+        make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    )
+    try:
+        assert await admin.fetchval("SELECT pg_terminate_backend($1)", pid)
+    finally:
+        await admin.close()
+
+
+async def _backend(db: Database) -> int:
+    async with db.reading() as connection:
+        return (await connection.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+
+
+async def test_reads_hold_no_transaction_and_writes_keep_theirs(postgres_database_url) -> None:
+    db = Database(postgres_database_url)
+    try:
+        async with db.transaction() as session:
+            await session.execute(text("CREATE TABLE t (k INTEGER PRIMARY KEY)"))
+        for _ in range(3):  # the one pooled connection, in turn reading and writing
+            async with db.reading() as connection:
+                first = (await connection.execute(text("SELECT clock_timestamp(), now()"))).one()
+                await asyncio.sleep(0.02)
+                second = (await connection.execute(text("SELECT now()"))).scalar_one()
+                # each statement its own transaction: now() moved on (in a transaction it stays at its start)
+                assert second > first[1]
+            async with db.read() as session:
+                assert (await session.execute(text("SELECT count(*) FROM t"))).scalar_one() == 0
+            with pytest.raises(RuntimeError):
+                async with db.transaction() as session:
+                    await session.execute(text("INSERT INTO t VALUES (1)"))
+                    raise RuntimeError("roll back")
+        async with db.read() as session:
+            assert (await session.execute(text("SELECT count(*) FROM t"))).scalar_one() == 0  # rolled back
+    finally:
+        await db.dispose()
+
+
+async def test_a_connection_idle_in_the_pool_is_pinged_and_replaced_when_dead(
+    postgres_database_url, monkeypatch
+) -> None:
+    monkeypatch.setattr(kit_db, "PING_AFTER_IDLE_SECONDS", 0.05)
+    db = Database(postgres_database_url)
+    try:
+        dead = await _backend(db)
+        await _terminate(postgres_database_url, dead)
+        await asyncio.sleep(0.1)  # idle for longer than the threshold: pinged, found dead, replaced
+        assert await _backend(db) != dead
+    finally:
+        await db.dispose()
+
+
+async def test_a_connection_back_a_moment_ago_is_not_pinged(postgres_database_url, monkeypatch) -> None:
+    """Under load a check-out costs no round trip: a connection that died within the threshold fails its first
+    statement (as one dying between a ping and the statement would), and the pool then hands out a fresh one."""
+    monkeypatch.setattr(kit_db, "PING_AFTER_IDLE_SECONDS", 60.0)
+    db = Database(postgres_database_url)
+    try:
+        dead = await _backend(db)
+        await _terminate(postgres_database_url, dead)
+        with pytest.raises(DBAPIError) as failed:
+            await _backend(db)
+        assert failed.value.connection_invalidated
+        assert await _backend(db) != dead
+    finally:
+        await db.dispose()
