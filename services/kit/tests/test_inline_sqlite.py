@@ -41,8 +41,8 @@ async def test_other_databases_read_through_their_one_engine(database_url) -> No
     db = Database(database_url)
     if db.is_sqlite:
         assert db.read_engine is not None
-    else:  # PostgreSQL: the same pool, in autocommit (test_postgres_pool.py)
-        assert db.read_engine is None and db.read_sessions is not db.sessions
+    else:
+        assert db.read_engine is None and db.read_sessions is db.sessions
     async with db.read() as session:
         assert (await session.execute(text("SELECT 1"))).scalar_one() == 1
     await db.dispose()

@@ -1,5 +1,6 @@
-"""PostgreSQL connections of a service's pool: reads run in autocommit (no BEGIN/ROLLBACK round trips) on the same
-pool as the writes, whose transactions are unaffected; a connection idle in the pool for a while is pinged before
+"""PostgreSQL connections of a service's pool: Core reads run in autocommit (no BEGIN/ROLLBACK round trips) on the
+same pool as the writes, whose transactions are unaffected, and ORM read sessions keep a transaction (a
+server-side cursor needs one); a connection idle in the pool for a while is pinged before
 use and replaced when it died (a database restart, a proxy's idle timeout), one used a moment ago is not."""
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ async def test_reads_hold_no_transaction_and_writes_keep_theirs(postgres_databas
                 assert second > first[1]
             async with db.read() as session:
                 assert (await session.execute(text("SELECT count(*) FROM t"))).scalar_one() == 0
+                streamed = await session.stream(text("SELECT k FROM generate_series(1, 3) AS k"))
+                assert [row.k async for row in streamed] == [1, 2, 3]
             with pytest.raises(RuntimeError):
                 async with db.transaction() as session:
                     await session.execute(text("INSERT INTO t VALUES (1)"))

@@ -384,8 +384,7 @@ class Database:
         self._pragmas: list[str] = []
         self.engine = create_engine(url, echo=echo, pragmas=self._pragmas)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
-        #: Reads: on a SQLite file an engine whose statements run inline (no thread hand-offs); on PostgreSQL
-        #: the same pool in autocommit (:attr:`_autocommit`); else the same engine.
+        #: Reads: on a SQLite file an engine whose statements run inline (no thread hand-offs); else the same.
         self.read_engine: AsyncEngine | None = None
         self.read_sessions = self.sessions
         #: Short writes: on a SQLite file an engine whose statements run inline (:meth:`writing`).
@@ -397,13 +396,14 @@ class Database:
             self.inline_engine = create_inline_engine(url, read_only=False, pragmas=self._pragmas)
             self.inline_sessions = async_sessionmaker(self.inline_engine, expire_on_commit=False)
             self.read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
-        #: PostgreSQL reads run in autocommit: at READ COMMITTED every statement takes its own snapshot, in a
-        #: transaction or not, so the BEGIN and the ROLLBACK around a read — two round trips, each costing both
-        #: processes CPU — bought nothing. Same pool as :attr:`engine` (no connections of its own).
+        #: PostgreSQL's Core reads (:meth:`reading`) run in autocommit: at READ COMMITTED every statement takes its
+        #: own snapshot, in a transaction or not, so the BEGIN and the ROLLBACK around a read — two round trips,
+        #: each costing both processes CPU — bought nothing. Same pool as :attr:`engine` (no connections of its
+        #: own). ORM read sessions (:meth:`read`) keep their transaction: a server-side cursor
+        #: (``session.stream``) needs one.
         self._autocommit: AsyncEngine | None = None
         if make_url(url).get_backend_name() == "postgresql":
             self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
-            self.read_sessions = async_sessionmaker(self._autocommit, expire_on_commit=False)
         self.after_commit_hooks: list = []
         self._writer_lock: asyncio.Lock | contextlib.nullcontext = (
             asyncio.Lock() if is_sqlite(url) else contextlib.nullcontext()
@@ -513,7 +513,9 @@ class Database:
     async def reading(self) -> AsyncIterator[AsyncConnection]:
         """A connection for Core reads (``select(table)``, rows rather than ORM objects): a primary-key read costs
         about a third of one through an ORM session (docs/performance.md, "Where a read's time goes"). It must
-        not write; on a SQLite file its connection is the inline, ``query_only`` one of :meth:`read`."""
+        not write; on a SQLite file its connection is the inline, ``query_only`` one of :meth:`read`, on PostgreSQL
+        one of the pool in autocommit (each statement its own snapshot, as at READ COMMITTED anyway; no server-side
+        cursors)."""
         async with (self.read_engine or self._autocommit or self.engine).connect() as connection:
             yield connection
 
