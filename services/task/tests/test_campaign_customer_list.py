@@ -262,3 +262,32 @@ async def test_bad_names_and_too_long_a_list_are_field_violations(bank: Bank) ->
         )
     )
     assert violations(error) == {"campaign.segment.customers[1]"}
+
+
+async def test_a_list_of_campaigns_leaves_out_their_customer_names_unless_asked(bank: Bank) -> None:
+    """AIP-157: ListCampaigns answers each segment's customer count, not its (up to 10,000) names, unless asked
+    for CAMPAIGN_VIEW_FULL (then a few campaigns a page); GetCampaign answers the names unless asked for BASIC.
+    An output-only count sent back is ignored."""
+    await _load(bank)
+    listed = [c["customer"] for c in BOOK[:12]]
+    segment = Segment(customers=listed, customer_count=999)
+    for _ in range(6):
+        await bank.call("CreateCampaign", pb.CreateCampaignRequest(campaign=_plan(segment)), "users/leader")
+    page = (await bank.call("ListCampaigns", pb.ListCampaignsRequest(), "users/leader")).campaigns
+    assert len(page) == 6
+    assert all(not c.segment.customers and c.segment.customer_count == len(listed) for c in page)
+    full = await bank.call(
+        "ListCampaigns", pb.ListCampaignsRequest(view=pb.CAMPAIGN_VIEW_FULL, page_size=50), "users/leader"
+    )
+    assert len(full.campaigns) == 5 and full.next_page_token and full.total_size == 6
+    assert all(list(c.segment.customers) == listed for c in full.campaigns)
+    one = (await bank.call("GetCampaign", pb.GetCampaignRequest(name=page[0].name), "users/leader")).campaign
+    assert list(one.segment.customers) == listed and one.segment.customer_count == len(listed)
+    basic = await bank.call(
+        "GetCampaign", pb.GetCampaignRequest(name=page[0].name, view=pb.CAMPAIGN_VIEW_BASIC), "users/leader"
+    )
+    assert not basic.campaign.segment.customers and basic.campaign.segment.customer_count == len(listed)
+    plain = await bank.call(
+        "CreateCampaign", pb.CreateCampaignRequest(campaign=_plan(Segment())), "users/leader"
+    )
+    assert plain.campaign.segment.customer_count == 0

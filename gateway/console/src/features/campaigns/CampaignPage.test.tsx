@@ -43,7 +43,7 @@ const calls = vi.hoisted(() => {
         holdoutCustomerCount: state.holdout,
         holdoutPercent: 0,
         progress: { activityCount: String(state.reached), targetRatio: 0.004, attributedAccountCount: "1", attributedAmount: money("200000") },
-        segment: { lacks: ["TYPE_WEALTH"] },
+        segment: { lacks: ["TYPE_WEALTH"], customerCount: 1200 }, // a named list: its count, not its names (AIP-157 BASIC)
       });
     if (path === "/v1/campaigns/c1/results")
       return json(200, {
@@ -118,6 +118,7 @@ describe("CampaignPage", () => {
   it("shows the campaign and its results in Chinese, 无对照组 without a hold-out", async () => {
     const { container } = renderPage(LEADER);
     expect(await screen.findByTestId("campaign-title")).toBeTruthy();
+    expect((await screen.findByTestId("campaign-segment")).textContent).toContain("1,200 位");
     const header = screen.getByTestId("campaign-header");
     expect(header.textContent).toContain("2026-12-06 ~ 2027-01-05");
     expect(header.textContent).toContain("理财");

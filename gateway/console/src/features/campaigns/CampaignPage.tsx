@@ -123,7 +123,8 @@ function SegmentSummary({ campaign }: { campaign: Campaign }) {
   if (s.maxAum) items.push([t("campaigns.maxAum"), formatMoney(s.maxAum, lang)]);
   if (s.holds?.length) items.push([t("campaigns.holds"), s.holds.map((x) => enumText("campaignProduct", x)).join("、")]);
   if (s.lacks?.length) items.push([t("campaigns.lacks"), s.lacks.map((x) => enumText("campaignProduct", x)).join("、")]);
-  if (s.customers?.length) items.push([t("campaigns.customerList"), t("campaigns.customerListCount", { count: formatCount(s.customers.length, lang) })]);
+  const listed = s.customerCount || s.customers?.length || 0; // the count is there in every view (AIP-157)
+  if (listed) items.push([t("campaigns.customerList"), t("campaigns.customerListCount", { count: formatCount(listed, lang) })]);
   return (
     <Card size="small" title={t("campaigns.sectionSegment")} style={{ marginTop: 12 }} data-testid="campaign-segment">
       {items.length ? (

@@ -6706,12 +6706,18 @@ export interface components {
         "kam.task.v1.CampaignSegment": {
             /** @description Branches: customers of these units and those below them, `orgUnits/{org_unit}`. */
             branches?: string[];
+            /**
+             * Format: int32
+             * @description How many customers `customers` names, in every view.
+             */
+            readonly customerCount?: number;
             /** @description Customer types. */
             customerTypes?: ("TYPE_UNSPECIFIED" | "TYPE_INDIVIDUAL" | "TYPE_CORPORATE")[];
             /**
              * @description Exactly these customers, `customers/{customer}` (at most 10,000), e.g. from a data-mining report (流失风险预警,
              *      产品推荐); every other condition still applies and the executing units still bound the list (a customer
-             *      outside them, or outside the creator's scope, is simply not targeted).
+             *      outside them, or outside the creator's scope, is simply not targeted). Empty in CAMPAIGN_VIEW_BASIC reads
+             *      (a list of campaigns); `customer_count` says how many there are.
              */
             customers?: string[];
             /** @description Holding (an open account of) every one of these products. */
@@ -9050,6 +9056,8 @@ export interface operations {
                 filter?: string;
                 /** @description Sort: `start_date`, `create_time` (optionally `desc`). Default `start_date desc`. */
                 orderBy?: string;
+                /** @description How much of each campaign to return; default CAMPAIGN_VIEW_BASIC (no segment customer names). */
+                view?: "CAMPAIGN_VIEW_UNSPECIFIED" | "CAMPAIGN_VIEW_BASIC" | "CAMPAIGN_VIEW_FULL";
             };
             header?: never;
             path?: never;
@@ -9115,7 +9123,10 @@ export interface operations {
     };
     CampaignService_GetCampaign: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description How much of the campaign to return; default CAMPAIGN_VIEW_FULL. */
+                view?: "CAMPAIGN_VIEW_UNSPECIFIED" | "CAMPAIGN_VIEW_BASIC" | "CAMPAIGN_VIEW_FULL";
+            };
             header?: never;
             path: {
                 /** @description 字段 name 的一段 (a segment of field name) */

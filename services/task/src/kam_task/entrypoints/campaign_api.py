@@ -17,6 +17,10 @@ from kam_task.service_layer.campaigns import (
     CampaignService,
 )
 
+#: The most campaigns a page of ListCampaigns holds in CAMPAIGN_VIEW_FULL (each may name 10,000 customers,
+#: ≈ 0.5 MB).
+FULL_PAGE_MAX = 5
+
 
 class CampaignServicer(pb_grpc.CampaignServiceServicer):
     def __init__(self, campaigns: CampaignService, page_secret: bytes) -> None:
@@ -31,15 +35,25 @@ class CampaignServicer(pb_grpc.CampaignServiceServicer):
         return pb.CreateCampaignResponse(campaign=campaign)
 
     async def GetCampaign(self, request: pb.GetCampaignRequest, context) -> pb.GetCampaignResponse:
-        return pb.GetCampaignResponse(campaign=await self.campaigns.get(current_identity(), request.name))
+        full = request.view != pb.CAMPAIGN_VIEW_BASIC  # AIP-157: one campaign in full by default
+        return pb.GetCampaignResponse(
+            campaign=await self.campaigns.get(current_identity(), request.name, full=full)
+        )
 
     async def ListCampaigns(self, request: pb.ListCampaignsRequest, context) -> pb.ListCampaignsResponse:
-        size = pagination.page_size(request.page_size, maximum=500)
+        full = request.view == pb.CAMPAIGN_VIEW_FULL
+        # a campaign in full may name 10,000 customers (≈ 0.5 MB): a full page holds a few
+        size = pagination.page_size(request.page_size, maximum=FULL_PAGE_MAX if full else 500)
         filters = parse_equalities(request.filter, CAMPAIGN_FILTERS)
         bound = f"{request.filter}|{request.order_by}"
         offset = self.pages.offset(request.page_token, bound)
         campaigns, total = await self.campaigns.list(
-            current_identity(), filters, order_by=request.order_by, offset=offset, limit=size
+            current_identity(),
+            filters,
+            order_by=request.order_by,
+            offset=offset,
+            limit=size,
+            full=full,  # AIP-157: by default a list leaves the customer names out
         )
         return pb.ListCampaignsResponse(
             campaigns=campaigns,

@@ -353,15 +353,25 @@ class CampaignService:
 
     # --- reads --------------------------------------------------------------------------------------------------
 
-    async def get(self, identity: Identity | None, name: str) -> Campaign:
+    async def get(self, identity: Identity | None, name: str, *, full: bool = True) -> Campaign:
+        """The campaign; without ``full`` its segment's customer names are left out (CAMPAIGN_VIEW_BASIC)."""
         async with self.db.read() as session:
             scope = await orgtree.scope_of(session, identity, OrgUnitCopy)
             row = await self._visible(session, identity, scope, campaign_id(name))
-            return await self._to_proto(session, identity, row)
+            return await self._to_proto(session, identity, row, full=full)
 
     async def list(
-        self, identity: Identity | None, filters: dict[str, object], *, order_by: str, offset: int, limit: int
+        self,
+        identity: Identity | None,
+        filters: dict[str, object],
+        *,
+        order_by: str,
+        offset: int,
+        limit: int,
+        full: bool = False,
     ) -> tuple[list[Campaign], int]:
+        """A page of the campaigns the caller sees; with ``full`` their segments' customer names too
+        (CAMPAIGN_VIEW_FULL: up to 10,000 a campaign)."""
         conditions: list[ColumnElement[bool]] = []
         if "state" in filters:
             conditions.append(CampaignRow.state == filters["state"])
@@ -387,7 +397,7 @@ class CampaignService:
             )
             visible = [r for r in rows if sees(identity, scope, r, tree)]
             page = visible[offset : offset + limit]
-            return [await self._to_proto(session, identity, r, tree) for r in page], len(visible)
+            return [await self._to_proto(session, identity, r, tree, full=full) for r in page], len(visible)
 
     async def preview(
         self, identity: Identity | None, message: Campaign, sample_size: int
@@ -1209,7 +1219,10 @@ class CampaignService:
         tree: dict[str, str | None] | None = None,
         *,
         progress: bool = True,
+        full: bool = True,
     ) -> Campaign:
+        """The campaign as a message; without ``full`` the segment's customer names are left out (their count
+        stays: ``segment.customer_count``)."""
         campaign = Campaign(
             name=f"campaigns/{row.id}",
             display_name=row.display_name,
@@ -1234,7 +1247,12 @@ class CampaignService:
             update_time=to_timestamp(row.update_time),
             etag=etags.etag_for(row.version),
         )
-        json_format.ParseDict(json.loads(row.segment or "{}"), campaign.segment)
+        segment = json.loads(row.segment or "{}")
+        listed = len(segment.get("customers", ()))
+        if not full:
+            segment.pop("customers", None)
+        json_format.ParseDict(segment, campaign.segment)
+        campaign.segment.customer_count = listed
         names = await _unit_names(session, [q["assignee"] for q in json.loads(row.quotas or "[]")])
         people = await _display_names(session)
         for q in json.loads(row.quotas or "[]"):

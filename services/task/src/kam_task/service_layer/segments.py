@@ -102,6 +102,7 @@ async def checked_segment(
         "不能既持有又未持有同一产品 (both held and not)",
     )
     checked = json_format.MessageToDict(segment)
+    checked.pop("customerCount", None)  # output only: the length of the list, computed when read
     if segment.customers:
         checked["customers"] = _checked_customers(v, list(segment.customers), f"{path}.customers")
     return checked

@@ -6,12 +6,22 @@ from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from kam.api.v1 import authorization_pb2 as _authorization_pb2
 from kam.task.v1 import task_pb2 as _task_pb2
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+class CampaignView(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CAMPAIGN_VIEW_UNSPECIFIED: _ClassVar[CampaignView]
+    CAMPAIGN_VIEW_BASIC: _ClassVar[CampaignView]
+    CAMPAIGN_VIEW_FULL: _ClassVar[CampaignView]
+CAMPAIGN_VIEW_UNSPECIFIED: CampaignView
+CAMPAIGN_VIEW_BASIC: CampaignView
+CAMPAIGN_VIEW_FULL: CampaignView
 
 class CreateCampaignRequest(_message.Message):
     __slots__ = ("campaign", "request_id")
@@ -28,10 +38,12 @@ class CreateCampaignResponse(_message.Message):
     def __init__(self, campaign: _Optional[_Union[_task_pb2.Campaign, _Mapping]] = ...) -> None: ...
 
 class GetCampaignRequest(_message.Message):
-    __slots__ = ("name",)
+    __slots__ = ("name", "view")
     NAME_FIELD_NUMBER: _ClassVar[int]
+    VIEW_FIELD_NUMBER: _ClassVar[int]
     name: str
-    def __init__(self, name: _Optional[str] = ...) -> None: ...
+    view: CampaignView
+    def __init__(self, name: _Optional[str] = ..., view: _Optional[_Union[CampaignView, str]] = ...) -> None: ...
 
 class GetCampaignResponse(_message.Message):
     __slots__ = ("campaign",)
@@ -40,16 +52,18 @@ class GetCampaignResponse(_message.Message):
     def __init__(self, campaign: _Optional[_Union[_task_pb2.Campaign, _Mapping]] = ...) -> None: ...
 
 class ListCampaignsRequest(_message.Message):
-    __slots__ = ("page_size", "page_token", "filter", "order_by")
+    __slots__ = ("page_size", "page_token", "filter", "order_by", "view")
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     FILTER_FIELD_NUMBER: _ClassVar[int]
     ORDER_BY_FIELD_NUMBER: _ClassVar[int]
+    VIEW_FIELD_NUMBER: _ClassVar[int]
     page_size: int
     page_token: str
     filter: str
     order_by: str
-    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., filter: _Optional[str] = ..., order_by: _Optional[str] = ...) -> None: ...
+    view: CampaignView
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., filter: _Optional[str] = ..., order_by: _Optional[str] = ..., view: _Optional[_Union[CampaignView, str]] = ...) -> None: ...
 
 class ListCampaignsResponse(_message.Message):
     __slots__ = ("campaigns", "next_page_token", "total_size")

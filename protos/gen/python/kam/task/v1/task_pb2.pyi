@@ -271,7 +271,7 @@ class Campaign(_message.Message):
     def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., description: _Optional[str] = ..., products: _Optional[_Iterable[str]] = ..., org_units: _Optional[_Iterable[str]] = ..., target_tiers: _Optional[_Iterable[str]] = ..., start_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., end_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., target_amount: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., state: _Optional[_Union[Campaign.State, str]] = ..., creator: _Optional[str] = ..., progress: _Optional[_Union[CampaignProgress, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ..., product_type: _Optional[_Union[_customer_pb2.Account.Type, str]] = ..., measure: _Optional[_Union[Campaign.Measure, str]] = ..., target_count: _Optional[int] = ..., segment: _Optional[_Union[CampaignSegment, _Mapping]] = ..., holdout_percent: _Optional[int] = ..., script: _Optional[str] = ..., quotas: _Optional[_Iterable[_Union[CampaignQuota, _Mapping]]] = ..., target_customer_count: _Optional[int] = ..., holdout_customer_count: _Optional[int] = ..., revision: _Optional[int] = ..., creator_display_name: _Optional[str] = ...) -> None: ...
 
 class CampaignSegment(_message.Message):
-    __slots__ = ("tiers", "customer_types", "branches", "relationship_managers", "min_aum", "max_aum", "holds", "lacks", "customers")
+    __slots__ = ("tiers", "customer_types", "branches", "relationship_managers", "min_aum", "max_aum", "holds", "lacks", "customers", "customer_count")
     TIERS_FIELD_NUMBER: _ClassVar[int]
     CUSTOMER_TYPES_FIELD_NUMBER: _ClassVar[int]
     BRANCHES_FIELD_NUMBER: _ClassVar[int]
@@ -281,6 +281,7 @@ class CampaignSegment(_message.Message):
     HOLDS_FIELD_NUMBER: _ClassVar[int]
     LACKS_FIELD_NUMBER: _ClassVar[int]
     CUSTOMERS_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_COUNT_FIELD_NUMBER: _ClassVar[int]
     tiers: _containers.RepeatedScalarFieldContainer[str]
     customer_types: _containers.RepeatedScalarFieldContainer[_customer_pb2.Customer.Type]
     branches: _containers.RepeatedScalarFieldContainer[str]
@@ -290,7 +291,8 @@ class CampaignSegment(_message.Message):
     holds: _containers.RepeatedScalarFieldContainer[_customer_pb2.Account.Type]
     lacks: _containers.RepeatedScalarFieldContainer[_customer_pb2.Account.Type]
     customers: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, tiers: _Optional[_Iterable[str]] = ..., customer_types: _Optional[_Iterable[_Union[_customer_pb2.Customer.Type, str]]] = ..., branches: _Optional[_Iterable[str]] = ..., relationship_managers: _Optional[_Iterable[str]] = ..., min_aum: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., max_aum: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., holds: _Optional[_Iterable[_Union[_customer_pb2.Account.Type, str]]] = ..., lacks: _Optional[_Iterable[_Union[_customer_pb2.Account.Type, str]]] = ..., customers: _Optional[_Iterable[str]] = ...) -> None: ...
+    customer_count: int
+    def __init__(self, tiers: _Optional[_Iterable[str]] = ..., customer_types: _Optional[_Iterable[_Union[_customer_pb2.Customer.Type, str]]] = ..., branches: _Optional[_Iterable[str]] = ..., relationship_managers: _Optional[_Iterable[str]] = ..., min_aum: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., max_aum: _Optional[_Union[_money_pb2.Money, _Mapping]] = ..., holds: _Optional[_Iterable[_Union[_customer_pb2.Account.Type, str]]] = ..., lacks: _Optional[_Iterable[_Union[_customer_pb2.Account.Type, str]]] = ..., customers: _Optional[_Iterable[str]] = ..., customer_count: _Optional[int] = ...) -> None: ...
 
 class CampaignQuota(_message.Message):
     __slots__ = ("assignee", "amount", "count", "target_customer_count", "display_name")
