@@ -73,7 +73,7 @@ def _date(message) -> date | None:
     return date(message.year, message.month, message.day) if message.year else None
 
 
-Held = dict  # rows of one table by primary key, read for a run of events (None: known to be absent)
+Held = dict  # rows of one table by primary key, read for a run of events; a key missing is a row not held
 
 
 def _balance_on(
