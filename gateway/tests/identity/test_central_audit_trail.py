@@ -134,7 +134,7 @@ async def test_records_the_kits_sealer_published_verify_as_intact(identity) -> N
     """The real path: identity changes recorded, sealed by the kit's sealer, published through the outbox, kept by
     the central trail — whose verification then agrees with the sealer's chain."""
     from kam_gateway.identity.service_layer.users import UserDraft
-    from kam_kit.audit import AuditSealer
+    from kam_kit.audit import AuditSealer, record_change
     from kam_kit.db import outbox_table
     from sqlalchemy import select
 
@@ -144,7 +144,14 @@ async def test_records_the_kits_sealer_published_verify_as_intact(identity) -> N
             user_id="",
             initial_password="Kam-Strong-42",
         )
-    assert await AuditSealer(identity.db, service="identity", clock=identity.clock).seal() >= 4
+    # and a record too large for its event to carry the values twice (abridged, kam_kit.audit.recorded_event)
+    listed = [f"customers/{n:032x}" for n in range(10_000)]
+    async with identity.db.transaction() as session:
+        record_change(
+            session, service="identity", actor=None, action="campaigns.update", resource="campaigns/k1",
+            before={"customers": []}, after={"customers": listed}, clock=identity.clock,
+        )  # fmt: skip
+    assert await AuditSealer(identity.db, service="identity", clock=identity.clock).seal() >= 5
     async with identity.db.read() as session:
         payloads = list(
             await session.scalars(
@@ -159,3 +166,6 @@ async def test_records_the_kits_sealer_published_verify_as_intact(identity) -> N
             await on_recorded(session, audit_pb2.AuditRecorded.FromString(payload), META)
     (chain,) = await central.verify()
     assert (chain.service, chain.intact, chain.records) == ("identity", True, len(payloads))
+    assert audit_pb2.AuditRecorded.FromString(payloads[-1]).record.abridged
+    (large,), _, _ = await central.list('action = "campaigns.update"', None, None, 10, "")
+    assert not large.abridged and list(large.after["customers"]) == listed

@@ -260,3 +260,31 @@ async def test_record_values_are_never_logged(db, clock, caplog) -> None:
     await _sealed(db, clock, 2)
     ours = "\n".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records if r.name.startswith("kam_kit"))
     assert "1390000000" not in ours and "13800000000" not in ours
+
+
+async def test_a_large_records_event_carries_its_values_once(db, clock) -> None:
+    """A campaign's 10,000 named customers before and after: as Struct values and again in canonical_json the
+    event would be ≈ 1.9 MB (over NATS's default 1 MB, so nothing after it would ever be published). The event
+    leaves the Struct values out (``abridged``), the chain still verifies from it, and :func:`audit.values_of`
+    gives back exactly what a small record's event carries. A small record's event is whole."""
+    before = {"customers": [f"customers/{n:032x}" for n in range(10_000)]}
+    after = {"customers": [f"customers/{n:032x}" for n in range(10_000, 20_000)]}
+    async with db.transaction() as session:
+        audit.record_change(
+            session, service=SERVICE, actor=ADMIN, action="campaigns.update", resource="campaigns/k1",
+            before=before, after=after, details={"revision": 2}, clock=clock,
+        )  # fmt: skip
+    await _write(db, clock, 1)
+    assert await audit.AuditSealer(db, service=SERVICE, clock=clock).seal() == 2
+    async with db.read() as session:
+        payloads = list(await session.scalars(select(outbox_table.c.payload).order_by(outbox_table.c.seq)))
+    large, small = (audit_pb2.AuditRecorded.FromString(p).record for p in payloads)
+    assert large.abridged and not large.before.fields and not large.after.fields and not large.details.fields
+    assert len(payloads[0]) < 1_000_000 < 2 * len(payloads[0])  # the values once, not twice
+    assert audit.chain_hash(large.prev_hash, large.canonical_json) == large.hash
+    whole = audit.values_of(large)
+    assert not whole.abridged
+    assert list(whole.before["customers"]) == before["customers"]
+    assert list(whole.after["customers"]) == after["customers"] and dict(whole.details) == {"revision": 2}
+    assert not small.abridged and dict(small.before) == {"phone": "13800000000"}
+    assert audit.values_of(small) == small

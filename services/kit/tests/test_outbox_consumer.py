@@ -15,6 +15,7 @@ from kam_kit import events, outbox
 from kam_kit.clock import ManualClock
 from kam_kit.consumer import Batched, EventConsumer, PoisonMessage, Subscription
 from kam_kit.db import Database, outbox_table, parked_events_table, processed_events_table
+from kam_kit.errors import FailedPrecondition
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select, text, update
 from sqlalchemy.engine import make_url
 
@@ -519,3 +520,30 @@ async def test_a_batched_handler_gets_a_fetchs_events_at_once_and_a_failure_one_
         applied = sorted((await session.scalars(select(applied_table.c.name))).all())
     assert applied == ["a", "b", "c", "d", "e", "f", "updated-u"]
     assert await _processed(db, consumer.name) == set(ids) - {ids[6]}
+
+
+async def test_an_event_too_large_to_publish_fails_its_change_and_a_large_one_publishes(
+    db: Database, js, service: str
+) -> None:
+    """An event over MAX_EVENT_BYTES would stop every event after it at the broker: the change that records it
+    fails (FAILED_PRECONDITION, nothing written). One of a few MB publishes (the servers take 8 MB) and the events
+    after it follow."""
+    huge = events_pb2.CustomerCreated(
+        customer=customer_pb2.Customer(name="customers/huge", display_name="x" * (outbox.MAX_EVENT_BYTES + 1))
+    )
+    with pytest.raises(FailedPrecondition) as refused:
+        async with db.transaction() as session:
+            outbox.record(session, _event("before"), service=service)
+            outbox.record(session, huge, service=service)
+    assert refused.value.reason == "EVENT_TOO_LARGE"
+    assert await _count(db, outbox_table) == 0
+    large = events_pb2.CustomerCreated(
+        customer=customer_pb2.Customer(name="customers/large", display_name="x" * 3_000_000)
+    )
+    async with db.transaction() as session:
+        outbox.record(session, large, service=service, resource="customers/large")
+        outbox.record(session, _event("after"), service=service, resource="customers/after")
+    await events.ensure_stream(js, service)
+    assert await outbox.OutboxRelay(db, js, service=service).drain() == 2
+    info = await js.stream_info(events.stream_name(service))
+    assert info.state.messages == 2

@@ -606,6 +606,12 @@ def nats_server_binary() -> Path:
 # ----------------------------------------------------------------------------------------------------- NATS
 
 
+#: What KAM asks of every NATS server (deploy/k8s/base/nats.yaml says the same): messages up to 8 MB — an event
+#: may carry a campaign's 10,000 named customers, and its audit record their values before and after (the default,
+#: 1 MB, is less); the outbox refuses events above ``kam_kit.outbox.MAX_EVENT_BYTES``, below it.
+NATS_CONFIG = "max_payload: 8MB\n"
+
+
 class NatsServer:
     """A local JetStream-enabled ``nats-server`` on a fixed port and store directory.
 
@@ -642,8 +648,11 @@ class NatsServer:
 
     def spec(self) -> ProcessSpec:
         self.store_dir.mkdir(parents=True, exist_ok=True)
+        config = self.store_dir.parent / f"{self.name}.conf"
+        config.write_text(NATS_CONFIG)
         argv = [
             str(nats_server_binary()),
+            "--config", str(config),
             "--addr", self.host,
             "--port", str(self.port),
             "--http_port", str(self.monitor_port),

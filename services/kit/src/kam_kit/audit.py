@@ -396,6 +396,34 @@ def _struct(value: Mapping[str, Any]) -> struct_pb2.Struct:
     return struct
 
 
+#: An ``AuditRecorded`` event larger than this carries its record's values once, in ``canonical_json``.
+ABRIDGE_BYTES = 256 * 1024
+
+
+def recorded_event(record: audit_pb2.AuditRecord) -> audit_pb2.AuditRecorded:
+    """The event of a sealed record. A large one (a campaign's 10,000 named customers before and after: ≈ 1 MB
+    as ``Struct`` values and again in ``canonical_json``) leaves ``before``, ``after`` and ``details`` out and says
+    so (``abridged``): they are in ``canonical_json`` whole, so the event is half the size and the chain stays
+    verifiable from it (:func:`values_of` gives them back)."""
+    event = audit_pb2.AuditRecorded(record=record)  # a copy of ``record``
+    if event.ByteSize() > ABRIDGE_BYTES and record.canonical_json:
+        for name in ("before", "after", "details"):
+            event.record.ClearField(name)
+        event.record.abridged = True
+    return event
+
+
+def values_of(record: audit_pb2.AuditRecord) -> audit_pb2.AuditRecord:
+    """``record`` with ``before``, ``after`` and ``details`` filled in from ``canonical_json`` when its event left
+    them out (:func:`recorded_event`); else as it is."""
+    if record.abridged:
+        whole = json.loads(record.canonical_json)
+        for name in ("before", "after", "details"):
+            getattr(record, name).update(whole.get(name) or {})
+        record.abridged = False
+    return record
+
+
 def to_proto(row: Any, *, sequence: int, prev_hash: str, hash_: str, canonical: str) -> audit_pb2.AuditRecord:
     record = audit_pb2.AuditRecord(
         record_id=row.record_id,
@@ -531,10 +559,8 @@ class AuditSealer:
                 sealed.append(
                     {"_id": row.id, "_sequence": sequence, "_prev_hash": prev_hash, "_hash": digest}
                 )
-                event_ = audit_pb2.AuditRecorded(
-                    record=to_proto(
-                        row, sequence=sequence, prev_hash=prev_hash, hash_=digest, canonical=canonical
-                    )
+                event_ = recorded_event(
+                    to_proto(row, sequence=sequence, prev_hash=prev_hash, hash_=digest, canonical=canonical)
                 )
                 recorded.append((event_, row.resource, row.record_id))
                 prev_hash = digest

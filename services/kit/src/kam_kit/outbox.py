@@ -4,6 +4,10 @@ A service writes its events with :func:`record` through the same ``AsyncSession`
 so both commit or neither does. :class:`OutboxRelay` then publishes pending rows to JetStream in order, in
 batches, with ``Nats-Msg-Id`` = event id (the stream's duplicate window drops a re-publish after a crash between
 publish and mark), and marks them published. A broker outage only delays publishing; nothing is lost.
+
+An event the broker would refuse (over its ``max_payload``) would stop every event after it, so :func:`record`
+refuses one over :data:`MAX_EVENT_BYTES` in the change's own transaction (the change fails with
+``FAILED_PRECONDITION``, reason ``EVENT_TOO_LARGE``), and the relay names the cause if a broker's limit is lower.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from google.protobuf.message import Message
+from nats.errors import MaxPayloadError
 from nats.js import JetStreamContext
 from opentelemetry import propagate, trace
 from opentelemetry.trace import Span, SpanKind
@@ -26,8 +31,13 @@ from sqlalchemy.orm import Session
 from kam_kit import bulk, events, telemetry
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.db import Database, outbox_table
+from kam_kit.errors import FailedPrecondition
 
 log = logging.getLogger(__name__)
+
+#: The largest event :func:`record` takes: 6 MiB, under the 8 MB ``max_payload`` every KAM NATS server is
+#: configured with (kam_devkit.procs.NATS_CONFIG, deploy/k8s/base/nats.yaml), leaving room for the headers.
+MAX_EVENT_BYTES = 6 * 1024 * 1024
 
 
 def record(
@@ -44,6 +54,13 @@ def record(
     The current trace context is stored with it, so the publish span (and through it every consumer) joins the
     trace of the request that caused the change.
     """
+    payload = message.SerializeToString()
+    if len(payload) > MAX_EVENT_BYTES:
+        raise FailedPrecondition(
+            f"变更过大，无法发布其事件 (the change is too large to publish: its event "
+            f"{message.DESCRIPTOR.name} is {len(payload):,} bytes, at most {MAX_EVENT_BYTES:,})",
+            reason="EVENT_TOO_LARGE",
+        )
     now = clock.now().astimezone(UTC)
     event_id = event_id or _new_event_id(now)
     # Only what the relay cannot derive from the row is stored: the event's resource and the trace context.
@@ -58,7 +75,7 @@ def record(
             "subject": events.subject_for(service, message, events.partition_for(resource)),
             "event_type": message.DESCRIPTOR.full_name,
             "headers": headers,
-            "payload": message.SerializeToString(),
+            "payload": payload,
             "created_at": now,
         }
     )
@@ -202,9 +219,16 @@ class OutboxRelay:
                 raise
             except Exception as exc:  # noqa: BLE001 - any broker/database failure: retry later
                 self._failures.add(1, {"service": self.service})
-                log.warning(
-                    "outbox publish failed; will retry", extra={"error": repr(exc), "retry_in": backoff}
-                )
+                if isinstance(exc, MaxPayloadError):  # nothing gets past that event until the broker takes it
+                    log.error(
+                        "outbox publish stopped: an event is larger than the broker's max_payload; configure "
+                        "NATS with max_payload: 8MB (docs/operations.md); will retry",
+                        extra={"error": repr(exc), "retry_in": backoff},
+                    )
+                else:
+                    log.warning(
+                        "outbox publish failed; will retry", extra={"error": repr(exc), "retry_in": backoff}
+                    )
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
                 continue

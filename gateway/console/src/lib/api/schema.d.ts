@@ -3676,6 +3676,12 @@ export interface components {
          *      and `canonical_json`.
          */
         "kam.audit.v1.AuditRecord": {
+            /**
+             * @description Set in an `AuditRecorded` event whose record is large (over 256 KiB, e.g. a campaign's 10,000 named
+             *      customers before and after): `before`, `after` and `details` are left empty there and travel once, inside
+             *      `canonical_json`, which holds them whole. A reader of the event takes them from it (the central trail does).
+             */
+            readonly abridged?: boolean;
             /** @description What was done, `<collection>.<verb>`: `customers.update`, `contacts.delete`, `customers.view` … */
             readonly action?: string;
             /** @description Who: the token's subject, e.g. `users/rm_zhang` or a service name; empty for the service itself. */

@@ -20,7 +20,7 @@ from typing import Any
 from google.protobuf import json_format
 from kam.audit.v1 import audit_pb2
 from kam_kit import bulk, pagination
-from kam_kit.audit import GENESIS, chain_hash
+from kam_kit.audit import GENESIS, chain_hash, values_of
 from kam_kit.clock import Clock
 from kam_kit.db import Database
 from kam_kit.events import EventMeta
@@ -72,6 +72,7 @@ async def on_recorded(session: AsyncSession, event: audit_pb2.AuditRecorded, met
     record = event.record
     if not record.service or record.sequence <= 0:
         return
+    values_of(record)  # a large record's event carried its values only in canonical_json
     row = {
         "service": record.service,
         "sequence": record.sequence,

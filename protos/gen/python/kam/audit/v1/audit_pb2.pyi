@@ -13,7 +13,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class AuditRecord(_message.Message):
-    __slots__ = ("record_id", "service", "sequence", "hash", "prev_hash", "kind", "occur_time", "actor", "actor_kind", "actor_display_name", "actor_roles", "actor_org_unit", "action", "resource", "before", "after", "details", "address", "client", "request_id", "trace_id", "canonical_json")
+    __slots__ = ("record_id", "service", "sequence", "hash", "prev_hash", "kind", "occur_time", "actor", "actor_kind", "actor_display_name", "actor_roles", "actor_org_unit", "action", "resource", "before", "after", "details", "address", "client", "request_id", "trace_id", "canonical_json", "abridged")
     class Kind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         KIND_UNSPECIFIED: _ClassVar[AuditRecord.Kind]
@@ -54,6 +54,7 @@ class AuditRecord(_message.Message):
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     TRACE_ID_FIELD_NUMBER: _ClassVar[int]
     CANONICAL_JSON_FIELD_NUMBER: _ClassVar[int]
+    ABRIDGED_FIELD_NUMBER: _ClassVar[int]
     record_id: str
     service: str
     sequence: int
@@ -76,7 +77,8 @@ class AuditRecord(_message.Message):
     request_id: str
     trace_id: str
     canonical_json: str
-    def __init__(self, record_id: _Optional[str] = ..., service: _Optional[str] = ..., sequence: _Optional[int] = ..., hash: _Optional[str] = ..., prev_hash: _Optional[str] = ..., kind: _Optional[_Union[AuditRecord.Kind, str]] = ..., occur_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., actor: _Optional[str] = ..., actor_kind: _Optional[_Union[AuditRecord.ActorKind, str]] = ..., actor_display_name: _Optional[str] = ..., actor_roles: _Optional[_Iterable[str]] = ..., actor_org_unit: _Optional[str] = ..., action: _Optional[str] = ..., resource: _Optional[str] = ..., before: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., after: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., details: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., address: _Optional[str] = ..., client: _Optional[str] = ..., request_id: _Optional[str] = ..., trace_id: _Optional[str] = ..., canonical_json: _Optional[str] = ...) -> None: ...
+    abridged: bool
+    def __init__(self, record_id: _Optional[str] = ..., service: _Optional[str] = ..., sequence: _Optional[int] = ..., hash: _Optional[str] = ..., prev_hash: _Optional[str] = ..., kind: _Optional[_Union[AuditRecord.Kind, str]] = ..., occur_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., actor: _Optional[str] = ..., actor_kind: _Optional[_Union[AuditRecord.ActorKind, str]] = ..., actor_display_name: _Optional[str] = ..., actor_roles: _Optional[_Iterable[str]] = ..., actor_org_unit: _Optional[str] = ..., action: _Optional[str] = ..., resource: _Optional[str] = ..., before: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., after: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., details: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., address: _Optional[str] = ..., client: _Optional[str] = ..., request_id: _Optional[str] = ..., trace_id: _Optional[str] = ..., canonical_json: _Optional[str] = ..., abridged: _Optional[bool] = ...) -> None: ...
 
 class AuditRecorded(_message.Message):
     __slots__ = ("record",)
