@@ -722,13 +722,8 @@ class BatchWriter:
                 )
             by_customer.setdefault(account.customer_id, []).append(history)
         for customer_id, histories in by_customer.items():
-            outbox.record(
-                session,
-                events_pb2.CustomerHistoryCopied(customer=f"customers/{customer_id}", accounts=histories),
-                service=SERVICE,
-                clock=self.clock,
-                resource=f"customers/{customer_id}",
-            )
+            for event in history_events(f"customers/{customer_id}", histories):
+                outbox.record(session, event, service=SERVICE, clock=self.clock, resource=event.customer)
 
     async def _write_contacts(
         self, session, details: BatchDetails, ids: dict[str, str], now: datetime
@@ -925,3 +920,29 @@ def _proto_field(column: str) -> str:
         "repayment_state": "state",
         "credit_limit": "balance",
     }.get(column, column)
+
+
+#: A customer's copied history is published in events of at most about this size (an account's history is never
+#: split): a corporate customer with hundreds of accounts would otherwise make one event of many MB, over what
+#: the broker takes (the outbox refuses events over ``kam_kit.outbox.MAX_EVENT_BYTES``).
+HISTORY_EVENT_BYTES = 512 * 1024
+
+
+def history_events(
+    customer: str, histories: list[events_pb2.AccountHistory], limit: int = HISTORY_EVENT_BYTES
+) -> list[events_pb2.CustomerHistoryCopied]:
+    """``CustomerHistoryCopied`` events of one customer's accounts, in order, each of whole accounts and — unless
+    one account alone is larger — at most ``limit`` bytes of them."""
+    out: list[events_pb2.CustomerHistoryCopied] = []
+    chunk: list[events_pb2.AccountHistory] = []
+    size = 0
+    for history in histories:
+        n = history.ByteSize()
+        if chunk and size + n > limit:
+            out.append(events_pb2.CustomerHistoryCopied(customer=customer, accounts=chunk))
+            chunk, size = [], 0
+        chunk.append(history)
+        size += n
+    if chunk:
+        out.append(events_pb2.CustomerHistoryCopied(customer=customer, accounts=chunk))
+    return out
