@@ -122,10 +122,8 @@ async def _maturities_on(
 async def profiles_on(session: AsyncSession, day: date) -> dict[str, mining.CustomerProfile]:
     """Every customer's profile at the end of ``day``, from the store."""
     samples = [await _aum_on(session, day - timedelta(days=30 * k)) for k in range(12)]
-    aum_90, aum_180 = (
-        samples[3],
-        samples[6],
-    )  # 90 and 180 days back are samples already (12 as-of reads, not 14)
+    # 90 and 180 days back are among the samples (twelve as-of reads, not fourteen)
+    aum_90, aum_180 = samples[3], samples[6]
     held, held_90 = await _held_on(session, day), await _held_on(session, day - timedelta(days=90))
     window = (TransactionDay.day > day - timedelta(days=90), TransactionDay.day <= day)
     flows = {
