@@ -18,7 +18,8 @@ from typing import Any
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from kam_customer.adapters.orm import ContactRow, CustomerGroupMemberRow, CustomerRow
+from kam_customer.adapters.orm import ContactRow, CustomerGroupMemberRow, CustomerMetricsRow, CustomerRow
+from kam_customer.adapters.protomap import METRICS_JOINED
 
 
 class AbstractCustomerRepository(abc.ABC):
@@ -73,7 +74,13 @@ class SqlAlchemyCustomerRepository(AbstractCustomerRepository):
 
 
 CUSTOMERS = CustomerRow.__table__
-_CUSTOMER_BY_ID = select(CUSTOMERS).where(CUSTOMERS.c.id == bindparam("id"))
+#: A customer with its latest metrics (:data:`~kam_customer.adapters.protomap.METRICS_JOINED`): a get renders both
+#: from one statement.
+_CUSTOMER_BY_ID = (
+    select(CUSTOMERS, *METRICS_JOINED)
+    .outerjoin(CustomerMetricsRow, CustomerMetricsRow.customer_id == CUSTOMERS.c.id)
+    .where(CUSTOMERS.c.id == bindparam("id"))
+)
 _GROUP_OF = select(CustomerGroupMemberRow.group_id).where(
     CustomerGroupMemberRow.customer_id == bindparam("id")
 )
@@ -88,6 +95,7 @@ class CoreCustomerReader(AbstractCustomerRepository):
         self.connection = connection
 
     async def get(self, customer_id: str) -> CustomerRow | None:
+        """The customer's row, which also holds its metrics' columns (``metrics_…``, None without metrics)."""
         row = (await self.connection.execute(_CUSTOMER_BY_ID, {"id": customer_id})).first()
         return row  # type: ignore[return-value]  # a Row read like the ORM object: the same attribute names
 

@@ -172,17 +172,23 @@ class CustomerServicer(LifecycleApi, GroupsApi, pb_grpc.CustomerServiceServicer)
 
     async def GetCustomer(self, request: pb.GetCustomerRequest, context) -> pb.GetCustomerResponse:
         row = await self.customers.get(request.name, current_identity())
-        return pb.GetCustomerResponse(customer=(await self._render([row]))[0])
+        return pb.GetCustomerResponse(customer=(await self._render([row], joined=True))[0])
 
-    async def _render(self, rows: list) -> list:
+    async def _render(self, rows: list, *, joined: bool = False) -> list:
         """Customers as messages, masked for the caller, with their branch's and manager's display names and
-        their latest metrics (a bounded number of queries for a whole page, whatever its size)."""
+        their latest metrics (a bounded number of queries for a whole page, whatever its size). ``joined``: the
+        rows hold their metrics (read with ``protomap.METRICS_JOINED``), else they are read here."""
         masked = masked_for_caller(audit.customers_shown, rows)
         names_ = await self.standing.assignments(rows)
-        metrics = await self.listing.metrics([row.id for row in rows])
+        if joined:
+            metrics, prefix = protomap.joined_metrics(rows), protomap.METRICS_PREFIX
+        else:
+            metrics, prefix = await self.listing.metrics([row.id for row in rows]), ""
         messages = []
         for row in rows:
-            message = customer_to_proto(row, masked=masked, metrics=metrics.get(row.id))
+            message = customer_to_proto(
+                row, masked=masked, metrics=metrics.get(row.id), metrics_prefix=prefix
+            )
             message.branch_display_name = names_[row.id].branch_display_name
             message.relationship_manager_display_name = names_[row.id].relationship_manager_display_name
             messages.append(message)
@@ -201,7 +207,7 @@ class CustomerServicer(LifecycleApi, GroupsApi, pb_grpc.CustomerServiceServicer)
             identity=current_identity(),
         )
         return pb.ListCustomersResponse(
-            customers=await self._render(rows),
+            customers=await self._render(rows, joined=True),
             next_page_token=self.pages.next(offset, len(rows), offset + len(rows) < total, bound),
             total_size=total,
         )

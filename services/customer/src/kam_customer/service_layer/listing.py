@@ -11,11 +11,11 @@ from typing import Any
 
 from kam_kit.auth import Identity
 from kam_kit.db import Database
-from sqlalchemy import ColumnElement, Index, case, func, literal, select
+from sqlalchemy import ColumnElement, Index, bindparam, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_customer.adapters.orm import ContactRow, CustomerMetricsRow, CustomerRow
-from kam_customer.adapters.protomap import METRICS_COLUMNS
+from kam_customer.adapters.protomap import METRICS_COLUMNS, METRICS_JOINED
 from kam_customer.adapters.scope import customer_condition, customer_for, scope_for
 from kam_customer.domain import names
 from kam_customer.service_layer.filters import order_keys
@@ -36,6 +36,12 @@ LISTING_INDEXES = tuple(
     for name in ("display_name", "create_time", "update_time")
 )
 
+_METRICS = CustomerMetricsRow.__table__
+#: Built once (a statement built per call costs its construction and its cache key: docs/performance.md, round 6).
+_METRICS_OF = select(*(_METRICS.c[name] for name in METRICS_COLUMNS)).where(
+    _METRICS.c.customer_id.in_(bindparam("ids", expanding=True))
+)
+
 
 class CustomerListing:
     def __init__(self, db: Database) -> None:
@@ -50,6 +56,7 @@ class CustomerListing:
         order_by: str = "",
         identity: Identity | None = None,
     ) -> tuple[list[CustomerRow], int]:
+        """A page of customers, each row holding its metrics' columns too (``metrics_…``), and the total."""
         keys = order_keys(order_by, ORDER_FIELDS) or DEFAULT_ORDER
         conditions = list(conditions)
         columns = await _order_columns(self.db, [name for name, _ in keys])
@@ -59,9 +66,12 @@ class CustomerListing:
             restrict = customer_condition(await scope_for(connection, identity))
             if restrict is not None:
                 conditions.append(restrict)
-            query = select(CustomerRow.__table__).where(*conditions)
-            if any(name in AUM_FIELDS for name, _ in keys):
-                query = query.outerjoin(CustomerMetricsRow, CustomerMetricsRow.customer_id == CustomerRow.id)
+            # the page's metrics joined (one statement: protomap.joined_metrics reads them)
+            query = (
+                select(CustomerRow.__table__, *METRICS_JOINED)
+                .outerjoin(CustomerMetricsRow, CustomerMetricsRow.customer_id == CustomerRow.id)
+                .where(*conditions)
+            )
             order = [columns[name].desc() if descending else columns[name].asc() for name, descending in keys]
             # Ties: the id, in the direction of the last key, so one index serves e.g. ``create_time desc``.
             tie_break = CustomerRow.id.desc() if keys[-1][1] else CustomerRow.id.asc()
@@ -76,13 +86,8 @@ class CustomerListing:
         them, by id: one query for a whole page (``customer_id IN (…)``, a primary-key read for one customer)."""
         if not customer_ids:
             return {}
-        table = CustomerMetricsRow.__table__
         async with self.db.reading() as connection:
-            rows = await connection.execute(
-                select(*(table.c[name] for name in METRICS_COLUMNS)).where(
-                    table.c.customer_id.in_(set(customer_ids))
-                )
-            )
+            rows = await connection.execute(_METRICS_OF, {"ids": list(set(customer_ids))})
             return {row.customer_id: row for row in rows}
 
 
