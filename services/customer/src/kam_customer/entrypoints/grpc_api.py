@@ -249,7 +249,7 @@ class CustomerServicer(LifecycleApi, GroupsApi, pb_grpc.CustomerServiceServicer)
         if not masked:
             audit.matches_shown(page)
         audit.searched(request.query, page, masked=masked)
-        customers = await self._render([row for _, row in page])
+        customers = await self._render([row for _, row in page], joined=True)
         return pb.SearchCustomersResponse(
             results=[
                 pb.CustomerSearchResult(

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from kam_kit.scope import DataScope
 from sqlalchemy import and_, bindparam, literal, select, union_all
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from kam_customer.adapters.orm import CustomerRow
 from kam_customer.domain.customers import CORPORATE
@@ -74,7 +74,7 @@ class Hit:
 
 
 async def search(
-    session: AsyncSession,
+    session: AsyncSession | AsyncConnection,
     query: str,
     scope: DataScope,
     *,
@@ -122,7 +122,7 @@ async def search(
 
 
 async def _lookup(
-    session: AsyncSession,
+    session: AsyncSession | AsyncConnection,
     probes: list[text.Probe],
     scope: DataScope,
     need: int,

@@ -7,14 +7,20 @@ from collections.abc import Mapping
 from kam_kit.auth import Identity
 from kam_kit.db import Database
 from kam_kit.errors import InvalidArgument
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
-from kam_customer.adapters.orm import CustomerRow
+from kam_customer.adapters.orm import CustomerMetricsRow, CustomerRow
+from kam_customer.adapters.protomap import METRICS_JOINED
 from kam_customer.adapters.scope import scope_for
 from kam_customer.search.query import Hit, search
 
 MAX_QUERY_LENGTH = 100
 CUSTOMERS = CustomerRow.__table__
+_CUSTOMERS_OF = (
+    select(CUSTOMERS, *METRICS_JOINED)
+    .outerjoin(CustomerMetricsRow, CustomerMetricsRow.customer_id == CUSTOMERS.c.id)
+    .where(CUSTOMERS.c.id.in_(bindparam("ids", expanding=True)))
+)
 
 
 class SearchService:
@@ -31,7 +37,8 @@ class SearchService:
         filters: Mapping[str, object] | None = None,
         masked: bool = False,
     ) -> tuple[list[tuple[Hit, CustomerRow]], bool]:
-        """The page of (hit, customer) in rank order and whether more results follow. ``filters``: customer
+        """The page of (hit, customer) in rank order and whether more results follow; each customer's row holds its
+        metrics' columns too (``metrics_…``). ``filters``: customer
         column → required value (``type``, ``tier``, ``branch``, ``relationship_manager``, ``key_customer``)."""
         if not query.strip():
             raise InvalidArgument.for_field("query", "请输入搜索内容 (must not be empty)")
@@ -39,18 +46,15 @@ class SearchService:
             raise InvalidArgument.for_field(
                 "query", f"最长{MAX_QUERY_LENGTH}个字符 (at most {MAX_QUERY_LENGTH})"
             )
-        async with self.db.read() as session:
-            scope = await scope_for(session, identity)
+        async with self.db.reading() as connection:  # Core, as the listing (docs/performance.md, round 6)
+            scope = await scope_for(connection, identity)
             hits = await search(
-                session, query, scope, limit=limit, offset=offset, filters=filters or {}, masked=masked
+                connection, query, scope, limit=limit, offset=offset, filters=filters or {}, masked=masked
             )
             ids = [hit.customer_id for hit in hits[:limit]]
             rows = (
-                {
-                    row.id: row
-                    for row in (  # table rows, not ORM objects (rendered and dropped)
-                        await session.execute(select(CUSTOMERS).where(CUSTOMERS.c.id.in_(ids)))
-                    ).all()
+                {  # table rows, not ORM objects (rendered and dropped), with their metrics (METRICS_JOINED)
+                    row.id: row for row in (await connection.execute(_CUSTOMERS_OF, {"ids": ids})).all()
                 }
                 if ids
                 else {}
