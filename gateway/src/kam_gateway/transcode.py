@@ -18,6 +18,7 @@ from google.protobuf import json_format, message_factory
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.message import Message
 
+from kam_gateway import protojson
 from kam_gateway.fieldpath import (
     WELL_KNOWN_SCALARS,
     is_map,
@@ -316,9 +317,9 @@ def _add_param(
 
 
 def to_json(message: Message) -> Any:
-    return json_format.MessageToDict(
-        message, always_print_fields_with_no_presence=True, preserving_proto_field_name=False
-    )
+    """The message's JSON value: ``json_format.MessageToDict`` with every field without presence printed, by a
+    planned conversion several times faster (:mod:`kam_gateway.protojson`)."""
+    return protojson.to_dict(message)
 
 
 def render_response(route: Route, response: Message) -> Any:
