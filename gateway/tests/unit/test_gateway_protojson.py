@@ -172,3 +172,17 @@ def test_a_timestamp_prints_as_its_to_json_string_at_the_ends_of_its_range() -> 
     for seconds, nanos in ((-62_135_596_801, 0), (253_402_300_800, 0), (0, -1)):
         with pytest.raises(ValueError):
             protojson.to_dict(timestamp_pb2.Timestamp(seconds=seconds, nanos=nanos))
+
+
+def test_an_answer_is_compact_utf8_json_as_starlettes_and_falls_back_for_what_orjson_refuses() -> None:
+    import json
+
+    from kam_gateway.app import JsonAnswer
+    from starlette.responses import JSONResponse
+
+    body = {"displayName": "张伟", "totalSize": 200, "items": [1.5, None, True], "nested": {"k": "v"}}
+    answer = JsonAnswer(body)
+    assert answer.body == JSONResponse(body).body
+    assert "张伟".encode() in answer.body and answer.headers["content-type"] == "application/json"
+    huge = {"n": 2**70}  # beyond orjson's 64 bits: Starlette's encoding
+    assert json.loads(JsonAnswer(huge).body) == huge
