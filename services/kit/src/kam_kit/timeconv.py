@@ -23,5 +23,13 @@ def to_timestamp(value: datetime) -> timestamp_pb2.Timestamp:
     )
 
 
+def set_timestamp(target: timestamp_pb2.Timestamp, value: datetime) -> None:
+    """``target`` (a message's Timestamp field) set to ``value`` in place: no Timestamp made and copied in, a
+    microsecond less per field than ``to_timestamp`` (a page renders two per customer)."""
+    delta = aware(value) - _EPOCH
+    target.seconds = delta.days * 86400 + delta.seconds
+    target.nanos = delta.microseconds * 1000
+
+
 def from_timestamp(ts: timestamp_pb2.Timestamp) -> datetime:
     return ts.ToDatetime(tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""Datetime → Timestamp conversion agrees with protobuf's own FromDatetime."""
+"""Datetime → Timestamp conversion (a new one or in place) agrees with protobuf's own FromDatetime."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from google.protobuf import timestamp_pb2
-from kam_kit.timeconv import from_timestamp, to_timestamp
+from kam_kit.timeconv import from_timestamp, set_timestamp, to_timestamp
 
 
 @pytest.mark.parametrize(
@@ -26,3 +26,6 @@ def test_to_timestamp_matches_protobuf(value: datetime) -> None:
     assert (got.seconds, got.nanos) == (expected.seconds, expected.nanos)
     assert 0 <= got.nanos < 1_000_000_000
     assert from_timestamp(got) == (value if value.tzinfo else value.replace(tzinfo=UTC))
+    in_place = timestamp_pb2.Timestamp(seconds=12345, nanos=678)  # overwritten whole
+    set_timestamp(in_place, value)
+    assert in_place == expected

@@ -8,7 +8,7 @@ from typing import Any
 
 from google.type import date_pb2, money_pb2
 from kam.customer.v1 import customer_pb2, customer_service_pb2
-from kam_kit.timeconv import to_timestamp
+from kam_kit.timeconv import set_timestamp, to_timestamp
 
 from kam_customer.adapters import pii
 from kam_customer.adapters.orm import (
@@ -120,8 +120,6 @@ def customer_to_proto(
         branch=row.branch,
         relationship_manager=row.relationship_manager,
         tier=row.tier,
-        create_time=to_timestamp(row.create_time),
-        update_time=to_timestamp(row.update_time),
         etag=domain.etag_for(row.version),
         legal_representative=row.legal_representative,
         industry=row.industry,
@@ -130,6 +128,8 @@ def customer_to_proto(
         state=STATE_TO_PROTO.get(row.state, Customer.STATE_UNSPECIFIED),
         source=SOURCE_TO_PROTO.get(row.source, Customer.SOURCE_UNSPECIFIED),
     )
+    set_timestamp(message.create_time, row.create_time)
+    set_timestamp(message.update_time, row.update_time)
     if metrics is not None:
         message.metrics.CopyFrom(metrics_to_proto(metrics, metrics_prefix))
     return pii.render(message, masked)
