@@ -53,7 +53,7 @@ metadata:
   labels:
     app.kubernetes.io/name: kam-{name}
 spec:
-  selector:
+{cluster_ip}  selector:
     app.kubernetes.io/name: kam-{name}
   ports:
     - name: grpc
@@ -349,6 +349,10 @@ def workload(entry: Service) -> str:
         "generated": GENERATED,
         "component": "gateway" if gateway else "service",
         "port": entry.grpc_port,
+        # a backend's Service is headless: its name resolves to every ready pod, and the gateway's channel
+        # (``dns:///``, round robin: kam_kit.grpcclient) spreads its calls over them instead of pinning them to
+        # the one pod its single connection through a cluster IP would reach
+        "cluster_ip": "" if gateway else "  clusterIP: None\n",
         "service_http": (
             f"    - name: http\n      port: {GATEWAY_HTTP_PORT}\n      targetPort: http\n      appProtocol: http\n"
             if gateway
@@ -375,6 +379,13 @@ def workload(entry: Service) -> str:
     return WORKLOAD.format(**fields) + BACKUPS_CLAIM.format(name=entry.name)
 
 
+def address(entry: Service) -> str:
+    """Where the gateway reaches a process: every pod of a backend (its headless Service's DNS name, looked up
+    again when a connection breaks or ages out), the gateway's own gRPC through its Service."""
+    plain = f"kam-{entry.name}:{entry.grpc_port}"
+    return plain if entry is registry.GATEWAY else f"dns:///{plain}"
+
+
 def config(services: tuple[Service, ...]) -> str:
     lines = [
         "# Non-secret configuration shared by every KAM process (12-factor: all of it is environment).",
@@ -389,7 +400,11 @@ def config(services: tuple[Service, ...]) -> str:
     ]
     ordered = (*services, registry.GATEWAY)
     lines += [f'  {e.env("GRPC_PORT")}: "{e.grpc_port}"' for e in ordered]
-    lines += [f'  {e.env("ADDR")}: "kam-{e.name}:{e.grpc_port}"' for e in ordered]
+    lines += [f'  {e.env("ADDR")}: "{address(e)}"' for e in ordered]
+    lines += [
+        "  # A client connection older than this is asked to reconnect, so the gateway finds pods started since.",
+        '  KAM_GRPC_MAX_CONNECTION_AGE_SECONDS: "300"',
+    ]
     lines += [
         '  # Traces/metrics are exported only when an OTLP endpoint is set, e.g. "http://otel-collector:4317".',
         '  # OTEL_EXPORTER_OTLP_ENDPOINT: "http://otel-collector:4317"',

@@ -28,7 +28,6 @@ from pathlib import Path
 
 import bench_create
 import bench_read_path
-import grpc
 from kam.customer.v1 import customer_service_pb2_grpc as pb_grpc
 from kam_devkit.testing import GATEWAY
 from loadgen import HttpConnection, Stats, closed_loop, kam_stack, load_arguments, open_loop
@@ -71,17 +70,18 @@ async def main() -> None:
         parser.error("--profile needs py-spy on the PATH")
     print(
         f"# CPU per call, {os.cpu_count()} cores, {'PostgreSQL' if args.postgres else 'SQLite'}, "
+        f"{args.replicas} customer process{'es' if args.replicas > 1 else ''}, "
         f"{'through the gateway' if args.gateway else 'direct gRPC'}, "
         + (f"open loop {args.rate:g}/s" if args.open else f"closed loop {args.concurrency} clients")
         + f" × {args.seconds:g} s"
     )
-    async with kam_stack(args.postgres) as stack:
+    async with kam_stack(args.postgres, args.replicas) as stack:
         supervisor = stack.kam.supervisor
         pids = {name: pid for name in supervisor.names if (pid := supervisor.pid(name)) is not None}
         tokens = {user: await stack.login(user) for user in args.callers.split(",")}
         admin = tokens.get("admin") or await stack.login("admin")
         reads = bench_read_path.operations(await stack.create_customers(admin, 200))
-        async with grpc.aio.insecure_channel(stack.kam.grpc_addr("customer")) as channel:
+        async with stack.customer_channel() as channel:
             stub = pb_grpc.CustomerServiceStub(channel)
             for user, token in tokens.items():
                 crowd = stack.colleagues(token, 32)

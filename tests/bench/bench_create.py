@@ -26,7 +26,6 @@ import json
 import os
 from datetime import UTC, datetime
 
-import grpc
 from bench_read_path import _commit, _Direct, _load, grpc_ceiling
 from kam.customer.v1 import customer_pb2
 from kam.customer.v1 import customer_service_pb2 as pb
@@ -91,13 +90,13 @@ async def main() -> None:
     )
     ceiling = await grpc_ceiling(args.seconds, args.concurrency)
     print(f"{'raw grpc.aio unary ceiling (health Check, in-process)':<44} {ceiling.line()}")
-    async with kam_stack(args.postgres) as stack:
+    async with kam_stack(args.postgres, args.replicas) as stack:
         crowd = stack.colleagues(await stack.login("admin"), args.crowd)
         http = HttpConnection.connector(
             stack.kam.gateway_url,
             *({"Authorization": f"Bearer {token}"} for token in crowd),
         )
-        async with grpc.aio.insecure_channel(stack.kam.grpc_addr("customer")) as channel:
+        async with stack.customer_channel() as channel:
             stub = pb_grpc.CustomerServiceStub(channel)
             direct = _Direct.connector(stub, *((("authorization", f"Bearer {token}"),) for token in crowd))
             await closed_loop(http, via_gateway, 1.0, args.concurrency)  # warm-up

@@ -244,7 +244,8 @@ async def main() -> None:
     engine = "PostgreSQL" if args.postgres else "SQLite"
     print(
         f"# read path benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {_commit()}: {os.cpu_count()} cores "
-        f"(client, gateway, customer service and NATS share them), {engine}; {args.customers} customers; "
+        f"(client, gateway, customer service{f' ×{args.replicas}' if args.replicas > 1 else ''} and NATS share "
+        f"them), {engine}; {args.customers} customers; "
         f"{args.crowd} callers per role; closed loop {args.concurrency} clients × {args.seconds:g} s, open loop "
         f"{args.rate:g} req/s × {args.seconds:g} s; {_load()}"
     )
@@ -252,12 +253,12 @@ async def main() -> None:
     print(f"{'raw grpc.aio unary ceiling (health Check, in-process)':<58} {ceiling.line()}")
 
     rows: list[Row] = []
-    async with kam_stack(args.postgres) as stack:
+    async with kam_stack(args.postgres, args.replicas) as stack:
         tokens = {user: await stack.login(user) for user, _ in callers}
         admin = tokens.get("admin") or await stack.login("admin")
         customers = await stack.create_customers(admin, args.customers)
         ops = operations(customers)
-        async with grpc.aio.insecure_channel(stack.kam.grpc_addr("customer")) as channel:
+        async with stack.customer_channel() as channel:
             stub = pb_grpc.CustomerServiceStub(channel)
             for user, caller in callers:
                 crowd = stack.colleagues(tokens[user], args.crowd)

@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import contextlib
 import itertools
-import os
 import secrets
 import tempfile
 import time
@@ -24,14 +23,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
+import grpc
 import httpx
 from kam_customer.domain.identifiers import resident_id_check_char
-from kam_devkit.testing import DEFAULT_POSTGRES_URL, GATEWAY, KamProcesses, _postgres_execute
-from kam_kit import auth
+from kam_devkit.testing import DEFAULT_POSTGRES_URL, DEMO_PASSWORD, GATEWAY, KamProcesses, _postgres_execute
+from kam_kit import auth, grpcclient
 from kam_kit.clock import SYSTEM_CLOCK
 from sqlalchemy.engine import make_url
-
-DEMO_PASSWORD = os.environ.get("KAM_DEMO_PASSWORD", "kam-demo-2026")
 
 
 class Client(Protocol):
@@ -85,6 +83,13 @@ def load_arguments(doc: str | None, *, what: str = "requests") -> argparse.Argum
         help="run the services on fresh PostgreSQL databases created through URL (dropped afterwards; "
         f"default {DEFAULT_POSTGRES_URL}) instead of SQLite",
     )
+    parser.add_argument(
+        "--replicas",
+        type=int,
+        default=1,
+        help="processes of the customer service, sharing its database; the gateway and the direct client "
+        "spread their calls over them (default 1)",
+    )
     return parser
 
 
@@ -105,6 +110,10 @@ class KamStack:
 
     kam: KamProcesses
     http: httpx.AsyncClient
+
+    def customer_channel(self) -> grpc.aio.Channel:
+        """A channel to the customer service that spreads its calls over every replica (``--replicas``)."""
+        return grpc.aio.insecure_channel(self.kam.grpc_target("customer"), options=grpcclient.LOAD_BALANCING)
 
     async def login(self, username: str) -> str:
         """A demo user's access token (``POST /v1/auth:login``)."""
@@ -145,9 +154,10 @@ class KamStack:
 
 
 @contextlib.asynccontextmanager
-async def kam_stack(postgres: str | None = None) -> AsyncIterator[KamStack]:
+async def kam_stack(postgres: str | None = None, replicas: int = 1) -> AsyncIterator[KamStack]:
     """The processes on SQLite files in a temporary directory or, given a PostgreSQL server URL (an
-    ``postgresql+asyncpg://…/postgres`` a database can be created from), on fresh databases dropped afterwards."""
+    ``postgresql+asyncpg://…/postgres`` a database can be created from), on fresh databases dropped afterwards;
+    ``replicas`` processes of the customer service."""
     async with contextlib.AsyncExitStack() as cleanup:
         tmp = cleanup.enter_context(tempfile.TemporaryDirectory())
         databases = {}
@@ -158,7 +168,9 @@ async def kam_stack(postgres: str | None = None) -> AsyncIterator[KamStack]:
                 _postgres_execute, postgres, f'DROP DATABASE "{database}" WITH (FORCE)'
             )
             databases[name] = make_url(postgres).set(database=database).render_as_string(hide_password=False)
-        kam = KamProcesses(Path(tmp), secrets.token_urlsafe(32), database_urls=databases)
+        kam = KamProcesses(
+            Path(tmp), secrets.token_urlsafe(32), database_urls=databases, replicas={"customer": replicas}
+        )
         try:
             await asyncio.to_thread(kam.start, "customer", GATEWAY)
             async with httpx.AsyncClient(base_url=kam.gateway_url, timeout=30) as http:

@@ -10,7 +10,7 @@ from pathlib import Path
 import kubernetes_validate
 import pytest
 import yaml
-from kam_kit import registry
+from kam_kit import grpcclient, registry
 from kam_kit.registry import Service
 
 K8S = Path(__file__).resolve().parents[2] / "deploy" / "k8s"
@@ -86,9 +86,12 @@ def test_every_registry_process_gets_its_objects_with_its_port() -> None:
             o for _, o in objects if o["kind"] == "Service" and o["metadata"]["name"] == f"kam-{entry.name}"
         )
         assert service["spec"]["ports"][0]["port"] == entry.grpc_port
+        # a backend's name resolves to every ready pod (headless); the gateway's Service keeps its cluster IP
+        assert ("clusterIP" in service["spec"]) == (entry is not registry.GATEWAY)
     config = next(o for _, o in objects if o["kind"] == "ConfigMap" and o["metadata"]["name"] == "kam-config")
-    for entry in registry.services({}):
-        assert config["data"][entry.env("ADDR")] == f"kam-{entry.name}:{entry.grpc_port}"
+    for entry in registry.services({}):  # the gateway reaches every replica of a backend (kam_kit.grpcclient)
+        assert config["data"][entry.env("ADDR")] == f"dns:///kam-{entry.name}:{entry.grpc_port}"
+        assert grpcclient.target(config["data"][entry.env("ADDR")]).startswith("dns:///")
 
 
 def test_one_registry_entry_is_enough_for_a_new_service() -> None:

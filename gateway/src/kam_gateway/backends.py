@@ -3,7 +3,9 @@
 A service's full name ``kam.<pkg>.v1.X`` maps to the backend whose :mod:`kam_kit.registry` entry serves proto
 package ``<pkg>`` (``kam.<svc>.v1`` → ``<svc>``), reached at ``KAM_<SVC>_ADDR`` (default
 ``127.0.0.1:<KAM_<SVC>_GRPC_PORT>``, the port from the registry). ``kam.identity.v1`` is served by the gateway's own
-gRPC server and is reached over gRPC like any other backend, at ``KAM_GATEWAY_GRPC_ADDR``.
+gRPC server and is reached over gRPC like any other backend, at ``KAM_GATEWAY_GRPC_ADDR``. An address may name
+several replicas (``dns:///name:port``, or ``ip:port,ip:port``): the backend's channel spreads the calls over them
+(:mod:`kam_kit.grpcclient`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
-from kam_kit import registry
+from kam_kit import grpcclient, registry
 from kam_kit.settings import SettingsError, env_int, env_str
 
 log = logging.getLogger(__name__)
@@ -27,6 +29,7 @@ CHANNEL_OPTIONS = (
     ("grpc.max_reconnect_backoff_ms", 2000),
     ("grpc.keepalive_time_ms", 30_000),
     ("grpc.max_receive_message_length", 16 * 1024 * 1024),  # a downloaded attachment (10 MiB) with room
+    *grpcclient.LOAD_BALANCING,
 )
 
 
@@ -51,15 +54,21 @@ def backend_name(service_full_name: str) -> str | None:
 
 
 def address_from_env(backend: str, environ: Mapping[str, str] | None = None) -> str:
-    """``KAM_<NAME>_ADDR`` (gateway: ``KAM_GATEWAY_GRPC_ADDR``); required for a backend without a default port."""
+    """The gRPC target of ``KAM_<NAME>_ADDR`` (gateway: ``KAM_GATEWAY_GRPC_ADDR``); required for a backend without a
+    default port."""
     prefix = f"KAM_{backend.upper()}_"
     key = prefix + ("GRPC_ADDR" if backend == registry.GATEWAY.name else "ADDR")
     try:
         entry = registry.get(backend, environ)
     except KeyError:
-        return env_str(key, environ=environ)
-    port = env_int(entry.env("GRPC_PORT"), entry.grpc_port, minimum=1, maximum=65535, environ=environ)
-    return env_str(key, f"127.0.0.1:{port}", environ=environ)
+        address = env_str(key, environ=environ)
+    else:
+        port = env_int(entry.env("GRPC_PORT"), entry.grpc_port, minimum=1, maximum=65535, environ=environ)
+        address = env_str(key, f"127.0.0.1:{port}", environ=environ)
+    try:
+        return grpcclient.target(address)
+    except SettingsError as exc:
+        raise SettingsError(f"{key}: {exc}") from None
 
 
 def backends_from_env(

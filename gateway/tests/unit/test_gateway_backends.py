@@ -30,3 +30,17 @@ def test_a_routed_service_without_an_address_is_said_and_skipped(caplog) -> None
         backends = backends_from_env(["kam.elsewhere.v1.ThingService"], {})
     assert backends == {}
     assert "kam.elsewhere.v1.ThingService" in caplog.text
+
+
+def test_replicas_listed_in_an_address_become_one_target_for_the_backends_channel(caplog) -> None:
+    environ = {
+        "KAM_CUSTOMER_ADDR": "127.0.0.1:50051,127.0.0.1:50061",
+        "KAM_ALERT_ADDR": "alert-0:1,alert-1:1",
+    }
+    with caplog.at_level(logging.WARNING, logger="kam_gateway.backends"):
+        backends = backends_from_env(
+            ["kam.customer.v1.CustomerService", "kam.alert.v1.AlertService"], environ
+        )
+    assert backends["customer"].address == "ipv4:127.0.0.1:50051,127.0.0.1:50061"
+    assert "alert" not in backends  # an address gRPC cannot dial is said and its routes not served
+    assert "KAM_ALERT_ADDR" in caplog.text and "dns:///" in caplog.text

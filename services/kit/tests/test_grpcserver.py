@@ -30,8 +30,10 @@ class Servicer(pb_grpc.ReportServiceServicer):
     def __init__(self) -> None:
         self.started = asyncio.Event()
         self.release = asyncio.Event()
+        self.peers: list[str] = []  # the client address of each call
 
     async def GetCustomerStats(self, request, context):
+        self.peers.append(context.peer())
         who = current_identity()
         if who.subject == "users/missing":
             raise NotFound("没有数据 (nothing here)", reason="NO_DATA")
@@ -185,3 +187,35 @@ async def test_an_expired_token_is_refused_even_after_it_was_accepted(served, to
     with pytest.raises(grpc.aio.AioRpcError) as caught:
         await stub.GetCustomerStats(pb.GetCustomerStatsRequest(), metadata=metadata, timeout=5)
     assert caught.value.code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+async def test_a_connection_older_than_the_maximum_age_is_replaced_without_failing_a_call(
+    token_secret, free_port
+) -> None:
+    """A client is asked to reconnect once its connection is old (so it looks the service's replicas up again);
+    calls keep succeeding across the change of connection."""
+    clock = ManualClock()
+    server = GrpcServer("report", free_port(), token_secret=token_secret, clock=clock, max_connection_age=0.3)
+    servicer = Servicer()
+    server.add(pb_grpc.add_ReportServiceServicer_to_server, servicer, SERVICE)
+    await server.start()
+    token = auth.issue_token(
+        auth.Identity(subject="users/abc", roles=("roles/relationship_manager",)),
+        secret=token_secret,
+        clock=clock,
+        ttl=timedelta(minutes=5),
+    )
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{server.port}") as channel:
+            stub = pb_grpc.ReportServiceStub(channel)
+            for _ in range(15):
+                await stub.GetCustomerStats(
+                    pb.GetCustomerStatsRequest(),
+                    metadata=((auth.METADATA_KEY, auth.bearer(token)),),
+                    timeout=5,
+                )
+                await asyncio.sleep(0.1)
+    finally:
+        await server.stop(0)
+    assert len(servicer.peers) == 15
+    assert len(set(servicer.peers)) >= 2, servicer.peers  # the client came back on new connections

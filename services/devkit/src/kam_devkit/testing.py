@@ -45,13 +45,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from kam_kit import registry
+from kam_kit import grpcclient, registry
 
 from kam_devkit import procs
 
 SERVICES: tuple[str, ...] = registry.names({})
 """The backend services in start order, from :mod:`kam_kit.registry`. The gateway is started after them."""
 GATEWAY = registry.GATEWAY.name
+#: The demo users' password in demo mode (``KAM_DEMO_PASSWORD`` overrides it, as it does for the processes)
+DEMO_PASSWORD = os.environ.get("KAM_DEMO_PASSWORD", "kam-demo-2026")
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 
 _PROCESS_GROUPS = pytest.StashKey[list["KamProcesses"]]()
@@ -226,6 +228,10 @@ class KamProcesses:
     ``KAM_GATEWAY_PORT``. Services that are not started get ports nobody listens on, so nothing reaches a
     developer's ``make run`` by accident. Working directory and SQLite files live under ``root``.
 
+    ``replicas`` runs more than one process of a service (``{"customer": 2}``): each on a port of its own, named
+    ``customer``, ``customer-2`` …, sharing its database; ``KAM_<SVC>_ADDR`` lists them all, so the gateway's channel
+    spreads its calls over them (:mod:`kam_kit.grpcclient`).
+
     The methods block; in an async test call them through ``await asyncio.to_thread(kam.restart, "alert")``.
     """
 
@@ -235,6 +241,7 @@ class KamProcesses:
         token_secret: str,
         extra_env: Mapping[str, str] | None = None,
         database_urls: Mapping[str, str] | None = None,
+        replicas: Mapping[str, int] | None = None,
     ) -> None:
         self.root = root
         self.logs = root / "logs"
@@ -245,6 +252,10 @@ class KamProcesses:
         known = {**os.environ, **(extra_env or {})}
         self.services = registry.names(known)
         self.ports = {svc: procs.free_port() for svc in (GATEWAY, *self.services)}
+        #: the ports of a service's further replicas (``replicas``), after its own
+        self.replica_ports = {
+            svc: [procs.free_port() for _ in range(n - 1)] for svc, n in (replicas or {}).items()
+        }
         self.http_port = procs.free_port()
         (root / "var").mkdir(parents=True, exist_ok=True)
         databases = {svc: f"sqlite+aiosqlite:///{root / 'var' / f'{svc}.db'}" for svc in self.ports}
@@ -258,7 +269,9 @@ class KamProcesses:
         for svc, port in self.ports.items():
             entry = registry.get(svc, known)
             self.env[entry.env("GRPC_PORT")] = str(port)
-            self.env[entry.env("ADDR")] = f"127.0.0.1:{port}"
+            self.env[entry.env("ADDR")] = ",".join(
+                f"127.0.0.1:{p}" for p in (port, *self.replica_ports.get(svc, ()))
+            )
             self.env[entry.env("DATABASE_URL")] = databases[svc]
             self.env[entry.env("BACKUP_DIR")] = str(root / "var" / "backups" / svc)
         self.env.update(extra_env or {})
@@ -278,18 +291,27 @@ class KamProcesses:
         """``host:port`` of a service's gRPC server (``gateway`` for the gateway's own identity API)."""
         return f"127.0.0.1:{self.ports[name]}"
 
+    def grpc_target(self, name: str) -> str:
+        """The gRPC target reaching every replica of a service (open it with ``kam_kit.grpcclient``'s options)."""
+        return grpcclient.target(self.env[registry.get(name, self.env).env("ADDR")])
+
     def database_url(self, name: str) -> str:
         return self.env[registry.get(name, self.env).env("DATABASE_URL")]
 
     # --- lifecycle ----------------------------------------------------------------------------------
-    def spec(self, name: str) -> procs.ProcessSpec:
-        probe: procs.Probe = procs.GrpcHealthProbe(self.grpc_addr(name))
+    def spec(self, name: str, replica: int = 1) -> procs.ProcessSpec:
+        """The process of a service; ``replica`` 2, 3 … one of its further replicas (``replicas``)."""
+        env = self.env
+        port = self.ports[name] if replica == 1 else self.replica_ports[name][replica - 2]
+        if replica > 1:
+            env = {**env, registry.get(name, env).env("GRPC_PORT"): str(port)}
+        probe: procs.Probe = procs.GrpcHealthProbe(f"127.0.0.1:{port}")
         if name == GATEWAY:
             probe = procs.AllOf((probe, procs.HttpProbe(f"{self.gateway_url}/healthz")))
         return procs.ProcessSpec(
-            name,
+            name if replica == 1 else f"{name}-{replica}",
             [str(procs.console_script(registry.get(name, self.env).script)), "serve"],
-            env=self.env,
+            env=env,
             cwd=self.root,
             ready=probe,
             ready_timeout=60,
@@ -324,7 +346,11 @@ class KamProcesses:
         ordered = [n for n in (*self.services, GATEWAY) if n in names]
         self.migrate(ordered)
         # all at once: the gateway's own health does not wait for backends, and start-up is CPU-bound imports
-        self.supervisor.start_many(self.spec(n) for n in ordered)
+        self.supervisor.start_many(
+            self.spec(n, replica)
+            for n in ordered
+            for replica in range(1, 2 + len(self.replica_ports.get(n, ())))
+        )
         if GATEWAY in names and set(self.services) <= set(names):
             self._wait_http(f"{self.gateway_url}/readyz")
         self.started.extend(ordered)

@@ -257,6 +257,22 @@ def _is_abort(exc: BaseException) -> bool:
     return type(exc).__name__ == "AbortError"
 
 
+#: What a connection asked to reconnect (``max_connection_age``) lets its calls under way finish in
+CONNECTION_AGE_GRACE_SECONDS = 30
+
+
+def _connection_age(seconds: float) -> list[tuple[str, int]]:
+    """Server options that ask a client to reconnect (HTTP/2 GOAWAY) once its connection is ``seconds`` old
+    (± 10 %, spread by gRPC), letting calls under way finish within :data:`CONNECTION_AGE_GRACE_SECONDS`; the client
+    resolves the service's name again and so reaches replicas started since. 0: never."""
+    if seconds <= 0:
+        return []
+    return [
+        ("grpc.max_connection_age_ms", int(seconds * 1000)),
+        ("grpc.max_connection_age_grace_ms", CONNECTION_AGE_GRACE_SECONDS * 1000),
+    ]
+
+
 class GrpcServer:
     """One service's gRPC server: its APIs, health, reflection and the KAM interceptor."""
 
@@ -271,6 +287,7 @@ class GrpcServer:
         host: str = "127.0.0.1",
         max_workers_hint: int = 0,
         revocations: Revocations | None = None,
+        max_connection_age: float = 0.0,
     ) -> None:
         self.service = service
         self.host = host
@@ -290,6 +307,7 @@ class GrpcServer:
                 ("grpc.so_reuseport", 0),
                 ("grpc.max_receive_message_length", 16 * 1024 * 1024),
                 ("grpc.keepalive_permit_without_calls", 1),
+                *_connection_age(max_connection_age),
             ],
         )
         self.service_names: list[str] = []

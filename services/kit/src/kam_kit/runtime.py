@@ -217,6 +217,7 @@ class ServiceApp:
             public_methods=self.public_methods,
             host=self.settings.grpc_host,
             revocations=self.revocations,
+            max_connection_age=self.settings.grpc_max_connection_age_seconds,
         )
         for servicer in self.servicers:
             if isinstance(servicer, tuple):  # (register, servicer, name): the older explicit form

@@ -109,6 +109,9 @@ class ServiceSettings:
     consumer_max_deliver: int
     #: Where the service keeps its backups (kam_kit.backup); "" → backups are refused.
     backup_dir: str = ""
+    #: A client connection older than this is asked to reconnect (0: never), so that clients resolving the
+    #: service's name (``dns:///``) find replicas started since (kam_kit.grpcclient).
+    grpc_max_connection_age_seconds: float = 0.0
 
     @classmethod
     def from_env(cls, service: str, environ: Mapping[str, str] | None = None) -> ServiceSettings:
@@ -128,6 +131,9 @@ class ServiceSettings:
             outbox_batch_size=env_int("KAM_OUTBOX_BATCH_SIZE", 1000, minimum=1, environ=environ),
             consumer_max_deliver=env_int("KAM_CONSUMER_MAX_DELIVER", 5, minimum=1, environ=environ),
             backup_dir=env_str(prefix + "BACKUP_DIR", f"var/backups/{service}", environ=environ),
+            grpc_max_connection_age_seconds=env_float(
+                "KAM_GRPC_MAX_CONNECTION_AGE_SECONDS", 0.0, environ=environ
+            ),
         )
 
     def redacted(self) -> dict[str, object]:
