@@ -486,6 +486,7 @@ def bulk_rows(customers: list[CustomerPlan], now: datetime) -> dict[str, list[di
                     "update_time": now,
                 }
             )
+            held = sorted(a.balances)
             balances += [
                 {
                     "account": a.name,
@@ -494,8 +495,10 @@ def bulk_rows(customers: list[CustomerPlan], now: datetime) -> dict[str, list[di
                     "type": kind,
                     "balance": _d(v),
                     "as_of": None,
+                    "until": held[n + 1][0] if n + 1 < len(held) else None,  # where it holds, as store.respan
+                    "earliest": n == 0,
                 }
-                for d, v in a.balances
+                for n, (d, v) in enumerate(held)
             ]
             days += [
                 {
@@ -637,6 +640,14 @@ JOIN (SELECT account, coalesce(max(CASE WHEN day <= {day} THEN day END), min(day
 WHERE b.type IN ('DEMAND_DEPOSIT', 'TIME_DEPOSIT', 'WEALTH', 'FUND')
 GROUP BY b.customer
 """
+#: The same through the facts' spans (``until``, ``earliest``: what ``reports.holds_on`` filters by)
+RAW_AS_OF_SPANS = """
+SELECT customer, sum(balance)
+FROM balance_days
+WHERE (day <= {day} OR earliest) AND (until IS NULL OR until > {day})
+  AND type IN ('DEMAND_DEPOSIT', 'TIME_DEPOSIT', 'WEALTH', 'FUND')
+GROUP BY customer
+"""
 
 
 def _percentiles(samples: list[float]) -> dict[str, float]:
@@ -679,11 +690,10 @@ async def query_all(db: Database, args: argparse.Namespace) -> list[dict[str, An
 
     for statement, label in (
         (RAW_GROUP_BY, "raw: sum(balance) GROUP BY customer"),
-        (None, "raw: as-of AUM per customer"),
+        (RAW_AS_OF, "raw: as-of AUM per customer"),
+        (RAW_AS_OF_SPANS, "raw: as-of AUM per customer, by spans"),
     ):
-        sql = statement or RAW_AS_OF.format(
-            day=f"'{TODAY.isoformat()}'" if db.is_sqlite else f"DATE '{TODAY}'"
-        )
+        sql = statement.format(day=f"'{TODAY.isoformat()}'" if db.is_sqlite else f"DATE '{TODAY}'")
 
         async def raw(sql: str = sql) -> list:
             async with db.read() as session:

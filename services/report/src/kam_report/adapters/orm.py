@@ -8,7 +8,7 @@ from decimal import Decimal
 from kam_kit.db import service_base
 from kam_kit.directory import UserCopyColumns
 from kam_kit.orgtree import OrgUnitCopyColumns
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, Numeric, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 Base = service_base()
@@ -63,7 +63,12 @@ class AccountFact(Base):
 
 class BalanceDay(Base):
     """An account's end-of-day balance on a day it changed (daily balance facts). The balance on any day is the
-    one of the latest row on or before it."""
+    one of the latest row on or before it (before the first, the first's).
+
+    Each row also says where its balance holds — from its day (from the beginning for the account's earliest
+    row) until the day of the account's next row (``until``; None: still) — kept by the writers
+    (:func:`kam_report.service_layer.store.respan`), so that the balances on a day are the rows whose span holds
+    it: a filter, not a group-by over every account's days."""
 
     __tablename__ = "balance_days"
 
@@ -75,6 +80,10 @@ class BalanceDay(Base):
     as_of: Mapped[datetime | None] = mapped_column(
         DateTime(timezone=True), nullable=True
     )  # latest wins in a day
+    #: the day of the account's next balance fact; None for its latest
+    until: Mapped[date | None] = mapped_column(Date, nullable=True)
+    #: the account's earliest fact, whose balance also holds before its day
+    earliest: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class TransactionDay(Base):

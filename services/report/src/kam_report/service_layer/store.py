@@ -16,7 +16,7 @@ what they describe, so redelivery changes nothing and a rebuild from the streams
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -28,7 +28,7 @@ from kam_kit import bulk
 from kam_kit.consumer import Batched
 from kam_kit.events import EventMeta
 from kam_kit.timeconv import aware, from_timestamp
-from sqlalchemy import select
+from sqlalchemy import bindparam, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_report.adapters.orm import AccountFact, BalanceDay, StaffFact, TierLabel, TransactionDay
@@ -84,9 +84,10 @@ def _balance_on(
     day: date,
     balance: Decimal,
     as_of: datetime | None,
-) -> None:
+) -> bool:
     """The balance of ``account`` at the end of ``day``: a time-stamped value replaces an older one of the same
-    day; a value without a time (the core's end-of-day record) replaces what is there."""
+    day; a value without a time (the core's end-of-day record) replaces what is there. True when the day is new
+    to the account (its spans change: :func:`respan`)."""
     row = held.get((account, day))
     if row is None:
         row = BalanceDay(
@@ -99,10 +100,45 @@ def _balance_on(
         )
         held[(account, day)] = row
         session.add(row)
+        return True
+    if as_of is None or row.as_of is None or aware(as_of) >= aware(row.as_of):
+        row.balance, row.as_of, row.type = balance, as_of, kind
+    return False
+
+
+_SPANNED = BalanceDay.__table__
+_NEXT = _SPANNED.alias("next_fact")
+_EARLIER = _SPANNED.alias("earlier_fact")
+#: every balance fact of some accounts told where it holds (from its day, or from the beginning for the earliest,
+#: until the account's next fact)
+_RESPAN = (
+    update(_SPANNED)
+    .where(_SPANNED.c.account.in_(bindparam("accounts", expanding=True)))
+    .values(
+        until=select(func.min(_NEXT.c.day))
+        .where(_NEXT.c.account == _SPANNED.c.account, _NEXT.c.day > _SPANNED.c.day)
+        .scalar_subquery(),
+        earliest=~exists().where(_EARLIER.c.account == _SPANNED.c.account, _EARLIER.c.day < _SPANNED.c.day),
+    )
+)
+
+
+async def respan(session: AsyncSession, accounts: Iterable[str]) -> None:
+    """Span the balance facts of ``accounts`` again (after days were added to them; pending rows flushed first)."""
+    wanted = sorted(set(accounts))
+    if not wanted:
         return
-    if as_of is not None and row.as_of is not None and aware(as_of) < aware(row.as_of):
-        return
-    row.balance, row.as_of, row.type = balance, as_of, kind
+    await session.flush()
+    for start in range(0, len(wanted), RESPAN_CHUNK):
+        await session.execute(
+            _RESPAN,
+            {"accounts": wanted[start : start + RESPAN_CHUNK]},
+            execution_options={"synchronize_session": False},
+        )
+
+
+#: accounts spanned per statement (bind parameters stay well under SQLite's and asyncpg's limits)
+RESPAN_CHUNK = 500
 
 
 async def _held(session: AsyncSession, model, keys: set[tuple]) -> Held:
@@ -135,11 +171,14 @@ async def on_accounts(session: AsyncSession, items: Sequence[tuple[Any, EventMet
         for key, row in (await _held(session, AccountFact, {(e.account.name,) for e, _ in items})).items()
     }
     with session.no_autoflush:
-        for event, meta in items:
-            _account(session, facts, balances, event, meta)
+        added = [
+            event.account.name for event, meta in items if _account(session, facts, balances, event, meta)
+        ]
+    await respan(session, added)
 
 
-def _account(session: AsyncSession, facts: dict, balances: Held, event, meta: EventMeta) -> None:
+def _account(session: AsyncSession, facts: dict, balances: Held, event, meta: EventMeta) -> bool:
+    """Apply one account event; True when it added a balance day."""
     account = event.account
     changed = from_timestamp(account.balance_update_time) if account.HasField("balance_update_time") else None
     kind = account_type(account.type)
@@ -149,7 +188,7 @@ def _account(session: AsyncSession, facts: dict, balances: Held, event, meta: Ev
         facts[account.name] = row
         session.add(row)
     elif changed is not None and aware(row.update_time) > changed:
-        return
+        return False
     closed = account.state == Account.STATE_CLOSED
     state = Account.State.Name(account.state).removeprefix("STATE_")
     if closed and row.close_date is None:
@@ -160,8 +199,9 @@ def _account(session: AsyncSession, facts: dict, balances: Held, event, meta: Ev
     row.maturity_date = _date(account.maturity_date)
     row.balance = yuan(account.balance)
     row.update_time = changed or event_time(meta)
-    if changed is not None:
-        _balance_on(session, balances, account.name, kind, bank_day(changed), row.balance, changed)
+    return changed is not None and _balance_on(
+        session, balances, account.name, kind, bank_day(changed), row.balance, changed
+    )
 
 
 async def on_account(session: AsyncSession, event, meta: EventMeta) -> None:
@@ -176,8 +216,10 @@ async def on_balance_snapshots(
     moments = [(event, from_timestamp(event.snapshot_time)) for event, _ in items]
     balances = await _held(session, BalanceDay, {(e.account, bank_day(m)) for e, m in moments})
     with session.no_autoflush:
-        for event, moment in moments:
-            _balance_on(
+        added = [
+            event.account
+            for event, moment in moments
+            if _balance_on(
                 session,
                 balances,
                 event.account,
@@ -186,6 +228,8 @@ async def on_balance_snapshots(
                 yuan(event.balance),
                 moment,
             )
+        ]
+    await respan(session, added)
 
 
 async def on_balance_snapshot(
@@ -292,6 +336,7 @@ async def on_histories(
         list(balances.values()),
         replace_existing=("account", "day"),
     )
+    await respan(session, {account for account, _ in balances})
     await bulk.insert_rows(
         session,
         TransactionDay.__table__,
