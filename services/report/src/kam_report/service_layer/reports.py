@@ -215,11 +215,13 @@ def _bank_end(day: date) -> datetime:
 
 
 def balances_on(
-    day: date, *columns: Any, customers: Sequence[Any] = (), accounts: Sequence[Any] = ()
+    day: date | Sequence[date], *columns: Any, customers: Sequence[Any] = (), accounts: Sequence[Any] = ()
 ) -> Select:
     """``SELECT columns`` over the balance that holds on ``day`` for each account open on it — the latest balance
     fact on or before the day, else the earliest (nothing before its opening or after its closing) — the one reading
-    of balances every report and the mining model share, so figures agree and totals add up.
+    of balances every report and the mining model share, so figures agree and totals add up. Given several days,
+    the facts that hold on any of them, in one pass: the columns tell the days apart with :func:`held_on`
+    (``sum(case((held_on(d), balance), else_=0))``).
 
     Each fact carries where it holds (``BalanceDay.until`` and ``earliest``, kept by the writers), so the facts that
     hold on ``day`` are found by a filter, one row per account, instead of a group-by over every account's days.
@@ -238,9 +240,13 @@ def balances_on(
         statement = statement.join(CustomerFact, CustomerFact.customer == not_indexed(BalanceDay.customer))
     if customers:
         statement = statement.where(BalanceDay.customer.in_(select(CustomerFact.customer).where(*customers)))
-    return statement.where(
-        *(customers or ()),
-        *accounts,
+    days = [day] if isinstance(day, date) else list(day)
+    return statement.where(*(customers or ()), *accounts, or_(*(held_on(d) for d in days)))
+
+
+def held_on(day: date) -> Any:
+    """A balance fact of :func:`balances_on` counts on ``day``: it holds on the day, in an account open on it."""
+    return and_(
         holds_on(day),
         or_(not_indexed(AccountFact.open_date).is_(None), not_indexed(AccountFact.open_date) <= day),
         or_(AccountFact.close_date.is_(None), AccountFact.close_date > day),
@@ -293,23 +299,26 @@ async def measures(
     for key, count in await session.execute(select(group, func.count()).where(*where).group_by(group)):
         out[key or ""].customers = int(count)
     opened = and_(AccountFact.open_date >= query.start, AccountFact.open_date <= query.end)
-    for day, at_start in ((query.end, False), (query.start - timedelta(days=1), True)):
-        new = case((opened, 1), else_=0).label("opened_in_period")
-        statement = balances_on(
-            day,
-            group,
-            BalanceDay.type,
-            new,
-            func.sum(BalanceDay.balance),
-            customers=where,
-            accounts=_account_filters(query),
-        ).group_by(group, BalanceDay.type, new)
-        for key, kind, new, amount in await session.execute(statement):
-            m = out[key or ""]
-            held = m.start if at_start else m.end
-            held[kind] = held.get(kind, ZERO) + Decimal(amount or 0)
-            if new and not at_start and kind in ASSET_TYPES:
-                m.new_amount += Decimal(amount or 0)
+    new = case((opened, 1), else_=0).label("opened_in_period")
+    end, start = query.end, query.start - timedelta(days=1)
+    statement = balances_on(  # the period's end and the eve of its start in one pass over the facts
+        (end, start),
+        group,
+        BalanceDay.type,
+        new,
+        func.sum(case((held_on(end), BalanceDay.balance), else_=0)),
+        func.sum(case((held_on(start), BalanceDay.balance), else_=0)),
+        customers=where,
+        accounts=_account_filters(query),
+    ).group_by(group, BalanceDay.type, new)
+    for key, kind, new_, at_end, at_start in await session.execute(statement):
+        m = out[key or ""]
+        if at_end:
+            m.end[kind] = m.end.get(kind, ZERO) + Decimal(at_end)
+            if new_ and kind in ASSET_TYPES:
+                m.new_amount += Decimal(at_end)
+        if at_start:
+            m.start[kind] = m.start.get(kind, ZERO) + Decimal(at_start)
     statement = (
         select(group, func.count())
         .select_from(AccountFact)
