@@ -244,6 +244,32 @@ def balances_on(
     return statement.where(*(customers or ()), *accounts, or_(*(held_on(d) for d in days)))
 
 
+class InCodeOrder(ColumnElement):
+    """A text column ordered by its characters' code points, as Python orders strings (ties between equal figures
+    break the same way on every engine): ``COLLATE "C"`` on PostgreSQL, whose default collation is the locale's;
+    SQLite already compares text so."""
+
+    inherit_cache = True
+
+    def __init__(self, column: Any) -> None:
+        self.column = column
+        self.type = column.type
+
+
+def in_code_order(column: Any) -> InCodeOrder:
+    return InCodeOrder(column)
+
+
+@compiles(InCodeOrder)
+def _as_compared(element: InCodeOrder, compiler: Any, **kw: Any) -> str:
+    return compiler.process(element.column, **kw)
+
+
+@compiles(InCodeOrder, "postgresql")
+def _collate_c(element: InCodeOrder, compiler: Any, **kw: Any) -> str:
+    return f'{compiler.process(element.column, **kw)} COLLATE "C"'
+
+
 def held_on(day: date) -> Any:
     """A balance fact of :func:`balances_on` counts on ``day``: it holds on the day, in an account open on it."""
     return and_(
@@ -592,24 +618,59 @@ async def deposit_analysis(session: AsyncSession, query: Query) -> Table:
 # --- hot spots -------------------------------------------------------------------------------------------------
 
 
-def _ranks(values: dict[str, Decimal]) -> dict[str, int]:
-    ordered = sorted(values, key=lambda k: (-values[k], k))
-    return {key: i + 1 for i, key in enumerate(ordered)}
-
-
 async def top_customers(session: AsyncSession, query: Query) -> Table:
+    """The customers in scope ranked by assets (or their growth) in SQL — the top ``top_n`` come back, not one
+    row per customer: with their assets at the end and the eve of the start, their rank at each (by assets,
+    ties by name; at the start only those holding something), and the scope's total for their share."""
     tree = await OrgTree.load(session)
-    by_customer = await measures(session, query, tree, CustomerFact.customer, flows=False)
-    total_aum = sum((m.aum for m in by_customer.values()), ZERO)
-    rank_end = _ranks({k: m.aum for k, m in by_customer.items()})
-    rank_start = _ranks({k: m.aum_start for k, m in by_customer.items() if m.aum_start > 0})
+    where = _customer_filters(query, tree)
+    end, start = query.end, query.start - timedelta(days=1)
+    held = balances_on(
+        (end, start),
+        BalanceDay.customer.label("customer"),
+        func.sum(case((held_on(end), BalanceDay.balance), else_=0)).label("aum"),
+        func.sum(case((held_on(start), BalanceDay.balance), else_=0)).label("aum_start"),
+        customers=where,
+        accounts=[*_account_filters(query), BalanceDay.type.in_(ASSET_TYPES)],
+    ).group_by(BalanceDay.customer).subquery()
+    everyone = (
+        select(
+            CustomerFact.customer.label("customer"),
+            func.coalesce(held.c.aum, 0).label("aum"),
+            func.coalesce(held.c.aum_start, 0).label("aum_start"),
+        )
+        .select_from(CustomerFact)
+        .outerjoin(held, held.c.customer == CustomerFact.customer)
+        .where(*where)
+        .subquery()
+    )
+    name = in_code_order(everyone.c.customer)
+    holding = everyone.c.aum_start > 0
+    ranked = select(
+        everyone.c.customer,
+        everyone.c.aum,
+        everyone.c.aum_start,
+        func.row_number().over(order_by=(everyone.c.aum.desc(), name)).label("rank_end"),
+        case(
+            (
+                holding,
+                func.row_number().over(
+                    partition_by=case((holding, 1), else_=0), order_by=(everyone.c.aum_start.desc(), name)
+                ),
+            ),
+            else_=None,
+        ).label("rank_start"),
+        func.sum(everyone.c.aum).over().label("total"),
+    ).subquery()
     sort = query.dimension or "assets"
-    key_of: dict[str, Callable[[str], Any]] = {
-        "assets": lambda k: (-by_customer[k].aum, k),
-        "growth": lambda k: (-(by_customer[k].aum - by_customer[k].aum_start), k),
-        "contribution": lambda k: (-by_customer[k].aum, k),
-    }
-    chosen = sorted(by_customer, key=key_of[sort])[: query.top_n]
+    first = (ranked.c.aum - ranked.c.aum_start) if sort == "growth" else ranked.c.aum  # contribution: as assets
+    found = (
+        await session.execute(
+            select(ranked).order_by(first.desc(), in_code_order(ranked.c.customer)).limit(query.top_n)
+        )
+    ).all()
+    chosen = [row.customer for row in found]
+    total_aum = Decimal(found[0].total) if found else ZERO
     facts = await customer_labels(session, chosen)
     tiers = await tier_labels(session)
     staff = await staff_labels(session, [f.relationship_manager for f in facts.values()])
@@ -627,9 +688,9 @@ async def top_customers(session: AsyncSession, query: Query) -> Table:
         Column("rank_change", "排名变化", ColumnType.INTEGER),
     )
     rows = []
-    for position, key in enumerate(chosen, start=1):
-        m, fact = by_customer[key], facts.get(key)
-        before = rank_start.get(key)
+    for position, ranking in enumerate(found, start=1):
+        key, fact = ranking.customer, facts.get(ranking.customer)
+        aum, aum_start, before = Decimal(ranking.aum), Decimal(ranking.aum_start), ranking.rank_start
         rows.append(
             Row(
                 (
@@ -641,11 +702,11 @@ async def top_customers(session: AsyncSession, query: Query) -> Table:
                     staff.get(fact.relationship_manager, UNASSIGNED)
                     if fact and fact.relationship_manager
                     else "",
-                    money(m.aum),
-                    money(m.aum_start),
-                    money(m.aum - m.aum_start),
-                    rate(m.aum, total_aum),
-                    None if before is None else before - rank_end[key],
+                    money(aum),
+                    money(aum_start),
+                    money(aum - aum_start),
+                    rate(aum, total_aum),
+                    None if before is None else before - ranking.rank_end,
                 ),
                 key,
             )
@@ -746,10 +807,68 @@ async def manager_activity(
 
 
 async def customer_sales(session: AsyncSession, query: Query) -> Table:
+    """The customers in scope who opened accounts or moved money in the period, the top ``top_n`` by net inflow
+    (ties by name), chosen in SQL: accounts opened and what those hold at the end, money in and out, assets'
+    growth."""
     tree = await OrgTree.load(session)
-    by_customer = await measures(session, query, tree, CustomerFact.customer)
-    active = {k: m for k, m in by_customer.items() if m.new_accounts or m.inflow or m.outflow}
-    chosen = sorted(active, key=lambda k: (-(active[k].inflow - active[k].outflow), k))[: query.top_n]
+    where = _customer_filters(query, tree)
+    end, start = query.end, query.start - timedelta(days=1)
+    opened = and_(AccountFact.open_date >= query.start, AccountFact.open_date <= query.end)
+    held = balances_on(
+        (end, start),
+        BalanceDay.customer.label("customer"),
+        func.sum(case((held_on(end), BalanceDay.balance), else_=0)).label("aum"),
+        func.sum(case((held_on(start), BalanceDay.balance), else_=0)).label("aum_start"),
+        func.sum(case((and_(held_on(end), opened), BalanceDay.balance), else_=0)).label("new_amount"),
+        customers=where,
+        accounts=[*_account_filters(query), BalanceDay.type.in_(ASSET_TYPES)],
+    ).group_by(BalanceDay.customer).subquery()
+    new = (
+        select(AccountFact.customer.label("customer"), func.count().label("new_accounts"))
+        .where(*_account_filters(query), opened)
+        .where(*([AccountFact.customer.in_(select(CustomerFact.customer).where(*where))] if where else []))
+        .group_by(AccountFact.customer)
+        .subquery()
+    )
+    product = (
+        [TransactionDay.account.in_(select(AccountFact.account).where(*_account_filters(query)))]
+        if query.products
+        else []
+    )
+    flows = (
+        select(
+            TransactionDay.customer.label("customer"),
+            func.sum(TransactionDay.credit_amount).label("inflow"),
+            func.sum(TransactionDay.debit_amount).label("outflow"),
+        )
+        .where(TransactionDay.day >= query.start, TransactionDay.day <= query.end, *product)
+        .where(*([TransactionDay.customer.in_(select(CustomerFact.customer).where(*where))] if where else []))
+        .group_by(TransactionDay.customer)
+        .subquery()
+    )
+    inflow, outflow = func.coalesce(flows.c.inflow, 0), func.coalesce(flows.c.outflow, 0)
+    new_accounts = func.coalesce(new.c.new_accounts, 0)
+    found = (
+        await session.execute(
+            select(
+                CustomerFact.customer,
+                new_accounts.label("new_accounts"),
+                func.coalesce(held.c.new_amount, 0).label("new_amount"),
+                inflow.label("inflow"),
+                outflow.label("outflow"),
+                func.coalesce(held.c.aum, 0).label("aum"),
+                func.coalesce(held.c.aum_start, 0).label("aum_start"),
+            )
+            .select_from(CustomerFact)
+            .outerjoin(held, held.c.customer == CustomerFact.customer)
+            .outerjoin(new, new.c.customer == CustomerFact.customer)
+            .outerjoin(flows, flows.c.customer == CustomerFact.customer)
+            .where(*where, or_(new_accounts != 0, inflow != 0, outflow != 0))
+            .order_by((inflow - outflow).desc(), in_code_order(CustomerFact.customer))
+            .limit(query.top_n)
+        )
+    ).all()
+    chosen = [row.customer for row in found]
     facts = await customer_labels(session, chosen)
     tiers = await tier_labels(session)
     columns = (
@@ -763,19 +882,20 @@ async def customer_sales(session: AsyncSession, query: Query) -> Table:
         Column("aum_growth", "金融资产增长(元)", ColumnType.MONEY),
     )
     rows = []
-    for key in chosen:
-        m, fact = active[key], facts.get(key)
+    for m in found:
+        key, fact = m.customer, facts.get(m.customer)
+        inflow_, outflow_ = Decimal(m.inflow), Decimal(m.outflow)
         rows.append(
             Row(
                 (
                     _customer_label(fact.display_name, fact.type, key) if fact else key,
                     tier_label(tiers, fact.tier) if fact else NO_TIER,
-                    m.new_accounts,
-                    money(m.new_amount),
-                    money(m.inflow),
-                    money(m.outflow),
-                    money(m.inflow - m.outflow),
-                    money(m.aum - m.aum_start),
+                    int(m.new_accounts),
+                    money(Decimal(m.new_amount)),
+                    money(inflow_),
+                    money(outflow_),
+                    money(inflow_ - outflow_),
+                    money(Decimal(m.aum) - Decimal(m.aum_start)),
                 ),
                 key,
             )
