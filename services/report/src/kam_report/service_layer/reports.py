@@ -625,14 +625,18 @@ async def top_customers(session: AsyncSession, query: Query) -> Table:
     tree = await OrgTree.load(session)
     where = _customer_filters(query, tree)
     end, start = query.end, query.start - timedelta(days=1)
-    held = balances_on(
-        (end, start),
-        BalanceDay.customer.label("customer"),
-        func.sum(case((held_on(end), BalanceDay.balance), else_=0)).label("aum"),
-        func.sum(case((held_on(start), BalanceDay.balance), else_=0)).label("aum_start"),
-        customers=where,
-        accounts=[*_account_filters(query), BalanceDay.type.in_(ASSET_TYPES)],
-    ).group_by(BalanceDay.customer).subquery()
+    held = (
+        balances_on(
+            (end, start),
+            BalanceDay.customer.label("customer"),
+            func.sum(case((held_on(end), BalanceDay.balance), else_=0)).label("aum"),
+            func.sum(case((held_on(start), BalanceDay.balance), else_=0)).label("aum_start"),
+            customers=where,
+            accounts=[*_account_filters(query), BalanceDay.type.in_(ASSET_TYPES)],
+        )
+        .group_by(BalanceDay.customer)
+        .subquery()
+    )
     everyone = (
         select(
             CustomerFact.customer.label("customer"),
@@ -663,7 +667,9 @@ async def top_customers(session: AsyncSession, query: Query) -> Table:
         func.sum(everyone.c.aum).over().label("total"),
     ).subquery()
     sort = query.dimension or "assets"
-    first = (ranked.c.aum - ranked.c.aum_start) if sort == "growth" else ranked.c.aum  # contribution: as assets
+    first = (
+        (ranked.c.aum - ranked.c.aum_start) if sort == "growth" else ranked.c.aum
+    )  # contribution: as assets
     found = (
         await session.execute(
             select(ranked).order_by(first.desc(), in_code_order(ranked.c.customer)).limit(query.top_n)
@@ -814,15 +820,19 @@ async def customer_sales(session: AsyncSession, query: Query) -> Table:
     where = _customer_filters(query, tree)
     end, start = query.end, query.start - timedelta(days=1)
     opened = and_(AccountFact.open_date >= query.start, AccountFact.open_date <= query.end)
-    held = balances_on(
-        (end, start),
-        BalanceDay.customer.label("customer"),
-        func.sum(case((held_on(end), BalanceDay.balance), else_=0)).label("aum"),
-        func.sum(case((held_on(start), BalanceDay.balance), else_=0)).label("aum_start"),
-        func.sum(case((and_(held_on(end), opened), BalanceDay.balance), else_=0)).label("new_amount"),
-        customers=where,
-        accounts=[*_account_filters(query), BalanceDay.type.in_(ASSET_TYPES)],
-    ).group_by(BalanceDay.customer).subquery()
+    held = (
+        balances_on(
+            (end, start),
+            BalanceDay.customer.label("customer"),
+            func.sum(case((held_on(end), BalanceDay.balance), else_=0)).label("aum"),
+            func.sum(case((held_on(start), BalanceDay.balance), else_=0)).label("aum_start"),
+            func.sum(case((and_(held_on(end), opened), BalanceDay.balance), else_=0)).label("new_amount"),
+            customers=where,
+            accounts=[*_account_filters(query), BalanceDay.type.in_(ASSET_TYPES)],
+        )
+        .group_by(BalanceDay.customer)
+        .subquery()
+    )
     new = (
         select(AccountFact.customer.label("customer"), func.count().label("new_accounts"))
         .where(*_account_filters(query), opened)

@@ -28,7 +28,7 @@ from kam_kit import bulk
 from kam_kit.consumer import Batched
 from kam_kit.events import EventMeta
 from kam_kit.timeconv import aware, from_timestamp
-from sqlalchemy import bindparam, exists, func, select, update
+from sqlalchemy import bindparam, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_report.adapters.orm import AccountFact, BalanceDay, StaffFact, TierLabel, TransactionDay
@@ -109,18 +109,26 @@ def _balance_on(
 _SPANNED = BalanceDay.__table__
 _NEXT = _SPANNED.alias("next_fact")
 _EARLIER = _SPANNED.alias("earlier_fact")
+_UNTIL = (
+    select(func.min(_NEXT.c.day))
+    .where(_NEXT.c.account == _SPANNED.c.account, _NEXT.c.day > _SPANNED.c.day)
+    .scalar_subquery()
+)
+_EARLIEST = ~exists().where(_EARLIER.c.account == _SPANNED.c.account, _EARLIER.c.day < _SPANNED.c.day)
 #: every balance fact of some accounts told where it holds (from its day, or from the beginning for the earliest,
-#: until the account's next fact)
+#: until the account's next fact) — written only where that changed: a day added after the last touches two rows
+#: (the former last one's end, the new one's start), not the account's whole history
 _RESPAN = (
     update(_SPANNED)
-    .where(_SPANNED.c.account.in_(bindparam("accounts", expanding=True)))
-    .values(
-        until=select(func.min(_NEXT.c.day))
-        .where(_NEXT.c.account == _SPANNED.c.account, _NEXT.c.day > _SPANNED.c.day)
-        .scalar_subquery(),
-        earliest=~exists().where(_EARLIER.c.account == _SPANNED.c.account, _EARLIER.c.day < _SPANNED.c.day),
+    .where(
+        _SPANNED.c.account.in_(bindparam("accounts", expanding=True)),
+        or_(_SPANNED.c.until.is_distinct_from(_UNTIL), _SPANNED.c.earliest != _EARLIEST),
     )
+    .values(until=_UNTIL, earliest=_EARLIEST)
 )
+
+#: accounts spanned per statement (bind parameters stay well under SQLite's and asyncpg's limits)
+RESPAN_CHUNK = 500
 
 
 async def respan(session: AsyncSession, accounts: Iterable[str]) -> None:
@@ -135,10 +143,6 @@ async def respan(session: AsyncSession, accounts: Iterable[str]) -> None:
             {"accounts": wanted[start : start + RESPAN_CHUNK]},
             execution_options={"synchronize_session": False},
         )
-
-
-#: accounts spanned per statement (bind parameters stay well under SQLite's and asyncpg's limits)
-RESPAN_CHUNK = 500
 
 
 async def _held(session: AsyncSession, model, keys: set[tuple]) -> Held:
