@@ -189,3 +189,15 @@ async def test_the_customer_sales_chosen_in_sql_are_those_computed_in_python(dat
         table = await reports.customer_sales(session, Query(start=START, end=END, top_n=15))
     got = [(row.drill_down, row.values[2], *(Decimal(str(v)) for v in row.values[3:8])) for row in table.rows]
     assert got == expected
+
+
+def test_statements_that_wrap_different_columns_are_not_one_cached_statement() -> None:
+    """SQLAlchemy caches compiled statements by their structure: the wrapped column must be part of it, or a
+    statement would run another's SQL."""
+    from sqlalchemy import select
+    from sqlalchemy.dialects import sqlite
+
+    opened = select(AccountFact.account).where(reports.not_indexed(AccountFact.open_date) <= END)
+    closed = select(AccountFact.account).where(reports.not_indexed(AccountFact.close_date) <= END)
+    assert opened._generate_cache_key() != closed._generate_cache_key()
+    assert "+account_facts.open_date" in str(opened.compile(dialect=sqlite.dialect()))

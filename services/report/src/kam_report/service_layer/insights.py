@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_report.adapters.orm import AccountFact, BalanceDay, CustomerFact, TransactionDay
@@ -33,12 +33,21 @@ log = logging.getLogger(__name__)
 MODEL_SECONDS = 300.0
 
 
-async def _aum_on(session: AsyncSession, day: date) -> dict[str, Decimal]:
-    """Each customer's assets under management at the end of ``day`` (the reports' reading of balances)."""
+async def _aum_on(session: AsyncSession, days: list[date]) -> list[dict[str, Decimal]]:
+    """Each customer's assets under management at the end of each of ``days`` (the reports' reading of balances),
+    in one pass over the balance facts: a conditional sum per day."""
     statement = reports.balances_on(
-        day, BalanceDay.customer, func.sum(BalanceDay.balance), accounts=[BalanceDay.type.in_(ASSET_TYPES)]
+        days,
+        BalanceDay.customer,
+        *(func.sum(case((reports.held_on(day), BalanceDay.balance), else_=0)) for day in days),
+        accounts=[BalanceDay.type.in_(ASSET_TYPES)],
     ).group_by(BalanceDay.customer)
-    return {customer: Decimal(total or 0) for customer, total in await session.execute(statement)}
+    out: list[dict[str, Decimal]] = [{} for _ in days]
+    for customer, *totals in await session.execute(statement):
+        for sample, total in zip(out, totals, strict=True):
+            if total:
+                sample[customer] = Decimal(total)
+    return out
 
 
 async def _held_on(session: AsyncSession, day: date) -> dict[str, frozenset[str]]:
@@ -121,8 +130,8 @@ async def _maturities_on(
 
 async def profiles_on(session: AsyncSession, day: date) -> dict[str, mining.CustomerProfile]:
     """Every customer's profile at the end of ``day``, from the store."""
-    samples = [await _aum_on(session, day - timedelta(days=30 * k)) for k in range(12)]
-    # 90 and 180 days back are among the samples (twelve as-of reads, not fourteen)
+    samples = await _aum_on(session, [day - timedelta(days=30 * k) for k in range(12)])
+    # 90 and 180 days back are among the samples (twelve days read in one pass)
     aum_90, aum_180 = samples[3], samples[6]
     held, held_90 = await _held_on(session, day), await _held_on(session, day - timedelta(days=90))
     window = (TransactionDay.day > day - timedelta(days=90), TransactionDay.day <= day)

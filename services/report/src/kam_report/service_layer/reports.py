@@ -14,11 +14,11 @@ drill-down adds up level by level.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from kam_kit.errors import InvalidArgument
 from kam_kit.masking import mask_name
@@ -27,6 +27,7 @@ from sqlalchemy import Select, String, and_, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from kam_report.adapters.orm import (
     AccountFact,
@@ -244,32 +245,6 @@ def balances_on(
     return statement.where(*(customers or ()), *accounts, or_(*(held_on(d) for d in days)))
 
 
-class InCodeOrder(ColumnElement):
-    """A text column ordered by its characters' code points, as Python orders strings (ties between equal figures
-    break the same way on every engine): ``COLLATE "C"`` on PostgreSQL, whose default collation is the locale's;
-    SQLite already compares text so."""
-
-    inherit_cache = True
-
-    def __init__(self, column: Any) -> None:
-        self.column = column
-        self.type = column.type
-
-
-def in_code_order(column: Any) -> InCodeOrder:
-    return InCodeOrder(column)
-
-
-@compiles(InCodeOrder)
-def _as_compared(element: InCodeOrder, compiler: Any, **kw: Any) -> str:
-    return compiler.process(element.column, **kw)
-
-
-@compiles(InCodeOrder, "postgresql")
-def _collate_c(element: InCodeOrder, compiler: Any, **kw: Any) -> str:
-    return f'{compiler.process(element.column, **kw)} COLLATE "C"'
-
-
 def held_on(day: date) -> Any:
     """A balance fact of :func:`balances_on` counts on ``day``: it holds on the day, in an account open on it."""
     return and_(
@@ -279,7 +254,25 @@ def held_on(day: date) -> Any:
     )
 
 
-class NotIndexed(ColumnElement):
+class _PerEngine(ColumnElement):
+    """A column written differently for some engines: :attr:`forms` maps a dialect's name to a format of the
+    column's SQL (``{}``); other engines get the column as it is. The column is part of the statement's cache key."""
+
+    inherit_cache = True
+    _traverse_internals: ClassVar = [("column", InternalTraversal.dp_clauseelement)]
+    forms: ClassVar[Mapping[str, str]] = {}
+
+    def __init__(self, column: Any) -> None:
+        self.column = column
+        self.type = column.type
+
+
+@compiles(_PerEngine)
+def _per_engine(element: _PerEngine, compiler: Any, **kw: Any) -> str:
+    return element.forms.get(compiler.dialect.name, "{}").format(compiler.process(element.column, **kw))
+
+
+class NotIndexed(_PerEngine):
     """A column that SQLite must not reach through an index in a join (``+column``, its documented way; as it is
     elsewhere). SQLite's planner, not knowing how few balance facts hold on a day, otherwise walks head office's
     customers by branch and each one's facts by the customer index — twice the time of one scan of the facts
@@ -287,24 +280,24 @@ class NotIndexed(ColumnElement):
     hashes either way."""
 
     inherit_cache = True
+    forms: ClassVar[Mapping[str, str]] = {"sqlite": "+{}"}
 
-    def __init__(self, column: Any) -> None:
-        self.column = column
-        self.type = column.type
+
+class InCodeOrder(_PerEngine):
+    """A text column ordered by its characters' code points, as Python orders strings (ties between equal figures
+    break the same way on every engine): ``COLLATE "C"`` on PostgreSQL, whose default collation is the locale's;
+    SQLite already compares text so."""
+
+    inherit_cache = True
+    forms: ClassVar[Mapping[str, str]] = {"postgresql": '{} COLLATE "C"'}
 
 
 def not_indexed(column: Any) -> NotIndexed:
     return NotIndexed(column)
 
 
-@compiles(NotIndexed)
-def _as_it_is(element: NotIndexed, compiler: Any, **kw: Any) -> str:
-    return compiler.process(element.column, **kw)
-
-
-@compiles(NotIndexed, "sqlite")
-def _unary_plus(element: NotIndexed, compiler: Any, **kw: Any) -> str:
-    return "+" + compiler.process(element.column, **kw)
+def in_code_order(column: Any) -> InCodeOrder:
+    return InCodeOrder(column)
 
 
 def holds_on(day: date) -> Any:
@@ -618,25 +611,32 @@ async def deposit_analysis(session: AsyncSession, query: Query) -> Table:
 # --- hot spots -------------------------------------------------------------------------------------------------
 
 
-async def top_customers(session: AsyncSession, query: Query) -> Table:
-    """The customers in scope ranked by assets (or their growth) in SQL — the top ``top_n`` come back, not one
-    row per customer: with their assets at the end and the eve of the start, their rank at each (by assets,
-    ties by name; at the start only those holding something), and the scope's total for their share."""
-    tree = await OrgTree.load(session)
-    where = _customer_filters(query, tree)
+def _assets_by_customer(query: Query, where: Sequence[Any], *more: Any) -> Any:
+    """Per customer with assets in scope: ``aum`` at the period's end, ``aum_start`` on the eve of its start (one
+    pass over the balance facts), and ``more`` columns over the same facts."""
     end, start = query.end, query.start - timedelta(days=1)
-    held = (
+    return (
         balances_on(
             (end, start),
             BalanceDay.customer.label("customer"),
             func.sum(case((held_on(end), BalanceDay.balance), else_=0)).label("aum"),
             func.sum(case((held_on(start), BalanceDay.balance), else_=0)).label("aum_start"),
+            *more,
             customers=where,
             accounts=[*_account_filters(query), BalanceDay.type.in_(ASSET_TYPES)],
         )
         .group_by(BalanceDay.customer)
         .subquery()
     )
+
+
+async def top_customers(session: AsyncSession, query: Query) -> Table:
+    """The customers in scope ranked by assets (or their growth) in SQL — the top ``top_n`` come back, not one
+    row per customer: with their assets at the end and the eve of the start, their rank at each (by assets,
+    ties by name; at the start only those holding something), and the scope's total for their share."""
+    tree = await OrgTree.load(session)
+    where = _customer_filters(query, tree)
+    held = _assets_by_customer(query, where)
     everyone = (
         select(
             CustomerFact.customer.label("customer"),
@@ -818,20 +818,11 @@ async def customer_sales(session: AsyncSession, query: Query) -> Table:
     growth."""
     tree = await OrgTree.load(session)
     where = _customer_filters(query, tree)
-    end, start = query.end, query.start - timedelta(days=1)
     opened = and_(AccountFact.open_date >= query.start, AccountFact.open_date <= query.end)
-    held = (
-        balances_on(
-            (end, start),
-            BalanceDay.customer.label("customer"),
-            func.sum(case((held_on(end), BalanceDay.balance), else_=0)).label("aum"),
-            func.sum(case((held_on(start), BalanceDay.balance), else_=0)).label("aum_start"),
-            func.sum(case((and_(held_on(end), opened), BalanceDay.balance), else_=0)).label("new_amount"),
-            customers=where,
-            accounts=[*_account_filters(query), BalanceDay.type.in_(ASSET_TYPES)],
-        )
-        .group_by(BalanceDay.customer)
-        .subquery()
+    held = _assets_by_customer(
+        query,
+        where,
+        func.sum(case((and_(held_on(query.end), opened), BalanceDay.balance), else_=0)).label("new_amount"),
     )
     new = (
         select(AccountFact.customer.label("customer"), func.count().label("new_accounts"))
