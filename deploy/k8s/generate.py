@@ -380,10 +380,10 @@ def workload(entry: Service) -> str:
 
 
 def address(entry: Service) -> str:
-    """Where the gateway reaches a process: every pod of a backend (its headless Service's DNS name, looked up
-    again when a connection breaks or ages out), the gateway's own gRPC through its Service."""
-    plain = f"kam-{entry.name}:{entry.grpc_port}"
-    return plain if entry is registry.GATEWAY else f"dns:///{plain}"
+    """Where the gateway reaches a backend: every pod of it (its headless Service's DNS name, looked up again when a
+    connection breaks or ages out). The gateway's own identity API it reaches in its pod (``KAM_GATEWAY_GRPC_ADDR``,
+    default ``127.0.0.1:<port>``), so no address is configured for it."""
+    return f"dns:///kam-{entry.name}:{entry.grpc_port}"
 
 
 def config(services: tuple[Service, ...]) -> str:
@@ -400,7 +400,7 @@ def config(services: tuple[Service, ...]) -> str:
     ]
     ordered = (*services, registry.GATEWAY)
     lines += [f'  {e.env("GRPC_PORT")}: "{e.grpc_port}"' for e in ordered]
-    lines += [f'  {e.env("ADDR")}: "{address(e)}"' for e in ordered]
+    lines += [f'  {e.env("ADDR")}: "{address(e)}"' for e in services]
     lines += [
         "  # A client connection older than this is asked to reconnect, so the gateway finds pods started since.",
         '  KAM_GRPC_MAX_CONNECTION_AGE_SECONDS: "300"',

@@ -92,6 +92,9 @@ def test_every_registry_process_gets_its_objects_with_its_port() -> None:
     for entry in registry.services({}):  # the gateway reaches every replica of a backend (kam_kit.grpcclient)
         assert config["data"][entry.env("ADDR")] == f"dns:///kam-{entry.name}:{entry.grpc_port}"
         assert grpcclient.target(config["data"][entry.env("ADDR")]).startswith("dns:///")
+    assert (
+        registry.GATEWAY.env("ADDR") not in config["data"]
+    )  # nothing reads it: the gateway's own API is in-pod
 
 
 def test_one_registry_entry_is_enough_for_a_new_service() -> None:

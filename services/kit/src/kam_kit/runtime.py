@@ -489,8 +489,8 @@ class ServiceApp:
             # Acks already sent are flushed; draining the pull subscriptions would wait for their fetches.
             with contextlib.suppress(Exception):
                 await self.nats.flush(timeout=1)
-            with contextlib.suppress(Exception):
-                await self.nats.close()
+            with contextlib.suppress(Exception):  # bounded as the rest: a stop must end
+                await asyncio.wait_for(self.nats.close(), timeout=STOP_TASKS_SECONDS)
         try:
             await asyncio.wait_for(self.db.dispose(), timeout=STOP_TASKS_SECONDS)
         except TimeoutError:
