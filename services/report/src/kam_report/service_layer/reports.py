@@ -175,8 +175,9 @@ def _account_filters(query: Query) -> list[Any]:
 @dataclass(slots=True)
 class Measures:
     """What a group of customers holds and did: balances by product type at the end and the start of the period,
-    accounts opened in it (and what they hold at the end), money in and out. One per customer in the per-customer
-    reports, so kept small (slots, plain dicts: 1,637 → 1,186 bytes for a customer with three products)."""
+    accounts opened in it (and what they hold at the end), money in and out. One per customer of a REGIONAL_SALES
+    customer level (TOP_CUSTOMERS and CUSTOMER_SALES rank in SQL instead), so kept small (slots, plain dicts: 1,637
+    → 1,186 bytes for a customer with three products)."""
 
     customers: int = 0
     end: dict[str, Decimal] = field(default_factory=dict)
