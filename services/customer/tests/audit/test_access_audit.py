@@ -8,10 +8,14 @@ import grpc
 import pytest
 from audit_testlib import ACCOUNT, PERSON_ID, T0
 from customer_testlib import gateway_client
-from kam.customer.v1 import audit_pb2, events_pb2
+from google.protobuf import json_format
+from kam.audit.v1 import audit_pb2 as kam_audit_pb2
+from kam.customer.v1 import audit_pb2
 from kam.customer.v1 import audit_service_pb2 as apb
 from kam.customer.v1 import customer_service_pb2 as pb
 from kam_customer.adapters.orm import AccessRecordRow
+from kam_customer.context import SERVICE
+from kam_kit import audit
 from kam_kit.db import outbox_table
 from sqlalchemy import func, select, text
 
@@ -147,23 +151,25 @@ async def test_contacts_accounts_and_transactions_are_recorded_with_their_kinds(
     ]
 
 
-async def test_the_event_is_in_the_outbox_with_the_record(app, customers, trail, md) -> None:
+async def test_the_views_one_event_is_its_sealed_trail_record(app, customers, trail, md) -> None:
+    """An unmasked read publishes one event: its trail record (``AuditRecorded``, a view), which names the access
+    record and says what it says — no ``PersonalDataAccessed`` beside it."""
     await customers.GetCustomer(
         pb.GetCustomerRequest(name="customers/c1"), metadata=md("roles/admin"), timeout=5
     )
     (record,) = await _records(trail, md)
+    await audit.AuditSealer(app.db, service=SERVICE, clock=app.clock).seal()
     async with app.db.read() as session:
-        rows = (
-            await session.execute(
-                select(outbox_table.c.event_id, outbox_table.c.payload).where(
-                    outbox_table.c.event_type == "kam.customer.v1.PersonalDataAccessed"
-                )
-            )
-        ).all()
-    assert len(rows) == 1
-    event = events_pb2.PersonalDataAccessed.FromString(rows[0].payload)
-    assert event.access_record == record
-    assert f"accessRecords/{rows[0].event_id}" == record.name
+        rows = (await session.execute(select(outbox_table.c.event_type, outbox_table.c.payload))).all()
+    assert [row.event_type for row in rows] == ["kam.audit.v1.AuditRecorded"]
+    sealed = kam_audit_pb2.AuditRecorded.FromString(rows[0].payload).record
+    assert sealed.kind == kam_audit_pb2.AuditRecord.KIND_VIEW and sealed.action == "personal_data.view"
+    assert (sealed.actor, sealed.request_id) == (record.actor, record.request_id)
+    details = json_format.MessageToDict(sealed.details)
+    assert details["access_record"] == record.name and details["method"] == record.method
+    assert details["resources"] == list(record.customers) and details["resource_count"] == 1
+    kinds = {audit_pb2.AccessRecord.PersonalDataKind.Name(k) for k in record.personal_data_kinds}
+    assert {f"PERSONAL_DATA_KIND_{kind}" for kind in details["kinds"]} == kinds
 
 
 async def test_list_filters_and_pages(app, customers, trail, md) -> None:

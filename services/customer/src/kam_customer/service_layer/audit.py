@@ -1,13 +1,15 @@
 """The audit trail of personal-data views (个人信息查看审计).
 
 Each access record is also a view record of the service's audit trail (:func:`kam_kit.audit.record_view`, in
-the same transaction): hash-chained and published like every change. ``access_records`` stays the index that
-``AccessAuditService`` searches.
+the same transaction): hash-chained and published like every change (``AuditRecorded``, kind ``KIND_VIEW``, action
+``personal_data.view``, the access record's name in its details — the view's one event; ``PersonalDataAccessed``,
+which said the same again, is no longer published). ``access_records`` stays the index that ``AccessAuditService``
+searches.
 
 While an RPC runs, every place that renders personal data unmasked notes what it showed (:func:`disclose` and
 the ``*_shown`` helpers below) into the call's :class:`Disclosure`. Before the response leaves,
-:meth:`AccessAudit.record` writes one access record and its ``PersonalDataAccessed`` event and waits until they
-are committed — in a transaction shared with the records of concurrent calls (:mod:`kam_kit.groupcommit`); when
+:meth:`AccessAudit.record` writes one access record and its trail record and waits until they are
+committed — in a transaction shared with the records of concurrent calls (:mod:`kam_kit.groupcommit`); when
 that fails the call fails (no unaudited reveal). A response masked for the caller notes nothing and
 writes nothing.
 
@@ -28,8 +30,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from kam.customer.v1 import audit_pb2, customer_pb2, events_pb2
-from kam_kit import bulk, outbox
+from kam.customer.v1 import audit_pb2, customer_pb2
+from kam_kit import bulk
 from kam_kit.auth import Identity
 from kam_kit.clock import Clock
 from kam_kit.db import Database
@@ -49,7 +51,6 @@ from kam_customer.adapters.orm import (
     TransactionRow,
 )
 from kam_customer.adapters.trail import trail
-from kam_customer.context import SERVICE
 from kam_customer.domain import customers as domain
 from kam_customer.domain import names
 from kam_customer.search import text
@@ -181,10 +182,22 @@ def contact_kinds(row: ContactRow) -> list[str]:
 
 
 def customers_shown(rows: Iterable[CustomerRow]) -> None:
+    """As :func:`disclose` for each row, with the call's disclosure looked up once and the kinds joined once (a
+    page of 50 is noted on every audited page read)."""
     disclosure = _current.get()
-    if disclosure is not None:  # as disclose() for each, the call's disclosure looked up once
-        for row in rows:
-            disclosure.add(row.id, customer_kinds(row))
+    if disclosure is None:
+        return
+    basic = disclosure.view == customer_pb2.PII_VIEW_BASIC  # only names leave unmasked
+    seen: set[str] = set()
+    customers = disclosure.customers
+    for row in rows:
+        kinds = customer_kinds(row)
+        if basic:
+            kinds = [NAME] if NAME in kinds else []
+        if kinds:
+            customers.setdefault(row.id)
+            seen.update(kinds)
+    disclosure.kinds |= seen
 
 
 def contacts_shown(rows: Iterable[ContactRow]) -> None:
@@ -243,7 +256,6 @@ class AccessAudit:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
-        self.events = outbox.Recorder(SERVICE, clock)
         self.trail = trail(clock)
         self.writer = GroupCommit(db, name="access-records")
 
@@ -291,9 +303,8 @@ class AccessAudit:
                     for n, cid in enumerate(customer_ids)
                 ],
             )
-            event = events_pb2.PersonalDataAccessed(access_record=record_to_proto(row, customer_ids))
-            self.events.record(session, event, resource=f"accessRecords/{row.id}", event_id=row.id)
-            # the service's tamper-evident trail (kam_kit.audit), shared with every change it records
+            # the service's tamper-evident trail (kam_kit.audit), shared with every change it records: its
+            # record is the view's one published event (AuditRecorded; PersonalDataAccessed is no longer sent)
             self.trail.view(
                 session,
                 actor=identity,

@@ -28,7 +28,8 @@ if _version_not_supported:
 class AccessAuditServiceStub:
     """The audit trail of personal-data views (个人信息查看审计): every response of the customer service that showed
     personal data unmasked, and every lookup of personal data by search. Readable with `access_records.read`
-    (compliance, administrators). The same records are published as `PersonalDataAccessed` events.
+    (compliance, administrators). Each record is published as the view record of the service's audit trail
+    (`kam.audit.v1.AuditRecorded`, kind `KIND_VIEW`, with this record's name in `details.access_record`).
     """
 
     def __init__(self, channel):
@@ -52,7 +53,8 @@ class AccessAuditServiceStub:
 class AccessAuditServiceServicer:
     """The audit trail of personal-data views (个人信息查看审计): every response of the customer service that showed
     personal data unmasked, and every lookup of personal data by search. Readable with `access_records.read`
-    (compliance, administrators). The same records are published as `PersonalDataAccessed` events.
+    (compliance, administrators). Each record is published as the view record of the service's audit trail
+    (`kam.audit.v1.AuditRecorded`, kind `KIND_VIEW`, with this record's name in `details.access_record`).
     """
 
     def GetAccessRecord(self, request, context):
@@ -93,7 +95,8 @@ def add_AccessAuditServiceServicer_to_server(servicer, server):
 class AccessAuditService:
     """The audit trail of personal-data views (个人信息查看审计): every response of the customer service that showed
     personal data unmasked, and every lookup of personal data by search. Readable with `access_records.read`
-    (compliance, administrators). The same records are published as `PersonalDataAccessed` events.
+    (compliance, administrators). Each record is published as the view record of the service's audit trail
+    (`kam.audit.v1.AuditRecorded`, kind `KIND_VIEW`, with this record's name in `details.access_record`).
     """
 
     @staticmethod

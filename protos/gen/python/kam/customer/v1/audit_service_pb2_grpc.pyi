@@ -29,7 +29,8 @@ GRPC_VERSION: str
 class AccessAuditServiceStub:
     """The audit trail of personal-data views (个人信息查看审计): every response of the customer service that showed
     personal data unmasked, and every lookup of personal data by search. Readable with `access_records.read`
-    (compliance, administrators). The same records are published as `PersonalDataAccessed` events.
+    (compliance, administrators). Each record is published as the view record of the service's audit trail
+    (`kam.audit.v1.AuditRecorded`, kind `KIND_VIEW`, with this record's name in `details.access_record`).
     """
 
     @_typing.overload
@@ -45,7 +46,8 @@ class AccessAuditServiceStub:
 class AccessAuditServiceAsyncStub(AccessAuditServiceStub):
     """The audit trail of personal-data views (个人信息查看审计): every response of the customer service that showed
     personal data unmasked, and every lookup of personal data by search. Readable with `access_records.read`
-    (compliance, administrators). The same records are published as `PersonalDataAccessed` events.
+    (compliance, administrators). Each record is published as the view record of the service's audit trail
+    (`kam.audit.v1.AuditRecorded`, kind `KIND_VIEW`, with this record's name in `details.access_record`).
     """
 
     def __init__(self, channel: _aio.Channel) -> None: ...
@@ -57,7 +59,8 @@ class AccessAuditServiceAsyncStub(AccessAuditServiceStub):
 class AccessAuditServiceServicer(metaclass=_abc_1.ABCMeta):
     """The audit trail of personal-data views (个人信息查看审计): every response of the customer service that showed
     personal data unmasked, and every lookup of personal data by search. Readable with `access_records.read`
-    (compliance, administrators). The same records are published as `PersonalDataAccessed` events.
+    (compliance, administrators). Each record is published as the view record of the service's audit trail
+    (`kam.audit.v1.AuditRecorded`, kind `KIND_VIEW`, with this record's name in `details.access_record`).
     """
 
     @_abc_1.abstractmethod
