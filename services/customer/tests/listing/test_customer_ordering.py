@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import grpc
 import pytest
+from customer_testlib import call_metadata
 from kam.customer.v1 import customer_pb2
 from kam.customer.v1 import customer_service_pb2 as pb
 from kam_customer.adapters.orm import CustomerMetricsRow, CustomerRow
@@ -207,3 +208,29 @@ async def test_an_aum_range_filter_with_the_order_and_the_count(api) -> None:
             pb.ListCustomersRequest(filter="metrics.assets_under_management >= lots"), metadata=md, timeout=5
         )
     assert bad.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+@pytest.mark.parametrize("order_by", ["", "display_name", "assets_under_management desc"])
+async def test_unfiltered_pages_of_callers_of_one_scope_shape(api, token_secret, order_by: str) -> None:
+    """A page with no filter runs a statement built once per order and scope shape, with the scope's values as
+    parameters: an administrator and two branch managers in turn (same shape, different branches) each get
+    exactly their customers, in order, page by page."""
+    client, admin = api
+    aum = {c[0]: c[4] or 0 for c in CUSTOMERS}
+    everyone = {
+        "": [c[0] for c in CUSTOMERS],  # created in this order
+        "display_name": _expected(lambda c: c[1]),
+        "assets_under_management desc": _expected(lambda c: aum[c[0]], descending=True),
+    }[order_by]
+    branch_of = {c[0]: c[5] for c in CUSTOMERS}
+    for _ in range(2):
+        assert await _all(client, admin, order_by) == everyone  # everything: no condition at all
+        for branch in ("orgUnits/bj", "orgUnits/sh"):
+            md = call_metadata(
+                token_secret,
+                ManualClock(),
+                "roles/branch_manager",
+                subject=f"users/m-{branch}",
+                org_unit=branch,
+            )
+            assert await _all(client, md, order_by) == [i for i in everyone if branch_of[i] == branch]

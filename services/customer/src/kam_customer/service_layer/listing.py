@@ -11,7 +11,8 @@ from typing import Any
 
 from kam_kit.auth import Identity
 from kam_kit.db import Database
-from sqlalchemy import ColumnElement, Index, bindparam, case, func, literal, select
+from kam_kit.scope import DataScope
+from sqlalchemy import ColumnElement, Index, Select, bindparam, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_customer.adapters.orm import ContactRow, CustomerMetricsRow, CustomerRow
@@ -57,28 +58,24 @@ class CustomerListing:
         identity: Identity | None = None,
     ) -> tuple[list[CustomerRow], int]:
         """A page of customers, each row holding its metrics' columns too (``metrics_…``), and the total."""
-        keys = order_keys(order_by, ORDER_FIELDS) or DEFAULT_ORDER
-        conditions = list(conditions)
-        columns = await _order_columns(self.db, [name for name, _ in keys])
+        keys = tuple(order_keys(order_by, ORDER_FIELDS) or DEFAULT_ORDER)
+        per_call = bool(conditions) or any(name == "tier" for name, _ in keys)
+        columns = await _order_columns(self.db, [name for name, _ in keys]) if per_call else {}
         # a Core connection and rows of the table, not ORM objects: a page of 50 is rendered and dropped
         # (docs/performance.md, "Where a read's time goes")
         async with self.db.reading() as connection:
-            restrict = customer_condition(await scope_for(connection, identity))
-            if restrict is not None:
-                conditions.append(restrict)
-            # the page's metrics joined (one statement: protomap.joined_metrics reads them)
-            query = (
-                select(CustomerRow.__table__, *METRICS_JOINED)
-                .outerjoin(CustomerMetricsRow, CustomerMetricsRow.customer_id == CustomerRow.id)
-                .where(*conditions)
-            )
-            order = [columns[name].desc() if descending else columns[name].asc() for name, descending in keys]
-            # Ties: the id, in the direction of the last key, so one index serves e.g. ``create_time desc``.
-            tie_break = CustomerRow.id.desc() if keys[-1][1] else CustomerRow.id.asc()
-            rows = (
-                await connection.execute(query.order_by(*order, tie_break).offset(offset).limit(limit))
-            ).all()
-            total = await connection.scalar(select(func.count()).select_from(CustomerRow).where(*conditions))
+            scope = await scope_for(connection, identity)
+            parameters: dict[str, Any] = {"page_offset": offset, "page_limit": limit}
+            if per_call:  # a filter or the tiers' levels: built for this call
+                restrict = customer_condition(scope)
+                page, count = _page_statements(
+                    columns, keys, [*conditions, *([restrict] if restrict is not None else [])]
+                )
+            else:  # no filter: built once per order and scope shape, the scope's values as parameters
+                page, count = _unfiltered_statements(keys, scope)
+                parameters |= scope.parameters
+            rows = (await connection.execute(page, parameters)).all()
+            total = await connection.scalar(count, parameters)
         return list(rows), int(total or 0)  # type: ignore[arg-type]  # rows read like CustomerRow
 
     async def metrics(self, customer_ids: Collection[str]) -> dict[str, Any]:
@@ -121,13 +118,58 @@ class ContactListing:
         return list(rows), int(total or 0)
 
 
-async def _order_columns(db: Database, names: list[str]) -> dict[str, ColumnElement]:
+def _page_statements(
+    columns: dict[str, ColumnElement],
+    keys: tuple[tuple[str, bool], ...],
+    conditions: list[ColumnElement[bool]],
+) -> tuple[Select, Select]:
+    """A page's statement (its metrics joined: protomap.joined_metrics reads them; ``page_offset`` and
+    ``page_limit`` as parameters) and its total's."""
+    order = [columns[name].desc() if descending else columns[name].asc() for name, descending in keys]
+    # Ties: the id, in the direction of the last key, so one index serves e.g. ``create_time desc``.
+    tie_break = CustomerRow.id.desc() if keys[-1][1] else CustomerRow.id.asc()
+    page = (
+        select(CustomerRow.__table__, *METRICS_JOINED)
+        .outerjoin(CustomerMetricsRow, CustomerMetricsRow.customer_id == CustomerRow.id)
+        .where(*conditions)
+        .order_by(*order, tie_break)
+        .offset(bindparam("page_offset"))
+        .limit(bindparam("page_limit"))
+    )
+    return page, select(func.count()).select_from(CustomerRow).where(*conditions)
+
+
+#: Statements of pages with no filter, by order and scope shape (bounded: an order has at most a few keys).
+_UNFILTERED: dict[tuple, tuple[Select, Select]] = {}
+_UNFILTERED_MAX = 256
+
+
+def _unfiltered_statements(keys: tuple[tuple[str, bool], ...], scope: DataScope) -> tuple[Select, Select]:
+    """:func:`_page_statements` of a page with no filter, for an order (not by tier, whose levels change) and the
+    shape of a scope (:attr:`kam_kit.scope.DataScope.shape`; its values are the call's parameters): built once — a
+    statement built per call costs its construction and its cache key (docs/performance.md, round 7)."""
+    key = (keys, scope.shape)
+    statements = _UNFILTERED.get(key)
+    if statements is None:
+        restrict = scope.bound_condition(CustomerRow.branch, CustomerRow.relationship_manager)
+        statements = _page_statements(_static_columns(), keys, [restrict] if restrict is not None else [])
+        if len(_UNFILTERED) < _UNFILTERED_MAX:
+            _UNFILTERED[key] = statements
+    return statements
+
+
+def _static_columns() -> dict[str, ColumnElement]:
     columns: dict[str, ColumnElement] = {
         "display_name": CustomerRow.display_name,
         "create_time": CustomerRow.create_time,
         "update_time": CustomerRow.update_time,
     }
     columns.update(dict.fromkeys(AUM_FIELDS, func.coalesce(CustomerMetricsRow.aum, 0)))
+    return columns
+
+
+async def _order_columns(db: Database, names: list[str]) -> dict[str, ColumnElement]:
+    columns = _static_columns()
     if "tier" in names:
         async with db.read() as session:
             levels = await tier_levels(session)
