@@ -15,6 +15,7 @@ import abc
 from collections.abc import Sequence
 from typing import Any
 
+from kam_kit.rows import plain_first
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -96,12 +97,12 @@ class CoreCustomerReader(AbstractCustomerRepository):
 
     async def get(self, customer_id: str) -> CustomerRow | None:
         """The customer's row, which also holds its metrics' columns (``metrics_…``, None without metrics)."""
-        row = (await self.connection.execute(_CUSTOMER_BY_ID, {"id": customer_id})).first()
-        return row  # type: ignore[return-value]  # a Row read like the ORM object: the same attribute names
+        # a named tuple read like the ORM object: the same attribute names (kam_kit.rows: cheaper than a Row's)
+        return plain_first(await self.connection.execute(_CUSTOMER_BY_ID, {"id": customer_id}))
 
     async def by_request_id(self, request_id: str) -> CustomerRow | None:
         query = select(CUSTOMERS).where(CUSTOMERS.c.request_id == request_id)
-        return (await self.connection.execute(query)).first()  # type: ignore[return-value]
+        return plain_first(await self.connection.execute(query))
 
     def add(self, customer: CustomerRow) -> None:
         raise RuntimeError("a read-only unit of work cannot add a customer")

@@ -11,6 +11,7 @@ from typing import Any
 
 from kam_kit.auth import Identity
 from kam_kit.db import Database
+from kam_kit.rows import plain
 from kam_kit.scope import DataScope
 from sqlalchemy import ColumnElement, Index, Select, bindparam, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -74,9 +75,9 @@ class CustomerListing:
             else:  # no filter: built once per order and scope shape, the scope's values as parameters
                 page, count = _unfiltered_statements(keys, scope)
                 parameters |= scope.parameters
-            rows = (await connection.execute(page, parameters)).all()
+            customers = plain(await connection.execute(page, parameters))  # read like CustomerRow
             total = await connection.scalar(count, parameters)
-        return list(rows), int(total or 0)  # type: ignore[arg-type]  # rows read like CustomerRow
+        return customers, int(total or 0)
 
     async def metrics(self, customer_ids: Collection[str]) -> dict[str, Any]:
         """The latest metrics (``customer_metrics`` rows with :data:`METRICS_COLUMNS`) of the customers that have

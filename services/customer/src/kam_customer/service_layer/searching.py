@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from kam_kit.auth import Identity
 from kam_kit.db import Database
 from kam_kit.errors import InvalidArgument
+from kam_kit.rows import plain
 from sqlalchemy import bindparam, select
 
 from kam_customer.adapters.orm import CustomerMetricsRow, CustomerRow
@@ -54,7 +55,7 @@ class SearchService:
             ids = [hit.customer_id for hit in hits[:limit]]
             rows = (
                 {  # table rows, not ORM objects (rendered and dropped), with their metrics (METRICS_JOINED)
-                    row.id: row for row in (await connection.execute(_CUSTOMERS_OF, {"ids": ids})).all()
+                    row.id: row for row in plain(await connection.execute(_CUSTOMERS_OF, {"ids": ids}))
                 }
                 if ids
                 else {}
