@@ -98,6 +98,7 @@ async def test_a_busy_writer_lets_writes_gather_and_a_lone_one_is_committed_at_o
     db: Database, monkeypatch
 ) -> None:
     monkeypatch.setattr(groupcommit, "GATHER_SECONDS", 0.05)
+    monkeypatch.setattr(groupcommit, "SQLITE_GATHER_SECONDS", 0.05)
     monkeypatch.setattr(groupcommit, "BUSY_SECONDS", 0.5)
     writer = GroupCommit(db, name="test")
     batches: list[int] = []
