@@ -267,8 +267,9 @@ class AccessAudit:
         *,
         request_id: str = "",
         trace_id: str = "",
-    ) -> AccessRecordRow | None:
-        """Write the access record of a response and its event (one transaction); None when nothing was shown.
+    ) -> str | None:
+        """Write the access record of a response and its trail record (one transaction shared with concurrent
+        calls'); returns the record's id, None when nothing was shown.
 
         Fails with UNAVAILABLE when the record cannot be written: the caller must then not return the data.
         """
@@ -290,7 +291,7 @@ class AccessAudit:
             "request_id": request_id[:64],
             "trace_id": trace_id,
         }
-        row = AccessRecordRow(**values)  # what the caller gets back; stored as plain rows (no ORM flush)
+        record_id, count = values["id"], values["customer_count"]  # stored as plain rows (no ORM object)
         customer_ids = list(disclosure.customers)[:MAX_CUSTOMERS]
 
         def write(session) -> None:
@@ -299,7 +300,7 @@ class AccessAudit:
                 session,
                 RECORD_CUSTOMERS,
                 [
-                    {"record_id": row.id, "position": n, "customer_id": cid}
+                    {"record_id": record_id, "position": n, "customer_id": cid}
                     for n, cid in enumerate(customer_ids)
                 ],
             )
@@ -310,12 +311,12 @@ class AccessAudit:
                 actor=identity,
                 action="personal_data.view",
                 resources=[f"customers/{cid}" for cid in customer_ids],
-                resource_count=row.customer_count,
+                resource_count=count,
                 kinds=disclosure.kinds,
                 query=disclosure.search_query,
-                request_id=row.request_id,
+                request_id=values["request_id"],
                 trace_id=trace_id,
-                details={"method": method, "access_record": f"accessRecords/{row.id}"}
+                details={"method": method, "access_record": f"accessRecords/{record_id}"}
                 | ({"reason": disclosure.reason} if disclosure.reason else {}),
             )
 
@@ -329,7 +330,7 @@ class AccessAudit:
                 "personal data is withheld)",
                 reason="ACCESS_AUDIT_FAILED",
             ) from None
-        return row
+        return record_id
 
     async def get(self, name: str) -> tuple[AccessRecordRow, list[str]]:
         (record_id,) = names.parse(name, ("accessRecords",), "name")
