@@ -100,7 +100,7 @@ async def test_a_busy_writer_lets_writes_gather_and_a_lone_one_is_committed_at_o
     monkeypatch.setattr(groupcommit, "GATHER_SECONDS", 0.05)
     monkeypatch.setattr(groupcommit, "SQLITE_GATHER_SECONDS", 0.05)
     monkeypatch.setattr(groupcommit, "BUSY_SECONDS", 0.5)
-    writer = GroupCommit(db, name="test")
+    writer = GroupCommit(db, name="test", in_flight=lambda: 99)  # other calls always under way
     batches: list[int] = []
     commit = writer._commit
 
@@ -122,4 +122,23 @@ async def test_a_busy_writer_lets_writes_gather_and_a_lone_one_is_committed_at_o
     assert await _count(db) == 21
     # one per write (21) without the window; a loaded machine (CI) splits a few batches more than an idle one
     assert len(batches) <= 11, batches
+    await writer.close()
+
+
+async def test_a_busy_writer_commits_at_once_when_no_other_call_is_under_way(
+    db: Database, monkeypatch
+) -> None:
+    """Busy, but every call being served is waiting for this commit: nothing more can join, no window."""
+    monkeypatch.setattr(groupcommit, "GATHER_SECONDS", 0.05)
+    monkeypatch.setattr(groupcommit, "SQLITE_GATHER_SECONDS", 0.05)
+    monkeypatch.setattr(groupcommit, "BUSY_SECONDS", 0.5)
+    writer = GroupCommit(db, name="test", in_flight=lambda: len(writer._waiting))
+    loop = asyncio.get_running_loop()
+    waits: list[float] = []
+    for row_id in range(8):  # one after another: the writer stays busy throughout
+        started = loop.time()
+        await writer.write(_add(row_id))
+        waits.append(loop.time() - started)
+    assert await _count(db) == 8
+    assert max(waits) < 0.04, waits  # a window would have held each for 50 ms
     await writer.close()

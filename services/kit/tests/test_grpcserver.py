@@ -14,7 +14,7 @@ from grpc_status import rpc_status
 from kam.report.v1 import report_pb2
 from kam.report.v1 import report_service_pb2 as pb
 from kam.report.v1 import report_service_pb2_grpc as pb_grpc
-from kam_kit import auth, telemetry
+from kam_kit import auth, grpcserver, telemetry
 from kam_kit.clock import ManualClock
 from kam_kit.errors import NotFound
 from kam_kit.grpcserver import GrpcServer, current_identity
@@ -219,3 +219,25 @@ async def test_a_connection_older_than_the_maximum_age_is_replaced_without_faili
         await server.stop(0)
     assert len(servicer.peers) == 15
     assert len(set(servicer.peers)) >= 2, servicer.peers  # the client came back on new connections
+
+
+async def test_calls_in_flight_counts_the_unary_calls_being_served_not_streams(served) -> None:
+    """What a batching writer asks (kam_kit.groupcommit): a call under way counts until it has answered, a
+    failed one too; a health Watch stream (served for as long as the client listens) does not."""
+    _, servicer, channel, md = served
+    stub = pb_grpc.ReportServiceStub(channel)
+    watch = health_pb2_grpc.HealthStub(channel).Watch(health_pb2.HealthCheckRequest(service=""))
+    assert (await watch.read()).status == health_pb2.HealthCheckResponse.SERVING
+    assert grpcserver.calls_in_flight() == 0
+    slow = asyncio.ensure_future(
+        stub.GetCustomerStats(pb.GetCustomerStatsRequest(), metadata=md("users/slow"), timeout=10)
+    )
+    await servicer.started.wait()
+    assert grpcserver.calls_in_flight() == 1
+    with pytest.raises(grpc.aio.AioRpcError):
+        await stub.GetCustomerStats(pb.GetCustomerStatsRequest(), metadata=md("users/missing"), timeout=10)
+    assert grpcserver.calls_in_flight() == 1
+    servicer.release.set()
+    await slow
+    assert grpcserver.calls_in_flight() == 0
+    watch.cancel()

@@ -7,9 +7,12 @@ when the transaction holding its write has committed, or raises what made it fai
 per batch instead of once per call (on SQLite, where writers queue on one lock, and where a commit is made on the
 event loop itself, this is most of an audited read's cost). A commit on the loop blocks it, so the calls that
 would join a batch cannot reach their write meanwhile: under load (the previous commit ended less than
-:data:`BUSY_SECONDS` ago) the writer lets writes gather for :data:`GATHER_SECONDS` (:data:`SQLITE_GATHER_SECONDS` on
-SQLite) before it commits — measured, 16 concurrent audited reads went from batches of one record to four and from
-≈ 560 to ≈ 890 a second (docs/performance.md). A lone call waits for nothing but its own commit.
+:data:`BUSY_SECONDS` ago) the writer lets writes gather for up to :data:`GATHER_SECONDS` (:data:`SQLITE_GATHER_SECONDS`
+on SQLite) before it commits — measured, 16 concurrent audited reads went from batches of one record to four and
+from ≈ 560 to ≈ 890 a second (docs/performance.md) — but only while other calls are under way that have not queued
+a write yet (``in_flight``, by default :func:`kam_kit.grpcserver.calls_in_flight`): when every call being served
+waits for this commit, nothing more can join, so it commits at once (at 200 audited pages a second, most batches).
+A lone call waits for nothing but its own commit.
 
 A batch that fails is retried write by write, so one bad write fails only its own caller. A write whose caller
 was cancelled meanwhile is still committed (a record of a response that was not delivered is harmless; a missing
@@ -24,7 +27,7 @@ from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kam_kit import telemetry
+from kam_kit import grpcserver, telemetry
 from kam_kit.db import Database
 
 log = logging.getLogger(__name__)
@@ -37,16 +40,27 @@ GATHER_SECONDS = 0.005
 SQLITE_GATHER_SECONDS = 0.010
 #: The writer counts as busy when its previous commit ended less than this long ago
 BUSY_SECONDS = 0.05
+#: While gathering, how often the writer looks whether the other calls under way have queued their writes
+STEP_SECONDS = 0.001
 
 #: One write: adds rows to the batch's session (synchronously; the writer flushes and commits).
 Write = Callable[[AsyncSession], None]
 
 
 class GroupCommit:
-    def __init__(self, db: Database, *, name: str, max_batch: int = 256) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        name: str,
+        max_batch: int = 256,
+        in_flight: Callable[[], int] = grpcserver.calls_in_flight,
+    ) -> None:
+        """``in_flight``: how many calls are being served now, the writers' own included."""
         self.db = db
         self.name = name
         self.max_batch = max_batch
+        self.in_flight = in_flight
         self._waiting: list[tuple[Write, asyncio.Future[None]]] = []
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
@@ -73,9 +87,12 @@ class GroupCommit:
             self._wake.clear()
             # let the calls already under way queue their writes first: a busy loop batches more
             loop = asyncio.get_running_loop()
-            busy = loop.time() - self._last_commit < BUSY_SECONDS
-            gather = SQLITE_GATHER_SECONDS if self.db.is_sqlite else GATHER_SECONDS
-            await asyncio.sleep(gather if busy else 0)
+            if loop.time() - self._last_commit < BUSY_SECONDS:  # busy: gather while others may still write
+                deadline = loop.time() + (SQLITE_GATHER_SECONDS if self.db.is_sqlite else GATHER_SECONDS)
+                while self.in_flight() > len(self._waiting) and loop.time() < deadline:
+                    await asyncio.sleep(STEP_SECONDS)
+            else:
+                await asyncio.sleep(0)
             await self._drain()
             self._last_commit = loop.time()
             if self._closing:

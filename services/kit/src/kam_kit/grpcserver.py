@@ -59,6 +59,16 @@ _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("kam_request_i
 _origin: contextvars.ContextVar[tuple[str, str]] = contextvars.ContextVar("kam_origin", default=("", ""))
 
 
+#: Unary calls (with a deadline: not streams) being served by this process now.
+_in_flight = 0
+
+
+def calls_in_flight() -> int:
+    """How many unary calls this process is serving now — a batching writer (:mod:`kam_kit.groupcommit`) waits
+    for more writes only while other calls are under way."""
+    return _in_flight
+
+
 def current_identity() -> auth.Identity | None:
     """The authenticated caller of the RPC being served (None for public methods)."""
     return _identity.get()
@@ -205,9 +215,13 @@ class KamServerInterceptor(grpc.aio.ServerInterceptor):
         self._duration.record(time.perf_counter() - started, attrs)
 
     def _wrap_unary(self, behaviour: Callable, method: str, *, bounded: bool = True):
+        counted = 1 if bounded else 0  # a stream written as a coroutine may last for hours: not "under way"
+
         async def wrapper(request, context):
+            global _in_flight
             started = time.perf_counter()
             code = "OK"
+            _in_flight += counted
             try:
                 await self._enter(context, method)
                 async with asyncio.timeout(self._budget(context) if bounded else None):
@@ -222,6 +236,7 @@ class KamServerInterceptor(grpc.aio.ServerInterceptor):
                 code = getattr(getattr(exc, "code", None), "name", None) or "ERROR"
                 await self._fail(context, method, exc)
             finally:
+                _in_flight -= counted
                 self._record(method, started, code)
 
         return wrapper
