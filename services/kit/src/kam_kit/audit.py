@@ -164,7 +164,7 @@ def _queue(
     record_id: str | None,
 ) -> str:
     now = clock.now().astimezone(UTC)
-    record_id = record_id or outbox._new_event_id(now)
+    record_id = record_id or outbox.time_ordered_id(now)
     origin_address, origin_client = grpcserver.current_origin()
     row = {
         "record_id": record_id,

@@ -62,7 +62,7 @@ def record(
             reason="EVENT_TOO_LARGE",
         )
     now = clock.now().astimezone(UTC)
-    event_id = event_id or _new_event_id(now)
+    event_id = event_id or time_ordered_id(now)
     # Only what the relay cannot derive from the row is stored: the event's resource and the trace context.
     # The CloudEvents headers (id, type, source, time, …) are rebuilt from the row's columns when it is published.
     headers = {events.CE_SUBJECT: resource} if resource else {}
@@ -101,11 +101,11 @@ _random_ids: list[int] = []
 os.register_at_fork(after_in_child=_random_ids.clear)  # a child process never reuses its parent's randomness
 
 
-def _new_event_id(now: datetime) -> str:
+def time_ordered_id(now: datetime) -> str:
     """A time-ordered (version 7, RFC 9562) UUID: the event's millisecond first, then 74 random bits (OS
     randomness fetched for 256 ids at a time, formatted without ``uuid.UUID``: a scan records hundreds of thousands
     of events). Ids of events recorded together sort together, so the outbox's unique index on them grows at its
-    end instead of at random pages."""
+    end instead of at random pages — and so does any table keyed by such ids (audit records, access records)."""
     if not _random_ids:
         block = os.urandom(16 * 256)
         _random_ids.extend(int.from_bytes(block[i : i + 16], "big") for i in range(0, len(block), 16))
