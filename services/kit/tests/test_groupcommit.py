@@ -94,12 +94,17 @@ async def test_a_cancelled_caller_s_write_is_still_committed_once(db: Database) 
     assert await _count(db) == 1
 
 
-async def test_a_busy_writer_lets_writes_gather_and_a_lone_one_is_committed_at_once(
-    db: Database, monkeypatch
-) -> None:
+@pytest.fixture
+def slow_gathering(monkeypatch) -> None:
+    """A 50 ms gathering window on either engine, busy for 0.5 s after a commit: long enough to tell apart."""
     monkeypatch.setattr(groupcommit, "GATHER_SECONDS", 0.05)
     monkeypatch.setattr(groupcommit, "SQLITE_GATHER_SECONDS", 0.05)
     monkeypatch.setattr(groupcommit, "BUSY_SECONDS", 0.5)
+
+
+async def test_a_busy_writer_lets_writes_gather_and_a_lone_one_is_committed_at_once(
+    db: Database, slow_gathering
+) -> None:
     writer = GroupCommit(db, name="test", in_flight=lambda: 99)  # other calls always under way
     batches: list[int] = []
     commit = writer._commit
@@ -126,12 +131,9 @@ async def test_a_busy_writer_lets_writes_gather_and_a_lone_one_is_committed_at_o
 
 
 async def test_a_busy_writer_commits_at_once_when_no_other_call_is_under_way(
-    db: Database, monkeypatch
+    db: Database, slow_gathering
 ) -> None:
     """Busy, but every call being served is waiting for this commit: nothing more can join, no window."""
-    monkeypatch.setattr(groupcommit, "GATHER_SECONDS", 0.05)
-    monkeypatch.setattr(groupcommit, "SQLITE_GATHER_SECONDS", 0.05)
-    monkeypatch.setattr(groupcommit, "BUSY_SECONDS", 0.5)
     writer = GroupCommit(db, name="test", in_flight=lambda: len(writer._waiting))
     loop = asyncio.get_running_loop()
     waits: list[float] = []
