@@ -19,12 +19,19 @@ from kam_kit.settings import ServiceSettings
 async def start_customer_service(database_url, token_secret, free_port, tmp_path: Path):
     """``api = await start_customer_service(clock, **customer_settings)``: a real customer service (gRPC; no broker,
     so events stay in the outbox; no source and no scheduled scans; the audit trail is written but not sealed unless
-    ``seal_audit=True``), stopped after the test. ``api.service`` is
+    ``seal_audit=True``; access records are indexed by customer unless ``index_access_records=False``), stopped
+    after the test. ``api.service`` is
     the app, ``api.channel`` a channel to it, ``api.client`` a CustomerService stub and ``api.md(*roles,
     org_unit=…, subject=…)`` call metadata with a token issued at the clock's current time."""
     started: list[SimpleNamespace] = []
 
-    async def start(clock: ManualClock, *, seal_audit: bool = False, **customer_settings) -> SimpleNamespace:
+    async def start(
+        clock: ManualClock,
+        *,
+        seal_audit: bool = False,
+        index_access_records: bool = True,
+        **customer_settings,
+    ) -> SimpleNamespace:
         settings = ServiceSettings.from_env(
             "customer",
             environ={
@@ -52,6 +59,8 @@ async def start_customer_service(database_url, token_secret, free_port, tmp_path
             seal_audit  # off unless asked: AuditRecorded rows would race the outbox assertions
         )
         service.test_clock = clock
+        if not index_access_records:  # the index by customer stays as the answering commits left it
+            service.background.remove(service.access_audit.run_indexer)
         await service.start()
         channel = grpc.aio.insecure_channel(f"127.0.0.1:{service.grpc.port}")
 

@@ -121,8 +121,10 @@ def build(
     async def key_date_sweep() -> None:
         await jobs.key_date_sweeps(sweep, sweep_cron)
 
-    app.background += [scans, key_date_sweep]
+    # access records' customers into their index by customer, after the answering commits
+    app.background += [scans, key_date_sweep, use_cases.access_audit.run_indexer]
     app.scan_manager = manager  # type: ignore[attr-defined]  # for tests
+    app.access_audit = use_cases.access_audit  # type: ignore[attr-defined]
     app.key_date_sweep = sweep  # type: ignore[attr-defined]
     app.account_names = account_names  # type: ignore[attr-defined]
     return app

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import grpc
 import pytest
-from audit_testlib import ACCOUNT, PERSON_ID, T0
+from audit_testlib import ACCOUNT, PERSON_ID, T0, seed
 from customer_testlib import gateway_client
 from google.protobuf import json_format
 from kam.audit.v1 import audit_pb2 as kam_audit_pb2
-from kam.customer.v1 import audit_pb2
+from kam.customer.v1 import audit_pb2, audit_service_pb2_grpc
 from kam.customer.v1 import audit_service_pb2 as apb
 from kam.customer.v1 import customer_service_pb2 as pb
-from kam_customer.adapters.orm import AccessRecordRow
+from kam_customer.adapters.orm import AccessRecordCustomerRow, AccessRecordRow
 from kam_customer.context import SERVICE
+from kam_customer.service_layer.audit import AccessAudit
 from kam_kit import audit
+from kam_kit.clock import ManualClock
 from kam_kit.db import outbox_table
 from sqlalchemy import func, select, text
 
@@ -255,15 +258,15 @@ async def test_only_compliance_and_admins_read_the_trail(trail, md, roles) -> No
 
 
 async def test_a_failed_audit_write_fails_the_call_instead_of_returning_data(app, customers, md) -> None:
-    async with app.db.transaction() as session:
-        await session.execute(text("DROP TABLE access_record_customers"))
+    async with app.db.transaction() as session:  # the trail is written in the record's transaction
+        await session.execute(text("DROP TABLE kam_audit_records"))
     with pytest.raises(grpc.aio.AioRpcError) as failed:
         await customers.GetCustomer(
             pb.GetCustomerRequest(name="customers/c1"), metadata=md("roles/admin"), timeout=5
         )
     assert failed.value.code() == grpc.StatusCode.UNAVAILABLE
     assert PERSON_ID not in failed.value.details()
-    assert await _count(app) == 0  # the record rolled back with its customers
+    assert await _count(app) == 0  # the record rolled back with its trail record
     async with app.db.read() as session:
         assert await session.scalar(select(func.count()).select_from(outbox_table)) == 0
     # a masked view still works: it needs no record
@@ -289,3 +292,66 @@ async def test_the_gateway_serves_the_trail(app, customers, md, token_secret) ->
         assert got.status_code == 200 and got.json()["actor"] == "users/u1"
         denied = await http.get("/v1/accessRecords", headers=dict(md("roles/relationship_manager")[:1]))
         assert denied.status_code == 403
+
+
+async def test_a_search_by_customer_finds_the_same_records_before_and_after_they_are_indexed(
+    start_customer_service, token_secret
+) -> None:
+    """A record's customers are written with it, before the data leaves; its rows in the index by customer come
+    after the commit (``AccessAudit.index_customers``, the service's background indexer — held back here). The
+    ``customer`` filter finds the same records either way, and indexing twice changes nothing."""
+    api = await start_customer_service(ManualClock(T0 + timedelta(days=30)), index_access_records=False)
+    await seed(api.service.db)
+    trail = audit_service_pb2_grpc.AccessAuditServiceStub(api.channel)
+    admin = api.md("roles/admin")
+    await api.client.GetCustomer(pb.GetCustomerRequest(name="customers/c1"), metadata=admin, timeout=5)
+    await api.client.GetCustomer(pb.GetCustomerRequest(name="customers/c2"), metadata=admin, timeout=5)
+    page = await api.client.ListCustomers(pb.ListCustomersRequest(page_size=10), metadata=admin, timeout=5)
+    shown = [customer.name for customer in page.customers]
+    assert "customers/c1" in shown and len(shown) >= 3
+
+    async def found() -> dict[str, list[str]]:
+        compliance = api.md("roles/compliance", subject="users/auditor")
+        out = {}
+        for name in [*shown, "customers/nobody", "customers/c_", "customers/c%"]:
+            for op in ("=", "!="):
+                reply = await trail.ListAccessRecords(
+                    apb.ListAccessRecordsRequest(filter=f'customer {op} "{name}"', page_size=500),
+                    metadata=compliance,
+                    timeout=5,
+                )
+                out[f"{op} {name}"] = [record.name for record in reply.access_records]
+        return out
+
+    async def index_rows() -> int:
+        async with api.service.db.read() as session:
+            return await session.scalar(select(func.count()).select_from(AccessRecordCustomerRow))
+
+    before = await found()
+    assert await index_rows() == 0  # nothing indexed yet: the filter read the records' own lists
+    assert len(before["= customers/c1"]) == 2 and len(before["!= customers/c1"]) == 1
+    assert (
+        before["= customers/nobody"] == []
+        and before["= customers/c_"] == []
+        and before["= customers/c%"] == []
+    )
+    assert all(len(before[f"= {name}"]) >= 1 for name in shown)
+    indexer = AccessAudit(api.service.db, api.clock)
+    assert await indexer.index_customers() == 3
+    assert await indexer.index_customers() == 0
+    assert await index_rows() == 2 + len(shown)
+    assert await found() == before
+
+
+async def test_the_running_service_indexes_records_by_customer_after_they_commit(app, customers, md) -> None:
+    await customers.GetCustomer(
+        pb.GetCustomerRequest(name="customers/c1"), metadata=md("roles/admin"), timeout=5
+    )
+    for _ in range(100):  # woken by the commit; well within a second
+        async with app.db.read() as session:
+            indexed = (await session.execute(select(AccessRecordCustomerRow.customer_id))).scalars().all()
+            flags = (await session.execute(select(AccessRecordRow.customers_indexed))).scalars().all()
+        if indexed:
+            break
+        await asyncio.sleep(0.05)
+    assert indexed == ["c1"] and flags == [True]

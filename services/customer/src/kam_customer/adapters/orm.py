@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     false,
     or_,
+    text,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -312,8 +313,22 @@ class AccessRecordRow(Base):
     reason: Mapped[str] = mapped_column(String(200), default="")  # the caller's pii_reason (查看事由)
     request_id: Mapped[str] = mapped_column(String(64), default="")
     trace_id: Mapped[str] = mapped_column(String(32), default="")
+    #: The customers shown (the first 100), space-separated in response order: written with the record, before
+    #: the data leaves. The index by customer (``access_record_customers``) is filled after the commit
+    #: (``AccessAudit.index_customers``); until then ``customers_indexed`` is false and a search by customer
+    #: reads this column.
+    customer_ids: Mapped[str] = mapped_column(Text, default="", server_default="")
+    customers_indexed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
-    __table_args__ = (Index("ix_access_records_actor", "actor", "seq"),)
+    __table_args__ = (
+        Index("ix_access_records_actor", "actor", "seq"),
+        Index(
+            "ix_access_records_unindexed",
+            "seq",
+            sqlite_where=text("NOT customers_indexed"),
+            postgresql_where=text("NOT customers_indexed"),
+        ),
+    )
 
 
 class AccessRecordCustomerRow(Base):

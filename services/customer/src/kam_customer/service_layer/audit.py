@@ -23,6 +23,8 @@ numbers, phones, contacts' e-mail and birth date, account numbers and transactio
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import contextvars
 import logging
 from collections.abc import Iterable, Iterator
@@ -37,7 +39,8 @@ from kam_kit.db import Database
 from kam_kit.errors import NotFound, Unavailable
 from kam_kit.groupcommit import GroupCommit
 from kam_kit.timeconv import to_timestamp
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, and_, literal, or_, select, update
+from sqlalchemy import text as sql_text
 from sqlalchemy.exc import SQLAlchemyError
 
 from kam_customer.adapters import pii
@@ -70,6 +73,9 @@ KINDS = (
 NAME, ID_NUMBER, PHONE, EMAIL, BIRTH_DATE, ACCOUNT_NUMBER, COUNTERPARTY_NAME, ADDRESS = KINDS
 #: The customers kept per record; ``customer_count`` has them all.
 MAX_CUSTOMERS = 100
+#: Records indexed by customer per transaction, and how often an idle indexer looks anyway.
+INDEX_BATCH = 500
+INDEX_POLL_SECONDS = 1.0
 RECORDS = AccessRecordRow.__table__
 RECORD_CUSTOMERS = AccessRecordCustomerRow.__table__
 MAX_QUERY = 200
@@ -257,6 +263,7 @@ class AccessAudit:
         self.clock = clock
         self.trail = trail(clock)
         self.writer = GroupCommit(db, name="access-records")
+        self._written = asyncio.Event()  # records committed: the indexer has work
 
     async def record(
         self,
@@ -295,17 +302,12 @@ class AccessAudit:
         }
         record_id, count = values["id"], values["customer_count"]  # stored as plain rows (no ORM object)
         customer_ids = list(disclosure.customers)[:MAX_CUSTOMERS]
+        # the customers in the record itself; their rows in the index by customer come after the commit
+        # (index_customers): up to 100 index pages written per record would cost the answering transaction most
+        values |= {"customer_ids": " ".join(customer_ids), "customers_indexed": False}
 
         def write(session) -> None:
             bulk.queue_rows(session, RECORDS, [values])
-            bulk.queue_rows(
-                session,
-                RECORD_CUSTOMERS,
-                [
-                    {"record_id": record_id, "position": n, "customer_id": cid}
-                    for n, cid in enumerate(customer_ids)
-                ],
-            )
             # the service's tamper-evident trail (kam_kit.audit), shared with every change it records: its
             # record is the view's one published event (AuditRecorded; PersonalDataAccessed is no longer sent)
             self.trail.view(
@@ -325,6 +327,7 @@ class AccessAudit:
         try:
             # concurrent reads' records share a transaction; this call answers only once its record committed
             await self.writer.write(write)
+            self._written.set()
         except SQLAlchemyError:
             log.exception("access record not written; the response is withheld", extra={"method": method})
             raise Unavailable(
@@ -340,7 +343,7 @@ class AccessAudit:
             row = await session.scalar(select(AccessRecordRow).where(AccessRecordRow.id == record_id))
             if row is None:
                 raise NotFound(f"审计记录 {name} 不存在 (not found)", metadata={"name": name})
-            return row, (await self._customers(session, [row.id]))[row.id]
+            return row, row.customer_ids.split()
 
     async def list(
         self, conditions: list[ColumnElement[bool]], *, before_seq: int | None, limit: int
@@ -351,23 +354,61 @@ class AccessAudit:
             query = query.where(AccessRecordRow.seq < before_seq)
         async with self.db.read() as session:
             rows = (await session.scalars(query.order_by(AccessRecordRow.seq.desc()).limit(limit + 1))).all()
-            customers = await self._customers(session, [row.id for row in rows[:limit]])
-        return [(row, customers[row.id]) for row in rows[:limit]], len(rows) > limit
+        return [(row, row.customer_ids.split()) for row in rows[:limit]], len(rows) > limit
 
-    @staticmethod
-    async def _customers(session, record_ids: list[str]) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {record_id: [] for record_id in record_ids}
-        if record_ids:
-            c = AccessRecordCustomerRow
-            for record_id, customer_id in (
+    async def index_customers(self, limit: int = INDEX_BATCH) -> int:
+        """Put the customers of records not indexed yet (the oldest ``limit``) into the index by customer
+        (``access_record_customers``) and mark them indexed, in one transaction; returns how many records.
+        Replicas may race: the rows are inserted skipping existing keys, so a record is indexed once."""
+        async with self.db.transaction(inline=True) as session:
+            pending = (
                 await session.execute(
-                    select(c.record_id, c.customer_id)
-                    .where(c.record_id.in_(record_ids))
-                    .order_by(c.record_id, c.position)
+                    select(RECORDS.c.seq, RECORDS.c.id, RECORDS.c.customer_ids)
+                    .where(sql_text("NOT customers_indexed"))  # as the partial index says, so that it serves
+                    .order_by(RECORDS.c.seq)
+                    .limit(limit)
                 )
-            ).all():
-                out[record_id].append(customer_id)
-        return out
+            ).all()
+            if not pending:
+                return 0
+            bulk.queue_rows(
+                session,
+                RECORD_CUSTOMERS,
+                [
+                    {"record_id": row.id, "position": n, "customer_id": customer}
+                    for row in pending
+                    for n, customer in enumerate(row.customer_ids.split())
+                ],
+                skip_existing=("record_id", "position"),
+            )
+            await session.execute(
+                update(RECORDS)
+                .where(RECORDS.c.seq.in_([row.seq for row in pending]))
+                .values(customers_indexed=True)
+            )
+        return len(pending)
+
+    async def run_indexer(self) -> None:
+        """Index records' customers until cancelled: woken by committed records, batched while busy (as the
+        audit sealer), retried with backoff when the database fails."""
+        backoff = 0.1
+        while True:
+            self._written.clear()
+            try:
+                indexed = await self.index_customers()
+                backoff = 0.1
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - any database failure: retry later
+                log.warning("access records not indexed; will retry", extra={"error": repr(exc)})
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+                continue
+            if indexed:
+                await asyncio.sleep(outbox.COALESCE_SECONDS)
+            else:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._written.wait(), timeout=INDEX_POLL_SECONDS)
 
 
 class CustomerColumn:
@@ -377,8 +418,11 @@ class CustomerColumn:
     """
 
     def _matching(self, customer_id: str) -> ColumnElement[bool]:
-        c = AccessRecordCustomerRow
-        return AccessRecordRow.id.in_(select(c.record_id).where(c.customer_id == customer_id))
+        c, r = AccessRecordCustomerRow, AccessRecordRow
+        indexed = r.id.in_(select(c.record_id).where(c.customer_id == customer_id))
+        escaped = customer_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        listed = (literal(" ") + r.customer_ids + literal(" ")).like(f"% {escaped} %", escape="\\")
+        return or_(indexed, and_(r.customers_indexed.is_(False), listed))  # not indexed yet: its own list
 
     def __eq__(self, customer_id: object) -> ColumnElement[bool]:  # type: ignore[override]
         return self._matching(str(customer_id))

@@ -1,0 +1,85 @@
+"""Migration audit_0003 on SQLite and PostgreSQL: access records already stored get their customers' list from
+the index by customer and count as indexed; downgrading puts the customers of records not indexed yet back into
+the index."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from alembic import command
+from kam_customer.adapters.orm import Base
+from kam_customer.context import MIGRATIONS
+from kam_kit import migrations
+from kam_kit.db import Database
+
+#: record id → its customers in response order (one with none: a search that found nobody)
+RECORDS = {"r1": ["c3", "c1", "c2"], "r2": ["c1"], "r3": []}
+
+
+def _record(record_id: str, customers: list[str]) -> dict:
+    return {
+        "id": record_id,
+        "access_time": datetime(2026, 12, 1, tzinfo=UTC),
+        "actor": "users/u1",
+        "actor_kind": "user",
+        "method": "kam.customer.v1.CustomerService.ListCustomers",
+        "customer_count": len(customers),
+        "data_kinds": "NAME",
+    }
+
+
+async def _read(db: Database, sql: str) -> list[tuple]:
+    async with db.read() as session:
+        return [tuple(row) for row in (await session.execute(sa.text(sql))).all()]
+
+
+async def test_stored_records_get_their_customers_and_count_as_indexed(database_url) -> None:
+    config = migrations.alembic_config(database_url, MIGRATIONS)
+    await asyncio.to_thread(command.upgrade, config, "audit_0002")
+    db = Database(database_url)
+    try:
+        async with db.transaction() as session:
+            for record_id, customers in RECORDS.items():
+                await session.execute(
+                    sa.text(
+                        "INSERT INTO access_records (id, access_time, actor, actor_kind, actor_display_name, "
+                        "actor_roles, actor_org_unit, method, customer_count, data_kinds, search_query, reason, "
+                        "request_id, trace_id) VALUES (:id, :access_time, :actor, :actor_kind, '', '', '', "
+                        ":method, :customer_count, :data_kinds, '', '', '', '')"
+                    ),
+                    _record(record_id, customers),
+                )
+                for position, customer in reversed(list(enumerate(customers))):  # stored out of order
+                    await session.execute(
+                        sa.text(
+                            "INSERT INTO access_record_customers (record_id, position, customer_id) "
+                            "VALUES (:r, :p, :c)"
+                        ),
+                        {"r": record_id, "p": position, "c": customer},
+                    )
+        await migrations.upgrade_async(database_url, MIGRATIONS, Base.metadata)
+        stored = await _read(db, "SELECT id, customer_ids, customers_indexed FROM access_records ORDER BY id")
+        assert stored == [(r, " ".join(c), True) for r, c in sorted(RECORDS.items())]
+
+        # a record written after the upgrade, not indexed yet: a downgrade gives it its rows in the index
+        async with db.transaction() as session:
+            await session.execute(
+                sa.text(
+                    "INSERT INTO access_records (id, access_time, actor, actor_kind, actor_display_name, "
+                    "actor_roles, actor_org_unit, method, customer_count, data_kinds, search_query, reason, "
+                    "request_id, trace_id, customer_ids, customers_indexed) VALUES ('r4', :access_time, "
+                    ":actor, :actor_kind, '', '', '', :method, 2, :data_kinds, '', '', '', '', 'c9 c8', :no)"
+                ),
+                _record("r4", ["c9", "c8"]) | {"no": False},
+            )
+        await asyncio.to_thread(command.downgrade, config, "audit_0002")
+        index = await _read(
+            db,
+            "SELECT record_id, position, customer_id FROM access_record_customers ORDER BY record_id, position",
+        )
+        expected = {**RECORDS, "r4": ["c9", "c8"]}
+        assert index == [(r, n, c) for r, cs in sorted(expected.items()) for n, c in enumerate(cs)]
+    finally:
+        await db.dispose()
