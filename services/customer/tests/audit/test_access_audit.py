@@ -301,6 +301,9 @@ async def test_a_search_by_customer_finds_the_same_records_before_and_after_they
     after the commit (``AccessAudit.index_customers``, the service's background indexer — held back here). The
     ``customer`` filter finds the same records either way, and indexing twice changes nothing."""
     api = await start_customer_service(ManualClock(T0 + timedelta(days=30)), index_access_records=False)
+    api.service.access_audit.defer_index = (
+        True  # as on SQLite, also on PostgreSQL (which writes them at once)
+    )
     await seed(api.service.db)
     trail = audit_service_pb2_grpc.AccessAuditServiceStub(api.channel)
     admin = api.md("roles/admin")
@@ -343,7 +346,10 @@ async def test_a_search_by_customer_finds_the_same_records_before_and_after_they
     assert await found() == before
 
 
-async def test_the_running_service_indexes_records_by_customer_after_they_commit(app, customers, md) -> None:
+@pytest.mark.parametrize("defer", [True, False])
+async def test_the_running_service_indexes_records_by_customer(app, customers, md, defer: bool) -> None:
+    """After the commit (SQLite's way) or in it (PostgreSQL's): either way the record is soon indexed."""
+    app.access_audit.defer_index = defer
     await customers.GetCustomer(
         pb.GetCustomerRequest(name="customers/c1"), metadata=md("roles/admin"), timeout=5
     )
