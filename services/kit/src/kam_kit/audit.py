@@ -39,7 +39,7 @@ from sqlalchemy import bindparam, event, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from kam_kit import bulk, grpcserver, outbox, telemetry
+from kam_kit import bulk, grpcserver, outbox, telemetry, worker
 from kam_kit.auth import Identity
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.db import Database, audit_table
@@ -484,30 +484,18 @@ class AuditSealer:
 
     async def run(self) -> None:
         """Seal until cancelled; retry with backoff on failure (another replica holding the chain, a lost
-        connection)."""
-        backoff = 0.1
-        while True:
-            try:
-                sealed = await self.seal()
-                backoff = 0.1
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - any database failure: retry later
-                self._failures.add(1, {"service": self.service})
-                log.warning(
-                    "audit sealing failed; will retry", extra={"error": repr(exc), "retry_in": backoff}
-                )
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
-                continue
-            if sealed == 0:
-                try:
-                    await asyncio.wait_for(self._wakeup.wait(), timeout=self.poll_interval)
-                except TimeoutError:
-                    pass
-                self._wakeup.clear()
-            else:  # busy: let more records gather before the next batch (see outbox.COALESCE_SECONDS)
-                await asyncio.sleep(outbox.COALESCE_SECONDS)
+        connection); while busy, let more records gather before the next batch (see outbox.COALESCE_SECONDS)."""
+        await worker.keep_working(
+            self.seal,
+            wakeup=self._wakeup,
+            poll_interval=self.poll_interval,
+            coalesce=outbox.COALESCE_SECONDS,
+            failed=self._failed,
+        )
+
+    def _failed(self, exc: Exception, retry_in: float) -> None:
+        self._failures.add(1, {"service": self.service})
+        log.warning("audit sealing failed; will retry", extra={"error": repr(exc), "retry_in": retry_in})
 
     async def seal(self) -> int:
         """Seal every committed unsealed record now, batch by batch; returns how many were sealed."""

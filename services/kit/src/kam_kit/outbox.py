@@ -28,7 +28,7 @@ from sqlalchemy import event, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from kam_kit import bulk, events, telemetry
+from kam_kit import bulk, events, telemetry, worker
 from kam_kit.clock import SYSTEM_CLOCK, Clock
 from kam_kit.db import Database, outbox_table
 from kam_kit.errors import FailedPrecondition
@@ -210,36 +210,24 @@ class OutboxRelay:
                     mark.cancel()
 
     async def _run(self) -> None:
-        backoff = 0.1
-        while True:
-            try:
-                published = await self._publish_all()
-                backoff = 0.1
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - any broker/database failure: retry later
-                self._failures.add(1, {"service": self.service})
-                if isinstance(exc, MaxPayloadError):  # nothing gets past that event until the broker takes it
-                    log.error(
-                        "outbox publish stopped: an event is larger than the broker's max_payload; configure "
-                        "NATS with max_payload: 8MB (docs/operations.md); will retry",
-                        extra={"error": repr(exc), "retry_in": backoff},
-                    )
-                else:
-                    log.warning(
-                        "outbox publish failed; will retry", extra={"error": repr(exc), "retry_in": backoff}
-                    )
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
-                continue
-            if published == 0:
-                try:
-                    await asyncio.wait_for(self._wakeup.wait(), timeout=self.poll_interval)
-                except TimeoutError:
-                    pass
-                self._wakeup.clear()
-            else:  # busy: let the next events gather (fewer, larger write transactions beside the callers')
-                await asyncio.sleep(self.coalesce)
+        await worker.keep_working(
+            self._publish_all,
+            wakeup=self._wakeup,
+            poll_interval=self.poll_interval,
+            coalesce=self.coalesce,  # busy: fewer, larger write transactions beside the callers'
+            failed=self._failed,
+        )
+
+    def _failed(self, exc: Exception, retry_in: float) -> None:
+        self._failures.add(1, {"service": self.service})
+        if isinstance(exc, MaxPayloadError):  # nothing gets past that event until the broker takes it
+            log.error(
+                "outbox publish stopped: an event is larger than the broker's max_payload; configure "
+                "NATS with max_payload: 8MB (docs/operations.md); will retry",
+                extra={"error": repr(exc), "retry_in": retry_in},
+            )
+        else:
+            log.warning("outbox publish failed; will retry", extra={"error": repr(exc), "retry_in": retry_in})
 
     async def drain(self) -> int:
         """Publish every pending event now, batch by batch, and mark them published; returns how many were

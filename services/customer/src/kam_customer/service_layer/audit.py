@@ -24,7 +24,6 @@ numbers, phones, contacts' e-mail and birth date, account numbers and transactio
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import contextvars
 import logging
 from collections.abc import Iterable, Iterator
@@ -32,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from kam.customer.v1 import audit_pb2, customer_pb2
-from kam_kit import bulk, outbox
+from kam_kit import bulk, outbox, worker
 from kam_kit.auth import Identity
 from kam_kit.clock import Clock
 from kam_kit.db import Database
@@ -397,24 +396,15 @@ class AccessAudit:
     async def run_indexer(self) -> None:
         """Index records' customers until cancelled: woken by committed records, batched while busy (as the
         audit sealer), retried with backoff when the database fails."""
-        backoff = 0.1
-        while True:
-            self._written.clear()
-            try:
-                indexed = await self.index_customers()
-                backoff = 0.1
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - any database failure: retry later
-                log.warning("access records not indexed; will retry", extra={"error": repr(exc)})
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
-                continue
-            if indexed:
-                await asyncio.sleep(outbox.COALESCE_SECONDS)
-            else:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._written.wait(), timeout=INDEX_POLL_SECONDS)
+        await worker.keep_working(
+            self.index_customers,
+            wakeup=self._written,
+            poll_interval=INDEX_POLL_SECONDS,
+            coalesce=outbox.COALESCE_SECONDS,
+            failed=lambda exc, retry_in: log.warning(
+                "access records not indexed; will retry", extra={"error": repr(exc), "retry_in": retry_in}
+            ),
+        )
 
 
 def _index_rows(record_id: str, customer_ids: list[str]) -> list[dict]:
