@@ -11,13 +11,14 @@ from datetime import UTC, datetime, timedelta
 import nats
 import pytest
 from kam.customer.v1 import customer_pb2, events_pb2
-from kam_kit import events, outbox
+from kam_kit import events, outbox, worker
 from kam_kit.clock import ManualClock
 from kam_kit.consumer import Batched, EventConsumer, PoisonMessage, Subscription
 from kam_kit.db import Database, outbox_table, parked_events_table, processed_events_table
 from kam_kit.errors import FailedPrecondition
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select, text, update
+from sqlalchemy import Column, Integer, MetaData, String, Table, event, func, insert, select, text, update
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 EMPTY_VERSIONS = "/nonexistent-kam-versions"
 
@@ -231,6 +232,82 @@ async def test_publishing_goes_on_while_a_mark_waits_for_the_database_and_nothin
         running.cancel()
         await asyncio.gather(running, return_exceptions=True)
         await nc.drain()
+
+
+async def test_the_relay_wakes_for_commits_that_wrote_events_and_only_for_them(
+    db: Database, js, service: str
+) -> None:
+    """Every commit calls the relay's hook; one that wrote no event (a consumer's bookkeeping, the relay's own
+    marks) costs it no pass over the outbox, and one that wrote events — even while a pass runs — wakes it at once
+    (the poll here is a minute away)."""
+    await events.ensure_stream(js, service)
+    relay = outbox.OutboxRelay(db, js, service=service, coalesce=0.01, poll_interval=60)
+    passes = 0
+    publish_all = relay._publish_all
+
+    async def counted() -> int:
+        nonlocal passes
+        passes += 1
+        published = await publish_all()
+        if passes == 2:  # an event commits while this pass runs, after it read the outbox
+            async with db.transaction() as session:
+                outbox.record(session, _event("during"), service=service)
+        return published
+
+    relay._publish_all = counted  # type: ignore[method-assign]
+    running = asyncio.create_task(relay.run())
+    unpublished = outbox_table.c.published_at.is_(None)
+
+    async def settled(expected_passes: int) -> None:
+        for _ in range(100):
+            if passes >= expected_passes and await _count(db, outbox_table, unpublished) == 0:
+                return
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"{passes} passes; events left unpublished")
+
+    try:
+        await settled(1)  # the first pass at start: nothing
+        for _ in range(5):
+            async with db.transaction() as session:  # writes no event
+                await session.execute(text("SELECT 1"))
+        await asyncio.sleep(0.2)
+        assert passes == 1, "commits without events woke the relay"
+        async with db.transaction() as session:
+            outbox.record(session, _event("first"), service=service)
+        await settled(3)  # 2: publishes "first" (and commits "during"), 3: publishes "during", then idle
+        await asyncio.sleep(0.2)
+        assert await _count(db, outbox_table) == 2
+        assert passes == 4, "after its own marks the relay looks once more (it published), then sleeps"
+    finally:
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+
+
+async def test_a_relay_that_looked_while_a_transaction_was_committing_is_woken_by_it(
+    db: Database, service: str
+) -> None:
+    """The count of commits that wrote events moves once they have committed: a pass that noted it between the
+    events' insert and the commit (and so could not read them) is woken after the commit, not left to the poll."""
+    watch = worker.Watch(outbox.EVENTS_WRITTEN)
+
+    def a_pass_starts(session) -> None:  # runs after the events were inserted, before COMMIT
+        watch.look()
+
+    event.listen(Session, "before_commit", a_pass_starts)
+    try:
+        async with db.transaction() as session:
+            outbox.record(session, _event("racing"), service=service)
+    finally:
+        event.remove(Session, "before_commit", a_pass_starts)
+    assert watch.changed()
+    watch.look()
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as session:  # rolled back: nothing to publish, no wake
+            outbox.record(session, _event("dropped"), service=service)
+            raise RuntimeError("the change failed")
+    async with db.transaction() as session:
+        await session.execute(text("SELECT 1"))
+    assert not watch.changed()
 
 
 class _Applied:

@@ -333,15 +333,14 @@ class AuditTrail:
 @event.listens_for(Session, "before_commit")
 def _write_pending_records(session: Session) -> None:
     """Insert the records queued by :func:`record_change` / :func:`record_view` in the committing transaction."""
-    global _written
     pending = session.info.pop("kam_audit", None)
     if pending:
         bulk.insert_rows_sync(session.connection(), audit_table, pending)
-        _written += 1
+        RECORDS_WRITTEN.wrote(session)
 
 
-#: Transactions that wrote audit records (in this process): the sealer wakes only for them.
-_written = 0
+#: Committed transactions that wrote audit records (in this process): the sealer wakes only for them.
+RECORDS_WRITTEN = worker.CommittedWrites("audit_records")
 
 
 @event.listens_for(Session, "after_rollback")
@@ -470,7 +469,7 @@ class AuditSealer:
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self._wakeup = asyncio.Event()
-        self._seen = -1
+        self._records = worker.Watch(RECORDS_WRITTEN)
         self._failures = telemetry.meter().create_counter(
             "kam.audit.seal_failures", unit="{batch}", description="Audit sealing attempts that failed"
         )
@@ -479,7 +478,7 @@ class AuditSealer:
     def notify(self) -> None:
         """Wake the sealer (after a commit that wrote records) so they join the chain without waiting for the next
         poll."""
-        if _written != self._seen:
+        if self._records.changed():
             self._wakeup.set()
 
     async def run(self) -> None:
@@ -499,7 +498,7 @@ class AuditSealer:
 
     async def seal(self) -> int:
         """Seal every committed unsealed record now, batch by batch; returns how many were sealed."""
-        self._seen = _written
+        self._records.look()
         total = 0  # a batch reads before it writes: nothing to seal takes no write transaction (nor lock)
         while True:
             count = await self.seal_batch()

@@ -125,6 +125,11 @@ def _write_pending_events(session: Session) -> None:
     pending = session.info.pop("kam_outbox", None)
     if pending:
         bulk.insert_rows_sync(session.connection(), outbox_table, pending)
+        EVENTS_WRITTEN.wrote(session)
+
+
+#: Committed transactions that wrote events (in this process): the relay wakes only for them.
+EVENTS_WRITTEN = worker.CommittedWrites("events")
 
 
 @event.listens_for(Session, "after_rollback")
@@ -164,6 +169,7 @@ class OutboxRelay:
         self.publish_timeout = publish_timeout
         self.clock = clock
         self._wakeup = asyncio.Event()
+        self._events = worker.Watch(EVENTS_WRITTEN)
         #: Rows published (the broker acknowledged them) whose marks are not committed yet: the next batch
         #: leaves them out, so publishing goes on while a mark waits for the database's writer.
         self._marking: set[int] = set()
@@ -183,8 +189,10 @@ class OutboxRelay:
         db.after_commit_hooks.append(self.notify)
 
     def notify(self) -> None:
-        """Wake the relay (called after every commit) so events leave without waiting for the next poll."""
-        self._wakeup.set()
+        """Wake the relay (called after every commit) when events were committed since it last looked, so they
+        leave without waiting for the next poll."""
+        if self._events.changed():
+            self._wakeup.set()
 
     async def pending_count(self) -> int:
         async with self.db.read() as session:
@@ -238,6 +246,7 @@ class OutboxRelay:
         return total
 
     async def _publish_all(self) -> int:
+        self._events.look()
         total = 0
         while True:
             count = await self.publish_batch()
