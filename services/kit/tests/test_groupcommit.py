@@ -4,6 +4,7 @@ after its own write committed, and one bad write fails only its caller."""
 from __future__ import annotations
 
 import asyncio
+import contextvars
 
 import pytest
 from kam_kit import groupcommit
@@ -70,6 +71,31 @@ async def test_concurrent_writes_share_transactions_and_each_returns_after_its_c
     await asyncio.gather(*(one(n) for n in range(300)))
     assert await _count(db) == 300 and all(seen_after_return) and len(seen_after_return) == 300
     assert commits < 300 / 4, commits  # batched: far fewer transactions than writes
+    await writer.close()
+
+
+_caller: contextvars.ContextVar[str] = contextvars.ContextVar("caller", default="")
+
+
+async def test_writes_run_in_the_writers_own_context_not_in_the_first_callers(db: Database) -> None:
+    """The writer task outlives the call that started it: a write sees none of that call's context variables (a
+    write that needs its caller's — an origin, a request id — reads them in the call and carries them)."""
+    writer = GroupCommit(db, name="test")
+    seen: list[str] = []
+
+    async def call(name: str, row_id: int) -> None:
+        _caller.set(name)
+        carried = _caller.get()
+
+        def work(session) -> None:
+            seen.append(f"{_caller.get()}|{carried}")
+            session.add(Row(id=row_id, name=carried))
+
+        await writer.write(work)
+
+    await asyncio.gather(call("first", 1))
+    await asyncio.gather(call("second", 2), call("third", 3))
+    assert sorted(seen) == ["|first", "|second", "|third"]
     await writer.close()
 
 

@@ -175,6 +175,32 @@ async def test_the_views_one_event_is_its_sealed_trail_record(app, customers, tr
     assert {f"PERSONAL_DATA_KIND_{kind}" for kind in details["kinds"]} == kinds
 
 
+async def test_each_views_trail_record_names_its_own_callers_address_and_client(app, customers, md) -> None:
+    """Concurrent views share the group commit's transaction, whose writer task outlives the call that started
+    it: each record still says where its own call came from."""
+    origins = [(f"10.0.0.{n}", f"kam-console/{n}") for n in range(1, 6)]
+    for round_ in range(2):  # the first call starts the writer; later ones join it, alone and together
+        calls = origins if round_ else origins[:1]
+        await asyncio.gather(
+            *(
+                customers.GetCustomer(
+                    pb.GetCustomerRequest(name="customers/c1"),
+                    metadata=(
+                        *md("roles/admin"),
+                        ("x-forwarded-for", address),
+                        ("x-forwarded-user-agent", client),
+                    ),
+                    timeout=5,
+                )
+                for address, client in calls
+            )
+        )
+    async with app.db.read() as session:
+        t = audit.audit_table
+        seen = (await session.execute(select(t.c.address, t.c.client).where(t.c.kind == audit.VIEW))).all()
+    assert sorted(map(tuple, seen)) == sorted([origins[0], *origins])
+
+
 async def test_list_filters_and_pages(app, customers, trail, md) -> None:
     for n, (subject, name) in enumerate(
         [

@@ -22,6 +22,7 @@ one is not).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from collections.abc import Callable
 
@@ -77,7 +78,11 @@ class GroupCommit:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiting.append((work, future))
         if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._run(), name=f"group-commit-{self.name}")
+            # a context of its own: the task outlives this call, whose context variables (its origin, request id,
+            # trace) must not stand for the later calls' writes (each write says what it needs itself)
+            self._task = asyncio.create_task(
+                self._run(), name=f"group-commit-{self.name}", context=contextvars.Context()
+            )
         self._wake.set()
         await asyncio.shield(future)
 

@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from kam.customer.v1 import audit_pb2, customer_pb2
-from kam_kit import bulk, outbox, worker
+from kam_kit import bulk, grpcserver, outbox, worker
 from kam_kit.auth import Identity
 from kam_kit.clock import Clock
 from kam_kit.db import Database
@@ -311,6 +311,8 @@ class AccessAudit:
         # after it where that costs the answering call most (defer_index)
         defer = self.defer_index
         values |= {"customer_ids": " ".join(customer_ids), "customers_indexed": not defer}
+        # where this call came from, read here: ``write`` runs in the group commit's writer task, not in this call
+        address, client = grpcserver.current_origin()
 
         def write(session) -> None:
             bulk.queue_rows(session, RECORDS, [values])
@@ -328,6 +330,8 @@ class AccessAudit:
                 query=disclosure.search_query,
                 request_id=values["request_id"],
                 trace_id=trace_id,
+                address=address,
+                client=client,
                 details={"method": method, "access_record": f"accessRecords/{record_id}"}
                 | ({"reason": disclosure.reason} if disclosure.reason else {}),
             )
