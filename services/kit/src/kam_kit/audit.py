@@ -30,12 +30,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
+from types import SimpleNamespace
 from typing import Any
 
 from google.protobuf import struct_pb2
 from kam.audit.v1 import audit_pb2
 from opentelemetry import trace
-from sqlalchemy import bindparam, event, func, select, text, update
+from sqlalchemy import Select, bindparam, event, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -330,13 +331,88 @@ class AuditTrail:
         )
 
 
+def seal_at_commit(session: AsyncSession | Session, clock: Clock = SYSTEM_CLOCK) -> None:
+    """Have ``session``'s transaction seal the records it writes into their service's chain as it commits — the
+    chain's head read, the links computed and the ``AuditRecorded`` events written in that transaction — rather than
+    leave them to the :class:`AuditSealer` after it. For a writer that commits many calls' records at once (the
+    customer service's group commit of access records): the sealer's two transactions per batch are saved, and the
+    events leave with the commit. The chain is held from the transaction's last statement to its commit (on
+    PostgreSQL the sealers' advisory lock; on SQLite the writer it holds anyway), so only a short transaction should
+    ask for it."""
+    session.info["kam_audit_seal"] = clock
+
+
 @event.listens_for(Session, "before_commit")
 def _write_pending_records(session: Session) -> None:
-    """Insert the records queued by :func:`record_change` / :func:`record_view` in the committing transaction."""
+    """Insert the records queued by :func:`record_change` / :func:`record_view` in the committing transaction;
+    sealed, if the transaction asked for it (:func:`seal_at_commit`)."""
     pending = session.info.pop("kam_audit", None)
-    if pending:
+    clock = session.info.pop("kam_audit_seal", None)
+    if not pending:
+        return
+    if clock is None:
         bulk.insert_rows_sync(session.connection(), audit_table, pending)
         RECORDS_WRITTEN.wrote(session)
+        return
+    _seal_with(session, pending, clock)
+
+
+#: A transaction sealing at commit first seals the committed records still waiting for the sealer (a change
+#: committed just before), so the chain keeps the order records were committed in; with more waiting than this
+#: (the sealer stopped a while), it leaves its own to the sealer too, which catches up in order.
+SEAL_AT_COMMIT_BACKLOG = 100
+
+
+def _seal_with(session: Session, pending: list[dict], clock: Clock) -> None:
+    """The records ``pending`` of a committing transaction, sealed after those committed before them."""
+    t = audit_table
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":  # one sealer at a time across replicas, until this commit
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SEAL_LOCK_KEY})
+    else:  # SQLite: the write lock before the chain is read (a transaction that has only read holds none yet)
+        connection.execute(text("UPDATE kam_audit_records SET id = id WHERE 0"))
+    now = clock.now()
+    left_unsealed = False
+    for service in dict.fromkeys(row["service"] for row in pending):
+        waiting = connection.execute(
+            select(t)
+            .where(t.c.sequence.is_(None), t.c.service == service)
+            .order_by(t.c.id)
+            .limit(SEAL_AT_COMMIT_BACKLOG + 1)
+        ).all()
+        rows = [row for row in pending if row["service"] == service]
+        if len(waiting) > SEAL_AT_COMMIT_BACKLOG:
+            for row in rows:  # (every row with the same columns: one executemany)
+                row |= {"sequence": None, "prev_hash": None, "hash": None, "sealed_at": None}
+            left_unsealed = True
+            continue
+        last = connection.execute(_head_query(service)).first()
+        head = (last.sequence, last.hash) if last is not None else (0, GENESIS)
+        records: list[Any] = [*waiting, *(SimpleNamespace(**row) for row in rows)]
+        links = _links(records, head)
+        for record, (_, _, _, recorded) in zip(records, links, strict=True):
+            outbox.record(
+                session,
+                recorded,
+                service=service,
+                clock=clock,
+                resource=record.resource,
+                event_id=record.record_id,
+            )
+        for row, (sequence, prev_hash, digest, _) in zip(rows, links[len(waiting) :], strict=True):
+            row |= {"sequence": sequence, "prev_hash": prev_hash, "hash": digest, "sealed_at": now}
+        if waiting:
+            connection.execute(
+                _SEAL_UPDATE.values(sealed_at=now),
+                [
+                    {"_id": row.id, "_sequence": sequence, "_prev_hash": prev_hash, "_hash": digest}
+                    for row, (sequence, prev_hash, digest, _) in zip(waiting, links, strict=False)
+                ],
+            )
+    bulk.insert_rows_sync(connection, t, pending)
+    if left_unsealed:
+        RECORDS_WRITTEN.wrote(session)
+    outbox.write_pending(session)  # (the outbox's own hook may have run already)
 
 
 #: Committed transactions that wrote audit records (in this process): the sealer wakes only for them.
@@ -346,6 +422,7 @@ RECORDS_WRITTEN = worker.CommittedWrites("audit_records")
 @event.listens_for(Session, "after_rollback")
 def _drop_pending_records(session: Session) -> None:
     session.info.pop("kam_audit", None)
+    session.info.pop("kam_audit_seal", None)
 
 
 # ----------------------------------------------------------------------------------------------------- the chain
@@ -387,6 +464,42 @@ def canonical_json(row: Any, sequence: int) -> str:
 
 def chain_hash(prev_hash: str, canonical: str) -> str:
     return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
+
+
+def _head_query(service: str) -> Select:
+    """The last sealed record of ``service``'s chain: its (sequence, hash)."""
+    t = audit_table
+    return (
+        select(t.c.sequence, t.c.hash)
+        .where(t.c.service == service, t.c.sequence.is_not(None))
+        .order_by(t.c.sequence.desc())
+        .limit(1)
+    )
+
+
+#: Seals a stored record: executed with ``_id``, ``_sequence``, ``_prev_hash``, ``_hash`` per record
+_SEAL_UPDATE = (
+    update(audit_table)
+    .where(audit_table.c.id == bindparam("_id"), audit_table.c.sequence.is_(None))
+    .values(sequence=bindparam("_sequence"), prev_hash=bindparam("_prev_hash"), hash=bindparam("_hash"))
+)
+
+
+def _links(rows: Sequence[Any], head: tuple[int, str]) -> list[tuple[int, str, str, audit_pb2.AuditRecorded]]:
+    """Each record's link after ``head`` (the chain's last sequence and hash), in order: its sequence, the previous
+    hash, its hash and its event."""
+    sequence, prev_hash = head
+    links = []
+    for row in rows:
+        sequence += 1
+        canonical = canonical_json(row, sequence)
+        digest = chain_hash(prev_hash, canonical)
+        recorded = recorded_event(
+            to_proto(row, sequence=sequence, prev_hash=prev_hash, hash_=digest, canonical=canonical)
+        )
+        links.append((sequence, prev_hash, digest, recorded))
+        prev_hash = digest
+    return links
 
 
 def _struct(value: Mapping[str, Any]) -> struct_pb2.Struct:
@@ -507,15 +620,7 @@ class AuditSealer:
                 return total
 
     async def _head(self, session: AsyncSession) -> tuple[int, str]:
-        t = audit_table
-        head = (
-            await session.execute(
-                select(t.c.sequence, t.c.hash)
-                .where(t.c.service == self.service, t.c.sequence.is_not(None))
-                .order_by(t.c.sequence.desc())
-                .limit(1)
-            )
-        ).first()
+        head = (await session.execute(_head_query(self.service))).first()
         return (head.sequence, head.hash) if head is not None else (0, GENESIS)
 
     async def seal_batch(self) -> int:
@@ -537,20 +642,12 @@ class AuditSealer:
                 ).all()
             if not rows:
                 return 0
-            sequence, prev_hash = head
             sealed, recorded = [], []
-            for row in rows:
-                sequence += 1
-                canonical = canonical_json(row, sequence)
-                digest = chain_hash(prev_hash, canonical)
+            for row, (sequence, prev_hash, digest, event_) in zip(rows, _links(rows, head), strict=True):
                 sealed.append(
                     {"_id": row.id, "_sequence": sequence, "_prev_hash": prev_hash, "_hash": digest}
                 )
-                event_ = recorded_event(
-                    to_proto(row, sequence=sequence, prev_hash=prev_hash, hash_=digest, canonical=canonical)
-                )
                 recorded.append((event_, row.resource, row.record_id))
-                prev_hash = digest
             now = self.clock.now()
             async with self.db.writing(inline=True) as session:
                 if not self.db.is_sqlite:  # one sealer at a time across replicas, until this transaction ends
@@ -566,17 +663,7 @@ class AuditSealer:
                         resource=resource,
                         event_id=record_id,
                     )
-                await session.execute(
-                    update(t)
-                    .where(t.c.id == bindparam("_id"), t.c.sequence.is_(None))
-                    .values(
-                        sequence=bindparam("_sequence"),
-                        prev_hash=bindparam("_prev_hash"),
-                        hash=bindparam("_hash"),
-                        sealed_at=now,
-                    ),
-                    sealed,
-                )
+                await session.execute(_SEAL_UPDATE.values(sealed_at=now), sealed)
             for hook in self.db.after_commit_hooks:  # the outbox relay: the events are waiting
                 if hook != self.notify:
                     hook()

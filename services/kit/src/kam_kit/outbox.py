@@ -41,7 +41,7 @@ MAX_EVENT_BYTES = 6 * 1024 * 1024
 
 
 def record(
-    session: AsyncSession,
+    session: AsyncSession | Session,
     message: Message,
     *,
     service: str,
@@ -120,8 +120,9 @@ _UUID7_SET = (0x7000 << 64) | (0x8000 << 48)  # version 7, RFC 9562 variant
 
 
 @event.listens_for(Session, "before_commit")
-def _write_pending_events(session: Session) -> None:
-    """Insert the events queued by :func:`record` as the last statement of the committing transaction."""
+def write_pending(session: Session) -> None:
+    """Insert the events queued by :func:`record` as the last statement of the committing transaction (a hook;
+    also called by another hook that queues events after this one ran)."""
     pending = session.info.pop("kam_outbox", None)
     if pending:
         bulk.insert_rows_sync(session.connection(), outbox_table, pending)

@@ -31,6 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from kam.customer.v1 import audit_pb2, customer_pb2
+from kam_kit import audit as trail_records
 from kam_kit import bulk, grpcserver, outbox, worker
 from kam_kit.auth import Identity
 from kam_kit.clock import Clock
@@ -315,6 +316,8 @@ class AccessAudit:
         address, client = grpcserver.current_origin()
 
         def write(session) -> None:
+            # sealed into the chain as the batch commits: no sealer transactions after it, the events leave with it
+            trail_records.seal_at_commit(session, self.clock)
             bulk.queue_rows(session, RECORDS, [values])
             if not defer:
                 bulk.queue_rows(session, RECORD_CUSTOMERS, _index_rows(record_id, customer_ids))
