@@ -201,6 +201,24 @@ async def test_each_views_trail_record_names_its_own_callers_address_and_client(
     assert sorted(map(tuple, seen)) == sorted([origins[0], *origins])
 
 
+@pytest.mark.parametrize("in_commit", [True, False])
+async def test_a_views_trail_record_is_sealed_in_its_commit_or_by_the_sealer(
+    app, customers, md, in_commit
+) -> None:
+    """SQLite's way (sealed as the group commit commits, its event written with it) or PostgreSQL's (the sealer's
+    next pass): either way one sealed record, one event, an intact chain."""
+    app.access_audit.seal_in_commit = in_commit
+    await customers.GetCustomer(
+        pb.GetCustomerRequest(name="customers/c1"), metadata=md("roles/admin"), timeout=5
+    )
+    assert await audit.chain_length(app.db, service=SERVICE) == ((1, 0) if in_commit else (0, 1))
+    assert await audit.AuditSealer(app.db, service=SERVICE, clock=app.clock).seal() == (0 if in_commit else 1)
+    async with app.db.read() as session:
+        events = (await session.scalars(select(outbox_table.c.event_type))).all()
+    assert events == ["kam.audit.v1.AuditRecorded"]
+    assert await audit.verify_chain(app.db) is None
+
+
 async def test_list_filters_and_pages(app, customers, trail, md) -> None:
     for n, (subject, name) in enumerate(
         [

@@ -269,6 +269,12 @@ class AccessAudit:
         #: page of 50 at 200/s: p99 44–48 → 19–30 ms). On PostgreSQL the rows are one pipelined executemany the
         #: server writes, and a separate transaction only added to the tail (p99 +4 ms; docs/performance.md).
         self.defer_index = db.is_sqlite
+        #: Whether a batch's trail records are sealed into the chain as it commits (kam_kit.audit.seal_at_commit)
+        #: rather than by the sealer after it. On SQLite, yes: its statements are cheap and the sealer's two
+        #: transactions per pass are not (CPU per record 472 → 440 µs, five pairs of tests/bench/bench_audit_seal.py).
+        #: On PostgreSQL each of the three statements it adds to every batch is a round trip, while the sealer's
+        #: pass serves several batches: 666 → 728 µs, so there the sealer keeps doing it.
+        self.seal_in_commit = db.is_sqlite
         self._written = asyncio.Event()  # records committed unindexed: the indexer has work
 
     async def record(
@@ -310,14 +316,14 @@ class AccessAudit:
         customer_ids = list(disclosure.customers)[:MAX_CUSTOMERS]
         # the customers in the record itself; their rows in the index by customer in the same transaction, or
         # after it where that costs the answering call most (defer_index)
-        defer = self.defer_index
+        defer, seal = self.defer_index, self.seal_in_commit
         values |= {"customer_ids": " ".join(customer_ids), "customers_indexed": not defer}
         # where this call came from, read here: ``write`` runs in the group commit's writer task, not in this call
         address, client = grpcserver.current_origin()
 
         def write(session) -> None:
-            # sealed into the chain as the batch commits: no sealer transactions after it, the events leave with it
-            trail_records.seal_at_commit(session, self.clock)
+            if seal:  # sealed into the chain as the batch commits: the events leave with it
+                trail_records.seal_at_commit(session, self.clock)
             bulk.queue_rows(session, RECORDS, [values])
             if not defer:
                 bulk.queue_rows(session, RECORD_CUSTOMERS, _index_rows(record_id, customer_ids))
