@@ -58,6 +58,8 @@ async def start_customer_service(database_url, token_secret, free_port, tmp_path
         service.seals_audit = (
             seal_audit  # off unless asked: AuditRecorded rows would race the outbox assertions
         )
+        if not seal_audit:  # nor sealed in the group commit's transaction (SQLite's way)
+            service.access_audit.seal_in_commit = False
         service.test_clock = clock
         if not index_access_records:  # the index by customer stays as the answering commits left it
             service.background.remove(service.access_audit.run_indexer)
