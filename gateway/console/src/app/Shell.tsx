@@ -44,8 +44,9 @@ export async function clearOfflineCopies(): Promise<void> {
   for (const key of await caches.keys()) if (key.startsWith("kam-data")) await caches.delete(key);
 }
 
-/** The user's menu; on a phone it also lists the pages the bottom navigation has no room for (报表中心, 营销 …). */
-function UserMenu({ pages = [] }: { pages?: typeof ROUTES }) {
+/** The user's menu; on a phone it also lists the pages the bottom navigation has no room for (报表中心, 营销 …) and
+ * opens on a tap (a phone has no hover: a menu opened by the tap's emulated hover could close under the finger). */
+function UserMenu({ pages = [], phone = false }: { pages?: typeof ROUTES; phone?: boolean }) {
   const { t } = useI18n();
   const { data: me } = useMe();
   const signOut = useSignOut();
@@ -53,6 +54,7 @@ function UserMenu({ pages = [] }: { pages?: typeof ROUTES }) {
   const more = pages.map((r) => ({ key: r.path, icon: r.icon, label: t(r.label), onClick: () => navigate(r.path) }));
   return (
     <Dropdown
+      trigger={phone ? ["click"] : ["hover"]}
       menu={{
         items: [
           ...(more.length ? [...more, { type: "divider" as const }] : []),
@@ -124,7 +126,7 @@ export function Shell({ children }: { children: ReactNode }) {
           </Typography.Text>
           <Space>
             <LanguageSelect />
-            <UserMenu pages={more} />
+            <UserMenu pages={more} phone />
           </Space>
         </Header>
         <Content className="kam-phone-content">{body}</Content>

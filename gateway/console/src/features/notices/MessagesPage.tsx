@@ -31,9 +31,11 @@ export default function MessagesPage() {
   const unread = useUnreadCount();
   const markRead = useMarkRead();
   const markAll = useMarkAllRead();
+  const { message } = App.useApp();
+  const failed = (e: unknown) => showError(e, message, t);
 
   const open = (item: Notification) => {
-    if (!item.readTime) markRead.mutate(item.name!);
+    if (!item.readTime) markRead.mutate(item.name!, { onError: failed });
     const to = linkFor(item.subject);
     if (to) navigate(to);
   };
@@ -51,7 +53,7 @@ export default function MessagesPage() {
           {t("notices.inboxTitle")}
         </Typography.Title>
         <Space wrap>
-          <Button onClick={() => markAll.mutate()} loading={markAll.isPending} disabled={!unread.data}>
+          <Button onClick={() => markAll.mutate(undefined, { onError: failed })} loading={markAll.isPending} disabled={!unread.data}>
             {t("notices.markAllRead")}
           </Button>
           <Button onClick={() => setSettingsOpen(true)}>{t("notices.settings")}</Button>
