@@ -1149,9 +1149,14 @@ async def test_an_announcement_reaches_the_inbox_live_is_read_and_its_publisher_
     # everything that had arrived by then is read)
     clicked = datetime.now(UTC).isoformat()
     await rm.get_by_role("button", name="全部标为已读").click()
-    await expect(rm.get_by_test_id("inbox-item").filter(has_text="（补充）").locator("strong")).to_have_count(0)
+    await expect(rm.get_by_test_id("inbox-item").filter(has_text="（补充）").locator("strong")).to_have_count(
+        0
+    )
     unread = await _as(
-        gateway_url, "rm_zhang", "/v1/users/me/notifications", filter=f'read = false AND create_time <= "{clicked}"'
+        gateway_url,
+        "rm_zhang",
+        "/v1/users/me/notifications",
+        filter=f'read = false AND create_time <= "{clicked}"',
     )
     assert unread.get("totalSize", 0) == 0
 
