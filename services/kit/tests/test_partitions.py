@@ -14,7 +14,7 @@ from kam_kit.clock import ManualClock
 from kam_kit.consumer import EventConsumer, PartitionedConsumer, Subscription
 from kam_kit.db import Database
 from kam_kit.partitions import LeaseLost, Leases
-from sqlalchemy import Column, MetaData, String, Table, insert, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select
 
 START = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
 
@@ -282,3 +282,104 @@ async def test_a_holder_taking_over_from_a_killed_one_applies_its_events_in_flig
     finally:
         running.cancel()
         await asyncio.gather(running, return_exceptions=True)
+
+
+def _order_table() -> Table:
+    """What a handler applied, in commit order (a rolled-back application leaves no row)."""
+    return Table(
+        "applied_" + uuid.uuid4().hex[:8],
+        MetaData(),
+        Column("n", Integer, primary_key=True, autoincrement=True),
+        Column("name", String(64), nullable=False),
+    )
+
+
+async def _one_customers_events(
+    db: Database, js, handler, leases: Leases, service: str, names, pause: float = 0.02, **options
+):
+    """Runs a partitioned consumer over ``names`` (all about customers/7, so one partition), published in bursts
+    while it applies them; returns the applied names in commit order once each has been applied."""
+    order = _order_table()
+    async with db.transaction() as session:
+        await session.run_sync(lambda s: order.create(s.connection()))
+
+    async def apply(session, event, meta) -> None:
+        await handler(session, event)
+        await session.execute(insert(order).values(name=event.customer.name))
+
+    consumer = PartitionedConsumer(
+        db,
+        js,
+        leases=leases,
+        name=f"{service}-c",
+        producer=service,
+        subscriptions=[Subscription(events_pb2.CustomerCreated, apply, service)],
+        **options,
+    )
+    await events.ensure_stream(js, service)
+    await leases.rebalance()
+    running = asyncio.create_task(consumer.run())
+    try:
+        for start in range(0, len(names), 4):
+            async with db.transaction() as session:
+                for name in names[start : start + 4]:
+                    outbox.record(session, _created(name), service=service, resource="customers/7")
+            await outbox.OutboxRelay(db, js, service=service).drain()
+            await asyncio.sleep(pause)
+        for _ in range(300):
+            async with db.read() as session:
+                applied = list((await session.scalars(select(order.c.name).order_by(order.c.n))).all())
+            if len(set(applied)) >= len(names):
+                return applied
+            await asyncio.sleep(0.1)
+        return applied
+    finally:
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+
+
+async def test_an_event_that_fails_once_is_retried_before_its_partitions_later_events(db, js) -> None:
+    """A transient failure (a lock, a lost connection) of one event: the customer's later events wait for its
+    retry instead of overtaking it — a transaction rule's window sees them in their order."""
+    service = "t" + uuid.uuid4().hex[:10]
+    names = [f"customers/7#{i:02d}" for i in range(12)]
+    failed: list[str] = []
+
+    async def flaky(session, event) -> None:
+        await asyncio.sleep(0.02)  # the reader fetches ahead meanwhile
+        if event.customer.name == names[5] and not failed:
+            failed.append(event.customer.name)
+            raise RuntimeError("database is locked")
+
+    leases = Leases(db, f"{service}-c", owner="a", clock=ManualClock(START))
+    applied = await _one_customers_events(db, js, flaky, leases, service, names, backoff=(0.3,))
+    assert failed == [names[5]]
+    assert applied == names
+
+
+async def test_a_lease_lapsing_and_claimed_again_at_once_keeps_the_partitions_order(db, js) -> None:
+    """The process's lease lapsed (a renewal late on a busy machine) and its next round claimed it again before
+    the partition's reader noticed: the transaction that found it lapsed gave its events back to the broker, and
+    what the reader had fetched behind them must not be applied before they come back."""
+    service = "t" + uuid.uuid4().hex[:10]
+    names = [f"customers/7#{i:02d}" for i in range(16)]
+    leases = Leases(db, f"{service}-c", owner="a", clock=ManualClock(START))
+    fences = 0
+    real_fence = leases.fence
+
+    async def lapsing_once(session, partitions) -> None:
+        nonlocal fences
+        fences += 1
+        if fences == 2:  # lapsed at this fence (found after a wait for the lock), held again by the next one
+            await asyncio.sleep(0.3)  # the reader fetches the events published meanwhile
+            raise LeaseLost(leases.name(events.partition_for("customers/7") or 0))
+        await real_fence(session, partitions)
+
+    leases.fence = lapsing_once  # type: ignore[method-assign]
+
+    async def slowly(session, event) -> None:
+        await asyncio.sleep(0.03)
+
+    applied = await _one_customers_events(db, js, slowly, leases, service, names, pause=0.1, ack_wait=60.0)
+    assert fences > 2
+    assert applied == names

@@ -5,7 +5,8 @@ transaction together with a row in ``kam_processed_events``; a redelivered event
 acknowledged without being applied again. The events of one fetch share that transaction (one commit and one
 duplicate check for up to ``batch_size`` events: a busy stream costs per batch, not per event); an event whose
 handler fails there is settled as if it had been applied alone, and the others are applied without it. A handler
-failure is retried with backoff (``nak(delay)``) up to ``max_deliver`` deliveries; then the message is *parked* in
+failure is retried with backoff (``nak(delay)``; a :class:`PartitionedConsumer` waits and retries in place, so a
+partition's later events never overtake it) up to ``max_deliver`` deliveries; then the message is *parked* in
 ``kam_parked_events`` with the error, logged, counted in the ``kam.consumer.parked`` metric and terminated, so it
 neither blocks the stream nor disappears.
 
@@ -108,6 +109,16 @@ class _Delivery:
     payload: Message | None = None
     meta: events.EventMeta | None = None
     problem: str = ""  # not empty: the message is parked
+
+
+@dataclass
+class _Fetched:
+    """One fetch of a partition's reader, waiting for the applier (``done`` set once it has been dealt with)."""
+
+    messages: list[Msg]
+    done: asyncio.Event
+    partition: int
+    reader: int
 
 
 class EventConsumer:
@@ -356,48 +367,61 @@ class EventConsumer:
         finally:
             otel_context.detach(token)
 
+    #: A failed event waits for its retry here (True: a partition's events after it wait too, their order kept)
+    #: rather than going back to the broker with a delay (events after it are applied meanwhile).
+    retry_in_place = False
+
     async def _settle_one(self, delivery: _Delivery, failure: Exception | None = None) -> None:
         """Apply one event in its own transaction, unless ``failure`` says how applying it just failed; then ack
-        it, or retry it later, or park it."""
+        it, or retry it later (:attr:`retry_in_place`), or park it once ``max_deliver`` attempts have failed."""
         msg, event_id = delivery.msg, delivery.event_id
         if delivery.problem:
             with self._span(delivery):
                 await self._park(msg, delivery.headers, event_id, delivery.problem, delivery.delivery)
             return
-        applied = False
-        if failure is None:
-            try:
-                (applied,) = await self._apply_all([delivery])
-            except _HandlerFailed as failed:
-                failure = failed.error
-            except LeaseLost:
-                raise
-            except Exception as exc:  # noqa: BLE001 - settled below
-                failure = exc
-        if isinstance(failure, IntegrityError):  # another replica applied the same event concurrently: it won
-            failure, applied = None, False
-        if isinstance(failure, PoisonMessage):
-            await self._park(msg, delivery.headers, event_id, str(failure), delivery.delivery)
-            return
-        if failure is not None:  # the handler failed: retry, then park
-            if delivery.delivery >= self.max_deliver:
-                await self._park(msg, delivery.headers, event_id, repr(failure), delivery.delivery)
+        # in place, the attempts are this process's: the broker's count also has handovers' redeliveries
+        attempt = 1 if self.retry_in_place else delivery.delivery
+        while True:
+            applied = False
+            if failure is None:
+                try:
+                    (applied,) = await self._apply_all([delivery])
+                except _HandlerFailed as failed:
+                    failure = failed.error
+                except LeaseLost:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - settled below
+                    failure = exc
+            if isinstance(failure, IntegrityError):  # another replica applied the same event concurrently: it won
+                failure, applied = None, False
+            if isinstance(failure, PoisonMessage):
+                await self._park(msg, delivery.headers, event_id, str(failure), attempt)
                 return
-            delay = self.backoff[min(delivery.delivery - 1, len(self.backoff) - 1)] if self.backoff else 1.0
+            if failure is None:
+                (self._applied if applied else self._duplicates).add(1, self._attrs)
+                await msg.ack()
+                return
+            if attempt >= self.max_deliver:
+                await self._park(msg, delivery.headers, event_id, repr(failure), attempt)
+                return
+            delay = self.backoff[min(attempt - 1, len(self.backoff) - 1)] if self.backoff else 1.0
             log.warning(
                 "event handler failed; will retry",
                 extra={
                     "consumer": self.name,
                     "event_id": event_id,
-                    "delivery": delivery.delivery,
+                    "delivery": attempt,
                     "error": repr(failure),
                 },
             )
             self._retries.add(1, self._attrs)
-            await msg.nak(delay=delay)
-            return
-        (self._applied if applied else self._duplicates).add(1, self._attrs)
-        await msg.ack()
+            if not self.retry_in_place:
+                await msg.nak(delay=delay)
+                return
+            await asyncio.sleep(delay)
+            with contextlib.suppress(Exception):
+                await msg.in_progress()  # its acknowledgement time starts again
+            attempt, failure = attempt + 1, None
 
     async def _apply_all(self, deliveries: Sequence[_Delivery]) -> list[bool]:
         """Apply, in order and in one transaction, each event this consumer has not applied yet (recording it in
@@ -546,11 +570,20 @@ class PartitionedConsumer(EventConsumer):
     applier takes whatever the readers have fetched and applies it in one transaction — a busy process commits
     once for all its partitions, not once per partition. The transaction first fences every partition it applies
     events of; a partition lost meanwhile rolls it back and its events go back to the broker. Processed-event ids
-    are kept under ``name`` (an event is on one partition only)."""
+    are kept under ``name`` (an event is on one partition only).
+
+    A partition's events are never applied out of order: an event whose handler fails is retried in place (its
+    partition's later events wait; :attr:`retry_in_place`), and when a transaction fails as a whole (a lease lost,
+    even if this process claims it again at once) every partition in it starts a new reader — what the old one
+    fetched is dropped, and the new one takes over from the broker's ack floor (:meth:`_take_over`)."""
+
+    retry_in_place = True
 
     def __init__(self, db: Database, js: JetStreamContext, *, leases: Leases, **options: Any) -> None:
         super().__init__(db, js, **options)
         self.leases = leases
+        #: partition → the number of its current reader: what an earlier reader fetched is not applied
+        self._readers: dict[int, int] = collections.defaultdict(int)
 
     @property
     def durables(self) -> list[str]:
@@ -576,15 +609,17 @@ class PartitionedConsumer(EventConsumer):
     async def run(self) -> None:
         """Readers for the partitions held (started as they are claimed; each ends when its partition is given
         up) and the applier, until cancelled."""
-        fetched: asyncio.Queue[tuple[list[Msg], asyncio.Event]] = asyncio.Queue()
+        fetched: asyncio.Queue[_Fetched] = asyncio.Queue()
         readers: dict[int, asyncio.Task] = {}
         applier = asyncio.create_task(self._apply_fetched(fetched), name=f"{self.name}-applier")
         try:
             while True:
                 for partition in self.leases.holding():
                     if partition not in readers or readers[partition].done():
+                        self._readers[partition] += 1
                         readers[partition] = asyncio.create_task(
-                            self._read_partition(partition, fetched), name=self._durable(partition)
+                            self._read_partition(partition, self._readers[partition], fetched),
+                            name=self._durable(partition),
                         )
                 await self.leases.changed(timeout=1.0)
         finally:
@@ -593,27 +628,31 @@ class PartitionedConsumer(EventConsumer):
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def _read_partition(
-        self, partition: int, fetched: asyncio.Queue[tuple[list[Msg], asyncio.Event]]
-    ) -> None:
+    async def _read_partition(self, partition: int, reader: int, fetched: asyncio.Queue[_Fetched]) -> None:
         """Fetches one partition's events while this process holds it, one fetch at a time, and goes on fetching
         while the applier applies what it fetched before: when the applier is done, the events that came
         meanwhile are waiting for it, not still to be fetched. The applier applies a partition's fetches in the
         order they were fetched; at most ``batch_size`` of a partition's events wait for it before the next
-        fetch."""
+        fetch. ``reader``: this reader's number; it ends when the applier starts another (:meth:`_apply_fetched`)."""
         lease = self.leases.lease(partition)
         psub = None
         with_applier: collections.deque[tuple[asyncio.Event, int]] = collections.deque()
         waiting = 0  # events of this partition with the applier
         taking_over = True
+
+        def current() -> bool:
+            return lease.held() and self._readers[partition] == reader
+
         try:
-            while lease.held():
+            while current():
                 while waiting >= self.batch_size:
                     done, count = with_applier.popleft()
                     await done.wait()
                     waiting -= count
                 while with_applier and with_applier[0][0].is_set():
                     waiting -= with_applier.popleft()[1]
+                if not current():
+                    break
                 try:
                     if psub is None:
                         if taking_over:
@@ -634,7 +673,7 @@ class PartitionedConsumer(EventConsumer):
                     await asyncio.sleep(1.0)
                     continue
                 done = asyncio.Event()
-                fetched.put_nowait((messages, done))
+                fetched.put_nowait(_Fetched(messages, done, partition, reader))
                 with_applier.append((done, len(messages)))
                 waiting += len(messages)
         finally:
@@ -664,25 +703,34 @@ class PartitionedConsumer(EventConsumer):
         await self.js.delete_consumer(self.stream, durable)
         await self.js.add_consumer(self.stream, self.consumer_config(start, durable))
 
-    async def _apply_fetched(self, fetched: asyncio.Queue[tuple[list[Msg], asyncio.Event]]) -> None:
+    async def _apply_fetched(self, fetched: asyncio.Queue[_Fetched]) -> None:
         while True:
             ready = [await fetched.get()]
             while not fetched.empty():
                 ready.append(fetched.get_nowait())
-            messages = [msg for batch, _ in ready for msg in batch]
             try:
-                await self.handle_batch(messages)
-                self._pending = sum(batch[-1].metadata.num_pending for batch, _ in ready if batch)
-            except LeaseLost as lost:
-                log.info(
-                    "partition given up; its events go back",
-                    extra={"consumer": self.name, "lease": str(lost)},
-                )
-            except Exception:  # handle_batch settles every event itself; anything else is a bug to see
-                log.exception("events not applied", extra={"consumer": self.name})
+                # a fetch of a reader since replaced comes after events that go back to the broker: not applied
+                # (the new reader gets them again, in order, from the ack floor)
+                live = [f for f in ready if self._readers[f.partition] == f.reader]
+                messages = [msg for f in live for msg in f.messages]
+                if messages:
+                    await self.handle_batch(messages)
+                    self._pending = sum(f.messages[-1].metadata.num_pending for f in live if f.messages)
+            except Exception as exc:  # handle_batch settles every event itself, but for a lost lease
+                if isinstance(exc, LeaseLost):
+                    log.info(
+                        "partition given up; its events go back",
+                        extra={"consumer": self.name, "lease": str(exc)},
+                    )
+                else:
+                    log.exception("events not applied", extra={"consumer": self.name})
+                # the transaction's events go back to the broker, behind what their readers fetched since: each
+                # of its partitions starts a new reader, which takes over from the ack floor
+                for partition in {f.partition for f in ready}:
+                    self._readers[partition] += 1
             finally:
-                for _, done in ready:
-                    done.set()
+                for f in ready:
+                    f.done.set()
 
     async def _fence(self, session: AsyncSession, deliveries: Sequence[_Delivery]) -> None:
         partitions = {events.partition_of_subject(d.msg.subject) for d in deliveries}
