@@ -6,7 +6,7 @@ import asyncio
 
 from kam_gateway.server import GatewaySettings
 from kam_kit import errors
-from kam_kit.grpcserver import current_identity
+from kam_kit.grpcserver import current_identity, current_origin
 from kam_kit.settings import Secret
 
 ECHO_SERVICE = "kam.echotest.v1.EchoService"
@@ -54,6 +54,7 @@ def make_echo_servicer(pb2, pb2_grpc):
         async def Inspect(self, request, context):
             caller = current_identity()
             seen = {k: v for k, v in context.invocation_metadata() if isinstance(v, str)}
+            seen["origin.address"], seen["origin.client"] = current_origin()  # as the audit trail takes it
             return pb2.InspectResponse(metadata=seen, subject=caller.subject if caller else "")
 
         async def Fail(self, request, context):

@@ -221,3 +221,22 @@ async def test_expensive_calls_are_rate_limited_per_caller(gateway, client: http
         assert (await client.get("/v1/roles", headers=tokens["admin"])).status_code == 200
     finally:
         gateway.gateway.rate_limiter = original
+
+
+async def test_a_session_names_the_client_that_signed_in(gateway: GatewayServer) -> None:
+    """Where and with what a user signed in (the sessions list, 登录设备): the HTTP client's, as the gateway forwards."""
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{gateway.http_port}", timeout=10) as phone:
+        phone.headers["user-agent"] = "KAM-Mobile/2.1 (iPhone)"
+        login = await phone.post(
+            "/v1/auth:login",
+            headers={"x-forwarded-for": "198.51.100.23"},  # behind a proxy the gateway trusts (loopback)
+            json={"username": "hq_leader", "password": "demo-pass"},
+        )
+        assert login.status_code == 200, login.text
+        bearer = {"authorization": f"Bearer {login.json()['accessToken']}"}
+        listed = await phone.get("/v1/users/me/sessions", headers=bearer)
+        assert listed.status_code == 200, listed.text
+        current = [s for s in listed.json()["sessions"] if s.get("current")]
+        assert [(s["clientAddress"], s["userAgent"]) for s in current] == [
+            ("198.51.100.23", "KAM-Mobile/2.1 (iPhone)")
+        ]

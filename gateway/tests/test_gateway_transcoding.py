@@ -129,6 +129,30 @@ async def test_request_id_is_forwarded_and_echoed(client: httpx.AsyncClient, tok
     assert r.json()["metadata"]["x-request-id"] == generated
 
 
+async def test_the_services_audit_names_the_http_client_not_the_gateway(
+    client: httpx.AsyncClient, token: str
+) -> None:
+    # behind a proxy the gateway trusts (uvicorn's forwarded_allow_ips: loopback), and straight from the client
+    headers = {
+        "authorization": f"Bearer {token}",
+        "x-forwarded-for": "203.0.113.9",
+        "user-agent": "KAM-Mobile/2.1",
+    }
+    r = await client.get("/v1/inspect", headers=headers)
+    assert r.status_code == 200, r.text
+    seen = r.json()["metadata"]
+    assert (seen["origin.address"], seen["origin.client"]) == ("203.0.113.9", "KAM-Mobile/2.1")
+    r = await client.get("/v1/inspect", headers={"authorization": f"Bearer {token}"})
+    assert r.json()["metadata"]["origin.address"] == "127.0.0.1"
+    assert r.json()["metadata"]["origin.client"].startswith("python-httpx/")
+    # a header gRPC metadata cannot carry is made printable, not a 500; the client cannot set the service's own key
+    odd = {**headers, "user-agent": "银行 App/3".encode(), "x-forwarded-user-agent": "forged"}
+    r = await client.get("/v1/inspect", headers=odd)
+    assert r.status_code == 200, r.text
+    assert r.json()["metadata"]["origin.client"].endswith(" App/3")
+    assert r.json()["metadata"]["origin.client"].isascii()
+
+
 async def test_trace_context_continues_into_the_backend(client: httpx.AsyncClient, token: str) -> None:
     trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
     r = await client.get(

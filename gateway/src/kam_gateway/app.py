@@ -39,8 +39,6 @@ from swagger_ui_bundle import swagger_ui_path
 
 from kam_gateway import errors, sessions, webconsole
 from kam_gateway.backends import Backend, Channels
-from kam_gateway.identity.servicer import CLIENT_ADDRESS_KEY
-from kam_gateway.identity.servicer import SERVICE_NAME as IDENTITY_SERVICE
 from kam_gateway.openapi import openapi_document
 from kam_gateway.push import HEARTBEAT_SECONDS, PushHub, sse_event
 from kam_gateway.ratelimit import RateLimiter
@@ -66,6 +64,7 @@ REQUEST_ID_HEADER = "x-request-id"
 #: The API page (/docs): our page and its start script; Swagger UI's own files from the swagger-ui-bundle package.
 API_DOCS = Path(__file__).parent / "apidocs"
 _REQUEST_ID_OK = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
+_NOT_PRINTABLE = re.compile(r"[^ -~]")  # what gRPC metadata may carry, replaced
 _ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 
@@ -201,8 +200,6 @@ class Gateway:
         if conditional is not None:
             return _json(*errors.bad_request(*conditional))
         metadata = self._outgoing_metadata(request, token if via_cookie else None)
-        if route.method.containing_service.full_name == IDENTITY_SERVICE and request.client is not None:
-            metadata[CLIENT_ADDRESS_KEY] = request.client.host  # sign-in throttling per client address
         channel = self.channels.for_service(route.method.containing_service.full_name)
         deserialize = message_class(route.method.output_type).FromString
         try:
@@ -316,6 +313,11 @@ class Gateway:
         if authorization:
             metadata["authorization"] = authorization
         metadata[REQUEST_ID_HEADER] = request.state.request_id
+        # where the call comes from, for the services' audit trail (believed from the gateway only: grpcserver.origin)
+        if request.client is not None:
+            metadata["x-forwarded-for"] = request.client.host
+        if user_agent := request.headers.get("user-agent", ""):  # metadata is printable ASCII
+            metadata["x-forwarded-user-agent"] = _NOT_PRINTABLE.sub("?", user_agent[:255])
         # W3C trace context from the current span (the ASGI middleware's, continuing the caller's trace).
         # When gRPC client instrumentation is on it re-injects the same keys, replacing these values.
         carrier: dict[str, str] = {}

@@ -8,14 +8,13 @@ administrators everyone); anyone else's user is ``NOT_FOUND``.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 from datetime import timedelta
 
 import grpc
 from google.protobuf.message import Message
 from kam.identity.v1 import identity_pb2, identity_service_pb2, identity_service_pb2_grpc
-from kam_kit import scope
+from kam_kit import grpcserver, scope
 from kam_kit.auth import Identity
 from kam_kit.clock import Clock
 from kam_kit.errors import InvalidArgument, NotFound, ResourceExhausted, Unauthenticated, Validator, bounded
@@ -45,8 +44,8 @@ log = logging.getLogger(__name__)
 SERVICE_NAME = "kam.identity.v1.IdentityService"
 #: The HTTP client's address and user agent, which the gateway's transcoder forwards. Believed only from a
 #: loopback peer (the transcoder runs in the same process); any other caller is known by its own peer address.
-CLIENT_ADDRESS_KEY = "x-kam-client-address"
-USER_AGENT_KEY = "x-kam-user-agent"
+#: Whose forwarded client address sign-in believes (throttling per address): the gateway's own transcoder only.
+_LOOPBACK = grpcserver.trusted_forwarders({"KAM_TRUSTED_FORWARDERS": "127.0.0.0/8,::1/128"})
 
 pb = identity_service_pb2
 
@@ -76,7 +75,7 @@ class IdentityServicer(identity_service_pb2_grpc.IdentityServiceServicer):
         v.require(request.username, "username")
         v.require(request.password, "password")
         v.raise_if_any()
-        address = client_address(context)
+        address, user_agent = client_origin(context)
         username = bounded(request.username, 64)
         wait = self.throttle.retry_after(request.username, address)
         if wait is not None:
@@ -101,7 +100,7 @@ class IdentityServicer(identity_service_pb2_grpc.IdentityServiceServicer):
                 request.username,
                 request.password,
                 client_address=address,
-                user_agent=_metadata(context, USER_AGENT_KEY),
+                user_agent=user_agent,
             )
         except (Unauthenticated, ResourceExhausted) as refused:
             self.throttle.failed(request.username, address)
@@ -451,25 +450,10 @@ def _role_draft(role: identity_pb2.Role) -> RoleDraft:
     )
 
 
-def _metadata(context: grpc.aio.ServicerContext, key: str) -> str:
-    for name, value in context.invocation_metadata() or ():
-        if name == key and isinstance(value, str):
-            return bounded(value, 500)
-    return ""
-
-
-def client_address(context: grpc.aio.ServicerContext) -> str:
-    """The caller's address: the forwarded HTTP client address when the peer is loopback (the transcoder),
-    otherwise the peer's own IP."""
-    peer = context.peer() or ""
-    kind, _, rest = peer.partition(":")
-    host = rest.rsplit(":", 1)[0].strip("[]") if kind in ("ipv4", "ipv6") else peer
-    try:
-        loopback = ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = kind == "unix"
-    if loopback:
-        forwarded = _metadata(context, CLIENT_ADDRESS_KEY)
-        if forwarded:
-            return bounded(forwarded, 64)
-    return host or "unknown"
+def client_origin(context: grpc.aio.ServicerContext) -> tuple[str, str]:
+    """The caller's (address, client): the HTTP client the transcoder forwards (x-forwarded-for / -user-agent) when
+    the peer is loopback, otherwise the peer's own address and user agent (:func:`kam_kit.grpcserver.origin`)."""
+    address, client = grpcserver.origin(
+        dict(context.invocation_metadata() or ()), context.peer() or "", _LOOPBACK
+    )
+    return address or "unknown", client

@@ -19,12 +19,15 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
 import inspect
+import ipaddress
 import itertools
 import logging
+import os
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -41,6 +44,7 @@ from kam_kit.errors import (
     to_rpc_status,
 )
 from kam_kit.revocation import Revocations
+from kam_kit.settings import SettingsError
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +53,12 @@ DEFAULT_DEADLINE_SECONDS = 30.0
 ALWAYS_PUBLIC_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
 #: Served even while the service is paused (a restore): health, reflection, status and backup.
 PAUSE_EXEMPT_PREFIXES = (*ALWAYS_PUBLIC_PREFIXES, "/kam.api.v1.")
+
+#: Peers whose ``x-forwarded-for`` / ``x-forwarded-user-agent`` are believed (the gateway, which sets them from the
+#: HTTP request): loopback and the private networks unless ``KAM_TRUSTED_FORWARDERS`` names others (comma-separated
+#: networks, e.g. the gateway pods' range). Any other caller's forwarded origin is ignored: its own address counts.
+DEFAULT_TRUSTED_FORWARDERS = "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7"
+Networks = tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
 
 #: Request ids made up for calls that bring none: unique per process start, cheap (no uuid per call).
 _PROCESS_PREFIX = uuid.uuid4().hex[:12]
@@ -80,8 +90,44 @@ def current_request_id() -> str:
 
 def current_origin() -> tuple[str, str]:
     """Where the RPC being served comes from: (address, client) — the first ``x-forwarded-for`` hop (set by the
-    gateway) or else the gRPC peer, and the ``x-forwarded-user-agent`` or ``user-agent``; for the audit trail."""
+    gateway) or else the gRPC peer's address, and the ``x-forwarded-user-agent`` or ``user-agent``; for the audit
+    trail. Forwarded values count only from a trusted forwarder (:func:`trusted_forwarders`)."""
     return _origin.get()
+
+
+def trusted_forwarders(environ: Mapping[str, str] | None = None) -> Networks:
+    """The networks of ``KAM_TRUSTED_FORWARDERS`` (default :data:`DEFAULT_TRUSTED_FORWARDERS`; empty: none)."""
+    env = os.environ if environ is None else environ
+    raw = env.get("KAM_TRUSTED_FORWARDERS", DEFAULT_TRUSTED_FORWARDERS)
+    try:
+        return tuple(ipaddress.ip_network(part.strip()) for part in raw.split(",") if part.strip())
+    except ValueError as exc:
+        raise SettingsError(
+            f"KAM_TRUSTED_FORWARDERS: 应为逗号分隔的网段 (comma-separated networks, e.g. 10.0.0.0/8): {exc}"
+        ) from None
+
+
+@functools.lru_cache(maxsize=4096)
+def _peer(peer: str, trusted: Networks) -> tuple[str, bool]:
+    """A gRPC peer (``ipv4:10.0.0.5:41234``, ``ipv6:[::1]:41234``, ``unix:…``) → (its address, whether it is a
+    trusted forwarder). A local socket is trusted; cached: a service sees few distinct peers."""
+    kind, _, rest = peer.partition(":")
+    if kind not in ("ipv4", "ipv6"):
+        return peer, kind.startswith("unix")
+    host = rest.rsplit(":", 1)[0].strip("[]")
+    try:
+        address = ipaddress.ip_address(host.split("%")[0])
+    except ValueError:
+        return host, False
+    return host, any(address in network for network in trusted)
+
+
+def origin(metadata: Mapping[str, str], peer: str, trusted: Networks) -> tuple[str, str]:
+    """(address, client) of a call: see :func:`current_origin`."""
+    address, believed = _peer(peer or "", trusted)
+    forwarded = metadata.get("x-forwarded-for", "").split(",")[0].strip() if believed else ""
+    client = (metadata.get("x-forwarded-user-agent") if believed else None) or metadata.get("user-agent", "")
+    return (forwarded or address)[:64], client[:255]
 
 
 def status_trailer(
@@ -103,8 +149,10 @@ class KamServerInterceptor(grpc.aio.ServerInterceptor):
         public_methods: Iterable[str] = (),
         default_deadline: float = DEFAULT_DEADLINE_SECONDS,
         revocations: Revocations | None = None,
+        forwarders: Networks | None = None,
     ) -> None:
         self.domain = domain
+        self.forwarders = trusted_forwarders() if forwarders is None else forwarders
         self.revocations = revocations
         self.token_secret = token_secret
         self.clock = clock
@@ -157,9 +205,7 @@ class KamServerInterceptor(grpc.aio.ServerInterceptor):
         # otherwise one is made up for this process's logs (no extra metadata sent: it cost a send per call).
         request_id = metadata.get(REQUEST_ID_KEY) or f"{_PROCESS_PREFIX}-{next(_call_numbers):x}"
         _request_id.set(request_id)
-        forwarded = metadata.get("x-forwarded-for", "").split(",")[0].strip()
-        client = metadata.get("x-forwarded-user-agent") or metadata.get("user-agent", "")
-        _origin.set(((forwarded or context.peer() or "")[:64], client[:255]))
+        _origin.set(origin(metadata, context.peer(), self.forwarders))
         remaining = context.time_remaining()
         if remaining is not None and remaining <= 0:
             await context.abort(grpc.StatusCode.DEADLINE_EXCEEDED, "deadline already exceeded")
