@@ -238,3 +238,29 @@ async def test_the_basic_view_shows_names_as_allowed_and_masks_every_identifier(
     )
     assert leader.customer.display_name == masked.customer.display_name  # no permission: masked
     assert len(await _records(trail, md)) == 1
+
+
+async def test_a_new_customer_answered_to_its_creator_is_no_view_but_a_replayed_request_is(
+    app, customers, trail, md
+) -> None:
+    """Creating a customer discloses nothing to its creator — the answer is what they sent, and the change
+    record (customers.create, with the values, the address and the client) says who had it — so no access record.
+    The same request id again answers with the stored customer, which may be another caller's creation: a view,
+    recorded."""
+    admin = md("roles/admin")
+    sent = customer_pb2.Customer(
+        type=customer_pb2.Customer.TYPE_INDIVIDUAL,
+        display_name="王新",
+        id_number="11010519491231002X",
+        phone="13812340000",
+    )
+    request = pb.CreateCustomerRequest(customer=sent, request_id="create-once-1")
+    created = (await customers.CreateCustomer(request, metadata=admin, timeout=5)).customer
+    assert not created.masked and (created.id_number, created.phone) == (sent.id_number, sent.phone)
+    assert await _count(app) == 0
+    replayed = (await customers.CreateCustomer(request, metadata=admin, timeout=5)).customer
+    assert replayed.name == created.name and not replayed.masked
+    records = await _records(trail, md)
+    assert [(r.method, list(r.customers)) for r in records] == [
+        ("kam.customer.v1.CustomerService.CreateCustomer", [created.name])
+    ]

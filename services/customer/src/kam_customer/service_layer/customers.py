@@ -46,9 +46,24 @@ class CustomerService:
         request_id: str = "",
         identity: Identity | None = None,
     ) -> CustomerRow:
-        """A new customer; a caller with a limited data scope creates it inside that scope (its branch defaults
-        to the caller's org unit, and a relationship manager's new customer is theirs; a branch or manager outside
-        the scope is ``INVALID_ARGUMENT``)."""
+        """A new customer (see :meth:`create_or_replay`)."""
+        row, _ = await self.create_or_replay(
+            draft, customer_id=customer_id, request_id=request_id, identity=identity
+        )
+        return row
+
+    async def create_or_replay(
+        self,
+        draft: domain.CustomerDraft,
+        *,
+        customer_id: str = "",
+        request_id: str = "",
+        identity: Identity | None = None,
+    ) -> tuple[CustomerRow, bool]:
+        """A new customer, and True; or, for a ``request_id`` used before, the customer it created, and False. A
+        caller with a limited data scope creates it inside that scope (its branch defaults to the caller's org unit,
+        and a relationship manager's new customer is theirs; a branch or manager outside the scope is
+        ``INVALID_ARGUMENT``)."""
         validator = Validator()
         domain.validate_customer_id(customer_id, validator)
         domain.validate_draft(draft, validator)
@@ -84,7 +99,7 @@ class CustomerService:
                         raise InvalidArgument.for_field(
                             "request_id", "该请求编号已被使用 (request_id already used)"
                         )
-                    return existing
+                    return existing, False
             if customer_id and await uow.customers.get(customer_id) is not None:  # a made-up id is new
                 raise AlreadyExists(f"客户 customers/{customer_id} 已存在 (already exists)")
             customer_id = customer_id or uuid.uuid4().hex
@@ -109,7 +124,7 @@ class CustomerService:
                 AuditChange(identity, "customers.create", f"customers/{row.id}", after=values(row))
             )
             await uow.commit()
-        return row
+        return row, True
 
     async def get(self, name: str, identity: Identity | None = None) -> CustomerRow:
         """The customer, or NOT_FOUND when it does not exist or is outside the caller's data scope."""
