@@ -392,8 +392,8 @@ class EventConsumer:
                     raise
                 except Exception as exc:  # noqa: BLE001 - settled below
                     failure = exc
-            if isinstance(failure, IntegrityError):  # another replica applied the same event concurrently: it won
-                failure, applied = None, False
+            if isinstance(failure, IntegrityError):
+                failure, applied = None, False  # another replica applied the same event concurrently: it won
             if isinstance(failure, PoisonMessage):
                 await self._park(msg, delivery.headers, event_id, str(failure), attempt)
                 return
