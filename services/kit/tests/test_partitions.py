@@ -383,3 +383,80 @@ async def test_a_lease_lapsing_and_claimed_again_at_once_keeps_the_partitions_or
     applied = await _one_customers_events(db, js, slowly, leases, service, names, pause=0.1, ack_wait=60.0)
     assert fences > 2
     assert applied == names
+
+
+async def test_an_event_waiting_for_its_retry_holds_up_its_partition_only(db, js) -> None:
+    """One customer's event keeps failing for a while (a row locked by a long job, a handler bug on that data):
+    its later events wait, in order, but another customer's, on another partition, are applied meanwhile — a
+    failing event is not a pause of every customer's alerts."""
+    service = "t" + uuid.uuid4().hex[:10]
+    stuck, other = (
+        "customers/7",
+        next(
+            f"customers/{n}"
+            for n in range(8, 100)
+            if events.partition_for(f"customers/{n}") != events.partition_for("customers/7")
+        ),
+    )
+    order = _order_table()
+    async with db.transaction() as session:
+        await session.run_sync(lambda s: order.create(s.connection()))
+    attempts: list[str] = []
+
+    async def apply(session, event, meta) -> None:
+        name = event.customer.name
+        if name == f"{stuck}#01" and len(attempts) < 2:  # fails twice, applied at the third attempt
+            attempts.append(name)
+            raise RuntimeError("row locked")
+        await session.execute(insert(order).values(name=name))
+
+    leases = Leases(db, f"{service}-c", owner="a", clock=ManualClock(START))
+    consumer = PartitionedConsumer(
+        db,
+        js,
+        leases=leases,
+        name=f"{service}-c",
+        producer=service,
+        subscriptions=[Subscription(events_pb2.CustomerCreated, apply, service)],
+        backoff=(1.5,),
+    )
+    await events.ensure_stream(js, service)
+    await leases.rebalance()
+
+    async def publish(names: list[str]) -> None:
+        async with db.transaction() as session:
+            for name in names:
+                outbox.record(session, _created(name), service=service, resource=name.split("#")[0])
+        await outbox.OutboxRelay(db, js, service=service).drain()
+
+    async def applied() -> list[str]:
+        async with db.read() as session:
+            return list((await session.scalars(select(order.c.name).order_by(order.c.n))).all())
+
+    running = asyncio.create_task(consumer.run())
+    try:
+        await publish([f"{stuck}#00", f"{stuck}#01", f"{stuck}#02", f"{other}#00"])
+        for _ in range(50):  # the stuck event has failed once and waits 1.5 s for its retry
+            if attempts:
+                break
+            await asyncio.sleep(0.05)
+        await publish([f"{other}#01", f"{stuck}#03", f"{other}#02"])
+        for _ in range(20):
+            if {f"{other}#00", f"{other}#01", f"{other}#02"} <= set(await applied()):
+                break
+            await asyncio.sleep(0.05)
+        meanwhile = await applied()
+        assert len(attempts) == 1  # still waiting for its retry: the other customer did not wait for it
+        assert [n for n in meanwhile if n.startswith(other)] == [f"{other}#00", f"{other}#01", f"{other}#02"]
+        assert [n for n in meanwhile if n.startswith(stuck)] == [f"{stuck}#00"]
+        for _ in range(200):
+            done = await applied()
+            if len(done) == 7:
+                break
+            await asyncio.sleep(0.05)
+        assert len(attempts) == 2
+        assert [n for n in done if n.startswith(stuck)] == [f"{stuck}#0{i}" for i in range(4)]  # in order
+        assert len(done) == 7  # each once
+    finally:
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)

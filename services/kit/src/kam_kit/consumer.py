@@ -5,8 +5,9 @@ transaction together with a row in ``kam_processed_events``; a redelivered event
 acknowledged without being applied again. The events of one fetch share that transaction (one commit and one
 duplicate check for up to ``batch_size`` events: a busy stream costs per batch, not per event); an event whose
 handler fails there is settled as if it had been applied alone, and the others are applied without it. A handler
-failure is retried with backoff (``nak(delay)``; a :class:`PartitionedConsumer` waits and retries in place, so a
-partition's later events never overtake it) up to ``max_deliver`` deliveries; then the message is *parked* in
+failure is retried with backoff (``nak(delay)``; a :class:`PartitionedConsumer` replays the event's partition from
+it after the delay, so that partition's later events never overtake it while the others go on) up to
+``max_deliver`` deliveries; then the message is *parked* in
 ``kam_parked_events`` with the error, logged, counted in the ``kam.consumer.parked`` metric and terminated, so it
 neither blocks the stream nor disappears.
 
@@ -167,6 +168,8 @@ class EventConsumer:
             "kam.consumer.parked", unit="{event}", description="Poison events parked after exhausting retries"
         )
         self._pending = 0
+        #: in place (:attr:`retry_in_place`): the failed attempts of the events waiting for a retry, by event id
+        self._attempts: dict[str, int] = {}
         meter.create_observable_gauge(
             "kam.consumer.lag",
             callbacks=[self._observe_lag],
@@ -290,7 +293,10 @@ class EventConsumer:
             raise
 
     async def _apply_batch(self, batch: Sequence[_Delivery]) -> None:
-        while len(batch) > 1:
+        while True:
+            batch = [d for d in batch if not self._waits(d)]  # behind an event waiting for its retry
+            if len(batch) <= 1:
+                break
             try:
                 applied = await self._apply_all(batch)
             except _HandlerFailed as failed:  # the events before it went well in the rolled-back transaction
@@ -301,7 +307,8 @@ class EventConsumer:
             except _BatchFailed as failed:  # those before the run went well; the run's, one by one
                 await self._apply_batch(batch[: failed.start])
                 for delivery in batch[failed.start : failed.end]:
-                    await self._settle_one(delivery)
+                    if not self._waits(delivery):
+                        await self._settle_one(delivery)
                 batch = batch[failed.end :]
                 continue
             except LeaseLost:
@@ -317,7 +324,8 @@ class EventConsumer:
                 await delivery.msg.ack()
             return
         for delivery in batch:
-            await self._settle_one(delivery)
+            if not self._waits(delivery):
+                await self._settle_one(delivery)
 
     def _read(self, msg: Msg) -> _Delivery:
         headers = dict(msg.headers or {})
@@ -367,61 +375,64 @@ class EventConsumer:
         finally:
             otel_context.detach(token)
 
-    #: A failed event waits for its retry here (True: a partition's events after it wait too, their order kept)
-    #: rather than going back to the broker with a delay (events after it are applied meanwhile).
+    #: A failed event is retried where it stands (True: its partition's later events wait for it, their order
+    #: kept; :class:`PartitionedConsumer`) rather than given back to the broker with a delay (events after it are
+    #: applied meanwhile).
     retry_in_place = False
+
+    def _waits(self, delivery: _Delivery) -> bool:
+        """Whether ``delivery`` stands behind an event waiting for its retry (in place), so is not applied now."""
+        return False
+
+    def _attempt(self, delivery: _Delivery) -> int:
+        """Which attempt at ``delivery`` this is: the broker's delivery count; in place, this process's own count
+        (the broker's also has the redeliveries of partitions handed over, and of replays)."""
+        if self.retry_in_place:
+            return self._attempts.get(delivery.event_id, 0) + 1
+        return delivery.delivery
+
+    async def _retry_later(self, delivery: _Delivery, attempt: int, delay: float) -> None:
+        """Have ``delivery`` (whose ``attempt`` just failed) delivered again after ``delay`` seconds."""
+        await delivery.msg.nak(delay=delay)
 
     async def _settle_one(self, delivery: _Delivery, failure: Exception | None = None) -> None:
         """Apply one event in its own transaction, unless ``failure`` says how applying it just failed; then ack
-        it, or retry it later (:attr:`retry_in_place`), or park it once ``max_deliver`` attempts have failed."""
+        it, or retry it later (:meth:`_retry_later`), or park it once ``max_deliver`` attempts have failed."""
         msg, event_id = delivery.msg, delivery.event_id
         if delivery.problem:
             with self._span(delivery):
                 await self._park(msg, delivery.headers, event_id, delivery.problem, delivery.delivery)
             return
-        # in place, the attempts are this process's: the broker's count also has handovers' redeliveries
-        attempt = 1 if self.retry_in_place else delivery.delivery
-        while True:
-            applied = False
-            if failure is None:
-                try:
-                    (applied,) = await self._apply_all([delivery])
-                except _HandlerFailed as failed:
-                    failure = failed.error
-                except LeaseLost:
-                    raise
-                except Exception as exc:  # noqa: BLE001 - settled below
-                    failure = exc
-            if isinstance(failure, IntegrityError):
-                failure, applied = None, False  # another replica applied the same event concurrently: it won
-            if isinstance(failure, PoisonMessage):
-                await self._park(msg, delivery.headers, event_id, str(failure), attempt)
-                return
-            if failure is None:
-                (self._applied if applied else self._duplicates).add(1, self._attrs)
-                await msg.ack()
-                return
-            if attempt >= self.max_deliver:
-                await self._park(msg, delivery.headers, event_id, repr(failure), attempt)
-                return
-            delay = self.backoff[min(attempt - 1, len(self.backoff) - 1)] if self.backoff else 1.0
-            log.warning(
-                "event handler failed; will retry",
-                extra={
-                    "consumer": self.name,
-                    "event_id": event_id,
-                    "delivery": attempt,
-                    "error": repr(failure),
-                },
-            )
-            self._retries.add(1, self._attrs)
-            if not self.retry_in_place:
-                await msg.nak(delay=delay)
-                return
-            await asyncio.sleep(delay)
-            with contextlib.suppress(Exception):
-                await msg.in_progress()  # its acknowledgement time starts again
-            attempt, failure = attempt + 1, None
+        applied = False
+        if failure is None:
+            try:
+                (applied,) = await self._apply_all([delivery])
+            except _HandlerFailed as failed:
+                failure = failed.error
+            except LeaseLost:
+                raise
+            except Exception as exc:  # noqa: BLE001 - settled below
+                failure = exc
+        if isinstance(failure, IntegrityError):
+            failure, applied = None, False  # another replica applied the same event concurrently: it won
+        attempt = self._attempt(delivery)
+        if failure is None:
+            (self._applied if applied else self._duplicates).add(1, self._attrs)
+            self._attempts.pop(event_id, None)
+            await msg.ack()
+            return
+        if isinstance(failure, PoisonMessage) or attempt >= self.max_deliver:
+            self._attempts.pop(event_id, None)
+            error = str(failure) if isinstance(failure, PoisonMessage) else repr(failure)
+            await self._park(msg, delivery.headers, event_id, error, attempt)
+            return
+        delay = self.backoff[min(attempt - 1, len(self.backoff) - 1)] if self.backoff else 1.0
+        log.warning(
+            "event handler failed; will retry",
+            extra={"consumer": self.name, "event_id": event_id, "delivery": attempt, "error": repr(failure)},
+        )
+        self._retries.add(1, self._attrs)
+        await self._retry_later(delivery, attempt, delay)
 
     async def _apply_all(self, deliveries: Sequence[_Delivery]) -> list[bool]:
         """Apply, in order and in one transaction, each event this consumer has not applied yet (recording it in
@@ -572,10 +583,11 @@ class PartitionedConsumer(EventConsumer):
     events of; a partition lost meanwhile rolls it back and its events go back to the broker. Processed-event ids
     are kept under ``name`` (an event is on one partition only).
 
-    A partition's events are never applied out of order: an event whose handler fails is retried in place (its
-    partition's later events wait; :attr:`retry_in_place`), and when a transaction fails as a whole (a lease lost,
-    even if this process claims it again at once) every partition in it starts a new reader — what the old one
-    fetched is dropped, and the new one takes over from the broker's ack floor (:meth:`_take_over`)."""
+    A partition's events are never applied out of order: an event whose handler fails is retried in place — its
+    partition's later events wait, the other partitions go on (:meth:`_retry_later`) — and when a transaction fails
+    as a whole (a lease lost, even if this process claims it again at once) every partition in it starts a new
+    reader — what the old one fetched is dropped, and the new one takes over from the broker's ack floor
+    (:meth:`_take_over`)."""
 
     retry_in_place = True
 
@@ -584,6 +596,27 @@ class PartitionedConsumer(EventConsumer):
         self.leases = leases
         #: partition → the number of its current reader: what an earlier reader fetched is not applied
         self._readers: dict[int, int] = collections.defaultdict(int)
+        #: partition → when (loop time) its event waiting for a retry is tried again; partitions held in the batch
+        #: being applied (their later events in it are left for the replay)
+        self._retry_at: dict[int, float] = {}
+        self._held: set[int] = set()
+
+    async def handle_batch(self, messages: Sequence[Msg]) -> None:
+        self._held = set()
+        await super().handle_batch(messages)
+
+    def _waits(self, delivery: _Delivery) -> bool:
+        return bool(self._held) and events.partition_of_subject(delivery.msg.subject) in self._held
+
+    async def _retry_later(self, delivery: _Delivery, attempt: int, delay: float) -> None:
+        """Replay the event's partition from it after ``delay``: it and the partition's later events in this batch
+        are left unacknowledged, the partition's reader is replaced (:meth:`_apply_fetched`), and the new reader
+        waits for the delay, then starts again from the broker's ack floor — this event (:meth:`_take_over`). The
+        other partitions are not held up meanwhile."""
+        partition = events.partition_of_subject(delivery.msg.subject)
+        self._attempts[delivery.event_id] = attempt
+        self._held.add(partition)  # type: ignore[arg-type]
+        self._retry_at[partition] = asyncio.get_running_loop().time() + delay  # type: ignore[index]
 
     @property
     def durables(self) -> list[str]:
@@ -656,6 +689,9 @@ class PartitionedConsumer(EventConsumer):
                 try:
                     if psub is None:
                         if taking_over:
+                            retry_at = self._retry_at.pop(partition, None)  # an event to retry: its delay
+                            if retry_at is not None:
+                                await asyncio.sleep(retry_at - asyncio.get_running_loop().time())
                             await self._take_over(self._durable(partition))
                             taking_over = False
                         psub = await self._subscribe(self._durable(partition))
@@ -716,6 +752,8 @@ class PartitionedConsumer(EventConsumer):
                 if messages:
                     await self.handle_batch(messages)
                     self._pending = sum(f.messages[-1].metadata.num_pending for f in live if f.messages)
+                for partition in self._held:  # an event to retry: replayed from it by a new reader, after its delay
+                    self._readers[partition] += 1
             except Exception as exc:  # handle_batch settles every event itself, but for a lost lease
                 if isinstance(exc, LeaseLost):
                     log.info(
