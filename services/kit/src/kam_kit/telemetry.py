@@ -1,7 +1,8 @@
 """OpenTelemetry set-up: traces, metrics and trace-aware logs for one KAM process.
 
 Spans and metrics are exported over OTLP only when ``OTEL_EXPORTER_OTLP_ENDPOINT`` is set (standard ``OTEL_*``
-variables apply); otherwise spans are not recorded (trace ids still flow) and database statements get no spans.
+variables apply); otherwise spans are not recorded (trace ids still flow), database statements get no spans, and
+metric instruments are no-ops (nothing would read what they measure).
 Where spans are recorded, gRPC servers and clients are instrumented here (otherwise the kit's interceptor continues
 the caller's trace itself: :func:`continue_trace`); SQLAlchemy engines in ``kam_kit.db``; NATS
 producer/consumer spans in ``kam_kit.outbox`` and ``kam_kit.consumer``, which carry the W3C context in message
@@ -20,6 +21,7 @@ from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace.id_generator import RandomIdGenerator
 from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
 
 from kam_kit.logs import configure_logging
@@ -28,6 +30,8 @@ _configured: str | None = None
 _tracer_provider: TracerProvider | None = None
 _instrumented = False
 _meter_provider: MeterProvider | None = None
+#: Whether spans are recorded (exported, or a sampler chosen): else :func:`continue_trace` makes its span itself
+_recording = True
 
 TRACER_NAME = "kam"
 
@@ -39,7 +43,7 @@ def exporting() -> bool:
 
 def configure(service: str, *, version: str = "0.1.0") -> None:
     """Configure tracing, metrics and JSON logging for the process (call once, early)."""
-    global _configured, _tracer_provider, _meter_provider
+    global _configured, _tracer_provider, _meter_provider, _recording
     configure_logging(service)
     if _configured:
         return
@@ -65,8 +69,15 @@ def configure(service: str, *, version: str = "0.1.0") -> None:
         _tracer_provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
         readers.append(PeriodicExportingMetricReader(OTLPMetricExporter()))
     trace.set_tracer_provider(_tracer_provider)
-    _meter_provider = MeterProvider(resource=resource, metric_readers=readers)
-    metrics.set_meter_provider(_meter_provider)
+    _recording = sampler is None
+    if exporting_now:
+        _meter_provider = MeterProvider(resource=resource, metric_readers=readers)
+        metrics.set_meter_provider(_meter_provider)
+    else:
+        # an SDK meter provider without a reader still does a measurement's work on every call (attributes, the
+        # exemplar filter's look at the current span: ≈ 2 % of a masked read's CPU, docs/performance.md) and keeps
+        # nothing; the API's no-op provider does nothing
+        metrics.set_meter_provider(metrics.NoOpMeterProvider())
 
     if (
         sampler is None
@@ -93,8 +104,23 @@ def continue_trace(carrier: Mapping[str, str], name: str) -> object:
     ``name`` that is not recorded; returns the token to :func:`end_trace` with (where the context does not end
     with the task)."""
     parent = propagate.extract(carrier)
-    span = _own_tracer.start_span(name, context=parent, kind=trace.SpanKind.SERVER)
+    if _recording:
+        span = _own_tracer.start_span(name, context=parent, kind=trace.SpanKind.SERVER)
+    else:  # what the SDK's tracer makes when its sampler says no, without its sampler and span machinery
+        caller = trace.get_current_span(parent).get_span_context()
+        span = trace.NonRecordingSpan(
+            trace.SpanContext(
+                trace_id=caller.trace_id if caller.is_valid else _ids.generate_trace_id(),
+                span_id=_ids.generate_span_id(),
+                is_remote=False,
+                trace_flags=trace.TraceFlags(trace.TraceFlags.DEFAULT),
+                trace_state=caller.trace_state if caller.is_valid else None,
+            )
+        )
     return otel_context.attach(trace.set_span_in_context(span, parent))
+
+
+_ids = RandomIdGenerator()
 
 
 def end_trace(token: object) -> None:
