@@ -85,3 +85,56 @@ async def test_a_connection_back_a_moment_ago_is_not_pinged(postgres_database_ur
         assert await _backend(db) != dead
     finally:
         await db.dispose()
+
+
+async def test_reads_keep_their_connections_between_them_for_as_long_as_the_pool_would_not_ping(
+    postgres_database_url, monkeypatch
+) -> None:
+    """A Core read's connection stays out of the pool between reads (no check-in, check-out and autocommit
+    setting each time): the next reads get it back, concurrent ones each get their own, at most
+    KEPT_READ_CONNECTIONS are kept, and one idle longer than the ping threshold goes back to the pool (which pings
+    it before handing it out)."""
+    monkeypatch.setattr(kit_db, "PING_AFTER_IDLE_SECONDS", 0.3)
+    db = Database(postgres_database_url)
+    try:
+        first = await _backend(db)
+        assert [await _backend(db) for _ in range(3)] == [first] * 3
+        assert db.engine.pool.checkedout() == 1  # kept, not checked in
+
+        async def slow_backend() -> int:
+            async with db.reading() as connection:
+                await asyncio.sleep(0.05)
+                return (await connection.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+
+        concurrent = await asyncio.gather(*(slow_backend() for _ in range(6)))
+        assert len(set(concurrent)) == 6  # one connection per read under way
+        assert db.engine.pool.checkedout() == kit_db.KEPT_READ_CONNECTIONS  # the rest went back
+        await asyncio.sleep(0.4)  # idle past the threshold: given back to the pool at the next read
+        await _backend(db)
+        assert db.engine.pool.checkedout() == 1
+    finally:
+        await db.dispose()
+
+
+async def test_a_kept_read_connection_that_failed_is_not_kept(postgres_database_url) -> None:
+    db = Database(postgres_database_url)
+    try:
+        first = await _backend(db)
+        with pytest.raises(DBAPIError):
+            async with db.reading() as connection:
+                await connection.execute(text("SELECT 1 / 0"))
+        assert db.engine.pool.checkedout() == 0  # closed: back to the pool, not kept
+        with pytest.raises(LookupError):  # the caller's own error: the connection is fine and kept
+            async with db.reading() as connection:
+                await connection.execute(text("SELECT 1"))
+                raise LookupError("not found")
+        assert db.engine.pool.checkedout() == 1
+        dead = await _backend(db)
+        assert dead == first  # the pool handed out the same connection again
+        await _terminate(postgres_database_url, dead)
+        with pytest.raises(DBAPIError) as failed:  # died within the threshold: as a pooled one would fail
+            await _backend(db)
+        assert failed.value.connection_invalidated
+        assert await _backend(db) != dead
+    finally:
+        await db.dispose()
