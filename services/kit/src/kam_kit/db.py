@@ -523,25 +523,12 @@ class Database:
         not write; on a SQLite file its connection is the inline, ``query_only`` one of :meth:`read`, on PostgreSQL
         one of the pool in autocommit (each statement its own snapshot, as at READ COMMITTED anyway; no server-side
         cursors)."""
-        engine = self.read_engine or self._autocommit
-        if engine is None:
-            async with self.engine.connect() as connection:
+        if self._autocommit is not None:
+            async with self._kept_reading(self._autocommit) as connection:
                 yield connection
             return
-        if engine is self._autocommit:
-            async with self._kept_reading(engine) as connection:
-                yield connection
-            return
-        # Closed here rather than by the connection's context manager, which closes it in a task of its own
-        # (shielded from cancellation) — a task and an extra turn of the loop per read, ≈ 2 % of a masked get's CPU.
-        # These connections' close does not wait for anything (the inline SQLite engine's is synchronous; a
-        # PostgreSQL connection in autocommit has no transaction to roll back on its return to the pool), so a
-        # cancellation cannot cut it short.
-        connection = await engine.connect()
-        try:
+        async with (self.read_engine or self.engine).connect() as connection:
             yield connection
-        finally:
-            await connection.close()
 
     @asynccontextmanager
     async def _kept_reading(self, engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
