@@ -752,7 +752,8 @@ class PartitionedConsumer(EventConsumer):
                 if messages:
                     await self.handle_batch(messages)
                     self._pending = sum(f.messages[-1].metadata.num_pending for f in live if f.messages)
-                for partition in self._held:  # an event to retry: replayed from it by a new reader, after its delay
+                # an event to retry: its partition replayed from it by a new reader, after its delay
+                for partition in self._held:
                     self._readers[partition] += 1
             except Exception as exc:  # handle_batch settles every event itself, but for a lost lease
                 if isinstance(exc, LeaseLost):

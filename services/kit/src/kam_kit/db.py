@@ -547,7 +547,8 @@ class Database:
                 break
             stale = [(returned, candidate), *idle]
             idle.clear()
-            for last_used, old in stale:  # back to the pool as idle since their last read: pinged before reuse
+            # back to the pool as idle since their last read: the pool pings them before handing them out
+            for last_used, old in stale:
                 with contextlib.suppress(Exception):
                     old.sync_connection.connection.info[_LAST_USED] = last_used  # type: ignore[union-attr]
                 await old.close()
@@ -557,7 +558,8 @@ class Database:
             yield connection
         except BaseException as exc:
             if isinstance(exc, Exception) and not isinstance(exc, SQLAlchemyError | OSError):
-                await self._keep(connection)  # the caller's own error (not found, invalid …): the connection is fine
+                # the caller's own error (not found, invalid …): the connection is fine
+                await self._keep(connection)
             else:
                 await connection.close()
             raise

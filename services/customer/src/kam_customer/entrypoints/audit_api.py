@@ -99,9 +99,10 @@ def audited(service: ServiceDescriptor):
         async def call(self, request, context):
             with audit.collecting(requested_view(request), requested_reason(request)) as disclosure:
                 response = await behaviour(self, request, context)
-            if disclosure.kinds:  # something was shown unmasked (else there is nothing to record, nor to look up)
+            if disclosure.kinds:  # something was shown unmasked (else nothing to record, nor to look up)
+                identity, request_id = current_identity(), current_request_id()
                 await self.access_audit.record(
-                    current_identity(), method, disclosure, request_id=current_request_id(), trace_id=_trace_id()
+                    identity, method, disclosure, request_id=request_id, trace_id=_trace_id()
                 )
             return response
 
