@@ -294,11 +294,11 @@ def _order_table() -> Table:
     )
 
 
-async def _one_customers_events(
-    db: Database, js, handler, leases: Leases, service: str, names, pause: float = 0.02, **options
-):
-    """Runs a partitioned consumer over ``names`` (all about customers/7, so one partition), published in bursts
-    while it applies them; returns the applied names in commit order once each has been applied."""
+async def _recording_consumer(
+    db: Database, js, handler, leases: Leases, service: str, **options
+) -> tuple[PartitionedConsumer, Table]:
+    """A partitioned consumer of ``service``'s customers: ``handler(session, event)``, then the customer's name in a
+    table of its own, in commit order (a rolled-back application leaves no row)."""
     order = _order_table()
     async with db.transaction() as session:
         await session.run_sync(lambda s: order.create(s.connection()))
@@ -318,6 +318,15 @@ async def _one_customers_events(
     )
     await events.ensure_stream(js, service)
     await leases.rebalance()
+    return consumer, order
+
+
+async def _one_customers_events(
+    db: Database, js, handler, leases: Leases, service: str, names, pause: float = 0.02, **options
+):
+    """Runs a partitioned consumer over ``names`` (all about customers/7, so one partition), published in bursts
+    while it applies them; returns the applied names in commit order once each has been applied."""
+    consumer, order = await _recording_consumer(db, js, handler, leases, service, **options)
     running = asyncio.create_task(consumer.run())
     try:
         for start in range(0, len(names), 4):
@@ -398,30 +407,16 @@ async def test_an_event_waiting_for_its_retry_holds_up_its_partition_only(db, js
             if events.partition_for(f"customers/{n}") != events.partition_for("customers/7")
         ),
     )
-    order = _order_table()
-    async with db.transaction() as session:
-        await session.run_sync(lambda s: order.create(s.connection()))
     attempts: list[str] = []
 
-    async def apply(session, event, meta) -> None:
+    async def failing_twice(session, event) -> None:
         name = event.customer.name
         if name == f"{stuck}#01" and len(attempts) < 2:  # fails twice, applied at the third attempt
             attempts.append(name)
             raise RuntimeError("row locked")
-        await session.execute(insert(order).values(name=name))
 
     leases = Leases(db, f"{service}-c", owner="a", clock=ManualClock(START))
-    consumer = PartitionedConsumer(
-        db,
-        js,
-        leases=leases,
-        name=f"{service}-c",
-        producer=service,
-        subscriptions=[Subscription(events_pb2.CustomerCreated, apply, service)],
-        backoff=(1.5,),
-    )
-    await events.ensure_stream(js, service)
-    await leases.rebalance()
+    consumer, order = await _recording_consumer(db, js, failing_twice, leases, service, backoff=(1.5,))
 
     async def publish(names: list[str]) -> None:
         async with db.transaction() as session:
