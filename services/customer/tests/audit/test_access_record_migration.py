@@ -83,3 +83,73 @@ async def test_stored_records_get_their_customers_and_count_as_indexed(database_
         assert index == [(r, n, c) for r, cs in sorted(expected.items()) for n, c in enumerate(cs)]
     finally:
         await db.dispose()
+
+
+async def test_on_postgresql_the_records_own_list_is_the_index_by_customer(postgres_database_url) -> None:
+    """audit_0004 (PostgreSQL only): the rows of the index by customer make way for a GIN index over each record's
+    own list; every record counts as indexed; the ``customer`` filter's condition is the one that index serves;
+    the downgrade gives the records their rows back."""
+    from kam_customer.service_layer.audit import CustomerColumn
+    from sqlalchemy.dialects import postgresql
+
+    url = postgres_database_url
+    config = migrations.alembic_config(url, MIGRATIONS)
+    await asyncio.to_thread(command.upgrade, config, "audit_0003")
+    db = Database(url)
+    try:
+        async with db.transaction() as session:
+            for record_id, customers in RECORDS.items():
+                await session.execute(
+                    sa.text(
+                        "INSERT INTO access_records (id, access_time, actor, actor_kind, actor_display_name, "
+                        "actor_roles, actor_org_unit, method, customer_count, data_kinds, search_query, reason, "
+                        "request_id, trace_id, customer_ids, customers_indexed) VALUES (:id, :access_time, "
+                        ":actor, :actor_kind, '', '', '', :method, :customer_count, :data_kinds, '', '', '', '', "
+                        ":ids, :indexed)"
+                    ),
+                    _record(record_id, customers)
+                    | {"ids": " ".join(customers), "indexed": record_id != "r2"},
+                )
+                for position, customer in enumerate(customers if record_id != "r2" else []):
+                    await session.execute(
+                        sa.text(
+                            "INSERT INTO access_record_customers (record_id, position, customer_id) "
+                            "VALUES (:r, :p, :c)"
+                        ),
+                        {"r": record_id, "p": position, "c": customer},
+                    )
+        await migrations.upgrade_async(url, MIGRATIONS, Base.metadata)
+        assert await _read(db, "SELECT count(*) FROM access_record_customers") == [(0,)]
+        assert await _read(db, "SELECT id, customers_indexed FROM access_records ORDER BY id") == [
+            ("r1", True),
+            ("r2", True),
+            ("r3", True),
+        ]
+        from kam_customer.adapters.orm import AccessRecordRow
+
+        for customer, expected in (("c1", ["r1", "r2"]), ("c3", ["r1"]), ("c", []), ("c1 c2", [])):
+            query = (
+                sa.select(AccessRecordRow.id).where(CustomerColumn() == customer).order_by(AccessRecordRow.id)
+            )
+            async with db.read() as session:
+                assert (await session.scalars(query)).all() == expected, customer
+                others = sa.select(AccessRecordRow.id).where(CustomerColumn() != customer)
+                assert sorted((await session.scalars(others)).all()) == sorted(set(RECORDS) - set(expected))
+                # the condition is the index's expression: with scans of the table or of another index priced out,
+                # the GIN index serves (a bitmap scan)
+                for scan in ("seqscan", "indexscan", "indexonlyscan"):
+                    await session.execute(sa.text(f"SET LOCAL enable_{scan} = off"))
+                compiled = query.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
+                plan = "\n".join((await session.scalars(sa.text(f"EXPLAIN {compiled}"))).all())
+                assert "ix_access_records_customer_list" in plan, plan
+
+        await asyncio.to_thread(command.downgrade, config, "audit_0003")
+        index = await _read(
+            db,
+            "SELECT record_id, position, customer_id FROM access_record_customers ORDER BY record_id, position",
+        )
+        assert index == [(r, n, c) for r, cs in sorted(RECORDS.items()) for n, c in enumerate(cs)]
+        indexes = await _read(db, "SELECT indexname FROM pg_indexes WHERE tablename = 'access_records'")
+        assert ("ix_access_records_customer_list",) not in indexes
+    finally:
+        await db.dispose()

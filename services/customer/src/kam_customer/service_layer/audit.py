@@ -39,9 +39,23 @@ from kam_kit.db import Database
 from kam_kit.errors import NotFound, Unavailable
 from kam_kit.groupcommit import GroupCommit
 from kam_kit.timeconv import to_timestamp
-from sqlalchemy import ColumnElement, and_, literal, or_, select, update
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Text,
+    and_,
+    cast,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy import text as sql_text
+from sqlalchemy.dialects.postgresql import ARRAY, array
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.compiler import compiles
 
 from kam_customer.adapters import pii
 from kam_customer.adapters.orm import (
@@ -263,12 +277,17 @@ class AccessAudit:
         self.clock = clock
         self.trail = trail(clock)
         self.writer = GroupCommit(db, name="access-records")
-        #: Whether a record's rows in the index by customer are written after its commit (by
-        #: :meth:`run_indexer`) rather than in it. On SQLite, yes: there every index page a commit touches is
-        #: written to the log on the event loop, up to 100 per record, which a call then waits for (an audited
-        #: page of 50 at 200/s: p99 44–48 → 19–30 ms). On PostgreSQL the rows are one pipelined executemany the
-        #: server writes, and a separate transaction only added to the tail (p99 +4 ms; docs/performance.md).
-        self.defer_index = db.is_sqlite
+        #: Whether a record is found by customer through its own list (``customer_ids``): on PostgreSQL, where a
+        #: GIN index covers the list in the record's transaction (``ix_access_records_customer_list``). Rows in
+        #: ``access_record_customers`` wrote half the write-ahead log of an audited page of 50 there (50 heap rows
+        #: and 100 B-tree entries, ≈ 25 KB of ≈ 45 KB; docs/performance.md). SQLite has no such index: there the
+        #: rows are the index by customer.
+        self.index_by_list = not db.is_sqlite
+        #: Where the rows are the index (SQLite): whether they are written after the record's commit (by
+        #: :meth:`run_indexer`) rather than in it. There every index page a commit touches is written to the log on
+        #: the event loop, up to 100 per record, which a call then waits for (an audited page of 50 at 200/s: p99
+        #: 44–48 → 19–30 ms).
+        self.defer_index = True
         #: Whether a batch's trail records are sealed into the chain as it commits (kam_kit.audit.seal_at_commit)
         #: rather than by the sealer after it. On SQLite, yes: its statements are cheap and the sealer's two
         #: transactions per pass are not (CPU per record 472 → 440 µs, five pairs of tests/bench/bench_audit_seal.py).
@@ -314,9 +333,11 @@ class AccessAudit:
         }
         record_id, count = values["id"], values["customer_count"]  # stored as plain rows (no ORM object)
         customer_ids = list(disclosure.customers)[:MAX_CUSTOMERS]
-        # the customers in the record itself; their rows in the index by customer in the same transaction, or
-        # after it where that costs the answering call most (defer_index)
-        defer, seal = self.defer_index, self.seal_in_commit
+        # the customers in the record itself (on PostgreSQL its GIN index is the index by customer); elsewhere
+        # their rows in the index by customer in the same transaction, or after it (defer_index)
+        rows_now = not self.index_by_list and not self.defer_index
+        defer = not self.index_by_list and self.defer_index
+        seal = self.seal_in_commit
         values |= {"customer_ids": " ".join(customer_ids), "customers_indexed": not defer}
         # where this call came from, read here: ``write`` runs in the group commit's writer task, not in this call
         address, client = grpcserver.current_origin()
@@ -325,7 +346,7 @@ class AccessAudit:
             if seal:  # sealed into the chain as the batch commits: the events leave with it
                 trail_records.seal_at_commit(session, self.clock)
             bulk.queue_rows(session, RECORDS, [values])
-            if not defer:
+            if rows_now:
                 bulk.queue_rows(session, RECORD_CUSTOMERS, _index_rows(record_id, customer_ids))
             # the service's tamper-evident trail (kam_kit.audit), shared with every change it records: its
             # record is the view's one published event (AuditRecorded; PersonalDataAccessed is no longer sent)
@@ -408,7 +429,10 @@ class AccessAudit:
 
     async def run_indexer(self) -> None:
         """Index records' customers until cancelled: woken by committed records, batched while busy (as the
-        audit sealer), retried with backoff when the database fails."""
+        audit sealer), retried with backoff when the database fails. Where a record's own list is the index
+        (PostgreSQL: :attr:`index_by_list`) there is nothing to do, and it returns at once."""
+        if self.index_by_list:
+            return
         await worker.keep_working(
             self.index_customers,
             wakeup=self._written,
@@ -425,23 +449,54 @@ def _index_rows(record_id: str, customer_ids: list[str]) -> list[dict]:
     return [{"record_id": record_id, "position": n, "customer_id": cid} for n, cid in enumerate(customer_ids)]
 
 
+class _Shows(ColumnElement[bool]):
+    """``customer_id`` is among an access record's customers (or, ``negated``, is not), in the form each database
+    finds by its index: on PostgreSQL the record's own list, as its GIN index reads it; elsewhere the rows of the
+    index by customer, or the list of a record not indexed yet."""
+
+    inherit_cache = False  # (a compliance filter: compiled each time)
+    type = Boolean()
+
+    def __init__(self, customer_id: str, *, negated: bool) -> None:
+        self.customer_id = customer_id
+        self.negated = negated
+
+    def _in(self, shows: ColumnElement[bool]) -> ColumnElement[bool]:
+        return ~shows if self.negated else shows
+
+    def on_postgresql(self) -> ColumnElement[bool]:
+        # the separator as a constant: the expression must be the index's for the planner to use it
+        listed = func.string_to_array(AccessRecordRow.customer_ids, literal_column("' '"), type_=ARRAY(Text))
+        return self._in(listed.contains(cast(array([self.customer_id]), ARRAY(Text))))
+
+    def elsewhere(self) -> ColumnElement[bool]:
+        c, r = AccessRecordCustomerRow, AccessRecordRow
+        indexed = r.id.in_(select(c.record_id).where(c.customer_id == self.customer_id))
+        escaped = self.customer_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        listed = (literal(" ") + r.customer_ids + literal(" ")).like(f"% {escaped} %", escape="\\")
+        return self._in(or_(indexed, and_(r.customers_indexed.is_(False), listed)))  # not indexed: its list
+
+
+@compiles(_Shows)
+def _shows_elsewhere(element: _Shows, compiler, **kw) -> str:
+    return f"({compiler.process(element.elsewhere(), **kw)})"  # (one term of whatever it is joined to)
+
+
+@compiles(_Shows, "postgresql")
+def _shows_on_postgresql(element: _Shows, compiler, **kw) -> str:
+    return f"({compiler.process(element.on_postgresql(), **kw)})"
+
+
 class CustomerColumn:
     """The ``customer`` filter field: ``customer = "customers/c1"`` holds when c1 is among a record's customers.
 
     Stands in for a column in :class:`kam_customer.service_layer.filters.Field` (which applies ``==``/``!=``).
     """
 
-    def _matching(self, customer_id: str) -> ColumnElement[bool]:
-        c, r = AccessRecordCustomerRow, AccessRecordRow
-        indexed = r.id.in_(select(c.record_id).where(c.customer_id == customer_id))
-        escaped = customer_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        listed = (literal(" ") + r.customer_ids + literal(" ")).like(f"% {escaped} %", escape="\\")
-        return or_(indexed, and_(r.customers_indexed.is_(False), listed))  # not indexed yet: its own list
-
     def __eq__(self, customer_id: object) -> ColumnElement[bool]:  # type: ignore[override]
-        return self._matching(str(customer_id))
+        return _Shows(str(customer_id), negated=False)
 
     def __ne__(self, customer_id: object) -> ColumnElement[bool]:  # type: ignore[override]
-        return ~self._matching(str(customer_id))
+        return _Shows(str(customer_id), negated=True)
 
     __hash__ = object.__hash__
