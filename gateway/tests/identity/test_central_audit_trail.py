@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import timedelta
 
 import pytest
@@ -29,7 +30,13 @@ def _chain(service: str, actions: list[tuple[str, str, str]]) -> list[audit_pb2.
     """Sealed records of one service: (actor, action, resource) each, hashed as the kit's sealer does."""
     out, previous = [], GENESIS
     for n, (actor, action, resource) in enumerate(actions, start=1):
-        canonical = f'{{"action":"{action}","actor":"{actor}","resource":"{resource}","sequence":{n}}}'
+        after = {"display_name": f"名称{n}"}
+        canonical = json.dumps(  # as the kit's sealer writes it: the values whole (kam_kit.audit.canonical_json)
+            {"action": action, "actor": actor, "after": after, "resource": resource, "sequence": n},
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
         digest = chain_hash(previous, canonical)
         record = audit_pb2.AuditRecord(
             record_id=f"{service}-{n}",
@@ -45,7 +52,7 @@ def _chain(service: str, actions: list[tuple[str, str, str]]) -> list[audit_pb2.
             canonical_json=canonical,
             address="10.0.0.8",
         )
-        record.after.update({"display_name": f"名称{n}"})
+        record.after.update(after)
         out.append(audit_pb2.AuditRecorded(record=record))
         previous = digest
     return out
@@ -85,6 +92,28 @@ async def test_records_are_kept_once_and_searched(trail) -> None:
     assert {r.record_id for r in page + rest} == {"customer-1", "customer-2", "customer-3", "report-1"}
     with pytest.raises(InvalidArgument):
         await trail.list("password = x", None, None, 10, "")
+
+
+async def test_a_record_is_stored_with_its_values_once_and_read_whole(trail, identity) -> None:
+    """The serialized record leaves to the canonical JSON column what it holds (before, after, details and the JSON
+    itself); read back, the record is the one its event carried. A row stored whole (before this) reads the same."""
+    event = _chain("customer", [("users/rm_zhang", "customers.update", "customers/c1")])[0]
+    async with identity.db.read() as session:
+        row = await session.get(AuditTrailRow, ("customer", 1))
+        stored = audit_pb2.AuditRecord.FromString(row.record)
+    assert stored.abridged and not stored.canonical_json and not stored.after
+    assert row.canonical_json == event.record.canonical_json
+    (listed,), _, _ = await trail.list('resource = "customers/c1" AND action = "customers.update"', None, None, 5, "")
+    assert listed == event.record
+
+    async with identity.db.transaction() as session:  # as rows were stored before: the whole record
+        await session.execute(
+            update(AuditTrailRow)
+            .where(AuditTrailRow.record_id == "customer-1")
+            .values(record=event.record.SerializeToString())
+        )
+    (listed,), _, _ = await trail.list('resource = "customers/c1" AND action = "customers.update"', None, None, 5, "")
+    assert listed == event.record
 
 
 async def test_chains_are_verified_from_the_events(trail, identity) -> None:

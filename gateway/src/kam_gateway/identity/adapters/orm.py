@@ -125,5 +125,7 @@ class AuditTrailRow(Base):
     hash: Mapped[str] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     canonical_json: Mapped[str] = mapped_column(Text)
-    #: The whole kam.audit.v1.AuditRecord, serialized.
+    #: The kam.audit.v1.AuditRecord, serialized without what ``canonical_json`` holds (``before``, ``after``,
+    #: ``details``, the JSON itself: ``abridged``); rows stored before held it whole. Read whole again by
+    #: ``service_layer.audit_trail``.
     record: Mapped[bytes] = mapped_column(LargeBinary)
