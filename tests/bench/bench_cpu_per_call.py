@@ -7,7 +7,8 @@ PostgreSQL with ``--postgres``), creates 200 customers, then for each caller (``
 (``--ops``: ``get``, ``list`` — a page of 50 —, ``search``, ``create``) runs a 1 s warm-up and a measurement of
 ``--seconds``: a closed loop of ``--concurrency`` clients, or with ``--open`` an open loop at ``--rate`` arrivals/s;
 directly over gRPC, or with ``--gateway`` through the gateway. The CPU of each process (user + system, from
-``/proc/<pid>/stat``) over the measurement is divided by the requests served. With ``--profile DIR`` and
+``/proc/<pid>/stat``) over the measurement is divided by the requests served; with ``--postgres`` also that of all
+PostgreSQL's processes together. With ``--profile DIR`` and
 ``py-spy`` on the PATH (not a dependency: ``uv pip install py-spy``), the customer service (or with
 ``--profile-gateway`` the gateway) is sampled during each measurement into ``DIR/<caller>-<op>.txt`` (py-spy's raw
 format: one stack and its count per line) — flame graphs stay out of the repository.
@@ -41,13 +42,30 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def usage(pids: dict[str, int]) -> dict[str, float]:
+def postgres_cpu_seconds() -> float:
+    """User + system CPU time so far of every PostgreSQL process on this machine (backends, WAL writer,
+    checkpointer …; a backend that ends during a measurement takes its share with it)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+        if "(postgres)" in text:
+            fields = text.rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def usage(pids: dict[str, int], *, postgres: bool = False) -> dict[str, float]:
     seen = {}
     for name, pid in pids.items():
         try:
             seen[name] = cpu_seconds(pid)
         except (FileNotFoundError, ProcessLookupError):  # a process that restarted: not counted
             continue
+    if postgres:
+        seen["postgres"] = postgres_cpu_seconds()
     return seen
 
 
@@ -126,13 +144,13 @@ async def main() -> None:
                             stderr=subprocess.DEVNULL,
                         )
                         await asyncio.sleep(0.5)  # attached
-                    before = usage(pids)
+                    before = usage(pids, postgres=args.postgres)
                     stats: Stats = await (
                         open_loop(connect, call, args.rate, args.seconds)
                         if args.open
                         else closed_loop(connect, call, args.seconds, args.concurrency)
                     )
-                    after = usage(pids)
+                    after = usage(pids, postgres=args.postgres)
                     per_call = "   ".join(
                         f"{name} {1000 * (after[name] - before[name]) / max(1, stats.count):.2f}"
                         for name in sorted(after)
