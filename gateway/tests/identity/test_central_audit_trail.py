@@ -31,11 +31,13 @@ def _chain(service: str, actions: list[tuple[str, str, str]]) -> list[audit_pb2.
     out, previous = [], GENESIS
     for n, (actor, action, resource) in enumerate(actions, start=1):
         after = {"display_name": f"名称{n}"}
-        canonical = json.dumps(  # as the kit's sealer writes it: the values whole (kam_kit.audit.canonical_json)
-            {"action": action, "actor": actor, "after": after, "resource": resource, "sequence": n},
-            sort_keys=True,
-            separators=(",", ":"),
-            ensure_ascii=False,
+        canonical = (
+            json.dumps(  # as the kit's sealer writes it: the values whole (kam_kit.audit.canonical_json)
+                {"action": action, "actor": actor, "after": after, "resource": resource, "sequence": n},
+                sort_keys=True,
+                separators=(",", ":"),
+                ensure_ascii=False,
+            )
         )
         digest = chain_hash(previous, canonical)
         record = audit_pb2.AuditRecord(
@@ -103,7 +105,9 @@ async def test_a_record_is_stored_with_its_values_once_and_read_whole(trail, ide
         stored = audit_pb2.AuditRecord.FromString(row.record)
     assert stored.abridged and not stored.canonical_json and not stored.after
     assert row.canonical_json == event.record.canonical_json
-    (listed,), _, _ = await trail.list('resource = "customers/c1" AND action = "customers.update"', None, None, 5, "")
+    (listed,), _, _ = await trail.list(
+        'resource = "customers/c1" AND action = "customers.update"', None, None, 5, ""
+    )
     assert listed == event.record
 
     async with identity.db.transaction() as session:  # as rows were stored before: the whole record
@@ -112,7 +116,9 @@ async def test_a_record_is_stored_with_its_values_once_and_read_whole(trail, ide
             .where(AuditTrailRow.record_id == "customer-1")
             .values(record=event.record.SerializeToString())
         )
-    (listed,), _, _ = await trail.list('resource = "customers/c1" AND action = "customers.update"', None, None, 5, "")
+    (listed,), _, _ = await trail.list(
+        'resource = "customers/c1" AND action = "customers.update"', None, None, 5, ""
+    )
     assert listed == event.record
 
 

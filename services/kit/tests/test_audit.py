@@ -365,6 +365,26 @@ async def test_record_values_are_never_logged(db, clock, caplog) -> None:
     assert "1390000000" not in ours and "13800000000" not in ours
 
 
+async def test_the_view_of_a_page_travels_with_its_values_once(db, clock) -> None:
+    """A view naming a page of 50 customers: ≈ 5 KB with the names twice (``details`` and ``canonical_json``), over
+    :data:`audit.ABRIDGE_BYTES` — its event carries them once; a reader gets the record whole back."""
+    shown = [f"customers/{n:032x}" for n in range(50)]
+    async with db.transaction() as session:
+        audit.record_view(
+            session, service=SERVICE, actor=ADMIN, action="personal_data.view", resources=shown,
+            kinds=["NAME", "PHONE"], clock=clock,
+        )  # fmt: skip
+    assert await audit.AuditSealer(db, service=SERVICE, clock=clock).seal() == 1
+    async with db.read() as session:
+        (payload,) = await session.scalars(select(outbox_table.c.payload))
+    record = audit_pb2.AuditRecorded.FromString(payload).record
+    assert record.abridged and not record.details.fields
+    assert len(payload) < len(record.canonical_json) + 1024  # the names once
+    whole = audit.values_of(record)
+    assert list(whole.details["resources"]) == shown and whole.details["resource_count"] == 50
+    assert audit.chain_hash(record.prev_hash, record.canonical_json) == record.hash
+
+
 async def test_a_large_records_event_carries_its_values_once(db, clock) -> None:
     """A campaign's 10,000 named customers before and after: as Struct values and again in canonical_json the
     event would be ≈ 1.9 MB (over NATS's default 1 MB, so nothing after it would ever be published). The event
