@@ -72,8 +72,7 @@ async def on_recorded(session: AsyncSession, event: audit_pb2.AuditRecorded, met
     record = event.record
     if not record.service or record.sequence <= 0:
         return
-    values_of(record)  # a large record's event carried its values only in canonical_json
-    row = {
+    row = {  # (the values are kept in canonical_json only: an abridged event's need not be filled in first)
         "service": record.service,
         "sequence": record.sequence,
         "record_id": record.record_id,
