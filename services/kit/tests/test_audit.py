@@ -366,8 +366,9 @@ async def test_record_values_are_never_logged(db, clock, caplog) -> None:
 
 
 async def test_the_view_of_a_page_travels_with_its_values_once(db, clock) -> None:
-    """A view naming a page of 50 customers: ≈ 5 KB with the names twice (``details`` and ``canonical_json``), over
-    :data:`audit.ABRIDGE_BYTES` — its event carries them once; a reader gets the record whole back."""
+    """A view naming a page of 50 customers: its canonical JSON is over :data:`audit.ABRIDGE_CHARS` (≈ 5 KB as an
+    event with the names twice, in ``details`` and ``canonical_json``) — its event carries them once; a reader gets
+    the record whole back."""
     shown = [f"customers/{n:032x}" for n in range(50)]
     async with db.transaction() as session:
         audit.record_view(

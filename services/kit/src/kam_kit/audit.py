@@ -495,7 +495,7 @@ def _links(rows: Sequence[Any], head: tuple[int, str]) -> list[tuple[int, str, s
         canonical = canonical_json(row, sequence)
         digest = chain_hash(prev_hash, canonical)
         recorded = recorded_event(
-            to_proto(row, sequence=sequence, prev_hash=prev_hash, hash_=digest, canonical=canonical)
+            row, sequence=sequence, prev_hash=prev_hash, hash_=digest, canonical=canonical
         )
         links.append((sequence, prev_hash, digest, recorded))
         prev_hash = digest
@@ -508,24 +508,28 @@ def _struct(value: Mapping[str, Any]) -> struct_pb2.Struct:
     return struct
 
 
-#: An ``AuditRecorded`` event larger than this carries its record's values once, in ``canonical_json``: the view
-#: of a page of 50 customers (≈ 5 KB whole, its 50 names twice) travels as ≈ 2.7 KB; a change of a few fields
-#: (well under) stays whole.
-ABRIDGE_BYTES = 2 * 1024
+#: A record whose canonical JSON is longer than this (characters) has an ``AuditRecorded`` event that carries its
+#: values once, in ``canonical_json``: the view of a page of 50 customers (≈ 2.6 K characters; ≈ 5 KB as an event
+#: with its 50 names twice) travels as ≈ 2.7 KB; a change of a few fields or the view of one customer (≈ 500–700)
+#: stays whole.
+ABRIDGE_CHARS = 1024
 
 
-def recorded_event(record: audit_pb2.AuditRecord) -> audit_pb2.AuditRecorded:
-    """The event of a sealed record. A large one (a page's view naming 50 customers; a campaign's 10,000 named
-    customers before and after: ≈ 1 MB as ``Struct`` values and again in ``canonical_json``) leaves ``before``,
-    ``after`` and ``details`` out and says so (``abridged``): they are in ``canonical_json`` whole, so the event is
-    half the size — in the outbox, on the stream, in every consumer — and the chain stays verifiable from it
+def recorded_event(
+    row: Any, *, sequence: int, prev_hash: str, hash_: str, canonical: str
+) -> audit_pb2.AuditRecorded:
+    """The event of a sealed record (``row``: its stored values). A large one (a page's view naming 50 customers; a
+    campaign's 10,000 named customers before and after: ≈ 1 MB as ``Struct`` values and again in
+    ``canonical_json``) leaves ``before``, ``after`` and ``details`` out and says so (``abridged``): they are in
+    ``canonical_json`` whole, so the event is half the size — in the outbox, on the stream, in every consumer —,
+    the values are not turned into ``Struct`` messages only to be dropped, and the chain stays verifiable from it
     (:func:`values_of` gives them back)."""
-    event = audit_pb2.AuditRecorded(record=record)  # a copy of ``record``
-    if event.ByteSize() > ABRIDGE_BYTES and record.canonical_json:
-        for name in ("before", "after", "details"):
-            event.record.ClearField(name)
-        event.record.abridged = True
-    return event
+    abridged = len(canonical) > ABRIDGE_CHARS
+    record = to_proto(
+        row, sequence=sequence, prev_hash=prev_hash, hash_=hash_, canonical=canonical, values=not abridged
+    )
+    record.abridged = abridged
+    return audit_pb2.AuditRecorded(record=record)
 
 
 def values_of(record: audit_pb2.AuditRecord) -> audit_pb2.AuditRecord:
@@ -539,7 +543,11 @@ def values_of(record: audit_pb2.AuditRecord) -> audit_pb2.AuditRecord:
     return record
 
 
-def to_proto(row: Any, *, sequence: int, prev_hash: str, hash_: str, canonical: str) -> audit_pb2.AuditRecord:
+def to_proto(
+    row: Any, *, sequence: int, prev_hash: str, hash_: str, canonical: str, values: bool = True
+) -> audit_pb2.AuditRecord:
+    """A stored record as the message; ``values`` False leaves ``before``, ``after`` and ``details`` empty (they are
+    in ``canonical``)."""
     record = audit_pb2.AuditRecord(
         record_id=row.record_id,
         service=row.service,
@@ -554,9 +562,9 @@ def to_proto(row: Any, *, sequence: int, prev_hash: str, hash_: str, canonical: 
         actor_org_unit=row.actor_org_unit,
         action=row.action,
         resource=row.resource,
-        before=_struct(row.before),
-        after=_struct(row.after),
-        details=_struct(row.details),
+        before=_struct(row.before) if values else None,
+        after=_struct(row.after) if values else None,
+        details=_struct(row.details) if values else None,
         address=row.address,
         client=row.client,
         request_id=row.request_id,

@@ -3677,8 +3677,8 @@ export interface components {
          */
         "kam.audit.v1.AuditRecord": {
             /**
-             * @description Set in an `AuditRecorded` event whose record is large (over 2 KiB, e.g. the view of a page of 50 customers,
-             *      or a campaign's 10,000 named customers before and after): `before`, `after` and `details` are left empty there
+             * @description Set in an `AuditRecorded` event whose record is large (its `canonical_json` over 1,024 characters, e.g. the
+             *      view of a page of 50 customers, or a campaign's 10,000 named customers before and after): `before`, `after` and `details` are left empty there
              *      and travel once, inside `canonical_json`, which holds them whole. A reader of the event takes them from it
              *      (`kam_kit.audit.values_of`; the central trail does).
              */
