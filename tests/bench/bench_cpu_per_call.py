@@ -8,7 +8,8 @@ PostgreSQL with ``--postgres``), creates 200 customers, then for each caller (``
 ``--seconds``: a closed loop of ``--concurrency`` clients, or with ``--open`` an open loop at ``--rate`` arrivals/s;
 directly over gRPC, or with ``--gateway`` through the gateway. The CPU of each process (user + system, from
 ``/proc/<pid>/stat``) over the measurement is divided by the requests served; with ``--postgres`` also that of all
-PostgreSQL's processes together. With ``--profile DIR`` and
+PostgreSQL's processes together, and the write-ahead log it wrote per call (the cluster's whole log: run nothing else
+on it meanwhile). With ``--profile DIR`` and
 ``py-spy`` on the PATH (not a dependency: ``uv pip install py-spy``), the customer service (or with
 ``--profile-gateway`` the gateway) is sampled during each measurement into ``DIR/<caller>-<op>.txt`` (py-spy's raw
 format: one stack and its count per line) — flame graphs stay out of the repository.
@@ -31,6 +32,8 @@ import bench_create
 import bench_read_path
 from kam.customer.v1 import customer_service_pb2_grpc as pb_grpc
 from kam_devkit.testing import GATEWAY
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 from loadgen import HttpConnection, Stats, closed_loop, kam_stack, load_arguments, open_loop
 
 OPS = {"get": 0, "list": 1, "search": 2, "create": None}  # the index in bench_read_path.operations
@@ -55,6 +58,17 @@ def postgres_cpu_seconds() -> float:
             fields = text.rsplit(")", 1)[1].split()
             total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return total
+
+
+async def wal_position(url: str) -> int:
+    """PostgreSQL's current write-ahead log position, in bytes (the whole cluster: every database's writes)."""
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as connection:
+            lsn = await connection.scalar(text("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')"))
+    finally:
+        await engine.dispose()
+    return int(lsn)
 
 
 def usage(pids: dict[str, int], *, postgres: bool = False) -> dict[str, float]:
@@ -144,6 +158,7 @@ async def main() -> None:
                             stderr=subprocess.DEVNULL,
                         )
                         await asyncio.sleep(0.5)  # attached
+                    wal_before = await wal_position(args.postgres) if args.postgres else 0
                     before = usage(pids, postgres=args.postgres)
                     stats: Stats = await (
                         open_loop(connect, call, args.rate, args.seconds)
@@ -156,6 +171,9 @@ async def main() -> None:
                         for name in sorted(after)
                         if name in before
                     )
+                    if args.postgres:
+                        wal = (await wal_position(args.postgres) - wal_before) / max(1, stats.count)
+                        per_call += f"   WAL {wal / 1024:.1f} KB per call"
                     print(f"{user:10} {op:7} {stats.line()}   CPU ms per call: {per_call}", flush=True)
                     if profiler:
                         await profiler.wait()

@@ -125,6 +125,12 @@ async def test_on_postgresql_the_records_own_list_is_the_index_by_customer(postg
             ("r2", True),
             ("r3", True),
         ]
+        options = await _read(
+            db, "SELECT reloptions FROM pg_class WHERE relname = 'ix_access_records_customer_list'"
+        )
+        assert options == [
+            (["gin_pending_list_limit=256"],)
+        ]  # merged a little at a time (no 4 MB merge stall)
         from kam_customer.adapters.orm import AccessRecordRow
 
         for customer, expected in (("c1", ["r1", "r2"]), ("c3", ["r1"]), ("c", []), ("c1 c2", [])):

@@ -328,6 +328,7 @@ class AccessRecordRow(Base):
             "ix_access_records_customer_list",
             func.string_to_array(text("customer_ids"), text("' '")),
             postgresql_using="gin",
+            postgresql_with={"gin_pending_list_limit": 256},  # (see migration audit_0004)
         ).ddl_if(dialect="postgresql"),
         Index(
             "ix_access_records_unindexed",
