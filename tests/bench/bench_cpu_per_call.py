@@ -32,9 +32,9 @@ import bench_create
 import bench_read_path
 from kam.customer.v1 import customer_service_pb2_grpc as pb_grpc
 from kam_devkit.testing import GATEWAY
+from loadgen import HttpConnection, Stats, closed_loop, kam_stack, load_arguments, open_loop
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
-from loadgen import HttpConnection, Stats, closed_loop, kam_stack, load_arguments, open_loop
 
 OPS = {"get": 0, "list": 1, "search": 2, "create": None}  # the index in bench_read_path.operations
 
