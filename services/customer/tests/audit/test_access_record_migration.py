@@ -30,6 +30,35 @@ def _record(record_id: str, customers: list[str]) -> dict:
     }
 
 
+async def _store(
+    session, record_id: str, customers: list[str], *, listed: bool | None = None, index: list[str]
+) -> None:
+    """An access record as an earlier schema stored it: without its own list (``listed`` None: before audit_0003)
+    or with it, ``listed`` saying whether it counts as indexed; ``index``: its rows in the index by customer
+    (stored out of order)."""
+    columns = "id, access_time, actor, actor_kind, method, customer_count, data_kinds"
+    values = _record(record_id, customers)
+    if listed is not None:
+        columns += ", customer_ids, customers_indexed"
+        values |= {"customer_ids": " ".join(customers), "customers_indexed": listed}
+    blanks = "actor_display_name, actor_roles, actor_org_unit, search_query, reason, request_id, trace_id"
+    names = columns.split(", ")
+    await session.execute(
+        sa.text(
+            f"INSERT INTO access_records ({columns}, {blanks}) "
+            f"VALUES ({', '.join(':' + name for name in names)}, '', '', '', '', '', '', '')"
+        ),
+        values,
+    )
+    for position, customer in reversed(list(enumerate(index))):
+        await session.execute(
+            sa.text(
+                "INSERT INTO access_record_customers (record_id, position, customer_id) VALUES (:r, :p, :c)"
+            ),
+            {"r": record_id, "p": position, "c": customer},
+        )
+
+
 async def _read(db: Database, sql: str) -> list[tuple]:
     async with db.read() as session:
         return [tuple(row) for row in (await session.execute(sa.text(sql))).all()]
@@ -42,38 +71,14 @@ async def test_stored_records_get_their_customers_and_count_as_indexed(database_
     try:
         async with db.transaction() as session:
             for record_id, customers in RECORDS.items():
-                await session.execute(
-                    sa.text(
-                        "INSERT INTO access_records (id, access_time, actor, actor_kind, actor_display_name, "
-                        "actor_roles, actor_org_unit, method, customer_count, data_kinds, search_query, reason, "
-                        "request_id, trace_id) VALUES (:id, :access_time, :actor, :actor_kind, '', '', '', "
-                        ":method, :customer_count, :data_kinds, '', '', '', '')"
-                    ),
-                    _record(record_id, customers),
-                )
-                for position, customer in reversed(list(enumerate(customers))):  # stored out of order
-                    await session.execute(
-                        sa.text(
-                            "INSERT INTO access_record_customers (record_id, position, customer_id) "
-                            "VALUES (:r, :p, :c)"
-                        ),
-                        {"r": record_id, "p": position, "c": customer},
-                    )
+                await _store(session, record_id, customers, index=customers)
         await migrations.upgrade_async(database_url, MIGRATIONS, Base.metadata)
         stored = await _read(db, "SELECT id, customer_ids, customers_indexed FROM access_records ORDER BY id")
         assert stored == [(r, " ".join(c), True) for r, c in sorted(RECORDS.items())]
 
         # a record written after the upgrade, not indexed yet: a downgrade gives it its rows in the index
         async with db.transaction() as session:
-            await session.execute(
-                sa.text(
-                    "INSERT INTO access_records (id, access_time, actor, actor_kind, actor_display_name, "
-                    "actor_roles, actor_org_unit, method, customer_count, data_kinds, search_query, reason, "
-                    "request_id, trace_id, customer_ids, customers_indexed) VALUES ('r4', :access_time, "
-                    ":actor, :actor_kind, '', '', '', :method, 2, :data_kinds, '', '', '', '', 'c9 c8', :no)"
-                ),
-                _record("r4", ["c9", "c8"]) | {"no": False},
-            )
+            await _store(session, "r4", ["c9", "c8"], listed=False, index=[])
         await asyncio.to_thread(command.downgrade, config, "audit_0002")
         index = await _read(
             db,
@@ -99,25 +104,10 @@ async def test_on_postgresql_the_records_own_list_is_the_index_by_customer(postg
     try:
         async with db.transaction() as session:
             for record_id, customers in RECORDS.items():
-                await session.execute(
-                    sa.text(
-                        "INSERT INTO access_records (id, access_time, actor, actor_kind, actor_display_name, "
-                        "actor_roles, actor_org_unit, method, customer_count, data_kinds, search_query, reason, "
-                        "request_id, trace_id, customer_ids, customers_indexed) VALUES (:id, :access_time, "
-                        ":actor, :actor_kind, '', '', '', :method, :customer_count, :data_kinds, '', '', '', '', "
-                        ":ids, :indexed)"
-                    ),
-                    _record(record_id, customers)
-                    | {"ids": " ".join(customers), "indexed": record_id != "r2"},
+                indexed = record_id != "r2"  # (one not indexed yet: it has no rows)
+                await _store(
+                    session, record_id, customers, listed=indexed, index=customers if indexed else []
                 )
-                for position, customer in enumerate(customers if record_id != "r2" else []):
-                    await session.execute(
-                        sa.text(
-                            "INSERT INTO access_record_customers (record_id, position, customer_id) "
-                            "VALUES (:r, :p, :c)"
-                        ),
-                        {"r": record_id, "p": position, "c": customer},
-                    )
         await migrations.upgrade_async(url, MIGRATIONS, Base.metadata)
         assert await _read(db, "SELECT count(*) FROM access_record_customers") == [(0,)]
         assert await _read(db, "SELECT id, customers_indexed FROM access_records ORDER BY id") == [
