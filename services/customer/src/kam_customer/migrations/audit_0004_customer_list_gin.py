@@ -43,7 +43,7 @@ def upgrade() -> None:
         postgresql_with={"gin_pending_list_limit": PENDING_LIST_KB},
     )
     op.execute("UPDATE access_records SET customers_indexed = true WHERE NOT customers_indexed")
-    op.execute("DELETE FROM access_record_customers")
+    op.execute("TRUNCATE access_record_customers")  # (all of it: faster than a DELETE of every row)
 
 
 def downgrade() -> None:
