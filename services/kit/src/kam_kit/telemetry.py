@@ -30,8 +30,6 @@ _configured: str | None = None
 _tracer_provider: TracerProvider | None = None
 _instrumented = False
 _meter_provider: MeterProvider | None = None
-#: Whether spans are recorded (exported, or a sampler chosen): else :func:`continue_trace` makes its span itself
-_recording = True
 
 TRACER_NAME = "kam"
 
@@ -43,7 +41,7 @@ def exporting() -> bool:
 
 def configure(service: str, *, version: str = "0.1.0") -> None:
     """Configure tracing, metrics and JSON logging for the process (call once, early)."""
-    global _configured, _tracer_provider, _meter_provider, _recording
+    global _configured, _tracer_provider, _meter_provider
     configure_logging(service)
     if _configured:
         return
@@ -69,7 +67,6 @@ def configure(service: str, *, version: str = "0.1.0") -> None:
         _tracer_provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
         readers.append(PeriodicExportingMetricReader(OTLPMetricExporter()))
     trace.set_tracer_provider(_tracer_provider)
-    _recording = sampler is None
     if exporting_now:
         _meter_provider = MeterProvider(resource=resource, metric_readers=readers)
         metrics.set_meter_provider(_meter_provider)
@@ -104,7 +101,9 @@ def continue_trace(carrier: Mapping[str, str], name: str) -> object:
     ``name`` that is not recorded; returns the token to :func:`end_trace` with (where the context does not end
     with the task)."""
     parent = propagate.extract(carrier)
-    if _recording:
+    # spans are recorded (exported, or a sampler chosen: then instrumented), or nothing was configured here: the
+    # tracer decides; else the span is made here
+    if _instrumented or _configured is None:
         span = _own_tracer.start_span(name, context=parent, kind=trace.SpanKind.SERVER)
     else:  # what the SDK's tracer makes when its sampler says no, without its sampler and span machinery
         caller = trace.get_current_span(parent).get_span_context()

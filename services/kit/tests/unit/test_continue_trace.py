@@ -13,8 +13,14 @@ CALLER_SPAN = 0x00F067AA0BA902B7
 
 @pytest.fixture(params=[False, True], ids=["own span", "through the tracer"])
 def recording(request, monkeypatch) -> bool:
-    monkeypatch.setattr(telemetry, "_recording", request.param)
+    _configured_as(monkeypatch, recording=request.param)
     return request.param
+
+
+def _configured_as(monkeypatch, *, recording: bool) -> None:
+    """A process configured to record spans (instrumented) or not."""
+    monkeypatch.setattr(telemetry, "_configured", "test")
+    monkeypatch.setattr(telemetry, "_instrumented", recording)
 
 
 def _inside(carrier: dict[str, str]) -> trace.SpanContext:
@@ -36,7 +42,7 @@ def test_the_callers_trace_goes_on_in_a_span_of_its_own(recording) -> None:
 
 
 def test_a_call_without_a_trace_starts_one(monkeypatch) -> None:
-    monkeypatch.setattr(telemetry, "_recording", False)
+    _configured_as(monkeypatch, recording=False)
     first, second = _inside({}), _inside({})
     assert first.is_valid and second.is_valid
     assert first.trace_id != second.trace_id
