@@ -383,6 +383,7 @@ async def test_the_view_of_a_page_travels_with_its_values_once(db, clock) -> Non
     assert len(payload) < len(record.canonical_json) + 1024  # the names once
     whole = audit.values_of(record)
     assert list(whole.details["resources"]) == shown and whole.details["resource_count"] == 50
+    assert audit.values_of(audit.abridged(whole)) == whole  # (what the central trail stores, read back)
     assert audit.chain_hash(record.prev_hash, record.canonical_json) == record.hash
 
 

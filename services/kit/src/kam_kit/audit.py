@@ -532,12 +532,27 @@ def recorded_event(
     return audit_pb2.AuditRecorded(record=record)
 
 
+#: What an abridged record leaves to its ``canonical_json``.
+VALUE_FIELDS = ("before", "after", "details")
+
+
+def abridged(record: audit_pb2.AuditRecord) -> audit_pb2.AuditRecord:
+    """A copy of ``record`` without ``before``, ``after`` and ``details`` (``abridged``: ``canonical_json`` holds
+    them); :func:`values_of` gives them back."""
+    copy = audit_pb2.AuditRecord()
+    copy.CopyFrom(record)
+    for name in VALUE_FIELDS:
+        copy.ClearField(name)
+    copy.abridged = True
+    return copy
+
+
 def values_of(record: audit_pb2.AuditRecord) -> audit_pb2.AuditRecord:
     """``record`` with ``before``, ``after`` and ``details`` filled in from ``canonical_json`` when its event left
-    them out (:func:`recorded_event`); else as it is."""
+    them out (:func:`recorded_event`, :func:`abridged`); else as it is."""
     if record.abridged:
         whole = json.loads(record.canonical_json)
-        for name in ("before", "after", "details"):
+        for name in VALUE_FIELDS:
             getattr(record, name).update(whole.get(name) or {})
         record.abridged = False
     return record

@@ -20,7 +20,7 @@ from typing import Any
 from google.protobuf import json_format
 from kam.audit.v1 import audit_pb2
 from kam_kit import bulk, pagination
-from kam_kit.audit import GENESIS, chain_hash, values_of
+from kam_kit.audit import GENESIS, abridged, chain_hash, values_of
 from kam_kit.clock import Clock
 from kam_kit.db import Database
 from kam_kit.events import EventMeta
@@ -89,19 +89,12 @@ async def on_recorded(session: AsyncSession, event: audit_pb2.AuditRecorded, met
     bulk.queue_rows(session, TRAIL, [row], skip_existing=("service", "sequence"))
 
 
-#: What a stored record leaves to its ``canonical_json`` column, which holds them whole.
-_IN_CANONICAL = ("before", "after", "details", "canonical_json")
-
-
 def _stored(record: audit_pb2.AuditRecord) -> bytes:
-    """The record as stored: its values once, in the ``canonical_json`` column — the serialized message leaves out
-    ``before``, ``after``, ``details`` and ``canonical_json`` itself (``abridged``). A view of a page of 50 names
-    its 50 customers in ``details``: kept three times, it made ≈ 8 KB of TOAST a record."""
-    slim = audit_pb2.AuditRecord()
-    slim.CopyFrom(record)
-    for name in _IN_CANONICAL:
-        slim.ClearField(name)
-    slim.abridged = True
+    """The record as stored: its values once, in the ``canonical_json`` column — the serialized message is
+    abridged (no ``before``, ``after``, ``details``) and leaves out ``canonical_json`` itself. A view of a page of
+    50 names its 50 customers in ``details``: kept three times, it made ≈ 8 KB of TOAST a record."""
+    slim = abridged(record)
+    slim.ClearField("canonical_json")
     return slim.SerializeToString()
 
 
