@@ -533,7 +533,9 @@ LEVEL_TITLES = {"org_unit": "机构", "relationship_manager": "客户经理", "c
 async def regional_sales(session: AsyncSession, query: Query) -> Table:
     tree = await OrgTree.load(session)
     groups, dimension = await _groups(session, query, tree)
-    groups.sort(key=lambda g: (-g.measures.aum, g.label))
+    groups.sort(
+        key=lambda g: (-g.measures.aum, g.label, g.key)
+    )  # the key: ties in the same order on every engine
     if dimension == "customer":
         groups = groups[: max(query.top_n, 1) * 25 if query.top_n else 500][:500]
     columns = (
@@ -573,7 +575,7 @@ async def regional_sales(session: AsyncSession, query: Query) -> Table:
 async def deposit_analysis(session: AsyncSession, query: Query) -> Table:
     tree = await OrgTree.load(session)
     groups, dimension = await _groups(session, query, tree)
-    groups.sort(key=lambda g: (-g.measures.total(DEPOSIT_TYPES), g.label))
+    groups.sort(key=lambda g: (-g.measures.total(DEPOSIT_TYPES), g.label, g.key))
     columns = (
         _label_column(LEVEL_TITLES[dimension]),
         Column("customer_count", "客户数", ColumnType.INTEGER),
@@ -905,11 +907,19 @@ async def customer_sales(session: AsyncSession, query: Query) -> Table:
     return Table(columns, tuple(rows), _totals(columns, rows), await data_time(session))
 
 
-async def _holdings(session: AsyncSession, query: Query, tree: OrgTree) -> dict[str, set[str]]:
-    """Per selected customer, the product types of the accounts they hold open at the end of the period."""
+#: Each product type's bit in a customer's set of held types (:func:`_holding_sets`).
+PRODUCT_BITS = {kind: 1 << n for n, kind in enumerate(PRODUCT_TYPES)}
+
+
+async def _holding_sets(session: AsyncSession, query: Query, tree: OrgTree) -> dict[int, int]:
+    """How many selected customers hold each set of product types (accounts open at the end of the period): the
+    set as a bit mask of :data:`PRODUCT_BITS` (0: only types outside them), summed per customer in SQL and
+    counted per mask — at most 2⁶ rows, whatever the bank's size, instead of a row per customer and type."""
     day = query.end
-    statement = (
-        select(AccountFact.customer, AccountFact.type)
+    bit = case(*((AccountFact.type == kind, b) for kind, b in PRODUCT_BITS.items()), else_=0)
+    per_customer = (
+        select(func.sum(bit.distinct()).label("mask"))
+        .select_from(AccountFact)
         .join(CustomerFact, CustomerFact.customer == AccountFact.customer)
         .where(
             *_customer_filters(query, tree),
@@ -917,22 +927,21 @@ async def _holdings(session: AsyncSession, query: Query, tree: OrgTree) -> dict[
             or_(AccountFact.close_date.is_(None), AccountFact.close_date > day),
             AccountFact.state != "CLOSED",
         )
-        .distinct()
+        .group_by(AccountFact.customer)
+        .subquery()
     )
-    held: dict[str, set[str]] = defaultdict(set)
-    for customer, kind in await session.execute(statement):
-        held[customer].add(kind)
-    return held
+    statement = select(per_customer.c.mask, func.count()).group_by(per_customer.c.mask)
+    return {int(mask or 0): int(count) for mask, count in await session.execute(statement)}
 
 
 async def cross_selling(session: AsyncSession, query: Query) -> Table:
     tree = await OrgTree.load(session)
-    held = await _holdings(session, query, tree)
+    held = await _holding_sets(session, query, tree)
     kinds = [k for k in PRODUCT_TYPES if not query.products or k in query.products]
     if (query.dimension or "matrix") == "holdings":
         counts: dict[int, int] = defaultdict(int)
-        for types in held.values():
-            counts[len([t for t in types if t in kinds])] += 1
+        for mask, customers_with in held.items():
+            counts[sum(1 for k in kinds if mask & PRODUCT_BITS[k])] += customers_with
         customers = sum(counts.values())
         columns = (
             _label_column("持有产品类数"),
@@ -952,13 +961,17 @@ async def cross_selling(session: AsyncSession, query: Query) -> Table:
     )
     rows = []
     for kind in kinds:
-        holders = [types for types in held.values() if kind in types]
+        holders = {mask: n for mask, n in held.items() if mask & PRODUCT_BITS[kind]}
+        total = sum(holders.values())
         rows.append(
             Row(
                 (
                     PRODUCT_NAMES[kind],
-                    len(holders),
-                    *(rate(sum(1 for t in holders if other in t), len(holders)) for other in kinds),
+                    total,
+                    *(
+                        rate(sum(n for mask, n in holders.items() if mask & PRODUCT_BITS[other]), total)
+                        for other in kinds
+                    ),
                 )
             )
         )
@@ -1072,8 +1085,9 @@ async def _product_balances(session: AsyncSession, query: Query, tree: OrgTree) 
 # --- tiers ------------------------------------------------------------------------------------------------------
 
 
-async def tiers_on(session: AsyncSession, query: Query, tree: OrgTree, day: date) -> dict[str, str]:
-    """Each selected customer's tier at the end of ``day`` ("" = none), from the tier spans."""
+def _tier_on(day: date) -> Any:
+    """Each customer's tier span holding at the end of ``day`` (customers without one are absent): ``customer``,
+    ``tier``."""
     moment = _bank_end(day)
     latest = (
         select(TierSpan.customer.label("customer"), func.max(TierSpan.valid_from).label("valid_from"))
@@ -1081,57 +1095,55 @@ async def tiers_on(session: AsyncSession, query: Query, tree: OrgTree, day: date
         .group_by(TierSpan.customer)
         .subquery()
     )
-    statement = (
-        select(CustomerFact.customer, func.coalesce(TierSpan.tier, literal("")))
-        .select_from(CustomerFact)
-        .outerjoin(latest, latest.c.customer == CustomerFact.customer)
-        .outerjoin(
-            TierSpan, and_(TierSpan.customer == latest.c.customer, TierSpan.valid_from == latest.c.valid_from)
+    return (
+        select(TierSpan.customer, TierSpan.tier)
+        .join(
+            latest, and_(TierSpan.customer == latest.c.customer, TierSpan.valid_from == latest.c.valid_from)
         )
-        .where(*_customer_filters_without_tier(query, tree))
+        .subquery()
     )
-    return {customer: tier or "" for customer, tier in await session.execute(statement)}
 
 
-def _customer_filters_without_tier(query: Query, tree: OrgTree) -> list[Any]:
-    return _customer_filters(replace(query, tiers=()), tree)
+async def tier_moves(
+    session: AsyncSession, query: Query, tree: OrgTree, *, by_branch: bool = False
+) -> list[Any]:
+    """The selected customers counted per (tier at the start of the period, tier at its end) — "" for none; with
+    a tiers filter, those in one of them at either end — and per branch first when ``by_branch``: a few rows per
+    tier pair, computed in SQL rather than a dictionary per customer."""
+    before, after = _tier_on(query.start - timedelta(days=1)), _tier_on(query.end)
+    start = func.coalesce(before.c.tier, literal(""))
+    end = func.coalesce(after.c.tier, literal(""))
+    keys = [func.coalesce(CustomerFact.branch, literal("")), start, end] if by_branch else [start, end]
+    statement = (
+        select(*keys, func.count())
+        .select_from(CustomerFact)
+        .outerjoin(before, before.c.customer == CustomerFact.customer)
+        .outerjoin(after, after.c.customer == CustomerFact.customer)
+        .where(*_customer_filters(replace(query, tiers=()), tree))
+        .group_by(*keys)
+    )
+    if query.tiers:  # customers in one of them at the start or at the end
+        statement = statement.where(or_(start.in_(query.tiers), end.in_(query.tiers)))
+    return list(await session.execute(statement))
 
 
 async def tier_distribution(session: AsyncSession, query: Query) -> Table:
     tree = await OrgTree.load(session)
     labels = await tier_labels(session)
-    start = await tiers_on(session, query, tree, query.start - timedelta(days=1))
-    end = await tiers_on(session, query, tree, query.end)
-    if query.tiers:  # tiers filter: customers in one of them at the start or at the end
-        wanted = set(query.tiers)
-        start = {c: t for c, t in start.items() if t in wanted or end.get(c) in wanted}
-        end = {c: t for c, t in end.items() if c in start}
-    seen = {t for t in (*start.values(), *end.values()) if t}
+    by_unit = (query.dimension or "tier") == "org_unit"
+    counted = await tier_moves(session, query, tree, by_branch=by_unit)
+    seen = {t for *_, before, after, _n in counted for t in (before, after) if t}
     order = sorted(seen, key=lambda t: (labels.get(t, (999, t))[0], t))
-    if (query.dimension or "tier") == "org_unit":
-        facts = (
-            {
-                r.customer: r.branch
-                for r in (
-                    await session.execute(
-                        select(CustomerFact.customer, CustomerFact.branch).where(
-                            CustomerFact.customer.in_(list(end))
-                        )
-                    )
-                ).all()
-            }
-            if end
-            else {}
-        )
+    if by_unit:
         groups, _ = await _groups(session, replace(query, dimension="org_unit"), tree)
         units = {g.key: g for g in groups if g.drill_down}
         counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for customer, tier in end.items():
+        for branch, _before, tier, n in counted:
             if not tier:
                 continue
-            path = tree.ancestors(unit_id(facts.get(customer, "")))
+            path = tree.ancestors(unit_id(branch))
             unit = next((u for u in path if u in units), "")
-            counts[unit][tier] += 1
+            counts[unit][tier] += n
         columns = (
             _label_column("机构"),
             *(
@@ -1166,10 +1178,10 @@ async def tier_distribution(session: AsyncSession, query: Query) -> Table:
         ),
     )
     moves: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for customer, before in start.items():
-        moves[before][end.get(customer, "")] += 1
+    for before, after, n in counted:
+        moves[before][after] += n
     start_counts = {t: sum(moves[t].values()) for t in states}
-    end_counts = {t: sum(1 for v in end.values() if v == t) for t in states}
+    end_counts = {t: sum(moves[b][t] for b in states) for t in states}
     rows = [
         Row(
             (
