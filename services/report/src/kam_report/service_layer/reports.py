@@ -26,6 +26,7 @@ from kam_kit.scope import ORG_PREFIX
 from sqlalchemy import Select, String, and_, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
@@ -1085,23 +1086,21 @@ async def _product_balances(session: AsyncSession, query: Query, tree: OrgTree) 
 # --- tiers ------------------------------------------------------------------------------------------------------
 
 
-def _tier_on(day: date) -> Any:
-    """Each customer's tier span holding at the end of ``day`` (customers without one are absent): ``customer``,
-    ``tier``."""
-    moment = _bank_end(day)
+def _tier_on(statement: Select, day: date) -> tuple[Select, ColumnElement[str]]:
+    """``statement`` (over ``CustomerFact``) joined to each customer's tier span holding at the end of ``day``, and
+    the tier ("" for customers without one). Written as the latest start per customer, then the span by its
+    primary key: SQLite plans a join to a grouped subquery holding a join of its own as a scan per customer."""
     latest = (
         select(TierSpan.customer.label("customer"), func.max(TierSpan.valid_from).label("valid_from"))
-        .where(TierSpan.valid_from < moment)
+        .where(TierSpan.valid_from < _bank_end(day))
         .group_by(TierSpan.customer)
         .subquery()
     )
-    return (
-        select(TierSpan.customer, TierSpan.tier)
-        .join(
-            latest, and_(TierSpan.customer == latest.c.customer, TierSpan.valid_from == latest.c.valid_from)
-        )
-        .subquery()
+    span = aliased(TierSpan)
+    joined = statement.outerjoin(latest, latest.c.customer == CustomerFact.customer).outerjoin(
+        span, and_(span.customer == latest.c.customer, span.valid_from == latest.c.valid_from)
     )
+    return joined, func.coalesce(span.tier, literal(""))
 
 
 async def tier_moves(
@@ -1110,15 +1109,11 @@ async def tier_moves(
     """The selected customers counted per (tier at the start of the period, tier at its end) — "" for none; with
     a tiers filter, those in one of them at either end — and per branch first when ``by_branch``: a few rows per
     tier pair, computed in SQL rather than a dictionary per customer."""
-    before, after = _tier_on(query.start - timedelta(days=1)), _tier_on(query.end)
-    start = func.coalesce(before.c.tier, literal(""))
-    end = func.coalesce(after.c.tier, literal(""))
+    statement, start = _tier_on(select().select_from(CustomerFact), query.start - timedelta(days=1))
+    statement, end = _tier_on(statement, query.end)
     keys = [func.coalesce(CustomerFact.branch, literal("")), start, end] if by_branch else [start, end]
     statement = (
-        select(*keys, func.count())
-        .select_from(CustomerFact)
-        .outerjoin(before, before.c.customer == CustomerFact.customer)
-        .outerjoin(after, after.c.customer == CustomerFact.customer)
+        statement.add_columns(*keys, func.count())
         .where(*_customer_filters(replace(query, tiers=()), tree))
         .group_by(*keys)
     )
