@@ -928,7 +928,7 @@ async def _holding_sets(session: AsyncSession, query: Query, tree: OrgTree) -> d
             or_(AccountFact.close_date.is_(None), AccountFact.close_date > day),
             AccountFact.state != "CLOSED",
         )
-        .group_by(AccountFact.customer)
+        .group_by(CustomerFact.customer)  # not the account's column: SQLite would then walk every account
         .subquery()
     )
     statement = select(per_customer.c.mask, func.count()).group_by(per_customer.c.mask)
