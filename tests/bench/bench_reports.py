@@ -28,6 +28,13 @@ when the ``duckdb`` package is importable (not a project dependency) — the sam
 (``ru_maxrss``) after loading and after querying is that phase's own; the store's size is the SQLite file's (with
 its WAL) or ``pg_database_size``.
 
+With ``--duckdb-reports`` (``duckdb`` and ``duckdb-engine`` installed by hand: not project dependencies) the loaded
+store is then copied into a DuckDB file — every table the report service's ORM declares, created by SQLAlchemy
+through duckdb-engine and filled by DuckDB's ``COPY`` from a CSV export taken from the row store — and every
+report, the raw statements and the mining model run again there, *unchanged* (the report functions get a
+synchronous duckdb-engine ``Session`` behind the three ``AsyncSession`` methods they call); each answer is
+compared with the row store's and the differing ones are named. ``--keep-duckdb FILE`` keeps the copy.
+
     uv run python tests/bench/bench_reports.py [--customers 20000] [--transactions 1000000]
         [--bulk-customers 200000] [--bulk-transactions 2000000] [--runs 10] [--only sqlite|postgres]
 """
@@ -38,6 +45,7 @@ import argparse
 import asyncio
 import contextlib
 import csv
+import importlib.util
 import json
 import os
 import random
@@ -48,7 +56,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -674,13 +682,29 @@ async def _timed(call, runs: int, budget: float) -> tuple[dict[str, float], Any]
     return _percentiles(samples), result
 
 
-async def query_all(db: Database, args: argparse.Namespace) -> list[dict[str, Any]]:
+Read = Callable[[], contextlib.AbstractAsyncContextManager[Any]]
+
+
+async def query_all(
+    db: Database,
+    args: argparse.Namespace,
+    *,
+    read: Read | None = None,
+    dialect: str = "",
+    answers: dict | None = None,
+) -> list[dict[str, Any]]:
+    """Every report (and the raw statements, the mining model) timed for both callers, on ``db`` — or on whatever
+    ``read`` opens (the DuckDB copy). ``answers`` collects each one's last result, by label and caller."""
+    read = read or db.read
+    dialect = dialect or ("sqlite" if db.is_sqlite else "postgresql")
     out: list[dict[str, Any]] = []
 
     async def record(label: str, caller: str, call) -> None:
         figures, result = await _timed(call, args.runs, args.budget)
         rows = len(result.rows) if hasattr(result, "rows") else len(result) if result is not None else 0
         out.append({"report": label, "caller": caller, "rows": rows, **figures})
+        if answers is not None:
+            answers[label, caller] = result
         print(
             f"  {label:40s} {caller:15s} p50 {figures['p50'] * 1000:9.0f} ms  p99 {figures['p99'] * 1000:9.0f} ms"
             f"  ({figures['runs']} runs, {rows} rows)",
@@ -693,10 +717,10 @@ async def query_all(db: Database, args: argparse.Namespace) -> list[dict[str, An
         (RAW_AS_OF, "raw: as-of AUM per customer"),
         (RAW_AS_OF_SPANS, "raw: as-of AUM per customer, by spans"),
     ):
-        sql = statement.format(day=f"'{TODAY.isoformat()}'" if db.is_sqlite else f"DATE '{TODAY}'")
+        sql = statement.format(day=f"'{TODAY.isoformat()}'" if dialect == "sqlite" else f"DATE '{TODAY}'")
 
         async def raw(sql: str = sql) -> list:
-            async with db.read() as session:
+            async with read() as session:
                 return (await session.execute(text(sql))).all()
 
         await record(label, "engine", raw)
@@ -704,16 +728,16 @@ async def query_all(db: Database, args: argparse.Namespace) -> list[dict[str, An
         for label, report, query in cases(scope):
 
             async def run(report=report, query=query):
-                async with db.read() as session:
+                async with read() as session:
                     return await report(session, query)
 
             await record(label, caller, run)
     for caller in ("(whole bank)",):
 
         async def mine():
-            async with db.read() as session:
+            async with read() as session:
                 model = await Insights().model(session, TODAY)
-            return list(model.profiles)
+            return sorted(model.profiles.items())
 
         await record("mining model build (Insights.model)", caller, mine)
     return out
@@ -781,6 +805,105 @@ async def duckdb_figures(db: Database, url: str, runs: int, budget: float) -> li
         return out
 
 
+class _Blocking:
+    """The read methods of an ``AsyncSession`` the reports call, over a synchronous ``Session`` (duckdb-engine has
+    no asyncio driver): for this measurement only — the event loop waits while DuckDB runs."""
+
+    def __init__(self, session: Any) -> None:
+        self._session = session
+
+    async def execute(self, *args: Any, **kwargs: Any) -> Any:
+        return self._session.execute(*args, **kwargs)
+
+    async def scalar(self, *args: Any, **kwargs: Any) -> Any:
+        return self._session.scalar(*args, **kwargs)
+
+    async def scalars(self, *args: Any, **kwargs: Any) -> Any:
+        return self._session.scalars(*args, **kwargs)
+
+
+async def export_table(db: Database, url: str, table: str, columns: list[str], path: Path) -> None:
+    """A table as CSV with a header line, NULL written ``\\N``."""
+    listed = ", ".join(f'"{c}"' for c in columns)
+    if not db.is_sqlite:
+        async with db.read() as session:
+            raw = (await (await session.connection()).get_raw_connection()).driver_connection
+            await raw.copy_from_query(
+                f"SELECT {listed} FROM {table}", output=str(path), format="csv", header=True, null="\\N"
+            )
+        return
+    import sqlite3
+
+    source = sqlite3.connect(url.split("///", 1)[1])
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        cursor = source.execute(f"SELECT {listed} FROM {table}")
+        while rows := cursor.fetchmany(100_000):
+            writer.writerows(["\\N" if v is None else v for v in row] for row in rows)
+    source.close()
+
+
+async def duckdb_reports(
+    db: Database, url: str, args: argparse.Namespace, answers: dict
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The store copied into a DuckDB file (the report service's own tables, as its ORM declares them), then
+    every report run there unchanged through duckdb-engine; each answer compared with the row store's."""
+    import duckdb  # noqa: F401 - not a project dependency: pip-installed for this measurement
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    facts = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(args.keep_duckdb) if args.keep_duckdb else Path(tmp) / "report.duckdb"
+        copy.unlink(missing_ok=True)
+        engine = create_engine(f"duckdb:///{copy}")
+        tables = Base.metadata.sorted_tables
+        started = time.perf_counter()
+        for table in tables:
+            table.create(engine, checkfirst=True)
+            columns = [c.name for c in table.columns]
+            path = Path(tmp) / f"{table.name}.csv"
+            await export_table(db, url, table.name, columns, path)
+            with engine.begin() as connection:
+                raw = connection.connection.driver_connection
+                raw.execute(f"COPY \"{table.name}\" FROM '{path}' (HEADER, NULLSTR '\\N')")
+            path.unlink()
+        with engine.begin() as connection:
+            connection.connection.driver_connection.execute("CHECKPOINT")  # the WAL into the file, to size it
+        facts["copy_seconds"] = time.perf_counter() - started
+        facts["bytes"] = copy.stat().st_size
+        print(
+            f"  DuckDB: copied in {facts['copy_seconds']:.1f} s, {facts['bytes'] / 1e6:,.0f} MB",
+            file=sys.stderr,
+        )
+
+        @contextlib.asynccontextmanager
+        async def read():
+            with Session(engine) as session:
+                yield _Blocking(session)
+
+        mine: dict = {}
+        figures = await query_all(db, args, read=read, dialect="duckdb", answers=mine)
+        for key, answer in mine.items():
+            theirs = answers.get(key)
+            if key[1] != "engine" and _comparable(answer) != _comparable(theirs):
+                pairs = list(zip(getattr(answer, "rows", answer), getattr(theirs, "rows", theirs) or []))
+                first = next(((a, b) for a, b in pairs if a != b), None)
+                print(f"  DuckDB differs: {key}: {first}", file=sys.stderr)
+        facts["differs"] = [
+            f"{label} · {caller}"
+            for (label, caller), answer in mine.items()
+            if caller != "engine" and _comparable(answer) != _comparable(answers.get((label, caller)))
+        ]
+        engine.dispose()
+    return figures, facts
+
+
+def _comparable(answer: Any) -> Any:
+    return list(getattr(answer, "rows", answer) or [])
+
+
 # --- one database, one size (a child process) ------------------------------------------------------------------
 
 
@@ -818,8 +941,11 @@ async def child(args: argparse.Namespace) -> dict[str, Any]:
                 ):
                     counted[name] = int(await session.scalar(text(f"SELECT count(*) FROM {name}")))
             loaded["counted"] = counted
-            figures = await query_all(db, args)
+            answers: dict = {}
+            figures = await query_all(db, args, answers=answers)
             result: dict[str, Any] = {"load": loaded, "reports": figures, "query_peak_mb": _peak_mb()}
+            if args.duckdb_reports:
+                result["duckdb_reports"], result["duckdb_copy"] = await duckdb_reports(db, url, args, answers)
             if not args.no_duckdb:
                 result["duckdb"] = await duckdb_figures(db, url, args.runs, args.budget)
         finally:
@@ -876,6 +1002,20 @@ def print_results(label: str, how: str, result: dict[str, Any], args: argparse.N
         )
     if isinstance(result.get("duckdb"), str):
         print(f"DuckDB: {result['duckdb']}")
+    if "duckdb_reports" in result:
+        copy = result["duckdb_copy"]
+        print(
+            f"\nThe same reports on a DuckDB copy of this store (copied in {copy['copy_seconds']:.1f} s, "
+            f"{copy['bytes'] / 1e6:,.0f} MB); answers differing from the row store's: "
+            + (", ".join(copy["differs"]) or "none")
+        )
+        print("| report | caller | p50 (ms) | p99 (ms) | runs | rows |")
+        print("|---|---|---|---|---|---|")
+        for r in result["duckdb_reports"]:
+            print(
+                f"| {r['report']} | {r['caller']} | {r['p50'] * 1000:,.0f} | {r['p99'] * 1000:,.0f} | {r['runs']} "
+                f"| {r['rows']:,} |"
+            )
     print(flush=True)
 
 
@@ -896,11 +1036,19 @@ def main() -> None:
     parser.add_argument("--only", choices=("sqlite", "postgres"), default=None)
     parser.add_argument("--skip-events", action="store_true")
     parser.add_argument("--no-duckdb", action="store_true")
+    parser.add_argument(
+        "--duckdb-reports",
+        action="store_true",
+        help="also copy the store into DuckDB and run every report there (needs duckdb and duckdb-engine)",
+    )
+    parser.add_argument("--keep-duckdb", metavar="FILE", default="", help="the DuckDB copy in FILE, kept")
     parser.add_argument("--bulk-customers", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--bulk-transactions", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--child", default="", help=argparse.SUPPRESS)
     parser.add_argument("--result", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.duckdb_reports and not all(importlib.util.find_spec(m) for m in ("duckdb", "duckdb_engine")):
+        parser.error("--duckdb-reports needs duckdb and duckdb-engine: uv pip install duckdb duckdb-engine")
     if args.child:
         result = asyncio.run(child(args))
         Path(args.result).write_text(json.dumps(result, default=str))
