@@ -70,7 +70,7 @@ _PRODUCT_ORDER = {product: index for index, product in enumerate(PRODUCTS)}
 MATURING_PRODUCTS: tuple[str, ...] = ("TIME_DEPOSIT", "WEALTH")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Maturity:
     """A time deposit or wealth product with a maturity date, as the store knows it on the profile's ``as_of``.
 
@@ -87,7 +87,7 @@ class Maturity:
     closed: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CustomerProfile:
     """One key customer as the mining sees them, at one date (the caller's ``as_of``).
 
@@ -164,7 +164,7 @@ def _floor_percent(ratio: Decimal) -> int:
 # --------------------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Segment:
     """A named pattern of high (score ≥ :data:`HIGH_SCORE`) and low R, F and M scores."""
 
@@ -284,7 +284,7 @@ class Trend(StrEnum):
 TREND_THRESHOLD = Decimal("0.10")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CustomerSegment:
     customer: str
     segment: Segment
@@ -306,7 +306,7 @@ class CustomerSegment:
         return f"{self.recency}{self.frequency}{self.monetary}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SegmentSummary:
     segment: Segment
     customers: int
@@ -315,7 +315,7 @@ class SegmentSummary:
     declining: int  # customers whose AUM trend is DOWN
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Segmentation:
     customers: tuple[CustomerSegment, ...]  # by customer id
     summary: tuple[SegmentSummary, ...]  # every segment of SEGMENTS, in that order, empty ones included
@@ -498,14 +498,14 @@ CHURN_WEIGHTS: dict[str, int] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ChurnFactor:
     code: str  # a key of CHURN_WEIGHTS
     points: int
     text: str  # zh-CN, e.g. "金融资产较90天前下降35%"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ChurnRisk:
     customer: str
     score: int  # 0–100
@@ -694,7 +694,7 @@ def churned_between(before: CustomerProfile, after: CustomerProfile) -> bool:
     return before.aum_now > 0 and after.aum_now <= before.aum_now * (1 - CHURN_AUM_DROP)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PrecisionAtK:
     k: int  # as asked
     customers: int  # min(k, population)
@@ -702,7 +702,7 @@ class PrecisionAtK:
     precision: float | None  # churned / customers; None for an empty population
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Backtest:
     threshold: float
     population: int  # customers scored at t0
@@ -779,7 +779,7 @@ def tier_item(tier: str) -> str:
     return f"{TIER_ITEM_PREFIX}{tier}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AssociationRule:
     """``antecedent → consequent``: customers holding every antecedent item also hold the consequent product.
 
@@ -923,7 +923,7 @@ def mine_rules(
     return tuple(sorted(rules, key=_rule_order))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NextBestProduct:
     customer: str
     product: str  # a product category the customer does not hold

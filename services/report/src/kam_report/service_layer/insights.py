@@ -33,20 +33,30 @@ log = logging.getLogger(__name__)
 MODEL_SECONDS = 300.0
 
 
-async def _aum_on(session: AsyncSession, days: list[date]) -> list[dict[str, Decimal]]:
-    """Each customer's assets under management at the end of each of ``days`` (the reports' reading of balances),
-    in one pass over the balance facts: a conditional sum per day."""
+#: The monthly samples of a customer's assets the model reads (:func:`_assets_history`): today, 30 … 330 days back.
+SAMPLES = 12
+
+
+async def _assets_history(
+    session: AsyncSession, day: date
+) -> dict[str, tuple[Decimal, Decimal, Decimal, Decimal]]:
+    """Each customer's assets under management at the end of ``day``, 90 and 180 days before, and the highest of
+    twelve monthly samples (``day`` and every 30 days back) — customers holding nothing on all of them are absent.
+    One pass over the balance facts (a conditional sum per day, the reports' reading of balances); kept as one
+    tuple per customer, not a dictionary per day: the model's peak memory at a million customers."""
+    days = [day - timedelta(days=30 * k) for k in range(SAMPLES)]
     statement = reports.balances_on(
         days,
         BalanceDay.customer,
-        *(func.sum(case((reports.held_on(day), BalanceDay.balance), else_=0)) for day in days),
+        *(func.sum(case((reports.held_on(d), BalanceDay.balance), else_=0)) for d in days),
         accounts=[BalanceDay.type.in_(ASSET_TYPES)],
     ).group_by(BalanceDay.customer)
-    out: list[dict[str, Decimal]] = [{} for _ in days]
+    out: dict[str, tuple[Decimal, Decimal, Decimal, Decimal]] = {}
     for customer, *totals in await session.execute(statement):
-        for sample, total in zip(out, totals, strict=True):
-            if total:
-                sample[customer] = Decimal(total)
+        if any(totals):
+            # 90 and 180 days back are the fourth and seventh samples
+            now, d90, d180 = (Decimal(totals[k] or 0) for k in (0, 3, 6))
+            out[customer] = (now, d90, d180, max(Decimal(t or 0) for t in totals))
     return out
 
 
@@ -63,7 +73,8 @@ async def _held_on(session: AsyncSession, day: date) -> dict[str, frozenset[str]
     held: dict[str, set[str]] = defaultdict(set)
     for customer, kind in await session.execute(statement):
         held[customer].add(kind)
-    return {customer: frozenset(kinds) for customer, kinds in held.items()}
+    sets: dict[frozenset[str], frozenset[str]] = {}  # a few dozen sets shared by every customer holding them
+    return {customer: sets.setdefault(frozenset(kinds), frozenset(kinds)) for customer, kinds in held.items()}
 
 
 def _latest_balances(accounts, condition):
@@ -130,9 +141,8 @@ async def _maturities_on(
 
 async def profiles_on(session: AsyncSession, day: date) -> dict[str, mining.CustomerProfile]:
     """Every customer's profile at the end of ``day``, from the store."""
-    samples = await _aum_on(session, [day - timedelta(days=30 * k) for k in range(12)])
-    # 90 and 180 days back are among the samples (twelve days read in one pass)
-    aum_90, aum_180 = samples[3], samples[6]
+    assets = await _assets_history(session, day)
+    nothing = (ZERO, ZERO, ZERO, ZERO)
     held, held_90 = await _held_on(session, day), await _held_on(session, day - timedelta(days=90))
     window = (TransactionDay.day > day - timedelta(days=90), TransactionDay.day <= day)
     flows = {
@@ -170,14 +180,15 @@ async def profiles_on(session: AsyncSession, day: date) -> dict[str, mining.Cust
         c = fact.customer
         count, inflow, outflow = flows.get(c, (0, ZERO, ZERO))
         opened = first_open.get(c)
+        aum_now, aum_90d_ago, aum_180d_ago, peak = assets.get(c, nothing)
         out[c] = mining.CustomerProfile(
             customer=c,
             tier=fact.tier,
             customer_type=fact.type,
-            aum_now=samples[0].get(c, ZERO),
-            aum_90d_ago=aum_90.get(c, ZERO),
-            aum_180d_ago=aum_180.get(c, ZERO),
-            peak_aum_12m=max(s.get(c, ZERO) for s in samples),
+            aum_now=aum_now,
+            aum_90d_ago=aum_90d_ago,
+            aum_180d_ago=aum_180d_ago,
+            peak_aum_12m=peak,
             last_transaction=last.get(c),
             transactions_90d=count,
             inflow_90d=inflow,
