@@ -32,7 +32,7 @@ With ``--duckdb-reports`` (``duckdb`` and ``duckdb-engine`` installed by hand: n
 store is then copied into a DuckDB file — every table the report service's ORM declares, created by SQLAlchemy
 through duckdb-engine and filled by DuckDB's ``COPY`` from a CSV export taken from the row store — and every
 report, the raw statements and the mining model run again there, *unchanged* (the report functions get a
-synchronous duckdb-engine ``Session`` behind the three ``AsyncSession`` methods they call); each answer is
+synchronous duckdb-engine ``Session`` behind the ``AsyncSession`` methods they call); each answer is
 compared with the row store's and the differing ones are named. ``--keep-duckdb FILE`` keeps the copy.
 
     uv run python tests/bench/bench_reports.py [--customers 20000] [--transactions 1000000]
@@ -806,7 +806,7 @@ async def duckdb_figures(db: Database, url: str, runs: int, budget: float) -> li
 
 
 class _Blocking:
-    """The read methods of an ``AsyncSession`` the reports call, over a synchronous ``Session`` (duckdb-engine has
+    """The read methods of an ``AsyncSession`` the reports and the model call, over a synchronous ``Session`` (duckdb-engine has
     no asyncio driver): for this measurement only — the event loop waits while DuckDB runs."""
 
     def __init__(self, session: Any) -> None:
@@ -820,6 +820,20 @@ class _Blocking:
 
     async def scalars(self, *args: Any, **kwargs: Any) -> Any:
         return self._session.scalars(*args, **kwargs)
+
+    async def stream(self, *args: Any, **kwargs: Any) -> Any:
+        return _Partitions(self._session.execute(*args, **kwargs))
+
+
+class _Partitions:
+    """``AsyncResult.partitions`` over a synchronous result."""
+
+    def __init__(self, result: Any) -> None:
+        self._result = result
+
+    async def partitions(self, size: int | None = None) -> Any:
+        for partition in self._result.partitions(size):
+            yield partition
 
 
 async def export_table(db: Database, url: str, table: str, columns: list[str], path: Path) -> None:

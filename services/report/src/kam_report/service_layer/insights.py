@@ -35,6 +35,8 @@ MODEL_SECONDS = 300.0
 
 #: The monthly samples of a customer's assets the model reads (:func:`_assets_history`): today, 30 … 330 days back.
 SAMPLES = 12
+#: Rows of a statement over every customer read at a time.
+STREAMED_ROWS = 10_000
 
 
 async def _assets_history(
@@ -52,11 +54,13 @@ async def _assets_history(
         accounts=[BalanceDay.type.in_(ASSET_TYPES)],
     ).group_by(BalanceDay.customer)
     out: dict[str, tuple[Decimal, Decimal, Decimal, Decimal]] = {}
-    for customer, *totals in await session.execute(statement):
-        if any(totals):
-            # 90 and 180 days back are the fourth and seventh samples
-            now, d90, d180 = (Decimal(totals[k] or 0) for k in (0, 3, 6))
-            out[customer] = (now, d90, d180, max(Decimal(t or 0) for t in totals))
+    rows = await session.stream(statement.execution_options(yield_per=STREAMED_ROWS))
+    async for batch in rows.partitions():  # a row per customer of the bank: not all held at once
+        for customer, *totals in batch:
+            if any(totals):
+                # 90 and 180 days back are the fourth and seventh samples
+                now, d90, d180 = (Decimal(totals[k] or 0) for k in (0, 3, 6))
+                out[customer] = (now, d90, d180, max(Decimal(t or 0) for t in totals))
     return out
 
 
