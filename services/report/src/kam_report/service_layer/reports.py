@@ -469,36 +469,38 @@ class Group:
     measures: Measures = field(default_factory=Measures)
 
 
+def _unit_level(query: Query, tree: OrgTree) -> tuple[list[str], str | None]:
+    """The units a regional level lists — those given, or the ones below the selected unit (or below the caller's
+    top unit, or the roots) — and that unit (None when there is no single one)."""
+    if len(query.org_units) > 1:
+        return [unit_id(u) for u in query.org_units], None
+    if query.org_units:
+        parent: str | None = unit_id(query.org_units[0])
+    elif query.scope.everything:
+        roots = tree.roots()
+        parent = roots[0] if len(roots) == 1 else None
+    else:
+        tops = [
+            unit_id(b)
+            for b in query.scope.branches
+            if not any(ORG_PREFIX + a in query.scope.branches for a in tree.ancestors(unit_id(b))[1:])
+        ]
+        parent = tops[0] if len(tops) == 1 else None
+    if parent is None:
+        return (
+            tree.roots() if query.scope.everything else sorted(unit_id(b) for b in query.scope.branches)
+        ), None
+    return tree.children.get(parent, []), parent
+
+
 async def _groups(session: AsyncSession, query: Query, tree: OrgTree) -> tuple[list[Group], str]:
     """The rows of a regional report: one per unit below the selected one, per relationship manager or per
     customer; returns them with the dimension actually used (a unit without sub-units answers by manager)."""
     dimension = query.dimension or "org_unit"
     if dimension == "org_unit":
-        if len(query.org_units) > 1:
-            units, parent = [unit_id(u) for u in query.org_units], None
-        else:
-            if query.org_units:
-                parent = unit_id(query.org_units[0])
-            elif query.scope.everything:
-                roots = tree.roots()
-                parent = roots[0] if len(roots) == 1 else None
-            else:
-                tops = [
-                    unit_id(b)
-                    for b in query.scope.branches
-                    if not any(ORG_PREFIX + a in query.scope.branches for a in tree.ancestors(unit_id(b))[1:])
-                ]
-                parent = tops[0] if len(tops) == 1 else None
-            if parent is None:
-                units = (
-                    tree.roots()
-                    if query.scope.everything
-                    else sorted(unit_id(b) for b in query.scope.branches)
-                )
-            else:
-                units = tree.children.get(parent, [])
-                if not units:
-                    dimension = "relationship_manager"
+        units, parent = _unit_level(query, tree)
+        if parent is not None and not units:
+            dimension = "relationship_manager"
         if dimension == "org_unit":
             by_branch = await measures(session, query, tree, CustomerFact.branch)
             groups = {u: Group(u, tree.label(u), ORG_PREFIX + u) for u in units}
@@ -1130,8 +1132,12 @@ async def tier_distribution(session: AsyncSession, query: Query) -> Table:
     seen = {t for *_, before, after, _n in counted for t in (before, after) if t}
     order = sorted(seen, key=lambda t: (labels.get(t, (999, t))[0], t))
     if by_unit:
-        groups, _ = await _groups(session, replace(query, dimension="org_unit"), tree)
-        units = {g.key: g for g in groups if g.drill_down}
+        level, parent = _unit_level(query, tree)
+        if level or parent is None:  # the units only: their measures are not needed
+            units = {u: Group(u, tree.label(u), ORG_PREFIX + u) for u in level}
+        else:  # a unit without sub-units: the regional level is its managers
+            groups, _ = await _groups(session, replace(query, dimension="org_unit"), tree)
+            units = {g.key: g for g in groups if g.drill_down}
         counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for branch, _before, tier, n in counted:
             if not tier:
