@@ -78,7 +78,7 @@ async def _held_on(session: AsyncSession, day: date) -> dict[str, frozenset[str]
     for customer, kind in await session.execute(statement):
         held[customer].add(kind)
     sets: dict[frozenset[str], frozenset[str]] = {}  # a few dozen sets shared by every customer holding them
-    return {customer: sets.setdefault(frozenset(kinds), frozenset(kinds)) for customer, kinds in held.items()}
+    return {customer: sets.setdefault(kinds := frozenset(types), kinds) for customer, types in held.items()}
 
 
 def _latest_balances(accounts, condition):

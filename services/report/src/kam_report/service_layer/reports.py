@@ -493,6 +493,11 @@ def _unit_level(query: Query, tree: OrgTree) -> tuple[list[str], str | None]:
     return tree.children.get(parent, []), parent
 
 
+def _unit_groups(units: list[str], tree: OrgTree) -> dict[str, Group]:
+    """A group per unit of a regional level, by unit id, its measures still empty."""
+    return {u: Group(u, tree.label(u), ORG_PREFIX + u) for u in units}
+
+
 async def _groups(session: AsyncSession, query: Query, tree: OrgTree) -> tuple[list[Group], str]:
     """The rows of a regional report: one per unit below the selected one, per relationship manager or per
     customer; returns them with the dimension actually used (a unit without sub-units answers by manager)."""
@@ -503,7 +508,7 @@ async def _groups(session: AsyncSession, query: Query, tree: OrgTree) -> tuple[l
             dimension = "relationship_manager"
         if dimension == "org_unit":
             by_branch = await measures(session, query, tree, CustomerFact.branch)
-            groups = {u: Group(u, tree.label(u), ORG_PREFIX + u) for u in units}
+            groups = _unit_groups(units, tree)
             own = Group(parent or "", f"{tree.label(parent)}（本级）" if parent else "（未知机构）", "")
             for branch, m in by_branch.items():
                 path = tree.ancestors(unit_id(branch))
@@ -1134,7 +1139,7 @@ async def tier_distribution(session: AsyncSession, query: Query) -> Table:
     if by_unit:
         level, parent = _unit_level(query, tree)
         if level or parent is None:  # the units only: their measures are not needed
-            units = {u: Group(u, tree.label(u), ORG_PREFIX + u) for u in level}
+            units = _unit_groups(level, tree)
         else:  # a unit without sub-units: the regional level is its managers
             groups, _ = await _groups(session, replace(query, dimension="org_unit"), tree)
             units = {g.key: g for g in groups if g.drill_down}
