@@ -210,6 +210,24 @@ DEPLOYMENT_SECURITY = (
 """
 )
 
+
+def _with_scratch(security: str, size: str) -> str:
+    """The container's volumes plus a node-local scratch directory (``Service.scratch``) when it has one."""
+    if not size:
+        return security
+    return (
+        security.replace(
+            """              mountPath: /var/lib/kam/backups
+      volumes:""",
+            """              mountPath: /var/lib/kam/backups
+            - name: scratch  # rebuilt after a restart: no claim
+              mountPath: /var/lib/kam/scratch
+      volumes:""",
+        )
+        + f"        - name: scratch\n          emptyDir: {{sizeLimit: {size}}}\n"
+    )
+
+
 #: Where a service keeps its backups (``KAM_<SVC>_BACKUP_DIR``): ReadWriteMany, so that every replica (and the
 #: replica that restores) sees the same files; size it for a few full copies of the service's database.
 BACKUPS_CLAIM = """\
@@ -371,9 +389,14 @@ def workload(entry: Service) -> str:
         "memory_limit": entry.memory_limit,
         "pod_security": POD_SECURITY,
         "container_security": CONTAINER_SECURITY,
-        "deployment_security": DEPLOYMENT_SECURITY.replace("{name}", entry.name),
+        "deployment_security": _with_scratch(
+            DEPLOYMENT_SECURITY.replace("{name}", entry.name), entry.scratch
+        ),
         "env": ENV.format(
             name=entry.name, database_env=entry.env("DATABASE_URL"), backup_env=entry.env("BACKUP_DIR")
+        )
+        + "".join(
+            f"            - name: {key}\n              value: {value}\n" for key, value in entry.extra_env
         ),
     }
     return WORKLOAD.format(**fields) + BACKUPS_CLAIM.format(name=entry.name)

@@ -175,6 +175,8 @@ def environment(secret: bool = True) -> dict[str, str]:
         "KAM_CUSTOMER_SOURCE_URL": f"sqlite:///{VAR / 'core-banking.db'}",
         "KAM_CUSTOMER_SCAN_CRON": "*/5 * * * *",
         "KAM_DEMO_LIVE_RATE": "1",
+        # the money reports read a columnar (DuckDB) copy of the report store (services/report/README.md)
+        "KAM_REPORT_COLUMNAR_PATH": str(VAR / "report-columnar.duckdb"),
     }
     processes = registry.processes()
     for entry in processes:

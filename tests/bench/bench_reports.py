@@ -22,18 +22,17 @@ At each size it times every report (``kam_report.service_layer.reports``) and th
 (``Insights().model``) ``--runs`` times (fewer when one run takes long: at most ``--budget`` seconds per report and
 caller) for a head-office caller (``EVERYTHING``) and a branch manager (one branch's subtree), against the raw
 engine in the same run: ``SELECT customer, sum(balance) FROM balance_days GROUP BY customer``, the as-of
-assets-under-management per customer in one hand-written statement (what ``measures`` computes per day), and —
-when the ``duckdb`` package is importable (not a project dependency) — the same two in DuckDB over the same rows
-(exported to Parquet). Each database and size runs in a child process, so the peak resident memory
+assets-under-management per customer in one hand-written statement (what ``measures`` computes per day), and the
+same two in DuckDB over the same rows (exported to Parquet). Each database and size runs in a child process, so the peak resident memory
 (``ru_maxrss``) after loading and after querying is that phase's own; the store's size is the SQLite file's (with
 its WAL) or ``pg_database_size``.
 
-With ``--duckdb-reports`` (``duckdb`` and ``duckdb-engine`` installed by hand: not project dependencies) the loaded
-store is then copied into a DuckDB file — every table the report service's ORM declares, created by SQLAlchemy
-through duckdb-engine and filled by DuckDB's ``COPY`` from a CSV export taken from the row store — and every
-report, the raw statements and the mining model run again there, *unchanged* (the report functions get a
-synchronous duckdb-engine ``Session`` behind the ``AsyncSession`` methods they call); each answer is
-compared with the row store's and the differing ones are named. ``--keep-duckdb FILE`` keeps the copy.
+With ``--duckdb-reports`` the loaded store is then copied into a DuckDB file by the report service's own columnar
+copy (``kam_report.adapters.columnar``: every table of the store as its ORM declares it, created by SQLAlchemy
+through duckdb-engine and filled by DuckDB's ``COPY`` from a CSV export of one snapshot of the row store) — and
+every report, the raw statements and the mining model run again there, *unchanged*, as the service runs them on
+the copy; each answer is compared with the row store's and the differing ones are named. ``--keep-duckdb FILE``
+keeps the copy (as ``FILE``'s stem ``.1`` suffix).
 
     uv run python tests/bench/bench_reports.py [--customers 20000] [--transactions 1000000]
         [--bulk-customers 200000] [--bulk-transactions 2000000] [--runs 10] [--only sqlite|postgres]
@@ -44,8 +43,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import csv
-import importlib.util
 import json
 import os
 import random
@@ -69,11 +66,13 @@ from google.type import date_pb2, money_pb2
 from kam.customer.v1 import customer_pb2, events_pb2, tier_pb2
 from kam.identity.v1 import identity_pb2
 from kam_kit import bulk, events, migrations
+from kam_kit.clock import SYSTEM_CLOCK
 from kam_kit.consumer import EventConsumer, Subscription
 from kam_kit.db import Database
 from kam_kit.scope import EVERYTHING, DataScope
 from kam_kit.timeconv import to_timestamp
 from kam_report.adapters import activity_orm  # noqa: F401 - its tables are part of the store's migrations
+from kam_report.adapters.columnar import ColumnarStore
 from kam_report.adapters.orm import (
     AccountFact,
     BalanceDay,
@@ -746,46 +745,20 @@ async def query_all(
 # --- DuckDB ---------------------------------------------------------------------------------------------------------
 
 
-async def export_balance_days(db: Database, url: str, path: Path) -> None:
-    """``balance_days`` as CSV (header line first), for DuckDB."""
-    if not db.is_sqlite:
-        async with db.read() as session:
-            raw = (await (await session.connection()).get_raw_connection()).driver_connection
-            await raw.copy_from_query(
-                "SELECT account, day, customer, type, balance FROM balance_days",
-                output=str(path),
-                format="csv",
-                header=True,
-            )
-        return
-    import sqlite3
-
-    source = sqlite3.connect(url.split("///", 1)[1])
-    with path.open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(("account", "day", "customer", "type", "balance"))
-        cursor = source.execute("SELECT account, day, customer, type, balance FROM balance_days")
-        while rows := cursor.fetchmany(100_000):
-            writer.writerows(rows)
-    source.close()
-
-
 async def duckdb_figures(db: Database, url: str, runs: int, budget: float) -> list[dict[str, Any]] | str:
     """The raw statements in DuckDB over the same ``balance_days`` rows (exported to Parquet)."""
-    try:
-        import duckdb
-    except ImportError:
-        return "duckdb not installed (var/tools/bin/uv pip install duckdb)"
+    import duckdb
+
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         csv_path, parquet = Path(tmp) / "balance_days.csv", Path(tmp) / "balance_days.parquet"
-        await export_balance_days(db, url, csv_path)
+        await ColumnarStore(db, Path(tmp) / "unused.duckdb", SYSTEM_CLOCK).export(
+            [BalanceDay.__table__], Path(tmp)
+        )
         con = duckdb.connect()
         con.execute(
             f"COPY (SELECT account, CAST(day AS DATE) AS day, customer, type, CAST(balance AS DECIMAL(20, 2)) AS balance "
-            f"FROM read_csv('{csv_path}', header = true, "
-            f"columns = {{'account': 'VARCHAR', 'day': 'DATE', 'customer': 'VARCHAR', 'type': 'VARCHAR', "
-            f"'balance': 'DECIMAL(20, 2)'}})) TO '{parquet}' (FORMAT parquet)"
+            f"FROM read_csv('{csv_path}', header = true, nullstr = '\\N')) TO '{parquet}' (FORMAT parquet)"
         )
         exported = time.perf_counter() - started
         con.execute(f"CREATE VIEW balance_days AS SELECT * FROM read_parquet('{parquet}')")
@@ -805,97 +778,25 @@ async def duckdb_figures(db: Database, url: str, runs: int, budget: float) -> li
         return out
 
 
-class _Blocking:
-    """The read methods of an ``AsyncSession`` the reports and the model call, over a synchronous ``Session`` (duckdb-engine has
-    no asyncio driver): for this measurement only — the event loop waits while DuckDB runs."""
-
-    def __init__(self, session: Any) -> None:
-        self._session = session
-
-    async def execute(self, *args: Any, **kwargs: Any) -> Any:
-        return self._session.execute(*args, **kwargs)
-
-    async def scalar(self, *args: Any, **kwargs: Any) -> Any:
-        return self._session.scalar(*args, **kwargs)
-
-    async def scalars(self, *args: Any, **kwargs: Any) -> Any:
-        return self._session.scalars(*args, **kwargs)
-
-    async def stream(self, *args: Any, **kwargs: Any) -> Any:
-        return _Partitions(self._session.execute(*args, **kwargs))
-
-
-class _Partitions:
-    """``AsyncResult.partitions`` over a synchronous result."""
-
-    def __init__(self, result: Any) -> None:
-        self._result = result
-
-    async def partitions(self, size: int | None = None) -> Any:
-        for partition in self._result.partitions(size):
-            yield partition
-
-
-async def export_table(db: Database, url: str, table: str, columns: list[str], path: Path) -> None:
-    """A table as CSV with a header line, NULL written ``\\N``."""
-    listed = ", ".join(f'"{c}"' for c in columns)
-    if not db.is_sqlite:
-        async with db.read() as session:
-            raw = (await (await session.connection()).get_raw_connection()).driver_connection
-            await raw.copy_from_query(
-                f"SELECT {listed} FROM {table}", output=str(path), format="csv", header=True, null="\\N"
-            )
-        return
-    import sqlite3
-
-    source = sqlite3.connect(url.split("///", 1)[1])
-    with path.open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(columns)
-        cursor = source.execute(f"SELECT {listed} FROM {table}")
-        while rows := cursor.fetchmany(100_000):
-            writer.writerows(["\\N" if v is None else v for v in row] for row in rows)
-    source.close()
-
-
 async def duckdb_reports(
     db: Database, url: str, args: argparse.Namespace, answers: dict
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """The store copied into a DuckDB file (the report service's own tables, as its ORM declares them), then
-    every report run there unchanged through duckdb-engine; each answer compared with the row store's."""
-    import duckdb  # noqa: F401 - not a project dependency: pip-installed for this measurement
-    from sqlalchemy import create_engine
-    from sqlalchemy.orm import Session
-
+    """The store copied into DuckDB by the service's own columnar copy (``kam_report.adapters.columnar``), then
+    every report run there unchanged; each answer compared with the row store's."""
     facts = {}
     with tempfile.TemporaryDirectory() as tmp:
-        copy = Path(args.keep_duckdb) if args.keep_duckdb else Path(tmp) / "report.duckdb"
-        copy.unlink(missing_ok=True)
-        engine = create_engine(f"duckdb:///{copy}")
-        tables = Base.metadata.sorted_tables
-        started = time.perf_counter()
-        for table in tables:
-            table.create(engine, checkfirst=True)
-            columns = [c.name for c in table.columns]
-            path = Path(tmp) / f"{table.name}.csv"
-            await export_table(db, url, table.name, columns, path)
-            with engine.begin() as connection:
-                raw = connection.connection.driver_connection
-                raw.execute(f"COPY \"{table.name}\" FROM '{path}' (HEADER, NULLSTR '\\N')")
-            path.unlink()
-        with engine.begin() as connection:
-            connection.connection.driver_connection.execute("CHECKPOINT")  # the WAL into the file, to size it
-        facts["copy_seconds"] = time.perf_counter() - started
-        facts["bytes"] = copy.stat().st_size
+        path = Path(args.keep_duckdb) if args.keep_duckdb else Path(tmp) / "report.duckdb"
+        columnar = ColumnarStore(db, path, SYSTEM_CLOCK, max_age=86_400)
+        snapshot = await columnar.refresh()
+        facts["copy_seconds"], facts["bytes"] = snapshot.seconds, snapshot.bytes
         print(
-            f"  DuckDB: copied in {facts['copy_seconds']:.1f} s, {facts['bytes'] / 1e6:,.0f} MB",
-            file=sys.stderr,
+            f"  DuckDB: copied in {snapshot.seconds:.1f} s, {snapshot.bytes / 1e6:,.0f} MB", file=sys.stderr
         )
 
         @contextlib.asynccontextmanager
         async def read():
-            with Session(engine) as session:
-                yield _Blocking(session)
+            async with columnar.read() as session:
+                yield session
 
         mine: dict = {}
         figures = await query_all(db, args, read=read, dialect="duckdb", answers=mine)
@@ -910,7 +811,11 @@ async def duckdb_reports(
             for (label, caller), answer in mine.items()
             if caller != "engine" and _comparable(answer) != _comparable(answers.get((label, caller)))
         ]
-        engine.dispose()
+        if args.keep_duckdb:
+            snapshot.engine.dispose()
+            print(f"  DuckDB: kept {snapshot.path}", file=sys.stderr)
+        else:
+            await columnar.close()
     return figures, facts
 
 
@@ -1053,7 +958,7 @@ def main() -> None:
     parser.add_argument(
         "--duckdb-reports",
         action="store_true",
-        help="also copy the store into DuckDB and run every report there (needs duckdb and duckdb-engine)",
+        help="also copy the store into DuckDB (the service's columnar copy) and run every report there",
     )
     parser.add_argument("--keep-duckdb", metavar="FILE", default="", help="the DuckDB copy in FILE, kept")
     parser.add_argument("--bulk-customers", type=int, default=0, help=argparse.SUPPRESS)
@@ -1061,8 +966,6 @@ def main() -> None:
     parser.add_argument("--child", default="", help=argparse.SUPPRESS)
     parser.add_argument("--result", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.duckdb_reports and not all(importlib.util.find_spec(m) for m in ("duckdb", "duckdb_engine")):
-        parser.error("--duckdb-reports needs duckdb and duckdb-engine: uv pip install duckdb duckdb-engine")
     if args.child:
         result = asyncio.run(child(args))
         Path(args.result).write_text(json.dumps(result, default=str))

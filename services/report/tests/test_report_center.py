@@ -38,6 +38,7 @@ from kam_kit.grpcserver import GrpcServer
 from kam_kit.pagination import OffsetPages
 from kam_kit.permissions import BRANCH_MANAGER, HEAD_OFFICE_LEADER, RELATIONSHIP_MANAGER
 from kam_kit.timeconv import to_timestamp
+from kam_report.adapters.columnar import ColumnarStore
 from kam_report.adapters.orm import Base, UserCopy
 from kam_report.bootstrap import MIGRATIONS
 from kam_report.entrypoints.grpc_api import ReportServicer
@@ -479,15 +480,21 @@ def callers(token_secret: str, clock, ttl: timedelta = timedelta(hours=1)):
     return caller
 
 
-@pytest.fixture
-async def center(database_url, token_secret):
+@pytest.fixture(params=["service database", "columnar copy"])
+async def center(request, database_url, token_secret, tmp_path):
+    """The service over the loaded store; every test runs twice: the reports computed on the service database,
+    and the money reports on a fresh columnar (DuckDB) copy of it."""
     async with migrated_database(database_url, MIGRATIONS, Base.metadata) as db:
         await _load(db)
         clock = ManualClock(NOW)
+        columnar = None
+        if request.param == "columnar copy":
+            columnar = ColumnarStore(db, tmp_path / "report.duckdb", clock)
+            await columnar.refresh()
         server = GrpcServer("report", 0, token_secret=token_secret, clock=clock)
         server.add(
             pb_grpc.add_ReportServiceServicer_to_server,
-            ReportServicer(db, ReportCenter(db, clock), OffsetPages(b"pages")),
+            ReportServicer(db, ReportCenter(db, clock, columnar), OffsetPages(b"pages")),
             "kam.report.v1.ReportService",
         )
         await server.start()
@@ -497,6 +504,8 @@ async def center(database_url, token_secret):
         yield stub, callers(token_secret, clock)
         await channel.close()
         await server.stop()
+        if columnar is not None:
+            await columnar.close()
 
 
 HQ = (HEAD_OFFICE_LEADER,)

@@ -46,11 +46,17 @@ class Service:
     #: Kubernetes production overlay: replicas, and whether it gets the bigger pods of the heavy lifters
     production_replicas: int = 2
     heavy: bool = False
+    #: Kubernetes: a node-local scratch directory (an ``emptyDir`` of this size at ``/var/lib/kam/scratch``) for what
+    #: the process rebuilds after a restart; "" → none
+    scratch: str = ""
+    #: environment variables of its own in the manifests (name, value), e.g. where in the scratch directory
+    extra_env: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if not self.name.isidentifier() or not self.name.islower():
             raise ValueError(f"service name {self.name!r} must be a lower-case identifier")
         object.__setattr__(self, "consumes", tuple(self.consumes))
+        object.__setattr__(self, "extra_env", tuple((str(k), str(v)) for k, v in self.extra_env))
         if not self.proto_package:
             object.__setattr__(self, "proto_package", self.name)
 
@@ -128,6 +134,12 @@ SERVICES: tuple[Service, ...] = (
         consumes=("customer", "alert", "task"),
         summary="analytical store and report center.",
         heavy=True,
+        # the columnar (DuckDB) copy of the store that the money reports read (services/report/README.md)
+        scratch="8Gi",
+        extra_env=(
+            ("KAM_REPORT_COLUMNAR_PATH", "/var/lib/kam/scratch/report.duckdb"),
+            ("KAM_REPORT_COLUMNAR_MEMORY", "256MB"),
+        ),
     ),
 )
 

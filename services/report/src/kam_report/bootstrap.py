@@ -13,6 +13,7 @@ from kam_kit.db import Database
 from kam_kit.runtime import ServiceApp
 from kam_kit.settings import ServiceSettings
 
+from kam_report.adapters.columnar import ColumnarStore
 from kam_report.adapters.orm import Base, UserCopy
 from kam_report.entrypoints.grpc_api import ReportServicer
 from kam_report.service_layer import activity, store
@@ -24,15 +25,25 @@ from kam_report.service_layer.projections import (
     on_tier_changed,
 )
 from kam_report.service_layer.schedules import ReportSchedules
+from kam_report.settings import ReportSettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def build(settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK) -> ServiceApp:
+def build(
+    settings: ServiceSettings, clock: Clock = SYSTEM_CLOCK, report_settings: ReportSettings | None = None
+) -> ServiceApp:
     db = Database(settings.database_url)
     app = ServiceApp(settings=settings, db=db, metadata=Base.metadata, versions_dir=MIGRATIONS, clock=clock)
     pages = pagination.OffsetPages(pagination.page_secret(settings.token_secret.reveal()))
-    center = ReportCenter(db, clock)
+    own = report_settings or ReportSettings.from_env()
+    columnar = None
+    if own.columnar_path is not None:
+        columnar = ColumnarStore(
+            db, own.columnar_path, clock, max_age=own.columnar_max_age, memory_limit=own.columnar_memory
+        )
+        app.background.append(columnar.keep_fresh)
+    center = ReportCenter(db, clock, columnar)
     schedules = ReportSchedules(db, center, clock)
     app.serve(ReportServicer(db, center, pages, schedules))
     app.background.append(functools.partial(center.insights.keep_warm, db, clock))

@@ -8,9 +8,11 @@ report is ``NOT_FOUND``, whatever their role). Reports are computed before ``Cre
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import date
 from functools import partial
@@ -31,6 +33,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kam_report.adapters import exports, tablemap
+from kam_report.adapters.columnar import ColumnarStore
 from kam_report.adapters.orm import CustomerFact, OrgUnitCopy, StoredReport
 from kam_report.domain.tables import Query, Table
 from kam_report.service_layer import activity, insights, reports
@@ -195,10 +198,24 @@ def _etag(row: StoredReport) -> str:
 
 
 class ReportCenter:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    """The reports: computed, stored, read, exported. ``columnar``: the DuckDB copy of the store the money reports
+    read while it is fresh enough (:mod:`kam_report.adapters.columnar`); without it, everything reads ``db``."""
+
+    def __init__(self, db: Database, clock: Clock, columnar: ColumnarStore | None = None) -> None:
         self.db = db
         self.clock = clock
+        self.columnar = columnar
         self.insights = insights.Insights()
+
+    @contextlib.asynccontextmanager
+    async def _source(self, kind: str, session: AsyncSession) -> AsyncIterator[Any]:
+        """Where ``kind`` is computed: the columnar copy for the money reports when it may answer, else
+        ``session`` (the activity reports and data mining read the service database)."""
+        if self.columnar is None or kind not in reports.REPORTS:
+            yield session
+            return
+        async with self.columnar.read() as copy:
+            yield session if copy is None else copy
 
     async def insight(self, identity: Identity | None, name: str) -> report_pb2.CustomerInsight:
         """What mining says about one customer in the caller's scope (NOT_FOUND otherwise), as of today."""
@@ -274,7 +291,8 @@ class ReportCenter:
                 error_message="",
             )
             try:
-                table = await compute(session, kind, query, self.clock, self.insights)
+                async with self._source(kind, session) as source:
+                    table = await compute(source, kind, query, self.clock, self.insights)
             except InvalidArgument:
                 raise
             except Exception:
