@@ -136,6 +136,38 @@ async def test_a_fresh_copy_answers_an_old_one_does_not_and_asking_refreshes_it(
     assert Decimal(_total(refreshed, "assets_under_management")) == Decimal(1_350_000)
 
 
+async def test_events_applied_after_the_copy_send_a_small_stores_reports_to_it(store) -> None:
+    """The watched handlers count what they apply: a copy that misses it answers only for a large store."""
+    db, clock, columnar = store
+    center = ReportCenter(db, clock, columnar)
+
+    async def add_customer(session, rows) -> None:
+        session.add_all(rows)
+
+    apply = columnar.watch({list: add_customer})[list]
+    await columnar.refresh()
+    async with db.transaction() as session:
+        await apply(session, _customer(3, 1_000_000))
+    assert columnar.changes == 1
+    # the copy took well under ``quick``: the service database answers, live
+    assert _total(await _report(center, Kind.REPORT_KIND_REGIONAL_SALES), "customer_count") == 3
+    assert not columnar._wanted.is_set()  # the copy is younger than 5 s: not yet copied again
+    clock.advance(timedelta(seconds=5))
+    assert _total(await _report(center, Kind.REPORT_KIND_REGIONAL_SALES), "customer_count") == 3
+    assert columnar._wanted.is_set()
+
+    columnar.quick = 0  # as if copying took long (a large store): the copy answers, its age bounded
+    assert _total(await _report(center, Kind.REPORT_KIND_REGIONAL_SALES), "customer_count") == 2
+    await columnar.refresh()
+    assert columnar.current.changes == 1 and not columnar._wanted.is_set()
+    assert _total(await _report(center, Kind.REPORT_KIND_REGIONAL_SALES), "customer_count") == 3
+
+    async with db.transaction() as session:  # a transaction that rolls back changes nothing
+        await apply(session, _customer(4, 1))
+        await session.rollback()
+    assert columnar.changes == 1
+
+
 async def test_activity_reports_read_the_service_database(store) -> None:
     db, clock, columnar = store
     center = ReportCenter(db, clock, columnar)

@@ -40,7 +40,12 @@ def build(
     columnar = None
     if own.columnar_path is not None:
         columnar = ColumnarStore(
-            db, own.columnar_path, clock, max_age=own.columnar_max_age, memory_limit=own.columnar_memory
+            db,
+            own.columnar_path,
+            clock,
+            max_age=own.columnar_max_age,
+            quick=own.columnar_quick,
+            memory_limit=own.columnar_memory,
         )
         app.background.append(columnar.keep_fresh)
     center = ReportCenter(db, clock, columnar)
@@ -48,17 +53,20 @@ def build(
     app.serve(ReportServicer(db, center, pages, schedules))
     app.background.append(functools.partial(center.insights.keep_warm, db, clock))
     app.background.append(schedules.keep_running)
+    watch = columnar.watch if columnar is not None else dict  # the copy knows when the store has moved on
     app.consume(
         "customer",
-        {
-            **dict.fromkeys(CUSTOMER_EVENTS, on_customer_changed),
-            events_pb2.TierChanged: on_tier_changed,
-            events_pb2.SourceOrgUnitUpdated: on_org_unit_updated,
-            **store.HANDLERS,
-        },
+        watch(
+            {
+                **dict.fromkeys(CUSTOMER_EVENTS, on_customer_changed),
+                events_pb2.TierChanged: on_tier_changed,
+                events_pb2.SourceOrgUnitUpdated: on_org_unit_updated,
+                **store.HANDLERS,
+            }
+        ),
     )
-    app.consume("alert", activity.ALERT_HANDLERS)
-    app.consume("task", activity.TASK_HANDLERS)
+    app.consume("alert", watch(activity.ALERT_HANDLERS))
+    app.consume("task", watch(activity.TASK_HANDLERS))
     users = directory.updater(UserCopy)
-    app.consume("identity", {identity_events.UserCreated: users, identity_events.UserUpdated: users})
+    app.consume("identity", watch({identity_events.UserCreated: users, identity_events.UserUpdated: users}))
     return app

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from kam_kit.settings import env_int, env_str
+from kam_kit.settings import env_float, env_int, env_str
 
 #: How old (seconds) the columnar copy may be and still answer a report (docs/architecture.md, "Engine").
 DEFAULT_COLUMNAR_MAX_AGE = 120
@@ -20,6 +20,9 @@ class ReportSettings:
     columnar_path: Path | None = None
     #: A copy older than this (seconds) does not answer; a report then reads the service database.
     columnar_max_age: int = DEFAULT_COLUMNAR_MAX_AGE
+    #: A store whose last copy took at most this long (seconds) answers its reports itself once it has changed
+    #: since the copy (it is small, so quick); a larger one is read on the copy up to ``columnar_max_age``.
+    columnar_quick: float = 2.0
     #: DuckDB's memory limit while copying and reading (its ``memory_limit`` setting).
     columnar_memory: str = "1GB"
 
@@ -35,5 +38,6 @@ class ReportSettings:
                 maximum=86_400,
                 environ=environ,
             ),
+            columnar_quick=env_float("KAM_REPORT_COLUMNAR_QUICK", 2.0, environ=environ),
             columnar_memory=env_str("KAM_REPORT_COLUMNAR_MEMORY", "1GB", environ=environ),
         )

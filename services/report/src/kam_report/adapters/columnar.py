@@ -7,10 +7,14 @@ times faster (docs/performance.md, "The reports on DuckDB"): so the store's tabl
 of the service database, into a DuckDB file (each table written out as CSV and read in by DuckDB's ``COPY``), and
 the reports run there unchanged — the same SQLAlchemy Core statements, through duckdb-engine.
 
-A copy answers while it is at most ``max_age`` old (by the injected clock); a report asked of an older copy, or
-before the first one, is computed on the service database and asks for a new copy. A copy is refreshed only while
-reports are being asked (once it is half ``max_age`` old), so an idle service copies nothing. Every report says
-its data time (the latest fact it saw), so what a copy's age leaves out is visible. Each refresh writes a new file
+Which one answers a report (:meth:`ColumnarStore.usable`): the copy while it is at most ``max_age`` old (by the
+injected clock) and either *current* — no event applied to the store by this process since its snapshot (the
+consumers' handlers are watched: :meth:`ColumnarStore.watch`) — or of a large store (its last copy took more than
+``quick`` seconds). A small store that has moved on answers quickly itself, so its reports stay live; a large
+one answers from the copy, at most ``max_age`` behind. Otherwise the service database answers. Copies are made only while reports are being asked — when there is none, when the
+store has changed (at most every ``max(5 s, twice the last copy's time)``) and when the copy is half ``max_age``
+old (changes applied by another replica) — so an idle service copies nothing. Every report says its data time
+(the latest fact it saw), so what a copy's age leaves out is visible. Each refresh writes a new file
 (``<stem>.<generation><suffix>`` beside the configured path) and swaps it in; the previous file is deleted once the
 reports reading it are done. DuckDB has no asyncio driver: each report's statements run in a thread of their own,
 so the event loop goes on serving meanwhile.
@@ -25,7 +29,7 @@ import logging
 import sqlite3
 import tempfile
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,9 +37,11 @@ from pathlib import Path
 from typing import Any
 
 from kam_kit.clock import Clock
+from kam_kit.consumer import Batched
 from kam_kit.db import Database
-from sqlalchemy import Engine, Table, create_engine
+from sqlalchemy import Engine, Table, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from kam_report.adapters import activity_orm  # noqa: F401 - its tables are part of Base.metadata
@@ -47,6 +53,8 @@ log = logging.getLogger("kam.report.columnar")
 NOT_COPIED = frozenset({"reports", "report_schedules"})
 #: What a NULL is in the CSV files between the two engines.
 NULL = "\\N"
+#: Marks a session whose commit counts as a change of the store.
+WATCHED = "kam_report.columnar.watched"
 #: Rows per fetch when SQLite's tables are written out.
 BATCH = 100_000
 
@@ -67,6 +75,8 @@ class Snapshot:
     taken: datetime
     seconds: float
     bytes: int
+    #: the store's change count (:meth:`ColumnarStore.watch`) as the snapshot began
+    changes: int = 0
     readers: int = 0
 
 
@@ -74,27 +84,65 @@ class ColumnarStore:
     """The DuckDB copy of ``db``'s store at ``path`` (see the module's docstring)."""
 
     def __init__(
-        self, db: Database, path: Path, clock: Clock, *, max_age: float = 120.0, memory_limit: str = "1GB"
+        self,
+        db: Database,
+        path: Path,
+        clock: Clock,
+        *,
+        max_age: float = 120.0,
+        quick: float = 2.0,
+        memory_limit: str = "1GB",
     ) -> None:
         self.db = db
         self.path = path
         self.clock = clock
         self.max_age = max_age
+        self.quick = quick
         self.memory_limit = memory_limit
         self.current: Snapshot | None = None
+        #: events applied to the store by this process (committed), see :meth:`watch`
+        self.changes = 0
         self._generation = 0
         self._wanted = asyncio.Event()
         self._refreshing = asyncio.Lock()
 
     # --- reading --------------------------------------------------------------------------------------------
 
+    def watch(self, handlers: Mapping[type, Any]) -> dict[type, Any]:
+        """``handlers`` (a consumer's, plain or :class:`~kam_kit.consumer.Batched`) counting each transaction that
+        applied events to the store once it has committed."""
+
+        def counted(handler: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+            async def apply(session: AsyncSession, *args: Any) -> Any:
+                result = await handler(session, *args)
+                if not session.info.get(WATCHED):  # once per transaction
+                    session.info[WATCHED] = True
+                    event.listen(session.sync_session, "after_commit", self._count, once=True)
+                return result
+
+            return apply
+
+        return {
+            message: Batched(counted(h.handler)) if isinstance(h, Batched) else counted(h)
+            for message, h in handlers.items()
+        }
+
+    def _count(self, _session: Any) -> None:
+        self.changes += 1
+
     def usable(self) -> Snapshot | None:
-        """The copy if it may answer now; asks for a new one when it is missing, too old or half-way there."""
+        """The copy if it may answer now (see the module's docstring); asks for a new one when it should."""
         snapshot = self.current
-        age = None if snapshot is None else (self.clock.now() - snapshot.taken).total_seconds()
-        if age is None or age >= self.max_age / 2:
+        if snapshot is None:
             self._wanted.set()
-        return snapshot if age is not None and age <= self.max_age else None
+            return None
+        age = (self.clock.now() - snapshot.taken).total_seconds()
+        current = snapshot.changes == self.changes
+        if age >= self.max_age / 2 or (not current and age >= max(5.0, 2 * snapshot.seconds)):
+            self._wanted.set()
+        if age > self.max_age or (not current and snapshot.seconds <= self.quick):
+            return None
+        return snapshot
 
     @contextlib.asynccontextmanager
     async def read(self) -> AsyncIterator[ThreadSession | None]:
@@ -133,7 +181,7 @@ class ColumnarStore:
         """Copy the store now (one at a time) and swap the copy in."""
         async with self._refreshing:
             self._wanted.clear()
-            taken = self.clock.now()
+            taken, changes = self.clock.now(), self.changes
             began = time.perf_counter()
             self._generation += 1
             target = self.path.with_name(f"{self.path.stem}.{self._generation}{self.path.suffix}")
@@ -147,7 +195,8 @@ class ColumnarStore:
                 f"duckdb:///{target}",
                 connect_args={"read_only": True, "config": {"memory_limit": self.memory_limit}},
             )
-            snapshot = Snapshot(target, engine, taken, time.perf_counter() - began, target.stat().st_size)
+            seconds = time.perf_counter() - began
+            snapshot = Snapshot(target, engine, taken, seconds, target.stat().st_size, changes)
             previous, self.current = self.current, snapshot
             if previous is not None and previous.readers == 0:
                 _retire(previous)
