@@ -1,7 +1,8 @@
 """The report center fed by real events from a real scan (issue 18): a generated bank → the customer service's
 scan → NATS → the report service's analytical store. The reports equal an independent SQL computation over the
-customer service's copy of the source (its accounts as scanned), per org subtree and per scope; the store rebuilt
-from the streams (``kam-report rebuild``) equals the one built incrementally, and reports read the same after it.
+customer service's copy of the source (its accounts as scanned), per org subtree and per scope, on the service
+database and on the columnar copy; the store rebuilt from the streams (``kam-report rebuild``) equals the one built
+incrementally, and reports read the same after it.
 On SQLite and on PostgreSQL."""
 
 from __future__ import annotations
@@ -147,13 +148,31 @@ async def _regional(address: str, metadata, start: date, end: date, **parameters
     return rows
 
 
+async def _copied(directory) -> None:
+    """Wait until the report service's columnar copy has been made (its file, no export in progress)."""
+    for _ in range(600):
+        names = [p.name for p in directory.iterdir()] if directory.exists() else []
+        if any(re.fullmatch(r"report\.\d+\.duckdb", n) for n in names) and not any(
+            "-csv-" in n for n in names
+        ):
+            return
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"no columnar copy in {directory}")
+
+
 async def test_reports_equal_the_scanned_accounts_and_a_rebuild_changes_nothing(
-    kam_processes, core_banking, token_secret, service_databases
+    kam_processes, core_banking, token_secret, service_databases, tmp_path
 ) -> None:
+    columnar = tmp_path / "columnar"
     kam = kam_processes(
         "customer",
         "report",
-        env={"KAM_CUSTOMER_SOURCE_URL": core_banking, "KAM_CUSTOMER_SCAN_ON_START": "true"},
+        env={
+            "KAM_CUSTOMER_SOURCE_URL": core_banking,
+            "KAM_CUSTOMER_SCAN_ON_START": "true",
+            "KAM_REPORT_COLUMNAR_PATH": str(columnar / "report.duckdb"),
+            "KAM_REPORT_COLUMNAR_QUICK": "0",  # a made copy answers (as for a large store), changed or not
+        },
         database_urls=service_databases,
     )
     built = await _settled(kam)
@@ -201,6 +220,9 @@ async def test_reports_equal_the_scanned_accounts_and_a_rebuild_changes_nothing(
         assert Decimal(hq[unit]["loans"]) == sums["loans"], unit
         assert hq[unit]["customer_count"] == customers_per_unit[unit], unit
     assert Decimal(hq["合计"]["assets_under_management"]) == sum(s["aum"] for s in expected.values())
+    # The first report asked for the columnar copy; once made, the same report is read there.
+    await _copied(columnar)
+    assert await _regional(address, _metadata(token_secret, HEAD_OFFICE_LEADER), start, end) == hq
 
     # A branch manager sees their branch's figures: the head office's row for it, drilled down, adds up.
     branch = max(expected, key=lambda u: expected[u]["aum"])

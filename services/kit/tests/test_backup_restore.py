@@ -116,6 +116,8 @@ async def running(database_url, nats_url, token_secret, tmp_path: Path):
 
 async def test_restore_gives_back_the_backup_and_replays_later_events_exactly_once(running, tmp_path) -> None:
     app, db, publish, stub, md, _ = running
+    replaced: list[str] = []  # what a service derived from its database hears of a restore
+    app.after_restore.append(lambda: replaced.append("restored"))
     async with db.transaction() as session:
         await session.execute(insert(notes).values(key="k", text="before the backup"))
     for name in ("a", "b", "c"):
@@ -158,9 +160,11 @@ async def test_restore_gives_back_the_backup_and_replays_later_events_exactly_on
     assert plan.ok and not plan.restored and list(plan.problems) == []
     assert (plan.current_rows["applied"], plan.backup_rows["applied"]) == (5, 3)
     assert await _names(db) == ["a", "b", "c", "d", "e"]  # a dry run changes nothing
+    assert replaced == []
 
     done = await _restore(stub, md, "b-1")
     assert done.ok and done.restored and done.pre_restore_backup_id.startswith("b-1-pre-")
+    assert replaced == ["restored"]
     # exactly the backup's data …
     assert await _notes(db) == {"k": "before the backup"}
     # … and the events after it applied again, each once, none missed

@@ -202,6 +202,19 @@ async def test_a_new_copy_is_swapped_in_and_the_old_file_goes_once_its_readers_a
     ]
 
 
+async def test_a_restore_drops_the_copy(store) -> None:
+    """After a restore replaced the service database, reports read it until the next copy (bootstrap hooks
+    :meth:`ColumnarStore.forget` to the restore)."""
+    db, clock, columnar = store
+    center = ReportCenter(db, clock, columnar)
+    old = await columnar.refresh()
+    await _add(db, *_customer(3, 1_000_000))  # stands for the database the restore put back
+    columnar.forget()
+    assert columnar.current is None and not old.path.exists()
+    assert _total(await _report(center, Kind.REPORT_KIND_REGIONAL_SALES), "customer_count") == 3
+    assert columnar._wanted.is_set()
+
+
 async def test_the_background_job_clears_old_files_and_copies_when_asked(store) -> None:
     _, _, columnar = store
     columnar.path.parent.mkdir(parents=True)

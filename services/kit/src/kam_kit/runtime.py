@@ -139,6 +139,8 @@ class ServiceApp:
     revocations: Revocations = field(init=False)
     #: The service's backups (kam_kit.backup), served as ``kam.api.v1.BackupService``.
     backups: backup.BackupStore = field(init=False)
+    #: Called after a restore has replaced the database (e.g. to drop what was derived from the old one).
+    after_restore: list[Callable[[], None]] = field(default_factory=list)
     _tasks: list[asyncio.Task] = field(default_factory=list)
     #: The outbox relay, consumers and audit sealer: paused and resumed around a restore.
     _workers: list[asyncio.Task] = field(default_factory=list)
@@ -415,6 +417,8 @@ class ServiceApp:
                     await self.backups.replace_database(pre)
                     raise
             await self.migrate()
+            for hook in self.after_restore:
+                hook()
             await backup.carry_over_audit(self.db, carried)
             await self._audit_backup(actor, "backup.restore", manifest)
             withdrawn = await self._withdraw_events_after(manifest)

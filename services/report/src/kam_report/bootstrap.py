@@ -48,6 +48,7 @@ def build(
             memory_limit=own.columnar_memory,
         )
         app.background.append(columnar.keep_fresh)
+        app.after_restore.append(columnar.forget)
     center = ReportCenter(db, clock, columnar)
     schedules = ReportSchedules(db, center, clock)
     app.serve(ReportServicer(db, center, pages, schedules))

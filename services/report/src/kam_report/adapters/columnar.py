@@ -197,9 +197,8 @@ class ColumnarStore:
             )
             seconds = time.perf_counter() - began
             snapshot = Snapshot(target, engine, taken, seconds, target.stat().st_size, changes)
-            previous, self.current = self.current, snapshot
-            if previous is not None and previous.readers == 0:
-                _retire(previous)
+            self.forget()
+            self.current = snapshot
             log.info(
                 "columnar copy refreshed",
                 extra={"seconds": round(snapshot.seconds, 2), "bytes": snapshot.bytes, "file": target.name},
@@ -224,10 +223,15 @@ class ColumnarStore:
                     null=NULL,
                 )
 
+    def forget(self) -> None:
+        """Drop the copy (the service database was replaced: a restore): reports read the service database until
+        the next copy; its file goes once the reports reading it are done."""
+        previous, self.current = self.current, None
+        if previous is not None and previous.readers == 0:
+            _retire(previous)
+
     async def close(self) -> None:
-        if self.current is not None:
-            _retire(self.current)
-            self.current = None
+        self.forget()
 
 
 class ThreadSession:

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -291,8 +292,17 @@ class ReportCenter:
                 error_message="",
             )
             try:
+                began = time.perf_counter()
                 async with self._source(kind, session) as source:
                     table = await compute(source, kind, query, self.clock, self.insights)
+                log.info(
+                    "report computed",
+                    extra={
+                        "kind": kind,
+                        "engine": "database" if source is session else "columnar",
+                        "ms": round((time.perf_counter() - began) * 1000),
+                    },
+                )
             except InvalidArgument:
                 raise
             except Exception:
