@@ -168,7 +168,7 @@ class EventConsumer:
             "kam.consumer.parked", unit="{event}", description="Poison events parked after exhausting retries"
         )
         self._pending = 0
-        #: in place (:attr:`retry_in_place`): the failed attempts of the events waiting for a retry, by event id
+        #: retried in place (:class:`PartitionedConsumer`): the failed attempts of the events waiting for one, by id
         self._attempts: dict[str, int] = {}
         meter.create_observable_gauge(
             "kam.consumer.lag",
@@ -375,20 +375,13 @@ class EventConsumer:
         finally:
             otel_context.detach(token)
 
-    #: A failed event is retried where it stands (True: its partition's later events wait for it, their order
-    #: kept; :class:`PartitionedConsumer`) rather than given back to the broker with a delay (events after it are
-    #: applied meanwhile).
-    retry_in_place = False
-
     def _waits(self, delivery: _Delivery) -> bool:
         """Whether ``delivery`` stands behind an event waiting for its retry (in place), so is not applied now."""
         return False
 
     def _attempt(self, delivery: _Delivery) -> int:
-        """Which attempt at ``delivery`` this is: the broker's delivery count; in place, this process's own count
-        (the broker's also has the redeliveries of partitions handed over, and of replays)."""
-        if self.retry_in_place:
-            return self._attempts.get(delivery.event_id, 0) + 1
+        """Which attempt at ``delivery`` this is: the broker's delivery count (a failed event is given back to the
+        broker with a delay; events after it are applied meanwhile)."""
         return delivery.delivery
 
     async def _retry_later(self, delivery: _Delivery, attempt: int, delay: float) -> None:
@@ -589,8 +582,6 @@ class PartitionedConsumer(EventConsumer):
     reader — what the old one fetched is dropped, and the new one takes over from the broker's ack floor
     (:meth:`_take_over`)."""
 
-    retry_in_place = True
-
     def __init__(self, db: Database, js: JetStreamContext, *, leases: Leases, **options: Any) -> None:
         super().__init__(db, js, **options)
         self.leases = leases
@@ -607,6 +598,11 @@ class PartitionedConsumer(EventConsumer):
 
     def _waits(self, delivery: _Delivery) -> bool:
         return bool(self._held) and events.partition_of_subject(delivery.msg.subject) in self._held
+
+    def _attempt(self, delivery: _Delivery) -> int:
+        """This process's own count of attempts at ``delivery``, retried in place (the broker's delivery count also
+        has the redeliveries of partitions handed over, and of replays)."""
+        return self._attempts.get(delivery.event_id, 0) + 1
 
     async def _retry_later(self, delivery: _Delivery, attempt: int, delay: float) -> None:
         """Replay the event's partition from it after ``delay``: it and the partition's later events in this batch
