@@ -504,6 +504,8 @@ def bulk_rows(customers: list[CustomerPlan], now: datetime) -> dict[str, list[di
                     "as_of": None,
                     "until": held[n + 1][0] if n + 1 < len(held) else None,  # where it holds, as store.respan
                     "earliest": n == 0,
+                    "open_date": a.open_date,  # the account's dates, as store.respan copies them
+                    "close_date": TODAY if a.closed else None,
                 }
                 for n, (d, v) in enumerate(held)
             ]

@@ -4,7 +4,9 @@ arrive in, and the balances on a day read through it (``reports.holds_on``) — 
 Random days of three accounts arrive as the customer service sends them — account events, live snapshots,
 copied windows — in a shuffled order, some in one fetch, some one by one; afterwards every fact's span must be
 what sorting the account's days gives, and the balances on every day around them must be the plain reading: the
-latest fact on or before the day, else the earliest. The migration spans the facts a store already holds.
+latest fact on or before the day, else the earliest — and every fact must carry its account's opening and closing
+days as the account's fact has them (none while it has none). The migrations span the facts a store already holds
+and copy their accounts' dates.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from kam_kit.consumer import Batched
 from kam_kit.db import Database
 from kam_kit.events import EventMeta
 from kam_kit.timeconv import to_timestamp
-from kam_report.adapters.orm import BalanceDay, Base
+from kam_report.adapters.orm import AccountFact, BalanceDay, Base
 from kam_report.bootstrap import MIGRATIONS
 from kam_report.service_layer import store
 from kam_report.service_layer.reports import holds_on
@@ -48,13 +50,15 @@ def _noon(day: date) -> datetime:
 
 
 def _event(kind: int, account: str, day: date, amount: int):
-    if kind == 0:
+    if kind == 0:  # small balances close the account (its closing day: the first such event's)
+        opened = FIRST - timedelta(days=10 * ACCOUNTS.index(account))
         return events_pb2.AccountUpdated(
             account=Account(
                 name=account,
                 type=Account.TYPE_DEMAND_DEPOSIT,
                 balance=_money(amount),
-                state=Account.STATE_OPEN,
+                state=Account.STATE_CLOSED if amount < 2_000 else Account.STATE_OPEN,
+                open_date=date_pb2.Date(year=opened.year, month=opened.month, day=opened.day),
                 balance_update_time=to_timestamp(_noon(day)),
             )
         )
@@ -114,6 +118,9 @@ def _plain_reading(facts: dict[str, dict[date, Decimal]], day: date) -> dict[str
 async def _check(db: Database) -> None:
     async with db.read() as session:
         rows = (await session.scalars(select(BalanceDay))).all()
+        dates = {
+            a.account: (a.open_date, a.close_date) for a in (await session.scalars(select(AccountFact))).all()
+        }
         facts: dict[str, dict[date, Decimal]] = {}
         for row in rows:
             facts.setdefault(row.account, {})[row.day] = row.balance
@@ -121,6 +128,11 @@ async def _check(db: Database) -> None:
             later = sorted(d for d in facts[row.account] if d > row.day)
             assert row.until == (later[0] if later else None), (row.account, row.day)
             assert row.earliest == (row.day == min(facts[row.account])), (row.account, row.day)
+            # the account's dates as its fact has them, none before its fact exists
+            assert (row.open_date, row.close_date) == dates.get(row.account, (None, None)), (
+                row.account,
+                row.day,
+            )
         days = sorted({d for f in facts.values() for d in f})
         for day in [days[0] - timedelta(days=2), *days, days[-1] + timedelta(days=2)]:
             held = dict(
@@ -144,9 +156,13 @@ async def test_every_fact_knows_where_it_holds_whatever_order_the_days_arrive_in
     async with migrated_database(database_url, MIGRATIONS, Base.metadata) as db:
         await _apply(db, events, rng)
         await _check(db)
+        async with db.read() as session:  # the dates were there to copy
+            assert await session.scalar(select(sa.func.count()).where(BalanceDay.open_date.is_not(None)))
 
 
-async def test_the_migration_spans_the_facts_already_held(database_url) -> None:
+async def test_the_migrations_span_the_facts_already_held_and_give_them_their_accounts_dates(
+    database_url,
+) -> None:
     config = migrations.alembic_config(database_url, MIGRATIONS)
     await asyncio.to_thread(command.upgrade, config, "report_0007")
     rng = random.Random(7)
@@ -164,6 +180,22 @@ async def test_the_migration_spans_the_facts_already_held(database_url) -> None:
                     "VALUES (:account, :day, 'customers/c1', 'DEMAND_DEPOSIT', :balance)"
                 ),
                 rows,
+            )
+            await session.execute(  # two of the accounts known (report_0009 copies their dates)
+                sa.text(
+                    "INSERT INTO account_facts (account, customer, type, product, product_display_name, state, "
+                    "open_date, close_date, balance, update_time) VALUES (:account, 'customers/c1', "
+                    "'DEMAND_DEPOSIT', '', '', 'OPEN', :opened, :closed, 0, :now)"
+                ),
+                [
+                    {"account": ACCOUNTS[0], "opened": FIRST, "closed": None, "now": _noon(FIRST)},
+                    {
+                        "account": ACCOUNTS[1],
+                        "opened": FIRST,
+                        "closed": FIRST + timedelta(days=20),
+                        "now": _noon(FIRST),
+                    },
+                ],
             )
         await migrations.upgrade_async(database_url, MIGRATIONS, Base.metadata)
         await _check(db)

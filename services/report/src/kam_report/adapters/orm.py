@@ -66,9 +66,10 @@ class BalanceDay(Base):
     one of the latest row on or before it (before the first, the first's).
 
     Each row also says where its balance holds — from its day (from the beginning for the account's earliest
-    row) until the day of the account's next row (``until``; None: still) — kept by the writers
-    (:func:`kam_report.service_layer.store.respan`), so that the balances on a day are the rows whose span holds
-    it: a filter, not a group-by over every account's days."""
+    row) until the day of the account's next row (``until``; None: still) — and its account's opening and closing
+    days, kept by the writers (:func:`kam_report.service_layer.store.respan`), so that the balances on a day are the
+    rows whose span holds it in an account open on it: a filter, not a group-by over every account's days nor a
+    join to the accounts."""
 
     __tablename__ = "balance_days"
 
@@ -84,6 +85,10 @@ class BalanceDay(Base):
     until: Mapped[date | None] = mapped_column(Date, nullable=True)
     #: the account's earliest fact, whose balance also holds before its day
     earliest: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    #: the account's opening and closing days as ``account_facts`` has them (kept by the same writers: None until
+    #: its ``AccountOpened`` is seen), so a day's balances are read without joining the account dimension
+    open_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    close_date: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
 class TransactionDay(Base):

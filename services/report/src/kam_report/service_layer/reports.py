@@ -226,19 +226,19 @@ def balances_on(
     the facts that hold on any of them, in one pass: the columns tell the days apart with :func:`held_on`
     (``sum(case((held_on(d), balance), else_=0))``).
 
-    Each fact carries where it holds (``BalanceDay.until`` and ``earliest``, kept by the writers), so the facts that
-    hold on ``day`` are found by a filter, one row per account, instead of a group-by over every account's days.
+    Each fact carries where it holds (``BalanceDay.until`` and ``earliest``) and its account's opening and closing
+    days (kept by the writers), so the facts that hold on ``day`` are found by a filter, one row per account,
+    instead of a group-by over every account's days or a join to the accounts (an account whose opening was not
+    seen has no dates: it counts).
 
-    ``account_facts`` is joined (outer: an account whose opening was not seen still counts). Given ``customers``
+    ``account_facts`` is joined (outer) only when a column or condition names it (a product code). Given ``customers``
     (conditions on ``customer_facts``: scope, org units, tiers …; possibly none) ``customer_facts`` is joined too,
     and when there are conditions the facts are limited to those customers' first (a branch manager's report reads
     its customers' facts by their index, not the whole bank's). ``accounts`` are conditions on the balance or
     account facts."""
-    statement = (
-        select(*columns)
-        .select_from(BalanceDay)
-        .outerjoin(AccountFact, AccountFact.account == BalanceDay.account)
-    )
+    statement = select(*columns).select_from(BalanceDay)
+    if any(AccountFact.__table__ in _clause(element)._from_objects for element in (*columns, *accounts)):
+        statement = statement.outerjoin(AccountFact, AccountFact.account == BalanceDay.account)
     if customers is not None:  # facts first, then their customer by key (below)
         statement = statement.join(CustomerFact, CustomerFact.customer == not_indexed(BalanceDay.customer))
     if customers:
@@ -247,12 +247,22 @@ def balances_on(
     return statement.where(*(customers or ()), *accounts, or_(*(held_on(d) for d in days)))
 
 
+def _clause(element: Any) -> Any:
+    """An ORM attribute's SQL column (whose ``_from_objects`` name the tables it reads)."""
+    return element.__clause_element__() if hasattr(element, "__clause_element__") else element
+
+
+def _opened_fact(query: Query) -> Any:
+    """A balance fact of an account opened in the period (its copy of the account's opening day)."""
+    return and_(BalanceDay.open_date >= query.start, BalanceDay.open_date <= query.end)
+
+
 def held_on(day: date) -> Any:
     """A balance fact of :func:`balances_on` counts on ``day``: it holds on the day, in an account open on it."""
     return and_(
         holds_on(day),
-        or_(not_indexed(AccountFact.open_date).is_(None), not_indexed(AccountFact.open_date) <= day),
-        or_(AccountFact.close_date.is_(None), AccountFact.close_date > day),
+        or_(BalanceDay.open_date.is_(None), BalanceDay.open_date <= day),
+        or_(BalanceDay.close_date.is_(None), BalanceDay.close_date > day),
     )
 
 
@@ -278,8 +288,7 @@ class NotIndexed(_PerEngine):
     """A column that SQLite must not reach through an index in a join (``+column``, its documented way; as it is
     elsewhere). SQLite's planner, not knowing how few balance facts hold on a day, otherwise walks head office's
     customers by branch and each one's facts by the customer index — twice the time of one scan of the facts
-    looking each customer up by key (20k customers: 300 → 150 ms) — or the accounts by their opening date; PostgreSQL
-    hashes either way."""
+    looking each customer up by key (20k customers: 300 → 150 ms); PostgreSQL hashes either way."""
 
     inherit_cache = True
     forms: ClassVar[Mapping[str, str]] = {"sqlite": "+{}"}
@@ -320,7 +329,7 @@ async def measures(
     for key, count in await session.execute(select(group, func.count()).where(*where).group_by(group)):
         out[key or ""].customers = int(count)
     opened = and_(AccountFact.open_date >= query.start, AccountFact.open_date <= query.end)
-    new = case((opened, 1), else_=0).label("opened_in_period")
+    new = case((_opened_fact(query), 1), else_=0).label("opened_in_period")
     end, start = query.end, query.start - timedelta(days=1)
     statement = balances_on(  # the period's end and the eve of its start in one pass over the facts
         (end, start),
@@ -833,7 +842,9 @@ async def customer_sales(session: AsyncSession, query: Query) -> Table:
     held = _assets_by_customer(
         query,
         where,
-        func.sum(case((and_(held_on(query.end), opened), BalanceDay.balance), else_=0)).label("new_amount"),
+        func.sum(case((and_(held_on(query.end), _opened_fact(query)), BalanceDay.balance), else_=0)).label(
+            "new_amount"
+        ),
     )
     new = (
         select(AccountFact.customer.label("customer"), func.count().label("new_accounts"))

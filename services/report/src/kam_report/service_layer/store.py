@@ -115,16 +115,25 @@ _UNTIL = (
     .scalar_subquery()
 )
 _EARLIEST = ~exists().where(_EARLIER.c.account == _SPANNED.c.account, _EARLIER.c.day < _SPANNED.c.day)
+_ACCOUNT = AccountFact.__table__
+_OPENED = select(_ACCOUNT.c.open_date).where(_ACCOUNT.c.account == _SPANNED.c.account).scalar_subquery()
+_CLOSED = select(_ACCOUNT.c.close_date).where(_ACCOUNT.c.account == _SPANNED.c.account).scalar_subquery()
 #: every balance fact of some accounts told where it holds (from its day, or from the beginning for the earliest,
-#: until the account's next fact) — written only where that changed: a day added after the last touches two rows
-#: (the former last one's end, the new one's start), not the account's whole history
+#: until the account's next fact) and its account's opening and closing days — written only where that changed: a
+#: day added after the last touches two rows (the former last one's end, the new one's start), not the account's
+#: whole history; an account event that changes no date touches none
 _RESPAN = (
     update(_SPANNED)
     .where(
         _SPANNED.c.account.in_(bindparam("accounts", expanding=True)),
-        or_(_SPANNED.c.until.is_distinct_from(_UNTIL), _SPANNED.c.earliest != _EARLIEST),
+        or_(
+            _SPANNED.c.until.is_distinct_from(_UNTIL),
+            _SPANNED.c.earliest != _EARLIEST,
+            _SPANNED.c.open_date.is_distinct_from(_OPENED),
+            _SPANNED.c.close_date.is_distinct_from(_CLOSED),
+        ),
     )
-    .values(until=_UNTIL, earliest=_EARLIEST)
+    .values(until=_UNTIL, earliest=_EARLIEST, open_date=_OPENED, close_date=_CLOSED)
 )
 
 #: accounts spanned per statement (bind parameters stay well under SQLite's and asyncpg's limits)
@@ -132,7 +141,8 @@ RESPAN_CHUNK = 500
 
 
 async def respan(session: AsyncSession, accounts: Iterable[str]) -> None:
-    """Span the balance facts of ``accounts`` again (after days were added to them; pending rows flushed first)."""
+    """Span the balance facts of ``accounts`` again and copy their accounts' dates onto them (after days were added
+    to them or their account changed; pending rows flushed first)."""
     wanted = sorted(set(accounts))
     if not wanted:
         return
@@ -175,10 +185,10 @@ async def on_accounts(session: AsyncSession, items: Sequence[tuple[Any, EventMet
         for key, row in (await _held(session, AccountFact, {(e.account.name,) for e, _ in items})).items()
     }
     with session.no_autoflush:
-        added = [
-            event.account.name for event, meta in items if _account(session, facts, balances, event, meta)
-        ]
-    await respan(session, added)
+        for event, meta in items:
+            _account(session, facts, balances, event, meta)
+    # the days added, and the account's dates on every fact of it
+    await respan(session, {event.account.name for event, _ in items})
 
 
 def _account(session: AsyncSession, facts: dict, balances: Held, event, meta: EventMeta) -> bool:
