@@ -202,6 +202,23 @@ async def test_a_new_copy_is_swapped_in_and_the_old_file_goes_once_its_readers_a
     ]
 
 
+async def test_a_failed_copy_leaves_the_last_one_answering_and_no_file_behind(store) -> None:
+    _, clock, columnar = store
+    first = await columnar.refresh()
+    clock.advance(timedelta(seconds=61))
+    assert columnar.usable() is first and columnar._wanted.is_set()  # half its age: a new one is asked for
+
+    async def broken(tables, directory) -> None:
+        (directory / "customer_facts.csv").write_text("customer\n")
+        raise OSError("disk full")
+
+    columnar.export = broken
+    with pytest.raises(OSError):
+        await columnar.refresh()
+    assert columnar.current is first and columnar._wanted.is_set()  # still asked for: the job tries again
+    assert sorted(p.name for p in first.path.parent.iterdir()) == [first.path.name]
+
+
 async def test_a_restore_drops_the_copy(store) -> None:
     """After a restore replaced the service database, reports read it until the next copy (bootstrap hooks
     :meth:`ColumnarStore.forget` to the restore)."""

@@ -39,7 +39,7 @@ from typing import Any
 from kam_kit.clock import Clock
 from kam_kit.consumer import Batched
 from kam_kit.db import Database
-from sqlalchemy import Engine, Table, create_engine, event
+from sqlalchemy import Column, Engine, MetaData, Table, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
@@ -180,17 +180,23 @@ class ColumnarStore:
     async def refresh(self) -> Snapshot:
         """Copy the store now (one at a time) and swap the copy in."""
         async with self._refreshing:
-            self._wanted.clear()
             taken, changes = self.clock.now(), self.changes
             began = time.perf_counter()
             self._generation += 1
             target = self.path.with_name(f"{self.path.stem}.{self._generation}{self.path.suffix}")
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tables = copied_tables()
-            with tempfile.TemporaryDirectory(dir=self.path.parent, prefix=f".{self.path.stem}-csv-") as tmp:
-                directory = Path(tmp)
-                await self.export(tables, directory)
-                await asyncio.to_thread(_load, target, tables, directory, self.memory_limit)
+            try:
+                with tempfile.TemporaryDirectory(
+                    dir=self.path.parent, prefix=f".{self.path.stem}-csv-"
+                ) as tmp:
+                    directory = Path(tmp)
+                    await self.export(tables, directory)
+                    await asyncio.to_thread(_load, target, tables, directory, self.memory_limit)
+            except BaseException:
+                for path in (target, target.with_name(target.name + ".wal")):
+                    path.unlink(missing_ok=True)
+                raise
             engine = create_engine(
                 f"duckdb:///{target}",
                 connect_args={"read_only": True, "config": {"memory_limit": self.memory_limit}},
@@ -199,6 +205,8 @@ class ColumnarStore:
             snapshot = Snapshot(target, engine, taken, seconds, target.stat().st_size, changes)
             self.forget()
             self.current = snapshot
+            # asked for while this one was made: it answers them (what changed meanwhile asks again)
+            self._wanted.clear()
             log.info(
                 "columnar copy refreshed",
                 extra={"seconds": round(snapshot.seconds, 2), "bytes": snapshot.bytes, "file": target.name},
@@ -297,13 +305,19 @@ def _export_sqlite(database: str, tables: list[Table], directory: Path) -> None:
 
 
 def _load(target: Path, tables: list[Table], directory: Path, memory_limit: str) -> None:
-    """A new DuckDB file with the tables as the ORM declares them, each filled by ``COPY`` from its CSV file."""
+    """A new DuckDB file with the tables' columns as the ORM declares them, each filled by ``COPY`` from its CSV
+    file. Without their keys and indexes: the copy is only scanned (DuckDB's indexes serve point lookups), and
+    building a key's index held every key in memory — over the 1 GB limit for the 8.5 M balance facts of a
+    1,000,000-customer bank. Rows are loaded in no particular order (``preserve_insertion_order``: less memory)."""
     target.unlink(missing_ok=True)
-    engine = create_engine(f"duckdb:///{target}", connect_args={"config": {"memory_limit": memory_limit}})
+    config = {"memory_limit": memory_limit, "preserve_insertion_order": False}
+    engine = create_engine(f"duckdb:///{target}", connect_args={"config": config})
+    columns_only = MetaData()
+    for table in tables:
+        Table(table.name, columns_only, *(Column(column.name, column.type) for column in table.columns))
     try:
         with engine.begin() as connection:
-            for table in tables:
-                table.create(connection)
+            columns_only.create_all(connection)
         for table in tables:
             with engine.begin() as connection:
                 path = str(directory / f"{table.name}.csv").replace("'", "''")
