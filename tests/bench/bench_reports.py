@@ -28,11 +28,12 @@ same two in DuckDB over the same rows (exported to Parquet). Each database and s
 its WAL) or ``pg_database_size``.
 
 With ``--duckdb-reports`` the loaded store is then copied into a DuckDB file by the report service's own columnar
-copy (``kam_report.adapters.columnar``: every table of the store as its ORM declares it, created by SQLAlchemy
-through duckdb-engine and filled by DuckDB's ``COPY`` from a CSV export of one snapshot of the row store) — and
-every report, the raw statements and the mining model run again there, *unchanged*, as the service runs them on
-the copy; each answer is compared with the row store's and the differing ones are named. ``--keep-duckdb FILE``
-keeps the copy (as ``FILE``'s stem ``.1`` suffix).
+copy (``kam_report.adapters.columnar``: the columns of every table of the store as its ORM declares them,
+created by SQLAlchemy through duckdb-engine and filled by DuckDB's ``COPY`` from a CSV export of one snapshot of the
+row store) — and every report, the raw statements and the mining model run again there, *unchanged*, as the
+service runs them on the copy; each answer is compared with the row store's and the differing ones are named.
+``--keep-duckdb FILE`` keeps the copy (as ``FILE``'s stem ``.1`` suffix); ``--copy-only`` skips the row store's
+reports (nothing compared: for the largest sizes).
 
     uv run python tests/bench/bench_reports.py [--customers 20000] [--transactions 1000000]
         [--bulk-customers 200000] [--bulk-transactions 2000000] [--runs 10] [--only sqlite|postgres]
