@@ -175,9 +175,8 @@ def _account_filters(query: Query) -> list[Any]:
 
 @dataclass(slots=True)
 class Measures:
-    """What a group of customers holds and did: balances by product type at the end and the start of the period,
-    accounts opened in it (and what they hold at the end), money in and out. One per customer of a REGIONAL_SALES
-    customer level (TOP_CUSTOMERS and CUSTOMER_SALES rank in SQL instead), so kept small (slots, plain dicts: 1,637
+    """What a group of customers holds and opened: balances by product type at the end and the start of the period,
+    accounts opened in it (and what they hold at the end). One per customer of a REGIONAL_SALES customer level (TOP_CUSTOMERS and CUSTOMER_SALES rank in SQL instead), so kept small (slots, plain dicts: 1,637
     → 1,186 bytes for a customer with three products)."""
 
     customers: int = 0
@@ -185,8 +184,6 @@ class Measures:
     start: dict[str, Decimal] = field(default_factory=dict)
     new_accounts: int = 0
     new_amount: Decimal = ZERO
-    inflow: Decimal = ZERO
-    outflow: Decimal = ZERO
 
     def add(self, other: Measures) -> None:
         self.customers += other.customers
@@ -196,8 +193,6 @@ class Measures:
             self.start[kind] = self.start.get(kind, ZERO) + amount
         self.new_accounts += other.new_accounts
         self.new_amount += other.new_amount
-        self.inflow += other.inflow
-        self.outflow += other.outflow
 
     def total(self, kinds: Iterable[str], *, at_start: bool = False) -> Decimal:
         held = self.start if at_start else self.end
@@ -218,7 +213,10 @@ def _bank_end(day: date) -> datetime:
 
 
 def balances_on(
-    day: date | Sequence[date], *columns: Any, customers: Sequence[Any] = (), accounts: Sequence[Any] = ()
+    day: date | Sequence[date],
+    *columns: Any,
+    customers: Sequence[Any] | None = (),
+    accounts: Sequence[Any] = (),
 ) -> Select:
     """``SELECT columns`` over the balance that holds on ``day`` for each account open on it — the latest balance
     fact on or before the day, else the earliest (nothing before its opening or after its closing) — the one reading
@@ -234,8 +232,8 @@ def balances_on(
     ``account_facts`` is joined (outer) only when a column or condition names it (a product code). Given ``customers``
     (conditions on ``customer_facts``: scope, org units, tiers …; possibly none) ``customer_facts`` is joined too,
     and when there are conditions the facts are limited to those customers' first (a branch manager's report reads
-    its customers' facts by their index, not the whole bank's). ``accounts`` are conditions on the balance or
-    account facts."""
+    its customers' facts by their index, not the whole bank's); given None, it is not joined (the facts of every
+    customer key count). ``accounts`` are conditions on the balance or account facts."""
     statement = select(*columns).select_from(BalanceDay)
     if any(AccountFact.__table__ in _clause(element)._from_objects for element in (*columns, *accounts)):
         statement = statement.outerjoin(AccountFact, AccountFact.account == BalanceDay.account)
@@ -321,14 +319,34 @@ def holds_on(day: date) -> Any:
 
 
 async def measures(
-    session: AsyncSession, query: Query, tree: OrgTree, group, *, flows: bool = True
+    session: AsyncSession, query: Query, tree: OrgTree, group, *, balances: bool = True
 ) -> dict[str, Measures]:
-    """The :class:`Measures` of the selected customers grouped by ``group`` (a column of ``CustomerFact``)."""
+    """The :class:`Measures` of the selected customers grouped by ``group`` (a column of ``CustomerFact``); without
+    ``balances``, only the customers and the accounts opened (see :func:`assets_by` for the assets alone). (The
+    money in and out of a group is not among them: no report of groups shows it, and its statement over the
+    transaction facts was a fifth to a quarter of a regional report; CUSTOMER_SALES sums it per customer.)"""
     where = _customer_filters(query, tree)
     out: dict[str, Measures] = defaultdict(Measures)
     for key, count in await session.execute(select(group, func.count()).where(*where).group_by(group)):
         out[key or ""].customers = int(count)
     opened = and_(AccountFact.open_date >= query.start, AccountFact.open_date <= query.end)
+    if balances:
+        await _balances_by_type(session, query, where, group, out)
+    statement = (
+        select(group, func.count())
+        .select_from(AccountFact)
+        .join(CustomerFact, CustomerFact.customer == AccountFact.customer)
+        .where(*where, *_account_filters(query), opened)
+        .group_by(group)
+    )
+    for key, count in await session.execute(statement):
+        out[key or ""].new_accounts = int(count)
+    return out
+
+
+async def _balances_by_type(
+    session: AsyncSession, query: Query, where: list[Any], group, out: dict[str, Measures]
+) -> None:
     new = case((_opened_fact(query), 1), else_=0).label("opened_in_period")
     end, start = query.end, query.start - timedelta(days=1)
     statement = balances_on(  # the period's end and the eve of its start in one pass over the facts
@@ -349,33 +367,29 @@ async def measures(
                 m.new_amount += Decimal(at_end)
         if at_start:
             m.start[kind] = m.start.get(kind, ZERO) + Decimal(at_start)
+
+
+async def assets_by(
+    session: AsyncSession, query: Query, tree: OrgTree, group
+) -> dict[str, tuple[Decimal, Decimal]]:
+    """The selected customers' assets at the period's end and on the eve of its start, per ``group`` (a column of
+    ``CustomerFact``), without the product types: summed per customer first (:func:`_assets_by_customer`, by the
+    facts' own key), then joined to the customers and summed per group — one probe per customer instead of one
+    per balance fact (at 1,000,000 customers and their 4.5 M facts holding on the two days: 0.95–1.2 → 0.42–0.46 s
+    for the relationship managers' grouping on the columnar copy)."""
+    where = _customer_filters(query, tree)
+    held = _assets_by_customer(query, where)
     statement = (
-        select(group, func.count())
-        .select_from(AccountFact)
-        .join(CustomerFact, CustomerFact.customer == AccountFact.customer)
-        .where(*where, *_account_filters(query), opened)
+        select(group, func.sum(held.c.aum), func.sum(held.c.aum_start))
+        .select_from(held)
+        .join(CustomerFact, CustomerFact.customer == held.c.customer)
+        .where(*where)
         .group_by(group)
     )
-    for key, count in await session.execute(statement):
-        out[key or ""].new_accounts = int(count)
-    if flows:
-        product = (
-            [TransactionDay.account.in_(select(AccountFact.account).where(*_account_filters(query)))]
-            if query.products
-            else []
-        )
-        statement = (
-            select(group, func.sum(TransactionDay.credit_amount), func.sum(TransactionDay.debit_amount))
-            .select_from(TransactionDay)
-            .join(CustomerFact, CustomerFact.customer == TransactionDay.customer)
-            .where(*where, *product, TransactionDay.day >= query.start, TransactionDay.day <= query.end)
-            .group_by(group)
-        )
-        for key, credit, debit in await session.execute(statement):
-            m = out[key or ""]
-            m.inflow += Decimal(credit or 0)
-            m.outflow += Decimal(debit or 0)
-    return out
+    return {
+        key or "": (Decimal(aum or 0), Decimal(aum_start or 0))
+        for key, aum, aum_start in await session.execute(statement)
+    }
 
 
 # --- labels ----------------------------------------------------------------------------------------------------
@@ -633,8 +647,12 @@ async def deposit_analysis(session: AsyncSession, query: Query) -> Table:
 
 def _assets_by_customer(query: Query, where: Sequence[Any], *more: Any) -> Any:
     """Per customer with assets in scope: ``aum`` at the period's end, ``aum_start`` on the eve of its start (one
-    pass over the balance facts), and ``more`` columns over the same facts."""
+    pass over the balance facts), and ``more`` columns over the same facts. Grouped by the facts' own customer
+    key, without joining ``customer_facts`` (the callers join the result to it): the customers in scope limit the
+    facts by key only when there are conditions — head office's report reads the facts alone (at 200,000 customers
+    the join was a third of the statement on the columnar copy)."""
     end, start = query.end, query.start - timedelta(days=1)
+    in_scope = [BalanceDay.customer.in_(select(CustomerFact.customer).where(*where))] if where else []
     return (
         balances_on(
             (end, start),
@@ -642,8 +660,8 @@ def _assets_by_customer(query: Query, where: Sequence[Any], *more: Any) -> Any:
             func.sum(case((held_on(end), BalanceDay.balance), else_=0)).label("aum"),
             func.sum(case((held_on(start), BalanceDay.balance), else_=0)).label("aum_start"),
             *more,
-            customers=where,
-            accounts=[*_account_filters(query), BalanceDay.type.in_(ASSET_TYPES)],
+            customers=None,
+            accounts=[*in_scope, *_account_filters(query), BalanceDay.type.in_(ASSET_TYPES)],
         )
         .group_by(BalanceDay.customer)
         .subquery()
@@ -666,33 +684,43 @@ async def top_customers(session: AsyncSession, query: Query) -> Table:
         .select_from(CustomerFact)
         .outerjoin(held, held.c.customer == CustomerFact.customer)
         .where(*where)
-        .subquery()
+        .cte("everyone")
+        .prefix_with("MATERIALIZED")
     )
-    name = in_code_order(everyone.c.customer)
-    holding = everyone.c.aum_start > 0
-    ranked = select(
-        everyone.c.customer,
-        everyone.c.aum,
-        everyone.c.aum_start,
-        func.row_number().over(order_by=(everyone.c.aum.desc(), name)).label("rank_end"),
-        case(
-            (
-                holding,
-                func.row_number().over(
-                    partition_by=case((holding, 1), else_=0), order_by=(everyone.c.aum_start.desc(), name)
-                ),
-            ),
-            else_=None,
-        ).label("rank_start"),
-        func.sum(everyone.c.aum).over().label("total"),
-    ).subquery()
     sort = query.dimension or "assets"
-    first = (
-        (ranked.c.aum - ranked.c.aum_start) if sort == "growth" else ranked.c.aum
-    )  # contribution: as assets
+
+    def first(of: Any) -> Any:  # contribution: as assets
+        return (of.c.aum - of.c.aum_start) if sort == "growth" else of.c.aum
+
+    top = (
+        select(everyone)
+        .order_by(first(everyone).desc(), in_code_order(everyone.c.customer))
+        .limit(query.top_n)
+        .subquery("top")
+    )
+    other = everyone.alias("other")
+
+    def rank(key: str) -> Any:
+        """A chosen customer's place among everyone in scope by ``key`` (descending, ties by name), as
+        ``row_number()`` numbers them: counted for the few chosen, instead of numbering (sorting) every customer
+        twice — the two window sorts were 40 % of the report at 200,000 customers."""
+        ahead = or_(
+            other.c[key] > top.c[key],
+            and_(other.c[key] == top.c[key], in_code_order(other.c.customer) < in_code_order(top.c.customer)),
+        )
+        return select(func.count()).select_from(other).where(ahead).scalar_subquery() + 1
+
     found = (
         await session.execute(
-            select(ranked).order_by(first.desc(), in_code_order(ranked.c.customer)).limit(query.top_n)
+            select(
+                top.c.customer,
+                top.c.aum,
+                top.c.aum_start,
+                rank("aum").label("rank_end"),
+                # at the start only those holding something are ranked (ahead of one, only such)
+                case((top.c.aum_start > 0, rank("aum_start")), else_=None).label("rank_start"),
+                select(func.sum(everyone.c.aum)).scalar_subquery().label("total"),
+            ).order_by(first(top).desc(), in_code_order(top.c.customer))
         )
     ).all()
     chosen = [row.customer for row in found]
@@ -742,15 +770,18 @@ async def top_customers(session: AsyncSession, query: Query) -> Table:
 
 async def top_relationship_managers(session: AsyncSession, query: Query) -> Table:
     tree = await OrgTree.load(session)
-    by_manager = await measures(session, query, tree, CustomerFact.relationship_manager, flows=False)
+    group = CustomerFact.relationship_manager
+    by_manager = await measures(session, query, tree, group, balances=False)  # customers, accounts opened
     by_manager.pop("", None)
+    assets = await assets_by(session, query, tree, group)
+    held = {key: assets.get(key, (ZERO, ZERO)) for key in by_manager}  # (at the end, on the eve of the start)
     sort = query.dimension or "growth"
-    metric: dict[str, Callable[[Measures], Any]] = {
-        "growth": lambda m: m.aum - m.aum_start,
-        "assets": lambda m: m.aum,
-        "new_accounts": lambda m: m.new_accounts,
+    metric: dict[str, Callable[[str], Any]] = {
+        "growth": lambda k: held[k][0] - held[k][1],
+        "assets": lambda k: held[k][0],
+        "new_accounts": lambda k: by_manager[k].new_accounts,
     }
-    chosen = sorted(by_manager, key=lambda k: (-metric[sort](by_manager[k]), k))[: query.top_n]
+    chosen = sorted(by_manager, key=lambda k: (-metric[sort](k), k))[: query.top_n]
     names = await staff_labels(session, chosen)
     units = dict(
         (
@@ -773,7 +804,7 @@ async def top_relationship_managers(session: AsyncSession, query: Query) -> Tabl
     )
     rows = []
     for position, key in enumerate(chosen, start=1):
-        m = by_manager[key]
+        m, (aum, aum_start) = by_manager[key], held[key]
         conversions, on_time = extra.get(key, (None, None))
         rows.append(
             Row(
@@ -782,8 +813,8 @@ async def top_relationship_managers(session: AsyncSession, query: Query) -> Tabl
                     names.get(key, key),
                     tree.label(unit_id(units[key])) if units.get(key) else "",
                     m.customers,
-                    money(m.aum),
-                    money(m.aum - m.aum_start),
+                    money(aum),
+                    money(aum - aum_start),
                     m.new_accounts,
                     conversions,
                     on_time,
