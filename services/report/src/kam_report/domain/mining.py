@@ -936,10 +936,12 @@ def next_best_product(
     profile: CustomerProfile,
     rules: Sequence[AssociationRule],
     tier_labels: Mapping[str, str] | None = None,
+    explained: dict[AssociationRule, str] | None = None,
 ) -> NextBestProduct | None:
     """The best product the customer does not hold: the best rule (:func:`mine_rules` order) whose antecedent
     the customer holds — their products and, for a tier item, their tier — and whose consequent they do not.
-    None when no rule applies (a customer holding every product gets none)."""
+    None when no rule applies (a customer holding every product gets none). ``explained`` keeps each rule's
+    explanation once for a population (the same text for every customer the rule recommends to)."""
     held = set(profile.products)
     if profile.tier:
         held.add(tier_item(profile.tier))
@@ -950,12 +952,18 @@ def next_best_product(
     )
     if best is None:
         return None
+    if explained is None:
+        explanation = best.explanation(tier_labels)
+    else:
+        if best not in explained:
+            explained[best] = best.explanation(tier_labels)
+        explanation = explained[best]
     return NextBestProduct(
         customer=profile.customer,
         product=best.consequent,
         product_name=PRODUCT_NAMES[best.consequent],
         rule=best,
-        explanation=best.explanation(tier_labels),
+        explanation=explanation,
     )
 
 
@@ -965,5 +973,6 @@ def next_best_products(
     tier_labels: Mapping[str, str] | None = None,
 ) -> tuple[NextBestProduct, ...]:
     """:func:`next_best_product` for a population, by customer id; customers without a recommendation left out."""
-    found = (next_best_product(p, rules, tier_labels) for p in _unique(profiles))
+    explained: dict[AssociationRule, str] = {}
+    found = (next_best_product(p, rules, tier_labels, explained) for p in _unique(profiles))
     return tuple(nbp for nbp in found if nbp is not None)

@@ -12,6 +12,7 @@ import asyncio
 import logging
 import time
 from collections import defaultdict
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -54,14 +55,21 @@ async def _assets_history(
         accounts=[BalanceDay.type.in_(ASSET_TYPES)],
     ).group_by(BalanceDay.customer)
     out: dict[str, tuple[Decimal, Decimal, Decimal, Decimal]] = {}
-    rows = await session.stream(statement.execution_options(yield_per=STREAMED_ROWS))
-    async for batch in rows.partitions():  # a row per customer of the bank: not all held at once
-        for customer, *totals in batch:
-            if any(totals):
-                # 90 and 180 days back are the fourth and seventh samples
-                now, d90, d180 = (Decimal(totals[k] or 0) for k in (0, 3, 6))
-                out[customer] = (now, d90, d180, max(Decimal(t or 0) for t in totals))
+    async for customer, *totals in _streamed(session, statement):
+        if any(totals):
+            # 90 and 180 days back are the fourth and seventh samples
+            now, d90, d180 = (Decimal(totals[k] or 0) for k in (0, 3, 6))
+            out[customer] = (now, d90, d180, max(Decimal(t or 0) for t in totals))
     return out
+
+
+async def _streamed(session: AsyncSession, statement: Any) -> AsyncIterator[Any]:
+    """The rows of a statement over every customer (or account), fetched :data:`STREAMED_ROWS` at a time — never
+    all held at once beside what is built from them (the model's peak memory at a million customers)."""
+    result = await session.stream(statement.execution_options(yield_per=STREAMED_ROWS))
+    async for batch in result.partitions():
+        for row in batch:
+            yield row
 
 
 async def _held_on(session: AsyncSession, day: date) -> dict[str, frozenset[str]]:
@@ -74,11 +82,13 @@ async def _held_on(session: AsyncSession, day: date) -> dict[str, frozenset[str]
         )
         .distinct()
     )
-    held: dict[str, set[str]] = defaultdict(set)
-    for customer, kind in await session.execute(statement):
+    held: dict[str, Any] = defaultdict(set)
+    async for customer, kind in _streamed(session, statement):
         held[customer].add(kind)
     sets: dict[frozenset[str], frozenset[str]] = {}  # a few dozen sets shared by every customer holding them
-    return {customer: sets.setdefault(kinds := frozenset(types), kinds) for customer, types in held.items()}
+    for customer, types in held.items():  # in place: one dictionary per customer, not two
+        held[customer] = sets.setdefault(kinds := frozenset(types), kinds)
+    return dict(held)
 
 
 def _latest_balances(accounts, condition):
@@ -151,7 +161,8 @@ async def profiles_on(session: AsyncSession, day: date) -> dict[str, mining.Cust
     window = (TransactionDay.day > day - timedelta(days=90), TransactionDay.day <= day)
     flows = {
         customer: (int(count or 0), Decimal(credit or 0), Decimal(debit or 0))
-        for customer, count, credit, debit in await session.execute(
+        async for customer, count, credit, debit in _streamed(
+            session,
             select(
                 TransactionDay.customer,
                 func.sum(TransactionDay.credit_count + TransactionDay.debit_count),
@@ -159,36 +170,38 @@ async def profiles_on(session: AsyncSession, day: date) -> dict[str, mining.Cust
                 func.sum(TransactionDay.debit_amount),
             )
             .where(*window)
-            .group_by(TransactionDay.customer)
+            .group_by(TransactionDay.customer),
         )
     }
-    last = dict(
-        (
-            await session.execute(
-                select(TransactionDay.customer, func.max(TransactionDay.day))
-                .where(TransactionDay.day <= day)
-                .group_by(TransactionDay.customer)
-            )
-        ).all()
-    )
-    first_open = dict(
-        (
-            await session.execute(
-                select(AccountFact.customer, func.min(AccountFact.open_date)).group_by(AccountFact.customer)
-            )
-        ).all()
-    )
+    last = {
+        customer: latest
+        async for customer, latest in _streamed(
+            session,
+            select(TransactionDay.customer, func.max(TransactionDay.day))
+            .where(TransactionDay.day <= day)
+            .group_by(TransactionDay.customer),
+        )
+    }
+    first_open = {
+        customer: opened
+        async for customer, opened in _streamed(
+            session,
+            select(AccountFact.customer, func.min(AccountFact.open_date)).group_by(AccountFact.customer),
+        )
+    }
     maturities, openings = await _maturities_on(session, day)
     out = {}
-    for fact in await session.scalars(select(CustomerFact).where(CustomerFact.type != "PENDING")):
-        c = fact.customer
+    customers = select(CustomerFact.customer, CustomerFact.tier, CustomerFact.type).where(
+        CustomerFact.type != "PENDING"
+    )
+    async for c, tier, customer_type in _streamed(session, customers):
         count, inflow, outflow = flows.get(c, (0, ZERO, ZERO))
         opened = first_open.get(c)
         aum_now, aum_90d_ago, aum_180d_ago, peak = assets.get(c, nothing)
         out[c] = mining.CustomerProfile(
             customer=c,
-            tier=fact.tier,
-            customer_type=fact.type,
+            tier=tier,
+            customer_type=customer_type,
             aum_now=aum_now,
             aum_90d_ago=aum_90d_ago,
             aum_180d_ago=aum_180d_ago,
@@ -211,7 +224,9 @@ class Model:
     day: date
     data_time: datetime | None
     built: float
-    profiles: dict[str, mining.CustomerProfile]
+    #: the customers fitted (their profiles are not kept: each one's segment, risk and product are, and the
+    #: segment holds their assets — at a million customers the profiles were a third of the model's memory)
+    population: int
     segments: dict[str, mining.CustomerSegment]
     summary: tuple[mining.SegmentSummary, ...]
     risks: dict[str, mining.ChurnRisk]
@@ -231,27 +246,25 @@ class Insights:
             population = int(
                 await session.scalar(select(func.count()).where(CustomerFact.type != "PENDING")) or 0
             )
-            if (
-                cached
-                and len(cached.profiles) == population
-                and time.monotonic() - cached.built < MODEL_SECONDS
-            ):
+            if cached and cached.population == population and time.monotonic() - cached.built < MODEL_SECONDS:
                 return cached  # the same customers, fitted recently: new customers (a scan) fit it again
             data_time = await reports.data_time(session)
-            profiles = await profiles_on(session, day)
-            population = list(profiles.values())
-            segmentation = mining.segment_customers(population, day)
+            fitted = list((await profiles_on(session, day)).values())
+            segmentation = mining.segment_customers(fitted, day)
+            segments = {s.customer: s for s in segmentation.customers}
+            summary = segmentation.summary
+            del segmentation  # its tuple of every customer's segment: the dictionary holds them
             names = {t: name for t, (_, name) in (await reports.tier_labels(session)).items()}
-            rules = mining.mine_rules(population)
+            rules = mining.mine_rules(fitted)
             model = Model(
                 day=day,
                 data_time=data_time,
                 built=time.monotonic(),
-                profiles=profiles,
-                segments={s.customer: s for s in segmentation.customers},
-                summary=segmentation.summary,
-                risks={r.customer: r for r in mining.score_churn_risks(population, day)},
-                products={p.customer: p for p in mining.next_best_products(population, rules, names)},
+                population=len(fitted),
+                segments=segments,
+                summary=summary,
+                risks={r.customer: r for r in mining.score_churn_risks(fitted, day)},
+                products={p.customer: p for p in mining.next_best_products(fitted, rules, names)},
             )
             self._models = {day: model}
             return model
@@ -341,7 +354,7 @@ async def churn_risk(session: AsyncSession, query: Query, insights: Insights) ->
                 labels.get(r.customer, ("", ""))[1],
                 int(r.score),
                 r.level.display_name,
-                reports.money(model.profiles[r.customer].aum_now),
+                reports.money(model.segments[r.customer].aum),
                 "；".join(f.text for f in r.factors[:3]),
             ),
             r.customer,
