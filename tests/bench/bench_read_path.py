@@ -283,10 +283,12 @@ async def main() -> None:
                     print(
                         f"{op.label + ' direct gRPC':<58} {row.direct.line()}   gateway/direct {row.ratio:.2f}×"
                     )
+                    waited, backlog = await stack.settle(admin)
                     row.scheduled = await open_loop(http, rest, args.rate, args.seconds)
                     print(
                         f"{op.label + f' via gateway, open loop {args.rate:g}/s':<58} {row.scheduled.line()}"
-                        f"   (client late ≤ {row.scheduled.late:.1f} ms)"
+                        f"   (client late ≤ {row.scheduled.late:.1f} ms; backlog of {backlog:,} drained in "
+                        f"{waited:.1f} s first)"
                     )
                     print(f"{'':<58} {_verdict(row, args.rate)}")
                     rows.append(row)

@@ -139,6 +139,29 @@ class KamStack:
             for k in range(1, count)
         ]
 
+    async def settle(self, token: str, limit: float = 60.0) -> tuple[float, int]:
+        """Waits until the stack has no deferred work left — no event waiting in an outbox, no audit record
+        waiting for its seal, no message waiting for or held by a durable consumer (``GET /v1/systemHealth``, as
+        the control center shows it) — so that a measurement does not pay for the backlog an earlier one left
+        (a closed loop at saturation leaves thousands of records to seal, publish and copy into the central
+        trail). Returns the seconds waited and the largest backlog seen; gives up after ``limit`` seconds."""
+        began, largest = time.perf_counter(), 0
+        while True:
+            reply = await self.http.get("/v1/systemHealth", headers={"Authorization": f"Bearer {token}"})
+            reply.raise_for_status()
+            health = reply.json()
+            backlog = sum(
+                int(s.get("outboxPending", 0)) + int(s.get("auditUnsealed", 0))
+                for s in health.get("services", [])
+            ) + sum(
+                int(c.get("pending", 0)) + int(c.get("ackPending", 0)) for c in health.get("consumers", [])
+            )
+            largest = max(largest, backlog)
+            waited = time.perf_counter() - began
+            if backlog == 0 or waited > limit:
+                return waited, largest
+            await asyncio.sleep(0.1)
+
     async def create_customers(self, token: str, count: int) -> list[Customer]:
         """``count`` individual customers created through the gateway (``POST /v1/customers``)."""
         created = []
