@@ -12,7 +12,7 @@ import asyncio
 import logging
 import time
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -40,8 +40,13 @@ SAMPLES = 12
 STREAMED_ROWS = 10_000
 
 
+#: A customer key read from the store → the profiled customer's own key object (one string per customer, whatever
+#: statement it came from), None for a customer not profiled.
+Keys = Callable[[str], str | None]
+
+
 async def _assets_history(
-    session: AsyncSession, day: date
+    session: AsyncSession, day: date, key: Keys
 ) -> dict[str, tuple[Decimal, Decimal, Decimal, Decimal]]:
     """Each customer's assets under management at the end of ``day``, 90 and 180 days before, and the highest of
     twelve monthly samples (``day`` and every 30 days back) — customers holding nothing on all of them are absent.
@@ -52,15 +57,24 @@ async def _assets_history(
         days,
         BalanceDay.customer,
         *(func.sum(case((reports.held_on(d), BalanceDay.balance), else_=0)) for d in days),
+        customers=None,  # by the facts' own key: the profiles are made for the customers the store knows
         accounts=[BalanceDay.type.in_(ASSET_TYPES)],
     ).group_by(BalanceDay.customer)
     out: dict[str, tuple[Decimal, Decimal, Decimal, Decimal]] = {}
     async for customer, *totals in _streamed(session, statement):
-        if any(totals):
+        if any(totals) and (customer := key(customer)) is not None:
             # 90 and 180 days back are the fourth and seventh samples
-            now, d90, d180 = (Decimal(totals[k] or 0) for k in (0, 3, 6))
-            out[customer] = (now, d90, d180, max(Decimal(t or 0) for t in totals))
+            amounts = [_amount(t) for t in totals]
+            # the peak is one of the twelve objects (often one of the three kept): no copy of it
+            out[customer] = (amounts[0], amounts[3], amounts[6], max(amounts))
     return out
+
+
+def _amount(value: Any) -> Decimal:
+    """A sum read as a Decimal, the shared zero for nothing (most customers' flows or past assets, a million times)."""
+    if not value:
+        return ZERO
+    return value if type(value) is Decimal else Decimal(value)
 
 
 async def _streamed(session: AsyncSession, statement: Any) -> AsyncIterator[Any]:
@@ -72,7 +86,7 @@ async def _streamed(session: AsyncSession, statement: Any) -> AsyncIterator[Any]
             yield row
 
 
-async def _held_on(session: AsyncSession, day: date) -> dict[str, frozenset[str]]:
+async def _held_on(session: AsyncSession, day: date, key: Keys) -> dict[str, frozenset[str]]:
     statement = (
         select(AccountFact.customer, AccountFact.type)
         .where(
@@ -84,7 +98,8 @@ async def _held_on(session: AsyncSession, day: date) -> dict[str, frozenset[str]
     )
     held: dict[str, Any] = defaultdict(set)
     async for customer, kind in _streamed(session, statement):
-        held[customer].add(kind)
+        if (customer := key(customer)) is not None:
+            held[customer].add(kind)
     sets: dict[frozenset[str], frozenset[str]] = {}  # a few dozen sets shared by every customer holding them
     for customer, types in held.items():  # in place: one dictionary per customer, not two
         held[customer] = sets.setdefault(kinds := frozenset(types), kinds)
@@ -154,13 +169,27 @@ async def _maturities_on(
 
 
 async def profiles_on(session: AsyncSession, day: date) -> dict[str, mining.CustomerProfile]:
-    """Every customer's profile at the end of ``day``, from the store."""
-    assets = await _assets_history(session, day)
+    """Every customer's profile at the end of ``day``, from the store. The customers are read first: every figure
+    read after is filed under the customer's own key object (a million customers' keys once, not once per
+    statement), and a figure of a customer not profiled is dropped as it is read."""
+    customers = select(CustomerFact.customer, CustomerFact.tier, CustomerFact.type).where(
+        CustomerFact.type != "PENDING"
+    )
+    texts: dict[str, str] = {}  # the few tiers and types: one string each, not one per customer
+    known: dict[str, tuple[str, str, str]] = {}  # key → (the key, tier, type)
+    async for c, tier, customer_type in _streamed(session, customers):
+        known[c] = (c, texts.setdefault(tier, tier), texts.setdefault(customer_type, customer_type))
+
+    def key(customer: str) -> str | None:
+        entry = known.get(customer)
+        return None if entry is None else entry[0]
+
+    assets = await _assets_history(session, day, key)
     nothing = (ZERO, ZERO, ZERO, ZERO)
-    held, held_90 = await _held_on(session, day), await _held_on(session, day - timedelta(days=90))
+    held, held_90 = await _held_on(session, day, key), await _held_on(session, day - timedelta(days=90), key)
     window = (TransactionDay.day > day - timedelta(days=90), TransactionDay.day <= day)
     flows = {
-        customer: (int(count or 0), Decimal(credit or 0), Decimal(debit or 0))
+        k: (int(count or 0), _amount(credit), _amount(debit))
         async for customer, count, credit, debit in _streamed(
             session,
             select(
@@ -172,29 +201,29 @@ async def profiles_on(session: AsyncSession, day: date) -> dict[str, mining.Cust
             .where(*window)
             .group_by(TransactionDay.customer),
         )
+        if (k := key(customer)) is not None
     }
     last = {
-        customer: latest
+        k: latest
         async for customer, latest in _streamed(
             session,
             select(TransactionDay.customer, func.max(TransactionDay.day))
             .where(TransactionDay.day <= day)
             .group_by(TransactionDay.customer),
         )
+        if (k := key(customer)) is not None
     }
     first_open = {
-        customer: opened
+        k: opened
         async for customer, opened in _streamed(
             session,
             select(AccountFact.customer, func.min(AccountFact.open_date)).group_by(AccountFact.customer),
         )
+        if (k := key(customer)) is not None
     }
     maturities, openings = await _maturities_on(session, day)
     out = {}
-    customers = select(CustomerFact.customer, CustomerFact.tier, CustomerFact.type).where(
-        CustomerFact.type != "PENDING"
-    )
-    async for c, tier, customer_type in _streamed(session, customers):
+    for c, tier, customer_type in known.values():
         count, inflow, outflow = flows.get(c, (0, ZERO, ZERO))
         opened = first_open.get(c)
         aum_now, aum_90d_ago, aum_180d_ago, peak = assets.get(c, nothing)
