@@ -739,7 +739,7 @@ async def query_all(
         async def mine():
             async with read() as session:
                 model = await Insights().model(session, TODAY)
-            return sorted(model.profiles.items())
+            return sorted(model.segments.items())
 
         await record("mining model build (Insights.model)", caller, mine)
     return out

@@ -77,6 +77,18 @@ def _amount(value: Any) -> Decimal:
     return value if type(value) is Decimal else Decimal(value)
 
 
+async def _by_customer(
+    session: AsyncSession, statement: Any, key: Keys, value: Callable[..., Any] = lambda v: v
+) -> dict[str, Any]:
+    """``{customer: value(*the other columns)}`` of a statement whose first column is a customer, streamed, under
+    the profiled customers' own keys (the others dropped)."""
+    return {
+        k: value(*rest)
+        async for customer, *rest in _streamed(session, statement)
+        if (k := key(customer)) is not None
+    }
+
+
 async def _streamed(session: AsyncSession, statement: Any) -> AsyncIterator[Any]:
     """The rows of a statement over every customer (or account), fetched :data:`STREAMED_ROWS` at a time — never
     all held at once beside what is built from them (the model's peak memory at a million customers)."""
@@ -188,39 +200,31 @@ async def profiles_on(session: AsyncSession, day: date) -> dict[str, mining.Cust
     nothing = (ZERO, ZERO, ZERO, ZERO)
     held, held_90 = await _held_on(session, day, key), await _held_on(session, day - timedelta(days=90), key)
     window = (TransactionDay.day > day - timedelta(days=90), TransactionDay.day <= day)
-    flows = {
-        k: (int(count or 0), _amount(credit), _amount(debit))
-        async for customer, count, credit, debit in _streamed(
-            session,
-            select(
-                TransactionDay.customer,
-                func.sum(TransactionDay.credit_count + TransactionDay.debit_count),
-                func.sum(TransactionDay.credit_amount),
-                func.sum(TransactionDay.debit_amount),
-            )
-            .where(*window)
-            .group_by(TransactionDay.customer),
+    flows = await _by_customer(
+        session,
+        select(
+            TransactionDay.customer,
+            func.sum(TransactionDay.credit_count + TransactionDay.debit_count),
+            func.sum(TransactionDay.credit_amount),
+            func.sum(TransactionDay.debit_amount),
         )
-        if (k := key(customer)) is not None
-    }
-    last = {
-        k: latest
-        async for customer, latest in _streamed(
-            session,
-            select(TransactionDay.customer, func.max(TransactionDay.day))
-            .where(TransactionDay.day <= day)
-            .group_by(TransactionDay.customer),
-        )
-        if (k := key(customer)) is not None
-    }
-    first_open = {
-        k: opened
-        async for customer, opened in _streamed(
-            session,
-            select(AccountFact.customer, func.min(AccountFact.open_date)).group_by(AccountFact.customer),
-        )
-        if (k := key(customer)) is not None
-    }
+        .where(*window)
+        .group_by(TransactionDay.customer),
+        key,
+        lambda count, credit, debit: (int(count or 0), _amount(credit), _amount(debit)),
+    )
+    last = await _by_customer(
+        session,
+        select(TransactionDay.customer, func.max(TransactionDay.day))
+        .where(TransactionDay.day <= day)
+        .group_by(TransactionDay.customer),
+        key,
+    )
+    first_open = await _by_customer(
+        session,
+        select(AccountFact.customer, func.min(AccountFact.open_date)).group_by(AccountFact.customer),
+        key,
+    )
     maturities, openings = await _maturities_on(session, day)
     out = {}
     for c, tier, customer_type in known.values():
