@@ -38,6 +38,7 @@ from kam_report.domain.mining import (
     score_churn_risks,
     segment_customers,
 )
+from kam_report.service_layer.insights import _scored
 
 AS_OF = date(2026, 6, 30)
 DD, TD, WM, FD, LN, CC = "DEMAND_DEPOSIT", "TIME_DEPOSIT", "WEALTH", "FUND", "LOAN", "CREDIT_CARD"
@@ -551,6 +552,20 @@ def test_risks_riskiest_first_ties_by_id() -> None:
     assert score_churn_risks([], AS_OF) == ()
 
 
+def test_a_populations_equal_factors_are_one_object() -> None:
+    """A population's risks share each distinct factor (at a million customers a text per customer and factor was
+    most of the risks' memory): equal factors are the same object, the scores unchanged."""
+    population = [profile(f"d{n}", days_ago=40, products={DD}) for n in range(5)] + [
+        profile("e", days_ago=70)
+    ]
+    risks = {r.customer: r for r in score_churn_risks(population, AS_OF)}
+    dormant = {c: next(f for f in r.factors if f.code == "DORMANT") for c, r in risks.items()}
+    assert len({id(f) for c, f in dormant.items() if c != "customers/e"}) == 1
+    assert dormant["customers/d0"].text == "已40天无交易" and dormant["customers/e"].text == "已70天无交易"
+    for p in population:  # each one alone gets the same
+        assert risks[p.customer] == score_churn_risk(p, AS_OF)
+
+
 def test_churned_between() -> None:
     before = profile("x", aum=100_000)
     assert churned_between(before, replace(before, aum_now=Decimal(50_000)))  # exactly half gone
@@ -726,6 +741,30 @@ def test_customers_recommended_by_one_rule_share_its_explanation() -> None:
         assert nbp.explanation == nbp.rule.explanation(TIERS)
         assert by_rule.setdefault(nbp.rule, nbp.explanation) is nbp.explanation
     assert len([n for n in found if n.customer.startswith("customers/p")]) == 6
+
+
+def test_the_models_one_pass_gives_what_the_population_functions_give() -> None:
+    """The service's model scores each profile once and lets it go (its peak memory at a million customers):
+    the same risks and products as :func:`score_churn_risks` and :func:`next_best_products`, the list emptied."""
+    rnd = random.Random(7)
+    population = [
+        profile(
+            f"r{n}",
+            aum=rnd.randint(0, 500_000),
+            aum_90d_ago=rnd.randint(0, 500_000),
+            days_ago=rnd.choice([None, 3, 45, 200]),
+            products=set(rnd.sample(PRODUCTS, rnd.randint(0, 3))),
+            tier=rnd.choice(["", *TIERS]),
+            tenure=rnd.randint(0, 800),
+        )
+        for n in range(60)
+    ]
+    rules = mine_rules(population, min_support=0.05, min_confidence=0.2)
+    fitted = list(population)
+    risks, products = _scored(fitted, AS_OF, rules, TIERS)
+    assert fitted == []
+    assert risks == {r.customer: r for r in score_churn_risks(population, AS_OF)}
+    assert products == {n.customer: n for n in next_best_products(population, rules, TIERS)} and products
 
 
 def test_a_customer_holding_everything_gets_nothing() -> None:

@@ -22,7 +22,7 @@ the catalogue order of :data:`PRODUCTS`.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -31,9 +31,9 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
 from itertools import combinations, pairwise
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
-_Ranked = TypeVar("_Ranked", int, Decimal, tuple[int, int])
+_Ranked = TypeVar("_Ranked", int, float, Decimal)
 _Banded = TypeVar("_Banded", int, Decimal)
 
 # --------------------------------------------------------------------------------------------------------------
@@ -286,6 +286,9 @@ TREND_THRESHOLD = Decimal("0.10")
 
 @dataclass(frozen=True, slots=True)
 class CustomerSegment:
+    """One customer's RFM scores and segment. The trend, the relative change and the explanation are derived from
+    the figures kept (not stored: a model holds one of these per customer of the bank — a million of them)."""
+
     customer: str
     segment: Segment
     recency: int  # 1–5; 5 = the most recent fifth of the population
@@ -294,16 +297,32 @@ class CustomerSegment:
     days_since_last_transaction: int | None  # None: no transaction on record
     transactions_90d: int
     aum: Decimal
-    trend: Trend
-    aum_change_90d: (
-        Decimal | None
-    )  # (now − 90 days ago) / 90 days ago; None when there was nothing 90 days ago
-    explanation: str  # zh-CN, e.g. "近30天有交易，90天交易28笔，金融资产居前20%，较90天前下降25%"
+    aum_90d_ago: Decimal
 
     @property
     def scores(self) -> str:
         """The RFM pattern, e.g. "545"."""
         return f"{self.recency}{self.frequency}{self.monetary}"
+
+    @property
+    def trend(self) -> Trend:
+        return _trend(self.aum_90d_ago, self.aum)[0]
+
+    @property
+    def aum_change_90d(self) -> Decimal | None:
+        """(now − 90 days ago) / 90 days ago; None when there was nothing 90 days ago."""
+        return _trend(self.aum_90d_ago, self.aum)[1]
+
+    @property
+    def explanation(self) -> str:
+        """zh-CN, e.g. "近30天有交易，90天交易28笔，金融资产居前20%，较90天前下降25%"."""
+        phrases = (
+            _recency_phrase(self.days_since_last_transaction),
+            f"90天交易{self.transactions_90d}笔",
+            _MONETARY_PHRASES[self.monetary],
+            _trend_phrase(*_trend(self.aum_90d_ago, self.aum)),
+        )
+        return "，".join(phrase for phrase in phrases if phrase)
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,18 +348,27 @@ def quintile_scores(values: Mapping[str, _Ranked]) -> dict[str, int]:
     lone customer and a population of equal values sit in the middle (3), and equal values always share a score —
     two customers with the same figures never land in different segments because of their ids.
     """
+    return dict(zip(values, _quintiles(list(values.values())), strict=True))
+
+
+def _quintiles(values: Sequence[_Ranked]) -> list[int]:
+    """:func:`quintile_scores` of a list of values, in its order."""
     n = len(values)
-    ordered = sorted(values.values())
-    scores = {}
-    for customer, value in values.items():
-        below, upto = bisect_left(ordered, value), bisect_right(ordered, value)
-        scores[customer] = min(5, 1 + (5 * (below + upto)) // (2 * n))  # below + upto = 2·below + equal
-    return scores
+    ordered = sorted(values)
+    # below + upto = 2·below + equal
+    return [min(5, 1 + (5 * (bisect_left(ordered, v) + bisect_right(ordered, v))) // (2 * n)) for v in values]
+
+
+#: The recency of a customer without any transaction: below every date's (``-days``).
+_NEVER = float("-inf")
 
 
 def aum_trend(profile: CustomerProfile) -> tuple[Trend, Decimal | None]:
     """The 90-day AUM trend and relative change (None when the customer held nothing 90 days ago)."""
-    before, now = profile.aum_90d_ago, profile.aum_now
+    return _trend(profile.aum_90d_ago, profile.aum_now)
+
+
+def _trend(before: Decimal, now: Decimal) -> tuple[Trend, Decimal | None]:
     if before <= 0:
         return (Trend.UP if now > 0 else Trend.FLAT), None
     change = _ratio(now - before, before)
@@ -389,56 +417,42 @@ def segment_customers(profiles: Iterable[CustomerProfile], as_of: date) -> Segme
     population changes.
     """
     population = _unique(profiles)
-    days = {p.customer: _days_since(p, as_of) for p in population}
-    recency_keys = {c: (0, 0) if d is None else (1, -d) for c, d in days.items()}
-    r = quintile_scores(recency_keys)
-    f = quintile_scores({p.customer: p.transactions_90d for p in population})
-    m = quintile_scores({p.customer: p.aum_now for p in population})
+    # lists in the population's order, not dictionaries by customer: a million customers' scores are transient
+    days = [_days_since(p, as_of) for p in population]
+    r = _quintiles([_NEVER if d is None else -d for d in days])
+    f = _quintiles([p.transactions_90d for p in population])
+    m = _quintiles([p.aum_now for p in population])
     results = []
-    for p in population:
-        c = p.customer
-        segment = _SEGMENT_BY_PATTERN[(r[c] >= HIGH_SCORE, f[c] >= HIGH_SCORE, m[c] >= HIGH_SCORE)]
-        trend, change = aum_trend(p)
-        phrases = (
-            _recency_phrase(days[c]),
-            f"90天交易{p.transactions_90d}笔",
-            _MONETARY_PHRASES[m[c]],
-            _trend_phrase(trend, change),
+    counts, sums, declining = Counter[Segment](), defaultdict[Segment, Decimal](Decimal), Counter[Segment]()
+    for i, p in enumerate(population):
+        segment = _SEGMENT_BY_PATTERN[(r[i] >= HIGH_SCORE, f[i] >= HIGH_SCORE, m[i] >= HIGH_SCORE)]
+        result = CustomerSegment(
+            customer=p.customer,
+            segment=segment,
+            recency=r[i],
+            frequency=f[i],
+            monetary=m[i],
+            days_since_last_transaction=days[i],
+            transactions_90d=p.transactions_90d,
+            aum=p.aum_now,
+            aum_90d_ago=p.aum_90d_ago,
         )
-        results.append(
-            CustomerSegment(
-                customer=c,
-                segment=segment,
-                recency=r[c],
-                frequency=f[c],
-                monetary=m[c],
-                days_since_last_transaction=days[c],
-                transactions_90d=p.transactions_90d,
-                aum=p.aum_now,
-                trend=trend,
-                aum_change_90d=change,
-                explanation="，".join(phrase for phrase in phrases if phrase),
-            )
+        results.append(result)
+        counts[segment] += 1
+        sums[segment] += p.aum_now
+        declining[segment] += result.trend is Trend.DOWN
+    summary = [
+        SegmentSummary(
+            segment=segment,
+            customers=counts[segment],
+            share=Decimal(counts[segment]) / len(results) if results else Decimal(0),
+            mean_aum=(sums[segment] / counts[segment]).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            if counts[segment]
+            else None,
+            declining=declining[segment],
         )
-    summary = []
-    for segment in SEGMENTS:
-        members = [s for s in results if s.segment is segment]
-        mean = (
-            (sum((s.aum for s in members), Decimal(0)) / len(members)).quantize(
-                Decimal("0.01"), rounding=ROUND_HALF_UP
-            )
-            if members
-            else None
-        )
-        summary.append(
-            SegmentSummary(
-                segment=segment,
-                customers=len(members),
-                share=Decimal(len(members)) / len(results) if results else Decimal(0),
-                mean_aum=mean,
-                declining=sum(1 for s in members if s.trend is Trend.DOWN),
-            )
-        )
+        for segment in SEGMENTS
+    ]
     return Segmentation(customers=tuple(results), summary=tuple(summary))
 
 
@@ -577,7 +591,9 @@ def risk_level(score: float) -> RiskLevel:
     return RiskLevel.LOW
 
 
-def score_churn_risk(profile: CustomerProfile, as_of: date) -> ChurnRisk:
+def score_churn_risk(
+    profile: CustomerProfile, as_of: date, shared: dict[ChurnFactor, ChurnFactor] | None = None
+) -> ChurnRisk:
     """The churn-risk score 0–100 of one customer, the sum of these factors' points (:data:`CHURN_WEIGHTS`):
 
     ==========================  ======  ===================================================================
@@ -603,14 +619,16 @@ def score_churn_risk(profile: CustomerProfile, as_of: date) -> ChurnRisk:
     The AUM factors overlap on purpose: a fall that is recent, lasting and far from the peak adds up. Levels:
     高 at :data:`HIGH_RISK` (50) or more, 中 at :data:`MEDIUM_RISK` (25) or more, 低 below — a customer
     whose AUM halved in 90 days reaches 高 on the AUM factors alone. The weights are expert-set, not fitted;
-    :func:`backtest` checks them against history.
+    :func:`backtest` checks them against history. ``shared`` keeps each distinct factor once for a population
+    (a few hundred texts — "已37天无交易" — shared by a million customers).
     """
     p = profile
     factors: list[ChurnFactor] = []
 
     def add(code: str, points: int, text: str) -> None:
         if points:
-            factors.append(ChurnFactor(code, points, text))
+            factor = ChurnFactor(code, points, text)
+            factors.append(factor if shared is None else shared.setdefault(factor, factor))
 
     decline = _decline(p.aum_90d_ago, p.aum_now)
     if decline is not None:
@@ -673,7 +691,8 @@ def score_churn_risk(profile: CustomerProfile, as_of: date) -> ChurnRisk:
 
 def score_churn_risks(profiles: Iterable[CustomerProfile], as_of: date) -> tuple[ChurnRisk, ...]:
     """:func:`score_churn_risk` for a population, the riskiest first (ties by customer id)."""
-    risks = [score_churn_risk(p, as_of) for p in _unique(profiles)]
+    shared: dict[ChurnFactor, ChurnFactor] = {}
+    risks = [score_churn_risk(p, as_of, shared) for p in _unique(profiles)]
     return tuple(sorted(risks, key=lambda r: (-r.score, r.customer)))
 
 
@@ -681,7 +700,20 @@ def score_churn_risks(profiles: Iterable[CustomerProfile], as_of: date) -> tuple
 CHURN_AUM_DROP = Decimal("0.50")
 
 
-def churned_between(before: CustomerProfile, after: CustomerProfile) -> bool:
+class Holdings(Protocol):
+    """What :func:`churned_between` compares of a customer at two dates (a :class:`CustomerProfile` has it)."""
+
+    @property
+    def customer(self) -> str: ...
+
+    @property
+    def aum_now(self) -> Decimal: ...
+
+    @property
+    def products(self) -> frozenset[str]: ...
+
+
+def churned_between(before: Holdings, after: Holdings) -> bool:
     """Whether a customer churned between two profiles (typically ``as_of`` = t0 and t0 + 90 days).
 
     Churned: every account closed (no product category held any more, having held one), or the AUM fell by

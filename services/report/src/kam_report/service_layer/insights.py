@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -108,14 +108,17 @@ async def _held_on(session: AsyncSession, day: date, key: Keys) -> dict[str, fro
         )
         .distinct()
     )
-    held: dict[str, Any] = defaultdict(set)
+    # one bit per product category (small ints, shared), not a set per customer (216 bytes each, a million times)
+    held: dict[str, int] = {}
     async for customer, kind in _streamed(session, statement):
         if (customer := key(customer)) is not None:
-            held[customer].add(kind)
-    sets: dict[frozenset[str], frozenset[str]] = {}  # a few dozen sets shared by every customer holding them
-    for customer, types in held.items():  # in place: one dictionary per customer, not two
-        held[customer] = sets.setdefault(kinds := frozenset(types), kinds)
-    return dict(held)
+            held[customer] = held.get(customer, 0) | _BITS[kind]
+    return {customer: _HELD[mask] for customer, mask in held.items()}
+
+
+#: Each product category's bit, and every combination of them as one frozenset (64 sets shared by every customer).
+_BITS = {kind: 1 << i for i, kind in enumerate(mining.PRODUCTS)}
+_HELD = [frozenset(k for k, bit in _BITS.items() if mask & bit) for mask in range(1 << len(_BITS))]
 
 
 def _latest_balances(accounts, condition):
@@ -228,9 +231,10 @@ async def profiles_on(session: AsyncSession, day: date) -> dict[str, mining.Cust
     maturities, openings = await _maturities_on(session, day)
     out = {}
     for c, tier, customer_type in known.values():
-        count, inflow, outflow = flows.get(c, (0, ZERO, ZERO))
+        # popped: each customer's tuples freed as their profile is made (memory the next profiles reuse)
+        count, inflow, outflow = flows.pop(c, (0, ZERO, ZERO))
         opened = first_open.get(c)
-        aum_now, aum_90d_ago, aum_180d_ago, peak = assets.get(c, nothing)
+        aum_now, aum_90d_ago, aum_180d_ago, peak = assets.pop(c, nothing)
         out[c] = mining.CustomerProfile(
             customer=c,
             tier=tier,
@@ -266,6 +270,25 @@ class Model:
     products: dict[str, mining.NextBestProduct]
 
 
+def _scored(
+    fitted: list[mining.CustomerProfile], day: date, rules: tuple[mining.AssociationRule, ...], names: dict
+) -> tuple[dict[str, mining.ChurnRisk], dict[str, mining.NextBestProduct]]:
+    """Each customer's churn risk and next best product (what :func:`mining.score_churn_risks` and
+    :func:`mining.next_best_products` give), in one pass that releases each profile once scored: the profiles'
+    own figures are gone before the last risk is made (the model's peak memory at a million customers). Empties
+    ``fitted``."""
+    risks: dict[str, mining.ChurnRisk] = {}
+    products: dict[str, mining.NextBestProduct] = {}
+    shared: dict[mining.ChurnFactor, mining.ChurnFactor] = {}
+    explained: dict[mining.AssociationRule, str] = {}
+    while fitted:
+        profile = fitted.pop()
+        risks[profile.customer] = mining.score_churn_risk(profile, day, shared)
+        if (product := mining.next_best_product(profile, rules, names, explained)) is not None:
+            products[profile.customer] = product
+    return risks, products
+
+
 class Insights:
     """The mining model, built on demand and cached (one per day asked for)."""
 
@@ -283,21 +306,23 @@ class Insights:
                 return cached  # the same customers, fitted recently: new customers (a scan) fit it again
             data_time = await reports.data_time(session)
             fitted = list((await profiles_on(session, day)).values())
+            population = len(fitted)
             segmentation = mining.segment_customers(fitted, day)
             segments = {s.customer: s for s in segmentation.customers}
             summary = segmentation.summary
             del segmentation  # its tuple of every customer's segment: the dictionary holds them
             names = {t: name for t, (_, name) in (await reports.tier_labels(session)).items()}
             rules = mining.mine_rules(fitted)
+            risks, products = _scored(fitted, day, rules, names)
             model = Model(
                 day=day,
                 data_time=data_time,
                 built=time.monotonic(),
-                population=len(fitted),
+                population=population,
                 segments=segments,
                 summary=summary,
-                risks={r.customer: r for r in mining.score_churn_risks(fitted, day)},
-                products={p.customer: p for p in mining.next_best_products(fitted, rules, names)},
+                risks=risks,
+                products=products,
             )
             self._models = {day: model}
             return model
@@ -397,15 +422,29 @@ async def churn_risk(session: AsyncSession, query: Query, insights: Insights) ->
     return Table(columns, tuple(rows), None, model.data_time)
 
 
+class _Held(NamedTuple):
+    """A customer's :class:`mining.Holdings` at the backtest's t0."""
+
+    customer: str
+    aum_now: Decimal
+    products: frozenset[str]
+
+
 async def churn_backtest(session: AsyncSession, query: Query, insights: Insights) -> Table:
     """The score given 90 days before the period's end, against what happened by the end (流失: assets down by
     half or every account closed), over the customers in scope."""
     t0 = query.end - timedelta(days=90)
-    before, after = await profiles_on(session, t0), await profiles_on(session, query.end)
     mine = await _in_scope(session, query)
-    scored = {c: p for c, p in before.items() if c in mine and p.aum_now > 0}
-    scores = {r.customer: float(r.score) for r in mining.score_churn_risks(scored.values(), t0)}
-    churned = {c for c, p in scored.items() if c in after and mining.churned_between(p, after[c])}
+    scored = [p for p in (await profiles_on(session, t0)).values() if p.customer in mine and p.aum_now > 0]
+    scores = {r.customer: float(r.score) for r in mining.score_churn_risks(scored, t0)}
+    # what the churn test needs of t0 kept, the profiles let go before the end's are made: one population of
+    # profiles in memory at a time, not two (a million customers)
+    before = [_Held(p.customer, p.aum_now, p.products) for p in scored]
+    del scored
+    after = await profiles_on(session, query.end)
+    churned = {
+        b.customer for b in before if b.customer in after and mining.churned_between(b, after[b.customer])
+    }
     columns = (
         Column("label", "预警阈值", ColumnType.STRING),
         Column("population", "评分客户数", ColumnType.INTEGER),
