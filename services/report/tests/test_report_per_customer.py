@@ -24,6 +24,7 @@ from kam_report.adapters.orm import AccountFact, BalanceDay, Base, CustomerFact,
 from kam_report.bootstrap import MIGRATIONS
 from kam_report.domain.tables import Query
 from kam_report.service_layer import reports, store
+from kam_report.service_layer.insights import _holdings_on, profiles_on
 
 END = date(2026, 11, 30)
 START = END - timedelta(days=89)
@@ -201,3 +202,35 @@ def test_statements_that_wrap_different_columns_are_not_one_cached_statement() -
     closed = select(AccountFact.account).where(reports.not_indexed(AccountFact.close_date) <= END)
     assert opened._generate_cache_key() != closed._generate_cache_key()
     assert "+account_facts.open_date" in str(opened.compile(dialect=sqlite.dialect()))
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+async def test_the_backtests_reading_of_the_end_is_what_python_and_the_profiles_give(
+    database_url, seed
+) -> None:
+    """The churn backtest reads only assets and held products at the period's end (not a second population of
+    whole profiles: its memory at a million customers): per customer, the facts read plainly, and the profile's."""
+    customers, accounts, balances, flows = _bank(seed)
+    names = [c["customer"] for c in customers]
+    assets = _assets_on(accounts, balances, END)
+    held = {
+        n: frozenset(
+            a["type"]
+            for a in accounts
+            if a["customer"] == n
+            and (a["open_date"] is None or a["open_date"] <= END)
+            and (a["close_date"] is None or a["close_date"] > END)
+        )
+        for n in names
+    }
+    async with _store(database_url, customers, accounts, balances, flows) as db, db.read() as session:
+        got = await _holdings_on(session, END, names[::2])  # some of them, as the backtest's t0 scored
+        profiles = await profiles_on(session, END)
+    assert set(got) == set(names[::2])
+    assert {n: (h.aum_now, h.products) for n, h in got.items()} == {
+        n: (assets.get(n, Decimal(0)), held[n]) for n in names[::2]
+    }
+    assert {n: (h.aum_now, h.products) for n, h in got.items()} == {
+        n: (profiles[n].aum_now, profiles[n].products) for n in names[::2]
+    }
+    assert any(h.aum_now for h in got.values()) and any(h.products for h in got.values())

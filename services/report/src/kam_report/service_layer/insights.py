@@ -430,6 +430,31 @@ class _Held(NamedTuple):
     products: frozenset[str]
 
 
+async def _holdings_on(session: AsyncSession, day: date, customers: list[str]) -> dict[str, _Held]:
+    """What the churn test reads of ``customers`` at the end of ``day`` — their assets and held products, as
+    :func:`profiles_on` reads them, for those it profiles — not a whole profile (flows, history, maturities)."""
+    keys = {c: c for c in customers}  # the caller's key objects
+    known: dict[str, str] = {}
+    profiled = select(CustomerFact.customer).where(CustomerFact.type != "PENDING")
+    async for (customer,) in _streamed(session, profiled):
+        if (k := keys.get(customer)) is not None:
+            known[k] = k
+    assets = await _by_customer(
+        session,
+        reports.balances_on(
+            day,
+            BalanceDay.customer,
+            func.sum(BalanceDay.balance),
+            customers=None,
+            accounts=[BalanceDay.type.in_(ASSET_TYPES)],
+        ).group_by(BalanceDay.customer),
+        known.get,
+        _amount,
+    )
+    held = await _held_on(session, day, known.get)
+    return {c: _Held(c, assets.get(c, ZERO), held.get(c, _HELD[0])) for c in known}
+
+
 async def churn_backtest(session: AsyncSession, query: Query, insights: Insights) -> Table:
     """The score given 90 days before the period's end, against what happened by the end (流失: assets down by
     half or every account closed), over the customers in scope."""
@@ -441,7 +466,7 @@ async def churn_backtest(session: AsyncSession, query: Query, insights: Insights
     # profiles in memory at a time, not two (a million customers)
     before = [_Held(p.customer, p.aum_now, p.products) for p in scored]
     del scored
-    after = await profiles_on(session, query.end)
+    after = await _holdings_on(session, query.end, [b.customer for b in before])
     churned = {
         b.customer for b in before if b.customer in after and mining.churned_between(b, after[b.customer])
     }
