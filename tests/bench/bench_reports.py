@@ -6,7 +6,7 @@ transactions summed per account and day; end-of-day balances in the 90-day windo
 balance changed, as the scan copies them) is put into a fresh report database (migrations applied) on SQLite
 (file) and, when it answers, PostgreSQL, two ways:
 
-1. **through the real event handlers** (``--customers``, default 20,000): the events the customer service
+1. **through the real event handlers** (``--customers``, default 500): the events the customer service
    publishes — ``SourceOrgUnitUpdated``, ``SourceStaffUpdated``, then per customer ``CustomerCreated``,
    ``AccountOpened`` per account, ``TierChanged`` (key customers), ``CustomerHistoryCopied`` (the balance window and
    the transaction days), then a sample of live ``TransactionPosted`` and ``BalanceSnapshot`` — serialised, and
@@ -17,6 +17,11 @@ balance changed, as the scan copies them) is put into a fresh report database (m
    written directly into the store's tables (SQLite: one executemany per chunk through ``kam_kit.bulk``;
    PostgreSQL: asyncpg ``COPY``), not through the handlers. Transactions are stored summed per account, day and
    direction (``transaction_days``); the script prints how many rows the transactions make.
+
+With ``--events-after N`` each bulk-loaded store then takes the events of N customers joining the bank (numbered
+after it; ``--customers``' density of transactions, ``--live`` live ones) through the handlers as in 1.: the
+events/s of loading from the streams into a store of the benchmark's size, which a whole rebuild at 1 M customers
+(hours through the handlers) cannot measure in a run.
 
 At each size it times every report (``kam_report.service_layer.reports``) and the mining model build
 (``Insights().model``) ``--runs`` times (fewer when one run takes long: at most ``--budget`` seconds per report and
@@ -160,8 +165,9 @@ def manager_unit(manager: int) -> str:
     return SUBS[manager % len(SUBS)]
 
 
-def bank(customers: int, transactions: int, seed: int = 18) -> Iterator[list[CustomerPlan]]:
-    """The bank's customers, ``CHUNK`` at a time (the same for the same arguments, whatever the engine)."""
+def bank(customers: int, transactions: int, seed: int = 18, offset: int = 0) -> Iterator[list[CustomerPlan]]:
+    """The bank's customers, ``CHUNK`` at a time (the same for the same arguments, whatever the engine); numbered
+    from ``offset`` (customers joining a bank that has ``offset`` already)."""
     managers = manager_count(customers)
     per_account = transactions / (customers * 2.5)
     window_start = TODAY - timedelta(days=WINDOW_DAYS - 1)
@@ -169,10 +175,10 @@ def bank(customers: int, transactions: int, seed: int = 18) -> Iterator[list[Cus
     weights = [w for _, w, _ in ACCOUNT_MIX]
     products = {k: p for k, _, p in ACCOUNT_MIX}
     created = datetime(2020, 1, 1, tzinfo=UTC)
-    for first in range(0, customers, CHUNK):
+    for first in range(offset, offset + customers, CHUNK):
         rng = random.Random(seed * 1_000_003 + first)
         out = []
-        for i in range(first, min(first + CHUNK, customers)):
+        for i in range(first, min(first + CHUNK, offset + customers)):
             manager = i % managers
             corporate = rng.random() < 0.25
             tiers: list[tuple[datetime, str]] = []
@@ -329,7 +335,7 @@ def customer_events(customer: CustomerPlan, now: datetime) -> Iterator[Any]:
     )
 
 
-def bank_events(customers: int, transactions: int, live: int, now: datetime) -> Iterator[Any]:
+def bank_events(customers: int, transactions: int, live: int, now: datetime, start: int = 0) -> Iterator[Any]:
     for unit, parent, name in org_units():
         yield events_pb2.SourceOrgUnitUpdated(
             org_unit=identity_pb2.OrgUnit(
@@ -344,7 +350,7 @@ def bank_events(customers: int, transactions: int, live: int, now: datetime) -> 
             active=True,
         )
     accounts: list[tuple[str, int]] = []
-    for chunk in bank(customers, transactions):
+    for chunk in bank(customers, transactions, offset=start):
         for customer in chunk:
             yield from customer_events(customer, now)
             if len(accounts) < 200_000:
@@ -416,7 +422,10 @@ def report_consumer(db: Database) -> EventConsumer:
     )
 
 
-async def load_by_events(db: Database, args: argparse.Namespace) -> dict[str, Any]:
+async def load_by_events(
+    db: Database, args: argparse.Namespace, customers: int = 0, start: int = 0
+) -> dict[str, Any]:
+    """The events of ``customers`` (default ``--customers``) numbered from ``start``, through the consumer."""
     consumer = report_consumer(db)
     now = datetime.now(UTC)
     counts: dict[str, int] = {}
@@ -432,7 +441,9 @@ async def load_by_events(db: Database, args: argparse.Namespace) -> dict[str, An
         applying += time.perf_counter() - t0
         batch.clear()
 
-    for event in bank_events(args.customers, args.transactions, args.live, now):
+    customers = customers or args.customers
+    transactions = args.transactions * customers // args.customers
+    for event in bank_events(customers, transactions, args.live, now, start):
         name = event.DESCRIPTOR.name
         counts[name] = counts.get(name, 0) + 1
         batch.append(_Message(event, now))
@@ -864,6 +875,10 @@ async def child(args: argparse.Namespace) -> dict[str, Any]:
             loaded["peak_mb"] = _peak_mb()
             loaded["bytes"] = await _size(db, url)
             print(f"  loaded: {json.dumps(loaded, default=str)}", file=sys.stderr, flush=True)
+            if how == "bulk" and args.events_after:  # customers joining the loaded bank, through the handlers
+                joined = await load_by_events(db, args, args.events_after, start=args.bulk_customers)
+                loaded["events_after"] = joined
+                print(f"  events into the loaded store: {json.dumps(joined)}", file=sys.stderr, flush=True)
             counted = {}
             async with db.read() as session:
                 for name in (
@@ -908,18 +923,26 @@ def print_results(label: str, how: str, result: dict[str, Any], args: argparse.N
     load = result["load"]
     counted = load["counted"]
     size_mb = load["bytes"] / 1e6
-    if how == "events":
+
+    def through_handlers(heading: str, customers: int, load: dict[str, Any]) -> None:
         counts = ", ".join(f"{k} {v:,}" for k, v in sorted(load["counts"].items()))
         print(
-            f"## {label}, through the event handlers: {args.customers:,} customers — {load['events']:,} events in "
+            f"{heading}: {customers:,} customers — {load['events']:,} events in "
             f"{load['apply_seconds']:.1f} s applying = **{load['events'] / load['apply_seconds']:,.0f} events/s** "
             f"(wall {load['wall_seconds']:.1f} s with generating and serialising); {counts}"
         )
+
+    if how == "events":
+        through_handlers(f"## {label}, through the event handlers", args.customers, load)
     else:
         print(
             f"## {label}, bulk-loaded: {args.bulk_customers:,} customers, {load['transactions']:,} transactions — "
             f"{load['seconds']:.1f} s (+ ANALYZE {load['analyze_seconds']:.1f} s)"
         )
+        if "events_after" in load:
+            through_handlers(
+                "then through the event handlers, joining it", args.events_after, load["events_after"]
+            )
     print(
         f"store: {', '.join(f'{k} {v:,}' for k, v in counted.items())}; **{size_mb:,.0f} MB** on disk; "
         f"peak RSS loading {load['peak_mb']:,.0f} MB, after the queries {result['query_peak_mb']:,.0f} MB; "
@@ -982,6 +1005,14 @@ def main() -> None:
         "--copy-only",
         action="store_true",
         help="with --duckdb-reports: the reports on the copy only (none on the row store, nothing compared)",
+    )
+    parser.add_argument(
+        "--events-after",
+        type=int,
+        default=0,
+        metavar="N",
+        help="after each bulk load, N more customers' events through the handlers (--customers' density): the "
+        "rate into a store of that size",
     )
     parser.add_argument("--bulk-customers", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--bulk-transactions", type=int, default=0, help=argparse.SUPPRESS)
