@@ -271,7 +271,10 @@ class Model:
 
 
 def _scored(
-    fitted: list[mining.CustomerProfile], day: date, rules: tuple[mining.AssociationRule, ...], names: dict
+    fitted: list[mining.CustomerProfile],
+    day: date,
+    rules: tuple[mining.AssociationRule, ...],
+    names: dict[str, str],
 ) -> tuple[dict[str, mining.ChurnRisk], dict[str, mining.NextBestProduct]]:
     """Each customer's churn risk and next best product (what :func:`mining.score_churn_risks` and
     :func:`mining.next_best_products` give), in one pass that releases each profile once scored: the profiles'
@@ -423,7 +426,8 @@ async def churn_risk(session: AsyncSession, query: Query, insights: Insights) ->
 
 
 class _Held(NamedTuple):
-    """A customer's :class:`mining.Holdings` at the backtest's t0."""
+    """A customer's assets and held products on a day (:class:`mining.Holdings`): the backtest's reading of t0 and
+    of the end."""
 
     customer: str
     aum_now: Decimal

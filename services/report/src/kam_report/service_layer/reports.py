@@ -916,23 +916,23 @@ async def customer_sales(session: AsyncSession, query: Query) -> Table:
             .limit(query.top_n)
         )
     ).all()
+    chosen = [row.customer for row in found]
     held = _assets_by_customer(
         query,
         (),  # the chosen are in scope
         func.sum(case((and_(held_on(query.end), _opened_fact(query)), BalanceDay.balance), else_=0)).label(
             "new_amount"
         ),
-        keys=[row.customer for row in found],
+        keys=chosen,
     )
     amounts = {
         customer: (new_amount, aum, aum_start)
         for customer, new_amount, aum, aum_start in (
             await session.execute(select(held.c.customer, held.c.new_amount, held.c.aum, held.c.aum_start))
-            if found
+            if chosen
             else ()
         )
     }
-    chosen = [row.customer for row in found]
     facts = await customer_labels(session, chosen)
     tiers = await tier_labels(session)
     columns = (
