@@ -186,10 +186,24 @@ async def test_the_customer_sales_chosen_in_sql_are_those_computed_in_python(dat
     expected = [
         (n, figures[n][0], *figures[n][1:4], figures[n][2] - figures[n][3], figures[n][4]) for n in chosen
     ]
+    everyone = [
+        (n, figures[n][0], *figures[n][1:4], figures[n][2] - figures[n][3], figures[n][4])
+        for n in sorted(active, key=lambda n: (-(figures[n][2] - figures[n][3]), n))
+    ]
     async with _store(database_url, customers, accounts, balances, flows) as db, db.read() as session:
         table = await reports.customer_sales(session, Query(start=START, end=END, top_n=15))
-    got = [(row.drill_down, row.values[2], *(Decimal(str(v)) for v in row.values[3:8])) for row in table.rows]
-    assert got == expected
+        # more rows asked for than customers moving: every one, those with openings only (net 0) included
+        whole = await reports.customer_sales(session, Query(start=START, end=END, top_n=500))
+        nobody = await reports.customer_sales(
+            session, Query(start=START, end=END, relationship_managers=("staff/nobody",))
+        )
+
+    def figures_of(table):
+        return [(row.drill_down, row.values[2], *(Decimal(str(v)) for v in row.values[3:8])) for row in table.rows]
+
+    assert figures_of(table) == expected
+    assert figures_of(whole) == everyone and any(f[1] and not f[3] and not f[4] for f in everyone)
+    assert nobody.rows == ()
 
 
 def test_statements_that_wrap_different_columns_are_not_one_cached_statement() -> None:
