@@ -199,7 +199,9 @@ async def test_the_customer_sales_chosen_in_sql_are_those_computed_in_python(dat
         )
 
     def figures_of(table):
-        return [(row.drill_down, row.values[2], *(Decimal(str(v)) for v in row.values[3:8])) for row in table.rows]
+        return [
+            (row.drill_down, row.values[2], *(Decimal(str(v)) for v in row.values[3:8])) for row in table.rows
+        ]
 
     assert figures_of(table) == expected
     assert figures_of(whole) == everyone and any(f[1] and not f[3] and not f[4] for f in everyone)
